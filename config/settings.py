@@ -1,0 +1,180 @@
+"""Comptoir settings. Every deployment-specific value comes from the environment; see `.env.example`.
+
+Defaults are safe for production: DEBUG is off, a secret key and an encryption key must be given,
+and the hosts list is empty. `comptoir demo` and the test settings provide development values.
+"""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import BASE_DIR, env_bool, env_int, env_list, env_str, load_dotenv
+
+load_dotenv(BASE_DIR / ".env")
+
+DEBUG = env_bool("COMPTOIR_DEBUG", False)
+
+SECRET_KEY = env_str("COMPTOIR_SECRET_KEY")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("COMPTOIR_SECRET_KEY must be set (see .env.example).")
+
+ALLOWED_HOSTS = env_list("COMPTOIR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("COMPTOIR_CSRF_TRUSTED_ORIGINS", [])
+
+# Fernet keys (urlsafe base64, 32 bytes) protecting sensitive seller data at rest (IBANs).
+# Several keys, comma separated, allow rotation: the first encrypts, all decrypt.
+COMPTOIR_ENCRYPTION_KEYS = env_list("COMPTOIR_ENCRYPTION_KEYS", [])
+if not COMPTOIR_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("COMPTOIR_ENCRYPTION_KEYS must be set (see .env.example).")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "django_tasks_db",
+    "comptoir.core",
+    "comptoir.accounts",
+    "comptoir.sellers",
+    "comptoir.catalog",
+    "comptoir.offers",
+    "comptoir.orders",
+    "comptoir.payments",
+    "comptoir.api",
+    "comptoir.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite (WAL) is the embedded default; PostgreSQL is chosen with DATABASE_URL=postgres://...
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'comptoir.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("COMPTOIR_DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("COMPTOIR_DB_CONN_MAX_AGE", 0)
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write lock at
+        # BEGIN so two writers never deadlock upgrading a read lock; busy timeout makes them queue.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("COMPTOIR_SQLITE_TIMEOUT", 30),
+    }
+    db_name = DATABASES["default"]["NAME"]
+    if db_name and db_name != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(db_name)), exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work (Django Tasks) -------------------------------------------------------
+# "immediate" runs tasks in-process right after the enqueuing transaction commits;
+# "database" stores them (django-tasks-db) for `comptoir worker` processes on any machine.
+COMPTOIR_TASK_BACKEND = env_str("COMPTOIR_TASK_BACKEND", "immediate")
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "dummy": "django.tasks.backends.dummy.DummyBackend",
+}
+if COMPTOIR_TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"COMPTOIR_TASK_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[COMPTOIR_TASK_BACKEND], "QUEUES": ["default"]}}
+
+# --- Accounts and security ----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("COMPTOIR_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("COMPTOIR_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("COMPTOIR_HSTS_SECONDS", 0)
+if env_bool("COMPTOIR_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Internationalisation ------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "src" / "comptoir" / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Without collectstatic (development, tests) WhiteNoise serves files straight from the apps.
+WHITENOISE_USE_FINDERS = True
+MEDIA_URL = "media/"
+MEDIA_ROOT = BASE_DIR / "var" / "media"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("COMPTOIR_LOG_LEVEL", "WARNING")},
+}
+
+# --- Marketplace rules (operator configuration) ---------------------------------------------
+COMPTOIR = {
+    # Commission charged when a category (and its ancestors) has no rate, in basis points (1/100 %).
+    "DEFAULT_COMMISSION_BP": env_int("COMPTOIR_DEFAULT_COMMISSION_BP", 1200),
+    # Days between delivery and the release of escrowed funds to the seller's payable balance.
+    "RELEASE_HOLD_DAYS": env_int("COMPTOIR_RELEASE_HOLD_DAYS", 14),
+    # Days after delivery during which a buyer may request a return.
+    "RETURN_WINDOW_DAYS": env_int("COMPTOIR_RETURN_WINDOW_DAYS", 14),
+    # Largest accepted unit price, in major units of the currency (absurd prices are refused).
+    "MAX_UNIT_PRICE_MAJOR": env_int("COMPTOIR_MAX_UNIT_PRICE_MAJOR", 1_000_000),
+    "MAX_LINE_QUANTITY": env_int("COMPTOIR_MAX_LINE_QUANTITY", 999),
+    "PAYMENT_PROVIDER": env_str("COMPTOIR_PAYMENT_PROVIDER", "sandbox"),
+    # Ledger entries are sealed into hash-chained blocks right after commit (by a task).
+    "LEDGER_SEAL_ON_COMMIT": env_bool("COMPTOIR_LEDGER_SEAL_ON_COMMIT", True),
+    "LEDGER_BLOCK_MAX_ENTRIES": env_int("COMPTOIR_LEDGER_BLOCK_MAX_ENTRIES", 500),
+}

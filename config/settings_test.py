@@ -1,0 +1,22 @@
+"""Settings for the test suite: development keys, the database from DATABASE_URL (SQLite by default)."""
+
+import os
+
+os.environ.setdefault("COMPTOIR_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("COMPTOIR_ENCRYPTION_KEYS", "kIS6R5ZtmCJyY1hc0vqJ4WkU4ZaG6nMUTdyZ4hFGfCM=")
+os.environ.setdefault("COMPTOIR_DEBUG", "0")
+os.environ.setdefault("DATABASE_URL", "sqlite:///" + os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test.sqlite3"))
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405  fast hashing in tests only
+COMPTOIR = {**COMPTOIR}  # noqa: F405
+
+# A file database even on SQLite: concurrency tests open several connections to it.
+# Each pytest process gets its own test database so that parallel runs never share one.
+_suffix = os.environ.get("PYTEST_XDIST_WORKER") or str(os.getpid())
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test_db_{_suffix}.sqlite3")}  # noqa: F405
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_comptoir_{_suffix}"}  # noqa: F405
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -1,0 +1,4 @@
+PRODUCT_NOT_FOUND = "product_not_found"
+CATEGORY_NOT_FOUND = "category_not_found"
+INVALID_GTIN = "invalid_gtin"
+INVALID_PRODUCT = "invalid_product"

@@ -1,0 +1,60 @@
+"""Idempotency keys for externally triggered writes (Stripe's model, Zulip's IdempotentRequest).
+
+A client sends `Idempotency-Key`; the first request with that key for that actor runs and its
+response is stored; a retry with the same key and the same body gets the stored response; the same
+key with a different body is refused (422) so that a bug in a client never silently does the wrong thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+
+from comptoir.core.exceptions import Conflict, ValidationError
+from comptoir.core.models import IdempotencyRecord
+
+MAX_KEY_LENGTH = 200
+
+
+def request_fingerprint(payload) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def validate_key(key: str | None, *, required: bool) -> str | None:
+    if key is None or key == "":
+        if required:
+            raise ValidationError("An Idempotency-Key header is required for this request.", code="idempotency_key_required", fields={"Idempotency-Key": "Required."})
+        return None
+    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise ValidationError("Invalid Idempotency-Key.", code="invalid_idempotency_key", fields={"Idempotency-Key": f"At most {MAX_KEY_LENGTH} printable characters."})
+    return key
+
+
+def idempotency_claim(*, actor_key: str, key: str, scope: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
+    """Claim (actor_key, key) inside the caller's transaction.
+
+    Returns (record, created). When created is False the record belongs to an earlier request: the
+    caller returns its stored response. Raises ValidationError when the key was used for another
+    request, Conflict when that earlier request has not finished yet.
+    """
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(actor_key=actor_key, key=key, scope=scope, request_fingerprint=fingerprint), True
+    except IntegrityError:
+        pass
+    record = IdempotencyRecord.objects.get(actor_key=actor_key, key=key)
+    if record.scope != scope or record.request_fingerprint != fingerprint:
+        raise ValidationError(
+            "This Idempotency-Key was already used for a different request.",
+            code="idempotency_key_reused",
+            fields={"Idempotency-Key": "Use a new key for a new request."},
+        )
+    if record.response_status is None:
+        raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.", code="idempotency_in_progress")
+    return record, False
+
+
+def idempotency_store_response(*, record: IdempotencyRecord, status: int, body) -> None:
+    IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status, response_body=body)

@@ -1,0 +1,5 @@
+OFFER_NOT_FOUND = "offer_not_found"
+INVALID_OFFER = "invalid_offer"
+INVALID_SHIPPING_PROFILE = "invalid_shipping_profile"
+OFFER_DUPLICATE = "offer_duplicate"
+INSUFFICIENT_STOCK = "insufficient_stock"

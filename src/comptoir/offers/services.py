@@ -1,0 +1,195 @@
+"""Offers and shipping profiles. A seller only ever touches its own rows: every service takes the
+seller and filters by it, so another seller's id simply does not exist for it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from comptoir.catalog.models import Product
+from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.money import Money, currency_exponent, is_known_currency
+from comptoir.core.services import audit_record
+from comptoir.offers import errors
+from comptoir.offers.models import Condition, FulfilmentMethod, Offer, ShippingProfile, ShippingRate
+from comptoir.sellers.domain.trader import normalise_country
+
+MAX_STOCK = 1_000_000
+MAX_HANDLING_DAYS = 30
+
+
+def _validate_price(amount, currency: str, field_errors: dict[str, str], field: str = "price_amount") -> None:
+    if not isinstance(currency, str) or not is_known_currency(currency):
+        field_errors["currency"] = f"'{currency}' is not an ISO 4217 currency code."
+        return
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        field_errors[field] = "A whole number of minor units (cents)."
+        return
+    maximum = settings.COMPTOIR["MAX_UNIT_PRICE_MAJOR"] * 10 ** currency_exponent(currency)
+    if amount <= 0:
+        field_errors[field] = "The price must be positive."
+    elif amount > maximum:
+        field_errors[field] = f"The price may not exceed {Money(maximum, currency).format()}."
+
+
+def _validate_stock(stock, field_errors: dict[str, str]) -> None:
+    if isinstance(stock, bool) or not isinstance(stock, int) or stock < 0 or stock > MAX_STOCK:
+        field_errors["stock"] = f"A whole number from 0 to {MAX_STOCK}."
+
+
+def shipping_profile_create(*, seller, actor, name: str, rates: list[dict]) -> ShippingProfile:
+    """rates: [{zone_name, countries, service_level, carrier, currency, first_item_amount, additional_item_amount, transit_days_min, transit_days_max}]"""
+    field_errors: dict[str, str] = {}
+    if not rates:
+        field_errors["rates"] = "At least one rate is required."
+    for index, rate in enumerate(rates):
+        countries = rate.get("countries") or []
+        if not countries or any(code != "*" and normalise_country(code) is None for code in countries):
+            field_errors[f"rates[{index}].countries"] = "ISO country codes, or '*' for the rest of the world."
+        for key in ("first_item_amount", "additional_item_amount"):
+            value = rate.get(key, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                field_errors[f"rates[{index}].{key}"] = "A non-negative whole number of minor units."
+        if not is_known_currency(rate.get("currency", "")):
+            field_errors[f"rates[{index}].currency"] = "An ISO 4217 currency code."
+        low, high = rate.get("transit_days_min"), rate.get("transit_days_max")
+        if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high <= 90):
+            field_errors[f"rates[{index}].transit_days"] = "0 ≤ min ≤ max ≤ 90."
+    if field_errors:
+        raise ValidationError("Invalid shipping profile.", code=errors.INVALID_SHIPPING_PROFILE, fields=field_errors)
+    with transaction.atomic():
+        profile = ShippingProfile.objects.create(seller=seller, name=name[:100] or "Standard")
+        ShippingRate.objects.bulk_create([
+            ShippingRate(
+                profile=profile, zone_name=rate.get("zone_name", "Zone")[:60],
+                countries=[code if code == "*" else code.upper() for code in rate["countries"]],
+                service_level=rate.get("service_level", "standard"), carrier=rate.get("carrier", ""), currency=rate["currency"],
+                first_item_amount=rate["first_item_amount"], additional_item_amount=rate.get("additional_item_amount", 0),
+                transit_days_min=rate["transit_days_min"], transit_days_max=rate["transit_days_max"],
+            )
+            for rate in rates
+        ])
+        audit_record(actor=actor, action="shipping_profile.created", target=profile, seller_id=seller.pk)
+    return profile
+
+
+def offer_create(*, seller, actor, product_id: int, sku: str, price_amount: int, currency: str, stock: int, shipping_profile_id: int,
+                 condition: str = Condition.NEW, condition_note: str = "", handling_days: int = 1, ships_from_country: str | None = None,
+                 fulfilment_method: str = FulfilmentMethod.MERCHANT, return_policy_days: int = 14) -> Offer:
+    """Create an offer of `seller` on an existing product. Raises ValidationError with every field error."""
+    field_errors: dict[str, str] = {}
+    if not isinstance(sku, str) or not sku.strip() or len(sku) > 100:
+        field_errors["sku"] = "A SKU of 1 to 100 characters is required."
+    _validate_price(price_amount, currency, field_errors)
+    _validate_stock(stock, field_errors)
+    if condition not in Condition.values:
+        field_errors["condition"] = f"One of {', '.join(Condition.values)}."
+    if fulfilment_method not in FulfilmentMethod.values:
+        field_errors["fulfilment_method"] = f"One of {', '.join(FulfilmentMethod.values)}."
+    if isinstance(handling_days, bool) or not isinstance(handling_days, int) or not (0 <= handling_days <= MAX_HANDLING_DAYS):
+        field_errors["handling_days"] = f"0 to {MAX_HANDLING_DAYS} business days."
+    if isinstance(return_policy_days, bool) or not isinstance(return_policy_days, int) or not (0 <= return_policy_days <= 365):
+        field_errors["return_policy_days"] = "0 to 365 days."
+    ships_from = normalise_country(ships_from_country or seller.country)
+    if ships_from is None:
+        field_errors["ships_from_country"] = "Use an ISO 3166 two-letter country code."
+    product = Product.objects.filter(pk=product_id).first() if isinstance(product_id, int) else None
+    if product is None:
+        field_errors["product_id"] = "Unknown product."
+    profile = ShippingProfile.objects.filter(pk=shipping_profile_id, seller=seller).first() if isinstance(shipping_profile_id, int) else None
+    if profile is None:
+        field_errors["shipping_profile_id"] = "Unknown shipping profile."
+    if field_errors:
+        raise ValidationError("The offer is invalid.", code=errors.INVALID_OFFER, fields=field_errors)
+    try:
+        with transaction.atomic():
+            offer = Offer.objects.create(
+                seller=seller, product=product, sku=sku.strip(), price_amount=price_amount, currency=currency, stock=stock,
+                condition=condition, condition_note=condition_note or "", handling_days=handling_days, ships_from_country=ships_from,
+                fulfilment_method=fulfilment_method, shipping_profile=profile, return_policy_days=return_policy_days,
+            )
+            audit_record(actor=actor, action="offer.created", target=offer, seller_id=seller.pk)
+    except IntegrityError as error:
+        raise ValidationError("You already have this offer.", code=errors.OFFER_DUPLICATE,
+                              fields={"sku": "SKU already used, or you already offer this product in this condition."}) from error
+    return offer
+
+
+OFFER_EDITABLE_FIELDS = {"price_amount", "currency", "stock", "condition_note", "handling_days", "shipping_profile_id", "is_active", "return_policy_days", "fulfilment_method"}
+
+
+def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
+    """Change an offer's terms. Unknown fields are refused; the row is locked while checked and written."""
+    unknown = set(changes) - OFFER_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError("Unknown fields.", code=errors.INVALID_OFFER, fields={name: "Cannot be changed." for name in sorted(unknown)})
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().filter(pk=offer_id, seller=seller).first()
+        if offer is None:
+            raise NotFound("No such offer.", code=errors.OFFER_NOT_FOUND)
+        field_errors: dict[str, str] = {}
+        price_amount = changes.get("price_amount", offer.price_amount)
+        currency = changes.get("currency", offer.currency)
+        if "price_amount" in changes or "currency" in changes:
+            _validate_price(price_amount, currency, field_errors)
+        if "stock" in changes:
+            _validate_stock(changes["stock"], field_errors)
+        if "handling_days" in changes:
+            value = changes["handling_days"]
+            if isinstance(value, bool) or not isinstance(value, int) or not (0 <= value <= MAX_HANDLING_DAYS):
+                field_errors["handling_days"] = f"0 to {MAX_HANDLING_DAYS} business days."
+        if "fulfilment_method" in changes and changes["fulfilment_method"] not in FulfilmentMethod.values:
+            field_errors["fulfilment_method"] = f"One of {', '.join(FulfilmentMethod.values)}."
+        if "is_active" in changes and not isinstance(changes["is_active"], bool):
+            field_errors["is_active"] = "true or false."
+        if "shipping_profile_id" in changes and not ShippingProfile.objects.filter(pk=changes["shipping_profile_id"], seller=seller).exists():
+            field_errors["shipping_profile_id"] = "Unknown shipping profile."
+        if field_errors:
+            raise ValidationError("The offer is invalid.", code=errors.INVALID_OFFER, fields=field_errors)
+        before = {name: getattr(offer, name) for name in changes}
+        for name, value in changes.items():
+            setattr(offer, name, value)
+        offer.save(update_fields=[*changes.keys(), "updated_at"])
+        audit_record(actor=actor, action="offer.updated", target=offer, seller_id=seller.pk, data={"before": before, "after": changes})
+    return offer
+
+
+def offer_stock_set(*, seller, actor, offer_id: int, stock: int) -> Offer:
+    return offer_update(seller=seller, actor=actor, offer_id=offer_id, changes={"stock": stock})
+
+
+def offer_stock_bulk_set(*, seller, actor, stock_by_sku: dict[str, int]) -> list[Offer]:
+    """Set stock for many offers by SKU, all or nothing. Unknown SKUs or bad values refuse the whole batch."""
+    field_errors: dict[str, str] = {}
+    for sku, stock in stock_by_sku.items():
+        if isinstance(stock, bool) or not isinstance(stock, int) or not (0 <= stock <= MAX_STOCK):
+            field_errors[sku] = f"A whole number from 0 to {MAX_STOCK}."
+    with transaction.atomic():
+        offers = list(Offer.objects.select_for_update().filter(seller=seller, sku__in=list(stock_by_sku)).order_by("pk"))
+        found = {offer.sku for offer in offers}
+        for sku in stock_by_sku:
+            if sku not in found:
+                field_errors[sku] = "Unknown SKU."
+        if field_errors:
+            raise ValidationError("Some stock updates are invalid; nothing was changed.", code=errors.INVALID_OFFER, fields=field_errors)
+        for offer in offers:
+            offer.stock = stock_by_sku[offer.sku]
+            offer.save(update_fields=["stock", "updated_at"])
+        audit_record(actor=actor, action="offer.stock_bulk_set", target=seller, seller_id=seller.pk, data={"stock": stock_by_sku})
+    return offers
+
+
+def offer_stock_adjust(*, seller, actor, offer_id: int, delta: int) -> Offer:
+    """Add or remove units atomically (F() update); refuses to go below zero."""
+    if isinstance(delta, bool) or not isinstance(delta, int):
+        raise ValidationError("delta must be a whole number.", code=errors.INVALID_OFFER, fields={"delta": "A whole number."})
+    with transaction.atomic():
+        updated = Offer.objects.filter(pk=offer_id, seller=seller, stock__gte=-delta if delta < 0 else 0).update(stock=F("stock") + delta)
+        if updated != 1:
+            if not Offer.objects.filter(pk=offer_id, seller=seller).exists():
+                raise NotFound("No such offer.", code=errors.OFFER_NOT_FOUND)
+            raise ValidationError("Not enough stock.", code=errors.INSUFFICIENT_STOCK, fields={"delta": "Stock cannot go below zero."})
+        offer = Offer.objects.get(pk=offer_id)
+        audit_record(actor=actor, action="offer.stock_adjusted", target=offer, seller_id=seller.pk, data={"delta": delta})
+    return offer

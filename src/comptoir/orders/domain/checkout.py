@@ -1,0 +1,116 @@
+"""Checkout arithmetic. Pure: splits lines by seller, prices shipping, freezes commission.
+
+Rounding: commission is computed once per seller order over the sum of line_amount × rate,
+with banker's rounding (ROUND_HALF_EVEN), so splitting an order never changes the total fee."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from comptoir.core.money import BASIS_POINTS, Money
+from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
+
+
+@dataclass(frozen=True)
+class LineInput:
+    offer_id: int
+    seller_id: int
+    product_id: int
+    title: str
+    sku: str
+    unit_price: Money
+    quantity: int
+    commission_rate_bp: int
+    handling_days: int
+    shipping_profile_id: int
+
+
+@dataclass(frozen=True)
+class SellerOrderDraft:
+    seller_id: int
+    lines: tuple[LineInput, ...]
+    items: Money
+    shipping: ShippingQuote
+    commission: Money
+    ship_by: dt.date
+    deliver_by_earliest: dt.date
+    deliver_by: dt.date
+
+    @property
+    def total(self) -> Money:
+        return self.items + self.shipping.price
+
+
+@dataclass
+class CheckoutDraft:
+    currency: str
+    seller_orders: list[SellerOrderDraft] = field(default_factory=list)
+
+    @property
+    def items(self) -> Money:
+        return Money(sum(so.items.amount for so in self.seller_orders), self.currency)
+
+    @property
+    def shipping(self) -> Money:
+        return Money(sum(so.shipping.price.amount for so in self.seller_orders), self.currency)
+
+    @property
+    def total(self) -> Money:
+        return self.items + self.shipping
+
+
+class CheckoutProblem(ValueError):
+    def __init__(self, code: str, message: str, fields: dict[str, str]):
+        super().__init__(message)
+        self.code, self.message, self.fields = code, message, fields
+
+
+def commission_for(lines: list[LineInput], currency: str) -> Money:
+    raw = sum(Decimal(line.unit_price.amount * line.quantity) * Decimal(line.commission_rate_bp) for line in lines) / Decimal(BASIS_POINTS)
+    return Money(int(raw.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)), currency)
+
+
+def build_checkout(*, lines: list[LineInput], rates_by_profile: dict[int, list[Rate]], destination_country: str,
+                   service_levels: dict[int, str], placed_on: dt.date) -> CheckoutDraft:
+    """Group lines by seller and price each seller order. Raises CheckoutProblem with field errors.
+
+    A seller's lines ship together on the shipping profile of the seller's first line (by offer id);
+    the chosen service level (default: the cheapest for the destination) applies to the whole parcel,
+    and the slowest handling time of its lines sets the ship-by date."""
+    if not lines:
+        raise CheckoutProblem("empty_cart", "There is nothing to check out.", {"lines": "Add at least one offer."})
+    currencies = {line.unit_price.currency for line in lines}
+    if len(currencies) != 1:
+        raise CheckoutProblem("mixed_currencies", "All offers of one order must be priced in the same currency.", {"lines": f"Currencies found: {', '.join(sorted(currencies))}."})
+    currency = currencies.pop()
+    by_seller: dict[int, list[LineInput]] = {}
+    for line in sorted(lines, key=lambda item: (item.seller_id, item.offer_id)):
+        by_seller.setdefault(line.seller_id, []).append(line)
+    draft = CheckoutDraft(currency=currency)
+    problems: dict[str, str] = {}
+    for seller_id, seller_lines in by_seller.items():
+        profile_id = seller_lines[0].shipping_profile_id
+        candidates = rates_for_country(rates_by_profile.get(profile_id, []), destination_country)
+        candidates = [rate for rate in candidates if rate.first_item.currency == currency]
+        if not candidates:
+            problems[f"shipping.{seller_id}"] = f"This seller does not ship to {destination_country}."
+            continue
+        wanted = service_levels.get(seller_id)
+        if wanted:
+            chosen = [rate for rate in candidates if rate.service_level == wanted]
+            if not chosen:
+                problems[f"shipping.{seller_id}"] = f"Unknown shipping option '{wanted}'; available: {', '.join(sorted({r.service_level for r in candidates}))}."
+                continue
+            rate = min(chosen, key=lambda r: (r.first_item.amount, r.id))
+        else:
+            rate = min(candidates, key=lambda r: (r.first_item.amount, r.transit_days_max, r.id))
+        item_count = sum(line.quantity for line in seller_lines)
+        shipping = quote(rate, item_count)
+        items = Money(sum(line.unit_price.amount * line.quantity for line in seller_lines), currency)
+        ship_by, earliest, latest = promise_dates(placed_on, max(line.handling_days for line in seller_lines), rate.transit_days_min, rate.transit_days_max)
+        draft.seller_orders.append(SellerOrderDraft(seller_id, tuple(seller_lines), items, shipping, commission_for(seller_lines, currency), ship_by, earliest, latest))
+    if problems:
+        raise CheckoutProblem("shipping_unavailable", "Some sellers cannot ship this order.", problems)
+    return draft

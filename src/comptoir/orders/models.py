@@ -1,0 +1,191 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core import clock
+from comptoir.core.money import Money
+from comptoir.orders.domain.state_machine import Actor, Status
+
+
+class Cart(models.Model):
+    buyer = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    offer = models.ForeignKey("offers.Offer", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    added_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "offer"], name="cart_line_unique_offer"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="cart_line_quantity_positive"),
+        ]
+
+
+class OrderStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PAYMENT_REVIEW = "payment_review", _("Payment under review")
+    PAID = "paid", _("Paid")
+    PAYMENT_FAILED = "payment_failed", _("Payment failed")
+
+
+class Order(models.Model):
+    """A buyer's checkout: one payment, split into one SellerOrder per seller."""
+
+    number = models.CharField(max_length=20, unique=True)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT, db_index=True)
+    currency = models.CharField(max_length=3)
+    items_amount = models.BigIntegerField()
+    shipping_amount = models.BigIntegerField()
+    total_amount = models.BigIntegerField()
+    shipping_address = models.JSONField()
+    placed_at = models.DateTimeField(default=clock.now, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(total_amount=models.F("items_amount") + models.F("shipping_amount")), name="order_total_is_sum")]
+        indexes = [models.Index(fields=["buyer", "-placed_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def total(self) -> Money:
+        return Money(self.total_amount, self.currency)
+
+
+class SellerOrder(models.Model):
+    """The part of an order one seller fulfils. Its status moves only through orders.services.transition."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="seller_orders")
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders")
+    number = models.CharField(max_length=24, unique=True)
+    status = models.CharField(max_length=20, choices=[(s.value, s.value.replace("_", " ")) for s in Status], default=Status.AWAITING_PAYMENT, db_index=True)
+    currency = models.CharField(max_length=3)
+    items_amount = models.BigIntegerField()
+    shipping_amount = models.BigIntegerField()
+    total_amount = models.BigIntegerField()
+    commission_amount = models.BigIntegerField(help_text="Frozen at checkout from the line rates.")
+    # Shipping choice and promise, frozen at checkout
+    shipping_rate_id = models.BigIntegerField(null=True)
+    shipping_service_level = models.CharField(max_length=20)
+    shipping_zone = models.CharField(max_length=60)
+    ship_by = models.DateField(help_text="Latest handover to the carrier (handling time).")
+    deliver_by_earliest = models.DateField()
+    deliver_by = models.DateField(help_text="Latest promised delivery date.")
+    # Fulfilment facts
+    carrier = models.CharField(max_length=60, blank=True)
+    tracking_number = models.CharField(max_length=80, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=10, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    return_reason = models.CharField(max_length=40, blank=True)
+    refunded_amount = models.BigIntegerField(default=0)
+    release_due_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="When escrow is released to the seller.")
+    is_released = models.BooleanField(default=False)
+    placed_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["seller", "status"]), models.Index(fields=["seller", "-placed_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total_amount=models.F("items_amount") + models.F("shipping_amount")), name="seller_order_total_is_sum"),
+            models.CheckConstraint(condition=models.Q(commission_amount__gte=0, refunded_amount__gte=0), name="seller_order_amounts_not_negative"),
+            models.CheckConstraint(condition=models.Q(refunded_amount__lte=models.F("total_amount")), name="seller_order_refund_at_most_total"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def total(self) -> Money:
+        return Money(self.total_amount, self.currency)
+
+
+class OrderLine(models.Model):
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="lines")
+    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=300)
+    sku = models.CharField(max_length=100)
+    quantity = models.PositiveIntegerField()
+    unit_price_amount = models.BigIntegerField()
+    line_amount = models.BigIntegerField()
+    commission_rate_bp = models.PositiveIntegerField(help_text="Frozen at checkout: seller override, else category rate.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(line_amount=models.F("unit_price_amount") * models.F("quantity")), name="order_line_amount_is_product"),
+        ]
+
+
+class SellerOrderEvent(models.Model):
+    """Append-only history of a seller order: every transition with time, actor and reason.
+    Trust scoring reads these rows; they are complete and never edited."""
+
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="events")
+    seller_id_copy = models.BigIntegerField(db_index=True, help_text="Denormalised for per-seller metric windows.")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor_role = models.CharField(max_length=10, choices=[(a.value, a.value) for a in Actor])
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["seller_id_copy", "action", "created_at"])]
+
+
+class ReturnReason(models.TextChoices):
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
+    DAMAGED = "damaged", _("Arrived damaged")
+    WRONG_ITEM = "wrong_item", _("Wrong item sent")
+    NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed")
+    OTHER = "other", _("Other")
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DECIDED_FOR_BUYER = "decided_for_buyer", _("Decided for the buyer")
+    DECIDED_FOR_SELLER = "decided_for_seller", _("Decided for the seller")
+
+
+class DisputeReason(models.TextChoices):
+    NOT_RECEIVED = "not_received", _("Item not received")
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
+    RETURN_NOT_REFUNDED = "return_not_refunded", _("Return not refunded")
+    OTHER = "other", _("Other")
+
+
+class Dispute(models.Model):
+    """A buyer's claim on a seller order, decided by the operator. While open, escrow is not released."""
+
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="disputes")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=30, choices=DisputeReason.choices)
+    description = models.TextField()
+    status = models.CharField(max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.OPEN, db_index=True)
+    opened_at = models.DateTimeField(default=clock.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            # At most one open dispute per seller order.
+            models.UniqueConstraint(fields=["seller_order"], condition=models.Q(status="open"), name="dispute_one_open_per_seller_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute #{self.pk} on {self.seller_order}"

@@ -1,0 +1,553 @@
+"""Cart, checkout and the seller-order lifecycle.
+
+Checkout is three short transactions so that no database lock is held while the payment provider
+answers: (1) claim the idempotency key, take stock and write the order awaiting payment; (2) charge
+the provider outside any transaction; (3) record the payment, post the capture into escrow and move
+the seller orders to `placed` — or, on a decline, cancel them and put the stock back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from comptoir.catalog.models import Category
+from comptoir.core import clock
+from comptoir.core.exceptions import ApplicationError, Conflict, NotFound, PaymentDeclined, PermissionDenied, ValidationError
+from comptoir.core.idempotency import idempotency_claim, idempotency_store_response, request_fingerprint, validate_key
+from comptoir.core.money import Money
+from comptoir.offers.locks import offer_stock_return, offer_stock_take
+from comptoir.offers.models import Offer
+from comptoir.offers.selectors import shipping_rates_for_profiles
+from comptoir.orders import errors
+from comptoir.orders.domain.checkout import CheckoutDraft, CheckoutProblem, LineInput, build_checkout
+from comptoir.orders.domain.state_machine import DISPUTABLE, Action, Actor, Status, transition
+from comptoir.orders.models import Cart, CartLine, Dispute, DisputeReason, DisputeStatus, Order, OrderLine, OrderStatus, ReturnReason, SellerOrder, SellerOrderEvent
+from comptoir.payments.domain.ledger import PostingLine
+from comptoir.payments.models import EntryKind, Payment, PaymentStatus
+from comptoir.payments.providers import get_provider
+from comptoir.payments.services import ledger_post, refund_create
+from comptoir.sellers.domain.trader import normalise_country
+from comptoir.sellers.models import SellerStatus
+
+_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+def _new_order_number() -> str:
+    # 50 random bits: collisions are negligible (and the unique constraint would refuse one).
+    return "CO-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(10))
+
+
+# --- Cart ---------------------------------------------------------------------------------------
+
+def _validate_quantity(quantity, field: str = "quantity") -> int:
+    maximum = settings.COMPTOIR["MAX_LINE_QUANTITY"]
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not (1 <= quantity <= maximum):
+        raise ValidationError("Invalid quantity.", code=errors.INVALID_QUANTITY, fields={field: f"A whole number from 1 to {maximum}."})
+    return quantity
+
+
+def cart_get_or_create(*, buyer) -> Cart:
+    cart, _ = Cart.objects.get_or_create(buyer=buyer)
+    return cart
+
+
+def cart_line_set(*, buyer, offer_id: int, quantity: int) -> CartLine:
+    """Put `quantity` units of an offer in the buyer's cart (replacing any earlier quantity)."""
+    _validate_quantity(quantity)
+    offer = Offer.objects.filter(pk=offer_id, is_active=True, seller__status=SellerStatus.VERIFIED).first() if isinstance(offer_id, int) else None
+    if offer is None:
+        raise NotFound("This offer is not available.", code=errors.OFFER_UNAVAILABLE, fields={"offer_id": "Unknown or unavailable offer."})
+    with transaction.atomic():
+        cart = cart_get_or_create(buyer=buyer)
+        line, created = CartLine.objects.get_or_create(cart=cart, offer=offer, defaults={"quantity": quantity})
+        if not created and line.quantity != quantity:
+            line.quantity = quantity
+            line.save(update_fields=["quantity"])
+    return line
+
+
+def cart_line_remove(*, buyer, offer_id: int) -> None:
+    CartLine.objects.filter(cart__buyer=buyer, offer_id=offer_id).delete()
+
+
+def cart_clear(*, buyer) -> None:
+    CartLine.objects.filter(cart__buyer=buyer).delete()
+
+
+# --- Checkout -----------------------------------------------------------------------------------
+
+ADDRESS_FIELDS = ("name", "street", "postal_code", "city", "country")
+
+
+def _validate_address(address) -> dict:
+    if not isinstance(address, dict):
+        raise ValidationError("A shipping address is required.", code=errors.INVALID_ADDRESS, fields={"shipping_address": "Required."})
+    problems = {}
+    for name in ADDRESS_FIELDS:
+        value = address.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problems[f"shipping_address.{name}"] = "Required."
+        elif len(value) > 200:
+            problems[f"shipping_address.{name}"] = "At most 200 characters."
+    country = normalise_country(address.get("country", "")) if "shipping_address.country" not in problems else None
+    if "shipping_address.country" not in problems and country is None:
+        problems["shipping_address.country"] = "Use an ISO 3166 two-letter country code."
+    if problems:
+        raise ValidationError("The shipping address is incomplete.", code=errors.INVALID_ADDRESS, fields=problems)
+    clean = {name: address[name].strip() for name in ADDRESS_FIELDS}
+    clean["country"] = country
+    for optional in ("phone", "street2", "region"):
+        if isinstance(address.get(optional), str) and address[optional].strip():
+            clean[optional] = address[optional].strip()[:200]
+    return clean
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    """What the interfaces show: the HTTP status, the order (None when refused) and the response body."""
+
+    status: int
+    body: dict
+    order: Order | None
+    replayed: bool = False
+
+
+def _commission_rates(offers: list[Offer]) -> dict[int, int]:
+    """offer_id -> basis points: the seller's override, else the category's own or inherited rate."""
+    category_ids = {offer.product.category_id for offer in offers}
+    paths = dict(Category.objects.filter(pk__in=category_ids).values_list("pk", "path"))
+    ancestor_ids = {int(part) for path in paths.values() for part in path.strip("/").split("/") if part}
+    rates = dict(Category.objects.filter(pk__in=ancestor_ids).values_list("pk", "commission_rate_bp"))
+    default = settings.COMPTOIR["DEFAULT_COMMISSION_BP"]
+
+    def category_rate(category_id: int) -> int:
+        for ancestor in reversed([int(part) for part in paths[category_id].strip("/").split("/") if part]):
+            if rates.get(ancestor) is not None:
+                return rates[ancestor]
+        return default
+
+    return {offer.pk: offer.seller.commission_rate_bp if offer.seller.commission_rate_bp is not None else category_rate(offer.product.category_id) for offer in offers}
+
+
+def _parse_lines(lines) -> dict[int, int]:
+    if not isinstance(lines, list) or not lines:
+        raise ValidationError("There is nothing to check out.", code=errors.EMPTY_CART, fields={"lines": "Add at least one offer."})
+    quantities: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        offer_id = line.get("offer_id") if isinstance(line, dict) else None
+        if isinstance(offer_id, bool) or not isinstance(offer_id, int):
+            raise ValidationError("Invalid line.", code="invalid_line", fields={f"lines[{index}].offer_id": "An offer id."})
+        _validate_quantity(line.get("quantity"), field=f"lines[{index}].quantity")
+        quantities[offer_id] = quantities.get(offer_id, 0) + line["quantity"]
+        _validate_quantity(quantities[offer_id], field=f"lines[{index}].quantity")
+    return quantities
+
+
+def _order_body(order: Order) -> dict:
+    return {
+        "number": order.number,
+        "status": order.status,
+        "currency": order.currency,
+        "items": Money(order.items_amount, order.currency).as_dict(),
+        "shipping": Money(order.shipping_amount, order.currency).as_dict(),
+        "total": Money(order.total_amount, order.currency).as_dict(),
+        "seller_orders": [
+            {"number": so.number, "seller_id": so.seller_id, "status": so.status, "total": Money(so.total_amount, so.currency).as_dict(),
+             "ship_by": so.ship_by.isoformat(), "deliver_by": so.deliver_by.isoformat()}
+            for so in sorted(order.seller_orders.all(), key=lambda item: item.number)
+        ],
+    }
+
+
+def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines: list[dict] | None = None,
+                   shipping_choices: dict[int, str] | None = None, idempotency_key: str | None = None, key_required: bool = False) -> CheckoutResult:
+    """Check out `lines` (or the buyer's cart when None) into one order split per seller.
+
+    Guarantees: stock never goes negative and is taken all-or-nothing; the same Idempotency-Key
+    with the same request returns the first result and never creates a second order or charge;
+    a declined payment leaves no stock taken and no money in the ledger. Raises ValidationError
+    (422), NotFound (404), Conflict (409, e.g. insufficient stock or key in use)."""
+    key = validate_key(idempotency_key, required=key_required)
+    address = _validate_address(shipping_address)
+    if not isinstance(payment_method, dict):
+        raise ValidationError("A payment method is required.", code="invalid_payment_method", fields={"payment": "Required."})
+    from_cart = lines is None
+    if from_cart:
+        lines = [{"offer_id": offer_id, "quantity": quantity} for offer_id, quantity in CartLine.objects.filter(cart__buyer=buyer).order_by("offer_id").values_list("offer_id", "quantity")]
+    quantities = _parse_lines(lines)
+    choices = {}
+    for seller_key, level in (shipping_choices or {}).items():
+        try:
+            choices[int(seller_key)] = str(level)
+        except (TypeError, ValueError) as error:
+            raise ValidationError("Invalid shipping choice.", code="invalid_shipping_choice", fields={"shipping": "Map seller ids to a service level."}) from error
+    fingerprint = request_fingerprint({"lines": sorted(quantities.items()), "address": address, "shipping": sorted(choices.items()),
+                                       "card": str(payment_method.get("card_number", ""))[-4:]})
+
+    # (1) Take stock and write the order, awaiting payment.
+    with transaction.atomic(durable=True):
+        record = None
+        if key is not None:
+            record, created = idempotency_claim(actor_key=f"user:{buyer.pk}", key=key, scope="checkout", fingerprint=fingerprint)
+            if not created:
+                order = Order.objects.filter(number=(record.response_body or {}).get("number")).first()
+                return CheckoutResult(record.response_status, record.response_body, order, replayed=True)
+        order = _order_create(buyer=buyer, quantities=quantities, address=address, choices=choices)
+        if record is not None:
+            record.response_body = {"number": order.number}
+            record.save(update_fields=["response_body"])
+        if from_cart:
+            CartLine.objects.filter(cart__buyer=buyer, offer_id__in=list(quantities)).delete()
+
+    # (2) Charge outside any transaction: no lock is held while the provider answers.
+    result = get_provider().charge(amount=order.total, payment_method=payment_method, reference=order.number)
+
+    # (3) Record the outcome.
+    with transaction.atomic(durable=True):
+        order = _order_payment_outcome(order_id=order.pk, status=result.status, provider=get_provider().name, reference=result.reference,
+                                       card_last4=result.card_last4, message=result.message)
+        body = _order_body(order)
+        http_status = {OrderStatus.PAID: 201, OrderStatus.PAYMENT_REVIEW: 202, OrderStatus.PAYMENT_FAILED: 402}[order.status]
+        if http_status == 402:
+            body = {"type": "https://comptoir.dev/problems/payment_declined", "title": "Payment declined", "status": 402, "code": "payment_declined",
+                    "detail": result.message or "The payment was declined.", "order": body}
+        if record is not None:
+            idempotency_store_response(record=record, status=http_status, body=body)
+    return CheckoutResult(http_status, body, order)
+
+
+def _order_create(*, buyer, quantities: dict[int, int], address: dict, choices: dict[int, str]) -> Order:
+    offers = list(Offer.objects.select_related("product", "seller").filter(pk__in=list(quantities)).order_by("pk"))
+    found = {offer.pk: offer for offer in offers}
+    unavailable = [offer_id for offer_id in quantities if offer_id not in found or not found[offer_id].is_active or found[offer_id].seller.status != SellerStatus.VERIFIED]
+    if unavailable:
+        raise NotFound("Some offers are not available.", code=errors.OFFER_UNAVAILABLE, extra={"offer_ids": sorted(unavailable)},
+                       fields={f"offer {offer_id}": "Unknown or unavailable offer." for offer_id in sorted(unavailable)})
+    commission = _commission_rates(offers)
+    rates = shipping_rates_for_profiles({offer.shipping_profile_id for offer in offers})
+    now = clock.now()
+    try:
+        draft = build_checkout(
+            lines=[LineInput(offer.pk, offer.seller_id, offer.product_id, offer.product.title, offer.sku, offer.price, quantities[offer.pk],
+                             commission[offer.pk], offer.handling_days, offer.shipping_profile_id) for offer in offers],
+            rates_by_profile=rates, destination_country=address["country"], service_levels=choices, placed_on=now.date(),
+        )
+    except CheckoutProblem as problem:
+        raise ValidationError(problem.message, code=problem.code, fields=problem.fields) from problem
+    short = offer_stock_take(quantities=quantities)
+    if short:
+        raise Conflict("Not enough stock for some offers.", code=errors.INSUFFICIENT_STOCK, extra={"offer_ids": short},
+                       fields={f"offer {offer_id}": "Not enough stock." for offer_id in short})
+    return _order_write(buyer=buyer, draft=draft, address=address, now=now)
+
+
+def _order_write(*, buyer, draft: CheckoutDraft, address: dict, now: dt.datetime) -> Order:
+    order = Order.objects.create(number=_new_order_number(), buyer=buyer, currency=draft.currency, items_amount=draft.items.amount,
+                                 shipping_amount=draft.shipping.amount, total_amount=draft.total.amount, shipping_address=address, placed_at=now)
+    seller_orders = SellerOrder.objects.bulk_create([
+        SellerOrder(order=order, seller_id=part.seller_id, number=f"{order.number}-{index}", status=Status.AWAITING_PAYMENT, currency=draft.currency,
+                    items_amount=part.items.amount, shipping_amount=part.shipping.price.amount, total_amount=part.total.amount,
+                    commission_amount=part.commission.amount, shipping_rate_id=part.shipping.rate_id, shipping_service_level=part.shipping.service_level,
+                    shipping_zone=part.shipping.zone_name, carrier=part.shipping.carrier, ship_by=part.ship_by,
+                    deliver_by_earliest=part.deliver_by_earliest, deliver_by=part.deliver_by, placed_at=now)
+        for index, part in enumerate(draft.seller_orders, start=1)
+    ])
+    if any(seller_order.pk is None for seller_order in seller_orders):  # backends without RETURNING
+        seller_orders = list(order.seller_orders.order_by("number"))
+    OrderLine.objects.bulk_create([
+        OrderLine(seller_order=seller_order, offer_id=line.offer_id, product_id=line.product_id, title=line.title[:300], sku=line.sku, quantity=line.quantity,
+                  unit_price_amount=line.unit_price.amount, line_amount=line.unit_price.amount * line.quantity, commission_rate_bp=line.commission_rate_bp)
+        for seller_order, part in zip(seller_orders, draft.seller_orders, strict=True) for line in part.lines
+    ])
+    SellerOrderEvent.objects.bulk_create([
+        SellerOrderEvent(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action="create", from_status="", to_status=Status.AWAITING_PAYMENT,
+                         actor_role=Actor.BUYER, actor=buyer, created_at=now,
+                         data={"ship_by": seller_order.ship_by.isoformat(), "deliver_by": seller_order.deliver_by.isoformat(), "total": seller_order.total_amount})
+        for seller_order in seller_orders
+    ])
+    return order
+
+
+def _order_payment_outcome(*, order_id: int, status: str, provider: str, reference: str, card_last4: str, message: str, actor=None) -> Order:
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != OrderStatus.AWAITING_PAYMENT and not (order.status == OrderStatus.PAYMENT_REVIEW and actor is not None):
+        return order  # already settled by an earlier attempt: idempotent
+    payment_status = {"captured": PaymentStatus.CAPTURED, "declined": PaymentStatus.DECLINED, "review": PaymentStatus.REVIEW,
+                      "review_rejected": PaymentStatus.REVIEW_REJECTED}[status]
+    payment = Payment.objects.filter(provider=provider, provider_reference=reference).first()
+    if payment is None:
+        payment = Payment.objects.create(order=order, provider=provider, provider_reference=reference, status=payment_status,
+                                         amount=order.total_amount, currency=order.currency, card_last4=card_last4, message=message[:300])
+    elif payment.status != payment_status:
+        payment.status = payment_status
+        payment.save(update_fields=["status"])
+    seller_orders = list(SellerOrder.objects.select_for_update().filter(order=order).order_by("pk"))
+    now = clock.now()
+    if payment_status == PaymentStatus.CAPTURED:
+        ledger_post(
+            kind=EntryKind.CAPTURE, source_key=f"capture:{order.number}", order_id=order.pk, memo=f"Order {order.number}", actor=actor,
+            lines=[PostingLine(("provider_clearing", None, order.currency), order.total_amount)]
+            + [PostingLine(("seller_escrow", so.seller_id, order.currency), -so.total_amount) for so in seller_orders],
+        )
+        order.status, order.paid_at = OrderStatus.PAID, now
+        for seller_order in seller_orders:
+            _apply(seller_order, Action.PAYMENT_CAPTURED, Actor.OPERATOR if actor else Actor.SYSTEM, actor, "", {"payment": reference}, now)
+    elif payment_status == PaymentStatus.REVIEW:
+        order.status = OrderStatus.PAYMENT_REVIEW
+    else:
+        order.status = OrderStatus.PAYMENT_FAILED
+        offer_stock_return(quantities=_quantities_of(seller_orders))
+        for seller_order in seller_orders:
+            _apply(seller_order, Action.PAYMENT_FAILED, Actor.OPERATOR if actor else Actor.SYSTEM, actor, message or "Payment declined.", {"payment": reference}, now)
+    order.save(update_fields=["status", "paid_at"])
+    return order
+
+
+def _quantities_of(seller_orders: list[SellerOrder]) -> dict[int, int]:
+    quantities: dict[int, int] = {}
+    for offer_id, quantity in OrderLine.objects.filter(seller_order__in=seller_orders).values_list("offer_id", "quantity"):
+        quantities[offer_id] = quantities.get(offer_id, 0) + quantity
+    return quantities
+
+
+def order_payment_review_decide(*, order_id: int, approve: bool, actor) -> Order:
+    """An operator settles a payment held for review: approve captures it, reject cancels the order."""
+    if not getattr(actor, "is_operator", False):
+        raise PermissionDenied("Only an operator can decide a payment review.", code="operator_required")
+    with transaction.atomic(durable=True):
+        order = Order.objects.filter(pk=order_id).first()
+        if order is None:
+            raise NotFound("No such order.", code=errors.ORDER_NOT_FOUND)
+        if order.status != OrderStatus.PAYMENT_REVIEW:
+            raise Conflict("This order's payment is not under review.", code="not_under_review")
+        payment = order.payments.order_by("-pk").first()
+        return _order_payment_outcome(order_id=order.pk, status="captured" if approve else "review_rejected", provider=payment.provider,
+                                      reference=payment.provider_reference, card_last4=payment.card_last4,
+                                      message="" if approve else "Rejected after payment review.", actor=actor)
+
+
+# --- Seller-order lifecycle -----------------------------------------------------------------------
+
+def _apply(seller_order: SellerOrder, action: Action, actor_role: Actor, actor, reason: str, data: dict, now: dt.datetime) -> SellerOrder:
+    """Validate and apply one transition on a locked seller order, recording its event."""
+    step = transition(seller_order.status, action, actor_role, reason)
+    previous = seller_order.status
+    seller_order.status = step.target.value
+    fields = ["status"]
+    stamp = {Action.ACCEPT: "accepted_at", Action.SHIP: "shipped_at", Action.DELIVER: "delivered_at", Action.COMPLETE: "completed_at", Action.CANCEL: "cancelled_at",
+             Action.PAYMENT_FAILED: "cancelled_at"}.get(action)
+    if stamp:
+        setattr(seller_order, stamp, now)
+        fields.append(stamp)
+    if action in (Action.CANCEL, Action.PAYMENT_FAILED):
+        seller_order.cancelled_by, seller_order.cancel_reason = actor_role.value, reason
+        fields += ["cancelled_by", "cancel_reason"]
+    if action == Action.DELIVER:
+        seller_order.release_due_at = now + dt.timedelta(days=settings.COMPTOIR["RELEASE_HOLD_DAYS"])
+        fields.append("release_due_at")
+    if action == Action.SHIP:
+        seller_order.carrier, seller_order.tracking_number = data["carrier"], data["tracking_number"]
+        fields += ["carrier", "tracking_number"]
+    if action == Action.REQUEST_RETURN:
+        seller_order.return_reason = data["return_reason"]
+        fields.append("return_reason")
+    seller_order.save(update_fields=fields)
+    SellerOrderEvent.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action=action.value, from_status=previous,
+                                    to_status=seller_order.status, actor_role=actor_role.value, actor=actor if getattr(actor, "pk", None) else None,
+                                    reason=reason or "", data=data, created_at=now)
+    return seller_order
+
+
+def _locked_seller_order(*, seller_order_id: int, seller=None, buyer=None) -> SellerOrder:
+    queryset = SellerOrder.objects.select_for_update().filter(pk=seller_order_id)
+    if seller is not None:
+        queryset = queryset.filter(seller=seller)
+    if buyer is not None:
+        queryset = queryset.filter(order__buyer=buyer)
+    seller_order = queryset.first()
+    if seller_order is None:
+        raise NotFound("No such order.", code=errors.SELLER_ORDER_NOT_FOUND)
+    return seller_order
+
+
+def _refund_seller_order(seller_order: SellerOrder, *, reason: str, actor) -> None:
+    """Refund everything not yet refunded of a paid seller order from escrow (reversing entry + provider refund)."""
+    amount = seller_order.total_amount - seller_order.refunded_amount
+    payment = Payment.objects.filter(order_id=seller_order.order_id, status=PaymentStatus.CAPTURED).order_by("pk").first()
+    if amount <= 0 or payment is None:
+        return
+    ledger_post(kind=EntryKind.REFUND, source_key=f"refund:{seller_order.number}", order_id=seller_order.order_id, seller_order_id=seller_order.pk,
+                memo=f"Refund {seller_order.number}", actor=actor,
+                lines=[PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), amount),
+                       PostingLine(("provider_clearing", None, seller_order.currency), -amount)])
+    refund_create(payment=payment, seller_order=seller_order, amount=amount, reason=reason, source_key=f"refund:{seller_order.number}")
+    SellerOrder.objects.filter(pk=seller_order.pk).update(refunded_amount=F("refunded_amount") + amount)
+    seller_order.refunded_amount += amount
+
+
+def _validate_tracking(carrier, tracking_number) -> tuple[str, str]:
+    problems = {}
+    if not isinstance(carrier, str) or not carrier.strip() or len(carrier) > 60:
+        problems["carrier"] = "The carrier's name is required."
+    compact = tracking_number.replace(" ", "") if isinstance(tracking_number, str) else ""
+    if not (5 <= len(compact) <= 40 and compact.isalnum() and compact.isascii()):
+        problems["tracking_number"] = "A tracking number has 5 to 40 letters or digits."
+    if problems:
+        raise ValidationError("Shipping needs a carrier and a valid tracking number.", code=errors.INVALID_TRACKING, fields=problems)
+    return carrier.strip(), compact.upper()
+
+
+def seller_order_accept(*, seller, seller_order_id: int, actor) -> SellerOrder:
+    with transaction.atomic(durable=True):
+        seller_order = _locked_seller_order(seller_order_id=seller_order_id, seller=seller)
+        return _apply(seller_order, Action.ACCEPT, Actor.SELLER, actor, "", {}, clock.now())
+
+
+def seller_order_ship(*, seller, seller_order_id: int, actor, carrier: str, tracking_number: str) -> SellerOrder:
+    carrier, tracking_number = _validate_tracking(carrier, tracking_number)
+    with transaction.atomic(durable=True):
+        seller_order = _locked_seller_order(seller_order_id=seller_order_id, seller=seller)
+        now = clock.now()
+        return _apply(seller_order, Action.SHIP, Actor.SELLER, actor, "",
+                      {"carrier": carrier, "tracking_number": tracking_number, "late": now.date() > seller_order.ship_by}, now)
+
+
+def seller_order_mark_delivered(*, seller_order_id: int, actor, actor_role: Actor, seller=None, buyer=None) -> SellerOrder:
+    with transaction.atomic(durable=True):
+        seller_order = _locked_seller_order(seller_order_id=seller_order_id, seller=seller, buyer=buyer)
+        now = clock.now()
+        return _apply(seller_order, Action.DELIVER, actor_role, actor, "", {"late": now.date() > seller_order.deliver_by}, now)
+
+
+def seller_order_cancel(*, seller_order_id: int, actor, actor_role: Actor, reason: str, seller=None, buyer=None) -> SellerOrder:
+    """Cancel before shipping (buyer: only before acceptance). Puts the stock back and refunds in full."""
+    with transaction.atomic(durable=True):
+        seller_order = _locked_seller_order(seller_order_id=seller_order_id, seller=seller, buyer=buyer)
+        _apply(seller_order, Action.CANCEL, actor_role, actor, (reason or "").strip(), {}, clock.now())
+        offer_stock_return(quantities=_quantities_of([seller_order]))
+        _refund_seller_order(seller_order, reason=reason, actor=actor)
+        return seller_order
+
+
+def seller_order_request_return(*, buyer, seller_order_id: int, return_reason: str, comment: str = "") -> SellerOrder:
+    if return_reason not in ReturnReason.values:
+        raise ValidationError("Unknown return reason.", code="invalid_return_reason", fields={"return_reason": f"One of {', '.join(ReturnReason.values)}."})
+    with transaction.atomic(durable=True):
+        seller_order = _locked_seller_order(seller_order_id=seller_order_id, buyer=buyer)
+        now = clock.now()
+        window = dt.timedelta(days=settings.COMPTOIR["RETURN_WINDOW_DAYS"])
+        if seller_order.status == Status.DELIVERED and seller_order.delivered_at and now > seller_order.delivered_at + window:
+            raise Conflict("The return window has closed.", code=errors.RETURN_WINDOW_CLOSED)
+        return _apply(seller_order, Action.REQUEST_RETURN, Actor.BUYER, buyer, comment.strip() or ReturnReason(return_reason).label,
+                      {"return_reason": return_reason}, now)
+
+
+def seller_order_receive_return(*, seller, seller_order_id: int, actor, restock: bool = True) -> SellerOrder:
+    with transaction.atomic(durable=True):
+        seller_order = _locked_seller_order(seller_order_id=seller_order_id, seller=seller)
+        _apply(seller_order, Action.RECEIVE_RETURN, Actor.SELLER, actor, "", {"restocked": restock}, clock.now())
+        if restock:
+            offer_stock_return(quantities=_quantities_of([seller_order]))
+        return seller_order
+
+
+def seller_order_refund(*, seller, seller_order_id: int, actor) -> SellerOrder:
+    with transaction.atomic(durable=True):
+        seller_order = _locked_seller_order(seller_order_id=seller_order_id, seller=seller)
+        _apply(seller_order, Action.REFUND, Actor.SELLER, actor, "", {}, clock.now())
+        _refund_seller_order(seller_order, reason="Return received", actor=actor)
+        return seller_order
+
+
+def seller_order_complete(*, seller_order_id: int, actor=None) -> SellerOrder:
+    """Release escrow to the seller's payable balance minus the frozen commission (delivered + hold elapsed, no open dispute)."""
+    with transaction.atomic():
+        seller_order = _locked_seller_order(seller_order_id=seller_order_id)
+        if Dispute.objects.filter(seller_order=seller_order, status=DisputeStatus.OPEN).exists():
+            raise Conflict("An open dispute blocks the release of funds.", code="dispute_open")
+        now = clock.now()
+        if actor is None and (seller_order.release_due_at is None or seller_order.release_due_at > now):
+            raise Conflict("The hold period has not elapsed.", code="hold_not_elapsed")
+        _apply(seller_order, Action.COMPLETE, Actor.OPERATOR if actor else Actor.SYSTEM, actor, "", {}, now)
+        net = seller_order.total_amount - seller_order.commission_amount
+        lines = [PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), seller_order.total_amount)]
+        if net:
+            lines.append(PostingLine(("seller_payable", seller_order.seller_id, seller_order.currency), -net))
+        if seller_order.commission_amount:
+            lines.append(PostingLine(("commission", None, seller_order.currency), -seller_order.commission_amount))
+        ledger_post(kind=EntryKind.RELEASE, source_key=f"release:{seller_order.number}", order_id=seller_order.order_id, seller_order_id=seller_order.pk,
+                    memo=f"Release {seller_order.number}", actor=actor, lines=lines)
+        seller_order.is_released = True
+        seller_order.save(update_fields=["is_released"])
+        return seller_order
+
+
+def seller_orders_release_due(*, limit: int = 500) -> int:
+    """Complete every delivered seller order whose hold has elapsed and that has no open dispute. Idempotent."""
+    now = clock.now()
+    due = list(SellerOrder.objects.filter(status=Status.DELIVERED, release_due_at__lte=now).exclude(disputes__status=DisputeStatus.OPEN)
+               .order_by("release_due_at", "pk").values_list("pk", flat=True)[:limit])
+    released = 0
+    for seller_order_id in due:
+        try:
+            with transaction.atomic(durable=True):
+                seller_order_complete(seller_order_id=seller_order_id)
+            released += 1
+        except ApplicationError:
+            continue  # changed state meanwhile (return requested, dispute opened): skip, the next run sees it
+    return released
+
+
+# --- Disputes -------------------------------------------------------------------------------------
+
+def dispute_open(*, buyer, seller_order_id: int, reason: str, description: str) -> Dispute:
+    if reason not in DisputeReason.values:
+        raise ValidationError("Unknown dispute reason.", code="invalid_dispute_reason", fields={"reason": f"One of {', '.join(DisputeReason.values)}."})
+    if not isinstance(description, str) or not description.strip():
+        raise ValidationError("Describe the problem.", code="description_required", fields={"description": "Required."})
+    with transaction.atomic(durable=True):
+        seller_order = _locked_seller_order(seller_order_id=seller_order_id, buyer=buyer)
+        if seller_order.status not in DISPUTABLE:
+            raise Conflict(f"An order that is {seller_order.status.replace('_', ' ')} cannot be disputed.", code=errors.DISPUTE_NOT_ALLOWED)
+        if Dispute.objects.filter(seller_order=seller_order, status=DisputeStatus.OPEN).exists():
+            raise Conflict("A dispute is already open on this order.", code=errors.DISPUTE_NOT_ALLOWED)
+        now = clock.now()
+        dispute = Dispute.objects.create(seller_order=seller_order, opened_by=buyer, reason=reason, description=description.strip()[:5000], opened_at=now)
+        SellerOrderEvent.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action="dispute_opened", from_status=seller_order.status,
+                                        to_status=seller_order.status, actor_role=Actor.BUYER, actor=buyer, reason=dispute.description,
+                                        data={"dispute_id": dispute.pk, "reason": reason}, created_at=now)
+        return dispute
+
+
+def dispute_decide(*, dispute_id: int, actor, in_favour_of: str, note: str) -> Dispute:
+    """Operator decision. For the buyer: refund in full from escrow. For the seller: the order continues."""
+    if not getattr(actor, "is_operator", False):
+        raise PermissionDenied("Only an operator can decide a dispute.", code="operator_required")
+    if in_favour_of not in ("buyer", "seller"):
+        raise ValidationError("Decide for the buyer or the seller.", code="invalid_decision", fields={"in_favour_of": "buyer or seller"})
+    if not isinstance(note, str) or not note.strip():
+        raise ValidationError("A statement of reasons is required.", code="note_required", fields={"note": "Both parties will read it."})
+    with transaction.atomic(durable=True):
+        dispute = Dispute.objects.select_for_update().filter(pk=dispute_id).first()
+        if dispute is None:
+            raise NotFound("No such dispute.", code=errors.DISPUTE_NOT_FOUND)
+        if dispute.status != DisputeStatus.OPEN:
+            raise Conflict("This dispute is already decided.", code="dispute_decided")
+        seller_order = _locked_seller_order(seller_order_id=dispute.seller_order_id)
+        now = clock.now()
+        if in_favour_of == "buyer":
+            _apply(seller_order, Action.REFUND, Actor.OPERATOR, actor, note.strip(), {"dispute_id": dispute.pk}, now)
+            _refund_seller_order(seller_order, reason=f"Dispute #{dispute.pk}: {note.strip()}", actor=actor)
+        dispute.status = DisputeStatus.DECIDED_FOR_BUYER if in_favour_of == "buyer" else DisputeStatus.DECIDED_FOR_SELLER
+        dispute.decided_at, dispute.decided_by, dispute.decision_note = now, actor, note.strip()
+        dispute.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+        SellerOrderEvent.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action="dispute_decided", from_status=seller_order.status,
+                                        to_status=seller_order.status, actor_role=Actor.OPERATOR, actor=actor, reason=note.strip(),
+                                        data={"dispute_id": dispute.pk, "in_favour_of": in_favour_of}, created_at=now)
+        return dispute

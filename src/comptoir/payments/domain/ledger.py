@@ -1,0 +1,82 @@
+"""Pure ledger rules: balanced entries, balance signs, entry hashes, Merkle roots, block hashes.
+
+Sign convention: a posting's amount is positive for a debit and negative for a credit, so every
+entry's postings sum to zero per currency, and so does the whole ledger."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+# Which side an account's balance must stay on. Asset accounts hold debit balances (>= 0 signed);
+# liability and revenue accounts hold credit balances (<= 0 signed). A balance on the wrong side
+# means money was released, refunded or paid out twice.
+DEBIT_NORMAL = {"provider_clearing"}
+CREDIT_NORMAL = {"seller_escrow", "seller_payable", "seller_paid_out", "commission"}
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class PostingLine:
+    account_key: tuple[str, int | None, str]  # (kind, seller_id, currency)
+    amount: int
+
+    @property
+    def currency(self) -> str:
+        return self.account_key[2]
+
+
+class UnbalancedEntry(ValueError):
+    pass
+
+
+def check_balanced(lines: list[PostingLine]) -> None:
+    if len(lines) < 2:
+        raise UnbalancedEntry("an entry needs at least two postings")
+    totals: dict[str, int] = defaultdict(int)
+    for line in lines:
+        if isinstance(line.amount, bool) or not isinstance(line.amount, int) or line.amount == 0:
+            raise UnbalancedEntry("posting amounts are non-zero integers")
+        totals[line.currency] += line.amount
+    unbalanced = {currency: total for currency, total in totals.items() if total != 0}
+    if unbalanced:
+        raise UnbalancedEntry(f"postings do not sum to zero: {unbalanced}")
+
+
+def balance_is_allowed(kind: str, signed_balance: int) -> bool:
+    if kind in DEBIT_NORMAL:
+        return signed_balance >= 0
+    if kind in CREDIT_NORMAL:
+        return signed_balance <= 0
+    return False
+
+
+def entry_hash(*, entry_id: int, kind: str, source_key: str, created_at_iso: str, memo: str, order_id: int | None, seller_order_id: int | None,
+               postings: list[tuple[int, int, str]]) -> str:
+    """SHA-256 over a canonical form of an entry and its postings [(account_id, amount, currency)] in posting order.
+    Any edit to any of these columns, or an added or removed posting, changes the hash."""
+    canonical = json.dumps(
+        {"id": entry_id, "kind": kind, "source": source_key, "at": created_at_iso, "memo": memo, "order": order_id, "seller_order": seller_order_id,
+         "postings": [list(posting) for posting in postings]},
+        sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def merkle_root(leaf_hashes: list[str]) -> str:
+    """Bitcoin-style Merkle root (an odd node is paired with itself); the empty tree hashes to GENESIS_HASH."""
+    if not leaf_hashes:
+        return GENESIS_HASH
+    level = [bytes.fromhex(leaf) for leaf in leaf_hashes]
+    while len(level) > 1:
+        if len(level) % 2:
+            level.append(level[-1])
+        level = [hashlib.sha256(level[index] + level[index + 1]).digest() for index in range(0, len(level), 2)]
+    return level[0].hex()
+
+
+def block_hash(*, height: int, previous_hash: str, merkle_root_hex: str, entry_count: int, sealed_at_iso: str) -> str:
+    return hashlib.sha256(f"{height}|{previous_hash}|{merkle_root_hex}|{entry_count}|{sealed_at_iso}".encode()).hexdigest()

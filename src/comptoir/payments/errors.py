@@ -1,0 +1,2 @@
+INSUFFICIENT_BALANCE = "insufficient_balance"
+LEDGER_UNBALANCED = "ledger_unbalanced"

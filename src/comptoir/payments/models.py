@@ -1,0 +1,180 @@
+"""Payments, the append-only double-entry ledger, its hash chain, and payouts.
+
+Ledger rows (JournalEntry, Posting, LedgerBlock, LedgerBlockEntry) are never updated or deleted:
+`save()` refuses updates and the managers refuse bulk changes; corrections are reversing entries.
+`comptoir ledger verify` detects any change made behind the application's back."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core import clock
+
+
+class PaymentStatus(models.TextChoices):
+    CAPTURED = "captured", _("Captured")
+    DECLINED = "declined", _("Declined")
+    REVIEW = "review", _("Under review")
+    REVIEW_REJECTED = "review_rejected", _("Rejected after review")
+
+
+class Payment(models.Model):
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=30)
+    provider_reference = models.CharField(max_length=100)
+    status = models.CharField(max_length=20, choices=PaymentStatus.choices)
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "provider_reference"], name="payment_unique_provider_reference")]
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    seller_order = models.ForeignKey("orders.SellerOrder", on_delete=models.PROTECT, related_name="refunds")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    source_key = models.CharField(max_length=120, unique=True)
+    status = models.CharField(max_length=12, choices=[("pending", "Pending at provider"), ("succeeded", "Succeeded")], default="pending")
+    provider_reference = models.CharField(max_length=100, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
+
+
+class AccountKind(models.TextChoices):
+    # asset: debit-normal. liability/revenue: credit-normal.
+    PROVIDER_CLEARING = "provider_clearing", _("Funds held at the payment provider")
+    SELLER_ESCROW = "seller_escrow", _("Seller escrow (buyer funds held until release)")
+    SELLER_PAYABLE = "seller_payable", _("Payable to the seller")
+    SELLER_PAID_OUT = "seller_paid_out", _("Paid out to the seller")
+    COMMISSION = "commission", _("Marketplace commission revenue")
+
+
+class LedgerAccount(models.Model):
+    kind = models.CharField(max_length=20, choices=AccountKind.choices)
+    seller = models.ForeignKey("sellers.Seller", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_accounts")
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "seller", "currency"], name="ledger_account_unique", nulls_distinct=False),
+        ]
+
+    def __str__(self) -> str:
+        owner = f" {self.seller_id}" if self.seller_id else ""
+        return f"{self.kind}{owner} {self.currency}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("ledger rows are append-only")
+
+    def delete(self):
+        raise TypeError("ledger rows are append-only")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("ledger rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("ledger rows are append-only")
+
+
+class EntryKind(models.TextChoices):
+    CAPTURE = "capture", _("Payment captured into escrow")
+    RELEASE = "release", _("Escrow released to the seller, commission taken")
+    REFUND = "refund", _("Refund to the buyer")
+    PAYOUT = "payout", _("Payout to the seller")
+
+
+class JournalEntry(AppendOnlyModel):
+    """A balanced set of postings. `source_key` makes each money movement happen once (unique)."""
+
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    source_key = models.CharField(max_length=120, unique=True)
+    memo = models.CharField(max_length=300, blank=True)
+    order_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    seller_order_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "journal entries"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.source_key}"
+
+
+class Posting(AppendOnlyModel):
+    """A signed amount on one account: positive = debit, negative = credit. An entry's postings sum to zero per currency."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="postings")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="posting_amount_not_zero")]
+        indexes = [models.Index(fields=["account", "entry"])]
+
+
+class LedgerBlock(AppendOnlyModel):
+    """A sealed batch of entries: Merkle root of the entries' hashes, chained to the previous block."""
+
+    height = models.PositiveBigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64)
+    merkle_root = models.CharField(max_length=64)
+    entry_count = models.PositiveIntegerField()
+    block_hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+
+class LedgerBlockEntry(AppendOnlyModel):
+    block = models.ForeignKey(LedgerBlock, on_delete=models.PROTECT, related_name="members")
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="seal")
+    entry_hash = models.CharField(max_length=64)
+
+
+class LedgerChainHead(models.Model):
+    """One row per database. Sealers lock it, so blocks are appended one at a time without
+    making checkouts (which only insert entries) wait for anything."""
+
+    singleton = models.PositiveSmallIntegerField(unique=True, default=1)
+    height = models.PositiveBigIntegerField(default=0)
+    block_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class PayoutBatch(models.Model):
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(default=clock.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    total_amount = models.BigIntegerField(default=0)
+    payout_count = models.PositiveIntegerField(default=0)
+
+
+class Payout(models.Model):
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="payouts")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    iban_last4 = models.CharField(max_length=4)
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="payout")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_amount_positive")]

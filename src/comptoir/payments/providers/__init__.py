@@ -1,0 +1,25 @@
+"""Payment providers. A provider is a strategy chosen by settings.COMPTOIR['PAYMENT_PROVIDER'];
+Stripe Connect, Adyen for Platforms or Mangopay plug in by implementing PaymentProvider."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+
+from comptoir.payments.providers.base import ChargeResult, PaymentProvider, RefundResult
+from comptoir.payments.providers.sandbox import SandboxProvider
+
+PROVIDERS: dict[str, type[PaymentProvider]] = {"sandbox": SandboxProvider}
+
+
+@lru_cache(maxsize=4)
+def _provider(name: str) -> PaymentProvider:
+    return PROVIDERS[name]()
+
+
+def get_provider() -> PaymentProvider:
+    return _provider(settings.COMPTOIR["PAYMENT_PROVIDER"])
+
+
+__all__ = ["ChargeResult", "PaymentProvider", "RefundResult", "get_provider"]

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from comptoir.core.money import Money
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    status: str  # "captured" | "declined" | "review"
+    reference: str
+    card_last4: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    reference: str
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def charge(self, *, amount: Money, payment_method: dict, reference: str) -> ChargeResult:
+        """Authorise and capture `amount`. `reference` is our idempotency key at the provider:
+        calling twice with the same reference must not charge twice."""
+
+    def refund(self, *, amount: Money, charge_reference: str, reference: str) -> RefundResult:
+        """Refund part or all of a capture, idempotent on `reference`."""

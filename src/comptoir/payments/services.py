@@ -1,0 +1,78 @@
+"""Money movements. Every movement is one balanced journal entry posted inside the business
+operation's transaction, with a unique source key so that a retried operation never moves money twice."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from comptoir.core import clock
+from comptoir.payments.domain.ledger import PostingLine, check_balanced
+from comptoir.payments.models import JournalEntry, LedgerAccount, Posting, Refund
+
+
+def ledger_accounts_get_or_create(keys: set[tuple[str, int | None, str]]) -> dict[tuple[str, int | None, str], LedgerAccount]:
+    """Fetch (kind, seller_id, currency) accounts, creating the missing ones.
+
+    Creation races (two first checkouts of a new seller at once) are settled by the unique
+    constraint: the loser's savepoint rolls back and it reads the winner's row."""
+    query = Q()
+    for kind, seller_id, currency in keys:
+        query |= Q(kind=kind, seller_id=seller_id, currency=currency)
+    accounts = {(account.kind, account.seller_id, account.currency): account for account in LedgerAccount.objects.filter(query)}
+    for key in sorted(keys - accounts.keys(), key=lambda k: (k[0], k[1] or 0, k[2])):
+        kind, seller_id, currency = key
+        try:
+            with transaction.atomic():
+                accounts[key] = LedgerAccount.objects.create(kind=kind, seller_id=seller_id, currency=currency)
+        except Exception:  # IntegrityError; re-read the concurrently created row
+            accounts[key] = LedgerAccount.objects.get(kind=kind, seller_id=seller_id, currency=currency)
+    return accounts
+
+
+def ledger_post(*, kind: str, source_key: str, lines: list[PostingLine], memo: str = "", order_id: int | None = None,
+                seller_order_id: int | None = None, actor=None) -> JournalEntry:
+    """Post one balanced entry inside the caller's transaction and return it.
+
+    Guarantees: postings sum to zero per currency (else UnbalancedEntry, nothing written); the same
+    source_key never posts twice (the existing entry is returned, its content unchanged). Sealing into
+    the hash chain happens after commit (ledger_seal task)."""
+    check_balanced(lines)
+    existing = JournalEntry.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing
+    accounts = ledger_accounts_get_or_create({line.account_key for line in lines})
+    entry = JournalEntry.objects.create(
+        kind=kind, source_key=source_key, memo=memo[:300], order_id_ref=order_id, seller_order_id_ref=seller_order_id,
+        created_at=clock.now(), created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    Posting.objects.bulk_create([Posting(entry=entry, account=accounts[line.account_key], amount=line.amount, currency=line.currency) for line in lines])
+    if settings.COMPTOIR["LEDGER_SEAL_ON_COMMIT"]:
+        transaction.on_commit(functools.partial(_enqueue_seal))
+    return entry
+
+
+def _enqueue_seal() -> None:
+    from comptoir.payments.tasks import ledger_seal_task
+
+    ledger_seal_task.enqueue()
+
+
+def refund_create(*, payment, seller_order, amount: int, reason: str, source_key: str) -> Refund:
+    """Record a refund to be executed at the provider after commit (refund_execute_task)."""
+    existing = Refund.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing
+    refund = Refund.objects.create(payment=payment, seller_order=seller_order, amount=amount, currency=payment.currency,
+                                   source_key=source_key, reason=reason[:1000])
+    transaction.on_commit(functools.partial(_enqueue_refund, refund.pk))
+    return refund
+
+
+def _enqueue_refund(refund_id: int) -> None:
+    from comptoir.payments.tasks import refund_execute_task
+
+    refund_execute_task.enqueue(refund_id)

@@ -1,0 +1,7 @@
+SELLER_NOT_FOUND = "seller_not_found"
+SELLER_INVALID_TRADER_INFORMATION = "invalid_trader_information"
+SELLER_NOT_MEMBER = "not_a_seller_member"
+SELLER_OWNER_REQUIRED = "seller_owner_required"
+SELLER_INVALID_STATUS_CHANGE = "invalid_seller_status_change"
+SELLER_REASON_REQUIRED = "reason_required"
+API_KEY_INVALID_SCOPE = "invalid_scope"
