@@ -14,7 +14,7 @@ COMPTOIR = {**COMPTOIR}  # noqa: F405
 
 # A file database even on SQLite: concurrency tests open several connections to it.
 # Each pytest process gets its own test database so that parallel runs never share one.
-_suffix = os.environ.get("PYTEST_XDIST_WORKER") or str(os.getpid())
+_suffix = str(os.getpid())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test_db_{_suffix}.sqlite3")}  # noqa: F405
 else:
