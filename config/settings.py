@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "comptoir.payments",
     "comptoir.api",
     "comptoir.web",
+    "comptoir.demo",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+os.makedirs(STATIC_ROOT, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

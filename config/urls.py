@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from comptoir.api.urls import api
+from comptoir.api.urls import api_docs, api_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/docs", api_docs, name="api-docs"),
+    path("api/v1/", api_urls),
     path("", include("comptoir.web.urls")),
 ]

@@ -1,3 +1,79 @@
-from ninja import NinjaAPI
+"""The REST API, mounted at /api/v1/ (config/urls.py); its OpenAPI document is /api/v1/openapi.json
+and the interactive documentation /api/docs (Swagger UI from ninja's bundled static files, no CDN)."""
 
-api = NinjaAPI(title="Comptoir API", version="1")
+from __future__ import annotations
+
+import functools
+
+from django.http import HttpRequest
+from django.urls import URLPattern
+from ninja import NinjaAPI, Router
+from ninja.openapi.docs import Swagger
+
+from comptoir.api.errors import PROBLEM_CONTENT_TYPE, install_exception_handlers, problem_response
+from comptoir.api.routers import accounts, cart, catalog, checkout, orders, seller_finance, seller_offers, seller_orders, sellers
+from comptoir.core.exceptions import NotFound
+
+DESCRIPTION = """\
+Comptoir's marketplace API. JSON in and out; money is `{"amount": "12.34", "amount_minor": 1234, "currency": "EUR"}`.
+
+**Authentication** — `Authorization: Bearer <token>`:
+- buyer tokens (`cbt_…`, from `POST /auth/token`) on buyer endpoints (cart, checkout, orders);
+- seller API keys (`csk_…`, created by a seller owner, scoped: offers:read, offers:write, orders:read, orders:write, finance:read) on `/seller/…`;
+- or the browser session (CSRF token required for writes); a member of several sellers sends `X-Comptoir-Seller: <id>`.
+
+**Errors** are RFC 9457 `application/problem+json`: `{type, title, status, detail, code, errors: {field: message}}`.
+Another seller's or buyer's resources answer 404.
+
+**Idempotency** — `POST /checkout` requires an `Idempotency-Key`; other writes accept one. A retry with the same key and
+body returns the first response with `Idempotent-Replayed: true`; the same key with another body is refused (422).
+"""
+
+api = NinjaAPI(title="Comptoir API", version="1", description=DESCRIPTION, urls_namespace="api-v1", docs=Swagger(), docs_url=None)
+install_exception_handlers(api)
+
+for module in (accounts, catalog, cart, checkout, orders, sellers, seller_offers, seller_orders, seller_finance):
+    api.add_router("", module.router)
+
+# Registered last so that every real route matches first: unknown paths get a problem document too.
+fallback = Router()
+
+
+@fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", auth=None, include_in_schema=False)
+def unknown_route(request: HttpRequest, unknown: str):
+    raise NotFound("No such endpoint.", code="unknown_endpoint")
+
+
+api.add_router("", fallback)
+
+
+def api_docs(request: HttpRequest):
+    """Swagger UI for the API (served at /api/docs)."""
+    return api.docs.render_page(request, api)
+
+
+def _method_not_allowed_as_problem(view):
+    """Ninja answers a known path with the wrong method in plain text; make it a problem document too."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE):
+            allowed = response.get("Allow", "")
+            problem = problem_response(status=405, code="method_not_allowed", detail=f"This endpoint accepts: {allowed}.")
+            problem["Allow"] = allowed
+            return problem
+        return response
+
+    return wrapper
+
+
+def _api_urls():
+    patterns, app_name, namespace = api.urls
+    wrapped = [URLPattern(pattern.pattern, _method_not_allowed_as_problem(pattern.callback), pattern.default_args, pattern.name)
+               if isinstance(pattern, URLPattern) else pattern for pattern in patterns]
+    return wrapped, app_name, namespace
+
+
+# Mounted by config/urls.py at "api/v1/".
+api_urls = _api_urls()

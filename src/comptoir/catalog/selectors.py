@@ -26,3 +26,35 @@ def product_get_by_gtin(gtin: str) -> Product | None:
     if error or normalised is None:
         return None
     return Product.objects.filter(gtin=normalised).first()
+
+
+def category_list():
+    return Category.objects.order_by("path")
+
+
+def category_get(category_id: int) -> Category | None:
+    return Category.objects.filter(pk=category_id).first()
+
+
+def product_get(product_id: int) -> Product | None:
+    return Product.objects.select_related("category").prefetch_related("images").filter(pk=product_id).first()
+
+
+def product_search(*, query: str = "", category: Category | None = None, with_offers_in=None):
+    """Products matching every word of `query` (case-insensitive, in title, brand or description),
+    in `category` or below it, ordered by id.
+
+    `with_offers_in`: a queryset of offers (the caller's notion of a visible offer); when given,
+    only products with at least one offer in it are returned. It is passed in rather than imported
+    because offers depend on the catalog, not the other way round. This is a plain LIKE match over a
+    few columns; a proper full-text engine replaces it later."""
+    from django.db.models import Exists, OuterRef, Q
+
+    products = Product.objects.select_related("category").prefetch_related("images")
+    for word in query.split()[:10]:
+        products = products.filter(Q(title__icontains=word) | Q(brand__icontains=word) | Q(description__icontains=word))
+    if category is not None:
+        products = products.filter(category_id__in=category_subtree_ids(category))
+    if with_offers_in is not None:
+        products = products.filter(Exists(with_offers_in.filter(product_id=OuterRef("pk"))))
+    return products.order_by("id")

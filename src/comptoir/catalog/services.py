@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from comptoir.catalog import errors
@@ -10,16 +10,40 @@ from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.services import audit_record
 from comptoir.sellers.domain.trader import normalise_country
 
+DUPLICATE_GTIN_MESSAGE = "A product with this GTIN already exists; attach an offer to it instead."
+
+
+def _commission_rate_error(commission_rate_bp) -> str | None:
+    if commission_rate_bp is None:
+        return None
+    if isinstance(commission_rate_bp, bool) or not isinstance(commission_rate_bp, int) or not (0 <= commission_rate_bp <= 10_000):
+        return "Between 0 and 10000 basis points."
+    return None
+
 
 def category_create(*, name_en: str, name_fr: str, parent: Category | None = None, slug: str | None = None, commission_rate_bp: int | None = None, expected_attributes: list[str] | None = None, position: int = 0, actor=None) -> Category:
-    if commission_rate_bp is not None and not (0 <= commission_rate_bp <= 10_000):
-        raise ValidationError("Invalid commission rate.", code="invalid_commission", fields={"commission_rate_bp": "Between 0 and 10000 basis points."})
+    """Add a node under `parent` (or a root). Raises ValidationError with every field error."""
+    field_errors: dict[str, str] = {}
+    for field, value in (("name_en", name_en), ("name_fr", name_fr)):
+        if not isinstance(value, str) or not value.strip() or len(value.strip()) > 120:
+            field_errors[field] = "A name of 1 to 120 characters is required."
+    slug = slug or (slugify(name_en)[:120] if isinstance(name_en, str) else "")
+    if not slug or slugify(slug) != slug or len(slug) > 120:
+        field_errors["slug"] = "Lowercase letters, digits and hyphens, at most 120 characters."
+    elif Category.objects.filter(slug=slug).exists():
+        field_errors["slug"] = "Another category already uses this slug."
+    if (commission_error := _commission_rate_error(commission_rate_bp)) is not None:
+        field_errors["commission_rate_bp"] = commission_error
+    if parent is not None and len(parent.path) > 200:
+        field_errors["parent"] = "The category tree is too deep here."
+    if field_errors:
+        raise ValidationError("The category is invalid.", code="invalid_category", fields=field_errors)
     with transaction.atomic():
         category = Category.objects.create(
             parent=parent,
-            slug=slug or slugify(name_en)[:120],
-            name_en=name_en,
-            name_fr=name_fr,
+            slug=slug,
+            name_en=name_en.strip(),
+            name_fr=name_fr.strip(),
             commission_rate_bp=commission_rate_bp,
             expected_attributes=expected_attributes or [],
             position=position,
@@ -33,7 +57,7 @@ def category_create(*, name_en: str, name_fr: str, parent: Category | None = Non
 
 
 def category_set_commission(*, category_id: int, commission_rate_bp: int | None, actor) -> Category:
-    if commission_rate_bp is not None and not (0 <= commission_rate_bp <= 10_000):
+    if _commission_rate_error(commission_rate_bp) is not None:
         raise ValidationError("Invalid commission rate.", code="invalid_commission", fields={"commission_rate_bp": "Between 0 and 10000 basis points."})
     with transaction.atomic():
         category = Category.objects.select_for_update().filter(pk=category_id).first()
@@ -61,25 +85,35 @@ def product_create(*, title: str, category_id: int, description: str = "", brand
         field_errors["category_id"] = "Unknown category."
     if country_of_origin and normalise_country(country_of_origin) is None:
         field_errors["country_of_origin"] = "Use an ISO 3166 two-letter country code."
-    if hs_code and not (hs_code.isdigit() and 6 <= len(hs_code) <= 10):
+    if hs_code and not (isinstance(hs_code, str) and hs_code.isascii() and hs_code.isdigit() and 6 <= len(hs_code) <= 10):
         field_errors["hs_code"] = "An HS code has 6 to 10 digits."
     for name, value in (("weight_grams", weight_grams), ("length_mm", length_mm), ("width_mm", width_mm), ("height_mm", height_mm)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > 10_000_000):
             field_errors[name] = "A positive whole number."
+    if brand and (not isinstance(brand, str) or len(brand.strip()) > 120):
+        field_errors["brand"] = "At most 120 characters."
+    if not (isinstance(language, str) and 2 <= len(language) <= 8):
+        field_errors["language"] = "A language code such as 'en' or 'fr'."
+    if image_urls is not None and (not isinstance(image_urls, (list, tuple)) or any(not isinstance(url, str) or not url.strip() or len(url) > 500 for url in image_urls)):
+        field_errors["image_urls"] = "A list of image URLs of at most 500 characters."
     if attributes is not None and not isinstance(attributes, dict):
         field_errors["attributes"] = "An object of attribute names to values."
     if normalised_gtin and "gtin" not in field_errors and Product.objects.filter(gtin=normalised_gtin).exists():
-        field_errors["gtin"] = "A product with this GTIN already exists; attach an offer to it instead."
+        field_errors["gtin"] = DUPLICATE_GTIN_MESSAGE
     if field_errors:
         raise ValidationError("The product is invalid.", code=errors.INVALID_PRODUCT, fields=field_errors)
-    with transaction.atomic():
-        product = Product.objects.create(
-            gtin=normalised_gtin, title=title.strip(), description=description or "", brand=(brand or "").strip(), category=category,
-            attributes=attributes or {}, language=language, weight_grams=weight_grams, length_mm=length_mm, width_mm=width_mm,
-            height_mm=height_mm, country_of_origin=(country_of_origin or "").upper(), hs_code=hs_code or "", created_by_seller=seller,
-        )
-        for position, url in enumerate(image_urls or []):
-            ProductImage.objects.create(product=product, url=url, position=position, alt_text=product.title)
-        if actor is not None:
-            audit_record(actor=actor, action="product.created", target=product, seller_id=seller.pk if seller else None)
+    try:
+        with transaction.atomic():
+            product = Product.objects.create(
+                gtin=normalised_gtin, title=title.strip(), description=description or "", brand=(brand or "").strip(), category=category,
+                attributes=attributes or {}, language=language, weight_grams=weight_grams, length_mm=length_mm, width_mm=width_mm,
+                height_mm=height_mm, country_of_origin=(country_of_origin or "").upper(), hs_code=hs_code or "", created_by_seller=seller,
+            )
+            for position, url in enumerate(image_urls or []):
+                ProductImage.objects.create(product=product, url=url, position=position, alt_text=product.title[:300])
+            if actor is not None:
+                audit_record(actor=actor, action="product.created", target=product, seller_id=seller.pk if seller else None)
+    except IntegrityError as error:
+        # Another request created the same GTIN between the check above and this insert.
+        raise ValidationError("The product is invalid.", code=errors.INVALID_PRODUCT, fields={"gtin": DUPLICATE_GTIN_MESSAGE}) from error
     return product

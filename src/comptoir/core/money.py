@@ -56,6 +56,8 @@ class Money:
     @classmethod
     def from_decimal(cls, value: Decimal | str | int, currency: str) -> Money:
         """Parse a major-unit amount ("12.34" EUR -> 1234). Refuses more precision than the currency has."""
+        if isinstance(value, (float, bool)):
+            raise TypeError("Money.from_decimal takes a Decimal, str or int, never a float (binary floats cannot hold cents exactly)")
         currency = validate_currency(currency)
         try:
             decimal_value = Decimal(str(value)) if not isinstance(value, Decimal) else value
@@ -116,18 +118,27 @@ class Money:
 
     def basis_points(self, rate_bp: int, rounding: str = DEFAULT_ROUNDING) -> Money:
         """This amount times rate_bp / 10,000, rounded once (banker's rounding by default)."""
+        if isinstance(rate_bp, bool) or not isinstance(rate_bp, int):
+            raise TypeError("rate_bp must be an int of basis points")
         value = (Decimal(self.amount) * Decimal(rate_bp) / Decimal(BASIS_POINTS)).quantize(Decimal(1), rounding=rounding)
         return Money(int(value), self.currency)
 
     def allocate(self, weights: list[int]) -> list[Money]:
-        """Split into parts proportional to integer weights; the parts always sum to this amount."""
+        """Split into parts proportional to non-negative integer weights; the parts always sum to this amount."""
+        if any(isinstance(weight, bool) or not isinstance(weight, int) for weight in weights):
+            raise TypeError("allocation weights must be ints")
+        if any(weight < 0 for weight in weights):
+            raise ValueError("allocation weights cannot be negative")
         total_weight = sum(weights)
         if total_weight <= 0:
             raise ValueError("weights must sum to a positive number")
         parts = [self.amount * weight // total_weight for weight in weights]
         remainder = self.amount - sum(parts)
-        for index in range(remainder):
-            parts[index % len(parts)] += 1
+        # Largest remainder method: the leftover minor units go one each to the parts that floor
+        # division shortchanged most (ties: the earlier part). A zero weight never receives one.
+        shortfalls = [self.amount * weight - part * total_weight for weight, part in zip(weights, parts, strict=True)]
+        for index in sorted(range(len(parts)), key=lambda position: (-shortfalls[position], position))[:remainder]:
+            parts[index] += 1
         return [Money(part, self.currency) for part in parts]
 
     # --- presentation -----------------------------------------------------------------------

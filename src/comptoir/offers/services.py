@@ -19,6 +19,11 @@ MAX_STOCK = 1_000_000
 MAX_HANDLING_DAYS = 30
 
 
+def _normalise_currency(currency):
+    """Currency codes are accepted in any case ('eur' is EUR), like core.money.validate_currency."""
+    return currency.strip().upper() if isinstance(currency, str) else currency
+
+
 def _validate_price(amount, currency: str, field_errors: dict[str, str], field: str = "price_amount") -> None:
     if not isinstance(currency, str) or not is_known_currency(currency):
         field_errors["currency"] = f"'{currency}' is not an ISO 4217 currency code."
@@ -38,31 +43,55 @@ def _validate_stock(stock, field_errors: dict[str, str]) -> None:
         field_errors["stock"] = f"A whole number from 0 to {MAX_STOCK}."
 
 
+def _is_whole_number_between(value, low: int, high: int) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and low <= value <= high
+
+
+def _validate_profile_currency(profile: ShippingProfile | None, currency, field_errors: dict[str, str]) -> None:
+    """Checkout only quotes rates in the order's currency, so a profile without a rate in the offer's
+    currency would make the offer impossible to buy."""
+    if profile is None or "currency" in field_errors:
+        return
+    if not profile.rates.filter(currency=currency).exists():
+        field_errors["shipping_profile_id"] = f"This shipping profile has no rate in {currency}."
+
+
 def shipping_profile_create(*, seller, actor, name: str, rates: list[dict]) -> ShippingProfile:
     """rates: [{zone_name, countries, service_level, carrier, currency, first_item_amount, additional_item_amount, transit_days_min, transit_days_max}]"""
     field_errors: dict[str, str] = {}
+    if not isinstance(name, str) or len(name.strip()) > 100:
+        field_errors["name"] = "At most 100 characters."
+    if not isinstance(rates, list) or not all(isinstance(rate, dict) for rate in rates):
+        raise ValidationError("Invalid shipping profile.", code=errors.INVALID_SHIPPING_PROFILE, fields={"rates": "A list of rate objects."})
+    rates = [{**rate, "currency": _normalise_currency(rate.get("currency", ""))} for rate in rates]
     if not rates:
         field_errors["rates"] = "At least one rate is required."
     for index, rate in enumerate(rates):
         countries = rate.get("countries") or []
-        if not countries or any(code != "*" and normalise_country(code) is None for code in countries):
+        if not isinstance(countries, list) or not countries or any(code != "*" and normalise_country(code) is None for code in countries):
             field_errors[f"rates[{index}].countries"] = "ISO country codes, or '*' for the rest of the world."
+        for key, max_length in (("zone_name", 60), ("service_level", 20), ("carrier", 60)):
+            value = rate.get(key, "")
+            if not isinstance(value, str) or len(value) > max_length:
+                field_errors[f"rates[{index}].{key}"] = f"At most {max_length} characters."
+        if not isinstance(rate.get("service_level", "standard"), str) or not rate.get("service_level", "standard").strip():
+            field_errors[f"rates[{index}].service_level"] = "A service level such as standard or express."
         for key in ("first_item_amount", "additional_item_amount"):
             value = rate.get(key, 0)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 field_errors[f"rates[{index}].{key}"] = "A non-negative whole number of minor units."
-        if not is_known_currency(rate.get("currency", "")):
+        if not isinstance(rate["currency"], str) or not is_known_currency(rate["currency"]):
             field_errors[f"rates[{index}].currency"] = "An ISO 4217 currency code."
         low, high = rate.get("transit_days_min"), rate.get("transit_days_max")
-        if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high <= 90):
+        if not (_is_whole_number_between(low, 0, 90) and _is_whole_number_between(high, 0, 90) and low <= high):
             field_errors[f"rates[{index}].transit_days"] = "0 ≤ min ≤ max ≤ 90."
     if field_errors:
         raise ValidationError("Invalid shipping profile.", code=errors.INVALID_SHIPPING_PROFILE, fields=field_errors)
     with transaction.atomic():
-        profile = ShippingProfile.objects.create(seller=seller, name=name[:100] or "Standard")
+        profile = ShippingProfile.objects.create(seller=seller, name=name.strip() or "Standard")
         ShippingRate.objects.bulk_create([
             ShippingRate(
-                profile=profile, zone_name=rate.get("zone_name", "Zone")[:60],
+                profile=profile, zone_name=rate.get("zone_name") or "Zone",
                 countries=[code if code == "*" else code.upper() for code in rate["countries"]],
                 service_level=rate.get("service_level", "standard"), carrier=rate.get("carrier", ""), currency=rate["currency"],
                 first_item_amount=rate["first_item_amount"], additional_item_amount=rate.get("additional_item_amount", 0),
@@ -79,8 +108,11 @@ def offer_create(*, seller, actor, product_id: int, sku: str, price_amount: int,
                  fulfilment_method: str = FulfilmentMethod.MERCHANT, return_policy_days: int = 14) -> Offer:
     """Create an offer of `seller` on an existing product. Raises ValidationError with every field error."""
     field_errors: dict[str, str] = {}
-    if not isinstance(sku, str) or not sku.strip() or len(sku) > 100:
+    currency = _normalise_currency(currency)
+    if not isinstance(sku, str) or not sku.strip() or len(sku.strip()) > 100:
         field_errors["sku"] = "A SKU of 1 to 100 characters is required."
+    if not isinstance(condition_note, str) or len(condition_note) > 300:
+        field_errors["condition_note"] = "At most 300 characters."
     _validate_price(price_amount, currency, field_errors)
     _validate_stock(stock, field_errors)
     if condition not in Condition.values:
@@ -100,6 +132,7 @@ def offer_create(*, seller, actor, product_id: int, sku: str, price_amount: int,
     profile = ShippingProfile.objects.filter(pk=shipping_profile_id, seller=seller).first() if isinstance(shipping_profile_id, int) else None
     if profile is None:
         field_errors["shipping_profile_id"] = "Unknown shipping profile."
+    _validate_profile_currency(profile, currency, field_errors)
     if field_errors:
         raise ValidationError("The offer is invalid.", code=errors.INVALID_OFFER, fields=field_errors)
     try:
@@ -129,6 +162,8 @@ def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
         if offer is None:
             raise NotFound("No such offer.", code=errors.OFFER_NOT_FOUND)
         field_errors: dict[str, str] = {}
+        if "currency" in changes:
+            changes = {**changes, "currency": _normalise_currency(changes["currency"])}
         price_amount = changes.get("price_amount", offer.price_amount)
         currency = changes.get("currency", offer.currency)
         if "price_amount" in changes or "currency" in changes:
@@ -143,8 +178,18 @@ def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
             field_errors["fulfilment_method"] = f"One of {', '.join(FulfilmentMethod.values)}."
         if "is_active" in changes and not isinstance(changes["is_active"], bool):
             field_errors["is_active"] = "true or false."
-        if "shipping_profile_id" in changes and not ShippingProfile.objects.filter(pk=changes["shipping_profile_id"], seller=seller).exists():
-            field_errors["shipping_profile_id"] = "Unknown shipping profile."
+        if "return_policy_days" in changes and not _is_whole_number_between(changes["return_policy_days"], 0, 365):
+            field_errors["return_policy_days"] = "0 to 365 days."
+        if "condition_note" in changes and (not isinstance(changes["condition_note"], str) or len(changes["condition_note"]) > 300):
+            field_errors["condition_note"] = "At most 300 characters."
+        profile = offer.shipping_profile
+        if "shipping_profile_id" in changes:
+            profile_id = changes["shipping_profile_id"]
+            profile = ShippingProfile.objects.filter(pk=profile_id, seller=seller).first() if _is_whole_number_between(profile_id, 1, 2**63 - 1) else None
+            if profile is None:
+                field_errors["shipping_profile_id"] = "Unknown shipping profile."
+        if "currency" in changes or "shipping_profile_id" in changes:
+            _validate_profile_currency(profile, currency, field_errors)
         if field_errors:
             raise ValidationError("The offer is invalid.", code=errors.INVALID_OFFER, fields=field_errors)
         before = {name: getattr(offer, name) for name in changes}

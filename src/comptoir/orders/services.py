@@ -19,8 +19,10 @@ from django.db.models import F
 from comptoir.catalog.models import Category
 from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError, Conflict, NotFound, PaymentDeclined, PermissionDenied, ValidationError
+from comptoir.core.models import IdempotencyRecord
 from comptoir.core.idempotency import idempotency_claim, idempotency_store_response, request_fingerprint, validate_key
 from comptoir.core.money import Money
+from comptoir.core.services import audit_record
 from comptoir.offers.locks import offer_stock_return, offer_stock_take
 from comptoir.offers.models import Offer
 from comptoir.offers.selectors import shipping_rates_for_profiles
@@ -202,16 +204,26 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
         if record is not None:
             record.response_body = {"number": order.number}
             record.save(update_fields=["response_body"])
-        if from_cart:
-            CartLine.objects.filter(cart__buyer=buyer, offer_id__in=list(quantities)).delete()
 
     # (2) Charge outside any transaction: no lock is held while the provider answers.
-    result = get_provider().charge(amount=order.total, payment_method=payment_method, reference=order.number)
+    try:
+        result = get_provider().charge(amount=order.total, payment_method=payment_method, reference=order.number)
+    except ApplicationError as error:
+        # The provider refused the request itself (an invalid card number): nothing was charged. Undo step (1)
+        # so that no order sits awaiting payment with stock taken, and free the key for a corrected retry.
+        with transaction.atomic(durable=True):
+            _order_abandon(order_id=order.pk, reason=error.message)
+            if record is not None:
+                IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        raise
 
     # (3) Record the outcome.
     with transaction.atomic(durable=True):
         order = _order_payment_outcome(order_id=order.pk, status=result.status, provider=get_provider().name, reference=result.reference,
                                        card_last4=result.card_last4, message=result.message)
+        if from_cart and order.status != OrderStatus.PAYMENT_FAILED:
+            # A declined buyer keeps the cart to try another card.
+            CartLine.objects.filter(cart__buyer=buyer, offer_id__in=list(quantities)).delete()
         body = _order_body(order)
         http_status = {OrderStatus.PAID: 201, OrderStatus.PAYMENT_REVIEW: 202, OrderStatus.PAYMENT_FAILED: 402}[order.status]
         if http_status == 402:
@@ -302,10 +314,26 @@ def _order_payment_outcome(*, order_id: int, status: str, provider: str, referen
         order.status = OrderStatus.PAYMENT_REVIEW
     else:
         order.status = OrderStatus.PAYMENT_FAILED
-        offer_stock_return(quantities=_quantities_of(seller_orders))
-        for seller_order in seller_orders:
-            _apply(seller_order, Action.PAYMENT_FAILED, Actor.OPERATOR if actor else Actor.SYSTEM, actor, message or "Payment declined.", {"payment": reference}, now)
+        _seller_orders_fail(seller_orders, reason=message or "Payment declined.", actor=actor, data={"payment": reference}, now=now)
     order.save(update_fields=["status", "paid_at"])
+    return order
+
+
+def _seller_orders_fail(seller_orders: list[SellerOrder], *, reason: str, actor, data: dict, now: dt.datetime) -> None:
+    offer_stock_return(quantities=_quantities_of(seller_orders))
+    for seller_order in seller_orders:
+        _apply(seller_order, Action.PAYMENT_FAILED, Actor.OPERATOR if actor else Actor.SYSTEM, actor, reason, data, now)
+
+
+def _order_abandon(*, order_id: int, reason: str) -> Order:
+    """Fail an order awaiting payment whose charge never happened: stock back, seller orders cancelled."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        return order
+    seller_orders = list(SellerOrder.objects.select_for_update().filter(order=order).order_by("pk"))
+    _seller_orders_fail(seller_orders, reason=reason, actor=None, data={"payment": None}, now=clock.now())
+    order.status = OrderStatus.PAYMENT_FAILED
+    order.save(update_fields=["status"])
     return order
 
 
@@ -327,9 +355,12 @@ def order_payment_review_decide(*, order_id: int, approve: bool, actor) -> Order
         if order.status != OrderStatus.PAYMENT_REVIEW:
             raise Conflict("This order's payment is not under review.", code="not_under_review")
         payment = order.payments.order_by("-pk").first()
-        return _order_payment_outcome(order_id=order.pk, status="captured" if approve else "review_rejected", provider=payment.provider,
-                                      reference=payment.provider_reference, card_last4=payment.card_last4,
-                                      message="" if approve else "Rejected after payment review.", actor=actor)
+        order = _order_payment_outcome(order_id=order.pk, status="captured" if approve else "review_rejected", provider=payment.provider,
+                                       reference=payment.provider_reference, card_last4=payment.card_last4,
+                                       message="" if approve else "Rejected after payment review.", actor=actor)
+        audit_record(actor=actor, action="order.payment_review_approved" if approve else "order.payment_review_rejected", target=order,
+                     data={"payment": payment.provider_reference, "status": order.status})
+        return order
 
 
 # --- Seller-order lifecycle -----------------------------------------------------------------------
@@ -541,7 +572,8 @@ def dispute_decide(*, dispute_id: int, actor, in_favour_of: str, note: str) -> D
             raise Conflict("This dispute is already decided.", code="dispute_decided")
         seller_order = _locked_seller_order(seller_order_id=dispute.seller_order_id)
         now = clock.now()
-        if in_favour_of == "buyer":
+        already_refunded = seller_order.status in (Status.CANCELLED, Status.REFUNDED) and seller_order.refunded_amount >= seller_order.total_amount
+        if in_favour_of == "buyer" and not already_refunded:  # cancelled or refunded meanwhile: the buyer has their money back
             _apply(seller_order, Action.REFUND, Actor.OPERATOR, actor, note.strip(), {"dispute_id": dispute.pk}, now)
             _refund_seller_order(seller_order, reason=f"Dispute #{dispute.pk}: {note.strip()}", actor=actor)
         dispute.status = DisputeStatus.DECIDED_FOR_BUYER if in_favour_of == "buyer" else DisputeStatus.DECIDED_FOR_SELLER
@@ -550,4 +582,6 @@ def dispute_decide(*, dispute_id: int, actor, in_favour_of: str, note: str) -> D
         SellerOrderEvent.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action="dispute_decided", from_status=seller_order.status,
                                         to_status=seller_order.status, actor_role=Actor.OPERATOR, actor=actor, reason=note.strip(),
                                         data={"dispute_id": dispute.pk, "in_favour_of": in_favour_of}, created_at=now)
+        audit_record(actor=actor, action="dispute.decided", target=dispute, seller_id=seller_order.seller_id, reason=note.strip(),
+                     data={"in_favour_of": in_favour_of, "seller_order": seller_order.number})
         return dispute

@@ -115,6 +115,8 @@ class JournalEntry(AppendOnlyModel):
 
     class Meta:
         verbose_name_plural = "journal entries"
+        # The sealer looks for recent unsealed entries by time; statements filter by time.
+        indexes = [models.Index(fields=["created_at"], name="journal_entry_created_at")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.source_key}"
@@ -148,6 +150,9 @@ class LedgerBlockEntry(AppendOnlyModel):
     block = models.ForeignKey(LedgerBlock, on_delete=models.PROTECT, related_name="members")
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="seal")
     entry_hash = models.CharField(max_length=64)
+    # The entry sealed just before this one (in seal order, across blocks). The Merkle root proves a
+    # block lost a member; this link lets `ledger verify` name the entry that was deleted.
+    previous_entry_id = models.BigIntegerField(null=True, blank=True)
 
 
 class LedgerChainHead(models.Model):

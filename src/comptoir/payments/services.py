@@ -76,3 +76,60 @@ def _enqueue_refund(refund_id: int) -> None:
     from comptoir.payments.tasks import refund_execute_task
 
     refund_execute_task.enqueue(refund_id)
+
+
+# --- Payouts ----------------------------------------------------------------------------------------
+
+def payout_batch_create(*, currency: str, actor, minimum_amount: int = 1):
+    """Pay every seller's whole payable balance in `currency` that is at least `minimum_amount` minor units.
+
+    Each payout is one Payout row and one journal entry (debit seller_payable, credit seller_paid_out)
+    in one transaction with the batch and its audit rows. The sellers' payable accounts are locked in
+    primary-key order and their balances read after the lock, so a concurrent second batch waits and
+    then finds nothing left to pay: the same money is never paid twice. `actor` is an operator or
+    None (the scheduler). Raises ValidationError for a bad currency or minimum, PermissionDenied for a
+    non-operator actor. Returns the batch (with no payouts when nothing was due)."""
+    from django.db.models import Sum
+
+    from comptoir.core.exceptions import PermissionDenied, ValidationError
+    from comptoir.core.money import validate_currency
+    from comptoir.core.services import audit_record
+    from comptoir.payments.models import AccountKind, EntryKind, Payout, PayoutBatch
+    from comptoir.sellers.models import Seller
+
+    currency = validate_currency(currency)
+    if isinstance(minimum_amount, bool) or not isinstance(minimum_amount, int) or minimum_amount < 1:
+        raise ValidationError("The minimum payout is a positive whole number of minor units.", code="invalid_minimum_amount",
+                              fields={"minimum_amount": "A whole number of minor units, at least 1."})
+    if actor is not None and not getattr(actor, "is_operator", False):
+        raise PermissionDenied("Only an operator can create a payout batch.", code="operator_required")
+    with transaction.atomic(durable=True):
+        accounts = list(LedgerAccount.objects.select_for_update()
+                        .filter(kind=AccountKind.SELLER_PAYABLE, currency=currency, seller__isnull=False).order_by("pk"))
+        # Read only after the lock: a batch that waited sees the payouts of the one it waited for.
+        balances = dict(Posting.objects.filter(account__in=accounts).values("account_id").annotate(total=Sum("amount"))
+                        .order_by().values_list("account_id", "total"))
+        batch = PayoutBatch.objects.create(currency=currency, created_at=clock.now(), created_by=actor if getattr(actor, "pk", None) else None)
+        sellers = Seller.objects.in_bulk([account.seller_id for account in accounts])
+        total = count = 0
+        for account in accounts:
+            amount = -(balances.get(account.pk) or 0)  # payable is credit-normal: a credit balance is owed to the seller
+            if amount < minimum_amount:
+                continue
+            seller = sellers[account.seller_id]
+            entry = ledger_post(
+                kind=EntryKind.PAYOUT, source_key=f"payout:{batch.pk}:{seller.pk}", memo=f"Payout batch {batch.pk}", actor=actor,
+                lines=[PostingLine((AccountKind.SELLER_PAYABLE.value, seller.pk, currency), amount),
+                       PostingLine((AccountKind.SELLER_PAID_OUT.value, seller.pk, currency), -amount)],
+            )
+            payout = Payout.objects.create(batch=batch, seller=seller, amount=amount, currency=currency, iban_last4=seller.iban_last4,
+                                           entry=entry, created_at=clock.now())
+            audit_record(actor=actor, action="payout.create", target=payout, seller_id=seller.pk,
+                         data={"batch": batch.pk, "amount": amount, "currency": currency, "entry": entry.pk})
+            total += amount
+            count += 1
+        batch.total_amount, batch.payout_count = total, count
+        batch.save(update_fields=["total_amount", "payout_count"])
+        audit_record(actor=actor, action="payout_batch.create", target=batch,
+                     data={"currency": currency, "total_amount": total, "payout_count": count, "minimum_amount": minimum_amount})
+        return batch

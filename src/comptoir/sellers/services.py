@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from comptoir.core import clock
 from comptoir.core.crypto import encrypt_text, new_secret_token, token_hash
 from comptoir.core.exceptions import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from comptoir.core.money import is_known_currency
 from comptoir.core.services import audit_record
 from comptoir.sellers import errors
 from comptoir.sellers.domain.trader import TraderInformation, normalise_country, trader_information_errors, validate_iban, validate_vat_id
@@ -41,6 +42,8 @@ def seller_onboard(*, owner, name: str, trader: TraderInformation, default_curre
     field_errors = trader_information_errors(trader)
     if not (isinstance(name, str) and name.strip() and len(name) <= 120):
         field_errors["name"] = "A shop name of 1 to 120 characters is required."
+    if not is_known_currency(default_currency):
+        field_errors["default_currency"] = f"'{default_currency}' is not an ISO 4217 currency code."
     if field_errors:
         raise ValidationError("The trader information is incomplete or invalid.", code=errors.SELLER_INVALID_TRADER_INFORMATION, fields=field_errors)
     country = normalise_country(trader.country)
@@ -70,12 +73,15 @@ def seller_onboard(*, owner, name: str, trader: TraderInformation, default_curre
     return seller
 
 
-def _seller_status_change(*, seller_id: int, actor, new_status: str, reason: str, action: str) -> Seller:
+def _seller_status_change(*, seller_id: int, actor, new_status: str, reason: str, action: str, from_statuses: set[str] | None = None) -> Seller:
+    """`from_statuses` narrows the table for one action: verifying is for pending sellers, while
+    lifting a suspension is a reinstatement, which needs a reason."""
     with transaction.atomic():
         seller = Seller.objects.select_for_update().filter(pk=seller_id).first()
         if seller is None:
             raise NotFound("No such seller.", code=errors.SELLER_NOT_FOUND)
-        if new_status not in STATUS_TRANSITIONS.get(seller.status, set()):
+        allowed = new_status in STATUS_TRANSITIONS.get(seller.status, set()) and (from_statuses is None or seller.status in from_statuses)
+        if not allowed:
             raise InvalidTransition(f"A {seller.status} seller cannot become {new_status}.", code=errors.SELLER_INVALID_STATUS_CHANGE, extra={"from": seller.status, "to": new_status})
         previous = seller.status
         seller.status = new_status
@@ -96,7 +102,8 @@ def _require_reason(reason: str) -> str:
 
 
 def seller_verify(*, seller_id: int, actor, reason: str = "Trader information checked.") -> Seller:
-    return _seller_status_change(seller_id=seller_id, actor=actor, new_status=SellerStatus.VERIFIED, reason=reason, action="seller.verified")
+    return _seller_status_change(seller_id=seller_id, actor=actor, new_status=SellerStatus.VERIFIED, reason=reason, action="seller.verified",
+                                 from_statuses={SellerStatus.PENDING})
 
 
 def seller_reject(*, seller_id: int, actor, reason: str) -> Seller:
@@ -108,7 +115,8 @@ def seller_suspend(*, seller_id: int, actor, reason: str) -> Seller:
 
 
 def seller_reinstate(*, seller_id: int, actor, reason: str) -> Seller:
-    return _seller_status_change(seller_id=seller_id, actor=actor, new_status=SellerStatus.VERIFIED, reason=_require_reason(reason), action="seller.reinstated")
+    return _seller_status_change(seller_id=seller_id, actor=actor, new_status=SellerStatus.VERIFIED, reason=_require_reason(reason), action="seller.reinstated",
+                                 from_statuses={SellerStatus.SUSPENDED})
 
 
 def seller_member_add(*, seller: Seller, actor, user, role: str = MemberRole.STAFF) -> SellerMember:
@@ -127,6 +135,8 @@ def seller_member_add(*, seller: Seller, actor, user, role: str = MemberRole.STA
 
 def seller_api_key_create(*, seller: Seller, actor, name: str, scopes: list[str]) -> tuple[SellerApiKey, str]:
     """Create a scoped API key; returns (record, secret). The secret is shown once and stored hashed."""
+    if not isinstance(scopes, (list, tuple, set)):
+        scopes = []
     unknown = [scope for scope in scopes if scope not in ALL_SCOPES]
     if unknown or not scopes:
         raise ValidationError("Invalid scopes.", code=errors.API_KEY_INVALID_SCOPE, fields={"scopes": f"Choose among {', '.join(ALL_SCOPES)}."})

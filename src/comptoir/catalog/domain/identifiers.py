@@ -14,7 +14,8 @@ def normalise_gtin(value: str | None) -> tuple[str | None, str | None]:
     if value is None or str(value).strip() == "":
         return None, None
     compact = "".join(ch for ch in str(value) if not ch.isspace() and ch != "-")
-    if not compact.isdigit() or len(compact) not in (8, 12, 13, 14):
+    # isascii(): str.isdigit() also accepts other scripts' digits and superscripts.
+    if not (compact.isascii() and compact.isdigit()) or len(compact) not in (8, 12, 13, 14):
         return None, "A GTIN has 8, 12, 13 or 14 digits."
     try:
         ean.validate(compact)

@@ -5,9 +5,11 @@ entry's postings sum to zero per currency, and so does the whole ledger."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Which side an account's balance must stay on. Asset accounts hold debit balances (>= 0 signed);
@@ -55,15 +57,32 @@ def balance_is_allowed(kind: str, signed_balance: int) -> bool:
 
 
 def entry_hash(*, entry_id: int, kind: str, source_key: str, created_at_iso: str, memo: str, order_id: int | None, seller_order_id: int | None,
-               postings: list[tuple[int, int, str]]) -> str:
-    """SHA-256 over a canonical form of an entry and its postings [(account_id, amount, currency)] in posting order.
-    Any edit to any of these columns, or an added or removed posting, changes the hash."""
+               postings: list[tuple], created_by_id: int | None = None) -> str:
+    """SHA-256 over a canonical form of an entry and its postings in posting order.
+
+    A posting is (account_id, amount, currency) or, as the sealer passes it, (account_id, amount,
+    currency, account_kind, account_seller_id) so that re-pointing an account at another seller or
+    kind also breaks the hash. Any edit to any of these columns, or an added or removed posting,
+    changes the hash."""
     canonical = json.dumps(
         {"id": entry_id, "kind": kind, "source": source_key, "at": created_at_iso, "memo": memo, "order": order_id, "seller_order": seller_order_id,
-         "postings": [list(posting) for posting in postings]},
+         "by": created_by_id, "postings": [list(posting) for posting in postings]},
         sort_keys=True, separators=(",", ":"), ensure_ascii=True,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def canonical_time(moment: dt.datetime) -> str:
+    """The one textual form of a timestamp inside hashes: UTC, ISO 8601, microseconds as stored."""
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def imbalance(amounts: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """Per-currency totals of (amount, currency) pairs that do not sum to zero (empty when balanced)."""
+    totals: dict[str, int] = defaultdict(int)
+    for amount, currency in amounts:
+        totals[currency] += amount
+    return {currency: total for currency, total in sorted(totals.items()) if total != 0}
 
 
 def merkle_root(leaf_hashes: list[str]) -> str:

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Comptoir from a fresh clone, with only Python 3.12+ installed.
+
+    python3 dev.py demo     create .venv, install, migrate SQLite, seed the demo and serve it at http://127.0.0.1:8000
+    python3 dev.py test     create .venv, install, run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
+
+Anything after the command is passed on (`python3 dev.py test -k checkout`, `python3 dev.py demo --seed 7`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from base64 import urlsafe_b64encode
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+MINIMUM = (3, 12)
+
+
+def find_python() -> str:
+    """This interpreter if it is recent enough, else python3.13 / python3.12 from PATH."""
+    if sys.version_info >= MINIMUM:
+        return sys.executable
+    for name in ("python3.14", "python3.13", "python3.12"):
+        found = shutil.which(name)
+        if found:
+            return found
+    sys.exit(f"Comptoir needs Python {MINIMUM[0]}.{MINIMUM[1]} or newer; this is {sys.version.split()[0]} and no python3.12+ is on PATH.")
+
+
+def ensure_venv() -> None:
+    python = BIN / "python"
+    if python.exists():
+        version = subprocess.run([str(python), "-c", "import sys; print(sys.version_info >= (3, 12))"], capture_output=True, text=True).stdout.strip()
+        if version != "True":
+            shutil.rmtree(VENV)
+    if not python.exists():
+        print(f"Creating {VENV} …", flush=True)
+        subprocess.run([find_python(), "-m", "venv", str(VENV)], check=True)
+    marker = VENV / ".comptoir-installed"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not marker.exists() or marker.read_text() != digest:
+        print("Installing Comptoir and its dependencies into .venv …", flush=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"], check=True)
+        marker.write_text(digest)
+
+
+def ensure_env_file() -> None:
+    """Write a development .env with fresh random keys on first use (never committed)."""
+    env_file = ROOT / ".env"
+    if env_file.exists():
+        return
+    key = urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    env_file.write_text(
+        "# Development settings written by dev.py; see .env.example for every option.\n"
+        "COMPTOIR_DEBUG=1\n"
+        f"COMPTOIR_SECRET_KEY={secrets.token_urlsafe(48)}\n"
+        f"COMPTOIR_ENCRYPTION_KEYS={key}\n"
+        "COMPTOIR_SECURE_COOKIES=0\n"
+    )
+    print("Wrote .env with development keys.", flush=True)
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test"}:
+        print(__doc__)
+        return 2
+    command, rest = sys.argv[1], sys.argv[2:]
+    ensure_venv()
+    os.chdir(ROOT)
+    if command == "demo":
+        ensure_env_file()
+        return subprocess.call([str(BIN / "comptoir"), "demo", *rest])
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Every API error is an RFC 9457 problem document (`application/problem+json`):
+
+    {"type": "https://comptoir.dev/problems/<code>", "title": "Unprocessable Content", "status": 422,
+     "detail": "The offer is invalid.", "code": "invalid_offer", "errors": {"price_amount": "The price must be positive."}}
+
+`errors` maps a field (dotted path, `lines[0].quantity`) to a message a client can show next to it;
+an ApplicationError's `extra` adds members (`allowed_actions`, `offer_ids`, `required_scope` …).
+The handlers below turn service errors, request validation, malformed JSON, unknown routes and
+authentication failures into such documents, so bad input never surfaces as a 500."""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from comptoir.core.exceptions import ApplicationError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://comptoir.dev/problems/"
+RESERVED_MEMBERS = {"type", "title", "status", "detail", "code", "errors"}
+
+logger = logging.getLogger(__name__)
+
+
+def problem_body(*, status: int, code: str, detail: str, errors: dict[str, str] | None = None, extra: dict | None = None) -> dict:
+    body = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "errors": dict(errors or {}),
+    }
+    for name, value in (extra or {}).items():
+        if name not in RESERVED_MEMBERS:
+            body[name] = value
+    return body
+
+
+def json_response(body, *, status: int, headers: dict[str, str] | None = None) -> HttpResponse:
+    """A JSON response; problem documents (status >= 400) get the problem+json media type."""
+    content_type = PROBLEM_CONTENT_TYPE if status >= 400 else "application/json"
+    response = HttpResponse(json.dumps(body, cls=DjangoJSONEncoder), status=status, content_type=content_type)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="comptoir"'
+    return response
+
+
+def problem_response(*, status: int, code: str, detail: str, errors: dict[str, str] | None = None, extra: dict | None = None) -> HttpResponse:
+    return json_response(problem_body(status=status, code=code, detail=detail, errors=errors, extra=extra), status=status)
+
+
+def application_error_body(error: ApplicationError) -> dict:
+    extra = dict(error.extra)
+    fields = dict(error.fields)
+    # Some services (the state machine) carry field messages inside `extra`.
+    smuggled = extra.pop("fields", None)
+    if isinstance(smuggled, dict):
+        fields = {**{str(name): str(message) for name, message in smuggled.items()}, **fields}
+    return problem_body(status=error.status, code=error.code, detail=error.message, errors=fields, extra=extra)
+
+
+def field_path(location) -> str:
+    """('lines', 0, 'quantity') -> 'lines[0].quantity'."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def _validation_field_errors(errors: list[dict]) -> dict[str, str]:
+    """Ninja's error locations start with the source ('body', 'query', 'path', 'header') and, for a
+    body, the handler's parameter name; a client only cares about the field inside the request."""
+    fields: dict[str, str] = {}
+    for error in errors:
+        location = list(error.get("loc", ()))
+        source = location.pop(0) if location else "body"
+        if source == "body" and location:
+            location.pop(0)  # the handler's parameter name (`payload`)
+        name = field_path(location) or source
+        message = error.get("msg", "Invalid value.")
+        kind = error.get("type", "")
+        if kind == "extra_forbidden":
+            message = "Unknown field."
+        elif kind == "missing" and name == "body":
+            message = "A JSON object body is required."
+        elif kind == "missing":
+            message = "This field is required."
+        fields.setdefault(name, message)
+    return fields
+
+
+def handle_application_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    body = application_error_body(error)
+    return json_response(body, status=error.status)
+
+
+def handle_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    return problem_response(status=422, code="invalid_request", detail="The request has invalid or missing fields.", errors=_validation_field_errors(error.errors))
+
+
+def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if isinstance(error, AuthenticationError):
+        return problem_response(status=401, code="authentication_required",
+                                detail="Authenticate with 'Authorization: Bearer <token>' (buyer token or seller API key) or a session.")
+    if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
+        return problem_response(status=400, code="malformed_json", detail="The request body is not valid JSON.", errors={"body": "Send a JSON object."})
+    status = error.status_code if 400 <= error.status_code < 600 else 400
+    return problem_response(status=status, code=HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_"), detail=str(error))
+
+
+def handle_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return problem_response(status=404, code="not_found", detail="No such resource.")
+
+
+def handle_unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return problem_response(status=500, code="internal_error", detail="An unexpected error occurred; it has been logged.")
+
+
+def install_exception_handlers(api) -> None:
+    api.add_exception_handler(ApplicationError, handle_application_error)
+    api.add_exception_handler(NinjaValidationError, handle_validation_error)
+    api.add_exception_handler(HttpError, handle_http_error)
+    api.add_exception_handler(Http404, handle_not_found)
+    api.add_exception_handler(Exception, handle_unexpected)

@@ -1,0 +1,83 @@
+"""The buyer's cart (buyer token or session)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.http import HttpRequest
+from ninja import Path as PathParam
+from ninja import Router, Schema
+from pydantic import Field
+
+from comptoir.api.idempotency import run_idempotent
+from comptoir.api.schemas import MAX_ID, BodyInt, InputSchema, MoneyOut, money, problems
+from comptoir.api.security import buyer_auth
+from comptoir.core.exceptions import NotFound
+from comptoir.orders.selectors import cart_has_offer, cart_lines_for_buyer
+from comptoir.orders.services import cart_line_remove, cart_line_set
+from comptoir.sellers.models import SellerStatus
+
+router = Router(tags=["cart"], auth=buyer_auth)
+
+
+class CartLineOut(Schema):
+    offer_id: int
+    product_id: int
+    title: str
+    seller_id: int
+    seller_name: str
+    quantity: int
+    unit_price: MoneyOut
+    line_total: MoneyOut
+    is_available: bool = Field(description="The offer is still on sale with enough stock for this quantity.")
+
+
+class CartOut(Schema):
+    lines: list[CartLineOut]
+    subtotals: list[MoneyOut] = Field(description="Sum of the lines, one per currency (shipping is priced at checkout).")
+
+
+class CartLineIn(InputSchema):
+    quantity: BodyInt = Field(description="Units wanted, a whole number from 1 to the marketplace maximum (999 by default).")
+
+
+def cart_out(buyer) -> dict:
+    lines = cart_lines_for_buyer(buyer)
+    subtotals: dict[str, int] = defaultdict(int)
+    result = []
+    for line in lines:
+        offer = line.offer
+        subtotals[offer.currency] += offer.price_amount * line.quantity
+        result.append({
+            "offer_id": offer.pk, "product_id": offer.product_id, "title": offer.product.title, "seller_id": offer.seller_id,
+            "seller_name": offer.seller.name, "quantity": line.quantity, "unit_price": money(offer.price_amount, offer.currency),
+            "line_total": money(offer.price_amount * line.quantity, offer.currency),
+            "is_available": offer.is_active and offer.seller.status == SellerStatus.VERIFIED and offer.stock >= line.quantity,
+        })
+    return {"lines": result, "subtotals": [money(amount, currency) for currency, amount in sorted(subtotals.items())]}
+
+
+@router.get("/cart", response={200: CartOut, **problems(401, 403)}, summary="The cart")
+def cart(request: HttpRequest):
+    return cart_out(request.auth.user)
+
+
+@router.put("/cart/lines/{offer_id}", response={200: CartOut, **problems(401, 403, 404, 409, 422)}, summary="Set a line's quantity")
+def cart_line_put(request: HttpRequest, payload: CartLineIn, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
+    """Put `quantity` units of an offer in the cart, replacing any earlier quantity."""
+    buyer = request.auth.user
+
+    def action():
+        cart_line_set(buyer=buyer, offer_id=offer_id, quantity=payload.quantity)
+        return 200, cart_out(buyer)
+
+    return run_idempotent(request, actor_key=request.auth.actor_key, scope="cart.line_set", payload=payload.model_dump(), action=action)
+
+
+@router.delete("/cart/lines/{offer_id}", response={200: CartOut, **problems(401, 403, 404)}, summary="Remove a line")
+def cart_line_delete(request: HttpRequest, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
+    buyer = request.auth.user
+    if not cart_has_offer(buyer=buyer, offer_id=offer_id):
+        raise NotFound("This offer is not in the cart.", code="cart_line_not_found")
+    cart_line_remove(buyer=buyer, offer_id=offer_id)
+    return cart_out(buyer)

@@ -1,0 +1,84 @@
+"""Checkout: the buyer's cart (or explicit lines) into one order split per seller, paid at once."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Header, Router, Schema
+from pydantic import Field
+
+from comptoir.api.errors import json_response
+from comptoir.api.idempotency import REPLAYED_HEADER
+from comptoir.api.schemas import BodyId, BodyInt, InputSchema, MoneyOut, ProblemOut, problems, text
+from comptoir.api.security import buyer_auth
+from comptoir.orders.services import order_checkout
+
+router = Router(tags=["checkout"], auth=buyer_auth)
+
+
+class CheckoutLineIn(InputSchema):
+    offer_id: BodyId
+    quantity: BodyInt = Field(description="1 to the marketplace maximum (999 by default).")
+
+
+class AddressIn(InputSchema):
+    name: text(200)
+    street: text(200)
+    postal_code: text(200)
+    city: text(200)
+    country: text(2) = Field(description="ISO 3166 alpha-2 code.")
+    street2: text(200) | None = None
+    region: text(200) | None = None
+    phone: text(200) | None = None
+
+
+class PaymentIn(InputSchema):
+    card_number: text(40) = Field(description="Sandbox cards: 4242424242424242 paid, 4000000000000002 declined, 4000000000009235 review.")
+
+
+class CheckoutIn(InputSchema):
+    lines: list[CheckoutLineIn] | None = Field(None, max_length=200, description="Omit to check out the cart.")
+    shipping_address: AddressIn
+    shipping: dict[str, text(20)] | None = Field(None, description="Seller id -> service level ('standard', 'express'); default: the cheapest.")
+    payment: PaymentIn
+
+
+class SellerOrderSummaryOut(Schema):
+    number: str
+    seller_id: int
+    status: str
+    total: MoneyOut
+    ship_by: str
+    deliver_by: str
+
+
+class CheckoutOut(Schema):
+    number: str
+    status: str = Field(description="paid (201) or payment_review (202).")
+    currency: str
+    items: MoneyOut
+    shipping: MoneyOut
+    total: MoneyOut
+    seller_orders: list[SellerOrderSummaryOut]
+
+
+class DeclinedOut(ProblemOut):
+    order: CheckoutOut
+
+
+@router.post("/checkout", response={201: CheckoutOut, 202: CheckoutOut, 402: DeclinedOut, **problems(401, 403, 404, 409, 422)}, summary="Check out")
+def checkout(request: HttpRequest, payload: CheckoutIn,
+             idempotency_key: str = Header(..., alias="Idempotency-Key", max_length=200,
+                                           description="Required. A retry with the same key and body returns the first response (Idempotent-Replayed: true).")):
+    """Take stock, charge the payment method and split the order per seller.
+
+    201: paid. 202: payment held for review. 402: declined (problem document with the cancelled `order`;
+    no stock is kept). 409: not enough stock (nothing written). 422: invalid input."""
+    data = payload.model_dump(exclude_none=True)
+    result = order_checkout(
+        buyer=request.auth.user, shipping_address=data["shipping_address"], payment_method=data["payment"],
+        lines=data.get("lines"), shipping_choices=data.get("shipping"), idempotency_key=idempotency_key, key_required=True,
+    )
+    body = result.body
+    if result.status >= 400:  # the declined-payment problem document: give it the same shape as every other problem
+        body = {**body, "errors": body.get("errors", {})}
+    return json_response(body, status=result.status, headers={REPLAYED_HEADER: "true"} if result.replayed else None)

@@ -1,0 +1,163 @@
+"""A seller's orders and its actions on them. Another seller's order number is 404, never 403."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Path as PathParam
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from comptoir.api.idempotency import run_idempotent
+from comptoir.api.routers.orders import OrderLineOut, lines_out
+from comptoir.api.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, InputSchema, MoneyOut, StrictBool, iso, money, page_of, paginate, problems, text
+from comptoir.api.security import seller_auth
+from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.orders import errors as order_errors
+from comptoir.orders.domain.state_machine import Actor, Status, allowed_actions
+from comptoir.orders.selectors import seller_order_get_for_seller, seller_order_list_for_seller
+from comptoir.orders.services import (seller_order_accept, seller_order_cancel, seller_order_mark_delivered, seller_order_receive_return, seller_order_refund,
+                                      seller_order_ship)
+
+router = Router(tags=["seller: orders"])
+
+READ = seller_auth("orders:read")
+WRITE = seller_auth("orders:write")
+NUMBER = PathParam(..., max_length=40, description="A seller-order number, e.g. CO-7KQ2M9D4XA-1.")
+
+
+class SellerOrderOut(Schema):
+    number: str
+    order_number: str
+    status: str
+    placed_at: str
+    currency: str
+    items: MoneyOut
+    shipping: MoneyOut
+    total: MoneyOut
+    commission: MoneyOut = Field(description="Marketplace commission, frozen at checkout.")
+    net: MoneyOut = Field(description="Total minus commission: what reaches the payable balance on release.")
+    refunded: MoneyOut
+    shipping_address: dict
+    shipping_service_level: str
+    shipping_zone: str
+    ship_by: str
+    deliver_by_earliest: str
+    deliver_by: str
+    carrier: str
+    tracking_number: str
+    accepted_at: str | None
+    shipped_at: str | None
+    delivered_at: str | None
+    cancelled_at: str | None
+    cancelled_by: str
+    cancel_reason: str
+    return_reason: str
+    lines: list[OrderLineOut]
+    allowed_actions: list[str] = Field(description="Actions the seller may take now.")
+
+
+class ShipIn(InputSchema):
+    carrier: text(60, 1)
+    tracking_number: text(60, 1) = Field(description="5 to 40 letters or digits (spaces are ignored).")
+
+
+class SellerCancelIn(InputSchema):
+    reason: text(2000, 1)
+
+
+class ReceiveReturnIn(InputSchema):
+    restock: StrictBool = Field(True, description="Put the returned units back in stock.")
+
+
+def seller_order_out(seller_order) -> dict:
+    currency = seller_order.currency
+    return {
+        "number": seller_order.number, "order_number": seller_order.order.number, "status": seller_order.status, "placed_at": iso(seller_order.placed_at),
+        "currency": currency, "items": money(seller_order.items_amount, currency), "shipping": money(seller_order.shipping_amount, currency),
+        "total": money(seller_order.total_amount, currency), "commission": money(seller_order.commission_amount, currency),
+        "net": money(seller_order.total_amount - seller_order.commission_amount, currency), "refunded": money(seller_order.refunded_amount, currency),
+        "shipping_address": seller_order.order.shipping_address, "shipping_service_level": seller_order.shipping_service_level,
+        "shipping_zone": seller_order.shipping_zone, "ship_by": iso(seller_order.ship_by), "deliver_by_earliest": iso(seller_order.deliver_by_earliest),
+        "deliver_by": iso(seller_order.deliver_by), "carrier": seller_order.carrier, "tracking_number": seller_order.tracking_number,
+        "accepted_at": iso(seller_order.accepted_at), "shipped_at": iso(seller_order.shipped_at), "delivered_at": iso(seller_order.delivered_at),
+        "cancelled_at": iso(seller_order.cancelled_at), "cancelled_by": seller_order.cancelled_by, "cancel_reason": seller_order.cancel_reason,
+        "return_reason": seller_order.return_reason, "lines": lines_out(seller_order),
+        "allowed_actions": sorted(allowed_actions(seller_order.status, Actor.SELLER)),
+    }
+
+
+def _seller_order(request: HttpRequest, number: str):
+    seller_order = seller_order_get_for_seller(seller=request.auth.seller, number=number)
+    if seller_order is None:
+        raise NotFound("No such order.", code=order_errors.SELLER_ORDER_NOT_FOUND)
+    return seller_order
+
+
+def _act(request: HttpRequest, number: str, *, scope: str, payload: dict, apply) -> object:
+    """Load the seller's order, run `apply(seller_order)` (a service call) once per Idempotency-Key, answer with the new state."""
+    principal = request.auth
+    seller_order = _seller_order(request, number)
+
+    def action():
+        apply(principal, seller_order)
+        return 200, seller_order_out(_seller_order(request, number))
+
+    return run_idempotent(request, actor_key=principal.actor_key, scope=scope, payload=payload, action=action)
+
+
+@router.get("/seller/orders", response={200: page_of(SellerOrderOut), **problems(401, 403, 422)}, auth=READ, summary="List my orders")
+def seller_orders(request: HttpRequest, status: str | None = Query(None, max_length=20, description=f"One of {', '.join(s.value for s in Status)}."),
+                  page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)):
+    """Newest first."""
+    if status is not None and status not in {s.value for s in Status}:
+        raise ValidationError("Unknown status.", code="invalid_status", fields={"status": f"One of {', '.join(s.value for s in Status)}."})
+    found = seller_order_list_for_seller(seller=request.auth.seller, status=status)
+    return paginate(found, page=page, page_size=page_size, present=lambda rows: [seller_order_out(row) for row in rows])
+
+
+@router.get("/seller/orders/{number}", response={200: SellerOrderOut, **problems(401, 403, 404)}, auth=READ, summary="One of my orders")
+def seller_order_detail(request: HttpRequest, number: str = NUMBER):
+    return seller_order_out(_seller_order(request, number))
+
+
+@router.post("/seller/orders/{number}/accept", response={200: SellerOrderOut, **problems(401, 403, 404, 409)}, auth=WRITE, summary="Accept an order")
+def seller_order_accept_view(request: HttpRequest, number: str = NUMBER):
+    return _act(request, number, scope="seller_order.accept", payload={},
+                apply=lambda principal, so: seller_order_accept(seller=principal.seller, seller_order_id=so.pk, actor=principal.actor))
+
+
+@router.post("/seller/orders/{number}/ship", response={200: SellerOrderOut, **problems(401, 403, 404, 409, 422)}, auth=WRITE, summary="Ship an order")
+def seller_order_ship_view(request: HttpRequest, payload: ShipIn, number: str = NUMBER):
+    """Record the hand-over to the carrier with a tracking number."""
+    return _act(request, number, scope="seller_order.ship", payload=payload.model_dump(),
+                apply=lambda principal, so: seller_order_ship(seller=principal.seller, seller_order_id=so.pk, actor=principal.actor,
+                                                              carrier=payload.carrier, tracking_number=payload.tracking_number))
+
+
+@router.post("/seller/orders/{number}/cancel", response={200: SellerOrderOut, **problems(401, 403, 404, 409, 422)}, auth=WRITE, summary="Cancel an order")
+def seller_order_cancel_view(request: HttpRequest, payload: SellerCancelIn, number: str = NUMBER):
+    """Until shipping. Stock is put back and the buyer refunded in full; cancellations count against the seller's metrics."""
+    return _act(request, number, scope="seller_order.cancel", payload=payload.model_dump(),
+                apply=lambda principal, so: seller_order_cancel(seller_order_id=so.pk, actor=principal.actor, actor_role=Actor.SELLER,
+                                                                reason=payload.reason, seller=principal.seller))
+
+
+@router.post("/seller/orders/{number}/deliver", response={200: SellerOrderOut, **problems(401, 403, 404, 409)}, auth=WRITE, summary="Mark delivered")
+def seller_order_deliver_view(request: HttpRequest, number: str = NUMBER):
+    return _act(request, number, scope="seller_order.deliver", payload={},
+                apply=lambda principal, so: seller_order_mark_delivered(seller_order_id=so.pk, actor=principal.actor, actor_role=Actor.SELLER,
+                                                                        seller=principal.seller))
+
+
+@router.post("/seller/orders/{number}/receive-return", response={200: SellerOrderOut, **problems(401, 403, 404, 409, 422)}, auth=WRITE,
+             summary="Receive a returned parcel")
+def seller_order_receive_return_view(request: HttpRequest, payload: ReceiveReturnIn | None = None, number: str = NUMBER):
+    restock = payload.restock if payload is not None else True
+    return _act(request, number, scope="seller_order.receive_return", payload={"restock": restock},
+                apply=lambda principal, so: seller_order_receive_return(seller=principal.seller, seller_order_id=so.pk, actor=principal.actor, restock=restock))
+
+
+@router.post("/seller/orders/{number}/refund", response={200: SellerOrderOut, **problems(401, 403, 404, 409)}, auth=WRITE, summary="Refund a returned order")
+def seller_order_refund_view(request: HttpRequest, number: str = NUMBER):
+    return _act(request, number, scope="seller_order.refund", payload={},
+                apply=lambda principal, so: seller_order_refund(seller=principal.seller, seller_order_id=so.pk, actor=principal.actor))

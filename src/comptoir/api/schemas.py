@@ -1,0 +1,93 @@
+"""Schemas shared by the routers: money, problems, pagination, strict input types.
+
+Inputs are strict: a quantity is a JSON integer (not "3", not 3.0), a flag is true/false, unknown
+fields are refused. Range and business rules stay in the services, which report every field error."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from django.db.models import QuerySet
+from ninja import Schema
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, create_model
+
+from comptoir.core.money import Money
+
+MAX_ID = 2**63 - 1
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE = 100_000
+
+# Identifiers sent in a body: a JSON integer that fits a database key.
+BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+# Integers sent in a body whose range the service checks; bounded here only so that absurd values
+# are refused before reaching a 64-bit database column.
+BodyInt = Annotated[StrictInt, Field(ge=-MAX_ID, le=MAX_ID)]
+
+
+def text(max_length: int, min_length: int = 0):
+    return Annotated[StrictStr, Field(min_length=min_length, max_length=max_length)]
+
+
+class InputSchema(Schema):
+    """Base of request bodies: strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class MoneyOut(Schema):
+    amount: str = Field(description="Major units as a decimal string, e.g. \"12.34\".")
+    amount_minor: int = Field(description="Integer minor units (cents for EUR, yen for JPY).")
+    currency: str = Field(description="ISO 4217 code.")
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details (media type application/problem+json)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str = Field(description="Stable machine-readable error code.")
+    errors: dict[str, str] = Field(description="Field path -> message, e.g. {\"lines[0].quantity\": \"A whole number from 1 to 999.\"}.")
+
+
+def problems(*statuses: int) -> dict[int, type[ProblemOut]]:
+    return {status: ProblemOut for status in statuses}
+
+
+def money(amount: int, currency: str) -> dict:
+    return Money(amount, currency).as_dict()
+
+
+def iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+_page_models: dict[type, type] = {}
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """A paginated list schema: {count, page, page_size, pages, results: [item]}."""
+    if item not in _page_models:
+        _page_models[item] = create_model(
+            f"{item.__name__.removesuffix('Out')}Page", __base__=Schema,
+            count=(int, Field(description="Total number of results.")), page=(int, ...), page_size=(int, ...), pages=(int, ...), results=(list[item], ...),
+        )
+    return _page_models[item]
+
+
+def paginate(queryset: QuerySet, *, page: int, page_size: int, present) -> dict:
+    """One COUNT and one page query; `present` turns each row into its JSON-ready dict."""
+    count = queryset.count()
+    start = (page - 1) * page_size
+    rows = list(queryset[start:start + page_size]) if start < count else []
+    return {"count": count, "page": page, "page_size": page_size, "pages": math.ceil(count / page_size) if count else 0,
+            "results": present(rows)}
+
+
+PAGE_DESCRIPTION = "Page number, from 1."
+PAGE_SIZE_DESCRIPTION = f"Results per page, 1 to {MAX_PAGE_SIZE}."
+
+__all__ = ["BodyId", "BodyInt", "InputSchema", "MoneyOut", "ProblemOut", "StrictBool", "StrictInt", "StrictStr", "money", "page_of", "paginate", "problems", "text"]

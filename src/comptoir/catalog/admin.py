@@ -1,0 +1,152 @@
+"""Categories, commission rates and the shared catalog in the operator console.
+
+A category is created through catalog.services.category_create and only its commission rate can be
+changed afterwards, through catalog.services.category_set_commission (audited with the operator).
+Products are browsed here, not edited."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Count
+
+from comptoir.catalog import services
+from comptoir.catalog.domain.identifiers import normalise_gtin
+from comptoir.catalog.models import Category, Product, ProductImage
+from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, basis_points_display, money_display
+from comptoir.core.exceptions import ApplicationError
+from comptoir.offers.models import Offer
+
+
+def search_by_gtin_first(parent_admin, request, queryset, search_term: str, gtin_field: str):
+    """A search term that is a valid GTIN in any of its forms (8, 12, 13 or 14 digits) finds the
+    product stored under its 14-digit key; anything else is the admin's ordinary search."""
+    gtin, _ = normalise_gtin(search_term.strip())
+    if gtin is not None:
+        return queryset.filter(**{gtin_field: gtin}), False
+    return parent_admin.get_search_results(request, queryset, search_term)
+
+
+class CategoryChangeList(ChangeList):
+    """Computes each listed category's effective (inherited) commission with one query for the page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        ancestor_ids = {int(part) for category in self.result_list for part in category.path.strip("/").split("/") if part}
+        rates = dict(Category.objects.filter(pk__in=ancestor_ids).values_list("pk", "commission_rate_bp"))
+        default = settings.COMPTOIR["DEFAULT_COMMISSION_BP"]
+        for category in self.result_list:
+            ids = [int(part) for part in category.path.strip("/").split("/") if part]
+            category.effective_commission_bp = next((rates[pk] for pk in reversed(ids) if rates.get(pk) is not None), default)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("tree_name", "slug", "own_commission", "effective_commission", "product_count", "position")
+    search_fields = ("name_en", "name_fr", "slug")
+    list_filter = ("depth",)
+    ordering = ("path",)
+    list_per_page = 200
+    add_fields = ("parent", "name_en", "name_fr", "slug", "position", "commission_rate_bp", "expected_attributes")
+    change_fields = ("tree_name", "slug", "parent", "name_en", "name_fr", "position", "expected_attributes", "commission_rate_bp")
+
+    def get_changelist(self, request, **kwargs):
+        return CategoryChangeList
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_total=Count("products", distinct=True))
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.change_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # After creation only the commission rate changes (through its service); the tree is fixed.
+        return () if obj is None else tuple(name for name in self.change_fields if name != "commission_rate_bp")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="category", ordering="path")
+    def tree_name(self, category: Category) -> str:
+        return f"{'— ' * category.depth}{category.name_en}"
+
+    @admin.display(description="own rate", ordering="commission_rate_bp")
+    def own_commission(self, category: Category) -> str:
+        return basis_points_display(category.commission_rate_bp) if category.commission_rate_bp is not None else "inherited"
+
+    @admin.display(description="effective rate")
+    def effective_commission(self, category: Category) -> str:
+        rate = getattr(category, "effective_commission_bp", None)
+        if rate is None:
+            from comptoir.catalog.selectors import category_commission_bp
+
+            rate = category_commission_bp(category)
+        return basis_points_display(rate)
+
+    @admin.display(description="products", ordering="product_total")
+    def product_count(self, category: Category) -> int:
+        return getattr(category, "product_total", 0)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                if "commission_rate_bp" in form.changed_data:
+                    services.category_set_commission(category_id=obj.pk, commission_rate_bp=form.cleaned_data["commission_rate_bp"], actor=request.user)
+                return
+            created = services.category_create(
+                name_en=form.cleaned_data["name_en"], name_fr=form.cleaned_data["name_fr"], parent=form.cleaned_data["parent"],
+                slug=form.cleaned_data["slug"], commission_rate_bp=form.cleaned_data["commission_rate_bp"],
+                expected_attributes=form.cleaned_data["expected_attributes"], position=form.cleaned_data["position"], actor=request.user,
+            )
+        except ApplicationError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+            return
+        # The admin redirects to the object it was given: hand it the row the service created.
+        obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
+
+    def save_related(self, request, form, formsets, change):
+        # No relations are edited here; skipping form.save_m2m() keeps every write inside the services.
+        return None
+
+
+class ProductImageInline(ReadOnlyTabularInline):
+    model = ProductImage
+    fields = ("position", "url", "alt_text")
+    readonly_fields = fields
+
+
+class ProductOfferInline(ReadOnlyTabularInline):
+    model = Offer
+    fields = ("seller", "sku", "price", "stock", "condition", "is_active")
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("seller")
+
+    @admin.display(description="price")
+    def price(self, offer: Offer) -> str:
+        return money_display(offer.price_amount, offer.currency)
+
+
+@admin.register(Product)
+class ProductAdmin(ReadOnlyModelAdmin):
+    list_display = ("title", "gtin", "brand", "category", "created_by_seller", "offer_count", "created_at")
+    list_filter = ("language", ("category", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("=gtin", "title", "brand", "offers__sku")
+    list_select_related = ("category", "created_by_seller")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    readonly_fields = ("title", "gtin", "brand", "category", "description", "attributes", "language", "weight_grams", "length_mm", "width_mm",
+                       "height_mm", "country_of_origin", "hs_code", "created_by_seller", "created_at", "updated_at")
+    fields = readonly_fields
+    inlines = [ProductImageInline, ProductOfferInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(offer_total=Count("offers", distinct=True))
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_by_gtin_first(super(), request, queryset, search_term, "gtin")
+
+    @admin.display(description="offers", ordering="offer_total")
+    def offer_count(self, product: Product) -> int:
+        return getattr(product, "offer_total", 0)

@@ -1,0 +1,106 @@
+"""`comptoir bench checkout …`: the checkout benchmark (harness in the repository's bench/ folder).
+
+Subcommands `seed` and `verify` are the harness's own steps, run in subprocesses against the
+benchmark database; `checkout` is the one people run."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from config.env import BASE_DIR
+
+
+def _harness():
+    if not (BASE_DIR / "bench" / "checkout.py").is_file():
+        raise CommandError("The benchmark harness lives in the source repository's bench/ folder; run it from a checkout.")
+    if str(BASE_DIR) not in sys.path:
+        sys.path.insert(0, str(BASE_DIR))
+    import bench.checkout
+    import bench.report
+
+    return bench.checkout, bench.report
+
+
+class Command(BaseCommand):
+    help = "Benchmarks: `bench checkout` drives concurrent HTTP checkouts against gunicorn and reports throughput, latency and oversold units."
+    requires_system_checks: list = []
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="subcommand", required=True)
+        checkout = commands.add_parser("checkout", help="Concurrent checkouts over HTTP (Comptoir and a raw-SQL skeleton).")
+        checkout.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+        checkout.add_argument("--database-url", help="PostgreSQL server URL; the benchmark creates and drops its own databases comptoir_bench*.")
+        checkout.add_argument("--app", choices=["comptoir", "skeleton", "both"], default="both")
+        checkout.add_argument("--workers", type=int, default=4)
+        checkout.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+        checkout.add_argument("--threads", type=int, default=4, help="Threads per worker (gthread only).")
+        checkout.add_argument("--concurrency", type=int, default=16, help="Concurrent keep-alive connections.")
+        checkout.add_argument("--duration", type=float, default=20.0, help="Measured seconds of load (at most 60).")
+        checkout.add_argument("--warmup", type=float, default=3.0)
+        checkout.add_argument("--requests", type=int, help="Stop after this many requests.")
+        checkout.add_argument("--sellers", type=int, default=20)
+        checkout.add_argument("--buyers", type=int, default=500)
+        checkout.add_argument("--offers", type=int, default=2000)
+        checkout.add_argument("--hot-offers", type=int, default=20)
+        checkout.add_argument("--hot-stock", type=int, default=25)
+        checkout.add_argument("--hot-share", type=float, default=0.2, help="Share of checkouts that include a hot offer.")
+        checkout.add_argument("--seal-on-commit", action="store_true", help="Seal the ledger after each commit (default: once after the run).")
+        checkout.add_argument("--profile", action="store_true", help="Also profile one worker (queries, DB vs Python time, cProfile).")
+        checkout.add_argument("--keep-db", action="store_true")
+        checkout.add_argument("--write-report", action="store_true", help="Write the figures into docs/PERFORMANCE.md.")
+        checkout.add_argument("--json", action="store_true", help="Print the full figures as JSON.")
+
+        seed = commands.add_parser("seed", help="(harness step) Seed the current database; write tokens and offer ids to --out.")
+        seed.add_argument("--out", required=True)
+        for name, default in (("--sellers", 20), ("--buyers", 500), ("--offers", 2000), ("--hot-offers", 20), ("--hot-stock", 25)):
+            seed.add_argument(name, type=int, default=default)
+
+        verify = commands.add_parser("verify", help="(harness step) Check stock conservation and the ledger of the current database.")
+        verify.add_argument("--seed-file", required=True)
+
+    def handle(self, *args, **options):
+        return getattr(self, f"_handle_{options['subcommand']}")(options)
+
+    def _handle_seed(self, options):
+        _harness()
+        from bench.seed import seed_checkout_data
+
+        data = seed_checkout_data(sellers=options["sellers"], offers=options["offers"], hot_offers=options["hot_offers"],
+                                  hot_stock=options["hot_stock"], buyers=options["buyers"])
+        with open(options["out"], "w", encoding="utf-8") as out:
+            json.dump(data, out)
+
+    def _handle_verify(self, options):
+        _harness()
+        from bench.seed import verify_ledger, verify_stock
+
+        with open(options["seed_file"], encoding="utf-8") as seed_file:
+            seed = json.load(seed_file)
+        self.stdout.write(json.dumps({"stock": verify_stock(initial_stock=seed["initial_stock"]), "ledger": verify_ledger()}))
+
+    def _handle_checkout(self, options):
+        checkout, report = _harness()
+        if options["duration"] > checkout.MAX_LOAD_SECONDS:
+            raise CommandError(f"--duration is at most {checkout.MAX_LOAD_SECONDS} seconds.")
+        settings = checkout.Options(
+            database=options["database"], database_url=options["database_url"],
+            applications=("comptoir", "skeleton") if options["app"] == "both" else (options["app"],),
+            workers=options["workers"], worker_class=options["worker_class"], threads=options["threads"], concurrency=options["concurrency"],
+            duration=options["duration"], warmup=options["warmup"], requests=options["requests"], sellers=options["sellers"], buyers=options["buyers"],
+            offers=options["offers"], hot_offers=options["hot_offers"], hot_stock=options["hot_stock"], hot_share=options["hot_share"],
+            seal_on_commit=options["seal_on_commit"], profile=options["profile"], keep_database=options["keep_db"],
+            log=lambda line: self.stderr.write(line),
+        )
+        try:
+            figures = checkout.run_checkout_benchmark(settings)
+        except (RuntimeError, ValueError) as error:
+            raise CommandError(str(error)) from error
+        command = "comptoir bench checkout " + " ".join(shlex.quote(argument) for argument in sys.argv[sys.argv.index("checkout") + 1:]) \
+            if "checkout" in sys.argv else "comptoir bench checkout"
+        if options["write_report"]:
+            report.write_section(figures, command)
+        self.stdout.write(json.dumps(figures, indent=2) if options["json"] else report.render_section(figures, command))

@@ -1,0 +1,66 @@
+"""Enqueue the periodic background work: releasing escrow whose hold has elapsed, sealing the ledger.
+
+Run one scheduler per deployment next to any number of `comptoir worker` processes. The tasks are
+idempotent, so a second scheduler (or a tick that overlaps a slow worker) is harmless; a task still
+waiting from the previous tick is not enqueued again, so a queue without workers does not grow."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.tasks import TaskResultStatus
+
+from comptoir.orders.tasks import release_due_task
+from comptoir.payments.tasks import ledger_seal_task
+
+PERIODIC_TASKS = (release_due_task, ledger_seal_task)
+_WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+
+class Command(BaseCommand):
+    help = "Every --interval seconds, enqueue the release of due escrow and the sealing of the ledger (--once: a single tick)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=60.0, help="Seconds between ticks (default 60).")
+        parser.add_argument("--once", action="store_true", help="Enqueue once and exit.")
+
+    def handle(self, *args, interval: float, once: bool, **options):
+        if interval <= 0:
+            raise CommandError("--interval must be a positive number of seconds.")
+        self._running = True
+        if not once:
+            signal.signal(signal.SIGTERM, self._stop)
+            signal.signal(signal.SIGINT, self._stop)
+        last_results: dict[str, object] = {}
+        while True:
+            self.tick(last_results)
+            if once:
+                return
+            deadline = time.monotonic() + interval
+            while self._running and time.monotonic() < deadline:
+                time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+            if not self._running:
+                self.stdout.write("scheduler stopped")
+                return
+
+    def _stop(self, signum, frame) -> None:
+        self._running = False
+
+    def tick(self, last_results: dict) -> None:
+        for periodic in PERIODIC_TASKS:
+            previous = last_results.get(periodic.module_path)
+            if previous is not None and self._still_waiting(periodic, previous):
+                self.stdout.write(f"{periodic.name}: still waiting from the previous tick, not enqueued again")
+                continue
+            result = periodic.enqueue()
+            last_results[periodic.module_path] = result
+            self.stdout.write(f"{periodic.name}: enqueued ({result.status})")
+
+    @staticmethod
+    def _still_waiting(periodic, previous) -> bool:
+        if not periodic.get_backend().supports_get_result:
+            return False
+        previous.refresh()
+        return previous.status in _WAITING

@@ -1,0 +1,420 @@
+"""Months of order history, played through the real services with the clock frozen at each event.
+
+Every checkout, acceptance, shipment, delivery, cancellation, return, refund, dispute, escrow release and
+payout is a call to the same service the API and the web use, at its own moment (`clock.frozen_at`), in
+time order. So the ledger, the seller-order events and the stock agree with each other exactly as they
+would in production, and trust metrics computed later see believable behaviour: most sellers on time,
+a few habitually late, a few cancelling for lack of stock.
+
+Events falling after the end of the history are simply not played, which is what leaves recent orders
+in flight (placed, accepted, shipped, delivered, returns under way, disputes open)."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import heapq
+import itertools
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from comptoir.core import clock
+from comptoir.core.exceptions import ApplicationError, Conflict
+from comptoir.demo.data.people import EU_COUNTRIES, TRACKING_FORMATS
+from comptoir.demo.marketplace_seed import DemoBuyer, DemoOffer, DemoSeller, Supply, seller_suspend_at
+from comptoir.orders.domain.state_machine import Actor
+from comptoir.orders.models import DisputeReason, ReturnReason, SellerOrder
+from comptoir.orders.services import (
+    dispute_decide,
+    dispute_open,
+    order_checkout,
+    order_payment_review_decide,
+    seller_order_accept,
+    seller_order_cancel,
+    seller_order_mark_delivered,
+    seller_order_receive_return,
+    seller_order_refund,
+    seller_order_request_return,
+    seller_order_ship,
+    seller_orders_release_due,
+)
+
+try:  # the payout service arrives with the ledger work; the history pays out weekly once it exists
+    from comptoir.payments.services import payout_batch_create
+except ImportError:  # pragma: no cover - depends on the payments app's progress
+    payout_batch_create = None
+
+CARDS_CAPTURED = ("4242 4242 4242 4242", "5555 5555 5555 4444", "4000 0566 5566 5556", "3782 822463 10005")
+CARD_DECLINED = ("4000 0000 0000 0002", "4000 0000 0000 9995")
+CARD_REVIEW = "4000 0000 0000 9235"
+
+# A seller order's fate: the steps it goes through (escrow release follows delivery by itself).
+FATES = {
+    "complete": ("accept", "ship", "deliver"),
+    "buyer_cancel": ("buyer_cancel",),
+    "seller_cancel_placed": ("seller_cancel",),
+    "seller_cancel_accepted": ("accept", "seller_cancel"),
+    "return": ("accept", "ship", "deliver", "request_return", "receive_return", "refund"),
+    "dispute_not_received": ("accept", "ship", "dispute_open", "dispute_decide"),
+    "dispute_not_as_described": ("accept", "ship", "deliver", "dispute_open", "dispute_decide"),
+}
+FATE_WEIGHTS = {
+    "reliable": {"complete": 880, "buyer_cancel": 25, "seller_cancel_placed": 8, "seller_cancel_accepted": 5, "return": 60, "dispute_not_received": 8, "dispute_not_as_described": 10},
+    "late": {"complete": 830, "buyer_cancel": 40, "seller_cancel_placed": 15, "seller_cancel_accepted": 10, "return": 60, "dispute_not_received": 30, "dispute_not_as_described": 15},
+    "cancelling": {"complete": 700, "buyer_cancel": 30, "seller_cancel_placed": 130, "seller_cancel_accepted": 60, "return": 60, "dispute_not_received": 10, "dispute_not_as_described": 10},
+}
+SELLER_CANCEL_REASONS = ("Out of stock.", "Item damaged in our warehouse.", "Pricing error on the listing.", "Rupture de stock chez notre fournisseur.")
+BUYER_CANCEL_REASONS = ("Ordered by mistake.", "Found it cheaper elsewhere.", "Delivery would take too long.", "Erreur de taille, je recommande.")
+
+# Orders that are always in the demo, whatever the size: one per state worth showing, made by the demo
+# buyer from the demo seller, with brisk timings so that each stops exactly where named.
+# (label, fate, last step played or "" for none, "review"/"declined"/"" payment, age at the end)
+SHOWCASE = (
+    ("payment under review", "complete", "", "review", dt.timedelta(hours=5)),
+    ("placed", "complete", "", "", dt.timedelta(hours=3)),
+    ("accepted", "complete", "accept", "", dt.timedelta(hours=10)),
+    ("shipped", "complete", "ship", "", dt.timedelta(days=3)),
+    ("delivered", "complete", "deliver", "", dt.timedelta(days=6)),
+    ("return requested", "return", "request_return", "", dt.timedelta(days=12)),
+    ("returned", "return", "receive_return", "", dt.timedelta(days=16)),
+    ("open dispute", "dispute_not_received", "dispute_open", "", dt.timedelta(days=20)),
+    ("payment declined", "complete", "", "declined", dt.timedelta(days=28)),
+    ("cancelled by the buyer", "buyer_cancel", None, "", dt.timedelta(days=30)),
+    ("cancelled by the seller", "seller_cancel_placed", None, "", dt.timedelta(days=33)),
+    ("cancelled after acceptance", "seller_cancel_accepted", None, "", dt.timedelta(days=36)),
+    ("completed", "complete", None, "", dt.timedelta(days=40)),
+    ("refunded after return", "return", None, "", dt.timedelta(days=45)),
+    ("dispute decided for the buyer", "dispute_not_received", None, "", dt.timedelta(days=50)),
+    ("dispute decided for the seller", "dispute_not_as_described", None, "", dt.timedelta(days=60)),
+)
+
+
+@dataclass
+class OrderPlan:
+    index: int
+    placed_at: dt.datetime
+    showcase: tuple | None = None
+
+
+@dataclass
+class Parcel:
+    """One seller order as the history moves it along."""
+
+    seller_order_id: int
+    seller: DemoSeller
+    buyer: DemoBuyer
+    fate: str
+    started_at: dt.datetime
+    ship_by: dt.date
+    deliver_by: dt.date
+    carrier: str
+    stop: str | None = None  # last step to play; None plays every step, "" none
+    brisk: bool = False
+    dispute_id: int | None = None
+    steps_done: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HistoryResult:
+    stats: Counter
+    parcels: int
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _at(day: dt.date, rng: random.Random, first_hour: int = 8, last_hour: int = 19) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, rng.randint(first_hour, last_hour - 1), rng.randint(0, 59), rng.randint(0, 59), tzinfo=dt.UTC)
+
+
+def _tracking(carrier: str, rng: random.Random) -> str:
+    pattern = TRACKING_FORMATS.get(carrier, "AA999999999EU")
+    return "".join(str(rng.randint(0, 9)) if ch == "9" else rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") if ch == "A" else ch for ch in pattern)
+
+
+def order_times(rng: random.Random, *, count: int, start: dt.datetime, end: dt.datetime, growth: float = 1.5) -> list[dt.datetime]:
+    """`count` checkout moments between start and end: a growing marketplace (density rising by `growth`
+    over the period), busier in the evening and on Sundays, quiet at night."""
+    span = (end - start).total_seconds()
+    hour_weights = [1, 1, 1, 1, 1, 2, 3, 5, 6, 7, 8, 8, 9, 9, 8, 8, 8, 9, 11, 13, 14, 12, 8, 4]
+    moments = []
+    for _ in range(count):
+        u = rng.random()
+        # inverse CDF of a density proportional to 1 + growth * x on [0, 1]
+        x = ((1 + growth * (2 + growth) * u) ** 0.5 - 1) / growth if growth else u
+        day = (start + dt.timedelta(seconds=x * span)).date()
+        if day.weekday() < 5 and rng.random() < 0.08:  # nudge towards the weekend
+            day += dt.timedelta(days=6 - day.weekday())
+        moment = _at(day, rng, 0, 24).replace(hour=rng.choices(range(24), hour_weights)[0])
+        if start <= moment < end - dt.timedelta(hours=1):
+            moments.append(moment)
+    return sorted(moments)
+
+
+class History:
+    """The event loop: a heap of (moment, sequence, action, arguments), played in time order."""
+
+    def __init__(self, *, rng: random.Random, seed: int, operator, buyers: list[DemoBuyer], sellers: list[DemoSeller], supply: Supply,
+                 products_weights: list[tuple[int, float]], start: dt.datetime, end: dt.datetime):
+        self.rng, self.seed, self.operator = rng, seed, operator
+        self.buyers, self.sellers, self.supply = buyers, sellers, supply
+        self.start, self.end = start, end
+        self.stats: Counter = Counter()
+        self._heap: list = []
+        self._sequence = itertools.count()
+        self._buyer_joined = [buyer.joined_at for buyer in buyers]
+        self._buyer_cumulative = list(itertools.accumulate(buyer.activity for buyer in buyers))
+        self._product_ids = [product_id for product_id, _weight in products_weights]
+        self._product_cumulative = list(itertools.accumulate(weight for _product_id, weight in products_weights))
+        self._demo_buyer = next(buyer for buyer in buyers if buyer.user.email.startswith("buyer@"))
+        self._demo_seller = sellers[0]
+        self.parcels = 0
+
+    # --- scheduling -------------------------------------------------------------------------------
+    def schedule(self, moment: dt.datetime, action, *arguments) -> None:
+        if moment < self.end:
+            heapq.heappush(self._heap, (moment, next(self._sequence), action, arguments))
+        else:
+            self.stats["events_after_end"] += 1
+
+    def run(self) -> HistoryResult:
+        while self._heap:
+            moment, _sequence, action, arguments = heapq.heappop(self._heap)
+            with clock.frozen_at(moment):
+                action(*arguments)
+        return HistoryResult(self.stats, self.parcels)
+
+    def plan(self, *, order_count: int) -> None:
+        plans = [OrderPlan(index, moment) for index, moment in enumerate(order_times(self.rng, count=order_count, start=self.start, end=self.end))]
+        for offset, showcase in enumerate(SHOWCASE):
+            plans.append(OrderPlan(len(plans), self.end - showcase[4] + dt.timedelta(minutes=offset), showcase))
+        for plan in plans:
+            self.schedule(plan.placed_at, self.place_order, plan)
+        day = self.start.date()
+        while day <= self.end.date():
+            self.schedule(dt.datetime(day.year, day.month, day.day, 2, 0, tzinfo=dt.UTC), self.release_due)
+            if day.weekday() == 0:
+                self.schedule(dt.datetime(day.year, day.month, day.day, 6, 0, tzinfo=dt.UTC), self.payouts)
+            day += dt.timedelta(days=1)
+        for seller in self.sellers:
+            if seller.suspended_at is not None:
+                self.schedule(seller.suspended_at, self._suspend, seller)
+
+    def _suspend(self, seller: DemoSeller) -> None:
+        seller_suspend_at(seller, operator=self.operator)
+        self.stats["sellers_suspended"] += 1
+
+    # --- periodic work ----------------------------------------------------------------------------
+    def release_due(self) -> None:
+        self.stats["released"] += seller_orders_release_due()
+
+    def payouts(self) -> None:
+        if payout_batch_create is None:
+            return
+        batch = payout_batch_create(currency="EUR", actor=self.operator)
+        self.stats["payouts"] += getattr(batch, "payout_count", 0) or 0
+
+    # --- checkout ---------------------------------------------------------------------------------
+    def _pick_buyer(self, moment: dt.datetime) -> DemoBuyer:
+        eligible = bisect.bisect_right(self._buyer_joined, moment)
+        if eligible == 0:
+            return self.buyers[0]
+        return self.rng.choices(self.buyers[:eligible], cum_weights=self._buyer_cumulative[:eligible])[0]
+
+    def _offer_for(self, product_id: int, moment: dt.datetime, buyer: DemoBuyer, quantity: int) -> DemoOffer | None:
+        candidates = [offer for offer in self.supply.offers_by_product.get(product_id, ())
+                      if offer.is_active and offer.stock >= quantity and offer.created_at <= moment and offer.seller.is_selling_at(moment)
+                      and not (offer.is_bulky and buyer.country not in EU_COUNTRIES)]
+        if not candidates:
+            return None
+        if self.rng.random() < 0.6:
+            return min(candidates, key=lambda offer: (offer.price_amount, offer.offer_id))
+        return self.rng.choice(candidates)
+
+    def _showcase_line(self, moment: dt.datetime, buyer: DemoBuyer) -> list[tuple[DemoOffer, int]]:
+        seller = self._demo_seller
+        candidates = [offer for offers in self.supply.offers_by_product.values() for offer in offers
+                      if offer.seller is seller and offer.is_active and offer.stock >= 1 and offer.created_at <= moment and not offer.is_bulky]
+        return [(self.rng.choice(candidates), 1)] if candidates and seller.is_selling_at(moment) else []
+
+    def _pick_lines(self, moment: dt.datetime, buyer: DemoBuyer) -> list[tuple[DemoOffer, int]]:
+        wanted = self.rng.choices([1, 2, 3], [72, 21, 7])[0]
+        lines: list[tuple[DemoOffer, int]] = []
+        for _attempt in range(12):
+            if len(lines) >= wanted:
+                break
+            product_id = self.rng.choices(self._product_ids, cum_weights=self._product_cumulative)[0]
+            if any(offer.product_id == product_id for offer, _ in lines):
+                continue
+            quantity = 1 if self.rng.random() < 0.85 else self.rng.randint(2, 3)
+            offer = self._offer_for(product_id, moment, buyer, quantity)
+            if offer is not None:
+                lines.append((offer, quantity))
+        return lines
+
+    def place_order(self, plan: OrderPlan) -> None:
+        moment = clock.now()
+        showcase = plan.showcase
+        buyer = self._demo_buyer if showcase else self._pick_buyer(moment)
+        lines = self._showcase_line(moment, buyer) if showcase else self._pick_lines(moment, buyer)
+        if not lines:
+            self.stats["orders_without_offer"] += 1
+            return
+        if showcase:
+            card = CARD_REVIEW if showcase[3] == "review" else CARD_DECLINED[0] if showcase[3] == "declined" else CARDS_CAPTURED[0]
+        else:
+            roll = self.rng.random()
+            card = self.rng.choice(CARD_DECLINED) if roll < 0.03 else CARD_REVIEW if roll < 0.045 else self.rng.choice(CARDS_CAPTURED)
+        sellers = {offer.seller.seller.pk for offer, _ in lines}
+        express = {seller_id: "express" for seller_id in sorted(sellers) if not showcase and self.rng.random() < 0.12}
+        try:
+            result = order_checkout(buyer=buyer.user, shipping_address=buyer.address, payment_method={"card_number": card},
+                                    lines=[{"offer_id": offer.offer_id, "quantity": quantity} for offer, quantity in lines],
+                                    shipping_choices=express, idempotency_key=f"demo-{self.seed}-{plan.index}")
+        except Conflict:
+            self.stats["checkout_out_of_stock"] += 1
+            return
+        except ApplicationError as error:
+            self.stats[f"checkout_refused:{error.code}"] += 1
+            return
+        self.stats["orders"] += 1
+        self.stats[f"payment_{result.status}"] += 1
+        if result.status == 402:
+            return
+        for offer, quantity in lines:
+            offer.stock -= quantity
+        if result.status == 202:
+            if not showcase:
+                self.schedule(moment + dt.timedelta(hours=self.rng.uniform(2, 30)), self.decide_review, result.order.pk, buyer, self.rng.random() < 0.75, lines)
+            return
+        self._start_parcels(result.order.pk, buyer, moment, showcase)
+
+    def decide_review(self, order_id: int, buyer: DemoBuyer, approve: bool, lines) -> None:
+        order_payment_review_decide(order_id=order_id, approve=approve, actor=self.operator)
+        self.stats["reviews_approved" if approve else "reviews_rejected"] += 1
+        if approve:
+            self._start_parcels(order_id, buyer, clock.now(), None)
+        else:
+            for offer, quantity in lines:
+                offer.stock += quantity
+
+    def _start_parcels(self, order_id: int, buyer: DemoBuyer, moment: dt.datetime, showcase) -> None:
+        by_id = {seller.seller.pk: seller for seller in self.sellers}
+        for seller_order in SellerOrder.objects.filter(order_id=order_id).order_by("pk"):
+            seller = by_id[seller_order.seller_id]
+            if showcase:
+                fate, stop = showcase[1], showcase[2]
+            else:
+                weights = FATE_WEIGHTS[seller.behaviour]
+                fate, stop = self.rng.choices(list(weights), list(weights.values()))[0], None
+            parcel = Parcel(seller_order.pk, seller, buyer, fate, moment, seller_order.ship_by, seller_order.deliver_by,
+                            seller_order.carrier or "La Poste", stop=stop, brisk=showcase is not None)
+            self.parcels += 1
+            if stop == "":
+                continue
+            self._schedule_next(parcel, moment)
+
+    # --- the life of a seller order ---------------------------------------------------------------
+    def _schedule_next(self, parcel: Parcel, now: dt.datetime) -> None:
+        steps = FATES[parcel.fate]
+        if len(parcel.steps_done) == len(steps):
+            return
+        step = steps[len(parcel.steps_done)]
+        self.schedule(self._when(parcel, step, now), self.play, parcel, step)
+
+    def _when(self, parcel: Parcel, step: str, now: dt.datetime) -> dt.datetime:
+        rng, behaviour = self.rng, parcel.seller.behaviour
+        if parcel.brisk:
+            brisk = {"accept": dt.timedelta(hours=1), "ship": dt.timedelta(hours=20), "deliver": dt.timedelta(days=2), "buyer_cancel": dt.timedelta(hours=1),
+                     "seller_cancel": dt.timedelta(hours=6), "request_return": dt.timedelta(days=2), "receive_return": dt.timedelta(days=4),
+                     "refund": dt.timedelta(days=1), "dispute_open": dt.timedelta(days=3), "dispute_decide": dt.timedelta(days=3)}
+            return now + brisk[step]
+        if step == "accept":
+            hours = {"reliable": (0.3, 10), "late": (4, 40), "cancelling": (1, 20)}[behaviour]
+            return now + dt.timedelta(hours=rng.uniform(*hours))
+        if step == "buyer_cancel":
+            return now + dt.timedelta(hours=rng.uniform(0.1, 3))
+        if step == "seller_cancel":
+            return now + dt.timedelta(hours=rng.uniform(2, 40))
+        if step == "ship":
+            late_share = {"reliable": 0.04, "late": 0.45, "cancelling": 0.1}[behaviour]
+            if rng.random() < late_share:
+                moment = _at(parcel.ship_by + dt.timedelta(days=rng.randint(1, 5)), rng, 9, 18)
+            else:
+                span = max(0, (parcel.ship_by - now.date()).days)
+                moment = _at(now.date() + dt.timedelta(days=rng.randint(0, span)), rng, 9, 18)
+            return moment if moment > now else now + dt.timedelta(hours=rng.uniform(1, 6))
+        if step == "deliver":
+            promised_days = max(1, (parcel.deliver_by - parcel.ship_by).days)
+            days = rng.randint(max(1, promised_days // 2), promised_days)
+            if rng.random() < 0.06:
+                days += rng.randint(1, 4)  # the carrier is late
+            return _at(now.date() + dt.timedelta(days=days), rng, 9, 20)
+        if step == "request_return":
+            return now + dt.timedelta(days=rng.uniform(1, 10))
+        if step == "receive_return":
+            return now + dt.timedelta(days=rng.uniform(3, 9))
+        if step == "refund":
+            return now + dt.timedelta(hours=rng.uniform(4, 72))
+        if step == "dispute_open":
+            if parcel.fate == "dispute_not_received":
+                return _at(parcel.deliver_by + dt.timedelta(days=rng.randint(2, 6)), rng)
+            return now + dt.timedelta(days=rng.uniform(1, 7))
+        if step == "dispute_decide":
+            return now + dt.timedelta(days=rng.uniform(2, 8))
+        raise ValueError(step)
+
+    def play(self, parcel: Parcel, step: str) -> None:
+        try:
+            self._perform(parcel, step)
+        except ApplicationError as error:
+            # A step the rules refuse (it should not happen: the history follows the rules); counted, and the order stops here.
+            self.stats[f"refused:{step}:{error.code}"] += 1
+            return
+        parcel.steps_done.append(step)
+        self.stats[f"step:{step}"] += 1
+        if parcel.stop == step:
+            return
+        self._schedule_next(parcel, clock.now())
+
+    def _perform(self, parcel: Parcel, step: str) -> None:
+        rng, seller, owner, buyer = self.rng, parcel.seller.seller, parcel.seller.owner, parcel.buyer.user
+        if step == "accept":
+            seller_order_accept(seller=seller, seller_order_id=parcel.seller_order_id, actor=owner)
+        elif step == "ship":
+            seller_order_ship(seller=seller, seller_order_id=parcel.seller_order_id, actor=owner, carrier=parcel.carrier, tracking_number=_tracking(parcel.carrier, rng))
+        elif step == "deliver":
+            if rng.random() < 0.2 and not parcel.brisk:
+                seller_order_mark_delivered(seller_order_id=parcel.seller_order_id, actor=buyer, actor_role=Actor.BUYER, buyer=buyer)
+            else:  # the carrier's tracking reports the delivery
+                seller_order_mark_delivered(seller_order_id=parcel.seller_order_id, actor=None, actor_role=Actor.SYSTEM)
+        elif step == "buyer_cancel":
+            seller_order_cancel(seller_order_id=parcel.seller_order_id, actor=buyer, actor_role=Actor.BUYER, reason=rng.choice(BUYER_CANCEL_REASONS), buyer=buyer)
+        elif step == "seller_cancel":
+            seller_order_cancel(seller_order_id=parcel.seller_order_id, actor=owner, actor_role=Actor.SELLER, reason=rng.choice(SELLER_CANCEL_REASONS), seller=seller)
+        elif step == "request_return":
+            reason = rng.choice([ReturnReason.NO_LONGER_NEEDED, ReturnReason.NO_LONGER_NEEDED, ReturnReason.DAMAGED, ReturnReason.NOT_AS_DESCRIBED, ReturnReason.WRONG_ITEM])
+            seller_order_request_return(buyer=buyer, seller_order_id=parcel.seller_order_id, return_reason=reason, comment="")
+        elif step == "receive_return":
+            seller_order_receive_return(seller=seller, seller_order_id=parcel.seller_order_id, actor=owner, restock=rng.random() < 0.85)
+        elif step == "refund":
+            seller_order_refund(seller=seller, seller_order_id=parcel.seller_order_id, actor=owner)
+        elif step == "dispute_open":
+            if parcel.fate == "dispute_not_received":
+                dispute = dispute_open(buyer=buyer, seller_order_id=parcel.seller_order_id, reason=DisputeReason.NOT_RECEIVED,
+                                       description="The tracking has not moved for days and the parcel never arrived.")
+            else:
+                dispute = dispute_open(buyer=buyer, seller_order_id=parcel.seller_order_id, reason=DisputeReason.NOT_AS_DESCRIBED,
+                                       description="The colour is not the one shown on the listing.")
+            parcel.dispute_id = dispute.pk
+        elif step == "dispute_decide":
+            if parcel.fate == "dispute_not_received":
+                dispute_decide(dispute_id=parcel.dispute_id, actor=self.operator, in_favour_of="buyer",
+                               note="The seller could not show proof of delivery; the buyer is refunded in full.")
+            else:
+                dispute_decide(dispute_id=parcel.dispute_id, actor=self.operator, in_favour_of="seller",
+                               note="The photos match the listing's description; the order stands.")
+        else:
+            raise ValueError(step)

@@ -1,0 +1,201 @@
+"""`demo_seed`: a believable marketplace, the same one for the same seed and end date.
+
+Order of work: the operator, the category tree (service), products (bulk, validated), buyers (bulk),
+sellers (onboarding and verification services), shipping profiles (service), offers (bulk, validated),
+then six months of order history through the order and payment services (see history.py).
+
+Determinism: every random choice comes from `random.Random` seeded from the seed, and every moment is
+computed from the end date (midnight UTC of `today`), never read from the wall clock. Order numbers,
+which the checkout draws from `secrets`, are drawn from the seed while the demo seeds; salts and
+ciphertexts (password hashes, the encrypted IBANs) are the only content that differs between runs."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import random
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from unittest import mock
+
+from django.conf import settings
+from django.test.utils import override_settings
+
+from comptoir.accounts.models import User
+from comptoir.catalog.models import Product
+from comptoir.core.models import AuditLog
+from comptoir.core.services import audit_record
+from comptoir.demo.catalog_seed import categories_seed, products_seed
+from comptoir.demo.history import History
+from comptoir.demo.marketplace_seed import (
+    DEMO_BUYER_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_SELLER_EMAIL,
+    OPERATOR_EMAIL,
+    buyers_seed,
+    offers_seed,
+    operator_create,
+    password_hash_for_demo,
+    sellers_seed,
+)
+from comptoir.orders import services as order_services
+from comptoir.orders.models import Order
+from comptoir.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
+
+MARKER_ACTION = "demo.seeded"
+HISTORY_DAYS = 182
+_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@dataclass(frozen=True)
+class DemoSizes:
+    sellers: int = 32  # verified sellers; two pending applications and one rejected come on top
+    products: int = 2000
+    orders: int = 2000  # checkouts attempted over the history (a few hit an empty shelf)
+    buyers: int = 200
+
+
+@dataclass
+class DemoReport:
+    seed: int
+    sizes: DemoSizes
+    end: dt.datetime
+    stats: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    phase_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def demo_is_seeded() -> bool:
+    return AuditLog.objects.filter(action=MARKER_ACTION).exists()
+
+
+def database_has_marketplace_data() -> bool:
+    return Seller.objects.exists() or Product.objects.exists() or Order.objects.exists()
+
+
+def history_end(today: dt.date) -> dt.datetime:
+    return dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
+
+
+@contextlib.contextmanager
+def _order_numbers_from(seed: int):
+    """Checkout numbers drawn from the seed instead of `secrets`, only while the demo seeds."""
+    rng = random.Random(f"{seed}:order-numbers")
+    taken: set[str] = set()
+
+    def next_number() -> str:
+        while True:
+            number = "CO-" + "".join(rng.choice(_NUMBER_ALPHABET) for _ in range(10))
+            if number not in taken:
+                taken.add(number)
+                return number
+
+    if hasattr(order_services, "_new_order_number"):
+        with mock.patch.object(order_services, "_new_order_number", next_number):
+            yield
+    else:  # pragma: no cover - the checkout changed how it numbers orders
+        yield
+
+
+@contextlib.contextmanager
+def _ledger_sealed_at_the_end():
+    """Seal the ledger once after the history rather than after each of its thousands of commits."""
+    with override_settings(COMPTOIR={**settings.COMPTOIR, "LEDGER_SEAL_ON_COMMIT": False}):
+        yield
+    try:
+        from comptoir.payments.sealing import ledger_seal
+    except ImportError:  # pragma: no cover
+        return
+    for _ in range(100_000):
+        if not ledger_seal():
+            break
+
+
+@contextlib.contextmanager
+def _quiet_task_logs():
+    """The in-process task backend logs each refund task it runs; thousands of lines would bury the logins."""
+    logger = logging.getLogger("django.tasks")
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date | None = None) -> DemoReport:
+    """Seed an empty database with the demo marketplace. Raises ValueError for impossible sizes."""
+    sizes = sizes or DemoSizes()
+    if sizes.sellers < 3 or sizes.products < 10 or sizes.buyers < 2 or sizes.orders < 0:
+        raise ValueError("the demo needs at least 3 sellers, 10 products and 2 buyers")
+    started = time.perf_counter()
+    end = history_end(today or dt.datetime.now(dt.UTC).date())
+    start = end - dt.timedelta(days=HISTORY_DAYS)
+    report = DemoReport(seed, sizes, end)
+
+    def rng(part: str) -> random.Random:
+        return random.Random(f"{seed}:{part}")
+
+    clock_started = time.perf_counter()
+
+    def lap(phase: str) -> None:
+        nonlocal clock_started
+        now = time.perf_counter()
+        report.phase_seconds[phase] = round(now - clock_started, 2)
+        clock_started = now
+
+    # DEBUG would record and format every one of the ~100,000 queries; the seeding does not need that.
+    with override_settings(DEBUG=False), _quiet_task_logs(), _ledger_sealed_at_the_end(), _order_numbers_from(seed):
+        password_hash = password_hash_for_demo()
+        operator = operator_create(password_hash=password_hash, joined_at=start - dt.timedelta(days=240))
+        categories = categories_seed(actor=operator, created_at=start - dt.timedelta(days=200))
+        products = products_seed(rng=rng("products"), categories=categories, count=sizes.products, created_from=start - dt.timedelta(days=150), created_days=120)
+        lap("catalog")
+        buyers = buyers_seed(rng=rng("buyers"), count=sizes.buyers, password_hash=password_hash, joined_from=start - dt.timedelta(days=300), joined_days=400)
+        sellers = sellers_seed(rng=rng("sellers"), count=sizes.sellers, operator=operator, password_hash=password_hash, history_start=start, end=end)
+        supply = offers_seed(rng=rng("offers"), sellers=sellers, products=products, categories=categories)
+        lap("sellers, buyers, offers")
+        popularity = rng("popularity")
+        weights = [(product.pk, min(50.0, popularity.paretovariate(1.1))) for product in products]
+        history = History(rng=rng("history"), seed=seed, operator=operator, buyers=buyers, sellers=sellers, supply=supply, products_weights=weights,
+                          start=start, end=end)
+        history.plan(order_count=sizes.orders)
+        result = history.run()
+        report.stats.update(result.stats)
+        audit_record(actor=operator, action=MARKER_ACTION, target=operator, data={"seed": seed, "sizes": asdict(sizes), "end": end.isoformat()})
+        lap("order history")
+    lap("ledger sealing")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    note: str
+
+
+def demo_logins(*, sellers: int = 4, buyers: int = 3) -> list[DemoLogin]:
+    """Who to log in as (all with DEMO_PASSWORD): the operator, a few seller owners, a few buyers."""
+    logins = [DemoLogin("operator", OPERATOR_EMAIL, "operator console: sellers, disputes, payment reviews")]
+    owners = (SellerMember.objects.filter(role=MemberRole.OWNER).select_related("seller", "user").order_by("seller_id"))
+    shown = 0
+    for member in owners:
+        interesting = member.user.email == DEMO_SELLER_EMAIL or member.seller.status != SellerStatus.VERIFIED
+        if shown < sellers or interesting:
+            status = "" if member.seller.status == SellerStatus.VERIFIED else f" ({member.seller.get_status_display().lower()})"
+            logins.append(DemoLogin("seller", member.user.email, f"{member.seller.name}, {member.seller.country}{status}"))
+            shown += 1
+    demo_buyer = User.objects.filter(email=DEMO_BUYER_EMAIL).first()
+    if demo_buyer:
+        logins.append(DemoLogin("buyer", demo_buyer.email, f"{demo_buyer.full_name}, an order in every state"))
+    frequent = (User.objects.filter(orders__isnull=False, is_operator=False).exclude(email=DEMO_BUYER_EMAIL).distinct().order_by("email")[: max(0, buyers - 1)])
+    for user in frequent:
+        logins.append(DemoLogin("buyer", user.email, f"{user.full_name}, {user.country}"))
+    return logins
+
+
+__all__ = ["DEMO_PASSWORD", "DemoLogin", "DemoReport", "DemoSizes", "database_has_marketplace_data", "demo_is_seeded", "demo_logins", "demo_seed"]

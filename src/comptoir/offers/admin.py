@@ -1,0 +1,55 @@
+"""Sellers' offers and shipping profiles in the operator console: browse and search, never edit
+(offers change only through the seller's own tools, which call comptoir.offers.services)."""
+
+from django.contrib import admin
+
+from comptoir.catalog.admin import search_by_gtin_first
+from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
+from comptoir.offers.models import Offer, ShippingProfile, ShippingRate
+
+
+@admin.register(Offer)
+class OfferAdmin(ReadOnlyModelAdmin):
+    list_display = ("sku", "product", "gtin", "seller", "price", "stock", "condition", "fulfilment_method", "is_active", "updated_at")
+    list_filter = ("is_active", "condition", "fulfilment_method", "currency", "ships_from_country")
+    search_fields = ("=sku", "product__title", "seller__name")
+    list_select_related = ("product", "seller")
+    ordering = ("-updated_at",)
+    fields = ("seller", "product", "sku", "price", "stock", "condition", "condition_note", "handling_days", "ships_from_country", "fulfilment_method",
+              "shipping_profile", "return_policy_days", "is_active", "created_at", "updated_at")
+    readonly_fields = fields
+
+    @admin.display(description="price", ordering="price_amount")
+    def price(self, offer: Offer) -> str:
+        return money_display(offer.price_amount, offer.currency)
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_by_gtin_first(super(), request, queryset, search_term, "product__gtin")
+
+    @admin.display(description="GTIN", ordering="product__gtin")
+    def gtin(self, offer: Offer) -> str:
+        return offer.product.gtin or "—"
+
+
+class ShippingRateInline(ReadOnlyTabularInline):
+    model = ShippingRate
+    fields = ("zone_name", "countries", "service_level", "carrier", "first_item", "additional_item", "transit_days_min", "transit_days_max")
+    readonly_fields = fields
+
+    @admin.display(description="first item")
+    def first_item(self, rate: ShippingRate) -> str:
+        return money_display(rate.first_item_amount, rate.currency)
+
+    @admin.display(description="each additional item")
+    def additional_item(self, rate: ShippingRate) -> str:
+        return money_display(rate.additional_item_amount, rate.currency)
+
+
+@admin.register(ShippingProfile)
+class ShippingProfileAdmin(ReadOnlyModelAdmin):
+    list_display = ("name", "seller", "created_at")
+    search_fields = ("name", "seller__name")
+    list_select_related = ("seller",)
+    fields = ("seller", "name", "created_at")
+    readonly_fields = fields
+    inlines = [ShippingRateInline]

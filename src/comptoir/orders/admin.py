@@ -1,0 +1,245 @@
+"""Orders, seller orders and disputes in the operator console.
+
+Everything is read-only; the operator's decisions are admin actions calling orders.services:
+settling a payment held for review (order_payment_review_decide) and deciding a dispute with a
+statement of reasons (dispute_decide, which refunds the buyer from escrow when decided for them)."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from comptoir.core.admin import OperatorActionsMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
+from comptoir.orders import services
+from comptoir.orders.models import Dispute, DisputeStatus, Order, OrderLine, SellerOrder, SellerOrderEvent
+from comptoir.payments.models import Payment, Refund
+
+
+def _link(obj, label=None) -> str:
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label or str(obj))
+
+
+class SellerOrderInline(ReadOnlyTabularInline):
+    model = SellerOrder
+    fields = ("number", "seller", "status", "total", "commission", "ship_by", "deliver_by", "tracking_number", "is_released")
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("seller").order_by("number")
+
+    @admin.display(description="total")
+    def total(self, seller_order: SellerOrder) -> str:
+        return money_display(seller_order.total_amount, seller_order.currency)
+
+    @admin.display(description="commission")
+    def commission(self, seller_order: SellerOrder) -> str:
+        return money_display(seller_order.commission_amount, seller_order.currency)
+
+
+class PaymentInline(ReadOnlyTabularInline):
+    model = Payment
+    fields = ("provider", "provider_reference", "status", "amount_display", "card_last4", "message", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description="amount")
+    def amount_display(self, payment: Payment) -> str:
+        return money_display(payment.amount, payment.currency)
+
+
+@admin.register(Order)
+class OrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
+    list_display = ("number", "buyer", "status", "total", "seller_order_count", "placed_at", "paid_at")
+    list_filter = ("status", "currency")
+    search_fields = ("=number", "buyer__email", "seller_orders__number")
+    list_select_related = ("buyer",)
+    date_hierarchy = "placed_at"
+    ordering = ("-placed_at",)
+    fields = ("number", "buyer", "status", "currency", "items", "shipping", "total", "shipping_address", "placed_at", "paid_at")
+    readonly_fields = fields
+    inlines = [SellerOrderInline, PaymentInline]
+    actions = ["approve_payment_review", "reject_payment_review"]
+
+    @admin.display(description="items")
+    def items(self, order: Order) -> str:
+        return money_display(order.items_amount, order.currency)
+
+    @admin.display(description="shipping")
+    def shipping(self, order: Order) -> str:
+        return money_display(order.shipping_amount, order.currency)
+
+    @admin.display(description="total", ordering="total_amount")
+    def total(self, order: Order) -> str:
+        return money_display(order.total_amount, order.currency)
+
+    @admin.display(description="seller orders")
+    def seller_order_count(self, order: Order) -> int:
+        return len(order.seller_orders.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("seller_orders")
+
+    @admin.action(description="Approve the payment under review (capture)", permissions=["operator"])
+    def approve_payment_review(self, request, queryset):
+        self.run_service_for_each(request, queryset,
+                                  lambda order: services.order_payment_review_decide(order_id=order.pk, approve=True, actor=request.user),
+                                  done="Payments approved")
+
+    @admin.action(description="Reject the payment under review (cancel the order)", permissions=["operator"])
+    def reject_payment_review(self, request, queryset):
+        self.run_service_for_each(request, queryset,
+                                  lambda order: services.order_payment_review_decide(order_id=order.pk, approve=False, actor=request.user),
+                                  done="Payments rejected")
+
+
+class OrderLineInline(ReadOnlyTabularInline):
+    model = OrderLine
+    fields = ("title", "sku", "quantity", "unit_price", "line_total", "commission_rate_bp")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("seller_order")
+
+    @admin.display(description="unit price")
+    def unit_price(self, line: OrderLine) -> str:
+        return money_display(line.unit_price_amount, line.seller_order.currency)
+
+    @admin.display(description="line total")
+    def line_total(self, line: OrderLine) -> str:
+        return money_display(line.line_amount, line.seller_order.currency)
+
+
+class SellerOrderEventInline(ReadOnlyTabularInline):
+    """The seller order's timeline: every transition with its time, actor and reason."""
+
+    model = SellerOrderEvent
+    verbose_name_plural = "timeline"
+    fields = ("created_at", "action", "from_status", "to_status", "actor_role", "actor", "reason", "data")
+    readonly_fields = fields
+    ordering = ("id",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class DisputeInline(ReadOnlyTabularInline):
+    model = Dispute
+    fields = ("reason", "status", "opened_by", "opened_at", "decided_by", "decided_at", "decision_note")
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("opened_by", "decided_by")
+
+
+class RefundInline(ReadOnlyTabularInline):
+    model = Refund
+    fields = ("amount_display", "status", "provider_reference", "reason", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description="amount")
+    def amount_display(self, refund: Refund) -> str:
+        return money_display(refund.amount, refund.currency)
+
+
+@admin.register(SellerOrder)
+class SellerOrderAdmin(ReadOnlyModelAdmin):
+    list_display = ("number", "seller", "status", "total", "commission", "ship_by", "deliver_by", "release_due_at", "is_released", "placed_at")
+    list_filter = ("status", "is_released", "shipping_service_level", "currency")
+    search_fields = ("=number", "order__number", "seller__name", "tracking_number", "order__buyer__email")
+    list_select_related = ("seller",)
+    date_hierarchy = "placed_at"
+    ordering = ("-placed_at",)
+    fieldsets = (
+        (None, {"fields": ("number", "order_link", "seller", "status", "items", "shipping", "total", "commission", "refunded")}),
+        ("Shipping promise", {"fields": ("shipping_service_level", "shipping_zone", "ship_by", "deliver_by_earliest", "deliver_by")}),
+        ("Fulfilment", {"fields": ("carrier", "tracking_number", "accepted_at", "shipped_at", "delivered_at", "completed_at", "cancelled_at",
+                                   "cancelled_by", "cancel_reason", "return_reason")}),
+        ("Funds", {"fields": ("release_due_at", "is_released")}),
+    )
+    readonly_fields = ("number", "order_link", "seller", "status", "items", "shipping", "total", "commission", "refunded", "shipping_service_level",
+                       "shipping_zone", "ship_by", "deliver_by_earliest", "deliver_by", "carrier", "tracking_number", "accepted_at", "shipped_at",
+                       "delivered_at", "completed_at", "cancelled_at", "cancelled_by", "cancel_reason", "return_reason", "release_due_at", "is_released")
+    inlines = [OrderLineInline, SellerOrderEventInline, DisputeInline, RefundInline]
+
+    @admin.display(description="order")
+    def order_link(self, seller_order: SellerOrder) -> str:
+        return _link(seller_order.order)
+
+    @admin.display(description="items")
+    def items(self, seller_order: SellerOrder) -> str:
+        return money_display(seller_order.items_amount, seller_order.currency)
+
+    @admin.display(description="shipping")
+    def shipping(self, seller_order: SellerOrder) -> str:
+        return money_display(seller_order.shipping_amount, seller_order.currency)
+
+    @admin.display(description="total", ordering="total_amount")
+    def total(self, seller_order: SellerOrder) -> str:
+        return money_display(seller_order.total_amount, seller_order.currency)
+
+    @admin.display(description="commission", ordering="commission_amount")
+    def commission(self, seller_order: SellerOrder) -> str:
+        return money_display(seller_order.commission_amount, seller_order.currency)
+
+    @admin.display(description="refunded")
+    def refunded(self, seller_order: SellerOrder) -> str:
+        return money_display(seller_order.refunded_amount, seller_order.currency)
+
+
+class DisputeStatusFilter(admin.SimpleListFilter):
+    """Open disputes first: the list an operator works through. 'All' shows decided ones too."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*DisputeStatus.choices, ("all", "All")]
+
+    def value(self):
+        return super().value() or DisputeStatus.OPEN
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == "all" else queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {"selected": self.value() == str(lookup), "query_string": changelist.get_query_string({self.parameter_name: lookup}), "display": title}
+
+
+@admin.register(Dispute)
+class DisputeAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
+    list_display = ("__str__", "seller", "reason", "status", "amount", "opened_by", "opened_at", "decided_at")
+    list_filter = (DisputeStatusFilter, "reason")
+    search_fields = ("=seller_order__number", "seller_order__seller__name", "opened_by__email", "description")
+    list_select_related = ("seller_order__seller", "opened_by")
+    ordering = ("opened_at",)
+    fields = ("seller_order_link", "seller", "reason", "description", "status", "opened_by", "opened_at", "decided_by", "decided_at", "decision_note")
+    readonly_fields = fields
+    actions = ["decide_for_buyer", "decide_for_seller"]
+
+    @admin.display(description="seller order")
+    def seller_order_link(self, dispute: Dispute) -> str:
+        return _link(dispute.seller_order)
+
+    @admin.display(description="seller", ordering="seller_order__seller__name")
+    def seller(self, dispute: Dispute) -> str:
+        return str(dispute.seller_order.seller)
+
+    @admin.display(description="amount")
+    def amount(self, dispute: Dispute) -> str:
+        return money_display(dispute.seller_order.total_amount, dispute.seller_order.currency)
+
+    @admin.action(description="Decide for the buyer (refund in full)…", permissions=["operator"])
+    def decide_for_buyer(self, request, queryset):
+        return self.action_with_reason(
+            request, queryset, action="decide_for_buyer", title="Decide for the buyer and refund", confirm="Decide for the buyer",
+            done="Disputes decided for the buyer", label="Statement of reasons", help_text="Both parties will read it.",
+            call=lambda dispute, note: services.dispute_decide(dispute_id=dispute.pk, actor=request.user, in_favour_of="buyer", note=note))
+
+    @admin.action(description="Decide for the seller…", permissions=["operator"])
+    def decide_for_seller(self, request, queryset):
+        return self.action_with_reason(
+            request, queryset, action="decide_for_seller", title="Decide for the seller", confirm="Decide for the seller",
+            done="Disputes decided for the seller", label="Statement of reasons", help_text="Both parties will read it.",
+            call=lambda dispute, note: services.dispute_decide(dispute_id=dispute.pk, actor=request.user, in_favour_of="seller", note=note))
