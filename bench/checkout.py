@@ -51,8 +51,8 @@ class Options:
     sellers: int = 20
     buyers: int = 500
     offers: int = 2000
-    hot_offers: int = 20
-    hot_stock: int = 25
+    hot_offers: int = 10
+    hot_stock: int = 10
     hot_share: float = 0.2
     seal_on_commit: bool = False
     profile: bool = False

@@ -26,11 +26,23 @@ _LITERALS = re.compile(r"'[^']*'|\b\d+\b|(?<=\"s)\d+_x\d+(?=\")")
 
 
 def _shape(sql: str) -> str:
-    """A statement's shape: literals removed and IN lists folded, cut to a readable length."""
-    shape = _LITERALS.sub("?", sql)
-    shape = re.sub(r"\((?:\s*(?:%s|\?)\s*,)+\s*(?:%s|\?)\s*\)", "(…)", shape)
-    shape = re.sub(r"(VALUES \(…\)|VALUES \([^)]*\))(, \([^)]*\))+", r"\1, …", shape)
-    return shape[:160]
+    """A statement's short shape: verb, table(s), filtered or set columns, FOR UPDATE — no literals."""
+    text = _LITERALS.sub("?", sql).replace('"', "")
+    verb = text.split(None, 1)[0].upper() if text.strip() else ""
+    if verb == "SELECT":
+        tables = re.findall(r"(?:FROM|JOIN) (\w+)", text)
+        where = text.split(" WHERE ", 1)[1] if " WHERE " in text else ""
+        columns = sorted(set(re.findall(r"\w+\.(\w+) (?:=|IN|>=|<=|>|<|IS)", where)))
+        shape = f"SELECT {' + '.join(dict.fromkeys(tables))}" + (f" WHERE {', '.join(columns)}" if columns else "")
+        return shape + (" FOR UPDATE" if "FOR UPDATE" in text else "")
+    if verb == "INSERT":
+        return "INSERT " + re.search(r"INSERT INTO (\w+)", text).group(1)
+    if verb == "UPDATE":
+        match = re.search(r"UPDATE (\w+) SET (.*?)(?: WHERE (.*))?$", text, re.S)
+        assigned = ", ".join(dict.fromkeys(re.findall(r"(\w+) = ", match.group(2)))) if match else ""
+        guarded = sorted(set(re.findall(r"\w+\.(\w+) (?:=|>=|IN)", match.group(3) or ""))) if match else []
+        return f"UPDATE {match.group(1) if match else '?'} SET {assigned}" + (f" WHERE {', '.join(guarded)}" if guarded else "")
+    return text[:80]
 
 
 class RequestProfileMiddleware:

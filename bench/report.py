@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 REPORT_PATH = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
+TARGET_RATE, TARGET_P99_MS = 500, 100
 TITLES = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
 
 
@@ -53,6 +54,12 @@ def render_section(report: dict, command: str) -> str:
                      f"| {run['latency_ms']['p50']} | {run['latency_ms']['p95']} | {run['latency_ms']['p99']} | {stock['oversold_units']} "
                      f"| {stock['stock_mismatch_units']} | {ledger_cell} |")
     lines.append("")
+    if report["database"] == "postgres" and "comptoir" in runs:
+        comptoir = runs["comptoir"]
+        met = comptoir["checkouts_per_second"] >= TARGET_RATE and comptoir["latency_ms"]["p99"] < TARGET_P99_MS
+        lines.append(f"Target ({TARGET_RATE} checkouts/s with p99 under {TARGET_P99_MS} ms): **{'met' if met else 'not met'}** — "
+                     f"{comptoir['checkouts_per_second'] / TARGET_RATE:.0%} of the throughput, p99 {comptoir['latency_ms']['p99']} ms.")
+        lines.append("")
     if "ratio_comptoir_to_skeleton" in report:
         lines.append(f"Comptoir reaches **{report['ratio_comptoir_to_skeleton']:.0%}** of the skeleton's throughput on this machine.")
         lines.append("")

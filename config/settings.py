@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "django_tasks_db",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "comptoir.core",
     "comptoir.accounts",
     "comptoir.sellers",
@@ -47,6 +51,9 @@ INSTALLED_APPS = [
     "comptoir.payments",
     "comptoir.api",
     "comptoir.web",
+    "comptoir.web.storefront",
+    "comptoir.web.sellercenter",
+    "comptoir.web.console",
     "comptoir.demo",
 ]
 
@@ -58,8 +65,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns lockouts into responses.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses to authenticate a locked-out username/IP before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "comptoir.web.context_processors.site",
             ],
         },
     },
@@ -136,6 +156,36 @@ SECURE_SSL_REDIRECT = env_bool("COMPTOIR_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("COMPTOIR_HSTS_SECONDS", 0)
 if env_bool("COMPTOIR_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (Django's built-in middleware): only our own origin, scripts with a nonce.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+# Login throttling (django-axes): a username/IP pair is locked after 5 failures for 15 minutes.
+AXES_ENABLED = env_bool("COMPTOIR_LOGIN_THROTTLING", True)
+AXES_FAILURE_LIMIT = env_int("COMPTOIR_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env_int("COMPTOIR_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+
+# Two-factor authentication (django-otp TOTP) for sellers and operators.
+OTP_TOTP_ISSUER = env_str("COMPTOIR_SITE_NAME", "Comptoir")
+LOGIN_URL = "account:login"
+LOGIN_REDIRECT_URL = "/"
+COMPTOIR_SITE_NAME = env_str("COMPTOIR_SITE_NAME", "Comptoir")
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -341,11 +341,14 @@ class History:
         if step == "ship":
             late_share = {"reliable": 0.04, "late": 0.45, "cancelling": 0.1}[behaviour]
             if rng.random() < late_share:
-                moment = _at(parcel.ship_by + dt.timedelta(days=rng.randint(1, 5)), rng, 9, 18)
+                day = parcel.ship_by + dt.timedelta(days=rng.randint(1, 5))
             else:
-                span = max(0, (parcel.ship_by - now.date()).days)
-                moment = _at(now.date() + dt.timedelta(days=rng.randint(0, span)), rng, 9, 18)
-            return moment if moment > now else now + dt.timedelta(hours=rng.uniform(1, 6))
+                first_day = now.date() if now.hour < 16 else now.date() + dt.timedelta(days=1)
+                day = first_day + dt.timedelta(days=rng.randint(0, max(0, (parcel.ship_by - first_day).days)))
+            if day.weekday() >= 5:  # parcels leave on working days
+                day += dt.timedelta(days=7 - day.weekday())
+            moment = _at(day, rng, 9, 18)
+            return moment if moment > now else now + dt.timedelta(hours=rng.uniform(0.5, 2))
         if step == "deliver":
             promised_days = max(1, (parcel.deliver_by - parcel.ship_by).days)
             days = rng.randint(max(1, promised_days // 2), promised_days)

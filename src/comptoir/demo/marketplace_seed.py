@@ -305,7 +305,7 @@ def offers_seed(*, rng: random.Random, sellers: list[DemoSeller], products: list
     leaf_by_category_id: dict[int, tuple[str, Leaf]] = {entry.category.pk: (entry.department.slug, entry.leaf) for entry in categories.values() if entry.leaf}
     profile_seller_ids = {seller.standard_profile_id: seller.seller.pk for seller in active}
     profile_seller_ids.update({seller.bulky_profile_id: seller.seller.pk for seller in active if seller.bulky_profile_id})
-    base_handling = {seller.seller.pk: rng.choice([0, 1, 1, 1, 2, 2, 3]) for seller in active}
+    base_handling = {seller.seller.pk: rng.choice([1, 1, 1, 2, 2, 3]) for seller in active}
     sku_counters = {seller.seller.pk: 0 for seller in active}
     offers: list[Offer] = []
     meta: list[tuple[DemoSeller, bool]] = []

@@ -65,6 +65,7 @@ class DemoReport:
     stats: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     phase_seconds: dict[str, float] = field(default_factory=dict)
+    behaviours: dict[str, str] = field(default_factory=dict)  # seller slug -> "reliable", "late" or "cancelling"
 
 
 def demo_is_seeded() -> bool:
@@ -164,7 +165,13 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
         history.plan(order_count=sizes.orders)
         result = history.run()
         report.stats.update(result.stats)
-        audit_record(actor=operator, action=MARKER_ACTION, target=operator, data={"seed": seed, "sizes": asdict(sizes), "end": end.isoformat()})
+        report.behaviours = {seller.seller.slug: seller.behaviour for seller in sellers if seller.verified_at is not None}
+        # The marker also names the sellers built to behave badly, so that trust scoring can be checked against them.
+        audit_record(actor=operator, action=MARKER_ACTION, target=operator, data={
+            "seed": seed, "sizes": asdict(sizes), "end": end.isoformat(),
+            "late_sellers": sorted(slug for slug, behaviour in report.behaviours.items() if behaviour == "late"),
+            "cancelling_sellers": sorted(slug for slug, behaviour in report.behaviours.items() if behaviour == "cancelling"),
+        })
         lap("order history")
     lap("ledger sealing")
     report.seconds = time.perf_counter() - started

@@ -64,7 +64,10 @@ class LedgerAccount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "seller", "currency"], name="ledger_account_unique", nulls_distinct=False),
+            # Two partial unique indexes rather than NULLS NOT DISTINCT, which SQLite does not support:
+            # one account per (kind, seller, currency) and one marketplace account per (kind, currency).
+            models.UniqueConstraint(fields=["kind", "seller", "currency"], condition=models.Q(seller__isnull=False), name="ledger_account_unique_seller"),
+            models.UniqueConstraint(fields=["kind", "currency"], condition=models.Q(seller__isnull=True), name="ledger_account_unique_marketplace"),
         ]
 
     def __str__(self) -> str:

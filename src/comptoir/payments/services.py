@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from comptoir.core import clock
@@ -28,7 +28,7 @@ def ledger_accounts_get_or_create(keys: set[tuple[str, int | None, str]]) -> dic
         try:
             with transaction.atomic():
                 accounts[key] = LedgerAccount.objects.create(kind=kind, seller_id=seller_id, currency=currency)
-        except Exception:  # IntegrityError; re-read the concurrently created row
+        except IntegrityError:  # created concurrently: read the winner's row
             accounts[key] = LedgerAccount.objects.get(kind=kind, seller_id=seller_id, currency=currency)
     return accounts
 

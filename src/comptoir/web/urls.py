@@ -1,5 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
-from comptoir.web import views
-
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("comptoir.web.accounts_urls")),
+    path("seller/", include("comptoir.web.sellercenter.urls")),
+    path("console/", include("comptoir.web.console.urls")),
+    path("", include("comptoir.web.storefront.urls")),
+]

@@ -17,6 +17,7 @@ from comptoir.orders.services import order_checkout
 from comptoir.orders.tests.concurrency import run_concurrently
 from comptoir.orders.tests.support import account_balance
 from comptoir.payments.models import JournalEntry, Payment
+from comptoir.payments.verify import ledger_verify
 from comptoir.testing.builders import ADDRESS, CARD_DECLINED, CARD_OK, make_offer, make_seller, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,6 +56,8 @@ def test_hot_offer_is_never_oversold():
     assert account_balance("seller_escrow", offer.seller_id) == -sum(result.order.total_amount for result in successes)
     # and the losers left no idempotency record behind, so they can retry under the same key
     assert IdempotencyRecord.objects.count() == 5
+    report = ledger_verify()
+    assert report.ok, report.problems
 
 
 def test_mixed_quantities_never_sell_more_than_the_stock():
@@ -122,6 +125,9 @@ def test_opposite_line_orders_across_two_offers_never_deadlock():
     # and the ledger accounts created in the race exist once each, holding every capture
     assert account_balance("seller_escrow", offer_x.seller_id) == -sum(SellerOrder.objects.filter(seller=offer_x.seller).values_list("total_amount", flat=True))
     assert account_balance("provider_clearing", None) == Order.objects.aggregate(total=Sum("total_amount"))["total"]
+    # and the ledger sealed in those concurrent commits verifies (balanced entries, intact chain)
+    report = ledger_verify()
+    assert report.ok, report.problems
 
 
 def test_concurrent_retries_of_one_idempotency_key_create_one_order_and_one_charge():
@@ -165,3 +171,22 @@ def test_last_unit_across_many_offers_and_sellers():
     assert error_codes(outcomes) == Counter({"insufficient_stock": THREADS - 2})
     assert [Offer.objects.get(pk=offer.pk).stock for offer in offers] == [0, 0, 0]
     assert SellerOrder.objects.count() == 6 and OrderLine.objects.aggregate(total=Sum("quantity"))["total"] == 6
+
+
+def test_database_is_configured_for_the_locking_these_races_rely_on():
+    # SQLite: WAL (readers never block the writer), BEGIN IMMEDIATE (a writer takes the lock up front instead of
+    # failing to upgrade a read lock with "database is locked"), and a busy timeout so writers queue.
+    # PostgreSQL: READ COMMITTED, so a guarded UPDATE re-checks `stock >= quantity` on the row a
+    # concurrent checkout just committed instead of failing with a serialisation error.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            assert connection.transaction_mode == "IMMEDIATE"
+            assert connection.settings_dict["OPTIONS"]["timeout"] >= 5
+        else:
+            assert connection.vendor == "postgresql"
+            cursor.execute("SHOW transaction_isolation")
+            assert cursor.fetchone()[0] == "read committed"

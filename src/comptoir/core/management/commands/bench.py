@@ -45,8 +45,8 @@ class Command(BaseCommand):
         checkout.add_argument("--sellers", type=int, default=20)
         checkout.add_argument("--buyers", type=int, default=500)
         checkout.add_argument("--offers", type=int, default=2000)
-        checkout.add_argument("--hot-offers", type=int, default=20)
-        checkout.add_argument("--hot-stock", type=int, default=25)
+        checkout.add_argument("--hot-offers", type=int, default=10)
+        checkout.add_argument("--hot-stock", type=int, default=10)
         checkout.add_argument("--hot-share", type=float, default=0.2, help="Share of checkouts that include a hot offer.")
         checkout.add_argument("--seal-on-commit", action="store_true", help="Seal the ledger after each commit (default: once after the run).")
         checkout.add_argument("--profile", action="store_true", help="Also profile one worker (queries, DB vs Python time, cProfile).")
@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
         seed = commands.add_parser("seed", help="(harness step) Seed the current database; write tokens and offer ids to --out.")
         seed.add_argument("--out", required=True)
-        for name, default in (("--sellers", 20), ("--buyers", 500), ("--offers", 2000), ("--hot-offers", 20), ("--hot-stock", 25)):
+        for name, default in (("--sellers", 20), ("--buyers", 500), ("--offers", 2000), ("--hot-offers", 10), ("--hot-stock", 10)):
             seed.add_argument(name, type=int, default=default)
 
         verify = commands.add_parser("verify", help="(harness step) Check stock conservation and the ledger of the current database.")

@@ -20,4 +20,4 @@ def home(request):
         "offer_count": visible.count(),
         "product_count": Product.objects.filter(Q(offers__in=visible)).distinct().count(),
     }
-    return render(request, "web/home.html", context)
+    return render(request, "storefront/home.html", context)

@@ -1,0 +1,209 @@
+"""The demo seeder, at a small size, seeded once for the whole module (each seed takes seconds).
+
+The module fixture seeds seed 7 directly, erases, seeds seed 8, erases, then seeds seed 7 again through
+`comptoir demo` and calls the command a second time. Tests then read the database as left by the last
+seed and compare the digests of the three runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F, Sum
+
+from comptoir.accounts.models import User
+from comptoir.catalog.domain.identifiers import normalise_gtin
+from comptoir.catalog.models import Category, Product
+from comptoir.core.models import AuditLog
+from comptoir.demo.seeding import DEMO_PASSWORD, MARKER_ACTION, DemoSizes, demo_seed
+from comptoir.demo.summary import demo_content_digest, demo_state_counts
+from comptoir.offers.models import Offer, ShippingProfile
+from comptoir.orders.domain.state_machine import Status
+from comptoir.orders.models import SellerOrder, SellerOrderEvent
+from comptoir.payments.models import Posting, Refund
+from comptoir.sellers.domain.trader import validate_iban, validate_vat_id
+from comptoir.sellers.models import Seller, SellerStatus
+
+SMALL = DemoSizes(sellers=10, products=160, orders=130, buyers=30)
+END_DAY = dt.date(2026, 3, 2)
+SIZE_ARGUMENTS = [f"--sellers={SMALL.sellers}", f"--products={SMALL.products}", f"--orders={SMALL.orders}", f"--buyers={SMALL.buyers}", f"--today={END_DAY}"]
+OPEN_PAID_STATUSES = {Status.PLACED, Status.ACCEPTED, Status.SHIPPED, Status.DELIVERED, Status.RETURN_REQUESTED, Status.RETURNED}
+
+
+def _erase():
+    call_command("flush", interactive=False, verbosity=0)  # also resets the id sequences: the next seed starts fresh
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _erase()
+        first = demo_seed(seed=7, sizes=SMALL, today=END_DAY)
+        first_digest = demo_content_digest()
+        _erase()
+        demo_seed(seed=8, sizes=SMALL, today=END_DAY)
+        other_seed_digest = demo_content_digest()
+        _erase()
+        first_output, second_output = io.StringIO(), io.StringIO()
+        call_command("demo", "--no-serve", "--seed=7", *SIZE_ARGUMENTS, stdout=first_output)
+        digest = demo_content_digest()
+        counts = demo_state_counts()
+        call_command("demo", "--no-serve", "--seed=7", *SIZE_ARGUMENTS, stdout=second_output)
+        yield SimpleNamespace(report=first, first_digest=first_digest, other_seed_digest=other_seed_digest, digest=digest, counts=counts,
+                              counts_after_second_call=demo_state_counts(), output=first_output.getvalue(), second_output=second_output.getvalue())
+        _erase()
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_marketplace_in_a_fresh_database(seeded):
+    assert seeded.digest == seeded.first_digest
+
+
+@pytest.mark.django_db
+def test_another_seed_gives_another_marketplace(seeded):
+    differing = {section for section in seeded.digest if seeded.digest[section] != seeded.other_seed_digest[section]}
+    # the category tree is fixed; everything drawn from the seed differs
+    assert differing >= {"products", "sellers", "offers", "users", "orders", "seller_orders", "events", "ledger"}
+
+
+@pytest.mark.django_db
+def test_the_history_never_broke_a_rule(seeded):
+    refused = {key: count for key, count in seeded.report.stats.items() if key.startswith(("refused", "checkout_refused"))}
+    assert refused == {}
+    assert seeded.report.stats["orders"] >= SMALL.orders * 0.9
+
+
+@pytest.mark.django_db
+def test_counts_and_country_diversity(seeded):
+    counts = seeded.counts
+    assert counts["products"] == SMALL.products
+    assert counts["sellers"] == SMALL.sellers + 3
+    assert counts["seller_statuses"] == {"pending": 2, "rejected": 1, "suspended": 1, "verified": SMALL.sellers - 1}
+    assert len(counts["seller_countries"]) >= 6
+    assert counts["buyers"] == SMALL.buyers
+    assert len(counts["buyer_countries"]) >= 5
+    assert counts["orders"] >= SMALL.orders * 0.9
+    assert counts["products_with_several_offers"] >= SMALL.products * 0.4
+
+
+@pytest.mark.django_db
+def test_every_state_is_reached(seeded):
+    counts = seeded.counts
+    assert set(counts["seller_order_statuses"]) == {status.value for status in Status}
+    assert set(counts["order_statuses"]) == {"paid", "payment_failed", "payment_review"}
+    assert set(counts["dispute_statuses"]) == {"open", "decided_for_buyer", "decided_for_seller"}
+    # cancelled by the buyer, by the seller, and by the system for a declined payment
+    assert {"buyer", "seller", "system"} <= set(counts["cancelled_by"])
+    assert {"capture", "release", "refund"} <= set(counts["journal_entry_kinds"])
+
+
+@pytest.mark.django_db
+def test_the_ledger_verifies_and_agrees_with_the_orders(seeded):
+    from comptoir.payments.verify import ledger_verify
+
+    report = ledger_verify()
+    assert report.ok, report.problems[:5]
+    balances = Counter()
+    for kind, seller_id, total in Posting.objects.values_list("account__kind", "account__seller_id").annotate(total=Sum("amount")):
+        balances[(kind, seller_id)] += total
+    for seller in Seller.objects.all():
+        orders = SellerOrder.objects.filter(seller=seller)
+        in_escrow = sum(orders.filter(status__in=OPEN_PAID_STATUSES).values_list("total_amount", flat=True))
+        released = orders.filter(status=Status.COMPLETED).aggregate(total=Sum("total_amount"), fees=Sum("commission_amount"))
+        earned = (released["total"] or 0) - (released["fees"] or 0)
+        assert balances[("seller_escrow", seller.pk)] == -in_escrow, seller.name
+        assert balances[("seller_payable", seller.pk)] + balances[("seller_paid_out", seller.pk)] == -earned, seller.name
+    refunded = Refund.objects.aggregate(total=Sum("amount"))["total"] or 0
+    captured = sum(SellerOrder.objects.filter(order__status="paid").values_list("total_amount", flat=True))
+    assert balances[("provider_clearing", None)] == captured - refunded
+    assert balances[("commission", None)] == -(SellerOrder.objects.filter(status=Status.COMPLETED).aggregate(total=Sum("commission_amount"))["total"] or 0)
+
+
+@pytest.mark.django_db
+def test_category_tree_has_three_levels_in_two_languages_with_commissions(seeded):
+    assert 60 <= Category.objects.count() <= 110
+    assert seeded.counts["category_depths"].keys() == {0, 1, 2}
+    for category in Category.objects.all():
+        parent_path = category.parent.path if category.parent else "/"
+        assert category.path == f"{parent_path}{category.pk}/"
+        assert category.depth == (category.parent.depth + 1 if category.parent else 0)
+        assert category.name_en and category.name_fr
+    tops = Category.objects.filter(depth=0)
+    assert all(700 <= top.commission_rate_bp <= 1500 for top in tops if top.slug != "books")
+    assert all(leaf.expected_attributes for leaf in Category.objects.filter(depth=2))
+    assert Category.objects.filter(depth=0).exclude(name_en=F("name_fr")).count() >= 6
+
+
+@pytest.mark.django_db
+def test_products_are_valid_catalog_entries_in_french_and_english(seeded):
+    products = list(Product.objects.select_related("category"))
+    assert {product.language for product in products} >= {"fr", "en"}
+    with_gtin = [product for product in products if product.gtin]
+    assert len(with_gtin) >= len(products) * 0.9
+    assert all(normalise_gtin(product.gtin) == (product.gtin, None) for product in with_gtin)
+    assert all(product.category.depth == 2 and product.title and product.brand and product.weight_grams for product in products)
+    assert any(product.hs_code for product in products)
+    # a complete listing states its leaf's expected attributes; most demo listings are complete
+    complete = [product for product in products if set(product.category.expected_attributes) <= set(product.attributes)]
+    assert len(complete) >= len(products) * 0.8
+
+
+@pytest.mark.django_db
+def test_sellers_have_distinct_valid_trader_identifiers_and_shipping_zones(seeded):
+    sellers = list(Seller.objects.all())
+    assert len({seller.vat_id for seller in sellers}) == len(sellers)
+    for seller in sellers:
+        assert validate_vat_id(seller.vat_id, seller.country)[1] is None
+        assert validate_iban(seller.iban())[1] is None
+    for seller in Seller.objects.filter(status__in=[SellerStatus.VERIFIED, SellerStatus.SUSPENDED]):
+        standard = ShippingProfile.objects.filter(seller=seller, name="Standard parcels").get()
+        zones = {(rate.zone_name, rate.service_level) for rate in standard.rates.all()}
+        assert zones == {(zone, level) for zone in ("Domestic", "European Union", "Rest of the world") for level in ("standard", "express")}
+    assert not Offer.objects.filter(seller__status=SellerStatus.PENDING).exists()
+
+
+@pytest.mark.django_db
+def test_the_sellers_built_to_be_late_ship_late_more_often(seeded):
+    marker = AuditLog.objects.get(action=MARKER_ACTION)
+    late_slugs = set(marker.data["late_sellers"])
+    assert late_slugs and marker.data["cancelling_sellers"]
+    shipments = SellerOrderEvent.objects.filter(action="ship")
+    late_ids = set(Seller.objects.filter(slug__in=late_slugs).values_list("pk", flat=True))
+    late_share = shipments.filter(seller_id_copy__in=late_ids, data__late=True).count() / max(1, shipments.filter(seller_id_copy__in=late_ids).count())
+    other_share = shipments.exclude(seller_id_copy__in=late_ids).filter(data__late=True).count() / max(1, shipments.exclude(seller_id_copy__in=late_ids).count())
+    assert late_share >= 0.25
+    assert other_share <= 0.12
+
+
+@pytest.mark.django_db
+def test_the_command_prints_the_logins_and_does_not_seed_twice(seeded):
+    assert DEMO_PASSWORD in seeded.output
+    for email in ("operator@comptoir.example", "seller@comptoir.example", "buyer@comptoir.example"):
+        assert email in seeded.output
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+    assert "already seeded" in seeded.second_output and DEMO_PASSWORD in seeded.second_output
+    assert seeded.counts_after_second_call == seeded.counts
+    assert AuditLog.objects.filter(action=MARKER_ACTION).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_buyer_has_an_order_in_every_seller_order_state(seeded):
+    statuses = set(SellerOrder.objects.filter(order__buyer__email="buyer@comptoir.example").values_list("status", flat=True))
+    assert statuses == {status.value for status in Status}
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_database_holding_other_marketplace_data(seeded):
+    from django.core.management.base import CommandError
+
+    # given a database with marketplace data but no demo marker (the marker row is removed inside this test's transaction)
+    AuditLog.objects.filter(action=MARKER_ACTION).delete()
+    # when / then
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert Product.objects.count() == SMALL.products
+    assert Offer.objects.values("product").annotate(n=Count("id")).count() > 0

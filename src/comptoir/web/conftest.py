@@ -1,0 +1,30 @@
+import os
+
+import pytest
+
+from comptoir.web.tests.browser import CHROMIUM_ARGS, chromium_path
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Browser tests need Debian's chromium (apt-get install chromium); .ci/run installs it.")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser, live_server):
+    """A fresh browser context (no cookies) at a desktop size; `page.goto(live_server.url + path)`."""
+    context = _browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SellercenterConfig(AppConfig):
+    name = "comptoir.web.sellercenter"
+    label = "sellercenter"
