@@ -7,10 +7,12 @@ key with a different body is refused (422) so that a bug in a client never silen
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from comptoir.core.exceptions import Conflict, ValidationError
 from comptoir.core.models import IdempotencyRecord
@@ -32,13 +34,16 @@ def validate_key(key: str | None, *, required: bool) -> str | None:
     return key
 
 
-def idempotency_claim(*, actor_key: str, key: str, scope: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
+def idempotency_claim(*, actor_key: str, key: str, scope: str, fingerprint: str, resume_after_seconds: int | None = None) -> tuple[IdempotencyRecord, bool]:
     """Claim (actor_key, key) inside the caller's transaction.
 
     Returns (record, created). When created is False the record belongs to an earlier request: the
     caller returns its stored response. Raises ValidationError when the key was used for another
     request, Conflict when that earlier request has not finished yet.
-    """
+
+    With `resume_after_seconds`, an earlier request that never stored its response and is older than
+    that (its process died mid-way) is handed back with `response_status` None, so that the caller can
+    finish it from the state it left (the caller's own steps must be idempotent)."""
     try:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(actor_key=actor_key, key=key, scope=scope, request_fingerprint=fingerprint), True
@@ -52,6 +57,8 @@ def idempotency_claim(*, actor_key: str, key: str, scope: str, fingerprint: str)
             fields={"Idempotency-Key": "Use a new key for a new request."},
         )
     if record.response_status is None:
+        if resume_after_seconds is not None and record.created_at <= timezone.now() - datetime.timedelta(seconds=resume_after_seconds):
+            return record, False
         raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.", code="idempotency_in_progress")
     return record, False
 

@@ -167,6 +167,10 @@ def _order_body(order: Order) -> dict:
     }
 
 
+# An idempotent checkout whose process died between its steps is finished by a retry after this delay.
+CHECKOUT_RESUME_AFTER_SECONDS = 30
+
+
 def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines: list[dict] | None = None,
                    shipping_choices: dict[int, str] | None = None, idempotency_key: str | None = None, key_required: bool = False) -> CheckoutResult:
     """Check out `lines` (or the buyer's cart when None) into one order split per seller.
@@ -194,18 +198,23 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
 
     # (1) Take stock and write the order, awaiting payment.
     with transaction.atomic(durable=True):
-        record = None
+        record, resumed = None, False
         if key is not None:
-            record, created = idempotency_claim(actor_key=f"user:{buyer.pk}", key=key, scope="checkout", fingerprint=fingerprint)
+            record, created = idempotency_claim(actor_key=f"user:{buyer.pk}", key=key, scope="checkout", fingerprint=fingerprint,
+                                                resume_after_seconds=CHECKOUT_RESUME_AFTER_SECONDS)
             if not created:
                 order = Order.objects.filter(number=(record.response_body or {}).get("number")).first()
-                return CheckoutResult(record.response_status, record.response_body, order, replayed=True)
-        order = _order_create(buyer=buyer, quantities=quantities, address=address, choices=choices)
-        if record is not None:
-            record.response_body = {"number": order.number}
-            record.save(update_fields=["response_body"])
+                if record.response_status is not None or order is None:
+                    return CheckoutResult(record.response_status, record.response_body, order, replayed=True)
+                resumed = True  # an earlier attempt died between steps: finish that order, never start a second one
+        if not resumed:
+            order = _order_create(buyer=buyer, quantities=quantities, address=address, choices=choices)
+            if record is not None:
+                record.response_body = {"number": order.number}
+                record.save(update_fields=["response_body"])
 
-    # (2) Charge outside any transaction: no lock is held while the provider answers.
+    # (2) Charge outside any transaction: no lock is held while the provider answers. The provider is
+    # idempotent on our reference (the order number), so a resumed attempt never charges twice.
     try:
         result = get_provider().charge(amount=order.total, payment_method=payment_method, reference=order.number)
     except ApplicationError as error:

@@ -40,6 +40,8 @@ class Seller(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     verified_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(blank=True)
+    # Security policy set by an owner in the seller center: every member must use a confirmed TOTP device.
+    require_two_factor = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

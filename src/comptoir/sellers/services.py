@@ -157,3 +157,34 @@ def seller_api_key_revoke(*, seller: Seller, actor, key_id: int) -> SellerApiKey
             key.save(update_fields=["revoked_at"])
             audit_record(actor=actor, action="seller.api_key_revoked", target=key, seller_id=seller.pk)
     return key
+
+
+def seller_member_add_by_email(*, seller: Seller, actor, email: str, role: str = MemberRole.STAFF) -> SellerMember:
+    """Add an existing user, found by email address, as a member. Only an owner may; no account is created
+    (the person registers first), so an unknown address is a field error."""
+    from comptoir.accounts.models import User
+
+    if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():
+        raise PermissionDenied("Only an owner can add members.", code=errors.SELLER_OWNER_REQUIRED)
+    address = email.strip().lower() if isinstance(email, str) else ""
+    user = User.objects.filter(email=address, is_active=True).first() if address else None
+    if user is None:
+        raise ValidationError("No account with this email address.", code=errors.SELLER_MEMBER_UNKNOWN_USER,
+                              fields={"email": "No account uses this email address; ask the person to register first."})
+    return seller_member_add(seller=seller, actor=actor, user=user, role=role)
+
+
+def seller_two_factor_requirement_set(*, seller: Seller, actor, required: bool) -> Seller:
+    """Turn on or off the rule that every member must use two-factor authentication. Owner only; audited."""
+    if not isinstance(required, bool):
+        raise ValidationError("Invalid setting.", code="invalid_setting", fields={"require_two_factor": "true or false."})
+    with transaction.atomic():
+        if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():
+            raise PermissionDenied("Only an owner can change the security policy.", code=errors.SELLER_OWNER_REQUIRED)
+        locked = Seller.objects.select_for_update().get(pk=seller.pk)
+        if locked.require_two_factor != required:
+            locked.require_two_factor = required
+            locked.save(update_fields=["require_two_factor"])
+            audit_record(actor=actor, action="seller.two_factor_required" if required else "seller.two_factor_optional", target=locked, seller_id=locked.pk)
+    seller.require_two_factor = required
+    return locked

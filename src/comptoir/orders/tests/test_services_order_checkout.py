@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from comptoir.catalog.services import category_set_commission
@@ -453,3 +455,36 @@ def test_checkout_of_two_sellers_with_two_lines_each_stays_within_its_query_budg
     # then it succeeded within the budget
     assert result.status == 201 and result.order.seller_orders.count() == 2
     print(f"order_checkout 2 sellers x 2 lines: {len(captured.captured_queries)} queries")
+
+
+def test_a_checkout_whose_process_died_after_taking_stock_is_finished_by_a_later_retry_not_duplicated(monkeypatch):
+    from comptoir.payments.providers.sandbox import SandboxProvider
+
+    offer = make_offer(price_amount=1500, stock=3)
+    buyer = make_user()
+    real_charge = SandboxProvider.charge
+
+    def crash(self, **kwargs):
+        raise RuntimeError("worker killed while the provider was answering")
+
+    # Given a first attempt that dies between taking stock and charging
+    monkeypatch.setattr(SandboxProvider, "charge", crash)
+    with pytest.raises(RuntimeError):
+        order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of((offer, 1)), idempotency_key="crash-1")
+    monkeypatch.setattr(SandboxProvider, "charge", real_charge)
+    assert Order.objects.get().status == "awaiting_payment"
+
+    # When the client retries at once, the key is still in progress
+    with pytest.raises(Conflict):
+        order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of((offer, 1)), idempotency_key="crash-1")
+
+    # And when it retries after the resume delay, the same order is paid: one order, one payment, stock taken once
+    IdempotencyRecord.objects.filter(key="crash-1").update(created_at=IdempotencyRecord.objects.get(key="crash-1").created_at - datetime.timedelta(seconds=31))
+    result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of((offer, 1)), idempotency_key="crash-1")
+
+    assert result.status == 201
+    assert Order.objects.count() == 1 and Order.objects.get().status == "paid"
+    assert Payment.objects.count() == 1
+    assert stock_of(offer) == (2,)
+    replay = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of((offer, 1)), idempotency_key="crash-1")
+    assert replay.replayed and replay.body["number"] == result.body["number"]
