@@ -50,3 +50,45 @@ def seller_order_get_for_seller(*, seller, number: str) -> SellerOrder | None:
 
 def dispute_list_for_seller_order(seller_order: SellerOrder) -> list[Dispute]:
     return list(Dispute.objects.filter(seller_order=seller_order).order_by("id"))
+
+
+# --- Seller center reads (always scoped to one seller) ---------------------------------------------
+
+# Statuses in which the seller has the next move, with that move.
+SELLER_ACTION_STATUSES = ("placed", "accepted", "return_requested", "returned")
+
+
+def seller_order_action_queue(*, seller, limit: int = 50):
+    """Seller orders waiting for the seller: to accept, to ship, returns to receive and to refund,
+    oldest promise first (the ones already late come first)."""
+    return (SellerOrder.objects.filter(seller=seller, status__in=SELLER_ACTION_STATUSES).select_related("order")
+            .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id"))).order_by("ship_by", "placed_at", "id")[:limit])
+
+
+def seller_order_status_counts(*, seller) -> dict[str, int]:
+    from django.db.models import Count
+
+    return dict(SellerOrder.objects.filter(seller=seller).values_list("status").annotate(count=Count("id")).order_by())
+
+
+def seller_order_late_count(*, seller, today) -> int:
+    """Orders not yet handed to the carrier whose ship-by date has passed."""
+    return SellerOrder.objects.filter(seller=seller, status__in=("placed", "accepted"), ship_by__lt=today).count()
+
+
+def seller_order_weekly_totals(*, seller, since) -> list[dict]:
+    """Per ISO week (Monday) since `since`: number of paid seller orders and their value per currency
+    (orders still awaiting payment or cancelled are left out). Rows: {week, currency, orders, amount}."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncWeek
+
+    rows = (SellerOrder.objects.filter(seller=seller, placed_at__gte=since).exclude(status__in=("awaiting_payment", "cancelled"))
+            .annotate(week=TruncWeek("placed_at")).values("week", "currency").annotate(orders=Count("id"), amount=Sum("total_amount")).order_by("week"))
+    return [{"week": row["week"].date() if hasattr(row["week"], "date") else row["week"], "currency": row["currency"], "orders": row["orders"],
+             "amount": row["amount"] or 0} for row in rows]
+
+
+def seller_order_events(seller_order: SellerOrder):
+    from comptoir.orders.models import SellerOrderEvent
+
+    return list(SellerOrderEvent.objects.filter(seller_order=seller_order).order_by("created_at", "id"))
