@@ -9,3 +9,7 @@ urlpatterns = [
     path("api/v1/", api_urls),
     path("", include("comptoir.web.urls")),
 ]
+
+handler403 = "comptoir.web.errors.permission_denied"
+handler404 = "comptoir.web.errors.page_not_found"
+handler500 = "comptoir.web.errors.server_error"

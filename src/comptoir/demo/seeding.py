@@ -18,7 +18,6 @@ import random
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from unittest import mock
 
 from django.conf import settings
 from django.test.utils import override_settings
@@ -46,7 +45,6 @@ from comptoir.sellers.models import MemberRole, Seller, SellerMember, SellerStat
 
 MARKER_ACTION = "demo.seeded"
 HISTORY_DAYS = 182
-_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 @dataclass(frozen=True)
@@ -80,24 +78,9 @@ def history_end(today: dt.date) -> dt.datetime:
     return dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
 
 
-@contextlib.contextmanager
 def _order_numbers_from(seed: int):
     """Checkout numbers drawn from the seed instead of `secrets`, only while the demo seeds."""
-    rng = random.Random(f"{seed}:order-numbers")
-    taken: set[str] = set()
-
-    def next_number() -> str:
-        while True:
-            number = "CO-" + "".join(rng.choice(_NUMBER_ALPHABET) for _ in range(10))
-            if number not in taken:
-                taken.add(number)
-                return number
-
-    if hasattr(order_services, "_new_order_number"):
-        with mock.patch.object(order_services, "_new_order_number", next_number):
-            yield
-    else:  # pragma: no cover - the checkout changed how it numbers orders
-        yield
+    return order_services.order_numbers_from(random.Random(f"{seed}:order-numbers"))
 
 
 @contextlib.contextmanager

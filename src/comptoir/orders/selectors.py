@@ -3,8 +3,12 @@ filter by buyer and a seller's by seller, so another party's number simply does 
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 
+from comptoir.core.money import Money
 from comptoir.orders.models import CartLine, Dispute, Order, OrderLine, SellerOrder
 
 
@@ -92,3 +96,127 @@ def seller_order_events(seller_order: SellerOrder):
     from comptoir.orders.models import SellerOrderEvent
 
     return list(SellerOrderEvent.objects.filter(seller_order=seller_order).order_by("created_at", "id"))
+
+
+# --- Storefront reads (always scoped to one buyer) -------------------------------------------------
+
+def cart_item_count(*, buyer) -> int:
+    """Units in the buyer's cart (the header's cart counter)."""
+    from django.db.models import Sum
+
+    return CartLine.objects.filter(cart__buyer=buyer).aggregate(total=Sum("quantity"))["total"] or 0
+
+
+def order_get_for_buyer_with_history(*, buyer, number: str) -> Order | None:
+    """A buyer's order with its seller orders, their lines, events (oldest first) and disputes; None for anyone else's number."""
+    from comptoir.orders.models import SellerOrderEvent
+
+    seller_orders = (SellerOrder.objects.select_related("seller").order_by("number").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+        Prefetch("events", queryset=SellerOrderEvent.objects.order_by("created_at", "id")),
+        Prefetch("disputes", queryset=Dispute.objects.order_by("id")),
+    ))
+    return Order.objects.filter(buyer=buyer, number=number).prefetch_related(Prefetch("seller_orders", queryset=seller_orders)).first()
+
+
+def product_ids_best_selling(*, since, limit: int) -> list[int]:
+    """Products by units sold on paid orders since `since` (cancelled and unpaid seller orders left out)."""
+    from django.db.models import Sum
+
+    return list(OrderLine.objects.filter(seller_order__placed_at__gte=since).exclude(seller_order__status__in=("awaiting_payment", "cancelled"))
+                .values("product_id").annotate(units=Sum("quantity")).order_by("-units", "-product_id").values_list("product_id", flat=True)[:limit])
+
+
+@dataclass(frozen=True)
+class ShippingChoice:
+    """One service level a seller offers to the destination, priced for the seller's whole parcel."""
+
+    service_level: str
+    carrier: str
+    price: Money
+    earliest: dt.date
+    latest: dt.date
+
+
+@dataclass
+class CartSellerGroup:
+    """The cart lines of one seller, shipped together: what the cart and checkout show per seller."""
+
+    seller: object
+    lines: list[CartLine]
+    items: Money
+    choices: list[ShippingChoice]
+    selected: ShippingChoice | None  # None: the seller does not ship to the destination
+
+    @property
+    def total(self) -> Money | None:
+        return self.items + self.selected.price if self.selected else None
+
+
+@dataclass
+class CartSummary:
+    groups: list[CartSellerGroup]
+    currency: str | None  # None when the cart is empty or mixes currencies
+    item_count: int
+
+    @property
+    def items(self) -> Money | None:
+        return Money(sum(group.items.amount for group in self.groups), self.currency) if self.currency else None
+
+    @property
+    def shipping(self) -> Money | None:
+        if not self.currency or any(group.selected is None for group in self.groups):
+            return None
+        return Money(sum(group.selected.price.amount for group in self.groups), self.currency)
+
+    @property
+    def total(self) -> Money | None:
+        return self.items + self.shipping if self.shipping is not None else None
+
+    @property
+    def is_shippable(self) -> bool:
+        return bool(self.groups) and self.currency is not None and all(group.selected is not None for group in self.groups)
+
+
+def cart_summary_for_buyer(*, buyer, country: str, placed_on: dt.date, service_levels: dict[int, str] | None = None) -> CartSummary:
+    """The buyer's cart grouped by seller, with each seller's shipping options to `country` and the selected one
+    (`service_levels[seller_id]` when offered, else the cheapest: the rule checkout applies, through the same pure core)."""
+    from comptoir.offers.domain.shipping import promise_dates, quote, rates_for_country
+    from comptoir.offers.selectors import shipping_rates_for_profiles
+    from comptoir.orders.domain.checkout import CheckoutProblem, LineInput, build_checkout
+
+    lines = list(CartLine.objects.filter(cart__buyer=buyer).select_related("offer__product", "offer__seller").order_by("offer__seller__name", "offer_id"))
+    rates = shipping_rates_for_profiles({line.offer.shipping_profile_id for line in lines})
+    by_seller: dict[int, list[CartLine]] = {}
+    for line in lines:
+        by_seller.setdefault(line.offer.seller_id, []).append(line)
+    currencies = {line.offer.currency for line in lines}
+    groups = []
+    for seller_id, seller_lines in by_seller.items():
+        seller_lines.sort(key=lambda line: line.offer_id)
+        currency = seller_lines[0].offer.currency
+        items = Money(sum(line.offer.price_amount * line.quantity for line in seller_lines if line.offer.currency == currency), currency)
+        item_count = sum(line.quantity for line in seller_lines)
+        handling = max(line.offer.handling_days for line in seller_lines)
+        # As at checkout: the parcel ships on the profile of the seller's first line (by offer id).
+        candidates = [rate for rate in rates_for_country(rates.get(seller_lines[0].offer.shipping_profile_id, []), country) if rate.first_item.currency == currency]
+        choices = []
+        for level in sorted({rate.service_level for rate in candidates}):
+            rate = min((rate for rate in candidates if rate.service_level == level), key=lambda rate: (rate.first_item.amount, rate.id))
+            _ship_by, earliest, latest = promise_dates(placed_on, handling, rate.transit_days_min, rate.transit_days_max)
+            choices.append(ShippingChoice(level, rate.carrier, quote(rate, item_count).price, earliest, latest))
+        choices.sort(key=lambda choice: (choice.price.amount, choice.latest))
+        selected = None
+        try:
+            draft = build_checkout(
+                lines=[LineInput(line.offer_id, seller_id, line.offer.product_id, line.offer.product.title, line.offer.sku, line.offer.price, line.quantity, 0,
+                                 line.offer.handling_days, line.offer.shipping_profile_id) for line in seller_lines],
+                rates_by_profile=rates, destination_country=country,
+                service_levels={seller_id: (service_levels or {})[seller_id]} if (service_levels or {}).get(seller_id) in {c.service_level for c in choices} else {},
+                placed_on=placed_on)
+            part = draft.seller_orders[0]
+            selected = ShippingChoice(part.shipping.service_level, part.shipping.carrier, part.shipping.price, part.deliver_by_earliest, part.deliver_by)
+        except CheckoutProblem:
+            selected = None
+        groups.append(CartSellerGroup(seller_lines[0].offer.seller, seller_lines, items, choices, selected))
+    return CartSummary(groups=groups, currency=currencies.pop() if len(currencies) == 1 else None, item_count=sum(line.quantity for line in lines))

@@ -8,8 +8,11 @@ the seller orders to `placed` — or, on a decline, cancel them and put the stoc
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import random
 import secrets
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -40,9 +43,25 @@ from comptoir.sellers.models import SellerStatus
 _NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
 
+_number_source = threading.local()
+
+
 def _new_order_number() -> str:
     # 50 random bits: collisions are negligible (and the unique constraint would refuse one).
-    return "CO-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(10))
+    rng = getattr(_number_source, "rng", None)
+    choose = rng.choice if rng is not None else secrets.choice
+    return "CO-" + "".join(choose(_NUMBER_ALPHABET) for _ in range(10))
+
+
+@contextlib.contextmanager
+def order_numbers_from(rng: random.Random):
+    """Draw order numbers from `rng` in this thread, for reproducible seeded data (the demo). Never for real traffic."""
+    previous = getattr(_number_source, "rng", None)
+    _number_source.rng = rng
+    try:
+        yield
+    finally:
+        _number_source.rng = previous
 
 
 # --- Cart ---------------------------------------------------------------------------------------

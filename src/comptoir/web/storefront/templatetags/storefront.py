@@ -1,0 +1,90 @@
+"""Storefront presentation: the header's cart counter, locale-aware delivery dates, country and status names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_skeleton
+from django import template
+from django.utils.text import slugify
+from django.utils.translation import get_language, to_locale
+
+from comptoir.orders.selectors import cart_item_count
+from comptoir.web.storefront import labels
+from comptoir.web.storefront.countries import country_name as _country_name
+
+register = template.Library()
+
+
+def _locale() -> str:
+    return to_locale(get_language() or "en")
+
+
+@register.simple_tag(takes_context=True)
+def cart_count(context) -> int:
+    """Units in the signed-in buyer's cart; 0 for a visitor."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return 0
+    return cart_item_count(buyer=user)
+
+
+@register.filter
+def short_date(value: dt.date | None) -> str:
+    """'Thu 3 Dec' / 'jeu. 3 déc.': weekday, day and month in the active locale."""
+    if not value:
+        return ""
+    return format_skeleton("MMMEd", value, locale=_locale())
+
+
+@register.simple_tag
+def date_range(earliest: dt.date | None, latest: dt.date | None) -> str:
+    if not earliest or not latest:
+        return ""
+    if earliest == latest:
+        return short_date(latest)
+    return f"{short_date(earliest)} – {short_date(latest)}"
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return _country_name(code)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return labels.seller_order_status(status)
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    return labels.STATUS_TONES.get(status, "")
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return labels.event_action(action)
+
+
+@register.filter
+def attribute_label(name: str) -> str:
+    return labels.attribute_name(name)
+
+
+@register.filter
+def attribute_value(value) -> str:
+    return labels.attribute_value(value)
+
+
+@register.filter
+def product_slug(product) -> str:
+    return slugify(product.title)[:80] or "product"
+
+
+@register.filter
+def tile_tone(product) -> int:
+    """A stable colour (0–5) for a product's placeholder tile, by its top category."""
+    path = getattr(getattr(product, "category", None), "path", "") or ""
+    top = path.strip("/").split("/")[0] if path.strip("/") else "0"
+    return int(top) % 6
