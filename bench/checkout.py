@@ -76,7 +76,8 @@ def _postgres_url(server: str, name: str) -> str:
 def _postgres_admin(server: str, *statements: str) -> None:
     import psycopg
 
-    with psycopg.connect(_postgres_url(server, urlsplit(server).path.lstrip("/") or "postgres").replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+    # Administrative statements run on the server URL's own database (default: postgres), never on the benchmark's.
+    with psycopg.connect(_postgres_url(server, urlsplit(server).path.lstrip("/") or "postgres"), autocommit=True) as conn:
         for statement in statements:
             conn.execute(statement)
 
@@ -84,7 +85,7 @@ def _postgres_admin(server: str, *statements: str) -> None:
 def _postgres_version(server: str) -> str:
     import psycopg
 
-    with psycopg.connect(server.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+    with psycopg.connect(server, autocommit=True) as conn:
         return conn.execute("SHOW server_version").fetchone()[0]
 
 

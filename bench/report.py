@@ -61,7 +61,12 @@ def render_section(report: dict, command: str) -> str:
                      f"{comptoir['checkouts_per_second'] / TARGET_RATE:.0%} of the throughput, p99 {comptoir['latency_ms']['p99']} ms.")
         lines.append("")
     if "ratio_comptoir_to_skeleton" in report:
-        lines.append(f"Comptoir reaches **{report['ratio_comptoir_to_skeleton']:.0%}** of the skeleton's throughput on this machine.")
+        sentence = f"Comptoir reaches **{report['ratio_comptoir_to_skeleton']:.0%}** of the skeleton's throughput in this run"
+        costs = [sum(runs[name]["cpu_ms_per_request"].get(key, 0) for key in ("gunicorn_ms", "postgres_ms")) for name in ("comptoir", "skeleton")]
+        if all(costs):
+            sentence += (f"; by server CPU per request (gunicorn + database, which background load on the shared cores disturbs far less than "
+                         f"throughput) it costs **{costs[0] / costs[1]:.1f}×** the skeleton ({costs[0]:.1f} ms against {costs[1]:.1f} ms)")
+        lines.append(sentence + ".")
         lines.append("")
     for name in ("comptoir", "skeleton"):
         if name in runs:
@@ -74,7 +79,9 @@ def render_section(report: dict, command: str) -> str:
                          + f" — on otherwise idle cores that is a ceiling of about {capacity:.0f} requests/s.")
     lines.append("")
     split = runs.get("profile_split", {}).get("profile")
-    if split:
+    if split and not split["successful_checkout"]["requests"]:
+        lines += [f"The profiled run had no successful checkout ({runs['profile_split']['statuses']}); see var/bench/gunicorn-{report['database']}-profile.log.", ""]
+    elif split:
         checkout = split["successful_checkout"]
         lines += [
             f"One worker, one connection: a successful checkout takes {checkout['mean_ms']} ms inside Django (wall), of which {checkout['mean_db_ms']} ms in "

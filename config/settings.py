@@ -29,7 +29,8 @@ if not COMPTOIR_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("COMPTOIR_ENCRYPTION_KEYS must be set (see .env.example).")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin's default site requires a 2FA-verified session and uses our login pages.
+    "comptoir.web.console.admin_config.ComptoirAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -149,6 +150,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("COMPTOIR_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
+# htmx and forms send the token from the page, so no script ever needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "comptoir.web.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -180,6 +184,7 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env_int("COMPTOIR_L
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+AXES_USERNAME_FORM_FIELD = "email"
 
 # Two-factor authentication (django-otp TOTP) for sellers and operators.
 OTP_TOTP_ISSUER = env_str("COMPTOIR_SITE_NAME", "Comptoir")

@@ -83,7 +83,7 @@ def shipping_profile_list_for_seller(*, seller):
 # replaces `product_offer_search` behind the same signature.
 
 SEARCH_SORTS = ("relevance", "price_asc", "price_desc", "newest")
-DELIVERY_DAY_BUCKETS = (2, 3, 5, 7, 14)
+DELIVERY_DAY_BUCKETS = (3, 5, 7, 10, 14)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,11 @@ def cart_item_count(*, buyer) -> int:
     return CartLine.objects.filter(cart__buyer=buyer).aggregate(total=Sum("quantity"))["total"] or 0
 
 
+def cart_line_quantity(*, buyer, offer_id: int) -> int:
+    """Units of one offer already in the buyer's cart (0 when absent)."""
+    return CartLine.objects.filter(cart__buyer=buyer, offer_id=offer_id).values_list("quantity", flat=True).first() or 0
+
+
 def order_get_for_buyer_with_history(*, buyer, number: str) -> Order | None:
     """A buyer's order with its seller orders, their lines, events (oldest first) and disputes; None for anyone else's number."""
     from comptoir.orders.models import SellerOrderEvent
@@ -220,3 +225,17 @@ def cart_summary_for_buyer(*, buyer, country: str, placed_on: dt.date, service_l
             selected = None
         groups.append(CartSellerGroup(seller_lines[0].offer.seller, seller_lines, items, choices, selected))
     return CartSummary(groups=groups, currency=currencies.pop() if len(currencies) == 1 else None, item_count=sum(line.quantity for line in lines))
+
+
+def checkout_outcome_for_key(*, buyer, idempotency_key: str) -> tuple[int, Order | None, dict] | None:
+    """The stored outcome (HTTP status, order, response body) of the buyer's finished checkout with this Idempotency-Key; None when the key
+    is unused or its checkout is still running. Lets a form that is submitted twice land on the first result even after
+    the cart was emptied by the first submission (order_checkout keys are claimed as f"user:{buyer.pk}")."""
+    from comptoir.core.models import IdempotencyRecord
+
+    record = IdempotencyRecord.objects.filter(actor_key=f"user:{buyer.pk}", key=idempotency_key, scope="checkout", response_status__isnull=False).first()
+    if record is None:
+        return None
+    number = (record.response_body or {}).get("number") or ((record.response_body or {}).get("order") or {}).get("number")
+    order = Order.objects.filter(buyer=buyer, number=number).first() if number else None
+    return record.response_status, order, record.response_body or {}

@@ -78,7 +78,7 @@ def login_view(request):
     next_url = _next_url(request)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             # AxesMiddleware swaps this response for the lockout page.
             return render(request, "web/accounts/login.html", {"form": form, "next": next_url}, status=429)

@@ -73,7 +73,7 @@ def balance(request: HttpRequest):
 
 
 @router.get("/seller/statement", response={200: StatementOut, **problems(401, 403, 422)}, auth=READ, summary="My statement",
-            openapi_extra={"responses": {"200": {"description": "JSON rows, or a CSV file with format=csv.",
+            openapi_extra={"responses": {200: {"description": "JSON rows, or a CSV file with format=csv.",
                                                  "content": {"text/csv": {"schema": {"type": "string"}}}}}})
 def statement(request: HttpRequest, currency: str = Query(..., max_length=3, description="ISO 4217 code."),
               format: str = Query("json", pattern="^(json|csv)$", description="json or csv."),

@@ -4,6 +4,7 @@ from django.urls import reverse
 from comptoir.catalog.models import Category
 from comptoir.core.models import AuditLog
 from comptoir.testing.builders import make_category, make_offer, make_operator, make_product
+from comptoir.testing.auth import force_login_verified
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,7 +16,7 @@ def operator():
 
 @pytest.fixture
 def console(client, operator):
-    client.force_login(operator)
+    force_login_verified(client, operator)
     return client
 
 

@@ -10,6 +10,7 @@ from comptoir.orders.models import DisputeStatus, Order, OrderStatus, SellerOrde
 from comptoir.orders.services import dispute_open, order_checkout, seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import JournalEntry, Refund
 from comptoir.testing.builders import ADDRESS, CARD_OK, CARD_REVIEW, make_offer, make_operator, make_user
+from comptoir.testing.auth import force_login_verified
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +26,7 @@ def operator():
 
 @pytest.fixture
 def console(client, operator):
-    client.force_login(operator)
+    force_login_verified(client, operator)
     return client
 
 

@@ -12,6 +12,7 @@ from comptoir.orders.models import SellerOrder
 from comptoir.orders.services import order_checkout, seller_order_accept, seller_order_complete, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import JournalEntry, LedgerAccount, Payout, PayoutBatch, Posting
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_operator, make_user
+from comptoir.testing.auth import force_login_verified
 
 pytestmark = pytest.mark.django_db(transaction=True)
 _keys = itertools.count(1)
@@ -19,7 +20,7 @@ _keys = itertools.count(1)
 
 @pytest.fixture
 def console(client):
-    client.force_login(make_operator())
+    force_login_verified(client, make_operator())
     return client
 
 
@@ -95,7 +96,7 @@ def _released_order(operator, price=5000):
 
 def test_payout_batch_created_from_the_console_pays_the_payable_balance(client):
     operator = make_operator()
-    client.force_login(operator)
+    force_login_verified(client, operator)
     seller_order = _released_order(operator)
     net = seller_order.total_amount - seller_order.commission_amount
 
@@ -122,7 +123,7 @@ def test_payout_batch_form_refuses_an_unknown_currency(console):
 
 
 def test_staff_who_are_not_operators_cannot_create_payout_batches(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True, is_operator=False))
+    force_login_verified(client, make_user(is_staff=True, is_superuser=True, is_operator=False))
 
     listing = client.get(reverse("admin:payments_payoutbatch_changelist")).content.decode()
     response = client.post(reverse("admin:payments_payoutbatch_create"), {"currency": "EUR", "minimum_amount": 1})

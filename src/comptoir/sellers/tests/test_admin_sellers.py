@@ -6,6 +6,7 @@ from comptoir.core.models import AuditLog
 from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.sellers.services import seller_api_key_create
 from comptoir.testing.builders import COUNTRY_IDENTIFIERS, make_operator, make_seller, make_user
+from comptoir.testing.auth import force_login_verified
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +20,7 @@ def operator():
 
 @pytest.fixture
 def console(client, operator):
-    client.force_login(operator)
+    force_login_verified(client, operator)
     return client
 
 
@@ -96,7 +97,7 @@ def test_an_invalid_transition_shows_the_service_message_and_changes_nothing(con
 
 def test_staff_who_are_not_operators_get_no_seller_actions(client):
     seller = make_seller(verified=False)
-    client.force_login(make_user(is_staff=True, is_superuser=True, is_operator=False))
+    force_login_verified(client, make_user(is_staff=True, is_superuser=True, is_operator=False))
 
     client.post(CHANGELIST, {"action": "verify", ACTION_CHECKBOX_NAME: [seller.pk]})
 

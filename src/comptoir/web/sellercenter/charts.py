@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 56, 8, 12, 28
+WIDTH, HEIGHT = 480, 210
+LEFT, RIGHT, TOP, BOTTOM = 58, 6, 12, 26
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Bar:
     value_text: str
     label_x: float
     is_current: bool
+    show_label: bool
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,14 @@ def bar_chart(points: list[tuple[str, int, str]], *, tick_format=str) -> BarChar
     slot = plot_width / max(len(points), 1)
     bar_width = slot * 0.62
     bars = []
+    # With many bars only every other label fits; the current period's is always shown.
+    label_step = 2 if len(points) > 8 else 1
     for index, (label, value, value_text) in enumerate(points):
         height = plot_height * max(value, 0) / maximum
         x = LEFT + index * slot + (slot - bar_width) / 2
         bars.append(Bar(x=round(x, 1), y=round(TOP + plot_height - height, 1), width=round(bar_width, 1), height=round(height, 1), label=label,
-                        value_text=value_text, label_x=round(x + bar_width / 2, 1), is_current=index == len(points) - 1))
+                        value_text=value_text, label_x=round(x + bar_width / 2, 1), is_current=index == len(points) - 1,
+                        show_label=(len(points) - 1 - index) % label_step == 0))
     ticks = [Tick(y=round(TOP + plot_height - plot_height * step / tick_count, 1), text=tick_format(maximum * step // tick_count))
              for step in range(tick_count + 1)]
     return BarChart(width=WIDTH, height=HEIGHT, bars=bars, ticks=ticks, baseline_y=TOP + plot_height, plot_left=LEFT, plot_right=WIDTH - RIGHT,

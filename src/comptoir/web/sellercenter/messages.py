@@ -53,6 +53,16 @@ KNOWN_MESSAGES = [
     gettext_noop("A GTIN has 8, 12, 13 or 14 digits."),
     gettext_noop("The GTIN check digit is wrong."),
     gettext_noop("A product with this GTIN already exists; attach an offer to it instead."),
+    # Choice labels of the domain models shown in the seller center (seller status, offer condition)
+    gettext_noop("Pending verification"),
+    gettext_noop("Verified"),
+    gettext_noop("Suspended"),
+    gettext_noop("Rejected"),
+    gettext_noop("New"),
+    gettext_noop("Refurbished"),
+    gettext_noop("Used – like new"),
+    gettext_noop("Used – good"),
+    gettext_noop("Used – acceptable"),
     # python-stdnum's reasons, which end the VAT and IBAN messages (without their final full stop)
     gettext_noop("The number's checksum or check digit is invalid"),
     gettext_noop("The number has an invalid length"),

@@ -1,7 +1,23 @@
 from django.urls import path
 
-from comptoir.web.storefront import views
+from comptoir.web.storefront.views import account, cart, catalog
 
 app_name = "storefront"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", catalog.home, name="home"),
+    path("search", catalog.search, name="search"),
+    path("c/<int:category_id>", catalog.category_redirect, name="category"),
+    path("p/<int:product_id>/", catalog.product_detail, name="product_short"),
+    path("p/<int:product_id>/<str:slug>", catalog.product_detail, name="product"),
+    path("s/<slug:slug>", catalog.seller_detail, name="seller"),
+    path("cart", cart.cart, name="cart"),
+    path("cart/add", cart.cart_add, name="cart_add"),
+    path("cart/lines/<int:offer_id>", cart.cart_line_update, name="cart_line_update"),
+    path("cart/lines/<int:offer_id>/remove", cart.cart_line_delete, name="cart_line_delete"),
+    path("checkout", cart.checkout, name="checkout"),
+    path("checkout/confirmation/<str:number>", cart.order_confirmation, name="order_confirmation"),
+    path("account/orders", account.order_list, name="orders"),
+    path("account/orders/<str:number>", account.order_detail, name="order_detail"),
+    path("account/orders/<str:number>/<str:seller_order_number>/<str:action>", account.seller_order_action, name="seller_order_action"),
+]

@@ -9,6 +9,7 @@ from django import template
 from django.utils.text import slugify
 from django.utils.translation import get_language, to_locale
 
+from comptoir.core.money import Money
 from comptoir.orders.selectors import cart_item_count
 from comptoir.web.storefront import labels
 from comptoir.web.storefront.countries import country_name as _country_name
@@ -84,7 +85,36 @@ def product_slug(product) -> str:
 
 @register.filter
 def tile_tone(product) -> int:
-    """A stable colour (0–5) for a product's placeholder tile, by its top category."""
-    path = getattr(getattr(product, "category", None), "path", "") or ""
-    top = path.strip("/").split("/")[0] if path.strip("/") else "0"
-    return int(top) % 6
+    """A stable colour (0–5) for a product's placeholder tile, so that neighbouring tiles differ."""
+    return tone(product.pk)
+
+
+@register.filter
+def tone(number) -> int:
+    """One of six tile colours for an id."""
+    return int(number or 0) % 6
+
+
+@register.filter
+def condition_label(value: str) -> str:
+    from comptoir.offers.models import Condition
+
+    return str(Condition(value).label) if value in Condition.values else value
+
+
+@register.filter
+def fulfilment_label(value: str) -> str:
+    from comptoir.offers.models import FulfilmentMethod
+
+    return str(FulfilmentMethod(value).label) if value in FulfilmentMethod.values else value
+
+
+@register.filter
+def service_label(level: str) -> str:
+    return labels.service_level(level)
+
+
+@register.filter
+def line_total(line) -> Money:
+    """A cart line's amount: unit price × quantity."""
+    return line.offer.price * line.quantity

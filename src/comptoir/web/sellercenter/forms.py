@@ -1,0 +1,284 @@
+"""Input parsing for the seller center. Forms only parse and check shapes; the services decide."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pycountry
+from babel import Locale
+from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+from django import forms
+from django.utils.translation import get_language, gettext_lazy as _, to_locale
+
+from comptoir.offers.models import Condition
+from comptoir.sellers.models import ApiScope
+
+MAX_BULK_LINES = 5000
+
+
+def active_locale() -> str:
+    return to_locale(get_language() or "en")
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166 country, named and sorted in the visitor's language."""
+    territories = Locale.parse(active_locale()).territories
+    choices = [(country.alpha_2, territories.get(country.alpha_2, country.name)) for country in pycountry.countries]
+    return [("", _("Choose a country"))] + sorted(choices, key=lambda item: item[1].casefold())
+
+
+class LocalisedDecimalField(forms.CharField):
+    """A decimal typed as the visitor's locale writes it: "12,34" in French, "12.34" in English."""
+
+    default_error_messages = {"invalid": _("Enter an amount such as %(example)s.")}
+    MAX_CHARACTERS = 24
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)  # the length is checked on the text, before it becomes a Decimal
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > self.MAX_CHARACTERS:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"example": "12.34"})
+        locale = active_locale()
+        try:
+            # People type a plain space where the locale groups digits with a (narrow) no-break space.
+            group = get_group_symbol(locale)
+            text = "".join(group if character in " \xa0\u202f" else character for character in value.strip())
+            number = parse_decimal(text, locale=locale, strict=True)
+        except NumberFormatError as error:
+            from babel.numbers import format_decimal
+
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
+                                        params={"example": format_decimal(Decimal("12.34"), locale=locale)}) from error
+        if not number.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"example": "12.34"})
+        return number
+
+
+def localised_decimal(amount_minor: int, exponent: int) -> str:
+    """An amount in minor units written for an input in the visitor's locale, without grouping (1234,5 → "1234,50")."""
+    from babel.numbers import format_decimal
+
+    value = Decimal(amount_minor).scaleb(-exponent)
+    pattern = "0." + "0" * exponent if exponent else "0"
+    return format_decimal(value, format=pattern, locale=active_locale())
+
+
+# --- Onboarding -------------------------------------------------------------------------------
+
+class ShopStepForm(forms.Form):
+    name = forms.CharField(label=_("Shop name"), max_length=120, help_text=_("Shown to buyers on every offer."))
+
+
+class TraderStepForm(forms.Form):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200, help_text=_("As registered, e.g. Atelier Dupont SARL."))
+    street = forms.CharField(label=_("Street address"), max_length=200)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20)
+    city = forms.CharField(label=_("City"), max_length=100)
+    country = forms.ChoiceField(label=_("Country of establishment"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, help_text=_("International format, e.g. +33 1 23 45 67 89."))
+    email = forms.EmailField(label=_("Contact email"), max_length=254)
+    trade_register = forms.CharField(label=_("Trade register"), max_length=200, help_text=_("e.g. RCS Paris, Handelsregister B München."))
+    trade_register_number = forms.CharField(label=_("Registration number"), max_length=100)
+    vat_id = forms.CharField(label=_("VAT identification number"), max_length=20, help_text=_("With or without the country prefix, e.g. FR40303265045."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()
+
+
+class PayoutStepForm(forms.Form):
+    iban = forms.CharField(label=_("IBAN for payouts"), max_length=42, help_text=_("Stored encrypted; only its last four characters are shown afterwards."))
+    self_certified = forms.BooleanField(
+        label=_("I certify that I only offer products and services that comply with the applicable rules of European Union law."),
+        required=False,
+    )
+
+
+# --- Offers -------------------------------------------------------------------------------------
+
+class OfferFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Show"), required=False, choices=[
+        ("", _("All offers")), ("active", _("Active")), ("inactive", _("Paused")), ("low_stock", _("Low stock")), ("out_of_stock", _("Out of stock")),
+    ])
+
+
+class GtinLookupForm(forms.Form):
+    gtin = forms.CharField(label=_("GTIN / EAN barcode"), max_length=20, help_text=_("8, 12, 13 or 14 digits, as printed under the barcode."))
+
+
+class OfferTermsForm(forms.Form):
+    sku = forms.CharField(label=_("Your SKU"), max_length=100, help_text=_("Your own reference; used for bulk stock updates."))
+    price = LocalisedDecimalField(label=_("Price"), max_length=20)
+    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.NEW)
+    condition_note = forms.CharField(label=_("Condition note"), max_length=300, required=False)
+    handling_days = forms.IntegerField(label=_("Handling time (business days)"), min_value=0, max_value=30, initial=1)
+    shipping_profile = forms.TypedChoiceField(label=_("Shipping profile"), coerce=int)
+    return_policy_days = forms.IntegerField(label=_("Return period (days)"), min_value=0, max_value=365, initial=14)
+
+    def __init__(self, *args, shipping_profiles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipping_profile"].choices = [(profile.pk, profile.name) for profile in shipping_profiles]
+
+
+class NewProductForm(forms.Form):
+    title = forms.CharField(label=_("Product title"), max_length=300)
+    brand = forms.CharField(label=_("Brand"), max_length=120, required=False)
+    gtin = forms.CharField(label=_("GTIN / EAN barcode"), max_length=20, required=False, help_text=_("Leave empty for products without a barcode."))
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Choose a category"))] + [(category.pk, ("— " * category.depth) + category.name) for category in categories]
+
+
+class OfferInlineForm(forms.Form):
+    price = LocalisedDecimalField(label=_("Price"), max_length=20)
+    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
+
+
+class BulkStockForm(forms.Form):
+    lines = forms.CharField(label=_("SKU and stock, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+                            help_text=_("For example: MUG-001,25"))
+    file = forms.FileField(label=_("…or upload a CSV file"), required=False, help_text=_("Two columns: SKU, stock. A header line is allowed."))
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("lines") or ""
+        upload = cleaned.get("file")
+        if upload is not None:
+            if upload.size > 2_000_000:
+                raise forms.ValidationError(_("The file is too large (2 MB at most)."))
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise forms.ValidationError(_("The file must be UTF-8 text.")) from error
+        if not text.strip():
+            raise forms.ValidationError(_("Enter at least one line, or choose a file."))
+        stock_by_sku: dict[str, int] = {}
+        problems: list[str] = []
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=";" if ";" in text and "," not in text else ",") if any(cell.strip() for cell in row)]
+        if len(rows) > MAX_BULK_LINES:
+            raise forms.ValidationError(_("At most %(count)s lines at once."), params={"count": MAX_BULK_LINES})
+        for number, row in enumerate(rows, start=1):
+            cells = [cell.strip() for cell in row]
+            if number == 1 and len(cells) >= 2 and cells[0].lower() == "sku":
+                continue
+            if len(cells) != 2 or not cells[0]:
+                problems.append(_("Line %(number)s: expected “SKU,stock”.") % {"number": number})
+                continue
+            sku, quantity = cells
+            if not (quantity.isascii() and quantity.isdigit()):
+                problems.append(_("Line %(number)s (%(sku)s): the stock must be a whole number.") % {"number": number, "sku": sku})
+                continue
+            if sku in stock_by_sku:
+                problems.append(_("Line %(number)s: %(sku)s appears twice.") % {"number": number, "sku": sku})
+                continue
+            stock_by_sku[sku] = int(quantity)
+        if problems:
+            raise forms.ValidationError(problems)
+        cleaned["stock_by_sku"] = stock_by_sku
+        return cleaned
+
+
+class ShippingProfileForm(forms.Form):
+    name = forms.CharField(label=_("Profile name"), max_length=100, initial=_("Standard"))
+    countries = forms.CharField(label=_("Destination countries"), max_length=400, initial="*",
+                                help_text=_("ISO codes separated by commas (FR, BE, DE), or * for everywhere."))
+    carrier = forms.CharField(label=_("Carrier"), max_length=60, required=False)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
+    first_item = LocalisedDecimalField(label=_("Price for the first item"))
+    additional_item = LocalisedDecimalField(label=_("Price for each additional item"), required=False)
+    transit_days_min = forms.IntegerField(label=_("Transit time from (days)"), min_value=0, max_value=90, initial=2)
+    transit_days_max = forms.IntegerField(label=_("to (days)"), min_value=0, max_value=90, initial=4)
+
+
+# --- Orders ----------------------------------------------------------------------------------
+
+ORDER_FILTERS = [
+    ("", _("All")), ("placed", _("To accept")), ("accepted", _("To ship")), ("late", _("Late")), ("shipped", _("Shipped")), ("delivered", _("Delivered")),
+    ("return_requested", _("Return requested")), ("returned", _("Returned")), ("completed", _("Completed")), ("cancelled", _("Cancelled")),
+    ("refunded", _("Refunded")),
+]
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(label=_("Carrier"), max_length=60)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=80)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the buyer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
+class ReceiveReturnForm(forms.Form):
+    restock = forms.BooleanField(label=_("Put the items back in stock"), required=False, initial=True)
+
+
+# --- Money -----------------------------------------------------------------------------------
+
+PERIODS = [("30", _("Last 30 days")), ("90", _("Last 90 days")), ("365", _("Last 12 months")), ("all", _("All time")), ("custom", _("Custom dates"))]
+
+
+class StatementFilterForm(forms.Form):
+    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    until = forms.DateField(label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, currencies=("EUR",), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(code, code) for code in currencies]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date must be on or after the start date."))
+        return cleaned
+
+
+# --- Team ----------------------------------------------------------------------------------------
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of an existing account"))
+
+
+class ApiKeyCreateForm(forms.Form):
+    name = forms.CharField(label=_("Key name"), max_length=100, help_text=_("Where the key is used, e.g. “ERP sync”."))
+    scopes = forms.MultipleChoiceField(label=_("Permissions"), widget=forms.CheckboxSelectMultiple, choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [(scope.value, SCOPE_LABELS[scope.value]) for scope in ApiScope]
+
+
+SCOPE_LABELS = {
+    ApiScope.OFFERS_READ.value: _("Read offers"),
+    ApiScope.OFFERS_WRITE.value: _("Create and change offers and stock"),
+    ApiScope.ORDERS_READ.value: _("Read orders"),
+    ApiScope.ORDERS_WRITE.value: _("Act on orders (accept, ship, cancel, returns)"),
+    ApiScope.FINANCE_READ.value: _("Read balance and statement"),
+}
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=8, min_length=6,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}))
+
+    def clean_code(self):
+        return self.cleaned_data["code"].replace(" ", "")
+
+
+class TwoFactorPolicyForm(forms.Form):
+    require_two_factor = forms.BooleanField(label=_("Require two-factor authentication for every team member"), required=False)

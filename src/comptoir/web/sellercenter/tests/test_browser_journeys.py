@@ -1,0 +1,145 @@
+"""Seller-center journeys in a real browser (Debian's chromium) against a live server, in English and French."""
+
+import re
+
+import pytest
+
+from comptoir.testing.auth import make_totp_device
+from comptoir.testing.builders import make_user
+from comptoir.web.sellercenter.tests.seed import seed_shop
+from comptoir.web.tests.browser import login_browser, save_screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "correct-horse-battery"
+TEXT = {
+    "en": {"ship": "Mark as shipped", "shipped": "marked as shipped", "carrier": "Carrier", "tracking": "Tracking number", "late": "Late", "to_ship": "To ship"},
+    "fr": {"ship": "Marquer comme expédiée", "shipped": "marquée comme expédiée", "carrier": "Transporteur", "tracking": "Numéro de suivi", "late": "En retard",
+           "to_ship": "À expédier"},
+}
+
+
+def _choose_language(page, live_server, language: str):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_role("button", name=language.upper(), exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == language
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_seller_logs_in_with_two_factor_and_ships_with_a_tracking_number(browser_page, live_server, language):
+    # Given a shop whose owner protects the account with an authenticator app, and an accepted order
+    shop = seed_shop(weeks=3)
+    device = make_totp_device(shop["owner"])
+    order = shop["to_ship"]
+    page = browser_page
+    words = TEXT[language]
+    _choose_language(page, live_server, language)
+
+    # When the owner logs in with password and code, and opens the orders to ship
+    login_browser(page, live_server, shop["owner"].email, PASSWORD, totp_device=device, next_path="/seller/")
+    assert page.url.endswith("/seller/")
+    page.get_by_role("navigation", name=re.compile("Seller center|Espace vendeur")).get_by_role("link", name=re.compile("^(Orders|Commandes)$")).click()
+    page.get_by_role("link", name=words["to_ship"], exact=True).click()
+    page.get_by_role("link", name=order.number).click()
+    page.get_by_label(words["carrier"]).fill("Colissimo")
+    page.get_by_label(words["tracking"]).fill("6a 1234 5678 901")
+    page.get_by_role("button", name=words["ship"]).click()
+    page.wait_for_load_state()
+
+    # Then the order is shipped with the tracking number, and the page says so in the chosen language
+    assert words["shipped"] in page.locator(".messages").inner_text()
+    assert "6A12345678901" in page.locator("main").inner_text()
+    order.refresh_from_db()
+    assert (order.status, order.carrier, order.tracking_number) == ("shipped", "Colissimo", "6A12345678901")
+
+
+def test_a_session_without_the_code_step_cannot_enter_the_seller_center(browser_page, live_server):
+    # Given a member with a confirmed device whose browser session skipped the code step
+    shop = seed_shop(weeks=1)
+    device = make_totp_device(shop["owner"])
+    page = browser_page
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    login_browser(page, live_server, shop["owner"])  # planted session, no device verified
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+
+    # When they open the seller center, then the code is asked first, and the right code lets them in
+    page.goto(live_server.url + "/seller/orders/")
+    assert "/seller/security/verify" in page.url
+    from comptoir.testing.auth import totp_code
+
+    page.get_by_label(re.compile("6-digit code")).fill(totp_code(device))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/seller/orders/")
+
+
+def test_inline_price_and_stock_edit_swaps_only_the_row(browser_page, live_server):
+    # Given the owner on the offers page
+    shop = seed_shop(weeks=1)
+    page = browser_page
+    login_browser(page, live_server, shop["owner"])
+    page.goto(live_server.url + "/seller/offers/")
+    offer = shop["offers"][1]
+    row = page.locator(f"#offer-row-{offer.pk}")
+
+    # When a wrong price is saved, then the error shows inside the row and nothing changes
+    row.locator("input[name=price]").fill("abc")
+    row.get_by_role("button", name="Save").click()
+    page.locator(f"#offer-row-{offer.pk} .field__error").wait_for()
+    assert "12.34" in page.locator(f"#offer-row-{offer.pk}").inner_text()
+    offer.refresh_from_db()
+    assert offer.price_amount == 5900
+
+    # When a good price and stock are saved, then the row is updated in place
+    page.locator(f"#offer-row-{offer.pk} input[name=price]").fill("61.50")
+    page.locator(f"#offer-row-{offer.pk} input[name=stock]").fill("9")
+    page.locator(f"#offer-row-{offer.pk}").get_by_role("button", name="Save").click()
+    page.locator(f"#offer-row-{offer.pk}.htmx-added, #offer-row-{offer.pk}:not(.row--error)").first.wait_for()
+    page.wait_for_function(f"document.querySelector('#offer-row-{offer.pk} .field__error') === null")
+    offer.refresh_from_db()
+    assert (offer.price_amount, offer.stock) == (6150, 9)
+
+
+def test_screenshots_of_the_seller_center(browser_page, live_server):
+    # Given a shop with twelve weeks of history, seen by its owner in English
+    shop = seed_shop(weeks=12)
+    page = browser_page
+    login_browser(page, live_server, shop["owner"])
+
+    page.goto(live_server.url + "/seller/")
+    assert page.locator(".sc-chart svg rect.bar").count() == 24
+    assert shop["late"].number in page.locator("main").inner_text()
+    save_screenshot(page, "seller-dashboard")
+
+    page.goto(live_server.url + "/seller/offers/")
+    assert page.locator("tbody tr").count() == 10
+    save_screenshot(page, "seller-offers")
+
+    page.goto(live_server.url + "/seller/orders/")
+    assert page.locator("tr.row--alert").count() >= 1
+    save_screenshot(page, "seller-orders")
+
+    # And a newcomer whose VAT number has a wrong check digit sees the reason next to the field
+    newcomer = make_user("newcomer@example.com")
+    page.context.clear_cookies()
+    login_browser(page, live_server, newcomer)
+    page.goto(live_server.url + "/seller/onboarding/")
+    page.get_by_label("Shop name").fill("Les Jardins de Provence")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Legal name").fill("Les Jardins de Provence SAS")
+    page.get_by_label("Street address").fill("4 chemin des Oliviers")
+    page.get_by_label("Postal code").fill("13100")
+    page.get_by_label("City").fill("Aix-en-Provence")
+    page.get_by_label("Country of establishment").select_option("FR")
+    page.get_by_label("Phone").fill("+33 4 42 00 00 00")
+    page.get_by_label("Contact email").fill("bonjour@jardins.example")
+    page.get_by_label("Trade register", exact=True).fill("RCS Aix-en-Provence")
+    page.get_by_label("Registration number").fill("512 345 678")
+    page.get_by_label("VAT identification number").fill("FR41303265045")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert "check digit" in page.locator(".field--invalid").inner_text()
+    save_screenshot(page, "seller-onboarding-errors")

@@ -1,0 +1,124 @@
+"""Orders: list with status filters (late ones highlighted), detail, and the seller's actions, each a
+call to its orders service. A refused action is shown next to its field or as a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from comptoir.core.exceptions import ApplicationError, InvalidTransition, ValidationError
+from comptoir.orders.domain.state_machine import Actor, allowed_actions
+from comptoir.orders.selectors import seller_order_events, seller_order_get_for_seller, seller_order_list_for_seller
+from comptoir.orders.services import (seller_order_accept, seller_order_cancel, seller_order_mark_delivered, seller_order_receive_return, seller_order_refund,
+                                      seller_order_ship)
+from comptoir.web.sellercenter.access import seller_view
+from comptoir.web.sellercenter.forms import ORDER_FILTERS, CancelForm, ReceiveReturnForm, ShipForm
+from comptoir.web.sellercenter.messages import apply_service_error, translate_service_message
+from comptoir.web.sellercenter.views.common import ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, is_late, order_rows, paginate, today
+
+FILTER_VALUES = {value for value, _label in ORDER_FILTERS}
+EVENT_LABELS = {
+    "create": _("Order placed"), "payment_captured": _("Payment received"), "payment_failed": _("Payment failed"), "accept": _("Accepted"), "ship": _("Shipped"),
+    "deliver": _("Delivered"), "complete": _("Completed, funds released"), "cancel": _("Cancelled"), "request_return": _("Return requested"),
+    "receive_return": _("Return received"), "refund": _("Refunded"),
+}
+
+
+@seller_view
+def order_list(request):
+    status = request.GET.get("status", "")
+    if status not in FILTER_VALUES:
+        status = ""
+    if status == "late":
+        seller_orders = seller_order_list_for_seller(seller=request.seller).filter(status__in=("placed", "accepted"), ship_by__lt=today())
+    else:
+        seller_orders = seller_order_list_for_seller(seller=request.seller, status=status or None)
+    page = paginate(request, seller_orders)
+    return render(request, "sellercenter/orders/list.html", {"section": "orders", "page": page, "rows": order_rows(page), "status": status,
+                                                              "filters": ORDER_FILTERS})
+
+
+def _get(request, number: str):
+    seller_order = seller_order_get_for_seller(seller=request.seller, number=number)
+    if seller_order is None:
+        raise Http404
+    return seller_order
+
+
+def _detail(request, seller_order, *, ship_form=None, cancel_form=None, return_form=None, status: int = 200):
+    actions = allowed_actions(seller_order.status, Actor.SELLER)
+    events = seller_order_events(seller_order)
+    return render(request, "sellercenter/orders/detail.html", {
+        "section": "orders", "order": seller_order, "actions": actions, "is_late": is_late(seller_order),
+        "status_label": ORDER_STATUS_LABELS.get(seller_order.status, seller_order.status), "badge": ORDER_STATUS_BADGES.get(seller_order.status, ""),
+        "ship_form": ship_form or ShipForm(), "cancel_form": cancel_form or CancelForm(), "return_form": return_form or ReceiveReturnForm(initial={"restock": True}),
+        "events": [{"event": event, "label": EVENT_LABELS.get(event.action, event.action)} for event in events],
+        "address": seller_order.order.shipping_address,
+    }, status=status)
+
+
+@seller_view
+def order_detail(request, number: str):
+    return _detail(request, _get(request, number))
+
+
+DONE_MESSAGES = {
+    "accept": _("Order %(number)s accepted. Ship it by %(date)s."),
+    "ship": _("Order %(number)s marked as shipped. The buyer can follow the parcel."),
+    "deliver": _("Order %(number)s marked as delivered."),
+    "cancel": _("Order %(number)s cancelled; the buyer is refunded in full."),
+    "receive_return": _("Return of order %(number)s received."),
+    "refund": _("Order %(number)s refunded."),
+}
+
+
+@require_POST
+@seller_view
+def order_action(request, number: str, action: str):
+    seller_order = _get(request, number)
+    seller, actor, order_id = request.seller, request.user, seller_order.pk
+    form = None
+    try:
+        if action == "accept":
+            seller_order_accept(seller=seller, seller_order_id=order_id, actor=actor)
+        elif action == "ship":
+            form = ShipForm(request.POST)
+            if not form.is_valid():
+                return _detail(request, seller_order, ship_form=form, status=422)
+            seller_order_ship(seller=seller, seller_order_id=order_id, actor=actor, carrier=form.cleaned_data["carrier"], tracking_number=form.cleaned_data["tracking_number"])
+        elif action == "deliver":
+            seller_order_mark_delivered(seller=seller, seller_order_id=order_id, actor=actor, actor_role=Actor.SELLER)
+        elif action == "cancel":
+            form = CancelForm(request.POST)
+            if not form.is_valid():
+                return _detail(request, seller_order, cancel_form=form, status=422)
+            seller_order_cancel(seller=seller, seller_order_id=order_id, actor=actor, actor_role=Actor.SELLER, reason=form.cleaned_data["reason"])
+        elif action == "receive-return":
+            form = ReceiveReturnForm(request.POST)
+            form.is_valid()
+            seller_order_receive_return(seller=seller, seller_order_id=order_id, actor=actor, restock=bool(form.cleaned_data.get("restock")))
+        elif action == "refund":
+            seller_order_refund(seller=seller, seller_order_id=order_id, actor=actor)
+        else:
+            raise Http404
+    except InvalidTransition as error:
+        messages.error(request, translate_service_message(error.message))
+        return redirect("sellercenter:order_detail", number=number)
+    except ValidationError as error:
+        if form is not None:
+            apply_service_error(form, error)
+            keyword = {"ship": "ship_form", "cancel": "cancel_form", "receive-return": "return_form"}[action]
+            return _detail(request, seller_order, status=422, **{keyword: form})
+        messages.error(request, translate_service_message(error.message))
+        return redirect("sellercenter:order_detail", number=number)
+    except ApplicationError as error:
+        messages.error(request, translate_service_message(error.message))
+        return redirect("sellercenter:order_detail", number=number)
+    seller_order.refresh_from_db()
+    from django.utils.formats import date_format
+
+    messages.success(request, str(DONE_MESSAGES[action.replace("-", "_")]) % {"number": number, "date": date_format(seller_order.ship_by, "SHORT_DATE_FORMAT")})
+    return redirect("sellercenter:order_detail", number=number)

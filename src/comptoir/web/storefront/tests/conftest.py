@@ -1,0 +1,14 @@
+import pytest
+
+from comptoir.web.storefront.tests.seed import seed_shop
+
+
+@pytest.fixture
+def shop(db):
+    return seed_shop()
+
+
+@pytest.fixture
+def buyer_client(client, shop):
+    client.force_login(shop.buyer)
+    return client

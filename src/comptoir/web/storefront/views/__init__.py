@@ -1,0 +1,1 @@
+"""Storefront views. Thin: parse the request, call selectors and services, render."""

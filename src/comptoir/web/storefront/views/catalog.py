@@ -1,0 +1,159 @@
+"""Browsing: home, search, product page, seller page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+
+from comptoir.catalog.models import Category, Product, ProductImage
+from comptoir.catalog.selectors import category_get, category_list, product_get
+from comptoir.core.money import currency_exponent
+from comptoir.offers.selectors import (
+    SearchFilters, offer_delivery_quotes, offer_list_for_product, offer_visible_qs, product_cards, product_ids_most_offered, product_ids_newest,
+    product_offer_search,
+)
+from comptoir.orders.selectors import product_ids_best_selling
+from comptoir.sellers.models import Seller, SellerStatus
+from comptoir.web.storefront.countries import buyer_country
+from comptoir.web.storefront.forms import AddToCartForm, DeliveryCountryForm, SearchForm
+from comptoir.web.storefront.views.common import today
+
+PAGE_SIZE = 24
+HOME_ROW = 5  # products per row of the home page's selections at desktop width
+
+
+def _products_in_order(product_ids: list[int]) -> list[Product]:
+    products = Product.objects.select_related("category").prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))).in_bulk(product_ids)
+    return [products[pk] for pk in product_ids if pk in products]
+
+
+def _tiles(product_ids: list[int], cards) -> list[dict]:
+    return [{"product": product, "card": cards.get(product.pk)} for product in _products_in_order(product_ids)]
+
+
+def home(request):
+    country, placed_on = buyer_country(request), today()
+    top_categories = [category for category in category_list() if category.depth == 0]
+    popular = product_ids_best_selling(since=dt.datetime.combine(placed_on - dt.timedelta(days=90), dt.time(), tzinfo=dt.UTC), limit=HOME_ROW * 2)
+    if len(popular) < HOME_ROW * 2:
+        popular += product_ids_most_offered(limit=HOME_ROW * 2 - len(popular), exclude_ids=popular)
+    newest = product_ids_newest(limit=HOME_ROW * 2)
+    per_category = []
+    paths = {category.pk: category.path for category in category_list()}
+    for category in top_categories[:6]:
+        subtree = [pk for pk, path in paths.items() if path.startswith(category.path)]
+        ids = product_ids_most_offered(limit=HOME_ROW, category_ids=subtree)
+        if ids:
+            per_category.append((category, ids))
+    all_ids = set(popular) | set(newest) | {pk for _category, ids in per_category for pk in ids}
+    cards = product_cards(all_ids, country=country, placed_on=placed_on)
+    context = {
+        "top_categories": top_categories,
+        "popular": _tiles(popular, cards),
+        "newest": _tiles(newest, cards),
+        "per_category": [(category, _tiles(ids, cards)) for category, ids in per_category],
+        "country": country,
+        "country_form": DeliveryCountryForm(initial={"country": country}),
+        "seller_count": Seller.objects.filter(status=SellerStatus.VERIFIED).count(),
+    }
+    return render(request, "storefront/home.html", context)
+
+
+def _minor(amount, currency: str) -> int | None:
+    """A major-unit amount typed by the buyer ("25.50") in minor units of the currency."""
+    if amount is None:
+        return None
+    return int(amount.scaleb(currency_exponent(currency)))
+
+
+def search(request):
+    country, placed_on = buyer_country(request), today()
+    params = SearchForm(request.GET).cleaned_or_default()
+    category = category_get(params["category"]) if params["category"] else None
+    currency = "EUR"
+    filters = SearchFilters(
+        query=params["q"], category=category, conditions=params["condition"], ships_from=(params["ships_from"],) if params["ships_from"] else (),
+        price_min=_minor(params["price_min"], currency), price_max=_minor(params["price_max"], currency), max_delivery_days=params["delivery"],
+        country=country, sort=params["sort"],
+    )
+    result = product_offer_search(filters, placed_on=placed_on)
+    page = Paginator(result.product_ids, PAGE_SIZE).get_page(params["page"] or 1)
+    categories = list(category_list())
+    by_id = {item.pk: item for item in categories}
+    ancestors = [by_id[int(part)] for part in category.path.strip("/").split("/") if part and int(part) in by_id] if category else []
+    children = [item for item in categories if item.parent_id == (category.pk if category else None) and result.category_counts.get(item.pk)]
+    context = {
+        "params": params,
+        "category": category,
+        "ancestors": ancestors,
+        "child_categories": [(item, result.category_counts[item.pk]) for item in children],
+        "result": result,
+        "page": page,
+        "tiles": _tiles(list(page.object_list), result.cards),
+        "total": len(result.product_ids),
+        "country": country,
+        "country_form": DeliveryCountryForm(initial={"country": country}),
+        "sort_form": SearchForm(initial={"sort": params["sort"]}),
+        "currency": currency,
+    }
+    return render(request, "storefront/search.html", context)
+
+
+def product_detail(request, product_id: int, slug: str = ""):
+    product = product_get(product_id)
+    if product is None:
+        raise Http404
+    canonical = slugify(product.title)[:80] or "product"
+    if slug != canonical:
+        return redirect("storefront:product", product_id=product.pk, slug=canonical, permanent=True)
+    country, placed_on = buyer_country(request), today()
+    offers = list(offer_list_for_product(product.pk))
+    quotes = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
+    rows = [{"offer": offer, "quote": quotes[offer.pk], "form": AddToCartForm(initial={"offer_id": offer.pk, "quantity": 1}, auto_id=f"offer{offer.pk}_%s")}
+            for offer in offers]
+    # Offers that reach the buyer first, cheapest landed price first; then those that do not ship there.
+    rows.sort(key=lambda row: (row["quote"] is None, row["quote"].landed.amount if row["quote"] else row["offer"].price_amount, row["offer"].pk))
+    delivered = [row for row in rows if row["quote"]]
+    fastest = min(delivered, key=lambda row: (row["quote"].latest, row["quote"].landed.amount)) if len(delivered) > 1 else None
+    categories = {item.pk: item for item in category_list()}
+    breadcrumbs = [categories[int(part)] for part in product.category.path.strip("/").split("/") if part and int(part) in categories]
+    context = {
+        "product": product,
+        "images": list(product.images.all()),
+        "attributes": sorted((product.attributes or {}).items()),
+        "rows": rows,
+        "best": rows[0] if rows and rows[0]["quote"] else None,
+        "fastest_offer_id": fastest["offer"].pk if fastest and fastest is not delivered[0] else None,
+        "breadcrumbs": breadcrumbs,
+        "country": country,
+        "country_form": DeliveryCountryForm(initial={"country": country}),
+    }
+    return render(request, "storefront/product.html", context)
+
+
+def seller_detail(request, slug: str):
+    seller = get_object_or_404(Seller, slug=slug, status=SellerStatus.VERIFIED)
+    country, placed_on = buyer_country(request), today()
+    offers = offer_visible_qs().filter(seller=seller).select_related("product__category", "seller").order_by("product__title", "id")
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    quotes = offer_delivery_quotes(page.object_list, country=country, placed_on=placed_on)
+    context = {
+        "seller": seller,
+        "page": page,
+        "rows": [{"offer": offer, "quote": quotes[offer.pk]} for offer in page.object_list],
+        "offer_count": page.paginator.count,
+        "country": country,
+    }
+    return render(request, "storefront/seller.html", context)
+
+
+def category_redirect(request, category_id: int):
+    """/c/<id>: a category's products are its search page."""
+    category = get_object_or_404(Category, pk=category_id)
+    return redirect(f"/search?category={category.pk}")
+
