@@ -203,17 +203,17 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
     if not isinstance(payment_method, dict):
         raise ValidationError("A payment method is required.", code="invalid_payment_method", fields={"payment": "Required."})
     from_cart = lines is None
-    if from_cart:
-        lines = [{"offer_id": offer_id, "quantity": quantity} for offer_id, quantity in CartLine.objects.filter(cart__buyer=buyer).order_by("offer_id").values_list("offer_id", "quantity")]
-    quantities = _parse_lines(lines)
+    quantities = None if from_cart else _parse_lines(lines)
     choices = {}
     for seller_key, level in (shipping_choices or {}).items():
         try:
             choices[int(seller_key)] = str(level)
         except (TypeError, ValueError) as error:
             raise ValidationError("Invalid shipping choice.", code="invalid_shipping_choice", fields={"shipping": "Map seller ids to a service level."}) from error
-    fingerprint = request_fingerprint({"lines": sorted(quantities.items()), "address": address, "shipping": sorted(choices.items()),
-                                       "card": str(payment_method.get("card_number", ""))[-4:]})
+    # A cart checkout is identified by its form, not by the cart's content: the first attempt empties the
+    # cart, and its retry must still replay the first response rather than find an empty cart.
+    fingerprint = request_fingerprint({"lines": "cart" if from_cart else sorted(quantities.items()), "address": address,
+                                       "shipping": sorted(choices.items()), "card": str(payment_method.get("card_number", ""))[-4:]})
 
     # (1) Take stock and write the order, awaiting payment.
     with transaction.atomic(durable=True):
@@ -226,6 +226,10 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
                 if record.response_status is not None or order is None:
                     return CheckoutResult(record.response_status, record.response_body, order, replayed=True)
                 resumed = True  # an earlier attempt died between steps: finish that order, never start a second one
+                quantities = _quantities_of(list(order.seller_orders.all()))
+        if from_cart and not resumed:
+            quantities = _parse_lines([{"offer_id": offer_id, "quantity": quantity} for offer_id, quantity
+                                       in CartLine.objects.filter(cart__buyer=buyer).order_by("offer_id").values_list("offer_id", "quantity")])
         if not resumed:
             order = _order_create(buyer=buyer, quantities=quantities, address=address, choices=choices)
             if record is not None:

@@ -488,3 +488,16 @@ def test_a_checkout_whose_process_died_after_taking_stock_is_finished_by_a_later
     assert stock_of(offer) == (2,)
     replay = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of((offer, 1)), idempotency_key="crash-1")
     assert replay.replayed and replay.body["number"] == result.body["number"]
+
+
+def test_a_cart_checkout_retried_with_its_key_replays_the_first_order_although_the_cart_is_now_empty():
+    offer = make_offer(price_amount=1200, stock=4)
+    buyer = make_user()
+    cart_line_set(buyer=buyer, offer_id=offer.pk, quantity=2)
+
+    first = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, idempotency_key="cart-retry")
+    retry = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, idempotency_key="cart-retry")
+
+    assert first.status == 201 and not CartLine.objects.filter(cart__buyer=buyer).exists()
+    assert retry.replayed and retry.status == 201 and retry.body["number"] == first.body["number"]
+    assert Order.objects.count() == 1 and stock_of(offer) == (2,)

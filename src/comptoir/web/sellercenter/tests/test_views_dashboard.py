@@ -56,3 +56,14 @@ def test_money_is_formatted_for_the_locale(owner_client, seller_setup):
     french = owner_client.get("/seller/").content.decode()
     assert "€1,303.90" in english  # with 4.90 shipping
     assert "1\u202f303,90\xa0€" in french and "Tableau de bord" in french
+
+
+def test_chart_coordinates_stay_machine_numbers_in_french(owner_client, seller_setup):
+    import re
+
+    order_of(seller_setup["offer"])
+    owner_client.cookies["django_language"] = "fr"
+    content = owner_client.get("/seller/").content.decode()
+    svg = content[content.index("<svg"):content.rindex("</svg>")]
+    assert re.search(r'(x|y|x1|x2|y1|y2|width|height)="[\d.]*,', svg) is None
+    assert re.search(r'<rect class="bar[^"]*" x="\d+(\.\d+)?" y="\d+(\.\d+)?"', svg)

@@ -26,7 +26,7 @@ ORDER_STATUS_BADGES = {
     "return_requested": "warning", "returned": "warning", "refunded": "danger",
 }
 ENTRY_KIND_LABELS = {
-    "capture": _("Payment received"), "refund": _("Refund"), "release": _("Released to your balance"), "payout": _("Payout"),
+    "capture": _("Payment received"), "refund": _("Refund"), "release": _("Released"), "payout": _("Payout"),
     "adjustment": _("Adjustment"), "reversal": _("Reversal"),
 }
 SELLER_STATUS_BADGES = {"pending": "warning", "verified": "success", "suspended": "danger", "rejected": "danger"}

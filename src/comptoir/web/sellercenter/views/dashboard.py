@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel import Locale
 from babel.dates import format_date
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -48,7 +49,8 @@ def _weekly_charts(seller) -> dict:
         # Whole major units on the axis: "1 200 €" rather than "1 200,00 €".
         from babel.numbers import format_currency
 
-        return format_currency(amount // 10 ** currency_exponent(currency), currency, format="¤#,##0", locale=locale, currency_digits=False)
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+        return format_currency(amount // 10 ** currency_exponent(currency), currency, format=pattern, locale=locale, currency_digits=False)
 
     sales = bar_chart([(label(week), sales_by_week[week], money_text(sales_by_week[week])) for week in weeks], tick_format=axis_money)
     orders = bar_chart([(label(week), orders_by_week[week], str(orders_by_week[week])) for week in weeks])

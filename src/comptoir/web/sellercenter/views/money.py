@@ -14,7 +14,7 @@ from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import StatementFilterForm
 from comptoir.web.sellercenter.views.common import ENTRY_KIND_LABELS, paginate, today
 
-STATEMENT_PAGE_SIZE = 50
+STATEMENT_PAGE_SIZE = 25
 
 
 def _currencies(seller, balances) -> list[str]:

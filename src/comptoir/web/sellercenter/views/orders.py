@@ -36,7 +36,7 @@ def order_list(request):
         seller_orders = seller_order_list_for_seller(seller=request.seller).filter(status__in=("placed", "accepted"), ship_by__lt=today())
     else:
         seller_orders = seller_order_list_for_seller(seller=request.seller, status=status or None)
-    page = paginate(request, seller_orders)
+    page = paginate(request, seller_orders, 20)
     return render(request, "sellercenter/orders/list.html", {"section": "orders", "page": page, "rows": order_rows(page), "status": status,
                                                               "filters": ORDER_FILTERS})
 

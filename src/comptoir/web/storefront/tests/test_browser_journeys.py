@@ -50,6 +50,13 @@ def buyer_journey(page, live_server, shop, language: str, screenshots: bool):
     assert page.locator(".product-card").count() == 6
     if screenshots:
         save_screenshot(page, "search")
+    # A facet narrows the results in place (htmx) and the address bar keeps the filter.
+    page.locator("input[name=ships_from][value=ES]").check()
+    page.wait_for_url(re.compile(r"ships_from=ES"))
+    expect(page.locator(".product-card")).to_have_count(2)
+    page.locator("input[name=ships_from][value='']").check()
+    page.wait_for_url(re.compile(r"ships_from=(&|$)"))
+    expect(page.locator(".product-card")).to_have_count(6)
     page.locator(".product-card", has_text="Kelvor Rock Bluetooth Speaker").click()
     page.wait_for_url(re.compile(r"/p/\d+/"))
     add_offer_to_cart(page, shop.offers["speaker_son"], 1, words)

@@ -131,6 +131,7 @@ def test_product_page_lists_every_offer_with_shipping_landed_price_delivery_and_
     assert "Refurbished" in body and "Used – good" in body
     assert 'hx-post="/cart/add"' in body
     assert "Battery life (hours)" in body  # attributes table
+    assert body.count("Best price") == 1 and body.count("Fastest delivery") == 1
 
 
 def test_product_page_delivery_dates_follow_handling_and_transit(client, shop):
