@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "comptoir.offers",
     "comptoir.orders",
     "comptoir.payments",
+    "comptoir.trust",
     "comptoir.api",
     "comptoir.web",
     "comptoir.web.storefront",
