@@ -1,0 +1,66 @@
+"""Text analysis shared by indexing and querying, identical for every backend.
+
+Words are lower-cased, accents folded (é → e), then stemmed by the French and then the English Snowball
+stemmer, so "chaussures"/"chaussure" and "running"/"run" meet on one stem whatever the language of the
+listing. The database only sees the resulting stems, separated by spaces: SQLite FTS5 (unicode61) and
+PostgreSQL ('simple' configuration) then tokenise them the same way."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_QUERY_TERMS = 10
+MIN_PREFIX_LENGTH = 2
+
+_french = snowballstemmer.stemmer("french")
+_english = snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics ("Écouteurs" → "ecouteurs"); ligatures decomposed (œ → oe)."""
+    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae").replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """One stem per folded word: French then English rules; numbers and short words are kept as they are."""
+    if len(word) <= 2 or not word.isalpha():
+        return word
+    return _english.stemWord(_french.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text or ""))
+
+
+def analyse(text: str) -> str:
+    """The indexed form of a text: its stems separated by spaces."""
+    return " ".join(stem(word) for word in words(text))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Stems every document must contain; the last one may be a prefix (the buyer is still typing)."""
+
+    terms: tuple[str, ...]
+    last_is_prefix: bool
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+
+def parse_query(query: str) -> ParsedQuery:
+    raw = words(query or "")[:MAX_QUERY_TERMS]
+    terms = tuple(dict.fromkeys(stem(word) for word in raw))  # duplicates removed, order kept
+    ends_in_word = bool(query) and not query[-1].isspace() and bool(WORD.match(fold(query[-1])))
+    last_is_prefix = bool(terms) and ends_in_word and len(terms[-1]) >= MIN_PREFIX_LENGTH
+    return ParsedQuery(terms=terms, last_is_prefix=last_is_prefix)

@@ -1,0 +1,89 @@
+"""The one trust configuration: metric anchors, pillar weights, decay, prior strength, tiers, visibility
+and the enforcement ladder. Pure (no Django); settings.COMPTOIR_TRUST is this dict merged with the
+operator's overrides, and every trust computation receives it as an argument.
+
+Anchors follow the field's usual seller standards: order defect rate < 1 % over 60 days, seller
+cancellations < 2.5 % over 7 days, late shipment < 4 % over 10 and 30 days, valid tracking > 95 %,
+on-time delivery > 97 %, time to accept an order and to answer a message < 24 h."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+# direction "below": the rate of bad outcomes must stay below the target; "above": the rate of good
+# outcomes must stay above it; "median_hours": a median duration that must stay below the target.
+METRICS = {
+    "order_defect_rate": {"window_days": 60, "target": "0.01", "direction": "below", "pillar": "satisfaction"},
+    "cancellation_rate": {"window_days": 7, "target": "0.025", "direction": "below", "pillar": "operations"},
+    "late_shipment_rate_10d": {"window_days": 10, "target": "0.04", "direction": "below", "pillar": None},
+    "late_shipment_rate": {"window_days": 30, "target": "0.04", "direction": "below", "pillar": "operations"},
+    "valid_tracking_rate": {"window_days": 30, "target": "0.95", "direction": "above", "pillar": "operations"},
+    "on_time_delivery_rate": {"window_days": 30, "target": "0.97", "direction": "above", "pillar": "operations"},
+    "not_as_described_rate": {"window_days": 60, "target": "0.02", "direction": "below", "pillar": "transparency"},
+    "accept_time_hours": {"window_days": 30, "target": "24", "direction": "median_hours", "pillar": "operations"},
+    "response_time_hours": {"window_days": 30, "target": "24", "direction": "median_hours", "pillar": "operations"},
+    "seller_rating": {"window_days": 365, "target": "4.0", "direction": "rating", "pillar": "satisfaction"},
+}
+
+DEFAULTS: dict = {
+    "metrics": METRICS,
+    # Below this many observations a window's metric is shown as "not enough data" and never fails.
+    "minimum_count": 10,
+    # z of the two-sided confidence interval (Wilson for rates, normal approximation of the Beta posterior).
+    "confidence_z": "1.96",
+    "pillar_weights": {"transparency": "0.20", "operations": "0.35", "security": "0.10", "satisfaction": "0.35"},
+    # Weights of the metrics inside a pillar (they are normalised per pillar).
+    "metric_weights": {
+        "order_defect_rate": "0.5", "seller_rating": "0.5",
+        "cancellation_rate": "0.25", "late_shipment_rate": "0.25", "valid_tracking_rate": "0.15", "on_time_delivery_rate": "0.20",
+        "accept_time_hours": "0.075", "response_time_hours": "0.075",
+        "not_as_described_rate": "0.3", "listing_completeness": "0.7",
+    },
+    # Evidence older than the horizon is ignored by the score; inside it, it weighs 0.5 ** (age / half-life).
+    "score_horizon_days": 365,
+    "half_life_days": 90,
+    # Pseudo-observations of the prior (a mediocre seller scoring 50 on each metric) mixed into the evidence.
+    "prior_strength": 20,
+    "rating_prior": "3.0",
+    "rating_prior_strength": 5,
+    "duration_prior_strength": 5,
+    # A negative review (mean seller rating <= this) is a defect when its credibility is at least this.
+    "negative_review_max_rating": "2",
+    "defect_min_credibility_permille": 500,
+    "tiers": {
+        "minimum_orders": 10,          # fewer orders of evidence (own + inherited): tier "new"
+        "top_rated_min_score": "80",
+        "top_rated_min_low": "70",     # the lower end of the band, so a lucky small sample is not top rated
+        "top_rated_min_orders": 30,
+        "good_min_score": "60",
+        "at_risk_min_score": "45",     # below this: below standard
+        "below_standard_defect_rate": "0.02",  # the defect rate's lower bound above this: below standard
+    },
+    "visibility": {"top_rated": "1.20", "good": "1.00", "at_risk": "0.90", "below_standard": "0.70", "new": "1.00",
+                   "restricted": "0.40"},
+    "enforcement": {"visibility_after_days": 14, "suspension_after_days": 30, "appeal_days": 30},
+    "security": {"api_key_max_age_days": 90, "weights": {"two_factor": "0.6", "api_keys": "0.25", "shared_logins": "0.15"}},
+    "transparency": {"minimum_images": 3},
+    # Keyed-hash identity facts compared at onboarding (anti-whitewashing).
+    "identity_facts": ["vat_id", "iban", "phone", "email"],
+}
+
+
+def trust_config(overrides: dict | None = None) -> dict:
+    """DEFAULTS deep-merged with `overrides` (the operator's settings)."""
+    merged = copy.deepcopy(DEFAULTS)
+
+    def merge(into: dict, extra: dict) -> None:
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(into.get(key), dict):
+                merge(into[key], value)
+            else:
+                into[key] = value
+
+    merge(merged, overrides or {})
+    return merged
+
+
+def dec(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
