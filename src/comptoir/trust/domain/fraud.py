@@ -38,7 +38,7 @@ the ring baseline is the marketplace's and not the sample's.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -99,9 +99,9 @@ DEFAULT_CONFIG = FraudConfig()
 
 def review_credibility(reviews: list[ReviewFacts], *, today: date, seller_fingerprints: Mapping[int, SellerFingerprints] | None = None,
                        reviewer_count: int | None = None, config: FraudConfig = DEFAULT_CONFIG) -> dict[int, Credibility]:
-    """Credibility of every review in `reviews` (reviews dated after `today` are judged like the others
-    but are not evidence for bursts before they happen). Deterministic: the same input gives the same
-    permille and the same reasons in the same order."""
+    """Credibility of every review in `reviews`. Reviews dated after `today` get a credibility from their
+    own facts but are not evidence against the others (bursts, shared identity, rings). Deterministic:
+    the same input gives the same permille and the same reasons in the same order."""
     factors: dict[int, Decimal] = {review.review_id: Decimal(1) for review in reviews}
     reasons: dict[int, list[str]] = {review.review_id: [] for review in reviews}
 
@@ -111,10 +111,11 @@ def review_credibility(reviews: list[ReviewFacts], *, today: date, seller_finger
 
     for review in reviews:
         _reviewer_experience(review, config, discount)
-    _bursts(reviews, today, config, discount)
-    _shared_identity(reviews, config, discount)
     _self_promotion(reviews, seller_fingerprints or {}, config, discount)
-    _rings(reviews, reviewer_count, config, discount)
+    evidence = [review for review in reviews if review.created_at.date() <= today]
+    _bursts(evidence, config, discount)
+    _shared_identity(evidence, config, discount)
+    _rings(evidence, reviewer_count, config, discount)
 
     return {
         review.review_id: Credibility(
@@ -144,7 +145,7 @@ def _reviewer_experience(review: ReviewFacts, config: FraudConfig, discount) -> 
                  f"All {review.buyer_order_count} of the reviewer's purchases are from this one seller.")
 
 
-def _bursts(reviews: list[ReviewFacts], today: date, config: FraudConfig, discount) -> None:
+def _bursts(reviews: list[ReviewFacts], config: FraudConfig, discount) -> None:
     window = timedelta(days=config.burst_window_days)
     by_seller: dict[int, list[ReviewFacts]] = defaultdict(list)
     for review in reviews:
