@@ -5,8 +5,10 @@ import pytest
 from comptoir.web.tests.browser import CHROMIUM_ARGS, chromium_path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _browser():
+    # Module scope: Playwright's sync API keeps an event loop running in this thread while it is open,
+    # which would break any later test that runs its own asyncio loop.
     path = chromium_path()
     if path is None:
         message = "Browser tests need Chromium (Debian: apt-get install chromium; or set COMPTOIR_CHROMIUM); .ci/run installs it."
