@@ -49,7 +49,7 @@ def test_scheduler_once_enqueues_the_release_and_the_seal(database_task_backend)
     call_command("scheduler", "--once", stdout=output)
 
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "comptoir.orders.tasks.release_due_task", "comptoir.payments.tasks.ledger_seal_task"]
+        "comptoir.orders.tasks.release_due_task", "comptoir.payments.tasks.ledger_seal_task", "comptoir.trust.tasks.trust_daily_task"]
     assert "release_due_task: enqueued" in output.getvalue()
 
 
@@ -61,10 +61,13 @@ def test_scheduler_does_not_pile_up_tasks_while_no_worker_runs_them(database_tas
     scheduler.tick(last_results)
     scheduler.tick(last_results)
 
-    assert DBTaskResult.objects.count() == 2  # one release and one seal, still waiting
+    assert DBTaskResult.objects.count() == 3  # one release, one seal, one trust recompute, still waiting
     DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL)
     scheduler.tick(last_results)
-    assert DBTaskResult.objects.count() == 4
+    # release and seal again; the hourly trust recompute not before its hour is up
+    assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "comptoir.orders.tasks.release_due_task", "comptoir.orders.tasks.release_due_task",
+        "comptoir.payments.tasks.ledger_seal_task", "comptoir.payments.tasks.ledger_seal_task", "comptoir.trust.tasks.trust_daily_task"]
 
 
 def test_release_due_task_releases_escrow_whose_hold_has_elapsed():

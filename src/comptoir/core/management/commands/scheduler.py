@@ -14,8 +14,12 @@ from django.tasks import TaskResultStatus
 
 from comptoir.orders.tasks import release_due_task
 from comptoir.payments.tasks import ledger_seal_task
+from comptoir.trust.tasks import trust_daily_task
 
-PERIODIC_TASKS = (release_due_task, ledger_seal_task)
+# (task, minimum seconds between two enqueues): escrow release and sealing every tick; the trust
+# recompute that slides metric windows and advances the enforcement ladder without new events, hourly
+# (it is idempotent within a day, so running it more often than daily only keeps it fresh).
+PERIODIC_TASKS = ((release_due_task, 0.0), (ledger_seal_task, 0.0), (trust_daily_task, 3600.0))
 _WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
 
@@ -30,6 +34,7 @@ class Command(BaseCommand):
         if interval <= 0:
             raise CommandError("--interval must be a positive number of seconds.")
         self._running = True
+        self._last_enqueued: dict[str, float] = {}
         if not once:
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
@@ -49,12 +54,19 @@ class Command(BaseCommand):
         self._running = False
 
     def tick(self, last_results: dict) -> None:
-        for periodic in PERIODIC_TASKS:
+        now = time.monotonic()
+        if not hasattr(self, "_last_enqueued"):
+            self._last_enqueued = {}
+        for periodic, every in PERIODIC_TASKS:
+            last_enqueued = self._last_enqueued.get(periodic.module_path)
+            if last_enqueued is not None and now - last_enqueued < every:
+                continue
             previous = last_results.get(periodic.module_path)
             if previous is not None and self._still_waiting(periodic, previous):
                 self.stdout.write(f"{periodic.name}: still waiting from the previous tick, not enqueued again")
                 continue
             result = periodic.enqueue()
+            self._last_enqueued[periodic.module_path] = now
             last_results[periodic.module_path] = result
             self.stdout.write(f"{periodic.name}: enqueued ({result.status})")
 
