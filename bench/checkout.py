@@ -142,7 +142,9 @@ def server_environment(*, database_url: str, settings_module: str, options: Opti
         "COMPTOIR_DEBUG": "0",
         "COMPTOIR_SECURE_COOKIES": "0",
         "COMPTOIR_LEDGER_SEAL_ON_COMMIT": "1" if options.seal_on_commit else "0",
-        "COMPTOIR_TASK_BACKEND": "immediate",
+        # As in production: tasks are rows for a worker (none runs during the load), so that a task enqueued by a
+        # checkout (the trust app's evidence task per seller-order transition) costs its INSERT, not its work.
+        "COMPTOIR_TASK_BACKEND": "database",
         "COMPTOIR_LOG_LEVEL": "WARNING",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(BASE_DIR), str(BASE_DIR / "src"), os.environ.get("PYTHONPATH")])),
     })

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "comptoir.orders",
     "comptoir.payments",
     "comptoir.trust",
+    "comptoir.search",
     "comptoir.api",
     "comptoir.web",
     "comptoir.web.storefront",
@@ -236,3 +237,28 @@ COMPTOIR = {
     "LEDGER_SEAL_ON_COMMIT": env_bool("COMPTOIR_LEDGER_SEAL_ON_COMMIT", True),
     "LEDGER_BLOCK_MAX_ENTRIES": env_int("COMPTOIR_LEDGER_BLOCK_MAX_ENTRIES", 500),
 }
+
+# Search ranking and featured offer (comptoir.search). The weights are public: the /ranking page and docs/SEARCH.md
+# describe them (P2B Regulation Art. 5, DSA Art. 27). Relative weights: each factor's share is weight / sum of weights.
+COMPTOIR_SEARCH = {
+    "ranking": {
+        "weights": {"relevance": 40, "trust": 20, "conversion": 10, "delivery": 10, "price": 10, "satisfaction": 10},
+        "conversion_prior_orders": 1, "conversion_prior_views": 50,
+        "delivery_fast_days": 2, "delivery_slow_days": 15,
+        "price_ratio_best": 0.7, "price_ratio_worst": 1.3,
+    },
+    "featured": {
+        "weights": {"price": 45, "delivery": 20, "trust": 25, "fulfilment": 10},
+        "fulfilment_scores": {"marketplace": 1.0, "merchant": 0.7, "dropship": 0.4},
+        "alternatives": 3,
+    },
+    "candidate_limit": env_int("COMPTOIR_SEARCH_CANDIDATES", 500),
+    "conversion_window_days": 90,
+}
+
+# --- Trust (issue 4): metric anchors, pillar weights, decay, prior, tiers, visibility, enforcement ------------
+# The defaults and their meaning live in comptoir/trust/domain/config.py (the one configuration dict, documented
+# in docs/TRUST.md); put only the operator's overrides here, e.g. {"pillar_weights": {"security": "0.15"}}.
+from comptoir.trust.domain.config import trust_config as _trust_config  # noqa: E402
+
+COMPTOIR_TRUST = _trust_config({})

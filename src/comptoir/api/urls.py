@@ -11,7 +11,7 @@ from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
 from comptoir.api.errors import PROBLEM_CONTENT_TYPE, install_exception_handlers, problem_response
-from comptoir.api.routers import accounts, cart, catalog, checkout, orders, seller_finance, seller_offers, seller_orders, sellers
+from comptoir.api.routers import accounts, cart, catalog, checkout, orders, search, seller_finance, seller_offers, seller_orders, sellers, trust
 from comptoir.core.exceptions import NotFound
 
 DESCRIPTION = """\
@@ -32,7 +32,7 @@ body returns the first response with `Idempotent-Replayed: true`; the same key w
 api = NinjaAPI(title="Comptoir API", version="1", description=DESCRIPTION, urls_namespace="api-v1", docs=Swagger(), docs_url=None)
 install_exception_handlers(api)
 
-for module in (accounts, catalog, cart, checkout, orders, sellers, seller_offers, seller_orders, seller_finance):
+for module in (accounts, catalog, search, cart, checkout, orders, sellers, seller_offers, seller_orders, seller_finance, trust):
     api.add_router("", module.router)
 
 # Registered last so that every real route matches first: unknown paths get a problem document too.

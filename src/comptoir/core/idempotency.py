@@ -11,7 +11,8 @@ import datetime
 import hashlib
 import json
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from comptoir.core.exceptions import Conflict, ValidationError
@@ -44,11 +45,9 @@ def idempotency_claim(*, actor_key: str, key: str, scope: str, fingerprint: str,
     With `resume_after_seconds`, an earlier request that never stored its response and is older than
     that (its process died mid-way) is handed back with `response_status` None, so that the caller can
     finish it from the state it left (the caller's own steps must be idempotent)."""
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.create(actor_key=actor_key, key=key, scope=scope, request_fingerprint=fingerprint), True
-    except IntegrityError:
-        pass
+    record = _insert_unless_exists(actor_key=actor_key, key=key, scope=scope, fingerprint=fingerprint)
+    if record is not None:
+        return record, True
     record = IdempotencyRecord.objects.get(actor_key=actor_key, key=key)
     if record.scope != scope or record.request_fingerprint != fingerprint:
         raise ValidationError(
@@ -61,6 +60,26 @@ def idempotency_claim(*, actor_key: str, key: str, scope: str, fingerprint: str,
             return record, False
         raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.", code="idempotency_in_progress")
     return record, False
+
+
+def _insert_unless_exists(*, actor_key: str, key: str, scope: str, fingerprint: str) -> IdempotencyRecord | None:
+    """One `INSERT … ON CONFLICT DO NOTHING RETURNING id` (PostgreSQL and SQLite ≥ 3.35 both have it): the new
+    record, or None when (actor_key, key) already exists. On PostgreSQL a concurrent claim of the same key waits
+    on the unique index until the first transaction ends, then sees the conflict; no savepoint is needed because
+    nothing fails inside the caller's transaction."""
+    table = IdempotencyRecord._meta.db_table
+    now = timezone.now()
+    created_at = now if settings.USE_TZ else timezone.make_naive(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ("actor_key", "key", "scope", "request_fingerprint", "created_at") VALUES (%s, %s, %s, %s, %s) '
+            'ON CONFLICT ("actor_key", "key") DO NOTHING RETURNING "id"',
+            [actor_key, key, scope, fingerprint, connection.ops.adapt_datetimefield_value(created_at)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return IdempotencyRecord(pk=row[0], actor_key=actor_key, key=key, scope=scope, request_fingerprint=fingerprint, created_at=now)
 
 
 def idempotency_store_response(*, record: IdempotencyRecord, status: int, body) -> None:

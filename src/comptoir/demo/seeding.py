@@ -24,6 +24,7 @@ from django.test.utils import override_settings
 
 from comptoir.accounts.models import User
 from comptoir.catalog.models import Product
+from comptoir.core import clock, events
 from comptoir.core.models import AuditLog
 from comptoir.core.services import audit_record
 from comptoir.demo.catalog_seed import categories_seed, products_seed
@@ -42,6 +43,7 @@ from comptoir.demo.marketplace_seed import (
 from comptoir.orders import services as order_services
 from comptoir.orders.models import Order
 from comptoir.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
+from comptoir.trust.services import trust_rebuild
 
 MARKER_ACTION = "demo.seeded"
 HISTORY_DAYS = 182
@@ -131,7 +133,8 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
         clock_started = now
 
     # DEBUG would record and format every one of the ~100,000 queries; the seeding does not need that.
-    with override_settings(DEBUG=False), _quiet_task_logs(), _ledger_sealed_at_the_end(), _order_numbers_from(seed):
+    # Trust evidence is rebuilt once at the end (the batch path gives the scores the per-event path would).
+    with override_settings(DEBUG=False), _quiet_task_logs(), _ledger_sealed_at_the_end(), _order_numbers_from(seed), events.delivery_paused():
         password_hash = password_hash_for_demo()
         operator = operator_create(password_hash=password_hash, joined_at=start - dt.timedelta(days=240))
         categories = categories_seed(actor=operator, created_at=start - dt.timedelta(days=200))
@@ -157,6 +160,14 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
         })
         lap("order history")
     lap("ledger sealing")
+    # Products and offers were bulk-inserted (no per-save index hooks): build the search index once, at the end.
+    from comptoir.search.services import search_reindex
+
+    search_reindex()
+    lap("search index")
+    with clock.frozen_at(end):
+        trust_rebuild(today=end.date())
+    lap("trust scores")
     report.seconds = time.perf_counter() - started
     return report
 

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from comptoir.catalog.models import Category
 from comptoir.core import clock
+from comptoir.core.events import SellerOrderTransitioned, publish_on_commit
 from comptoir.core.exceptions import ApplicationError, Conflict, NotFound, PaymentDeclined, PermissionDenied, ValidationError
 from comptoir.core.models import IdempotencyRecord
 from comptoir.core.idempotency import idempotency_claim, idempotency_store_response, request_fingerprint, validate_key
@@ -28,8 +28,8 @@ from comptoir.core.money import Money
 from comptoir.core.services import audit_record
 from comptoir.offers.locks import offer_stock_return, offer_stock_take
 from comptoir.offers.models import Offer
-from comptoir.offers.selectors import shipping_rates_for_profiles
 from comptoir.orders import errors
+from comptoir.orders.checkout_reads import offers_for_checkout, shipping_rates_of
 from comptoir.orders.domain.checkout import CheckoutDraft, CheckoutProblem, LineInput, build_checkout
 from comptoir.orders.domain.state_machine import DISPUTABLE, Action, Actor, Status, transition
 from comptoir.orders.models import Cart, CartLine, Dispute, DisputeReason, DisputeStatus, Order, OrderLine, OrderStatus, ReturnReason, SellerOrder, SellerOrderEvent
@@ -140,20 +140,11 @@ class CheckoutResult:
 
 
 def _commission_rates(offers: list[Offer]) -> dict[int, int]:
-    """offer_id -> basis points: the seller's override, else the category's own or inherited rate."""
-    category_ids = {offer.product.category_id for offer in offers}
-    paths = dict(Category.objects.filter(pk__in=category_ids).values_list("pk", "path"))
-    ancestor_ids = {int(part) for path in paths.values() for part in path.strip("/").split("/") if part}
-    rates = dict(Category.objects.filter(pk__in=ancestor_ids).values_list("pk", "commission_rate_bp"))
+    """offer_id -> basis points: the seller's override, else the category's own or inherited rate (read with the
+    offers by `offers_for_checkout`), else the marketplace default."""
     default = settings.COMPTOIR["DEFAULT_COMMISSION_BP"]
-
-    def category_rate(category_id: int) -> int:
-        for ancestor in reversed([int(part) for part in paths[category_id].strip("/").split("/") if part]):
-            if rates.get(ancestor) is not None:
-                return rates[ancestor]
-        return default
-
-    return {offer.pk: offer.seller.commission_rate_bp if offer.seller.commission_rate_bp is not None else category_rate(offer.product.category_id) for offer in offers}
+    return {offer.pk: offer.seller.commission_rate_bp if offer.seller.commission_rate_bp is not None
+            else offer.category_commission_bp if offer.category_commission_bp is not None else default for offer in offers}
 
 
 def _parse_lines(lines) -> dict[int, int]:
@@ -215,6 +206,7 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
     fingerprint = request_fingerprint({"lines": "cart" if from_cart else sorted(quantities.items()), "address": address,
                                        "shipping": sorted(choices.items()), "card": str(payment_method.get("card_number", ""))[-4:]})
 
+    provider = get_provider()
     # (1) Take stock and write the order, awaiting payment.
     with transaction.atomic(durable=True):
         record, resumed = None, False
@@ -232,6 +224,15 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
                                        in CartLine.objects.filter(cart__buyer=buyer).order_by("offer_id").values_list("offer_id", "quantity")])
         if not resumed:
             order = _order_create(buyer=buyer, quantities=quantities, address=address, choices=choices)
+            if provider.is_synchronous_and_local:
+                # A provider answering inside this process without I/O (the sandbox) holds no lock on anything
+                # remote: charge it here and record the outcome in this same transaction. A refused card or a
+                # crash rolls everything back (no order, no stock taken, the key free again); a retry starts over.
+                result = provider.charge(amount=order.total, payment_method=payment_method, reference=order.number)
+                order = _order_payment_outcome_apply(order=order, seller_orders=list(order.seller_orders.all()), status=result.status,
+                                                     provider=provider.name, reference=result.reference, card_last4=result.card_last4,
+                                                     message=result.message, payment_is_new=True)
+                return _checkout_respond(order=order, result=result, record=record, buyer=buyer, from_cart=from_cart, quantities=quantities)
             if record is not None:
                 record.response_body = {"number": order.number}
                 record.save(update_fields=["response_body"])
@@ -239,7 +240,7 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
     # (2) Charge outside any transaction: no lock is held while the provider answers. The provider is
     # idempotent on our reference (the order number), so a resumed attempt never charges twice.
     try:
-        result = get_provider().charge(amount=order.total, payment_method=payment_method, reference=order.number)
+        result = provider.charge(amount=order.total, payment_method=payment_method, reference=order.number)
     except ApplicationError as error:
         # The provider refused the request itself (an invalid card number): nothing was charged. Undo step (1)
         # so that no order sits awaiting payment with stock taken, and free the key for a corrected retry.
@@ -251,30 +252,36 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
 
     # (3) Record the outcome.
     with transaction.atomic(durable=True):
-        order = _order_payment_outcome(order_id=order.pk, status=result.status, provider=get_provider().name, reference=result.reference,
+        order = _order_payment_outcome(order_id=order.pk, status=result.status, provider=provider.name, reference=result.reference,
                                        card_last4=result.card_last4, message=result.message)
-        if from_cart and order.status != OrderStatus.PAYMENT_FAILED:
-            # A declined buyer keeps the cart to try another card.
-            CartLine.objects.filter(cart__buyer=buyer, offer_id__in=list(quantities)).delete()
-        body = _order_body(order)
-        http_status = {OrderStatus.PAID: 201, OrderStatus.PAYMENT_REVIEW: 202, OrderStatus.PAYMENT_FAILED: 402}[order.status]
-        if http_status == 402:
-            body = {"type": "https://comptoir.dev/problems/payment_declined", "title": "Payment declined", "status": 402, "code": "payment_declined",
-                    "detail": result.message or "The payment was declined.", "order": body}
-        if record is not None:
-            idempotency_store_response(record=record, status=http_status, body=body)
+        return _checkout_respond(order=order, result=result, record=record, buyer=buyer, from_cart=from_cart, quantities=quantities)
+
+
+def _checkout_respond(*, order: Order, result, record, buyer, from_cart: bool, quantities: dict[int, int]) -> CheckoutResult:
+    """Inside the outcome's transaction: empty the cart of what was bought, build the response from the rows in
+    memory and store it under the idempotency key."""
+    if from_cart and order.status != OrderStatus.PAYMENT_FAILED:
+        # A declined buyer keeps the cart to try another card.
+        CartLine.objects.filter(cart__buyer=buyer, offer_id__in=list(quantities)).delete()
+    body = _order_body(order)
+    http_status = {OrderStatus.PAID: 201, OrderStatus.PAYMENT_REVIEW: 202, OrderStatus.PAYMENT_FAILED: 402}[order.status]
+    if http_status == 402:
+        body = {"type": "https://comptoir.dev/problems/payment_declined", "title": "Payment declined", "status": 402, "code": "payment_declined",
+                "detail": result.message or "The payment was declined.", "order": body}
+    if record is not None:
+        idempotency_store_response(record=record, status=http_status, body=body)
     return CheckoutResult(http_status, body, order)
 
 
 def _order_create(*, buyer, quantities: dict[int, int], address: dict, choices: dict[int, str]) -> Order:
-    offers = list(Offer.objects.select_related("product", "seller").filter(pk__in=list(quantities)).order_by("pk"))
+    offers = offers_for_checkout(quantities)
     found = {offer.pk: offer for offer in offers}
     unavailable = [offer_id for offer_id in quantities if offer_id not in found or not found[offer_id].is_active or found[offer_id].seller.status != SellerStatus.VERIFIED]
     if unavailable:
         raise NotFound("Some offers are not available.", code=errors.OFFER_UNAVAILABLE, extra={"offer_ids": sorted(unavailable)},
                        fields={f"offer {offer_id}": "Unknown or unavailable offer." for offer_id in sorted(unavailable)})
     commission = _commission_rates(offers)
-    rates = shipping_rates_for_profiles({offer.shipping_profile_id for offer in offers})
+    rates = shipping_rates_of(offers)
     now = clock.now()
     try:
         draft = build_checkout(
@@ -315,23 +322,43 @@ def _order_write(*, buyer, draft: CheckoutDraft, address: dict, now: dt.datetime
                          data={"ship_by": seller_order.ship_by.isoformat(), "deliver_by": seller_order.deliver_by.isoformat(), "total": seller_order.total_amount})
         for seller_order in seller_orders
     ])
+    _remember_seller_orders(order, seller_orders)
     return order
 
 
+def _remember_seller_orders(order: Order, seller_orders: list[SellerOrder]) -> None:
+    """Make `order.seller_orders.all()` the rows in memory, as prefetch_related would, so that the payment outcome
+    and the response do not query them again (a further filter or values() on it still queries)."""
+    queryset = order.seller_orders.get_queryset()
+    queryset._result_cache, queryset._prefetch_done = seller_orders, True
+    order._prefetched_objects_cache = {"seller_orders": queryset}
+
+
 def _order_payment_outcome(*, order_id: int, status: str, provider: str, reference: str, card_last4: str, message: str, actor=None) -> Order:
+    """Lock the order and its seller orders (primary-key order) and record the provider's answer once."""
     order = Order.objects.select_for_update().get(pk=order_id)
     if order.status != OrderStatus.AWAITING_PAYMENT and not (order.status == OrderStatus.PAYMENT_REVIEW and actor is not None):
         return order  # already settled by an earlier attempt: idempotent
+    seller_orders = list(SellerOrder.objects.select_for_update().filter(order=order).order_by("pk"))
+    _remember_seller_orders(order, seller_orders)
+    return _order_payment_outcome_apply(order=order, seller_orders=seller_orders, status=status, provider=provider, reference=reference,
+                                        card_last4=card_last4, message=message, actor=actor)
+
+
+def _order_payment_outcome_apply(*, order: Order, seller_orders: list[SellerOrder], status: str, provider: str, reference: str, card_last4: str,
+                                 message: str, actor=None, payment_is_new: bool = False) -> Order:
+    """Record the payment, post a capture into escrow and move the seller orders, on rows this transaction owns
+    (locked by the caller, or inserted by it). `payment_is_new`: the order was created in this transaction, so
+    no payment can exist for it yet and none is looked up."""
     payment_status = {"captured": PaymentStatus.CAPTURED, "declined": PaymentStatus.DECLINED, "review": PaymentStatus.REVIEW,
                       "review_rejected": PaymentStatus.REVIEW_REJECTED}[status]
-    payment = Payment.objects.filter(provider=provider, provider_reference=reference).first()
+    payment = None if payment_is_new else Payment.objects.filter(provider=provider, provider_reference=reference).first()
     if payment is None:
         payment = Payment.objects.create(order=order, provider=provider, provider_reference=reference, status=payment_status,
                                          amount=order.total_amount, currency=order.currency, card_last4=card_last4, message=message[:300])
     elif payment.status != payment_status:
         payment.status = payment_status
         payment.save(update_fields=["status"])
-    seller_orders = list(SellerOrder.objects.select_for_update().filter(order=order).order_by("pk"))
     now = clock.now()
     if payment_status == PaymentStatus.CAPTURED:
         ledger_post(
@@ -340,8 +367,7 @@ def _order_payment_outcome(*, order_id: int, status: str, provider: str, referen
             + [PostingLine(("seller_escrow", so.seller_id, order.currency), -so.total_amount) for so in seller_orders],
         )
         order.status, order.paid_at = OrderStatus.PAID, now
-        for seller_order in seller_orders:
-            _apply(seller_order, Action.PAYMENT_CAPTURED, Actor.OPERATOR if actor else Actor.SYSTEM, actor, "", {"payment": reference}, now)
+        _apply_to_all(seller_orders, Action.PAYMENT_CAPTURED, Actor.OPERATOR if actor else Actor.SYSTEM, actor, "", {"payment": reference}, now)
     elif payment_status == PaymentStatus.REVIEW:
         order.status = OrderStatus.PAYMENT_REVIEW
     else:
@@ -353,8 +379,39 @@ def _order_payment_outcome(*, order_id: int, status: str, provider: str, referen
 
 def _seller_orders_fail(seller_orders: list[SellerOrder], *, reason: str, actor, data: dict, now: dt.datetime) -> None:
     offer_stock_return(quantities=_quantities_of(seller_orders))
+    _apply_to_all(seller_orders, Action.PAYMENT_FAILED, Actor.OPERATOR if actor else Actor.SYSTEM, actor, reason, data, now)
+
+
+def _apply_to_all(seller_orders: list[SellerOrder], action: Action, actor_role: Actor, actor, reason: str, data: dict, now: dt.datetime) -> None:
+    """`_apply` to every seller order of one order, in two statements instead of two per seller order.
+
+    Only the payment outcomes use it: they move every seller order of the order from the same status with the
+    same stamps. Each transition is still validated by the state machine, each seller order still gets its own
+    event, and the same SellerOrderTransitioned events are published on commit. The UPDATE is guarded on the
+    status the transitions were validated from; the caller owns the rows (locked or inserted in this
+    transaction), so a miss is a programming error and aborts the transaction."""
+    if len({seller_order.status for seller_order in seller_orders}) != 1 or action not in (Action.PAYMENT_CAPTURED, Action.PAYMENT_FAILED):
+        for seller_order in seller_orders:
+            _apply(seller_order, action, actor_role, actor, reason, data, now)
+        return
+    previous = seller_orders[0].status
+    target = transition(previous, action, actor_role, reason).target.value
+    changes = {"status": target}
+    if action == Action.PAYMENT_FAILED:
+        changes.update(cancelled_at=now, cancelled_by=actor_role.value, cancel_reason=reason)
+    updated = SellerOrder.objects.filter(pk__in=[seller_order.pk for seller_order in seller_orders], status=previous).update(**changes)
+    if updated != len(seller_orders):
+        raise RuntimeError(f"{len(seller_orders) - updated} seller order(s) changed under a payment outcome that owned them")
     for seller_order in seller_orders:
-        _apply(seller_order, Action.PAYMENT_FAILED, Actor.OPERATOR if actor else Actor.SYSTEM, actor, reason, data, now)
+        for name, value in changes.items():
+            setattr(seller_order, name, value)
+    events = SellerOrderEvent.objects.bulk_create([
+        SellerOrderEvent(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action=action.value, from_status=previous, to_status=target,
+                         actor_role=actor_role.value, actor=actor if getattr(actor, "pk", None) else None, reason=reason or "", data=data, created_at=now)
+        for seller_order in seller_orders
+    ])
+    for event in events:
+        _publish_transitioned(event)
 
 
 def _order_abandon(*, order_id: int, reason: str) -> Order:
@@ -421,10 +478,16 @@ def _apply(seller_order: SellerOrder, action: Action, actor_role: Actor, actor, 
         seller_order.return_reason = data["return_reason"]
         fields.append("return_reason")
     seller_order.save(update_fields=fields)
-    SellerOrderEvent.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action=action.value, from_status=previous,
-                                    to_status=seller_order.status, actor_role=actor_role.value, actor=actor if getattr(actor, "pk", None) else None,
-                                    reason=reason or "", data=data, created_at=now)
+    event = SellerOrderEvent.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action=action.value, from_status=previous,
+                                            to_status=seller_order.status, actor_role=actor_role.value, actor=actor if getattr(actor, "pk", None) else None,
+                                            reason=reason or "", data=data, created_at=now)
+    _publish_transitioned(event)
     return seller_order
+
+
+def _publish_transitioned(event: SellerOrderEvent) -> None:
+    publish_on_commit(SellerOrderTransitioned(seller_order_id=event.seller_order_id, seller_id=event.seller_id_copy, event_id=event.pk,
+                                              action=event.action, at=event.created_at))
 
 
 def _locked_seller_order(*, seller_order_id: int, seller=None, buyer=None) -> SellerOrder:
@@ -582,9 +645,10 @@ def dispute_open(*, buyer, seller_order_id: int, reason: str, description: str) 
             raise Conflict("A dispute is already open on this order.", code=errors.DISPUTE_NOT_ALLOWED)
         now = clock.now()
         dispute = Dispute.objects.create(seller_order=seller_order, opened_by=buyer, reason=reason, description=description.strip()[:5000], opened_at=now)
-        SellerOrderEvent.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action="dispute_opened", from_status=seller_order.status,
-                                        to_status=seller_order.status, actor_role=Actor.BUYER, actor=buyer, reason=dispute.description,
-                                        data={"dispute_id": dispute.pk, "reason": reason}, created_at=now)
+        _publish_transitioned(SellerOrderEvent.objects.create(
+            seller_order=seller_order, seller_id_copy=seller_order.seller_id, action="dispute_opened", from_status=seller_order.status,
+            to_status=seller_order.status, actor_role=Actor.BUYER, actor=buyer, reason=dispute.description,
+            data={"dispute_id": dispute.pk, "reason": reason}, created_at=now))
         return dispute
 
 
@@ -611,9 +675,10 @@ def dispute_decide(*, dispute_id: int, actor, in_favour_of: str, note: str) -> D
         dispute.status = DisputeStatus.DECIDED_FOR_BUYER if in_favour_of == "buyer" else DisputeStatus.DECIDED_FOR_SELLER
         dispute.decided_at, dispute.decided_by, dispute.decision_note = now, actor, note.strip()
         dispute.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-        SellerOrderEvent.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action="dispute_decided", from_status=seller_order.status,
-                                        to_status=seller_order.status, actor_role=Actor.OPERATOR, actor=actor, reason=note.strip(),
-                                        data={"dispute_id": dispute.pk, "in_favour_of": in_favour_of}, created_at=now)
+        _publish_transitioned(SellerOrderEvent.objects.create(
+            seller_order=seller_order, seller_id_copy=seller_order.seller_id, action="dispute_decided", from_status=seller_order.status,
+            to_status=seller_order.status, actor_role=Actor.OPERATOR, actor=actor, reason=note.strip(),
+            data={"dispute_id": dispute.pk, "in_favour_of": in_favour_of}, created_at=now))
         audit_record(actor=actor, action="dispute.decided", target=dispute, seller_id=seller_order.seller_id, reason=note.strip(),
                      data={"in_favour_of": in_favour_of, "seller_order": seller_order.number})
         return dispute

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from comptoir.core import clock
@@ -41,17 +41,40 @@ def ledger_post(*, kind: str, source_key: str, lines: list[PostingLine], memo: s
     source_key never posts twice (the existing entry is returned, its content unchanged). Sealing into
     the hash chain happens after commit (ledger_seal task)."""
     check_balanced(lines)
-    existing = JournalEntry.objects.filter(source_key=source_key).first()
-    if existing is not None:
-        return existing
-    accounts = ledger_accounts_get_or_create({line.account_key for line in lines})
-    entry = JournalEntry.objects.create(
+    entry = _journal_entry_insert_unless_exists(
         kind=kind, source_key=source_key, memo=memo[:300], order_id_ref=order_id, seller_order_id_ref=seller_order_id,
         created_at=clock.now(), created_by=actor if getattr(actor, "pk", None) else None,
     )
+    if entry is None:  # this movement was already posted: return it unchanged
+        return JournalEntry.objects.get(source_key=source_key)
+    accounts = ledger_accounts_get_or_create({line.account_key for line in lines})
     Posting.objects.bulk_create([Posting(entry=entry, account=accounts[line.account_key], amount=line.amount, currency=line.currency) for line in lines])
     if settings.COMPTOIR["LEDGER_SEAL_ON_COMMIT"]:
         transaction.on_commit(functools.partial(_enqueue_seal))
+    return entry
+
+
+def _journal_entry_insert_unless_exists(**values) -> JournalEntry | None:
+    """Insert the entry, or return None when its source_key was already posted: one `INSERT … ON CONFLICT
+    (source_key) DO NOTHING RETURNING id` instead of a look-up before the insert. Nothing fails inside the
+    caller's transaction (no savepoint needed on PostgreSQL); a concurrent poster of the same key waits on the
+    unique index and then sees the conflict, so the movement still happens once."""
+    entry = JournalEntry(**values)
+    fields = [field for field in JournalEntry._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    params = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(JournalEntry._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+            f"ON CONFLICT ({connection.ops.quote_name('source_key')}) DO NOTHING RETURNING {connection.ops.quote_name('id')}",
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    entry.pk = row[0]
+    entry._state.adding, entry._state.db = False, connection.alias
     return entry
 
 

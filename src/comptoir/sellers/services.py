@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from comptoir.core import clock
+from comptoir.core.events import SellerOnboarded, publish_on_commit
 from comptoir.core.crypto import encrypt_text, new_secret_token, token_hash
 from comptoir.core.exceptions import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from comptoir.core.money import is_known_currency
@@ -70,6 +71,7 @@ def seller_onboard(*, owner, name: str, trader: TraderInformation, default_curre
         )
         SellerMember.objects.create(seller=seller, user=owner, role=MemberRole.OWNER)
         audit_record(actor=owner, action="seller.onboarded", target=seller, seller_id=seller.pk)
+        publish_on_commit(SellerOnboarded(seller_id=seller.pk, at=seller.created_at))
     return seller
 
 

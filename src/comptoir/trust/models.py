@@ -39,6 +39,8 @@ class Review(models.Model):
     seller_reply = models.TextField(blank=True)
     seller_replied_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now, db_index=True)
+    # Set once when moderation hides the review: from then on it no longer counts as evidence.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -148,6 +150,11 @@ class SellerTrust(models.Model):
     # Operator override: a tier set by hand, with its reason (audited).
     tier_override = models.CharField(max_length=16, choices=Tier.choices, blank=True)
     tier_override_reason = models.TextField(blank=True)
+    # Enforcement ladder state: the first day of the current below-standard run, and a pause after a granted appeal.
+    below_standard_since = models.DateField(null=True, blank=True)
+    enforcement_paused_until = models.DateField(null=True, blank=True)
+    # Share 0–1 of what the seller's listings should state (cached; refreshed on offer changes and by recompute).
+    listing_completeness = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
 
 
 class SellerTrustHistory(models.Model):
@@ -220,3 +227,36 @@ class SellerIdentityLink(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["seller", "linked_seller"], name="seller_identity_link_unique")]
+
+
+class TrustEvidenceApplied(models.Model):
+    """Marks one source fact (an order event, a review, a hiding, a message) as folded into the daily buckets,
+    so a retried or duplicated task never counts it twice."""
+
+    key = models.CharField(max_length=60, unique=True)
+    seller_id = models.BigIntegerField(db_index=True)
+    applied_at = models.DateTimeField(default=clock.now)
+
+
+class SellerIdentityFingerprint(models.Model):
+    """A keyed hash (HMAC-SHA256 with the secret key) of one identifying fact of a seller, normalised, so that
+    accounts sharing a VAT ID, IBAN, phone or email can be linked without storing or decrypting the fact."""
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="identity_fingerprints")
+    kind = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["seller", "kind"], name="seller_identity_fingerprint_unique")]
+        indexes = [models.Index(fields=["kind", "digest"])]
+
+
+class TrustRebuild(models.Model):
+    """One batch rebuild of the buckets: facts with ids up to these marks are already counted in them."""
+
+    rebuilt_at = models.DateTimeField(default=clock.now)
+    last_event_id = models.BigIntegerField(default=0)
+    last_review_id = models.BigIntegerField(default=0)
+    last_message_id = models.BigIntegerField(default=0)
+    sellers = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)

@@ -34,16 +34,30 @@ def stem(word: str) -> str:
     """One stem per folded word: French then English rules; numbers and short words are kept as they are."""
     if len(word) <= 2 or not word.isalpha():
         return word
-    return _english.stemWord(_french.stemWord(word))
+    # Applied until stable: one pass of each can leave a form the other still reduces ("speakers" → "speaker" → "speak"),
+    # and singular and plural must end on the same stem.
+    for _round in range(4):
+        stemmed = _english.stemWord(_french.stemWord(word))
+        if stemmed == word or len(stemmed) < 2:
+            break
+        word = stemmed
+    return word
 
 
 def words(text: str) -> list[str]:
     return WORD.findall(fold(text or ""))
 
 
+# Words too common to help find anything; dropped at index and at query time alike.
+STOP_WORDS = frozenset(fold(word) for word in (
+    "a au aux avec ce ces dans de des du en et la le les leur ou par pour sur un une à"
+    " an and for in of on or the to with by at from"
+).split())
+
+
 def analyse(text: str) -> str:
     """The indexed form of a text: its stems separated by spaces."""
-    return " ".join(stem(word) for word in words(text))
+    return " ".join(stem(word) for word in words(text) if word not in STOP_WORDS)
 
 
 @dataclass(frozen=True)
@@ -59,8 +73,8 @@ class ParsedQuery:
 
 
 def parse_query(query: str) -> ParsedQuery:
-    raw = words(query or "")[:MAX_QUERY_TERMS]
-    terms = tuple(dict.fromkeys(stem(word) for word in raw))  # duplicates removed, order kept
+    raw = [word for word in words(query or "") if word not in STOP_WORDS]
+    terms = tuple(dict.fromkeys(stem(word) for word in raw))[:MAX_QUERY_TERMS]  # duplicates removed, order kept
     ends_in_word = bool(query) and not query[-1].isspace() and bool(WORD.match(fold(query[-1])))
     last_is_prefix = bool(terms) and ends_in_word and len(terms[-1]) >= MIN_PREFIX_LENGTH
     return ParsedQuery(terms=terms, last_is_prefix=last_is_prefix)

@@ -74,3 +74,154 @@ def day_evidence_from_mapping(day: dt.date, values: dict) -> DayEvidence:
     for name in LIST_FIELDS:
         kwargs[name] = tuple(kwargs.get(name) or ())
     return DayEvidence(day=day, **kwargs)
+
+
+# --- From one seller order's facts to its contribution to the daily buckets -----------------------
+
+TRACKING_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def is_valid_tracking(carrier: str | None, tracking_number: str | None) -> bool:
+    """Valid tracking: a carrier named and a tracking number of 5 to 40 ASCII letters or digits."""
+    compact = (tracking_number or "").replace(" ", "").upper()
+    return bool((carrier or "").strip()) and 5 <= len(compact) <= 40 and set(compact) <= TRACKING_CHARACTERS
+
+
+@dataclass(frozen=True)
+class FactItem:
+    """One source fact about a seller order, ordered by `sort_key` (time, kind rank, id)."""
+
+    key: str                # unique source key: "event:12", "review:3", "review_hidden:3", "message:9"
+    at: dt.datetime
+    kind: str               # "event", "review", "review_hidden", "message"
+    rank: int
+    source_id: int
+    action: str = ""        # event action
+    actor_role: str = ""    # event actor role, or message sender role
+    data: dict = field(default_factory=dict)
+    rating_permille: int = 0        # review: mean seller rating × 1000
+    credibility_permille: int = 1000
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.at, self.rank, self.source_id)
+
+
+KIND_RANK = {"event": 0, "review": 1, "review_hidden": 2, "message": 3}
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    seller_order_id: int
+    placed_on: dt.date
+    ship_by: dt.date
+    deliver_by: dt.date
+    items: tuple[FactItem, ...]
+
+
+def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = None, before: tuple | None = None) -> dict[dt.date, dict]:
+    """What one seller order adds to the daily buckets given its facts up to and including `upto` (or strictly
+    before `before`; all of them when both are None). Pure.
+
+    Applying contribution(≤ fact) − contribution(< fact) for each fact, in any order, sums to the contribution of
+    all facts: that is why the incremental update and the batch recompute agree. Attribution: an order, its
+    seller cancellation, its acceptance time and its defect count on the day it was placed; a shipment on the day
+    it shipped (late when shipped after ship_by); a delivery on its day (on time when not after deliver_by); a
+    return request on its day; a review on its day; a response time on the day of the buyer's message."""
+    items = sorted(order.items, key=lambda item: item.sort_key)
+    if upto is not None:
+        items = [item for item in items if item.sort_key <= upto]
+    if before is not None:
+        items = [item for item in items if item.sort_key < before]
+    buckets: dict[dt.date, dict] = {}
+
+    def add(day: dt.date, name: str, amount=1) -> None:
+        bucket = buckets.setdefault(day, {})
+        if name in LIST_FIELDS:
+            bucket.setdefault(name, []).append(amount)
+        else:
+            bucket[name] = bucket.get(name, 0) + amount
+
+    placed_at = None
+    negative_max = int(Decimal(str(config["negative_review_max_rating"])) * 1000)
+    defect_min_credibility = int(config["defect_min_credibility_permille"])
+    defect_facts = False
+    reviews: dict[int, FactItem] = {}
+    waiting_buyer_message_at = None
+    for item in items:
+        if item.kind == "event":
+            if item.action == "payment_captured":
+                placed_at = item.at
+                add(order.placed_on, "orders")
+            elif placed_at is None:
+                continue  # never placed (payment failed): nothing to judge
+            elif item.action == "cancel" and item.actor_role == "seller":
+                add(order.placed_on, "cancelled_by_seller")
+            elif item.action == "accept":
+                add(order.placed_on, "accept_seconds", max(0, int((item.at - placed_at).total_seconds())))
+            elif item.action == "ship":
+                day = item.at.date()
+                add(day, "shipped")
+                if day > order.ship_by:
+                    add(day, "shipped_late")
+                if is_valid_tracking(item.data.get("carrier"), item.data.get("tracking_number")):
+                    add(day, "shipped_with_valid_tracking")
+            elif item.action == "deliver":
+                day = item.at.date()
+                add(day, "delivered")
+                if day <= order.deliver_by:
+                    add(day, "delivered_on_time")
+            elif item.action == "request_return":
+                add(item.at.date(), "returns")
+                if item.data.get("return_reason") == "not_as_described":
+                    add(item.at.date(), "returns_not_as_described")
+            elif item.action == "dispute_decided" and item.data.get("in_favour_of") == "buyer":
+                add(order.placed_on, "disputes_lost")
+                defect_facts = True
+            elif item.action == "chargeback":
+                defect_facts = True
+        elif item.kind == "review":
+            reviews[item.source_id] = item
+        elif item.kind == "review_hidden":
+            reviews.pop(item.source_id, None)
+        elif item.kind == "message":
+            if item.actor_role == "buyer" and waiting_buyer_message_at is None:
+                waiting_buyer_message_at = item.at
+            elif item.actor_role == "seller" and waiting_buyer_message_at is not None:
+                add(waiting_buyer_message_at.date(), "response_seconds", max(0, int((item.at - waiting_buyer_message_at).total_seconds())))
+                waiting_buyer_message_at = None
+    for review in reviews.values():
+        day = review.at.date()
+        add(day, "reviews")
+        add(day, "review_weight_permille", review.credibility_permille)
+        add(day, "rating_weighted_sum_permille", review.credibility_permille * review.rating_permille // 1000)
+        if review.rating_permille <= negative_max:
+            add(day, "negative_reviews")
+            if review.credibility_permille >= defect_min_credibility:
+                defect_facts = True
+    if defect_facts and placed_at is not None:
+        add(order.placed_on, "defects")
+    return buckets
+
+
+def contribution_delta(after: dict[dt.date, dict], before: dict[dt.date, dict]) -> dict[dt.date, dict]:
+    """after − before, per day: counters as differences, lists as {"add": [...], "remove": [...]} multisets."""
+    delta: dict[dt.date, dict] = {}
+    for day in set(after) | set(before):
+        new, old = after.get(day, {}), before.get(day, {})
+        changes = {}
+        for name in COUNTER_FIELDS:
+            difference = new.get(name, 0) - old.get(name, 0)
+            if difference:
+                changes[name] = difference
+        for name in LIST_FIELDS:
+            added, removed = list(new.get(name, [])), list(old.get(name, []))
+            for value in list(removed):
+                if value in added:
+                    added.remove(value)
+                    removed.remove(value)
+            if added or removed:
+                changes[name] = {"add": added, "remove": removed}
+        if changes:
+            delta[day] = changes
+    return delta

@@ -22,13 +22,16 @@ Every review starts at 1000 ‰ and is multiplied by the factor of each signal t
 5. Self-promotion: a reviewer whose payment fingerprint or shipping address matches one of the
    seller's own (its members' cards and addresses, its business address) — `SellerFingerprints`.
 6. Dense co-review groups (review rings), on the bipartite buyer–seller review graph: for every
-   pair of sellers sharing at least `ring_min_shared_reviewers` reviewers, compare the observed
-   overlap with what the marketplace predicts if reviewers chose sellers independently
-   (|R(S)|·|R(T)| / number of reviewers). A pair whose lift is at least `ring_min_lift` is a dense
-   group; a reviewer inside the overlap is a ring member when at least `ring_min_focus` of the
-   sellers they reviewed belong to the group's sellers (an honest buyer who happened to review
-   both keeps their weight, because most of their reviews are elsewhere). The lift compares with
-   the marketplace, so popular sellers sharing many reviewers by chance are not flagged.
+   pair and every triple of sellers reviewed together by at least `ring_min_shared_reviewers`
+   reviewers, compare that count with what the marketplace predicts if reviewers chose sellers
+   independently (N · Π |R(S)|/N, N the number of reviewers). An itemset whose lift is at least
+   `ring_min_lift` is a dense group. Triples matter: a ring that hides behind popular accomplice shops
+   barely moves the pair counts of a popular shop, but the same three sellers reviewed together by
+   dozens of accounts is far from chance. A reviewer whose sellers contain a dense group is a ring
+   member when at least `ring_min_focus` of their reviews are on that group's sellers (an honest
+   buyer who happened to review them but mostly reviews elsewhere keeps full weight); their reviews
+   of those sellers are discounted. The lift compares with the marketplace, so popular sellers
+   sharing many reviewers by chance are not flagged.
 
 Call it with every review of the sellers concerned plus the other reviews of their reviewers (one
 hop in the graph), and `reviewer_count` = the number of distinct reviewers on the marketplace, so
@@ -38,6 +41,7 @@ the ring baseline is the marketplace's and not the sample's.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import combinations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -90,7 +94,8 @@ class FraudConfig:
     self_promotion_address_factor: Decimal = Decimal("0.1")
     ring_min_shared_reviewers: int = 5
     ring_min_lift: Decimal = Decimal("3")
-    ring_min_focus: Decimal = Decimal("0.5")
+    ring_min_focus: Decimal = Decimal("0.75")
+    ring_max_degree: int = 30
     ring_factor: Decimal = Decimal("0.2")
 
 
@@ -164,9 +169,11 @@ def _bursts(reviews: list[ReviewFacts], config: FraudConfig, discount) -> None:
                 start += 1
             in_window = end + 1 - start
             if new_in_window >= config.burst_min_reviews and Decimal(new_in_window) >= config.burst_min_share * in_window:
+                # Each review cites the largest burst it belongs to.
                 for index in range(start, end + 1):
-                    if is_new[index]:
-                        flagged.setdefault(seller_reviews[index].review_id, (new_in_window, in_window))
+                    review_id = seller_reviews[index].review_id
+                    if is_new[index] and flagged.get(review_id, (0, 0))[0] < new_in_window:
+                        flagged[review_id] = (new_in_window, in_window)
         for review in seller_reviews:
             if review.review_id in flagged:
                 new_count, total = flagged[review.review_id]
@@ -213,59 +220,56 @@ def _self_promotion(reviews: list[ReviewFacts], seller_fingerprints: Mapping[int
 def _rings(reviews: list[ReviewFacts], reviewer_count: int | None, config: FraudConfig, discount) -> None:
     reviewers_of: dict[int, set[int]] = defaultdict(set)
     sellers_of: dict[int, set[int]] = defaultdict(set)
+    reviews_by_buyer: dict[int, list[int]] = defaultdict(list)
     for review in reviews:
         reviewers_of[review.seller_id].add(review.buyer_id)
         sellers_of[review.buyer_id].add(review.seller_id)
+        reviews_by_buyer[review.buyer_id].append(review.seller_id)
     total_reviewers = max(reviewer_count or 0, len(sellers_of))
     if total_reviewers == 0:
         return
-    # Co-review counts over seller pairs, built from each buyer's sellers (cost: Σ deg(buyer)²).
-    shared: dict[tuple[int, int], int] = defaultdict(int)
+    # Co-review counts of seller pairs and triples, from each buyer's sellers (cost: Σ deg² + Σ deg³ over
+    # buyers with at most `ring_max_degree` sellers; heavier reviewers are not what a ring looks like).
+    together: dict[tuple[int, ...], int] = defaultdict(int)
     for sellers in sellers_of.values():
-        ordered = sorted(sellers)
-        for index, first in enumerate(ordered):
-            for second in ordered[index + 1:]:
-                shared[(first, second)] += 1
-    dense_pairs = []
-    for (first, second), count in shared.items():
+        if len(sellers) < 2 or len(sellers) > config.ring_max_degree:
+            continue
+        for size in (2, 3):
+            for itemset in combinations(sorted(sellers), size):
+                together[itemset] += 1
+    dense: dict[tuple[int, ...], tuple[int, Decimal]] = {}
+    for itemset, count in together.items():
         if count < config.ring_min_shared_reviewers:
             continue
-        expected = Decimal(len(reviewers_of[first]) * len(reviewers_of[second])) / Decimal(total_reviewers)
+        # Independence: a reviewer reviews each seller with probability (its reviewers / all reviewers).
+        expected = Decimal(total_reviewers)
+        for seller in itemset:
+            expected *= Decimal(len(reviewers_of[seller])) / Decimal(total_reviewers)
         lift = Decimal(count) / expected
         if lift >= config.ring_min_lift:
-            dense_pairs.append((first, second, count, lift))
-    if not dense_pairs:
+            dense[itemset] = (count, lift)
+    if not dense:
         return
-    # Group sellers connected by dense pairs (union–find), so a ring over several sellers is one group.
-    parent: dict[int, int] = {}
-
-    def find(seller: int) -> int:
-        parent.setdefault(seller, seller)
-        while parent[seller] != seller:
-            parent[seller] = parent[parent[seller]]
-            seller = parent[seller]
-        return seller
-
-    for first, second, _count, _lift in dense_pairs:
-        parent[find(first)] = find(second)
-    groups: dict[int, set[int]] = defaultdict(set)
-    for seller in list(parent):
-        groups[find(seller)].add(seller)
-    pair_lift = {(first, second): (count, lift) for first, second, count, lift in dense_pairs}
-    members: dict[int, tuple[set[int], int, Decimal]] = {}
-    for group in groups.values():
-        strongest = max((value for key, value in pair_lift.items() if key[0] in group), key=lambda value: value[1])
-        for buyer, sellers in sellers_of.items():
-            in_group = sellers & group
-            if len(in_group) < 2:
-                continue
-            if Decimal(len(in_group)) / Decimal(len(sellers)) >= config.ring_min_focus:
-                members[buyer] = (group, strongest[0], strongest[1])
+    members: dict[int, tuple[set[int], tuple[int, ...]]] = {}
+    for buyer, sellers in sellers_of.items():
+        if len(sellers) < 2 or len(sellers) > config.ring_max_degree:
+            continue
+        contained = [itemset for size in (2, 3) for itemset in combinations(sorted(sellers), size) if itemset in dense]
+        if not contained:
+            continue
+        ring_sellers = set().union(*contained)
+        # Focus: the share of the buyer's reviews (not sellers) that went to those sellers, so an honest
+        # buyer who happened to review them but mostly reviews elsewhere keeps full weight.
+        on_ring = sum(1 for seller in reviews_by_buyer[buyer] if seller in ring_sellers)
+        if Decimal(on_ring) / Decimal(len(reviews_by_buyer[buyer])) >= config.ring_min_focus:
+            strongest = max(contained, key=lambda itemset: (dense[itemset][0], len(itemset), itemset))
+            members[buyer] = (ring_sellers, strongest)
     for review in reviews:
         member = members.get(review.buyer_id)
         if member is None or review.seller_id not in member[0]:
             continue
-        group, count, lift = member
+        itemset = member[1]
+        count, lift = dense[itemset]
         discount(review.review_id, config.ring_factor,
-                 f"Review ring: the reviewer is one of {count} accounts that reviewed the same {len(group)} sellers, "
-                 f"{lift.quantize(Decimal('0.1'))}× more overlap than the marketplace predicts, and most of the reviewer's reviews are on them.")
+                 f"Review ring: the reviewer is one of {count} accounts that reviewed the same {len(itemset)} sellers, "
+                 f"{lift.quantize(Decimal('0.1'))}× more than the marketplace predicts, and most of the reviewer's reviews are on them.")

@@ -11,3 +11,15 @@ urlpatterns = [
     path("sellers/<int:seller_id>/approve", views.seller_approve, name="seller-approve"),
     path("sellers/<int:seller_id>/reject", views.seller_reject_view, name="seller-reject"),
 ]
+
+# Trust (issue 4): review reports, appeals, sellers by trust and the tier override.
+from comptoir.web.console import trust_views  # noqa: E402
+
+urlpatterns += [
+    path("trust/reports/", trust_views.report_queue, name="trust-reports"),
+    path("trust/reports/<int:report_id>/decide", trust_views.report_decide, name="trust-report-decide"),
+    path("trust/appeals/", trust_views.appeal_queue, name="trust-appeals"),
+    path("trust/appeals/<int:appeal_id>/decide", trust_views.appeal_decide_view, name="trust-appeal-decide"),
+    path("trust/sellers/", trust_views.seller_list, name="trust-sellers"),
+    path("trust/sellers/<int:seller_id>", trust_views.seller_trust, name="trust-seller"),
+]

@@ -32,3 +32,18 @@ urlpatterns = [
     path("security/two-factor/policy", security.two_factor_policy, name="two_factor_policy"),
     path("security/verify", security.two_factor_verify, name="two_factor_verify"),
 ]
+
+# Trust (issue 4): account health, ranking factors, buyer messages, reviews, enforcement notices and appeals.
+from comptoir.web.sellercenter.views import appeals, health  # noqa: E402
+from comptoir.web.sellercenter.views import messages as trust_messages  # noqa: E402
+
+urlpatterns += [
+    path("health/", health.account_health, name="health"),
+    path("health/ranking", health.ranking_factors, name="ranking_factors"),
+    path("health/notices/", appeals.notice_list, name="notices"),
+    path("health/notices/<int:action_id>", appeals.notice_detail, name="notice"),
+    path("messages/", trust_messages.inbox, name="messages"),
+    path("messages/<str:number>", trust_messages.thread, name="message_thread"),
+    path("reviews/", trust_messages.review_list, name="reviews"),
+    path("reviews/<int:review_id>/reply", trust_messages.review_reply_view, name="review_reply"),
+]

@@ -25,6 +25,7 @@ class SearchForm(forms.Form):
     price_max = forms.DecimalField(required=False, min_value=0, max_value=10_000_000, decimal_places=2, label=_("Max"))
     delivery = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=[(str(days), str(days)) for days in DELIVERY_DAY_BUCKETS])
     sort = forms.ChoiceField(required=False, choices=[(value, SORT_LABELS[value]) for value in SEARCH_SORTS], label=_("Sort by"))
+    rating = forms.TypedChoiceField(required=False, coerce=float, empty_value=None, choices=[("4.5", "4.5"), ("4.0", "4.0"), ("3.0", "3.0")])
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
     def cleaned_or_default(self) -> dict:

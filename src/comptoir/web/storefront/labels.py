@@ -78,3 +78,27 @@ def attribute_value(value) -> str:
 def service_level(level: str) -> str:
     label = SERVICE_LEVELS.get(level)
     return str(label) if label else level.replace("_", " ").capitalize()
+
+# Search ranking and featured-offer parameters (comptoir.search), as the /ranking page and "why" disclosures name them.
+RANKING_FACTORS = {
+    "relevance": _("Match with your search words"),
+    "trust": _("Seller trust score"),
+    "conversion": _("How often viewers buy it"),
+    "delivery": _("Delivery speed"),
+    "price": _("Price compared with similar products"),
+    "satisfaction": _("Buyer satisfaction with the seller"),
+    "fulfilment": _("Fulfilment method"),
+}
+FEATURED_FACTORS = {
+    "price": _("Price, delivered"),
+    "delivery": _("Delivery promise"),
+    "trust": _("Seller trust score"),
+    "fulfilment": _("Fulfilment method"),
+}
+INELIGIBILITY_REASONS = {
+    "seller_not_verified": _("seller not verified"),
+    "out_of_stock": _("out of stock"),
+    "does_not_ship_to_country": _("does not deliver to your country"),
+    "seller_below_standard": _("seller below the performance standard"),
+    "other_currency": _("priced in another currency"),
+}

@@ -7,6 +7,7 @@ app_name = "storefront"
 urlpatterns = [
     path("", catalog.home, name="home"),
     path("search", catalog.search, name="search"),
+    path("ranking", catalog.ranking, name="ranking"),
     path("c/<int:category_id>", catalog.category_redirect, name="category"),
     path("p/<int:product_id>/", catalog.product_detail, name="product_short"),
     path("p/<int:product_id>/<str:slug>", catalog.product_detail, name="product"),
@@ -20,4 +21,14 @@ urlpatterns = [
     path("account/orders", account.order_list, name="orders"),
     path("account/orders/<str:number>", account.order_detail, name="order_detail"),
     path("account/orders/<str:number>/<str:seller_order_number>/<str:action>", account.seller_order_action, name="seller_order_action"),
+]
+
+# Trust (issue 4): reviews, messages, how reviews are verified.
+from comptoir.web.storefront.views import trust  # noqa: E402
+
+urlpatterns += [
+    path("account/reviews/<str:seller_order_number>", trust.review_new, name="review_new"),
+    path("account/messages/<str:seller_order_number>", trust.message_thread, name="messages"),
+    path("reviews/<int:review_id>/report", trust.review_report_view, name="review_report"),
+    path("reviews/how-they-are-verified", trust.how_reviews_work, name="reviews_policy"),
 ]

@@ -14,6 +14,12 @@ from django.core.management.base import BaseCommand, CommandError
 from config.env import BASE_DIR
 
 
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
 def _harness():
     if not (BASE_DIR / "bench" / "checkout.py").is_file():
         raise CommandError("The benchmark harness lives in the source repository's bench/ folder; run it from a checkout.")
@@ -59,11 +65,27 @@ class Command(BaseCommand):
         for name, default in (("--sellers", 20), ("--buyers", 500), ("--offers", 2000), ("--hot-offers", 10), ("--hot-stock", 10)):
             seed.add_argument(name, type=int, default=default)
 
+        trust = commands.add_parser("trust", help="Trust update cost per event and full recompute time (bench/trust.py).")
+        trust.add_argument("--sellers", type=int, default=10_000)
+        trust.add_argument("--orders", type=int, default=1_000_000)
+        trust.add_argument("--days", type=int, default=90)
+        trust.add_argument("--event-orders", type=int, default=200, help="Orders whose events are folded one by one.")
+        trust.add_argument("--rebuild-orders", type=int, default=5_000, help="Orders rebuilt from events by `trust recompute`.")
+
         verify = commands.add_parser("verify", help="(harness step) Check stock conservation and the ledger of the current database.")
         verify.add_argument("--seed-file", required=True)
+        search = commands.add_parser("search", help="Search latency at a given catalog size (fresh database: generate, index, query).")
+        search.add_argument("--offers", type=int, default=100_000)
+        search.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+        search.add_argument("--database-url", help="PostgreSQL server URL; the benchmark creates and drops comptoir_bench_search_<offers>.")
+        search.add_argument("--keep-db", action="store_true")
+        search.add_argument("--json", action="store_true")
+        search_run = commands.add_parser("search-run", help="(harness step) Generate, index and measure in the current database.")
+        search_run.add_argument("--offers", type=int, required=True)
+        search_run.add_argument("--out", required=True)
 
     def handle(self, *args, **options):
-        return getattr(self, f"_handle_{options['subcommand']}")(options)
+        return getattr(self, f"_handle_{options['subcommand'].replace('-', '_')}")(options)
 
     def _handle_seed(self, options):
         _harness()
@@ -81,6 +103,19 @@ class Command(BaseCommand):
         with open(options["seed_file"], encoding="utf-8") as seed_file:
             seed = json.load(seed_file)
         self.stdout.write(json.dumps({"stock": verify_stock(initial_stock=seed["initial_stock"]), "ledger": verify_ledger()}))
+
+    def _handle_trust(self, options):
+        _harness()
+        from bench.trust import bench_full_recompute, bench_rebuild_from_events, bench_update_per_event
+
+        figures = {"database": connection_vendor()}
+        figures["update_per_event"] = bench_update_per_event(orders=options["event_orders"])
+        self.stderr.write(f"update per event: {figures['update_per_event']}")
+        figures["rebuild_from_events"] = bench_rebuild_from_events(orders=options["rebuild_orders"])
+        self.stderr.write(f"rebuild from events: {figures['rebuild_from_events']}")
+        figures["full_recompute"] = bench_full_recompute(sellers=options["sellers"], orders=options["orders"], days=options["days"],
+                                                         log=lambda line: self.stderr.write(line))
+        self.stdout.write(json.dumps(figures, indent=2))
 
     def _handle_checkout(self, options):
         checkout, report = _harness()
@@ -104,3 +139,17 @@ class Command(BaseCommand):
         if options["write_report"]:
             report.write_section(figures, command)
         self.stdout.write(json.dumps(figures, indent=2) if options["json"] else report.render_section(figures, command))
+
+    def _handle_search(self, options):
+        _harness()
+        import bench.search
+
+        figures = bench.search.run(offers=options["offers"], database=options["database"], database_url=options.get("database_url"),
+                                   keep_db=options["keep_db"], log=lambda line: self.stderr.write(line))
+        self.stdout.write(json.dumps(figures, indent=2) if options["json"] else bench.search.report_markdown([figures]))
+
+    def _handle_search_run(self, options):
+        _harness()
+        import bench.search
+
+        bench.search.run_in_database(offers=options["offers"], out=options["out"])

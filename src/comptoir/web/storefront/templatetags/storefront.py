@@ -118,3 +118,13 @@ def service_label(level: str) -> str:
 def line_total(line) -> Money:
     """A cart line's amount: unit price × quantity."""
     return line.offer.price * line.quantity
+
+
+@register.filter
+def ranking_factor_label(value: str) -> str:
+    return str(labels.RANKING_FACTORS.get(value, value))
+
+
+@register.filter
+def featured_factor_label(value: str) -> str:
+    return str(labels.FEATURED_FACTORS.get(value, value))

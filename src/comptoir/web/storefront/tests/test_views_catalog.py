@@ -54,7 +54,7 @@ def test_search_condition_facet_filters_offers_and_counts_other_conditions(clien
     assert [tile["product"].pk for tile in response.context["tiles"]] == [shop.products["headphones"].pk]
     # The card reflects only the matching offer: 189.00 + 3.90 (TecnoPunto, ES → FR).
     assert response.context["tiles"][0]["card"].lowest_landed.amount == 18900 + 390
-    counts = dict(response.context["result"].condition_counts)
+    counts = dict(response.context["facets"].conditions)
     assert counts["new"] == 6 and counts["used_good"] == 1
 
 
@@ -183,3 +183,56 @@ def test_french_product_page_is_translated(client, shop):
     assert "Ajouter au panier" in body
     assert "Reconditionné" in body
     assert "249,00\xa0€" in body
+
+
+def test_search_results_carry_a_why_this_ranking_disclosure(client, shop):
+    response = client.get("/search", {"q": "kelvor"})
+
+    body = text(response)
+    assert body.count('<details class="why-ranking') == 2
+    assert "Seller trust score" in body and 'href="/ranking"' in body
+
+
+def test_search_accents_and_plurals_do_not_matter(client, shop):
+    response = client.get("/search", {"q": "ECOUTEUR"})
+
+    assert [tile["product"].pk for tile in response.context["tiles"]] == [shop.products["earbuds"].pk]
+
+
+def test_search_seller_rating_facet_is_offered(client, shop):
+    response = client.get("/search")
+
+    assert [stars for stars, _count in response.context["facets"].ratings] == [4.5, 4.0, 3.0]
+    assert 'name="rating"' in text(response)
+
+
+def test_product_page_shows_the_featured_offer_with_why_and_alternatives(client, shop):
+    product = shop.products["headphones"]
+
+    response = client.get(f"/p/{product.pk}/casque-sans-fil-sonora-aria-reduction-de-bruit-noir")
+
+    featured = response.context["featured"]
+    assert featured["row"]["offer"].pk == shop.offers["headphones_cucina"].pk
+    assert len(featured["alternatives"]) == 3
+    body = text(response)
+    assert "Why this offer" in body and "Featured offer" in body
+
+
+def test_product_page_view_is_counted(client, shop):
+    from comptoir.search.models import ProductViewDaily
+
+    product = shop.products["pan"]
+    client.get(f"/p/{product.pk}/poele-en-inox-cuisor-heritage-28-cm")
+    client.get(f"/p/{product.pk}/poele-en-inox-cuisor-heritage-28-cm")
+
+    assert sum(ProductViewDaily.objects.filter(product=product).values_list("views", flat=True)) == 2
+
+
+def test_public_ranking_page_in_english_and_french(client, shop):
+    english = client.get("/ranking")
+    french = client.get("/ranking", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert english.status_code == 200 and french.status_code == 200
+    assert "Platform-to-Business Regulation (Art. 5)" in text(english) and "40 %" in text(english)
+    assert "Comment nous classons les résultats et les offres" in text(french)
+    assert "Score de confiance du vendeur" in text(french)

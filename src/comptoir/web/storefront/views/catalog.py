@@ -13,11 +13,11 @@ from django.utils.text import slugify
 from comptoir.catalog.models import Category, Product, ProductImage
 from comptoir.catalog.selectors import category_get, category_list, product_get
 from comptoir.core.money import currency_exponent
-from comptoir.offers.selectors import (
-    SearchFilters, offer_delivery_quotes, offer_list_for_product, offer_visible_qs, product_cards, product_ids_most_offered, product_ids_newest,
-    product_offer_search,
-)
+from comptoir.offers.selectors import offer_delivery_quotes, offer_visible_qs, product_cards, product_ids_most_offered, product_ids_newest
 from comptoir.orders.selectors import product_ids_best_selling
+from comptoir.search.config import search_settings
+from comptoir.search.selectors import SearchQuery, featured_offer_for_product, search_cards, search_products
+from comptoir.search.services import product_view_record
 from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.web.storefront.countries import buyer_country
 from comptoir.web.storefront.forms import AddToCartForm, DeliveryCountryForm, SearchForm
@@ -72,30 +72,35 @@ def _minor(amount, currency: str) -> int | None:
 
 
 def search(request):
+    """Results of the search engine (comptoir.search): ranked by the published parameters, each with its explanation."""
     country, placed_on = buyer_country(request), today()
     params = SearchForm(request.GET).cleaned_or_default()
     category = category_get(params["category"]) if params["category"] else None
     currency = "EUR"
-    filters = SearchFilters(
-        query=params["q"], category=category, conditions=params["condition"], ships_from=(params["ships_from"],) if params["ships_from"] else (),
-        price_min=_minor(params["price_min"], currency), price_max=_minor(params["price_max"], currency), max_delivery_days=params["delivery"],
-        country=country, sort=params["sort"],
+    query = SearchQuery(
+        text=params["q"], category_id=category.pk if category else None, country=country, conditions=params["condition"],
+        ships_from=(params["ships_from"],) if params["ships_from"] else (), price_min=_minor(params["price_min"], currency),
+        price_max=_minor(params["price_max"], currency), max_delivery_days=params["delivery"], min_rating=params["rating"], sort=params["sort"],
     )
-    result = product_offer_search(filters, placed_on=placed_on)
-    page = Paginator(result.product_ids, PAGE_SIZE).get_page(params["page"] or 1)
+    result = search_products(query, placed_on=placed_on)
+    page = Paginator(result.hits, PAGE_SIZE).get_page(params["page"] or 1)
+    hits = list(page.object_list)
+    cards = search_cards([hit.product_id for hit in hits], country=country, placed_on=placed_on, conditions=query.conditions, ships_from=query.ships_from)
+    products = {product.pk: product for product in _products_in_order([hit.product_id for hit in hits])}
     categories = list(category_list())
     by_id = {item.pk: item for item in categories}
     ancestors = [by_id[int(part)] for part in category.path.strip("/").split("/") if part and int(part) in by_id] if category else []
-    children = [item for item in categories if item.parent_id == (category.pk if category else None) and result.category_counts.get(item.pk)]
+    children = [item for item in categories if item.parent_id == (category.pk if category else None) and result.facets.categories.get(item.pk)]
     context = {
         "params": params,
         "category": category,
         "ancestors": ancestors,
-        "child_categories": [(item, result.category_counts[item.pk]) for item in children],
+        "child_categories": [(item, result.facets.categories[item.pk]) for item in children],
         "result": result,
+        "facets": result.facets,
         "page": page,
-        "tiles": _tiles(list(page.object_list), result.cards),
-        "total": len(result.product_ids),
+        "tiles": [{"product": products[hit.product_id], "card": cards.get(hit.product_id), "hit": hit} for hit in hits if hit.product_id in products],
+        "total": result.total,
         "country": country,
         "country_form": DeliveryCountryForm(initial={"country": country}),
         "sort_form": SearchForm(initial={"sort": params["sort"]}),
@@ -112,8 +117,10 @@ def product_detail(request, product_id: int, slug: str = ""):
     if slug != canonical:
         return redirect("storefront:product", product_id=product.pk, slug=canonical, permanent=True)
     country, placed_on = buyer_country(request), today()
-    offers = list(offer_list_for_product(product.pk))
-    quotes = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
+    product_view_record(product_id=product.pk)
+    featured = featured_offer_for_product(product_id=product.pk, country=country, placed_on=placed_on)
+    offers = list(featured.offers.values())
+    quotes = featured.quotes
     rows = [{"offer": offer, "quote": quotes[offer.pk], "form": AddToCartForm(initial={"offer_id": offer.pk, "quantity": 1}, auto_id=f"offer{offer.pk}_%s")}
             for offer in offers]
     # Offers that reach the buyer first, cheapest landed price first; then those that do not ship there.
@@ -122,18 +129,43 @@ def product_detail(request, product_id: int, slug: str = ""):
     fastest = min(delivered, key=lambda row: (row["quote"].latest, row["quote"].landed.amount)) if len(delivered) > 1 else None
     categories = {item.pk: item for item in category_list()}
     breadcrumbs = [categories[int(part)] for part in product.category.path.strip("/").split("/") if part and int(part) in categories]
+    by_offer = {row["offer"].pk: row for row in rows}
+    decision = featured.decision
+    featured_box = None
+    if decision.winner is not None:
+        explanation = featured.explanation
+        featured_box = {
+            "row": by_offer[decision.winner.offer_id],
+            "factors": explanation["winner"]["factors"],
+            "alternatives": [{"row": by_offer[item["offer_id"]], "factors": item["factors"], "score": item["score"]} for item in explanation["alternatives"]],
+            "score": explanation["winner"]["score"],
+        }
     context = {
         "product": product,
         "images": list(product.images.all()),
         "attributes": sorted((product.attributes or {}).items()),
         "rows": rows,
         "best": rows[0] if rows and rows[0]["quote"] else None,
+        "featured": featured_box,
         "fastest_offer_id": fastest["offer"].pk if fastest and fastest is not delivered[0] else None,
         "breadcrumbs": breadcrumbs,
         "country": country,
         "country_form": DeliveryCountryForm(initial={"country": country}),
     }
     return render(request, "storefront/product.html", context)
+
+
+def ranking(request):
+    """The public description of how results and the featured offer are ranked (P2B Regulation Art. 5, DSA Art. 27)."""
+    config = search_settings()
+    return render(request, "storefront/ranking.html", {
+        "ranking_weights": [(name, round(share * 100, 1)) for name, share in config.ranking.shares().items()],
+        "featured_weights": [(name, round(share * 100, 1)) for name, share in config.featured.shares().items()],
+        "ranking_config": config.ranking,
+        "featured_config": config.featured,
+        "candidate_limit": config.candidate_limit,
+        "conversion_window_days": config.conversion_window_days,
+    })
 
 
 def seller_detail(request, slug: str):

@@ -1,0 +1,152 @@
+"""`comptoir bench trust`: the cost of keeping trust up to date.
+
+1. Update cost per event: history is imported (trust/importers/history.py: real seller orders and events,
+   no trust evidence yet), then every event is folded in through the incremental path
+   `trust.services.evidence_apply` (bucket update + the seller's recompute) — ms p50/p95 and queries per event.
+2. Full recompute from buckets for `--sellers` sellers and `--orders` orders: SellerDailyStats rows are
+   bulk-created directly (orders spread over `--days` days), then every seller is recomputed with
+   `seller_trust_recompute` (the second half of `trust recompute`); also the pure part alone (one query
+   for all buckets + `compute_trust` per seller).
+3. Rebuilding buckets from events: `trust_rebuild` over the imported orders, as orders per second.
+
+Run against a throw-away database (DATABASE_URL); it writes sellers and rows it does not clean up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _imported(report):
+    if not report.is_ok:
+        raise RuntimeError("bench history did not import: " + "; ".join(str(error) for error in report.errors[:5]))
+    return report
+
+
+def _history_csv(seller, orders: int, rng: random.Random, today: dt.date) -> str:
+    from comptoir.trust.importers.history import COLUMNS
+
+    lines = [",".join(COLUMNS)]
+    for index in range(orders):
+        placed = dt.datetime.combine(today - dt.timedelta(days=rng.randint(10, 80)), dt.time(10), tzinfo=dt.UTC)
+        ship_by, deliver_by = placed.date() + dt.timedelta(days=2), placed.date() + dt.timedelta(days=6)
+        shipped = placed + dt.timedelta(days=rng.choice((1, 1, 1, 3)))
+        delivered = shipped + dt.timedelta(days=2)
+        row = {"external_order_id": f"B-{index}", "seller": seller.slug, "buyer": f"bench-buyer-{index % 300}", "placed_at": placed.isoformat(),
+               "ship_by": ship_by.isoformat(), "deliver_by": deliver_by.isoformat(), "shipped_at": shipped.isoformat(), "carrier": "La Poste",
+               "tracking_number": f"6A{index:011d}", "delivered_at": delivered.isoformat()}
+        if index % 3 == 0:
+            row.update(review_rating="4", review_item_as_described="4", review_communication="5", review_shipping_speed="4", review_packaging="5",
+                       reviewed_at=(delivered + dt.timedelta(days=1)).isoformat())
+        lines.append(",".join(str(row.get(name, "")) for name in COLUMNS))
+    return "\n".join(lines) + "\n"
+
+
+def bench_update_per_event(*, orders: int = 200, seed: int = 1) -> dict:
+    from comptoir.orders.models import SellerOrderEvent
+    from comptoir.testing.builders import make_seller
+    from comptoir.trust.importers.history import history_import
+    from comptoir.trust.services import evidence_apply
+
+    rng = random.Random(seed)
+    today = dt.date.today()
+    seller = make_seller(f"Trust bench {time.time_ns()}")
+    _imported(history_import(content=_history_csv(seller, orders, rng, today)))
+    events = list(SellerOrderEvent.objects.filter(seller_id_copy=seller.pk).order_by("pk").values_list("pk", "seller_order_id"))
+    timings, queries = [], []
+    for event_id, seller_order_id in events:
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            evidence_apply(seller_order_id=seller_order_id, fact_key=f"event:{event_id}")
+            timings.append((time.perf_counter() - started) * 1000)
+        queries.append(len(captured.captured_queries))
+    return {"events": len(events), "p50_ms": round(statistics.median(timings), 2), "p95_ms": round(_percentile(timings, 0.95), 2),
+            "queries_per_event": round(statistics.mean(queries), 1)}
+
+
+def _bulk_sellers(count: int) -> list[int]:
+    from comptoir.core import clock
+    from comptoir.sellers.models import Seller, SellerStatus
+
+    stamp = time.time_ns()
+    now = clock.now()
+    with transaction.atomic():
+        Seller.objects.bulk_create([
+            Seller(name=f"Bulk {index}", slug=f"bulk-{stamp}-{index}", status=SellerStatus.VERIFIED, legal_name="Bulk SARL", street="1 rue", postal_code="75001",
+                   city="Paris", country="FR", phone="+33 1 00 00 00 00", email="bulk@example.com", trade_register="RCS Paris", trade_register_number="1",
+                   vat_id="FR40303265045", iban_encrypted="-", iban_last4="0000", self_certified_at=now, verified_at=now)
+            for index in range(count)
+        ], batch_size=2000)
+    return list(Seller.objects.filter(slug__startswith=f"bulk-{stamp}-").order_by("pk").values_list("pk", flat=True))
+
+
+def bench_full_recompute(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, seed: int = 1, log=print) -> dict:
+    from comptoir.trust.domain.evidence import SellerEvidence, day_evidence_from_mapping
+    from comptoir.trust.domain.score import compute_trust
+    from comptoir.trust.models import SellerDailyStats
+    from comptoir.trust.selectors import config as trust_settings
+    from comptoir.trust.services import seller_trust_recompute
+
+    rng = random.Random(seed)
+    today = dt.date.today()
+    started = time.perf_counter()
+    seller_ids = _bulk_sellers(sellers)
+    counts: dict[tuple[int, dt.date], int] = defaultdict(int)
+    weights = [rng.paretovariate(1.5) for _ in seller_ids]
+    for seller_id in rng.choices(seller_ids, weights=weights, k=orders):
+        counts[(seller_id, today - dt.timedelta(days=rng.randrange(days)))] += 1
+    rows = []
+    for (seller_id, day), placed in counts.items():
+        late = sum(rng.random() < 0.04 for _ in range(min(placed, 20))) if placed else 0
+        reviews = placed // 3
+        rows.append(SellerDailyStats(seller_id=seller_id, day=day, orders=placed, shipped=placed, shipped_late=min(late, placed),
+                                     shipped_with_valid_tracking=placed, delivered=placed, delivered_on_time=placed - min(late, placed), reviews=reviews,
+                                     review_weight_permille=1000 * reviews, rating_weighted_sum_permille=4200 * reviews, accept_seconds=[3600 * (1 + placed % 5)]))
+    with transaction.atomic():
+        SellerDailyStats.objects.bulk_create(rows, batch_size=5000)
+    generated = time.perf_counter() - started
+    log(f"generated {len(seller_ids)} sellers, {len(rows)} day buckets for {orders} orders in {generated:.1f} s")
+
+    config = trust_settings()
+    started = time.perf_counter()
+    by_seller: dict[int, list] = defaultdict(list)
+    for values in SellerDailyStats.objects.filter(seller_id__in=seller_ids).values().iterator(chunk_size=20_000):
+        by_seller[values["seller_id"]].append(day_evidence_from_mapping(values["day"], values))
+    loaded = time.perf_counter() - started
+    for seller_id in seller_ids:
+        compute_trust(SellerEvidence(days=tuple(by_seller.get(seller_id, ()))), today=today, config=config)
+    pure = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for seller_id in seller_ids:
+        seller_trust_recompute(seller_id=seller_id, today=today)
+    full = time.perf_counter() - started
+    return {"sellers": len(seller_ids), "orders": orders, "buckets": len(rows), "generate_s": round(generated, 1), "load_buckets_s": round(loaded, 1),
+            "pure_compute_s": round(pure, 1), "recompute_all_sellers_s": round(full, 1)}
+
+
+def bench_rebuild_from_events(*, orders: int = 5_000, seed: int = 2) -> dict:
+    from comptoir.orders.models import SellerOrder
+    from comptoir.testing.builders import make_seller
+    from comptoir.trust.importers.history import history_import
+    from comptoir.trust.services import trust_rebuild
+
+    rng = random.Random(seed)
+    seller = make_seller(f"Rebuild bench {time.time_ns()}")
+    _imported(history_import(content=_history_csv(seller, orders, rng, dt.date.today())))
+    total_orders = SellerOrder.objects.count()
+    started = time.perf_counter()
+    marks = trust_rebuild(refresh_credibility=False)
+    seconds = time.perf_counter() - started
+    return {"orders": total_orders, "sellers": marks.sellers, "seconds": round(seconds, 1), "orders_per_second": round(total_orders / seconds)}

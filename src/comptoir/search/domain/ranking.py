@@ -1,0 +1,138 @@
+"""Search ranking. Pure: candidates (text relevance plus quality signals) in, ordered results with the
+contribution of every parameter out. The parameters and their weights are public (P2B Art. 5, DSA Art. 27);
+docs/SEARCH.md and the /ranking page describe them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+FACTORS = ("relevance", "trust", "conversion", "delivery", "price", "satisfaction")
+
+
+@dataclass(frozen=True)
+class RankingConfig:
+    weights: dict[str, float] = field(default_factory=lambda: {
+        "relevance": 40.0, "trust": 20.0, "conversion": 10.0, "delivery": 10.0, "price": 10.0, "satisfaction": 10.0,
+    })
+    conversion_prior_orders: float = 1.0  # Beta(α, β) prior on the view → order rate: a product without history sits at α/(α+β)
+    conversion_prior_views: float = 50.0  # α + β
+    delivery_fast_days: int = 2  # business days to the latest promised date that earn the full delivery signal
+    delivery_slow_days: int = 15  # …and none
+    price_ratio_best: float = 0.7  # landed price / category median earning the full price signal
+    price_ratio_worst: float = 1.3
+
+    @classmethod
+    def from_settings(cls, values: dict | None) -> RankingConfig:
+        values = dict(values or {})
+        weights = {**cls().weights, **{name: float(value) for name, value in (values.pop("weights", None) or {}).items() if name in FACTORS}}
+        known = {name: values[name] for name in ("conversion_prior_orders", "conversion_prior_views", "delivery_fast_days", "delivery_slow_days",
+                                                  "price_ratio_best", "price_ratio_worst") if name in values}
+        return cls(weights=weights, **known)
+
+    def shares(self) -> dict[str, float]:
+        """Each factor's relative weight (sums to 1)."""
+        total = sum(max(0.0, self.weights.get(name, 0.0)) for name in FACTORS) or 1.0
+        return {name: max(0.0, self.weights.get(name, 0.0)) / total for name in FACTORS}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What ranking knows about one matching product, for the buyer's destination."""
+
+    product_id: int
+    category_id: int
+    relevance: float  # from the text backend, higher is better; 0 when there is no text query
+    views: int = 0
+    orders: int = 0
+    delivery_days: int | None = None  # business days to the latest promised delivery of the fastest offer
+    landed_price: int | None = None  # lowest landed price, minor units
+    seller_trust: float = 50.0  # 0–100, of the seller of the lowest landed price
+    visibility_multiplier: float = 1.0  # from the seller's tier (top rated > 1, below standard < 1)
+    seller_tier: str = "new"
+    satisfaction: float = 50.0  # buyer satisfaction pillar of that seller, 0–100
+
+
+@dataclass(frozen=True)
+class Contribution:
+    factor: str
+    weight: float  # relative weight, 0–1
+    signal: float  # the candidate's normalised value, 0–1
+    points: float  # weight × signal (sums to the base score)
+
+
+@dataclass(frozen=True)
+class RankedResult:
+    product_id: int
+    score: float
+    base_score: float
+    visibility_multiplier: float
+    seller_tier: str
+    contributions: tuple[Contribution, ...]
+
+
+def _clamp(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else value
+
+
+def conversion_rate(views: int, orders: int, config: RankingConfig) -> float:
+    """Orders per view with a Beta prior, so a product seen twice and bought once is not a 50 % converter."""
+    return (min(orders, views) + config.conversion_prior_orders) / (views + config.conversion_prior_views)
+
+
+def conversion_signal(views: int, orders: int, config: RankingConfig) -> float:
+    """0.5 at the prior rate, towards 1 for products converting far better, towards 0 far worse."""
+    rate = conversion_rate(views, orders, config)
+    prior = config.conversion_prior_orders / config.conversion_prior_views
+    return rate / (rate + prior)
+
+
+def delivery_signal(days: int | None, config: RankingConfig) -> float:
+    if days is None:
+        return 0.0
+    span = max(1, config.delivery_slow_days - config.delivery_fast_days)
+    return _clamp((config.delivery_slow_days - days) / span)
+
+
+def price_signal(price: int | None, category_median: float | None, config: RankingConfig) -> float:
+    """0.5 at the category median; full marks at `price_ratio_best` × median or cheaper, none at `price_ratio_worst` × median."""
+    if price is None or not category_median:
+        return 0.5
+    ratio = price / category_median
+    return _clamp((config.price_ratio_worst - ratio) / (config.price_ratio_worst - config.price_ratio_best))
+
+
+def category_medians(candidates: list[Candidate]) -> dict[int, float]:
+    """Median lowest landed price per category among the candidates."""
+    prices: dict[int, list[int]] = {}
+    for candidate in candidates:
+        if candidate.landed_price is not None:
+            prices.setdefault(candidate.category_id, []).append(candidate.landed_price)
+    return {category_id: float(median(values)) for category_id, values in prices.items()}
+
+
+def rank(candidates: list[Candidate], *, config: RankingConfig, has_text_query: bool = True) -> list[RankedResult]:
+    """Candidates ordered by score = visibility multiplier × Σ weight × signal (ties: relevance, then product id).
+
+    Text relevance is normalised per query (the best match of this query scores 1); without a text query every
+    candidate gets the full relevance signal, so only the quality signals order them."""
+    shares = config.shares()
+    best_relevance = max((candidate.relevance for candidate in candidates), default=0.0)
+    medians = category_medians(candidates)
+    results = []
+    for candidate in candidates:
+        signals = {
+            "relevance": (candidate.relevance / best_relevance if best_relevance > 0 else 0.0) if has_text_query else 1.0,
+            "trust": _clamp(candidate.seller_trust / 100),
+            "conversion": conversion_signal(candidate.views, candidate.orders, config),
+            "delivery": delivery_signal(candidate.delivery_days, config),
+            "price": price_signal(candidate.landed_price, medians.get(candidate.category_id), config),
+            "satisfaction": _clamp(candidate.satisfaction / 100),
+        }
+        contributions = tuple(Contribution(name, shares[name], _clamp(signals[name]), shares[name] * _clamp(signals[name])) for name in FACTORS)
+        base = sum(item.points for item in contributions)
+        results.append(RankedResult(candidate.product_id, base * candidate.visibility_multiplier, base, candidate.visibility_multiplier,
+                                    candidate.seller_tier, contributions))
+    relevance = {candidate.product_id: candidate.relevance for candidate in candidates}
+    results.sort(key=lambda result: (-result.score, -relevance[result.product_id], result.product_id))
+    return results

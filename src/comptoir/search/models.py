@@ -1,0 +1,42 @@
+from django.db import models
+
+from comptoir.core import clock
+
+
+class SearchDocument(models.Model):
+    """One indexed product (with at least one visible offer): what filters, facets and ranking need without
+    touching the offers. The text itself lives in the backend's structure: the FTS5 table `search_fts` on SQLite,
+    the `search_vector` tsvector column (GIN index) of this table on PostgreSQL — both created by migration 0001.
+
+    `delivery` maps a destination country (or "*" for every country no zone names) to
+    [lowest landed price, fewest business days to the latest promised delivery, seller id of the lowest landed price]."""
+
+    product = models.OneToOneField("catalog.Product", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    category_id = models.BigIntegerField()
+    product_created_at = models.DateTimeField()
+    currency = models.CharField(max_length=3)
+    min_price = models.BigIntegerField(help_text="Lowest item price of a visible offer, minor units.")
+    offer_count = models.PositiveIntegerField()
+    conditions = models.CharField(max_length=200, help_text="Space-separated conditions offered.")
+    ships_from = models.CharField(max_length=400, help_text="Space-separated ISO countries the offers ship from.")
+    seller_ids = models.TextField(help_text="Space-separated seller ids.")
+    min_handling_days = models.PositiveSmallIntegerField()
+    delivery = models.JSONField(default=dict)
+    views = models.PositiveIntegerField(default=0, help_text="Product page views over the conversion window.")
+    orders = models.PositiveIntegerField(default=0, help_text="Order lines over the conversion window.")
+    quality = models.FloatField(default=0.0, help_text="Ranking score without text relevance, for browsing without a query.")
+    indexed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["category_id", "-quality"], name="search_doc_category_quality"), models.Index(fields=["-quality"], name="search_doc_quality")]
+
+
+class ProductViewDaily(models.Model):
+    """Product page views per day (the denominator of the conversion rate)."""
+
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product", "day"], name="product_view_daily_unique")]

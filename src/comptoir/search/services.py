@@ -1,0 +1,186 @@
+"""Search writes: keeping the index in step with the catalog and offers, recording product page views."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, F, Sum
+
+from comptoir.catalog.models import Category, Product
+from comptoir.core import clock
+from comptoir.offers.domain.shipping import rates_for_country
+from comptoir.offers.selectors import offer_visible_qs, shipping_rates_for_profiles
+from comptoir.search.backends import get_backend
+from comptoir.search.backends.base import IndexedText
+from comptoir.search.config import search_settings
+from comptoir.search.domain.ranking import Candidate, rank
+from comptoir.search.domain.text import analyse
+from comptoir.search.models import ProductViewDaily, SearchDocument
+
+BATCH_SIZE = 2000
+
+
+def _attribute_text(attributes) -> str:
+    if not isinstance(attributes, dict):
+        return ""
+    values = []
+    for value in attributes.values():
+        if isinstance(value, (list, tuple)):
+            values.extend(str(item) for item in value)
+        elif not isinstance(value, (dict, bool)) and value is not None:
+            values.append(str(value))
+    return " ".join(values)
+
+
+def _delivery_by_country(offers: list[tuple], rates: dict) -> tuple[dict[str, list[int]], str]:
+    """country (or "*") -> [lowest landed, fewest business days to the latest promise, seller of the lowest landed], in the
+    currency of the product's cheapest offer; and that currency."""
+    currency = min(offers, key=lambda row: (row[3], row[0]))[4]
+    countries = {country for row in offers for rate in rates.get(row[8], []) for country in rate.countries}
+    delivery: dict[str, list[int]] = {}
+    for country in countries:
+        best: list[int] | None = None
+        for offer_id, _product_id, seller_id, price, offer_currency, _condition, _origin, handling, profile_id in offers:
+            if offer_currency != currency:
+                continue
+            options = [rate for rate in rates_for_country(rates.get(profile_id, []), country) if rate.first_item.currency == currency]
+            if not options:
+                continue
+            # The rate checkout picks by default (cheapest, then fastest), as the storefront's delivery quotes do.
+            rate = min(options, key=lambda item: (item.first_item.amount, item.transit_days_max, item.id))
+            landed = price + rate.first_item.amount
+            days = handling + rate.transit_days_max
+            if best is None:
+                best = [landed, days, seller_id]
+            else:
+                if landed < best[0]:
+                    best[0], best[2] = landed, seller_id
+                best[1] = min(best[1], days)
+        if best is not None:
+            delivery[country] = best
+    return delivery, currency
+
+
+def _category_names() -> dict[int, tuple[str, str, str]]:
+    return {pk: (path, name_en, name_fr) for pk, path, name_en, name_fr in Category.objects.values_list("pk", "path", "name_en", "name_fr")}
+
+
+def _index_batch(product_ids: list[int], *, categories, backend, config, since: dt.datetime) -> int:
+    from comptoir.orders.models import OrderLine
+    from comptoir.search.selectors import seller_quality_map
+
+    products = list(Product.objects.filter(pk__in=product_ids).values_list("pk", "title", "brand", "description", "attributes", "category_id", "created_at"))
+    offers: dict[int, list[tuple]] = {}
+    for row in offer_visible_qs().filter(product_id__in=product_ids).values_list(
+            "pk", "product_id", "seller_id", "price_amount", "currency", "condition", "ships_from_country", "handling_days", "shipping_profile_id"):
+        offers.setdefault(row[1], []).append(row)
+    rates = shipping_rates_for_profiles({row[8] for rows in offers.values() for row in rows})
+    views = dict(ProductViewDaily.objects.filter(product_id__in=product_ids, day__gte=since.date()).values("product_id").annotate(total=Sum("views"))
+                 .values_list("product_id", "total"))
+    orders = dict(OrderLine.objects.filter(product_id__in=product_ids, seller_order__placed_at__gte=since).values("product_id")
+                  .annotate(total=Count("id")).values_list("product_id", "total"))
+
+    documents, texts = [], []
+    for pk, title, brand, description, attributes, category_id, created_at in products:
+        product_offers = offers.get(pk)
+        if not product_offers:
+            continue
+        delivery, currency = _delivery_by_country(product_offers, rates)
+        priced = [row for row in product_offers if row[4] == currency]
+        path, _en, _fr = categories.get(category_id, ("", "", ""))
+        category_words = " ".join(f"{categories[int(part)][1]} {categories[int(part)][2]}" for part in path.strip("/").split("/") if part and int(part) in categories)
+        documents.append(SearchDocument(
+            product_id=pk, category_id=category_id, product_created_at=created_at, currency=currency,
+            min_price=min(row[3] for row in priced), offer_count=len(product_offers),
+            conditions=" ".join(sorted({row[5] for row in product_offers})), ships_from=" ".join(sorted({row[6] for row in product_offers})),
+            seller_ids=" ".join(str(seller) for seller in sorted({row[2] for row in product_offers})),
+            min_handling_days=min(row[7] for row in product_offers), delivery=delivery,
+            views=views.get(pk, 0) or 0, orders=orders.get(pk, 0), indexed_at=clock.now(),
+        ))
+        texts.append((pk, IndexedText(analyse(title), analyse(brand), analyse(f"{_attribute_text(attributes)} {category_words}"), analyse(description))))
+
+    # Browsing without a query orders by a quality score: the ranking formula with full relevance, for the
+    # destination-independent "*" zone when there is one (else the first named country).
+    sellers = seller_quality_map({(document.delivery.get("*") or next(iter(document.delivery.values()), [0, 0, 0]))[2] for document in documents})
+    for document in documents:
+        landed, days, seller_id = document.delivery.get("*") or next(iter(document.delivery.values()), [document.min_price, None, None])
+        quality = sellers.get(seller_id)
+        candidate = Candidate(product_id=document.product_id, category_id=document.category_id, relevance=1.0, views=document.views,
+                              orders=document.orders, delivery_days=days, landed_price=landed,
+                              seller_trust=quality.trust_score if quality else 50.0, visibility_multiplier=quality.visibility_multiplier if quality else 1.0,
+                              satisfaction=quality.satisfaction if quality else 50.0)
+        document.quality = rank([candidate], config=config.ranking, has_text_query=False)[0].score
+
+    SearchDocument.objects.filter(product_id__in=product_ids).delete()
+    backend.remove(product_ids)
+    SearchDocument.objects.bulk_create(documents, batch_size=500)
+    backend.replace(texts)
+    return len(documents)
+
+
+def search_index_products(product_ids) -> int:
+    """(Re)index these products: a product with at least one visible offer gets its document and text, any other
+    is removed from the index. Atomic; returns the number of products now indexed. Safe to repeat."""
+    ids = sorted({int(pk) for pk in product_ids})
+    if not ids:
+        return 0
+    config = search_settings()
+    since = clock.now() - dt.timedelta(days=config.conversion_window_days)
+    backend = get_backend()
+    categories = _category_names()
+    indexed = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), BATCH_SIZE):
+            indexed += _index_batch(ids[start:start + BATCH_SIZE], categories=categories, backend=backend, config=config, since=since)
+    return indexed
+
+
+def search_index_sellers(seller_ids) -> int:
+    """Reindex every product a seller offers (after a status change: suspension hides its offers)."""
+    from comptoir.offers.models import Offer
+
+    return search_index_products(Offer.objects.filter(seller_id__in=list(seller_ids)).values_list("product_id", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    products_seen: int
+    documents: int
+    seconds: float
+
+
+def search_reindex(*, batch_size: int = BATCH_SIZE, progress=None) -> ReindexReport:
+    """Rebuild the whole index from the catalog: clears it, then indexes every product in id order (one transaction
+    per batch, so a large rebuild does not hold one huge transaction)."""
+    started = time.perf_counter()
+    backend = get_backend()
+    config = search_settings()
+    since = clock.now() - dt.timedelta(days=config.conversion_window_days)
+    categories = _category_names()
+    with transaction.atomic():
+        SearchDocument.objects.all().delete()
+        backend.clear()
+    product_ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
+    documents = 0
+    for start in range(0, len(product_ids), batch_size):
+        with transaction.atomic():
+            documents += _index_batch(product_ids[start:start + batch_size], categories=categories, backend=backend, config=config, since=since)
+        if progress:
+            progress(min(start + batch_size, len(product_ids)), len(product_ids))
+    if hasattr(backend, "optimize"):
+        backend.optimize()
+    return ReindexReport(len(product_ids), documents, time.perf_counter() - started)
+
+
+def product_view_record(*, product_id: int, day: dt.date | None = None) -> None:
+    """Count one product page view for `day` (today by default): one conditional UPDATE, an INSERT the first time."""
+    day = day or clock.now().date()
+    with transaction.atomic():
+        updated = ProductViewDaily.objects.filter(product_id=product_id, day=day).update(views=F("views") + 1)
+        if not updated:
+            _row, created = ProductViewDaily.objects.get_or_create(product_id=product_id, day=day, defaults={"views": 1})
+            if not created:
+                ProductViewDaily.objects.filter(product_id=product_id, day=day).update(views=F("views") + 1)

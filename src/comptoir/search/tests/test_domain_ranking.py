@@ -1,0 +1,75 @@
+import pytest
+
+from comptoir.search.domain.explain import explain_result
+from comptoir.search.domain.ranking import Candidate, RankingConfig, conversion_signal, price_signal, rank
+
+CONFIG = RankingConfig()
+
+
+def candidate(product_id, **overrides):
+    values = dict(product_id=product_id, category_id=1, relevance=5.0, views=0, orders=0, delivery_days=5, landed_price=10_000,
+                  seller_trust=50.0, visibility_multiplier=1.0, satisfaction=50.0)
+    values.update(overrides)
+    return Candidate(**values)
+
+
+def test_weights_are_relative_shares_summing_to_one():
+    shares = RankingConfig.from_settings({"weights": {"relevance": 2, "trust": 1, "conversion": 1, "delivery": 0, "price": 0, "satisfaction": 0}}).shares()
+    assert shares["relevance"] == pytest.approx(0.5) and shares["trust"] == pytest.approx(0.25)
+    assert sum(shares.values()) == pytest.approx(1)
+
+
+def test_with_equal_relevance_the_more_trusted_seller_ranks_first():
+    results = rank([candidate(1, seller_trust=40), candidate(2, seller_trust=90)], config=CONFIG)
+    assert [result.product_id for result in results] == [2, 1]
+
+
+def test_relevance_dominates_small_quality_differences():
+    results = rank([candidate(1, relevance=10.0, seller_trust=45), candidate(2, relevance=2.0, seller_trust=60)], config=CONFIG)
+    assert results[0].product_id == 1
+
+
+def test_below_standard_multiplier_lowers_and_top_rated_raises_visibility():
+    results = rank([candidate(1, visibility_multiplier=0.5), candidate(2), candidate(3, visibility_multiplier=1.2)], config=CONFIG)
+    assert [result.product_id for result in results] == [3, 2, 1]
+    assert results[0].score == pytest.approx(results[0].base_score * 1.2)
+
+
+def test_conversion_is_smoothed_so_tiny_samples_do_not_win():
+    lucky = conversion_signal(views=2, orders=1, config=CONFIG)
+    proven = conversion_signal(views=1000, orders=100, config=CONFIG)
+    assert conversion_signal(0, 0, CONFIG) == pytest.approx(0.5)
+    assert proven > lucky > 0.5
+
+
+def test_price_signal_is_half_at_the_category_median_and_better_when_cheaper():
+    assert price_signal(100, 100.0, CONFIG) == pytest.approx(0.5)
+    assert price_signal(70, 100.0, CONFIG) == pytest.approx(1.0)
+    assert price_signal(140, 100.0, CONFIG) == 0.0
+    results = rank([candidate(1, landed_price=15_000), candidate(2, landed_price=8_000), candidate(3, landed_price=10_000)], config=CONFIG)
+    assert results[0].product_id == 2
+
+
+def test_faster_delivery_ranks_higher():
+    results = rank([candidate(1, delivery_days=12), candidate(2, delivery_days=3)], config=CONFIG)
+    assert results[0].product_id == 2
+
+
+def test_without_a_text_query_relevance_is_neutral():
+    results = rank([candidate(1, relevance=0.0, seller_trust=80), candidate(2, relevance=0.0)], config=CONFIG, has_text_query=False)
+    assert all(next(item for item in result.contributions if item.factor == "relevance").signal == 1.0 for result in results)
+    assert results[0].product_id == 1
+
+
+def test_explanation_contributions_sum_to_the_score_and_are_sorted():
+    result = rank([candidate(1, seller_trust=80, views=100, orders=10)], config=CONFIG)[0]
+    explanation = explain_result(result)
+    assert sum(line.points for line in explanation.factors) == pytest.approx(explanation.base_score)
+    assert [line.points for line in explanation.factors] == sorted((line.points for line in explanation.factors), reverse=True)
+    assert sum(line.weight_percent for line in explanation.factors) == pytest.approx(100)
+    assert explanation.as_dict()["factors"][0]["factor"] == "relevance"
+
+
+def test_ties_are_broken_deterministically_by_product_id():
+    results = rank([candidate(9), candidate(3), candidate(5)], config=CONFIG)
+    assert [result.product_id for result in results] == [3, 5, 9]

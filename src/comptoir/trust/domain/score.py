@@ -1,0 +1,155 @@
+"""The trust score: four pillars (transparency, operational excellence, data security, buyer satisfaction)
+combined with configured weights into 0–100 with an uncertainty band. Pure.
+
+Each rate is a Beta posterior: the decayed evidence of the horizon (weight 0.5 ** (age / half-life))
+plus `prior_strength` pseudo-observations of a mediocre seller, so a young seller is shrunk toward 50
+(neither buried nor boosted) and old evidence fades. A metric maps to points with one piecewise-linear
+curve anchored on its target: perfect = 100, at target = 75, twice the target = 50, four times = 0."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from comptoir.trust.domain.config import dec
+from comptoir.trust.domain.evidence import DayEvidence, SecurityPosture, SellerEvidence
+from comptoir.trust.domain.metrics import DURATION_FIELDS, RATE_FIELDS, MetricResult, beta_posterior, decay_weight, median, metrics_compute
+from comptoir.trust.domain.tiers import tier_decide
+
+TWO_PLACES = Decimal("0.01")
+PILLARS = ("transparency", "operations", "security", "satisfaction")
+
+
+@dataclass(frozen=True)
+class TrustResult:
+    score: Decimal
+    low: Decimal
+    high: Decimal
+    pillars: dict[str, Decimal]
+    tier: str
+    metrics: dict[str, MetricResult]
+    evidence_orders: int = 0
+    pillar_bands: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+
+
+def points_for_bad_rate(rate: float, target: float) -> float:
+    """0 bad → 100; at target → 75; 2 × target → 50; 4 × target or more → 0."""
+    if target <= 0:
+        return 100.0 if rate <= 0 else 0.0
+    if rate <= target:
+        return 100 - 25 * rate / target
+    return max(0.0, 75 - 25 * (rate - target) / target)
+
+
+def points_for_rating(mean: float) -> float:
+    return max(0.0, min(100.0, (mean - 1) / 4 * 100))
+
+
+def _two(value: float) -> Decimal:
+    return Decimal(str(max(0.0, min(100.0, value)))).quantize(TWO_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+def _bad_target(spec: dict) -> float:
+    target = float(dec(spec["target"]))
+    return 1 - target if spec["direction"] == "above" else target
+
+
+def _rate_points(name: str, spec: dict, weighted: list[tuple[float, DayEvidence]], config: dict) -> tuple[float, float, float]:
+    numerator_field, denominator_field = RATE_FIELDS[name]
+    good_or_bad = sum(weight * getattr(day, numerator_field) for weight, day in weighted)
+    trials = sum(weight * getattr(day, denominator_field) for weight, day in weighted)
+    bad = good_or_bad if spec["direction"] == "below" else trials - good_or_bad
+    target = _bad_target(spec)
+    # The prior is the rate worth 50 points: twice the target.
+    prior_mean = min(0.5, 2 * target)
+    mean, low, high = beta_posterior(bad, trials, prior_mean=prior_mean, prior_strength=float(config["prior_strength"]),
+                                     z=float(dec(config["confidence_z"])))
+    return points_for_bad_rate(mean, target), points_for_bad_rate(high, target), points_for_bad_rate(low, target)
+
+
+def _duration_points(name: str, spec: dict, days: list[DayEvidence], today: dt.date, config: dict) -> tuple[float, float, float]:
+    first = today - dt.timedelta(days=int(spec["window_days"]) - 1)
+    samples = sorted(seconds for day in days if first <= day.day <= today for seconds in getattr(day, DURATION_FIELDS[name]))
+    strength = float(config["duration_prior_strength"])
+    target = float(dec(spec["target"]))
+    if not samples:
+        return 50.0, 50.0, 50.0
+    count = len(samples)
+
+    def blend(hours: float) -> float:
+        return (strength * 50 + count * points_for_bad_rate(hours, target)) / (strength + count)
+
+    upper_quartile = samples[min(count - 1, (3 * count) // 4)] / 3600
+    lower_quartile = samples[count // 4] / 3600
+    return blend(median(samples) / 3600), blend(upper_quartile), blend(lower_quartile)
+
+
+def _rating_points(weighted: list[tuple[float, DayEvidence]], config: dict) -> tuple[float, float, float]:
+    weight = sum(w * day.review_weight_permille for w, day in weighted) / 1000
+    total = sum(w * day.rating_weighted_sum_permille for w, day in weighted) / 1000
+    strength = float(config["rating_prior_strength"])
+    mean = (strength * float(dec(config["rating_prior"])) + total) / (strength + weight)
+    spread = float(dec(config["confidence_z"])) * 1.2 / math.sqrt(strength + weight)
+    return points_for_rating(mean), points_for_rating(mean - spread), points_for_rating(mean + spread)
+
+
+def security_points(posture: SecurityPosture, config: dict) -> float:
+    """2FA share of members, share of API keys younger than the rotation age, no shared login suspected."""
+    if posture.members_total == 0:
+        return 50.0  # nothing known yet: neutral
+    weights = {key: float(dec(value)) for key, value in config["security"]["weights"].items()}
+    two_factor = posture.members_with_2fa / posture.members_total
+    keys = 1 - posture.api_keys_older_than_90_days / posture.api_keys_total if posture.api_keys_total else 1.0
+    shared = 0.0 if posture.shared_login_suspected else 1.0
+    total = sum(weights.values())
+    return 100 * (weights["two_factor"] * two_factor + weights["api_keys"] * keys + weights["shared_logins"] * shared) / total
+
+
+def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> TrustResult:
+    """Score, band, pillars, tier and window metrics of one seller from its evidence. Pure and deterministic."""
+    horizon_start = today - dt.timedelta(days=int(config["score_horizon_days"]) - 1)
+    days = [day for day in evidence.days if horizon_start <= day.day <= today]
+    if evidence.prior is not None:
+        days += [day for day in evidence.prior.days if horizon_start <= day.day <= today]
+    half_life = float(config["half_life_days"])
+    weighted = [(decay_weight((today - day.day).days, half_life), day) for day in days]
+    metric_weights = {name: float(dec(value)) for name, value in config["metric_weights"].items()}
+
+    contributions: dict[str, list[tuple[float, float, float, float]]] = {pillar: [] for pillar in PILLARS}
+    for name, spec in config["metrics"].items():
+        pillar = spec.get("pillar")
+        if pillar is None or name not in metric_weights:
+            continue
+        if name in RATE_FIELDS:
+            points = _rate_points(name, spec, weighted, config)
+        elif name in DURATION_FIELDS:
+            points = _duration_points(name, spec, days, today, config)
+        elif name == "seller_rating":
+            points = _rating_points(weighted, config)
+        else:
+            continue
+        contributions[pillar].append((metric_weights[name], *points))
+    completeness = float(evidence.listing_completeness) if evidence.listing_completeness is not None else 0.5
+    contributions["transparency"].append((metric_weights["listing_completeness"], 100 * completeness, 100 * completeness, 100 * completeness))
+    secure = security_points(evidence.security, config)
+    contributions["security"].append((1.0, secure, secure, secure))
+
+    pillars, bands = {}, {}
+    for pillar, parts in contributions.items():
+        total = sum(part[0] for part in parts)
+        pillars[pillar] = sum(part[0] * part[1] for part in parts) / total
+        bands[pillar] = (sum(part[0] * part[2] for part in parts) / total, sum(part[0] * part[3] for part in parts) / total)
+    pillar_weights = {name: float(dec(value)) for name, value in config["pillar_weights"].items()}
+    weight_total = sum(pillar_weights.values())
+    score = sum(pillar_weights[p] * pillars[p] for p in PILLARS) / weight_total
+    low = sum(pillar_weights[p] * bands[p][0] for p in PILLARS) / weight_total
+    high = sum(pillar_weights[p] * bands[p][1] for p in PILLARS) / weight_total
+
+    metrics = metrics_compute(days, today=today, config=config)
+    evidence_orders = sum(day.orders for day in days)
+    score_d, low_d, high_d = _two(score), _two(min(low, score)), _two(max(high, score))
+    tier = tier_decide(score=score_d, low=low_d, evidence_orders=evidence_orders, metrics=metrics, config=config)
+    return TrustResult(score=score_d, low=low_d, high=high_d, pillars={p: _two(v) for p, v in pillars.items()}, tier=tier, metrics=metrics,
+                       evidence_orders=evidence_orders, pillar_bands={p: (_two(b[0]), _two(b[1])) for p, b in bands.items()})

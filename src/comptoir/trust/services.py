@@ -1,0 +1,598 @@
+"""Trust writes: evidence folding, score recompute, enforcement, appeals, overrides, reviews, messages and
+anti-whitewashing identity links.
+
+Incremental path (one seller-order fact at a time): `evidence_apply` folds the fact's contribution delta
+into the (seller, day) buckets with F() updates, then `seller_trust_recompute` reads at most the score
+horizon of buckets (O(days), never the orders), stores SellerTrust, snapshots today's SellerTrustHistory
+and applies the enforcement ladder. Batch path: `trust_rebuild` recomputes the buckets from the source
+rows and then every seller; both paths share the pure `order_contribution`, so they agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Q
+
+from comptoir.core import clock
+from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
+from comptoir.core.services import audit_record
+from comptoir.orders.domain.state_machine import Status
+from comptoir.orders.models import SellerOrder, SellerOrderEvent
+from comptoir.sellers.models import Seller, SellerMember, SellerStatus
+from comptoir.trust.domain.enforcement import SUSPENSION, VISIBILITY_REDUCED, WARNING, enforcement_plan, statement_of_reasons
+from comptoir.trust.domain.evidence import (COUNTER_FIELDS, LIST_FIELDS, KIND_RANK, FactItem, OrderFacts, PriorEvidence, SellerEvidence,
+                                            contribution_delta, day_evidence_from_mapping, order_contribution)
+from comptoir.trust.domain.score import compute_trust
+from comptoir.trust.domain.security import MemberFacts, security_posture
+from comptoir.trust.domain.tiers import Tier
+from comptoir.trust.domain.transparency import ListingFacts, listing_transparency, seller_listing_completeness
+from comptoir.trust.models import (Appeal, AppealStatus, EnforcementAction, EnforcementKind, Message, Review, ReviewReport, ReviewReportStatus,
+                                   ReviewStatus, SellerDailyStats, SellerIdentityFingerprint, SellerIdentityLink, SellerTrust, SellerTrustHistory,
+                                   TrustEvidenceApplied, TrustRebuild)
+from comptoir.trust.selectors import config as trust_settings
+
+REVIEWABLE = {Status.DELIVERED, Status.COMPLETED, Status.RETURN_REQUESTED, Status.RETURNED, Status.REFUNDED}
+RATING_FIELDS = ("product_rating", "item_as_described", "communication", "shipping_speed", "packaging")
+
+
+# --- Facts of one seller order ----------------------------------------------------------------------
+
+def _review_item(review: Review) -> FactItem:
+    mean_permille = (review.item_as_described + review.communication + review.shipping_speed + review.packaging) * 250
+    return FactItem(key=f"review:{review.pk}", at=review.created_at, kind="review", rank=KIND_RANK["review"], source_id=review.pk,
+                    rating_permille=mean_permille, credibility_permille=review.credibility_permille)
+
+
+def _order_facts_bulk(seller_order_ids: list[int]) -> dict[int, OrderFacts]:
+    """Every fact of these seller orders (events, reviews and their hiding, messages), in a constant number of queries."""
+    items: dict[int, list[FactItem]] = {seller_order_id: [] for seller_order_id in seller_order_ids}
+    for event_id, seller_order_id, action, actor_role, data, created_at in SellerOrderEvent.objects.filter(seller_order_id__in=seller_order_ids).values_list(
+            "pk", "seller_order_id", "action", "actor_role", "data", "created_at"):
+        items[seller_order_id].append(FactItem(key=f"event:{event_id}", at=created_at, kind="event", rank=KIND_RANK["event"], source_id=event_id,
+                                               action=action, actor_role=actor_role, data=data or {}))
+    for review in Review.objects.filter(seller_order_id__in=seller_order_ids):
+        items[review.seller_order_id].append(_review_item(review))
+        if review.hidden_at is not None:
+            items[review.seller_order_id].append(FactItem(key=f"review_hidden:{review.pk}", at=review.hidden_at, kind="review_hidden",
+                                                          rank=KIND_RANK["review_hidden"], source_id=review.pk))
+    for message_id, seller_order_id, role, created_at in Message.objects.filter(seller_order_id__in=seller_order_ids).values_list(
+            "pk", "seller_order_id", "sender_role", "created_at"):
+        items[seller_order_id].append(FactItem(key=f"message:{message_id}", at=created_at, kind="message", rank=KIND_RANK["message"],
+                                               source_id=message_id, actor_role=role))
+    facts = {}
+    for pk, placed_at, ship_by, deliver_by in SellerOrder.objects.filter(pk__in=seller_order_ids).values_list("pk", "placed_at", "ship_by", "deliver_by"):
+        facts[pk] = OrderFacts(seller_order_id=pk, placed_on=placed_at.date(), ship_by=ship_by, deliver_by=deliver_by, items=tuple(items[pk]))
+    return facts
+
+
+def _buckets_apply(seller_id: int, delta: dict[dt.date, dict]) -> None:
+    """Add a contribution delta to the seller's day rows: counters with F(), duration lists under a row lock."""
+    for day in sorted(delta):
+        changes = delta[day]
+        SellerDailyStats.objects.get_or_create(seller_id=seller_id, day=day)
+        counters = {name: F(name) + amount for name, amount in changes.items() if name in COUNTER_FIELDS}
+        if counters:
+            SellerDailyStats.objects.filter(seller_id=seller_id, day=day).update(**counters)
+        lists = {name: value for name, value in changes.items() if name in LIST_FIELDS}
+        if lists:
+            row = SellerDailyStats.objects.select_for_update().get(seller_id=seller_id, day=day)
+            for name, change in lists.items():
+                values = list(getattr(row, name))
+                for value in change["remove"]:
+                    if value in values:
+                        values.remove(value)
+                setattr(row, name, sorted(values + change["add"]))
+            row.save(update_fields=list(lists))
+
+
+def _is_before_rebuild(fact_key: str) -> bool:
+    kind, _, raw_id = fact_key.partition(":")
+    mark = TrustRebuild.objects.order_by("-pk").first()
+    if mark is None:
+        return False
+    limit = {"event": mark.last_event_id, "review": mark.last_review_id, "message": mark.last_message_id}.get(kind)
+    return limit is not None and int(raw_id) <= limit
+
+
+def evidence_apply(*, seller_order_id: int, fact_key: str, recompute: bool = True) -> bool:
+    """Fold one fact of a seller order into its seller's daily buckets, once: a second call with the same fact
+    (a retried task) changes nothing and returns False. Then recompute the seller's trust."""
+    with transaction.atomic():
+        facts = _order_facts_bulk([seller_order_id]).get(seller_order_id)
+        if facts is None:
+            raise NotFound("No such seller order.", code="seller_order_not_found")
+        item = next((item for item in facts.items if item.key == fact_key), None)
+        if item is None or _is_before_rebuild(fact_key):
+            return False
+        seller_id = SellerOrder.objects.values_list("seller_id", flat=True).get(pk=seller_order_id)
+        try:
+            with transaction.atomic():
+                TrustEvidenceApplied.objects.create(key=fact_key, seller_id=seller_id)
+        except IntegrityError:
+            return False
+        config = trust_settings()
+        delta = contribution_delta(order_contribution(facts, config=config, upto=item.sort_key),
+                                   order_contribution(facts, config=config, before=item.sort_key))
+        _buckets_apply(seller_id, delta)
+    if recompute:
+        seller_trust_recompute(seller_id=seller_id)
+    return True
+
+
+# --- Evidence of a seller ---------------------------------------------------------------------------
+
+def _days_of(seller_id: int, *, since: dt.date, until: dt.date) -> tuple:
+    rows = SellerDailyStats.objects.filter(seller_id=seller_id, day__gte=since, day__lte=until).values()
+    return tuple(day_evidence_from_mapping(row["day"], row) for row in rows)
+
+
+def listing_completeness_refresh(*, seller_id: int) -> Decimal | None:
+    """Recompute and cache the mean completeness of the seller's active offers."""
+    from comptoir.offers.models import Offer  # downward: trust reads offers
+
+    config = trust_settings()
+    values = []
+    for offer in Offer.objects.filter(seller_id=seller_id, is_active=True).select_related("product", "product__category").annotate(
+            image_count=Count("product__images")):
+        product = offer.product
+        facts = ListingFacts(expected_attributes=tuple(product.category.expected_attributes or ()), attributes=product.attributes or {},
+                             images=offer.image_count, has_dimensions=bool(product.length_mm and product.width_mm and product.height_mm),
+                             has_weight=bool(product.weight_grams), origin=product.country_of_origin, return_policy_days=offer.return_policy_days,
+                             handling_days=offer.handling_days, description=product.description)
+        values.append(listing_transparency(facts, minimum_images=int(config["transparency"]["minimum_images"])).completeness)
+    completeness = seller_listing_completeness(values)
+    trust, _ = SellerTrust.objects.get_or_create(seller_id=seller_id)
+    SellerTrust.objects.filter(pk=trust.pk).update(listing_completeness=completeness)
+    return completeness
+
+
+def _security_posture(seller_id: int, linked_ids: frozenset[int]):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user_ids = list(SellerMember.objects.filter(seller_id=seller_id).values_list("user_id", flat=True))
+    with_totp = set(TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list("user_id", flat=True))
+    others: dict[int, set[int]] = {}
+    for user_id, other_seller_id in SellerMember.objects.filter(user_id__in=user_ids).exclude(seller_id=seller_id).values_list("user_id", "seller_id"):
+        others.setdefault(user_id, set()).add(other_seller_id)
+    from comptoir.sellers.models import SellerApiKey
+
+    keys = list(SellerApiKey.objects.filter(seller_id=seller_id, revoked_at__isnull=True).values_list("created_at", flat=True))
+    members = [MemberFacts(user_id=user_id, has_confirmed_totp=user_id in with_totp, other_seller_ids=frozenset(others.get(user_id, ()))) for user_id in user_ids]
+    return security_posture(members=members, api_key_created=keys, now=clock.now(), linked_seller_ids=linked_ids,
+                            api_key_max_age_days=int(trust_settings()["security"]["api_key_max_age_days"]))
+
+
+def seller_evidence(*, seller_id: int, today: dt.date, trust: SellerTrust | None = None) -> SellerEvidence:
+    config = trust_settings()
+    since = today - dt.timedelta(days=int(config["score_horizon_days"]) - 1)
+    trust = trust or SellerTrust.objects.filter(seller_id=seller_id).first()
+    prior = None
+    if trust is not None and trust.prior_from_seller_id:
+        prior = PriorEvidence(from_seller_id=trust.prior_from_seller_id, days=_days_of(trust.prior_from_seller_id, since=since, until=today))
+    linked = frozenset(other for pair in SellerIdentityLink.objects.filter(Q(seller_id=seller_id) | Q(linked_seller_id=seller_id))
+                       .values_list("seller_id", "linked_seller_id") for other in pair if other != seller_id)
+    return SellerEvidence(days=_days_of(seller_id, since=since, until=today), listing_completeness=trust.listing_completeness if trust else None,
+                          security=_security_posture(seller_id, linked), prior=prior)
+
+
+# --- Score, history, enforcement --------------------------------------------------------------------
+
+def seller_trust_recompute(*, seller_id: int, today: dt.date | None = None, refresh_listing: bool = False, enforce: bool = True) -> SellerTrust:
+    """Recompute one seller's trust from its buckets (at most `score_horizon_days` rows), store it, snapshot
+    today's history row and apply the enforcement ladder. Idempotent for a given state and day."""
+    today = today or clock.now().date()
+    config = trust_settings()
+    if refresh_listing:
+        listing_completeness_refresh(seller_id=seller_id)
+    with transaction.atomic():
+        trust, _ = SellerTrust.objects.get_or_create(seller_id=seller_id)
+        trust = SellerTrust.objects.select_for_update().get(pk=trust.pk)
+        if trust.listing_completeness is None and not refresh_listing:
+            trust.listing_completeness = listing_completeness_refresh(seller_id=seller_id)
+        result = compute_trust(seller_evidence(seller_id=seller_id, today=today, trust=trust), today=today, config=config)
+        trust.score, trust.score_low, trust.score_high = result.score, result.low, result.high
+        trust.transparency, trust.operations = result.pillars["transparency"], result.pillars["operations"]
+        trust.security, trust.satisfaction = result.pillars["security"], result.pillars["satisfaction"]
+        trust.tier = result.tier
+        trust.metrics = {name: metric.as_dict() for name, metric in result.metrics.items()}
+        trust.evidence_orders = result.evidence_orders
+        trust.computed_at = clock.now()
+        effective = trust.tier_override or trust.tier
+        if effective == Tier.BELOW_STANDARD:
+            trust.below_standard_since = trust.below_standard_since or today
+        else:
+            trust.below_standard_since = None
+        trust.save()
+        SellerTrustHistory.objects.update_or_create(seller_id=seller_id, day=today,
+                                                    defaults={"score": trust.score, "tier": effective, "metrics": trust.metrics})
+        if enforce:
+            _enforcement_apply(trust=trust, result=result, today=today, config=config)
+    return trust
+
+
+def _enforcement_apply(*, trust: SellerTrust, result, today: dt.date, config: dict) -> None:
+    active = {action.kind: action for action in EnforcementAction.objects.select_for_update().filter(seller_id=trust.seller_id, is_active=True)}
+    effective = trust.tier_override or trust.tier
+    plan = enforcement_plan(tier=effective, below_standard_since=trust.below_standard_since, today=today, active_kinds=frozenset(active), config=config,
+                            paused_until=trust.enforcement_paused_until)
+    days_below = (today - trust.below_standard_since).days if trust.below_standard_since else 0
+    now = clock.now()
+    for kind in plan.open:
+        statement = statement_of_reasons(kind=kind, score=trust.score, tier=effective, metrics=result.metrics, days_below=days_below, config=config)
+        action = EnforcementAction.objects.create(seller_id=trust.seller_id, kind=kind, facts=statement.facts, facts_text=statement.facts_text,
+                                                  rule=statement.rule, is_automated=True, redress=statement.redress, created_at=now)
+        audit_record(actor=None, action=f"trust.enforcement.{kind}", target=action, seller_id=trust.seller_id, reason=statement.rule,
+                     data={"score": str(trust.score), "tier": effective})
+        if kind == SUSPENSION:
+            from comptoir.sellers.services import seller_suspend
+
+            if Seller.objects.filter(pk=trust.seller_id, status=SellerStatus.VERIFIED).exists():
+                seller_suspend(seller_id=trust.seller_id, actor=None, reason=f"Automated enforcement #{action.pk}: {statement.rule}")
+    for kind in plan.lift:
+        action = active[kind]
+        action.is_active, action.lifted_at, action.lifted_reason = False, now, "The seller is no longer below standard."
+        action.save(update_fields=["is_active", "lifted_at", "lifted_reason"])
+        audit_record(actor=None, action=f"trust.enforcement.lifted.{kind}", target=action, seller_id=trust.seller_id, reason=action.lifted_reason)
+
+
+def seller_trust_tier_override(*, seller_id: int, actor, tier: str, reason: str) -> SellerTrust:
+    """An operator sets (or clears, with tier="") a seller's tier by hand. Audited; the reason is required."""
+    if not getattr(actor, "is_operator", False):
+        raise PermissionDenied("Only an operator can override a tier.", code="operator_required")
+    if tier and tier not in Tier.__dict__.values():
+        raise ValidationError("Unknown tier.", code="invalid_tier", fields={"tier": "new, top_rated, good, at_risk or below_standard."})
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationError("A reason is required.", code="reason_required", fields={"reason": "Explain the override; it is audited."})
+    with transaction.atomic():
+        trust, _ = SellerTrust.objects.get_or_create(seller_id=seller_id)
+        previous = trust.tier_override
+        trust.tier_override, trust.tier_override_reason = tier, reason.strip()
+        trust.save(update_fields=["tier_override", "tier_override_reason"])
+        audit_record(actor=actor, action="trust.tier_overridden", target=trust, seller_id=seller_id, reason=reason.strip(),
+                     data={"from": previous, "to": tier, "computed": trust.tier})
+    return seller_trust_recompute(seller_id=seller_id)
+
+
+# --- Appeals ----------------------------------------------------------------------------------------
+
+def appeal_submit(*, seller, actor, action_id: int, text: str) -> Appeal:
+    """A member of the seller appeals one of its restrictions (one open appeal per restriction)."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError("Explain why the decision should change.", code="appeal_text_required", fields={"text": "Required."})
+    with transaction.atomic():
+        action = EnforcementAction.objects.select_for_update().filter(pk=action_id, seller=seller).first()
+        if action is None:
+            raise NotFound("No such enforcement action.", code="enforcement_not_found")
+        days = int(trust_settings()["enforcement"]["appeal_days"])
+        if clock.now() > action.created_at + dt.timedelta(days=days):
+            raise Conflict("The appeal period has ended.", code="appeal_period_ended")
+        if Appeal.objects.filter(action=action, status=AppealStatus.OPEN).exists():
+            raise Conflict("An appeal of this decision is already open.", code="appeal_open")
+        appeal = Appeal.objects.create(action=action, submitted_by=actor, text=text.strip()[:5000], created_at=clock.now())
+        audit_record(actor=actor, action="trust.appeal_submitted", target=appeal, seller_id=seller.pk, data={"action": action.pk})
+    return appeal
+
+
+def appeal_decide(*, appeal_id: int, actor, grant: bool, note: str) -> Appeal:
+    """The operator decides. Granting lifts the restriction (and reinstates a suspended seller) and pauses the
+    automated ladder for `visibility_after_days`, so the same facts do not re-impose it at once."""
+    if not getattr(actor, "is_operator", False):
+        raise PermissionDenied("Only an operator can decide an appeal.", code="operator_required")
+    if not isinstance(note, str) or not note.strip():
+        raise ValidationError("A statement of reasons is required.", code="note_required", fields={"note": "The seller will read it."})
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().select_related("action").filter(pk=appeal_id).first()
+        if appeal is None:
+            raise NotFound("No such appeal.", code="appeal_not_found")
+        if appeal.status != AppealStatus.OPEN:
+            raise Conflict("This appeal is already decided.", code="appeal_decided")
+        now = clock.now()
+        appeal.status = AppealStatus.GRANTED if grant else AppealStatus.REJECTED
+        appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, now, note.strip()
+        appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        action = appeal.action
+        if grant:
+            lifted = [action] if action.is_active else []
+            if action.kind == SUSPENSION:  # lifting a suspension lifts the lower rungs with it
+                lifted += list(EnforcementAction.objects.filter(seller_id=action.seller_id, is_active=True).exclude(pk=action.pk))
+            for item in lifted:
+                item.is_active, item.lifted_at, item.lifted_reason = False, now, f"Appeal #{appeal.pk} granted: {note.strip()}"
+                item.save(update_fields=["is_active", "lifted_at", "lifted_reason"])
+            pause = now.date() + dt.timedelta(days=int(trust_settings()["enforcement"]["visibility_after_days"]))
+            SellerTrust.objects.filter(seller_id=action.seller_id).update(enforcement_paused_until=pause, below_standard_since=None)
+            if action.kind == SUSPENSION and Seller.objects.filter(pk=action.seller_id, status=SellerStatus.SUSPENDED).exists():
+                from comptoir.sellers.services import seller_reinstate
+
+                seller_reinstate(seller_id=action.seller_id, actor=actor, reason=f"Appeal #{appeal.pk} granted: {note.strip()}")
+        audit_record(actor=actor, action="trust.appeal_granted" if grant else "trust.appeal_rejected", target=appeal, seller_id=action.seller_id,
+                     reason=note.strip(), data={"action": action.pk, "kind": action.kind})
+    return appeal
+
+
+# --- Anti-whitewashing ------------------------------------------------------------------------------
+
+def _identity_digest(kind: str, value: str) -> str:
+    normalised = "".join(value.split()).lower()
+    if kind == "phone":
+        normalised = "".join(character for character in normalised if character.isdigit())[-9:]
+    return hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def _fingerprints_store(seller: Seller) -> dict[str, str]:
+    from comptoir.core.crypto import decrypt_text
+
+    values = {"vat_id": seller.vat_id, "iban": decrypt_text(seller.iban_encrypted) if seller.iban_encrypted else "", "phone": seller.phone,
+              "email": seller.email}
+    digests = {}
+    for kind in trust_settings()["identity_facts"]:
+        if values.get(kind):
+            digests[kind] = _identity_digest(kind, values[kind])
+            SellerIdentityFingerprint.objects.update_or_create(seller_id=seller.pk, kind=kind, defaults={"digest": digests[kind]})
+    return digests
+
+
+def seller_identity_link(*, seller_id: int) -> list[SellerIdentityLink]:
+    """At onboarding: store keyed hashes of the seller's VAT ID, IBAN, phone and email, link it to every earlier
+    seller sharing one, and start it from the evidence of the linked seller with the lowest trust score (the
+    worst history cannot be shed by re-registering; a good one is inherited the same way). Idempotent."""
+    seller = Seller.objects.get(pk=seller_id)
+    with transaction.atomic():
+        # Sellers registered before this feature (or while its task was not running) get their fingerprints first.
+        for earlier in Seller.objects.filter(identity_fingerprints__isnull=True, created_at__lte=seller.created_at).exclude(pk=seller_id):
+            _fingerprints_store(earlier)
+        digests = _fingerprints_store(seller)
+        matches: dict[int, list[str]] = {}
+        for other_id, kind in SellerIdentityFingerprint.objects.filter(
+                Q(*[Q(kind=kind, digest=digest) for kind, digest in digests.items()], _connector=Q.OR) if digests else Q(pk__in=[])
+        ).exclude(seller_id=seller_id).filter(seller__created_at__lte=seller.created_at).values_list("seller_id", "kind"):
+            matches.setdefault(other_id, []).append(kind)
+        links = []
+        for other_id, matched in sorted(matches.items()):
+            link, _ = SellerIdentityLink.objects.update_or_create(seller_id=seller_id, linked_seller_id=other_id, defaults={"matched_on": sorted(matched)})
+            links.append(link)
+        if matches:
+            scores = dict(SellerTrust.objects.filter(seller_id__in=list(matches)).values_list("seller_id", "score"))
+            worst = min(matches, key=lambda other: (scores.get(other, Decimal("50")), other))
+            trust, _ = SellerTrust.objects.get_or_create(seller_id=seller_id)
+            if trust.prior_from_seller_id is None:
+                trust.prior_from_seller_id = worst
+                trust.save(update_fields=["prior_from_seller"])
+                audit_record(actor=None, action="trust.identity_linked", target=trust, seller_id=seller_id,
+                             data={"linked": {str(k): v for k, v in matches.items()}, "prior_from": worst})
+    if matches:
+        seller_trust_recompute(seller_id=seller_id, enforce=False)
+    return links
+
+
+# --- Reviews and messages ---------------------------------------------------------------------------
+
+def _validate_ratings(ratings: dict) -> dict[str, int]:
+    problems, clean = {}, {}
+    for name in RATING_FIELDS:
+        value = ratings.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            problems[name] = "A whole number from 1 to 5."
+        else:
+            clean[name] = value
+    if problems:
+        raise ValidationError("Ratings go from 1 to 5.", code="invalid_rating", fields=problems)
+    return clean
+
+
+def _address_hash(address: dict) -> str:
+    if not isinstance(address, dict):
+        return ""
+    text = "|".join("".join(str(address.get(name, "")).split()).lower() for name in ("street", "postal_code", "country"))
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def review_credibility_facts(reviews: list[Review]):
+    """ReviewFacts for the fraud analysis, built with a constant number of queries."""
+    from comptoir.trust.domain.fraud import ReviewFacts
+
+    buyer_ids = {review.buyer_id for review in reviews}
+    delivered = dict(SellerOrder.objects.filter(order__buyer_id__in=buyer_ids, status__in=REVIEWABLE).values("order__buyer_id")
+                     .annotate(count=Count("pk")).values_list("order__buyer_id", "count"))
+    sellers = dict(SellerOrder.objects.filter(order__buyer_id__in=buyer_ids, status__in=REVIEWABLE).values("order__buyer_id")
+                   .annotate(count=Count("seller_id", distinct=True)).values_list("order__buyer_id", "count"))
+    from comptoir.accounts.models import User
+
+    joined = dict(User.objects.filter(pk__in=buyer_ids).values_list("pk", "date_joined"))
+    addresses = dict(SellerOrder.objects.filter(pk__in=[review.seller_order_id for review in reviews]).values_list("pk", "order__shipping_address"))
+    return [ReviewFacts(review_id=review.pk, buyer_id=review.buyer_id, seller_id=review.seller_id, created_at=review.created_at,
+                        buyer_joined_at=joined.get(review.buyer_id) or review.created_at, buyer_order_count=delivered.get(review.buyer_id, 0),
+                        shipping_address_hash=_address_hash(addresses.get(review.seller_order_id)), payment_fingerprint="",
+                        rating=round((review.item_as_described + review.communication + review.shipping_speed + review.packaging) / 4),
+                        buyer_seller_count=sellers.get(review.buyer_id))
+            for review in reviews]
+
+
+def _credibility_of(review: Review) -> tuple[int, list[str]]:
+    """The fraud analysis over the seller's recent reviews and the reviewers' other reviews (one hop); full
+    credibility when the analysis is not installed."""
+    try:
+        from comptoir.trust.domain.fraud import review_credibility
+    except ImportError:
+        return 1000, []
+    since = review.created_at - dt.timedelta(days=180)
+    buyer_ids = set(Review.objects.filter(seller_id=review.seller_id, created_at__gte=since).values_list("buyer_id", flat=True)) | {review.buyer_id}
+    sample = list(Review.objects.filter(Q(seller_id=review.seller_id) | Q(buyer_id__in=buyer_ids), created_at__gte=since).order_by("pk")[:2000])
+    if review not in sample:
+        sample.append(review)
+    reviewer_count = Review.objects.values("buyer_id").distinct().count()
+    result = review_credibility(review_credibility_facts(sample), today=review.created_at.date(), reviewer_count=reviewer_count)
+    credibility = result.get(review.pk)
+    return (credibility.permille, list(credibility.reasons)) if credibility else (1000, [])
+
+
+def review_create(*, buyer, seller_order_id: int, ratings: dict, text: str = "", language: str = "en") -> Review:
+    """A verified-purchase review: only the buyer of a seller order that was delivered (or later), once per seller
+    order, ratings 1–5. Its credibility is set by the fraud analysis. Raises NotFound, Conflict, ValidationError."""
+    clean = _validate_ratings(ratings or {})
+    if not isinstance(text, str) or len(text) > 5000:
+        raise ValidationError("At most 5,000 characters.", code="invalid_text", fields={"text": "At most 5,000 characters."})
+    with transaction.atomic(durable=True):
+        seller_order = SellerOrder.objects.select_for_update().filter(pk=seller_order_id, order__buyer=buyer).first()
+        if seller_order is None:
+            raise NotFound("No such order.", code="seller_order_not_found")
+        if seller_order.status not in REVIEWABLE:
+            raise Conflict("Only a delivered order can be reviewed.", code="review_not_allowed")
+        if Review.objects.filter(seller_order=seller_order).exists():
+            raise Conflict("This order has already been reviewed.", code="review_exists")
+        first_line = seller_order.lines.order_by("pk").first()
+        review = Review.objects.create(seller_order=seller_order, buyer=buyer, seller_id=seller_order.seller_id,
+                                       product_id=first_line.product_id if first_line else None, text=text.strip(),
+                                       language=(language or "en")[:8], created_at=clock.now(), **clean)
+        permille, reasons = _credibility_of(review)
+        if permille != review.credibility_permille or reasons:
+            review.credibility_permille, review.credibility_reasons = permille, reasons
+            review.save(update_fields=["credibility_permille", "credibility_reasons"])
+        _fact_on_commit(seller_order.pk, f"review:{review.pk}")
+    return review
+
+
+def review_reply(*, seller, actor, review_id: int, text: str) -> Review:
+    """The seller answers a review once, publicly."""
+    if not isinstance(text, str) or not text.strip() or len(text) > 5000:
+        raise ValidationError("Write a reply of 1 to 5,000 characters.", code="invalid_reply", fields={"text": "1 to 5,000 characters."})
+    with transaction.atomic():
+        review = Review.objects.select_for_update().filter(pk=review_id, seller=seller).first()
+        if review is None:
+            raise NotFound("No such review.", code="review_not_found")
+        if review.seller_replied_at is not None:
+            raise Conflict("This review already has a reply.", code="reply_exists")
+        review.seller_reply, review.seller_replied_at = text.strip(), clock.now()
+        review.save(update_fields=["seller_reply", "seller_replied_at"])
+        audit_record(actor=actor, action="trust.review_replied", target=review, seller_id=seller.pk)
+    return review
+
+
+def review_report(*, reporter, review_id: int, reason: str, details: str = "") -> ReviewReport:
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 40:
+        raise ValidationError("Give a reason.", code="reason_required", fields={"reason": "1 to 40 characters."})
+    with transaction.atomic():
+        review = Review.objects.filter(pk=review_id, status=ReviewStatus.PUBLISHED).first()
+        if review is None:
+            raise NotFound("No such review.", code="review_not_found")
+        if ReviewReport.objects.filter(review=review, reporter=reporter).exists():
+            raise Conflict("You have already reported this review.", code="report_exists")
+        return ReviewReport.objects.create(review=review, reporter=reporter, reason=reason.strip(), details=(details or "").strip()[:2000],
+                                           created_at=clock.now())
+
+
+def review_moderate(*, report_id: int, actor, uphold: bool, note: str) -> ReviewReport:
+    """The operator decides a report: upholding hides the review, which then stops counting as evidence."""
+    if not getattr(actor, "is_operator", False):
+        raise PermissionDenied("Only an operator can moderate reviews.", code="operator_required")
+    if not isinstance(note, str) or not note.strip():
+        raise ValidationError("A statement of reasons is required.", code="note_required", fields={"note": "Required."})
+    with transaction.atomic(durable=True):
+        report = ReviewReport.objects.select_for_update().select_related("review").filter(pk=report_id).first()
+        if report is None:
+            raise NotFound("No such report.", code="report_not_found")
+        if report.status != ReviewReportStatus.OPEN:
+            raise Conflict("This report is already decided.", code="report_decided")
+        now = clock.now()
+        report.status = ReviewReportStatus.UPHELD if uphold else ReviewReportStatus.DISMISSED
+        report.decided_by, report.decided_at, report.decision_note = actor, now, note.strip()
+        report.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        review = report.review
+        if uphold and review.hidden_at is None:
+            review.status, review.hidden_at = ReviewStatus.HIDDEN, now
+            review.save(update_fields=["status", "hidden_at"])
+            _fact_on_commit(review.seller_order_id, f"review_hidden:{review.pk}")
+        audit_record(actor=actor, action="trust.review_hidden" if uphold else "trust.review_report_dismissed", target=review,
+                     seller_id=review.seller_id, reason=note.strip(), data={"report": report.pk})
+    return report
+
+
+def message_send(*, sender, seller_order_id: int, body: str, seller=None) -> Message:
+    """A message on a seller order from its buyer, or from a member of its seller (pass `seller`). The seller's
+    first answer after a buyer's message gives the response time."""
+    if not isinstance(body, str) or not body.strip() or len(body) > 5000:
+        raise ValidationError("Write a message of 1 to 5,000 characters.", code="invalid_message", fields={"body": "1 to 5,000 characters."})
+    with transaction.atomic(durable=True):
+        queryset = SellerOrder.objects.filter(pk=seller_order_id)
+        queryset = queryset.filter(seller=seller) if seller is not None else queryset.filter(order__buyer=sender)
+        seller_order = queryset.first()
+        if seller_order is None:
+            raise NotFound("No such order.", code="seller_order_not_found")
+        message = Message.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, sender=sender,
+                                         sender_role="seller" if seller is not None else "buyer", body=body.strip(), created_at=clock.now())
+        _fact_on_commit(seller_order.pk, f"message:{message.pk}")
+    return message
+
+
+def _fact_on_commit(seller_order_id: int, fact_key: str) -> None:
+    from comptoir.trust.tasks import enqueue_evidence
+
+    enqueue_evidence(seller_order_id=seller_order_id, fact_key=fact_key)
+
+
+# --- Batch rebuild ----------------------------------------------------------------------------------
+
+def trust_rebuild(*, today: dt.date | None = None, refresh_credibility: bool = True, chunk: int = 2000) -> TrustRebuild:
+    """Rebuild every bucket from the source rows (events, reviews, messages) and recompute every seller.
+    Reaches the scores the incremental path reaches. Run it in a quiet period: facts committed while it runs
+    are folded in by their own tasks only if their ids are above the marks it records."""
+    started = time.monotonic()
+    today = today or clock.now().date()
+    config = trust_settings()
+    if refresh_credibility:
+        reviews = list(Review.objects.order_by("pk"))
+        try:
+            from comptoir.trust.domain.fraud import review_credibility
+        except ImportError:
+            review_credibility = None
+        if review_credibility is not None and reviews:
+            results = review_credibility(review_credibility_facts(reviews), today=today, reviewer_count=len({r.buyer_id for r in reviews}))
+            changed = []
+            for review in reviews:
+                credibility = results.get(review.pk)
+                if credibility and (credibility.permille != review.credibility_permille or list(credibility.reasons) != review.credibility_reasons):
+                    review.credibility_permille, review.credibility_reasons = credibility.permille, list(credibility.reasons)
+                    changed.append(review)
+            Review.objects.bulk_update(changed, ["credibility_permille", "credibility_reasons"], batch_size=500)
+    with transaction.atomic():
+        marks = TrustRebuild(last_event_id=SellerOrderEvent.objects.aggregate(m=Max("pk"))["m"] or 0,
+                             last_review_id=Review.objects.aggregate(m=Max("pk"))["m"] or 0,
+                             last_message_id=Message.objects.aggregate(m=Max("pk"))["m"] or 0)
+        SellerDailyStats.objects.all().delete()
+        TrustEvidenceApplied.objects.all().delete()
+        buckets: dict[tuple[int, dt.date], dict] = {}
+        ids = list(SellerOrder.objects.order_by("pk").values_list("pk", "seller_id"))
+        seller_of = dict(ids)
+        for start in range(0, len(ids), chunk):
+            part = [pk for pk, _ in ids[start:start + chunk]]
+            for pk, facts in _order_facts_bulk(part).items():
+                facts = OrderFacts(facts.seller_order_id, facts.placed_on, facts.ship_by, facts.deliver_by,
+                                   tuple(item for item in facts.items if _within_marks(item, marks)))
+                for day, values in order_contribution(facts, config=config).items():
+                    bucket = buckets.setdefault((seller_of[pk], day), {})
+                    for name, value in values.items():
+                        bucket[name] = bucket.get(name, [] if name in LIST_FIELDS else 0) + value
+        SellerDailyStats.objects.bulk_create([
+            SellerDailyStats(seller_id=seller_id, day=day, **{name: sorted(value) if name in LIST_FIELDS else value for name, value in values.items()})
+            for (seller_id, day), values in sorted(buckets.items())
+        ], batch_size=1000)
+        TrustEvidenceApplied.objects.bulk_create([TrustEvidenceApplied(key=f"review_hidden:{pk}", seller_id=seller_id) for pk, seller_id in
+                                                  Review.objects.filter(hidden_at__isnull=False, pk__lte=marks.last_review_id).values_list("pk", "seller_id")])
+        marks.save()
+    seller_ids = list(Seller.objects.order_by("pk").values_list("pk", flat=True))
+    for seller_id in seller_ids:
+        seller_trust_recompute(seller_id=seller_id, today=today, refresh_listing=True)
+    marks.sellers, marks.seconds = len(seller_ids), round(time.monotonic() - started, 3)
+    marks.save(update_fields=["sellers", "seconds"])
+    return marks
+
+
+def _within_marks(item: FactItem, marks: TrustRebuild) -> bool:
+    limit = {"event": marks.last_event_id, "review": marks.last_review_id, "review_hidden": marks.last_review_id,
+             "message": marks.last_message_id}[item.kind]
+    return item.source_id <= limit

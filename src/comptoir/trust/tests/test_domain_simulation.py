@@ -1,0 +1,73 @@
+"""Spearman, the marketplace simulation's determinism, and the attack proof (issue 4): a ring of 50
+colluding buyers boosting a poor seller does not lift it into the top tier or the top 10 of its category."""
+
+import pytest
+
+from comptoir.trust.domain.simulation import SimulationOptions, average_ranks, run_scenario, spearman
+
+SMALL = SimulationOptions(sellers=30, buyers=600, days=90, seed=11)
+
+
+def test_average_ranks_share_ties():
+    assert average_ranks([10, 30, 20, 30]) == [1.0, 3.5, 2.0, 3.5]
+
+
+def test_spearman_without_ties_matches_the_classic_formula():
+    # d = (1, 1, 1, 1, 0): rho = 1 - 6 × 4 / (5 × 24) = 0.8
+    assert spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]) == pytest.approx(0.8)
+
+
+def test_spearman_with_ties_is_pearson_on_average_ranks():
+    # ranks of y: (1, 2, 3.5, 5, 3.5); Σ dx·dy = 8, Σ dx² = 10, Σ dy² = 9.5: rho = 8 / √95
+    assert spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) == pytest.approx(0.8207826816681233)
+
+
+def test_spearman_of_reversed_order_is_minus_one_and_rejects_short_samples():
+    assert spearman([1, 2, 3], [30, 20, 10]) == pytest.approx(-1.0)
+    with pytest.raises(ValueError):
+        spearman([1], [1])
+
+
+def test_simulation_is_deterministic_for_a_seed_and_differs_with_another():
+    first = run_scenario(SMALL, "ring")
+    again = run_scenario(SMALL, "ring")
+    other = run_scenario(SimulationOptions(sellers=30, buyers=600, days=90, seed=12), "ring")
+
+    assert first == again
+    assert [outcome.score for outcome in first.sellers] != [outcome.score for outcome in other.sellers]
+
+
+def test_trust_ranks_sellers_by_true_quality_in_an_honest_marketplace():
+    result = run_scenario(SimulationOptions(), "none")
+
+    assert result.spearman_trust > 0.85
+    # and honest reviews are almost all left untouched by the fraud signals
+    assert result.honest_reviews_at_full_credibility > 0.9
+
+
+@pytest.mark.parametrize("seed", [7, 1, 2, 3, 4])
+def test_a_ring_of_50_colluding_buyers_does_not_lift_a_poor_seller_into_the_top_tier_or_its_categorys_top_10(seed):
+    # given the default marketplace and a ring of 50 accounts buying from and 5-star reviewing its poorest seller
+    result = run_scenario(SimulationOptions(seed=seed), "ring")
+    target = result.target
+
+    # then the ring is seen: its reviews count a small fraction
+    assert target.fake_reviews == 200
+    assert target.fake_review_mean_credibility < 250
+    # and the boosted seller is not top rated, and stays out of its category's first 10 by trust and by the search ranking
+    assert target.category_size > 10
+    assert target.tier != "top_rated"
+    assert target.rank_by_trust > 10
+    assert target.rank_by_search_ranking > 10
+    # while the plain mean rating would have put it higher than the trust score does
+    assert target.rank_by_mean_rating < target.rank_by_trust
+
+
+def test_a_burst_of_new_accounts_is_discounted_and_does_not_lift_the_seller():
+    result = run_scenario(SimulationOptions(), "burst")
+    target = result.target
+
+    assert target.fake_reviews == 40
+    assert target.fake_review_mean_credibility <= 200
+    assert target.tier != "top_rated"
+    assert target.rank_by_trust > 10
