@@ -79,7 +79,9 @@ def main() -> int:
     if command == "demo":
         ensure_env_file()
         return subprocess.call([str(BIN / "comptoir"), "demo", *rest])
-    return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest])
+    # Tests run in parallel processes (pytest-xdist), each with its own test database, unless told otherwise.
+    parallel = [] if any(arg == "-n" or arg.startswith("-n") or arg == "no:xdist" for arg in rest) else ["-n", "auto"]
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", *parallel, *rest])
 
 
 if __name__ == "__main__":
