@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from comptoir.api.security import buyer_auth, seller_auth
 from comptoir.core.exceptions import NotFound
@@ -63,7 +63,7 @@ def review_post(request: HttpRequest, payload: ReviewIn):
         raise NotFound("No such order.", code="seller_order_not_found")
     ratings = payload.dict(include={"product_rating", "item_as_described", "communication", "shipping_speed", "packaging"})
     review = services.review_create(buyer=request.auth.user, seller_order_id=seller_order.pk, ratings=ratings, text=payload.text, language=payload.language)
-    return 201, review_out(review)
+    return Status(201, review_out(review))
 
 
 @router.get("/sellers/{seller_id}/reviews", auth=None)
@@ -79,7 +79,7 @@ def product_reviews(request: HttpRequest, product_id: int):
 @router.post("/reviews/{review_id}/report", auth=buyer_auth, response={201: dict})
 def review_report_post(request: HttpRequest, review_id: int, payload: ReportIn):
     report = services.review_report(reporter=request.auth.user, review_id=review_id, reason=payload.reason, details=payload.details)
-    return 201, {"id": report.pk, "status": report.status}
+    return Status(201, {"id": report.pk, "status": report.status})
 
 
 @router.post("/seller/reviews/{review_id}/reply", auth=seller_auth("orders:write"))
@@ -113,7 +113,7 @@ def buyer_messages(request: HttpRequest, number: str):
 @router.post("/seller-orders/{number}/messages", auth=buyer_auth, response={201: dict})
 def buyer_message_post(request: HttpRequest, number: str, payload: MessageIn):
     seller_order = _buyer_order(request, number)
-    return 201, message_out(services.message_send(sender=request.auth.user, seller_order_id=seller_order.pk, body=payload.body))
+    return Status(201, message_out(services.message_send(sender=request.auth.user, seller_order_id=seller_order.pk, body=payload.body)))
 
 
 @router.get("/seller/orders/{number}/messages", auth=seller_auth("orders:read"))
@@ -125,7 +125,7 @@ def seller_messages(request: HttpRequest, number: str):
 def seller_message_post(request: HttpRequest, number: str, payload: MessageIn):
     seller_order = _seller_order(request, number)
     message = services.message_send(sender=request.auth.actor, seller=request.auth.seller, seller_order_id=seller_order.pk, body=payload.body)
-    return 201, message_out(message)
+    return Status(201, message_out(message))
 
 
 def _trust_of(seller_id: int) -> SellerTrust | None:
@@ -164,7 +164,7 @@ def seller_enforcement(request: HttpRequest):
 @router.post("/seller/enforcement/{action_id}/appeal", auth=seller_auth("orders:write"), response={201: dict})
 def seller_appeal(request: HttpRequest, action_id: int, payload: TextIn):
     appeal = services.appeal_submit(seller=request.auth.seller, actor=request.auth.actor, action_id=action_id, text=payload.text)
-    return 201, {"id": appeal.pk, "status": appeal.status}
+    return Status(201, {"id": appeal.pk, "status": appeal.status})
 
 
 @router.get("/sellers/{seller_id}/trust", auth=None)
