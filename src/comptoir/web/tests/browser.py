@@ -1,7 +1,11 @@
 """Real-browser testing: Playwright (Python) driving Debian's chromium against a live server.
 
 Use the `browser_page` fixture (from comptoir/web/conftest.py) with pytest-django's live_server.
-Screenshots for the documentation go to docs/screenshots/ through `save_screenshot`."""
+Screenshots go through `save_screenshot`: to var/screenshots/ on every run, and to docs/screenshots/ (the
+ones the README shows) when COMPTOIR_SCREENSHOTS=1 — so that running the tests never rewrites tracked files:
+
+    COMPTOIR_SCREENSHOTS=1 python3 dev.py test -k browser
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from pathlib import Path
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
                  "--disable-component-update", "--disable-sync"]
-SCREENSHOT_DIR = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
+_ROOT = Path(__file__).resolve().parents[4]
+SCREENSHOT_DIR = _ROOT / "docs" / "screenshots" if os.environ.get("COMPTOIR_SCREENSHOTS") == "1" else _ROOT / "var" / "screenshots"
 
 
 def chromium_path() -> str | None:
