@@ -34,34 +34,54 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def _bulk_sellers(count: int, rng: random.Random) -> list[tuple[int, int, str]]:
+    """Verified sellers with one shipping profile each, by bulk inserts: the benchmark measures search, not onboarding
+    (the services hash passwords, audit and publish events per seller, which made generation take minutes)."""
+    from django.db import transaction
+
+    from comptoir.core import clock
+    from comptoir.core.crypto import encrypt_text
+    from comptoir.offers.models import ShippingProfile, ShippingRate
+    from comptoir.sellers.models import Seller, SellerStatus
+
+    now = clock.now()
+    iban = encrypt_text("FR7630006000011234567890189")
+    with transaction.atomic():
+        sellers = Seller.objects.bulk_create([
+            Seller(name=f"Bench shop {index}", slug=f"bench-shop-{index}", status=SellerStatus.VERIFIED, legal_name=f"Bench shop {index} SARL",
+                   street="1 rue du Banc", postal_code="75001", city="Paris", country=SELLER_COUNTRIES[index % len(SELLER_COUNTRIES)],
+                   phone="+33 1 00 00 00 00", email=f"shop{index}@bench.example", trade_register="RCS Paris", trade_register_number=f"{index:09d}",
+                   vat_id=f"FR{index:011d}", iban_encrypted=iban, iban_last4="0189", self_certified_at=now, created_at=now, verified_at=now)
+            for index in range(count)])
+        sellers = list(Seller.objects.filter(slug__startswith="bench-shop-").order_by("pk"))
+        profiles = ShippingProfile.objects.bulk_create([ShippingProfile(seller=seller, name="Europe", created_at=now) for seller in sellers])
+        profiles = list(ShippingProfile.objects.filter(seller__in=sellers).order_by("seller_id"))
+        rates = []
+        for index, profile in enumerate(profiles):
+            zone = rng.sample(COUNTRIES, k=rng.randint(4, len(COUNTRIES)))
+            rates.append(ShippingRate(profile=profile, zone_name="Europe", countries=zone, service_level="standard", carrier="Post", currency="EUR",
+                                      first_item_amount=rng.choice([0, 390, 490, 590, 690]), additional_item_amount=100, transit_days_min=1,
+                                      transit_days_max=rng.randint(2, 7)))
+            if index % 3 == 0:
+                rates.append(ShippingRate(profile=profile, zone_name="World", countries=["*"], service_level="standard", carrier="Post", currency="EUR",
+                                          first_item_amount=1490, additional_item_amount=300, transit_days_min=4, transit_days_max=12))
+        ShippingRate.objects.bulk_create(rates)
+    return [(seller.pk, profile.pk, seller.country) for seller, profile in zip(sellers, profiles)]
+
+
 def generate(*, offers: int, seed: int = 7, log=print) -> dict:
-    """Categories and sellers through the services (few), products and offers by bulk SQL (many)."""
+    """Categories through the service (few); sellers, shipping profiles, products and offers by bulk inserts (many)."""
     from django.db import connection, transaction
 
     from comptoir.catalog.models import Product
     from comptoir.catalog.services import category_create
-    from comptoir.offers.services import shipping_profile_create
-    from comptoir.testing.builders import make_operator, make_seller
 
     rng = random.Random(seed)
     started = time.perf_counter()
-    make_operator("bench-operator@example.com")
     roots = [category_create(name_en=f"Department {index}", name_fr=f"Rayon {index}", slug=f"dept-{index}") for index in range(8)]
     leaves = [category_create(name_en=f"Aisle {root.pk}-{index}", name_fr=f"Allée {root.pk}-{index}", parent=root, slug=f"aisle-{root.pk}-{index}")
               for root in roots for index in range(6)]
-    sellers = []
-    for index in range(120):
-        country = SELLER_COUNTRIES[index % len(SELLER_COUNTRIES)]
-        seller = make_seller(f"Bench shop {index}", country=country)
-        zone = rng.sample(COUNTRIES, k=rng.randint(4, len(COUNTRIES)))
-        rates = [dict(zone_name="Europe", countries=zone, service_level="standard", carrier="Post", currency="EUR",
-                      first_item_amount=rng.choice([0, 390, 490, 590, 690]), additional_item_amount=100, transit_days_min=1,
-                      transit_days_max=rng.randint(2, 7))]
-        if index % 3 == 0:
-            rates.append(dict(zone_name="World", countries=["*"], service_level="standard", carrier="Post", currency="EUR",
-                              first_item_amount=1490, additional_item_amount=300, transit_days_min=4, transit_days_max=12))
-        profile = shipping_profile_create(seller=seller, actor=None, name="Europe", rates=rates)
-        sellers.append((seller.pk, profile.pk, country))
+    sellers = _bulk_sellers(120, rng)
     log(f"  categories and {len(sellers)} sellers in {time.perf_counter() - started:.1f} s")
 
     product_count = max(1, offers // OFFERS_PER_PRODUCT)
@@ -86,7 +106,9 @@ def generate(*, offers: int, seed: int = 7, log=print) -> dict:
     conditions = ["new", "new", "new", "refurbished", "used_good"]
     sql = ("INSERT INTO offers_offer (seller_id, product_id, sku, price_amount, currency, stock, condition, condition_note, handling_days, "
            "ships_from_country, fulfilment_method, shipping_profile_id, return_policy_days, is_active, created_at, updated_at) "
-           "VALUES (%s, %s, %s, %s, 'EUR', %s, %s, '', %s, %s, %s, %s, 14, %s, %s, %s)")
+           "VALUES ")
+    row_sql = "(%s, %s, %s, %s, 'EUR', %s, %s, '', %s, %s, %s, %s, 14, %s, %s, %s)"
+    rows_per_statement = 500  # multi-row INSERTs: one round trip per 500 offers instead of one per offer
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(product_ids), 2500):
@@ -98,7 +120,9 @@ def generate(*, offers: int, seed: int = 7, log=print) -> dict:
                                  rng.choice(conditions), rng.randint(0, 3), country, rng.choice(["merchant", "merchant", "marketplace"]), profile_id,
                                  True, now, now))
             with transaction.atomic():
-                cursor.executemany(sql, rows)
+                for first in range(0, len(rows), rows_per_statement):
+                    chunk = rows[first:first + rows_per_statement]
+                    cursor.execute(sql + ", ".join([row_sql] * len(chunk)), [value for row in chunk for value in row])
             written += len(rows)
     generated = time.perf_counter() - started
     log(f"  {written} offers, catalog generated in {generated:.1f} s")
@@ -201,6 +225,9 @@ def run(*, offers: int, database: str, database_url: str | None, keep_db: bool =
     figures = json.loads(out.read_text())
     figures["wall_seconds"] = round(time.perf_counter() - started, 1)
     figures["machine"] = machine_facts()
+    if database == "sqlite" and not keep_db:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     if database == "postgres" and not keep_db:
         import psycopg
 

@@ -7,7 +7,13 @@ would in production, and trust metrics computed later see believable behaviour: 
 a few habitually late, a few cancelling for lack of stock.
 
 Events falling after the end of the history are simply not played, which is what leaves recent orders
-in flight (placed, accepted, shipped, delivered, returns under way, disputes open)."""
+in flight (placed, accepted, shipped, delivered, returns under way, disputes open).
+
+Buyers also talk: about 40 % of delivered orders get a review (review_create), rated after the seller's
+habits and what happened to the parcel, in the buyer's language; some sellers reply (review_reply); about
+10 % of orders carry a short buyer–seller thread (message_send) answered as fast as the seller's habits go.
+One small review ring (fresh accounts sharing an address and a card, five stars for one weak seller within
+a week) shows the fraud discounting. Reviews, replies and messages draw from a random stream of their own."""
 
 from __future__ import annotations
 
@@ -19,9 +25,13 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+
+from stdnum import luhn
+
 from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.demo.data.people import EU_COUNTRIES, TRACKING_FORMATS
+from comptoir.demo.feedback import THREAD_TOPICS, Experience, message_thread, reply_text, review_ratings, review_text, ring_review, sentiment_of
 from comptoir.demo.marketplace_seed import DemoBuyer, DemoOffer, DemoSeller, Supply, seller_suspend_at
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import DisputeReason, ReturnReason, SellerOrder
@@ -39,6 +49,7 @@ from comptoir.orders.services import (
     seller_order_ship,
     seller_orders_release_due,
 )
+from comptoir.trust.services import message_send, review_create, review_reply
 
 try:  # the payout service arrives with the ledger work; the history pays out weekly once it exists
     from comptoir.payments.services import payout_batch_create
@@ -48,6 +59,20 @@ except ImportError:  # pragma: no cover - depends on the payments app's progress
 CARDS_CAPTURED = ("4242 4242 4242 4242", "5555 5555 5555 4444", "4000 0566 5566 5556", "3782 822463 10005")
 CARD_DECLINED = ("4000 0000 0000 0002", "4000 0000 0000 9995")
 CARD_REVIEW = "4000 0000 0000 9235"
+RING_CARD = "5200 8282 8282 8210"  # the one card every member of the review ring pays with
+
+# Of the seller orders that reach the buyer, a buyer reviews most of their first few and then rarely (review
+# fatigue). Overall about 40 % are reviewed. A flat 55 % would give the demo's few very frequent buyers (100+
+# orders in six months) dozens of reviews on the same sellers, which the ring detection rightly finds far
+# denser than chance: nine honest reviews in ten would then be discounted.
+REVIEW_SHARE_FIRST, REVIEWS_BEFORE_FATIGUE, REVIEW_SHARE_AFTER = 0.75, 6, 0.1
+THREAD_SHARE = 0.10  # of the seller orders
+# The seller replies to a review: (share of positive or mixed reviews, share of negative ones), and how many hours it takes.
+REPLY_SHARE = {"reliable": (0.3, 0.85), "late": (0.1, 0.3), "cancelling": (0.15, 0.5)}
+REPLY_HOURS = {"reliable": (1, 30), "late": (24, 140), "cancelling": (6, 72)}
+# The seller answers a buyer's message: share answered, and how many hours the first answer takes.
+ANSWER_SHARE = {"reliable": 0.99, "late": 0.85, "cancelling": 0.93}
+ANSWER_HOURS = {"reliable": (0.2, 9), "late": (14, 70), "cancelling": (3, 36)}
 
 # A seller order's fate: the steps it goes through (escrow release follows delivery by itself).
 FATES = {
@@ -113,12 +138,39 @@ class Parcel:
     brisk: bool = False
     dispute_id: int | None = None
     steps_done: list[str] = field(default_factory=list)
+    label: str = ""  # the showcase label, or "ring"
+    return_reason: str = ""
+
+
+@dataclass
+class Ring:
+    """A review ring: fresh accounts sharing one address and one card, who all five-star one weak seller."""
+
+    buyers: list[DemoBuyer]
+    orders_from: dt.datetime
+    reviews_from: dt.datetime
+    seller: DemoSeller | None = None
 
 
 @dataclass
 class HistoryResult:
     stats: Counter
     parcels: int
+
+
+def _evidence_left_to_the_rebuild():
+    """Run a review or message service and leave its trust bookkeeping (credibility, evidence buckets) to the
+    `trust_rebuild` that ends the seeding, through the trust app's own switch for bulk loads. Order events are
+    paused too (events.delivery_paused in seeding.py), so no bucket ever holds a review without its order's facts."""
+    from comptoir.trust.services import bookkeeping_deferred_to_rebuild
+
+    return bookkeeping_deferred_to_rebuild()
+
+
+def _own_card(buyer_id: int) -> str:
+    """A Luhn-valid card number of this buyer's own, which the sandbox captures (prefix 49: none of its test cards)."""
+    body = f"49{buyer_id:013d}"
+    return body + luhn.calc_check_digit(body)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -157,8 +209,12 @@ class History:
     """The event loop: a heap of (moment, sequence, action, arguments), played in time order."""
 
     def __init__(self, *, rng: random.Random, seed: int, operator, buyers: list[DemoBuyer], sellers: list[DemoSeller], supply: Supply,
-                 products_weights: list[tuple[int, float]], start: dt.datetime, end: dt.datetime):
+                 products_weights: list[tuple[int, float]], start: dt.datetime, end: dt.datetime, ring: Ring | None = None):
         self.rng, self.seed, self.operator = rng, seed, operator
+        # Reviews, replies and messages draw from their own stream: the orders' story stays the one `rng` tells.
+        self.talk = random.Random(f"{seed}:feedback")
+        self._reviews_planned: Counter = Counter()  # buyer user id -> reviews planned so far
+        self.ring = ring
         self.buyers, self.sellers, self.supply = buyers, sellers, supply
         self.start, self.end = start, end
         self.stats: Counter = Counter()
@@ -201,6 +257,7 @@ class History:
         for seller in self.sellers:
             if seller.suspended_at is not None:
                 self.schedule(seller.suspended_at, self._suspend, seller)
+        self._plan_ring()
 
     def _suspend(self, seller: DemoSeller) -> None:
         seller_suspend_at(seller, operator=self.operator)
@@ -263,10 +320,13 @@ class History:
             self.stats["orders_without_offer"] += 1
             return
         if showcase:
-            card = CARD_REVIEW if showcase[3] == "review" else CARD_DECLINED[0] if showcase[3] == "declined" else CARDS_CAPTURED[0]
+            card = CARD_REVIEW if showcase[3] == "review" else CARD_DECLINED[0] if showcase[3] == "declined" else _own_card(buyer.user.pk)
         else:
             roll = self.rng.random()
             card = self.rng.choice(CARD_DECLINED) if roll < 0.03 else CARD_REVIEW if roll < 0.045 else self.rng.choice(CARDS_CAPTURED)
+            if card in CARDS_CAPTURED:
+                # Each buyer pays with a card of their own: shared cards are a fraud signal (only the ring shares one).
+                card = _own_card(buyer.user.pk)
         sellers = {offer.seller.seller.pk for offer, _ in lines}
         express = {seller_id: "express" for seller_id in sorted(sellers) if not showcase and self.rng.random() < 0.12}
         try:
@@ -310,8 +370,9 @@ class History:
                 weights = FATE_WEIGHTS[seller.behaviour]
                 fate, stop = self.rng.choices(list(weights), list(weights.values()))[0], None
             parcel = Parcel(seller_order.pk, seller, buyer, fate, moment, seller_order.ship_by, seller_order.deliver_by,
-                            seller_order.carrier or "La Poste", stop=stop, brisk=showcase is not None)
+                            seller_order.carrier or "La Poste", stop=stop, brisk=showcase is not None, label=showcase[0] if showcase else "")
             self.parcels += 1
+            self._plan_thread(parcel, moment)
             if stop == "":
                 continue
             self._schedule_next(parcel, moment)
@@ -378,6 +439,7 @@ class History:
             return
         parcel.steps_done.append(step)
         self.stats[f"step:{step}"] += 1
+        self._plan_review(parcel, step, clock.now())
         if parcel.stop == step:
             return
         self._schedule_next(parcel, clock.now())
@@ -399,6 +461,7 @@ class History:
             seller_order_cancel(seller_order_id=parcel.seller_order_id, actor=owner, actor_role=Actor.SELLER, reason=rng.choice(SELLER_CANCEL_REASONS), seller=seller)
         elif step == "request_return":
             reason = rng.choice([ReturnReason.NO_LONGER_NEEDED, ReturnReason.NO_LONGER_NEEDED, ReturnReason.DAMAGED, ReturnReason.NOT_AS_DESCRIBED, ReturnReason.WRONG_ITEM])
+            parcel.return_reason = str(reason)
             seller_order_request_return(buyer=buyer, seller_order_id=parcel.seller_order_id, return_reason=reason, comment="")
         elif step == "receive_return":
             seller_order_receive_return(seller=seller, seller_order_id=parcel.seller_order_id, actor=owner, restock=rng.random() < 0.85)
@@ -421,3 +484,136 @@ class History:
                                note="The photos match the listing's description; the order stands.")
         else:
             raise ValueError(step)
+
+    # --- reviews, replies and messages --------------------------------------------------------------
+    def _plan_review(self, parcel: Parcel, step: str, now: dt.datetime) -> None:
+        """After the step that settles what the buyer thinks, maybe schedule their review."""
+        if parcel.label == "ring":
+            if step == "deliver":
+                moment = self.ring.reviews_from + dt.timedelta(hours=self.talk.uniform(0, 6 * 24))
+                self.schedule(max(moment, now + dt.timedelta(hours=2)), self.write_review, parcel)
+            return
+        if parcel.brisk:  # the showcase: the completed order is reviewed and answered; the others stay as they are
+            if parcel.label == "completed" and step == "deliver":
+                self.schedule(now + dt.timedelta(hours=20), self.write_review, parcel)
+            return
+        settling = {"complete": "deliver", "return": "request_return", "dispute_not_as_described": "dispute_decide",
+                    "dispute_not_received": "dispute_decide"}.get(parcel.fate)
+        if step != settling:
+            return
+        planned = self._reviews_planned[parcel.buyer.user.pk]
+        if self.talk.random() >= (REVIEW_SHARE_FIRST if planned < REVIEWS_BEFORE_FATIGUE else REVIEW_SHARE_AFTER):
+            return
+        self._reviews_planned[parcel.buyer.user.pk] += 1
+        days = (0.3, 9) if step == "deliver" else (0.05, 2.5)
+        self.schedule(now + dt.timedelta(days=self.talk.uniform(*days)), self.write_review, parcel)
+
+    def _experience(self, parcel: Parcel) -> Experience:
+        shipped_at, ship_by, delivered_at, deliver_by = SellerOrder.objects.values_list(
+            "shipped_at", "ship_by", "delivered_at", "deliver_by").get(pk=parcel.seller_order_id)
+        return Experience(
+            late_shipping=shipped_at is not None and shipped_at.date() > ship_by,
+            late_delivery=delivered_at is not None and delivered_at.date() > deliver_by,
+            not_as_described=parcel.fate == "dispute_not_as_described" or parcel.return_reason in (ReturnReason.NOT_AS_DESCRIBED, ReturnReason.WRONG_ITEM),
+            damaged=parcel.return_reason == ReturnReason.DAMAGED,
+            not_received=parcel.fate == "dispute_not_received",
+        )
+
+    def write_review(self, parcel: Parcel) -> None:
+        talk, buyer = self.talk, parcel.buyer.user
+        if parcel.label == "ring":
+            ratings, text = ring_review(talk)
+            language = "en"
+        else:
+            experience = self._experience(parcel)
+            ratings = review_ratings(talk, behaviour=parcel.seller.behaviour, experience=experience)
+            language = buyer.preferred_language if buyer.preferred_language in ("fr", "en") else "en"
+            text = review_text(talk, language=language, ratings=ratings, experience=experience)
+        try:
+            with _evidence_left_to_the_rebuild():
+                review = review_create(buyer=buyer, seller_order_id=parcel.seller_order_id, ratings=ratings, text=text, language=language)
+        except Conflict as error:  # the order is not reviewable (any more): the buyer would be refused as well
+            self.stats[f"review_skipped:{error.code}"] += 1
+            return
+        self.stats["reviews"] += 1
+        if parcel.label == "ring":
+            return
+        behaviour = parcel.seller.behaviour
+        positive_share, negative_share = REPLY_SHARE[behaviour]
+        is_negative = sentiment_of(ratings) == "negative"
+        if parcel.label == "completed" or talk.random() < (negative_share if is_negative else positive_share):
+            hours = 5 if parcel.brisk else talk.uniform(*REPLY_HOURS[behaviour])
+            self.schedule(clock.now() + dt.timedelta(hours=hours), self.write_reply, parcel, review.pk, reply_text(talk, language=language, ratings=ratings))
+
+    def write_reply(self, parcel: Parcel, review_id: int, text: str) -> None:
+        review_reply(seller=parcel.seller.seller, actor=parcel.seller.owner, review_id=review_id, text=text)
+        self.stats["review_replies"] += 1
+
+    def _plan_thread(self, parcel: Parcel, moment: dt.datetime) -> None:
+        if parcel.brisk:
+            if parcel.label == "shipped":
+                self.schedule(moment + dt.timedelta(hours=30), self.send_message, parcel, "buyer", 0)
+            return
+        if parcel.label == "ring" or self.talk.random() >= THREAD_SHARE:
+            return
+        thread = self.talk.randrange(THREAD_TOPICS)
+        self.schedule(moment + dt.timedelta(hours=self.talk.uniform(0.5, 60)), self.send_message, parcel, "buyer", thread)
+
+    def send_message(self, parcel: Parcel, turn: str, thread: int) -> None:
+        """One message of a three-turn thread (buyer asks, seller answers, buyer thanks); schedules the next turn."""
+        talk, buyer, behaviour = self.talk, parcel.buyer.user, parcel.seller.behaviour
+        language = buyer.preferred_language if buyer.preferred_language in ("fr", "en") else "en"
+        question, answer, thanks = message_thread(language=language, index=thread)
+        if turn == "buyer":
+            with _evidence_left_to_the_rebuild():
+                message_send(sender=buyer, seller_order_id=parcel.seller_order_id, body=question)
+            if parcel.brisk or talk.random() < ANSWER_SHARE[behaviour]:
+                hours = 2 if parcel.brisk else talk.uniform(*ANSWER_HOURS[behaviour])
+                self.schedule(clock.now() + dt.timedelta(hours=hours), self.send_message, parcel, "seller", thread)
+        elif turn == "seller":
+            with _evidence_left_to_the_rebuild():
+                message_send(sender=parcel.seller.owner, seller=parcel.seller.seller, seller_order_id=parcel.seller_order_id, body=answer)
+            if parcel.brisk or talk.random() < 0.45:
+                self.schedule(clock.now() + dt.timedelta(hours=talk.uniform(0.3, 10)), self.send_message, parcel, "thanks", thread)
+        else:
+            with _evidence_left_to_the_rebuild():
+                message_send(sender=buyer, seller_order_id=parcel.seller_order_id, body=thanks)
+        self.stats["messages"] += 1
+
+    # --- the review ring ----------------------------------------------------------------------------
+    def _plan_ring(self) -> None:
+        ring = self.ring
+        if ring is None or not ring.buyers:
+            return
+        weak = [seller for seller in self.sellers if seller.behaviour != "reliable" and seller.is_selling_at(ring.orders_from) and seller.is_selling_at(self.end)]
+        if not weak:
+            return
+        ring.seller = weak[self.talk.randrange(len(weak))]
+        for index, buyer in enumerate(ring.buyers):
+            moment = ring.orders_from + dt.timedelta(hours=index * 4 + self.talk.uniform(0, 3))
+            self.schedule(moment, self.place_ring_order, index, buyer)
+
+    def place_ring_order(self, index: int, buyer: DemoBuyer) -> None:
+        moment, seller = clock.now(), self.ring.seller
+        offers = sorted((offer for offers in self.supply.offers_by_product.values() for offer in offers
+                         if offer.seller is seller and offer.is_active and offer.stock >= 1 and offer.created_at <= moment and not offer.is_bulky),
+                        key=lambda offer: (offer.price_amount, offer.offer_id))
+        if not offers:
+            self.stats["ring_without_offer"] += 1
+            return
+        offer = offers[index % min(3, len(offers))]
+        try:
+            result = order_checkout(buyer=buyer.user, shipping_address=buyer.address, payment_method={"card_number": RING_CARD},
+                                    lines=[{"offer_id": offer.offer_id, "quantity": 1}], idempotency_key=f"demo-{self.seed}-ring-{index}")
+        except ApplicationError as error:
+            self.stats[f"checkout_refused:{error.code}"] += 1
+            return
+        self.stats["orders"] += 1
+        self.stats["ring_orders"] += 1
+        offer.stock -= 1
+        seller_order = SellerOrder.objects.get(order_id=result.order.pk)
+        parcel = Parcel(seller_order.pk, seller, buyer, "complete", moment, seller_order.ship_by, seller_order.deliver_by,
+                        seller_order.carrier or "La Poste", brisk=True, label="ring")
+        self.parcels += 1
+        self._schedule_next(parcel, moment)
+

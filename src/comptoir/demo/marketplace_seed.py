@@ -348,3 +348,18 @@ def _base_price(rng: random.Random, leaf: Leaf) -> float:
     low, high = leaf.price_eur
     # Log-uniform: many affordable products, fewer expensive ones.
     return low * (high / low) ** rng.random()
+
+
+def ring_buyers_seed(*, rng: random.Random, count: int, password_hash: str, joined_from: dt.datetime, joined_hours: float) -> list[DemoBuyer]:
+    """`count` fresh accounts, all joined within `joined_hours`, all shipping to one French flat: a review ring."""
+    profile = COUNTRIES["FR"]
+    shared = _address(profile, rng, "")
+    rows = []
+    for index in range(count):
+        first, last = rng.choice(profile.first_names), rng.choice(profile.last_names)
+        email = f"{_ascii(first)}.{_ascii(last)}.{index + 10}@{rng.choice(['mail', 'inbox'])}.example"
+        joined_at = joined_from + dt.timedelta(minutes=rng.randrange(int(joined_hours * 60)))
+        rows.append((User(email=email, password=password_hash, full_name=f"{first} {last}", preferred_language="fr", country="FR", date_joined=joined_at),
+                     {**shared, "name": f"{first} {last}"}))
+    users = User.objects.bulk_create([user for user, _address_of in rows])
+    return [DemoBuyer(user, "FR", address, user.date_joined, 0.0) for user, (_user, address) in zip(users, rows, strict=True)]

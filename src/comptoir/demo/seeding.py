@@ -2,7 +2,8 @@
 
 Order of work: the operator, the category tree (service), products (bulk, validated), buyers (bulk),
 sellers (onboarding and verification services), shipping profiles (service), offers (bulk, validated),
-then six months of order history through the order and payment services (see history.py).
+then six months of order history through the order and payment services, with reviews, replies and
+buyer–seller messages through the trust services and one small review ring (see history.py).
 
 Determinism: every random choice comes from `random.Random` seeded from the seed, and every moment is
 computed from the end date (midnight UTC of `today`), never read from the wall clock. Order numbers,
@@ -28,7 +29,7 @@ from comptoir.core import clock, events
 from comptoir.core.models import AuditLog
 from comptoir.core.services import audit_record
 from comptoir.demo.catalog_seed import categories_seed, products_seed
-from comptoir.demo.history import History
+from comptoir.demo.history import History, Ring
 from comptoir.demo.marketplace_seed import (
     DEMO_BUYER_EMAIL,
     DEMO_PASSWORD,
@@ -38,6 +39,7 @@ from comptoir.demo.marketplace_seed import (
     offers_seed,
     operator_create,
     password_hash_for_demo,
+    ring_buyers_seed,
     sellers_seed,
 )
 from comptoir.orders import services as order_services
@@ -47,6 +49,9 @@ from comptoir.trust.services import trust_rebuild
 
 MARKER_ACTION = "demo.seeded"
 HISTORY_DAYS = 182
+RING_SIZE = 12
+RING_ORDERS_BEFORE_END = dt.timedelta(days=18)  # the ring buys over two days from here, then reviews within one week
+RING_REVIEWS_BEFORE_END = dt.timedelta(days=10)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class DemoReport:
     seconds: float = 0.0
     phase_seconds: dict[str, float] = field(default_factory=dict)
     behaviours: dict[str, str] = field(default_factory=dict)  # seller slug -> "reliable", "late" or "cancelling"
+    review_ring: dict = field(default_factory=dict)  # {"seller": slug, "buyers": [emails]} when the ring was played
 
 
 def demo_is_seeded() -> bool:
@@ -146,17 +152,23 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
         lap("sellers, buyers, offers")
         popularity = rng("popularity")
         weights = [(product.pk, min(50.0, popularity.paretovariate(1.1))) for product in products]
+        ring = Ring(ring_buyers_seed(rng=rng("ring"), count=RING_SIZE, password_hash=password_hash, joined_from=end - RING_ORDERS_BEFORE_END - dt.timedelta(days=3),
+                                     joined_hours=60),
+                    orders_from=end - RING_ORDERS_BEFORE_END, reviews_from=end - RING_REVIEWS_BEFORE_END)
         history = History(rng=rng("history"), seed=seed, operator=operator, buyers=buyers, sellers=sellers, supply=supply, products_weights=weights,
-                          start=start, end=end)
+                          start=start, end=end, ring=ring)
         history.plan(order_count=sizes.orders)
         result = history.run()
         report.stats.update(result.stats)
         report.behaviours = {seller.seller.slug: seller.behaviour for seller in sellers if seller.verified_at is not None}
+        if ring.seller is not None:
+            report.review_ring = {"seller": ring.seller.seller.slug, "buyers": sorted(buyer.user.email for buyer in ring.buyers)}
         # The marker also names the sellers built to behave badly, so that trust scoring can be checked against them.
         audit_record(actor=operator, action=MARKER_ACTION, target=operator, data={
             "seed": seed, "sizes": asdict(sizes), "end": end.isoformat(),
             "late_sellers": sorted(slug for slug, behaviour in report.behaviours.items() if behaviour == "late"),
             "cancelling_sellers": sorted(slug for slug, behaviour in report.behaviours.items() if behaviour == "cancelling"),
+            "review_ring": report.review_ring,
         })
         lap("order history")
     lap("ledger sealing")

@@ -18,6 +18,7 @@ from comptoir.offers.models import Offer, ShippingRate
 from comptoir.orders.models import Dispute, Order, SellerOrder, SellerOrderEvent
 from comptoir.payments.models import JournalEntry, Payment, Posting, Refund
 from comptoir.sellers.models import Seller, SellerMember
+from comptoir.trust.models import Message, Review
 
 
 def demo_state_counts() -> dict:
@@ -42,6 +43,11 @@ def demo_state_counts() -> dict:
         "journal_entries": JournalEntry.objects.count(),
         "journal_entry_kinds": dict(sorted(Counter(JournalEntry.objects.values_list("kind", flat=True)).items())),
         "late_shipments": SellerOrderEvent.objects.filter(action="ship", data__late=True).count(),
+        "reviews": Review.objects.count(),
+        "review_replies": Review.objects.filter(seller_replied_at__isnull=False).count(),
+        "review_languages": dict(sorted(Counter(Review.objects.values_list("language", flat=True)).items())),
+        "messages": Message.objects.count(),
+        "message_threads": Message.objects.values("seller_order_id").distinct().count(),
     }
 
 
@@ -99,5 +105,10 @@ def demo_content_digest() -> dict[str, str]:
         "ledger": sorted((source_key, kind, created_at, memo) for source_key, kind, created_at, memo in JournalEntry.objects.values_list("source_key", "kind", "created_at", "memo"))
         + sorted((source_key, kind, seller_slugs.get(seller_id), amount) for source_key, kind, seller_id, amount in Posting.objects.values_list(
             "entry__source_key", "account__kind", "account__seller_id", "amount")),
+        "reviews": sorted((seller_order_numbers[seller_order_id], user_emails[buyer_id], *rest) for seller_order_id, buyer_id, *rest in Review.objects.values_list(
+            "seller_order_id", "buyer_id", "product_rating", "item_as_described", "communication", "shipping_speed", "packaging", "text", "language", "status",
+            "credibility_permille", "credibility_reasons", "seller_reply", "seller_replied_at", "created_at")),
+        "messages": sorted((seller_order_numbers[seller_order_id], user_emails[sender_id], role, body, created_at) for seller_order_id, sender_id, role, body, created_at in
+                           Message.objects.values_list("seller_order_id", "sender_id", "sender_role", "body", "created_at")),
     }
     return {name: _digest(rows) for name, rows in sections.items()}

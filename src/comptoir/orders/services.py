@@ -21,7 +21,7 @@ from django.db.models import F
 
 from comptoir.core import clock
 from comptoir.core.events import SellerOrderTransitioned, publish_on_commit
-from comptoir.core.exceptions import ApplicationError, Conflict, NotFound, PaymentDeclined, PermissionDenied, ValidationError
+from comptoir.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.models import IdempotencyRecord
 from comptoir.core.idempotency import idempotency_claim, idempotency_store_response, request_fingerprint, validate_key
 from comptoir.core.money import Money
@@ -231,7 +231,7 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
                 result = provider.charge(amount=order.total, payment_method=payment_method, reference=order.number)
                 order = _order_payment_outcome_apply(order=order, seller_orders=list(order.seller_orders.all()), status=result.status,
                                                      provider=provider.name, reference=result.reference, card_last4=result.card_last4,
-                                                     message=result.message, payment_is_new=True)
+                                                     message=result.message, payment_fingerprint=result.payment_fingerprint, payment_is_new=True)
                 return _checkout_respond(order=order, result=result, record=record, buyer=buyer, from_cart=from_cart, quantities=quantities)
             if record is not None:
                 record.response_body = {"number": order.number}
@@ -253,7 +253,7 @@ def order_checkout(*, buyer, shipping_address: dict, payment_method: dict, lines
     # (3) Record the outcome.
     with transaction.atomic(durable=True):
         order = _order_payment_outcome(order_id=order.pk, status=result.status, provider=provider.name, reference=result.reference,
-                                       card_last4=result.card_last4, message=result.message)
+                                       card_last4=result.card_last4, message=result.message, payment_fingerprint=result.payment_fingerprint)
         return _checkout_respond(order=order, result=result, record=record, buyer=buyer, from_cart=from_cart, quantities=quantities)
 
 
@@ -334,7 +334,8 @@ def _remember_seller_orders(order: Order, seller_orders: list[SellerOrder]) -> N
     order._prefetched_objects_cache = {"seller_orders": queryset}
 
 
-def _order_payment_outcome(*, order_id: int, status: str, provider: str, reference: str, card_last4: str, message: str, actor=None) -> Order:
+def _order_payment_outcome(*, order_id: int, status: str, provider: str, reference: str, card_last4: str, message: str, actor=None,
+                           payment_fingerprint: str = "") -> Order:
     """Lock the order and its seller orders (primary-key order) and record the provider's answer once."""
     order = Order.objects.select_for_update().get(pk=order_id)
     if order.status != OrderStatus.AWAITING_PAYMENT and not (order.status == OrderStatus.PAYMENT_REVIEW and actor is not None):
@@ -342,11 +343,11 @@ def _order_payment_outcome(*, order_id: int, status: str, provider: str, referen
     seller_orders = list(SellerOrder.objects.select_for_update().filter(order=order).order_by("pk"))
     _remember_seller_orders(order, seller_orders)
     return _order_payment_outcome_apply(order=order, seller_orders=seller_orders, status=status, provider=provider, reference=reference,
-                                        card_last4=card_last4, message=message, actor=actor)
+                                        card_last4=card_last4, message=message, actor=actor, payment_fingerprint=payment_fingerprint)
 
 
 def _order_payment_outcome_apply(*, order: Order, seller_orders: list[SellerOrder], status: str, provider: str, reference: str, card_last4: str,
-                                 message: str, actor=None, payment_is_new: bool = False) -> Order:
+                                 message: str, actor=None, payment_is_new: bool = False, payment_fingerprint: str = "") -> Order:
     """Record the payment, post a capture into escrow and move the seller orders, on rows this transaction owns
     (locked by the caller, or inserted by it). `payment_is_new`: the order was created in this transaction, so
     no payment can exist for it yet and none is looked up."""
@@ -355,7 +356,8 @@ def _order_payment_outcome_apply(*, order: Order, seller_orders: list[SellerOrde
     payment = None if payment_is_new else Payment.objects.filter(provider=provider, provider_reference=reference).first()
     if payment is None:
         payment = Payment.objects.create(order=order, provider=provider, provider_reference=reference, status=payment_status,
-                                         amount=order.total_amount, currency=order.currency, card_last4=card_last4, message=message[:300])
+                                         amount=order.total_amount, currency=order.currency, card_last4=card_last4, message=message[:300],
+                                         payment_fingerprint=(payment_fingerprint or "")[:100])
     elif payment.status != payment_status:
         payment.status = payment_status
         payment.save(update_fields=["status"])

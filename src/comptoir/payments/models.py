@@ -26,6 +26,9 @@ class Payment(models.Model):
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     card_last4 = models.CharField(max_length=4, blank=True)
+    # The provider's fingerprint of the card (ChargeResult.payment_fingerprint): the same card gives the same value
+    # across buyers, never the number. The sandbox's is a keyed HMAC-SHA256; Stripe, Adyen or Mangopay give their own.
+    payment_fingerprint = models.CharField(max_length=100, blank=True, db_index=True)
     message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 

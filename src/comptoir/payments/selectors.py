@@ -127,3 +127,36 @@ def seller_statement_csv(*, seller, currency: str, since: dt.datetime | None = N
         writer.writerow([row.entry_id, row.created_at.astimezone(dt.UTC).isoformat(), row.kind, row.seller_order_number, _safe_text(row.memo), currency,
                          _major(row.escrow_delta), _major(row.payable_delta), _major(row.paid_out_delta), _major(row.payable_balance)])
     return buffer.getvalue()
+
+
+def payment_fingerprint_for_order(order_id: int) -> str:
+    """The card fingerprint of the order's payment (the provider's, see Payment.payment_fingerprint), or "" when
+    the order has no payment or the provider gave none. The latest payment wins when there are several."""
+    from comptoir.payments.models import Payment
+
+    fingerprint = (Payment.objects.filter(order_id=order_id).exclude(payment_fingerprint="").order_by("-pk")
+                   .values_list("payment_fingerprint", flat=True).first())
+    return fingerprint or ""
+
+
+def payment_fingerprints_for_orders(order_ids) -> dict[int, str]:
+    """order id -> card fingerprint, for many orders in one query (orders without one are left out)."""
+    from comptoir.payments.models import Payment
+
+    fingerprints: dict[int, str] = {}
+    for order_id, fingerprint in (Payment.objects.filter(order_id__in=list(order_ids)).exclude(payment_fingerprint="")
+                                  .order_by("pk").values_list("order_id", "payment_fingerprint")):
+        fingerprints[order_id] = fingerprint  # ascending pk: the latest payment wins
+    return fingerprints
+
+
+def payment_fingerprints_for_seller_orders(seller_order_ids) -> dict[int, str]:
+    """seller order id -> the card fingerprint of its order's payment, in one query (for the review fraud analysis,
+    which works on seller orders; those without a fingerprint are left out)."""
+    from comptoir.payments.models import Payment
+
+    fingerprints: dict[int, str] = {}
+    for seller_order_id, fingerprint in (Payment.objects.filter(order__seller_orders__in=list(seller_order_ids)).exclude(payment_fingerprint="")
+                                         .order_by("pk").values_list("order__seller_orders", "payment_fingerprint")):
+        fingerprints[seller_order_id] = fingerprint
+    return fingerprints

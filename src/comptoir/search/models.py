@@ -31,6 +31,17 @@ class SearchDocument(models.Model):
         indexes = [models.Index(fields=["category_id", "-quality"], name="search_doc_category_quality"), models.Index(fields=["-quality"], name="search_doc_quality")]
 
 
+class SearchText(models.Model):
+    """PostgreSQL's full-text row per document: id, category (to scope a match) and the `search_vector` tsvector column
+    (GIN index), which migration 0002 adds on PostgreSQL only — raw SQL reads and writes it. Kept apart from the wide
+    document row so a broad match reads ~250-byte rows that stay in shared buffers, and written by INSERT … ON CONFLICT
+    rather than an UPDATE of the freshly inserted document (which left a dead copy of every row behind).
+    Unused (empty) on SQLite, where FTS5 holds the text."""
+
+    document = models.OneToOneField(SearchDocument, primary_key=True, on_delete=models.CASCADE, related_name="+", db_column="product_id")
+    category_id = models.BigIntegerField()
+
+
 class ProductViewDaily(models.Model):
     """Product page views per day (the denominator of the conversion rate)."""
 

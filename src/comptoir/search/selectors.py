@@ -1,15 +1,19 @@
 """Search reads: the ranked, faceted result list for a query and the featured offer of a product.
 
 A query reads at most `candidate_limit` documents (the best text matches, or the best quality scores when there is no
-text), applies the destination and the filters to them in memory, counts the facets over them and re-ranks them with
-the pure ranking core. Seller quality comes from the trust app in three queries for the whole page."""
+text) in one SQL statement that also extracts the destination's delivery entry, applies the filters to them in memory,
+counts the facets over them and re-ranks them with the pure ranking core; explanations are built only for the hits
+that are shown. Seller quality comes from the trust app in three queries for the whole page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Count, F, Sum
 
 from comptoir.catalog.models import Category
@@ -20,7 +24,7 @@ from comptoir.search.backends import get_backend
 from comptoir.search.config import search_settings
 from comptoir.search.domain.explain import Explanation, explain_featured, explain_result
 from comptoir.search.domain.featured import FeaturedDecision, OfferFacts, choose_featured
-from comptoir.search.domain.ranking import Candidate, rank
+from comptoir.search.domain.ranking import Candidate, RankingConfig, RankingContext, order, ranked_result
 from comptoir.search.domain.text import parse_query
 from comptoir.search.models import SearchDocument
 
@@ -84,14 +88,36 @@ class SearchQuery:
     sort: str = "relevance"
 
 
-@dataclass(frozen=True)
 class SearchHit:
-    product_id: int
-    landed: Money
-    delivery_days: int  # calendar days to the latest promised delivery (fastest offer)
-    seller_id: int  # seller of the lowest landed price
-    seller_rating: float | None
-    explanation: Explanation
+    """One result. The explanation (and the Money of the landed price) are built on first access, so a query pays for
+    them only on the page it shows."""
+
+    __slots__ = ("product_id", "delivery_days", "seller_id", "seller_rating", "score", "_landed_amount", "_currency", "_candidate", "_context",
+                 "_config", "_explanation")
+
+    def __init__(self, *, product_id: int, landed_amount: int, currency: str, delivery_days: int, seller_id: int, seller_rating: float | None,
+                 score: float, candidate: Candidate, context: RankingContext, config: RankingConfig):
+        self.product_id = product_id
+        self.delivery_days = delivery_days  # calendar days to the latest promised delivery (fastest offer)
+        self.seller_id = seller_id  # seller of the lowest landed price
+        self.seller_rating = seller_rating
+        self.score = score
+        self._landed_amount, self._currency = landed_amount, currency
+        self._candidate, self._context, self._config = candidate, context, config
+        self._explanation: Explanation | None = None
+
+    @property
+    def landed(self) -> Money:
+        return Money(self._landed_amount, self._currency)
+
+    @property
+    def explanation(self) -> Explanation:
+        if self._explanation is None:
+            self._explanation = explain_result(ranked_result(self._candidate, self._context, self._config))
+        return self._explanation
+
+    def __repr__(self) -> str:
+        return f"SearchHit(product_id={self.product_id}, score={self.score:.4f})"
 
 
 @dataclass
@@ -114,13 +140,19 @@ class SearchPage:
     backend: str
 
 
-@dataclass(frozen=True)
+# A candidate failing a filter carries its bit; it counts in a facet when it fails no filter but (maybe) that facet's own.
+CONDITION, SHIPS_FROM, PRICE, DELIVERY, RATING = 1, 2, 4, 8, 16
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+MAX_SCOPE_BRANCHES = 64  # categories in a browsed subtree read index branch by branch; beyond, one filtered sort
+
+
+@dataclass(slots=True)
 class _Row:
     product_id: int
     category_id: int
-    created_at: dt.datetime
-    conditions: frozenset
-    ships_from: frozenset
+    created_at: object  # datetime (PostgreSQL) or its ISO text (SQLite): only compared with its peers
+    conditions: list
+    ships_from: list
     landed: int
     currency: str
     business_days: int
@@ -130,6 +162,7 @@ class _Row:
     relevance: float
     views: int
     orders: int
+    failed: int = 0  # filter bits this candidate fails
 
 
 @lru_cache(maxsize=64)
@@ -141,10 +174,59 @@ def _category_paths() -> dict[int, str]:
     return dict(Category.objects.values_list("pk", "path"))
 
 
+def _destination_entry_sql(vendor: str, country: str) -> tuple[str, list]:
+    """SQL for the document's delivery entry for `country` (else its "*" entry) as JSON text, without decoding the whole
+    `delivery` object in Python."""
+    if vendor == "postgresql":
+        if COUNTRY_CODE.fullmatch(country):
+            return "COALESCE(d.delivery -> %s, d.delivery -> '*')::text", [country]
+        return "(d.delivery -> '*')::text", []
+    if COUNTRY_CODE.fullmatch(country):
+        return "COALESCE(json_extract(d.delivery, %s), json_extract(d.delivery, '$.\"*\"'))", [f'$."{country}"']
+    return "json_extract(d.delivery, '$.\"*\"')", []
+
+
+def _candidate_rows(parsed, *, scope_ids: list[int] | None, country: str, limit: int, backend) -> list[tuple]:
+    """At most `limit` documents — the best text matches, or without text the best `quality` of the scope — with the
+    destination entry for `country`, in one statement."""
+    entry, params = _destination_entry_sql(connection.vendor, country)
+    columns = f"d.product_id, d.category_id, d.product_created_at, d.conditions, d.ships_from, d.views, d.orders, d.currency, {entry}"
+    if scope_ids is not None and not scope_ids:
+        return []
+    if parsed.is_empty:
+        # The ids come first (LIMIT inside a subquery), so the delivery entry is extracted for `limit` rows only, not for
+        # every document of the scope before the sort.
+        if scope_ids is None:
+            ids_sql, ids_params = "SELECT product_id AS id FROM search_searchdocument ORDER BY quality DESC, product_id LIMIT %s", [limit]
+        elif len(scope_ids) <= MAX_SCOPE_BRANCHES:
+            # Each category's best `limit` straight from the (category_id, quality) index, merged: no sort of the whole subtree.
+            branches = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT product_id, quality FROM search_searchdocument WHERE category_id = %s ORDER BY quality DESC, product_id LIMIT %s) AS c{index}"
+                for index in range(len(scope_ids)))
+            ids_sql = f"SELECT product_id AS id FROM ({branches}) AS scoped ORDER BY quality DESC, product_id LIMIT %s"
+            ids_params = [value for category_id in scope_ids for value in (category_id, limit)] + [limit]
+        else:
+            ids_sql = (f"SELECT product_id AS id FROM search_searchdocument WHERE category_id IN ({', '.join(['%s'] * len(scope_ids))}) "
+                       "ORDER BY quality DESC, product_id LIMIT %s")
+            ids_params = [*scope_ids, limit]
+        sql = f"SELECT {columns}, 0.0 FROM ({ids_sql}) m JOIN search_searchdocument d ON d.product_id = m.id"
+        params = [*params, *ids_params]
+    else:
+        match_sql, match_params = backend.match_sql(parsed, scope_ids=scope_ids, limit=limit)
+        sql = f"SELECT {columns}, m.relevance FROM ({match_sql}) m JOIN search_searchdocument d ON d.product_id = m.id"
+        params = [*params, *match_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     """Products matching every word of the text (stemmed, accents folded, last word as a prefix) that reach
     `query.country` and pass every filter, ranked (or sorted), with facet counts (each facet counted under all the
-    other filters) and each hit's ranking explanation."""
+    other filters) and each hit's ranking explanation (built when read).
+
+    Work per query is bounded by `candidate_limit`: one SQL statement returns the candidates with what filters, facets
+    and ranking need (the destination's entry is extracted in SQL), one more reads the sellers' quality."""
     config = search_settings()
     backend = get_backend()
     parsed = parse_query(query.text)
@@ -154,44 +236,41 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         root = paths.get(query.category_id)
         scope_ids = [pk for pk, path in paths.items() if root is not None and path.startswith(root)]
     limit = config.candidate_limit
-    fields = ("product_id", "category_id", "product_created_at", "conditions", "ships_from", "delivery", "views", "orders")
-    if parsed.is_empty:
-        relevance: dict[int, float] = {}
-        documents = SearchDocument.objects.all()
-        if scope_ids is not None:
-            documents = documents.filter(category_id__in=scope_ids)
-        documents = list(documents.order_by("-quality", "product_id").values_list(*fields)[:limit])
-        candidates_found = len(documents)
-    else:
-        matches = backend.match(parsed, scope_ids=scope_ids, limit=limit)
-        relevance = dict(matches)
-        documents = list(SearchDocument.objects.filter(product_id__in=list(relevance)).values_list(*fields)) if matches else []
-        candidates_found = len(matches)
+    documents = _candidate_rows(parsed, scope_ids=scope_ids, country=query.country, limit=limit, backend=backend)
+    candidates_found = len(documents)
 
-    rows = []
-    for product_id, category_id, created_at, conditions, ships_from, delivery, views, orders in documents:
-        entry = delivery.get(query.country) or delivery.get("*")
+    reachable = []
+    for product_id, category_id, created_at, conditions, ships_from, views, orders, currency, entry, relevance in documents:
         if entry is None:
             continue
-        landed, business_days, seller_id = entry
-        rows.append((product_id, category_id, created_at, frozenset(conditions.split()), frozenset(ships_from.split()), landed, business_days, seller_id,
-                     relevance.get(product_id, 0.0), views, orders))
-    currencies = dict(SearchDocument.objects.filter(product_id__in=[row[0] for row in rows]).values_list("product_id", "currency")) if rows else {}
-    sellers = seller_quality_map({row[7] for row in rows})
-    items = [_Row(product_id, category_id, created_at, conditions, ships_from, landed, currencies.get(product_id, "EUR"), business_days,
-                  _calendar_days(placed_on, business_days), seller_id, sellers[seller_id].rating if seller_id in sellers else None, score, views, orders)
-             for product_id, category_id, created_at, conditions, ships_from, landed, business_days, seller_id, score, views, orders in rows]
+        landed, business_days, seller_id = json.loads(entry)
+        reachable.append((product_id, category_id, created_at, conditions, ships_from, views, orders, currency, landed, business_days, seller_id,
+                          float(relevance)))
+    sellers = seller_quality_map({row[10] for row in reachable})
+    wanted_conditions, wanted_origins = set(query.conditions), set(query.ships_from)
+    items: list[_Row] = []
+    for product_id, category_id, created_at, conditions, ships_from, views, orders, currency, landed, business_days, seller_id, relevance in reachable:
+        quality = sellers.get(seller_id)
+        rating = quality.rating if quality else None
+        days = _calendar_days(placed_on, business_days)
+        row = _Row(product_id, category_id, created_at, conditions.split(), ships_from.split(), landed, currency, business_days, days, seller_id,
+                   rating, relevance, views, orders)
+        failed = 0
+        if wanted_conditions and wanted_conditions.isdisjoint(row.conditions):
+            failed |= CONDITION
+        if wanted_origins and wanted_origins.isdisjoint(row.ships_from):
+            failed |= SHIPS_FROM
+        if (query.price_min is not None and landed < query.price_min) or (query.price_max is not None and landed > query.price_max):
+            failed |= PRICE
+        if query.max_delivery_days is not None and days > query.max_delivery_days:
+            failed |= DELIVERY
+        if query.min_rating is not None and (rating is None or rating < query.min_rating):
+            failed |= RATING
+        row.failed = failed
+        items.append(row)
 
-    def passes(row: _Row, skip: str = "") -> bool:
-        return ((skip == "condition" or not query.conditions or not row.conditions.isdisjoint(query.conditions))
-                and (skip == "ships_from" or not query.ships_from or not row.ships_from.isdisjoint(query.ships_from))
-                and (skip == "price" or query.price_min is None or row.landed >= query.price_min)
-                and (skip == "price" or query.price_max is None or row.landed <= query.price_max)
-                and (skip == "delivery" or query.max_delivery_days is None or row.days <= query.max_delivery_days)
-                and (skip == "rating" or query.min_rating is None or (row.rating is not None and row.rating >= query.min_rating)))
-
-    facets = _facets(items, passes, paths)
-    matching = [row for row in items if passes(row)]
+    facets = _facets(items, paths)
+    matching = [row for row in items if not row.failed]
     candidates = []
     for row in matching:
         quality = sellers.get(row.seller_id)
@@ -200,54 +279,64 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
             delivery_days=row.business_days, landed_price=row.landed,
             seller_trust=quality.trust_score if quality else 50.0, visibility_multiplier=quality.visibility_multiplier if quality else 1.0,
             seller_tier=quality.tier if quality else "new", satisfaction=quality.satisfaction if quality else 50.0))
-    ranked = rank(candidates, config=config.ranking, has_text_query=not parsed.is_empty)
+    scored, context = order(candidates, config=config.ranking, has_text_query=not parsed.is_empty)
     by_id = {row.product_id: row for row in matching}
     if query.sort == "price_asc":
-        ranked.sort(key=lambda result: (by_id[result.product_id].landed, result.product_id))
+        scored.sort(key=lambda pair: (by_id[pair[0].product_id].landed, pair[0].product_id))
     elif query.sort == "price_desc":
-        ranked.sort(key=lambda result: (-by_id[result.product_id].landed, result.product_id))
+        scored.sort(key=lambda pair: (-by_id[pair[0].product_id].landed, pair[0].product_id))
     elif query.sort == "newest":
-        ranked.sort(key=lambda result: (-by_id[result.product_id].created_at.timestamp(), -result.product_id))
-    hits = [SearchHit(result.product_id, Money(by_id[result.product_id].landed, by_id[result.product_id].currency), by_id[result.product_id].days,
-                      by_id[result.product_id].seller_id, by_id[result.product_id].rating, explain_result(result)) for result in ranked]
+        scored.sort(key=lambda pair: (by_id[pair[0].product_id].created_at, pair[0].product_id), reverse=True)
+    hits = []
+    for candidate, score in scored:
+        row = by_id[candidate.product_id]
+        hits.append(SearchHit(product_id=row.product_id, landed_amount=row.landed, currency=row.currency, delivery_days=row.days, seller_id=row.seller_id,
+                              seller_rating=row.rating, score=score, candidate=candidate, context=context, config=config.ranking))
     return SearchPage(hits=hits, total=len(hits), is_capped=candidates_found >= limit, facets=facets, backend=backend.name)
 
 
-def _facets(items: list[_Row], passes, paths: dict[int, str]) -> Facets:
-    def count(pairs) -> dict:
-        seen: dict = {}
-        for value in pairs:
-            seen[value] = seen.get(value, 0) + 1
-        return seen
+def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
+    """Facet counts over the candidates, each under every filter but its own (one pass per facet over at most
+    `candidate_limit` rows)."""
+    def counted(bit: int) -> list[_Row]:
+        return [row for row in items if not (row.failed & ~bit)]
 
     facets = Facets()
-    conditions = count(value for row in items if passes(row, "condition") for value in row.conditions)
-    origins = count(value for row in items if passes(row, "ships_from") for value in row.ships_from)
+    conditions: dict[str, int] = {}
+    for row in counted(CONDITION):
+        for value in row.conditions:
+            conditions[value] = conditions.get(value, 0) + 1
+    origins: dict[str, int] = {}
+    for row in counted(SHIPS_FROM):
+        for value in row.ships_from:
+            origins[value] = origins.get(value, 0) + 1
     facets.conditions = sorted(conditions.items(), key=lambda item: (-item[1], item[0]))
     facets.ships_from = sorted(origins.items(), key=lambda item: (-item[1], item[0]))
-    delivery_days = [row.days for row in items if passes(row, "delivery")]
+    delivery_days = [row.days for row in counted(DELIVERY)]
     facets.delivery = [(days, sum(1 for value in delivery_days if value <= days)) for days in DELIVERY_DAY_BUCKETS]
-    ratings = [row.rating for row in items if passes(row, "rating") and row.rating is not None]
+    ratings = [row.rating for row in counted(RATING) if row.rating is not None]
     facets.ratings = [(stars, sum(1 for value in ratings if value >= stars)) for stars in RATING_BUCKETS]
-    priced = [row for row in items if passes(row, "price")]
+    priced = counted(PRICE)
     currencies = {row.currency for row in priced}
     if priced and len(currencies) == 1:
         currency = currencies.pop()
-        low = min(priced, key=lambda row: row.landed).landed
-        high = max(priced, key=lambda row: row.landed).landed
-        facets.price_bounds = (Money(low, currency), Money(high, currency))
+        landed = [row.landed for row in priced]
+        facets.price_bounds = (Money(min(landed), currency), Money(max(landed), currency))
         unit = 10 ** currency_exponent(currency)
         breaks = [0, *(value * unit for value in PRICE_BREAKS_MAJOR), None]
         for start, stop in zip(breaks, breaks[1:]):
-            products = sum(1 for row in priced if row.landed >= start and (stop is None or row.landed < stop))
+            products = sum(1 for value in landed if value >= start and (stop is None or value < stop))
             if products:
                 facets.price_ranges.append((start, stop, products))
-    categories: dict[int, int] = {}
+    by_category: dict[int, int] = {}
     for row in items:
-        if passes(row):
-            for part in paths.get(row.category_id, "").strip("/").split("/"):
-                if part:
-                    categories[int(part)] = categories.get(int(part), 0) + 1
+        if not row.failed:
+            by_category[row.category_id] = by_category.get(row.category_id, 0) + 1
+    categories: dict[int, int] = {}
+    for category_id, products in by_category.items():
+        for part in paths.get(category_id, "").strip("/").split("/"):
+            if part:
+                categories[int(part)] = categories.get(int(part), 0) + products
     facets.categories = categories
     return facets
 

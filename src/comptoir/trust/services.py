@@ -9,9 +9,11 @@ rows and then every seller; both paths share the pure `order_contribution`, so t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import threading
 import time
 from decimal import Decimal
 
@@ -25,14 +27,14 @@ from comptoir.core.services import audit_record
 from comptoir.orders.domain.state_machine import Status
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller, SellerMember, SellerStatus
-from comptoir.trust.domain.enforcement import SUSPENSION, VISIBILITY_REDUCED, WARNING, enforcement_plan, statement_of_reasons
+from comptoir.trust.domain.enforcement import SUSPENSION, enforcement_plan, statement_of_reasons
 from comptoir.trust.domain.evidence import (COUNTER_FIELDS, LIST_FIELDS, KIND_RANK, FactItem, OrderFacts, PriorEvidence, SellerEvidence,
                                             contribution_delta, day_evidence_from_mapping, order_contribution)
 from comptoir.trust.domain.score import compute_trust
 from comptoir.trust.domain.security import MemberFacts, security_posture
 from comptoir.trust.domain.tiers import Tier
 from comptoir.trust.domain.transparency import ListingFacts, listing_transparency, seller_listing_completeness
-from comptoir.trust.models import (Appeal, AppealStatus, EnforcementAction, EnforcementKind, Message, Review, ReviewReport, ReviewReportStatus,
+from comptoir.trust.models import (Appeal, AppealStatus, EnforcementAction, Message, Review, ReviewReport, ReviewReportStatus,
                                    ReviewStatus, SellerDailyStats, SellerIdentityFingerprint, SellerIdentityLink, SellerTrust, SellerTrustHistory,
                                    TrustEvidenceApplied, TrustRebuild)
 from comptoir.trust.selectors import config as trust_settings
@@ -91,44 +93,76 @@ def _buckets_apply(seller_id: int, delta: dict[dt.date, dict]) -> None:
             row.save(update_fields=list(lists))
 
 
-def _is_before_rebuild(fact_key: str) -> bool:
-    kind, _, raw_id = fact_key.partition(":")
-    mark = TrustRebuild.objects.order_by("-pk").first()
-    if mark is None:
-        return False
-    limit = {"event": mark.last_event_id, "review": mark.last_review_id, "message": mark.last_message_id}.get(kind)
-    return limit is not None and int(raw_id) <= limit
-
-
 def evidence_apply(*, seller_order_id: int, fact_key: str, recompute: bool = True) -> bool:
     """Fold one fact of a seller order into its seller's daily buckets, once: a second call with the same fact
     (a retried task) changes nothing and returns False. Then recompute the seller's trust."""
-    with transaction.atomic():
-        facts = _order_facts_bulk([seller_order_id]).get(seller_order_id)
-        if facts is None:
-            raise NotFound("No such seller order.", code="seller_order_not_found")
-        item = next((item for item in facts.items if item.key == fact_key), None)
-        if item is None or _is_before_rebuild(fact_key):
-            return False
-        seller_id = SellerOrder.objects.values_list("seller_id", flat=True).get(pk=seller_order_id)
-        try:
-            with transaction.atomic():
-                TrustEvidenceApplied.objects.create(key=fact_key, seller_id=seller_id)
-        except IntegrityError:
-            return False
-        config = trust_settings()
-        delta = contribution_delta(order_contribution(facts, config=config, upto=item.sort_key),
-                                   order_contribution(facts, config=config, before=item.sort_key))
-        _buckets_apply(seller_id, delta)
+    seller_id = _evidence_fold(seller_order_id=seller_order_id, fact_key=fact_key)
+    if seller_id is None:
+        return False
     if recompute:
         seller_trust_recompute(seller_id=seller_id)
     return True
 
 
+def _evidence_fold(*, seller_order_id: int, fact_key: str) -> int | None:
+    """Fold one fact into the buckets; the seller's id when it was folded now, None when it already was (or is not a fact)."""
+    with transaction.atomic():
+        # The seller order's row lock serialises the folds of one order, so each sees the facts folded before it.
+        seller_id = SellerOrder.objects.select_for_update().filter(pk=seller_order_id).values_list("seller_id", flat=True).first()
+        if seller_id is None:
+            raise NotFound("No such seller order.", code="seller_order_not_found")
+        facts = _order_facts_bulk([seller_order_id])[seller_order_id]
+        item = next((item for item in facts.items if item.key == fact_key), None)
+        mark = TrustRebuild.objects.order_by("-pk").first()
+        if item is None or (mark is not None and item.kind != "review_hidden" and _within_marks(item, mark)):
+            return None
+        applied = set(TrustEvidenceApplied.objects.filter(key__in=[other.key for other in facts.items]).values_list("key", flat=True))
+        if fact_key in applied:
+            return None
+        try:
+            with transaction.atomic():
+                TrustEvidenceApplied.objects.create(key=fact_key, seller_id=seller_id)
+        except IntegrityError:
+            return None
+        # The buckets hold the contribution of the facts folded so far (own marks, or counted by the last rebuild); folding
+        # one more replaces it with the contribution of that set plus this fact. Facts may arrive in any order (a message
+        # and a review at the same instant, a retried task): the buckets always equal the contribution of what was folded.
+        folded = [other for other in facts.items if other.key in applied or (mark is not None and other.kind != "review_hidden"
+                                                                              and _within_marks(other, mark))]
+        config = trust_settings()
+        delta = contribution_delta(order_contribution(_with_items(facts, folded + [item]), config=config),
+                                   order_contribution(_with_items(facts, folded), config=config))
+        _buckets_apply(seller_id, delta)
+    return seller_id
+
+
+def _with_items(facts: OrderFacts, items: list[FactItem]) -> OrderFacts:
+    return OrderFacts(facts.seller_order_id, facts.placed_on, facts.ship_by, facts.deliver_by, tuple(items))
+
+
+def evidence_apply_many(*, facts: list[tuple[int, str]]) -> int:
+    """Fold several facts (those of one commit), each once and in the order given, then recompute each seller
+    concerned once. A fact whose seller order or event does not exist (rolled back) is skipped. Returns the number
+    of facts folded."""
+    folded, seller_ids = 0, []
+    for seller_order_id, fact_key in facts:
+        try:
+            seller_id = _evidence_fold(seller_order_id=seller_order_id, fact_key=fact_key)
+        except NotFound:
+            continue
+        if seller_id is not None:
+            folded += 1
+            if seller_id not in seller_ids:
+                seller_ids.append(seller_id)
+    for seller_id in seller_ids:
+        seller_trust_recompute(seller_id=seller_id)
+    return folded
+
+
 # --- Evidence of a seller ---------------------------------------------------------------------------
 
 def _days_of(seller_id: int, *, since: dt.date, until: dt.date) -> tuple:
-    rows = SellerDailyStats.objects.filter(seller_id=seller_id, day__gte=since, day__lte=until).values()
+    rows = SellerDailyStats.objects.filter(seller_id=seller_id, day__gte=since, day__lte=until).order_by("day").values()
     return tuple(day_evidence_from_mapping(row["day"], row) for row in rows)
 
 
@@ -183,6 +217,24 @@ def seller_evidence(*, seller_id: int, today: dt.date, trust: SellerTrust | None
 
 # --- Score, history, enforcement --------------------------------------------------------------------
 
+def _trust_store_result(trust: SellerTrust, result, *, today: dt.date, now) -> str:
+    """Copy a TrustResult onto the trust row (not saved) and return the effective tier. Shared by the per-seller
+    and the batch recompute so that both store exactly the same values."""
+    trust.score, trust.score_low, trust.score_high = result.score, result.low, result.high
+    trust.transparency, trust.operations = result.pillars["transparency"], result.pillars["operations"]
+    trust.security, trust.satisfaction = result.pillars["security"], result.pillars["satisfaction"]
+    trust.tier = result.tier
+    trust.metrics = {name: metric.as_dict() for name, metric in result.metrics.items()}
+    trust.evidence_orders = result.evidence_orders
+    trust.computed_at = now
+    effective = trust.tier_override or trust.tier
+    if effective == Tier.BELOW_STANDARD:
+        trust.below_standard_since = trust.below_standard_since or today
+    else:
+        trust.below_standard_since = None
+    return effective
+
+
 def seller_trust_recompute(*, seller_id: int, today: dt.date | None = None, refresh_listing: bool = False, enforce: bool = True) -> SellerTrust:
     """Recompute one seller's trust from its buckets (at most `score_horizon_days` rows), store it, snapshot
     today's history row and apply the enforcement ladder. Idempotent for a given state and day."""
@@ -196,24 +248,137 @@ def seller_trust_recompute(*, seller_id: int, today: dt.date | None = None, refr
         if trust.listing_completeness is None and not refresh_listing:
             trust.listing_completeness = listing_completeness_refresh(seller_id=seller_id)
         result = compute_trust(seller_evidence(seller_id=seller_id, today=today, trust=trust), today=today, config=config)
-        trust.score, trust.score_low, trust.score_high = result.score, result.low, result.high
-        trust.transparency, trust.operations = result.pillars["transparency"], result.pillars["operations"]
-        trust.security, trust.satisfaction = result.pillars["security"], result.pillars["satisfaction"]
-        trust.tier = result.tier
-        trust.metrics = {name: metric.as_dict() for name, metric in result.metrics.items()}
-        trust.evidence_orders = result.evidence_orders
-        trust.computed_at = clock.now()
-        effective = trust.tier_override or trust.tier
-        if effective == Tier.BELOW_STANDARD:
-            trust.below_standard_since = trust.below_standard_since or today
-        else:
-            trust.below_standard_since = None
+        effective = _trust_store_result(trust, result, today=today, now=clock.now())
         trust.save()
         SellerTrustHistory.objects.update_or_create(seller_id=seller_id, day=today,
                                                     defaults={"score": trust.score, "tier": effective, "metrics": trust.metrics})
         if enforce:
             _enforcement_apply(trust=trust, result=result, today=today, config=config)
     return trust
+
+
+# --- Batch recompute --------------------------------------------------------------------------------
+
+TRUST_COMPUTED_FIELDS = ["score", "score_low", "score_high", "transparency", "operations", "security", "satisfaction", "tier", "metrics",
+                         "evidence_orders", "computed_at", "below_standard_since", "listing_completeness"]
+
+
+def _listing_completeness_many(seller_ids: list[int], config: dict) -> dict[int, Decimal | None]:
+    """Mean completeness of the active offers of each seller (None without offers), in one query."""
+    from comptoir.offers.models import Offer  # downward: trust reads offers
+
+    values: dict[int, list[Decimal]] = {}
+    for offer in Offer.objects.filter(seller_id__in=seller_ids, is_active=True).select_related("product", "product__category").annotate(
+            image_count=Count("product__images")):
+        product = offer.product
+        facts = ListingFacts(expected_attributes=tuple(product.category.expected_attributes or ()), attributes=product.attributes or {},
+                             images=offer.image_count, has_dimensions=bool(product.length_mm and product.width_mm and product.height_mm),
+                             has_weight=bool(product.weight_grams), origin=product.country_of_origin, return_policy_days=offer.return_policy_days,
+                             handling_days=offer.handling_days, description=product.description)
+        values.setdefault(offer.seller_id, []).append(
+            listing_transparency(facts, minimum_images=int(config["transparency"]["minimum_images"])).completeness)
+    return {seller_id: seller_listing_completeness(values.get(seller_id, [])) for seller_id in seller_ids}
+
+
+def _security_postures_many(seller_ids: list[int], links: dict[int, frozenset[int]], config: dict) -> dict:
+    """The security posture of each seller, in four queries for the whole chunk (same rules as `_security_posture`)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from comptoir.sellers.models import SellerApiKey
+
+    members_of: dict[int, list[int]] = {seller_id: [] for seller_id in seller_ids}
+    for seller_id, user_id in SellerMember.objects.filter(seller_id__in=seller_ids).values_list("seller_id", "user_id"):
+        members_of[seller_id].append(user_id)
+    user_ids = {user_id for users in members_of.values() for user_id in users}
+    with_totp = set(TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list("user_id", flat=True)) if user_ids else set()
+    sellers_of_user: dict[int, set[int]] = {}
+    if user_ids:
+        for user_id, other_seller_id in SellerMember.objects.filter(user_id__in=user_ids).values_list("user_id", "seller_id"):
+            sellers_of_user.setdefault(user_id, set()).add(other_seller_id)
+    keys: dict[int, list] = {}
+    for seller_id, created_at in SellerApiKey.objects.filter(seller_id__in=seller_ids, revoked_at__isnull=True).values_list("seller_id", "created_at"):
+        keys.setdefault(seller_id, []).append(created_at)
+    now = clock.now()
+    max_age = int(config["security"]["api_key_max_age_days"])
+    postures = {}
+    for seller_id in seller_ids:
+        members = [MemberFacts(user_id=user_id, has_confirmed_totp=user_id in with_totp,
+                               other_seller_ids=frozenset(sellers_of_user.get(user_id, set()) - {seller_id}))
+                   for user_id in members_of[seller_id]]
+        postures[seller_id] = security_posture(members=members, api_key_created=keys.get(seller_id, []), now=now,
+                                               linked_seller_ids=links.get(seller_id, frozenset()), api_key_max_age_days=max_age)
+    return postures
+
+
+def trust_recompute_all(*, today: dt.date | None = None, seller_ids: list[int] | None = None, refresh_listing: bool = False,
+                        enforce: bool = True, chunk: int = 1000) -> int:
+    """Recompute every seller (or `seller_ids`) in chunks: per chunk, a constant number of queries loads the trust
+    rows, the buckets of the horizon (own and inherited), identity links, security facts and, when needed, the
+    listing completeness; the pure `compute_trust` scores each seller in memory; SellerTrust and today's SellerTrustHistory are written with
+    upserts (bulk_create with update_conflicts). The enforcement ladder runs (per
+    seller, locked) only for sellers whose plan opens or lifts an action. Stores exactly what
+    `seller_trust_recompute` stores for each seller (tested). Returns the number of sellers recomputed."""
+    today = today or clock.now().date()
+    config = trust_settings()
+    since = today - dt.timedelta(days=int(config["score_horizon_days"]) - 1)
+    if seller_ids is None:
+        seller_ids = list(Seller.objects.order_by("pk").values_list("pk", flat=True))
+    count = 0
+    for start in range(0, len(seller_ids), chunk):
+        part = list(seller_ids[start:start + chunk])
+        with transaction.atomic():
+            existing = set(SellerTrust.objects.filter(seller_id__in=part).values_list("seller_id", flat=True))
+            missing = [seller_id for seller_id in part if seller_id not in existing]
+            if missing:
+                SellerTrust.objects.bulk_create([SellerTrust(seller_id=seller_id) for seller_id in missing], batch_size=1000, ignore_conflicts=True)
+            trusts = {trust.seller_id: trust for trust in SellerTrust.objects.select_for_update().filter(seller_id__in=part)}
+            needs_listing = [seller_id for seller_id in part if refresh_listing or trusts[seller_id].listing_completeness is None]
+            if needs_listing:
+                for seller_id, completeness in _listing_completeness_many(needs_listing, config).items():
+                    trusts[seller_id].listing_completeness = completeness
+            links: dict[int, set[int]] = {}
+            for first, second in SellerIdentityLink.objects.filter(Q(seller_id__in=part) | Q(linked_seller_id__in=part)).values_list(
+                    "seller_id", "linked_seller_id"):
+                links.setdefault(first, set()).add(second)
+                links.setdefault(second, set()).add(first)
+            frozen_links = {seller_id: frozenset(others - {seller_id}) for seller_id, others in links.items()}
+            prior_ids = {trust.prior_from_seller_id for trust in trusts.values() if trust.prior_from_seller_id}
+            days: dict[int, list] = {}
+            for row in SellerDailyStats.objects.filter(seller_id__in=set(part) | prior_ids, day__gte=since, day__lte=today).order_by(
+                    "seller_id", "day").values().iterator(chunk_size=5000):
+                days.setdefault(row["seller_id"], []).append(day_evidence_from_mapping(row["day"], row))
+            postures = _security_postures_many(part, frozen_links, config)
+            active: dict[int, set[str]] = {}
+            for seller_id, kind in EnforcementAction.objects.filter(seller_id__in=part, is_active=True).values_list("seller_id", "kind"):
+                active.setdefault(seller_id, set()).add(kind)
+            now = clock.now()
+            to_enforce, history = [], []
+            for seller_id in part:
+                trust = trusts[seller_id]
+                prior = None
+                if trust.prior_from_seller_id:
+                    prior = PriorEvidence(from_seller_id=trust.prior_from_seller_id, days=tuple(days.get(trust.prior_from_seller_id, ())))
+                evidence = SellerEvidence(days=tuple(days.get(seller_id, ())), listing_completeness=trust.listing_completeness,
+                                          security=postures[seller_id], prior=prior)
+                result = compute_trust(evidence, today=today, config=config)
+                effective = _trust_store_result(trust, result, today=today, now=now)
+                history.append(SellerTrustHistory(seller_id=seller_id, day=today, score=trust.score, tier=effective, metrics=trust.metrics))
+                if enforce:
+                    plan = enforcement_plan(tier=effective, below_standard_since=trust.below_standard_since, today=today,
+                                            active_kinds=frozenset(active.get(seller_id, ())), config=config, paused_until=trust.enforcement_paused_until)
+                    if plan.open or plan.lift:
+                        to_enforce.append((trust, result))
+            # Upserts: every SellerTrust row exists (created above), so INSERT … ON CONFLICT (seller) DO UPDATE only updates the
+            # computed columns; one statement per batch, far cheaper to build than bulk_update's CASE WHEN per column.
+            SellerTrust.objects.bulk_create([SellerTrust(seller_id=trust.seller_id, **{name: getattr(trust, name) for name in TRUST_COMPUTED_FIELDS})
+                                             for trust in trusts.values()], batch_size=500, update_conflicts=True, unique_fields=["seller"],
+                                            update_fields=TRUST_COMPUTED_FIELDS)
+            SellerTrustHistory.objects.bulk_create(history, batch_size=500, update_conflicts=True, unique_fields=["seller", "day"],
+                                                   update_fields=["score", "tier", "metrics"])
+            for trust, result in to_enforce:
+                _enforcement_apply(trust=trust, result=result, today=today, config=config)
+        count += len(part)
+    return count
 
 
 def _enforcement_apply(*, trust: SellerTrust, result, today: dt.date, config: dict) -> None:
@@ -405,12 +570,33 @@ def review_credibility_facts(reviews: list[Review]):
 
     joined = dict(User.objects.filter(pk__in=buyer_ids).values_list("pk", "date_joined"))
     addresses = dict(SellerOrder.objects.filter(pk__in=[review.seller_order_id for review in reviews]).values_list("pk", "order__shipping_address"))
+    from comptoir.payments.selectors import payment_fingerprints_for_seller_orders
+
+    fingerprints = payment_fingerprints_for_seller_orders([review.seller_order_id for review in reviews])
     return [ReviewFacts(review_id=review.pk, buyer_id=review.buyer_id, seller_id=review.seller_id, created_at=review.created_at,
                         buyer_joined_at=joined.get(review.buyer_id) or review.created_at, buyer_order_count=delivered.get(review.buyer_id, 0),
-                        shipping_address_hash=_address_hash(addresses.get(review.seller_order_id)), payment_fingerprint="",
+                        shipping_address_hash=_address_hash(addresses.get(review.seller_order_id)),
+                        payment_fingerprint=fingerprints.get(review.seller_order_id, ""),
                         rating=round((review.item_as_described + review.communication + review.shipping_speed + review.packaging) / 4),
                         buyer_seller_count=sellers.get(review.buyer_id))
             for review in reviews]
+
+
+_bulk_load = threading.local()
+
+
+@contextlib.contextmanager
+def bookkeeping_deferred_to_rebuild():
+    """For bulk loads (demo seeding, imports) that end with `trust_rebuild`: reviews and messages written in this
+    thread get a provisional full credibility and enqueue no evidence task; the rebuild then computes credibility
+    over all reviews at once and every bucket from the rows. Without it a bulk history costs one fraud analysis per
+    review (quadratic) and folds reviews onto buckets that may miss their orders' facts."""
+    previous = getattr(_bulk_load, "active", False)
+    _bulk_load.active = True
+    try:
+        yield
+    finally:
+        _bulk_load.active = previous
 
 
 def _credibility_of(review: Review) -> tuple[int, list[str]]:
@@ -449,7 +635,7 @@ def review_create(*, buyer, seller_order_id: int, ratings: dict, text: str = "",
         review = Review.objects.create(seller_order=seller_order, buyer=buyer, seller_id=seller_order.seller_id,
                                        product_id=first_line.product_id if first_line else None, text=text.strip(),
                                        language=(language or "en")[:8], created_at=clock.now(), **clean)
-        permille, reasons = _credibility_of(review)
+        permille, reasons = (1000, []) if getattr(_bulk_load, "active", False) else _credibility_of(review)
         if permille != review.credibility_permille or reasons:
             review.credibility_permille, review.credibility_reasons = permille, reasons
             review.save(update_fields=["credibility_permille", "credibility_reasons"])
@@ -532,6 +718,9 @@ def message_send(*, sender, seller_order_id: int, body: str, seller=None) -> Mes
 def _fact_on_commit(seller_order_id: int, fact_key: str) -> None:
     from comptoir.trust.tasks import enqueue_evidence
 
+    if getattr(_bulk_load, "active", False):
+        return  # the closing trust_rebuild folds this fact
+
     enqueue_evidence(seller_order_id=seller_order_id, fact_key=fact_key)
 
 
@@ -584,10 +773,8 @@ def trust_rebuild(*, today: dt.date | None = None, refresh_credibility: bool = T
         TrustEvidenceApplied.objects.bulk_create([TrustEvidenceApplied(key=f"review_hidden:{pk}", seller_id=seller_id) for pk, seller_id in
                                                   Review.objects.filter(hidden_at__isnull=False, pk__lte=marks.last_review_id).values_list("pk", "seller_id")])
         marks.save()
-    seller_ids = list(Seller.objects.order_by("pk").values_list("pk", flat=True))
-    for seller_id in seller_ids:
-        seller_trust_recompute(seller_id=seller_id, today=today, refresh_listing=True)
-    marks.sellers, marks.seconds = len(seller_ids), round(time.monotonic() - started, 3)
+    marks.sellers = trust_recompute_all(today=today, refresh_listing=True)
+    marks.seconds = round(time.monotonic() - started, 3)
     marks.save(update_fields=["sellers", "seconds"])
     return marks
 

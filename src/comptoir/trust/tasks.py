@@ -19,6 +19,15 @@ def evidence_apply_task(seller_order_id: int, fact_key: str) -> bool:
 
 
 @task()
+def evidence_apply_batch_task(facts: list) -> int:
+    """The facts of one committed transaction ([[seller_order_id, fact_key], ...]): each folded once, then each
+    seller concerned recomputed once."""
+    from comptoir.trust.services import evidence_apply_many
+
+    return evidence_apply_many(facts=[(int(seller_order_id), str(fact_key)) for seller_order_id, fact_key in facts])
+
+
+@task()
 def seller_identity_link_task(seller_id: int) -> int:
     from comptoir.trust.services import seller_identity_link
 
@@ -36,15 +45,9 @@ def listing_completeness_task(seller_id: int) -> None:
 @task()
 def trust_daily_task() -> int:
     """Once a day: recompute every seller so that windows slide, decay ages and the ladder advances without events."""
-    from comptoir.sellers.models import Seller
-    from comptoir.trust.services import seller_trust_recompute
+    from comptoir.trust.services import trust_recompute_all
 
-    today = clock.now().date()
-    count = 0
-    for seller_id in Seller.objects.order_by("pk").values_list("pk", flat=True):
-        seller_trust_recompute(seller_id=seller_id, today=today)
-        count += 1
-    return count
+    return trust_recompute_all(today=clock.now().date())
 
 
 def enqueue_evidence(*, seller_order_id: int, fact_key: str) -> None:
@@ -54,8 +57,22 @@ def enqueue_evidence(*, seller_order_id: int, fact_key: str) -> None:
 
 # --- Subscriptions (registered in TrustConfig.ready) ----------------------------------------------
 
+# Actions `trust.domain.evidence.order_contribution` reads; every other event (create, payment_failed, complete,
+# dispute_opened, receive_return, refund, …) changes no metric and enqueues nothing.
+METRIC_ACTIONS = frozenset({"payment_captured", "cancel", "accept", "ship", "deliver", "request_return", "dispute_decided", "chargeback"})
+
+
 def on_seller_order_transitioned(event) -> None:
-    enqueue_evidence(seller_order_id=event.seller_order_id, fact_key=f"event:{event.event_id}")
+    """One event (kept for callers that publish outside the batch path)."""
+    on_seller_orders_transitioned([event])
+
+
+def on_seller_orders_transitioned(events) -> None:
+    """Batch subscriber, called after the commit with every SellerOrderTransitioned of that transaction: one task for
+    the whole commit (a checkout of n seller orders enqueues one task, not n), none when no fact changes a metric."""
+    facts = [[event.seller_order_id, f"event:{event.event_id}"] for event in events if event.action in METRIC_ACTIONS]
+    if facts:
+        evidence_apply_batch_task.enqueue(facts=facts)
 
 
 def on_seller_onboarded(event) -> None:

@@ -19,7 +19,7 @@ from comptoir.accounts.models import User
 from comptoir.catalog.domain.identifiers import normalise_gtin
 from comptoir.catalog.models import Category, Product
 from comptoir.core.models import AuditLog
-from comptoir.demo.seeding import DEMO_PASSWORD, MARKER_ACTION, DemoSizes, demo_seed
+from comptoir.demo.seeding import DEMO_PASSWORD, MARKER_ACTION, RING_SIZE, DemoSizes, demo_seed
 from comptoir.demo.summary import demo_content_digest, demo_state_counts
 from comptoir.offers.models import Offer, ShippingProfile
 from comptoir.orders.domain.state_machine import Status
@@ -67,7 +67,7 @@ def test_the_same_seed_gives_the_same_marketplace_in_a_fresh_database(seeded):
 def test_another_seed_gives_another_marketplace(seeded):
     differing = {section for section in seeded.digest if seeded.digest[section] != seeded.other_seed_digest[section]}
     # the category tree is fixed; everything drawn from the seed differs
-    assert differing >= {"products", "sellers", "offers", "users", "orders", "seller_orders", "events", "ledger"}
+    assert differing >= {"products", "sellers", "offers", "users", "orders", "seller_orders", "events", "ledger", "reviews", "messages"}
 
 
 @pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_counts_and_country_diversity(seeded):
     assert counts["sellers"] == SMALL.sellers + 3
     assert counts["seller_statuses"] == {"pending": 2, "rejected": 1, "suspended": 1, "verified": SMALL.sellers - 1}
     assert len(counts["seller_countries"]) >= 6
-    assert counts["buyers"] == SMALL.buyers
+    assert counts["buyers"] == SMALL.buyers + RING_SIZE  # the review ring's fresh accounts come on top
     assert len(counts["buyer_countries"]) >= 5
     assert counts["orders"] >= SMALL.orders * 0.9
     assert counts["products_with_several_offers"] >= SMALL.products * 0.4
@@ -207,3 +207,94 @@ def test_the_command_refuses_a_database_holding_other_marketplace_data(seeded):
         call_command("demo", "--no-serve", stdout=io.StringIO())
     assert Product.objects.count() == SMALL.products
     assert Offer.objects.values("product").annotate(n=Count("id")).count() > 0
+
+
+# --- reviews, replies, messages and the review ring ---------------------------------------------------
+
+def _ring():
+    return AuditLog.objects.get(action=MARKER_ACTION).data["review_ring"]
+
+
+@pytest.mark.django_db
+def test_buyers_review_a_good_share_of_delivered_orders_in_both_languages_and_sellers_reply(seeded):
+    from comptoir.trust.models import Review
+    from comptoir.trust.services import REVIEWABLE
+
+    reached = SellerOrder.objects.filter(delivered_at__isnull=False).count()
+    reviews = Review.objects.exclude(buyer__email__in=_ring()["buyers"])
+    assert 0.25 * reached <= reviews.count() <= 0.6 * reached
+    assert seeded.counts["reviews"] == reviews.count() + RING_SIZE
+    # every review is a verified purchase: its order reached the buyer, its author bought it
+    assert not Review.objects.exclude(seller_order__delivered_at__isnull=False).exclude(seller_order__status__in=REVIEWABLE).exists()
+    assert not Review.objects.exclude(buyer=F("seller_order__order__buyer")).exists()
+    assert set(seeded.counts["review_languages"]) == {"fr", "en"}
+    assert reviews.exclude(text="").count() >= reviews.count() * 0.6
+    replied = reviews.filter(seller_replied_at__isnull=False)
+    assert replied.exists() and not replied.filter(seller_replied_at__lte=F("created_at")).exists()
+    # the demo buyer's completed showcase order carries a review with the seller's answer
+    assert Review.objects.filter(buyer__email="buyer@comptoir.example", seller_order__status=Status.COMPLETED, seller_replied_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_sellers_built_to_be_late_are_rated_lower_on_shipping_speed(seeded):
+    from django.db.models import Avg
+
+    from comptoir.trust.models import Review
+
+    marker = AuditLog.objects.get(action=MARKER_ACTION).data
+    reviews = Review.objects.exclude(buyer__email__in=marker["review_ring"]["buyers"])
+    late = reviews.filter(seller__slug__in=marker["late_sellers"]).aggregate(speed=Avg("shipping_speed"), n=Count("id"))
+    others = reviews.exclude(seller__slug__in=marker["late_sellers"] + marker["cancelling_sellers"]).aggregate(speed=Avg("shipping_speed"), n=Count("id"))
+    assert late["n"] >= 3 and others["n"] >= 10
+    assert late["speed"] <= others["speed"] - 0.5
+
+
+@pytest.mark.django_db
+def test_about_one_order_in_ten_carries_a_buyer_seller_thread(seeded):
+    from comptoir.trust.models import Message
+
+    threads = seeded.counts["message_threads"]
+    assert 0.04 * seeded.counts["seller_orders"] <= threads <= 0.2 * seeded.counts["seller_orders"]
+    # each thread opens with the buyer, and every answer comes from the seller of that order
+    for seller_order_id in Message.objects.values_list("seller_order_id", flat=True).distinct():
+        messages = list(Message.objects.filter(seller_order_id=seller_order_id).order_by("created_at", "pk").select_related("seller_order__order"))
+        assert messages[0].sender_role == "buyer" and messages[0].sender_id == messages[0].seller_order.order.buyer_id
+        assert all(message.seller_id_copy == message.seller_order.seller_id for message in messages)
+    # the demo buyer's shipped order has a thread answered by the seller
+    assert Message.objects.filter(seller_order__order__buyer__email="buyer@comptoir.example", seller_order__status=Status.SHIPPED, sender_role="seller").exists()
+
+
+@pytest.mark.django_db
+def test_one_review_ring_of_fresh_accounts_is_visible_and_discounted(seeded):
+    from comptoir.payments.models import Payment
+    from comptoir.trust.models import Review
+
+    ring = _ring()
+    assert ring["seller"] and len(ring["buyers"]) == RING_SIZE
+    marker = AuditLog.objects.get(action=MARKER_ACTION).data
+    assert ring["seller"] in marker["late_sellers"] + marker["cancelling_sellers"]  # a weak seller
+    ring_reviews = list(Review.objects.filter(buyer__email__in=ring["buyers"]).select_related("seller", "seller_order__order", "buyer"))
+    # twelve five-star reviews of that one seller within a week, by accounts a few days old sharing one address
+    assert len(ring_reviews) == RING_SIZE
+    assert {review.seller.slug for review in ring_reviews} == {ring["seller"]}
+    assert all(review.product_rating == review.item_as_described == review.communication == review.shipping_speed == review.packaging == 5 for review in ring_reviews)
+    moments = sorted(review.created_at for review in ring_reviews)
+    assert moments[-1] - moments[0] <= dt.timedelta(days=7)
+    assert all(review.created_at - review.buyer.date_joined <= dt.timedelta(days=21) for review in ring_reviews)
+    addresses = {(review.seller_order.order.shipping_address["street"], review.seller_order.order.shipping_address["postal_code"]) for review in ring_reviews}
+    assert len(addresses) == 1
+    # and they paid with one card, which the payment fingerprint shows
+    fingerprints = set(Payment.objects.filter(order__buyer__email__in=ring["buyers"]).values_list("payment_fingerprint", flat=True))
+    assert len(fingerprints) == 1 and fingerprints != {""}
+    # the fraud analysis discounts every ring review, while honest reviews mostly count fully
+    assert max(review.credibility_permille for review in ring_reviews) <= 200
+    honest = Review.objects.exclude(buyer__email__in=ring["buyers"])
+    assert honest.filter(credibility_permille=1000).count() >= honest.count() * 0.8
+
+
+@pytest.mark.django_db
+def test_the_summary_prints_reviews_and_messages(seeded):
+    counts = seeded.counts
+    assert f"reviews: {counts['reviews']} (" in seeded.output
+    assert f"messages: {counts['messages']} in {counts['message_threads']} threads" in seeded.output
+    assert "a review ring of 12 new accounts" in seeded.output

@@ -9,7 +9,7 @@ from comptoir.offers.models import Offer
 from comptoir.orders.models import CartLine, Order, OrderLine, SellerOrder, SellerOrderEvent
 from comptoir.orders.services import cart_line_set, order_checkout, order_payment_review_decide, seller_order_complete
 from comptoir.orders.tests.support import account_balance, advance, buy, entry_kinds, new_key
-from comptoir.payments.models import JournalEntry, Payment, Posting
+from comptoir.payments.models import JournalEntry, Payment
 from comptoir.sellers.services import seller_suspend
 from comptoir.testing.builders import (ADDRESS, CARD_DECLINED, CARD_OK, CARD_REVIEW, make_category, make_offer, make_operator, make_product,
                                        make_seller, make_shipping_profile, make_user)

@@ -12,6 +12,12 @@ class ChargeResult:
     reference: str
     card_last4: str
     message: str = ""
+    # A stable, non-reversible identifier of the card: the same card gives the same value whoever pays with it,
+    # and the number cannot be recovered from it. The sandbox computes a keyed hash (HMAC-SHA256); a real provider
+    # passes its own card fingerprint through (Stripe's `card.fingerprint`, Adyen's card `alias` in
+    # additionalData, Mangopay's card `Fingerprint`). Empty when the provider gives none. Used by the fraud
+    # analysis to see several accounts paying with one card.
+    payment_fingerprint: str = ""
 
 
 @dataclass(frozen=True)

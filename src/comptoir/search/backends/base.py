@@ -30,6 +30,10 @@ class SearchBackend(Protocol):
 
     def clear(self) -> None: ...
 
+    def match_sql(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> tuple[str, list]:
+        """`match` as one SQL statement (columns: id, relevance), for the selector to join with the documents in a
+        single round trip. Only called with a non-empty query and, when given, a non-empty scope."""
+
     def match(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> list[tuple[int, float]]:
         """Up to `limit` (document id, relevance) containing every term (the last as a prefix when the query says so),
         best first; relevance is positive, higher is better. `scope_ids` restricts to documents whose category id is listed."""

@@ -1,6 +1,7 @@
-"""PostgreSQL full text: a `search_vector` tsvector column on search_searchdocument with a GIN index, built with
-setweight (title A, brand B, attributes and categories C, description D) over the 'simple' configuration of the
-already stemmed and accent-folded text, so that matching is exactly the SQLite backend's; relevance is ts_rank_cd."""
+"""PostgreSQL full text: a `search_vector` tsvector column with a GIN index on the narrow search_searchtext table (one
+row per document: id, category, vector), built with setweight (title A, brand B, attributes and categories C,
+description D) over the 'simple' configuration of the already stemmed and accent-folded text, so that matching is
+exactly the SQLite backend's; relevance is ts_rank_cd."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from django.db import connection
 from comptoir.search.backends.base import IndexedText
 from comptoir.search.domain.text import ParsedQuery
 
+# Run by migration 0002 (after Django created search_searchtext from the SearchText model).
 CREATE_SQL = (
-    "ALTER TABLE search_searchdocument ADD COLUMN IF NOT EXISTS search_vector tsvector NOT NULL DEFAULT ''::tsvector",
-    "CREATE INDEX IF NOT EXISTS search_document_vector_gin ON search_searchdocument USING GIN (search_vector)",
+    "ALTER TABLE search_searchtext ADD COLUMN IF NOT EXISTS search_vector tsvector NOT NULL DEFAULT ''::tsvector",
+    "CREATE INDEX IF NOT EXISTS search_text_vector_gin ON search_searchtext USING GIN (search_vector)",
 )
 DROP_SQL = (
-    "DROP INDEX IF EXISTS search_document_vector_gin",
-    "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS search_vector",
+    "DROP INDEX IF EXISTS search_text_vector_gin",
+    "ALTER TABLE search_searchtext DROP COLUMN IF EXISTS search_vector",
 )
 VECTOR_SQL = ("setweight(to_tsvector('simple', v.title), 'A') || setweight(to_tsvector('simple', v.brand), 'B') || "
               "setweight(to_tsvector('simple', v.extra), 'C') || setweight(to_tsvector('simple', v.body), 'D')")
@@ -39,33 +41,38 @@ class PostgresBackend:
                 chunk = documents[start:start + BATCH]
                 values = ", ".join(["(%s::bigint, %s::text, %s::text, %s::text, %s::text)"] * len(chunk))
                 params = [item for document_id, text in chunk for item in (document_id, text.title, text.brand, text.extra, text.body)]
-                cursor.execute(f"UPDATE search_searchdocument AS d SET search_vector = {VECTOR_SQL} "
-                               f"FROM (VALUES {values}) AS v(id, title, brand, extra, body) WHERE d.product_id = v.id", params)
+                # The category is copied from the document (which must exist) so a scoped match never touches the wide row.
+                cursor.execute(f"INSERT INTO search_searchtext (product_id, category_id, search_vector) SELECT d.product_id, d.category_id, {VECTOR_SQL} "
+                               f"FROM (VALUES {values}) AS v(id, title, brand, extra, body) JOIN search_searchdocument d ON d.product_id = v.id "
+                               "ON CONFLICT (product_id) DO UPDATE SET category_id = EXCLUDED.category_id, search_vector = EXCLUDED.search_vector", params)
 
     def remove(self, document_ids: list[int]) -> None:
-        # The vector lives on the document row: deleting the row removes it.
-        return None
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_searchtext WHERE product_id = ANY(%s)", [list(document_ids)])
 
     def clear(self) -> None:
-        return None
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_searchtext")
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_searchdocument")
+            cursor.execute("ANALYZE search_searchtext")
 
-    def match(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> list[tuple[int, float]]:
-        if query.is_empty:
-            return []
+    def match_sql(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> tuple[str, list]:
         params: list = [tsquery_expression(query)]
         scope = ""
         if scope_ids is not None:
-            if not scope_ids:
-                return []
-            scope = "AND d.category_id = ANY(%s)"
+            scope = "AND t.category_id = ANY(%s)"
             params.append(list(scope_ids))
         params.append(limit)
-        sql = ("SELECT d.product_id, ts_rank_cd(d.search_vector, q) AS score FROM search_searchdocument d, to_tsquery('simple', %s) q "
-               f"WHERE d.search_vector @@ q {scope} ORDER BY score DESC, d.product_id LIMIT %s")
+        return ("SELECT t.product_id AS id, ts_rank_cd(t.search_vector, q) AS relevance FROM search_searchtext t, to_tsquery('simple', %s) q "
+                f"WHERE t.search_vector @@ q {scope} ORDER BY relevance DESC, t.product_id LIMIT %s", params)
+
+    def match(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> list[tuple[int, float]]:
+        if query.is_empty or (scope_ids is not None and not scope_ids):
+            return []
+        sql, params = self.match_sql(query, scope_ids=scope_ids, limit=limit)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [(row[0], float(row[1])) for row in cursor.fetchall()]

@@ -51,23 +51,24 @@ class SqliteFts5Backend:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
-    def match(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> list[tuple[int, float]]:
-        if query.is_empty:
-            return []
+    def match_sql(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> tuple[str, list]:
         weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
         params: list = [match_expression(query)]
         join, scope = "", ""
         if scope_ids is not None:
-            if not scope_ids:
-                return []
             # Join after the match: FTS5 finds the rows, the document's category narrows them.
-            join = "JOIN search_searchdocument d ON d.product_id = search_fts.rowid"
-            scope = f"AND d.category_id IN ({', '.join(['%s'] * len(scope_ids))})"
+            join = "JOIN search_searchdocument scope_d ON scope_d.product_id = search_fts.rowid"
+            scope = f"AND scope_d.category_id IN ({', '.join(['%s'] * len(scope_ids))})"
             params.extend(scope_ids)
         params.append(limit)
-        sql = (f"SELECT search_fts.rowid, bm25(search_fts, {weights}) AS score FROM search_fts {join} "
-               f"WHERE search_fts MATCH %s {scope} ORDER BY score LIMIT %s")
+        # bm25() is negative, lower is better: relevance is its opposite.
+        return (f"SELECT search_fts.rowid AS id, -bm25(search_fts, {weights}) AS relevance FROM search_fts {join} "
+                f"WHERE search_fts MATCH %s {scope} ORDER BY bm25(search_fts, {weights}) LIMIT %s", params)
+
+    def match(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> list[tuple[int, float]]:
+        if query.is_empty or (scope_ids is not None and not scope_ids):
+            return []
+        sql, params = self.match_sql(query, scope_ids=scope_ids, limit=limit)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            # bm25() is negative, lower is better.
-            return [(row[0], -row[1]) for row in cursor.fetchall()]
+            return [(row[0], row[1]) for row in cursor.fetchall()]

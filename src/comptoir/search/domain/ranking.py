@@ -111,28 +111,64 @@ def category_medians(candidates: list[Candidate]) -> dict[int, float]:
     return {category_id: float(median(values)) for category_id, values in prices.items()}
 
 
+@dataclass(frozen=True)
+class RankingContext:
+    """What a candidate's signals depend on besides itself: the query's best relevance and the category medians."""
+
+    best_relevance: float
+    medians: dict[int, float]
+    has_text_query: bool
+
+
+def ranking_context(candidates: list[Candidate], *, has_text_query: bool) -> RankingContext:
+    return RankingContext(max((candidate.relevance for candidate in candidates), default=0.0), category_medians(candidates), has_text_query)
+
+
+def signals(candidate: Candidate, context: RankingContext, config: RankingConfig) -> tuple[float, ...]:
+    """The candidate's signal per factor (in FACTORS order), each in 0–1."""
+    if context.has_text_query:
+        relevance = candidate.relevance / context.best_relevance if context.best_relevance > 0 else 0.0
+    else:
+        relevance = 1.0
+    return (
+        _clamp(relevance),
+        _clamp(candidate.seller_trust / 100),
+        _clamp(conversion_signal(candidate.views, candidate.orders, config)),
+        _clamp(delivery_signal(candidate.delivery_days, config)),
+        _clamp(price_signal(candidate.landed_price, context.medians.get(candidate.category_id), config)),
+        _clamp(candidate.satisfaction / 100),
+    )
+
+
+def score(candidate: Candidate, context: RankingContext, config: RankingConfig, shares: tuple[float, ...]) -> float:
+    """visibility multiplier × Σ share × signal — the number `rank` orders by, without building the explanation."""
+    return candidate.visibility_multiplier * sum(share * signal for share, signal in zip(shares, signals(candidate, context, config)))
+
+
+def ranked_result(candidate: Candidate, context: RankingContext, config: RankingConfig) -> RankedResult:
+    """The candidate's score with the contribution of every factor (for the explanation)."""
+    shares = config.shares()
+    contributions = tuple(Contribution(name, shares[name], signal, shares[name] * signal)
+                          for name, signal in zip(FACTORS, signals(candidate, context, config)))
+    base = sum(item.points for item in contributions)
+    return RankedResult(candidate.product_id, base * candidate.visibility_multiplier, base, candidate.visibility_multiplier,
+                        candidate.seller_tier, contributions)
+
+
+def order(candidates: list[Candidate], *, config: RankingConfig, has_text_query: bool = True) -> tuple[list[tuple[Candidate, float]], RankingContext]:
+    """Candidates with their scores in ranking order (score, then relevance, then product id) — what `rank` returns,
+    without the per-factor explanation, which `ranked_result` builds for the results actually shown."""
+    context = ranking_context(candidates, has_text_query=has_text_query)
+    shares = tuple(config.shares()[name] for name in FACTORS)
+    scored = [(candidate, score(candidate, context, config, shares)) for candidate in candidates]
+    scored.sort(key=lambda pair: (-pair[1], -pair[0].relevance, pair[0].product_id))
+    return scored, context
+
+
 def rank(candidates: list[Candidate], *, config: RankingConfig, has_text_query: bool = True) -> list[RankedResult]:
     """Candidates ordered by score = visibility multiplier × Σ weight × signal (ties: relevance, then product id).
 
     Text relevance is normalised per query (the best match of this query scores 1); without a text query every
     candidate gets the full relevance signal, so only the quality signals order them."""
-    shares = config.shares()
-    best_relevance = max((candidate.relevance for candidate in candidates), default=0.0)
-    medians = category_medians(candidates)
-    results = []
-    for candidate in candidates:
-        signals = {
-            "relevance": (candidate.relevance / best_relevance if best_relevance > 0 else 0.0) if has_text_query else 1.0,
-            "trust": _clamp(candidate.seller_trust / 100),
-            "conversion": conversion_signal(candidate.views, candidate.orders, config),
-            "delivery": delivery_signal(candidate.delivery_days, config),
-            "price": price_signal(candidate.landed_price, medians.get(candidate.category_id), config),
-            "satisfaction": _clamp(candidate.satisfaction / 100),
-        }
-        contributions = tuple(Contribution(name, shares[name], _clamp(signals[name]), shares[name] * _clamp(signals[name])) for name in FACTORS)
-        base = sum(item.points for item in contributions)
-        results.append(RankedResult(candidate.product_id, base * candidate.visibility_multiplier, base, candidate.visibility_multiplier,
-                                    candidate.seller_tier, contributions))
-    relevance = {candidate.product_id: candidate.relevance for candidate in candidates}
-    results.sort(key=lambda result: (-result.score, -relevance[result.product_id], result.product_id))
-    return results
+    scored, context = order(candidates, config=config, has_text_query=has_text_query)
+    return [ranked_result(candidate, context, config) for candidate, _score in scored]

@@ -60,10 +60,9 @@ def create_full_text_structures(apps, schema_editor):
 
         schema_editor.execute(CREATE_SQL)
     elif vendor == "postgresql":
-        from comptoir.search.backends.postgres import CREATE_SQL
-
-        for statement in CREATE_SQL:
-            schema_editor.execute(statement)
+        # As first shipped (migration 0002 moves the vector to its own narrow table).
+        schema_editor.execute("ALTER TABLE search_searchdocument ADD COLUMN IF NOT EXISTS search_vector tsvector NOT NULL DEFAULT ''::tsvector")
+        schema_editor.execute("CREATE INDEX IF NOT EXISTS search_document_vector_gin ON search_searchdocument USING GIN (search_vector)")
 
 
 def drop_full_text_structures(apps, schema_editor):
@@ -73,10 +72,8 @@ def drop_full_text_structures(apps, schema_editor):
 
         schema_editor.execute(DROP_SQL)
     elif vendor == "postgresql":
-        from comptoir.search.backends.postgres import DROP_SQL
-
-        for statement in DROP_SQL:
-            schema_editor.execute(statement)
+        schema_editor.execute("DROP INDEX IF EXISTS search_document_vector_gin")
+        schema_editor.execute("ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS search_vector")
 
 
 Migration.operations.append(migrations.RunPython(create_full_text_structures, drop_full_text_structures))

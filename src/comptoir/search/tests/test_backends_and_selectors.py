@@ -102,3 +102,18 @@ def test_featured_offer_skips_an_offer_that_does_not_ship_to_the_country(shop):
     outcome = featured_offer_for_product(product_id=shop.products["novel"].pk, country="DE", placed_on=MONDAY)
     assert outcome.decision.winner is None
     assert outcome.decision.ineligible == {shop.offers["novel_tecno"].pk: ("does_not_ship_to_country",)}
+
+
+def test_each_hit_s_explanation_matches_its_ranking_score_and_order(shop):
+    # given a query matching several products
+    page = search_products(SearchQuery(text="kelvor"), placed_on=MONDAY)
+    # then the explanation built on access states the score the hit was ranked by, best first
+    assert len(page.hits) == 2
+    assert [hit.explanation.score for hit in page.hits] == pytest.approx([hit.score * 100 for hit in page.hits])
+    assert page.hits[0].score >= page.hits[1].score
+
+
+def test_an_unknown_destination_code_uses_the_worldwide_zone_only(shop):
+    # the novel's only offer ships to named European countries, with no worldwide rate: a malformed code reaches nothing
+    assert ids(shop, "lighthouse", country="fr'") == set()
+    assert ids(shop, "lighthouse", country="FR") == keys(shop, "novel")

@@ -1,7 +1,7 @@
 import pytest
 
 from comptoir.search.domain.explain import explain_result
-from comptoir.search.domain.ranking import Candidate, RankingConfig, conversion_signal, price_signal, rank
+from comptoir.search.domain.ranking import Candidate, RankingConfig, conversion_signal, order, price_signal, rank, ranked_result
 
 CONFIG = RankingConfig()
 
@@ -73,3 +73,19 @@ def test_explanation_contributions_sum_to_the_score_and_are_sorted():
 def test_ties_are_broken_deterministically_by_product_id():
     results = rank([candidate(9), candidate(3), candidate(5)], config=CONFIG)
     assert [result.product_id for result in results] == [3, 5, 9]
+
+
+def test_the_fast_order_gives_rank_s_order_and_scores_without_building_explanations():
+    # given candidates that differ on every signal, two of them in another category
+    candidates = [candidate(1, relevance=3.0, seller_trust=70, landed_price=9_000), candidate(2, relevance=5.0, delivery_days=12),
+                  candidate(3, relevance=4.0, views=400, orders=30, visibility_multiplier=1.1), candidate(4, category_id=2, landed_price=20_000),
+                  candidate(5, category_id=2, relevance=1.0, landed_price=5_000, visibility_multiplier=0.5)]
+    # when ordered by the fast path and by the explained ranking
+    scored, context = order(candidates, config=CONFIG)
+    explained = rank(candidates, config=CONFIG)
+    # then both agree on the order and the scores, and the explanation built later for one hit matches its score
+    assert [item.product_id for item, _score in scored] == [result.product_id for result in explained]
+    assert [score for _item, score in scored] == pytest.approx([result.score for result in explained])
+    later = ranked_result(scored[2][0], context, CONFIG)
+    assert later.score == pytest.approx(scored[2][1])
+    assert context.best_relevance == 5.0 and context.medians == {1: 10_000.0, 2: 12_500.0}

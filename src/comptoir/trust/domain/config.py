@@ -51,6 +51,10 @@ DEFAULTS: dict = {
     # A negative review (mean seller rating <= this) is a defect when its credibility is at least this.
     "negative_review_max_rating": "2",
     "defect_min_credibility_permille": 500,
+    # An order whose review has a credibility below this (ring, burst of new accounts, shared card or address,
+    # self-promotion) only counts against the seller: its on-time, tracked, as-described facts are dropped, so
+    # perfectly fulfilled fake orders cannot dilute the operational rates (evidence.adverse_only).
+    "order_evidence_min_credibility_permille": 500,
     "tiers": {
         "minimum_orders": 10,          # fewer orders of evidence (own + inherited): tier "new"
         "top_rated_min_score": "80",

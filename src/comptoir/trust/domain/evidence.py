@@ -68,9 +68,11 @@ class SellerEvidence:
     prior: PriorEvidence | None = None
 
 
+_DAY_FIELDS = frozenset(item.name for item in fields(DayEvidence)) - {"day"}
+
+
 def day_evidence_from_mapping(day: dt.date, values: dict) -> DayEvidence:
-    known = {item.name for item in fields(DayEvidence)}
-    kwargs = {name: value for name, value in values.items() if name in known and name != "day"}
+    kwargs = {name: value for name, value in values.items() if name in _DAY_FIELDS}
     for name in LIST_FIELDS:
         kwargs[name] = tuple(kwargs.get(name) or ())
     return DayEvidence(day=day, **kwargs)
@@ -201,7 +203,53 @@ def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = 
                 defect_facts = True
     if defect_facts and placed_at is not None:
         add(order.placed_on, "defects")
+    threshold = int(config.get("order_evidence_min_credibility_permille", 0))
+    if any(review.credibility_permille < threshold for review in reviews.values()):
+        return adverse_only(buckets, config=config)
     return buckets
+
+
+# Facts that only ever count against a seller: kept whatever the order's credibility.
+ADVERSE_FIELDS = ("cancelled_by_seller", "shipped_late", "defects", "disputes_lost", "returns_not_as_described", "negative_reviews")
+REVIEW_FIELDS = ("reviews", "review_weight_permille", "rating_weighted_sum_permille")
+
+
+def adverse_only(buckets: dict[dt.date, dict], *, config: dict) -> dict[dt.date, dict]:
+    """The contribution of a low-credibility order (its review was judged not credible: ring, burst of new
+    accounts, shared card or address, self-promotion): it can count against the seller, never for it. Kept: its
+    adverse facts (seller cancellation, late shipment, defect, lost dispute, not-as-described return), the
+    observation each belongs to (the order for a cancellation or defect, the shipment when late or without valid
+    tracking, the delivery when late or returned as not described), acceptance and response times above their
+    target, and its review counters (already weighted by credibility). Dropped: everything that would dilute the
+    seller's rates — an on-time, tracked, as-described order. Pure."""
+    metrics = config["metrics"]
+    limits = {"accept_seconds": float(metrics["accept_time_hours"]["target"]) * 3600,
+              "response_seconds": float(metrics["response_time_hours"]["target"]) * 3600}
+    has = {name: any(bucket.get(name) for bucket in buckets.values()) for name in ("cancelled_by_seller", "defects", "returns_not_as_described")}
+    result: dict[dt.date, dict] = {}
+    for day, bucket in buckets.items():
+        kept = {name: bucket[name] for name in ADVERSE_FIELDS + REVIEW_FIELDS if bucket.get(name)}
+        if bucket.get("orders") and (has["cancelled_by_seller"] or has["defects"]):
+            kept["orders"] = bucket["orders"]
+        shipped = bucket.get("shipped", 0)
+        if shipped and (bucket.get("shipped_late", 0) or bucket.get("shipped_with_valid_tracking", 0) < shipped):
+            kept["shipped"] = shipped
+            if bucket.get("shipped_with_valid_tracking"):
+                kept["shipped_with_valid_tracking"] = bucket["shipped_with_valid_tracking"]
+        delivered = bucket.get("delivered", 0)
+        if delivered and (bucket.get("delivered_on_time", 0) < delivered or has["returns_not_as_described"]):
+            kept["delivered"] = delivered
+            if bucket.get("delivered_on_time"):
+                kept["delivered_on_time"] = bucket["delivered_on_time"]
+        if bucket.get("returns_not_as_described"):
+            kept["returns"] = bucket.get("returns", 0)
+        for name, limit in limits.items():
+            slow = [value for value in bucket.get(name, ()) if value > limit]
+            if slow:
+                kept[name] = slow
+        if kept:
+            result[day] = kept
+    return result
 
 
 def contribution_delta(after: dict[dt.date, dict], before: dict[dt.date, dict]) -> dict[dt.date, dict]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from comptoir.trust.domain.config import dec, trust_config
-from comptoir.trust.domain.evidence import DayEvidence, SecurityPosture, SellerEvidence
+from comptoir.trust.domain.evidence import DayEvidence, SecurityPosture, SellerEvidence, adverse_only
 from comptoir.trust.domain.fraud import ReviewFacts, review_credibility
 from comptoir.trust.domain.score import compute_trust
 
@@ -107,10 +107,11 @@ class SimulatedBuyer:
 
 
 @dataclass
-class _Counters:
-    values: dict = field(default_factory=lambda: defaultdict(int))
-    accept_seconds: list = field(default_factory=list)
-    response_seconds: list = field(default_factory=list)
+class _OrderRecord:
+    """One order's contribution to its seller's day buckets ({day: {counter: int, duration list: [...]}}) and its review."""
+    buckets: dict = field(default_factory=dict)
+    review_id: int | None = None
+    is_fake: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class Marketplace:
     options: SimulationOptions
     sellers: list[SimulatedSeller]
     buyers: dict[int, SimulatedBuyer]
-    days: dict[int, dict[dt.date, _Counters]]
+    orders: dict[int, list[_OrderRecord]]  # seller -> its orders
     reviews: list[ReviewFacts]
     fake_review_ids: set[int]
     purchases: dict[int, list[int]]  # buyer -> seller of each verified purchase, in order
@@ -174,20 +175,22 @@ def _fulfil(market: Marketplace, seller: SimulatedSeller, buyer: SimulatedBuyer,
             review_at: dt.date | None = None) -> None:
     """One order's whole life, every fact counted on the day it happens (and only if it happened by today)."""
     today = market.today
-    days = market.days[seller.seller_id]
+    record = _OrderRecord(is_fake=is_fake)
+    market.orders[seller.seller_id].append(record)
 
-    def count(day: dt.date, **increments) -> _Counters | None:
+    def count(day: dt.date, **increments) -> dict | None:
         if day > today:
             return None
-        bucket = days.setdefault(day, _Counters())
+        bucket = record.buckets.setdefault(day, {})
         for name, value in increments.items():
-            bucket.values[name] += value
+            if isinstance(value, list):
+                bucket.setdefault(name, []).extend(value)
+            elif value:
+                bucket[name] = bucket.get(name, 0) + value
         return bucket
 
     accept_hours = 0.5 if is_fake else seller.accept_hours * math.exp(rng.gauss(0, 0.5))
-    bucket = count(placed, orders=1)
-    if bucket is not None:
-        bucket.accept_seconds.append(int(accept_hours * 3600))
+    count(placed, orders=1, accept_seconds=[int(accept_hours * 3600)])
     if not is_fake and rng.random() < seller.cancellation:
         count(placed, cancelled_by_seller=1)
         return
@@ -208,9 +211,7 @@ def _fulfil(market: Marketplace, seller: SimulatedSeller, buyer: SimulatedBuyer,
     elif not is_fake and rng.random() < 0.03:
         count(delivered + dt.timedelta(days=3), returns=1)
     if not is_fake and rng.random() < 0.1:  # a question to the seller
-        message_bucket = count(placed)
-        if message_bucket is not None:
-            message_bucket.response_seconds.append(int(seller.accept_hours * 0.8 * 3600 * math.exp(rng.gauss(0, 0.6))))
+        count(placed, response_seconds=[int(seller.accept_hours * 0.8 * 3600 * math.exp(rng.gauss(0, 0.6)))])
     if is_fake:
         rating = 5
     else:
@@ -228,6 +229,7 @@ def _fulfil(market: Marketplace, seller: SimulatedSeller, buyer: SimulatedBuyer,
         payment_fingerprint=buyer.card_fingerprint, rating=rating, buyer_seller_count=len(set(purchases)),
     )
     market.reviews.append(review)
+    record.review_id = review.review_id
     if is_fake:
         market.fake_review_ids.add(review.review_id)
 
@@ -241,7 +243,7 @@ def build_marketplace(options: SimulationOptions) -> Marketplace:
         joined = dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC) + dt.timedelta(days=rng.randint(-720, options.days - 1), hours=rng.randrange(12))
         household = index - 1 if index and rng.random() < 0.05 else index  # a few households share an address
         buyers[index + 1] = SimulatedBuyer(buyer_id=index + 1, joined_at=joined, address_hash=f"address-{household + 1}", card_fingerprint=f"card-{index + 1}")
-    market = Marketplace(options=options, sellers=sellers, buyers=buyers, days={seller.seller_id: {} for seller in sellers}, reviews=[],
+    market = Marketplace(options=options, sellers=sellers, buyers=buyers, orders={seller.seller_id: [] for seller in sellers}, reviews=[],
                          fake_review_ids=set(), purchases=defaultdict(list))
     by_joining = sorted(buyers.values(), key=lambda buyer: (buyer.joined_at, buyer.buyer_id))
     joined_dates = [buyer.joined_at.date() for buyer in by_joining]
@@ -349,16 +351,28 @@ class ScenarioResult:
 
 
 def _evidence(market: Marketplace, seller: SimulatedSeller, credibility: dict[int, int], config: dict) -> SellerEvidence:
+    """The seller's day buckets: each order's facts (only its adverse ones when its review is not credible, the
+    production rule of `evidence.adverse_only`) plus its reviews weighted by credibility."""
     negative_max = dec(config["negative_review_max_rating"])
     defect_min = int(config["defect_min_credibility_permille"])
+    order_min = int(config.get("order_evidence_min_credibility_permille", 0))
+    counters: dict[dt.date, dict] = defaultdict(dict)
+    for record in market.orders[seller.seller_id]:
+        buckets = record.buckets
+        if record.review_id is not None and credibility[record.review_id] < order_min:
+            buckets = adverse_only(buckets, config=config)
+        for day, values in buckets.items():
+            merged = counters[day]
+            for name, value in values.items():
+                merged[name] = merged.get(name, [] if isinstance(value, list) else 0) + value
     reviews_by_day: dict[dt.date, list[tuple[int, int]]] = defaultdict(list)
     for review in market.reviews:
         if review.seller_id == seller.seller_id:
             reviews_by_day[review.created_at.date()].append((review.rating, credibility[review.review_id]))
     days = []
-    for day in sorted(set(market.days[seller.seller_id]) | set(reviews_by_day)):
-        counters = market.days[seller.seller_id].get(day, _Counters())
-        values = dict(counters.values)
+    for day in sorted(set(counters) | set(reviews_by_day)):
+        values = {name: value for name, value in counters.get(day, {}).items() if name not in ("accept_seconds", "response_seconds")}
+        durations = counters.get(day, {})
         for rating, permille in reviews_by_day.get(day, ()):
             values["reviews"] = values.get("reviews", 0) + 1
             values["review_weight_permille"] = values.get("review_weight_permille", 0) + permille
@@ -367,7 +381,8 @@ def _evidence(market: Marketplace, seller: SimulatedSeller, credibility: dict[in
                 values["negative_reviews"] = values.get("negative_reviews", 0) + 1
                 if permille >= defect_min:
                     values["defects"] = values.get("defects", 0) + 1
-        days.append(DayEvidence(day=day, accept_seconds=tuple(counters.accept_seconds), response_seconds=tuple(counters.response_seconds), **values))
+        days.append(DayEvidence(day=day, accept_seconds=tuple(durations.get("accept_seconds", ())), response_seconds=tuple(durations.get("response_seconds", ())),
+                                **values))
     return SellerEvidence(days=tuple(days), listing_completeness=seller.listing_completeness, security=seller.security)
 
 
@@ -439,7 +454,8 @@ def run_scenario(options: SimulationOptions, attack: str, *, config: dict | None
         attack=attack, sellers=outcomes, spearman_trust=spearman([float(outcome.score) for outcome in outcomes], quality),
         spearman_mean_rating=spearman(mean_ratings, quality),
         spearman_trust_without_fraud_discount=spearman([float(outcome.score_without_fraud_discount) for outcome in outcomes], quality),
-        orders=sum(sum(bucket.values["orders"] for bucket in days.values()) for days in market.days.values()), reviews=len(market.reviews),
+        orders=sum(bucket.get("orders", 0) for records in market.orders.values() for record in records for bucket in record.buckets.values()),
+        reviews=len(market.reviews),
         honest_review_mean_credibility=sum(honest) / len(honest) if honest else 0.0,
         honest_reviews_at_full_credibility=sum(1 for value in honest if value == 1000) / len(honest) if honest else 0.0, target=target,
     )

@@ -205,3 +205,83 @@ def test_folding_facts_one_at_a_time_in_any_order_equals_the_whole_contribution(
     assert "defects" not in whole[t.date()] and whole[t.date()]["accept_seconds"] == [3 * 3600]
     assert whole[t.date() + dt.timedelta(days=7)] == {"returns": 1, "returns_not_as_described": 1}
     assert whole[t.date() + dt.timedelta(days=8)] == {"response_seconds": [86400]}
+
+
+def _fold_one_at_a_time(order, items):
+    """Sum the deltas of each fact, in the order given; duration lists as multisets (a value may be taken back
+    before it is added when facts arrive out of order, so multiplicities may be negative in between)."""
+    folded: dict = {}
+    for item in items:
+        delta = contribution_delta(order_contribution(order, config=CONFIG, upto=item.sort_key), order_contribution(order, config=CONFIG, before=item.sort_key))
+        for day, changes in delta.items():
+            bucket = folded.setdefault(day, {})
+            for name, change in changes.items():
+                if isinstance(change, dict):
+                    multiset = bucket.setdefault(name, {})
+                    for value in change["add"]:
+                        multiset[value] = multiset.get(value, 0) + 1
+                    for value in change["remove"]:
+                        multiset[value] = multiset.get(value, 0) - 1
+                else:
+                    bucket[name] = bucket.get(name, 0) + change
+    result = {}
+    for day, bucket in folded.items():
+        cleaned = {}
+        for name, value in bucket.items():
+            if isinstance(value, dict):
+                assert all(count >= 0 for count in value.values())
+                value = sorted(v for v, count in value.items() for _ in range(count))
+            if value:
+                cleaned[name] = value
+        if cleaned:
+            result[day] = cleaned
+    return result
+
+
+def _perfect_order(review_credibility, *, late=False):
+    t = dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC)
+    shipped_after = dt.timedelta(days=4 if late else 1)
+    items = (
+        _event(1, t, "payment_captured", "system"), _event(2, t + dt.timedelta(hours=1), "accept"),
+        _event(3, t + shipped_after, "ship", carrier="DHL", tracking_number="JD0146000033"),
+        _event(4, t + shipped_after + dt.timedelta(days=1), "deliver"),
+        FactItem(key="review:1", at=t + dt.timedelta(days=6), kind="review", rank=1, source_id=1, rating_permille=5000,
+                 credibility_permille=review_credibility),
+    )
+    return t, OrderFacts(seller_order_id=1, placed_on=t.date(), ship_by=t.date() + dt.timedelta(days=2), deliver_by=t.date() + dt.timedelta(days=8),
+                         items=items)
+
+
+def test_a_perfect_order_with_a_credible_review_counts_fully():
+    t, order = _perfect_order(900)
+    whole = order_contribution(order, config=CONFIG)
+    assert whole[t.date()] == {"orders": 1, "accept_seconds": [3600]}
+    assert whole[t.date() + dt.timedelta(days=1)] == {"shipped": 1, "shipped_with_valid_tracking": 1}
+    assert whole[t.date() + dt.timedelta(days=2)] == {"delivered": 1, "delivered_on_time": 1}
+
+
+def test_a_perfect_order_whose_review_is_not_credible_adds_only_its_discounted_review_so_it_cannot_dilute_the_rates():
+    # given a ring's order: fulfilled perfectly, reviewed 5 stars, the review judged at 40 per mille
+    t, order = _perfect_order(40)
+    # then the order, its shipment, delivery and fast acceptance are not evidence; only the discounted review is
+    assert order_contribution(order, config=CONFIG) == {
+        t.date() + dt.timedelta(days=6): {"reviews": 1, "review_weight_permille": 40, "rating_weighted_sum_permille": 200}}
+    # and folding its facts one by one (the review arriving last takes the earlier facts back) gives the same
+    assert _fold_one_at_a_time(order, order.items) == order_contribution(order, config=CONFIG)
+
+
+def test_a_low_credibility_order_still_counts_against_the_seller():
+    # given a late shipment on an order whose review is not credible
+    t, order = _perfect_order(40, late=True)
+    whole = order_contribution(order, config=CONFIG)
+    # then the late shipment stays (with its shipment), the on-time delivery and the order itself do not
+    assert whole[t.date() + dt.timedelta(days=4)] == {"shipped": 1, "shipped_late": 1, "shipped_with_valid_tracking": 1}
+    assert t.date() not in whole and t.date() + dt.timedelta(days=5) not in whole
+    assert _fold_one_at_a_time(order, tuple(reversed(order.items))) == whole
+
+
+def test_the_credibility_threshold_for_order_evidence_is_configuration():
+    t, order = _perfect_order(400)
+    assert "orders" not in order_contribution(order, config=CONFIG).get(t.date(), {})
+    lenient = trust_config({"order_evidence_min_credibility_permille": 300})
+    assert order_contribution(order, config=lenient)[t.date()]["orders"] == 1

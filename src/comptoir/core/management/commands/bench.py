@@ -78,7 +78,7 @@ class Command(BaseCommand):
         search.add_argument("--offers", type=int, default=100_000)
         search.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
         search.add_argument("--database-url", help="PostgreSQL server URL; the benchmark creates and drops comptoir_bench_search_<offers>.")
-        search.add_argument("--keep-db", action="store_true")
+        search.add_argument("--keep-db", action="store_true", help="Keep the benchmark database (var/bench-search-<offers>.sqlite3 or the PostgreSQL one).")
         search.add_argument("--json", action="store_true")
         search_run = commands.add_parser("search-run", help="(harness step) Generate, index and measure in the current database.")
         search_run.add_argument("--offers", type=int, required=True)

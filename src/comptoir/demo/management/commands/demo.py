@@ -68,6 +68,10 @@ class Command(BaseCommand):
         if notes:
             self.stdout.write("  history notes: " + ", ".join(f"{key} {value}" for key, value in notes.items()))
         self.stdout.write("  disputes: " + ", ".join(f"{status} {count}" for status, count in counts["dispute_statuses"].items()))
+        languages = ", ".join(f"{language} {count}" for language, count in counts["review_languages"].items())
+        ring = f"; a review ring of {len(report.review_ring['buyers'])} new accounts on {report.review_ring['seller']}" if report.review_ring else ""
+        self.stdout.write(f"  reviews: {counts['reviews']} ({languages}; {counts['review_replies']} with a seller reply), "
+                          f"messages: {counts['messages']} in {counts['message_threads']} threads{ring}")
 
     def _print_logins(self) -> None:
         self.stdout.write("")

@@ -6,7 +6,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from comptoir.accounts.models import User
 from comptoir.orders.tests.support import advance, buy
 from comptoir.testing.builders import make_product, make_seller, make_user
 from comptoir.trust.services import review_create, review_reply

@@ -18,7 +18,7 @@ from comptoir.orders.models import SellerOrder
 from comptoir.trust import selectors
 from comptoir.trust.services import REVIEWABLE, message_send, review_create, review_report
 from comptoir.web.storefront import trust_labels
-from comptoir.web.storefront.views.common import add_service_error, buyer_required
+from comptoir.web.storefront.views.common import buyer_required
 
 RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
 

@@ -1,0 +1,131 @@
+"""Trust in the Django admin: read-only browsing.
+
+Every trust row is either computed (scores, history, daily evidence) or a decision with its own audited
+workflow in the operator console (review moderation, appeals, tier overrides, enforcement), so nothing here
+can be added, changed or deleted: decisions go through trust.services, which audit them."""
+
+from django.contrib import admin
+
+from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from comptoir.trust.models import (Appeal, EnforcementAction, Message, Review, ReviewReport, SellerDailyStats, SellerIdentityFingerprint,
+                                   SellerIdentityLink, SellerTrust, SellerTrustHistory, TrustEvidenceApplied, TrustRebuild)
+
+
+@admin.register(SellerTrust)
+class SellerTrustAdmin(ReadOnlyModelAdmin):
+    list_display = ("seller", "score", "score_low", "score_high", "tier", "tier_override", "evidence_orders", "below_standard_since", "computed_at")
+    list_filter = ("tier", "tier_override", ("below_standard_since", admin.EmptyFieldListFilter), ("prior_from_seller", admin.EmptyFieldListFilter))
+    search_fields = ("seller__name", "=seller__slug")
+    list_select_related = ("seller",)
+    ordering = ("score",)
+
+
+@admin.register(SellerTrustHistory)
+class SellerTrustHistoryAdmin(ReadOnlyModelAdmin):
+    list_display = ("seller", "day", "score", "tier")
+    list_filter = ("tier", "day")
+    search_fields = ("seller__name", "=seller__slug")
+    list_select_related = ("seller",)
+    date_hierarchy = "day"
+    ordering = ("-day", "seller")
+
+
+@admin.register(SellerDailyStats)
+class SellerDailyStatsAdmin(ReadOnlyModelAdmin):
+    list_display = ("seller", "day", "orders", "cancelled_by_seller", "shipped", "shipped_late", "delivered", "delivered_on_time", "defects",
+                    "returns_not_as_described", "reviews")
+    list_filter = ("day",)
+    search_fields = ("seller__name", "=seller__slug")
+    list_select_related = ("seller",)
+    date_hierarchy = "day"
+    ordering = ("-day", "seller")
+
+
+class AppealInline(ReadOnlyTabularInline):
+    model = Appeal
+    fields = ("status", "submitted_by", "created_at", "decided_by", "decided_at", "decision_note")
+    readonly_fields = fields
+
+
+@admin.register(EnforcementAction)
+class EnforcementActionAdmin(ReadOnlyModelAdmin):
+    list_display = ("seller", "kind", "is_active", "is_automated", "created_at", "lifted_at")
+    list_filter = ("kind", "is_active", "is_automated")
+    search_fields = ("seller__name", "=seller__slug")
+    list_select_related = ("seller",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    inlines = (AppealInline,)
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyModelAdmin):
+    list_display = ("action", "status", "submitted_by", "created_at", "decided_by", "decided_at")
+    list_filter = ("status", "action__kind")
+    search_fields = ("action__seller__name",)
+    list_select_related = ("action", "action__seller", "submitted_by", "decided_by")
+    ordering = ("-created_at",)
+
+
+class ReviewReportInline(ReadOnlyTabularInline):
+    model = ReviewReport
+    fields = ("reason", "status", "reporter", "created_at", "decided_by", "decision_note")
+    readonly_fields = fields
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyModelAdmin):
+    list_display = ("seller_order", "seller", "buyer", "product_rating", "status", "credibility_permille", "created_at")
+    list_filter = ("status", "product_rating", "language", ("seller_replied_at", admin.EmptyFieldListFilter))
+    search_fields = ("=seller_order__number", "seller__name", "buyer__email")
+    list_select_related = ("seller_order", "seller", "buyer")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    inlines = (ReviewReportInline,)
+
+
+@admin.register(ReviewReport)
+class ReviewReportAdmin(ReadOnlyModelAdmin):
+    list_display = ("review", "reason", "status", "reporter", "created_at", "decided_at")
+    list_filter = ("status", "reason")
+    list_select_related = ("review", "reporter")
+    ordering = ("-created_at",)
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyModelAdmin):
+    list_display = ("seller_order", "sender_role", "sender", "created_at")
+    list_filter = ("sender_role",)
+    search_fields = ("=seller_order__number",)
+    list_select_related = ("seller_order", "sender")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+
+
+@admin.register(SellerIdentityLink)
+class SellerIdentityLinkAdmin(ReadOnlyModelAdmin):
+    list_display = ("seller", "linked_seller", "matched_on", "created_at")
+    search_fields = ("seller__name", "linked_seller__name")
+    list_select_related = ("seller", "linked_seller")
+    ordering = ("-created_at",)
+
+
+@admin.register(SellerIdentityFingerprint)
+class SellerIdentityFingerprintAdmin(ReadOnlyModelAdmin):
+    list_display = ("seller", "kind")
+    list_filter = ("kind",)
+    search_fields = ("seller__name",)
+    list_select_related = ("seller",)
+
+
+@admin.register(TrustRebuild)
+class TrustRebuildAdmin(ReadOnlyModelAdmin):
+    list_display = ("rebuilt_at", "sellers", "seconds", "last_event_id", "last_review_id", "last_message_id")
+    ordering = ("-rebuilt_at",)
+
+
+@admin.register(TrustEvidenceApplied)
+class TrustEvidenceAppliedAdmin(ReadOnlyModelAdmin):
+    list_display = ("key", "seller_id", "applied_at")
+    search_fields = ("=key",)
+    ordering = ("-applied_at",)
