@@ -2,7 +2,8 @@
 queries timed through the whole selector (text match, documents, trust, facets, ranking, explanations).
 
 `comptoir bench search --offers 100000 --database sqlite|postgres` runs it in a fresh database (a subprocess migrates
-it, another generates, indexes and measures) and prints the figures; `--write-report` updates docs/PERFORMANCE.md."""
+it, another generates, indexes and measures), prints the figures (`report_markdown`, or `--json`) and deletes the
+database unless `--keep-db`; docs/PERFORMANCE.md ("Search") records them by hand."""
 
 from __future__ import annotations
 
