@@ -99,8 +99,8 @@ def checkout(request) -> HttpResponse:
                         "INSERT INTO orders_orderline (seller_order_id, offer_id, product_id, title, sku, quantity, unit_price_amount, line_amount, commission_rate_bp) "
                         f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s, %s, %s)'] * len(seller_offers))}", values)
                 cursor.execute(
-                    "INSERT INTO payments_payment (order_id, provider, provider_reference, status, amount, currency, card_last4, message, created_at) "
-                    "VALUES (%s, 'sandbox', %s, 'captured', %s, 'EUR', '4242', '', %s)", [order_id, f"sk_{number}", items + shipping, stamp])
+                    "INSERT INTO payments_payment (order_id, provider, provider_reference, status, amount, currency, card_last4, message, created_at, "
+                    "payment_fingerprint) VALUES (%s, 'sandbox', %s, 'captured', %s, 'EUR', '4242', '', %s, '')", [order_id, f"sk_{number}", items + shipping, stamp])
         except _Insufficient:
             return _problem(409, "insufficient_stock")
         except IntegrityError:
