@@ -103,7 +103,8 @@ def price_signal(price: int | None, category_median: float | None, config: Ranki
 
 
 def category_medians(candidates: list[Candidate]) -> dict[int, float]:
-    """Median lowest landed price per category among the candidates."""
+    """Median lowest landed price per category among the candidates (minor units). Prices enter the ranking only
+    as a dimensionless ratio to this median, so a float is fine here: no amount of money is ever computed from it."""
     prices: dict[int, list[int]] = {}
     for candidate in candidates:
         if candidate.landed_price is not None:
