@@ -185,3 +185,125 @@ def bench_rebuild_from_events(*, orders: int = 5_000, seed: int = 2) -> dict:
     marks = trust_rebuild(refresh_credibility=False)
     seconds = time.perf_counter() - started
     return {"orders": total_orders, "sellers": marks.sellers, "seconds": round(seconds, 1), "orders_per_second": round(total_orders / seconds)}
+
+
+def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, seed: int = 3, chunk: int = 20_000, log=print) -> dict:
+    """Raw source rows for `orders` seller orders over `sellers` Pareto-weighted sellers, bulk-inserted (no services,
+    no trust tasks): per order the events a metric reads (payment_captured, accept, ship with tracking, deliver; 2 %
+    cancelled by the seller instead, 3 % with a return request, 1 % with a dispute decided for the buyer), a review on
+    one order in three (5 % of them hidden) and a buyer message with the seller's answer on one in twenty."""
+    from comptoir.accounts.models import User
+    from comptoir.core import clock
+    from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
+    from comptoir.trust.models import Message, Review
+
+    rng = random.Random(seed)
+    stamp = time.time_ns()
+    today = dt.date.today()
+    started = time.perf_counter()
+    seller_ids = _bulk_sellers(sellers)
+    buyer = User.objects.create_user(email=f"raw-bench-{stamp}@example.com", password="x")
+    weights = [rng.paretovariate(1.5) for _ in seller_ids]
+    address = {"name": "B", "street": "1 rue", "postal_code": "75001", "city": "Paris", "country": "FR"}
+    counts = {"events": 0, "reviews": 0, "messages": 0}
+    hour = dt.timedelta(hours=1)
+    for start in range(0, orders, chunk):
+        size = min(chunk, orders - start)
+        with transaction.atomic():
+            order = Order.objects.create(number=f"R{stamp % 10**12}{start}"[:20], buyer=buyer, status="paid", currency="EUR", items_amount=1000,
+                                         shipping_amount=0, total_amount=1000, shipping_address=address, placed_at=clock.now())
+            placed_list = []
+            seller_orders = []
+            for index, seller_id in zip(range(start, start + size), rng.choices(seller_ids, weights=weights, k=size)):
+                placed = dt.datetime.combine(today - dt.timedelta(days=rng.randrange(days)), dt.time(rng.randrange(24), rng.randrange(60)), tzinfo=dt.UTC)
+                placed_list.append(placed)
+                seller_orders.append(SellerOrder(order=order, seller_id=seller_id, number=f"RB{stamp % 10**9}-{index}", status="delivered", currency="EUR",
+                                                 items_amount=1000, shipping_amount=0, total_amount=1000, commission_amount=100,
+                                                 shipping_service_level="standard", shipping_zone="FR", ship_by=placed.date() + dt.timedelta(days=2),
+                                                 deliver_by_earliest=placed.date() + dt.timedelta(days=3), deliver_by=placed.date() + dt.timedelta(days=6),
+                                                 placed_at=placed))
+            SellerOrder.objects.bulk_create(seller_orders, batch_size=2000)
+            if seller_orders[0].pk is None:  # backends that do not return ids from bulk inserts
+                pks = dict(SellerOrder.objects.filter(number__in=[so.number for so in seller_orders]).values_list("number", "pk"))
+                for so in seller_orders:
+                    so.pk = pks[so.number]
+            events, reviews, messages = [], [], []
+            for so, placed in zip(seller_orders, placed_list):
+                def event(action, at, role="seller", data=None):
+                    events.append(SellerOrderEvent(seller_order_id=so.pk, seller_id_copy=so.seller_id, action=action, actor_role=role,
+                                                   data=data or {}, created_at=at))
+                event("payment_captured", placed, "system")
+                draw = rng.random()
+                if draw < 0.02:
+                    event("cancel", placed + 5 * hour)
+                    continue
+                event("accept", placed + rng.choice((1, 2, 5, 30)) * hour)
+                shipped = placed + dt.timedelta(days=rng.choice((1, 1, 1, 3)))
+                event("ship", shipped, data={"carrier": "La Poste", "tracking_number": f"6A{so.pk:011d}"})
+                delivered = shipped + dt.timedelta(days=2)
+                event("deliver", delivered)
+                if draw > 0.97:
+                    event("request_return", delivered + dt.timedelta(days=3), "buyer",
+                          {"return_reason": "not_as_described" if draw > 0.99 else "changed_mind"})
+                elif 0.96 < draw <= 0.97:
+                    event("dispute_decided", delivered + dt.timedelta(days=9), "operator", {"in_favour_of": "buyer"})
+                if so.pk % 3 == 0:
+                    at = delivered + dt.timedelta(days=1)
+                    rating = rng.choice((2, 4, 4, 5, 5))
+                    reviews.append(Review(seller_order_id=so.pk, buyer=buyer, seller_id=so.seller_id, product_rating=rating, item_as_described=rating,
+                                          communication=5, shipping_speed=rating, packaging=5, created_at=at, credibility_permille=rng.choice((1000, 1000, 700)),
+                                          status="hidden" if so.pk % 60 == 0 else "published",
+                                          hidden_at=at + dt.timedelta(days=2) if so.pk % 60 == 0 else None))
+                if so.pk % 20 == 1:
+                    messages.append(Message(seller_order_id=so.pk, seller_id_copy=so.seller_id, sender=buyer, sender_role="buyer", body="Where?",
+                                            created_at=placed + 3 * hour))
+                    messages.append(Message(seller_order_id=so.pk, seller_id_copy=so.seller_id, sender=buyer, sender_role="seller", body="Shipped.",
+                                            created_at=placed + rng.choice((4, 9, 30)) * hour))
+            SellerOrderEvent.objects.bulk_create(events, batch_size=2000)
+            Review.objects.bulk_create(reviews, batch_size=2000)
+            Message.objects.bulk_create(messages, batch_size=2000)
+        counts["events"] += len(events)
+        counts["reviews"] += len(reviews)
+        counts["messages"] += len(messages)
+        log(f"generated {start + size} orders ({time.perf_counter() - started:.0f} s)")
+    with connection.cursor() as cursor:  # planner statistics, as a live database has them (without, PostgreSQL scans every event per query)
+        cursor.execute("ANALYZE")
+    return {"sellers": len(seller_ids), "orders": orders, **counts, "generate_s": round(time.perf_counter() - started, 1)}
+
+
+def bench_rebuild_raw(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, generate: bool = True, profile: str = "", log=print) -> dict:
+    """`trust_rebuild` (what `comptoir trust recompute --keep-credibility` runs) over raw rows generated in bulk:
+    the bucket rebuild from every event, review and message, then the batch recompute of every seller."""
+    from comptoir.orders.models import SellerOrder
+    from comptoir.trust.models import SellerDailyStats
+    from comptoir.trust.services import trust_rebuild
+
+    figures = generate_raw_history(sellers=sellers, orders=orders, days=days, log=log) if generate else {}
+    total_orders = SellerOrder.objects.count()
+    from comptoir.trust import services
+
+    recompute_all, recompute_seconds = services.trust_recompute_all, []
+
+    def timed_recompute_all(**kwargs):
+        begun = time.perf_counter()
+        try:
+            return recompute_all(**kwargs)
+        finally:
+            recompute_seconds.append(time.perf_counter() - begun)
+
+    services.trust_recompute_all = timed_recompute_all
+    started = time.perf_counter()
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        marks = profiler.runcall(trust_rebuild, refresh_credibility=False)
+        profiler.dump_stats(profile)
+    else:
+        marks = trust_rebuild(refresh_credibility=False)
+    seconds = time.perf_counter() - started
+    services.trust_recompute_all = recompute_all
+    figures.update({"buckets_rebuild_s": round(seconds - sum(recompute_seconds), 1), "recompute_all_s": round(sum(recompute_seconds), 1)})
+    figures.update({"orders_total": total_orders, "sellers_recomputed": marks.sellers, "buckets": SellerDailyStats.objects.count(),
+                    "rebuild_and_recompute_s": round(seconds, 1), "orders_per_second": round(total_orders / seconds)})
+    return figures

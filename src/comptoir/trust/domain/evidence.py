@@ -112,6 +112,20 @@ class FactItem:
 KIND_RANK = {"event": 0, "review": 1, "review_hidden": 2, "message": 3}
 
 
+def fact_item_fast(key: str, at: dt.datetime, kind: str, rank: int, source_id: int, action: str = "", actor_role: str = "", data: dict | None = None,
+                   rating_permille: int = 0, credibility_permille: int = 1000) -> FactItem:
+    """The FactItem the constructor builds (equal, same fields), without the frozen dataclass's field-by-field
+    `object.__setattr__` (≈ 3× cheaper): for the batch rebuild, which builds one per event, review and message."""
+    item = object.__new__(FactItem)
+    item.__dict__.update(key=key, at=at, kind=kind, rank=rank, source_id=source_id, action=action, actor_role=actor_role,
+                         data={} if data is None else data, rating_permille=rating_permille, credibility_permille=credibility_permille)
+    return item
+
+# The event actions `order_contribution` reads; any other event changes nothing (a batch may leave it out).
+ORDER_FACT_ACTIONS = ("payment_captured", "cancel", "accept", "ship", "deliver", "request_return", "dispute_decided", "chargeback")
+ORDER_FACT_ACTIONS_WITH_DATA = ("ship", "request_return", "dispute_decided")  # the only ones whose `data` it reads
+
+
 @dataclass(frozen=True)
 class OrderFacts:
     seller_order_id: int
