@@ -175,7 +175,7 @@ def bench_rebuild_from_events(*, orders: int = 5_000, seed: int = 2) -> dict:
     from comptoir.orders.models import SellerOrder
     from comptoir.testing.builders import make_seller
     from comptoir.trust.importers.history import history_import
-    from comptoir.trust.services import trust_rebuild
+    from comptoir.trust.rebuild import trust_rebuild
 
     rng = random.Random(seed)
     seller = make_seller(f"Rebuild bench {time.time_ns()}")
@@ -187,11 +187,15 @@ def bench_rebuild_from_events(*, orders: int = 5_000, seed: int = 2) -> dict:
     return {"orders": total_orders, "sellers": marks.sellers, "seconds": round(seconds, 1), "orders_per_second": round(total_orders / seconds)}
 
 
-def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, seed: int = 3, chunk: int = 20_000, log=print) -> dict:
+def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, seed: int = 3, chunk: int = 20_000, buyers: int | None = None,
+                         log=print) -> dict:
     """Raw source rows for `orders` seller orders over `sellers` Pareto-weighted sellers, bulk-inserted (no services,
     no trust tasks): per order the events a metric reads (payment_captured, accept, ship with tracking, deliver; 2 %
     cancelled by the seller instead, 3 % with a return request, 1 % with a dispute decided for the buyer), a review on
-    one order in three (5 % of them hidden) and a buyer message with the seller's answer on one in twenty."""
+    one order in three (5 % of them hidden) and a buyer message with the seller's answer on one in twenty. Each seller
+    order has its own order, placed by one of `buyers` buyers (default: one per ten orders; Pareto-weighted, joined up
+    to two years ago, each with an address of its own) so that the review credibility analysis sees a realistic
+    population of reviewers."""
     from comptoir.accounts.models import User
     from comptoir.core import clock
     from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
@@ -202,21 +206,34 @@ def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days
     today = dt.date.today()
     started = time.perf_counter()
     seller_ids = _bulk_sellers(sellers)
-    buyer = User.objects.create_user(email=f"raw-bench-{stamp}@example.com", password="x")
+    buyer_count = buyers or max(1, orders // 10)
+    now = clock.now()
+    with transaction.atomic():
+        User.objects.bulk_create([User(email=f"raw-bench-{stamp}-{index}@example.com", password="!", date_joined=now - dt.timedelta(days=rng.randrange(730)))
+                                  for index in range(buyer_count)], batch_size=2000)
+    buyer_ids = list(User.objects.filter(email__startswith=f"raw-bench-{stamp}-").order_by("pk").values_list("pk", flat=True))
+    buyer_weights = [rng.paretovariate(2.0) for _ in buyer_ids]
     weights = [rng.paretovariate(1.5) for _ in seller_ids]
-    address = {"name": "B", "street": "1 rue", "postal_code": "75001", "city": "Paris", "country": "FR"}
     counts = {"events": 0, "reviews": 0, "messages": 0}
     hour = dt.timedelta(hours=1)
     for start in range(0, orders, chunk):
         size = min(chunk, orders - start)
         with transaction.atomic():
-            order = Order.objects.create(number=f"R{stamp % 10**12}{start}"[:20], buyer=buyer, status="paid", currency="EUR", items_amount=1000,
-                                         shipping_amount=0, total_amount=1000, shipping_address=address, placed_at=clock.now())
-            placed_list = []
-            seller_orders = []
-            for index, seller_id in zip(range(start, start + size), rng.choices(seller_ids, weights=weights, k=size)):
+            placed_list, parents, order_buyers = [], [], rng.choices(buyer_ids, weights=buyer_weights, k=size)
+            for index, buyer_id in zip(range(start, start + size), order_buyers):
                 placed = dt.datetime.combine(today - dt.timedelta(days=rng.randrange(days)), dt.time(rng.randrange(24), rng.randrange(60)), tzinfo=dt.UTC)
                 placed_list.append(placed)
+                parents.append(Order(number=f"R{stamp % 10**9}-{index}", buyer_id=buyer_id, status="paid", currency="EUR", items_amount=1000,
+                                     shipping_amount=0, total_amount=1000, placed_at=placed, paid_at=placed,
+                                     shipping_address={"name": "B", "street": f"{buyer_id} rue de la Paix", "postal_code": "75001", "city": "Paris",
+                                                       "country": "FR"}))
+            Order.objects.bulk_create(parents, batch_size=2000)
+            if parents[0].pk is None:  # backends that do not return ids from bulk inserts
+                order_pks = dict(Order.objects.filter(number__in=[order.number for order in parents]).values_list("number", "pk"))
+                for order in parents:
+                    order.pk = order_pks[order.number]
+            seller_orders = []
+            for index, seller_id, order, placed in zip(range(start, start + size), rng.choices(seller_ids, weights=weights, k=size), parents, placed_list):
                 seller_orders.append(SellerOrder(order=order, seller_id=seller_id, number=f"RB{stamp % 10**9}-{index}", status="delivered", currency="EUR",
                                                  items_amount=1000, shipping_amount=0, total_amount=1000, commission_amount=100,
                                                  shipping_service_level="standard", shipping_zone="FR", ship_by=placed.date() + dt.timedelta(days=2),
@@ -228,7 +245,7 @@ def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days
                 for so in seller_orders:
                     so.pk = pks[so.number]
             events, reviews, messages = [], [], []
-            for so, placed in zip(seller_orders, placed_list):
+            for so, placed, buyer_id in zip(seller_orders, placed_list, order_buyers):
                 def event(action, at, role="seller", data=None):
                     events.append(SellerOrderEvent(seller_order_id=so.pk, seller_id_copy=so.seller_id, action=action, actor_role=role,
                                                    data=data or {}, created_at=at))
@@ -250,14 +267,14 @@ def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days
                 if so.pk % 3 == 0:
                     at = delivered + dt.timedelta(days=1)
                     rating = rng.choice((2, 4, 4, 5, 5))
-                    reviews.append(Review(seller_order_id=so.pk, buyer=buyer, seller_id=so.seller_id, product_rating=rating, item_as_described=rating,
+                    reviews.append(Review(seller_order_id=so.pk, buyer_id=buyer_id, seller_id=so.seller_id, product_rating=rating, item_as_described=rating,
                                           communication=5, shipping_speed=rating, packaging=5, created_at=at, credibility_permille=rng.choice((1000, 1000, 700)),
                                           status="hidden" if so.pk % 60 == 0 else "published",
                                           hidden_at=at + dt.timedelta(days=2) if so.pk % 60 == 0 else None))
                 if so.pk % 20 == 1:
-                    messages.append(Message(seller_order_id=so.pk, seller_id_copy=so.seller_id, sender=buyer, sender_role="buyer", body="Where?",
+                    messages.append(Message(seller_order_id=so.pk, seller_id_copy=so.seller_id, sender_id=buyer_id, sender_role="buyer", body="Where?",
                                             created_at=placed + 3 * hour))
-                    messages.append(Message(seller_order_id=so.pk, seller_id_copy=so.seller_id, sender=buyer, sender_role="seller", body="Shipped.",
+                    messages.append(Message(seller_order_id=so.pk, seller_id_copy=so.seller_id, sender_id=buyer_id, sender_role="seller", body="Shipped.",
                                             created_at=placed + rng.choice((4, 9, 30)) * hour))
             SellerOrderEvent.objects.bulk_create(events, batch_size=2000)
             Review.objects.bulk_create(reviews, batch_size=2000)
@@ -268,42 +285,31 @@ def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days
         log(f"generated {start + size} orders ({time.perf_counter() - started:.0f} s)")
     with connection.cursor() as cursor:  # planner statistics, as a live database has them (without, PostgreSQL scans every event per query)
         cursor.execute("ANALYZE")
-    return {"sellers": len(seller_ids), "orders": orders, **counts, "generate_s": round(time.perf_counter() - started, 1)}
+    return {"sellers": len(seller_ids), "buyers": len(buyer_ids), "orders": orders, **counts, "generate_s": round(time.perf_counter() - started, 1)}
 
 
-def bench_rebuild_raw(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, generate: bool = True, profile: str = "", log=print) -> dict:
-    """`trust_rebuild` (what `comptoir trust recompute --keep-credibility` runs) over raw rows generated in bulk:
-    the bucket rebuild from every event, review and message, then the batch recompute of every seller."""
+def bench_rebuild_raw(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, generate: bool = True, refresh_credibility: bool = True,
+                      workers: int | None = None, profile: str = "", log=print) -> dict:
+    """`trust_rebuild` — what `comptoir trust recompute` runs — over raw rows generated in bulk (or already in the
+    database with `generate=False`): the review credibility analysis (unless `refresh_credibility` is False), the
+    bucket rebuild from every event, review and message, then the recompute of every seller; seconds per phase."""
     from comptoir.orders.models import SellerOrder
-    from comptoir.trust.models import SellerDailyStats
-    from comptoir.trust.services import trust_rebuild
+    from comptoir.trust.models import Review, SellerDailyStats
+    from comptoir.trust.rebuild import trust_rebuild
 
     figures = generate_raw_history(sellers=sellers, orders=orders, days=days, log=log) if generate else {}
     total_orders = SellerOrder.objects.count()
-    from comptoir.trust import services
-
-    recompute_all, recompute_seconds = services.trust_recompute_all, []
-
-    def timed_recompute_all(**kwargs):
-        begun = time.perf_counter()
-        try:
-            return recompute_all(**kwargs)
-        finally:
-            recompute_seconds.append(time.perf_counter() - begun)
-
-    services.trust_recompute_all = timed_recompute_all
     started = time.perf_counter()
     if profile:
         import cProfile
 
         profiler = cProfile.Profile()
-        marks = profiler.runcall(trust_rebuild, refresh_credibility=False)
+        marks = profiler.runcall(trust_rebuild, refresh_credibility=refresh_credibility, workers=workers)
         profiler.dump_stats(profile)
     else:
-        marks = trust_rebuild(refresh_credibility=False)
+        marks = trust_rebuild(refresh_credibility=refresh_credibility, workers=workers)
     seconds = time.perf_counter() - started
-    services.trust_recompute_all = recompute_all
-    figures.update({"buckets_rebuild_s": round(seconds - sum(recompute_seconds), 1), "recompute_all_s": round(sum(recompute_seconds), 1)})
-    figures.update({"orders_total": total_orders, "sellers_recomputed": marks.sellers, "buckets": SellerDailyStats.objects.count(),
+    figures.update({"orders_total": total_orders, "reviews_total": Review.objects.count(), "sellers_recomputed": marks.sellers,
+                    "buckets": SellerDailyStats.objects.count(), "buckets_written": marks.buckets_written, "workers": marks.workers, "phases_s": marks.phases,
                     "rebuild_and_recompute_s": round(seconds, 1), "orders_per_second": round(total_orders / seconds)})
     return figures

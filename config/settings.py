@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "comptoir.core",
     "comptoir.accounts",
@@ -236,6 +237,8 @@ COMPTOIR = {
     # Ledger entries are sealed into hash-chained blocks right after commit (by a task).
     "LEDGER_SEAL_ON_COMMIT": env_bool("COMPTOIR_LEDGER_SEAL_ON_COMMIT", True),
     "LEDGER_BLOCK_MAX_ENTRIES": env_int("COMPTOIR_LEDGER_BLOCK_MAX_ENTRIES", 500),
+    # Worker processes of `comptoir trust recompute` on a large history (0 = one per core).
+    "TRUST_REBUILD_WORKERS": env_int("COMPTOIR_TRUST_REBUILD_WORKERS", 0),
 }
 
 # Search ranking and featured offer (comptoir.search). The weights are public: the /ranking page and docs/SEARCH.md
@@ -262,3 +265,62 @@ COMPTOIR_SEARCH = {
 from comptoir.trust.domain.config import trust_config as _trust_config  # noqa: E402
 
 COMPTOIR_TRUST = _trust_config({})
+
+# --- Email and account recovery (password reset by email, 2FA recovery codes) --------------------------------
+# Django 6.1 MAILERS. COMPTOIR_EMAIL_URL picks the backend: smtp://USER:PASSWORD@HOST:587?tls=1 (STARTTLS),
+# smtps://USER:PASSWORD@HOST:465 (TLS from the start), console:// (printed by the server) or file:///ABSOLUTE/DIR.
+# Without it, COMPTOIR_EMAIL_HOST (with _PORT, _HOST_USER, _HOST_PASSWORD, _USE_TLS, _USE_SSL) configures SMTP; with
+# neither, mail is written to files under var/mail/ (development and demo: open the newest file to read it).
+from urllib.parse import parse_qs as _parse_qs  # noqa: E402
+from urllib.parse import unquote as _unquote  # noqa: E402
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+
+_EMAIL_TIMEOUT = env_int("COMPTOIR_EMAIL_TIMEOUT", 10)
+_EMAIL_DEFAULT_DIRECTORY = str(BASE_DIR / "var" / "mail")
+_email_url = env_str("COMPTOIR_EMAIL_URL")
+if _email_url:
+    _parsed = _urlsplit(_email_url)
+    _query = {key: values[-1] for key, values in _parse_qs(_parsed.query).items()}
+    if _parsed.scheme in ("smtp", "smtps"):
+        _mailer = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+            "host": _parsed.hostname or "localhost",
+            "port": _parsed.port or (465 if _parsed.scheme == "smtps" else 25),
+            "username": _unquote(_parsed.username or ""),
+            "password": _unquote(_parsed.password or ""),
+            "use_ssl": _parsed.scheme == "smtps",
+            "use_tls": _parsed.scheme == "smtp" and _query.get("tls", "0").lower() in {"1", "true", "yes", "on"},
+            "timeout": _EMAIL_TIMEOUT,
+        }}
+    elif _parsed.scheme == "console":
+        _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    elif _parsed.scheme == "file":
+        _mailer = {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": _unquote(_parsed.path) or _EMAIL_DEFAULT_DIRECTORY}}
+    else:
+        raise ImproperlyConfigured("COMPTOIR_EMAIL_URL must start with smtp://, smtps://, console:// or file://")
+elif env_str("COMPTOIR_EMAIL_HOST"):
+    _use_ssl = env_bool("COMPTOIR_EMAIL_USE_SSL", False)
+    _mailer = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": env_str("COMPTOIR_EMAIL_HOST"),
+        "port": env_int("COMPTOIR_EMAIL_PORT", 465 if _use_ssl else 587),
+        "username": env_str("COMPTOIR_EMAIL_HOST_USER", ""),
+        "password": env_str("COMPTOIR_EMAIL_HOST_PASSWORD", ""),
+        "use_ssl": _use_ssl,
+        "use_tls": not _use_ssl and env_bool("COMPTOIR_EMAIL_USE_TLS", True),
+        "timeout": _EMAIL_TIMEOUT,
+    }}
+else:
+    _mailer = {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": _EMAIL_DEFAULT_DIRECTORY}}
+MAILERS = {"default": _mailer}
+DEFAULT_FROM_EMAIL = env_str("COMPTOIR_DEFAULT_FROM_EMAIL", f"{COMPTOIR_SITE_NAME} <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# A password reset link works once (it dies when the password changes) and for one hour at most.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# Reset requests per hour, counted per email address and per client IP whether or not an account exists. The
+# counters live in a file cache under var/ so that every server process on the machine shares them.
+COMPTOIR_PASSWORD_RESET_LIMITS = {
+    "PER_EMAIL_PER_HOUR": env_int("COMPTOIR_PASSWORD_RESET_PER_EMAIL_PER_HOUR", 3),
+    "PER_IP_PER_HOUR": env_int("COMPTOIR_PASSWORD_RESET_PER_IP_PER_HOUR", 10),
+}
+CACHES = globals().get("CACHES") or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle")}

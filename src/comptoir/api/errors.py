@@ -1,39 +1,54 @@
 """Every API error is an RFC 9457 problem document (`application/problem+json`):
 
     {"type": "https://comptoir.dev/problems/<code>", "title": "Unprocessable Content", "status": 422,
-     "detail": "The offer is invalid.", "code": "invalid_offer", "errors": {"price_amount": "The price must be positive."}}
+     "detail": "The offer is invalid.", "instance": "/api/v1/seller/offers", "code": "invalid_offer",
+     "errors": {"price_amount": "The price must be positive."}}
 
-`errors` maps a field (dotted path, `lines[0].quantity`) to a message a client can show next to it;
-an ApplicationError's `extra` adds members (`allowed_actions`, `offer_ids`, `required_scope` …).
-The handlers below turn service errors, request validation, malformed JSON, unknown routes and
-authentication failures into such documents, so bad input never surfaces as a 500."""
+`instance` is the path of the request that failed. `errors` maps a field (dotted path,
+`lines[0].quantity`) to a message a client can show next to it; an ApplicationError's `extra` adds
+members (`allowed_actions`, `offer_ids`, `required_scope` …). The handlers below turn service errors,
+request validation, malformed JSON, unknown routes, throttling and authentication failures into such
+documents, so bad input never surfaces as a 500."""
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 from http import HTTPStatus
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from comptoir.core.exceptions import ApplicationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://comptoir.dev/problems/"
-RESERVED_MEMBERS = {"type", "title", "status", "detail", "code", "errors"}
+RESERVED_MEMBERS = {"type", "title", "status", "detail", "instance", "code", "errors"}
 
 logger = logging.getLogger(__name__)
 
 
-def problem_body(*, status: int, code: str, detail: str, errors: dict[str, str] | None = None, extra: dict | None = None) -> dict:
+class TooManyRequests(ApplicationError):
+    """Refused until the client waits (429); `retry_after` seconds become the Retry-After header."""
+
+    status = 429
+    default_code = "too_many_requests"
+
+    def __init__(self, message: str, code: str | None = None, extra: dict | None = None, *, retry_after: int | None = None):
+        super().__init__(message, code, extra)
+        self.retry_after = retry_after
+
+
+def problem_body(*, status: int, code: str, detail: str, instance: str, errors: dict[str, str] | None = None, extra: dict | None = None) -> dict:
     body = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
+        "instance": instance,
         "code": code,
         "errors": dict(errors or {}),
     }
@@ -54,18 +69,23 @@ def json_response(body, *, status: int, headers: dict[str, str] | None = None) -
     return response
 
 
-def problem_response(*, status: int, code: str, detail: str, errors: dict[str, str] | None = None, extra: dict | None = None) -> HttpResponse:
-    return json_response(problem_body(status=status, code=code, detail=detail, errors=errors, extra=extra), status=status)
+def retry_after_headers(seconds: float | None) -> dict[str, str]:
+    return {} if seconds is None else {"Retry-After": str(max(1, math.ceil(seconds)))}
 
 
-def application_error_body(error: ApplicationError) -> dict:
+def problem_response(*, status: int, code: str, detail: str, instance: str, errors: dict[str, str] | None = None, extra: dict | None = None,
+                     headers: dict[str, str] | None = None) -> HttpResponse:
+    return json_response(problem_body(status=status, code=code, detail=detail, instance=instance, errors=errors, extra=extra), status=status, headers=headers)
+
+
+def application_error_body(error: ApplicationError, *, instance: str) -> dict:
     extra = dict(error.extra)
     fields = dict(error.fields)
     # Some services (the state machine) carry field messages inside `extra`.
     smuggled = extra.pop("fields", None)
     if isinstance(smuggled, dict):
         fields = {**{str(name): str(message) for name, message in smuggled.items()}, **fields}
-    return problem_body(status=error.status, code=error.code, detail=error.message, errors=fields, extra=extra)
+    return problem_body(status=error.status, code=error.code, detail=error.message, instance=instance, errors=fields, extra=extra)
 
 
 def field_path(location) -> str:
@@ -102,31 +122,38 @@ def _validation_field_errors(errors: list[dict]) -> dict[str, str]:
 
 
 def handle_application_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    body = application_error_body(error)
-    return json_response(body, status=error.status)
+    body = application_error_body(error, instance=request.path)
+    headers = retry_after_headers(error.retry_after) if isinstance(error, TooManyRequests) else None
+    return json_response(body, status=error.status, headers=headers)
 
 
 def handle_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
-    return problem_response(status=422, code="invalid_request", detail="The request has invalid or missing fields.", errors=_validation_field_errors(error.errors))
+    return problem_response(status=422, code="invalid_request", detail="The request has invalid or missing fields.", instance=request.path,
+                            errors=_validation_field_errors(error.errors))
 
 
 def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     if isinstance(error, AuthenticationError):
-        return problem_response(status=401, code="authentication_required",
+        return problem_response(status=401, code="authentication_required", instance=request.path,
                                 detail="Authenticate with 'Authorization: Bearer <token>' (buyer token or seller API key) or a session.")
+    if isinstance(error, Throttled):
+        return problem_response(status=429, code="rate_limited", instance=request.path, headers=retry_after_headers(error.wait),
+                                detail="Too many requests from your address to this endpoint; wait for the Retry-After delay.")
     if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
-        return problem_response(status=400, code="malformed_json", detail="The request body is not valid JSON.", errors={"body": "Send a JSON object."})
+        return problem_response(status=400, code="malformed_json", detail="The request body is not valid JSON.", instance=request.path,
+                                errors={"body": "Send a JSON object."})
     status = error.status_code if 400 <= error.status_code < 600 else 400
-    return problem_response(status=status, code=HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_"), detail=str(error))
+    return problem_response(status=status, code=HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_"), detail=str(error),
+                            instance=request.path)
 
 
 def handle_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
-    return problem_response(status=404, code="not_found", detail="No such resource.")
+    return problem_response(status=404, code="not_found", detail="No such resource.", instance=request.path)
 
 
 def handle_unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path)
-    return problem_response(status=500, code="internal_error", detail="An unexpected error occurred; it has been logged.")
+    return problem_response(status=500, code="internal_error", detail="An unexpected error occurred; it has been logged.", instance=request.path)
 
 
 def install_exception_handlers(api) -> None:

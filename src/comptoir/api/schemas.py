@@ -43,12 +43,14 @@ class MoneyOut(Schema):
 
 
 class ProblemOut(Schema):
-    """RFC 9457 problem details (media type application/problem+json)."""
+    """RFC 9457 problem details (media type application/problem+json). Some problems add members,
+    e.g. `allowed_actions`, `offer_ids`, `required_scope`."""
 
-    type: str
-    title: str
+    type: str = Field(description="URI naming the kind of problem: https://comptoir.dev/problems/<code>.")
+    title: str = Field(description="The HTTP status phrase.")
     status: int
-    detail: str
+    detail: str = Field(description="What went wrong, for a person.")
+    instance: str = Field(description="The path of the request that failed.")
     code: str = Field(description="Stable machine-readable error code.")
     errors: dict[str, str] = Field(description="Field path -> message, e.g. {\"lines[0].quantity\": \"A whole number from 1 to 999.\"}.")
 

@@ -7,10 +7,11 @@ import functools
 
 from django.http import HttpRequest
 from django.urls import URLPattern
-from ninja import NinjaAPI, Router
+from ninja import Router
 from ninja.openapi.docs import Swagger
 
 from comptoir.api.errors import PROBLEM_CONTENT_TYPE, install_exception_handlers, problem_response
+from comptoir.api.openapi import ProblemAwareNinjaAPI
 from comptoir.api.routers import accounts, cart, catalog, checkout, orders, search, seller_finance, seller_offers, seller_orders, sellers, trust
 from comptoir.core.exceptions import NotFound
 
@@ -22,14 +23,18 @@ Comptoir's marketplace API. JSON in and out; money is `{"amount": "12.34", "amou
 - seller API keys (`csk_…`, created by a seller owner, scoped: offers:read, offers:write, orders:read, orders:write, finance:read) on `/seller/…`;
 - or the browser session (CSRF token required for writes); a member of several sellers sends `X-Comptoir-Seller: <id>`.
 
-**Errors** are RFC 9457 `application/problem+json`: `{type, title, status, detail, code, errors: {field: message}}`.
-Another seller's or buyer's resources answer 404.
+**Errors** are RFC 9457 `application/problem+json`: `{type, title, status, detail, instance, code, errors: {field: message}}`.
+Another seller's or buyer's resources answer 404. A 429 carries `Retry-After` (seconds).
+
+**Login throttling** — `POST /auth/token` shares the web login's lockout: after 5 failed attempts for an email from one
+address (defaults), both refuse that email from that address for 15 minutes, even with the right password (429 `too_many_attempts`).
+One address may also call it 20 times a minute (429 `rate_limited`).
 
 **Idempotency** — `POST /checkout` requires an `Idempotency-Key`; other writes accept one. A retry with the same key and
 body returns the first response with `Idempotent-Replayed: true`; the same key with another body is refused (422).
 """
 
-api = NinjaAPI(title="Comptoir API", version="1", description=DESCRIPTION, urls_namespace="api-v1", docs=Swagger(), docs_url=None)
+api = ProblemAwareNinjaAPI(title="Comptoir API", version="1", description=DESCRIPTION, urls_namespace="api-v1", docs=Swagger(), docs_url=None)
 install_exception_handlers(api)
 
 for module in (accounts, catalog, search, cart, checkout, orders, sellers, seller_offers, seller_orders, seller_finance, trust):
@@ -60,7 +65,7 @@ def _method_not_allowed_as_problem(view):
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE):
             allowed = response.get("Allow", "")
-            problem = problem_response(status=405, code="method_not_allowed", detail=f"This endpoint accepts: {allowed}.")
+            problem = problem_response(status=405, code="method_not_allowed", detail=f"This endpoint accepts: {allowed}.", instance=request.path)
             problem["Allow"] = allowed
             return problem
         return response

@@ -48,6 +48,26 @@ class OfferChanged:
     at: dt.datetime
 
 
+@dataclass(frozen=True)
+class SellerStatusChanged:
+    """A seller was verified, rejected, suspended or reinstated (only verified sellers' offers are visible)."""
+
+    seller_id: int
+    previous_status: str
+    status: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SellerTrustChanged:
+    """Something a seller's trust snapshot shows to other domains changed for these sellers: score, satisfaction
+    pillar, effective tier, or an enforcement action opened or lifted (the visibility multiplier). One event per
+    stored batch (a chunk of the batch recompute: up to 1,000 sellers), so subscribers can work per batch."""
+
+    seller_ids: tuple[int, ...]
+    at: dt.datetime
+
+
 def subscribe(event_type: type, handler: Callable) -> None:
     """Register `handler(event)` for `event_type`; registering the same handler twice has no effect."""
     if handler not in _subscribers[event_type]:

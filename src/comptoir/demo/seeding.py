@@ -45,7 +45,7 @@ from comptoir.demo.marketplace_seed import (
 from comptoir.orders import services as order_services
 from comptoir.orders.models import Order
 from comptoir.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
-from comptoir.trust.services import trust_rebuild
+from comptoir.trust.rebuild import trust_rebuild
 
 MARKER_ACTION = "demo.seeded"
 HISTORY_DAYS = 182

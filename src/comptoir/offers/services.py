@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from comptoir.catalog.models import Product
+from comptoir.core import clock
+from comptoir.core.events import OfferChanged, publish
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import Money, currency_exponent, is_known_currency
 from comptoir.core.services import audit_record
@@ -17,6 +19,16 @@ from comptoir.sellers.domain.trader import normalise_country
 
 MAX_STOCK = 1_000_000
 MAX_HANDLING_DAYS = 30
+# Fields no subscriber of OfferChanged reads (the search index and the listing completeness ignore stock): a change of
+# these alone publishes nothing, so stock updates stay cheap.
+UNPUBLISHED_FIELDS = frozenset({"stock"})
+
+
+def _offer_changed(offer: Offer) -> None:
+    """Publish OfferChanged inside the writer's transaction: the search index is rewritten in that same transaction
+    (a rolled-back write leaves it untouched, a committed one is searchable at once); subscribers with work for after
+    the commit (trust's listing completeness) register it with on_commit themselves."""
+    publish(OfferChanged(seller_id=offer.seller_id, offer_id=offer.pk, at=clock.now()))
 
 
 def _normalise_currency(currency):
@@ -143,6 +155,7 @@ def offer_create(*, seller, actor, product_id: int, sku: str, price_amount: int,
                 fulfilment_method=fulfilment_method, shipping_profile=profile, return_policy_days=return_policy_days,
             )
             audit_record(actor=actor, action="offer.created", target=offer, seller_id=seller.pk)
+            _offer_changed(offer)
     except IntegrityError as error:
         raise ValidationError("You already have this offer.", code=errors.OFFER_DUPLICATE,
                               fields={"sku": "SKU already used, or you already offer this product in this condition."}) from error
@@ -197,6 +210,8 @@ def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
             setattr(offer, name, value)
         offer.save(update_fields=[*changes.keys(), "updated_at"])
         audit_record(actor=actor, action="offer.updated", target=offer, seller_id=seller.pk, data={"before": before, "after": changes})
+        if set(changes) - UNPUBLISHED_FIELDS:
+            _offer_changed(offer)
     return offer
 
 

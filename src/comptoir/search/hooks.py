@@ -1,55 +1,45 @@
-"""Keeping the index in step with writes: the catalog and offer models' saves are the events. Handlers reindex the
-touched products inside the writer's transaction, so the index never shows a state that was rolled back.
-(Bulk inserts send no signal: their callers finish with `search_reindex()`, as the demo seeder does.)"""
+"""Keeping the index in step with the other domains through the event bus (core/events.py); registered by SearchConfig.
+
+- `OfferChanged` (offers services) and `SellerStatusChanged` (sellers services) are published inside the writer's
+  transaction and handled at once: the touched products are reindexed in that transaction, so the index never shows a
+  rolled-back state and a committed change is searchable when the service returns.
+- `SellerTrustChanged` (trust services, one event per stored batch of sellers) is published on commit and handled once per
+  committed transaction: one task rewrites the trust copy and browse quality of the documents those sellers rank
+  (`search_seller_trust_refresh`), never the text.
+
+Products and shipping rates have no event: a product is only created (without offers, so there is nothing to index; its
+first offer's OfferChanged indexes it) and rates are created with their profile, before any offer uses them; neither is
+edited afterwards (the admin is read-only). Bulk loads pause delivery (`events.delivery_paused`) and end with
+`search_reindex()`."""
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
 
-
-def _product_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    from comptoir.search.services import search_index_products
-
-    search_index_products([instance.pk])
-
-
-def _offer_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    from comptoir.search.services import search_index_products
-
-    search_index_products([instance.product_id])
-
-
-def _shipping_rate_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
+def on_offer_changed(event) -> None:
     from comptoir.offers.models import Offer
     from comptoir.search.services import search_index_products
 
-    search_index_products(Offer.objects.filter(shipping_profile_id=instance.profile_id).values_list("product_id", flat=True))
+    search_index_products(Offer.objects.filter(pk=event.offer_id).values_list("product_id", flat=True))
 
 
-def _seller_saved(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
-    if raw or created:
-        return
-    if update_fields is not None and "status" not in update_fields:
-        return
+def on_seller_status_changed(event) -> None:
     from comptoir.search.services import search_index_sellers
 
-    search_index_sellers([instance.pk])
+    search_index_sellers([event.seller_id])
+
+
+def on_sellers_trust_changed(events) -> None:
+    """Batch subscriber: every SellerTrustChanged of one committed transaction (a chunk of the batch recompute) → one task."""
+    from comptoir.search.tasks import search_seller_trust_refresh_task
+
+    seller_ids = sorted({seller_id for event in events for seller_id in event.seller_ids})
+    if seller_ids:
+        search_seller_trust_refresh_task.enqueue(seller_ids=seller_ids)
 
 
 def connect() -> None:
-    from comptoir.catalog.models import Product
-    from comptoir.offers.models import Offer, ShippingRate
-    from comptoir.sellers.models import Seller
+    from comptoir.core.events import OfferChanged, SellerStatusChanged, SellerTrustChanged, subscribe, subscribe_batch
 
-    post_save.connect(_product_saved, sender=Product, dispatch_uid="search.product_saved")
-    post_save.connect(_offer_changed, sender=Offer, dispatch_uid="search.offer_saved")
-    post_delete.connect(_offer_changed, sender=Offer, dispatch_uid="search.offer_deleted")
-    post_save.connect(_shipping_rate_changed, sender=ShippingRate, dispatch_uid="search.rate_saved")
-    post_delete.connect(_shipping_rate_changed, sender=ShippingRate, dispatch_uid="search.rate_deleted")
-    post_save.connect(_seller_saved, sender=Seller, dispatch_uid="search.seller_saved")
+    subscribe(OfferChanged, on_offer_changed)
+    subscribe(SellerStatusChanged, on_seller_status_changed)
+    subscribe_batch(SellerTrustChanged, on_sellers_trust_changed)

@@ -25,10 +25,18 @@ class SearchDocument(models.Model):
     views = models.PositiveIntegerField(default=0, help_text="Product page views over the conversion window.")
     orders = models.PositiveIntegerField(default=0, help_text="Order lines over the conversion window.")
     quality = models.FloatField(default=0.0, help_text="Ranking score without text relevance, for browsing without a query.")
+    # `quality` = visibility_multiplier × (quality_base + points of seller_trust and seller_satisfaction): the trust copy of
+    # the ranked seller is kept apart so that a trust change rewrites these columns by seller, never the text.
+    ranked_seller_id = models.BigIntegerField(null=True, help_text="Seller of the lowest landed price whose trust `quality` uses.")
+    quality_base = models.FloatField(default=0.0, help_text="The points of `quality` that do not depend on the seller's trust.")
+    seller_trust = models.FloatField(default=50.0, help_text="Trust score (0–100) of the ranked seller, as last copied.")
+    seller_satisfaction = models.FloatField(default=50.0, help_text="Buyer-satisfaction pillar (0–100) of the ranked seller, as last copied.")
+    visibility_multiplier = models.FloatField(default=1.0, help_text="Visibility multiplier of the ranked seller, as last copied.")
     indexed_at = models.DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = [models.Index(fields=["category_id", "-quality"], name="search_doc_category_quality"), models.Index(fields=["-quality"], name="search_doc_quality")]
+        indexes = [models.Index(fields=["category_id", "-quality"], name="search_doc_category_quality"), models.Index(fields=["-quality"], name="search_doc_quality"),
+                   models.Index(fields=["ranked_seller_id"], name="search_doc_ranked_seller")]
 
 
 class SearchText(models.Model):

@@ -75,6 +75,37 @@ def seller_quality_map(seller_ids) -> dict[int, SellerQuality]:
 
 
 @dataclass(frozen=True)
+class SellerRankingTrust:
+    """What the ranking formula reads from a seller's trust (the copy the index stores for browsing)."""
+
+    trust_score: float
+    visibility_multiplier: float
+    satisfaction: float
+
+
+NEUTRAL_RANKING_TRUST = SellerRankingTrust(trust_score=50.0, visibility_multiplier=1.0, satisfaction=50.0)
+
+
+def seller_ranking_trust_map(seller_ids) -> dict[int, SellerRankingTrust]:
+    """seller id -> SellerRankingTrust for every id asked (the neutral prior without a trust row); three queries."""
+    from comptoir.trust.models import SellerTrust
+    from comptoir.trust.selectors import seller_trust_map
+
+    ids = {int(seller_id) for seller_id in seller_ids if seller_id is not None}
+    if not ids:
+        return {}
+    snapshots = seller_trust_map(ids)
+    satisfaction = dict(SellerTrust.objects.filter(seller_id__in=ids).values_list("seller_id", "satisfaction"))
+    result = {}
+    for seller_id in ids:
+        snapshot = snapshots.get(seller_id)
+        result[seller_id] = SellerRankingTrust(
+            trust_score=float(snapshot.score) if snapshot else 50.0, visibility_multiplier=float(snapshot.visibility_multiplier) if snapshot else 1.0,
+            satisfaction=float(satisfaction.get(seller_id, 50)))
+    return result
+
+
+@dataclass(frozen=True)
 class SearchQuery:
     text: str = ""
     category_id: int | None = None

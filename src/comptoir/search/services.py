@@ -1,4 +1,4 @@
-"""Search writes: keeping the index in step with the catalog and offers, recording product page views."""
+"""Search writes: keeping the index in step with the catalog, offers and seller trust, recording product page views."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from comptoir.catalog.models import Category, Product
@@ -16,11 +16,12 @@ from comptoir.offers.selectors import offer_visible_qs, shipping_rates_for_profi
 from comptoir.search.backends import get_backend
 from comptoir.search.backends.base import IndexedText
 from comptoir.search.config import search_settings
-from comptoir.search.domain.ranking import Candidate, rank
+from comptoir.search.domain.ranking import Candidate, browse_quality, seller_points
 from comptoir.search.domain.text import analyse
 from comptoir.search.models import ProductViewDaily, SearchDocument
 
 BATCH_SIZE = 2000
+TRUST_REFRESH_SELLERS = 1000  # sellers per UPDATE of the trust copy (5 parameters each)
 
 
 def _attribute_text(attributes) -> str:
@@ -70,7 +71,7 @@ def _category_names() -> dict[int, tuple[str, str, str]]:
 
 def _index_batch(product_ids: list[int], *, categories, backend, config, since: dt.datetime) -> int:
     from comptoir.orders.models import OrderLine
-    from comptoir.search.selectors import seller_quality_map
+    from comptoir.search.selectors import NEUTRAL_RANKING_TRUST, seller_ranking_trust_map
 
     products = list(Product.objects.filter(pk__in=product_ids).values_list("pk", "title", "brand", "description", "attributes", "category_id", "created_at"))
     offers: dict[int, list[tuple]] = {}
@@ -103,16 +104,19 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         texts.append((pk, IndexedText(analyse(title), analyse(brand), analyse(f"{_attribute_text(attributes)} {category_words}"), analyse(description))))
 
     # Browsing without a query orders by a quality score: the ranking formula with full relevance, for the
-    # destination-independent "*" zone when there is one (else the first named country).
-    sellers = seller_quality_map({(document.delivery.get("*") or next(iter(document.delivery.values()), [0, 0, 0]))[2] for document in documents})
+    # destination-independent "*" zone when there is one (else the first named country). The seller's part is stored
+    # apart (trust copy + base) so that `search_seller_trust_refresh` can recompute it without this function.
+    sellers = seller_ranking_trust_map({(document.delivery.get("*") or next(iter(document.delivery.values()), [0, 0, 0]))[2] for document in documents})
     for document in documents:
         landed, days, seller_id = document.delivery.get("*") or next(iter(document.delivery.values()), [document.min_price, None, None])
-        quality = sellers.get(seller_id)
+        trust = sellers.get(seller_id, NEUTRAL_RANKING_TRUST)
         candidate = Candidate(product_id=document.product_id, category_id=document.category_id, relevance=1.0, views=document.views,
-                              orders=document.orders, delivery_days=days, landed_price=landed,
-                              seller_trust=quality.trust_score if quality else 50.0, visibility_multiplier=quality.visibility_multiplier if quality else 1.0,
-                              satisfaction=quality.satisfaction if quality else 50.0)
-        document.quality = rank([candidate], config=config.ranking, has_text_query=False)[0].score
+                              orders=document.orders, delivery_days=days, landed_price=landed, seller_trust=trust.trust_score,
+                              visibility_multiplier=trust.visibility_multiplier, satisfaction=trust.satisfaction)
+        quality = browse_quality(candidate, config.ranking)
+        document.quality, document.quality_base = quality.score, quality.base
+        document.ranked_seller_id = seller_id
+        document.seller_trust, document.seller_satisfaction, document.visibility_multiplier = trust.trust_score, trust.satisfaction, trust.visibility_multiplier
 
     SearchDocument.objects.filter(product_id__in=product_ids).delete()
     backend.remove(product_ids)
@@ -143,6 +147,45 @@ def search_index_sellers(seller_ids) -> int:
     from comptoir.offers.models import Offer
 
     return search_index_products(Offer.objects.filter(seller_id__in=list(seller_ids)).values_list("product_id", flat=True).distinct())
+
+
+def search_seller_trust_refresh(*, seller_ids) -> int:
+    """Copy the current trust of these sellers (score, satisfaction pillar, visibility multiplier) onto the documents
+    they rank (as the seller of the lowest landed price) and recompute those documents' browse `quality` from their
+    stored base. Three reads of trust and one UPDATE per 1,000 sellers; the text and the other columns are not touched,
+    nor are documents already holding the current copy. Idempotent; returns the number of documents updated.
+
+    A suspended seller's documents are rebuilt without its offers by `search_index_sellers` (its status change); here its
+    multiplier simply becomes 0 on whatever it still ranks."""
+    from comptoir.search.selectors import seller_ranking_trust_map
+
+    ids = sorted({int(seller_id) for seller_id in seller_ids})
+    if not ids:
+        return 0
+    ranking = search_settings().ranking
+    trusts = seller_ranking_trust_map(ids)
+    updated = 0
+    # No transaction of its own: each UPDATE stands alone and is idempotent (a run cut short is completed by the next one).
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), TRUST_REFRESH_SELLERS):
+            part = ids[start:start + TRUST_REFRESH_SELLERS]
+            params: list = []
+            for seller_id in part:
+                trust = trusts[seller_id]
+                params += [seller_id, trust.trust_score, trust.satisfaction, trust.visibility_multiplier,
+                           seller_points(trust.trust_score, trust.satisfaction, ranking)]
+            row = "(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION))"
+            # Same arithmetic as `browse_quality` (multiplier × (base + points)), in double precision on both databases.
+            cursor.execute(
+                f"WITH v (seller_id, trust, satisfaction, multiplier, points) AS (VALUES {', '.join([row] * len(part))}) "
+                "UPDATE search_searchdocument SET seller_trust = v.trust, seller_satisfaction = v.satisfaction, visibility_multiplier = v.multiplier, "
+                "quality = v.multiplier * (search_searchdocument.quality_base + v.points) FROM v WHERE search_searchdocument.ranked_seller_id = v.seller_id "
+                # Rows already holding this copy are not rewritten (a repeated or rolled-back-then-redelivered event costs no write).
+                "AND (search_searchdocument.seller_trust <> v.trust OR search_searchdocument.seller_satisfaction <> v.satisfaction "
+                "OR search_searchdocument.visibility_multiplier <> v.multiplier)",
+                params)
+            updated += max(cursor.rowcount, 0)
+    return updated
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from comptoir.search.services import search_index_products, search_reindex
+from comptoir.search.services import search_index_products, search_reindex, search_seller_trust_refresh
 
 
 @task()
@@ -15,3 +15,9 @@ def search_index_products_task(product_ids: list[int]) -> int:
 @task()
 def search_reindex_task() -> int:
     return search_reindex().documents
+
+
+@task()
+def search_seller_trust_refresh_task(seller_ids: list[int]) -> int:
+    """Enqueued once per committed batch of SellerTrustChanged (search.hooks)."""
+    return search_seller_trust_refresh(seller_ids=seller_ids)

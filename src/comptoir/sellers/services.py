@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from comptoir.core import clock
-from comptoir.core.events import SellerOnboarded, publish_on_commit
+from comptoir.core.events import SellerOnboarded, SellerStatusChanged, publish, publish_on_commit
 from comptoir.core.crypto import encrypt_text, new_secret_token, token_hash
 from comptoir.core.exceptions import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from comptoir.core.money import is_known_currency
@@ -94,6 +94,8 @@ def _seller_status_change(*, seller_id: int, actor, new_status: str, reason: str
             fields.append("verified_at")
         seller.save(update_fields=fields)
         audit_record(actor=actor, action=action, target=seller, seller_id=seller.pk, reason=reason, data={"from": previous, "to": new_status})
+        # Delivered now, inside the transaction: the search index drops (or restores) the seller's offers with the change.
+        publish(SellerStatusChanged(seller_id=seller.pk, previous_status=previous, status=new_status, at=clock.now()))
     return seller
 
 

@@ -14,22 +14,23 @@ import datetime as dt
 import hashlib
 import hmac
 import threading
-import time
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Q
 
 from comptoir.core import clock
+from comptoir.core.db import stream_rows
+from comptoir.core.events import SellerTrustChanged, publish_on_commit  # search index: see "SellerTrustChanged" below
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.services import audit_record
 from comptoir.orders.domain.state_machine import Status
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller, SellerMember, SellerStatus
 from comptoir.trust.domain.enforcement import SUSPENSION, enforcement_plan, statement_of_reasons
-from comptoir.trust.domain.evidence import (COUNTER_FIELDS, LIST_FIELDS, KIND_RANK, ORDER_FACT_ACTIONS, ORDER_FACT_ACTIONS_WITH_DATA, FactItem, fact_item_fast, OrderFacts, PriorEvidence, SellerEvidence,
-                                            contribution_delta, day_evidence_from_mapping, order_contribution)
+from comptoir.trust.domain.evidence import (COUNTER_FIELDS, LIST_FIELDS, KIND_RANK, FactItem, OrderFacts, PriorEvidence, SellerEvidence,
+                                            contribution_delta, day_evidence_from_mapping, day_evidence_from_row, order_contribution)
 from comptoir.trust.domain.score import compute_trust
 from comptoir.trust.domain.security import MemberFacts, security_posture
 from comptoir.trust.domain.tiers import Tier
@@ -215,6 +216,20 @@ def seller_evidence(*, seller_id: int, today: dt.date, trust: SellerTrust | None
                           security=_security_posture(seller_id, linked), prior=prior)
 
 
+# --- SellerTrustChanged (for the search index) -----------------------------------------------------
+# What other domains copy from a seller's trust (the search index's browse order): compared before and after a store so
+# that the event is published only when one of them moved; an enforcement action opened or lifted counts as a move
+# (it changes the visibility multiplier).
+
+def _published_trust(trust: SellerTrust) -> tuple:
+    return (trust.score, trust.satisfaction, trust.tier_override or trust.tier)
+
+
+def _trust_changed_on_commit(seller_ids) -> None:
+    if seller_ids:
+        publish_on_commit(SellerTrustChanged(seller_ids=tuple(sorted(seller_ids)), at=clock.now()))
+
+
 # --- Score, history, enforcement --------------------------------------------------------------------
 
 def _trust_store_result(trust: SellerTrust, result, *, today: dt.date, now) -> str:
@@ -245,6 +260,7 @@ def seller_trust_recompute(*, seller_id: int, today: dt.date | None = None, refr
     with transaction.atomic():
         trust, _ = SellerTrust.objects.get_or_create(seller_id=seller_id)
         trust = SellerTrust.objects.select_for_update().get(pk=trust.pk)
+        published, enforced = _published_trust(trust), False  # SellerTrustChanged
         if trust.listing_completeness is None and not refresh_listing:
             trust.listing_completeness = listing_completeness_refresh(seller_id=seller_id)
         result = compute_trust(seller_evidence(seller_id=seller_id, today=today, trust=trust), today=today, config=config)
@@ -253,7 +269,9 @@ def seller_trust_recompute(*, seller_id: int, today: dt.date | None = None, refr
         SellerTrustHistory.objects.update_or_create(seller_id=seller_id, day=today,
                                                     defaults={"score": trust.score, "tier": effective, "metrics": trust.metrics})
         if enforce:
-            _enforcement_apply(trust=trust, result=result, today=today, config=config)
+            enforced = _enforcement_apply(trust=trust, result=result, today=today, config=config)
+        if enforced or _published_trust(trust) != published:  # SellerTrustChanged
+            _trust_changed_on_commit([seller_id])
     return trust
 
 
@@ -332,6 +350,7 @@ def trust_recompute_all(*, today: dt.date | None = None, seller_ids: list[int] |
             if missing:
                 SellerTrust.objects.bulk_create([SellerTrust(seller_id=seller_id) for seller_id in missing], batch_size=1000, ignore_conflicts=True)
             trusts = {trust.seller_id: trust for trust in SellerTrust.objects.select_for_update().filter(seller_id__in=part)}
+            published = {seller_id: _published_trust(trust) for seller_id, trust in trusts.items()}  # SellerTrustChanged
             needs_listing = [seller_id for seller_id in part if refresh_listing or trusts[seller_id].listing_completeness is None]
             if needs_listing:
                 for seller_id, completeness in _listing_completeness_many(needs_listing, config).items():
@@ -344,9 +363,11 @@ def trust_recompute_all(*, today: dt.date | None = None, seller_ids: list[int] |
             frozen_links = {seller_id: frozenset(others - {seller_id}) for seller_id, others in links.items()}
             prior_ids = {trust.prior_from_seller_id for trust in trusts.values() if trust.prior_from_seller_id}
             days: dict[int, list] = {}
-            for row in SellerDailyStats.objects.filter(seller_id__in=set(part) | prior_ids, day__gte=since, day__lte=today).order_by(
-                    "seller_id", "day").values().iterator(chunk_size=5000):
-                days.setdefault(row["seller_id"], []).append(day_evidence_from_mapping(row["day"], row))
+            # Streamed columns, not model dicts: a full recompute reads every bucket of the horizon (≈ 800k rows at 1M orders).
+            counters = len(COUNTER_FIELDS)
+            for row in stream_rows(SellerDailyStats.objects.filter(seller_id__in=set(part) | prior_ids, day__gte=since, day__lte=today).order_by(
+                    "seller_id", "day").values_list("seller_id", "day", *COUNTER_FIELDS, *LIST_FIELDS), jsons=(counters + 2, counters + 3)):
+                days.setdefault(row[0], []).append(day_evidence_from_row(row[1], row[2:counters + 2], row[counters + 2], row[counters + 3]))
             postures = _security_postures_many(part, frozen_links, config)
             active: dict[int, set[str]] = {}
             for seller_id, kind in EnforcementAction.objects.filter(seller_id__in=part, is_active=True).values_list("seller_id", "kind"):
@@ -377,11 +398,14 @@ def trust_recompute_all(*, today: dt.date | None = None, seller_ids: list[int] |
                                                    update_fields=["score", "tier", "metrics"])
             for trust, result in to_enforce:
                 _enforcement_apply(trust=trust, result=result, today=today, config=config)
+            # SellerTrustChanged: one event for the chunk, delivered after its commit (no statement here).
+            _trust_changed_on_commit({seller_id for seller_id, trust in trusts.items() if _published_trust(trust) != published[seller_id]}
+                                     | {trust.seller_id for trust, _result in to_enforce})
         count += len(part)
     return count
 
 
-def _enforcement_apply(*, trust: SellerTrust, result, today: dt.date, config: dict) -> None:
+def _enforcement_apply(*, trust: SellerTrust, result, today: dt.date, config: dict) -> bool:
     active = {action.kind: action for action in EnforcementAction.objects.select_for_update().filter(seller_id=trust.seller_id, is_active=True)}
     effective = trust.tier_override or trust.tier
     plan = enforcement_plan(tier=effective, below_standard_since=trust.below_standard_since, today=today, active_kinds=frozenset(active), config=config,
@@ -404,6 +428,7 @@ def _enforcement_apply(*, trust: SellerTrust, result, today: dt.date, config: di
         action.is_active, action.lifted_at, action.lifted_reason = False, now, "The seller is no longer below standard."
         action.save(update_fields=["is_active", "lifted_at", "lifted_reason"])
         audit_record(actor=None, action=f"trust.enforcement.lifted.{kind}", target=action, seller_id=trust.seller_id, reason=action.lifted_reason)
+    return bool(plan.open or plan.lift)  # whether an action was opened or lifted (SellerTrustChanged)
 
 
 def seller_trust_tier_override(*, seller_id: int, actor, tier: str, reason: str) -> SellerTrust:
@@ -421,6 +446,8 @@ def seller_trust_tier_override(*, seller_id: int, actor, tier: str, reason: str)
         trust.save(update_fields=["tier_override", "tier_override_reason"])
         audit_record(actor=actor, action="trust.tier_overridden", target=trust, seller_id=seller_id, reason=reason.strip(),
                      data={"from": previous, "to": tier, "computed": trust.tier})
+        if previous != tier:  # SellerTrustChanged: the recompute below compares against the overridden tier already
+            _trust_changed_on_commit([seller_id])
     return seller_trust_recompute(seller_id=seller_id)
 
 
@@ -471,6 +498,8 @@ def appeal_decide(*, appeal_id: int, actor, grant: bool, note: str) -> Appeal:
                 item.save(update_fields=["is_active", "lifted_at", "lifted_reason"])
             pause = now.date() + dt.timedelta(days=int(trust_settings()["enforcement"]["visibility_after_days"]))
             SellerTrust.objects.filter(seller_id=action.seller_id).update(enforcement_paused_until=pause, below_standard_since=None)
+            if lifted:  # SellerTrustChanged: a lifted restriction raises the visibility multiplier
+                _trust_changed_on_commit([action.seller_id])
             if action.kind == SUSPENSION and Seller.objects.filter(pk=action.seller_id, status=SellerStatus.SUSPENDED).exists():
                 from comptoir.sellers.services import seller_reinstate
 
@@ -722,192 +751,6 @@ def _fact_on_commit(seller_order_id: int, fact_key: str) -> None:
         return  # the closing trust_rebuild folds this fact
 
     enqueue_evidence(seller_order_id=seller_order_id, fact_key=fact_key)
-
-
-# --- Batch rebuild ----------------------------------------------------------------------------------
-
-def trust_rebuild(*, today: dt.date | None = None, refresh_credibility: bool = True, chunk: int = 20_000) -> TrustRebuild:
-    """Rebuild every bucket from the source rows (events, reviews, messages) and recompute every seller.
-    Reaches the scores the incremental path reaches. Run it in a quiet period: facts committed while it runs
-    are folded in by their own tasks only if their ids are above the marks it records."""
-    started = time.monotonic()
-    today = today or clock.now().date()
-    config = trust_settings()
-    if refresh_credibility:
-        reviews = list(Review.objects.order_by("pk"))
-        try:
-            from comptoir.trust.domain.fraud import review_credibility
-        except ImportError:
-            review_credibility = None
-        if review_credibility is not None and reviews:
-            results = review_credibility(review_credibility_facts(reviews), today=today, reviewer_count=len({r.buyer_id for r in reviews}))
-            changed = []
-            for review in reviews:
-                credibility = results.get(review.pk)
-                if credibility and (credibility.permille != review.credibility_permille or list(credibility.reasons) != review.credibility_reasons):
-                    review.credibility_permille, review.credibility_reasons = credibility.permille, list(credibility.reasons)
-                    changed.append(review)
-            Review.objects.bulk_update(changed, ["credibility_permille", "credibility_reasons"], batch_size=500)
-    with transaction.atomic():
-        marks = TrustRebuild(last_event_id=SellerOrderEvent.objects.aggregate(m=Max("pk"))["m"] or 0,
-                             last_review_id=Review.objects.aggregate(m=Max("pk"))["m"] or 0,
-                             last_message_id=Message.objects.aggregate(m=Max("pk"))["m"] or 0)
-        SellerDailyStats.objects.all().delete()
-        TrustEvidenceApplied.objects.all().delete()
-        _buckets_rebuild(marks, config=config, chunk=chunk)
-        TrustEvidenceApplied.objects.bulk_create([TrustEvidenceApplied(key=f"review_hidden:{pk}", seller_id=seller_id) for pk, seller_id in
-                                                  Review.objects.filter(hidden_at__isnull=False, pk__lte=marks.last_review_id).values_list("pk", "seller_id")])
-        marks.save()
-    marks.sellers = trust_recompute_all(today=today, refresh_listing=True)
-    marks.seconds = round(time.monotonic() - started, 3)
-    marks.save(update_fields=["sellers", "seconds"])
-    return marks
-
-
-def _seller_groups(orders_per_group: int, max_sellers: int = 900) -> list[list[int]]:
-    """Sellers with seller orders, in groups of about `orders_per_group` orders (a larger seller alone) and at most
-    `max_sellers` sellers (the group is a query parameter list)."""
-    groups, current, size = [], [], 0
-    for seller_id, count in SellerOrder.objects.values("seller_id").annotate(count=Count("pk")).order_by("seller_id").values_list("seller_id", "count"):
-        if current and (size + count > orders_per_group or len(current) >= max_sellers):
-            groups.append(current)
-            current, size = [], 0
-        current.append(seller_id)
-        size += count
-    if current:
-        groups.append(current)
-    return groups
-
-
-def _buckets_rebuild(marks: TrustRebuild, *, config: dict, chunk: int) -> int:
-    """Recompute every SellerDailyStats row from the source rows up to the marks, sellers group by group (about
-    `chunk` seller orders each): streamed column queries (the group's seller orders, then their metric events, reviews
-    and messages by slices of 5,000 seller order ids; no model instances), the pure `order_contribution` per seller order, the group's buckets summed in
-    memory and written with multi-row INSERTs. A group's buckets are complete when it ends (each seller's orders are
-    all in its group). Returns the number of rows written."""
-    written = 0
-    event = KIND_RANK["event"]
-    review_rank, hidden_rank, message_rank = KIND_RANK["review"], KIND_RANK["review_hidden"], KIND_RANK["message"]
-    for part in _seller_groups(chunk):
-        orders = {pk: (seller_id, placed_at.date(), ship_by, deliver_by) for pk, seller_id, placed_at, ship_by, deliver_by in
-                  _stream(SellerOrder.objects.filter(seller_id__in=part).values_list("pk", "seller_id", "placed_at", "ship_by", "deliver_by"),
-                          datetimes=(2,), dates=(3, 4))}
-        items: dict[int, list[FactItem]] = {pk: [] for pk in orders}
-        ids = sorted(orders)
-        for start in range(0, len(ids), 5000):
-            _facts_load(items, ids[start:start + 5000], marks, ranks=(event, review_rank, hidden_rank, message_rank))
-        buckets: dict[tuple[int, dt.date], dict] = {}
-        for pk, (seller_id, placed_on, ship_by, deliver_by) in orders.items():
-            for day, values in order_contribution(OrderFacts(pk, placed_on, ship_by, deliver_by, tuple(items[pk])), config=config).items():
-                bucket = buckets.get((seller_id, day))
-                if bucket is None:
-                    buckets[(seller_id, day)] = bucket = {}
-                for name, value in values.items():
-                    if name in LIST_FIELDS:
-                        bucket.setdefault(name, []).extend(value)  # in place: a big seller's day gathers thousands of times
-                    else:
-                        bucket[name] = bucket.get(name, 0) + value
-        written += _daily_stats_insert(buckets)
-    return written
-
-
-def _facts_load(items: dict[int, list[FactItem]], ids: list[int], marks: TrustRebuild, *, ranks: tuple[int, int, int, int]) -> None:
-    """Append to `items` the facts (up to the marks) of these seller orders: four streamed queries by seller order id
-    (the index of each source table; a join on the seller let PostgreSQL scan all events per group)."""
-    event, review_rank, hidden_rank, message_rank = ranks
-    # The marks are applied here, not in SQL: `id <= mark` selects nearly everything and made the planners scan by id.
-    last_event, last_review, last_message = marks.last_event_id, marks.last_review_id, marks.last_message_id
-    events = SellerOrderEvent.objects.filter(seller_order_id__in=ids)
-    # Only ship, return and dispute facts read their event's data: the others are fetched without the JSON column.
-    for event_id, seller_order_id, action, actor_role, data, created_at in _stream(
-            events.filter(action__in=ORDER_FACT_ACTIONS_WITH_DATA).values_list("pk", "seller_order_id", "action", "actor_role", "data", "created_at"),
-            datetimes=(5,), jsons=(4,)):
-        if event_id > last_event:
-            continue
-        items[seller_order_id].append(fact_item_fast(f"event:{event_id}", created_at, "event", event, event_id, action, actor_role, data or {}))
-    for event_id, seller_order_id, action, actor_role, created_at in _stream(
-            events.filter(action__in=set(ORDER_FACT_ACTIONS) - set(ORDER_FACT_ACTIONS_WITH_DATA)).values_list(
-                "pk", "seller_order_id", "action", "actor_role", "created_at"), datetimes=(4,)):
-        if event_id > last_event:
-            continue
-        items[seller_order_id].append(fact_item_fast(f"event:{event_id}", created_at, "event", event, event_id, action, actor_role))
-    for review_id, seller_order_id, described, communication, speed, packaging, credibility, created_at, hidden_at in _stream(
-            Review.objects.filter(seller_order_id__in=ids).values_list(
-                "pk", "seller_order_id", "item_as_described", "communication", "shipping_speed", "packaging", "credibility_permille", "created_at",
-                "hidden_at"), datetimes=(7, 8)):
-        if review_id > last_review:
-            continue
-        facts = items[seller_order_id]
-        facts.append(fact_item_fast(f"review:{review_id}", created_at, "review", review_rank, review_id,
-                                    rating_permille=(described + communication + speed + packaging) * 250, credibility_permille=credibility))
-        if hidden_at is not None:
-            facts.append(fact_item_fast(f"review_hidden:{review_id}", hidden_at, "review_hidden", hidden_rank, review_id))
-    for message_id, seller_order_id, role, created_at in _stream(
-            Message.objects.filter(seller_order_id__in=ids).values_list(
-                "pk", "seller_order_id", "sender_role", "created_at"), datetimes=(3,)):
-        if message_id > last_message:
-            continue
-        items[seller_order_id].append(fact_item_fast(f"message:{message_id}", created_at, "message", message_rank, message_id, actor_role=role))
-
-
-def _stream(queryset, *, datetimes: tuple[int, ...] = (), dates: tuple[int, ...] = (), jsons: tuple[int, ...] = ()):
-    """The rows of a `values_list` queryset, fetched through the cursor in batches: the same values the ORM returns
-    (aware datetimes, dates, decoded JSON) for the columns named by position, without its per-value converters
-    (≈ 1 µs per row saved). Only for plain columns: datetime, date, JSON, and values the driver returns as-is."""
-    import json
-
-    from django.db import connections
-    from django.utils import timezone
-
-    connection = connections[queryset.db]
-    zone = connection.timezone if settings.USE_TZ else None
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(5000):
-            for row in rows:
-                if datetimes or dates or jsons:
-                    row = list(row)
-                    for index in datetimes:
-                        value = row[index]
-                        if isinstance(value, str):
-                            value = dt.datetime.fromisoformat(value)
-                        if value is not None and zone is not None and value.tzinfo is None:
-                            value = timezone.make_aware(value, zone)
-                        row[index] = value
-                    for index in dates:
-                        if isinstance(row[index], str):
-                            row[index] = dt.date.fromisoformat(row[index])
-                    for index in jsons:
-                        if isinstance(row[index], str):
-                            row[index] = json.loads(row[index])
-                yield row
-
-
-def _daily_stats_insert(buckets: dict[tuple[int, dt.date], dict]) -> int:
-    """INSERT the buckets as SellerDailyStats rows with multi-row statements through the cursor (bulk_create spent
-    ~150 µs per row preparing 20 fields); same values as the model would write (defaults 0 and [], lists sorted)."""
-    from django.db import connections, router
-
-    connection = connections[router.db_for_write(SellerDailyStats)]  # the proxy `django.db.connection` costs a lookup per attribute
-    ops, model = connection.ops, SellerDailyStats._meta
-    names = ["seller_id", "day", *COUNTER_FIELDS, *LIST_FIELDS]
-    columns = ", ".join(ops.quote_name(model.get_field(name).column) for name in names)
-    list_fields = [model.get_field(name) for name in LIST_FIELDS]
-    empty = [field.get_db_prep_save([], connection) for field in list_fields]
-    rows = []
-    for (seller_id, day), values in sorted(buckets.items()):
-        lists = [field.get_db_prep_save(sorted(values[field.name]), connection) if values.get(field.name) else blank
-                 for field, blank in zip(list_fields, empty)]
-        rows.append((seller_id, ops.adapt_datefield_value(day), *[values.get(name, 0) for name in COUNTER_FIELDS], *lists))
-    per_row = "(" + ", ".join(["%s"] * len(names)) + ")"
-    batch = max(1, min(1000, (connection.features.max_query_params or 100_000) // len(names)))  # parameters per statement
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            part = rows[start:start + batch]
-            cursor.execute(f"INSERT INTO {connection.ops.quote_name(model.db_table)} ({columns}) VALUES " + ", ".join([per_row] * len(part)),
-                           [value for row in part for value in row])
-    return len(rows)
 
 
 def _within_marks(item: FactItem, marks: TrustRebuild) -> bool:

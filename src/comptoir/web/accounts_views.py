@@ -1,5 +1,9 @@
-"""Accounts pages: log in (password, then a TOTP code for anyone with a confirmed device), 2FA
-enrolment (mandatory for operators), log out, buyer registration.
+"""Accounts pages: log in (password, then a TOTP code or a recovery code for anyone with a confirmed
+device), 2FA enrolment (mandatory for operators), recovery codes and replacing a lost authenticator,
+password reset by email, log out, buyer registration.
+
+A password reset never logs anyone in: the user logs in afterwards through the usual pages, so a
+confirmed TOTP device is still asked for.
 
 Login throttling is django-axes' job: `authenticate()` goes through AxesStandaloneBackend, which
 refuses a locked username/IP pair even with the right password; AxesMiddleware then replaces the
@@ -12,32 +16,53 @@ from urllib.parse import urlencode
 
 import django_otp
 import segno
+from axes.helpers import get_client_ip_address
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from comptoir.accounts.errors import TooManyRequests
+from comptoir.accounts.password_reset import password_reset_request_admit, user_password_reset
 from comptoir.accounts.services import user_create
 from comptoir.accounts.two_factor import (
+    recovery_code_display,
+    recovery_codes_issued,
+    recovery_codes_regenerate,
+    recovery_codes_remaining,
+    second_factor_verify,
     totp_device_confirm,
     totp_device_confirmed_for,
     totp_device_start,
     totp_secret_base32,
     totp_user_requires_device,
-    totp_verify,
 )
 from comptoir.core.exceptions import ValidationError
-from comptoir.web.forms import LoginForm, RegisterForm, TokenForm, add_application_error
+from comptoir.web.forms import (
+    LoginCodeForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    RegisterForm,
+    TokenForm,
+    add_application_error,
+)
 
 # Between the password step and the code step the user is not logged in: the session only
 # remembers who passed the first step, for a few minutes.
@@ -45,6 +70,8 @@ PENDING_USER_KEY = "comptoir_2fa_pending_user"
 PENDING_BACKEND_KEY = "comptoir_2fa_pending_backend"
 PENDING_SINCE_KEY = "comptoir_2fa_pending_since"
 PENDING_TTL_SECONDS = 300
+# Fresh recovery codes travel from the POST that made them to the page that shows them once (then are dropped).
+NEW_RECOVERY_CODES_KEY = "comptoir_2fa_new_recovery_codes"
 
 
 def _next_url(request, default: str = "") -> str:
@@ -108,16 +135,29 @@ def login_verify_view(request):
         _clear_pending(request)
         messages.info(request, _("Please log in again."))
         return redirect(_with_next(reverse("account:login"), next_url))
-    form = TokenForm(request.POST or None)
+    form = LoginCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = totp_verify(user=user, token=form.cleaned_data["token"])
-        if device is None:
-            form.add_error("token", _("This code is not valid. Check the time on your phone and try again."))
+        check = second_factor_verify(user=user, code=form.cleaned_data["token"])
+        if check is None:
+            if any(character.isalpha() for character in form.cleaned_data["token"]):
+                form.add_error("token", _("This recovery code is not valid or was already used."))
+            else:
+                form.add_error("token", _("This code is not valid. Check the time on your phone and try again."))
         else:
             backend = request.session.get(PENDING_BACKEND_KEY)
             _clear_pending(request)
             auth_login(request, user, backend=backend)
-            django_otp.login(request, device)
+            django_otp.login(request, check.device)
+            if check.used_recovery_code:
+                messages.warning(request, ngettext(
+                    "You used a recovery code; %(count)d is left. If you lost your authenticator app, set up a new one now.",
+                    "You used a recovery code; %(count)d are left. If you lost your authenticator app, set up a new one now.",
+                    check.recovery_codes_remaining) % {"count": check.recovery_codes_remaining})
+                return redirect(_with_next(reverse("account:2fa-setup"), next_url))
+            if not recovery_codes_issued(user=user):
+                # Enrolled before recovery codes existed, or in the seller center: point to them.
+                messages.info(request, format_html(_("You have no recovery codes yet. {link_start}Make them now{link_end}: they let you in if you lose your phone."),
+                                                   link_start=format_html('<a href="{}">', reverse("account:2fa-setup")), link_end=mark_safe("</a>")))
             return redirect(next_url)
     return render(request, "web/accounts/login_verify.html", {"form": form, "next": next_url}, status=422 if form.errors else 200)
 
@@ -131,10 +171,57 @@ def two_factor_setup_view(request):
     next_url = _next_url(request, default_next)
     if totp_device_confirmed_for(user=user) is not None:
         if user.is_verified():
-            return render(request, "web/accounts/two_factor_enabled.html", {"next": next_url})
+            context = {"next": next_url, "recovery_codes_remaining": recovery_codes_remaining(user=user)}
+            return render(request, "web/accounts/two_factor_enabled.html", context)
         # A confirmed device but an unverified session: prove it with a code at login.
         auth_logout(request)
         return redirect(_with_next(reverse("account:login"), next_url))
+    device, form, confirmed = _authenticator_enrol(request, user)
+    if confirmed:
+        messages.success(request, _("Two-factor authentication is on. You will be asked for a code at each login."))
+        return show_new_recovery_codes(request, next_url)
+    context = {"form": form, "next": next_url, "qr_svg": _qr_svg(device), "secret": totp_secret_base32(device), "is_required": totp_user_requires_device(user=user)}
+    return render(request, "web/accounts/two_factor_setup.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@csrf_protect
+@never_cache
+def two_factor_replace_view(request):
+    """Set up a new authenticator app in place of the current one (lost or changed phone). Needs a session
+    verified by the current app or by a recovery code."""
+    user = request.user
+    next_url = _next_url(request, reverse("account:2fa-setup"))
+    if totp_device_confirmed_for(user=user) is None or not user.is_verified():
+        return redirect(_with_next(reverse("account:2fa-setup"), next_url))
+    device, form, confirmed = _authenticator_enrol(request, user)
+    if confirmed:
+        messages.success(request, _("Your new authenticator app is set up; the old one no longer works."))
+        return redirect(reverse("account:2fa-setup"))
+    context = {"form": form, "next": next_url, "qr_svg": _qr_svg(device), "secret": totp_secret_base32(device), "is_replacement": True}
+    return render(request, "web/accounts/two_factor_setup.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@csrf_protect
+@never_cache
+def two_factor_recovery_codes_view(request):
+    """GET: the recovery codes just made, shown once. POST: make a new set (the old codes stop working)."""
+    user = request.user
+    next_url = _next_url(request, reverse("account:2fa-setup"))
+    if totp_device_confirmed_for(user=user) is None or not user.is_verified():
+        return redirect(_with_next(reverse("account:2fa-setup"), next_url))
+    if request.method == "POST":
+        return show_new_recovery_codes(request, next_url)
+    codes = request.session.pop(NEW_RECOVERY_CODES_KEY, None)
+    if not codes:
+        return redirect(_with_next(reverse("account:2fa-setup"), next_url))
+    return render(request, "web/accounts/recovery_codes.html", {"codes": [recovery_code_display(code) for code in codes], "next": next_url})
+
+
+def _authenticator_enrol(request, user):
+    """The pending authenticator device, the code form and whether this POST confirmed the device (the session then
+    counts as verified with it)."""
     device = totp_device_start(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -144,11 +231,19 @@ def two_factor_setup_view(request):
             add_application_error(form, error)
         else:
             django_otp.login(request, device)
-            messages.success(request, _("Two-factor authentication is on. You will be asked for a code at each login."))
-            return redirect(next_url)
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, title=_("QR code for your authenticator app"))
-    context = {"form": form, "next": next_url, "qr_svg": qr_svg, "secret": totp_secret_base32(device), "is_required": totp_user_requires_device(user=user)}
-    return render(request, "web/accounts/two_factor_setup.html", context, status=422 if form.errors else 200)
+            return device, form, True
+    return device, form, False
+
+
+def show_new_recovery_codes(request, next_url: str):
+    """Make a new set of recovery codes and send the browser to the page that shows them once, then to `next_url`
+    (the seller center's enrolment uses it too)."""
+    request.session[NEW_RECOVERY_CODES_KEY] = recovery_codes_regenerate(user=request.user)
+    return redirect(_with_next(reverse("account:2fa-recovery-codes"), next_url))
+
+
+def _qr_svg(device) -> str:
+    return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, title=_("QR code for your authenticator app"))
 
 
 @csrf_protect
@@ -180,3 +275,63 @@ def register_view(request):
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect(next_url)
     return render(request, "web/accounts/register.html", {"form": form, "next": next_url}, status=422 if form.errors else 200)
+
+
+# --- Password reset by email: Django's views and token generator, Comptoir's pages, throttling and audit ------
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """The same answer (the "check your inbox" page) whether or not the address has an account; the
+    request is counted per address and per client IP first, and refused with 429 past the hourly limits."""
+
+    template_name = "web/accounts/password_reset_request.html"
+    subject_template_name = "web/accounts/email/password_reset_subject.txt"
+    email_template_name = "web/accounts/email/password_reset.txt"
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("account:password-reset-sent")
+
+    @property
+    def extra_email_context(self):
+        return {"site_name": settings.COMPTOIR_SITE_NAME}
+
+    def form_valid(self, form):
+        try:
+            password_reset_request_admit(email=form.cleaned_data["email"], ip_address=get_client_ip_address(self.request))
+        except TooManyRequests as error:
+            add_application_error(form, error)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "web/accounts/password_reset_sent.html"
+
+
+class PasswordResetSetView(auth_views.PasswordResetConfirmView):
+    """Reached from the emailed link (Django moves the token into the session, then shows the form). Setting
+    the password does not log in: the next login asks for the second factor as usual."""
+
+    template_name = "web/accounts/password_reset_set.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("account:password-reset-complete")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        try:
+            user = user_password_reset(user=form.user, new_password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            add_application_error(form, error)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        # Failed logins before the reset were against the old password: do not keep the account locked.
+        axes_reset(username=user.email)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "web/accounts/password_reset_complete.html"

@@ -6,8 +6,11 @@ with `add_application_error`."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.password_reset import password_reset_link_sent_record
 from comptoir.core.exceptions import ApplicationError
 
 # Messages the services write in English, translated for display next to the field.
@@ -17,6 +20,8 @@ SERVICE_FIELD_MESSAGES = {
     "totp_wrong_code": _("This code is not valid. Check the time on your phone and try again."),
     "totp_no_pending_device": _("This set-up has expired. Start again."),
     "seller_reason_required": _("Explain the decision; the seller will see it."),
+    "password_reset_throttled": _("Too many password reset requests. Try again in an hour."),
+    "two_factor_not_enabled": _("Turn on two-factor authentication first."),
 }
 
 
@@ -46,6 +51,42 @@ class TokenForm(forms.Form):
         label=_("6-digit code"), max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "pattern": "[0-9 ]*", "class": "input--code"}),
     )
+
+
+class LoginCodeForm(forms.Form):
+    """The login code step: a 6-digit code from the authenticator app, or a recovery code (letters and digits)."""
+
+    token = forms.CharField(
+        label=_("Code"), max_length=20,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false", "autofocus": True, "class": "input--code"}),
+    )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset request (same answer whether or not the address has an account), with the email written
+    in the user's own language and each link sent audited."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+        user = context["user"]
+        with translation.override(user.preferred_language or "en"):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=html_email_template_name)
+        password_reset_link_sent_record(user=user)
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's set-password form (the configured validators run on the new password) with our labels."""
+
+    new_password1 = forms.CharField(
+        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+        help_text=_("At least 10 characters; not only digits, not a common password."),
+    )
+    new_password2 = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
 
 class RegisterForm(forms.Form):

@@ -80,5 +80,5 @@ def checkout(request: HttpRequest, payload: CheckoutIn,
     )
     body = result.body
     if result.status >= 400:  # the declined-payment problem document: give it the same shape as every other problem
-        body = {**body, "errors": body.get("errors", {})}
+        body = {**body, "instance": request.path, "errors": body.get("errors", {})}
     return json_response(body, status=result.status, headers={REPLAYED_HEADER: "true"} if result.replayed else None)

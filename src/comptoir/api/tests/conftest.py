@@ -6,9 +6,11 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from comptoir.accounts.services import api_token_create
+from comptoir.api.throttling import TokenRateThrottle
 from comptoir.orders.services import order_checkout
 from comptoir.sellers.models import ALL_SCOPES
 from comptoir.sellers.services import seller_api_key_create
@@ -66,10 +68,26 @@ def assert_problem(response, status: int, code: str | None = None) -> dict:
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
     assert body["status"] == status and body["title"] and body["detail"] and body["type"].endswith(body["code"])
+    assert body["instance"] == response.request["PATH_INFO"]
     assert isinstance(body["errors"], dict)
     if code is not None:
         assert body["code"] == code, body
     return body
+
+
+# The test client's address, and another one for tests that need a second client.
+CLIENT_ADDRESS = "127.0.0.1"
+OTHER_ADDRESS = "192.0.2.10"
+
+
+@pytest.fixture(autouse=True)
+def fresh_token_rate_limit():
+    """POST /auth/token is rate-limited per IP in the process-wide cache, which outlives a test's
+    transaction: every test starts and ends with the test addresses at zero."""
+    keys = [TokenRateThrottle.cache_format % {"ident": address} for address in (CLIENT_ADDRESS, OTHER_ADDRESS)]
+    cache.delete_many(keys)
+    yield
+    cache.delete_many(keys)
 
 
 @pytest.fixture

@@ -132,3 +132,19 @@ def test_bench_checkout_end_to_end_on_sqlite(tmp_path):
     assert report["ratio_comptoir_to_skeleton"] > 0
     assert "raw-SQL skeleton" in render_section(report, "comptoir bench checkout --database sqlite")
     assert not (tmp_path / "template.sqlite3").exists()  # the benchmark databases are removed afterwards
+
+
+@pytest.mark.django_db
+def test_bench_trust_raw_generates_a_history_and_times_each_phase_of_the_recompute():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from comptoir.trust.models import SellerDailyStats
+
+    out = StringIO()
+    call_command("bench", "trust", "--raw", "--sellers", "3", "--orders", "120", "--days", "20", "--workers", "1", stdout=out, stderr=StringIO())
+    figures = json.loads(out.getvalue())["rebuild_raw"]
+    assert figures["orders"] == figures["orders_total"] == 120 and figures["sellers_recomputed"] == 3
+    assert set(figures["phases_s"]) == {"credibility", "buckets", "scores"} and figures["workers"] == 1
+    assert figures["buckets"] == SellerDailyStats.objects.count() > 0

@@ -83,6 +83,10 @@ def test_the_fingerprint_is_found_from_each_seller_order_of_a_split_order():
     # then both seller orders carry the card's fingerprint, and an unknown one is left out
     assert len(seller_order_ids) == 2
     assert fingerprints == {seller_order_id: card_fingerprint(VISA) for seller_order_id in seller_order_ids}
+    # and the same is read with a subquery of seller order ids instead of a list (no IN-list, whatever its size)
+    from comptoir.orders.models import SellerOrder
+
+    assert payment_fingerprints_for_seller_orders(SellerOrder.objects.filter(pk__in=seller_order_ids).values("pk")) == fingerprints
 
 
 def test_an_order_without_a_payment_has_no_fingerprint():

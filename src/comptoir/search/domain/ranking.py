@@ -166,6 +166,35 @@ def order(candidates: list[Candidate], *, config: RankingConfig, has_text_query:
     return scored, context
 
 
+# The factors whose signal is the seller's (its trust snapshot), not the product's: a trust change moves only these.
+SELLER_FACTORS = ("trust", "satisfaction")
+
+
+def seller_points(seller_trust: float, satisfaction: float, config: RankingConfig) -> float:
+    """What the seller's own signals add to a score before the visibility multiplier: Σ share × signal over SELLER_FACTORS."""
+    shares = config.shares()
+    return shares["trust"] * _clamp(seller_trust / 100) + shares["satisfaction"] * _clamp(satisfaction / 100)
+
+
+@dataclass(frozen=True)
+class BrowseQuality:
+    score: float  # visibility multiplier × (base + seller points)
+    base: float  # the points of the product's own factors (relevance, conversion, delivery, price)
+    seller_points: float
+
+
+def browse_quality(candidate: Candidate, config: RankingConfig) -> BrowseQuality:
+    """The score of a candidate ranked alone without a text query (full relevance; its price is its own median, so the
+    price signal is 0.5): the `quality` the index stores to browse without text. Split so that a trust change can
+    recompute it from the stored base: score = multiplier × (base + seller_points(trust, satisfaction)), equal to
+    `rank([candidate], has_text_query=False)[0].score` up to float rounding."""
+    context = ranking_context([candidate], has_text_query=False)
+    shares = config.shares()
+    base = sum(shares[name] * signal for name, signal in zip(FACTORS, signals(candidate, context, config)) if name not in SELLER_FACTORS)
+    points = seller_points(candidate.seller_trust, candidate.satisfaction, config)
+    return BrowseQuality(candidate.visibility_multiplier * (base + points), base, points)
+
+
 def rank(candidates: list[Candidate], *, config: RankingConfig, has_text_query: bool = True) -> list[RankedResult]:
     """Candidates ordered by score = visibility multiplier × Σ weight × signal (ties: relevance, then product id).
 

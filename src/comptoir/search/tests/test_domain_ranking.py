@@ -1,7 +1,8 @@
 import pytest
 
 from comptoir.search.domain.explain import explain_result
-from comptoir.search.domain.ranking import Candidate, RankingConfig, conversion_signal, order, price_signal, rank, ranked_result
+from comptoir.search.domain.ranking import (Candidate, RankingConfig, browse_quality, conversion_signal, order, price_signal, rank, ranked_result,
+                                           seller_points)
 
 CONFIG = RankingConfig()
 
@@ -89,3 +90,26 @@ def test_the_fast_order_gives_rank_s_order_and_scores_without_building_explanati
     later = ranked_result(scored[2][0], context, CONFIG)
     assert later.score == pytest.approx(scored[2][1])
     assert context.best_relevance == 5.0 and context.medians == {1: 10_000.0, 2: 12_500.0}
+
+
+def test_the_browse_quality_is_the_score_ranked_alone_without_text_split_into_base_and_seller_points():
+    # given candidates from sellers of every kind (neutral, top rated, below standard, suspended)
+    config = RankingConfig.from_settings({"weights": {"trust": 30, "satisfaction": 5}})
+    for values in (dict(), dict(seller_trust=92.5, satisfaction=88.0, visibility_multiplier=1.2), dict(seller_trust=31.0, visibility_multiplier=0.6),
+                   dict(visibility_multiplier=0.0), dict(seller_trust=140.0, satisfaction=-5.0)):
+        alone = candidate(1, views=120, orders=7, **values)
+        # when its browse quality is computed
+        quality = browse_quality(alone, config)
+        # then it is the ranking score without text, and multiplier × (base + seller points) rebuilds it from the stored base
+        assert quality.score == pytest.approx(rank([alone], config=config, has_text_query=False)[0].score, abs=1e-12)
+        assert quality.seller_points == seller_points(alone.seller_trust, alone.satisfaction, config)
+        assert quality.score == alone.visibility_multiplier * (quality.base + seller_points(alone.seller_trust, alone.satisfaction, config))
+
+
+def test_the_base_of_the_browse_quality_does_not_depend_on_the_seller():
+    # given the same product sold by a top-rated and by a below-standard seller
+    trusted = browse_quality(candidate(1, seller_trust=95.0, satisfaction=90.0, visibility_multiplier=1.2), CONFIG)
+    doubtful = browse_quality(candidate(1, seller_trust=20.0, satisfaction=30.0, visibility_multiplier=0.5), CONFIG)
+    # then only the seller points and the multiplier differ
+    assert trusted.base == doubtful.base
+    assert trusted.seller_points > doubtful.seller_points and trusted.score > doubtful.score

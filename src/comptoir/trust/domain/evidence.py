@@ -6,8 +6,14 @@ with the seller's listing completeness, security posture and (anti-whitewashing)
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+import functools
+import operator
+import re
+from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
+from typing import NamedTuple
 
 COUNTER_FIELDS = (
     "orders", "cancelled_by_seller", "shipped", "shipped_late", "shipped_with_valid_tracking", "delivered", "delivered_on_time",
@@ -17,8 +23,9 @@ COUNTER_FIELDS = (
 LIST_FIELDS = ("accept_seconds", "response_seconds")
 
 
-@dataclass(frozen=True)
-class DayEvidence:
+class DayEvidence(NamedTuple):
+    """One day's evidence (a named tuple: the batch recompute builds one per stored bucket, hundreds of thousands)."""
+
     day: dt.date
     orders: int = 0
     cancelled_by_seller: int = 0
@@ -68,7 +75,9 @@ class SellerEvidence:
     prior: PriorEvidence | None = None
 
 
-_DAY_FIELDS = frozenset(item.name for item in fields(DayEvidence)) - {"day"}
+_DAY_FIELDS = frozenset(DayEvidence._fields) - {"day"}
+DAY_VALUE_FIELDS = COUNTER_FIELDS + LIST_FIELDS  # DayEvidence's fields after `day`, in order
+assert DayEvidence._fields == ("day", *DAY_VALUE_FIELDS)
 
 
 def day_evidence_from_mapping(day: dt.date, values: dict) -> DayEvidence:
@@ -78,20 +87,29 @@ def day_evidence_from_mapping(day: dt.date, values: dict) -> DayEvidence:
     return DayEvidence(day=day, **kwargs)
 
 
+def day_evidence_from_row(day: dt.date, counters, accept_seconds, response_seconds) -> DayEvidence:
+    """The DayEvidence of a stored row given its counters in COUNTER_FIELDS order and its two duration lists."""
+    return tuple.__new__(DayEvidence, (day, *counters, tuple(accept_seconds or ()), tuple(response_seconds or ())))
+
+
 # --- From one seller order's facts to its contribution to the daily buckets -----------------------
 
-TRACKING_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_TRACKING = re.compile(r"[A-Z0-9]{5,40}", re.ASCII)
 
 
 def is_valid_tracking(carrier: str | None, tracking_number: str | None) -> bool:
     """Valid tracking: a carrier named and a tracking number of 5 to 40 ASCII letters or digits."""
     compact = (tracking_number or "").replace(" ", "").upper()
-    return bool((carrier or "").strip()) and 5 <= len(compact) <= 40 and set(compact) <= TRACKING_CHARACTERS
+    return bool((carrier or "").strip()) and _TRACKING.fullmatch(compact) is not None
 
 
-@dataclass(frozen=True)
-class FactItem:
-    """One source fact about a seller order, ordered by `sort_key` (time, kind rank, id)."""
+_NO_DATA = MappingProxyType({})
+
+
+class FactItem(NamedTuple):
+    """One source fact about a seller order, ordered by `sort_key` (time, kind rank, id). Immutable. A named tuple
+    rather than a dataclass: the batch rebuild builds one per event, review and message of the whole history (millions),
+    and a tuple costs a third of a frozen dataclass to build."""
 
     key: str                # unique source key: "event:12", "review:3", "review_hidden:3", "message:9"
     at: dt.datetime
@@ -100,7 +118,7 @@ class FactItem:
     source_id: int
     action: str = ""        # event action
     actor_role: str = ""    # event actor role, or message sender role
-    data: dict = field(default_factory=dict)
+    data: Mapping = _NO_DATA  # the event's data (read only)
     rating_permille: int = 0        # review: mean seller rating × 1000
     credibility_permille: int = 1000
 
@@ -111,23 +129,21 @@ class FactItem:
 
 KIND_RANK = {"event": 0, "review": 1, "review_hidden": 2, "message": 3}
 
-
-def fact_item_fast(key: str, at: dt.datetime, kind: str, rank: int, source_id: int, action: str = "", actor_role: str = "", data: dict | None = None,
-                   rating_permille: int = 0, credibility_permille: int = 1000) -> FactItem:
-    """The FactItem the constructor builds (equal, same fields), without the frozen dataclass's field-by-field
-    `object.__setattr__` (≈ 3× cheaper): for the batch rebuild, which builds one per event, review and message."""
-    item = object.__new__(FactItem)
-    item.__dict__.update(key=key, at=at, kind=kind, rank=rank, source_id=source_id, action=action, actor_role=actor_role,
-                         data={} if data is None else data, rating_permille=rating_permille, credibility_permille=credibility_permille)
-    return item
-
 # The event actions `order_contribution` reads; any other event changes nothing (a batch may leave it out).
 ORDER_FACT_ACTIONS = ("payment_captured", "cancel", "accept", "ship", "deliver", "request_return", "dispute_decided", "chargeback")
 ORDER_FACT_ACTIONS_WITH_DATA = ("ship", "request_return", "dispute_decided")  # the only ones whose `data` it reads
 
 
-@dataclass(frozen=True)
-class OrderFacts:
+_SORT_KEY = operator.attrgetter("at", "rank", "source_id")  # FactItem.sort_key, computed in C (the batch rebuild sorts millions)
+
+
+@functools.lru_cache(maxsize=64)
+def _review_limits(negative_max_rating, defect_min_credibility, order_min_credibility) -> tuple[int, int, int]:
+    """The configuration's review thresholds as integers (permille), parsed once per distinct configuration."""
+    return int(Decimal(str(negative_max_rating)) * 1000), int(defect_min_credibility), int(order_min_credibility)
+
+
+class OrderFacts(NamedTuple):
     seller_order_id: int
     placed_on: dt.date
     ship_by: dt.date
@@ -144,23 +160,39 @@ def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = 
     seller cancellation, its acceptance time and its defect count on the day it was placed; a shipment on the day
     it shipped (late when shipped after ship_by); a delivery on its day (on time when not after deliver_by); a
     return request on its day; a review on its day; a response time on the day of the buyer's message."""
-    items = sorted(order.items, key=lambda item: item.sort_key)
+    items = sorted(order.items, key=_SORT_KEY)
     if upto is not None:
         items = [item for item in items if item.sort_key <= upto]
     if before is not None:
         items = [item for item in items if item.sort_key < before]
     buckets: dict[dt.date, dict] = {}
 
-    def add(day: dt.date, name: str, amount=1) -> None:
-        bucket = buckets.setdefault(day, {})
-        if name in LIST_FIELDS:
-            bucket.setdefault(name, []).append(amount)
+    def add(day: dt.date, name: str) -> None:  # a counter (COUNTER_FIELDS)
+        bucket = buckets.get(day)
+        if bucket is None:
+            buckets[day] = {name: 1}
+        else:
+            bucket[name] = bucket.get(name, 0) + 1
+
+    def append(day: dt.date, name: str, value: int) -> None:  # a duration (LIST_FIELDS)
+        bucket = buckets.get(day)
+        if bucket is None:
+            buckets[day] = {name: [value]}
+        elif name in bucket:
+            bucket[name].append(value)
+        else:
+            bucket[name] = [value]
+
+    def add_amount(day: dt.date, name: str, amount: int) -> None:
+        bucket = buckets.get(day)
+        if bucket is None:
+            buckets[day] = {name: amount}
         else:
             bucket[name] = bucket.get(name, 0) + amount
 
     placed_at = None
-    negative_max = int(Decimal(str(config["negative_review_max_rating"])) * 1000)
-    defect_min_credibility = int(config["defect_min_credibility_permille"])
+    negative_max, defect_min_credibility, threshold = _review_limits(config["negative_review_max_rating"], config["defect_min_credibility_permille"],
+                                                                     config.get("order_evidence_min_credibility_permille", 0))
     defect_facts = False
     reviews: dict[int, FactItem] = {}
     waiting_buyer_message_at = None
@@ -174,7 +206,7 @@ def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = 
             elif item.action == "cancel" and item.actor_role == "seller":
                 add(order.placed_on, "cancelled_by_seller")
             elif item.action == "accept":
-                add(order.placed_on, "accept_seconds", max(0, int((item.at - placed_at).total_seconds())))
+                append(order.placed_on, "accept_seconds", max(0, int((item.at - placed_at).total_seconds())))
             elif item.action == "ship":
                 day = item.at.date()
                 add(day, "shipped")
@@ -204,20 +236,19 @@ def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = 
             if item.actor_role == "buyer" and waiting_buyer_message_at is None:
                 waiting_buyer_message_at = item.at
             elif item.actor_role == "seller" and waiting_buyer_message_at is not None:
-                add(waiting_buyer_message_at.date(), "response_seconds", max(0, int((item.at - waiting_buyer_message_at).total_seconds())))
+                append(waiting_buyer_message_at.date(), "response_seconds", max(0, int((item.at - waiting_buyer_message_at).total_seconds())))
                 waiting_buyer_message_at = None
     for review in reviews.values():
         day = review.at.date()
         add(day, "reviews")
-        add(day, "review_weight_permille", review.credibility_permille)
-        add(day, "rating_weighted_sum_permille", review.credibility_permille * review.rating_permille // 1000)
+        add_amount(day, "review_weight_permille", review.credibility_permille)
+        add_amount(day, "rating_weighted_sum_permille", review.credibility_permille * review.rating_permille // 1000)
         if review.rating_permille <= negative_max:
             add(day, "negative_reviews")
             if review.credibility_permille >= defect_min_credibility:
                 defect_facts = True
     if defect_facts and placed_at is not None:
         add(order.placed_on, "defects")
-    threshold = int(config.get("order_evidence_min_credibility_permille", 0))
     if any(review.credibility_permille < threshold for review in reviews.values()):
         return adverse_only(buckets, config=config)
     return buckets

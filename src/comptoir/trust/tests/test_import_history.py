@@ -12,7 +12,7 @@ from comptoir.payments.models import JournalEntry
 from comptoir.testing.builders import make_seller
 from comptoir.trust.importers.history import COLUMNS, history_import
 from comptoir.trust.models import Review, SellerDailyStats
-from comptoir.trust.services import trust_rebuild
+from comptoir.trust.rebuild import trust_rebuild
 
 pytestmark = pytest.mark.django_db
 

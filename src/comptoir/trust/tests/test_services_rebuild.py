@@ -8,12 +8,24 @@ import pytest
 
 from bench.trust import generate_raw_history
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
-from comptoir.trust.domain.evidence import COUNTER_FIELDS, LIST_FIELDS, FactItem, OrderFacts, fact_item_fast, order_contribution
-from comptoir.trust.models import SellerDailyStats
+from comptoir.trust.domain.evidence import COUNTER_FIELDS, LIST_FIELDS, order_contribution
+from comptoir.trust import rebuild
+from comptoir.trust.domain.fraud import review_credibility
+from comptoir.trust.models import Review, SellerDailyStats, SellerTrust
+from comptoir.trust.rebuild import review_credibility_refresh, trust_rebuild
 from comptoir.trust.selectors import config as trust_settings
-from comptoir.trust.services import _order_facts_bulk, trust_rebuild
+from comptoir.trust.services import _order_facts_bulk, review_credibility_facts
 
 AT = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
+
+
+def _stored_buckets() -> dict:
+    return {(row["seller_id"], row["day"]): {name: row[name] for name in COUNTER_FIELDS + LIST_FIELDS} for row in SellerDailyStats.objects.values()}
+
+
+def _stored_trust() -> dict:
+    return {row["seller_id"]: {name: row[name] for name in ("score", "score_low", "score_high", "tier", "metrics", "evidence_orders")}
+            for row in SellerTrust.objects.values()}
 
 
 def _reference_buckets() -> dict:
@@ -40,19 +52,91 @@ def test_the_rebuild_writes_the_buckets_of_the_per_order_fold():
     trust_rebuild(today=dt.date.today(), refresh_credibility=False, chunk=60)
 
     # then every row equals the reference, field by field
-    rows = {(row["seller_id"], row["day"]): {name: row[name] for name in COUNTER_FIELDS + LIST_FIELDS}
-            for row in SellerDailyStats.objects.values()}
     assert len(expected) > 100 and any(bucket["response_seconds"] for bucket in expected.values())
-    assert rows == expected
+    assert _stored_buckets() == expected
 
 
-def test_fact_item_fast_builds_the_same_item_as_the_constructor():
-    slow = FactItem(key="event:3", at=AT, kind="event", rank=0, source_id=3, action="ship", actor_role="seller", data={"carrier": "X"})
-    fast = fact_item_fast("event:3", AT, "event", 0, 3, "ship", "seller", {"carrier": "X"})
-    review = fact_item_fast("review:4", AT, "review", 1, 4, rating_permille=4250, credibility_permille=700)
+@pytest.mark.django_db
+def test_a_second_rebuild_replaces_wrong_missing_and_extra_rows():
+    # given rebuilt buckets, then one row altered, one deleted, one invented for a day without facts and one for a
+    # seller without orders (as a bug or a hand edit would leave them)
+    generate_raw_history(sellers=3, orders=150, days=20, chunk=150, log=lambda line: None)
+    today = dt.date.today()
+    first = trust_rebuild(today=today, refresh_credibility=False)
+    expected = _stored_buckets()
+    altered, deleted = SellerDailyStats.objects.order_by("pk")[:2]
+    SellerDailyStats.objects.filter(pk=altered.pk).update(orders=altered.orders + 7, accept_seconds=[1, 2, 3])
+    deleted.delete()
+    SellerDailyStats.objects.create(seller_id=altered.seller_id, day=dt.date(2001, 1, 1), orders=4)
+    from comptoir.testing.builders import make_seller
 
-    assert fast == slow and fast.sort_key == slow.sort_key and vars(fast) == vars(slow)
-    assert review == FactItem(key="review:4", at=AT, kind="review", rank=1, source_id=4, rating_permille=4250, credibility_permille=700)
-    facts = OrderFacts(1, AT.date(), AT.date(), AT.date(), (fast,))
-    assert order_contribution(facts, config=trust_settings()) == order_contribution(OrderFacts(1, AT.date(), AT.date(), AT.date(), (slow,)),
-                                                                                   config=trust_settings())
+    SellerDailyStats.objects.create(seller_id=make_seller("No orders yet").pk, day=today, orders=2)
+
+    # when the rebuild runs again, then the stored rows are the rebuilt ones again
+    second = trust_rebuild(today=today, refresh_credibility=False)
+    assert first.buckets_written == second.buckets_written == len(expected) > 20
+    assert _stored_buckets() == expected
+
+
+@pytest.mark.django_db
+def test_the_credibility_refresh_stores_what_the_fraud_analysis_gives_for_every_review():
+    # given raw history whose 300 buyers include new accounts and occasional buyers, reviews stored with an arbitrary credibility
+    generate_raw_history(sellers=5, orders=600, days=60, chunk=200, buyers=300, log=lambda line: None)
+    today = dt.date.today()
+    reviews = list(Review.objects.order_by("pk"))
+    expected = review_credibility(review_credibility_facts(reviews), today=today, reviewer_count=len({review.buyer_id for review in reviews}))
+
+    # when the batch refresh runs over every review
+    updated = review_credibility_refresh(today=today)
+
+    # then each review holds the analysis of the per-review facts, some discounted with their reasons
+    stored = {pk: (permille, reasons) for pk, permille, reasons in Review.objects.values_list("pk", "credibility_permille", "credibility_reasons")}
+    assert stored == {pk: (credibility.permille, list(credibility.reasons)) for pk, credibility in expected.items()}
+    assert updated > 0 and any(permille < 1000 and reasons for permille, reasons in stored.values())
+    # and a second run finds nothing to change
+    assert review_credibility_refresh(today=today) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_in_worker_processes_gives_what_one_process_gives(monkeypatch):
+    # given raw history of committed rows (the workers are other processes: they see committed rows only)
+    generate_raw_history(sellers=6, orders=500, days=30, chunk=250, log=lambda line: None)
+    today = dt.date.today()
+    trust_rebuild(today=today, refresh_credibility=False, chunk=120, workers=1)
+    serial_buckets, serial_trust = _stored_buckets(), _stored_trust()
+
+    # when the same rebuild runs with two worker processes, from a threshold low enough for this history
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_ORDERS", 1)
+    assert rebuild._pool_size(2) == 2  # committed rows on a database file or server: the workers are used
+    marks = trust_rebuild(today=today, refresh_credibility=False, chunk=120, workers=2)
+
+    # then the buckets and every seller's score are those of the single-process rebuild
+    assert marks.sellers == len(serial_trust) >= 6
+    assert len(serial_buckets) > 50 and _stored_buckets() == serial_buckets
+    assert _stored_trust() == serial_trust
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_rebuild_stays_in_this_process(monkeypatch):
+    # given a history large enough for workers, but uncommitted (the test's transaction)
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_ORDERS", 1)
+    generate_raw_history(sellers=2, orders=40, days=10, chunk=40, log=lambda line: None)
+
+    # when asked for workers, the rebuild runs here (workers could not see these rows) and still counts every order
+    assert rebuild._pool_size(4) == 1
+    trust_rebuild(today=dt.date.today(), refresh_credibility=False, workers=4)
+    assert sum(row["orders"] for row in SellerDailyStats.objects.values("orders")) == 40
+
+
+@pytest.mark.django_db
+def test_the_recompute_command_reports_its_phases_and_refuses_zero_workers():
+    from django.core.management import CommandError, call_command
+    from io import StringIO
+
+    generate_raw_history(sellers=2, orders=30, days=10, chunk=30, log=lambda line: None)
+    out = StringIO()
+    call_command("trust", "recompute", "--workers", "1", stdout=out)
+    assert "Recomputed 2 sellers" in out.getvalue() and "credibility" in out.getvalue() and "buckets" in out.getvalue()
+    assert sum(SellerDailyStats.objects.values_list("orders", flat=True)) == 30
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("trust", "recompute", "--workers", "0")

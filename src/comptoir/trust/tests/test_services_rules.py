@@ -15,7 +15,8 @@ from comptoir.testing.builders import make_offer, make_operator, make_seller, ma
 from comptoir.trust.models import Appeal, EnforcementAction, Review, SellerDailyStats, SellerIdentityLink, SellerTrust
 from comptoir.trust.selectors import seller_trust_map
 from comptoir.trust.services import (appeal_decide, appeal_submit, message_send, review_create, review_reply, seller_trust_recompute,
-                                     seller_trust_tier_override, trust_rebuild)
+                                     seller_trust_tier_override)
+from comptoir.trust.rebuild import trust_rebuild
 from comptoir.trust.tests.support import T0, at
 
 pytestmark = pytest.mark.django_db

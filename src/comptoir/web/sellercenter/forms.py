@@ -280,5 +280,12 @@ class TwoFactorCodeForm(forms.Form):
         return self.cleaned_data["code"].replace(" ", "")
 
 
+class TwoFactorVerifyForm(forms.Form):
+    """The code asked of a session that has not proved its second factor: an authenticator code or a recovery code."""
+
+    code = forms.CharField(label=_("Code from your authenticator app, or a recovery code"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}))
+
+
 class TwoFactorPolicyForm(forms.Form):
     require_two_factor = forms.BooleanField(label=_("Require two-factor authentication for every team member"), required=False)

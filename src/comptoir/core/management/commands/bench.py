@@ -71,6 +71,11 @@ class Command(BaseCommand):
         trust.add_argument("--days", type=int, default=90)
         trust.add_argument("--event-orders", type=int, default=200, help="Orders whose events are folded one by one.")
         trust.add_argument("--rebuild-orders", type=int, default=5_000, help="Orders rebuilt from events by `trust recompute`.")
+        trust.add_argument("--raw", action="store_true", help="Instead: the full `trust recompute` (credibility, buckets from the raw rows, "
+                           "scores) over --orders raw seller orders of --sellers sellers, generated in bulk first.")
+        trust.add_argument("--reuse", action="store_true", help="With --raw: use the raw history already in the database (no generation).")
+        trust.add_argument("--keep-credibility", action="store_true", help="With --raw: leave the credibility analysis out.")
+        trust.add_argument("--workers", type=int, help="With --raw: worker processes (default one per core; 1 = none).")
 
         verify = commands.add_parser("verify", help="(harness step) Check stock conservation and the ledger of the current database.")
         verify.add_argument("--seed-file", required=True)
@@ -109,6 +114,14 @@ class Command(BaseCommand):
         from bench.trust import bench_full_recompute, bench_rebuild_from_events, bench_update_per_event
 
         figures = {"database": connection_vendor()}
+        if options["raw"]:
+            from bench.trust import bench_rebuild_raw
+
+            figures["rebuild_raw"] = bench_rebuild_raw(sellers=options["sellers"], orders=options["orders"], days=options["days"],
+                                                       generate=not options["reuse"], refresh_credibility=not options["keep_credibility"],
+                                                       workers=options["workers"], log=lambda line: self.stderr.write(line))
+            self.stdout.write(json.dumps(figures, indent=2))
+            return
         figures["update_per_event"] = bench_update_per_event(orders=options["event_orders"])
         self.stderr.write(f"update per event: {figures['update_per_event']}")
         figures["rebuild_from_events"] = bench_rebuild_from_events(orders=options["rebuild_orders"])

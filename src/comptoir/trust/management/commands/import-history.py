@@ -33,7 +33,7 @@ class Command(BaseCommand):
             sys.exit(1)
         self.stdout.write(f"Imported {report.imported} seller orders ({report.reviews} reviews); {report.already_imported} were already imported.")
         if options["recompute"] and report.imported:
-            from comptoir.trust.services import trust_rebuild
+            from comptoir.trust.rebuild import trust_rebuild
 
             marks = trust_rebuild()
             self.stdout.write(f"Recomputed {marks.sellers} sellers in {marks.seconds:.2f} s.")

@@ -70,7 +70,7 @@ def test_a_session_without_the_code_step_cannot_enter_the_seller_center(browser_
     assert "/seller/security/verify" in page.url
     from comptoir.testing.auth import totp_code
 
-    page.get_by_label(re.compile("6-digit code")).fill(totp_code(device))
+    page.get_by_label(re.compile("Code from your authenticator app")).fill(totp_code(device))
     page.get_by_role("button", name="Verify").click()
     page.wait_for_load_state()
     assert page.url.endswith("/seller/orders/")

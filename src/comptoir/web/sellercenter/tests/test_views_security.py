@@ -19,11 +19,31 @@ def test_enrolment_shows_a_qr_code_and_confirms_with_a_code(owner_client, seller
     assert wrong.status_code == 422
     assert "This code is not valid" in wrong.content.decode()
     response = owner_client.post("/seller/security/two-factor", {"code": totp_code(device)})
-    # Then the device is confirmed and this session counts as verified
-    assert response["Location"] == reverse("sellercenter:two_factor")
+    # Then the device is confirmed, the recovery codes are shown once (then back to the seller center's page),
+    # and this session counts as verified
+    assert response["Location"].startswith(reverse("account:2fa-recovery-codes"))
+    codes = owner_client.get(response["Location"])
+    assert codes.status_code == 200 and len(codes.context["codes"]) == 10
+    assert reverse("sellercenter:two_factor") in codes.content.decode()
+    assert owner_client.get(response["Location"]).status_code == 302  # shown once
     device.refresh_from_db()
     assert device.confirmed is True
     assert owner_client.get("/seller/orders/").status_code == 200
+
+
+def test_the_verify_step_accepts_a_recovery_code_once(client, seller_setup):
+    from comptoir.accounts.two_factor import recovery_codes_regenerate
+
+    make_totp_device(seller_setup["owner"])
+    codes = recovery_codes_regenerate(user=seller_setup["owner"])
+    client.force_login(seller_setup["owner"])
+    response = client.post("/seller/security/verify", {"code": codes[0], "next": "/seller/orders/"}, follow=True)
+    assert response.redirect_chain[0][0] == "/seller/orders/"
+    assert "9 codes left" in response.content.decode()
+    other = client.__class__()
+    other.force_login(seller_setup["owner"])
+    reused = other.post("/seller/security/verify", {"code": codes[0], "next": "/seller/orders/"})
+    assert reused.status_code == 422 and "recovery code is not valid" in reused.content.decode()
 
 
 def test_the_verify_step_lets_a_session_in_with_the_right_code(client, seller_setup):

@@ -1,5 +1,6 @@
-"""Two-factor authentication with django-otp: TOTP enrolment (QR code as inline SVG by segno), the
-verification step for a session that has not yet proved the second factor, and the owner's policy."""
+"""Two-factor authentication with django-otp: TOTP enrolment (QR code as inline SVG by segno, then the recovery
+codes, shown once by the accounts pages), the verification step for a session that has not yet proved the second
+factor (an authenticator code or a recovery code), and the owner's policy."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from comptoir.accounts.two_factor import totp_device_confirm, totp_device_confirmed_for, totp_device_start, totp_secret_base32, totp_verify
+from comptoir.accounts.two_factor import second_factor_verify, totp_device_confirm, totp_device_confirmed_for, totp_device_start, totp_secret_base32
 from comptoir.core.exceptions import ApplicationError, ValidationError
 from comptoir.sellers.services import seller_two_factor_requirement_set
 from comptoir.web.sellercenter.access import seller_view
-from comptoir.web.sellercenter.forms import TwoFactorCodeForm, TwoFactorPolicyForm
+from comptoir.web.accounts_views import show_new_recovery_codes
+from comptoir.web.sellercenter.forms import TwoFactorCodeForm, TwoFactorPolicyForm, TwoFactorVerifyForm
 
 
 def _secret_groups(device) -> str:
@@ -44,7 +48,8 @@ def two_factor(request):
             else:
                 otp_login(request, device)
                 messages.success(request, _("Two-factor authentication is on. You will be asked for a code when you log in."))
-                return redirect("sellercenter:two_factor")
+                # The recovery codes, shown once, then back here.
+                return show_new_recovery_codes(request, reverse("sellercenter:two_factor"))
     qr_svg = ""
     if device is not None:
         qr_svg = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, dark="#17202e", omitsize=True,
@@ -84,11 +89,19 @@ def two_factor_verify(request):
         next_url = "/seller/"
     if totp_device_confirmed_for(user=request.user) is None or request.user.is_verified():
         return redirect(next_url)
-    form = TwoFactorCodeForm(request.POST or None)
+    form = TwoFactorVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = totp_verify(user=request.user, token=form.cleaned_data["code"])
-        if device is not None:
-            otp_login(request, device)
+        check = second_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        if check is not None:
+            otp_login(request, check.device)
+            if check.used_recovery_code:
+                messages.warning(request, ngettext(
+                    "You used a recovery code: %(count)d code left. Make new codes on the two-factor page.",
+                    "You used a recovery code: %(count)d codes left. Make new codes on the two-factor page.",
+                    check.recovery_codes_remaining) % {"count": check.recovery_codes_remaining})
             return redirect(next_url)
-        form.add_error("code", _("This code is not valid. Check the time on your phone and try the current code."))
+        if any(character.isalpha() for character in form.cleaned_data["code"]):
+            form.add_error("code", _("This recovery code is not valid or was already used."))
+        else:
+            form.add_error("code", _("This code is not valid. Check the time on your phone and try the current code."))
     return render(request, "sellercenter/security/verify.html", {"form": form, "next": next_url}, status=422 if form.errors else 200)

@@ -1,0 +1,74 @@
+"""Password reset by email.
+
+The link itself is Django's: `PasswordResetTokenGenerator` signs the user's id with their password hash, last
+login and email, so it dies once the password changes and after PASSWORD_RESET_TIMEOUT (one hour). This module
+holds the rules around it: how often a reset may be asked for, what is audited, and that setting the new
+password goes through the configured validators. A reset changes the password only: a confirmed TOTP device
+(and its recovery codes) still has to be used at the next login."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import caches
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from comptoir.accounts.errors import TooManyRequests
+from comptoir.accounts.models import User
+from comptoir.core import clock
+from comptoir.core.exceptions import ValidationError
+from comptoir.core.services import audit_record
+
+THROTTLE_CACHE = "throttle"
+THROTTLE_WINDOW_SECONDS = 60 * 60
+
+
+def password_reset_request_admit(*, email: str, ip_address: str | None) -> None:
+    """Count one reset request for this address and this client IP.
+
+    Raises TooManyRequests when either has already made its hourly allowance (COMPTOIR_PASSWORD_RESET_LIMITS)
+    in the last hour; a refused request is not counted. Requests are counted whether or not an account exists
+    for the address, so being refused says nothing about the account. The address and the IP are kept in the
+    cache only as SHA-256 digests."""
+    limits = settings.COMPTOIR_PASSWORD_RESET_LIMITS
+    normalised_email = (email or "").strip().lower()
+    windows = [
+        (_throttle_key("email", normalised_email), limits["PER_EMAIL_PER_HOUR"]),
+        (_throttle_key("ip", ip_address or "unknown"), limits["PER_IP_PER_HOUR"]),
+    ]
+    cache = caches[THROTTLE_CACHE]
+    now = clock.now().timestamp()
+    recent_by_key = {key: [moment for moment in cache.get(key, []) if now - moment < THROTTLE_WINDOW_SECONDS] for key, _ in windows}
+    if any(len(recent_by_key[key]) >= limit for key, limit in windows):
+        raise TooManyRequests("Too many password reset requests.", code="password_reset_throttled")
+    for key, _ in windows:
+        cache.set(key, [*recent_by_key[key], now], timeout=THROTTLE_WINDOW_SECONDS)
+
+
+def password_reset_link_sent_record(*, user: User) -> None:
+    """Audit that a reset link was emailed to `user` (nobody is logged in: the actor is anonymous)."""
+    audit_record(actor=None, actor_label="anonymous", action="user.password_reset_requested", target=user)
+
+
+def user_password_reset(*, user: User, new_password: str) -> User:
+    """Set the password chosen through a reset link.
+
+    Raises ValidationError (field `new_password1`, code `weak_password`) when the configured password
+    validators refuse it. The change is audited; other sessions of the user end, since Django ties them to
+    the password hash. Two-factor devices are left as they are."""
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as error:
+        raise ValidationError("Password too weak.", code="weak_password", fields={"new_password1": " ".join(error.messages)}) from error
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="user.password_reset", target=user)
+    return user
+
+
+def _throttle_key(kind: str, value: str) -> str:
+    return f"password-reset:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"

@@ -1,0 +1,80 @@
+"""Brute-force protection of POST /auth/token, the one API endpoint that takes a password.
+
+Two layers:
+
+- django-axes, shared with the web login: `authenticate()` goes through AxesStandaloneBackend with the
+  same credentials key (`email`, lower-cased) as the login form, so failures on the web and on the API
+  count against the same email/IP pair (5 failures lock it for 15 minutes, settings AXES_*). A locked
+  pair is refused even with the right password and answered 429 with Retry-After; each attempt during
+  the lockout restarts it (axes' default). A successful token exchange resets the pair's failures, as a
+  web login does (AXES_RESET_ON_SUCCESS): the API logs nobody in, so it does the reset itself.
+- a rate limit per client IP (`TokenRateThrottle`), so that one address cannot spray passwords over
+  many accounts at full speed or keep the server busy hashing. The client IP is axes' (REMOTE_ADDR
+  unless AXES_IPWARE_* says otherwise), not Ninja's default that trusts any X-Forwarded-For. The
+  counts live in the default cache, which is per process unless a shared cache is configured.
+
+Bearer secrets (buyer tokens, seller API keys) carry 256 random bits: guessing them is hopeless, so
+a wrong one is a plain 401 without lockout."""
+
+from __future__ import annotations
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_ip_address, get_cool_off
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja.throttling import SimpleRateThrottle
+
+from comptoir.api.errors import TooManyRequests
+from comptoir.core.exceptions import AuthenticationRequired
+
+TOKEN_RATE = "20/min"
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """At most TOKEN_RATE token requests per client IP."""
+
+    cache_format = "comptoir_api_token_%(ident)s"
+
+    def __init__(self, rate: str = TOKEN_RATE) -> None:
+        super().__init__(rate)
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        return get_client_ip_address(request)
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        ident = self.get_ident(request)
+        return None if ident is None else self.cache_format % {"ident": ident}
+
+
+def _lockout_error(request: HttpRequest) -> TooManyRequests:
+    cool_off = get_cool_off(request)
+    if cool_off is None:
+        return TooManyRequests("Too many failed attempts: logging in is locked for this account from your address until an operator unlocks it.",
+                               code="too_many_attempts")
+    seconds = int(cool_off.total_seconds())
+    minutes = max(1, round(seconds / 60))
+    return TooManyRequests(
+        f"Too many failed attempts: logging in is paused for this account from your address. Try again in {minutes} minute{'s' if minutes != 1 else ''}"
+        " (each attempt meanwhile restarts the delay).",
+        code="too_many_attempts", retry_after=seconds,
+    )
+
+
+def password_authenticate(request: HttpRequest, *, email: str, password: str):
+    """The active user with this email and password, counted by django-axes like a web login.
+
+    Raises TooManyRequests (429, Retry-After) while the email/IP pair is locked, including on the
+    attempt that locks it, and AuthenticationRequired (401) for wrong credentials."""
+    user = authenticate(request, email=email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        # AxesMiddleware would swap our problem document for the HTML lockout page.
+        request.axes_locked_out = False
+        raise _lockout_error(request)
+    if user is None or not user.is_active:
+        raise AuthenticationRequired("Wrong email or password.", code="invalid_credentials")
+    if settings.AXES_ENABLED and settings.AXES_RESET_ON_SUCCESS:
+        # The pair AXES_LOCKOUT_PARAMETERS counts failures on; axes' own reset runs on user_logged_in,
+        # which would also record a session-bound access log that an API call has no use for.
+        AxesProxyHandler.reset_attempts(ip_address=request.axes_ip_address, username=email)
+    return user
