@@ -324,3 +324,7 @@ COMPTOIR_PASSWORD_RESET_LIMITS = {
 }
 CACHES = globals().get("CACHES") or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle")}
+
+# Shared secret of the sandbox provider's signed notifications (POST /api/v1/payments/notifications/sandbox, HMAC-SHA256).
+# Empty: the endpoint refuses every notification.
+COMPTOIR_SANDBOX_WEBHOOK_SECRET = env_str("COMPTOIR_SANDBOX_WEBHOOK_SECRET", "")

@@ -12,7 +12,8 @@ from ninja.openapi.docs import Swagger
 
 from comptoir.api.errors import PROBLEM_CONTENT_TYPE, install_exception_handlers, problem_response
 from comptoir.api.openapi import ProblemAwareNinjaAPI
-from comptoir.api.routers import accounts, cart, catalog, checkout, orders, search, seller_finance, seller_offers, seller_orders, sellers, trust
+from comptoir.api.routers import (accounts, cart, catalog, checkout, orders, payment_notifications, search, seller_finance, seller_offers, seller_orders,
+                                  sellers, trust)
 from comptoir.core.exceptions import NotFound
 
 DESCRIPTION = """\
@@ -37,7 +38,7 @@ body returns the first response with `Idempotent-Replayed: true`; the same key w
 api = ProblemAwareNinjaAPI(title="Comptoir API", version="1", description=DESCRIPTION, urls_namespace="api-v1", docs=Swagger(), docs_url=None)
 install_exception_handlers(api)
 
-for module in (accounts, catalog, search, cart, checkout, orders, sellers, seller_offers, seller_orders, seller_finance, trust):
+for module in (accounts, catalog, search, cart, checkout, orders, sellers, seller_offers, seller_orders, seller_finance, trust, payment_notifications):
     api.add_router("", module.router)
 
 # Registered last so that every real route matches first: unknown paths get a problem document too.

@@ -1,17 +1,25 @@
 """Orders, seller orders and disputes in the operator console.
 
 Everything is read-only; the operator's decisions are admin actions calling orders.services:
-settling a payment held for review (order_payment_review_decide) and deciding a dispute with a
-statement of reasons (dispute_decide, which refunds the buyer from escrow when decided for them)."""
+settling a payment held for review (order_payment_review_decide), deciding a dispute with a
+statement of reasons (dispute_decide, which refunds the buyer from escrow when decided for them) and
+recording a chargeback the provider reported by another channel (payments.services.chargeback_record)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from comptoir.core.admin import OperatorActionsMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
+from comptoir.core.exceptions import ApplicationError
+from comptoir.core.money import Money
 from comptoir.orders import services
 from comptoir.orders.models import Dispute, DisputeStatus, Order, OrderLine, SellerOrder, SellerOrderEvent
-from comptoir.payments.models import Payment, Refund
+from comptoir.payments.models import Chargeback, Payment, Refund
+from comptoir.payments.selectors import seller_order_charged_back_amount
+from comptoir.payments.services import chargeback_record
 
 
 def _link(obj, label=None) -> str:
@@ -142,8 +150,35 @@ class RefundInline(ReadOnlyTabularInline):
         return money_display(refund.amount, refund.currency)
 
 
+class ChargebackInline(ReadOnlyTabularInline):
+    model = Chargeback
+    fields = ("amount_display", "provider", "provider_reference", "reason", "source", "was_released", "recorded_by", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description="amount")
+    def amount_display(self, chargeback: Chargeback) -> str:
+        return money_display(chargeback.amount, chargeback.currency)
+
+
+class ChargebackForm(forms.Form):
+    amount = forms.DecimalField(min_value=0, max_digits=14, help_text="In the order's currency, major units (12.34).")
+    reason = forms.CharField(max_length=300, strip=True, help_text="The card issuer's reason (fraudulent, product not received…).")
+    reference = forms.CharField(max_length=100, strip=True, label="Provider reference",
+                                help_text="The provider's case reference: recording the same reference twice changes nothing.")
+
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def clean_amount(self):
+        try:
+            return Money.from_decimal(self.cleaned_data["amount"], self.currency).amount
+        except ApplicationError as error:
+            raise forms.ValidationError("; ".join(error.fields.values()) or error.message) from None
+
+
 @admin.register(SellerOrder)
-class SellerOrderAdmin(ReadOnlyModelAdmin):
+class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
     list_display = ("number", "seller", "status", "total", "commission", "ship_by", "deliver_by", "release_due_at", "is_released", "placed_at")
     list_filter = ("status", "is_released", "shipping_service_level", "currency")
     search_fields = ("=number", "order__number", "seller__name", "tracking_number", "order__buyer__email")
@@ -160,7 +195,48 @@ class SellerOrderAdmin(ReadOnlyModelAdmin):
     readonly_fields = ("number", "order_link", "seller", "status", "items", "shipping", "total", "commission", "refunded", "shipping_service_level",
                        "shipping_zone", "ship_by", "deliver_by_earliest", "deliver_by", "carrier", "tracking_number", "accepted_at", "shipped_at",
                        "delivered_at", "completed_at", "cancelled_at", "cancelled_by", "cancel_reason", "return_reason", "release_due_at", "is_released")
-    inlines = [OrderLineInline, SellerOrderEventInline, DisputeInline, RefundInline]
+    inlines = [OrderLineInline, SellerOrderEventInline, DisputeInline, RefundInline, ChargebackInline]
+    actions = ["record_chargeback"]
+
+    @admin.action(description="Record a chargeback…", permissions=["operator"])
+    def record_chargeback(self, request, queryset):
+        """One seller order at a time: amount, reason and the provider's reference, then chargeback_record with the
+        operator as actor (audited there)."""
+        seller_orders = list(queryset[:2])
+        if len(seller_orders) != 1:
+            self.message_user(request, "Select exactly one seller order to record a chargeback.", level=messages.ERROR)
+            return None
+        seller_order = seller_orders[0]
+        form = ChargebackForm(request.POST if "apply" in request.POST else None, currency=seller_order.currency)
+        if "apply" in request.POST and form.is_valid():
+            try:
+                outcome = chargeback_record(seller_order_id=seller_order.pk, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"],
+                                            provider_reference=form.cleaned_data["reference"], actor=request.user)
+            except ApplicationError as error:
+                details = "; ".join(f"{name}: {message}" for name, message in error.fields.items())
+                self.message_user(request, f"{seller_order}: {error.message}{f' ({details})' if details else ''}", level=messages.ERROR)
+                return None
+            chargeback = outcome.chargeback
+            amount = money_display(chargeback.amount, chargeback.currency)
+            if outcome.created:
+                self.message_user(request, f"{seller_order}: chargeback of {amount} recorded.", level=messages.SUCCESS)
+            else:
+                self.message_user(request, f"Reference {chargeback.provider_reference} was already recorded ({amount} on {chargeback.seller_order.number}): "
+                                           "nothing changed.", level=messages.WARNING)
+            return None
+        available = seller_order.total_amount - seller_order.refunded_amount - seller_order_charged_back_amount(seller_order.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Record a chargeback",
+            "opts": self.model._meta,
+            "seller_order": seller_order,
+            "total": money_display(seller_order.total_amount, seller_order.currency),
+            "available": money_display(max(0, available), seller_order.currency),
+            "form": form,
+            "action": "record_chargeback",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/payments/chargeback_record.html", context)
 
     @admin.display(description="order")
     def order_link(self, seller_order: SellerOrder) -> str:

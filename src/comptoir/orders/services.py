@@ -33,9 +33,11 @@ from comptoir.orders.checkout_reads import offers_for_checkout, shipping_rates_o
 from comptoir.orders.domain.checkout import CheckoutDraft, CheckoutProblem, LineInput, build_checkout
 from comptoir.orders.domain.state_machine import DISPUTABLE, Action, Actor, Status, transition
 from comptoir.orders.models import Cart, CartLine, Dispute, DisputeReason, DisputeStatus, Order, OrderLine, OrderStatus, ReturnReason, SellerOrder, SellerOrderEvent
+from comptoir.payments.domain.chargeback import release_amounts
 from comptoir.payments.domain.ledger import PostingLine
 from comptoir.payments.models import EntryKind, Payment, PaymentStatus
 from comptoir.payments.providers import get_provider
+from comptoir.payments.selectors import seller_order_charged_back_amount
 from comptoir.payments.services import ledger_post, refund_create
 from comptoir.sellers.domain.trader import normalise_country
 from comptoir.sellers.models import SellerStatus
@@ -492,6 +494,16 @@ def _publish_transitioned(event: SellerOrderEvent) -> None:
                                               action=event.action, at=event.created_at))
 
 
+def seller_order_event_record(*, seller_order: SellerOrder, action: str, actor_role: Actor, actor, reason: str, data: dict, now: dt.datetime) -> SellerOrderEvent:
+    """Record a fact that does not change the seller order's status (a chargeback, recorded by payments) in its
+    history, and publish it like a transition so that trust folds it. The caller holds the seller order's lock."""
+    event = SellerOrderEvent.objects.create(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action=action, from_status=seller_order.status,
+                                            to_status=seller_order.status, actor_role=Actor(actor_role).value,
+                                            actor=actor if getattr(actor, "pk", None) else None, reason=reason or "", data=data, created_at=now)
+    _publish_transitioned(event)
+    return event
+
+
 def _locked_seller_order(*, seller_order_id: int, seller=None, buyer=None) -> SellerOrder:
     queryset = SellerOrder.objects.select_for_update().filter(pk=seller_order_id)
     if seller is not None:
@@ -506,7 +518,7 @@ def _locked_seller_order(*, seller_order_id: int, seller=None, buyer=None) -> Se
 
 def _refund_seller_order(seller_order: SellerOrder, *, reason: str, actor) -> None:
     """Refund everything not yet refunded of a paid seller order from escrow (reversing entry + provider refund)."""
-    amount = seller_order.total_amount - seller_order.refunded_amount
+    amount = seller_order.total_amount - seller_order.refunded_amount - seller_order_charged_back_amount(seller_order.pk)
     payment = Payment.objects.filter(order_id=seller_order.order_id, status=PaymentStatus.CAPTURED).order_by("pk").first()
     if amount <= 0 or payment is None:
         return
@@ -603,14 +615,17 @@ def seller_order_complete(*, seller_order_id: int, actor=None) -> SellerOrder:
         if actor is None and (seller_order.release_due_at is None or seller_order.release_due_at > now):
             raise Conflict("The hold period has not elapsed.", code="hold_not_elapsed")
         _apply(seller_order, Action.COMPLETE, Actor.OPERATOR if actor else Actor.SYSTEM, actor, "", {}, now)
-        net = seller_order.total_amount - seller_order.commission_amount
-        lines = [PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), seller_order.total_amount)]
-        if net:
-            lines.append(PostingLine(("seller_payable", seller_order.seller_id, seller_order.currency), -net))
-        if seller_order.commission_amount:
-            lines.append(PostingLine(("commission", None, seller_order.currency), -seller_order.commission_amount))
-        ledger_post(kind=EntryKind.RELEASE, source_key=f"release:{seller_order.number}", order_id=seller_order.order_id, seller_order_id=seller_order.pk,
-                    memo=f"Release {seller_order.number}", actor=actor, lines=lines)
+        # Chargebacks taken from escrow before the release leave less to release, and less commission (payments.domain.chargeback).
+        amounts = release_amounts(total=seller_order.total_amount, commission=seller_order.commission_amount,
+                                  charged_back=seller_order_charged_back_amount(seller_order.pk))
+        lines = [PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), amounts.escrow)]
+        if amounts.payable:
+            lines.append(PostingLine(("seller_payable", seller_order.seller_id, seller_order.currency), -amounts.payable))
+        if amounts.commission:
+            lines.append(PostingLine(("commission", None, seller_order.currency), -amounts.commission))
+        if amounts.escrow:  # nothing left in escrow after a full chargeback: nothing to post
+            ledger_post(kind=EntryKind.RELEASE, source_key=f"release:{seller_order.number}", order_id=seller_order.order_id,
+                        seller_order_id=seller_order.pk, memo=f"Release {seller_order.number}", actor=actor, lines=lines)
         seller_order.is_released = True
         seller_order.save(update_fields=["is_released"])
         return seller_order

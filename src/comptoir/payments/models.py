@@ -58,6 +58,8 @@ class AccountKind(models.TextChoices):
     SELLER_PAYABLE = "seller_payable", _("Payable to the seller")
     SELLER_PAID_OUT = "seller_paid_out", _("Paid out to the seller")
     COMMISSION = "commission", _("Marketplace commission revenue")
+    # Debit-normal: what a seller owes the marketplace (a chargeback after their money was paid out).
+    SELLER_RECEIVABLE = "seller_receivable", _("Owed by the seller to the marketplace")
 
 
 class LedgerAccount(models.Model):
@@ -106,6 +108,8 @@ class EntryKind(models.TextChoices):
     RELEASE = "release", _("Escrow released to the seller, commission taken")
     REFUND = "refund", _("Refund to the buyer")
     PAYOUT = "payout", _("Payout to the seller")
+    CHARGEBACK = "chargeback", _("Chargeback: the card issuer took the money back")
+    RECOVERY = "recovery", _("Seller debt recovered from the payable balance")
 
 
 class JournalEntry(AppendOnlyModel):
@@ -189,3 +193,37 @@ class Payout(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_amount_positive")]
+
+
+class ChargebackSource(models.TextChoices):
+    PROVIDER = "provider", _("Provider notification")
+    OPERATOR = "operator", _("Recorded by an operator")
+
+
+class Chargeback(models.Model):
+    """A chargeback: the buyer's card issuer took money back through the payment provider. One row per provider
+    case (unique provider reference): a retried notification finds it and changes nothing. The money movement is
+    `entry`; the seller order's history has a SellerOrderEvent with action "chargeback" (`event_id`)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="chargebacks")
+    seller_order = models.ForeignKey("orders.SellerOrder", on_delete=models.PROTECT, related_name="chargebacks")
+    provider = models.CharField(max_length=30)
+    provider_reference = models.CharField(max_length=100)
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=300)
+    source = models.CharField(max_length=10, choices=ChargebackSource.choices)
+    was_released = models.BooleanField(help_text="The seller order's funds were already released: taken from the seller's payable balance.")
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="chargeback")
+    event_id = models.BigIntegerField(help_text="The seller order's SellerOrderEvent of this chargeback.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_reference"], name="chargeback_unique_provider_reference"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="chargeback_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chargeback {self.provider}:{self.provider_reference}"

@@ -165,3 +165,10 @@ def payment_fingerprints_for_seller_orders(seller_order_ids) -> dict[int, str]:
                                          .order_by("pk").values_list("order__seller_orders", "payment_fingerprint")):
         fingerprints[seller_order_id] = fingerprint
     return fingerprints
+
+
+def seller_order_charged_back_amount(seller_order_id: int) -> int:
+    """Minor units charged back so far on a seller order (sum of its Chargeback rows)."""
+    from comptoir.payments.models import Chargeback
+
+    return Chargeback.objects.filter(seller_order_id=seller_order_id).aggregate(total=Sum("amount"))["total"] or 0

@@ -4,14 +4,17 @@ operation's transaction, with a unique source key so that a retried operation ne
 from __future__ import annotations
 
 import functools
+import hashlib
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from comptoir.core import clock
 from comptoir.payments.domain.ledger import PostingLine, check_balanced
-from comptoir.payments.models import JournalEntry, LedgerAccount, Posting, Refund
+from comptoir.payments.models import Chargeback, JournalEntry, LedgerAccount, Posting, Refund
 
 
 def ledger_accounts_get_or_create(keys: set[tuple[str, int | None, str]]) -> dict[tuple[str, int | None, str], LedgerAccount]:
@@ -110,7 +113,8 @@ def payout_batch_create(*, currency: str, actor, minimum_amount: int = 1):
     in one transaction with the batch and its audit rows. The sellers' payable accounts are locked in
     primary-key order and their balances read after the lock, so a concurrent second batch waits and
     then finds nothing left to pay: the same money is never paid twice. `actor` is an operator or
-    None (the scheduler). Raises ValidationError for a bad currency or minimum, PermissionDenied for a
+    None (the scheduler). A seller who owes the marketplace (seller_receivable, after a chargeback) has that debt
+    recovered from the payable balance first (a `recovery` entry), and only the rest is paid. Raises ValidationError for a bad currency or minimum, PermissionDenied for a
     non-operator actor. Returns the batch (with no payouts when nothing was due)."""
     from django.db.models import Sum
 
@@ -132,14 +136,28 @@ def payout_batch_create(*, currency: str, actor, minimum_amount: int = 1):
         # Read only after the lock: a batch that waited sees the payouts of the one it waited for.
         balances = dict(Posting.objects.filter(account__in=accounts).values("account_id").annotate(total=Sum("amount"))
                         .order_by().values_list("account_id", "total"))
+        # A receivable only changes under its seller's payable lock (chargeback_record, here): read after the lock too.
+        receivables = dict(Posting.objects.filter(account__kind=AccountKind.SELLER_RECEIVABLE, account__currency=currency,
+                                                  account__seller_id__in=[account.seller_id for account in accounts])
+                           .values("account__seller_id").annotate(total=Sum("amount")).order_by().values_list("account__seller_id", "total"))
         batch = PayoutBatch.objects.create(currency=currency, created_at=clock.now(), created_by=actor if getattr(actor, "pk", None) else None)
         sellers = Seller.objects.in_bulk([account.seller_id for account in accounts])
         total = count = 0
         for account in accounts:
             amount = -(balances.get(account.pk) or 0)  # payable is credit-normal: a credit balance is owed to the seller
+            seller = sellers[account.seller_id]
+            owed = receivables.get(account.seller_id, 0)
+            if owed > 0 and amount > 0:
+                # The seller owes the marketplace (a chargeback after payout): recover it before paying anything.
+                recovered = min(owed, amount)
+                ledger_post(
+                    kind=EntryKind.RECOVERY, source_key=f"recovery:{batch.pk}:{seller.pk}", memo=f"Recovery, payout batch {batch.pk}", actor=actor,
+                    lines=[PostingLine((AccountKind.SELLER_PAYABLE.value, seller.pk, currency), recovered),
+                           PostingLine((AccountKind.SELLER_RECEIVABLE.value, seller.pk, currency), -recovered)],
+                )
+                amount -= recovered
             if amount < minimum_amount:
                 continue
-            seller = sellers[account.seller_id]
             entry = ledger_post(
                 kind=EntryKind.PAYOUT, source_key=f"payout:{batch.pk}:{seller.pk}", memo=f"Payout batch {batch.pk}", actor=actor,
                 lines=[PostingLine((AccountKind.SELLER_PAYABLE.value, seller.pk, currency), amount),
@@ -156,3 +174,139 @@ def payout_batch_create(*, currency: str, actor, minimum_amount: int = 1):
         audit_record(actor=actor, action="payout_batch.create", target=batch,
                      data={"currency": currency, "total_amount": total, "payout_count": count, "minimum_amount": minimum_amount})
         return batch
+
+
+# --- Chargebacks ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChargebackOutcome:
+    chargeback: Chargeback
+    created: bool  # False: this provider reference was already recorded, nothing changed
+
+
+def _chargeback_source_key(*, seller_order_number: str, provider: str, provider_reference: str) -> str:
+    digest = hashlib.sha256(f"{provider}\n{provider_reference}".encode()).hexdigest()[:32]
+    return f"chargeback:{seller_order_number}:{digest}"
+
+
+def chargeback_record(*, seller_order_id: int, amount: int, reason: str, provider_reference: str, currency: str | None = None,
+                      actor=None) -> ChargebackOutcome:
+    """Record that the buyer's card issuer took `amount` (minor units) of a seller order back.
+
+    One transaction: a Chargeback row, one balanced journal entry (kind `chargeback`, see docs/LEDGER.md: from the
+    seller's escrow while the funds are held, otherwise from the seller's payable balance, the uncovered rest as a
+    receivable on the seller, the commission reversed pro rata), a SellerOrderEvent with action "chargeback"
+    published for trust, and an audit row. The seller order's status does not change.
+
+    Idempotent on the provider's reference: when (provider, provider_reference) is already recorded, nothing
+    changes and the first chargeback is returned (`created=False`), whatever the other arguments. `actor` None is a
+    provider notification (actor role "system"); otherwise it must be an operator. Raises NotFound (no such seller
+    order), Conflict (nothing captured for it), ValidationError (amount not a positive integer or above what is
+    left: captured − refunded − charged back; currency other than the order's; missing reason or reference),
+    PermissionDenied (an actor who is not an operator)."""
+    from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
+    from comptoir.core.services import audit_record
+    from comptoir.orders.services import seller_order_event_record  # orders imports payments: import at call time
+    from comptoir.payments.domain.chargeback import chargeback_lines
+    from comptoir.payments.models import AccountKind, ChargebackSource, EntryKind, Payment, PaymentStatus
+    from comptoir.payments.selectors import seller_order_charged_back_amount
+
+    if actor is not None and not getattr(actor, "is_operator", False):
+        raise PermissionDenied("Only an operator or the payment provider can record a chargeback.", code="operator_required")
+    problems = {}
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        problems["amount"] = "A positive whole number of minor units."
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason or len(reason) > 300:
+        problems["reason"] = "Required, at most 300 characters."
+    provider_reference = provider_reference.strip() if isinstance(provider_reference, str) else ""
+    if not provider_reference or len(provider_reference) > 100:
+        problems["provider_reference"] = "The provider's case reference: required, at most 100 characters."
+    if problems:
+        raise ValidationError("The chargeback is invalid.", code="invalid_chargeback", fields=problems)
+    seller_order_model = apps.get_model("orders", "SellerOrder")
+    with transaction.atomic(durable=True):
+        # The seller order's lock serialises chargebacks, refunds and the release of this order.
+        seller_order = seller_order_model.objects.select_for_update().filter(pk=seller_order_id).first() if isinstance(seller_order_id, int) else None
+        if seller_order is None:
+            raise NotFound("No such seller order.", code="seller_order_not_found")
+        payment = Payment.objects.filter(order_id=seller_order.order_id, status=PaymentStatus.CAPTURED).order_by("pk").first()
+        if payment is None:
+            raise Conflict("Nothing was captured for this order: there is nothing to charge back.", code="not_captured")
+        existing = Chargeback.objects.filter(provider=payment.provider, provider_reference=provider_reference).first()
+        if existing is not None:
+            return ChargebackOutcome(existing, created=False)
+        if currency is not None and currency != seller_order.currency:
+            raise ValidationError(f"The order was paid in {seller_order.currency}.", code="currency_mismatch",
+                                  fields={"currency": f"Must be {seller_order.currency}."})
+        charged_back = seller_order_charged_back_amount(seller_order.pk)
+        available = seller_order.total_amount - seller_order.refunded_amount - charged_back
+        if amount > available:
+            raise ValidationError("The chargeback exceeds what is left of the payment for this seller order.", code="chargeback_exceeds_captured",
+                                  fields={"amount": f"At most {available} minor units (captured, minus refunds and earlier chargebacks)."})
+        payable_available = 0
+        if seller_order.is_released:
+            # Read the payable balance under its account's lock, as payout batches do: money is never counted twice.
+            key = (AccountKind.SELLER_PAYABLE.value, seller_order.seller_id, seller_order.currency)
+            account = ledger_accounts_get_or_create({key})[key]
+            LedgerAccount.objects.select_for_update().filter(pk=account.pk).first()
+            payable_available = -(Posting.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or 0)
+        lines = chargeback_lines(seller_id=seller_order.seller_id, currency=seller_order.currency, amount=amount, total=seller_order.total_amount,
+                                 commission=seller_order.commission_amount, charged_back_before=charged_back,
+                                 is_released=seller_order.is_released, payable_available=payable_available)
+        entry = ledger_post(kind=EntryKind.CHARGEBACK, source_key=_chargeback_source_key(seller_order_number=seller_order.number, provider=payment.provider,
+                                                                                        provider_reference=provider_reference),
+                            order_id=seller_order.order_id, seller_order_id=seller_order.pk, memo=f"Chargeback {seller_order.number}", actor=actor, lines=lines)
+        now = clock.now()
+        event = seller_order_event_record(seller_order=seller_order, action="chargeback", actor_role="operator" if actor is not None else "system",
+                                          actor=actor, reason=reason, now=now,
+                                          data={"amount": amount, "currency": seller_order.currency, "reason": reason, "provider_reference": provider_reference})
+        try:
+            with transaction.atomic():
+                chargeback = Chargeback.objects.create(
+                    payment=payment, seller_order=seller_order, provider=payment.provider, provider_reference=provider_reference, amount=amount,
+                    currency=seller_order.currency, reason=reason, source=ChargebackSource.OPERATOR if actor is not None else ChargebackSource.PROVIDER,
+                    was_released=seller_order.is_released, entry=entry, event_id=event.pk, recorded_by=actor if getattr(actor, "pk", None) else None,
+                    created_at=now)
+        except IntegrityError:  # the same reference recorded at the same moment on another seller order
+            raise Conflict("This provider reference is already recorded on another order.", code="chargeback_reference_used") from None
+        audit_record(actor=actor, action="chargeback.recorded", target=chargeback, seller_id=seller_order.seller_id, reason=reason,
+                     actor_label="" if actor is not None else f"provider:{payment.provider}",
+                     data={"seller_order": seller_order.number, "amount": amount, "currency": seller_order.currency,
+                           "provider_reference": provider_reference, "entry": entry.pk, "was_released": seller_order.is_released})
+        return ChargebackOutcome(chargeback, created=True)
+
+
+def chargeback_notification_apply(*, provider: str, notification) -> ChargebackOutcome:
+    """Record a chargeback the provider notified (a parsed `ChargebackNotification`), finding the seller order from
+    the payment reference and/or the seller order number. A payment covering several seller orders needs the seller
+    order's number (the provider cannot know how the marketplace split the order). A notification already recorded
+    returns the first chargeback unchanged. Raises NotFound (unknown payment or seller order), ValidationError
+    (several seller orders and none named, or a seller order that is not the payment's), and chargeback_record's errors."""
+    from comptoir.core.exceptions import NotFound, ValidationError
+    from comptoir.payments.models import Payment
+
+    existing = Chargeback.objects.filter(provider=provider, provider_reference=notification.reference).first()
+    if existing is not None:
+        return ChargebackOutcome(existing, created=False)
+    seller_order_model = apps.get_model("orders", "SellerOrder")
+    seller_order = None
+    if notification.seller_order_number:
+        seller_order = seller_order_model.objects.filter(number=notification.seller_order_number).first()
+        if seller_order is None:
+            raise NotFound("No such seller order.", code="seller_order_not_found", fields={"seller_order": "Unknown seller order."})
+    if notification.payment_reference:
+        payment = Payment.objects.filter(provider=provider, provider_reference=notification.payment_reference).first()
+        if payment is None:
+            raise NotFound("No such payment.", code="payment_not_found", fields={"payment_reference": "Unknown payment."})
+        if seller_order is None:
+            candidates = list(seller_order_model.objects.filter(order_id=payment.order_id).order_by("pk")[:2])
+            if len(candidates) != 1:
+                raise ValidationError("This payment covers several seller orders: name one.", code="seller_order_required",
+                                      fields={"seller_order": "The seller order number is required for this payment."})
+            seller_order = candidates[0]
+        elif seller_order.order_id != payment.order_id:
+            raise ValidationError("The seller order is not part of this payment's order.", code="seller_order_mismatch",
+                                  fields={"seller_order": "Not paid by this payment."})
+    return chargeback_record(seller_order_id=seller_order.pk, amount=notification.amount, currency=notification.currency,
+                             reason=notification.reason, provider_reference=notification.reference)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 # Which side an account's balance must stay on. Asset accounts hold debit balances (>= 0 signed);
 # liability and revenue accounts hold credit balances (<= 0 signed). A balance on the wrong side
 # means money was released, refunded or paid out twice.
-DEBIT_NORMAL = {"provider_clearing"}
+DEBIT_NORMAL = {"provider_clearing", "seller_receivable"}
 CREDIT_NORMAL = {"seller_escrow", "seller_payable", "seller_paid_out", "commission"}
 
 GENESIS_HASH = "0" * 64

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from comptoir.payments.providers.base import ChargeResult, PaymentProvider, RefundResult
+from comptoir.payments.providers.base import ChargebackNotification, ChargeResult, PaymentProvider, RefundResult
 from comptoir.payments.providers.sandbox import SandboxProvider
 
 PROVIDERS: dict[str, type[PaymentProvider]] = {"sandbox": SandboxProvider}
@@ -22,4 +22,9 @@ def get_provider() -> PaymentProvider:
     return _provider(settings.COMPTOIR["PAYMENT_PROVIDER"])
 
 
-__all__ = ["ChargeResult", "PaymentProvider", "RefundResult", "get_provider"]
+def provider_named(name: str) -> PaymentProvider | None:
+    """The provider registered under `name`, or None."""
+    return _provider(name) if name in PROVIDERS else None
+
+
+__all__ = ["ChargebackNotification", "ChargeResult", "PaymentProvider", "RefundResult", "get_provider", "provider_named"]

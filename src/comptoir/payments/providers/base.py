@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,6 +27,19 @@ class RefundResult:
     reference: str
 
 
+@dataclass(frozen=True)
+class ChargebackNotification:
+    """A provider told us that a card issuer took money back. `reference` is the provider's case id (our
+    idempotency key); the payment is named by the provider's charge reference, or the seller order by its number."""
+
+    reference: str
+    amount: int  # minor units
+    currency: str
+    reason: str
+    payment_reference: str = ""
+    seller_order_number: str = ""
+
+
 class PaymentProvider(Protocol):
     name: str
     # True only for a provider that answers inside this process without I/O (the sandbox). Checkout then charges
@@ -38,3 +53,8 @@ class PaymentProvider(Protocol):
 
     def refund(self, *, amount: Money, charge_reference: str, reference: str) -> RefundResult:
         """Refund part or all of a capture, idempotent on `reference`."""
+
+    def parse_notification(self, *, body: bytes, headers: Mapping[str, str], now: dt.datetime) -> ChargebackNotification:
+        """Authenticate a notification the provider posted to us (signature over the raw body, freshness) and parse
+        it. Raises PermissionDenied (forged, unsigned or stale) or ValidationError (unreadable or unsupported).
+        Optional: a provider without notifications does not define it."""

@@ -27,7 +27,7 @@ ORDER_STATUS_BADGES = {
 }
 ENTRY_KIND_LABELS = {
     "capture": _("Payment received"), "refund": _("Refund"), "release": _("Released"), "payout": _("Payout"),
-    "adjustment": _("Adjustment"), "reversal": _("Reversal"),
+    "adjustment": _("Adjustment"), "reversal": _("Reversal"), "chargeback": _("Chargeback"), "recovery": _("Debt recovered from payout"),
 }
 SELLER_STATUS_BADGES = {"pending": "warning", "verified": "success", "suspended": "danger", "rejected": "danger"}
 

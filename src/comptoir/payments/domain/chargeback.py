@@ -1,0 +1,63 @@
+"""Pure arithmetic of chargebacks: how much of a seller order can still be charged back, how the commission
+follows the money, and the postings of one chargeback.
+
+Rule: the marketplace keeps its commission only on what the buyer finally paid. A seller order of total T with a
+frozen commission C, of which B has been charged back, keeps the commission round_half_even(C × (T − B) / T). The
+seller bears the rest of each chargeback. Before release, the release posts what is left; after release, a
+chargeback reverses the commission it no longer earns and takes the seller's part from the payable balance, and
+what the payable balance cannot cover becomes a receivable on the seller (recovered from later payouts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from comptoir.payments.domain.ledger import PostingLine
+
+
+def commission_kept(*, total: int, commission: int, charged_back: int) -> int:
+    """The commission earned on a seller order once `charged_back` of its `total` left through chargebacks."""
+    if total <= 0 or charged_back <= 0:
+        return commission
+    remaining = max(0, total - charged_back)
+    return int((Decimal(commission) * remaining / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+@dataclass(frozen=True)
+class ReleaseAmounts:
+    escrow: int       # debited from the seller's escrow
+    payable: int      # credited to the seller's payable balance
+    commission: int   # credited to the marketplace's commission
+
+
+def release_amounts(*, total: int, commission: int, charged_back: int) -> ReleaseAmounts:
+    """What a release moves for a seller order from which `charged_back` already left escrow."""
+    escrow = max(0, total - charged_back)
+    kept = commission_kept(total=total, commission=commission, charged_back=charged_back)
+    return ReleaseAmounts(escrow=escrow, payable=escrow - kept, commission=kept)
+
+
+def chargeback_lines(*, seller_id: int, currency: str, amount: int, total: int, commission: int, charged_back_before: int,
+                     is_released: bool, payable_available: int) -> list[PostingLine]:
+    """The balanced postings of one chargeback of `amount` (> 0) on a seller order.
+
+    Money leaves the platform's account at the provider (credit provider_clearing). Before release it comes out of
+    the seller's escrow. After release: debit commission by what the marketplace no longer earns, debit the seller's
+    payable by the seller's part up to `payable_available` (the payable credit balance, read under lock), and debit
+    the seller's receivable by the remainder (the seller owes it to the marketplace)."""
+    clearing = PostingLine(("provider_clearing", None, currency), -amount)
+    if not is_released:
+        return [PostingLine(("seller_escrow", seller_id, currency), amount), clearing]
+    commission_back = (commission_kept(total=total, commission=commission, charged_back=charged_back_before)
+                       - commission_kept(total=total, commission=commission, charged_back=charged_back_before + amount))
+    seller_part = amount - commission_back
+    from_payable = min(seller_part, max(0, payable_available))
+    lines = []
+    if from_payable:
+        lines.append(PostingLine(("seller_payable", seller_id, currency), from_payable))
+    if seller_part - from_payable:
+        lines.append(PostingLine(("seller_receivable", seller_id, currency), seller_part - from_payable))
+    if commission_back:
+        lines.append(PostingLine(("commission", None, currency), commission_back))
+    lines.append(clearing)
+    return lines
