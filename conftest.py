@@ -19,3 +19,20 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def operator():
+    """An operator (staff, superuser) with no session yet."""
+    from comptoir.testing.builders import make_operator
+
+    return make_operator()
+
+
+@pytest.fixture
+def console(client, operator):
+    """The test client logged in as `operator` with a verified second factor: the operator console and the admin."""
+    from comptoir.testing.auth import force_login_verified
+
+    force_login_verified(client, operator)
+    return client

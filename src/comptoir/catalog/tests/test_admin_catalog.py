@@ -3,21 +3,9 @@ from django.urls import reverse
 
 from comptoir.catalog.models import Category
 from comptoir.core.models import AuditLog
-from comptoir.testing.builders import make_category, make_offer, make_operator, make_product
-from comptoir.testing.auth import force_login_verified
+from comptoir.testing.builders import make_category, make_offer, make_product
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def operator():
-    return make_operator()
-
-
-@pytest.fixture
-def console(client, operator):
-    force_login_verified(client, operator)
-    return client
 
 
 def _change_form(category: Category, **changes) -> dict:

@@ -13,21 +13,9 @@ from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
 from comptoir.orders.services import dispute_open, order_checkout, seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.sellers.services import seller_api_key_create
-from comptoir.testing.builders import ADDRESS, CARD_OK, make_category, make_offer, make_operator, make_product, make_user
-from comptoir.testing.auth import force_login_verified
+from comptoir.testing.builders import ADDRESS, CARD_OK, make_category, make_offer, make_product, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def operator():
-    return make_operator()
-
-
-@pytest.fixture
-def console(client, operator):
-    force_login_verified(client, operator)
-    return client
 
 
 def _a_marketplace_with_history():

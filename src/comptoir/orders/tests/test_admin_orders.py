@@ -9,25 +9,13 @@ from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import DisputeStatus, Order, OrderStatus, SellerOrder
 from comptoir.orders.services import dispute_open, order_checkout, seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import JournalEntry, Refund
-from comptoir.testing.builders import ADDRESS, CARD_OK, CARD_REVIEW, make_offer, make_operator, make_user
-from comptoir.testing.auth import force_login_verified
+from comptoir.testing.builders import ADDRESS, CARD_OK, CARD_REVIEW, make_offer, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DISPUTES = reverse("admin:orders_dispute_changelist")
 ORDERS = reverse("admin:orders_order_changelist")
 _keys = itertools.count(1)
-
-
-@pytest.fixture
-def operator():
-    return make_operator()
-
-
-@pytest.fixture
-def console(client, operator):
-    force_login_verified(client, operator)
-    return client
 
 
 def _checkout(card=CARD_OK, price=2500):

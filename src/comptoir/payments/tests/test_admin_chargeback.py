@@ -10,21 +10,9 @@ from comptoir.payments.models import Chargeback
 from comptoir.payments.tests.conftest import checkout, seller_order_of
 from comptoir.payments.verify import ledger_verify
 from comptoir.testing.auth import force_login_verified
-from comptoir.testing.builders import make_operator
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:orders_sellerorder_changelist"
-
-
-@pytest.fixture
-def operator():
-    return make_operator()
-
-
-@pytest.fixture
-def console(client, operator):
-    force_login_verified(client, operator)
-    return client
 
 
 def run_action(client, seller_orders, **form):

@@ -5,23 +5,12 @@ from django.urls import reverse
 from comptoir.core.models import AuditLog
 from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.sellers.services import seller_api_key_create
-from comptoir.testing.builders import COUNTRY_IDENTIFIERS, make_operator, make_seller, make_user
+from comptoir.testing.builders import COUNTRY_IDENTIFIERS, make_seller, make_user
 from comptoir.testing.auth import force_login_verified
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CHANGELIST = reverse("admin:sellers_seller_changelist")
-
-
-@pytest.fixture
-def operator():
-    return make_operator()
-
-
-@pytest.fixture
-def console(client, operator):
-    force_login_verified(client, operator)
-    return client
 
 
 def test_verify_action_verifies_a_pending_seller_and_audits_the_operator(console, operator):
