@@ -96,7 +96,10 @@ class SellerDailyStats(models.Model):
     (an order to the day it was placed, a shipment to the day it shipped, a review to its day).
     Updated incrementally with F() on each event; rebuilt exactly by the batch recompute."""
 
-    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="daily_stats")
+    # No database constraint: the rows are derived (from seller orders, which have theirs) and `trust recompute` rewrites
+    # them all in one transaction, where PostgreSQL's deferred check of 800k rows at commit cost 7 s. Deleting a
+    # seller still deletes its rows (the ORM's cascade). No index of its own: the unique (seller, day) one serves.
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="daily_stats", db_constraint=False, db_index=False)
     day = models.DateField()
     orders = models.PositiveIntegerField(default=0)
     cancelled_by_seller = models.PositiveIntegerField(default=0)

@@ -10,27 +10,46 @@ process in the one transaction that replaces them."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
+from operator import itemgetter
 from types import MappingProxyType
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Count, Max, TextField
+from django.db.models import Case, Count, DateTimeField, F, Func, JSONField, Max, TextField, Value, When
 from django.db.models.functions import Cast
 
 from comptoir.core import clock
-from comptoir.core.db import raw_rows, stream_rows
+from comptoir.core.db import raw_rows
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller
 from comptoir.trust import rebuild_workers
-from comptoir.trust.domain.evidence import (COUNTER_FIELDS, KIND_RANK, LIST_FIELDS, ORDER_FACT_ACTIONS, ORDER_FACT_ACTIONS_WITH_DATA, FactItem,
-                                            OrderFacts, order_contribution)
-from comptoir.trust.models import Message, Review, SellerDailyStats, TrustEvidenceApplied, TrustRebuild
+from comptoir.trust.domain.evidence import (
+    COUNTER_FIELDS,
+    KIND_RANK,
+    LIST_FIELDS,
+    ORDER_FACT_ACTIONS,
+    ORDER_FACT_ACTIONS_WITH_DATA,
+    FactItem,
+    OrderFacts,
+    order_contribution,
+)
+from comptoir.trust.models import (
+    Message,
+    Review,
+    SellerDailyStats,
+    TrustEvidenceApplied,
+    TrustRebuild,
+)
 from comptoir.trust.selectors import config as trust_settings
 
 # Below this many seller orders the worker processes cost more to start (≈ 1 s each: a fresh interpreter sets Django
@@ -39,44 +58,105 @@ PARALLEL_MIN_ORDERS = 100_000
 EMPTY = MappingProxyType({})
 
 
-def trust_rebuild(*, today: dt.date | None = None, refresh_credibility: bool = True, chunk: int = 20_000, workers: int | None = None) -> TrustRebuild:
+def trust_rebuild(*, today: dt.date | None = None, refresh_credibility: bool = True, chunk: int | None = None, workers: int | None = None) -> TrustRebuild:
     """Rebuild every bucket from the source rows (events, reviews, messages) and recompute every seller.
     Reaches the scores the incremental path reaches. Run it in a quiet period: facts committed while it runs
-    are folded in by their own tasks only if their ids are above the marks it records.
+    are folded in by their own tasks only if their ids are above the marks it records (taken when it starts).
 
     `workers`: processes for the bucket groups and the recompute (default: COMPTOIR_TRUST_REBUILD_WORKERS, else one
     per core). Used only when the history holds at least PARALLEL_MIN_ORDERS seller orders, the call is
-    outside any transaction (workers see committed rows only) and the database is not in memory."""
+    outside any transaction (workers see committed rows only) and the database is not in memory. With workers, each
+    keeps its groups in memory from one step to the next: it reads their events and messages while this process runs
+    the credibility analysis, finishes them with the reviews once the credibility is stored (this process writes the
+    buckets in one transaction), then recomputes its sellers from the buckets it built, without reading them back.
+
+    `chunk`: seller orders per group of sellers (default: two groups per process, from 20,000 to 250,000 orders). Each
+    group's reads cover its sellers' rows wherever they lie in the tables, so fewer, larger groups visit fewer pages.
+
+    Python's cyclic garbage collector is paused meanwhile (and in the workers): the rebuild holds millions of small
+    objects without cycles, which each full collection would walk again (measured: a quarter of the bucket time)."""
+    with _collector_paused():
+        return _rebuild(today=today, refresh_credibility=refresh_credibility, chunk=chunk, workers=workers)
+
+
+@contextlib.contextmanager
+def _write_cache():
+    """On SQLite, a page cache that holds the rewritten buckets for the transaction that writes them (the default 2 MB
+    cache spills its dirty pages to the WAL again and again while 800k rows are inserted); the default afterwards."""
+    connection = connections[router.db_for_write(SellerDailyStats)]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        default = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(default)}")
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _rebuild(*, today: dt.date | None, refresh_credibility: bool, chunk: int | None, workers: int | None) -> TrustRebuild:
     from comptoir.trust.services import trust_recompute_all
 
     started = time.monotonic()
     today = today or clock.now().date()
     config = trust_settings()
     phases = {}
-    if refresh_credibility:
-        review_credibility_refresh(today=today)
-        phases["credibility"] = round(time.monotonic() - started, 3)
     orders = SellerOrder.objects.count()
     pool_size = _pool_size(workers) if orders >= PARALLEL_MIN_ORDERS else 1
-    with _workers(pool_size) as pool:
-        with transaction.atomic():
-            marks = TrustRebuild(last_event_id=SellerOrderEvent.objects.aggregate(m=Max("pk"))["m"] or 0,
-                                 last_review_id=Review.objects.aggregate(m=Max("pk"))["m"] or 0,
-                                 last_message_id=Message.objects.aggregate(m=Max("pk"))["m"] or 0)
+    limits = (SellerOrderEvent.objects.aggregate(m=Max("pk"))["m"] or 0, Review.objects.aggregate(m=Max("pk"))["m"] or 0,
+              Message.objects.aggregate(m=Max("pk"))["m"] or 0)
+    groups = _seller_groups(chunk or min(250_000, max(20_000, -(-orders // (2 * pool_size)))))
+    with _crew(pool_size) as crew:
+        owners = _assign([sum(size for _seller, size in group) for group in groups], pool_size)
+        groups = [[seller_id for seller_id, _size in group] for group in groups]
+        if crew:
+            prepared = [worker.submit(rebuild_workers.prepare, [(index, groups[index]) for index, owner in enumerate(owners) if owner == number],
+                                      limits, config) for number, worker in enumerate(crew)]
+        if refresh_credibility:
+            review_credibility_refresh(today=today)
+            phases["credibility"] = round(time.monotonic() - started, 3)
+        if crew:
+            for future in prepared:
+                future.result()
+        with _write_cache(), transaction.atomic():
+            marks = TrustRebuild(last_event_id=limits[0], last_review_id=limits[1], last_message_id=limits[2])
             SellerDailyStats.objects.all().delete()
             TrustEvidenceApplied.objects.all().delete()
-            marks.buckets_written = _buckets_rebuild(marks, config=config, chunk=chunk, pool=pool)
+            if crew is None:
+                marks.buckets_written = _buckets_rebuild(groups, limits, config=config)
+            else:
+                finished = [crew[owners[index]].submit(rebuild_workers.finish, index, limits, config, today) for index in range(len(groups))]
+                # Then each worker scores its sellers while the buckets are written here; sellers without orders are shared out.
+                grouped = {seller_id for group in groups for seller_id in group}
+                idle = [seller_id for seller_id in Seller.objects.order_by("pk").values_list("pk", flat=True) if seller_id not in grouped]
+                scored = [worker.submit(rebuild_workers.precompute, idle[number::pool_size], today) for number, worker in enumerate(crew)]
+                marks.buckets_written = _rows_written(finished)
             TrustEvidenceApplied.objects.bulk_create([TrustEvidenceApplied(key=f"review_hidden:{pk}", seller_id=seller_id) for pk, seller_id in
                                                       Review.objects.filter(hidden_at__isnull=False, pk__lte=marks.last_review_id).values_list("pk", "seller_id")])
             marks.save()
+            applied_mark = TrustEvidenceApplied.objects.aggregate(m=Max("pk"))["m"] or 0  # facts folded after this commit: see the scores
         phases["buckets"] = round(time.monotonic() - started - sum(phases.values()), 3)
-        if pool is None:
+        if crew is None:
             marks.sellers = trust_recompute_all(today=today, refresh_listing=True)
         else:
-            seller_ids = list(Seller.objects.order_by("pk").values_list("pk", flat=True))
-            size = -(-len(seller_ids) // (pool_size * 4))  # a few slices per worker, so one slow slice does not idle the others
-            slices = [seller_ids[start:start + size] for start in range(0, len(seller_ids), size)]
-            marks.sellers = sum(pool.map(rebuild_workers.recompute, slices, [today] * len(slices)))
+            for future in scored:
+                future.result()
+            marks.sellers = sum(future.result() for future in [worker.submit(rebuild_workers.store, today, applied_mark) for worker in crew])
     marks.seconds = round(time.monotonic() - started, 3)
     phases["scores"] = round(marks.seconds - sum(phases.values()), 3)
     marks.save(update_fields=["sellers", "seconds"])
@@ -95,35 +175,41 @@ def review_credibility_refresh(*, today: dt.date) -> int:
     from comptoir.trust.domain.fraud import ReviewFacts, review_credibility
     from comptoir.trust.services import REVIEWABLE, _address_hash
 
-    reviewers = Review.objects.values("buyer_id")
-    counts = {buyer_id: (orders, sellers) for buyer_id, orders, sellers in
-              SellerOrder.objects.filter(status__in=REVIEWABLE, order__buyer_id__in=reviewers).values("order__buyer_id").annotate(
-                  orders=Count("pk"), sellers=Count("seller_id", distinct=True)).values_list("order__buyer_id", "orders", "sellers")}
+    # Each buyer's verified purchases and distinct sellers, counted here from one column pair per seller order: a
+    # GROUP BY with COUNT(DISTINCT) cost SQLite 5 s at 1M orders (a temporary B-tree per buyer) and PostgreSQL a
+    # sort spilled to disk.
+    purchases = list(raw_rows(SellerOrder.objects.filter(status__in=REVIEWABLE).order_by().values_list("order__buyer_id", "seller_id")))
+    orders_of, sellers_of = Counter(map(itemgetter(0), purchases)), Counter(map(itemgetter(0), set(purchases)))
+    del purchases
     fingerprints = payment_fingerprints_for_seller_orders(Review.objects.values("seller_order_id"))
     facts, stored = [], {}
-    rows = Review.objects.order_by("pk").values_list(
-        "pk", "buyer_id", "seller_id", "seller_order_id", "created_at", "buyer__date_joined", "item_as_described", "communication", "shipping_speed",
-        "packaging", "seller_order__order__shipping_address", "credibility_permille", "credibility_reasons")
+    at, stamp, _on, _day = _timestamps(connections[router.db_for_read(Review)])
+    rows = Review.objects.order_by().values_list(  # any order: the analysis does not depend on it (no sort of 300k wide rows)
+        "pk", "buyer_id", "seller_id", "seller_order_id", at("created_at"), at("buyer__date_joined"), "item_as_described", "communication",
+        "shipping_speed", "packaging", "seller_order__order__shipping_address", "credibility_permille", "credibility_reasons")
     address_hashes: dict = {}  # by the stored JSON text: a buyer ships to the same few addresses, hashed once each
+    new = tuple.__new__  # ReviewFacts from its fields in order
     for (pk, buyer_id, seller_id, seller_order_id, created_at, joined, described, communication, speed, packaging, address, permille,
-         reasons) in stream_rows(rows, datetimes=(4, 5), jsons=(12,)):
-        orders, sellers = counts.get(buyer_id, (0, None))
+         reasons) in raw_rows(rows):
         if address.__class__ is str:
             address_hash = address_hashes.get(address)
             if address_hash is None:
                 address_hash = address_hashes[address] = _address_hash(json.loads(address))
         else:  # a driver that decodes JSON itself
             address_hash = _address_hash(address)
-        facts.append(ReviewFacts(review_id=pk, buyer_id=buyer_id, seller_id=seller_id, created_at=created_at, buyer_joined_at=joined or created_at,
-                                 buyer_order_count=orders, shipping_address_hash=address_hash,
-                                 payment_fingerprint=fingerprints.get(seller_order_id, ""),
-                                 rating=round((described + communication + speed + packaging) / 4), buyer_seller_count=sellers))
-        stored[pk] = (permille, reasons or [])
+        created_at = stamp(created_at)
+        facts.append(new(ReviewFacts, (pk, buyer_id, seller_id, created_at, stamp(joined) or created_at, orders_of.get(buyer_id, 0), address_hash,
+                                       fingerprints.get(seller_order_id, ""), round((described + communication + speed + packaging) / 4),
+                                       sellers_of.get(buyer_id))))
+        stored[pk] = (permille, reasons)  # the reasons as the driver gives them: decoded below only where they may differ
     if not facts:
         return 0
     results = review_credibility(facts, today=today, reviewer_count=len({fact.buyer_id for fact in facts}))
+
+    def stored_reasons(value) -> list:
+        return (json.loads(value) if value.__class__ is str else value) or []
     changed = [(credibility.permille, list(credibility.reasons), pk) for pk, credibility in results.items()
-               if (credibility.permille, list(credibility.reasons)) != stored[pk]]
+               if credibility.permille != stored[pk][0] or list(credibility.reasons) != stored_reasons(stored[pk][1])]
     if changed:
         connection = connections[router.db_for_write(Review)]
         model = Review._meta
@@ -138,123 +224,187 @@ def review_credibility_refresh(*, today: dt.date) -> int:
 
 # --- Buckets ----------------------------------------------------------------------------------------
 
-def _seller_groups(orders_per_group: int, max_sellers: int = 900) -> list[list[int]]:
-    """Sellers with seller orders, in groups of about `orders_per_group` orders (a larger seller alone) and at most
-    `max_sellers` sellers (the group is a query parameter list)."""
+def _seller_groups(orders_per_group: int) -> list[list[tuple[int, int]]]:
+    """Sellers with seller orders and their order counts, in id order, in groups of about `orders_per_group` orders (a
+    larger seller alone)."""
     groups, current, size = [], [], 0
     for seller_id, count in SellerOrder.objects.values("seller_id").annotate(count=Count("pk")).order_by("seller_id").values_list("seller_id", "count"):
-        if current and (size + count > orders_per_group or len(current) >= max_sellers):
+        if current and size + count > orders_per_group:
             groups.append(current)
             current, size = [], 0
-        current.append(seller_id)
+        current.append((seller_id, count))
         size += count
     if current:
         groups.append(current)
     return groups
 
 
-def _buckets_rebuild(marks: TrustRebuild, *, config: dict, chunk: int, pool=None) -> int:
+def _assign(sizes: list[int], workers: int) -> list[int]:
+    """The worker of each group: largest groups first, each to the least loaded worker."""
+    loads, owners = [0] * workers, [0] * len(sizes)
+    for index in sorted(range(len(sizes)), key=lambda index: -sizes[index]):
+        owner = loads.index(min(loads))
+        owners[index] = owner
+        loads[owner] += sizes[index]
+    return owners
+
+
+def _buckets_rebuild(groups: list[list[int]], limits: tuple[int, int, int], *, config: dict) -> int:
     """Write every SellerDailyStats row from the source rows up to the marks (the caller emptied the table in this
-    transaction), group by group of sellers (about `chunk` seller orders each; a group's buckets are complete when it
-    ends, since each seller's orders are all in it). With a pool, the groups are computed by the workers and their rows
-    written here, in group order. Returns the number of rows written.
+    transaction), group by group of sellers (a group's buckets are complete when it ends, since each seller's orders
+    are all in it), in this process. Returns the number of rows written.
 
     Measured and not kept: comparing each group's stored rows with the rebuilt ones and writing only the differences.
     Over right buckets it wrote nothing, but reading and comparing 800k stored rows cost more (+18 s of CPU at 1M
     orders) than writing them again (COPY)."""
-    limits = (marks.last_event_id, marks.last_review_id, marks.last_message_id)
-    groups = _seller_groups(chunk)
     connection = connections[router.db_for_write(SellerDailyStats)]
-    written = 0
-    if pool is None:
-        for part in groups:
-            written += _rows_insert(connection, bucket_rows(connection, group_buckets(part, limits, config=config)))
-    else:
-        for rows in pool.map(rebuild_workers.group_rows, groups, [limits] * len(groups), [config] * len(groups)):
-            written += _rows_insert(connection, rows)
-    return written
+    return sum(_rows_insert(connection, bucket_rows(connection, group_buckets(part, limits, config=config))) for part in groups)
 
 
-def group_buckets(seller_ids: list[int], limits: tuple[int, int, int], *, config: dict) -> dict[tuple[int, dt.date], dict]:
-    """The buckets of these sellers, {(seller_id, day): {field: value}}, from their seller orders and the facts up to
-    `limits` (last event, review, message id): four streamed queries on the per-seller indexes (SellerOrder.seller,
-    SellerOrderEvent.seller_id_copy, Review.seller, Message.seller_id_copy — the denormalised seller copies are
-    written with their rows), then the pure `order_contribution` per seller order, summed per seller and day."""
-    last_event, last_review, last_message = limits
-    event, review_rank, hidden_rank, message_rank = KIND_RANK["event"], KIND_RANK["review"], KIND_RANK["review_hidden"], KIND_RANK["message"]
-    connection = connections[router.db_for_read(SellerOrder)]
-    # Datetimes as the driver gives them: aware (PostgreSQL) or naive in the connection's zone (SQLite). Within one
-    # order they are all alike, and order_contribution only compares them, subtracts them and takes their dates, which
-    # a naive value in UTC gives as the aware one does; in any other zone they are made aware as the ORM would.
+def _rows_written(finished: list) -> int:
+    """Write the rows of the workers' finished groups as they come (`rebuild_workers.finish`). Returns how many."""
+    connection = connections[router.db_for_write(SellerDailyStats)]
+    return sum(_rows_insert(connection, future.result()) for future in as_completed(finished))
+
+
+class PreparedGroup(NamedTuple):
+    """A group of sellers read up to its reviews (`group_prepare`): the buckets of its orders without a review, final,
+    and the orders with one, their other facts gathered, waiting for the reviews' credibility (`group_finish`)."""
+
+    seller_ids: list[int]  # in id order
+    buckets: dict  # {seller_id: {day: {field: value}}}
+    pending: dict  # {seller_order_id: ((seller_id, placed_on, ship_by, deliver_by), [FactItem, ...])}
+
+
+def _timestamps(connection):
+    """(`at`, `stamp`, `on`, `day`): how to select a timestamp column and read it back, and the same for a date column,
+    per backend. The rebuild's timestamps are naive, in UTC: PostgreSQL gives them `AT TIME ZONE 'UTC'` (psycopg's
+    loader of a plain timestamp costs less than the zone-aware one), SQLite as its stored text, parsed by `fromisoformat`
+    (Django's converters cost ≈ 5×), and its dates likewise. Within one order they are all alike, and
+    `order_contribution` only compares them, subtracts them and takes their dates, which a naive value in UTC gives as
+    the aware one does. A SQLite connection in another zone stores local times: those are made aware, as the ORM would."""
     zone = connection.timezone if settings.USE_TZ else None
-    aware = None if zone is None or connection.vendor != "sqlite" or zone.utcoffset(None) == dt.timedelta(0) else zone
-    loads, new, from_text = json.loads, tuple.__new__, dt.datetime.fromisoformat  # FactItem from its ten fields in order
+    sqlite = connection.vendor == "sqlite"
+    aware = None if zone is None or not sqlite or zone.utcoffset(None) == dt.timedelta(0) else zone
+    from_text, to_date = dt.datetime.fromisoformat, dt.date.fromisoformat
 
     def at(name: str):
-        # SQLite: the timestamp as its stored text, parsed by `stamp` with fromisoformat (Django's converter costs ≈ 5×).
-        return Cast(name, output_field=TextField()) if connection.vendor == "sqlite" else name
+        if sqlite:
+            return Cast(name, output_field=TextField())
+        if connection.vendor == "postgresql" and settings.USE_TZ:
+            return Func(F(name), template="(%(expressions)s AT TIME ZONE 'UTC')", output_field=DateTimeField())
+        return name
 
     def stamp(value):
         if value.__class__ is str:
             value = from_text(value)
         return value if aware is None or value is None else value.replace(tzinfo=aware)
-    orders = {}
+
+    def on(name: str):
+        return Cast(name, output_field=TextField()) if sqlite else name
+
+    def day(value):
+        return to_date(value) if value.__class__ is str else value
+    return at, stamp, on, day
+
+
+def group_prepare(seller_ids: list[int], limits: tuple[int, int, int], *, config: dict) -> PreparedGroup:
+    """First half of a group's buckets, which does not read the reviews' credibility (the rebuild's workers run it
+    while the credibility analysis runs): the sellers' orders, their events and messages up to `limits` (last event,
+    review, message id), read on the per-seller indexes (SellerOrder.seller, SellerOrderEvent.seller_id_copy,
+    Message.seller_id_copy — the denormalised seller copies are written with their rows), and the contribution of
+    every order that has no review, through the pure `order_contribution`. The group's sellers are read as the range
+    of ids from its first to its last (no parameter list, whatever its size: sellers in between have no orders)."""
+    first, last = seller_ids[0], seller_ids[-1]
+    last_event, last_review, last_message = limits
+    event, message_rank = KIND_RANK["event"], KIND_RANK["message"]
+    connection = connections[router.db_for_read(SellerOrder)]
+    at, stamp, on, day = _timestamps(connection)
+    loads, new = json.loads, tuple.__new__  # FactItem from its ten fields in order
+    orders, members = {}, set(seller_ids)
     for pk, seller_id, placed_at, ship_by, deliver_by in raw_rows(
-            SellerOrder.objects.filter(seller_id__in=seller_ids).order_by().values_list("pk", "seller_id", at("placed_at"), "ship_by", "deliver_by")):
-        orders[pk] = (seller_id, stamp(placed_at).date(), ship_by, deliver_by)
+            SellerOrder.objects.filter(seller_id__gte=first, seller_id__lte=last).order_by().values_list("pk", "seller_id", at("placed_at"), on("ship_by"),
+                                                                                                      on("deliver_by"))):
+        if seller_id in members:  # else a seller whose first order came after the marks: none of its facts is in this rebuild
+            orders[pk] = (seller_id, stamp(placed_at).date(), day(ship_by), day(deliver_by))
     items: dict[int, list[FactItem]] = {pk: [] for pk in orders}
     get = items.get
-    # The marks are applied here, not in SQL: `id <= mark` selects nearly everything and made the planners scan by id.
-    # Only ship, return and dispute facts read their event's data: the other events come without the JSON column.
-    events = SellerOrderEvent.objects.filter(seller_id_copy__in=seller_ids, action__in=ORDER_FACT_ACTIONS).order_by()  # any order: no sort
-    for event_id, seller_order_id, action, actor_role, data, created_at in raw_rows(
-            events.filter(action__in=ORDER_FACT_ACTIONS_WITH_DATA).values_list("pk", "seller_order_id", "action", "actor_role", "data", at("created_at"))):
+    # Only ship, return and dispute facts read their event's data, the others come without it: on PostgreSQL in one pass
+    # over the sellers' events (each heap page visited once), on SQLite in two, the events without data from the
+    # covering index alone. The marks are applied here, not in SQL: `id <= mark` selects nearly everything and made the
+    # planners scan by id.
+    events = SellerOrderEvent.objects.filter(seller_id_copy__range=(first, last)).order_by()
+    if connection.vendor == "sqlite":
+        reads = [events.filter(action__in=[action for action in ORDER_FACT_ACTIONS if action not in ORDER_FACT_ACTIONS_WITH_DATA]).values_list(
+                     "pk", "seller_order_id", "action", "actor_role", Value(None, output_field=JSONField()), at("created_at")),
+                 events.filter(action__in=ORDER_FACT_ACTIONS_WITH_DATA).values_list("pk", "seller_order_id", "action", "actor_role", "data", at("created_at"))]
+    else:
+        with_data = Case(When(action__in=ORDER_FACT_ACTIONS_WITH_DATA, then=F("data")), default=Value(None), output_field=JSONField())
+        reads = [events.filter(action__in=ORDER_FACT_ACTIONS).values_list("pk", "seller_order_id", "action", "actor_role", with_data, at("created_at"))]
+    for read in reads:
+        for event_id, seller_order_id, action, actor_role, data, created_at in raw_rows(read):
+            facts = get(seller_order_id)
+            if facts is not None and event_id <= last_event:
+                if data is not None:
+                    data = (loads(data) if data.__class__ is str else data) or EMPTY
+                facts.append(new(FactItem, (f"event:{event_id}", stamp(created_at), "event", event, event_id, action, actor_role, data or EMPTY, 0,
+                                            1000)))
+    for message_id, seller_order_id, role, created_at in raw_rows(
+            Message.objects.filter(seller_id_copy__range=(first, last)).order_by().values_list("pk", "seller_order_id", "sender_role", at("created_at"))):
         facts = get(seller_order_id)
-        if facts is not None and event_id <= last_event:
-            data = loads(data) if data.__class__ is str else data
-            facts.append(new(FactItem, (f"event:{event_id}", stamp(created_at), "event", event, event_id, action, actor_role, data or EMPTY, 0, 1000)))
-    for event_id, seller_order_id, action, actor_role, created_at in raw_rows(
-            events.exclude(action__in=ORDER_FACT_ACTIONS_WITH_DATA).values_list("pk", "seller_order_id", "action", "actor_role", at("created_at"))):
-        facts = get(seller_order_id)
-        if facts is not None and event_id <= last_event:
-            facts.append(new(FactItem, (f"event:{event_id}", stamp(created_at), "event", event, event_id, action, actor_role, EMPTY, 0, 1000)))
+        if facts is not None and message_id <= last_message:
+            facts.append(new(FactItem, (f"message:{message_id}", stamp(created_at), "message", message_rank, message_id, "", role, EMPTY, 0, 1000)))
+    reviewed = {seller_order_id for review_id, seller_order_id in raw_rows(
+        Review.objects.filter(seller_id__gte=first, seller_id__lte=last).order_by().values_list("pk", "seller_order_id")) if review_id <= last_review}
+    buckets: dict[int, dict[dt.date, dict]] = {seller_id: {} for seller_id in seller_ids}
+    pending = {}
+    for pk, order in orders.items():
+        if pk in reviewed:
+            pending[pk] = (order, items[pk])
+        else:
+            seller_id, placed_on, ship_by, deliver_by = order
+            order_contribution(OrderFacts(pk, placed_on, ship_by, deliver_by, tuple(items[pk])), config=config, into=buckets[seller_id])
+    return PreparedGroup(seller_ids, buckets, pending)
+
+
+def group_finish(prepared: PreparedGroup, limits: tuple[int, int, int], *, config: dict) -> list[tuple[tuple[int, dt.date], dict]]:
+    """Second half: the group's reviews up to the mark, with the credibility now stored, added to the orders waiting for
+    them, whose contributions complete the buckets: [((seller_id, day), {field: value}), ...] in (seller, day) order."""
+    last_review = limits[1]
+    review_rank, hidden_rank = KIND_RANK["review"], KIND_RANK["review_hidden"]
+    at, stamp, _on, _day = _timestamps(connections[router.db_for_read(Review)])
+    new, pending, buckets = tuple.__new__, prepared.pending, prepared.buckets
     for review_id, seller_order_id, described, communication, speed, packaging, credibility, created_at, hidden_at in raw_rows(
-            Review.objects.filter(seller_id__in=seller_ids).order_by().values_list(
+            Review.objects.filter(seller_id__gte=prepared.seller_ids[0], seller_id__lte=prepared.seller_ids[-1]).order_by().values_list(
                 "pk", "seller_order_id", "item_as_described", "communication", "shipping_speed", "packaging", "credibility_permille", at("created_at"),
                 at("hidden_at"))):
-        facts = get(seller_order_id)
-        if facts is None or review_id > last_review:
+        waiting = pending.get(seller_order_id)
+        if waiting is None or review_id > last_review:
             continue
+        facts = waiting[1]
         hidden_at = stamp(hidden_at)
         facts.append(new(FactItem, (f"review:{review_id}", stamp(created_at), "review", review_rank, review_id, "", "", EMPTY,
                                     (described + communication + speed + packaging) * 250, credibility)))
         if hidden_at is not None:
             facts.append(new(FactItem, (f"review_hidden:{review_id}", hidden_at, "review_hidden", hidden_rank, review_id, "", "", EMPTY, 0, 1000)))
-    for message_id, seller_order_id, role, created_at in raw_rows(
-            Message.objects.filter(seller_id_copy__in=seller_ids).order_by().values_list("pk", "seller_order_id", "sender_role", at("created_at"))):
-        facts = get(seller_order_id)
-        if facts is not None and message_id <= last_message:
-            facts.append(new(FactItem, (f"message:{message_id}", stamp(created_at), "message", message_rank, message_id, "", role, EMPTY, 0, 1000)))
-    buckets: dict[tuple[int, dt.date], dict] = {}
-    for pk, (seller_id, placed_on, ship_by, deliver_by) in orders.items():
-        for day, values in order_contribution(OrderFacts(pk, placed_on, ship_by, deliver_by, tuple(items[pk])), config=config).items():
-            bucket = buckets.get((seller_id, day))
-            if bucket is None:
-                buckets[(seller_id, day)] = values  # a fresh dict of its own: adopted, then added to
-                continue
-            for name, value in values.items():
-                if name in LIST_FIELDS:
-                    bucket.setdefault(name, []).extend(value)  # in place: a big seller's day gathers thousands of times
-                else:
-                    bucket[name] = bucket.get(name, 0) + value
-    return buckets
+    for pk, ((seller_id, placed_on, ship_by, deliver_by), facts) in pending.items():
+        order_contribution(OrderFacts(pk, placed_on, ship_by, deliver_by, tuple(facts)), config=config, into=buckets[seller_id])
+    pending.clear()
+    return [((seller_id, day), values) for seller_id in prepared.seller_ids for day, values in sorted(buckets[seller_id].items())]
 
 
-def bucket_rows(connection, buckets: dict[tuple[int, dt.date], dict]) -> list[tuple] | str:
-    """The buckets ready to write, in (seller, day) order, with the values the model would write (defaults 0 and [],
+def group_buckets(seller_ids: list[int], limits: tuple[int, int, int], *, config: dict) -> list[tuple[tuple[int, dt.date], dict]]:
+    """The buckets of these sellers (in id order), [((seller_id, day), {field: value}), ...] in (seller, day) order, from
+    their seller orders and the facts up to `limits` (last event, review, message id): `group_prepare` then
+    `group_finish`, in one go."""
+    return group_finish(group_prepare(seller_ids, limits, config=config), limits, config=config)
+
+
+def bucket_rows(connection, buckets: dict[tuple[int, dt.date], dict] | list[tuple]) -> list[tuple] | str:
+    """The buckets (or their items already sorted) ready to write, in (seller, day) order, with the values the model would write (defaults 0 and [],
     lists sorted): on PostgreSQL the text of a COPY (one line per row: built here, in the worker processes when there
     are some, it costs ≈ 3 µs a row against ≈ 20 µs for psycopg adapting each value), elsewhere INSERT parameter rows."""
-    ordered = sorted(buckets.items())
+    ordered = sorted(buckets.items()) if isinstance(buckets, dict) else buckets
     if connection.vendor == "postgresql":
         dumps = json.dumps
         lines = []
@@ -308,22 +458,25 @@ def _pool_size(workers: int | None) -> int:
     return max(1, wanted)
 
 
-class _workers:
-    """A spawn-started process pool of `size` workers set up with this process's database settings (the fork of a
-    process holding database connections would share their sockets); None for a size of 1."""
+class _crew:
+    """`size` spawn-started worker processes set up with this process's database settings (the fork of a process holding
+    database connections would share their sockets), each its own one-process executor so that what a worker read in
+    one step is still there in the next (`rebuild_workers` keeps it); None for a size of 1."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.pool = None
+        self.executors = []
 
     def __enter__(self):
         if self.size <= 1:
             return None
         databases = {alias: dict(connections[alias].settings_dict) for alias in connections}
-        self.pool = ProcessPoolExecutor(max_workers=self.size, mp_context=get_context("spawn"), initializer=rebuild_workers.setup,
-                                        initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"), databases))
-        return self.pool
+        context = get_context("spawn")
+        self.executors = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=rebuild_workers.setup,
+                                              initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"), databases))
+                          for _ in range(self.size)]
+        return self.executors
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        for executor in self.executors:
+            executor.shutdown(wait=True, cancel_futures=True)

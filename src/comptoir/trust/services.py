@@ -14,30 +14,74 @@ import datetime as dt
 import hashlib
 import hmac
 import threading
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 
 from comptoir.core import clock
-from comptoir.core.db import stream_rows
-from comptoir.core.events import SellerTrustChanged, publish_on_commit  # search index: see "SellerTrustChanged" below
-from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
+from comptoir.core.db import stream_rows, upsert_rows
+from comptoir.core.events import (  # search index: see "SellerTrustChanged" below
+    SellerTrustChanged,
+    publish_on_commit,
+)
+from comptoir.core.exceptions import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from comptoir.core.services import audit_record
 from comptoir.orders.domain.state_machine import Status
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller, SellerMember, SellerStatus
-from comptoir.trust.domain.enforcement import SUSPENSION, enforcement_plan, statement_of_reasons
-from comptoir.trust.domain.evidence import (COUNTER_FIELDS, LIST_FIELDS, KIND_RANK, FactItem, OrderFacts, PriorEvidence, SellerEvidence,
-                                            contribution_delta, day_evidence_from_mapping, day_evidence_from_row, order_contribution)
-from comptoir.trust.domain.score import compute_trust
+from comptoir.trust.domain.enforcement import (
+    SUSPENSION,
+    enforcement_plan,
+    statement_of_reasons,
+)
+from comptoir.trust.domain.evidence import (
+    COUNTER_FIELDS,
+    KIND_RANK,
+    LIST_FIELDS,
+    DayEvidence,
+    FactItem,
+    OrderFacts,
+    PriorEvidence,
+    SellerEvidence,
+    contribution_delta,
+    day_evidence_from_mapping,
+    day_evidence_from_row,
+    order_contribution,
+)
+from comptoir.trust.domain.score import compute_trust, horizon_start
 from comptoir.trust.domain.security import MemberFacts, security_posture
 from comptoir.trust.domain.tiers import Tier
-from comptoir.trust.domain.transparency import ListingFacts, listing_transparency, seller_listing_completeness
-from comptoir.trust.models import (Appeal, AppealStatus, EnforcementAction, Message, Review, ReviewReport, ReviewReportStatus,
-                                   ReviewStatus, SellerDailyStats, SellerIdentityFingerprint, SellerIdentityLink, SellerTrust, SellerTrustHistory,
-                                   TrustEvidenceApplied, TrustRebuild)
+from comptoir.trust.domain.transparency import (
+    ListingFacts,
+    listing_transparency,
+    seller_listing_completeness,
+)
+from comptoir.trust.models import (
+    Appeal,
+    AppealStatus,
+    EnforcementAction,
+    Message,
+    Review,
+    ReviewReport,
+    ReviewReportStatus,
+    ReviewStatus,
+    SellerDailyStats,
+    SellerIdentityFingerprint,
+    SellerIdentityLink,
+    SellerTrust,
+    SellerTrustHistory,
+    TrustEvidenceApplied,
+    TrustRebuild,
+)
 from comptoir.trust.selectors import config as trust_settings
 
 REVIEWABLE = {Status.DELIVERED, Status.COMPLETED, Status.RETURN_REQUESTED, Status.RETURNED, Status.REFUNDED}
@@ -329,80 +373,183 @@ def _security_postures_many(seller_ids: list[int], links: dict[int, frozenset[in
 
 
 def trust_recompute_all(*, today: dt.date | None = None, seller_ids: list[int] | None = None, refresh_listing: bool = False,
-                        enforce: bool = True, chunk: int = 1000) -> int:
+                        enforce: bool = True, chunk: int = 1000, known_days: Mapping[int, list[DayEvidence]] | None = None,
+                        known_applied_mark: int = 0) -> int:
     """Recompute every seller (or `seller_ids`) in chunks: per chunk, a constant number of queries loads the trust
     rows, the buckets of the horizon (own and inherited), identity links, security facts and, when needed, the
-    listing completeness; the pure `compute_trust` scores each seller in memory; SellerTrust and today's SellerTrustHistory are written with
-    upserts (bulk_create with update_conflicts). The enforcement ladder runs (per
-    seller, locked) only for sellers whose plan opens or lifts an action. Stores exactly what
-    `seller_trust_recompute` stores for each seller (tested). Returns the number of sellers recomputed."""
+    listing completeness; the pure `compute_trust` scores each seller in memory; SellerTrust and today's
+    SellerTrustHistory are written with upserts. The enforcement ladder runs (per seller, locked) only for sellers whose
+    plan opens or lifts an action. Stores exactly what `seller_trust_recompute` stores for each seller (tested).
+    Returns the number of sellers recomputed.
+
+    `known_days`: the horizon's days of some sellers, in day order, already at hand (the rebuild's workers built them):
+    those sellers' buckets are not read again (a seller in it with no day has no bucket), unless a fact was folded into
+    them since — a TrustEvidenceApplied row above `known_applied_mark`, checked with the chunk's trust rows locked."""
     today = today or clock.now().date()
     config = trust_settings()
-    since = today - dt.timedelta(days=int(config["score_horizon_days"]) - 1)
     if seller_ids is None:
         seller_ids = list(Seller.objects.order_by("pk").values_list("pk", flat=True))
     count = 0
     for start in range(0, len(seller_ids), chunk):
         part = list(seller_ids[start:start + chunk])
         with transaction.atomic():
-            existing = set(SellerTrust.objects.filter(seller_id__in=part).values_list("seller_id", flat=True))
-            missing = [seller_id for seller_id in part if seller_id not in existing]
-            if missing:
-                SellerTrust.objects.bulk_create([SellerTrust(seller_id=seller_id) for seller_id in missing], batch_size=1000, ignore_conflicts=True)
-            trusts = {trust.seller_id: trust for trust in SellerTrust.objects.select_for_update().filter(seller_id__in=part)}
-            published = {seller_id: _published_trust(trust) for seller_id, trust in trusts.items()}  # SellerTrustChanged
-            needs_listing = [seller_id for seller_id in part if refresh_listing or trusts[seller_id].listing_completeness is None]
-            if needs_listing:
-                for seller_id, completeness in _listing_completeness_many(needs_listing, config).items():
-                    trusts[seller_id].listing_completeness = completeness
-            links: dict[int, set[int]] = {}
-            for first, second in SellerIdentityLink.objects.filter(Q(seller_id__in=part) | Q(linked_seller_id__in=part)).values_list(
-                    "seller_id", "linked_seller_id"):
-                links.setdefault(first, set()).add(second)
-                links.setdefault(second, set()).add(first)
-            frozen_links = {seller_id: frozenset(others - {seller_id}) for seller_id, others in links.items()}
-            prior_ids = {trust.prior_from_seller_id for trust in trusts.values() if trust.prior_from_seller_id}
-            days: dict[int, list] = {}
-            # Streamed columns, not model dicts: a full recompute reads every bucket of the horizon (≈ 800k rows at 1M orders).
-            counters = len(COUNTER_FIELDS)
-            for row in stream_rows(SellerDailyStats.objects.filter(seller_id__in=set(part) | prior_ids, day__gte=since, day__lte=today).order_by(
-                    "seller_id", "day").values_list("seller_id", "day", *COUNTER_FIELDS, *LIST_FIELDS), jsons=(counters + 2, counters + 3)):
-                days.setdefault(row[0], []).append(day_evidence_from_row(row[1], row[2:counters + 2], row[counters + 2], row[counters + 3]))
-            postures = _security_postures_many(part, frozen_links, config)
-            active: dict[int, set[str]] = {}
-            for seller_id, kind in EnforcementAction.objects.filter(seller_id__in=part, is_active=True).values_list("seller_id", "kind"):
-                active.setdefault(seller_id, set()).add(kind)
-            now = clock.now()
-            to_enforce, history = [], []
-            for seller_id in part:
-                trust = trusts[seller_id]
-                prior = None
-                if trust.prior_from_seller_id:
-                    prior = PriorEvidence(from_seller_id=trust.prior_from_seller_id, days=tuple(days.get(trust.prior_from_seller_id, ())))
-                evidence = SellerEvidence(days=tuple(days.get(seller_id, ())), listing_completeness=trust.listing_completeness,
-                                          security=postures[seller_id], prior=prior)
-                result = compute_trust(evidence, today=today, config=config)
-                effective = _trust_store_result(trust, result, today=today, now=now)
-                history.append(SellerTrustHistory(seller_id=seller_id, day=today, score=trust.score, tier=effective, metrics=trust.metrics))
-                if enforce:
-                    plan = enforcement_plan(tier=effective, below_standard_since=trust.below_standard_since, today=today,
-                                            active_kinds=frozenset(active.get(seller_id, ())), config=config, paused_until=trust.enforcement_paused_until)
-                    if plan.open or plan.lift:
-                        to_enforce.append((trust, result))
-            # Upserts: every SellerTrust row exists (created above), so INSERT … ON CONFLICT (seller) DO UPDATE only updates the
-            # computed columns; one statement per batch, far cheaper to build than bulk_update's CASE WHEN per column.
-            SellerTrust.objects.bulk_create([SellerTrust(seller_id=trust.seller_id, **{name: getattr(trust, name) for name in TRUST_COMPUTED_FIELDS})
-                                             for trust in trusts.values()], batch_size=500, update_conflicts=True, unique_fields=["seller"],
-                                            update_fields=TRUST_COMPUTED_FIELDS)
-            SellerTrustHistory.objects.bulk_create(history, batch_size=500, update_conflicts=True, unique_fields=["seller", "day"],
-                                                   update_fields=["score", "tier", "metrics"])
-            for trust, result in to_enforce:
-                _enforcement_apply(trust=trust, result=result, today=today, config=config)
-            # SellerTrustChanged: one event for the chunk, delivered after its commit (no statement here).
-            _trust_changed_on_commit({seller_id for seller_id, trust in trusts.items() if _published_trust(trust) != published[seller_id]}
-                                     | {trust.seller_id for trust, _result in to_enforce})
+            trusts = _trusts_locked(part)
+            computed = _chunk_compute(part, trusts, today=today, config=config, refresh_listing=refresh_listing, enforce=enforce,
+                                      known_days=known_days or {}, known_applied_mark=known_applied_mark)
+            _chunk_store(computed, today=today, config=config)
         count += len(part)
     return count
+
+
+class ChunkScores(NamedTuple):
+    """A chunk of sellers scored in memory (their SellerTrust objects updated, not saved), ready to store."""
+
+    part: list[int]
+    trusts: dict  # seller id -> SellerTrust, computed fields set
+    before: dict  # seller id -> the row's values as read (`_row_values`)
+    published: dict  # seller id -> what the search index copied of it as read (SellerTrustChanged)
+    results: dict  # seller id -> TrustResult
+    deferred: frozenset  # sellers not computed: their days were not at hand (store computes them)
+
+
+def trust_scores_precompute(*, today: dt.date, seller_ids: list[int], known_days: Mapping[int, list[DayEvidence]],
+                            chunk: int = 1000) -> list[ChunkScores]:
+    """The rebuild's optimistic half of `trust_recompute_all`: score these sellers without locking anything (their trust
+    rows read as they are), from `known_days` — which may be the buckets of a transaction not yet committed — so that
+    the scores are computed while the buckets are being written. Sellers whose days (or inherited days) are not known
+    are deferred. `trust_scores_store` then stores each chunk under lock, recomputing whatever changed meanwhile."""
+    config = trust_settings()
+    chunks = []
+    for start in range(0, len(seller_ids), chunk):
+        part = list(seller_ids[start:start + chunk])
+        trusts = {trust.seller_id: trust for trust in SellerTrust.objects.filter(seller_id__in=part)}
+        for seller_id in part:
+            trusts.setdefault(seller_id, SellerTrust(seller_id=seller_id))
+        chunks.append(_chunk_compute(part, trusts, today=today, config=config, refresh_listing=True, enforce=True, known_days=known_days,
+                                     known_applied_mark=None))
+    return chunks
+
+
+def trust_scores_store(chunks: list[ChunkScores], *, today: dt.date, applied_mark: int) -> int:
+    """Store chunks from `trust_scores_precompute`, each in a transaction with its trust rows locked. A seller is
+    recomputed here, from the stored rows, when it was deferred, when its trust row is no longer what was read (an
+    override, a link, an incremental recompute), or when a fact was folded into its buckets (or its prior's) after the
+    rebuild's commit (a TrustEvidenceApplied row above `applied_mark`). Returns the number of sellers stored."""
+    config = trust_settings()
+    count = 0
+    for chunk in chunks:
+        with transaction.atomic():
+            locked = _trusts_locked(chunk.part)
+            priors = {seller_id: trust.prior_from_seller_id for seller_id, trust in locked.items() if trust.prior_from_seller_id}
+            folded = set(TrustEvidenceApplied.objects.filter(seller_id__in=set(chunk.part) | set(priors.values()), pk__gt=applied_mark).values_list(
+                "seller_id", flat=True))
+            stale = [seller_id for seller_id in chunk.part if seller_id in chunk.deferred or seller_id in folded or priors.get(seller_id) in folded
+                     or _row_values(locked[seller_id]) != chunk.before[seller_id]]
+            fresh = [seller_id for seller_id in chunk.part if seller_id not in set(stale)]
+            kept = ChunkScores(fresh, {seller_id: chunk.trusts[seller_id] for seller_id in fresh}, {}, {seller_id: chunk.published[seller_id] for seller_id in fresh},
+                               {seller_id: chunk.results[seller_id] for seller_id in fresh}, frozenset())
+            _chunk_store(kept, today=today, config=config)
+            if stale:
+                redone = _chunk_compute(stale, {seller_id: locked[seller_id] for seller_id in stale}, today=today, config=config, refresh_listing=True,
+                                        enforce=True, known_days={}, known_applied_mark=0)
+                _chunk_store(redone, today=today, config=config)
+        count += len(chunk.part)
+    return count
+
+
+def _trusts_locked(part: list[int]) -> dict:
+    """The trust rows of these sellers, created where missing, locked for this transaction."""
+    existing = set(SellerTrust.objects.filter(seller_id__in=part).values_list("seller_id", flat=True))
+    missing = [seller_id for seller_id in part if seller_id not in existing]
+    if missing:
+        SellerTrust.objects.bulk_create([SellerTrust(seller_id=seller_id) for seller_id in missing], batch_size=1000, ignore_conflicts=True)
+    return {trust.seller_id: trust for trust in SellerTrust.objects.select_for_update().filter(seller_id__in=part)}
+
+
+def _row_values(trust: SellerTrust) -> tuple:
+    return tuple(getattr(trust, field.attname) for field in SellerTrust._meta.concrete_fields if not field.primary_key)
+
+
+def _chunk_compute(part: list[int], trusts: dict, *, today: dt.date, config: dict, refresh_listing: bool, enforce: bool,
+                   known_days: Mapping[int, list[DayEvidence]], known_applied_mark: int | None) -> ChunkScores:
+    """Score the sellers of `part` (their trust rows given) in memory. `known_applied_mark` None: no check of folds, and
+    sellers whose days are not all known are deferred instead of read (see `trust_scores_precompute`)."""
+    since = horizon_start(today, config)
+    before = {seller_id: _row_values(trust) for seller_id, trust in trusts.items()}
+    published = {seller_id: _published_trust(trust) for seller_id, trust in trusts.items()}  # SellerTrustChanged
+    needs_listing = [seller_id for seller_id in part if refresh_listing or trusts[seller_id].listing_completeness is None]
+    if needs_listing:
+        for seller_id, completeness in _listing_completeness_many(needs_listing, config).items():
+            trusts[seller_id].listing_completeness = completeness
+    links: dict[int, set[int]] = {}
+    for first, second in SellerIdentityLink.objects.filter(Q(seller_id__in=part) | Q(linked_seller_id__in=part)).values_list(
+            "seller_id", "linked_seller_id"):
+        links.setdefault(first, set()).add(second)
+        links.setdefault(second, set()).add(first)
+    frozen_links = {seller_id: frozenset(others - {seller_id}) for seller_id, others in links.items()}
+    prior_ids = {trust.prior_from_seller_id for trust in trusts.values() if trust.prior_from_seller_id}
+    wanted = set(part) | prior_ids
+    usable = wanted & known_days.keys()
+    if usable and known_applied_mark is not None:
+        usable -= set(TrustEvidenceApplied.objects.filter(seller_id__in=usable, pk__gt=known_applied_mark).values_list("seller_id", flat=True))
+    days: dict[int, list] = {seller_id: known_days[seller_id] for seller_id in usable if known_days[seller_id]}
+    unknown = wanted - usable
+    deferred = frozenset()
+    if known_applied_mark is None:
+        deferred = frozenset(seller_id for seller_id in part if seller_id in unknown or trusts[seller_id].prior_from_seller_id in unknown)
+    elif unknown:
+        # Streamed columns, not model dicts: a full recompute reads every bucket of the horizon (≈ 800k rows at 1M orders).
+        counters = len(COUNTER_FIELDS)
+        for row in stream_rows(SellerDailyStats.objects.filter(seller_id__in=unknown, day__gte=since, day__lte=today).order_by(
+                "seller_id", "day").values_list("seller_id", "day", *COUNTER_FIELDS, *LIST_FIELDS), jsons=(counters + 2, counters + 3)):
+            days.setdefault(row[0], []).append(day_evidence_from_row(row[1], row[2:counters + 2], row[counters + 2], row[counters + 3]))
+    postures = _security_postures_many(part, frozen_links, config)
+    now = clock.now()
+    results = {}
+    for seller_id in part:
+        if seller_id in deferred:
+            continue
+        trust = trusts[seller_id]
+        prior = None
+        if trust.prior_from_seller_id:
+            prior = PriorEvidence(from_seller_id=trust.prior_from_seller_id, days=tuple(days.get(trust.prior_from_seller_id, ())))
+        evidence = SellerEvidence(days=tuple(days.get(seller_id, ())), listing_completeness=trust.listing_completeness,
+                                  security=postures[seller_id], prior=prior)
+        result = compute_trust(evidence, today=today, config=config)
+        _trust_store_result(trust, result, today=today, now=now)
+        results[seller_id] = result
+    return ChunkScores(part, trusts, before, published, results if enforce else {seller_id: None for seller_id in results}, deferred)
+
+
+def _chunk_store(chunk: ChunkScores, *, today: dt.date, config: dict) -> None:
+    """Write a computed chunk (the caller holds its trust rows locked): SellerTrust and today's history row by upsert,
+    then the enforcement ladder for the sellers whose plan, against their active actions read now, opens or lifts one."""
+    if not chunk.part:
+        return
+    trusts = [chunk.trusts[seller_id] for seller_id in chunk.part]
+    active: dict[int, set[str]] = {}
+    for seller_id, kind in EnforcementAction.objects.filter(seller_id__in=chunk.part, is_active=True).values_list("seller_id", "kind"):
+        active.setdefault(seller_id, set()).add(kind)
+    to_enforce, history = [], []
+    for trust in trusts:
+        effective = trust.tier_override or trust.tier
+        history.append(SellerTrustHistory(seller_id=trust.seller_id, day=today, score=trust.score, tier=effective, metrics=trust.metrics))
+        result = chunk.results[trust.seller_id]
+        if result is not None:
+            plan = enforcement_plan(tier=effective, below_standard_since=trust.below_standard_since, today=today,
+                                    active_kinds=frozenset(active.get(trust.seller_id, ())), config=config, paused_until=trust.enforcement_paused_until)
+            if plan.open or plan.lift:
+                to_enforce.append((trust, result))
+    # Upserts: every SellerTrust row exists (created by `_trusts_locked`), so INSERT … ON CONFLICT (seller) DO UPDATE only
+    # updates the computed columns; one prepared statement run over the rows (bulk_update's CASE WHEN per column cost
+    # 7 ms a seller, bulk_create's UNNEST form on PostgreSQL ≈ 1 ms quoting the metrics JSON).
+    upsert_rows(SellerTrust, trusts, unique_fields=["seller"], update_fields=TRUST_COMPUTED_FIELDS)
+    upsert_rows(SellerTrustHistory, history, unique_fields=["seller", "day"], update_fields=["score", "tier", "metrics"])
+    for trust, result in to_enforce:
+        _enforcement_apply(trust=trust, result=result, today=today, config=config)
+    # SellerTrustChanged: one event for the chunk, delivered after its commit (no statement here).
+    _trust_changed_on_commit({trust.seller_id for trust in trusts if _published_trust(trust) != chunk.published[trust.seller_id]}
+                             | {trust.seller_id for trust, _result in to_enforce})
 
 
 def _enforcement_apply(*, trust: SellerTrust, result, today: dt.date, config: dict) -> bool:
@@ -583,7 +730,7 @@ def _address_hash(address: dict) -> str:
     if not isinstance(address, dict):
         return ""
     text = "|".join("".join(str(address.get(name, "")).split()).lower() for name in ("street", "postal_code", "country"))
-    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(settings.SECRET_KEY.encode(), text.encode(), "sha256").hex()  # one-shot: the rebuild hashes every address
 
 
 def review_credibility_facts(reviews: list[Review]):

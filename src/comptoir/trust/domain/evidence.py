@@ -9,8 +9,8 @@ import datetime as dt
 import functools
 import operator
 import re
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
@@ -151,7 +151,8 @@ class OrderFacts(NamedTuple):
     items: tuple[FactItem, ...]
 
 
-def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = None, before: tuple | None = None) -> dict[dt.date, dict]:
+def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = None, before: tuple | None = None,
+                       into: dict[dt.date, dict] | None = None) -> dict[dt.date, dict]:
     """What one seller order adds to the daily buckets given its facts up to and including `upto` (or strictly
     before `before`; all of them when both are None). Pure.
 
@@ -159,13 +160,20 @@ def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = 
     all facts: that is why the incremental update and the batch recompute agree. Attribution: an order, its
     seller cancellation, its acceptance time and its defect count on the day it was placed; a shipment on the day
     it shipped (late when shipped after ship_by); a delivery on its day (on time when not after deliver_by); a
-    return request on its day; a review on its day; a response time on the day of the buyer's message."""
+    return request on its day; a review on its day; a response time on the day of the buyer's message.
+
+    `into`: one seller's buckets (day -> values) to add the contribution to, in place, and return — what the batch
+    rebuild does for every order of the history — instead of a new mapping."""
     items = sorted(order.items, key=_SORT_KEY)
     if upto is not None:
         items = [item for item in items if item.sort_key <= upto]
     if before is not None:
         items = [item for item in items if item.sort_key < before]
-    buckets: dict[dt.date, dict] = {}
+    negative_max, defect_min_credibility, threshold = _review_limits(config["negative_review_max_rating"], config["defect_min_credibility_permille"],
+                                                                     config.get("order_evidence_min_credibility_permille", 0))
+    # Straight into `into` unless a review may make the order adverse-only (below), which needs its contribution apart.
+    direct = into is not None and not any(item.kind == "review" and item.credibility_permille < threshold for item in items)
+    buckets: dict[dt.date, dict] = into if direct else {}
 
     def add(day: dt.date, name: str) -> None:  # a counter (COUNTER_FIELDS)
         bucket = buckets.get(day)
@@ -191,8 +199,6 @@ def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = 
             bucket[name] = bucket.get(name, 0) + amount
 
     placed_at = None
-    negative_max, defect_min_credibility, threshold = _review_limits(config["negative_review_max_rating"], config["defect_min_credibility_permille"],
-                                                                     config.get("order_evidence_min_credibility_permille", 0))
     defect_facts = False
     reviews: dict[int, FactItem] = {}
     waiting_buyer_message_at = None
@@ -250,8 +256,25 @@ def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = 
     if defect_facts and placed_at is not None:
         add(order.placed_on, "defects")
     if any(review.credibility_permille < threshold for review in reviews.values()):
-        return adverse_only(buckets, config=config)
+        buckets = adverse_only(buckets, config=config)
+    if into is not None and not direct:
+        return contribution_add(into, buckets)
     return buckets
+
+
+def contribution_add(into: dict[dt.date, dict], contribution: dict[dt.date, dict]) -> dict[dt.date, dict]:
+    """Add a contribution to buckets (day -> values), in place; returns them. The contribution's dicts may be adopted."""
+    for day, values in contribution.items():
+        bucket = into.get(day)
+        if bucket is None:
+            into[day] = values
+            continue
+        for name, value in values.items():
+            if name in LIST_FIELDS:
+                bucket.setdefault(name, []).extend(value)
+            else:
+                bucket[name] = bucket.get(name, 0) + value
+    return into
 
 
 # Facts that only ever count against a seller: kept whatever the order's credibility.

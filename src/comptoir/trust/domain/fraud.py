@@ -41,17 +41,20 @@ the ring baseline is the marketplace's and not the sample's.
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import combinations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import combinations
+from typing import NamedTuple
 
 FULL = 1000
+ONE = Decimal(1)
 
 
-@dataclass(frozen=True)
-class ReviewFacts:
+class ReviewFacts(NamedTuple):
+    """What the analysis knows of one review (a named tuple: the rebuild builds one per review of the marketplace)."""
+
     review_id: int
     buyer_id: int
     seller_id: int
@@ -107,12 +110,12 @@ def review_credibility(reviews: list[ReviewFacts], *, today: date, seller_finger
     """Credibility of every review in `reviews`. Reviews dated after `today` get a credibility from their
     own facts but are not evidence against the others (bursts, shared identity, rings). Deterministic:
     the same input gives the same permille and the same reasons in the same order."""
-    factors: dict[int, Decimal] = {review.review_id: Decimal(1) for review in reviews}
-    reasons: dict[int, list[str]] = {review.review_id: [] for review in reviews}
+    factors: dict[int, Decimal] = {}  # only the reviews a signal discounted: most keep full weight
+    reasons: dict[int, list[str]] = {}
 
     def discount(review_id: int, factor: Decimal, reason: str) -> None:
-        factors[review_id] *= factor
-        reasons[review_id].append(reason)
+        factors[review_id] = factors.get(review_id, ONE) * factor
+        reasons.setdefault(review_id, []).append(reason)
 
     for review in reviews:
         _reviewer_experience(review, config, discount)
@@ -124,9 +127,9 @@ def review_credibility(reviews: list[ReviewFacts], *, today: date, seller_finger
 
     return {
         review.review_id: Credibility(
-            permille=int((factors[review.review_id] * FULL).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)),
+            permille=int((factors[review.review_id] * FULL).quantize(ONE, rounding=ROUND_HALF_EVEN)),
             reasons=reasons[review.review_id],
-        )
+        ) if review.review_id in factors else Credibility(permille=FULL, reasons=[])
         for review in reviews
     }
 
@@ -137,6 +140,14 @@ def account_age_days(review: ReviewFacts) -> int:
 
 def _reviewer_experience(review: ReviewFacts, config: FraudConfig, discount) -> None:
     age = account_age_days(review)
+    if age < config.new_account_days and review.buyer_order_count < config.experienced_purchase_count:  # else experienced: full weight
+        _inexperienced(review, age, config, discount)
+    if (review.buyer_seller_count == 1 and review.buyer_order_count >= config.concentration_min_orders):
+        discount(review.review_id, config.concentration_factor,
+                 f"All {review.buyer_order_count} of the reviewer's purchases are from this one seller.")
+
+
+def _inexperienced(review: ReviewFacts, age: int, config: FraudConfig, discount) -> None:
     by_age = min(Decimal(1), Decimal(age) / Decimal(config.new_account_days))
     by_purchases = min(Decimal(1), Decimal(max(0, review.buyer_order_count)) / Decimal(config.experienced_purchase_count))
     experience = max(by_age, by_purchases)
@@ -145,9 +156,6 @@ def _reviewer_experience(review: ReviewFacts, config: FraudConfig, discount) -> 
         discount(review.review_id, factor,
                  f"Reviewer's account was {age} day(s) old with {review.buyer_order_count} verified purchase(s); reviews count fully from "
                  f"{config.new_account_days} days or {config.experienced_purchase_count} purchases.")
-    if (review.buyer_seller_count == 1 and review.buyer_order_count >= config.concentration_min_orders):
-        discount(review.review_id, config.concentration_factor,
-                 f"All {review.buyer_order_count} of the reviewer's purchases are from this one seller.")
 
 
 def _bursts(reviews: list[ReviewFacts], config: FraudConfig, discount) -> None:
@@ -230,13 +238,17 @@ def _rings(reviews: list[ReviewFacts], reviewer_count: int | None, config: Fraud
         return
     # Co-review counts of seller pairs and triples, from each buyer's sellers (cost: Σ deg² + Σ deg³ over
     # buyers with at most `ring_max_degree` sellers; heavier reviewers are not what a ring looks like).
+    # A triple is reviewed together by at most as many reviewers as each of its pairs, so only the triples whose three
+    # pairs reach the minimum are counted (the same dense itemsets as counting every triple, at a fraction of the cost).
     together: dict[tuple[int, ...], int] = defaultdict(int)
-    for sellers in sellers_of.values():
-        if len(sellers) < 2 or len(sellers) > config.ring_max_degree:
-            continue
-        for size in (2, 3):
-            for itemset in combinations(sorted(sellers), size):
-                together[itemset] += 1
+    eligible = [sorted(sellers) for sellers in sellers_of.values() if 2 <= len(sellers) <= config.ring_max_degree]
+    for sellers in eligible:
+        for pair in combinations(sellers, 2):
+            together[pair] += 1
+    frequent = {pair for pair, count in together.items() if count >= config.ring_min_shared_reviewers}
+    for sellers in eligible:
+        for triple in _triples_of_frequent_pairs(sellers, frequent):
+            together[triple] += 1
     dense: dict[tuple[int, ...], tuple[int, Decimal]] = {}
     for itemset, count in together.items():
         if count < config.ring_min_shared_reviewers:
@@ -254,7 +266,8 @@ def _rings(reviews: list[ReviewFacts], reviewer_count: int | None, config: Fraud
     for buyer, sellers in sellers_of.items():
         if len(sellers) < 2 or len(sellers) > config.ring_max_degree:
             continue
-        contained = [itemset for size in (2, 3) for itemset in combinations(sorted(sellers), size) if itemset in dense]
+        ordered = sorted(sellers)
+        contained = [itemset for itemset in (*combinations(ordered, 2), *_triples_of_frequent_pairs(ordered, frequent)) if itemset in dense]
         if not contained:
             continue
         ring_sellers = set().union(*contained)
@@ -273,3 +286,12 @@ def _rings(reviews: list[ReviewFacts], reviewer_count: int | None, config: Fraud
         discount(review.review_id, config.ring_factor,
                  f"Review ring: the reviewer is one of {count} accounts that reviewed the same {len(itemset)} sellers, "
                  f"{lift.quantize(Decimal('0.1'))}× more than the marketplace predicts, and most of the reviewer's reviews are on them.")
+
+
+def _triples_of_frequent_pairs(sellers: list[int], frequent: set[tuple[int, int]]):
+    """The triples (a, b, c), a < b < c, of these sorted sellers whose three pairs are all in `frequent`."""
+    for index, first in enumerate(sellers):
+        partners = [other for other in sellers[index + 1:] if (first, other) in frequent]
+        for second, third in combinations(partners, 2):
+            if (second, third) in frequent:
+                yield (first, second, third)

@@ -15,7 +15,15 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from comptoir.trust.domain.config import dec
 from comptoir.trust.domain.evidence import DayEvidence, SecurityPosture, SellerEvidence
-from comptoir.trust.domain.metrics import DURATION_FIELDS, RATE_FIELDS, MetricResult, beta_posterior, decay_weight, median, metrics_compute
+from comptoir.trust.domain.metrics import (
+    DURATION_FIELDS,
+    RATE_FIELDS,
+    MetricResult,
+    beta_posterior,
+    decay_weight,
+    median,
+    metrics_compute,
+)
 from comptoir.trust.domain.tiers import tier_decide
 
 TWO_PLACES = Decimal("0.01")
@@ -107,12 +115,17 @@ def security_points(posture: SecurityPosture, config: dict) -> float:
     return 100 * (weights["two_factor"] * two_factor + weights["api_keys"] * keys + weights["shared_logins"] * shared) / total
 
 
+def horizon_start(today: dt.date, config: dict) -> dt.date:
+    """The first day of the score's horizon ending `today`: older days are not evidence."""
+    return today - dt.timedelta(days=int(config["score_horizon_days"]) - 1)
+
+
 def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> TrustResult:
     """Score, band, pillars, tier and window metrics of one seller from its evidence. Pure and deterministic."""
-    horizon_start = today - dt.timedelta(days=int(config["score_horizon_days"]) - 1)
-    days = [day for day in evidence.days if horizon_start <= day.day <= today]
+    first = horizon_start(today, config)
+    days = [day for day in evidence.days if first <= day.day <= today]
     if evidence.prior is not None:
-        days += [day for day in evidence.prior.days if horizon_start <= day.day <= today]
+        days += [day for day in evidence.prior.days if first <= day.day <= today]
     half_life = float(config["half_life_days"])
     weighted = [(decay_weight((today - day.day).days, half_life), day) for day in days]
     metric_weights = {name: float(dec(value)) for name, value in config["metric_weights"].items()}

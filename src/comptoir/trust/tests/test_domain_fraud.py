@@ -180,3 +180,27 @@ def test_result_is_deterministic():
     reviews = honest_marketplace(seed=3) + [facts(buyer_id=5000 + index, seller_id=1, age_days=1, orders=1, card="same") for index in range(6)]
 
     assert review_credibility(reviews, today=TODAY) == review_credibility(list(reviews), today=TODAY)
+
+
+def test_counting_only_triples_of_frequent_pairs_finds_what_counting_every_triple_finds(monkeypatch):
+    # given a marketplace where reviewers review many sellers, with two rings: one on a triple whose pairs are all
+    # frequent, one on a pair hidden among popular sellers, and reviewers whose triples are rare
+    from itertools import combinations
+
+    from comptoir.trust.domain import fraud
+
+    chooser = random.Random(7)
+    reviews = honest_marketplace(buyers=600, sellers=60, per_buyer=4, seed=3)
+    reviews += [facts(buyer_id=7000 + member, seller_id=seller, address=f"t{member}", card=f"tc{member}")
+                for member in range(12) for seller in (4, 9, 17)]
+    reviews += [facts(buyer_id=8000 + member, seller_id=seller, address=f"p{member}", card=f"pc{member}")
+                for member in range(9) for seller in (2, 23, chooser.choice((5, 6)))]
+
+    # when the analysis runs as shipped (triples only where their three pairs reach the minimum) and counting every triple
+    pruned = review_credibility(reviews, today=TODAY)
+    monkeypatch.setattr(fraud, "_triples_of_frequent_pairs", lambda sellers, frequent: combinations(sellers, 3))
+    exhaustive = review_credibility(reviews, today=TODAY)
+
+    # then both give every review the same credibility and reasons, rings found
+    assert pruned == exhaustive
+    assert any("Review ring" in reason for credibility in pruned.values() for reason in credibility.reasons)

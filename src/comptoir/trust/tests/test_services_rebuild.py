@@ -5,6 +5,7 @@ loads them) and summed through the pure `order_contribution`."""
 import datetime as dt
 
 import pytest
+from django.db.models import Count
 
 from bench.trust import generate_raw_history
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
@@ -99,9 +100,17 @@ def test_the_credibility_refresh_stores_what_the_fraud_analysis_gives_for_every_
 
 @pytest.mark.django_db(transaction=True)
 def test_the_rebuild_in_worker_processes_gives_what_one_process_gives(monkeypatch):
-    # given raw history of committed rows (the workers are other processes: they see committed rows only)
+    # given raw history of committed rows (the workers are other processes: they see committed rows only), a seller
+    # without orders, and a seller that inherits the history of the seller with the most orders (anti-whitewashing),
+    # which the other worker rebuilds
+    from comptoir.testing.builders import make_seller
+
     generate_raw_history(sellers=6, orders=500, days=30, chunk=250, log=lambda line: None)
+    make_seller("No orders yet")
     today = dt.date.today()
+    trust_rebuild(today=today, refresh_credibility=False, chunk=120, workers=1)
+    by_orders = [seller_id for seller_id, _count in SellerOrder.objects.values_list("seller_id").annotate(n=Count("pk")).order_by("-n", "seller_id")]
+    SellerTrust.objects.filter(seller_id=by_orders[-1]).update(prior_from_seller_id=by_orders[0])
     trust_rebuild(today=today, refresh_credibility=False, chunk=120, workers=1)
     serial_buckets, serial_trust = _stored_buckets(), _stored_trust()
 
@@ -111,7 +120,7 @@ def test_the_rebuild_in_worker_processes_gives_what_one_process_gives(monkeypatc
     marks = trust_rebuild(today=today, refresh_credibility=False, chunk=120, workers=2)
 
     # then the buckets and every seller's score are those of the single-process rebuild
-    assert marks.sellers == len(serial_trust) >= 6
+    assert marks.sellers == len(serial_trust) >= 7
     assert len(serial_buckets) > 50 and _stored_buckets() == serial_buckets
     assert _stored_trust() == serial_trust
 
@@ -140,3 +149,39 @@ def test_the_recompute_command_reports_its_phases_and_refuses_zero_workers():
     assert sum(SellerDailyStats.objects.values_list("orders", flat=True)) == 30
     with pytest.raises(CommandError, match="--workers"):
         call_command("trust", "recompute", "--workers", "0")
+
+
+@pytest.mark.django_db
+def test_scores_computed_before_the_commit_are_stored_only_where_nothing_changed_meanwhile():
+    # given rebuilt buckets and trust, then every seller scored ahead from its days (as the rebuild's workers do while the
+    # buckets are being written)
+    from comptoir.trust.domain.evidence import day_evidence_from_mapping
+    from comptoir.trust.models import TrustEvidenceApplied
+    from comptoir.trust.services import seller_trust_tier_override, trust_recompute_all, trust_scores_precompute, trust_scores_store
+
+    generate_raw_history(sellers=4, orders=300, days=20, chunk=150, log=lambda line: None)
+    today = dt.date.today()
+    trust_rebuild(today=today, refresh_credibility=False)
+    seller_ids = sorted(SellerTrust.objects.values_list("seller_id", flat=True))
+    known = {seller_id: [] for seller_id in seller_ids}
+    for row in SellerDailyStats.objects.order_by("seller_id", "day").values():
+        known[row["seller_id"]].append(day_evidence_from_mapping(row["day"], row))
+    applied_mark = TrustEvidenceApplied.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    chunks = trust_scores_precompute(today=today, seller_ids=seller_ids, known_days=known)
+
+    # when, before they are stored, a fact is folded into one seller's buckets and an operator overrides another's tier
+    folded, overridden = seller_ids[0], seller_ids[1]
+    bucket = SellerDailyStats.objects.filter(seller_id=folded, day__lte=today, orders__gt=0).order_by("-day").first()
+    SellerDailyStats.objects.filter(pk=bucket.pk).update(orders=bucket.orders + 40, cancelled_by_seller=bucket.cancelled_by_seller + 40)
+    TrustEvidenceApplied.objects.create(key="event:999999999", seller_id=folded)
+    from comptoir.testing.builders import make_operator
+
+    seller_trust_tier_override(seller_id=overridden, actor=make_operator(), tier="at_risk", reason="Checking a complaint")
+    trust_scores_store(chunks, today=today, applied_mark=applied_mark)
+
+    # then what is stored is what a recompute from the stored rows gives now: both changes are in it
+    stored = _stored_trust()
+    trust_recompute_all(today=today, seller_ids=seller_ids)
+    assert _stored_trust() == stored
+    assert stored[folded]["evidence_orders"] == sum(row.orders for row in known[folded] if row.day <= today) + 40
+    assert SellerTrust.objects.get(seller_id=overridden).tier_override == "at_risk"
