@@ -24,12 +24,22 @@ def setup(settings_module: str, databases: dict) -> None:
     import django
     from django.conf import settings
     from django.db import connections
+    from django.db.backends.signals import connection_created
 
     django.setup()
     for alias, values in databases.items():
         # The parent's connection settings, test database names included (a test run renames its databases at run time).
         settings.DATABASES[alias] = values
         connections[alias].settings_dict = values
+    connection_created.connect(_sqlite_reads_mapped)
+
+
+def _sqlite_reads_mapped(sender, connection, **kwargs) -> None:
+    """A worker reads much of a SQLite file (every event of its sellers): through a memory map rather than a read
+    system call per page (its default 2 MB page cache holds little of it)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA mmap_size = 1073741824")  # bytes: 1 GiB of the file mapped, read only as touched
 
 
 def prepare(groups: list[tuple[int, list[int]]], limits: tuple[int, int, int], config: dict) -> int:
