@@ -45,10 +45,8 @@ def _sqlite_reads_mapped(sender, connection, **kwargs) -> None:
 def prepare(groups: list[tuple[int, list[int]]], limits: tuple[int, int, int], config: dict) -> int:
     """Step 1: read these groups up to their reviews (`rebuild.group_prepare`) and keep them. Returns the orders kept
     waiting for their reviews."""
-    import time
-
     from comptoir.trust.rebuild import group_prepare
-    t = time.monotonic()
+
     _prepared.clear()
     _days.clear()
     _scores.clear()
@@ -62,7 +60,7 @@ def finish(index: int, limits: tuple[int, int, int], config: dict, today: dt.dat
     parent writes in its transaction. Keeps the horizon's days of the group's sellers for step 3."""
     from django.db import connections, router
 
-    from comptoir.trust.domain.evidence import LIST_FIELDS, day_evidence_from_mapping
+    from comptoir.trust.domain.evidence import day_evidence_from_mapping
     from comptoir.trust.domain.score import horizon_start
     from comptoir.trust.models import SellerDailyStats
     from comptoir.trust.rebuild import bucket_rows, group_finish
@@ -73,9 +71,6 @@ def finish(index: int, limits: tuple[int, int, int], config: dict, today: dt.dat
     for seller_id in group.seller_ids:
         _days[seller_id] = []
     for (seller_id, day), values in ordered:  # in (seller, day) order, as the recompute reads them
-        for name in LIST_FIELDS:
-            if values.get(name):
-                values[name].sort()  # as stored
         if since <= day <= today:
             _days[seller_id].append(day_evidence_from_mapping(day, values))
     return bucket_rows(connections[router.db_for_write(SellerDailyStats)], ordered)

@@ -24,64 +24,22 @@ from django.db.models import Count, F, Q
 
 from comptoir.core import clock
 from comptoir.core.db import stream_rows, upsert_rows
-from comptoir.core.events import (  # search index: see "SellerTrustChanged" below
-    SellerTrustChanged,
-    publish_on_commit,
-)
-from comptoir.core.exceptions import (
-    Conflict,
-    NotFound,
-    PermissionDenied,
-    ValidationError,
-)
+from comptoir.core.events import SellerTrustChanged, publish_on_commit  # search index: see "SellerTrustChanged" below
+from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.services import audit_record
 from comptoir.orders.domain.state_machine import Status
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller, SellerMember, SellerStatus
-from comptoir.trust.domain.enforcement import (
-    SUSPENSION,
-    enforcement_plan,
-    statement_of_reasons,
-)
-from comptoir.trust.domain.evidence import (
-    COUNTER_FIELDS,
-    KIND_RANK,
-    LIST_FIELDS,
-    DayEvidence,
-    FactItem,
-    OrderFacts,
-    PriorEvidence,
-    SellerEvidence,
-    contribution_delta,
-    day_evidence_from_mapping,
-    day_evidence_from_row,
-    order_contribution,
-)
+from comptoir.trust.domain.enforcement import SUSPENSION, enforcement_plan, statement_of_reasons
+from comptoir.trust.domain.evidence import (COUNTER_FIELDS, KIND_RANK, LIST_FIELDS, DayEvidence, FactItem, OrderFacts, PriorEvidence, SellerEvidence,
+                                            contribution_delta, day_evidence_from_mapping, day_evidence_from_row, order_contribution)
 from comptoir.trust.domain.score import compute_trust, horizon_start
 from comptoir.trust.domain.security import MemberFacts, security_posture
 from comptoir.trust.domain.tiers import Tier
-from comptoir.trust.domain.transparency import (
-    ListingFacts,
-    listing_transparency,
-    seller_listing_completeness,
-)
-from comptoir.trust.models import (
-    Appeal,
-    AppealStatus,
-    EnforcementAction,
-    Message,
-    Review,
-    ReviewReport,
-    ReviewReportStatus,
-    ReviewStatus,
-    SellerDailyStats,
-    SellerIdentityFingerprint,
-    SellerIdentityLink,
-    SellerTrust,
-    SellerTrustHistory,
-    TrustEvidenceApplied,
-    TrustRebuild,
-)
+from comptoir.trust.domain.transparency import ListingFacts, listing_transparency, seller_listing_completeness
+from comptoir.trust.models import (Appeal, AppealStatus, EnforcementAction, Message, Review, ReviewReport, ReviewReportStatus, ReviewStatus,
+                                   SellerDailyStats, SellerIdentityFingerprint, SellerIdentityLink, SellerTrust, SellerTrustHistory,
+                                   TrustEvidenceApplied, TrustRebuild)
 from comptoir.trust.selectors import config as trust_settings
 
 REVIEWABLE = {Status.DELIVERED, Status.COMPLETED, Status.RETURN_REQUESTED, Status.RETURNED, Status.REFUNDED}
@@ -373,18 +331,14 @@ def _security_postures_many(seller_ids: list[int], links: dict[int, frozenset[in
 
 
 def trust_recompute_all(*, today: dt.date | None = None, seller_ids: list[int] | None = None, refresh_listing: bool = False,
-                        enforce: bool = True, chunk: int = 1000, known_days: Mapping[int, list[DayEvidence]] | None = None,
-                        known_applied_mark: int = 0) -> int:
+                        enforce: bool = True, chunk: int = 1000) -> int:
     """Recompute every seller (or `seller_ids`) in chunks: per chunk, a constant number of queries loads the trust
     rows, the buckets of the horizon (own and inherited), identity links, security facts and, when needed, the
     listing completeness; the pure `compute_trust` scores each seller in memory; SellerTrust and today's
     SellerTrustHistory are written with upserts. The enforcement ladder runs (per seller, locked) only for sellers whose
     plan opens or lifts an action. Stores exactly what `seller_trust_recompute` stores for each seller (tested).
-    Returns the number of sellers recomputed.
-
-    `known_days`: the horizon's days of some sellers, in day order, already at hand (the rebuild's workers built them):
-    those sellers' buckets are not read again (a seller in it with no day has no bucket), unless a fact was folded into
-    them since — a TrustEvidenceApplied row above `known_applied_mark`, checked with the chunk's trust rows locked."""
+    Returns the number of sellers recomputed. The rebuild's workers use its two halves apart
+    (`trust_scores_precompute`, `trust_scores_store`)."""
     today = today or clock.now().date()
     config = trust_settings()
     if seller_ids is None:
@@ -394,8 +348,7 @@ def trust_recompute_all(*, today: dt.date | None = None, seller_ids: list[int] |
         part = list(seller_ids[start:start + chunk])
         with transaction.atomic():
             trusts = _trusts_locked(part)
-            computed = _chunk_compute(part, trusts, today=today, config=config, refresh_listing=refresh_listing, enforce=enforce,
-                                      known_days=known_days or {}, known_applied_mark=known_applied_mark)
+            computed = _chunk_compute(part, trusts, today=today, config=config, refresh_listing=refresh_listing, enforce=enforce)
             _chunk_store(computed, today=today, config=config)
         count += len(part)
     return count
@@ -425,8 +378,7 @@ def trust_scores_precompute(*, today: dt.date, seller_ids: list[int], known_days
         trusts = {trust.seller_id: trust for trust in SellerTrust.objects.filter(seller_id__in=part)}
         for seller_id in part:
             trusts.setdefault(seller_id, SellerTrust(seller_id=seller_id))
-        chunks.append(_chunk_compute(part, trusts, today=today, config=config, refresh_listing=True, enforce=True, known_days=known_days,
-                                     known_applied_mark=None))
+        chunks.append(_chunk_compute(part, trusts, today=today, config=config, refresh_listing=True, enforce=True, known_days=known_days))
     return chunks
 
 
@@ -445,13 +397,13 @@ def trust_scores_store(chunks: list[ChunkScores], *, today: dt.date, applied_mar
                 "seller_id", flat=True))
             stale = [seller_id for seller_id in chunk.part if seller_id in chunk.deferred or seller_id in folded or priors.get(seller_id) in folded
                      or _row_values(locked[seller_id]) != chunk.before[seller_id]]
-            fresh = [seller_id for seller_id in chunk.part if seller_id not in set(stale)]
+            fresh = [seller_id for seller_id in chunk.part if seller_id not in set(stale)] if stale else chunk.part
             kept = ChunkScores(fresh, {seller_id: chunk.trusts[seller_id] for seller_id in fresh}, {}, {seller_id: chunk.published[seller_id] for seller_id in fresh},
                                {seller_id: chunk.results[seller_id] for seller_id in fresh}, frozenset())
             _chunk_store(kept, today=today, config=config)
             if stale:
                 redone = _chunk_compute(stale, {seller_id: locked[seller_id] for seller_id in stale}, today=today, config=config, refresh_listing=True,
-                                        enforce=True, known_days={}, known_applied_mark=0)
+                                        enforce=True)
                 _chunk_store(redone, today=today, config=config)
         count += len(chunk.part)
     return count
@@ -471,9 +423,9 @@ def _row_values(trust: SellerTrust) -> tuple:
 
 
 def _chunk_compute(part: list[int], trusts: dict, *, today: dt.date, config: dict, refresh_listing: bool, enforce: bool,
-                   known_days: Mapping[int, list[DayEvidence]], known_applied_mark: int | None) -> ChunkScores:
-    """Score the sellers of `part` (their trust rows given) in memory. `known_applied_mark` None: no check of folds, and
-    sellers whose days are not all known are deferred instead of read (see `trust_scores_precompute`)."""
+                   known_days: Mapping[int, list[DayEvidence]] | None = None) -> ChunkScores:
+    """Score the sellers of `part` (their trust rows given) in memory, from the stored buckets — or, with `known_days`,
+    from those days alone, deferring the sellers whose own or inherited days are not in it (`trust_scores_precompute`)."""
     since = horizon_start(today, config)
     before = {seller_id: _row_values(trust) for seller_id, trust in trusts.items()}
     published = {seller_id: _published_trust(trust) for seller_id, trust in trusts.items()}  # SellerTrustChanged
@@ -489,18 +441,16 @@ def _chunk_compute(part: list[int], trusts: dict, *, today: dt.date, config: dic
     frozen_links = {seller_id: frozenset(others - {seller_id}) for seller_id, others in links.items()}
     prior_ids = {trust.prior_from_seller_id for trust in trusts.values() if trust.prior_from_seller_id}
     wanted = set(part) | prior_ids
-    usable = wanted & known_days.keys()
-    if usable and known_applied_mark is not None:
-        usable -= set(TrustEvidenceApplied.objects.filter(seller_id__in=usable, pk__gt=known_applied_mark).values_list("seller_id", flat=True))
-    days: dict[int, list] = {seller_id: known_days[seller_id] for seller_id in usable if known_days[seller_id]}
-    unknown = wanted - usable
+    days: dict[int, list] = {}
     deferred = frozenset()
-    if known_applied_mark is None:
+    if known_days is not None:
+        days = {seller_id: known_days[seller_id] for seller_id in wanted & known_days.keys() if known_days[seller_id]}
+        unknown = wanted - known_days.keys()
         deferred = frozenset(seller_id for seller_id in part if seller_id in unknown or trusts[seller_id].prior_from_seller_id in unknown)
-    elif unknown:
+    else:
         # Streamed columns, not model dicts: a full recompute reads every bucket of the horizon (≈ 800k rows at 1M orders).
         counters = len(COUNTER_FIELDS)
-        for row in stream_rows(SellerDailyStats.objects.filter(seller_id__in=unknown, day__gte=since, day__lte=today).order_by(
+        for row in stream_rows(SellerDailyStats.objects.filter(seller_id__in=wanted, day__gte=since, day__lte=today).order_by(
                 "seller_id", "day").values_list("seller_id", "day", *COUNTER_FIELDS, *LIST_FIELDS), jsons=(counters + 2, counters + 3)):
             days.setdefault(row[0], []).append(day_evidence_from_row(row[1], row[2:counters + 2], row[counters + 2], row[counters + 3]))
     postures = _security_postures_many(part, frozen_links, config)
