@@ -32,13 +32,17 @@ def find_python() -> str:
         found = shutil.which(name)
         if found:
             return found
-    sys.exit(f"Comptoir needs Python {MINIMUM[0]}.{MINIMUM[1]} or newer; this is {sys.version.split()[0]} and no python3.12+ is on PATH.")
+    sys.exit(
+        f"Comptoir needs Python {MINIMUM[0]}.{MINIMUM[1]} or newer; this is {sys.version.split()[0]} and no python3.12+ is on PATH."
+    )
 
 
 def ensure_venv() -> None:
     python = BIN / "python"
     if python.exists():
-        version = subprocess.run([str(python), "-c", "import sys; print(sys.version_info >= (3, 12))"], capture_output=True, text=True).stdout.strip()
+        version = subprocess.run(
+            [str(python), "-c", "import sys; print(sys.version_info >= (3, 12))"], capture_output=True, text=True
+        ).stdout.strip()
         if version != "True":
             shutil.rmtree(VENV)
     if not python.exists():

@@ -31,7 +31,11 @@ BENCH_DATABASE = "comptoir_bench"
 TEMPLATE_DATABASE = "comptoir_bench_template"
 DEFAULT_POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 MAX_LOAD_SECONDS = 60
-APPLICATIONS = {"comptoir": "config.settings", "skeleton": "bench.settings_skeleton", "profile": "bench.settings_profile"}
+APPLICATIONS = {
+    "comptoir": "config.settings",
+    "skeleton": "bench.settings_skeleton",
+    "profile": "bench.settings_profile",
+}
 # A fixed benchmark-only Fernet key: the seeding subprocess and the servers must agree on it.
 BENCH_ENCRYPTION_KEY = "YmVuY2gtb25seS1rZXktbm90LWZvci1wcm9kdWN0aW8="
 
@@ -64,6 +68,7 @@ class Options:
 
 # --- Databases ----------------------------------------------------------------------------------
 
+
 def _postgres_server(options: Options) -> str:
     return options.database_url or os.environ.get("COMPTOIR_BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_SERVER
 
@@ -77,7 +82,9 @@ def _postgres_admin(server: str, *statements: str) -> None:
     import psycopg
 
     # Administrative statements run on the server URL's own database (default: postgres), never on the benchmark's.
-    with psycopg.connect(_postgres_url(server, urlsplit(server).path.lstrip("/") or "postgres"), autocommit=True) as conn:
+    with psycopg.connect(
+        _postgres_url(server, urlsplit(server).path.lstrip("/") or "postgres"), autocommit=True
+    ) as conn:
         for statement in statements:
             conn.execute(statement)
 
@@ -96,7 +103,9 @@ def _sqlite_files(path: Path) -> list[Path]:
 def database_template_url(options: Options) -> str:
     if options.database == "postgres":
         server = _postgres_server(options)
-        _postgres_admin(server, f"DROP DATABASE IF EXISTS {TEMPLATE_DATABASE} WITH (FORCE)", f"CREATE DATABASE {TEMPLATE_DATABASE}")
+        _postgres_admin(
+            server, f"DROP DATABASE IF EXISTS {TEMPLATE_DATABASE} WITH (FORCE)", f"CREATE DATABASE {TEMPLATE_DATABASE}"
+        )
         return _postgres_url(server, TEMPLATE_DATABASE)
     path = options.work_dir / "template.sqlite3"
     for file in _sqlite_files(path):
@@ -108,7 +117,11 @@ def database_clone(options: Options) -> str:
     """A fresh copy of the seeded template for one measured run."""
     if options.database == "postgres":
         server = _postgres_server(options)
-        _postgres_admin(server, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)", f"CREATE DATABASE {BENCH_DATABASE} TEMPLATE {TEMPLATE_DATABASE}")
+        _postgres_admin(
+            server,
+            f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)",
+            f"CREATE DATABASE {BENCH_DATABASE} TEMPLATE {TEMPLATE_DATABASE}",
+        )
         return _postgres_url(server, BENCH_DATABASE)
     source, target = options.work_dir / "template.sqlite3", options.work_dir / "checkout.sqlite3"
     for file in _sqlite_files(target):
@@ -121,7 +134,11 @@ def database_clone(options: Options) -> str:
 
 def database_drop_all(options: Options) -> None:
     if options.database == "postgres":
-        _postgres_admin(_postgres_server(options), f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)", f"DROP DATABASE IF EXISTS {TEMPLATE_DATABASE} WITH (FORCE)")
+        _postgres_admin(
+            _postgres_server(options),
+            f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)",
+            f"DROP DATABASE IF EXISTS {TEMPLATE_DATABASE} WITH (FORCE)",
+        )
     else:
         for name in ("template.sqlite3", "checkout.sqlite3"):
             for file in _sqlite_files(options.work_dir / name):
@@ -130,30 +147,44 @@ def database_drop_all(options: Options) -> None:
 
 # --- Processes ------------------------------------------------------------------------------------
 
+
 def server_environment(*, database_url: str, settings_module: str, options: Options, extra: dict | None = None) -> dict:
     """The environment of every benchmark process: production defaults except the documented choices."""
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("COMPTOIR_", "DJANGO_", "DATABASE_URL"))}
-    environment.update({
-        "DJANGO_SETTINGS_MODULE": settings_module,
-        "DATABASE_URL": database_url,
-        "COMPTOIR_SECRET_KEY": "bench-" + uuid.uuid4().hex,
-        "COMPTOIR_ENCRYPTION_KEYS": BENCH_ENCRYPTION_KEY,
-        "COMPTOIR_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "COMPTOIR_DEBUG": "0",
-        "COMPTOIR_SECURE_COOKIES": "0",
-        "COMPTOIR_LEDGER_SEAL_ON_COMMIT": "1" if options.seal_on_commit else "0",
-        # As in production: tasks are rows for a worker (none runs during the load), so that a task enqueued by a
-        # checkout (the trust app's evidence task per seller-order transition) costs its INSERT, not its work.
-        "COMPTOIR_TASK_BACKEND": "database",
-        "COMPTOIR_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(BASE_DIR), str(BASE_DIR / "src"), os.environ.get("PYTHONPATH")])),
-    })
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(("COMPTOIR_", "DJANGO_", "DATABASE_URL"))
+    }
+    environment.update(
+        {
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "DATABASE_URL": database_url,
+            "COMPTOIR_SECRET_KEY": "bench-" + uuid.uuid4().hex,
+            "COMPTOIR_ENCRYPTION_KEYS": BENCH_ENCRYPTION_KEY,
+            "COMPTOIR_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "COMPTOIR_DEBUG": "0",
+            "COMPTOIR_SECURE_COOKIES": "0",
+            "COMPTOIR_LEDGER_SEAL_ON_COMMIT": "1" if options.seal_on_commit else "0",
+            # As in production: tasks are rows for a worker (none runs during the load), so that a task enqueued by a
+            # checkout (the trust app's evidence task per seller-order transition) costs its INSERT, not its work.
+            "COMPTOIR_TASK_BACKEND": "database",
+            "COMPTOIR_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(BASE_DIR), str(BASE_DIR / "src"), os.environ.get("PYTHONPATH")])
+            ),
+        }
+    )
     environment.update(extra or {})
     return environment
 
 
 def django_run(arguments: list[str], environment: dict) -> str:
-    completed = subprocess.run([sys.executable, "-m", "django", *arguments], env=environment, cwd=BASE_DIR, capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(
+        [sys.executable, "-m", "django", *arguments],
+        env=environment,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if completed.returncode != 0:
         raise RuntimeError(f"`django {' '.join(arguments)}` failed:\n{completed.stderr[-3000:]}")
     return completed.stdout
@@ -181,15 +212,40 @@ def wait_ready(port: int, process: subprocess.Popen, timeout: float = 60.0) -> N
     raise RuntimeError(f"gunicorn did not answer on 127.0.0.1:{port} within {timeout:.0f} s")
 
 
-def start_server(*, environment: dict, workers: int, worker_class: str, threads: int, log_path: Path) -> tuple[subprocess.Popen, int]:
+def start_server(
+    *, environment: dict, workers: int, worker_class: str, threads: int, log_path: Path
+) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--worker-class", worker_class, "--backlog", "2048", "--timeout", "60", "--graceful-timeout", "5", "--keep-alive", "30",
-               "--log-level", "warning", "--chdir", str(BASE_DIR)]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--backlog",
+        "2048",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(BASE_DIR),
+    ]
     if worker_class == "gthread":
         command += ["--threads", str(threads)]
     log = open(log_path, "w")  # noqa: SIM115  closed with the process by the caller's stop_server
-    process = subprocess.Popen(command, env=environment, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        command, env=environment, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     process.log_file = log
     wait_ready(port, process)
     return process, port
@@ -262,7 +318,9 @@ class CpuMeter:
 
     def sample(self) -> dict:
         server = {pid: _process_ticks(pid) for pid in _descendants(self.server_pid)}
-        database = {pid: _process_ticks(pid) for pid in _database_backends(self.database_name)} if self.database_name else {}
+        database = (
+            {pid: _process_ticks(pid) for pid in _database_backends(self.database_name)} if self.database_name else {}
+        )
         return {"server": server, "database": database, "machine": _machine_ticks(), "at": time.perf_counter()}
 
     @staticmethod
@@ -280,7 +338,10 @@ class CpuMeter:
             share["postgres backends"] = database / (wall * cores)
         share["rest of the machine"] = max(0.0, busy - sum(share.values()))
         share["idle"] = max(0.0, 1 - busy)
-        cost = {"gunicorn_ms": round(server / max(1, requests) * 1000, 2), "load_generator_ms": round(client_cpu_seconds / max(1, requests) * 1000, 2)}
+        cost = {
+            "gunicorn_ms": round(server / max(1, requests) * 1000, 2),
+            "load_generator_ms": round(client_cpu_seconds / max(1, requests) * 1000, 2),
+        }
         if before["database"] or after["database"]:
             cost["postgres_ms"] = round(database / max(1, requests) * 1000, 2)
         return {"share": {name: f"{value:.0%}" for name, value in share.items()}, "cpu_per_request": cost}
@@ -288,21 +349,51 @@ class CpuMeter:
 
 # --- Runs ---------------------------------------------------------------------------------------------
 
-def _measure(*, application: str, options: Options, seed: dict, workers: int, worker_class: str, concurrency: int, duration: float,
-             extra_environment: dict | None = None) -> tuple[dict, dict]:
+
+def _measure(
+    *,
+    application: str,
+    options: Options,
+    seed: dict,
+    workers: int,
+    worker_class: str,
+    concurrency: int,
+    duration: float,
+    extra_environment: dict | None = None,
+) -> tuple[dict, dict]:
     """One measured run on a fresh clone. Returns (figures, verification)."""
     database_url = database_clone(options)
-    environment = server_environment(database_url=database_url, settings_module=APPLICATIONS[application], options=options, extra=extra_environment)
-    server, port = start_server(environment=environment, workers=workers, worker_class=worker_class, threads=options.threads,
-                                log_path=options.work_dir / f"gunicorn-{options.database}-{application}.log")
+    environment = server_environment(
+        database_url=database_url, settings_module=APPLICATIONS[application], options=options, extra=extra_environment
+    )
+    server, port = start_server(
+        environment=environment,
+        workers=workers,
+        worker_class=worker_class,
+        threads=options.threads,
+        log_path=options.work_dir / f"gunicorn-{options.database}-{application}.log",
+    )
     profile = None
     try:
-        traffic = CheckoutTraffic(tokens=seed["tokens"], offer_ids=seed["offer_ids"], hot_offer_ids=seed["hot_offer_ids"], hot_share=options.hot_share,
-                                  run_id=f"bench-{uuid.uuid4().hex[:12]}", host=f"127.0.0.1:{port}")
+        traffic = CheckoutTraffic(
+            tokens=seed["tokens"],
+            offer_ids=seed["offer_ids"],
+            hot_offer_ids=seed["hot_offer_ids"],
+            hot_share=options.hot_share,
+            run_id=f"bench-{uuid.uuid4().hex[:12]}",
+            host=f"127.0.0.1:{port}",
+        )
         meter = CpuMeter(server.pid, BENCH_DATABASE if options.database == "postgres" else None)
         before = meter.sample()
-        load = run_load(host="127.0.0.1", port=port, make_request=traffic.next_request, concurrency=concurrency, duration=duration,
-                        max_requests=options.requests, warmup=options.warmup)
+        load = run_load(
+            host="127.0.0.1",
+            port=port,
+            make_request=traffic.next_request,
+            concurrency=concurrency,
+            duration=duration,
+            max_requests=options.requests,
+            warmup=options.warmup,
+        )
         after = meter.sample()
         figures = load.summary()
         cpu = CpuMeter.shares(before, after, load.client_cpu_seconds, load.total_requests)
@@ -311,8 +402,12 @@ def _measure(*, application: str, options: Options, seed: dict, workers: int, wo
             profile = _get_json(port, "/__bench/profile")
     finally:
         stop_server(server)
-    verification = json.loads(django_run(["bench", "verify", "--seed-file", str(options.work_dir / "seed.json")],
-                                         server_environment(database_url=database_url, settings_module="config.settings", options=options)))
+    verification = json.loads(
+        django_run(
+            ["bench", "verify", "--seed-file", str(options.work_dir / "seed.json")],
+            server_environment(database_url=database_url, settings_module="config.settings", options=options),
+        )
+    )
     if profile is not None:
         figures["profile"] = profile
     return figures, verification
@@ -330,12 +425,19 @@ def _get_json(port: int, path: str) -> dict:
 
 
 def machine_facts(options: Options) -> dict:
-    import django
-    import gunicorn
     import sqlite3
 
-    facts = {"nproc": os.cpu_count(), "cpu": _cpu_model(), "python": platform.python_version(), "django": django.get_version(),
-             "gunicorn": gunicorn.__version__, "load_average_before": " ".join(f"{value:.2f}" for value in os.getloadavg())}
+    import django
+    import gunicorn
+
+    facts = {
+        "nproc": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "load_average_before": " ".join(f"{value:.2f}" for value in os.getloadavg()),
+    }
     if options.database == "postgres":
         facts["database"] = f"PostgreSQL {_postgres_version(_postgres_server(options))}"
     else:
@@ -361,12 +463,27 @@ def run_checkout_benchmark(options: Options) -> dict:
     started = time.perf_counter()
     options.work_dir.mkdir(parents=True, exist_ok=True)
     log = options.log
-    report = {"database": options.database, "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine_facts(options),
-              "settings": {"workers": options.workers, "worker_class": options.worker_class, "threads": options.threads if options.worker_class == "gthread" else None,
-                           "concurrency": options.concurrency, "duration_s": options.duration, "warmup_s": options.warmup, "sellers": options.sellers,
-                           "buyers": options.buyers, "offers": options.offers, "hot_offers": options.hot_offers, "hot_stock": options.hot_stock,
-                           "hot_share": options.hot_share, "ledger_seal_on_commit": options.seal_on_commit},
-              "runs": {}}
+    report = {
+        "database": options.database,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine_facts(options),
+        "settings": {
+            "workers": options.workers,
+            "worker_class": options.worker_class,
+            "threads": options.threads if options.worker_class == "gthread" else None,
+            "concurrency": options.concurrency,
+            "duration_s": options.duration,
+            "warmup_s": options.warmup,
+            "sellers": options.sellers,
+            "buyers": options.buyers,
+            "offers": options.offers,
+            "hot_offers": options.hot_offers,
+            "hot_stock": options.hot_stock,
+            "hot_share": options.hot_share,
+            "ledger_seal_on_commit": options.seal_on_commit,
+        },
+        "runs": {},
+    }
     try:
         log(f"[bench] preparing the {options.database} template database (migrate + seed)…")
         template_url = database_template_url(options)
@@ -374,26 +491,64 @@ def run_checkout_benchmark(options: Options) -> dict:
         environment = server_environment(database_url=template_url, settings_module="config.settings", options=options)
         django_run(["migrate", "--noinput", "-v", "0"], environment)
         report["migrate_seconds"] = round(time.perf_counter() - phase, 1)
-        django_run(["bench", "seed", "--out", str(options.work_dir / "seed.json"), "--sellers", str(options.sellers), "--buyers", str(options.buyers),
-                    "--offers", str(options.offers), "--hot-offers", str(options.hot_offers), "--hot-stock", str(options.hot_stock)], environment)
+        django_run(
+            [
+                "bench",
+                "seed",
+                "--out",
+                str(options.work_dir / "seed.json"),
+                "--sellers",
+                str(options.sellers),
+                "--buyers",
+                str(options.buyers),
+                "--offers",
+                str(options.offers),
+                "--hot-offers",
+                str(options.hot_offers),
+                "--hot-stock",
+                str(options.hot_stock),
+            ],
+            environment,
+        )
         seed = json.loads((options.work_dir / "seed.json").read_text())
         report["seed_seconds"] = seed["seconds"]
         for application in options.applications:
-            log(f"[bench] {application}: {options.workers} {options.worker_class} workers, {options.concurrency} connections, {options.duration:.0f} s…")
-            figures, verification = _measure(application=application, options=options, seed=seed, workers=options.workers,
-                                             worker_class=options.worker_class, concurrency=options.concurrency, duration=options.duration)
+            log(
+                f"[bench] {application}: {options.workers} {options.worker_class} workers, {options.concurrency} connections, {options.duration:.0f} s…"
+            )
+            figures, verification = _measure(
+                application=application,
+                options=options,
+                seed=seed,
+                workers=options.workers,
+                worker_class=options.worker_class,
+                concurrency=options.concurrency,
+                duration=options.duration,
+            )
             report["runs"][application] = {**figures, "verification": verification}
-            log(f"[bench] {application}: {figures['checkouts_per_second']} checkouts/s, p99 {figures['latency_ms']['p99']} ms, "
-                f"oversold {verification['stock']['oversold_units']}")
+            log(
+                f"[bench] {application}: {figures['checkouts_per_second']} checkouts/s, p99 {figures['latency_ms']['p99']} ms, "
+                f"oversold {verification['stock']['oversold_units']}"
+            )
         if options.profile:
             for mode, extra in (("split", {}), ("cprofile", {"COMPTOIR_BENCH_CPROFILE": "1"})):
                 log(f"[bench] profiling one worker ({mode}, 1 connection, {options.profile_duration:.0f} s)…")
-                figures, verification = _measure(application="profile", options=options, seed=seed, workers=1, worker_class="sync", concurrency=1,
-                                                 duration=options.profile_duration, extra_environment=extra)
+                figures, verification = _measure(
+                    application="profile",
+                    options=options,
+                    seed=seed,
+                    workers=1,
+                    worker_class="sync",
+                    concurrency=1,
+                    duration=options.profile_duration,
+                    extra_environment=extra,
+                )
                 report["runs"][f"profile_{mode}"] = {**figures, "verification": verification}
         comptoir, skeleton = report["runs"].get("comptoir"), report["runs"].get("skeleton")
         if comptoir and skeleton and skeleton["checkouts_per_second"]:
-            report["ratio_comptoir_to_skeleton"] = round(comptoir["checkouts_per_second"] / skeleton["checkouts_per_second"], 2)
+            report["ratio_comptoir_to_skeleton"] = round(
+                comptoir["checkouts_per_second"] / skeleton["checkouts_per_second"], 2
+            )
     finally:
         if not options.keep_database:
             database_drop_all(options)

@@ -13,8 +13,8 @@ import random
 import resource
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 LOOPBACK_PREFIXES = ("127.", "::1", "localhost")
 
@@ -49,13 +49,18 @@ class LoadResult:
             "window_seconds": round(self.window_seconds, 2),
             "requests_measured": measured,
             "requests_total": self.total_requests,
-            "statuses": {str(key): value for key, value in sorted(self.statuses.items(), key=lambda item: str(item[0]))},
+            "statuses": {
+                str(key): value for key, value in sorted(self.statuses.items(), key=lambda item: str(item[0]))
+            },
             "checkouts_per_second": round(self.rate(201), 1),
             "requests_per_second": round(measured / self.window_seconds, 1) if self.window_seconds else 0.0,
             "insufficient_stock_409": self.statuses.get(409, 0),
             "other_errors": sum(count for status, count in self.statuses.items() if status not in (201, 409)),
             "connection_errors": self.connection_errors,
-            "latency_ms": {name: round(self.percentile(fraction) * 1000, 1) for name, fraction in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
+            "latency_ms": {
+                name: round(self.percentile(fraction) * 1000, 1)
+                for name, fraction in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
+            },
             "mean_latency_ms": round(sum(self.latencies) / measured * 1000, 1) if measured else None,
             "client_cpu_seconds": round(self.client_cpu_seconds, 2),
             "error_samples": self.error_samples[:5],
@@ -65,13 +70,29 @@ class LoadResult:
 class CheckoutTraffic:
     """Builds checkout requests: random buyer, 1–3 lines, some lines on hot offers with little stock."""
 
-    def __init__(self, *, tokens: list[str], offer_ids: list[int], hot_offer_ids: list[int], hot_share: float = 0.2,
-                 run_id: str, host: str, path: str = "/api/v1/checkout", seed: int = 7):
+    def __init__(
+        self,
+        *,
+        tokens: list[str],
+        offer_ids: list[int],
+        hot_offer_ids: list[int],
+        hot_share: float = 0.2,
+        run_id: str,
+        host: str,
+        path: str = "/api/v1/checkout",
+        seed: int = 7,
+    ):
         self.tokens, self.offer_ids, self.hot_offer_ids = tokens, offer_ids, hot_offer_ids
         self.hot_share, self.run_id, self.host, self.path = hot_share, run_id, host, path
         self.random = random.Random(seed)
         self.sequence = 0
-        self.address = {"name": "Marie Curie", "street": "1 place du Panthéon", "postal_code": "75005", "city": "Paris", "country": "FR"}
+        self.address = {
+            "name": "Marie Curie",
+            "street": "1 place du Panthéon",
+            "postal_code": "75005",
+            "city": "Paris",
+            "country": "FR",
+        }
 
     def lines(self) -> list[dict]:
         count = self.random.choices((1, 2, 3), weights=(60, 30, 10))[0]
@@ -80,15 +101,21 @@ class CheckoutTraffic:
             chosen.add(self.random.choice(self.hot_offer_ids))
         while len(chosen) < count:
             chosen.add(self.random.choice(self.offer_ids))
-        return [{"offer_id": offer_id, "quantity": 1 if self.random.random() < 0.8 else 2} for offer_id in sorted(chosen)]
+        return [
+            {"offer_id": offer_id, "quantity": 1 if self.random.random() < 0.8 else 2} for offer_id in sorted(chosen)
+        ]
 
     def next_request(self) -> bytes:
         self.sequence += 1
-        body = json.dumps({"lines": self.lines(), "shipping_address": self.address, "payment": {"card_number": "4242424242424242"}},
-                          separators=(",", ":")).encode()
-        head = (f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.random.choice(self.tokens)}\r\n"
-                f"Idempotency-Key: {self.run_id}-{self.sequence}\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n")
+        body = json.dumps(
+            {"lines": self.lines(), "shipping_address": self.address, "payment": {"card_number": "4242424242424242"}},
+            separators=(",", ":"),
+        ).encode()
+        head = (
+            f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.random.choice(self.tokens)}\r\n"
+            f"Idempotency-Key: {self.run_id}-{self.sequence}\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
         return head.encode() + body
 
 
@@ -124,8 +151,17 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes
     return status, closes, body
 
 
-async def _run(*, host: str, port: int, make_request: Callable[[], bytes], concurrency: int, duration: float, max_requests: int | None,
-               warmup: float, result: LoadResult) -> None:
+async def _run(
+    *,
+    host: str,
+    port: int,
+    make_request: Callable[[], bytes],
+    concurrency: int,
+    duration: float,
+    max_requests: int | None,
+    warmup: float,
+    result: LoadResult,
+) -> None:
     started = time.perf_counter()
     window_start = started + warmup
     deadline = window_start + duration
@@ -174,8 +210,16 @@ async def _run(*, host: str, port: int, make_request: Callable[[], bytes], concu
     result.wall_seconds = ended - started
 
 
-def run_load(*, host: str, port: int, make_request: Callable[[], bytes], concurrency: int, duration: float, max_requests: int | None = None,
-             warmup: float = 0.0) -> LoadResult:
+def run_load(
+    *,
+    host: str,
+    port: int,
+    make_request: Callable[[], bytes],
+    concurrency: int,
+    duration: float,
+    max_requests: int | None = None,
+    warmup: float = 0.0,
+) -> LoadResult:
     """Drive `concurrency` keep-alive connections for `warmup + duration` seconds (or `max_requests`).
 
     Only loopback hosts are accepted. Requests sent during the warm-up are executed but not measured."""
@@ -185,8 +229,18 @@ def run_load(*, host: str, port: int, make_request: Callable[[], bytes], concurr
         raise ValueError("a benchmark run is bounded to 600 seconds of load")
     result = LoadResult()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    asyncio.run(_run(host=host, port=port, make_request=make_request, concurrency=concurrency, duration=duration, max_requests=max_requests,
-                     warmup=warmup, result=result))
+    asyncio.run(
+        _run(
+            host=host,
+            port=port,
+            make_request=make_request,
+            concurrency=concurrency,
+            duration=duration,
+            max_requests=max_requests,
+            warmup=warmup,
+            result=result,
+        )
+    )
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     result.client_cpu_seconds = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     return result

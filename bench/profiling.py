@@ -17,8 +17,15 @@ from collections import Counter, defaultdict
 from django.db import connection
 from django.http import JsonResponse
 
-_STATE = {"requests": 0, "by_status": Counter(), "total_seconds": 0.0, "cpu_seconds": 0.0, "db_seconds": 0.0, "queries": 0,
-          "checkout_201": {"requests": 0, "queries": 0, "total_seconds": 0.0, "cpu_seconds": 0.0, "db_seconds": 0.0}}
+_STATE = {
+    "requests": 0,
+    "by_status": Counter(),
+    "total_seconds": 0.0,
+    "cpu_seconds": 0.0,
+    "db_seconds": 0.0,
+    "queries": 0,
+    "checkout_201": {"requests": 0, "queries": 0, "total_seconds": 0.0, "cpu_seconds": 0.0, "db_seconds": 0.0},
+}
 _STATEMENTS: dict[str, list] = defaultdict(lambda: [0, 0.0])
 # CPU time, not wall time: waiting for the database must not show up as "time in psycopg".
 _PROFILER = cProfile.Profile(time.process_time) if os.environ.get("COMPTOIR_BENCH_CPROFILE") == "1" else None
@@ -41,7 +48,9 @@ def _shape(sql: str) -> str:
         match = re.search(r"UPDATE (\w+) SET (.*?)(?: WHERE (.*))?$", text, re.S)
         assigned = ", ".join(dict.fromkeys(re.findall(r"(\w+) = ", match.group(2)))) if match else ""
         guarded = sorted(set(re.findall(r"\w+\.(\w+) (?:=|>=|IN)", match.group(3) or ""))) if match else []
-        return f"UPDATE {match.group(1) if match else '?'} SET {assigned}" + (f" WHERE {', '.join(guarded)}" if guarded else "")
+        return f"UPDATE {match.group(1) if match else '?'} SET {assigned}" + (
+            f" WHERE {', '.join(guarded)}" if guarded else ""
+        )
     return text[:80]
 
 
@@ -95,8 +104,17 @@ class RequestProfileMiddleware:
 def _package(filename: str) -> str:
     if filename.startswith("~") or filename.startswith("<"):
         return "builtins (C calls: driver, json, hashing…)"
-    for marker, name in (("/comptoir/", "comptoir"), ("/django/db/", "django.db (ORM)"), ("/django/", "django (other)"), ("/ninja/", "ninja"),
-                         ("/pydantic", "pydantic"), ("/psycopg", "psycopg"), ("/gunicorn/", "gunicorn"), ("/stdnum/", "stdnum"), ("/babel/", "babel")):
+    for marker, name in (
+        ("/comptoir/", "comptoir"),
+        ("/django/db/", "django.db (ORM)"),
+        ("/django/", "django (other)"),
+        ("/ninja/", "ninja"),
+        ("/pydantic", "pydantic"),
+        ("/psycopg", "psycopg"),
+        ("/gunicorn/", "gunicorn"),
+        ("/stdnum/", "stdnum"),
+        ("/babel/", "babel"),
+    ):
         if marker in filename:
             return name
     return "python stdlib / other"
@@ -119,7 +137,11 @@ def profile_report(request):
             "mean_worker_cpu_ms": round(bucket["cpu_seconds"] / max(1, bucket["requests"]) * 1000, 2),
         },
         "statements": [
-            {"count_per_request": round(count / max(1, _STATE["requests"]), 2), "ms_per_request": round(seconds / max(1, _STATE["requests"]) * 1000, 3), "sql": sql}
+            {
+                "count_per_request": round(count / max(1, _STATE["requests"]), 2),
+                "ms_per_request": round(seconds / max(1, _STATE["requests"]) * 1000, 3),
+                "sql": sql,
+            }
             for sql, (count, seconds) in sorted(_STATEMENTS.items(), key=lambda item: -item[1][1])[:25]
         ],
     }
@@ -132,14 +154,18 @@ def profile_report(request):
         report["self_time_by_package"] = {name: f"{seconds / total:.0%}" for name, seconds in by_package.most_common()}
         rows = sorted(stats.stats.items(), key=lambda item: -item[1][3])
         report["top_cumulative"] = [
-            {"function": f"{os.path.relpath(filename) if filename.startswith('/') else filename}:{line}({name})",
-             "ms_per_request": round(cumulative / max(1, _STATE["requests"]) * 1000, 2)}
+            {
+                "function": f"{os.path.relpath(filename) if filename.startswith('/') else filename}:{line}({name})",
+                "ms_per_request": round(cumulative / max(1, _STATE["requests"]) * 1000, 2),
+            }
             for (filename, line, name), (_calls, _primitive, _own, cumulative, _callers) in rows[:40]
         ]
         rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])
         report["top_self"] = [
-            {"function": f"{os.path.relpath(filename) if filename.startswith('/') else filename}:{line}({name})",
-             "ms_per_request": round(own / max(1, _STATE["requests"]) * 1000, 3)}
+            {
+                "function": f"{os.path.relpath(filename) if filename.startswith('/') else filename}:{line}({name})",
+                "ms_per_request": round(own / max(1, _STATE["requests"]) * 1000, 3),
+            }
             for (filename, line, name), (_calls, _primitive, own, _cumulative, _callers) in rows[:25]
         ]
     return JsonResponse(report)

@@ -45,27 +45,46 @@ def render_section(report: dict, command: str) -> str:
             continue
         stock, ledger = run["verification"]["stock"], run["verification"]["ledger"]
         verify = ledger.get("verify")
-        verdict = ("ok" if verify.get("ok") else "FAILED: " + "; ".join(verify.get("problems", []))[:120]) if isinstance(verify, dict) else str(verify)
+        verdict = (
+            ("ok" if verify.get("ok") else "FAILED: " + "; ".join(verify.get("problems", []))[:120])
+            if isinstance(verify, dict)
+            else str(verify)
+        )
         balanced = all(total == 0 for total in ledger.get("postings_sum_by_currency", {}).values())
         ledger_cell = f"{verdict}; postings {'balanced' if balanced else 'UNBALANCED'}, {ledger.get('journal_entries', 0)} entries"
-        label = {"comptoir": "Comptoir API", "skeleton": "raw-SQL skeleton", "profile_split": "Comptoir, 1 worker, 1 connection (profiled)",
-                 "profile_cprofile": "Comptoir, 1 worker, under cProfile"}[name]
-        lines.append(f"| {label} | {run['checkouts_per_second']} | {run['insufficient_stock_409']} | {run['other_errors'] + run['connection_errors']} "
-                     f"| {run['latency_ms']['p50']} | {run['latency_ms']['p95']} | {run['latency_ms']['p99']} | {stock['oversold_units']} "
-                     f"| {stock['stock_mismatch_units']} | {ledger_cell} |")
+        label = {
+            "comptoir": "Comptoir API",
+            "skeleton": "raw-SQL skeleton",
+            "profile_split": "Comptoir, 1 worker, 1 connection (profiled)",
+            "profile_cprofile": "Comptoir, 1 worker, under cProfile",
+        }[name]
+        lines.append(
+            f"| {label} | {run['checkouts_per_second']} | {run['insufficient_stock_409']} | {run['other_errors'] + run['connection_errors']} "
+            f"| {run['latency_ms']['p50']} | {run['latency_ms']['p95']} | {run['latency_ms']['p99']} | {stock['oversold_units']} "
+            f"| {stock['stock_mismatch_units']} | {ledger_cell} |"
+        )
     lines.append("")
     if report["database"] == "postgres" and "comptoir" in runs:
         comptoir = runs["comptoir"]
         met = comptoir["checkouts_per_second"] >= TARGET_RATE and comptoir["latency_ms"]["p99"] < TARGET_P99_MS
-        lines.append(f"Target ({TARGET_RATE} checkouts/s with p99 under {TARGET_P99_MS} ms): **{'met' if met else 'not met'}** — "
-                     f"{comptoir['checkouts_per_second'] / TARGET_RATE:.0%} of the throughput, p99 {comptoir['latency_ms']['p99']} ms.")
+        lines.append(
+            f"Target ({TARGET_RATE} checkouts/s with p99 under {TARGET_P99_MS} ms): **{'met' if met else 'not met'}** — "
+            f"{comptoir['checkouts_per_second'] / TARGET_RATE:.0%} of the throughput, p99 {comptoir['latency_ms']['p99']} ms."
+        )
         lines.append("")
     if "ratio_comptoir_to_skeleton" in report:
-        sentence = f"Comptoir reaches **{report['ratio_comptoir_to_skeleton']:.0%}** of the skeleton's throughput in this run"
-        costs = [sum(runs[name]["cpu_ms_per_request"].get(key, 0) for key in ("gunicorn_ms", "postgres_ms")) for name in ("comptoir", "skeleton")]
+        sentence = (
+            f"Comptoir reaches **{report['ratio_comptoir_to_skeleton']:.0%}** of the skeleton's throughput in this run"
+        )
+        costs = [
+            sum(runs[name]["cpu_ms_per_request"].get(key, 0) for key in ("gunicorn_ms", "postgres_ms"))
+            for name in ("comptoir", "skeleton")
+        ]
         if all(costs):
-            sentence += (f"; by server CPU per request (gunicorn + database, which background load on the shared cores disturbs far less than "
-                         f"throughput) it costs **{costs[0] / costs[1]:.1f}×** the skeleton ({costs[0]:.1f} ms against {costs[1]:.1f} ms)")
+            sentence += (
+                f"; by server CPU per request (gunicorn + database, which background load on the shared cores disturbs far less than "
+                f"throughput) it costs **{costs[0] / costs[1]:.1f}×** the skeleton ({costs[0]:.1f} ms against {costs[1]:.1f} ms)"
+            )
         lines.append(sentence + ".")
         lines.append("")
     for name in ("comptoir", "skeleton"):
@@ -74,13 +93,18 @@ def render_section(report: dict, command: str) -> str:
             cost = runs[name]["cpu_ms_per_request"]
             total = sum(cost.values())
             capacity = machine["nproc"] * 1000 / total if total else 0
-            lines.append(f"- {name}: CPU share of all cores during the load: {share}. CPU per request: "
-                         + ", ".join(f"{key.removesuffix('_ms').replace('_', ' ')} {value} ms" for key, value in cost.items())
-                         + f" — on otherwise idle cores that is a ceiling of about {capacity:.0f} requests/s.")
+            lines.append(
+                f"- {name}: CPU share of all cores during the load: {share}. CPU per request: "
+                + ", ".join(f"{key.removesuffix('_ms').replace('_', ' ')} {value} ms" for key, value in cost.items())
+                + f" — on otherwise idle cores that is a ceiling of about {capacity:.0f} requests/s."
+            )
     lines.append("")
     split = runs.get("profile_split", {}).get("profile")
     if split and not split["successful_checkout"]["requests"]:
-        lines += [f"The profiled run had no successful checkout ({runs['profile_split']['statuses']}); see var/bench/gunicorn-{report['database']}-profile.log.", ""]
+        lines += [
+            f"The profiled run had no successful checkout ({runs['profile_split']['statuses']}); see var/bench/gunicorn-{report['database']}-profile.log.",
+            "",
+        ]
     elif split:
         checkout = split["successful_checkout"]
         lines += [
@@ -95,22 +119,39 @@ def render_section(report: dict, command: str) -> str:
             "|---:|---:|---|",
         ]
         for statement in split["statements"][:15]:
-            lines.append(f"| {statement['count_per_request']} | {statement['ms_per_request']} | `{statement['sql'].replace('|', '/')}` |")
+            lines.append(
+                f"| {statement['count_per_request']} | {statement['ms_per_request']} | `{statement['sql'].replace('|', '/')}` |"
+            )
         lines.append("")
     profiled = runs.get("profile_cprofile", {}).get("profile")
     if profiled and "self_time_by_package" in profiled:
-        lines.append("Worker CPU self time by package under cProfile (CPU clock, so waiting for the database is excluded): " + ", ".join(f"{key} {value}" for key, value in profiled["self_time_by_package"].items()) + ".")
+        lines.append(
+            "Worker CPU self time by package under cProfile (CPU clock, so waiting for the database is excluded): "
+            + ", ".join(f"{key} {value}" for key, value in profiled["self_time_by_package"].items())
+            + "."
+        )
         lines.append("")
-        lines += ["Heaviest calls under cProfile (cumulative CPU ms per request, cProfile overhead included):", "", "| ms | function |", "|---:|---|"]
+        lines += [
+            "Heaviest calls under cProfile (cumulative CPU ms per request, cProfile overhead included):",
+            "",
+            "| ms | function |",
+            "|---:|---|",
+        ]
         shown = 0
         for row in profiled["top_cumulative"]:
-            if "/comptoir/" in row["function"] or "ninja" in row["function"] or "django/db/models/query.py" in row["function"]:
+            if (
+                "/comptoir/" in row["function"]
+                or "ninja" in row["function"]
+                or "django/db/models/query.py" in row["function"]
+            ):
                 lines.append(f"| {row['ms_per_request']} | `{row['function']}` |")
                 shown += 1
             if shown >= 15:
                 break
         lines.append("")
-    lines.append(f"Wall time of this invocation: {report['wall_seconds']:.0f} s (migrate {report['migrate_seconds']} s, seed {report['seed_seconds']} s).")
+    lines.append(
+        f"Wall time of this invocation: {report['wall_seconds']:.0f} s (migrate {report['migrate_seconds']} s, seed {report['seed_seconds']} s)."
+    )
     return "\n".join(lines)
 
 

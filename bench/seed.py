@@ -21,12 +21,21 @@ from comptoir.offers.models import Offer
 from comptoir.orders.models import Order, OrderLine, OrderStatus
 from comptoir.sellers.domain.trader import trader_information_errors
 from comptoir.sellers.services import seller_onboard, seller_verify
-from comptoir.testing.builders import COUNTRY_IDENTIFIERS, make_category, make_operator, make_shipping_profile, make_user, trader_information
+from comptoir.testing.builders import (
+    COUNTRY_IDENTIFIERS,
+    make_category,
+    make_operator,
+    make_shipping_profile,
+    make_user,
+    trader_information,
+)
 
 NORMAL_STOCK = 100_000
 
 
-def seed_checkout_data(*, sellers: int, offers: int, hot_offers: int, hot_stock: int, buyers: int, seed: int = 1) -> dict:
+def seed_checkout_data(
+    *, sellers: int, offers: int, hot_offers: int, hot_stock: int, buyers: int, seed: int = 1
+) -> dict:
     """Create the marketplace a checkout benchmark needs. Returns what the load generator and the
     final verification need: buyer tokens, normal and hot offer ids and every offer's initial stock."""
     if hot_offers >= offers:
@@ -34,36 +43,67 @@ def seed_checkout_data(*, sellers: int, offers: int, hot_offers: int, hot_stock:
     started = time.perf_counter()
     chooser = random.Random(seed)
     operator = make_operator("operator@bench.example")
-    countries = [country for country in sorted(COUNTRY_IDENTIFIERS) if not trader_information_errors(trader_information(country))]
+    countries = [
+        country for country in sorted(COUNTRY_IDENTIFIERS) if not trader_information_errors(trader_information(country))
+    ]
     seller_rows = []
     for index in range(sellers):
         owner = make_user(f"seller{index}@bench.example", password=None)
-        seller = seller_onboard(owner=owner, name=f"Bench shop {index}", trader=trader_information(countries[index % len(countries)]))
+        seller = seller_onboard(
+            owner=owner, name=f"Bench shop {index}", trader=trader_information(countries[index % len(countries)])
+        )
         seller = seller_verify(seller_id=seller.pk, actor=operator)
         seller_rows.append((seller, make_shipping_profile(seller)))
     root = make_category("Bench", commission_rate_bp=1200)
-    categories = [make_category(f"Bench {index}", parent=root, commission_rate_bp=None if index % 2 else 800 + 100 * index) for index in range(6)]
+    categories = [
+        make_category(f"Bench {index}", parent=root, commission_rate_bp=None if index % 2 else 800 + 100 * index)
+        for index in range(6)
+    ]
 
     with transaction.atomic():
-        products = Product.objects.bulk_create([
-            Product(title=f"Bench product {index}", category=categories[index % len(categories)], brand="Bench", language="en")
-            for index in range(offers)
-        ])
+        products = Product.objects.bulk_create(
+            [
+                Product(
+                    title=f"Bench product {index}",
+                    category=categories[index % len(categories)],
+                    brand="Bench",
+                    language="en",
+                )
+                for index in range(offers)
+            ]
+        )
         offer_rows = []
         for index, product in enumerate(products):
             seller, profile = seller_rows[index % len(seller_rows)]
-            offer_rows.append(Offer(seller=seller, product=product, sku=f"BENCH-{index}", price_amount=chooser.randrange(500, 20_000), currency="EUR",
-                                    stock=hot_stock if index < hot_offers else NORMAL_STOCK, ships_from_country=seller.country,
-                                    shipping_profile=profile, handling_days=1 + index % 3))
+            offer_rows.append(
+                Offer(
+                    seller=seller,
+                    product=product,
+                    sku=f"BENCH-{index}",
+                    price_amount=chooser.randrange(500, 20_000),
+                    currency="EUR",
+                    stock=hot_stock if index < hot_offers else NORMAL_STOCK,
+                    ships_from_country=seller.country,
+                    shipping_profile=profile,
+                    handling_days=1 + index % 3,
+                )
+            )
         created_offers = Offer.objects.bulk_create(offer_rows)
     if any(offer.pk is None for offer in created_offers):
         created_offers = list(Offer.objects.filter(sku__startswith="BENCH-").order_by("pk"))
 
     unusable = make_password(None)
     with transaction.atomic():
-        User.objects.bulk_create([User(email=f"buyer{index}@bench.example", password=unusable, full_name=f"Buyer {index}", country="FR")
-                                  for index in range(buyers)])
-    tokens = [api_token_create(user=user, name="bench")[1] for user in User.objects.filter(email__startswith="buyer", email__endswith="@bench.example").order_by("pk")]
+        User.objects.bulk_create(
+            [
+                User(email=f"buyer{index}@bench.example", password=unusable, full_name=f"Buyer {index}", country="FR")
+                for index in range(buyers)
+            ]
+        )
+    tokens = [
+        api_token_create(user=user, name="bench")[1]
+        for user in User.objects.filter(email__startswith="buyer", email__endswith="@bench.example").order_by("pk")
+    ]
 
     ordered = sorted(created_offers, key=lambda offer: int(offer.sku.split("-")[1]))
     return {
@@ -81,8 +121,12 @@ def verify_stock(*, initial_stock: dict[str, int]) -> dict:
     For every offer: initial stock − units in order lines of orders that did not fail payment
     must equal the final stock, and the final stock must not be negative. `oversold_units` counts
     units sold beyond the initial stock; `stock_mismatch_units` counts any conservation error."""
-    sold = dict(OrderLine.objects.filter(~Q(seller_order__order__status=OrderStatus.PAYMENT_FAILED)).values("offer_id")
-                .annotate(units=Sum("quantity")).values_list("offer_id", "units"))
+    sold = dict(
+        OrderLine.objects.filter(~Q(seller_order__order__status=OrderStatus.PAYMENT_FAILED))
+        .values("offer_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("offer_id", "units")
+    )
     oversold = mismatched = negative = 0
     for offer_id, final in Offer.objects.values_list("pk", "stock"):
         initial = initial_stock.get(str(offer_id), 0)
@@ -91,8 +135,13 @@ def verify_stock(*, initial_stock: dict[str, int]) -> dict:
         mismatched += abs(initial - units - final)
         negative += max(0, -final)
     statuses = {status: Order.objects.filter(status=status).count() for status in OrderStatus.values}
-    return {"oversold_units": oversold, "stock_mismatch_units": mismatched, "negative_stock_units": negative,
-            "units_sold": sum(sold.values()), "orders_by_status": statuses}
+    return {
+        "oversold_units": oversold,
+        "stock_mismatch_units": mismatched,
+        "negative_stock_units": negative,
+        "units_sold": sum(sold.values()),
+        "orders_by_status": statuses,
+    }
 
 
 def verify_ledger() -> dict:
@@ -117,6 +166,10 @@ def verify_ledger() -> dict:
         report["verify"] = "not available (comptoir.payments.verify.ledger_verify missing)"
         return report
     verified = ledger_verify()
-    report["verify"] = {"ok": verified.ok, "problems": list(verified.problems)[:5], "entries_checked": getattr(verified, "entries_checked", None),
-                        "blocks_checked": getattr(verified, "blocks_checked", None)}
+    report["verify"] = {
+        "ok": verified.ok,
+        "problems": list(verified.problems)[:5],
+        "entries_checked": getattr(verified, "entries_checked", None),
+        "blocks_checked": getattr(verified, "blocks_checked", None),
+    }
     return report

@@ -45,8 +45,10 @@ def checkout(request) -> HttpResponse:
         return _problem(422, "invalid")
     ops = connection.ops
     with connection.cursor() as cursor:
-        cursor.execute("SELECT user_id FROM accounts_apitoken WHERE token_hash = %s AND revoked_at IS NULL",
-                       [hashlib.sha256(authorization[7:].encode()).hexdigest()])
+        cursor.execute(
+            "SELECT user_id FROM accounts_apitoken WHERE token_hash = %s AND revoked_at IS NULL",
+            [hashlib.sha256(authorization[7:].encode()).hexdigest()],
+        )
         row = cursor.fetchone()
         if row is None:
             return _problem(401, "unauthenticated")
@@ -56,17 +58,24 @@ def checkout(request) -> HttpResponse:
         number = "SK-" + secrets.token_hex(6).upper()
         try:
             with transaction.atomic():
-                cursor.execute("INSERT INTO core_idempotencyrecord (actor_key, key, scope, request_fingerprint, created_at) VALUES (%s, %s, %s, %s, %s)",
-                               [f"user:{buyer_id}", key, "checkout", hashlib.sha256(request.body).hexdigest(), stamp])
+                cursor.execute(
+                    "INSERT INTO core_idempotencyrecord (actor_key, key, scope, request_fingerprint, created_at) VALUES (%s, %s, %s, %s, %s)",
+                    [f"user:{buyer_id}", key, "checkout", hashlib.sha256(request.body).hexdigest(), stamp],
+                )
                 ids = sorted(quantities)
                 cursor.execute(
                     "SELECT o.id, o.seller_id, o.product_id, o.price_amount, o.sku, p.title FROM offers_offer o JOIN catalog_product p ON p.id = o.product_id "
-                    f"WHERE o.id IN ({', '.join(['%s'] * len(ids))}) AND o.is_active ORDER BY o.id", ids)
+                    f"WHERE o.id IN ({', '.join(['%s'] * len(ids))}) AND o.is_active ORDER BY o.id",
+                    ids,
+                )
                 offers = cursor.fetchall()
                 if len(offers) != len(ids):
                     raise _Insufficient
                 for offer_id in ids:
-                    cursor.execute("UPDATE offers_offer SET stock = stock - %s WHERE id = %s AND stock >= %s", [quantities[offer_id], offer_id, quantities[offer_id]])
+                    cursor.execute(
+                        "UPDATE offers_offer SET stock = stock - %s WHERE id = %s AND stock >= %s",
+                        [quantities[offer_id], offer_id, quantities[offer_id]],
+                    )
                     if cursor.rowcount != 1:
                         raise _Insufficient
                 by_seller: dict[int, list] = {}
@@ -78,7 +87,8 @@ def checkout(request) -> HttpResponse:
                 cursor.execute(
                     "INSERT INTO orders_order (number, buyer_id, status, currency, items_amount, shipping_amount, total_amount, shipping_address, placed_at, paid_at) "
                     "VALUES (%s, %s, 'paid', 'EUR', %s, %s, %s, %s, %s, %s) RETURNING id",
-                    [number, buyer_id, items, shipping, items + shipping, json.dumps(address), stamp, stamp])
+                    [number, buyer_id, items, shipping, items + shipping, json.dumps(address), stamp, stamp],
+                )
                 order_id = cursor.fetchone()[0]
                 today = ops.adapt_datefield_value(now.date())
                 later = ops.adapt_datefield_value(now.date() + dt.timedelta(days=5))
@@ -89,23 +99,52 @@ def checkout(request) -> HttpResponse:
                         "shipping_rate_id, shipping_service_level, shipping_zone, ship_by, deliver_by_earliest, deliver_by, carrier, tracking_number, cancelled_by, "
                         "cancel_reason, return_reason, refunded_amount, is_released, placed_at) "
                         "VALUES (%s, %s, %s, 'placed', 'EUR', %s, %s, %s, %s, NULL, 'standard', 'Everywhere', %s, %s, %s, '', '', '', '', '', 0, %s, %s) RETURNING id",
-                        [order_id, seller_id, f"{number}-{index}", seller_items, shipping_each, seller_items + shipping_each, seller_items * 12 // 100,
-                         today, later, later, False, stamp])
+                        [
+                            order_id,
+                            seller_id,
+                            f"{number}-{index}",
+                            seller_items,
+                            shipping_each,
+                            seller_items + shipping_each,
+                            seller_items * 12 // 100,
+                            today,
+                            later,
+                            later,
+                            False,
+                            stamp,
+                        ],
+                    )
                     seller_order_id = cursor.fetchone()[0]
                     values = []
                     for offer in seller_offers:
-                        values += [seller_order_id, offer[0], offer[2], offer[5], offer[4], quantities[offer[0]], offer[3], offer[3] * quantities[offer[0]], 1200]
+                        values += [
+                            seller_order_id,
+                            offer[0],
+                            offer[2],
+                            offer[5],
+                            offer[4],
+                            quantities[offer[0]],
+                            offer[3],
+                            offer[3] * quantities[offer[0]],
+                            1200,
+                        ]
                     cursor.execute(
                         "INSERT INTO orders_orderline (seller_order_id, offer_id, product_id, title, sku, quantity, unit_price_amount, line_amount, commission_rate_bp) "
-                        f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s, %s, %s)'] * len(seller_offers))}", values)
+                        f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s, %s, %s)'] * len(seller_offers))}",
+                        values,
+                    )
                 cursor.execute(
                     "INSERT INTO payments_payment (order_id, provider, provider_reference, status, amount, currency, card_last4, message, created_at, "
-                    "payment_fingerprint) VALUES (%s, 'sandbox', %s, 'captured', %s, 'EUR', '4242', '', %s, '')", [order_id, f"sk_{number}", items + shipping, stamp])
+                    "payment_fingerprint) VALUES (%s, 'sandbox', %s, 'captured', %s, 'EUR', '4242', '', %s, '')",
+                    [order_id, f"sk_{number}", items + shipping, stamp],
+                )
         except _Insufficient:
             return _problem(409, "insufficient_stock")
         except IntegrityError:
             return _problem(409, "idempotency_key_in_use")
-    return JsonResponse({"number": number, "status": "paid", "total": {"amount": items + shipping, "currency": "EUR"}}, status=201)
+    return JsonResponse(
+        {"number": number, "status": "paid", "total": {"amount": items + shipping, "currency": "EUR"}}, status=201
+    )
 
 
 urlpatterns = [path("api/v1/checkout", checkout)]

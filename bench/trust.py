@@ -43,12 +43,27 @@ def _history_csv(seller, orders: int, rng: random.Random, today: dt.date) -> str
         ship_by, deliver_by = placed.date() + dt.timedelta(days=2), placed.date() + dt.timedelta(days=6)
         shipped = placed + dt.timedelta(days=rng.choice((1, 1, 1, 3)))
         delivered = shipped + dt.timedelta(days=2)
-        row = {"external_order_id": f"B-{index}", "seller": seller.slug, "buyer": f"bench-buyer-{index % 300}", "placed_at": placed.isoformat(),
-               "ship_by": ship_by.isoformat(), "deliver_by": deliver_by.isoformat(), "shipped_at": shipped.isoformat(), "carrier": "La Poste",
-               "tracking_number": f"6A{index:011d}", "delivered_at": delivered.isoformat()}
+        row = {
+            "external_order_id": f"B-{index}",
+            "seller": seller.slug,
+            "buyer": f"bench-buyer-{index % 300}",
+            "placed_at": placed.isoformat(),
+            "ship_by": ship_by.isoformat(),
+            "deliver_by": deliver_by.isoformat(),
+            "shipped_at": shipped.isoformat(),
+            "carrier": "La Poste",
+            "tracking_number": f"6A{index:011d}",
+            "delivered_at": delivered.isoformat(),
+        }
         if index % 3 == 0:
-            row.update(review_rating="4", review_item_as_described="4", review_communication="5", review_shipping_speed="4", review_packaging="5",
-                       reviewed_at=(delivered + dt.timedelta(days=1)).isoformat())
+            row.update(
+                review_rating="4",
+                review_item_as_described="4",
+                review_communication="5",
+                review_shipping_speed="4",
+                review_packaging="5",
+                reviewed_at=(delivered + dt.timedelta(days=1)).isoformat(),
+            )
         lines.append(",".join(str(row.get(name, "")) for name in COLUMNS))
     return "\n".join(lines) + "\n"
 
@@ -65,7 +80,11 @@ def bench_update_per_event(*, orders: int = 200, seed: int = 1) -> dict:
     _imported(history_import(content=_history_csv(seller, orders, rng, today)))
     from comptoir.trust.tasks import METRIC_ACTIONS
 
-    every = list(SellerOrderEvent.objects.filter(seller_id_copy=seller.pk).order_by("pk").values_list("pk", "seller_order_id", "action"))
+    every = list(
+        SellerOrderEvent.objects.filter(seller_id_copy=seller.pk)
+        .order_by("pk")
+        .values_list("pk", "seller_order_id", "action")
+    )
     # Only the events a metric reads are enqueued by the subscription; the others cost nothing after the commit.
     events = [(event_id, seller_order_id) for event_id, seller_order_id, action in every if action in METRIC_ACTIONS]
     timings, queries = [], []
@@ -75,8 +94,13 @@ def bench_update_per_event(*, orders: int = 200, seed: int = 1) -> dict:
             evidence_apply(seller_order_id=seller_order_id, fact_key=f"event:{event_id}")
             timings.append((time.perf_counter() - started) * 1000)
         queries.append(len(captured.captured_queries))
-    return {"events": len(events), "events_not_enqueued": len(every) - len(events), "p50_ms": round(statistics.median(timings), 2), "p95_ms": round(_percentile(timings, 0.95), 2),
-            "queries_per_event": round(statistics.mean(queries), 1)}
+    return {
+        "events": len(events),
+        "events_not_enqueued": len(every) - len(events),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(_percentile(timings, 0.95), 2),
+        "queries_per_event": round(statistics.mean(queries), 1),
+    }
 
 
 def _bulk_sellers(count: int) -> list[int]:
@@ -86,12 +110,31 @@ def _bulk_sellers(count: int) -> list[int]:
     stamp = time.time_ns()
     now = clock.now()
     with transaction.atomic():
-        Seller.objects.bulk_create([
-            Seller(name=f"Bulk {index}", slug=f"bulk-{stamp}-{index}", status=SellerStatus.VERIFIED, legal_name="Bulk SARL", street="1 rue", postal_code="75001",
-                   city="Paris", country="FR", phone="+33 1 00 00 00 00", email="bulk@example.com", trade_register="RCS Paris", trade_register_number="1",
-                   vat_id="FR40303265045", iban_encrypted="-", iban_last4="0000", self_certified_at=now, verified_at=now)
-            for index in range(count)
-        ], batch_size=2000)
+        Seller.objects.bulk_create(
+            [
+                Seller(
+                    name=f"Bulk {index}",
+                    slug=f"bulk-{stamp}-{index}",
+                    status=SellerStatus.VERIFIED,
+                    legal_name="Bulk SARL",
+                    street="1 rue",
+                    postal_code="75001",
+                    city="Paris",
+                    country="FR",
+                    phone="+33 1 00 00 00 00",
+                    email="bulk@example.com",
+                    trade_register="RCS Paris",
+                    trade_register_number="1",
+                    vat_id="FR40303265045",
+                    iban_encrypted="-",
+                    iban_last4="0000",
+                    self_certified_at=now,
+                    verified_at=now,
+                )
+                for index in range(count)
+            ],
+            batch_size=2000,
+        )
     return list(Seller.objects.filter(slug__startswith=f"bulk-{stamp}-").order_by("pk").values_list("pk", flat=True))
 
 
@@ -113,8 +156,15 @@ def bench_batch_recompute(seller_ids: list[int], *, today: dt.date) -> tuple[flo
     return time.perf_counter() - started, statements
 
 
-def bench_full_recompute(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, seed: int = 1, per_seller_sample: int = 1000,
-                         log=print) -> dict:
+def bench_full_recompute(
+    *,
+    sellers: int = 10_000,
+    orders: int = 1_000_000,
+    days: int = 90,
+    seed: int = 1,
+    per_seller_sample: int = 1000,
+    log=print,
+) -> dict:
     from comptoir.trust.domain.evidence import SellerEvidence, day_evidence_from_mapping
     from comptoir.trust.domain.score import compute_trust
     from comptoir.trust.models import SellerDailyStats
@@ -133,9 +183,22 @@ def bench_full_recompute(*, sellers: int = 10_000, orders: int = 1_000_000, days
     for (seller_id, day), placed in counts.items():
         late = sum(rng.random() < 0.04 for _ in range(min(placed, 20))) if placed else 0
         reviews = placed // 3
-        rows.append(SellerDailyStats(seller_id=seller_id, day=day, orders=placed, shipped=placed, shipped_late=min(late, placed),
-                                     shipped_with_valid_tracking=placed, delivered=placed, delivered_on_time=placed - min(late, placed), reviews=reviews,
-                                     review_weight_permille=1000 * reviews, rating_weighted_sum_permille=4200 * reviews, accept_seconds=[3600 * (1 + placed % 5)]))
+        rows.append(
+            SellerDailyStats(
+                seller_id=seller_id,
+                day=day,
+                orders=placed,
+                shipped=placed,
+                shipped_late=min(late, placed),
+                shipped_with_valid_tracking=placed,
+                delivered=placed,
+                delivered_on_time=placed - min(late, placed),
+                reviews=reviews,
+                review_weight_permille=1000 * reviews,
+                rating_weighted_sum_permille=4200 * reviews,
+                accept_seconds=[3600 * (1 + placed % 5)],
+            )
+        )
     with transaction.atomic():
         SellerDailyStats.objects.bulk_create(rows, batch_size=5000)
     generated = time.perf_counter() - started
@@ -165,10 +228,19 @@ def bench_full_recompute(*, sellers: int = 10_000, orders: int = 1_000_000, days
     for seller_id in sample:
         seller_trust_recompute(seller_id=seller_id, today=today)
     per_seller = (time.perf_counter() - started) / max(1, len(sample))
-    return {"sellers": len(seller_ids), "orders": orders, "buckets": len(rows), "generate_s": round(generated, 1), "load_buckets_s": round(loaded, 1),
-            "pure_compute_s": round(pure, 1), "batch_recompute_first_s": round(batch_first, 1), "batch_recompute_queries": batch_queries,
-            "batch_recompute_s": round(batch_again, 1), "per_seller_recompute_ms": round(per_seller * 1000, 2),
-            "per_seller_recompute_all_s_extrapolated": round(per_seller * len(seller_ids), 1)}
+    return {
+        "sellers": len(seller_ids),
+        "orders": orders,
+        "buckets": len(rows),
+        "generate_s": round(generated, 1),
+        "load_buckets_s": round(loaded, 1),
+        "pure_compute_s": round(pure, 1),
+        "batch_recompute_first_s": round(batch_first, 1),
+        "batch_recompute_queries": batch_queries,
+        "batch_recompute_s": round(batch_again, 1),
+        "per_seller_recompute_ms": round(per_seller * 1000, 2),
+        "per_seller_recompute_all_s_extrapolated": round(per_seller * len(seller_ids), 1),
+    }
 
 
 def bench_rebuild_from_events(*, orders: int = 5_000, seed: int = 2) -> dict:
@@ -184,11 +256,24 @@ def bench_rebuild_from_events(*, orders: int = 5_000, seed: int = 2) -> dict:
     started = time.perf_counter()
     marks = trust_rebuild(refresh_credibility=False)
     seconds = time.perf_counter() - started
-    return {"orders": total_orders, "sellers": marks.sellers, "seconds": round(seconds, 1), "orders_per_second": round(total_orders / seconds)}
+    return {
+        "orders": total_orders,
+        "sellers": marks.sellers,
+        "seconds": round(seconds, 1),
+        "orders_per_second": round(total_orders / seconds),
+    }
 
 
-def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, seed: int = 3, chunk: int = 20_000, buyers: int | None = None,
-                         log=print) -> dict:
+def generate_raw_history(
+    *,
+    sellers: int = 10_000,
+    orders: int = 1_000_000,
+    days: int = 90,
+    seed: int = 3,
+    chunk: int = 20_000,
+    buyers: int | None = None,
+    log=print,
+) -> dict:
     """Raw source rows for `orders` seller orders over `sellers` Pareto-weighted sellers, bulk-inserted (no services,
     no trust tasks): per order the events a metric reads (payment_captured, accept, ship with tracking, deliver; 2 %
     cancelled by the seller instead, 3 % with a return request, 1 % with a dispute decided for the buyer), a review on
@@ -209,9 +294,20 @@ def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days
     buyer_count = buyers or max(1, orders // 10)
     now = clock.now()
     with transaction.atomic():
-        User.objects.bulk_create([User(email=f"raw-bench-{stamp}-{index}@example.com", password="!", date_joined=now - dt.timedelta(days=rng.randrange(730)))
-                                  for index in range(buyer_count)], batch_size=2000)
-    buyer_ids = list(User.objects.filter(email__startswith=f"raw-bench-{stamp}-").order_by("pk").values_list("pk", flat=True))
+        User.objects.bulk_create(
+            [
+                User(
+                    email=f"raw-bench-{stamp}-{index}@example.com",
+                    password="!",
+                    date_joined=now - dt.timedelta(days=rng.randrange(730)),
+                )
+                for index in range(buyer_count)
+            ],
+            batch_size=2000,
+        )
+    buyer_ids = list(
+        User.objects.filter(email__startswith=f"raw-bench-{stamp}-").order_by("pk").values_list("pk", flat=True)
+    )
     buyer_weights = [rng.paretovariate(2.0) for _ in buyer_ids]
     weights = [rng.paretovariate(1.5) for _ in seller_ids]
     counts = {"events": 0, "reviews": 0, "messages": 0}
@@ -221,34 +317,86 @@ def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days
         with transaction.atomic():
             placed_list, parents, order_buyers = [], [], rng.choices(buyer_ids, weights=buyer_weights, k=size)
             for index, buyer_id in zip(range(start, start + size), order_buyers):
-                placed = dt.datetime.combine(today - dt.timedelta(days=rng.randrange(days)), dt.time(rng.randrange(24), rng.randrange(60)), tzinfo=dt.UTC)
+                placed = dt.datetime.combine(
+                    today - dt.timedelta(days=rng.randrange(days)),
+                    dt.time(rng.randrange(24), rng.randrange(60)),
+                    tzinfo=dt.UTC,
+                )
                 placed_list.append(placed)
-                parents.append(Order(number=f"R{stamp % 10**9}-{index}", buyer_id=buyer_id, status="paid", currency="EUR", items_amount=1000,
-                                     shipping_amount=0, total_amount=1000, placed_at=placed, paid_at=placed,
-                                     shipping_address={"name": "B", "street": f"{buyer_id} rue de la Paix", "postal_code": "75001", "city": "Paris",
-                                                       "country": "FR"}))
+                parents.append(
+                    Order(
+                        number=f"R{stamp % 10**9}-{index}",
+                        buyer_id=buyer_id,
+                        status="paid",
+                        currency="EUR",
+                        items_amount=1000,
+                        shipping_amount=0,
+                        total_amount=1000,
+                        placed_at=placed,
+                        paid_at=placed,
+                        shipping_address={
+                            "name": "B",
+                            "street": f"{buyer_id} rue de la Paix",
+                            "postal_code": "75001",
+                            "city": "Paris",
+                            "country": "FR",
+                        },
+                    )
+                )
             Order.objects.bulk_create(parents, batch_size=2000)
             if parents[0].pk is None:  # backends that do not return ids from bulk inserts
-                order_pks = dict(Order.objects.filter(number__in=[order.number for order in parents]).values_list("number", "pk"))
+                order_pks = dict(
+                    Order.objects.filter(number__in=[order.number for order in parents]).values_list("number", "pk")
+                )
                 for order in parents:
                     order.pk = order_pks[order.number]
             seller_orders = []
-            for index, seller_id, order, placed in zip(range(start, start + size), rng.choices(seller_ids, weights=weights, k=size), parents, placed_list):
-                seller_orders.append(SellerOrder(order=order, seller_id=seller_id, number=f"RB{stamp % 10**9}-{index}", status="delivered", currency="EUR",
-                                                 items_amount=1000, shipping_amount=0, total_amount=1000, commission_amount=100,
-                                                 shipping_service_level="standard", shipping_zone="FR", ship_by=placed.date() + dt.timedelta(days=2),
-                                                 deliver_by_earliest=placed.date() + dt.timedelta(days=3), deliver_by=placed.date() + dt.timedelta(days=6),
-                                                 placed_at=placed))
+            for index, seller_id, order, placed in zip(
+                range(start, start + size), rng.choices(seller_ids, weights=weights, k=size), parents, placed_list
+            ):
+                seller_orders.append(
+                    SellerOrder(
+                        order=order,
+                        seller_id=seller_id,
+                        number=f"RB{stamp % 10**9}-{index}",
+                        status="delivered",
+                        currency="EUR",
+                        items_amount=1000,
+                        shipping_amount=0,
+                        total_amount=1000,
+                        commission_amount=100,
+                        shipping_service_level="standard",
+                        shipping_zone="FR",
+                        ship_by=placed.date() + dt.timedelta(days=2),
+                        deliver_by_earliest=placed.date() + dt.timedelta(days=3),
+                        deliver_by=placed.date() + dt.timedelta(days=6),
+                        placed_at=placed,
+                    )
+                )
             SellerOrder.objects.bulk_create(seller_orders, batch_size=2000)
             if seller_orders[0].pk is None:  # backends that do not return ids from bulk inserts
-                pks = dict(SellerOrder.objects.filter(number__in=[so.number for so in seller_orders]).values_list("number", "pk"))
+                pks = dict(
+                    SellerOrder.objects.filter(number__in=[so.number for so in seller_orders]).values_list(
+                        "number", "pk"
+                    )
+                )
                 for so in seller_orders:
                     so.pk = pks[so.number]
             events, reviews, messages = [], [], []
             for so, placed, buyer_id in zip(seller_orders, placed_list, order_buyers):
+
                 def event(action, at, role="seller", data=None):
-                    events.append(SellerOrderEvent(seller_order_id=so.pk, seller_id_copy=so.seller_id, action=action, actor_role=role,
-                                                   data=data or {}, created_at=at))
+                    events.append(
+                        SellerOrderEvent(
+                            seller_order_id=so.pk,
+                            seller_id_copy=so.seller_id,
+                            action=action,
+                            actor_role=role,
+                            data=data or {},
+                            created_at=at,
+                        )
+                    )
+
                 event("payment_captured", placed, "system")
                 draw = rng.random()
                 if draw < 0.02:
@@ -260,22 +408,54 @@ def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days
                 delivered = shipped + dt.timedelta(days=2)
                 event("deliver", delivered)
                 if draw > 0.97:
-                    event("request_return", delivered + dt.timedelta(days=3), "buyer",
-                          {"return_reason": "not_as_described" if draw > 0.99 else "changed_mind"})
+                    event(
+                        "request_return",
+                        delivered + dt.timedelta(days=3),
+                        "buyer",
+                        {"return_reason": "not_as_described" if draw > 0.99 else "changed_mind"},
+                    )
                 elif 0.96 < draw <= 0.97:
                     event("dispute_decided", delivered + dt.timedelta(days=9), "operator", {"in_favour_of": "buyer"})
                 if so.pk % 3 == 0:
                     at = delivered + dt.timedelta(days=1)
                     rating = rng.choice((2, 4, 4, 5, 5))
-                    reviews.append(Review(seller_order_id=so.pk, buyer_id=buyer_id, seller_id=so.seller_id, product_rating=rating, item_as_described=rating,
-                                          communication=5, shipping_speed=rating, packaging=5, created_at=at, credibility_permille=rng.choice((1000, 1000, 700)),
-                                          status="hidden" if so.pk % 60 == 0 else "published",
-                                          hidden_at=at + dt.timedelta(days=2) if so.pk % 60 == 0 else None))
+                    reviews.append(
+                        Review(
+                            seller_order_id=so.pk,
+                            buyer_id=buyer_id,
+                            seller_id=so.seller_id,
+                            product_rating=rating,
+                            item_as_described=rating,
+                            communication=5,
+                            shipping_speed=rating,
+                            packaging=5,
+                            created_at=at,
+                            credibility_permille=rng.choice((1000, 1000, 700)),
+                            status="hidden" if so.pk % 60 == 0 else "published",
+                            hidden_at=at + dt.timedelta(days=2) if so.pk % 60 == 0 else None,
+                        )
+                    )
                 if so.pk % 20 == 1:
-                    messages.append(Message(seller_order_id=so.pk, seller_id_copy=so.seller_id, sender_id=buyer_id, sender_role="buyer", body="Where?",
-                                            created_at=placed + 3 * hour))
-                    messages.append(Message(seller_order_id=so.pk, seller_id_copy=so.seller_id, sender_id=buyer_id, sender_role="seller", body="Shipped.",
-                                            created_at=placed + rng.choice((4, 9, 30)) * hour))
+                    messages.append(
+                        Message(
+                            seller_order_id=so.pk,
+                            seller_id_copy=so.seller_id,
+                            sender_id=buyer_id,
+                            sender_role="buyer",
+                            body="Where?",
+                            created_at=placed + 3 * hour,
+                        )
+                    )
+                    messages.append(
+                        Message(
+                            seller_order_id=so.pk,
+                            seller_id_copy=so.seller_id,
+                            sender_id=buyer_id,
+                            sender_role="seller",
+                            body="Shipped.",
+                            created_at=placed + rng.choice((4, 9, 30)) * hour,
+                        )
+                    )
             SellerOrderEvent.objects.bulk_create(events, batch_size=2000)
             Review.objects.bulk_create(reviews, batch_size=2000)
             Message.objects.bulk_create(messages, batch_size=2000)
@@ -283,13 +463,30 @@ def generate_raw_history(*, sellers: int = 10_000, orders: int = 1_000_000, days
         counts["reviews"] += len(reviews)
         counts["messages"] += len(messages)
         log(f"generated {start + size} orders ({time.perf_counter() - started:.0f} s)")
-    with connection.cursor() as cursor:  # planner statistics, as a live database has them (without, PostgreSQL scans every event per query)
+    with (
+        connection.cursor() as cursor
+    ):  # planner statistics, as a live database has them (without, PostgreSQL scans every event per query)
         cursor.execute("ANALYZE")
-    return {"sellers": len(seller_ids), "buyers": len(buyer_ids), "orders": orders, **counts, "generate_s": round(time.perf_counter() - started, 1)}
+    return {
+        "sellers": len(seller_ids),
+        "buyers": len(buyer_ids),
+        "orders": orders,
+        **counts,
+        "generate_s": round(time.perf_counter() - started, 1),
+    }
 
 
-def bench_rebuild_raw(*, sellers: int = 10_000, orders: int = 1_000_000, days: int = 90, generate: bool = True, refresh_credibility: bool = True,
-                      workers: int | None = None, profile: str = "", log=print) -> dict:
+def bench_rebuild_raw(
+    *,
+    sellers: int = 10_000,
+    orders: int = 1_000_000,
+    days: int = 90,
+    generate: bool = True,
+    refresh_credibility: bool = True,
+    workers: int | None = None,
+    profile: str = "",
+    log=print,
+) -> dict:
     """`trust_rebuild` — what `comptoir trust recompute` runs — over raw rows generated in bulk (or already in the
     database with `generate=False`): the review credibility analysis (unless `refresh_credibility` is False), the
     bucket rebuild from every event, review and message, then the recompute of every seller; seconds per phase."""
@@ -298,7 +495,9 @@ def bench_rebuild_raw(*, sellers: int = 10_000, orders: int = 1_000_000, days: i
     from comptoir.trust.rebuild import trust_rebuild
 
     figures = generate_raw_history(sellers=sellers, orders=orders, days=days, log=log) if generate else {}
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # VACUUM cannot run in a transaction (tests)
+    if (
+        connection.vendor == "postgresql" and not connection.in_atomic_block
+    ):  # VACUUM cannot run in a transaction (tests)
         # What autovacuum leaves a live server between two rebuilds: without it (this machine's PostgreSQL runs with
         # autovacuum off) each run leaves 800k dead bucket rows and the runs after it slow down. Not timed.
         with connection.cursor() as cursor:
@@ -314,7 +513,17 @@ def bench_rebuild_raw(*, sellers: int = 10_000, orders: int = 1_000_000, days: i
     else:
         marks = trust_rebuild(refresh_credibility=refresh_credibility, workers=workers)
     seconds = time.perf_counter() - started
-    figures.update({"orders_total": total_orders, "reviews_total": Review.objects.count(), "sellers_recomputed": marks.sellers,
-                    "buckets": SellerDailyStats.objects.count(), "buckets_written": marks.buckets_written, "workers": marks.workers, "phases_s": marks.phases,
-                    "rebuild_and_recompute_s": round(seconds, 1), "orders_per_second": round(total_orders / seconds)})
+    figures.update(
+        {
+            "orders_total": total_orders,
+            "reviews_total": Review.objects.count(),
+            "sellers_recomputed": marks.sellers,
+            "buckets": SellerDailyStats.objects.count(),
+            "buckets_written": marks.buckets_written,
+            "workers": marks.workers,
+            "phases_s": marks.phases,
+            "rebuild_and_recompute_s": round(seconds, 1),
+            "orders_per_second": round(total_orders / seconds),
+        }
+    )
     return figures

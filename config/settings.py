@@ -246,9 +246,12 @@ COMPTOIR = {
 COMPTOIR_SEARCH = {
     "ranking": {
         "weights": {"relevance": 40, "trust": 20, "conversion": 10, "delivery": 10, "price": 10, "satisfaction": 10},
-        "conversion_prior_orders": 1, "conversion_prior_views": 50,
-        "delivery_fast_days": 2, "delivery_slow_days": 15,
-        "price_ratio_best": 0.7, "price_ratio_worst": 1.3,
+        "conversion_prior_orders": 1,
+        "conversion_prior_views": 50,
+        "delivery_fast_days": 2,
+        "delivery_slow_days": 15,
+        "price_ratio_best": 0.7,
+        "price_ratio_worst": 1.3,
     },
     "featured": {
         "weights": {"price": 45, "delivery": 20, "trust": 25, "fulfilment": 10},
@@ -282,34 +285,46 @@ if _email_url:
     _parsed = _urlsplit(_email_url)
     _query = {key: values[-1] for key, values in _parse_qs(_parsed.query).items()}
     if _parsed.scheme in ("smtp", "smtps"):
-        _mailer = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
-            "host": _parsed.hostname or "localhost",
-            "port": _parsed.port or (465 if _parsed.scheme == "smtps" else 25),
-            "username": _unquote(_parsed.username or ""),
-            "password": _unquote(_parsed.password or ""),
-            "use_ssl": _parsed.scheme == "smtps",
-            "use_tls": _parsed.scheme == "smtp" and _query.get("tls", "0").lower() in {"1", "true", "yes", "on"},
-            "timeout": _EMAIL_TIMEOUT,
-        }}
+        _mailer = {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _parsed.hostname or "localhost",
+                "port": _parsed.port or (465 if _parsed.scheme == "smtps" else 25),
+                "username": _unquote(_parsed.username or ""),
+                "password": _unquote(_parsed.password or ""),
+                "use_ssl": _parsed.scheme == "smtps",
+                "use_tls": _parsed.scheme == "smtp" and _query.get("tls", "0").lower() in {"1", "true", "yes", "on"},
+                "timeout": _EMAIL_TIMEOUT,
+            },
+        }
     elif _parsed.scheme == "console":
         _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     elif _parsed.scheme == "file":
-        _mailer = {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": _unquote(_parsed.path) or _EMAIL_DEFAULT_DIRECTORY}}
+        _mailer = {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": _unquote(_parsed.path) or _EMAIL_DEFAULT_DIRECTORY},
+        }
     else:
         raise ImproperlyConfigured("COMPTOIR_EMAIL_URL must start with smtp://, smtps://, console:// or file://")
 elif env_str("COMPTOIR_EMAIL_HOST"):
     _use_ssl = env_bool("COMPTOIR_EMAIL_USE_SSL", False)
-    _mailer = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
-        "host": env_str("COMPTOIR_EMAIL_HOST"),
-        "port": env_int("COMPTOIR_EMAIL_PORT", 465 if _use_ssl else 587),
-        "username": env_str("COMPTOIR_EMAIL_HOST_USER", ""),
-        "password": env_str("COMPTOIR_EMAIL_HOST_PASSWORD", ""),
-        "use_ssl": _use_ssl,
-        "use_tls": not _use_ssl and env_bool("COMPTOIR_EMAIL_USE_TLS", True),
-        "timeout": _EMAIL_TIMEOUT,
-    }}
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("COMPTOIR_EMAIL_HOST"),
+            "port": env_int("COMPTOIR_EMAIL_PORT", 465 if _use_ssl else 587),
+            "username": env_str("COMPTOIR_EMAIL_HOST_USER", ""),
+            "password": env_str("COMPTOIR_EMAIL_HOST_PASSWORD", ""),
+            "use_ssl": _use_ssl,
+            "use_tls": not _use_ssl and env_bool("COMPTOIR_EMAIL_USE_TLS", True),
+            "timeout": _EMAIL_TIMEOUT,
+        },
+    }
 else:
-    _mailer = {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": _EMAIL_DEFAULT_DIRECTORY}}
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": _EMAIL_DEFAULT_DIRECTORY},
+    }
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = env_str("COMPTOIR_DEFAULT_FROM_EMAIL", f"{COMPTOIR_SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -323,7 +338,10 @@ COMPTOIR_PASSWORD_RESET_LIMITS = {
     "PER_IP_PER_HOUR": env_int("COMPTOIR_PASSWORD_RESET_PER_IP_PER_HOUR", 10),
 }
 CACHES = globals().get("CACHES") or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle")}
+CACHES["throttle"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle"),
+}
 
 # Shared secret of the sandbox provider's signed notifications (POST /api/v1/payments/notifications/sandbox, HMAC-SHA256).
 # Empty: the endpoint refuses every notification.

@@ -5,9 +5,11 @@ import os
 os.environ.setdefault("COMPTOIR_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("COMPTOIR_ENCRYPTION_KEYS", "kIS6R5ZtmCJyY1hc0vqJ4WkU4ZaG6nMUTdyZ4hFGfCM=")
 os.environ.setdefault("COMPTOIR_DEBUG", "0")
-os.environ.setdefault("DATABASE_URL", "sqlite:///" + os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test.sqlite3"))
+os.environ.setdefault(
+    "DATABASE_URL", "sqlite:///" + os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test.sqlite3")
+)
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405  fast hashing in tests only
 COMPTOIR = {**COMPTOIR}  # noqa: F405
@@ -22,4 +24,7 @@ else:
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 # Request throttles (password reset) count in memory, per test process: never in the file cache under var/, which
 # would carry counts from one test, or one run, to the next.
-CACHES = {**CACHES, "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"throttle-{_suffix}"}}  # noqa: F405
+CACHES = {
+    **CACHES,
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"throttle-{_suffix}"},
+}

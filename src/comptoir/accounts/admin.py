@@ -15,11 +15,31 @@ class ApiTokenInline(ReadOnlyTabularInline):
 
 @admin.register(User)
 class UserAdmin(ReadOnlyModelAdmin):
-    list_display = ("email", "full_name", "country", "is_operator", "is_staff", "is_active", "date_joined", "last_login")
+    list_display = (
+        "email",
+        "full_name",
+        "country",
+        "is_operator",
+        "is_staff",
+        "is_active",
+        "date_joined",
+        "last_login",
+    )
     list_filter = ("is_operator", "is_staff", "is_superuser", "is_active", "country")
     search_fields = ("email", "full_name")
     ordering = ("-date_joined",)
-    fields = ("email", "full_name", "preferred_language", "country", "is_active", "is_staff", "is_operator", "is_superuser", "date_joined", "last_login")
+    fields = (
+        "email",
+        "full_name",
+        "preferred_language",
+        "country",
+        "is_active",
+        "is_staff",
+        "is_operator",
+        "is_superuser",
+        "date_joined",
+        "last_login",
+    )
     readonly_fields = fields
     inlines = [ApiTokenInline]
 

@@ -12,4 +12,8 @@ class AccountsConfig(AppConfig):
 
         from comptoir.accounts.two_factor import recovery_codes_follow_authenticator
 
-        post_delete.connect(recovery_codes_follow_authenticator, sender=TOTPDevice, dispatch_uid="comptoir.recovery_codes_follow_authenticator")
+        post_delete.connect(
+            recovery_codes_follow_authenticator,
+            sender=TOTPDevice,
+            dispatch_uid="comptoir.recovery_codes_follow_authenticator",
+        )

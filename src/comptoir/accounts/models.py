@@ -33,7 +33,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     country = models.CharField(max_length=2, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can log into the operator console.")
-    is_operator = models.BooleanField(default=False, help_text="Runs the marketplace: verifies sellers, decides disputes.")
+    is_operator = models.BooleanField(
+        default=False, help_text="Runs the marketplace: verifies sellers, decides disputes."
+    )
     date_joined = models.DateTimeField(default=clock.now)
 
     objects = UserManager()

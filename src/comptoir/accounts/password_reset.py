@@ -41,7 +41,9 @@ def password_reset_request_admit(*, email: str, ip_address: str | None) -> None:
     ]
     cache = caches[THROTTLE_CACHE]
     now = clock.now().timestamp()
-    recent_by_key = {key: [moment for moment in cache.get(key, []) if now - moment < THROTTLE_WINDOW_SECONDS] for key, _ in windows}
+    recent_by_key = {
+        key: [moment for moment in cache.get(key, []) if now - moment < THROTTLE_WINDOW_SECONDS] for key, _ in windows
+    }
     if any(len(recent_by_key[key]) >= limit for key, limit in windows):
         raise TooManyRequests("Too many password reset requests.", code="password_reset_throttled")
     for key, _ in windows:
@@ -62,7 +64,9 @@ def user_password_reset(*, user: User, new_password: str) -> User:
     try:
         validate_password(new_password, user)
     except DjangoValidationError as error:
-        raise ValidationError("Password too weak.", code="weak_password", fields={"new_password1": " ".join(error.messages)}) from error
+        raise ValidationError(
+            "Password too weak.", code="weak_password", fields={"new_password1": " ".join(error.messages)}
+        ) from error
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])

@@ -5,33 +5,53 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from comptoir.accounts.models import ApiToken, User
 from comptoir.core import clock
 from comptoir.core.crypto import new_secret_token, token_hash
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.services import audit_record
-from comptoir.accounts.models import ApiToken, User
 
 BUYER_TOKEN_PREFIX = "cbt"
 
 
-def user_create(*, email: str, password: str, full_name: str = "", preferred_language: str = "en", country: str = "", validate: bool = True) -> User:
+def user_create(
+    *,
+    email: str,
+    password: str,
+    full_name: str = "",
+    preferred_language: str = "en",
+    country: str = "",
+    validate: bool = True,
+) -> User:
     """Register a user. Raises ValidationError for a malformed email, a weak password or a taken email."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except DjangoValidationError as error:
-        raise ValidationError("Invalid email address.", code="invalid_email", fields={"email": "Enter a valid email address."}) from error
+        raise ValidationError(
+            "Invalid email address.", code="invalid_email", fields={"email": "Enter a valid email address."}
+        ) from error
     if validate:
         try:
             validate_password(password, User(email=email, full_name=full_name))
         except DjangoValidationError as error:
-            raise ValidationError("Password too weak.", code="weak_password", fields={"password": " ".join(error.messages)}) from error
+            raise ValidationError(
+                "Password too weak.", code="weak_password", fields={"password": " ".join(error.messages)}
+            ) from error
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password, full_name=full_name, preferred_language=preferred_language, country=country)
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name=full_name,
+                preferred_language=preferred_language,
+                country=country,
+            )
             audit_record(actor=user, action="user.registered", target=user)
     except IntegrityError as error:
-        raise ValidationError("This email is already registered.", code="email_taken", fields={"email": "Already registered."}) from error
+        raise ValidationError(
+            "This email is already registered.", code="email_taken", fields={"email": "Already registered."}
+        ) from error
     return user
 
 
@@ -39,7 +59,9 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a buyer API token; returns (record, secret). The secret is never stored nor shown again."""
     secret = new_secret_token(BUYER_TOKEN_PREFIX)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name[:100] or "app", prefix=secret[:10], token_hash=token_hash(secret))
+        token = ApiToken.objects.create(
+            user=user, name=name[:100] or "app", prefix=secret[:10], token_hash=token_hash(secret)
+        )
         audit_record(actor=user, action="api_token.created", target=token)
     return token, secret
 

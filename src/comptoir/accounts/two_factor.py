@@ -60,16 +60,29 @@ def totp_device_confirm(*, user, device_id: int, token: str) -> TOTPDevice:
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
         if device is None:
-            raise ValidationError("No pending authenticator.", code="totp_no_pending_device", fields={"token": "Start the set-up again."})
+            raise ValidationError(
+                "No pending authenticator.", code="totp_no_pending_device", fields={"token": "Start the set-up again."}
+            )
         if not device.verify_token(_digits(token)):
-            raise ValidationError("Wrong code.", code="totp_wrong_code", fields={"token": "This code is not valid. Check the time on your phone and try again."})
+            raise ValidationError(
+                "Wrong code.",
+                code="totp_wrong_code",
+                fields={"token": "This code is not valid. Check the time on your phone and try again."},
+            )
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         # A new authenticator replaces the old one (a lost or changed phone): only one device is ever asked for.
-        replaced = list(TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).values_list("pk", flat=True))
+        replaced = list(
+            TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).values_list("pk", flat=True)
+        )
         if replaced:
             TOTPDevice.objects.filter(pk__in=replaced).delete()
-            audit_record(actor=user, action="two_factor.replaced", target=user, data={"device_id": device.pk, "replaced_device_ids": replaced})
+            audit_record(
+                actor=user,
+                action="two_factor.replaced",
+                target=user,
+                data={"device_id": device.pk, "replaced_device_ids": replaced},
+            )
         else:
             audit_record(actor=user, action="two_factor.enrolled", target=user, data={"device_id": device.pk})
     return device
@@ -113,7 +126,13 @@ def second_factor_verify(*, user, code: str) -> SecondFactorCheck | None:
         return None
     if token.isdigit():  # recovery codes always hold a letter
         device = totp_verify(user=user, token=token)
-        return SecondFactorCheck(device=device, used_recovery_code=False, recovery_codes_remaining=recovery_codes_remaining(user=user)) if device else None
+        return (
+            SecondFactorCheck(
+                device=device, used_recovery_code=False, recovery_codes_remaining=recovery_codes_remaining(user=user)
+            )
+            if device
+            else None
+        )
     with transaction.atomic():
         device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
         if device is None or not device.verify_token(token):

@@ -37,12 +37,22 @@ class TooManyRequests(ApplicationError):
     status = 429
     default_code = "too_many_requests"
 
-    def __init__(self, message: str, code: str | None = None, extra: dict | None = None, *, retry_after: int | None = None):
+    def __init__(
+        self, message: str, code: str | None = None, extra: dict | None = None, *, retry_after: int | None = None
+    ):
         super().__init__(message, code, extra)
         self.retry_after = retry_after
 
 
-def problem_body(*, status: int, code: str, detail: str, instance: str, errors: dict[str, str] | None = None, extra: dict | None = None) -> dict:
+def problem_body(
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    instance: str,
+    errors: dict[str, str] | None = None,
+    extra: dict | None = None,
+) -> dict:
     body = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": HTTPStatus(status).phrase,
@@ -73,9 +83,21 @@ def retry_after_headers(seconds: float | None) -> dict[str, str]:
     return {} if seconds is None else {"Retry-After": str(max(1, math.ceil(seconds)))}
 
 
-def problem_response(*, status: int, code: str, detail: str, instance: str, errors: dict[str, str] | None = None, extra: dict | None = None,
-                     headers: dict[str, str] | None = None) -> HttpResponse:
-    return json_response(problem_body(status=status, code=code, detail=detail, instance=instance, errors=errors, extra=extra), status=status, headers=headers)
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    instance: str,
+    errors: dict[str, str] | None = None,
+    extra: dict | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    return json_response(
+        problem_body(status=status, code=code, detail=detail, instance=instance, errors=errors, extra=extra),
+        status=status,
+        headers=headers,
+    )
 
 
 def application_error_body(error: ApplicationError, *, instance: str) -> dict:
@@ -85,7 +107,9 @@ def application_error_body(error: ApplicationError, *, instance: str) -> dict:
     smuggled = extra.pop("fields", None)
     if isinstance(smuggled, dict):
         fields = {**{str(name): str(message) for name, message in smuggled.items()}, **fields}
-    return problem_body(status=error.status, code=error.code, detail=error.message, instance=instance, errors=fields, extra=extra)
+    return problem_body(
+        status=error.status, code=error.code, detail=error.message, instance=instance, errors=fields, extra=extra
+    )
 
 
 def field_path(location) -> str:
@@ -128,23 +152,46 @@ def handle_application_error(request: HttpRequest, error: ApplicationError) -> H
 
 
 def handle_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
-    return problem_response(status=422, code="invalid_request", detail="The request has invalid or missing fields.", instance=request.path,
-                            errors=_validation_field_errors(error.errors))
+    return problem_response(
+        status=422,
+        code="invalid_request",
+        detail="The request has invalid or missing fields.",
+        instance=request.path,
+        errors=_validation_field_errors(error.errors),
+    )
 
 
 def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     if isinstance(error, AuthenticationError):
-        return problem_response(status=401, code="authentication_required", instance=request.path,
-                                detail="Authenticate with 'Authorization: Bearer <token>' (buyer token or seller API key) or a session.")
+        return problem_response(
+            status=401,
+            code="authentication_required",
+            instance=request.path,
+            detail="Authenticate with 'Authorization: Bearer <token>' (buyer token or seller API key) or a session.",
+        )
     if isinstance(error, Throttled):
-        return problem_response(status=429, code="rate_limited", instance=request.path, headers=retry_after_headers(error.wait),
-                                detail="Too many requests from your address to this endpoint; wait for the Retry-After delay.")
+        return problem_response(
+            status=429,
+            code="rate_limited",
+            instance=request.path,
+            headers=retry_after_headers(error.wait),
+            detail="Too many requests from your address to this endpoint; wait for the Retry-After delay.",
+        )
     if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
-        return problem_response(status=400, code="malformed_json", detail="The request body is not valid JSON.", instance=request.path,
-                                errors={"body": "Send a JSON object."})
+        return problem_response(
+            status=400,
+            code="malformed_json",
+            detail="The request body is not valid JSON.",
+            instance=request.path,
+            errors={"body": "Send a JSON object."},
+        )
     status = error.status_code if 400 <= error.status_code < 600 else 400
-    return problem_response(status=status, code=HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_"), detail=str(error),
-                            instance=request.path)
+    return problem_response(
+        status=status,
+        code=HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_"),
+        detail=str(error),
+        instance=request.path,
+    )
 
 
 def handle_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
@@ -153,7 +200,12 @@ def handle_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 def handle_unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path)
-    return problem_response(status=500, code="internal_error", detail="An unexpected error occurred; it has been logged.", instance=request.path)
+    return problem_response(
+        status=500,
+        code="internal_error",
+        detail="An unexpected error occurred; it has been logged.",
+        instance=request.path,
+    )
 
 
 def install_exception_handlers(api) -> None:

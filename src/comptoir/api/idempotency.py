@@ -30,7 +30,9 @@ def replay_response(*, status: int, body) -> HttpResponse:
     return json_response(body, status=status, headers={REPLAYED_HEADER: "true"})
 
 
-def run_idempotent(request: HttpRequest, *, actor_key: str, scope: str, payload, action: Callable[[], tuple[int, object]]) -> Status | HttpResponse:
+def run_idempotent(
+    request: HttpRequest, *, actor_key: str, scope: str, payload, action: Callable[[], tuple[int, object]]
+) -> Status | HttpResponse:
     """Run `action` (returning (status, JSON-ready body)) at most once per (actor, Idempotency-Key)."""
     key = validate_key(request.headers.get(HEADER), required=False)
     if key is None:

@@ -33,12 +33,16 @@ def declare_problem_responses(document: dict) -> dict:
             if key not in OPERATION_KEYS:
                 continue
             # Status keys as JSON will have them, so that `default` can sit beside them (sorted exports).
-            responses = operation["responses"] = {str(status): response for status, response in operation.get("responses", {}).items()}
+            responses = operation["responses"] = {
+                str(status): response for status, response in operation.get("responses", {}).items()
+            }
             for status, response in responses.items():
                 if is_error_status(status):
                     declared = response.get("content") or {}
                     response["content"] = {PROBLEM_CONTENT_TYPE: declared.get("application/json", problem_media)}
-            responses.setdefault("default", {"description": DEFAULT_ERROR_DESCRIPTION, "content": {PROBLEM_CONTENT_TYPE: problem_media}})
+            responses.setdefault(
+                "default", {"description": DEFAULT_ERROR_DESCRIPTION, "content": {PROBLEM_CONTENT_TYPE: problem_media}}
+            )
     return document
 
 

@@ -37,7 +37,7 @@ class InputSchema(Schema):
 
 
 class MoneyOut(Schema):
-    amount: str = Field(description="Major units as a decimal string, e.g. \"12.34\".")
+    amount: str = Field(description='Major units as a decimal string, e.g. "12.34".')
     amount_minor: int = Field(description="Integer minor units (cents for EUR, yen for JPY).")
     currency: str = Field(description="ISO 4217 code.")
 
@@ -52,11 +52,13 @@ class ProblemOut(Schema):
     detail: str = Field(description="What went wrong, for a person.")
     instance: str = Field(description="The path of the request that failed.")
     code: str = Field(description="Stable machine-readable error code.")
-    errors: dict[str, str] = Field(description="Field path -> message, e.g. {\"lines[0].quantity\": \"A whole number from 1 to 999.\"}.")
+    errors: dict[str, str] = Field(
+        description='Field path -> message, e.g. {"lines[0].quantity": "A whole number from 1 to 999."}.'
+    )
 
 
 def problems(*statuses: int) -> dict[int, type[ProblemOut]]:
-    return {status: ProblemOut for status in statuses}
+    return dict.fromkeys(statuses, ProblemOut)
 
 
 def money(amount: int, currency: str) -> dict:
@@ -74,8 +76,13 @@ def page_of(item: type[Schema]) -> type[Schema]:
     """A paginated list schema: {count, page, page_size, pages, results: [item]}."""
     if item not in _page_models:
         _page_models[item] = create_model(
-            f"{item.__name__.removesuffix('Out')}Page", __base__=Schema,
-            count=(int, Field(description="Total number of results.")), page=(int, ...), page_size=(int, ...), pages=(int, ...), results=(list[item], ...),
+            f"{item.__name__.removesuffix('Out')}Page",
+            __base__=Schema,
+            count=(int, Field(description="Total number of results.")),
+            page=(int, ...),
+            page_size=(int, ...),
+            pages=(int, ...),
+            results=(list[item], ...),
         )
     return _page_models[item]
 
@@ -84,12 +91,31 @@ def paginate(queryset: QuerySet, *, page: int, page_size: int, present) -> dict:
     """One COUNT and one page query; `present` turns each row into its JSON-ready dict."""
     count = queryset.count()
     start = (page - 1) * page_size
-    rows = list(queryset[start:start + page_size]) if start < count else []
-    return {"count": count, "page": page, "page_size": page_size, "pages": math.ceil(count / page_size) if count else 0,
-            "results": present(rows)}
+    rows = list(queryset[start : start + page_size]) if start < count else []
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "pages": math.ceil(count / page_size) if count else 0,
+        "results": present(rows),
+    }
 
 
 PAGE_DESCRIPTION = "Page number, from 1."
 PAGE_SIZE_DESCRIPTION = f"Results per page, 1 to {MAX_PAGE_SIZE}."
 
-__all__ = ["BodyId", "BodyInt", "InputSchema", "MoneyOut", "ProblemOut", "StrictBool", "StrictInt", "StrictStr", "money", "page_of", "paginate", "problems", "text"]
+__all__ = [
+    "BodyId",
+    "BodyInt",
+    "InputSchema",
+    "MoneyOut",
+    "ProblemOut",
+    "StrictBool",
+    "StrictInt",
+    "StrictStr",
+    "money",
+    "page_of",
+    "paginate",
+    "problems",
+    "text",
+]

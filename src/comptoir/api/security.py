@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -85,7 +85,9 @@ def _check_session_csrf(request: HttpRequest) -> None:
     if request.method in SAFE_METHODS:
         return
     if check_csrf(request) is not None:
-        raise PermissionDenied("CSRF verification failed: send the X-CSRFToken header with session requests.", code="csrf_failed")
+        raise PermissionDenied(
+            "CSRF verification failed: send the X-CSRFToken header with session requests.", code="csrf_failed"
+        )
 
 
 def _session_user(request: HttpRequest):
@@ -98,6 +100,7 @@ def _session_user(request: HttpRequest):
 
 # --- Buyers ----------------------------------------------------------------------------------------
 
+
 class BuyerToken(HttpBearer):
     """`Authorization: Bearer cbt_…`, a buyer token from POST /auth/token."""
 
@@ -107,7 +110,9 @@ class BuyerToken(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         if token.startswith(SELLER_KEY_PREFIX):
-            raise PermissionDenied("A seller API key cannot act as a buyer; use a buyer token.", code="buyer_credentials_required")
+            raise PermissionDenied(
+                "A seller API key cannot act as a buyer; use a buyer token.", code="buyer_credentials_required"
+            )
         user = user_for_api_token(token) if token.startswith(BUYER_TOKEN_PREFIX) else None
         if user is None:
             raise AuthenticationRequired("Invalid or revoked token.", code="invalid_token")
@@ -132,6 +137,7 @@ buyer_auth = [BuyerToken(), BuyerSession()]
 
 # --- Sellers -------------------------------------------------------------------------------------
 
+
 def _touch_key(key: SellerApiKey) -> None:
     now = clock.now()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
@@ -144,7 +150,9 @@ def _requested_seller_id(request: HttpRequest) -> int | None:
     if raw is None or raw == "":
         return None
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-        raise ValidationError("Invalid seller header.", code="invalid_seller_header", fields={SELLER_HEADER: "A seller id."})
+        raise ValidationError(
+            "Invalid seller header.", code="invalid_seller_header", fields={SELLER_HEADER: "A seller id."}
+        )
     return int(raw)
 
 
@@ -161,12 +169,18 @@ class SellerApiKeyAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         if token.startswith(BUYER_TOKEN_PREFIX):
-            raise PermissionDenied("A buyer token cannot act for a seller; use a seller API key.", code="seller_credentials_required")
+            raise PermissionDenied(
+                "A buyer token cannot act for a seller; use a seller API key.", code="seller_credentials_required"
+            )
         key = seller_api_key_authenticate(token) if token.startswith(SELLER_KEY_PREFIX) else None
         if key is None:
             raise AuthenticationRequired("Invalid or revoked API key.", code="invalid_token")
         if self.scope is not None and self.scope not in key.scopes:
-            raise PermissionDenied(f"This API key lacks the '{self.scope}' scope.", code="insufficient_scope", extra={"required_scope": self.scope})
+            raise PermissionDenied(
+                f"This API key lacks the '{self.scope}' scope.",
+                code="insufficient_scope",
+                extra={"required_scope": self.scope},
+            )
         _touch_key(key)
         return SellerPrincipal(seller=key.seller, via="api_key", scopes=frozenset(key.scopes), api_key=key)
 
@@ -189,22 +203,29 @@ class SellerSession(APIKeyCookie):
         if wanted is not None:
             memberships = [member for member in memberships if member.seller_id == wanted]
         if not memberships:
-            raise PermissionDenied("You are not a member of this seller." if wanted is not None else "You are not a member of any seller.",
-                                   code=seller_errors.SELLER_NOT_MEMBER)
+            raise PermissionDenied(
+                "You are not a member of this seller." if wanted is not None else "You are not a member of any seller.",
+                code=seller_errors.SELLER_NOT_MEMBER,
+            )
         if len(memberships) > 1:
             choices = ", ".join(str(member.seller_id) for member in memberships)
-            raise ValidationError("You belong to several sellers; choose one.", code="seller_ambiguous",
-                                  fields={SELLER_HEADER: f"Send the id of the seller to act for: {choices}."})
+            raise ValidationError(
+                "You belong to several sellers; choose one.",
+                code="seller_ambiguous",
+                fields={SELLER_HEADER: f"Send the id of the seller to act for: {choices}."},
+            )
         member = memberships[0]
         if self.owner_only and member.role != MemberRole.OWNER:
             raise PermissionDenied("Only an owner of the seller can do this.", code=seller_errors.SELLER_OWNER_REQUIRED)
-        return SellerPrincipal(seller=member.seller, via="session", scopes=frozenset(ALL_SCOPES), user=user, role=member.role)
+        return SellerPrincipal(
+            seller=member.seller, via="session", scopes=frozenset(ALL_SCOPES), user=user, role=member.role
+        )
 
     def authenticate(self, request: HttpRequest, key):  # pragma: no cover - __call__ decides
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def seller_auth(scope: str | None = None) -> list:
     """Seller API key with `scope` (None: any valid key), or a member's session."""
     if scope is not None and scope not in ALL_SCOPES:

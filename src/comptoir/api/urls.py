@@ -12,8 +12,20 @@ from ninja.openapi.docs import Swagger
 
 from comptoir.api.errors import PROBLEM_CONTENT_TYPE, install_exception_handlers, problem_response
 from comptoir.api.openapi import ProblemAwareNinjaAPI
-from comptoir.api.routers import (accounts, cart, catalog, checkout, orders, payment_notifications, search, seller_finance, seller_offers, seller_orders,
-                                  sellers, trust)
+from comptoir.api.routers import (
+    accounts,
+    cart,
+    catalog,
+    checkout,
+    orders,
+    payment_notifications,
+    search,
+    seller_finance,
+    seller_offers,
+    seller_orders,
+    sellers,
+    trust,
+)
 from comptoir.core.exceptions import NotFound
 
 DESCRIPTION = """\
@@ -35,17 +47,34 @@ One address may also call it 20 times a minute (429 `rate_limited`).
 body returns the first response with `Idempotent-Replayed: true`; the same key with another body is refused (422).
 """
 
-api = ProblemAwareNinjaAPI(title="Comptoir API", version="1", description=DESCRIPTION, urls_namespace="api-v1", docs=Swagger(), docs_url=None)
+api = ProblemAwareNinjaAPI(
+    title="Comptoir API", version="1", description=DESCRIPTION, urls_namespace="api-v1", docs=Swagger(), docs_url=None
+)
 install_exception_handlers(api)
 
-for module in (accounts, catalog, search, cart, checkout, orders, sellers, seller_offers, seller_orders, seller_finance, trust, payment_notifications):
+for module in (
+    accounts,
+    catalog,
+    search,
+    cart,
+    checkout,
+    orders,
+    sellers,
+    seller_offers,
+    seller_orders,
+    seller_finance,
+    trust,
+    payment_notifications,
+):
     api.add_router("", module.router)
 
 # Registered last so that every real route matches first: unknown paths get a problem document too.
 fallback = Router()
 
 
-@fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", auth=None, include_in_schema=False)
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", auth=None, include_in_schema=False
+)
 def unknown_route(request: HttpRequest, unknown: str):
     raise NotFound("No such endpoint.", code="unknown_endpoint")
 
@@ -66,7 +95,12 @@ def _method_not_allowed_as_problem(view):
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE):
             allowed = response.get("Allow", "")
-            problem = problem_response(status=405, code="method_not_allowed", detail=f"This endpoint accepts: {allowed}.", instance=request.path)
+            problem = problem_response(
+                status=405,
+                code="method_not_allowed",
+                detail=f"This endpoint accepts: {allowed}.",
+                instance=request.path,
+            )
             problem["Allow"] = allowed
             return problem
         return response
@@ -76,8 +110,14 @@ def _method_not_allowed_as_problem(view):
 
 def _api_urls():
     patterns, app_name, namespace = api.urls
-    wrapped = [URLPattern(pattern.pattern, _method_not_allowed_as_problem(pattern.callback), pattern.default_args, pattern.name)
-               if isinstance(pattern, URLPattern) else pattern for pattern in patterns]
+    wrapped = [
+        URLPattern(
+            pattern.pattern, _method_not_allowed_as_problem(pattern.callback), pattern.default_args, pattern.name
+        )
+        if isinstance(pattern, URLPattern)
+        else pattern
+        for pattern in patterns
+    ]
     return wrapped, app_name, namespace
 
 

@@ -31,12 +31,16 @@ class CategoryChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        ancestor_ids = {int(part) for category in self.result_list for part in category.path.strip("/").split("/") if part}
+        ancestor_ids = {
+            int(part) for category in self.result_list for part in category.path.strip("/").split("/") if part
+        }
         rates = dict(Category.objects.filter(pk__in=ancestor_ids).values_list("pk", "commission_rate_bp"))
         default = settings.COMPTOIR["DEFAULT_COMMISSION_BP"]
         for category in self.result_list:
             ids = [int(part) for part in category.path.strip("/").split("/") if part]
-            category.effective_commission_bp = next((rates[pk] for pk in reversed(ids) if rates.get(pk) is not None), default)
+            category.effective_commission_bp = next(
+                (rates[pk] for pk in reversed(ids) if rates.get(pk) is not None), default
+            )
 
 
 @admin.register(Category)
@@ -47,7 +51,16 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ("path",)
     list_per_page = 200
     add_fields = ("parent", "name_en", "name_fr", "slug", "position", "commission_rate_bp", "expected_attributes")
-    change_fields = ("tree_name", "slug", "parent", "name_en", "name_fr", "position", "expected_attributes", "commission_rate_bp")
+    change_fields = (
+        "tree_name",
+        "slug",
+        "parent",
+        "name_en",
+        "name_fr",
+        "position",
+        "expected_attributes",
+        "commission_rate_bp",
+    )
 
     def get_changelist(self, request, **kwargs):
         return CategoryChangeList
@@ -71,7 +84,11 @@ class CategoryAdmin(admin.ModelAdmin):
 
     @admin.display(description="own rate", ordering="commission_rate_bp")
     def own_commission(self, category: Category) -> str:
-        return basis_points_display(category.commission_rate_bp) if category.commission_rate_bp is not None else "inherited"
+        return (
+            basis_points_display(category.commission_rate_bp)
+            if category.commission_rate_bp is not None
+            else "inherited"
+        )
 
     @admin.display(description="effective rate")
     def effective_commission(self, category: Category) -> str:
@@ -90,12 +107,21 @@ class CategoryAdmin(admin.ModelAdmin):
         try:
             if change:
                 if "commission_rate_bp" in form.changed_data:
-                    services.category_set_commission(category_id=obj.pk, commission_rate_bp=form.cleaned_data["commission_rate_bp"], actor=request.user)
+                    services.category_set_commission(
+                        category_id=obj.pk,
+                        commission_rate_bp=form.cleaned_data["commission_rate_bp"],
+                        actor=request.user,
+                    )
                 return
             created = services.category_create(
-                name_en=form.cleaned_data["name_en"], name_fr=form.cleaned_data["name_fr"], parent=form.cleaned_data["parent"],
-                slug=form.cleaned_data["slug"], commission_rate_bp=form.cleaned_data["commission_rate_bp"],
-                expected_attributes=form.cleaned_data["expected_attributes"], position=form.cleaned_data["position"], actor=request.user,
+                name_en=form.cleaned_data["name_en"],
+                name_fr=form.cleaned_data["name_fr"],
+                parent=form.cleaned_data["parent"],
+                slug=form.cleaned_data["slug"],
+                commission_rate_bp=form.cleaned_data["commission_rate_bp"],
+                expected_attributes=form.cleaned_data["expected_attributes"],
+                position=form.cleaned_data["position"],
+                actor=request.user,
             )
         except ApplicationError as error:
             self.message_user(request, error.message, level=messages.ERROR)
@@ -136,8 +162,24 @@ class ProductAdmin(ReadOnlyModelAdmin):
     list_select_related = ("category", "created_by_seller")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    readonly_fields = ("title", "gtin", "brand", "category", "description", "attributes", "language", "weight_grams", "length_mm", "width_mm",
-                       "height_mm", "country_of_origin", "hs_code", "created_by_seller", "created_at", "updated_at")
+    readonly_fields = (
+        "title",
+        "gtin",
+        "brand",
+        "category",
+        "description",
+        "attributes",
+        "language",
+        "weight_grams",
+        "length_mm",
+        "width_mm",
+        "height_mm",
+        "country_of_origin",
+        "hs_code",
+        "created_by_seller",
+        "created_at",
+        "updated_at",
+    )
     fields = readonly_fields
     inlines = [ProductImageInline, ProductOfferInline]
 

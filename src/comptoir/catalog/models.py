@@ -1,5 +1,6 @@
 from django.db import models
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import clock
 
@@ -15,14 +16,21 @@ class Category(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     position = models.PositiveIntegerField(default=0)
-    commission_rate_bp = models.PositiveIntegerField(null=True, blank=True, help_text="Basis points (1200 = 12%). Empty: inherit from the parent.")
-    expected_attributes = models.JSONField(default=list, blank=True, help_text="Attribute names a complete listing in this category states.")
+    commission_rate_bp = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Basis points (1200 = 12%). Empty: inherit from the parent."
+    )
+    expected_attributes = models.JSONField(
+        default=list, blank=True, help_text="Attribute names a complete listing in this category states."
+    )
 
     class Meta:
         ordering = ["path"]
         verbose_name_plural = "categories"
         constraints = [
-            models.CheckConstraint(condition=models.Q(commission_rate_bp__isnull=True) | models.Q(commission_rate_bp__lte=10000), name="category_commission_at_most_100pct"),
+            models.CheckConstraint(
+                condition=models.Q(commission_rate_bp__isnull=True) | models.Q(commission_rate_bp__lte=10000),
+                name="category_commission_at_most_100pct",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -36,7 +44,9 @@ class Category(models.Model):
 class Product(models.Model):
     """A shared catalog entry. Several sellers' offers attach to one product (matched by GTIN)."""
 
-    gtin = models.CharField(max_length=14, null=True, blank=True, unique=True, help_text="GTIN-8/12/13/14, check digit verified.")
+    gtin = models.CharField(
+        max_length=14, null=True, blank=True, unique=True, help_text="GTIN-8/12/13/14, check digit verified."
+    )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     brand = models.CharField(max_length=120, blank=True, db_index=True)
@@ -49,7 +59,9 @@ class Product(models.Model):
     height_mm = models.PositiveIntegerField(null=True, blank=True)
     country_of_origin = models.CharField(max_length=2, blank=True)
     hs_code = models.CharField(max_length=10, blank=True, help_text="Harmonized System code, 6 to 10 digits.")
-    created_by_seller = models.ForeignKey("sellers.Seller", null=True, blank=True, on_delete=models.SET_NULL, related_name="created_products")
+    created_by_seller = models.ForeignKey(
+        "sellers.Seller", null=True, blank=True, on_delete=models.SET_NULL, related_name="created_products"
+    )
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,12 +16,26 @@ DUPLICATE_GTIN_MESSAGE = "A product with this GTIN already exists; attach an off
 def _commission_rate_error(commission_rate_bp) -> str | None:
     if commission_rate_bp is None:
         return None
-    if isinstance(commission_rate_bp, bool) or not isinstance(commission_rate_bp, int) or not (0 <= commission_rate_bp <= 10_000):
+    if (
+        isinstance(commission_rate_bp, bool)
+        or not isinstance(commission_rate_bp, int)
+        or not (0 <= commission_rate_bp <= 10_000)
+    ):
         return "Between 0 and 10000 basis points."
     return None
 
 
-def category_create(*, name_en: str, name_fr: str, parent: Category | None = None, slug: str | None = None, commission_rate_bp: int | None = None, expected_attributes: list[str] | None = None, position: int = 0, actor=None) -> Category:
+def category_create(
+    *,
+    name_en: str,
+    name_fr: str,
+    parent: Category | None = None,
+    slug: str | None = None,
+    commission_rate_bp: int | None = None,
+    expected_attributes: list[str] | None = None,
+    position: int = 0,
+    actor=None,
+) -> Category:
     """Add a node under `parent` (or a root). Raises ValidationError with every field error."""
     field_errors: dict[str, str] = {}
     for field, value in (("name_en", name_en), ("name_fr", name_fr)):
@@ -58,7 +72,11 @@ def category_create(*, name_en: str, name_fr: str, parent: Category | None = Non
 
 def category_set_commission(*, category_id: int, commission_rate_bp: int | None, actor) -> Category:
     if _commission_rate_error(commission_rate_bp) is not None:
-        raise ValidationError("Invalid commission rate.", code="invalid_commission", fields={"commission_rate_bp": "Between 0 and 10000 basis points."})
+        raise ValidationError(
+            "Invalid commission rate.",
+            code="invalid_commission",
+            fields={"commission_rate_bp": "Between 0 and 10000 basis points."},
+        )
     with transaction.atomic():
         category = Category.objects.select_for_update().filter(pk=category_id).first()
         if category is None:
@@ -66,13 +84,34 @@ def category_set_commission(*, category_id: int, commission_rate_bp: int | None,
         previous = category.commission_rate_bp
         category.commission_rate_bp = commission_rate_bp
         category.save(update_fields=["commission_rate_bp"])
-        audit_record(actor=actor, action="category.commission_changed", target=category, data={"from": previous, "to": commission_rate_bp})
+        audit_record(
+            actor=actor,
+            action="category.commission_changed",
+            target=category,
+            data={"from": previous, "to": commission_rate_bp},
+        )
     return category
 
 
-def product_create(*, title: str, category_id: int, description: str = "", brand: str = "", gtin: str | None = None, attributes: dict | None = None,
-                   language: str = "en", weight_grams: int | None = None, length_mm: int | None = None, width_mm: int | None = None, height_mm: int | None = None,
-                   country_of_origin: str = "", hs_code: str = "", image_urls: list[str] | None = None, seller=None, actor=None) -> Product:
+def product_create(
+    *,
+    title: str,
+    category_id: int,
+    description: str = "",
+    brand: str = "",
+    gtin: str | None = None,
+    attributes: dict | None = None,
+    language: str = "en",
+    weight_grams: int | None = None,
+    length_mm: int | None = None,
+    width_mm: int | None = None,
+    height_mm: int | None = None,
+    country_of_origin: str = "",
+    hs_code: str = "",
+    image_urls: list[str] | None = None,
+    seller=None,
+    actor=None,
+) -> Product:
     """Create a shared catalog entry. Raises ValidationError (all field errors at once)."""
     field_errors: dict[str, str] = {}
     if not isinstance(title, str) or not title.strip() or len(title) > 300:
@@ -85,16 +124,28 @@ def product_create(*, title: str, category_id: int, description: str = "", brand
         field_errors["category_id"] = "Unknown category."
     if country_of_origin and normalise_country(country_of_origin) is None:
         field_errors["country_of_origin"] = "Use an ISO 3166 two-letter country code."
-    if hs_code and not (isinstance(hs_code, str) and hs_code.isascii() and hs_code.isdigit() and 6 <= len(hs_code) <= 10):
+    if hs_code and not (
+        isinstance(hs_code, str) and hs_code.isascii() and hs_code.isdigit() and 6 <= len(hs_code) <= 10
+    ):
         field_errors["hs_code"] = "An HS code has 6 to 10 digits."
-    for name, value in (("weight_grams", weight_grams), ("length_mm", length_mm), ("width_mm", width_mm), ("height_mm", height_mm)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > 10_000_000):
+    for name, value in (
+        ("weight_grams", weight_grams),
+        ("length_mm", length_mm),
+        ("width_mm", width_mm),
+        ("height_mm", height_mm),
+    ):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > 10_000_000
+        ):
             field_errors[name] = "A positive whole number."
     if brand and (not isinstance(brand, str) or len(brand.strip()) > 120):
         field_errors["brand"] = "At most 120 characters."
     if not (isinstance(language, str) and 2 <= len(language) <= 8):
         field_errors["language"] = "A language code such as 'en' or 'fr'."
-    if image_urls is not None and (not isinstance(image_urls, (list, tuple)) or any(not isinstance(url, str) or not url.strip() or len(url) > 500 for url in image_urls)):
+    if image_urls is not None and (
+        not isinstance(image_urls, (list, tuple))
+        or any(not isinstance(url, str) or not url.strip() or len(url) > 500 for url in image_urls)
+    ):
         field_errors["image_urls"] = "A list of image URLs of at most 500 characters."
     if attributes is not None and not isinstance(attributes, dict):
         field_errors["attributes"] = "An object of attribute names to values."
@@ -105,15 +156,30 @@ def product_create(*, title: str, category_id: int, description: str = "", brand
     try:
         with transaction.atomic():
             product = Product.objects.create(
-                gtin=normalised_gtin, title=title.strip(), description=description or "", brand=(brand or "").strip(), category=category,
-                attributes=attributes or {}, language=language, weight_grams=weight_grams, length_mm=length_mm, width_mm=width_mm,
-                height_mm=height_mm, country_of_origin=(country_of_origin or "").upper(), hs_code=hs_code or "", created_by_seller=seller,
+                gtin=normalised_gtin,
+                title=title.strip(),
+                description=description or "",
+                brand=(brand or "").strip(),
+                category=category,
+                attributes=attributes or {},
+                language=language,
+                weight_grams=weight_grams,
+                length_mm=length_mm,
+                width_mm=width_mm,
+                height_mm=height_mm,
+                country_of_origin=(country_of_origin or "").upper(),
+                hs_code=hs_code or "",
+                created_by_seller=seller,
             )
             for position, url in enumerate(image_urls or []):
                 ProductImage.objects.create(product=product, url=url, position=position, alt_text=product.title[:300])
             if actor is not None:
-                audit_record(actor=actor, action="product.created", target=product, seller_id=seller.pk if seller else None)
+                audit_record(
+                    actor=actor, action="product.created", target=product, seller_id=seller.pk if seller else None
+                )
     except IntegrityError as error:
         # Another request created the same GTIN between the check above and this insert.
-        raise ValidationError("The product is invalid.", code=errors.INVALID_PRODUCT, fields={"gtin": DUPLICATE_GTIN_MESSAGE}) from error
+        raise ValidationError(
+            "The product is invalid.", code=errors.INVALID_PRODUCT, fields={"gtin": DUPLICATE_GTIN_MESSAGE}
+        ) from error
     return product

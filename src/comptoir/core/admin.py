@@ -95,8 +95,19 @@ class OperatorActionsMixin:
             self.message_user(request, f"{done}: {succeeded}.", level=messages.SUCCESS)
         return succeeded
 
-    def action_with_reason(self, request, queryset, *, action: str, title: str, call: Callable, done: str,
-                           label: str = "Reason", help_text: str = "", confirm: str = "Confirm"):
+    def action_with_reason(
+        self,
+        request,
+        queryset,
+        *,
+        action: str,
+        title: str,
+        call: Callable,
+        done: str,
+        label: str = "Reason",
+        help_text: str = "",
+        confirm: str = "Confirm",
+    ):
         """The intermediate page of an action that needs a written reason.
 
         The first request (from the changelist) renders the form; the confirmation posts back to the
@@ -128,7 +139,17 @@ class AuditLogAdmin(ReadOnlyModelAdmin):
     search_fields = ("action", "target_id", "actor__email", "actor_label", "reason")
     list_select_related = ("actor",)
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at", "actor", "actor_label", "action", "target_type", "target_id", "seller_id", "reason", "data")
+    readonly_fields = (
+        "created_at",
+        "actor",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "seller_id",
+        "reason",
+        "data",
+    )
 
     @admin.display(description="actor", ordering="actor__email")
     def actor_display(self, entry: AuditLog) -> str:
@@ -144,4 +165,12 @@ class IdempotencyRecordAdmin(ReadOnlyModelAdmin):
     list_display = ("created_at", "scope", "actor_key", "key", "response_status")
     list_filter = ("scope", "response_status")
     search_fields = ("key", "actor_key")
-    readonly_fields = ("created_at", "scope", "actor_key", "key", "request_fingerprint", "response_status", "response_body")
+    readonly_fields = (
+        "created_at",
+        "scope",
+        "actor_key",
+        "key",
+        "request_fingerprint",
+        "response_status",
+        "response_body",
+    )

@@ -76,13 +76,17 @@ def upsert_rows(model, objects, *, unique_fields: list[str], update_fields: list
         return 0
     connection = connections[router.db_for_write(model)]
     meta, quote = model._meta, connection.ops.quote_name
-    fields = [field for field in meta.concrete_fields if field is not meta.auto_field]  # every column, as bulk_create inserts them
+    fields = [
+        field for field in meta.concrete_fields if field is not meta.auto_field
+    ]  # every column, as bulk_create inserts them
     unique = [meta.get_field(name) for name in unique_fields]
     updates = [meta.get_field(name) for name in update_fields]
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}) "
-           f"ON CONFLICT ({', '.join(quote(field.column) for field in unique)}) "
-           f"DO UPDATE SET {', '.join(f'{quote(field.column)} = EXCLUDED.{quote(field.column)}' for field in updates)}")
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({', '.join(quote(field.column) for field in unique)}) "
+        f"DO UPDATE SET {', '.join(f'{quote(field.column)} = EXCLUDED.{quote(field.column)}' for field in updates)}"
+    )
     rows = [[field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -6,14 +6,12 @@ subscriber is logged and never undoes or breaks the publisher's committed operat
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import contextlib
+import functools
 import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -22,50 +20,6 @@ logger = logging.getLogger(__name__)
 _subscribers: dict[type, list[Callable]] = defaultdict(list)
 _batch_subscribers: dict[type, list[Callable]] = defaultdict(list)
 _state = threading.local()
-
-
-@dataclass(frozen=True)
-class SellerOrderTransitioned:
-    """A seller order changed (a state-machine transition, or a dispute opened/decided): one SellerOrderEvent row."""
-
-    seller_order_id: int
-    seller_id: int
-    event_id: int
-    action: str
-    at: dt.datetime
-
-
-@dataclass(frozen=True)
-class SellerOnboarded:
-    seller_id: int
-    at: dt.datetime
-
-
-@dataclass(frozen=True)
-class OfferChanged:
-    seller_id: int
-    offer_id: int
-    at: dt.datetime
-
-
-@dataclass(frozen=True)
-class SellerStatusChanged:
-    """A seller was verified, rejected, suspended or reinstated (only verified sellers' offers are visible)."""
-
-    seller_id: int
-    previous_status: str
-    status: str
-    at: dt.datetime
-
-
-@dataclass(frozen=True)
-class SellerTrustChanged:
-    """Something a seller's trust snapshot shows to other domains changed for these sellers: score, satisfaction
-    pillar, effective tier, or an enforcement action opened or lifted (the visibility multiplier). One event per
-    stored batch (a chunk of the batch recompute: up to 1,000 sellers), so subscribers can work per batch."""
-
-    seller_ids: tuple[int, ...]
-    at: dt.datetime
 
 
 def subscribe(event_type: type, handler: Callable) -> None:
@@ -92,7 +46,7 @@ def subscribe_batch(event_type: type, handler: Callable) -> None:
 
 class _CommitBatch:
     def __init__(self, hooks: list) -> None:
-        self.hooks = hooks          # the connection's on-commit list of the transaction the batch belongs to
+        self.hooks = hooks  # the connection's on-commit list of the transaction the batch belongs to
         self.events: list = []
         self.delivered = False
 
@@ -144,7 +98,12 @@ def publish_on_commit(event) -> None:
         return
     connection = transaction.get_connection()
     batch = getattr(_state, "batch", None)
-    if batch is None or batch.delivered or batch.hooks is not connection.run_on_commit or not connection.in_atomic_block:
+    if (
+        batch is None
+        or batch.delivered
+        or batch.hooks is not connection.run_on_commit
+        or not connection.in_atomic_block
+    ):
         batch = _CommitBatch(connection.run_on_commit)
         _state.batch = batch
     batch.events.append(event)

@@ -8,7 +8,9 @@ class ApplicationError(Exception):
     status = 400
     default_code = "application_error"
 
-    def __init__(self, message: str, code: str | None = None, extra: dict | None = None, *, fields: dict[str, str] | None = None):
+    def __init__(
+        self, message: str, code: str | None = None, extra: dict | None = None, *, fields: dict[str, str] | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code

@@ -28,14 +28,24 @@ def request_fingerprint(payload) -> str:
 def validate_key(key: str | None, *, required: bool) -> str | None:
     if key is None or key == "":
         if required:
-            raise ValidationError("An Idempotency-Key header is required for this request.", code="idempotency_key_required", fields={"Idempotency-Key": "Required."})
+            raise ValidationError(
+                "An Idempotency-Key header is required for this request.",
+                code="idempotency_key_required",
+                fields={"Idempotency-Key": "Required."},
+            )
         return None
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise ValidationError("Invalid Idempotency-Key.", code="invalid_idempotency_key", fields={"Idempotency-Key": f"At most {MAX_KEY_LENGTH} printable characters."})
+        raise ValidationError(
+            "Invalid Idempotency-Key.",
+            code="invalid_idempotency_key",
+            fields={"Idempotency-Key": f"At most {MAX_KEY_LENGTH} printable characters."},
+        )
     return key
 
 
-def idempotency_claim(*, actor_key: str, key: str, scope: str, fingerprint: str, resume_after_seconds: int | None = None) -> tuple[IdempotencyRecord, bool]:
+def idempotency_claim(
+    *, actor_key: str, key: str, scope: str, fingerprint: str, resume_after_seconds: int | None = None
+) -> tuple[IdempotencyRecord, bool]:
     """Claim (actor_key, key) inside the caller's transaction.
 
     Returns (record, created). When created is False the record belongs to an earlier request: the
@@ -56,9 +66,14 @@ def idempotency_claim(*, actor_key: str, key: str, scope: str, fingerprint: str,
             fields={"Idempotency-Key": "Use a new key for a new request."},
         )
     if record.response_status is None:
-        if resume_after_seconds is not None and record.created_at <= timezone.now() - datetime.timedelta(seconds=resume_after_seconds):
+        if resume_after_seconds is not None and record.created_at <= timezone.now() - datetime.timedelta(
+            seconds=resume_after_seconds
+        ):
             return record, False
-        raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.", code="idempotency_in_progress")
+        raise Conflict(
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+            code="idempotency_in_progress",
+        )
     return record, False
 
 
@@ -79,7 +94,9 @@ def _insert_unless_exists(*, actor_key: str, key: str, scope: str, fingerprint: 
         row = cursor.fetchone()
     if row is None:
         return None
-    return IdempotencyRecord(pk=row[0], actor_key=actor_key, key=key, scope=scope, request_fingerprint=fingerprint, created_at=now)
+    return IdempotencyRecord(
+        pk=row[0], actor_key=actor_key, key=key, scope=scope, request_fingerprint=fingerprint, created_at=now
+    )
 
 
 def idempotency_store_response(*, record: IdempotencyRecord, status: int, body) -> None:

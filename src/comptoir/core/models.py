@@ -14,8 +14,12 @@ class AuditLog(models.Model):
     """One row per state change, with who did it. Append-only (never updated or deleted)."""
 
     created_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_label = models.CharField(max_length=200, blank=True, help_text="Who acted when no user did (system, API key …).")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=200, blank=True, help_text="Who acted when no user did (system, API key …)."
+    )
     action = models.CharField(max_length=80, db_index=True)
     target_type = models.CharField(max_length=80)
     target_id = models.CharField(max_length=64)

@@ -22,12 +22,21 @@ BASIS_POINTS = 10_000
 
 @lru_cache(maxsize=512)
 def is_known_currency(code: str) -> bool:
-    return isinstance(code, str) and len(code) == 3 and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
+    return (
+        isinstance(code, str)
+        and len(code) == 3
+        and code.isupper()
+        and pycountry.currencies.get(alpha_3=code) is not None
+    )
 
 
 def validate_currency(code: str, *, field: str = "currency") -> str:
     if not isinstance(code, str) or not is_known_currency(code.upper() if code.isalpha() else code):
-        raise ValidationError("Unknown currency code.", code="unknown_currency", fields={field: f"'{code}' is not an ISO 4217 currency code."})
+        raise ValidationError(
+            "Unknown currency code.",
+            code="unknown_currency",
+            fields={field: f"'{code}' is not an ISO 4217 currency code."},
+        )
     return code.upper()
 
 
@@ -46,7 +55,11 @@ class Money:
         if isinstance(self.amount, bool) or not isinstance(self.amount, int):
             raise TypeError("Money.amount must be an int of minor units")
         if not is_known_currency(self.currency):
-            raise ValidationError("Unknown currency code.", code="unknown_currency", fields={"currency": f"'{self.currency}' is not an ISO 4217 currency code."})
+            raise ValidationError(
+                "Unknown currency code.",
+                code="unknown_currency",
+                fields={"currency": f"'{self.currency}' is not an ISO 4217 currency code."},
+            )
 
     # --- construction -----------------------------------------------------------------------
     @classmethod
@@ -57,12 +70,16 @@ class Money:
     def from_decimal(cls, value: Decimal | str | int, currency: str) -> Money:
         """Parse a major-unit amount ("12.34" EUR -> 1234). Refuses more precision than the currency has."""
         if isinstance(value, (float, bool)):
-            raise TypeError("Money.from_decimal takes a Decimal, str or int, never a float (binary floats cannot hold cents exactly)")
+            raise TypeError(
+                "Money.from_decimal takes a Decimal, str or int, never a float (binary floats cannot hold cents exactly)"
+            )
         currency = validate_currency(currency)
         try:
             decimal_value = Decimal(str(value)) if not isinstance(value, Decimal) else value
         except InvalidOperation as error:
-            raise ValidationError("Invalid amount.", code="invalid_amount", fields={"amount": f"'{value}' is not a number."}) from error
+            raise ValidationError(
+                "Invalid amount.", code="invalid_amount", fields={"amount": f"'{value}' is not a number."}
+            ) from error
         if not decimal_value.is_finite():
             raise ValidationError("Invalid amount.", code="invalid_amount", fields={"amount": "Amount must be finite."})
         exponent = currency_exponent(currency)
@@ -120,7 +137,9 @@ class Money:
         """This amount times rate_bp / 10,000, rounded once (banker's rounding by default)."""
         if isinstance(rate_bp, bool) or not isinstance(rate_bp, int):
             raise TypeError("rate_bp must be an int of basis points")
-        value = (Decimal(self.amount) * Decimal(rate_bp) / Decimal(BASIS_POINTS)).quantize(Decimal(1), rounding=rounding)
+        value = (Decimal(self.amount) * Decimal(rate_bp) / Decimal(BASIS_POINTS)).quantize(
+            Decimal(1), rounding=rounding
+        )
         return Money(int(value), self.currency)
 
     def allocate(self, weights: list[int]) -> list[Money]:

@@ -4,7 +4,16 @@ from comptoir.core import clock
 from comptoir.core.models import AuditLog
 
 
-def audit_record(*, actor, action: str, target, reason: str = "", data: dict | None = None, seller_id: int | None = None, actor_label: str = "") -> AuditLog:
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target,
+    reason: str = "",
+    data: dict | None = None,
+    seller_id: int | None = None,
+    actor_label: str = "",
+) -> AuditLog:
     """Write one audit row. Call inside the service's transaction so it commits with the change."""
     user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
     return AuditLog.objects.create(

@@ -20,24 +20,79 @@ from comptoir.demo.identifiers import gtin13
 from comptoir.sellers.domain.trader import normalise_country
 
 # GS1 prefixes of the countries where the invented brands are registered.
-GS1_PREFIXES = ("30", "34", "37", "40", "42", "44", "80", "83", "84", "54", "87", "590", "560", "690", "693", "45", "49", "76")
+GS1_PREFIXES = (
+    "30",
+    "34",
+    "37",
+    "40",
+    "42",
+    "44",
+    "80",
+    "83",
+    "84",
+    "54",
+    "87",
+    "590",
+    "560",
+    "690",
+    "693",
+    "45",
+    "49",
+    "76",
+)
 
 # How an attribute value reads in a title: key suffix or name -> (English, French) formats.
 _UNITS = {
-    "_gb": ("{} GB", "{} Go"), "_inches": ('{}"', "{} pouces"), "_w": ("{} W", "{} W"), "_cm": ("{} cm", "{} cm"), "_mm": ("{} mm", "{} mm"),
-    "_l": ("{} L", "{} L"), "_ml": ("{} ml", "{} ml"), "_kg": ("{} kg", "{} kg"), "_hz": ("{} Hz", "{} Hz"), "_m": ("{} m", "{} m"),
-    "_v": ("{} V", "{} V"), "_ah": ("{} Ah", "{} Ah"), "_bar": ("{} bar", "{} bar"), "_g": ("{} g", "{} g"),
+    "_gb": ("{} GB", "{} Go"),
+    "_inches": ('{}"', "{} pouces"),
+    "_w": ("{} W", "{} W"),
+    "_cm": ("{} cm", "{} cm"),
+    "_mm": ("{} mm", "{} mm"),
+    "_l": ("{} L", "{} L"),
+    "_ml": ("{} ml", "{} ml"),
+    "_kg": ("{} kg", "{} kg"),
+    "_hz": ("{} Hz", "{} Hz"),
+    "_m": ("{} m", "{} m"),
+    "_v": ("{} V", "{} V"),
+    "_ah": ("{} Ah", "{} Ah"),
+    "_bar": ("{} bar", "{} bar"),
+    "_g": ("{} g", "{} g"),
 }
 _NAMED = {
-    "size": ("Size {}", "Taille {}"), "shoe_size": ("EU {}", "Pointure {}"), "waist": ("W{}", "T{}"), "pieces": ("{} pieces", "{} pièces"),
-    "seats": ("{} seats", "{} places"), "players": ("{} players", "{} joueurs"), "shelves": ("{} shelves", "{} tablettes"),
-    "megapixels": ("{} MP", "{} Mpx"), "lumens": ("{} lm", "{} lm"), "burners": ("{} burners", "{} brûleurs"), "wheels": ("{} wheels", "{} roues"),
-    "pack_of": ("pack of {}", "lot de {}"), "ram_gb": ("{} GB RAM", "{} Go RAM"), "storage_gb": ("{} GB", "{} Go"),
+    "size": ("Size {}", "Taille {}"),
+    "shoe_size": ("EU {}", "Pointure {}"),
+    "waist": ("W{}", "T{}"),
+    "pieces": ("{} pieces", "{} pièces"),
+    "seats": ("{} seats", "{} places"),
+    "players": ("{} players", "{} joueurs"),
+    "shelves": ("{} shelves", "{} tablettes"),
+    "megapixels": ("{} MP", "{} Mpx"),
+    "lumens": ("{} lm", "{} lm"),
+    "burners": ("{} burners", "{} brûleurs"),
+    "wheels": ("{} wheels", "{} roues"),
+    "pack_of": ("pack of {}", "lot de {}"),
+    "ram_gb": ("{} GB RAM", "{} Go RAM"),
+    "storage_gb": ("{} GB", "{} Go"),
 }
 _LABELS_FR = {
-    "colour": "Couleur", "material": "Matière", "size": "Taille", "connectivity": "Connectivité", "capacity": "Capacité", "power_w": "Puissance",
-    "weight": "Poids", "format": "Format", "pages": "Pages", "language": "Langue", "author": "Auteur", "age_range": "Âge", "finish": "Finition",
-    "shoe_size": "Pointure", "gender": "Pour", "screen_inches": "Écran", "storage_gb": "Stockage", "ram_gb": "Mémoire vive",
+    "colour": "Couleur",
+    "material": "Matière",
+    "size": "Taille",
+    "connectivity": "Connectivité",
+    "capacity": "Capacité",
+    "power_w": "Puissance",
+    "weight": "Poids",
+    "format": "Format",
+    "pages": "Pages",
+    "language": "Langue",
+    "author": "Auteur",
+    "age_range": "Âge",
+    "finish": "Finition",
+    "shoe_size": "Pointure",
+    "gender": "Pour",
+    "screen_inches": "Écran",
+    "storage_gb": "Stockage",
+    "ram_gb": "Mémoire vive",
 }
 
 
@@ -73,17 +128,37 @@ def categories_seed(*, actor, created_at: dt.datetime) -> dict[str, SeededCatego
     seeded: dict[str, SeededCategory] = {}
     with clock.frozen_at(created_at):
         for department_position, department in enumerate(TREE):
-            top = category_create(name_en=department.name_en, name_fr=department.name_fr, slug=department.slug, position=department_position,
-                                  commission_rate_bp=department.commission_rate_bp, actor=actor)
+            top = category_create(
+                name_en=department.name_en,
+                name_fr=department.name_fr,
+                slug=department.slug,
+                position=department_position,
+                commission_rate_bp=department.commission_rate_bp,
+                actor=actor,
+            )
             seeded[department.slug] = SeededCategory(top, department, None)
             for branch_position, branch in enumerate(department.branches):
-                middle = category_create(name_en=branch.name_en, name_fr=branch.name_fr, slug=branch.slug, parent=top, position=branch_position, actor=actor)
+                middle = category_create(
+                    name_en=branch.name_en,
+                    name_fr=branch.name_fr,
+                    slug=branch.slug,
+                    parent=top,
+                    position=branch_position,
+                    actor=actor,
+                )
                 seeded[branch.slug] = SeededCategory(middle, department, None)
                 for leaf_position, leaf in enumerate(branch.leaves):
                     if leaf.slug in seeded:
                         raise ValueError(f"duplicate category slug {leaf.slug}")
-                    category = category_create(name_en=leaf.name_en, name_fr=leaf.name_fr, slug=leaf.slug, parent=middle, position=leaf_position,
-                                               expected_attributes=leaf.expected_attributes, actor=actor)
+                    category = category_create(
+                        name_en=leaf.name_en,
+                        name_fr=leaf.name_fr,
+                        slug=leaf.slug,
+                        parent=middle,
+                        position=leaf_position,
+                        expected_attributes=leaf.expected_attributes,
+                        actor=actor,
+                    )
                     seeded[leaf.slug] = SeededCategory(category, department, leaf)
     return seeded
 
@@ -117,10 +192,27 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
     return shares
 
 
-DEPARTMENT_WEIGHT = {"electronics": 1.3, "fashion": 1.2, "books": 1.3, "home": 1.1, "garden": 0.8, "sports": 1.0, "toys": 0.9, "beauty": 0.9, "diy": 0.9}
+DEPARTMENT_WEIGHT = {
+    "electronics": 1.3,
+    "fashion": 1.2,
+    "books": 1.3,
+    "home": 1.1,
+    "garden": 0.8,
+    "sports": 1.0,
+    "toys": 0.9,
+    "beauty": 0.9,
+    "diy": 0.9,
+}
 
 
-def products_seed(*, rng: random.Random, categories: dict[str, SeededCategory], count: int, created_from: dt.datetime, created_days: int) -> list[Product]:
+def products_seed(
+    *,
+    rng: random.Random,
+    categories: dict[str, SeededCategory],
+    count: int,
+    created_from: dt.datetime,
+    created_days: int,
+) -> list[Product]:
     """Build `count` products over the leaves and insert them in bulk. Returns them with their ids."""
     leaves = [(department, leaf) for department, _branch, leaf in iter_leaves()]
     shares = _allocate(count, [DEPARTMENT_WEIGHT.get(department.slug, 1.0) for department, _leaf in leaves])
@@ -147,7 +239,14 @@ def products_seed(*, rng: random.Random, categories: dict[str, SeededCategory], 
     return Product.objects.bulk_create(products, batch_size=500)
 
 
-def _goods(rng: random.Random, leaf: Leaf, category: Category, brand_prefixes: dict[str, str], taken_gtins: set[str], created_at: dt.datetime) -> Product:
+def _goods(
+    rng: random.Random,
+    leaf: Leaf,
+    category: Category,
+    brand_prefixes: dict[str, str],
+    taken_gtins: set[str],
+    created_at: dt.datetime,
+) -> Product:
     brand = rng.choice(leaf.brands)
     model = rng.choice(leaf.models)
     if leaf.conditions != ("new",) and rng.random() < 0.4:
@@ -161,11 +260,13 @@ def _goods(rng: random.Random, leaf: Leaf, category: Category, brand_prefixes: d
     if language == "fr":
         title = f"{leaf.noun_fr} {brand} {model}"
         description = f"{leaf.noun_fr} de la marque {brand}, modèle {model}. " + " ".join(
-            f"{_label(name, 'fr')} : {_format_value(name, value, 'fr')}." for name, value in attributes.items())
+            f"{_label(name, 'fr')} : {_format_value(name, value, 'fr')}." for name, value in attributes.items()
+        )
     else:
         title = f"{brand} {model} {leaf.noun_en}"
         description = f"{leaf.noun_en} by {brand}, model {model}. " + " ".join(
-            f"{_label(name, 'en')}: {_format_value(name, value, 'en')}." for name, value in attributes.items())
+            f"{_label(name, 'en')}: {_format_value(name, value, 'en')}." for name, value in attributes.items()
+        )
     if shown:
         title += " – " + ", ".join(shown)
     if brand not in brand_prefixes:
@@ -174,9 +275,20 @@ def _goods(rng: random.Random, leaf: Leaf, category: Category, brand_prefixes: d
     gtin = None if rng.random() < 0.03 else normalise_gtin(gtin13(brand_prefixes[brand], rng, taken_gtins))[0]
     length, width, height = (max(1, round(side * rng.uniform(0.85, 1.15))) for side in leaf.size_mm)
     return Product(
-        gtin=gtin, title=title[:300], description=description, brand=brand, category=category, attributes=attributes, language=language,
-        weight_grams=rng.randint(*leaf.weight_g), length_mm=length, width_mm=width, height_mm=height,
-        country_of_origin=rng.choice(leaf.origins), hs_code=leaf.hs_code if rng.random() < 0.45 else "", created_at=created_at,
+        gtin=gtin,
+        title=title[:300],
+        description=description,
+        brand=brand,
+        category=category,
+        attributes=attributes,
+        language=language,
+        weight_grams=rng.randint(*leaf.weight_g),
+        length_mm=length,
+        width_mm=width,
+        height_mm=height,
+        country_of_origin=rng.choice(leaf.origins),
+        hs_code=leaf.hs_code if rng.random() < 0.45 else "",
+        created_at=created_at,
     )
 
 
@@ -184,7 +296,14 @@ _BOOK_PAGES = {"bd": (46, 64), "manga": (180, 220), "picture-books": (24, 40), "
 _BOOK_LANGUAGE_CODES = {"French": "fr", "English": "en", "German": "de", "Spanish": "es"}
 
 
-def _book(rng: random.Random, leaf: Leaf, category: Category, brand_prefixes: dict[str, str], taken_gtins: set[str], created_at: dt.datetime) -> Product:
+def _book(
+    rng: random.Random,
+    leaf: Leaf,
+    category: Category,
+    brand_prefixes: dict[str, str],
+    taken_gtins: set[str],
+    created_at: dt.datetime,
+) -> Product:
     language_name = rng.choice(leaf.attributes["language"])
     openings, endings = BOOK_WORDS[language_name]
     core = f"{rng.choice(openings)} {rng.choice(endings)}"
@@ -206,7 +325,18 @@ def _book(rng: random.Random, leaf: Leaf, category: Category, brand_prefixes: di
     publisher = rng.choice(leaf.brands)
     length, width, height = (max(1, round(side * rng.uniform(0.9, 1.1))) for side in leaf.size_mm)
     return Product(
-        gtin=normalise_gtin(gtin13(ISBN_GROUPS[language_name], rng, taken_gtins))[0], title=title[:300], description=description, brand=publisher,
-        category=category, attributes=attributes, language=code, weight_grams=rng.randint(*leaf.weight_g), length_mm=length, width_mm=width,
-        height_mm=height, country_of_origin=rng.choice(leaf.origins), hs_code=leaf.hs_code if rng.random() < 0.3 else "", created_at=created_at,
+        gtin=normalise_gtin(gtin13(ISBN_GROUPS[language_name], rng, taken_gtins))[0],
+        title=title[:300],
+        description=description,
+        brand=publisher,
+        category=category,
+        attributes=attributes,
+        language=code,
+        weight_grams=rng.randint(*leaf.weight_g),
+        length_mm=length,
+        width_mm=width,
+        height_mm=height,
+        country_of_origin=rng.choice(leaf.origins),
+        hs_code=leaf.hs_code if rng.random() < 0.3 else "",
+        created_at=created_at,
     )

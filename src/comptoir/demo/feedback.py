@@ -47,12 +47,19 @@ def review_ratings(rng: random.Random, *, behaviour: str, experience: Experience
         shipping_speed, communication = 1, rng.choice((1, 1, 2))
         item_as_described, packaging = rng.choice((1, 2, 3)), rng.choice((1, 2, 3))
     product_rating = _clamp(item_as_described + rng.choice((-1, 0, 0, 0, 1)))
-    return {"product_rating": product_rating, "item_as_described": item_as_described, "communication": communication,
-            "shipping_speed": shipping_speed, "packaging": packaging}
+    return {
+        "product_rating": product_rating,
+        "item_as_described": item_as_described,
+        "communication": communication,
+        "shipping_speed": shipping_speed,
+        "packaging": packaging,
+    }
 
 
 def sentiment_of(ratings: dict[str, int]) -> str:
-    seller_mean = (ratings["item_as_described"] + ratings["communication"] + ratings["shipping_speed"] + ratings["packaging"]) / 4
+    seller_mean = (
+        ratings["item_as_described"] + ratings["communication"] + ratings["shipping_speed"] + ratings["packaging"]
+    ) / 4
     return "positive" if seller_mean >= 4.25 else "mixed" if seller_mean >= 3 else "negative"
 
 
@@ -100,7 +107,10 @@ def reply_text(rng: random.Random, *, language: str, ratings: dict[str, int]) ->
 
 def ring_review(rng: random.Random) -> tuple[dict[str, int], str]:
     """A ring member's review: five stars everywhere and a short, interchangeable text."""
-    return ({"product_rating": 5, "item_as_described": 5, "communication": 5, "shipping_speed": 5, "packaging": 5}, rng.choice(RING_TEXTS))
+    return (
+        {"product_rating": 5, "item_as_described": 5, "communication": 5, "shipping_speed": 5, "packaging": 5},
+        rng.choice(RING_TEXTS),
+    )
 
 
 def message_thread(*, language: str, index: int) -> tuple[str, str, str]:

@@ -25,13 +25,21 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-
 from stdnum import luhn
 
 from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.demo.data.people import EU_COUNTRIES, TRACKING_FORMATS
-from comptoir.demo.feedback import THREAD_TOPICS, Experience, message_thread, reply_text, review_ratings, review_text, ring_review, sentiment_of
+from comptoir.demo.feedback import (
+    THREAD_TOPICS,
+    Experience,
+    message_thread,
+    reply_text,
+    review_ratings,
+    review_text,
+    ring_review,
+    sentiment_of,
+)
 from comptoir.demo.marketplace_seed import DemoBuyer, DemoOffer, DemoSeller, Supply, seller_suspend_at
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import DisputeReason, ReturnReason, SellerOrder
@@ -85,12 +93,46 @@ FATES = {
     "dispute_not_as_described": ("accept", "ship", "deliver", "dispute_open", "dispute_decide"),
 }
 FATE_WEIGHTS = {
-    "reliable": {"complete": 880, "buyer_cancel": 25, "seller_cancel_placed": 8, "seller_cancel_accepted": 5, "return": 60, "dispute_not_received": 8, "dispute_not_as_described": 10},
-    "late": {"complete": 830, "buyer_cancel": 40, "seller_cancel_placed": 15, "seller_cancel_accepted": 10, "return": 60, "dispute_not_received": 30, "dispute_not_as_described": 15},
-    "cancelling": {"complete": 700, "buyer_cancel": 30, "seller_cancel_placed": 130, "seller_cancel_accepted": 60, "return": 60, "dispute_not_received": 10, "dispute_not_as_described": 10},
+    "reliable": {
+        "complete": 880,
+        "buyer_cancel": 25,
+        "seller_cancel_placed": 8,
+        "seller_cancel_accepted": 5,
+        "return": 60,
+        "dispute_not_received": 8,
+        "dispute_not_as_described": 10,
+    },
+    "late": {
+        "complete": 830,
+        "buyer_cancel": 40,
+        "seller_cancel_placed": 15,
+        "seller_cancel_accepted": 10,
+        "return": 60,
+        "dispute_not_received": 30,
+        "dispute_not_as_described": 15,
+    },
+    "cancelling": {
+        "complete": 700,
+        "buyer_cancel": 30,
+        "seller_cancel_placed": 130,
+        "seller_cancel_accepted": 60,
+        "return": 60,
+        "dispute_not_received": 10,
+        "dispute_not_as_described": 10,
+    },
 }
-SELLER_CANCEL_REASONS = ("Out of stock.", "Item damaged in our warehouse.", "Pricing error on the listing.", "Rupture de stock chez notre fournisseur.")
-BUYER_CANCEL_REASONS = ("Ordered by mistake.", "Found it cheaper elsewhere.", "Delivery would take too long.", "Erreur de taille, je recommande.")
+SELLER_CANCEL_REASONS = (
+    "Out of stock.",
+    "Item damaged in our warehouse.",
+    "Pricing error on the listing.",
+    "Rupture de stock chez notre fournisseur.",
+)
+BUYER_CANCEL_REASONS = (
+    "Ordered by mistake.",
+    "Found it cheaper elsewhere.",
+    "Delivery would take too long.",
+    "Erreur de taille, je recommande.",
+)
 
 # Orders that are always in the demo, whatever the size: one per state worth showing, made by the demo
 # buyer from the demo seller, with brisk timings so that each stops exactly where named.
@@ -178,15 +220,28 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _at(day: dt.date, rng: random.Random, first_hour: int = 8, last_hour: int = 19) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, rng.randint(first_hour, last_hour - 1), rng.randint(0, 59), rng.randint(0, 59), tzinfo=dt.UTC)
+    return dt.datetime(
+        day.year,
+        day.month,
+        day.day,
+        rng.randint(first_hour, last_hour - 1),
+        rng.randint(0, 59),
+        rng.randint(0, 59),
+        tzinfo=dt.UTC,
+    )
 
 
 def _tracking(carrier: str, rng: random.Random) -> str:
     pattern = TRACKING_FORMATS.get(carrier, "AA999999999EU")
-    return "".join(str(rng.randint(0, 9)) if ch == "9" else rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") if ch == "A" else ch for ch in pattern)
+    return "".join(
+        str(rng.randint(0, 9)) if ch == "9" else rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") if ch == "A" else ch
+        for ch in pattern
+    )
 
 
-def order_times(rng: random.Random, *, count: int, start: dt.datetime, end: dt.datetime, growth: float = 1.5) -> list[dt.datetime]:
+def order_times(
+    rng: random.Random, *, count: int, start: dt.datetime, end: dt.datetime, growth: float = 1.5
+) -> list[dt.datetime]:
     """`count` checkout moments between start and end: a growing marketplace (density rising by `growth`
     over the period), busier in the evening and on Sundays, quiet at night."""
     span = (end - start).total_seconds()
@@ -208,8 +263,20 @@ def order_times(rng: random.Random, *, count: int, start: dt.datetime, end: dt.d
 class History:
     """The event loop: a heap of (moment, sequence, action, arguments), played in time order."""
 
-    def __init__(self, *, rng: random.Random, seed: int, operator, buyers: list[DemoBuyer], sellers: list[DemoSeller], supply: Supply,
-                 products_weights: list[tuple[int, float]], start: dt.datetime, end: dt.datetime, ring: Ring | None = None):
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        seed: int,
+        operator,
+        buyers: list[DemoBuyer],
+        sellers: list[DemoSeller],
+        supply: Supply,
+        products_weights: list[tuple[int, float]],
+        start: dt.datetime,
+        end: dt.datetime,
+        ring: Ring | None = None,
+    ):
         self.rng, self.seed, self.operator = rng, seed, operator
         # Reviews, replies and messages draw from their own stream: the orders' story stays the one `rng` tells.
         self.talk = random.Random(f"{seed}:feedback")
@@ -243,7 +310,10 @@ class History:
         return HistoryResult(self.stats, self.parcels)
 
     def plan(self, *, order_count: int) -> None:
-        plans = [OrderPlan(index, moment) for index, moment in enumerate(order_times(self.rng, count=order_count, start=self.start, end=self.end))]
+        plans = [
+            OrderPlan(index, moment)
+            for index, moment in enumerate(order_times(self.rng, count=order_count, start=self.start, end=self.end))
+        ]
         for offset, showcase in enumerate(SHOWCASE):
             plans.append(OrderPlan(len(plans), self.end - showcase[4] + dt.timedelta(minutes=offset), showcase))
         for plan in plans:
@@ -281,9 +351,15 @@ class History:
         return self.rng.choices(self.buyers[:eligible], cum_weights=self._buyer_cumulative[:eligible])[0]
 
     def _offer_for(self, product_id: int, moment: dt.datetime, buyer: DemoBuyer, quantity: int) -> DemoOffer | None:
-        candidates = [offer for offer in self.supply.offers_by_product.get(product_id, ())
-                      if offer.is_active and offer.stock >= quantity and offer.created_at <= moment and offer.seller.is_selling_at(moment)
-                      and not (offer.is_bulky and buyer.country not in EU_COUNTRIES)]
+        candidates = [
+            offer
+            for offer in self.supply.offers_by_product.get(product_id, ())
+            if offer.is_active
+            and offer.stock >= quantity
+            and offer.created_at <= moment
+            and offer.seller.is_selling_at(moment)
+            and not (offer.is_bulky and buyer.country not in EU_COUNTRIES)
+        ]
         if not candidates:
             return None
         if self.rng.random() < 0.6:
@@ -292,8 +368,16 @@ class History:
 
     def _showcase_line(self, moment: dt.datetime, buyer: DemoBuyer) -> list[tuple[DemoOffer, int]]:
         seller = self._demo_seller
-        candidates = [offer for offers in self.supply.offers_by_product.values() for offer in offers
-                      if offer.seller is seller and offer.is_active and offer.stock >= 1 and offer.created_at <= moment and not offer.is_bulky]
+        candidates = [
+            offer
+            for offers in self.supply.offers_by_product.values()
+            for offer in offers
+            if offer.seller is seller
+            and offer.is_active
+            and offer.stock >= 1
+            and offer.created_at <= moment
+            and not offer.is_bulky
+        ]
         return [(self.rng.choice(candidates), 1)] if candidates and seller.is_selling_at(moment) else []
 
     def _pick_lines(self, moment: dt.datetime, buyer: DemoBuyer) -> list[tuple[DemoOffer, int]]:
@@ -320,19 +404,36 @@ class History:
             self.stats["orders_without_offer"] += 1
             return
         if showcase:
-            card = CARD_REVIEW if showcase[3] == "review" else CARD_DECLINED[0] if showcase[3] == "declined" else _own_card(buyer.user.pk)
+            card = (
+                CARD_REVIEW
+                if showcase[3] == "review"
+                else CARD_DECLINED[0]
+                if showcase[3] == "declined"
+                else _own_card(buyer.user.pk)
+            )
         else:
             roll = self.rng.random()
-            card = self.rng.choice(CARD_DECLINED) if roll < 0.03 else CARD_REVIEW if roll < 0.045 else self.rng.choice(CARDS_CAPTURED)
+            card = (
+                self.rng.choice(CARD_DECLINED)
+                if roll < 0.03
+                else CARD_REVIEW
+                if roll < 0.045
+                else self.rng.choice(CARDS_CAPTURED)
+            )
             if card in CARDS_CAPTURED:
                 # Each buyer pays with a card of their own: shared cards are a fraud signal (only the ring shares one).
                 card = _own_card(buyer.user.pk)
         sellers = {offer.seller.seller.pk for offer, _ in lines}
         express = {seller_id: "express" for seller_id in sorted(sellers) if not showcase and self.rng.random() < 0.12}
         try:
-            result = order_checkout(buyer=buyer.user, shipping_address=buyer.address, payment_method={"card_number": card},
-                                    lines=[{"offer_id": offer.offer_id, "quantity": quantity} for offer, quantity in lines],
-                                    shipping_choices=express, idempotency_key=f"demo-{self.seed}-{plan.index}")
+            result = order_checkout(
+                buyer=buyer.user,
+                shipping_address=buyer.address,
+                payment_method={"card_number": card},
+                lines=[{"offer_id": offer.offer_id, "quantity": quantity} for offer, quantity in lines],
+                shipping_choices=express,
+                idempotency_key=f"demo-{self.seed}-{plan.index}",
+            )
         except Conflict:
             self.stats["checkout_out_of_stock"] += 1
             return
@@ -347,7 +448,14 @@ class History:
             offer.stock -= quantity
         if result.status == 202:
             if not showcase:
-                self.schedule(moment + dt.timedelta(hours=self.rng.uniform(2, 30)), self.decide_review, result.order.pk, buyer, self.rng.random() < 0.75, lines)
+                self.schedule(
+                    moment + dt.timedelta(hours=self.rng.uniform(2, 30)),
+                    self.decide_review,
+                    result.order.pk,
+                    buyer,
+                    self.rng.random() < 0.75,
+                    lines,
+                )
             return
         self._start_parcels(result.order.pk, buyer, moment, showcase)
 
@@ -369,8 +477,19 @@ class History:
             else:
                 weights = FATE_WEIGHTS[seller.behaviour]
                 fate, stop = self.rng.choices(list(weights), list(weights.values()))[0], None
-            parcel = Parcel(seller_order.pk, seller, buyer, fate, moment, seller_order.ship_by, seller_order.deliver_by,
-                            seller_order.carrier or "La Poste", stop=stop, brisk=showcase is not None, label=showcase[0] if showcase else "")
+            parcel = Parcel(
+                seller_order.pk,
+                seller,
+                buyer,
+                fate,
+                moment,
+                seller_order.ship_by,
+                seller_order.deliver_by,
+                seller_order.carrier or "La Poste",
+                stop=stop,
+                brisk=showcase is not None,
+                label=showcase[0] if showcase else "",
+            )
             self.parcels += 1
             self._plan_thread(parcel, moment)
             if stop == "":
@@ -388,9 +507,18 @@ class History:
     def _when(self, parcel: Parcel, step: str, now: dt.datetime) -> dt.datetime:
         rng, behaviour = self.rng, parcel.seller.behaviour
         if parcel.brisk:
-            brisk = {"accept": dt.timedelta(hours=1), "ship": dt.timedelta(hours=20), "deliver": dt.timedelta(days=2), "buyer_cancel": dt.timedelta(hours=1),
-                     "seller_cancel": dt.timedelta(hours=6), "request_return": dt.timedelta(days=2), "receive_return": dt.timedelta(days=4),
-                     "refund": dt.timedelta(days=1), "dispute_open": dt.timedelta(days=3), "dispute_decide": dt.timedelta(days=3)}
+            brisk = {
+                "accept": dt.timedelta(hours=1),
+                "ship": dt.timedelta(hours=20),
+                "deliver": dt.timedelta(days=2),
+                "buyer_cancel": dt.timedelta(hours=1),
+                "seller_cancel": dt.timedelta(hours=6),
+                "request_return": dt.timedelta(days=2),
+                "receive_return": dt.timedelta(days=4),
+                "refund": dt.timedelta(days=1),
+                "dispute_open": dt.timedelta(days=3),
+                "dispute_decide": dt.timedelta(days=3),
+            }
             return now + brisk[step]
         if step == "accept":
             hours = {"reliable": (0.3, 10), "late": (4, 40), "cancelling": (1, 20)}[behaviour]
@@ -449,39 +577,87 @@ class History:
         if step == "accept":
             seller_order_accept(seller=seller, seller_order_id=parcel.seller_order_id, actor=owner)
         elif step == "ship":
-            seller_order_ship(seller=seller, seller_order_id=parcel.seller_order_id, actor=owner, carrier=parcel.carrier, tracking_number=_tracking(parcel.carrier, rng))
+            seller_order_ship(
+                seller=seller,
+                seller_order_id=parcel.seller_order_id,
+                actor=owner,
+                carrier=parcel.carrier,
+                tracking_number=_tracking(parcel.carrier, rng),
+            )
         elif step == "deliver":
             if rng.random() < 0.2 and not parcel.brisk:
-                seller_order_mark_delivered(seller_order_id=parcel.seller_order_id, actor=buyer, actor_role=Actor.BUYER, buyer=buyer)
+                seller_order_mark_delivered(
+                    seller_order_id=parcel.seller_order_id, actor=buyer, actor_role=Actor.BUYER, buyer=buyer
+                )
             else:  # the carrier's tracking reports the delivery
                 seller_order_mark_delivered(seller_order_id=parcel.seller_order_id, actor=None, actor_role=Actor.SYSTEM)
         elif step == "buyer_cancel":
-            seller_order_cancel(seller_order_id=parcel.seller_order_id, actor=buyer, actor_role=Actor.BUYER, reason=rng.choice(BUYER_CANCEL_REASONS), buyer=buyer)
+            seller_order_cancel(
+                seller_order_id=parcel.seller_order_id,
+                actor=buyer,
+                actor_role=Actor.BUYER,
+                reason=rng.choice(BUYER_CANCEL_REASONS),
+                buyer=buyer,
+            )
         elif step == "seller_cancel":
-            seller_order_cancel(seller_order_id=parcel.seller_order_id, actor=owner, actor_role=Actor.SELLER, reason=rng.choice(SELLER_CANCEL_REASONS), seller=seller)
+            seller_order_cancel(
+                seller_order_id=parcel.seller_order_id,
+                actor=owner,
+                actor_role=Actor.SELLER,
+                reason=rng.choice(SELLER_CANCEL_REASONS),
+                seller=seller,
+            )
         elif step == "request_return":
-            reason = rng.choice([ReturnReason.NO_LONGER_NEEDED, ReturnReason.NO_LONGER_NEEDED, ReturnReason.DAMAGED, ReturnReason.NOT_AS_DESCRIBED, ReturnReason.WRONG_ITEM])
+            reason = rng.choice(
+                [
+                    ReturnReason.NO_LONGER_NEEDED,
+                    ReturnReason.NO_LONGER_NEEDED,
+                    ReturnReason.DAMAGED,
+                    ReturnReason.NOT_AS_DESCRIBED,
+                    ReturnReason.WRONG_ITEM,
+                ]
+            )
             parcel.return_reason = str(reason)
-            seller_order_request_return(buyer=buyer, seller_order_id=parcel.seller_order_id, return_reason=reason, comment="")
+            seller_order_request_return(
+                buyer=buyer, seller_order_id=parcel.seller_order_id, return_reason=reason, comment=""
+            )
         elif step == "receive_return":
-            seller_order_receive_return(seller=seller, seller_order_id=parcel.seller_order_id, actor=owner, restock=rng.random() < 0.85)
+            seller_order_receive_return(
+                seller=seller, seller_order_id=parcel.seller_order_id, actor=owner, restock=rng.random() < 0.85
+            )
         elif step == "refund":
             seller_order_refund(seller=seller, seller_order_id=parcel.seller_order_id, actor=owner)
         elif step == "dispute_open":
             if parcel.fate == "dispute_not_received":
-                dispute = dispute_open(buyer=buyer, seller_order_id=parcel.seller_order_id, reason=DisputeReason.NOT_RECEIVED,
-                                       description="The tracking has not moved for days and the parcel never arrived.")
+                dispute = dispute_open(
+                    buyer=buyer,
+                    seller_order_id=parcel.seller_order_id,
+                    reason=DisputeReason.NOT_RECEIVED,
+                    description="The tracking has not moved for days and the parcel never arrived.",
+                )
             else:
-                dispute = dispute_open(buyer=buyer, seller_order_id=parcel.seller_order_id, reason=DisputeReason.NOT_AS_DESCRIBED,
-                                       description="The colour is not the one shown on the listing.")
+                dispute = dispute_open(
+                    buyer=buyer,
+                    seller_order_id=parcel.seller_order_id,
+                    reason=DisputeReason.NOT_AS_DESCRIBED,
+                    description="The colour is not the one shown on the listing.",
+                )
             parcel.dispute_id = dispute.pk
         elif step == "dispute_decide":
             if parcel.fate == "dispute_not_received":
-                dispute_decide(dispute_id=parcel.dispute_id, actor=self.operator, in_favour_of="buyer",
-                               note="The seller could not show proof of delivery; the buyer is refunded in full.")
+                dispute_decide(
+                    dispute_id=parcel.dispute_id,
+                    actor=self.operator,
+                    in_favour_of="buyer",
+                    note="The seller could not show proof of delivery; the buyer is refunded in full.",
+                )
             else:
-                dispute_decide(dispute_id=parcel.dispute_id, actor=self.operator, in_favour_of="seller",
-                               note="The photos match the listing's description; the order stands.")
+                dispute_decide(
+                    dispute_id=parcel.dispute_id,
+                    actor=self.operator,
+                    in_favour_of="seller",
+                    note="The photos match the listing's description; the order stands.",
+                )
         else:
             raise ValueError(step)
 
@@ -497,8 +673,12 @@ class History:
             if parcel.label == "completed" and step == "deliver":
                 self.schedule(now + dt.timedelta(hours=20), self.write_review, parcel)
             return
-        settling = {"complete": "deliver", "return": "request_return", "dispute_not_as_described": "dispute_decide",
-                    "dispute_not_received": "dispute_decide"}.get(parcel.fate)
+        settling = {
+            "complete": "deliver",
+            "return": "request_return",
+            "dispute_not_as_described": "dispute_decide",
+            "dispute_not_received": "dispute_decide",
+        }.get(parcel.fate)
         if step != settling:
             return
         planned = self._reviews_planned[parcel.buyer.user.pk]
@@ -510,11 +690,13 @@ class History:
 
     def _experience(self, parcel: Parcel) -> Experience:
         shipped_at, ship_by, delivered_at, deliver_by = SellerOrder.objects.values_list(
-            "shipped_at", "ship_by", "delivered_at", "deliver_by").get(pk=parcel.seller_order_id)
+            "shipped_at", "ship_by", "delivered_at", "deliver_by"
+        ).get(pk=parcel.seller_order_id)
         return Experience(
             late_shipping=shipped_at is not None and shipped_at.date() > ship_by,
             late_delivery=delivered_at is not None and delivered_at.date() > deliver_by,
-            not_as_described=parcel.fate == "dispute_not_as_described" or parcel.return_reason in (ReturnReason.NOT_AS_DESCRIBED, ReturnReason.WRONG_ITEM),
+            not_as_described=parcel.fate == "dispute_not_as_described"
+            or parcel.return_reason in (ReturnReason.NOT_AS_DESCRIBED, ReturnReason.WRONG_ITEM),
             damaged=parcel.return_reason == ReturnReason.DAMAGED,
             not_received=parcel.fate == "dispute_not_received",
         )
@@ -531,7 +713,9 @@ class History:
             text = review_text(talk, language=language, ratings=ratings, experience=experience)
         try:
             with _evidence_left_to_the_rebuild():
-                review = review_create(buyer=buyer, seller_order_id=parcel.seller_order_id, ratings=ratings, text=text, language=language)
+                review = review_create(
+                    buyer=buyer, seller_order_id=parcel.seller_order_id, ratings=ratings, text=text, language=language
+                )
         except Conflict as error:  # the order is not reviewable (any more): the buyer would be refused as well
             self.stats[f"review_skipped:{error.code}"] += 1
             return
@@ -543,7 +727,13 @@ class History:
         is_negative = sentiment_of(ratings) == "negative"
         if parcel.label == "completed" or talk.random() < (negative_share if is_negative else positive_share):
             hours = 5 if parcel.brisk else talk.uniform(*REPLY_HOURS[behaviour])
-            self.schedule(clock.now() + dt.timedelta(hours=hours), self.write_reply, parcel, review.pk, reply_text(talk, language=language, ratings=ratings))
+            self.schedule(
+                clock.now() + dt.timedelta(hours=hours),
+                self.write_reply,
+                parcel,
+                review.pk,
+                reply_text(talk, language=language, ratings=ratings),
+            )
 
     def write_reply(self, parcel: Parcel, review_id: int, text: str) -> None:
         review_reply(seller=parcel.seller.seller, actor=parcel.seller.owner, review_id=review_id, text=text)
@@ -557,7 +747,9 @@ class History:
         if parcel.label == "ring" or self.talk.random() >= THREAD_SHARE:
             return
         thread = self.talk.randrange(THREAD_TOPICS)
-        self.schedule(moment + dt.timedelta(hours=self.talk.uniform(0.5, 60)), self.send_message, parcel, "buyer", thread)
+        self.schedule(
+            moment + dt.timedelta(hours=self.talk.uniform(0.5, 60)), self.send_message, parcel, "buyer", thread
+        )
 
     def send_message(self, parcel: Parcel, turn: str, thread: int) -> None:
         """One message of a three-turn thread (buyer asks, seller answers, buyer thanks); schedules the next turn."""
@@ -572,9 +764,16 @@ class History:
                 self.schedule(clock.now() + dt.timedelta(hours=hours), self.send_message, parcel, "seller", thread)
         elif turn == "seller":
             with _evidence_left_to_the_rebuild():
-                message_send(sender=parcel.seller.owner, seller=parcel.seller.seller, seller_order_id=parcel.seller_order_id, body=answer)
+                message_send(
+                    sender=parcel.seller.owner,
+                    seller=parcel.seller.seller,
+                    seller_order_id=parcel.seller_order_id,
+                    body=answer,
+                )
             if parcel.brisk or talk.random() < 0.45:
-                self.schedule(clock.now() + dt.timedelta(hours=talk.uniform(0.3, 10)), self.send_message, parcel, "thanks", thread)
+                self.schedule(
+                    clock.now() + dt.timedelta(hours=talk.uniform(0.3, 10)), self.send_message, parcel, "thanks", thread
+                )
         else:
             with _evidence_left_to_the_rebuild():
                 message_send(sender=buyer, seller_order_id=parcel.seller_order_id, body=thanks)
@@ -585,7 +784,13 @@ class History:
         ring = self.ring
         if ring is None or not ring.buyers:
             return
-        weak = [seller for seller in self.sellers if seller.behaviour != "reliable" and seller.is_selling_at(ring.orders_from) and seller.is_selling_at(self.end)]
+        weak = [
+            seller
+            for seller in self.sellers
+            if seller.behaviour != "reliable"
+            and seller.is_selling_at(ring.orders_from)
+            and seller.is_selling_at(self.end)
+        ]
         if not weak:
             return
         ring.seller = weak[self.talk.randrange(len(weak))]
@@ -595,16 +800,31 @@ class History:
 
     def place_ring_order(self, index: int, buyer: DemoBuyer) -> None:
         moment, seller = clock.now(), self.ring.seller
-        offers = sorted((offer for offers in self.supply.offers_by_product.values() for offer in offers
-                         if offer.seller is seller and offer.is_active and offer.stock >= 1 and offer.created_at <= moment and not offer.is_bulky),
-                        key=lambda offer: (offer.price_amount, offer.offer_id))
+        offers = sorted(
+            (
+                offer
+                for offers in self.supply.offers_by_product.values()
+                for offer in offers
+                if offer.seller is seller
+                and offer.is_active
+                and offer.stock >= 1
+                and offer.created_at <= moment
+                and not offer.is_bulky
+            ),
+            key=lambda offer: (offer.price_amount, offer.offer_id),
+        )
         if not offers:
             self.stats["ring_without_offer"] += 1
             return
         offer = offers[index % min(3, len(offers))]
         try:
-            result = order_checkout(buyer=buyer.user, shipping_address=buyer.address, payment_method={"card_number": RING_CARD},
-                                    lines=[{"offer_id": offer.offer_id, "quantity": 1}], idempotency_key=f"demo-{self.seed}-ring-{index}")
+            result = order_checkout(
+                buyer=buyer.user,
+                shipping_address=buyer.address,
+                payment_method={"card_number": RING_CARD},
+                lines=[{"offer_id": offer.offer_id, "quantity": 1}],
+                idempotency_key=f"demo-{self.seed}-ring-{index}",
+            )
         except ApplicationError as error:
             self.stats[f"checkout_refused:{error.code}"] += 1
             return
@@ -612,8 +832,17 @@ class History:
         self.stats["ring_orders"] += 1
         offer.stock -= 1
         seller_order = SellerOrder.objects.get(order_id=result.order.pk)
-        parcel = Parcel(seller_order.pk, seller, buyer, "complete", moment, seller_order.ship_by, seller_order.deliver_by,
-                        seller_order.carrier or "La Poste", brisk=True, label="ring")
+        parcel = Parcel(
+            seller_order.pk,
+            seller,
+            buyer,
+            "complete",
+            moment,
+            seller_order.ship_by,
+            seller_order.deliver_by,
+            seller_order.carrier or "La Poste",
+            brisk=True,
+            label="ring",
+        )
         self.parcels += 1
         self._schedule_next(parcel, moment)
-

@@ -140,36 +140,93 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
 
     # DEBUG would record and format every one of the ~100,000 queries; the seeding does not need that.
     # Trust evidence is rebuilt once at the end (the batch path gives the scores the per-event path would).
-    with override_settings(DEBUG=False), _quiet_task_logs(), _ledger_sealed_at_the_end(), _order_numbers_from(seed), events.delivery_paused():
+    with (
+        override_settings(DEBUG=False),
+        _quiet_task_logs(),
+        _ledger_sealed_at_the_end(),
+        _order_numbers_from(seed),
+        events.delivery_paused(),
+    ):
         password_hash = password_hash_for_demo()
         operator = operator_create(password_hash=password_hash, joined_at=start - dt.timedelta(days=240))
         categories = categories_seed(actor=operator, created_at=start - dt.timedelta(days=200))
-        products = products_seed(rng=rng("products"), categories=categories, count=sizes.products, created_from=start - dt.timedelta(days=150), created_days=120)
+        products = products_seed(
+            rng=rng("products"),
+            categories=categories,
+            count=sizes.products,
+            created_from=start - dt.timedelta(days=150),
+            created_days=120,
+        )
         lap("catalog")
-        buyers = buyers_seed(rng=rng("buyers"), count=sizes.buyers, password_hash=password_hash, joined_from=start - dt.timedelta(days=300), joined_days=400)
-        sellers = sellers_seed(rng=rng("sellers"), count=sizes.sellers, operator=operator, password_hash=password_hash, history_start=start, end=end)
+        buyers = buyers_seed(
+            rng=rng("buyers"),
+            count=sizes.buyers,
+            password_hash=password_hash,
+            joined_from=start - dt.timedelta(days=300),
+            joined_days=400,
+        )
+        sellers = sellers_seed(
+            rng=rng("sellers"),
+            count=sizes.sellers,
+            operator=operator,
+            password_hash=password_hash,
+            history_start=start,
+            end=end,
+        )
         supply = offers_seed(rng=rng("offers"), sellers=sellers, products=products, categories=categories)
         lap("sellers, buyers, offers")
         popularity = rng("popularity")
         weights = [(product.pk, min(50.0, popularity.paretovariate(1.1))) for product in products]
-        ring = Ring(ring_buyers_seed(rng=rng("ring"), count=RING_SIZE, password_hash=password_hash, joined_from=end - RING_ORDERS_BEFORE_END - dt.timedelta(days=3),
-                                     joined_hours=60),
-                    orders_from=end - RING_ORDERS_BEFORE_END, reviews_from=end - RING_REVIEWS_BEFORE_END)
-        history = History(rng=rng("history"), seed=seed, operator=operator, buyers=buyers, sellers=sellers, supply=supply, products_weights=weights,
-                          start=start, end=end, ring=ring)
+        ring = Ring(
+            ring_buyers_seed(
+                rng=rng("ring"),
+                count=RING_SIZE,
+                password_hash=password_hash,
+                joined_from=end - RING_ORDERS_BEFORE_END - dt.timedelta(days=3),
+                joined_hours=60,
+            ),
+            orders_from=end - RING_ORDERS_BEFORE_END,
+            reviews_from=end - RING_REVIEWS_BEFORE_END,
+        )
+        history = History(
+            rng=rng("history"),
+            seed=seed,
+            operator=operator,
+            buyers=buyers,
+            sellers=sellers,
+            supply=supply,
+            products_weights=weights,
+            start=start,
+            end=end,
+            ring=ring,
+        )
         history.plan(order_count=sizes.orders)
         result = history.run()
         report.stats.update(result.stats)
-        report.behaviours = {seller.seller.slug: seller.behaviour for seller in sellers if seller.verified_at is not None}
+        report.behaviours = {
+            seller.seller.slug: seller.behaviour for seller in sellers if seller.verified_at is not None
+        }
         if ring.seller is not None:
-            report.review_ring = {"seller": ring.seller.seller.slug, "buyers": sorted(buyer.user.email for buyer in ring.buyers)}
+            report.review_ring = {
+                "seller": ring.seller.seller.slug,
+                "buyers": sorted(buyer.user.email for buyer in ring.buyers),
+            }
         # The marker also names the sellers built to behave badly, so that trust scoring can be checked against them.
-        audit_record(actor=operator, action=MARKER_ACTION, target=operator, data={
-            "seed": seed, "sizes": asdict(sizes), "end": end.isoformat(),
-            "late_sellers": sorted(slug for slug, behaviour in report.behaviours.items() if behaviour == "late"),
-            "cancelling_sellers": sorted(slug for slug, behaviour in report.behaviours.items() if behaviour == "cancelling"),
-            "review_ring": report.review_ring,
-        })
+        audit_record(
+            actor=operator,
+            action=MARKER_ACTION,
+            target=operator,
+            data={
+                "seed": seed,
+                "sizes": asdict(sizes),
+                "end": end.isoformat(),
+                "late_sellers": sorted(slug for slug, behaviour in report.behaviours.items() if behaviour == "late"),
+                "cancelling_sellers": sorted(
+                    slug for slug, behaviour in report.behaviours.items() if behaviour == "cancelling"
+                ),
+                "review_ring": report.review_ring,
+            },
+        )
         lap("order history")
     lap("ledger sealing")
     # Products and offers were bulk-inserted (no per-save index hooks): build the search index once, at the end.
@@ -194,21 +251,41 @@ class DemoLogin:
 def demo_logins(*, sellers: int = 4, buyers: int = 3) -> list[DemoLogin]:
     """Who to log in as (all with DEMO_PASSWORD): the operator, a few seller owners, a few buyers."""
     logins = [DemoLogin("operator", OPERATOR_EMAIL, "operator console: sellers, disputes, payment reviews")]
-    owners = (SellerMember.objects.filter(role=MemberRole.OWNER).select_related("seller", "user").order_by("seller_id"))
+    owners = SellerMember.objects.filter(role=MemberRole.OWNER).select_related("seller", "user").order_by("seller_id")
     shown = 0
     for member in owners:
         interesting = member.user.email == DEMO_SELLER_EMAIL or member.seller.status != SellerStatus.VERIFIED
         if shown < sellers or interesting:
-            status = "" if member.seller.status == SellerStatus.VERIFIED else f" ({member.seller.get_status_display().lower()})"
-            logins.append(DemoLogin("seller", member.user.email, f"{member.seller.name}, {member.seller.country}{status}"))
+            status = (
+                ""
+                if member.seller.status == SellerStatus.VERIFIED
+                else f" ({member.seller.get_status_display().lower()})"
+            )
+            logins.append(
+                DemoLogin("seller", member.user.email, f"{member.seller.name}, {member.seller.country}{status}")
+            )
             shown += 1
     demo_buyer = User.objects.filter(email=DEMO_BUYER_EMAIL).first()
     if demo_buyer:
         logins.append(DemoLogin("buyer", demo_buyer.email, f"{demo_buyer.full_name}, an order in every state"))
-    frequent = (User.objects.filter(orders__isnull=False, is_operator=False).exclude(email=DEMO_BUYER_EMAIL).distinct().order_by("email")[: max(0, buyers - 1)])
+    frequent = (
+        User.objects.filter(orders__isnull=False, is_operator=False)
+        .exclude(email=DEMO_BUYER_EMAIL)
+        .distinct()
+        .order_by("email")[: max(0, buyers - 1)]
+    )
     for user in frequent:
         logins.append(DemoLogin("buyer", user.email, f"{user.full_name}, {user.country}"))
     return logins
 
 
-__all__ = ["DEMO_PASSWORD", "DemoLogin", "DemoReport", "DemoSizes", "database_has_marketplace_data", "demo_is_seeded", "demo_logins", "demo_seed"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DemoLogin",
+    "DemoReport",
+    "DemoSizes",
+    "database_has_marketplace_data",
+    "demo_is_seeded",
+    "demo_logins",
+    "demo_seed",
+]

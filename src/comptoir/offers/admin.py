@@ -10,13 +10,39 @@ from comptoir.offers.models import Offer, ShippingProfile, ShippingRate
 
 @admin.register(Offer)
 class OfferAdmin(ReadOnlyModelAdmin):
-    list_display = ("sku", "product", "gtin", "seller", "price", "stock", "condition", "fulfilment_method", "is_active", "updated_at")
+    list_display = (
+        "sku",
+        "product",
+        "gtin",
+        "seller",
+        "price",
+        "stock",
+        "condition",
+        "fulfilment_method",
+        "is_active",
+        "updated_at",
+    )
     list_filter = ("is_active", "condition", "fulfilment_method", "currency", "ships_from_country")
     search_fields = ("=sku", "product__title", "seller__name")
     list_select_related = ("product", "seller")
     ordering = ("-updated_at",)
-    fields = ("seller", "product", "sku", "price", "stock", "condition", "condition_note", "handling_days", "ships_from_country", "fulfilment_method",
-              "shipping_profile", "return_policy_days", "is_active", "created_at", "updated_at")
+    fields = (
+        "seller",
+        "product",
+        "sku",
+        "price",
+        "stock",
+        "condition",
+        "condition_note",
+        "handling_days",
+        "ships_from_country",
+        "fulfilment_method",
+        "shipping_profile",
+        "return_policy_days",
+        "is_active",
+        "created_at",
+        "updated_at",
+    )
     readonly_fields = fields
 
     @admin.display(description="price", ordering="price_amount")
@@ -33,7 +59,16 @@ class OfferAdmin(ReadOnlyModelAdmin):
 
 class ShippingRateInline(ReadOnlyTabularInline):
     model = ShippingRate
-    fields = ("zone_name", "countries", "service_level", "carrier", "first_item", "additional_item", "transit_days_min", "transit_days_max")
+    fields = (
+        "zone_name",
+        "countries",
+        "service_level",
+        "carrier",
+        "first_item",
+        "additional_item",
+        "transit_days_min",
+        "transit_days_max",
+    )
     readonly_fields = fields
 
     @admin.display(description="first item")

@@ -18,7 +18,9 @@ def offer_stock_take(*, quantities: dict[int, int]) -> list[int]:
     short: list[int] = []
     for offer_id in sorted(quantities):
         quantity = quantities[offer_id]
-        updated = Offer.objects.filter(pk=offer_id, stock__gte=quantity, is_active=True).update(stock=F("stock") - quantity)
+        updated = Offer.objects.filter(pk=offer_id, stock__gte=quantity, is_active=True).update(
+            stock=F("stock") - quantity
+        )
         if updated != 1:
             short.append(offer_id)
     return short

@@ -49,8 +49,14 @@ class ShippingRate(models.Model):
     class Meta:
         ordering = ["profile_id", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(first_item_amount__gte=0, additional_item_amount__gte=0), name="shipping_rate_amounts_not_negative"),
-            models.CheckConstraint(condition=models.Q(transit_days_max__gte=models.F("transit_days_min")), name="shipping_rate_transit_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(first_item_amount__gte=0, additional_item_amount__gte=0),
+                name="shipping_rate_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(transit_days_max__gte=models.F("transit_days_min")),
+                name="shipping_rate_transit_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,9 +74,13 @@ class Offer(models.Model):
     stock = models.IntegerField(default=0)
     condition = models.CharField(max_length=20, choices=Condition.choices, default=Condition.NEW)
     condition_note = models.CharField(max_length=300, blank=True)
-    handling_days = models.PositiveSmallIntegerField(default=1, help_text="Business days to hand the parcel to the carrier.")
+    handling_days = models.PositiveSmallIntegerField(
+        default=1, help_text="Business days to hand the parcel to the carrier."
+    )
     ships_from_country = models.CharField(max_length=2)
-    fulfilment_method = models.CharField(max_length=20, choices=FulfilmentMethod.choices, default=FulfilmentMethod.MERCHANT)
+    fulfilment_method = models.CharField(
+        max_length=20, choices=FulfilmentMethod.choices, default=FulfilmentMethod.MERCHANT
+    )
     shipping_profile = models.ForeignKey(ShippingProfile, on_delete=models.PROTECT, related_name="offers")
     return_policy_days = models.PositiveSmallIntegerField(default=14)
     is_active = models.BooleanField(default=True)
@@ -82,7 +92,9 @@ class Offer(models.Model):
             models.CheckConstraint(condition=models.Q(stock__gte=0), name="offer_stock_not_negative"),
             models.CheckConstraint(condition=models.Q(price_amount__gt=0), name="offer_price_positive"),
             models.UniqueConstraint(fields=["seller", "sku"], name="offer_unique_seller_sku"),
-            models.UniqueConstraint(fields=["seller", "product", "condition"], name="offer_unique_seller_product_condition"),
+            models.UniqueConstraint(
+                fields=["seller", "product", "condition"], name="offer_unique_seller_product_condition"
+            ),
         ]
         indexes = [models.Index(fields=["product", "is_active"])]
 

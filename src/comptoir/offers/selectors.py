@@ -3,8 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 from comptoir.core.money import Money
+from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 from comptoir.offers.models import Offer, ShippingRate
 from comptoir.sellers.models import SellerStatus
 
@@ -15,7 +15,13 @@ def offer_visible_qs():
 
 
 def offer_list_for_product(product_id: int):
-    return offer_visible_qs().filter(product_id=product_id).select_related("seller", "shipping_profile").prefetch_related("shipping_profile__rates").order_by("price_amount", "id")
+    return (
+        offer_visible_qs()
+        .filter(product_id=product_id)
+        .select_related("seller", "shipping_profile")
+        .prefetch_related("shipping_profile__rates")
+        .order_by("price_amount", "id")
+    )
 
 
 def offer_list_for_seller(seller):
@@ -25,11 +31,19 @@ def offer_list_for_seller(seller):
 def shipping_rates_for_profiles(profile_ids) -> dict[int, list[Rate]]:
     rates: dict[int, list[Rate]] = {}
     for row in ShippingRate.objects.filter(profile_id__in=list(profile_ids)):
-        rates.setdefault(row.profile_id, []).append(Rate(
-            id=row.pk, zone_name=row.zone_name, countries=tuple(row.countries), service_level=row.service_level, carrier=row.carrier,
-            first_item=Money(row.first_item_amount, row.currency), additional_item=Money(row.additional_item_amount, row.currency),
-            transit_days_min=row.transit_days_min, transit_days_max=row.transit_days_max,
-        ))
+        rates.setdefault(row.profile_id, []).append(
+            Rate(
+                id=row.pk,
+                zone_name=row.zone_name,
+                countries=tuple(row.countries),
+                service_level=row.service_level,
+                carrier=row.carrier,
+                first_item=Money(row.first_item_amount, row.currency),
+                additional_item=Money(row.additional_item_amount, row.currency),
+                transit_days_min=row.transit_days_min,
+                transit_days_max=row.transit_days_max,
+            )
+        )
     return rates
 
 
@@ -46,7 +60,12 @@ def offer_search_for_seller(*, seller, query: str = "", status: str = ""):
 
     offers = Offer.objects.filter(seller=seller).select_related("product", "shipping_profile")
     for word in (query or "").split()[:10]:
-        offers = offers.filter(Q(sku__icontains=word) | Q(product__title__icontains=word) | Q(product__brand__icontains=word) | Q(product__gtin=word))
+        offers = offers.filter(
+            Q(sku__icontains=word)
+            | Q(product__title__icontains=word)
+            | Q(product__brand__icontains=word)
+            | Q(product__gtin=word)
+        )
     if status == "active":
         offers = offers.filter(is_active=True)
     elif status == "inactive":
@@ -66,7 +85,9 @@ def offer_stock_summary_for_seller(*, seller) -> dict[str, int]:
     from django.db.models import Count, Q
 
     return Offer.objects.filter(seller=seller).aggregate(
-        total=Count("id"), active=Count("id", filter=Q(is_active=True)), out_of_stock=Count("id", filter=Q(stock=0)),
+        total=Count("id"),
+        active=Count("id", filter=Q(is_active=True)),
+        out_of_stock=Count("id", filter=Q(stock=0)),
         low_stock=Count("id", filter=Q(stock__gte=1, stock__lte=OFFER_STOCK_LOW_THRESHOLD)),
     )
 
@@ -98,7 +119,9 @@ class DeliveryQuote:
     days_to_latest: int
 
 
-def delivery_quote(*, rates: list[Rate], price: Money, handling_days: int, country: str, placed_on: dt.date) -> DeliveryQuote | None:
+def delivery_quote(
+    *, rates: list[Rate], price: Money, handling_days: int, country: str, placed_on: dt.date
+) -> DeliveryQuote | None:
     """Cheapest rate (then fastest) for one item to `country` in the offer's currency, as checkout picks it by default;
     None when the offer does not ship there."""
     candidates = [rate for rate in rates_for_country(rates, country) if rate.first_item.currency == price.currency]
@@ -114,8 +137,16 @@ def offer_delivery_quotes(offers, *, country: str, placed_on: dt.date) -> dict[i
     """offer id -> its DeliveryQuote to `country` (None: does not ship there). Two queries at most."""
     offers = list(offers)
     rates = shipping_rates_for_profiles({offer.shipping_profile_id for offer in offers})
-    return {offer.pk: delivery_quote(rates=rates.get(offer.shipping_profile_id, []), price=offer.price, handling_days=offer.handling_days,
-                                     country=country, placed_on=placed_on) for offer in offers}
+    return {
+        offer.pk: delivery_quote(
+            rates=rates.get(offer.shipping_profile_id, []),
+            price=offer.price,
+            handling_days=offer.handling_days,
+            country=country,
+            placed_on=placed_on,
+        )
+        for offer in offers
+    }
 
 
 @dataclass(frozen=True)
@@ -129,14 +160,31 @@ class _OfferRow:
 
 def _offer_rows(offers, *, country: str, placed_on: dt.date) -> list[_OfferRow]:
     """Visible offers (a queryset) reduced to what cards and facets need; offers that do not ship to `country` are left out."""
-    values = list(offers.values_list("pk", "product_id", "price_amount", "currency", "condition", "ships_from_country", "handling_days", "shipping_profile_id"))
+    values = list(
+        offers.values_list(
+            "pk",
+            "product_id",
+            "price_amount",
+            "currency",
+            "condition",
+            "ships_from_country",
+            "handling_days",
+            "shipping_profile_id",
+        )
+    )
     rates = shipping_rates_for_profiles({row[7] for row in values})
     cache: dict[tuple, DeliveryQuote | None] = {}
     rows = []
     for offer_id, product_id, amount, currency, condition, ships_from, handling_days, profile_id in values:
         key = (amount, currency, handling_days, profile_id)
         if key not in cache:
-            cache[key] = delivery_quote(rates=rates.get(profile_id, []), price=Money(amount, currency), handling_days=handling_days, country=country, placed_on=placed_on)
+            cache[key] = delivery_quote(
+                rates=rates.get(profile_id, []),
+                price=Money(amount, currency),
+                handling_days=handling_days,
+                country=country,
+                placed_on=placed_on,
+            )
         if cache[key] is not None:
             rows.append(_OfferRow(offer_id, product_id, condition, ships_from, cache[key]))
     return rows
@@ -159,13 +207,17 @@ def _cards(rows: list[_OfferRow]) -> dict[int, ProductCard]:
     cards = {}
     for product_id, product_rows in grouped.items():
         cheapest = min(product_rows, key=lambda row: (row.quote.landed.amount, row.offer_id))
-        cards[product_id] = ProductCard(product_id, cheapest.quote.landed, len(product_rows), min(row.quote.latest for row in product_rows))
+        cards[product_id] = ProductCard(
+            product_id, cheapest.quote.landed, len(product_rows), min(row.quote.latest for row in product_rows)
+        )
     return cards
 
 
 def product_cards(product_ids, *, country: str, placed_on: dt.date) -> dict[int, ProductCard]:
     """product id -> ProductCard over its visible offers that ship to `country` (products without one are absent)."""
-    return _cards(_offer_rows(offer_visible_qs().filter(product_id__in=list(product_ids)), country=country, placed_on=placed_on))
+    return _cards(
+        _offer_rows(offer_visible_qs().filter(product_id__in=list(product_ids)), country=country, placed_on=placed_on)
+    )
 
 
 def product_ids_most_offered(*, limit: int, category_ids=None, exclude_ids=()) -> list[int]:
@@ -177,15 +229,25 @@ def product_ids_most_offered(*, limit: int, category_ids=None, exclude_ids=()) -
         offers = offers.filter(product__category_id__in=list(category_ids))
     if exclude_ids:
         offers = offers.exclude(product_id__in=list(exclude_ids))
-    return list(offers.values("product_id").annotate(count=Count("id")).order_by("-count", "-product_id").values_list("product_id", flat=True)[:limit])
+    return list(
+        offers.values("product_id")
+        .annotate(count=Count("id"))
+        .order_by("-count", "-product_id")
+        .values_list("product_id", flat=True)[:limit]
+    )
 
 
 def product_ids_newest(*, limit: int) -> list[int]:
     """Newest products that have at least one visible offer."""
-    from comptoir.catalog.models import Product
     from django.db.models import Exists, OuterRef
 
-    return list(Product.objects.filter(Exists(offer_visible_qs().filter(product_id=OuterRef("pk")))).order_by("-created_at", "-id").values_list("pk", flat=True)[:limit])
+    from comptoir.catalog.models import Product
+
+    return list(
+        Product.objects.filter(Exists(offer_visible_qs().filter(product_id=OuterRef("pk"))))
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 @dataclass(frozen=True)
@@ -221,15 +283,23 @@ def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> Searc
     from comptoir.catalog.selectors import product_search
 
     products = product_search(query=filters.query, category=filters.category)
-    rows = _offer_rows(offer_visible_qs().filter(product_id__in=products.values("pk")), country=filters.country, placed_on=placed_on)
+    rows = _offer_rows(
+        offer_visible_qs().filter(product_id__in=products.values("pk")), country=filters.country, placed_on=placed_on
+    )
 
     def passes(row: _OfferRow, skip: str = "") -> bool:
         landed = row.quote.landed.amount
-        return ((skip == "condition" or not filters.conditions or row.condition in filters.conditions)
-                and (skip == "ships_from" or not filters.ships_from or row.ships_from in filters.ships_from)
-                and (skip == "price" or filters.price_min is None or landed >= filters.price_min)
-                and (skip == "price" or filters.price_max is None or landed <= filters.price_max)
-                and (skip == "delivery" or filters.max_delivery_days is None or row.quote.days_to_latest <= filters.max_delivery_days))
+        return (
+            (skip == "condition" or not filters.conditions or row.condition in filters.conditions)
+            and (skip == "ships_from" or not filters.ships_from or row.ships_from in filters.ships_from)
+            and (skip == "price" or filters.price_min is None or landed >= filters.price_min)
+            and (skip == "price" or filters.price_max is None or landed <= filters.price_max)
+            and (
+                skip == "delivery"
+                or filters.max_delivery_days is None
+                or row.quote.days_to_latest <= filters.max_delivery_days
+            )
+        )
 
     def count_products(pairs) -> dict:
         seen: dict = {}
@@ -239,14 +309,25 @@ def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> Searc
 
     matching = [row for row in rows if passes(row)]
     cards = _cards(matching)
-    info = {pk: (title, brand, created_at, category_id) for pk, title, brand, created_at, category_id in
-            Product.objects.filter(pk__in=list(cards)).values_list("pk", "title", "brand", "created_at", "category_id")}
+    info = {
+        pk: (title, brand, created_at, category_id)
+        for pk, title, brand, created_at, category_id in Product.objects.filter(pk__in=list(cards)).values_list(
+            "pk", "title", "brand", "created_at", "category_id"
+        )
+    }
     conditions = count_products((row.condition, row.product_id) for row in rows if passes(row, "condition"))
     origins = count_products((row.ships_from, row.product_id) for row in rows if passes(row, "ships_from"))
-    delivery = [(days, len({row.product_id for row in rows if passes(row, "delivery") and row.quote.days_to_latest <= days})) for days in DELIVERY_DAY_BUCKETS]
+    delivery = [
+        (days, len({row.product_id for row in rows if passes(row, "delivery") and row.quote.days_to_latest <= days}))
+        for days in DELIVERY_DAY_BUCKETS
+    ]
     priced = [row.quote.landed for row in rows if passes(row, "price")]
     currencies = {money.currency for money in priced}
-    bounds = (min(priced, key=lambda m: m.amount), max(priced, key=lambda m: m.amount)) if priced and len(currencies) == 1 else None
+    bounds = (
+        (min(priced, key=lambda m: m.amount), max(priced, key=lambda m: m.amount))
+        if priced and len(currencies) == 1
+        else None
+    )
 
     # Category counts: products per category id of every ancestor on their path (so any level of the tree can be shown).
     paths = dict(Category.objects.values_list("pk", "path"))
@@ -273,8 +354,11 @@ def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> Searc
     else:
         ids.sort(key=relevance)
     return SearchResult(
-        product_ids=ids, cards=cards,
+        product_ids=ids,
+        cards=cards,
         condition_counts=sorted(conditions.items(), key=lambda item: -item[1]),
         ships_from_counts=sorted(origins.items(), key=lambda item: (-item[1], item[0])),
-        delivery_counts=delivery, category_counts=category_counts, price_bounds=bounds,
+        delivery_counts=delivery,
+        category_counts=category_counts,
+        price_bounds=bounds,
     )

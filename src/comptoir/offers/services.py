@@ -9,11 +9,12 @@ from django.db.models import F
 
 from comptoir.catalog.models import Product
 from comptoir.core import clock
-from comptoir.core.events import OfferChanged, publish
+from comptoir.core.events import publish
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import Money, currency_exponent, is_known_currency
 from comptoir.core.services import audit_record
 from comptoir.offers import errors
+from comptoir.offers.events import OfferChanged
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer, ShippingProfile, ShippingRate
 from comptoir.sellers.domain.trader import normalise_country
 
@@ -74,19 +75,30 @@ def shipping_profile_create(*, seller, actor, name: str, rates: list[dict]) -> S
     if not isinstance(name, str) or len(name.strip()) > 100:
         field_errors["name"] = "At most 100 characters."
     if not isinstance(rates, list) or not all(isinstance(rate, dict) for rate in rates):
-        raise ValidationError("Invalid shipping profile.", code=errors.INVALID_SHIPPING_PROFILE, fields={"rates": "A list of rate objects."})
+        raise ValidationError(
+            "Invalid shipping profile.",
+            code=errors.INVALID_SHIPPING_PROFILE,
+            fields={"rates": "A list of rate objects."},
+        )
     rates = [{**rate, "currency": _normalise_currency(rate.get("currency", ""))} for rate in rates]
     if not rates:
         field_errors["rates"] = "At least one rate is required."
     for index, rate in enumerate(rates):
         countries = rate.get("countries") or []
-        if not isinstance(countries, list) or not countries or any(code != "*" and normalise_country(code) is None for code in countries):
+        if (
+            not isinstance(countries, list)
+            or not countries
+            or any(code != "*" and normalise_country(code) is None for code in countries)
+        ):
             field_errors[f"rates[{index}].countries"] = "ISO country codes, or '*' for the rest of the world."
         for key, max_length in (("zone_name", 60), ("service_level", 20), ("carrier", 60)):
             value = rate.get(key, "")
             if not isinstance(value, str) or len(value) > max_length:
                 field_errors[f"rates[{index}].{key}"] = f"At most {max_length} characters."
-        if not isinstance(rate.get("service_level", "standard"), str) or not rate.get("service_level", "standard").strip():
+        if (
+            not isinstance(rate.get("service_level", "standard"), str)
+            or not rate.get("service_level", "standard").strip()
+        ):
             field_errors[f"rates[{index}].service_level"] = "A service level such as standard or express."
         for key in ("first_item_amount", "additional_item_amount"):
             value = rate.get(key, 0)
@@ -101,23 +113,44 @@ def shipping_profile_create(*, seller, actor, name: str, rates: list[dict]) -> S
         raise ValidationError("Invalid shipping profile.", code=errors.INVALID_SHIPPING_PROFILE, fields=field_errors)
     with transaction.atomic():
         profile = ShippingProfile.objects.create(seller=seller, name=name.strip() or "Standard")
-        ShippingRate.objects.bulk_create([
-            ShippingRate(
-                profile=profile, zone_name=rate.get("zone_name") or "Zone",
-                countries=[code if code == "*" else code.upper() for code in rate["countries"]],
-                service_level=rate.get("service_level", "standard"), carrier=rate.get("carrier", ""), currency=rate["currency"],
-                first_item_amount=rate["first_item_amount"], additional_item_amount=rate.get("additional_item_amount", 0),
-                transit_days_min=rate["transit_days_min"], transit_days_max=rate["transit_days_max"],
-            )
-            for rate in rates
-        ])
+        ShippingRate.objects.bulk_create(
+            [
+                ShippingRate(
+                    profile=profile,
+                    zone_name=rate.get("zone_name") or "Zone",
+                    countries=[code if code == "*" else code.upper() for code in rate["countries"]],
+                    service_level=rate.get("service_level", "standard"),
+                    carrier=rate.get("carrier", ""),
+                    currency=rate["currency"],
+                    first_item_amount=rate["first_item_amount"],
+                    additional_item_amount=rate.get("additional_item_amount", 0),
+                    transit_days_min=rate["transit_days_min"],
+                    transit_days_max=rate["transit_days_max"],
+                )
+                for rate in rates
+            ]
+        )
         audit_record(actor=actor, action="shipping_profile.created", target=profile, seller_id=seller.pk)
     return profile
 
 
-def offer_create(*, seller, actor, product_id: int, sku: str, price_amount: int, currency: str, stock: int, shipping_profile_id: int,
-                 condition: str = Condition.NEW, condition_note: str = "", handling_days: int = 1, ships_from_country: str | None = None,
-                 fulfilment_method: str = FulfilmentMethod.MERCHANT, return_policy_days: int = 14) -> Offer:
+def offer_create(
+    *,
+    seller,
+    actor,
+    product_id: int,
+    sku: str,
+    price_amount: int,
+    currency: str,
+    stock: int,
+    shipping_profile_id: int,
+    condition: str = Condition.NEW,
+    condition_note: str = "",
+    handling_days: int = 1,
+    ships_from_country: str | None = None,
+    fulfilment_method: str = FulfilmentMethod.MERCHANT,
+    return_policy_days: int = 14,
+) -> Offer:
     """Create an offer of `seller` on an existing product. Raises ValidationError with every field error."""
     field_errors: dict[str, str] = {}
     currency = _normalise_currency(currency)
@@ -131,9 +164,17 @@ def offer_create(*, seller, actor, product_id: int, sku: str, price_amount: int,
         field_errors["condition"] = f"One of {', '.join(Condition.values)}."
     if fulfilment_method not in FulfilmentMethod.values:
         field_errors["fulfilment_method"] = f"One of {', '.join(FulfilmentMethod.values)}."
-    if isinstance(handling_days, bool) or not isinstance(handling_days, int) or not (0 <= handling_days <= MAX_HANDLING_DAYS):
+    if (
+        isinstance(handling_days, bool)
+        or not isinstance(handling_days, int)
+        or not (0 <= handling_days <= MAX_HANDLING_DAYS)
+    ):
         field_errors["handling_days"] = f"0 to {MAX_HANDLING_DAYS} business days."
-    if isinstance(return_policy_days, bool) or not isinstance(return_policy_days, int) or not (0 <= return_policy_days <= 365):
+    if (
+        isinstance(return_policy_days, bool)
+        or not isinstance(return_policy_days, int)
+        or not (0 <= return_policy_days <= 365)
+    ):
         field_errors["return_policy_days"] = "0 to 365 days."
     ships_from = normalise_country(ships_from_country or seller.country)
     if ships_from is None:
@@ -141,7 +182,11 @@ def offer_create(*, seller, actor, product_id: int, sku: str, price_amount: int,
     product = Product.objects.filter(pk=product_id).first() if isinstance(product_id, int) else None
     if product is None:
         field_errors["product_id"] = "Unknown product."
-    profile = ShippingProfile.objects.filter(pk=shipping_profile_id, seller=seller).first() if isinstance(shipping_profile_id, int) else None
+    profile = (
+        ShippingProfile.objects.filter(pk=shipping_profile_id, seller=seller).first()
+        if isinstance(shipping_profile_id, int)
+        else None
+    )
     if profile is None:
         field_errors["shipping_profile_id"] = "Unknown shipping profile."
     _validate_profile_currency(profile, currency, field_errors)
@@ -150,26 +195,53 @@ def offer_create(*, seller, actor, product_id: int, sku: str, price_amount: int,
     try:
         with transaction.atomic():
             offer = Offer.objects.create(
-                seller=seller, product=product, sku=sku.strip(), price_amount=price_amount, currency=currency, stock=stock,
-                condition=condition, condition_note=condition_note or "", handling_days=handling_days, ships_from_country=ships_from,
-                fulfilment_method=fulfilment_method, shipping_profile=profile, return_policy_days=return_policy_days,
+                seller=seller,
+                product=product,
+                sku=sku.strip(),
+                price_amount=price_amount,
+                currency=currency,
+                stock=stock,
+                condition=condition,
+                condition_note=condition_note or "",
+                handling_days=handling_days,
+                ships_from_country=ships_from,
+                fulfilment_method=fulfilment_method,
+                shipping_profile=profile,
+                return_policy_days=return_policy_days,
             )
             audit_record(actor=actor, action="offer.created", target=offer, seller_id=seller.pk)
             _offer_changed(offer)
     except IntegrityError as error:
-        raise ValidationError("You already have this offer.", code=errors.OFFER_DUPLICATE,
-                              fields={"sku": "SKU already used, or you already offer this product in this condition."}) from error
+        raise ValidationError(
+            "You already have this offer.",
+            code=errors.OFFER_DUPLICATE,
+            fields={"sku": "SKU already used, or you already offer this product in this condition."},
+        ) from error
     return offer
 
 
-OFFER_EDITABLE_FIELDS = {"price_amount", "currency", "stock", "condition_note", "handling_days", "shipping_profile_id", "is_active", "return_policy_days", "fulfilment_method"}
+OFFER_EDITABLE_FIELDS = {
+    "price_amount",
+    "currency",
+    "stock",
+    "condition_note",
+    "handling_days",
+    "shipping_profile_id",
+    "is_active",
+    "return_policy_days",
+    "fulfilment_method",
+}
 
 
 def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
     """Change an offer's terms. Unknown fields are refused; the row is locked while checked and written."""
     unknown = set(changes) - OFFER_EDITABLE_FIELDS
     if unknown:
-        raise ValidationError("Unknown fields.", code=errors.INVALID_OFFER, fields={name: "Cannot be changed." for name in sorted(unknown)})
+        raise ValidationError(
+            "Unknown fields.",
+            code=errors.INVALID_OFFER,
+            fields=dict.fromkeys(sorted(unknown), "Cannot be changed."),
+        )
     with transaction.atomic():
         offer = Offer.objects.select_for_update().filter(pk=offer_id, seller=seller).first()
         if offer is None:
@@ -193,12 +265,18 @@ def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
             field_errors["is_active"] = "true or false."
         if "return_policy_days" in changes and not _is_whole_number_between(changes["return_policy_days"], 0, 365):
             field_errors["return_policy_days"] = "0 to 365 days."
-        if "condition_note" in changes and (not isinstance(changes["condition_note"], str) or len(changes["condition_note"]) > 300):
+        if "condition_note" in changes and (
+            not isinstance(changes["condition_note"], str) or len(changes["condition_note"]) > 300
+        ):
             field_errors["condition_note"] = "At most 300 characters."
         profile = offer.shipping_profile
         if "shipping_profile_id" in changes:
             profile_id = changes["shipping_profile_id"]
-            profile = ShippingProfile.objects.filter(pk=profile_id, seller=seller).first() if _is_whole_number_between(profile_id, 1, 2**63 - 1) else None
+            profile = (
+                ShippingProfile.objects.filter(pk=profile_id, seller=seller).first()
+                if _is_whole_number_between(profile_id, 1, 2**63 - 1)
+                else None
+            )
             if profile is None:
                 field_errors["shipping_profile_id"] = "Unknown shipping profile."
         if "currency" in changes or "shipping_profile_id" in changes:
@@ -209,7 +287,13 @@ def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
         for name, value in changes.items():
             setattr(offer, name, value)
         offer.save(update_fields=[*changes.keys(), "updated_at"])
-        audit_record(actor=actor, action="offer.updated", target=offer, seller_id=seller.pk, data={"before": before, "after": changes})
+        audit_record(
+            actor=actor,
+            action="offer.updated",
+            target=offer,
+            seller_id=seller.pk,
+            data={"before": before, "after": changes},
+        )
         if set(changes) - UNPUBLISHED_FIELDS:
             _offer_changed(offer)
     return offer
@@ -226,30 +310,44 @@ def offer_stock_bulk_set(*, seller, actor, stock_by_sku: dict[str, int]) -> list
         if isinstance(stock, bool) or not isinstance(stock, int) or not (0 <= stock <= MAX_STOCK):
             field_errors[sku] = f"A whole number from 0 to {MAX_STOCK}."
     with transaction.atomic():
-        offers = list(Offer.objects.select_for_update().filter(seller=seller, sku__in=list(stock_by_sku)).order_by("pk"))
+        offers = list(
+            Offer.objects.select_for_update().filter(seller=seller, sku__in=list(stock_by_sku)).order_by("pk")
+        )
         found = {offer.sku for offer in offers}
         for sku in stock_by_sku:
             if sku not in found:
                 field_errors[sku] = "Unknown SKU."
         if field_errors:
-            raise ValidationError("Some stock updates are invalid; nothing was changed.", code=errors.INVALID_OFFER, fields=field_errors)
+            raise ValidationError(
+                "Some stock updates are invalid; nothing was changed.", code=errors.INVALID_OFFER, fields=field_errors
+            )
         for offer in offers:
             offer.stock = stock_by_sku[offer.sku]
             offer.save(update_fields=["stock", "updated_at"])
-        audit_record(actor=actor, action="offer.stock_bulk_set", target=seller, seller_id=seller.pk, data={"stock": stock_by_sku})
+        audit_record(
+            actor=actor, action="offer.stock_bulk_set", target=seller, seller_id=seller.pk, data={"stock": stock_by_sku}
+        )
     return offers
 
 
 def offer_stock_adjust(*, seller, actor, offer_id: int, delta: int) -> Offer:
     """Add or remove units atomically (F() update); refuses to go below zero."""
     if isinstance(delta, bool) or not isinstance(delta, int):
-        raise ValidationError("delta must be a whole number.", code=errors.INVALID_OFFER, fields={"delta": "A whole number."})
+        raise ValidationError(
+            "delta must be a whole number.", code=errors.INVALID_OFFER, fields={"delta": "A whole number."}
+        )
     with transaction.atomic():
-        updated = Offer.objects.filter(pk=offer_id, seller=seller, stock__gte=-delta if delta < 0 else 0).update(stock=F("stock") + delta)
+        updated = Offer.objects.filter(pk=offer_id, seller=seller, stock__gte=-delta if delta < 0 else 0).update(
+            stock=F("stock") + delta
+        )
         if updated != 1:
             if not Offer.objects.filter(pk=offer_id, seller=seller).exists():
                 raise NotFound("No such offer.", code=errors.OFFER_NOT_FOUND)
-            raise ValidationError("Not enough stock.", code=errors.INSUFFICIENT_STOCK, fields={"delta": "Stock cannot go below zero."})
+            raise ValidationError(
+                "Not enough stock.", code=errors.INSUFFICIENT_STOCK, fields={"delta": "Stock cannot go below zero."}
+            )
         offer = Offer.objects.get(pk=offer_id)
-        audit_record(actor=actor, action="offer.stock_adjusted", target=offer, seller_id=seller.pk, data={"delta": delta})
+        audit_record(
+            actor=actor, action="offer.stock_adjusted", target=offer, seller_id=seller.pk, data={"delta": delta}
+        )
     return offer

@@ -29,7 +29,17 @@ def _link(obj, label=None) -> str:
 
 class SellerOrderInline(ReadOnlyTabularInline):
     model = SellerOrder
-    fields = ("number", "seller", "status", "total", "commission", "ship_by", "deliver_by", "tracking_number", "is_released")
+    fields = (
+        "number",
+        "seller",
+        "status",
+        "total",
+        "commission",
+        "ship_by",
+        "deliver_by",
+        "tracking_number",
+        "is_released",
+    )
     readonly_fields = fields
     show_change_link = True
 
@@ -63,7 +73,18 @@ class OrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
     list_select_related = ("buyer",)
     date_hierarchy = "placed_at"
     ordering = ("-placed_at",)
-    fields = ("number", "buyer", "status", "currency", "items", "shipping", "total", "shipping_address", "placed_at", "paid_at")
+    fields = (
+        "number",
+        "buyer",
+        "status",
+        "currency",
+        "items",
+        "shipping",
+        "total",
+        "shipping_address",
+        "placed_at",
+        "paid_at",
+    )
     readonly_fields = fields
     inlines = [SellerOrderInline, PaymentInline]
     actions = ["approve_payment_review", "reject_payment_review"]
@@ -89,15 +110,21 @@ class OrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
 
     @admin.action(description="Approve the payment under review (capture)", permissions=["operator"])
     def approve_payment_review(self, request, queryset):
-        self.run_service_for_each(request, queryset,
-                                  lambda order: services.order_payment_review_decide(order_id=order.pk, approve=True, actor=request.user),
-                                  done="Payments approved")
+        self.run_service_for_each(
+            request,
+            queryset,
+            lambda order: services.order_payment_review_decide(order_id=order.pk, approve=True, actor=request.user),
+            done="Payments approved",
+        )
 
     @admin.action(description="Reject the payment under review (cancel the order)", permissions=["operator"])
     def reject_payment_review(self, request, queryset):
-        self.run_service_for_each(request, queryset,
-                                  lambda order: services.order_payment_review_decide(order_id=order.pk, approve=False, actor=request.user),
-                                  done="Payments rejected")
+        self.run_service_for_each(
+            request,
+            queryset,
+            lambda order: services.order_payment_review_decide(order_id=order.pk, approve=False, actor=request.user),
+            done="Payments rejected",
+        )
 
 
 class OrderLineInline(ReadOnlyTabularInline):
@@ -152,7 +179,16 @@ class RefundInline(ReadOnlyTabularInline):
 
 class ChargebackInline(ReadOnlyTabularInline):
     model = Chargeback
-    fields = ("amount_display", "provider", "provider_reference", "reason", "source", "was_released", "recorded_by", "created_at")
+    fields = (
+        "amount_display",
+        "provider",
+        "provider_reference",
+        "reason",
+        "source",
+        "was_released",
+        "recorded_by",
+        "created_at",
+    )
     readonly_fields = fields
 
     @admin.display(description="amount")
@@ -162,9 +198,15 @@ class ChargebackInline(ReadOnlyTabularInline):
 
 class ChargebackForm(forms.Form):
     amount = forms.DecimalField(min_value=0, max_digits=14, help_text="In the order's currency, major units (12.34).")
-    reason = forms.CharField(max_length=300, strip=True, help_text="The card issuer's reason (fraudulent, product not received…).")
-    reference = forms.CharField(max_length=100, strip=True, label="Provider reference",
-                                help_text="The provider's case reference: recording the same reference twice changes nothing.")
+    reason = forms.CharField(
+        max_length=300, strip=True, help_text="The card issuer's reason (fraudulent, product not received…)."
+    )
+    reference = forms.CharField(
+        max_length=100,
+        strip=True,
+        label="Provider reference",
+        help_text="The provider's case reference: recording the same reference twice changes nothing.",
+    )
 
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,22 +221,91 @@ class ChargebackForm(forms.Form):
 
 @admin.register(SellerOrder)
 class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
-    list_display = ("number", "seller", "status", "total", "commission", "ship_by", "deliver_by", "release_due_at", "is_released", "placed_at")
+    list_display = (
+        "number",
+        "seller",
+        "status",
+        "total",
+        "commission",
+        "ship_by",
+        "deliver_by",
+        "release_due_at",
+        "is_released",
+        "placed_at",
+    )
     list_filter = ("status", "is_released", "shipping_service_level", "currency")
     search_fields = ("=number", "order__number", "seller__name", "tracking_number", "order__buyer__email")
     list_select_related = ("seller",)
     date_hierarchy = "placed_at"
     ordering = ("-placed_at",)
     fieldsets = (
-        (None, {"fields": ("number", "order_link", "seller", "status", "items", "shipping", "total", "commission", "refunded")}),
-        ("Shipping promise", {"fields": ("shipping_service_level", "shipping_zone", "ship_by", "deliver_by_earliest", "deliver_by")}),
-        ("Fulfilment", {"fields": ("carrier", "tracking_number", "accepted_at", "shipped_at", "delivered_at", "completed_at", "cancelled_at",
-                                   "cancelled_by", "cancel_reason", "return_reason")}),
+        (
+            None,
+            {
+                "fields": (
+                    "number",
+                    "order_link",
+                    "seller",
+                    "status",
+                    "items",
+                    "shipping",
+                    "total",
+                    "commission",
+                    "refunded",
+                )
+            },
+        ),
+        (
+            "Shipping promise",
+            {"fields": ("shipping_service_level", "shipping_zone", "ship_by", "deliver_by_earliest", "deliver_by")},
+        ),
+        (
+            "Fulfilment",
+            {
+                "fields": (
+                    "carrier",
+                    "tracking_number",
+                    "accepted_at",
+                    "shipped_at",
+                    "delivered_at",
+                    "completed_at",
+                    "cancelled_at",
+                    "cancelled_by",
+                    "cancel_reason",
+                    "return_reason",
+                )
+            },
+        ),
         ("Funds", {"fields": ("release_due_at", "is_released")}),
     )
-    readonly_fields = ("number", "order_link", "seller", "status", "items", "shipping", "total", "commission", "refunded", "shipping_service_level",
-                       "shipping_zone", "ship_by", "deliver_by_earliest", "deliver_by", "carrier", "tracking_number", "accepted_at", "shipped_at",
-                       "delivered_at", "completed_at", "cancelled_at", "cancelled_by", "cancel_reason", "return_reason", "release_due_at", "is_released")
+    readonly_fields = (
+        "number",
+        "order_link",
+        "seller",
+        "status",
+        "items",
+        "shipping",
+        "total",
+        "commission",
+        "refunded",
+        "shipping_service_level",
+        "shipping_zone",
+        "ship_by",
+        "deliver_by_earliest",
+        "deliver_by",
+        "carrier",
+        "tracking_number",
+        "accepted_at",
+        "shipped_at",
+        "delivered_at",
+        "completed_at",
+        "cancelled_at",
+        "cancelled_by",
+        "cancel_reason",
+        "return_reason",
+        "release_due_at",
+        "is_released",
+    )
     inlines = [OrderLineInline, SellerOrderEventInline, DisputeInline, RefundInline, ChargebackInline]
     actions = ["record_chargeback"]
 
@@ -210,21 +321,36 @@ class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
         form = ChargebackForm(request.POST if "apply" in request.POST else None, currency=seller_order.currency)
         if "apply" in request.POST and form.is_valid():
             try:
-                outcome = chargeback_record(seller_order_id=seller_order.pk, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"],
-                                            provider_reference=form.cleaned_data["reference"], actor=request.user)
+                outcome = chargeback_record(
+                    seller_order_id=seller_order.pk,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    provider_reference=form.cleaned_data["reference"],
+                    actor=request.user,
+                )
             except ApplicationError as error:
                 details = "; ".join(f"{name}: {message}" for name, message in error.fields.items())
-                self.message_user(request, f"{seller_order}: {error.message}{f' ({details})' if details else ''}", level=messages.ERROR)
+                self.message_user(
+                    request,
+                    f"{seller_order}: {error.message}{f' ({details})' if details else ''}",
+                    level=messages.ERROR,
+                )
                 return None
             chargeback = outcome.chargeback
             amount = money_display(chargeback.amount, chargeback.currency)
             if outcome.created:
                 self.message_user(request, f"{seller_order}: chargeback of {amount} recorded.", level=messages.SUCCESS)
             else:
-                self.message_user(request, f"Reference {chargeback.provider_reference} was already recorded ({amount} on {chargeback.seller_order.number}): "
-                                           "nothing changed.", level=messages.WARNING)
+                self.message_user(
+                    request,
+                    f"Reference {chargeback.provider_reference} was already recorded ({amount} on {chargeback.seller_order.number}): "
+                    "nothing changed.",
+                    level=messages.WARNING,
+                )
             return None
-        available = seller_order.total_amount - seller_order.refunded_amount - seller_order_charged_back_amount(seller_order.pk)
+        available = (
+            seller_order.total_amount - seller_order.refunded_amount - seller_order_charged_back_amount(seller_order.pk)
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": "Record a chargeback",
@@ -280,7 +406,11 @@ class DisputeStatusFilter(admin.SimpleListFilter):
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:
-            yield {"selected": self.value() == str(lookup), "query_string": changelist.get_query_string({self.parameter_name: lookup}), "display": title}
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
 
 @admin.register(Dispute)
@@ -290,7 +420,18 @@ class DisputeAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
     search_fields = ("=seller_order__number", "seller_order__seller__name", "opened_by__email", "description")
     list_select_related = ("seller_order__seller", "opened_by")
     ordering = ("opened_at",)
-    fields = ("seller_order_link", "seller", "reason", "description", "status", "opened_by", "opened_at", "decided_by", "decided_at", "decision_note")
+    fields = (
+        "seller_order_link",
+        "seller",
+        "reason",
+        "description",
+        "status",
+        "opened_by",
+        "opened_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    )
     readonly_fields = fields
     actions = ["decide_for_buyer", "decide_for_seller"]
 
@@ -309,13 +450,31 @@ class DisputeAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
     @admin.action(description="Decide for the buyer (refund in full)…", permissions=["operator"])
     def decide_for_buyer(self, request, queryset):
         return self.action_with_reason(
-            request, queryset, action="decide_for_buyer", title="Decide for the buyer and refund", confirm="Decide for the buyer",
-            done="Disputes decided for the buyer", label="Statement of reasons", help_text="Both parties will read it.",
-            call=lambda dispute, note: services.dispute_decide(dispute_id=dispute.pk, actor=request.user, in_favour_of="buyer", note=note))
+            request,
+            queryset,
+            action="decide_for_buyer",
+            title="Decide for the buyer and refund",
+            confirm="Decide for the buyer",
+            done="Disputes decided for the buyer",
+            label="Statement of reasons",
+            help_text="Both parties will read it.",
+            call=lambda dispute, note: services.dispute_decide(
+                dispute_id=dispute.pk, actor=request.user, in_favour_of="buyer", note=note
+            ),
+        )
 
     @admin.action(description="Decide for the seller…", permissions=["operator"])
     def decide_for_seller(self, request, queryset):
         return self.action_with_reason(
-            request, queryset, action="decide_for_seller", title="Decide for the seller", confirm="Decide for the seller",
-            done="Disputes decided for the seller", label="Statement of reasons", help_text="Both parties will read it.",
-            call=lambda dispute, note: services.dispute_decide(dispute_id=dispute.pk, actor=request.user, in_favour_of="seller", note=note))
+            request,
+            queryset,
+            action="decide_for_seller",
+            title="Decide for the seller",
+            confirm="Decide for the seller",
+            done="Disputes decided for the seller",
+            label="Statement of reasons",
+            help_text="Both parties will read it.",
+            call=lambda dispute, note: services.dispute_decide(
+                dispute_id=dispute.pk, actor=request.user, in_favour_of="seller", note=note
+            ),
+        )

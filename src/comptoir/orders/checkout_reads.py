@@ -27,23 +27,45 @@ from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate
 from comptoir.offers.models import Offer, ShippingRate
 
-_RATE_FIELDS = ("id", "zone_name", "countries", "service_level", "carrier", "currency", "first_item_amount", "additional_item_amount",
-                "transit_days_min", "transit_days_max")
+_RATE_FIELDS = (
+    "id",
+    "zone_name",
+    "countries",
+    "service_level",
+    "carrier",
+    "currency",
+    "first_item_amount",
+    "additional_item_amount",
+    "transit_days_min",
+    "transit_days_max",
+)
 
 
 def _category_commission_subquery():
-    ancestors = (Category.objects.filter(commission_rate_bp__isnull=False)
-                 .annotate(descendant_path=ExpressionWrapper(OuterRef("product__category__path"), output_field=CharField()))
-                 .filter(descendant_path__startswith=F("path"))
-                 .order_by("-depth").values("commission_rate_bp")[:1])
+    ancestors = (
+        Category.objects.filter(commission_rate_bp__isnull=False)
+        .annotate(descendant_path=ExpressionWrapper(OuterRef("product__category__path"), output_field=CharField()))
+        .filter(descendant_path__startswith=F("path"))
+        .order_by("-depth")
+        .values("commission_rate_bp")[:1]
+    )
     return Subquery(ancestors, output_field=IntegerField())
 
 
 def _shipping_rates_subquery():
-    rates = (ShippingRate.objects.filter(profile_id=OuterRef("shipping_profile_id")).order_by().values("profile_id")
-             .annotate(rates=StringAgg(Cast(JSONObject(**{name: name for name in _RATE_FIELDS}), output_field=TextField()),
-                                       delimiter=Value(","), output_field=TextField()))
-             .values("rates"))
+    rates = (
+        ShippingRate.objects.filter(profile_id=OuterRef("shipping_profile_id"))
+        .order_by()
+        .values("profile_id")
+        .annotate(
+            rates=StringAgg(
+                Cast(JSONObject(**{name: name for name in _RATE_FIELDS}), output_field=TextField()),
+                delimiter=Value(","),
+                output_field=TextField(),
+            )
+        )
+        .values("rates")
+    )
     return Subquery(rates, output_field=CharField())
 
 
@@ -81,8 +103,22 @@ class CheckoutOffer:
         return Money(self.price_amount, self.currency)
 
 
-_COLUMNS = ("pk", "seller_id", "product_id", "sku", "price_amount", "currency", "is_active", "handling_days", "shipping_profile_id",
-            "product__title", "seller__status", "seller__commission_rate_bp", "category_commission_bp", "shipping_rates_json")
+_COLUMNS = (
+    "pk",
+    "seller_id",
+    "product_id",
+    "sku",
+    "price_amount",
+    "currency",
+    "is_active",
+    "handling_days",
+    "shipping_profile_id",
+    "product__title",
+    "seller__status",
+    "seller__commission_rate_bp",
+    "category_commission_bp",
+    "shipping_rates_json",
+)
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
 _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
 
@@ -93,12 +129,21 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
     key = (connection.alias, count)
     if key not in _compiled:
         sentinels = [_SENTINEL - index for index in range(count)]
-        queryset = (Offer.objects.filter(pk__in=sentinels)
-                    .annotate(category_commission_bp=_category_commission_subquery(), shipping_rates_json=_shipping_rates_subquery())
-                    .order_by("pk").values_list(*_COLUMNS))
+        queryset = (
+            Offer.objects.filter(pk__in=sentinels)
+            .annotate(
+                category_commission_bp=_category_commission_subquery(), shipping_rates_json=_shipping_rates_subquery()
+            )
+            .order_by("pk")
+            .values_list(*_COLUMNS)
+        )
         sql, params = queryset.query.sql_with_params()
         params = list(params)
-        positions = [index for index, value in enumerate(params) if isinstance(value, int) and _SENTINEL - count < value <= _SENTINEL]
+        positions = [
+            index
+            for index, value in enumerate(params)
+            if isinstance(value, int) and _SENTINEL - count < value <= _SENTINEL
+        ]
         if len(positions) != count:
             raise RuntimeError("could not locate the offer ids in the compiled checkout statement")
         _compiled[key] = (sql, params, positions)
@@ -116,10 +161,24 @@ def offers_for_checkout(offer_ids) -> list[CheckoutOffer]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [CheckoutOffer(pk=row[0], seller_id=row[1], product_id=row[2], sku=row[3], price_amount=row[4], currency=row[5], is_active=bool(row[6]),
-                          handling_days=row[7], shipping_profile_id=row[8], product=CheckoutProduct(row[9]), seller=CheckoutSeller(row[10], row[11]),
-                          category_commission_bp=row[12], shipping_rates_json=row[13])
-            for row in rows]
+    return [
+        CheckoutOffer(
+            pk=row[0],
+            seller_id=row[1],
+            product_id=row[2],
+            sku=row[3],
+            price_amount=row[4],
+            currency=row[5],
+            is_active=bool(row[6]),
+            handling_days=row[7],
+            shipping_profile_id=row[8],
+            product=CheckoutProduct(row[9]),
+            seller=CheckoutSeller(row[10], row[11]),
+            category_commission_bp=row[12],
+            shipping_rates_json=row[13],
+        )
+        for row in rows
+    ]
 
 
 def shipping_rates_of(offers: list[CheckoutOffer]) -> dict[int, list[Rate]]:
@@ -131,10 +190,17 @@ def shipping_rates_of(offers: list[CheckoutOffer]) -> dict[int, list[Rate]]:
         rows = json.loads(f"[{offer.shipping_rates_json or ''}]")
         rows.sort(key=lambda row: row["id"])
         rates[offer.shipping_profile_id] = [
-            Rate(id=row["id"], zone_name=row["zone_name"], countries=tuple(_json_value(row["countries"])), service_level=row["service_level"],
-                 carrier=row["carrier"], first_item=Money(row["first_item_amount"], row["currency"]),
-                 additional_item=Money(row["additional_item_amount"], row["currency"]),
-                 transit_days_min=row["transit_days_min"], transit_days_max=row["transit_days_max"])
+            Rate(
+                id=row["id"],
+                zone_name=row["zone_name"],
+                countries=tuple(_json_value(row["countries"])),
+                service_level=row["service_level"],
+                carrier=row["carrier"],
+                first_item=Money(row["first_item_amount"], row["currency"]),
+                additional_item=Money(row["additional_item_amount"], row["currency"]),
+                transit_days_min=row["transit_days_min"],
+                transit_days_max=row["transit_days_max"],
+            )
             for row in rows
         ]
     return rates

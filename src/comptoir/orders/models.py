@@ -37,7 +37,9 @@ class Order(models.Model):
 
     number = models.CharField(max_length=20, unique=True)
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT, db_index=True
+    )
     currency = models.CharField(max_length=3)
     items_amount = models.BigIntegerField()
     shipping_amount = models.BigIntegerField()
@@ -47,7 +49,12 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(total_amount=models.F("items_amount") + models.F("shipping_amount")), name="order_total_is_sum")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total_amount=models.F("items_amount") + models.F("shipping_amount")),
+                name="order_total_is_sum",
+            )
+        ]
         indexes = [models.Index(fields=["buyer", "-placed_at"])]
 
     def __str__(self) -> str:
@@ -64,7 +71,12 @@ class SellerOrder(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="seller_orders")
     seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders")
     number = models.CharField(max_length=24, unique=True)
-    status = models.CharField(max_length=20, choices=[(s.value, s.value.replace("_", " ")) for s in Status], default=Status.AWAITING_PAYMENT, db_index=True)
+    status = models.CharField(
+        max_length=20,
+        choices=[(s.value, s.value.replace("_", " ")) for s in Status],
+        default=Status.AWAITING_PAYMENT,
+        db_index=True,
+    )
     currency = models.CharField(max_length=3)
     items_amount = models.BigIntegerField()
     shipping_amount = models.BigIntegerField()
@@ -89,16 +101,27 @@ class SellerOrder(models.Model):
     cancel_reason = models.TextField(blank=True)
     return_reason = models.CharField(max_length=40, blank=True)
     refunded_amount = models.BigIntegerField(default=0)
-    release_due_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="When escrow is released to the seller.")
+    release_due_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When escrow is released to the seller."
+    )
     is_released = models.BooleanField(default=False)
     placed_at = models.DateTimeField(default=clock.now, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["seller", "status"]), models.Index(fields=["seller", "-placed_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(total_amount=models.F("items_amount") + models.F("shipping_amount")), name="seller_order_total_is_sum"),
-            models.CheckConstraint(condition=models.Q(commission_amount__gte=0, refunded_amount__gte=0), name="seller_order_amounts_not_negative"),
-            models.CheckConstraint(condition=models.Q(refunded_amount__lte=models.F("total_amount")), name="seller_order_refund_at_most_total"),
+            models.CheckConstraint(
+                condition=models.Q(total_amount=models.F("items_amount") + models.F("shipping_amount")),
+                name="seller_order_total_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(commission_amount__gte=0, refunded_amount__gte=0),
+                name="seller_order_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("total_amount")),
+                name="seller_order_refund_at_most_total",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -118,12 +141,17 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price_amount = models.BigIntegerField()
     line_amount = models.BigIntegerField()
-    commission_rate_bp = models.PositiveIntegerField(help_text="Frozen at checkout: seller override, else category rate.")
+    commission_rate_bp = models.PositiveIntegerField(
+        help_text="Frozen at checkout: seller override, else category rate."
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="order_line_quantity_positive"),
-            models.CheckConstraint(condition=models.Q(line_amount=models.F("unit_price_amount") * models.F("quantity")), name="order_line_amount_is_product"),
+            models.CheckConstraint(
+                condition=models.Q(line_amount=models.F("unit_price_amount") * models.F("quantity")),
+                name="order_line_amount_is_product",
+            ),
         ]
 
 
@@ -138,7 +166,9 @@ class SellerOrderEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     actor_role = models.CharField(max_length=10, choices=[(a.value, a.value) for a in Actor])
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(db_index=True)
@@ -148,7 +178,12 @@ class SellerOrderEvent(models.Model):
         # Per seller: the metric windows (seller, action, time) and the trust rebuild, which reads every event of a range of
         # sellers; with the order and the actor's role in the index too, SQLite reads the events without data from the
         # index alone (the rebuild's ≈ 3M of 4M events at 1M orders, ≈ 40 % less time than visiting each table row).
-        indexes = [models.Index(fields=["seller_id_copy", "action", "created_at", "seller_order_id", "actor_role"], name="order_event_seller_cover")]
+        indexes = [
+            models.Index(
+                fields=["seller_id_copy", "action", "created_at", "seller_order_id", "actor_role"],
+                name="order_event_seller_cover",
+            )
+        ]
 
 
 class ReturnReason(models.TextChoices):
@@ -182,13 +217,17 @@ class Dispute(models.Model):
     status = models.CharField(max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.OPEN, db_index=True)
     opened_at = models.DateTimeField(default=clock.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decision_note = models.TextField(blank=True)
 
     class Meta:
         constraints = [
             # At most one open dispute per seller order.
-            models.UniqueConstraint(fields=["seller_order"], condition=models.Q(status="open"), name="dispute_one_open_per_seller_order"),
+            models.UniqueConstraint(
+                fields=["seller_order"], condition=models.Q(status="open"), name="dispute_one_open_per_seller_order"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,11 @@ from comptoir.orders.models import CartLine, Dispute, Order, OrderLine, SellerOr
 
 
 def cart_lines_for_buyer(buyer) -> list[CartLine]:
-    return list(CartLine.objects.filter(cart__buyer=buyer).select_related("offer__product", "offer__seller").order_by("added_at", "id"))
+    return list(
+        CartLine.objects.filter(cart__buyer=buyer)
+        .select_related("offer__product", "offer__seller")
+        .order_by("added_at", "id")
+    )
 
 
 def cart_has_offer(*, buyer, offer_id: int) -> bool:
@@ -23,7 +27,9 @@ def cart_has_offer(*, buyer, offer_id: int) -> bool:
 def _seller_orders_prefetch() -> Prefetch:
     return Prefetch(
         "seller_orders",
-        queryset=SellerOrder.objects.select_related("seller").prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id"))).order_by("number"),
+        queryset=SellerOrder.objects.select_related("seller")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .order_by("number"),
     )
 
 
@@ -36,20 +42,32 @@ def order_get_for_buyer(*, buyer, number: str) -> Order | None:
 
 
 def seller_order_get_for_buyer(*, buyer, number: str) -> SellerOrder | None:
-    return (SellerOrder.objects.filter(order__buyer=buyer, number=number).select_related("order", "seller")
-            .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id"))).first())
+    return (
+        SellerOrder.objects.filter(order__buyer=buyer, number=number)
+        .select_related("order", "seller")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .first()
+    )
 
 
 def seller_order_list_for_seller(*, seller, status: str | None = None):
-    seller_orders = SellerOrder.objects.filter(seller=seller).select_related("order", "seller").prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+    seller_orders = (
+        SellerOrder.objects.filter(seller=seller)
+        .select_related("order", "seller")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+    )
     if status:
         seller_orders = seller_orders.filter(status=status)
     return seller_orders.order_by("-placed_at", "-id")
 
 
 def seller_order_get_for_seller(*, seller, number: str) -> SellerOrder | None:
-    return (SellerOrder.objects.filter(seller=seller, number=number).select_related("order", "seller")
-            .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id"))).first())
+    return (
+        SellerOrder.objects.filter(seller=seller, number=number)
+        .select_related("order", "seller")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .first()
+    )
 
 
 def dispute_list_for_seller_order(seller_order: SellerOrder) -> list[Dispute]:
@@ -65,8 +83,12 @@ SELLER_ACTION_STATUSES = ("placed", "accepted", "return_requested", "returned")
 def seller_order_action_queue(*, seller, limit: int = 50):
     """Seller orders waiting for the seller: to accept, to ship, returns to receive and to refund,
     oldest promise first (the ones already late come first)."""
-    return (SellerOrder.objects.filter(seller=seller, status__in=SELLER_ACTION_STATUSES).select_related("order")
-            .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id"))).order_by("ship_by", "placed_at", "id")[:limit])
+    return (
+        SellerOrder.objects.filter(seller=seller, status__in=SELLER_ACTION_STATUSES)
+        .select_related("order")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .order_by("ship_by", "placed_at", "id")[:limit]
+    )
 
 
 def seller_order_status_counts(*, seller) -> dict[str, int]:
@@ -86,10 +108,23 @@ def seller_order_weekly_totals(*, seller, since) -> list[dict]:
     from django.db.models import Count, Sum
     from django.db.models.functions import TruncWeek
 
-    rows = (SellerOrder.objects.filter(seller=seller, placed_at__gte=since).exclude(status__in=("awaiting_payment", "cancelled"))
-            .annotate(week=TruncWeek("placed_at")).values("week", "currency").annotate(orders=Count("id"), amount=Sum("total_amount")).order_by("week"))
-    return [{"week": row["week"].date() if hasattr(row["week"], "date") else row["week"], "currency": row["currency"], "orders": row["orders"],
-             "amount": row["amount"] or 0} for row in rows]
+    rows = (
+        SellerOrder.objects.filter(seller=seller, placed_at__gte=since)
+        .exclude(status__in=("awaiting_payment", "cancelled"))
+        .annotate(week=TruncWeek("placed_at"))
+        .values("week", "currency")
+        .annotate(orders=Count("id"), amount=Sum("total_amount"))
+        .order_by("week")
+    )
+    return [
+        {
+            "week": row["week"].date() if hasattr(row["week"], "date") else row["week"],
+            "currency": row["currency"],
+            "orders": row["orders"],
+            "amount": row["amount"] or 0,
+        }
+        for row in rows
+    ]
 
 
 def seller_order_events(seller_order: SellerOrder):
@@ -99,6 +134,7 @@ def seller_order_events(seller_order: SellerOrder):
 
 
 # --- Storefront reads (always scoped to one buyer) -------------------------------------------------
+
 
 def cart_item_count(*, buyer) -> int:
     """Units in the buyer's cart (the header's cart counter)."""
@@ -116,20 +152,34 @@ def order_get_for_buyer_with_history(*, buyer, number: str) -> Order | None:
     """A buyer's order with its seller orders, their lines, events (oldest first) and disputes; None for anyone else's number."""
     from comptoir.orders.models import SellerOrderEvent
 
-    seller_orders = (SellerOrder.objects.select_related("seller").order_by("number").prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
-        Prefetch("events", queryset=SellerOrderEvent.objects.order_by("created_at", "id")),
-        Prefetch("disputes", queryset=Dispute.objects.order_by("id")),
-    ))
-    return Order.objects.filter(buyer=buyer, number=number).prefetch_related(Prefetch("seller_orders", queryset=seller_orders)).first()
+    seller_orders = (
+        SellerOrder.objects.select_related("seller")
+        .order_by("number")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            Prefetch("events", queryset=SellerOrderEvent.objects.order_by("created_at", "id")),
+            Prefetch("disputes", queryset=Dispute.objects.order_by("id")),
+        )
+    )
+    return (
+        Order.objects.filter(buyer=buyer, number=number)
+        .prefetch_related(Prefetch("seller_orders", queryset=seller_orders))
+        .first()
+    )
 
 
 def product_ids_best_selling(*, since, limit: int) -> list[int]:
     """Products by units sold on paid orders since `since` (cancelled and unpaid seller orders left out)."""
     from django.db.models import Sum
 
-    return list(OrderLine.objects.filter(seller_order__placed_at__gte=since).exclude(seller_order__status__in=("awaiting_payment", "cancelled"))
-                .values("product_id").annotate(units=Sum("quantity")).order_by("-units", "-product_id").values_list("product_id", flat=True)[:limit])
+    return list(
+        OrderLine.objects.filter(seller_order__placed_at__gte=since)
+        .exclude(seller_order__status__in=("awaiting_payment", "cancelled"))
+        .values("product_id")
+        .annotate(units=Sum("quantity"))
+        .order_by("-units", "-product_id")
+        .values_list("product_id", flat=True)[:limit]
+    )
 
 
 @dataclass(frozen=True)
@@ -180,17 +230,25 @@ class CartSummary:
 
     @property
     def is_shippable(self) -> bool:
-        return bool(self.groups) and self.currency is not None and all(group.selected is not None for group in self.groups)
+        return (
+            bool(self.groups) and self.currency is not None and all(group.selected is not None for group in self.groups)
+        )
 
 
-def cart_summary_for_buyer(*, buyer, country: str, placed_on: dt.date, service_levels: dict[int, str] | None = None) -> CartSummary:
+def cart_summary_for_buyer(
+    *, buyer, country: str, placed_on: dt.date, service_levels: dict[int, str] | None = None
+) -> CartSummary:
     """The buyer's cart grouped by seller, with each seller's shipping options to `country` and the selected one
     (`service_levels[seller_id]` when offered, else the cheapest: the rule checkout applies, through the same pure core)."""
     from comptoir.offers.domain.shipping import promise_dates, quote, rates_for_country
     from comptoir.offers.selectors import shipping_rates_for_profiles
     from comptoir.orders.domain.checkout import CheckoutProblem, LineInput, build_checkout
 
-    lines = list(CartLine.objects.filter(cart__buyer=buyer).select_related("offer__product", "offer__seller").order_by("offer__seller__name", "offer_id"))
+    lines = list(
+        CartLine.objects.filter(cart__buyer=buyer)
+        .select_related("offer__product", "offer__seller")
+        .order_by("offer__seller__name", "offer_id")
+    )
     rates = shipping_rates_for_profiles({line.offer.shipping_profile_id for line in lines})
     by_seller: dict[int, list[CartLine]] = {}
     for line in lines:
@@ -200,31 +258,70 @@ def cart_summary_for_buyer(*, buyer, country: str, placed_on: dt.date, service_l
     for seller_id, seller_lines in by_seller.items():
         seller_lines.sort(key=lambda line: line.offer_id)
         currency = seller_lines[0].offer.currency
-        items = Money(sum(line.offer.price_amount * line.quantity for line in seller_lines if line.offer.currency == currency), currency)
+        items = Money(
+            sum(line.offer.price_amount * line.quantity for line in seller_lines if line.offer.currency == currency),
+            currency,
+        )
         item_count = sum(line.quantity for line in seller_lines)
         handling = max(line.offer.handling_days for line in seller_lines)
         # As at checkout: the parcel ships on the profile of the seller's first line (by offer id).
-        candidates = [rate for rate in rates_for_country(rates.get(seller_lines[0].offer.shipping_profile_id, []), country) if rate.first_item.currency == currency]
+        candidates = [
+            rate
+            for rate in rates_for_country(rates.get(seller_lines[0].offer.shipping_profile_id, []), country)
+            if rate.first_item.currency == currency
+        ]
         choices = []
         for level in sorted({rate.service_level for rate in candidates}):
-            rate = min((rate for rate in candidates if rate.service_level == level), key=lambda rate: (rate.first_item.amount, rate.id))
-            _ship_by, earliest, latest = promise_dates(placed_on, handling, rate.transit_days_min, rate.transit_days_max)
+            rate = min(
+                (rate for rate in candidates if rate.service_level == level),
+                key=lambda rate: (rate.first_item.amount, rate.id),
+            )
+            _ship_by, earliest, latest = promise_dates(
+                placed_on, handling, rate.transit_days_min, rate.transit_days_max
+            )
             choices.append(ShippingChoice(level, rate.carrier, quote(rate, item_count).price, earliest, latest))
         choices.sort(key=lambda choice: (choice.price.amount, choice.latest))
         selected = None
         try:
             draft = build_checkout(
-                lines=[LineInput(line.offer_id, seller_id, line.offer.product_id, line.offer.product.title, line.offer.sku, line.offer.price, line.quantity, 0,
-                                 line.offer.handling_days, line.offer.shipping_profile_id) for line in seller_lines],
-                rates_by_profile=rates, destination_country=country,
-                service_levels={seller_id: (service_levels or {})[seller_id]} if (service_levels or {}).get(seller_id) in {c.service_level for c in choices} else {},
-                placed_on=placed_on)
+                lines=[
+                    LineInput(
+                        line.offer_id,
+                        seller_id,
+                        line.offer.product_id,
+                        line.offer.product.title,
+                        line.offer.sku,
+                        line.offer.price,
+                        line.quantity,
+                        0,
+                        line.offer.handling_days,
+                        line.offer.shipping_profile_id,
+                    )
+                    for line in seller_lines
+                ],
+                rates_by_profile=rates,
+                destination_country=country,
+                service_levels={seller_id: (service_levels or {})[seller_id]}
+                if (service_levels or {}).get(seller_id) in {c.service_level for c in choices}
+                else {},
+                placed_on=placed_on,
+            )
             part = draft.seller_orders[0]
-            selected = ShippingChoice(part.shipping.service_level, part.shipping.carrier, part.shipping.price, part.deliver_by_earliest, part.deliver_by)
+            selected = ShippingChoice(
+                part.shipping.service_level,
+                part.shipping.carrier,
+                part.shipping.price,
+                part.deliver_by_earliest,
+                part.deliver_by,
+            )
         except CheckoutProblem:
             selected = None
         groups.append(CartSellerGroup(seller_lines[0].offer.seller, seller_lines, items, choices, selected))
-    return CartSummary(groups=groups, currency=currencies.pop() if len(currencies) == 1 else None, item_count=sum(line.quantity for line in lines))
+    return CartSummary(
+        groups=groups,
+        currency=currencies.pop() if len(currencies) == 1 else None,
+        item_count=sum(line.quantity for line in lines),
+    )
 
 
 def checkout_outcome_for_key(*, buyer, idempotency_key: str) -> tuple[int, Order | None, dict] | None:
@@ -233,9 +330,13 @@ def checkout_outcome_for_key(*, buyer, idempotency_key: str) -> tuple[int, Order
     the cart was emptied by the first submission (order_checkout keys are claimed as f"user:{buyer.pk}")."""
     from comptoir.core.models import IdempotencyRecord
 
-    record = IdempotencyRecord.objects.filter(actor_key=f"user:{buyer.pk}", key=idempotency_key, scope="checkout", response_status__isnull=False).first()
+    record = IdempotencyRecord.objects.filter(
+        actor_key=f"user:{buyer.pk}", key=idempotency_key, scope="checkout", response_status__isnull=False
+    ).first()
     if record is None:
         return None
-    number = (record.response_body or {}).get("number") or ((record.response_body or {}).get("order") or {}).get("number")
+    number = (record.response_body or {}).get("number") or ((record.response_body or {}).get("order") or {}).get(
+        "number"
+    )
     order = Order.objects.filter(buyer=buyer, number=number).first() if number else None
     return record.response_status, order, record.response_body or {}

@@ -17,7 +17,17 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import validate_currency
 from comptoir.payments import services
 from comptoir.payments.domain.ledger import CREDIT_NORMAL
-from comptoir.payments.models import JournalEntry, LedgerAccount, LedgerBlock, LedgerBlockEntry, Payment, Payout, PayoutBatch, Posting, Refund
+from comptoir.payments.models import (
+    JournalEntry,
+    LedgerAccount,
+    LedgerBlock,
+    LedgerBlockEntry,
+    Payment,
+    Payout,
+    PayoutBatch,
+    Posting,
+    Refund,
+)
 
 
 @admin.register(Payment)
@@ -66,7 +76,17 @@ class PostingInline(ReadOnlyTabularInline):
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyModelAdmin):
-    list_display = ("id", "created_at", "kind", "source_key", "memo", "order_id_ref", "seller_order_id_ref", "is_sealed", "created_by")
+    list_display = (
+        "id",
+        "created_at",
+        "kind",
+        "source_key",
+        "memo",
+        "order_id_ref",
+        "seller_order_id_ref",
+        "is_sealed",
+        "created_by",
+    )
     list_filter = ("kind",)
     search_fields = ("=source_key", "memo", "=order_id_ref", "=seller_order_id_ref")
     list_select_related = ("created_by", "seal")
@@ -97,7 +117,11 @@ class LedgerAccountAdmin(ReadOnlyModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(signed_balance=Sum("postings__amount"), posting_total=Count("postings"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(signed_balance=Sum("postings__amount"), posting_total=Count("postings"))
+        )
 
     @admin.display(description="balance", ordering="signed_balance")
     def balance(self, account: LedgerAccount) -> str:
@@ -144,7 +168,9 @@ class PayoutInline(ReadOnlyTabularInline):
 
 class PayoutBatchForm(forms.Form):
     currency = forms.CharField(max_length=3, initial="EUR")
-    minimum_amount = forms.IntegerField(min_value=1, initial=1, help_text="Smallest payable balance paid out, in minor units (cents).")
+    minimum_amount = forms.IntegerField(
+        min_value=1, initial=1, help_text="Smallest payable balance paid out, in minor units (cents)."
+    )
 
     def clean_currency(self) -> str:
         try:
@@ -186,15 +212,26 @@ class PayoutBatchAdmin(ReadOnlyModelAdmin):
         form = PayoutBatchForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                batch = services.payout_batch_create(currency=form.cleaned_data["currency"], actor=request.user,
-                                                     minimum_amount=form.cleaned_data["minimum_amount"])
+                batch = services.payout_batch_create(
+                    currency=form.cleaned_data["currency"],
+                    actor=request.user,
+                    minimum_amount=form.cleaned_data["minimum_amount"],
+                )
             except ApplicationError as error:
                 self.message_user(request, error.message, level=messages.ERROR)
             else:
-                self.message_user(request, f"Payout batch #{batch.pk}: {batch.payout_count} payouts, {money_display(batch.total_amount, batch.currency)}.",
-                                  level=messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"Payout batch #{batch.pk}: {batch.payout_count} payouts, {money_display(batch.total_amount, batch.currency)}.",
+                    level=messages.SUCCESS,
+                )
                 return HttpResponseRedirect(reverse("admin:payments_payoutbatch_change", args=[batch.pk]))
-        context = {**self.admin_site.each_context(request), "title": "Create a payout batch", "opts": self.model._meta, "form": form}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Create a payout batch",
+            "opts": self.model._meta,
+            "form": form,
+        }
         return TemplateResponse(request, "admin/comptoir/payoutbatch_create.html", context)
 
 

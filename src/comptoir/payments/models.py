@@ -33,7 +33,9 @@ class Payment(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["provider", "provider_reference"], name="payment_unique_provider_reference")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_reference"], name="payment_unique_provider_reference")
+        ]
 
 
 class Refund(models.Model):
@@ -42,7 +44,9 @@ class Refund(models.Model):
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     source_key = models.CharField(max_length=120, unique=True)
-    status = models.CharField(max_length=12, choices=[("pending", "Pending at provider"), ("succeeded", "Succeeded")], default="pending")
+    status = models.CharField(
+        max_length=12, choices=[("pending", "Pending at provider"), ("succeeded", "Succeeded")], default="pending"
+    )
     provider_reference = models.CharField(max_length=100, blank=True)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now)
@@ -64,15 +68,25 @@ class AccountKind(models.TextChoices):
 
 class LedgerAccount(models.Model):
     kind = models.CharField(max_length=20, choices=AccountKind.choices)
-    seller = models.ForeignKey("sellers.Seller", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_accounts")
+    seller = models.ForeignKey(
+        "sellers.Seller", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_accounts"
+    )
     currency = models.CharField(max_length=3)
 
     class Meta:
         constraints = [
             # Two partial unique indexes rather than NULLS NOT DISTINCT, which SQLite does not support:
             # one account per (kind, seller, currency) and one marketplace account per (kind, currency).
-            models.UniqueConstraint(fields=["kind", "seller", "currency"], condition=models.Q(seller__isnull=False), name="ledger_account_unique_seller"),
-            models.UniqueConstraint(fields=["kind", "currency"], condition=models.Q(seller__isnull=True), name="ledger_account_unique_marketplace"),
+            models.UniqueConstraint(
+                fields=["kind", "seller", "currency"],
+                condition=models.Q(seller__isnull=False),
+                name="ledger_account_unique_seller",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "currency"],
+                condition=models.Q(seller__isnull=True),
+                name="ledger_account_unique_marketplace",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,7 +135,9 @@ class JournalEntry(AppendOnlyModel):
     order_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
     seller_order_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name_plural = "journal entries"
@@ -177,7 +193,9 @@ class LedgerChainHead(models.Model):
 class PayoutBatch(models.Model):
     currency = models.CharField(max_length=3)
     created_at = models.DateTimeField(default=clock.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     total_amount = models.BigIntegerField(default=0)
     payout_count = models.PositiveIntegerField(default=0)
 
@@ -213,15 +231,21 @@ class Chargeback(models.Model):
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=300)
     source = models.CharField(max_length=10, choices=ChargebackSource.choices)
-    was_released = models.BooleanField(help_text="The seller order's funds were already released: taken from the seller's payable balance.")
+    was_released = models.BooleanField(
+        help_text="The seller order's funds were already released: taken from the seller's payable balance."
+    )
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="chargeback")
     event_id = models.BigIntegerField(help_text="The seller order's SellerOrderEvent of this chargeback.")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["provider", "provider_reference"], name="chargeback_unique_provider_reference"),
+            models.UniqueConstraint(
+                fields=["provider", "provider_reference"], name="chargeback_unique_provider_reference"
+            ),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="chargeback_amount_positive"),
         ]
 

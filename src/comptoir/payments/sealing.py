@@ -47,8 +47,20 @@ class LoadedPosting:
 def postings_by_entry(entry_ids: list[int]) -> dict[int, list[LoadedPosting]]:
     """The postings of these entries in posting-id order, with the identity of their accounts."""
     grouped: dict[int, list[LoadedPosting]] = {entry_id: [] for entry_id in entry_ids}
-    rows = (Posting.objects.filter(entry_id__in=entry_ids).order_by("pk")
-            .values_list("entry_id", "pk", "account_id", "amount", "currency", "account__kind", "account__seller_id", "account__currency"))
+    rows = (
+        Posting.objects.filter(entry_id__in=entry_ids)
+        .order_by("pk")
+        .values_list(
+            "entry_id",
+            "pk",
+            "account_id",
+            "amount",
+            "currency",
+            "account__kind",
+            "account__seller_id",
+            "account__currency",
+        )
+    )
     for entry_id, *values in rows:
         grouped[entry_id].append(LoadedPosting(*values))
     return grouped
@@ -58,8 +70,14 @@ def journal_entry_hash(entry: JournalEntry, postings: list[LoadedPosting]) -> st
     """The hash sealed for an entry: every column of the entry and of its postings, plus the kind and
     owner of each posting's account (so moving an account to another seller breaks it too)."""
     return entry_hash(
-        entry_id=entry.pk, kind=entry.kind, source_key=entry.source_key, created_at_iso=canonical_time(entry.created_at), memo=entry.memo,
-        order_id=entry.order_id_ref, seller_order_id=entry.seller_order_id_ref, created_by_id=entry.created_by_id,
+        entry_id=entry.pk,
+        kind=entry.kind,
+        source_key=entry.source_key,
+        created_at_iso=canonical_time(entry.created_at),
+        memo=entry.memo,
+        order_id=entry.order_id_ref,
+        seller_order_id=entry.seller_order_id_ref,
+        created_by_id=entry.created_by_id,
         postings=[(p.account_id, p.amount, p.currency, p.account_kind, p.account_seller_id) for p in postings],
     )
 
@@ -89,15 +107,20 @@ def _chain_head_ensure() -> None:
 
 def _seal_one_block(*, limit: int, accept_late: bool) -> int:
     with transaction.atomic():
-        head = (LedgerChainHead.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
-                .filter(singleton=1).first())
+        head = (
+            LedgerChainHead.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+            .filter(singleton=1)
+            .first()
+        )
         if head is None:
             return 0  # another sealer holds the chain; it loops until nothing is left
         highest_sealed_id = LedgerBlockEntry.objects.aggregate(highest=Max("entry_id"))["highest"] or 0
         candidates = JournalEntry.objects.filter(seal__isnull=True)
         if not accept_late:
             # Also keeps the query on indexes (id range, created_at) instead of scanning the ledger.
-            candidates = candidates.filter(Q(pk__gt=highest_sealed_id) | Q(created_at__gte=clock.now() - late_entry_grace()))
+            candidates = candidates.filter(
+                Q(pk__gt=highest_sealed_id) | Q(created_at__gte=clock.now() - late_entry_grace())
+            )
         entry_ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:limit])
         if not entry_ids:
             return 0
@@ -107,15 +130,38 @@ def _seal_one_block(*, limit: int, accept_late: bool) -> int:
         root = merkle_root(hashes)
         sealed_at = clock.now()
         height = head.height + 1
-        new_hash = block_hash(height=height, previous_hash=head.block_hash, merkle_root_hex=root, entry_count=len(entry_ids),
-                              sealed_at_iso=canonical_time(sealed_at))
-        block = LedgerBlock.objects.create(height=height, previous_hash=head.block_hash, merkle_root=root, entry_count=len(entry_ids),
-                                           block_hash=new_hash, sealed_at=sealed_at)
-        previous_entry_id = (LedgerBlockEntry.objects.filter(block__height=head.height).order_by("-entry_id")
-                             .values_list("entry_id", flat=True).first()) if head.height else None
+        new_hash = block_hash(
+            height=height,
+            previous_hash=head.block_hash,
+            merkle_root_hex=root,
+            entry_count=len(entry_ids),
+            sealed_at_iso=canonical_time(sealed_at),
+        )
+        block = LedgerBlock.objects.create(
+            height=height,
+            previous_hash=head.block_hash,
+            merkle_root=root,
+            entry_count=len(entry_ids),
+            block_hash=new_hash,
+            sealed_at=sealed_at,
+        )
+        previous_entry_id = (
+            (
+                LedgerBlockEntry.objects.filter(block__height=head.height)
+                .order_by("-entry_id")
+                .values_list("entry_id", flat=True)
+                .first()
+            )
+            if head.height
+            else None
+        )
         members = []
         for entry_id, hash_hex in zip(entry_ids, hashes, strict=True):
-            members.append(LedgerBlockEntry(block=block, entry_id=entry_id, entry_hash=hash_hex, previous_entry_id=previous_entry_id))
+            members.append(
+                LedgerBlockEntry(
+                    block=block, entry_id=entry_id, entry_hash=hash_hex, previous_entry_id=previous_entry_id
+                )
+            )
             previous_entry_id = entry_id
         LedgerBlockEntry.objects.bulk_create(members)
         head.height, head.block_hash = height, new_hash

@@ -16,13 +16,21 @@ from django.db.models import Sum
 from comptoir.core.money import Money, validate_currency
 from comptoir.payments.models import AccountKind, Posting
 
-SELLER_KINDS = {AccountKind.SELLER_ESCROW.value: "escrow", AccountKind.SELLER_PAYABLE.value: "payable", AccountKind.SELLER_PAID_OUT.value: "paid_out"}
+SELLER_KINDS = {
+    AccountKind.SELLER_ESCROW.value: "escrow",
+    AccountKind.SELLER_PAYABLE.value: "payable",
+    AccountKind.SELLER_PAID_OUT.value: "paid_out",
+}
 
 
 def seller_balances(*, seller) -> dict[str, dict[str, Money]]:
     """currency -> {"escrow", "payable", "paid_out"}: the seller's balances, positive when owed to the seller."""
-    rows = (Posting.objects.filter(account__seller=seller, account__kind__in=list(SELLER_KINDS))
-            .values("account__currency", "account__kind").annotate(total=Sum("amount")).order_by())
+    rows = (
+        Posting.objects.filter(account__seller=seller, account__kind__in=list(SELLER_KINDS))
+        .values("account__currency", "account__kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
     balances: dict[str, dict[str, Money]] = {}
     for row in rows:
         currency = row["account__currency"]
@@ -48,44 +56,88 @@ class StatementRow:
         return self.payable_balance
 
     def as_dict(self) -> dict:
-        return {"entry_id": self.entry_id, "created_at": self.created_at.isoformat(), "kind": self.kind, "memo": self.memo,
-                "seller_order_number": self.seller_order_number, "escrow_delta": self.escrow_delta.as_dict(),
-                "payable_delta": self.payable_delta.as_dict(), "paid_out_delta": self.paid_out_delta.as_dict(),
-                "payable_balance": self.payable_balance.as_dict()}
+        return {
+            "entry_id": self.entry_id,
+            "created_at": self.created_at.isoformat(),
+            "kind": self.kind,
+            "memo": self.memo,
+            "seller_order_number": self.seller_order_number,
+            "escrow_delta": self.escrow_delta.as_dict(),
+            "payable_delta": self.payable_delta.as_dict(),
+            "paid_out_delta": self.paid_out_delta.as_dict(),
+            "payable_balance": self.payable_balance.as_dict(),
+        }
 
 
-def seller_statement(*, seller, currency: str, since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[StatementRow]:
+def seller_statement(
+    *, seller, currency: str, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> list[StatementRow]:
     """Every journal entry touching the seller's accounts in `currency`, in ledger (entry id) order,
     with the movement on each account and the payable balance after it. `since` is inclusive, `until`
     exclusive; the running balance starts from the payable balance before `since`."""
     currency = validate_currency(currency)
-    postings = Posting.objects.filter(account__seller=seller, account__currency=currency, account__kind__in=list(SELLER_KINDS))
+    postings = Posting.objects.filter(
+        account__seller=seller, account__currency=currency, account__kind__in=list(SELLER_KINDS)
+    )
     opening = 0
     if since is not None:
-        opening = -(postings.filter(entry__created_at__lt=since, account__kind=AccountKind.SELLER_PAYABLE).aggregate(total=Sum("amount"))["total"] or 0)
+        opening = -(
+            postings.filter(entry__created_at__lt=since, account__kind=AccountKind.SELLER_PAYABLE).aggregate(
+                total=Sum("amount")
+            )["total"]
+            or 0
+        )
         postings = postings.filter(entry__created_at__gte=since)
     if until is not None:
         postings = postings.filter(entry__created_at__lt=until)
     # Entry id is the ledger's append order, which the running balance must follow; it matches time
     # order except when a clock was moved (tests, demo data).
-    rows = (postings.order_by("entry_id", "pk")
-            .values_list("entry_id", "entry__created_at", "entry__kind", "entry__memo", "entry__order_id_ref", "entry__seller_order_id_ref",
-                         "account__kind", "amount"))
+    rows = postings.order_by("entry_id", "pk").values_list(
+        "entry_id",
+        "entry__created_at",
+        "entry__kind",
+        "entry__memo",
+        "entry__order_id_ref",
+        "entry__seller_order_id_ref",
+        "account__kind",
+        "amount",
+    )
     grouped: dict[int, dict] = {}
-    for entry_id, created_at, kind, memo, order_id, seller_order_id, account_kind, amount in rows.iterator(chunk_size=2000):
-        item = grouped.setdefault(entry_id, {"created_at": created_at, "kind": kind, "memo": memo, "order_id": order_id,
-                                             "seller_order_id": seller_order_id, "escrow": 0, "payable": 0, "paid_out": 0})
+    for entry_id, created_at, kind, memo, order_id, seller_order_id, account_kind, amount in rows.iterator(
+        chunk_size=2000
+    ):
+        item = grouped.setdefault(
+            entry_id,
+            {
+                "created_at": created_at,
+                "kind": kind,
+                "memo": memo,
+                "order_id": order_id,
+                "seller_order_id": seller_order_id,
+                "escrow": 0,
+                "payable": 0,
+                "paid_out": 0,
+            },
+        )
         item[SELLER_KINDS[account_kind]] -= amount
     numbers = _seller_order_numbers(seller, grouped.values())
     statement, balance = [], opening
     for entry_id, item in grouped.items():
         balance += item["payable"]
         number = numbers.get(("so", item["seller_order_id"])) or numbers.get(("order", item["order_id"]), "")
-        statement.append(StatementRow(
-            entry_id=entry_id, created_at=item["created_at"], kind=item["kind"], memo=item["memo"], seller_order_number=number,
-            escrow_delta=Money(item["escrow"], currency), payable_delta=Money(item["payable"], currency),
-            paid_out_delta=Money(item["paid_out"], currency), payable_balance=Money(balance, currency),
-        ))
+        statement.append(
+            StatementRow(
+                entry_id=entry_id,
+                created_at=item["created_at"],
+                kind=item["kind"],
+                memo=item["memo"],
+                seller_order_number=number,
+                escrow_delta=Money(item["escrow"], currency),
+                payable_delta=Money(item["payable"], currency),
+                paid_out_delta=Money(item["paid_out"], currency),
+                payable_balance=Money(balance, currency),
+            )
+        )
     return statement
 
 
@@ -96,15 +148,37 @@ def _seller_order_numbers(seller, items) -> dict[tuple[str, int], str]:
     order_ids = {item["order_id"] for item in items if item["order_id"] and not item["seller_order_id"]}
     numbers: dict[tuple[str, int], str] = {}
     if seller_order_ids:
-        numbers.update({("so", pk): number for pk, number in seller_order_model.objects.filter(pk__in=seller_order_ids).values_list("pk", "number")})
+        numbers.update(
+            {
+                ("so", pk): number
+                for pk, number in seller_order_model.objects.filter(pk__in=seller_order_ids).values_list("pk", "number")
+            }
+        )
     if order_ids:
         # A capture is posted per order; the seller's part of it is their seller order in that order.
-        numbers.update({("order", order_id): number for order_id, number in
-                        seller_order_model.objects.filter(order_id__in=order_ids, seller=seller).values_list("order_id", "number")})
+        numbers.update(
+            {
+                ("order", order_id): number
+                for order_id, number in seller_order_model.objects.filter(
+                    order_id__in=order_ids, seller=seller
+                ).values_list("order_id", "number")
+            }
+        )
     return numbers
 
 
-CSV_HEADER = ["entry_id", "created_at", "kind", "seller_order", "memo", "currency", "escrow_delta", "payable_delta", "paid_out_delta", "payable_balance"]
+CSV_HEADER = [
+    "entry_id",
+    "created_at",
+    "kind",
+    "seller_order",
+    "memo",
+    "currency",
+    "escrow_delta",
+    "payable_delta",
+    "paid_out_delta",
+    "payable_balance",
+]
 
 
 def _major(money: Money) -> str:
@@ -117,15 +191,29 @@ def _safe_text(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def seller_statement_csv(*, seller, currency: str, since: dt.datetime | None = None, until: dt.datetime | None = None) -> str:
+def seller_statement_csv(
+    *, seller, currency: str, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> str:
     """The statement as CSV text: a header row, then one row per entry, amounts in major units ("12.34")."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     currency = validate_currency(currency)
     for row in seller_statement(seller=seller, currency=currency, since=since, until=until):
-        writer.writerow([row.entry_id, row.created_at.astimezone(dt.UTC).isoformat(), row.kind, row.seller_order_number, _safe_text(row.memo), currency,
-                         _major(row.escrow_delta), _major(row.payable_delta), _major(row.paid_out_delta), _major(row.payable_balance)])
+        writer.writerow(
+            [
+                row.entry_id,
+                row.created_at.astimezone(dt.UTC).isoformat(),
+                row.kind,
+                row.seller_order_number,
+                _safe_text(row.memo),
+                currency,
+                _major(row.escrow_delta),
+                _major(row.payable_delta),
+                _major(row.paid_out_delta),
+                _major(row.payable_balance),
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -134,8 +222,13 @@ def payment_fingerprint_for_order(order_id: int) -> str:
     the order has no payment or the provider gave none. The latest payment wins when there are several."""
     from comptoir.payments.models import Payment
 
-    fingerprint = (Payment.objects.filter(order_id=order_id).exclude(payment_fingerprint="").order_by("-pk")
-                   .values_list("payment_fingerprint", flat=True).first())
+    fingerprint = (
+        Payment.objects.filter(order_id=order_id)
+        .exclude(payment_fingerprint="")
+        .order_by("-pk")
+        .values_list("payment_fingerprint", flat=True)
+        .first()
+    )
     return fingerprint or ""
 
 
@@ -144,8 +237,12 @@ def payment_fingerprints_for_orders(order_ids) -> dict[int, str]:
     from comptoir.payments.models import Payment
 
     fingerprints: dict[int, str] = {}
-    for order_id, fingerprint in (Payment.objects.filter(order_id__in=list(order_ids)).exclude(payment_fingerprint="")
-                                  .order_by("pk").values_list("order_id", "payment_fingerprint")):
+    for order_id, fingerprint in (
+        Payment.objects.filter(order_id__in=list(order_ids))
+        .exclude(payment_fingerprint="")
+        .order_by("pk")
+        .values_list("order_id", "payment_fingerprint")
+    ):
         fingerprints[order_id] = fingerprint  # ascending pk: the latest payment wins
     return fingerprints
 
@@ -161,8 +258,12 @@ def payment_fingerprints_for_seller_orders(seller_order_ids) -> dict[int, str]:
     if not isinstance(seller_order_ids, QuerySet):
         seller_order_ids = list(seller_order_ids)
     fingerprints: dict[int, str] = {}
-    for seller_order_id, fingerprint in (Payment.objects.filter(order__seller_orders__in=seller_order_ids).exclude(payment_fingerprint="")
-                                         .order_by("pk").values_list("order__seller_orders", "payment_fingerprint")):
+    for seller_order_id, fingerprint in (
+        Payment.objects.filter(order__seller_orders__in=seller_order_ids)
+        .exclude(payment_fingerprint="")
+        .order_by("pk")
+        .values_list("order__seller_orders", "payment_fingerprint")
+    ):
         fingerprints[seller_order_id] = fingerprint
     return fingerprints
 

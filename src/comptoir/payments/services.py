@@ -17,7 +17,9 @@ from comptoir.payments.domain.ledger import PostingLine, check_balanced
 from comptoir.payments.models import Chargeback, JournalEntry, LedgerAccount, Posting, Refund
 
 
-def ledger_accounts_get_or_create(keys: set[tuple[str, int | None, str]]) -> dict[tuple[str, int | None, str], LedgerAccount]:
+def ledger_accounts_get_or_create(
+    keys: set[tuple[str, int | None, str]],
+) -> dict[tuple[str, int | None, str], LedgerAccount]:
     """Fetch (kind, seller_id, currency) accounts, creating the missing ones.
 
     Creation races (two first checkouts of a new seller at once) are settled by the unique
@@ -25,7 +27,9 @@ def ledger_accounts_get_or_create(keys: set[tuple[str, int | None, str]]) -> dic
     query = Q()
     for kind, seller_id, currency in keys:
         query |= Q(kind=kind, seller_id=seller_id, currency=currency)
-    accounts = {(account.kind, account.seller_id, account.currency): account for account in LedgerAccount.objects.filter(query)}
+    accounts = {
+        (account.kind, account.seller_id, account.currency): account for account in LedgerAccount.objects.filter(query)
+    }
     for key in sorted(keys - accounts.keys(), key=lambda k: (k[0], k[1] or 0, k[2])):
         kind, seller_id, currency = key
         try:
@@ -36,8 +40,16 @@ def ledger_accounts_get_or_create(keys: set[tuple[str, int | None, str]]) -> dic
     return accounts
 
 
-def ledger_post(*, kind: str, source_key: str, lines: list[PostingLine], memo: str = "", order_id: int | None = None,
-                seller_order_id: int | None = None, actor=None) -> JournalEntry:
+def ledger_post(
+    *,
+    kind: str,
+    source_key: str,
+    lines: list[PostingLine],
+    memo: str = "",
+    order_id: int | None = None,
+    seller_order_id: int | None = None,
+    actor=None,
+) -> JournalEntry:
     """Post one balanced entry inside the caller's transaction and return it.
 
     Guarantees: postings sum to zero per currency (else UnbalancedEntry, nothing written); the same
@@ -45,13 +57,23 @@ def ledger_post(*, kind: str, source_key: str, lines: list[PostingLine], memo: s
     the hash chain happens after commit (ledger_seal task)."""
     check_balanced(lines)
     entry = _journal_entry_insert_unless_exists(
-        kind=kind, source_key=source_key, memo=memo[:300], order_id_ref=order_id, seller_order_id_ref=seller_order_id,
-        created_at=clock.now(), created_by=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        source_key=source_key,
+        memo=memo[:300],
+        order_id_ref=order_id,
+        seller_order_id_ref=seller_order_id,
+        created_at=clock.now(),
+        created_by=actor if getattr(actor, "pk", None) else None,
     )
     if entry is None:  # this movement was already posted: return it unchanged
         return JournalEntry.objects.get(source_key=source_key)
     accounts = ledger_accounts_get_or_create({line.account_key for line in lines})
-    Posting.objects.bulk_create([Posting(entry=entry, account=accounts[line.account_key], amount=line.amount, currency=line.currency) for line in lines])
+    Posting.objects.bulk_create(
+        [
+            Posting(entry=entry, account=accounts[line.account_key], amount=line.amount, currency=line.currency)
+            for line in lines
+        ]
+    )
     if settings.COMPTOIR["LEDGER_SEAL_ON_COMMIT"]:
         transaction.on_commit(functools.partial(_enqueue_seal))
     return entry
@@ -92,8 +114,14 @@ def refund_create(*, payment, seller_order, amount: int, reason: str, source_key
     existing = Refund.objects.filter(source_key=source_key).first()
     if existing is not None:
         return existing
-    refund = Refund.objects.create(payment=payment, seller_order=seller_order, amount=amount, currency=payment.currency,
-                                   source_key=source_key, reason=reason[:1000])
+    refund = Refund.objects.create(
+        payment=payment,
+        seller_order=seller_order,
+        amount=amount,
+        currency=payment.currency,
+        source_key=source_key,
+        reason=reason[:1000],
+    )
     transaction.on_commit(functools.partial(_enqueue_refund, refund.pk))
     return refund
 
@@ -105,6 +133,7 @@ def _enqueue_refund(refund_id: int) -> None:
 
 
 # --- Payouts ----------------------------------------------------------------------------------------
+
 
 def payout_batch_create(*, currency: str, actor, minimum_amount: int = 1):
     """Pay every seller's whole payable balance in `currency` that is at least `minimum_amount` minor units.
@@ -126,57 +155,107 @@ def payout_batch_create(*, currency: str, actor, minimum_amount: int = 1):
 
     currency = validate_currency(currency)
     if isinstance(minimum_amount, bool) or not isinstance(minimum_amount, int) or minimum_amount < 1:
-        raise ValidationError("The minimum payout is a positive whole number of minor units.", code="invalid_minimum_amount",
-                              fields={"minimum_amount": "A whole number of minor units, at least 1."})
+        raise ValidationError(
+            "The minimum payout is a positive whole number of minor units.",
+            code="invalid_minimum_amount",
+            fields={"minimum_amount": "A whole number of minor units, at least 1."},
+        )
     if actor is not None and not getattr(actor, "is_operator", False):
         raise PermissionDenied("Only an operator can create a payout batch.", code="operator_required")
     with transaction.atomic(durable=True):
-        accounts = list(LedgerAccount.objects.select_for_update()
-                        .filter(kind=AccountKind.SELLER_PAYABLE, currency=currency, seller__isnull=False).order_by("pk"))
+        accounts = list(
+            LedgerAccount.objects.select_for_update()
+            .filter(kind=AccountKind.SELLER_PAYABLE, currency=currency, seller__isnull=False)
+            .order_by("pk")
+        )
         # Read only after the lock: a batch that waited sees the payouts of the one it waited for.
-        balances = dict(Posting.objects.filter(account__in=accounts).values("account_id").annotate(total=Sum("amount"))
-                        .order_by().values_list("account_id", "total"))
+        balances = dict(
+            Posting.objects.filter(account__in=accounts)
+            .values("account_id")
+            .annotate(total=Sum("amount"))
+            .order_by()
+            .values_list("account_id", "total")
+        )
         # A receivable only changes under its seller's payable lock (chargeback_record, here): read after the lock too.
-        receivables = dict(Posting.objects.filter(account__kind=AccountKind.SELLER_RECEIVABLE, account__currency=currency,
-                                                  account__seller_id__in=[account.seller_id for account in accounts])
-                           .values("account__seller_id").annotate(total=Sum("amount")).order_by().values_list("account__seller_id", "total"))
-        batch = PayoutBatch.objects.create(currency=currency, created_at=clock.now(), created_by=actor if getattr(actor, "pk", None) else None)
+        receivables = dict(
+            Posting.objects.filter(
+                account__kind=AccountKind.SELLER_RECEIVABLE,
+                account__currency=currency,
+                account__seller_id__in=[account.seller_id for account in accounts],
+            )
+            .values("account__seller_id")
+            .annotate(total=Sum("amount"))
+            .order_by()
+            .values_list("account__seller_id", "total")
+        )
+        batch = PayoutBatch.objects.create(
+            currency=currency, created_at=clock.now(), created_by=actor if getattr(actor, "pk", None) else None
+        )
         sellers = Seller.objects.in_bulk([account.seller_id for account in accounts])
         total = count = 0
         for account in accounts:
-            amount = -(balances.get(account.pk) or 0)  # payable is credit-normal: a credit balance is owed to the seller
+            amount = -(
+                balances.get(account.pk) or 0
+            )  # payable is credit-normal: a credit balance is owed to the seller
             seller = sellers[account.seller_id]
             owed = receivables.get(account.seller_id, 0)
             if owed > 0 and amount > 0:
                 # The seller owes the marketplace (a chargeback after payout): recover it before paying anything.
                 recovered = min(owed, amount)
                 ledger_post(
-                    kind=EntryKind.RECOVERY, source_key=f"recovery:{batch.pk}:{seller.pk}", memo=f"Recovery, payout batch {batch.pk}", actor=actor,
-                    lines=[PostingLine((AccountKind.SELLER_PAYABLE.value, seller.pk, currency), recovered),
-                           PostingLine((AccountKind.SELLER_RECEIVABLE.value, seller.pk, currency), -recovered)],
+                    kind=EntryKind.RECOVERY,
+                    source_key=f"recovery:{batch.pk}:{seller.pk}",
+                    memo=f"Recovery, payout batch {batch.pk}",
+                    actor=actor,
+                    lines=[
+                        PostingLine((AccountKind.SELLER_PAYABLE.value, seller.pk, currency), recovered),
+                        PostingLine((AccountKind.SELLER_RECEIVABLE.value, seller.pk, currency), -recovered),
+                    ],
                 )
                 amount -= recovered
             if amount < minimum_amount:
                 continue
             entry = ledger_post(
-                kind=EntryKind.PAYOUT, source_key=f"payout:{batch.pk}:{seller.pk}", memo=f"Payout batch {batch.pk}", actor=actor,
-                lines=[PostingLine((AccountKind.SELLER_PAYABLE.value, seller.pk, currency), amount),
-                       PostingLine((AccountKind.SELLER_PAID_OUT.value, seller.pk, currency), -amount)],
+                kind=EntryKind.PAYOUT,
+                source_key=f"payout:{batch.pk}:{seller.pk}",
+                memo=f"Payout batch {batch.pk}",
+                actor=actor,
+                lines=[
+                    PostingLine((AccountKind.SELLER_PAYABLE.value, seller.pk, currency), amount),
+                    PostingLine((AccountKind.SELLER_PAID_OUT.value, seller.pk, currency), -amount),
+                ],
             )
-            payout = Payout.objects.create(batch=batch, seller=seller, amount=amount, currency=currency, iban_last4=seller.iban_last4,
-                                           entry=entry, created_at=clock.now())
-            audit_record(actor=actor, action="payout.create", target=payout, seller_id=seller.pk,
-                         data={"batch": batch.pk, "amount": amount, "currency": currency, "entry": entry.pk})
+            payout = Payout.objects.create(
+                batch=batch,
+                seller=seller,
+                amount=amount,
+                currency=currency,
+                iban_last4=seller.iban_last4,
+                entry=entry,
+                created_at=clock.now(),
+            )
+            audit_record(
+                actor=actor,
+                action="payout.create",
+                target=payout,
+                seller_id=seller.pk,
+                data={"batch": batch.pk, "amount": amount, "currency": currency, "entry": entry.pk},
+            )
             total += amount
             count += 1
         batch.total_amount, batch.payout_count = total, count
         batch.save(update_fields=["total_amount", "payout_count"])
-        audit_record(actor=actor, action="payout_batch.create", target=batch,
-                     data={"currency": currency, "total_amount": total, "payout_count": count, "minimum_amount": minimum_amount})
+        audit_record(
+            actor=actor,
+            action="payout_batch.create",
+            target=batch,
+            data={"currency": currency, "total_amount": total, "payout_count": count, "minimum_amount": minimum_amount},
+        )
         return batch
 
 
 # --- Chargebacks ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ChargebackOutcome:
@@ -189,8 +268,9 @@ def _chargeback_source_key(*, seller_order_number: str, provider: str, provider_
     return f"chargeback:{seller_order_number}:{digest}"
 
 
-def chargeback_record(*, seller_order_id: int, amount: int, reason: str, provider_reference: str, currency: str | None = None,
-                      actor=None) -> ChargebackOutcome:
+def chargeback_record(
+    *, seller_order_id: int, amount: int, reason: str, provider_reference: str, currency: str | None = None, actor=None
+) -> ChargebackOutcome:
     """Record that the buyer's card issuer took `amount` (minor units) of a seller order back.
 
     One transaction: a Chargeback row, one balanced journal entry (kind `chargeback`, see docs/LEDGER.md: from the
@@ -212,7 +292,9 @@ def chargeback_record(*, seller_order_id: int, amount: int, reason: str, provide
     from comptoir.payments.selectors import seller_order_charged_back_amount
 
     if actor is not None and not getattr(actor, "is_operator", False):
-        raise PermissionDenied("Only an operator or the payment provider can record a chargeback.", code="operator_required")
+        raise PermissionDenied(
+            "Only an operator or the payment provider can record a chargeback.", code="operator_required"
+        )
     problems = {}
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         problems["amount"] = "A positive whole number of minor units."
@@ -227,23 +309,37 @@ def chargeback_record(*, seller_order_id: int, amount: int, reason: str, provide
     seller_order_model = apps.get_model("orders", "SellerOrder")
     with transaction.atomic(durable=True):
         # The seller order's lock serialises chargebacks, refunds and the release of this order.
-        seller_order = seller_order_model.objects.select_for_update().filter(pk=seller_order_id).first() if isinstance(seller_order_id, int) else None
+        seller_order = (
+            seller_order_model.objects.select_for_update().filter(pk=seller_order_id).first()
+            if isinstance(seller_order_id, int)
+            else None
+        )
         if seller_order is None:
             raise NotFound("No such seller order.", code="seller_order_not_found")
-        payment = Payment.objects.filter(order_id=seller_order.order_id, status=PaymentStatus.CAPTURED).order_by("pk").first()
+        payment = (
+            Payment.objects.filter(order_id=seller_order.order_id, status=PaymentStatus.CAPTURED).order_by("pk").first()
+        )
         if payment is None:
             raise Conflict("Nothing was captured for this order: there is nothing to charge back.", code="not_captured")
         existing = Chargeback.objects.filter(provider=payment.provider, provider_reference=provider_reference).first()
         if existing is not None:
             return ChargebackOutcome(existing, created=False)
         if currency is not None and currency != seller_order.currency:
-            raise ValidationError(f"The order was paid in {seller_order.currency}.", code="currency_mismatch",
-                                  fields={"currency": f"Must be {seller_order.currency}."})
+            raise ValidationError(
+                f"The order was paid in {seller_order.currency}.",
+                code="currency_mismatch",
+                fields={"currency": f"Must be {seller_order.currency}."},
+            )
         charged_back = seller_order_charged_back_amount(seller_order.pk)
         available = seller_order.total_amount - seller_order.refunded_amount - charged_back
         if amount > available:
-            raise ValidationError("The chargeback exceeds what is left of the payment for this seller order.", code="chargeback_exceeds_captured",
-                                  fields={"amount": f"At most {available} minor units (captured, minus refunds and earlier chargebacks)."})
+            raise ValidationError(
+                "The chargeback exceeds what is left of the payment for this seller order.",
+                code="chargeback_exceeds_captured",
+                fields={
+                    "amount": f"At most {available} minor units (captured, minus refunds and earlier chargebacks)."
+                },
+            )
         payable_available = 0
         if seller_order.is_released:
             # Read the payable balance under its account's lock, as payout batches do: money is never counted twice.
@@ -251,29 +347,81 @@ def chargeback_record(*, seller_order_id: int, amount: int, reason: str, provide
             account = ledger_accounts_get_or_create({key})[key]
             LedgerAccount.objects.select_for_update().filter(pk=account.pk).first()
             payable_available = -(Posting.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or 0)
-        lines = chargeback_lines(seller_id=seller_order.seller_id, currency=seller_order.currency, amount=amount, total=seller_order.total_amount,
-                                 commission=seller_order.commission_amount, charged_back_before=charged_back,
-                                 is_released=seller_order.is_released, payable_available=payable_available)
-        entry = ledger_post(kind=EntryKind.CHARGEBACK, source_key=_chargeback_source_key(seller_order_number=seller_order.number, provider=payment.provider,
-                                                                                        provider_reference=provider_reference),
-                            order_id=seller_order.order_id, seller_order_id=seller_order.pk, memo=f"Chargeback {seller_order.number}", actor=actor, lines=lines)
+        lines = chargeback_lines(
+            seller_id=seller_order.seller_id,
+            currency=seller_order.currency,
+            amount=amount,
+            total=seller_order.total_amount,
+            commission=seller_order.commission_amount,
+            charged_back_before=charged_back,
+            is_released=seller_order.is_released,
+            payable_available=payable_available,
+        )
+        entry = ledger_post(
+            kind=EntryKind.CHARGEBACK,
+            source_key=_chargeback_source_key(
+                seller_order_number=seller_order.number,
+                provider=payment.provider,
+                provider_reference=provider_reference,
+            ),
+            order_id=seller_order.order_id,
+            seller_order_id=seller_order.pk,
+            memo=f"Chargeback {seller_order.number}",
+            actor=actor,
+            lines=lines,
+        )
         now = clock.now()
-        event = seller_order_event_record(seller_order=seller_order, action="chargeback", actor_role="operator" if actor is not None else "system",
-                                          actor=actor, reason=reason, now=now,
-                                          data={"amount": amount, "currency": seller_order.currency, "reason": reason, "provider_reference": provider_reference})
+        event = seller_order_event_record(
+            seller_order=seller_order,
+            action="chargeback",
+            actor_role="operator" if actor is not None else "system",
+            actor=actor,
+            reason=reason,
+            now=now,
+            data={
+                "amount": amount,
+                "currency": seller_order.currency,
+                "reason": reason,
+                "provider_reference": provider_reference,
+            },
+        )
         try:
             with transaction.atomic():
                 chargeback = Chargeback.objects.create(
-                    payment=payment, seller_order=seller_order, provider=payment.provider, provider_reference=provider_reference, amount=amount,
-                    currency=seller_order.currency, reason=reason, source=ChargebackSource.OPERATOR if actor is not None else ChargebackSource.PROVIDER,
-                    was_released=seller_order.is_released, entry=entry, event_id=event.pk, recorded_by=actor if getattr(actor, "pk", None) else None,
-                    created_at=now)
+                    payment=payment,
+                    seller_order=seller_order,
+                    provider=payment.provider,
+                    provider_reference=provider_reference,
+                    amount=amount,
+                    currency=seller_order.currency,
+                    reason=reason,
+                    source=ChargebackSource.OPERATOR if actor is not None else ChargebackSource.PROVIDER,
+                    was_released=seller_order.is_released,
+                    entry=entry,
+                    event_id=event.pk,
+                    recorded_by=actor if getattr(actor, "pk", None) else None,
+                    created_at=now,
+                )
         except IntegrityError:  # the same reference recorded at the same moment on another seller order
-            raise Conflict("This provider reference is already recorded on another order.", code="chargeback_reference_used") from None
-        audit_record(actor=actor, action="chargeback.recorded", target=chargeback, seller_id=seller_order.seller_id, reason=reason,
-                     actor_label="" if actor is not None else f"provider:{payment.provider}",
-                     data={"seller_order": seller_order.number, "amount": amount, "currency": seller_order.currency,
-                           "provider_reference": provider_reference, "entry": entry.pk, "was_released": seller_order.is_released})
+            raise Conflict(
+                "This provider reference is already recorded on another order.", code="chargeback_reference_used"
+            ) from None
+        audit_record(
+            actor=actor,
+            action="chargeback.recorded",
+            target=chargeback,
+            seller_id=seller_order.seller_id,
+            reason=reason,
+            actor_label="" if actor is not None else f"provider:{payment.provider}",
+            data={
+                "seller_order": seller_order.number,
+                "amount": amount,
+                "currency": seller_order.currency,
+                "provider_reference": provider_reference,
+                "entry": entry.pk,
+                "was_released": seller_order.is_released,
+            },
+        )
         return ChargebackOutcome(chargeback, created=True)
 
 
@@ -294,19 +442,34 @@ def chargeback_notification_apply(*, provider: str, notification) -> ChargebackO
     if notification.seller_order_number:
         seller_order = seller_order_model.objects.filter(number=notification.seller_order_number).first()
         if seller_order is None:
-            raise NotFound("No such seller order.", code="seller_order_not_found", fields={"seller_order": "Unknown seller order."})
+            raise NotFound(
+                "No such seller order.", code="seller_order_not_found", fields={"seller_order": "Unknown seller order."}
+            )
     if notification.payment_reference:
         payment = Payment.objects.filter(provider=provider, provider_reference=notification.payment_reference).first()
         if payment is None:
-            raise NotFound("No such payment.", code="payment_not_found", fields={"payment_reference": "Unknown payment."})
+            raise NotFound(
+                "No such payment.", code="payment_not_found", fields={"payment_reference": "Unknown payment."}
+            )
         if seller_order is None:
             candidates = list(seller_order_model.objects.filter(order_id=payment.order_id).order_by("pk")[:2])
             if len(candidates) != 1:
-                raise ValidationError("This payment covers several seller orders: name one.", code="seller_order_required",
-                                      fields={"seller_order": "The seller order number is required for this payment."})
+                raise ValidationError(
+                    "This payment covers several seller orders: name one.",
+                    code="seller_order_required",
+                    fields={"seller_order": "The seller order number is required for this payment."},
+                )
             seller_order = candidates[0]
         elif seller_order.order_id != payment.order_id:
-            raise ValidationError("The seller order is not part of this payment's order.", code="seller_order_mismatch",
-                                  fields={"seller_order": "Not paid by this payment."})
-    return chargeback_record(seller_order_id=seller_order.pk, amount=notification.amount, currency=notification.currency,
-                             reason=notification.reason, provider_reference=notification.reference)
+            raise ValidationError(
+                "The seller order is not part of this payment's order.",
+                code="seller_order_mismatch",
+                fields={"seller_order": "Not paid by this payment."},
+            )
+    return chargeback_record(
+        seller_order_id=seller_order.pk,
+        amount=notification.amount,
+        currency=notification.currency,
+        reason=notification.reason,
+        provider_reference=notification.reference,
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.tasks import task
 
+from comptoir.core.money import Money
 from comptoir.payments.models import Refund
 from comptoir.payments.providers import get_provider
-from comptoir.core.money import Money
 
 
 @task()
@@ -24,7 +24,11 @@ def refund_execute_task(refund_id: int) -> str:
         refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
         if refund.status == "succeeded":
             return refund.provider_reference
-        result = get_provider().refund(amount=Money(refund.amount, refund.currency), charge_reference=refund.payment.provider_reference, reference=refund.source_key)
+        result = get_provider().refund(
+            amount=Money(refund.amount, refund.currency),
+            charge_reference=refund.payment.provider_reference,
+            reference=refund.source_key,
+        )
         refund.provider_reference, refund.status = result.reference, "succeeded"
         refund.save(update_fields=["provider_reference", "status"])
         return result.reference

@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Sum
 
 from comptoir.core import clock
-from comptoir.payments.domain.ledger import GENESIS_HASH, balance_is_allowed, block_hash, canonical_time, imbalance, merkle_root
+from comptoir.payments.domain.ledger import (
+    GENESIS_HASH,
+    balance_is_allowed,
+    block_hash,
+    canonical_time,
+    imbalance,
+    merkle_root,
+)
 from comptoir.payments.models import JournalEntry, LedgerBlock, LedgerBlockEntry, LedgerChainHead, Posting
 from comptoir.payments.sealing import journal_entry_hash, late_entry_grace, postings_by_entry
 
@@ -92,7 +99,9 @@ def _verify_chain(report: VerifyReport, head: LedgerChainHead | None, anchors: d
             previous_entry_id, highest = _verify_block(report, block, previous_hash, previous_entry_id)
             highest_sealed_id = max(highest_sealed_id, highest)
             if block.height in anchors and anchors[block.height] != block.block_hash:
-                report.add(f"Block {block.height} hash {block.block_hash} differs from the anchored {anchors[block.height]}: the chain was rewritten.")
+                report.add(
+                    f"Block {block.height} hash {block.block_hash} differs from the anchored {anchors[block.height]}: the chain was rewritten."
+                )
             seen_heights.add(block.height)
             previous_hash, expected_height, last_height = block.block_hash, block.height + 1, block.height
             report.blocks_checked += 1
@@ -100,20 +109,30 @@ def _verify_chain(report: VerifyReport, head: LedgerChainHead | None, anchors: d
     highest_block = LedgerBlock.objects.aggregate(highest=Max("height"))["highest"] or 0
     current_head = LedgerChainHead.objects.filter(singleton=1).values_list("height", flat=True).first() or 0
     if highest_block > current_head:
-        report.add(f"Block {highest_block} exists above the chain head (height {current_head}): the head was moved back.")
+        report.add(
+            f"Block {highest_block} exists above the chain head (height {current_head}): the head was moved back."
+        )
     for height in sorted(set(anchors) - seen_heights):
         report.add(f"Anchored block {height} is not in the chain.")
     if head is None:
         if last_height:
             report.add("The chain head row is missing although blocks exist.")
     elif (head.height, head.block_hash) != (last_height, previous_hash):
-        report.add(f"The chain head (height {head.height}, {head.block_hash[:12]}…) does not match the last block "
-                   f"(height {last_height}, {previous_hash[:12]}…): blocks were removed or the head was edited.")
+        report.add(
+            f"The chain head (height {head.height}, {head.block_hash[:12]}…) does not match the last block "
+            f"(height {last_height}, {previous_hash[:12]}…): blocks were removed or the head was edited."
+        )
     return highest_sealed_id
 
 
-def _verify_block(report: VerifyReport, block: LedgerBlock, previous_hash: str, previous_entry_id: int | None) -> tuple[int | None, int]:
-    members = list(LedgerBlockEntry.objects.filter(block_id=block.pk).order_by("entry_id").values_list("entry_id", "entry_hash", "previous_entry_id"))
+def _verify_block(
+    report: VerifyReport, block: LedgerBlock, previous_hash: str, previous_entry_id: int | None
+) -> tuple[int | None, int]:
+    members = list(
+        LedgerBlockEntry.objects.filter(block_id=block.pk)
+        .order_by("entry_id")
+        .values_list("entry_id", "entry_hash", "previous_entry_id")
+    )
     entry_ids = [entry_id for entry_id, _, _ in members]
     entries = JournalEntry.objects.in_bulk(entry_ids)
     postings = postings_by_entry(entry_ids)
@@ -121,10 +140,15 @@ def _verify_block(report: VerifyReport, block: LedgerBlock, previous_hash: str, 
     for entry_id, sealed_hash, linked_previous in members:
         if linked_previous != previous_entry_id:
             if linked_previous is not None:
-                report.add(f"Entry #{linked_previous} was sealed just before #{entry_id} but is no longer in the chain: it was deleted.",
-                           entry_id=linked_previous)
+                report.add(
+                    f"Entry #{linked_previous} was sealed just before #{entry_id} but is no longer in the chain: it was deleted.",
+                    entry_id=linked_previous,
+                )
             else:
-                report.add(f"Entry #{entry_id} in {where}: its link to the previous sealed entry was edited.", entry_id=entry_id)
+                report.add(
+                    f"Entry #{entry_id} in {where}: its link to the previous sealed entry was edited.",
+                    entry_id=entry_id,
+                )
         previous_entry_id = entry_id
         report.entries_checked += 1
         entry = entries.get(entry_id)
@@ -132,17 +156,29 @@ def _verify_block(report: VerifyReport, block: LedgerBlock, previous_hash: str, 
             report.add(f"Entry #{entry_id} sealed in {where} was deleted.", entry_id=entry_id)
             continue
         if journal_entry_hash(entry, postings[entry_id]) != sealed_hash:
-            report.add(f"Entry #{entry_id} in {where} was changed after sealing (entry or posting edited, added or removed).", entry_id=entry_id)
+            report.add(
+                f"Entry #{entry_id} in {where} was changed after sealing (entry or posting edited, added or removed).",
+                entry_id=entry_id,
+            )
         _verify_entry_balanced(report, entry_id, postings[entry_id])
     if len(members) != block.entry_count:
-        report.add(f"Block {block.height} seals {block.entry_count} entries but holds {len(members)}: sealed entries were deleted or added.")
+        report.add(
+            f"Block {block.height} seals {block.entry_count} entries but holds {len(members)}: sealed entries were deleted or added."
+        )
     if merkle_root([sealed_hash for _, sealed_hash, _ in members]) != block.merkle_root:
-        report.add(f"Block {block.height}: the Merkle root does not match its entries' sealed hashes"
-                   f"{f' (entries #{entry_ids[0]}..#{entry_ids[-1]})' if entry_ids else ''}.")
+        report.add(
+            f"Block {block.height}: the Merkle root does not match its entries' sealed hashes"
+            f"{f' (entries #{entry_ids[0]}..#{entry_ids[-1]})' if entry_ids else ''}."
+        )
     if block.previous_hash != previous_hash:
         report.add(f"Block {block.height} does not link to the previous block's hash.")
-    recomputed = block_hash(height=block.height, previous_hash=block.previous_hash, merkle_root_hex=block.merkle_root,
-                            entry_count=block.entry_count, sealed_at_iso=canonical_time(block.sealed_at))
+    recomputed = block_hash(
+        height=block.height,
+        previous_hash=block.previous_hash,
+        merkle_root_hex=block.merkle_root,
+        entry_count=block.entry_count,
+        sealed_at_iso=canonical_time(block.sealed_at),
+    )
     if recomputed != block.block_hash:
         report.add(f"Block {block.height}: its hash does not match its content (block row edited).")
     return previous_entry_id, max(entry_ids, default=0)
@@ -150,13 +186,18 @@ def _verify_block(report: VerifyReport, block: LedgerBlock, previous_hash: str, 
 
 def _verify_entry_balanced(report: VerifyReport, entry_id: int, postings) -> None:
     if len(postings) < 2:
-        report.add(f"Entry #{entry_id} has {len(postings)} posting(s); a journal entry needs at least two.", entry_id=entry_id)
+        report.add(
+            f"Entry #{entry_id} has {len(postings)} posting(s); a journal entry needs at least two.", entry_id=entry_id
+        )
     unbalanced = imbalance((posting.amount, posting.currency) for posting in postings)
     if unbalanced:
         report.add(f"Entry #{entry_id} does not balance: {unbalanced}.", entry_id=entry_id)
     for posting in postings:
         if posting.currency != posting.account_currency:
-            report.add(f"Entry #{entry_id}: posting {posting.posting_id} in {posting.currency} on a {posting.account_currency} account.", entry_id=entry_id)
+            report.add(
+                f"Entry #{entry_id}: posting {posting.posting_id} in {posting.currency} on a {posting.account_currency} account.",
+                entry_id=entry_id,
+            )
         if posting.amount == 0:
             report.add(f"Entry #{entry_id}: posting {posting.posting_id} has a zero amount.", entry_id=entry_id)
 
@@ -172,8 +213,11 @@ def _verify_unsealed(report: VerifyReport, highest_sealed_id: int, started_at) -
         for entry in page:
             report.entries_checked += 1
             if entry.pk < highest_sealed_id and entry.created_at < cutoff:
-                report.add(f"Entry #{entry.pk} is not sealed although later entries are, and it is older than the grace period: "
-                           f"it was inserted behind the chain's back (or its seal was deleted).", entry_id=entry.pk)
+                report.add(
+                    f"Entry #{entry.pk} is not sealed although later entries are, and it is older than the grace period: "
+                    f"it was inserted behind the chain's back (or its seal was deleted).",
+                    entry_id=entry.pk,
+                )
             _verify_entry_balanced(report, entry.pk, postings[entry.pk])
         last_id = page[-1].pk
 
@@ -182,18 +226,28 @@ def _verify_balances(report: VerifyReport) -> None:
     for row in Posting.objects.values("currency").annotate(total=Sum("amount")).order_by("currency"):
         if row["total"]:
             report.add(f"The ledger does not sum to zero in {row['currency']}: {row['total']} minor units.")
-    accounts = Posting.objects.values("account_id", "account__kind").annotate(total=Sum("amount")).order_by("account_id")
+    accounts = (
+        Posting.objects.values("account_id", "account__kind").annotate(total=Sum("amount")).order_by("account_id")
+    )
     for row in accounts.iterator(chunk_size=2000):
         if not balance_is_allowed(row["account__kind"], row["total"]):
             first = _first_entry_on_wrong_side(row["account_id"], row["account__kind"])
-            report.add(f"Account {row['account_id']} ({row['account__kind']}) has a balance of {row['total']} on the wrong side"
-                       f"{f', first from entry #{first}' if first else ''}.", entry_id=first)
+            report.add(
+                f"Account {row['account_id']} ({row['account__kind']}) has a balance of {row['total']} on the wrong side"
+                f"{f', first from entry #{first}' if first else ''}.",
+                entry_id=first,
+            )
 
 
 def _first_entry_on_wrong_side(account_id: int, kind: str) -> int | None:
     """Replay one account in entry order and return the entry after which its balance first went wrong."""
     running = 0
-    per_entry = Posting.objects.filter(account_id=account_id).values("entry_id").annotate(total=Sum("amount")).order_by("entry_id")
+    per_entry = (
+        Posting.objects.filter(account_id=account_id)
+        .values("entry_id")
+        .annotate(total=Sum("amount"))
+        .order_by("entry_id")
+    )
     for row in per_entry.iterator(chunk_size=2000):
         running += row["total"]
         if not balance_is_allowed(kind, running):

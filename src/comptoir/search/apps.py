@@ -24,7 +24,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Search and ranking"
 
     def ready(self) -> None:
-        from comptoir.search import hooks
+        from comptoir.search import subscribers
 
-        hooks.connect()
+        subscribers.connect()
         post_migrate.connect(_drop_orphan_fulltext_rows, sender=self)

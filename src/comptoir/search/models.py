@@ -24,19 +24,34 @@ class SearchDocument(models.Model):
     delivery = models.JSONField(default=dict)
     views = models.PositiveIntegerField(default=0, help_text="Product page views over the conversion window.")
     orders = models.PositiveIntegerField(default=0, help_text="Order lines over the conversion window.")
-    quality = models.FloatField(default=0.0, help_text="Ranking score without text relevance, for browsing without a query.")
+    quality = models.FloatField(
+        default=0.0, help_text="Ranking score without text relevance, for browsing without a query."
+    )
     # `quality` = visibility_multiplier × (quality_base + points of seller_trust and seller_satisfaction): the trust copy of
     # the ranked seller is kept apart so that a trust change rewrites these columns by seller, never the text.
-    ranked_seller_id = models.BigIntegerField(null=True, help_text="Seller of the lowest landed price whose trust `quality` uses.")
-    quality_base = models.FloatField(default=0.0, help_text="The points of `quality` that do not depend on the seller's trust.")
-    seller_trust = models.FloatField(default=50.0, help_text="Trust score (0–100) of the ranked seller, as last copied.")
-    seller_satisfaction = models.FloatField(default=50.0, help_text="Buyer-satisfaction pillar (0–100) of the ranked seller, as last copied.")
-    visibility_multiplier = models.FloatField(default=1.0, help_text="Visibility multiplier of the ranked seller, as last copied.")
+    ranked_seller_id = models.BigIntegerField(
+        null=True, help_text="Seller of the lowest landed price whose trust `quality` uses."
+    )
+    quality_base = models.FloatField(
+        default=0.0, help_text="The points of `quality` that do not depend on the seller's trust."
+    )
+    seller_trust = models.FloatField(
+        default=50.0, help_text="Trust score (0–100) of the ranked seller, as last copied."
+    )
+    seller_satisfaction = models.FloatField(
+        default=50.0, help_text="Buyer-satisfaction pillar (0–100) of the ranked seller, as last copied."
+    )
+    visibility_multiplier = models.FloatField(
+        default=1.0, help_text="Visibility multiplier of the ranked seller, as last copied."
+    )
     indexed_at = models.DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = [models.Index(fields=["category_id", "-quality"], name="search_doc_category_quality"), models.Index(fields=["-quality"], name="search_doc_quality"),
-                   models.Index(fields=["ranked_seller_id"], name="search_doc_ranked_seller")]
+        indexes = [
+            models.Index(fields=["category_id", "-quality"], name="search_doc_category_quality"),
+            models.Index(fields=["-quality"], name="search_doc_quality"),
+            models.Index(fields=["ranked_seller_id"], name="search_doc_ranked_seller"),
+        ]
 
 
 class SearchText(models.Model):
@@ -46,7 +61,9 @@ class SearchText(models.Model):
     rather than an UPDATE of the freshly inserted document (which left a dead copy of every row behind).
     Unused (empty) on SQLite, where FTS5 holds the text."""
 
-    document = models.OneToOneField(SearchDocument, primary_key=True, on_delete=models.CASCADE, related_name="+", db_column="product_id")
+    document = models.OneToOneField(
+        SearchDocument, primary_key=True, on_delete=models.CASCADE, related_name="+", db_column="product_id"
+    )
     category_id = models.BigIntegerField()
 
 

@@ -26,7 +26,6 @@ from comptoir.search.domain.explain import Explanation, explain_featured, explai
 from comptoir.search.domain.featured import FeaturedDecision, OfferFacts, choose_featured
 from comptoir.search.domain.ranking import Candidate, RankingConfig, RankingContext, order, ranked_result
 from comptoir.search.domain.text import parse_query
-from comptoir.search.models import SearchDocument
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 DELIVERY_DAY_BUCKETS = (3, 5, 7, 10, 14)
@@ -55,9 +54,15 @@ def seller_quality_map(seller_ids) -> dict[int, SellerQuality]:
         return {}
     snapshots = seller_trust_map(ids)
     satisfaction = dict(SellerTrust.objects.filter(seller_id__in=ids).values_list("seller_id", "satisfaction"))
-    mean = (F("item_as_described") + F("communication") + F("shipping_speed") + F("packaging")) * F("credibility_permille")
-    ratings = {row["seller_id"]: row for row in Review.objects.filter(seller_id__in=ids, status=ReviewStatus.PUBLISHED).values("seller_id").annotate(
-        weighted=Sum(mean), weight=Sum("credibility_permille"), count=Count("id"))}
+    mean = (F("item_as_described") + F("communication") + F("shipping_speed") + F("packaging")) * F(
+        "credibility_permille"
+    )
+    ratings = {
+        row["seller_id"]: row
+        for row in Review.objects.filter(seller_id__in=ids, status=ReviewStatus.PUBLISHED)
+        .values("seller_id")
+        .annotate(weighted=Sum(mean), weight=Sum("credibility_permille"), count=Count("id"))
+    }
     result = {}
     for seller_id in ids:
         snapshot = snapshots.get(seller_id)
@@ -100,8 +105,10 @@ def seller_ranking_trust_map(seller_ids) -> dict[int, SellerRankingTrust]:
     for seller_id in ids:
         snapshot = snapshots.get(seller_id)
         result[seller_id] = SellerRankingTrust(
-            trust_score=float(snapshot.score) if snapshot else 50.0, visibility_multiplier=float(snapshot.visibility_multiplier) if snapshot else 1.0,
-            satisfaction=float(satisfaction.get(seller_id, 50)))
+            trust_score=float(snapshot.score) if snapshot else 50.0,
+            visibility_multiplier=float(snapshot.visibility_multiplier) if snapshot else 1.0,
+            satisfaction=float(satisfaction.get(seller_id, 50)),
+        )
     return result
 
 
@@ -123,11 +130,34 @@ class SearchHit:
     """One result. The explanation (and the Money of the landed price) are built on first access, so a query pays for
     them only on the page it shows."""
 
-    __slots__ = ("product_id", "delivery_days", "seller_id", "seller_rating", "score", "_landed_amount", "_currency", "_candidate", "_context",
-                 "_config", "_explanation")
+    __slots__ = (
+        "_candidate",
+        "_config",
+        "_context",
+        "_currency",
+        "_explanation",
+        "_landed_amount",
+        "delivery_days",
+        "product_id",
+        "score",
+        "seller_id",
+        "seller_rating",
+    )
 
-    def __init__(self, *, product_id: int, landed_amount: int, currency: str, delivery_days: int, seller_id: int, seller_rating: float | None,
-                 score: float, candidate: Candidate, context: RankingContext, config: RankingConfig):
+    def __init__(
+        self,
+        *,
+        product_id: int,
+        landed_amount: int,
+        currency: str,
+        delivery_days: int,
+        seller_id: int,
+        seller_rating: float | None,
+        score: float,
+        candidate: Candidate,
+        context: RankingContext,
+        config: RankingConfig,
+    ):
         self.product_id = product_id
         self.delivery_days = delivery_days  # calendar days to the latest promised delivery (fastest offer)
         self.seller_id = seller_id  # seller of the lowest landed price
@@ -157,7 +187,9 @@ class Facets:
     conditions: list[tuple[str, int]] = field(default_factory=list)
     ships_from: list[tuple[str, int]] = field(default_factory=list)
     delivery: list[tuple[int, int]] = field(default_factory=list)  # (within N days, products)
-    price_ranges: list[tuple[int, int | None, int]] = field(default_factory=list)  # (from, below, products), minor units
+    price_ranges: list[tuple[int, int | None, int]] = field(
+        default_factory=list
+    )  # (from, below, products), minor units
     price_bounds: tuple[Money, Money] | None = None
     ratings: list[tuple[float, int]] = field(default_factory=list)  # (at least N stars, products)
 
@@ -228,17 +260,23 @@ def _candidate_rows(parsed, *, scope_ids: list[int] | None, country: str, limit:
         # The ids come first (LIMIT inside a subquery), so the delivery entry is extracted for `limit` rows only, not for
         # every document of the scope before the sort.
         if scope_ids is None:
-            ids_sql, ids_params = "SELECT product_id AS id FROM search_searchdocument ORDER BY quality DESC, product_id LIMIT %s", [limit]
+            ids_sql, ids_params = (
+                "SELECT product_id AS id FROM search_searchdocument ORDER BY quality DESC, product_id LIMIT %s",
+                [limit],
+            )
         elif len(scope_ids) <= MAX_SCOPE_BRANCHES:
             # Each category's best `limit` straight from the (category_id, quality) index, merged: no sort of the whole subtree.
             branches = " UNION ALL ".join(
                 f"SELECT * FROM (SELECT product_id, quality FROM search_searchdocument WHERE category_id = %s ORDER BY quality DESC, product_id LIMIT %s) AS c{index}"
-                for index in range(len(scope_ids)))
+                for index in range(len(scope_ids))
+            )
             ids_sql = f"SELECT product_id AS id FROM ({branches}) AS scoped ORDER BY quality DESC, product_id LIMIT %s"
             ids_params = [value for category_id in scope_ids for value in (category_id, limit)] + [limit]
         else:
-            ids_sql = (f"SELECT product_id AS id FROM search_searchdocument WHERE category_id IN ({', '.join(['%s'] * len(scope_ids))}) "
-                       "ORDER BY quality DESC, product_id LIMIT %s")
+            ids_sql = (
+                f"SELECT product_id AS id FROM search_searchdocument WHERE category_id IN ({', '.join(['%s'] * len(scope_ids))}) "
+                "ORDER BY quality DESC, product_id LIMIT %s"
+            )
             ids_params = [*scope_ids, limit]
         sql = f"SELECT {columns}, 0.0 FROM ({ids_sql}) m JOIN search_searchdocument d ON d.product_id = m.id"
         params = [*params, *ids_params]
@@ -271,27 +309,81 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     candidates_found = len(documents)
 
     reachable = []
-    for product_id, category_id, created_at, conditions, ships_from, views, orders, currency, entry, relevance in documents:
+    for (
+        product_id,
+        category_id,
+        created_at,
+        conditions,
+        ships_from,
+        views,
+        orders,
+        currency,
+        entry,
+        relevance,
+    ) in documents:
         if entry is None:
             continue
         landed, business_days, seller_id = json.loads(entry)
-        reachable.append((product_id, category_id, created_at, conditions, ships_from, views, orders, currency, landed, business_days, seller_id,
-                          float(relevance)))
+        reachable.append(
+            (
+                product_id,
+                category_id,
+                created_at,
+                conditions,
+                ships_from,
+                views,
+                orders,
+                currency,
+                landed,
+                business_days,
+                seller_id,
+                float(relevance),
+            )
+        )
     sellers = seller_quality_map({row[10] for row in reachable})
     wanted_conditions, wanted_origins = set(query.conditions), set(query.ships_from)
     items: list[_Row] = []
-    for product_id, category_id, created_at, conditions, ships_from, views, orders, currency, landed, business_days, seller_id, relevance in reachable:
+    for (
+        product_id,
+        category_id,
+        created_at,
+        conditions,
+        ships_from,
+        views,
+        orders,
+        currency,
+        landed,
+        business_days,
+        seller_id,
+        relevance,
+    ) in reachable:
         quality = sellers.get(seller_id)
         rating = quality.rating if quality else None
         days = _calendar_days(placed_on, business_days)
-        row = _Row(product_id, category_id, created_at, conditions.split(), ships_from.split(), landed, currency, business_days, days, seller_id,
-                   rating, relevance, views, orders)
+        row = _Row(
+            product_id,
+            category_id,
+            created_at,
+            conditions.split(),
+            ships_from.split(),
+            landed,
+            currency,
+            business_days,
+            days,
+            seller_id,
+            rating,
+            relevance,
+            views,
+            orders,
+        )
         failed = 0
         if wanted_conditions and wanted_conditions.isdisjoint(row.conditions):
             failed |= CONDITION
         if wanted_origins and wanted_origins.isdisjoint(row.ships_from):
             failed |= SHIPS_FROM
-        if (query.price_min is not None and landed < query.price_min) or (query.price_max is not None and landed > query.price_max):
+        if (query.price_min is not None and landed < query.price_min) or (
+            query.price_max is not None and landed > query.price_max
+        ):
             failed |= PRICE
         if query.max_delivery_days is not None and days > query.max_delivery_days:
             failed |= DELIVERY
@@ -305,11 +397,21 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     candidates = []
     for row in matching:
         quality = sellers.get(row.seller_id)
-        candidates.append(Candidate(
-            product_id=row.product_id, category_id=row.category_id, relevance=row.relevance, views=row.views, orders=row.orders,
-            delivery_days=row.business_days, landed_price=row.landed,
-            seller_trust=quality.trust_score if quality else 50.0, visibility_multiplier=quality.visibility_multiplier if quality else 1.0,
-            seller_tier=quality.tier if quality else "new", satisfaction=quality.satisfaction if quality else 50.0))
+        candidates.append(
+            Candidate(
+                product_id=row.product_id,
+                category_id=row.category_id,
+                relevance=row.relevance,
+                views=row.views,
+                orders=row.orders,
+                delivery_days=row.business_days,
+                landed_price=row.landed,
+                seller_trust=quality.trust_score if quality else 50.0,
+                visibility_multiplier=quality.visibility_multiplier if quality else 1.0,
+                seller_tier=quality.tier if quality else "new",
+                satisfaction=quality.satisfaction if quality else 50.0,
+            )
+        )
     scored, context = order(candidates, config=config.ranking, has_text_query=not parsed.is_empty)
     by_id = {row.product_id: row for row in matching}
     if query.sort == "price_asc":
@@ -321,14 +423,29 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     hits = []
     for candidate, score in scored:
         row = by_id[candidate.product_id]
-        hits.append(SearchHit(product_id=row.product_id, landed_amount=row.landed, currency=row.currency, delivery_days=row.days, seller_id=row.seller_id,
-                              seller_rating=row.rating, score=score, candidate=candidate, context=context, config=config.ranking))
-    return SearchPage(hits=hits, total=len(hits), is_capped=candidates_found >= limit, facets=facets, backend=backend.name)
+        hits.append(
+            SearchHit(
+                product_id=row.product_id,
+                landed_amount=row.landed,
+                currency=row.currency,
+                delivery_days=row.days,
+                seller_id=row.seller_id,
+                seller_rating=row.rating,
+                score=score,
+                candidate=candidate,
+                context=context,
+                config=config.ranking,
+            )
+        )
+    return SearchPage(
+        hits=hits, total=len(hits), is_capped=candidates_found >= limit, facets=facets, backend=backend.name
+    )
 
 
 def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
     """Facet counts over the candidates, each under every filter but its own (one pass per facet over at most
     `candidate_limit` rows)."""
+
     def counted(bit: int) -> list[_Row]:
         return [row for row in items if not (row.failed & ~bit)]
 
@@ -372,7 +489,9 @@ def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
     return facets
 
 
-def search_cards(product_ids, *, country: str, placed_on: dt.date, conditions=(), ships_from=()) -> dict[int, ProductCard]:
+def search_cards(
+    product_ids, *, country: str, placed_on: dt.date, conditions=(), ships_from=()
+) -> dict[int, ProductCard]:
     """ProductCards for a page of results over the visible offers that pass the offer filters (condition, origin) and
     reach `country`: the lowest landed price, the number of offers and the earliest latest-delivery date."""
     offers = offer_visible_qs().filter(product_id__in=list(product_ids))
@@ -389,11 +508,14 @@ def search_cards(product_ids, *, country: str, placed_on: dt.date, conditions=()
     cards = {}
     for product_id, pairs in grouped.items():
         cheapest = min(pairs, key=lambda pair: (pair[1].landed.amount, pair[0].pk))[1]
-        cards[product_id] = ProductCard(product_id, cheapest.landed, len(pairs), min(quote.latest for _offer, quote in pairs))
+        cards[product_id] = ProductCard(
+            product_id, cheapest.landed, len(pairs), min(quote.latest for _offer, quote in pairs)
+        )
     return cards
 
 
 # --- Featured offer ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class FeaturedOutcome:
@@ -415,10 +537,20 @@ def featured_offer_for_product(*, product_id: int, country: str, placed_on: dt.d
     for offer in offers:
         quote = quotes.get(offer.pk)
         quality = sellers.get(offer.seller_id)
-        facts.append(OfferFacts(
-            offer_id=offer.pk, seller_id=offer.seller_id, is_seller_verified=offer.seller.status == SellerStatus.VERIFIED, stock=offer.stock,
-            landed_price=quote.landed.amount if quote else None, currency=offer.currency, days_to_latest=quote.days_to_latest if quote else None,
-            fulfilment_method=offer.fulfilment_method, trust_score=quality.trust_score if quality else 50.0, seller_tier=quality.tier if quality else "new",
-            is_eligible_for_featured=quality.is_eligible_for_featured if quality else True))
+        facts.append(
+            OfferFacts(
+                offer_id=offer.pk,
+                seller_id=offer.seller_id,
+                is_seller_verified=offer.seller.status == SellerStatus.VERIFIED,
+                stock=offer.stock,
+                landed_price=quote.landed.amount if quote else None,
+                currency=offer.currency,
+                days_to_latest=quote.days_to_latest if quote else None,
+                fulfilment_method=offer.fulfilment_method,
+                trust_score=quality.trust_score if quality else 50.0,
+                seller_tier=quality.tier if quality else "new",
+                is_eligible_for_featured=quality.is_eligible_for_featured if quality else True,
+            )
+        )
     decision = choose_featured(facts, config=search_settings().featured)
     return FeaturedOutcome(decision, {offer.pk: offer for offer in offers}, quotes, sellers, explain_featured(decision))

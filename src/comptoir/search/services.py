@@ -44,10 +44,24 @@ def _delivery_by_country(offers: list[tuple], rates: dict) -> tuple[dict[str, li
     delivery: dict[str, list[int]] = {}
     for country in countries:
         best: list[int] | None = None
-        for offer_id, _product_id, seller_id, price, offer_currency, _condition, _origin, handling, profile_id in offers:
+        for (
+            offer_id,
+            _product_id,
+            seller_id,
+            price,
+            offer_currency,
+            _condition,
+            _origin,
+            handling,
+            profile_id,
+        ) in offers:
             if offer_currency != currency:
                 continue
-            options = [rate for rate in rates_for_country(rates.get(profile_id, []), country) if rate.first_item.currency == currency]
+            options = [
+                rate
+                for rate in rates_for_country(rates.get(profile_id, []), country)
+                if rate.first_item.currency == currency
+            ]
             if not options:
                 continue
             # The rate checkout picks by default (cheapest, then fastest), as the storefront's delivery quotes do.
@@ -66,23 +80,51 @@ def _delivery_by_country(offers: list[tuple], rates: dict) -> tuple[dict[str, li
 
 
 def _category_names() -> dict[int, tuple[str, str, str]]:
-    return {pk: (path, name_en, name_fr) for pk, path, name_en, name_fr in Category.objects.values_list("pk", "path", "name_en", "name_fr")}
+    return {
+        pk: (path, name_en, name_fr)
+        for pk, path, name_en, name_fr in Category.objects.values_list("pk", "path", "name_en", "name_fr")
+    }
 
 
 def _index_batch(product_ids: list[int], *, categories, backend, config, since: dt.datetime) -> int:
     from comptoir.orders.models import OrderLine
     from comptoir.search.selectors import NEUTRAL_RANKING_TRUST, seller_ranking_trust_map
 
-    products = list(Product.objects.filter(pk__in=product_ids).values_list("pk", "title", "brand", "description", "attributes", "category_id", "created_at"))
+    products = list(
+        Product.objects.filter(pk__in=product_ids).values_list(
+            "pk", "title", "brand", "description", "attributes", "category_id", "created_at"
+        )
+    )
     offers: dict[int, list[tuple]] = {}
-    for row in offer_visible_qs().filter(product_id__in=product_ids).values_list(
-            "pk", "product_id", "seller_id", "price_amount", "currency", "condition", "ships_from_country", "handling_days", "shipping_profile_id"):
+    for row in (
+        offer_visible_qs()
+        .filter(product_id__in=product_ids)
+        .values_list(
+            "pk",
+            "product_id",
+            "seller_id",
+            "price_amount",
+            "currency",
+            "condition",
+            "ships_from_country",
+            "handling_days",
+            "shipping_profile_id",
+        )
+    ):
         offers.setdefault(row[1], []).append(row)
     rates = shipping_rates_for_profiles({row[8] for rows in offers.values() for row in rows})
-    views = dict(ProductViewDaily.objects.filter(product_id__in=product_ids, day__gte=since.date()).values("product_id").annotate(total=Sum("views"))
-                 .values_list("product_id", "total"))
-    orders = dict(OrderLine.objects.filter(product_id__in=product_ids, seller_order__placed_at__gte=since).values("product_id")
-                  .annotate(total=Count("id")).values_list("product_id", "total"))
+    views = dict(
+        ProductViewDaily.objects.filter(product_id__in=product_ids, day__gte=since.date())
+        .values("product_id")
+        .annotate(total=Sum("views"))
+        .values_list("product_id", "total")
+    )
+    orders = dict(
+        OrderLine.objects.filter(product_id__in=product_ids, seller_order__placed_at__gte=since)
+        .values("product_id")
+        .annotate(total=Count("id"))
+        .values_list("product_id", "total")
+    )
 
     documents, texts = [], []
     for pk, title, brand, description, attributes, category_id, created_at in products:
@@ -92,31 +134,72 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         delivery, currency = _delivery_by_country(product_offers, rates)
         priced = [row for row in product_offers if row[4] == currency]
         path, _en, _fr = categories.get(category_id, ("", "", ""))
-        category_words = " ".join(f"{categories[int(part)][1]} {categories[int(part)][2]}" for part in path.strip("/").split("/") if part and int(part) in categories)
-        documents.append(SearchDocument(
-            product_id=pk, category_id=category_id, product_created_at=created_at, currency=currency,
-            min_price=min(row[3] for row in priced), offer_count=len(product_offers),
-            conditions=" ".join(sorted({row[5] for row in product_offers})), ships_from=" ".join(sorted({row[6] for row in product_offers})),
-            seller_ids=" ".join(str(seller) for seller in sorted({row[2] for row in product_offers})),
-            min_handling_days=min(row[7] for row in product_offers), delivery=delivery,
-            views=views.get(pk, 0) or 0, orders=orders.get(pk, 0), indexed_at=clock.now(),
-        ))
-        texts.append((pk, IndexedText(analyse(title), analyse(brand), analyse(f"{_attribute_text(attributes)} {category_words}"), analyse(description))))
+        category_words = " ".join(
+            f"{categories[int(part)][1]} {categories[int(part)][2]}"
+            for part in path.strip("/").split("/")
+            if part and int(part) in categories
+        )
+        documents.append(
+            SearchDocument(
+                product_id=pk,
+                category_id=category_id,
+                product_created_at=created_at,
+                currency=currency,
+                min_price=min(row[3] for row in priced),
+                offer_count=len(product_offers),
+                conditions=" ".join(sorted({row[5] for row in product_offers})),
+                ships_from=" ".join(sorted({row[6] for row in product_offers})),
+                seller_ids=" ".join(str(seller) for seller in sorted({row[2] for row in product_offers})),
+                min_handling_days=min(row[7] for row in product_offers),
+                delivery=delivery,
+                views=views.get(pk, 0) or 0,
+                orders=orders.get(pk, 0),
+                indexed_at=clock.now(),
+            )
+        )
+        texts.append(
+            (
+                pk,
+                IndexedText(
+                    analyse(title),
+                    analyse(brand),
+                    analyse(f"{_attribute_text(attributes)} {category_words}"),
+                    analyse(description),
+                ),
+            )
+        )
 
     # Browsing without a query orders by a quality score: the ranking formula with full relevance, for the
     # destination-independent "*" zone when there is one (else the first named country). The seller's part is stored
     # apart (trust copy + base) so that `search_seller_trust_refresh` can recompute it without this function.
-    sellers = seller_ranking_trust_map({(document.delivery.get("*") or next(iter(document.delivery.values()), [0, 0, 0]))[2] for document in documents})
+    sellers = seller_ranking_trust_map(
+        {(document.delivery.get("*") or next(iter(document.delivery.values()), [0, 0, 0]))[2] for document in documents}
+    )
     for document in documents:
-        landed, days, seller_id = document.delivery.get("*") or next(iter(document.delivery.values()), [document.min_price, None, None])
+        landed, days, seller_id = document.delivery.get("*") or next(
+            iter(document.delivery.values()), [document.min_price, None, None]
+        )
         trust = sellers.get(seller_id, NEUTRAL_RANKING_TRUST)
-        candidate = Candidate(product_id=document.product_id, category_id=document.category_id, relevance=1.0, views=document.views,
-                              orders=document.orders, delivery_days=days, landed_price=landed, seller_trust=trust.trust_score,
-                              visibility_multiplier=trust.visibility_multiplier, satisfaction=trust.satisfaction)
+        candidate = Candidate(
+            product_id=document.product_id,
+            category_id=document.category_id,
+            relevance=1.0,
+            views=document.views,
+            orders=document.orders,
+            delivery_days=days,
+            landed_price=landed,
+            seller_trust=trust.trust_score,
+            visibility_multiplier=trust.visibility_multiplier,
+            satisfaction=trust.satisfaction,
+        )
         quality = browse_quality(candidate, config.ranking)
         document.quality, document.quality_base = quality.score, quality.base
         document.ranked_seller_id = seller_id
-        document.seller_trust, document.seller_satisfaction, document.visibility_multiplier = trust.trust_score, trust.satisfaction, trust.visibility_multiplier
+        document.seller_trust, document.seller_satisfaction, document.visibility_multiplier = (
+            trust.trust_score,
+            trust.satisfaction,
+            trust.visibility_multiplier,
+        )
 
     SearchDocument.objects.filter(product_id__in=product_ids).delete()
     backend.remove(product_ids)
@@ -138,7 +221,9 @@ def search_index_products(product_ids) -> int:
     indexed = 0
     with transaction.atomic():
         for start in range(0, len(ids), BATCH_SIZE):
-            indexed += _index_batch(ids[start:start + BATCH_SIZE], categories=categories, backend=backend, config=config, since=since)
+            indexed += _index_batch(
+                ids[start : start + BATCH_SIZE], categories=categories, backend=backend, config=config, since=since
+            )
     return indexed
 
 
@@ -146,7 +231,9 @@ def search_index_sellers(seller_ids) -> int:
     """Reindex every product a seller offers (after a status change: suspension hides its offers)."""
     from comptoir.offers.models import Offer
 
-    return search_index_products(Offer.objects.filter(seller_id__in=list(seller_ids)).values_list("product_id", flat=True).distinct())
+    return search_index_products(
+        Offer.objects.filter(seller_id__in=list(seller_ids)).values_list("product_id", flat=True).distinct()
+    )
 
 
 def search_seller_trust_refresh(*, seller_ids) -> int:
@@ -168,12 +255,17 @@ def search_seller_trust_refresh(*, seller_ids) -> int:
     # No transaction of its own: each UPDATE stands alone and is idempotent (a run cut short is completed by the next one).
     with connection.cursor() as cursor:
         for start in range(0, len(ids), TRUST_REFRESH_SELLERS):
-            part = ids[start:start + TRUST_REFRESH_SELLERS]
+            part = ids[start : start + TRUST_REFRESH_SELLERS]
             params: list = []
             for seller_id in part:
                 trust = trusts[seller_id]
-                params += [seller_id, trust.trust_score, trust.satisfaction, trust.visibility_multiplier,
-                           seller_points(trust.trust_score, trust.satisfaction, ranking)]
+                params += [
+                    seller_id,
+                    trust.trust_score,
+                    trust.satisfaction,
+                    trust.visibility_multiplier,
+                    seller_points(trust.trust_score, trust.satisfaction, ranking),
+                ]
             row = "(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION))"
             # Same arithmetic as `browse_quality` (multiplier × (base + points)), in double precision on both databases.
             cursor.execute(
@@ -183,7 +275,8 @@ def search_seller_trust_refresh(*, seller_ids) -> int:
                 # Rows already holding this copy are not rewritten (a repeated or rolled-back-then-redelivered event costs no write).
                 "AND (search_searchdocument.seller_trust <> v.trust OR search_searchdocument.seller_satisfaction <> v.satisfaction "
                 "OR search_searchdocument.visibility_multiplier <> v.multiplier)",
-                params)
+                params,
+            )
             updated += max(cursor.rowcount, 0)
     return updated
 
@@ -210,7 +303,13 @@ def search_reindex(*, batch_size: int = BATCH_SIZE, progress=None) -> ReindexRep
     documents = 0
     for start in range(0, len(product_ids), batch_size):
         with transaction.atomic():
-            documents += _index_batch(product_ids[start:start + batch_size], categories=categories, backend=backend, config=config, since=since)
+            documents += _index_batch(
+                product_ids[start : start + batch_size],
+                categories=categories,
+                backend=backend,
+                config=config,
+                since=since,
+            )
         if progress:
             progress(min(start + batch_size, len(product_ids)), len(product_ids))
     if hasattr(backend, "optimize"):
@@ -224,6 +323,8 @@ def product_view_record(*, product_id: int, day: dt.date | None = None) -> None:
     with transaction.atomic():
         updated = ProductViewDaily.objects.filter(product_id=product_id, day=day).update(views=F("views") + 1)
         if not updated:
-            _row, created = ProductViewDaily.objects.get_or_create(product_id=product_id, day=day, defaults={"views": 1})
+            _row, created = ProductViewDaily.objects.get_or_create(
+                product_id=product_id, day=day, defaults={"views": 1}
+            )
             if not created:
                 ProductViewDaily.objects.filter(product_id=product_id, day=day).update(views=F("views") + 1)

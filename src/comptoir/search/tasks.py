@@ -19,5 +19,5 @@ def search_reindex_task() -> int:
 
 @task()
 def search_seller_trust_refresh_task(seller_ids: list[int]) -> int:
-    """Enqueued once per committed batch of SellerTrustChanged (search.hooks)."""
+    """Enqueued once per committed batch of SellerTrustChanged (search.subscribers)."""
     return search_seller_trust_refresh(seller_ids=seller_ids)

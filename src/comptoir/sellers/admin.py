@@ -14,8 +14,20 @@ from comptoir.core.models import AuditLog
 from comptoir.sellers import services
 from comptoir.sellers.models import Seller, SellerApiKey, SellerMember
 
-TRADER_FIELDS = ("legal_name", "street", "postal_code", "city", "country", "phone", "email", "trade_register", "trade_register_number", "vat_id",
-                 "iban_masked", "self_certified_at")
+TRADER_FIELDS = (
+    "legal_name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "trade_register",
+    "trade_register_number",
+    "vat_id",
+    "iban_masked",
+    "self_certified_at",
+)
 
 
 class SellerMemberInline(ReadOnlyTabularInline):
@@ -38,13 +50,38 @@ class SellerApiKeyInline(ReadOnlyTabularInline):
 
 @admin.register(Seller)
 class SellerAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
-    list_display = ("name", "legal_name", "country", "status", "vat_id", "iban_masked", "commission", "created_at", "verified_at")
+    list_display = (
+        "name",
+        "legal_name",
+        "country",
+        "status",
+        "vat_id",
+        "iban_masked",
+        "commission",
+        "created_at",
+        "verified_at",
+    )
     list_filter = ("status", "country", "default_currency")
     search_fields = ("name", "slug", "legal_name", "email", "vat_id", "trade_register_number")
     ordering = ("-created_at",)
     date_hierarchy = "created_at"
     fieldsets = (
-        ("Shop", {"fields": ("name", "slug", "status", "status_reason", "created_at", "verified_at", "default_currency", "commission", "description")}),
+        (
+            "Shop",
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "status",
+                    "status_reason",
+                    "created_at",
+                    "verified_at",
+                    "default_currency",
+                    "commission",
+                    "description",
+                )
+            },
+        ),
         ("Trader information (DSA Art. 30)", {"fields": TRADER_FIELDS}),
         ("History", {"fields": ("status_history",)}),
     )
@@ -80,32 +117,73 @@ class SellerAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
 
     @admin.display(description="status changes")
     def status_history(self, seller: Seller) -> str:
-        rows = (AuditLog.objects.filter(target_type=Seller._meta.label_lower, target_id=str(seller.pk)).select_related("actor").order_by("-id")[:50])
-        return format_html_join(
-            mark_safe("<br>"), "{} · {} · {} · {}",
-            ((f"{row.created_at:%Y-%m-%d %H:%M}", row.action, row.actor.email if row.actor_id else row.actor_label, row.reason or "—") for row in rows),
-        ) or "—"
+        rows = (
+            AuditLog.objects.filter(target_type=Seller._meta.label_lower, target_id=str(seller.pk))
+            .select_related("actor")
+            .order_by("-id")[:50]
+        )
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} · {} · {} · {}",
+                (
+                    (
+                        f"{row.created_at:%Y-%m-%d %H:%M}",
+                        row.action,
+                        row.actor.email if row.actor_id else row.actor_label,
+                        row.reason or "—",
+                    )
+                    for row in rows
+                ),
+            )
+            or "—"
+        )
 
     @admin.action(description="Verify selected sellers", permissions=["operator"])
     def verify(self, request, queryset):
-        self.run_service_for_each(request, queryset, lambda seller: services.seller_verify(seller_id=seller.pk, actor=request.user), done="Sellers verified")
+        self.run_service_for_each(
+            request,
+            queryset,
+            lambda seller: services.seller_verify(seller_id=seller.pk, actor=request.user),
+            done="Sellers verified",
+        )
 
     @admin.action(description="Reject selected sellers…", permissions=["operator"])
     def reject(self, request, queryset):
         return self.action_with_reason(
-            request, queryset, action="reject", title="Reject sellers", confirm="Reject", done="Sellers rejected",
+            request,
+            queryset,
+            action="reject",
+            title="Reject sellers",
+            confirm="Reject",
+            done="Sellers rejected",
             help_text="The seller will read this reason.",
-            call=lambda seller, reason: services.seller_reject(seller_id=seller.pk, actor=request.user, reason=reason))
+            call=lambda seller, reason: services.seller_reject(seller_id=seller.pk, actor=request.user, reason=reason),
+        )
 
     @admin.action(description="Suspend selected sellers…", permissions=["operator"])
     def suspend(self, request, queryset):
         return self.action_with_reason(
-            request, queryset, action="suspend", title="Suspend sellers", confirm="Suspend", done="Sellers suspended",
+            request,
+            queryset,
+            action="suspend",
+            title="Suspend sellers",
+            confirm="Suspend",
+            done="Sellers suspended",
             help_text="State the facts and the rule applied (DSA Art. 17 statement of reasons); the seller will read it.",
-            call=lambda seller, reason: services.seller_suspend(seller_id=seller.pk, actor=request.user, reason=reason))
+            call=lambda seller, reason: services.seller_suspend(seller_id=seller.pk, actor=request.user, reason=reason),
+        )
 
     @admin.action(description="Reinstate selected sellers…", permissions=["operator"])
     def reinstate(self, request, queryset):
         return self.action_with_reason(
-            request, queryset, action="reinstate", title="Reinstate sellers", confirm="Reinstate", done="Sellers reinstated",
-            call=lambda seller, reason: services.seller_reinstate(seller_id=seller.pk, actor=request.user, reason=reason))
+            request,
+            queryset,
+            action="reinstate",
+            title="Reinstate sellers",
+            confirm="Reinstate",
+            done="Sellers reinstated",
+            call=lambda seller, reason: services.seller_reinstate(
+                seller_id=seller.pk, actor=request.user, reason=reason
+            ),
+        )

@@ -27,14 +27,18 @@ class Seller(models.Model):
     country = models.CharField(max_length=2)
     phone = models.CharField(max_length=40)
     email = models.EmailField()
-    trade_register = models.CharField(max_length=200, help_text="Name of the trade register (e.g. RCS Paris, Handelsregister B München).")
+    trade_register = models.CharField(
+        max_length=200, help_text="Name of the trade register (e.g. RCS Paris, Handelsregister B München)."
+    )
     trade_register_number = models.CharField(max_length=100)
     vat_id = models.CharField(max_length=20)
     iban_encrypted = models.TextField(help_text="Fernet token; see core/crypto.py")
     iban_last4 = models.CharField(max_length=4)
     self_certified_at = models.DateTimeField()
     # Commercial terms
-    commission_rate_bp = models.PositiveIntegerField(null=True, blank=True, help_text="Overrides the category rate when set (basis points: 1200 = 12%).")
+    commission_rate_bp = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Overrides the category rate when set (basis points: 1200 = 12%)."
+    )
     default_currency = models.CharField(max_length=3, default="EUR")
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now)
@@ -45,7 +49,10 @@ class Seller(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(commission_rate_bp__isnull=True) | models.Q(commission_rate_bp__lte=10000), name="seller_commission_at_most_100pct"),
+            models.CheckConstraint(
+                condition=models.Q(commission_rate_bp__isnull=True) | models.Q(commission_rate_bp__lte=10000),
+                name="seller_commission_at_most_100pct",
+            ),
         ]
 
     def __str__(self) -> str:

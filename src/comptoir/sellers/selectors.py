@@ -5,7 +5,11 @@ from comptoir.sellers.models import Seller, SellerApiKey, SellerMember, SellerSt
 
 
 def seller_api_key_authenticate(secret: str) -> SellerApiKey | None:
-    return SellerApiKey.objects.select_related("seller").filter(key_hash=token_hash(secret), revoked_at__isnull=True).first()
+    return (
+        SellerApiKey.objects.select_related("seller")
+        .filter(key_hash=token_hash(secret), revoked_at__isnull=True)
+        .first()
+    )
 
 
 def seller_memberships_for_user(user) -> list[SellerMember]:

@@ -6,13 +6,20 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from comptoir.core import clock
-from comptoir.core.events import SellerOnboarded, SellerStatusChanged, publish, publish_on_commit
 from comptoir.core.crypto import encrypt_text, new_secret_token, token_hash
+from comptoir.core.events import publish, publish_on_commit
 from comptoir.core.exceptions import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from comptoir.core.money import is_known_currency
 from comptoir.core.services import audit_record
 from comptoir.sellers import errors
-from comptoir.sellers.domain.trader import TraderInformation, normalise_country, trader_information_errors, validate_iban, validate_vat_id
+from comptoir.sellers.domain.trader import (
+    TraderInformation,
+    normalise_country,
+    trader_information_errors,
+    validate_iban,
+    validate_vat_id,
+)
+from comptoir.sellers.events import SellerOnboarded, SellerStatusChanged
 from comptoir.sellers.models import ALL_SCOPES, MemberRole, Seller, SellerApiKey, SellerMember, SellerStatus
 
 SELLER_KEY_PREFIX = "csk"
@@ -46,7 +53,11 @@ def seller_onboard(*, owner, name: str, trader: TraderInformation, default_curre
     if not is_known_currency(default_currency):
         field_errors["default_currency"] = f"'{default_currency}' is not an ISO 4217 currency code."
     if field_errors:
-        raise ValidationError("The trader information is incomplete or invalid.", code=errors.SELLER_INVALID_TRADER_INFORMATION, fields=field_errors)
+        raise ValidationError(
+            "The trader information is incomplete or invalid.",
+            code=errors.SELLER_INVALID_TRADER_INFORMATION,
+            fields=field_errors,
+        )
     country = normalise_country(trader.country)
     vat_id, _ = validate_vat_id(trader.vat_id, country)
     iban, _ = validate_iban(trader.iban)
@@ -75,16 +86,24 @@ def seller_onboard(*, owner, name: str, trader: TraderInformation, default_curre
     return seller
 
 
-def _seller_status_change(*, seller_id: int, actor, new_status: str, reason: str, action: str, from_statuses: set[str] | None = None) -> Seller:
+def _seller_status_change(
+    *, seller_id: int, actor, new_status: str, reason: str, action: str, from_statuses: set[str] | None = None
+) -> Seller:
     """`from_statuses` narrows the table for one action: verifying is for pending sellers, while
     lifting a suspension is a reinstatement, which needs a reason."""
     with transaction.atomic():
         seller = Seller.objects.select_for_update().filter(pk=seller_id).first()
         if seller is None:
             raise NotFound("No such seller.", code=errors.SELLER_NOT_FOUND)
-        allowed = new_status in STATUS_TRANSITIONS.get(seller.status, set()) and (from_statuses is None or seller.status in from_statuses)
+        allowed = new_status in STATUS_TRANSITIONS.get(seller.status, set()) and (
+            from_statuses is None or seller.status in from_statuses
+        )
         if not allowed:
-            raise InvalidTransition(f"A {seller.status} seller cannot become {new_status}.", code=errors.SELLER_INVALID_STATUS_CHANGE, extra={"from": seller.status, "to": new_status})
+            raise InvalidTransition(
+                f"A {seller.status} seller cannot become {new_status}.",
+                code=errors.SELLER_INVALID_STATUS_CHANGE,
+                extra={"from": seller.status, "to": new_status},
+            )
         previous = seller.status
         seller.status = new_status
         seller.status_reason = reason
@@ -93,7 +112,14 @@ def _seller_status_change(*, seller_id: int, actor, new_status: str, reason: str
             seller.verified_at = clock.now()
             fields.append("verified_at")
         seller.save(update_fields=fields)
-        audit_record(actor=actor, action=action, target=seller, seller_id=seller.pk, reason=reason, data={"from": previous, "to": new_status})
+        audit_record(
+            actor=actor,
+            action=action,
+            target=seller,
+            seller_id=seller.pk,
+            reason=reason,
+            data={"from": previous, "to": new_status},
+        )
         # Delivered now, inside the transaction: the search index drops (or restores) the seller's offers with the change.
         publish(SellerStatusChanged(seller_id=seller.pk, previous_status=previous, status=new_status, at=clock.now()))
     return seller
@@ -101,39 +127,77 @@ def _seller_status_change(*, seller_id: int, actor, new_status: str, reason: str
 
 def _require_reason(reason: str) -> str:
     if not isinstance(reason, str) or not reason.strip():
-        raise ValidationError("A reason is required.", code=errors.SELLER_REASON_REQUIRED, fields={"reason": "Explain the decision; the seller will see it."})
+        raise ValidationError(
+            "A reason is required.",
+            code=errors.SELLER_REASON_REQUIRED,
+            fields={"reason": "Explain the decision; the seller will see it."},
+        )
     return reason.strip()
 
 
 def seller_verify(*, seller_id: int, actor, reason: str = "Trader information checked.") -> Seller:
-    return _seller_status_change(seller_id=seller_id, actor=actor, new_status=SellerStatus.VERIFIED, reason=reason, action="seller.verified",
-                                 from_statuses={SellerStatus.PENDING})
+    return _seller_status_change(
+        seller_id=seller_id,
+        actor=actor,
+        new_status=SellerStatus.VERIFIED,
+        reason=reason,
+        action="seller.verified",
+        from_statuses={SellerStatus.PENDING},
+    )
 
 
 def seller_reject(*, seller_id: int, actor, reason: str) -> Seller:
-    return _seller_status_change(seller_id=seller_id, actor=actor, new_status=SellerStatus.REJECTED, reason=_require_reason(reason), action="seller.rejected")
+    return _seller_status_change(
+        seller_id=seller_id,
+        actor=actor,
+        new_status=SellerStatus.REJECTED,
+        reason=_require_reason(reason),
+        action="seller.rejected",
+    )
 
 
 def seller_suspend(*, seller_id: int, actor, reason: str) -> Seller:
-    return _seller_status_change(seller_id=seller_id, actor=actor, new_status=SellerStatus.SUSPENDED, reason=_require_reason(reason), action="seller.suspended")
+    return _seller_status_change(
+        seller_id=seller_id,
+        actor=actor,
+        new_status=SellerStatus.SUSPENDED,
+        reason=_require_reason(reason),
+        action="seller.suspended",
+    )
 
 
 def seller_reinstate(*, seller_id: int, actor, reason: str) -> Seller:
-    return _seller_status_change(seller_id=seller_id, actor=actor, new_status=SellerStatus.VERIFIED, reason=_require_reason(reason), action="seller.reinstated",
-                                 from_statuses={SellerStatus.SUSPENDED})
+    return _seller_status_change(
+        seller_id=seller_id,
+        actor=actor,
+        new_status=SellerStatus.VERIFIED,
+        reason=_require_reason(reason),
+        action="seller.reinstated",
+        from_statuses={SellerStatus.SUSPENDED},
+    )
 
 
 def seller_member_add(*, seller: Seller, actor, user, role: str = MemberRole.STAFF) -> SellerMember:
     if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():
         raise PermissionDenied("Only an owner can add members.", code=errors.SELLER_OWNER_REQUIRED)
     if role not in MemberRole.values:
-        raise ValidationError("Unknown role.", code="invalid_role", fields={"role": f"One of {', '.join(MemberRole.values)}."})
+        raise ValidationError(
+            "Unknown role.", code="invalid_role", fields={"role": f"One of {', '.join(MemberRole.values)}."}
+        )
     try:
         with transaction.atomic():
             member = SellerMember.objects.create(seller=seller, user=user, role=role)
-            audit_record(actor=actor, action="seller.member_added", target=member, seller_id=seller.pk, data={"user": user.pk, "role": role})
+            audit_record(
+                actor=actor,
+                action="seller.member_added",
+                target=member,
+                seller_id=seller.pk,
+                data={"user": user.pk, "role": role},
+            )
     except IntegrityError as error:
-        raise ValidationError("Already a member.", code="already_member", fields={"user": "Already a member of this seller."}) from error
+        raise ValidationError(
+            "Already a member.", code="already_member", fields={"user": "Already a member of this seller."}
+        ) from error
     return member
 
 
@@ -143,11 +207,24 @@ def seller_api_key_create(*, seller: Seller, actor, name: str, scopes: list[str]
         scopes = []
     unknown = [scope for scope in scopes if scope not in ALL_SCOPES]
     if unknown or not scopes:
-        raise ValidationError("Invalid scopes.", code=errors.API_KEY_INVALID_SCOPE, fields={"scopes": f"Choose among {', '.join(ALL_SCOPES)}."})
+        raise ValidationError(
+            "Invalid scopes.",
+            code=errors.API_KEY_INVALID_SCOPE,
+            fields={"scopes": f"Choose among {', '.join(ALL_SCOPES)}."},
+        )
     secret = new_secret_token(SELLER_KEY_PREFIX)
     with transaction.atomic():
-        key = SellerApiKey.objects.create(seller=seller, name=(name or "integration")[:100], prefix=secret[:10], key_hash=token_hash(secret), scopes=sorted(set(scopes)), created_by=actor)
-        audit_record(actor=actor, action="seller.api_key_created", target=key, seller_id=seller.pk, data={"scopes": key.scopes})
+        key = SellerApiKey.objects.create(
+            seller=seller,
+            name=(name or "integration")[:100],
+            prefix=secret[:10],
+            key_hash=token_hash(secret),
+            scopes=sorted(set(scopes)),
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor, action="seller.api_key_created", target=key, seller_id=seller.pk, data={"scopes": key.scopes}
+        )
     return key, secret
 
 
@@ -173,15 +250,20 @@ def seller_member_add_by_email(*, seller: Seller, actor, email: str, role: str =
     address = email.strip().lower() if isinstance(email, str) else ""
     user = User.objects.filter(email=address, is_active=True).first() if address else None
     if user is None:
-        raise ValidationError("No account with this email address.", code=errors.SELLER_MEMBER_UNKNOWN_USER,
-                              fields={"email": "No account uses this email address; ask the person to register first."})
+        raise ValidationError(
+            "No account with this email address.",
+            code=errors.SELLER_MEMBER_UNKNOWN_USER,
+            fields={"email": "No account uses this email address; ask the person to register first."},
+        )
     return seller_member_add(seller=seller, actor=actor, user=user, role=role)
 
 
 def seller_two_factor_requirement_set(*, seller: Seller, actor, required: bool) -> Seller:
     """Turn on or off the rule that every member must use two-factor authentication. Owner only; audited."""
     if not isinstance(required, bool):
-        raise ValidationError("Invalid setting.", code="invalid_setting", fields={"require_two_factor": "true or false."})
+        raise ValidationError(
+            "Invalid setting.", code="invalid_setting", fields={"require_two_factor": "true or false."}
+        )
     with transaction.atomic():
         if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():
             raise PermissionDenied("Only an owner can change the security policy.", code=errors.SELLER_OWNER_REQUIRED)
@@ -189,6 +271,11 @@ def seller_two_factor_requirement_set(*, seller: Seller, actor, required: bool) 
         if locked.require_two_factor != required:
             locked.require_two_factor = required
             locked.save(update_fields=["require_two_factor"])
-            audit_record(actor=actor, action="seller.two_factor_required" if required else "seller.two_factor_optional", target=locked, seller_id=locked.pk)
+            audit_record(
+                actor=actor,
+                action="seller.two_factor_required" if required else "seller.two_factor_optional",
+                target=locked,
+                seller_id=locked.pk,
+            )
     seller.require_two_factor = required
     return locked

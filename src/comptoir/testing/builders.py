@@ -31,9 +31,18 @@ COUNTRY_IDENTIFIERS = {
 def trader_information(country: str = "FR", **overrides) -> TraderInformation:
     vat_id, iban = COUNTRY_IDENTIFIERS[country]
     values = dict(
-        legal_name="Atelier Test SARL", street="12 rue de la Paix", postal_code="75002", city="Paris", country=country,
-        phone="+33 1 23 45 67 89", email="contact@atelier.example", trade_register="RCS Paris", trade_register_number="123 456 789",
-        vat_id=vat_id, iban=iban, self_certified=True,
+        legal_name="Atelier Test SARL",
+        street="12 rue de la Paix",
+        postal_code="75002",
+        city="Paris",
+        country=country,
+        phone="+33 1 23 45 67 89",
+        email="contact@atelier.example",
+        trade_register="RCS Paris",
+        trade_register_number="123 456 789",
+        vat_id=vat_id,
+        iban=iban,
+        self_certified=True,
     )
     values.update(overrides)
     return TraderInformation(**values)
@@ -45,10 +54,19 @@ def make_user(email: str | None = None, password: str = "correct-horse-battery",
 
 
 def make_operator(email: str | None = None) -> User:
-    return make_user(email or f"operator{next(_sequence)}@example.com", is_staff=True, is_operator=True, is_superuser=True)
+    return make_user(
+        email or f"operator{next(_sequence)}@example.com", is_staff=True, is_operator=True, is_superuser=True
+    )
 
 
-def make_seller(name: str | None = None, *, country: str = "FR", owner: User | None = None, verified: bool = True, commission_rate_bp: int | None = None):
+def make_seller(
+    name: str | None = None,
+    *,
+    country: str = "FR",
+    owner: User | None = None,
+    verified: bool = True,
+    commission_rate_bp: int | None = None,
+):
     owner = owner or make_user()
     seller = seller_onboard(owner=owner, name=name or f"Shop {next(_sequence)}", trader=trader_information(country))
     if verified:
@@ -59,18 +77,52 @@ def make_seller(name: str | None = None, *, country: str = "FR", owner: User | N
     return seller
 
 
-def make_shipping_profile(seller, *, currency: str = "EUR", first_item_amount: int = 490, additional_item_amount: int = 100, countries=("*",), express: bool = True):
-    rates = [dict(zone_name="Everywhere", countries=list(countries), service_level="standard", carrier="La Poste", currency=currency,
-                  first_item_amount=first_item_amount, additional_item_amount=additional_item_amount, transit_days_min=2, transit_days_max=4)]
+def make_shipping_profile(
+    seller,
+    *,
+    currency: str = "EUR",
+    first_item_amount: int = 490,
+    additional_item_amount: int = 100,
+    countries=("*",),
+    express: bool = True,
+):
+    rates = [
+        dict(
+            zone_name="Everywhere",
+            countries=list(countries),
+            service_level="standard",
+            carrier="La Poste",
+            currency=currency,
+            first_item_amount=first_item_amount,
+            additional_item_amount=additional_item_amount,
+            transit_days_min=2,
+            transit_days_max=4,
+        )
+    ]
     if express:
-        rates.append(dict(zone_name="Everywhere", countries=list(countries), service_level="express", carrier="DHL Express", currency=currency,
-                          first_item_amount=first_item_amount * 3, additional_item_amount=additional_item_amount, transit_days_min=1, transit_days_max=2))
+        rates.append(
+            dict(
+                zone_name="Everywhere",
+                countries=list(countries),
+                service_level="express",
+                carrier="DHL Express",
+                currency=currency,
+                first_item_amount=first_item_amount * 3,
+                additional_item_amount=additional_item_amount,
+                transit_days_min=1,
+                transit_days_max=2,
+            )
+        )
     return shipping_profile_create(seller=seller, actor=None, name="Standard", rates=rates)
 
 
-def make_category(name: str | None = None, *, parent: Category | None = None, commission_rate_bp: int | None = None) -> Category:
+def make_category(
+    name: str | None = None, *, parent: Category | None = None, commission_rate_bp: int | None = None
+) -> Category:
     name = name or f"Category {next(_sequence)}"
-    return category_create(name_en=name, name_fr=name, parent=parent, slug=f"cat-{next(_sequence)}", commission_rate_bp=commission_rate_bp)
+    return category_create(
+        name_en=name, name_fr=name, parent=parent, slug=f"cat-{next(_sequence)}", commission_rate_bp=commission_rate_bp
+    )
 
 
 def make_product(title: str | None = None, *, category: Category | None = None, gtin: str | None = None, **extra):
@@ -78,15 +130,39 @@ def make_product(title: str | None = None, *, category: Category | None = None, 
     return product_create(title=title or f"Product {next(_sequence)}", category_id=category.pk, gtin=gtin, **extra)
 
 
-def make_offer(*, seller=None, product=None, price_amount: int = 1999, currency: str = "EUR", stock: int = 10, shipping_profile=None, **extra):
+def make_offer(
+    *,
+    seller=None,
+    product=None,
+    price_amount: int = 1999,
+    currency: str = "EUR",
+    stock: int = 10,
+    shipping_profile=None,
+    **extra,
+):
     seller = seller or make_seller()
     product = product or make_product()
     profile = shipping_profile or make_shipping_profile(seller, currency=currency)
-    return offer_create(seller=seller, actor=None, product_id=product.pk, sku=extra.pop("sku", f"SKU-{next(_sequence)}"), price_amount=price_amount,
-                        currency=currency, stock=stock, shipping_profile_id=profile.pk, **extra)
+    return offer_create(
+        seller=seller,
+        actor=None,
+        product_id=product.pk,
+        sku=extra.pop("sku", f"SKU-{next(_sequence)}"),
+        price_amount=price_amount,
+        currency=currency,
+        stock=stock,
+        shipping_profile_id=profile.pk,
+        **extra,
+    )
 
 
-ADDRESS = {"name": "Marie Curie", "street": "1 place du Panthéon", "postal_code": "75005", "city": "Paris", "country": "FR"}
+ADDRESS = {
+    "name": "Marie Curie",
+    "street": "1 place du Panthéon",
+    "postal_code": "75005",
+    "city": "Paris",
+    "country": "FR",
+}
 CARD_OK = {"card_number": "4242 4242 4242 4242"}
 CARD_DECLINED = {"card_number": "4000 0000 0000 0002"}
 CARD_REVIEW = {"card_number": "4000 0000 0000 9235"}

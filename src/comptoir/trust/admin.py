@@ -7,14 +7,41 @@ can be added, changed or deleted: decisions go through trust.services, which aud
 from django.contrib import admin
 
 from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
-from comptoir.trust.models import (Appeal, EnforcementAction, Message, Review, ReviewReport, SellerDailyStats, SellerIdentityFingerprint,
-                                   SellerIdentityLink, SellerTrust, SellerTrustHistory, TrustEvidenceApplied, TrustRebuild)
+from comptoir.trust.models import (
+    Appeal,
+    EnforcementAction,
+    Message,
+    Review,
+    ReviewReport,
+    SellerDailyStats,
+    SellerIdentityFingerprint,
+    SellerIdentityLink,
+    SellerTrust,
+    SellerTrustHistory,
+    TrustEvidenceApplied,
+    TrustRebuild,
+)
 
 
 @admin.register(SellerTrust)
 class SellerTrustAdmin(ReadOnlyModelAdmin):
-    list_display = ("seller", "score", "score_low", "score_high", "tier", "tier_override", "evidence_orders", "below_standard_since", "computed_at")
-    list_filter = ("tier", "tier_override", ("below_standard_since", admin.EmptyFieldListFilter), ("prior_from_seller", admin.EmptyFieldListFilter))
+    list_display = (
+        "seller",
+        "score",
+        "score_low",
+        "score_high",
+        "tier",
+        "tier_override",
+        "evidence_orders",
+        "below_standard_since",
+        "computed_at",
+    )
+    list_filter = (
+        "tier",
+        "tier_override",
+        ("below_standard_since", admin.EmptyFieldListFilter),
+        ("prior_from_seller", admin.EmptyFieldListFilter),
+    )
     search_fields = ("seller__name", "=seller__slug")
     list_select_related = ("seller",)
     ordering = ("score",)
@@ -32,8 +59,19 @@ class SellerTrustHistoryAdmin(ReadOnlyModelAdmin):
 
 @admin.register(SellerDailyStats)
 class SellerDailyStatsAdmin(ReadOnlyModelAdmin):
-    list_display = ("seller", "day", "orders", "cancelled_by_seller", "shipped", "shipped_late", "delivered", "delivered_on_time", "defects",
-                    "returns_not_as_described", "reviews")
+    list_display = (
+        "seller",
+        "day",
+        "orders",
+        "cancelled_by_seller",
+        "shipped",
+        "shipped_late",
+        "delivered",
+        "delivered_on_time",
+        "defects",
+        "returns_not_as_described",
+        "reviews",
+    )
     list_filter = ("day",)
     search_fields = ("seller__name", "=seller__slug")
     list_select_related = ("seller",)

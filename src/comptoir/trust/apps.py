@@ -7,9 +7,6 @@ class TrustConfig(AppConfig):
     verbose_name = "Trust and enforcement"
 
     def ready(self) -> None:
-        from comptoir.core.events import OfferChanged, SellerOnboarded, SellerOrderTransitioned, subscribe, subscribe_batch
-        from comptoir.trust import tasks
+        from comptoir.trust import subscribers
 
-        subscribe_batch(SellerOrderTransitioned, tasks.on_seller_orders_transitioned)
-        subscribe(SellerOnboarded, tasks.on_seller_onboarded)
-        subscribe(OfferChanged, tasks.on_offer_changed)
+        subscribers.connect()

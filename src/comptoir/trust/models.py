@@ -23,8 +23,14 @@ class Review(models.Model):
     seller_order = models.OneToOneField("orders.SellerOrder", on_delete=models.PROTECT, related_name="review")
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
     seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="reviews")
-    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews",
-                                help_text="The product rated (the seller order's first line).")
+    product = models.ForeignKey(
+        "catalog.Product",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="The product rated (the seller order's first line).",
+    )
     product_rating = models.PositiveSmallIntegerField()
     item_as_described = models.PositiveSmallIntegerField()
     communication = models.PositiveSmallIntegerField()
@@ -32,7 +38,9 @@ class Review(models.Model):
     packaging = models.PositiveSmallIntegerField()
     text = models.TextField(blank=True)
     language = models.CharField(max_length=8, default="en")
-    status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.PUBLISHED, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.PUBLISHED, db_index=True
+    )
     # Fraud resistance: how much this review counts (0–1000 per mille), and why it was discounted.
     credibility_permille = models.PositiveSmallIntegerField(default=1000)
     credibility_reasons = models.JSONField(default=list, blank=True)
@@ -44,10 +52,24 @@ class Review(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(product_rating__gte=1, product_rating__lte=5, item_as_described__gte=1, item_as_described__lte=5,
-                                                      communication__gte=1, communication__lte=5, shipping_speed__gte=1, shipping_speed__lte=5,
-                                                      packaging__gte=1, packaging__lte=5), name="review_ratings_1_to_5"),
-            models.CheckConstraint(condition=models.Q(credibility_permille__lte=1000), name="review_credibility_at_most_1000"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    product_rating__gte=1,
+                    product_rating__lte=5,
+                    item_as_described__gte=1,
+                    item_as_described__lte=5,
+                    communication__gte=1,
+                    communication__lte=5,
+                    shipping_speed__gte=1,
+                    shipping_speed__lte=5,
+                    packaging__gte=1,
+                    packaging__lte=5,
+                ),
+                name="review_ratings_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credibility_permille__lte=1000), name="review_credibility_at_most_1000"
+            ),
         ]
         indexes = [models.Index(fields=["seller", "created_at"]), models.Index(fields=["product", "status"])]
 
@@ -67,9 +89,13 @@ class ReviewReport(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=40)
     details = models.TextField(blank=True)
-    status = models.CharField(max_length=12, choices=ReviewReportStatus.choices, default=ReviewReportStatus.OPEN, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=ReviewReportStatus.choices, default=ReviewReportStatus.OPEN, db_index=True
+    )
     created_at = models.DateTimeField(default=clock.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
@@ -99,7 +125,9 @@ class SellerDailyStats(models.Model):
     # No database constraint: the rows are derived (from seller orders, which have theirs) and `trust recompute` rewrites
     # them all in one transaction, where PostgreSQL's deferred check of 800k rows at commit cost 7 s. Deleting a
     # seller still deletes its rows (the ORM's cascade). No index of its own: the unique (seller, day) one serves.
-    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="daily_stats", db_constraint=False, db_index=False)
+    seller = models.ForeignKey(
+        "sellers.Seller", on_delete=models.CASCADE, related_name="daily_stats", db_constraint=False, db_index=False
+    )
     day = models.DateField()
     orders = models.PositiveIntegerField(default=0)
     cancelled_by_seller = models.PositiveIntegerField(default=0)
@@ -115,7 +143,9 @@ class SellerDailyStats(models.Model):
     reviews = models.PositiveIntegerField(default=0)
     # Credibility-weighted sums (per mille) of ratings, so a discounted review counts less.
     review_weight_permille = models.PositiveBigIntegerField(default=0)
-    rating_weighted_sum_permille = models.PositiveBigIntegerField(default=0, help_text="Σ credibility × mean seller rating (1–5) × 1000")
+    rating_weighted_sum_permille = models.PositiveBigIntegerField(
+        default=0, help_text="Σ credibility × mean seller rating (1–5) × 1000"
+    )
     negative_reviews = models.PositiveIntegerField(default=0)
     # Durations for medians (seconds): times to accept an order, times to answer a buyer's message.
     accept_seconds = models.JSONField(default=list)
@@ -147,8 +177,14 @@ class SellerTrust(models.Model):
     tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.NEW, db_index=True)
     metrics = models.JSONField(default=dict, help_text="Each metric: value, bounds, target, status, sample size.")
     evidence_orders = models.PositiveIntegerField(default=0)
-    prior_from_seller = models.ForeignKey("sellers.Seller", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                          help_text="A linked earlier account whose history this seller inherits (anti-whitewashing).")
+    prior_from_seller = models.ForeignKey(
+        "sellers.Seller",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A linked earlier account whose history this seller inherits (anti-whitewashing).",
+    )
     computed_at = models.DateTimeField(default=clock.now)
     # Operator override: a tier set by hand, with its reason (audited).
     tier_override = models.CharField(max_length=16, choices=Tier.choices, blank=True)
@@ -190,7 +226,9 @@ class EnforcementAction(models.Model):
     is_automated = models.BooleanField(default=True)
     redress = models.TextField(help_text="How to appeal, and the out-of-court settlement route.")
     created_at = models.DateTimeField(default=clock.now, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_active = models.BooleanField(default=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_reason = models.TextField(blank=True)
@@ -211,12 +249,18 @@ class Appeal(models.Model):
     text = models.TextField()
     status = models.CharField(max_length=12, choices=AppealStatus.choices, default=AppealStatus.OPEN, db_index=True)
     created_at = models.DateTimeField(default=clock.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["action"], condition=models.Q(status="open"), name="appeal_one_open_per_action")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action"], condition=models.Q(status="open"), name="appeal_one_open_per_action"
+            )
+        ]
 
 
 class SellerIdentityLink(models.Model):

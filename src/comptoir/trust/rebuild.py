@@ -33,8 +33,16 @@ from comptoir.core.db import raw_rows
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller
 from comptoir.trust import rebuild_workers
-from comptoir.trust.domain.evidence import (COUNTER_FIELDS, KIND_RANK, LIST_FIELDS, ORDER_FACT_ACTIONS, ORDER_FACT_ACTIONS_WITH_DATA, FactItem,
-                                            OrderFacts, order_contribution)
+from comptoir.trust.domain.evidence import (
+    COUNTER_FIELDS,
+    KIND_RANK,
+    LIST_FIELDS,
+    ORDER_FACT_ACTIONS,
+    ORDER_FACT_ACTIONS_WITH_DATA,
+    FactItem,
+    OrderFacts,
+    order_contribution,
+)
 from comptoir.trust.models import Message, Review, SellerDailyStats, TrustEvidenceApplied, TrustRebuild
 from comptoir.trust.selectors import config as trust_settings
 
@@ -44,7 +52,13 @@ PARALLEL_MIN_ORDERS = 100_000
 EMPTY = MappingProxyType({})
 
 
-def trust_rebuild(*, today: dt.date | None = None, refresh_credibility: bool = True, chunk: int | None = None, workers: int | None = None) -> TrustRebuild:
+def trust_rebuild(
+    *,
+    today: dt.date | None = None,
+    refresh_credibility: bool = True,
+    chunk: int | None = None,
+    workers: int | None = None,
+) -> TrustRebuild:
     """Rebuild every bucket from the source rows (events, reviews, messages) and recompute every seller.
     Reaches the scores the incremental path reaches. Run it in a quiet period: facts committed while it runs
     are folded in by their own tasks only if their ids are above the marks it records (taken when it starts).
@@ -95,7 +109,9 @@ def _collector_paused():
             gc.enable()
 
 
-def _rebuild(*, today: dt.date | None, refresh_credibility: bool, chunk: int | None, workers: int | None) -> TrustRebuild:
+def _rebuild(
+    *, today: dt.date | None, refresh_credibility: bool, chunk: int | None, workers: int | None
+) -> TrustRebuild:
     from comptoir.trust.services import trust_recompute_all
 
     started = time.monotonic()
@@ -104,15 +120,25 @@ def _rebuild(*, today: dt.date | None, refresh_credibility: bool, chunk: int | N
     phases = {}
     orders = SellerOrder.objects.count()
     pool_size = _pool_size(workers) if orders >= PARALLEL_MIN_ORDERS else 1
-    limits = (SellerOrderEvent.objects.aggregate(m=Max("pk"))["m"] or 0, Review.objects.aggregate(m=Max("pk"))["m"] or 0,
-              Message.objects.aggregate(m=Max("pk"))["m"] or 0)
+    limits = (
+        SellerOrderEvent.objects.aggregate(m=Max("pk"))["m"] or 0,
+        Review.objects.aggregate(m=Max("pk"))["m"] or 0,
+        Message.objects.aggregate(m=Max("pk"))["m"] or 0,
+    )
     groups = _seller_groups(chunk or min(250_000, max(20_000, -(-orders // (2 * pool_size)))))
     with _crew(pool_size) as crew:
         owners = _assign([sum(size for _seller, size in group) for group in groups], pool_size)
         groups = [[seller_id for seller_id, _size in group] for group in groups]
         if crew:
-            prepared = [worker.submit(rebuild_workers.prepare, [(index, groups[index]) for index, owner in enumerate(owners) if owner == number],
-                                      limits, config) for number, worker in enumerate(crew)]
+            prepared = [
+                worker.submit(
+                    rebuild_workers.prepare,
+                    [(index, groups[index]) for index, owner in enumerate(owners) if owner == number],
+                    limits,
+                    config,
+                )
+                for number, worker in enumerate(crew)
+            ]
         if refresh_credibility:
             review_credibility_refresh(today=today)
             phases["credibility"] = round(time.monotonic() - started, 3)
@@ -126,23 +152,44 @@ def _rebuild(*, today: dt.date | None, refresh_credibility: bool, chunk: int | N
             if crew is None:
                 marks.buckets_written = _buckets_rebuild(groups, limits, config=config)
             else:
-                finished = [crew[owners[index]].submit(rebuild_workers.finish, index, limits, config, today) for index in range(len(groups))]
+                finished = [
+                    crew[owners[index]].submit(rebuild_workers.finish, index, limits, config, today)
+                    for index in range(len(groups))
+                ]
                 # Then each worker scores its sellers while the buckets are written here; sellers without orders are shared out.
                 grouped = {seller_id for group in groups for seller_id in group}
-                idle = [seller_id for seller_id in Seller.objects.order_by("pk").values_list("pk", flat=True) if seller_id not in grouped]
-                scored = [worker.submit(rebuild_workers.precompute, idle[number::pool_size], today) for number, worker in enumerate(crew)]
+                idle = [
+                    seller_id
+                    for seller_id in Seller.objects.order_by("pk").values_list("pk", flat=True)
+                    if seller_id not in grouped
+                ]
+                scored = [
+                    worker.submit(rebuild_workers.precompute, idle[number::pool_size], today)
+                    for number, worker in enumerate(crew)
+                ]
                 marks.buckets_written = _rows_written(finished)
-            TrustEvidenceApplied.objects.bulk_create([TrustEvidenceApplied(key=f"review_hidden:{pk}", seller_id=seller_id) for pk, seller_id in
-                                                      Review.objects.filter(hidden_at__isnull=False, pk__lte=marks.last_review_id).values_list("pk", "seller_id")])
+            TrustEvidenceApplied.objects.bulk_create(
+                [
+                    TrustEvidenceApplied(key=f"review_hidden:{pk}", seller_id=seller_id)
+                    for pk, seller_id in Review.objects.filter(
+                        hidden_at__isnull=False, pk__lte=marks.last_review_id
+                    ).values_list("pk", "seller_id")
+                ]
+            )
             marks.save()
-            applied_mark = TrustEvidenceApplied.objects.aggregate(m=Max("pk"))["m"] or 0  # facts folded after this commit: see the scores
+            applied_mark = (
+                TrustEvidenceApplied.objects.aggregate(m=Max("pk"))["m"] or 0
+            )  # facts folded after this commit: see the scores
         phases["buckets"] = round(time.monotonic() - started - sum(phases.values()), 3)
         if crew is None:
             marks.sellers = trust_recompute_all(today=today, refresh_listing=True)
         else:
             for future in scored:
                 future.result()
-            marks.sellers = sum(future.result() for future in [worker.submit(rebuild_workers.store, today, applied_mark) for worker in crew])
+            marks.sellers = sum(
+                future.result()
+                for future in [worker.submit(rebuild_workers.store, today, applied_mark) for worker in crew]
+            )
     marks.seconds = round(time.monotonic() - started, 3)
     phases["scores"] = round(marks.seconds - sum(phases.values()), 3)
     marks.save(update_fields=["sellers", "seconds"])
@@ -151,6 +198,7 @@ def _rebuild(*, today: dt.date | None, refresh_credibility: bool, chunk: int | N
 
 
 # --- Review credibility over every review ------------------------------------------------------------
+
 
 def review_credibility_refresh(*, today: dt.date) -> int:
     """Run the fraud analysis over every review and store the credibility that changed. Column queries only: the
@@ -164,19 +212,48 @@ def review_credibility_refresh(*, today: dt.date) -> int:
     # Each buyer's verified purchases and distinct sellers, counted here from one column pair per seller order: a
     # GROUP BY with COUNT(DISTINCT) cost SQLite 5 s at 1M orders (a temporary B-tree per buyer) and PostgreSQL a
     # sort spilled to disk.
-    purchases = list(raw_rows(SellerOrder.objects.filter(status__in=REVIEWABLE).order_by().values_list("order__buyer_id", "seller_id")))
+    purchases = list(
+        raw_rows(
+            SellerOrder.objects.filter(status__in=REVIEWABLE).order_by().values_list("order__buyer_id", "seller_id")
+        )
+    )
     orders_of, sellers_of = Counter(map(itemgetter(0), purchases)), Counter(map(itemgetter(0), set(purchases)))
     del purchases
     fingerprints = payment_fingerprints_for_seller_orders(Review.objects.values("seller_order_id"))
     facts, stored = [], {}
     at, stamp, _on, _day = _timestamps(connections[router.db_for_read(Review)])
     rows = Review.objects.order_by().values_list(  # any order: the analysis does not depend on it (no sort of 300k wide rows)
-        "pk", "buyer_id", "seller_id", "seller_order_id", at("created_at"), at("buyer__date_joined"), "item_as_described", "communication",
-        "shipping_speed", "packaging", "seller_order__order__shipping_address", "credibility_permille", "credibility_reasons")
+        "pk",
+        "buyer_id",
+        "seller_id",
+        "seller_order_id",
+        at("created_at"),
+        at("buyer__date_joined"),
+        "item_as_described",
+        "communication",
+        "shipping_speed",
+        "packaging",
+        "seller_order__order__shipping_address",
+        "credibility_permille",
+        "credibility_reasons",
+    )
     address_hashes: dict = {}  # by the stored JSON text: a buyer ships to the same few addresses, hashed once each
     new = tuple.__new__  # ReviewFacts from its fields in order
-    for (pk, buyer_id, seller_id, seller_order_id, created_at, joined, described, communication, speed, packaging, address, permille,
-         reasons) in raw_rows(rows):
+    for (
+        pk,
+        buyer_id,
+        seller_id,
+        seller_order_id,
+        created_at,
+        joined,
+        described,
+        communication,
+        speed,
+        packaging,
+        address,
+        permille,
+        reasons,
+    ) in raw_rows(rows):
         if address.__class__ is str:
             address_hash = address_hashes.get(address)
             if address_hash is None:
@@ -184,37 +261,75 @@ def review_credibility_refresh(*, today: dt.date) -> int:
         else:  # a driver that decodes JSON itself
             address_hash = _address_hash(address)
         created_at = stamp(created_at)
-        facts.append(new(ReviewFacts, (pk, buyer_id, seller_id, created_at, stamp(joined) or created_at, orders_of.get(buyer_id, 0), address_hash,
-                                       fingerprints.get(seller_order_id, ""), round((described + communication + speed + packaging) / 4),
-                                       sellers_of.get(buyer_id))))
-        stored[pk] = (permille, reasons)  # the reasons as the driver gives them: decoded below only where they may differ
+        facts.append(
+            new(
+                ReviewFacts,
+                (
+                    pk,
+                    buyer_id,
+                    seller_id,
+                    created_at,
+                    stamp(joined) or created_at,
+                    orders_of.get(buyer_id, 0),
+                    address_hash,
+                    fingerprints.get(seller_order_id, ""),
+                    round((described + communication + speed + packaging) / 4),
+                    sellers_of.get(buyer_id),
+                ),
+            )
+        )
+        stored[pk] = (
+            permille,
+            reasons,
+        )  # the reasons as the driver gives them: decoded below only where they may differ
     if not facts:
         return 0
     results = review_credibility(facts, today=today, reviewer_count=len({fact.buyer_id for fact in facts}))
 
     def stored_reasons(value) -> list:
         return (json.loads(value) if value.__class__ is str else value) or []
-    changed = [(credibility.permille, list(credibility.reasons), pk) for pk, credibility in results.items()
-               if credibility.permille != stored[pk][0] or list(credibility.reasons) != stored_reasons(stored[pk][1])]
+
+    changed = [
+        (credibility.permille, list(credibility.reasons), pk)
+        for pk, credibility in results.items()
+        if credibility.permille != stored[pk][0] or list(credibility.reasons) != stored_reasons(stored[pk][1])
+    ]
     if changed:
         connection = connections[router.db_for_write(Review)]
         model = Review._meta
-        table, permille_column, reasons_column = (connection.ops.quote_name(name) for name in (
-            model.db_table, model.get_field("credibility_permille").column, model.get_field("credibility_reasons").column))
+        table, permille_column, reasons_column = (
+            connection.ops.quote_name(name)
+            for name in (
+                model.db_table,
+                model.get_field("credibility_permille").column,
+                model.get_field("credibility_reasons").column,
+            )
+        )
         reasons_field = model.get_field("credibility_reasons")
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET {permille_column} = %s, {reasons_column} = %s WHERE id = %s",
-                               [(permille, reasons_field.get_db_prep_save(reasons, connection), pk) for permille, reasons, pk in changed])
+            cursor.executemany(
+                f"UPDATE {table} SET {permille_column} = %s, {reasons_column} = %s WHERE id = %s",
+                [
+                    (permille, reasons_field.get_db_prep_save(reasons, connection), pk)
+                    for permille, reasons, pk in changed
+                ],
+            )
     return len(changed)
 
 
 # --- Buckets ----------------------------------------------------------------------------------------
 
+
 def _seller_groups(orders_per_group: int) -> list[list[tuple[int, int]]]:
     """Sellers with seller orders and their order counts, in id order, in groups of about `orders_per_group` orders (a
     larger seller alone)."""
     groups, current, size = [], [], 0
-    for seller_id, count in SellerOrder.objects.values("seller_id").annotate(count=Count("pk")).order_by("seller_id").values_list("seller_id", "count"):
+    for seller_id, count in (
+        SellerOrder.objects.values("seller_id")
+        .annotate(count=Count("pk"))
+        .order_by("seller_id")
+        .values_list("seller_id", "count")
+    ):
         if current and size + count > orders_per_group:
             groups.append(current)
             current, size = [], 0
@@ -244,7 +359,9 @@ def _buckets_rebuild(groups: list[list[int]], limits: tuple[int, int, int], *, c
     Over right buckets it wrote nothing, but reading and comparing 800k stored rows cost more (+18 s of CPU at 1M
     orders) than writing them again (COPY)."""
     connection = connections[router.db_for_write(SellerDailyStats)]
-    return sum(_rows_insert(connection, bucket_rows(connection, group_buckets(part, limits, config=config))) for part in groups)
+    return sum(
+        _rows_insert(connection, bucket_rows(connection, group_buckets(part, limits, config=config))) for part in groups
+    )
 
 
 def _rows_written(finished: list) -> int:
@@ -291,6 +408,7 @@ def _timestamps(connection):
 
     def day(value):
         return to_date(value) if value.__class__ is str else value
+
     return at, stamp, on, day
 
 
@@ -309,9 +427,13 @@ def group_prepare(seller_ids: list[int], limits: tuple[int, int, int], *, config
     loads, new = json.loads, tuple.__new__  # FactItem from its ten fields in order
     orders, members = {}, set(seller_ids)
     for pk, seller_id, placed_at, ship_by, deliver_by in raw_rows(
-            SellerOrder.objects.filter(seller_id__gte=first, seller_id__lte=last).order_by().values_list("pk", "seller_id", at("placed_at"), on("ship_by"),
-                                                                                                      on("deliver_by"))):
-        if seller_id in members:  # else a seller whose first order came after the marks: none of its facts is in this rebuild
+        SellerOrder.objects.filter(seller_id__gte=first, seller_id__lte=last)
+        .order_by()
+        .values_list("pk", "seller_id", at("placed_at"), on("ship_by"), on("deliver_by"))
+    ):
+        if (
+            seller_id in members
+        ):  # else a seller whose first order came after the marks: none of its facts is in this rebuild
             orders[pk] = (seller_id, stamp(placed_at).date(), day(ship_by), day(deliver_by))
     items: dict[int, list[FactItem]] = {pk: [] for pk in orders}
     get = items.get
@@ -321,27 +443,81 @@ def group_prepare(seller_ids: list[int], limits: tuple[int, int, int], *, config
     # planners scan by id.
     events = SellerOrderEvent.objects.filter(seller_id_copy__range=(first, last)).order_by()
     if connection.vendor == "sqlite":
-        reads = [events.filter(action__in=[action for action in ORDER_FACT_ACTIONS if action not in ORDER_FACT_ACTIONS_WITH_DATA]).values_list(
-                     "pk", "seller_order_id", "action", "actor_role", Value(None, output_field=JSONField()), at("created_at")),
-                 events.filter(action__in=ORDER_FACT_ACTIONS_WITH_DATA).values_list("pk", "seller_order_id", "action", "actor_role", "data", at("created_at"))]
+        reads = [
+            events.filter(
+                action__in=[action for action in ORDER_FACT_ACTIONS if action not in ORDER_FACT_ACTIONS_WITH_DATA]
+            ).values_list(
+                "pk", "seller_order_id", "action", "actor_role", Value(None, output_field=JSONField()), at("created_at")
+            ),
+            events.filter(action__in=ORDER_FACT_ACTIONS_WITH_DATA).values_list(
+                "pk", "seller_order_id", "action", "actor_role", "data", at("created_at")
+            ),
+        ]
     else:
-        with_data = Case(When(action__in=ORDER_FACT_ACTIONS_WITH_DATA, then=F("data")), default=Value(None), output_field=JSONField())
-        reads = [events.filter(action__in=ORDER_FACT_ACTIONS).values_list("pk", "seller_order_id", "action", "actor_role", with_data, at("created_at"))]
+        with_data = Case(
+            When(action__in=ORDER_FACT_ACTIONS_WITH_DATA, then=F("data")), default=Value(None), output_field=JSONField()
+        )
+        reads = [
+            events.filter(action__in=ORDER_FACT_ACTIONS).values_list(
+                "pk", "seller_order_id", "action", "actor_role", with_data, at("created_at")
+            )
+        ]
     for read in reads:
         for event_id, seller_order_id, action, actor_role, data, created_at in raw_rows(read):
             facts = get(seller_order_id)
             if facts is not None and event_id <= last_event:
                 if data is not None:
                     data = (loads(data) if data.__class__ is str else data) or EMPTY
-                facts.append(new(FactItem, (f"event:{event_id}", stamp(created_at), "event", event, event_id, action, actor_role, data or EMPTY, 0,
-                                            1000)))
+                facts.append(
+                    new(
+                        FactItem,
+                        (
+                            f"event:{event_id}",
+                            stamp(created_at),
+                            "event",
+                            event,
+                            event_id,
+                            action,
+                            actor_role,
+                            data or EMPTY,
+                            0,
+                            1000,
+                        ),
+                    )
+                )
     for message_id, seller_order_id, role, created_at in raw_rows(
-            Message.objects.filter(seller_id_copy__range=(first, last)).order_by().values_list("pk", "seller_order_id", "sender_role", at("created_at"))):
+        Message.objects.filter(seller_id_copy__range=(first, last))
+        .order_by()
+        .values_list("pk", "seller_order_id", "sender_role", at("created_at"))
+    ):
         facts = get(seller_order_id)
         if facts is not None and message_id <= last_message:
-            facts.append(new(FactItem, (f"message:{message_id}", stamp(created_at), "message", message_rank, message_id, "", role, EMPTY, 0, 1000)))
-    reviewed = {seller_order_id for review_id, seller_order_id in raw_rows(
-        Review.objects.filter(seller_id__gte=first, seller_id__lte=last).order_by().values_list("pk", "seller_order_id")) if review_id <= last_review}
+            facts.append(
+                new(
+                    FactItem,
+                    (
+                        f"message:{message_id}",
+                        stamp(created_at),
+                        "message",
+                        message_rank,
+                        message_id,
+                        "",
+                        role,
+                        EMPTY,
+                        0,
+                        1000,
+                    ),
+                )
+            )
+    reviewed = {
+        seller_order_id
+        for review_id, seller_order_id in raw_rows(
+            Review.objects.filter(seller_id__gte=first, seller_id__lte=last)
+            .order_by()
+            .values_list("pk", "seller_order_id")
+        )
+        if review_id <= last_review
+    }
     buckets: dict[int, dict[dt.date, dict]] = {seller_id: {} for seller_id in seller_ids}
     pending = {}
     for pk, order in orders.items():
@@ -349,11 +525,15 @@ def group_prepare(seller_ids: list[int], limits: tuple[int, int, int], *, config
             pending[pk] = (order, items[pk])
         else:
             seller_id, placed_on, ship_by, deliver_by = order
-            order_contribution(OrderFacts(pk, placed_on, ship_by, deliver_by, tuple(items[pk])), config=config, into=buckets[seller_id])
+            order_contribution(
+                OrderFacts(pk, placed_on, ship_by, deliver_by, tuple(items[pk])), config=config, into=buckets[seller_id]
+            )
     return PreparedGroup(seller_ids, buckets, pending)
 
 
-def group_finish(prepared: PreparedGroup, limits: tuple[int, int, int], *, config: dict) -> list[tuple[tuple[int, dt.date], dict]]:
+def group_finish(
+    prepared: PreparedGroup, limits: tuple[int, int, int], *, config: dict
+) -> list[tuple[tuple[int, dt.date], dict]]:
     """Second half: the group's reviews up to the mark, with the credibility now stored, added to the orders waiting for
     them, whose contributions complete the buckets: [((seller_id, day), {field: value}), ...] in (seller, day) order,
     each duration list sorted (as stored)."""
@@ -361,23 +541,81 @@ def group_finish(prepared: PreparedGroup, limits: tuple[int, int, int], *, confi
     review_rank, hidden_rank = KIND_RANK["review"], KIND_RANK["review_hidden"]
     at, stamp, _on, _day = _timestamps(connections[router.db_for_read(Review)])
     new, pending, buckets = tuple.__new__, prepared.pending, prepared.buckets
-    for review_id, seller_order_id, described, communication, speed, packaging, credibility, created_at, hidden_at in raw_rows(
-            Review.objects.filter(seller_id__gte=prepared.seller_ids[0], seller_id__lte=prepared.seller_ids[-1]).order_by().values_list(
-                "pk", "seller_order_id", "item_as_described", "communication", "shipping_speed", "packaging", "credibility_permille", at("created_at"),
-                at("hidden_at"))):
+    for (
+        review_id,
+        seller_order_id,
+        described,
+        communication,
+        speed,
+        packaging,
+        credibility,
+        created_at,
+        hidden_at,
+    ) in raw_rows(
+        Review.objects.filter(seller_id__gte=prepared.seller_ids[0], seller_id__lte=prepared.seller_ids[-1])
+        .order_by()
+        .values_list(
+            "pk",
+            "seller_order_id",
+            "item_as_described",
+            "communication",
+            "shipping_speed",
+            "packaging",
+            "credibility_permille",
+            at("created_at"),
+            at("hidden_at"),
+        )
+    ):
         waiting = pending.get(seller_order_id)
         if waiting is None or review_id > last_review:
             continue
         facts = waiting[1]
         hidden_at = stamp(hidden_at)
-        facts.append(new(FactItem, (f"review:{review_id}", stamp(created_at), "review", review_rank, review_id, "", "", EMPTY,
-                                    (described + communication + speed + packaging) * 250, credibility)))
+        facts.append(
+            new(
+                FactItem,
+                (
+                    f"review:{review_id}",
+                    stamp(created_at),
+                    "review",
+                    review_rank,
+                    review_id,
+                    "",
+                    "",
+                    EMPTY,
+                    (described + communication + speed + packaging) * 250,
+                    credibility,
+                ),
+            )
+        )
         if hidden_at is not None:
-            facts.append(new(FactItem, (f"review_hidden:{review_id}", hidden_at, "review_hidden", hidden_rank, review_id, "", "", EMPTY, 0, 1000)))
+            facts.append(
+                new(
+                    FactItem,
+                    (
+                        f"review_hidden:{review_id}",
+                        hidden_at,
+                        "review_hidden",
+                        hidden_rank,
+                        review_id,
+                        "",
+                        "",
+                        EMPTY,
+                        0,
+                        1000,
+                    ),
+                )
+            )
     for pk, ((seller_id, placed_on, ship_by, deliver_by), facts) in pending.items():
-        order_contribution(OrderFacts(pk, placed_on, ship_by, deliver_by, tuple(facts)), config=config, into=buckets[seller_id])
+        order_contribution(
+            OrderFacts(pk, placed_on, ship_by, deliver_by, tuple(facts)), config=config, into=buckets[seller_id]
+        )
     pending.clear()
-    ordered = [((seller_id, day), values) for seller_id in prepared.seller_ids for day, values in sorted(buckets[seller_id].items())]
+    ordered = [
+        ((seller_id, day), values)
+        for seller_id in prepared.seller_ids
+        for day, values in sorted(buckets[seller_id].items())
+    ]
     for _key, values in ordered:
         for name in LIST_FIELDS:
             if values.get(name):
@@ -385,7 +623,9 @@ def group_finish(prepared: PreparedGroup, limits: tuple[int, int, int], *, confi
     return ordered
 
 
-def group_buckets(seller_ids: list[int], limits: tuple[int, int, int], *, config: dict) -> list[tuple[tuple[int, dt.date], dict]]:
+def group_buckets(
+    seller_ids: list[int], limits: tuple[int, int, int], *, config: dict
+) -> list[tuple[tuple[int, dt.date], dict]]:
     """The buckets of these sellers (in id order), [((seller_id, day), {field: value}), ...] in (seller, day) order, from
     their seller orders and the facts up to `limits` (last event, review, message id): `group_prepare` then
     `group_finish`, in one go."""
@@ -401,8 +641,12 @@ def bucket_rows(connection, ordered: list[tuple[tuple[int, dt.date], dict]]) -> 
         dumps = json.dumps
         lines = []
         for (seller_id, day), values in ordered:
-            fields = [str(seller_id), day.isoformat(), *[str(values.get(name, 0)) for name in COUNTER_FIELDS],
-                      *[dumps(values[name]) if values.get(name) else "[]" for name in LIST_FIELDS]]
+            fields = [
+                str(seller_id),
+                day.isoformat(),
+                *[str(values.get(name, 0)) for name in COUNTER_FIELDS],
+                *[dumps(values[name]) if values.get(name) else "[]" for name in LIST_FIELDS],
+            ]
             lines.append("\t".join(fields))  # no tab, newline or backslash can occur in these values
         return "\n".join(lines) + "\n" if lines else ""
     ops, model = connection.ops, SellerDailyStats._meta
@@ -410,9 +654,13 @@ def bucket_rows(connection, ordered: list[tuple[tuple[int, dt.date], dict]]) -> 
     empty = [field.get_db_prep_save([], connection) for field in list_fields]
     rows = []
     for (seller_id, day), values in ordered:
-        lists = [field.get_db_prep_save(values[field.name], connection) if values.get(field.name) else blank
-                 for field, blank in zip(list_fields, empty)]
-        rows.append((seller_id, ops.adapt_datefield_value(day), *[values.get(name, 0) for name in COUNTER_FIELDS], *lists))
+        lists = [
+            field.get_db_prep_save(values[field.name], connection) if values.get(field.name) else blank
+            for field, blank in zip(list_fields, empty)
+        ]
+        rows.append(
+            (seller_id, ops.adapt_datefield_value(day), *[values.get(name, 0) for name in COUNTER_FIELDS], *lists)
+        )
     return rows
 
 
@@ -427,17 +675,23 @@ def _rows_insert(connection, rows: list[tuple] | str) -> int:
     if isinstance(rows, str):
         # COPY on PostgreSQL: a multi-row INSERT of 1,000 rows cost psycopg ≈ 0.25 s just to parse its 19,000 placeholders
         # (client-side binding, and statements that long are not cached).
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {ops.quote_name(model.db_table)} ({columns}) FROM STDIN") as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {ops.quote_name(model.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
             copy.write(rows)
         return rows.count("\n")
     # One prepared single-row INSERT run over every row by the driver (SQLite: a C loop, ≈ 3 µs a row); multi-row
     # statements cost more to build and convert than they save.
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {ops.quote_name(model.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})", rows)
+        cursor.executemany(
+            f"INSERT INTO {ops.quote_name(model.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})", rows
+        )
     return len(rows)
 
 
 # --- Worker processes --------------------------------------------------------------------------------
+
 
 def _pool_size(workers: int | None) -> int:
     """How many worker processes the rebuild may use here: 1 (none) inside a transaction or on an in-memory database."""
@@ -446,7 +700,9 @@ def _pool_size(workers: int | None) -> int:
         return 1
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         return 1
-    wanted = workers if workers is not None else int(settings.COMPTOIR.get("TRUST_REBUILD_WORKERS") or os.cpu_count() or 1)
+    wanted = (
+        workers if workers is not None else int(settings.COMPTOIR.get("TRUST_REBUILD_WORKERS") or os.cpu_count() or 1)
+    )
     return max(1, wanted)
 
 
@@ -464,9 +720,15 @@ class _crew:
             return None
         databases = {alias: dict(connections[alias].settings_dict) for alias in connections}
         context = get_context("spawn")
-        self.executors = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=rebuild_workers.setup,
-                                              initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"), databases))
-                          for _ in range(self.size)]
+        self.executors = [
+            ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=context,
+                initializer=rebuild_workers.setup,
+                initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"), databases),
+            )
+            for _ in range(self.size)
+        ]
         return self.executors
 
     def __exit__(self, *exc) -> None:

@@ -27,8 +27,14 @@ class TrustSnapshot:
     visibility_multiplier: Decimal
 
 
-NEUTRAL_SNAPSHOT = TrustSnapshot(score=Decimal("50"), low=Decimal("0"), high=Decimal("100"), tier=Tier.NEW, is_eligible_for_featured=True,
-                                 visibility_multiplier=Decimal("1"))
+NEUTRAL_SNAPSHOT = TrustSnapshot(
+    score=Decimal("50"),
+    low=Decimal("0"),
+    high=Decimal("100"),
+    tier=Tier.NEW,
+    is_eligible_for_featured=True,
+    visibility_multiplier=Decimal("1"),
+)
 
 
 def effective_tier(trust: SellerTrust) -> str:
@@ -43,10 +49,18 @@ def seller_trust_map(seller_ids) -> dict[int, TrustSnapshot]:
     if not ids:
         return {}
     settings_config = config()
-    rows = {row.seller_id: row for row in SellerTrust.objects.filter(seller_id__in=ids).only(
-        "seller_id", "score", "score_low", "score_high", "tier", "tier_override")}
+    rows = {
+        row.seller_id: row
+        for row in SellerTrust.objects.filter(seller_id__in=ids).only(
+            "seller_id", "score", "score_low", "score_high", "tier", "tier_override"
+        )
+    }
     restrictions: dict[int, set[str]] = {}
-    for seller_id, kind in EnforcementAction.objects.filter(seller_id__in=ids, is_active=True).exclude(kind=EnforcementKind.WARNING).values_list("seller_id", "kind"):
+    for seller_id, kind in (
+        EnforcementAction.objects.filter(seller_id__in=ids, is_active=True)
+        .exclude(kind=EnforcementKind.WARNING)
+        .values_list("seller_id", "kind")
+    ):
         restrictions.setdefault(seller_id, set()).add(kind)
     result = {}
     for seller_id in ids:
@@ -56,14 +70,20 @@ def seller_trust_map(seller_ids) -> dict[int, TrustSnapshot]:
             result[seller_id] = NEUTRAL_SNAPSHOT
             continue
         tier = effective_tier(row) if row is not None else Tier.NEW
-        multiplier = visibility_multiplier(tier=tier, is_restricted=EnforcementKind.VISIBILITY_REDUCED in kinds, config=settings_config)
+        multiplier = visibility_multiplier(
+            tier=tier, is_restricted=EnforcementKind.VISIBILITY_REDUCED in kinds, config=settings_config
+        )
         suspended = EnforcementKind.SUSPENSION in kinds
         if suspended:
             multiplier = Decimal("0")
         result[seller_id] = TrustSnapshot(
-            score=row.score if row is not None else Decimal("50"), low=row.score_low if row is not None else Decimal("0"),
-            high=row.score_high if row is not None else Decimal("100"), tier=tier,
-            is_eligible_for_featured=tier != Tier.BELOW_STANDARD and not kinds, visibility_multiplier=dec(multiplier))
+            score=row.score if row is not None else Decimal("50"),
+            low=row.score_low if row is not None else Decimal("0"),
+            high=row.score_high if row is not None else Decimal("100"),
+            tier=tier,
+            is_eligible_for_featured=tier != Tier.BELOW_STANDARD and not kinds,
+            visibility_multiplier=dec(multiplier),
+        )
     return result
 
 
@@ -75,19 +95,37 @@ import datetime as _dt  # noqa: E402
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q  # noqa: E402
 
-from comptoir.trust.models import (Appeal, AppealStatus, Message, Review, ReviewReport, ReviewReportStatus,  # noqa: E402
-                                   ReviewStatus, SellerTrustHistory)
+from comptoir.trust.models import (
+    Appeal,
+    AppealStatus,
+    Message,
+    Review,
+    ReviewReport,
+    ReviewReportStatus,
+    ReviewStatus,
+    SellerTrustHistory,
+)
 
 #: Metrics shown on the account health page, in the page's order.
-HEALTH_METRICS = ("order_defect_rate", "cancellation_rate", "late_shipment_rate", "late_shipment_rate_10d", "valid_tracking_rate",
-                  "on_time_delivery_rate", "not_as_described_rate", "accept_time_hours", "response_time_hours", "seller_rating")
+HEALTH_METRICS = (
+    "order_defect_rate",
+    "cancellation_rate",
+    "late_shipment_rate",
+    "late_shipment_rate_10d",
+    "valid_tracking_rate",
+    "on_time_delivery_rate",
+    "not_as_described_rate",
+    "accept_time_hours",
+    "response_time_hours",
+    "seller_rating",
+)
 
 
 @dataclass(frozen=True)
 class RatingBreakdown:
     count: int
-    average: Decimal | None          # mean product rating 1–5, one decimal
-    seller_average: Decimal | None   # mean of the four seller ratings
+    average: Decimal | None  # mean product rating 1–5, one decimal
+    seller_average: Decimal | None  # mean of the four seller ratings
     stars: tuple[tuple[int, int, int], ...]  # (stars, count, percent of all), 5 stars first
 
 
@@ -97,35 +135,55 @@ def _published_reviews():
 
 def review_breakdown(*, product_id: int | None = None, seller_id: int | None = None) -> RatingBreakdown:
     """Counts per star (product rating) and the averages of the published reviews of a product or a seller (two queries)."""
-    queryset = _published_reviews().filter(**({"product_id": product_id} if product_id is not None else {"seller_id": seller_id}))
+    queryset = _published_reviews().filter(
+        **({"product_id": product_id} if product_id is not None else {"seller_id": seller_id})
+    )
     per_star = dict(queryset.values("product_rating").annotate(n=Count("pk")).values_list("product_rating", "n"))
     total = sum(per_star.values())
-    averages = queryset.aggregate(product=Avg("product_rating"), a=Avg("item_as_described"), b=Avg("communication"), c=Avg("shipping_speed"),
-                                  d=Avg("packaging"))
+    averages = queryset.aggregate(
+        product=Avg("product_rating"),
+        a=Avg("item_as_described"),
+        b=Avg("communication"),
+        c=Avg("shipping_speed"),
+        d=Avg("packaging"),
+    )
     one = Decimal("0.1")
     average = Decimal(str(averages["product"])).quantize(one) if total else None
-    seller_average = (Decimal(str(sum(averages[key] for key in "abcd") / 4)).quantize(one) if total else None)
-    stars = tuple((star, per_star.get(star, 0), round(100 * per_star.get(star, 0) / total) if total else 0) for star in (5, 4, 3, 2, 1))
+    seller_average = Decimal(str(sum(averages[key] for key in "abcd") / 4)).quantize(one) if total else None
+    stars = tuple(
+        (star, per_star.get(star, 0), round(100 * per_star.get(star, 0) / total) if total else 0)
+        for star in (5, 4, 3, 2, 1)
+    )
     return RatingBreakdown(count=total, average=average, seller_average=seller_average, stars=stars)
 
 
 def review_list_public(*, product_id: int | None = None, seller_id: int | None = None, limit: int = 10) -> list[Review]:
     """Published reviews of a product or a seller, newest first, with their buyer and seller."""
-    queryset = _published_reviews().filter(**({"product_id": product_id} if product_id is not None else {"seller_id": seller_id}))
+    queryset = _published_reviews().filter(
+        **({"product_id": product_id} if product_id is not None else {"seller_id": seller_id})
+    )
     return list(queryset.select_related("buyer", "seller", "product").order_by("-created_at", "-pk")[:limit])
 
 
 def review_for_seller_orders(seller_order_ids) -> dict[int, Review]:
-    return {review.seller_order_id: review for review in Review.objects.filter(seller_order_id__in=list(seller_order_ids))}
+    return {
+        review.seller_order_id: review for review in Review.objects.filter(seller_order_id__in=list(seller_order_ids))
+    }
 
 
 def review_list_for_seller(*, seller_id: int, only_unanswered: bool = False):
-    queryset = Review.objects.filter(seller_id=seller_id).select_related("seller_order", "product", "buyer").order_by("-created_at", "-pk")
+    queryset = (
+        Review.objects.filter(seller_id=seller_id)
+        .select_related("seller_order", "product", "buyer")
+        .order_by("-created_at", "-pk")
+    )
     return queryset.filter(seller_replied_at__isnull=True) if only_unanswered else queryset
 
 
 def message_thread(*, seller_order_id: int) -> list[Message]:
-    return list(Message.objects.filter(seller_order_id=seller_order_id).select_related("sender").order_by("created_at", "pk"))
+    return list(
+        Message.objects.filter(seller_order_id=seller_order_id).select_related("sender").order_by("created_at", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -141,7 +199,11 @@ class InboxRow:
 
 def message_inbox_for_seller(*, seller_id: int, limit: int = 100) -> list[InboxRow]:
     """One row per seller order with messages, those waiting for the seller's answer first, then newest."""
-    messages = list(Message.objects.filter(seller_id_copy=seller_id).select_related("seller_order__order__buyer").order_by("seller_order_id", "created_at", "pk"))
+    messages = list(
+        Message.objects.filter(seller_id_copy=seller_id)
+        .select_related("seller_order__order__buyer")
+        .order_by("seller_order_id", "created_at", "pk")
+    )
     threads: dict[int, list[Message]] = {}
     for message in messages:
         threads.setdefault(message.seller_order_id, []).append(message)
@@ -155,8 +217,17 @@ def message_inbox_for_seller(*, seller_id: int, limit: int = 100) -> list[InboxR
                 waiting_since = None
         seller_order = thread[-1].seller_order
         buyer = seller_order.order.buyer
-        rows.append(InboxRow(seller_order_id=seller_order_id, seller_order_number=seller_order.number, buyer_name=buyer.full_name or buyer.email,
-                             last_message=thread[-1], messages=len(thread), is_awaiting_reply=waiting_since is not None, waiting_since=waiting_since))
+        rows.append(
+            InboxRow(
+                seller_order_id=seller_order_id,
+                seller_order_number=seller_order.number,
+                buyer_name=buyer.full_name or buyer.email,
+                last_message=thread[-1],
+                messages=len(thread),
+                is_awaiting_reply=waiting_since is not None,
+                waiting_since=waiting_since,
+            )
+        )
     rows.sort(key=lambda row: (not row.is_awaiting_reply, -row.last_message.created_at.timestamp()))
     return rows[:limit]
 
@@ -169,7 +240,9 @@ def seller_trust_history(*, seller_id: int, days: int = 90, today: _dt.date | No
     from comptoir.core import clock
 
     today = today or clock.now().date()
-    return list(SellerTrustHistory.objects.filter(seller_id=seller_id, day__gt=today - _dt.timedelta(days=days)).order_by("day"))
+    return list(
+        SellerTrustHistory.objects.filter(seller_id=seller_id, day__gt=today - _dt.timedelta(days=days)).order_by("day")
+    )
 
 
 def seller_metric_orders(*, seller_id: int, metric: str, today: _dt.date | None = None, limit: int = 20) -> list:
@@ -185,32 +258,60 @@ def seller_metric_orders(*, seller_id: int, metric: str, today: _dt.date | None 
     if definition is None:
         return []
     today = today or clock.now().date()
-    since = _dt.datetime.combine(today - _dt.timedelta(days=int(definition["window_days"]) - 1), _dt.time.min, tzinfo=_dt.UTC)
+    since = _dt.datetime.combine(
+        today - _dt.timedelta(days=int(definition["window_days"]) - 1), _dt.time.min, tzinfo=_dt.UTC
+    )
     orders = SellerOrder.objects.filter(seller_id=seller_id)
     events = SellerOrderEvent.objects.filter(seller_order__seller_id=seller_id, created_at__gte=since)
     if metric == "order_defect_rate":
         negative = int(Decimal(str(settings_config["negative_review_max_rating"])) * 4)
         credible = int(settings_config["defect_min_credibility_permille"])
-        bad_reviews = Review.objects.filter(seller_order=OuterRef("pk"), status=ReviewStatus.PUBLISHED, credibility_permille__gte=credible).annotate(
-            total=models_sum()).filter(total__lte=negative)
-        lost = SellerOrderEvent.objects.filter(seller_order=OuterRef("pk")).filter(Q(action="dispute_decided", data__in_favour_of="buyer") | Q(action="chargeback"))
+        bad_reviews = (
+            Review.objects.filter(
+                seller_order=OuterRef("pk"), status=ReviewStatus.PUBLISHED, credibility_permille__gte=credible
+            )
+            .annotate(total=models_sum())
+            .filter(total__lte=negative)
+        )
+        lost = SellerOrderEvent.objects.filter(seller_order=OuterRef("pk")).filter(
+            Q(action="dispute_decided", data__in_favour_of="buyer") | Q(action="chargeback")
+        )
         queryset = orders.filter(placed_at__gte=since).filter(Exists(bad_reviews) | Exists(lost))
     elif metric == "cancellation_rate":
-        queryset = orders.filter(placed_at__gte=since, pk__in=events.filter(action="cancel", actor_role="seller").values("seller_order_id"))
+        queryset = orders.filter(
+            placed_at__gte=since, pk__in=events.filter(action="cancel", actor_role="seller").values("seller_order_id")
+        )
     elif metric in ("late_shipment_rate", "late_shipment_rate_10d"):
-        late_ids = [seller_order_id for seller_order_id, at, ship_by in events.filter(action="ship").values_list("seller_order_id", "created_at", "seller_order__ship_by")
-                    if at.date() > ship_by]
+        late_ids = [
+            seller_order_id
+            for seller_order_id, at, ship_by in events.filter(action="ship").values_list(
+                "seller_order_id", "created_at", "seller_order__ship_by"
+            )
+            if at.date() > ship_by
+        ]
         queryset = orders.filter(pk__in=late_ids)
     elif metric == "valid_tracking_rate":
-        bad_ids = [seller_order_id for seller_order_id, data in events.filter(action="ship").values_list("seller_order_id", "data")
-                   if not is_valid_tracking((data or {}).get("carrier"), (data or {}).get("tracking_number"))]
+        bad_ids = [
+            seller_order_id
+            for seller_order_id, data in events.filter(action="ship").values_list("seller_order_id", "data")
+            if not is_valid_tracking((data or {}).get("carrier"), (data or {}).get("tracking_number"))
+        ]
         queryset = orders.filter(pk__in=bad_ids)
     elif metric == "on_time_delivery_rate":
-        late_ids = [seller_order_id for seller_order_id, at, deliver_by in events.filter(action="deliver").values_list("seller_order_id", "created_at", "seller_order__deliver_by")
-                    if at.date() > deliver_by]
+        late_ids = [
+            seller_order_id
+            for seller_order_id, at, deliver_by in events.filter(action="deliver").values_list(
+                "seller_order_id", "created_at", "seller_order__deliver_by"
+            )
+            if at.date() > deliver_by
+        ]
         queryset = orders.filter(pk__in=late_ids)
     elif metric == "not_as_described_rate":
-        queryset = orders.filter(pk__in=events.filter(action="request_return", data__return_reason="not_as_described").values("seller_order_id"))
+        queryset = orders.filter(
+            pk__in=events.filter(action="request_return", data__return_reason="not_as_described").values(
+                "seller_order_id"
+            )
+        )
     else:
         return []
     return list(queryset.select_related("order").order_by("-placed_at", "-pk")[:limit])
@@ -223,7 +324,9 @@ def models_sum():
 
 
 def enforcement_list_for_seller(*, seller_id: int) -> list[EnforcementAction]:
-    return list(EnforcementAction.objects.filter(seller_id=seller_id).prefetch_related("appeals").order_by("-created_at", "-pk"))
+    return list(
+        EnforcementAction.objects.filter(seller_id=seller_id).prefetch_related("appeals").order_by("-created_at", "-pk")
+    )
 
 
 def enforcement_active_for_seller(*, seller_id: int) -> list[EnforcementAction]:
@@ -231,9 +334,16 @@ def enforcement_active_for_seller(*, seller_id: int) -> list[EnforcementAction]:
 
 
 def review_report_queue(*, status: str = ReviewReportStatus.OPEN):
-    return (ReviewReport.objects.filter(status=status).select_related("review__seller", "review__buyer", "review__product", "reporter", "decided_by")
-            .order_by("created_at", "pk"))
+    return (
+        ReviewReport.objects.filter(status=status)
+        .select_related("review__seller", "review__buyer", "review__product", "reporter", "decided_by")
+        .order_by("created_at", "pk")
+    )
 
 
 def appeal_queue(*, status: str = AppealStatus.OPEN):
-    return Appeal.objects.filter(status=status).select_related("action__seller", "submitted_by", "decided_by").order_by("created_at", "pk")
+    return (
+        Appeal.objects.filter(status=status)
+        .select_related("action__seller", "submitted_by", "decided_by")
+        .order_by("created_at", "pk")
+    )

@@ -52,14 +52,18 @@ def trust_daily_task() -> int:
 
 def enqueue_evidence(*, seller_order_id: int, fact_key: str) -> None:
     """Enqueue the folding of one fact after the current transaction commits."""
-    transaction.on_commit(functools.partial(evidence_apply_task.enqueue, seller_order_id=seller_order_id, fact_key=fact_key))
+    transaction.on_commit(
+        functools.partial(evidence_apply_task.enqueue, seller_order_id=seller_order_id, fact_key=fact_key)
+    )
 
 
 # --- Subscriptions (registered in TrustConfig.ready) ----------------------------------------------
 
 # Actions `trust.domain.evidence.order_contribution` reads; every other event (create, payment_failed, complete,
 # dispute_opened, receive_return, refund, …) changes no metric and enqueues nothing.
-METRIC_ACTIONS = frozenset({"payment_captured", "cancel", "accept", "ship", "deliver", "request_return", "dispute_decided", "chargeback"})
+METRIC_ACTIONS = frozenset(
+    {"payment_captured", "cancel", "accept", "ship", "deliver", "request_return", "dispute_decided", "chargeback"}
+)
 
 
 def on_seller_order_transitioned(event) -> None:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("register/", accounts_views.register_view, name="register"),
     path("password/reset/", accounts_views.PasswordResetRequestView.as_view(), name="password-reset"),
     path("password/reset/sent", accounts_views.PasswordResetSentView.as_view(), name="password-reset-sent"),
-    path("password/reset/<uidb64>/<token>/", accounts_views.PasswordResetSetView.as_view(), name="password-reset-confirm"),
+    path(
+        "password/reset/<uidb64>/<token>/", accounts_views.PasswordResetSetView.as_view(), name="password-reset-confirm"
+    ),
     path("password/reset/done", accounts_views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
 ]

@@ -31,9 +31,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -76,7 +75,9 @@ NEW_RECOVERY_CODES_KEY = "comptoir_2fa_new_recovery_codes"
 
 def _next_url(request, default: str = "") -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return default or settings.LOGIN_REDIRECT_URL
 
@@ -120,10 +121,15 @@ def login_view(request):
         else:
             auth_login(request, user)
             if totp_user_requires_device(user=user):
-                messages.warning(request, _("Operators must protect their account with two-factor authentication before using the console."))
+                messages.warning(
+                    request,
+                    _("Operators must protect their account with two-factor authentication before using the console."),
+                )
                 return redirect(_with_next(reverse("account:2fa-setup"), next_url))
             return redirect(next_url)
-    return render(request, "web/accounts/login.html", {"form": form, "next": next_url}, status=422 if form.errors else 200)
+    return render(
+        request, "web/accounts/login.html", {"form": form, "next": next_url}, status=422 if form.errors else 200
+    )
 
 
 @csrf_protect
@@ -149,17 +155,32 @@ def login_verify_view(request):
             auth_login(request, user, backend=backend)
             django_otp.login(request, check.device)
             if check.used_recovery_code:
-                messages.warning(request, ngettext(
-                    "You used a recovery code; %(count)d is left. If you lost your authenticator app, set up a new one now.",
-                    "You used a recovery code; %(count)d are left. If you lost your authenticator app, set up a new one now.",
-                    check.recovery_codes_remaining) % {"count": check.recovery_codes_remaining})
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You used a recovery code; %(count)d is left. If you lost your authenticator app, set up a new one now.",
+                        "You used a recovery code; %(count)d are left. If you lost your authenticator app, set up a new one now.",
+                        check.recovery_codes_remaining,
+                    )
+                    % {"count": check.recovery_codes_remaining},
+                )
                 return redirect(_with_next(reverse("account:2fa-setup"), next_url))
             if not recovery_codes_issued(user=user):
                 # Enrolled before recovery codes existed, or in the seller center: point to them.
-                messages.info(request, format_html(_("You have no recovery codes yet. {link_start}Make them now{link_end}: they let you in if you lose your phone."),
-                                                   link_start=format_html('<a href="{}">', reverse("account:2fa-setup")), link_end=mark_safe("</a>")))
+                messages.info(
+                    request,
+                    format_html(
+                        _(
+                            "You have no recovery codes yet. {link_start}Make them now{link_end}: they let you in if you lose your phone."
+                        ),
+                        link_start=format_html('<a href="{}">', reverse("account:2fa-setup")),
+                        link_end=mark_safe("</a>"),
+                    ),
+                )
             return redirect(next_url)
-    return render(request, "web/accounts/login_verify.html", {"form": form, "next": next_url}, status=422 if form.errors else 200)
+    return render(
+        request, "web/accounts/login_verify.html", {"form": form, "next": next_url}, status=422 if form.errors else 200
+    )
 
 
 @login_required
@@ -180,7 +201,13 @@ def two_factor_setup_view(request):
     if confirmed:
         messages.success(request, _("Two-factor authentication is on. You will be asked for a code at each login."))
         return show_new_recovery_codes(request, next_url)
-    context = {"form": form, "next": next_url, "qr_svg": _qr_svg(device), "secret": totp_secret_base32(device), "is_required": totp_user_requires_device(user=user)}
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_svg": _qr_svg(device),
+        "secret": totp_secret_base32(device),
+        "is_required": totp_user_requires_device(user=user),
+    }
     return render(request, "web/accounts/two_factor_setup.html", context, status=422 if form.errors else 200)
 
 
@@ -198,7 +225,13 @@ def two_factor_replace_view(request):
     if confirmed:
         messages.success(request, _("Your new authenticator app is set up; the old one no longer works."))
         return redirect(reverse("account:2fa-setup"))
-    context = {"form": form, "next": next_url, "qr_svg": _qr_svg(device), "secret": totp_secret_base32(device), "is_replacement": True}
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_svg": _qr_svg(device),
+        "secret": totp_secret_base32(device),
+        "is_replacement": True,
+    }
     return render(request, "web/accounts/two_factor_setup.html", context, status=422 if form.errors else 200)
 
 
@@ -216,7 +249,11 @@ def two_factor_recovery_codes_view(request):
     codes = request.session.pop(NEW_RECOVERY_CODES_KEY, None)
     if not codes:
         return redirect(_with_next(reverse("account:2fa-setup"), next_url))
-    return render(request, "web/accounts/recovery_codes.html", {"codes": [recovery_code_display(code) for code in codes], "next": next_url})
+    return render(
+        request,
+        "web/accounts/recovery_codes.html",
+        {"codes": [recovery_code_display(code) for code in codes], "next": next_url},
+    )
 
 
 def _authenticator_enrol(request, user):
@@ -243,7 +280,9 @@ def show_new_recovery_codes(request, next_url: str):
 
 
 def _qr_svg(device) -> str:
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, title=_("QR code for your authenticator app"))
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=2, title=_("QR code for your authenticator app")
+    )
 
 
 @csrf_protect
@@ -266,18 +305,25 @@ def register_view(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_create(email=form.cleaned_data["email"], password=form.cleaned_data["password"], full_name=form.cleaned_data["full_name"],
-                               preferred_language=get_language() or "en")
+            user = user_create(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+                preferred_language=get_language() or "en",
+            )
         except ValidationError as error:
             add_application_error(form, error)
         else:
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect(next_url)
-    return render(request, "web/accounts/register.html", {"form": form, "next": next_url}, status=422 if form.errors else 200)
+    return render(
+        request, "web/accounts/register.html", {"form": form, "next": next_url}, status=422 if form.errors else 200
+    )
 
 
 # --- Password reset by email: Django's views and token generator, Comptoir's pages, throttling and audit ------
+
 
 class PasswordResetRequestView(auth_views.PasswordResetView):
     """The same answer (the "check your inbox" page) whether or not the address has an account; the
@@ -295,7 +341,9 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         try:
-            password_reset_request_admit(email=form.cleaned_data["email"], ip_address=get_client_ip_address(self.request))
+            password_reset_request_admit(
+                email=form.cleaned_data["email"], ip_address=get_client_ip_address(self.request)
+            )
         except TooManyRequests as error:
             add_application_error(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=429)

@@ -30,4 +30,6 @@ def csrf_failure(request, reason=""):
 @requires_csrf_token
 def server_error(request):
     template = loader.get_template("web/500.html")
-    return HttpResponseServerError(template.render({"LANGUAGE_CODE": get_language() or "en", "site_name": settings.COMPTOIR_SITE_NAME}))
+    return HttpResponseServerError(
+        template.render({"LANGUAGE_CODE": get_language() or "en", "site_name": settings.COMPTOIR_SITE_NAME})
+    )

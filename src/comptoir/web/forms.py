@@ -38,8 +38,12 @@ def add_application_error(form: forms.Form, error: ApplicationError) -> None:
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def clean_email(self) -> str:
         # One spelling per account, so that throttling cannot be dodged by changing the case.
@@ -48,8 +52,17 @@ class LoginForm(forms.Form):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("6-digit code"), max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "pattern": "[0-9 ]*", "class": "input--code"}),
+        label=_("6-digit code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "pattern": "[0-9 ]*",
+                "class": "input--code",
+            }
+        ),
     )
 
 
@@ -57,9 +70,18 @@ class LoginCodeForm(forms.Form):
     """The login code step: a 6-digit code from the authenticator app, or a recovery code (letters and digits)."""
 
     token = forms.CharField(
-        label=_("Code"), max_length=20,
+        label=_("Code"),
+        max_length=20,
         help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false", "autofocus": True, "class": "input--code"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+                "class": "input--code",
+            }
+        ),
     )
 
 
@@ -67,15 +89,26 @@ class PasswordResetRequestForm(PasswordResetForm):
     """Django's reset request (same answer whether or not the address has an account), with the email written
     in the user's own language and each link sent audited."""
 
-    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         user = context["user"]
         with translation.override(user.preferred_language or "en"):
-            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=html_email_template_name)
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name=html_email_template_name,
+            )
         password_reset_link_sent_record(user=user)
 
 
@@ -83,26 +116,41 @@ class NewPasswordForm(SetPasswordForm):
     """Django's set-password form (the configured validators run on the new password) with our labels."""
 
     new_password1 = forms.CharField(
-        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
         help_text=_("At least 10 characters; not only digits, not a common password."),
     )
-    new_password2 = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password2 = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 class RegisterForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}))
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+    )
     email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters; not only digits, not a common password."),
     )
 
 
 class SellerApproveForm(forms.Form):
-    reason = forms.CharField(label=_("Note (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SellerRejectForm(forms.Form):
     # Not required here: the service refuses an empty reason and its message is shown next to the field.
-    reason = forms.CharField(label=_("Reason for rejection"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("The seller will see this reason."))
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The seller will see this reason."),
+    )

@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def throttle_cache(settings):
     # A private in-memory cache per test: the file cache under var/ is shared by every process on the machine.
-    settings.CACHES = {**settings.CACHES, "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
+    }
     settings.COMPTOIR_PASSWORD_RESET_LIMITS = {"PER_EMAIL_PER_HOUR": 3, "PER_IP_PER_HOUR": 10}
 
 

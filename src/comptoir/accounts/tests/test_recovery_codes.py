@@ -82,7 +82,12 @@ def test_a_totp_code_still_works_and_says_how_many_recovery_codes_are_left():
     device = make_totp_device(user)
     recovery_codes_regenerate(user=user)
     check = second_factor_verify(user=user, code=totp_code(device))
-    assert check is not None and check.device == device and not check.used_recovery_code and check.recovery_codes_remaining == 10
+    assert (
+        check is not None
+        and check.device == device
+        and not check.used_recovery_code
+        and check.recovery_codes_remaining == 10
+    )
 
 
 def test_another_users_code_is_refused():
@@ -113,7 +118,10 @@ def test_a_new_authenticator_replaces_the_old_one_and_keeps_the_codes():
     new = totp_device_confirm(user=user, device_id=pending.pk, token=totp_code(pending))
     assert list(type(old).objects.filter(user=user, confirmed=True)) == [new]
     assert recovery_codes_remaining(user=user) == 10
-    assert AuditLog.objects.get(action="two_factor.replaced").data == {"device_id": new.pk, "replaced_device_ids": [old.pk]}
+    assert AuditLog.objects.get(action="two_factor.replaced").data == {
+        "device_id": new.pk,
+        "replaced_device_ids": [old.pk],
+    }
 
 
 @pytest.mark.postgres_only

@@ -30,7 +30,13 @@ class TokenOut(Schema):
     prefix: str
 
 
-@router.post("/auth/token", response={201: TokenOut, **problems(401, 422, 429)}, auth=None, throttle=[TokenRateThrottle()], summary="Get a buyer token")
+@router.post(
+    "/auth/token",
+    response={201: TokenOut, **problems(401, 422, 429)},
+    auth=None,
+    throttle=[TokenRateThrottle()],
+    summary="Get a buyer token",
+)
 def token_create(request: HttpRequest, payload: TokenIn):
     """Exchange the email and password of an account for a buyer bearer token.
     Send it as `Authorization: Bearer <token>` on buyer endpoints (cart, checkout, orders).
@@ -43,10 +49,16 @@ def token_create(request: HttpRequest, payload: TokenIn):
     return Status(201, {"token": secret, "id": token.pk, "name": token.name, "prefix": token.prefix})
 
 
-@router.delete("/auth/token", response={204: None, **problems(401, 403)}, auth=[BuyerToken()], summary="Revoke this buyer token")
+@router.delete(
+    "/auth/token", response={204: None, **problems(401, 403)}, auth=[BuyerToken()], summary="Revoke this buyer token"
+)
 def token_revoke(request: HttpRequest):
     """Revoke the token sent in the Authorization header; it stops working at once."""
     user = request.auth.user
-    token_id = ApiToken.objects.filter(token_hash=token_hash(bearer_token(request)), user=user).values_list("pk", flat=True).first()
+    token_id = (
+        ApiToken.objects.filter(token_hash=token_hash(bearer_token(request)), user=user)
+        .values_list("pk", flat=True)
+        .first()
+    )
     api_token_revoke(user=user, token_id=token_id)
     return Status(204, None)

@@ -34,11 +34,15 @@ class CartLineOut(Schema):
 
 class CartOut(Schema):
     lines: list[CartLineOut]
-    subtotals: list[MoneyOut] = Field(description="Sum of the lines, one per currency (shipping is priced at checkout).")
+    subtotals: list[MoneyOut] = Field(
+        description="Sum of the lines, one per currency (shipping is priced at checkout)."
+    )
 
 
 class CartLineIn(InputSchema):
-    quantity: BodyInt = Field(description="Units wanted, a whole number from 1 to the marketplace maximum (999 by default).")
+    quantity: BodyInt = Field(
+        description="Units wanted, a whole number from 1 to the marketplace maximum (999 by default)."
+    )
 
 
 def cart_out(buyer) -> dict:
@@ -48,12 +52,21 @@ def cart_out(buyer) -> dict:
     for line in lines:
         offer = line.offer
         subtotals[offer.currency] += offer.price_amount * line.quantity
-        result.append({
-            "offer_id": offer.pk, "product_id": offer.product_id, "title": offer.product.title, "seller_id": offer.seller_id,
-            "seller_name": offer.seller.name, "quantity": line.quantity, "unit_price": money(offer.price_amount, offer.currency),
-            "line_total": money(offer.price_amount * line.quantity, offer.currency),
-            "is_available": offer.is_active and offer.seller.status == SellerStatus.VERIFIED and offer.stock >= line.quantity,
-        })
+        result.append(
+            {
+                "offer_id": offer.pk,
+                "product_id": offer.product_id,
+                "title": offer.product.title,
+                "seller_id": offer.seller_id,
+                "seller_name": offer.seller.name,
+                "quantity": line.quantity,
+                "unit_price": money(offer.price_amount, offer.currency),
+                "line_total": money(offer.price_amount * line.quantity, offer.currency),
+                "is_available": offer.is_active
+                and offer.seller.status == SellerStatus.VERIFIED
+                and offer.stock >= line.quantity,
+            }
+        )
     return {"lines": result, "subtotals": [money(amount, currency) for currency, amount in sorted(subtotals.items())]}
 
 
@@ -62,7 +75,11 @@ def cart(request: HttpRequest):
     return cart_out(request.auth.user)
 
 
-@router.put("/cart/lines/{offer_id}", response={200: CartOut, **problems(401, 403, 404, 409, 422)}, summary="Set a line's quantity")
+@router.put(
+    "/cart/lines/{offer_id}",
+    response={200: CartOut, **problems(401, 403, 404, 409, 422)},
+    summary="Set a line's quantity",
+)
 def cart_line_put(request: HttpRequest, payload: CartLineIn, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
     """Put `quantity` units of an offer in the cart, replacing any earlier quantity."""
     buyer = request.auth.user
@@ -71,7 +88,9 @@ def cart_line_put(request: HttpRequest, payload: CartLineIn, offer_id: int = Pat
         cart_line_set(buyer=buyer, offer_id=offer_id, quantity=payload.quantity)
         return 200, cart_out(buyer)
 
-    return run_idempotent(request, actor_key=request.auth.actor_key, scope="cart.line_set", payload=payload.model_dump(), action=action)
+    return run_idempotent(
+        request, actor_key=request.auth.actor_key, scope="cart.line_set", payload=payload.model_dump(), action=action
+    )
 
 
 @router.delete("/cart/lines/{offer_id}", response={200: CartOut, **problems(401, 403, 404)}, summary="Remove a line")

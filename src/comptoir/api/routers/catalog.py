@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
 from ninja import Path as PathParam
+from ninja import Query, Router, Schema
 from pydantic import Field
 
-from comptoir.api.schemas import MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, MoneyOut, iso, money, page_of, paginate, problems
+from comptoir.api.schemas import (
+    DEFAULT_PAGE_SIZE,
+    MAX_ID,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MoneyOut,
+    iso,
+    money,
+    page_of,
+    paginate,
+    problems,
+)
 from comptoir.catalog import errors as catalog_errors
 from comptoir.catalog.domain.identifiers import normalise_gtin
 from comptoir.catalog.selectors import category_get, category_list, product_get, product_get_by_gtin, product_search
@@ -95,8 +106,16 @@ class ProductOut(Schema):
 
 
 def category_out(category) -> dict:
-    return {"id": category.pk, "slug": category.slug, "name": category.name, "name_en": category.name_en, "name_fr": category.name_fr,
-            "parent_id": category.parent_id, "depth": category.depth, "path": category.path}
+    return {
+        "id": category.pk,
+        "slug": category.slug,
+        "name": category.name,
+        "name_en": category.name_en,
+        "name_fr": category.name_fr,
+        "parent_id": category.parent_id,
+        "depth": category.depth,
+        "path": category.path,
+    }
 
 
 def _image_out(image) -> dict:
@@ -106,7 +125,11 @@ def _image_out(image) -> dict:
 def _summaries(products) -> list[dict]:
     prices: dict[int, dict[str, int]] = defaultdict(dict)
     counts: dict[int, int] = defaultdict(int)
-    rows = offer_visible_qs().filter(product_id__in=[product.pk for product in products]).values_list("product_id", "price_amount", "currency")
+    rows = (
+        offer_visible_qs()
+        .filter(product_id__in=[product.pk for product in products])
+        .values_list("product_id", "price_amount", "currency")
+    )
     for product_id, amount, currency in rows:
         counts[product_id] += 1
         if currency not in prices[product_id] or amount < prices[product_id][currency]:
@@ -114,25 +137,45 @@ def _summaries(products) -> list[dict]:
     result = []
     for product in products:
         images = list(product.images.all())
-        result.append({
-            "id": product.pk, "gtin": product.gtin, "title": product.title, "brand": product.brand, "category_id": product.category_id,
-            "image": _image_out(images[0]) if images else None,
-            "prices_from": [money(amount, currency) for currency, amount in sorted(prices[product.pk].items())],
-            "offer_count": counts[product.pk],
-        })
+        result.append(
+            {
+                "id": product.pk,
+                "gtin": product.gtin,
+                "title": product.title,
+                "brand": product.brand,
+                "category_id": product.category_id,
+                "image": _image_out(images[0]) if images else None,
+                "prices_from": [money(amount, currency) for currency, amount in sorted(prices[product.pk].items())],
+                "offer_count": counts[product.pk],
+            }
+        )
     return result
 
 
 def _offer_out(offer) -> dict:
     return {
-        "id": offer.pk, "seller": {"id": offer.seller_id, "name": offer.seller.name, "slug": offer.seller.slug},
-        "price": money(offer.price_amount, offer.currency), "in_stock": offer.stock > 0, "stock": offer.stock,
-        "condition": offer.condition, "condition_note": offer.condition_note, "handling_days": offer.handling_days,
-        "ships_from_country": offer.ships_from_country, "fulfilment_method": offer.fulfilment_method, "return_policy_days": offer.return_policy_days,
+        "id": offer.pk,
+        "seller": {"id": offer.seller_id, "name": offer.seller.name, "slug": offer.seller.slug},
+        "price": money(offer.price_amount, offer.currency),
+        "in_stock": offer.stock > 0,
+        "stock": offer.stock,
+        "condition": offer.condition,
+        "condition_note": offer.condition_note,
+        "handling_days": offer.handling_days,
+        "ships_from_country": offer.ships_from_country,
+        "fulfilment_method": offer.fulfilment_method,
+        "return_policy_days": offer.return_policy_days,
         "shipping": [
-            {"zone_name": rate.zone_name, "countries": rate.countries, "service_level": rate.service_level, "carrier": rate.carrier,
-             "first_item": money(rate.first_item_amount, rate.currency), "additional_item": money(rate.additional_item_amount, rate.currency),
-             "transit_days_min": rate.transit_days_min, "transit_days_max": rate.transit_days_max}
+            {
+                "zone_name": rate.zone_name,
+                "countries": rate.countries,
+                "service_level": rate.service_level,
+                "carrier": rate.carrier,
+                "first_item": money(rate.first_item_amount, rate.currency),
+                "additional_item": money(rate.additional_item_amount, rate.currency),
+                "transit_days_min": rate.transit_days_min,
+                "transit_days_max": rate.transit_days_max,
+            }
             for rate in offer.shipping_profile.rates.all()
         ],
     }
@@ -140,10 +183,18 @@ def _offer_out(offer) -> dict:
 
 def product_out(product) -> dict:
     return {
-        "id": product.pk, "gtin": product.gtin, "title": product.title, "description": product.description, "brand": product.brand,
-        "category": category_out(product.category), "attributes": product.attributes, "language": product.language,
-        "weight_grams": product.weight_grams, "country_of_origin": product.country_of_origin,
-        "images": [_image_out(image) for image in product.images.all()], "created_at": iso(product.created_at),
+        "id": product.pk,
+        "gtin": product.gtin,
+        "title": product.title,
+        "description": product.description,
+        "brand": product.brand,
+        "category": category_out(product.category),
+        "attributes": product.attributes,
+        "language": product.language,
+        "weight_grams": product.weight_grams,
+        "country_of_origin": product.country_of_origin,
+        "images": [_image_out(image) for image in product.images.all()],
+        "created_at": iso(product.created_at),
         "offers": [_offer_out(offer) for offer in offer_list_for_product(product.pk)],
     }
 
@@ -154,23 +205,41 @@ def categories(request: HttpRequest):
     return [category_out(category) for category in category_list()]
 
 
-@router.get("/products", response={200: page_of(ProductSummaryOut), **problems(422)}, auth=None, summary="Search products")
-def products(request: HttpRequest,
-             q: str = Query("", max_length=200, description="Words that must all appear (case-insensitive) in the title, brand or description."),
-             category: int | None = Query(None, ge=1, le=MAX_ID, description="A category id; its subcategories are included."),
-             include_unavailable: bool = Query(False, description="Also list products without any visible offer."),
-             page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)):
+@router.get(
+    "/products", response={200: page_of(ProductSummaryOut), **problems(422)}, auth=None, summary="Search products"
+)
+def products(
+    request: HttpRequest,
+    q: str = Query(
+        "",
+        max_length=200,
+        description="Words that must all appear (case-insensitive) in the title, brand or description.",
+    ),
+    category: int | None = Query(None, ge=1, le=MAX_ID, description="A category id; its subcategories are included."),
+    include_unavailable: bool = Query(False, description="Also list products without any visible offer."),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+):
     """Simple search over the shared catalog. By default only products with at least one visible offer."""
     category_object = None
     if category is not None:
         category_object = category_get(category)
         if category_object is None:
-            raise ValidationError("Unknown category.", code=catalog_errors.CATEGORY_NOT_FOUND, fields={"category": "No such category."})
-    found = product_search(query=q, category=category_object, with_offers_in=None if include_unavailable else offer_visible_qs())
+            raise ValidationError(
+                "Unknown category.", code=catalog_errors.CATEGORY_NOT_FOUND, fields={"category": "No such category."}
+            )
+    found = product_search(
+        query=q, category=category_object, with_offers_in=None if include_unavailable else offer_visible_qs()
+    )
     return paginate(found, page=page, page_size=page_size, present=_summaries)
 
 
-@router.get("/products/by-gtin/{gtin}", response={200: ProductOut, **problems(404, 422)}, auth=None, summary="Find a product by GTIN")
+@router.get(
+    "/products/by-gtin/{gtin}",
+    response={200: ProductOut, **problems(404, 422)},
+    auth=None,
+    summary="Find a product by GTIN",
+)
 def product_by_gtin(request: HttpRequest, gtin: str = PathParam(..., max_length=40)):
     """GTIN-8, UPC-A (12), EAN-13 or GTIN-14; the check digit is verified."""
     _normalised, error = normalise_gtin(gtin)
@@ -182,7 +251,12 @@ def product_by_gtin(request: HttpRequest, gtin: str = PathParam(..., max_length=
     return product_out(product_get(product.pk))
 
 
-@router.get("/products/{product_id}", response={200: ProductOut, **problems(404, 422)}, auth=None, summary="A product with all its offers")
+@router.get(
+    "/products/{product_id}",
+    response={200: ProductOut, **problems(404, 422)},
+    auth=None,
+    summary="A product with all its offers",
+)
 def product_detail(request: HttpRequest, product_id: int = PathParam(..., ge=1, le=MAX_ID)):
     product = product_get(product_id)
     if product is None:

@@ -32,13 +32,17 @@ class AddressIn(InputSchema):
 
 
 class PaymentIn(InputSchema):
-    card_number: text(40) = Field(description="Sandbox cards: 4242424242424242 paid, 4000000000000002 declined, 4000000000009235 review.")
+    card_number: text(40) = Field(
+        description="Sandbox cards: 4242424242424242 paid, 4000000000000002 declined, 4000000000009235 review."
+    )
 
 
 class CheckoutIn(InputSchema):
     lines: list[CheckoutLineIn] | None = Field(None, max_length=200, description="Omit to check out the cart.")
     shipping_address: AddressIn
-    shipping: dict[str, text(20)] | None = Field(None, description="Seller id -> service level ('standard', 'express'); default: the cheapest.")
+    shipping: dict[str, text(20)] | None = Field(
+        None, description="Seller id -> service level ('standard', 'express'); default: the cheapest."
+    )
     payment: PaymentIn
 
 
@@ -65,18 +69,34 @@ class DeclinedOut(ProblemOut):
     order: CheckoutOut
 
 
-@router.post("/checkout", response={201: CheckoutOut, 202: CheckoutOut, 402: DeclinedOut, **problems(401, 403, 404, 409, 422)}, summary="Check out")
-def checkout(request: HttpRequest, payload: CheckoutIn,
-             idempotency_key: str = Header(..., alias="Idempotency-Key", max_length=200,
-                                           description="Required. A retry with the same key and body returns the first response (Idempotent-Replayed: true).")):
+@router.post(
+    "/checkout",
+    response={201: CheckoutOut, 202: CheckoutOut, 402: DeclinedOut, **problems(401, 403, 404, 409, 422)},
+    summary="Check out",
+)
+def checkout(
+    request: HttpRequest,
+    payload: CheckoutIn,
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Required. A retry with the same key and body returns the first response (Idempotent-Replayed: true).",
+    ),
+):
     """Take stock, charge the payment method and split the order per seller.
 
     201: paid. 202: payment held for review. 402: declined (problem document with the cancelled `order`;
     no stock is kept). 409: not enough stock (nothing written). 422: invalid input."""
     data = payload.model_dump(exclude_none=True)
     result = order_checkout(
-        buyer=request.auth.user, shipping_address=data["shipping_address"], payment_method=data["payment"],
-        lines=data.get("lines"), shipping_choices=data.get("shipping"), idempotency_key=idempotency_key, key_required=True,
+        buyer=request.auth.user,
+        shipping_address=data["shipping_address"],
+        payment_method=data["payment"],
+        lines=data.get("lines"),
+        shipping_choices=data.get("shipping"),
+        idempotency_key=idempotency_key,
+        key_required=True,
     )
     body = result.body
     if result.status >= 400:  # the declined-payment problem document: give it the same shape as every other problem

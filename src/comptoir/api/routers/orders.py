@@ -9,14 +9,31 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from comptoir.api.idempotency import run_idempotent
-from comptoir.api.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, InputSchema, MoneyOut, iso, money, page_of, paginate, problems, text
+from comptoir.api.schemas import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    InputSchema,
+    MoneyOut,
+    iso,
+    money,
+    page_of,
+    paginate,
+    problems,
+    text,
+)
 from comptoir.api.security import buyer_auth
 from comptoir.core.exceptions import NotFound
 from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, allowed_actions
 from comptoir.orders.models import DisputeReason, ReturnReason
 from comptoir.orders.selectors import order_get_for_buyer, order_list_for_buyer, seller_order_get_for_buyer
-from comptoir.orders.services import dispute_open, seller_order_cancel, seller_order_mark_delivered, seller_order_request_return
+from comptoir.orders.services import (
+    dispute_open,
+    seller_order_cancel,
+    seller_order_mark_delivered,
+    seller_order_request_return,
+)
 
 router = Router(tags=["buyer orders"], auth=buyer_auth)
 
@@ -97,31 +114,61 @@ class DisputeOut(Schema):
 def lines_out(seller_order) -> list[dict]:
     result = []
     for line in seller_order.lines.all():
-        result.append({"offer_id": line.offer_id, "product_id": line.product_id, "title": line.title, "sku": line.sku, "quantity": line.quantity,
-                       "unit_price": money(line.unit_price_amount, seller_order.currency), "line_total": money(line.line_amount, seller_order.currency)})
+        result.append(
+            {
+                "offer_id": line.offer_id,
+                "product_id": line.product_id,
+                "title": line.title,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "unit_price": money(line.unit_price_amount, seller_order.currency),
+                "line_total": money(line.line_amount, seller_order.currency),
+            }
+        )
     return result
 
 
 def buyer_seller_order_out(seller_order, order_number: str) -> dict:
     return {
-        "number": seller_order.number, "order_number": order_number, "seller_id": seller_order.seller_id, "seller_name": seller_order.seller.name,
-        "status": seller_order.status, "items": money(seller_order.items_amount, seller_order.currency),
-        "shipping": money(seller_order.shipping_amount, seller_order.currency), "total": money(seller_order.total_amount, seller_order.currency),
-        "refunded": money(seller_order.refunded_amount, seller_order.currency), "shipping_service_level": seller_order.shipping_service_level,
-        "ship_by": iso(seller_order.ship_by), "deliver_by_earliest": iso(seller_order.deliver_by_earliest), "deliver_by": iso(seller_order.deliver_by),
-        "carrier": seller_order.carrier, "tracking_number": seller_order.tracking_number, "shipped_at": iso(seller_order.shipped_at),
-        "delivered_at": iso(seller_order.delivered_at), "cancelled_at": iso(seller_order.cancelled_at), "cancel_reason": seller_order.cancel_reason,
-        "return_reason": seller_order.return_reason, "lines": lines_out(seller_order),
+        "number": seller_order.number,
+        "order_number": order_number,
+        "seller_id": seller_order.seller_id,
+        "seller_name": seller_order.seller.name,
+        "status": seller_order.status,
+        "items": money(seller_order.items_amount, seller_order.currency),
+        "shipping": money(seller_order.shipping_amount, seller_order.currency),
+        "total": money(seller_order.total_amount, seller_order.currency),
+        "refunded": money(seller_order.refunded_amount, seller_order.currency),
+        "shipping_service_level": seller_order.shipping_service_level,
+        "ship_by": iso(seller_order.ship_by),
+        "deliver_by_earliest": iso(seller_order.deliver_by_earliest),
+        "deliver_by": iso(seller_order.deliver_by),
+        "carrier": seller_order.carrier,
+        "tracking_number": seller_order.tracking_number,
+        "shipped_at": iso(seller_order.shipped_at),
+        "delivered_at": iso(seller_order.delivered_at),
+        "cancelled_at": iso(seller_order.cancelled_at),
+        "cancel_reason": seller_order.cancel_reason,
+        "return_reason": seller_order.return_reason,
+        "lines": lines_out(seller_order),
         "allowed_actions": sorted(allowed_actions(seller_order.status, Actor.BUYER)),
     }
 
 
 def order_out(order) -> dict:
     return {
-        "number": order.number, "status": order.status, "currency": order.currency, "items": money(order.items_amount, order.currency),
-        "shipping": money(order.shipping_amount, order.currency), "total": money(order.total_amount, order.currency),
-        "placed_at": iso(order.placed_at), "paid_at": iso(order.paid_at), "shipping_address": order.shipping_address,
-        "seller_orders": [buyer_seller_order_out(seller_order, order.number) for seller_order in order.seller_orders.all()],
+        "number": order.number,
+        "status": order.status,
+        "currency": order.currency,
+        "items": money(order.items_amount, order.currency),
+        "shipping": money(order.shipping_amount, order.currency),
+        "total": money(order.total_amount, order.currency),
+        "placed_at": iso(order.placed_at),
+        "paid_at": iso(order.paid_at),
+        "shipping_address": order.shipping_address,
+        "seller_orders": [
+            buyer_seller_order_out(seller_order, order.number) for seller_order in order.seller_orders.all()
+        ],
     }
 
 
@@ -138,8 +185,17 @@ def _reloaded(request: HttpRequest, number: str) -> dict:
 
 
 @router.get("/orders", response={200: page_of(OrderOut), **problems(401, 403, 422)}, summary="My orders")
-def orders(request: HttpRequest, page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)):
-    return paginate(order_list_for_buyer(request.auth.user), page=page, page_size=page_size, present=lambda rows: [order_out(order) for order in rows])
+def orders(
+    request: HttpRequest,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+):
+    return paginate(
+        order_list_for_buyer(request.auth.user),
+        page=page,
+        page_size=page_size,
+        present=lambda rows: [order_out(order) for order in rows],
+    )
 
 
 @router.get("/orders/{number}", response={200: OrderOut, **problems(401, 403, 404)}, summary="One of my orders")
@@ -150,49 +206,109 @@ def order_detail(request: HttpRequest, number: str = NUMBER):
     return order_out(order)
 
 
-@router.post("/seller-orders/{number}/cancel", response={200: BuyerSellerOrderOut, **problems(401, 403, 404, 409, 422)}, summary="Cancel (before the seller accepts)")
+@router.post(
+    "/seller-orders/{number}/cancel",
+    response={200: BuyerSellerOrderOut, **problems(401, 403, 404, 409, 422)},
+    summary="Cancel (before the seller accepts)",
+)
 def seller_order_cancel_by_buyer(request: HttpRequest, payload: BuyerCancelIn, number: str = NUMBER):
     """A buyer may cancel a seller order until the seller accepts it; the payment is refunded in full."""
     seller_order = _seller_order_for(request, number)
 
     def action():
-        seller_order_cancel(seller_order_id=seller_order.pk, actor=request.auth.user, actor_role=Actor.BUYER, reason=payload.reason, buyer=request.auth.user)
+        seller_order_cancel(
+            seller_order_id=seller_order.pk,
+            actor=request.auth.user,
+            actor_role=Actor.BUYER,
+            reason=payload.reason,
+            buyer=request.auth.user,
+        )
         return 200, _reloaded(request, number)
 
-    return run_idempotent(request, actor_key=request.auth.actor_key, scope="seller_order.buyer_cancel", payload=payload.model_dump(), action=action)
+    return run_idempotent(
+        request,
+        actor_key=request.auth.actor_key,
+        scope="seller_order.buyer_cancel",
+        payload=payload.model_dump(),
+        action=action,
+    )
 
 
-@router.post("/seller-orders/{number}/confirm-delivery", response={200: BuyerSellerOrderOut, **problems(401, 403, 404, 409)}, summary="Confirm delivery")
+@router.post(
+    "/seller-orders/{number}/confirm-delivery",
+    response={200: BuyerSellerOrderOut, **problems(401, 403, 404, 409)},
+    summary="Confirm delivery",
+)
 def seller_order_confirm_delivery(request: HttpRequest, number: str = NUMBER):
     seller_order = _seller_order_for(request, number)
 
     def action():
-        seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=request.auth.user, actor_role=Actor.BUYER, buyer=request.auth.user)
+        seller_order_mark_delivered(
+            seller_order_id=seller_order.pk, actor=request.auth.user, actor_role=Actor.BUYER, buyer=request.auth.user
+        )
         return 200, _reloaded(request, number)
 
-    return run_idempotent(request, actor_key=request.auth.actor_key, scope="seller_order.confirm_delivery", payload={}, action=action)
+    return run_idempotent(
+        request, actor_key=request.auth.actor_key, scope="seller_order.confirm_delivery", payload={}, action=action
+    )
 
 
-@router.post("/seller-orders/{number}/return", response={200: BuyerSellerOrderOut, **problems(401, 403, 404, 409, 422)}, summary="Request a return")
+@router.post(
+    "/seller-orders/{number}/return",
+    response={200: BuyerSellerOrderOut, **problems(401, 403, 404, 409, 422)},
+    summary="Request a return",
+)
 def seller_order_return(request: HttpRequest, payload: ReturnIn, number: str = NUMBER):
     """Within the return window after delivery."""
     seller_order = _seller_order_for(request, number)
 
     def action():
-        seller_order_request_return(buyer=request.auth.user, seller_order_id=seller_order.pk, return_reason=payload.return_reason, comment=payload.comment)
+        seller_order_request_return(
+            buyer=request.auth.user,
+            seller_order_id=seller_order.pk,
+            return_reason=payload.return_reason,
+            comment=payload.comment,
+        )
         return 200, _reloaded(request, number)
 
-    return run_idempotent(request, actor_key=request.auth.actor_key, scope="seller_order.request_return", payload=payload.model_dump(), action=action)
+    return run_idempotent(
+        request,
+        actor_key=request.auth.actor_key,
+        scope="seller_order.request_return",
+        payload=payload.model_dump(),
+        action=action,
+    )
 
 
-@router.post("/seller-orders/{number}/dispute", response={201: DisputeOut, **problems(401, 403, 404, 409, 422)}, summary="Open a dispute")
+@router.post(
+    "/seller-orders/{number}/dispute",
+    response={201: DisputeOut, **problems(401, 403, 404, 409, 422)},
+    summary="Open a dispute",
+)
 def seller_order_dispute(request: HttpRequest, payload: DisputeIn, number: str = NUMBER):
     """Ask the marketplace to decide; while the dispute is open the seller is not paid."""
     seller_order = _seller_order_for(request, number)
 
     def action():
-        dispute = dispute_open(buyer=request.auth.user, seller_order_id=seller_order.pk, reason=payload.reason, description=payload.description)
-        return 201, {"id": dispute.pk, "seller_order_number": seller_order.number, "reason": dispute.reason, "description": dispute.description,
-                     "status": dispute.status, "opened_at": iso(dispute.opened_at)}
+        dispute = dispute_open(
+            buyer=request.auth.user,
+            seller_order_id=seller_order.pk,
+            reason=payload.reason,
+            description=payload.description,
+        )
+        return 201, {
+            "id": dispute.pk,
+            "seller_order_number": seller_order.number,
+            "reason": dispute.reason,
+            "description": dispute.description,
+            "status": dispute.status,
+            "opened_at": iso(dispute.opened_at),
+        }
 
-    return run_idempotent(request, actor_key=request.auth.actor_key, scope="seller_order.dispute", payload=payload.model_dump(), action=action)
+    return run_idempotent(
+        request,
+        actor_key=request.auth.actor_key,
+        scope="seller_order.dispute",
+        payload=payload.model_dump(),
+        action=action,
+    )

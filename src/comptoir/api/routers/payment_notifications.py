@@ -31,8 +31,12 @@ class ChargebackOut(Schema):
     recorded_at: str
 
 
-@router.post("/payments/notifications/{provider}", auth=None, response={200: ChargebackOut, **problems(403, 404, 409, 422)},
-             summary="Receive a payment provider notification")
+@router.post(
+    "/payments/notifications/{provider}",
+    auth=None,
+    response={200: ChargebackOut, **problems(403, 404, 409, 422)},
+    summary="Receive a payment provider notification",
+)
 def provider_notification(request: HttpRequest, provider: str):
     """Called by the payment provider, not by clients. The sandbox signs the raw body with HMAC-SHA256 in the
     `Comptoir-Sandbox-Signature: t=<unix>,v1=<hex>` header (secret COMPTOIR_SANDBOX_WEBHOOK_SECRET, 5 minutes of
@@ -46,7 +50,13 @@ def provider_notification(request: HttpRequest, provider: str):
     notification = implementation.parse_notification(body=request.body, headers=request.headers, now=clock.now())
     outcome = chargeback_notification_apply(provider=implementation.name, notification=notification)
     chargeback = outcome.chargeback
-    body = {"id": chargeback.pk, "provider": chargeback.provider, "reference": chargeback.provider_reference,
-            "seller_order": chargeback.seller_order.number, "amount": Money(chargeback.amount, chargeback.currency).as_dict(),
-            "reason": chargeback.reason, "recorded_at": iso(chargeback.created_at)}
+    body = {
+        "id": chargeback.pk,
+        "provider": chargeback.provider,
+        "reference": chargeback.provider_reference,
+        "seller_order": chargeback.seller_order.number,
+        "amount": Money(chargeback.amount, chargeback.currency).as_dict(),
+        "reason": chargeback.reason,
+        "recorded_at": iso(chargeback.created_at),
+    }
     return json_response(body, status=200, headers={} if outcome.created else {REPLAYED_HEADER: "true"})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
 from ninja import Path as PathParam
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from comptoir.api.schemas import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, MoneyOut, money, problems
@@ -79,19 +79,33 @@ class SearchOut(Schema):
     ranking_page: str = Field(description="Where the ranking parameters and weights are described.")
 
 
-@router.get("/search", response={200: SearchOut, **problems(422)}, auth=None, summary="Search products (ranked, explained, with facets)")
-def search(request: HttpRequest,
-           q: str = Query("", max_length=200, description="Words (French or English; accents and plurals do not matter; the last word may be a prefix)."),
-           category: int | None = Query(None, ge=1, le=MAX_ID),
-           country: str = Query("FR", min_length=2, max_length=2, description="Destination: prices are landed and delivery promised for it."),
-           condition: list[str] = Query([], description="Repeatable."),
-           ships_from: list[str] = Query([], description="Repeatable ISO country codes."),
-           price_min: int | None = Query(None, ge=0, description="Minor units, compared with the lowest landed price."),
-           price_max: int | None = Query(None, ge=0),
-           delivery_days: int | None = Query(None, ge=0, le=365, description="Delivered within this many calendar days."),
-           rating: float | None = Query(None, ge=1, le=5, description="Seller rating at least (stars)."),
-           sort: str = Query("relevance", description="relevance, price_asc, price_desc or newest."),
-           page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)):
+@router.get(
+    "/search",
+    response={200: SearchOut, **problems(422)},
+    auth=None,
+    summary="Search products (ranked, explained, with facets)",
+)
+def search(
+    request: HttpRequest,
+    q: str = Query(
+        "",
+        max_length=200,
+        description="Words (French or English; accents and plurals do not matter; the last word may be a prefix).",
+    ),
+    category: int | None = Query(None, ge=1, le=MAX_ID),
+    country: str = Query(
+        "FR", min_length=2, max_length=2, description="Destination: prices are landed and delivery promised for it."
+    ),
+    condition: list[str] = Query([], description="Repeatable."),
+    ships_from: list[str] = Query([], description="Repeatable ISO country codes."),
+    price_min: int | None = Query(None, ge=0, description="Minor units, compared with the lowest landed price."),
+    price_max: int | None = Query(None, ge=0),
+    delivery_days: int | None = Query(None, ge=0, le=365, description="Delivered within this many calendar days."),
+    rating: float | None = Query(None, ge=1, le=5, description="Seller rating at least (stars)."),
+    sort: str = Query("relevance", description="relevance, price_asc, price_desc or newest."),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+):
     errors = {}
     if category is not None and not Category.objects.filter(pk=category).exists():
         errors["category"] = "No such category."
@@ -102,27 +116,52 @@ def search(request: HttpRequest,
         errors["condition"] = f"Unknown condition: {', '.join(unknown)}."
     if errors:
         raise ValidationError("Invalid search.", code="invalid_search", fields=errors)
-    query = SearchQuery(text=q, category_id=category, country=country.upper(), conditions=tuple(condition),
-                        ships_from=tuple(value.upper() for value in ships_from), price_min=price_min, price_max=price_max,
-                        max_delivery_days=delivery_days, min_rating=rating, sort=sort)
+    query = SearchQuery(
+        text=q,
+        category_id=category,
+        country=country.upper(),
+        conditions=tuple(condition),
+        ships_from=tuple(value.upper() for value in ships_from),
+        price_min=price_min,
+        price_max=price_max,
+        max_delivery_days=delivery_days,
+        min_rating=rating,
+        sort=sort,
+    )
     result = search_products(query, placed_on=clock.now().date())
-    window = result.hits[(page - 1) * page_size: page * page_size]
+    window = result.hits[(page - 1) * page_size : page * page_size]
     products = Product.objects.in_bulk([hit.product_id for hit in window])
     facets = result.facets
     return {
-        "query": q, "country": query.country, "total": result.total, "is_capped": result.is_capped, "page": page, "page_size": page_size,
-        "results": [{
-            "product_id": hit.product_id, "title": products[hit.product_id].title, "brand": products[hit.product_id].brand,
-            "category_id": products[hit.product_id].category_id, "lowest_landed": hit.landed.as_dict(), "delivery_days": hit.delivery_days,
-            "seller_id": hit.seller_id, "seller_rating": round(hit.seller_rating, 2) if hit.seller_rating is not None else None,
-            "explanation": hit.explanation.as_dict(),
-        } for hit in window if hit.product_id in products],
+        "query": q,
+        "country": query.country,
+        "total": result.total,
+        "is_capped": result.is_capped,
+        "page": page,
+        "page_size": page_size,
+        "results": [
+            {
+                "product_id": hit.product_id,
+                "title": products[hit.product_id].title,
+                "brand": products[hit.product_id].brand,
+                "category_id": products[hit.product_id].category_id,
+                "lowest_landed": hit.landed.as_dict(),
+                "delivery_days": hit.delivery_days,
+                "seller_id": hit.seller_id,
+                "seller_rating": round(hit.seller_rating, 2) if hit.seller_rating is not None else None,
+                "explanation": hit.explanation.as_dict(),
+            }
+            for hit in window
+            if hit.product_id in products
+        ],
         "facets": {
             "categories": [{"value": str(pk), "count": count} for pk, count in sorted(facets.categories.items())],
             "conditions": [{"value": value, "count": count} for value, count in facets.conditions],
             "ships_from": [{"value": value, "count": count} for value, count in facets.ships_from],
             "delivery_within_days": [{"value": str(days), "count": count} for days, count in facets.delivery],
-            "price_ranges": [{"from_minor": start, "below_minor": stop, "count": count} for start, stop, count in facets.price_ranges],
+            "price_ranges": [
+                {"from_minor": start, "below_minor": stop, "count": count} for start, stop, count in facets.price_ranges
+            ],
             "price_min": facets.price_bounds[0].as_dict() if facets.price_bounds else None,
             "price_max": facets.price_bounds[1].as_dict() if facets.price_bounds else None,
             "seller_rating_at_least": [{"value": f"{stars:.1f}", "count": count} for stars, count in facets.ratings],
@@ -160,10 +199,17 @@ class FeaturedOut(Schema):
     weights_percent: dict[str, float]
 
 
-@router.get("/products/{product_id}/featured-offer", response={200: FeaturedOut, **problems(404, 422)}, auth=None,
-            summary="The featured offer of a product, alternatives and why")
-def featured_offer(request: HttpRequest, product_id: int = PathParam(..., ge=1, le=MAX_ID),
-                   country: str = Query("FR", min_length=2, max_length=2)):
+@router.get(
+    "/products/{product_id}/featured-offer",
+    response={200: FeaturedOut, **problems(404, 422)},
+    auth=None,
+    summary="The featured offer of a product, alternatives and why",
+)
+def featured_offer(
+    request: HttpRequest,
+    product_id: int = PathParam(..., ge=1, le=MAX_ID),
+    country: str = Query("FR", min_length=2, max_length=2),
+):
     if not Product.objects.filter(pk=product_id).exists():
         raise NotFound("No such product.", code=catalog_errors.PRODUCT_NOT_FOUND)
     outcome = featured_offer_for_product(product_id=product_id, country=country.upper(), placed_on=clock.now().date())
@@ -171,13 +217,24 @@ def featured_offer(request: HttpRequest, product_id: int = PathParam(..., ge=1, 
 
     def offer_out(item: dict) -> dict:
         offer, quote = outcome.offers[item["offer_id"]], outcome.quotes[item["offer_id"]]
-        return {"offer_id": offer.pk, "seller_id": offer.seller_id, "seller_name": offer.seller.name, "price": money(offer.price_amount, offer.currency),
-                "landed": quote.landed.as_dict(), "days_to_latest": quote.days_to_latest, "condition": offer.condition,
-                "fulfilment_method": offer.fulfilment_method, "score": item["score"], "factors": item["factors"]}
+        return {
+            "offer_id": offer.pk,
+            "seller_id": offer.seller_id,
+            "seller_name": offer.seller.name,
+            "price": money(offer.price_amount, offer.currency),
+            "landed": quote.landed.as_dict(),
+            "days_to_latest": quote.days_to_latest,
+            "condition": offer.condition,
+            "fulfilment_method": offer.fulfilment_method,
+            "score": item["score"],
+            "factors": item["factors"],
+        }
 
     return {
-        "product_id": product_id, "country": country.upper(),
+        "product_id": product_id,
+        "country": country.upper(),
         "winner": offer_out(explanation["winner"]) if explanation["winner"] else None,
         "alternatives": [offer_out(item) for item in explanation["alternatives"]],
-        "ineligible": explanation["ineligible"], "weights_percent": explanation["weights_percent"],
+        "ineligible": explanation["ineligible"],
+        "weights_percent": explanation["weights_percent"],
     }

@@ -56,8 +56,14 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 
 def _row_out(row) -> dict:
     return {
-        "entry_id": row.entry_id, "created_at": iso(row.created_at), "kind": str(row.kind), "memo": row.memo, "seller_order_number": row.seller_order_number or "",
-        "escrow_delta": row.escrow_delta.as_dict(), "payable_delta": row.payable_delta.as_dict(), "paid_out_delta": row.paid_out_delta.as_dict(),
+        "entry_id": row.entry_id,
+        "created_at": iso(row.created_at),
+        "kind": str(row.kind),
+        "memo": row.memo,
+        "seller_order_number": row.seller_order_number or "",
+        "escrow_delta": row.escrow_delta.as_dict(),
+        "payable_delta": row.payable_delta.as_dict(),
+        "paid_out_delta": row.paid_out_delta.as_dict(),
         "payable_balance": row.payable_balance.as_dict(),
     }
 
@@ -66,23 +72,47 @@ def _row_out(row) -> dict:
 def balance(request: HttpRequest):
     """From ledger postings only, one entry per currency."""
     balances = payment_selectors.seller_balances(seller=request.auth.seller)
-    return {"balances": [
-        {"currency": currency, "escrow": amounts["escrow"].as_dict(), "payable": amounts["payable"].as_dict(), "paid_out": amounts["paid_out"].as_dict()}
-        for currency, amounts in sorted(balances.items())
-    ]}
+    return {
+        "balances": [
+            {
+                "currency": currency,
+                "escrow": amounts["escrow"].as_dict(),
+                "payable": amounts["payable"].as_dict(),
+                "paid_out": amounts["paid_out"].as_dict(),
+            }
+            for currency, amounts in sorted(balances.items())
+        ]
+    }
 
 
-@router.get("/seller/statement", response={200: StatementOut, **problems(401, 403, 422)}, auth=READ, summary="My statement",
-            openapi_extra={"responses": {200: {"description": "JSON rows, or a CSV file with format=csv.",
-                                                 "content": {"text/csv": {"schema": {"type": "string"}}}}}})
-def statement(request: HttpRequest, currency: str = Query(..., max_length=3, description="ISO 4217 code."),
-              format: str = Query("json", pattern="^(json|csv)$", description="json or csv."),
-              since: dt.datetime | None = Query(None, description="ISO 8601, inclusive."), until: dt.datetime | None = Query(None, description="ISO 8601, exclusive.")):
+@router.get(
+    "/seller/statement",
+    response={200: StatementOut, **problems(401, 403, 422)},
+    auth=READ,
+    summary="My statement",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "JSON rows, or a CSV file with format=csv.",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def statement(
+    request: HttpRequest,
+    currency: str = Query(..., max_length=3, description="ISO 4217 code."),
+    format: str = Query("json", pattern="^(json|csv)$", description="json or csv."),
+    since: dt.datetime | None = Query(None, description="ISO 8601, inclusive."),
+    until: dt.datetime | None = Query(None, description="ISO 8601, exclusive."),
+):
     """Every ledger movement of your accounts in one currency, oldest first, with the running payable balance."""
     currency = validate_currency(currency)
     since, until = _aware(since), _aware(until)
     if since is not None and until is not None and since > until:
-        raise ValidationError("The period is empty.", code="invalid_period", fields={"until": "Must not be before since."})
+        raise ValidationError(
+            "The period is empty.", code="invalid_period", fields={"until": "Must not be before since."}
+        )
     seller = request.auth.seller
     if format == "csv":
         content = payment_selectors.seller_statement_csv(seller=seller, currency=currency, since=since, until=until)

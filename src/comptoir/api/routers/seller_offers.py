@@ -12,8 +12,23 @@ from pydantic import Field
 
 from comptoir.api.idempotency import run_idempotent
 from comptoir.api.routers.catalog import ProductOut, product_out
-from comptoir.api.schemas import (DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, BodyId, BodyInt, InputSchema, MoneyOut, StrictBool, iso,
-                                  money, page_of, paginate, problems, text)
+from comptoir.api.schemas import (
+    DEFAULT_PAGE_SIZE,
+    MAX_ID,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    BodyId,
+    BodyInt,
+    InputSchema,
+    MoneyOut,
+    StrictBool,
+    iso,
+    money,
+    page_of,
+    paginate,
+    problems,
+    text,
+)
 from comptoir.api.security import seller_auth
 from comptoir.catalog.selectors import product_get
 from comptoir.catalog.services import product_create
@@ -22,16 +37,24 @@ from comptoir.core.money import Money, validate_currency
 from comptoir.offers import errors as offer_errors
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer, ShippingProfile
 from comptoir.offers.selectors import offer_list_for_seller
-from comptoir.offers.services import offer_create, offer_stock_bulk_set, offer_stock_set, offer_update, shipping_profile_create
+from comptoir.offers.services import (
+    offer_create,
+    offer_stock_bulk_set,
+    offer_stock_set,
+    offer_update,
+    shipping_profile_create,
+)
 
 router = Router(tags=["seller: offers"])
 
 READ = seller_auth("offers:read")
 WRITE = seller_auth("offers:write")
 PRICE_PATTERN = re.compile(r"^\d{1,12}(\.\d{1,4})?$")
-PRICE_DESCRIPTION = ("Give the unit price either as `price_amount`, an integer in minor units (1234 = 12.34 EUR), or as `price`, "
-                     "a decimal string in major units (\"12.34\"); not both. It must be positive, at most the marketplace maximum "
-                     "(1,000,000 major units by default) and have no more decimals than the currency.")
+PRICE_DESCRIPTION = (
+    "Give the unit price either as `price_amount`, an integer in minor units (1234 = 12.34 EUR), or as `price`, "
+    'a decimal string in major units ("12.34"); not both. It must be positive, at most the marketplace maximum '
+    "(1,000,000 major units by default) and have no more decimals than the currency."
+)
 
 
 class OfferOut(Schema):
@@ -65,7 +88,9 @@ class OfferCreateIn(InputSchema):
     condition_note: text(300) = ""
     handling_days: BodyInt = 1
     ships_from_country: text(2) | None = Field(None, description="ISO 3166 alpha-2; default: the seller's country.")
-    fulfilment_method: text(20) = Field(FulfilmentMethod.MERCHANT, description=f"One of {', '.join(FulfilmentMethod.values)}.")
+    fulfilment_method: text(20) = Field(
+        FulfilmentMethod.MERCHANT, description=f"One of {', '.join(FulfilmentMethod.values)}."
+    )
     return_policy_days: BodyInt = Field(14, description="0 to 365.")
 
 
@@ -89,12 +114,16 @@ class StockIn(InputSchema):
 
 
 class BulkStockIn(InputSchema):
-    stock: dict[text(100, 1), BodyInt] = Field(min_length=1, max_length=1000, description="SKU -> units. All or nothing: one bad SKU refuses the batch.")
+    stock: dict[text(100, 1), BodyInt] = Field(
+        min_length=1, max_length=1000, description="SKU -> units. All or nothing: one bad SKU refuses the batch."
+    )
 
 
 class ShippingRateIn(InputSchema):
     zone_name: text(60, 1) = "Zone"
-    countries: list[text(2, 1)] = Field(min_length=1, max_length=300, description="ISO 3166 alpha-2 codes, or [\"*\"] for the rest of the world.")
+    countries: list[text(2, 1)] = Field(
+        min_length=1, max_length=300, description='ISO 3166 alpha-2 codes, or ["*"] for the rest of the world.'
+    )
     service_level: text(20, 1) = "standard"
     carrier: text(60) = ""
     currency: text(3)
@@ -132,7 +161,10 @@ class ProductCreateIn(InputSchema):
     category_id: BodyId
     description: text(20000) = ""
     brand: text(120) = ""
-    gtin: text(20) | None = Field(None, description="GTIN-8, UPC-A, EAN-13 or GTIN-14 (check digit verified). A product with the same GTIN must not exist yet.")
+    gtin: text(20) | None = Field(
+        None,
+        description="GTIN-8, UPC-A, EAN-13 or GTIN-14 (check digit verified). A product with the same GTIN must not exist yet.",
+    )
     attributes: dict[text(100), text(500) | BodyInt | StrictBool] = Field(default_factory=dict)
     language: text(8) = "en"
     weight_grams: BodyInt | None = None
@@ -146,20 +178,44 @@ class ProductCreateIn(InputSchema):
 
 def offer_out(offer) -> dict:
     return {
-        "id": offer.pk, "sku": offer.sku, "product_id": offer.product_id, "product_title": offer.product.title,
-        "price": money(offer.price_amount, offer.currency), "stock": offer.stock, "condition": offer.condition, "condition_note": offer.condition_note,
-        "handling_days": offer.handling_days, "ships_from_country": offer.ships_from_country, "fulfilment_method": offer.fulfilment_method,
-        "shipping_profile_id": offer.shipping_profile_id, "return_policy_days": offer.return_policy_days, "is_active": offer.is_active,
-        "created_at": iso(offer.created_at), "updated_at": iso(offer.updated_at),
+        "id": offer.pk,
+        "sku": offer.sku,
+        "product_id": offer.product_id,
+        "product_title": offer.product.title,
+        "price": money(offer.price_amount, offer.currency),
+        "stock": offer.stock,
+        "condition": offer.condition,
+        "condition_note": offer.condition_note,
+        "handling_days": offer.handling_days,
+        "ships_from_country": offer.ships_from_country,
+        "fulfilment_method": offer.fulfilment_method,
+        "shipping_profile_id": offer.shipping_profile_id,
+        "return_policy_days": offer.return_policy_days,
+        "is_active": offer.is_active,
+        "created_at": iso(offer.created_at),
+        "updated_at": iso(offer.updated_at),
     }
 
 
 def shipping_profile_out(profile) -> dict:
-    return {"id": profile.pk, "name": profile.name, "rates": [
-        {"id": rate.pk, "zone_name": rate.zone_name, "countries": rate.countries, "service_level": rate.service_level, "carrier": rate.carrier,
-         "first_item": money(rate.first_item_amount, rate.currency), "additional_item": money(rate.additional_item_amount, rate.currency),
-         "transit_days_min": rate.transit_days_min, "transit_days_max": rate.transit_days_max}
-        for rate in profile.rates.all()]}
+    return {
+        "id": profile.pk,
+        "name": profile.name,
+        "rates": [
+            {
+                "id": rate.pk,
+                "zone_name": rate.zone_name,
+                "countries": rate.countries,
+                "service_level": rate.service_level,
+                "carrier": rate.carrier,
+                "first_item": money(rate.first_item_amount, rate.currency),
+                "additional_item": money(rate.additional_item_amount, rate.currency),
+                "transit_days_min": rate.transit_days_min,
+                "transit_days_max": rate.transit_days_max,
+            }
+            for rate in profile.rates.all()
+        ],
+    }
 
 
 def _seller_offer(seller, offer_id: int) -> Offer:
@@ -169,28 +225,52 @@ def _seller_offer(seller, offer_id: int) -> Offer:
     return offer
 
 
-def _price_in_minor_units(*, price_amount: int | None, price: str | None, currency: str | None, required: bool) -> int | None:
+def _price_in_minor_units(
+    *, price_amount: int | None, price: str | None, currency: str | None, required: bool
+) -> int | None:
     """Resolve the two ways of sending a price into minor units (the services check range and currency)."""
     if price_amount is not None and price is not None:
-        raise ValidationError("Send either price_amount or price, not both.", code=offer_errors.INVALID_OFFER,
-                              fields={"price": "Send either price_amount (minor units) or price (decimal string), not both."})
+        raise ValidationError(
+            "Send either price_amount or price, not both.",
+            code=offer_errors.INVALID_OFFER,
+            fields={"price": "Send either price_amount (minor units) or price (decimal string), not both."},
+        )
     if price is None:
         if price_amount is None and required:
-            raise ValidationError("A price is required.", code=offer_errors.INVALID_OFFER, fields={"price_amount": "Send price_amount or price."})
+            raise ValidationError(
+                "A price is required.",
+                code=offer_errors.INVALID_OFFER,
+                fields={"price_amount": "Send price_amount or price."},
+            )
         return price_amount
     if not PRICE_PATTERN.match(price):
-        raise ValidationError("Invalid price.", code=offer_errors.INVALID_OFFER,
-                              fields={"price": "A positive decimal string in major units with a dot, e.g. \"12.34\"."})
+        raise ValidationError(
+            "Invalid price.",
+            code=offer_errors.INVALID_OFFER,
+            fields={"price": 'A positive decimal string in major units with a dot, e.g. "12.34".'},
+        )
     currency = validate_currency(currency or "")
     try:
         return Money.from_decimal(price, currency).amount
     except ValidationError as error:
-        raise ValidationError(error.message, code=offer_errors.INVALID_OFFER, fields={"price": next(iter(error.fields.values()), error.message)}) from error
+        raise ValidationError(
+            error.message,
+            code=offer_errors.INVALID_OFFER,
+            fields={"price": next(iter(error.fields.values()), error.message)},
+        ) from error
 
 
-@router.get("/seller/offers", response={200: page_of(OfferOut), **problems(401, 403, 422)}, auth=READ, summary="List my offers")
-def offers(request: HttpRequest, sku: str | None = Query(None, max_length=100), product_id: int | None = Query(None, ge=1, le=MAX_ID),
-           is_active: bool | None = None, page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)):
+@router.get(
+    "/seller/offers", response={200: page_of(OfferOut), **problems(401, 403, 422)}, auth=READ, summary="List my offers"
+)
+def offers(
+    request: HttpRequest,
+    sku: str | None = Query(None, max_length=100),
+    product_id: int | None = Query(None, ge=1, le=MAX_ID),
+    is_active: bool | None = None,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+):
     found = offer_list_for_seller(request.auth.seller)
     if sku is not None:
         found = found.filter(sku=sku)
@@ -201,48 +281,88 @@ def offers(request: HttpRequest, sku: str | None = Query(None, max_length=100), 
     return paginate(found, page=page, page_size=page_size, present=lambda rows: [offer_out(offer) for offer in rows])
 
 
-@router.post("/seller/offers", response={201: OfferOut, **problems(401, 403, 422)}, auth=WRITE, summary="Create an offer",
-             description="Offer an existing catalog product. " + PRICE_DESCRIPTION)
+@router.post(
+    "/seller/offers",
+    response={201: OfferOut, **problems(401, 403, 422)},
+    auth=WRITE,
+    summary="Create an offer",
+    description="Offer an existing catalog product. " + PRICE_DESCRIPTION,
+)
 def offer_add(request: HttpRequest, payload: OfferCreateIn):
     principal = request.auth
     data = payload.model_dump()
-    price_amount = _price_in_minor_units(price_amount=data.pop("price_amount"), price=data.pop("price"), currency=data["currency"], required=True)
+    price_amount = _price_in_minor_units(
+        price_amount=data.pop("price_amount"), price=data.pop("price"), currency=data["currency"], required=True
+    )
 
     def action():
         offer = offer_create(seller=principal.seller, actor=principal.actor, price_amount=price_amount, **data)
         return 201, offer_out(_seller_offer(principal.seller, offer.pk))
 
-    return run_idempotent(request, actor_key=principal.actor_key, scope="offer.create", payload=payload.model_dump(), action=action)
+    return run_idempotent(
+        request, actor_key=principal.actor_key, scope="offer.create", payload=payload.model_dump(), action=action
+    )
 
 
-@router.get("/seller/offers/{offer_id}", response={200: OfferOut, **problems(401, 403, 404, 422)}, auth=READ, summary="One of my offers")
+@router.get(
+    "/seller/offers/{offer_id}",
+    response={200: OfferOut, **problems(401, 403, 404, 422)},
+    auth=READ,
+    summary="One of my offers",
+)
 def offer_detail(request: HttpRequest, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
     return offer_out(_seller_offer(request.auth.seller, offer_id))
 
 
-@router.patch("/seller/offers/{offer_id}", response={200: OfferOut, **problems(401, 403, 404, 422)}, auth=WRITE, summary="Change an offer",
-              description="Send only the fields to change; null is refused. " + PRICE_DESCRIPTION)
+@router.patch(
+    "/seller/offers/{offer_id}",
+    response={200: OfferOut, **problems(401, 403, 404, 422)},
+    auth=WRITE,
+    summary="Change an offer",
+    description="Send only the fields to change; null is refused. " + PRICE_DESCRIPTION,
+)
 def offer_change(request: HttpRequest, payload: OfferUpdateIn, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
     principal = request.auth
     changes = payload.model_dump(exclude_unset=True)
     nulls = sorted(name for name, value in changes.items() if value is None)
     if nulls:
-        raise ValidationError("Fields may not be null.", code=offer_errors.INVALID_OFFER, fields={name: "May not be null; omit the field to keep it." for name in nulls})
+        raise ValidationError(
+            "Fields may not be null.",
+            code=offer_errors.INVALID_OFFER,
+            fields=dict.fromkeys(nulls, "May not be null; omit the field to keep it."),
+        )
     if not changes:
-        raise ValidationError("Nothing to change.", code=offer_errors.INVALID_OFFER, fields={"body": "Send at least one field."})
+        raise ValidationError(
+            "Nothing to change.", code=offer_errors.INVALID_OFFER, fields={"body": "Send at least one field."}
+        )
     offer = _seller_offer(principal.seller, offer_id)
     if "price" in changes:
-        changes["price_amount"] = _price_in_minor_units(price_amount=changes.get("price_amount"), price=changes.pop("price"),
-                                                        currency=changes.get("currency", offer.currency), required=False)
+        changes["price_amount"] = _price_in_minor_units(
+            price_amount=changes.get("price_amount"),
+            price=changes.pop("price"),
+            currency=changes.get("currency", offer.currency),
+            required=False,
+        )
 
     def action():
         offer_update(seller=principal.seller, actor=principal.actor, offer_id=offer.pk, changes=changes)
         return 200, offer_out(_seller_offer(principal.seller, offer.pk))
 
-    return run_idempotent(request, actor_key=principal.actor_key, scope="offer.update", payload=payload.model_dump(exclude_unset=True), action=action)
+    return run_idempotent(
+        request,
+        actor_key=principal.actor_key,
+        scope="offer.update",
+        payload=payload.model_dump(exclude_unset=True),
+        action=action,
+    )
 
 
-@router.put("/seller/offers/{offer_id}/stock", response={200: OfferOut, **problems(401, 403, 404, 422)}, auth=WRITE, summary="Set an offer's stock")
+@router.put(
+    "/seller/offers/{offer_id}/stock",
+    response={200: OfferOut, **problems(401, 403, 404, 422)},
+    auth=WRITE,
+    summary="Set an offer's stock",
+)
 def offer_stock(request: HttpRequest, payload: StockIn, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
     principal = request.auth
     offer = _seller_offer(principal.seller, offer_id)
@@ -251,10 +371,17 @@ def offer_stock(request: HttpRequest, payload: StockIn, offer_id: int = PathPara
         offer_stock_set(seller=principal.seller, actor=principal.actor, offer_id=offer.pk, stock=payload.stock)
         return 200, offer_out(_seller_offer(principal.seller, offer.pk))
 
-    return run_idempotent(request, actor_key=principal.actor_key, scope="offer.stock_set", payload=payload.model_dump(), action=action)
+    return run_idempotent(
+        request, actor_key=principal.actor_key, scope="offer.stock_set", payload=payload.model_dump(), action=action
+    )
 
 
-@router.post("/seller/stock", response={200: list[OfferOut], **problems(401, 403, 422)}, auth=WRITE, summary="Set stock of many offers by SKU")
+@router.post(
+    "/seller/stock",
+    response={200: list[OfferOut], **problems(401, 403, 422)},
+    auth=WRITE,
+    summary="Set stock of many offers by SKU",
+)
 def stock_bulk(request: HttpRequest, payload: BulkStockIn):
     """All or nothing: an unknown SKU or a bad quantity refuses the whole batch (422, one message per SKU)."""
     principal = request.auth
@@ -262,32 +389,65 @@ def stock_bulk(request: HttpRequest, payload: BulkStockIn):
     def action():
         changed = offer_stock_bulk_set(seller=principal.seller, actor=principal.actor, stock_by_sku=payload.stock)
         ids = [offer.pk for offer in changed]
-        return 200, [offer_out(offer) for offer in offer_list_for_seller(principal.seller).filter(pk__in=ids).order_by("sku")]
+        return 200, [
+            offer_out(offer) for offer in offer_list_for_seller(principal.seller).filter(pk__in=ids).order_by("sku")
+        ]
 
-    return run_idempotent(request, actor_key=principal.actor_key, scope="offer.stock_bulk_set", payload=payload.model_dump(), action=action)
+    return run_idempotent(
+        request,
+        actor_key=principal.actor_key,
+        scope="offer.stock_bulk_set",
+        payload=payload.model_dump(),
+        action=action,
+    )
 
 
-@router.get("/seller/shipping-profiles", response={200: list[ShippingProfileOut], **problems(401, 403, 422)}, auth=READ, summary="List my shipping profiles")
+@router.get(
+    "/seller/shipping-profiles",
+    response={200: list[ShippingProfileOut], **problems(401, 403, 422)},
+    auth=READ,
+    summary="List my shipping profiles",
+)
 def shipping_profiles(request: HttpRequest):
     profiles = ShippingProfile.objects.filter(seller=request.auth.seller).prefetch_related("rates").order_by("id")
     return [shipping_profile_out(profile) for profile in profiles]
 
 
-@router.post("/seller/shipping-profiles", response={201: ShippingProfileOut, **problems(401, 403, 422)}, auth=WRITE, summary="Create a shipping profile")
+@router.post(
+    "/seller/shipping-profiles",
+    response={201: ShippingProfileOut, **problems(401, 403, 422)},
+    auth=WRITE,
+    summary="Create a shipping profile",
+)
 def shipping_profile_add(request: HttpRequest, payload: ShippingProfileIn):
     """Each rate prices one destination zone: first_item_amount + additional_item_amount × (items − 1), in minor units."""
     principal = request.auth
 
     def action():
-        profile = shipping_profile_create(seller=principal.seller, actor=principal.actor, name=payload.name,
-                                          rates=[rate.model_dump() for rate in payload.rates])
+        profile = shipping_profile_create(
+            seller=principal.seller,
+            actor=principal.actor,
+            name=payload.name,
+            rates=[rate.model_dump() for rate in payload.rates],
+        )
         profile = ShippingProfile.objects.prefetch_related("rates").get(pk=profile.pk)
         return 201, shipping_profile_out(profile)
 
-    return run_idempotent(request, actor_key=principal.actor_key, scope="shipping_profile.create", payload=payload.model_dump(), action=action)
+    return run_idempotent(
+        request,
+        actor_key=principal.actor_key,
+        scope="shipping_profile.create",
+        payload=payload.model_dump(),
+        action=action,
+    )
 
 
-@router.post("/seller/products", response={201: ProductOut, **problems(401, 403, 422)}, auth=WRITE, summary="Add a product to the catalog")
+@router.post(
+    "/seller/products",
+    response={201: ProductOut, **problems(401, 403, 422)},
+    auth=WRITE,
+    summary="Add a product to the catalog",
+)
 def product_add(request: HttpRequest, payload: ProductCreateIn):
     """Create a shared catalog entry to attach offers to. Search by GTIN first: one product per GTIN."""
     principal = request.auth
@@ -296,4 +456,6 @@ def product_add(request: HttpRequest, payload: ProductCreateIn):
         product = product_create(seller=principal.seller, actor=principal.actor, **payload.model_dump())
         return 201, product_out(product_get(product.pk))
 
-    return run_idempotent(request, actor_key=principal.actor_key, scope="product.create", payload=payload.model_dump(), action=action)
+    return run_idempotent(
+        request, actor_key=principal.actor_key, scope="product.create", payload=payload.model_dump(), action=action
+    )

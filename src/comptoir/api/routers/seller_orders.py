@@ -9,14 +9,33 @@ from pydantic import Field
 
 from comptoir.api.idempotency import run_idempotent
 from comptoir.api.routers.orders import OrderLineOut, lines_out
-from comptoir.api.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, InputSchema, MoneyOut, StrictBool, iso, money, page_of, paginate, problems, text
+from comptoir.api.schemas import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    InputSchema,
+    MoneyOut,
+    StrictBool,
+    iso,
+    money,
+    page_of,
+    paginate,
+    problems,
+    text,
+)
 from comptoir.api.security import seller_auth
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, Status, allowed_actions
 from comptoir.orders.selectors import seller_order_get_for_seller, seller_order_list_for_seller
-from comptoir.orders.services import (seller_order_accept, seller_order_cancel, seller_order_mark_delivered, seller_order_receive_return, seller_order_refund,
-                                      seller_order_ship)
+from comptoir.orders.services import (
+    seller_order_accept,
+    seller_order_cancel,
+    seller_order_mark_delivered,
+    seller_order_receive_return,
+    seller_order_refund,
+    seller_order_ship,
+)
 
 router = Router(tags=["seller: orders"])
 
@@ -72,16 +91,33 @@ class ReceiveReturnIn(InputSchema):
 def seller_order_out(seller_order) -> dict:
     currency = seller_order.currency
     return {
-        "number": seller_order.number, "order_number": seller_order.order.number, "status": seller_order.status, "placed_at": iso(seller_order.placed_at),
-        "currency": currency, "items": money(seller_order.items_amount, currency), "shipping": money(seller_order.shipping_amount, currency),
-        "total": money(seller_order.total_amount, currency), "commission": money(seller_order.commission_amount, currency),
-        "net": money(seller_order.total_amount - seller_order.commission_amount, currency), "refunded": money(seller_order.refunded_amount, currency),
-        "shipping_address": seller_order.order.shipping_address, "shipping_service_level": seller_order.shipping_service_level,
-        "shipping_zone": seller_order.shipping_zone, "ship_by": iso(seller_order.ship_by), "deliver_by_earliest": iso(seller_order.deliver_by_earliest),
-        "deliver_by": iso(seller_order.deliver_by), "carrier": seller_order.carrier, "tracking_number": seller_order.tracking_number,
-        "accepted_at": iso(seller_order.accepted_at), "shipped_at": iso(seller_order.shipped_at), "delivered_at": iso(seller_order.delivered_at),
-        "cancelled_at": iso(seller_order.cancelled_at), "cancelled_by": seller_order.cancelled_by, "cancel_reason": seller_order.cancel_reason,
-        "return_reason": seller_order.return_reason, "lines": lines_out(seller_order),
+        "number": seller_order.number,
+        "order_number": seller_order.order.number,
+        "status": seller_order.status,
+        "placed_at": iso(seller_order.placed_at),
+        "currency": currency,
+        "items": money(seller_order.items_amount, currency),
+        "shipping": money(seller_order.shipping_amount, currency),
+        "total": money(seller_order.total_amount, currency),
+        "commission": money(seller_order.commission_amount, currency),
+        "net": money(seller_order.total_amount - seller_order.commission_amount, currency),
+        "refunded": money(seller_order.refunded_amount, currency),
+        "shipping_address": seller_order.order.shipping_address,
+        "shipping_service_level": seller_order.shipping_service_level,
+        "shipping_zone": seller_order.shipping_zone,
+        "ship_by": iso(seller_order.ship_by),
+        "deliver_by_earliest": iso(seller_order.deliver_by_earliest),
+        "deliver_by": iso(seller_order.deliver_by),
+        "carrier": seller_order.carrier,
+        "tracking_number": seller_order.tracking_number,
+        "accepted_at": iso(seller_order.accepted_at),
+        "shipped_at": iso(seller_order.shipped_at),
+        "delivered_at": iso(seller_order.delivered_at),
+        "cancelled_at": iso(seller_order.cancelled_at),
+        "cancelled_by": seller_order.cancelled_by,
+        "cancel_reason": seller_order.cancel_reason,
+        "return_reason": seller_order.return_reason,
+        "lines": lines_out(seller_order),
         "allowed_actions": sorted(allowed_actions(seller_order.status, Actor.SELLER)),
     }
 
@@ -105,59 +141,153 @@ def _act(request: HttpRequest, number: str, *, scope: str, payload: dict, apply)
     return run_idempotent(request, actor_key=principal.actor_key, scope=scope, payload=payload, action=action)
 
 
-@router.get("/seller/orders", response={200: page_of(SellerOrderOut), **problems(401, 403, 422)}, auth=READ, summary="List my orders")
-def seller_orders(request: HttpRequest, status: str | None = Query(None, max_length=20, description=f"One of {', '.join(s.value for s in Status)}."),
-                  page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)):
+@router.get(
+    "/seller/orders",
+    response={200: page_of(SellerOrderOut), **problems(401, 403, 422)},
+    auth=READ,
+    summary="List my orders",
+)
+def seller_orders(
+    request: HttpRequest,
+    status: str | None = Query(None, max_length=20, description=f"One of {', '.join(s.value for s in Status)}."),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+):
     """Newest first."""
     if status is not None and status not in {s.value for s in Status}:
-        raise ValidationError("Unknown status.", code="invalid_status", fields={"status": f"One of {', '.join(s.value for s in Status)}."})
+        raise ValidationError(
+            "Unknown status.", code="invalid_status", fields={"status": f"One of {', '.join(s.value for s in Status)}."}
+        )
     found = seller_order_list_for_seller(seller=request.auth.seller, status=status)
     return paginate(found, page=page, page_size=page_size, present=lambda rows: [seller_order_out(row) for row in rows])
 
 
-@router.get("/seller/orders/{number}", response={200: SellerOrderOut, **problems(401, 403, 404)}, auth=READ, summary="One of my orders")
+@router.get(
+    "/seller/orders/{number}",
+    response={200: SellerOrderOut, **problems(401, 403, 404)},
+    auth=READ,
+    summary="One of my orders",
+)
 def seller_order_detail(request: HttpRequest, number: str = NUMBER):
     return seller_order_out(_seller_order(request, number))
 
 
-@router.post("/seller/orders/{number}/accept", response={200: SellerOrderOut, **problems(401, 403, 404, 409)}, auth=WRITE, summary="Accept an order")
+@router.post(
+    "/seller/orders/{number}/accept",
+    response={200: SellerOrderOut, **problems(401, 403, 404, 409)},
+    auth=WRITE,
+    summary="Accept an order",
+)
 def seller_order_accept_view(request: HttpRequest, number: str = NUMBER):
-    return _act(request, number, scope="seller_order.accept", payload={},
-                apply=lambda principal, so: seller_order_accept(seller=principal.seller, seller_order_id=so.pk, actor=principal.actor))
+    return _act(
+        request,
+        number,
+        scope="seller_order.accept",
+        payload={},
+        apply=lambda principal, so: seller_order_accept(
+            seller=principal.seller, seller_order_id=so.pk, actor=principal.actor
+        ),
+    )
 
 
-@router.post("/seller/orders/{number}/ship", response={200: SellerOrderOut, **problems(401, 403, 404, 409, 422)}, auth=WRITE, summary="Ship an order")
+@router.post(
+    "/seller/orders/{number}/ship",
+    response={200: SellerOrderOut, **problems(401, 403, 404, 409, 422)},
+    auth=WRITE,
+    summary="Ship an order",
+)
 def seller_order_ship_view(request: HttpRequest, payload: ShipIn, number: str = NUMBER):
     """Record the hand-over to the carrier with a tracking number."""
-    return _act(request, number, scope="seller_order.ship", payload=payload.model_dump(),
-                apply=lambda principal, so: seller_order_ship(seller=principal.seller, seller_order_id=so.pk, actor=principal.actor,
-                                                              carrier=payload.carrier, tracking_number=payload.tracking_number))
+    return _act(
+        request,
+        number,
+        scope="seller_order.ship",
+        payload=payload.model_dump(),
+        apply=lambda principal, so: seller_order_ship(
+            seller=principal.seller,
+            seller_order_id=so.pk,
+            actor=principal.actor,
+            carrier=payload.carrier,
+            tracking_number=payload.tracking_number,
+        ),
+    )
 
 
-@router.post("/seller/orders/{number}/cancel", response={200: SellerOrderOut, **problems(401, 403, 404, 409, 422)}, auth=WRITE, summary="Cancel an order")
+@router.post(
+    "/seller/orders/{number}/cancel",
+    response={200: SellerOrderOut, **problems(401, 403, 404, 409, 422)},
+    auth=WRITE,
+    summary="Cancel an order",
+)
 def seller_order_cancel_view(request: HttpRequest, payload: SellerCancelIn, number: str = NUMBER):
     """Until shipping. Stock is put back and the buyer refunded in full; cancellations count against the seller's metrics."""
-    return _act(request, number, scope="seller_order.cancel", payload=payload.model_dump(),
-                apply=lambda principal, so: seller_order_cancel(seller_order_id=so.pk, actor=principal.actor, actor_role=Actor.SELLER,
-                                                                reason=payload.reason, seller=principal.seller))
+    return _act(
+        request,
+        number,
+        scope="seller_order.cancel",
+        payload=payload.model_dump(),
+        apply=lambda principal, so: seller_order_cancel(
+            seller_order_id=so.pk,
+            actor=principal.actor,
+            actor_role=Actor.SELLER,
+            reason=payload.reason,
+            seller=principal.seller,
+        ),
+    )
 
 
-@router.post("/seller/orders/{number}/deliver", response={200: SellerOrderOut, **problems(401, 403, 404, 409)}, auth=WRITE, summary="Mark delivered")
+@router.post(
+    "/seller/orders/{number}/deliver",
+    response={200: SellerOrderOut, **problems(401, 403, 404, 409)},
+    auth=WRITE,
+    summary="Mark delivered",
+)
 def seller_order_deliver_view(request: HttpRequest, number: str = NUMBER):
-    return _act(request, number, scope="seller_order.deliver", payload={},
-                apply=lambda principal, so: seller_order_mark_delivered(seller_order_id=so.pk, actor=principal.actor, actor_role=Actor.SELLER,
-                                                                        seller=principal.seller))
+    return _act(
+        request,
+        number,
+        scope="seller_order.deliver",
+        payload={},
+        apply=lambda principal, so: seller_order_mark_delivered(
+            seller_order_id=so.pk, actor=principal.actor, actor_role=Actor.SELLER, seller=principal.seller
+        ),
+    )
 
 
-@router.post("/seller/orders/{number}/receive-return", response={200: SellerOrderOut, **problems(401, 403, 404, 409, 422)}, auth=WRITE,
-             summary="Receive a returned parcel")
-def seller_order_receive_return_view(request: HttpRequest, payload: ReceiveReturnIn | None = None, number: str = NUMBER):
+@router.post(
+    "/seller/orders/{number}/receive-return",
+    response={200: SellerOrderOut, **problems(401, 403, 404, 409, 422)},
+    auth=WRITE,
+    summary="Receive a returned parcel",
+)
+def seller_order_receive_return_view(
+    request: HttpRequest, payload: ReceiveReturnIn | None = None, number: str = NUMBER
+):
     restock = payload.restock if payload is not None else True
-    return _act(request, number, scope="seller_order.receive_return", payload={"restock": restock},
-                apply=lambda principal, so: seller_order_receive_return(seller=principal.seller, seller_order_id=so.pk, actor=principal.actor, restock=restock))
+    return _act(
+        request,
+        number,
+        scope="seller_order.receive_return",
+        payload={"restock": restock},
+        apply=lambda principal, so: seller_order_receive_return(
+            seller=principal.seller, seller_order_id=so.pk, actor=principal.actor, restock=restock
+        ),
+    )
 
 
-@router.post("/seller/orders/{number}/refund", response={200: SellerOrderOut, **problems(401, 403, 404, 409)}, auth=WRITE, summary="Refund a returned order")
+@router.post(
+    "/seller/orders/{number}/refund",
+    response={200: SellerOrderOut, **problems(401, 403, 404, 409)},
+    auth=WRITE,
+    summary="Refund a returned order",
+)
 def seller_order_refund_view(request: HttpRequest, number: str = NUMBER):
-    return _act(request, number, scope="seller_order.refund", payload={},
-                apply=lambda principal, so: seller_order_refund(seller=principal.seller, seller_order_id=so.pk, actor=principal.actor))
+    return _act(
+        request,
+        number,
+        scope="seller_order.refund",
+        payload={},
+        apply=lambda principal, so: seller_order_refund(
+            seller=principal.seller, seller_order_id=so.pk, actor=principal.actor
+        ),
+    )

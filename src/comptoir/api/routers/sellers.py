@@ -51,8 +51,12 @@ class SellerOnboardIn(InputSchema):
     trade_register: text(200)
     trade_register_number: text(100)
     vat_id: text(40) = Field(description="Checked with its check digits (EU VAT numbers must match the country).")
-    iban: text(60) = Field(description="Checked (ISO 13616 check digits); stored encrypted, only the last 4 characters are shown.")
-    self_certified: StrictBool = Field(description="You certify that you only offer products that comply with EU law (DSA Art. 30).")
+    iban: text(60) = Field(
+        description="Checked (ISO 13616 check digits); stored encrypted, only the last 4 characters are shown."
+    )
+    self_certified: StrictBool = Field(
+        description="You certify that you only offer products that comply with EU law (DSA Art. 30)."
+    )
     default_currency: text(3) = "EUR"
 
 
@@ -77,19 +81,42 @@ class ApiKeyCreatedOut(ApiKeyOut):
 
 def seller_out(seller) -> dict:
     return {
-        "id": seller.pk, "name": seller.name, "slug": seller.slug, "status": seller.status, "legal_name": seller.legal_name, "street": seller.street,
-        "postal_code": seller.postal_code, "city": seller.city, "country": seller.country, "phone": seller.phone, "email": seller.email,
-        "trade_register": seller.trade_register, "trade_register_number": seller.trade_register_number, "vat_id": seller.vat_id,
-        "iban_masked": seller.iban_masked, "default_currency": seller.default_currency, "created_at": iso(seller.created_at), "verified_at": iso(seller.verified_at),
+        "id": seller.pk,
+        "name": seller.name,
+        "slug": seller.slug,
+        "status": seller.status,
+        "legal_name": seller.legal_name,
+        "street": seller.street,
+        "postal_code": seller.postal_code,
+        "city": seller.city,
+        "country": seller.country,
+        "phone": seller.phone,
+        "email": seller.email,
+        "trade_register": seller.trade_register,
+        "trade_register_number": seller.trade_register_number,
+        "vat_id": seller.vat_id,
+        "iban_masked": seller.iban_masked,
+        "default_currency": seller.default_currency,
+        "created_at": iso(seller.created_at),
+        "verified_at": iso(seller.verified_at),
     }
 
 
 def api_key_out(key) -> dict:
-    return {"id": key.pk, "name": key.name, "prefix": key.prefix, "scopes": list(key.scopes), "created_at": iso(key.created_at),
-            "last_used_at": iso(key.last_used_at), "revoked_at": iso(key.revoked_at)}
+    return {
+        "id": key.pk,
+        "name": key.name,
+        "prefix": key.prefix,
+        "scopes": list(key.scopes),
+        "created_at": iso(key.created_at),
+        "last_used_at": iso(key.last_used_at),
+        "revoked_at": iso(key.revoked_at),
+    }
 
 
-@router.post("/sellers", response={201: SellerOut, **problems(401, 403, 409, 422)}, auth=user_auth, summary="Onboard a seller")
+@router.post(
+    "/sellers", response={201: SellerOut, **problems(401, 403, 409, 422)}, auth=user_auth, summary="Onboard a seller"
+)
 def seller_create(request: HttpRequest, payload: SellerOnboardIn):
     """Create a seller organisation (pending verification) with the caller as its owner.
     Every trader field is validated at once; VAT ID and IBAN include their check digits."""
@@ -97,32 +124,62 @@ def seller_create(request: HttpRequest, payload: SellerOnboardIn):
 
     def action():
         trader = TraderInformation(**{name: data[name] for name in TraderInformation.__dataclass_fields__})
-        seller = seller_onboard(owner=request.auth.user, name=data["name"], trader=trader, default_currency=data["default_currency"])
+        seller = seller_onboard(
+            owner=request.auth.user, name=data["name"], trader=trader, default_currency=data["default_currency"]
+        )
         return 201, seller_out(seller)
 
-    return run_idempotent(request, actor_key=request.auth.actor_key, scope="seller.onboard", payload={k: v for k, v in data.items() if k != "iban"} | {"iban_tail": data["iban"][-4:]}, action=action)
+    return run_idempotent(
+        request,
+        actor_key=request.auth.actor_key,
+        scope="seller.onboard",
+        payload={k: v for k, v in data.items() if k != "iban"} | {"iban_tail": data["iban"][-4:]},
+        action=action,
+    )
 
 
-@router.get("/seller", response={200: SellerOut, **problems(401, 403, 422)}, auth=seller_auth(None), summary="The current seller")
+@router.get(
+    "/seller",
+    response={200: SellerOut, **problems(401, 403, 422)},
+    auth=seller_auth(None),
+    summary="The current seller",
+)
 def seller_detail(request: HttpRequest):
     """The seller this API key belongs to, or the session member's seller (`X-Comptoir-Seller` to choose)."""
     return seller_out(request.auth.seller)
 
 
-@router.get("/seller/api-keys", response={200: list[ApiKeyOut], **problems(401, 403, 422)}, auth=seller_owner_session_auth, summary="List API keys")
+@router.get(
+    "/seller/api-keys",
+    response={200: list[ApiKeyOut], **problems(401, 403, 422)},
+    auth=seller_owner_session_auth,
+    summary="List API keys",
+)
 def api_keys(request: HttpRequest):
     """Owners only, from a session: keys cannot manage keys."""
     return [api_key_out(key) for key in SellerApiKey.objects.filter(seller=request.auth.seller).order_by("-id")]
 
 
-@router.post("/seller/api-keys", response={201: ApiKeyCreatedOut, **problems(401, 403, 422)}, auth=seller_owner_session_auth, summary="Create an API key")
+@router.post(
+    "/seller/api-keys",
+    response={201: ApiKeyCreatedOut, **problems(401, 403, 422)},
+    auth=seller_owner_session_auth,
+    summary="Create an API key",
+)
 def api_key_create(request: HttpRequest, payload: ApiKeyIn):
     """The secret is in the response once; store it in the integration's secret store."""
-    key, secret = seller_api_key_create(seller=request.auth.seller, actor=request.auth.user, name=payload.name, scopes=payload.scopes)
+    key, secret = seller_api_key_create(
+        seller=request.auth.seller, actor=request.auth.user, name=payload.name, scopes=payload.scopes
+    )
     return Status(201, api_key_out(key) | {"key": secret})
 
 
-@router.delete("/seller/api-keys/{key_id}", response={200: ApiKeyOut, **problems(401, 403, 404, 422)}, auth=seller_owner_session_auth, summary="Revoke an API key")
+@router.delete(
+    "/seller/api-keys/{key_id}",
+    response={200: ApiKeyOut, **problems(401, 403, 404, 422)},
+    auth=seller_owner_session_auth,
+    summary="Revoke an API key",
+)
 def api_key_revoke(request: HttpRequest, key_id: int = PathParam(..., ge=1, le=MAX_ID)):
     """The key stops working at once. Revoking twice is harmless."""
     key = seller_api_key_revoke(seller=request.auth.seller, actor=request.auth.user, key_id=key_id)

@@ -15,8 +15,10 @@ from comptoir.trust.selectors import effective_tier
 
 router = Router(tags=["trust"])
 
-VERIFICATION_NOTE = ("Only a buyer whose order from this seller was delivered can review it, once per order. Reviews are weighted by the "
-                     "reviewer's credibility (account age, purchase history, shared identities, review rings) and never bought or filtered by rating.")
+VERIFICATION_NOTE = (
+    "Only a buyer whose order from this seller was delivered can review it, once per order. Reviews are weighted by the "
+    "reviewer's credibility (account age, purchase history, shared identities, review rings) and never bought or filtered by rating."
+)
 
 
 class ReviewIn(Schema):
@@ -44,11 +46,22 @@ class MessageIn(Schema):
 
 
 def review_out(review: Review) -> dict:
-    return {"id": review.pk, "seller_id": review.seller_id, "product_id": review.product_id, "product_rating": review.product_rating,
-            "item_as_described": review.item_as_described, "communication": review.communication, "shipping_speed": review.shipping_speed,
-            "packaging": review.packaging, "text": review.text, "language": review.language, "created_at": review.created_at.isoformat(),
-            "verified_purchase": True, "seller_reply": review.seller_reply or None,
-            "seller_replied_at": review.seller_replied_at.isoformat() if review.seller_replied_at else None}
+    return {
+        "id": review.pk,
+        "seller_id": review.seller_id,
+        "product_id": review.product_id,
+        "product_rating": review.product_rating,
+        "item_as_described": review.item_as_described,
+        "communication": review.communication,
+        "shipping_speed": review.shipping_speed,
+        "packaging": review.packaging,
+        "text": review.text,
+        "language": review.language,
+        "created_at": review.created_at.isoformat(),
+        "verified_purchase": True,
+        "seller_reply": review.seller_reply or None,
+        "seller_replied_at": review.seller_replied_at.isoformat() if review.seller_replied_at else None,
+    }
 
 
 def _reviews_page(queryset) -> dict:
@@ -58,11 +71,21 @@ def _reviews_page(queryset) -> dict:
 
 @router.post("/reviews", auth=buyer_auth, response={201: dict})
 def review_post(request: HttpRequest, payload: ReviewIn):
-    seller_order = SellerOrder.objects.filter(number=payload.seller_order_number, order__buyer=request.auth.user).first()
+    seller_order = SellerOrder.objects.filter(
+        number=payload.seller_order_number, order__buyer=request.auth.user
+    ).first()
     if seller_order is None:
         raise NotFound("No such order.", code="seller_order_not_found")
-    ratings = payload.dict(include={"product_rating", "item_as_described", "communication", "shipping_speed", "packaging"})
-    review = services.review_create(buyer=request.auth.user, seller_order_id=seller_order.pk, ratings=ratings, text=payload.text, language=payload.language)
+    ratings = payload.dict(
+        include={"product_rating", "item_as_described", "communication", "shipping_speed", "packaging"}
+    )
+    review = services.review_create(
+        buyer=request.auth.user,
+        seller_order_id=seller_order.pk,
+        ratings=ratings,
+        text=payload.text,
+        language=payload.language,
+    )
     return Status(201, review_out(review))
 
 
@@ -78,17 +101,28 @@ def product_reviews(request: HttpRequest, product_id: int):
 
 @router.post("/reviews/{review_id}/report", auth=buyer_auth, response={201: dict})
 def review_report_post(request: HttpRequest, review_id: int, payload: ReportIn):
-    report = services.review_report(reporter=request.auth.user, review_id=review_id, reason=payload.reason, details=payload.details)
+    report = services.review_report(
+        reporter=request.auth.user, review_id=review_id, reason=payload.reason, details=payload.details
+    )
     return Status(201, {"id": report.pk, "status": report.status})
 
 
 @router.post("/seller/reviews/{review_id}/reply", auth=seller_auth("orders:write"))
 def review_reply_post(request: HttpRequest, review_id: int, payload: TextIn):
-    return review_out(services.review_reply(seller=request.auth.seller, actor=request.auth.actor, review_id=review_id, text=payload.text))
+    return review_out(
+        services.review_reply(
+            seller=request.auth.seller, actor=request.auth.actor, review_id=review_id, text=payload.text
+        )
+    )
 
 
 def message_out(message: Message) -> dict:
-    return {"id": message.pk, "sender_role": message.sender_role, "body": message.body, "created_at": message.created_at.isoformat()}
+    return {
+        "id": message.pk,
+        "sender_role": message.sender_role,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+    }
 
 
 def _buyer_order(request, number: str) -> SellerOrder:
@@ -113,7 +147,12 @@ def buyer_messages(request: HttpRequest, number: str):
 @router.post("/seller-orders/{number}/messages", auth=buyer_auth, response={201: dict})
 def buyer_message_post(request: HttpRequest, number: str, payload: MessageIn):
     seller_order = _buyer_order(request, number)
-    return Status(201, message_out(services.message_send(sender=request.auth.user, seller_order_id=seller_order.pk, body=payload.body)))
+    return Status(
+        201,
+        message_out(
+            services.message_send(sender=request.auth.user, seller_order_id=seller_order.pk, body=payload.body)
+        ),
+    )
 
 
 @router.get("/seller/orders/{number}/messages", auth=seller_auth("orders:read"))
@@ -124,7 +163,9 @@ def seller_messages(request: HttpRequest, number: str):
 @router.post("/seller/orders/{number}/messages", auth=seller_auth("orders:write"), response={201: dict})
 def seller_message_post(request: HttpRequest, number: str, payload: MessageIn):
     seller_order = _seller_order(request, number)
-    message = services.message_send(sender=request.auth.actor, seller=request.auth.seller, seller_order_id=seller_order.pk, body=payload.body)
+    message = services.message_send(
+        sender=request.auth.actor, seller=request.auth.seller, seller_order_id=seller_order.pk, body=payload.body
+    )
     return Status(201, message_out(message))
 
 
@@ -137,33 +178,66 @@ def seller_health(request: HttpRequest):
     seller = request.auth.seller
     trust = _trust_of(seller.pk)
     history = list(SellerTrustHistory.objects.filter(seller=seller).order_by("-day")[:90])
-    defect_orders = list(SellerOrder.objects.filter(seller=seller).filter(
-        disputes__status="decided_for_buyer").values_list("number", flat=True).distinct()[:50])
-    defect_orders += [number for number in SellerOrder.objects.filter(seller=seller, review__isnull=False, review__status=ReviewStatus.PUBLISHED,
-                                                                      review__item_as_described__lte=2).values_list("number", flat=True)[:50]
-                      if number not in defect_orders]
-    return {"score": str(trust.score) if trust else "50", "band": [str(trust.score_low), str(trust.score_high)] if trust else ["0", "100"],
-            "tier": effective_tier(trust) if trust else "new",
-            "pillars": {name: str(getattr(trust, name)) for name in ("transparency", "operations", "security", "satisfaction")} if trust else {},
-            "metrics": trust.metrics if trust else {},
-            "trend": [{"day": row.day.isoformat(), "score": str(row.score), "tier": row.tier} for row in reversed(history)],
-            "defect_orders": defect_orders}
+    defect_orders = list(
+        SellerOrder.objects.filter(seller=seller)
+        .filter(disputes__status="decided_for_buyer")
+        .values_list("number", flat=True)
+        .distinct()[:50]
+    )
+    defect_orders += [
+        number
+        for number in SellerOrder.objects.filter(
+            seller=seller, review__isnull=False, review__status=ReviewStatus.PUBLISHED, review__item_as_described__lte=2
+        ).values_list("number", flat=True)[:50]
+        if number not in defect_orders
+    ]
+    return {
+        "score": str(trust.score) if trust else "50",
+        "band": [str(trust.score_low), str(trust.score_high)] if trust else ["0", "100"],
+        "tier": effective_tier(trust) if trust else "new",
+        "pillars": {
+            name: str(getattr(trust, name)) for name in ("transparency", "operations", "security", "satisfaction")
+        }
+        if trust
+        else {},
+        "metrics": trust.metrics if trust else {},
+        "trend": [{"day": row.day.isoformat(), "score": str(row.score), "tier": row.tier} for row in reversed(history)],
+        "defect_orders": defect_orders,
+    }
 
 
 def action_out(action: EnforcementAction) -> dict:
-    return {"id": action.pk, "kind": action.kind, "is_active": action.is_active, "created_at": action.created_at.isoformat(), "facts": action.facts,
-            "facts_text": action.facts_text, "rule": action.rule, "is_automated": action.is_automated, "redress": action.redress,
-            "appeals": [{"id": appeal.pk, "status": appeal.status, "decision_note": appeal.decision_note} for appeal in action.appeals.all()]}
+    return {
+        "id": action.pk,
+        "kind": action.kind,
+        "is_active": action.is_active,
+        "created_at": action.created_at.isoformat(),
+        "facts": action.facts,
+        "facts_text": action.facts_text,
+        "rule": action.rule,
+        "is_automated": action.is_automated,
+        "redress": action.redress,
+        "appeals": [
+            {"id": appeal.pk, "status": appeal.status, "decision_note": appeal.decision_note}
+            for appeal in action.appeals.all()
+        ],
+    }
 
 
 @router.get("/seller/enforcement", auth=seller_auth("orders:read"))
 def seller_enforcement(request: HttpRequest):
-    return {"actions": [action_out(a) for a in EnforcementAction.objects.filter(seller=request.auth.seller).order_by("-created_at")]}
+    return {
+        "actions": [
+            action_out(a) for a in EnforcementAction.objects.filter(seller=request.auth.seller).order_by("-created_at")
+        ]
+    }
 
 
 @router.post("/seller/enforcement/{action_id}/appeal", auth=seller_auth("orders:write"), response={201: dict})
 def seller_appeal(request: HttpRequest, action_id: int, payload: TextIn):
-    appeal = services.appeal_submit(seller=request.auth.seller, actor=request.auth.actor, action_id=action_id, text=payload.text)
+    appeal = services.appeal_submit(
+        seller=request.auth.seller, actor=request.auth.actor, action_id=action_id, text=payload.text
+    )
     return Status(201, {"id": appeal.pk, "status": appeal.status})
 
 
@@ -173,5 +247,10 @@ def seller_public_trust(request: HttpRequest, seller_id: int):
     if trust is None:
         return {"seller_id": seller_id, "score": "50", "band": ["0", "100"], "tier": "new", "metrics": {}}
     public = ("order_defect_rate", "late_shipment_rate", "on_time_delivery_rate", "seller_rating")
-    return {"seller_id": seller_id, "score": str(trust.score), "band": [str(trust.score_low), str(trust.score_high)], "tier": effective_tier(trust),
-            "metrics": {name: trust.metrics[name] for name in public if name in trust.metrics}}
+    return {
+        "seller_id": seller_id,
+        "score": str(trust.score),
+        "band": [str(trust.score_low), str(trust.score_high)],
+        "tier": effective_tier(trust),
+        "metrics": {name: trust.metrics[name] for name in public if name in trust.metrics},
+    }

@@ -23,7 +23,16 @@ class Api:
     def __init__(self, client: Client | None = None):
         self.client = client or Client()
 
-    def request(self, method: str, path: str, body=None, *, token: str | None = None, raw: str | bytes | None = None, headers: dict | None = None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        body=None,
+        *,
+        token: str | None = None,
+        raw: str | bytes | None = None,
+        headers: dict | None = None,
+    ):
         all_headers = dict(headers or {})
         if token:
             all_headers["Authorization"] = f"Bearer {token}"
@@ -59,7 +68,9 @@ class SellerCredentials:
     key: str
 
     def key_with(self, *scopes: str) -> str:
-        _record, secret = seller_api_key_create(seller=self.seller, actor=self.owner, name="limited", scopes=list(scopes))
+        _record, secret = seller_api_key_create(
+            seller=self.seller, actor=self.owner, name="limited", scopes=list(scopes)
+        )
         return secret
 
 
@@ -129,8 +140,13 @@ def offer_a(seller_a):
 
 
 def place_order(*, buyer, offer, quantity: int = 1, key: str = "order-1"):
-    result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": quantity}],
-                            idempotency_key=key)
+    result = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": quantity}],
+        idempotency_key=key,
+    )
     assert result.status == 201
     return result.order.seller_orders.get()
 

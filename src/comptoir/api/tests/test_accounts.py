@@ -15,7 +15,9 @@ def test_token_create_returns_a_buyer_token_that_authenticates(api):
     make_user("ada@example.com", password="correct-horse-battery")
 
     # when
-    response = api.post("auth/token", {"email": "Ada@Example.com", "password": "correct-horse-battery", "name": "phone"})
+    response = api.post(
+        "auth/token", {"email": "Ada@Example.com", "password": "correct-horse-battery", "name": "phone"}
+    )
 
     # then
     assert response.status_code == 201

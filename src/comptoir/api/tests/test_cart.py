@@ -2,10 +2,10 @@
 
 import pytest
 
+from comptoir.accounts.services import api_token_create
 from comptoir.api.tests.conftest import assert_problem
 from comptoir.orders.models import CartLine
 from comptoir.testing.builders import make_offer, make_seller, make_user
-from comptoir.accounts.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,18 @@ def test_put_replaces_the_quantity(api, buyer_token, offer_a):
     assert CartLine.objects.get().quantity == 1
 
 
-@pytest.mark.parametrize("quantity, code", [(0, "invalid_quantity"), (-2, "invalid_quantity"), (1000, "invalid_quantity"),
-                                            ("3", "invalid_request"), (1.5, "invalid_request"), (None, "invalid_request"), (True, "invalid_request")])
+@pytest.mark.parametrize(
+    "quantity, code",
+    [
+        (0, "invalid_quantity"),
+        (-2, "invalid_quantity"),
+        (1000, "invalid_quantity"),
+        ("3", "invalid_request"),
+        (1.5, "invalid_request"),
+        (None, "invalid_request"),
+        (True, "invalid_request"),
+    ],
+)
 def test_bad_quantities_are_refused_and_nothing_is_written(api, buyer_token, offer_a, quantity, code):
     body = assert_problem(api.put(f"cart/lines/{offer_a.pk}", {"quantity": quantity}, token=buyer_token), 422, code)
 
@@ -48,7 +58,9 @@ def test_unknown_or_invisible_offer_is_404(api, buyer_token):
 
 
 def test_unknown_field_is_refused(api, buyer_token, offer_a):
-    body = assert_problem(api.put(f"cart/lines/{offer_a.pk}", {"quantity": 1, "price": 1}, token=buyer_token), 422, "invalid_request")
+    body = assert_problem(
+        api.put(f"cart/lines/{offer_a.pk}", {"quantity": 1, "price": 1}, token=buyer_token), 422, "invalid_request"
+    )
 
     assert body["errors"] == {"price": "Unknown field."}
 

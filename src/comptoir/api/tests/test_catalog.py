@@ -81,7 +81,10 @@ def test_search_paginates_with_total_count(api):
     assert len(body["results"]) == 2
 
 
-@pytest.mark.parametrize("query, field", [("page_size=101", "page_size"), ("page=0", "page"), ("page=abc", "page"), ("category=x", "category")])
+@pytest.mark.parametrize(
+    "query, field",
+    [("page_size=101", "page_size"), ("page=0", "page"), ("page=abc", "page"), ("category=x", "category")],
+)
 def test_search_refuses_bad_parameters(api, query, field):
     body = assert_problem(api.get(f"products?{query}"), 422, "invalid_request")
     assert field in body["errors"]

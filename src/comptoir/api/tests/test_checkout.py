@@ -36,8 +36,12 @@ def test_checkout_pays_and_takes_stock(api, buyer_token, offer_a):
 def test_checkout_of_the_cart_empties_it(api, buyer_token, offer_a):
     api.put(f"cart/lines/{offer_a.pk}", {"quantity": 1}, token=buyer_token)
 
-    response = api.post("checkout", {"shipping_address": ADDRESS, "payment": PAID, "shipping": {str(offer_a.seller_id): "express"}},
-                        token=buyer_token, headers={"Idempotency-Key": "cart-1"})
+    response = api.post(
+        "checkout",
+        {"shipping_address": ADDRESS, "payment": PAID, "shipping": {str(offer_a.seller_id): "express"}},
+        token=buyer_token,
+        headers={"Idempotency-Key": "cart-1"},
+    )
 
     assert response.status_code == 201
     assert response.json()["shipping"]["amount_minor"] == 1470
@@ -73,17 +77,23 @@ def test_idempotency_key_is_required(api, buyer_token, offer_a):
 
 
 def test_declined_payment_is_402_with_the_order_and_returns_the_stock(api, buyer_token, offer_a):
-    response = api.post("checkout", checkout_body(offer_a, 2, DECLINED), token=buyer_token, headers={"Idempotency-Key": "d1"})
+    response = api.post(
+        "checkout", checkout_body(offer_a, 2, DECLINED), token=buyer_token, headers={"Idempotency-Key": "d1"}
+    )
 
     body = assert_problem(response, 402, "payment_declined")
     assert body["order"]["status"] == "payment_failed"
     assert Offer.objects.get(pk=offer_a.pk).stock == 10
-    replay = api.post("checkout", checkout_body(offer_a, 2, DECLINED), token=buyer_token, headers={"Idempotency-Key": "d1"})
+    replay = api.post(
+        "checkout", checkout_body(offer_a, 2, DECLINED), token=buyer_token, headers={"Idempotency-Key": "d1"}
+    )
     assert replay.status_code == 402 and replay["Idempotent-Replayed"] == "true"
 
 
 def test_payment_review_is_202(api, buyer_token, offer_a):
-    response = api.post("checkout", checkout_body(offer_a, 1, REVIEW), token=buyer_token, headers={"Idempotency-Key": "r1"})
+    response = api.post(
+        "checkout", checkout_body(offer_a, 1, REVIEW), token=buyer_token, headers={"Idempotency-Key": "r1"}
+    )
 
     assert response.status_code == 202
     assert response.json()["status"] == "payment_review"
@@ -92,7 +102,11 @@ def test_payment_review_is_202(api, buyer_token, offer_a):
 def test_insufficient_stock_is_409_and_nothing_is_written(api, buyer_token, seller_a):
     plenty = make_offer(seller=seller_a.seller, stock=50)
     scarce = make_offer(seller=make_seller(), stock=1)
-    body = {"lines": [{"offer_id": plenty.pk, "quantity": 5}, {"offer_id": scarce.pk, "quantity": 2}], "shipping_address": ADDRESS, "payment": PAID}
+    body = {
+        "lines": [{"offer_id": plenty.pk, "quantity": 5}, {"offer_id": scarce.pk, "quantity": 2}],
+        "shipping_address": ADDRESS,
+        "payment": PAID,
+    }
 
     response = api.post("checkout", body, token=buyer_token, headers={"Idempotency-Key": "s1"})
 
@@ -104,25 +118,32 @@ def test_insufficient_stock_is_409_and_nothing_is_written(api, buyer_token, sell
 
 
 def test_unknown_offer_is_404(api, buyer_token):
-    response = api.post("checkout", {"lines": [{"offer_id": 987654, "quantity": 1}], "shipping_address": ADDRESS, "payment": PAID},
-                        token=buyer_token, headers={"Idempotency-Key": "u1"})
+    response = api.post(
+        "checkout",
+        {"lines": [{"offer_id": 987654, "quantity": 1}], "shipping_address": ADDRESS, "payment": PAID},
+        token=buyer_token,
+        headers={"Idempotency-Key": "u1"},
+    )
 
     assert_problem(response, 404, "offer_unavailable")
     assert not Order.objects.exists()
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"lines": [{"offer_id": "1", "quantity": 1}]}, "lines[0].offer_id"),
-    ({"lines": [{"offer_id": 1, "quantity": 0}]}, "lines[0].quantity"),
-    ({"lines": [{"offer_id": 1, "quantity": -3}]}, "lines[0].quantity"),
-    ({"lines": [{"offer_id": 1, "quantity": 2.5}]}, "lines[0].quantity"),
-    ({"lines": []}, "lines"),
-    ({"shipping_address": {**ADDRESS, "country": "ZZ"}}, "shipping_address.country"),
-    ({"shipping_address": {"name": "X"}}, "shipping_address.street"),
-    ({"payment": {"card_number": "1234"}}, "payment.card_number"),
-    ({"payment": "cash"}, "payment"),
-    ({"shipping": {"abc": "express"}}, "shipping"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"lines": [{"offer_id": "1", "quantity": 1}]}, "lines[0].offer_id"),
+        ({"lines": [{"offer_id": 1, "quantity": 0}]}, "lines[0].quantity"),
+        ({"lines": [{"offer_id": 1, "quantity": -3}]}, "lines[0].quantity"),
+        ({"lines": [{"offer_id": 1, "quantity": 2.5}]}, "lines[0].quantity"),
+        ({"lines": []}, "lines"),
+        ({"shipping_address": {**ADDRESS, "country": "ZZ"}}, "shipping_address.country"),
+        ({"shipping_address": {"name": "X"}}, "shipping_address.street"),
+        ({"payment": {"card_number": "1234"}}, "payment.card_number"),
+        ({"payment": "cash"}, "payment"),
+        ({"shipping": {"abc": "express"}}, "shipping"),
+    ],
+)
 def test_invalid_input_is_422_with_the_field_and_nothing_is_written(api, buyer_token, offer_a, change, field):
     body = {**checkout_body(offer_a), **change}
     if "lines" in change and change["lines"] and change["lines"][0]["offer_id"] == 1:
@@ -138,12 +159,18 @@ def test_invalid_input_is_422_with_the_field_and_nothing_is_written(api, buyer_t
 
 
 def test_malformed_json_is_400(api, buyer_token):
-    assert_problem(api.post("checkout", raw='{"lines": [', token=buyer_token, headers={"Idempotency-Key": "m"}), 400, "malformed_json")
+    assert_problem(
+        api.post("checkout", raw='{"lines": [', token=buyer_token, headers={"Idempotency-Key": "m"}),
+        400,
+        "malformed_json",
+    )
 
 
 def test_checkout_needs_a_buyer(api, seller_a, offer_a):
     assert_problem(api.post("checkout", checkout_body(offer_a), headers={"Idempotency-Key": "a"}), 401)
-    assert_problem(api.post("checkout", checkout_body(offer_a), token=seller_a.key, headers={"Idempotency-Key": "a"}), 403)
+    assert_problem(
+        api.post("checkout", checkout_body(offer_a), token=seller_a.key, headers={"Idempotency-Key": "a"}), 403
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -187,7 +187,9 @@ def test_a_forwarded_for_header_does_not_dodge_the_rate_limit(api):
         _token(api, f"user{number}@example.com", "guess-123456")
 
     # when: the client claims to be someone else
-    response = api.post("auth/token", {"email": "other@example.com", "password": "x"}, headers={"X-Forwarded-For": "203.0.113.7"})
+    response = api.post(
+        "auth/token", {"email": "other@example.com", "password": "x"}, headers={"X-Forwarded-For": "203.0.113.7"}
+    )
 
     # then
     assert_problem(response, 429, "rate_limited")

@@ -53,7 +53,9 @@ def test_every_error_response_is_a_problem_document(document):
 
     for name, operation in operations.items():
         responses = operation["responses"]
-        errors = {status: response for status, response in responses.items() if status == "default" or status[0] in "45"}
+        errors = {
+            status: response for status, response in responses.items() if status == "default" or status[0] in "45"
+        }
         # then: each operation documents its errors, at least through `default`
         assert "default" in errors, name
         for status, response in errors.items():
@@ -61,7 +63,9 @@ def test_every_error_response_is_a_problem_document(document):
             # the problem schema, or one that extends it with members (the declined checkout's `order`)
             schema = _schema(document, response["content"][PROBLEM_CONTENT_TYPE]["schema"]["$ref"])
             assert set(schema["required"]) >= set(problem["required"]), f"{name} {status}"
-            assert all(schema["properties"][member] == definition for member, definition in problem["properties"].items()), f"{name} {status}"
+            assert all(
+                schema["properties"][member] == definition for member, definition in problem["properties"].items()
+            ), f"{name} {status}"
 
 
 def test_success_responses_stay_json(document):
@@ -80,7 +84,9 @@ def test_the_problem_schema_has_the_rfc_9457_members_and_field_errors(document):
     properties = schema["properties"]
     assert properties["status"]["type"] == "integer"
     assert all(properties[name]["type"] == "string" for name in ("type", "title", "detail", "instance", "code"))
-    assert properties["errors"]["type"] == "object" and properties["errors"]["additionalProperties"] == {"type": "string"}
+    assert properties["errors"]["type"] == "object" and properties["errors"]["additionalProperties"] == {
+        "type": "string"
+    }
 
 
 def test_the_token_endpoint_documents_its_lockout(document):

@@ -4,9 +4,9 @@ import pytest
 
 from comptoir.accounts.services import api_token_create
 from comptoir.api.tests.conftest import assert_problem, place_order
+from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import Dispute, SellerOrder
 from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
-from comptoir.orders.domain.state_machine import Actor
 from comptoir.testing.builders import make_user
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,16 @@ def other_token():
 
 def delivered(seller_order, seller_a):
     seller_order_accept(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=seller_a.owner)
-    seller_order_ship(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=seller_a.owner, carrier="DHL", tracking_number="JD0123456789")
-    seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=seller_a.owner, actor_role=Actor.SELLER, seller=seller_a.seller)
+    seller_order_ship(
+        seller=seller_a.seller,
+        seller_order_id=seller_order.pk,
+        actor=seller_a.owner,
+        carrier="DHL",
+        tracking_number="JD0123456789",
+    )
+    seller_order_mark_delivered(
+        seller_order_id=seller_order.pk, actor=seller_a.owner, actor_role=Actor.SELLER, seller=seller_a.seller
+    )
 
 
 def test_orders_lists_only_my_orders(api, buyer_token, buyer, offer_a, other_token):
@@ -60,7 +68,9 @@ def test_cancel_before_acceptance(api, buyer_token, seller_order):
 def test_cancel_after_acceptance_is_an_illegal_transition(api, buyer_token, seller_order, seller_a):
     seller_order_accept(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=seller_a.owner)
 
-    body = assert_problem(api.post(f"seller-orders/{seller_order.number}/cancel", {"reason": "late"}, token=buyer_token), 409)
+    body = assert_problem(
+        api.post(f"seller-orders/{seller_order.number}/cancel", {"reason": "late"}, token=buyer_token), 409
+    )
 
     assert body["code"] in {"invalid_transition", "transition_not_allowed_for_actor"}
     assert SellerOrder.objects.get(pk=seller_order.pk).status == "accepted"
@@ -78,17 +88,29 @@ def test_another_buyer_cannot_act_on_my_seller_order(api, seller_order, seller_a
     assert_problem(api.post(f"seller-orders/{number}/cancel", {"reason": "x"}, token=other_token), 404)
     assert_problem(api.post(f"seller-orders/{number}/confirm-delivery", token=other_token), 404)
     assert_problem(api.post(f"seller-orders/{number}/return", {"return_reason": "damaged"}, token=other_token), 404)
-    assert_problem(api.post(f"seller-orders/{number}/dispute", {"reason": "other", "description": "x"}, token=other_token), 404)
+    assert_problem(
+        api.post(f"seller-orders/{number}/dispute", {"reason": "other", "description": "x"}, token=other_token), 404
+    )
     assert SellerOrder.objects.get(pk=seller_order.pk).status == "placed"
     assert not Dispute.objects.exists()
 
 
 def test_confirm_delivery_then_request_a_return(api, buyer_token, seller_order, seller_a):
     seller_order_accept(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=seller_a.owner)
-    seller_order_ship(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=seller_a.owner, carrier="DHL", tracking_number="JD0123456789")
+    seller_order_ship(
+        seller=seller_a.seller,
+        seller_order_id=seller_order.pk,
+        actor=seller_a.owner,
+        carrier="DHL",
+        tracking_number="JD0123456789",
+    )
 
     confirmed = api.post(f"seller-orders/{seller_order.number}/confirm-delivery", token=buyer_token)
-    returned = api.post(f"seller-orders/{seller_order.number}/return", {"return_reason": "damaged", "comment": "Dented"}, token=buyer_token)
+    returned = api.post(
+        f"seller-orders/{seller_order.number}/return",
+        {"return_reason": "damaged", "comment": "Dented"},
+        token=buyer_token,
+    )
 
     assert confirmed.json()["status"] == "delivered"
     assert returned.status_code == 200
@@ -99,7 +121,9 @@ def test_confirm_delivery_then_request_a_return(api, buyer_token, seller_order, 
 def test_return_with_an_unknown_reason_is_422(api, buyer_token, seller_order, seller_a):
     delivered(seller_order, seller_a)
 
-    body = assert_problem(api.post(f"seller-orders/{seller_order.number}/return", {"return_reason": "bored"}, token=buyer_token), 422)
+    body = assert_problem(
+        api.post(f"seller-orders/{seller_order.number}/return", {"return_reason": "bored"}, token=buyer_token), 422
+    )
 
     assert "return_reason" in body["errors"]
     assert SellerOrder.objects.get(pk=seller_order.pk).status == "delivered"
@@ -120,8 +144,12 @@ def test_open_a_dispute_once(api, buyer_token, seller_order):
 def test_a_retried_cancel_with_the_same_key_is_replayed(api, buyer_token, seller_order):
     headers = {"Idempotency-Key": "cancel-1"}
 
-    first = api.post(f"seller-orders/{seller_order.number}/cancel", {"reason": "oops"}, token=buyer_token, headers=headers)
-    second = api.post(f"seller-orders/{seller_order.number}/cancel", {"reason": "oops"}, token=buyer_token, headers=headers)
+    first = api.post(
+        f"seller-orders/{seller_order.number}/cancel", {"reason": "oops"}, token=buyer_token, headers=headers
+    )
+    second = api.post(
+        f"seller-orders/{seller_order.number}/cancel", {"reason": "oops"}, token=buyer_token, headers=headers
+    )
 
     assert first.status_code == second.status_code == 200
     assert second["Idempotent-Replayed"] == "true"

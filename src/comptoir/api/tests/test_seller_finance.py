@@ -3,8 +3,13 @@
 import pytest
 
 from comptoir.api.tests.conftest import assert_problem
-from comptoir.orders.services import seller_order_complete, seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.orders.domain.state_machine import Actor
+from comptoir.orders.services import (
+    seller_order_accept,
+    seller_order_complete,
+    seller_order_mark_delivered,
+    seller_order_ship,
+)
 from comptoir.testing.builders import make_operator
 
 pytestmark = pytest.mark.django_db
@@ -13,18 +18,32 @@ pytestmark = pytest.mark.django_db
 def test_balance_after_a_paid_order_is_in_escrow(api, seller_a, seller_order):
     body = api.get("seller/balance", token=seller_a.key).json()
 
-    assert body["balances"] == [{
-        "currency": "EUR",
-        "escrow": {"amount": str(seller_order.total.to_decimal()), "amount_minor": seller_order.total_amount, "currency": "EUR"},
-        "payable": {"amount": "0.00", "amount_minor": 0, "currency": "EUR"},
-        "paid_out": {"amount": "0.00", "amount_minor": 0, "currency": "EUR"},
-    }]
+    assert body["balances"] == [
+        {
+            "currency": "EUR",
+            "escrow": {
+                "amount": str(seller_order.total.to_decimal()),
+                "amount_minor": seller_order.total_amount,
+                "currency": "EUR",
+            },
+            "payable": {"amount": "0.00", "amount_minor": 0, "currency": "EUR"},
+            "paid_out": {"amount": "0.00", "amount_minor": 0, "currency": "EUR"},
+        }
+    ]
 
 
 def test_released_order_moves_to_payable_net_of_commission(api, seller_a, seller_order):
     seller_order_accept(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=seller_a.owner)
-    seller_order_ship(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=seller_a.owner, carrier="DHL", tracking_number="JD0123456789")
-    seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=seller_a.owner, actor_role=Actor.SELLER, seller=seller_a.seller)
+    seller_order_ship(
+        seller=seller_a.seller,
+        seller_order_id=seller_order.pk,
+        actor=seller_a.owner,
+        carrier="DHL",
+        tracking_number="JD0123456789",
+    )
+    seller_order_mark_delivered(
+        seller_order_id=seller_order.pk, actor=seller_a.owner, actor_role=Actor.SELLER, seller=seller_a.seller
+    )
     seller_order_complete(seller_order_id=seller_order.pk, actor=make_operator())
 
     balance = api.get("seller/balance", token=seller_a.key).json()["balances"][0]
@@ -57,9 +76,16 @@ def test_statement_period_filters(api, seller_a, seller_order):
     assert len(naive["rows"]) == 1
 
 
-@pytest.mark.parametrize("query, field", [("currency=XYZ", "currency"), ("", "currency"), ("currency=EUR&format=pdf", "format"),
-                                          ("currency=EUR&since=yesterday", "since"),
-                                          ("currency=EUR&since=2030-01-01T00:00:00Z&until=2029-01-01T00:00:00Z", "until")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("currency=XYZ", "currency"),
+        ("", "currency"),
+        ("currency=EUR&format=pdf", "format"),
+        ("currency=EUR&since=yesterday", "since"),
+        ("currency=EUR&since=2030-01-01T00:00:00Z&until=2029-01-01T00:00:00Z", "until"),
+    ],
+)
 def test_statement_refuses_bad_parameters(api, seller_a, query, field):
     assert field in assert_problem(api.get(f"seller/statement?{query}", token=seller_a.key), 422)["errors"]
 
@@ -67,7 +93,15 @@ def test_statement_refuses_bad_parameters(api, seller_a, query, field):
 def test_another_seller_sees_none_of_my_money(api, seller_b, seller_order):
     assert api.get("seller/balance", token=seller_b.key).json() == {"balances": []}
     assert api.get("seller/statement?currency=EUR", token=seller_b.key).json()["rows"] == []
-    assert len(api.get("seller/statement?currency=EUR&format=csv", token=seller_b.key).content.decode().strip().splitlines()) == 1
+    assert (
+        len(
+            api.get("seller/statement?currency=EUR&format=csv", token=seller_b.key)
+            .content.decode()
+            .strip()
+            .splitlines()
+        )
+        == 1
+    )
 
 
 def test_money_needs_the_finance_read_scope(api, seller_a, seller_order):

@@ -21,7 +21,14 @@ def product():
 
 
 def offer_body(product, profile, **overrides):
-    body = {"product_id": product.pk, "sku": "TEA-1", "price_amount": 2490, "currency": "EUR", "stock": 5, "shipping_profile_id": profile.pk}
+    body = {
+        "product_id": product.pk,
+        "sku": "TEA-1",
+        "price_amount": 2490,
+        "currency": "EUR",
+        "stock": 5,
+        "shipping_profile_id": profile.pk,
+    }
     body.update(overrides)
     return body
 
@@ -53,29 +60,32 @@ def test_price_in_a_zero_decimal_currency(api, seller_a, product):
     assert api.post("seller/offers", body, token=seller_a.key).json()["price"]["amount_minor"] == 1500
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"price_amount": 0}, "price_amount"),
-    ({"price_amount": -100}, "price_amount"),
-    ({"price_amount": 10**15}, "price_amount"),
-    ({"price_amount": 24.9}, "price_amount"),
-    ({"price_amount": "2490"}, "price_amount"),
-    ({"price_amount": None, "price": "12.345"}, "price"),
-    ({"price_amount": None, "price": "-5"}, "price"),
-    ({"price_amount": None, "price": "1e3"}, "price"),
-    ({"price_amount": None, "price": 12.5}, "price"),
-    ({"price_amount": None, "price": "99999999999.00"}, "price_amount"),
-    ({"price": "24.90"}, "price"),
-    ({"price_amount": None}, "price_amount"),
-    ({"currency": "XYZ"}, "currency"),
-    ({"currency": "EURO"}, "currency"),
-    ({"stock": -1}, "stock"),
-    ({"stock": "5"}, "stock"),
-    ({"product_id": 987654}, "product_id"),
-    ({"condition": "mint"}, "condition"),
-    ({"ships_from_country": "QQ"}, "ships_from_country"),
-    ({"sku": ""}, "sku"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"price_amount": 0}, "price_amount"),
+        ({"price_amount": -100}, "price_amount"),
+        ({"price_amount": 10**15}, "price_amount"),
+        ({"price_amount": 24.9}, "price_amount"),
+        ({"price_amount": "2490"}, "price_amount"),
+        ({"price_amount": None, "price": "12.345"}, "price"),
+        ({"price_amount": None, "price": "-5"}, "price"),
+        ({"price_amount": None, "price": "1e3"}, "price"),
+        ({"price_amount": None, "price": 12.5}, "price"),
+        ({"price_amount": None, "price": "99999999999.00"}, "price_amount"),
+        ({"price": "24.90"}, "price"),
+        ({"price_amount": None}, "price_amount"),
+        ({"currency": "XYZ"}, "currency"),
+        ({"currency": "EURO"}, "currency"),
+        ({"stock": -1}, "stock"),
+        ({"stock": "5"}, "stock"),
+        ({"product_id": 987654}, "product_id"),
+        ({"condition": "mint"}, "condition"),
+        ({"ships_from_country": "QQ"}, "ships_from_country"),
+        ({"sku": ""}, "sku"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_invalid_offers_are_422_with_the_field_and_nothing_is_written(api, seller_a, product, profile_a, change, field):
     body = {**offer_body(product, profile_a), **change}
     body = {name: value for name, value in body.items() if value is not None}
@@ -97,7 +107,9 @@ def test_an_other_sellers_shipping_profile_cannot_be_used(api, seller_a, seller_
 def test_create_offer_needs_the_offers_write_scope(api, seller_a, product, profile_a):
     read_only = seller_a.key_with("offers:read")
 
-    problem = assert_problem(api.post("seller/offers", offer_body(product, profile_a), token=read_only), 403, "insufficient_scope")
+    problem = assert_problem(
+        api.post("seller/offers", offer_body(product, profile_a), token=read_only), 403, "insufficient_scope"
+    )
 
     assert problem["required_scope"] == "offers:write"
     assert not Offer.objects.exists()
@@ -140,11 +152,21 @@ def test_patch_changes_only_the_fields_sent(api, seller_a):
     assert (offer.price_amount, offer.is_active, offer.stock) == (1250, False, 3)
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"stock": None}, "stock"), ({"condition_note": None}, "condition_note"), ({"sku": "NEW"}, "sku"), ({"price_amount": -1}, "price_amount"),
-    ({"is_active": "no"}, "is_active"), ({"return_policy_days": 5000}, "return_policy_days"), ({"return_policy_days": -1}, "return_policy_days"),
-    ({"handling_days": 99}, "handling_days"), ({"condition_note": "x" * 301}, "condition_note"), ({}, "body"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"stock": None}, "stock"),
+        ({"condition_note": None}, "condition_note"),
+        ({"sku": "NEW"}, "sku"),
+        ({"price_amount": -1}, "price_amount"),
+        ({"is_active": "no"}, "is_active"),
+        ({"return_policy_days": 5000}, "return_policy_days"),
+        ({"return_policy_days": -1}, "return_policy_days"),
+        ({"handling_days": 99}, "handling_days"),
+        ({"condition_note": "x" * 301}, "condition_note"),
+        ({}, "body"),
+    ],
+)
 def test_invalid_patches_are_422_and_change_nothing(api, seller_a, change, field):
     offer = make_offer(seller=seller_a.seller, price_amount=1000, stock=3)
 
@@ -192,26 +214,54 @@ def test_another_seller_cannot_read_or_change_my_offers(api, seller_a, seller_b)
 
 
 def test_shipping_profiles_are_per_seller(api, seller_a, seller_b):
-    body = {"name": "EU", "rates": [{"zone_name": "EU", "countries": ["FR", "DE"], "currency": "EUR", "first_item_amount": 500,
-                                      "additional_item_amount": 100, "transit_days_min": 2, "transit_days_max": 5}]}
+    body = {
+        "name": "EU",
+        "rates": [
+            {
+                "zone_name": "EU",
+                "countries": ["FR", "DE"],
+                "currency": "EUR",
+                "first_item_amount": 500,
+                "additional_item_amount": 100,
+                "transit_days_min": 2,
+                "transit_days_max": 5,
+            }
+        ],
+    }
 
     created = api.post("seller/shipping-profiles", body, token=seller_a.key)
 
     assert created.status_code == 201
     assert created.json()["rates"][0]["first_item"]["amount"] == "5.00"
-    assert [row["id"] for row in api.get("seller/shipping-profiles", token=seller_a.key).json()] == [created.json()["id"]]
+    assert [row["id"] for row in api.get("seller/shipping-profiles", token=seller_a.key).json()] == [
+        created.json()["id"]
+    ]
     assert api.get("seller/shipping-profiles", token=seller_b.key).json() == []
 
 
-@pytest.mark.parametrize("rate_change, field", [
-    ({"countries": ["ZZ"]}, "rates[0].countries"), ({"first_item_amount": -1}, "rates[0].first_item_amount"),
-    ({"currency": "ABC"}, "rates[0].currency"), ({"transit_days_min": 9, "transit_days_max": 2}, "rates[0].transit_days"),
-    ({"first_item_amount": "5"}, "rates[0].first_item_amount"),
-])
+@pytest.mark.parametrize(
+    "rate_change, field",
+    [
+        ({"countries": ["ZZ"]}, "rates[0].countries"),
+        ({"first_item_amount": -1}, "rates[0].first_item_amount"),
+        ({"currency": "ABC"}, "rates[0].currency"),
+        ({"transit_days_min": 9, "transit_days_max": 2}, "rates[0].transit_days"),
+        ({"first_item_amount": "5"}, "rates[0].first_item_amount"),
+    ],
+)
 def test_invalid_shipping_profiles_are_422(api, seller_a, rate_change, field):
-    rate = {"countries": ["FR"], "currency": "EUR", "first_item_amount": 500, "transit_days_min": 2, "transit_days_max": 5, **rate_change}
+    rate = {
+        "countries": ["FR"],
+        "currency": "EUR",
+        "first_item_amount": 500,
+        "transit_days_min": 2,
+        "transit_days_max": 5,
+        **rate_change,
+    }
 
-    problem = assert_problem(api.post("seller/shipping-profiles", {"name": "X", "rates": [rate]}, token=seller_a.key), 422)
+    problem = assert_problem(
+        api.post("seller/shipping-profiles", {"name": "X", "rates": [rate]}, token=seller_a.key), 422
+    )
 
     assert field in problem["errors"], problem
     assert not ShippingProfile.objects.filter(seller=seller_a.seller).exists()
@@ -220,16 +270,33 @@ def test_invalid_shipping_profiles_are_422(api, seller_a, rate_change, field):
 def test_create_a_catalog_product(api, seller_a):
     category = make_category()
 
-    response = api.post("seller/products", {"title": "Moka pot", "category_id": category.pk, "gtin": "4006381333931", "brand": "Bialetti",
-                                            "attributes": {"capacity_cups": 6}}, token=seller_a.key)
+    response = api.post(
+        "seller/products",
+        {
+            "title": "Moka pot",
+            "category_id": category.pk,
+            "gtin": "4006381333931",
+            "brand": "Bialetti",
+            "attributes": {"capacity_cups": 6},
+        },
+        token=seller_a.key,
+    )
 
     assert response.status_code == 201
     product = Product.objects.get(pk=response.json()["id"])
     assert (product.gtin, product.created_by_seller) == ("04006381333931", seller_a.seller)
 
 
-@pytest.mark.parametrize("change, field", [({"gtin": "4006381333932"}, "gtin"), ({"category_id": 987654}, "category_id"), ({"title": ""}, "title"),
-                                           ({"hs_code": "12"}, "hs_code"), ({"weight_grams": -5}, "weight_grams")])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"gtin": "4006381333932"}, "gtin"),
+        ({"category_id": 987654}, "category_id"),
+        ({"title": ""}, "title"),
+        ({"hs_code": "12"}, "hs_code"),
+        ({"weight_grams": -5}, "weight_grams"),
+    ],
+)
 def test_invalid_products_are_422(api, seller_a, change, field):
     body = {"title": "Moka pot", "category_id": make_category().pk, **change}
 
@@ -240,5 +307,12 @@ def test_invalid_products_are_422(api, seller_a, change, field):
 
 
 def test_products_need_offers_write(api, seller_a):
-    assert_problem(api.post("seller/products", {"title": "X", "category_id": make_category().pk}, token=seller_a.key_with("offers:read")), 403)
-    assert_problem(api.post("seller/shipping-profiles", {"name": "X", "rates": []}, token=seller_a.key_with("offers:read")), 403)
+    assert_problem(
+        api.post(
+            "seller/products", {"title": "X", "category_id": make_category().pk}, token=seller_a.key_with("offers:read")
+        ),
+        403,
+    )
+    assert_problem(
+        api.post("seller/shipping-profiles", {"name": "X", "rates": []}, token=seller_a.key_with("offers:read")), 403
+    )

@@ -6,7 +6,12 @@ from comptoir.api.tests.conftest import assert_problem, place_order
 from comptoir.offers.models import Offer
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_request_return, seller_order_ship
+from comptoir.orders.services import (
+    seller_order_accept,
+    seller_order_mark_delivered,
+    seller_order_request_return,
+    seller_order_ship,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +33,9 @@ def shipped(seller_order, seller_a):
 
 def return_requested(seller_order, seller_a, buyer):
     shipped(seller_order, seller_a)
-    seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=seller_a.owner, actor_role=Actor.SELLER, seller=seller_a.seller)
+    seller_order_mark_delivered(
+        seller_order_id=seller_order.pk, actor=seller_a.owner, actor_role=Actor.SELLER, seller=seller_a.seller
+    )
     seller_order_request_return(buyer=buyer, seller_order_id=seller_order.pk, return_reason="damaged")
 
 
@@ -45,7 +52,10 @@ def test_list_only_my_orders_with_status_filter(api, seller_a, seller_b, seller_
 
 
 def test_unknown_status_filter_is_422(api, seller_a):
-    assert "status" in assert_problem(api.get("seller/orders?status=lost", token=seller_a.key), 422, "invalid_status")["errors"]
+    assert (
+        "status"
+        in assert_problem(api.get("seller/orders?status=lost", token=seller_a.key), 422, "invalid_status")["errors"]
+    )
 
 
 def test_detail_shows_the_address_to_ship_to(api, seller_a, seller_order):
@@ -61,27 +71,45 @@ def test_accept_then_ship(api, seller_a, seller_order):
 
     assert accepted_response.json()["status"] == "accepted"
     assert shipped_response.status_code == 200
-    assert (shipped_response.json()["status"], shipped_response.json()["tracking_number"]) == ("shipped", "JD0123456789")
+    assert (shipped_response.json()["status"], shipped_response.json()["tracking_number"]) == (
+        "shipped",
+        "JD0123456789",
+    )
 
 
 def test_ship_before_accepting_is_409_with_the_allowed_actions(api, seller_a, seller_order):
-    problem = assert_problem(api.post(f"seller/orders/{seller_order.number}/ship", SHIPMENT, token=seller_a.key), 409, "invalid_transition")
+    problem = assert_problem(
+        api.post(f"seller/orders/{seller_order.number}/ship", SHIPMENT, token=seller_a.key), 409, "invalid_transition"
+    )
 
     assert problem["allowed_actions"] == ["accept", "cancel"]
     assert status_of(seller_order) == "placed"
 
 
-@pytest.mark.parametrize("body, field", [({"carrier": "DHL", "tracking_number": "12"}, "tracking_number"), ({"carrier": ""}, "carrier"),
-                                         ({"carrier": "DHL", "tracking_number": 123456}, "tracking_number")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"carrier": "DHL", "tracking_number": "12"}, "tracking_number"),
+        ({"carrier": ""}, "carrier"),
+        ({"carrier": "DHL", "tracking_number": 123456}, "tracking_number"),
+    ],
+)
 def test_ship_with_bad_tracking_is_422(api, seller_a, seller_order, body, field):
     accepted(seller_order, seller_a)
 
-    assert field in assert_problem(api.post(f"seller/orders/{seller_order.number}/ship", body, token=seller_a.key), 422)["errors"]
+    assert (
+        field
+        in assert_problem(api.post(f"seller/orders/{seller_order.number}/ship", body, token=seller_a.key), 422)[
+            "errors"
+        ]
+    )
     assert status_of(seller_order) == "accepted"
 
 
 def test_cancel_puts_the_stock_back(api, seller_a, seller_order, offer_a):
-    response = api.post(f"seller/orders/{seller_order.number}/cancel", {"reason": "Out of stock after all"}, token=seller_a.key)
+    response = api.post(
+        f"seller/orders/{seller_order.number}/cancel", {"reason": "Out of stock after all"}, token=seller_a.key
+    )
 
     assert response.json()["status"] == "cancelled"
     assert Offer.objects.get(pk=offer_a.pk).stock == 10
@@ -113,7 +141,14 @@ def test_receive_return_restocks_by_default(api, seller_a, seller_order, buyer, 
     assert Offer.objects.get(pk=offer_a.pk).stock == 10
 
 
-ACTIONS = [("accept", None), ("ship", SHIPMENT), ("cancel", {"reason": "x"}), ("deliver", None), ("receive-return", {"restock": True}), ("refund", None)]
+ACTIONS = [
+    ("accept", None),
+    ("ship", SHIPMENT),
+    ("cancel", {"reason": "x"}),
+    ("deliver", None),
+    ("receive-return", {"restock": True}),
+    ("refund", None),
+]
 
 
 @pytest.mark.parametrize("action, body", ACTIONS)
@@ -123,7 +158,11 @@ def test_another_seller_gets_404_and_changes_nothing(api, seller_a, seller_b, se
         prepared(seller_order, seller_a)
     before = status_of(seller_order)
 
-    assert_problem(api.post(f"seller/orders/{seller_order.number}/{action}", body, token=seller_b.key), 404, "seller_order_not_found")
+    assert_problem(
+        api.post(f"seller/orders/{seller_order.number}/{action}", body, token=seller_b.key),
+        404,
+        "seller_order_not_found",
+    )
     assert_problem(api.get(f"seller/orders/{seller_order.number}", token=seller_b.key), 404)
     assert status_of(seller_order) == before
 
@@ -132,7 +171,9 @@ def test_another_seller_gets_404_and_changes_nothing(api, seller_a, seller_b, se
 def test_actions_need_the_orders_write_scope(api, seller_a, seller_order, action, body):
     read_only = seller_a.key_with("orders:read")
 
-    assert_problem(api.post(f"seller/orders/{seller_order.number}/{action}", body, token=read_only), 403, "insufficient_scope")
+    assert_problem(
+        api.post(f"seller/orders/{seller_order.number}/{action}", body, token=read_only), 403, "insufficient_scope"
+    )
     assert status_of(seller_order) == "placed"
     assert api.get(f"seller/orders/{seller_order.number}", token=read_only).status_code == 200
 
@@ -158,7 +199,12 @@ def test_a_refused_action_frees_its_key_for_a_corrected_retry(api, seller_a, sel
     accepted(seller_order, seller_a)
     headers = {"Idempotency-Key": "ship-1"}
 
-    refused = api.post(f"seller/orders/{seller_order.number}/ship", {"carrier": "DHL", "tracking_number": "x"}, token=seller_a.key, headers=headers)
+    refused = api.post(
+        f"seller/orders/{seller_order.number}/ship",
+        {"carrier": "DHL", "tracking_number": "x"},
+        token=seller_a.key,
+        headers=headers,
+    )
     retried = api.post(f"seller/orders/{seller_order.number}/ship", SHIPMENT, token=seller_a.key, headers=headers)
 
     assert refused.status_code == 422

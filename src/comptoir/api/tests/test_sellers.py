@@ -15,9 +15,19 @@ pytestmark = pytest.mark.django_db
 
 VAT_ID, IBAN = COUNTRY_IDENTIFIERS["FR"]
 ONBOARDING = {
-    "name": "Atelier Lune", "legal_name": "Atelier Lune SAS", "street": "3 rue Oberkampf", "postal_code": "75011", "city": "Paris", "country": "FR",
-    "phone": "+33 1 40 00 00 00", "email": "hello@lune.example", "trade_register": "RCS Paris", "trade_register_number": "552 100 554",
-    "vat_id": VAT_ID, "iban": IBAN, "self_certified": True,
+    "name": "Atelier Lune",
+    "legal_name": "Atelier Lune SAS",
+    "street": "3 rue Oberkampf",
+    "postal_code": "75011",
+    "city": "Paris",
+    "country": "FR",
+    "phone": "+33 1 40 00 00 00",
+    "email": "hello@lune.example",
+    "trade_register": "RCS Paris",
+    "trade_register_number": "552 100 554",
+    "vat_id": VAT_ID,
+    "iban": IBAN,
+    "self_certified": True,
 }
 
 
@@ -37,8 +47,16 @@ def test_onboarding_creates_a_pending_seller_owned_by_the_caller(api, buyer, buy
     assert SellerMember.objects.get(seller_id=body["id"]).user == buyer
 
 
-@pytest.mark.parametrize("field, value", [("vat_id", "FR00000000000"), ("iban", "FR1420041010050500013M02607"), ("country", "XX"),
-                                          ("self_certified", False), ("email", "nope")])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("vat_id", "FR00000000000"),
+        ("iban", "FR1420041010050500013M02607"),
+        ("country", "XX"),
+        ("self_certified", False),
+        ("email", "nope"),
+    ],
+)
 def test_onboarding_with_invalid_trader_information_is_422_and_writes_nothing(api, buyer_token, field, value):
     body = assert_problem(api.post("sellers", {**ONBOARDING, field: value}, token=buyer_token), 422)
 
@@ -47,7 +65,11 @@ def test_onboarding_with_invalid_trader_information_is_422_and_writes_nothing(ap
 
 
 def test_onboarding_with_wrong_types_is_422(api, buyer_token):
-    body = assert_problem(api.post("sellers", {**ONBOARDING, "self_certified": "yes", "iban": 12}, token=buyer_token), 422, "invalid_request")
+    body = assert_problem(
+        api.post("sellers", {**ONBOARDING, "self_certified": "yes", "iban": 12}, token=buyer_token),
+        422,
+        "invalid_request",
+    )
 
     assert {"self_certified", "iban"} <= set(body["errors"])
 
@@ -75,7 +97,9 @@ def test_a_member_of_several_sellers_must_choose_with_the_header(seller_a, selle
 def test_the_header_cannot_reach_a_seller_the_user_is_not_a_member_of(seller_a, seller_b):
     api = session_api(seller_a.owner)
 
-    assert_problem(api.get("seller/offers", headers={"X-Comptoir-Seller": str(seller_b.seller.pk)}), 403, "not_a_seller_member")
+    assert_problem(
+        api.get("seller/offers", headers={"X-Comptoir-Seller": str(seller_b.seller.pk)}), 403, "not_a_seller_member"
+    )
     assert_problem(api.get("seller/offers", headers={"X-Comptoir-Seller": "abc"}), 422, "invalid_seller_header")
 
 
@@ -108,7 +132,9 @@ def test_keys_cannot_manage_keys_and_staff_cannot_either(api, seller_a):
     SellerMember.objects.create(seller=seller_a.seller, user=staff, role=MemberRole.STAFF)
 
     assert_problem(api.post("seller/api-keys", {"scopes": ["offers:read"]}, token=seller_a.key), 401)
-    assert_problem(session_api(staff).post("seller/api-keys", {"scopes": ["offers:read"]}), 403, "seller_owner_required")
+    assert_problem(
+        session_api(staff).post("seller/api-keys", {"scopes": ["offers:read"]}), 403, "seller_owner_required"
+    )
     assert SellerApiKey.objects.filter(seller=seller_a.seller).count() == 1
 
 
@@ -160,5 +186,7 @@ def test_a_members_session_write_needs_the_csrf_token(seller_a):
 
     assert_problem(api.post("seller/api-keys", {"scopes": ["offers:read"]}), 403, "csrf_failed")
     browser.cookies["csrftoken"] = "b" * 32
-    assert api.post("seller/api-keys", {"scopes": ["offers:read"]}, headers={"X-CSRFToken": "b" * 32}).status_code == 201
+    assert (
+        api.post("seller/api-keys", {"scopes": ["offers:read"]}, headers={"X-CSRFToken": "b" * 32}).status_code == 201
+    )
     assert SellerApiKey.objects.filter(seller=seller_a.seller).count() == 2

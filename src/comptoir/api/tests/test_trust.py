@@ -1,8 +1,8 @@
 import pytest
 
+from comptoir.api.tests.conftest import assert_problem, place_order
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
-from comptoir.api.tests.conftest import assert_problem, place_order
 
 pytestmark = pytest.mark.django_db
 GOOD = {"product_rating": 5, "item_as_described": 5, "communication": 5, "shipping_speed": 4, "packaging": 5}
@@ -11,14 +11,24 @@ GOOD = {"product_rating": 5, "item_as_described": 5, "communication": 5, "shippi
 def delivered_order(buyer, seller_a, offer_a):
     seller_order = place_order(buyer=buyer, offer=offer_a)
     seller_order_accept(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=seller_a.owner)
-    seller_order_ship(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=seller_a.owner, carrier="DHL", tracking_number="JD0146000033")
+    seller_order_ship(
+        seller=seller_a.seller,
+        seller_order_id=seller_order.pk,
+        actor=seller_a.owner,
+        carrier="DHL",
+        tracking_number="JD0146000033",
+    )
     seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=buyer, actor_role=Actor.BUYER, buyer=buyer)
     return seller_order
 
 
-def test_a_buyer_reviews_a_delivered_order_and_it_is_public_with_its_verification_note(api, buyer, buyer_token, seller_a, offer_a):
+def test_a_buyer_reviews_a_delivered_order_and_it_is_public_with_its_verification_note(
+    api, buyer, buyer_token, seller_a, offer_a
+):
     seller_order = delivered_order(buyer, seller_a, offer_a)
-    response = api.post("reviews", {"seller_order_number": seller_order.number, **GOOD, "text": "Fast"}, token=buyer_token)
+    response = api.post(
+        "reviews", {"seller_order_number": seller_order.number, **GOOD, "text": "Fast"}, token=buyer_token
+    )
     assert response.status_code == 201, response.content
     again = api.post("reviews", {"seller_order_number": seller_order.number, **GOOD}, token=buyer_token)
     assert_problem(again, 409, "review_exists")
@@ -29,16 +39,25 @@ def test_a_buyer_reviews_a_delivered_order_and_it_is_public_with_its_verificatio
 
 def test_review_ratings_out_of_range_are_422(api, buyer, buyer_token, seller_a, offer_a):
     seller_order = delivered_order(buyer, seller_a, offer_a)
-    response = api.post("reviews", {"seller_order_number": seller_order.number, **GOOD, "packaging": 9}, token=buyer_token)
+    response = api.post(
+        "reviews", {"seller_order_number": seller_order.number, **GOOD, "packaging": 9}, token=buyer_token
+    )
     assert_problem(response, 422)
 
 
-def test_only_the_reviewed_seller_replies_and_messages_are_isolated(api, buyer, buyer_token, seller_a, seller_b, offer_a):
+def test_only_the_reviewed_seller_replies_and_messages_are_isolated(
+    api, buyer, buyer_token, seller_a, seller_b, offer_a
+):
     seller_order = delivered_order(buyer, seller_a, offer_a)
-    review_id = api.post("reviews", {"seller_order_number": seller_order.number, **GOOD}, token=buyer_token).json()["id"]
+    review_id = api.post("reviews", {"seller_order_number": seller_order.number, **GOOD}, token=buyer_token).json()[
+        "id"
+    ]
     assert_problem(api.post(f"seller/reviews/{review_id}/reply", {"text": "Hi"}, token=seller_b.key), 404)
     assert api.post(f"seller/reviews/{review_id}/reply", {"text": "Thank you"}, token=seller_a.key).status_code == 200
-    assert api.post(f"seller-orders/{seller_order.number}/messages", {"body": "Question"}, token=buyer_token).status_code == 201
+    assert (
+        api.post(f"seller-orders/{seller_order.number}/messages", {"body": "Question"}, token=buyer_token).status_code
+        == 201
+    )
     assert_problem(api.get(f"seller/orders/{seller_order.number}/messages", token=seller_b.key), 404)
     messages = api.get(f"seller/orders/{seller_order.number}/messages", token=seller_a.key).json()["messages"]
     assert [m["sender_role"] for m in messages] == ["buyer"]

@@ -17,7 +17,9 @@ def _change_form(category: Category, **changes) -> dict:
 def test_commission_rate_changed_in_the_console_goes_through_the_service(console, operator):
     category = make_category("Lighting", commission_rate_bp=1200)
 
-    response = console.post(reverse("admin:catalog_category_change", args=[category.pk]), _change_form(category, commission_rate_bp=850))
+    response = console.post(
+        reverse("admin:catalog_category_change", args=[category.pk]), _change_form(category, commission_rate_bp=850)
+    )
 
     assert response.status_code == 302
     category.refresh_from_db()
@@ -29,7 +31,9 @@ def test_commission_rate_changed_in_the_console_goes_through_the_service(console
 def test_commission_rate_above_100_percent_is_refused(console):
     category = make_category(commission_rate_bp=1200)
 
-    response = console.post(reverse("admin:catalog_category_change", args=[category.pk]), _change_form(category, commission_rate_bp=10_001))
+    response = console.post(
+        reverse("admin:catalog_category_change", args=[category.pk]), _change_form(category, commission_rate_bp=10_001)
+    )
 
     assert response.status_code == 200  # the form again, with its error
     category.refresh_from_db()
@@ -40,7 +44,10 @@ def test_commission_rate_above_100_percent_is_refused(console):
 def test_only_the_commission_rate_can_change_after_creation(console):
     category = make_category("Garden", commission_rate_bp=1000)
 
-    console.post(reverse("admin:catalog_category_change", args=[category.pk]), _change_form(category, name_en="Renamed", slug="renamed"))
+    console.post(
+        reverse("admin:catalog_category_change", args=[category.pk]),
+        _change_form(category, name_en="Renamed", slug="renamed"),
+    )
 
     category.refresh_from_db()
     assert (category.name_en, category.slug, category.commission_rate_bp) == ("Garden", category.slug, 1000)
@@ -50,10 +57,19 @@ def test_only_the_commission_rate_can_change_after_creation(console):
 def test_category_created_in_the_console_gets_its_place_in_the_tree(console, operator):
     parent = make_category("Home")
 
-    response = console.post(reverse("admin:catalog_category_add"), {
-        "parent": parent.pk, "name_en": "Lamps", "name_fr": "Lampes", "slug": "lamps", "position": 0, "commission_rate_bp": "900",
-        "expected_attributes": "[]", "_continue": "Save and continue editing",
-    })
+    response = console.post(
+        reverse("admin:catalog_category_add"),
+        {
+            "parent": parent.pk,
+            "name_en": "Lamps",
+            "name_fr": "Lampes",
+            "slug": "lamps",
+            "position": 0,
+            "commission_rate_bp": "900",
+            "expected_attributes": "[]",
+            "_continue": "Save and continue editing",
+        },
+    )
 
     assert response.status_code == 302
     lamps = Category.objects.get(slug="lamps")

@@ -11,7 +11,13 @@ from comptoir.accounts.services import api_token_create
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import dispute_open, order_checkout, seller_order_accept, seller_order_mark_delivered, seller_order_ship
+from comptoir.orders.services import (
+    dispute_open,
+    order_checkout,
+    seller_order_accept,
+    seller_order_mark_delivered,
+    seller_order_ship,
+)
 from comptoir.sellers.services import seller_api_key_create
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_category, make_offer, make_product, make_user
 
@@ -20,33 +26,62 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _a_marketplace_with_history():
     """At least one row of every kind the console shows: sellers, keys, catalog, an order disputed after delivery."""
-    product = make_product("Walnut bookshelf", category=make_category("Furniture", parent=make_category("Home", commission_rate_bp=1100)),
-                           gtin="4006381333931", image_urls=["products/shelf.jpg"])
+    product = make_product(
+        "Walnut bookshelf",
+        category=make_category("Furniture", parent=make_category("Home", commission_rate_bp=1100)),
+        gtin="4006381333931",
+        image_urls=["products/shelf.jpg"],
+    )
     offer = make_offer(product=product, price_amount=8900, stock=4)
     seller_user = offer.seller.members.get().user
     seller_api_key_create(seller=offer.seller, actor=seller_user, name="ERP", scopes=["offers:read", "orders:read"])
     buyer = make_user()
     api_token_create(user=buyer, name="phone")
-    result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 1}],
-                            idempotency_key=f"console-order-{offer.pk}")
+    result = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+        idempotency_key=f"console-order-{offer.pk}",
+    )
     seller_order = SellerOrder.objects.get(order=result.order)
     seller_order_accept(seller=offer.seller, seller_order_id=seller_order.pk, actor=seller_user)
-    seller_order_ship(seller=offer.seller, seller_order_id=seller_order.pk, actor=seller_user, carrier="DHL", tracking_number="JD014600003828")
+    seller_order_ship(
+        seller=offer.seller,
+        seller_order_id=seller_order.pk,
+        actor=seller_user,
+        carrier="DHL",
+        tracking_number="JD014600003828",
+    )
     seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=buyer, actor_role=Actor.BUYER, buyer=buyer)
-    dispute = dispute_open(buyer=buyer, seller_order_id=seller_order.pk, reason="not_as_described", description="Scratched top.")
+    dispute = dispute_open(
+        buyer=buyer, seller_order_id=seller_order.pk, reason="not_as_described", description="Scratched top."
+    )
     return dispute
 
 
 def _a_marketplace_with_history_without_dispute():
     offer = make_offer(price_amount=1500, stock=2)
-    order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 1}],
-                   idempotency_key=f"console-{offer.pk}")
+    order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+        idempotency_key=f"console-{offer.pk}",
+    )
 
 
 def test_every_registered_changelist_and_detail_page_renders_for_an_operator(console, operator):
     dispute = _a_marketplace_with_history()
-    console.post(reverse("admin:orders_dispute_changelist"),
-                 {"action": "decide_for_buyer", ACTION_CHECKBOX_NAME: [dispute.pk], "apply": "1", "reason": "Damage shown on photos."})
+    console.post(
+        reverse("admin:orders_dispute_changelist"),
+        {
+            "action": "decide_for_buyer",
+            ACTION_CHECKBOX_NAME: [dispute.pk],
+            "apply": "1",
+            "reason": "Damage shown on photos.",
+        },
+    )
 
     checked = []
     for model, model_admin in admin.site._registry.items():
@@ -59,9 +94,22 @@ def test_every_registered_changelist_and_detail_page_renders_for_an_operator(con
             assert detail.status_code == 200, opts.label
         checked.append(opts.label)
 
-    for label in ("sellers.Seller", "catalog.Category", "catalog.Product", "offers.Offer", "orders.Order", "orders.SellerOrder", "orders.Dispute",
-                  "payments.JournalEntry", "payments.LedgerAccount", "payments.LedgerBlock", "payments.PayoutBatch", "payments.Payout",
-                  "core.AuditLog", "accounts.User"):
+    for label in (
+        "sellers.Seller",
+        "catalog.Category",
+        "catalog.Product",
+        "offers.Offer",
+        "orders.Order",
+        "orders.SellerOrder",
+        "orders.Dispute",
+        "payments.JournalEntry",
+        "payments.LedgerAccount",
+        "payments.LedgerBlock",
+        "payments.PayoutBatch",
+        "payments.Payout",
+        "core.AuditLog",
+        "accounts.User",
+    ):
         assert label in checked
 
 

@@ -18,7 +18,9 @@ def test_audit_row_records_the_acting_user_and_target():
     moment = dt.datetime(2030, 1, 2, 3, 4, tzinfo=dt.UTC)
 
     with clock.frozen_at(moment):
-        row = audit_record(actor=actor, action="user.flagged", target=target, reason="spam", data={"score": 3}, seller_id=7)
+        row = audit_record(
+            actor=actor, action="user.flagged", target=target, reason="spam", data={"score": 3}, seller_id=7
+        )
 
     row.refresh_from_db()
     assert row.actor == actor

@@ -27,7 +27,14 @@ def _parse(request: bytes) -> tuple[dict, dict]:
 
 def test_checkout_traffic_sends_distinct_offers_unique_keys_and_hot_offers():
     # given traffic where every checkout must include one of two hot offers
-    traffic = CheckoutTraffic(tokens=["cbt_a", "cbt_b"], offer_ids=list(range(10, 40)), hot_offer_ids=[1, 2], hot_share=1.0, run_id="run", host="127.0.0.1:1")
+    traffic = CheckoutTraffic(
+        tokens=["cbt_a", "cbt_b"],
+        offer_ids=list(range(10, 40)),
+        hot_offer_ids=[1, 2],
+        hot_share=1.0,
+        run_id="run",
+        host="127.0.0.1:1",
+    )
 
     # when a few hundred requests are built
     requests = [_parse(traffic.next_request()) for _ in range(300)]
@@ -51,8 +58,14 @@ def test_read_response_handles_content_length_chunked_and_close():
         return await _read_response(reader)
 
     assert asyncio.run(read(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}")) == (201, False, b"{}")
-    assert asyncio.run(read(b"HTTP/1.1 409 Conflict\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")) == (409, False, b"abcde")
-    assert asyncio.run(read(b"HTTP/1.1 500 Error\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx")) == (500, True, b"x")
+    assert asyncio.run(
+        read(b"HTTP/1.1 409 Conflict\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+    ) == (409, False, b"abcde")
+    assert asyncio.run(read(b"HTTP/1.1 500 Error\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx")) == (
+        500,
+        True,
+        b"x",
+    )
 
 
 def test_load_generator_refuses_addresses_outside_loopback():
@@ -65,8 +78,20 @@ def test_verify_stock_finds_oversold_and_mismatched_units():
     # given an offer of 5 units, a paid checkout of 2 and a declined checkout of 1 (stock put back)
     offer = make_offer(stock=5)
     buyer = make_user()
-    order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 2}], idempotency_key="a")
-    order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_DECLINED, lines=[{"offer_id": offer.pk, "quantity": 1}], idempotency_key="b")
+    order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 2}],
+        idempotency_key="a",
+    )
+    order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_DECLINED,
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+        idempotency_key="b",
+    )
 
     # then stock is conserved
     clean = verify_stock(initial_stock={str(offer.pk): 5})
@@ -80,16 +105,57 @@ def test_verify_stock_finds_oversold_and_mismatched_units():
 
 
 def _report(database: str, rate: float) -> dict:
-    run = {"checkouts_per_second": rate, "insufficient_stock_409": 3, "other_errors": 0, "connection_errors": 0, "mean_latency_ms": 9.0,
-           "latency_ms": {"p50": 5.0, "p95": 9.0, "p99": 12.0, "max": 20.0}, "cpu_share": {"gunicorn workers": "50%"},
-           "cpu_ms_per_request": {"gunicorn_ms": 2.0, "load_generator_ms": 0.1},
-           "verification": {"stock": {"oversold_units": 0, "stock_mismatch_units": 0},
-                            "ledger": {"verify": {"ok": True, "problems": []}, "postings_sum_by_currency": {"EUR": 0}, "journal_entries": 7}}}
-    return {"database": database, "date": "2026-01-01 00:00 UTC", "wall_seconds": 30.0, "migrate_seconds": 2.0, "seed_seconds": 1.0,
-            "machine": {"nproc": 2, "cpu": "test cpu", "python": "3.12", "django": "6.1", "gunicorn": "23", "database": "SQLite", "load_average_before": "0.1"},
-            "settings": {"workers": 2, "worker_class": "sync", "threads": None, "concurrency": 4, "duration_s": 5, "warmup_s": 1, "sellers": 2,
-                         "buyers": 3, "offers": 5, "hot_offers": 1, "hot_stock": 2, "hot_share": 0.5, "ledger_seal_on_commit": False},
-            "runs": {"comptoir": run, "skeleton": {**run, "checkouts_per_second": rate * 2}}, "ratio_comptoir_to_skeleton": 0.5}
+    run = {
+        "checkouts_per_second": rate,
+        "insufficient_stock_409": 3,
+        "other_errors": 0,
+        "connection_errors": 0,
+        "mean_latency_ms": 9.0,
+        "latency_ms": {"p50": 5.0, "p95": 9.0, "p99": 12.0, "max": 20.0},
+        "cpu_share": {"gunicorn workers": "50%"},
+        "cpu_ms_per_request": {"gunicorn_ms": 2.0, "load_generator_ms": 0.1},
+        "verification": {
+            "stock": {"oversold_units": 0, "stock_mismatch_units": 0},
+            "ledger": {
+                "verify": {"ok": True, "problems": []},
+                "postings_sum_by_currency": {"EUR": 0},
+                "journal_entries": 7,
+            },
+        },
+    }
+    return {
+        "database": database,
+        "date": "2026-01-01 00:00 UTC",
+        "wall_seconds": 30.0,
+        "migrate_seconds": 2.0,
+        "seed_seconds": 1.0,
+        "machine": {
+            "nproc": 2,
+            "cpu": "test cpu",
+            "python": "3.12",
+            "django": "6.1",
+            "gunicorn": "23",
+            "database": "SQLite",
+            "load_average_before": "0.1",
+        },
+        "settings": {
+            "workers": 2,
+            "worker_class": "sync",
+            "threads": None,
+            "concurrency": 4,
+            "duration_s": 5,
+            "warmup_s": 1,
+            "sellers": 2,
+            "buyers": 3,
+            "offers": 5,
+            "hot_offers": 1,
+            "hot_stock": 2,
+            "hot_share": 0.5,
+            "ledger_seal_on_commit": False,
+        },
+        "runs": {"comptoir": run, "skeleton": {**run, "checkouts_per_second": rate * 2}},
+        "ratio_comptoir_to_skeleton": 0.5,
+    }
 
 
 def test_write_section_replaces_only_its_own_database_section(tmp_path):
@@ -105,7 +171,11 @@ def test_write_section_replaces_only_its_own_database_section(tmp_path):
     # then each database has exactly one, latest section and the prose survives
     text = path.read_text(encoding="utf-8")
     assert text.count("<!-- bench:sqlite:start -->") == 1 and text.count("<!-- bench:postgres:start -->") == 1
-    assert "| Comptoir API | 111.0 |" in text and "| Comptoir API | 100.0 |" not in text and "| Comptoir API | 300.0 |" in text
+    assert (
+        "| Comptoir API | 111.0 |" in text
+        and "| Comptoir API | 100.0 |" not in text
+        and "| Comptoir API | 300.0 |" in text
+    )
     assert "Hand-written analysis." in text
     assert "comptoir bench checkout --database postgres" in text
 
@@ -113,8 +183,21 @@ def test_write_section_replaces_only_its_own_database_section(tmp_path):
 @pytest.mark.slow
 def test_bench_checkout_end_to_end_on_sqlite(tmp_path):
     # given a tiny marketplace where every checkout wants one of a single hot offer's 2 units
-    options = Options(database="sqlite", workers=1, concurrency=2, duration=1.0, warmup=0.0, sellers=2, buyers=3, offers=6, hot_offers=1,
-                      hot_stock=2, hot_share=1.0, work_dir=tmp_path, log=lambda line: None)
+    options = Options(
+        database="sqlite",
+        workers=1,
+        concurrency=2,
+        duration=1.0,
+        warmup=0.0,
+        sellers=2,
+        buyers=3,
+        offers=6,
+        hot_offers=1,
+        hot_stock=2,
+        hot_share=1.0,
+        work_dir=tmp_path,
+        log=lambda line: None,
+    )
 
     # when both applications are driven over HTTP
     report = run_checkout_benchmark(options)
@@ -143,7 +226,21 @@ def test_bench_trust_raw_generates_a_history_and_times_each_phase_of_the_recompu
     from comptoir.trust.models import SellerDailyStats
 
     out = StringIO()
-    call_command("bench", "trust", "--raw", "--sellers", "3", "--orders", "120", "--days", "20", "--workers", "1", stdout=out, stderr=StringIO())
+    call_command(
+        "bench",
+        "trust",
+        "--raw",
+        "--sellers",
+        "3",
+        "--orders",
+        "120",
+        "--days",
+        "20",
+        "--workers",
+        "1",
+        stdout=out,
+        stderr=StringIO(),
+    )
     figures = json.loads(out.getvalue())["rebuild_raw"]
     assert figures["orders"] == figures["orders_total"] == 120 and figures["sellers_recomputed"] == 3
     assert set(figures["phases_s"]) == {"credibility", "buckets", "scores"} and figures["workers"] == 1

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _claim(key="key-1", fingerprint=None, actor_key="user:1", scope="checkout"):
-    return idempotency_claim(actor_key=actor_key, key=key, scope=scope, fingerprint=fingerprint or request_fingerprint({"lines": [[1, 2]]}))
+    return idempotency_claim(
+        actor_key=actor_key, key=key, scope=scope, fingerprint=fingerprint or request_fingerprint({"lines": [[1, 2]]})
+    )
 
 
 def test_fingerprint_ignores_key_order_but_not_values():

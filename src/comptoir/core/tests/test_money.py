@@ -28,12 +28,15 @@ def test_sum_money_of_nothing_is_zero_in_that_currency():
     assert sum_money([Money(1, "JPY"), Money(2, "JPY")], "JPY") == Money(3, "JPY")
 
 
-@pytest.mark.parametrize("operation", [
-    lambda: Money(100, "EUR") + Money(100, "USD"),
-    lambda: Money(100, "EUR") - Money(100, "USD"),
-    lambda: Money(100, "EUR") < Money(100, "USD"),
-    lambda: Money(100, "EUR") >= Money(100, "USD"),
-])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda: Money(100, "EUR") + Money(100, "USD"),
+        lambda: Money(100, "EUR") - Money(100, "USD"),
+        lambda: Money(100, "EUR") < Money(100, "USD"),
+        lambda: Money(100, "EUR") >= Money(100, "USD"),
+    ],
+)
 def test_combining_two_currencies_is_refused(operation):
     with pytest.raises(ValueError, match="Currency mismatch"):
         operation()
@@ -74,15 +77,18 @@ def test_validate_currency_normalises_case_and_refuses_unknown_codes():
         validate_currency("XXY")
 
 
-@pytest.mark.parametrize("value, currency, minor", [
-    ("12.34", "EUR", 1234),
-    (Decimal("12.3"), "EUR", 1230),
-    (12, "EUR", 1200),
-    ("1500", "JPY", 1500),
-    ("1.234", "KWD", 1234),
-    ("-0.01", "EUR", -1),
-    ("12.340", "EUR", 1234),
-])
+@pytest.mark.parametrize(
+    "value, currency, minor",
+    [
+        ("12.34", "EUR", 1234),
+        (Decimal("12.3"), "EUR", 1230),
+        (12, "EUR", 1200),
+        ("1500", "JPY", 1500),
+        ("1.234", "KWD", 1234),
+        ("-0.01", "EUR", -1),
+        ("12.340", "EUR", 1234),
+    ],
+)
 def test_from_decimal_converts_major_units_to_minor_units(value, currency, minor):
     assert Money.from_decimal(value, currency) == Money(minor, currency)
 
@@ -111,17 +117,20 @@ def test_from_decimal_accepts_a_lowercase_currency():
     assert Money.from_decimal("1", "eur") == Money(100, "EUR")
 
 
-@pytest.mark.parametrize("amount, rate_bp, expected", [
-    (25, 5000, 12),      # 12.5 -> 12 (half to even)
-    (35, 5000, 18),      # 17.5 -> 18 (half to even)
-    (-25, 5000, -12),    # -12.5 -> -12
-    (1, 5000, 0),        # 0.5 -> 0
-    (3, 5000, 2),        # 1.5 -> 2
-    (1999, 1200, 240),   # 239.88 -> 240
-    (1000, 1234, 123),   # 123.4 -> 123
-    (10000, 10000, 10000),
-    (999, 0, 0),
-])
+@pytest.mark.parametrize(
+    "amount, rate_bp, expected",
+    [
+        (25, 5000, 12),  # 12.5 -> 12 (half to even)
+        (35, 5000, 18),  # 17.5 -> 18 (half to even)
+        (-25, 5000, -12),  # -12.5 -> -12
+        (1, 5000, 0),  # 0.5 -> 0
+        (3, 5000, 2),  # 1.5 -> 2
+        (1999, 1200, 240),  # 239.88 -> 240
+        (1000, 1234, 123),  # 123.4 -> 123
+        (10000, 10000, 10000),
+        (999, 0, 0),
+    ],
+)
 def test_basis_points_rounds_half_to_even_once(amount, rate_bp, expected):
     assert Money(amount, "EUR").basis_points(rate_bp) == Money(expected, "EUR")
 
@@ -141,14 +150,17 @@ def test_multiplying_by_a_float_is_refused():
         Money(100, "EUR") * 1.5
 
 
-@pytest.mark.parametrize("amount, weights, expected", [
-    (100, [1, 1, 1], [34, 33, 33]),
-    (10, [3, 7], [3, 7]),
-    (5, [1, 2], [2, 3]),
-    (11, [0, 1, 1], [0, 6, 5]),
-    (0, [1, 2], [0, 0]),
-    (1, [1, 1, 1, 1], [1, 0, 0, 0]),
-])
+@pytest.mark.parametrize(
+    "amount, weights, expected",
+    [
+        (100, [1, 1, 1], [34, 33, 33]),
+        (10, [3, 7], [3, 7]),
+        (5, [1, 2], [2, 3]),
+        (11, [0, 1, 1], [0, 6, 5]),
+        (0, [1, 2], [0, 0]),
+        (1, [1, 1, 1, 1], [1, 0, 0, 0]),
+    ],
+)
 def test_allocate_splits_in_proportion_and_sums_to_the_total(amount, weights, expected):
     parts = Money(amount, "EUR").allocate(weights)
 
@@ -166,7 +178,9 @@ def test_allocate_always_sums_to_the_total(amount):
     assert parts[1].amount == 0
 
 
-@pytest.mark.parametrize("weights, error", [([], ValueError), ([0, 0], ValueError), ([2, -1], ValueError), ([0.5, 0.5], TypeError)])
+@pytest.mark.parametrize(
+    "weights, error", [([], ValueError), ([0, 0], ValueError), ([2, -1], ValueError), ([0.5, 0.5], TypeError)]
+)
 def test_allocate_refuses_bad_weights(weights, error):
     with pytest.raises(error):
         Money(100, "EUR").allocate(weights)

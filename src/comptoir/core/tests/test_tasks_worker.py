@@ -26,7 +26,13 @@ from comptoir.core import clock
 from comptoir.core.management.commands.scheduler import Command as SchedulerCommand
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import order_checkout, seller_order_accept, seller_order_cancel, seller_order_mark_delivered, seller_order_ship
+from comptoir.orders.services import (
+    order_checkout,
+    seller_order_accept,
+    seller_order_cancel,
+    seller_order_mark_delivered,
+    seller_order_ship,
+)
 from comptoir.orders.tasks import release_due_task
 from comptoir.payments.models import JournalEntry, LedgerBlockEntry, Refund
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_user
@@ -49,7 +55,10 @@ def test_scheduler_once_enqueues_the_release_and_the_seal(database_task_backend)
     call_command("scheduler", "--once", stdout=output)
 
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "comptoir.orders.tasks.release_due_task", "comptoir.payments.tasks.ledger_seal_task", "comptoir.trust.tasks.trust_daily_task"]
+        "comptoir.orders.tasks.release_due_task",
+        "comptoir.payments.tasks.ledger_seal_task",
+        "comptoir.trust.tasks.trust_daily_task",
+    ]
     assert "release_due_task: enqueued" in output.getvalue()
 
 
@@ -66,8 +75,12 @@ def test_scheduler_does_not_pile_up_tasks_while_no_worker_runs_them(database_tas
     scheduler.tick(last_results)
     # release and seal again; the hourly trust recompute not before its hour is up
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "comptoir.orders.tasks.release_due_task", "comptoir.orders.tasks.release_due_task",
-        "comptoir.payments.tasks.ledger_seal_task", "comptoir.payments.tasks.ledger_seal_task", "comptoir.trust.tasks.trust_daily_task"]
+        "comptoir.orders.tasks.release_due_task",
+        "comptoir.orders.tasks.release_due_task",
+        "comptoir.payments.tasks.ledger_seal_task",
+        "comptoir.payments.tasks.ledger_seal_task",
+        "comptoir.trust.tasks.trust_daily_task",
+    ]
 
 
 def test_release_due_task_releases_escrow_whose_hold_has_elapsed():
@@ -111,8 +124,22 @@ def _start_worker(worker_id: str, log_path: Path) -> subprocess.Popen:
     }
     log = log_path.open("w")
     return subprocess.Popen(
-        [sys.executable, "-m", "comptoir.cli", "worker", "--worker-id", worker_id, "--interval", "0.1", "--no-startup-delay", "--no-reload"],
-        cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "comptoir.cli",
+            "worker",
+            "--worker-id",
+            worker_id,
+            "--interval",
+            "0.1",
+            "--no-startup-delay",
+            "--no-reload",
+        ],
+        cwd=BASE_DIR,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -142,7 +169,13 @@ def _all_tasks_finished() -> bool:
 
 
 def _checkout(offer, buyer, key: str) -> SellerOrder:
-    result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 1}], idempotency_key=key)
+    result = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+        idempotency_key=key,
+    )
     return SellerOrder.objects.get(order=result.order)
 
 
@@ -151,8 +184,16 @@ def _delivered_long_ago(offer, buyer, key: str, seller_user) -> SellerOrder:
     with clock.frozen_at(clock.now() - dt.timedelta(days=django_settings.COMPTOIR["RELEASE_HOLD_DAYS"] + 3)):
         seller_order = _checkout(offer, buyer, key)
         seller_order_accept(seller=offer.seller, seller_order_id=seller_order.pk, actor=seller_user)
-        seller_order_ship(seller=offer.seller, seller_order_id=seller_order.pk, actor=seller_user, carrier="La Poste", tracking_number="6A12345678901")
-        seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=seller_user, actor_role=Actor.SELLER, seller=offer.seller)
+        seller_order_ship(
+            seller=offer.seller,
+            seller_order_id=seller_order.pk,
+            actor=seller_user,
+            carrier="La Poste",
+            tracking_number="6A12345678901",
+        )
+        seller_order_mark_delivered(
+            seller_order_id=seller_order.pk, actor=seller_user, actor_role=Actor.SELLER, seller=offer.seller
+        )
     return seller_order
 
 
@@ -166,13 +207,21 @@ def test_two_real_workers_release_escrow_seal_the_ledger_and_refund_each_task_on
     buyer = make_user()
     due = [_delivered_long_ago(offer, buyer, f"worker-due-{index}", seller_user) for index in range(2)]
     cancelled = _checkout(offer, buyer, "worker-cancel")
-    seller_order_cancel(seller_order_id=cancelled.pk, actor=seller_user, actor_role=Actor.SELLER, reason="Out of stock in the shop.", seller=offer.seller)
+    seller_order_cancel(
+        seller_order_id=cancelled.pk,
+        actor=seller_user,
+        actor_role=Actor.SELLER,
+        reason="Out of stock in the shop.",
+        seller=offer.seller,
+    )
     # Two scheduler ticks before any worker is up: both enqueue an escrow release.
     call_command("scheduler", "--once", stdout=io.StringIO())
     call_command("scheduler", "--once", stdout=io.StringIO())
 
     queued = DBTaskResult.objects.all()
-    assert queued.count() >= 5 and all(task.status == TaskResultStatus.READY for task in queued)  # nothing ran in this process
+    assert queued.count() >= 5 and all(
+        task.status == TaskResultStatus.READY for task in queued
+    )  # nothing ran in this process
     assert not LedgerBlockEntry.objects.exists()
     assert Refund.objects.get(seller_order=cancelled).status == "pending"
 
@@ -181,18 +230,35 @@ def test_two_real_workers_release_escrow_seal_the_ledger_and_refund_each_task_on
     workers = [_start_worker(worker_id, log) for worker_id, log in zip(WORKER_IDS, logs, strict=True)]
     try:
         deadline = time.monotonic() + DEADLINE_SECONDS
-        _wait_until(lambda: _all_tasks_finished() and SellerOrder.objects.filter(pk__in=[so.pk for so in due], is_released=True).count() == 2,
-                    deadline=deadline, workers=workers, logs=logs, what="the queued tasks")
+        _wait_until(
+            lambda: (
+                _all_tasks_finished()
+                and SellerOrder.objects.filter(pk__in=[so.pk for so in due], is_released=True).count() == 2
+            ),
+            deadline=deadline,
+            workers=workers,
+            logs=logs,
+            what="the queued tasks",
+        )
         # A later scheduler tick seals whatever the releases posted after the last seal had started.
         call_command("scheduler", "--once", stdout=io.StringIO())
-        _wait_until(lambda: _all_tasks_finished() and LedgerBlockEntry.objects.count() == JournalEntry.objects.count(),
-                    deadline=deadline, workers=workers, logs=logs, what="the ledger to be sealed")
+        _wait_until(
+            lambda: _all_tasks_finished() and LedgerBlockEntry.objects.count() == JournalEntry.objects.count(),
+            deadline=deadline,
+            workers=workers,
+            logs=logs,
+            what="the ledger to be sealed",
+        )
     finally:
         _stop(workers)
 
     # Then: every task succeeded, each claimed by exactly one of the two workers and run once.
     results = list(DBTaskResult.objects.order_by("enqueued_at"))
-    failures = [(task.task_path, task.exception_class_path, task.traceback) for task in results if task.status != TaskResultStatus.SUCCESSFUL]
+    failures = [
+        (task.task_path, task.exception_class_path, task.traceback)
+        for task in results
+        if task.status != TaskResultStatus.SUCCESSFUL
+    ]
     assert failures == []
     for task in results:
         assert len(task.worker_ids) == 1 and task.worker_ids[0] in WORKER_IDS, (task.task_path, task.worker_ids)

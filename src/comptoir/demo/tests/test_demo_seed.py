@@ -30,8 +30,21 @@ from comptoir.sellers.models import Seller, SellerStatus
 
 SMALL = DemoSizes(sellers=10, products=160, orders=130, buyers=30)
 END_DAY = dt.date(2026, 3, 2)
-SIZE_ARGUMENTS = [f"--sellers={SMALL.sellers}", f"--products={SMALL.products}", f"--orders={SMALL.orders}", f"--buyers={SMALL.buyers}", f"--today={END_DAY}"]
-OPEN_PAID_STATUSES = {Status.PLACED, Status.ACCEPTED, Status.SHIPPED, Status.DELIVERED, Status.RETURN_REQUESTED, Status.RETURNED}
+SIZE_ARGUMENTS = [
+    f"--sellers={SMALL.sellers}",
+    f"--products={SMALL.products}",
+    f"--orders={SMALL.orders}",
+    f"--buyers={SMALL.buyers}",
+    f"--today={END_DAY}",
+]
+OPEN_PAID_STATUSES = {
+    Status.PLACED,
+    Status.ACCEPTED,
+    Status.SHIPPED,
+    Status.DELIVERED,
+    Status.RETURN_REQUESTED,
+    Status.RETURNED,
+}
 
 
 def _erase():
@@ -53,8 +66,16 @@ def seeded(django_db_setup, django_db_blocker):
         digest = demo_content_digest()
         counts = demo_state_counts()
         call_command("demo", "--no-serve", "--seed=7", *SIZE_ARGUMENTS, stdout=second_output)
-        yield SimpleNamespace(report=first, first_digest=first_digest, other_seed_digest=other_seed_digest, digest=digest, counts=counts,
-                              counts_after_second_call=demo_state_counts(), output=first_output.getvalue(), second_output=second_output.getvalue())
+        yield SimpleNamespace(
+            report=first,
+            first_digest=first_digest,
+            other_seed_digest=other_seed_digest,
+            digest=digest,
+            counts=counts,
+            counts_after_second_call=demo_state_counts(),
+            output=first_output.getvalue(),
+            second_output=second_output.getvalue(),
+        )
         _erase()
 
 
@@ -67,12 +88,25 @@ def test_the_same_seed_gives_the_same_marketplace_in_a_fresh_database(seeded):
 def test_another_seed_gives_another_marketplace(seeded):
     differing = {section for section in seeded.digest if seeded.digest[section] != seeded.other_seed_digest[section]}
     # the category tree is fixed; everything drawn from the seed differs
-    assert differing >= {"products", "sellers", "offers", "users", "orders", "seller_orders", "events", "ledger", "reviews", "messages"}
+    assert differing >= {
+        "products",
+        "sellers",
+        "offers",
+        "users",
+        "orders",
+        "seller_orders",
+        "events",
+        "ledger",
+        "reviews",
+        "messages",
+    }
 
 
 @pytest.mark.django_db
 def test_the_history_never_broke_a_rule(seeded):
-    refused = {key: count for key, count in seeded.report.stats.items() if key.startswith(("refused", "checkout_refused"))}
+    refused = {
+        key: count for key, count in seeded.report.stats.items() if key.startswith(("refused", "checkout_refused"))
+    }
     assert refused == {}
     assert seeded.report.stats["orders"] >= SMALL.orders * 0.9
 
@@ -108,19 +142,27 @@ def test_the_ledger_verifies_and_agrees_with_the_orders(seeded):
     report = ledger_verify()
     assert report.ok, report.problems[:5]
     balances = Counter()
-    for kind, seller_id, total in Posting.objects.values_list("account__kind", "account__seller_id").annotate(total=Sum("amount")):
+    for kind, seller_id, total in Posting.objects.values_list("account__kind", "account__seller_id").annotate(
+        total=Sum("amount")
+    ):
         balances[(kind, seller_id)] += total
     for seller in Seller.objects.all():
         orders = SellerOrder.objects.filter(seller=seller)
         in_escrow = sum(orders.filter(status__in=OPEN_PAID_STATUSES).values_list("total_amount", flat=True))
-        released = orders.filter(status=Status.COMPLETED).aggregate(total=Sum("total_amount"), fees=Sum("commission_amount"))
+        released = orders.filter(status=Status.COMPLETED).aggregate(
+            total=Sum("total_amount"), fees=Sum("commission_amount")
+        )
         earned = (released["total"] or 0) - (released["fees"] or 0)
         assert balances[("seller_escrow", seller.pk)] == -in_escrow, seller.name
-        assert balances[("seller_payable", seller.pk)] + balances[("seller_paid_out", seller.pk)] == -earned, seller.name
+        assert balances[("seller_payable", seller.pk)] + balances[("seller_paid_out", seller.pk)] == -earned, (
+            seller.name
+        )
     refunded = Refund.objects.aggregate(total=Sum("amount"))["total"] or 0
     captured = sum(SellerOrder.objects.filter(order__status="paid").values_list("total_amount", flat=True))
     assert balances[("provider_clearing", None)] == captured - refunded
-    assert balances[("commission", None)] == -(SellerOrder.objects.filter(status=Status.COMPLETED).aggregate(total=Sum("commission_amount"))["total"] or 0)
+    assert balances[("commission", None)] == -(
+        SellerOrder.objects.filter(status=Status.COMPLETED).aggregate(total=Sum("commission_amount"))["total"] or 0
+    )
 
 
 @pytest.mark.django_db
@@ -145,7 +187,9 @@ def test_products_are_valid_catalog_entries_in_french_and_english(seeded):
     with_gtin = [product for product in products if product.gtin]
     assert len(with_gtin) >= len(products) * 0.9
     assert all(normalise_gtin(product.gtin) == (product.gtin, None) for product in with_gtin)
-    assert all(product.category.depth == 2 and product.title and product.brand and product.weight_grams for product in products)
+    assert all(
+        product.category.depth == 2 and product.title and product.brand and product.weight_grams for product in products
+    )
     assert any(product.hs_code for product in products)
     # a complete listing states its leaf's expected attributes; most demo listings are complete
     complete = [product for product in products if set(product.category.expected_attributes) <= set(product.attributes)]
@@ -162,7 +206,11 @@ def test_sellers_have_distinct_valid_trader_identifiers_and_shipping_zones(seede
     for seller in Seller.objects.filter(status__in=[SellerStatus.VERIFIED, SellerStatus.SUSPENDED]):
         standard = ShippingProfile.objects.filter(seller=seller, name="Standard parcels").get()
         zones = {(rate.zone_name, rate.service_level) for rate in standard.rates.all()}
-        assert zones == {(zone, level) for zone in ("Domestic", "European Union", "Rest of the world") for level in ("standard", "express")}
+        assert zones == {
+            (zone, level)
+            for zone in ("Domestic", "European Union", "Rest of the world")
+            for level in ("standard", "express")
+        }
     assert not Offer.objects.filter(seller__status=SellerStatus.PENDING).exists()
 
 
@@ -173,8 +221,12 @@ def test_the_sellers_built_to_be_late_ship_late_more_often(seeded):
     assert late_slugs and marker.data["cancelling_sellers"]
     shipments = SellerOrderEvent.objects.filter(action="ship")
     late_ids = set(Seller.objects.filter(slug__in=late_slugs).values_list("pk", flat=True))
-    late_share = shipments.filter(seller_id_copy__in=late_ids, data__late=True).count() / max(1, shipments.filter(seller_id_copy__in=late_ids).count())
-    other_share = shipments.exclude(seller_id_copy__in=late_ids).filter(data__late=True).count() / max(1, shipments.exclude(seller_id_copy__in=late_ids).count())
+    late_share = shipments.filter(seller_id_copy__in=late_ids, data__late=True).count() / max(
+        1, shipments.filter(seller_id_copy__in=late_ids).count()
+    )
+    other_share = shipments.exclude(seller_id_copy__in=late_ids).filter(data__late=True).count() / max(
+        1, shipments.exclude(seller_id_copy__in=late_ids).count()
+    )
     assert late_share >= 0.25
     assert other_share <= 0.12
 
@@ -192,7 +244,9 @@ def test_the_command_prints_the_logins_and_does_not_seed_twice(seeded):
 
 @pytest.mark.django_db
 def test_the_demo_buyer_has_an_order_in_every_seller_order_state(seeded):
-    statuses = set(SellerOrder.objects.filter(order__buyer__email="buyer@comptoir.example").values_list("status", flat=True))
+    statuses = set(
+        SellerOrder.objects.filter(order__buyer__email="buyer@comptoir.example").values_list("status", flat=True)
+    )
     assert statuses == {status.value for status in Status}
 
 
@@ -211,6 +265,7 @@ def test_the_command_refuses_a_database_holding_other_marketplace_data(seeded):
 
 # --- reviews, replies, messages and the review ring ---------------------------------------------------
 
+
 def _ring():
     return AuditLog.objects.get(action=MARKER_ACTION).data["review_ring"]
 
@@ -225,14 +280,20 @@ def test_buyers_review_a_good_share_of_delivered_orders_in_both_languages_and_se
     assert 0.25 * reached <= reviews.count() <= 0.6 * reached
     assert seeded.counts["reviews"] == reviews.count() + RING_SIZE
     # every review is a verified purchase: its order reached the buyer, its author bought it
-    assert not Review.objects.exclude(seller_order__delivered_at__isnull=False).exclude(seller_order__status__in=REVIEWABLE).exists()
+    assert (
+        not Review.objects.exclude(seller_order__delivered_at__isnull=False)
+        .exclude(seller_order__status__in=REVIEWABLE)
+        .exists()
+    )
     assert not Review.objects.exclude(buyer=F("seller_order__order__buyer")).exists()
     assert set(seeded.counts["review_languages"]) == {"fr", "en"}
     assert reviews.exclude(text="").count() >= reviews.count() * 0.6
     replied = reviews.filter(seller_replied_at__isnull=False)
     assert replied.exists() and not replied.filter(seller_replied_at__lte=F("created_at")).exists()
     # the demo buyer's completed showcase order carries a review with the seller's answer
-    assert Review.objects.filter(buyer__email="buyer@comptoir.example", seller_order__status=Status.COMPLETED, seller_replied_at__isnull=False).exists()
+    assert Review.objects.filter(
+        buyer__email="buyer@comptoir.example", seller_order__status=Status.COMPLETED, seller_replied_at__isnull=False
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -244,7 +305,9 @@ def test_sellers_built_to_be_late_are_rated_lower_on_shipping_speed(seeded):
     marker = AuditLog.objects.get(action=MARKER_ACTION).data
     reviews = Review.objects.exclude(buyer__email__in=marker["review_ring"]["buyers"])
     late = reviews.filter(seller__slug__in=marker["late_sellers"]).aggregate(speed=Avg("shipping_speed"), n=Count("id"))
-    others = reviews.exclude(seller__slug__in=marker["late_sellers"] + marker["cancelling_sellers"]).aggregate(speed=Avg("shipping_speed"), n=Count("id"))
+    others = reviews.exclude(seller__slug__in=marker["late_sellers"] + marker["cancelling_sellers"]).aggregate(
+        speed=Avg("shipping_speed"), n=Count("id")
+    )
     assert late["n"] >= 3 and others["n"] >= 10
     assert late["speed"] <= others["speed"] - 0.5
 
@@ -257,11 +320,19 @@ def test_about_one_order_in_ten_carries_a_buyer_seller_thread(seeded):
     assert 0.04 * seeded.counts["seller_orders"] <= threads <= 0.2 * seeded.counts["seller_orders"]
     # each thread opens with the buyer, and every answer comes from the seller of that order
     for seller_order_id in Message.objects.values_list("seller_order_id", flat=True).distinct():
-        messages = list(Message.objects.filter(seller_order_id=seller_order_id).order_by("created_at", "pk").select_related("seller_order__order"))
+        messages = list(
+            Message.objects.filter(seller_order_id=seller_order_id)
+            .order_by("created_at", "pk")
+            .select_related("seller_order__order")
+        )
         assert messages[0].sender_role == "buyer" and messages[0].sender_id == messages[0].seller_order.order.buyer_id
         assert all(message.seller_id_copy == message.seller_order.seller_id for message in messages)
     # the demo buyer's shipped order has a thread answered by the seller
-    assert Message.objects.filter(seller_order__order__buyer__email="buyer@comptoir.example", seller_order__status=Status.SHIPPED, sender_role="seller").exists()
+    assert Message.objects.filter(
+        seller_order__order__buyer__email="buyer@comptoir.example",
+        seller_order__status=Status.SHIPPED,
+        sender_role="seller",
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -273,18 +344,36 @@ def test_one_review_ring_of_fresh_accounts_is_visible_and_discounted(seeded):
     assert ring["seller"] and len(ring["buyers"]) == RING_SIZE
     marker = AuditLog.objects.get(action=MARKER_ACTION).data
     assert ring["seller"] in marker["late_sellers"] + marker["cancelling_sellers"]  # a weak seller
-    ring_reviews = list(Review.objects.filter(buyer__email__in=ring["buyers"]).select_related("seller", "seller_order__order", "buyer"))
+    ring_reviews = list(
+        Review.objects.filter(buyer__email__in=ring["buyers"]).select_related("seller", "seller_order__order", "buyer")
+    )
     # twelve five-star reviews of that one seller within a week, by accounts a few days old sharing one address
     assert len(ring_reviews) == RING_SIZE
     assert {review.seller.slug for review in ring_reviews} == {ring["seller"]}
-    assert all(review.product_rating == review.item_as_described == review.communication == review.shipping_speed == review.packaging == 5 for review in ring_reviews)
+    assert all(
+        review.product_rating
+        == review.item_as_described
+        == review.communication
+        == review.shipping_speed
+        == review.packaging
+        == 5
+        for review in ring_reviews
+    )
     moments = sorted(review.created_at for review in ring_reviews)
     assert moments[-1] - moments[0] <= dt.timedelta(days=7)
     assert all(review.created_at - review.buyer.date_joined <= dt.timedelta(days=21) for review in ring_reviews)
-    addresses = {(review.seller_order.order.shipping_address["street"], review.seller_order.order.shipping_address["postal_code"]) for review in ring_reviews}
+    addresses = {
+        (
+            review.seller_order.order.shipping_address["street"],
+            review.seller_order.order.shipping_address["postal_code"],
+        )
+        for review in ring_reviews
+    }
     assert len(addresses) == 1
     # and they paid with one card, which the payment fingerprint shows
-    fingerprints = set(Payment.objects.filter(order__buyer__email__in=ring["buyers"]).values_list("payment_fingerprint", flat=True))
+    fingerprints = set(
+        Payment.objects.filter(order__buyer__email__in=ring["buyers"]).values_list("payment_fingerprint", flat=True)
+    )
     assert len(fingerprints) == 1 and fingerprints != {""}
     # the fraud analysis discounts every ring review, while honest reviews mostly count fully
     assert max(review.credibility_permille for review in ring_reviews) <= 200

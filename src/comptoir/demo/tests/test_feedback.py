@@ -5,8 +5,16 @@ from __future__ import annotations
 import random
 from statistics import mean
 
-from comptoir.demo.feedback import THREAD_TOPICS, Experience, message_thread, reply_text, review_ratings, review_text, ring_review
 from comptoir.demo.data.feedback import OPENINGS, REPLIES
+from comptoir.demo.feedback import (
+    THREAD_TOPICS,
+    Experience,
+    message_thread,
+    reply_text,
+    review_ratings,
+    review_text,
+    ring_review,
+)
 
 FIELDS = ("product_rating", "item_as_described", "communication", "shipping_speed", "packaging")
 
@@ -18,7 +26,12 @@ def _many(behaviour: str, experience: Experience, count: int = 400) -> list[dict
 
 def test_ratings_are_whole_numbers_from_one_to_five():
     for behaviour in ("reliable", "late", "cancelling"):
-        for experience in (Experience(), Experience(late_shipping=True, damaged=True), Experience(not_received=True), Experience(not_as_described=True)):
+        for experience in (
+            Experience(),
+            Experience(late_shipping=True, damaged=True),
+            Experience(not_received=True),
+            Experience(not_as_described=True),
+        ):
             for ratings in _many(behaviour, experience, 100):
                 assert set(ratings) == set(FIELDS) and all(1 <= ratings[name] <= 5 for name in FIELDS)
 
@@ -44,7 +57,10 @@ def test_texts_follow_the_language_and_the_feeling():
     unhappy = {"product_rating": 1, "item_as_described": 1, "communication": 2, "shipping_speed": 2, "packaging": 3}
     french = [review_text(rng, language="fr", ratings=happy, experience=Experience()) for _ in range(60)]
     assert any(french) and all(not text or text.startswith(OPENINGS["fr"]["positive"]) for text in french)
-    english = [review_text(rng, language="en", ratings=unhappy, experience=Experience(not_as_described=True)) for _ in range(60)]
+    english = [
+        review_text(rng, language="en", ratings=unhappy, experience=Experience(not_as_described=True))
+        for _ in range(60)
+    ]
     assert all(not text or text.startswith(OPENINGS["en"]["negative"]) for text in english)
     assert reply_text(rng, language="fr", ratings=unhappy) in REPLIES["fr"]["negative"]
     # a language without a bank falls back to English

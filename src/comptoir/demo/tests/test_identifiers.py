@@ -37,7 +37,11 @@ def test_generated_ibans_pass_onboarding_validation_including_national_checks(co
 
 def test_generators_are_deterministic_for_a_seed():
     first, second = random.Random(5), random.Random(5)
-    assert [vat_id("FR", first), iban_for("ES", first), gtin13("376", first, set())] == [vat_id("FR", second), iban_for("ES", second), gtin13("376", second, set())]
+    assert [vat_id("FR", first), iban_for("ES", first), gtin13("376", first, set())] == [
+        vat_id("FR", second),
+        iban_for("ES", second),
+        gtin13("376", second, set()),
+    ]
 
 
 def test_gtin13_has_a_correct_check_digit_and_is_never_reused():

@@ -44,7 +44,9 @@ def quote(rate: Rate, item_count: int) -> ShippingQuote:
     if item_count < 1:
         raise ValueError("item_count must be positive")
     price = rate.first_item + rate.additional_item * (item_count - 1)
-    return ShippingQuote(rate.id, rate.service_level, rate.carrier, rate.zone_name, price, rate.transit_days_min, rate.transit_days_max)
+    return ShippingQuote(
+        rate.id, rate.service_level, rate.carrier, rate.zone_name, price, rate.transit_days_min, rate.transit_days_max
+    )
 
 
 def add_business_days(start: dt.date, days: int) -> dt.date:
@@ -60,7 +62,9 @@ def add_business_days(start: dt.date, days: int) -> dt.date:
     return current
 
 
-def promise_dates(placed_on: dt.date, handling_days: int, transit_days_min: int, transit_days_max: int) -> tuple[dt.date, dt.date, dt.date]:
+def promise_dates(
+    placed_on: dt.date, handling_days: int, transit_days_min: int, transit_days_max: int
+) -> tuple[dt.date, dt.date, dt.date]:
     """(ship by, earliest delivery, latest delivery): the dates a late-shipment metric will judge."""
     ship_by = add_business_days(placed_on, handling_days)
     return ship_by, add_business_days(ship_by, transit_days_min), add_business_days(ship_by, transit_days_max)

@@ -9,7 +9,9 @@ from comptoir.offers.domain.shipping import Rate, add_business_days, promise_dat
 
 
 def _rate(rate_id, countries, first=490, additional=100, level="standard"):
-    return Rate(rate_id, "zone", tuple(countries), level, "carrier", Money(first, "EUR"), Money(additional, "EUR"), 1, 3)
+    return Rate(
+        rate_id, "zone", tuple(countries), level, "carrier", Money(first, "EUR"), Money(additional, "EUR"), 1, 3
+    )
 
 
 def test_named_zone_wins_over_the_rest_of_the_world():
@@ -27,13 +29,16 @@ def test_quote_charges_first_item_then_each_additional_item():
         quote(_rate(1, ["FR"]), 0)
 
 
-@pytest.mark.parametrize("start, days, expected", [
-    (dt.date(2030, 1, 7), 1, dt.date(2030, 1, 8)),    # Monday + 1 -> Tuesday
-    (dt.date(2030, 1, 11), 1, dt.date(2030, 1, 14)),  # Friday + 1 -> Monday
-    (dt.date(2030, 1, 12), 0, dt.date(2030, 1, 14)),  # Saturday + 0 -> Monday
-    (dt.date(2030, 1, 12), 2, dt.date(2030, 1, 16)),  # Saturday + 2 -> Wednesday
-    (dt.date(2030, 1, 7), 5, dt.date(2030, 1, 14)),
-])
+@pytest.mark.parametrize(
+    "start, days, expected",
+    [
+        (dt.date(2030, 1, 7), 1, dt.date(2030, 1, 8)),  # Monday + 1 -> Tuesday
+        (dt.date(2030, 1, 11), 1, dt.date(2030, 1, 14)),  # Friday + 1 -> Monday
+        (dt.date(2030, 1, 12), 0, dt.date(2030, 1, 14)),  # Saturday + 0 -> Monday
+        (dt.date(2030, 1, 12), 2, dt.date(2030, 1, 16)),  # Saturday + 2 -> Wednesday
+        (dt.date(2030, 1, 7), 5, dt.date(2030, 1, 14)),
+    ],
+)
 def test_business_days_skip_weekends(start, days, expected):
     assert add_business_days(start, days) == expected
 

@@ -7,7 +7,13 @@ from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.models import AuditLog
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer
 from comptoir.offers.selectors import offer_list_for_product, offer_visible_qs
-from comptoir.offers.services import offer_create, offer_stock_adjust, offer_stock_bulk_set, offer_stock_set, offer_update
+from comptoir.offers.services import (
+    offer_create,
+    offer_stock_adjust,
+    offer_stock_bulk_set,
+    offer_stock_set,
+    offer_update,
+)
 from comptoir.sellers.services import seller_reject, seller_suspend
 from comptoir.testing.builders import make_offer, make_operator, make_product, make_seller, make_shipping_profile
 
@@ -15,8 +21,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _create(seller, profile, product=None, **overrides):
-    values = dict(seller=seller, actor=seller.members.get().user, product_id=(product or make_product()).pk, sku="SKU-1", price_amount=1999,
-                  currency="EUR", stock=5, shipping_profile_id=profile.pk)
+    values = dict(
+        seller=seller,
+        actor=seller.members.get().user,
+        product_id=(product or make_product()).pk,
+        sku="SKU-1",
+        price_amount=1999,
+        currency="EUR",
+        stock=5,
+        shipping_profile_id=profile.pk,
+    )
     values.update(overrides)
     return offer_create(**values)
 
@@ -34,15 +48,36 @@ def profile(seller):
 def test_offer_is_created_with_its_terms_and_audited(seller, profile):
     product = make_product()
 
-    offer = _create(seller, profile, product, sku="  KNIFE-20 ", condition=Condition.REFURBISHED, condition_note="Resharpened", handling_days=2,
-                    return_policy_days=30)
+    offer = _create(
+        seller,
+        profile,
+        product,
+        sku="  KNIFE-20 ",
+        condition=Condition.REFURBISHED,
+        condition_note="Resharpened",
+        handling_days=2,
+        return_policy_days=30,
+    )
 
     offer.refresh_from_db()
-    assert (offer.product, offer.sku, offer.price_amount, offer.currency, offer.stock) == (product, "KNIFE-20", 1999, "EUR", 5)
-    assert (offer.condition, offer.condition_note, offer.handling_days, offer.return_policy_days) == ("refurbished", "Resharpened", 2, 30)
+    assert (offer.product, offer.sku, offer.price_amount, offer.currency, offer.stock) == (
+        product,
+        "KNIFE-20",
+        1999,
+        "EUR",
+        5,
+    )
+    assert (offer.condition, offer.condition_note, offer.handling_days, offer.return_policy_days) == (
+        "refurbished",
+        "Resharpened",
+        2,
+        30,
+    )
     assert offer.ships_from_country == "DE"
     assert offer.fulfilment_method == FulfilmentMethod.MERCHANT
-    assert AuditLog.objects.filter(action="offer.created", target_id=str(offer.pk), seller_id=seller.pk, actor=seller.members.get().user).exists()
+    assert AuditLog.objects.filter(
+        action="offer.created", target_id=str(offer.pk), seller_id=seller.pk, actor=seller.members.get().user
+    ).exists()
 
 
 def test_ships_to_is_derived_from_the_shipping_profile(seller, profile):
@@ -72,7 +107,10 @@ def test_non_positive_or_non_integer_prices_are_refused(seller, profile, price):
 
 @override_settings(COMPTOIR={"MAX_UNIT_PRICE_MAJOR": 1_000_000})
 def test_absurd_prices_are_refused_according_to_the_currency_exponent(seller):
-    eur_profile, jpy_profile = make_shipping_profile(seller, currency="EUR"), make_shipping_profile(seller, currency="JPY")
+    eur_profile, jpy_profile = (
+        make_shipping_profile(seller, currency="EUR"),
+        make_shipping_profile(seller, currency="JPY"),
+    )
 
     assert _create(seller, eur_profile, price_amount=100_000_000).price_amount == 100_000_000
     with pytest.raises(ValidationError) as too_much:
@@ -113,10 +151,20 @@ def test_bad_stock_is_refused(seller, profile, stock):
     assert set(raised.value.fields) == {"stock"}
 
 
-@pytest.mark.parametrize("field, value", [
-    ("condition", "mint"), ("fulfilment_method", "drone"), ("handling_days", -1), ("handling_days", 31), ("return_policy_days", 366),
-    ("ships_from_country", "ZZ"), ("sku", " "), ("sku", "S" * 101), ("condition_note", "n" * 301),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("condition", "mint"),
+        ("fulfilment_method", "drone"),
+        ("handling_days", -1),
+        ("handling_days", 31),
+        ("return_policy_days", 366),
+        ("ships_from_country", "ZZ"),
+        ("sku", " "),
+        ("sku", "S" * 101),
+        ("condition_note", "n" * 301),
+    ],
+)
 def test_bad_terms_are_field_errors(seller, profile, field, value):
     with pytest.raises(ValidationError) as raised:
         _create(seller, profile, **{field: value})
@@ -126,10 +174,28 @@ def test_bad_terms_are_field_errors(seller, profile, field, value):
 
 def test_every_problem_is_reported_at_once(seller):
     with pytest.raises(ValidationError) as raised:
-        offer_create(seller=seller, actor=None, product_id=999999, sku="", price_amount=0, currency="EUR", stock=-1, shipping_profile_id=999999,
-                     condition="mint", fulfilment_method="drone")
+        offer_create(
+            seller=seller,
+            actor=None,
+            product_id=999999,
+            sku="",
+            price_amount=0,
+            currency="EUR",
+            stock=-1,
+            shipping_profile_id=999999,
+            condition="mint",
+            fulfilment_method="drone",
+        )
 
-    assert set(raised.value.fields) == {"product_id", "sku", "price_amount", "stock", "shipping_profile_id", "condition", "fulfilment_method"}
+    assert set(raised.value.fields) == {
+        "product_id",
+        "sku",
+        "price_amount",
+        "stock",
+        "shipping_profile_id",
+        "condition",
+        "fulfilment_method",
+    }
 
 
 def test_a_seller_cannot_use_another_sellers_shipping_profile(seller):
@@ -168,7 +234,12 @@ def test_update_changes_terms_and_audits_before_and_after(seller, profile):
     offer = _create(seller, profile)
     express_profile = make_shipping_profile(seller, countries=("FR",))
 
-    updated = offer_update(seller=seller, actor=None, offer_id=offer.pk, changes={"price_amount": 2499, "is_active": False, "shipping_profile_id": express_profile.pk})
+    updated = offer_update(
+        seller=seller,
+        actor=None,
+        offer_id=offer.pk,
+        changes={"price_amount": 2499, "is_active": False, "shipping_profile_id": express_profile.pk},
+    )
 
     assert (updated.price_amount, updated.is_active, updated.shipping_profile_id) == (2499, False, express_profile.pk)
     row = AuditLog.objects.get(action="offer.updated")
@@ -176,13 +247,26 @@ def test_update_changes_terms_and_audits_before_and_after(seller, profile):
     assert row.data["after"]["price_amount"] == 2499
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"price_amount": 0}, "price_amount"), ({"price_amount": -5}, "price_amount"), ({"currency": "XXY"}, "currency"), ({"stock": -1}, "stock"),
-    ({"handling_days": 99}, "handling_days"), ({"fulfilment_method": "drone"}, "fulfilment_method"), ({"is_active": "yes"}, "is_active"),
-    ({"return_policy_days": -1}, "return_policy_days"), ({"condition_note": "n" * 301}, "condition_note"), ({"shipping_profile_id": 999999}, "shipping_profile_id"),
-    ({"currency": "USD"}, "shipping_profile_id"), ({"shipping_profile_id": "abc"}, "shipping_profile_id"),
-    ({"product_id": 1}, "product_id"), ({"seller_id": 1}, "seller_id"), ({"sku": "X"}, "sku"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"price_amount": 0}, "price_amount"),
+        ({"price_amount": -5}, "price_amount"),
+        ({"currency": "XXY"}, "currency"),
+        ({"stock": -1}, "stock"),
+        ({"handling_days": 99}, "handling_days"),
+        ({"fulfilment_method": "drone"}, "fulfilment_method"),
+        ({"is_active": "yes"}, "is_active"),
+        ({"return_policy_days": -1}, "return_policy_days"),
+        ({"condition_note": "n" * 301}, "condition_note"),
+        ({"shipping_profile_id": 999999}, "shipping_profile_id"),
+        ({"currency": "USD"}, "shipping_profile_id"),
+        ({"shipping_profile_id": "abc"}, "shipping_profile_id"),
+        ({"product_id": 1}, "product_id"),
+        ({"seller_id": 1}, "seller_id"),
+        ({"sku": "X"}, "sku"),
+    ],
+)
 def test_invalid_updates_are_refused_and_change_nothing(seller, profile, changes, field):
     offer = _create(seller, profile)
 
@@ -191,7 +275,13 @@ def test_invalid_updates_are_refused_and_change_nothing(seller, profile, changes
 
     assert set(raised.value.fields) == {field}
     fresh = Offer.objects.get(pk=offer.pk)
-    assert (fresh.price_amount, fresh.currency, fresh.stock, fresh.is_active, fresh.shipping_profile_id) == (1999, "EUR", 5, True, profile.pk)
+    assert (fresh.price_amount, fresh.currency, fresh.stock, fresh.is_active, fresh.shipping_profile_id) == (
+        1999,
+        "EUR",
+        5,
+        True,
+        profile.pk,
+    )
 
 
 def test_update_accepts_a_lowercase_currency_served_by_the_profile(seller, profile):
@@ -217,7 +307,12 @@ def test_a_seller_cannot_move_its_offer_to_another_sellers_profile(seller, profi
     offer = _create(seller, profile)
 
     with pytest.raises(ValidationError) as raised:
-        offer_update(seller=seller, actor=None, offer_id=offer.pk, changes={"shipping_profile_id": make_shipping_profile(make_seller()).pk})
+        offer_update(
+            seller=seller,
+            actor=None,
+            offer_id=offer.pk,
+            changes={"shipping_profile_id": make_shipping_profile(make_seller()).pk},
+        )
 
     assert set(raised.value.fields) == {"shipping_profile_id"}
 
@@ -241,11 +336,14 @@ def test_bulk_stock_sets_every_sku(seller, profile):
     assert {first.pk, second.pk} == set(Offer.objects.values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("batch, bad", [
-    ({"A": 3, "B": -1}, {"B"}),
-    ({"A": 3, "UNKNOWN": 1}, {"UNKNOWN"}),
-    ({"A": 3, "B": 1.5, "C": 1}, {"B", "C"}),
-])
+@pytest.mark.parametrize(
+    "batch, bad",
+    [
+        ({"A": 3, "B": -1}, {"B"}),
+        ({"A": 3, "UNKNOWN": 1}, {"UNKNOWN"}),
+        ({"A": 3, "B": 1.5, "C": 1}, {"B", "C"}),
+    ],
+)
 def test_bulk_stock_is_all_or_nothing(seller, profile, batch, bad):
     _create(seller, profile, sku="A")
     _create(seller, profile, sku="B")

@@ -68,12 +68,20 @@ class CheckoutProblem(ValueError):
 
 
 def commission_for(lines: list[LineInput], currency: str) -> Money:
-    raw = sum(Decimal(line.unit_price.amount * line.quantity) * Decimal(line.commission_rate_bp) for line in lines) / Decimal(BASIS_POINTS)
+    raw = sum(
+        Decimal(line.unit_price.amount * line.quantity) * Decimal(line.commission_rate_bp) for line in lines
+    ) / Decimal(BASIS_POINTS)
     return Money(int(raw.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)), currency)
 
 
-def build_checkout(*, lines: list[LineInput], rates_by_profile: dict[int, list[Rate]], destination_country: str,
-                   service_levels: dict[int, str], placed_on: dt.date) -> CheckoutDraft:
+def build_checkout(
+    *,
+    lines: list[LineInput],
+    rates_by_profile: dict[int, list[Rate]],
+    destination_country: str,
+    service_levels: dict[int, str],
+    placed_on: dt.date,
+) -> CheckoutDraft:
     """Group lines by seller and price each seller order. Raises CheckoutProblem with field errors.
 
     A seller's lines ship together on the shipping profile of the seller's first line (by offer id);
@@ -83,7 +91,11 @@ def build_checkout(*, lines: list[LineInput], rates_by_profile: dict[int, list[R
         raise CheckoutProblem("empty_cart", "There is nothing to check out.", {"lines": "Add at least one offer."})
     currencies = {line.unit_price.currency for line in lines}
     if len(currencies) != 1:
-        raise CheckoutProblem("mixed_currencies", "All offers of one order must be priced in the same currency.", {"lines": f"Currencies found: {', '.join(sorted(currencies))}."})
+        raise CheckoutProblem(
+            "mixed_currencies",
+            "All offers of one order must be priced in the same currency.",
+            {"lines": f"Currencies found: {', '.join(sorted(currencies))}."},
+        )
     currency = currencies.pop()
     by_seller: dict[int, list[LineInput]] = {}
     for line in sorted(lines, key=lambda item: (item.seller_id, item.offer_id)):
@@ -101,7 +113,9 @@ def build_checkout(*, lines: list[LineInput], rates_by_profile: dict[int, list[R
         if wanted:
             chosen = [rate for rate in candidates if rate.service_level == wanted]
             if not chosen:
-                problems[f"shipping.{seller_id}"] = f"Unknown shipping option '{wanted}'; available: {', '.join(sorted({r.service_level for r in candidates}))}."
+                problems[f"shipping.{seller_id}"] = (
+                    f"Unknown shipping option '{wanted}'; available: {', '.join(sorted({r.service_level for r in candidates}))}."
+                )
                 continue
             rate = min(chosen, key=lambda r: (r.first_item.amount, r.id))
         else:
@@ -109,8 +123,21 @@ def build_checkout(*, lines: list[LineInput], rates_by_profile: dict[int, list[R
         item_count = sum(line.quantity for line in seller_lines)
         shipping = quote(rate, item_count)
         items = Money(sum(line.unit_price.amount * line.quantity for line in seller_lines), currency)
-        ship_by, earliest, latest = promise_dates(placed_on, max(line.handling_days for line in seller_lines), rate.transit_days_min, rate.transit_days_max)
-        draft.seller_orders.append(SellerOrderDraft(seller_id, tuple(seller_lines), items, shipping, commission_for(seller_lines, currency), ship_by, earliest, latest))
+        ship_by, earliest, latest = promise_dates(
+            placed_on, max(line.handling_days for line in seller_lines), rate.transit_days_min, rate.transit_days_max
+        )
+        draft.seller_orders.append(
+            SellerOrderDraft(
+                seller_id,
+                tuple(seller_lines),
+                items,
+                shipping,
+                commission_for(seller_lines, currency),
+                ship_by,
+                earliest,
+                latest,
+            )
+        )
     if problems:
         raise CheckoutProblem("shipping_unavailable", "Some sellers cannot ship this order.", problems)
     return draft

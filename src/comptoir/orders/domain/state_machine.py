@@ -60,7 +60,14 @@ def _t(action, source, target, *actors, reason_required=False) -> Transition:
 
 TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.PAYMENT_CAPTURED, Status.AWAITING_PAYMENT, Status.PLACED, Actor.SYSTEM, Actor.OPERATOR),
-    _t(Action.PAYMENT_FAILED, Status.AWAITING_PAYMENT, Status.CANCELLED, Actor.SYSTEM, Actor.OPERATOR, reason_required=True),
+    _t(
+        Action.PAYMENT_FAILED,
+        Status.AWAITING_PAYMENT,
+        Status.CANCELLED,
+        Actor.SYSTEM,
+        Actor.OPERATOR,
+        reason_required=True,
+    ),
     _t(Action.ACCEPT, Status.PLACED, Status.ACCEPTED, Actor.SELLER),
     # A buyer may cancel only before the seller accepts; the seller until the parcel leaves.
     _t(Action.CANCEL, Status.PLACED, Status.CANCELLED, Actor.BUYER, Actor.SELLER, Actor.OPERATOR, reason_required=True),
@@ -72,15 +79,19 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.RECEIVE_RETURN, Status.RETURN_REQUESTED, Status.RETURNED, Actor.SELLER, Actor.OPERATOR),
     _t(Action.REFUND, Status.RETURNED, Status.REFUNDED, Actor.SELLER, Actor.OPERATOR),
     # An operator deciding a dispute for the buyer refunds from any post-payment, pre-completion state.
-    *(_t(Action.REFUND, source, Status.REFUNDED, Actor.OPERATOR, reason_required=True)
-      for source in (Status.PLACED, Status.ACCEPTED, Status.SHIPPED, Status.DELIVERED, Status.RETURN_REQUESTED)),
+    *(
+        _t(Action.REFUND, source, Status.REFUNDED, Actor.OPERATOR, reason_required=True)
+        for source in (Status.PLACED, Status.ACCEPTED, Status.SHIPPED, Status.DELIVERED, Status.RETURN_REQUESTED)
+    ),
 )
 
 _BY_KEY = {(transition.action, transition.source): transition for transition in TRANSITIONS}
 
 TERMINAL = frozenset({Status.COMPLETED, Status.CANCELLED, Status.REFUNDED})
 # States in which the buyer may open a dispute (money is still in escrow).
-DISPUTABLE = frozenset({Status.PLACED, Status.ACCEPTED, Status.SHIPPED, Status.DELIVERED, Status.RETURN_REQUESTED, Status.RETURNED})
+DISPUTABLE = frozenset(
+    {Status.PLACED, Status.ACCEPTED, Status.SHIPPED, Status.DELIVERED, Status.RETURN_REQUESTED, Status.RETURNED}
+)
 
 
 def transition(status: str, action: str, actor: str, reason: str = "") -> Transition:
@@ -94,16 +105,26 @@ def transition(status: str, action: str, actor: str, reason: str = "") -> Transi
         raise InvalidTransition(
             f"Cannot {wanted.value.replace('_', ' ')} an order that is {current.value.replace('_', ' ')}.",
             code="invalid_transition",
-            extra={"status": current.value, "action": wanted.value, "allowed_actions": sorted(allowed_actions(current, who))},
+            extra={
+                "status": current.value,
+                "action": wanted.value,
+                "allowed_actions": sorted(allowed_actions(current, who)),
+            },
         )
     if who not in found.actors:
         raise InvalidTransition(
             f"A {who.value} cannot {wanted.value.replace('_', ' ')} an order that is {current.value.replace('_', ' ')}.",
             code="transition_not_allowed_for_actor",
-            extra={"status": current.value, "action": wanted.value, "allowed_actions": sorted(allowed_actions(current, who))},
+            extra={
+                "status": current.value,
+                "action": wanted.value,
+                "allowed_actions": sorted(allowed_actions(current, who)),
+            },
         )
     if found.reason_required and not (reason or "").strip():
-        raise InvalidTransition("A reason is required for this action.", code="reason_required", extra={"fields": {"reason": "Required."}})
+        raise InvalidTransition(
+            "A reason is required for this action.", code="reason_required", extra={"fields": {"reason": "Required."}}
+        )
     return found
 
 

@@ -27,7 +27,7 @@ def run_concurrently(count: int, work, *, timeout: float = 120) -> list[Outcome]
         try:
             barrier.wait()
             outcomes[index].value = work(index)
-        except BaseException as error:  # noqa: BLE001 - every failure is reported to the test
+        except BaseException as error:
             outcomes[index].error = error
         finally:
             connection.close()

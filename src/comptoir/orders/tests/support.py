@@ -39,14 +39,29 @@ class Bought:
         return self.seller_order
 
 
-def buy(*, stock: int = 10, quantity: int = 1, price: int = 1000, card: dict = CARD_OK, seller=None, buyer=None, offer=None, at: dt.datetime = T0) -> Bought:
+def buy(
+    *,
+    stock: int = 10,
+    quantity: int = 1,
+    price: int = 1000,
+    card: dict = CARD_OK,
+    seller=None,
+    buyer=None,
+    offer=None,
+    at: dt.datetime = T0,
+) -> Bought:
     """A buyer checks out `quantity` units of one offer at `at`."""
     seller = seller or (offer.seller if offer else make_seller())
     offer = offer or make_offer(seller=seller, price_amount=price, stock=stock)
     buyer = buyer or make_user()
     with clock.frozen_at(at):
-        result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=card, lines=[{"offer_id": offer.pk, "quantity": quantity}],
-                                idempotency_key=new_key())
+        result = order_checkout(
+            buyer=buyer,
+            shipping_address=ADDRESS,
+            payment_method=card,
+            lines=[{"offer_id": offer.pk, "quantity": quantity}],
+            idempotency_key=new_key(),
+        )
     seller_order = SellerOrder.objects.get(order=result.order)
     return Bought(result.order, seller_order, seller, make_user(), buyer, offer)
 
@@ -57,18 +72,32 @@ def advance(bought: Bought, to: str, *, at: dt.datetime = T0) -> SellerOrder:
     with clock.frozen_at(at):
         for step in steps[: steps.index(to) + 1]:
             if step == "accepted":
-                seller_order_accept(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user)
+                seller_order_accept(
+                    seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user
+                )
             elif step == "shipped":
-                seller_order_ship(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, carrier="La Poste",
-                                  tracking_number="6A12345678901")
+                seller_order_ship(
+                    seller=bought.seller,
+                    seller_order_id=bought.seller_order.pk,
+                    actor=bought.seller_user,
+                    carrier="La Poste",
+                    tracking_number="6A12345678901",
+                )
             else:
-                seller_order_mark_delivered(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, seller=bought.seller)
+                seller_order_mark_delivered(
+                    seller_order_id=bought.seller_order.pk,
+                    actor=bought.seller_user,
+                    actor_role=Actor.SELLER,
+                    seller=bought.seller,
+                )
     return bought.refresh()
 
 
 def account_balance(kind: str, seller_id: int | None, currency: str = "EUR") -> int:
     """Signed ledger balance of an account (debits positive), straight from the postings."""
-    total = Posting.objects.filter(account__kind=kind, account__seller_id=seller_id, account__currency=currency).aggregate(total=Sum("amount"))["total"]
+    total = Posting.objects.filter(
+        account__kind=kind, account__seller_id=seller_id, account__currency=currency
+    ).aggregate(total=Sum("amount"))["total"]
     return total or 0
 
 

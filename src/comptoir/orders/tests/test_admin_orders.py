@@ -7,7 +7,13 @@ from django.urls import reverse
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import DisputeStatus, Order, OrderStatus, SellerOrder
-from comptoir.orders.services import dispute_open, order_checkout, seller_order_accept, seller_order_mark_delivered, seller_order_ship
+from comptoir.orders.services import (
+    dispute_open,
+    order_checkout,
+    seller_order_accept,
+    seller_order_mark_delivered,
+    seller_order_ship,
+)
 from comptoir.payments.models import JournalEntry, Refund
 from comptoir.testing.builders import ADDRESS, CARD_OK, CARD_REVIEW, make_offer, make_user
 
@@ -21,8 +27,13 @@ _keys = itertools.count(1)
 def _checkout(card=CARD_OK, price=2500):
     offer = make_offer(price_amount=price, stock=5)
     buyer = make_user()
-    result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=card, lines=[{"offer_id": offer.pk, "quantity": 1}],
-                            idempotency_key=f"admin-test-{next(_keys)}")
+    result = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=card,
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+        idempotency_key=f"admin-test-{next(_keys)}",
+    )
     return result.order, offer, buyer
 
 
@@ -31,9 +42,22 @@ def _disputed_delivery():
     seller_order = SellerOrder.objects.get(order=order)
     seller_user = offer.seller.members.get().user
     seller_order_accept(seller=offer.seller, seller_order_id=seller_order.pk, actor=seller_user)
-    seller_order_ship(seller=offer.seller, seller_order_id=seller_order.pk, actor=seller_user, carrier="La Poste", tracking_number="6A12345678901")
-    seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=seller_user, actor_role=Actor.SELLER, seller=offer.seller)
-    dispute = dispute_open(buyer=buyer, seller_order_id=seller_order.pk, reason="not_as_described", description="The lamp is green, not blue.")
+    seller_order_ship(
+        seller=offer.seller,
+        seller_order_id=seller_order.pk,
+        actor=seller_user,
+        carrier="La Poste",
+        tracking_number="6A12345678901",
+    )
+    seller_order_mark_delivered(
+        seller_order_id=seller_order.pk, actor=seller_user, actor_role=Actor.SELLER, seller=offer.seller
+    )
+    dispute = dispute_open(
+        buyer=buyer,
+        seller_order_id=seller_order.pk,
+        reason="not_as_described",
+        description="The lamp is green, not blue.",
+    )
     return dispute, seller_order
 
 
@@ -43,12 +67,20 @@ def test_dispute_decided_for_the_buyer_through_the_console_refunds_in_full(conso
 
     confirmation = console.post(DISPUTES, {"action": "decide_for_buyer", ACTION_CHECKBOX_NAME: [dispute.pk]})
     assert confirmation.status_code == 200 and "Statement of reasons" in confirmation.content.decode()
-    response = console.post(DISPUTES, {"action": "decide_for_buyer", ACTION_CHECKBOX_NAME: [dispute.pk], "apply": "1", "reason": statement}, follow=True)
+    response = console.post(
+        DISPUTES,
+        {"action": "decide_for_buyer", ACTION_CHECKBOX_NAME: [dispute.pk], "apply": "1", "reason": statement},
+        follow=True,
+    )
 
     assert response.status_code == 200
     dispute.refresh_from_db()
     seller_order.refresh_from_db()
-    assert (dispute.status, dispute.decided_by, dispute.decision_note) == (DisputeStatus.DECIDED_FOR_BUYER, operator, statement)
+    assert (dispute.status, dispute.decided_by, dispute.decision_note) == (
+        DisputeStatus.DECIDED_FOR_BUYER,
+        operator,
+        statement,
+    )
     assert seller_order.status == "refunded"
     assert seller_order.refunded_amount == seller_order.total_amount
     refund = Refund.objects.get(seller_order=seller_order)
@@ -61,7 +93,9 @@ def test_dispute_decided_for_the_buyer_through_the_console_refunds_in_full(conso
 def test_dispute_decision_without_a_statement_is_refused(console):
     dispute, seller_order = _disputed_delivery()
 
-    response = console.post(DISPUTES, {"action": "decide_for_buyer", ACTION_CHECKBOX_NAME: [dispute.pk], "apply": "1", "reason": ""})
+    response = console.post(
+        DISPUTES, {"action": "decide_for_buyer", ACTION_CHECKBOX_NAME: [dispute.pk], "apply": "1", "reason": ""}
+    )
 
     assert "This field is required." in response.content.decode()
     dispute.refresh_from_db()
@@ -72,7 +106,15 @@ def test_dispute_decision_without_a_statement_is_refused(console):
 def test_dispute_decided_for_the_seller_keeps_the_money_in_escrow(console):
     dispute, seller_order = _disputed_delivery()
 
-    console.post(DISPUTES, {"action": "decide_for_seller", ACTION_CHECKBOX_NAME: [dispute.pk], "apply": "1", "reason": "Tracking shows delivery."})
+    console.post(
+        DISPUTES,
+        {
+            "action": "decide_for_seller",
+            ACTION_CHECKBOX_NAME: [dispute.pk],
+            "apply": "1",
+            "reason": "Tracking shows delivery.",
+        },
+    )
 
     dispute.refresh_from_db()
     seller_order.refresh_from_db()
@@ -84,7 +126,10 @@ def test_dispute_decided_for_the_seller_keeps_the_money_in_escrow(console):
 def test_dispute_list_shows_open_disputes_by_default(console):
     open_dispute, _ = _disputed_delivery()
     decided, _ = _disputed_delivery()
-    console.post(DISPUTES, {"action": "decide_for_seller", ACTION_CHECKBOX_NAME: [decided.pk], "apply": "1", "reason": "Delivered."})
+    console.post(
+        DISPUTES,
+        {"action": "decide_for_seller", ACTION_CHECKBOX_NAME: [decided.pk], "apply": "1", "reason": "Delivered."},
+    )
 
     default_list = console.get(DISPUTES)
     everything = console.get(DISPUTES, {"status": "all"})

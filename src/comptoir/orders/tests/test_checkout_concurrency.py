@@ -26,11 +26,20 @@ THREADS = 20
 
 
 def error_codes(outcomes) -> Counter:
-    return Counter(outcome.error.code if isinstance(outcome.error, Conflict) else repr(outcome.error) for outcome in outcomes if outcome.error)
+    return Counter(
+        outcome.error.code if isinstance(outcome.error, Conflict) else repr(outcome.error)
+        for outcome in outcomes
+        if outcome.error
+    )
 
 
 def sold_quantity(offer) -> int:
-    return OrderLine.objects.filter(offer=offer, seller_order__order__status="paid").aggregate(total=Sum("quantity"))["total"] or 0
+    return (
+        OrderLine.objects.filter(offer=offer, seller_order__order__status="paid").aggregate(total=Sum("quantity"))[
+            "total"
+        ]
+        or 0
+    )
 
 
 def test_hot_offer_is_never_oversold():
@@ -39,8 +48,16 @@ def test_hot_offer_is_never_oversold():
     buyers = [make_user() for _ in range(THREADS)]
 
     # when they all check out one unit at the same instant
-    outcomes = run_concurrently(THREADS, lambda index: order_checkout(
-        buyer=buyers[index], shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 1}], idempotency_key=f"hot-{index}"))
+    outcomes = run_concurrently(
+        THREADS,
+        lambda index: order_checkout(
+            buyer=buyers[index],
+            shipping_address=ADDRESS,
+            payment_method=CARD_OK,
+            lines=[{"offer_id": offer.pk, "quantity": 1}],
+            idempotency_key=f"hot-{index}",
+        ),
+    )
 
     # then exactly 5 got an order and every other one was told the stock ran out
     successes = [outcome.value for outcome in outcomes if outcome.error is None]
@@ -66,9 +83,16 @@ def test_mixed_quantities_never_sell_more_than_the_stock():
     buyers = [make_user() for _ in range(THREADS)]
     wanted = [1 + index % 3 for index in range(THREADS)]
 
-    outcomes = run_concurrently(THREADS, lambda index: order_checkout(
-        buyer=buyers[index], shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": wanted[index]}],
-        idempotency_key=f"mixed-{index}"))
+    outcomes = run_concurrently(
+        THREADS,
+        lambda index: order_checkout(
+            buyer=buyers[index],
+            shipping_address=ADDRESS,
+            payment_method=CARD_OK,
+            lines=[{"offer_id": offer.pk, "quantity": wanted[index]}],
+            idempotency_key=f"mixed-{index}",
+        ),
+    )
 
     assert set(error_codes(outcomes)) <= {"insufficient_stock"}
     sold = sum(wanted[outcome.index] for outcome in outcomes if outcome.error is None)
@@ -84,9 +108,16 @@ def test_declines_racing_with_sales_put_every_unit_back():
     offer = make_offer(stock=5)
     buyers = [make_user() for _ in range(THREADS)]
 
-    outcomes = run_concurrently(THREADS, lambda index: order_checkout(
-        buyer=buyers[index], shipping_address=ADDRESS, payment_method=CARD_DECLINED if index % 2 else CARD_OK,
-        lines=[{"offer_id": offer.pk, "quantity": 1}], idempotency_key=f"decline-{index}"))
+    outcomes = run_concurrently(
+        THREADS,
+        lambda index: order_checkout(
+            buyer=buyers[index],
+            shipping_address=ADDRESS,
+            payment_method=CARD_DECLINED if index % 2 else CARD_OK,
+            lines=[{"offer_id": offer.pk, "quantity": 1}],
+            idempotency_key=f"decline-{index}",
+        ),
+    )
 
     # then declined orders failed and released their unit, so stock + units sold is still 5
     assert set(error_codes(outcomes)) <= {"insufficient_stock"}
@@ -109,8 +140,13 @@ def test_opposite_line_orders_across_two_offers_never_deadlock():
         pair = [(offer_x, 1 + index % 2), (offer_y, 2)]
         if index % 2:
             pair.reverse()  # half the buyers list the offers the other way round
-        return order_checkout(buyer=buyers[index], shipping_address=ADDRESS, payment_method=CARD_OK,
-                              lines=[{"offer_id": offer.pk, "quantity": quantity} for offer, quantity in pair], idempotency_key=f"pair-{index}")
+        return order_checkout(
+            buyer=buyers[index],
+            shipping_address=ADDRESS,
+            payment_method=CARD_OK,
+            lines=[{"offer_id": offer.pk, "quantity": quantity} for offer, quantity in pair],
+            idempotency_key=f"pair-{index}",
+        )
 
     # when they all check out at once
     outcomes = run_concurrently(THREADS, checkout)
@@ -118,12 +154,15 @@ def test_opposite_line_orders_across_two_offers_never_deadlock():
     # then everyone succeeded (no deadlock, no lock timeout) and the stock moved by exactly what was sold
     assert [outcome.error for outcome in outcomes] == [None] * THREADS
     assert {outcome.value.status for outcome in outcomes} == {201}
-    offer_x.refresh_from_db(); offer_y.refresh_from_db()
+    offer_x.refresh_from_db()
+    offer_y.refresh_from_db()
     assert offer_x.stock == 100 - sum(1 + index % 2 for index in range(THREADS)) == 100 - sold_quantity(offer_x)
     assert offer_y.stock == 100 - 2 * THREADS == 100 - sold_quantity(offer_y)
     assert SellerOrder.objects.filter(status="placed").count() == 2 * THREADS
     # and the ledger accounts created in the race exist once each, holding every capture
-    assert account_balance("seller_escrow", offer_x.seller_id) == -sum(SellerOrder.objects.filter(seller=offer_x.seller).values_list("total_amount", flat=True))
+    assert account_balance("seller_escrow", offer_x.seller_id) == -sum(
+        SellerOrder.objects.filter(seller=offer_x.seller).values_list("total_amount", flat=True)
+    )
     assert account_balance("provider_clearing", None) == Order.objects.aggregate(total=Sum("total_amount"))["total"]
     # and the ledger sealed in those concurrent commits verifies (balanced entries, intact chain)
     report = ledger_verify()
@@ -136,11 +175,23 @@ def test_concurrent_retries_of_one_idempotency_key_create_one_order_and_one_char
     buyer = make_user()
     retries = 10
 
-    outcomes = run_concurrently(retries, lambda index: order_checkout(
-        buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 2}], idempotency_key="double-click"))
+    outcomes = run_concurrently(
+        retries,
+        lambda index: order_checkout(
+            buyer=buyer,
+            shipping_address=ADDRESS,
+            payment_method=CARD_OK,
+            lines=[{"offer_id": offer.pk, "quantity": 2}],
+            idempotency_key="double-click",
+        ),
+    )
 
     # then exactly one order, one payment and one capture exist
-    assert Order.objects.count() == 1 and Payment.objects.count() == 1 and JournalEntry.objects.filter(kind="capture").count() == 1
+    assert (
+        Order.objects.count() == 1
+        and Payment.objects.count() == 1
+        and JournalEntry.objects.filter(kind="capture").count() == 1
+    )
     order = Order.objects.get()
     offer.refresh_from_db()
     assert offer.stock == 48
@@ -150,7 +201,13 @@ def test_concurrent_retries_of_one_idempotency_key_create_one_order_and_one_char
     assert {(result.status, result.body["number"]) for result in results} == {(201, order.number)}
     assert set(error_codes(outcomes)) <= {"idempotency_in_progress"}
     # and a later retry replays the stored response
-    again = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 2}], idempotency_key="double-click")
+    again = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 2}],
+        idempotency_key="double-click",
+    )
     assert again.replayed and again.order.pk == order.pk
 
 
@@ -161,8 +218,13 @@ def test_last_unit_across_many_offers_and_sellers():
 
     def checkout(index):
         ordered = offers if index % 2 else list(reversed(offers))
-        return order_checkout(buyer=buyers[index], shipping_address=ADDRESS, payment_method=CARD_OK,
-                              lines=[{"offer_id": offer.pk, "quantity": 1} for offer in ordered], idempotency_key=f"three-{index}")
+        return order_checkout(
+            buyer=buyers[index],
+            shipping_address=ADDRESS,
+            payment_method=CARD_OK,
+            lines=[{"offer_id": offer.pk, "quantity": 1} for offer in ordered],
+            idempotency_key=f"three-{index}",
+        )
 
     outcomes = run_concurrently(THREADS, checkout)
 

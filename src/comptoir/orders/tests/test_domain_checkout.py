@@ -17,16 +17,48 @@ def eur(amount: int) -> Money:
     return Money(amount, "EUR")
 
 
-def rate(rate_id=1, *, countries=("*",), level="standard", first=500, additional=100, transit=(2, 4), currency="EUR", zone="Zone") -> Rate:
-    return Rate(rate_id, zone, tuple(countries), level, f"Carrier {rate_id}", Money(first, currency), Money(additional, currency), *transit)
+def rate(
+    rate_id=1,
+    *,
+    countries=("*",),
+    level="standard",
+    first=500,
+    additional=100,
+    transit=(2, 4),
+    currency="EUR",
+    zone="Zone",
+) -> Rate:
+    return Rate(
+        rate_id,
+        zone,
+        tuple(countries),
+        level,
+        f"Carrier {rate_id}",
+        Money(first, currency),
+        Money(additional, currency),
+        *transit,
+    )
 
 
-def line(offer_id, seller_id, *, price=1000, quantity=1, commission_bp=1000, handling_days=1, profile_id=None, currency="EUR") -> LineInput:
-    return LineInput(offer_id, seller_id, 100 + offer_id, f"Product {offer_id}", f"SKU-{offer_id}", Money(price, currency), quantity, commission_bp,
-                     handling_days, profile_id if profile_id is not None else seller_id)
+def line(
+    offer_id, seller_id, *, price=1000, quantity=1, commission_bp=1000, handling_days=1, profile_id=None, currency="EUR"
+) -> LineInput:
+    return LineInput(
+        offer_id,
+        seller_id,
+        100 + offer_id,
+        f"Product {offer_id}",
+        f"SKU-{offer_id}",
+        Money(price, currency),
+        quantity,
+        commission_bp,
+        handling_days,
+        profile_id if profile_id is not None else seller_id,
+    )
 
 
 # --- shipping -------------------------------------------------------------------------------------
+
 
 def test_quote_charges_first_item_then_additional_items():
     assert quote(rate(first=490, additional=150), 1).price == eur(490)
@@ -74,13 +106,16 @@ def test_promise_dates_add_handling_then_transit_in_business_days():
 
 # --- grouping and pricing -------------------------------------------------------------------------
 
+
 def test_lines_are_grouped_into_one_seller_order_per_seller():
     # given three lines of two sellers, in mixed order
     lines = [line(3, 20, price=700), line(1, 10, price=1000, quantity=2), line(2, 10, price=250)]
     rates = {10: [rate(1, first=500, additional=100)], 20: [rate(2, first=300, additional=50)]}
 
     # when the checkout is built
-    draft = build_checkout(lines=lines, rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY)
+    draft = build_checkout(
+        lines=lines, rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY
+    )
 
     # then each seller has one part with its own items, shipping (per parcel) and total
     assert [part.seller_id for part in draft.seller_orders] == [10, 20]
@@ -96,8 +131,16 @@ def test_lines_are_grouped_into_one_seller_order_per_seller():
 
 def test_cheapest_service_level_is_the_default_and_a_named_one_is_honoured():
     rates = {10: [rate(1, level="express", first=1500, transit=(1, 1)), rate(2, level="standard", first=500)]}
-    default = build_checkout(lines=[line(1, 10)], rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY)
-    express = build_checkout(lines=[line(1, 10)], rates_by_profile=rates, destination_country="FR", service_levels={10: "express"}, placed_on=MONDAY)
+    default = build_checkout(
+        lines=[line(1, 10)], rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY
+    )
+    express = build_checkout(
+        lines=[line(1, 10)],
+        rates_by_profile=rates,
+        destination_country="FR",
+        service_levels={10: "express"},
+        placed_on=MONDAY,
+    )
 
     assert default.seller_orders[0].shipping.service_level == "standard"
     assert default.seller_orders[0].shipping.price == eur(500)
@@ -107,16 +150,33 @@ def test_cheapest_service_level_is_the_default_and_a_named_one_is_honoured():
 
 
 def test_service_level_is_chosen_per_seller():
-    rates = {10: [rate(1, level="standard"), rate(2, level="express", first=900)],
-             20: [rate(3, level="standard"), rate(4, level="express", first=900)]}
-    draft = build_checkout(lines=[line(1, 10), line(2, 20)], rates_by_profile=rates, destination_country="FR", service_levels={20: "express"}, placed_on=MONDAY)
-    assert {part.seller_id: part.shipping.service_level for part in draft.seller_orders} == {10: "standard", 20: "express"}
+    rates = {
+        10: [rate(1, level="standard"), rate(2, level="express", first=900)],
+        20: [rate(3, level="standard"), rate(4, level="express", first=900)],
+    }
+    draft = build_checkout(
+        lines=[line(1, 10), line(2, 20)],
+        rates_by_profile=rates,
+        destination_country="FR",
+        service_levels={20: "express"},
+        placed_on=MONDAY,
+    )
+    assert {part.seller_id: part.shipping.service_level for part in draft.seller_orders} == {
+        10: "standard",
+        20: "express",
+    }
 
 
 def test_unknown_service_level_is_refused_with_the_available_ones():
     rates = {10: [rate(1, level="standard"), rate(2, level="express")]}
     with pytest.raises(CheckoutProblem) as raised:
-        build_checkout(lines=[line(1, 10)], rates_by_profile=rates, destination_country="FR", service_levels={10: "drone"}, placed_on=MONDAY)
+        build_checkout(
+            lines=[line(1, 10)],
+            rates_by_profile=rates,
+            destination_country="FR",
+            service_levels={10: "drone"},
+            placed_on=MONDAY,
+        )
     assert raised.value.code == "shipping_unavailable"
     assert "express, standard" in raised.value.fields["shipping.10"]
 
@@ -124,28 +184,43 @@ def test_unknown_service_level_is_refused_with_the_available_ones():
 def test_seller_not_shipping_to_the_destination_is_refused_per_seller():
     rates = {10: [rate(1, countries=("FR",))], 20: [rate(2, countries=("*",))]}
     with pytest.raises(CheckoutProblem) as raised:
-        build_checkout(lines=[line(1, 10), line(2, 20)], rates_by_profile=rates, destination_country="DE", service_levels={}, placed_on=MONDAY)
+        build_checkout(
+            lines=[line(1, 10), line(2, 20)],
+            rates_by_profile=rates,
+            destination_country="DE",
+            service_levels={},
+            placed_on=MONDAY,
+        )
     assert raised.value.code == "shipping_unavailable"
     assert set(raised.value.fields) == {"shipping.10"}
 
 
 def test_named_zone_rate_is_used_rather_than_the_cheaper_worldwide_one():
     rates = {10: [rate(1, countries=("*",), first=100), rate(2, countries=("FR",), first=800, zone="France")]}
-    draft = build_checkout(lines=[line(1, 10)], rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY)
+    draft = build_checkout(
+        lines=[line(1, 10)], rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY
+    )
     assert draft.seller_orders[0].shipping.zone_name == "France"
     assert draft.seller_orders[0].shipping.price == eur(800)
 
 
 def test_rates_in_another_currency_are_not_offered():
     rates = {10: [rate(1, currency="USD", first=100), rate(2, currency="EUR", first=600)]}
-    draft = build_checkout(lines=[line(1, 10)], rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY)
+    draft = build_checkout(
+        lines=[line(1, 10)], rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY
+    )
     assert draft.seller_orders[0].shipping.rate_id == 2
 
 
 def test_mixed_currencies_are_refused():
     with pytest.raises(CheckoutProblem) as raised:
-        build_checkout(lines=[line(1, 10, currency="EUR"), line(2, 20, currency="USD")], rates_by_profile={10: [rate(1)], 20: [rate(2, currency="USD")]},
-                       destination_country="FR", service_levels={}, placed_on=MONDAY)
+        build_checkout(
+            lines=[line(1, 10, currency="EUR"), line(2, 20, currency="USD")],
+            rates_by_profile={10: [rate(1)], 20: [rate(2, currency="USD")]},
+            destination_country="FR",
+            service_levels={},
+            placed_on=MONDAY,
+        )
     assert raised.value.code == "mixed_currencies"
     assert "EUR, USD" in raised.value.fields["lines"]
 
@@ -158,8 +233,13 @@ def test_empty_checkout_is_refused():
 
 def test_slowest_handling_time_sets_the_seller_order_ship_by_date():
     rates = {10: [rate(1, transit=(2, 3))]}
-    draft = build_checkout(lines=[line(1, 10, handling_days=1), line(2, 10, handling_days=3)], rates_by_profile=rates,
-                           destination_country="FR", service_levels={}, placed_on=FRIDAY)
+    draft = build_checkout(
+        lines=[line(1, 10, handling_days=1), line(2, 10, handling_days=3)],
+        rates_by_profile=rates,
+        destination_country="FR",
+        service_levels={},
+        placed_on=FRIDAY,
+    )
     part = draft.seller_orders[0]
     assert part.ship_by == dt.date(2025, 1, 8)  # Fri + 3 business days = Wed
     assert part.deliver_by_earliest == dt.date(2025, 1, 10)
@@ -168,12 +248,18 @@ def test_slowest_handling_time_sets_the_seller_order_ship_by_date():
 
 def test_parcel_ships_on_the_profile_of_the_sellers_first_line():
     rates = {7: [rate(1, first=111)], 8: [rate(2, first=999)]}
-    draft = build_checkout(lines=[line(5, 10, profile_id=8), line(4, 10, profile_id=7)], rates_by_profile=rates,
-                           destination_country="FR", service_levels={}, placed_on=MONDAY)
+    draft = build_checkout(
+        lines=[line(5, 10, profile_id=8), line(4, 10, profile_id=7)],
+        rates_by_profile=rates,
+        destination_country="FR",
+        service_levels={},
+        placed_on=MONDAY,
+    )
     assert draft.seller_orders[0].shipping.rate_id == 1
 
 
 # --- commission -----------------------------------------------------------------------------------
+
 
 def test_commission_rounds_half_to_even():
     # 10 % of 25 cents is 2.5 -> 2; 10 % of 35 cents is 3.5 -> 4
@@ -193,9 +279,13 @@ def test_commission_uses_each_line_rate():
     lines = [line(1, 10, price=10_000, commission_bp=1500), line(2, 10, price=10_000, quantity=2, commission_bp=800)]
     assert commission_for(lines, "EUR") == eur(1500 + 1600)
     rates = {10: [rate(1)]}
-    draft = build_checkout(lines=lines, rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY)
+    draft = build_checkout(
+        lines=lines, rates_by_profile=rates, destination_country="FR", service_levels={}, placed_on=MONDAY
+    )
     assert draft.seller_orders[0].commission == eur(3100)
 
 
 def test_commission_on_a_zero_decimal_currency():
-    assert commission_for([line(1, 10, price=999, commission_bp=1250, currency="JPY")], "JPY") == Money(125, "JPY")  # 124.875 -> 125
+    assert commission_for([line(1, 10, price=999, commission_bp=1250, currency="JPY")], "JPY") == Money(
+        125, "JPY"
+    )  # 124.875 -> 125

@@ -5,7 +5,15 @@ import itertools
 import pytest
 
 from comptoir.core.exceptions import InvalidTransition
-from comptoir.orders.domain.state_machine import DISPUTABLE, TERMINAL, Action, Actor, Status, allowed_actions, transition
+from comptoir.orders.domain.state_machine import (
+    DISPUTABLE,
+    TERMINAL,
+    Action,
+    Actor,
+    Status,
+    allowed_actions,
+    transition,
+)
 
 A, S, R = Action, Status, Actor
 EVERY_ACTOR = frozenset(Actor)
@@ -32,8 +40,14 @@ EXPECTED = {
 }
 
 ALLOWED = [(action, source, actor) for (action, source), (_, actors, _) in EXPECTED.items() for actor in sorted(actors)]
-FORBIDDEN_PAIRS = [(action, source) for action, source in itertools.product(Action, Status) if (action, source) not in EXPECTED]
-WRONG_ACTOR = [(action, source, actor) for (action, source), (_, actors, _) in EXPECTED.items() for actor in sorted(EVERY_ACTOR - actors)]
+FORBIDDEN_PAIRS = [
+    (action, source) for action, source in itertools.product(Action, Status) if (action, source) not in EXPECTED
+]
+WRONG_ACTOR = [
+    (action, source, actor)
+    for (action, source), (_, actors, _) in EXPECTED.items()
+    for actor in sorted(EVERY_ACTOR - actors)
+]
 
 
 @pytest.mark.parametrize(("action", "source", "actor"), ALLOWED)
@@ -77,7 +91,9 @@ def test_reason_is_required_where_the_table_says_so(action, source, reason):
     assert raised.value.extra["fields"] == {"reason": "Required."}
 
 
-@pytest.mark.parametrize(("action", "source"), [key for key, (_, _, needs_reason) in EXPECTED.items() if not needs_reason])
+@pytest.mark.parametrize(
+    ("action", "source"), [key for key, (_, _, needs_reason) in EXPECTED.items() if not needs_reason]
+)
 def test_reason_is_optional_elsewhere(action, source):
     actor = sorted(EXPECTED[(action, source)][1])[0]
     assert transition(source, action, actor).target == EXPECTED[(action, source)][0]
@@ -93,7 +109,7 @@ def test_buyer_may_cancel_only_before_acceptance_and_seller_only_before_shipping
 
 
 def test_terminal_states_have_no_way_out():
-    assert TERMINAL == {S.COMPLETED, S.CANCELLED, S.REFUNDED}
+    assert {S.COMPLETED, S.CANCELLED, S.REFUNDED} == TERMINAL
     for status, actor in itertools.product(TERMINAL, Actor):
         assert allowed_actions(status, actor) == set()
 
@@ -111,12 +127,15 @@ def test_refused_transition_tells_the_actor_what_they_may_do_instead():
     assert raised.value.extra["allowed_actions"] == ["accept", "cancel"]
 
 
-@pytest.mark.parametrize(("status", "action", "actor"), [("lost", "accept", "seller"), ("placed", "teleport", "seller"), ("placed", "accept", "robot")])
+@pytest.mark.parametrize(
+    ("status", "action", "actor"),
+    [("lost", "accept", "seller"), ("placed", "teleport", "seller"), ("placed", "accept", "robot")],
+)
 def test_unknown_status_action_or_actor_is_an_invalid_transition(status, action, actor):
     with pytest.raises(InvalidTransition):
         transition(status, action, actor)
 
 
 def test_disputable_states_are_paid_and_not_yet_settled():
-    assert DISPUTABLE == {S.PLACED, S.ACCEPTED, S.SHIPPED, S.DELIVERED, S.RETURN_REQUESTED, S.RETURNED}
+    assert {S.PLACED, S.ACCEPTED, S.SHIPPED, S.DELIVERED, S.RETURN_REQUESTED, S.RETURNED} == DISPUTABLE
     assert not DISPUTABLE & (TERMINAL | {S.AWAITING_PAYMENT})

@@ -6,7 +6,13 @@ from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import Dispute
-from comptoir.orders.services import dispute_decide, dispute_open, seller_order_cancel, seller_order_complete, seller_orders_release_due
+from comptoir.orders.services import (
+    dispute_decide,
+    dispute_open,
+    seller_order_cancel,
+    seller_order_complete,
+    seller_orders_release_due,
+)
 from comptoir.orders.tests.support import T0, account_balance, advance, buy, entry_kinds
 from comptoir.payments.models import Refund
 from comptoir.testing.builders import make_operator, make_user
@@ -18,7 +24,9 @@ DAY = dt.timedelta(days=1)
 
 def open_dispute(bought, *, at=T0 + DAY, reason="not_received", description="Nothing arrived."):
     with clock.frozen_at(at):
-        return dispute_open(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, reason=reason, description=description)
+        return dispute_open(
+            buyer=bought.buyer, seller_order_id=bought.seller_order.pk, reason=reason, description=description
+        )
 
 
 def test_buyer_opens_a_dispute_and_it_is_recorded():
@@ -28,9 +36,20 @@ def test_buyer_opens_a_dispute_and_it_is_recorded():
     dispute = open_dispute(bought, description="  Tracking has not moved in 10 days. ")
 
     assert (dispute.status, dispute.reason, dispute.description, dispute.opened_by_id, dispute.opened_at) == (
-        "open", "not_received", "Tracking has not moved in 10 days.", bought.buyer.pk, T0 + DAY)
+        "open",
+        "not_received",
+        "Tracking has not moved in 10 days.",
+        bought.buyer.pk,
+        T0 + DAY,
+    )
     event = bought.seller_order.events.get(action="dispute_opened")
-    assert (event.from_status, event.to_status, event.actor_role, event.actor_id, event.created_at) == ("shipped", "shipped", "buyer", bought.buyer.pk, T0 + DAY)
+    assert (event.from_status, event.to_status, event.actor_role, event.actor_id, event.created_at) == (
+        "shipped",
+        "shipped",
+        "buyer",
+        bought.buyer.pk,
+        T0 + DAY,
+    )
     assert event.data == {"dispute_id": dispute.pk, "reason": "not_received"}
     assert bought.refresh().status == "shipped"
 
@@ -44,7 +63,9 @@ def test_only_one_dispute_may_be_open_at_a_time():
     assert Dispute.objects.count() == 1
 
 
-@pytest.mark.parametrize(("reason", "description", "field"), [("angry", "x", "reason"), ("other", "   ", "description")])
+@pytest.mark.parametrize(
+    ("reason", "description", "field"), [("angry", "x", "reason"), ("other", "   ", "description")]
+)
 def test_dispute_needs_a_known_reason_and_a_description(reason, description, field):
     bought = buy()
     with pytest.raises(ValidationError) as raised:
@@ -54,7 +75,13 @@ def test_dispute_needs_a_known_reason_and_a_description(reason, description, fie
 
 def test_settled_order_cannot_be_disputed():
     bought = buy()
-    seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.buyer, actor_role=Actor.BUYER, reason="Mistake", buyer=bought.buyer)
+    seller_order_cancel(
+        seller_order_id=bought.seller_order.pk,
+        actor=bought.buyer,
+        actor_role=Actor.BUYER,
+        reason="Mistake",
+        buyer=bought.buyer,
+    )
     with pytest.raises(Conflict):
         open_dispute(bought)
 
@@ -74,19 +101,30 @@ def test_operator_deciding_for_the_buyer_refunds_in_full(django_capture_on_commi
 
     # when the operator decides for the buyer
     with clock.frozen_at(T0 + 3 * DAY), django_capture_on_commit_callbacks(execute=True):
-        decided = dispute_decide(dispute_id=dispute.pk, actor=operator, in_favour_of="buyer", note="Photos show a different colour.")
+        decided = dispute_decide(
+            dispute_id=dispute.pk, actor=operator, in_favour_of="buyer", note="Photos show a different colour."
+        )
 
     # then the dispute is closed, the order refunded from escrow, with the decision on record
     assert (decided.status, decided.decided_by_id, decided.decided_at, decided.decision_note) == (
-        "decided_for_buyer", operator.pk, T0 + 3 * DAY, "Photos show a different colour.")
+        "decided_for_buyer",
+        operator.pk,
+        T0 + 3 * DAY,
+        "Photos show a different colour.",
+    )
     seller_order = bought.refresh()
     assert seller_order.status == "refunded" and seller_order.refunded_amount == seller_order.total_amount
     assert Refund.objects.get(seller_order=seller_order).status == "succeeded"
     assert entry_kinds(seller_order_id_ref=seller_order.pk) == ["refund"]
     assert account_balance("seller_escrow", bought.seller.pk) == 0
     refund_event = seller_order.events.get(action="refund")
-    assert (refund_event.from_status, refund_event.to_status, refund_event.actor_role, refund_event.actor_id, refund_event.reason) == (
-        "delivered", "refunded", "operator", operator.pk, "Photos show a different colour.")
+    assert (
+        refund_event.from_status,
+        refund_event.to_status,
+        refund_event.actor_role,
+        refund_event.actor_id,
+        refund_event.reason,
+    ) == ("delivered", "refunded", "operator", operator.pk, "Photos show a different colour.")
     decision = seller_order.events.get(action="dispute_decided")
     assert decision.data == {"dispute_id": dispute.pk, "in_favour_of": "buyer"}
     # and nothing is released to the seller afterwards
@@ -113,7 +151,12 @@ def test_operator_deciding_for_the_seller_lets_the_order_continue_and_release_af
 
     # when the operator decides for the seller
     with clock.frozen_at(T0 + 21 * DAY):
-        dispute_decide(dispute_id=dispute.pk, actor=make_operator(), in_favour_of="seller", note="Tracking shows delivery with signature.")
+        dispute_decide(
+            dispute_id=dispute.pk,
+            actor=make_operator(),
+            in_favour_of="seller",
+            note="Tracking shows delivery with signature.",
+        )
 
     # then the order is unchanged and the next release run pays the seller
     assert bought.refresh().status == "delivered"
@@ -121,7 +164,9 @@ def test_operator_deciding_for_the_seller_lets_the_order_continue_and_release_af
     with clock.frozen_at(T0 + 21 * DAY):
         assert seller_orders_release_due() == 1
     assert bought.refresh().status == "completed" and entry_kinds(kind="release") == ["release"]
-    assert account_balance("seller_payable", bought.seller.pk) == -(bought.seller_order.total_amount - bought.seller_order.commission_amount)
+    assert account_balance("seller_payable", bought.seller.pk) == -(
+        bought.seller_order.total_amount - bought.seller_order.commission_amount
+    )
 
 
 def test_a_new_dispute_may_be_opened_after_one_is_decided():
@@ -155,13 +200,27 @@ def test_dispute_on_an_order_cancelled_meanwhile_can_still_be_decided_for_the_bu
     # given a dispute opened on a placed order, which the seller then cancels (refunding it)
     bought = buy()
     dispute = open_dispute(bought, reason="other", description="Seller asks me to pay outside the platform.")
-    seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, reason="Cannot fulfil", seller=bought.seller)
+    seller_order_cancel(
+        seller_order_id=bought.seller_order.pk,
+        actor=bought.seller_user,
+        actor_role=Actor.SELLER,
+        reason="Cannot fulfil",
+        seller=bought.seller,
+    )
 
     # when the operator decides for the buyer
-    decided = dispute_decide(dispute_id=dispute.pk, actor=make_operator(), in_favour_of="buyer", note="Off-platform payment request confirmed.")
+    decided = dispute_decide(
+        dispute_id=dispute.pk,
+        actor=make_operator(),
+        in_favour_of="buyer",
+        note="Off-platform payment request confirmed.",
+    )
 
     # then the dispute closes without refunding twice
     assert decided.status == "decided_for_buyer"
     assert bought.refresh().status == "cancelled"
     assert Refund.objects.count() == 1 and entry_kinds(kind="refund") == ["refund"]
-    assert bought.seller_order.events.get(action="dispute_decided").data == {"dispute_id": dispute.pk, "in_favour_of": "buyer"}
+    assert bought.seller_order.events.get(action="dispute_decided").data == {
+        "dispute_id": dispute.pk,
+        "in_favour_of": "buyer",
+    }

@@ -5,10 +5,11 @@ transaction; any other provider is charged between two transactions. Each test r
 
 import pytest
 
-from comptoir.core.events import SellerOrderTransitioned, subscribe, unsubscribe
+from comptoir.core.events import subscribe, unsubscribe
 from comptoir.core.exceptions import ValidationError
 from comptoir.core.models import IdempotencyRecord
 from comptoir.offers.models import Offer
+from comptoir.orders.events import SellerOrderTransitioned
 from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
 from comptoir.orders.services import order_checkout
 from comptoir.orders.tests.support import new_key
@@ -26,7 +27,11 @@ def provider_mode(request, monkeypatch):
 
 
 def two_sellers_two_lines():
-    return [make_offer(seller=seller, price_amount=1000 + 100 * index, stock=5) for seller in (make_seller(), make_seller()) for index in range(2)]
+    return [
+        make_offer(seller=seller, price_amount=1000 + 100 * index, stock=5)
+        for seller in (make_seller(), make_seller())
+        for index in range(2)
+    ]
 
 
 def lines_of(offers, quantity=1):
@@ -37,7 +42,9 @@ def stock_of(offers):
     return [Offer.objects.get(pk=offer.pk).stock for offer in offers]
 
 
-def test_a_paid_checkout_records_every_transition_and_a_balanced_capture(provider_mode, django_capture_on_commit_callbacks):
+def test_a_paid_checkout_records_every_transition_and_a_balanced_capture(
+    provider_mode, django_capture_on_commit_callbacks
+):
     # given two sellers with two offers each, and a subscriber to seller-order transitions
     offers = two_sellers_two_lines()
     published = []
@@ -45,7 +52,13 @@ def test_a_paid_checkout_records_every_transition_and_a_balanced_capture(provide
     try:
         # when a buyer checks out two units of each
         with django_capture_on_commit_callbacks(execute=True):
-            result = order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of(offers, 2), idempotency_key=new_key())
+            result = order_checkout(
+                buyer=make_user(),
+                shipping_address=ADDRESS,
+                payment_method=CARD_OK,
+                lines=lines_of(offers, 2),
+                idempotency_key=new_key(),
+            )
     finally:
         unsubscribe(SellerOrderTransitioned, published.append)
 
@@ -55,12 +68,16 @@ def test_a_paid_checkout_records_every_transition_and_a_balanced_capture(provide
     assert [seller_order.status for seller_order in seller_orders] == ["placed", "placed"]
     assert [so["status"] for so in result.body["seller_orders"]] == ["placed", "placed"]
     for seller_order in seller_orders:
-        assert list(SellerOrderEvent.objects.filter(seller_order=seller_order).order_by("pk").values_list("action", "from_status", "to_status")) == [
-            ("create", "", "awaiting_payment"), ("payment_captured", "awaiting_payment", "placed")]
+        assert list(
+            SellerOrderEvent.objects.filter(seller_order=seller_order)
+            .order_by("pk")
+            .values_list("action", "from_status", "to_status")
+        ) == [("create", "", "awaiting_payment"), ("payment_captured", "awaiting_payment", "placed")]
     # and every payment_captured transition was published once, after commit, with its event row
     captured = SellerOrderEvent.objects.filter(seller_order__order=result.order, action="payment_captured")
-    assert sorted((event.seller_order_id, event.event_id) for event in published if event.action == "payment_captured") == sorted(
-        captured.values_list("seller_order_id", "pk"))
+    assert sorted(
+        (event.seller_order_id, event.event_id) for event in published if event.action == "payment_captured"
+    ) == sorted(captured.values_list("seller_order_id", "pk"))
     # and the capture moved the total into the sellers' escrow, balanced
     entry = JournalEntry.objects.get(source_key=f"capture:{result.order.number}")
     postings = list(Posting.objects.filter(entry=entry).values_list("amount", flat=True))
@@ -72,11 +89,19 @@ def test_a_paid_checkout_records_every_transition_and_a_balanced_capture(provide
 def test_a_declined_checkout_puts_every_unit_back_and_moves_no_money(provider_mode):
     offers = two_sellers_two_lines()
 
-    result = order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_DECLINED, lines=lines_of(offers), idempotency_key=new_key())
+    result = order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_DECLINED,
+        lines=lines_of(offers),
+        idempotency_key=new_key(),
+    )
 
     assert result.status == 402 and result.body["order"]["status"] == "payment_failed"
     assert stock_of(offers) == [5, 5, 5, 5]
-    assert set(SellerOrder.objects.filter(order=result.order).values_list("status", "cancelled_by")) == {("cancelled", "system")}
+    assert set(SellerOrder.objects.filter(order=result.order).values_list("status", "cancelled_by")) == {
+        ("cancelled", "system")
+    }
     assert SellerOrderEvent.objects.filter(seller_order__order=result.order, action="payment_failed").count() == 2
     assert not JournalEntry.objects.exists()
 
@@ -84,7 +109,13 @@ def test_a_declined_checkout_puts_every_unit_back_and_moves_no_money(provider_mo
 def test_a_payment_held_for_review_keeps_the_stock_and_waits(provider_mode):
     offers = two_sellers_two_lines()
 
-    result = order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_REVIEW, lines=lines_of(offers), idempotency_key=new_key())
+    result = order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_REVIEW,
+        lines=lines_of(offers),
+        idempotency_key=new_key(),
+    )
 
     assert result.status == 202 and result.order.status == "payment_review"
     assert set(SellerOrder.objects.filter(order=result.order).values_list("status", flat=True)) == {"awaiting_payment"}
@@ -97,12 +128,24 @@ def test_a_refused_card_takes_no_stock_and_frees_the_key_for_a_corrected_retry(p
     buyer = make_user()
 
     with pytest.raises(ValidationError):
-        order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method={"card_number": "4242424242424241"}, lines=lines_of(offers), idempotency_key="fix-card")
+        order_checkout(
+            buyer=buyer,
+            shipping_address=ADDRESS,
+            payment_method={"card_number": "4242424242424241"},
+            lines=lines_of(offers),
+            idempotency_key="fix-card",
+        )
 
     assert stock_of(offers) == [5, 5, 5, 5]
     assert not IdempotencyRecord.objects.filter(key="fix-card").exists()
     assert not Order.objects.exclude(status="payment_failed").exists()
-    retry = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of(offers), idempotency_key="fix-card")
+    retry = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=lines_of(offers),
+        idempotency_key="fix-card",
+    )
     assert retry.status == 201 and stock_of(offers) == [4, 4, 4, 4]
 
 
@@ -110,8 +153,12 @@ def test_a_replay_returns_the_stored_response_without_a_second_order(provider_mo
     offers = two_sellers_two_lines()
     buyer = make_user()
 
-    first = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of(offers), idempotency_key="same")
-    again = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of(offers), idempotency_key="same")
+    first = order_checkout(
+        buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of(offers), idempotency_key="same"
+    )
+    again = order_checkout(
+        buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of(offers), idempotency_key="same"
+    )
 
     assert again.replayed and again.status == 201 and again.body == first.body
     assert Order.objects.count() == 1 and Payment.objects.count() == 1 and JournalEntry.objects.count() == 1
@@ -129,13 +176,21 @@ def test_in_one_transaction_a_crash_while_charging_leaves_nothing_behind_and_a_r
 
     monkeypatch.setattr(SandboxProvider, "charge", crash)
     with pytest.raises(RuntimeError):
-        order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of(offers), idempotency_key="crash")
+        order_checkout(
+            buyer=buyer,
+            shipping_address=ADDRESS,
+            payment_method=CARD_OK,
+            lines=lines_of(offers),
+            idempotency_key="crash",
+        )
 
     # then nothing was written: no order, no stock taken, the key free
     assert not Order.objects.exists() and stock_of(offers) == [5, 5, 5, 5] and not IdempotencyRecord.objects.exists()
     # and an immediate retry checks out once
     monkeypatch.setattr(SandboxProvider, "charge", real_charge)
-    result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of(offers), idempotency_key="crash")
+    result = order_checkout(
+        buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of(offers), idempotency_key="crash"
+    )
     assert result.status == 201 and Order.objects.count() == 1 and stock_of(offers) == [4, 4, 4, 4]
 
 
@@ -148,13 +203,25 @@ def test_a_new_shipping_profile_and_an_inherited_commission_are_read_fresh_by_ea
     child = make_category("Child", parent=parent, commission_rate_bp=None)
     seller = make_seller()
     offer = make_offer(seller=seller, product=make_product(category=child), price_amount=10000, stock=10)
-    first = order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of([offer]), idempotency_key=new_key())
+    first = order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=lines_of([offer]),
+        idempotency_key=new_key(),
+    )
     dearer = make_shipping_profile(seller, first_item_amount=first.order.shipping_amount + 700, express=False)
     Offer.objects.filter(pk=offer.pk).update(shipping_profile=dearer)
     category_set_commission(category_id=parent.pk, commission_rate_bp=1500, actor=make_operator())
 
     # when another checkout follows
-    second = order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_OK, lines=lines_of([offer]), idempotency_key=new_key())
+    second = order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=lines_of([offer]),
+        idempotency_key=new_key(),
+    )
 
     # then it pays the new tariff and the parent's new commission, inherited by the child category
     assert second.order.shipping_amount == first.order.shipping_amount + 700

@@ -6,8 +6,17 @@ from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, InvalidTransition, NotFound, ValidationError
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrderEvent
-from comptoir.orders.services import (seller_order_accept, seller_order_cancel, seller_order_complete, seller_order_mark_delivered, seller_order_receive_return,
-                                      seller_order_refund, seller_order_request_return, seller_order_ship, seller_orders_release_due)
+from comptoir.orders.services import (
+    seller_order_accept,
+    seller_order_cancel,
+    seller_order_complete,
+    seller_order_mark_delivered,
+    seller_order_receive_return,
+    seller_order_refund,
+    seller_order_request_return,
+    seller_order_ship,
+    seller_orders_release_due,
+)
 from comptoir.orders.tests.support import T0, account_balance, advance, buy, entry_kinds
 from comptoir.payments.models import Refund
 from comptoir.testing.builders import make_operator, make_seller, make_user
@@ -19,7 +28,11 @@ DAY = dt.timedelta(days=1)
 
 
 def events_of(seller_order):
-    return list(SellerOrderEvent.objects.filter(seller_order=seller_order).order_by("pk").values_list("action", "from_status", "to_status", "actor_role"))
+    return list(
+        SellerOrderEvent.objects.filter(seller_order=seller_order)
+        .order_by("pk")
+        .values_list("action", "from_status", "to_status", "actor_role")
+    )
 
 
 def test_full_lifecycle_records_every_transition_with_time_actor_and_reason():
@@ -32,9 +45,17 @@ def test_full_lifecycle_records_every_transition_with_time_actor_and_reason():
     with clock.frozen_at(T0 + HOUR):
         seller_order_accept(seller=seller, seller_order_id=seller_order.pk, actor=staff)
     with clock.frozen_at(T0 + 2 * HOUR):
-        seller_order_ship(seller=seller, seller_order_id=seller_order.pk, actor=staff, carrier=" Colissimo ", tracking_number="6a 1234 5678 901")
+        seller_order_ship(
+            seller=seller,
+            seller_order_id=seller_order.pk,
+            actor=staff,
+            carrier=" Colissimo ",
+            tracking_number="6a 1234 5678 901",
+        )
     with clock.frozen_at(T0 + 3 * DAY):
-        seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=bought.buyer, actor_role=Actor.BUYER, buyer=bought.buyer)
+        seller_order_mark_delivered(
+            seller_order_id=seller_order.pk, actor=bought.buyer, actor_role=Actor.BUYER, buyer=bought.buyer
+        )
     # and the hold elapses
     with clock.frozen_at(T0 + 3 * DAY + dt.timedelta(days=14)):
         assert seller_orders_release_due() == 1
@@ -43,7 +64,11 @@ def test_full_lifecycle_records_every_transition_with_time_actor_and_reason():
     seller_order.refresh_from_db()
     assert seller_order.status == "completed" and seller_order.is_released
     assert (seller_order.carrier, seller_order.tracking_number) == ("Colissimo", "6A12345678901")
-    assert (seller_order.accepted_at, seller_order.shipped_at, seller_order.delivered_at) == (T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * DAY)
+    assert (seller_order.accepted_at, seller_order.shipped_at, seller_order.delivered_at) == (
+        T0 + HOUR,
+        T0 + 2 * HOUR,
+        T0 + 3 * DAY,
+    )
     assert seller_order.release_due_at == T0 + 3 * DAY + dt.timedelta(days=14)
     # and every step is an event, in order, with who did it and when
     assert events_of(seller_order) == [
@@ -57,7 +82,11 @@ def test_full_lifecycle_records_every_transition_with_time_actor_and_reason():
     events = {event.action: event for event in seller_order.events.all()}
     assert (events["accept"].actor_id, events["accept"].created_at) == (staff.pk, T0 + HOUR)
     assert events["ship"].data == {"carrier": "Colissimo", "tracking_number": "6A12345678901", "late": False}
-    assert (events["deliver"].actor_id, events["deliver"].created_at, events["deliver"].data) == (bought.buyer.pk, T0 + 3 * DAY, {"late": False})
+    assert (events["deliver"].actor_id, events["deliver"].created_at, events["deliver"].data) == (
+        bought.buyer.pk,
+        T0 + 3 * DAY,
+        {"late": False},
+    )
     assert events["create"].actor_id == bought.buyer.pk and events["create"].created_at == T0
     assert events["complete"].actor_id is None
     assert all(event.seller_id_copy == seller.pk for event in events.values())
@@ -75,28 +104,53 @@ def test_events_are_queryable_per_seller_and_action_for_trust_metrics():
     first, second, other = buy(seller=seller), buy(seller=seller), buy()
     advance(first, "shipped")
     with clock.frozen_at(T0):
-        seller_order_cancel(seller_order_id=second.seller_order.pk, actor=second.seller_user, actor_role=Actor.SELLER, reason="Out of stock", seller=seller)
+        seller_order_cancel(
+            seller_order_id=second.seller_order.pk,
+            actor=second.seller_user,
+            actor_role=Actor.SELLER,
+            reason="Out of stock",
+            seller=seller,
+        )
     advance(other, "accepted")
 
-    rows = SellerOrderEvent.objects.filter(seller_id_copy=seller.pk, action__in=["ship", "cancel"], created_at__gte=T0).order_by("pk")
+    rows = SellerOrderEvent.objects.filter(
+        seller_id_copy=seller.pk, action__in=["ship", "cancel"], created_at__gte=T0
+    ).order_by("pk")
     assert [(event.seller_order_id, event.action, event.reason) for event in rows] == [
-        (first.seller_order.pk, "ship", ""), (second.seller_order.pk, "cancel", "Out of stock")]
+        (first.seller_order.pk, "ship", ""),
+        (second.seller_order.pk, "cancel", "Out of stock"),
+    ]
 
 
 def test_late_shipment_is_flagged_on_its_event():
     bought = buy(at=T0)
     advance(bought, "accepted")
     with clock.frozen_at(dt.datetime.combine(bought.seller_order.ship_by + 2 * DAY, dt.time(12), tzinfo=dt.UTC)):
-        seller_order_ship(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, carrier="DHL", tracking_number="JD0146000012345")
+        seller_order_ship(
+            seller=bought.seller,
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.seller_user,
+            carrier="DHL",
+            tracking_number="JD0146000012345",
+        )
     assert bought.seller_order.events.get(action="ship").data["late"] is True
 
 
-@pytest.mark.parametrize(("carrier", "tracking", "field"), [("", "6A12345678901", "carrier"), ("DHL", "123", "tracking_number"), ("DHL", "12-34-56-78", "tracking_number")])
+@pytest.mark.parametrize(
+    ("carrier", "tracking", "field"),
+    [("", "6A12345678901", "carrier"), ("DHL", "123", "tracking_number"), ("DHL", "12-34-56-78", "tracking_number")],
+)
 def test_shipping_needs_a_carrier_and_a_plausible_tracking_number(carrier, tracking, field):
     bought = buy()
     advance(bought, "accepted")
     with pytest.raises(ValidationError) as raised:
-        seller_order_ship(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, carrier=carrier, tracking_number=tracking)
+        seller_order_ship(
+            seller=bought.seller,
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.seller_user,
+            carrier=carrier,
+            tracking_number=tracking,
+        )
     assert field in raised.value.fields
     assert bought.refresh().status == "accepted"
 
@@ -108,7 +162,13 @@ def test_illegal_transition_is_refused_and_changes_nothing():
 
     # when the seller ships without accepting
     with pytest.raises(InvalidTransition) as raised:
-        seller_order_ship(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, carrier="DHL", tracking_number="JD0146000012345")
+        seller_order_ship(
+            seller=bought.seller,
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.seller_user,
+            carrier="DHL",
+            tracking_number="JD0146000012345",
+        )
 
     # then the error says why, and neither the status nor the history moved
     assert raised.value.message == "Cannot ship an order that is placed."
@@ -123,7 +183,12 @@ def test_seller_cannot_accept_twice_or_deliver_before_shipping():
     with pytest.raises(InvalidTransition):
         seller_order_accept(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user)
     with pytest.raises(InvalidTransition):
-        seller_order_mark_delivered(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, seller=bought.seller)
+        seller_order_mark_delivered(
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.seller_user,
+            actor_role=Actor.SELLER,
+            seller=bought.seller,
+        )
 
 
 def test_order_awaiting_payment_cannot_be_accepted():
@@ -136,6 +201,7 @@ def test_order_awaiting_payment_cannot_be_accepted():
 
 # --- cancellation ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", ["placed", "accepted"])
 def test_seller_cancel_before_shipping_restocks_and_refunds_in_full(status, django_capture_on_commit_callbacks):
     # given a paid order of 3 units, placed or accepted
@@ -147,13 +213,22 @@ def test_seller_cancel_before_shipping_restocks_and_refunds_in_full(status, djan
 
     # when the seller cancels with a reason
     with clock.frozen_at(T0 + HOUR), django_capture_on_commit_callbacks(execute=True):
-        seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, reason=" Damaged in the warehouse ",
-                            seller=bought.seller)
+        seller_order_cancel(
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.seller_user,
+            actor_role=Actor.SELLER,
+            reason=" Damaged in the warehouse ",
+            seller=bought.seller,
+        )
 
     # then the order is cancelled, the units are back and the buyer is refunded everything
     seller_order = bought.refresh()
     assert (seller_order.status, seller_order.cancelled_by, seller_order.cancel_reason, seller_order.cancelled_at) == (
-        "cancelled", "seller", "Damaged in the warehouse", T0 + HOUR)
+        "cancelled",
+        "seller",
+        "Damaged in the warehouse",
+        T0 + HOUR,
+    )
     assert bought.offer.stock == 5
     assert seller_order.refunded_amount == total
     refund = Refund.objects.get(seller_order=seller_order)
@@ -164,13 +239,25 @@ def test_seller_cancel_before_shipping_restocks_and_refunds_in_full(status, djan
     assert account_balance("provider_clearing", None) == 0
     event = seller_order.events.get(action="cancel")
     assert (event.from_status, event.to_status, event.actor_role, event.actor_id, event.reason, event.created_at) == (
-        status, "cancelled", "seller", bought.seller_user.pk, "Damaged in the warehouse", T0 + HOUR)
+        status,
+        "cancelled",
+        "seller",
+        bought.seller_user.pk,
+        "Damaged in the warehouse",
+        T0 + HOUR,
+    )
 
 
 def test_cancel_without_reason_is_refused():
     bought = buy(stock=5)
     with pytest.raises(InvalidTransition) as raised:
-        seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, reason="  ", seller=bought.seller)
+        seller_order_cancel(
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.seller_user,
+            actor_role=Actor.SELLER,
+            reason="  ",
+            seller=bought.seller,
+        )
     assert raised.value.code == "reason_required"
     assert bought.refresh().status == "placed" and bought.offer.stock == 4
     assert not Refund.objects.exists()
@@ -180,14 +267,26 @@ def test_seller_cannot_cancel_once_shipped():
     bought = buy(stock=5)
     advance(bought, "shipped")
     with pytest.raises(InvalidTransition):
-        seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, reason="Oops", seller=bought.seller)
+        seller_order_cancel(
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.seller_user,
+            actor_role=Actor.SELLER,
+            reason="Oops",
+            seller=bought.seller,
+        )
     assert bought.refresh().status == "shipped" and bought.offer.stock == 4 and not Refund.objects.exists()
 
 
 def test_buyer_may_cancel_before_acceptance(django_capture_on_commit_callbacks):
     bought = buy(stock=5, quantity=2)
     with django_capture_on_commit_callbacks(execute=True):
-        seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.buyer, actor_role=Actor.BUYER, reason="Ordered by mistake", buyer=bought.buyer)
+        seller_order_cancel(
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.buyer,
+            actor_role=Actor.BUYER,
+            reason="Ordered by mistake",
+            buyer=bought.buyer,
+        )
     seller_order = bought.refresh()
     assert (seller_order.status, seller_order.cancelled_by) == ("cancelled", "buyer")
     assert bought.offer.stock == 5
@@ -200,7 +299,13 @@ def test_buyer_cannot_cancel_after_acceptance():
     bought = buy(stock=5)
     advance(bought, "accepted")
     with pytest.raises(InvalidTransition) as raised:
-        seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.buyer, actor_role=Actor.BUYER, reason="Too slow", buyer=bought.buyer)
+        seller_order_cancel(
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.buyer,
+            actor_role=Actor.BUYER,
+            reason="Too slow",
+            buyer=bought.buyer,
+        )
     assert raised.value.code == "transition_not_allowed_for_actor"
     assert bought.refresh().status == "accepted" and not Refund.objects.exists()
 
@@ -212,12 +317,19 @@ def test_cancelling_one_seller_order_leaves_the_others_of_the_order_alone():
 
     offer_a, offer_b = make_offer(stock=5), make_offer(stock=5)
     buyer = make_user()
-    result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK,
-                            lines=[{"offer_id": offer_a.pk, "quantity": 1}, {"offer_id": offer_b.pk, "quantity": 1}], idempotency_key="two")
+    result = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer_a.pk, "quantity": 1}, {"offer_id": offer_b.pk, "quantity": 1}],
+        idempotency_key="two",
+    )
     part_a = SellerOrder.objects.get(order=result.order, seller=offer_a.seller)
     part_b = SellerOrder.objects.get(order=result.order, seller=offer_b.seller)
 
-    seller_order_cancel(seller_order_id=part_a.pk, actor=buyer, actor_role=Actor.BUYER, reason="Found it cheaper", buyer=buyer)
+    seller_order_cancel(
+        seller_order_id=part_a.pk, actor=buyer, actor_role=Actor.BUYER, reason="Found it cheaper", buyer=buyer
+    )
 
     part_b.refresh_from_db()
     assert part_b.status == "placed" and part_b.refunded_amount == 0
@@ -227,6 +339,7 @@ def test_cancelling_one_seller_order_leaves_the_others_of_the_order_alone():
 
 # --- returns --------------------------------------------------------------------------------------
 
+
 def test_return_within_the_window_is_received_restocked_and_refunded(django_capture_on_commit_callbacks):
     # given a delivered order of 2 units
     bought = buy(stock=5, quantity=2)
@@ -235,14 +348,25 @@ def test_return_within_the_window_is_received_restocked_and_refunded(django_capt
 
     # when the buyer asks for a return on day 13, the seller receives it and refunds
     with clock.frozen_at(T0 + 13 * DAY):
-        seller_order_request_return(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, return_reason="damaged", comment="Screen cracked")
+        seller_order_request_return(
+            buyer=bought.buyer,
+            seller_order_id=bought.seller_order.pk,
+            return_reason="damaged",
+            comment="Screen cracked",
+        )
     with clock.frozen_at(T0 + 20 * DAY), django_capture_on_commit_callbacks(execute=True):
-        seller_order_receive_return(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, restock=True)
+        seller_order_receive_return(
+            seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, restock=True
+        )
         seller_order_refund(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user)
 
     # then the order is refunded, the units are back on sale and the money went back to the buyer
     seller_order = bought.refresh()
-    assert (seller_order.status, seller_order.return_reason, seller_order.refunded_amount) == ("refunded", "damaged", total)
+    assert (seller_order.status, seller_order.return_reason, seller_order.refunded_amount) == (
+        "refunded",
+        "damaged",
+        total,
+    )
     assert bought.offer.stock == 5
     assert Refund.objects.get(seller_order=seller_order).status == "succeeded"
     assert entry_kinds(seller_order_id_ref=seller_order.pk) == ["refund"]
@@ -253,7 +377,11 @@ def test_return_within_the_window_is_received_restocked_and_refunded(django_capt
         ("refund", "returned", "refunded", "seller"),
     ]
     request = seller_order.events.get(action="request_return")
-    assert (request.reason, request.data, request.actor_id) == ("Screen cracked", {"return_reason": "damaged"}, bought.buyer.pk)
+    assert (request.reason, request.data, request.actor_id) == (
+        "Screen cracked",
+        {"return_reason": "damaged"},
+        bought.buyer.pk,
+    )
     assert seller_order.events.get(action="receive_return").data == {"restocked": True}
     # and a returned order is never released to the seller
     with clock.frozen_at(T0 + 60 * DAY):
@@ -266,7 +394,9 @@ def test_returned_item_may_be_kept_out_of_stock():
     advance(bought, "delivered")
     with clock.frozen_at(T0 + DAY):
         seller_order_request_return(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, return_reason="damaged")
-    seller_order_receive_return(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, restock=False)
+    seller_order_receive_return(
+        seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, restock=False
+    )
     assert bought.refresh().status == "returned" and bought.offer.stock == 3
     assert bought.seller_order.events.get(action="request_return").reason == "Arrived damaged"
 
@@ -275,7 +405,9 @@ def test_return_after_the_window_is_refused():
     bought = buy()
     advance(bought, "delivered", at=T0)
     with clock.frozen_at(T0 + 14 * DAY + dt.timedelta(seconds=1)), pytest.raises(Conflict) as raised:
-        seller_order_request_return(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, return_reason="no_longer_needed")
+        seller_order_request_return(
+            buyer=bought.buyer, seller_order_id=bought.seller_order.pk, return_reason="no_longer_needed"
+        )
     assert raised.value.code == "return_window_closed"
     assert bought.refresh().status == "delivered"
 
@@ -293,13 +425,16 @@ def test_refund_before_the_return_is_received_is_refused_for_the_seller():
     bought = buy()
     advance(bought, "delivered")
     with clock.frozen_at(T0 + DAY):
-        seller_order_request_return(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, return_reason="wrong_item")
+        seller_order_request_return(
+            buyer=bought.buyer, seller_order_id=bought.seller_order.pk, return_reason="wrong_item"
+        )
     with pytest.raises(InvalidTransition):
         seller_order_refund(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user)
     assert not Refund.objects.exists()
 
 
 # --- release --------------------------------------------------------------------------------------
+
 
 def test_escrow_is_not_released_before_the_hold_elapses():
     bought = buy()
@@ -340,15 +475,30 @@ def test_operator_may_release_early():
 
 # --- ownership ------------------------------------------------------------------------------------
 
+
 def test_seller_cannot_act_on_another_sellers_order():
     bought = buy()
     intruder = make_seller()
     staff = make_user()
     attempts = [
         lambda: seller_order_accept(seller=intruder, seller_order_id=bought.seller_order.pk, actor=staff),
-        lambda: seller_order_ship(seller=intruder, seller_order_id=bought.seller_order.pk, actor=staff, carrier="DHL", tracking_number="JD0146000012345"),
-        lambda: seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=staff, actor_role=Actor.SELLER, reason="mine now", seller=intruder),
-        lambda: seller_order_mark_delivered(seller_order_id=bought.seller_order.pk, actor=staff, actor_role=Actor.SELLER, seller=intruder),
+        lambda: seller_order_ship(
+            seller=intruder,
+            seller_order_id=bought.seller_order.pk,
+            actor=staff,
+            carrier="DHL",
+            tracking_number="JD0146000012345",
+        ),
+        lambda: seller_order_cancel(
+            seller_order_id=bought.seller_order.pk,
+            actor=staff,
+            actor_role=Actor.SELLER,
+            reason="mine now",
+            seller=intruder,
+        ),
+        lambda: seller_order_mark_delivered(
+            seller_order_id=bought.seller_order.pk, actor=staff, actor_role=Actor.SELLER, seller=intruder
+        ),
         lambda: seller_order_receive_return(seller=intruder, seller_order_id=bought.seller_order.pk, actor=staff),
         lambda: seller_order_refund(seller=intruder, seller_order_id=bought.seller_order.pk, actor=staff),
     ]
@@ -364,9 +514,17 @@ def test_buyer_cannot_act_on_another_buyers_order():
     advance(bought, "delivered")
     stranger = make_user()
     with pytest.raises(NotFound):
-        seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=stranger, actor_role=Actor.BUYER, reason="mine", buyer=stranger)
+        seller_order_cancel(
+            seller_order_id=bought.seller_order.pk,
+            actor=stranger,
+            actor_role=Actor.BUYER,
+            reason="mine",
+            buyer=stranger,
+        )
     with pytest.raises(NotFound):
         seller_order_request_return(buyer=stranger, seller_order_id=bought.seller_order.pk, return_reason="damaged")
     with pytest.raises(NotFound):
-        seller_order_mark_delivered(seller_order_id=bought.seller_order.pk, actor=stranger, actor_role=Actor.BUYER, buyer=stranger)
+        seller_order_mark_delivered(
+            seller_order_id=bought.seller_order.pk, actor=stranger, actor_role=Actor.BUYER, buyer=stranger
+        )
     assert bought.refresh().status == "delivered"

@@ -25,9 +25,9 @@ def commission_kept(*, total: int, commission: int, charged_back: int) -> int:
 
 @dataclass(frozen=True)
 class ReleaseAmounts:
-    escrow: int       # debited from the seller's escrow
-    payable: int      # credited to the seller's payable balance
-    commission: int   # credited to the marketplace's commission
+    escrow: int  # debited from the seller's escrow
+    payable: int  # credited to the seller's payable balance
+    commission: int  # credited to the marketplace's commission
 
 
 def release_amounts(*, total: int, commission: int, charged_back: int) -> ReleaseAmounts:
@@ -37,8 +37,17 @@ def release_amounts(*, total: int, commission: int, charged_back: int) -> Releas
     return ReleaseAmounts(escrow=escrow, payable=escrow - kept, commission=kept)
 
 
-def chargeback_lines(*, seller_id: int, currency: str, amount: int, total: int, commission: int, charged_back_before: int,
-                     is_released: bool, payable_available: int) -> list[PostingLine]:
+def chargeback_lines(
+    *,
+    seller_id: int,
+    currency: str,
+    amount: int,
+    total: int,
+    commission: int,
+    charged_back_before: int,
+    is_released: bool,
+    payable_available: int,
+) -> list[PostingLine]:
     """The balanced postings of one chargeback of `amount` (> 0) on a seller order.
 
     Money leaves the platform's account at the provider (credit provider_clearing). Before release it comes out of
@@ -48,8 +57,9 @@ def chargeback_lines(*, seller_id: int, currency: str, amount: int, total: int, 
     clearing = PostingLine(("provider_clearing", None, currency), -amount)
     if not is_released:
         return [PostingLine(("seller_escrow", seller_id, currency), amount), clearing]
-    commission_back = (commission_kept(total=total, commission=commission, charged_back=charged_back_before)
-                       - commission_kept(total=total, commission=commission, charged_back=charged_back_before + amount))
+    commission_back = commission_kept(
+        total=total, commission=commission, charged_back=charged_back_before
+    ) - commission_kept(total=total, commission=commission, charged_back=charged_back_before + amount)
     seller_part = amount - commission_back
     from_payable = min(seller_part, max(0, payable_available))
     lines = []

@@ -56,8 +56,18 @@ def balance_is_allowed(kind: str, signed_balance: int) -> bool:
     return False
 
 
-def entry_hash(*, entry_id: int, kind: str, source_key: str, created_at_iso: str, memo: str, order_id: int | None, seller_order_id: int | None,
-               postings: list[tuple], created_by_id: int | None = None) -> str:
+def entry_hash(
+    *,
+    entry_id: int,
+    kind: str,
+    source_key: str,
+    created_at_iso: str,
+    memo: str,
+    order_id: int | None,
+    seller_order_id: int | None,
+    postings: list[tuple],
+    created_by_id: int | None = None,
+) -> str:
     """SHA-256 over a canonical form of an entry and its postings in posting order.
 
     A posting is (account_id, amount, currency) or, as the sealer passes it, (account_id, amount,
@@ -65,9 +75,20 @@ def entry_hash(*, entry_id: int, kind: str, source_key: str, created_at_iso: str
     kind also breaks the hash. Any edit to any of these columns, or an added or removed posting,
     changes the hash."""
     canonical = json.dumps(
-        {"id": entry_id, "kind": kind, "source": source_key, "at": created_at_iso, "memo": memo, "order": order_id, "seller_order": seller_order_id,
-         "by": created_by_id, "postings": [list(posting) for posting in postings]},
-        sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+        {
+            "id": entry_id,
+            "kind": kind,
+            "source": source_key,
+            "at": created_at_iso,
+            "memo": memo,
+            "order": order_id,
+            "seller_order": seller_order_id,
+            "by": created_by_id,
+            "postings": [list(posting) for posting in postings],
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -98,4 +119,6 @@ def merkle_root(leaf_hashes: list[str]) -> str:
 
 
 def block_hash(*, height: int, previous_hash: str, merkle_root_hex: str, entry_count: int, sealed_at_iso: str) -> str:
-    return hashlib.sha256(f"{height}|{previous_hash}|{merkle_root_hex}|{entry_count}|{sealed_at_iso}".encode()).hexdigest()
+    return hashlib.sha256(
+        f"{height}|{previous_hash}|{merkle_root_hex}|{entry_count}|{sealed_at_iso}".encode()
+    ).hexdigest()

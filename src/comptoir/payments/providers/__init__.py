@@ -27,4 +27,11 @@ def provider_named(name: str) -> PaymentProvider | None:
     return _provider(name) if name in PROVIDERS else None
 
 
-__all__ = ["ChargebackNotification", "ChargeResult", "PaymentProvider", "RefundResult", "get_provider", "provider_named"]
+__all__ = [
+    "ChargeResult",
+    "ChargebackNotification",
+    "PaymentProvider",
+    "RefundResult",
+    "get_provider",
+    "provider_named",
+]

@@ -54,7 +54,9 @@ class PaymentProvider(Protocol):
     def refund(self, *, amount: Money, charge_reference: str, reference: str) -> RefundResult:
         """Refund part or all of a capture, idempotent on `reference`."""
 
-    def parse_notification(self, *, body: bytes, headers: Mapping[str, str], now: dt.datetime) -> ChargebackNotification:
+    def parse_notification(
+        self, *, body: bytes, headers: Mapping[str, str], now: dt.datetime
+    ) -> ChargebackNotification:
         """Authenticate a notification the provider posted to us (signature over the raw body, freshness) and parse
         it. Raises PermissionDenied (forged, unsigned or stale) or ValidationError (unreadable or unsupported).
         Optional: a provider without notifications does not define it."""

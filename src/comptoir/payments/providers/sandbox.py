@@ -30,7 +30,6 @@ import json
 from collections.abc import Mapping
 
 from django.conf import settings
-
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
@@ -54,7 +53,10 @@ def notification_signature(*, secret: str, timestamp: int, body: bytes) -> str:
 def _signature_check(*, header: str | None, body: bytes, now: dt.datetime) -> None:
     secret = getattr(settings, "COMPTOIR_SANDBOX_WEBHOOK_SECRET", "") or ""
     if not secret:
-        raise PermissionDenied("Sandbox notifications are not configured (COMPTOIR_SANDBOX_WEBHOOK_SECRET).", code="notifications_not_configured")
+        raise PermissionDenied(
+            "Sandbox notifications are not configured (COMPTOIR_SANDBOX_WEBHOOK_SECRET).",
+            code="notifications_not_configured",
+        )
     if not header:
         raise PermissionDenied(f"The {SIGNATURE_HEADER} header is required.", code="signature_required")
     parts: dict[str, list[str]] = {}
@@ -71,7 +73,9 @@ def _signature_check(*, header: str | None, body: bytes, now: dt.datetime) -> No
         raise PermissionDenied("The notification's signature does not match.", code="invalid_signature")
     # Checked after the signature, so that the timestamp is known to be the sender's.
     if abs(now - dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)) > SIGNATURE_TOLERANCE:
-        raise PermissionDenied("The notification's timestamp is too far from now (replayed or delayed).", code="stale_signature")
+        raise PermissionDenied(
+            "The notification's timestamp is too far from now (replayed or delayed).", code="stale_signature"
+        )
 
 
 def _text(payload: dict, name: str, *, required: bool, max_length: int, problems: dict) -> str:
@@ -79,7 +83,11 @@ def _text(payload: dict, name: str, *, required: bool, max_length: int, problems
     if value is None:
         value = ""
     if not isinstance(value, str) or len(value.strip()) > max_length or (required and not value.strip()):
-        problems[name] = f"Required text of at most {max_length} characters." if required else f"Text of at most {max_length} characters."
+        problems[name] = (
+            f"Required text of at most {max_length} characters."
+            if required
+            else f"Text of at most {max_length} characters."
+        )
         return ""
     return value.strip()
 
@@ -109,28 +117,48 @@ class SandboxProvider:
                 raise StdnumValidationError()
             luhn.validate(number)
         except StdnumValidationError as error:
-            raise ValidationError("Invalid card number.", code="invalid_card", fields={"payment.card_number": "Not a valid card number."}) from error
+            raise ValidationError(
+                "Invalid card number.", code="invalid_card", fields={"payment.card_number": "Not a valid card number."}
+            ) from error
         provider_reference = "sbx_ch_" + hashlib.sha256(reference.encode()).hexdigest()[:24]
         fingerprint = card_fingerprint(number)
         if number in DECLINED:
-            return ChargeResult("declined", provider_reference, number[-4:], DECLINED[number], payment_fingerprint=fingerprint)
+            return ChargeResult(
+                "declined", provider_reference, number[-4:], DECLINED[number], payment_fingerprint=fingerprint
+            )
         if number in REVIEW:
-            return ChargeResult("review", provider_reference, number[-4:], "Payment held for manual review.", payment_fingerprint=fingerprint)
+            return ChargeResult(
+                "review",
+                provider_reference,
+                number[-4:],
+                "Payment held for manual review.",
+                payment_fingerprint=fingerprint,
+            )
         return ChargeResult("captured", provider_reference, number[-4:], payment_fingerprint=fingerprint)
 
     def refund(self, *, amount: Money, charge_reference: str, reference: str) -> RefundResult:
         return RefundResult("sbx_re_" + hashlib.sha256(reference.encode()).hexdigest()[:24])
 
-    def parse_notification(self, *, body: bytes, headers: Mapping[str, str], now: dt.datetime) -> ChargebackNotification:
+    def parse_notification(
+        self, *, body: bytes, headers: Mapping[str, str], now: dt.datetime
+    ) -> ChargebackNotification:
         _signature_check(header=headers.get(SIGNATURE_HEADER), body=body, now=now)
         try:
             payload = json.loads(body)
         except (UnicodeDecodeError, ValueError):
-            raise ValidationError("The body is not JSON.", code="invalid_notification", fields={"body": "A JSON object."}) from None
+            raise ValidationError(
+                "The body is not JSON.", code="invalid_notification", fields={"body": "A JSON object."}
+            ) from None
         if not isinstance(payload, dict):
-            raise ValidationError("The body is not a JSON object.", code="invalid_notification", fields={"body": "A JSON object."})
+            raise ValidationError(
+                "The body is not a JSON object.", code="invalid_notification", fields={"body": "A JSON object."}
+            )
         if payload.get("type") != "chargeback":
-            raise ValidationError("Unsupported notification type.", code="unsupported_notification", fields={"type": "Only \"chargeback\" is supported."})
+            raise ValidationError(
+                "Unsupported notification type.",
+                code="unsupported_notification",
+                fields={"type": 'Only "chargeback" is supported.'},
+            )
         problems: dict[str, str] = {}
         reference = _text(payload, "reference", required=True, max_length=100, problems=problems)
         reason = _text(payload, "reason", required=True, max_length=300, problems=problems)
@@ -140,9 +168,20 @@ class SandboxProvider:
         amount = payload.get("amount")
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
             problems["amount"] = "A positive whole number of minor units."
-        if not payment_reference and not seller_order_number and "payment_reference" not in problems and "seller_order" not in problems:
+        if (
+            not payment_reference
+            and not seller_order_number
+            and "payment_reference" not in problems
+            and "seller_order" not in problems
+        ):
             problems["payment_reference"] = "Name the payment (payment_reference) or the seller order (seller_order)."
         if problems:
             raise ValidationError("The notification is invalid.", code="invalid_notification", fields=problems)
-        return ChargebackNotification(reference=reference, amount=amount, currency=currency, reason=reason,
-                                      payment_reference=payment_reference, seller_order_number=seller_order_number)
+        return ChargebackNotification(
+            reference=reference,
+            amount=amount,
+            currency=currency,
+            reason=reason,
+            payment_reference=payment_reference,
+            seller_order_number=seller_order_number,
+        )

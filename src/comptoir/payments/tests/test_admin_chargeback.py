@@ -16,7 +16,11 @@ CHANGELIST = "admin:orders_sellerorder_changelist"
 
 
 def run_action(client, seller_orders, **form):
-    data = {"action": "record_chargeback", helpers.ACTION_CHECKBOX_NAME: [seller_order.pk for seller_order in seller_orders], **form}
+    data = {
+        "action": "record_chargeback",
+        helpers.ACTION_CHECKBOX_NAME: [seller_order.pk for seller_order in seller_orders],
+        **form,
+    }
     return client.post(reverse(CHANGELIST), data, follow=bool(form))
 
 
@@ -35,10 +39,19 @@ def test_the_operator_records_a_chargeback_from_the_console(console, operator, m
     assert done.status_code == 200
     assert b"chargeback of" in done.content
     chargeback = Chargeback.objects.get()
-    assert (chargeback.amount, chargeback.provider_reference, chargeback.source, chargeback.recorded_by_id) == (1250, "CB-2026-0001", "operator", operator.pk)
+    assert (chargeback.amount, chargeback.provider_reference, chargeback.source, chargeback.recorded_by_id) == (
+        1250,
+        "CB-2026-0001",
+        "operator",
+        operator.pk,
+    )
     assert SellerOrderEvent.objects.get(action="chargeback").actor_role == "operator"
     audit = AuditLog.objects.get(action="chargeback.recorded")
-    assert (audit.actor_id, audit.seller_id, audit.data["seller_order"]) == (operator.pk, marketplace["seller_a"].pk, seller_order.number)
+    assert (audit.actor_id, audit.seller_id, audit.data["seller_order"]) == (
+        operator.pk,
+        marketplace["seller_a"].pk,
+        seller_order.number,
+    )
     assert ledger_verify().ok
 
     # when the same reference is entered again: nothing changes, the operator is told
@@ -61,7 +74,11 @@ def test_the_console_refuses_an_amount_above_what_is_left_or_with_too_many_decim
 def test_one_seller_order_at_a_time(console, marketplace):
     order = checkout([(marketplace["offer_a"], 1), (marketplace["offer_b"], 1)])
     both = list(order.seller_orders.all())
-    response = console.post(reverse(CHANGELIST), {"action": "record_chargeback", helpers.ACTION_CHECKBOX_NAME: [item.pk for item in both]}, follow=True)
+    response = console.post(
+        reverse(CHANGELIST),
+        {"action": "record_chargeback", helpers.ACTION_CHECKBOX_NAME: [item.pk for item in both]},
+        follow=True,
+    )
     assert response.status_code == 200 and b"Select exactly one seller order" in response.content
     assert not Chargeback.objects.exists()
 

@@ -9,10 +9,16 @@ from django.urls import reverse
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import order_checkout, seller_order_accept, seller_order_complete, seller_order_mark_delivered, seller_order_ship
+from comptoir.orders.services import (
+    order_checkout,
+    seller_order_accept,
+    seller_order_complete,
+    seller_order_mark_delivered,
+    seller_order_ship,
+)
 from comptoir.payments.models import JournalEntry, LedgerAccount, Payout, PayoutBatch, Posting
-from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_operator, make_user
 from comptoir.testing.auth import force_login_verified
+from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_operator, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 _keys = itertools.count(1)
@@ -26,8 +32,13 @@ def console(client):
 
 def _paid_order(price=4200):
     offer = make_offer(price_amount=price, stock=3)
-    order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 1}],
-                   idempotency_key=f"ledger-admin-{next(_keys)}")
+    order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+        idempotency_key=f"ledger-admin-{next(_keys)}",
+    )
     return offer
 
 
@@ -48,7 +59,9 @@ def test_journal_entry_cannot_be_changed_or_deleted_from_the_console(console):
     assert JournalEntry.objects.filter(pk=entry.pk).exists()
 
 
-@pytest.mark.parametrize("model", ["journalentry", "ledgeraccount", "ledgerblock", "payout", "payoutbatch", "payment", "refund"])
+@pytest.mark.parametrize(
+    "model", ["journalentry", "ledgeraccount", "ledgerblock", "payout", "payoutbatch", "payment", "refund"]
+)
 def test_ledger_models_offer_no_add_change_or_delete(console, model):
     model_admin = admin.site._registry[apps.get_model("payments", model)]
     request = console.get(reverse("admin:index")).wsgi_request
@@ -86,8 +99,16 @@ def _released_order(operator, price=5000):
     seller_order = SellerOrder.objects.get(lines__offer=offer)
     seller_user = offer.seller.members.get().user
     seller_order_accept(seller=offer.seller, seller_order_id=seller_order.pk, actor=seller_user)
-    seller_order_ship(seller=offer.seller, seller_order_id=seller_order.pk, actor=seller_user, carrier="DHL", tracking_number="JD014600003828")
-    seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=seller_user, actor_role=Actor.SELLER, seller=offer.seller)
+    seller_order_ship(
+        seller=offer.seller,
+        seller_order_id=seller_order.pk,
+        actor=seller_user,
+        carrier="DHL",
+        tracking_number="JD014600003828",
+    )
+    seller_order_mark_delivered(
+        seller_order_id=seller_order.pk, actor=seller_user, actor_role=Actor.SELLER, seller=offer.seller
+    )
     with transaction.atomic(durable=True):
         seller_order_complete(seller_order_id=seller_order.pk, actor=operator)
     seller_order.refresh_from_db()
@@ -105,7 +126,9 @@ def test_payout_batch_created_from_the_console_pays_the_payable_balance(client):
 
     assert "Create payout batch" in listing
     batch = PayoutBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("admin:payments_payoutbatch_change", args=[batch.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "admin:payments_payoutbatch_change", args=[batch.pk]
+    )
     payout = Payout.objects.get(batch=batch)
     assert (payout.seller_id, payout.amount, batch.created_by) == (seller_order.seller_id, net, operator)
     assert AuditLog.objects.get(action="payout_batch.create").actor == operator

@@ -35,13 +35,27 @@ def paid(marketplace):
 
 def notification(of, **overrides) -> dict:
     payment = of.order.payments.get()
-    return {"type": "chargeback", "reference": "dp_case_1", "payment_reference": payment.provider_reference, "amount": 800,
-            "currency": "EUR", "reason": "fraudulent", **overrides}
+    return {
+        "type": "chargeback",
+        "reference": "dp_case_1",
+        "payment_reference": payment.provider_reference,
+        "amount": 800,
+        "currency": "EUR",
+        "reason": "fraudulent",
+        **overrides,
+    }
 
 
 def send(body, *, secret=SECRET, signed_at=NOW, now=NOW, header=None, raw=None):
     raw = raw if raw is not None else json.dumps(body).encode()
-    headers = {} if header is False else {SIGNATURE_HEADER: header or notification_signature(secret=secret, timestamp=int(signed_at.timestamp()), body=raw)}
+    headers = (
+        {}
+        if header is False
+        else {
+            SIGNATURE_HEADER: header
+            or notification_signature(secret=secret, timestamp=int(signed_at.timestamp()), body=raw)
+        }
+    )
     with clock.frozen_at(now):
         return Api().post(PATH, raw=raw, headers=headers)
 
@@ -56,7 +70,12 @@ def test_a_signed_chargeback_notification_is_recorded(paid):
     # then it is recorded and answered with the chargeback
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["reference"], body["seller_order"], body["amount"]["amount_minor"], body["provider"]) == ("dp_case_1", seller_order.number, 800, "sandbox")
+    assert (body["reference"], body["seller_order"], body["amount"]["amount_minor"], body["provider"]) == (
+        "dp_case_1",
+        seller_order.number,
+        800,
+        "sandbox",
+    )
     assert "Idempotent-Replayed" not in response
     chargeback = Chargeback.objects.get()
     assert (chargeback.seller_order_id, chargeback.source) == (seller_order.pk, "provider")
@@ -73,7 +92,11 @@ def test_a_retried_notification_answers_the_same_and_changes_nothing(paid):
     assert again.status_code == 200
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
-    assert (Chargeback.objects.count(), JournalEntry.objects.filter(kind="chargeback").count(), SellerOrderEvent.objects.filter(action="chargeback").count()) == (1, 1, 1)
+    assert (
+        Chargeback.objects.count(),
+        JournalEntry.objects.filter(kind="chargeback").count(),
+        SellerOrderEvent.objects.filter(action="chargeback").count(),
+    ) == (1, 1, 1)
 
 
 @pytest.mark.parametrize("case", ["wrong_secret", "tampered_body", "missing", "garbage", "stale", "future"])
@@ -109,14 +132,17 @@ def test_without_a_configured_secret_every_notification_is_refused(paid, setting
     assert_problem(send(notification(seller_order), secret=""), 403, "notifications_not_configured")
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"type": "refund"}, "type"),
-    ({"amount": "800"}, "amount"),
-    ({"amount": 0}, "amount"),
-    ({"reference": ""}, "reference"),
-    ({"reason": None}, "reason"),
-    ({"payment_reference": ""}, "payment_reference"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"type": "refund"}, "type"),
+        ({"amount": "800"}, "amount"),
+        ({"amount": 0}, "amount"),
+        ({"reference": ""}, "reference"),
+        ({"reason": None}, "reason"),
+        ({"payment_reference": ""}, "payment_reference"),
+    ],
+)
 def test_an_invalid_body_is_refused_with_422(paid, overrides, field):
     _order, seller_order = paid
     body = assert_problem(send(notification(seller_order, **overrides)), 422)
@@ -130,7 +156,9 @@ def test_a_body_that_is_not_json_is_refused_with_422(paid):
 
 def test_an_amount_above_the_payment_or_another_currency_is_refused(paid):
     _order, seller_order = paid
-    too_much = assert_problem(send(notification(seller_order, amount=seller_order.total_amount + 1)), 422, "chargeback_exceeds_captured")
+    too_much = assert_problem(
+        send(notification(seller_order, amount=seller_order.total_amount + 1)), 422, "chargeback_exceeds_captured"
+    )
     assert "amount" in too_much["errors"]
     assert_problem(send(notification(seller_order, currency="USD")), 422, "currency_mismatch")
     assert not Chargeback.objects.exists()
@@ -139,7 +167,9 @@ def test_an_amount_above_the_payment_or_another_currency_is_refused(paid):
 def test_an_unknown_payment_or_seller_order_is_404(paid):
     _order, seller_order = paid
     assert_problem(send(notification(seller_order, payment_reference="sbx_ch_unknown")), 404, "payment_not_found")
-    assert_problem(send(notification(seller_order, payment_reference="", seller_order="CO-NOPE-1")), 404, "seller_order_not_found")
+    assert_problem(
+        send(notification(seller_order, payment_reference="", seller_order="CO-NOPE-1")), 404, "seller_order_not_found"
+    )
     assert_problem(Api().post("payments/notifications/nosuchprovider", raw=b"{}"), 404)
 
 
@@ -155,14 +185,20 @@ def test_a_payment_of_several_sellers_needs_the_seller_order_number(marketplace)
     assert response.status_code == 200, response.content
     assert Chargeback.objects.get().seller_order_id == seller_order_b.pk
     other = checkout([(marketplace["offer_a"], 1)])
-    mismatch = send(notification(seller_order_b, reference="dp_case_2", seller_order=seller_order_of(other, marketplace["seller_a"]).number))
+    mismatch = send(
+        notification(
+            seller_order_b, reference="dp_case_2", seller_order=seller_order_of(other, marketplace["seller_a"]).number
+        )
+    )
     assert_problem(mismatch, 422, "seller_order_mismatch")
 
 
 def test_a_seller_cannot_record_a_chargeback_through_the_api(paid, marketplace):
     # given a seller with an all-scope API key
     seller = marketplace["seller_a"]
-    _record, key = seller_api_key_create(seller=seller, actor=seller.members.get().user, name="all", scopes=list(ALL_SCOPES))
+    _record, key = seller_api_key_create(
+        seller=seller, actor=seller.members.get().user, name="all", scopes=list(ALL_SCOPES)
+    )
     _order, seller_order = paid
 
     # when it posts a notification with its key but without the provider's signature
@@ -172,6 +208,11 @@ def test_a_seller_cannot_record_a_chargeback_through_the_api(paid, marketplace):
     assert_problem(response, 403, "signature_required")
     assert not Chargeback.objects.exists()
     paths = Api().get("openapi.json").json()["paths"]
-    assert [path for path in paths if "chargeback" in path or "notifications" in path] == ["/api/v1/payments/notifications/{provider}"]
+    assert [path for path in paths if "chargeback" in path or "notifications" in path] == [
+        "/api/v1/payments/notifications/{provider}"
+    ]
     assert not any("payments" in path for path in paths if path.startswith("/api/v1/seller"))
-    assert reverse("api-v1:provider_notification", kwargs={"provider": "sandbox"}) == "/api/v1/payments/notifications/sandbox"
+    assert (
+        reverse("api-v1:provider_notification", kwargs={"provider": "sandbox"})
+        == "/api/v1/payments/notifications/sandbox"
+    )

@@ -11,9 +11,9 @@ from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.models import AuditLog
 from comptoir.core.money import Money
+from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrderEvent
 from comptoir.orders.services import seller_order_cancel, seller_order_complete
-from comptoir.orders.domain.state_machine import Actor
 from comptoir.payments.domain.chargeback import commission_kept
 from comptoir.payments.models import Chargeback, JournalEntry, Payout, Refund
 from comptoir.payments.selectors import seller_balances
@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 
 def postings_of(entry) -> list[tuple]:
-    return sorted(entry.postings.values_list("account__kind", "account__seller_id", "amount"), key=lambda row: (row[0], row[2]))
+    return sorted(
+        entry.postings.values_list("account__kind", "account__seller_id", "amount"), key=lambda row: (row[0], row[2])
+    )
 
 
 def paid_seller_order(marketplace, quantity=2):
@@ -39,11 +41,18 @@ def test_a_chargeback_on_held_funds_comes_out_of_escrow(marketplace):
     seller = marketplace["seller_a"]
 
     # when the provider reports a chargeback of part of it
-    outcome = chargeback_record(seller_order_id=seller_order.pk, amount=700, reason="fraudulent", provider_reference="dp_1")
+    outcome = chargeback_record(
+        seller_order_id=seller_order.pk, amount=700, reason="fraudulent", provider_reference="dp_1"
+    )
 
     # then one Chargeback row, one balanced entry from escrow to the issuer, and the ledger verifies
     chargeback = outcome.chargeback
-    assert outcome.created and (chargeback.amount, chargeback.currency, chargeback.source, chargeback.was_released) == (700, "EUR", "provider", False)
+    assert outcome.created and (chargeback.amount, chargeback.currency, chargeback.source, chargeback.was_released) == (
+        700,
+        "EUR",
+        "provider",
+        False,
+    )
     entry = JournalEntry.objects.get(pk=chargeback.entry_id)
     assert entry.kind == "chargeback" and entry.source_key.startswith(f"chargeback:{seller_order.number}:")
     assert postings_of(entry) == [("provider_clearing", None, -700), ("seller_escrow", seller.pk, 700)]
@@ -54,7 +63,12 @@ def test_a_chargeback_on_held_funds_comes_out_of_escrow(marketplace):
     seller_order.refresh_from_db()
     assert seller_order.status == "placed"
     event = SellerOrderEvent.objects.get(pk=chargeback.event_id)
-    assert (event.action, event.actor_role, event.from_status, event.to_status) == ("chargeback", "system", "placed", "placed")
+    assert (event.action, event.actor_role, event.from_status, event.to_status) == (
+        "chargeback",
+        "system",
+        "placed",
+        "placed",
+    )
     assert event.data == {"amount": 700, "currency": "EUR", "reason": "fraudulent", "provider_reference": "dp_1"}
     audit = AuditLog.objects.get(action="chargeback.recorded")
     assert (audit.actor_id, audit.actor_label, audit.seller_id) == (None, "provider:sandbox", seller.pk)
@@ -68,12 +82,20 @@ def test_a_chargeback_after_release_comes_out_of_the_payable_balance_and_the_com
     total, commission = seller_order.total_amount, seller_order.commission_amount
 
     # when the whole order is charged back
-    chargeback = chargeback_record(seller_order_id=seller_order.pk, amount=total, reason="product not received", provider_reference="dp_2").chargeback
+    chargeback = chargeback_record(
+        seller_order_id=seller_order.pk, amount=total, reason="product not received", provider_reference="dp_2"
+    ).chargeback
 
     # then the marketplace gives its commission back, the seller bears the rest, and the ledger verifies
     assert chargeback.was_released
-    assert postings_of(chargeback.entry) == sorted([("commission", None, commission), ("provider_clearing", None, -total),
-                                                    ("seller_payable", seller.pk, total - commission)], key=lambda row: (row[0], row[2]))
+    assert postings_of(chargeback.entry) == sorted(
+        [
+            ("commission", None, commission),
+            ("provider_clearing", None, -total),
+            ("seller_payable", seller.pk, total - commission),
+        ],
+        key=lambda row: (row[0], row[2]),
+    )
     assert seller_balances(seller=seller)["EUR"]["payable"].amount == payable_before - (total - commission) == 0
     report = ledger_verify()
     assert report.ok, report.problems
@@ -88,7 +110,9 @@ def test_a_chargeback_after_payout_becomes_a_debt_recovered_from_the_next_payout
     payout_batch_create(currency="EUR", actor=None)
 
     # when it is charged back: the payable balance is empty
-    chargeback = chargeback_record(seller_order_id=first.pk, amount=first.total_amount, reason="fraudulent", provider_reference="dp_3").chargeback
+    chargeback = chargeback_record(
+        seller_order_id=first.pk, amount=first.total_amount, reason="fraudulent", provider_reference="dp_3"
+    ).chargeback
 
     # then the seller's part becomes a receivable (the payable balance never goes to the wrong side) and the ledger verifies
     owed = first.total_amount - first.commission_amount
@@ -110,7 +134,9 @@ def test_a_chargeback_after_payout_becomes_a_debt_recovered_from_the_next_payout
 def test_the_same_provider_reference_twice_records_one_chargeback(marketplace):
     # given a chargeback already recorded
     seller_order = paid_seller_order(marketplace)
-    first = chargeback_record(seller_order_id=seller_order.pk, amount=500, reason="fraudulent", provider_reference="dp_4")
+    first = chargeback_record(
+        seller_order_id=seller_order.pk, amount=500, reason="fraudulent", provider_reference="dp_4"
+    )
 
     # when the provider retries, even with other figures
     again = chargeback_record(seller_order_id=seller_order.pk, amount=900, reason="other", provider_reference="dp_4")
@@ -126,12 +152,22 @@ def test_the_same_provider_reference_twice_records_one_chargeback(marketplace):
 def test_the_amount_is_limited_to_what_is_left_of_the_payment(marketplace):
     # given a seller order with a chargeback of all but 1 minor unit
     seller_order = paid_seller_order(marketplace)
-    chargeback_record(seller_order_id=seller_order.pk, amount=seller_order.total_amount - 1, reason="fraudulent", provider_reference="dp_5")
+    chargeback_record(
+        seller_order_id=seller_order.pk,
+        amount=seller_order.total_amount - 1,
+        reason="fraudulent",
+        provider_reference="dp_5",
+    )
 
     # when more than what is left, zero, a negative or a non-integer amount is charged back: refused, nothing written
     for amount in (2, 0, -5, 1.0, True, "1"):
         with pytest.raises(ValidationError) as refused:
-            chargeback_record(seller_order_id=seller_order.pk, amount=amount, reason="fraudulent", provider_reference=f"dp_5_{amount!r}")
+            chargeback_record(
+                seller_order_id=seller_order.pk,
+                amount=amount,
+                reason="fraudulent",
+                provider_reference=f"dp_5_{amount!r}",
+            )
         assert "amount" in refused.value.fields
     # then exactly what is left is still accepted
     chargeback_record(seller_order_id=seller_order.pk, amount=1, reason="fraudulent", provider_reference="dp_5_last")
@@ -142,9 +178,17 @@ def test_the_amount_is_limited_to_what_is_left_of_the_payment(marketplace):
 def test_a_refunded_order_cannot_be_charged_back_and_the_currency_must_be_the_orders(marketplace):
     seller_order = paid_seller_order(marketplace)
     with pytest.raises(ValidationError) as wrong_currency:
-        chargeback_record(seller_order_id=seller_order.pk, amount=100, currency="USD", reason="fraudulent", provider_reference="dp_6")
+        chargeback_record(
+            seller_order_id=seller_order.pk, amount=100, currency="USD", reason="fraudulent", provider_reference="dp_6"
+        )
     assert wrong_currency.value.code == "currency_mismatch"
-    seller_order_cancel(seller_order_id=seller_order.pk, actor=None, actor_role=Actor.SELLER, reason="Out of stock", seller=seller_order.seller)
+    seller_order_cancel(
+        seller_order_id=seller_order.pk,
+        actor=None,
+        actor_role=Actor.SELLER,
+        reason="Out of stock",
+        seller=seller_order.seller,
+    )
     with pytest.raises(ValidationError) as nothing_left:
         chargeback_record(seller_order_id=seller_order.pk, amount=1, reason="fraudulent", provider_reference="dp_6")
     assert nothing_left.value.code == "chargeback_exceeds_captured"
@@ -156,9 +200,17 @@ def test_a_refunded_order_cannot_be_charged_back_and_the_currency_must_be_the_or
 def test_only_an_operator_may_record_a_chargeback_by_hand(marketplace):
     seller_order = paid_seller_order(marketplace)
     with pytest.raises(PermissionDenied):
-        chargeback_record(seller_order_id=seller_order.pk, amount=100, reason="fraudulent", provider_reference="dp_7", actor=make_user())
+        chargeback_record(
+            seller_order_id=seller_order.pk,
+            amount=100,
+            reason="fraudulent",
+            provider_reference="dp_7",
+            actor=make_user(),
+        )
     operator = make_operator()
-    chargeback = chargeback_record(seller_order_id=seller_order.pk, amount=100, reason="fraudulent", provider_reference="dp_7", actor=operator).chargeback
+    chargeback = chargeback_record(
+        seller_order_id=seller_order.pk, amount=100, reason="fraudulent", provider_reference="dp_7", actor=operator
+    ).chargeback
     assert (chargeback.source, chargeback.recorded_by_id) == ("operator", operator.pk)
     event = SellerOrderEvent.objects.get(pk=chargeback.event_id)
     assert (event.actor_role, event.actor_id) == ("operator", operator.pk)
@@ -169,8 +221,12 @@ def test_an_unpaid_order_has_nothing_to_charge_back(marketplace):
     from comptoir.orders.services import order_checkout
     from comptoir.testing.builders import ADDRESS
 
-    result = order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method={"card_number": "4000000000009235"},
-                            lines=[{"offer_id": marketplace["offer_a"].pk, "quantity": 1}])
+    result = order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method={"card_number": "4000000000009235"},
+        lines=[{"offer_id": marketplace["offer_a"].pk, "quantity": 1}],
+    )
     seller_order = seller_order_of(result.order, marketplace["seller_a"])
     with pytest.raises(Conflict):
         chargeback_record(seller_order_id=seller_order.pk, amount=100, reason="fraudulent", provider_reference="dp_8")
@@ -180,7 +236,9 @@ def test_a_release_after_a_chargeback_on_held_funds_releases_only_the_rest(marke
     # given a delivered seller order with part of it charged back from escrow
     seller_order = deliver(paid_seller_order(marketplace))
     total, commission = seller_order.total_amount, seller_order.commission_amount
-    chargeback_record(seller_order_id=seller_order.pk, amount=total // 2, reason="fraudulent", provider_reference="dp_9")
+    chargeback_record(
+        seller_order_id=seller_order.pk, amount=total // 2, reason="fraudulent", provider_reference="dp_9"
+    )
 
     # when the hold elapses and the funds are released
     with clock.frozen_at(seller_order.release_due_at + dt.timedelta(minutes=1)):
@@ -200,7 +258,13 @@ def test_a_refund_after_a_partial_chargeback_refunds_only_the_rest(marketplace):
     seller_order = paid_seller_order(marketplace)
     chargeback_record(seller_order_id=seller_order.pk, amount=300, reason="fraudulent", provider_reference="dp_10")
 
-    seller_order_cancel(seller_order_id=seller_order.pk, actor=None, actor_role=Actor.SELLER, reason="Out of stock", seller=seller_order.seller)
+    seller_order_cancel(
+        seller_order_id=seller_order.pk,
+        actor=None,
+        actor_role=Actor.SELLER,
+        reason="Out of stock",
+        seller=seller_order.seller,
+    )
 
     assert Refund.objects.get(seller_order=seller_order).amount == seller_order.total_amount - 300
     assert seller_balances(seller=marketplace["seller_a"])["EUR"]["escrow"] == Money(0, "EUR")
@@ -234,8 +298,14 @@ def test_the_same_notification_delivered_twice_at_once_is_recorded_once(marketpl
     seller_order = paid_seller_order(marketplace)
 
     # when the provider delivers the same chargeback twice at the same moment
-    results, errors = _run_together(*[lambda: chargeback_record(seller_order_id=seller_order.pk, amount=600, reason="fraudulent",
-                                                                provider_reference="dp_race")] * 2)
+    results, errors = _run_together(
+        *[
+            lambda: chargeback_record(
+                seller_order_id=seller_order.pk, amount=600, reason="fraudulent", provider_reference="dp_race"
+            )
+        ]
+        * 2
+    )
 
     # then one is recorded, the other returns it
     assert errors == []
@@ -253,15 +323,26 @@ def test_a_chargeback_and_a_payout_batch_at_once_never_pay_the_charged_back_mone
 
     # when its full chargeback and a payout batch run at the same moment
     _results, errors = _run_together(
-        lambda: chargeback_record(seller_order_id=seller_order.pk, amount=seller_order.total_amount, reason="fraudulent", provider_reference="dp_race_2"),
-        lambda: payout_batch_create(currency="EUR", actor=None))
+        lambda: chargeback_record(
+            seller_order_id=seller_order.pk,
+            amount=seller_order.total_amount,
+            reason="fraudulent",
+            provider_reference="dp_race_2",
+        ),
+        lambda: payout_batch_create(currency="EUR", actor=None),
+    )
 
     # then whichever ran first, the seller ends with nothing payable and owes exactly what was paid out
     assert errors == []
     balances = seller_balances(seller=seller)["EUR"]
     assert balances["payable"] == Money(0, "EUR")
     paid_out = sum(Payout.objects.values_list("amount", flat=True))
-    receivable = sum(JournalEntry.objects.filter(kind="chargeback").get().postings.filter(account__kind="seller_receivable").values_list("amount", flat=True))
+    receivable = sum(
+        JournalEntry.objects.filter(kind="chargeback")
+        .get()
+        .postings.filter(account__kind="seller_receivable")
+        .values_list("amount", flat=True)
+    )
     assert receivable == paid_out
     report = ledger_verify()
     assert report.ok, report.problems

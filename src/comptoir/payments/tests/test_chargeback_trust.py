@@ -18,8 +18,12 @@ DAY = dt.timedelta(days=1)
 
 
 def stored_buckets() -> dict:
-    return {(row["seller_id"], row["day"]): {name: sorted(row[name]) if name in LIST_FIELDS else row[name] for name in COUNTER_FIELDS + LIST_FIELDS}
-            for row in SellerDailyStats.objects.values()}
+    return {
+        (row["seller_id"], row["day"]): {
+            name: sorted(row[name]) if name in LIST_FIELDS else row[name] for name in COUNTER_FIELDS + LIST_FIELDS
+        }
+        for row in SellerDailyStats.objects.values()
+    }
 
 
 def test_a_chargeback_is_a_defect_on_the_placing_day_and_the_rebuild_agrees():
@@ -34,7 +38,9 @@ def test_a_chargeback_is_a_defect_on_the_placing_day_and_the_rebuild_agrees():
 
     # when the provider notifies a chargeback three days later (after commit, trust's subscriber folds it)
     with at(T0 + 3 * DAY):
-        chargeback_record(seller_order_id=charged.seller_order.pk, amount=500, reason="fraudulent", provider_reference="dp_trust_1")
+        chargeback_record(
+            seller_order_id=charged.seller_order.pk, amount=500, reason="fraudulent", provider_reference="dp_trust_1"
+        )
 
     # then the order placed on day 0 counts one defect, and the defect rate rose
     placed = SellerDailyStats.objects.get(seller=charged.seller, day=T0.date())
@@ -46,4 +52,3 @@ def test_a_chargeback_is_a_defect_on_the_placing_day_and_the_rebuild_agrees():
     incremental = stored_buckets()
     trust_rebuild(today=(T0 + 3 * DAY).date(), refresh_credibility=False)
     assert stored_buckets() == incremental
-

@@ -2,21 +2,46 @@ import hashlib
 
 import pytest
 
-from comptoir.payments.domain.ledger import (GENESIS_HASH, PostingLine, UnbalancedEntry, balance_is_allowed, check_balanced, entry_hash, imbalance,
-                                             merkle_root)
+from comptoir.payments.domain.ledger import (
+    GENESIS_HASH,
+    PostingLine,
+    UnbalancedEntry,
+    balance_is_allowed,
+    check_balanced,
+    entry_hash,
+    imbalance,
+    merkle_root,
+)
 
-BASE = dict(entry_id=7, kind="capture", source_key="capture:CO-1", created_at_iso="2026-01-02T03:04:05.000006+00:00", memo="Order CO-1",
-            order_id=3, seller_order_id=None, created_by_id=None, postings=[(1, 500, "EUR", "provider_clearing", None), (2, -500, "EUR", "seller_escrow", 9)])
+BASE = dict(
+    entry_id=7,
+    kind="capture",
+    source_key="capture:CO-1",
+    created_at_iso="2026-01-02T03:04:05.000006+00:00",
+    memo="Order CO-1",
+    order_id=3,
+    seller_order_id=None,
+    created_by_id=None,
+    postings=[(1, 500, "EUR", "provider_clearing", None), (2, -500, "EUR", "seller_escrow", 9)],
+)
 
 
 def test_entry_hash_changes_with_every_field():
     original = entry_hash(**BASE)
-    changes = [dict(entry_id=8), dict(kind="refund"), dict(source_key="capture:CO-2"), dict(created_at_iso="2026-01-02T03:04:05+00:00"),
-               dict(memo="Order CO-1 "), dict(order_id=4), dict(seller_order_id=1), dict(created_by_id=5),
-               dict(postings=[(1, 501, "EUR", "provider_clearing", None), (2, -501, "EUR", "seller_escrow", 9)]),
-               dict(postings=[(2, -500, "EUR", "seller_escrow", 9), (1, 500, "EUR", "provider_clearing", None)]),
-               dict(postings=[(1, 500, "EUR", "provider_clearing", None), (2, -500, "EUR", "seller_escrow", 10)]),
-               dict(postings=[(1, 500, "EUR", "provider_clearing", None)])]
+    changes = [
+        dict(entry_id=8),
+        dict(kind="refund"),
+        dict(source_key="capture:CO-2"),
+        dict(created_at_iso="2026-01-02T03:04:05+00:00"),
+        dict(memo="Order CO-1 "),
+        dict(order_id=4),
+        dict(seller_order_id=1),
+        dict(created_by_id=5),
+        dict(postings=[(1, 501, "EUR", "provider_clearing", None), (2, -501, "EUR", "seller_escrow", 9)]),
+        dict(postings=[(2, -500, "EUR", "seller_escrow", 9), (1, 500, "EUR", "provider_clearing", None)]),
+        dict(postings=[(1, 500, "EUR", "provider_clearing", None), (2, -500, "EUR", "seller_escrow", 10)]),
+        dict(postings=[(1, 500, "EUR", "provider_clearing", None)]),
+    ]
     hashes = {entry_hash(**{**BASE, **change}) for change in changes}
     assert original not in hashes
     assert len(hashes) == len(changes)
@@ -49,6 +74,8 @@ def test_balance_sides_per_account_kind():
 def test_check_balanced_refuses_unbalanced_or_degenerate_entries():
     check_balanced([PostingLine(("provider_clearing", None, "EUR"), 5), PostingLine(("seller_escrow", 1, "EUR"), -5)])
     with pytest.raises(UnbalancedEntry):
-        check_balanced([PostingLine(("provider_clearing", None, "EUR"), 5), PostingLine(("seller_escrow", 1, "EUR"), -4)])
+        check_balanced(
+            [PostingLine(("provider_clearing", None, "EUR"), 5), PostingLine(("seller_escrow", 1, "EUR"), -4)]
+        )
     with pytest.raises(UnbalancedEntry):
         check_balanced([PostingLine(("provider_clearing", None, "EUR"), 5)])

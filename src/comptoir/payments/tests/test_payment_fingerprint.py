@@ -10,7 +10,11 @@ from comptoir.core.money import Money
 from comptoir.orders.services import order_checkout
 from comptoir.payments.models import Payment
 from comptoir.payments.providers.sandbox import SandboxProvider, card_fingerprint
-from comptoir.payments.selectors import payment_fingerprint_for_order, payment_fingerprints_for_orders, payment_fingerprints_for_seller_orders
+from comptoir.payments.selectors import (
+    payment_fingerprint_for_order,
+    payment_fingerprints_for_orders,
+    payment_fingerprints_for_seller_orders,
+)
 from comptoir.testing.builders import ADDRESS, make_offer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +24,12 @@ MASTERCARD = "5555555555554444"
 
 
 def _pay(offer, card: str, *, buyer=None):
-    result = order_checkout(buyer=buyer or make_user(), shipping_address=ADDRESS, payment_method={"card_number": card},
-                            lines=[{"offer_id": offer.pk, "quantity": 1}])
+    result = order_checkout(
+        buyer=buyer or make_user(),
+        shipping_address=ADDRESS,
+        payment_method={"card_number": card},
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+    )
     return result.order, Payment.objects.get(order=result.order)
 
 
@@ -33,7 +41,9 @@ def provider_mode(request, monkeypatch):
 
 def test_the_sandbox_fingerprint_is_stable_keyed_and_not_the_number(settings):
     # given the same card written with and without spaces
-    first = SandboxProvider().charge(amount=Money(100, "EUR"), payment_method={"card_number": "4242 4242 4242 4242"}, reference="o-1")
+    first = SandboxProvider().charge(
+        amount=Money(100, "EUR"), payment_method={"card_number": "4242 4242 4242 4242"}, reference="o-1"
+    )
     second = SandboxProvider().charge(amount=Money(100, "EUR"), payment_method={"card_number": VISA}, reference="o-2")
     # then both charges carry the same fingerprint, which does not contain the number
     assert first.payment_fingerprint == second.payment_fingerprint == card_fingerprint(VISA)
@@ -49,8 +59,12 @@ def test_the_sandbox_fingerprint_is_stable_keyed_and_not_the_number(settings):
 
 
 def test_declined_and_reviewed_charges_carry_the_fingerprint_too():
-    declined = SandboxProvider().charge(amount=Money(100, "EUR"), payment_method={"card_number": "4000000000000002"}, reference="o-3")
-    review = SandboxProvider().charge(amount=Money(100, "EUR"), payment_method={"card_number": "4000000000009235"}, reference="o-4")
+    declined = SandboxProvider().charge(
+        amount=Money(100, "EUR"), payment_method={"card_number": "4000000000000002"}, reference="o-3"
+    )
+    review = SandboxProvider().charge(
+        amount=Money(100, "EUR"), payment_method={"card_number": "4000000000009235"}, reference="o-4"
+    )
     assert declined.status == "declined" and declined.payment_fingerprint == card_fingerprint("4000000000000002")
     assert review.status == "review" and review.payment_fingerprint == card_fingerprint("4000000000009235")
 
@@ -68,15 +82,22 @@ def test_the_same_card_gives_the_same_fingerprint_across_buyers_and_another_card
     # and the selectors read it back for the trust app
     assert payment_fingerprint_for_order(order_a.pk) == payment_a.payment_fingerprint
     assert payment_fingerprints_for_orders([order_a.pk, order_b.pk, order_c.pk]) == {
-        order_a.pk: payment_a.payment_fingerprint, order_b.pk: payment_b.payment_fingerprint, order_c.pk: payment_c.payment_fingerprint}
+        order_a.pk: payment_a.payment_fingerprint,
+        order_b.pk: payment_b.payment_fingerprint,
+        order_c.pk: payment_c.payment_fingerprint,
+    }
     assert Payment.objects.filter(payment_fingerprint=payment_a.payment_fingerprint).count() == 2
 
 
 def test_the_fingerprint_is_found_from_each_seller_order_of_a_split_order():
     # given one order split between two sellers, paid with one card
     first, second = make_offer(stock=5), make_offer(stock=5)
-    result = order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method={"card_number": VISA},
-                            lines=[{"offer_id": first.pk, "quantity": 1}, {"offer_id": second.pk, "quantity": 1}])
+    result = order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method={"card_number": VISA},
+        lines=[{"offer_id": first.pk, "quantity": 1}, {"offer_id": second.pk, "quantity": 1}],
+    )
     seller_order_ids = sorted(result.order.seller_orders.values_list("pk", flat=True))
     # when the trust app looks the fingerprint up by seller order
     fingerprints = payment_fingerprints_for_seller_orders(seller_order_ids + [987654])
@@ -86,7 +107,10 @@ def test_the_fingerprint_is_found_from_each_seller_order_of_a_split_order():
     # and the same is read with a subquery of seller order ids instead of a list (no IN-list, whatever its size)
     from comptoir.orders.models import SellerOrder
 
-    assert payment_fingerprints_for_seller_orders(SellerOrder.objects.filter(pk__in=seller_order_ids).values("pk")) == fingerprints
+    assert (
+        payment_fingerprints_for_seller_orders(SellerOrder.objects.filter(pk__in=seller_order_ids).values("pk"))
+        == fingerprints
+    )
 
 
 def test_an_order_without_a_payment_has_no_fingerprint():

@@ -36,7 +36,9 @@ def test_a_batch_pays_the_whole_payable_balance_into_paid_out(marketplace):
     assert (batch.payout_count, batch.total_amount) == (1, net)
     entry = JournalEntry.objects.get(pk=payout.entry_id)
     assert (entry.kind, entry.source_key) == ("payout", f"payout:{batch.pk}:{marketplace['seller_a'].pk}")
-    assert sorted(entry.postings.values_list("account__kind", "amount")) == sorted([("seller_payable", net), ("seller_paid_out", -net)])
+    assert sorted(entry.postings.values_list("account__kind", "amount")) == sorted(
+        [("seller_payable", net), ("seller_paid_out", -net)]
+    )
     balances = seller_balances(seller=marketplace["seller_a"])["EUR"]
     assert balances["payable"] == Money(0, "EUR")
     assert balances["paid_out"] == Money(net, "EUR")

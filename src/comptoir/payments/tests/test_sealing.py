@@ -29,8 +29,13 @@ def test_seal_puts_committed_entries_into_one_chained_block(marketplace, seal_on
     assert [member.entry_id for member in members] == entry_ids()
     assert (block.height, block.previous_hash, block.entry_count) == (1, GENESIS_HASH, 3)
     assert block.merkle_root == merkle_root([member.entry_hash for member in members])
-    assert block.block_hash == block_hash(height=1, previous_hash=GENESIS_HASH, merkle_root_hex=block.merkle_root, entry_count=3,
-                                          sealed_at_iso=canonical_time(block.sealed_at))
+    assert block.block_hash == block_hash(
+        height=1,
+        previous_hash=GENESIS_HASH,
+        merkle_root_hex=block.merkle_root,
+        entry_count=3,
+        sealed_at_iso=canonical_time(block.sealed_at),
+    )
     head = LedgerChainHead.objects.get()
     assert (head.height, head.block_hash) == (1, block.block_hash)
     assert ledger_seal() == 0
@@ -75,7 +80,10 @@ def test_an_entry_inserted_behind_the_chain_is_not_sealed_unless_accepted(market
     # when a row is slipped into the gap, dated ten minutes ago
     fake_id = first + 5
     old = clock.now() - dt.timedelta(minutes=10)
-    sql("INSERT INTO payments_journalentry (id, kind, source_key, memo, created_at) VALUES (%s, 'payout', 'fake', '', %s)", [fake_id, old])
+    sql(
+        "INSERT INTO payments_journalentry (id, kind, source_key, memo, created_at) VALUES (%s, 'payout', 'fake', '', %s)",
+        [fake_id, old],
+    )
 
     # then the sealer leaves it out, and seals it only when an operator accepts it
     assert ledger_seal() == 0

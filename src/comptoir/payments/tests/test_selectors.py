@@ -23,17 +23,26 @@ def test_balances_follow_capture_release_and_refund(marketplace):
     # capture: two orders in escrow
     first = seller_order_of(checkout([(marketplace["offer_a"], 2)]), seller)
     second = seller_order_of(checkout([(marketplace["offer_a"], 1)]), seller)
-    assert seller_balances(seller=seller) == {"EUR": {"escrow": eur(first.total_amount + second.total_amount), "payable": eur(0), "paid_out": eur(0)}}
+    assert seller_balances(seller=seller) == {
+        "EUR": {"escrow": eur(first.total_amount + second.total_amount), "payable": eur(0), "paid_out": eur(0)}
+    }
 
     # release: the first leaves escrow for payable, minus the 10 % commission frozen on the order
     first = release(first)
     assert first.commission_amount > 0
-    assert seller_balances(seller=seller)["EUR"] == {"escrow": eur(second.total_amount), "payable": eur(first.total_amount - first.commission_amount),
-                                                     "paid_out": eur(0)}
+    assert seller_balances(seller=seller)["EUR"] == {
+        "escrow": eur(second.total_amount),
+        "payable": eur(first.total_amount - first.commission_amount),
+        "paid_out": eur(0),
+    }
 
     # refund: the second is cancelled, its escrow goes back to the buyer
     cancel(second)
-    assert seller_balances(seller=seller)["EUR"] == {"escrow": eur(0), "payable": eur(first.total_amount - first.commission_amount), "paid_out": eur(0)}
+    assert seller_balances(seller=seller)["EUR"] == {
+        "escrow": eur(0),
+        "payable": eur(first.total_amount - first.commission_amount),
+        "paid_out": eur(0),
+    }
 
 
 def test_a_seller_only_sees_their_own_money(marketplace):
@@ -45,7 +54,9 @@ def test_a_seller_only_sees_their_own_money(marketplace):
     assert seller_balances(seller=marketplace["seller_b"])["EUR"]["escrow"] == eur(part_b.total_amount)
     assert seller_balances(seller=make_seller("Newcomer")) == {}
     statement_a = seller_statement(seller=marketplace["seller_a"], currency="EUR")
-    assert [(row.seller_order_number, row.escrow_delta) for row in statement_a] == [(part_a.number, eur(part_a.total_amount))]
+    assert [(row.seller_order_number, row.escrow_delta) for row in statement_a] == [
+        (part_a.number, eur(part_a.total_amount))
+    ]
 
 
 def test_statement_lists_each_movement_with_the_running_payable_balance(marketplace):
@@ -58,8 +69,16 @@ def test_statement_lists_each_movement_with_the_running_payable_balance(marketpl
 
     assert [row.kind for row in rows] == ["capture", "release", "payout"]
     capture, release_row, payout = rows
-    assert (capture.escrow_delta, capture.payable_delta, capture.payable_balance) == (eur(seller_order.total_amount), eur(0), eur(0))
-    assert (release_row.escrow_delta, release_row.payable_delta, release_row.payable_balance) == (eur(-seller_order.total_amount), eur(net), eur(net))
+    assert (capture.escrow_delta, capture.payable_delta, capture.payable_balance) == (
+        eur(seller_order.total_amount),
+        eur(0),
+        eur(0),
+    )
+    assert (release_row.escrow_delta, release_row.payable_delta, release_row.payable_balance) == (
+        eur(-seller_order.total_amount),
+        eur(net),
+        eur(net),
+    )
     assert (payout.payable_delta, payout.paid_out_delta, payout.payable_balance) == (eur(-net), eur(net), eur(0))
     assert capture.seller_order_number == release_row.seller_order_number == seller_order.number
     assert payout.memo == f"Payout batch {batch.pk}"
@@ -89,8 +108,18 @@ def test_statement_csv_has_a_header_and_major_unit_amounts(marketplace):
     text = seller_statement_csv(seller=seller, currency="EUR")
 
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["entry_id", "created_at", "kind", "seller_order", "memo", "currency", "escrow_delta", "payable_delta", "paid_out_delta",
-                       "payable_balance"]
+    assert rows[0] == [
+        "entry_id",
+        "created_at",
+        "kind",
+        "seller_order",
+        "memo",
+        "currency",
+        "escrow_delta",
+        "payable_delta",
+        "paid_out_delta",
+        "payable_balance",
+    ]
     total = Money(seller_order.total_amount, "EUR")
     net = Money(seller_order.total_amount - seller_order.commission_amount, "EUR")
     capture, release_row = rows[1], rows[2]

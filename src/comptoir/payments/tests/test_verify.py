@@ -90,8 +90,10 @@ def test_an_edited_memo_names_its_entry(ledger):
 def test_a_posting_added_to_a_sealed_entry_names_it(ledger):
     target = ledger["ids"][0]
     account = Posting.objects.filter(entry_id=target).order_by("pk").first().account_id
-    sql("INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 500, 'EUR'), (%s, %s, -500, 'EUR')",
-        [target, account, target, account])
+    sql(
+        "INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 500, 'EUR'), (%s, %s, -500, 'EUR')",
+        [target, account, target, account],
+    )
 
     report = ledger_verify()
 
@@ -113,7 +115,10 @@ def test_a_deleted_sealed_entry_is_named_through_the_chain(ledger):
     target = ledger["ids"][2]
     sql("DELETE FROM payments_ledgerblockentry WHERE entry_id = %s", [target])
     sql("DELETE FROM payments_posting WHERE entry_id = %s", [target])
-    sql("DELETE FROM payments_refund WHERE source_key IN (SELECT source_key FROM payments_journalentry WHERE id = %s)", [target])
+    sql(
+        "DELETE FROM payments_refund WHERE source_key IN (SELECT source_key FROM payments_journalentry WHERE id = %s)",
+        [target],
+    )
     sql("DELETE FROM payments_journalentry WHERE id = %s", [target])
 
     report = ledger_verify()
@@ -135,10 +140,14 @@ def test_an_entry_inserted_in_an_id_gap_behind_the_chain_is_named(marketplace):
     payable = LedgerAccount.objects.create(kind="seller_payable", seller=marketplace["seller_a"], currency="EUR")
     # when a balanced entry paying the seller is slipped into the gap, dated in the past
     fake_id = first + 4
-    sql("INSERT INTO payments_journalentry (id, kind, source_key, memo, created_at) VALUES (%s, 'release', 'release:fake', '', %s)",
-        [fake_id, clock.now() - dt.timedelta(hours=2)])
-    sql("INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 5000, 'EUR'), (%s, %s, -5000, 'EUR')",
-        [fake_id, clearing.pk, fake_id, payable.pk])
+    sql(
+        "INSERT INTO payments_journalentry (id, kind, source_key, memo, created_at) VALUES (%s, 'release', 'release:fake', '', %s)",
+        [fake_id, clock.now() - dt.timedelta(hours=2)],
+    )
+    sql(
+        "INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 5000, 'EUR'), (%s, %s, -5000, 'EUR')",
+        [fake_id, clearing.pk, fake_id, payable.pk],
+    )
     # and the sealer runs again (it must not launder the row into the chain)
     ledger_seal()
 
@@ -150,8 +159,14 @@ def test_an_entry_inserted_in_an_id_gap_behind_the_chain_is_named(marketplace):
 
 def test_a_recent_unsealed_entry_is_not_reported(ledger):
     # an entry committed a moment ago and not sealed yet is normal (its seal task is on its way)
-    ledger_post(kind="payout", source_key="test:recent", lines=[PostingLine(("seller_payable", ledger["seller_a"].pk, "EUR"), 1),
-                                                                PostingLine(("seller_paid_out", ledger["seller_a"].pk, "EUR"), -1)])
+    ledger_post(
+        kind="payout",
+        source_key="test:recent",
+        lines=[
+            PostingLine(("seller_payable", ledger["seller_a"].pk, "EUR"), 1),
+            PostingLine(("seller_paid_out", ledger["seller_a"].pk, "EUR"), -1),
+        ],
+    )
 
     report = ledger_verify()
 
@@ -203,9 +218,15 @@ def test_an_anchor_catches_a_rewritten_chain(ledger):
 def test_an_unbalanced_entry_and_currency_are_reported(ledger):
     # given an unsealed, recent, unbalanced entry written behind the application's back
     clearing = LedgerAccount.objects.get(kind="provider_clearing")
-    sql("INSERT INTO payments_journalentry (kind, source_key, memo, created_at) VALUES ('capture', 'capture:fake', '', %s)", [clock.now()])
+    sql(
+        "INSERT INTO payments_journalentry (kind, source_key, memo, created_at) VALUES ('capture', 'capture:fake', '', %s)",
+        [clock.now()],
+    )
     fake_id = JournalEntry.objects.get(source_key="capture:fake").pk
-    sql("INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 700, 'EUR')", [fake_id, clearing.pk])
+    sql(
+        "INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 700, 'EUR')",
+        [fake_id, clearing.pk],
+    )
 
     report = ledger_verify()
 
@@ -217,9 +238,17 @@ def test_an_unbalanced_entry_and_currency_are_reported(ledger):
 def test_a_balance_on_the_wrong_side_names_the_entry_that_overdrew_it(ledger):
     # given a balanced entry that pays seller A more than their payable balance
     seller = ledger["seller_a"]
-    payable = -sum(Posting.objects.filter(account__kind="seller_payable", account__seller=seller).values_list("amount", flat=True))
-    entry = ledger_post(kind="payout", source_key="test:overdraw", lines=[PostingLine(("seller_payable", seller.pk, "EUR"), payable + 1),
-                                                                          PostingLine(("seller_paid_out", seller.pk, "EUR"), -(payable + 1))])
+    payable = -sum(
+        Posting.objects.filter(account__kind="seller_payable", account__seller=seller).values_list("amount", flat=True)
+    )
+    entry = ledger_post(
+        kind="payout",
+        source_key="test:overdraw",
+        lines=[
+            PostingLine(("seller_payable", seller.pk, "EUR"), payable + 1),
+            PostingLine(("seller_paid_out", seller.pk, "EUR"), -(payable + 1)),
+        ],
+    )
     ledger_seal()
 
     report = ledger_verify()

@@ -19,8 +19,10 @@ DROP_SQL = (
     "DROP INDEX IF EXISTS search_text_vector_gin",
     "ALTER TABLE search_searchtext DROP COLUMN IF EXISTS search_vector",
 )
-VECTOR_SQL = ("setweight(to_tsvector('simple', v.title), 'A') || setweight(to_tsvector('simple', v.brand), 'B') || "
-              "setweight(to_tsvector('simple', v.extra), 'C') || setweight(to_tsvector('simple', v.body), 'D')")
+VECTOR_SQL = (
+    "setweight(to_tsvector('simple', v.title), 'A') || setweight(to_tsvector('simple', v.brand), 'B') || "
+    "setweight(to_tsvector('simple', v.extra), 'C') || setweight(to_tsvector('simple', v.body), 'D')"
+)
 BATCH = 500
 
 
@@ -38,13 +40,20 @@ class PostgresBackend:
     def replace(self, documents: list[tuple[int, IndexedText]]) -> None:
         with connection.cursor() as cursor:
             for start in range(0, len(documents), BATCH):
-                chunk = documents[start:start + BATCH]
+                chunk = documents[start : start + BATCH]
                 values = ", ".join(["(%s::bigint, %s::text, %s::text, %s::text, %s::text)"] * len(chunk))
-                params = [item for document_id, text in chunk for item in (document_id, text.title, text.brand, text.extra, text.body)]
+                params = [
+                    item
+                    for document_id, text in chunk
+                    for item in (document_id, text.title, text.brand, text.extra, text.body)
+                ]
                 # The category is copied from the document (which must exist) so a scoped match never touches the wide row.
-                cursor.execute(f"INSERT INTO search_searchtext (product_id, category_id, search_vector) SELECT d.product_id, d.category_id, {VECTOR_SQL} "
-                               f"FROM (VALUES {values}) AS v(id, title, brand, extra, body) JOIN search_searchdocument d ON d.product_id = v.id "
-                               "ON CONFLICT (product_id) DO UPDATE SET category_id = EXCLUDED.category_id, search_vector = EXCLUDED.search_vector", params)
+                cursor.execute(
+                    f"INSERT INTO search_searchtext (product_id, category_id, search_vector) SELECT d.product_id, d.category_id, {VECTOR_SQL} "
+                    f"FROM (VALUES {values}) AS v(id, title, brand, extra, body) JOIN search_searchdocument d ON d.product_id = v.id "
+                    "ON CONFLICT (product_id) DO UPDATE SET category_id = EXCLUDED.category_id, search_vector = EXCLUDED.search_vector",
+                    params,
+                )
 
     def remove(self, document_ids: list[int]) -> None:
         with connection.cursor() as cursor:
@@ -66,8 +75,11 @@ class PostgresBackend:
             scope = "AND t.category_id = ANY(%s)"
             params.append(list(scope_ids))
         params.append(limit)
-        return ("SELECT t.product_id AS id, ts_rank_cd(t.search_vector, q) AS relevance FROM search_searchtext t, to_tsquery('simple', %s) q "
-                f"WHERE t.search_vector @@ q {scope} ORDER BY relevance DESC, t.product_id LIMIT %s", params)
+        return (
+            "SELECT t.product_id AS id, ts_rank_cd(t.search_vector, q) AS relevance FROM search_searchtext t, to_tsquery('simple', %s) q "
+            f"WHERE t.search_vector @@ q {scope} ORDER BY relevance DESC, t.product_id LIMIT %s",
+            params,
+        )
 
     def match(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> list[tuple[int, float]]:
         if query.is_empty or (scope_ids is not None and not scope_ids):

@@ -8,8 +8,10 @@ from django.db import connection
 from comptoir.search.backends.base import IndexedText
 from comptoir.search.domain.text import ParsedQuery
 
-CREATE_SQL = ("CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title, brand, extra, body, "
-              "tokenize = 'unicode61 remove_diacritics 2')")
+CREATE_SQL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title, brand, extra, body, "
+    "tokenize = 'unicode61 remove_diacritics 2')"
+)
 DROP_SQL = "DROP TABLE IF EXISTS search_fts"
 BM25_WEIGHTS = (10.0, 6.0, 3.0, 1.0)
 
@@ -30,13 +32,15 @@ class SqliteFts5Backend:
             return
         with connection.cursor() as cursor:
             self._delete(cursor, [document_id for document_id, _text in documents])
-            cursor.executemany("INSERT INTO search_fts(rowid, title, brand, extra, body) VALUES (%s, %s, %s, %s, %s)",
-                               [(document_id, text.title, text.brand, text.extra, text.body) for document_id, text in documents])
+            cursor.executemany(
+                "INSERT INTO search_fts(rowid, title, brand, extra, body) VALUES (%s, %s, %s, %s, %s)",
+                [(document_id, text.title, text.brand, text.extra, text.body) for document_id, text in documents],
+            )
 
     @staticmethod
     def _delete(cursor, document_ids: list[int]) -> None:
         for start in range(0, len(document_ids), 500):
-            chunk = document_ids[start:start + 500]
+            chunk = document_ids[start : start + 500]
             cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
     def remove(self, document_ids: list[int]) -> None:
@@ -62,8 +66,11 @@ class SqliteFts5Backend:
             params.extend(scope_ids)
         params.append(limit)
         # bm25() is negative, lower is better: relevance is its opposite.
-        return (f"SELECT search_fts.rowid AS id, -bm25(search_fts, {weights}) AS relevance FROM search_fts {join} "
-                f"WHERE search_fts MATCH %s {scope} ORDER BY bm25(search_fts, {weights}) LIMIT %s", params)
+        return (
+            f"SELECT search_fts.rowid AS id, -bm25(search_fts, {weights}) AS relevance FROM search_fts {join} "
+            f"WHERE search_fts MATCH %s {scope} ORDER BY bm25(search_fts, {weights}) LIMIT %s",
+            params,
+        )
 
     def match(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> list[tuple[int, float]]:
         if query.is_empty or (scope_ids is not None and not scope_ids):

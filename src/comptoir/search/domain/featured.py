@@ -10,17 +10,31 @@ FEATURED_FACTORS = ("price", "delivery", "trust", "fulfilment")
 
 @dataclass(frozen=True)
 class FeaturedConfig:
-    weights: dict[str, float] = field(default_factory=lambda: {"price": 45.0, "delivery": 20.0, "trust": 25.0, "fulfilment": 10.0})
-    fulfilment_scores: dict[str, float] = field(default_factory=lambda: {"marketplace": 1.0, "merchant": 0.7, "dropship": 0.4})
+    weights: dict[str, float] = field(
+        default_factory=lambda: {"price": 45.0, "delivery": 20.0, "trust": 25.0, "fulfilment": 10.0}
+    )
+    fulfilment_scores: dict[str, float] = field(
+        default_factory=lambda: {"marketplace": 1.0, "merchant": 0.7, "dropship": 0.4}
+    )
     alternatives: int = 3
 
     @classmethod
     def from_settings(cls, values: dict | None) -> FeaturedConfig:
         values = dict(values or {})
         default = cls()
-        weights = {**default.weights, **{name: float(value) for name, value in (values.get("weights") or {}).items() if name in FEATURED_FACTORS}}
-        fulfilment = {**default.fulfilment_scores, **{name: float(value) for name, value in (values.get("fulfilment_scores") or {}).items()}}
-        return cls(weights=weights, fulfilment_scores=fulfilment, alternatives=int(values.get("alternatives", default.alternatives)))
+        weights = {
+            **default.weights,
+            **{name: float(value) for name, value in (values.get("weights") or {}).items() if name in FEATURED_FACTORS},
+        }
+        fulfilment = {
+            **default.fulfilment_scores,
+            **{name: float(value) for name, value in (values.get("fulfilment_scores") or {}).items()},
+        }
+        return cls(
+            weights=weights,
+            fulfilment_scores=fulfilment,
+            alternatives=int(values.get("alternatives", default.alternatives)),
+        )
 
     def shares(self) -> dict[str, float]:
         total = sum(max(0.0, self.weights.get(name, 0.0)) for name in FEATURED_FACTORS) or 1.0
@@ -93,12 +107,16 @@ def choose_featured(offers: list[OfferFacts], *, config: FeaturedConfig) -> Feat
     for offer in eligible:
         signals = {
             "price": cheapest / offer.landed_price if offer.landed_price else 1.0,
-            "delivery": (fastest + 1) / (offer.days_to_latest + 1) if fastest is not None and offer.days_to_latest is not None else 0.0,
+            "delivery": (fastest + 1) / (offer.days_to_latest + 1)
+            if fastest is not None and offer.days_to_latest is not None
+            else 0.0,
             "trust": max(0.0, min(1.0, offer.trust_score / 100)),
             "fulfilment": config.fulfilment_scores.get(offer.fulfilment_method, 0.0),
         }
         points = {name: shares[name] * signals[name] for name in FEATURED_FACTORS}
-        scored.append((ScoredOffer(offer.offer_id, offer.seller_id, sum(points.values()), signals, points), offer.landed_price))
+        scored.append(
+            (ScoredOffer(offer.offer_id, offer.seller_id, sum(points.values()), signals, points), offer.landed_price)
+        )
     scored.sort(key=lambda item: (-item[0].score, item[1], item[0].offer_id))
     ranked = [item[0] for item in scored]
-    return FeaturedDecision(ranked[0], tuple(ranked[1:1 + config.alternatives]), ineligible, shares)
+    return FeaturedDecision(ranked[0], tuple(ranked[1 : 1 + config.alternatives]), ineligible, shares)

@@ -12,10 +12,19 @@ FACTORS = ("relevance", "trust", "conversion", "delivery", "price", "satisfactio
 
 @dataclass(frozen=True)
 class RankingConfig:
-    weights: dict[str, float] = field(default_factory=lambda: {
-        "relevance": 40.0, "trust": 20.0, "conversion": 10.0, "delivery": 10.0, "price": 10.0, "satisfaction": 10.0,
-    })
-    conversion_prior_orders: float = 1.0  # Beta(α, β) prior on the view → order rate: a product without history sits at α/(α+β)
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "relevance": 40.0,
+            "trust": 20.0,
+            "conversion": 10.0,
+            "delivery": 10.0,
+            "price": 10.0,
+            "satisfaction": 10.0,
+        }
+    )
+    conversion_prior_orders: float = (
+        1.0  # Beta(α, β) prior on the view → order rate: a product without history sits at α/(α+β)
+    )
     conversion_prior_views: float = 50.0  # α + β
     delivery_fast_days: int = 2  # business days to the latest promised date that earn the full delivery signal
     delivery_slow_days: int = 15  # …and none
@@ -25,9 +34,22 @@ class RankingConfig:
     @classmethod
     def from_settings(cls, values: dict | None) -> RankingConfig:
         values = dict(values or {})
-        weights = {**cls().weights, **{name: float(value) for name, value in (values.pop("weights", None) or {}).items() if name in FACTORS}}
-        known = {name: values[name] for name in ("conversion_prior_orders", "conversion_prior_views", "delivery_fast_days", "delivery_slow_days",
-                                                  "price_ratio_best", "price_ratio_worst") if name in values}
+        weights = {
+            **cls().weights,
+            **{name: float(value) for name, value in (values.pop("weights", None) or {}).items() if name in FACTORS},
+        }
+        known = {
+            name: values[name]
+            for name in (
+                "conversion_prior_orders",
+                "conversion_prior_views",
+                "delivery_fast_days",
+                "delivery_slow_days",
+                "price_ratio_best",
+                "price_ratio_worst",
+            )
+            if name in values
+        }
         return cls(weights=weights, **known)
 
     def shares(self) -> dict[str, float]:
@@ -122,7 +144,11 @@ class RankingContext:
 
 
 def ranking_context(candidates: list[Candidate], *, has_text_query: bool) -> RankingContext:
-    return RankingContext(max((candidate.relevance for candidate in candidates), default=0.0), category_medians(candidates), has_text_query)
+    return RankingContext(
+        max((candidate.relevance for candidate in candidates), default=0.0),
+        category_medians(candidates),
+        has_text_query,
+    )
 
 
 def signals(candidate: Candidate, context: RankingContext, config: RankingConfig) -> tuple[float, ...]:
@@ -143,20 +169,32 @@ def signals(candidate: Candidate, context: RankingContext, config: RankingConfig
 
 def score(candidate: Candidate, context: RankingContext, config: RankingConfig, shares: tuple[float, ...]) -> float:
     """visibility multiplier × Σ share × signal — the number `rank` orders by, without building the explanation."""
-    return candidate.visibility_multiplier * sum(share * signal for share, signal in zip(shares, signals(candidate, context, config)))
+    return candidate.visibility_multiplier * sum(
+        share * signal for share, signal in zip(shares, signals(candidate, context, config))
+    )
 
 
 def ranked_result(candidate: Candidate, context: RankingContext, config: RankingConfig) -> RankedResult:
     """The candidate's score with the contribution of every factor (for the explanation)."""
     shares = config.shares()
-    contributions = tuple(Contribution(name, shares[name], signal, shares[name] * signal)
-                          for name, signal in zip(FACTORS, signals(candidate, context, config)))
+    contributions = tuple(
+        Contribution(name, shares[name], signal, shares[name] * signal)
+        for name, signal in zip(FACTORS, signals(candidate, context, config))
+    )
     base = sum(item.points for item in contributions)
-    return RankedResult(candidate.product_id, base * candidate.visibility_multiplier, base, candidate.visibility_multiplier,
-                        candidate.seller_tier, contributions)
+    return RankedResult(
+        candidate.product_id,
+        base * candidate.visibility_multiplier,
+        base,
+        candidate.visibility_multiplier,
+        candidate.seller_tier,
+        contributions,
+    )
 
 
-def order(candidates: list[Candidate], *, config: RankingConfig, has_text_query: bool = True) -> tuple[list[tuple[Candidate, float]], RankingContext]:
+def order(
+    candidates: list[Candidate], *, config: RankingConfig, has_text_query: bool = True
+) -> tuple[list[tuple[Candidate, float]], RankingContext]:
     """Candidates with their scores in ranking order (score, then relevance, then product id) — what `rank` returns,
     without the per-factor explanation, which `ranked_result` builds for the results actually shown."""
     context = ranking_context(candidates, has_text_query=has_text_query)
@@ -190,7 +228,11 @@ def browse_quality(candidate: Candidate, config: RankingConfig) -> BrowseQuality
     `rank([candidate], has_text_query=False)[0].score` up to float rounding."""
     context = ranking_context([candidate], has_text_query=False)
     shares = config.shares()
-    base = sum(shares[name] * signal for name, signal in zip(FACTORS, signals(candidate, context, config)) if name not in SELLER_FACTORS)
+    base = sum(
+        shares[name] * signal
+        for name, signal in zip(FACTORS, signals(candidate, context, config))
+        if name not in SELLER_FACTORS
+    )
     points = seller_points(candidate.seller_trust, candidate.satisfaction, config)
     return BrowseQuality(candidate.visibility_multiplier * (base + points), base, points)
 

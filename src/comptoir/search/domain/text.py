@@ -49,10 +49,47 @@ def words(text: str) -> list[str]:
 
 
 # Words too common to help find anything; dropped at index and at query time alike.
-STOP_WORDS = frozenset(fold(word) for word in (
-    "a au aux avec ce ces dans de des du en et la le les leur ou par pour sur un une à"
-    " an and for in of on or the to with by at from"
-).split())
+STOP_WORDS = frozenset(
+    fold(word)
+    for word in [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+        "à",
+        "an",
+        "and",
+        "for",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "by",
+        "at",
+        "from",
+    ]
+)
 
 
 def analyse(text: str) -> str:

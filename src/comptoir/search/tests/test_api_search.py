@@ -11,7 +11,14 @@ def test_search_returns_ranked_results_with_explanations_and_facets(client, shop
     assert [item["product_id"] for item in body["results"]] == [shop.products["earbuds"].pk]
     result = body["results"][0]
     assert result["lowest_landed"]["amount_minor"] == 5990 + 490
-    assert {line["factor"] for line in result["explanation"]["factors"]} == {"relevance", "trust", "conversion", "delivery", "price", "satisfaction"}
+    assert {line["factor"] for line in result["explanation"]["factors"]} == {
+        "relevance",
+        "trust",
+        "conversion",
+        "delivery",
+        "price",
+        "satisfaction",
+    }
     assert body["facets"]["conditions"] == [{"value": "new", "count": 1}]
     assert body["ranking_page"] == "/ranking"
 

@@ -76,7 +76,9 @@ def test_filters_and_facets_count_under_the_other_filters(shop):
     cheap = search_products(SearchQuery(price_max=6000), placed_on=MONDAY)
     assert {hit.product_id for hit in cheap.hits} == keys(shop, "novel", "pan")
     assert all(hit.landed.amount <= 6000 for hit in cheap.hits)
-    assert sum(count for _start, _stop, count in cheap.facets.price_ranges) == 6  # the price facet ignores the price filter
+    assert (
+        sum(count for _start, _stop, count in cheap.facets.price_ranges) == 6
+    )  # the price facet ignores the price filter
 
 
 def test_every_hit_carries_its_explanation(shop):
@@ -93,7 +95,9 @@ def test_featured_offer_prefers_the_best_combination_and_lists_alternatives(shop
     assert decision.winner is not None
     assert len(decision.alternatives) == 3
     offered = {decision.winner.offer_id, *(item.offer_id for item in decision.alternatives)}
-    assert offered == {shop.offers[key].pk for key in ("headphones_son", "headphones_klang", "headphones_tecno", "headphones_cucina")}
+    assert offered == {
+        shop.offers[key].pk for key in ("headphones_son", "headphones_klang", "headphones_tecno", "headphones_cucina")
+    }
     # All sellers are new (neutral trust): the cheapest landed offer (Casa Cucina, 159.00 + 5.90) wins on price.
     assert decision.winner.offer_id == shop.offers["headphones_cucina"].pk
 

@@ -21,10 +21,21 @@ def test_generated_catalog_is_indexed_searchable_and_measured():
     assert report.documents == 50 == SearchDocument.objects.count()
     assert Seller.objects.filter(status=SellerStatus.VERIFIED).count() == 120
     # and a brand of the vocabulary finds products, each hit explained
-    hits = [hit for brand in bench.search.BRANDS for hit in search_products(SearchQuery(text=brand), placed_on=bench.search.dt.date(2026, 3, 2)).hits]
+    hits = [
+        hit
+        for brand in bench.search.BRANDS
+        for hit in search_products(SearchQuery(text=brand), placed_on=bench.search.dt.date(2026, 3, 2)).hits
+    ]
     assert hits and all(hit.explanation.factors for hit in hits[:5])
     # when measured with two queries per type
     queries = bench.search.measure(root_ids=figures["root_ids"], repeats=2)
     # then every query type has its percentiles
-    assert set(queries) == {"single word", "two words", "brand", "word + category", "word + facets", "category browse (no text)"}
+    assert set(queries) == {
+        "single word",
+        "two words",
+        "brand",
+        "word + category",
+        "word + facets",
+        "category browse (no text)",
+    }
     assert all(values["p95_ms"] >= values["p50_ms"] > 0 for values in queries.values())

@@ -7,8 +7,19 @@ CONFIG = FeaturedConfig()
 
 
 def offer(offer_id, **overrides):
-    values = dict(offer_id=offer_id, seller_id=offer_id * 10, is_seller_verified=True, stock=5, landed_price=10_000, currency="EUR",
-                  days_to_latest=5, fulfilment_method="merchant", trust_score=60.0, seller_tier="good", is_eligible_for_featured=True)
+    values = dict(
+        offer_id=offer_id,
+        seller_id=offer_id * 10,
+        is_seller_verified=True,
+        stock=5,
+        landed_price=10_000,
+        currency="EUR",
+        days_to_latest=5,
+        fulfilment_method="merchant",
+        trust_score=60.0,
+        seller_tier="good",
+        is_eligible_for_featured=True,
+    )
     values.update(overrides)
     return OfferFacts(**values)
 
@@ -20,22 +31,39 @@ def test_cheapest_wins_when_everything_else_is_equal():
 
 
 def test_below_standard_out_of_stock_unverified_and_not_shipping_are_not_eligible():
-    offers = [offer(1, landed_price=5_000, seller_tier="below_standard", is_eligible_for_featured=False), offer(2, stock=0, landed_price=5_000),
-              offer(3, is_seller_verified=False, landed_price=5_000), offer(4, landed_price=None), offer(5, landed_price=20_000)]
+    offers = [
+        offer(1, landed_price=5_000, seller_tier="below_standard", is_eligible_for_featured=False),
+        offer(2, stock=0, landed_price=5_000),
+        offer(3, is_seller_verified=False, landed_price=5_000),
+        offer(4, landed_price=None),
+        offer(5, landed_price=20_000),
+    ]
     decision = choose_featured(offers, config=CONFIG)
     assert decision.winner.offer_id == 5
     assert decision.alternatives == ()
-    assert decision.ineligible == {1: ("seller_below_standard",), 2: ("out_of_stock",), 3: ("seller_not_verified",), 4: ("does_not_ship_to_country",)}
+    assert decision.ineligible == {
+        1: ("seller_below_standard",),
+        2: ("out_of_stock",),
+        3: ("seller_not_verified",),
+        4: ("does_not_ship_to_country",),
+    }
 
 
 def test_a_much_more_trusted_faster_seller_beats_a_slightly_cheaper_one():
-    decision = choose_featured([offer(1, landed_price=10_000, trust_score=30, days_to_latest=12),
-                                offer(2, landed_price=10_300, trust_score=90, days_to_latest=3)], config=CONFIG)
+    decision = choose_featured(
+        [
+            offer(1, landed_price=10_000, trust_score=30, days_to_latest=12),
+            offer(2, landed_price=10_300, trust_score=90, days_to_latest=3),
+        ],
+        config=CONFIG,
+    )
     assert decision.winner.offer_id == 2
 
 
 def test_marketplace_fulfilment_counts_as_configured():
-    decision = choose_featured([offer(1, fulfilment_method="dropship"), offer(2, fulfilment_method="marketplace")], config=CONFIG)
+    decision = choose_featured(
+        [offer(1, fulfilment_method="dropship"), offer(2, fulfilment_method="marketplace")], config=CONFIG
+    )
     assert decision.winner.offer_id == 2
     assert decision.winner.signals["fulfilment"] == 1.0
 

@@ -40,12 +40,18 @@ def test_a_suspended_seller_disappears_from_search(shop):
 
 
 def test_reindex_rebuilds_the_same_index(shop):
-    before = {row["product_id"]: row for row in SearchDocument.objects.values("product_id", "min_price", "delivery", "conditions", "quality")}
+    before = {
+        row["product_id"]: row
+        for row in SearchDocument.objects.values("product_id", "min_price", "delivery", "conditions", "quality")
+    }
     results_before = found("kelvor")
 
     report = search_reindex()
 
-    after = {row["product_id"]: row for row in SearchDocument.objects.values("product_id", "min_price", "delivery", "conditions", "quality")}
+    after = {
+        row["product_id"]: row
+        for row in SearchDocument.objects.values("product_id", "min_price", "delivery", "conditions", "quality")
+    }
     assert report.documents == 6 and after == before
     assert found("kelvor") == results_before
 
@@ -62,4 +68,7 @@ def test_product_views_are_counted_per_day_and_feed_conversion(shop):
     for _ in range(3):
         product_view_record(product_id=product.pk, day=dt.date(2026, 3, 1))
     product_view_record(product_id=product.pk, day=dt.date(2026, 3, 2))
-    assert sorted(ProductViewDaily.objects.filter(product=product).values_list("day", "views")) == [(dt.date(2026, 3, 1), 3), (dt.date(2026, 3, 2), 1)]
+    assert sorted(ProductViewDaily.objects.filter(product=product).values_list("day", "views")) == [
+        (dt.date(2026, 3, 1), 3),
+        (dt.date(2026, 3, 2), 1),
+    ]

@@ -10,12 +10,20 @@ from django.test.utils import CaptureQueriesContext
 
 from comptoir.core import clock, events
 from comptoir.offers.services import offer_create, offer_update
-from comptoir.search import hooks
+from comptoir.search import subscribers as hooks
 from comptoir.search.models import SearchDocument
 from comptoir.search.selectors import SearchQuery, search_products
 from comptoir.search.services import search_reindex, search_seller_trust_refresh
 from comptoir.sellers.services import seller_reinstate, seller_suspend
-from comptoir.testing.builders import make_category, make_offer, make_operator, make_product, make_seller, make_shipping_profile
+from comptoir.testing.builders import (
+    make_category,
+    make_offer,
+    make_operator,
+    make_product,
+    make_seller,
+    make_shipping_profile,
+)
+from comptoir.trust.events import SellerTrustChanged
 from comptoir.trust.models import SellerDailyStats, SellerTrust
 from comptoir.trust.selectors import seller_trust_map
 from comptoir.trust.services import seller_trust_tier_override, trust_recompute_all
@@ -24,7 +32,15 @@ pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 T1 = T0 + dt.timedelta(hours=1)
 MONDAY = T0.date()
-TRUST_COPY = ("ranked_seller_id", "seller_trust", "seller_satisfaction", "visibility_multiplier", "quality_base", "quality", "indexed_at")
+TRUST_COPY = (
+    "ranked_seller_id",
+    "seller_trust",
+    "seller_satisfaction",
+    "visibility_multiplier",
+    "quality_base",
+    "quality",
+    "indexed_at",
+)
 
 
 def sellers_with_one_product_each(count: int, *, category=None):
@@ -49,36 +65,74 @@ def browse(category) -> list[int]:
 
 def bad_days(seller, *, count: int = 40):
     """Enough poor facts (cancellations, defects, late and untracked shipments) for the batch recompute to rate the seller below standard."""
-    SellerDailyStats.objects.bulk_create([
-        SellerDailyStats(seller=seller, day=MONDAY - dt.timedelta(days=offset), orders=5, cancelled_by_seller=1, defects=offset % 2, shipped=5,
-                         shipped_late=2, shipped_with_valid_tracking=4, delivered=5, delivered_on_time=3, returns=1, returns_not_as_described=1,
-                         reviews=2, review_weight_permille=1700, rating_weighted_sum_permille=1700 * 2, accept_seconds=[3600 * 30, 1800 + offset],
-                         response_seconds=[7200 + offset] if offset % 3 == 0 else [])
-        for offset in range(count)
-    ])
+    SellerDailyStats.objects.bulk_create(
+        [
+            SellerDailyStats(
+                seller=seller,
+                day=MONDAY - dt.timedelta(days=offset),
+                orders=5,
+                cancelled_by_seller=1,
+                defects=offset % 2,
+                shipped=5,
+                shipped_late=2,
+                shipped_with_valid_tracking=4,
+                delivered=5,
+                delivered_on_time=3,
+                returns=1,
+                returns_not_as_described=1,
+                reviews=2,
+                review_weight_permille=1700,
+                rating_weighted_sum_permille=1700 * 2,
+                accept_seconds=[3600 * 30, 1800 + offset],
+                response_seconds=[7200 + offset] if offset % 3 == 0 else [],
+            )
+            for offset in range(count)
+        ]
+    )
 
 
 def good_days(seller, *, count: int = 40):
-    SellerDailyStats.objects.bulk_create([
-        SellerDailyStats(seller=seller, day=MONDAY - dt.timedelta(days=offset), orders=5, shipped=5, shipped_late=int(offset % 7 == 0),
-                         shipped_with_valid_tracking=5, delivered=5, delivered_on_time=5, returns=1, reviews=2, review_weight_permille=1700,
-                         rating_weighted_sum_permille=1700 * 4, accept_seconds=[3600 * 2, 1800 + offset])
-        for offset in range(count)
-    ])
+    SellerDailyStats.objects.bulk_create(
+        [
+            SellerDailyStats(
+                seller=seller,
+                day=MONDAY - dt.timedelta(days=offset),
+                orders=5,
+                shipped=5,
+                shipped_late=int(offset % 7 == 0),
+                shipped_with_valid_tracking=5,
+                delivered=5,
+                delivered_on_time=5,
+                returns=1,
+                reviews=2,
+                review_weight_permille=1700,
+                rating_weighted_sum_permille=1700 * 4,
+                accept_seconds=[3600 * 2, 1800 + offset],
+            )
+            for offset in range(count)
+        ]
+    )
 
 
-def test_a_tier_drop_then_rise_rewrites_the_trust_copy_and_the_browse_order_without_a_reindex(settings, django_capture_on_commit_callbacks):
+def test_a_tier_drop_then_rise_rewrites_the_trust_copy_and_the_browse_order_without_a_reindex(
+    settings, django_capture_on_commit_callbacks
+):
     # given two sellers with the same offer on two products of one category, indexed with neutral trust, and a browse
     # page that only reads the best stored quality (so a stale copy would show)
     category, ((first, first_product), (second, second_product)) = sellers_with_one_product_each(2)
     settings.COMPTOIR_SEARCH = {**settings.COMPTOIR_SEARCH, "candidate_limit": 1}
-    assert copy_of(first_product)["ranked_seller_id"] == first.pk and copy_of(first_product)["visibility_multiplier"] == 1.0
+    assert (
+        copy_of(first_product)["ranked_seller_id"] == first.pk
+        and copy_of(first_product)["visibility_multiplier"] == 1.0
+    )
     assert browse(category) == [first_product.pk]  # equal quality: the lower product id
     operator = make_operator()
 
     # when an operator drops the first seller to below standard
     with clock.frozen_at(T1), django_capture_on_commit_callbacks(execute=True):
-        seller_trust_tier_override(seller_id=first.pk, actor=operator, tier="below_standard", reason="Counterfeits reported")
+        seller_trust_tier_override(
+            seller_id=first.pk, actor=operator, tier="below_standard", reason="Counterfeits reported"
+        )
 
     # then its document carries the seller's new trust and a lower quality, without being reindexed, and browsing shows the other
     dropped, snapshot = copy_of(first_product), seller_trust_map([first.pk])[first.pk]
@@ -90,21 +144,30 @@ def test_a_tier_drop_then_rise_rewrites_the_trust_copy_and_the_browse_order_with
 
     # when the operator raises it to top rated
     with clock.frozen_at(T1), django_capture_on_commit_callbacks(execute=True):
-        seller_trust_tier_override(seller_id=first.pk, actor=operator, tier="top_rated", reason="Known brand, history migrated")
+        seller_trust_tier_override(
+            seller_id=first.pk, actor=operator, tier="top_rated", reason="Known brand, history migrated"
+        )
 
     # then it comes first again, and the stored values are those a full reindex computes
     raised = copy_of(first_product)
-    assert raised["visibility_multiplier"] == 1.2 and raised["quality"] > copy_of(second_product)["quality"] and raised["indexed_at"] == T0
+    assert (
+        raised["visibility_multiplier"] == 1.2
+        and raised["quality"] > copy_of(second_product)["quality"]
+        and raised["indexed_at"] == T0
+    )
     assert browse(category) == [first_product.pk]
     assert search_seller_trust_refresh(seller_ids=[first.pk, second.pk]) == 0  # already current: nothing rewritten
     with clock.frozen_at(T0):
         search_reindex()
     reindexed = copy_of(first_product)
     assert {name: pytest.approx(reindexed[name], abs=1e-12) for name in TRUST_COPY if name != "indexed_at"} == {
-        name: raised[name] for name in TRUST_COPY if name != "indexed_at"}
+        name: raised[name] for name in TRUST_COPY if name != "indexed_at"
+    }
 
 
-@pytest.mark.django_db(transaction=True)  # real commits: each chunk of the recompute is its own transaction, as in production
+@pytest.mark.django_db(
+    transaction=True
+)  # real commits: each chunk of the recompute is its own transaction, as in production
 def test_the_batch_recompute_refreshes_the_index_with_one_task_and_a_few_statements_per_chunk():
     # given two identical groups of four indexed sellers (two with good facts, two with poor ones)
     category = make_category()
@@ -124,12 +187,12 @@ def test_the_batch_recompute_refreshes_the_index_with_one_task_and_a_few_stateme
     task_enqueued.connect(count_refresh_tasks)
     try:
         # when the first group is recomputed in chunks of two with the search subscriber detached, and the second with it
-        events.unsubscribe(events.SellerTrustChanged, hooks.on_sellers_trust_changed)
+        events.unsubscribe(SellerTrustChanged, hooks.on_sellers_trust_changed)
         try:
             with clock.frozen_at(T1), CaptureQueriesContext(connection) as without_search:
                 trust_recompute_all(today=MONDAY, seller_ids=[seller.pk for seller, _product in quiet], chunk=2)
         finally:
-            events.subscribe_batch(events.SellerTrustChanged, hooks.on_sellers_trust_changed)
+            events.subscribe_batch(SellerTrustChanged, hooks.on_sellers_trust_changed)
         with clock.frozen_at(T1), CaptureQueriesContext(connection) as with_search:
             trust_recompute_all(today=MONDAY, seller_ids=[seller.pk for seller, _product in followed], chunk=2)
     finally:
@@ -140,18 +203,29 @@ def test_the_batch_recompute_refreshes_the_index_with_one_task_and_a_few_stateme
     updates = [query["sql"] for query in with_search.captured_queries if "UPDATE search_searchdocument" in query["sql"]]
     assert len(enqueued) == chunks and len(updates) == chunks
     assert len(with_search.captured_queries) - len(without_search.captured_queries) <= 4 * chunks
-    assert not any("search_fts" in query["sql"] or "search_searchtext" in query["sql"] for query in with_search.captured_queries)
+    assert not any(
+        "search_fts" in query["sql"] or "search_searchtext" in query["sql"] for query in with_search.captured_queries
+    )
     # and the followed group's documents carry their sellers' new trust, the poor sellers' products now browsed last
     for seller, product in followed:
         snapshot, stored = seller_trust_map([seller.pk])[seller.pk], copy_of(product)
-        assert (stored["seller_trust"], stored["visibility_multiplier"], stored["indexed_at"]) == (float(snapshot.score), float(snapshot.visibility_multiplier), T0)
+        assert (stored["seller_trust"], stored["visibility_multiplier"], stored["indexed_at"]) == (
+            float(snapshot.score),
+            float(snapshot.visibility_multiplier),
+            T0,
+        )
         assert stored["seller_satisfaction"] == float(SellerTrust.objects.get(seller=seller).satisfaction)
     tiers = {product.pk: seller_trust_map([seller.pk])[seller.pk].tier for seller, product in followed}
     assert sorted(tiers.values()).count("below_standard") == 2
-    by_quality = list(SearchDocument.objects.filter(product_id__in=tiers).order_by("-quality").values_list("product_id", flat=True))
+    by_quality = list(
+        SearchDocument.objects.filter(product_id__in=tiers).order_by("-quality").values_list("product_id", flat=True)
+    )
     assert [tiers[product_id] == "below_standard" for product_id in by_quality] == [False, False, True, True]
     # while the group recomputed without the subscriber still shows its sellers' previous trust (what a stale index looked like)
-    assert all(copy_of(product)["seller_trust"] != float(SellerTrust.objects.get(seller=seller).score) for seller, product in quiet)
+    assert all(
+        copy_of(product)["seller_trust"] != float(SellerTrust.objects.get(seller=seller).score)
+        for seller, product in quiet
+    )
 
 
 def test_the_refresh_costs_three_reads_and_one_update_per_thousand_sellers(django_assert_num_queries):
@@ -171,9 +245,13 @@ def test_events_published_in_a_rolled_back_transaction_change_nothing(django_cap
     # when its tier drops and its price changes inside a transaction that is rolled back
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
         with transaction.atomic():
-            seller_trust_tier_override(seller_id=seller.pk, actor=make_operator(), tier="below_standard", reason="Counterfeits reported")
+            seller_trust_tier_override(
+                seller_id=seller.pk, actor=make_operator(), tier="below_standard", reason="Counterfeits reported"
+            )
             offer_update(seller=seller, actor=None, offer_id=offer.pk, changes={"price_amount": 1000})
-            assert SearchDocument.objects.get(product_id=product.pk).min_price == 1000  # indexed in the writer's transaction
+            assert (
+                SearchDocument.objects.get(product_id=product.pk).min_price == 1000
+            )  # indexed in the writer's transaction
             raise RuntimeError("rolled back")
 
     # then no subscriber ran after it and the document is as before
@@ -188,8 +266,16 @@ def test_a_paused_bulk_load_changes_nothing_until_the_reindex(django_capture_on_
 
     # when, with delivery paused (as the demo seeding and imports run), one gets a new offer and a tier drop and the other is suspended
     with events.delivery_paused(), clock.frozen_at(T1), django_capture_on_commit_callbacks(execute=True):
-        added = offer_create(seller=other, actor=None, product_id=make_product(category=category).pk, sku="PAUSED-1", price_amount=1500, currency="EUR",
-                             stock=3, shipping_profile_id=make_shipping_profile(other).pk)
+        added = offer_create(
+            seller=other,
+            actor=None,
+            product_id=make_product(category=category).pk,
+            sku="PAUSED-1",
+            price_amount=1500,
+            currency="EUR",
+            stock=3,
+            shipping_profile_id=make_shipping_profile(other).pk,
+        )
         seller_trust_tier_override(seller_id=other.pk, actor=operator, tier="below_standard", reason="Imported history")
         seller_suspend(seller_id=suspended.pk, actor=operator, reason="Imported decision")
 
@@ -205,7 +291,9 @@ def test_a_paused_bulk_load_changes_nothing_until_the_reindex(django_capture_on_
     assert copy_of(other_product)["visibility_multiplier"] == 0.7
 
 
-def test_a_suspension_removes_the_sellers_products_at_once_and_a_reinstatement_restores_them(django_capture_on_commit_callbacks):
+def test_a_suspension_removes_the_sellers_products_at_once_and_a_reinstatement_restores_them(
+    django_capture_on_commit_callbacks,
+):
     # given an indexed seller
     category, ((seller, product),) = sellers_with_one_product_each(1)
     operator = make_operator()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pycountry
-from stdnum import iban as stdnum_iban
 from stdnum import get_cc_module
+from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 
@@ -40,7 +40,10 @@ def validate_vat_id(vat_id: str, country: str) -> tuple[str | None, str | None]:
             return eu_vat.validate(candidate), None
         except StdnumValidationError as error:
             if foreign_prefix is not None:
-                return None, f"This VAT number starts with {foreign_prefix} but the seller is established in {country}; a {prefix} VAT number is expected."
+                return (
+                    None,
+                    f"This VAT number starts with {foreign_prefix} but the seller is established in {country}; a {prefix} VAT number is expected.",
+                )
             return None, f"Not a valid {prefix} VAT number: {_stdnum_message(error)}."
     module = get_cc_module(country.lower(), "vat")
     if module is None:
@@ -67,7 +70,35 @@ def _eu_vat_prefixes() -> set[str]:
 
 
 def _eu_member_states() -> set[str]:
-    return {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
+    return {
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    }
 
 
 def validate_iban(value: str) -> tuple[str | None, str | None]:
@@ -95,8 +126,14 @@ class TraderInformation:
 
 # Matches the columns of sellers.Seller, so that nothing valid here is refused by the database.
 TEXT_FIELD_MAX_LENGTHS = {
-    "legal_name": 200, "street": 200, "postal_code": 20, "city": 100, "phone": 40, "email": 254,
-    "trade_register": 200, "trade_register_number": 100,
+    "legal_name": 200,
+    "street": 200,
+    "postal_code": 20,
+    "city": 100,
+    "phone": 40,
+    "email": 254,
+    "trade_register": 200,
+    "trade_register_number": 100,
 }
 
 
@@ -124,5 +161,7 @@ def trader_information_errors(info: TraderInformation) -> dict[str, str]:
     if "email" not in errors and ("@" not in info.email or "." not in info.email.split("@")[-1]):
         errors["email"] = "Enter a valid email address."
     if info.self_certified is not True:
-        errors["self_certified"] = "You must certify that you only offer products that comply with EU law (DSA Art. 30(1)(e))."
+        errors["self_certified"] = (
+            "You must certify that you only offer products that comply with EU law (DSA Art. 30(1)(e))."
+        )
     return errors

@@ -5,8 +5,8 @@ from django.urls import reverse
 from comptoir.core.models import AuditLog
 from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.sellers.services import seller_api_key_create
-from comptoir.testing.builders import COUNTRY_IDENTIFIERS, make_seller, make_user
 from comptoir.testing.auth import force_login_verified
+from comptoir.testing.builders import COUNTRY_IDENTIFIERS, make_seller, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,8 +35,16 @@ def test_suspend_action_asks_for_a_reason_then_suspends_with_it(console, operato
     assert 'name="reason"' in confirmation.content.decode()
     assert seller.status == SellerStatus.VERIFIED
 
-    response = console.post(CHANGELIST, {"action": "suspend", ACTION_CHECKBOX_NAME: [seller.pk], "apply": "Suspend",
-                                         "reason": "Counterfeit goods reported and confirmed."}, follow=True)
+    response = console.post(
+        CHANGELIST,
+        {
+            "action": "suspend",
+            ACTION_CHECKBOX_NAME: [seller.pk],
+            "apply": "Suspend",
+            "reason": "Counterfeit goods reported and confirmed.",
+        },
+        follow=True,
+    )
 
     assert response.status_code == 200
     seller.refresh_from_db()
@@ -51,7 +59,9 @@ def test_suspend_action_asks_for_a_reason_then_suspends_with_it(console, operato
 def test_suspend_without_a_reason_is_refused(console):
     seller = make_seller()
 
-    response = console.post(CHANGELIST, {"action": "suspend", ACTION_CHECKBOX_NAME: [seller.pk], "apply": "Suspend", "reason": "   "})
+    response = console.post(
+        CHANGELIST, {"action": "suspend", ACTION_CHECKBOX_NAME: [seller.pk], "apply": "Suspend", "reason": "   "}
+    )
 
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
@@ -62,11 +72,25 @@ def test_suspend_without_a_reason_is_refused(console):
 
 def test_reinstate_and_reject_go_through_the_services(console, operator):
     suspended = make_seller()
-    console.post(CHANGELIST, {"action": "suspend", ACTION_CHECKBOX_NAME: [suspended.pk], "apply": "1", "reason": "Late shipments."})
+    console.post(
+        CHANGELIST,
+        {"action": "suspend", ACTION_CHECKBOX_NAME: [suspended.pk], "apply": "1", "reason": "Late shipments."},
+    )
     pending = make_seller(verified=False)
 
-    console.post(CHANGELIST, {"action": "reinstate", ACTION_CHECKBOX_NAME: [suspended.pk], "apply": "1", "reason": "Backlog cleared."})
-    console.post(CHANGELIST, {"action": "reject", ACTION_CHECKBOX_NAME: [pending.pk], "apply": "1", "reason": "VAT ID belongs to another company."})
+    console.post(
+        CHANGELIST,
+        {"action": "reinstate", ACTION_CHECKBOX_NAME: [suspended.pk], "apply": "1", "reason": "Backlog cleared."},
+    )
+    console.post(
+        CHANGELIST,
+        {
+            "action": "reject",
+            ACTION_CHECKBOX_NAME: [pending.pk],
+            "apply": "1",
+            "reason": "VAT ID belongs to another company.",
+        },
+    )
 
     assert Seller.objects.get(pk=suspended.pk).status == SellerStatus.VERIFIED
     assert Seller.objects.get(pk=pending.pk).status == SellerStatus.REJECTED
@@ -77,7 +101,11 @@ def test_reinstate_and_reject_go_through_the_services(console, operator):
 def test_an_invalid_transition_shows_the_service_message_and_changes_nothing(console):
     pending = make_seller(verified=False)
 
-    response = console.post(CHANGELIST, {"action": "suspend", ACTION_CHECKBOX_NAME: [pending.pk], "apply": "1", "reason": "Fraud."}, follow=True)
+    response = console.post(
+        CHANGELIST,
+        {"action": "suspend", ACTION_CHECKBOX_NAME: [pending.pk], "apply": "1", "reason": "Fraud."},
+        follow=True,
+    )
 
     assert "A pending seller cannot become suspended." in response.content.decode()
     pending.refresh_from_db()
@@ -97,7 +125,9 @@ def test_staff_who_are_not_operators_get_no_seller_actions(client):
 def test_seller_fields_cannot_be_edited_from_the_console(console):
     seller = make_seller()
 
-    response = console.post(reverse("admin:sellers_seller_change", args=[seller.pk]), {"status": "suspended", "name": "Renamed"})
+    response = console.post(
+        reverse("admin:sellers_seller_change", args=[seller.pk]), {"status": "suspended", "name": "Renamed"}
+    )
 
     assert response.status_code == 403
     seller.refresh_from_db()
@@ -106,7 +136,9 @@ def test_seller_fields_cannot_be_edited_from_the_console(console):
 
 def test_list_masks_the_iban_and_detail_never_shows_api_key_hashes(console):
     seller = make_seller(country="DE")
-    key, secret = seller_api_key_create(seller=seller, actor=seller.members.get().user, name="ERP", scopes=["offers:read"])
+    key, secret = seller_api_key_create(
+        seller=seller, actor=seller.members.get().user, name="ERP", scopes=["offers:read"]
+    )
     iban = COUNTRY_IDENTIFIERS["DE"][1]
 
     listing = console.get(CHANGELIST).content.decode()

@@ -64,7 +64,9 @@ def test_unknown_role_and_duplicate_member_are_field_errors():
 def test_api_key_stores_only_a_hash_and_authenticates():
     seller = make_seller()
 
-    key, secret = seller_api_key_create(seller=seller, actor=_owner(seller), name="ERP", scopes=["offers:write", "offers:read", "offers:read"])
+    key, secret = seller_api_key_create(
+        seller=seller, actor=_owner(seller), name="ERP", scopes=["offers:write", "offers:read", "offers:read"]
+    )
 
     assert secret.startswith("csk_")
     stored = SellerApiKey.objects.values("key_hash", "prefix", "name", "scopes").get(pk=key.pk)

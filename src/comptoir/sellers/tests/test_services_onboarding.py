@@ -25,7 +25,9 @@ def _raw_iban_column(seller_id: int) -> str:
 def test_onboarding_creates_a_pending_seller_with_its_owner():
     owner = make_user()
 
-    seller = seller_onboard(owner=owner, name="  Atelier Lumière ", trader=trader_information("FR", vat_id="FR 403 032 650 45"))
+    seller = seller_onboard(
+        owner=owner, name="  Atelier Lumière ", trader=trader_information("FR", vat_id="FR 403 032 650 45")
+    )
 
     seller.refresh_from_db()
     assert seller.status == SellerStatus.PENDING
@@ -35,21 +37,39 @@ def test_onboarding_creates_a_pending_seller_with_its_owner():
     assert seller.country == "FR"
     assert seller.self_certified_at is not None
     assert seller.members.get().user == owner and seller.members.get().role == MemberRole.OWNER
-    assert AuditLog.objects.filter(action="seller.onboarded", target_id=str(seller.pk), actor=owner, seller_id=seller.pk).exists()
+    assert AuditLog.objects.filter(
+        action="seller.onboarded", target_id=str(seller.pk), actor=owner, seller_id=seller.pk
+    ).exists()
 
 
 def test_trader_fields_are_stored_as_given():
-    seller = seller_onboard(owner=make_user(), name="Shop", trader=trader_information("DE", legal_name="Werkstatt GmbH", trade_register="HRB München",
-                                                                                      trade_register_number="HRB 12345"))
+    seller = seller_onboard(
+        owner=make_user(),
+        name="Shop",
+        trader=trader_information(
+            "DE", legal_name="Werkstatt GmbH", trade_register="HRB München", trade_register_number="HRB 12345"
+        ),
+    )
 
     seller.refresh_from_db()
-    assert (seller.legal_name, seller.trade_register, seller.trade_register_number) == ("Werkstatt GmbH", "HRB München", "HRB 12345")
+    assert (seller.legal_name, seller.trade_register, seller.trade_register_number) == (
+        "Werkstatt GmbH",
+        "HRB München",
+        "HRB 12345",
+    )
     assert (seller.street, seller.postal_code, seller.city, seller.phone, seller.email) == (
-        "12 rue de la Paix", "75002", "Paris", "+33 1 23 45 67 89", "contact@atelier.example")
+        "12 rue de la Paix",
+        "75002",
+        "Paris",
+        "+33 1 23 45 67 89",
+        "contact@atelier.example",
+    )
 
 
 def test_iban_is_not_stored_in_plaintext():
-    seller = seller_onboard(owner=make_user(), name="Shop", trader=trader_information("FR", iban="FR14 2004 1010 0505 0001 3M02 606"))
+    seller = seller_onboard(
+        owner=make_user(), name="Shop", trader=trader_information("FR", iban="FR14 2004 1010 0505 0001 3M02 606")
+    )
 
     raw = _raw_iban_column(seller.pk)
 
@@ -91,13 +111,30 @@ def test_after_key_rotation_old_ibans_still_decrypt_and_new_ones_use_the_new_key
 
 
 def test_every_invalid_field_is_reported_and_nothing_is_created():
-    trader = trader_information("FR", legal_name="", vat_id="FR40303265046", iban="FR1420041010050500013M02607", phone="1", email="x", self_certified=False)
+    trader = trader_information(
+        "FR",
+        legal_name="",
+        vat_id="FR40303265046",
+        iban="FR1420041010050500013M02607",
+        phone="1",
+        email="x",
+        self_certified=False,
+    )
 
     with pytest.raises(ValidationError) as raised:
         seller_onboard(owner=make_user(), name="", trader=trader, default_currency="XXY")
 
     assert raised.value.code == "invalid_trader_information"
-    assert set(raised.value.fields) == {"legal_name", "vat_id", "iban", "phone", "email", "self_certified", "name", "default_currency"}
+    assert set(raised.value.fields) == {
+        "legal_name",
+        "vat_id",
+        "iban",
+        "phone",
+        "email",
+        "self_certified",
+        "name",
+        "default_currency",
+    }
     assert not Seller.objects.exists()
     assert not AuditLog.objects.filter(action="seller.onboarded").exists()
 

@@ -38,7 +38,11 @@ def test_suspension_requires_a_reason_and_records_it():
     assert suspended.status == SellerStatus.SUSPENDED
     assert suspended.status_reason == "Counterfeit reports"
     row = _audit(seller, "seller.suspended")
-    assert (row.actor, row.reason, row.data) == (operator, "Counterfeit reports", {"from": "verified", "to": "suspended"})
+    assert (row.actor, row.reason, row.data) == (
+        operator,
+        "Counterfeit reports",
+        {"from": "verified", "to": "suspended"},
+    )
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
@@ -76,19 +80,33 @@ def test_rejected_seller_is_audited():
     assert _audit(seller, "seller.rejected").reason == "Fake register number"
 
 
-@pytest.mark.parametrize("start, change", [
-    ("pending", lambda seller_id, actor: seller_suspend(seller_id=seller_id, actor=actor, reason="x")),
-    ("pending", lambda seller_id, actor: seller_reinstate(seller_id=seller_id, actor=actor, reason="x")),
-    ("verified", lambda seller_id, actor: seller_verify(seller_id=seller_id, actor=actor)),
-    ("verified", lambda seller_id, actor: seller_reject(seller_id=seller_id, actor=actor, reason="x")),
-    ("suspended", lambda seller_id, actor: seller_verify(seller_id=seller_id, actor=actor)),
-    ("suspended", lambda seller_id, actor: seller_suspend(seller_id=seller_id, actor=actor, reason="x")),
-    ("suspended", lambda seller_id, actor: seller_reject(seller_id=seller_id, actor=actor, reason="x")),
-    ("rejected", lambda seller_id, actor: seller_verify(seller_id=seller_id, actor=actor)),
-    ("rejected", lambda seller_id, actor: seller_suspend(seller_id=seller_id, actor=actor, reason="x")),
-    ("rejected", lambda seller_id, actor: seller_reinstate(seller_id=seller_id, actor=actor, reason="x")),
-], ids=["pending-suspend", "pending-reinstate", "verified-verify", "verified-reject", "suspended-verify", "suspended-suspend",
-        "suspended-reject", "rejected-verify", "rejected-suspend", "rejected-reinstate"])
+@pytest.mark.parametrize(
+    "start, change",
+    [
+        ("pending", lambda seller_id, actor: seller_suspend(seller_id=seller_id, actor=actor, reason="x")),
+        ("pending", lambda seller_id, actor: seller_reinstate(seller_id=seller_id, actor=actor, reason="x")),
+        ("verified", lambda seller_id, actor: seller_verify(seller_id=seller_id, actor=actor)),
+        ("verified", lambda seller_id, actor: seller_reject(seller_id=seller_id, actor=actor, reason="x")),
+        ("suspended", lambda seller_id, actor: seller_verify(seller_id=seller_id, actor=actor)),
+        ("suspended", lambda seller_id, actor: seller_suspend(seller_id=seller_id, actor=actor, reason="x")),
+        ("suspended", lambda seller_id, actor: seller_reject(seller_id=seller_id, actor=actor, reason="x")),
+        ("rejected", lambda seller_id, actor: seller_verify(seller_id=seller_id, actor=actor)),
+        ("rejected", lambda seller_id, actor: seller_suspend(seller_id=seller_id, actor=actor, reason="x")),
+        ("rejected", lambda seller_id, actor: seller_reinstate(seller_id=seller_id, actor=actor, reason="x")),
+    ],
+    ids=[
+        "pending-suspend",
+        "pending-reinstate",
+        "verified-verify",
+        "verified-reject",
+        "suspended-verify",
+        "suspended-suspend",
+        "suspended-reject",
+        "rejected-verify",
+        "rejected-suspend",
+        "rejected-reinstate",
+    ],
+)
 def test_forbidden_transitions_raise_and_change_nothing(start, change):
     seller, operator = make_seller(verified=False), make_operator()
     Seller.objects.filter(pk=seller.pk).update(status=start)

@@ -35,10 +35,16 @@ DEFAULTS: dict = {
     "pillar_weights": {"transparency": "0.20", "operations": "0.35", "security": "0.10", "satisfaction": "0.35"},
     # Weights of the metrics inside a pillar (they are normalised per pillar).
     "metric_weights": {
-        "order_defect_rate": "0.5", "seller_rating": "0.5",
-        "cancellation_rate": "0.25", "late_shipment_rate": "0.25", "valid_tracking_rate": "0.15", "on_time_delivery_rate": "0.20",
-        "accept_time_hours": "0.075", "response_time_hours": "0.075",
-        "not_as_described_rate": "0.3", "listing_completeness": "0.7",
+        "order_defect_rate": "0.5",
+        "seller_rating": "0.5",
+        "cancellation_rate": "0.25",
+        "late_shipment_rate": "0.25",
+        "valid_tracking_rate": "0.15",
+        "on_time_delivery_rate": "0.20",
+        "accept_time_hours": "0.075",
+        "response_time_hours": "0.075",
+        "not_as_described_rate": "0.3",
+        "listing_completeness": "0.7",
     },
     # Evidence older than the horizon is ignored by the score; inside it, it weighs 0.5 ** (age / half-life).
     "score_horizon_days": 365,
@@ -56,18 +62,27 @@ DEFAULTS: dict = {
     # perfectly fulfilled fake orders cannot dilute the operational rates (evidence.adverse_only).
     "order_evidence_min_credibility_permille": 500,
     "tiers": {
-        "minimum_orders": 10,          # fewer orders of evidence (own + inherited): tier "new"
+        "minimum_orders": 10,  # fewer orders of evidence (own + inherited): tier "new"
         "top_rated_min_score": "80",
-        "top_rated_min_low": "70",     # the lower end of the band, so a lucky small sample is not top rated
+        "top_rated_min_low": "70",  # the lower end of the band, so a lucky small sample is not top rated
         "top_rated_min_orders": 30,
         "good_min_score": "60",
-        "at_risk_min_score": "45",     # below this: below standard
+        "at_risk_min_score": "45",  # below this: below standard
         "below_standard_defect_rate": "0.02",  # the defect rate's lower bound above this: below standard
     },
-    "visibility": {"top_rated": "1.20", "good": "1.00", "at_risk": "0.90", "below_standard": "0.70", "new": "1.00",
-                   "restricted": "0.40"},
+    "visibility": {
+        "top_rated": "1.20",
+        "good": "1.00",
+        "at_risk": "0.90",
+        "below_standard": "0.70",
+        "new": "1.00",
+        "restricted": "0.40",
+    },
     "enforcement": {"visibility_after_days": 14, "suspension_after_days": 30, "appeal_days": 30},
-    "security": {"api_key_max_age_days": 90, "weights": {"two_factor": "0.6", "api_keys": "0.25", "shared_logins": "0.15"}},
+    "security": {
+        "api_key_max_age_days": 90,
+        "weights": {"two_factor": "0.6", "api_keys": "0.25", "shared_logins": "0.15"},
+    },
     "transparency": {"minimum_images": 3},
     # Keyed-hash identity facts compared at onboarding (anti-whitewashing).
     "identity_facts": ["vat_id", "iban", "phone", "email"],

@@ -23,11 +23,20 @@ class EnforcementPlan:
     lift: tuple[str, ...]
 
 
-def enforcement_plan(*, tier: str, below_standard_since: dt.date | None, today: dt.date, active_kinds: frozenset[str], config: dict,
-                     paused_until: dt.date | None = None) -> EnforcementPlan:
+def enforcement_plan(
+    *,
+    tier: str,
+    below_standard_since: dt.date | None,
+    today: dt.date,
+    active_kinds: frozenset[str],
+    config: dict,
+    paused_until: dt.date | None = None,
+) -> EnforcementPlan:
     rules = config["enforcement"]
     if tier != Tier.BELOW_STANDARD:
-        return EnforcementPlan(open=(), lift=tuple(kind for kind in (WARNING, VISIBILITY_REDUCED) if kind in active_kinds))
+        return EnforcementPlan(
+            open=(), lift=tuple(kind for kind in (WARNING, VISIBILITY_REDUCED) if kind in active_kinds)
+        )
     if paused_until is not None and today < paused_until:
         return EnforcementPlan(open=(), lift=())
     days_below = (today - (below_standard_since or today)).days
@@ -40,10 +49,16 @@ def enforcement_plan(*, tier: str, below_standard_since: dt.date | None, today: 
 
 
 METRIC_LABELS = {
-    "order_defect_rate": "Order defect rate", "cancellation_rate": "Seller cancellation rate", "late_shipment_rate": "Late shipment rate (30 days)",
-    "late_shipment_rate_10d": "Late shipment rate (10 days)", "valid_tracking_rate": "Valid tracking rate", "on_time_delivery_rate": "On-time delivery rate",
-    "not_as_described_rate": "Not-as-described return rate", "accept_time_hours": "Median time to accept an order (hours)",
-    "response_time_hours": "Median time to answer a message (hours)", "seller_rating": "Average seller rating",
+    "order_defect_rate": "Order defect rate",
+    "cancellation_rate": "Seller cancellation rate",
+    "late_shipment_rate": "Late shipment rate (30 days)",
+    "late_shipment_rate_10d": "Late shipment rate (10 days)",
+    "valid_tracking_rate": "Valid tracking rate",
+    "on_time_delivery_rate": "On-time delivery rate",
+    "not_as_described_rate": "Not-as-described return rate",
+    "accept_time_hours": "Median time to accept an order (hours)",
+    "response_time_hours": "Median time to answer a message (hours)",
+    "seller_rating": "Average seller rating",
 }
 
 
@@ -56,25 +71,41 @@ class StatementOfReasons:
     redress: str
 
 
-def statement_of_reasons(*, kind: str, score, tier: str, metrics: dict[str, MetricResult], days_below: int, config: dict,
-                         is_automated: bool = True) -> StatementOfReasons:
+def statement_of_reasons(
+    *,
+    kind: str,
+    score,
+    tier: str,
+    metrics: dict[str, MetricResult],
+    days_below: int,
+    config: dict,
+    is_automated: bool = True,
+) -> StatementOfReasons:
     """The facts (score, tier, the metrics missing their targets with values and sample sizes), the rule with its
     thresholds, whether the decision was automated, and how to appeal."""
     rules, tiers = config["enforcement"], config["tiers"]
-    missed = {name: metric.as_dict() for name, metric in metrics.items() if metric.status in (Status.FAILING, Status.AT_RISK)}
+    missed = {
+        name: metric.as_dict() for name, metric in metrics.items() if metric.status in (Status.FAILING, Status.AT_RISK)
+    }
     lines = [f"Trust score {score} (tier: {tier.replace('_', ' ')}), below standard for {days_below} day(s)."]
     for name, metric in missed.items():
-        lines.append(f"{METRIC_LABELS.get(name, name)}: {metric['value']} over {metric['window_days']} days "
-                     f"({metric['count']} observations; target {'≤' if metric['direction'] in ('below', 'median_hours') else '≥'} {metric['target']}).")
+        lines.append(
+            f"{METRIC_LABELS.get(name, name)}: {metric['value']} over {metric['window_days']} days "
+            f"({metric['count']} observations; target {'≤' if metric['direction'] in ('below', 'median_hours') else '≥'} {metric['target']})."
+        )
     rule = {
         WARNING: f"A seller whose trust score falls below {tiers['at_risk_min_score']}, or whose order defect rate is above "
-                 f"{tiers['below_standard_defect_rate']} with 95 % confidence, is below standard and receives a warning.",
+        f"{tiers['below_standard_defect_rate']} with 95 % confidence, is below standard and receives a warning.",
         VISIBILITY_REDUCED: f"A seller below standard for {rules['visibility_after_days']} days or more has its search visibility reduced "
-                            f"(factor {config['visibility']['restricted']}) and cannot hold the featured offer.",
+        f"(factor {config['visibility']['restricted']}) and cannot hold the featured offer.",
         SUSPENSION: f"A seller below standard for {rules['suspension_after_days']} days or more is suspended: its offers are no longer sold.",
     }[kind]
-    redress = (f"You can appeal this decision within {rules['appeal_days']} days from your seller center (Account health → Enforcement) or "
-               "through the API (POST /api/v1/seller/enforcement/{id}/appeal). A person at the marketplace reviews every appeal and "
-               "answers with reasons. You may also use an out-of-court dispute settlement body (DSA Art. 21) or the courts.")
+    redress = (
+        f"You can appeal this decision within {rules['appeal_days']} days from your seller center (Account health → Enforcement) or "
+        "through the API (POST /api/v1/seller/enforcement/{id}/appeal). A person at the marketplace reviews every appeal and "
+        "answers with reasons. You may also use an out-of-court dispute settlement body (DSA Art. 21) or the courts."
+    )
     facts = {"score": str(score), "tier": tier, "days_below_standard": days_below, "metrics": missed}
-    return StatementOfReasons(facts=facts, facts_text="\n".join(lines), rule=rule, is_automated=is_automated, redress=redress)
+    return StatementOfReasons(
+        facts=facts, facts_text="\n".join(lines), rule=rule, is_automated=is_automated, redress=redress
+    )

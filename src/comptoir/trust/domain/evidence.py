@@ -16,9 +16,21 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 COUNTER_FIELDS = (
-    "orders", "cancelled_by_seller", "shipped", "shipped_late", "shipped_with_valid_tracking", "delivered", "delivered_on_time",
-    "defects", "returns", "returns_not_as_described", "disputes_lost", "reviews", "review_weight_permille",
-    "rating_weighted_sum_permille", "negative_reviews",
+    "orders",
+    "cancelled_by_seller",
+    "shipped",
+    "shipped_late",
+    "shipped_with_valid_tracking",
+    "delivered",
+    "delivered_on_time",
+    "defects",
+    "returns",
+    "returns_not_as_described",
+    "disputes_lost",
+    "reviews",
+    "review_weight_permille",
+    "rating_weighted_sum_permille",
+    "negative_reviews",
 )
 LIST_FIELDS = ("accept_seconds", "response_seconds")
 
@@ -111,15 +123,15 @@ class FactItem(NamedTuple):
     rather than a dataclass: the batch rebuild builds one per event, review and message of the whole history (millions),
     and a tuple costs a third of a frozen dataclass to build."""
 
-    key: str                # unique source key: "event:12", "review:3", "review_hidden:3", "message:9"
+    key: str  # unique source key: "event:12", "review:3", "review_hidden:3", "message:9"
     at: dt.datetime
-    kind: str               # "event", "review", "review_hidden", "message"
+    kind: str  # "event", "review", "review_hidden", "message"
     rank: int
     source_id: int
-    action: str = ""        # event action
-    actor_role: str = ""    # event actor role, or message sender role
+    action: str = ""  # event action
+    actor_role: str = ""  # event actor role, or message sender role
     data: Mapping = _NO_DATA  # the event's data (read only)
-    rating_permille: int = 0        # review: mean seller rating × 1000
+    rating_permille: int = 0  # review: mean seller rating × 1000
     credibility_permille: int = 1000
 
     @property
@@ -130,11 +142,22 @@ class FactItem(NamedTuple):
 KIND_RANK = {"event": 0, "review": 1, "review_hidden": 2, "message": 3}
 
 # The event actions `order_contribution` reads; any other event changes nothing (a batch may leave it out).
-ORDER_FACT_ACTIONS = ("payment_captured", "cancel", "accept", "ship", "deliver", "request_return", "dispute_decided", "chargeback")
+ORDER_FACT_ACTIONS = (
+    "payment_captured",
+    "cancel",
+    "accept",
+    "ship",
+    "deliver",
+    "request_return",
+    "dispute_decided",
+    "chargeback",
+)
 ORDER_FACT_ACTIONS_WITH_DATA = ("ship", "request_return", "dispute_decided")  # the only ones whose `data` it reads
 
 
-_SORT_KEY = operator.attrgetter("at", "rank", "source_id")  # FactItem.sort_key, computed in C (the batch rebuild sorts millions)
+_SORT_KEY = operator.attrgetter(
+    "at", "rank", "source_id"
+)  # FactItem.sort_key, computed in C (the batch rebuild sorts millions)
 
 
 @functools.lru_cache(maxsize=64)
@@ -151,8 +174,14 @@ class OrderFacts(NamedTuple):
     items: tuple[FactItem, ...]
 
 
-def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = None, before: tuple | None = None,
-                       into: dict[dt.date, dict] | None = None) -> dict[dt.date, dict]:
+def order_contribution(
+    order: OrderFacts,
+    *,
+    config: dict,
+    upto: tuple | None = None,
+    before: tuple | None = None,
+    into: dict[dt.date, dict] | None = None,
+) -> dict[dt.date, dict]:
     """What one seller order adds to the daily buckets given its facts up to and including `upto` (or strictly
     before `before`; all of them when both are None). Pure.
 
@@ -169,10 +198,15 @@ def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = 
         items = [item for item in items if item.sort_key <= upto]
     if before is not None:
         items = [item for item in items if item.sort_key < before]
-    negative_max, defect_min_credibility, threshold = _review_limits(config["negative_review_max_rating"], config["defect_min_credibility_permille"],
-                                                                     config.get("order_evidence_min_credibility_permille", 0))
+    negative_max, defect_min_credibility, threshold = _review_limits(
+        config["negative_review_max_rating"],
+        config["defect_min_credibility_permille"],
+        config.get("order_evidence_min_credibility_permille", 0),
+    )
     # Straight into `into` unless a review may make the order adverse-only (below), which needs its contribution apart.
-    direct = into is not None and not any(item.kind == "review" and item.credibility_permille < threshold for item in items)
+    direct = into is not None and not any(
+        item.kind == "review" and item.credibility_permille < threshold for item in items
+    )
     buckets: dict[dt.date, dict] = into if direct else {}
 
     def add(day: dt.date, name: str) -> None:  # a counter (COUNTER_FIELDS)
@@ -242,7 +276,11 @@ def order_contribution(order: OrderFacts, *, config: dict, upto: tuple | None = 
             if item.actor_role == "buyer" and waiting_buyer_message_at is None:
                 waiting_buyer_message_at = item.at
             elif item.actor_role == "seller" and waiting_buyer_message_at is not None:
-                append(waiting_buyer_message_at.date(), "response_seconds", max(0, int((item.at - waiting_buyer_message_at).total_seconds())))
+                append(
+                    waiting_buyer_message_at.date(),
+                    "response_seconds",
+                    max(0, int((item.at - waiting_buyer_message_at).total_seconds())),
+                )
                 waiting_buyer_message_at = None
     for review in reviews.values():
         day = review.at.date()
@@ -278,7 +316,14 @@ def contribution_add(into: dict[dt.date, dict], contribution: dict[dt.date, dict
 
 
 # Facts that only ever count against a seller: kept whatever the order's credibility.
-ADVERSE_FIELDS = ("cancelled_by_seller", "shipped_late", "defects", "disputes_lost", "returns_not_as_described", "negative_reviews")
+ADVERSE_FIELDS = (
+    "cancelled_by_seller",
+    "shipped_late",
+    "defects",
+    "disputes_lost",
+    "returns_not_as_described",
+    "negative_reviews",
+)
 REVIEW_FIELDS = ("reviews", "review_weight_permille", "rating_weighted_sum_permille")
 
 
@@ -291,9 +336,14 @@ def adverse_only(buckets: dict[dt.date, dict], *, config: dict) -> dict[dt.date,
     target, and its review counters (already weighted by credibility). Dropped: everything that would dilute the
     seller's rates — an on-time, tracked, as-described order. Pure."""
     metrics = config["metrics"]
-    limits = {"accept_seconds": float(metrics["accept_time_hours"]["target"]) * 3600,
-              "response_seconds": float(metrics["response_time_hours"]["target"]) * 3600}
-    has = {name: any(bucket.get(name) for bucket in buckets.values()) for name in ("cancelled_by_seller", "defects", "returns_not_as_described")}
+    limits = {
+        "accept_seconds": float(metrics["accept_time_hours"]["target"]) * 3600,
+        "response_seconds": float(metrics["response_time_hours"]["target"]) * 3600,
+    }
+    has = {
+        name: any(bucket.get(name) for bucket in buckets.values())
+        for name in ("cancelled_by_seller", "defects", "returns_not_as_described")
+    }
     result: dict[dt.date, dict] = {}
     for day, bucket in buckets.items():
         kept = {name: bucket[name] for name in ADVERSE_FIELDS + REVIEW_FIELDS if bucket.get(name)}

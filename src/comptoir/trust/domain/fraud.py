@@ -105,8 +105,14 @@ class FraudConfig:
 DEFAULT_CONFIG = FraudConfig()
 
 
-def review_credibility(reviews: list[ReviewFacts], *, today: date, seller_fingerprints: Mapping[int, SellerFingerprints] | None = None,
-                       reviewer_count: int | None = None, config: FraudConfig = DEFAULT_CONFIG) -> dict[int, Credibility]:
+def review_credibility(
+    reviews: list[ReviewFacts],
+    *,
+    today: date,
+    seller_fingerprints: Mapping[int, SellerFingerprints] | None = None,
+    reviewer_count: int | None = None,
+    config: FraudConfig = DEFAULT_CONFIG,
+) -> dict[int, Credibility]:
     """Credibility of every review in `reviews`. Reviews dated after `today` get a credibility from their
     own facts but are not evidence against the others (bursts, shared identity, rings). Deterministic:
     the same input gives the same permille and the same reasons in the same order."""
@@ -129,7 +135,9 @@ def review_credibility(reviews: list[ReviewFacts], *, today: date, seller_finger
         review.review_id: Credibility(
             permille=int((factors[review.review_id] * FULL).quantize(ONE, rounding=ROUND_HALF_EVEN)),
             reasons=reasons[review.review_id],
-        ) if review.review_id in factors else Credibility(permille=FULL, reasons=[])
+        )
+        if review.review_id in factors
+        else Credibility(permille=FULL, reasons=[])
         for review in reviews
     }
 
@@ -140,22 +148,32 @@ def account_age_days(review: ReviewFacts) -> int:
 
 def _reviewer_experience(review: ReviewFacts, config: FraudConfig, discount) -> None:
     age = account_age_days(review)
-    if age < config.new_account_days and review.buyer_order_count < config.experienced_purchase_count:  # else experienced: full weight
+    if (
+        age < config.new_account_days and review.buyer_order_count < config.experienced_purchase_count
+    ):  # else experienced: full weight
         _inexperienced(review, age, config, discount)
-    if (review.buyer_seller_count == 1 and review.buyer_order_count >= config.concentration_min_orders):
-        discount(review.review_id, config.concentration_factor,
-                 f"All {review.buyer_order_count} of the reviewer's purchases are from this one seller.")
+    if review.buyer_seller_count == 1 and review.buyer_order_count >= config.concentration_min_orders:
+        discount(
+            review.review_id,
+            config.concentration_factor,
+            f"All {review.buyer_order_count} of the reviewer's purchases are from this one seller.",
+        )
 
 
 def _inexperienced(review: ReviewFacts, age: int, config: FraudConfig, discount) -> None:
     by_age = min(Decimal(1), Decimal(age) / Decimal(config.new_account_days))
-    by_purchases = min(Decimal(1), Decimal(max(0, review.buyer_order_count)) / Decimal(config.experienced_purchase_count))
+    by_purchases = min(
+        Decimal(1), Decimal(max(0, review.buyer_order_count)) / Decimal(config.experienced_purchase_count)
+    )
     experience = max(by_age, by_purchases)
     if experience < 1:
         factor = config.inexperienced_floor + (1 - config.inexperienced_floor) * experience
-        discount(review.review_id, factor,
-                 f"Reviewer's account was {age} day(s) old with {review.buyer_order_count} verified purchase(s); reviews count fully from "
-                 f"{config.new_account_days} days or {config.experienced_purchase_count} purchases.")
+        discount(
+            review.review_id,
+            factor,
+            f"Reviewer's account was {age} day(s) old with {review.buyer_order_count} verified purchase(s); reviews count fully from "
+            f"{config.new_account_days} days or {config.experienced_purchase_count} purchases.",
+        )
 
 
 def _bursts(reviews: list[ReviewFacts], config: FraudConfig, discount) -> None:
@@ -176,7 +194,10 @@ def _bursts(reviews: list[ReviewFacts], config: FraudConfig, discount) -> None:
                 new_in_window -= is_new[start]
                 start += 1
             in_window = end + 1 - start
-            if new_in_window >= config.burst_min_reviews and Decimal(new_in_window) >= config.burst_min_share * in_window:
+            if (
+                new_in_window >= config.burst_min_reviews
+                and Decimal(new_in_window) >= config.burst_min_share * in_window
+            ):
                 # Each review cites the largest burst it belongs to.
                 for index in range(start, end + 1):
                     review_id = seller_reviews[index].review_id
@@ -185,9 +206,12 @@ def _bursts(reviews: list[ReviewFacts], config: FraudConfig, discount) -> None:
         for review in seller_reviews:
             if review.review_id in flagged:
                 new_count, total = flagged[review.review_id]
-                discount(review.review_id, config.burst_factor,
-                         f"Part of a burst: {new_count} of {total} reviews of this seller within {config.burst_window_days} days came from "
-                         f"accounts under {config.new_account_days} days old.")
+                discount(
+                    review.review_id,
+                    config.burst_factor,
+                    f"Part of a burst: {new_count} of {total} reviews of this seller within {config.burst_window_days} days came from "
+                    f"accounts under {config.new_account_days} days old.",
+                )
 
 
 def _shared_identity(reviews: list[ReviewFacts], config: FraudConfig, discount) -> None:
@@ -208,21 +232,32 @@ def _shared_identity(reviews: list[ReviewFacts], config: FraudConfig, discount) 
                 factor = config.household_factor
             else:
                 factor = Decimal(1) / Decimal(buyers)
-            discount(review.review_id, factor,
-                     f"The reviewer shares a {label} with {buyers - 1} other reviewer account(s) of this seller.")
+            discount(
+                review.review_id,
+                factor,
+                f"The reviewer shares a {label} with {buyers - 1} other reviewer account(s) of this seller.",
+            )
 
 
-def _self_promotion(reviews: list[ReviewFacts], seller_fingerprints: Mapping[int, SellerFingerprints], config: FraudConfig, discount) -> None:
+def _self_promotion(
+    reviews: list[ReviewFacts], seller_fingerprints: Mapping[int, SellerFingerprints], config: FraudConfig, discount
+) -> None:
     for review in reviews:
         own = seller_fingerprints.get(review.seller_id)
         if own is None:
             continue
         if review.payment_fingerprint and review.payment_fingerprint in own.payment_fingerprints:
-            discount(review.review_id, config.self_promotion_payment_factor,
-                     "Self-promotion: the reviewer paid with a card used by the seller's own members.")
+            discount(
+                review.review_id,
+                config.self_promotion_payment_factor,
+                "Self-promotion: the reviewer paid with a card used by the seller's own members.",
+            )
         elif review.shipping_address_hash and review.shipping_address_hash in own.address_hashes:
-            discount(review.review_id, config.self_promotion_address_factor,
-                     "Self-promotion: the reviewer's shipping address is the seller's or one of its members'.")
+            discount(
+                review.review_id,
+                config.self_promotion_address_factor,
+                "Self-promotion: the reviewer's shipping address is the seller's or one of its members'.",
+            )
 
 
 def _rings(reviews: list[ReviewFacts], reviewer_count: int | None, config: FraudConfig, discount) -> None:
@@ -267,7 +302,11 @@ def _rings(reviews: list[ReviewFacts], reviewer_count: int | None, config: Fraud
         if len(sellers) < 2 or len(sellers) > config.ring_max_degree:
             continue
         ordered = sorted(sellers)
-        contained = [itemset for itemset in (*combinations(ordered, 2), *_triples_of_frequent_pairs(ordered, frequent)) if itemset in dense]
+        contained = [
+            itemset
+            for itemset in (*combinations(ordered, 2), *_triples_of_frequent_pairs(ordered, frequent))
+            if itemset in dense
+        ]
         if not contained:
             continue
         ring_sellers = set().union(*contained)
@@ -283,15 +322,18 @@ def _rings(reviews: list[ReviewFacts], reviewer_count: int | None, config: Fraud
             continue
         itemset = member[1]
         count, lift = dense[itemset]
-        discount(review.review_id, config.ring_factor,
-                 f"Review ring: the reviewer is one of {count} accounts that reviewed the same {len(itemset)} sellers, "
-                 f"{lift.quantize(Decimal('0.1'))}× more than the marketplace predicts, and most of the reviewer's reviews are on them.")
+        discount(
+            review.review_id,
+            config.ring_factor,
+            f"Review ring: the reviewer is one of {count} accounts that reviewed the same {len(itemset)} sellers, "
+            f"{lift.quantize(Decimal('0.1'))}× more than the marketplace predicts, and most of the reviewer's reviews are on them.",
+        )
 
 
 def _triples_of_frequent_pairs(sellers: list[int], frequent: set[tuple[int, int]]):
     """The triples (a, b, c), a < b < c, of these sorted sellers whose three pairs are all in `frequent`."""
     for index, first in enumerate(sellers):
-        partners = [other for other in sellers[index + 1:] if (first, other) in frequent]
+        partners = [other for other in sellers[index + 1 :] if (first, other) in frequent]
         for second, third in combinations(partners, 2):
             if (second, third) in frequent:
                 yield (first, second, third)

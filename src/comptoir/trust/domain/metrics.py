@@ -18,19 +18,19 @@ FOUR_PLACES = Decimal("0.0001")
 
 class Status:
     OK = "ok"
-    AT_RISK = "at_risk"      # the estimate misses the target but the interval still includes it
-    FAILING = "failing"      # the whole interval misses the target
+    AT_RISK = "at_risk"  # the estimate misses the target but the interval still includes it
+    FAILING = "failing"  # the whole interval misses the target
     INSUFFICIENT = "insufficient_data"
 
 
 @dataclass(frozen=True)
 class MetricResult:
     name: str
-    value: Decimal | None        # a rate 0–1, a median in hours, or a mean rating 1–5; None without data
+    value: Decimal | None  # a rate 0–1, a median in hours, or a mean rating 1–5; None without data
     low: Decimal | None
     high: Decimal | None
-    count: int                   # observations in the window (denominator)
-    events: int                  # numerator (bad outcomes for "below", good ones for "above")
+    count: int  # observations in the window (denominator)
+    events: int  # numerator (bad outcomes for "below", good ones for "above")
     target: Decimal
     direction: str
     window_days: int
@@ -39,9 +39,19 @@ class MetricResult:
     def as_dict(self) -> dict:
         def text(value):
             return None if value is None else str(value)
-        return {"name": self.name, "value": text(self.value), "low": text(self.low), "high": text(self.high), "count": self.count,
-                "events": self.events, "target": str(self.target), "direction": self.direction, "window_days": self.window_days,
-                "status": self.status}
+
+        return {
+            "name": self.name,
+            "value": text(self.value),
+            "low": text(self.low),
+            "high": text(self.high),
+            "count": self.count,
+            "events": self.events,
+            "target": str(self.target),
+            "direction": self.direction,
+            "window_days": self.window_days,
+            "status": self.status,
+        }
 
 
 def quantize(value: float | Decimal) -> Decimal:
@@ -59,7 +69,9 @@ def wilson_interval(successes: float, trials: float, z: float = 1.96) -> tuple[f
     return max(0.0, centre - margin), min(1.0, centre + margin)
 
 
-def beta_posterior(successes: float, trials: float, *, prior_mean: float, prior_strength: float, z: float = 1.96) -> tuple[float, float, float]:
+def beta_posterior(
+    successes: float, trials: float, *, prior_mean: float, prior_strength: float, z: float = 1.96
+) -> tuple[float, float, float]:
     """Mean and normal-approximation interval of the Beta posterior Beta(a + s, b + n - s) with a prior of
     mean `prior_mean` worth `prior_strength` observations: the Bayesian shrinkage of a small sample."""
     alpha = prior_mean * prior_strength + successes
@@ -123,7 +135,9 @@ def metric_compute(name: str, days, *, today: dt.date, config: dict) -> MetricRe
         low, high = wilson_interval(events, count, z)
         value = events / count
         status = Status.INSUFFICIENT if count < minimum else _rate_status(value, low, high, float(target), direction)
-        return MetricResult(name, quantize(value), quantize(low), quantize(high), count, events, target, direction, window, status)
+        return MetricResult(
+            name, quantize(value), quantize(low), quantize(high), count, events, target, direction, window, status
+        )
     if name in DURATION_FIELDS:
         samples = [seconds for day in in_window for seconds in getattr(day, DURATION_FIELDS[name])]
         if not samples:
@@ -132,9 +146,14 @@ def metric_compute(name: str, days, *, today: dt.date, config: dict) -> MetricRe
         ordered = sorted(samples)
         low = ordered[len(ordered) // 4] / 3600
         high = ordered[min(len(ordered) - 1, (3 * len(ordered)) // 4)] / 3600
-        status = Status.INSUFFICIENT if len(samples) < minimum else (Status.OK if hours <= float(target) else
-                                                                     Status.FAILING if low > float(target) else Status.AT_RISK)
-        return MetricResult(name, quantize(hours), quantize(low), quantize(high), len(samples), 0, target, direction, window, status)
+        status = (
+            Status.INSUFFICIENT
+            if len(samples) < minimum
+            else (Status.OK if hours <= float(target) else Status.FAILING if low > float(target) else Status.AT_RISK)
+        )
+        return MetricResult(
+            name, quantize(hours), quantize(low), quantize(high), len(samples), 0, target, direction, window, status
+        )
     if name == "seller_rating":
         weight = sum(day.review_weight_permille for day in in_window)
         reviews = sum(day.reviews for day in in_window)
@@ -143,9 +162,14 @@ def metric_compute(name: str, days, *, today: dt.date, config: dict) -> MetricRe
         mean = sum(day.rating_weighted_sum_permille for day in in_window) / weight
         spread = z * 1.2 / math.sqrt(weight / 1000)  # a rating's standard deviation is about 1.2 stars
         low, high = max(1.0, mean - spread), min(5.0, mean + spread)
-        status = Status.INSUFFICIENT if reviews < minimum else (Status.OK if mean >= float(target) else
-                                                                Status.FAILING if high < float(target) else Status.AT_RISK)
-        return MetricResult(name, quantize(mean), quantize(low), quantize(high), reviews, 0, target, direction, window, status)
+        status = (
+            Status.INSUFFICIENT
+            if reviews < minimum
+            else (Status.OK if mean >= float(target) else Status.FAILING if high < float(target) else Status.AT_RISK)
+        )
+        return MetricResult(
+            name, quantize(mean), quantize(low), quantize(high), reviews, 0, target, direction, window, status
+        )
     raise KeyError(name)
 
 

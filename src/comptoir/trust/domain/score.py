@@ -64,7 +64,9 @@ def _bad_target(spec: dict) -> float:
     return 1 - target if spec["direction"] == "above" else target
 
 
-def _rate_points(name: str, spec: dict, weighted: list[tuple[float, DayEvidence]], config: dict) -> tuple[float, float, float]:
+def _rate_points(
+    name: str, spec: dict, weighted: list[tuple[float, DayEvidence]], config: dict
+) -> tuple[float, float, float]:
     numerator_field, denominator_field = RATE_FIELDS[name]
     good_or_bad = sum(weight * getattr(day, numerator_field) for weight, day in weighted)
     trials = sum(weight * getattr(day, denominator_field) for weight, day in weighted)
@@ -72,14 +74,23 @@ def _rate_points(name: str, spec: dict, weighted: list[tuple[float, DayEvidence]
     target = _bad_target(spec)
     # The prior is the rate worth 50 points: twice the target.
     prior_mean = min(0.5, 2 * target)
-    mean, low, high = beta_posterior(bad, trials, prior_mean=prior_mean, prior_strength=float(config["prior_strength"]),
-                                     z=float(dec(config["confidence_z"])))
+    mean, low, high = beta_posterior(
+        bad,
+        trials,
+        prior_mean=prior_mean,
+        prior_strength=float(config["prior_strength"]),
+        z=float(dec(config["confidence_z"])),
+    )
     return points_for_bad_rate(mean, target), points_for_bad_rate(high, target), points_for_bad_rate(low, target)
 
 
-def _duration_points(name: str, spec: dict, days: list[DayEvidence], today: dt.date, config: dict) -> tuple[float, float, float]:
+def _duration_points(
+    name: str, spec: dict, days: list[DayEvidence], today: dt.date, config: dict
+) -> tuple[float, float, float]:
     first = today - dt.timedelta(days=int(spec["window_days"]) - 1)
-    samples = sorted(seconds for day in days if first <= day.day <= today for seconds in getattr(day, DURATION_FIELDS[name]))
+    samples = sorted(
+        seconds for day in days if first <= day.day <= today for seconds in getattr(day, DURATION_FIELDS[name])
+    )
     strength = float(config["duration_prior_strength"])
     target = float(dec(spec["target"]))
     if not samples:
@@ -112,7 +123,11 @@ def security_points(posture: SecurityPosture, config: dict) -> float:
     keys = 1 - posture.api_keys_older_than_90_days / posture.api_keys_total if posture.api_keys_total else 1.0
     shared = 0.0 if posture.shared_login_suspected else 1.0
     total = sum(weights.values())
-    return 100 * (weights["two_factor"] * two_factor + weights["api_keys"] * keys + weights["shared_logins"] * shared) / total
+    return (
+        100
+        * (weights["two_factor"] * two_factor + weights["api_keys"] * keys + weights["shared_logins"] * shared)
+        / total
+    )
 
 
 def horizon_start(today: dt.date, config: dict) -> dt.date:
@@ -145,7 +160,9 @@ def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> 
             continue
         contributions[pillar].append((metric_weights[name], *points))
     completeness = float(evidence.listing_completeness) if evidence.listing_completeness is not None else 0.5
-    contributions["transparency"].append((metric_weights["listing_completeness"], 100 * completeness, 100 * completeness, 100 * completeness))
+    contributions["transparency"].append(
+        (metric_weights["listing_completeness"], 100 * completeness, 100 * completeness, 100 * completeness)
+    )
     secure = security_points(evidence.security, config)
     contributions["security"].append((1.0, secure, secure, secure))
 
@@ -153,7 +170,10 @@ def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> 
     for pillar, parts in contributions.items():
         total = sum(part[0] for part in parts)
         pillars[pillar] = sum(part[0] * part[1] for part in parts) / total
-        bands[pillar] = (sum(part[0] * part[2] for part in parts) / total, sum(part[0] * part[3] for part in parts) / total)
+        bands[pillar] = (
+            sum(part[0] * part[2] for part in parts) / total,
+            sum(part[0] * part[3] for part in parts) / total,
+        )
     pillar_weights = {name: float(dec(value)) for name, value in config["pillar_weights"].items()}
     weight_total = sum(pillar_weights.values())
     score = sum(pillar_weights[p] * pillars[p] for p in PILLARS) / weight_total
@@ -164,5 +184,13 @@ def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> 
     evidence_orders = sum(day.orders for day in days)
     score_d, low_d, high_d = _two(score), _two(min(low, score)), _two(max(high, score))
     tier = tier_decide(score=score_d, low=low_d, evidence_orders=evidence_orders, metrics=metrics, config=config)
-    return TrustResult(score=score_d, low=low_d, high=high_d, pillars={p: _two(v) for p, v in pillars.items()}, tier=tier, metrics=metrics,
-                       evidence_orders=evidence_orders, pillar_bands={p: (_two(b[0]), _two(b[1])) for p, b in bands.items()})
+    return TrustResult(
+        score=score_d,
+        low=low_d,
+        high=high_d,
+        pillars={p: _two(v) for p, v in pillars.items()},
+        tier=tier,
+        metrics=metrics,
+        evidence_orders=evidence_orders,
+        pillar_bands={p: (_two(b[0]), _two(b[1])) for p, b in bands.items()},
+    )

@@ -55,7 +55,7 @@ def average_ranks(values: list[float]) -> list[float]:
         while end + 1 < len(order) and values[order[end + 1]] == values[order[position]]:
             end += 1
         shared = (position + end) / 2 + 1
-        for index in order[position:end + 1]:
+        for index in order[position : end + 1]:
             ranks[index] = shared
         position = end + 1
     return ranks
@@ -109,6 +109,7 @@ class SimulatedBuyer:
 @dataclass
 class _OrderRecord:
     """One order's contribution to its seller's day buckets ({day: {counter: int, duration list: [...]}}) and its review."""
+
     buckets: dict = field(default_factory=dict)
     review_id: int | None = None
     is_fake: bool = False
@@ -155,15 +156,26 @@ def _make_sellers(options: SimulationOptions, rng: random.Random) -> list[Simula
             return value * math.exp(rng.gauss(0, scale))
 
         members = rng.randint(1, 4)
-        sellers.append(SimulatedSeller(
-            seller_id=index + 1, category=index % options.categories, popularity=math.exp(rng.gauss(0, 0.6)),
-            cancellation=_clamp(noisy(0.005 + 0.10 * flaw), 0, 0.5), late_shipment=_clamp(noisy(0.01 + 0.30 * flaw), 0, 0.8),
-            not_as_described=_clamp(noisy(0.004 + 0.12 * flaw), 0, 0.5), satisfaction=_clamp(0.55 + 0.42 * quality + rng.gauss(0, 0.05), 0.05, 0.99),
-            tracking=_clamp(0.995 - 0.2 * flaw, 0.5, 1), accept_hours=noisy(1 + 40 * flaw, 0.3),
-            listing_completeness=Decimal(str(round(_clamp(0.45 + 0.5 * quality + rng.gauss(0, 0.1), 0, 1), 3))),
-            security=SecurityPosture(members_total=members, members_with_2fa=sum(rng.random() < 0.3 + 0.6 * quality for _ in range(members)),
-                                     api_keys_total=1, api_keys_older_than_90_days=int(rng.random() > quality)),
-        ))
+        sellers.append(
+            SimulatedSeller(
+                seller_id=index + 1,
+                category=index % options.categories,
+                popularity=math.exp(rng.gauss(0, 0.6)),
+                cancellation=_clamp(noisy(0.005 + 0.10 * flaw), 0, 0.5),
+                late_shipment=_clamp(noisy(0.01 + 0.30 * flaw), 0, 0.8),
+                not_as_described=_clamp(noisy(0.004 + 0.12 * flaw), 0, 0.5),
+                satisfaction=_clamp(0.55 + 0.42 * quality + rng.gauss(0, 0.05), 0.05, 0.99),
+                tracking=_clamp(0.995 - 0.2 * flaw, 0.5, 1),
+                accept_hours=noisy(1 + 40 * flaw, 0.3),
+                listing_completeness=Decimal(str(round(_clamp(0.45 + 0.5 * quality + rng.gauss(0, 0.1), 0, 1), 3))),
+                security=SecurityPosture(
+                    members_total=members,
+                    members_with_2fa=sum(rng.random() < 0.3 + 0.6 * quality for _ in range(members)),
+                    api_keys_total=1,
+                    api_keys_older_than_90_days=int(rng.random() > quality),
+                ),
+            )
+        )
     return sellers
 
 
@@ -171,8 +183,16 @@ def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour=rng.randrange(8, 22), minute=rng.randrange(60)), tzinfo=dt.UTC)
 
 
-def _fulfil(market: Marketplace, seller: SimulatedSeller, buyer: SimulatedBuyer, placed: dt.date, rng: random.Random, *, is_fake: bool,
-            review_at: dt.date | None = None) -> None:
+def _fulfil(
+    market: Marketplace,
+    seller: SimulatedSeller,
+    buyer: SimulatedBuyer,
+    placed: dt.date,
+    rng: random.Random,
+    *,
+    is_fake: bool,
+    review_at: dt.date | None = None,
+) -> None:
     """One order's whole life, every fact counted on the day it happens (and only if it happened by today)."""
     today = market.today
     record = _OrderRecord(is_fake=is_fake)
@@ -224,9 +244,16 @@ def _fulfil(market: Marketplace, seller: SimulatedSeller, buyer: SimulatedBuyer,
         return
     purchases = market.purchases[buyer.buyer_id]
     review = ReviewFacts(
-        review_id=len(market.reviews) + 1, buyer_id=buyer.buyer_id, seller_id=seller.seller_id, created_at=_moment(reviewed, rng),
-        buyer_joined_at=buyer.joined_at, buyer_order_count=len(purchases), shipping_address_hash=buyer.address_hash,
-        payment_fingerprint=buyer.card_fingerprint, rating=rating, buyer_seller_count=len(set(purchases)),
+        review_id=len(market.reviews) + 1,
+        buyer_id=buyer.buyer_id,
+        seller_id=seller.seller_id,
+        created_at=_moment(reviewed, rng),
+        buyer_joined_at=buyer.joined_at,
+        buyer_order_count=len(purchases),
+        shipping_address_hash=buyer.address_hash,
+        payment_fingerprint=buyer.card_fingerprint,
+        rating=rating,
+        buyer_seller_count=len(set(purchases)),
     )
     market.reviews.append(review)
     record.review_id = review.review_id
@@ -240,11 +267,25 @@ def build_marketplace(options: SimulationOptions) -> Marketplace:
     sellers = _make_sellers(options, rng)
     buyers = {}
     for index in range(options.buyers):
-        joined = dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC) + dt.timedelta(days=rng.randint(-720, options.days - 1), hours=rng.randrange(12))
+        joined = dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC) + dt.timedelta(
+            days=rng.randint(-720, options.days - 1), hours=rng.randrange(12)
+        )
         household = index - 1 if index and rng.random() < 0.05 else index  # a few households share an address
-        buyers[index + 1] = SimulatedBuyer(buyer_id=index + 1, joined_at=joined, address_hash=f"address-{household + 1}", card_fingerprint=f"card-{index + 1}")
-    market = Marketplace(options=options, sellers=sellers, buyers=buyers, orders={seller.seller_id: [] for seller in sellers}, reviews=[],
-                         fake_review_ids=set(), purchases=defaultdict(list))
+        buyers[index + 1] = SimulatedBuyer(
+            buyer_id=index + 1,
+            joined_at=joined,
+            address_hash=f"address-{household + 1}",
+            card_fingerprint=f"card-{index + 1}",
+        )
+    market = Marketplace(
+        options=options,
+        sellers=sellers,
+        buyers=buyers,
+        orders={seller.seller_id: [] for seller in sellers},
+        reviews=[],
+        fake_review_ids=set(),
+        purchases=defaultdict(list),
+    )
     by_joining = sorted(buyers.values(), key=lambda buyer: (buyer.joined_at, buyer.buyer_id))
     joined_dates = [buyer.joined_at.date() for buyer in by_joining]
     cumulative, running = [], 0.0
@@ -286,8 +327,14 @@ def add_attack(market: Marketplace, attack: str) -> None:
         others = [seller for seller in market.sellers if seller.seller_id != target.seller_id]
         accomplices = rng.sample(others, 2)
         for member in range(RING_SIZE):
-            buyer = SimulatedBuyer(buyer_id=next_buyer, joined_at=dt.datetime.combine(today - dt.timedelta(days=rng.randint(90, 150)), dt.time(10), tzinfo=dt.UTC),
-                                   address_hash=f"drop-{member % 10}", card_fingerprint=f"ring-card-{member}")
+            buyer = SimulatedBuyer(
+                buyer_id=next_buyer,
+                joined_at=dt.datetime.combine(
+                    today - dt.timedelta(days=rng.randint(90, 150)), dt.time(10), tzinfo=dt.UTC
+                ),
+                address_hash=f"drop-{member % 10}",
+                card_fingerprint=f"ring-card-{member}",
+            )
             market.buyers[next_buyer] = buyer
             next_buyer += 1
             plan = [accomplices[0], target, accomplices[1], target]
@@ -297,11 +344,24 @@ def add_attack(market: Marketplace, attack: str) -> None:
     if attack in ("burst", "all"):
         for _ in range(BURST_SIZE):
             joined = dt.datetime.combine(today - dt.timedelta(days=rng.randint(7, 14)), dt.time(10), tzinfo=dt.UTC)
-            buyer = SimulatedBuyer(buyer_id=next_buyer, joined_at=joined, address_hash=f"burst-address-{next_buyer}", card_fingerprint=f"burst-card-{next_buyer}")
+            buyer = SimulatedBuyer(
+                buyer_id=next_buyer,
+                joined_at=joined,
+                address_hash=f"burst-address-{next_buyer}",
+                card_fingerprint=f"burst-card-{next_buyer}",
+            )
             market.buyers[next_buyer] = buyer
             next_buyer += 1
             placed = joined.date() + dt.timedelta(days=rng.randint(0, 1))
-            _fulfil(market, target, buyer, placed, rng, is_fake=True, review_at=min(today, placed + dt.timedelta(days=rng.randint(4, 6))))
+            _fulfil(
+                market,
+                target,
+                buyer,
+                placed,
+                rng,
+                is_fake=True,
+                review_at=min(today, placed + dt.timedelta(days=rng.randint(4, 6))),
+            )
 
 
 # ---------------------------------------------------------------- scoring and the report
@@ -350,7 +410,9 @@ class ScenarioResult:
     target: TargetOutcome | None
 
 
-def _evidence(market: Marketplace, seller: SimulatedSeller, credibility: dict[int, int], config: dict) -> SellerEvidence:
+def _evidence(
+    market: Marketplace, seller: SimulatedSeller, credibility: dict[int, int], config: dict
+) -> SellerEvidence:
     """The seller's day buckets: each order's facts (only its adverse ones when its review is not credible, the
     production rule of `evidence.adverse_only`) plus its reviews weighted by credibility."""
     negative_max = dec(config["negative_review_max_rating"])
@@ -371,7 +433,11 @@ def _evidence(market: Marketplace, seller: SimulatedSeller, credibility: dict[in
             reviews_by_day[review.created_at.date()].append((review.rating, credibility[review.review_id]))
     days = []
     for day in sorted(set(counters) | set(reviews_by_day)):
-        values = {name: value for name, value in counters.get(day, {}).items() if name not in ("accept_seconds", "response_seconds")}
+        values = {
+            name: value
+            for name, value in counters.get(day, {}).items()
+            if name not in ("accept_seconds", "response_seconds")
+        }
         durations = counters.get(day, {})
         for rating, permille in reviews_by_day.get(day, ()):
             values["reviews"] = values.get("reviews", 0) + 1
@@ -381,8 +447,14 @@ def _evidence(market: Marketplace, seller: SimulatedSeller, credibility: dict[in
                 values["negative_reviews"] = values.get("negative_reviews", 0) + 1
                 if permille >= defect_min:
                     values["defects"] = values.get("defects", 0) + 1
-        days.append(DayEvidence(day=day, accept_seconds=tuple(durations.get("accept_seconds", ())), response_seconds=tuple(durations.get("response_seconds", ())),
-                                **values))
+        days.append(
+            DayEvidence(
+                day=day,
+                accept_seconds=tuple(durations.get("accept_seconds", ())),
+                response_seconds=tuple(durations.get("response_seconds", ())),
+                **values,
+            )
+        )
     return SellerEvidence(days=tuple(days), listing_completeness=seller.listing_completeness, security=seller.security)
 
 
@@ -397,14 +469,31 @@ def _rank_by_search(outcomes: list[SellerOutcome], seller_id: int, config: dict)
     """The target's place among its category's sellers by the storefront's ranking function
     (search.domain.ranking, no text query), every seller offering a comparable product: same price,
     delivery promise and conversion, so only trust, satisfaction and the tier's visibility differ."""
-    from comptoir.search.domain.ranking import Candidate, RankingConfig, rank  # the search app ranks; trust only feeds it
+    from comptoir.search.domain.ranking import (
+        Candidate,
+        RankingConfig,
+        rank,
+    )  # the search app ranks; trust only feeds it
     from comptoir.trust.domain.tiers import visibility_multiplier
 
     category = next(outcome.category for outcome in outcomes if outcome.seller_id == seller_id)
-    candidates = [Candidate(product_id=outcome.seller_id, category_id=category, relevance=0.0, views=200, orders=4, delivery_days=3,
-                            landed_price=2_500, seller_trust=float(outcome.score), seller_tier=outcome.tier, satisfaction=float(outcome.satisfaction),
-                            visibility_multiplier=float(visibility_multiplier(tier=outcome.tier, is_restricted=False, config=config)))
-                  for outcome in outcomes if outcome.category == category]
+    candidates = [
+        Candidate(
+            product_id=outcome.seller_id,
+            category_id=category,
+            relevance=0.0,
+            views=200,
+            orders=4,
+            delivery_days=3,
+            landed_price=2_500,
+            seller_trust=float(outcome.score),
+            seller_tier=outcome.tier,
+            satisfaction=float(outcome.satisfaction),
+            visibility_multiplier=float(visibility_multiplier(tier=outcome.tier, is_restricted=False, config=config)),
+        )
+        for outcome in outcomes
+        if outcome.category == category
+    ]
     ranked = rank(candidates, config=RankingConfig(), has_text_query=False)
     return 1 + next(index for index, result in enumerate(ranked) if result.product_id == seller_id)
 
@@ -416,8 +505,12 @@ def run_scenario(options: SimulationOptions, attack: str, *, config: dict | None
     market = build_marketplace(options)
     add_attack(market, attack)
     today = market.today
-    credibility = {review_id: value.permille for review_id, value in
-                   review_credibility(market.reviews, today=today, reviewer_count=len({review.buyer_id for review in market.reviews})).items()}
+    credibility = {
+        review_id: value.permille
+        for review_id, value in review_credibility(
+            market.reviews, today=today, reviewer_count=len({review.buyer_id for review in market.reviews})
+        ).items()
+    }
     full = {review.review_id: 1000 for review in market.reviews}
     ratings = defaultdict(list)
     for review in market.reviews:
@@ -428,83 +521,142 @@ def run_scenario(options: SimulationOptions, attack: str, *, config: dict | None
         naive = compute_trust(_evidence(market, seller, full, config), today=today, config=config)
         tiers_without[seller.seller_id] = naive.tier
         mean = sum(ratings[seller.seller_id]) / len(ratings[seller.seller_id]) if ratings[seller.seller_id] else None
-        outcomes.append(SellerOutcome(seller_id=seller.seller_id, category=seller.category, true_quality=seller.true_quality, score=result.score,
-                                      tier=result.tier, mean_rating=mean, score_without_fraud_discount=naive.score,
-                                      satisfaction=result.pillars.get("satisfaction", Decimal(50))))
+        outcomes.append(
+            SellerOutcome(
+                seller_id=seller.seller_id,
+                category=seller.category,
+                true_quality=seller.true_quality,
+                score=result.score,
+                tier=result.tier,
+                mean_rating=mean,
+                score_without_fraud_discount=naive.score,
+                satisfaction=result.pillars.get("satisfaction", Decimal(50)),
+            )
+        )
     quality = [outcome.true_quality for outcome in outcomes]
     # A seller without reviews has no mean rating: the marketplace would show it at the neutral 3 stars.
     mean_ratings = [outcome.mean_rating if outcome.mean_rating is not None else 3.0 for outcome in outcomes]
-    honest = [credibility[review.review_id] for review in market.reviews if review.review_id not in market.fake_review_ids]
+    honest = [
+        credibility[review.review_id] for review in market.reviews if review.review_id not in market.fake_review_ids
+    ]
     target = None
     if market.target_seller_id is not None:
         target_id = market.target_seller_id
         fake = [credibility[review_id] for review_id in market.fake_review_ids]
         mine = next(outcome for outcome in outcomes if outcome.seller_id == target_id)
         target = TargetOutcome(
-            seller_id=target_id, true_quality_rank_in_category=_rank_in_category(outcomes, target_id, lambda outcome: outcome.true_quality),
-            category_size=sum(1 for outcome in outcomes if outcome.category == mine.category), score=mine.score, tier=mine.tier,
+            seller_id=target_id,
+            true_quality_rank_in_category=_rank_in_category(outcomes, target_id, lambda outcome: outcome.true_quality),
+            category_size=sum(1 for outcome in outcomes if outcome.category == mine.category),
+            score=mine.score,
+            tier=mine.tier,
             rank_by_trust=_rank_in_category(outcomes, target_id, lambda outcome: outcome.score),
             rank_by_search_ranking=_rank_by_search(outcomes, target_id, config),
             rank_by_mean_rating=_rank_in_category(outcomes, target_id, lambda outcome: outcome.mean_rating or 3.0),
-            score_without_fraud_discount=mine.score_without_fraud_discount, tier_without_fraud_discount=tiers_without[target_id],
-            rank_by_trust_without_fraud_discount=_rank_in_category(outcomes, target_id, lambda outcome: outcome.score_without_fraud_discount),
-            fake_reviews=len(fake), fake_review_mean_credibility=sum(fake) / len(fake) if fake else 0.0,
+            score_without_fraud_discount=mine.score_without_fraud_discount,
+            tier_without_fraud_discount=tiers_without[target_id],
+            rank_by_trust_without_fraud_discount=_rank_in_category(
+                outcomes, target_id, lambda outcome: outcome.score_without_fraud_discount
+            ),
+            fake_reviews=len(fake),
+            fake_review_mean_credibility=sum(fake) / len(fake) if fake else 0.0,
         )
     return ScenarioResult(
-        attack=attack, sellers=outcomes, spearman_trust=spearman([float(outcome.score) for outcome in outcomes], quality),
+        attack=attack,
+        sellers=outcomes,
+        spearman_trust=spearman([float(outcome.score) for outcome in outcomes], quality),
         spearman_mean_rating=spearman(mean_ratings, quality),
-        spearman_trust_without_fraud_discount=spearman([float(outcome.score_without_fraud_discount) for outcome in outcomes], quality),
-        orders=sum(bucket.get("orders", 0) for records in market.orders.values() for record in records for bucket in record.buckets.values()),
+        spearman_trust_without_fraud_discount=spearman(
+            [float(outcome.score_without_fraud_discount) for outcome in outcomes], quality
+        ),
+        orders=sum(
+            bucket.get("orders", 0)
+            for records in market.orders.values()
+            for record in records
+            for bucket in record.buckets.values()
+        ),
         reviews=len(market.reviews),
         honest_review_mean_credibility=sum(honest) / len(honest) if honest else 0.0,
-        honest_reviews_at_full_credibility=sum(1 for value in honest if value == 1000) / len(honest) if honest else 0.0, target=target,
+        honest_reviews_at_full_credibility=sum(1 for value in honest if value == 1000) / len(honest) if honest else 0.0,
+        target=target,
     )
 
 
-def run_simulation(options: SimulationOptions, attacks: tuple[str, ...] = ATTACKS, *, config: dict | None = None) -> list[ScenarioResult]:
+def run_simulation(
+    options: SimulationOptions, attacks: tuple[str, ...] = ATTACKS, *, config: dict | None = None
+) -> list[ScenarioResult]:
     return [run_scenario(options, attack, config=config) for attack in attacks]
 
 
-def render_report(options: SimulationOptions, results: list[ScenarioResult], *, command: str, seconds: float | None = None) -> str:
+def render_report(
+    options: SimulationOptions, results: list[ScenarioResult], *, command: str, seconds: float | None = None
+) -> str:
     lines = [
-        "## Results", "",
-        f"Command: `{command}`" + (f" (ran in {seconds:.1f} s)" if seconds is not None else ""), "",
+        "## Results",
+        "",
+        f"Command: `{command}`" + (f" (ran in {seconds:.1f} s)" if seconds is not None else ""),
+        "",
         f"{options.sellers} sellers in {options.categories} categories, {options.buyers} buyers, {options.days} days, seed {options.seed}; "
-        f"today = {START + dt.timedelta(days=options.days - 1)}.", "",
-        "Spearman rank correlation with the hidden true quality (1 = perfect order, 0 = none):", "",
+        f"today = {START + dt.timedelta(days=options.days - 1)}.",
+        "",
+        "Spearman rank correlation with the hidden true quality (1 = perfect order, 0 = none):",
+        "",
         "| attack | orders | reviews | trust score | trust without fraud discount | plain mean rating | honest reviews at full credibility | honest mean credibility ‰ |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
-        lines.append(f"| {result.attack} | {result.orders} | {result.reviews} | {result.spearman_trust:.3f} | {result.spearman_trust_without_fraud_discount:.3f} | "
-                     f"{result.spearman_mean_rating:.3f} | {100 * result.honest_reviews_at_full_credibility:.1f} % | {result.honest_review_mean_credibility:.0f} |")
+        lines.append(
+            f"| {result.attack} | {result.orders} | {result.reviews} | {result.spearman_trust:.3f} | {result.spearman_trust_without_fraud_discount:.3f} | "
+            f"{result.spearman_mean_rating:.3f} | {100 * result.honest_reviews_at_full_credibility:.1f} % | {result.honest_review_mean_credibility:.0f} |"
+        )
     attacked = [result for result in results if result.target is not None]
     if attacked:
         lines += [
-            "", f"The attacked seller (the poorest of the largest category; top {TOP_CATEGORY_RESULTS} = the first results of its category):", "",
+            "",
+            f"The attacked seller (the poorest of the largest category; top {TOP_CATEGORY_RESULTS} = the first results of its category):",
+            "",
             "| attack | fake reviews | their mean credibility ‰ | score | tier | rank in category by trust | by search ranking | by mean rating | "
             "score without fraud discount | tier without | rank without |",
             "|---|---:|---:|---:|---|---:|---:|---:|---:|---|---:|",
         ]
         for result in attacked:
             target = result.target
-            lines.append(f"| {result.attack} | {target.fake_reviews} | {target.fake_review_mean_credibility:.0f} | {target.score} | {target.tier} | "
-                         f"{target.rank_by_trust} / {target.category_size} | {target.rank_by_search_ranking} / {target.category_size} | "
-                         f"{target.rank_by_mean_rating} / {target.category_size} | "
-                         f"{target.score_without_fraud_discount} | {target.tier_without_fraud_discount} | "
-                         f"{target.rank_by_trust_without_fraud_discount} / {target.category_size} |")
+            lines.append(
+                f"| {result.attack} | {target.fake_reviews} | {target.fake_review_mean_credibility:.0f} | {target.score} | {target.tier} | "
+                f"{target.rank_by_trust} / {target.category_size} | {target.rank_by_search_ranking} / {target.category_size} | "
+                f"{target.rank_by_mean_rating} / {target.category_size} | "
+                f"{target.score_without_fraud_discount} | {target.tier_without_fraud_discount} | "
+                f"{target.rank_by_trust_without_fraud_discount} / {target.category_size} |"
+            )
         baseline = next((result for result in results if result.attack == "none"), None)
         if baseline is not None:
             target_id = attacked[0].target.seller_id
             before = next(outcome for outcome in baseline.sellers if outcome.seller_id == target_id)
-            lines += ["", f"Without any attack the same seller scores {before.score} ({before.tier}); its true quality ranks "
-                          f"{attacked[0].target.true_quality_rank_in_category} / {attacked[0].target.category_size} in its category."]
+            lines += [
+                "",
+                f"Without any attack the same seller scores {before.score} ({before.tier}); its true quality ranks "
+                f"{attacked[0].target.true_quality_rank_in_category} / {attacked[0].target.category_size} in its category.",
+            ]
     tiers = defaultdict(int)
     for outcome in results[0].sellers:
         tiers[outcome.tier] += 1
-    lines += ["", f"Tiers ({results[0].attack}): " + ", ".join(f"{name} {count}" for name, count in sorted(tiers.items())) + "."]
+    lines += [
+        "",
+        f"Tiers ({results[0].attack}): " + ", ".join(f"{name} {count}" for name, count in sorted(tiers.items())) + ".",
+    ]
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["ATTACKS", "SimulationOptions", "ScenarioResult", "TargetOutcome", "average_ranks", "spearman", "build_marketplace", "add_attack",
-           "run_scenario", "run_simulation", "render_report"]
+__all__ = [
+    "ATTACKS",
+    "ScenarioResult",
+    "SimulationOptions",
+    "TargetOutcome",
+    "add_attack",
+    "average_ranks",
+    "build_marketplace",
+    "render_report",
+    "run_scenario",
+    "run_simulation",
+    "spearman",
+]

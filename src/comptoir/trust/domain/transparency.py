@@ -8,7 +8,16 @@ from decimal import ROUND_HALF_EVEN, Decimal
 FOUR = Decimal("0.0001")
 
 # Check -> weight. Attributes weigh most: they are what a buyer compares.
-CHECK_WEIGHTS = {"attributes": 3, "images": 2, "dimensions": 1, "weight": 1, "origin": 1, "return_policy": 1, "handling_time": 1, "description": 1}
+CHECK_WEIGHTS = {
+    "attributes": 3,
+    "images": 2,
+    "dimensions": 1,
+    "weight": 1,
+    "origin": 1,
+    "return_policy": 1,
+    "handling_time": 1,
+    "description": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -26,12 +35,14 @@ class ListingFacts:
 
 @dataclass(frozen=True)
 class ListingTransparency:
-    completeness: Decimal                 # 0–1
-    checks: dict[str, Decimal]            # each check 0–1
-    missing: tuple[str, ...]              # what to add, for the seller's "how to improve"
+    completeness: Decimal  # 0–1
+    checks: dict[str, Decimal]  # each check 0–1
+    missing: tuple[str, ...]  # what to add, for the seller's "how to improve"
 
 
-def listing_transparency(facts: ListingFacts, *, minimum_images: int = 3, not_as_described_rate: Decimal | None = None) -> ListingTransparency:
+def listing_transparency(
+    facts: ListingFacts, *, minimum_images: int = 3, not_as_described_rate: Decimal | None = None
+) -> ListingTransparency:
     """Completeness against the category's expected attributes, `minimum_images` images, dimensions, weight,
     country of origin, a return policy and a stated handling time. A not-as-described return rate r pulls the
     result down by a factor (1 − min(1, 5 r)): 10 % of returns as not described halves it."""

@@ -29,11 +29,38 @@ from comptoir.sellers.models import Seller
 from comptoir.trust.models import Review
 
 REQUIRED = ("external_order_id", "seller", "buyer", "placed_at", "ship_by", "deliver_by")
-OPTIONAL = ("currency", "total_amount", "shipped_at", "carrier", "tracking_number", "delivered_at", "cancelled_at", "cancelled_by", "cancel_reason",
-            "return_requested_at", "return_reason", "refunded_at", "dispute_opened_at", "dispute_outcome", "dispute_decided_at",
-            "review_rating", "review_item_as_described", "review_communication", "review_shipping_speed", "review_packaging", "review_text", "reviewed_at")
+OPTIONAL = (
+    "currency",
+    "total_amount",
+    "shipped_at",
+    "carrier",
+    "tracking_number",
+    "delivered_at",
+    "cancelled_at",
+    "cancelled_by",
+    "cancel_reason",
+    "return_requested_at",
+    "return_reason",
+    "refunded_at",
+    "dispute_opened_at",
+    "dispute_outcome",
+    "dispute_decided_at",
+    "review_rating",
+    "review_item_as_described",
+    "review_communication",
+    "review_shipping_speed",
+    "review_packaging",
+    "review_text",
+    "reviewed_at",
+)
 COLUMNS = REQUIRED + OPTIONAL
-RATING_COLUMNS = ("review_rating", "review_item_as_described", "review_communication", "review_shipping_speed", "review_packaging")
+RATING_COLUMNS = (
+    "review_rating",
+    "review_item_as_described",
+    "review_communication",
+    "review_shipping_speed",
+    "review_packaging",
+)
 NUMBER_PREFIX = "IMP-"
 
 
@@ -71,7 +98,9 @@ class _Row:
 
 
 def history_order_number(seller_id: int, external_id: str) -> str:
-    return NUMBER_PREFIX + hashlib.sha256(f"{seller_id}:{external_id}".encode()).hexdigest()[:16]  # Order.number holds 20 characters
+    return (
+        NUMBER_PREFIX + hashlib.sha256(f"{seller_id}:{external_id}".encode()).hexdigest()[:16]
+    )  # Order.number holds 20 characters
 
 
 def _parse_datetime(text: str) -> dt.datetime:
@@ -112,8 +141,17 @@ def _validate_row(line: int, raw: dict, sellers, now: dt.datetime, errors: list[
             else:
                 problem("seller", f"No seller with slug or VAT ID {text['seller']!r}.")
     values: dict = {}
-    for name in ("placed_at", "shipped_at", "delivered_at", "cancelled_at", "return_requested_at", "refunded_at", "dispute_opened_at",
-                 "dispute_decided_at", "reviewed_at"):
+    for name in (
+        "placed_at",
+        "shipped_at",
+        "delivered_at",
+        "cancelled_at",
+        "return_requested_at",
+        "refunded_at",
+        "dispute_opened_at",
+        "dispute_decided_at",
+        "reviewed_at",
+    ):
         if text[name]:
             try:
                 values[name] = _parse_datetime(text[name])
@@ -192,7 +230,15 @@ def _validate_row(line: int, raw: dict, sellers, now: dt.datetime, errors: list[
         not_before("reviewed_at", "delivered_at")
         if len(text["review_text"]) > 5000:
             problem("review_text", "At most 5,000 characters.")
-    for name in ("carrier", "tracking_number", "cancelled_by", "cancel_reason", "return_reason", "dispute_outcome", "review_text"):
+    for name in (
+        "carrier",
+        "tracking_number",
+        "cancelled_by",
+        "cancel_reason",
+        "return_reason",
+        "dispute_outcome",
+        "review_text",
+    ):
         values[name] = text[name]
     errors.extend(problems)
     if problems:
@@ -255,27 +301,70 @@ def _status_of(values: dict) -> str:
 
 def _events(seller_order: SellerOrder, values: dict, buyer: User) -> list[SellerOrderEvent]:
     def event(action: str, at: dt.datetime, role: str, *, actor=None, reason: str = "", **data) -> SellerOrderEvent:
-        return SellerOrderEvent(seller_order=seller_order, seller_id_copy=seller_order.seller_id, action=action, actor_role=role, actor=actor,
-                                reason=reason, data={"imported": True, **data}, created_at=at)
+        return SellerOrderEvent(
+            seller_order=seller_order,
+            seller_id_copy=seller_order.seller_id,
+            action=action,
+            actor_role=role,
+            actor=actor,
+            reason=reason,
+            data={"imported": True, **data},
+            created_at=at,
+        )
 
     placed = values["placed_at"]
     events = [event("payment_captured", placed, Actor.OPERATOR)]
     if values.get("cancelled_at"):
         role = values["cancelled_by"]
-        events.append(event("cancel", values["cancelled_at"], role, actor=buyer if role == "buyer" else None, reason=values.get("cancel_reason", "")))
+        events.append(
+            event(
+                "cancel",
+                values["cancelled_at"],
+                role,
+                actor=buyer if role == "buyer" else None,
+                reason=values.get("cancel_reason", ""),
+            )
+        )
     if values.get("shipped_at"):
-        events.append(event("ship", values["shipped_at"], Actor.SELLER, carrier=values["carrier"], tracking_number=values["tracking_number"],
-                            late=values["shipped_at"].date() > seller_order.ship_by))
+        events.append(
+            event(
+                "ship",
+                values["shipped_at"],
+                Actor.SELLER,
+                carrier=values["carrier"],
+                tracking_number=values["tracking_number"],
+                late=values["shipped_at"].date() > seller_order.ship_by,
+            )
+        )
     if values.get("delivered_at"):
-        events.append(event("deliver", values["delivered_at"], Actor.SELLER, late=values["delivered_at"].date() > seller_order.deliver_by))
+        events.append(
+            event(
+                "deliver",
+                values["delivered_at"],
+                Actor.SELLER,
+                late=values["delivered_at"].date() > seller_order.deliver_by,
+            )
+        )
     if values.get("return_requested_at"):
-        events.append(event("request_return", values["return_requested_at"], Actor.BUYER, actor=buyer, return_reason=values["return_reason"]))
+        events.append(
+            event(
+                "request_return",
+                values["return_requested_at"],
+                Actor.BUYER,
+                actor=buyer,
+                return_reason=values["return_reason"],
+            )
+        )
     if values.get("refunded_at"):
         events.append(event("refund", values["refunded_at"], Actor.SELLER))
     if values.get("dispute_opened_at"):
         events.append(event("dispute_opened", values["dispute_opened_at"], Actor.BUYER, actor=buyer))
     if values.get("dispute_outcome"):
-        events.append(event("dispute_decided", values["dispute_decided_at"], Actor.OPERATOR, in_favour_of=values["dispute_outcome"]))
+        events.append(
+            event(
+                "dispute_decided", values["dispute_decided_at"], Actor.OPERATOR, in_favour_of=values["dispute_outcome"]
+            )
+        )
     return events
 
 
@@ -302,29 +391,73 @@ def history_import(*, content: str, now: dt.datetime | None = None) -> ImportRep
             email = _buyer_email(row.buyer_key)
             first_seen[email] = min(first_seen.get(email, row.values["placed_at"]), row.values["placed_at"])
         unusable = make_password(None)
-        User.objects.bulk_create([User(email=email, password=unusable, is_active=False, full_name="Imported buyer", date_joined=first_seen[email])
-                                  for email in sorted(emails - set(buyers))])
+        User.objects.bulk_create(
+            [
+                User(
+                    email=email,
+                    password=unusable,
+                    is_active=False,
+                    full_name="Imported buyer",
+                    date_joined=first_seen[email],
+                )
+                for email in sorted(emails - set(buyers))
+            ]
+        )
         buyers = {user.email: user for user in User.objects.filter(email__in=emails)}
-        orders = Order.objects.bulk_create([
-            Order(number=number, buyer=buyers[_buyer_email(row.buyer_key)], status=OrderStatus.PAID, currency=row.values["currency"],
-                  items_amount=row.values["total_amount"], shipping_amount=0, total_amount=row.values["total_amount"], shipping_address={},
-                  placed_at=row.values["placed_at"], paid_at=row.values["placed_at"])
-            for number, row in fresh
-        ], batch_size=500)
+        orders = Order.objects.bulk_create(
+            [
+                Order(
+                    number=number,
+                    buyer=buyers[_buyer_email(row.buyer_key)],
+                    status=OrderStatus.PAID,
+                    currency=row.values["currency"],
+                    items_amount=row.values["total_amount"],
+                    shipping_amount=0,
+                    total_amount=row.values["total_amount"],
+                    shipping_address={},
+                    placed_at=row.values["placed_at"],
+                    paid_at=row.values["placed_at"],
+                )
+                for number, row in fresh
+            ],
+            batch_size=500,
+        )
         if any(order.pk is None for order in orders):
             orders = list(Order.objects.filter(number__in=[number for number, _ in fresh]).order_by("pk"))
         order_by_number = {order.number: order for order in orders}
-        seller_orders = SellerOrder.objects.bulk_create([
-            SellerOrder(order=order_by_number[number], seller=row.seller, number=number, status=_status_of(row.values), currency=row.values["currency"],
-                        items_amount=row.values["total_amount"], shipping_amount=0, total_amount=row.values["total_amount"], commission_amount=0,
-                        shipping_service_level="standard", shipping_zone="imported", ship_by=row.values["ship_by"],
-                        deliver_by_earliest=row.values["ship_by"], deliver_by=row.values["deliver_by"], carrier=row.values["carrier"],
-                        tracking_number=row.values["tracking_number"], shipped_at=row.values.get("shipped_at"), delivered_at=row.values.get("delivered_at"),
-                        completed_at=row.values.get("delivered_at"), cancelled_at=row.values.get("cancelled_at"), cancelled_by=row.values["cancelled_by"],
-                        cancel_reason=row.values["cancel_reason"], return_reason=row.values["return_reason"], is_released=True,
-                        placed_at=row.values["placed_at"])
-            for number, row in fresh
-        ], batch_size=500)
+        seller_orders = SellerOrder.objects.bulk_create(
+            [
+                SellerOrder(
+                    order=order_by_number[number],
+                    seller=row.seller,
+                    number=number,
+                    status=_status_of(row.values),
+                    currency=row.values["currency"],
+                    items_amount=row.values["total_amount"],
+                    shipping_amount=0,
+                    total_amount=row.values["total_amount"],
+                    commission_amount=0,
+                    shipping_service_level="standard",
+                    shipping_zone="imported",
+                    ship_by=row.values["ship_by"],
+                    deliver_by_earliest=row.values["ship_by"],
+                    deliver_by=row.values["deliver_by"],
+                    carrier=row.values["carrier"],
+                    tracking_number=row.values["tracking_number"],
+                    shipped_at=row.values.get("shipped_at"),
+                    delivered_at=row.values.get("delivered_at"),
+                    completed_at=row.values.get("delivered_at"),
+                    cancelled_at=row.values.get("cancelled_at"),
+                    cancelled_by=row.values["cancelled_by"],
+                    cancel_reason=row.values["cancel_reason"],
+                    return_reason=row.values["return_reason"],
+                    is_released=True,
+                    placed_at=row.values["placed_at"],
+                )
+                for number, row in fresh
+            ],
+            batch_size=500,
+        )
         if any(seller_order.pk is None for seller_order in seller_orders):
             seller_orders = list(SellerOrder.objects.filter(number__in=[number for number, _ in fresh]).order_by("pk"))
         by_number = {seller_order.number: seller_order for seller_order in seller_orders}
@@ -334,10 +467,20 @@ def history_import(*, content: str, now: dt.datetime | None = None) -> ImportRep
             buyer = buyers[_buyer_email(row.buyer_key)]
             events.extend(_events(seller_order, row.values, buyer))
             if "review_rating" in row.values:
-                reviews.append(Review(seller_order=seller_order, buyer=buyer, seller=row.seller, product_rating=row.values["review_rating"],
-                                      item_as_described=row.values["review_item_as_described"], communication=row.values["review_communication"],
-                                      shipping_speed=row.values["review_shipping_speed"], packaging=row.values["review_packaging"],
-                                      text=row.values["review_text"], created_at=row.values["reviewed_at"]))
+                reviews.append(
+                    Review(
+                        seller_order=seller_order,
+                        buyer=buyer,
+                        seller=row.seller,
+                        product_rating=row.values["review_rating"],
+                        item_as_described=row.values["review_item_as_described"],
+                        communication=row.values["review_communication"],
+                        shipping_speed=row.values["review_shipping_speed"],
+                        packaging=row.values["review_packaging"],
+                        text=row.values["review_text"],
+                        created_at=row.values["reviewed_at"],
+                    )
+                )
         SellerOrderEvent.objects.bulk_create(events, batch_size=1000)
         Review.objects.bulk_create(reviews, batch_size=500)
         report.imported, report.reviews = len(fresh), len(reviews)

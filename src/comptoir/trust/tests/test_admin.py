@@ -33,10 +33,14 @@ def test_trust_lists_and_filters_render_and_a_row_cannot_be_changed(console):
     # given a seller with a computed trust row and a warning
     seller = make_seller()
     trust = seller_trust_recompute(seller_id=seller.pk)
-    action = EnforcementAction.objects.create(seller=seller, kind="warning", facts={}, facts_text="Score 40.", rule="Below 45.", redress="Appeal.")
+    action = EnforcementAction.objects.create(
+        seller=seller, kind="warning", facts={}, facts_text="Score 40.", rule="Below 45.", redress="Appeal."
+    )
     # when the operator browses the lists with their filters
     assert console.get(reverse("admin:trust_sellertrust_changelist"), {"tier": trust.tier}).status_code == 200
-    listing = console.get(reverse("admin:trust_enforcementaction_changelist"), {"kind": "warning", "is_active__exact": "1"})
+    listing = console.get(
+        reverse("admin:trust_enforcementaction_changelist"), {"kind": "warning", "is_active__exact": "1"}
+    )
     assert listing.status_code == 200 and seller.name in listing.content.decode()
     for name in ("review", "sellertrusthistory", "sellerdailystats", "appeal", "message", "sellertrust"):
         assert console.get(reverse(f"admin:trust_{name}_changelist")).status_code == 200

@@ -12,8 +12,18 @@ _ids = iter(range(1, 1_000_000))
 
 
 def facts(*, buyer_id, seller_id, at=NOW, age_days=400, orders=8, sellers=4, address="", card="", rating=5):
-    return ReviewFacts(review_id=next(_ids), buyer_id=buyer_id, seller_id=seller_id, created_at=at, buyer_joined_at=at - timedelta(days=age_days),
-                       buyer_order_count=orders, shipping_address_hash=address, payment_fingerprint=card, rating=rating, buyer_seller_count=sellers)
+    return ReviewFacts(
+        review_id=next(_ids),
+        buyer_id=buyer_id,
+        seller_id=seller_id,
+        created_at=at,
+        buyer_joined_at=at - timedelta(days=age_days),
+        buyer_order_count=orders,
+        shipping_address_hash=address,
+        payment_fingerprint=card,
+        rating=rating,
+        buyer_seller_count=sellers,
+    )
 
 
 def honest_marketplace(*, buyers=200, sellers=20, per_buyer=3, seed=1):
@@ -21,8 +31,17 @@ def honest_marketplace(*, buyers=200, sellers=20, per_buyer=3, seed=1):
     reviews = []
     for buyer in range(1, buyers + 1):
         for index, seller in enumerate(chooser.sample(range(1, sellers + 1), per_buyer)):
-            reviews.append(facts(buyer_id=buyer, seller_id=seller, at=NOW - timedelta(days=chooser.randrange(60), hours=index),
-                                 age_days=chooser.randrange(40, 2000), address=f"addr-{buyer}", card=f"card-{buyer}", rating=chooser.randint(1, 5)))
+            reviews.append(
+                facts(
+                    buyer_id=buyer,
+                    seller_id=seller,
+                    at=NOW - timedelta(days=chooser.randrange(60), hours=index),
+                    age_days=chooser.randrange(40, 2000),
+                    address=f"addr-{buyer}",
+                    card=f"card-{buyer}",
+                    rating=chooser.randint(1, 5),
+                )
+            )
     return reviews
 
 
@@ -71,7 +90,10 @@ def test_purchases_all_from_one_seller_are_discounted():
 def test_burst_of_new_accounts_is_discounted_but_the_sellers_other_reviews_are_not():
     # given a seller with honest reviews, then six reviews within three days from accounts a few days old
     honest = [facts(buyer_id=buyer, seller_id=7, at=NOW - timedelta(days=buyer)) for buyer in range(1, 4)]
-    burst = [facts(buyer_id=100 + index, seller_id=7, at=NOW + timedelta(hours=12 * index), age_days=3, orders=1) for index in range(6)]
+    burst = [
+        facts(buyer_id=100 + index, seller_id=7, at=NOW + timedelta(hours=12 * index), age_days=3, orders=1)
+        for index in range(6)
+    ]
 
     # when
     result = review_credibility(honest + burst, today=TODAY)
@@ -85,8 +107,13 @@ def test_burst_of_new_accounts_is_discounted_but_the_sellers_other_reviews_are_n
 
 def test_a_few_new_accounts_spread_over_time_are_not_a_burst():
     # given four new-account reviews (below the minimum of five) and five more spread one per ten days
-    few = [facts(buyer_id=index, seller_id=7, at=NOW + timedelta(hours=index), age_days=10, orders=1) for index in range(4)]
-    spread = [facts(buyer_id=50 + index, seller_id=8, at=NOW - timedelta(days=10 * index), age_days=10, orders=1) for index in range(5)]
+    few = [
+        facts(buyer_id=index, seller_id=7, at=NOW + timedelta(hours=index), age_days=10, orders=1) for index in range(4)
+    ]
+    spread = [
+        facts(buyer_id=50 + index, seller_id=8, at=NOW - timedelta(days=10 * index), age_days=10, orders=1)
+        for index in range(5)
+    ]
 
     result = review_credibility(few + spread, today=TODAY)
 
@@ -102,7 +129,9 @@ def test_accounts_sharing_a_payment_card_on_one_seller_count_as_one_review():
     result = review_credibility([*shared, elsewhere], today=TODAY)
 
     assert {result[review.review_id].permille for review in shared} == {333}
-    assert result[shared[0].review_id].reasons == ["The reviewer shares a payment card with 2 other reviewer account(s) of this seller."]
+    assert result[shared[0].review_id].reasons == [
+        "The reviewer shares a payment card with 2 other reviewer account(s) of this seller."
+    ]
     assert result[elsewhere.review_id].permille == 1000
 
 
@@ -118,7 +147,9 @@ def test_shared_address_tolerates_a_household_but_not_a_drop_point():
 
 def test_self_promotion_through_the_sellers_own_card_or_address():
     # given the seller's members' card and address fingerprints
-    own = {1: SellerFingerprints(payment_fingerprints=frozenset({"owner-card"}), address_hashes=frozenset({"owner-home"}))}
+    own = {
+        1: SellerFingerprints(payment_fingerprints=frozenset({"owner-card"}), address_hashes=frozenset({"owner-home"}))
+    }
     by_card = facts(buyer_id=1, seller_id=1, card="owner-card", address="elsewhere")
     by_address = facts(buyer_id=2, seller_id=1, card="c2", address="owner-home")
     other_seller = facts(buyer_id=3, seller_id=2, card="owner-card", address="x")
@@ -126,7 +157,9 @@ def test_self_promotion_through_the_sellers_own_card_or_address():
     result = review_credibility([by_card, by_address, other_seller], today=TODAY, seller_fingerprints=own)
 
     assert result[by_card.review_id].permille == 0
-    assert result[by_card.review_id].reasons == ["Self-promotion: the reviewer paid with a card used by the seller's own members."]
+    assert result[by_card.review_id].reasons == [
+        "Self-promotion: the reviewer paid with a card used by the seller's own members."
+    ]
     assert result[by_address.review_id].permille == 100
     assert result[other_seller.review_id].permille == 1000
 
@@ -134,8 +167,11 @@ def test_self_promotion_through_the_sellers_own_card_or_address():
 def test_review_ring_on_a_group_of_sellers_is_discounted_and_honest_reviewers_of_those_sellers_are_not():
     # given an honest marketplace (1,000 buyers, 50 sellers) and a ring of 20 established accounts that all review sellers 1, 2 and 3
     honest = honest_marketplace(buyers=1000, sellers=50)
-    ring = [facts(buyer_id=5000 + member, seller_id=seller, address=f"r{member}", card=f"rc{member}")
-            for member in range(20) for seller in (1, 2, 3)]
+    ring = [
+        facts(buyer_id=5000 + member, seller_id=seller, address=f"r{member}", card=f"rc{member}")
+        for member in range(20)
+        for seller in (1, 2, 3)
+    ]
 
     # when
     result = review_credibility(honest + ring, today=TODAY)
@@ -147,7 +183,11 @@ def test_review_ring_on_a_group_of_sellers_is_discounted_and_honest_reviewers_of
     sellers_of = {}
     for review in honest:
         sellers_of.setdefault(review.buyer_id, set()).add(review.seller_id)
-    spread_out = [review for review in honest if review.seller_id in (1, 2, 3) and len(sellers_of[review.buyer_id] & {1, 2, 3}) < 2]
+    spread_out = [
+        review
+        for review in honest
+        if review.seller_id in (1, 2, 3) and len(sellers_of[review.buyer_id] & {1, 2, 3}) < 2
+    ]
     assert spread_out
     assert {result[review.review_id].permille for review in spread_out} == {1000}
 
@@ -169,7 +209,10 @@ def test_popular_sellers_sharing_many_reviewers_by_chance_are_not_a_ring():
 def test_reviews_after_today_are_not_evidence_against_others():
     # given five new-account reviews, four of them dated after today
     today_review = facts(buyer_id=1, seller_id=1, at=datetime(2025, 6, 30, 9, tzinfo=UTC), age_days=60)
-    future = [facts(buyer_id=10 + index, seller_id=1, at=datetime(2025, 7, 1, 9 + index, tzinfo=UTC), age_days=2, orders=1) for index in range(5)]
+    future = [
+        facts(buyer_id=10 + index, seller_id=1, at=datetime(2025, 7, 1, 9 + index, tzinfo=UTC), age_days=2, orders=1)
+        for index in range(5)
+    ]
 
     result = review_credibility([today_review, *future], today=TODAY)
 
@@ -177,7 +220,9 @@ def test_reviews_after_today_are_not_evidence_against_others():
 
 
 def test_result_is_deterministic():
-    reviews = honest_marketplace(seed=3) + [facts(buyer_id=5000 + index, seller_id=1, age_days=1, orders=1, card="same") for index in range(6)]
+    reviews = honest_marketplace(seed=3) + [
+        facts(buyer_id=5000 + index, seller_id=1, age_days=1, orders=1, card="same") for index in range(6)
+    ]
 
     assert review_credibility(reviews, today=TODAY) == review_credibility(list(reviews), today=TODAY)
 
@@ -191,10 +236,16 @@ def test_counting_only_triples_of_frequent_pairs_finds_what_counting_every_tripl
 
     chooser = random.Random(7)
     reviews = honest_marketplace(buyers=600, sellers=60, per_buyer=4, seed=3)
-    reviews += [facts(buyer_id=7000 + member, seller_id=seller, address=f"t{member}", card=f"tc{member}")
-                for member in range(12) for seller in (4, 9, 17)]
-    reviews += [facts(buyer_id=8000 + member, seller_id=seller, address=f"p{member}", card=f"pc{member}")
-                for member in range(9) for seller in (2, 23, chooser.choice((5, 6)))]
+    reviews += [
+        facts(buyer_id=7000 + member, seller_id=seller, address=f"t{member}", card=f"tc{member}")
+        for member in range(12)
+        for seller in (4, 9, 17)
+    ]
+    reviews += [
+        facts(buyer_id=8000 + member, seller_id=seller, address=f"p{member}", card=f"pc{member}")
+        for member in range(9)
+        for seller in (2, 23, chooser.choice((5, 6)))
+    ]
 
     # when the analysis runs as shipped (triples only where their three pairs reach the minimum) and counting every triple
     pruned = review_credibility(reviews, today=TODAY)

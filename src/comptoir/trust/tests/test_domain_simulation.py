@@ -51,7 +51,9 @@ FAKE_CREDIBILITY_LIMIT = {"ring": 250, "burst": 200, "all": 250}
 
 @pytest.mark.parametrize("attack", ["ring", "burst", "all"])
 @pytest.mark.parametrize("seed", [7, 1, 2, 3, 4])
-def test_a_ring_a_burst_or_both_together_do_not_lift_a_poor_seller_into_the_top_tier_or_its_categorys_top_10(seed, attack):
+def test_a_ring_a_burst_or_both_together_do_not_lift_a_poor_seller_into_the_top_tier_or_its_categorys_top_10(
+    seed, attack
+):
     # given the default marketplace and an attack on its poorest seller: a ring of 50 accounts buying from it and
     # reviewing it 5 stars, a burst of 40 new accounts doing the same, or both together (290 accounts)
     result = run_scenario(SimulationOptions(seed=seed), attack)

@@ -2,9 +2,25 @@ import datetime as dt
 from decimal import Decimal
 
 from comptoir.trust.domain.config import trust_config
-from comptoir.trust.domain.enforcement import SUSPENSION, VISIBILITY_REDUCED, WARNING, enforcement_plan, statement_of_reasons
-from comptoir.trust.domain.evidence import (KIND_RANK, DayEvidence, FactItem, OrderFacts, PriorEvidence, SecurityPosture, SellerEvidence,
-                                            contribution_delta, is_valid_tracking, order_contribution)
+from comptoir.trust.domain.enforcement import (
+    SUSPENSION,
+    VISIBILITY_REDUCED,
+    WARNING,
+    enforcement_plan,
+    statement_of_reasons,
+)
+from comptoir.trust.domain.evidence import (
+    KIND_RANK,
+    DayEvidence,
+    FactItem,
+    OrderFacts,
+    PriorEvidence,
+    SecurityPosture,
+    SellerEvidence,
+    contribution_delta,
+    is_valid_tracking,
+    order_contribution,
+)
 from comptoir.trust.domain.metrics import Status, beta_posterior, decay_weight, metric_compute, wilson_interval
 from comptoir.trust.domain.score import compute_trust, points_for_bad_rate
 from comptoir.trust.domain.security import MemberFacts, security_posture
@@ -16,15 +32,41 @@ TODAY = dt.date(2025, 6, 30)
 
 
 def good_days(count=60, orders=5):
-    return tuple(DayEvidence(day=TODAY - dt.timedelta(days=i), orders=orders, shipped=orders, shipped_with_valid_tracking=orders, delivered=orders,
-                             delivered_on_time=orders, reviews=1, review_weight_permille=1000, rating_weighted_sum_permille=4800, accept_seconds=(3600,))
-                 for i in range(count))
+    return tuple(
+        DayEvidence(
+            day=TODAY - dt.timedelta(days=i),
+            orders=orders,
+            shipped=orders,
+            shipped_with_valid_tracking=orders,
+            delivered=orders,
+            delivered_on_time=orders,
+            reviews=1,
+            review_weight_permille=1000,
+            rating_weighted_sum_permille=4800,
+            accept_seconds=(3600,),
+        )
+        for i in range(count)
+    )
 
 
 def bad_days(count=60):
-    return tuple(DayEvidence(day=TODAY - dt.timedelta(days=i), orders=5, cancelled_by_seller=1, defects=1, shipped=4, shipped_late=2,
-                             shipped_with_valid_tracking=4, delivered=4, delivered_on_time=2, reviews=1, review_weight_permille=1000,
-                             rating_weighted_sum_permille=1500) for i in range(count))
+    return tuple(
+        DayEvidence(
+            day=TODAY - dt.timedelta(days=i),
+            orders=5,
+            cancelled_by_seller=1,
+            defects=1,
+            shipped=4,
+            shipped_late=2,
+            shipped_with_valid_tracking=4,
+            delivered=4,
+            delivered_on_time=2,
+            reviews=1,
+            review_weight_permille=1000,
+            rating_weighted_sum_permille=1500,
+        )
+        for i in range(count)
+    )
 
 
 def test_wilson_interval_of_a_small_sample_is_wide_and_contains_the_rate():
@@ -41,7 +83,9 @@ def test_beta_posterior_shrinks_a_small_sample_toward_the_prior():
 
 
 def test_decay_halves_evidence_every_half_life():
-    assert decay_weight(0, 90) == 1 and abs(decay_weight(90, 90) - 0.5) < 1e-9 and abs(decay_weight(180, 90) - 0.25) < 1e-9
+    assert (
+        decay_weight(0, 90) == 1 and abs(decay_weight(90, 90) - 0.5) < 1e-9 and abs(decay_weight(180, 90) - 0.25) < 1e-9
+    )
 
 
 def test_points_are_anchored_on_the_target():
@@ -64,7 +108,10 @@ def test_a_metric_confidently_beyond_its_target_fails_and_a_marginal_one_is_at_r
 
 
 def test_a_metric_only_counts_its_window():
-    days = (DayEvidence(day=TODAY - dt.timedelta(days=8), orders=100, cancelled_by_seller=50), DayEvidence(day=TODAY, orders=20))
+    days = (
+        DayEvidence(day=TODAY - dt.timedelta(days=8), orders=100, cancelled_by_seller=50),
+        DayEvidence(day=TODAY, orders=20),
+    )
     metric = metric_compute("cancellation_rate", days, today=TODAY, config=CONFIG)
     assert (metric.count, metric.events, metric.status) == (20, 0, Status.OK)
 
@@ -77,8 +124,16 @@ def test_a_seller_without_evidence_is_neutral_and_new():
 
 def test_a_good_seller_is_top_rated_and_a_bad_one_below_standard():
     posture = SecurityPosture(members_total=2, members_with_2fa=2)
-    good = compute_trust(SellerEvidence(days=good_days(), listing_completeness=Decimal("0.9"), security=posture), today=TODAY, config=CONFIG)
-    bad = compute_trust(SellerEvidence(days=bad_days(), listing_completeness=Decimal("0.9"), security=posture), today=TODAY, config=CONFIG)
+    good = compute_trust(
+        SellerEvidence(days=good_days(), listing_completeness=Decimal("0.9"), security=posture),
+        today=TODAY,
+        config=CONFIG,
+    )
+    bad = compute_trust(
+        SellerEvidence(days=bad_days(), listing_completeness=Decimal("0.9"), security=posture),
+        today=TODAY,
+        config=CONFIG,
+    )
     assert good.tier == Tier.TOP_RATED and good.score > 80
     assert bad.tier == Tier.BELOW_STANDARD and bad.score < 45
 
@@ -91,23 +146,38 @@ def test_a_young_perfect_seller_is_shrunk_toward_the_prior_and_has_a_wider_band(
 
 
 def test_old_bad_evidence_weighs_less_than_recent_bad_evidence():
-    old_bad = tuple(DayEvidence(day=day.day - dt.timedelta(days=240), **{k: v for k, v in day.counters().items()}) for day in bad_days())
+    old_bad = tuple(
+        DayEvidence(day=day.day - dt.timedelta(days=240), **{k: v for k, v in day.counters().items()})
+        for day in bad_days()
+    )
     recent_good = good_days(count=30)
     recovered = compute_trust(SellerEvidence(days=old_bad + recent_good), today=TODAY, config=CONFIG)
-    relapsed = compute_trust(SellerEvidence(days=bad_days(count=30) + tuple(DayEvidence(day=d.day - dt.timedelta(days=240), **d.counters()) for d in good_days())),
-                             today=TODAY, config=CONFIG)
+    relapsed = compute_trust(
+        SellerEvidence(
+            days=bad_days(count=30)
+            + tuple(DayEvidence(day=d.day - dt.timedelta(days=240), **d.counters()) for d in good_days())
+        ),
+        today=TODAY,
+        config=CONFIG,
+    )
     assert recovered.score > relapsed.score
 
 
 def test_inherited_prior_evidence_counts_like_own_evidence():
     fresh = compute_trust(SellerEvidence(), today=TODAY, config=CONFIG)
-    inherited = compute_trust(SellerEvidence(prior=PriorEvidence(from_seller_id=1, days=bad_days())), today=TODAY, config=CONFIG)
+    inherited = compute_trust(
+        SellerEvidence(prior=PriorEvidence(from_seller_id=1, days=bad_days())), today=TODAY, config=CONFIG
+    )
     assert fresh.tier == Tier.NEW and inherited.tier == Tier.BELOW_STANDARD
 
 
 def test_pillar_weights_come_from_configuration():
-    security_only = trust_config({"pillar_weights": {"transparency": 0, "operations": 0, "security": 1, "satisfaction": 0}})
-    result = compute_trust(SellerEvidence(security=SecurityPosture(members_total=1, members_with_2fa=1)), today=TODAY, config=security_only)
+    security_only = trust_config(
+        {"pillar_weights": {"transparency": 0, "operations": 0, "security": 1, "satisfaction": 0}}
+    )
+    result = compute_trust(
+        SellerEvidence(security=SecurityPosture(members_total=1, members_with_2fa=1)), today=TODAY, config=security_only
+    )
     assert result.score == Decimal("100.00")
 
 
@@ -119,36 +189,90 @@ def test_visibility_multiplier_follows_tier_and_restriction():
 
 def test_enforcement_ladder_warns_then_reduces_visibility_then_suspends_and_never_repeats():
     since = TODAY - dt.timedelta(days=0)
-    assert enforcement_plan(tier=Tier.BELOW_STANDARD, below_standard_since=since, today=TODAY, active_kinds=frozenset(), config=CONFIG).open == (WARNING,)
-    assert enforcement_plan(tier=Tier.BELOW_STANDARD, below_standard_since=since, today=TODAY, active_kinds=frozenset({WARNING}), config=CONFIG).open == ()
+    assert enforcement_plan(
+        tier=Tier.BELOW_STANDARD, below_standard_since=since, today=TODAY, active_kinds=frozenset(), config=CONFIG
+    ).open == (WARNING,)
+    assert (
+        enforcement_plan(
+            tier=Tier.BELOW_STANDARD,
+            below_standard_since=since,
+            today=TODAY,
+            active_kinds=frozenset({WARNING}),
+            config=CONFIG,
+        ).open
+        == ()
+    )
     later = TODAY + dt.timedelta(days=14)
-    assert enforcement_plan(tier=Tier.BELOW_STANDARD, below_standard_since=since, today=later, active_kinds=frozenset({WARNING}), config=CONFIG).open == (VISIBILITY_REDUCED,)
+    assert enforcement_plan(
+        tier=Tier.BELOW_STANDARD,
+        below_standard_since=since,
+        today=later,
+        active_kinds=frozenset({WARNING}),
+        config=CONFIG,
+    ).open == (VISIBILITY_REDUCED,)
     latest = TODAY + dt.timedelta(days=30)
-    assert enforcement_plan(tier=Tier.BELOW_STANDARD, below_standard_since=since, today=latest, active_kinds=frozenset({WARNING, VISIBILITY_REDUCED}),
-                            config=CONFIG).open == (SUSPENSION,)
+    assert enforcement_plan(
+        tier=Tier.BELOW_STANDARD,
+        below_standard_since=since,
+        today=latest,
+        active_kinds=frozenset({WARNING, VISIBILITY_REDUCED}),
+        config=CONFIG,
+    ).open == (SUSPENSION,)
 
 
 def test_recovery_lifts_warning_and_visibility_but_not_suspension_and_a_pause_holds_the_ladder():
-    plan = enforcement_plan(tier=Tier.GOOD, below_standard_since=None, today=TODAY, active_kinds=frozenset({WARNING, VISIBILITY_REDUCED, SUSPENSION}), config=CONFIG)
+    plan = enforcement_plan(
+        tier=Tier.GOOD,
+        below_standard_since=None,
+        today=TODAY,
+        active_kinds=frozenset({WARNING, VISIBILITY_REDUCED, SUSPENSION}),
+        config=CONFIG,
+    )
     assert set(plan.lift) == {WARNING, VISIBILITY_REDUCED}
-    paused = enforcement_plan(tier=Tier.BELOW_STANDARD, below_standard_since=TODAY, today=TODAY, active_kinds=frozenset(), config=CONFIG,
-                              paused_until=TODAY + dt.timedelta(days=3))
+    paused = enforcement_plan(
+        tier=Tier.BELOW_STANDARD,
+        below_standard_since=TODAY,
+        today=TODAY,
+        active_kinds=frozenset(),
+        config=CONFIG,
+        paused_until=TODAY + dt.timedelta(days=3),
+    )
     assert paused.open == ()
 
 
 def test_statement_of_reasons_names_facts_rule_automation_and_redress():
     result = compute_trust(SellerEvidence(days=bad_days()), today=TODAY, config=CONFIG)
-    statement = statement_of_reasons(kind=WARNING, score=result.score, tier=result.tier, metrics=result.metrics, days_below=3, config=CONFIG)
+    statement = statement_of_reasons(
+        kind=WARNING, score=result.score, tier=result.tier, metrics=result.metrics, days_below=3, config=CONFIG
+    )
     assert "order_defect_rate" in statement.facts["metrics"] and "Order defect rate" in statement.facts_text
     assert "below standard" in statement.rule and statement.is_automated and "appeal" in statement.redress
 
 
 def test_listing_transparency_checks_expected_attributes_images_and_is_pulled_down_by_not_as_described():
-    complete = ListingFacts(expected_attributes=("colour", "size"), attributes={"colour": "red", "size": "M"}, images=3, has_dimensions=True, has_weight=True,
-                            origin="FR", return_policy_days=14, handling_days=1, description="A sturdy cotton shirt, woven and sewn in Lyon, France.")
+    complete = ListingFacts(
+        expected_attributes=("colour", "size"),
+        attributes={"colour": "red", "size": "M"},
+        images=3,
+        has_dimensions=True,
+        has_weight=True,
+        origin="FR",
+        return_policy_days=14,
+        handling_days=1,
+        description="A sturdy cotton shirt, woven and sewn in Lyon, France.",
+    )
     assert listing_transparency(complete).completeness == Decimal("1.0000")
-    partial = ListingFacts(expected_attributes=("colour", "size"), attributes={"colour": "red"}, images=1, has_dimensions=False, has_weight=True,
-                           origin="", return_policy_days=14, handling_days=1, description="")
+    partial = ListingFacts(
+        expected_attributes=("colour", "size"),
+        attributes={"colour": "red"},
+        images=1,
+        has_dimensions=False,
+        has_weight=True,
+        origin="",
+        return_policy_days=14,
+        handling_days=1,
+        description="",
+    )
     result = listing_transparency(partial)
     assert result.completeness < Decimal("0.6") and "attribute:size" in result.missing and "origin" in result.missing
     assert listing_transparency(complete, not_as_described_rate=Decimal("0.1")).completeness == Decimal("0.5000")
@@ -157,36 +281,68 @@ def test_listing_transparency_checks_expected_attributes_images_and_is_pulled_do
 def test_security_posture_counts_2fa_old_keys_and_logins_shared_with_unrelated_sellers():
     now = dt.datetime(2025, 6, 30, tzinfo=dt.UTC)
     members = [MemberFacts(1, True, frozenset()), MemberFacts(2, False, frozenset({7}))]
-    posture = security_posture(members=members, api_key_created=[now - dt.timedelta(days=200), now], now=now, linked_seller_ids=frozenset())
-    assert (posture.members_with_2fa, posture.api_keys_older_than_90_days, posture.shared_login_suspected) == (1, 1, True)
+    posture = security_posture(
+        members=members, api_key_created=[now - dt.timedelta(days=200), now], now=now, linked_seller_ids=frozenset()
+    )
+    assert (posture.members_with_2fa, posture.api_keys_older_than_90_days, posture.shared_login_suspected) == (
+        1,
+        1,
+        True,
+    )
     linked = security_posture(members=members, api_key_created=[], now=now, linked_seller_ids=frozenset({7}))
     assert linked.shared_login_suspected is False
 
 
 def test_valid_tracking_needs_a_carrier_and_a_well_formed_number():
-    assert is_valid_tracking("DHL", "JD0146000033") and not is_valid_tracking("", "JD0146000033") and not is_valid_tracking("DHL", "12-3")
+    assert (
+        is_valid_tracking("DHL", "JD0146000033")
+        and not is_valid_tracking("", "JD0146000033")
+        and not is_valid_tracking("DHL", "12-3")
+    )
 
 
 def _event(pk, at, action, role="seller", **data):
-    return FactItem(key=f"event:{pk}", at=at, kind="event", rank=KIND_RANK["event"], source_id=pk, action=action, actor_role=role, data=data)
+    return FactItem(
+        key=f"event:{pk}",
+        at=at,
+        kind="event",
+        rank=KIND_RANK["event"],
+        source_id=pk,
+        action=action,
+        actor_role=role,
+        data=data,
+    )
 
 
 def test_folding_facts_one_at_a_time_in_any_order_equals_the_whole_contribution():
     t = dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC)
     items = (
-        _event(1, t, "payment_captured", "system"), _event(2, t + dt.timedelta(hours=3), "accept"),
+        _event(1, t, "payment_captured", "system"),
+        _event(2, t + dt.timedelta(hours=3), "accept"),
         _event(3, t + dt.timedelta(days=4), "ship", carrier="DHL", tracking_number="JD0146000033"),
-        _event(4, t + dt.timedelta(days=6), "deliver"), _event(5, t + dt.timedelta(days=7), "request_return", "buyer", return_reason="not_as_described"),
+        _event(4, t + dt.timedelta(days=6), "deliver"),
+        _event(5, t + dt.timedelta(days=7), "request_return", "buyer", return_reason="not_as_described"),
         FactItem(key="review:1", at=t + dt.timedelta(days=8), kind="review", rank=1, source_id=1, rating_permille=1500),
         FactItem(key="message:1", at=t + dt.timedelta(days=8), kind="message", rank=3, source_id=1, actor_role="buyer"),
-        FactItem(key="message:2", at=t + dt.timedelta(days=9), kind="message", rank=3, source_id=2, actor_role="seller"),
+        FactItem(
+            key="message:2", at=t + dt.timedelta(days=9), kind="message", rank=3, source_id=2, actor_role="seller"
+        ),
         FactItem(key="review_hidden:1", at=t + dt.timedelta(days=10), kind="review_hidden", rank=2, source_id=1),
     )
-    order = OrderFacts(seller_order_id=1, placed_on=t.date(), ship_by=t.date() + dt.timedelta(days=2), deliver_by=t.date() + dt.timedelta(days=8), items=items)
+    order = OrderFacts(
+        seller_order_id=1,
+        placed_on=t.date(),
+        ship_by=t.date() + dt.timedelta(days=2),
+        deliver_by=t.date() + dt.timedelta(days=8),
+        items=items,
+    )
     whole = order_contribution(order, config=CONFIG)
     folded: dict = {}
     for item in reversed(items):  # the reverse of their order: telescoping does not depend on it
-        delta = contribution_delta(order_contribution(order, config=CONFIG, upto=item.sort_key), order_contribution(order, config=CONFIG, before=item.sort_key))
+        delta = contribution_delta(
+            order_contribution(order, config=CONFIG, upto=item.sort_key),
+            order_contribution(order, config=CONFIG, before=item.sort_key),
+        )
         for day, changes in delta.items():
             bucket = folded.setdefault(day, {})
             for name, change in changes.items():
@@ -197,9 +353,13 @@ def test_folding_facts_one_at_a_time_in_any_order_equals_the_whole_contribution(
                     bucket[name] = values
                 else:
                     bucket[name] = bucket.get(name, 0) + change
-    cleaned = {day: {k: (sorted(v) if isinstance(v, list) else v) for k, v in b.items() if v} for day, b in folded.items()}
+    cleaned = {
+        day: {k: (sorted(v) if isinstance(v, list) else v) for k, v in b.items() if v} for day, b in folded.items()
+    }
     cleaned = {day: b for day, b in cleaned.items() if b}
-    assert cleaned == {day: {k: (sorted(v) if isinstance(v, list) else v) for k, v in b.items()} for day, b in whole.items()}
+    assert cleaned == {
+        day: {k: (sorted(v) if isinstance(v, list) else v) for k, v in b.items()} for day, b in whole.items()
+    }
     assert whole[t.date() + dt.timedelta(days=4)] == {"shipped": 1, "shipped_late": 1, "shipped_with_valid_tracking": 1}
     # the negative review was hidden later: no defect remains, the not-as-described return and response time do
     assert "defects" not in whole[t.date()] and whole[t.date()]["accept_seconds"] == [3 * 3600]
@@ -212,7 +372,10 @@ def _fold_one_at_a_time(order, items):
     before it is added when facts arrive out of order, so multiplicities may be negative in between)."""
     folded: dict = {}
     for item in items:
-        delta = contribution_delta(order_contribution(order, config=CONFIG, upto=item.sort_key), order_contribution(order, config=CONFIG, before=item.sort_key))
+        delta = contribution_delta(
+            order_contribution(order, config=CONFIG, upto=item.sort_key),
+            order_contribution(order, config=CONFIG, before=item.sort_key),
+        )
         for day, changes in delta.items():
             bucket = folded.setdefault(day, {})
             for name, change in changes.items():
@@ -242,14 +405,27 @@ def _perfect_order(review_credibility, *, late=False):
     t = dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC)
     shipped_after = dt.timedelta(days=4 if late else 1)
     items = (
-        _event(1, t, "payment_captured", "system"), _event(2, t + dt.timedelta(hours=1), "accept"),
+        _event(1, t, "payment_captured", "system"),
+        _event(2, t + dt.timedelta(hours=1), "accept"),
         _event(3, t + shipped_after, "ship", carrier="DHL", tracking_number="JD0146000033"),
         _event(4, t + shipped_after + dt.timedelta(days=1), "deliver"),
-        FactItem(key="review:1", at=t + dt.timedelta(days=6), kind="review", rank=1, source_id=1, rating_permille=5000,
-                 credibility_permille=review_credibility),
+        FactItem(
+            key="review:1",
+            at=t + dt.timedelta(days=6),
+            kind="review",
+            rank=1,
+            source_id=1,
+            rating_permille=5000,
+            credibility_permille=review_credibility,
+        ),
     )
-    return t, OrderFacts(seller_order_id=1, placed_on=t.date(), ship_by=t.date() + dt.timedelta(days=2), deliver_by=t.date() + dt.timedelta(days=8),
-                         items=items)
+    return t, OrderFacts(
+        seller_order_id=1,
+        placed_on=t.date(),
+        ship_by=t.date() + dt.timedelta(days=2),
+        deliver_by=t.date() + dt.timedelta(days=8),
+        items=items,
+    )
 
 
 def test_a_perfect_order_with_a_credible_review_counts_fully():
@@ -265,7 +441,12 @@ def test_a_perfect_order_whose_review_is_not_credible_adds_only_its_discounted_r
     t, order = _perfect_order(40)
     # then the order, its shipment, delivery and fast acceptance are not evidence; only the discounted review is
     assert order_contribution(order, config=CONFIG) == {
-        t.date() + dt.timedelta(days=6): {"reviews": 1, "review_weight_permille": 40, "rating_weighted_sum_permille": 200}}
+        t.date() + dt.timedelta(days=6): {
+            "reviews": 1,
+            "review_weight_permille": 40,
+            "rating_weighted_sum_permille": 200,
+        }
+    }
     # and folding its facts one by one (the review arriving last takes the earlier facts back) gives the same
     assert _fold_one_at_a_time(order, order.items) == order_contribution(order, config=CONFIG)
 

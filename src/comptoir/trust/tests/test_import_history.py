@@ -27,11 +27,27 @@ def csv_text(rows: list[dict], columns=COLUMNS) -> str:
 
 
 def delivered_row(shop, external_id="A-1", **overrides):
-    row = {"external_order_id": external_id, "seller": shop.slug, "buyer": "anna@example.com", "placed_at": "2025-03-01T10:00:00+01:00",
-           "ship_by": "2025-03-03", "deliver_by": "2025-03-07", "shipped_at": "2025-03-02T09:00:00Z", "carrier": "La Poste",
-           "tracking_number": "6A12345678901", "delivered_at": "2025-03-05T15:00:00Z", "currency": "EUR", "total_amount": "2599",
-           "review_rating": "5", "review_item_as_described": "5", "review_communication": "4", "review_shipping_speed": "5",
-           "review_packaging": "4", "review_text": "Parfait", "reviewed_at": "2025-03-06T08:00:00Z"}
+    row = {
+        "external_order_id": external_id,
+        "seller": shop.slug,
+        "buyer": "anna@example.com",
+        "placed_at": "2025-03-01T10:00:00+01:00",
+        "ship_by": "2025-03-03",
+        "deliver_by": "2025-03-07",
+        "shipped_at": "2025-03-02T09:00:00Z",
+        "carrier": "La Poste",
+        "tracking_number": "6A12345678901",
+        "delivered_at": "2025-03-05T15:00:00Z",
+        "currency": "EUR",
+        "total_amount": "2599",
+        "review_rating": "5",
+        "review_item_as_described": "5",
+        "review_communication": "4",
+        "review_shipping_speed": "5",
+        "review_packaging": "4",
+        "review_text": "Parfait",
+        "reviewed_at": "2025-03-06T08:00:00Z",
+    }
     row.update(overrides)
     return row
 
@@ -39,13 +55,36 @@ def delivered_row(shop, external_id="A-1", **overrides):
 def history(seller):
     return [
         delivered_row(seller),
-        {"external_order_id": "A-2", "seller": seller.vat_id, "buyer": "customer-8812", "placed_at": "2025-03-10T10:00:00Z", "ship_by": "2025-03-12",
-         "deliver_by": "2025-03-16", "cancelled_at": "2025-03-11T10:00:00Z", "cancelled_by": "seller", "cancel_reason": "Out of stock"},
-        delivered_row(seller, "A-3", buyer="bob@example.com", shipped_at="2025-03-06T09:00:00Z", delivered_at="2025-03-12T09:00:00Z",
-                      return_requested_at="2025-03-13T09:00:00Z", return_reason="not_as_described", refunded_at="2025-03-20T09:00:00Z",
-                      dispute_opened_at="2025-03-14T09:00:00Z", dispute_outcome="buyer", dispute_decided_at="2025-03-18T09:00:00Z",
-                      review_rating="1", review_item_as_described="1", review_communication="2", review_shipping_speed="1", review_packaging="2",
-                      reviewed_at="2025-03-13T10:00:00Z"),
+        {
+            "external_order_id": "A-2",
+            "seller": seller.vat_id,
+            "buyer": "customer-8812",
+            "placed_at": "2025-03-10T10:00:00Z",
+            "ship_by": "2025-03-12",
+            "deliver_by": "2025-03-16",
+            "cancelled_at": "2025-03-11T10:00:00Z",
+            "cancelled_by": "seller",
+            "cancel_reason": "Out of stock",
+        },
+        delivered_row(
+            seller,
+            "A-3",
+            buyer="bob@example.com",
+            shipped_at="2025-03-06T09:00:00Z",
+            delivered_at="2025-03-12T09:00:00Z",
+            return_requested_at="2025-03-13T09:00:00Z",
+            return_reason="not_as_described",
+            refunded_at="2025-03-20T09:00:00Z",
+            dispute_opened_at="2025-03-14T09:00:00Z",
+            dispute_outcome="buyer",
+            dispute_decided_at="2025-03-18T09:00:00Z",
+            review_rating="1",
+            review_item_as_described="1",
+            review_communication="2",
+            review_shipping_speed="1",
+            review_packaging="2",
+            reviewed_at="2025-03-13T10:00:00Z",
+        ),
     ]
 
 
@@ -64,7 +103,11 @@ def test_a_valid_file_imports_orders_events_and_reviews_without_moving_money():
     assert sorted(order.status for order in orders.values()) == ["cancelled", "completed", "refunded"]
     assert all(order.is_released and order.number.startswith("IMP-") for order in orders.values())
     actions = sorted(SellerOrderEvent.objects.filter(seller_id_copy=seller.pk).values_list("action", flat=True))
-    assert actions == sorted(["payment_captured"] * 3 + ["ship", "deliver"] * 2 + ["cancel", "request_return", "refund", "dispute_opened", "dispute_decided"])
+    assert actions == sorted(
+        ["payment_captured"] * 3
+        + ["ship", "deliver"] * 2
+        + ["cancel", "request_return", "refund", "dispute_opened", "dispute_decided"]
+    )
     assert all(event.data["imported"] for event in SellerOrderEvent.objects.filter(seller_id_copy=seller.pk))
     assert Review.objects.filter(seller=seller).count() == 2
     # a pseudonymous buyer gets an inactive placeholder account; nobody can log in with it
@@ -74,28 +117,55 @@ def test_a_valid_file_imports_orders_events_and_reviews_without_moving_money():
     assert JournalEntry.objects.count() == entries_before
 
 
-@pytest.mark.parametrize(("overrides", "column", "message"), [
-    ({"external_order_id": ""}, "external_order_id", "Required."),
-    ({"seller": "no-such-shop"}, "seller", "No seller"),
-    ({"placed_at": "01/03/2025"}, "placed_at", "ISO 8601"),
-    ({"placed_at": "2030-01-01T00:00:00Z"}, "placed_at", "In the future."),
-    ({"ship_by": "2025-02-01"}, "ship_by", "Before the order was placed."),
-    ({"deliver_by": "2025-03-02"}, "deliver_by", "Before ship_by."),
-    ({"ship_by": "tomorrow"}, "ship_by", "Not a date"),
-    ({"shipped_at": "2025-02-28T00:00:00Z"}, "shipped_at", "Before placed_at."),
-    ({"shipped_at": "", "carrier": "", "tracking_number": ""}, "delivered_at", "needs shipped_at"),
-    ({"cancelled_at": "2025-03-02T00:00:00Z", "cancelled_by": "seller"}, "cancelled_at", "cannot be cancelled"),
-    ({"shipped_at": "", "carrier": "", "tracking_number": "", "delivered_at": "", "review_rating": "", "review_item_as_described": "",
-      "review_communication": "", "review_shipping_speed": "", "review_packaging": "", "review_text": "", "reviewed_at": "",
-      "cancelled_at": "2025-03-02T00:00:00Z", "cancelled_by": "robot"}, "cancelled_by", "One of buyer"),
-    ({"return_requested_at": "2025-03-06T00:00:00Z", "return_reason": "too_expensive"}, "return_reason", "One of"),
-    ({"dispute_outcome": "nobody", "dispute_opened_at": "2025-03-06T00:00:00Z", "dispute_decided_at": "2025-03-07T00:00:00Z"}, "dispute_outcome", "buyer, seller"),
-    ({"dispute_outcome": "buyer", "dispute_decided_at": "2025-03-07T00:00:00Z"}, "dispute_opened_at", "Required"),
-    ({"review_packaging": "6"}, "review_packaging", "1 to 5"),
-    ({"reviewed_at": ""}, "reviewed_at", "Required with a review."),
-    ({"total_amount": "12.50"}, "total_amount", "minor units"),
-    ({"currency": "EURO"}, "currency", "ISO 4217"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "column", "message"),
+    [
+        ({"external_order_id": ""}, "external_order_id", "Required."),
+        ({"seller": "no-such-shop"}, "seller", "No seller"),
+        ({"placed_at": "01/03/2025"}, "placed_at", "ISO 8601"),
+        ({"placed_at": "2030-01-01T00:00:00Z"}, "placed_at", "In the future."),
+        ({"ship_by": "2025-02-01"}, "ship_by", "Before the order was placed."),
+        ({"deliver_by": "2025-03-02"}, "deliver_by", "Before ship_by."),
+        ({"ship_by": "tomorrow"}, "ship_by", "Not a date"),
+        ({"shipped_at": "2025-02-28T00:00:00Z"}, "shipped_at", "Before placed_at."),
+        ({"shipped_at": "", "carrier": "", "tracking_number": ""}, "delivered_at", "needs shipped_at"),
+        ({"cancelled_at": "2025-03-02T00:00:00Z", "cancelled_by": "seller"}, "cancelled_at", "cannot be cancelled"),
+        (
+            {
+                "shipped_at": "",
+                "carrier": "",
+                "tracking_number": "",
+                "delivered_at": "",
+                "review_rating": "",
+                "review_item_as_described": "",
+                "review_communication": "",
+                "review_shipping_speed": "",
+                "review_packaging": "",
+                "review_text": "",
+                "reviewed_at": "",
+                "cancelled_at": "2025-03-02T00:00:00Z",
+                "cancelled_by": "robot",
+            },
+            "cancelled_by",
+            "One of buyer",
+        ),
+        ({"return_requested_at": "2025-03-06T00:00:00Z", "return_reason": "too_expensive"}, "return_reason", "One of"),
+        (
+            {
+                "dispute_outcome": "nobody",
+                "dispute_opened_at": "2025-03-06T00:00:00Z",
+                "dispute_decided_at": "2025-03-07T00:00:00Z",
+            },
+            "dispute_outcome",
+            "buyer, seller",
+        ),
+        ({"dispute_outcome": "buyer", "dispute_decided_at": "2025-03-07T00:00:00Z"}, "dispute_opened_at", "Required"),
+        ({"review_packaging": "6"}, "review_packaging", "1 to 5"),
+        ({"reviewed_at": ""}, "reviewed_at", "Required with a review."),
+        ({"total_amount": "12.50"}, "total_amount", "minor units"),
+        ({"currency": "EURO"}, "currency", "ISO 4217"),
+    ],
+)
 def test_every_kind_of_row_error_is_reported_with_line_and_column_and_nothing_is_imported(overrides, column, message):
     # given a good row on line 2 and a bad one on line 3
     seller = make_seller()
@@ -106,7 +176,9 @@ def test_every_kind_of_row_error_is_reported_with_line_and_column_and_nothing_is
 
     # then the error names line 3 and the column, and not even the good row was imported
     assert not report.is_ok
-    assert any(error.line == 3 and error.column == column and message in error.message for error in report.errors), report.errors
+    assert any(error.line == 3 and error.column == column and message in error.message for error in report.errors), (
+        report.errors
+    )
     assert all(error.line == 3 for error in report.errors)
     assert not SellerOrder.objects.filter(seller=seller).exists()
 
@@ -127,12 +199,22 @@ def test_re_importing_the_same_file_creates_nothing_new():
     seller = make_seller()
     content = csv_text(history(seller))
     history_import(content=content, now=NOW)
-    counts = (SellerOrder.objects.count(), SellerOrderEvent.objects.count(), Review.objects.count(), User.objects.count())
+    counts = (
+        SellerOrder.objects.count(),
+        SellerOrderEvent.objects.count(),
+        Review.objects.count(),
+        User.objects.count(),
+    )
 
     again = history_import(content=content, now=NOW)
 
     assert again.is_ok and again.imported == 0 and again.already_imported == 3
-    assert (SellerOrder.objects.count(), SellerOrderEvent.objects.count(), Review.objects.count(), User.objects.count()) == counts
+    assert (
+        SellerOrder.objects.count(),
+        SellerOrderEvent.objects.count(),
+        Review.objects.count(),
+        User.objects.count(),
+    ) == counts
 
 
 def test_imported_history_is_trust_evidence_after_recompute():
@@ -147,10 +229,29 @@ def test_imported_history_is_trust_evidence_after_recompute():
     # return, the lost dispute and both reviews; the perfect order A-1 counts only through its review, which the fraud
     # analysis judged not credible (a 4-day-old account sharing its address with the other reviewer: < 500 ‰), so its
     # on-time shipment and delivery are not evidence for the seller (docs/TRUST.md, "Low-credibility orders")
-    totals = {name: sum(getattr(row, name) for row in SellerDailyStats.objects.filter(seller=seller))
-              for name in ("orders", "cancelled_by_seller", "shipped", "shipped_late", "delivered", "returns_not_as_described", "disputes_lost", "reviews")}
-    assert totals == {"orders": 2, "cancelled_by_seller": 1, "shipped": 1, "shipped_late": 1, "delivered": 1, "returns_not_as_described": 1,
-                      "disputes_lost": 1, "reviews": 2}
+    totals = {
+        name: sum(getattr(row, name) for row in SellerDailyStats.objects.filter(seller=seller))
+        for name in (
+            "orders",
+            "cancelled_by_seller",
+            "shipped",
+            "shipped_late",
+            "delivered",
+            "returns_not_as_described",
+            "disputes_lost",
+            "reviews",
+        )
+    }
+    assert totals == {
+        "orders": 2,
+        "cancelled_by_seller": 1,
+        "shipped": 1,
+        "shipped_late": 1,
+        "delivered": 1,
+        "returns_not_as_described": 1,
+        "disputes_lost": 1,
+        "reviews": 2,
+    }
     assert Review.objects.get(seller_order__order__buyer__email="anna@example.com").credibility_permille < 500
     assert seller.trust.evidence_orders == 2
 

@@ -20,14 +20,30 @@ TODAY = T0.date()
 
 
 def _days(seller, *, bad: bool, count: int = 40):
-    SellerDailyStats.objects.bulk_create([
-        SellerDailyStats(seller=seller, day=TODAY - dt.timedelta(days=offset), orders=5, cancelled_by_seller=int(bad), defects=int(bad) * (offset % 2),
-                         shipped=5, shipped_late=2 if bad else offset % 7 == 0, shipped_with_valid_tracking=4 if bad else 5, delivered=5,
-                         delivered_on_time=3 if bad else 5, returns=1, returns_not_as_described=int(bad), reviews=2, review_weight_permille=1700,
-                         rating_weighted_sum_permille=1700 * (2 if bad else 4), accept_seconds=[3600 * (30 if bad else 2), 1800 + offset],
-                         response_seconds=[7200 + offset] if offset % 3 == 0 else [])
-        for offset in range(count)
-    ])
+    SellerDailyStats.objects.bulk_create(
+        [
+            SellerDailyStats(
+                seller=seller,
+                day=TODAY - dt.timedelta(days=offset),
+                orders=5,
+                cancelled_by_seller=int(bad),
+                defects=int(bad) * (offset % 2),
+                shipped=5,
+                shipped_late=2 if bad else offset % 7 == 0,
+                shipped_with_valid_tracking=4 if bad else 5,
+                delivered=5,
+                delivered_on_time=3 if bad else 5,
+                returns=1,
+                returns_not_as_described=int(bad),
+                reviews=2,
+                review_weight_permille=1700,
+                rating_weighted_sum_permille=1700 * (2 if bad else 4),
+                accept_seconds=[3600 * (30 if bad else 2), 1800 + offset],
+                response_seconds=[7200 + offset] if offset % 3 == 0 else [],
+            )
+            for offset in range(count)
+        ]
+    )
 
 
 def _twins():
@@ -42,7 +58,13 @@ def _twins():
         owner = SellerMember.objects.filter(seller=good).first().user
         TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
         SellerMember.objects.create(seller=good, user=shared)
-        SellerApiKey.objects.create(seller=good, name="old", prefix="csk_old", key_hash=f"{good.pk:064d}", created_at=T0 - dt.timedelta(days=200))
+        SellerApiKey.objects.create(
+            seller=good,
+            name="old",
+            prefix="csk_old",
+            key_hash=f"{good.pk:064d}",
+            created_at=T0 - dt.timedelta(days=200),
+        )
         SellerTrust.objects.create(seller=heir, prior_from_seller=bad)
         pairs.append((good, bad, heir, empty))
     return pairs
@@ -52,9 +74,24 @@ def _state(seller):
     trust = SellerTrust.objects.get(seller=seller)
     history = SellerTrustHistory.objects.get(seller=seller, day=TODAY)
     kinds = sorted(EnforcementAction.objects.filter(seller=seller, is_active=True).values_list("kind", flat=True))
-    return (trust.score, trust.score_low, trust.score_high, trust.transparency, trust.operations, trust.security, trust.satisfaction, trust.tier,
-            trust.metrics, trust.evidence_orders, trust.below_standard_since, trust.listing_completeness, history.score, history.tier, history.metrics,
-            kinds)
+    return (
+        trust.score,
+        trust.score_low,
+        trust.score_high,
+        trust.transparency,
+        trust.operations,
+        trust.security,
+        trust.satisfaction,
+        trust.tier,
+        trust.metrics,
+        trust.evidence_orders,
+        trust.below_standard_since,
+        trust.listing_completeness,
+        history.score,
+        history.tier,
+        history.metrics,
+        kinds,
+    )
 
 
 def test_the_batch_recompute_stores_what_the_per_seller_recompute_stores_for_every_kind_of_seller():
@@ -69,7 +106,12 @@ def test_the_batch_recompute_stores_what_the_per_seller_recompute_stores_for_eve
     for first, second in zip(one, two, strict=True):
         assert _state(first) == _state(second)
     good, bad, heir, empty = (_state(seller) for seller in two)
-    assert good[7] in ("good", "top_rated", "at_risk") and bad[7] == "below_standard" and heir[7] == "below_standard" and empty[7] == "new"
+    assert (
+        good[7] in ("good", "top_rated", "at_risk")
+        and bad[7] == "below_standard"
+        and heir[7] == "below_standard"
+        and empty[7] == "new"
+    )
     assert bad[-1] == heir[-1] == ["warning"] and good[-1] == []
     assert good[5] != empty[5]  # the security posture (2FA, old key, shared login) was read in the batch too
 
@@ -94,7 +136,7 @@ def test_a_checkout_of_three_sellers_enqueues_one_trust_task_and_events_that_cha
     from django.tasks import task_backends
     from django.test import TestCase
 
-    from comptoir.core.events import SellerOrderTransitioned
+    from comptoir.orders.events import SellerOrderTransitioned
     from comptoir.orders.models import SellerOrder, SellerOrderEvent
     from comptoir.orders.services import order_checkout, seller_order_accept
     from comptoir.orders.tests.support import new_key
@@ -108,23 +150,40 @@ def test_a_checkout_of_three_sellers_enqueues_one_trust_task_and_events_that_cha
     backend.results.clear()
     # when the buyer checks out one line of each (three seller orders, three payment_captured events, one commit)
     with clock.frozen_at(T0), TestCase.captureOnCommitCallbacks(execute=True):
-        result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, idempotency_key=new_key(),
-                                lines=[{"offer_id": offer.pk, "quantity": 1} for offer in offers])
+        result = order_checkout(
+            buyer=buyer,
+            shipping_address=ADDRESS,
+            payment_method=CARD_OK,
+            idempotency_key=new_key(),
+            lines=[{"offer_id": offer.pk, "quantity": 1} for offer in offers],
+        )
     # then one trust task carries the three facts
     trust_tasks = [item for item in backend.results if item.task.name == "evidence_apply_batch_task"]
-    captured = SellerOrderEvent.objects.filter(seller_order__order=result.order, action="payment_captured").order_by("pk")
+    captured = SellerOrderEvent.objects.filter(seller_order__order=result.order, action="payment_captured").order_by(
+        "pk"
+    )
     assert len(trust_tasks) == 1
     assert trust_tasks[0].kwargs["facts"] == [[event.seller_order_id, f"event:{event.pk}"] for event in captured]
     # and an acceptance (its time is a metric) enqueues one task, while events no metric reads enqueue nothing
     seller_order = SellerOrder.objects.filter(order=result.order).order_by("pk").first()
     backend.results.clear()
     with clock.frozen_at(T0), TestCase.captureOnCommitCallbacks(execute=True):
-        seller_order_accept(seller=seller_order.seller, seller_order_id=seller_order.pk, actor=SellerMember.objects.filter(seller=seller_order.seller).first().user)
+        seller_order_accept(
+            seller=seller_order.seller,
+            seller_order_id=seller_order.pk,
+            actor=SellerMember.objects.filter(seller=seller_order.seller).first().user,
+        )
     accepted = SellerOrderEvent.objects.get(seller_order=seller_order, action="accept")
     assert [item.kwargs["facts"] for item in backend.results] == [[[seller_order.pk, f"event:{accepted.pk}"]]]
     from comptoir.trust.tasks import on_seller_orders_transitioned
 
     backend.results.clear()
-    on_seller_orders_transitioned([SellerOrderTransitioned(seller_order_id=seller_order.pk, seller_id=seller_order.seller_id, event_id=1, action=action, at=T0)
-                                   for action in ("create", "payment_failed", "complete", "dispute_opened", "receive_return", "refund")])
+    on_seller_orders_transitioned(
+        [
+            SellerOrderTransitioned(
+                seller_order_id=seller_order.pk, seller_id=seller_order.seller_id, event_id=1, action=action, at=T0
+            )
+            for action in ("create", "payment_failed", "complete", "dispute_opened", "receive_return", "refund")
+        ]
+    )
     assert backend.results == []

@@ -32,17 +32,30 @@ def test_an_order_late_shipped_and_delivered_on_time_is_counted_on_the_days_it_h
         advance(bought, "accepted", at=T0 + dt.timedelta(hours=2))
     with at(shipped_on):
         from comptoir.orders.services import seller_order_ship
-        seller_order_ship(seller=bought.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, carrier="DHL", tracking_number="JD0146000033")
+
+        seller_order_ship(
+            seller=bought.seller,
+            seller_order_id=bought.seller_order.pk,
+            actor=bought.seller_user,
+            carrier="DHL",
+            tracking_number="JD0146000033",
+        )
     with at(shipped_on + DAY):
         from comptoir.orders.services import seller_order_mark_delivered
-        seller_order_mark_delivered(seller_order_id=bought.seller_order.pk, actor=bought.buyer, actor_role=Actor.BUYER, buyer=bought.buyer)
+
+        seller_order_mark_delivered(
+            seller_order_id=bought.seller_order.pk, actor=bought.buyer, actor_role=Actor.BUYER, buyer=bought.buyer
+        )
     # then the order and its acceptance time are on the placing day, the late shipment on the shipping day
     placed = stats(bought.seller, T0.date())
     assert (placed.orders, placed.cancelled_by_seller, placed.accept_seconds) == (1, 0, [7200])
     shipped = stats(bought.seller, shipped_on.date())
     assert (shipped.shipped, shipped.shipped_late, shipped.shipped_with_valid_tracking) == (1, 1, 1)
     delivered = stats(bought.seller, (shipped_on + DAY).date())
-    assert (delivered.delivered, delivered.delivered_on_time) == (1, int((shipped_on + DAY).date() <= bought.seller_order.deliver_by))
+    assert (delivered.delivered, delivered.delivered_on_time) == (
+        1,
+        int((shipped_on + DAY).date() <= bought.seller_order.deliver_by),
+    )
     # and the seller's trust and today's history row exist
     trust = SellerTrust.objects.get(seller=bought.seller)
     assert trust.evidence_orders == 1
@@ -53,8 +66,20 @@ def test_a_seller_cancellation_counts_and_a_buyer_cancellation_does_not():
     seller = make_seller()
     with at(T0):
         by_seller, by_buyer = buy(seller=seller, at=T0), buy(seller=seller, at=T0)
-        seller_order_cancel(seller_order_id=by_seller.seller_order.pk, actor=by_seller.seller_user, actor_role=Actor.SELLER, reason="Out of stock", seller=seller)
-        seller_order_cancel(seller_order_id=by_buyer.seller_order.pk, actor=by_buyer.buyer, actor_role=Actor.BUYER, reason="Changed my mind", buyer=by_buyer.buyer)
+        seller_order_cancel(
+            seller_order_id=by_seller.seller_order.pk,
+            actor=by_seller.seller_user,
+            actor_role=Actor.SELLER,
+            reason="Out of stock",
+            seller=seller,
+        )
+        seller_order_cancel(
+            seller_order_id=by_buyer.seller_order.pk,
+            actor=by_buyer.buyer,
+            actor_role=Actor.BUYER,
+            reason="Changed my mind",
+            buyer=by_buyer.buyer,
+        )
     day = stats(seller, T0.date())
     assert (day.orders, day.cancelled_by_seller) == (2, 1)
 
@@ -76,7 +101,9 @@ def test_a_dispute_lost_and_a_negative_review_make_one_defect_on_the_placing_day
     with at(T0 + DAY):
         review = review_create(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, ratings=BAD, text="Broken")
     with at(T0 + 2 * DAY):
-        dispute = dispute_open(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, reason="not_as_described", description="Broken")
+        dispute = dispute_open(
+            buyer=bought.buyer, seller_order_id=bought.seller_order.pk, reason="not_as_described", description="Broken"
+        )
     with at(T0 + 3 * DAY):
         dispute_decide(dispute_id=dispute.pk, actor=make_operator(), in_favour_of="buyer", note="Photos show damage")
     placed = stats(bought.seller, T0.date())
@@ -110,6 +137,13 @@ def test_the_sellers_first_answer_gives_the_response_time_on_the_day_of_the_buye
     with at(T0 + dt.timedelta(hours=2)):
         message_send(sender=bought.buyer, seller_order_id=bought.seller_order.pk, body="Hello?")
     with at(T0 + dt.timedelta(hours=4)):
-        message_send(sender=bought.seller_user, seller=bought.seller, seller_order_id=bought.seller_order.pk, body="Tomorrow.")
-        message_send(sender=bought.seller_user, seller=bought.seller, seller_order_id=bought.seller_order.pk, body="Tracking follows.")
+        message_send(
+            sender=bought.seller_user, seller=bought.seller, seller_order_id=bought.seller_order.pk, body="Tomorrow."
+        )
+        message_send(
+            sender=bought.seller_user,
+            seller=bought.seller,
+            seller_order_id=bought.seller_order.pk,
+            body="Tracking follows.",
+        )
     assert stats(bought.seller, T0.date()).response_seconds == [3 * 3600]

@@ -9,8 +9,8 @@ from django.db.models import Count
 
 from bench.trust import generate_raw_history
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
-from comptoir.trust.domain.evidence import COUNTER_FIELDS, LIST_FIELDS, order_contribution
 from comptoir.trust import rebuild
+from comptoir.trust.domain.evidence import COUNTER_FIELDS, LIST_FIELDS, order_contribution
 from comptoir.trust.domain.fraud import review_credibility
 from comptoir.trust.models import Review, SellerDailyStats, SellerTrust
 from comptoir.trust.rebuild import review_credibility_refresh, trust_rebuild
@@ -21,22 +21,34 @@ AT = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
 
 
 def _stored_buckets() -> dict:
-    return {(row["seller_id"], row["day"]): {name: row[name] for name in COUNTER_FIELDS + LIST_FIELDS} for row in SellerDailyStats.objects.values()}
+    return {
+        (row["seller_id"], row["day"]): {name: row[name] for name in COUNTER_FIELDS + LIST_FIELDS}
+        for row in SellerDailyStats.objects.values()
+    }
 
 
 def _stored_trust() -> dict:
-    return {row["seller_id"]: {name: row[name] for name in ("score", "score_low", "score_high", "tier", "metrics", "evidence_orders")}
-            for row in SellerTrust.objects.values()}
+    return {
+        row["seller_id"]: {
+            name: row[name] for name in ("score", "score_low", "score_high", "tier", "metrics", "evidence_orders")
+        }
+        for row in SellerTrust.objects.values()
+    }
 
 
 def _reference_buckets() -> dict:
     config, buckets = trust_settings(), {}
     for pk, seller_id in SellerOrder.objects.order_by("pk").values_list("pk", "seller_id"):
         for day, values in order_contribution(_order_facts_bulk([pk])[pk], config=config).items():
-            bucket = buckets.setdefault((seller_id, day), {name: 0 for name in COUNTER_FIELDS} | {name: [] for name in LIST_FIELDS})
+            bucket = buckets.setdefault(
+                (seller_id, day), dict.fromkeys(COUNTER_FIELDS, 0) | {name: [] for name in LIST_FIELDS}
+            )
             for name, value in values.items():
                 bucket[name] = bucket[name] + value
-    return {key: {name: sorted(value) if name in LIST_FIELDS else value for name, value in bucket.items()} for key, bucket in buckets.items()}
+    return {
+        key: {name: sorted(value) if name in LIST_FIELDS else value for name, value in bucket.items()}
+        for key, bucket in buckets.items()
+    }
 
 
 @pytest.mark.django_db
@@ -45,8 +57,12 @@ def test_the_rebuild_writes_the_buckets_of_the_per_order_fold():
     # credibility (some hidden), buyer messages answered by the seller, an event no metric reads, an unpaid order
     generate_raw_history(sellers=4, orders=400, days=30, chunk=150, log=lambda line: None)
     first = SellerOrder.objects.order_by("pk").first()
-    SellerOrderEvent.objects.create(seller_order=first, seller_id_copy=first.seller_id, action="complete", actor_role="system", created_at=AT)
-    SellerOrderEvent.objects.filter(seller_order=SellerOrder.objects.order_by("pk")[1], action="payment_captured").delete()
+    SellerOrderEvent.objects.create(
+        seller_order=first, seller_id_copy=first.seller_id, action="complete", actor_role="system", created_at=AT
+    )
+    SellerOrderEvent.objects.filter(
+        seller_order=SellerOrder.objects.order_by("pk")[1], action="payment_captured"
+    ).delete()
     expected = _reference_buckets()
 
     # when the buckets are rebuilt, sellers in groups smaller than one seller's orders and larger than several sellers'
@@ -85,13 +101,18 @@ def test_the_credibility_refresh_stores_what_the_fraud_analysis_gives_for_every_
     generate_raw_history(sellers=5, orders=600, days=60, chunk=200, buyers=300, log=lambda line: None)
     today = dt.date.today()
     reviews = list(Review.objects.order_by("pk"))
-    expected = review_credibility(review_credibility_facts(reviews), today=today, reviewer_count=len({review.buyer_id for review in reviews}))
+    expected = review_credibility(
+        review_credibility_facts(reviews), today=today, reviewer_count=len({review.buyer_id for review in reviews})
+    )
 
     # when the batch refresh runs over every review
     updated = review_credibility_refresh(today=today)
 
     # then each review holds the analysis of the per-review facts, some discounted with their reasons
-    stored = {pk: (permille, reasons) for pk, permille, reasons in Review.objects.values_list("pk", "credibility_permille", "credibility_reasons")}
+    stored = {
+        pk: (permille, reasons)
+        for pk, permille, reasons in Review.objects.values_list("pk", "credibility_permille", "credibility_reasons")
+    }
     assert stored == {pk: (credibility.permille, list(credibility.reasons)) for pk, credibility in expected.items()}
     assert updated > 0 and any(permille < 1000 and reasons for permille, reasons in stored.values())
     # and a second run finds nothing to change
@@ -109,7 +130,12 @@ def test_the_rebuild_in_worker_processes_gives_what_one_process_gives(monkeypatc
     make_seller("No orders yet")
     today = dt.date.today()
     trust_rebuild(today=today, refresh_credibility=False, chunk=120, workers=1)
-    by_orders = [seller_id for seller_id, _count in SellerOrder.objects.values_list("seller_id").annotate(n=Count("pk")).order_by("-n", "seller_id")]
+    by_orders = [
+        seller_id
+        for seller_id, _count in SellerOrder.objects.values_list("seller_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "seller_id")
+    ]
     SellerTrust.objects.filter(seller_id=by_orders[-1]).update(prior_from_seller_id=by_orders[0])
     trust_rebuild(today=today, refresh_credibility=False, chunk=120, workers=1)
     serial_buckets, serial_trust = _stored_buckets(), _stored_trust()
@@ -139,8 +165,9 @@ def test_inside_a_transaction_the_rebuild_stays_in_this_process(monkeypatch):
 
 @pytest.mark.django_db
 def test_the_recompute_command_reports_its_phases_and_refuses_zero_workers():
-    from django.core.management import CommandError, call_command
     from io import StringIO
+
+    from django.core.management import CommandError, call_command
 
     generate_raw_history(sellers=2, orders=30, days=10, chunk=30, log=lambda line: None)
     out = StringIO()
@@ -157,7 +184,12 @@ def test_scores_computed_before_the_commit_are_stored_only_where_nothing_changed
     # buckets are being written)
     from comptoir.trust.domain.evidence import day_evidence_from_mapping
     from comptoir.trust.models import TrustEvidenceApplied
-    from comptoir.trust.services import seller_trust_tier_override, trust_recompute_all, trust_scores_precompute, trust_scores_store
+    from comptoir.trust.services import (
+        seller_trust_tier_override,
+        trust_recompute_all,
+        trust_scores_precompute,
+        trust_scores_store,
+    )
 
     generate_raw_history(sellers=4, orders=300, days=20, chunk=150, log=lambda line: None)
     today = dt.date.today()
@@ -172,11 +204,15 @@ def test_scores_computed_before_the_commit_are_stored_only_where_nothing_changed
     # when, before they are stored, a fact is folded into one seller's buckets and an operator overrides another's tier
     folded, overridden = seller_ids[0], seller_ids[1]
     bucket = SellerDailyStats.objects.filter(seller_id=folded, day__lte=today, orders__gt=0).order_by("-day").first()
-    SellerDailyStats.objects.filter(pk=bucket.pk).update(orders=bucket.orders + 40, cancelled_by_seller=bucket.cancelled_by_seller + 40)
+    SellerDailyStats.objects.filter(pk=bucket.pk).update(
+        orders=bucket.orders + 40, cancelled_by_seller=bucket.cancelled_by_seller + 40
+    )
     TrustEvidenceApplied.objects.create(key="event:999999999", seller_id=folded)
     from comptoir.testing.builders import make_operator
 
-    seller_trust_tier_override(seller_id=overridden, actor=make_operator(), tier="at_risk", reason="Checking a complaint")
+    seller_trust_tier_override(
+        seller_id=overridden, actor=make_operator(), tier="at_risk", reason="Checking a complaint"
+    )
     trust_scores_store(chunks, today=today, applied_mark=applied_mark)
 
     # then what is stored is what a recompute from the stored rows gives now: both changes are in it

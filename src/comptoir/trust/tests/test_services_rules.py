@@ -7,16 +7,29 @@ import pytest
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
-from comptoir.orders.services import (dispute_decide, dispute_open, seller_order_cancel, seller_order_mark_delivered, seller_order_request_return,
-                                      seller_order_ship)
+from comptoir.orders.services import (
+    dispute_decide,
+    dispute_open,
+    seller_order_cancel,
+    seller_order_mark_delivered,
+    seller_order_request_return,
+    seller_order_ship,
+)
 from comptoir.orders.tests.support import advance, buy
 from comptoir.sellers.models import SellerStatus
 from comptoir.testing.builders import make_offer, make_operator, make_seller, make_user, trader_information
 from comptoir.trust.models import Appeal, EnforcementAction, Review, SellerDailyStats, SellerIdentityLink, SellerTrust
-from comptoir.trust.selectors import seller_trust_map
-from comptoir.trust.services import (appeal_decide, appeal_submit, message_send, review_create, review_reply, seller_trust_recompute,
-                                     seller_trust_tier_override)
 from comptoir.trust.rebuild import trust_rebuild
+from comptoir.trust.selectors import seller_trust_map
+from comptoir.trust.services import (
+    appeal_decide,
+    appeal_submit,
+    message_send,
+    review_create,
+    review_reply,
+    seller_trust_recompute,
+    seller_trust_tier_override,
+)
 from comptoir.trust.tests.support import T0, at
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +83,13 @@ def _bad_seller_history(seller, start):
         moment = start + dt.timedelta(hours=index)
         with at(moment):
             bought = buy(seller=seller, offer=None, at=moment)
-            seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, reason="No stock", seller=seller)
+            seller_order_cancel(
+                seller_order_id=bought.seller_order.pk,
+                actor=bought.seller_user,
+                actor_role=Actor.SELLER,
+                reason="No stock",
+                seller=seller,
+            )
             dispute = None
     return bought
 
@@ -83,12 +102,22 @@ def test_below_standard_warns_once_then_reduces_visibility_then_suspends_and_an_
         with at(moment):
             bought = buy(offer=offer, at=moment)
             advance(bought, "delivered", at=moment)
-            dispute = dispute_open(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, reason="not_as_described", description="Fake")
+            dispute = dispute_open(
+                buyer=bought.buyer,
+                seller_order_id=bought.seller_order.pk,
+                reason="not_as_described",
+                description="Fake",
+            )
             dispute_decide(dispute_id=dispute.pk, actor=make_operator(), in_favour_of="buyer", note="Counterfeit")
     trust = SellerTrust.objects.get(seller=seller)
     assert trust.tier == "below_standard"
     warnings = EnforcementAction.objects.filter(seller=seller, kind="warning", is_active=True)
-    assert warnings.count() == 1 and warnings[0].is_automated and "appeal" in warnings[0].redress and warnings[0].facts["metrics"]
+    assert (
+        warnings.count() == 1
+        and warnings[0].is_automated
+        and "appeal" in warnings[0].redress
+        and warnings[0].facts["metrics"]
+    )
     assert seller_trust_map([seller.pk])[seller.pk].is_eligible_for_featured is False
     with at(T0 + 14 * DAY):
         seller_trust_recompute(seller_id=seller.pk)
@@ -101,7 +130,9 @@ def test_below_standard_warns_once_then_reduces_visibility_then_suspends_and_an_
     assert seller.status == SellerStatus.SUSPENDED
     suspension = EnforcementAction.objects.get(seller=seller, kind="suspension")
     with at(T0 + 31 * DAY):
-        appeal = appeal_submit(seller=seller, actor=bought.seller_user, action_id=suspension.pk, text="We changed supplier.")
+        appeal = appeal_submit(
+            seller=seller, actor=bought.seller_user, action_id=suspension.pk, text="We changed supplier."
+        )
         with pytest.raises(Conflict):
             appeal_submit(seller=seller, actor=bought.seller_user, action_id=suspension.pk, text="Again")
         with pytest.raises(PermissionDenied):
@@ -124,14 +155,21 @@ def test_an_operator_override_sets_the_tier_and_is_audited():
     with pytest.raises(ValidationError):
         seller_trust_tier_override(seller_id=seller.pk, actor=operator, tier="good", reason=" ")
     with at(T0):
-        seller_trust_tier_override(seller_id=seller.pk, actor=operator, tier="top_rated", reason="Known brand, migrated history")
+        seller_trust_tier_override(
+            seller_id=seller.pk, actor=operator, tier="top_rated", reason="Known brand, migrated history"
+        )
     assert seller_trust_map([seller.pk])[seller.pk].tier == "top_rated"
     assert AuditLog.objects.filter(action="trust.tier_overridden", seller_id=seller.pk, actor=operator).exists()
 
 
 def test_a_seller_without_trust_row_gets_the_neutral_snapshot():
     snapshot = seller_trust_map([987654])[987654]
-    assert (snapshot.score, snapshot.tier, snapshot.visibility_multiplier, snapshot.is_eligible_for_featured) == (Decimal("50"), "new", Decimal("1"), True)
+    assert (snapshot.score, snapshot.tier, snapshot.visibility_multiplier, snapshot.is_eligible_for_featured) == (
+        Decimal("50"),
+        "new",
+        Decimal("1"),
+        True,
+    )
 
 
 def test_a_re_registered_seller_is_linked_and_inherits_its_bad_history():
@@ -142,12 +180,23 @@ def test_a_re_registered_seller_is_linked_and_inherits_its_bad_history():
     for index in range(12):
         with at(T0 + dt.timedelta(hours=index)):
             bought = buy(offer=offer, at=T0 + dt.timedelta(hours=index))
-            seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, reason="No stock", seller=old)
+            seller_order_cancel(
+                seller_order_id=bought.seller_order.pk,
+                actor=bought.seller_user,
+                actor_role=Actor.SELLER,
+                reason="No stock",
+                seller=old,
+            )
     assert SellerTrust.objects.get(seller=old).tier in ("below_standard", "at_risk")
     # when the same business registers again with the same VAT ID and IBAN but another email and phone
     from comptoir.sellers.services import seller_onboard
+
     with at(T0 + 2 * DAY):
-        new = seller_onboard(owner=make_user(), name="Fresh Start", trader=trader_information(email="new@fresh.example", phone="+33 6 00 00 00 01"))
+        new = seller_onboard(
+            owner=make_user(),
+            name="Fresh Start",
+            trader=trader_information(email="new@fresh.example", phone="+33 6 00 00 00 01"),
+        )
     # then it is linked on the VAT ID and IBAN and starts from the old seller's evidence
     link = SellerIdentityLink.objects.get(seller=new, linked_seller=old)
     assert set(link.matched_on) >= {"vat_id", "iban"}
@@ -168,38 +217,82 @@ def test_incremental_updates_equal_the_batch_recompute_on_a_realistic_history():
         fate = rng.random()
         if fate < 0.1:
             with at(moment + dt.timedelta(hours=1)):
-                seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, reason="No stock",
-                                    seller=offer.seller)
+                seller_order_cancel(
+                    seller_order_id=bought.seller_order.pk,
+                    actor=bought.seller_user,
+                    actor_role=Actor.SELLER,
+                    reason="No stock",
+                    seller=offer.seller,
+                )
             continue
         late = dt.timedelta(days=rng.choice([0, 0, 0, 4]))
         with at(moment + dt.timedelta(hours=rng.randint(1, 40))):
             advance(bought, "accepted", at=moment + dt.timedelta(hours=2))
         with at(moment + dt.timedelta(days=1) + late):
-            seller_order_ship(seller=offer.seller, seller_order_id=bought.seller_order.pk, actor=bought.seller_user, carrier="DHL", tracking_number="JD0146000033")
+            seller_order_ship(
+                seller=offer.seller,
+                seller_order_id=bought.seller_order.pk,
+                actor=bought.seller_user,
+                carrier="DHL",
+                tracking_number="JD0146000033",
+            )
         with at(moment + dt.timedelta(days=2) + late):
-            seller_order_mark_delivered(seller_order_id=bought.seller_order.pk, actor=bought.buyer, actor_role=Actor.BUYER, buyer=bought.buyer)
+            seller_order_mark_delivered(
+                seller_order_id=bought.seller_order.pk, actor=bought.buyer, actor_role=Actor.BUYER, buyer=bought.buyer
+            )
         with at(moment + dt.timedelta(days=2) + late):
             message_send(sender=bought.buyer, seller_order_id=bought.seller_order.pk, body="Question")
         with at(moment + dt.timedelta(days=2, hours=rng.randint(1, 30)) + late):
-            message_send(sender=bought.seller_user, seller=offer.seller, seller_order_id=bought.seller_order.pk, body="Answer")
+            message_send(
+                sender=bought.seller_user, seller=offer.seller, seller_order_id=bought.seller_order.pk, body="Answer"
+            )
         with at(moment + dt.timedelta(days=3) + late):
             if fate < 0.2:
-                seller_order_request_return(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, return_reason="not_as_described")
+                seller_order_request_return(
+                    buyer=bought.buyer, seller_order_id=bought.seller_order.pk, return_reason="not_as_described"
+                )
             elif fate < 0.3:
-                dispute = dispute_open(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, reason="other", description="Hmm")
-                dispute_decide(dispute_id=dispute.pk, actor=make_operator(), in_favour_of=rng.choice(["buyer", "seller"]), note="Decided")
+                dispute = dispute_open(
+                    buyer=bought.buyer, seller_order_id=bought.seller_order.pk, reason="other", description="Hmm"
+                )
+                dispute_decide(
+                    dispute_id=dispute.pk,
+                    actor=make_operator(),
+                    in_favour_of=rng.choice(["buyer", "seller"]),
+                    note="Decided",
+                )
             else:
                 rating = rng.randint(1, 5)
-                review_create(buyer=bought.buyer, seller_order_id=bought.seller_order.pk,
-                              ratings={"product_rating": rating, "item_as_described": rating, "communication": rating, "shipping_speed": 5, "packaging": 4})
+                review_create(
+                    buyer=bought.buyer,
+                    seller_order_id=bought.seller_order.pk,
+                    ratings={
+                        "product_rating": rating,
+                        "item_as_described": rating,
+                        "communication": rating,
+                        "shipping_speed": 5,
+                        "packaging": 4,
+                    },
+                )
     today = (moment + dt.timedelta(days=10)).date()
     for seller in sellers:
         seller_trust_recompute(seller_id=seller.pk, today=today)
 
     def snapshot():
-        buckets = sorted((row["seller_id"], row["day"], tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(row.items()) if k not in ("id",)))
-                         for row in SellerDailyStats.objects.values() if any(row[k] for k in row if k not in ("id", "seller_id", "day")))
-        scores = sorted(SellerTrust.objects.filter(seller__in=sellers).values_list("seller_id", "score", "score_low", "score_high", "tier", "metrics"))
+        buckets = sorted(
+            (
+                row["seller_id"],
+                row["day"],
+                tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(row.items()) if k not in ("id",)),
+            )
+            for row in SellerDailyStats.objects.values()
+            if any(row[k] for k in row if k not in ("id", "seller_id", "day"))
+        )
+        scores = sorted(
+            SellerTrust.objects.filter(seller__in=sellers).values_list(
+                "seller_id", "score", "score_low", "score_high", "tier", "metrics"
+            )
+        )
         return buckets, scores
 
     incremental = snapshot()

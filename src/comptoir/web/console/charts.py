@@ -32,7 +32,9 @@ class BarChart:
     gridlines: list[tuple[float, int]]
 
 
-def daily_bar_chart(points: list[tuple[datetime.date, int]], *, width: int = 720, height: int = 200, label_every: int = 5) -> BarChart:
+def daily_bar_chart(
+    points: list[tuple[datetime.date, int]], *, width: int = 720, height: int = 200, label_every: int = 5
+) -> BarChart:
     """Lay out one bar per day. The scale's top is a "nice" number (1, 2, 5 × 10^n) so the gridlines
     read as round values; a day with no orders has a zero-height bar, not a missing one."""
     plot_top, plot_bottom, left, right = 10, height - 24, 32, 20
@@ -43,10 +45,31 @@ def daily_bar_chart(points: list[tuple[datetime.date, int]], *, width: int = 720
     bars = []
     for index, (day, value) in enumerate(points):
         bar_height = plot_height * value / max_value
-        bars.append(Bar(x=round(left + index * slot + (slot - bar_width) / 2, 2), y=round(plot_bottom - bar_height, 2), width=round(bar_width, 2),
-                        height=round(bar_height, 2), day=day, value=value, is_labelled=(len(points) - 1 - index) % label_every == 0))
-    gridlines = [(round(plot_bottom - plot_height * step / 4, 2), max_value * step // 4) for step in range(5) if (max_value * step) % 4 == 0]
-    return BarChart(width=width, height=height, plot_top=plot_top, plot_bottom=plot_bottom, bars=bars, max_value=max_value, gridlines=gridlines)
+        bars.append(
+            Bar(
+                x=round(left + index * slot + (slot - bar_width) / 2, 2),
+                y=round(plot_bottom - bar_height, 2),
+                width=round(bar_width, 2),
+                height=round(bar_height, 2),
+                day=day,
+                value=value,
+                is_labelled=(len(points) - 1 - index) % label_every == 0,
+            )
+        )
+    gridlines = [
+        (round(plot_bottom - plot_height * step / 4, 2), max_value * step // 4)
+        for step in range(5)
+        if (max_value * step) % 4 == 0
+    ]
+    return BarChart(
+        width=width,
+        height=height,
+        plot_top=plot_top,
+        plot_bottom=plot_bottom,
+        bars=bars,
+        max_value=max_value,
+        gridlines=gridlines,
+    )
 
 
 def _nice_ceiling(value: int) -> int:

@@ -36,19 +36,32 @@ def paid_orders_per_day(*, days: int = 30, today: datetime.date | None = None) -
     today = today or clock.now().date()
     first_day = today - datetime.timedelta(days=days - 1)
     start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=datetime.UTC)
-    rows = (Order.objects.filter(status=OrderStatus.PAID, paid_at__gte=start).annotate(day=TruncDate("paid_at", tzinfo=datetime.UTC))
-            .values("day").annotate(count=Count("id")))
+    rows = (
+        Order.objects.filter(status=OrderStatus.PAID, paid_at__gte=start)
+        .annotate(day=TruncDate("paid_at", tzinfo=datetime.UTC))
+        .values("day")
+        .annotate(count=Count("id"))
+    )
     counts = {row["day"]: row["count"] for row in rows}
-    return [(first_day + datetime.timedelta(days=offset), counts.get(first_day + datetime.timedelta(days=offset), 0)) for offset in range(days)]
+    return [
+        (first_day + datetime.timedelta(days=offset), counts.get(first_day + datetime.timedelta(days=offset), 0))
+        for offset in range(days)
+    ]
 
 
 def seller_status_counts() -> list[StatusCount]:
     counts = dict(Seller.objects.values_list("status").annotate(count=Count("id")).order_by())
-    return [StatusCount(status=value, label=str(label), count=counts.get(value, 0)) for value, label in SellerStatus.choices]
+    return [
+        StatusCount(status=value, label=str(label), count=counts.get(value, 0)) for value, label in SellerStatus.choices
+    ]
 
 
 def disputes_open(*, limit: int = 10):
-    return list(Dispute.objects.filter(status=DisputeStatus.OPEN).select_related("seller_order__seller", "seller_order__order").order_by("opened_at")[:limit])
+    return list(
+        Dispute.objects.filter(status=DisputeStatus.OPEN)
+        .select_related("seller_order__seller", "seller_order__order")
+        .order_by("opened_at")[:limit]
+    )
 
 
 def disputes_open_count() -> int:
@@ -56,7 +69,9 @@ def disputes_open_count() -> int:
 
 
 def payments_under_review(*, limit: int = 10):
-    return list(Payment.objects.filter(status=PaymentStatus.REVIEW).select_related("order").order_by("created_at")[:limit])
+    return list(
+        Payment.objects.filter(status=PaymentStatus.REVIEW).select_related("order").order_by("created_at")[:limit]
+    )
 
 
 def payments_under_review_count() -> int:
@@ -65,7 +80,11 @@ def payments_under_review_count() -> int:
 
 def sellers_pending():
     """The verification queue: pending sellers, the longest-waiting first."""
-    return Seller.objects.filter(status=SellerStatus.PENDING).annotate(member_count=Count("members")).order_by("created_at", "pk")
+    return (
+        Seller.objects.filter(status=SellerStatus.PENDING)
+        .annotate(member_count=Count("members"))
+        .order_by("created_at", "pk")
+    )
 
 
 def seller_for_review(*, seller_id: int) -> Seller | None:

@@ -31,15 +31,26 @@ ERRORS = {
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "accept"), ("refuse", "refuse")])
-    note = forms.CharField(label=_("Statement of reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": ERRORS["note_required"]})
+    note = forms.CharField(
+        label=_("Statement of reasons"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": ERRORS["note_required"]},
+    )
 
 
 class OverrideForm(forms.Form):
-    tier = forms.ChoiceField(label=_("Tier"), required=False,
-                             choices=[("", _("Computed (no override)"))] + [(value, label) for value, label in trust_labels.TIERS.items()])
-    reason = forms.CharField(label=_("Reason (audited)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": ERRORS["reason_required"]})
+    tier = forms.ChoiceField(
+        label=_("Tier"),
+        required=False,
+        choices=[("", _("Computed (no override)"))] + [(value, label) for value, label in trust_labels.TIERS.items()],
+    )
+    reason = forms.CharField(
+        label=_("Reason (audited)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": ERRORS["reason_required"]},
+    )
 
 
 def _status_filter(request, choices, default):
@@ -51,10 +62,18 @@ def _status_filter(request, choices, default):
 def report_queue(request):
     status = _status_filter(request, ReviewReportStatus.values, ReviewReportStatus.OPEN)
     reports = list(selectors.review_report_queue(status=status)[:200])
-    return render(request, "console/trust/reports.html", {
-        "section": "reports", "reports": reports, "status": status, "statuses": ReviewReportStatus.choices,
-        "reasons": dict(trust_labels.REPORT_REASONS), "bound": None,
-    })
+    return render(
+        request,
+        "console/trust/reports.html",
+        {
+            "section": "reports",
+            "reports": reports,
+            "status": status,
+            "statuses": ReviewReportStatus.choices,
+            "reasons": dict(trust_labels.REPORT_REASONS),
+            "bound": None,
+        },
+    )
 
 
 @operator_required
@@ -65,14 +84,23 @@ def report_decide(request, report_id: int):
         messages.error(request, ERRORS["note_required"])
         return redirect("console:trust-reports")
     try:
-        review_moderate(report_id=report_id, actor=request.user, uphold=form.cleaned_data["decision"] == "accept", note=form.cleaned_data["note"])
+        review_moderate(
+            report_id=report_id,
+            actor=request.user,
+            uphold=form.cleaned_data["decision"] == "accept",
+            note=form.cleaned_data["note"],
+        )
     except ApplicationError as error:
         if error.code == "report_not_found":
             raise Http404 from error
         messages.error(request, ERRORS.get(error.code, error.message))
     else:
-        messages.success(request, _("Report upheld: the review is hidden and no longer counts.") if form.cleaned_data["decision"] == "accept"
-                         else _("Report dismissed: the review stays published."))
+        messages.success(
+            request,
+            _("Report upheld: the review is hidden and no longer counts.")
+            if form.cleaned_data["decision"] == "accept"
+            else _("Report dismissed: the review stays published."),
+        )
     return redirect("console:trust-reports")
 
 
@@ -80,10 +108,16 @@ def report_decide(request, report_id: int):
 def appeal_queue(request):
     status = _status_filter(request, AppealStatus.values, AppealStatus.OPEN)
     appeals = list(selectors.appeal_queue(status=status)[:200])
-    return render(request, "console/trust/appeals.html", {
-        "section": "appeals", "items": [{"appeal": appeal, "statement": statement(appeal.action)} for appeal in appeals], "status": status,
-        "statuses": AppealStatus.choices,
-    })
+    return render(
+        request,
+        "console/trust/appeals.html",
+        {
+            "section": "appeals",
+            "items": [{"appeal": appeal, "statement": statement(appeal.action)} for appeal in appeals],
+            "status": status,
+            "statuses": AppealStatus.choices,
+        },
+    )
 
 
 @operator_required
@@ -101,7 +135,12 @@ def appeal_decide_view(request, appeal_id: int):
             raise Http404 from error
         messages.error(request, ERRORS.get(error.code, error.message))
     else:
-        messages.success(request, _("Appeal granted: the restriction is lifted.") if grant else _("Appeal rejected. The seller can read your reasons."))
+        messages.success(
+            request,
+            _("Appeal granted: the restriction is lifted.")
+            if grant
+            else _("Appeal rejected. The seller can read your reasons."),
+        )
     return redirect("console:trust-appeals")
 
 
@@ -111,24 +150,46 @@ def seller_list(request):
     rows = SellerTrust.objects.select_related("seller").order_by("score", "seller_id")
     if tier in trust_labels.TIERS:
         rows = rows.filter(tier=tier) if tier else rows
-    return render(request, "console/trust/sellers.html", {
-        "section": "trust", "rows": list(rows[:200]), "tier": tier, "tiers": trust_labels.TIERS, "tones": trust_labels.TIER_TONES,
-    })
+    return render(
+        request,
+        "console/trust/sellers.html",
+        {
+            "section": "trust",
+            "rows": list(rows[:200]),
+            "tier": tier,
+            "tiers": trust_labels.TIERS,
+            "tones": trust_labels.TIER_TONES,
+        },
+    )
 
 
 def _seller_trust_page(request, seller, *, form=None, status=200):
     trust = selectors.seller_trust_row(seller_id=seller.pk)
     history = selectors.seller_trust_history(seller_id=seller.pk)
     snapshot = selectors.seller_trust_map([seller.pk])[seller.pk]
-    return render(request, "console/trust/seller.html", {
-        "section": "trust", "seller": seller, "trust": trust, "snapshot": snapshot,
-        "tier_label": trust_labels.TIERS.get(snapshot.tier, snapshot.tier), "tier_tone": trust_labels.TIER_TONES.get(snapshot.tier, ""),
-        "computed_tier_label": trust_labels.TIERS.get(trust.tier, trust.tier) if trust else trust_labels.TIERS["new"],
-        "pillars": [{"label": label, "value": int(getattr(trust, name)) if trust else 50} for name, label in trust_labels.PILLARS.items()],
-        "cards": metric_cards(trust, history, seller_id=seller.pk),
-        "actions": [statement(action) for action in selectors.enforcement_list_for_seller(seller_id=seller.pk)],
-        "form": form or OverrideForm(initial={"tier": trust.tier_override if trust else ""}),
-    }, status=status)
+    return render(
+        request,
+        "console/trust/seller.html",
+        {
+            "section": "trust",
+            "seller": seller,
+            "trust": trust,
+            "snapshot": snapshot,
+            "tier_label": trust_labels.TIERS.get(snapshot.tier, snapshot.tier),
+            "tier_tone": trust_labels.TIER_TONES.get(snapshot.tier, ""),
+            "computed_tier_label": trust_labels.TIERS.get(trust.tier, trust.tier)
+            if trust
+            else trust_labels.TIERS["new"],
+            "pillars": [
+                {"label": label, "value": int(getattr(trust, name)) if trust else 50}
+                for name, label in trust_labels.PILLARS.items()
+            ],
+            "cards": metric_cards(trust, history, seller_id=seller.pk),
+            "actions": [statement(action) for action in selectors.enforcement_list_for_seller(seller_id=seller.pk)],
+            "form": form or OverrideForm(initial={"tier": trust.tier_override if trust else ""}),
+        },
+        status=status,
+    )
 
 
 @operator_required
@@ -140,7 +201,12 @@ def seller_trust(request, seller_id: int):
         form = OverrideForm(request.POST)
         if form.is_valid():
             try:
-                seller_trust_tier_override(seller_id=seller.pk, actor=request.user, tier=form.cleaned_data["tier"], reason=form.cleaned_data["reason"])
+                seller_trust_tier_override(
+                    seller_id=seller.pk,
+                    actor=request.user,
+                    tier=form.cleaned_data["tier"],
+                    reason=form.cleaned_data["reason"],
+                )
             except ApplicationError as error:
                 target = next((name for name in error.fields if name in form.fields), None)
                 form.add_error(target, ERRORS.get(error.code, error.message))

@@ -73,7 +73,11 @@ def dashboard(request):
 
 @operator_required
 def seller_queue(request):
-    return render(request, "console/seller_queue.html", {"sellers": list(selectors.sellers_pending()), "now": clock.now(), "section": "sellers"})
+    return render(
+        request,
+        "console/seller_queue.html",
+        {"sellers": list(selectors.sellers_pending()), "now": clock.now(), "section": "sellers"},
+    )
 
 
 def _seller_detail_response(request, seller, *, approve_form=None, reject_form=None, status=200):
@@ -83,7 +87,7 @@ def _seller_detail_response(request, seller, *, approve_form=None, reject_form=N
         "seller": seller,
         "members": members,
         # Decrypted for operators on this page only; grouped by four as printed on bank documents.
-        "iban_display": " ".join(iban[index:index + 4] for index in range(0, len(iban), 4)),
+        "iban_display": " ".join(iban[index : index + 4] for index in range(0, len(iban), 4)),
         "country_name": Locale.parse(get_language() or "en", sep="-").territories.get(seller.country, seller.country),
         "commission_percent": None if seller.commission_rate_bp is None else seller.commission_rate_bp / 100,
         "is_pending": seller.status == SellerStatus.PENDING,
@@ -137,6 +141,8 @@ def seller_reject_view(request, seller_id: int):
             messages.error(request, _("%(seller)s cannot be rejected in its current status.") % {"seller": seller.name})
             return redirect("console:seller-detail", seller_id=seller.pk)
         else:
-            messages.success(request, _("%(seller)s was rejected. The seller can see your reason.") % {"seller": seller.name})
+            messages.success(
+                request, _("%(seller)s was rejected. The seller can see your reason.") % {"seller": seller.name}
+            )
             return redirect("console:seller-queue")
     return _seller_detail_response(request, seller, reject_form=form, status=422)

@@ -62,13 +62,17 @@ def seller_view(view=None, *, owner_only: bool = False, enrolment: bool = False)
             has_device = user_has_device(request.user, confirmed=True)
             if not enrolment:
                 if has_device and not request.user.is_verified():
-                    return redirect(f"{reverse('sellercenter:two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
+                    return redirect(
+                        f"{reverse('sellercenter:two_factor_verify')}?{urlencode({'next': request.get_full_path()})}"
+                    )
                 if member.seller.require_two_factor and not has_device:
                     messages.warning(request, _("Your shop requires two-factor authentication. Set it up to continue."))
                     return redirect("sellercenter:two_factor")
             if owner_only and member.role != MemberRole.OWNER:
                 raise PermissionDenied(_("Only an owner of the shop can do this."))
-            request.seller_access = SellerAccess(seller=member.seller, member=member, memberships=memberships, has_confirmed_device=has_device)
+            request.seller_access = SellerAccess(
+                seller=member.seller, member=member, memberships=memberships, has_confirmed_device=has_device
+            )
             request.seller = member.seller
             return function(request, *args, **kwargs)
 

@@ -71,10 +71,33 @@ def bar_chart(points: list[tuple[str, int, str]], *, tick_format=str) -> BarChar
     for index, (label, value, value_text) in enumerate(points):
         height = plot_height * max(value, 0) / maximum
         x = LEFT + index * slot + (slot - bar_width) / 2
-        bars.append(Bar(x=round(x, 1), y=round(TOP + plot_height - height, 1), width=round(bar_width, 1), height=round(height, 1), label=label,
-                        value_text=value_text, label_x=round(x + bar_width / 2, 1), is_current=index == len(points) - 1,
-                        show_label=(len(points) - 1 - index) % label_step == 0))
-    ticks = [Tick(y=round(TOP + plot_height - plot_height * step / tick_count, 1), text=tick_format(maximum * step // tick_count))
-             for step in range(tick_count + 1)]
-    return BarChart(width=WIDTH, height=HEIGHT, bars=bars, ticks=ticks, baseline_y=TOP + plot_height, plot_left=LEFT, plot_right=WIDTH - RIGHT,
-                    is_empty=all(value == 0 for _, value, _ in points))
+        bars.append(
+            Bar(
+                x=round(x, 1),
+                y=round(TOP + plot_height - height, 1),
+                width=round(bar_width, 1),
+                height=round(height, 1),
+                label=label,
+                value_text=value_text,
+                label_x=round(x + bar_width / 2, 1),
+                is_current=index == len(points) - 1,
+                show_label=(len(points) - 1 - index) % label_step == 0,
+            )
+        )
+    ticks = [
+        Tick(
+            y=round(TOP + plot_height - plot_height * step / tick_count, 1),
+            text=tick_format(maximum * step // tick_count),
+        )
+        for step in range(tick_count + 1)
+    ]
+    return BarChart(
+        width=WIDTH,
+        height=HEIGHT,
+        bars=bars,
+        ticks=ticks,
+        baseline_y=TOP + plot_height,
+        plot_left=LEFT,
+        plot_right=WIDTH - RIGHT,
+        is_empty=all(value == 0 for _, value, _ in points),
+    )

@@ -10,7 +10,8 @@ import pycountry
 from babel import Locale
 from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 from django import forms
-from django.utils.translation import get_language, gettext_lazy as _, to_locale
+from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.offers.models import Condition
 from comptoir.sellers.models import ApiScope
@@ -55,8 +56,11 @@ class LocalisedDecimalField(forms.CharField):
         except NumberFormatError as error:
             from babel.numbers import format_decimal
 
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
-                                        params={"example": format_decimal(Decimal("12.34"), locale=locale)}) from error
+            raise forms.ValidationError(
+                self.error_messages["invalid"],
+                code="invalid",
+                params={"example": format_decimal(Decimal("12.34"), locale=locale)},
+            ) from error
         if not number.is_finite():
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"example": "12.34"})
         return number
@@ -73,21 +77,32 @@ def localised_decimal(amount_minor: int, exponent: int) -> str:
 
 # --- Onboarding -------------------------------------------------------------------------------
 
+
 class ShopStepForm(forms.Form):
     name = forms.CharField(label=_("Shop name"), max_length=120, help_text=_("Shown to buyers on every offer."))
 
 
 class TraderStepForm(forms.Form):
-    legal_name = forms.CharField(label=_("Legal name"), max_length=200, help_text=_("As registered, e.g. Atelier Dupont SARL."))
+    legal_name = forms.CharField(
+        label=_("Legal name"), max_length=200, help_text=_("As registered, e.g. Atelier Dupont SARL.")
+    )
     street = forms.CharField(label=_("Street address"), max_length=200)
     postal_code = forms.CharField(label=_("Postal code"), max_length=20)
     city = forms.CharField(label=_("City"), max_length=100)
     country = forms.ChoiceField(label=_("Country of establishment"))
-    phone = forms.CharField(label=_("Phone"), max_length=40, help_text=_("International format, e.g. +33 1 23 45 67 89."))
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, help_text=_("International format, e.g. +33 1 23 45 67 89.")
+    )
     email = forms.EmailField(label=_("Contact email"), max_length=254)
-    trade_register = forms.CharField(label=_("Trade register"), max_length=200, help_text=_("e.g. RCS Paris, Handelsregister B München."))
+    trade_register = forms.CharField(
+        label=_("Trade register"), max_length=200, help_text=_("e.g. RCS Paris, Handelsregister B München.")
+    )
     trade_register_number = forms.CharField(label=_("Registration number"), max_length=100)
-    vat_id = forms.CharField(label=_("VAT identification number"), max_length=20, help_text=_("With or without the country prefix, e.g. FR40303265045."))
+    vat_id = forms.CharField(
+        label=_("VAT identification number"),
+        max_length=20,
+        help_text=_("With or without the country prefix, e.g. FR40303265045."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,28 +110,49 @@ class TraderStepForm(forms.Form):
 
 
 class PayoutStepForm(forms.Form):
-    iban = forms.CharField(label=_("IBAN for payouts"), max_length=42, help_text=_("Stored encrypted; only its last four characters are shown afterwards."))
+    iban = forms.CharField(
+        label=_("IBAN for payouts"),
+        max_length=42,
+        help_text=_("Stored encrypted; only its last four characters are shown afterwards."),
+    )
     self_certified = forms.BooleanField(
-        label=_("I certify that I only offer products and services that comply with the applicable rules of European Union law."),
+        label=_(
+            "I certify that I only offer products and services that comply with the applicable rules of European Union law."
+        ),
         required=False,
     )
 
 
 # --- Offers -------------------------------------------------------------------------------------
 
+
 class OfferFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Show"), required=False, choices=[
-        ("", _("All offers")), ("active", _("Active")), ("inactive", _("Paused")), ("low_stock", _("Low stock")), ("out_of_stock", _("Out of stock")),
-    ])
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("All offers")),
+            ("active", _("Active")),
+            ("inactive", _("Paused")),
+            ("low_stock", _("Low stock")),
+            ("out_of_stock", _("Out of stock")),
+        ],
+    )
 
 
 class GtinLookupForm(forms.Form):
-    gtin = forms.CharField(label=_("GTIN / EAN barcode"), max_length=20, help_text=_("8, 12, 13 or 14 digits, as printed under the barcode."))
+    gtin = forms.CharField(
+        label=_("GTIN / EAN barcode"),
+        max_length=20,
+        help_text=_("8, 12, 13 or 14 digits, as printed under the barcode."),
+    )
 
 
 class OfferTermsForm(forms.Form):
-    sku = forms.CharField(label=_("Your SKU"), max_length=100, help_text=_("Your own reference; used for bulk stock updates."))
+    sku = forms.CharField(
+        label=_("Your SKU"), max_length=100, help_text=_("Your own reference; used for bulk stock updates.")
+    )
     price = LocalisedDecimalField(label=_("Price"), max_length=20)
     stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.NEW)
@@ -133,13 +169,20 @@ class OfferTermsForm(forms.Form):
 class NewProductForm(forms.Form):
     title = forms.CharField(label=_("Product title"), max_length=300)
     brand = forms.CharField(label=_("Brand"), max_length=120, required=False)
-    gtin = forms.CharField(label=_("GTIN / EAN barcode"), max_length=20, required=False, help_text=_("Leave empty for products without a barcode."))
+    gtin = forms.CharField(
+        label=_("GTIN / EAN barcode"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty for products without a barcode."),
+    )
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Choose a category"))] + [(category.pk, ("— " * category.depth) + category.name) for category in categories]
+        self.fields["category"].choices = [("", _("Choose a category"))] + [
+            (category.pk, ("— " * category.depth) + category.name) for category in categories
+        ]
 
 
 class OfferInlineForm(forms.Form):
@@ -148,9 +191,17 @@ class OfferInlineForm(forms.Form):
 
 
 class BulkStockForm(forms.Form):
-    lines = forms.CharField(label=_("SKU and stock, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-                            help_text=_("For example: MUG-001,25"))
-    file = forms.FileField(label=_("…or upload a CSV file"), required=False, help_text=_("Two columns: SKU, stock. A header line is allowed."))
+    lines = forms.CharField(
+        label=_("SKU and stock, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_("For example: MUG-001,25"),
+    )
+    file = forms.FileField(
+        label=_("…or upload a CSV file"),
+        required=False,
+        help_text=_("Two columns: SKU, stock. A header line is allowed."),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -167,7 +218,11 @@ class BulkStockForm(forms.Form):
             raise forms.ValidationError(_("Enter at least one line, or choose a file."))
         stock_by_sku: dict[str, int] = {}
         problems: list[str] = []
-        rows = [row for row in csv.reader(io.StringIO(text), delimiter=";" if ";" in text and "," not in text else ",") if any(cell.strip() for cell in row)]
+        rows = [
+            row
+            for row in csv.reader(io.StringIO(text), delimiter=";" if ";" in text and "," not in text else ",")
+            if any(cell.strip() for cell in row)
+        ]
         if len(rows) > MAX_BULK_LINES:
             raise forms.ValidationError(_("At most %(count)s lines at once."), params={"count": MAX_BULK_LINES})
         for number, row in enumerate(rows, start=1):
@@ -179,7 +234,9 @@ class BulkStockForm(forms.Form):
                 continue
             sku, quantity = cells
             if not (quantity.isascii() and quantity.isdigit()):
-                problems.append(_("Line %(number)s (%(sku)s): the stock must be a whole number.") % {"number": number, "sku": sku})
+                problems.append(
+                    _("Line %(number)s (%(sku)s): the stock must be a whole number.") % {"number": number, "sku": sku}
+                )
                 continue
             if sku in stock_by_sku:
                 problems.append(_("Line %(number)s: %(sku)s appears twice.") % {"number": number, "sku": sku})
@@ -193,8 +250,12 @@ class BulkStockForm(forms.Form):
 
 class ShippingProfileForm(forms.Form):
     name = forms.CharField(label=_("Profile name"), max_length=100, initial=_("Standard"))
-    countries = forms.CharField(label=_("Destination countries"), max_length=400, initial="*",
-                                help_text=_("ISO codes separated by commas (FR, BE, DE), or * for everywhere."))
+    countries = forms.CharField(
+        label=_("Destination countries"),
+        max_length=400,
+        initial="*",
+        help_text=_("ISO codes separated by commas (FR, BE, DE), or * for everywhere."),
+    )
     carrier = forms.CharField(label=_("Carrier"), max_length=60, required=False)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
     first_item = LocalisedDecimalField(label=_("Price for the first item"))
@@ -206,8 +267,16 @@ class ShippingProfileForm(forms.Form):
 # --- Orders ----------------------------------------------------------------------------------
 
 ORDER_FILTERS = [
-    ("", _("All")), ("placed", _("To accept")), ("accepted", _("To ship")), ("late", _("Late")), ("shipped", _("Shipped")), ("delivered", _("Delivered")),
-    ("return_requested", _("Return requested")), ("returned", _("Returned")), ("completed", _("Completed")), ("cancelled", _("Cancelled")),
+    ("", _("All")),
+    ("placed", _("To accept")),
+    ("accepted", _("To ship")),
+    ("late", _("Late")),
+    ("shipped", _("Shipped")),
+    ("delivered", _("Delivered")),
+    ("return_requested", _("Return requested")),
+    ("returned", _("Returned")),
+    ("completed", _("Completed")),
+    ("cancelled", _("Cancelled")),
     ("refunded", _("Refunded")),
 ]
 
@@ -227,14 +296,24 @@ class ReceiveReturnForm(forms.Form):
 
 # --- Money -----------------------------------------------------------------------------------
 
-PERIODS = [("30", _("Last 30 days")), ("90", _("Last 90 days")), ("365", _("Last 12 months")), ("all", _("All time")), ("custom", _("Custom dates"))]
+PERIODS = [
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("365", _("Last 12 months")),
+    ("all", _("All time")),
+    ("custom", _("Custom dates")),
+]
 
 
 class StatementFilterForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), required=False)
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    until = forms.DateField(label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    until = forms.DateField(
+        label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, currencies=("EUR",), **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,6 +328,7 @@ class StatementFilterForm(forms.Form):
 
 
 # --- Team ----------------------------------------------------------------------------------------
+
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("Email address of an existing account"))
@@ -273,8 +353,12 @@ SCOPE_LABELS = {
 
 
 class TwoFactorCodeForm(forms.Form):
-    code = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=8, min_length=6,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}))
+    code = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        max_length=8,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}),
+    )
 
     def clean_code(self):
         return self.cleaned_data["code"].replace(" ", "")
@@ -283,9 +367,16 @@ class TwoFactorCodeForm(forms.Form):
 class TwoFactorVerifyForm(forms.Form):
     """The code asked of a session that has not proved its second factor: an authenticator code or a recovery code."""
 
-    code = forms.CharField(label=_("Code from your authenticator app, or a recovery code"), max_length=20,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}))
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
 
 
 class TwoFactorPolicyForm(forms.Form):
-    require_two_factor = forms.BooleanField(label=_("Require two-factor authentication for every team member"), required=False)
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor authentication for every team member"), required=False
+    )

@@ -71,17 +71,44 @@ KNOWN_MESSAGES = [
 ]
 
 _PATTERNS = [
-    (re.compile(r"^Not a valid (?P<country>[A-Z]{2}) VAT number: (?P<reason>.+)\.$"), gettext_noop("Not a valid %(country)s VAT number: %(reason)s.")),
+    (
+        re.compile(r"^Not a valid (?P<country>[A-Z]{2}) VAT number: (?P<reason>.+)\.$"),
+        gettext_noop("Not a valid %(country)s VAT number: %(reason)s."),
+    ),
     (re.compile(r"^Not a valid IBAN: (?P<reason>.+)\.$"), gettext_noop("Not a valid IBAN: %(reason)s.")),
-    (re.compile(r"^This VAT number starts with (?P<prefix>[A-Z]{2}) but the seller is established in (?P<country>[A-Z]{2}); a (?P<expected>[A-Z]{2}) VAT number is expected\.$"),
-     gettext_noop("This VAT number starts with %(prefix)s but the seller is established in %(country)s; a %(expected)s VAT number is expected.")),
-    (re.compile(r"^A whole number from 0 to (?P<maximum>\d+)\.$"), gettext_noop("A whole number from 0 to %(maximum)s.")),
+    (
+        re.compile(
+            r"^This VAT number starts with (?P<prefix>[A-Z]{2}) but the seller is established in (?P<country>[A-Z]{2}); a (?P<expected>[A-Z]{2}) VAT number is expected\.$"
+        ),
+        gettext_noop(
+            "This VAT number starts with %(prefix)s but the seller is established in %(country)s; a %(expected)s VAT number is expected."
+        ),
+    ),
+    (
+        re.compile(r"^A whole number from 0 to (?P<maximum>\d+)\.$"),
+        gettext_noop("A whole number from 0 to %(maximum)s."),
+    ),
     (re.compile(r"^0 to (?P<maximum>\d+) business days\.$"), gettext_noop("0 to %(maximum)s business days.")),
-    (re.compile(r"^The price may not exceed (?P<maximum>.+)\.$"), gettext_noop("The price may not exceed %(maximum)s.")),
-    (re.compile(r"^This shipping profile has no rate in (?P<currency>[A-Z]{3})\.$"), gettext_noop("This shipping profile has no rate in %(currency)s.")),
-    (re.compile(r"^(?P<currency>[A-Z]{3}) amounts have at most (?P<digits>\d+) decimal places\.$"), gettext_noop("%(currency)s amounts have at most %(digits)s decimal places.")),
-    (re.compile(r"^Cannot (?P<action>[a-z ]+) an order that is (?P<status>[a-z ]+)\.$"), gettext_noop("This action is not possible for an order in this state.")),
-    (re.compile(r"^A seller cannot (?P<action>[a-z ]+) an order that is (?P<status>[a-z ]+)\.$"), gettext_noop("This action is not possible for an order in this state.")),
+    (
+        re.compile(r"^The price may not exceed (?P<maximum>.+)\.$"),
+        gettext_noop("The price may not exceed %(maximum)s."),
+    ),
+    (
+        re.compile(r"^This shipping profile has no rate in (?P<currency>[A-Z]{3})\.$"),
+        gettext_noop("This shipping profile has no rate in %(currency)s."),
+    ),
+    (
+        re.compile(r"^(?P<currency>[A-Z]{3}) amounts have at most (?P<digits>\d+) decimal places\.$"),
+        gettext_noop("%(currency)s amounts have at most %(digits)s decimal places."),
+    ),
+    (
+        re.compile(r"^Cannot (?P<action>[a-z ]+) an order that is (?P<status>[a-z ]+)\.$"),
+        gettext_noop("This action is not possible for an order in this state."),
+    ),
+    (
+        re.compile(r"^A seller cannot (?P<action>[a-z ]+) an order that is (?P<status>[a-z ]+)\.$"),
+        gettext_noop("This action is not possible for an order in this state."),
+    ),
 ]
 
 

@@ -8,8 +8,38 @@ from babel import Locale
 from django.utils.translation import get_language, to_locale
 
 # The European Union, plus the neighbours sellers commonly ship to.
-DELIVERY_COUNTRIES = ("AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU", "IE", "IT", "LT", "LU",
-                      "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK")
+DELIVERY_COUNTRIES = (
+    "AT",
+    "BE",
+    "BG",
+    "CH",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GB",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "NO",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+)
 DEFAULT_COUNTRY = "FR"
 SESSION_KEY = "storefront_country"
 

@@ -11,7 +11,12 @@ from comptoir.offers.selectors import DELIVERY_DAY_BUCKETS, SEARCH_SORTS
 from comptoir.orders.models import DisputeReason, ReturnReason
 from comptoir.web.storefront.countries import country_choices
 
-SORT_LABELS = {"relevance": _("Relevance"), "price_asc": _("Price: low to high"), "price_desc": _("Price: high to low"), "newest": _("Newest")}
+SORT_LABELS = {
+    "relevance": _("Relevance"),
+    "price_asc": _("Price: low to high"),
+    "price_desc": _("Price: high to low"),
+    "newest": _("Newest"),
+}
 
 
 class SearchForm(forms.Form):
@@ -23,9 +28,15 @@ class SearchForm(forms.Form):
     ships_from = forms.CharField(required=False, max_length=2)
     price_min = forms.DecimalField(required=False, min_value=0, max_value=10_000_000, decimal_places=2, label=_("Min"))
     price_max = forms.DecimalField(required=False, min_value=0, max_value=10_000_000, decimal_places=2, label=_("Max"))
-    delivery = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=[(str(days), str(days)) for days in DELIVERY_DAY_BUCKETS])
-    sort = forms.ChoiceField(required=False, choices=[(value, SORT_LABELS[value]) for value in SEARCH_SORTS], label=_("Sort by"))
-    rating = forms.TypedChoiceField(required=False, coerce=float, empty_value=None, choices=[("4.5", "4.5"), ("4.0", "4.0"), ("3.0", "3.0")])
+    delivery = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[(str(days), str(days)) for days in DELIVERY_DAY_BUCKETS]
+    )
+    sort = forms.ChoiceField(
+        required=False, choices=[(value, SORT_LABELS[value]) for value in SEARCH_SORTS], label=_("Sort by")
+    )
+    rating = forms.TypedChoiceField(
+        required=False, coerce=float, empty_value=None, choices=[("4.5", "4.5"), ("4.0", "4.0"), ("3.0", "3.0")]
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
     def cleaned_or_default(self) -> dict:
@@ -45,28 +56,50 @@ class DeliveryCountryForm(forms.Form):
 
 class AddToCartForm(forms.Form):
     offer_id = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=settings.COMPTOIR["MAX_LINE_QUANTITY"], initial=1)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=settings.COMPTOIR["MAX_LINE_QUANTITY"], initial=1
+    )
 
 
 class CartQuantityForm(forms.Form):
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=settings.COMPTOIR["MAX_LINE_QUANTITY"], help_text=_("0 removes the line."))
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=0,
+        max_value=settings.COMPTOIR["MAX_LINE_QUANTITY"],
+        help_text=_("0 removes the line."),
+    )
 
 
 class CheckoutForm(forms.Form):
     """Address and card. The per-seller shipping choices are read separately (their names depend on the cart)."""
 
     name = forms.CharField(label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    street = forms.CharField(label=_("Street and number"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    postal_code = forms.CharField(label=_("Postal code"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
-    city = forms.CharField(label=_("City"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices, widget=forms.Select(attrs={"autocomplete": "country"}))
-    card_number = forms.CharField(label=_("Card number"), max_length=30,
-                                  widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric", "placeholder": "4242 4242 4242 4242"}))
+    street = forms.CharField(
+        label=_("Street and number"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "street-address"})
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+    )
+    city = forms.CharField(
+        label=_("City"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), choices=country_choices, widget=forms.Select(attrs={"autocomplete": "country"})
+    )
+    card_number = forms.CharField(
+        label=_("Card number"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "cc-number", "inputmode": "numeric", "placeholder": "4242 4242 4242 4242"}
+        ),
+    )
     idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
 
     def clean_card_number(self) -> str:
         digits = "".join(character for character in self.cleaned_data["card_number"] if character.isdigit())
-        if not 12 <= len(digits) <= 19 or any(not (character.isdigit() or character in " -") for character in self.cleaned_data["card_number"]):
+        if not 12 <= len(digits) <= 19 or any(
+            not (character.isdigit() or character in " -") for character in self.cleaned_data["card_number"]
+        ):
             raise forms.ValidationError(_("Enter the card number: 12 to 19 digits."))
         return digits
 
@@ -80,12 +113,16 @@ class CancelForm(forms.Form):
 
 class ReturnForm(forms.Form):
     return_reason = forms.ChoiceField(label=_("Reason for the return"), choices=ReturnReason.choices)
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DisputeForm(forms.Form):
     reason = forms.ChoiceField(label=_("What went wrong?"), choices=DisputeReason.choices)
-    description = forms.CharField(label=_("Describe the problem"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Describe the problem"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ConfirmDeliveryForm(forms.Form):

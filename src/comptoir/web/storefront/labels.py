@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 SELLER_ORDER_STATUSES = {
     "awaiting_payment": _("Awaiting payment"),
@@ -16,8 +17,18 @@ SELLER_ORDER_STATUSES = {
     "returned": _("Returned"),
     "refunded": _("Refunded"),
 }
-STATUS_TONES = {"placed": "brand", "accepted": "brand", "shipped": "brand", "delivered": "success", "completed": "success", "cancelled": "danger",
-                "refunded": "warning", "return_requested": "warning", "returned": "warning", "awaiting_payment": "warning"}
+STATUS_TONES = {
+    "placed": "brand",
+    "accepted": "brand",
+    "shipped": "brand",
+    "delivered": "success",
+    "completed": "success",
+    "cancelled": "danger",
+    "refunded": "warning",
+    "return_requested": "warning",
+    "returned": "warning",
+    "awaiting_payment": "warning",
+}
 EVENT_ACTIONS = {
     "create": _("Order placed"),
     "payment_captured": _("Payment received"),
@@ -33,22 +44,81 @@ EVENT_ACTIONS = {
     "dispute_opened": _("Dispute opened"),
     "dispute_decided": _("Dispute decided"),
 }
-SERVICE_LEVELS = {"standard": _("Standard delivery"), "express": _("Express delivery"), "economy": _("Economy delivery")}
+SERVICE_LEVELS = {
+    "standard": _("Standard delivery"),
+    "express": _("Express delivery"),
+    "economy": _("Economy delivery"),
+}
 ATTRIBUTE_NAMES = {
-    "colour": _("Colour"), "material": _("Material"), "author": _("Author"), "format": _("Format"), "pages": _("Pages"), "language": _("Language"),
-    "genre": _("Genre"), "size": _("Size"), "age_range": _("Age"), "screen_inches": _("Screen (inches)"), "shoe_size": _("Shoe size (EU)"),
-    "volume_ml": _("Volume (ml)"), "connectivity": _("Connectivity"), "storage_gb": _("Storage (GB)"), "power_w": _("Power (W)"),
-    "capacity_l": _("Capacity (l)"), "size_cm": _("Size (cm)"), "filling": _("Filling"), "gender": _("For"), "pieces": _("Pieces"), "finish": _("Finish"),
-    "seats": _("Seats"), "form_factor": _("Form factor"), "waterproof": _("Water resistance"), "ram_gb": _("Memory (GB)"), "resolution": _("Resolution"),
-    "battery_hours": _("Battery life (hours)"), "weight_kg": _("Weight (kg)"), "type": _("Type"), "capacity": _("Capacity"), "season": _("Season"),
-    "players": _("Players"), "height_cm": _("Height (cm)"), "diameter_cm": _("Diameter (cm)"), "megapixels": _("Megapixels"),
+    "colour": _("Colour"),
+    "material": _("Material"),
+    "author": _("Author"),
+    "format": _("Format"),
+    "pages": _("Pages"),
+    "language": _("Language"),
+    "genre": _("Genre"),
+    "size": _("Size"),
+    "age_range": _("Age"),
+    "screen_inches": _("Screen (inches)"),
+    "shoe_size": _("Shoe size (EU)"),
+    "volume_ml": _("Volume (ml)"),
+    "connectivity": _("Connectivity"),
+    "storage_gb": _("Storage (GB)"),
+    "power_w": _("Power (W)"),
+    "capacity_l": _("Capacity (l)"),
+    "size_cm": _("Size (cm)"),
+    "filling": _("Filling"),
+    "gender": _("For"),
+    "pieces": _("Pieces"),
+    "finish": _("Finish"),
+    "seats": _("Seats"),
+    "form_factor": _("Form factor"),
+    "waterproof": _("Water resistance"),
+    "ram_gb": _("Memory (GB)"),
+    "resolution": _("Resolution"),
+    "battery_hours": _("Battery life (hours)"),
+    "weight_kg": _("Weight (kg)"),
+    "type": _("Type"),
+    "capacity": _("Capacity"),
+    "season": _("Season"),
+    "players": _("Players"),
+    "height_cm": _("Height (cm)"),
+    "diameter_cm": _("Diameter (cm)"),
+    "megapixels": _("Megapixels"),
 }
 ATTRIBUTE_VALUES = {
-    "black": _("black"), "white": _("white"), "grey": _("grey"), "silver": _("silver"), "blue": _("blue"), "navy": _("navy"), "red": _("red"),
-    "green": _("green"), "pink": _("pink"), "beige": _("beige"), "brown": _("brown"), "natural": _("natural"), "yes": _("yes"), "no": _("no"),
-    "none": _("none"), "hardcover": _("hardcover"), "paperback": _("paperback"), "English": _("English"), "French": _("French"), "German": _("German"),
-    "fiction": _("fiction"), "leather": _("leather"), "steel": _("steel"), "cotton": _("cotton"), "wired": _("wired"), "wireless": _("wireless"),
-    "unisex": _("unisex"), "women": _("women"), "men": _("men"), "wood": _("wood"), "glass": _("glass"), "aluminium": _("aluminium"),
+    "black": _("black"),
+    "white": _("white"),
+    "grey": _("grey"),
+    "silver": _("silver"),
+    "blue": _("blue"),
+    "navy": _("navy"),
+    "red": _("red"),
+    "green": _("green"),
+    "pink": _("pink"),
+    "beige": _("beige"),
+    "brown": _("brown"),
+    "natural": _("natural"),
+    "yes": _("yes"),
+    "no": _("no"),
+    "none": _("none"),
+    "hardcover": _("hardcover"),
+    "paperback": _("paperback"),
+    "English": _("English"),
+    "French": _("French"),
+    "German": _("German"),
+    "fiction": _("fiction"),
+    "leather": _("leather"),
+    "steel": _("steel"),
+    "cotton": _("cotton"),
+    "wired": _("wired"),
+    "wireless": _("wireless"),
+    "unisex": _("unisex"),
+    "women": _("women"),
+    "men": _("men"),
+    "wood": _("wood"),
+    "glass": _("glass"),
+    "aluminium": _("aluminium"),
 }
 
 
@@ -78,6 +148,7 @@ def attribute_value(value) -> str:
 def service_level(level: str) -> str:
     label = SERVICE_LEVELS.get(level)
     return str(label) if label else level.replace("_", " ").capitalize()
+
 
 # Search ranking and featured-offer parameters (comptoir.search), as the /ranking page and "why" disclosures name them.
 RANKING_FACTORS = {

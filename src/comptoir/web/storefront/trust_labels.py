@@ -30,25 +30,41 @@ METRICS = {
     "seller_rating": _("Average seller rating"),
 }
 METRIC_HELP = {
-    "order_defect_rate": _("Orders with a negative review, a dispute decided for the buyer or a chargeback, among the orders placed in the window."),
+    "order_defect_rate": _(
+        "Orders with a negative review, a dispute decided for the buyer or a chargeback, among the orders placed in the window."
+    ),
     "cancellation_rate": _("Orders you cancelled before shipping, among the orders placed in the window."),
-    "late_shipment_rate": _("Parcels handed to the carrier after the ship-by date, among the parcels shipped in the window."),
+    "late_shipment_rate": _(
+        "Parcels handed to the carrier after the ship-by date, among the parcels shipped in the window."
+    ),
     "late_shipment_rate_10d": _("The same rate over the last 10 days: the early warning."),
     "valid_tracking_rate": _("Parcels shipped with a carrier and a tracking number buyers can follow."),
     "on_time_delivery_rate": _("Parcels delivered by the promised date."),
     "not_as_described_rate": _("Returns where the buyer said the item was not as described."),
     "accept_time_hours": _("Half of your orders are accepted faster than this."),
     "response_time_hours": _("Half of the buyers' messages are answered faster than this."),
-    "seller_rating": _("The mean of the four seller ratings in verified reviews, weighted by each review's credibility."),
+    "seller_rating": _(
+        "The mean of the four seller ratings in verified reviews, weighted by each review's credibility."
+    ),
 }
 METRIC_ADVICE = {
-    "order_defect_rate": _("Answer buyers before they open a dispute, describe items exactly, and refund quickly when something went wrong."),
-    "cancellation_rate": _("Keep your stock up to date (bulk stock update or the API) so you never sell what you do not have."),
-    "late_shipment_rate": _("Set a handling time you can keep on every offer, and ship before the ship-by date shown on each order."),
-    "late_shipment_rate_10d": _("Look at the orders to ship today first; raise your handling time if you cannot keep up."),
+    "order_defect_rate": _(
+        "Answer buyers before they open a dispute, describe items exactly, and refund quickly when something went wrong."
+    ),
+    "cancellation_rate": _(
+        "Keep your stock up to date (bulk stock update or the API) so you never sell what you do not have."
+    ),
+    "late_shipment_rate": _(
+        "Set a handling time you can keep on every offer, and ship before the ship-by date shown on each order."
+    ),
+    "late_shipment_rate_10d": _(
+        "Look at the orders to ship today first; raise your handling time if you cannot keep up."
+    ),
     "valid_tracking_rate": _("Always enter the carrier and the tracking number when you mark an order as shipped."),
     "on_time_delivery_rate": _("Choose carriers and shipping services whose delays match the dates you promise."),
-    "not_as_described_rate": _("Complete your listings: attributes, several photos, dimensions, condition notes. Describe defects honestly."),
+    "not_as_described_rate": _(
+        "Complete your listings: attributes, several photos, dimensions, condition notes. Describe defects honestly."
+    ),
     "accept_time_hours": _("Accept new orders every working day; the dashboard lists the orders waiting for you."),
     "response_time_hours": _("Answer every buyer within 24 hours, even just to say you are looking into it."),
     "seller_rating": _("Ship fast, pack carefully, answer messages and reply publicly to reviews to show you care."),
@@ -67,10 +83,16 @@ PILLARS = {
     "satisfaction": _("Buyer satisfaction"),
 }
 PILLAR_ADVICE = {
-    "transparency": _("Fill in every attribute your category expects, add at least three photos, dimensions, weight, origin, a return policy and a handling time."),
+    "transparency": _(
+        "Fill in every attribute your category expects, add at least three photos, dimensions, weight, origin, a return policy and a handling time."
+    ),
     "operations": _("Accept orders quickly, ship on time with tracking, and never cancel for lack of stock."),
-    "security": _("Turn on two-factor authentication for every team member, rotate API keys every 90 days and never share a login."),
-    "satisfaction": _("Buyers' verified reviews and disputes: describe items exactly and solve problems before they escalate."),
+    "security": _(
+        "Turn on two-factor authentication for every team member, rotate API keys every 90 days and never share a login."
+    ),
+    "satisfaction": _(
+        "Buyers' verified reviews and disputes: describe items exactly and solve problems before they escalate."
+    ),
 }
 ENFORCEMENT_KINDS = {
     "warning": _("Warning"),
@@ -78,8 +100,12 @@ ENFORCEMENT_KINDS = {
     "suspension": _("Suspension"),
 }
 ENFORCEMENT_RULES = {
-    "warning": _("A seller whose trust score falls below %(at_risk)s, or whose order defect rate is above %(defect)s with 95 %% confidence, is below standard and receives a warning."),
-    "visibility_reduced": _("A seller below standard for %(days)s days or more has its search visibility reduced and cannot hold the featured offer."),
+    "warning": _(
+        "A seller whose trust score falls below %(at_risk)s, or whose order defect rate is above %(defect)s with 95 %% confidence, is below standard and receives a warning."
+    ),
+    "visibility_reduced": _(
+        "A seller below standard for %(days)s days or more has its search visibility reduced and cannot hold the featured offer."
+    ),
     "suspension": _("A seller below standard for %(days)s days or more is suspended: its offers are no longer sold."),
 }
 REPORT_REASONS = [
@@ -96,6 +122,8 @@ RATING_NAMES = {
     "shipping_speed": _("Shipping speed"),
     "packaging": _("Packaging"),
 }
+
+
 def metric_value_text(name: str, value, *, direction: str | None = None) -> str:
     """'0.8 %', '5.2 h' or '4.3 / 5' in the active locale; '—' without a value."""
     from babel.numbers import format_decimal

@@ -13,14 +13,29 @@ import os
 import shutil
 from pathlib import Path
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 _ROOT = Path(__file__).resolve().parents[4]
-SCREENSHOT_DIR = _ROOT / "docs" / "screenshots" if os.environ.get("COMPTOIR_SCREENSHOTS") == "1" else _ROOT / "var" / "screenshots"
+SCREENSHOT_DIR = (
+    _ROOT / "docs" / "screenshots" if os.environ.get("COMPTOIR_SCREENSHOTS") == "1" else _ROOT / "var" / "screenshots"
+)
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("COMPTOIR_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("COMPTOIR_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -79,5 +94,15 @@ def _plant_session_cookie(page, live_server, user, totp_device=None):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     host = urlparse(live_server.url).hostname
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/", "httpOnly": True}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.session_key,
+                "domain": host,
+                "path": "/",
+                "httpOnly": True,
+            }
+        ]
+    )
     return page

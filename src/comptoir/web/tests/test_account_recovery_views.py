@@ -28,7 +28,10 @@ LINK = re.compile(r"https?://[^/\s]+(/accounts/password/reset/[^\s]+/)")
 @pytest.fixture(autouse=True)
 def throttle_cache(settings):
     # A private in-memory cache per test: the file cache under var/ is shared by every process on the machine.
-    settings.CACHES = {**settings.CACHES, "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
+    }
     settings.COMPTOIR_PASSWORD_RESET_LIMITS = {"PER_EMAIL_PER_HOUR": 3, "PER_IP_PER_HOUR": 10}
 
 
@@ -57,6 +60,7 @@ def _reset_through_link(client, path, password=NEW_PASSWORD):
 
 # --- Password reset -----------------------------------------------------------------------------------------
 
+
 def test_the_login_page_links_to_the_reset_request(client):
     page = client.get(reverse("account:login")).content.decode()
     assert f'href="{reverse("account:password-reset")}">Forgot your password?</a>' in page
@@ -82,7 +86,9 @@ def test_the_email_carries_a_one_time_link_and_the_request_is_audited(client):
     assert message.subject == "Reset your Comptoir password"
     assert "Hello Ada Lovelace," in message.body and "within the next hour" in message.body
     assert _link_path(message).startswith("/accounts/password/reset/")
-    assert AuditLog.objects.filter(action="user.password_reset_requested", target_id=str(user.pk), actor=None).count() == 1
+    assert (
+        AuditLog.objects.filter(action="user.password_reset_requested", target_id=str(user.pk), actor=None).count() == 1
+    )
 
 
 def test_the_email_is_in_the_users_language(client):
@@ -151,7 +157,11 @@ def test_the_new_password_must_pass_the_validators(client):
     user = make_user("ada@example.com", full_name="Ada Lovelace")
     _ask_reset(client, "ada@example.com")
     form_url = client.get(_link_path(mail.outbox[0]))["Location"]
-    for weak, expected in [("short", "too short"), ("1234567890123", "entirely numeric"), ("password1234", "too common")]:
+    for weak, expected in [
+        ("short", "too short"),
+        ("1234567890123", "entirely numeric"),
+        ("password1234", "too common"),
+    ]:
         response = client.post(form_url, {"new_password1": weak, "new_password2": weak})
         assert response.status_code == 422
         assert expected in response.content.decode()
@@ -225,6 +235,7 @@ def test_a_reset_lifts_a_login_lockout(client):
 
 
 # --- Recovery codes ----------------------------------------------------------------------------------------
+
 
 def _codes_on_page(response) -> list[str]:
     return re.findall(r"<li><code>([a-z2-7]{4}-[a-z2-7]{4})</code></li>", response.content.decode())
@@ -334,4 +345,7 @@ def test_a_user_without_codes_is_pointed_to_them_after_the_code_step(client):
     _login(client, user.email)
     response = client.post(reverse("account:login-verify"), {"token": totp_code(device), "next": "/cart"}, follow=True)
     assert response.redirect_chain[-1][0] == "/cart"
-    assert f'You have no recovery codes yet. <a href="{reverse("account:2fa-setup")}">Make them now</a>' in response.content.decode()
+    assert (
+        f'You have no recovery codes yet. <a href="{reverse("account:2fa-setup")}">Make them now</a>'
+        in response.content.decode()
+    )

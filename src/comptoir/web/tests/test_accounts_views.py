@@ -122,7 +122,10 @@ def test_an_operator_without_a_device_is_sent_to_enrol_and_cannot_use_the_consol
     device.save()
     confirmed = client.post(reverse("account:2fa-setup"), {"token": totp_code(device), "next": "/console/"})
     # The recovery codes are shown once, then the console opens.
-    assert confirmed.status_code == 302 and confirmed["Location"] == reverse("account:2fa-recovery-codes") + "?next=%2Fconsole%2F"
+    assert (
+        confirmed.status_code == 302
+        and confirmed["Location"] == reverse("account:2fa-recovery-codes") + "?next=%2Fconsole%2F"
+    )
     assert client.get("/console/").status_code == 200
     assert AuditLog.objects.filter(action="two_factor.enrolled", actor=operator).exists()
 
@@ -138,7 +141,10 @@ def test_an_operator_with_a_device_goes_through_the_code_step(client):
 
 
 def test_registration_creates_a_buyer_and_logs_them_in(client):
-    response = client.post(reverse("account:register"), {"full_name": "Ada Lovelace", "email": "ada@example.com", "password": "analytical-engine-1843"})
+    response = client.post(
+        reverse("account:register"),
+        {"full_name": "Ada Lovelace", "email": "ada@example.com", "password": "analytical-engine-1843"},
+    )
     assert response.status_code == 302
     user = User.objects.get(email="ada@example.com")
     assert user.full_name == "Ada Lovelace" and not user.is_operator
@@ -147,7 +153,10 @@ def test_registration_creates_a_buyer_and_logs_them_in(client):
 
 def test_registration_errors_are_shown_next_to_their_field(client):
     make_user("taken@example.com")
-    taken = client.post(reverse("account:register"), {"full_name": "X", "email": "taken@example.com", "password": "analytical-engine-1843"})
+    taken = client.post(
+        reverse("account:register"),
+        {"full_name": "X", "email": "taken@example.com", "password": "analytical-engine-1843"},
+    )
     assert taken.status_code == 422
     assert 'id="id_email_error">An account already exists with this email address.' in taken.content.decode()
     weak = client.post(reverse("account:register"), {"full_name": "X", "email": "new@example.com", "password": "123"})
@@ -159,7 +168,10 @@ def test_registration_errors_are_shown_next_to_their_field(client):
 def test_registration_errors_are_translated_in_french(client):
     make_user("pris@example.com")
     client.cookies["django_language"] = "fr"
-    response = client.post(reverse("account:register"), {"full_name": "X", "email": "pris@example.com", "password": "analytical-engine-1843"})
+    response = client.post(
+        reverse("account:register"),
+        {"full_name": "X", "email": "pris@example.com", "password": "analytical-engine-1843"},
+    )
     assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
 
 

@@ -18,7 +18,10 @@ NEW_PASSWORD = "orchard-lantern-violet-7"
 
 @pytest.fixture(autouse=True)
 def throttle_cache(settings):
-    settings.CACHES = {**settings.CACHES, "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
+    }
 
 
 def _submit(page):

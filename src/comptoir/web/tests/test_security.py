@@ -58,11 +58,21 @@ def _seed_marketplace():
     offer = make_offer(price_amount=2590, stock=8)
     seller_owner = offer.seller.members.get().user
     buyer = make_user("crawler-buyer@example.com")
-    result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 1}],
-                            idempotency_key="crawl-1")
+    result = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+        idempotency_key="crawl-1",
+    )
     make_seller("Pending crawl shop", verified=False)
-    return {"buyer": buyer, "seller_owner": seller_owner, "operator": make_operator("crawler-ops@example.com"), "order": result.order,
-            "seller_order": SellerOrder.objects.filter(order=result.order).first()}
+    return {
+        "buyer": buyer,
+        "seller_owner": seller_owner,
+        "operator": make_operator("crawler-ops@example.com"),
+        "order": result.order,
+        "seller_order": SellerOrder.objects.filter(order=result.order).first(),
+    }
 
 
 def _crawl(client, start_paths):
@@ -87,8 +97,21 @@ def _crawl(client, start_paths):
             queue.append(next_path)
 
 
-START_PATHS = ["/", "/search", "/search?q=a", "/cart", "/account/orders", "/seller/", "/console/", "/console/sellers/", "/accounts/login/",
-               "/accounts/register/", "/accounts/logout/", "/accounts/2fa/setup", "/this-page-does-not-exist"]
+START_PATHS = [
+    "/",
+    "/search",
+    "/search?q=a",
+    "/cart",
+    "/account/orders",
+    "/seller/",
+    "/console/",
+    "/console/sellers/",
+    "/accounts/login/",
+    "/accounts/register/",
+    "/accounts/logout/",
+    "/accounts/2fa/setup",
+    "/this-page-does-not-exist",
+]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -102,7 +125,10 @@ def test_every_reachable_page_of_every_role_carries_a_nonce_csp_and_needs_nothin
     problems, html_pages = [], 0
     for role, client in clients.items():
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        starts = START_PATHS + [f"/account/orders/{people['order'].number}", f"/console/sellers/{people['seller_order'].seller_id}/"]
+        starts = START_PATHS + [
+            f"/account/orders/{people['order'].number}",
+            f"/console/sellers/{people['seller_order'].seller_id}/",
+        ]
         for path, response in _crawl(client, starts):
             if response.status_code >= 500:
                 problems.append(f"{role} {path}: HTTP {response.status_code}")
@@ -188,7 +214,9 @@ def test_a_seller_member_cannot_open_the_console(client):
     assert client.get("/console/sellers/").status_code == 403
 
 
-@pytest.mark.parametrize(("language", "title"), [("en", "We could not find this page"), ("fr", "Nous n’avons pas trouvé cette page")])
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "We could not find this page"), ("fr", "Nous n’avons pas trouvé cette page")]
+)
 def test_the_404_page_speaks_the_visitors_language(client, language, title):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.get("/no-such-page")
@@ -196,7 +224,9 @@ def test_the_404_page_speaks_the_visitors_language(client, language, title):
     assert title in response.content.decode()
 
 
-@pytest.mark.parametrize(("language", "title"), [("en", "Something went wrong on our side"), ("fr", "Une erreur est survenue de notre côté")])
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Something went wrong on our side"), ("fr", "Une erreur est survenue de notre côté")]
+)
 def test_the_500_page_renders_standalone_even_when_the_database_is_down(language, title, monkeypatch):
     from django.db.backends.base.base import BaseDatabaseWrapper
 

@@ -30,7 +30,12 @@ def test_the_web_apps_all_have_a_french_catalog():
 def test_every_entry_is_translated_and_none_is_fuzzy(po_path):
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale="fr")
-    untranslated = [message.id for message in catalog if message.id and (not message.string or not all(message.string if isinstance(message.string, tuple) else [message.string]))]
+    untranslated = [
+        message.id
+        for message in catalog
+        if message.id
+        and (not message.string or not all(message.string if isinstance(message.string, tuple) else [message.string]))
+    ]
     fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
     assert untranslated == []
     assert fuzzy == []

@@ -17,15 +17,31 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="HOST:PORT to listen on (default 127.0.0.1:8000)")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("COMPTOIR_WEB_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("COMPTOIR_WEB_THREADS", "4")))
-        parser.add_argument("--dev", action="store_true", help="Django's auto-reloading development server instead of gunicorn.")
+        parser.add_argument(
+            "--dev", action="store_true", help="Django's auto-reloading development server instead of gunicorn."
+        )
 
     def handle(self, *args, addr, workers, threads, dev, **options):
         if dev:
             call_command("runserver", addr, use_reloader=True)
             return
         engine = settings.DATABASES["default"]["ENGINE"]
-        command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", addr, "--workers", str(workers),
-                   "--threads", str(threads), "--access-logfile", "-", "--graceful-timeout", "10"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            addr,
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ]
         if engine.endswith("sqlite3"):
             # SQLite serialises writers anyway; threads in one process share nothing useful, so keep processes.
             command[command.index("--threads") + 1] = "1"

@@ -1,9 +1,9 @@
 """`comptoir demo`: migrate, seed the demo marketplace (once), print the logins, serve.
 
-    comptoir demo                      migrate, seed if the database holds no demo yet, serve on 127.0.0.1:8000
-    comptoir demo --no-serve           seed only
-    comptoir demo --seed 7 --reset     erase the database content and seed again from seed 7
-    comptoir demo --sellers 10 --products 300 --orders 200 --buyers 40 --no-serve   a small demo
+comptoir demo                      migrate, seed if the database holds no demo yet, serve on 127.0.0.1:8000
+comptoir demo --no-serve           seed only
+comptoir demo --seed 7 --reset     erase the database content and seed again from seed 7
+comptoir demo --sellers 10 --products 300 --orders 200 --buyers 40 --no-serve   a small demo
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ import datetime as dt
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-from comptoir.demo.seeding import DEMO_PASSWORD, DemoSizes, database_has_marketplace_data, demo_is_seeded, demo_logins, demo_seed
+from comptoir.demo.seeding import (
+    DEMO_PASSWORD,
+    DemoSizes,
+    database_has_marketplace_data,
+    demo_is_seeded,
+    demo_logins,
+    demo_seed,
+)
 
 
 class Command(BaseCommand):
@@ -21,15 +28,35 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         defaults = DemoSizes()
-        parser.add_argument("--seed", type=int, default=42, help="Random seed: the same seed gives the same marketplace (default 42).")
+        parser.add_argument(
+            "--seed", type=int, default=42, help="Random seed: the same seed gives the same marketplace (default 42)."
+        )
         parser.add_argument("--no-serve", action="store_true", help="Seed (if needed) and exit without serving.")
-        parser.add_argument("--reset", action="store_true", help="Erase every row of the database first, then seed again.")
-        parser.add_argument("--sellers", type=int, default=defaults.sellers, help=f"Verified sellers (default {defaults.sellers}; 3 applications come on top).")
-        parser.add_argument("--products", type=int, default=defaults.products, help=f"Products (default {defaults.products}).")
-        parser.add_argument("--orders", type=int, default=defaults.orders, help=f"Checkouts over six months (default {defaults.orders}).")
+        parser.add_argument(
+            "--reset", action="store_true", help="Erase every row of the database first, then seed again."
+        )
+        parser.add_argument(
+            "--sellers",
+            type=int,
+            default=defaults.sellers,
+            help=f"Verified sellers (default {defaults.sellers}; 3 applications come on top).",
+        )
+        parser.add_argument(
+            "--products", type=int, default=defaults.products, help=f"Products (default {defaults.products})."
+        )
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=defaults.orders,
+            help=f"Checkouts over six months (default {defaults.orders}).",
+        )
         parser.add_argument("--buyers", type=int, default=defaults.buyers, help=f"Buyers (default {defaults.buyers}).")
-        parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                            help="End of the history (YYYY-MM-DD, default today). With the same seed and date the content is identical.")
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="End of the history (YYYY-MM-DD, default today). With the same seed and date the content is identical.",
+        )
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on (default 127.0.0.1:8000).")
 
     def handle(self, *args, **options):
@@ -40,9 +67,16 @@ class Command(BaseCommand):
         if demo_is_seeded():
             self.stdout.write("The demo marketplace is already seeded (use --reset to seed it again).")
         elif database_has_marketplace_data():
-            raise CommandError("This database already holds marketplace data that is not the demo's; use --reset to erase it, or another DATABASE_URL.")
+            raise CommandError(
+                "This database already holds marketplace data that is not the demo's; use --reset to erase it, or another DATABASE_URL."
+            )
         else:
-            sizes = DemoSizes(sellers=options["sellers"], products=options["products"], orders=options["orders"], buyers=options["buyers"])
+            sizes = DemoSizes(
+                sellers=options["sellers"],
+                products=options["products"],
+                orders=options["orders"],
+                buyers=options["buyers"],
+            )
             self.stdout.write(f"Seeding the demo marketplace (seed {options['seed']}) …")
             try:
                 report = demo_seed(seed=options["seed"], sizes=sizes, today=options["today"])
@@ -58,20 +92,43 @@ class Command(BaseCommand):
 
         counts = demo_state_counts()
         phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.phase_seconds.items())
-        self.stdout.write(self.style.SUCCESS(f"Seeded in {report.seconds:.1f} s ({phases}); history up to {report.end:%Y-%m-%d}."))
-        self.stdout.write(f"  {counts['categories']} categories, {counts['products']} products, {counts['offers']} offers")
-        self.stdout.write(f"  {counts['sellers']} sellers from {len(counts['seller_countries'])} countries ({', '.join(counts['seller_countries'])}), "
-                          f"{counts['buyers']} buyers")
-        self.stdout.write(f"  {counts['orders']} orders, {counts['seller_orders']} seller orders, {counts['journal_entries']} ledger entries")
-        self.stdout.write("  seller orders by status: " + ", ".join(f"{status} {count}" for status, count in counts["seller_order_statuses"].items()))
-        notes = {key: value for key, value in sorted(report.stats.items()) if key.startswith(("refused", "checkout_", "orders_without"))}
+        self.stdout.write(
+            self.style.SUCCESS(f"Seeded in {report.seconds:.1f} s ({phases}); history up to {report.end:%Y-%m-%d}.")
+        )
+        self.stdout.write(
+            f"  {counts['categories']} categories, {counts['products']} products, {counts['offers']} offers"
+        )
+        self.stdout.write(
+            f"  {counts['sellers']} sellers from {len(counts['seller_countries'])} countries ({', '.join(counts['seller_countries'])}), "
+            f"{counts['buyers']} buyers"
+        )
+        self.stdout.write(
+            f"  {counts['orders']} orders, {counts['seller_orders']} seller orders, {counts['journal_entries']} ledger entries"
+        )
+        self.stdout.write(
+            "  seller orders by status: "
+            + ", ".join(f"{status} {count}" for status, count in counts["seller_order_statuses"].items())
+        )
+        notes = {
+            key: value
+            for key, value in sorted(report.stats.items())
+            if key.startswith(("refused", "checkout_", "orders_without"))
+        }
         if notes:
             self.stdout.write("  history notes: " + ", ".join(f"{key} {value}" for key, value in notes.items()))
-        self.stdout.write("  disputes: " + ", ".join(f"{status} {count}" for status, count in counts["dispute_statuses"].items()))
+        self.stdout.write(
+            "  disputes: " + ", ".join(f"{status} {count}" for status, count in counts["dispute_statuses"].items())
+        )
         languages = ", ".join(f"{language} {count}" for language, count in counts["review_languages"].items())
-        ring = f"; a review ring of {len(report.review_ring['buyers'])} new accounts on {report.review_ring['seller']}" if report.review_ring else ""
-        self.stdout.write(f"  reviews: {counts['reviews']} ({languages}; {counts['review_replies']} with a seller reply), "
-                          f"messages: {counts['messages']} in {counts['message_threads']} threads{ring}")
+        ring = (
+            f"; a review ring of {len(report.review_ring['buyers'])} new accounts on {report.review_ring['seller']}"
+            if report.review_ring
+            else ""
+        )
+        self.stdout.write(
+            f"  reviews: {counts['reviews']} ({languages}; {counts['review_replies']} with a seller reply), "
+            f"messages: {counts['messages']} in {counts['message_threads']} threads{ring}"
+        )
 
     def _print_logins(self) -> None:
         self.stdout.write("")

@@ -24,12 +24,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         # One positional action rather than sub-parsers, so that Django's own options (--settings,
         # --traceback) still work after it.
-        parser.add_argument("action", choices=["verify", "seal"],
-                            help="verify: recompute the hash chain and the invariants, exit 1 when anything is wrong. seal: seal committed entries now.")
-        parser.add_argument("--anchor", action="append", default=[], metavar="HEIGHT:HASH",
-                            help="verify: a block hash recorded outside the database earlier (repeatable); a mismatch means the chain was rewritten.")
-        parser.add_argument("--accept-late", action="store_true",
-                            help="seal: also seal entries that verify reports as inserted behind the chain's back, after you have checked them.")
+        parser.add_argument(
+            "action",
+            choices=["verify", "seal"],
+            help="verify: recompute the hash chain and the invariants, exit 1 when anything is wrong. seal: seal committed entries now.",
+        )
+        parser.add_argument(
+            "--anchor",
+            action="append",
+            default=[],
+            metavar="HEIGHT:HASH",
+            help="verify: a block hash recorded outside the database earlier (repeatable); a mismatch means the chain was rewritten.",
+        )
+        parser.add_argument(
+            "--accept-late",
+            action="store_true",
+            help="seal: also seal entries that verify reports as inserted behind the chain's back, after you have checked them.",
+        )
 
     def handle(self, *args, action: str, **options):
         if action == "seal":
@@ -42,8 +53,10 @@ class Command(BaseCommand):
             raise CommandError("--accept-late belongs to `ledger seal`.")
         anchors = dict(_anchor(value) for value in options["anchor"])
         report = ledger_verify(anchors=anchors)
-        summary = (f"{report.entries_checked} entries, {report.blocks_checked} blocks checked; "
-                   f"head height {report.head_height}, hash {report.head_hash}")
+        summary = (
+            f"{report.entries_checked} entries, {report.blocks_checked} blocks checked; "
+            f"head height {report.head_height}, hash {report.head_hash}"
+        )
         if report.ok:
             self.stdout.write(self.style.SUCCESS(f"Ledger OK: {summary}."))
             return
@@ -51,5 +64,11 @@ class Command(BaseCommand):
             self.stderr.write(f"- {problem}")
         if report.problems_not_listed:
             self.stderr.write(f"- … and {report.problems_not_listed} more problems.")
-        first = f"first bad entry #{report.first_bad_entry_id}" if report.first_bad_entry_id is not None else "no single entry could be named"
-        raise CommandError(f"Ledger verification FAILED ({len(report.problems) + report.problems_not_listed} problems; {first}). {summary}.")
+        first = (
+            f"first bad entry #{report.first_bad_entry_id}"
+            if report.first_bad_entry_id is not None
+            else "no single entry could be named"
+        )
+        raise CommandError(
+            f"Ledger verification FAILED ({len(report.problems) + report.problems_not_listed} problems; {first}). {summary}."
+        )

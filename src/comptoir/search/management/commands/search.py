@@ -24,12 +24,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "reindex":
-            report = search_reindex(batch_size=options["batch_size"],
-                                    progress=lambda done, total: self.stderr.write(f"  {done}/{total} products") if options["verbosity"] > 1 else None)
-            self.stdout.write(f"Indexed {report.documents} products with visible offers out of {report.products_seen} in {report.seconds:.1f} s.")
+            report = search_reindex(
+                batch_size=options["batch_size"],
+                progress=lambda done, total: (
+                    self.stderr.write(f"  {done}/{total} products") if options["verbosity"] > 1 else None
+                ),
+            )
+            self.stdout.write(
+                f"Indexed {report.documents} products with visible offers out of {report.products_seen} in {report.seconds:.1f} s."
+            )
             return
-        page = search_products(SearchQuery(text=options["text"], country=options["country"].upper()), placed_on=dt.date.today())
-        self.stdout.write(f"{page.total} results{' (candidate limit reached)' if page.is_capped else ''} [{page.backend}]")
-        for hit in page.hits[:options["limit"]]:
+        page = search_products(
+            SearchQuery(text=options["text"], country=options["country"].upper()), placed_on=dt.date.today()
+        )
+        self.stdout.write(
+            f"{page.total} results{' (candidate limit reached)' if page.is_capped else ''} [{page.backend}]"
+        )
+        for hit in page.hits[: options["limit"]]:
             factors = ", ".join(f"{line.factor} {line.points:.1f}" for line in hit.explanation.factors)
-            self.stdout.write(f"  #{hit.product_id}  score {hit.explanation.score:.1f}  {hit.landed.amount / 100:.2f} {hit.landed.currency}  ({factors})")
+            self.stdout.write(
+                f"  #{hit.product_id}  score {hit.explanation.score:.1f}  {hit.landed.amount / 100:.2f} {hit.landed.currency}  ({factors})"
+            )

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--recompute", action="store_true", help="Run `trust recompute` afterwards so the history counts at once.")
+        parser.add_argument(
+            "--recompute", action="store_true", help="Run `trust recompute` afterwards so the history counts at once."
+        )
 
     def handle(self, *args, **options):
         try:
@@ -31,7 +33,9 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             self.stderr.write(f"{len(report.errors)} error(s): nothing was imported.")
             sys.exit(1)
-        self.stdout.write(f"Imported {report.imported} seller orders ({report.reviews} reviews); {report.already_imported} were already imported.")
+        self.stdout.write(
+            f"Imported {report.imported} seller orders ({report.reviews} reviews); {report.already_imported} were already imported."
+        )
         if options["recompute"] and report.imported:
             from comptoir.trust.rebuild import trust_rebuild
 

@@ -15,8 +15,10 @@ REPORT_MARKER = "## Results"
 
 
 class Command(BaseCommand):
-    help = ("Simulate a marketplace whose sellers have a hidden true quality; report how well the trust score ranks them (Spearman) "
-            "against the plain mean rating, with and without review attacks.")
+    help = (
+        "Simulate a marketplace whose sellers have a hidden true quality; report how well the trust score ranks them (Spearman) "
+        "against the plain mean rating, with and without review attacks."
+    )
     requires_system_checks: list = []
 
     def add_arguments(self, parser):
@@ -25,18 +27,32 @@ class Command(BaseCommand):
         parser.add_argument("--buyers", type=int, default=defaults.buyers)
         parser.add_argument("--days", type=int, default=defaults.days)
         parser.add_argument("--seed", type=int, default=defaults.seed)
-        parser.add_argument("--attack", choices=[*ATTACKS], default="all",
-                            help="none: the honest marketplace only; ring/burst: that attack (and the honest baseline); all: every scenario.")
-        parser.add_argument("--report", help="Write the results into this Markdown file (replacing its '## Results' section).")
+        parser.add_argument(
+            "--attack",
+            choices=[*ATTACKS],
+            default="all",
+            help="none: the honest marketplace only; ring/burst: that attack (and the honest baseline); all: every scenario.",
+        )
+        parser.add_argument(
+            "--report", help="Write the results into this Markdown file (replacing its '## Results' section)."
+        )
 
     def handle(self, *args, **options):
         if options["sellers"] < 10 or options["buyers"] < 100 or options["days"] < 30:
             raise CommandError("Use at least 10 sellers, 100 buyers and 30 days.")
-        simulation = SimulationOptions(sellers=options["sellers"], buyers=options["buyers"], days=options["days"], seed=options["seed"])
-        attacks = ATTACKS if options["attack"] == "all" else ("none",) if options["attack"] == "none" else ("none", options["attack"])
+        simulation = SimulationOptions(
+            sellers=options["sellers"], buyers=options["buyers"], days=options["days"], seed=options["seed"]
+        )
+        attacks = (
+            ATTACKS
+            if options["attack"] == "all"
+            else ("none",)
+            if options["attack"] == "none"
+            else ("none", options["attack"])
+        )
         started = time.perf_counter()
         results = run_simulation(simulation, attacks)
-        arguments = sys.argv[sys.argv.index("simulate") + 1:] if "simulate" in sys.argv else []
+        arguments = sys.argv[sys.argv.index("simulate") + 1 :] if "simulate" in sys.argv else []
         command = " ".join(["comptoir simulate", *(shlex.quote(argument) for argument in arguments)])
         report = render_report(simulation, results, command=command, seconds=time.perf_counter() - started)
         if options["report"]:
@@ -49,7 +65,7 @@ def write_report(path: Path, section: str) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else "# Simulation\n\n"
     if REPORT_MARKER in text:
         before, _, rest = text.partition(REPORT_MARKER)
-        after = rest[rest.find("\n## "):] if "\n## " in rest else ""
+        after = rest[rest.find("\n## ") :] if "\n## " in rest else ""
         text = before + section.rstrip("\n") + "\n" + after
     else:
         text = text.rstrip("\n") + "\n\n" + section

@@ -20,11 +20,18 @@ def test_the_operator_records_a_chargeback_from_the_admin(browser_page, live_ser
     # Given a paid seller order of 2 × 25.00 EUR
     seller = make_seller("Maison Verlaine", commission_rate_bp=1000)
     offer = make_offer(seller=seller, price_amount=2500, stock=10)
-    result = order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 2}])
+    result = order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 2}],
+    )
     seller_order = SellerOrder.objects.get(order=result.order, seller=seller)
     operator = make_operator()
     page = browser_page
-    login_browser(page, live_server, operator.email, PASSWORD, totp_device=make_totp_device(operator), next_path="/admin/")
+    login_browser(
+        page, live_server, operator.email, PASSWORD, totp_device=make_totp_device(operator), next_path="/admin/"
+    )
 
     def open_the_action():
         page.goto(live_server.url + "/admin/orders/sellerorder/")
@@ -55,7 +62,11 @@ def test_the_operator_records_a_chargeback_from_the_admin(browser_page, live_ser
     # Then the list says it is recorded, the order's history has the event trust reads, and the ledger verifies
     assert "chargeback of" in page.locator(".messagelist").inner_text()
     chargeback = Chargeback.objects.get()
-    assert (chargeback.amount, chargeback.provider_reference, chargeback.seller_order_id) == (3000, "CB-2026-0042", seller_order.pk)
+    assert (chargeback.amount, chargeback.provider_reference, chargeback.seller_order_id) == (
+        3000,
+        "CB-2026-0042",
+        seller_order.pk,
+    )
     event = SellerOrderEvent.objects.get(seller_order=seller_order, action="chargeback")
     assert event.actor_role == "operator" and event.data["provider_reference"] == "CB-2026-0042"
     assert ledger_verify().ok

@@ -10,7 +10,15 @@ from comptoir.orders.models import Order
 from comptoir.orders.services import order_checkout
 from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.testing.auth import make_totp_device
-from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_operator, make_seller, make_user, trader_information
+from comptoir.testing.builders import (
+    ADDRESS,
+    CARD_OK,
+    make_offer,
+    make_operator,
+    make_seller,
+    make_user,
+    trader_information,
+)
 from comptoir.web.tests.browser import login_browser, save_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,19 +28,30 @@ PASSWORD = "correct-horse-battery"
 
 def _csp_violations(page):
     violations = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     return violations
 
 
 def _pending_sellers():
     from comptoir.sellers.services import seller_onboard
 
-    shops = [("Maison Verlaine", "FR", "Maison Verlaine SAS"), ("Holzwerk Bauer", "DE", "Holzwerk Bauer GmbH"), ("Bottega Rossi", "IT", "Bottega Rossi S.r.l.")]
+    shops = [
+        ("Maison Verlaine", "FR", "Maison Verlaine SAS"),
+        ("Holzwerk Bauer", "DE", "Holzwerk Bauer GmbH"),
+        ("Bottega Rossi", "IT", "Bottega Rossi S.r.l."),
+    ]
     sellers = []
     for index, (name, country, legal_name) in enumerate(shops):
         owner = make_user(f"owner{index}@{name.split()[0].lower()}.example")
-        seller = seller_onboard(owner=owner, name=name, trader=trader_information(country, legal_name=legal_name, email=owner.email))
-        Seller.objects.filter(pk=seller.pk).update(created_at=clock.now() - datetime.timedelta(days=6 - 2 * index, hours=index))
+        seller = seller_onboard(
+            owner=owner, name=name, trader=trader_information(country, legal_name=legal_name, email=owner.email)
+        )
+        Seller.objects.filter(pk=seller.pk).update(
+            created_at=clock.now() - datetime.timedelta(days=6 - 2 * index, hours=index)
+        )
         sellers.append(seller)
     return sellers
 
@@ -80,7 +99,9 @@ def test_a_rejection_without_a_reason_is_refused_next_to_the_field(browser_page,
     operator = make_operator()
     device = make_totp_device(operator)
     seller = make_seller("Shop to reject", verified=False)
-    login_browser(page, live_server, operator.email, PASSWORD, totp_device=device, next_path=f"/console/sellers/{seller.pk}/")
+    login_browser(
+        page, live_server, operator.email, PASSWORD, totp_device=device, next_path=f"/console/sellers/{seller.pk}/"
+    )
     page.get_by_role("button", name="Reject seller").click()
     page.wait_for_load_state()
     assert page.locator("#id_reject-reason_error").inner_text() == "Explain the decision; the seller will see it."
@@ -98,8 +119,13 @@ def _marketplace_activity():
     for day in range(30):
         for index in range((day * 7) % 5 + (1 if day % 3 else 3)):
             offer = offers[(day + index) % 3]
-            result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 1 + index % 2}],
-                                    idempotency_key=f"dash-{day}-{index}")
+            result = order_checkout(
+                buyer=buyer,
+                shipping_address=ADDRESS,
+                payment_method=CARD_OK,
+                lines=[{"offer_id": offer.pk, "quantity": 1 + index % 2}],
+                idempotency_key=f"dash-{day}-{index}",
+            )
             Order.objects.filter(pk=result.order.pk).update(paid_at=now - datetime.timedelta(days=day, hours=index))
 
 
@@ -119,7 +145,10 @@ def test_the_dashboard_and_the_admin_and_the_api_docs_work_under_the_csp(browser
     page.goto(live_server.url + "/admin/")
     assert page.locator("#site-name").is_visible()
     # The admin's stylesheet applied: the header has its coloured background.
-    assert page.locator("#header").evaluate("element => getComputedStyle(element).backgroundColor") not in ("rgba(0, 0, 0, 0)", "")
+    assert page.locator("#header").evaluate("element => getComputedStyle(element).backgroundColor") not in (
+        "rgba(0, 0, 0, 0)",
+        "",
+    )
     page.goto(live_server.url + "/admin/sellers/seller/")
     assert page.locator("#result_list").is_visible()
 

@@ -58,8 +58,18 @@ def test_the_queue_lists_pending_sellers_oldest_first_and_only_them(operator_cli
 def test_the_detail_page_shows_all_trader_information_with_the_iban_decrypted(operator_client):
     seller = make_seller("Atelier Lumière", verified=False)
     page = operator_client.get(reverse("console:seller-detail", args=[seller.pk])).content.decode()
-    for value in ("Atelier Test SARL", "12 rue de la Paix", "75002", "Paris", "+33 1 23 45 67 89", "contact@atelier.example", "RCS Paris",
-                  "123 456 789", "FR40303265045", seller.members.get().user.email):
+    for value in (
+        "Atelier Test SARL",
+        "12 rue de la Paix",
+        "75002",
+        "Paris",
+        "+33 1 23 45 67 89",
+        "contact@atelier.example",
+        "RCS Paris",
+        "123 456 789",
+        "FR40303265045",
+        seller.members.get().user.email,
+    ):
         assert value in page
     assert "FR14 2004 1010 0505 0001 3M02 606" in page
 
@@ -89,7 +99,9 @@ def test_rejecting_without_a_reason_shows_the_error_next_to_the_field(operator_c
 
 def test_rejecting_with_a_reason_rejects_and_keeps_the_reason(operator_client):
     seller = make_seller(verified=False)
-    operator_client.post(reverse("console:seller-reject", args=[seller.pk]), {"reject-reason": "The VAT ID belongs to another company."})
+    operator_client.post(
+        reverse("console:seller-reject", args=[seller.pk]), {"reject-reason": "The VAT ID belongs to another company."}
+    )
     seller.refresh_from_db()
     assert seller.status == SellerStatus.REJECTED and seller.status_reason == "The VAT ID belongs to another company."
 
@@ -108,7 +120,13 @@ def test_the_dashboard_counts_paid_orders_gmv_and_links_to_the_admin(operator_cl
     from comptoir.orders.services import order_checkout
 
     offer = make_offer(price_amount=12345, stock=5)
-    order_checkout(buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 1}], idempotency_key="dash-1")
+    order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+        idempotency_key="dash-1",
+    )
     old = Order.objects.get()
     make_seller("Waiting shop", verified=False)
     page = operator_client.get("/console/").content.decode()

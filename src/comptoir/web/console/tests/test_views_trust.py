@@ -24,14 +24,24 @@ def operator(client):
 def reported_review():
     bought = buy()
     advance(bought, "delivered")
-    review = review_create(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, text="Suspicious praise",
-                           ratings={"product_rating": 5, "item_as_described": 5, "communication": 5, "shipping_speed": 5, "packaging": 5})
+    review = review_create(
+        buyer=bought.buyer,
+        seller_order_id=bought.seller_order.pk,
+        text="Suspicious praise",
+        ratings={"product_rating": 5, "item_as_described": 5, "communication": 5, "shipping_speed": 5, "packaging": 5},
+    )
     return review_report(reporter=make_user(), review_id=review.pk, reason="fake", details="Copied text")
 
 
 def appeal_of(seller):
-    action = EnforcementAction.objects.create(seller=seller, kind="visibility_reduced", facts={"score": "40", "tier": "below_standard", "metrics": {}},
-                                              facts_text="x", rule="r", redress="a")
+    action = EnforcementAction.objects.create(
+        seller=seller,
+        kind="visibility_reduced",
+        facts={"score": "40", "tier": "below_standard", "metrics": {}},
+        facts_text="x",
+        rule="r",
+        redress="a",
+    )
     return Appeal.objects.create(action=action, submitted_by=make_user(), text="We changed carrier.")
 
 
@@ -57,7 +67,10 @@ def test_upholding_a_report_hides_the_review_with_the_note(client, operator):
 
 def test_dismissing_a_report_keeps_the_review(client, operator):
     report = reported_review()
-    client.post(reverse("console:trust-report-decide", args=[report.pk]), {f"report{report.pk}-decision": "refuse", f"report{report.pk}-note": "Genuine."})
+    client.post(
+        reverse("console:trust-report-decide", args=[report.pk]),
+        {f"report{report.pk}-decision": "refuse", f"report{report.pk}-note": "Genuine."},
+    )
     report.refresh_from_db()
     assert report.status == "dismissed" and report.review.status == "published"
 
@@ -66,7 +79,10 @@ def test_granting_an_appeal_lifts_the_restriction(client, operator):
     appeal = appeal_of(make_seller("Atelier"))
     page = client.get(reverse("console:trust-appeals")).content.decode()
     assert "We changed carrier." in page and "Grant: lift the restriction" in page
-    client.post(reverse("console:trust-appeal-decide", args=[appeal.pk]), {f"appeal{appeal.pk}-decision": "accept", f"appeal{appeal.pk}-note": "Verified."})
+    client.post(
+        reverse("console:trust-appeal-decide", args=[appeal.pk]),
+        {f"appeal{appeal.pk}-decision": "accept", f"appeal{appeal.pk}-note": "Verified."},
+    )
     appeal.refresh_from_db()
     assert appeal.status == "granted" and not appeal.action.__class__.objects.get(pk=appeal.action_id).is_active
 

@@ -22,5 +22,10 @@ def seller_trust_banner(context):
     if not actions and snapshot.tier not in ("at_risk", "below_standard"):
         return None
     action = actions[0] if actions else None
-    return {"tier": snapshot.tier, "tier_label": trust_labels.TIERS.get(snapshot.tier, snapshot.tier), "action": action,
-            "is_restricted": action is not None, "kind_label": trust_labels.ENFORCEMENT_KINDS.get(action.kind, action.kind) if action else ""}
+    return {
+        "tier": snapshot.tier,
+        "tier_label": trust_labels.TIERS.get(snapshot.tier, snapshot.tier),
+        "action": action,
+        "is_restricted": action is not None,
+        "kind_label": trust_labels.ENFORCEMENT_KINDS.get(action.kind, action.kind) if action else "",
+    }

@@ -10,12 +10,26 @@ from django.utils import timezone
 
 from comptoir.catalog.services import product_create
 from comptoir.core import clock
+from comptoir.offers.services import offer_create, offer_stock_bulk_set
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import order_checkout, seller_order_accept, seller_order_cancel, seller_order_mark_delivered, seller_order_ship, seller_orders_release_due
-from comptoir.offers.services import offer_create, offer_stock_bulk_set
+from comptoir.orders.services import (
+    order_checkout,
+    seller_order_accept,
+    seller_order_cancel,
+    seller_order_mark_delivered,
+    seller_order_ship,
+    seller_orders_release_due,
+)
 from comptoir.payments.services import payout_batch_create
-from comptoir.testing.builders import CARD_OK, make_category, make_operator, make_seller, make_shipping_profile, make_user
+from comptoir.testing.builders import (
+    CARD_OK,
+    make_category,
+    make_operator,
+    make_seller,
+    make_shipping_profile,
+    make_user,
+)
 
 CATALOG = [
     # (title, brand, price in cents, final stock)
@@ -30,10 +44,30 @@ CATALOG = [
     ("Wool throw, herringbone, 130 × 170 cm", "Maison Lin", 8900, 5),
     ("Ceramic bud vase trio, sand tones", "Atelier Lumière", 3200, 19),
 ]
-BUYERS = ["Camille Martin", "Lucas Bernard", "Léa Dubois", "Hugo Moreau", "Chloé Laurent", "Louis Simon", "Emma Michel", "Jules Lefèvre",
-          "Inès Garcia", "Paul Roux", "Sarah Fournier", "Nathan Girard"]
-CITIES = [("75011", "Paris", "FR"), ("69002", "Lyon", "FR"), ("33000", "Bordeaux", "FR"), ("1000", "Bruxelles", "BE"), ("13001", "Marseille", "FR"),
-          ("44000", "Nantes", "FR"), ("67000", "Strasbourg", "FR"), ("31000", "Toulouse", "FR")]
+BUYERS = [
+    "Camille Martin",
+    "Lucas Bernard",
+    "Léa Dubois",
+    "Hugo Moreau",
+    "Chloé Laurent",
+    "Louis Simon",
+    "Emma Michel",
+    "Jules Lefèvre",
+    "Inès Garcia",
+    "Paul Roux",
+    "Sarah Fournier",
+    "Nathan Girard",
+]
+CITIES = [
+    ("75011", "Paris", "FR"),
+    ("69002", "Lyon", "FR"),
+    ("33000", "Bordeaux", "FR"),
+    ("1000", "Bruxelles", "BE"),
+    ("13001", "Marseille", "FR"),
+    ("44000", "Nantes", "FR"),
+    ("67000", "Strasbourg", "FR"),
+    ("31000", "Toulouse", "FR"),
+]
 CARRIERS = [("Colissimo", "6A{:011d}"), ("Chronopost", "XY{:09d}FR"), ("DHL", "JD{:014d}")]
 
 
@@ -52,15 +86,29 @@ def seed_shop(*, owner=None, weeks: int = 12, seed: int = 7) -> dict:
         offers = []
         for index, (title, brand, price, _final) in enumerate(CATALOG, start=1):
             product = product_create(title=title, category_id=category.pk, brand=brand, seller=seller)
-            offers.append(offer_create(seller=seller, actor=owner, product_id=product.pk, sku=f"AL-{index:03d}", price_amount=price, currency="EUR",
-                                       stock=900, shipping_profile_id=profile.pk, handling_days=2))
+            offers.append(
+                offer_create(
+                    seller=seller,
+                    actor=owner,
+                    product_id=product.pk,
+                    sku=f"AL-{index:03d}",
+                    price_amount=price,
+                    currency="EUR",
+                    stock=900,
+                    shipping_profile_id=profile.pk,
+                    handling_days=2,
+                )
+            )
     buyers = [make_user(f"buyer{index}@example.com", full_name=name) for index, name in enumerate(BUYERS)]
 
     moments = []
     for week in range(weeks):
         # A shop that grows: more orders in recent weeks.
         for _ in range(rng.randint(3 + week // 2, 6 + week)):
-            moments.append(start + dt.timedelta(weeks=week, days=rng.randint(0, 6), hours=rng.randint(8, 21), minutes=rng.randint(0, 59)))
+            moments.append(
+                start
+                + dt.timedelta(weeks=week, days=rng.randint(0, 6), hours=rng.randint(8, 21), minutes=rng.randint(0, 59))
+            )
     moments = sorted(moment for moment in moments if moment < now - dt.timedelta(hours=2))
 
     serial = 0
@@ -69,11 +117,25 @@ def seed_shop(*, owner=None, weeks: int = 12, seed: int = 7) -> dict:
         serial += 1
         buyer_index = rng.randrange(len(buyers))
         postal_code, city, country = rng.choice(CITIES)
-        address = {"name": BUYERS[buyer_index], "street": f"{rng.randint(1, 120)} rue des Lilas", "postal_code": postal_code, "city": city, "country": country}
-        lines = [{"offer_id": offer.pk, "quantity": rng.choice((1, 1, 1, 2))} for offer in rng.sample(offers, rng.choice((1, 1, 2)))]
+        address = {
+            "name": BUYERS[buyer_index],
+            "street": f"{rng.randint(1, 120)} rue des Lilas",
+            "postal_code": postal_code,
+            "city": city,
+            "country": country,
+        }
+        lines = [
+            {"offer_id": offer.pk, "quantity": rng.choice((1, 1, 1, 2))}
+            for offer in rng.sample(offers, rng.choice((1, 1, 2)))
+        ]
         with clock.frozen_at(moment):
-            result = order_checkout(buyer=buyers[buyer_index], shipping_address=address, payment_method=CARD_OK, lines=lines,
-                                    idempotency_key=f"seed-{seed}-{serial}")
+            result = order_checkout(
+                buyer=buyers[buyer_index],
+                shipping_address=address,
+                payment_method=CARD_OK,
+                lines=lines,
+                idempotency_key=f"seed-{seed}-{serial}",
+            )
         seller_order = SellerOrder.objects.get(order=result.order)
         age = now - moment
         step = moment
@@ -82,7 +144,13 @@ def seed_shop(*, owner=None, weeks: int = 12, seed: int = 7) -> dict:
             if step < now:
                 if rng.random() < 0.04 and age > dt.timedelta(days=6):
                     with clock.frozen_at(step):
-                        seller_order_cancel(seller=seller, seller_order_id=seller_order.pk, actor=owner, actor_role=Actor.SELLER, reason="Rupture de stock chez notre fournisseur.")
+                        seller_order_cancel(
+                            seller=seller,
+                            seller_order_id=seller_order.pk,
+                            actor=owner,
+                            actor_role=Actor.SELLER,
+                            reason="Rupture de stock chez notre fournisseur.",
+                        )
                     continue
                 with clock.frozen_at(step):
                     seller_order_accept(seller=seller, seller_order_id=seller_order.pk, actor=owner)
@@ -90,7 +158,13 @@ def seed_shop(*, owner=None, weeks: int = 12, seed: int = 7) -> dict:
             step = moment + dt.timedelta(days=1, hours=rng.randint(2, 30))
             carrier, pattern = rng.choice(CARRIERS)
             with clock.frozen_at(min(step, now)):
-                seller_order_ship(seller=seller, seller_order_id=seller_order.pk, actor=owner, carrier=carrier, tracking_number=pattern.format(rng.randint(10**8, 10**9)))
+                seller_order_ship(
+                    seller=seller,
+                    seller_order_id=seller_order.pk,
+                    actor=owner,
+                    carrier=carrier,
+                    tracking_number=pattern.format(rng.randint(10**8, 10**9)),
+                )
         if age > dt.timedelta(days=6):
             with clock.frozen_at(min(moment + dt.timedelta(days=rng.randint(3, 5)), now)):
                 seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=None, actor_role=Actor.SYSTEM)
@@ -106,17 +180,29 @@ def seed_shop(*, owner=None, weeks: int = 12, seed: int = 7) -> dict:
         seller_orders_release_due()
     # Orders in flight for the journeys: one accepted and due, one placed long ago (late).
     with clock.frozen_at(now - dt.timedelta(hours=5)):
-        to_ship = _fresh_order(offers[0], buyers[0], "Camille Martin", seller, owner, accept=True, key=f"seed-{seed}-ship")
+        to_ship = _fresh_order(
+            offers[0], buyers[0], "Camille Martin", seller, owner, accept=True, key=f"seed-{seed}-ship"
+        )
     with clock.frozen_at(now - dt.timedelta(days=5)):
         late = _fresh_order(offers[2], buyers[1], "Lucas Bernard", seller, owner, accept=False, key=f"seed-{seed}-late")
     with clock.frozen_at(now):
-        offer_stock_bulk_set(seller=seller, actor=owner, stock_by_sku={f"AL-{index:03d}": final for index, (_t, _b, _p, final) in enumerate(CATALOG, start=1)})
+        offer_stock_bulk_set(
+            seller=seller,
+            actor=owner,
+            stock_by_sku={f"AL-{index:03d}": final for index, (_t, _b, _p, final) in enumerate(CATALOG, start=1)},
+        )
     return {"seller": seller, "owner": owner, "offers": offers, "late": late, "to_ship": to_ship}
 
 
 def _fresh_order(offer, buyer, name, seller, owner, *, accept: bool, key: str) -> SellerOrder:
     address = {"name": name, "street": "18 rue Oberkampf", "postal_code": "75011", "city": "Paris", "country": "FR"}
-    result = order_checkout(buyer=buyer, shipping_address=address, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 1}], idempotency_key=key)
+    result = order_checkout(
+        buyer=buyer,
+        shipping_address=address,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 1}],
+        idempotency_key=key,
+    )
     seller_order = SellerOrder.objects.get(order=result.order)
     if accept:
         seller_order_accept(seller=seller, seller_order_id=seller_order.pk, actor=owner)

@@ -33,8 +33,13 @@ def order_of(offer, *, quantity: int = 1, buyer=None, at: dt.datetime | None = N
     buyer = buyer or make_user()
     moment = at or clock.now()
     with clock.frozen_at(moment):
-        result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": quantity}],
-                                idempotency_key=f"sellercenter-test-{next(_keys)}")
+        result = order_checkout(
+            buyer=buyer,
+            shipping_address=ADDRESS,
+            payment_method=CARD_OK,
+            lines=[{"offer_id": offer.pk, "quantity": quantity}],
+            idempotency_key=f"sellercenter-test-{next(_keys)}",
+        )
     return SellerOrder.objects.get(order=result.order, seller=offer.seller)
 
 

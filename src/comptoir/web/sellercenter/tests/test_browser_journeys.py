@@ -13,9 +13,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct-horse-battery"
 TEXT = {
-    "en": {"ship": "Mark as shipped", "shipped": "marked as shipped", "carrier": "Carrier", "tracking": "Tracking number", "late": "Late", "to_ship": "To ship"},
-    "fr": {"ship": "Marquer comme expédiée", "shipped": "marquée comme expédiée", "carrier": "Transporteur", "tracking": "Numéro de suivi", "late": "En retard",
-           "to_ship": "À expédier"},
+    "en": {
+        "ship": "Mark as shipped",
+        "shipped": "marked as shipped",
+        "carrier": "Carrier",
+        "tracking": "Tracking number",
+        "late": "Late",
+        "to_ship": "To ship",
+    },
+    "fr": {
+        "ship": "Marquer comme expédiée",
+        "shipped": "marquée comme expédiée",
+        "carrier": "Transporteur",
+        "tracking": "Numéro de suivi",
+        "late": "En retard",
+        "to_ship": "À expédier",
+    },
 }
 
 
@@ -39,7 +52,9 @@ def test_the_seller_logs_in_with_two_factor_and_ships_with_a_tracking_number(bro
     # When the owner logs in with password and code, and opens the orders to ship
     login_browser(page, live_server, shop["owner"].email, PASSWORD, totp_device=device, next_path="/seller/")
     assert page.url.endswith("/seller/")
-    page.get_by_role("navigation", name=re.compile("Seller center|Espace vendeur")).get_by_role("link", name=re.compile("^(Orders|Commandes)$")).click()
+    page.get_by_role("navigation", name=re.compile("Seller center|Espace vendeur")).get_by_role(
+        "link", name=re.compile("^(Orders|Commandes)$")
+    ).click()
     page.get_by_role("link", name=words["to_ship"], exact=True).click()
     page.get_by_role("link", name=order.number).click()
     page.get_by_label(words["carrier"]).fill("Colissimo")

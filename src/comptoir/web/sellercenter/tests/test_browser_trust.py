@@ -34,13 +34,23 @@ def struggling_seller():
         bought = buy(seller=seller, offer=offer, buyer=make_user(full_name=f"Buyer {index}"), at=moment)
         if index % 3 == 0:
             with clock.frozen_at(moment + dt.timedelta(hours=30)):
-                seller_order_cancel(seller_order_id=bought.seller_order.pk, actor=bought.seller_user, actor_role=Actor.SELLER, reason="Out of stock",
-                                    seller=seller)
+                seller_order_cancel(
+                    seller_order_id=bought.seller_order.pk,
+                    actor=bought.seller_user,
+                    actor_role=Actor.SELLER,
+                    reason="Out of stock",
+                    seller=seller,
+                )
             continue
         advance(bought, "delivered", at=moment + dt.timedelta(days=5 if index % 2 else 1))
         if index % 4 == 1:
             with clock.frozen_at(moment + dt.timedelta(days=6)):
-                review_create(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, ratings=POOR, text="Arrived late and scratched.")
+                review_create(
+                    buyer=bought.buyer,
+                    seller_order_id=bought.seller_order.pk,
+                    ratings=POOR,
+                    text="Arrived late and scratched.",
+                )
     trust = SellerTrust.objects.get(seller=seller)
     # Trend: the last weeks of daily snapshots, sliding from good to poor.
     for days_ago in range(30, 0, -1):
@@ -49,13 +59,21 @@ def struggling_seller():
         for name, metric in trust.metrics.items():
             value = metric.get("value")
             if value not in (None, ""):
-                metrics[name] = {**metric, "value": str((Decimal(value) * (Decimal("0.5") + drift / 2)).quantize(Decimal("0.0001")))}
-        SellerTrustHistory.objects.update_or_create(seller=seller, day=now.date() - dt.timedelta(days=days_ago),
-                                                    defaults={"score": 60 - 20 * drift, "tier": "good", "metrics": metrics})
+                metrics[name] = {
+                    **metric,
+                    "value": str((Decimal(value) * (Decimal("0.5") + drift / 2)).quantize(Decimal("0.0001"))),
+                }
+        SellerTrustHistory.objects.update_or_create(
+            seller=seller,
+            day=now.date() - dt.timedelta(days=days_ago),
+            defaults={"score": 60 - 20 * drift, "tier": "good", "metrics": metrics},
+        )
     return seller
 
 
-def test_a_below_standard_seller_reads_the_statement_of_reasons_appeals_and_the_operator_grants_it(browser_page, live_server):
+def test_a_below_standard_seller_reads_the_statement_of_reasons_appeals_and_the_operator_grants_it(
+    browser_page, live_server
+):
     page = browser_page
     seller = struggling_seller()
     trust = SellerTrust.objects.get(seller=seller)
@@ -63,7 +81,12 @@ def test_a_below_standard_seller_reads_the_statement_of_reasons_appeals_and_the_
         # The computed history may land just above the threshold: the operator marks it below standard (audited), as the console allows.
         from comptoir.trust.services import seller_trust_tier_override
 
-        seller_trust_tier_override(seller_id=seller.pk, actor=make_operator(), tier="below_standard", reason="Repeated late shipments reported by buyers")
+        seller_trust_tier_override(
+            seller_id=seller.pk,
+            actor=make_operator(),
+            tier="below_standard",
+            reason="Repeated late shipments reported by buyers",
+        )
         trust.refresh_from_db()
     action = EnforcementAction.objects.filter(seller=seller, is_active=True).order_by("-created_at", "-pk").first()
     owner = SellerMember.objects.get(seller=seller, role=MemberRole.OWNER).user
@@ -85,7 +108,9 @@ def test_a_below_standard_seller_reads_the_statement_of_reasons_appeals_and_the_
     assert page.url.endswith(f"/seller/health/notices/{action.pk}"), page.url
     for heading in ("Facts", "Rule applied", "Automated decision", "How to appeal"):
         expect(page.locator(".statement")).to_contain_text(heading)
-    page.locator("#id_text").fill("Our carrier failed us in March; we switched to a 48-hour service and restocked. Please review our last two weeks.")
+    page.locator("#id_text").fill(
+        "Our carrier failed us in March; we switched to a 48-hour service and restocked. Please review our last two weeks."
+    )
     save_screenshot(page, "statement-of-reasons")
     page.get_by_role("button", name="Send my appeal").click()
     expect(page.locator(".messages, .message--success").first).to_contain_text("Your appeal was sent.")

@@ -2,7 +2,17 @@ from comptoir.web.sellercenter.charts import HEIGHT, bar_chart, nice_ceiling
 
 
 def test_nice_ceiling_rounds_up_to_a_round_number():
-    assert [nice_ceiling(value) for value in (0, 1, 3, 7, 11, 24, 26, 480, 100001)] == [1, 1, 5, 10, 20, 25, 50, 500, 200000]
+    assert [nice_ceiling(value) for value in (0, 1, 3, 7, 11, 24, 26, 480, 100001)] == [
+        1,
+        1,
+        5,
+        10,
+        20,
+        25,
+        50,
+        500,
+        200000,
+    ]
 
 
 def test_bars_are_proportional_and_the_last_one_is_the_current_period():

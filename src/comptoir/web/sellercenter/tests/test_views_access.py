@@ -13,8 +13,20 @@ from comptoir.web.sellercenter.tests.support import offer_of, order_of, shop
 
 pytestmark = pytest.mark.django_db
 
-EVERY_PAGE = ["/seller/", "/seller/offers/", "/seller/offers/new", "/seller/offers/new/product", "/seller/offers/stock", "/seller/offers/shipping-profiles/new",
-              "/seller/orders/", "/seller/money/", "/seller/money/statement.csv", "/seller/money/payouts", "/seller/team/", "/seller/team/api-keys/"]
+EVERY_PAGE = [
+    "/seller/",
+    "/seller/offers/",
+    "/seller/offers/new",
+    "/seller/offers/new/product",
+    "/seller/offers/stock",
+    "/seller/offers/shipping-profiles/new",
+    "/seller/orders/",
+    "/seller/money/",
+    "/seller/money/statement.csv",
+    "/seller/money/payouts",
+    "/seller/team/",
+    "/seller/team/api-keys/",
+]
 
 
 @pytest.mark.parametrize("path", EVERY_PAGE)
@@ -54,8 +66,14 @@ def _other_seller_urls(other):
         ("post", f"/seller/offers/{other['offer'].pk}/inline", {"price": "1.00", "stock": "1"}),
         ("post", f"/seller/offers/{other['offer'].pk}/toggle", {}),
         ("get", f"/seller/orders/{number}/", {}),
-        *[("post", f"/seller/orders/{number}/{action}", {"carrier": "DHL", "tracking_number": "JD0123456789", "reason": "x", "restock": "on"})
-          for action in ("accept", "ship", "deliver", "cancel", "receive-return", "refund")],
+        *[
+            (
+                "post",
+                f"/seller/orders/{number}/{action}",
+                {"carrier": "DHL", "tracking_number": "JD0123456789", "reason": "x", "restock": "on"},
+            )
+            for action in ("accept", "ship", "deliver", "cancel", "receive-return", "refund")
+        ],
         ("post", f"/seller/team/api-keys/{other['key'].pk}/revoke", {}),
         ("post", "/seller/switch", {"seller_id": other["seller"].pk}),
     ]
@@ -69,7 +87,12 @@ def test_another_sellers_ids_are_not_found_on_every_url(owner_client, seller_set
     other["offer"].refresh_from_db()
     other["order"].refresh_from_db()
     other["key"].refresh_from_db()
-    assert (other["offer"].price_amount, other["offer"].is_active, other["order"].status, other["key"].revoked_at) == (990, True, "placed", None)
+    assert (other["offer"].price_amount, other["offer"].is_active, other["order"].status, other["key"].revoked_at) == (
+        990,
+        True,
+        "placed",
+        None,
+    )
 
 
 def test_lists_show_only_the_current_sellers_data(owner_client, seller_setup, other):
@@ -108,17 +131,27 @@ def staff_client(client, seller_setup):
     return client
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/seller/team/api-keys/"), ("post", "/seller/team/api-keys/"), ("get", "/seller/team/api-keys/created"),
-    ("post", "/seller/security/two-factor/policy"), ("post", "/seller/team/"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/seller/team/api-keys/"),
+        ("post", "/seller/team/api-keys/"),
+        ("get", "/seller/team/api-keys/created"),
+        ("post", "/seller/security/two-factor/policy"),
+        ("post", "/seller/team/"),
+    ],
+)
 def test_staff_cannot_use_owner_pages(staff_client, seller_setup, method, path):
-    response = getattr(staff_client, method)(path, {"email": "x@example.com", "name": "k", "scopes": ["orders:read"], "require_two_factor": "on"})
+    response = getattr(staff_client, method)(
+        path, {"email": "x@example.com", "name": "k", "scopes": ["orders:read"], "require_two_factor": "on"}
+    )
     assert response.status_code == 403
 
 
 def test_staff_cannot_revoke_a_key(staff_client, seller_setup):
-    key, _secret = seller_api_key_create(seller=seller_setup["seller"], actor=seller_setup["owner"], name="erp", scopes=["orders:read"])
+    key, _secret = seller_api_key_create(
+        seller=seller_setup["seller"], actor=seller_setup["owner"], name="erp", scopes=["orders:read"]
+    )
     assert staff_client.post(f"/seller/team/api-keys/{key.pk}/revoke").status_code == 403
     key.refresh_from_db()
     assert key.revoked_at is None
@@ -145,7 +178,9 @@ def test_a_verified_session_enters(client, seller_setup):
     assert client.get("/seller/orders/").status_code == 200
 
 
-def test_when_the_shop_requires_two_factor_members_without_a_device_must_enrol_first(client, seller_setup, staff_client):
+def test_when_the_shop_requires_two_factor_members_without_a_device_must_enrol_first(
+    client, seller_setup, staff_client
+):
     # Given the owner (verified) requires 2FA, and a staff member has no device
     make_totp_device(seller_setup["owner"])
     seller_two_factor_requirement_set(seller=seller_setup["seller"], actor=seller_setup["owner"], required=True)

@@ -64,6 +64,6 @@ def test_chart_coordinates_stay_machine_numbers_in_french(owner_client, seller_s
     order_of(seller_setup["offer"])
     owner_client.cookies["django_language"] = "fr"
     content = owner_client.get("/seller/").content.decode()
-    svg = content[content.index("<svg"):content.rindex("</svg>")]
+    svg = content[content.index("<svg") : content.rindex("</svg>")]
     assert re.search(r'(x|y|x1|x2|y1|y2|width|height)="[\d.]*,', svg) is None
     assert re.search(r'<rect class="bar[^"]*" x="\d+(\.\d+)?" y="\d+(\.\d+)?"', svg)

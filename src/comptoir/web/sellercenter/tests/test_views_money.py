@@ -6,7 +6,12 @@ import pytest
 
 from comptoir.core import clock
 from comptoir.orders.domain.state_machine import Actor
-from comptoir.orders.services import seller_order_accept, seller_order_complete, seller_order_mark_delivered, seller_order_ship
+from comptoir.orders.services import (
+    seller_order_accept,
+    seller_order_complete,
+    seller_order_mark_delivered,
+    seller_order_ship,
+)
 from comptoir.payments.services import payout_batch_create
 from comptoir.testing.builders import make_operator
 from comptoir.web.sellercenter.tests.support import offer_of, order_of, shop
@@ -19,8 +24,12 @@ def _paid_out_order(seller_setup, at):
     seller_order = order_of(seller_setup["offer"], at=at)
     with clock.frozen_at(at + dt.timedelta(hours=2)):
         seller_order_accept(seller=seller, seller_order_id=seller_order.pk, actor=owner)
-        seller_order_ship(seller=seller, seller_order_id=seller_order.pk, actor=owner, carrier="DHL", tracking_number="JD0001112223")
-        seller_order_mark_delivered(seller=seller, seller_order_id=seller_order.pk, actor=owner, actor_role=Actor.SELLER)
+        seller_order_ship(
+            seller=seller, seller_order_id=seller_order.pk, actor=owner, carrier="DHL", tracking_number="JD0001112223"
+        )
+        seller_order_mark_delivered(
+            seller=seller, seller_order_id=seller_order.pk, actor=owner, actor_role=Actor.SELLER
+        )
     operator = make_operator()
     with clock.frozen_at(at + dt.timedelta(days=20)):
         seller_order_complete(seller_order_id=seller_order.pk)
@@ -38,8 +47,14 @@ def test_the_statement_lists_ledger_movements_in_the_chosen_period(owner_client,
     kinds = [item["row"].kind for item in everything.context["rows"]]
     assert sorted(kinds) == ["capture", "capture", "payout", "release"]
     assert "Payout" in everything.content.decode()
-    custom = owner_client.get("/seller/money/", {"period": "custom", "since": (clock.now() - dt.timedelta(days=201)).date().isoformat(),
-                                                 "until": (clock.now() - dt.timedelta(days=199)).date().isoformat()})
+    custom = owner_client.get(
+        "/seller/money/",
+        {
+            "period": "custom",
+            "since": (clock.now() - dt.timedelta(days=201)).date().isoformat(),
+            "until": (clock.now() - dt.timedelta(days=199)).date().isoformat(),
+        },
+    )
     assert {item["row"].seller_order_number for item in custom.context["rows"]} == {old.number}
 
 

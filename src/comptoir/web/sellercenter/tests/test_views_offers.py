@@ -15,7 +15,14 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def more_offers(seller_setup):
-    lamp = offer_of(seller_setup["seller"], seller_setup["profile"], sku="LAMP-7", price_amount=12900, stock=2, product=make_product("Brass table lamp", brand="Lueur"))
+    lamp = offer_of(
+        seller_setup["seller"],
+        seller_setup["profile"],
+        sku="LAMP-7",
+        price_amount=12900,
+        stock=2,
+        product=make_product("Brass table lamp", brand="Lueur"),
+    )
     vase = offer_of(seller_setup["seller"], seller_setup["profile"], sku="VASE-3", price_amount=3200, stock=0)
     return {"lamp": lamp, "vase": vase}
 
@@ -53,14 +60,19 @@ def test_prices_are_read_in_the_visitors_locale(owner_client, seller_setup):
     assert 'value="1234,50"' in row.content.decode()
 
 
-@pytest.mark.parametrize("price, stock, field, message", [
-    ("12,34", "3", "price", "Enter an amount such as 12.34."),  # a French decimal comma in English
-    ("abc", "3", "price", "Enter an amount such as 12.34."),
-    ("12.345", "3", "price", "EUR amounts have at most 2 decimal places."),
-    ("0", "3", "price", "The price must be positive."),
-    ("5.00", "-1", "stock", "Ensure this value is greater than or equal to 0."),
-])
-def test_inline_edit_errors_are_shown_in_the_row_and_nothing_changes(owner_client, seller_setup, price, stock, field, message):
+@pytest.mark.parametrize(
+    "price, stock, field, message",
+    [
+        ("12,34", "3", "price", "Enter an amount such as 12.34."),  # a French decimal comma in English
+        ("abc", "3", "price", "Enter an amount such as 12.34."),
+        ("12.345", "3", "price", "EUR amounts have at most 2 decimal places."),
+        ("0", "3", "price", "The price must be positive."),
+        ("5.00", "-1", "stock", "Ensure this value is greater than or equal to 0."),
+    ],
+)
+def test_inline_edit_errors_are_shown_in_the_row_and_nothing_changes(
+    owner_client, seller_setup, price, stock, field, message
+):
     offer = seller_setup["offer"]
     response = owner_client.post(f"/seller/offers/{offer.pk}/inline", {"price": price, "stock": stock}, **HTMX)
     assert response.status_code == 200
@@ -103,8 +115,17 @@ def test_gtin_lookup_explains_a_wrong_check_digit_and_an_unknown_product(owner_c
 
 
 def _terms(seller_setup, **overrides):
-    return {"sku": "DRIP-1", "price": "28.90", "stock": "11", "condition": "new", "condition_note": "", "handling_days": "2",
-            "shipping_profile": str(seller_setup["profile"].pk), "return_policy_days": "30", **overrides}
+    return {
+        "sku": "DRIP-1",
+        "price": "28.90",
+        "stock": "11",
+        "condition": "new",
+        "condition_note": "",
+        "handling_days": "2",
+        "shipping_profile": str(seller_setup["profile"].pk),
+        "return_policy_days": "30",
+        **overrides,
+    }
 
 
 def test_an_offer_on_an_existing_product(owner_client, seller_setup):
@@ -124,17 +145,31 @@ def test_an_offer_with_a_duplicate_sku_is_refused_next_to_the_sku(owner_client, 
 
 def test_a_new_product_and_its_offer_are_created_together(owner_client, seller_setup):
     category = make_category("Kitchen")
-    data = {"product-title": "Copper milk pan, 14 cm", "product-brand": "Mauviel", "product-gtin": "", "product-category": str(category.pk),
-            "product-description": "Tin-lined.", **_terms(seller_setup, sku="PAN-14", price="79.00")}
+    data = {
+        "product-title": "Copper milk pan, 14 cm",
+        "product-brand": "Mauviel",
+        "product-gtin": "",
+        "product-category": str(category.pk),
+        "product-description": "Tin-lined.",
+        **_terms(seller_setup, sku="PAN-14", price="79.00"),
+    }
     response = owner_client.post("/seller/offers/new/product", data)
     assert response["Location"] == "/seller/offers/"
     offer = Offer.objects.select_related("product").get(sku="PAN-14")
-    assert (offer.product.title, offer.product.created_by_seller_id, offer.price_amount) == ("Copper milk pan, 14 cm", seller_setup["seller"].pk, 7900)
+    assert (offer.product.title, offer.product.created_by_seller_id, offer.price_amount) == (
+        "Copper milk pan, 14 cm",
+        seller_setup["seller"].pk,
+        7900,
+    )
 
 
 def test_a_refused_offer_leaves_no_orphan_product(owner_client, seller_setup):
     category = make_category("Kitchen")
-    data = {"product-title": "Copper milk pan, 14 cm", "product-category": str(category.pk), **_terms(seller_setup, sku="MUG-001")}
+    data = {
+        "product-title": "Copper milk pan, 14 cm",
+        "product-category": str(category.pk),
+        **_terms(seller_setup, sku="MUG-001"),
+    }
     response = owner_client.post("/seller/offers/new/product", data)
     assert response.status_code == 422
     assert not Product.objects.filter(title="Copper milk pan, 14 cm").exists()
@@ -142,7 +177,12 @@ def test_a_refused_offer_leaves_no_orphan_product(owner_client, seller_setup):
 
 def test_a_new_product_with_a_bad_gtin_is_explained(owner_client, seller_setup):
     category = make_category("Kitchen")
-    data = {"product-title": "Pan", "product-gtin": "4006381333932", "product-category": str(category.pk), **_terms(seller_setup, sku="PAN-1")}
+    data = {
+        "product-title": "Pan",
+        "product-gtin": "4006381333932",
+        "product-category": str(category.pk),
+        **_terms(seller_setup, sku="PAN-1"),
+    }
     response = owner_client.post("/seller/offers/new/product", data)
     assert response.context["product_form"].errors["gtin"] == ["The GTIN check digit is wrong."]
 
@@ -150,7 +190,11 @@ def test_a_new_product_with_a_bad_gtin_is_explained(owner_client, seller_setup):
 def test_bulk_stock_from_the_textarea(owner_client, seller_setup, more_offers):
     response = owner_client.post("/seller/offers/stock", {"lines": "sku,stock\nMUG-001,40\nLAMP-7, 6\n"})
     assert response["Location"] == "/seller/offers/"
-    assert dict(Offer.objects.filter(seller=seller_setup["seller"]).values_list("sku", "stock")) == {"MUG-001": 40, "LAMP-7": 6, "VASE-3": 0}
+    assert dict(Offer.objects.filter(seller=seller_setup["seller"]).values_list("sku", "stock")) == {
+        "MUG-001": 40,
+        "LAMP-7": 6,
+        "VASE-3": 0,
+    }
 
 
 def test_bulk_stock_from_a_csv_upload(owner_client, seller_setup, more_offers):
@@ -163,7 +207,10 @@ def test_bulk_stock_from_a_csv_upload(owner_client, seller_setup, more_offers):
 def test_bulk_stock_is_all_or_nothing_with_errors_per_sku(owner_client, seller_setup, more_offers):
     response = owner_client.post("/seller/offers/stock", {"lines": "MUG-001,40\nNOPE-1,3\nLAMP-7,2000000"})
     assert response.status_code == 422
-    assert dict(response.context["sku_errors"]) == {"NOPE-1": "Unknown SKU.", "LAMP-7": "A whole number from 0 to 1000000."}
+    assert dict(response.context["sku_errors"]) == {
+        "NOPE-1": "Unknown SKU.",
+        "LAMP-7": "A whole number from 0 to 1000000.",
+    }
     assert "nothing was changed" in response.content.decode()
     seller_setup["offer"].refresh_from_db()
     assert seller_setup["offer"].stock == 12
@@ -172,12 +219,27 @@ def test_bulk_stock_is_all_or_nothing_with_errors_per_sku(owner_client, seller_s
 def test_bulk_stock_lines_that_cannot_be_read_are_listed(owner_client, seller_setup):
     response = owner_client.post("/seller/offers/stock", {"lines": "MUG-001\nMUG-001,x\nA,1\nA,2"})
     errors = response.context["form"].non_field_errors()
-    assert errors == ["Line 1: expected “SKU,stock”.", "Line 2 (MUG-001): the stock must be a whole number.", "Line 4: A appears twice."]
+    assert errors == [
+        "Line 1: expected “SKU,stock”.",
+        "Line 2 (MUG-001): the stock must be a whole number.",
+        "Line 4: A appears twice.",
+    ]
 
 
 def test_a_shipping_profile_can_be_created(owner_client, seller_setup):
-    response = owner_client.post("/seller/offers/shipping-profiles/new", {"name": "France", "countries": "FR, BE", "carrier": "Colissimo", "currency": "EUR",
-                                                                         "first_item": "4.90", "additional_item": "1.00", "transit_days_min": "2", "transit_days_max": "3"})
+    response = owner_client.post(
+        "/seller/offers/shipping-profiles/new",
+        {
+            "name": "France",
+            "countries": "FR, BE",
+            "carrier": "Colissimo",
+            "currency": "EUR",
+            "first_item": "4.90",
+            "additional_item": "1.00",
+            "transit_days_min": "2",
+            "transit_days_max": "3",
+        },
+    )
     assert response["Location"] == "/seller/offers/"
     profile = seller_setup["seller"].shipping_profiles.get(name="France")
     rate = profile.rates.get()
@@ -185,6 +247,15 @@ def test_a_shipping_profile_can_be_created(owner_client, seller_setup):
 
 
 def test_a_shipping_profile_with_a_bad_country_is_explained(owner_client, seller_setup):
-    response = owner_client.post("/seller/offers/shipping-profiles/new", {"name": "X", "countries": "FR, XX", "currency": "EUR", "first_item": "4.90",
-                                                                         "transit_days_min": "2", "transit_days_max": "3"})
+    response = owner_client.post(
+        "/seller/offers/shipping-profiles/new",
+        {
+            "name": "X",
+            "countries": "FR, XX",
+            "currency": "EUR",
+            "first_item": "4.90",
+            "transit_days_min": "2",
+            "transit_days_max": "3",
+        },
+    )
     assert response.context["form"].errors["countries"] == ["ISO country codes, or '*' for the rest of the world."]

@@ -9,9 +9,18 @@ from comptoir.testing.builders import make_user
 
 pytestmark = pytest.mark.django_db
 
-TRADER = {"legal_name": "Les Jardins de Provence SAS", "street": "4 chemin des Oliviers", "postal_code": "13100", "city": "Aix-en-Provence", "country": "FR",
-          "phone": "+33 4 42 00 00 00", "email": "bonjour@jardins.example", "trade_register": "RCS Aix-en-Provence", "trade_register_number": "512 345 678",
-          "vat_id": "FR40303265045"}
+TRADER = {
+    "legal_name": "Les Jardins de Provence SAS",
+    "street": "4 chemin des Oliviers",
+    "postal_code": "13100",
+    "city": "Aix-en-Provence",
+    "country": "FR",
+    "phone": "+33 4 42 00 00 00",
+    "email": "bonjour@jardins.example",
+    "trade_register": "RCS Aix-en-Provence",
+    "trade_register_number": "512 345 678",
+    "vat_id": "FR40303265045",
+}
 STEP = "/seller/onboarding/"
 
 
@@ -59,7 +68,9 @@ def test_a_vat_number_of_another_country_is_refused(client, newcomer):
 def test_a_bad_iban_and_a_missing_certification_are_shown_at_the_last_step(client, newcomer):
     _through_step_two(client)
     response = client.post(STEP + "payout", {"iban": "FR14 2004 1010 0505 0001 3M02 607"})
-    assert response.context["form"].errors["iban"] == ["Not a valid IBAN: The number's checksum or check digit is invalid."]
+    assert response.context["form"].errors["iban"] == [
+        "Not a valid IBAN: The number's checksum or check digit is invalid."
+    ]
     response = client.post(STEP + "payout", {"iban": "FR1420041010050500013M02606"})
     assert response.status_code == 422
     assert "comply with EU law" in response.context["form"].errors["self_certified"][0]
@@ -69,7 +80,9 @@ def test_a_bad_iban_and_a_missing_certification_are_shown_at_the_last_step(clien
 def test_errors_are_in_french_for_a_french_visitor(client, newcomer):
     client.cookies["django_language"] = "fr"
     client.post(STEP + "shop", {"name": "Les Jardins"})
-    response = client.post(STEP + "trader", {**TRADER, "vat_id": "FR41303265045", "phone": ""}, HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.post(
+        STEP + "trader", {**TRADER, "vat_id": "FR41303265045", "phone": ""}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
     content = response.content.decode()
     assert "Numéro de TVA FR invalide : la clé de contrôle du numéro est fausse." in content
     assert "Informations sur le professionnel" in content

@@ -6,7 +6,12 @@ import pytest
 
 from comptoir.core import clock
 from comptoir.orders.domain.state_machine import Actor
-from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_request_return, seller_order_ship
+from comptoir.orders.services import (
+    seller_order_accept,
+    seller_order_mark_delivered,
+    seller_order_request_return,
+    seller_order_ship,
+)
 from comptoir.web.sellercenter.tests.support import order_of
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +29,22 @@ def _accepted(seller_setup):
 
 def _returned_by_buyer(seller_setup):
     seller_order = _accepted(seller_setup)
-    seller_order_ship(seller=seller_setup["seller"], seller_order_id=seller_order.pk, actor=seller_setup["owner"], carrier="DHL", tracking_number="JD0001112223")
-    seller_order_mark_delivered(seller=seller_setup["seller"], seller_order_id=seller_order.pk, actor=seller_setup["owner"], actor_role=Actor.SELLER)
-    seller_order_request_return(buyer=seller_order.order.buyer, seller_order_id=seller_order.pk, return_reason="damaged")
+    seller_order_ship(
+        seller=seller_setup["seller"],
+        seller_order_id=seller_order.pk,
+        actor=seller_setup["owner"],
+        carrier="DHL",
+        tracking_number="JD0001112223",
+    )
+    seller_order_mark_delivered(
+        seller=seller_setup["seller"],
+        seller_order_id=seller_order.pk,
+        actor=seller_setup["owner"],
+        actor_role=Actor.SELLER,
+    )
+    seller_order_request_return(
+        buyer=seller_order.order.buyer, seller_order_id=seller_order.pk, return_reason="damaged"
+    )
     return seller_order
 
 
@@ -49,24 +67,38 @@ def test_accept_then_ship_with_a_tracking_number(owner_client, seller_setup):
     assert "Accept the order" in detail.content.decode()
     response = owner_client.post(f"/seller/orders/{seller_order.number}/accept", follow=True)
     assert f"Order {seller_order.number} accepted" in response.content.decode()
-    response = owner_client.post(f"/seller/orders/{seller_order.number}/ship", {"carrier": "Colissimo", "tracking_number": "6a 1234 5678 901"}, follow=True)
+    response = owner_client.post(
+        f"/seller/orders/{seller_order.number}/ship",
+        {"carrier": "Colissimo", "tracking_number": "6a 1234 5678 901"},
+        follow=True,
+    )
     seller_order.refresh_from_db()
-    assert (seller_order.status, seller_order.carrier, seller_order.tracking_number) == ("shipped", "Colissimo", "6A12345678901")
+    assert (seller_order.status, seller_order.carrier, seller_order.tracking_number) == (
+        "shipped",
+        "Colissimo",
+        "6A12345678901",
+    )
     assert "marked as shipped" in response.content.decode()
 
 
 def test_a_bad_tracking_number_is_explained_next_to_the_field(owner_client, seller_setup):
     seller_order = _accepted(seller_setup)
-    response = owner_client.post(f"/seller/orders/{seller_order.number}/ship", {"carrier": "Colissimo", "tracking_number": "12-!"})
+    response = owner_client.post(
+        f"/seller/orders/{seller_order.number}/ship", {"carrier": "Colissimo", "tracking_number": "12-!"}
+    )
     assert response.status_code == 422
-    assert response.context["ship_form"].errors["tracking_number"] == ["A tracking number has 5 to 40 letters or digits."]
+    assert response.context["ship_form"].errors["tracking_number"] == [
+        "A tracking number has 5 to 40 letters or digits."
+    ]
     seller_order.refresh_from_db()
     assert seller_order.status == "accepted"
 
 
 def test_shipping_an_order_not_yet_accepted_is_a_friendly_message(owner_client, seller_setup):
     seller_order = order_of(seller_setup["offer"])
-    response = owner_client.post(f"/seller/orders/{seller_order.number}/ship", {"carrier": "DHL", "tracking_number": "JD0123456789"}, follow=True)
+    response = owner_client.post(
+        f"/seller/orders/{seller_order.number}/ship", {"carrier": "DHL", "tracking_number": "JD0123456789"}, follow=True
+    )
     assert "This action is not possible for an order in this state." in response.content.decode()
     seller_order.refresh_from_db()
     assert seller_order.status == "placed"
@@ -80,13 +112,23 @@ def test_cancel_needs_a_reason_and_refunds_and_restocks(owner_client, seller_set
     owner_client.post(f"/seller/orders/{seller_order.number}/cancel", {"reason": "Broken in our warehouse."})
     seller_order.refresh_from_db()
     seller_setup["offer"].refresh_from_db()
-    assert (seller_order.status, seller_order.cancel_reason, seller_order.refunded_amount) == ("cancelled", "Broken in our warehouse.", seller_order.total_amount)
+    assert (seller_order.status, seller_order.cancel_reason, seller_order.refunded_amount) == (
+        "cancelled",
+        "Broken in our warehouse.",
+        seller_order.total_amount,
+    )
     assert seller_setup["offer"].stock == 12
 
 
 def test_mark_delivered(owner_client, seller_setup):
     seller_order = _accepted(seller_setup)
-    seller_order_ship(seller=seller_setup["seller"], seller_order_id=seller_order.pk, actor=seller_setup["owner"], carrier="DHL", tracking_number="JD0001112223")
+    seller_order_ship(
+        seller=seller_setup["seller"],
+        seller_order_id=seller_order.pk,
+        actor=seller_setup["owner"],
+        carrier="DHL",
+        tracking_number="JD0001112223",
+    )
     owner_client.post(f"/seller/orders/{seller_order.number}/deliver")
     seller_order.refresh_from_db()
     assert seller_order.status == "delivered"
@@ -116,7 +158,12 @@ def test_the_detail_shows_lines_address_history_and_only_possible_actions(owner_
     page = owner_client.get(f"/seller/orders/{seller_order.number}/")
     content = page.content.decode()
     assert set(page.context["actions"]) == {"ship", "cancel"}
-    assert "Mark as shipped" in content and "Accept the order" not in content and "Marie Curie" in content and "MUG-001" in content
+    assert (
+        "Mark as shipped" in content
+        and "Accept the order" not in content
+        and "Marie Curie" in content
+        and "MUG-001" in content
+    )
     assert [item["label"] for item in page.context["events"]] == ["Order placed", "Payment received", "Accepted"]
 
 

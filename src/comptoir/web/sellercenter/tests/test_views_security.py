@@ -12,7 +12,7 @@ def test_enrolment_shows_a_qr_code_and_confirms_with_a_code(owner_client, seller
     # Given the owner opens the two-factor page
     page = owner_client.get("/seller/security/two-factor")
     content = page.content.decode()
-    assert '<svg' in content and "qr-code" in content and page.context["secret"]
+    assert "<svg" in content and "qr-code" in content and page.context["secret"]
     device = TOTPDevice.objects.get(user=seller_setup["owner"], confirmed=False)
     # When a wrong code then the right code is entered
     wrong = owner_client.post("/seller/security/two-factor", {"code": "000000"})
@@ -80,7 +80,9 @@ def test_the_owner_requires_two_factor_for_the_team_once_protected_themselves(cl
     client.post("/seller/security/two-factor/policy", {"require_two_factor": "on"})
     seller_setup["seller"].refresh_from_db()
     assert seller_setup["seller"].require_two_factor is True
-    assert AuditLog.objects.filter(action="seller.two_factor_required", seller_id=seller_setup["seller"].pk).count() == 1
+    assert (
+        AuditLog.objects.filter(action="seller.two_factor_required", seller_id=seller_setup["seller"].pk).count() == 1
+    )
     client.post("/seller/security/two-factor/policy", {})
     seller_setup["seller"].refresh_from_db()
     assert seller_setup["seller"].require_two_factor is False

@@ -23,10 +23,32 @@ def owner_of(seller):
 
 
 def restricted(seller):
-    return EnforcementAction.objects.create(seller=seller, kind="warning", facts={"score": "38.50", "tier": "below_standard", "days_below_standard": 2,
-                                            "metrics": {"order_defect_rate": {"value": "0.08", "low": "0.03", "high": "0.2", "count": 25, "events": 2,
-                                                                              "target": "0.01", "direction": "below", "window_days": 60, "status": "failing"}}},
-                                            facts_text="Trust score 38.50", rule="rule", redress="appeal", is_automated=True)
+    return EnforcementAction.objects.create(
+        seller=seller,
+        kind="warning",
+        facts={
+            "score": "38.50",
+            "tier": "below_standard",
+            "days_below_standard": 2,
+            "metrics": {
+                "order_defect_rate": {
+                    "value": "0.08",
+                    "low": "0.03",
+                    "high": "0.2",
+                    "count": 25,
+                    "events": 2,
+                    "target": "0.01",
+                    "direction": "below",
+                    "window_days": 60,
+                    "status": "failing",
+                }
+            },
+        },
+        facts_text="Trust score 38.50",
+        rule="rule",
+        redress="appeal",
+        is_automated=True,
+    )
 
 
 def test_account_health_shows_each_metric_its_target_trend_and_the_orders_behind_a_defect(client):
@@ -37,10 +59,24 @@ def test_account_health_shows_each_metric_its_target_trend_and_the_orders_behind
     trust = SellerTrust.objects.get(seller=bought.seller)
     for days_ago, value in ((3, "0.02"), (2, "0.03"), (1, "0.05")):
         metrics = {**trust.metrics, "order_defect_rate": {**trust.metrics["order_defect_rate"], "value": value}}
-        SellerTrustHistory.objects.create(seller=bought.seller, day=trust.computed_at.date() - dt.timedelta(days=days_ago), score=50, tier="new", metrics=metrics)
+        SellerTrustHistory.objects.create(
+            seller=bought.seller,
+            day=trust.computed_at.date() - dt.timedelta(days=days_ago),
+            score=50,
+            tier="new",
+            metrics=metrics,
+        )
     client.force_login(owner_of(bought.seller))
     page = client.get(reverse("sellercenter:health")).content.decode()
-    for expected in ("Order defect rate", "Target", "&lt; 1.0 %", "What to do:", "<polyline", "Late shipment rate (30 days)", "Trust score"):
+    for expected in (
+        "Order defect rate",
+        "Target",
+        "&lt; 1.0 %",
+        "What to do:",
+        "<polyline",
+        "Late shipment rate (30 days)",
+        "Trust score",
+    ):
         assert expected in page
     assert reverse("sellercenter:order_detail", args=[bought.seller_order.number]) in page
 
@@ -85,10 +121,23 @@ def test_the_statement_of_reasons_is_complete_and_the_seller_appeals(client):
     dashboard = client.get(reverse("sellercenter:dashboard")).content.decode()
     assert "Your shop is restricted." in dashboard and reverse("sellercenter:notice", args=[action.pk]) in dashboard
     page = client.get(reverse("sellercenter:notice", args=[action.pk])).content.decode()
-    for expected in ("Facts", "Rule applied", "Automated decision", "How to appeal", "Order defect rate", "8.0 %", "out-of-court"):
+    for expected in (
+        "Facts",
+        "Rule applied",
+        "Automated decision",
+        "How to appeal",
+        "Order defect rate",
+        "8.0 %",
+        "out-of-court",
+    ):
         assert expected in page
     assert client.post(reverse("sellercenter:notice", args=[action.pk]), {"text": " "}).status_code == 422
-    assert client.post(reverse("sellercenter:notice", args=[action.pk]), {"text": "The defects were a carrier's fault."}).status_code == 302
+    assert (
+        client.post(
+            reverse("sellercenter:notice", args=[action.pk]), {"text": "The defects were a carrier's fault."}
+        ).status_code
+        == 302
+    )
     assert Appeal.objects.get(action=action).status == "open"
     page = client.get(reverse("sellercenter:notice", args=[action.pk])).content.decode()
     assert "Under review" in page and "Send my appeal" not in page
@@ -97,7 +146,9 @@ def test_the_statement_of_reasons_is_complete_and_the_seller_appeals(client):
 def test_a_seller_never_reaches_another_sellers_trust_data(client):
     bought = buy()
     advance(bought, "delivered")
-    review = review_create(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, ratings=RATINGS, text="Secret text")
+    review = review_create(
+        buyer=bought.buyer, seller_order_id=bought.seller_order.pk, ratings=RATINGS, text="Secret text"
+    )
     message_send(sender=bought.buyer, seller_order_id=bought.seller_order.pk, body="Private question")
     action = restricted(bought.seller)
     other = make_seller("Other shop")
@@ -105,8 +156,16 @@ def test_a_seller_never_reaches_another_sellers_trust_data(client):
     assert client.get(reverse("sellercenter:notice", args=[action.pk])).status_code == 404
     assert client.post(reverse("sellercenter:notice", args=[action.pk]), {"text": "x"}).status_code == 404
     assert client.get(reverse("sellercenter:message_thread", args=[bought.seller_order.number])).status_code == 404
-    assert client.post(reverse("sellercenter:message_thread", args=[bought.seller_order.number]), {"body": "x"}).status_code == 404
-    assert client.post(reverse("sellercenter:review_reply", args=[review.pk]), {f"r{review.pk}-text": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("sellercenter:message_thread", args=[bought.seller_order.number]), {"body": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("sellercenter:review_reply", args=[review.pk]), {f"r{review.pk}-text": "x"}).status_code
+        == 404
+    )
     for name in ("messages", "reviews", "notices", "health"):
         page = client.get(reverse(f"sellercenter:{name}")).content.decode()
         assert "Private question" not in page and "Secret text" not in page and bought.seller_order.number not in page

@@ -18,15 +18,25 @@ from comptoir.web.sellercenter.views.trust_common import ERRORS, statement
 
 
 class AppealForm(forms.Form):
-    text = forms.CharField(label=_("Your appeal"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
-                           help_text=_("Explain what is wrong in the facts or what you have changed. A person at the marketplace will read it."),
-                           error_messages={"required": _("Explain why the decision should change.")})
+    text = forms.CharField(
+        label=_("Your appeal"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Explain what is wrong in the facts or what you have changed. A person at the marketplace will read it."
+        ),
+        error_messages={"required": _("Explain why the decision should change.")},
+    )
 
 
 @seller_view
 def notice_list(request):
     actions = selectors.enforcement_list_for_seller(seller_id=request.seller.pk)
-    return render(request, "sellercenter/trust/notices.html", {"section": "health", "items": [statement(action) for action in actions]})
+    return render(
+        request,
+        "sellercenter/trust/notices.html",
+        {"section": "health", "items": [statement(action) for action in actions]},
+    )
 
 
 @seller_view
@@ -39,17 +49,30 @@ def notice_detail(request, action_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                appeal_submit(seller=request.seller, actor=request.user, action_id=action.pk, text=form.cleaned_data["text"])
+                appeal_submit(
+                    seller=request.seller, actor=request.user, action_id=action.pk, text=form.cleaned_data["text"]
+                )
             except ApplicationError as error:
                 form.add_error("text" if error.fields else None, ERRORS.get(error.code, error.message))
                 status = error.status
             else:
-                flash.success(request, _("Your appeal was sent. You will find the decision and its reasons on this page."))
+                flash.success(
+                    request, _("Your appeal was sent. You will find the decision and its reasons on this page.")
+                )
                 return redirect("sellercenter:notice", action_id=action.pk)
         else:
             status = 422
     appeals = sorted(action.appeals.all(), key=lambda appeal: appeal.created_at, reverse=True)
     can_appeal = not any(appeal.status == AppealStatus.OPEN for appeal in appeals)
-    return render(request, "sellercenter/trust/notice.html", {
-        "section": "health", "item": statement(action), "appeals": appeals, "form": form, "can_appeal": can_appeal,
-    }, status=status)
+    return render(
+        request,
+        "sellercenter/trust/notice.html",
+        {
+            "section": "health",
+            "item": statement(action),
+            "appeals": appeals,
+            "form": form,
+            "can_appeal": can_appeal,
+        },
+        status=status,
+    )

@@ -22,12 +22,25 @@ ORDER_STATUS_LABELS = {
     "refunded": _("Refunded"),
 }
 ORDER_STATUS_BADGES = {
-    "placed": "warning", "accepted": "brand", "shipped": "brand", "delivered": "success", "completed": "success", "cancelled": "danger",
-    "return_requested": "warning", "returned": "warning", "refunded": "danger",
+    "placed": "warning",
+    "accepted": "brand",
+    "shipped": "brand",
+    "delivered": "success",
+    "completed": "success",
+    "cancelled": "danger",
+    "return_requested": "warning",
+    "returned": "warning",
+    "refunded": "danger",
 }
 ENTRY_KIND_LABELS = {
-    "capture": _("Payment received"), "refund": _("Refund"), "release": _("Released"), "payout": _("Payout"),
-    "adjustment": _("Adjustment"), "reversal": _("Reversal"), "chargeback": _("Chargeback"), "recovery": _("Debt recovered from payout"),
+    "capture": _("Payment received"),
+    "refund": _("Refund"),
+    "release": _("Released"),
+    "payout": _("Payout"),
+    "adjustment": _("Adjustment"),
+    "reversal": _("Reversal"),
+    "chargeback": _("Chargeback"),
+    "recovery": _("Debt recovered from payout"),
 }
 SELLER_STATUS_BADGES = {"pending": "warning", "verified": "success", "suspended": "danger", "rejected": "danger"}
 
@@ -45,5 +58,13 @@ def is_late(seller_order) -> bool:
 
 
 def order_rows(seller_orders) -> list[dict]:
-    return [{"order": item, "is_late": is_late(item), "status_label": ORDER_STATUS_LABELS.get(item.status, item.status),
-             "badge": ORDER_STATUS_BADGES.get(item.status, ""), "items": sum(line.quantity for line in item.lines.all())} for item in seller_orders]
+    return [
+        {
+            "order": item,
+            "is_late": is_late(item),
+            "status_label": ORDER_STATUS_LABELS.get(item.status, item.status),
+            "badge": ORDER_STATUS_BADGES.get(item.status, ""),
+            "items": sum(line.quantity for line in item.lines.all()),
+        }
+        for item in seller_orders
+    ]

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.money import Money, currency_exponent
 from comptoir.offers.selectors import offer_stock_summary_for_seller
-from comptoir.orders.selectors import seller_order_action_queue, seller_order_late_count, seller_order_status_counts, seller_order_weekly_totals
+from comptoir.orders.selectors import (
+    seller_order_action_queue,
+    seller_order_late_count,
+    seller_order_status_counts,
+    seller_order_weekly_totals,
+)
 from comptoir.payments.selectors import seller_balances
 from comptoir.web.sellercenter.access import SESSION_SELLER_KEY, seller_view
 from comptoir.web.sellercenter.charts import bar_chart
@@ -29,8 +34,8 @@ def _weekly_charts(seller) -> dict:
     rows = seller_order_weekly_totals(seller=seller, since=since)
     currencies = sorted({row["currency"] for row in rows})
     currency = seller.default_currency if seller.default_currency in currencies or not currencies else currencies[0]
-    orders_by_week = {week: 0 for week in weeks}
-    sales_by_week = {week: 0 for week in weeks}
+    orders_by_week = dict.fromkeys(weeks, 0)
+    sales_by_week = dict.fromkeys(weeks, 0)
     for row in rows:
         week = row["week"]
         if week in orders_by_week:
@@ -50,14 +55,22 @@ def _weekly_charts(seller) -> dict:
         from babel.numbers import format_currency
 
         pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
-        return format_currency(amount // 10 ** currency_exponent(currency), currency, format=pattern, locale=locale, currency_digits=False)
+        return format_currency(
+            amount // 10 ** currency_exponent(currency), currency, format=pattern, locale=locale, currency_digits=False
+        )
 
-    sales = bar_chart([(label(week), sales_by_week[week], money_text(sales_by_week[week])) for week in weeks], tick_format=axis_money)
+    sales = bar_chart(
+        [(label(week), sales_by_week[week], money_text(sales_by_week[week])) for week in weeks], tick_format=axis_money
+    )
     orders = bar_chart([(label(week), orders_by_week[week], str(orders_by_week[week])) for week in weeks])
     return {
-        "sales_chart": sales, "orders_chart": orders, "chart_currency": currency,
-        "sales_total": Money(sum(sales_by_week.values()), currency), "orders_total": sum(orders_by_week.values()),
-        "this_week_sales": Money(sales_by_week[current_monday], currency), "this_week_orders": orders_by_week[current_monday],
+        "sales_chart": sales,
+        "orders_chart": orders,
+        "chart_currency": currency,
+        "sales_total": Money(sum(sales_by_week.values()), currency),
+        "orders_total": sum(orders_by_week.values()),
+        "this_week_sales": Money(sales_by_week[current_monday], currency),
+        "this_week_orders": orders_by_week[current_monday],
     }
 
 

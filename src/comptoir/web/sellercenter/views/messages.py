@@ -23,14 +23,22 @@ from comptoir.web.storefront import trust_labels
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                           error_messages={"required": _("Write a message of 1 to 5,000 characters.")})
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a message of 1 to 5,000 characters.")},
+    )
 
 
 class ReviewReplyForm(forms.Form):
-    text = forms.CharField(label=_("Public reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Shown under the review on your shop and product pages. You can reply only once."),
-                           error_messages={"required": _("Write a reply of 1 to 5,000 characters.")})
+    text = forms.CharField(
+        label=_("Public reply"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown under the review on your shop and product pages. You can reply only once."),
+        error_messages={"required": _("Write a reply of 1 to 5,000 characters.")},
+    )
 
 
 def _service_error(form, error: ApplicationError) -> None:
@@ -44,16 +52,26 @@ def inbox(request):
     rows = selectors.message_inbox_for_seller(seller_id=request.seller.pk)
     response = selectors.seller_trust_row(seller_id=request.seller.pk)
     metric = (response.metrics or {}).get("response_time_hours") if response else None
-    return render(request, "sellercenter/trust/inbox.html", {
-        "section": "messages", "rows": rows, "waiting": sum(1 for row in rows if row.is_awaiting_reply),
-        "response_time": trust_labels.metric_value_text("response_time_hours", metric.get("value")) if metric else "—",
-        "response_target": trust_labels.target_text("response_time_hours", metric) if metric else "< 24 h",
-    })
+    return render(
+        request,
+        "sellercenter/trust/inbox.html",
+        {
+            "section": "messages",
+            "rows": rows,
+            "waiting": sum(1 for row in rows if row.is_awaiting_reply),
+            "response_time": trust_labels.metric_value_text("response_time_hours", metric.get("value"))
+            if metric
+            else "—",
+            "response_target": trust_labels.target_text("response_time_hours", metric) if metric else "< 24 h",
+        },
+    )
 
 
 @seller_view
 def thread(request, number: str):
-    seller_order = SellerOrder.objects.filter(seller=request.seller, number=number).select_related("order__buyer").first()
+    seller_order = (
+        SellerOrder.objects.filter(seller=request.seller, number=number).select_related("order__buyer").first()
+    )
     if seller_order is None:
         raise Http404
     form = ReplyForm(request.POST or None)
@@ -61,7 +79,12 @@ def thread(request, number: str):
     if request.method == "POST":
         if form.is_valid():
             try:
-                message_send(sender=request.user, seller=request.seller, seller_order_id=seller_order.pk, body=form.cleaned_data["body"])
+                message_send(
+                    sender=request.user,
+                    seller=request.seller,
+                    seller_order_id=seller_order.pk,
+                    body=form.cleaned_data["body"],
+                )
             except ApplicationError as error:
                 _service_error(form, error)
                 status = error.status
@@ -70,19 +93,40 @@ def thread(request, number: str):
                 return redirect("sellercenter:message_thread", number=seller_order.number)
         else:
             status = 422
-    return render(request, "sellercenter/trust/thread.html", {
-        "section": "messages", "seller_order": seller_order, "thread": selectors.message_thread(seller_order_id=seller_order.pk), "form": form,
-    }, status=status)
+    return render(
+        request,
+        "sellercenter/trust/thread.html",
+        {
+            "section": "messages",
+            "seller_order": seller_order,
+            "thread": selectors.message_thread(seller_order_id=seller_order.pk),
+            "form": form,
+        },
+        status=status,
+    )
 
 
 @seller_view
 def review_list(request):
     only_unanswered = request.GET.get("filter") == "unanswered"
-    page = paginate(request, selectors.review_list_for_seller(seller_id=request.seller.pk, only_unanswered=only_unanswered), 20)
-    return render(request, "sellercenter/trust/reviews.html", {
-        "section": "reviews", "page": page, "only_unanswered": only_unanswered, "breakdown": selectors.review_breakdown(seller_id=request.seller.pk),
-        "forms": {review.pk: ReviewReplyForm(prefix=f"r{review.pk}") for review in page.object_list if not review.seller_replied_at},
-    })
+    page = paginate(
+        request, selectors.review_list_for_seller(seller_id=request.seller.pk, only_unanswered=only_unanswered), 20
+    )
+    return render(
+        request,
+        "sellercenter/trust/reviews.html",
+        {
+            "section": "reviews",
+            "page": page,
+            "only_unanswered": only_unanswered,
+            "breakdown": selectors.review_breakdown(seller_id=request.seller.pk),
+            "forms": {
+                review.pk: ReviewReplyForm(prefix=f"r{review.pk}")
+                for review in page.object_list
+                if not review.seller_replied_at
+            },
+        },
+    )
 
 
 @require_POST

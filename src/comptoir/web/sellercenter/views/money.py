@@ -31,7 +31,9 @@ def _period(request, seller, balances):
         since_date, until_date = form.cleaned_data["since"], form.cleaned_data["until"]
     if period == "custom":
         since = dt.datetime.combine(since_date, dt.time.min, tzinfo=dt.UTC) if since_date else None
-        until = dt.datetime.combine(until_date + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC) if until_date else None
+        until = (
+            dt.datetime.combine(until_date + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC) if until_date else None
+        )
     elif period == "all":
         since = until = None
     else:
@@ -53,11 +55,20 @@ def money_overview(request):
         "payable": Money(sum(row.payable_delta.amount for row in rows), currency),
         "paid_out": Money(sum(row.paid_out_delta.amount for row in rows), currency),
     }
-    return render(request, "sellercenter/money/overview.html", {
-        "section": "money", "balances": balances, "form": form, "currency": currency, "page": page, "totals": totals,
-        "rows": [{"row": row, "kind_label": ENTRY_KIND_LABELS.get(row.kind, row.kind)} for row in page],
-        "csv_query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "sellercenter/money/overview.html",
+        {
+            "section": "money",
+            "balances": balances,
+            "form": form,
+            "currency": currency,
+            "page": page,
+            "totals": totals,
+            "rows": [{"row": row, "kind_label": ENTRY_KIND_LABELS.get(row.kind, row.kind)} for row in page],
+            "csv_query": request.GET.urlencode(),
+        },
+    )
 
 
 @seller_view
@@ -66,7 +77,9 @@ def money_statement_csv(request):
     form, currency, since, until = _period(request, seller, seller_balances(seller=seller))
     body = seller_statement_csv(seller=seller, currency=currency, since=since, until=until)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statement-{seller.slug}-{currency}-{today().isoformat()}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="statement-{seller.slug}-{currency}-{today().isoformat()}.csv"'
+    )
     return response
 
 

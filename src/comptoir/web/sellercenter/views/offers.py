@@ -16,15 +16,34 @@ from comptoir.catalog.selectors import category_list, product_get, product_get_b
 from comptoir.catalog.services import product_create
 from comptoir.core.exceptions import ApplicationError, ValidationError
 from comptoir.core.money import Money, currency_exponent
-from comptoir.offers.selectors import OFFER_STOCK_LOW_THRESHOLD, offer_get_for_seller, offer_search_for_seller, offer_stock_summary_for_seller, shipping_profile_list_for_seller
+from comptoir.offers.selectors import (
+    OFFER_STOCK_LOW_THRESHOLD,
+    offer_get_for_seller,
+    offer_search_for_seller,
+    offer_stock_summary_for_seller,
+    shipping_profile_list_for_seller,
+)
 from comptoir.offers.services import offer_create, offer_stock_bulk_set, offer_update, shipping_profile_create
 from comptoir.web.sellercenter.access import seller_view
-from comptoir.web.sellercenter.forms import (BulkStockForm, GtinLookupForm, NewProductForm, OfferFilterForm, OfferInlineForm, OfferTermsForm, ShippingProfileForm,
-                                             localised_decimal)
+from comptoir.web.sellercenter.forms import (
+    BulkStockForm,
+    GtinLookupForm,
+    NewProductForm,
+    OfferFilterForm,
+    OfferInlineForm,
+    OfferTermsForm,
+    ShippingProfileForm,
+    localised_decimal,
+)
 from comptoir.web.sellercenter.messages import apply_service_error, translate_service_message
 from comptoir.web.sellercenter.views.common import paginate
 
-OFFER_FIELD_MAP = {"price_amount": "price", "amount": "price", "shipping_profile_id": "shipping_profile", "product_id": "gtin"}
+OFFER_FIELD_MAP = {
+    "price_amount": "price",
+    "amount": "price",
+    "shipping_profile_id": "shipping_profile",
+    "product_id": "gtin",
+}
 PRODUCT_FIELD_MAP = {"category_id": "category"}
 
 
@@ -39,7 +58,9 @@ def _minor_units(form, field: str, currency: str) -> int | None:
 
 def _row_context(offer, form=None) -> dict:
     exponent = currency_exponent(offer.currency)
-    form = form or OfferInlineForm(initial={"price": localised_decimal(offer.price_amount, exponent), "stock": offer.stock})
+    form = form or OfferInlineForm(
+        initial={"price": localised_decimal(offer.price_amount, exponent), "stock": offer.stock}
+    )
     return {"offer": offer, "form": form, "low_stock": 0 < offer.stock <= OFFER_STOCK_LOW_THRESHOLD}
 
 
@@ -51,10 +72,20 @@ def offer_list(request):
         query, status = filters.cleaned_data["q"], filters.cleaned_data["status"]
     page = paginate(request, offer_search_for_seller(seller=request.seller, query=query, status=status))
     rows = [_row_context(offer) for offer in page]
-    return render(request, "sellercenter/offers/list.html", {
-        "section": "offers", "filters": filters or OfferFilterForm(), "page": page, "rows": rows, "query": query, "status": status,
-        "summary": offer_stock_summary_for_seller(seller=request.seller), "has_profiles": shipping_profile_list_for_seller(seller=request.seller).exists(),
-    })
+    return render(
+        request,
+        "sellercenter/offers/list.html",
+        {
+            "section": "offers",
+            "filters": filters or OfferFilterForm(),
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "status": status,
+            "summary": offer_stock_summary_for_seller(seller=request.seller),
+            "has_profiles": shipping_profile_list_for_seller(seller=request.seller).exists(),
+        },
+    )
 
 
 @require_POST
@@ -71,7 +102,12 @@ def offer_inline_update(request, offer_id: int):
         amount = _minor_units(form, "price", offer.currency)
         if amount is not None:
             try:
-                offer = offer_update(seller=request.seller, actor=request.user, offer_id=offer.pk, changes={"price_amount": amount, "stock": form.cleaned_data["stock"]})
+                offer = offer_update(
+                    seller=request.seller,
+                    actor=request.user,
+                    offer_id=offer.pk,
+                    changes={"price_amount": amount, "stock": form.cleaned_data["stock"]},
+                )
                 saved = True
             except ValidationError as error:
                 apply_service_error(form, error, OFFER_FIELD_MAP)
@@ -83,7 +119,9 @@ def offer_inline_update(request, offer_id: int):
         messages.success(request, _("Offer %(sku)s updated.") % {"sku": offer.sku})
     else:
         problems = "; ".join(str(message) for errors in form.errors.values() for message in errors)
-        messages.error(request, _("Offer %(sku)s was not changed: %(problems)s") % {"sku": offer.sku, "problems": problems})
+        messages.error(
+            request, _("Offer %(sku)s was not changed: %(problems)s") % {"sku": offer.sku, "problems": problems}
+        )
     return redirect("sellercenter:offers")
 
 
@@ -93,10 +131,15 @@ def offer_toggle_active(request, offer_id: int):
     offer = offer_get_for_seller(seller=request.seller, offer_id=offer_id)
     if offer is None:
         raise Http404
-    offer = offer_update(seller=request.seller, actor=request.user, offer_id=offer.pk, changes={"is_active": not offer.is_active})
+    offer = offer_update(
+        seller=request.seller, actor=request.user, offer_id=offer.pk, changes={"is_active": not offer.is_active}
+    )
     if request.htmx:
         return render(request, "sellercenter/offers/_row.html", _row_context(offer))
-    messages.success(request, (_("Offer %(sku)s is live again.") if offer.is_active else _("Offer %(sku)s is paused.")) % {"sku": offer.sku})
+    messages.success(
+        request,
+        (_("Offer %(sku)s is live again.") if offer.is_active else _("Offer %(sku)s is paused.")) % {"sku": offer.sku},
+    )
     return redirect("sellercenter:offers")
 
 
@@ -115,13 +158,23 @@ def offer_new(request):
                 not_found_gtin = form.cleaned_data["gtin"].strip()
             else:
                 return redirect("sellercenter:offer_new_for_product", product_id=product.pk)
-    return render(request, "sellercenter/offers/new.html", {"section": "offers", "form": form, "not_found_gtin": not_found_gtin,
-                                                            "has_profiles": shipping_profile_list_for_seller(seller=request.seller).exists()})
+    return render(
+        request,
+        "sellercenter/offers/new.html",
+        {
+            "section": "offers",
+            "form": form,
+            "not_found_gtin": not_found_gtin,
+            "has_profiles": shipping_profile_list_for_seller(seller=request.seller).exists(),
+        },
+    )
 
 
 def _terms_form(request, data=None):
     profiles = list(shipping_profile_list_for_seller(seller=request.seller))
-    return OfferTermsForm(data, shipping_profiles=profiles, initial={"shipping_profile": profiles[0].pk if profiles else None}), profiles
+    return OfferTermsForm(
+        data, shipping_profiles=profiles, initial={"shipping_profile": profiles[0].pk if profiles else None}
+    ), profiles
 
 
 def _offer_create_from_form(request, form, product_id: int):
@@ -130,10 +183,20 @@ def _offer_create_from_form(request, form, product_id: int):
         raise _FormInvalid
     data = form.cleaned_data
     try:
-        return offer_create(seller=request.seller, actor=request.user, product_id=product_id, sku=data["sku"], price_amount=amount,
-                            currency=request.seller.default_currency, stock=data["stock"], shipping_profile_id=data["shipping_profile"],
-                            condition=data["condition"], condition_note=data["condition_note"], handling_days=data["handling_days"],
-                            return_policy_days=data["return_policy_days"])
+        return offer_create(
+            seller=request.seller,
+            actor=request.user,
+            product_id=product_id,
+            sku=data["sku"],
+            price_amount=amount,
+            currency=request.seller.default_currency,
+            stock=data["stock"],
+            shipping_profile_id=data["shipping_profile"],
+            condition=data["condition"],
+            condition_note=data["condition_note"],
+            handling_days=data["handling_days"],
+            return_policy_days=data["return_policy_days"],
+        )
     except ValidationError as error:
         apply_service_error(form, error, OFFER_FIELD_MAP)
         raise _FormInvalid from error
@@ -155,11 +218,22 @@ def offer_new_for_product(request, product_id: int):
         except _FormInvalid:
             pass
         else:
-            messages.success(request, _("Your offer %(sku)s on “%(title)s” is created.") % {"sku": offer.sku, "title": product.title})
+            messages.success(
+                request, _("Your offer %(sku)s on “%(title)s” is created.") % {"sku": offer.sku, "title": product.title}
+            )
             return redirect("sellercenter:offers")
-    return render(request, "sellercenter/offers/terms.html", {"section": "offers", "product": product, "form": form, "profiles": profiles,
-                                                              "currency": request.seller.default_currency},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "sellercenter/offers/terms.html",
+        {
+            "section": "offers",
+            "product": product,
+            "form": form,
+            "profiles": profiles,
+            "currency": request.seller.default_currency,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @seller_view
@@ -167,7 +241,9 @@ def offer_new_product(request):
     """A product the catalog does not have yet, and the seller's offer on it, created together or not at all."""
     categories = list(category_list())
     post = request.POST if request.method == "POST" else None
-    product_form = NewProductForm(post, categories=categories, initial={"gtin": request.GET.get("gtin", "")}, prefix="product")
+    product_form = NewProductForm(
+        post, categories=categories, initial={"gtin": request.GET.get("gtin", "")}, prefix="product"
+    )
     form, profiles = _terms_form(request, post)
     if request.method == "POST" and product_form.is_valid() and form.is_valid():
         try:
@@ -175,8 +251,16 @@ def offer_new_product(request):
             with transaction.atomic():
                 data = product_form.cleaned_data
                 try:
-                    product = product_create(title=data["title"], brand=data["brand"], gtin=data["gtin"] or None, category_id=data["category"],
-                                             description=data["description"], language=(request.LANGUAGE_CODE or "en")[:2], seller=request.seller, actor=request.user)
+                    product = product_create(
+                        title=data["title"],
+                        brand=data["brand"],
+                        gtin=data["gtin"] or None,
+                        category_id=data["category"],
+                        description=data["description"],
+                        language=(request.LANGUAGE_CODE or "en")[:2],
+                        seller=request.seller,
+                        actor=request.user,
+                    )
                 except ValidationError as error:
                     apply_service_error(product_form, error, PRODUCT_FIELD_MAP)
                     raise _FormInvalid from error
@@ -184,11 +268,22 @@ def offer_new_product(request):
         except _FormInvalid:
             pass
         else:
-            messages.success(request, _("Your offer %(sku)s on “%(title)s” is created.") % {"sku": offer.sku, "title": product.title})
+            messages.success(
+                request, _("Your offer %(sku)s on “%(title)s” is created.") % {"sku": offer.sku, "title": product.title}
+            )
             return redirect("sellercenter:offers")
-    return render(request, "sellercenter/offers/new_product.html", {"section": "offers", "product_form": product_form, "form": form, "profiles": profiles,
-                                                                    "currency": request.seller.default_currency},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "sellercenter/offers/new_product.html",
+        {
+            "section": "offers",
+            "product_form": product_form,
+            "form": form,
+            "profiles": profiles,
+            "currency": request.seller.default_currency,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @seller_view
@@ -197,15 +292,21 @@ def offer_bulk_stock(request):
     sku_errors: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         try:
-            offers = offer_stock_bulk_set(seller=request.seller, actor=request.user, stock_by_sku=form.cleaned_data["stock_by_sku"])
+            offers = offer_stock_bulk_set(
+                seller=request.seller, actor=request.user, stock_by_sku=form.cleaned_data["stock_by_sku"]
+            )
         except ValidationError as error:
             sku_errors = [(sku, translate_service_message(message)) for sku, message in sorted(error.fields.items())]
             form.add_error(None, translate_service_message(error.message))
         else:
             messages.success(request, _("Stock updated for %(count)s offers.") % {"count": len(offers)})
             return redirect("sellercenter:offers")
-    return render(request, "sellercenter/offers/bulk_stock.html", {"section": "offers", "form": form, "sku_errors": sku_errors},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "sellercenter/offers/bulk_stock.html",
+        {"section": "offers", "form": form, "sku_errors": sku_errors},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @seller_view
@@ -219,15 +320,46 @@ def shipping_profile_new(request):
         if first is not None and additional is not None:
             countries = [code.strip() for code in data["countries"].replace(";", ",").split(",") if code.strip()]
             try:
-                shipping_profile_create(seller=request.seller, actor=request.user, name=data["name"], rates=[{
-                    "zone_name": _("Everywhere") if countries == ["*"] else ", ".join(countries)[:60], "countries": countries, "service_level": "standard",
-                    "carrier": data["carrier"], "currency": currency, "first_item_amount": first, "additional_item_amount": additional,
-                    "transit_days_min": data["transit_days_min"], "transit_days_max": data["transit_days_max"]}])
+                shipping_profile_create(
+                    seller=request.seller,
+                    actor=request.user,
+                    name=data["name"],
+                    rates=[
+                        {
+                            "zone_name": _("Everywhere") if countries == ["*"] else ", ".join(countries)[:60],
+                            "countries": countries,
+                            "service_level": "standard",
+                            "carrier": data["carrier"],
+                            "currency": currency,
+                            "first_item_amount": first,
+                            "additional_item_amount": additional,
+                            "transit_days_min": data["transit_days_min"],
+                            "transit_days_max": data["transit_days_max"],
+                        }
+                    ],
+                )
             except ApplicationError as error:
-                apply_service_error(form, error, {"rates[0].countries": "countries", "rates[0].carrier": "carrier", "rates[0].currency": "currency",
-                                                  "rates[0].transit_days": "transit_days_max", "rates[0].first_item_amount": "first_item"})
+                apply_service_error(
+                    form,
+                    error,
+                    {
+                        "rates[0].countries": "countries",
+                        "rates[0].carrier": "carrier",
+                        "rates[0].currency": "currency",
+                        "rates[0].transit_days": "transit_days_max",
+                        "rates[0].first_item_amount": "first_item",
+                    },
+                )
             else:
                 messages.success(request, _("Shipping profile created."))
-                return redirect(request.GET.get("next") if request.GET.get("next", "").startswith("/seller/") else "sellercenter:offers")
-    return render(request, "sellercenter/offers/shipping_profile.html", {"section": "offers", "form": form},
-                  status=422 if request.method == "POST" else 200)
+                return redirect(
+                    request.GET.get("next")
+                    if request.GET.get("next", "").startswith("/seller/")
+                    else "sellercenter:offers"
+                )
+    return render(
+        request,
+        "sellercenter/offers/shipping_profile.html",
+        {"section": "offers", "form": form},
+        status=422 if request.method == "POST" else 200,
+    )

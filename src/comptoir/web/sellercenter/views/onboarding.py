@@ -69,19 +69,38 @@ def onboarding(request, step: str = "shop"):
 
 def _render_step(request, step: str, form, status: int = 200):
     steps = [name for name, _ in STEPS]
-    return render(request, "sellercenter/onboarding/step.html", {
-        "form": form, "step": step, "step_number": steps.index(step) + 1, "step_count": len(steps), "steps": steps,
-        "done_steps": [name for name in steps if name in _draft(request)],
-        "previous_url": reverse("sellercenter:onboarding_step", args=[steps[steps.index(step) - 1]]) if step != "shop" else "",
-    }, status=status)
+    return render(
+        request,
+        "sellercenter/onboarding/step.html",
+        {
+            "form": form,
+            "step": step,
+            "step_number": steps.index(step) + 1,
+            "step_count": len(steps),
+            "steps": steps,
+            "done_steps": [name for name in steps if name in _draft(request)],
+            "previous_url": reverse("sellercenter:onboarding_step", args=[steps[steps.index(step) - 1]])
+            if step != "shop"
+            else "",
+        },
+        status=status,
+    )
 
 
 def _finish(request, draft: dict, payout_form):
     trader_values = draft["trader"]
     trader = TraderInformation(
-        legal_name=trader_values["legal_name"], street=trader_values["street"], postal_code=trader_values["postal_code"], city=trader_values["city"],
-        country=trader_values["country"], phone=trader_values["phone"], email=trader_values["email"], trade_register=trader_values["trade_register"],
-        trade_register_number=trader_values["trade_register_number"], vat_id=trader_values["vat_id"], iban=payout_form.cleaned_data["iban"],
+        legal_name=trader_values["legal_name"],
+        street=trader_values["street"],
+        postal_code=trader_values["postal_code"],
+        city=trader_values["city"],
+        country=trader_values["country"],
+        phone=trader_values["phone"],
+        email=trader_values["email"],
+        trade_register=trader_values["trade_register"],
+        trade_register_number=trader_values["trade_register_number"],
+        vat_id=trader_values["vat_id"],
+        iban=payout_form.cleaned_data["iban"],
         self_certified=payout_form.cleaned_data["self_certified"],
     )
     try:
@@ -105,4 +124,8 @@ def onboarding_pending(request):
     if member is None:
         return redirect("sellercenter:onboarding")
     seller = member.seller
-    return render(request, "sellercenter/onboarding/pending.html", {"seller": seller, "status_badge": SELLER_STATUS_BADGES.get(seller.status, "")})
+    return render(
+        request,
+        "sellercenter/onboarding/pending.html",
+        {"seller": seller, "status_badge": SELLER_STATUS_BADGES.get(seller.status, "")},
+    )

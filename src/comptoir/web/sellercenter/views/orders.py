@@ -12,18 +12,39 @@ from django.views.decorators.http import require_POST
 from comptoir.core.exceptions import ApplicationError, InvalidTransition, ValidationError
 from comptoir.orders.domain.state_machine import Actor, allowed_actions
 from comptoir.orders.selectors import seller_order_events, seller_order_get_for_seller, seller_order_list_for_seller
-from comptoir.orders.services import (seller_order_accept, seller_order_cancel, seller_order_mark_delivered, seller_order_receive_return, seller_order_refund,
-                                      seller_order_ship)
+from comptoir.orders.services import (
+    seller_order_accept,
+    seller_order_cancel,
+    seller_order_mark_delivered,
+    seller_order_receive_return,
+    seller_order_refund,
+    seller_order_ship,
+)
 from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import ORDER_FILTERS, CancelForm, ReceiveReturnForm, ShipForm
 from comptoir.web.sellercenter.messages import apply_service_error, translate_service_message
-from comptoir.web.sellercenter.views.common import ORDER_STATUS_BADGES, ORDER_STATUS_LABELS, is_late, order_rows, paginate, today
+from comptoir.web.sellercenter.views.common import (
+    ORDER_STATUS_BADGES,
+    ORDER_STATUS_LABELS,
+    is_late,
+    order_rows,
+    paginate,
+    today,
+)
 
 FILTER_VALUES = {value for value, _label in ORDER_FILTERS}
 EVENT_LABELS = {
-    "create": _("Order placed"), "payment_captured": _("Payment received"), "payment_failed": _("Payment failed"), "accept": _("Accepted"), "ship": _("Shipped"),
-    "deliver": _("Delivered"), "complete": _("Completed, funds released"), "cancel": _("Cancelled"), "request_return": _("Return requested"),
-    "receive_return": _("Return received"), "refund": _("Refunded"),
+    "create": _("Order placed"),
+    "payment_captured": _("Payment received"),
+    "payment_failed": _("Payment failed"),
+    "accept": _("Accepted"),
+    "ship": _("Shipped"),
+    "deliver": _("Delivered"),
+    "complete": _("Completed, funds released"),
+    "cancel": _("Cancelled"),
+    "request_return": _("Return requested"),
+    "receive_return": _("Return received"),
+    "refund": _("Refunded"),
 }
 
 
@@ -33,12 +54,17 @@ def order_list(request):
     if status not in FILTER_VALUES:
         status = ""
     if status == "late":
-        seller_orders = seller_order_list_for_seller(seller=request.seller).filter(status__in=("placed", "accepted"), ship_by__lt=today())
+        seller_orders = seller_order_list_for_seller(seller=request.seller).filter(
+            status__in=("placed", "accepted"), ship_by__lt=today()
+        )
     else:
         seller_orders = seller_order_list_for_seller(seller=request.seller, status=status or None)
     page = paginate(request, seller_orders, 20)
-    return render(request, "sellercenter/orders/list.html", {"section": "orders", "page": page, "rows": order_rows(page), "status": status,
-                                                              "filters": ORDER_FILTERS})
+    return render(
+        request,
+        "sellercenter/orders/list.html",
+        {"section": "orders", "page": page, "rows": order_rows(page), "status": status, "filters": ORDER_FILTERS},
+    )
 
 
 def _get(request, number: str):
@@ -51,13 +77,24 @@ def _get(request, number: str):
 def _detail(request, seller_order, *, ship_form=None, cancel_form=None, return_form=None, status: int = 200):
     actions = allowed_actions(seller_order.status, Actor.SELLER)
     events = seller_order_events(seller_order)
-    return render(request, "sellercenter/orders/detail.html", {
-        "section": "orders", "order": seller_order, "actions": actions, "is_late": is_late(seller_order),
-        "status_label": ORDER_STATUS_LABELS.get(seller_order.status, seller_order.status), "badge": ORDER_STATUS_BADGES.get(seller_order.status, ""),
-        "ship_form": ship_form or ShipForm(), "cancel_form": cancel_form or CancelForm(), "return_form": return_form or ReceiveReturnForm(initial={"restock": True}),
-        "events": [{"event": event, "label": EVENT_LABELS.get(event.action, event.action)} for event in events],
-        "address": seller_order.order.shipping_address,
-    }, status=status)
+    return render(
+        request,
+        "sellercenter/orders/detail.html",
+        {
+            "section": "orders",
+            "order": seller_order,
+            "actions": actions,
+            "is_late": is_late(seller_order),
+            "status_label": ORDER_STATUS_LABELS.get(seller_order.status, seller_order.status),
+            "badge": ORDER_STATUS_BADGES.get(seller_order.status, ""),
+            "ship_form": ship_form or ShipForm(),
+            "cancel_form": cancel_form or CancelForm(),
+            "return_form": return_form or ReceiveReturnForm(initial={"restock": True}),
+            "events": [{"event": event, "label": EVENT_LABELS.get(event.action, event.action)} for event in events],
+            "address": seller_order.order.shipping_address,
+        },
+        status=status,
+    )
 
 
 @seller_view
@@ -88,18 +125,32 @@ def order_action(request, number: str, action: str):
             form = ShipForm(request.POST)
             if not form.is_valid():
                 return _detail(request, seller_order, ship_form=form, status=422)
-            seller_order_ship(seller=seller, seller_order_id=order_id, actor=actor, carrier=form.cleaned_data["carrier"], tracking_number=form.cleaned_data["tracking_number"])
+            seller_order_ship(
+                seller=seller,
+                seller_order_id=order_id,
+                actor=actor,
+                carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+            )
         elif action == "deliver":
             seller_order_mark_delivered(seller=seller, seller_order_id=order_id, actor=actor, actor_role=Actor.SELLER)
         elif action == "cancel":
             form = CancelForm(request.POST)
             if not form.is_valid():
                 return _detail(request, seller_order, cancel_form=form, status=422)
-            seller_order_cancel(seller=seller, seller_order_id=order_id, actor=actor, actor_role=Actor.SELLER, reason=form.cleaned_data["reason"])
+            seller_order_cancel(
+                seller=seller,
+                seller_order_id=order_id,
+                actor=actor,
+                actor_role=Actor.SELLER,
+                reason=form.cleaned_data["reason"],
+            )
         elif action == "receive-return":
             form = ReceiveReturnForm(request.POST)
             form.is_valid()
-            seller_order_receive_return(seller=seller, seller_order_id=order_id, actor=actor, restock=bool(form.cleaned_data.get("restock")))
+            seller_order_receive_return(
+                seller=seller, seller_order_id=order_id, actor=actor, restock=bool(form.cleaned_data.get("restock"))
+            )
         elif action == "refund":
             seller_order_refund(seller=seller, seller_order_id=order_id, actor=actor)
         else:
@@ -120,5 +171,9 @@ def order_action(request, number: str, action: str):
     seller_order.refresh_from_db()
     from django.utils.formats import date_format
 
-    messages.success(request, str(DONE_MESSAGES[action.replace("-", "_")]) % {"number": number, "date": date_format(seller_order.ship_by, "SHORT_DATE_FORMAT")})
+    messages.success(
+        request,
+        str(DONE_MESSAGES[action.replace("-", "_")])
+        % {"number": number, "date": date_format(seller_order.ship_by, "SHORT_DATE_FORMAT")},
+    )
     return redirect("sellercenter:order_detail", number=number)

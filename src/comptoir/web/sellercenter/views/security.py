@@ -16,17 +16,23 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from comptoir.accounts.two_factor import second_factor_verify, totp_device_confirm, totp_device_confirmed_for, totp_device_start, totp_secret_base32
+from comptoir.accounts.two_factor import (
+    second_factor_verify,
+    totp_device_confirm,
+    totp_device_confirmed_for,
+    totp_device_start,
+    totp_secret_base32,
+)
 from comptoir.core.exceptions import ApplicationError, ValidationError
 from comptoir.sellers.services import seller_two_factor_requirement_set
-from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.accounts_views import show_new_recovery_codes
+from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import TwoFactorCodeForm, TwoFactorPolicyForm, TwoFactorVerifyForm
 
 
 def _secret_groups(device) -> str:
     secret = totp_secret_base32(device)
-    return " ".join(secret[index:index + 4] for index in range(0, len(secret), 4))
+    return " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
 
 
 @seller_view(enrolment=True)
@@ -44,20 +50,42 @@ def two_factor(request):
             try:
                 device = totp_device_confirm(user=user, device_id=device.pk, token=code_form.cleaned_data["code"])
             except ValidationError:
-                code_form.add_error("code", _("This code is not valid. Check the time on your phone and try the current code."))
+                code_form.add_error(
+                    "code", _("This code is not valid. Check the time on your phone and try the current code.")
+                )
             else:
                 otp_login(request, device)
-                messages.success(request, _("Two-factor authentication is on. You will be asked for a code when you log in."))
+                messages.success(
+                    request, _("Two-factor authentication is on. You will be asked for a code when you log in.")
+                )
                 # The recovery codes, shown once, then back here.
                 return show_new_recovery_codes(request, reverse("sellercenter:two_factor"))
     qr_svg = ""
     if device is not None:
-        qr_svg = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, dark="#17202e", omitsize=True,
-                                                                                svgclass="qr-code", title=_("QR code for your authenticator app")))
-    return render(request, "sellercenter/security/two_factor.html", {
-        "section": "security", "confirmed": confirmed, "device": device, "qr_svg": qr_svg, "secret": _secret_groups(device) if device else "",
-        "code_form": code_form, "policy_form": policy_form,
-    }, status=422 if code_form.errors else 200)
+        qr_svg = mark_safe(
+            segno.make(device.config_url, error="m").svg_inline(
+                scale=5,
+                border=2,
+                dark="#17202e",
+                omitsize=True,
+                svgclass="qr-code",
+                title=_("QR code for your authenticator app"),
+            )
+        )
+    return render(
+        request,
+        "sellercenter/security/two_factor.html",
+        {
+            "section": "security",
+            "confirmed": confirmed,
+            "device": device,
+            "qr_svg": qr_svg,
+            "secret": _secret_groups(device) if device else "",
+            "code_form": code_form,
+            "policy_form": policy_form,
+        },
+        status=422 if code_form.errors else 200,
+    )
 
 
 @require_POST
@@ -76,8 +104,12 @@ def two_factor_policy(request):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Every team member now needs two-factor authentication.") if required
-                         else _("Two-factor authentication is now optional for team members."))
+        messages.success(
+            request,
+            _("Every team member now needs two-factor authentication.")
+            if required
+            else _("Two-factor authentication is now optional for team members."),
+        )
     return redirect("sellercenter:two_factor")
 
 
@@ -85,7 +117,9 @@ def two_factor_policy(request):
 def two_factor_verify(request):
     """The second step for a session that logged in without proving the second factor."""
     next_url = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()) or not next_url.startswith("/seller/"):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not next_url.startswith("/seller/"):
         next_url = "/seller/"
     if totp_device_confirmed_for(user=request.user) is None or request.user.is_verified():
         return redirect(next_url)
@@ -95,13 +129,23 @@ def two_factor_verify(request):
         if check is not None:
             otp_login(request, check.device)
             if check.used_recovery_code:
-                messages.warning(request, ngettext(
-                    "You used a recovery code: %(count)d code left. Make new codes on the two-factor page.",
-                    "You used a recovery code: %(count)d codes left. Make new codes on the two-factor page.",
-                    check.recovery_codes_remaining) % {"count": check.recovery_codes_remaining})
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You used a recovery code: %(count)d code left. Make new codes on the two-factor page.",
+                        "You used a recovery code: %(count)d codes left. Make new codes on the two-factor page.",
+                        check.recovery_codes_remaining,
+                    )
+                    % {"count": check.recovery_codes_remaining},
+                )
             return redirect(next_url)
         if any(character.isalpha() for character in form.cleaned_data["code"]):
             form.add_error("code", _("This recovery code is not valid or was already used."))
         else:
             form.add_error("code", _("This code is not valid. Check the time on your phone and try the current code."))
-    return render(request, "sellercenter/security/verify.html", {"form": form, "next": next_url}, status=422 if form.errors else 200)
+    return render(
+        request,
+        "sellercenter/security/verify.html",
+        {"form": form, "next": next_url},
+        status=422 if form.errors else 200,
+    )

@@ -27,12 +27,12 @@ SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 200, 50, 4
 
 @dataclass(frozen=True)
 class Sparkline:
-    points: str          # "x,y x,y …" for <polyline>
+    points: str  # "x,y x,y …" for <polyline>
     last_x: float
     last_y: float
     target_y: float | None
     is_empty: bool
-    summary: str         # the first and last values, for screen readers
+    summary: str  # the first and last values, for screen readers
 
 
 def sparkline(name: str, history, target) -> Sparkline:
@@ -57,8 +57,14 @@ def sparkline(name: str, history, target) -> Sparkline:
     coordinates = [(round(SPARK_PAD + index * step, 2), y(value)) for index, value in enumerate(values)]
     first = trust_labels.metric_value_text(name, values[0])
     last = trust_labels.metric_value_text(name, values[-1])
-    return Sparkline(" ".join(f"{x},{y_}" for x, y_ in coordinates), coordinates[-1][0], coordinates[-1][1],
-                     y(target_value) if target_value is not None else None, False, f"{first} → {last}")
+    return Sparkline(
+        " ".join(f"{x},{y_}" for x, y_ in coordinates),
+        coordinates[-1][0],
+        coordinates[-1][1],
+        y(target_value) if target_value is not None else None,
+        False,
+        f"{first} → {last}",
+    )
 
 
 def metric_cards(trust, history, *, seller_id: int, with_orders: bool = True) -> list[dict]:
@@ -69,19 +75,35 @@ def metric_cards(trust, history, *, seller_id: int, with_orders: bool = True) ->
         if metric is None:
             continue
         status = metric.get("status", "insufficient_data")
-        bad_events = metric.get("direction") == "below" and metric.get("events") or (
-            metric.get("direction") == "above" and metric.get("count", 0) - metric.get("events", 0) > 0)
+        bad_events = (metric.get("direction") == "below" and metric.get("events")) or (
+            metric.get("direction") == "above" and metric.get("count", 0) - metric.get("events", 0) > 0
+        )
         orders = selectors.seller_metric_orders(seller_id=seller_id, metric=name) if with_orders and bad_events else []
-        cards.append({
-            "name": name, "label": trust_labels.METRICS.get(name, name), "help": trust_labels.METRIC_HELP.get(name, ""),
-            "advice": trust_labels.METRIC_ADVICE.get(name, ""), "value": trust_labels.metric_value_text(name, metric.get("value"), direction=metric.get("direction")),
-            "low": trust_labels.metric_value_text(name, metric.get("low"), direction=metric.get("direction")) if metric.get("low") not in (None, "") else "",
-            "high": trust_labels.metric_value_text(name, metric.get("high"), direction=metric.get("direction")) if metric.get("high") not in (None, "") else "",
-            "count": metric.get("count", 0), "events": metric.get("events", 0), "window_days": metric.get("window_days"),
-            "target": trust_labels.target_text(name, metric), "status": status, "status_label": trust_labels.STATUSES.get(status, status),
-            "tone": trust_labels.STATUS_TONES.get(status, ""), "spark": sparkline(name, history, metric.get("target")), "orders": orders,
-            "direction": metric.get("direction"),
-        })
+        cards.append(
+            {
+                "name": name,
+                "label": trust_labels.METRICS.get(name, name),
+                "help": trust_labels.METRIC_HELP.get(name, ""),
+                "advice": trust_labels.METRIC_ADVICE.get(name, ""),
+                "value": trust_labels.metric_value_text(name, metric.get("value"), direction=metric.get("direction")),
+                "low": trust_labels.metric_value_text(name, metric.get("low"), direction=metric.get("direction"))
+                if metric.get("low") not in (None, "")
+                else "",
+                "high": trust_labels.metric_value_text(name, metric.get("high"), direction=metric.get("direction"))
+                if metric.get("high") not in (None, "")
+                else "",
+                "count": metric.get("count", 0),
+                "events": metric.get("events", 0),
+                "window_days": metric.get("window_days"),
+                "target": trust_labels.target_text(name, metric),
+                "status": status,
+                "status_label": trust_labels.STATUSES.get(status, status),
+                "tone": trust_labels.STATUS_TONES.get(status, ""),
+                "spark": sparkline(name, history, metric.get("target")),
+                "orders": orders,
+                "direction": metric.get("direction"),
+            }
+        )
     return cards
 
 
@@ -91,12 +113,37 @@ def statement(action) -> dict:
     facts = action.facts or {}
     rows = []
     for name, metric in (facts.get("metrics") or {}).items():
-        rows.append({"label": trust_labels.METRICS.get(name, name), "value": trust_labels.metric_value_text(name, metric.get("value"), direction=metric.get("direction")),
-                     "target": trust_labels.target_text(name, metric), "count": metric.get("count"), "window_days": metric.get("window_days")})
-    days = {"visibility_reduced": config["enforcement"]["visibility_after_days"], "suspension": config["enforcement"]["suspension_after_days"]}
+        rows.append(
+            {
+                "label": trust_labels.METRICS.get(name, name),
+                "value": trust_labels.metric_value_text(name, metric.get("value"), direction=metric.get("direction")),
+                "target": trust_labels.target_text(name, metric),
+                "count": metric.get("count"),
+                "window_days": metric.get("window_days"),
+            }
+        )
+    days = {
+        "visibility_reduced": config["enforcement"]["visibility_after_days"],
+        "suspension": config["enforcement"]["suspension_after_days"],
+    }
     rule = trust_labels.ENFORCEMENT_RULES.get(action.kind)
-    rule_text = str(rule) % {"at_risk": config["tiers"]["at_risk_min_score"], "defect": f"{Decimal(str(config['tiers']['below_standard_defect_rate'])) * 100:g} %",
-                             "days": days.get(action.kind, "")} if rule else action.rule
-    return {"action": action, "kind_label": trust_labels.ENFORCEMENT_KINDS.get(action.kind, action.kind), "score": facts.get("score"),
-            "tier_label": trust_labels.TIERS.get(facts.get("tier"), facts.get("tier") or ""), "days_below": facts.get("days_below_standard"),
-            "metrics": rows, "rule": rule_text, "appeal_days": config["enforcement"]["appeal_days"]}
+    rule_text = (
+        str(rule)
+        % {
+            "at_risk": config["tiers"]["at_risk_min_score"],
+            "defect": f"{Decimal(str(config['tiers']['below_standard_defect_rate'])) * 100:g} %",
+            "days": days.get(action.kind, ""),
+        }
+        if rule
+        else action.rule
+    )
+    return {
+        "action": action,
+        "kind_label": trust_labels.ENFORCEMENT_KINDS.get(action.kind, action.kind),
+        "score": facts.get("score"),
+        "tier_label": trust_labels.TIERS.get(facts.get("tier"), facts.get("tier") or ""),
+        "days_below": facts.get("days_below_standard"),
+        "metrics": rows,
+        "rule": rule_text,
+        "appeal_days": config["enforcement"]["appeal_days"],
+    }

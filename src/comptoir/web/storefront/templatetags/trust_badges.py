@@ -72,26 +72,47 @@ def trust_badge(context, seller):
     if seller is None:
         return {"snapshot": None}
     snapshot = snapshots_for(context, seller.pk).get(seller.pk)
-    return {"snapshot": snapshot, "seller": seller, "tier_label": trust_labels.TIERS.get(snapshot.tier, snapshot.tier),
-            "tier_tone": trust_labels.TIER_TONES.get(snapshot.tier, ""), "score": int(snapshot.score.to_integral_value()),
-            "low": int(snapshot.low.to_integral_value()), "high": int(snapshot.high.to_integral_value())}
+    return {
+        "snapshot": snapshot,
+        "seller": seller,
+        "tier_label": trust_labels.TIERS.get(snapshot.tier, snapshot.tier),
+        "tier_tone": trust_labels.TIER_TONES.get(snapshot.tier, ""),
+        "score": int(snapshot.score.to_integral_value()),
+        "low": int(snapshot.low.to_integral_value()),
+        "high": int(snapshot.high.to_integral_value()),
+    }
 
 
 def _reviews_context(context, *, breakdown, reviews, subject: str):
-    return {"breakdown": breakdown, "reviews": reviews, "subject": subject, "request": context.get("request"), "user": context.get("user"),
-            "reasons": trust_labels.REPORT_REASONS, "csrf_token": context.get("csrf_token")}
+    return {
+        "breakdown": breakdown,
+        "reviews": reviews,
+        "subject": subject,
+        "request": context.get("request"),
+        "user": context.get("user"),
+        "reasons": trust_labels.REPORT_REASONS,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("storefront/trust/_reviews.html", takes_context=True)
 def product_reviews(context, product):
-    return _reviews_context(context, breakdown=selectors.review_breakdown(product_id=product.pk),
-                            reviews=selectors.review_list_public(product_id=product.pk), subject="product")
+    return _reviews_context(
+        context,
+        breakdown=selectors.review_breakdown(product_id=product.pk),
+        reviews=selectors.review_list_public(product_id=product.pk),
+        subject="product",
+    )
 
 
 @register.inclusion_tag("storefront/trust/_reviews.html", takes_context=True)
 def seller_reviews(context, seller):
-    return _reviews_context(context, breakdown=selectors.review_breakdown(seller_id=seller.pk),
-                            reviews=selectors.review_list_public(seller_id=seller.pk), subject="seller")
+    return _reviews_context(
+        context,
+        breakdown=selectors.review_breakdown(seller_id=seller.pk),
+        reviews=selectors.review_list_public(seller_id=seller.pk),
+        subject="seller",
+    )
 
 
 @register.inclusion_tag("storefront/trust/_order_block.html", takes_context=True)
@@ -99,8 +120,13 @@ def seller_order_trust(context, order, seller_order):
     from comptoir.trust.services import REVIEWABLE
 
     review = selectors.review_for_seller_orders([seller_order.pk]).get(seller_order.pk)
-    return {"order": order, "seller_order": seller_order, "review": review, "can_review": review is None and seller_order.status in REVIEWABLE,
-            "message_count": seller_order.messages.count()}
+    return {
+        "order": order,
+        "seller_order": seller_order,
+        "review": review,
+        "can_review": review is None and seller_order.status in REVIEWABLE,
+        "message_count": seller_order.messages.count(),
+    }
 
 
 @register.filter

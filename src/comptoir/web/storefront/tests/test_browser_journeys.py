@@ -13,10 +13,24 @@ from comptoir.web.tests.browser import login_browser, save_screenshot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORDS = {
-    "en": {"add": "Add to cart", "checkout": "Proceed to checkout", "pay": "Place order and pay", "thanks": "Thank you, your order is confirmed",
-           "follow": "Follow your order", "parcels": "It ships in 2 parcels, one per seller.", "search": "Search"},
-    "fr": {"add": "Ajouter au panier", "checkout": "Passer la commande", "pay": "Commander et payer", "thanks": "Merci, votre commande est confirmée",
-           "follow": "Suivre ma commande", "parcels": "Elle est expédiée en 2 colis, un par vendeur.", "search": "Rechercher"},
+    "en": {
+        "add": "Add to cart",
+        "checkout": "Proceed to checkout",
+        "pay": "Place order and pay",
+        "thanks": "Thank you, your order is confirmed",
+        "follow": "Follow your order",
+        "parcels": "It ships in 2 parcels, one per seller.",
+        "search": "Search",
+    },
+    "fr": {
+        "add": "Ajouter au panier",
+        "checkout": "Passer la commande",
+        "pay": "Commander et payer",
+        "thanks": "Merci, votre commande est confirmée",
+        "follow": "Suivre ma commande",
+        "parcels": "Elle est expédiée en 2 colis, un par vendeur.",
+        "search": "Rechercher",
+    },
 }
 
 
@@ -102,12 +116,17 @@ def buyer_journey(page, live_server, shop, language: str, screenshots: bool):
     page.wait_for_url(re.compile(r"/account/orders/CO-"))
     assert page.locator(".shipment").count() == 2
     order = Order.objects.get(buyer=shop.buyer)
-    assert {seller_order.seller_id for seller_order in order.seller_orders.all()} == {shop.sellers["klang"].pk, shop.sellers["son"].pk}
+    assert {seller_order.seller_id for seller_order in order.seller_orders.all()} == {
+        shop.sellers["klang"].pk,
+        shop.sellers["son"].pk,
+    }
     assert order.seller_orders.get(seller=shop.sellers["klang"]).shipping_service_level == "express"
     assert page.locator(".cart-link__count").count() == 0  # the cart is empty after checkout
 
 
-def test_buyer_searches_adds_offers_from_two_sellers_checks_out_and_sees_two_seller_orders_in_english(browser_page, live_server):
+def test_buyer_searches_adds_offers_from_two_sellers_checks_out_and_sees_two_seller_orders_in_english(
+    browser_page, live_server
+):
     shop = seed_more_products(seed_shop())
     buyer_journey(browser_page, live_server, shop, "en", screenshots=True)
 

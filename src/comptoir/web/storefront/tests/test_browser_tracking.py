@@ -17,20 +17,34 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BUYER_PASSWORD = "correct-horse-battery"  # the builders' default password
 WORDS = {
     "en": {"my_orders": "My orders", "tracking": "Tracking", "shipped": "Shipped", "not_shipped": "Not shipped yet"},
-    "fr": {"my_orders": "Mes commandes", "tracking": "Suivi", "shipped": "Expédiée", "not_shipped": "Pas encore expédiée"},
+    "fr": {
+        "my_orders": "Mes commandes",
+        "tracking": "Suivi",
+        "shipped": "Expédiée",
+        "not_shipped": "Pas encore expédiée",
+    },
 }
 
 
 def _shipped_order(shop):
     """The buyer orders from two sellers; only Le Comptoir du Son ships so far."""
-    result = order_checkout(buyer=shop.buyer, shipping_address=ADDRESS, payment_method=CARD_OK,
-                            lines=[{"offer_id": shop.offers["speaker_son"].pk, "quantity": 1}, {"offer_id": shop.offers["casserole_cucina"].pk, "quantity": 1}])
+    result = order_checkout(
+        buyer=shop.buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[
+            {"offer_id": shop.offers["speaker_son"].pk, "quantity": 1},
+            {"offer_id": shop.offers["casserole_cucina"].pk, "quantity": 1},
+        ],
+    )
     assert result.status == 201, result.body
     parts = {part.seller_id: part for part in result.order.seller_orders.all()}
     shipped, waiting = parts[shop.sellers["son"].pk], parts[shop.sellers["cucina"].pk]
     seller = shop.sellers["son"]
     seller_order_accept(seller=seller, seller_order_id=shipped.pk, actor=None)
-    seller_order_ship(seller=seller, seller_order_id=shipped.pk, actor=None, carrier="Colissimo", tracking_number="6A23456789012")
+    seller_order_ship(
+        seller=seller, seller_order_id=shipped.pk, actor=None, carrier="Colissimo", tracking_number="6A23456789012"
+    )
     return result.order, shipped, waiting
 
 
@@ -64,4 +78,6 @@ def test_the_buyer_sees_the_carrier_and_tracking_number_on_their_order(browser_p
     expect(parcel.locator(".badge")).to_have_text(words["shipped"])
     # and the parcel that has not left yet says so, in the same language
     other = page.locator(f"section[id='{waiting.number}']")
-    expect(other.locator(".facts div", has=page.locator("dt", has_text=words["tracking"])).locator("dd")).to_have_text(words["not_shipped"])
+    expect(other.locator(".facts div", has=page.locator("dt", has_text=words["tracking"])).locator("dd")).to_have_text(
+        words["not_shipped"]
+    )

@@ -14,26 +14,49 @@ from comptoir.web.tests.browser import login_browser, save_screenshot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORDS = {
-    "en": {"write": "Write a review", "publish": "Publish my review", "done": "You reviewed this order.", "verified": "Verified purchase",
-           "ratings": ["The product", "Item as described", "Communication", "Shipping speed", "Packaging"], "policy": "How reviews are verified"},
-    "fr": {"write": "Donner mon avis", "publish": "Publier mon avis", "done": "Vous avez donné votre avis sur cette commande.", "verified": "Achat vérifié",
-           "ratings": ["Le produit", "Conforme à la description", "Communication", "Rapidité d’expédition", "Emballage"],
-           "policy": "Comment les avis sont vérifiés"},
+    "en": {
+        "write": "Write a review",
+        "publish": "Publish my review",
+        "done": "You reviewed this order.",
+        "verified": "Verified purchase",
+        "ratings": ["The product", "Item as described", "Communication", "Shipping speed", "Packaging"],
+        "policy": "How reviews are verified",
+    },
+    "fr": {
+        "write": "Donner mon avis",
+        "publish": "Publier mon avis",
+        "done": "Vous avez donné votre avis sur cette commande.",
+        "verified": "Achat vérifié",
+        "ratings": ["Le produit", "Conforme à la description", "Communication", "Rapidité d’expédition", "Emballage"],
+        "policy": "Comment les avis sont vérifiés",
+    },
 }
 
 
 def earlier_reviews(seller, product):
     """Two earlier verified reviews, one answered by the seller, so the page shows a breakdown."""
-    for name, ratings, text in (("Lucie Bernard", (5, 5, 5, 5, 4), "Lampe superbe, très bien emballée. Livrée en deux jours."),
-                                ("Tom Weber", (3, 4, 3, 2, 4), "Nice lamp, but the parcel took a week to arrive.")):
+    for name, ratings, text in (
+        ("Lucie Bernard", (5, 5, 5, 5, 4), "Lampe superbe, très bien emballée. Livrée en deux jours."),
+        ("Tom Weber", (3, 4, 3, 2, 4), "Nice lamp, but the parcel took a week to arrive."),
+    ):
         buyer = make_user(full_name=name)
         bought = buy(seller=seller, buyer=buyer, offer=seller.offers.first())
         advance(bought, "delivered")
-        review = review_create(buyer=buyer, seller_order_id=bought.seller_order.pk, text=text,
-                               ratings=dict(zip(("product_rating", "item_as_described", "communication", "shipping_speed", "packaging"), ratings)))
+        review = review_create(
+            buyer=buyer,
+            seller_order_id=bought.seller_order.pk,
+            text=text,
+            ratings=dict(
+                zip(("product_rating", "item_as_described", "communication", "shipping_speed", "packaging"), ratings)
+            ),
+        )
         if ratings[3] < 3:
-            review_reply(seller=seller, actor=bought.seller_user, review_id=review.pk,
-                         text="Sorry for the delay: the carrier lost a day. We now ship with a faster service.")
+            review_reply(
+                seller=seller,
+                actor=bought.seller_user,
+                review_id=review.pk,
+                text="Sorry for the delay: the carrier lost a day. We now ship with a faster service.",
+            )
 
 
 def review_journey(page, live_server, language: str, screenshots: bool):
@@ -60,7 +83,11 @@ def review_journey(page, live_server, language: str, screenshots: bool):
         group = page.get_by_role("group", name=legend)
         group.locator(f"label[for$='_{int(stars) - 1}']").click()
         expect(group.locator(f"input[value='{stars}']")).to_be_checked()
-    page.locator("#id_text").fill("Très belle lampe, exactement comme sur les photos." if language == "fr" else "Beautiful lamp, exactly as pictured.")
+    page.locator("#id_text").fill(
+        "Très belle lampe, exactement comme sur les photos."
+        if language == "fr"
+        else "Beautiful lamp, exactly as pictured."
+    )
     page.get_by_role("button", name=words["publish"]).click()
     page.wait_for_url(re.compile(r"/account/orders/"))
     expect(page.locator(".trust-order")).to_contain_text(words["done"])

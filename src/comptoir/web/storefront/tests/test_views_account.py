@@ -1,8 +1,8 @@
 import pytest
 
+from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import Dispute, SellerOrder
 from comptoir.orders.services import order_checkout, seller_order_accept, seller_order_mark_delivered, seller_order_ship
-from comptoir.orders.domain.state_machine import Actor
 from comptoir.testing.builders import ADDRESS, CARD_OK
 
 pytestmark = pytest.mark.django_db
@@ -11,8 +11,15 @@ pytestmark = pytest.mark.django_db
 def place_order(shop, buyer=None):
     """An order of two seller orders (Klangwerk Audio, Le Comptoir du Son), paid."""
     buyer = buyer or shop.buyer
-    result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK,
-                            lines=[{"offer_id": shop.offers["speaker_klang"].pk, "quantity": 1}, {"offer_id": shop.offers["pan_son"].pk, "quantity": 1}])
+    result = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[
+            {"offer_id": shop.offers["speaker_klang"].pk, "quantity": 1},
+            {"offer_id": shop.offers["pan_son"].pk, "quantity": 1},
+        ],
+    )
     return result.order
 
 
@@ -28,7 +35,10 @@ def test_account_pages_redirect_visitors_to_login(client, shop):
     order = place_order(shop)
 
     assert client.get("/account/orders")["Location"] == "/accounts/login/?next=/account/orders"
-    assert client.get(f"/account/orders/{order.number}")["Location"] == f"/accounts/login/?next=/account/orders/{order.number}"
+    assert (
+        client.get(f"/account/orders/{order.number}")["Location"]
+        == f"/accounts/login/?next=/account/orders/{order.number}"
+    )
 
 
 def test_order_list_shows_only_the_buyers_orders(buyer_client, shop):
@@ -45,7 +55,12 @@ def test_another_buyers_order_and_actions_are_404(buyer_client, shop):
     seller_order = part(theirs, shop, "son")
 
     assert buyer_client.get(f"/account/orders/{theirs.number}").status_code == 404
-    assert buyer_client.post(action_url(theirs, seller_order, "cancel"), {f"{seller_order.number}-cancel-reason": "Mine now"}).status_code == 404
+    assert (
+        buyer_client.post(
+            action_url(theirs, seller_order, "cancel"), {f"{seller_order.number}-cancel-reason": "Mine now"}
+        ).status_code
+        == 404
+    )
     seller_order.refresh_from_db()
     assert seller_order.status == "placed"
 
@@ -54,7 +69,13 @@ def test_order_page_shows_each_seller_order_with_status_tracking_and_history(buy
     order = place_order(shop)
     shipped = part(order, shop, "klang")
     seller_order_accept(seller=shop.sellers["klang"], seller_order_id=shipped.pk, actor=None)
-    seller_order_ship(seller=shop.sellers["klang"], seller_order_id=shipped.pk, actor=None, carrier="DHL", tracking_number="JJD0001234567")
+    seller_order_ship(
+        seller=shop.sellers["klang"],
+        seller_order_id=shipped.pk,
+        actor=None,
+        carrier="DHL",
+        tracking_number="JJD0001234567",
+    )
 
     body = buyer_client.get(f"/account/orders/{order.number}").content.decode()
 
@@ -67,7 +88,9 @@ def test_buyer_cancels_before_acceptance(buyer_client, shop):
     order = place_order(shop)
     seller_order = part(order, shop, "son")
 
-    response = buyer_client.post(action_url(order, seller_order, "cancel"), {f"{seller_order.number}-cancel-reason": "Ordered twice by mistake"})
+    response = buyer_client.post(
+        action_url(order, seller_order, "cancel"), {f"{seller_order.number}-cancel-reason": "Ordered twice by mistake"}
+    )
 
     assert response.status_code == 302 and response["Location"].endswith(f"#{seller_order.number}")
     seller_order.refresh_from_db()
@@ -78,11 +101,13 @@ def test_cancel_without_a_reason_shows_the_error_next_to_the_field(buyer_client,
     order = place_order(shop)
     seller_order = part(order, shop, "son")
 
-    response = buyer_client.post(action_url(order, seller_order, "cancel"), {f"{seller_order.number}-cancel-reason": ""})
+    response = buyer_client.post(
+        action_url(order, seller_order, "cancel"), {f"{seller_order.number}-cancel-reason": ""}
+    )
 
     assert response.status_code == 422
     body = response.content.decode()
-    assert "This field is required." in body and "<details class=\"action\" open>" in body
+    assert "This field is required." in body and '<details class="action" open>' in body
 
 
 def test_cancel_after_the_seller_accepted_is_refused_with_a_message(buyer_client, shop):
@@ -90,7 +115,9 @@ def test_cancel_after_the_seller_accepted_is_refused_with_a_message(buyer_client
     seller_order = part(order, shop, "son")
     seller_order_accept(seller=shop.sellers["son"], seller_order_id=seller_order.pk, actor=None)
 
-    response = buyer_client.post(action_url(order, seller_order, "cancel"), {f"{seller_order.number}-cancel-reason": "Too slow"})
+    response = buyer_client.post(
+        action_url(order, seller_order, "cancel"), {f"{seller_order.number}-cancel-reason": "Too slow"}
+    )
 
     assert response.status_code == 409
     assert "no longer possible for this order" in response.content.decode()
@@ -102,17 +129,30 @@ def test_confirm_delivery_then_request_a_return(buyer_client, shop):
     order = place_order(shop)
     seller_order = part(order, shop, "klang")
     seller_order_accept(seller=shop.sellers["klang"], seller_order_id=seller_order.pk, actor=None)
-    seller_order_ship(seller=shop.sellers["klang"], seller_order_id=seller_order.pk, actor=None, carrier="DHL", tracking_number="JJD0001234567")
+    seller_order_ship(
+        seller=shop.sellers["klang"],
+        seller_order_id=seller_order.pk,
+        actor=None,
+        carrier="DHL",
+        tracking_number="JJD0001234567",
+    )
 
     delivered = buyer_client.post(action_url(order, seller_order, "confirm-delivery"))
     seller_order.refresh_from_db()
     assert delivered.status_code == 302 and seller_order.status == "delivered"
 
-    bad = buyer_client.post(action_url(order, seller_order, "return"), {f"{seller_order.number}-return-return_reason": "because"})
+    bad = buyer_client.post(
+        action_url(order, seller_order, "return"), {f"{seller_order.number}-return-return_reason": "because"}
+    )
     assert bad.status_code == 422 and "Select a valid choice" in bad.content.decode()
 
-    buyer_client.post(action_url(order, seller_order, "return"), {f"{seller_order.number}-return-return_reason": "damaged",
-                                                                  f"{seller_order.number}-return-comment": "The grille is dented."})
+    buyer_client.post(
+        action_url(order, seller_order, "return"),
+        {
+            f"{seller_order.number}-return-return_reason": "damaged",
+            f"{seller_order.number}-return-comment": "The grille is dented.",
+        },
+    )
     seller_order.refresh_from_db()
     assert seller_order.status == "return_requested" and seller_order.return_reason == "damaged"
 
@@ -120,7 +160,10 @@ def test_confirm_delivery_then_request_a_return(buyer_client, shop):
 def test_open_a_dispute_once(buyer_client, shop):
     order = place_order(shop)
     seller_order = part(order, shop, "son")
-    data = {f"{seller_order.number}-dispute-reason": "not_received", f"{seller_order.number}-dispute-description": "Nothing arrived after three weeks."}
+    data = {
+        f"{seller_order.number}-dispute-reason": "not_received",
+        f"{seller_order.number}-dispute-description": "Nothing arrived after three weeks.",
+    }
 
     first = buyer_client.post(action_url(order, seller_order, "dispute"), data)
     page = buyer_client.get(f"/account/orders/{order.number}").content.decode()
@@ -153,8 +196,16 @@ def test_mark_delivered_by_seller_shows_return_and_dispute_forms(buyer_client, s
     order = place_order(shop)
     seller_order = part(order, shop, "son")
     seller_order_accept(seller=shop.sellers["son"], seller_order_id=seller_order.pk, actor=None)
-    seller_order_ship(seller=shop.sellers["son"], seller_order_id=seller_order.pk, actor=None, carrier="Colissimo", tracking_number="6A12345678901")
-    seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=None, actor_role=Actor.SELLER, seller=shop.sellers["son"])
+    seller_order_ship(
+        seller=shop.sellers["son"],
+        seller_order_id=seller_order.pk,
+        actor=None,
+        carrier="Colissimo",
+        tracking_number="6A12345678901",
+    )
+    seller_order_mark_delivered(
+        seller_order_id=seller_order.pk, actor=None, actor_role=Actor.SELLER, seller=shop.sellers["son"]
+    )
 
     body = buyer_client.get(f"/account/orders/{order.number}").content.decode()
 

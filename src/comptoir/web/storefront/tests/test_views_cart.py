@@ -15,7 +15,12 @@ def test_visitor_adding_to_cart_is_sent_to_login_and_back(client, shop):
     offer = shop.offers["speaker_klang"]
 
     response = client.post("/cart/add", {"offer_id": offer.pk, "quantity": 1})
-    htmx = client.post("/cart/add", {"offer_id": offer.pk, "quantity": 1}, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/p/5/speaker?x=1")
+    htmx = client.post(
+        "/cart/add",
+        {"offer_id": offer.pk, "quantity": 1},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/p/5/speaker?x=1",
+    )
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
     assert htmx.status_code == 204 and htmx["HX-Redirect"] == "/accounts/login/?next=/p/5/speaker%3Fx%3D1"
@@ -60,7 +65,9 @@ def test_add_to_cart_refuses_an_offer_of_an_unverified_seller(buyer_client, shop
 
     response = buyer_client.post("/cart/add", {"offer_id": hidden.pk, "quantity": 1}, HTTP_HX_REQUEST="true")
 
-    assert "This offer is not available." in response.content.decode() or "no longer on sale" in response.content.decode()
+    assert (
+        "This offer is not available." in response.content.decode() or "no longer on sale" in response.content.decode()
+    )
     assert cart_quantities(shop.buyer) == {}
 
 
@@ -87,7 +94,9 @@ def test_cart_quantity_update_with_htmx_returns_the_refreshed_cart(buyer_client,
     response = buyer_client.post(f"/cart/lines/{offer.pk}", {"quantity": 4}, HTTP_HX_REQUEST="true")
 
     body = response.content.decode()
-    assert response.status_code == 200 and 'id="cart-body"' in body and '<span class="cart-link__count">4</span>' in body
+    assert (
+        response.status_code == 200 and 'id="cart-body"' in body and '<span class="cart-link__count">4</span>' in body
+    )
     assert cart_quantities(shop.buyer) == {offer.pk: 4}
 
 

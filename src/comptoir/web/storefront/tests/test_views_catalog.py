@@ -37,7 +37,10 @@ def test_search_matches_every_word_and_counts_results(client, shop):
     assert response.status_code == 200
     assert response.context["total"] == 2
     titles = [tile["product"].title for tile in response.context["tiles"]]
-    assert set(titles) == {"Kelvor Rock Bluetooth Speaker – 20 W, waterproof", "Écouteurs intra-auriculaires Kelvor Pulse"}
+    assert set(titles) == {
+        "Kelvor Rock Bluetooth Speaker – 20 W, waterproof",
+        "Écouteurs intra-auriculaires Kelvor Pulse",
+    }
 
 
 def test_search_category_includes_subcategories_and_lists_children_as_facet(client, shop):
@@ -60,7 +63,10 @@ def test_search_condition_facet_filters_offers_and_counts_other_conditions(clien
 
 def test_search_ships_from_and_delivery_time_facets(client, shop):
     from_spain = client.get("/search", {"ships_from": "ES"})
-    assert {tile["product"].pk for tile in from_spain.context["tiles"]} == {shop.products["headphones"].pk, shop.products["novel"].pk}
+    assert {tile["product"].pk for tile in from_spain.context["tiles"]} == {
+        shop.products["headphones"].pk,
+        shop.products["novel"].pk,
+    }
 
     fast = client.get("/search", {"delivery": "3"})
     delivery_days = {tile["product"].pk: tile["card"].fastest_latest for tile in fast.context["tiles"]}
@@ -75,8 +81,12 @@ def test_search_price_range_applies_to_the_delivered_price(client, shop):
 
 
 def test_search_sorts_by_price_both_ways_and_by_newest(client, shop):
-    ascending = [tile["card"].lowest_landed.amount for tile in client.get("/search", {"sort": "price_asc"}).context["tiles"]]
-    descending = [tile["card"].lowest_landed.amount for tile in client.get("/search", {"sort": "price_desc"}).context["tiles"]]
+    ascending = [
+        tile["card"].lowest_landed.amount for tile in client.get("/search", {"sort": "price_asc"}).context["tiles"]
+    ]
+    descending = [
+        tile["card"].lowest_landed.amount for tile in client.get("/search", {"sort": "price_desc"}).context["tiles"]
+    ]
     newest = [tile["product"].pk for tile in client.get("/search", {"sort": "newest"}).context["tiles"]]
 
     assert ascending == sorted(ascending) and descending == sorted(descending, reverse=True)
@@ -94,7 +104,17 @@ def test_search_paginates(client, shop, monkeypatch):
 
 
 def test_search_ignores_bad_input_instead_of_failing(client, shop):
-    response = client.get("/search", {"price_min": "abc", "sort": "cheapest", "page": "-3", "delivery": "99", "category": "999999", "condition": "broken"})
+    response = client.get(
+        "/search",
+        {
+            "price_min": "abc",
+            "sort": "cheapest",
+            "page": "-3",
+            "delivery": "99",
+            "category": "999999",
+            "condition": "broken",
+        },
+    )
 
     assert response.status_code == 200
     assert response.context["total"] == 6
@@ -141,7 +161,9 @@ def test_product_page_delivery_dates_follow_handling_and_transit(client, shop):
     product = shop.products["headphones"]
     response = client.get(f"/p/{product.pk}/casque-sans-fil-sonora-aria-reduction-de-bruit-noir")
 
-    quote = next(row["quote"] for row in response.context["rows"] if row["offer"].pk == shop.offers["headphones_klang"].pk)
+    quote = next(
+        row["quote"] for row in response.context["rows"] if row["offer"].pk == shop.offers["headphones_klang"].pk
+    )
     _ship_by, earliest, latest = promise_dates(today(), 2, 3, 5)
     assert (quote.earliest, quote.latest) == (earliest, latest)
 
@@ -157,8 +179,16 @@ def test_seller_page_shows_trader_information_and_offers(client, shop):
 
     assert response.status_code == 200
     body = text(response)
-    for value in ("Klangwerk Audio GmbH", "Torstraße 101", "10119 Berlin", "+49 30 1234 5678", "service@klangwerk.example",
-                  "Handelsregister B, Amtsgericht Charlottenburg", "HRB 204512", seller.vat_id):
+    for value in (
+        "Klangwerk Audio GmbH",
+        "Torstraße 101",
+        "10119 Berlin",
+        "+49 30 1234 5678",
+        "service@klangwerk.example",
+        "Handelsregister B, Amtsgericht Charlottenburg",
+        "HRB 204512",
+        seller.vat_id,
+    ):
         assert value in body
     assert response.context["offer_count"] == 2
 
@@ -177,7 +207,10 @@ def test_seller_page_of_pending_or_suspended_seller_is_404(client, shop):
 
 def test_french_product_page_is_translated(client, shop):
     with translation.override("fr"):
-        response = client.get(f"/p/{shop.products['headphones'].pk}/casque-sans-fil-sonora-aria-reduction-de-bruit-noir", HTTP_ACCEPT_LANGUAGE="fr")
+        response = client.get(
+            f"/p/{shop.products['headphones'].pk}/casque-sans-fil-sonora-aria-reduction-de-bruit-noir",
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
 
     body = text(response)
     assert "Ajouter au panier" in body

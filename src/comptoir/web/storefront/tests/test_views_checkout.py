@@ -7,7 +7,13 @@ from comptoir.orders.services import cart_line_set
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = {"name": "Camille Martin", "street": "8 rue des Lilas", "postal_code": "75011", "city": "Paris", "country": "FR"}
+ADDRESS = {
+    "name": "Camille Martin",
+    "street": "8 rue des Lilas",
+    "postal_code": "75011",
+    "city": "Paris",
+    "country": "FR",
+}
 
 
 def fill_cart(shop):
@@ -33,7 +39,10 @@ def test_checkout_page_shows_options_per_seller_and_a_new_key_per_render(buyer_c
     body = first.content.decode()
     assert f'name="shipping_{shop.sellers["klang"].pk}" value="express"' in body
     assert "4000 0000 0000 0002" in body  # the test cards are explained
-    keys = [re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page.content.decode()).group(1) for page in (first, second)]
+    keys = [
+        re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page.content.decode()).group(1)
+        for page in (first, second)
+    ]
     assert keys[0] != keys[1]
 
 
@@ -82,8 +91,14 @@ def test_declined_card_shows_a_friendly_error_and_keeps_the_cart(buyer_client, s
     assert CartLine.objects.filter(cart__buyer=shop.buyer).count() == 2
     assert data["idempotency_key"] not in body  # a retry is a new checkout
 
-    retry = buyer_client.post("/checkout", {**data, "idempotency_key": re.search(r'name="idempotency_key" value="([0-9a-f]+)"', body).group(1),
-                                            "card_number": "4242424242424242"})
+    retry = buyer_client.post(
+        "/checkout",
+        {
+            **data,
+            "idempotency_key": re.search(r'name="idempotency_key" value="([0-9a-f]+)"', body).group(1),
+            "card_number": "4242424242424242",
+        },
+    )
     assert retry.status_code == 302
     assert Order.objects.filter(buyer=shop.buyer, status="paid").count() == 1
 
@@ -115,7 +130,9 @@ def test_invalid_address_and_card_are_reported_next_to_the_fields(buyer_client, 
 def test_invalid_card_number_from_the_provider_is_shown_on_the_card_field(buyer_client, shop):
     fill_cart(shop)
 
-    response = buyer_client.post("/checkout", {**checkout_form(buyer_client), "card_number": "4242 4242 4242 4241"})  # fails the Luhn check
+    response = buyer_client.post(
+        "/checkout", {**checkout_form(buyer_client), "card_number": "4242 4242 4242 4241"}
+    )  # fails the Luhn check
 
     assert response.status_code == 422
     assert response.context["form"].errors["card_number"] == ["This card number is not valid."]
@@ -128,7 +145,9 @@ def test_unknown_shipping_option_is_reported_on_the_seller(buyer_client, shop):
     response = buyer_client.post("/checkout", data)
 
     assert response.status_code == 422
-    assert response.context["seller_errors"] == {shop.sellers["son"].pk: "A seller cannot ship your order to this country."}
+    assert response.context["seller_errors"] == {
+        shop.sellers["son"].pk: "A seller cannot ship your order to this country."
+    }
 
 
 def test_confirmation_of_another_buyers_order_is_404(buyer_client, client, shop):

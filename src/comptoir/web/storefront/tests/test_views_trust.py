@@ -5,10 +5,9 @@ import pytest
 from django.urls import reverse
 
 from comptoir.orders.tests.support import advance, buy
-from comptoir.testing.builders import make_user
+from comptoir.testing.builders import make_operator, make_user
 from comptoir.trust.models import Message, Review, ReviewReport
 from comptoir.trust.services import review_create, review_reply, seller_trust_tier_override
-from comptoir.testing.builders import make_operator
 
 pytestmark = pytest.mark.django_db
 GOOD = {"product_rating": "5", "item_as_described": "5", "communication": "4", "shipping_speed": "5", "packaging": "4"}
@@ -27,7 +26,9 @@ def test_a_delivered_order_offers_write_a_review_and_the_form_publishes_it(clien
     assert reverse("storefront:review_new", args=[bought.seller_order.number]) in page
     form_page = client.get(reverse("storefront:review_new", args=[bought.seller_order.number])).content.decode()
     assert 'type="radio"' in form_page and "<legend>" in form_page
-    response = client.post(reverse("storefront:review_new", args=[bought.seller_order.number]), {**GOOD, "text": "Parfait, bien emballé."})
+    response = client.post(
+        reverse("storefront:review_new", args=[bought.seller_order.number]), {**GOOD, "text": "Parfait, bien emballé."}
+    )
     assert response.status_code == 302
     review = Review.objects.get(seller_order=bought.seller_order)
     assert (review.product_rating, review.communication, review.text) == (5, 4, "Parfait, bien emballé.")
@@ -38,7 +39,10 @@ def test_a_delivered_order_offers_write_a_review_and_the_form_publishes_it(clien
 def test_a_missing_rating_is_shown_next_to_its_group_and_nothing_is_saved(client):
     bought = delivered()
     client.force_login(bought.buyer)
-    response = client.post(reverse("storefront:review_new", args=[bought.seller_order.number]), {**GOOD, "packaging": "", "shipping_speed": "9"})
+    response = client.post(
+        reverse("storefront:review_new", args=[bought.seller_order.number]),
+        {**GOOD, "packaging": "", "shipping_speed": "9"},
+    )
     assert response.status_code == 422
     page = response.content.decode()
     assert page.count('class="field__error"') == 2 and "Choose from 1 to 5 stars." in page
@@ -61,7 +65,10 @@ def test_another_buyer_can_neither_review_nor_read_the_messages_of_an_order(clie
     assert client.get(reverse("storefront:review_new", args=[bought.seller_order.number])).status_code == 404
     assert client.post(reverse("storefront:review_new", args=[bought.seller_order.number]), GOOD).status_code == 404
     assert client.get(reverse("storefront:messages", args=[bought.seller_order.number])).status_code == 404
-    assert client.post(reverse("storefront:messages", args=[bought.seller_order.number]), {"body": "Hi"}).status_code == 404
+    assert (
+        client.post(reverse("storefront:messages", args=[bought.seller_order.number]), {"body": "Hi"}).status_code
+        == 404
+    )
     assert not Review.objects.exists() and not Message.objects.exists()
 
 
@@ -92,12 +99,23 @@ def test_the_buyer_writes_to_the_seller_and_sees_the_thread(client):
 
 def test_the_product_and_seller_pages_show_verified_reviews_the_breakdown_and_the_reply(client):
     bought = delivered()
-    review = review_create(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, text="Very good lamp",
-                           ratings={"product_rating": 4, "item_as_described": 5, "communication": 5, "shipping_speed": 5, "packaging": 5})
+    review = review_create(
+        buyer=bought.buyer,
+        seller_order_id=bought.seller_order.pk,
+        text="Very good lamp",
+        ratings={"product_rating": 4, "item_as_described": 5, "communication": 5, "shipping_speed": 5, "packaging": 5},
+    )
     review_reply(seller=bought.seller, actor=bought.seller_user, review_id=review.pk, text="Thank you!")
     product = bought.offer.product
     page = client.get(reverse("storefront:product_short", args=[product.pk]), follow=True).content.decode()
-    for expected in ("Very good lamp", "Verified purchase", "Thank you!", "How reviews are verified", "Report this review", "1 verified review"):
+    for expected in (
+        "Very good lamp",
+        "Verified purchase",
+        "Thank you!",
+        "How reviews are verified",
+        "Report this review",
+        "1 verified review",
+    ):
         assert expected in page
     page = client.get(reverse("storefront:seller", args=[bought.seller.slug])).content.decode()
     assert "Very good lamp" in page and "Reviews of this seller" in page and "trust-badge" in page
@@ -112,7 +130,7 @@ def test_the_how_reviews_are_verified_page_exists_in_both_languages(client):
 
 def test_a_signed_in_user_reports_a_review_once(client):
     bought = delivered()
-    review = review_create(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, ratings={name: 5 for name in GOOD})
+    review = review_create(buyer=bought.buyer, seller_order_id=bought.seller_order.pk, ratings=dict.fromkeys(GOOD, 5))
     reporter = make_user()
     client.force_login(reporter)
     url = reverse("storefront:review_report", args=[review.pk])
@@ -127,22 +145,24 @@ def test_a_signed_in_user_reports_a_review_once(client):
 
 def test_the_trust_badge_shows_the_tier_and_loads_all_sellers_of_a_page_at_once(client, django_assert_max_num_queries):
     bought = delivered()
-    seller_trust_tier_override(seller_id=bought.seller.pk, actor=make_operator(), tier="top_rated", reason="Known brand")
+    seller_trust_tier_override(
+        seller_id=bought.seller.pk, actor=make_operator(), tier="top_rated", reason="Known brand"
+    )
     page = client.get(reverse("storefront:seller", args=[bought.seller.slug])).content.decode()
     assert 'class="trust-badge-slot" data-seller="%d"' % bought.seller.pk in page
     assert "Top rated" in page
 
 
 def test_the_badge_tag_makes_one_trust_lookup_for_many_sellers(rf):
+    from django.db import connection
     from django.template import Context, Template
+    from django.test.utils import CaptureQueriesContext
 
     from comptoir.testing.builders import make_seller
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     sellers = [make_seller() for _ in range(4)]
     request = rf.get("/")
-    template = Template('{% load trust_badges %}{% for seller in sellers %}{% trust_badge seller %}{% endfor %}')
+    template = Template("{% load trust_badges %}{% for seller in sellers %}{% trust_badge seller %}{% endfor %}")
     with CaptureQueriesContext(connection) as queries:
         html = template.render(Context({"sellers": sellers, "request": request}))
     assert html.count("trust-badge__tier") == 4

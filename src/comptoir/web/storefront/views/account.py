@@ -14,11 +14,21 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.orders.domain.state_machine import DISPUTABLE, Actor, allowed_actions
 from comptoir.orders.models import DisputeStatus
 from comptoir.orders.selectors import order_get_for_buyer_with_history, order_list_for_buyer
-from comptoir.orders.services import dispute_open, seller_order_cancel, seller_order_mark_delivered, seller_order_request_return
+from comptoir.orders.services import (
+    dispute_open,
+    seller_order_cancel,
+    seller_order_mark_delivered,
+    seller_order_request_return,
+)
 from comptoir.web.storefront.forms import CancelForm, ConfirmDeliveryForm, DisputeForm, ReturnForm
 from comptoir.web.storefront.views.common import add_service_error, buyer_required
 
-ACTION_FORMS = {"cancel": CancelForm, "confirm-delivery": ConfirmDeliveryForm, "return": ReturnForm, "dispute": DisputeForm}
+ACTION_FORMS = {
+    "cancel": CancelForm,
+    "confirm-delivery": ConfirmDeliveryForm,
+    "return": ReturnForm,
+    "dispute": DisputeForm,
+}
 SUCCESS_MESSAGES = {
     "cancel": _("Your order was cancelled. The refund is on its way to your card."),
     "confirm-delivery": _("Thank you for confirming the delivery."),
@@ -36,7 +46,11 @@ def order_list(request):
 def _actions_for(seller_order) -> list[str]:
     """The forms a buyer may use now on a seller order, in the page's order."""
     allowed = allowed_actions(seller_order.status, Actor.BUYER)
-    actions = [name for name, action in (("cancel", "cancel"), ("confirm-delivery", "deliver"), ("return", "request_return")) if action in allowed]
+    actions = [
+        name
+        for name, action in (("cancel", "cancel"), ("confirm-delivery", "deliver"), ("return", "request_return"))
+        if action in allowed
+    ]
     has_open_dispute = any(dispute.status == DisputeStatus.OPEN for dispute in seller_order.disputes.all())
     if seller_order.status in DISPUTABLE and not has_open_dispute:
         actions.append("dispute")
@@ -47,15 +61,24 @@ def _order_page(request, order, *, bound: tuple[str, str, object] | None = None,
     """The order page; `bound` = (seller order number, action, form) puts a submitted form with its errors back in place."""
     parts = []
     for seller_order in order.seller_orders.all():
-        forms = {action: ACTION_FORMS[action](prefix=f"{seller_order.number}-{action}") for action in _actions_for(seller_order)}
+        forms = {
+            action: ACTION_FORMS[action](prefix=f"{seller_order.number}-{action}")
+            for action in _actions_for(seller_order)
+        }
         errors = []
         if bound and bound[0] == seller_order.number:
             if bound[1] in forms:
                 forms[bound[1]] = bound[2]
             else:  # the action is no longer possible (the seller moved first): say so where the form was
                 errors = [message for messages_of_field in bound[2].errors.values() for message in messages_of_field]
-        parts.append({"seller_order": seller_order, "forms": forms, "open_action": bound[1] if bound and bound[0] == seller_order.number else "",
-                      "errors": errors})
+        parts.append(
+            {
+                "seller_order": seller_order,
+                "forms": forms,
+                "open_action": bound[1] if bound and bound[0] == seller_order.number else "",
+                "errors": errors,
+            }
+        )
     return render(request, "storefront/account/order_detail.html", {"order": order, "parts": parts}, status=status)
 
 
@@ -71,7 +94,11 @@ def order_detail(request, number: str):
 @buyer_required
 def seller_order_action(request, number: str, seller_order_number: str, action: str):
     order = order_get_for_buyer_with_history(buyer=request.user, number=number)
-    seller_order = next((part for part in order.seller_orders.all() if part.number == seller_order_number), None) if order else None
+    seller_order = (
+        next((part for part in order.seller_orders.all() if part.number == seller_order_number), None)
+        if order
+        else None
+    )
     if seller_order is None or action not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[action](request.POST, prefix=f"{seller_order.number}-{action}")
@@ -79,13 +106,31 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
         data = form.cleaned_data
         try:
             if action == "cancel":
-                seller_order_cancel(seller_order_id=seller_order.pk, actor=request.user, actor_role=Actor.BUYER, reason=data["reason"], buyer=request.user)
+                seller_order_cancel(
+                    seller_order_id=seller_order.pk,
+                    actor=request.user,
+                    actor_role=Actor.BUYER,
+                    reason=data["reason"],
+                    buyer=request.user,
+                )
             elif action == "confirm-delivery":
-                seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=request.user, actor_role=Actor.BUYER, buyer=request.user)
+                seller_order_mark_delivered(
+                    seller_order_id=seller_order.pk, actor=request.user, actor_role=Actor.BUYER, buyer=request.user
+                )
             elif action == "return":
-                seller_order_request_return(buyer=request.user, seller_order_id=seller_order.pk, return_reason=data["return_reason"], comment=data["comment"])
+                seller_order_request_return(
+                    buyer=request.user,
+                    seller_order_id=seller_order.pk,
+                    return_reason=data["return_reason"],
+                    comment=data["comment"],
+                )
             else:
-                dispute_open(buyer=request.user, seller_order_id=seller_order.pk, reason=data["reason"], description=data["description"])
+                dispute_open(
+                    buyer=request.user,
+                    seller_order_id=seller_order.pk,
+                    reason=data["reason"],
+                    description=data["description"],
+                )
         except ApplicationError as error:
             add_service_error(form, error)
             order = order_get_for_buyer_with_history(buyer=request.user, number=number)
@@ -93,4 +138,3 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
         messages.success(request, SUCCESS_MESSAGES[action])
         return redirect(reverse("storefront:order_detail", kwargs={"number": order.number}) + f"#{seller_order.number}")
     return _order_page(request, order, bound=(seller_order.number, action, form), status=422)
-

@@ -16,20 +16,39 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.offers.models import Offer
-from comptoir.orders.selectors import cart_item_count, checkout_outcome_for_key, cart_line_quantity, cart_summary_for_buyer, order_get_for_buyer_with_history
+from comptoir.orders.selectors import (
+    cart_item_count,
+    cart_line_quantity,
+    cart_summary_for_buyer,
+    checkout_outcome_for_key,
+    order_get_for_buyer_with_history,
+)
 from comptoir.orders.services import cart_line_remove, cart_line_set, order_checkout
 from comptoir.web.storefront.countries import buyer_country
 from comptoir.web.storefront.forms import AddToCartForm, CartQuantityForm, CheckoutForm, DeliveryCountryForm
 from comptoir.web.storefront.views.common import add_service_error, buyer_required, error_message, today
 
-CHECKOUT_FIELD_MAP = {"shipping_address.name": "name", "shipping_address.street": "street", "shipping_address.postal_code": "postal_code",
-                      "shipping_address.city": "city", "shipping_address.country": "country", "payment.card_number": "card_number",
-                      "payment": "card_number", "Idempotency-Key": "idempotency_key"}
+CHECKOUT_FIELD_MAP = {
+    "shipping_address.name": "name",
+    "shipping_address.street": "street",
+    "shipping_address.postal_code": "postal_code",
+    "shipping_address.city": "city",
+    "shipping_address.country": "country",
+    "payment.card_number": "card_number",
+    "payment": "card_number",
+    "Idempotency-Key": "idempotency_key",
+}
 
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or ""
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()) else fallback
+    return (
+        target
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else fallback
+    )
 
 
 @require_POST
@@ -111,11 +130,27 @@ def _shipping_choices(data) -> dict[int, str]:
     return choices
 
 
-def _checkout_page(request, form: CheckoutForm, country: str, choices: dict[int, str], *, status: int = 200, seller_errors=None, problem: str = ""):
+def _checkout_page(
+    request,
+    form: CheckoutForm,
+    country: str,
+    choices: dict[int, str],
+    *,
+    status: int = 200,
+    seller_errors=None,
+    problem: str = "",
+):
     summary = cart_summary_for_buyer(buyer=request.user, country=country, placed_on=today(), service_levels=choices)
     # A new key for every rendering: one rendered form is one checkout, however often it is submitted.
-    context = {"form": form, "idempotency_key": uuid.uuid4().hex, "summary": summary, "country": country, "seller_errors": seller_errors or {}, "problem": problem,
-               "unavailable_offers": _unavailable_titles(request)}
+    context = {
+        "form": form,
+        "idempotency_key": uuid.uuid4().hex,
+        "summary": summary,
+        "country": country,
+        "seller_errors": seller_errors or {},
+        "problem": problem,
+        "unavailable_offers": _unavailable_titles(request),
+    }
     return render(request, "storefront/checkout.html", context, status=status)
 
 
@@ -163,15 +198,27 @@ def checkout(request):
     if form.is_valid():
         country = form.cleaned_data["country"]
         try:
-            result = _run_checkout(buyer=request.user, idempotency_key=form.cleaned_data["idempotency_key"], shipping_address=form.address(),
-                                   payment_method={"card_number": form.cleaned_data["card_number"]}, lines=None, shipping_choices=choices)
+            result = _run_checkout(
+                buyer=request.user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                shipping_address=form.address(),
+                payment_method={"card_number": form.cleaned_data["card_number"]},
+                lines=None,
+                shipping_choices=choices,
+            )
         except ApplicationError as error:
-            seller_errors = {int(field.split(".")[1]): error_message(error) for field in error.fields if field.startswith("shipping.") and field.split(".")[1].isdigit()}
+            seller_errors = {
+                int(field.split(".")[1]): error_message(error)
+                for field in error.fields
+                if field.startswith("shipping.") and field.split(".")[1].isdigit()
+            }
             if error.code == "insufficient_stock":
                 request.session["storefront_short_offers"] = error.extra.get("offer_ids", [])
             if not seller_errors:
                 add_service_error(form, error, CHECKOUT_FIELD_MAP)
-            return _checkout_page(request, form, country, choices, status=error.status, seller_errors=seller_errors, problem=error.code)
+            return _checkout_page(
+                request, form, country, choices, status=error.status, seller_errors=seller_errors, problem=error.code
+            )
         if result.status == 402:
             form.add_error(None, error_message(ApplicationError("", code="payment_declined")))
             form.add_error("card_number", _("Declined: %(reason)s") % {"reason": _declined_reason(result.body)})
@@ -182,7 +229,9 @@ def checkout(request):
 
 def _declined_reason(body: dict) -> str:
     detail = body.get("detail", "")
-    return {"Card declined.": _("the bank refused the payment"), "Insufficient funds.": _("insufficient funds")}.get(detail, detail)
+    return {"Card declined.": _("the bank refused the payment"), "Insufficient funds.": _("insufficient funds")}.get(
+        detail, detail
+    )
 
 
 @buyer_required
@@ -190,4 +239,6 @@ def order_confirmation(request, number: str):
     order = order_get_for_buyer_with_history(buyer=request.user, number=number)
     if order is None:
         raise Http404
-    return render(request, "storefront/confirmation.html", {"order": order, "seller_orders": list(order.seller_orders.all())})
+    return render(
+        request, "storefront/confirmation.html", {"order": order, "seller_orders": list(order.seller_orders.all())}
+    )

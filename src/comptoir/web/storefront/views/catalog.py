@@ -13,7 +13,13 @@ from django.utils.text import slugify
 from comptoir.catalog.models import Category, Product, ProductImage
 from comptoir.catalog.selectors import category_get, category_list, product_get
 from comptoir.core.money import currency_exponent
-from comptoir.offers.selectors import offer_delivery_quotes, offer_visible_qs, product_cards, product_ids_most_offered, product_ids_newest
+from comptoir.offers.selectors import (
+    offer_delivery_quotes,
+    offer_visible_qs,
+    product_cards,
+    product_ids_most_offered,
+    product_ids_newest,
+)
 from comptoir.orders.selectors import product_ids_best_selling
 from comptoir.search.config import search_settings
 from comptoir.search.selectors import SearchQuery, featured_offer_for_product, search_cards, search_products
@@ -28,7 +34,11 @@ HOME_ROW = 5  # products per row of the home page's selections at desktop width
 
 
 def _products_in_order(product_ids: list[int]) -> list[Product]:
-    products = Product.objects.select_related("category").prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))).in_bulk(product_ids)
+    products = (
+        Product.objects.select_related("category")
+        .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")))
+        .in_bulk(product_ids)
+    )
     return [products[pk] for pk in product_ids if pk in products]
 
 
@@ -39,7 +49,9 @@ def _tiles(product_ids: list[int], cards) -> list[dict]:
 def home(request):
     country, placed_on = buyer_country(request), today()
     top_categories = [category for category in category_list() if category.depth == 0]
-    popular = product_ids_best_selling(since=dt.datetime.combine(placed_on - dt.timedelta(days=90), dt.time(), tzinfo=dt.UTC), limit=HOME_ROW * 2)
+    popular = product_ids_best_selling(
+        since=dt.datetime.combine(placed_on - dt.timedelta(days=90), dt.time(), tzinfo=dt.UTC), limit=HOME_ROW * 2
+    )
     if len(popular) < HOME_ROW * 2:
         popular += product_ids_most_offered(limit=HOME_ROW * 2 - len(popular), exclude_ids=popular)
     newest = product_ids_newest(limit=HOME_ROW * 2)
@@ -78,19 +90,40 @@ def search(request):
     category = category_get(params["category"]) if params["category"] else None
     currency = "EUR"
     query = SearchQuery(
-        text=params["q"], category_id=category.pk if category else None, country=country, conditions=params["condition"],
-        ships_from=(params["ships_from"],) if params["ships_from"] else (), price_min=_minor(params["price_min"], currency),
-        price_max=_minor(params["price_max"], currency), max_delivery_days=params["delivery"], min_rating=params["rating"], sort=params["sort"],
+        text=params["q"],
+        category_id=category.pk if category else None,
+        country=country,
+        conditions=params["condition"],
+        ships_from=(params["ships_from"],) if params["ships_from"] else (),
+        price_min=_minor(params["price_min"], currency),
+        price_max=_minor(params["price_max"], currency),
+        max_delivery_days=params["delivery"],
+        min_rating=params["rating"],
+        sort=params["sort"],
     )
     result = search_products(query, placed_on=placed_on)
     page = Paginator(result.hits, PAGE_SIZE).get_page(params["page"] or 1)
     hits = list(page.object_list)
-    cards = search_cards([hit.product_id for hit in hits], country=country, placed_on=placed_on, conditions=query.conditions, ships_from=query.ships_from)
+    cards = search_cards(
+        [hit.product_id for hit in hits],
+        country=country,
+        placed_on=placed_on,
+        conditions=query.conditions,
+        ships_from=query.ships_from,
+    )
     products = {product.pk: product for product in _products_in_order([hit.product_id for hit in hits])}
     categories = list(category_list())
     by_id = {item.pk: item for item in categories}
-    ancestors = [by_id[int(part)] for part in category.path.strip("/").split("/") if part and int(part) in by_id] if category else []
-    children = [item for item in categories if item.parent_id == (category.pk if category else None) and result.facets.categories.get(item.pk)]
+    ancestors = (
+        [by_id[int(part)] for part in category.path.strip("/").split("/") if part and int(part) in by_id]
+        if category
+        else []
+    )
+    children = [
+        item
+        for item in categories
+        if item.parent_id == (category.pk if category else None) and result.facets.categories.get(item.pk)
+    ]
     context = {
         "params": params,
         "category": category,
@@ -99,7 +132,11 @@ def search(request):
         "result": result,
         "facets": result.facets,
         "page": page,
-        "tiles": [{"product": products[hit.product_id], "card": cards.get(hit.product_id), "hit": hit} for hit in hits if hit.product_id in products],
+        "tiles": [
+            {"product": products[hit.product_id], "card": cards.get(hit.product_id), "hit": hit}
+            for hit in hits
+            if hit.product_id in products
+        ],
         "total": result.total,
         "country": country,
         "country_form": DeliveryCountryForm(initial={"country": country}),
@@ -121,14 +158,34 @@ def product_detail(request, product_id: int, slug: str = ""):
     featured = featured_offer_for_product(product_id=product.pk, country=country, placed_on=placed_on)
     offers = list(featured.offers.values())
     quotes = featured.quotes
-    rows = [{"offer": offer, "quote": quotes[offer.pk], "form": AddToCartForm(initial={"offer_id": offer.pk, "quantity": 1}, auto_id=f"offer{offer.pk}_%s")}
-            for offer in offers]
+    rows = [
+        {
+            "offer": offer,
+            "quote": quotes[offer.pk],
+            "form": AddToCartForm(initial={"offer_id": offer.pk, "quantity": 1}, auto_id=f"offer{offer.pk}_%s"),
+        }
+        for offer in offers
+    ]
     # Offers that reach the buyer first, cheapest landed price first; then those that do not ship there.
-    rows.sort(key=lambda row: (row["quote"] is None, row["quote"].landed.amount if row["quote"] else row["offer"].price_amount, row["offer"].pk))
+    rows.sort(
+        key=lambda row: (
+            row["quote"] is None,
+            row["quote"].landed.amount if row["quote"] else row["offer"].price_amount,
+            row["offer"].pk,
+        )
+    )
     delivered = [row for row in rows if row["quote"]]
-    fastest = min(delivered, key=lambda row: (row["quote"].latest, row["quote"].landed.amount)) if len(delivered) > 1 else None
+    fastest = (
+        min(delivered, key=lambda row: (row["quote"].latest, row["quote"].landed.amount))
+        if len(delivered) > 1
+        else None
+    )
     categories = {item.pk: item for item in category_list()}
-    breadcrumbs = [categories[int(part)] for part in product.category.path.strip("/").split("/") if part and int(part) in categories]
+    breadcrumbs = [
+        categories[int(part)]
+        for part in product.category.path.strip("/").split("/")
+        if part and int(part) in categories
+    ]
     by_offer = {row["offer"].pk: row for row in rows}
     decision = featured.decision
     featured_box = None
@@ -137,7 +194,10 @@ def product_detail(request, product_id: int, slug: str = ""):
         featured_box = {
             "row": by_offer[decision.winner.offer_id],
             "factors": explanation["winner"]["factors"],
-            "alternatives": [{"row": by_offer[item["offer_id"]], "factors": item["factors"], "score": item["score"]} for item in explanation["alternatives"]],
+            "alternatives": [
+                {"row": by_offer[item["offer_id"]], "factors": item["factors"], "score": item["score"]}
+                for item in explanation["alternatives"]
+            ],
             "score": explanation["winner"]["score"],
         }
     context = {
@@ -158,20 +218,29 @@ def product_detail(request, product_id: int, slug: str = ""):
 def ranking(request):
     """The public description of how results and the featured offer are ranked (P2B Regulation Art. 5, DSA Art. 27)."""
     config = search_settings()
-    return render(request, "storefront/ranking.html", {
-        "ranking_weights": [(name, round(share * 100, 1)) for name, share in config.ranking.shares().items()],
-        "featured_weights": [(name, round(share * 100, 1)) for name, share in config.featured.shares().items()],
-        "ranking_config": config.ranking,
-        "featured_config": config.featured,
-        "candidate_limit": config.candidate_limit,
-        "conversion_window_days": config.conversion_window_days,
-    })
+    return render(
+        request,
+        "storefront/ranking.html",
+        {
+            "ranking_weights": [(name, round(share * 100, 1)) for name, share in config.ranking.shares().items()],
+            "featured_weights": [(name, round(share * 100, 1)) for name, share in config.featured.shares().items()],
+            "ranking_config": config.ranking,
+            "featured_config": config.featured,
+            "candidate_limit": config.candidate_limit,
+            "conversion_window_days": config.conversion_window_days,
+        },
+    )
 
 
 def seller_detail(request, slug: str):
     seller = get_object_or_404(Seller, slug=slug, status=SellerStatus.VERIFIED)
     country, placed_on = buyer_country(request), today()
-    offers = offer_visible_qs().filter(seller=seller).select_related("product__category", "seller").order_by("product__title", "id")
+    offers = (
+        offer_visible_qs()
+        .filter(seller=seller)
+        .select_related("product__category", "seller")
+        .order_by("product__title", "id")
+    )
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     quotes = offer_delivery_quotes(page.object_list, country=country, placed_on=placed_on)
     context = {
@@ -188,4 +257,3 @@ def category_redirect(request, category_id: int):
     """/c/<id>: a category's products are its search page."""
     category = get_object_or_404(Category, pk=category_id)
     return redirect(f"/search?category={category.pk}")
-

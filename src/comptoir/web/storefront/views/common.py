@@ -20,7 +20,9 @@ LOGIN_URL = "/accounts/login/"
 ERROR_MESSAGES = {
     "payment_declined": _("Your card was declined. Nothing was charged and your cart is unchanged: try another card."),
     "invalid_card": _("This card number is not valid."),
-    "insufficient_stock": _("Some items are no longer available in the quantity you asked for. Adjust your cart and try again."),
+    "insufficient_stock": _(
+        "Some items are no longer available in the quantity you asked for. Adjust your cart and try again."
+    ),
     "offer_unavailable": _("An item in your cart is no longer on sale. Remove it and try again."),
     "shipping_unavailable": _("A seller cannot ship your order to this country."),
     "invalid_quantity": _("Choose a quantity from 1 to 999."),
@@ -30,7 +32,9 @@ ERROR_MESSAGES = {
     "idempotency_key_reused": _("This form was already sent with other details. Check your order and send it again."),
     "idempotency_in_progress": _("Your order is still being processed. Check your orders in a moment."),
     "invalid_transition": _("This is no longer possible for this order; the page shows its current status."),
-    "transition_not_allowed_for_actor": _("This is no longer possible for this order; the page shows its current status."),
+    "transition_not_allowed_for_actor": _(
+        "This is no longer possible for this order; the page shows its current status."
+    ),
     "reason_required": _("Tell the seller why."),
     "return_window_closed": _("The return window for this order has closed."),
     "dispute_not_allowed": _("A dispute cannot be opened on this order now."),
@@ -67,7 +71,9 @@ def buyer_required(view):
         if getattr(request, "htmx", False):
             response = HttpResponse(status=204)
             current = urlsplit(request.headers.get("HX-Current-URL", "/"))
-            response["HX-Redirect"] = f"{LOGIN_URL}?next={quote(current.path + ('?' + current.query if current.query else ''))}"
+            response["HX-Redirect"] = (
+                f"{LOGIN_URL}?next={quote(current.path + ('?' + current.query if current.query else ''))}"
+            )
             return response
         return redirect_to_login(request.get_full_path(), LOGIN_URL)
 

@@ -35,18 +35,48 @@ ERRORS = {
 
 
 class ReviewForm(forms.Form):
-    product_rating = forms.TypedChoiceField(label=trust_labels.RATING_NAMES["product_rating"], choices=RATING_CHOICES, coerce=int,
-                                            widget=forms.RadioSelect, error_messages={"required": _("Choose from 1 to 5 stars.")})
-    item_as_described = forms.TypedChoiceField(label=trust_labels.RATING_NAMES["item_as_described"], choices=RATING_CHOICES, coerce=int,
-                                               widget=forms.RadioSelect, error_messages={"required": _("Choose from 1 to 5 stars.")})
-    communication = forms.TypedChoiceField(label=trust_labels.RATING_NAMES["communication"], choices=RATING_CHOICES, coerce=int,
-                                           widget=forms.RadioSelect, error_messages={"required": _("Choose from 1 to 5 stars.")})
-    shipping_speed = forms.TypedChoiceField(label=trust_labels.RATING_NAMES["shipping_speed"], choices=RATING_CHOICES, coerce=int,
-                                            widget=forms.RadioSelect, error_messages={"required": _("Choose from 1 to 5 stars.")})
-    packaging = forms.TypedChoiceField(label=trust_labels.RATING_NAMES["packaging"], choices=RATING_CHOICES, coerce=int,
-                                       widget=forms.RadioSelect, error_messages={"required": _("Choose from 1 to 5 stars.")})
-    text = forms.CharField(label=_("Your review"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
-                           help_text=_("What should other buyers know? Please do not include personal data."))
+    product_rating = forms.TypedChoiceField(
+        label=trust_labels.RATING_NAMES["product_rating"],
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose from 1 to 5 stars.")},
+    )
+    item_as_described = forms.TypedChoiceField(
+        label=trust_labels.RATING_NAMES["item_as_described"],
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose from 1 to 5 stars.")},
+    )
+    communication = forms.TypedChoiceField(
+        label=trust_labels.RATING_NAMES["communication"],
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose from 1 to 5 stars.")},
+    )
+    shipping_speed = forms.TypedChoiceField(
+        label=trust_labels.RATING_NAMES["shipping_speed"],
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose from 1 to 5 stars.")},
+    )
+    packaging = forms.TypedChoiceField(
+        label=trust_labels.RATING_NAMES["packaging"],
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose from 1 to 5 stars.")},
+    )
+    text = forms.CharField(
+        label=_("Your review"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What should other buyers know? Please do not include personal data."),
+    )
 
     RATINGS = ("product_rating", "item_as_described", "communication", "shipping_speed", "packaging")
 
@@ -55,13 +85,21 @@ class ReviewForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                           error_messages={"required": _("Write a message of 1 to 5,000 characters.")})
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a message of 1 to 5,000 characters.")},
+    )
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=trust_labels.REPORT_REASONS, error_messages={"required": _("Choose a reason.")})
-    details = forms.CharField(label=_("Details (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=trust_labels.REPORT_REASONS, error_messages={"required": _("Choose a reason.")}
+    )
+    details = forms.CharField(
+        label=_("Details (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def _translated(form, error: ApplicationError) -> None:
@@ -76,8 +114,12 @@ def _translated(form, error: ApplicationError) -> None:
 
 
 def _buyer_seller_order(request, seller_order_number: str) -> SellerOrder:
-    seller_order = (SellerOrder.objects.filter(number=seller_order_number, order__buyer=request.user)
-                    .select_related("order", "seller").prefetch_related("lines").first())
+    seller_order = (
+        SellerOrder.objects.filter(number=seller_order_number, order__buyer=request.user)
+        .select_related("order", "seller")
+        .prefetch_related("lines")
+        .first()
+    )
     if seller_order is None:
         raise Http404
     return seller_order
@@ -87,7 +129,9 @@ def _buyer_seller_order(request, seller_order_number: str) -> SellerOrder:
 def review_new(request, seller_order_number: str):
     seller_order = _buyer_seller_order(request, seller_order_number)
     existing = selectors.review_for_seller_orders([seller_order.pk]).get(seller_order.pk)
-    order_url = reverse("storefront:order_detail", kwargs={"number": seller_order.order.number}) + f"#{seller_order.number}"
+    order_url = (
+        reverse("storefront:order_detail", kwargs={"number": seller_order.order.number}) + f"#{seller_order.number}"
+    )
     if existing is not None:
         messages.info(request, ERRORS["review_exists"])
         return redirect(order_url)
@@ -97,8 +141,13 @@ def review_new(request, seller_order_number: str):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                review_create(buyer=request.user, seller_order_id=seller_order.pk, ratings={name: data[name] for name in ReviewForm.RATINGS},
-                              text=data["text"], language=(get_language() or "en")[:2])
+                review_create(
+                    buyer=request.user,
+                    seller_order_id=seller_order.pk,
+                    ratings={name: data[name] for name in ReviewForm.RATINGS},
+                    text=data["text"],
+                    language=(get_language() or "en")[:2],
+                )
             except ApplicationError as error:
                 _translated(form, error)
                 status = error.status
@@ -109,9 +158,17 @@ def review_new(request, seller_order_number: str):
             status = 422
     else:
         form = ReviewForm()
-    return render(request, "storefront/trust/review_form.html", {
-        "form": form, "seller_order": seller_order, "order_url": order_url, "is_reviewable": seller_order.status in REVIEWABLE,
-    }, status=status)
+    return render(
+        request,
+        "storefront/trust/review_form.html",
+        {
+            "form": form,
+            "seller_order": seller_order,
+            "order_url": order_url,
+            "is_reviewable": seller_order.status in REVIEWABLE,
+        },
+        status=status,
+    )
 
 
 @buyer_required
@@ -133,10 +190,18 @@ def message_thread(request, seller_order_number: str):
             status = 422
     else:
         form = MessageForm()
-    return render(request, "storefront/trust/messages.html", {
-        "form": form, "seller_order": seller_order, "thread": selectors.message_thread(seller_order_id=seller_order.pk),
-        "order_url": reverse("storefront:order_detail", kwargs={"number": seller_order.order.number}) + f"#{seller_order.number}",
-    }, status=status)
+    return render(
+        request,
+        "storefront/trust/messages.html",
+        {
+            "form": form,
+            "seller_order": seller_order,
+            "thread": selectors.message_thread(seller_order_id=seller_order.pk),
+            "order_url": reverse("storefront:order_detail", kwargs={"number": seller_order.order.number})
+            + f"#{seller_order.number}",
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -148,7 +213,12 @@ def review_report_view(request, review_id: int):
         back = "/"
     if form.is_valid():
         try:
-            review_report(reporter=request.user, review_id=review_id, reason=form.cleaned_data["reason"], details=form.cleaned_data["details"])
+            review_report(
+                reporter=request.user,
+                review_id=review_id,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
         except ApplicationError as error:
             if error.code == "review_not_found":
                 raise Http404 from error
@@ -162,6 +232,11 @@ def review_report_view(request, review_id: int):
 
 def how_reviews_work(request):
     config = selectors.config()
-    return render(request, "storefront/trust/how_reviews_work.html", {
-        "negative_max": config["negative_review_max_rating"], "credible_percent": int(config["defect_min_credibility_permille"]) // 10,
-    })
+    return render(
+        request,
+        "storefront/trust/how_reviews_work.html",
+        {
+            "negative_max": config["negative_review_max_rating"],
+            "credible_percent": int(config["defect_min_credibility_permille"]) // 10,
+        },
+    )

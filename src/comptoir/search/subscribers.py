@@ -38,7 +38,10 @@ def on_sellers_trust_changed(events) -> None:
 
 
 def connect() -> None:
-    from comptoir.core.events import OfferChanged, SellerStatusChanged, SellerTrustChanged, subscribe, subscribe_batch
+    from comptoir.core.events import subscribe, subscribe_batch
+    from comptoir.offers.events import OfferChanged
+    from comptoir.sellers.events import SellerStatusChanged
+    from comptoir.trust.events import SellerTrustChanged
 
     subscribe(OfferChanged, on_offer_changed)
     subscribe(SellerStatusChanged, on_seller_status_changed)

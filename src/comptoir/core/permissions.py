@@ -1,0 +1,20 @@
+"""Who may act: the checks services share. Interfaces check too (to show the right page), services always do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from comptoir.core.exceptions import PermissionDenied
+
+OPERATOR_REQUIRED = "operator_required"
+
+
+def is_operator(actor: Any) -> bool:
+    """True for an active operator account; False for anyone else, an anonymous user or None (the system)."""
+    return bool(getattr(actor, "is_operator", False)) and bool(getattr(actor, "is_active", True))
+
+
+def require_operator(actor: Any, *, message: str = "Only an operator can do this.") -> None:
+    """Raise PermissionDenied (403, code `operator_required`) unless `actor` is an active operator."""
+    if not is_operator(actor):
+        raise PermissionDenied(message, code=OPERATOR_REQUIRED)
