@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Comptoir from a fresh clone, with only Python 3.12+ installed.
 
-    python3 dev.py demo     create .venv, install, migrate SQLite, seed the demo and serve it at http://127.0.0.1:8000
-    python3 dev.py test     create .venv, install, run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
+    python3 dev.py demo     create .venv, install, migrate SQLite, seed the demo and serve it at
+                            http://127.0.0.1:8000
+    python3 dev.py test     create .venv, install, run the whole test suite (SQLite; DATABASE_URL=postgres://...
+                            for PostgreSQL)
+    python3 dev.py lint     create .venv, install, run ruff check, ruff format --check, mypy and lint-imports
+                            (import contracts), stopping at the first that fails
 
-Anything after the command is passed on (`python3 dev.py test -k checkout`, `python3 dev.py demo --seed 7`).
+Anything after demo or test is passed on (`python3 dev.py test -k checkout`, `python3 dev.py demo --seed 7`).
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ def find_python() -> str:
         if found:
             return found
     sys.exit(
-        f"Comptoir needs Python {MINIMUM[0]}.{MINIMUM[1]} or newer; this is {sys.version.split()[0]} and no python3.12+ is on PATH."
+        f"Comptoir needs Python {MINIMUM[0]}.{MINIMUM[1]} or newer; this is {sys.version.split()[0]} "
+        "and no python3.12+ is on PATH."
     )
 
 
@@ -73,13 +78,39 @@ def ensure_env_file() -> None:
     print("Wrote .env with development keys.", flush=True)
 
 
+# The lint gate, in order: each tool's own output is shown, and the first failure stops the run.
+LINTERS = (
+    ("ruff check", ["ruff", "check", "."]),
+    ("ruff format", ["ruff", "format", "--check", "."]),
+    ("mypy", ["mypy"]),
+    ("import contracts", ["lint-imports", "--no-logo"]),
+)
+
+
+def lint() -> int:
+    """Run every linter with the project's configuration (pyproject.toml); the exit status of the first failure."""
+    for title, command in LINTERS:
+        print(f"== {title}: {' '.join(command)}", flush=True)
+        status = subprocess.call([str(BIN / command[0]), *command[1:]])
+        if status != 0:
+            print(f"lint: {title} failed (exit status {status})", flush=True)
+            return status
+    print("lint: all clean", flush=True)
+    return 0
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test", "lint"}:
         print(__doc__)
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
+    if command == "lint" and rest:
+        print("dev.py lint takes no arguments (it checks the whole project).", file=sys.stderr)
+        return 2
     ensure_venv()
     os.chdir(ROOT)
+    if command == "lint":
+        return lint()
     if command == "demo":
         ensure_env_file()
         return subprocess.call([str(BIN / "comptoir"), "demo", *rest])

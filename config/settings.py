@@ -5,6 +5,7 @@ and the hosts list is empty. `comptoir demo` and the test settings provide devel
 """
 
 import os
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -223,7 +224,8 @@ LOGGING = {
 }
 
 # --- Marketplace rules (operator configuration) ---------------------------------------------
-COMPTOIR = {
+# Values of several types: each app reads its own through its typed settings (`<app>/conf.py`).
+COMPTOIR: dict[str, Any] = {
     # Commission charged when a category (and its ancestors) has no rate, in basis points (1/100 %).
     "DEFAULT_COMMISSION_BP": env_int("COMPTOIR_DEFAULT_COMMISSION_BP", 1200),
     # Days between delivery and the release of escrowed funds to the seller's payable balance.
@@ -343,6 +345,6 @@ CACHES["throttle"] = {
     "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle"),
 }
 
-# Shared secret of the sandbox provider's signed notifications (POST /api/v1/payments/notifications/sandbox, HMAC-SHA256).
-# Empty: the endpoint refuses every notification.
+# Shared secret of the sandbox provider's signed notifications (POST /api/v1/payments/notifications/sandbox,
+# HMAC-SHA256). Empty: the endpoint refuses every notification.
 COMPTOIR_SANDBOX_WEBHOOK_SECRET = env_str("COMPTOIR_SANDBOX_WEBHOOK_SECRET", "")

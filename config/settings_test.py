@@ -10,18 +10,20 @@ os.environ.setdefault(
 )
 
 from config.settings import *  # noqa: F403
+from config.settings import BASE_DIR, CACHES, COMPTOIR, DATABASES, PASSWORD_HASHERS, STORAGES
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405  fast hashing in tests only
-COMPTOIR = {**COMPTOIR}  # noqa: F405
+# Fast hashing, in tests only.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+COMPTOIR = {**COMPTOIR}
 
 # A file database even on SQLite: concurrency tests open several connections to it.
 # Each pytest process gets its own test database so that parallel runs never share one.
 _suffix = str(os.getpid())
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test_db_{_suffix}.sqlite3")}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test_db_{_suffix}.sqlite3")}
 else:
-    DATABASES["default"]["TEST"] = {"NAME": f"test_comptoir_{_suffix}"}  # noqa: F405
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_comptoir_{_suffix}"}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Request throttles (password reset) count in memory, per test process: never in the file cache under var/, which
 # would carry counts from one test, or one run, to the next.
 CACHES = {

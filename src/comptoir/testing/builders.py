@@ -5,6 +5,7 @@ Each builder takes only what a test cares about; everything else gets a valid de
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from comptoir.accounts.models import User
 from comptoir.catalog.models import Category
@@ -30,7 +31,7 @@ COUNTRY_IDENTIFIERS = {
 
 def trader_information(country: str = "FR", **overrides) -> TraderInformation:
     vat_id, iban = COUNTRY_IDENTIFIERS[country]
-    values = dict(
+    values: dict[str, Any] = dict(
         legal_name="Atelier Test SARL",
         street="12 rue de la Paix",
         postal_code="75002",

@@ -11,7 +11,10 @@ def _browser():
     # which would break any later test that runs its own asyncio loop.
     path = chromium_path()
     if path is None:
-        message = "Browser tests need Chromium (Debian: apt-get install chromium; or set COMPTOIR_CHROMIUM); .ci/run installs it."
+        message = (
+            "Browser tests need Chromium (Debian: apt-get install chromium; or set COMPTOIR_CHROMIUM); "
+            ".ci/run installs it."
+        )
         if os.environ.get("CI"):
             pytest.fail(message)  # in CI a missing browser is an error, never a silent skip
         pytest.skip(message)

@@ -1,4 +1,5 @@
-"""Buyer orders: GET /orders, GET /orders/{number}, POST /seller-orders/{number}/cancel|confirm-delivery|return|dispute."""
+"""Buyer orders: GET /orders, GET /orders/{number},
+POST /seller-orders/{number}/cancel|confirm-delivery|return|dispute."""
 
 import pytest
 

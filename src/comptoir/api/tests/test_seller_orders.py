@@ -1,4 +1,5 @@
-"""Seller orders: list, detail, accept, ship, cancel, deliver, receive-return, refund; scopes; cross-seller isolation."""
+"""Seller orders: list, detail, accept, ship, cancel, deliver, receive-return, refund; scopes; cross-seller
+isolation."""
 
 import pytest
 

@@ -125,7 +125,8 @@ def test_every_reachable_page_of_every_role_carries_a_nonce_csp_and_needs_nothin
     problems, html_pages = [], 0
     for role, client in clients.items():
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        starts = START_PATHS + [
+        starts = [
+            *START_PATHS,
             f"/account/orders/{people['order'].number}",
             f"/console/sellers/{people['seller_order'].seller_id}/",
         ]
