@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.models import AuditLog, IdempotencyRecord
 from comptoir.core.money import Money
+from comptoir.core.permissions import is_operator
 
 admin.site.site_header = "Comptoir operator console"
 admin.site.site_title = "Comptoir console"
@@ -79,7 +80,7 @@ class OperatorActionsMixin:
     even see them; the services are still the place where the rule is enforced."""
 
     def has_operator_permission(self, request) -> bool:
-        return bool(getattr(request.user, "is_operator", False))
+        return is_operator(request.user)
 
     def run_service_for_each(self, request, queryset, call: Callable, *, done: str) -> int:
         """Call `call(obj)` for each selected object; report successes and each refusal's message."""
