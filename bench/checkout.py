@@ -126,7 +126,7 @@ def database_clone(options: Options) -> str:
     source, target = options.work_dir / "template.sqlite3", options.work_dir / "checkout.sqlite3"
     for file in _sqlite_files(target):
         file.unlink(missing_ok=True)
-    for source_file, target_file in zip(_sqlite_files(source), _sqlite_files(target)):
+    for source_file, target_file in zip(_sqlite_files(source), _sqlite_files(target), strict=True):
         if source_file.exists():
             shutil.copyfile(source_file, target_file)
     return f"sqlite:///{target}"
@@ -514,7 +514,8 @@ def run_checkout_benchmark(options: Options) -> dict:
         report["seed_seconds"] = seed["seconds"]
         for application in options.applications:
             log(
-                f"[bench] {application}: {options.workers} {options.worker_class} workers, {options.concurrency} connections, {options.duration:.0f} s…"
+                f"[bench] {application}: {options.workers} {options.worker_class} workers, {options.concurrency} "
+                f"connections, {options.duration:.0f} s…"
             )
             figures, verification = _measure(
                 application=application,
@@ -527,7 +528,8 @@ def run_checkout_benchmark(options: Options) -> dict:
             )
             report["runs"][application] = {**figures, "verification": verification}
             log(
-                f"[bench] {application}: {figures['checkouts_per_second']} checkouts/s, p99 {figures['latency_ms']['p99']} ms, "
+                f"[bench] {application}: {figures['checkouts_per_second']} checkouts/s, p99 "
+                f"{figures['latency_ms']['p99']} ms, "
                 f"oversold {verification['stock']['oversold_units']}"
             )
         if options.profile:

@@ -37,7 +37,7 @@ class LoadResult:
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
-        index = min(len(ordered) - 1, max(0, int(round(fraction * len(ordered) + 0.5)) - 1))
+        index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
         return ordered[index]
 
     def rate(self, status: int) -> float:
@@ -112,8 +112,10 @@ class CheckoutTraffic:
             separators=(",", ":"),
         ).encode()
         head = (
-            f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.random.choice(self.tokens)}\r\n"
-            f"Idempotency-Key: {self.run_id}-{self.sequence}\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+            f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer "
+            f"{self.random.choice(self.tokens)}\r\n"
+            f"Idempotency-Key: {self.run_id}-{self.sequence}\r\nContent-Type: application/json\r\nAccept: "
+            "application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
         )
         return head.encode() + body

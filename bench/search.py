@@ -67,7 +67,7 @@ BRANDS = [
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _bulk_sellers(count: int, rng: random.Random) -> list[tuple[int, int, str]]:
@@ -146,7 +146,7 @@ def _bulk_sellers(count: int, rng: random.Random) -> list[tuple[int, int, str]]:
                     )
                 )
         ShippingRate.objects.bulk_create(rates)
-    return [(seller.pk, profile.pk, seller.country) for seller, profile in zip(sellers, profiles)]
+    return [(seller.pk, profile.pk, seller.country) for seller, profile in zip(sellers, profiles, strict=True)]
 
 
 def generate(*, offers: int, seed: int = 7, log=print) -> dict:
@@ -213,8 +213,10 @@ def generate(*, offers: int, seed: int = 7, log=print) -> dict:
 
     conditions = ["new", "new", "new", "refurbished", "used_good"]
     sql = (
-        "INSERT INTO offers_offer (seller_id, product_id, sku, price_amount, currency, stock, condition, condition_note, handling_days, "
-        "ships_from_country, fulfilment_method, shipping_profile_id, return_policy_days, is_active, created_at, updated_at) "
+        "INSERT INTO offers_offer (seller_id, product_id, sku, price_amount, currency, stock, condition, "
+        "condition_note, handling_days, "
+        "ships_from_country, fulfilment_method, shipping_profile_id, return_policy_days, is_active, created_at, "
+        "updated_at) "
         "VALUES "
     )
     row_sql = "(%s, %s, %s, %s, 'EUR', %s, %s, '', %s, %s, %s, %s, 14, %s, %s, %s)"
@@ -317,19 +319,20 @@ def run_in_database(*, offers: int, out: str) -> None:
         json.dump(figures, handle)
 
 
+def _proc_field(path: str, name: str) -> str:
+    """The value of the first `name: value` line of a /proc file, or "" where there is none (not Linux)."""
+    try:
+        with open(path) as lines:
+            return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)), "")
+    except OSError:
+        return ""
+
+
 def machine_facts() -> dict:
     import sqlite3
 
-    memory = ""
-    try:
-        memory = next(line.split(":", 1)[1].strip() for line in open("/proc/meminfo") if line.startswith("MemTotal"))
-    except OSError:
-        pass
-    cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    memory = _proc_field("/proc/meminfo", "MemTotal")
+    cpu = _proc_field("/proc/cpuinfo", "model name")
     return {
         "cpus": os.cpu_count(),
         "cpu": cpu,
@@ -389,7 +392,8 @@ def report_markdown(runs: list[dict]) -> str:
         lines.append(f"#### {figures['offers']:,} offers ({figures['products']:,} products) on {figures['database']}")
         lines.append("")
         lines.append(
-            f"Catalog generated in {figures['generate_seconds']} s; index built in {figures['index_seconds']} s ({figures['documents']:,} documents)."
+            f"Catalog generated in {figures['generate_seconds']} s; index built in {figures['index_seconds']} s "
+            f"({figures['documents']:,} documents)."
         )
         lines.append("")
         lines.append("| Query type | p50 (ms) | p95 (ms) | mean results |")

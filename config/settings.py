@@ -344,6 +344,7 @@ CACHES["throttle"] = {
     "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle"),
 }
 
-# Shared secret of the sandbox provider's signed notifications (POST /api/v1/payments/notifications/sandbox, HMAC-SHA256).
+# Shared secret of the sandbox provider's signed notifications (POST /api/v1/payments/notifications/sandbox,
+# HMAC-SHA256).
 # Empty: the endpoint refuses every notification.
 COMPTOIR_SANDBOX_WEBHOOK_SECRET = env_str("COMPTOIR_SANDBOX_WEBHOOK_SECRET", "")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -28,6 +29,10 @@ from comptoir.sellers import errors as seller_errors
 from comptoir.sellers.models import ALL_SCOPES, MemberRole, SellerApiKey
 from comptoir.sellers.selectors import seller_api_key_authenticate, seller_memberships_for_user
 
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.sellers.models import Seller
+
 BUYER_TOKEN_PREFIX = "cbt_"
 SELLER_KEY_PREFIX = "csk_"
 SELLER_HEADER = "X-Comptoir-Seller"
@@ -37,7 +42,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 @dataclass(frozen=True)
 class BuyerPrincipal:
-    user: object
+    user: User
     via: str  # "token" | "session"
 
     @property
@@ -47,23 +52,27 @@ class BuyerPrincipal:
 
 @dataclass(frozen=True)
 class SellerPrincipal:
-    seller: object
+    seller: Seller
     via: str  # "api_key" | "session"
     scopes: frozenset[str]
-    user: object | None = None  # the session user
+    user: User | None = None  # the session user
     api_key: SellerApiKey | None = None
     role: str = ""  # the session user's member role
 
     @property
-    def actor(self):
-        """The user the action is recorded against: the session user, or the member who created the key."""
+    def actor(self) -> User | None:
+        """The user the action is recorded against: the session user, or the member who created the key (None once
+        that member's account is gone)."""
         if self.api_key is not None:
             return self.api_key.created_by
         return self.user
 
     @property
     def actor_key(self) -> str:
-        return f"key:{self.api_key.pk}" if self.api_key is not None else f"user:{self.user.pk}"
+        if self.api_key is not None:
+            return f"key:{self.api_key.pk}"
+        assert self.user is not None, "a session principal always has its user"
+        return f"user:{self.user.pk}"
 
     @property
     def is_owner(self) -> bool:
@@ -237,3 +246,24 @@ def seller_auth(scope: str | None = None) -> list:
 seller_owner_session_auth = [SellerSession(owner_only=True)]
 # Onboarding a new seller: any signed-in user (buyer token or session).
 user_auth = buyer_auth
+
+
+# --- Typed access to `request.auth` (Django Ninja sets it to what the passing authenticator returned) --------------
+
+
+def buyer_principal(request: HttpRequest) -> BuyerPrincipal:
+    """The caller of an endpoint guarded by `buyer_auth` / `user_auth` (or a `BuyerToken`)."""
+    principal = getattr(request, "auth", None)
+    if not isinstance(principal, BuyerPrincipal):
+        raise AuthenticationRequired("Sign in or send a buyer token.", code="authentication_required")
+    return principal
+
+
+def seller_principal(request: HttpRequest) -> SellerPrincipal:
+    """The seller calling an endpoint guarded by `seller_auth(...)` or `seller_owner_session_auth`."""
+    principal = getattr(request, "auth", None)
+    if not isinstance(principal, SellerPrincipal):
+        raise AuthenticationRequired(
+            "Send a seller API key or sign in as a seller member.", code="authentication_required"
+        )
+    return principal

@@ -51,13 +51,15 @@ def _lockout_error(request: HttpRequest) -> TooManyRequests:
     cool_off = get_cool_off(request)
     if cool_off is None:
         return TooManyRequests(
-            "Too many failed attempts: logging in is locked for this account from your address until an operator unlocks it.",
+            "Too many failed attempts: logging in is locked for this account from your address until an operator "
+            "unlocks it.",
             code="too_many_attempts",
         )
     seconds = int(cool_off.total_seconds())
     minutes = max(1, round(seconds / 60))
     return TooManyRequests(
-        f"Too many failed attempts: logging in is paused for this account from your address. Try again in {minutes} minute{'s' if minutes != 1 else ''}"
+        "Too many failed attempts: logging in is paused for this account from your address. "
+        f"Try again in {minutes} minute{'s' if minutes != 1 else ''}"
         " (each attempt meanwhile restarts the delay).",
         code="too_many_attempts",
         retry_after=seconds,

@@ -87,7 +87,8 @@ def _insert_unless_exists(*, actor_key: str, key: str, scope: str, fingerprint: 
     created_at = now if settings.USE_TZ else timezone.make_naive(now)
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO "{table}" ("actor_key", "key", "scope", "request_fingerprint", "created_at") VALUES (%s, %s, %s, %s, %s) '
+            f'INSERT INTO "{table}" ("actor_key", "key", "scope", "request_fingerprint", "created_at") VALUES (%s, %s, '
+            "%s, %s, %s) "
             'ON CONFLICT ("actor_key", "key") DO NOTHING RETURNING "id"',
             [actor_key, key, scope, fingerprint, connection.ops.adapt_datetimefield_value(created_at)],
         )

@@ -71,7 +71,8 @@ class Money:
         """Parse a major-unit amount ("12.34" EUR -> 1234). Refuses more precision than the currency has."""
         if isinstance(value, (float, bool)):
             raise TypeError(
-                "Money.from_decimal takes a Decimal, str or int, never a float (binary floats cannot hold cents exactly)"
+                "Money.from_decimal takes a Decimal, str or int, never a float (binary floats cannot hold cents "
+                "exactly)"
             )
         currency = validate_currency(currency)
         try:

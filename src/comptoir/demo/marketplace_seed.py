@@ -202,7 +202,7 @@ def _trader(rng: random.Random, shop_name: str, country: str, owner_name: str) -
 
 
 def _eur(major: float) -> int:
-    return int(round(major * 10 ** currency_exponent(CURRENCY)))
+    return round(major * 10 ** currency_exponent(CURRENCY))
 
 
 def _shipping_rates(rng: random.Random, country: str, *, bulky: bool) -> list[dict]:
@@ -484,8 +484,8 @@ def _charm_price(amount_major: float) -> int:
     if amount_major < 100:
         return int(amount_major) * 100 + 90
     if amount_major < 1000:
-        return int(round(amount_major)) * 100
-    return int(round(amount_major / 10)) * 1000 - 100
+        return round(amount_major) * 100
+    return round(amount_major / 10) * 1000 - 100
 
 
 def offers_seed(

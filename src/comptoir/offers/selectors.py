@@ -159,7 +159,8 @@ class _OfferRow:
 
 
 def _offer_rows(offers, *, country: str, placed_on: dt.date) -> list[_OfferRow]:
-    """Visible offers (a queryset) reduced to what cards and facets need; offers that do not ship to `country` are left out."""
+    """Visible offers (a queryset) reduced to what cards and facets need; offers that do not ship to `country` are left
+    out."""
     values = list(
         offers.values_list(
             "pk",
@@ -275,8 +276,9 @@ class SearchResult:
 
 
 def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> SearchResult:
-    """Products with at least one visible offer shipping to `filters.country` that passes every offer filter, sorted, with
-    facet counts (products per value, each facet counted under all the other filters) and ProductCards over the passing offers.
+    """Products with at least one visible offer shipping to `filters.country` that passes every offer filter, sorted,
+    with facet counts (products per value, each facet counted under all the other filters) and ProductCards over the
+    passing offers.
 
     Relevance: query words found in the title count twice, in the brand once; ties by number of offers, then newest."""
     from comptoir.catalog.models import Category, Product
@@ -303,7 +305,7 @@ def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> Searc
 
     def count_products(pairs) -> dict:
         seen: dict = {}
-        for value, product_id in set(pairs):
+        for value, _product_id in set(pairs):
             seen[value] = seen.get(value, 0) + 1
         return seen
 
@@ -332,7 +334,7 @@ def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> Searc
     # Category counts: products per category id of every ancestor on their path (so any level of the tree can be shown).
     paths = dict(Category.objects.values_list("pk", "path"))
     category_counts: dict[int, int] = {}
-    for product_id, (_title, _brand, _created, category_id) in info.items():
+    for _title, _brand, _created, category_id in info.values():
         for part in paths.get(category_id, "").strip("/").split("/"):
             if part:
                 category_counts[int(part)] = category_counts.get(int(part), 0) + 1

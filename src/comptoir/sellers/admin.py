@@ -170,7 +170,9 @@ class SellerAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
             title="Suspend sellers",
             confirm="Suspend",
             done="Sellers suspended",
-            help_text="State the facts and the rule applied (DSA Art. 17 statement of reasons); the seller will read it.",
+            help_text=(
+                "State the facts and the rule applied (DSA Art. 17 statement of reasons); the seller will read it."
+            ),
             call=lambda seller, reason: services.seller_suspend(seller_id=seller.pk, actor=request.user, reason=reason),
         )
 

@@ -120,7 +120,8 @@ def _seller_status_change(
             reason=reason,
             data={"from": previous, "to": new_status},
         )
-        # Delivered now, inside the transaction: the search index drops (or restores) the seller's offers with the change.
+        # Delivered now, inside the transaction: the search index drops (or restores) the seller's offers with the
+        # change.
         publish(SellerStatusChanged(seller_id=seller.pk, previous_status=previous, status=new_status, at=clock.now()))
     return seller
 

@@ -158,8 +158,10 @@ def login_verify_view(request):
                 messages.warning(
                     request,
                     ngettext(
-                        "You used a recovery code; %(count)d is left. If you lost your authenticator app, set up a new one now.",
-                        "You used a recovery code; %(count)d are left. If you lost your authenticator app, set up a new one now.",
+                        "You used a recovery code; %(count)d is left. If you lost your authenticator app, set up a new "
+                        "one now.",
+                        "You used a recovery code; %(count)d are left. If you lost your authenticator app, set up a "
+                        "new one now.",
                         check.recovery_codes_remaining,
                     )
                     % {"count": check.recovery_codes_remaining},
@@ -171,7 +173,8 @@ def login_verify_view(request):
                     request,
                     format_html(
                         _(
-                            "You have no recovery codes yet. {link_start}Make them now{link_end}: they let you in if you lose your phone."
+                            "You have no recovery codes yet. {link_start}Make them now{link_end}: they let you in if "
+                            "you lose your phone."
                         ),
                         link_start=format_html('<a href="{}">', reverse("account:2fa-setup")),
                         link_end=mark_safe("</a>"),

@@ -42,7 +42,8 @@ def validate_vat_id(vat_id: str, country: str) -> tuple[str | None, str | None]:
             if foreign_prefix is not None:
                 return (
                     None,
-                    f"This VAT number starts with {foreign_prefix} but the seller is established in {country}; a {prefix} VAT number is expected.",
+                    f"This VAT number starts with {foreign_prefix} but the seller is established in {country}; a "
+                    f"{prefix} VAT number is expected.",
                 )
             return None, f"Not a valid {prefix} VAT number: {_stdnum_message(error)}."
     module = get_cc_module(country.lower(), "vat")
