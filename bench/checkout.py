@@ -19,8 +19,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.loadgen import CheckoutTraffic, run_load
@@ -63,7 +65,7 @@ class Options:
     profile_duration: float = 8.0
     keep_database: bool = False
     work_dir: Path = WORK_DIR
-    log: object = print
+    log: Callable[[str], object] = print
 
 
 # --- Databases ----------------------------------------------------------------------------------
@@ -93,7 +95,9 @@ def _postgres_version(server: str) -> str:
     import psycopg
 
     with psycopg.connect(server, autocommit=True) as conn:
-        return conn.execute("SHOW server_version").fetchone()[0]
+        row = conn.execute("SHOW server_version").fetchone()
+        assert row is not None  # SHOW always answers one row
+        return row[0]
 
 
 def _sqlite_files(path: Path) -> list[Path]:
@@ -246,9 +250,13 @@ def start_server(
     process = subprocess.Popen(
         command, env=environment, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
-    process.log_file = log
+    _SERVER_LOGS[process.pid] = log
     wait_ready(port, process)
     return process, port
+
+
+# The log file of each running server (by pid), closed when the server is stopped.
+_SERVER_LOGS: dict[int, IO[str]] = {}
 
 
 def stop_server(process: subprocess.Popen) -> None:
@@ -259,7 +267,7 @@ def stop_server(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
-    process.log_file.close()
+    _SERVER_LOGS.pop(process.pid).close()
 
 
 # --- CPU accounting (Linux /proc) ------------------------------------------------------------------
@@ -463,7 +471,7 @@ def run_checkout_benchmark(options: Options) -> dict:
     started = time.perf_counter()
     options.work_dir.mkdir(parents=True, exist_ok=True)
     log = options.log
-    report = {
+    report: dict[str, Any] = {
         "database": options.database,
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine_facts(options),

@@ -171,12 +171,13 @@ async def _run(
 
     async def connection_loop() -> None:
         nonlocal issued
-        reader = writer = None
+        reader: asyncio.StreamReader | None = None
+        writer: asyncio.StreamWriter | None = None
         while time.perf_counter() < deadline and (max_requests is None or issued < max_requests):
             issued += 1
             request = make_request()
             try:
-                if writer is None:
+                if reader is None or writer is None:
                     reader, writer = await asyncio.open_connection(host, port)
                 sent = time.perf_counter()
                 writer.write(request)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFERS_PER_PRODUCT = 4
@@ -224,11 +225,11 @@ def generate(*, offers: int, seed: int = 7, log=print) -> dict:
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(product_ids), 2500):
-            rows = []
+            offer_rows: list[tuple] = []
             for product_id in product_ids[start : start + 2500]:
                 base = rng.randint(500, 50_000)
                 for seller_id, profile_id, country in rng.sample(sellers, OFFERS_PER_PRODUCT):
-                    rows.append(
+                    offer_rows.append(
                         (
                             seller_id,
                             product_id,
@@ -246,10 +247,10 @@ def generate(*, offers: int, seed: int = 7, log=print) -> dict:
                         )
                     )
             with transaction.atomic():
-                for first in range(0, len(rows), rows_per_statement):
-                    chunk = rows[first : first + rows_per_statement]
+                for first in range(0, len(offer_rows), rows_per_statement):
+                    chunk = offer_rows[first : first + rows_per_statement]
                     cursor.execute(sql + ", ".join([row_sql] * len(chunk)), [value for row in chunk for value in row])
-            written += len(rows)
+            written += len(offer_rows)
     generated = time.perf_counter() - started
     log(f"  {written} offers, catalog generated in {generated:.1f} s")
     return {
@@ -308,7 +309,7 @@ def run_in_database(*, offers: int, out: str) -> None:
 
     from comptoir.search.services import search_reindex
 
-    figures = {"database": connection.vendor, "offers_requested": offers}
+    figures: dict[str, Any] = {"database": connection.vendor, "offers_requested": offers}
     figures.update(generate(offers=offers, log=lambda line: print(line, file=sys.stderr)))
     report = search_reindex(batch_size=2000)
     figures["index_seconds"] = round(report.seconds, 1)

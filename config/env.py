@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import overload
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,10 @@ def load_dotenv(path: Path) -> None:
         os.environ.setdefault(key.strip(), value)
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default

@@ -19,8 +19,10 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from comptoir.accounts import errors
 from comptoir.accounts.models import User
 from comptoir.core.exceptions import Conflict, ValidationError
+from comptoir.core.permissions import is_operator
 from comptoir.core.services import audit_record
 
 DEVICE_NAME = "Authenticator app"
@@ -37,7 +39,7 @@ def totp_device_confirmed_for(*, user) -> TOTPDevice | None:
 
 def totp_user_requires_device(*, user) -> bool:
     """Operators cannot use the console or the admin without a confirmed device."""
-    return bool(getattr(user, "is_operator", False))
+    return is_operator(user)
 
 
 def totp_device_start(*, user) -> TOTPDevice:
@@ -61,12 +63,14 @@ def totp_device_confirm(*, user, device_id: int, token: str) -> TOTPDevice:
         device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
         if device is None:
             raise ValidationError(
-                "No pending authenticator.", code="totp_no_pending_device", fields={"token": "Start the set-up again."}
+                "No pending authenticator.",
+                code=errors.TOTP_NO_PENDING_DEVICE,
+                fields={"token": "Start the set-up again."},
             )
         if not device.verify_token(_digits(token)):
             raise ValidationError(
                 "Wrong code.",
-                code="totp_wrong_code",
+                code=errors.TOTP_WRONG_CODE,
                 fields={"token": "This code is not valid. Check the time on your phone and try again."},
             )
         device.confirmed = True
@@ -150,7 +154,7 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # one regeneration at a time per user
         if totp_device_confirmed_for(user=user) is None:
-            raise Conflict("Two-factor authentication is not on.", code="two_factor_not_enabled")
+            raise Conflict("Two-factor authentication is not on.", code=errors.TWO_FACTOR_NOT_ENABLED)
         device = StaticDevice.objects.select_for_update().filter(user=user).order_by("pk").first()
         if device is None:
             device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)

@@ -23,6 +23,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from comptoir.accounts.selectors import user_for_api_token
+from comptoir.api import errors as api_errors
 from comptoir.core import clock
 from comptoir.core.exceptions import AuthenticationRequired, PermissionDenied, ValidationError
 from comptoir.sellers import errors as seller_errors
@@ -86,7 +87,9 @@ def bearer_token(request: HttpRequest) -> str | None:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise AuthenticationRequired("Use 'Authorization: Bearer <token>'.", code="invalid_authorization_header")
+        raise AuthenticationRequired(
+            "Use 'Authorization: Bearer <token>'.", code=api_errors.INVALID_AUTHORIZATION_HEADER
+        )
     return token
 
 
@@ -95,7 +98,7 @@ def _check_session_csrf(request: HttpRequest) -> None:
         return
     if check_csrf(request) is not None:
         raise PermissionDenied(
-            "CSRF verification failed: send the X-CSRFToken header with session requests.", code="csrf_failed"
+            "CSRF verification failed: send the X-CSRFToken header with session requests.", code=api_errors.CSRF_FAILED
         )
 
 
@@ -120,11 +123,11 @@ class BuyerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if token.startswith(SELLER_KEY_PREFIX):
             raise PermissionDenied(
-                "A seller API key cannot act as a buyer; use a buyer token.", code="buyer_credentials_required"
+                "A seller API key cannot act as a buyer; use a buyer token.", code=api_errors.BUYER_CREDENTIALS_REQUIRED
             )
         user = user_for_api_token(token) if token.startswith(BUYER_TOKEN_PREFIX) else None
         if user is None:
-            raise AuthenticationRequired("Invalid or revoked token.", code="invalid_token")
+            raise AuthenticationRequired("Invalid or revoked token.", code=api_errors.INVALID_TOKEN)
         return BuyerPrincipal(user=user, via="token")
 
 
@@ -160,7 +163,7 @@ def _requested_seller_id(request: HttpRequest) -> int | None:
         return None
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
         raise ValidationError(
-            "Invalid seller header.", code="invalid_seller_header", fields={SELLER_HEADER: "A seller id."}
+            "Invalid seller header.", code=api_errors.INVALID_SELLER_HEADER, fields={SELLER_HEADER: "A seller id."}
         )
     return int(raw)
 
@@ -179,15 +182,16 @@ class SellerApiKeyAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if token.startswith(BUYER_TOKEN_PREFIX):
             raise PermissionDenied(
-                "A buyer token cannot act for a seller; use a seller API key.", code="seller_credentials_required"
+                "A buyer token cannot act for a seller; use a seller API key.",
+                code=api_errors.SELLER_CREDENTIALS_REQUIRED,
             )
         key = seller_api_key_authenticate(token) if token.startswith(SELLER_KEY_PREFIX) else None
         if key is None:
-            raise AuthenticationRequired("Invalid or revoked API key.", code="invalid_token")
+            raise AuthenticationRequired("Invalid or revoked API key.", code=api_errors.INVALID_TOKEN)
         if self.scope is not None and self.scope not in key.scopes:
             raise PermissionDenied(
                 f"This API key lacks the '{self.scope}' scope.",
-                code="insufficient_scope",
+                code=api_errors.INSUFFICIENT_SCOPE,
                 extra={"required_scope": self.scope},
             )
         _touch_key(key)
@@ -220,7 +224,7 @@ class SellerSession(APIKeyCookie):
             choices = ", ".join(str(member.seller_id) for member in memberships)
             raise ValidationError(
                 "You belong to several sellers; choose one.",
-                code="seller_ambiguous",
+                code=api_errors.SELLER_AMBIGUOUS,
                 fields={SELLER_HEADER: f"Send the id of the seller to act for: {choices}."},
             )
         member = memberships[0]
@@ -255,7 +259,7 @@ def buyer_principal(request: HttpRequest) -> BuyerPrincipal:
     """The caller of an endpoint guarded by `buyer_auth` / `user_auth` (or a `BuyerToken`)."""
     principal = getattr(request, "auth", None)
     if not isinstance(principal, BuyerPrincipal):
-        raise AuthenticationRequired("Sign in or send a buyer token.", code="authentication_required")
+        raise AuthenticationRequired("Sign in or send a buyer token.", code=api_errors.AUTHENTICATION_REQUIRED)
     return principal
 
 
@@ -264,6 +268,6 @@ def seller_principal(request: HttpRequest) -> SellerPrincipal:
     principal = getattr(request, "auth", None)
     if not isinstance(principal, SellerPrincipal):
         raise AuthenticationRequired(
-            "Send a seller API key or sign in as a seller member.", code="authentication_required"
+            "Send a seller API key or sign in as a seller member.", code=api_errors.AUTHENTICATION_REQUIRED
         )
     return principal

@@ -10,6 +10,7 @@ from django.urls import URLPattern
 from ninja import Router
 from ninja.openapi.docs import Swagger
 
+from comptoir.api import errors as api_errors
 from comptoir.api.errors import PROBLEM_CONTENT_TYPE, install_exception_handlers, problem_response
 from comptoir.api.openapi import ProblemAwareNinjaAPI
 from comptoir.api.routers import (
@@ -79,7 +80,7 @@ fallback = Router()
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", auth=None, include_in_schema=False
 )
 def unknown_route(request: HttpRequest, unknown: str):
-    raise NotFound("No such endpoint.", code="unknown_endpoint")
+    raise NotFound("No such endpoint.", code=api_errors.UNKNOWN_ENDPOINT)
 
 
 api.add_router("", fallback)
@@ -100,7 +101,7 @@ def _method_not_allowed_as_problem(view):
             allowed = response.get("Allow", "")
             problem = problem_response(
                 status=405,
-                code="method_not_allowed",
+                code=api_errors.METHOD_NOT_ALLOWED,
                 detail=f"This endpoint accepts: {allowed}.",
                 instance=request.path,
             )

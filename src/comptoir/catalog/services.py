@@ -51,7 +51,7 @@ def category_create(
     if parent is not None and len(parent.path) > 200:
         field_errors["parent"] = "The category tree is too deep here."
     if field_errors:
-        raise ValidationError("The category is invalid.", code="invalid_category", fields=field_errors)
+        raise ValidationError("The category is invalid.", code=errors.INVALID_CATEGORY, fields=field_errors)
     with transaction.atomic():
         category = Category.objects.create(
             parent=parent,
@@ -74,7 +74,7 @@ def category_set_commission(*, category_id: int, commission_rate_bp: int | None,
     if _commission_rate_error(commission_rate_bp) is not None:
         raise ValidationError(
             "Invalid commission rate.",
-            code="invalid_commission",
+            code=errors.INVALID_COMMISSION,
             fields={"commission_rate_bp": "Between 0 and 10000 basis points."},
         )
     with transaction.atomic():
@@ -153,6 +153,7 @@ def product_create(
         field_errors["gtin"] = DUPLICATE_GTIN_MESSAGE
     if field_errors:
         raise ValidationError("The product is invalid.", code=errors.INVALID_PRODUCT, fields=field_errors)
+    assert category is not None  # else a field error was raised
     try:
         with transaction.atomic():
             product = Product.objects.create(

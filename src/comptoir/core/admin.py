@@ -73,7 +73,7 @@ class ReasonForm(forms.Form):
         self.fields["reason"].help_text = help_text
 
 
-class OperatorActionsMixin:
+class OperatorActionsMixin(admin.ModelAdmin):
     """Admin actions for operators, each one a thin call to a service.
 
     Actions declare `allowed_permissions = ("operator",)` so that staff who are not operators do not
@@ -154,7 +154,7 @@ class AuditLogAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="actor", ordering="actor__email")
     def actor_display(self, entry: AuditLog) -> str:
-        return entry.actor.email if entry.actor_id else (entry.actor_label or "system")
+        return entry.actor.email if entry.actor is not None else (entry.actor_label or "system")
 
     @admin.display(description="reason")
     def short_reason(self, entry: AuditLog) -> str:

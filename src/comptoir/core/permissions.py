@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from comptoir.core.errors import OPERATOR_REQUIRED
 from comptoir.core.exceptions import PermissionDenied
 
-OPERATOR_REQUIRED = "operator_required"
+__all__ = ["OPERATOR_REQUIRED", "is_operator", "require_operator"]
 
 
 def is_operator(actor: Any) -> bool:

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 from comptoir.offers.models import Offer, ShippingRate
 from comptoir.sellers.models import SellerStatus
+
+if TYPE_CHECKING:
+    from comptoir.catalog.models import Category
 
 
 def offer_visible_qs():
@@ -186,8 +190,9 @@ def _offer_rows(offers, *, country: str, placed_on: dt.date) -> list[_OfferRow]:
                 country=country,
                 placed_on=placed_on,
             )
-        if cache[key] is not None:
-            rows.append(_OfferRow(offer_id, product_id, condition, ships_from, cache[key]))
+        found = cache[key]
+        if found is not None:
+            rows.append(_OfferRow(offer_id, product_id, condition, ships_from, found))
     return rows
 
 
@@ -199,6 +204,11 @@ class ProductCard:
     lowest_landed: Money | None
     offer_count: int
     fastest_latest: dt.date | None
+
+
+def _lowest_landed_amount(card: ProductCard) -> int:
+    assert card.lowest_landed is not None  # a card is built from at least one offer that reaches the buyer
+    return card.lowest_landed.amount
 
 
 def _cards(rows: list[_OfferRow]) -> dict[int, ProductCard]:
@@ -254,7 +264,7 @@ def product_ids_newest(*, limit: int) -> list[int]:
 @dataclass(frozen=True)
 class SearchFilters:
     query: str = ""
-    category: object = None  # a catalog Category or None
+    category: Category | None = None
     conditions: tuple[str, ...] = ()
     ships_from: tuple[str, ...] = ()
     price_min: int | None = None  # minor units, compared with the landed price
@@ -348,9 +358,9 @@ def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> Searc
 
     ids = list(info)
     if filters.sort == "price_asc":
-        ids.sort(key=lambda pk: (cards[pk].lowest_landed.amount, pk))
+        ids.sort(key=lambda pk: (_lowest_landed_amount(cards[pk]), pk))
     elif filters.sort == "price_desc":
-        ids.sort(key=lambda pk: (-cards[pk].lowest_landed.amount, pk))
+        ids.sort(key=lambda pk: (-_lowest_landed_amount(cards[pk]), pk))
     elif filters.sort == "newest":
         ids.sort(key=lambda pk: (-info[pk][2].timestamp(), -pk))
     else:

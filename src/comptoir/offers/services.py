@@ -4,9 +4,8 @@ seller and filters by it, so another seller's id simply does not exist for it.""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -19,6 +18,7 @@ from comptoir.core.money import Money, currency_exponent, is_known_currency
 from comptoir.core.permissions import require_operator
 from comptoir.core.services import audit_record
 from comptoir.offers import errors
+from comptoir.offers.conf import offers_settings
 from comptoir.offers.events import OfferChanged
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer, ShippingProfile, ShippingRate
 from comptoir.sellers.domain.trader import normalise_country
@@ -41,7 +41,7 @@ def _offer_changed(offer: Offer) -> None:
     publish(OfferChanged(seller_id=offer.seller_id, offer_id=offer.pk, at=clock.now()))
 
 
-def _normalise_currency(currency: object) -> object:
+def _normalise_currency(currency: Any) -> Any:
     """Currency codes are accepted in any case ('eur' is EUR), like core.money.validate_currency."""
     return currency.strip().upper() if isinstance(currency, str) else currency
 
@@ -55,7 +55,7 @@ def _validate_price(
     if isinstance(amount, bool) or not isinstance(amount, int):
         field_errors[field] = "A whole number of minor units (cents)."
         return
-    maximum = settings.COMPTOIR["MAX_UNIT_PRICE_MAJOR"] * 10 ** currency_exponent(currency)
+    maximum = offers_settings().max_unit_price_major * 10 ** currency_exponent(currency)
     if amount <= 0:
         field_errors[field] = "The price must be positive."
     elif amount > maximum:
@@ -67,7 +67,7 @@ def _validate_stock(stock: object, field_errors: dict[str, str]) -> None:
         field_errors["stock"] = f"A whole number from 0 to {MAX_STOCK}."
 
 
-def _is_whole_number_between(value: object, low: int, high: int) -> bool:
+def _is_whole_number_between(value: object, low: int, high: int) -> TypeGuard[int]:
     return not isinstance(value, bool) and isinstance(value, int) and low <= value <= high
 
 
@@ -223,6 +223,7 @@ def offer_create(
     _validate_profile_currency(profile, currency, field_errors)
     if field_errors:
         raise ValidationError("The offer is invalid.", code=errors.INVALID_OFFER, fields=field_errors)
+    assert product is not None and profile is not None and ships_from is not None  # else a field error was raised
     try:
         with transaction.atomic():
             offer = Offer.objects.create(
@@ -304,7 +305,7 @@ def offer_update(*, seller: Seller, actor: User | None, offer_id: int, changes: 
             not isinstance(changes["condition_note"], str) or len(changes["condition_note"]) > 300
         ):
             field_errors["condition_note"] = "At most 300 characters."
-        profile = offer.shipping_profile
+        profile: ShippingProfile | None = offer.shipping_profile
         if "shipping_profile_id" in changes:
             profile_id = changes["shipping_profile_id"]
             profile = (

@@ -130,7 +130,7 @@ class SellerAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
                     (
                         f"{row.created_at:%Y-%m-%d %H:%M}",
                         row.action,
-                        row.actor.email if row.actor_id else row.actor_label,
+                        row.actor.email if row.actor is not None else row.actor_label,
                         row.reason or "—",
                     )
                     for row in rows

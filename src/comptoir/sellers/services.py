@@ -25,7 +25,7 @@ from comptoir.sellers.models import ALL_SCOPES, MemberRole, Seller, SellerApiKey
 SELLER_KEY_PREFIX = "csk"
 
 # Which status changes an operator may make. Anything else raises InvalidTransition.
-STATUS_TRANSITIONS = {
+STATUS_TRANSITIONS: dict[str, set[str]] = {
     SellerStatus.PENDING: {SellerStatus.VERIFIED, SellerStatus.REJECTED},
     SellerStatus.VERIFIED: {SellerStatus.SUSPENDED},
     SellerStatus.SUSPENDED: {SellerStatus.VERIFIED},
@@ -59,8 +59,10 @@ def seller_onboard(*, owner, name: str, trader: TraderInformation, default_curre
             fields=field_errors,
         )
     country = normalise_country(trader.country)
+    assert country is not None  # validated with the rest of the trader information above
     vat_id, _ = validate_vat_id(trader.vat_id, country)
     iban, _ = validate_iban(trader.iban)
+    assert vat_id is not None and iban is not None  # likewise
     with transaction.atomic():
         seller = Seller.objects.create(
             name=name.strip(),
@@ -183,7 +185,7 @@ def seller_member_add(*, seller: Seller, actor, user, role: str = MemberRole.STA
         raise PermissionDenied("Only an owner can add members.", code=errors.SELLER_OWNER_REQUIRED)
     if role not in MemberRole.values:
         raise ValidationError(
-            "Unknown role.", code="invalid_role", fields={"role": f"One of {', '.join(MemberRole.values)}."}
+            "Unknown role.", code=errors.INVALID_ROLE, fields={"role": f"One of {', '.join(MemberRole.values)}."}
         )
     try:
         with transaction.atomic():
@@ -197,7 +199,7 @@ def seller_member_add(*, seller: Seller, actor, user, role: str = MemberRole.STA
             )
     except IntegrityError as error:
         raise ValidationError(
-            "Already a member.", code="already_member", fields={"user": "Already a member of this seller."}
+            "Already a member.", code=errors.ALREADY_MEMBER, fields={"user": "Already a member of this seller."}
         ) from error
     return member
 
@@ -233,7 +235,7 @@ def seller_api_key_revoke(*, seller: Seller, actor, key_id: int) -> SellerApiKey
     with transaction.atomic():
         key = SellerApiKey.objects.select_for_update().filter(pk=key_id, seller=seller).first()
         if key is None:
-            raise NotFound("No such API key.", code="api_key_not_found")
+            raise NotFound("No such API key.", code=errors.API_KEY_NOT_FOUND)
         if key.revoked_at is None:
             key.revoked_at = clock.now()
             key.save(update_fields=["revoked_at"])
@@ -263,7 +265,7 @@ def seller_two_factor_requirement_set(*, seller: Seller, actor, required: bool) 
     """Turn on or off the rule that every member must use two-factor authentication. Owner only; audited."""
     if not isinstance(required, bool):
         raise ValidationError(
-            "Invalid setting.", code="invalid_setting", fields={"require_two_factor": "true or false."}
+            "Invalid setting.", code=errors.INVALID_SETTING, fields={"require_two_factor": "true or false."}
         )
     with transaction.atomic():
         if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():

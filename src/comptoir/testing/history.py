@@ -189,7 +189,9 @@ def generate_raw_history(
                 )
                 for so in seller_orders:
                     so.pk = pks[so.number]
-            events, reviews, messages = [], [], []
+            events: list[SellerOrderEvent] = []
+            reviews: list[Review] = []
+            messages: list[Message] = []
             for so, placed, buyer_id in zip(seller_orders, placed_list, order_buyers, strict=True):
                 event = functools.partial(_event, events, so)
                 event("payment_captured", placed, "system")

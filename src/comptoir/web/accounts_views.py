@@ -53,6 +53,7 @@ from comptoir.accounts.two_factor import (
     totp_user_requires_device,
 )
 from comptoir.core.exceptions import ValidationError
+from comptoir.core.permissions import is_operator
 from comptoir.web.forms import (
     LoginCodeForm,
     LoginForm,
@@ -191,7 +192,7 @@ def login_verify_view(request):
 @never_cache
 def two_factor_setup_view(request):
     user = request.user
-    default_next = reverse("console:dashboard") if user.is_operator else settings.LOGIN_REDIRECT_URL
+    default_next = reverse("console:dashboard") if is_operator(user) else settings.LOGIN_REDIRECT_URL
     next_url = _next_url(request, default_next)
     if totp_device_confirmed_for(user=user) is not None:
         if user.is_verified():
