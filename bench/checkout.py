@@ -19,8 +19,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.loadgen import CheckoutTraffic, run_load
@@ -63,7 +65,7 @@ class Options:
     profile_duration: float = 8.0
     keep_database: bool = False
     work_dir: Path = WORK_DIR
-    log: object = print
+    log: Callable[[str], object] = print
 
 
 # --- Databases ----------------------------------------------------------------------------------
@@ -93,7 +95,9 @@ def _postgres_version(server: str) -> str:
     import psycopg
 
     with psycopg.connect(server, autocommit=True) as conn:
-        return conn.execute("SHOW server_version").fetchone()[0]
+        row = conn.execute("SHOW server_version").fetchone()
+        assert row is not None  # SHOW always answers one row
+        return row[0]
 
 
 def _sqlite_files(path: Path) -> list[Path]:
@@ -126,7 +130,7 @@ def database_clone(options: Options) -> str:
     source, target = options.work_dir / "template.sqlite3", options.work_dir / "checkout.sqlite3"
     for file in _sqlite_files(target):
         file.unlink(missing_ok=True)
-    for source_file, target_file in zip(_sqlite_files(source), _sqlite_files(target)):
+    for source_file, target_file in zip(_sqlite_files(source), _sqlite_files(target), strict=True):
         if source_file.exists():
             shutil.copyfile(source_file, target_file)
     return f"sqlite:///{target}"
@@ -246,9 +250,13 @@ def start_server(
     process = subprocess.Popen(
         command, env=environment, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
-    process.log_file = log
+    _SERVER_LOGS[process.pid] = log
     wait_ready(port, process)
     return process, port
+
+
+# The log file of each running server (by pid), closed when the server is stopped.
+_SERVER_LOGS: dict[int, IO[str]] = {}
 
 
 def stop_server(process: subprocess.Popen) -> None:
@@ -259,7 +267,7 @@ def stop_server(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
-    process.log_file.close()
+    _SERVER_LOGS.pop(process.pid).close()
 
 
 # --- CPU accounting (Linux /proc) ------------------------------------------------------------------
@@ -463,7 +471,7 @@ def run_checkout_benchmark(options: Options) -> dict:
     started = time.perf_counter()
     options.work_dir.mkdir(parents=True, exist_ok=True)
     log = options.log
-    report = {
+    report: dict[str, Any] = {
         "database": options.database,
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine_facts(options),
@@ -514,7 +522,8 @@ def run_checkout_benchmark(options: Options) -> dict:
         report["seed_seconds"] = seed["seconds"]
         for application in options.applications:
             log(
-                f"[bench] {application}: {options.workers} {options.worker_class} workers, {options.concurrency} connections, {options.duration:.0f} s…"
+                f"[bench] {application}: {options.workers} {options.worker_class} workers, {options.concurrency} "
+                f"connections, {options.duration:.0f} s…"
             )
             figures, verification = _measure(
                 application=application,
@@ -527,7 +536,8 @@ def run_checkout_benchmark(options: Options) -> dict:
             )
             report["runs"][application] = {**figures, "verification": verification}
             log(
-                f"[bench] {application}: {figures['checkouts_per_second']} checkouts/s, p99 {figures['latency_ms']['p99']} ms, "
+                f"[bench] {application}: {figures['checkouts_per_second']} checkouts/s, p99 "
+                f"{figures['latency_ms']['p99']} ms, "
                 f"oversold {verification['stock']['oversold_units']}"
             )
         if options.profile:

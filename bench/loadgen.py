@@ -37,7 +37,7 @@ class LoadResult:
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
-        index = min(len(ordered) - 1, max(0, int(round(fraction * len(ordered) + 0.5)) - 1))
+        index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
         return ordered[index]
 
     def rate(self, status: int) -> float:
@@ -112,8 +112,10 @@ class CheckoutTraffic:
             separators=(",", ":"),
         ).encode()
         head = (
-            f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.random.choice(self.tokens)}\r\n"
-            f"Idempotency-Key: {self.run_id}-{self.sequence}\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+            f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer "
+            f"{self.random.choice(self.tokens)}\r\n"
+            f"Idempotency-Key: {self.run_id}-{self.sequence}\r\nContent-Type: application/json\r\nAccept: "
+            "application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
         )
         return head.encode() + body
@@ -169,12 +171,13 @@ async def _run(
 
     async def connection_loop() -> None:
         nonlocal issued
-        reader = writer = None
+        reader: asyncio.StreamReader | None = None
+        writer: asyncio.StreamWriter | None = None
         while time.perf_counter() < deadline and (max_requests is None or issued < max_requests):
             issued += 1
             request = make_request()
             try:
-                if writer is None:
+                if reader is None or writer is None:
                     reader, writer = await asyncio.open_connection(host, port)
                 sent = time.perf_counter()
                 writer.write(request)

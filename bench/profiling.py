@@ -43,7 +43,8 @@ def _shape(sql: str) -> str:
         shape = f"SELECT {' + '.join(dict.fromkeys(tables))}" + (f" WHERE {', '.join(columns)}" if columns else "")
         return shape + (" FOR UPDATE" if "FOR UPDATE" in text else "")
     if verb == "INSERT":
-        return "INSERT " + re.search(r"INSERT INTO (\w+)", text).group(1)
+        inserted = re.search(r"INSERT INTO (\w+)", text)
+        return "INSERT " + (inserted.group(1) if inserted else "?")
     if verb == "UPDATE":
         match = re.search(r"UPDATE (\w+) SET (.*?)(?: WHERE (.*))?$", text, re.S)
         assigned = ", ".join(dict.fromkeys(re.findall(r"(\w+) = ", match.group(2)))) if match else ""

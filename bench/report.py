@@ -19,6 +19,11 @@ def _markers(database: str) -> tuple[str, str]:
 def render_section(report: dict, command: str) -> str:
     machine, settings = report["machine"], report["settings"]
     runs = report["runs"]
+    connections = (
+        "kept alive"
+        if settings["worker_class"] == "gthread"
+        else "sync workers close each connection after one response"
+    )
     lines = [
         f"### {TITLES[report['database']]} — {report['date']}",
         "",
@@ -26,17 +31,23 @@ def render_section(report: dict, command: str) -> str:
         command,
         "```",
         "",
-        f"Machine: {machine['nproc']} cores ({machine['cpu']}), Python {machine['python']}, Django {machine['django']}, gunicorn {machine['gunicorn']}, "
-        f"{machine['database']}. Load average before the run: {machine['load_average_before']} (other work shares these cores).",
+        f"Machine: {machine['nproc']} cores ({machine['cpu']}), Python {machine['python']}, Django "
+        f"{machine['django']}, gunicorn {machine['gunicorn']}, "
+        f"{machine['database']}. Load average before the run: {machine['load_average_before']} (other work shares "
+        "these cores).",
         "",
         f"Setup: {settings['workers']} gunicorn {settings['worker_class']} workers"
         + (f" × {settings['threads']} threads" if settings.get("threads") else "")
-        + f", {settings['concurrency']} concurrent client connections ({'kept alive' if settings['worker_class'] == 'gthread' else 'sync workers close each connection after one response'}), {settings['warmup_s']:.0f} s warm-up + {settings['duration_s']:.0f} s measured; "
-        f"{settings['sellers']} sellers, {settings['offers']} offers ({settings['hot_offers']} hot offers with {settings['hot_stock']} units each, "
-        f"{settings['hot_share']:.0%} of checkouts include one), {settings['buyers']} buyers with API tokens, 1–3 lines per checkout; "
+        + f", {settings['concurrency']} concurrent client connections ({connections}), "
+        f"{settings['warmup_s']:.0f} s warm-up + {settings['duration_s']:.0f} s measured; "
+        f"{settings['sellers']} sellers, {settings['offers']} offers ({settings['hot_offers']} hot offers with "
+        f"{settings['hot_stock']} units each, "
+        f"{settings['hot_share']:.0%} of checkouts include one), {settings['buyers']} buyers with API tokens, 1–3 "
+        "lines per checkout; "
         f"ledger sealing on commit {'on' if settings['ledger_seal_on_commit'] else 'off (sealed once after the run)'}.",
         "",
-        "| application | checkouts/s (201) | 409 stock | other errors | p50 ms | p95 ms | p99 ms | oversold units | stock mismatches | ledger |",
+        "| application | checkouts/s (201) | 409 stock | other errors | p50 ms | p95 ms | p99 ms | oversold units | "
+        "stock mismatches | ledger |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name in ("comptoir", "skeleton", "profile_split", "profile_cprofile"):
@@ -51,7 +62,8 @@ def render_section(report: dict, command: str) -> str:
             else str(verify)
         )
         balanced = all(total == 0 for total in ledger.get("postings_sum_by_currency", {}).values())
-        ledger_cell = f"{verdict}; postings {'balanced' if balanced else 'UNBALANCED'}, {ledger.get('journal_entries', 0)} entries"
+        postings = "balanced" if balanced else "UNBALANCED"
+        ledger_cell = f"{verdict}; postings {postings}, {ledger.get('journal_entries', 0)} entries"
         label = {
             "comptoir": "Comptoir API",
             "skeleton": "raw-SQL skeleton",
@@ -59,8 +71,10 @@ def render_section(report: dict, command: str) -> str:
             "profile_cprofile": "Comptoir, 1 worker, under cProfile",
         }[name]
         lines.append(
-            f"| {label} | {run['checkouts_per_second']} | {run['insufficient_stock_409']} | {run['other_errors'] + run['connection_errors']} "
-            f"| {run['latency_ms']['p50']} | {run['latency_ms']['p95']} | {run['latency_ms']['p99']} | {stock['oversold_units']} "
+            f"| {label} | {run['checkouts_per_second']} | {run['insufficient_stock_409']} | "
+            f"{run['other_errors'] + run['connection_errors']} "
+            f"| {run['latency_ms']['p50']} | {run['latency_ms']['p95']} | {run['latency_ms']['p99']} | "
+            f"{stock['oversold_units']} "
             f"| {stock['stock_mismatch_units']} | {ledger_cell} |"
         )
     lines.append("")
@@ -68,8 +82,10 @@ def render_section(report: dict, command: str) -> str:
         comptoir = runs["comptoir"]
         met = comptoir["checkouts_per_second"] >= TARGET_RATE and comptoir["latency_ms"]["p99"] < TARGET_P99_MS
         lines.append(
-            f"Target ({TARGET_RATE} checkouts/s with p99 under {TARGET_P99_MS} ms): **{'met' if met else 'not met'}** — "
-            f"{comptoir['checkouts_per_second'] / TARGET_RATE:.0%} of the throughput, p99 {comptoir['latency_ms']['p99']} ms."
+            f"Target ({TARGET_RATE} checkouts/s with p99 under {TARGET_P99_MS} ms): **{'met' if met else 'not met'}** "
+            "— "
+            f"{comptoir['checkouts_per_second'] / TARGET_RATE:.0%} of the throughput, p99 "
+            f"{comptoir['latency_ms']['p99']} ms."
         )
         lines.append("")
     if "ratio_comptoir_to_skeleton" in report:
@@ -82,8 +98,10 @@ def render_section(report: dict, command: str) -> str:
         ]
         if all(costs):
             sentence += (
-                f"; by server CPU per request (gunicorn + database, which background load on the shared cores disturbs far less than "
-                f"throughput) it costs **{costs[0] / costs[1]:.1f}×** the skeleton ({costs[0]:.1f} ms against {costs[1]:.1f} ms)"
+                "; by server CPU per request (gunicorn + database, which background load on the shared cores disturbs "
+                "far less than "
+                f"throughput) it costs **{costs[0] / costs[1]:.1f}×** the skeleton ({costs[0]:.1f} ms against "
+                f"{costs[1]:.1f} ms)"
             )
         lines.append(sentence + ".")
         lines.append("")
@@ -102,16 +120,20 @@ def render_section(report: dict, command: str) -> str:
     split = runs.get("profile_split", {}).get("profile")
     if split and not split["successful_checkout"]["requests"]:
         lines += [
-            f"The profiled run had no successful checkout ({runs['profile_split']['statuses']}); see var/bench/gunicorn-{report['database']}-profile.log.",
+            f"The profiled run had no successful checkout ({runs['profile_split']['statuses']}); see "
+            f"var/bench/gunicorn-{report['database']}-profile.log.",
             "",
         ]
     elif split:
         checkout = split["successful_checkout"]
         lines += [
-            f"One worker, one connection: a successful checkout takes {checkout['mean_ms']} ms inside Django (wall), of which {checkout['mean_db_ms']} ms in "
-            f"{checkout['queries_per_checkout']} SQL statements (driver + round trip + database, wall) and the rest in Python; the worker itself burns "
+            f"One worker, one connection: a successful checkout takes {checkout['mean_ms']} ms inside Django (wall), "
+            f"of which {checkout['mean_db_ms']} ms in "
+            f"{checkout['queries_per_checkout']} SQL statements (driver + round trip + database, wall) and the rest in "
+            "Python; the worker itself burns "
             f"{checkout.get('mean_worker_cpu_ms', '?')} ms of CPU per checkout "
-            f"({split['successful_checkout']['requests']} checkouts profiled; client-side mean latency {runs['profile_split']['mean_latency_ms']} ms).",
+            f"({split['successful_checkout']['requests']} checkouts profiled; client-side mean latency "
+            f"{runs['profile_split']['mean_latency_ms']} ms).",
             "",
             "Statements per request, by time:",
             "",
@@ -120,7 +142,8 @@ def render_section(report: dict, command: str) -> str:
         ]
         for statement in split["statements"][:15]:
             lines.append(
-                f"| {statement['count_per_request']} | {statement['ms_per_request']} | `{statement['sql'].replace('|', '/')}` |"
+                f"| {statement['count_per_request']} | {statement['ms_per_request']} | "
+                f"`{statement['sql'].replace('|', '/')}` |"
             )
         lines.append("")
     profiled = runs.get("profile_cprofile", {}).get("profile")
@@ -150,7 +173,8 @@ def render_section(report: dict, command: str) -> str:
                 break
         lines.append("")
     lines.append(
-        f"Wall time of this invocation: {report['wall_seconds']:.0f} s (migrate {report['migrate_seconds']} s, seed {report['seed_seconds']} s)."
+        f"Wall time of this invocation: {report['wall_seconds']:.0f} s (migrate {report['migrate_seconds']} s, seed "
+        f"{report['seed_seconds']} s)."
     )
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFERS_PER_PRODUCT = 4
@@ -67,7 +68,7 @@ BRANDS = [
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _bulk_sellers(count: int, rng: random.Random) -> list[tuple[int, int, str]]:
@@ -146,7 +147,7 @@ def _bulk_sellers(count: int, rng: random.Random) -> list[tuple[int, int, str]]:
                     )
                 )
         ShippingRate.objects.bulk_create(rates)
-    return [(seller.pk, profile.pk, seller.country) for seller, profile in zip(sellers, profiles)]
+    return [(seller.pk, profile.pk, seller.country) for seller, profile in zip(sellers, profiles, strict=True)]
 
 
 def generate(*, offers: int, seed: int = 7, log=print) -> dict:
@@ -213,8 +214,10 @@ def generate(*, offers: int, seed: int = 7, log=print) -> dict:
 
     conditions = ["new", "new", "new", "refurbished", "used_good"]
     sql = (
-        "INSERT INTO offers_offer (seller_id, product_id, sku, price_amount, currency, stock, condition, condition_note, handling_days, "
-        "ships_from_country, fulfilment_method, shipping_profile_id, return_policy_days, is_active, created_at, updated_at) "
+        "INSERT INTO offers_offer (seller_id, product_id, sku, price_amount, currency, stock, condition, "
+        "condition_note, handling_days, "
+        "ships_from_country, fulfilment_method, shipping_profile_id, return_policy_days, is_active, created_at, "
+        "updated_at) "
         "VALUES "
     )
     row_sql = "(%s, %s, %s, %s, 'EUR', %s, %s, '', %s, %s, %s, %s, 14, %s, %s, %s)"
@@ -222,11 +225,11 @@ def generate(*, offers: int, seed: int = 7, log=print) -> dict:
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(product_ids), 2500):
-            rows = []
+            offer_rows: list[tuple] = []
             for product_id in product_ids[start : start + 2500]:
                 base = rng.randint(500, 50_000)
                 for seller_id, profile_id, country in rng.sample(sellers, OFFERS_PER_PRODUCT):
-                    rows.append(
+                    offer_rows.append(
                         (
                             seller_id,
                             product_id,
@@ -244,10 +247,10 @@ def generate(*, offers: int, seed: int = 7, log=print) -> dict:
                         )
                     )
             with transaction.atomic():
-                for first in range(0, len(rows), rows_per_statement):
-                    chunk = rows[first : first + rows_per_statement]
+                for first in range(0, len(offer_rows), rows_per_statement):
+                    chunk = offer_rows[first : first + rows_per_statement]
                     cursor.execute(sql + ", ".join([row_sql] * len(chunk)), [value for row in chunk for value in row])
-            written += len(rows)
+            written += len(offer_rows)
     generated = time.perf_counter() - started
     log(f"  {written} offers, catalog generated in {generated:.1f} s")
     return {
@@ -306,7 +309,7 @@ def run_in_database(*, offers: int, out: str) -> None:
 
     from comptoir.search.services import search_reindex
 
-    figures = {"database": connection.vendor, "offers_requested": offers}
+    figures: dict[str, Any] = {"database": connection.vendor, "offers_requested": offers}
     figures.update(generate(offers=offers, log=lambda line: print(line, file=sys.stderr)))
     report = search_reindex(batch_size=2000)
     figures["index_seconds"] = round(report.seconds, 1)
@@ -317,19 +320,20 @@ def run_in_database(*, offers: int, out: str) -> None:
         json.dump(figures, handle)
 
 
+def _proc_field(path: str, name: str) -> str:
+    """The value of the first `name: value` line of a /proc file, or "" where there is none (not Linux)."""
+    try:
+        with open(path) as lines:
+            return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)), "")
+    except OSError:
+        return ""
+
+
 def machine_facts() -> dict:
     import sqlite3
 
-    memory = ""
-    try:
-        memory = next(line.split(":", 1)[1].strip() for line in open("/proc/meminfo") if line.startswith("MemTotal"))
-    except OSError:
-        pass
-    cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    memory = _proc_field("/proc/meminfo", "MemTotal")
+    cpu = _proc_field("/proc/cpuinfo", "model name")
     return {
         "cpus": os.cpu_count(),
         "cpu": cpu,
@@ -389,7 +393,8 @@ def report_markdown(runs: list[dict]) -> str:
         lines.append(f"#### {figures['offers']:,} offers ({figures['products']:,} products) on {figures['database']}")
         lines.append("")
         lines.append(
-            f"Catalog generated in {figures['generate_seconds']} s; index built in {figures['index_seconds']} s ({figures['documents']:,} documents)."
+            f"Catalog generated in {figures['generate_seconds']} s; index built in {figures['index_seconds']} s "
+            f"({figures['documents']:,} documents)."
         )
         lines.append("")
         lines.append("| Query type | p50 (ms) | p95 (ms) | mean results |")

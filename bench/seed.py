@@ -26,7 +26,6 @@ from comptoir.testing.builders import (
     make_category,
     make_operator,
     make_shipping_profile,
-    make_user,
     trader_information,
 )
 
@@ -48,7 +47,7 @@ def seed_checkout_data(
     ]
     seller_rows = []
     for index in range(sellers):
-        owner = make_user(f"seller{index}@bench.example", password=None)
+        owner = User.objects.create_user(email=f"seller{index}@bench.example", password=None)
         seller = seller_onboard(
             owner=owner, name=f"Bench shop {index}", trader=trader_information(countries[index % len(countries)])
         )

@@ -59,12 +59,14 @@ def checkout(request) -> HttpResponse:
         try:
             with transaction.atomic():
                 cursor.execute(
-                    "INSERT INTO core_idempotencyrecord (actor_key, key, scope, request_fingerprint, created_at) VALUES (%s, %s, %s, %s, %s)",
+                    "INSERT INTO core_idempotencyrecord (actor_key, key, scope, request_fingerprint, created_at) "
+                    "VALUES (%s, %s, %s, %s, %s)",
                     [f"user:{buyer_id}", key, "checkout", hashlib.sha256(request.body).hexdigest(), stamp],
                 )
                 ids = sorted(quantities)
                 cursor.execute(
-                    "SELECT o.id, o.seller_id, o.product_id, o.price_amount, o.sku, p.title FROM offers_offer o JOIN catalog_product p ON p.id = o.product_id "
+                    "SELECT o.id, o.seller_id, o.product_id, o.price_amount, o.sku, p.title FROM offers_offer o JOIN "
+                    "catalog_product p ON p.id = o.product_id "
                     f"WHERE o.id IN ({', '.join(['%s'] * len(ids))}) AND o.is_active ORDER BY o.id",
                     ids,
                 )
@@ -85,7 +87,8 @@ def checkout(request) -> HttpResponse:
                 items = sum(offer[3] * quantities[offer[0]] for offer in offers)
                 shipping = shipping_each * len(by_seller)
                 cursor.execute(
-                    "INSERT INTO orders_order (number, buyer_id, status, currency, items_amount, shipping_amount, total_amount, shipping_address, placed_at, paid_at) "
+                    "INSERT INTO orders_order (number, buyer_id, status, currency, items_amount, shipping_amount, "
+                    "total_amount, shipping_address, placed_at, paid_at) "
                     "VALUES (%s, %s, 'paid', 'EUR', %s, %s, %s, %s, %s, %s) RETURNING id",
                     [number, buyer_id, items, shipping, items + shipping, json.dumps(address), stamp, stamp],
                 )
@@ -95,10 +98,13 @@ def checkout(request) -> HttpResponse:
                 for index, (seller_id, seller_offers) in enumerate(sorted(by_seller.items()), start=1):
                     seller_items = sum(offer[3] * quantities[offer[0]] for offer in seller_offers)
                     cursor.execute(
-                        "INSERT INTO orders_sellerorder (order_id, seller_id, number, status, currency, items_amount, shipping_amount, total_amount, commission_amount, "
-                        "shipping_rate_id, shipping_service_level, shipping_zone, ship_by, deliver_by_earliest, deliver_by, carrier, tracking_number, cancelled_by, "
+                        "INSERT INTO orders_sellerorder (order_id, seller_id, number, status, currency, items_amount, "
+                        "shipping_amount, total_amount, commission_amount, "
+                        "shipping_rate_id, shipping_service_level, shipping_zone, ship_by, deliver_by_earliest, "
+                        "deliver_by, carrier, tracking_number, cancelled_by, "
                         "cancel_reason, return_reason, refunded_amount, is_released, placed_at) "
-                        "VALUES (%s, %s, %s, 'placed', 'EUR', %s, %s, %s, %s, NULL, 'standard', 'Everywhere', %s, %s, %s, '', '', '', '', '', 0, %s, %s) RETURNING id",
+                        "VALUES (%s, %s, %s, 'placed', 'EUR', %s, %s, %s, %s, NULL, 'standard', 'Everywhere', %s, %s, "
+                        "%s, '', '', '', '', '', 0, %s, %s) RETURNING id",
                         [
                             order_id,
                             seller_id,
@@ -129,12 +135,14 @@ def checkout(request) -> HttpResponse:
                             1200,
                         ]
                     cursor.execute(
-                        "INSERT INTO orders_orderline (seller_order_id, offer_id, product_id, title, sku, quantity, unit_price_amount, line_amount, commission_rate_bp) "
+                        "INSERT INTO orders_orderline (seller_order_id, offer_id, product_id, title, sku, quantity, "
+                        "unit_price_amount, line_amount, commission_rate_bp) "
                         f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s, %s, %s)'] * len(seller_offers))}",
                         values,
                     )
                 cursor.execute(
-                    "INSERT INTO payments_payment (order_id, provider, provider_reference, status, amount, currency, card_last4, message, created_at, "
+                    "INSERT INTO payments_payment (order_id, provider, provider_reference, status, amount, currency, "
+                    "card_last4, message, created_at, "
                     "payment_fingerprint) VALUES (%s, 'sandbox', %s, 'captured', %s, 'EUR', '4242', '', %s, '')",
                     [order_id, f"sk_{number}", items + shipping, stamp],
                 )

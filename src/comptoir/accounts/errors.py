@@ -10,3 +10,13 @@ class TooManyRequests(ApplicationError):
 
     status = 429
     default_code = "too_many_requests"
+
+
+EMAIL_TAKEN = "email_taken"
+INVALID_EMAIL = "invalid_email"
+PASSWORD_RESET_THROTTLED = "password_reset_throttled"
+TOKEN_NOT_FOUND = "token_not_found"
+TOTP_NO_PENDING_DEVICE = "totp_no_pending_device"
+TOTP_WRONG_CODE = "totp_wrong_code"
+TWO_FACTOR_NOT_ENABLED = "two_factor_not_enabled"
+WEAK_PASSWORD = "weak_password"

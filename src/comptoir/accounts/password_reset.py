@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
+from comptoir.accounts import errors
+from comptoir.accounts.conf import accounts_settings
 from comptoir.accounts.errors import TooManyRequests
 from comptoir.accounts.models import User
 from comptoir.core import clock
@@ -33,11 +34,11 @@ def password_reset_request_admit(*, email: str, ip_address: str | None) -> None:
     in the last hour; a refused request is not counted. Requests are counted whether or not an account exists
     for the address, so being refused says nothing about the account. The address and the IP are kept in the
     cache only as SHA-256 digests."""
-    limits = settings.COMPTOIR_PASSWORD_RESET_LIMITS
+    limits = accounts_settings()
     normalised_email = (email or "").strip().lower()
     windows = [
-        (_throttle_key("email", normalised_email), limits["PER_EMAIL_PER_HOUR"]),
-        (_throttle_key("ip", ip_address or "unknown"), limits["PER_IP_PER_HOUR"]),
+        (_throttle_key("email", normalised_email), limits.password_resets_per_email_per_hour),
+        (_throttle_key("ip", ip_address or "unknown"), limits.password_resets_per_ip_per_hour),
     ]
     cache = caches[THROTTLE_CACHE]
     now = clock.now().timestamp()
@@ -45,7 +46,7 @@ def password_reset_request_admit(*, email: str, ip_address: str | None) -> None:
         key: [moment for moment in cache.get(key, []) if now - moment < THROTTLE_WINDOW_SECONDS] for key, _ in windows
     }
     if any(len(recent_by_key[key]) >= limit for key, limit in windows):
-        raise TooManyRequests("Too many password reset requests.", code="password_reset_throttled")
+        raise TooManyRequests("Too many password reset requests.", code=errors.PASSWORD_RESET_THROTTLED)
     for key, _ in windows:
         cache.set(key, [*recent_by_key[key], now], timeout=THROTTLE_WINDOW_SECONDS)
 
@@ -65,7 +66,7 @@ def user_password_reset(*, user: User, new_password: str) -> User:
         validate_password(new_password, user)
     except DjangoValidationError as error:
         raise ValidationError(
-            "Password too weak.", code="weak_password", fields={"new_password1": " ".join(error.messages)}
+            "Password too weak.", code=errors.WEAK_PASSWORD, fields={"new_password1": " ".join(error.messages)}
         ) from error
     with transaction.atomic():
         user.set_password(new_password)

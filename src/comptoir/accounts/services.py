@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from comptoir.accounts import errors
 from comptoir.accounts.models import ApiToken, User
 from comptoir.core import clock
 from comptoir.core.crypto import new_secret_token, token_hash
@@ -29,14 +30,14 @@ def user_create(
         validate_email(email)
     except DjangoValidationError as error:
         raise ValidationError(
-            "Invalid email address.", code="invalid_email", fields={"email": "Enter a valid email address."}
+            "Invalid email address.", code=errors.INVALID_EMAIL, fields={"email": "Enter a valid email address."}
         ) from error
     if validate:
         try:
             validate_password(password, User(email=email, full_name=full_name))
         except DjangoValidationError as error:
             raise ValidationError(
-                "Password too weak.", code="weak_password", fields={"password": " ".join(error.messages)}
+                "Password too weak.", code=errors.WEAK_PASSWORD, fields={"password": " ".join(error.messages)}
             ) from error
     try:
         with transaction.atomic():
@@ -50,7 +51,7 @@ def user_create(
             audit_record(actor=user, action="user.registered", target=user)
     except IntegrityError as error:
         raise ValidationError(
-            "This email is already registered.", code="email_taken", fields={"email": "Already registered."}
+            "This email is already registered.", code=errors.EMAIL_TAKEN, fields={"email": "Already registered."}
         ) from error
     return user
 
@@ -70,7 +71,7 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
         if token is None:
-            raise NotFound("No such token.", code="token_not_found")
+            raise NotFound("No such token.", code=errors.TOKEN_NOT_FOUND)
         if token.revoked_at is None:
             token.revoked_at = clock.now()
             token.save(update_fields=["revoked_at"])

@@ -19,8 +19,10 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from comptoir.accounts import errors
 from comptoir.accounts.models import User
 from comptoir.core.exceptions import Conflict, ValidationError
+from comptoir.core.permissions import is_operator
 from comptoir.core.services import audit_record
 
 DEVICE_NAME = "Authenticator app"
@@ -28,19 +30,19 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
 
 
-def totp_device_confirmed_for(*, user) -> TOTPDevice | None:
+def totp_device_confirmed_for(*, user: User) -> TOTPDevice | None:
     """The user's confirmed TOTP device, if any (the oldest one when several exist)."""
     if not getattr(user, "pk", None):
         return None
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def totp_user_requires_device(*, user) -> bool:
+def totp_user_requires_device(*, user: User) -> bool:
     """Operators cannot use the console or the admin without a confirmed device."""
-    return bool(getattr(user, "is_operator", False))
+    return is_operator(user)
 
 
-def totp_device_start(*, user) -> TOTPDevice:
+def totp_device_start(*, user: User) -> TOTPDevice:
     """Return the user's pending (unconfirmed) device, creating one with a fresh secret if needed.
 
     Reusing the pending device keeps the QR code stable when the enrolment page is reloaded."""
@@ -51,7 +53,7 @@ def totp_device_start(*, user) -> TOTPDevice:
     return device
 
 
-def totp_device_confirm(*, user, device_id: int, token: str) -> TOTPDevice:
+def totp_device_confirm(*, user: User, device_id: int, token: str) -> TOTPDevice:
     """Confirm a pending device with a code from the authenticator app.
 
     Raises ValidationError (field `token`) when the code does not match or the device is not the
@@ -61,12 +63,14 @@ def totp_device_confirm(*, user, device_id: int, token: str) -> TOTPDevice:
         device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
         if device is None:
             raise ValidationError(
-                "No pending authenticator.", code="totp_no_pending_device", fields={"token": "Start the set-up again."}
+                "No pending authenticator.",
+                code=errors.TOTP_NO_PENDING_DEVICE,
+                fields={"token": "Start the set-up again."},
             )
         if not device.verify_token(_digits(token)):
             raise ValidationError(
                 "Wrong code.",
-                code="totp_wrong_code",
+                code=errors.TOTP_WRONG_CODE,
                 fields={"token": "This code is not valid. Check the time on your phone and try again."},
             )
         device.confirmed = True
@@ -88,7 +92,7 @@ def totp_device_confirm(*, user, device_id: int, token: str) -> TOTPDevice:
     return device
 
 
-def totp_verify(*, user, token: str) -> TOTPDevice | None:
+def totp_verify(*, user: User, token: str) -> TOTPDevice | None:
     """The confirmed device that accepts `token` (each code is accepted once), or None.
 
     django-otp's per-device throttling applies: repeated failures make the device refuse for a while."""
@@ -112,7 +116,7 @@ class SecondFactorCheck:
     recovery_codes_remaining: int
 
 
-def second_factor_verify(*, user, code: str) -> SecondFactorCheck | None:
+def second_factor_verify(*, user: User, code: str) -> SecondFactorCheck | None:
     """Check a code typed at the login code step: a 6-digit TOTP code, or one of the user's recovery codes.
 
     A recovery code is consumed (deleted) when accepted, and its use audited with the number left. Returns
@@ -150,7 +154,7 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # one regeneration at a time per user
         if totp_device_confirmed_for(user=user) is None:
-            raise Conflict("Two-factor authentication is not on.", code="two_factor_not_enabled")
+            raise Conflict("Two-factor authentication is not on.", code=errors.TWO_FACTOR_NOT_ENABLED)
         device = StaticDevice.objects.select_for_update().filter(user=user).order_by("pk").first()
         if device is None:
             device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
@@ -169,14 +173,14 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     return sorted(codes)
 
 
-def recovery_codes_remaining(*, user) -> int:
+def recovery_codes_remaining(*, user: User) -> int:
     """How many unused recovery codes the user has."""
     if not getattr(user, "pk", None):
         return 0
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def recovery_codes_issued(*, user) -> bool:
+def recovery_codes_issued(*, user: User) -> bool:
     """Whether the user was ever given recovery codes (even if all are used up)."""
     return bool(getattr(user, "pk", None)) and StaticDevice.objects.filter(user=user).exists()
 
@@ -191,7 +195,7 @@ def recovery_code_display(code: str) -> str:
     return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
 
 
-def recovery_codes_follow_authenticator(sender, instance: TOTPDevice, **kwargs) -> None:
+def recovery_codes_follow_authenticator(sender: type[TOTPDevice], instance: TOTPDevice, **kwargs) -> None:
     """post_delete of a TOTPDevice: without a confirmed authenticator left, the recovery codes go too.
 
     Otherwise django-otp would still count the StaticDevice as a confirmed device (`user_has_device`)

@@ -28,6 +28,26 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://comptoir.dev/problems/"
 RESERVED_MEMBERS = {"type", "title", "status", "detail", "instance", "code", "errors"}
 
+# Error codes of the API layer itself (authentication, routing, malformed requests).
+AUTHENTICATION_REQUIRED = "authentication_required"
+BUYER_CREDENTIALS_REQUIRED = "buyer_credentials_required"
+CSRF_FAILED = "csrf_failed"
+INSUFFICIENT_SCOPE = "insufficient_scope"
+INTERNAL_ERROR = "internal_error"
+INVALID_AUTHORIZATION_HEADER = "invalid_authorization_header"
+INVALID_CREDENTIALS = "invalid_credentials"
+INVALID_REQUEST = "invalid_request"
+INVALID_SELLER_HEADER = "invalid_seller_header"
+INVALID_TOKEN = "invalid_token"
+MALFORMED_JSON = "malformed_json"
+METHOD_NOT_ALLOWED = "method_not_allowed"
+NOT_FOUND = "not_found"
+RATE_LIMITED = "rate_limited"
+SELLER_AMBIGUOUS = "seller_ambiguous"
+SELLER_CREDENTIALS_REQUIRED = "seller_credentials_required"
+TOO_MANY_ATTEMPTS = "too_many_attempts"
+UNKNOWN_ENDPOINT = "unknown_endpoint"
+
 logger = logging.getLogger(__name__)
 
 
@@ -154,7 +174,7 @@ def handle_application_error(request: HttpRequest, error: ApplicationError) -> H
 def handle_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
     return problem_response(
         status=422,
-        code="invalid_request",
+        code=INVALID_REQUEST,
         detail="The request has invalid or missing fields.",
         instance=request.path,
         errors=_validation_field_errors(error.errors),
@@ -165,14 +185,14 @@ def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     if isinstance(error, AuthenticationError):
         return problem_response(
             status=401,
-            code="authentication_required",
+            code=AUTHENTICATION_REQUIRED,
             instance=request.path,
             detail="Authenticate with 'Authorization: Bearer <token>' (buyer token or seller API key) or a session.",
         )
     if isinstance(error, Throttled):
         return problem_response(
             status=429,
-            code="rate_limited",
+            code=RATE_LIMITED,
             instance=request.path,
             headers=retry_after_headers(error.wait),
             detail="Too many requests from your address to this endpoint; wait for the Retry-After delay.",
@@ -180,7 +200,7 @@ def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
         return problem_response(
             status=400,
-            code="malformed_json",
+            code=MALFORMED_JSON,
             detail="The request body is not valid JSON.",
             instance=request.path,
             errors={"body": "Send a JSON object."},
@@ -195,14 +215,14 @@ def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 
 def handle_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
-    return problem_response(status=404, code="not_found", detail="No such resource.", instance=request.path)
+    return problem_response(status=404, code=NOT_FOUND, detail="No such resource.", instance=request.path)
 
 
 def handle_unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path)
     return problem_response(
         status=500,
-        code="internal_error",
+        code=INTERNAL_ERROR,
         detail="An unexpected error occurred; it has been logged.",
         instance=request.path,
     )

@@ -41,6 +41,8 @@ def run_idempotent(
     fingerprint = request_fingerprint({"method": request.method, "path": request.path, "body": payload})
     record, created = idempotency_claim(actor_key=actor_key, key=key, scope=scope[:80], fingerprint=fingerprint)
     if not created:
+        # Without resume_after_seconds an unfinished earlier request raised Conflict: this one has its response.
+        assert record.response_status is not None
         return replay_response(status=record.response_status, body=record.response_body)
     try:
         status, body = action()

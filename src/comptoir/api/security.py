@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -22,11 +23,16 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from comptoir.accounts.selectors import user_for_api_token
+from comptoir.api import errors as api_errors
 from comptoir.core import clock
 from comptoir.core.exceptions import AuthenticationRequired, PermissionDenied, ValidationError
 from comptoir.sellers import errors as seller_errors
 from comptoir.sellers.models import ALL_SCOPES, MemberRole, SellerApiKey
 from comptoir.sellers.selectors import seller_api_key_authenticate, seller_memberships_for_user
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.sellers.models import Seller
 
 BUYER_TOKEN_PREFIX = "cbt_"
 SELLER_KEY_PREFIX = "csk_"
@@ -37,7 +43,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 @dataclass(frozen=True)
 class BuyerPrincipal:
-    user: object
+    user: User
     via: str  # "token" | "session"
 
     @property
@@ -47,23 +53,27 @@ class BuyerPrincipal:
 
 @dataclass(frozen=True)
 class SellerPrincipal:
-    seller: object
+    seller: Seller
     via: str  # "api_key" | "session"
     scopes: frozenset[str]
-    user: object | None = None  # the session user
+    user: User | None = None  # the session user
     api_key: SellerApiKey | None = None
     role: str = ""  # the session user's member role
 
     @property
-    def actor(self):
-        """The user the action is recorded against: the session user, or the member who created the key."""
+    def actor(self) -> User | None:
+        """The user the action is recorded against: the session user, or the member who created the key (None once
+        that member's account is gone)."""
         if self.api_key is not None:
             return self.api_key.created_by
         return self.user
 
     @property
     def actor_key(self) -> str:
-        return f"key:{self.api_key.pk}" if self.api_key is not None else f"user:{self.user.pk}"
+        if self.api_key is not None:
+            return f"key:{self.api_key.pk}"
+        assert self.user is not None, "a session principal always has its user"
+        return f"user:{self.user.pk}"
 
     @property
     def is_owner(self) -> bool:
@@ -77,7 +87,9 @@ def bearer_token(request: HttpRequest) -> str | None:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise AuthenticationRequired("Use 'Authorization: Bearer <token>'.", code="invalid_authorization_header")
+        raise AuthenticationRequired(
+            "Use 'Authorization: Bearer <token>'.", code=api_errors.INVALID_AUTHORIZATION_HEADER
+        )
     return token
 
 
@@ -86,7 +98,7 @@ def _check_session_csrf(request: HttpRequest) -> None:
         return
     if check_csrf(request) is not None:
         raise PermissionDenied(
-            "CSRF verification failed: send the X-CSRFToken header with session requests.", code="csrf_failed"
+            "CSRF verification failed: send the X-CSRFToken header with session requests.", code=api_errors.CSRF_FAILED
         )
 
 
@@ -111,11 +123,11 @@ class BuyerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if token.startswith(SELLER_KEY_PREFIX):
             raise PermissionDenied(
-                "A seller API key cannot act as a buyer; use a buyer token.", code="buyer_credentials_required"
+                "A seller API key cannot act as a buyer; use a buyer token.", code=api_errors.BUYER_CREDENTIALS_REQUIRED
             )
         user = user_for_api_token(token) if token.startswith(BUYER_TOKEN_PREFIX) else None
         if user is None:
-            raise AuthenticationRequired("Invalid or revoked token.", code="invalid_token")
+            raise AuthenticationRequired("Invalid or revoked token.", code=api_errors.INVALID_TOKEN)
         return BuyerPrincipal(user=user, via="token")
 
 
@@ -151,7 +163,7 @@ def _requested_seller_id(request: HttpRequest) -> int | None:
         return None
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
         raise ValidationError(
-            "Invalid seller header.", code="invalid_seller_header", fields={SELLER_HEADER: "A seller id."}
+            "Invalid seller header.", code=api_errors.INVALID_SELLER_HEADER, fields={SELLER_HEADER: "A seller id."}
         )
     return int(raw)
 
@@ -170,15 +182,16 @@ class SellerApiKeyAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if token.startswith(BUYER_TOKEN_PREFIX):
             raise PermissionDenied(
-                "A buyer token cannot act for a seller; use a seller API key.", code="seller_credentials_required"
+                "A buyer token cannot act for a seller; use a seller API key.",
+                code=api_errors.SELLER_CREDENTIALS_REQUIRED,
             )
         key = seller_api_key_authenticate(token) if token.startswith(SELLER_KEY_PREFIX) else None
         if key is None:
-            raise AuthenticationRequired("Invalid or revoked API key.", code="invalid_token")
+            raise AuthenticationRequired("Invalid or revoked API key.", code=api_errors.INVALID_TOKEN)
         if self.scope is not None and self.scope not in key.scopes:
             raise PermissionDenied(
                 f"This API key lacks the '{self.scope}' scope.",
-                code="insufficient_scope",
+                code=api_errors.INSUFFICIENT_SCOPE,
                 extra={"required_scope": self.scope},
             )
         _touch_key(key)
@@ -211,7 +224,7 @@ class SellerSession(APIKeyCookie):
             choices = ", ".join(str(member.seller_id) for member in memberships)
             raise ValidationError(
                 "You belong to several sellers; choose one.",
-                code="seller_ambiguous",
+                code=api_errors.SELLER_AMBIGUOUS,
                 fields={SELLER_HEADER: f"Send the id of the seller to act for: {choices}."},
             )
         member = memberships[0]
@@ -237,3 +250,24 @@ def seller_auth(scope: str | None = None) -> list:
 seller_owner_session_auth = [SellerSession(owner_only=True)]
 # Onboarding a new seller: any signed-in user (buyer token or session).
 user_auth = buyer_auth
+
+
+# --- Typed access to `request.auth` (Django Ninja sets it to what the passing authenticator returned) --------------
+
+
+def buyer_principal(request: HttpRequest) -> BuyerPrincipal:
+    """The caller of an endpoint guarded by `buyer_auth` / `user_auth` (or a `BuyerToken`)."""
+    principal = getattr(request, "auth", None)
+    if not isinstance(principal, BuyerPrincipal):
+        raise AuthenticationRequired("Sign in or send a buyer token.", code=api_errors.AUTHENTICATION_REQUIRED)
+    return principal
+
+
+def seller_principal(request: HttpRequest) -> SellerPrincipal:
+    """The seller calling an endpoint guarded by `seller_auth(...)` or `seller_owner_session_auth`."""
+    principal = getattr(request, "auth", None)
+    if not isinstance(principal, SellerPrincipal):
+        raise AuthenticationRequired(
+            "Send a seller API key or sign in as a seller member.", code=api_errors.AUTHENTICATION_REQUIRED
+        )
+    return principal

@@ -18,6 +18,8 @@ a wrong one is a plain 401 without lockout."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address, get_cool_off
 from django.conf import settings
@@ -25,6 +27,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja.throttling import SimpleRateThrottle
 
+from comptoir.api import errors as api_errors
 from comptoir.api.errors import TooManyRequests
 from comptoir.core.exceptions import AuthenticationRequired
 
@@ -51,15 +54,17 @@ def _lockout_error(request: HttpRequest) -> TooManyRequests:
     cool_off = get_cool_off(request)
     if cool_off is None:
         return TooManyRequests(
-            "Too many failed attempts: logging in is locked for this account from your address until an operator unlocks it.",
-            code="too_many_attempts",
+            "Too many failed attempts: logging in is locked for this account from your address until an operator "
+            "unlocks it.",
+            code=api_errors.TOO_MANY_ATTEMPTS,
         )
     seconds = int(cool_off.total_seconds())
     minutes = max(1, round(seconds / 60))
     return TooManyRequests(
-        f"Too many failed attempts: logging in is paused for this account from your address. Try again in {minutes} minute{'s' if minutes != 1 else ''}"
+        "Too many failed attempts: logging in is paused for this account from your address. "
+        f"Try again in {minutes} minute{'s' if minutes != 1 else ''}"
         " (each attempt meanwhile restarts the delay).",
-        code="too_many_attempts",
+        code=api_errors.TOO_MANY_ATTEMPTS,
         retry_after=seconds,
     )
 
@@ -70,14 +75,15 @@ def password_authenticate(request: HttpRequest, *, email: str, password: str):
     Raises TooManyRequests (429, Retry-After) while the email/IP pair is locked, including on the
     attempt that locks it, and AuthenticationRequired (401) for wrong credentials."""
     user = authenticate(request, email=email, password=password)
-    if getattr(request, "axes_locked_out", False):
+    axes_request = cast(Any, request)  # django-axes adds its attributes to the request
+    if getattr(axes_request, "axes_locked_out", False):
         # AxesMiddleware would swap our problem document for the HTML lockout page.
-        request.axes_locked_out = False
+        axes_request.axes_locked_out = False
         raise _lockout_error(request)
     if user is None or not user.is_active:
-        raise AuthenticationRequired("Wrong email or password.", code="invalid_credentials")
+        raise AuthenticationRequired("Wrong email or password.", code=api_errors.INVALID_CREDENTIALS)
     if settings.AXES_ENABLED and settings.AXES_RESET_ON_SUCCESS:
         # The pair AXES_LOCKOUT_PARAMETERS counts failures on; axes' own reset runs on user_logged_in,
         # which would also record a session-bound access log that an API call has no use for.
-        AxesProxyHandler.reset_attempts(ip_address=request.axes_ip_address, username=email)
+        AxesProxyHandler.reset_attempts(ip_address=axes_request.axes_ip_address, username=email)
     return user

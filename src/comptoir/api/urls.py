@@ -10,6 +10,7 @@ from django.urls import URLPattern
 from ninja import Router
 from ninja.openapi.docs import Swagger
 
+from comptoir.api import errors as api_errors
 from comptoir.api.errors import PROBLEM_CONTENT_TYPE, install_exception_handlers, problem_response
 from comptoir.api.openapi import ProblemAwareNinjaAPI
 from comptoir.api.routers import (
@@ -33,14 +34,17 @@ Comptoir's marketplace API. JSON in and out; money is `{"amount": "12.34", "amou
 
 **Authentication** — `Authorization: Bearer <token>`:
 - buyer tokens (`cbt_…`, from `POST /auth/token`) on buyer endpoints (cart, checkout, orders);
-- seller API keys (`csk_…`, created by a seller owner, scoped: offers:read, offers:write, orders:read, orders:write, finance:read) on `/seller/…`;
+- seller API keys (`csk_…`, created by a seller owner, scoped: offers:read, offers:write, orders:read, orders:write,
+  finance:read) on `/seller/…`;
 - or the browser session (CSRF token required for writes); a member of several sellers sends `X-Comptoir-Seller: <id>`.
 
-**Errors** are RFC 9457 `application/problem+json`: `{type, title, status, detail, instance, code, errors: {field: message}}`.
+**Errors** are RFC 9457 `application/problem+json`:
+`{type, title, status, detail, instance, code, errors: {field: message}}`.
 Another seller's or buyer's resources answer 404. A 429 carries `Retry-After` (seconds).
 
 **Login throttling** — `POST /auth/token` shares the web login's lockout: after 5 failed attempts for an email from one
-address (defaults), both refuse that email from that address for 15 minutes, even with the right password (429 `too_many_attempts`).
+address (defaults), both refuse that email from that address for 15 minutes, even with the right password
+(429 `too_many_attempts`).
 One address may also call it 20 times a minute (429 `rate_limited`).
 
 **Idempotency** — `POST /checkout` requires an `Idempotency-Key`; other writes accept one. A retry with the same key and
@@ -76,7 +80,7 @@ fallback = Router()
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", auth=None, include_in_schema=False
 )
 def unknown_route(request: HttpRequest, unknown: str):
-    raise NotFound("No such endpoint.", code="unknown_endpoint")
+    raise NotFound("No such endpoint.", code=api_errors.UNKNOWN_ENDPOINT)
 
 
 api.add_router("", fallback)
@@ -97,7 +101,7 @@ def _method_not_allowed_as_problem(view):
             allowed = response.get("Allow", "")
             problem = problem_response(
                 status=405,
-                code="method_not_allowed",
+                code=api_errors.METHOD_NOT_ALLOWED,
                 detail=f"This endpoint accepts: {allowed}.",
                 instance=request.path,
             )

@@ -4,12 +4,12 @@ A category is created through catalog.services.category_create and only its comm
 changed afterwards, through catalog.services.category_set_commission (audited with the operator).
 Products are browsed here, not edited."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count
 
 from comptoir.catalog import services
+from comptoir.catalog.conf import catalog_settings
 from comptoir.catalog.domain.identifiers import normalise_gtin
 from comptoir.catalog.models import Category, Product, ProductImage
 from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, basis_points_display, money_display
@@ -35,7 +35,7 @@ class CategoryChangeList(ChangeList):
             int(part) for category in self.result_list for part in category.path.strip("/").split("/") if part
         }
         rates = dict(Category.objects.filter(pk__in=ancestor_ids).values_list("pk", "commission_rate_bp"))
-        default = settings.COMPTOIR["DEFAULT_COMMISSION_BP"]
+        default = catalog_settings().default_commission_bp
         for category in self.result_list:
             ids = [int(part) for part in category.path.strip("/").split("/") if part]
             category.effective_commission_bp = next(

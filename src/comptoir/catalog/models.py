@@ -80,3 +80,6 @@ class ProductImage(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} #{self.position}: {self.url}"

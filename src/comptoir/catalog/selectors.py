@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from django.conf import settings
-
+from comptoir.catalog.conf import catalog_settings
 from comptoir.catalog.models import Category, Product
 
 
@@ -10,9 +9,10 @@ def category_commission_bp(category: Category) -> int:
     ids = [int(part) for part in category.path.strip("/").split("/") if part]
     rates = dict(Category.objects.filter(pk__in=ids).values_list("pk", "commission_rate_bp"))
     for category_id in reversed(ids):
-        if rates.get(category_id) is not None:
-            return rates[category_id]
-    return settings.COMPTOIR["DEFAULT_COMMISSION_BP"]
+        rate = rates.get(category_id)
+        if rate is not None:
+            return int(rate)
+    return catalog_settings().default_commission_bp
 
 
 def category_subtree_ids(category: Category) -> list[int]:

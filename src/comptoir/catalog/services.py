@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -10,10 +12,14 @@ from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.services import audit_record
 from comptoir.sellers.domain.trader import normalise_country
 
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.sellers.models import Seller
+
 DUPLICATE_GTIN_MESSAGE = "A product with this GTIN already exists; attach an offer to it instead."
 
 
-def _commission_rate_error(commission_rate_bp) -> str | None:
+def _commission_rate_error(commission_rate_bp: object) -> str | None:
     if commission_rate_bp is None:
         return None
     if (
@@ -34,7 +40,7 @@ def category_create(
     commission_rate_bp: int | None = None,
     expected_attributes: list[str] | None = None,
     position: int = 0,
-    actor=None,
+    actor: User | None = None,
 ) -> Category:
     """Add a node under `parent` (or a root). Raises ValidationError with every field error."""
     field_errors: dict[str, str] = {}
@@ -51,7 +57,7 @@ def category_create(
     if parent is not None and len(parent.path) > 200:
         field_errors["parent"] = "The category tree is too deep here."
     if field_errors:
-        raise ValidationError("The category is invalid.", code="invalid_category", fields=field_errors)
+        raise ValidationError("The category is invalid.", code=errors.INVALID_CATEGORY, fields=field_errors)
     with transaction.atomic():
         category = Category.objects.create(
             parent=parent,
@@ -70,11 +76,11 @@ def category_create(
     return category
 
 
-def category_set_commission(*, category_id: int, commission_rate_bp: int | None, actor) -> Category:
+def category_set_commission(*, category_id: int, commission_rate_bp: int | None, actor: User | None) -> Category:
     if _commission_rate_error(commission_rate_bp) is not None:
         raise ValidationError(
             "Invalid commission rate.",
-            code="invalid_commission",
+            code=errors.INVALID_COMMISSION,
             fields={"commission_rate_bp": "Between 0 and 10000 basis points."},
         )
     with transaction.atomic():
@@ -109,8 +115,8 @@ def product_create(
     country_of_origin: str = "",
     hs_code: str = "",
     image_urls: list[str] | None = None,
-    seller=None,
-    actor=None,
+    seller: Seller | None = None,
+    actor: User | None = None,
 ) -> Product:
     """Create a shared catalog entry. Raises ValidationError (all field errors at once)."""
     field_errors: dict[str, str] = {}
@@ -153,6 +159,7 @@ def product_create(
         field_errors["gtin"] = DUPLICATE_GTIN_MESSAGE
     if field_errors:
         raise ValidationError("The product is invalid.", code=errors.INVALID_PRODUCT, fields=field_errors)
+    assert category is not None  # else a field error was raised
     try:
         with transaction.atomic():
             product = Product.objects.create(

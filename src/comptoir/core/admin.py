@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.models import AuditLog, IdempotencyRecord
 from comptoir.core.money import Money
+from comptoir.core.permissions import is_operator
 
 admin.site.site_header = "Comptoir operator console"
 admin.site.site_title = "Comptoir console"
@@ -72,14 +73,14 @@ class ReasonForm(forms.Form):
         self.fields["reason"].help_text = help_text
 
 
-class OperatorActionsMixin:
+class OperatorActionsMixin(admin.ModelAdmin):
     """Admin actions for operators, each one a thin call to a service.
 
     Actions declare `allowed_permissions = ("operator",)` so that staff who are not operators do not
     even see them; the services are still the place where the rule is enforced."""
 
     def has_operator_permission(self, request) -> bool:
-        return bool(getattr(request.user, "is_operator", False))
+        return is_operator(request.user)
 
     def run_service_for_each(self, request, queryset, call: Callable, *, done: str) -> int:
         """Call `call(obj)` for each selected object; report successes and each refusal's message."""
@@ -153,7 +154,7 @@ class AuditLogAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="actor", ordering="actor__email")
     def actor_display(self, entry: AuditLog) -> str:
-        return entry.actor.email if entry.actor_id else (entry.actor_label or "system")
+        return entry.actor.email if entry.actor is not None else (entry.actor_label or "system")
 
     @admin.display(description="reason")
     def short_reason(self, entry: AuditLog) -> str:

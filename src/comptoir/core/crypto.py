@@ -9,7 +9,8 @@ import secrets
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+
+from comptoir.core.conf import core_settings
 
 
 @lru_cache(maxsize=4)
@@ -18,12 +19,12 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
 
 
 def encrypt_text(value: str) -> str:
-    return _fernet(tuple(settings.COMPTOIR_ENCRYPTION_KEYS)).encrypt(value.encode()).decode()
+    return _fernet(core_settings().encryption_keys).encrypt(value.encode()).decode()
 
 
 def decrypt_text(token: str) -> str:
     try:
-        return _fernet(tuple(settings.COMPTOIR_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
+        return _fernet(core_settings().encryption_keys).decrypt(token.encode()).decode()
     except InvalidToken as error:
         raise ValueError("encrypted value cannot be decrypted with the configured keys") from error
 

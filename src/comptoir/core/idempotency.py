@@ -11,10 +11,11 @@ import datetime
 import hashlib
 import json
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from comptoir.core import errors
+from comptoir.core.conf import core_settings
 from comptoir.core.exceptions import Conflict, ValidationError
 from comptoir.core.models import IdempotencyRecord
 
@@ -30,14 +31,14 @@ def validate_key(key: str | None, *, required: bool) -> str | None:
         if required:
             raise ValidationError(
                 "An Idempotency-Key header is required for this request.",
-                code="idempotency_key_required",
+                code=errors.IDEMPOTENCY_KEY_REQUIRED,
                 fields={"Idempotency-Key": "Required."},
             )
         return None
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ValidationError(
             "Invalid Idempotency-Key.",
-            code="invalid_idempotency_key",
+            code=errors.INVALID_IDEMPOTENCY_KEY,
             fields={"Idempotency-Key": f"At most {MAX_KEY_LENGTH} printable characters."},
         )
     return key
@@ -62,7 +63,7 @@ def idempotency_claim(
     if record.scope != scope or record.request_fingerprint != fingerprint:
         raise ValidationError(
             "This Idempotency-Key was already used for a different request.",
-            code="idempotency_key_reused",
+            code=errors.IDEMPOTENCY_KEY_REUSED,
             fields={"Idempotency-Key": "Use a new key for a new request."},
         )
     if record.response_status is None:
@@ -72,7 +73,7 @@ def idempotency_claim(
             return record, False
         raise Conflict(
             "A request with this Idempotency-Key is still being processed; retry shortly.",
-            code="idempotency_in_progress",
+            code=errors.IDEMPOTENCY_IN_PROGRESS,
         )
     return record, False
 
@@ -84,10 +85,11 @@ def _insert_unless_exists(*, actor_key: str, key: str, scope: str, fingerprint: 
     nothing fails inside the caller's transaction."""
     table = IdempotencyRecord._meta.db_table
     now = timezone.now()
-    created_at = now if settings.USE_TZ else timezone.make_naive(now)
+    created_at = now if core_settings().use_time_zone else timezone.make_naive(now)
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO "{table}" ("actor_key", "key", "scope", "request_fingerprint", "created_at") VALUES (%s, %s, %s, %s, %s) '
+            f'INSERT INTO "{table}" ("actor_key", "key", "scope", "request_fingerprint", "created_at") VALUES (%s, %s, '
+            "%s, %s, %s) "
             'ON CONFLICT ("actor_key", "key") DO NOTHING RETURNING "id"',
             [actor_key, key, scope, fingerprint, connection.ops.adapt_datetimefield_value(created_at)],
         )

@@ -48,3 +48,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["actor_key", "key"], name="idempotency_unique_actor_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} by {self.actor_key}"

@@ -14,6 +14,7 @@ from functools import lru_cache
 import pycountry
 from babel.numbers import format_currency, get_currency_precision
 
+from comptoir.core import errors
 from comptoir.core.exceptions import ValidationError
 
 DEFAULT_ROUNDING = ROUND_HALF_EVEN
@@ -34,7 +35,7 @@ def validate_currency(code: str, *, field: str = "currency") -> str:
     if not isinstance(code, str) or not is_known_currency(code.upper() if code.isalpha() else code):
         raise ValidationError(
             "Unknown currency code.",
-            code="unknown_currency",
+            code=errors.UNKNOWN_CURRENCY,
             fields={field: f"'{code}' is not an ISO 4217 currency code."},
         )
     return code.upper()
@@ -57,7 +58,7 @@ class Money:
         if not is_known_currency(self.currency):
             raise ValidationError(
                 "Unknown currency code.",
-                code="unknown_currency",
+                code=errors.UNKNOWN_CURRENCY,
                 fields={"currency": f"'{self.currency}' is not an ISO 4217 currency code."},
             )
 
@@ -71,23 +72,26 @@ class Money:
         """Parse a major-unit amount ("12.34" EUR -> 1234). Refuses more precision than the currency has."""
         if isinstance(value, (float, bool)):
             raise TypeError(
-                "Money.from_decimal takes a Decimal, str or int, never a float (binary floats cannot hold cents exactly)"
+                "Money.from_decimal takes a Decimal, str or int, never a float (binary floats cannot hold cents "
+                "exactly)"
             )
         currency = validate_currency(currency)
         try:
             decimal_value = Decimal(str(value)) if not isinstance(value, Decimal) else value
         except InvalidOperation as error:
             raise ValidationError(
-                "Invalid amount.", code="invalid_amount", fields={"amount": f"'{value}' is not a number."}
+                "Invalid amount.", code=errors.INVALID_AMOUNT, fields={"amount": f"'{value}' is not a number."}
             ) from error
         if not decimal_value.is_finite():
-            raise ValidationError("Invalid amount.", code="invalid_amount", fields={"amount": "Amount must be finite."})
+            raise ValidationError(
+                "Invalid amount.", code=errors.INVALID_AMOUNT, fields={"amount": "Amount must be finite."}
+            )
         exponent = currency_exponent(currency)
         minor = decimal_value.scaleb(exponent)
         if minor != minor.to_integral_value():
             raise ValidationError(
                 "Too many decimal places for the currency.",
-                code="invalid_amount",
+                code=errors.INVALID_AMOUNT,
                 fields={"amount": f"{currency} amounts have at most {exponent} decimal places."},
             )
         return cls(int(minor), currency)

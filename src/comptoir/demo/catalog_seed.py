@@ -219,7 +219,7 @@ def products_seed(
     taken_gtins: set[str] = set()
     brand_prefixes: dict[str, str] = {}
     products: list[Product] = []
-    for (department, leaf), share in zip(leaves, shares, strict=True):
+    for (_department, leaf), share in zip(leaves, shares, strict=True):
         category = categories[leaf.slug].category
         seen_titles: set[str] = set()
         for _ in range(share):

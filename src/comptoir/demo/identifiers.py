@@ -48,7 +48,7 @@ def vat_id(country: str, rng: random.Random) -> str:
     if country == "PL":
         while True:
             body = _digits(rng, 9, leading_nonzero=True)
-            check = sum(weight * int(digit) for weight, digit in zip(_PL_NIP_WEIGHTS, body)) % 11
+            check = sum(weight * int(digit) for weight, digit in zip(_PL_NIP_WEIGHTS, body, strict=True)) % 11
             if check != 10:
                 return f"PL{body}{check}"
     if country == "PT":

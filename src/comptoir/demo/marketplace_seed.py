@@ -8,7 +8,6 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
 
@@ -22,6 +21,7 @@ from comptoir.demo.data.catalog import Leaf
 from comptoir.demo.data.people import BUYER_COUNTRY_WEIGHTS, COUNTRIES, EU_COUNTRIES, SELLER_COUNTRIES, CountryProfile
 from comptoir.demo.data.shops import SHOPS
 from comptoir.demo.identifiers import iban_for, vat_id
+from comptoir.offers.conf import offers_settings
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer
 from comptoir.offers.services import MAX_HANDLING_DAYS, MAX_STOCK, shipping_profile_create
 from comptoir.sellers.domain.trader import TraderInformation, normalise_country
@@ -202,7 +202,7 @@ def _trader(rng: random.Random, shop_name: str, country: str, owner_name: str) -
 
 
 def _eur(major: float) -> int:
-    return int(round(major * 10 ** currency_exponent(CURRENCY)))
+    return round(major * 10 ** currency_exponent(CURRENCY))
 
 
 def _shipping_rates(rng: random.Random, country: str, *, bulky: bool) -> list[dict]:
@@ -425,6 +425,7 @@ def sellers_seed(
 
 
 def seller_suspend_at(demo_seller: DemoSeller, *, operator: User) -> None:
+    assert demo_seller.suspended_at is not None  # called for the sellers the plan suspends
     with clock.frozen_at(demo_seller.suspended_at):
         demo_seller.seller = seller_suspend(
             seller_id=demo_seller.seller.pk,
@@ -453,7 +454,7 @@ _CONDITION_NOTES = {
 def offer_errors(offer: Offer, *, profile_seller_ids: dict[int, int]) -> dict[str, str]:
     """The checks `offer_create` makes, for offers inserted in bulk."""
     problems: dict[str, str] = {}
-    maximum = settings.COMPTOIR["MAX_UNIT_PRICE_MAJOR"] * 10 ** currency_exponent(offer.currency)
+    maximum = offers_settings().max_unit_price_major * 10 ** currency_exponent(offer.currency)
     if not offer.sku or len(offer.sku) > 100:
         problems["sku"] = "A SKU of 1 to 100 characters is required."
     if not (0 < offer.price_amount <= maximum):
@@ -484,8 +485,8 @@ def _charm_price(amount_major: float) -> int:
     if amount_major < 100:
         return int(amount_major) * 100 + 90
     if amount_major < 1000:
-        return int(round(amount_major)) * 100
-    return int(round(amount_major / 10)) * 1000 - 100
+        return round(amount_major) * 100
+    return round(amount_major / 10) * 1000 - 100
 
 
 def offers_seed(
@@ -500,9 +501,11 @@ def offers_seed(
     leaf_by_category_id: dict[int, tuple[str, Leaf]] = {
         entry.category.pk: (entry.department.slug, entry.leaf) for entry in categories.values() if entry.leaf
     }
-    profile_seller_ids = {seller.standard_profile_id: seller.seller.pk for seller in active}
+    profile_seller_ids = {
+        seller.standard_profile_id: seller.seller.pk for seller in active if seller.standard_profile_id is not None
+    }
     profile_seller_ids.update(
-        {seller.bulky_profile_id: seller.seller.pk for seller in active if seller.bulky_profile_id}
+        {seller.bulky_profile_id: seller.seller.pk for seller in active if seller.bulky_profile_id is not None}
     )
     base_handling = {seller.seller.pk: rng.choice([1, 1, 1, 2, 2, 3]) for seller in active}
     sku_counters = {seller.seller.pk: 0 for seller in active}
@@ -524,6 +527,8 @@ def offers_seed(
                 else (rng.randint(1, 3) if condition.startswith("used") else rng.randint(3, 140))
             )
             bulky = leaf.bulky and seller.bulky_profile_id is not None
+            profile_id = seller.bulky_profile_id if bulky else seller.standard_profile_id
+            assert seller.verified_at is not None and profile_id is not None  # active sellers have both
             sku_counters[seller.seller.pk] += 1
             created_at = max(product.created_at, seller.verified_at) + dt.timedelta(hours=rng.randint(1, 72))
             offer = Offer(
@@ -538,7 +543,7 @@ def offers_seed(
                 handling_days=min(MAX_HANDLING_DAYS, base_handling[seller.seller.pk] + (1 if bulky else 0)),
                 ships_from_country=seller.seller.country,
                 fulfilment_method=FulfilmentMethod.DROPSHIP if rng.random() < 0.03 else FulfilmentMethod.MERCHANT,
-                shipping_profile_id=seller.bulky_profile_id if bulky else seller.standard_profile_id,
+                shipping_profile_id=profile_id,
                 return_policy_days=rng.choice([14, 14, 30]),
                 is_active=rng.random() > 0.02,
                 created_at=created_at,

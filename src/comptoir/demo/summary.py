@@ -141,7 +141,18 @@ def demo_content_digest() -> dict[str, str]:
         ),
         "shipping": sorted(
             (seller_slug, profile_name, zone, countries, level, carrier, first, additional, low, high)
-            for seller_slug, profile_name, zone, countries, level, carrier, first, additional, low, high in ShippingRate.objects.values_list(
+            for (
+                seller_slug,
+                profile_name,
+                zone,
+                countries,
+                level,
+                carrier,
+                first,
+                additional,
+                low,
+                high,
+            ) in ShippingRate.objects.values_list(
                 "profile__seller__slug",
                 "profile__name",
                 "zone_name",
@@ -209,7 +220,17 @@ def demo_content_digest() -> dict[str, str]:
                 data,
                 created_at,
             )
-            for seller_order_id, action, from_status, to_status, role, actor_id, reason, data, created_at in SellerOrderEvent.objects.values_list(
+            for (
+                seller_order_id,
+                action,
+                from_status,
+                to_status,
+                role,
+                actor_id,
+                reason,
+                data,
+                created_at,
+            ) in SellerOrderEvent.objects.values_list(
                 "seller_order_id",
                 "action",
                 "from_status",

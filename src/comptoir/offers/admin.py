@@ -1,15 +1,17 @@
-"""Sellers' offers and shipping profiles in the operator console: browse and search, never edit
-(offers change only through the seller's own tools, which call comptoir.offers.services)."""
+"""Sellers' offers and shipping profiles in the operator console: browse and search, never edit (offers change
+through the seller's own tools, which call comptoir.offers.services). One operator action: how an offer is
+fulfilled, the one term a seller cannot set to `marketplace` itself."""
 
 from django.contrib import admin
 
 from comptoir.catalog.admin import search_by_gtin_first
-from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
-from comptoir.offers.models import Offer, ShippingProfile, ShippingRate
+from comptoir.core.admin import OperatorActionsMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
+from comptoir.offers.models import FulfilmentMethod, Offer, ShippingProfile, ShippingRate
+from comptoir.offers.services import offer_fulfilment_method_set
 
 
 @admin.register(Offer)
-class OfferAdmin(ReadOnlyModelAdmin):
+class OfferAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
     list_display = (
         "sku",
         "product",
@@ -44,6 +46,27 @@ class OfferAdmin(ReadOnlyModelAdmin):
         "updated_at",
     )
     readonly_fields = fields
+    actions = ("fulfilled_by_the_marketplace", "fulfilled_by_the_seller")
+
+    def _fulfilment_method_set(self, request, queryset, method: str, *, done: str) -> None:
+        self.run_service_for_each(
+            request,
+            queryset,
+            lambda offer: offer_fulfilment_method_set(actor=request.user, offer_id=offer.pk, fulfilment_method=method),
+            done=done,
+        )
+
+    @admin.action(description="Mark as fulfilled by the marketplace", permissions=["operator"])
+    def fulfilled_by_the_marketplace(self, request, queryset) -> None:
+        self._fulfilment_method_set(
+            request, queryset, FulfilmentMethod.MARKETPLACE, done="Offers marked as fulfilled by the marketplace"
+        )
+
+    @admin.action(description="Mark as fulfilled by the seller", permissions=["operator"])
+    def fulfilled_by_the_seller(self, request, queryset) -> None:
+        self._fulfilment_method_set(
+            request, queryset, FulfilmentMethod.MERCHANT, done="Offers marked as fulfilled by the seller"
+        )
 
     @admin.display(description="price", ordering="price_amount")
     def price(self, offer: Offer) -> str:

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 from comptoir.offers.models import Offer, ShippingRate
 from comptoir.sellers.models import SellerStatus
+
+if TYPE_CHECKING:
+    from comptoir.catalog.models import Category
 
 
 def offer_visible_qs():
@@ -159,7 +163,8 @@ class _OfferRow:
 
 
 def _offer_rows(offers, *, country: str, placed_on: dt.date) -> list[_OfferRow]:
-    """Visible offers (a queryset) reduced to what cards and facets need; offers that do not ship to `country` are left out."""
+    """Visible offers (a queryset) reduced to what cards and facets need; offers that do not ship to `country` are left
+    out."""
     values = list(
         offers.values_list(
             "pk",
@@ -185,8 +190,9 @@ def _offer_rows(offers, *, country: str, placed_on: dt.date) -> list[_OfferRow]:
                 country=country,
                 placed_on=placed_on,
             )
-        if cache[key] is not None:
-            rows.append(_OfferRow(offer_id, product_id, condition, ships_from, cache[key]))
+        found = cache[key]
+        if found is not None:
+            rows.append(_OfferRow(offer_id, product_id, condition, ships_from, found))
     return rows
 
 
@@ -198,6 +204,11 @@ class ProductCard:
     lowest_landed: Money | None
     offer_count: int
     fastest_latest: dt.date | None
+
+
+def _lowest_landed_amount(card: ProductCard) -> int:
+    assert card.lowest_landed is not None  # a card is built from at least one offer that reaches the buyer
+    return card.lowest_landed.amount
 
 
 def _cards(rows: list[_OfferRow]) -> dict[int, ProductCard]:
@@ -253,7 +264,7 @@ def product_ids_newest(*, limit: int) -> list[int]:
 @dataclass(frozen=True)
 class SearchFilters:
     query: str = ""
-    category: object = None  # a catalog Category or None
+    category: Category | None = None
     conditions: tuple[str, ...] = ()
     ships_from: tuple[str, ...] = ()
     price_min: int | None = None  # minor units, compared with the landed price
@@ -275,8 +286,9 @@ class SearchResult:
 
 
 def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> SearchResult:
-    """Products with at least one visible offer shipping to `filters.country` that passes every offer filter, sorted, with
-    facet counts (products per value, each facet counted under all the other filters) and ProductCards over the passing offers.
+    """Products with at least one visible offer shipping to `filters.country` that passes every offer filter, sorted,
+    with facet counts (products per value, each facet counted under all the other filters) and ProductCards over the
+    passing offers.
 
     Relevance: query words found in the title count twice, in the brand once; ties by number of offers, then newest."""
     from comptoir.catalog.models import Category, Product
@@ -303,7 +315,7 @@ def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> Searc
 
     def count_products(pairs) -> dict:
         seen: dict = {}
-        for value, product_id in set(pairs):
+        for value, _product_id in set(pairs):
             seen[value] = seen.get(value, 0) + 1
         return seen
 
@@ -332,7 +344,7 @@ def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> Searc
     # Category counts: products per category id of every ancestor on their path (so any level of the tree can be shown).
     paths = dict(Category.objects.values_list("pk", "path"))
     category_counts: dict[int, int] = {}
-    for product_id, (_title, _brand, _created, category_id) in info.items():
+    for _title, _brand, _created, category_id in info.values():
         for part in paths.get(category_id, "").strip("/").split("/"):
             if part:
                 category_counts[int(part)] = category_counts.get(int(part), 0) + 1
@@ -346,9 +358,9 @@ def product_offer_search(filters: SearchFilters, *, placed_on: dt.date) -> Searc
 
     ids = list(info)
     if filters.sort == "price_asc":
-        ids.sort(key=lambda pk: (cards[pk].lowest_landed.amount, pk))
+        ids.sort(key=lambda pk: (_lowest_landed_amount(cards[pk]), pk))
     elif filters.sort == "price_desc":
-        ids.sort(key=lambda pk: (-cards[pk].lowest_landed.amount, pk))
+        ids.sort(key=lambda pk: (-_lowest_landed_amount(cards[pk]), pk))
     elif filters.sort == "newest":
         ids.sort(key=lambda pk: (-info[pk][2].timestamp(), -pk))
     else:

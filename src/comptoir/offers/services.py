@@ -3,20 +3,29 @@ seller and filters by it, so another seller's id simply does not exist for it.""
 
 from __future__ import annotations
 
-from django.conf import settings
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, TypeGuard
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from comptoir.catalog.models import Product
+from comptoir.catalog.services import product_create
 from comptoir.core import clock
 from comptoir.core.events import publish
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import Money, currency_exponent, is_known_currency
+from comptoir.core.permissions import require_operator
 from comptoir.core.services import audit_record
 from comptoir.offers import errors
+from comptoir.offers.conf import offers_settings
 from comptoir.offers.events import OfferChanged
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer, ShippingProfile, ShippingRate
 from comptoir.sellers.domain.trader import normalise_country
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.sellers.models import Seller
 
 MAX_STOCK = 1_000_000
 MAX_HANDLING_DAYS = 30
@@ -32,35 +41,37 @@ def _offer_changed(offer: Offer) -> None:
     publish(OfferChanged(seller_id=offer.seller_id, offer_id=offer.pk, at=clock.now()))
 
 
-def _normalise_currency(currency):
+def _normalise_currency(currency: Any) -> Any:
     """Currency codes are accepted in any case ('eur' is EUR), like core.money.validate_currency."""
     return currency.strip().upper() if isinstance(currency, str) else currency
 
 
-def _validate_price(amount, currency: str, field_errors: dict[str, str], field: str = "price_amount") -> None:
+def _validate_price(
+    amount: object, currency: object, field_errors: dict[str, str], field: str = "price_amount"
+) -> None:
     if not isinstance(currency, str) or not is_known_currency(currency):
         field_errors["currency"] = f"'{currency}' is not an ISO 4217 currency code."
         return
     if isinstance(amount, bool) or not isinstance(amount, int):
         field_errors[field] = "A whole number of minor units (cents)."
         return
-    maximum = settings.COMPTOIR["MAX_UNIT_PRICE_MAJOR"] * 10 ** currency_exponent(currency)
+    maximum = offers_settings().max_unit_price_major * 10 ** currency_exponent(currency)
     if amount <= 0:
         field_errors[field] = "The price must be positive."
     elif amount > maximum:
         field_errors[field] = f"The price may not exceed {Money(maximum, currency).format()}."
 
 
-def _validate_stock(stock, field_errors: dict[str, str]) -> None:
+def _validate_stock(stock: object, field_errors: dict[str, str]) -> None:
     if isinstance(stock, bool) or not isinstance(stock, int) or stock < 0 or stock > MAX_STOCK:
         field_errors["stock"] = f"A whole number from 0 to {MAX_STOCK}."
 
 
-def _is_whole_number_between(value, low: int, high: int) -> bool:
+def _is_whole_number_between(value: object, low: int, high: int) -> TypeGuard[int]:
     return not isinstance(value, bool) and isinstance(value, int) and low <= value <= high
 
 
-def _validate_profile_currency(profile: ShippingProfile | None, currency, field_errors: dict[str, str]) -> None:
+def _validate_profile_currency(profile: ShippingProfile | None, currency: object, field_errors: dict[str, str]) -> None:
     """Checkout only quotes rates in the order's currency, so a profile without a rate in the offer's
     currency would make the offer impossible to buy."""
     if profile is None or "currency" in field_errors:
@@ -69,8 +80,26 @@ def _validate_profile_currency(profile: ShippingProfile | None, currency, field_
         field_errors["shipping_profile_id"] = f"This shipping profile has no rate in {currency}."
 
 
-def shipping_profile_create(*, seller, actor, name: str, rates: list[dict]) -> ShippingProfile:
-    """rates: [{zone_name, countries, service_level, carrier, currency, first_item_amount, additional_item_amount, transit_days_min, transit_days_max}]"""
+def _require_fulfilment_method_allowed(
+    actor: User | None, fulfilment_method: object, *, current: str | None = None
+) -> None:
+    """Marketplace fulfilment does not exist yet, and an offer fulfilled by the marketplace earns the featured-offer
+    bonus: only an operator may mark an offer so (PermissionDenied, `FULFILMENT_METHOD_RESERVED`). An offer already
+    marked keeps its method through the seller's other edits, and the seller may always go back to fulfilling it."""
+    if fulfilment_method == FulfilmentMethod.MARKETPLACE and current != FulfilmentMethod.MARKETPLACE:
+        require_operator(
+            actor,
+            message="Only an operator can mark an offer as fulfilled by the marketplace.",
+            code=errors.FULFILMENT_METHOD_RESERVED,
+        )
+
+
+def shipping_profile_create(
+    *, seller: Seller, actor: User | None, name: str, rates: list[dict[str, Any]]
+) -> ShippingProfile:
+    """Create a shipping profile with its rates, all or nothing. `rates`: [{zone_name, countries, service_level,
+    carrier, currency, first_item_amount, additional_item_amount, transit_days_min, transit_days_max}]. Raises
+    ValidationError with every field error."""
     field_errors: dict[str, str] = {}
     if not isinstance(name, str) or len(name.strip()) > 100:
         field_errors["name"] = "At most 100 characters."
@@ -136,8 +165,8 @@ def shipping_profile_create(*, seller, actor, name: str, rates: list[dict]) -> S
 
 def offer_create(
     *,
-    seller,
-    actor,
+    seller: Seller,
+    actor: User | None,
     product_id: int,
     sku: str,
     price_amount: int,
@@ -151,7 +180,9 @@ def offer_create(
     fulfilment_method: str = FulfilmentMethod.MERCHANT,
     return_policy_days: int = 14,
 ) -> Offer:
-    """Create an offer of `seller` on an existing product. Raises ValidationError with every field error."""
+    """Create an offer of `seller` on an existing product. Raises ValidationError with every field error, and
+    PermissionDenied (`FULFILMENT_METHOD_RESERVED`) when anyone but an operator asks for marketplace fulfilment."""
+    _require_fulfilment_method_allowed(actor, fulfilment_method)
     field_errors: dict[str, str] = {}
     currency = _normalise_currency(currency)
     if not isinstance(sku, str) or not sku.strip() or len(sku.strip()) > 100:
@@ -192,6 +223,7 @@ def offer_create(
     _validate_profile_currency(profile, currency, field_errors)
     if field_errors:
         raise ValidationError("The offer is invalid.", code=errors.INVALID_OFFER, fields=field_errors)
+    assert product is not None and profile is not None and ships_from is not None  # else a field error was raised
     try:
         with transaction.atomic():
             offer = Offer.objects.create(
@@ -233,8 +265,10 @@ OFFER_EDITABLE_FIELDS = {
 }
 
 
-def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
-    """Change an offer's terms. Unknown fields are refused; the row is locked while checked and written."""
+def offer_update(*, seller: Seller, actor: User | None, offer_id: int, changes: dict[str, Any]) -> Offer:
+    """Change an offer's terms. Unknown fields are refused; the row is locked while checked and written. Raises
+    NotFound for another seller's offer, ValidationError with every field error, PermissionDenied
+    (`FULFILMENT_METHOD_RESERVED`) when anyone but an operator marks the offer as fulfilled by the marketplace."""
     unknown = set(changes) - OFFER_EDITABLE_FIELDS
     if unknown:
         raise ValidationError(
@@ -246,6 +280,8 @@ def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
         offer = Offer.objects.select_for_update().filter(pk=offer_id, seller=seller).first()
         if offer is None:
             raise NotFound("No such offer.", code=errors.OFFER_NOT_FOUND)
+        if "fulfilment_method" in changes:
+            _require_fulfilment_method_allowed(actor, changes["fulfilment_method"], current=offer.fulfilment_method)
         field_errors: dict[str, str] = {}
         if "currency" in changes:
             changes = {**changes, "currency": _normalise_currency(changes["currency"])}
@@ -269,7 +305,7 @@ def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
             not isinstance(changes["condition_note"], str) or len(changes["condition_note"]) > 300
         ):
             field_errors["condition_note"] = "At most 300 characters."
-        profile = offer.shipping_profile
+        profile: ShippingProfile | None = offer.shipping_profile
         if "shipping_profile_id" in changes:
             profile_id = changes["shipping_profile_id"]
             profile = (
@@ -299,11 +335,12 @@ def offer_update(*, seller, actor, offer_id: int, changes: dict) -> Offer:
     return offer
 
 
-def offer_stock_set(*, seller, actor, offer_id: int, stock: int) -> Offer:
+def offer_stock_set(*, seller: Seller, actor: User | None, offer_id: int, stock: int) -> Offer:
+    """Set one offer's units on hand (see `offer_update`)."""
     return offer_update(seller=seller, actor=actor, offer_id=offer_id, changes={"stock": stock})
 
 
-def offer_stock_bulk_set(*, seller, actor, stock_by_sku: dict[str, int]) -> list[Offer]:
+def offer_stock_bulk_set(*, seller: Seller, actor: User | None, stock_by_sku: dict[str, int]) -> list[Offer]:
     """Set stock for many offers by SKU, all or nothing. Unknown SKUs or bad values refuse the whole batch."""
     field_errors: dict[str, str] = {}
     for sku, stock in stock_by_sku.items():
@@ -330,7 +367,7 @@ def offer_stock_bulk_set(*, seller, actor, stock_by_sku: dict[str, int]) -> list
     return offers
 
 
-def offer_stock_adjust(*, seller, actor, offer_id: int, delta: int) -> Offer:
+def offer_stock_adjust(*, seller: Seller, actor: User | None, offer_id: int, delta: int) -> Offer:
     """Add or remove units atomically (F() update); refuses to go below zero."""
     if isinstance(delta, bool) or not isinstance(delta, int):
         raise ValidationError(
@@ -351,3 +388,64 @@ def offer_stock_adjust(*, seller, actor, offer_id: int, delta: int) -> Offer:
             actor=actor, action="offer.stock_adjusted", target=offer, seller_id=seller.pk, data={"delta": delta}
         )
     return offer
+
+
+def offer_fulfilment_method_set(*, actor: User | None, offer_id: int, fulfilment_method: str) -> Offer:
+    """Operators only: set how any seller's offer is fulfilled (the one way to mark an offer as fulfilled by the
+    marketplace until marketplace fulfilment exists). Raises PermissionDenied (`operator_required`), NotFound and
+    ValidationError (an unknown method); audited like every offer change."""
+    require_operator(actor, message="Only an operator can change how an offer is fulfilled.")
+    with transaction.atomic():
+        offer = Offer.objects.select_related("seller").filter(pk=offer_id).first()
+        if offer is None:
+            raise NotFound("No such offer.", code=errors.OFFER_NOT_FOUND)
+        return offer_update(
+            seller=offer.seller, actor=actor, offer_id=offer.pk, changes={"fulfilment_method": fulfilment_method}
+        )
+
+
+@dataclass(frozen=True)
+class NewProduct:
+    """A catalog product a seller creates together with its first offer (`offer_create_with_product`)."""
+
+    title: str
+    category_id: int
+    brand: str = ""
+    gtin: str | None = None
+    description: str = ""
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class OfferTerms:
+    """A seller's terms for one offer, as `offer_create` takes them."""
+
+    sku: str
+    price_amount: int
+    currency: str
+    stock: int
+    shipping_profile_id: int
+    condition: str = Condition.NEW
+    condition_note: str = ""
+    handling_days: int = 1
+    ships_from_country: str | None = None
+    fulfilment_method: str = FulfilmentMethod.MERCHANT
+    return_policy_days: int = 14
+
+
+def offer_create_with_product(*, seller: Seller, actor: User | None, product: NewProduct, terms: OfferTerms) -> Offer:
+    """Create a product the catalog does not have yet and `seller`'s offer on it: both or neither. Raises the
+    product's ValidationError (code `catalog.errors.INVALID_PRODUCT`, its field names) before anything is written,
+    or the offer's errors (as `offer_create`), in which case the product is not kept either."""
+    with transaction.atomic():
+        created = product_create(
+            title=product.title,
+            category_id=product.category_id,
+            brand=product.brand,
+            gtin=product.gtin,
+            description=product.description,
+            language=product.language,
+            seller=seller,
+            actor=actor,
+        )
+        return offer_create(seller=seller, actor=actor, product_id=created.pk, **asdict(terms))

@@ -130,7 +130,7 @@ class SellerAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
                     (
                         f"{row.created_at:%Y-%m-%d %H:%M}",
                         row.action,
-                        row.actor.email if row.actor_id else row.actor_label,
+                        row.actor.email if row.actor is not None else row.actor_label,
                         row.reason or "—",
                     )
                     for row in rows
@@ -170,7 +170,9 @@ class SellerAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
             title="Suspend sellers",
             confirm="Suspend",
             done="Sellers suspended",
-            help_text="State the facts and the rule applied (DSA Art. 17 statement of reasons); the seller will read it.",
+            help_text=(
+                "State the facts and the rule applied (DSA Art. 17 statement of reasons); the seller will read it."
+            ),
             call=lambda seller, reason: services.seller_suspend(seller_id=seller.pk, actor=request.user, reason=reason),
         )
 

@@ -6,3 +6,8 @@ SELLER_INVALID_STATUS_CHANGE = "invalid_seller_status_change"
 SELLER_REASON_REQUIRED = "reason_required"
 API_KEY_INVALID_SCOPE = "invalid_scope"
 SELLER_MEMBER_UNKNOWN_USER = "unknown_user"
+
+ALREADY_MEMBER = "already_member"
+API_KEY_NOT_FOUND = "api_key_not_found"
+INVALID_ROLE = "invalid_role"
+INVALID_SETTING = "invalid_setting"

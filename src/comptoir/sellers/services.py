@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -22,10 +24,13 @@ from comptoir.sellers.domain.trader import (
 from comptoir.sellers.events import SellerOnboarded, SellerStatusChanged
 from comptoir.sellers.models import ALL_SCOPES, MemberRole, Seller, SellerApiKey, SellerMember, SellerStatus
 
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+
 SELLER_KEY_PREFIX = "csk"
 
 # Which status changes an operator may make. Anything else raises InvalidTransition.
-STATUS_TRANSITIONS = {
+STATUS_TRANSITIONS: dict[str, set[str]] = {
     SellerStatus.PENDING: {SellerStatus.VERIFIED, SellerStatus.REJECTED},
     SellerStatus.VERIFIED: {SellerStatus.SUSPENDED},
     SellerStatus.SUSPENDED: {SellerStatus.VERIFIED},
@@ -42,7 +47,7 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def seller_onboard(*, owner, name: str, trader: TraderInformation, default_currency: str = "EUR") -> Seller:
+def seller_onboard(*, owner: User, name: str, trader: TraderInformation, default_currency: str = "EUR") -> Seller:
     """Create a pending seller organisation with `owner` as its owner.
 
     Validates every trader field at once (VAT ID and IBAN with python-stdnum) and raises
@@ -59,8 +64,10 @@ def seller_onboard(*, owner, name: str, trader: TraderInformation, default_curre
             fields=field_errors,
         )
     country = normalise_country(trader.country)
+    assert country is not None  # validated with the rest of the trader information above
     vat_id, _ = validate_vat_id(trader.vat_id, country)
     iban, _ = validate_iban(trader.iban)
+    assert vat_id is not None and iban is not None  # likewise
     with transaction.atomic():
         seller = Seller.objects.create(
             name=name.strip(),
@@ -87,7 +94,13 @@ def seller_onboard(*, owner, name: str, trader: TraderInformation, default_curre
 
 
 def _seller_status_change(
-    *, seller_id: int, actor, new_status: str, reason: str, action: str, from_statuses: set[str] | None = None
+    *,
+    seller_id: int,
+    actor: User | None,
+    new_status: str,
+    reason: str,
+    action: str,
+    from_statuses: set[str] | None = None,
 ) -> Seller:
     """`from_statuses` narrows the table for one action: verifying is for pending sellers, while
     lifting a suspension is a reinstatement, which needs a reason."""
@@ -120,7 +133,8 @@ def _seller_status_change(
             reason=reason,
             data={"from": previous, "to": new_status},
         )
-        # Delivered now, inside the transaction: the search index drops (or restores) the seller's offers with the change.
+        # Delivered now, inside the transaction: the search index drops (or restores) the seller's offers with the
+        # change.
         publish(SellerStatusChanged(seller_id=seller.pk, previous_status=previous, status=new_status, at=clock.now()))
     return seller
 
@@ -135,7 +149,7 @@ def _require_reason(reason: str) -> str:
     return reason.strip()
 
 
-def seller_verify(*, seller_id: int, actor, reason: str = "Trader information checked.") -> Seller:
+def seller_verify(*, seller_id: int, actor: User | None, reason: str = "Trader information checked.") -> Seller:
     return _seller_status_change(
         seller_id=seller_id,
         actor=actor,
@@ -146,7 +160,7 @@ def seller_verify(*, seller_id: int, actor, reason: str = "Trader information ch
     )
 
 
-def seller_reject(*, seller_id: int, actor, reason: str) -> Seller:
+def seller_reject(*, seller_id: int, actor: User | None, reason: str) -> Seller:
     return _seller_status_change(
         seller_id=seller_id,
         actor=actor,
@@ -156,7 +170,7 @@ def seller_reject(*, seller_id: int, actor, reason: str) -> Seller:
     )
 
 
-def seller_suspend(*, seller_id: int, actor, reason: str) -> Seller:
+def seller_suspend(*, seller_id: int, actor: User | None, reason: str) -> Seller:
     return _seller_status_change(
         seller_id=seller_id,
         actor=actor,
@@ -166,7 +180,7 @@ def seller_suspend(*, seller_id: int, actor, reason: str) -> Seller:
     )
 
 
-def seller_reinstate(*, seller_id: int, actor, reason: str) -> Seller:
+def seller_reinstate(*, seller_id: int, actor: User | None, reason: str) -> Seller:
     return _seller_status_change(
         seller_id=seller_id,
         actor=actor,
@@ -177,12 +191,12 @@ def seller_reinstate(*, seller_id: int, actor, reason: str) -> Seller:
     )
 
 
-def seller_member_add(*, seller: Seller, actor, user, role: str = MemberRole.STAFF) -> SellerMember:
+def seller_member_add(*, seller: Seller, actor: User | None, user: User, role: str = MemberRole.STAFF) -> SellerMember:
     if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():
         raise PermissionDenied("Only an owner can add members.", code=errors.SELLER_OWNER_REQUIRED)
     if role not in MemberRole.values:
         raise ValidationError(
-            "Unknown role.", code="invalid_role", fields={"role": f"One of {', '.join(MemberRole.values)}."}
+            "Unknown role.", code=errors.INVALID_ROLE, fields={"role": f"One of {', '.join(MemberRole.values)}."}
         )
     try:
         with transaction.atomic():
@@ -196,12 +210,14 @@ def seller_member_add(*, seller: Seller, actor, user, role: str = MemberRole.STA
             )
     except IntegrityError as error:
         raise ValidationError(
-            "Already a member.", code="already_member", fields={"user": "Already a member of this seller."}
+            "Already a member.", code=errors.ALREADY_MEMBER, fields={"user": "Already a member of this seller."}
         ) from error
     return member
 
 
-def seller_api_key_create(*, seller: Seller, actor, name: str, scopes: list[str]) -> tuple[SellerApiKey, str]:
+def seller_api_key_create(
+    *, seller: Seller, actor: User | None, name: str, scopes: list[str]
+) -> tuple[SellerApiKey, str]:
     """Create a scoped API key; returns (record, secret). The secret is shown once and stored hashed."""
     if not isinstance(scopes, (list, tuple, set)):
         scopes = []
@@ -228,11 +244,11 @@ def seller_api_key_create(*, seller: Seller, actor, name: str, scopes: list[str]
     return key, secret
 
 
-def seller_api_key_revoke(*, seller: Seller, actor, key_id: int) -> SellerApiKey:
+def seller_api_key_revoke(*, seller: Seller, actor: User | None, key_id: int) -> SellerApiKey:
     with transaction.atomic():
         key = SellerApiKey.objects.select_for_update().filter(pk=key_id, seller=seller).first()
         if key is None:
-            raise NotFound("No such API key.", code="api_key_not_found")
+            raise NotFound("No such API key.", code=errors.API_KEY_NOT_FOUND)
         if key.revoked_at is None:
             key.revoked_at = clock.now()
             key.save(update_fields=["revoked_at"])
@@ -240,7 +256,9 @@ def seller_api_key_revoke(*, seller: Seller, actor, key_id: int) -> SellerApiKey
     return key
 
 
-def seller_member_add_by_email(*, seller: Seller, actor, email: str, role: str = MemberRole.STAFF) -> SellerMember:
+def seller_member_add_by_email(
+    *, seller: Seller, actor: User | None, email: str, role: str = MemberRole.STAFF
+) -> SellerMember:
     """Add an existing user, found by email address, as a member. Only an owner may; no account is created
     (the person registers first), so an unknown address is a field error."""
     from comptoir.accounts.models import User
@@ -258,11 +276,11 @@ def seller_member_add_by_email(*, seller: Seller, actor, email: str, role: str =
     return seller_member_add(seller=seller, actor=actor, user=user, role=role)
 
 
-def seller_two_factor_requirement_set(*, seller: Seller, actor, required: bool) -> Seller:
+def seller_two_factor_requirement_set(*, seller: Seller, actor: User | None, required: bool) -> Seller:
     """Turn on or off the rule that every member must use two-factor authentication. Owner only; audited."""
     if not isinstance(required, bool):
         raise ValidationError(
-            "Invalid setting.", code="invalid_setting", fields={"require_two_factor": "true or false."}
+            "Invalid setting.", code=errors.INVALID_SETTING, fields={"require_two_factor": "true or false."}
         )
     with transaction.atomic():
         if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():

@@ -53,6 +53,7 @@ from comptoir.accounts.two_factor import (
     totp_user_requires_device,
 )
 from comptoir.core.exceptions import ValidationError
+from comptoir.core.permissions import is_operator
 from comptoir.web.forms import (
     LoginCodeForm,
     LoginForm,
@@ -158,8 +159,10 @@ def login_verify_view(request):
                 messages.warning(
                     request,
                     ngettext(
-                        "You used a recovery code; %(count)d is left. If you lost your authenticator app, set up a new one now.",
-                        "You used a recovery code; %(count)d are left. If you lost your authenticator app, set up a new one now.",
+                        "You used a recovery code; %(count)d is left. If you lost your authenticator app, set up a new "
+                        "one now.",
+                        "You used a recovery code; %(count)d are left. If you lost your authenticator app, set up a "
+                        "new one now.",
                         check.recovery_codes_remaining,
                     )
                     % {"count": check.recovery_codes_remaining},
@@ -171,7 +174,8 @@ def login_verify_view(request):
                     request,
                     format_html(
                         _(
-                            "You have no recovery codes yet. {link_start}Make them now{link_end}: they let you in if you lose your phone."
+                            "You have no recovery codes yet. {link_start}Make them now{link_end}: they let you in if "
+                            "you lose your phone."
                         ),
                         link_start=format_html('<a href="{}">', reverse("account:2fa-setup")),
                         link_end=mark_safe("</a>"),
@@ -188,7 +192,7 @@ def login_verify_view(request):
 @never_cache
 def two_factor_setup_view(request):
     user = request.user
-    default_next = reverse("console:dashboard") if user.is_operator else settings.LOGIN_REDIRECT_URL
+    default_next = reverse("console:dashboard") if is_operator(user) else settings.LOGIN_REDIRECT_URL
     next_url = _next_url(request, default_next)
     if totp_device_confirmed_for(user=user) is not None:
         if user.is_verified():

@@ -4,11 +4,12 @@ Every read and write is scoped to the authenticated seller; another seller's ids
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Path as PathParam
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import Field, StrictStr
 
 from comptoir.api.idempotency import run_idempotent
 from comptoir.api.routers.catalog import ProductOut, product_out
@@ -23,13 +24,13 @@ from comptoir.api.schemas import (
     MoneyOut,
     StrictBool,
     iso,
+    length,
     money,
     page_of,
     paginate,
     problems,
-    text,
 )
-from comptoir.api.security import seller_auth
+from comptoir.api.security import seller_auth, seller_principal
 from comptoir.catalog.selectors import product_get
 from comptoir.catalog.services import product_create
 from comptoir.core.exceptions import NotFound, ValidationError
@@ -56,6 +57,11 @@ PRICE_DESCRIPTION = (
     "(1,000,000 major units by default) and have no more decimals than the currency."
 )
 
+FULFILMENT_METHOD_DESCRIPTION = (
+    f"One of {', '.join(FulfilmentMethod.values)}. `{FulfilmentMethod.MARKETPLACE}` is set by the marketplace's "
+    "operators only (403 `fulfilment_method_reserved`); an offer they marked keeps it through your other changes."
+)
+
 
 class OfferOut(Schema):
     id: int
@@ -78,18 +84,22 @@ class OfferOut(Schema):
 
 class OfferCreateIn(InputSchema):
     product_id: BodyId
-    sku: text(100, 1)
+    sku: Annotated[StrictStr, length(100, 1)]
     price_amount: BodyInt | None = Field(None, description=PRICE_DESCRIPTION)
-    price: text(20) | None = Field(None, description=PRICE_DESCRIPTION)
-    currency: text(3) = Field(description="ISO 4217 code, e.g. EUR.")
+    price: Annotated[StrictStr, length(20)] | None = Field(None, description=PRICE_DESCRIPTION)
+    currency: Annotated[StrictStr, length(3)] = Field(description="ISO 4217 code, e.g. EUR.")
     stock: BodyInt = Field(description="0 to 1,000,000.")
     shipping_profile_id: BodyId
-    condition: text(20) = Field(Condition.NEW, description=f"One of {', '.join(Condition.values)}.")
-    condition_note: text(300) = ""
+    condition: Annotated[StrictStr, length(20)] = Field(
+        Condition.NEW, description=f"One of {', '.join(Condition.values)}."
+    )
+    condition_note: Annotated[StrictStr, length(300)] = ""
     handling_days: BodyInt = 1
-    ships_from_country: text(2) | None = Field(None, description="ISO 3166 alpha-2; default: the seller's country.")
-    fulfilment_method: text(20) = Field(
-        FulfilmentMethod.MERCHANT, description=f"One of {', '.join(FulfilmentMethod.values)}."
+    ships_from_country: Annotated[StrictStr, length(2)] | None = Field(
+        None, description="ISO 3166 alpha-2; default: the seller's country."
+    )
+    fulfilment_method: Annotated[StrictStr, length(20)] = Field(
+        FulfilmentMethod.MERCHANT, description=FULFILMENT_METHOD_DESCRIPTION
     )
     return_policy_days: BodyInt = Field(14, description="0 to 365.")
 
@@ -98,15 +108,15 @@ class OfferUpdateIn(InputSchema):
     """Only the fields sent are changed; null is refused."""
 
     price_amount: BodyInt | None = Field(None, description=PRICE_DESCRIPTION)
-    price: text(20) | None = Field(None, description=PRICE_DESCRIPTION)
-    currency: text(3) | None = None
+    price: Annotated[StrictStr, length(20)] | None = Field(None, description=PRICE_DESCRIPTION)
+    currency: Annotated[StrictStr, length(3)] | None = None
     stock: BodyInt | None = None
-    condition_note: text(300) | None = None
+    condition_note: Annotated[StrictStr, length(300)] | None = None
     handling_days: BodyInt | None = None
     shipping_profile_id: BodyId | None = None
     is_active: StrictBool | None = None
     return_policy_days: BodyInt | None = Field(None, description="0 to 365.")
-    fulfilment_method: text(20) | None = None
+    fulfilment_method: Annotated[StrictStr, length(20)] | None = Field(None, description=FULFILMENT_METHOD_DESCRIPTION)
 
 
 class StockIn(InputSchema):
@@ -114,19 +124,19 @@ class StockIn(InputSchema):
 
 
 class BulkStockIn(InputSchema):
-    stock: dict[text(100, 1), BodyInt] = Field(
+    stock: dict[Annotated[StrictStr, length(100, 1)], BodyInt] = Field(
         min_length=1, max_length=1000, description="SKU -> units. All or nothing: one bad SKU refuses the batch."
     )
 
 
 class ShippingRateIn(InputSchema):
-    zone_name: text(60, 1) = "Zone"
-    countries: list[text(2, 1)] = Field(
+    zone_name: Annotated[StrictStr, length(60, 1)] = "Zone"
+    countries: list[Annotated[StrictStr, length(2, 1)]] = Field(
         min_length=1, max_length=300, description='ISO 3166 alpha-2 codes, or ["*"] for the rest of the world.'
     )
-    service_level: text(20, 1) = "standard"
-    carrier: text(60) = ""
-    currency: text(3)
+    service_level: Annotated[StrictStr, length(20, 1)] = "standard"
+    carrier: Annotated[StrictStr, length(60)] = ""
+    currency: Annotated[StrictStr, length(3)]
     first_item_amount: BodyInt = Field(description="Minor units for the first item.")
     additional_item_amount: BodyInt = Field(0, description="Minor units for each further item.")
     transit_days_min: BodyInt
@@ -134,7 +144,7 @@ class ShippingRateIn(InputSchema):
 
 
 class ShippingProfileIn(InputSchema):
-    name: text(100, 1)
+    name: Annotated[StrictStr, length(100, 1)]
     rates: list[ShippingRateIn] = Field(min_length=1, max_length=50)
 
 
@@ -157,23 +167,27 @@ class ShippingProfileOut(Schema):
 
 
 class ProductCreateIn(InputSchema):
-    title: text(300, 1)
+    title: Annotated[StrictStr, length(300, 1)]
     category_id: BodyId
-    description: text(20000) = ""
-    brand: text(120) = ""
-    gtin: text(20) | None = Field(
+    description: Annotated[StrictStr, length(20000)] = ""
+    brand: Annotated[StrictStr, length(120)] = ""
+    gtin: Annotated[StrictStr, length(20)] | None = Field(
         None,
-        description="GTIN-8, UPC-A, EAN-13 or GTIN-14 (check digit verified). A product with the same GTIN must not exist yet.",
+        description=(
+            "GTIN-8, UPC-A, EAN-13 or GTIN-14 (check digit verified). A product with the same GTIN must not exist yet."
+        ),
     )
-    attributes: dict[text(100), text(500) | BodyInt | StrictBool] = Field(default_factory=dict)
-    language: text(8) = "en"
+    attributes: dict[Annotated[StrictStr, length(100)], Annotated[StrictStr, length(500)] | BodyInt | StrictBool] = (
+        Field(default_factory=dict)
+    )
+    language: Annotated[StrictStr, length(8)] = "en"
     weight_grams: BodyInt | None = None
     length_mm: BodyInt | None = None
     width_mm: BodyInt | None = None
     height_mm: BodyInt | None = None
-    country_of_origin: text(2) = ""
-    hs_code: text(10) = ""
-    image_urls: list[text(500, 1)] = Field(default_factory=list, max_length=20)
+    country_of_origin: Annotated[StrictStr, length(2)] = ""
+    hs_code: Annotated[StrictStr, length(10)] = ""
+    image_urls: list[Annotated[StrictStr, length(500, 1)]] = Field(default_factory=list, max_length=20)
 
 
 def offer_out(offer) -> dict:
@@ -271,7 +285,7 @@ def offers(
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):
-    found = offer_list_for_seller(request.auth.seller)
+    found = offer_list_for_seller(seller_principal(request).seller)
     if sku is not None:
         found = found.filter(sku=sku)
     if product_id is not None:
@@ -289,7 +303,7 @@ def offers(
     description="Offer an existing catalog product. " + PRICE_DESCRIPTION,
 )
 def offer_add(request: HttpRequest, payload: OfferCreateIn):
-    principal = request.auth
+    principal = seller_principal(request)
     data = payload.model_dump()
     price_amount = _price_in_minor_units(
         price_amount=data.pop("price_amount"), price=data.pop("price"), currency=data["currency"], required=True
@@ -311,7 +325,7 @@ def offer_add(request: HttpRequest, payload: OfferCreateIn):
     summary="One of my offers",
 )
 def offer_detail(request: HttpRequest, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
-    return offer_out(_seller_offer(request.auth.seller, offer_id))
+    return offer_out(_seller_offer(seller_principal(request).seller, offer_id))
 
 
 @router.patch(
@@ -322,7 +336,7 @@ def offer_detail(request: HttpRequest, offer_id: int = PathParam(..., ge=1, le=M
     description="Send only the fields to change; null is refused. " + PRICE_DESCRIPTION,
 )
 def offer_change(request: HttpRequest, payload: OfferUpdateIn, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
-    principal = request.auth
+    principal = seller_principal(request)
     changes = payload.model_dump(exclude_unset=True)
     nulls = sorted(name for name, value in changes.items() if value is None)
     if nulls:
@@ -364,7 +378,7 @@ def offer_change(request: HttpRequest, payload: OfferUpdateIn, offer_id: int = P
     summary="Set an offer's stock",
 )
 def offer_stock(request: HttpRequest, payload: StockIn, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
-    principal = request.auth
+    principal = seller_principal(request)
     offer = _seller_offer(principal.seller, offer_id)
 
     def action():
@@ -384,7 +398,7 @@ def offer_stock(request: HttpRequest, payload: StockIn, offer_id: int = PathPara
 )
 def stock_bulk(request: HttpRequest, payload: BulkStockIn):
     """All or nothing: an unknown SKU or a bad quantity refuses the whole batch (422, one message per SKU)."""
-    principal = request.auth
+    principal = seller_principal(request)
 
     def action():
         changed = offer_stock_bulk_set(seller=principal.seller, actor=principal.actor, stock_by_sku=payload.stock)
@@ -409,7 +423,8 @@ def stock_bulk(request: HttpRequest, payload: BulkStockIn):
     summary="List my shipping profiles",
 )
 def shipping_profiles(request: HttpRequest):
-    profiles = ShippingProfile.objects.filter(seller=request.auth.seller).prefetch_related("rates").order_by("id")
+    seller = seller_principal(request).seller
+    profiles = ShippingProfile.objects.filter(seller=seller).prefetch_related("rates").order_by("id")
     return [shipping_profile_out(profile) for profile in profiles]
 
 
@@ -420,8 +435,9 @@ def shipping_profiles(request: HttpRequest):
     summary="Create a shipping profile",
 )
 def shipping_profile_add(request: HttpRequest, payload: ShippingProfileIn):
-    """Each rate prices one destination zone: first_item_amount + additional_item_amount × (items − 1), in minor units."""
-    principal = request.auth
+    """Each rate prices one destination zone: first_item_amount + additional_item_amount × (items − 1), in minor
+    units."""
+    principal = seller_principal(request)
 
     def action():
         profile = shipping_profile_create(
@@ -450,7 +466,7 @@ def shipping_profile_add(request: HttpRequest, payload: ShippingProfileIn):
 )
 def product_add(request: HttpRequest, payload: ProductCreateIn):
     """Create a shared catalog entry to attach offers to. Search by GTIN first: one product per GTIN."""
-    principal = request.auth
+    principal = seller_principal(request)
 
     def action():
         product = product_create(seller=principal.seller, actor=principal.actor, **payload.model_dump())

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from ninja import Path as PathParam
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import Field
+from pydantic import Field, StrictStr
 
 from comptoir.api.idempotency import run_idempotent
-from comptoir.api.schemas import MAX_ID, InputSchema, StrictBool, iso, problems, text
-from comptoir.api.security import seller_auth, seller_owner_session_auth, user_auth
+from comptoir.api.schemas import MAX_ID, InputSchema, StrictBool, iso, length, problems
+from comptoir.api.security import (
+    buyer_principal,
+    seller_auth,
+    seller_owner_session_auth,
+    seller_principal,
+    user_auth,
+)
 from comptoir.sellers.domain.trader import TraderInformation
 from comptoir.sellers.models import ALL_SCOPES, SellerApiKey
 from comptoir.sellers.services import seller_api_key_create, seller_api_key_revoke, seller_onboard
@@ -40,29 +48,33 @@ class SellerOut(Schema):
 
 
 class SellerOnboardIn(InputSchema):
-    name: text(120, 1)
-    legal_name: text(200)
-    street: text(200)
-    postal_code: text(200)
-    city: text(200)
-    country: text(2) = Field(description="ISO 3166 alpha-2 code.")
-    phone: text(40)
-    email: text(254)
-    trade_register: text(200)
-    trade_register_number: text(100)
-    vat_id: text(40) = Field(description="Checked with its check digits (EU VAT numbers must match the country).")
-    iban: text(60) = Field(
+    name: Annotated[StrictStr, length(120, 1)]
+    legal_name: Annotated[StrictStr, length(200)]
+    street: Annotated[StrictStr, length(200)]
+    postal_code: Annotated[StrictStr, length(200)]
+    city: Annotated[StrictStr, length(200)]
+    country: Annotated[StrictStr, length(2)] = Field(description="ISO 3166 alpha-2 code.")
+    phone: Annotated[StrictStr, length(40)]
+    email: Annotated[StrictStr, length(254)]
+    trade_register: Annotated[StrictStr, length(200)]
+    trade_register_number: Annotated[StrictStr, length(100)]
+    vat_id: Annotated[StrictStr, length(40)] = Field(
+        description="Checked with its check digits (EU VAT numbers must match the country)."
+    )
+    iban: Annotated[StrictStr, length(60)] = Field(
         description="Checked (ISO 13616 check digits); stored encrypted, only the last 4 characters are shown."
     )
     self_certified: StrictBool = Field(
         description="You certify that you only offer products that comply with EU law (DSA Art. 30)."
     )
-    default_currency: text(3) = "EUR"
+    default_currency: Annotated[StrictStr, length(3)] = "EUR"
 
 
 class ApiKeyIn(InputSchema):
-    name: text(100) = "integration"
-    scopes: list[text(20)] = Field(min_length=1, max_length=10, description=f"Among {', '.join(ALL_SCOPES)}.")
+    name: Annotated[StrictStr, length(100)] = "integration"
+    scopes: list[Annotated[StrictStr, length(20)]] = Field(
+        min_length=1, max_length=10, description=f"Among {', '.join(ALL_SCOPES)}."
+    )
 
 
 class ApiKeyOut(Schema):
@@ -121,17 +133,18 @@ def seller_create(request: HttpRequest, payload: SellerOnboardIn):
     """Create a seller organisation (pending verification) with the caller as its owner.
     Every trader field is validated at once; VAT ID and IBAN include their check digits."""
     data = payload.model_dump()
+    principal = buyer_principal(request)
 
     def action():
         trader = TraderInformation(**{name: data[name] for name in TraderInformation.__dataclass_fields__})
         seller = seller_onboard(
-            owner=request.auth.user, name=data["name"], trader=trader, default_currency=data["default_currency"]
+            owner=principal.user, name=data["name"], trader=trader, default_currency=data["default_currency"]
         )
         return 201, seller_out(seller)
 
     return run_idempotent(
         request,
-        actor_key=request.auth.actor_key,
+        actor_key=principal.actor_key,
         scope="seller.onboard",
         payload={k: v for k, v in data.items() if k != "iban"} | {"iban_tail": data["iban"][-4:]},
         action=action,
@@ -146,7 +159,7 @@ def seller_create(request: HttpRequest, payload: SellerOnboardIn):
 )
 def seller_detail(request: HttpRequest):
     """The seller this API key belongs to, or the session member's seller (`X-Comptoir-Seller` to choose)."""
-    return seller_out(request.auth.seller)
+    return seller_out(seller_principal(request).seller)
 
 
 @router.get(
@@ -157,7 +170,9 @@ def seller_detail(request: HttpRequest):
 )
 def api_keys(request: HttpRequest):
     """Owners only, from a session: keys cannot manage keys."""
-    return [api_key_out(key) for key in SellerApiKey.objects.filter(seller=request.auth.seller).order_by("-id")]
+    return [
+        api_key_out(key) for key in SellerApiKey.objects.filter(seller=seller_principal(request).seller).order_by("-id")
+    ]
 
 
 @router.post(
@@ -168,8 +183,9 @@ def api_keys(request: HttpRequest):
 )
 def api_key_create(request: HttpRequest, payload: ApiKeyIn):
     """The secret is in the response once; store it in the integration's secret store."""
+    principal = seller_principal(request)
     key, secret = seller_api_key_create(
-        seller=request.auth.seller, actor=request.auth.user, name=payload.name, scopes=payload.scopes
+        seller=principal.seller, actor=principal.user, name=payload.name, scopes=payload.scopes
     )
     return Status(201, api_key_out(key) | {"key": secret})
 
@@ -182,5 +198,6 @@ def api_key_create(request: HttpRequest, payload: ApiKeyIn):
 )
 def api_key_revoke(request: HttpRequest, key_id: int = PathParam(..., ge=1, le=MAX_ID)):
     """The key stops working at once. Revoking twice is harmless."""
-    key = seller_api_key_revoke(seller=request.auth.seller, actor=request.auth.user, key_id=key_id)
+    principal = seller_principal(request)
+    key = seller_api_key_revoke(seller=principal.seller, actor=principal.user, key_id=key_id)
     return api_key_out(key)

@@ -316,3 +316,36 @@ def test_products_need_offers_write(api, seller_a):
     assert_problem(
         api.post("seller/shipping-profiles", {"name": "X", "rates": []}, token=seller_a.key_with("offers:read")), 403
     )
+
+
+def test_a_seller_cannot_create_an_offer_fulfilled_by_the_marketplace(api, seller_a, product, profile_a):
+    body = offer_body(product, profile_a, fulfilment_method="marketplace")
+
+    assert_problem(api.post("seller/offers", body, token=seller_a.key), 403, "fulfilment_method_reserved")
+
+    assert not Offer.objects.exists()
+
+
+def test_a_seller_cannot_switch_an_offer_to_marketplace_fulfilment(api, seller_a):
+    offer = make_offer(seller=seller_a.seller, stock=4)
+
+    response = api.patch(
+        f"seller/offers/{offer.pk}", {"fulfilment_method": "marketplace", "stock": 9}, token=seller_a.key
+    )
+
+    assert_problem(response, 403, "fulfilment_method_reserved")
+    offer.refresh_from_db()
+    assert (offer.fulfilment_method, offer.stock) == ("merchant", 4)
+
+
+def test_an_offer_an_operator_marked_stays_editable_through_the_api(api, seller_a):
+    from comptoir.offers.services import offer_fulfilment_method_set
+    from comptoir.testing.builders import make_operator
+
+    offer = make_offer(seller=seller_a.seller)
+    offer_fulfilment_method_set(actor=make_operator(), offer_id=offer.pk, fulfilment_method="marketplace")
+
+    response = api.patch(f"seller/offers/{offer.pk}", {"price_amount": 1500}, token=seller_a.key)
+
+    assert response.status_code == 200
+    assert (response.json()["fulfilment_method"], response.json()["price"]["amount_minor"]) == ("marketplace", 1500)

@@ -147,7 +147,8 @@ REPLIES = {
         ),
         "negative": (
             "We are sorry about this order. Please write to us through your order page so that we can make it right.",
-            "Sorry for the trouble. The parcel left late because of a supplier delay; we have changed our process since.",
+            "Sorry for the trouble. The parcel left late because of a supplier delay; we have changed our process "
+            "since.",
             "We regret that the item disappointed you; our listing has been corrected.",
         ),
     },
@@ -162,8 +163,10 @@ REPLIES = {
             "Merci pour cet avis honnête, nous ferons mieux la prochaine fois.",
         ),
         "negative": (
-            "Nous sommes désolés pour cette commande. Écrivez-nous depuis la page de commande pour que nous trouvions une solution.",
-            "Désolés pour ce contretemps : un retard fournisseur a retardé l'expédition, nous avons revu notre organisation.",
+            "Nous sommes désolés pour cette commande. Écrivez-nous depuis la page de commande pour que nous trouvions "
+            "une solution.",
+            "Désolés pour ce contretemps : un retard fournisseur a retardé l'expédition, nous avons revu notre "
+            "organisation.",
             "Nous regrettons que l'article vous ait déçu ; l'annonce a été corrigée.",
         ),
     },

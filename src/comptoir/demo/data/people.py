@@ -26,7 +26,8 @@ def _t(text: str) -> tuple[str, ...]:
 
 
 def _cities(text: str) -> tuple[tuple[str, str], ...]:
-    """ "Paris 75011, Den Haag 2511 AA" -> (("Paris", "75011"), ("Den Haag", "2511 AA")): the postal code starts at the first word with a digit."""
+    """ "Paris 75011, Den Haag 2511 AA" -> (("Paris", "75011"), ("Den Haag", "2511 AA")): the postal code starts at the
+    first word with a digit."""
     pairs = []
     for part in text.split(","):
         words = part.split()
@@ -40,16 +41,20 @@ COUNTRIES: dict[str, CountryProfile] = {
         "FR",
         "fr",
         _t(
-            "Camille, Louis, Léa, Hugo, Chloé, Jules, Manon, Lucas, Inès, Arthur, Zoé, Gabriel, Élodie, Mathis, Sarah, Théo"
+            "Camille, Louis, Léa, Hugo, Chloé, Jules, Manon, Lucas, Inès, Arthur, Zoé, Gabriel, Élodie, Mathis, Sarah, "
+            "Théo"
         ),
         _t(
-            "Martin, Bernard, Dubois, Thomas, Robert, Richard, Petit, Durand, Leroy, Moreau, Simon, Laurent, Lefebvre, Michel, Garcia, Fournier"
+            "Martin, Bernard, Dubois, Thomas, Robert, Richard, Petit, Durand, Leroy, Moreau, Simon, Laurent, Lefebvre, "
+            "Michel, Garcia, Fournier"
         ),
         _cities(
-            "Paris 75011, Lyon 69003, Marseille 13006, Bordeaux 33000, Nantes 44000, Lille 59000, Toulouse 31000, Strasbourg 67000, Rennes 35000, Montpellier 34000"
+            "Paris 75011, Lyon 69003, Marseille 13006, Bordeaux 33000, Nantes 44000, Lille 59000, Toulouse 31000, "
+            "Strasbourg 67000, Rennes 35000, Montpellier 34000"
         ),
         _t(
-            "{n} rue de la République, {n} avenue Jean Jaurès, {n} rue Victor Hugo, {n} boulevard Voltaire, {n} rue des Lilas, {n} place du Marché"
+            "{n} rue de la République, {n} avenue Jean Jaurès, {n} rue Victor Hugo, {n} boulevard Voltaire, {n} rue "
+            "des Lilas, {n} place du Marché"
         ),
         "+33 {d} {d}{d} {d}{d} {d}{d} {d}{d}",
         "RCS {city}",
@@ -62,10 +67,12 @@ COUNTRIES: dict[str, CountryProfile] = {
         "de",
         _t("Lena, Paul, Mia, Felix, Hannah, Jonas, Emma, Leon, Sophie, Finn, Marie, Lukas, Anna, Maximilian"),
         _t(
-            "Müller, Schmidt, Schneider, Fischer, Weber, Meyer, Wagner, Becker, Hoffmann, Schäfer, Koch, Richter, Klein, Wolf"
+            "Müller, Schmidt, Schneider, Fischer, Weber, Meyer, Wagner, Becker, Hoffmann, Schäfer, Koch, Richter, "
+            "Klein, Wolf"
         ),
         _cities(
-            "Berlin 10115, München 80331, Hamburg 20095, Köln 50667, Frankfurt am Main 60311, Stuttgart 70173, Leipzig 04109, Dresden 01067"
+            "Berlin 10115, München 80331, Hamburg 20095, Köln 50667, Frankfurt am Main 60311, Stuttgart 70173, Leipzig "
+            "04109, Dresden 01067"
         ),
         _t("Hauptstraße {n}, Bahnhofstraße {n}, Lindenallee {n}, Gartenweg {n}, Schillerstraße {n}, Goethestraße {n}"),
         "+49 {d}{d} {d}{d}{d}{d}{d}{d}{d}",
@@ -121,7 +128,8 @@ COUNTRIES: dict[str, CountryProfile] = {
         _t("Sanne, Daan, Julia, Sem, Tess, Lucas, Fleur, Bram, Lotte, Jesse, Eva, Thijs"),
         _t("de Jong, Jansen, de Vries, van den Berg, van Dijk, Bakker, Visser, Smit, Meijer, de Boer, Mulder, Bos"),
         _cities(
-            "Amsterdam 1012 AB, Rotterdam 3011 AA, Utrecht 3511 AB, Den Haag 2511 AA, Eindhoven 5611 AA, Groningen 9711 AA"
+            "Amsterdam 1012 AB, Rotterdam 3011 AA, Utrecht 3511 AB, Den Haag 2511 AA, Eindhoven 5611 AA, Groningen "
+            "9711 AA"
         ),
         _t("Kerkstraat {n}, Dorpsstraat {n}, Prinsengracht {n}, Molenweg {n}, Stationsplein {n}, Herengracht {n}"),
         "+31 {d}{d} {d}{d}{d} {d}{d}{d}{d}",
@@ -135,7 +143,8 @@ COUNTRIES: dict[str, CountryProfile] = {
         "pl",
         _t("Zuzanna, Jakub, Julia, Antoni, Maja, Jan, Zofia, Szymon, Hanna, Filip, Alicja, Kacper"),
         _t(
-            "Nowak, Kowalski, Wiśniewski, Wójcik, Kowalczyk, Kamiński, Lewandowski, Zieliński, Szymański, Woźniak, Dąbrowski"
+            "Nowak, Kowalski, Wiśniewski, Wójcik, Kowalczyk, Kamiński, Lewandowski, Zieliński, Szymański, Woźniak, "
+            "Dąbrowski"
         ),
         _cities("Warszawa 00-001, Kraków 31-001, Wrocław 50-001, Poznań 60-001, Gdańsk 80-001, Łódź 90-001"),
         _t("ul. Długa {n}, ul. Marszałkowska {n}, ul. Floriańska {n}, ul. Piotrkowska {n}, ul. Mickiewicza {n}"),
@@ -152,7 +161,8 @@ COUNTRIES: dict[str, CountryProfile] = {
         _t("Silva, Santos, Ferreira, Pereira, Oliveira, Costa, Rodrigues, Martins, Jesus, Sousa, Fernandes, Gonçalves"),
         _cities("Lisboa 1100-148, Porto 4000-322, Braga 4700-320, Coimbra 3000-143, Faro 8000-138, Aveiro 3800-200"),
         _t(
-            "Rua Augusta {n}, Avenida da Liberdade {n}, Rua de Santa Catarina {n}, Rua do Comércio {n}, Praça da República {n}"
+            "Rua Augusta {n}, Avenida da Liberdade {n}, Rua de Santa Catarina {n}, Rua do Comércio {n}, Praça da "
+            "República {n}"
         ),
         "+351 2{d}{d} {d}{d}{d} {d}{d}{d}",
         "Conservatória do Registo Comercial de {city}",

@@ -254,7 +254,8 @@ def test_the_demo_buyer_has_an_order_in_every_seller_order_state(seeded):
 def test_the_command_refuses_a_database_holding_other_marketplace_data(seeded):
     from django.core.management.base import CommandError
 
-    # given a database with marketplace data but no demo marker (the marker row is removed inside this test's transaction)
+    # given a database with marketplace data but no demo marker (the marker row is removed inside this test's
+    # transaction)
     AuditLog.objects.filter(action=MARKER_ACTION).delete()
     # when / then
     with pytest.raises(CommandError, match="--reset"):

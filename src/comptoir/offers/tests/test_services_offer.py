@@ -93,7 +93,10 @@ def test_ships_from_country_can_differ_from_the_seller_country(seller, profile):
 
 @pytest.mark.parametrize("method", [FulfilmentMethod.MERCHANT, FulfilmentMethod.MARKETPLACE, FulfilmentMethod.DROPSHIP])
 def test_every_fulfilment_method_is_representable(seller, profile, method):
-    assert _create(seller, profile, fulfilment_method=method).fulfilment_method == method
+    # an operator, since only an operator may mark an offer as fulfilled by the marketplace
+    offer = _create(seller, profile, actor=make_operator(), fulfilment_method=method)
+
+    assert offer.fulfilment_method == method
 
 
 @pytest.mark.parametrize("price", [0, -1, -1999, 1.99, "19.99", None, True])

@@ -28,6 +28,7 @@ def validate_vat_id(vat_id: str, country: str) -> tuple[str | None, str | None]:
         return None, "A VAT identification number is required."
     country = country.upper()
     eu_vat = get_cc_module("eu", "vat")
+    assert eu_vat is not None  # python-stdnum ships the EU VAT module
     prefix = "EL" if country == "GR" else country
     candidate = raw.upper().replace(" ", "").replace(".", "").replace("-", "")
     if country in _eu_member_states():
@@ -42,7 +43,8 @@ def validate_vat_id(vat_id: str, country: str) -> tuple[str | None, str | None]:
             if foreign_prefix is not None:
                 return (
                     None,
-                    f"This VAT number starts with {foreign_prefix} but the seller is established in {country}; a {prefix} VAT number is expected.",
+                    f"This VAT number starts with {foreign_prefix} but the seller is established in {country}; a "
+                    f"{prefix} VAT number is expected.",
                 )
             return None, f"Not a valid {prefix} VAT number: {_stdnum_message(error)}."
     module = get_cc_module(country.lower(), "vat")
@@ -52,12 +54,13 @@ def validate_vat_id(vat_id: str, country: str) -> tuple[str | None, str | None]:
         return None, "VAT number must be 4 to 20 letters or digits."
     # Some national formats begin with the country code themselves (Switzerland: CHE-123.456.789),
     # so the number is tried as typed before the country prefix is removed.
-    first_error = None
+    first_error: StdnumValidationError | None = None
     for attempt in dict.fromkeys((candidate, candidate.removeprefix(country))):
         try:
             return module.validate(attempt), None
         except StdnumValidationError as error:
             first_error = first_error or error
+    assert first_error is not None  # the loop tried at least one form and returned on success
     return None, f"Not a valid {country} VAT number: {_stdnum_message(first_error)}."
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.db.models import Count
 
-from bench.trust import generate_raw_history
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
+from comptoir.testing.history import generate_raw_history
 from comptoir.trust import rebuild
 from comptoir.trust.domain.evidence import COUNTER_FIELDS, LIST_FIELDS, order_contribution
 from comptoir.trust.domain.fraud import review_credibility

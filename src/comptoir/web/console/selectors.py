@@ -27,8 +27,8 @@ def gmv_by_currency(*, since: datetime.datetime | None = None) -> list[Money]:
     orders = Order.objects.filter(status=OrderStatus.PAID)
     if since is not None:
         orders = orders.filter(paid_at__gte=since)
-    rows = orders.values("currency").annotate(total=Sum("total_amount")).order_by("currency")
-    return [Money(row["total"], row["currency"]) for row in rows]
+    rows = orders.values("currency").annotate(total_sum=Sum("total_amount")).order_by("currency")
+    return [Money(row["total_sum"], row["currency"]) for row in rows]
 
 
 def paid_orders_per_day(*, days: int = 30, today: datetime.date | None = None) -> list[tuple[datetime.date, int]]:

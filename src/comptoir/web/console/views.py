@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from comptoir.accounts.two_factor import totp_device_confirmed_for
 from comptoir.core import clock
 from comptoir.core.exceptions import InvalidTransition, NotFound, ValidationError
+from comptoir.core.permissions import is_operator
 from comptoir.sellers.models import SellerStatus
 from comptoir.sellers.services import seller_reject, seller_verify
 from comptoir.web.console import selectors
@@ -38,7 +39,7 @@ def operator_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("account:login"))
-        if not user.is_active or not user.is_operator:
+        if not is_operator(user):
             raise PermissionDenied
         if not user.is_verified():
             next_query = urlencode({"next": request.get_full_path()})

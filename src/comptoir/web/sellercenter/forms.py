@@ -27,7 +27,7 @@ def country_choices() -> list[tuple[str, str]]:
     """Every ISO 3166 country, named and sorted in the visitor's language."""
     territories = Locale.parse(active_locale()).territories
     choices = [(country.alpha_2, territories.get(country.alpha_2, country.name)) for country in pycountry.countries]
-    return [("", _("Choose a country"))] + sorted(choices, key=lambda item: item[1].casefold())
+    return [("", _("Choose a country")), *sorted(choices, key=lambda item: item[1].casefold())]
 
 
 class LocalisedDecimalField(forms.CharField):
@@ -117,7 +117,8 @@ class PayoutStepForm(forms.Form):
     )
     self_certified = forms.BooleanField(
         label=_(
-            "I certify that I only offer products and services that comply with the applicable rules of European Union law."
+            "I certify that I only offer products and services that comply with the applicable rules of European Union "
+            "law."
         ),
         required=False,
     )

@@ -55,7 +55,9 @@ class Command(BaseCommand):
             "--today",
             type=dt.date.fromisoformat,
             default=None,
-            help="End of the history (YYYY-MM-DD, default today). With the same seed and date the content is identical.",
+            help=(
+                "End of the history (YYYY-MM-DD, default today). With the same seed and date the content is identical."
+            ),
         )
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on (default 127.0.0.1:8000).")
 
@@ -68,7 +70,8 @@ class Command(BaseCommand):
             self.stdout.write("The demo marketplace is already seeded (use --reset to seed it again).")
         elif database_has_marketplace_data():
             raise CommandError(
-                "This database already holds marketplace data that is not the demo's; use --reset to erase it, or another DATABASE_URL."
+                "This database already holds marketplace data that is not the demo's; use --reset to erase it, or "
+                "another DATABASE_URL."
             )
         else:
             sizes = DemoSizes(
@@ -99,11 +102,13 @@ class Command(BaseCommand):
             f"  {counts['categories']} categories, {counts['products']} products, {counts['offers']} offers"
         )
         self.stdout.write(
-            f"  {counts['sellers']} sellers from {len(counts['seller_countries'])} countries ({', '.join(counts['seller_countries'])}), "
+            f"  {counts['sellers']} sellers from {len(counts['seller_countries'])} countries "
+            f"({', '.join(counts['seller_countries'])}), "
             f"{counts['buyers']} buyers"
         )
         self.stdout.write(
-            f"  {counts['orders']} orders, {counts['seller_orders']} seller orders, {counts['journal_entries']} ledger entries"
+            f"  {counts['orders']} orders, {counts['seller_orders']} seller orders, {counts['journal_entries']} ledger "
+            "entries"
         )
         self.stdout.write(
             "  seller orders by status: "

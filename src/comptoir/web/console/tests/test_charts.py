@@ -24,5 +24,5 @@ def test_the_scale_rounds_up_to_a_readable_number():
 
 def test_bars_do_not_overlap_and_the_last_day_is_labelled():
     chart = daily_bar_chart(_days([1] * 30))
-    assert all(left.x + left.width < right.x for left, right in zip(chart.bars, chart.bars[1:]))
+    assert all(left.x + left.width < right.x for left, right in zip(chart.bars, chart.bars[1:], strict=False))
     assert chart.bars[-1].is_labelled and chart.bars[-6].is_labelled and not chart.bars[-2].is_labelled

@@ -259,3 +259,14 @@ def test_a_shipping_profile_with_a_bad_country_is_explained(owner_client, seller
         },
     )
     assert response.context["form"].errors["countries"] == ["ISO country codes, or '*' for the rest of the world."]
+
+
+def test_the_seller_center_cannot_mark_an_offer_as_fulfilled_by_the_marketplace(owner_client, seller_setup):
+    # the form offers no fulfilment choice: a forged field is ignored and the seller fulfils the offer
+    product = make_product()
+    response = owner_client.post(
+        f"/seller/offers/new/{product.pk}", _terms(seller_setup, sku="DRIP-9", fulfilment_method="marketplace")
+    )
+
+    assert response["Location"] == "/seller/offers/"
+    assert Offer.objects.get(sku="DRIP-9").fulfilment_method == "merchant"

@@ -4,18 +4,20 @@ units through Money.from_decimal; the offers services validate and write."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comptoir.catalog import errors as catalog_errors
 from comptoir.catalog.domain.identifiers import normalise_gtin
 from comptoir.catalog.selectors import category_list, product_get, product_get_by_gtin
-from comptoir.catalog.services import product_create
 from comptoir.core.exceptions import ApplicationError, ValidationError
 from comptoir.core.money import Money, currency_exponent
+from comptoir.offers.models import Offer
 from comptoir.offers.selectors import (
     OFFER_STOCK_LOW_THRESHOLD,
     offer_get_for_seller,
@@ -23,7 +25,15 @@ from comptoir.offers.selectors import (
     offer_stock_summary_for_seller,
     shipping_profile_list_for_seller,
 )
-from comptoir.offers.services import offer_create, offer_stock_bulk_set, offer_update, shipping_profile_create
+from comptoir.offers.services import (
+    NewProduct,
+    OfferTerms,
+    offer_create,
+    offer_create_with_product,
+    offer_stock_bulk_set,
+    offer_update,
+    shipping_profile_create,
+)
 from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import (
     BulkStockForm,
@@ -177,33 +187,31 @@ def _terms_form(request, data=None):
     ), profiles
 
 
-def _offer_create_from_form(request, form, product_id: int):
+def _offer_terms(request, form) -> OfferTerms | None:
+    """The terms form as the offers service takes it, or None with the price error put on the form."""
     amount = _minor_units(form, "price", request.seller.default_currency)
     if amount is None:
-        raise _FormInvalid
+        return None
     data = form.cleaned_data
+    return OfferTerms(
+        sku=data["sku"],
+        price_amount=amount,
+        currency=request.seller.default_currency,
+        stock=data["stock"],
+        shipping_profile_id=data["shipping_profile"],
+        condition=data["condition"],
+        condition_note=data["condition_note"],
+        handling_days=data["handling_days"],
+        return_policy_days=data["return_policy_days"],
+    )
+
+
+def _offer_create(request, form, terms: OfferTerms, product_id: int) -> Offer | None:
     try:
-        return offer_create(
-            seller=request.seller,
-            actor=request.user,
-            product_id=product_id,
-            sku=data["sku"],
-            price_amount=amount,
-            currency=request.seller.default_currency,
-            stock=data["stock"],
-            shipping_profile_id=data["shipping_profile"],
-            condition=data["condition"],
-            condition_note=data["condition_note"],
-            handling_days=data["handling_days"],
-            return_policy_days=data["return_policy_days"],
-        )
+        return offer_create(seller=request.seller, actor=request.user, product_id=product_id, **asdict(terms))
     except ValidationError as error:
         apply_service_error(form, error, OFFER_FIELD_MAP)
-        raise _FormInvalid from error
-
-
-class _FormInvalid(Exception):
-    """Leaves the atomic block so that nothing written before the failing step is kept."""
+        return None
 
 
 @seller_view
@@ -212,12 +220,10 @@ def offer_new_for_product(request, product_id: int):
     if product is None:
         raise Http404
     form, profiles = _terms_form(request, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer = _offer_create_from_form(request, form, product.pk)
-        except _FormInvalid:
-            pass
-        else:
+    terms = _offer_terms(request, form) if request.method == "POST" and form.is_valid() else None
+    if terms is not None:
+        offer = _offer_create(request, form, terms, product.pk)
+        if offer is not None:
             messages.success(
                 request, _("Your offer %(sku)s on “%(title)s” is created.") % {"sku": offer.sku, "title": product.title}
             )
@@ -246,32 +252,32 @@ def offer_new_product(request):
     )
     form, profiles = _terms_form(request, post)
     if request.method == "POST" and product_form.is_valid() and form.is_valid():
-        try:
-            # Both services are atomic; the outer block undoes the product when the offer is refused.
-            with transaction.atomic():
-                data = product_form.cleaned_data
-                try:
-                    product = product_create(
-                        title=data["title"],
-                        brand=data["brand"],
-                        gtin=data["gtin"] or None,
-                        category_id=data["category"],
-                        description=data["description"],
-                        language=(request.LANGUAGE_CODE or "en")[:2],
-                        seller=request.seller,
-                        actor=request.user,
-                    )
-                except ValidationError as error:
-                    apply_service_error(product_form, error, PRODUCT_FIELD_MAP)
-                    raise _FormInvalid from error
-                offer = _offer_create_from_form(request, form, product.pk)
-        except _FormInvalid:
-            pass
-        else:
-            messages.success(
-                request, _("Your offer %(sku)s on “%(title)s” is created.") % {"sku": offer.sku, "title": product.title}
+        terms = _offer_terms(request, form)
+        if terms is not None:
+            data = product_form.cleaned_data
+            product = NewProduct(
+                title=data["title"],
+                brand=data["brand"],
+                gtin=data["gtin"] or None,
+                category_id=data["category"],
+                description=data["description"],
+                language=(request.LANGUAGE_CODE or "en")[:2],
             )
-            return redirect("sellercenter:offers")
+            try:
+                offer = offer_create_with_product(
+                    seller=request.seller, actor=request.user, product=product, terms=terms
+                )
+            except ValidationError as error:
+                if error.code == catalog_errors.INVALID_PRODUCT:
+                    apply_service_error(product_form, error, PRODUCT_FIELD_MAP)
+                else:
+                    apply_service_error(form, error, OFFER_FIELD_MAP)
+            else:
+                messages.success(
+                    request,
+                    _("Your offer %(sku)s on “%(title)s” is created.") % {"sku": offer.sku, "title": product.title},
+                )
+                return redirect("sellercenter:offers")
     return render(
         request,
         "sellercenter/offers/new_product.html",

@@ -3,6 +3,7 @@ the last step calls sellers.services.seller_onboard, which checks everything aga
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,11 @@ from comptoir.web.sellercenter.messages import apply_service_error, translate_se
 from comptoir.web.sellercenter.views.common import SELLER_STATUS_BADGES
 
 SESSION_KEY = "sellercenter_onboarding"
-STEPS = [("shop", ShopStepForm), ("trader", TraderStepForm), ("payout", PayoutStepForm)]
+STEPS: list[tuple[str, type[forms.Form]]] = [
+    ("shop", ShopStepForm),
+    ("trader", TraderStepForm),
+    ("payout", PayoutStepForm),
+]
 STEP_OF_FIELD = {name: step for step, form_class in STEPS for name in form_class.base_fields}
 
 

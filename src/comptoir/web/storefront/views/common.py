@@ -49,7 +49,8 @@ def error_message(error: ApplicationError) -> str:
 
 
 def add_service_error(form: forms.Form, error: ApplicationError, field_map: dict[str, str] | None = None) -> None:
-    """Show a service error next to the form fields it names (through `field_map` when names differ), else above the form."""
+    """Show a service error next to the form fields it names (through `field_map` when names differ), else above the
+    form."""
     message = error_message(error)
     placed = False
     for field in error.fields:
@@ -62,7 +63,8 @@ def add_service_error(form: forms.Form, error: ApplicationError, field_map: dict
 
 
 def buyer_required(view):
-    """Signed-in users only; a visitor goes to the login page and comes back (htmx requests are redirected as a whole page)."""
+    """Signed-in users only; a visitor goes to the login page and comes back (htmx requests are redirected as a whole
+    page)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

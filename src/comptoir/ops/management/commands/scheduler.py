@@ -24,7 +24,10 @@ _WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
 
 class Command(BaseCommand):
-    help = "Every --interval seconds, enqueue the release of due escrow and the sealing of the ledger (--once: a single tick)."
+    help = (
+        "Every --interval seconds, enqueue the release of due escrow and the sealing of the ledger "
+        "(--once: a single tick)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=60.0, help="Seconds between ticks (default 60).")

@@ -34,7 +34,10 @@ def _harness():
 
 
 class Command(BaseCommand):
-    help = "Benchmarks: `bench checkout` drives concurrent HTTP checkouts against gunicorn and reports throughput, latency and oversold units."
+    help = (
+        "Benchmarks: `bench checkout` drives concurrent HTTP checkouts against gunicorn and reports throughput, "
+        "latency and oversold units."
+    )
     requires_system_checks: list = []
 
     def add_arguments(self, parser):

@@ -23,7 +23,7 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from comptoir.core import clock
-from comptoir.core.management.commands.scheduler import Command as SchedulerCommand
+from comptoir.ops.management.commands.scheduler import Command as SchedulerCommand
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
 from comptoir.orders.services import (

@@ -1,0 +1,21 @@
+"""The accounts app's settings, typed. Read on each call (so `override_settings` applies)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class AccountsSettings:
+    password_resets_per_email_per_hour: int
+    password_resets_per_ip_per_hour: int
+
+
+def accounts_settings() -> AccountsSettings:
+    limits = settings.COMPTOIR_PASSWORD_RESET_LIMITS
+    return AccountsSettings(
+        password_resets_per_email_per_hour=int(limits["PER_EMAIL_PER_HOUR"]),
+        password_resets_per_ip_per_hour=int(limits["PER_IP_PER_HOUR"]),
+    )
