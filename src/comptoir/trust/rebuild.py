@@ -23,7 +23,6 @@ from operator import itemgetter
 from types import MappingProxyType
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import Case, Count, DateTimeField, F, Func, JSONField, Max, TextField, Value, When
 from django.db.models.functions import Cast
@@ -33,6 +32,7 @@ from comptoir.core.db import raw_rows
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller
 from comptoir.trust import rebuild_workers
+from comptoir.trust.conf import trust_settings
 from comptoir.trust.domain.evidence import (
     COUNTER_FIELDS,
     KIND_RANK,
@@ -44,7 +44,6 @@ from comptoir.trust.domain.evidence import (
     order_contribution,
 )
 from comptoir.trust.models import Message, Review, SellerDailyStats, TrustEvidenceApplied, TrustRebuild
-from comptoir.trust.selectors import config as trust_settings
 
 # Below this many seller orders the worker processes cost more to start (≈ 1 s each: a fresh interpreter sets Django
 # up) than they save.
@@ -116,7 +115,7 @@ def _rebuild(
 
     started = time.monotonic()
     today = today or clock.now().date()
-    config = trust_settings()
+    config = trust_settings().rules
     phases = {}
     orders = SellerOrder.objects.count()
     pool_size = _pool_size(workers) if orders >= PARALLEL_MIN_ORDERS else 1
@@ -207,7 +206,9 @@ def review_credibility_refresh(*, today: dt.date) -> int:
     Returns the number of reviews updated."""
     from comptoir.payments.selectors import payment_fingerprints_for_seller_orders
     from comptoir.trust.domain.fraud import ReviewFacts, review_credibility
-    from comptoir.trust.services import REVIEWABLE, _address_hash
+    from comptoir.trust.services.reviews import REVIEWABLE, address_hash
+
+    secret_key = trust_settings().secret_key
 
     # Each buyer's verified purchases and distinct sellers, counted here from one column pair per seller order: a
     # GROUP BY with COUNT(DISTINCT) cost SQLite 5 s at 1M orders (a temporary B-tree per buyer) and PostgreSQL a
@@ -255,11 +256,11 @@ def review_credibility_refresh(*, today: dt.date) -> int:
         reasons,
     ) in raw_rows(rows):
         if address.__class__ is str:
-            address_hash = address_hashes.get(address)
-            if address_hash is None:
-                address_hash = address_hashes[address] = _address_hash(json.loads(address))
+            hashed = address_hashes.get(address)
+            if hashed is None:
+                hashed = address_hashes[address] = address_hash(json.loads(address), secret_key=secret_key)
         else:  # a driver that decodes JSON itself
-            address_hash = _address_hash(address)
+            hashed = address_hash(address, secret_key=secret_key)
         created_at = stamp(created_at)
         facts.append(
             new(
@@ -271,7 +272,7 @@ def review_credibility_refresh(*, today: dt.date) -> int:
                     created_at,
                     stamp(joined) or created_at,
                     orders_of.get(buyer_id, 0),
-                    address_hash,
+                    hashed,
                     fingerprints.get(seller_order_id, ""),
                     round((described + communication + speed + packaging) / 4),
                     sellers_of.get(buyer_id),
@@ -386,7 +387,8 @@ def _timestamps(connection):
     (Django's converters cost ≈ 5×), and its dates likewise. Within one order they are all alike, and
     `order_contribution` only compares them, subtracts them and takes their dates, which a naive value in UTC gives as
     the aware one does. A SQLite connection in another zone stores local times: those are made aware, as the ORM would."""
-    zone = connection.timezone if settings.USE_TZ else None
+    use_tz = trust_settings().use_tz
+    zone = connection.timezone if use_tz else None
     sqlite = connection.vendor == "sqlite"
     aware = None if zone is None or not sqlite or zone.utcoffset(None) == dt.timedelta(0) else zone
     from_text, to_date = dt.datetime.fromisoformat, dt.date.fromisoformat
@@ -394,7 +396,7 @@ def _timestamps(connection):
     def at(name: str):
         if sqlite:
             return Cast(name, output_field=TextField())
-        if connection.vendor == "postgresql" and settings.USE_TZ:
+        if connection.vendor == "postgresql" and use_tz:
             return Func(F(name), template="(%(expressions)s AT TIME ZONE 'UTC')", output_field=DateTimeField())
         return name
 
@@ -700,9 +702,7 @@ def _pool_size(workers: int | None) -> int:
         return 1
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         return 1
-    wanted = (
-        workers if workers is not None else int(settings.COMPTOIR.get("TRUST_REBUILD_WORKERS") or os.cpu_count() or 1)
-    )
+    wanted = workers if workers is not None else (trust_settings().rebuild_workers or os.cpu_count() or 1)
     return max(1, wanted)
 
 

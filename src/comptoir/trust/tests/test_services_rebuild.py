@@ -15,7 +15,8 @@ from comptoir.trust.domain.fraud import review_credibility
 from comptoir.trust.models import Review, SellerDailyStats, SellerTrust
 from comptoir.trust.rebuild import review_credibility_refresh, trust_rebuild
 from comptoir.trust.selectors import config as trust_settings
-from comptoir.trust.services import _order_facts_bulk, review_credibility_facts
+from comptoir.trust.services import review_credibility_facts
+from comptoir.trust.services.evidence import _order_facts_bulk
 
 AT = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
 
