@@ -134,7 +134,8 @@ def _published_reviews():
 
 
 def review_breakdown(*, product_id: int | None = None, seller_id: int | None = None) -> RatingBreakdown:
-    """Counts per star (product rating) and the averages of the published reviews of a product or a seller (two queries)."""
+    """Counts per star (product rating) and the averages of the published reviews of a product or a seller (two
+    queries)."""
     queryset = _published_reviews().filter(
         **({"product_id": product_id} if product_id is not None else {"seller_id": seller_id})
     )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from comptoir.accounts.models import User
 
 
-def appeal_submit(*, seller: Seller, actor: User | None, action_id: int, text: str) -> Appeal:
+def appeal_submit(*, seller: Seller, actor: User, action_id: int, text: str) -> Appeal:
     """A member of the seller appeals one of its restrictions, within `appeal_days` of it (one open appeal per
     restriction). Audited. Raises ValidationError (no text), NotFound (not the seller's action), Conflict (period
     ended, an appeal already open)."""

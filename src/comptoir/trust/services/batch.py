@@ -195,8 +195,9 @@ def _chunk_compute(
     enforce: bool,
     known_days: Mapping[int, list[DayEvidence]] | None = None,
 ) -> ChunkScores:
-    """Score the sellers of `part` (their trust rows given) in memory, from the stored buckets — or, with `known_days`,
-    from those days alone, deferring the sellers whose own or inherited days are not in it (`trust_scores_precompute`)."""
+    """Score the sellers of `part` (their trust rows given) in memory, from the stored buckets — or, with
+    `known_days`, from those days alone, deferring the sellers whose own or inherited days are not in it
+    (`trust_scores_precompute`)."""
     since = horizon_start(today, config)
     before = {seller_id: _row_values(trust) for seller_id, trust in trusts.items()}
     published = {seller_id: published_trust(trust) for seller_id, trust in trusts.items()}  # SellerTrustChanged
@@ -218,7 +219,8 @@ def _chunk_compute(
             seller_id for seller_id in part if seller_id in unknown or trusts[seller_id].prior_from_seller_id in unknown
         )
     else:
-        # Streamed columns, not model dicts: a full recompute reads every bucket of the horizon (≈ 800k rows at 1M orders).
+        # Streamed columns, not model dicts: a full recompute reads every bucket of the horizon (≈ 800k rows at 1M
+        # orders).
         counters = len(COUNTER_FIELDS)
         for row in stream_rows(
             SellerDailyStats.objects.filter(seller_id__in=wanted, day__gte=since, day__lte=today)
@@ -254,8 +256,9 @@ def _chunk_compute(
 
 
 def _chunk_store(chunk: ChunkScores, *, today: dt.date, config: dict[str, Any]) -> None:
-    """Write a computed chunk (the caller holds its trust rows locked): SellerTrust and today's history row by upsert,
-    then the enforcement ladder for the sellers whose plan, against their active actions read now, opens or lifts one."""
+    """Write a computed chunk (the caller holds its trust rows locked): SellerTrust and today's history row by
+    upsert, then the enforcement ladder for the sellers whose plan, against their active actions read now, opens or
+    lifts one."""
     if not chunk.part:
         return
     trusts = [chunk.trusts[seller_id] for seller_id in chunk.part]
@@ -284,9 +287,9 @@ def _chunk_store(chunk: ChunkScores, *, today: dt.date, config: dict[str, Any]) 
             )
             if plan.open or plan.lift:
                 to_enforce.append((trust, result))
-    # Upserts: every SellerTrust row exists (created by `_trusts_locked`), so INSERT … ON CONFLICT (seller) DO UPDATE only
-    # updates the computed columns; one prepared statement run over the rows (bulk_update's CASE WHEN per column cost
-    # 7 ms a seller, bulk_create's UNNEST form on PostgreSQL ≈ 1 ms quoting the metrics JSON).
+    # Upserts: every SellerTrust row exists (created by `_trusts_locked`), so INSERT … ON CONFLICT (seller) DO UPDATE
+    # only updates the computed columns; one prepared statement run over the rows (bulk_update's CASE WHEN per column
+    # cost 7 ms a seller, bulk_create's UNNEST form on PostgreSQL ≈ 1 ms quoting the metrics JSON).
     upsert_rows(SellerTrust, trusts, unique_fields=["seller"], update_fields=TRUST_COMPUTED_FIELDS)
     upsert_rows(
         SellerTrustHistory, history, unique_fields=["seller", "day"], update_fields=["score", "tier", "metrics"]

@@ -57,13 +57,12 @@ def enforcement_apply(*, trust: SellerTrust, result: TrustResult, today: dt.date
             reason=statement.rule,
             data={"score": str(trust.score), "tier": effective},
         )
-        if kind == SUSPENSION:
-            if Seller.objects.filter(pk=trust.seller_id, status=SellerStatus.VERIFIED).exists():
-                seller_suspend(
-                    seller_id=trust.seller_id,
-                    actor=None,
-                    reason=f"Automated enforcement #{action.pk}: {statement.rule}",
-                )
+        if kind == SUSPENSION and Seller.objects.filter(pk=trust.seller_id, status=SellerStatus.VERIFIED).exists():
+            seller_suspend(
+                seller_id=trust.seller_id,
+                actor=None,
+                reason=f"Automated enforcement #{action.pk}: {statement.rule}",
+            )
     for kind in plan.lift:
         action = active[kind]
         action.is_active, action.lifted_at, action.lifted_reason = False, now, "The seller is no longer below standard."

@@ -45,7 +45,8 @@ def _review_item(review: Review) -> FactItem:
 
 
 def _order_facts_bulk(seller_order_ids: list[int]) -> dict[int, OrderFacts]:
-    """Every fact of these seller orders (events, reviews and their hiding, messages), in a constant number of queries."""
+    """Every fact of these seller orders (events, reviews and their hiding, messages), in a constant number of
+    queries."""
     items: dict[int, list[FactItem]] = {seller_order_id: [] for seller_order_id in seller_order_ids}
     for event_id, seller_order_id, action, actor_role, data, created_at in SellerOrderEvent.objects.filter(
         seller_order_id__in=seller_order_ids
@@ -133,7 +134,8 @@ def evidence_apply(*, seller_order_id: int, fact_key: str, recompute: bool = Tru
 
 
 def _evidence_fold(*, seller_order_id: int, fact_key: str) -> int | None:
-    """Fold one fact into the buckets; the seller's id when it was folded now, None when it already was (or is not a fact)."""
+    """Fold one fact into the buckets; the seller's id when it was folded now, None when it already was (or is not a
+    fact)."""
     with transaction.atomic():
         # The seller order's row lock serialises the folds of one order, so each sees the facts folded before it.
         seller_id = (
@@ -161,9 +163,10 @@ def _evidence_fold(*, seller_order_id: int, fact_key: str) -> int | None:
                 TrustEvidenceApplied.objects.create(key=fact_key, seller_id=seller_id)
         except IntegrityError:
             return None
-        # The buckets hold the contribution of the facts folded so far (own marks, or counted by the last rebuild); folding
-        # one more replaces it with the contribution of that set plus this fact. Facts may arrive in any order (a message
-        # and a review at the same instant, a retried task): the buckets always equal the contribution of what was folded.
+        # The buckets hold the contribution of the facts folded so far (own marks, or counted by the last rebuild);
+        # folding one more replaces it with the contribution of that set plus this fact. Facts may arrive in any order
+        # (a message and a review at the same instant, a retried task): the buckets always equal the contribution of
+        # what was folded.
         folded = [
             other
             for other in facts.items
@@ -172,7 +175,7 @@ def _evidence_fold(*, seller_order_id: int, fact_key: str) -> int | None:
         ]
         config = trust_settings().rules
         delta = contribution_delta(
-            order_contribution(_with_items(facts, folded + [item]), config=config),
+            order_contribution(_with_items(facts, [*folded, item]), config=config),
             order_contribution(_with_items(facts, folded), config=config),
         )
         _buckets_apply(seller_id, delta)
