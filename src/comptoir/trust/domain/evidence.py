@@ -152,6 +152,7 @@ ORDER_FACT_ACTIONS = (
     "dispute_decided",
     "chargeback",
 )
+METRIC_ACTIONS = frozenset(ORDER_FACT_ACTIONS)  # the same, as a set: the subscriber enqueues only these
 ORDER_FACT_ACTIONS_WITH_DATA = ("ship", "request_return", "dispute_decided")  # the only ones whose `data` it reads
 
 

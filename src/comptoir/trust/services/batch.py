@@ -118,7 +118,7 @@ def trust_scores_precompute(
     return chunks
 
 
-def trust_scores_store(chunks: list[ChunkScores], *, today: dt.date, applied_mark: int) -> int:
+def trust_scores_store(*, chunks: list[ChunkScores], today: dt.date, applied_mark: int) -> int:
     """Store chunks from `trust_scores_precompute`, each in a transaction with its trust rows locked. A seller is
     recomputed here, from the stored rows, when it was deferred, when its trust row is no longer what was read (an
     override, a link, an incremental recompute), or when a fact was folded into its buckets (or its prior's) after the

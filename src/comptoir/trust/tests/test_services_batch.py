@@ -176,7 +176,7 @@ def test_a_checkout_of_three_sellers_enqueues_one_trust_task_and_events_that_cha
         )
     accepted = SellerOrderEvent.objects.get(seller_order=seller_order, action="accept")
     assert [item.kwargs["facts"] for item in backend.results] == [[[seller_order.pk, f"event:{accepted.pk}"]]]
-    from comptoir.trust.tasks import on_seller_orders_transitioned
+    from comptoir.trust.subscribers import on_seller_orders_transitioned
 
     backend.results.clear()
     on_seller_orders_transitioned(

@@ -216,7 +216,7 @@ def test_scores_computed_before_the_commit_are_stored_only_where_nothing_changed
     seller_trust_tier_override(
         seller_id=overridden, actor=make_operator(), tier="at_risk", reason="Checking a complaint"
     )
-    trust_scores_store(chunks, today=today, applied_mark=applied_mark)
+    trust_scores_store(chunks=chunks, today=today, applied_mark=applied_mark)
 
     # then what is stored is what a recompute from the stored rows gives now: both changes are in it
     stored = _stored_trust()
