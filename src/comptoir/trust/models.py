@@ -73,6 +73,9 @@ class Review(models.Model):
         ]
         indexes = [models.Index(fields=["seller", "created_at"]), models.Index(fields=["product", "status"])]
 
+    def __str__(self) -> str:
+        return f"Review #{self.pk} of seller order #{self.seller_order_id}"
+
     @property
     def seller_rating(self) -> float:  # presentation only (stars), never money
         return (self.item_as_described + self.communication + self.shipping_speed + self.packaging) / 4
@@ -102,6 +105,9 @@ class ReviewReport(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "reporter"], name="review_report_once_per_reporter")]
 
+    def __str__(self) -> str:
+        return f"Report #{self.pk} on review #{self.review_id} ({self.status})"
+
 
 class Message(models.Model):
     """A buyer–seller message on a seller order; response times are measured from these."""
@@ -116,15 +122,18 @@ class Message(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"Message #{self.pk} from the {self.sender_role} on seller order #{self.seller_order_id}"
+
 
 class SellerDailyStats(models.Model):
     """Evidence for one seller on one day (UTC), attributed to the day the judged thing happened
     (an order to the day it was placed, a shipment to the day it shipped, a review to its day).
     Updated incrementally with F() on each event; rebuilt exactly by the batch recompute."""
 
-    # No database constraint: the rows are derived (from seller orders, which have theirs) and `trust recompute` rewrites
-    # them all in one transaction, where PostgreSQL's deferred check of 800k rows at commit cost 7 s. Deleting a
-    # seller still deletes its rows (the ORM's cascade). No index of its own: the unique (seller, day) one serves.
+    # No database constraint: the rows are derived (from seller orders, which have theirs) and `trust recompute`
+    # rewrites them all in one transaction, where PostgreSQL's deferred check of 800k rows at commit cost 7 s. Deleting
+    # a seller still deletes its rows (the ORM's cascade). No index of its own: the unique (seller, day) one serves.
     seller = models.ForeignKey(
         "sellers.Seller", on_delete=models.CASCADE, related_name="daily_stats", db_constraint=False, db_index=False
     )
@@ -153,6 +162,9 @@ class SellerDailyStats(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["seller", "day"], name="seller_daily_stats_unique")]
+
+    def __str__(self) -> str:
+        return f"Seller #{self.seller_id} on {self.day}"
 
 
 class Tier(models.TextChoices):
@@ -195,6 +207,9 @@ class SellerTrust(models.Model):
     # Share 0–1 of what the seller's listings should state (cached; refreshed on offer changes and by recompute).
     listing_completeness = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"Trust of seller #{self.seller_id}: {self.score} ({self.tier_override or self.tier})"
+
 
 class SellerTrustHistory(models.Model):
     """Daily snapshot of a seller's score and metrics, for trends on the account health page."""
@@ -207,6 +222,9 @@ class SellerTrustHistory(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["seller", "day"], name="seller_trust_history_unique")]
+
+    def __str__(self) -> str:
+        return f"Trust of seller #{self.seller_id} on {self.day}: {self.score} ({self.tier})"
 
 
 class EnforcementKind(models.TextChoices):
@@ -236,6 +254,9 @@ class EnforcementAction(models.Model):
     class Meta:
         indexes = [models.Index(fields=["seller", "is_active"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} of seller #{self.seller_id}"
+
 
 class AppealStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -262,6 +283,9 @@ class Appeal(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Appeal #{self.pk} of enforcement action #{self.action_id} ({self.status})"
+
 
 class SellerIdentityLink(models.Model):
     """Two seller accounts that share identifying facts (VAT ID, IBAN, phone, email, legal name):
@@ -275,6 +299,9 @@ class SellerIdentityLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["seller", "linked_seller"], name="seller_identity_link_unique")]
 
+    def __str__(self) -> str:
+        return f"Seller #{self.seller_id} linked to seller #{self.linked_seller_id}"
+
 
 class TrustEvidenceApplied(models.Model):
     """Marks one source fact (an order event, a review, a hiding, a message) as folded into the daily buckets,
@@ -283,6 +310,9 @@ class TrustEvidenceApplied(models.Model):
     key = models.CharField(max_length=60, unique=True)
     seller_id = models.BigIntegerField(db_index=True)
     applied_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.key} folded for seller #{self.seller_id}"
 
 
 class SellerIdentityFingerprint(models.Model):
@@ -297,6 +327,9 @@ class SellerIdentityFingerprint(models.Model):
         constraints = [models.UniqueConstraint(fields=["seller", "kind"], name="seller_identity_fingerprint_unique")]
         indexes = [models.Index(fields=["kind", "digest"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} fingerprint of seller #{self.seller_id}"
+
 
 class TrustRebuild(models.Model):
     """One batch rebuild of the buckets: facts with ids up to these marks are already counted in them."""
@@ -307,3 +340,11 @@ class TrustRebuild(models.Model):
     last_message_id = models.BigIntegerField(default=0)
     sellers = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
+
+    # Not stored: set by `trust_rebuild` for the command's report and the benchmark.
+    buckets_written: int
+    phases: dict[str, float]
+    workers: int
+
+    def __str__(self) -> str:
+        return f"Trust rebuild #{self.pk} at {self.rebuilt_at:%Y-%m-%d %H:%M}"

@@ -17,15 +17,29 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from operator import itemgetter
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Case, Count, DateTimeField, F, Func, JSONField, Max, TextField, Value, When
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Field,
+    Func,
+    JSONField,
+    Max,
+    Model,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 
 from comptoir.core import clock
@@ -33,6 +47,7 @@ from comptoir.core.db import raw_rows
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller
 from comptoir.trust import rebuild_workers
+from comptoir.trust.conf import trust_settings
 from comptoir.trust.domain.evidence import (
     COUNTER_FIELDS,
     KIND_RANK,
@@ -44,12 +59,11 @@ from comptoir.trust.domain.evidence import (
     order_contribution,
 )
 from comptoir.trust.models import Message, Review, SellerDailyStats, TrustEvidenceApplied, TrustRebuild
-from comptoir.trust.selectors import config as trust_settings
 
 # Below this many seller orders the worker processes cost more to start (≈ 1 s each: a fresh interpreter sets Django
 # up) than they save.
 PARALLEL_MIN_ORDERS = 100_000
-EMPTY = MappingProxyType({})
+EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def trust_rebuild(
@@ -116,7 +130,7 @@ def _rebuild(
 
     started = time.monotonic()
     today = today or clock.now().date()
-    config = trust_settings()
+    config = trust_settings().rules
     phases = {}
     orders = SellerOrder.objects.count()
     pool_size = _pool_size(workers) if orders >= PARALLEL_MIN_ORDERS else 1
@@ -125,10 +139,10 @@ def _rebuild(
         Review.objects.aggregate(m=Max("pk"))["m"] or 0,
         Message.objects.aggregate(m=Max("pk"))["m"] or 0,
     )
-    groups = _seller_groups(chunk or min(250_000, max(20_000, -(-orders // (2 * pool_size)))))
+    sized = _seller_groups(chunk or min(250_000, max(20_000, -(-orders // (2 * pool_size)))))
     with _crew(pool_size) as crew:
-        owners = _assign([sum(size for _seller, size in group) for group in groups], pool_size)
-        groups = [[seller_id for seller_id, _size in group] for group in groups]
+        owners = _assign([sum(size for _seller, size in group) for group in sized], pool_size)
+        groups = [[seller_id for seller_id, _size in group] for group in sized]
         if crew:
             prepared = [
                 worker.submit(
@@ -156,7 +170,8 @@ def _rebuild(
                     crew[owners[index]].submit(rebuild_workers.finish, index, limits, config, today)
                     for index in range(len(groups))
                 ]
-                # Then each worker scores its sellers while the buckets are written here; sellers without orders are shared out.
+                # Then each worker scores its sellers while the buckets are written here; sellers without orders are
+                # shared out.
                 grouped = {seller_id for group in groups for seller_id in group}
                 idle = [
                     seller_id
@@ -207,7 +222,9 @@ def review_credibility_refresh(*, today: dt.date) -> int:
     Returns the number of reviews updated."""
     from comptoir.payments.selectors import payment_fingerprints_for_seller_orders
     from comptoir.trust.domain.fraud import ReviewFacts, review_credibility
-    from comptoir.trust.services import REVIEWABLE, _address_hash
+    from comptoir.trust.services.reviews import REVIEWABLE, address_hash
+
+    secret_key = trust_settings().secret_key
 
     # Each buyer's verified purchases and distinct sellers, counted here from one column pair per seller order: a
     # GROUP BY with COUNT(DISTINCT) cost SQLite 5 s at 1M orders (a temporary B-tree per buyer) and PostgreSQL a
@@ -222,7 +239,8 @@ def review_credibility_refresh(*, today: dt.date) -> int:
     fingerprints = payment_fingerprints_for_seller_orders(Review.objects.values("seller_order_id"))
     facts, stored = [], {}
     at, stamp, _on, _day = _timestamps(connections[router.db_for_read(Review)])
-    rows = Review.objects.order_by().values_list(  # any order: the analysis does not depend on it (no sort of 300k wide rows)
+    # Any order: the analysis does not depend on it (no sort of 300k wide rows).
+    rows = Review.objects.order_by().values_list(
         "pk",
         "buyer_id",
         "seller_id",
@@ -255,11 +273,11 @@ def review_credibility_refresh(*, today: dt.date) -> int:
         reasons,
     ) in raw_rows(rows):
         if address.__class__ is str:
-            address_hash = address_hashes.get(address)
-            if address_hash is None:
-                address_hash = address_hashes[address] = _address_hash(json.loads(address))
+            hashed = address_hashes.get(address)
+            if hashed is None:
+                hashed = address_hashes[address] = address_hash(json.loads(address), secret_key=secret_key)
         else:  # a driver that decodes JSON itself
-            address_hash = _address_hash(address)
+            hashed = address_hash(address, secret_key=secret_key)
         created_at = stamp(created_at)
         facts.append(
             new(
@@ -271,7 +289,7 @@ def review_credibility_refresh(*, today: dt.date) -> int:
                     created_at,
                     stamp(joined) or created_at,
                     orders_of.get(buyer_id, 0),
-                    address_hash,
+                    hashed,
                     fingerprints.get(seller_order_id, ""),
                     round((described + communication + speed + packaging) / 4),
                     sellers_of.get(buyer_id),
@@ -301,11 +319,11 @@ def review_credibility_refresh(*, today: dt.date) -> int:
             connection.ops.quote_name(name)
             for name in (
                 model.db_table,
-                model.get_field("credibility_permille").column,
-                model.get_field("credibility_reasons").column,
+                _column(Review, "credibility_permille"),
+                _column(Review, "credibility_reasons"),
             )
         )
-        reasons_field = model.get_field("credibility_reasons")
+        reasons_field = _concrete_field(Review, "credibility_reasons")
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {table} SET {permille_column} = %s, {reasons_column} = %s WHERE id = %s",
@@ -320,10 +338,24 @@ def review_credibility_refresh(*, today: dt.date) -> int:
 # --- Buckets ----------------------------------------------------------------------------------------
 
 
+def _concrete_field(model: type[Model], name: str) -> Field[Any, Any]:
+    """A concrete field of `model` (`get_field` may also answer a relation, which the rebuild's columns never are)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field.")
+    return field
+
+
+def _column(model: type[Model], name: str) -> str:
+    return str(_concrete_field(model, name).column)
+
+
 def _seller_groups(orders_per_group: int) -> list[list[tuple[int, int]]]:
     """Sellers with seller orders and their order counts, in id order, in groups of about `orders_per_group` orders (a
     larger seller alone)."""
-    groups, current, size = [], [], 0
+    groups: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    size = 0
     for seller_id, count in (
         SellerOrder.objects.values("seller_id")
         .annotate(count=Count("pk"))
@@ -380,13 +412,15 @@ class PreparedGroup(NamedTuple):
 
 
 def _timestamps(connection):
-    """(`at`, `stamp`, `on`, `day`): how to select a timestamp column and read it back, and the same for a date column,
-    per backend. The rebuild's timestamps are naive, in UTC: PostgreSQL gives them `AT TIME ZONE 'UTC'` (psycopg's
-    loader of a plain timestamp costs less than the zone-aware one), SQLite as its stored text, parsed by `fromisoformat`
-    (Django's converters cost ≈ 5×), and its dates likewise. Within one order they are all alike, and
+    """(`at`, `stamp`, `on`, `day`): how to select a timestamp column and read it back, and the same for a date
+    column, per backend. The rebuild's timestamps are naive, in UTC: PostgreSQL gives them `AT TIME ZONE 'UTC'`
+    (psycopg's loader of a plain timestamp costs less than the zone-aware one), SQLite as its stored text, parsed by
+    `fromisoformat` (Django's converters cost ≈ 5×), and its dates likewise. Within one order they are all alike, and
     `order_contribution` only compares them, subtracts them and takes their dates, which a naive value in UTC gives as
-    the aware one does. A SQLite connection in another zone stores local times: those are made aware, as the ORM would."""
-    zone = connection.timezone if settings.USE_TZ else None
+    the aware one does. A SQLite connection in another zone stores local times: those are made aware, as the ORM
+    would."""
+    use_tz = trust_settings().use_tz
+    zone = connection.timezone if use_tz else None
     sqlite = connection.vendor == "sqlite"
     aware = None if zone is None or not sqlite or zone.utcoffset(None) == dt.timedelta(0) else zone
     from_text, to_date = dt.datetime.fromisoformat, dt.date.fromisoformat
@@ -394,7 +428,7 @@ def _timestamps(connection):
     def at(name: str):
         if sqlite:
             return Cast(name, output_field=TextField())
-        if connection.vendor == "postgresql" and settings.USE_TZ:
+        if connection.vendor == "postgresql" and use_tz:
             return Func(F(name), template="(%(expressions)s AT TIME ZONE 'UTC')", output_field=DateTimeField())
         return name
 
@@ -626,8 +660,8 @@ def group_finish(
 def group_buckets(
     seller_ids: list[int], limits: tuple[int, int, int], *, config: dict
 ) -> list[tuple[tuple[int, dt.date], dict]]:
-    """The buckets of these sellers (in id order), [((seller_id, day), {field: value}), ...] in (seller, day) order, from
-    their seller orders and the facts up to `limits` (last event, review, message id): `group_prepare` then
+    """The buckets of these sellers (in id order), [((seller_id, day), {field: value}), ...] in (seller, day) order,
+    from their seller orders and the facts up to `limits` (last event, review, message id): `group_prepare` then
     `group_finish`, in one go."""
     return group_finish(group_prepare(seller_ids, limits, config=config), limits, config=config)
 
@@ -649,14 +683,14 @@ def bucket_rows(connection, ordered: list[tuple[tuple[int, dt.date], dict]]) -> 
             ]
             lines.append("\t".join(fields))  # no tab, newline or backslash can occur in these values
         return "\n".join(lines) + "\n" if lines else ""
-    ops, model = connection.ops, SellerDailyStats._meta
-    list_fields = [model.get_field(name) for name in LIST_FIELDS]
+    ops = connection.ops
+    list_fields = [_concrete_field(SellerDailyStats, name) for name in LIST_FIELDS]
     empty = [field.get_db_prep_save([], connection) for field in list_fields]
     rows = []
     for (seller_id, day), values in ordered:
         lists = [
             field.get_db_prep_save(values[field.name], connection) if values.get(field.name) else blank
-            for field, blank in zip(list_fields, empty)
+            for field, blank in zip(list_fields, empty, strict=True)
         ]
         rows.append(
             (seller_id, ops.adapt_datefield_value(day), *[values.get(name, 0) for name in COUNTER_FIELDS], *lists)
@@ -671,10 +705,10 @@ def _rows_insert(connection, rows: list[tuple] | str) -> int:
         return 0
     ops, model = connection.ops, SellerDailyStats._meta
     names = ["seller_id", "day", *COUNTER_FIELDS, *LIST_FIELDS]
-    columns = ", ".join(ops.quote_name(model.get_field(name).column) for name in names)
+    columns = ", ".join(ops.quote_name(_column(SellerDailyStats, name)) for name in names)
     if isinstance(rows, str):
-        # COPY on PostgreSQL: a multi-row INSERT of 1,000 rows cost psycopg ≈ 0.25 s just to parse its 19,000 placeholders
-        # (client-side binding, and statements that long are not cached).
+        # COPY on PostgreSQL: a multi-row INSERT of 1,000 rows cost psycopg ≈ 0.25 s just to parse its 19,000
+        # placeholders (client-side binding, and statements that long are not cached).
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {ops.quote_name(model.db_table)} ({columns}) FROM STDIN") as copy,
@@ -698,11 +732,9 @@ def _pool_size(workers: int | None) -> int:
     connection = connections[router.db_for_write(SellerDailyStats)]
     if connection.in_atomic_block:
         return 1
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if isinstance(connection, SQLiteDatabaseWrapper) and connection.is_in_memory_db():
         return 1
-    wanted = (
-        workers if workers is not None else int(settings.COMPTOIR.get("TRUST_REBUILD_WORKERS") or os.cpu_count() or 1)
-    )
+    wanted = workers if workers is not None else (trust_settings().rebuild_workers or os.cpu_count() or 1)
     return max(1, wanted)
 
 
@@ -713,7 +745,7 @@ class _crew:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.executors = []
+        self.executors: list[ProcessPoolExecutor] = []
 
     def __enter__(self):
         if self.size <= 1:

@@ -96,4 +96,4 @@ def store(today: dt.date, applied_mark: int) -> int:
 
     chunks = list(_scores)
     _scores.clear()
-    return trust_scores_store(chunks, today=today, applied_mark=applied_mark)
+    return trust_scores_store(chunks=chunks, today=today, applied_mark=applied_mark)

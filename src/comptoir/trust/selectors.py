@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.conf import settings
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 
-from comptoir.trust.domain.config import dec, trust_config
+from comptoir.trust.conf import trust_settings
+from comptoir.trust.domain.config import dec
 from comptoir.trust.domain.tiers import Tier, visibility_multiplier
-from comptoir.trust.models import EnforcementAction, EnforcementKind, SellerTrust
+from comptoir.trust.models import (
+    Appeal,
+    AppealStatus,
+    EnforcementAction,
+    EnforcementKind,
+    Message,
+    Review,
+    ReviewReport,
+    ReviewReportStatus,
+    ReviewStatus,
+    SellerTrust,
+    SellerTrustHistory,
+)
 
 
-def config() -> dict:
-    """The trust configuration: settings.COMPTOIR_TRUST merged over the defaults."""
-    return trust_config(getattr(settings, "COMPTOIR_TRUST", None))
+def config() -> dict[str, Any]:
+    """The trust configuration: settings.COMPTOIR_TRUST merged over the defaults (`trust_settings().rules`)."""
+    return trust_settings().rules
 
 
 @dataclass(frozen=True)
@@ -91,21 +106,6 @@ def seller_trust_map(seller_ids) -> dict[int, TrustSnapshot]:
 # Reads for the storefront, seller center and console pages. They never write and never compute scores:
 # the numbers come from SellerTrust / SellerTrustHistory as the trust services stored them.
 
-import datetime as _dt  # noqa: E402
-
-from django.db.models import Avg, Count, Exists, OuterRef, Q  # noqa: E402
-
-from comptoir.trust.models import (
-    Appeal,
-    AppealStatus,
-    Message,
-    Review,
-    ReviewReport,
-    ReviewReportStatus,
-    ReviewStatus,
-    SellerTrustHistory,
-)
-
 #: Metrics shown on the account health page, in the page's order.
 HEALTH_METRICS = (
     "order_defect_rate",
@@ -134,7 +134,8 @@ def _published_reviews():
 
 
 def review_breakdown(*, product_id: int | None = None, seller_id: int | None = None) -> RatingBreakdown:
-    """Counts per star (product rating) and the averages of the published reviews of a product or a seller (two queries)."""
+    """Counts per star (product rating) and the averages of the published reviews of a product or a seller (two
+    queries)."""
     queryset = _published_reviews().filter(
         **({"product_id": product_id} if product_id is not None else {"seller_id": seller_id})
     )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.tasks import task
 
 from comptoir.core import clock
+from comptoir.trust.domain.evidence import METRIC_ACTIONS as METRIC_ACTIONS  # read here by bench/trust.py
 
 
 @task()
@@ -55,33 +56,3 @@ def enqueue_evidence(*, seller_order_id: int, fact_key: str) -> None:
     transaction.on_commit(
         functools.partial(evidence_apply_task.enqueue, seller_order_id=seller_order_id, fact_key=fact_key)
     )
-
-
-# --- Subscriptions (registered in TrustConfig.ready) ----------------------------------------------
-
-# Actions `trust.domain.evidence.order_contribution` reads; every other event (create, payment_failed, complete,
-# dispute_opened, receive_return, refund, …) changes no metric and enqueues nothing.
-METRIC_ACTIONS = frozenset(
-    {"payment_captured", "cancel", "accept", "ship", "deliver", "request_return", "dispute_decided", "chargeback"}
-)
-
-
-def on_seller_order_transitioned(event) -> None:
-    """One event (kept for callers that publish outside the batch path)."""
-    on_seller_orders_transitioned([event])
-
-
-def on_seller_orders_transitioned(events) -> None:
-    """Batch subscriber, called after the commit with every SellerOrderTransitioned of that transaction: one task for
-    the whole commit (a checkout of n seller orders enqueues one task, not n), none when no fact changes a metric."""
-    facts = [[event.seller_order_id, f"event:{event.event_id}"] for event in events if event.action in METRIC_ACTIONS]
-    if facts:
-        evidence_apply_batch_task.enqueue(facts=facts)
-
-
-def on_seller_onboarded(event) -> None:
-    transaction.on_commit(functools.partial(seller_identity_link_task.enqueue, seller_id=event.seller_id))
-
-
-def on_offer_changed(event) -> None:
-    transaction.on_commit(functools.partial(listing_completeness_task.enqueue, seller_id=event.seller_id))

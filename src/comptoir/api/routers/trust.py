@@ -3,22 +3,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from comptoir.api.security import buyer_auth, seller_auth
 from comptoir.core.exceptions import NotFound
 from comptoir.orders.models import SellerOrder
-from comptoir.trust import services
+from comptoir.trust import errors, services
 from comptoir.trust.models import EnforcementAction, Message, Review, ReviewStatus, SellerTrust, SellerTrustHistory
 from comptoir.trust.selectors import effective_tier
 
 router = Router(tags=["trust"])
 
 VERIFICATION_NOTE = (
-    "Only a buyer whose order from this seller was delivered can review it, once per order. Reviews are weighted by the "
-    "reviewer's credibility (account age, purchase history, shared identities, review rings) and never bought or filtered by rating."
+    "Only a buyer whose order from this seller was delivered can review it, once per order. Reviews are weighted by "
+    "the reviewer's credibility (account age, purchase history, shared identities, review rings) and never bought or "
+    "filtered by rating."
 )
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request as the endpoints see it: Django Ninja sets `auth` to what the route's authentication returned
+    (a BuyerPrincipal or a SellerPrincipal)."""
+
+    auth: Any
 
 
 class ReviewIn(Schema):
@@ -70,12 +80,12 @@ def _reviews_page(queryset) -> dict:
 
 
 @router.post("/reviews", auth=buyer_auth, response={201: dict})
-def review_post(request: HttpRequest, payload: ReviewIn):
+def review_post(request: AuthenticatedRequest, payload: ReviewIn):
     seller_order = SellerOrder.objects.filter(
         number=payload.seller_order_number, order__buyer=request.auth.user
     ).first()
     if seller_order is None:
-        raise NotFound("No such order.", code="seller_order_not_found")
+        raise NotFound("No such order.", code=errors.SELLER_ORDER_NOT_FOUND)
     ratings = payload.dict(
         include={"product_rating", "item_as_described", "communication", "shipping_speed", "packaging"}
     )
@@ -100,7 +110,7 @@ def product_reviews(request: HttpRequest, product_id: int):
 
 
 @router.post("/reviews/{review_id}/report", auth=buyer_auth, response={201: dict})
-def review_report_post(request: HttpRequest, review_id: int, payload: ReportIn):
+def review_report_post(request: AuthenticatedRequest, review_id: int, payload: ReportIn):
     report = services.review_report(
         reporter=request.auth.user, review_id=review_id, reason=payload.reason, details=payload.details
     )
@@ -108,7 +118,7 @@ def review_report_post(request: HttpRequest, review_id: int, payload: ReportIn):
 
 
 @router.post("/seller/reviews/{review_id}/reply", auth=seller_auth("orders:write"))
-def review_reply_post(request: HttpRequest, review_id: int, payload: TextIn):
+def review_reply_post(request: AuthenticatedRequest, review_id: int, payload: TextIn):
     return review_out(
         services.review_reply(
             seller=request.auth.seller, actor=request.auth.actor, review_id=review_id, text=payload.text
@@ -125,27 +135,27 @@ def message_out(message: Message) -> dict:
     }
 
 
-def _buyer_order(request, number: str) -> SellerOrder:
+def _buyer_order(request: AuthenticatedRequest, number: str) -> SellerOrder:
     seller_order = SellerOrder.objects.filter(number=number, order__buyer=request.auth.user).first()
     if seller_order is None:
-        raise NotFound("No such order.", code="seller_order_not_found")
+        raise NotFound("No such order.", code=errors.SELLER_ORDER_NOT_FOUND)
     return seller_order
 
 
-def _seller_order(request, number: str) -> SellerOrder:
+def _seller_order(request: AuthenticatedRequest, number: str) -> SellerOrder:
     seller_order = SellerOrder.objects.filter(number=number, seller=request.auth.seller).first()
     if seller_order is None:
-        raise NotFound("No such order.", code="seller_order_not_found")
+        raise NotFound("No such order.", code=errors.SELLER_ORDER_NOT_FOUND)
     return seller_order
 
 
 @router.get("/seller-orders/{number}/messages", auth=buyer_auth)
-def buyer_messages(request: HttpRequest, number: str):
+def buyer_messages(request: AuthenticatedRequest, number: str):
     return {"messages": [message_out(m) for m in _buyer_order(request, number).messages.all()]}
 
 
 @router.post("/seller-orders/{number}/messages", auth=buyer_auth, response={201: dict})
-def buyer_message_post(request: HttpRequest, number: str, payload: MessageIn):
+def buyer_message_post(request: AuthenticatedRequest, number: str, payload: MessageIn):
     seller_order = _buyer_order(request, number)
     return Status(
         201,
@@ -156,12 +166,12 @@ def buyer_message_post(request: HttpRequest, number: str, payload: MessageIn):
 
 
 @router.get("/seller/orders/{number}/messages", auth=seller_auth("orders:read"))
-def seller_messages(request: HttpRequest, number: str):
+def seller_messages(request: AuthenticatedRequest, number: str):
     return {"messages": [message_out(m) for m in _seller_order(request, number).messages.all()]}
 
 
 @router.post("/seller/orders/{number}/messages", auth=seller_auth("orders:write"), response={201: dict})
-def seller_message_post(request: HttpRequest, number: str, payload: MessageIn):
+def seller_message_post(request: AuthenticatedRequest, number: str, payload: MessageIn):
     seller_order = _seller_order(request, number)
     message = services.message_send(
         sender=request.auth.actor, seller=request.auth.seller, seller_order_id=seller_order.pk, body=payload.body
@@ -174,7 +184,7 @@ def _trust_of(seller_id: int) -> SellerTrust | None:
 
 
 @router.get("/seller/health", auth=seller_auth("orders:read"))
-def seller_health(request: HttpRequest):
+def seller_health(request: AuthenticatedRequest):
     seller = request.auth.seller
     trust = _trust_of(seller.pk)
     history = list(SellerTrustHistory.objects.filter(seller=seller).order_by("-day")[:90])
@@ -225,7 +235,7 @@ def action_out(action: EnforcementAction) -> dict:
 
 
 @router.get("/seller/enforcement", auth=seller_auth("orders:read"))
-def seller_enforcement(request: HttpRequest):
+def seller_enforcement(request: AuthenticatedRequest):
     return {
         "actions": [
             action_out(a) for a in EnforcementAction.objects.filter(seller=request.auth.seller).order_by("-created_at")
@@ -234,7 +244,7 @@ def seller_enforcement(request: HttpRequest):
 
 
 @router.post("/seller/enforcement/{action_id}/appeal", auth=seller_auth("orders:write"), response={201: dict})
-def seller_appeal(request: HttpRequest, action_id: int, payload: TextIn):
+def seller_appeal(request: AuthenticatedRequest, action_id: int, payload: TextIn):
     appeal = services.appeal_submit(
         seller=request.auth.seller, actor=request.auth.actor, action_id=action_id, text=payload.text
     )

@@ -91,19 +91,23 @@ def statement_of_reasons(
     for name, metric in missed.items():
         lines.append(
             f"{METRIC_LABELS.get(name, name)}: {metric['value']} over {metric['window_days']} days "
-            f"({metric['count']} observations; target {'≤' if metric['direction'] in ('below', 'median_hours') else '≥'} {metric['target']})."
+            f"({metric['count']} observations; "
+            f"target {'≤' if metric['direction'] in ('below', 'median_hours') else '≥'} {metric['target']})."
         )
     rule = {
-        WARNING: f"A seller whose trust score falls below {tiers['at_risk_min_score']}, or whose order defect rate is above "
-        f"{tiers['below_standard_defect_rate']} with 95 % confidence, is below standard and receives a warning.",
-        VISIBILITY_REDUCED: f"A seller below standard for {rules['visibility_after_days']} days or more has its search visibility reduced "
-        f"(factor {config['visibility']['restricted']}) and cannot hold the featured offer.",
-        SUSPENSION: f"A seller below standard for {rules['suspension_after_days']} days or more is suspended: its offers are no longer sold.",
+        WARNING: f"A seller whose trust score falls below {tiers['at_risk_min_score']}, or whose order defect rate "
+        f"is above {tiers['below_standard_defect_rate']} with 95 % confidence, is below standard and receives a "
+        "warning.",
+        VISIBILITY_REDUCED: f"A seller below standard for {rules['visibility_after_days']} days or more has its search "
+        f"visibility reduced (factor {config['visibility']['restricted']}) and cannot hold the featured offer.",
+        SUSPENSION: f"A seller below standard for {rules['suspension_after_days']} days or more is suspended: its "
+        "offers are no longer sold.",
     }[kind]
     redress = (
-        f"You can appeal this decision within {rules['appeal_days']} days from your seller center (Account health → Enforcement) or "
-        "through the API (POST /api/v1/seller/enforcement/{id}/appeal). A person at the marketplace reviews every appeal and "
-        "answers with reasons. You may also use an out-of-court dispute settlement body (DSA Art. 21) or the courts."
+        f"You can appeal this decision within {rules['appeal_days']} days from your seller center (Account health → "
+        "Enforcement) or through the API (POST /api/v1/seller/enforcement/{id}/appeal). A person at the marketplace "
+        "reviews every appeal and answers with reasons. You may also use an out-of-court dispute settlement body "
+        "(DSA Art. 21) or the courts."
     )
     facts = {"score": str(score), "tier": tier, "days_below_standard": days_below, "metrics": missed}
     return StatementOfReasons(

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 COUNTER_FIELDS = (
     "orders",
@@ -92,7 +92,7 @@ DAY_VALUE_FIELDS = COUNTER_FIELDS + LIST_FIELDS  # DayEvidence's fields after `d
 assert DayEvidence._fields == ("day", *DAY_VALUE_FIELDS)
 
 
-def day_evidence_from_mapping(day: dt.date, values: dict) -> DayEvidence:
+def day_evidence_from_mapping(day: dt.date, values: Mapping[str, Any]) -> DayEvidence:
     kwargs = {name: value for name, value in values.items() if name in _DAY_FIELDS}
     for name in LIST_FIELDS:
         kwargs[name] = tuple(kwargs.get(name) or ())
@@ -115,7 +115,7 @@ def is_valid_tracking(carrier: str | None, tracking_number: str | None) -> bool:
     return bool((carrier or "").strip()) and _TRACKING.fullmatch(compact) is not None
 
 
-_NO_DATA = MappingProxyType({})
+_NO_DATA: Mapping[str, Any] = MappingProxyType({})
 
 
 class FactItem(NamedTuple):
@@ -152,6 +152,7 @@ ORDER_FACT_ACTIONS = (
     "dispute_decided",
     "chargeback",
 )
+METRIC_ACTIONS = frozenset(ORDER_FACT_ACTIONS)  # the same, as a set: the subscriber enqueues only these
 ORDER_FACT_ACTIONS_WITH_DATA = ("ship", "request_return", "dispute_decided")  # the only ones whose `data` it reads
 
 
@@ -207,7 +208,7 @@ def order_contribution(
     direct = into is not None and not any(
         item.kind == "review" and item.credibility_permille < threshold for item in items
     )
-    buckets: dict[dt.date, dict] = into if direct else {}
+    buckets: dict[dt.date, dict] = into if into is not None and direct else {}
 
     def add(day: dt.date, name: str) -> None:  # a counter (COUNTER_FIELDS)
         bucket = buckets.get(day)
@@ -301,7 +302,8 @@ def order_contribution(
 
 
 def contribution_add(into: dict[dt.date, dict], contribution: dict[dt.date, dict]) -> dict[dt.date, dict]:
-    """Add a contribution to buckets (day -> values), in place; returns them. The contribution's dicts may be adopted."""
+    """Add a contribution to buckets (day -> values), in place; returns them. The contribution's dicts may be
+    adopted."""
     for day, values in contribution.items():
         bucket = into.get(day)
         if bucket is None:

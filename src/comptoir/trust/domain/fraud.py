@@ -41,7 +41,7 @@ the ring baseline is the marketplace's and not the sample's.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -171,8 +171,9 @@ def _inexperienced(review: ReviewFacts, age: int, config: FraudConfig, discount)
         discount(
             review.review_id,
             factor,
-            f"Reviewer's account was {age} day(s) old with {review.buyer_order_count} verified purchase(s); reviews count fully from "
-            f"{config.new_account_days} days or {config.experienced_purchase_count} purchases.",
+            f"Reviewer's account was {age} day(s) old with {review.buyer_order_count} verified purchase(s); "
+            f"reviews count fully from {config.new_account_days} days or {config.experienced_purchase_count} "
+            "purchases.",
         )
 
 
@@ -209,8 +210,8 @@ def _bursts(reviews: list[ReviewFacts], config: FraudConfig, discount) -> None:
                 discount(
                     review.review_id,
                     config.burst_factor,
-                    f"Part of a burst: {new_count} of {total} reviews of this seller within {config.burst_window_days} days came from "
-                    f"accounts under {config.new_account_days} days old.",
+                    f"Part of a burst: {new_count} of {total} reviews of this seller within "
+                    f"{config.burst_window_days} days came from accounts under {config.new_account_days} days old.",
                 )
 
 
@@ -298,10 +299,10 @@ def _rings(reviews: list[ReviewFacts], reviewer_count: int | None, config: Fraud
     if not dense:
         return
     members: dict[int, tuple[set[int], tuple[int, ...]]] = {}
-    for buyer, sellers in sellers_of.items():
-        if len(sellers) < 2 or len(sellers) > config.ring_max_degree:
+    for buyer, reviewed in sellers_of.items():
+        if len(reviewed) < 2 or len(reviewed) > config.ring_max_degree:
             continue
-        ordered = sorted(sellers)
+        ordered = sorted(reviewed)
         contained = [
             itemset
             for itemset in (*combinations(ordered, 2), *_triples_of_frequent_pairs(ordered, frequent))
@@ -326,11 +327,14 @@ def _rings(reviews: list[ReviewFacts], reviewer_count: int | None, config: Fraud
             review.review_id,
             config.ring_factor,
             f"Review ring: the reviewer is one of {count} accounts that reviewed the same {len(itemset)} sellers, "
-            f"{lift.quantize(Decimal('0.1'))}× more than the marketplace predicts, and most of the reviewer's reviews are on them.",
+            f"{lift.quantize(Decimal('0.1'))}× more than the marketplace predicts, and most of the reviewer's reviews "
+            "are on them.",
         )
 
 
-def _triples_of_frequent_pairs(sellers: list[int], frequent: set[tuple[int, int]]):
+def _triples_of_frequent_pairs(
+    sellers: Sequence[int], frequent: set[tuple[int, ...]]
+) -> Iterator[tuple[int, int, int]]:
     """The triples (a, b, c), a < b < c, of these sorted sellers whose three pairs are all in `frequent`."""
     for index, first in enumerate(sellers):
         partners = [other for other in sellers[index + 1 :] if (first, other) in frequent]

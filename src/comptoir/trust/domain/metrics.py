@@ -83,9 +83,13 @@ def beta_posterior(
 
 
 def median(values: list[int] | tuple[int, ...]) -> float | None:
+    """The median of `values`; None when there are none."""
+    return median_of(values) if values else None
+
+
+def median_of(values: list[int] | tuple[int, ...]) -> float:
+    """The median of `values`, which are not empty."""
     ordered = sorted(values)
-    if not ordered:
-        return None
     middle = len(ordered) // 2
     return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
@@ -142,7 +146,7 @@ def metric_compute(name: str, days, *, today: dt.date, config: dict) -> MetricRe
         samples = [seconds for day in in_window for seconds in getattr(day, DURATION_FIELDS[name])]
         if not samples:
             return MetricResult(name, None, None, None, 0, 0, target, direction, window, Status.INSUFFICIENT)
-        hours = median(samples) / 3600
+        hours = median_of(samples) / 3600
         ordered = sorted(samples)
         low = ordered[len(ordered) // 4] / 3600
         high = ordered[min(len(ordered) - 1, (3 * len(ordered)) // 4)] / 3600

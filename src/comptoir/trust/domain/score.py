@@ -21,7 +21,7 @@ from comptoir.trust.domain.metrics import (
     MetricResult,
     beta_posterior,
     decay_weight,
-    median,
+    median_of,
     metrics_compute,
 )
 from comptoir.trust.domain.tiers import tier_decide
@@ -102,7 +102,7 @@ def _duration_points(
 
     upper_quartile = samples[min(count - 1, (3 * count) // 4)] / 3600
     lower_quartile = samples[count // 4] / 3600
-    return blend(median(samples) / 3600), blend(upper_quartile), blend(lower_quartile)
+    return blend(median_of(samples) / 3600), blend(upper_quartile), blend(lower_quartile)
 
 
 def _rating_points(weighted: list[tuple[float, DayEvidence]], config: dict) -> tuple[float, float, float]:

@@ -43,11 +43,13 @@ def security_advice(posture: SecurityPosture) -> list[str]:
     advice = []
     if posture.members_with_2fa < posture.members_total:
         advice.append(
-            f"{posture.members_total - posture.members_with_2fa} member(s) have no two-factor authentication: ask them to confirm a TOTP device."
+            f"{posture.members_total - posture.members_with_2fa} member(s) have no two-factor authentication: "
+            "ask them to confirm a TOTP device."
         )
     if posture.api_keys_older_than_90_days:
         advice.append(
-            f"{posture.api_keys_older_than_90_days} API key(s) are older than 90 days: create new keys and revoke the old ones."
+            f"{posture.api_keys_older_than_90_days} API key(s) are older than 90 days: "
+            "create new keys and revoke the old ones."
         )
     if posture.shared_login_suspected:
         advice.append("A member account is also used by another, unrelated seller: give each person their own account.")

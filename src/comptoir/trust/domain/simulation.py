@@ -108,7 +108,8 @@ class SimulatedBuyer:
 
 @dataclass
 class _OrderRecord:
-    """One order's contribution to its seller's day buckets ({day: {counter: int, duration list: [...]}}) and its review."""
+    """One order's contribution to its seller's day buckets ({day: {counter: int, duration list: [...]}}) and its
+    review."""
 
     buckets: dict = field(default_factory=dict)
     review_id: int | None = None
@@ -596,48 +597,52 @@ def render_report(
         "",
         f"Command: `{command}`" + (f" (ran in {seconds:.1f} s)" if seconds is not None else ""),
         "",
-        f"{options.sellers} sellers in {options.categories} categories, {options.buyers} buyers, {options.days} days, seed {options.seed}; "
-        f"today = {START + dt.timedelta(days=options.days - 1)}.",
+        f"{options.sellers} sellers in {options.categories} categories, {options.buyers} buyers, {options.days} days, "
+        f"seed {options.seed}; today = {START + dt.timedelta(days=options.days - 1)}.",
         "",
         "Spearman rank correlation with the hidden true quality (1 = perfect order, 0 = none):",
         "",
-        "| attack | orders | reviews | trust score | trust without fraud discount | plain mean rating | honest reviews at full credibility | honest mean credibility ‰ |",
+        "| attack | orders | reviews | trust score | trust without fraud discount | plain mean rating "
+        "| honest reviews at full credibility | honest mean credibility ‰ |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         lines.append(
-            f"| {result.attack} | {result.orders} | {result.reviews} | {result.spearman_trust:.3f} | {result.spearman_trust_without_fraud_discount:.3f} | "
-            f"{result.spearman_mean_rating:.3f} | {100 * result.honest_reviews_at_full_credibility:.1f} % | {result.honest_review_mean_credibility:.0f} |"
+            f"| {result.attack} | {result.orders} | {result.reviews} | {result.spearman_trust:.3f} "
+            f"| {result.spearman_trust_without_fraud_discount:.3f} | {result.spearman_mean_rating:.3f} "
+            f"| {100 * result.honest_reviews_at_full_credibility:.1f} % | {result.honest_review_mean_credibility:.0f} |"
         )
-    attacked = [result for result in results if result.target is not None]
+    attacked = [(result, result.target) for result in results if result.target is not None]
     if attacked:
         lines += [
             "",
-            f"The attacked seller (the poorest of the largest category; top {TOP_CATEGORY_RESULTS} = the first results of its category):",
+            f"The attacked seller (the poorest of the largest category; top {TOP_CATEGORY_RESULTS} = the first results "
+            "of its category):",
             "",
-            "| attack | fake reviews | their mean credibility ‰ | score | tier | rank in category by trust | by search ranking | by mean rating | "
-            "score without fraud discount | tier without | rank without |",
+            "| attack | fake reviews | their mean credibility ‰ | score | tier | rank in category by trust "
+            "| by search ranking | by mean rating | score without fraud discount | tier without | rank without |",
             "|---|---:|---:|---:|---|---:|---:|---:|---:|---|---:|",
         ]
-        for result in attacked:
-            target = result.target
+        for result, target in attacked:
             lines.append(
-                f"| {result.attack} | {target.fake_reviews} | {target.fake_review_mean_credibility:.0f} | {target.score} | {target.tier} | "
-                f"{target.rank_by_trust} / {target.category_size} | {target.rank_by_search_ranking} / {target.category_size} | "
-                f"{target.rank_by_mean_rating} / {target.category_size} | "
-                f"{target.score_without_fraud_discount} | {target.tier_without_fraud_discount} | "
-                f"{target.rank_by_trust_without_fraud_discount} / {target.category_size} |"
+                f"| {result.attack} | {target.fake_reviews} | {target.fake_review_mean_credibility:.0f} "
+                f"| {target.score} | {target.tier} | {target.rank_by_trust} / {target.category_size} "
+                f"| {target.rank_by_search_ranking} / {target.category_size} "
+                f"| {target.rank_by_mean_rating} / {target.category_size} | {target.score_without_fraud_discount} "
+                f"| {target.tier_without_fraud_discount} | {target.rank_by_trust_without_fraud_discount} / "
+                f"{target.category_size} |"
             )
         baseline = next((result for result in results if result.attack == "none"), None)
         if baseline is not None:
-            target_id = attacked[0].target.seller_id
+            first = attacked[0][1]
+            target_id = first.seller_id
             before = next(outcome for outcome in baseline.sellers if outcome.seller_id == target_id)
             lines += [
                 "",
                 f"Without any attack the same seller scores {before.score} ({before.tier}); its true quality ranks "
-                f"{attacked[0].target.true_quality_rank_in_category} / {attacked[0].target.category_size} in its category.",
+                f"{first.true_quality_rank_in_category} / {first.category_size} in its category.",
             ]
-    tiers = defaultdict(int)
+    tiers: defaultdict[str, int] = defaultdict(int)
     for outcome in results[0].sellers:
         tiers[outcome.tier] += 1
     lines += [

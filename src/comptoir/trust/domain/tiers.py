@@ -20,10 +20,11 @@ def tier_decide(
     *, score: Decimal, low: Decimal, evidence_orders: int, metrics: dict[str, MetricResult], config: dict
 ) -> str:
     """new: too little evidence to judge (fewer than `minimum_orders`, own plus inherited).
-    below_standard: score under `at_risk_min_score`, or the order defect rate's lower bound above `below_standard_defect_rate`.
+    below_standard: score under `at_risk_min_score`, or the order defect rate's lower bound above
+    `below_standard_defect_rate`.
     at_risk: score under `good_min_score`, or any metric confidently failing its target.
-    top_rated: score ≥ `top_rated_min_score`, band's low end ≥ `top_rated_min_low`, ≥ `top_rated_min_orders` orders and no
-    metric missing its target. good: everything else."""
+    top_rated: score ≥ `top_rated_min_score`, band's low end ≥ `top_rated_min_low`, ≥ `top_rated_min_orders` orders
+    and no metric missing its target. good: everything else."""
     rules = config["tiers"]
     if evidence_orders < int(rules["minimum_orders"]):
         return Tier.NEW

@@ -241,7 +241,7 @@ def _validate_row(line: int, raw: dict, sellers, now: dt.datetime, errors: list[
     ):
         values[name] = text[name]
     errors.extend(problems)
-    if problems:
+    if problems or seller is None:  # no seller is always a problem recorded above
         return None
     return _Row(line=line, external_id=text["external_order_id"], seller=seller, buyer_key=text["buyer"], values=values)
 
@@ -261,7 +261,8 @@ def history_import_parse(content: str, *, now: dt.datetime) -> tuple[list[_Row],
         return [], errors
     reader.fieldnames = header
     sellers = _sellers_by_reference()
-    rows, seen = [], {}
+    rows: list[_Row] = []
+    seen: dict[tuple[int, str], int] = {}
     for raw in reader:
         line = reader.line_num
         if None in raw:

@@ -1,4 +1,5 @@
-"""The trust admin is for browsing: every trust model is listed with its filters, nothing can be added, changed or deleted."""
+"""The trust admin is for browsing: every trust model is listed with its filters, nothing can be added, changed or
+deleted."""
 
 import pytest
 from django.apps import apps

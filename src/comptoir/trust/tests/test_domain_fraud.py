@@ -165,7 +165,8 @@ def test_self_promotion_through_the_sellers_own_card_or_address():
 
 
 def test_review_ring_on_a_group_of_sellers_is_discounted_and_honest_reviewers_of_those_sellers_are_not():
-    # given an honest marketplace (1,000 buyers, 50 sellers) and a ring of 20 established accounts that all review sellers 1, 2 and 3
+    # given an honest marketplace (1,000 buyers, 50 sellers) and a ring of 20 established accounts that all review
+    # sellers 1, 2 and 3
     honest = honest_marketplace(buyers=1000, sellers=50)
     ring = [
         facts(buyer_id=5000 + member, seller_id=seller, address=f"r{member}", card=f"rc{member}")
@@ -247,7 +248,8 @@ def test_counting_only_triples_of_frequent_pairs_finds_what_counting_every_tripl
         for seller in (2, 23, chooser.choice((5, 6)))
     ]
 
-    # when the analysis runs as shipped (triples only where their three pairs reach the minimum) and counting every triple
+    # when the analysis runs as shipped (triples only where their three pairs reach the minimum) and counting every
+    # triple
     pruned = review_credibility(reviews, today=TODAY)
     monkeypatch.setattr(fraud, "_triples_of_frequent_pairs", lambda sellers, frequent: combinations(sellers, 3))
     exhaustive = review_credibility(reviews, today=TODAY)

@@ -62,7 +62,8 @@ def test_a_ring_a_burst_or_both_together_do_not_lift_a_poor_seller_into_the_top_
     # then the fake reviews are seen: they count a small fraction
     assert target.fake_reviews == FAKE_REVIEWS[attack]
     assert target.fake_review_mean_credibility < FAKE_CREDIBILITY_LIMIT[attack]
-    # and the boosted seller is not top rated, and stays out of its category's first 10 by trust and by the search ranking
+    # and the boosted seller is not top rated, and stays out of its category's first 10 by trust and by the search
+    # ranking
     assert target.category_size > 10
     assert target.tier != "top_rated"
     assert target.rank_by_trust > 10

@@ -146,10 +146,7 @@ def test_a_young_perfect_seller_is_shrunk_toward_the_prior_and_has_a_wider_band(
 
 
 def test_old_bad_evidence_weighs_less_than_recent_bad_evidence():
-    old_bad = tuple(
-        DayEvidence(day=day.day - dt.timedelta(days=240), **{k: v for k, v in day.counters().items()})
-        for day in bad_days()
-    )
+    old_bad = tuple(DayEvidence(day=day.day - dt.timedelta(days=240), **day.counters()) for day in bad_days())
     recent_good = good_days(count=30)
     recovered = compute_trust(SellerEvidence(days=old_bad + recent_good), today=TODAY, config=CONFIG)
     relapsed = compute_trust(

@@ -89,7 +89,8 @@ def history(seller):
 
 
 def test_a_valid_file_imports_orders_events_and_reviews_without_moving_money():
-    # given a seller and three historical orders (delivered and reviewed, cancelled by the seller, late with a lost dispute)
+    # given a seller and three historical orders (delivered and reviewed, cancelled by the seller, late with a lost
+    # dispute)
     seller = make_seller()
     entries_before = JournalEntry.objects.count()
 

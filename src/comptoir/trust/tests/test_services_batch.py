@@ -126,7 +126,8 @@ def test_a_second_batch_opens_nothing_twice_and_costs_the_same_queries_for_more_
             trust_recompute_all(today=TODAY, seller_ids=[seller.pk for seller in one])
         with CaptureQueriesContext(connection) as large:
             trust_recompute_all(today=TODAY, seller_ids=[seller.pk for seller in one + two])
-    # then no action is opened twice, one history row per seller and day, and the query count does not grow with the sellers
+    # then no action is opened twice, one history row per seller and day, and the query count does not grow with the
+    # sellers
     assert EnforcementAction.objects.count() == actions == 4  # a warning for each below-standard seller and heir
     assert SellerTrustHistory.objects.filter(day=TODAY).count() == 8
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -175,7 +176,7 @@ def test_a_checkout_of_three_sellers_enqueues_one_trust_task_and_events_that_cha
         )
     accepted = SellerOrderEvent.objects.get(seller_order=seller_order, action="accept")
     assert [item.kwargs["facts"] for item in backend.results] == [[[seller_order.pk, f"event:{accepted.pk}"]]]
-    from comptoir.trust.tasks import on_seller_orders_transitioned
+    from comptoir.trust.subscribers import on_seller_orders_transitioned
 
     backend.results.clear()
     on_seller_orders_transitioned(

@@ -3,6 +3,8 @@ buckets of the per-order reference fold: every order's facts loaded one order at
 loads them) and summed through the pure `order_contribution`."""
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 from django.db.models import Count
@@ -15,16 +17,15 @@ from comptoir.trust.domain.fraud import review_credibility
 from comptoir.trust.models import Review, SellerDailyStats, SellerTrust
 from comptoir.trust.rebuild import review_credibility_refresh, trust_rebuild
 from comptoir.trust.selectors import config as trust_settings
-from comptoir.trust.services import _order_facts_bulk, review_credibility_facts
+from comptoir.trust.services import review_credibility_facts
+from comptoir.trust.services.evidence import _order_facts_bulk
 
 AT = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
 
 
 def _stored_buckets() -> dict:
-    return {
-        (row["seller_id"], row["day"]): {name: row[name] for name in COUNTER_FIELDS + LIST_FIELDS}
-        for row in SellerDailyStats.objects.values()
-    }
+    rows: list[Mapping[str, Any]] = list(SellerDailyStats.objects.values())
+    return {(row["seller_id"], row["day"]): {name: row[name] for name in COUNTER_FIELDS + LIST_FIELDS} for row in rows}
 
 
 def _stored_trust() -> dict:
@@ -37,7 +38,8 @@ def _stored_trust() -> dict:
 
 
 def _reference_buckets() -> dict:
-    config, buckets = trust_settings(), {}
+    config = trust_settings()
+    buckets: dict[tuple[int, dt.date], dict[str, Any]] = {}
     for pk, seller_id in SellerOrder.objects.order_by("pk").values_list("pk", "seller_id"):
         for day, values in order_contribution(_order_facts_bulk([pk])[pk], config=config).items():
             bucket = buckets.setdefault(
@@ -97,7 +99,8 @@ def test_a_second_rebuild_replaces_wrong_missing_and_extra_rows():
 
 @pytest.mark.django_db
 def test_the_credibility_refresh_stores_what_the_fraud_analysis_gives_for_every_review():
-    # given raw history whose 300 buyers include new accounts and occasional buyers, reviews stored with an arbitrary credibility
+    # given raw history whose 300 buyers include new accounts and occasional buyers, reviews stored with an arbitrary
+    # credibility
     generate_raw_history(sellers=5, orders=600, days=60, chunk=200, buyers=300, log=lambda line: None)
     today = dt.date.today()
     reviews = list(Review.objects.order_by("pk"))
@@ -180,8 +183,8 @@ def test_the_recompute_command_reports_its_phases_and_refuses_zero_workers():
 
 @pytest.mark.django_db
 def test_scores_computed_before_the_commit_are_stored_only_where_nothing_changed_meanwhile():
-    # given rebuilt buckets and trust, then every seller scored ahead from its days (as the rebuild's workers do while the
-    # buckets are being written)
+    # given rebuilt buckets and trust, then every seller scored ahead from its days (as the rebuild's workers do while
+    # the buckets are being written)
     from comptoir.trust.domain.evidence import day_evidence_from_mapping
     from comptoir.trust.models import TrustEvidenceApplied
     from comptoir.trust.services import (
@@ -213,7 +216,7 @@ def test_scores_computed_before_the_commit_are_stored_only_where_nothing_changed
     seller_trust_tier_override(
         seller_id=overridden, actor=make_operator(), tier="at_risk", reason="Checking a complaint"
     )
-    trust_scores_store(chunks, today=today, applied_mark=applied_mark)
+    trust_scores_store(chunks=chunks, today=today, applied_mark=applied_mark)
 
     # then what is stored is what a recompute from the stored rows gives now: both changes are in it
     stored = _stored_trust()

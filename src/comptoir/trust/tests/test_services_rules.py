@@ -90,7 +90,6 @@ def _bad_seller_history(seller, start):
                 reason="No stock",
                 seller=seller,
             )
-            dispute = None
     return bought
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.sellers.models import Seller
+from comptoir.trust import errors as trust_errors
 from comptoir.trust import selectors
 from comptoir.trust.models import AppealStatus, ReviewReportStatus, SellerTrust
 from comptoir.trust.services import appeal_decide, review_moderate, seller_trust_tier_override
@@ -21,11 +22,11 @@ from comptoir.web.sellercenter.views.trust_common import metric_cards, statement
 from comptoir.web.storefront import trust_labels
 
 ERRORS = {
-    "note_required": _("Write the reasons: the people concerned will read them."),
-    "reason_required": _("Explain the override; it is audited."),
-    "report_decided": _("This report was already decided."),
-    "appeal_decided": _("This appeal was already decided."),
-    "invalid_tier": _("Choose a tier."),
+    trust_errors.NOTE_REQUIRED: _("Write the reasons: the people concerned will read them."),
+    trust_errors.REASON_REQUIRED: _("Explain the override; it is audited."),
+    trust_errors.REPORT_DECIDED: _("This report was already decided."),
+    trust_errors.APPEAL_DECIDED: _("This appeal was already decided."),
+    trust_errors.INVALID_TIER: _("Choose a tier."),
 }
 
 
@@ -35,7 +36,7 @@ class DecisionForm(forms.Form):
         label=_("Statement of reasons"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": ERRORS["note_required"]},
+        error_messages={"required": ERRORS[trust_errors.NOTE_REQUIRED]},
     )
 
 
@@ -49,7 +50,7 @@ class OverrideForm(forms.Form):
         label=_("Reason (audited)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": ERRORS["reason_required"]},
+        error_messages={"required": ERRORS[trust_errors.REASON_REQUIRED]},
     )
 
 
@@ -81,7 +82,7 @@ def report_queue(request):
 def report_decide(request, report_id: int):
     form = DecisionForm(request.POST, prefix=f"report{report_id}")
     if not form.is_valid():
-        messages.error(request, ERRORS["note_required"])
+        messages.error(request, ERRORS[trust_errors.NOTE_REQUIRED])
         return redirect("console:trust-reports")
     try:
         review_moderate(
@@ -91,7 +92,7 @@ def report_decide(request, report_id: int):
             note=form.cleaned_data["note"],
         )
     except ApplicationError as error:
-        if error.code == "report_not_found":
+        if error.code == trust_errors.REPORT_NOT_FOUND:
             raise Http404 from error
         messages.error(request, ERRORS.get(error.code, error.message))
     else:
@@ -125,13 +126,13 @@ def appeal_queue(request):
 def appeal_decide_view(request, appeal_id: int):
     form = DecisionForm(request.POST, prefix=f"appeal{appeal_id}")
     if not form.is_valid():
-        messages.error(request, ERRORS["note_required"])
+        messages.error(request, ERRORS[trust_errors.NOTE_REQUIRED])
         return redirect("console:trust-appeals")
     grant = form.cleaned_data["decision"] == "accept"
     try:
         appeal_decide(appeal_id=appeal_id, actor=request.user, grant=grant, note=form.cleaned_data["note"])
     except ApplicationError as error:
-        if error.code == "appeal_not_found":
+        if error.code == trust_errors.APPEAL_NOT_FOUND:
             raise Http404 from error
         messages.error(request, ERRORS.get(error.code, error.message))
     else:

@@ -12,7 +12,10 @@ from comptoir.trust.importers.history import history_import
 
 
 class Command(BaseCommand):
-    help = "Import historical seller orders and reviews from a CSV file (docs/IMPORT_HISTORY.md). Any invalid row: nothing is imported."
+    help = (
+        "Import historical seller orders and reviews from a CSV file (docs/IMPORT_HISTORY.md). Any invalid row: "
+        "nothing is imported."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -29,12 +32,13 @@ class Command(BaseCommand):
             sys.exit(2)
         report = history_import(content=content)
         if not report.is_ok:
-            for error in report.errors:
-                self.stderr.write(str(error))
+            for problem in report.errors:
+                self.stderr.write(str(problem))
             self.stderr.write(f"{len(report.errors)} error(s): nothing was imported.")
             sys.exit(1)
         self.stdout.write(
-            f"Imported {report.imported} seller orders ({report.reviews} reviews); {report.already_imported} were already imported."
+            f"Imported {report.imported} seller orders ({report.reviews} reviews); "
+            f"{report.already_imported} were already imported."
         )
         if options["recompute"] and report.imported:
             from comptoir.trust.rebuild import trust_rebuild

@@ -16,8 +16,8 @@ REPORT_MARKER = "## Results"
 
 class Command(BaseCommand):
     help = (
-        "Simulate a marketplace whose sellers have a hidden true quality; report how well the trust score ranks them (Spearman) "
-        "against the plain mean rating, with and without review attacks."
+        "Simulate a marketplace whose sellers have a hidden true quality; report how well the trust score ranks them "
+        "(Spearman) against the plain mean rating, with and without review attacks."
     )
     requires_system_checks: list = []
 
@@ -31,7 +31,8 @@ class Command(BaseCommand):
             "--attack",
             choices=[*ATTACKS],
             default="all",
-            help="none: the honest marketplace only; ring/burst: that attack (and the honest baseline); all: every scenario.",
+            help="none: the honest marketplace only; ring/burst: that attack (and the honest baseline); "
+            "all: every scenario.",
         )
         parser.add_argument(
             "--report", help="Write the results into this Markdown file (replacing its '## Results' section)."
@@ -61,7 +62,8 @@ class Command(BaseCommand):
 
 
 def write_report(path: Path, section: str) -> None:
-    """Replace the generated section of `path` (from '## Results' to the next '## ' heading), keeping the prose around it."""
+    """Replace the generated section of `path` (from '## Results' to the next '## ' heading), keeping the prose
+    around it."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Simulation\n\n"
     if REPORT_MARKER in text:
         before, _, rest = text.partition(REPORT_MARKER)

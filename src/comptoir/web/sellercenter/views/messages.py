@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.orders.models import SellerOrder
+from comptoir.trust import errors as trust_errors
 from comptoir.trust import selectors
 from comptoir.trust.services import message_send, review_reply
 from comptoir.web.sellercenter.access import seller_view
@@ -137,11 +138,11 @@ def review_reply_view(request, review_id: int):
         try:
             review_reply(seller=request.seller, actor=request.user, review_id=review_id, text=form.cleaned_data["text"])
         except ApplicationError as error:
-            if error.code == "review_not_found":
+            if error.code == trust_errors.REVIEW_NOT_FOUND:
                 raise Http404 from error
             flash.error(request, ERRORS.get(error.code, error.message))
         else:
             flash.success(request, _("Your reply is published under the review."))
     else:
-        flash.error(request, ERRORS["invalid_reply"])
+        flash.error(request, ERRORS[trust_errors.INVALID_REPLY])
     return redirect(reverse("sellercenter:reviews") + f"#review-{review_id}")

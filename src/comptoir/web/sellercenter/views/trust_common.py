@@ -8,18 +8,19 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.trust import errors as trust_errors
 from comptoir.trust import selectors
 from comptoir.web.storefront import trust_labels
 
 ERRORS = {
-    "invalid_reply": _("Write a reply of 1 to 5,000 characters."),
-    "reply_exists": _("This review already has a reply."),
-    "review_not_found": _("No such review."),
-    "invalid_message": _("Write a message of 1 to 5,000 characters."),
-    "appeal_text_required": _("Explain why the decision should change."),
-    "appeal_period_ended": _("The appeal period has ended."),
-    "appeal_open": _("An appeal of this decision is already open."),
-    "enforcement_not_found": _("No such decision."),
+    trust_errors.INVALID_REPLY: _("Write a reply of 1 to 5,000 characters."),
+    trust_errors.REPLY_EXISTS: _("This review already has a reply."),
+    trust_errors.REVIEW_NOT_FOUND: _("No such review."),
+    trust_errors.INVALID_MESSAGE: _("Write a message of 1 to 5,000 characters."),
+    trust_errors.APPEAL_TEXT_REQUIRED: _("Explain why the decision should change."),
+    trust_errors.APPEAL_PERIOD_ENDED: _("The appeal period has ended."),
+    trust_errors.APPEAL_OPEN: _("An appeal of this decision is already open."),
+    trust_errors.ENFORCEMENT_NOT_FOUND: _("No such decision."),
 }
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 200, 50, 4
@@ -137,11 +138,12 @@ def statement(action) -> dict:
         if rule
         else action.rule
     )
+    tier = facts.get("tier") or ""
     return {
         "action": action,
         "kind_label": trust_labels.ENFORCEMENT_KINDS.get(action.kind, action.kind),
         "score": facts.get("score"),
-        "tier_label": trust_labels.TIERS.get(facts.get("tier"), facts.get("tier") or ""),
+        "tier_label": trust_labels.TIERS.get(tier, tier),
         "days_below": facts.get("days_below_standard"),
         "metrics": rows,
         "rule": rule_text,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.exceptions import ApplicationError
 from comptoir.orders.models import SellerOrder
+from comptoir.trust import errors as trust_errors
 from comptoir.trust import selectors
 from comptoir.trust.services import REVIEWABLE, message_send, review_create, review_report
 from comptoir.web.storefront import trust_labels
@@ -23,14 +24,14 @@ from comptoir.web.storefront.views.common import buyer_required
 RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
 
 ERRORS = {
-    "review_not_allowed": _("Only a delivered order can be reviewed."),
-    "review_exists": _("You have already reviewed this order."),
-    "invalid_rating": _("Choose from 1 to 5 stars."),
-    "invalid_text": _("At most 5,000 characters."),
-    "invalid_message": _("Write a message of 1 to 5,000 characters."),
-    "report_exists": _("You have already reported this review."),
-    "reason_required": _("Choose a reason."),
-    "review_not_found": _("This review is no longer shown."),
+    trust_errors.REVIEW_NOT_ALLOWED: _("Only a delivered order can be reviewed."),
+    trust_errors.REVIEW_EXISTS: _("You have already reviewed this order."),
+    trust_errors.INVALID_RATING: _("Choose from 1 to 5 stars."),
+    trust_errors.INVALID_TEXT: _("At most 5,000 characters."),
+    trust_errors.INVALID_MESSAGE: _("Write a message of 1 to 5,000 characters."),
+    trust_errors.REPORT_EXISTS: _("You have already reported this review."),
+    trust_errors.REASON_REQUIRED: _("Choose a reason."),
+    trust_errors.REVIEW_NOT_FOUND: _("This review is no longer shown."),
 }
 
 
@@ -133,7 +134,7 @@ def review_new(request, seller_order_number: str):
         reverse("storefront:order_detail", kwargs={"number": seller_order.order.number}) + f"#{seller_order.number}"
     )
     if existing is not None:
-        messages.info(request, ERRORS["review_exists"])
+        messages.info(request, ERRORS[trust_errors.REVIEW_EXISTS])
         return redirect(order_url)
     status = 200
     if request.method == "POST":
@@ -220,13 +221,13 @@ def review_report_view(request, review_id: int):
                 details=form.cleaned_data["details"],
             )
         except ApplicationError as error:
-            if error.code == "review_not_found":
+            if error.code == trust_errors.REVIEW_NOT_FOUND:
                 raise Http404 from error
             messages.error(request, str(ERRORS.get(error.code, error.message)))
         else:
             messages.success(request, _("Thank you. The marketplace team will look at this review."))
     else:
-        messages.error(request, ERRORS["reason_required"])
+        messages.error(request, ERRORS[trust_errors.REASON_REQUIRED])
     return redirect(back)
 
 

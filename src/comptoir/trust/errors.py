@@ -1,0 +1,32 @@
+"""Error codes the trust services raise (ApplicationError.code): stable, the API and the web map them to messages."""
+
+from __future__ import annotations
+
+from comptoir.core.permissions import OPERATOR_REQUIRED as OPERATOR_REQUIRED  # raised by require_operator
+
+# Reviews and messages
+SELLER_ORDER_NOT_FOUND = "seller_order_not_found"
+INVALID_RATING = "invalid_rating"
+INVALID_TEXT = "invalid_text"
+REVIEW_NOT_ALLOWED = "review_not_allowed"
+REVIEW_EXISTS = "review_exists"
+REVIEW_NOT_FOUND = "review_not_found"
+INVALID_REPLY = "invalid_reply"
+REPLY_EXISTS = "reply_exists"
+REPORT_EXISTS = "report_exists"
+REPORT_NOT_FOUND = "report_not_found"
+REPORT_DECIDED = "report_decided"
+INVALID_MESSAGE = "invalid_message"
+
+# Operator decisions (moderation, overrides, appeals)
+NOTE_REQUIRED = "note_required"
+REASON_REQUIRED = "reason_required"
+INVALID_TIER = "invalid_tier"
+
+# Appeals
+APPEAL_TEXT_REQUIRED = "appeal_text_required"
+ENFORCEMENT_NOT_FOUND = "enforcement_not_found"
+APPEAL_PERIOD_ENDED = "appeal_period_ended"
+APPEAL_OPEN = "appeal_open"
+APPEAL_NOT_FOUND = "appeal_not_found"
+APPEAL_DECIDED = "appeal_decided"
