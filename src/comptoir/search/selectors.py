@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import lru_cache
 
 from django.db import connection
@@ -18,10 +19,11 @@ from django.db.models import Count, F, Sum
 
 from comptoir.catalog.models import Category
 from comptoir.core.money import Money, currency_exponent
+from comptoir.offers.domain.pricing import BuyerContext, OfferTerms, Quote, compared_amounts, quote_offers
 from comptoir.offers.domain.shipping import add_business_days
 from comptoir.offers.selectors import ProductCard, offer_delivery_quotes, offer_list_for_product, offer_visible_qs
 from comptoir.search.backends import get_backend
-from comptoir.search.config import search_settings
+from comptoir.search.conf import buyer_context, search_pricing, search_settings
 from comptoir.search.domain.explain import Explanation, explain_featured, explain_result
 from comptoir.search.domain.featured import FeaturedDecision, OfferFacts, choose_featured
 from comptoir.search.domain.ranking import Candidate, RankingConfig, RankingContext, order, ranked_result
@@ -124,6 +126,7 @@ class SearchQuery:
     max_delivery_days: int | None = None  # calendar days to the latest promised delivery
     min_rating: float | None = None  # the seller of the lowest landed price
     sort: str = "relevance"
+    currency: str | None = None  # of price_min/price_max and the price sorts; None: the site's currency (search conf)
 
 
 class SearchHit:
@@ -342,6 +345,7 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         )
     sellers = seller_quality_map({row[10] for row in reachable})
     wanted_conditions, wanted_origins = set(query.conditions), set(query.ships_from)
+    reference_currency = query.currency or config.currency
     items: list[_Row] = []
     for (
         product_id,
@@ -381,10 +385,12 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
             failed |= CONDITION
         if wanted_origins and wanted_origins.isdisjoint(row.ships_from):
             failed |= SHIPS_FROM
-        if (query.price_min is not None and landed < query.price_min) or (
-            query.price_max is not None and landed > query.price_max
+        if (query.price_min is not None or query.price_max is not None) and (
+            currency != reference_currency
+            or (query.price_min is not None and landed < query.price_min)
+            or (query.price_max is not None and landed > query.price_max)
         ):
-            failed |= PRICE
+            failed |= PRICE  # a landed price in another currency (no rate) cannot be said to be in the range
         if query.max_delivery_days is not None and days > query.max_delivery_days:
             failed |= DELIVERY
         if query.min_rating is not None and (rating is None or rating < query.min_rating):
@@ -414,10 +420,12 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         )
     scored, context = order(candidates, config=config.ranking, has_text_query=not parsed.is_empty)
     by_id = {row.product_id: row for row in matching}
+    # Landed prices are in each document's currency (the site's, through the pricing seam, unless no rate converts
+    # the product's offers): documents in another currency sort after the others, never by their raw minor units.
     if query.sort == "price_asc":
-        scored.sort(key=lambda pair: (by_id[pair[0].product_id].landed, pair[0].product_id))
+        scored.sort(key=lambda pair: _price_key(by_id[pair[0].product_id], reference_currency, 1, pair[0].product_id))
     elif query.sort == "price_desc":
-        scored.sort(key=lambda pair: (-by_id[pair[0].product_id].landed, pair[0].product_id))
+        scored.sort(key=lambda pair: _price_key(by_id[pair[0].product_id], reference_currency, -1, pair[0].product_id))
     elif query.sort == "newest":
         scored.sort(key=lambda pair: (by_id[pair[0].product_id].created_at, pair[0].product_id), reverse=True)
     hits = []
@@ -440,6 +448,12 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     return SearchPage(
         hits=hits, total=len(hits), is_capped=candidates_found >= limit, facets=facets, backend=backend.name
     )
+
+
+def _price_key(row: _Row, currency: str, direction: int, product_id: int) -> tuple[int, str, int, int]:
+    if row.currency == currency:
+        return (0, "", direction * row.landed, product_id)
+    return (1, row.currency, direction * row.landed, product_id)
 
 
 def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
@@ -490,26 +504,49 @@ def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
 
 
 def search_cards(
-    product_ids, *, country: str, placed_on: dt.date, conditions=(), ships_from=()
+    product_ids: Iterable[int],
+    *,
+    country: str,
+    placed_on: dt.date,
+    conditions: Iterable[str] = (),
+    ships_from: Iterable[str] = (),
+    buyer: BuyerContext | None = None,
 ) -> dict[int, ProductCard]:
     """ProductCards for a page of results over the visible offers that pass the offer filters (condition, origin) and
-    reach `country`: the lowest landed price, the number of offers and the earliest latest-delivery date."""
-    offers = offer_visible_qs().filter(product_id__in=list(product_ids))
+    reach `country`: the lowest delivered price for the buyer (through the pricing seam, in the buyer's currency; for
+    a product whose offers none converts into it, the lowest within the currency most of them use), the number of
+    offers and the earliest latest-delivery date. `buyer` defaults to a consumer in `country` paying in the site's
+    currency."""
+    buyer = buyer or buyer_context(country=country)
+    pricing = search_pricing()
+    offers_qs = offer_visible_qs().filter(product_id__in=list(product_ids))
     if conditions:
-        offers = offers.filter(condition__in=list(conditions))
+        offers_qs = offers_qs.filter(condition__in=list(conditions))
     if ships_from:
-        offers = offers.filter(ships_from_country__in=list(ships_from))
-    offers = list(offers.only("pk", "product_id", "price_amount", "currency", "handling_days", "shipping_profile_id"))
-    quotes = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
+        offers_qs = offers_qs.filter(ships_from_country__in=list(ships_from))
+    offers = list(
+        offers_qs.only("pk", "product_id", "price_amount", "currency", "handling_days", "shipping_profile_id")
+    )
+    deliveries = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
     grouped: dict[int, list] = {}
     for offer in offers:
-        if quotes[offer.pk] is not None:
-            grouped.setdefault(offer.product_id, []).append((offer, quotes[offer.pk]))
+        delivery = deliveries[offer.pk]
+        if delivery is not None:
+            grouped.setdefault(offer.product_id, []).append((offer, delivery))
     cards = {}
     for product_id, pairs in grouped.items():
-        cheapest = min(pairs, key=lambda pair: (pair[1].landed.amount, pair[0].pk))[1]
+        quotes = quote_offers(
+            (OfferTerms(offer.pk, offer.price, delivery.shipping.price) for offer, delivery in pairs),
+            buyer=buyer,
+            pricing=pricing,
+        )
+        currency, amounts = compared_amounts(quotes)
+        offer_id = min(amounts, key=lambda pk: (amounts[pk], pk))
         cards[product_id] = ProductCard(
-            product_id, cheapest.landed, len(pairs), min(quote.latest for _offer, quote in pairs)
+            product_id,
+            Money(amounts[offer_id], currency or buyer.currency),
+            len(pairs),
+            min(delivery.latest for _offer, delivery in pairs),
         )
     return cards
 
@@ -524,33 +561,62 @@ class FeaturedOutcome:
     quotes: dict[int, object]  # offer id -> DeliveryQuote or None
     sellers: dict[int, SellerQuality]
     explanation: dict
+    prices: dict[int, Quote] = field(default_factory=dict)  # offer id -> the pricing seam's Quote for the buyer
 
 
-def featured_offer_for_product(*, product_id: int, country: str, placed_on: dt.date) -> FeaturedOutcome:
-    """The featured offer among the product's visible offers for a buyer in `country`, up to three alternatives and why."""
+def featured_offer_for_product(
+    *, product_id: int, country: str, placed_on: dt.date, buyer: BuyerContext | None = None
+) -> FeaturedOutcome:
+    """The featured offer among the product's visible offers for a buyer in `country`, up to three alternatives and
+    why. Prices compete through the pricing seam: delivered totals in the buyer's currency (`buyer` defaults to a
+    consumer in `country` paying in the site's currency); offers no rate converts are "other_currency"."""
     from comptoir.sellers.models import SellerStatus
 
+    buyer = buyer or buyer_context(country=country)
     offers = list(offer_list_for_product(product_id))
-    quotes = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
+    deliveries = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
+    prices = quote_offers(
+        (
+            OfferTerms(offer.pk, offer.price, delivery.shipping.price if delivery else None)
+            for offer in offers
+            for delivery in (deliveries.get(offer.pk),)
+        ),
+        buyer=buyer,
+        pricing=search_pricing(),
+    )
+    currency, amounts = compared_amounts(prices)
     sellers = seller_quality_map({offer.seller_id for offer in offers})
     facts = []
     for offer in offers:
-        quote = quotes.get(offer.pk)
+        delivery = deliveries.get(offer.pk)
+        price = prices[offer.pk]
         quality = sellers.get(offer.seller_id)
+        if offer.pk in amounts:
+            landed, landed_currency = amounts[offer.pk], currency or buyer.currency
+        else:  # does not ship there (None), or in a currency the others are not compared in
+            landed = price.delivered.amount if price.delivered else None
+            landed_currency = offer.currency
         facts.append(
             OfferFacts(
                 offer_id=offer.pk,
                 seller_id=offer.seller_id,
                 is_seller_verified=offer.seller.status == SellerStatus.VERIFIED,
                 stock=offer.stock,
-                landed_price=quote.landed.amount if quote else None,
-                currency=offer.currency,
-                days_to_latest=quote.days_to_latest if quote else None,
+                landed_price=landed,
+                currency=landed_currency,
+                days_to_latest=delivery.days_to_latest if delivery else None,
                 fulfilment_method=offer.fulfilment_method,
                 trust_score=quality.trust_score if quality else 50.0,
                 seller_tier=quality.tier if quality else "new",
                 is_eligible_for_featured=quality.is_eligible_for_featured if quality else True,
             )
         )
-    decision = choose_featured(facts, config=search_settings().featured)
-    return FeaturedOutcome(decision, {offer.pk: offer for offer in offers}, quotes, sellers, explain_featured(decision))
+    decision = choose_featured(facts, config=search_settings().featured, currency=currency)
+    return FeaturedOutcome(
+        decision,
+        {offer.pk: offer for offer in offers},
+        deliveries,
+        sellers,
+        explain_featured(decision),
+        prices,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -11,11 +12,13 @@ from django.db.models import Count, F, Sum
 
 from comptoir.catalog.models import Category, Product
 from comptoir.core import clock
+from comptoir.core.money import Money
+from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy, Rates, StaticRates
 from comptoir.offers.domain.shipping import rates_for_country
 from comptoir.offers.selectors import offer_visible_qs, shipping_rates_for_profiles
 from comptoir.search.backends import get_backend
 from comptoir.search.backends.base import IndexedText
-from comptoir.search.config import search_settings
+from comptoir.search.conf import search_settings
 from comptoir.search.domain.ranking import Candidate, browse_quality, seller_points
 from comptoir.search.domain.text import analyse
 from comptoir.search.models import ProductViewDaily, SearchDocument
@@ -36,16 +39,32 @@ def _attribute_text(attributes) -> str:
     return " ".join(values)
 
 
-def _delivery_by_country(offers: list[tuple], rates: dict) -> tuple[dict[str, list[int]], str]:
-    """country (or "*") -> [lowest landed, fewest business days to the latest promise, seller of the lowest landed], in the
-    currency of the product's cheapest offer; and that currency."""
-    currency = min(offers, key=lambda row: (row[3], row[0]))[4]
+ANY_COUNTRY = "ZZ"  # ISO 3166 user-assigned code: the buyer context of the "*" entry (every country no zone names)
+
+
+def _product_currency(offers: list[tuple], *, rates: Rates, preferred: str) -> str:
+    """The currency a product's document compares and stores prices in: the site's currency when at least one offer
+    converts into it, else the currency most of its offers use (ties: alphabetical) — never chosen by comparing raw
+    minor units of different currencies."""
+    if any(rates.convert(Money(row[3], row[4]), preferred) is not None for row in offers):
+        return preferred
+    counts = Counter(row[4] for row in offers)
+    return min(counts, key=lambda code: (-counts[code], code))
+
+
+def _delivery_by_country(
+    offers: list[tuple], rates: dict, *, currency: str, pricing: PricingStrategy
+) -> dict[str, list[int]]:
+    """country (or "*") -> [lowest landed, fewest business days to the latest promise, seller of the lowest landed],
+    the landed prices quoted through the pricing seam for a buyer paying in `currency`; offers no rate converts into
+    `currency` take no part."""
     countries = {country for row in offers for rate in rates.get(row[8], []) for country in rate.countries}
     delivery: dict[str, list[int]] = {}
     for country in countries:
+        buyer = BuyerContext(country=ANY_COUNTRY if country == "*" else country, currency=currency)
         best: list[int] | None = None
         for (
-            offer_id,
+            _offer_id,
             _product_id,
             seller_id,
             price,
@@ -55,18 +74,19 @@ def _delivery_by_country(offers: list[tuple], rates: dict) -> tuple[dict[str, li
             handling,
             profile_id,
         ) in offers:
-            if offer_currency != currency:
-                continue
             options = [
                 rate
                 for rate in rates_for_country(rates.get(profile_id, []), country)
-                if rate.first_item.currency == currency
+                if rate.first_item.currency == offer_currency
             ]
             if not options:
                 continue
             # The rate checkout picks by default (cheapest, then fastest), as the storefront's delivery quotes do.
             rate = min(options, key=lambda item: (item.first_item.amount, item.transit_days_max, item.id))
-            landed = price + rate.first_item.amount
+            quote = pricing.quote(price=Money(price, offer_currency), shipping=rate.first_item, buyer=buyer)
+            if quote.total is None:
+                continue
+            landed = quote.total.amount
             days = handling + rate.transit_days_max
             if best is None:
                 best = [landed, days, seller_id]
@@ -76,7 +96,7 @@ def _delivery_by_country(offers: list[tuple], rates: dict) -> tuple[dict[str, li
                 best[1] = min(best[1], days)
         if best is not None:
             delivery[country] = best
-    return delivery, currency
+    return delivery
 
 
 def _category_names() -> dict[int, tuple[str, str, str]]:
@@ -113,6 +133,8 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
     ):
         offers.setdefault(row[1], []).append(row)
     rates = shipping_rates_for_profiles({row[8] for rows in offers.values() for row in rows})
+    exchange = StaticRates(config.exchange_rates)
+    pricing = DeliveredPricing(rates=exchange)
     views = dict(
         ProductViewDaily.objects.filter(product_id__in=product_ids, day__gte=since.date())
         .values("product_id")
@@ -131,8 +153,9 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         product_offers = offers.get(pk)
         if not product_offers:
             continue
-        delivery, currency = _delivery_by_country(product_offers, rates)
-        priced = [row for row in product_offers if row[4] == currency]
+        currency = _product_currency(product_offers, rates=exchange, preferred=config.currency)
+        delivery = _delivery_by_country(product_offers, rates, currency=currency, pricing=pricing)
+        item_prices = [exchange.convert(Money(row[3], row[4]), currency) for row in product_offers]
         path, _en, _fr = categories.get(category_id, ("", "", ""))
         category_words = " ".join(
             f"{categories[int(part)][1]} {categories[int(part)][2]}"
@@ -145,7 +168,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
                 category_id=category_id,
                 product_created_at=created_at,
                 currency=currency,
-                min_price=min(row[3] for row in priced),
+                min_price=min(price.amount for price in item_prices if price is not None),
                 offer_count=len(product_offers),
                 conditions=" ".join(sorted({row[5] for row in product_offers})),
                 ships_from=" ".join(sorted({row[6] for row in product_offers})),

@@ -21,7 +21,7 @@ from comptoir.offers.selectors import (
     product_ids_newest,
 )
 from comptoir.orders.selectors import product_ids_best_selling
-from comptoir.search.config import search_settings
+from comptoir.search.conf import search_settings
 from comptoir.search.selectors import SearchQuery, featured_offer_for_product, search_cards, search_products
 from comptoir.search.services import product_view_record
 from comptoir.sellers.models import Seller, SellerStatus
