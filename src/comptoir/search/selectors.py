@@ -8,11 +8,13 @@ that are shown. Seller quality comes from the trust app in three queries for the
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, F, Sum
@@ -21,13 +23,22 @@ from comptoir.catalog.models import Category
 from comptoir.core.money import Money, currency_exponent
 from comptoir.offers.domain.pricing import BuyerContext, OfferTerms, Quote, compared_amounts, quote_offers
 from comptoir.offers.domain.shipping import add_business_days
-from comptoir.offers.selectors import ProductCard, offer_delivery_quotes, offer_list_for_product, offer_visible_qs
+from comptoir.offers.selectors import (
+    DeliveryQuote,
+    ProductCard,
+    offer_delivery_quotes,
+    offer_list_for_product,
+    offer_visible_qs,
+)
 from comptoir.search.backends import get_backend
 from comptoir.search.conf import buyer_context, search_pricing, search_settings
 from comptoir.search.domain.explain import Explanation, explain_featured, explain_result
 from comptoir.search.domain.featured import FeaturedDecision, OfferFacts, choose_featured
 from comptoir.search.domain.ranking import Candidate, RankingConfig, RankingContext, order, ranked_result
 from comptoir.search.domain.text import parse_query
+
+if TYPE_CHECKING:
+    from comptoir.offers.models import Offer
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 DELIVERY_DAY_BUCKETS = (3, 5, 7, 10, 14)
@@ -206,7 +217,8 @@ class SearchPage:
     backend: str
 
 
-# A candidate failing a filter carries its bit; it counts in a facet when it fails no filter but (maybe) that facet's own.
+# A candidate failing a filter carries its bit; it counts in a facet when it fails no filter but (maybe) that facet's
+# own.
 CONDITION, SHIPS_FROM, PRICE, DELIVERY, RATING = 1, 2, 4, 8, 16
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 MAX_SCOPE_BRANCHES = 64  # categories in a browsed subtree read index branch by branch; beyond, one filtered sort
@@ -256,28 +268,34 @@ def _candidate_rows(parsed, *, scope_ids: list[int] | None, country: str, limit:
     """At most `limit` documents — the best text matches, or without text the best `quality` of the scope — with the
     destination entry for `country`, in one statement."""
     entry, params = _destination_entry_sql(connection.vendor, country)
-    columns = f"d.product_id, d.category_id, d.product_created_at, d.conditions, d.ships_from, d.views, d.orders, d.currency, {entry}"
+    columns = (
+        "d.product_id, d.category_id, d.product_created_at, d.conditions, d.ships_from, d.views, d.orders, "
+        f"d.currency, {entry}"
+    )
     if scope_ids is not None and not scope_ids:
         return []
     if parsed.is_empty:
-        # The ids come first (LIMIT inside a subquery), so the delivery entry is extracted for `limit` rows only, not for
-        # every document of the scope before the sort.
+        # The ids come first (LIMIT inside a subquery), so the delivery entry is extracted for `limit` rows only, not
+        # for every document of the scope before the sort.
         if scope_ids is None:
             ids_sql, ids_params = (
                 "SELECT product_id AS id FROM search_searchdocument ORDER BY quality DESC, product_id LIMIT %s",
                 [limit],
             )
         elif len(scope_ids) <= MAX_SCOPE_BRANCHES:
-            # Each category's best `limit` straight from the (category_id, quality) index, merged: no sort of the whole subtree.
+            # Each category's best `limit` straight from the (category_id, quality) index, merged: no sort of the whole
+            # subtree.
             branches = " UNION ALL ".join(
-                f"SELECT * FROM (SELECT product_id, quality FROM search_searchdocument WHERE category_id = %s ORDER BY quality DESC, product_id LIMIT %s) AS c{index}"
+                "SELECT * FROM (SELECT product_id, quality FROM search_searchdocument WHERE category_id = %s "
+                f"ORDER BY quality DESC, product_id LIMIT %s) AS c{index}"
                 for index in range(len(scope_ids))
             )
             ids_sql = f"SELECT product_id AS id FROM ({branches}) AS scoped ORDER BY quality DESC, product_id LIMIT %s"
             ids_params = [value for category_id in scope_ids for value in (category_id, limit)] + [limit]
         else:
             ids_sql = (
-                f"SELECT product_id AS id FROM search_searchdocument WHERE category_id IN ({', '.join(['%s'] * len(scope_ids))}) "
+                "SELECT product_id AS id FROM search_searchdocument "
+                f"WHERE category_id IN ({', '.join(['%s'] * len(scope_ids))}) "
                 "ORDER BY quality DESC, product_id LIMIT %s"
             )
             ids_params = [*scope_ids, limit]
@@ -486,7 +504,7 @@ def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
         facets.price_bounds = (Money(min(landed), currency), Money(max(landed), currency))
         unit = 10 ** currency_exponent(currency)
         breaks = [0, *(value * unit for value in PRICE_BREAKS_MAJOR), None]
-        for start, stop in zip(breaks, breaks[1:]):
+        for start, stop in itertools.pairwise(breaks):
             products = sum(1 for value in landed if value >= start and (stop is None or value < stop))
             if products:
                 facets.price_ranges.append((start, stop, products))
@@ -557,8 +575,8 @@ def search_cards(
 @dataclass
 class FeaturedOutcome:
     decision: FeaturedDecision
-    offers: dict[int, object]  # offer id -> Offer (with seller)
-    quotes: dict[int, object]  # offer id -> DeliveryQuote or None
+    offers: dict[int, Offer]  # offer id -> Offer (with seller)
+    quotes: dict[int, DeliveryQuote | None]  # offer id -> the cheapest way it reaches the country (None: it does not)
     sellers: dict[int, SellerQuality]
     explanation: dict
     prices: dict[int, Quote] = field(default_factory=dict)  # offer id -> the pricing seam's Quote for the buyer
@@ -591,6 +609,7 @@ def featured_offer_for_product(
         delivery = deliveries.get(offer.pk)
         price = prices[offer.pk]
         quality = sellers.get(offer.seller_id)
+        landed: int | None
         if offer.pk in amounts:
             landed, landed_currency = amounts[offer.pk], currency or buyer.currency
         else:  # does not ship there (None), or in a currency the others are not compared in

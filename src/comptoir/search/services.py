@@ -30,7 +30,7 @@ TRUST_REFRESH_SELLERS = 1000  # sellers per UPDATE of the trust copy (5 paramete
 def _attribute_text(attributes) -> str:
     if not isinstance(attributes, dict):
         return ""
-    values = []
+    values: list[str] = []
     for value in attributes.values():
         if isinstance(value, (list, tuple)):
             values.extend(str(item) for item in value)
@@ -202,7 +202,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         landed, days, seller_id = document.delivery.get("*") or next(
             iter(document.delivery.values()), [document.min_price, None, None]
         )
-        trust = sellers.get(seller_id, NEUTRAL_RANKING_TRUST)
+        trust = NEUTRAL_RANKING_TRUST if seller_id is None else sellers.get(seller_id, NEUTRAL_RANKING_TRUST)
         candidate = Candidate(
             product_id=document.product_id,
             category_id=document.category_id,
@@ -265,8 +265,8 @@ def search_seller_trust_refresh(*, seller_ids) -> int:
     stored base. Three reads of trust and one UPDATE per 1,000 sellers; the text and the other columns are not touched,
     nor are documents already holding the current copy. Idempotent; returns the number of documents updated.
 
-    A suspended seller's documents are rebuilt without its offers by `search_index_sellers` (its status change); here its
-    multiplier simply becomes 0 on whatever it still ranks."""
+    A suspended seller's documents are rebuilt without its offers by `search_index_sellers` (its status change); here
+    its multiplier simply becomes 0 on whatever it still ranks."""
     from comptoir.search.selectors import seller_ranking_trust_map
 
     ids = sorted({int(seller_id) for seller_id in seller_ids})
@@ -275,7 +275,8 @@ def search_seller_trust_refresh(*, seller_ids) -> int:
     ranking = search_settings().ranking
     trusts = seller_ranking_trust_map(ids)
     updated = 0
-    # No transaction of its own: each UPDATE stands alone and is idempotent (a run cut short is completed by the next one).
+    # No transaction of its own: each UPDATE stands alone and is idempotent (a run cut short is completed by the next
+    # one).
     with connection.cursor() as cursor:
         for start in range(0, len(ids), TRUST_REFRESH_SELLERS):
             part = ids[start : start + TRUST_REFRESH_SELLERS]
@@ -289,14 +290,19 @@ def search_seller_trust_refresh(*, seller_ids) -> int:
                     trust.visibility_multiplier,
                     seller_points(trust.trust_score, trust.satisfaction, ranking),
                 ]
-            row = "(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION))"
+            row = "(CAST(%s AS BIGINT), " + ", ".join(["CAST(%s AS DOUBLE PRECISION)"] * 4) + ")"
             # Same arithmetic as `browse_quality` (multiplier × (base + points)), in double precision on both databases.
             cursor.execute(
-                f"WITH v (seller_id, trust, satisfaction, multiplier, points) AS (VALUES {', '.join([row] * len(part))}) "
-                "UPDATE search_searchdocument SET seller_trust = v.trust, seller_satisfaction = v.satisfaction, visibility_multiplier = v.multiplier, "
-                "quality = v.multiplier * (search_searchdocument.quality_base + v.points) FROM v WHERE search_searchdocument.ranked_seller_id = v.seller_id "
-                # Rows already holding this copy are not rewritten (a repeated or rolled-back-then-redelivered event costs no write).
-                "AND (search_searchdocument.seller_trust <> v.trust OR search_searchdocument.seller_satisfaction <> v.satisfaction "
+                "WITH v (seller_id, trust, satisfaction, multiplier, points) "
+                f"AS (VALUES {', '.join([row] * len(part))}) "
+                "UPDATE search_searchdocument SET seller_trust = v.trust, seller_satisfaction = v.satisfaction, "
+                "visibility_multiplier = v.multiplier, "
+                "quality = v.multiplier * (search_searchdocument.quality_base + v.points) "
+                "FROM v WHERE search_searchdocument.ranked_seller_id = v.seller_id "
+                # Rows already holding this copy are not rewritten (a repeated or rolled-back-then-redelivered event
+                # costs no write).
+                "AND (search_searchdocument.seller_trust <> v.trust "
+                "OR search_searchdocument.seller_satisfaction <> v.satisfaction "
                 "OR search_searchdocument.visibility_multiplier <> v.multiplier)",
                 params,
             )

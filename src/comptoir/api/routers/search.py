@@ -259,6 +259,7 @@ def featured_offer(
 
     def offer_out(item: dict) -> dict:
         offer, quote = outcome.offers[item["offer_id"]], outcome.quotes[item["offer_id"]]
+        assert quote is not None, "a featured or alternative offer ships to the country (eligibility)"
         total = outcome.prices[offer.pk].total
         return {
             "offer_id": offer.pk,

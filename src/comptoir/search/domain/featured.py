@@ -112,12 +112,14 @@ def choose_featured(
         if offer.currency != currency:
             ineligible[offer.offer_id] = ("other_currency",)
     eligible = [offer for offer in eligible if offer.currency == currency]
-    cheapest = min(offer.landed_price for offer in eligible)
+    # Eligible offers ship to the destination (eligibility_reasons), so each has a landed price.
+    landed = {offer.offer_id: offer.landed_price for offer in eligible if offer.landed_price is not None}
+    cheapest = min(landed.values())
     fastest = min((offer.days_to_latest for offer in eligible if offer.days_to_latest is not None), default=None)
     scored = []
     for offer in eligible:
         signals = {
-            "price": cheapest / offer.landed_price if offer.landed_price else 1.0,
+            "price": cheapest / landed[offer.offer_id] if landed[offer.offer_id] else 1.0,
             "delivery": (fastest + 1) / (offer.days_to_latest + 1)
             if fastest is not None and offer.days_to_latest is not None
             else 0.0,
@@ -126,7 +128,10 @@ def choose_featured(
         }
         points = {name: shares[name] * signals[name] for name in FEATURED_FACTORS}
         scored.append(
-            (ScoredOffer(offer.offer_id, offer.seller_id, sum(points.values()), signals, points), offer.landed_price)
+            (
+                ScoredOffer(offer.offer_id, offer.seller_id, sum(points.values()), signals, points),
+                landed[offer.offer_id],
+            )
         )
     scored.sort(key=lambda item: (-item[0].score, item[1], item[0].offer_id))
     ranked = [item[0] for item in scored]

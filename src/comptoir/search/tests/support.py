@@ -1,4 +1,5 @@
-"""Test helpers for search: the index follows writes on commit, and tests run inside a transaction that never commits."""
+"""Test helpers for search: the index follows writes on commit, and tests run inside a transaction that never
+commits."""
 
 from __future__ import annotations
 

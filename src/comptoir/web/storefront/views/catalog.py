@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -163,7 +164,7 @@ def product_detail(request, product_id: int, slug: str = ""):
     featured = featured_offer_for_product(product_id=product.pk, country=country, placed_on=placed_on)
     offers = list(featured.offers.values())
     quotes, prices = featured.quotes, featured.prices
-    rows = [
+    rows: list[dict[str, Any]] = [  # what the template reads: offer, its delivery quote (None: no), its cart form
         {
             "offer": offer,
             "quote": quotes[offer.pk],
