@@ -57,7 +57,7 @@ class SellerQuality:
     rating_count: int
 
 
-def seller_quality_map(seller_ids) -> dict[int, SellerQuality]:
+def seller_quality_map(seller_ids: Iterable[int | None]) -> dict[int, SellerQuality]:
     """seller id -> SellerQuality (trust snapshot, satisfaction pillar, mean rating); three or four queries."""
     from comptoir.trust.models import Review, ReviewStatus, SellerTrust
     from comptoir.trust.selectors import seller_trust_map
@@ -104,7 +104,7 @@ class SellerRankingTrust:
 NEUTRAL_RANKING_TRUST = SellerRankingTrust(trust_score=50.0, visibility_multiplier=1.0, satisfaction=50.0)
 
 
-def seller_ranking_trust_map(seller_ids) -> dict[int, SellerRankingTrust]:
+def seller_ranking_trust_map(seller_ids: Iterable[int | None]) -> dict[int, SellerRankingTrust]:
     """seller id -> SellerRankingTrust for every id asked (the neutral prior without a trust row); three queries."""
     from comptoir.trust.models import SellerTrust
     from comptoir.trust.selectors import seller_trust_map

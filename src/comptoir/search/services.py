@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -231,7 +232,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
     return len(documents)
 
 
-def search_index_products(product_ids) -> int:
+def search_index_products(*, product_ids: Iterable[int]) -> int:
     """(Re)index these products: a product with at least one visible offer gets its document and text, any other
     is removed from the index. Atomic; returns the number of products now indexed. Safe to repeat."""
     ids = sorted({int(pk) for pk in product_ids})
@@ -250,16 +251,16 @@ def search_index_products(product_ids) -> int:
     return indexed
 
 
-def search_index_sellers(seller_ids) -> int:
+def search_index_sellers(*, seller_ids: Iterable[int]) -> int:
     """Reindex every product a seller offers (after a status change: suspension hides its offers)."""
     from comptoir.offers.models import Offer
 
     return search_index_products(
-        Offer.objects.filter(seller_id__in=list(seller_ids)).values_list("product_id", flat=True).distinct()
+        product_ids=Offer.objects.filter(seller_id__in=list(seller_ids)).values_list("product_id", flat=True).distinct()
     )
 
 
-def search_seller_trust_refresh(*, seller_ids) -> int:
+def search_seller_trust_refresh(*, seller_ids: Iterable[int]) -> int:
     """Copy the current trust of these sellers (score, satisfaction pillar, visibility multiplier) onto the documents
     they rank (as the seller of the lowest landed price) and recompute those documents' browse `quality` from their
     stored base. Three reads of trust and one UPDATE per 1,000 sellers; the text and the other columns are not touched,
@@ -317,7 +318,9 @@ class ReindexReport:
     seconds: float
 
 
-def search_reindex(*, batch_size: int = BATCH_SIZE, progress=None) -> ReindexReport:
+def search_reindex(
+    *, batch_size: int = BATCH_SIZE, progress: Callable[[int, int], object] | None = None
+) -> ReindexReport:
     """Rebuild the whole index from the catalog: clears it, then indexes every product in id order (one transaction
     per batch, so a large rebuild does not hold one huge transaction)."""
     started = time.perf_counter()

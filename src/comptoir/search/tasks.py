@@ -15,13 +15,13 @@ from comptoir.search.services import (
 @task()
 def search_index_products_task(product_ids: list[int]) -> int:
     """Enqueued on commit by search.subscribers.on_offer_changed."""
-    return search_index_products(product_ids)
+    return search_index_products(product_ids=product_ids)
 
 
 @task()
 def search_index_sellers_task(seller_ids: list[int]) -> int:
     """Enqueued on commit by search.subscribers.on_seller_status_changed."""
-    return search_index_sellers(seller_ids)
+    return search_index_sellers(seller_ids=seller_ids)
 
 
 @task()

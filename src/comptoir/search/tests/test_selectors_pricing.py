@@ -79,13 +79,13 @@ def test_the_cheapest_offer_of_a_card_is_chosen_through_the_seam(yen_and_euro):
 
 def test_the_index_stores_the_lowest_landed_price_compared_through_the_seam(yen_and_euro):
     product, _yen, euro = yen_and_euro
-    search_index_products([product.pk])
+    search_index_products(product_ids=[product.pk])
     document = SearchDocument.objects.get(product_id=product.pk)
     assert (document.currency, document.min_price, document.delivery["*"][0]) == ("EUR", 2000, 2000)
     assert document.delivery["*"][2] == euro.seller_id
 
     with with_rates({"JPY/EUR": "0.0062"}):
-        search_index_products([product.pk])
+        search_index_products(product_ids=[product.pk])
     document = SearchDocument.objects.get(product_id=product.pk)
     assert (document.currency, document.min_price, document.delivery["*"][0]) == ("EUR", 620, 620)
     hits = search_products(SearchQuery(text="tetsubin"), placed_on=MONDAY).hits
@@ -102,7 +102,7 @@ def test_a_product_offered_only_in_a_currency_without_rate_is_indexed_in_it_and_
         currency="JPY",
         shipping_profile=make_shipping_profile(seller, currency="JPY", first_item_amount=500, express=False),
     )
-    search_index_products([product.pk])
+    search_index_products(product_ids=[product.pk])
     document = SearchDocument.objects.get(product_id=product.pk)
 
     assert (document.currency, document.min_price, document.delivery["*"][0]) == ("JPY", 1500, 2000)

@@ -60,8 +60,8 @@ def test_reindex_rebuilds_the_same_index(shop):
 
 
 def test_index_products_is_idempotent_and_removes_products_without_offers(shop):
-    assert search_index_products([shop.products["pan"].pk, shop.products["pan"].pk]) == 1
-    assert search_index_products([shop.products["pan"].pk]) == 1
+    assert search_index_products(product_ids=[shop.products["pan"].pk, shop.products["pan"].pk]) == 1
+    assert search_index_products(product_ids=[shop.products["pan"].pk]) == 1
     assert SearchDocument.objects.filter(product_id=shop.products["pan"].pk).count() == 1
     assert found("poele") == [shop.products["pan"].pk]
 
