@@ -8,8 +8,9 @@ class SearchDocument(models.Model):
     touching the offers. The text itself lives in the backend's structure: the FTS5 table `search_fts` on SQLite,
     the `search_vector` tsvector column (GIN index) of this table on PostgreSQL — both created by migration 0001.
 
-    `delivery` maps a destination country (or "*" for every country no zone names) to
-    [lowest landed price, fewest business days to the latest promised delivery, seller id of the lowest landed price]."""
+    `delivery` maps a destination country (or "*" for every country no zone names) to [lowest landed price, fewest
+    business days to the latest promised delivery, seller id of the lowest landed price]; prices are in `currency`,
+    compared through the pricing seam (offers.domain.pricing)."""
 
     product = models.OneToOneField("catalog.Product", primary_key=True, on_delete=models.CASCADE, related_name="+")
     category_id = models.BigIntegerField()
@@ -27,8 +28,8 @@ class SearchDocument(models.Model):
     quality = models.FloatField(
         default=0.0, help_text="Ranking score without text relevance, for browsing without a query."
     )
-    # `quality` = visibility_multiplier × (quality_base + points of seller_trust and seller_satisfaction): the trust copy of
-    # the ranked seller is kept apart so that a trust change rewrites these columns by seller, never the text.
+    # `quality` = visibility_multiplier × (quality_base + points of seller_trust and seller_satisfaction): the trust
+    # copy of the ranked seller is kept apart so that a trust change rewrites these columns by seller, never the text.
     ranked_seller_id = models.BigIntegerField(
         null=True, help_text="Seller of the lowest landed price whose trust `quality` uses."
     )
@@ -53,6 +54,9 @@ class SearchDocument(models.Model):
             models.Index(fields=["ranked_seller_id"], name="search_doc_ranked_seller"),
         ]
 
+    def __str__(self) -> str:
+        return f"Search document of product {self.product_id}"
+
 
 class SearchText(models.Model):
     """PostgreSQL's full-text row per document: id, category (to scope a match) and the `search_vector` tsvector column
@@ -66,6 +70,9 @@ class SearchText(models.Model):
     )
     category_id = models.BigIntegerField()
 
+    def __str__(self) -> str:
+        return f"Search text of product {self.document_id}"
+
 
 class ProductViewDaily(models.Model):
     """Product page views per day (the denominator of the conversion rate)."""
@@ -76,3 +83,6 @@ class ProductViewDaily(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["product", "day"], name="product_view_daily_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.views} views of product {self.product_id} on {self.day}"

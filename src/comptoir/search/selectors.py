@@ -8,24 +8,37 @@ that are shown. Seller quality comes from the trust app in three queries for the
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, F, Sum
 
 from comptoir.catalog.models import Category
 from comptoir.core.money import Money, currency_exponent
+from comptoir.offers.domain.pricing import BuyerContext, OfferTerms, Quote, compared_amounts, quote_offers
 from comptoir.offers.domain.shipping import add_business_days
-from comptoir.offers.selectors import ProductCard, offer_delivery_quotes, offer_list_for_product, offer_visible_qs
+from comptoir.offers.selectors import (
+    DeliveryQuote,
+    ProductCard,
+    offer_delivery_quotes,
+    offer_list_for_product,
+    offer_visible_qs,
+)
 from comptoir.search.backends import get_backend
-from comptoir.search.config import search_settings
+from comptoir.search.conf import buyer_context, search_pricing, search_settings
 from comptoir.search.domain.explain import Explanation, explain_featured, explain_result
 from comptoir.search.domain.featured import FeaturedDecision, OfferFacts, choose_featured
 from comptoir.search.domain.ranking import Candidate, RankingConfig, RankingContext, order, ranked_result
 from comptoir.search.domain.text import parse_query
+
+if TYPE_CHECKING:
+    from comptoir.offers.models import Offer
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 DELIVERY_DAY_BUCKETS = (3, 5, 7, 10, 14)
@@ -44,7 +57,7 @@ class SellerQuality:
     rating_count: int
 
 
-def seller_quality_map(seller_ids) -> dict[int, SellerQuality]:
+def seller_quality_map(seller_ids: Iterable[int | None]) -> dict[int, SellerQuality]:
     """seller id -> SellerQuality (trust snapshot, satisfaction pillar, mean rating); three or four queries."""
     from comptoir.trust.models import Review, ReviewStatus, SellerTrust
     from comptoir.trust.selectors import seller_trust_map
@@ -91,7 +104,7 @@ class SellerRankingTrust:
 NEUTRAL_RANKING_TRUST = SellerRankingTrust(trust_score=50.0, visibility_multiplier=1.0, satisfaction=50.0)
 
 
-def seller_ranking_trust_map(seller_ids) -> dict[int, SellerRankingTrust]:
+def seller_ranking_trust_map(seller_ids: Iterable[int | None]) -> dict[int, SellerRankingTrust]:
     """seller id -> SellerRankingTrust for every id asked (the neutral prior without a trust row); three queries."""
     from comptoir.trust.models import SellerTrust
     from comptoir.trust.selectors import seller_trust_map
@@ -124,6 +137,7 @@ class SearchQuery:
     max_delivery_days: int | None = None  # calendar days to the latest promised delivery
     min_rating: float | None = None  # the seller of the lowest landed price
     sort: str = "relevance"
+    currency: str | None = None  # of price_min/price_max and the price sorts; None: the site's currency (search conf)
 
 
 class SearchHit:
@@ -203,7 +217,8 @@ class SearchPage:
     backend: str
 
 
-# A candidate failing a filter carries its bit; it counts in a facet when it fails no filter but (maybe) that facet's own.
+# A candidate failing a filter carries its bit; it counts in a facet when it fails no filter but (maybe) that facet's
+# own.
 CONDITION, SHIPS_FROM, PRICE, DELIVERY, RATING = 1, 2, 4, 8, 16
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 MAX_SCOPE_BRANCHES = 64  # categories in a browsed subtree read index branch by branch; beyond, one filtered sort
@@ -253,28 +268,34 @@ def _candidate_rows(parsed, *, scope_ids: list[int] | None, country: str, limit:
     """At most `limit` documents — the best text matches, or without text the best `quality` of the scope — with the
     destination entry for `country`, in one statement."""
     entry, params = _destination_entry_sql(connection.vendor, country)
-    columns = f"d.product_id, d.category_id, d.product_created_at, d.conditions, d.ships_from, d.views, d.orders, d.currency, {entry}"
+    columns = (
+        "d.product_id, d.category_id, d.product_created_at, d.conditions, d.ships_from, d.views, d.orders, "
+        f"d.currency, {entry}"
+    )
     if scope_ids is not None and not scope_ids:
         return []
     if parsed.is_empty:
-        # The ids come first (LIMIT inside a subquery), so the delivery entry is extracted for `limit` rows only, not for
-        # every document of the scope before the sort.
+        # The ids come first (LIMIT inside a subquery), so the delivery entry is extracted for `limit` rows only, not
+        # for every document of the scope before the sort.
         if scope_ids is None:
             ids_sql, ids_params = (
                 "SELECT product_id AS id FROM search_searchdocument ORDER BY quality DESC, product_id LIMIT %s",
                 [limit],
             )
         elif len(scope_ids) <= MAX_SCOPE_BRANCHES:
-            # Each category's best `limit` straight from the (category_id, quality) index, merged: no sort of the whole subtree.
+            # Each category's best `limit` straight from the (category_id, quality) index, merged: no sort of the whole
+            # subtree.
             branches = " UNION ALL ".join(
-                f"SELECT * FROM (SELECT product_id, quality FROM search_searchdocument WHERE category_id = %s ORDER BY quality DESC, product_id LIMIT %s) AS c{index}"
+                "SELECT * FROM (SELECT product_id, quality FROM search_searchdocument WHERE category_id = %s "
+                f"ORDER BY quality DESC, product_id LIMIT %s) AS c{index}"
                 for index in range(len(scope_ids))
             )
             ids_sql = f"SELECT product_id AS id FROM ({branches}) AS scoped ORDER BY quality DESC, product_id LIMIT %s"
             ids_params = [value for category_id in scope_ids for value in (category_id, limit)] + [limit]
         else:
             ids_sql = (
-                f"SELECT product_id AS id FROM search_searchdocument WHERE category_id IN ({', '.join(['%s'] * len(scope_ids))}) "
+                "SELECT product_id AS id FROM search_searchdocument "
+                f"WHERE category_id IN ({', '.join(['%s'] * len(scope_ids))}) "
                 "ORDER BY quality DESC, product_id LIMIT %s"
             )
             ids_params = [*scope_ids, limit]
@@ -342,6 +363,7 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         )
     sellers = seller_quality_map({row[10] for row in reachable})
     wanted_conditions, wanted_origins = set(query.conditions), set(query.ships_from)
+    reference_currency = query.currency or config.currency
     items: list[_Row] = []
     for (
         product_id,
@@ -381,10 +403,12 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
             failed |= CONDITION
         if wanted_origins and wanted_origins.isdisjoint(row.ships_from):
             failed |= SHIPS_FROM
-        if (query.price_min is not None and landed < query.price_min) or (
-            query.price_max is not None and landed > query.price_max
+        if (query.price_min is not None or query.price_max is not None) and (
+            currency != reference_currency
+            or (query.price_min is not None and landed < query.price_min)
+            or (query.price_max is not None and landed > query.price_max)
         ):
-            failed |= PRICE
+            failed |= PRICE  # a landed price in another currency (no rate) cannot be said to be in the range
         if query.max_delivery_days is not None and days > query.max_delivery_days:
             failed |= DELIVERY
         if query.min_rating is not None and (rating is None or rating < query.min_rating):
@@ -414,10 +438,12 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         )
     scored, context = order(candidates, config=config.ranking, has_text_query=not parsed.is_empty)
     by_id = {row.product_id: row for row in matching}
+    # Landed prices are in each document's currency (the site's, through the pricing seam, unless no rate converts
+    # the product's offers): documents in another currency sort after the others, never by their raw minor units.
     if query.sort == "price_asc":
-        scored.sort(key=lambda pair: (by_id[pair[0].product_id].landed, pair[0].product_id))
+        scored.sort(key=lambda pair: _price_key(by_id[pair[0].product_id], reference_currency, 1, pair[0].product_id))
     elif query.sort == "price_desc":
-        scored.sort(key=lambda pair: (-by_id[pair[0].product_id].landed, pair[0].product_id))
+        scored.sort(key=lambda pair: _price_key(by_id[pair[0].product_id], reference_currency, -1, pair[0].product_id))
     elif query.sort == "newest":
         scored.sort(key=lambda pair: (by_id[pair[0].product_id].created_at, pair[0].product_id), reverse=True)
     hits = []
@@ -440,6 +466,12 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     return SearchPage(
         hits=hits, total=len(hits), is_capped=candidates_found >= limit, facets=facets, backend=backend.name
     )
+
+
+def _price_key(row: _Row, currency: str, direction: int, product_id: int) -> tuple[int, str, int, int]:
+    if row.currency == currency:
+        return (0, "", direction * row.landed, product_id)
+    return (1, row.currency, direction * row.landed, product_id)
 
 
 def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
@@ -472,7 +504,7 @@ def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
         facets.price_bounds = (Money(min(landed), currency), Money(max(landed), currency))
         unit = 10 ** currency_exponent(currency)
         breaks = [0, *(value * unit for value in PRICE_BREAKS_MAJOR), None]
-        for start, stop in zip(breaks, breaks[1:]):
+        for start, stop in itertools.pairwise(breaks):
             products = sum(1 for value in landed if value >= start and (stop is None or value < stop))
             if products:
                 facets.price_ranges.append((start, stop, products))
@@ -490,26 +522,49 @@ def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
 
 
 def search_cards(
-    product_ids, *, country: str, placed_on: dt.date, conditions=(), ships_from=()
+    product_ids: Iterable[int],
+    *,
+    country: str,
+    placed_on: dt.date,
+    conditions: Iterable[str] = (),
+    ships_from: Iterable[str] = (),
+    buyer: BuyerContext | None = None,
 ) -> dict[int, ProductCard]:
     """ProductCards for a page of results over the visible offers that pass the offer filters (condition, origin) and
-    reach `country`: the lowest landed price, the number of offers and the earliest latest-delivery date."""
-    offers = offer_visible_qs().filter(product_id__in=list(product_ids))
+    reach `country`: the lowest delivered price for the buyer (through the pricing seam, in the buyer's currency; for
+    a product whose offers none converts into it, the lowest within the currency most of them use), the number of
+    offers and the earliest latest-delivery date. `buyer` defaults to a consumer in `country` paying in the site's
+    currency."""
+    buyer = buyer or buyer_context(country=country)
+    pricing = search_pricing()
+    offers_qs = offer_visible_qs().filter(product_id__in=list(product_ids))
     if conditions:
-        offers = offers.filter(condition__in=list(conditions))
+        offers_qs = offers_qs.filter(condition__in=list(conditions))
     if ships_from:
-        offers = offers.filter(ships_from_country__in=list(ships_from))
-    offers = list(offers.only("pk", "product_id", "price_amount", "currency", "handling_days", "shipping_profile_id"))
-    quotes = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
+        offers_qs = offers_qs.filter(ships_from_country__in=list(ships_from))
+    offers = list(
+        offers_qs.only("pk", "product_id", "price_amount", "currency", "handling_days", "shipping_profile_id")
+    )
+    deliveries = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
     grouped: dict[int, list] = {}
     for offer in offers:
-        if quotes[offer.pk] is not None:
-            grouped.setdefault(offer.product_id, []).append((offer, quotes[offer.pk]))
+        delivery = deliveries[offer.pk]
+        if delivery is not None:
+            grouped.setdefault(offer.product_id, []).append((offer, delivery))
     cards = {}
     for product_id, pairs in grouped.items():
-        cheapest = min(pairs, key=lambda pair: (pair[1].landed.amount, pair[0].pk))[1]
+        quotes = quote_offers(
+            (OfferTerms(offer.pk, offer.price, delivery.shipping.price) for offer, delivery in pairs),
+            buyer=buyer,
+            pricing=pricing,
+        )
+        currency, amounts = compared_amounts(quotes)
+        offer_id = min(amounts, key=lambda pk: (amounts[pk], pk))
         cards[product_id] = ProductCard(
-            product_id, cheapest.landed, len(pairs), min(quote.latest for _offer, quote in pairs)
+            product_id,
+            Money(amounts[offer_id], currency or buyer.currency),
+            len(pairs),
+            min(delivery.latest for _offer, delivery in pairs),
         )
     return cards
 
@@ -520,37 +575,67 @@ def search_cards(
 @dataclass
 class FeaturedOutcome:
     decision: FeaturedDecision
-    offers: dict[int, object]  # offer id -> Offer (with seller)
-    quotes: dict[int, object]  # offer id -> DeliveryQuote or None
+    offers: dict[int, Offer]  # offer id -> Offer (with seller)
+    quotes: dict[int, DeliveryQuote | None]  # offer id -> the cheapest way it reaches the country (None: it does not)
     sellers: dict[int, SellerQuality]
     explanation: dict
+    prices: dict[int, Quote] = field(default_factory=dict)  # offer id -> the pricing seam's Quote for the buyer
 
 
-def featured_offer_for_product(*, product_id: int, country: str, placed_on: dt.date) -> FeaturedOutcome:
-    """The featured offer among the product's visible offers for a buyer in `country`, up to three alternatives and why."""
+def featured_offer_for_product(
+    *, product_id: int, country: str, placed_on: dt.date, buyer: BuyerContext | None = None
+) -> FeaturedOutcome:
+    """The featured offer among the product's visible offers for a buyer in `country`, up to three alternatives and
+    why. Prices compete through the pricing seam: delivered totals in the buyer's currency (`buyer` defaults to a
+    consumer in `country` paying in the site's currency); offers no rate converts are "other_currency"."""
     from comptoir.sellers.models import SellerStatus
 
+    buyer = buyer or buyer_context(country=country)
     offers = list(offer_list_for_product(product_id))
-    quotes = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
+    deliveries = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
+    prices = quote_offers(
+        (
+            OfferTerms(offer.pk, offer.price, delivery.shipping.price if delivery else None)
+            for offer in offers
+            for delivery in (deliveries.get(offer.pk),)
+        ),
+        buyer=buyer,
+        pricing=search_pricing(),
+    )
+    currency, amounts = compared_amounts(prices)
     sellers = seller_quality_map({offer.seller_id for offer in offers})
     facts = []
     for offer in offers:
-        quote = quotes.get(offer.pk)
+        delivery = deliveries.get(offer.pk)
+        price = prices[offer.pk]
         quality = sellers.get(offer.seller_id)
+        landed: int | None
+        if offer.pk in amounts:
+            landed, landed_currency = amounts[offer.pk], currency or buyer.currency
+        else:  # does not ship there (None), or in a currency the others are not compared in
+            landed = price.delivered.amount if price.delivered else None
+            landed_currency = offer.currency
         facts.append(
             OfferFacts(
                 offer_id=offer.pk,
                 seller_id=offer.seller_id,
                 is_seller_verified=offer.seller.status == SellerStatus.VERIFIED,
                 stock=offer.stock,
-                landed_price=quote.landed.amount if quote else None,
-                currency=offer.currency,
-                days_to_latest=quote.days_to_latest if quote else None,
+                landed_price=landed,
+                currency=landed_currency,
+                days_to_latest=delivery.days_to_latest if delivery else None,
                 fulfilment_method=offer.fulfilment_method,
                 trust_score=quality.trust_score if quality else 50.0,
                 seller_tier=quality.tier if quality else "new",
                 is_eligible_for_featured=quality.is_eligible_for_featured if quality else True,
             )
         )
-    decision = choose_featured(facts, config=search_settings().featured)
-    return FeaturedOutcome(decision, {offer.pk: offer for offer in offers}, quotes, sellers, explain_featured(decision))
+    decision = choose_featured(facts, config=search_settings().featured, currency=currency)
+    return FeaturedOutcome(
+        decision,
+        {offer.pk: offer for offer in offers},
+        deliveries,
+        sellers,
+        explain_featured(decision),
+        prices,
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -11,11 +13,13 @@ from django.db.models import Count, F, Sum
 
 from comptoir.catalog.models import Category, Product
 from comptoir.core import clock
+from comptoir.core.money import Money
+from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy, Rates, StaticRates
 from comptoir.offers.domain.shipping import rates_for_country
 from comptoir.offers.selectors import offer_visible_qs, shipping_rates_for_profiles
 from comptoir.search.backends import get_backend
 from comptoir.search.backends.base import IndexedText
-from comptoir.search.config import search_settings
+from comptoir.search.conf import search_settings
 from comptoir.search.domain.ranking import Candidate, browse_quality, seller_points
 from comptoir.search.domain.text import analyse
 from comptoir.search.models import ProductViewDaily, SearchDocument
@@ -27,7 +31,7 @@ TRUST_REFRESH_SELLERS = 1000  # sellers per UPDATE of the trust copy (5 paramete
 def _attribute_text(attributes) -> str:
     if not isinstance(attributes, dict):
         return ""
-    values = []
+    values: list[str] = []
     for value in attributes.values():
         if isinstance(value, (list, tuple)):
             values.extend(str(item) for item in value)
@@ -36,16 +40,32 @@ def _attribute_text(attributes) -> str:
     return " ".join(values)
 
 
-def _delivery_by_country(offers: list[tuple], rates: dict) -> tuple[dict[str, list[int]], str]:
-    """country (or "*") -> [lowest landed, fewest business days to the latest promise, seller of the lowest landed], in the
-    currency of the product's cheapest offer; and that currency."""
-    currency = min(offers, key=lambda row: (row[3], row[0]))[4]
+ANY_COUNTRY = "ZZ"  # ISO 3166 user-assigned code: the buyer context of the "*" entry (every country no zone names)
+
+
+def _product_currency(offers: list[tuple], *, rates: Rates, preferred: str) -> str:
+    """The currency a product's document compares and stores prices in: the site's currency when at least one offer
+    converts into it, else the currency most of its offers use (ties: alphabetical) — never chosen by comparing raw
+    minor units of different currencies."""
+    if any(rates.convert(Money(row[3], row[4]), preferred) is not None for row in offers):
+        return preferred
+    counts = Counter(row[4] for row in offers)
+    return min(counts, key=lambda code: (-counts[code], code))
+
+
+def _delivery_by_country(
+    offers: list[tuple], rates: dict, *, currency: str, pricing: PricingStrategy
+) -> dict[str, list[int]]:
+    """country (or "*") -> [lowest landed, fewest business days to the latest promise, seller of the lowest landed],
+    the landed prices quoted through the pricing seam for a buyer paying in `currency`; offers no rate converts into
+    `currency` take no part."""
     countries = {country for row in offers for rate in rates.get(row[8], []) for country in rate.countries}
     delivery: dict[str, list[int]] = {}
     for country in countries:
+        buyer = BuyerContext(country=ANY_COUNTRY if country == "*" else country, currency=currency)
         best: list[int] | None = None
         for (
-            offer_id,
+            _offer_id,
             _product_id,
             seller_id,
             price,
@@ -55,18 +75,19 @@ def _delivery_by_country(offers: list[tuple], rates: dict) -> tuple[dict[str, li
             handling,
             profile_id,
         ) in offers:
-            if offer_currency != currency:
-                continue
             options = [
                 rate
                 for rate in rates_for_country(rates.get(profile_id, []), country)
-                if rate.first_item.currency == currency
+                if rate.first_item.currency == offer_currency
             ]
             if not options:
                 continue
             # The rate checkout picks by default (cheapest, then fastest), as the storefront's delivery quotes do.
             rate = min(options, key=lambda item: (item.first_item.amount, item.transit_days_max, item.id))
-            landed = price + rate.first_item.amount
+            quote = pricing.quote(price=Money(price, offer_currency), shipping=rate.first_item, buyer=buyer)
+            if quote.total is None:
+                continue
+            landed = quote.total.amount
             days = handling + rate.transit_days_max
             if best is None:
                 best = [landed, days, seller_id]
@@ -76,7 +97,7 @@ def _delivery_by_country(offers: list[tuple], rates: dict) -> tuple[dict[str, li
                 best[1] = min(best[1], days)
         if best is not None:
             delivery[country] = best
-    return delivery, currency
+    return delivery
 
 
 def _category_names() -> dict[int, tuple[str, str, str]]:
@@ -113,6 +134,8 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
     ):
         offers.setdefault(row[1], []).append(row)
     rates = shipping_rates_for_profiles({row[8] for rows in offers.values() for row in rows})
+    exchange = StaticRates(config.exchange_rates)
+    pricing = DeliveredPricing(rates=exchange)
     views = dict(
         ProductViewDaily.objects.filter(product_id__in=product_ids, day__gte=since.date())
         .values("product_id")
@@ -131,8 +154,9 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         product_offers = offers.get(pk)
         if not product_offers:
             continue
-        delivery, currency = _delivery_by_country(product_offers, rates)
-        priced = [row for row in product_offers if row[4] == currency]
+        currency = _product_currency(product_offers, rates=exchange, preferred=config.currency)
+        delivery = _delivery_by_country(product_offers, rates, currency=currency, pricing=pricing)
+        item_prices = [exchange.convert(Money(row[3], row[4]), currency) for row in product_offers]
         path, _en, _fr = categories.get(category_id, ("", "", ""))
         category_words = " ".join(
             f"{categories[int(part)][1]} {categories[int(part)][2]}"
@@ -145,7 +169,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
                 category_id=category_id,
                 product_created_at=created_at,
                 currency=currency,
-                min_price=min(row[3] for row in priced),
+                min_price=min(price.amount for price in item_prices if price is not None),
                 offer_count=len(product_offers),
                 conditions=" ".join(sorted({row[5] for row in product_offers})),
                 ships_from=" ".join(sorted({row[6] for row in product_offers})),
@@ -179,7 +203,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         landed, days, seller_id = document.delivery.get("*") or next(
             iter(document.delivery.values()), [document.min_price, None, None]
         )
-        trust = sellers.get(seller_id, NEUTRAL_RANKING_TRUST)
+        trust = NEUTRAL_RANKING_TRUST if seller_id is None else sellers.get(seller_id, NEUTRAL_RANKING_TRUST)
         candidate = Candidate(
             product_id=document.product_id,
             category_id=document.category_id,
@@ -208,7 +232,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
     return len(documents)
 
 
-def search_index_products(product_ids) -> int:
+def search_index_products(*, product_ids: Iterable[int]) -> int:
     """(Re)index these products: a product with at least one visible offer gets its document and text, any other
     is removed from the index. Atomic; returns the number of products now indexed. Safe to repeat."""
     ids = sorted({int(pk) for pk in product_ids})
@@ -227,23 +251,23 @@ def search_index_products(product_ids) -> int:
     return indexed
 
 
-def search_index_sellers(seller_ids) -> int:
+def search_index_sellers(*, seller_ids: Iterable[int]) -> int:
     """Reindex every product a seller offers (after a status change: suspension hides its offers)."""
     from comptoir.offers.models import Offer
 
     return search_index_products(
-        Offer.objects.filter(seller_id__in=list(seller_ids)).values_list("product_id", flat=True).distinct()
+        product_ids=Offer.objects.filter(seller_id__in=list(seller_ids)).values_list("product_id", flat=True).distinct()
     )
 
 
-def search_seller_trust_refresh(*, seller_ids) -> int:
+def search_seller_trust_refresh(*, seller_ids: Iterable[int]) -> int:
     """Copy the current trust of these sellers (score, satisfaction pillar, visibility multiplier) onto the documents
     they rank (as the seller of the lowest landed price) and recompute those documents' browse `quality` from their
     stored base. Three reads of trust and one UPDATE per 1,000 sellers; the text and the other columns are not touched,
     nor are documents already holding the current copy. Idempotent; returns the number of documents updated.
 
-    A suspended seller's documents are rebuilt without its offers by `search_index_sellers` (its status change); here its
-    multiplier simply becomes 0 on whatever it still ranks."""
+    A suspended seller's documents are rebuilt without its offers by `search_index_sellers` (its status change); here
+    its multiplier simply becomes 0 on whatever it still ranks."""
     from comptoir.search.selectors import seller_ranking_trust_map
 
     ids = sorted({int(seller_id) for seller_id in seller_ids})
@@ -252,7 +276,8 @@ def search_seller_trust_refresh(*, seller_ids) -> int:
     ranking = search_settings().ranking
     trusts = seller_ranking_trust_map(ids)
     updated = 0
-    # No transaction of its own: each UPDATE stands alone and is idempotent (a run cut short is completed by the next one).
+    # No transaction of its own: each UPDATE stands alone and is idempotent (a run cut short is completed by the next
+    # one).
     with connection.cursor() as cursor:
         for start in range(0, len(ids), TRUST_REFRESH_SELLERS):
             part = ids[start : start + TRUST_REFRESH_SELLERS]
@@ -266,14 +291,19 @@ def search_seller_trust_refresh(*, seller_ids) -> int:
                     trust.visibility_multiplier,
                     seller_points(trust.trust_score, trust.satisfaction, ranking),
                 ]
-            row = "(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION))"
+            row = "(CAST(%s AS BIGINT), " + ", ".join(["CAST(%s AS DOUBLE PRECISION)"] * 4) + ")"
             # Same arithmetic as `browse_quality` (multiplier × (base + points)), in double precision on both databases.
             cursor.execute(
-                f"WITH v (seller_id, trust, satisfaction, multiplier, points) AS (VALUES {', '.join([row] * len(part))}) "
-                "UPDATE search_searchdocument SET seller_trust = v.trust, seller_satisfaction = v.satisfaction, visibility_multiplier = v.multiplier, "
-                "quality = v.multiplier * (search_searchdocument.quality_base + v.points) FROM v WHERE search_searchdocument.ranked_seller_id = v.seller_id "
-                # Rows already holding this copy are not rewritten (a repeated or rolled-back-then-redelivered event costs no write).
-                "AND (search_searchdocument.seller_trust <> v.trust OR search_searchdocument.seller_satisfaction <> v.satisfaction "
+                "WITH v (seller_id, trust, satisfaction, multiplier, points) "
+                f"AS (VALUES {', '.join([row] * len(part))}) "
+                "UPDATE search_searchdocument SET seller_trust = v.trust, seller_satisfaction = v.satisfaction, "
+                "visibility_multiplier = v.multiplier, "
+                "quality = v.multiplier * (search_searchdocument.quality_base + v.points) "
+                "FROM v WHERE search_searchdocument.ranked_seller_id = v.seller_id "
+                # Rows already holding this copy are not rewritten (a repeated or rolled-back-then-redelivered event
+                # costs no write).
+                "AND (search_searchdocument.seller_trust <> v.trust "
+                "OR search_searchdocument.seller_satisfaction <> v.satisfaction "
                 "OR search_searchdocument.visibility_multiplier <> v.multiplier)",
                 params,
             )
@@ -288,7 +318,9 @@ class ReindexReport:
     seconds: float
 
 
-def search_reindex(*, batch_size: int = BATCH_SIZE, progress=None) -> ReindexReport:
+def search_reindex(
+    *, batch_size: int = BATCH_SIZE, progress: Callable[[int, int], object] | None = None
+) -> ReindexReport:
     """Rebuild the whole index from the catalog: clears it, then indexes every product in id order (one transaction
     per batch, so a large rebuild does not hold one huge transaction)."""
     started = time.perf_counter()

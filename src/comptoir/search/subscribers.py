@@ -1,35 +1,55 @@
 """Keeping the index in step with the other domains through the event bus (core/events.py); registered by SearchConfig.
 
 - `OfferChanged` (offers services) and `SellerStatusChanged` (sellers services) are published inside the writer's
-  transaction and handled at once: the touched products are reindexed in that transaction, so the index never shows a
-  rolled-back state and a committed change is searchable when the service returns.
-- `SellerTrustChanged` (trust services, one event per stored batch of sellers) is published on commit and handled once per
-  committed transaction: one task rewrites the trust copy and browse quality of the documents those sellers rank
+  transaction. The handler only reads which products are touched and queues one reindexing task for when that
+  transaction commits (`transaction.on_commit`): the writer's transaction does no index work, and a rolled-back change
+  queues nothing. With the in-process task backend ("immediate") the task runs right after the commit, so a committed
+  change is searchable when the service returns; with the database backend, when a worker picks it up.
+- `SellerTrustChanged` (trust services, one event per stored batch of sellers) is published on commit and handled once
+  per committed transaction: one task rewrites the trust copy and browse quality of the documents those sellers rank
   (`search_seller_trust_refresh`), never the text.
 
 Products and shipping rates have no event: a product is only created (without offers, so there is nothing to index; its
 first offer's OfferChanged indexes it) and rates are created with their profile, before any offer uses them; neither is
 edited afterwards (the admin is read-only). Bulk loads pause delivery (`events.delivery_paused`) and end with
-`search_reindex()`."""
+`search_reindex()`.
+
+Handlers catch nothing: a failure reaches the bus (which logs it) or, on commit, the task backend."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-def on_offer_changed(event) -> None:
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from comptoir.offers.events import OfferChanged
+    from comptoir.sellers.events import SellerStatusChanged
+    from comptoir.trust.events import SellerTrustChanged
+
+
+def on_offer_changed(event: OfferChanged) -> None:
+    """Queue the reindexing of the offer's product for when the writer's transaction commits."""
     from comptoir.offers.models import Offer
-    from comptoir.search.services import search_index_products
+    from comptoir.search.tasks import search_index_products_task
 
-    search_index_products(Offer.objects.filter(pk=event.offer_id).values_list("product_id", flat=True))
-
-
-def on_seller_status_changed(event) -> None:
-    from comptoir.search.services import search_index_sellers
-
-    search_index_sellers([event.seller_id])
+    product_ids = sorted(set(Offer.objects.filter(pk=event.offer_id).values_list("product_id", flat=True)))
+    if product_ids:
+        transaction.on_commit(functools.partial(search_index_products_task.enqueue, product_ids=product_ids))
 
 
-def on_sellers_trust_changed(events) -> None:
-    """Batch subscriber: every SellerTrustChanged of one committed transaction (a chunk of the batch recompute) → one task."""
+def on_seller_status_changed(event: SellerStatusChanged) -> None:
+    """Queue the reindexing of every product the seller offers (its offers appear or disappear) on commit."""
+    from comptoir.search.tasks import search_index_sellers_task
+
+    transaction.on_commit(functools.partial(search_index_sellers_task.enqueue, seller_ids=[event.seller_id]))
+
+
+def on_sellers_trust_changed(events: Sequence[SellerTrustChanged]) -> None:
+    """Batch subscriber: every SellerTrustChanged of one committed transaction (a chunk of the batch recompute) → one
+    task."""
     from comptoir.search.tasks import search_seller_trust_refresh_task
 
     seller_ids = sorted({seller_id for event in events for seller_id in event.seller_ids})

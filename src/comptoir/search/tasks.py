@@ -1,15 +1,27 @@
-"""Search tasks: reindexing off the request path (idempotent, safe to retry)."""
+"""Search tasks: reindexing off the writer's transaction and the request path (idempotent, safe to retry)."""
 
 from __future__ import annotations
 
 from django.tasks import task
 
-from comptoir.search.services import search_index_products, search_reindex, search_seller_trust_refresh
+from comptoir.search.services import (
+    search_index_products,
+    search_index_sellers,
+    search_reindex,
+    search_seller_trust_refresh,
+)
 
 
 @task()
 def search_index_products_task(product_ids: list[int]) -> int:
-    return search_index_products(product_ids)
+    """Enqueued on commit by search.subscribers.on_offer_changed."""
+    return search_index_products(product_ids=product_ids)
+
+
+@task()
+def search_index_sellers_task(seller_ids: list[int]) -> int:
+    """Enqueued on commit by search.subscribers.on_seller_status_changed."""
+    return search_index_sellers(seller_ids=seller_ids)
 
 
 @task()

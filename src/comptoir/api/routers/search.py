@@ -12,10 +12,34 @@ from comptoir.catalog import errors as catalog_errors
 from comptoir.catalog.models import Category, Product
 from comptoir.core import clock
 from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.money import is_known_currency
+from comptoir.offers.domain.pricing import BuyerContext
 from comptoir.offers.models import Condition
+from comptoir.search import errors as search_errors
+from comptoir.search.conf import buyer_context
 from comptoir.search.selectors import SORTS, SearchQuery, featured_offer_for_product, search_products
 
 router = Router(tags=["search"])
+
+CURRENCY_DESCRIPTION = (
+    "ISO 4217 currency the buyer pays in (the marketplace's by default): delivered prices are compared and shown in "
+    "it; offers no exchange rate converts into it are not compared with the others."
+)
+# Repeatable parameters: one Query object each (a list default built in the signature would be shared anyway).
+CONDITION_QUERY = Query([], description="Repeatable.")
+SHIPS_FROM_QUERY = Query([], description="Repeatable ISO country codes.")
+
+
+def _buyer(country: str, currency: str | None, errors: dict[str, str]) -> BuyerContext | None:
+    """The API buyer's context from the query, or None with the problem recorded in `errors`."""
+    country = country.upper()
+    if not country.isalpha():
+        errors["country"] = "An ISO 3166 alpha-2 country code."
+    if currency is not None and not is_known_currency(currency.upper()):
+        errors["currency"] = "An ISO 4217 currency code."
+    if errors:
+        return None
+    return buyer_context(country=country, currency=currency.upper() if currency else None, channel="api")
 
 
 class FactorOut(Schema):
@@ -38,7 +62,10 @@ class SearchHitOut(Schema):
     title: str
     brand: str
     category_id: int
-    lowest_landed: MoneyOut = Field(description="Lowest price delivered to the country (item + cheapest shipping).")
+    lowest_landed: MoneyOut = Field(
+        description="Lowest price delivered to the country (item + cheapest shipping), in the buyer's currency when an "
+        "exchange rate allows."
+    )
     delivery_days: int = Field(description="Calendar days to the latest promised delivery of the fastest offer.")
     seller_id: int
     seller_rating: float | None
@@ -96,17 +123,19 @@ def search(
     country: str = Query(
         "FR", min_length=2, max_length=2, description="Destination: prices are landed and delivery promised for it."
     ),
-    condition: list[str] = Query([], description="Repeatable."),
-    ships_from: list[str] = Query([], description="Repeatable ISO country codes."),
+    condition: list[str] = CONDITION_QUERY,
+    ships_from: list[str] = SHIPS_FROM_QUERY,
     price_min: int | None = Query(None, ge=0, description="Minor units, compared with the lowest landed price."),
     price_max: int | None = Query(None, ge=0),
     delivery_days: int | None = Query(None, ge=0, le=365, description="Delivered within this many calendar days."),
     rating: float | None = Query(None, ge=1, le=5, description="Seller rating at least (stars)."),
     sort: str = Query("relevance", description="relevance, price_asc, price_desc or newest."),
+    currency: str | None = Query(None, min_length=3, max_length=3, description=CURRENCY_DESCRIPTION),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):
-    errors = {}
+    errors: dict[str, str] = {}
+    buyer = _buyer(country, currency, errors)
     if category is not None and not Category.objects.filter(pk=category).exists():
         errors["category"] = "No such category."
     if sort not in SORTS:
@@ -114,12 +143,13 @@ def search(
     unknown = [value for value in condition if value not in Condition.values]
     if unknown:
         errors["condition"] = f"Unknown condition: {', '.join(unknown)}."
-    if errors:
-        raise ValidationError("Invalid search.", code="invalid_search", fields=errors)
+    if errors or buyer is None:
+        raise ValidationError("Invalid search.", code=search_errors.INVALID_SEARCH, fields=errors)
     query = SearchQuery(
         text=q,
         category_id=category,
-        country=country.upper(),
+        country=buyer.country,
+        currency=buyer.currency,
         conditions=tuple(condition),
         ships_from=tuple(value.upper() for value in ships_from),
         price_min=price_min,
@@ -182,7 +212,12 @@ class FeaturedOfferOut(Schema):
     seller_id: int
     seller_name: str
     price: MoneyOut
-    landed: MoneyOut
+    landed: MoneyOut = Field(
+        description="Price delivered to the country, in the offer's currency (what checkout charges)."
+    )
+    landed_for_buyer: MoneyOut | None = Field(
+        description="The delivered price in the buyer's currency (the one offers are compared in); null without a rate."
+    )
     days_to_latest: int
     condition: str
     fulfilment_method: str
@@ -209,20 +244,30 @@ def featured_offer(
     request: HttpRequest,
     product_id: int = PathParam(..., ge=1, le=MAX_ID),
     country: str = Query("FR", min_length=2, max_length=2),
+    currency: str | None = Query(None, min_length=3, max_length=3, description=CURRENCY_DESCRIPTION),
 ):
+    errors: dict[str, str] = {}
+    buyer = _buyer(country, currency, errors)
+    if errors or buyer is None:
+        raise ValidationError("Invalid request.", code=search_errors.INVALID_SEARCH, fields=errors)
     if not Product.objects.filter(pk=product_id).exists():
         raise NotFound("No such product.", code=catalog_errors.PRODUCT_NOT_FOUND)
-    outcome = featured_offer_for_product(product_id=product_id, country=country.upper(), placed_on=clock.now().date())
+    outcome = featured_offer_for_product(
+        product_id=product_id, country=buyer.country, placed_on=clock.now().date(), buyer=buyer
+    )
     explanation = outcome.explanation
 
     def offer_out(item: dict) -> dict:
         offer, quote = outcome.offers[item["offer_id"]], outcome.quotes[item["offer_id"]]
+        assert quote is not None, "a featured or alternative offer ships to the country (eligibility)"
+        total = outcome.prices[offer.pk].total
         return {
             "offer_id": offer.pk,
             "seller_id": offer.seller_id,
             "seller_name": offer.seller.name,
             "price": money(offer.price_amount, offer.currency),
             "landed": quote.landed.as_dict(),
+            "landed_for_buyer": total.as_dict() if total else None,
             "days_to_latest": quote.days_to_latest,
             "condition": offer.condition,
             "fulfilment_method": offer.fulfilment_method,
@@ -232,7 +277,7 @@ def featured_offer(
 
     return {
         "product_id": product_id,
-        "country": country.upper(),
+        "country": buyer.country,
         "winner": offer_out(explanation["winner"]) if explanation["winner"] else None,
         "alternatives": [offer_out(item) for item in explanation["alternatives"]],
         "ineligible": explanation["ineligible"],

@@ -24,7 +24,8 @@ class SearchBackend(Protocol):
     name: str
 
     def replace(self, documents: list[tuple[int, IndexedText]]) -> None:
-        """Insert or replace the texts of these documents (their rows in the document table must exist on PostgreSQL)."""
+        """Insert or replace the texts of these documents (their rows in the document table must exist on
+        PostgreSQL)."""
 
     def remove(self, document_ids: list[int]) -> None: ...
 
@@ -36,4 +37,5 @@ class SearchBackend(Protocol):
 
     def match(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> list[tuple[int, float]]:
         """Up to `limit` (document id, relevance) containing every term (the last as a prefix when the query says so),
-        best first; relevance is positive, higher is better. `scope_ids` restricts to documents whose category id is listed."""
+        best first; relevance is positive, higher is better. `scope_ids` restricts to documents whose category id is
+        listed."""

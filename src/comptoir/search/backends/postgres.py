@@ -27,7 +27,8 @@ BATCH = 500
 
 
 def tsquery_expression(query: ParsedQuery) -> str:
-    """to_tsquery text: every stem AND-ed, the last with `:*` when it is a prefix (stems are letters and digits only)."""
+    """to_tsquery text: every stem AND-ed, the last with `:*` when it is a prefix (stems are letters and digits
+    only)."""
     parts = list(query.terms)
     if query.last_is_prefix:
         parts[-1] += ":*"
@@ -47,11 +48,15 @@ class PostgresBackend:
                     for document_id, text in chunk
                     for item in (document_id, text.title, text.brand, text.extra, text.body)
                 ]
-                # The category is copied from the document (which must exist) so a scoped match never touches the wide row.
+                # The category is copied from the document (which must exist) so a scoped match never touches the
+                # wide row.
                 cursor.execute(
-                    f"INSERT INTO search_searchtext (product_id, category_id, search_vector) SELECT d.product_id, d.category_id, {VECTOR_SQL} "
-                    f"FROM (VALUES {values}) AS v(id, title, brand, extra, body) JOIN search_searchdocument d ON d.product_id = v.id "
-                    "ON CONFLICT (product_id) DO UPDATE SET category_id = EXCLUDED.category_id, search_vector = EXCLUDED.search_vector",
+                    "INSERT INTO search_searchtext (product_id, category_id, search_vector) "
+                    f"SELECT d.product_id, d.category_id, {VECTOR_SQL} "
+                    f"FROM (VALUES {values}) AS v(id, title, brand, extra, body) "
+                    "JOIN search_searchdocument d ON d.product_id = v.id "
+                    "ON CONFLICT (product_id) DO UPDATE "
+                    "SET category_id = EXCLUDED.category_id, search_vector = EXCLUDED.search_vector",
                     params,
                 )
 
@@ -76,7 +81,8 @@ class PostgresBackend:
             params.append(list(scope_ids))
         params.append(limit)
         return (
-            "SELECT t.product_id AS id, ts_rank_cd(t.search_vector, q) AS relevance FROM search_searchtext t, to_tsquery('simple', %s) q "
+            "SELECT t.product_id AS id, ts_rank_cd(t.search_vector, q) AS relevance "
+            "FROM search_searchtext t, to_tsquery('simple', %s) q "
             f"WHERE t.search_vector @@ q {scope} ORDER BY relevance DESC, t.product_id LIMIT %s",
             params,
         )

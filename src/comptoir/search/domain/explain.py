@@ -71,7 +71,8 @@ def explain_offer(offer: ScoredOffer, weights: dict[str, float]) -> tuple[Factor
 
 
 def explain_featured(decision: FeaturedDecision) -> dict:
-    """The decision as data: relative weights, the winner's and each alternative's factor lines, and why other offers were left out."""
+    """The decision as data: relative weights, the winner's and each alternative's factor lines, and why other offers
+    were left out."""
 
     def scored(offer: ScoredOffer) -> dict:
         return {

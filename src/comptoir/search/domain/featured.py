@@ -3,6 +3,7 @@ the winner, up to three alternatives and the reasons out. Below-standard sellers
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 FEATURED_FACTORS = ("price", "delivery", "trust", "fulfilment")
@@ -87,26 +88,38 @@ def eligibility_reasons(offer: OfferFacts) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def choose_featured(offers: list[OfferFacts], *, config: FeaturedConfig) -> FeaturedDecision:
+def choose_featured(
+    offers: list[OfferFacts], *, config: FeaturedConfig, currency: str | None = None
+) -> FeaturedDecision:
     """Score every eligible offer: price (cheapest landed / this landed), delivery ((fastest + 1) / (this + 1)),
-    seller trust (score / 100) and fulfilment method (configured value); weighted sum. Only offers in the currency
-    of the cheapest eligible offer compete. Ties: cheaper, then lower offer id."""
+    seller trust (score / 100) and fulfilment method (configured value); weighted sum. Ties: cheaper, then lower
+    offer id.
+
+    Prices are only compared within one currency, `currency`: the one the pricing seam compared the offers in
+    (offers.domain.pricing.compared_amounts — the buyer's currency, with `landed_price` converted into it). Offers
+    in another currency (no rate) are ineligible as "other_currency", never compared on raw minor units. Without
+    `currency` (or when no eligible offer is in it), the currency most eligible offers are priced in competes
+    (ties: alphabetical)."""
     shares = config.shares()
     ineligible = {offer.offer_id: reasons for offer in offers if (reasons := eligibility_reasons(offer))}
     eligible = [offer for offer in offers if offer.offer_id not in ineligible]
     if not eligible:
         return FeaturedDecision(None, (), ineligible, shares)
-    currency = min(eligible, key=lambda offer: (offer.landed_price, offer.offer_id)).currency
+    currencies = Counter(offer.currency for offer in eligible)
+    if currency not in currencies:
+        currency = min(currencies, key=lambda code: (-currencies[code], code))
     for offer in eligible:
         if offer.currency != currency:
             ineligible[offer.offer_id] = ("other_currency",)
     eligible = [offer for offer in eligible if offer.currency == currency]
-    cheapest = min(offer.landed_price for offer in eligible)
+    # Eligible offers ship to the destination (eligibility_reasons), so each has a landed price.
+    landed = {offer.offer_id: offer.landed_price for offer in eligible if offer.landed_price is not None}
+    cheapest = min(landed.values())
     fastest = min((offer.days_to_latest for offer in eligible if offer.days_to_latest is not None), default=None)
     scored = []
     for offer in eligible:
         signals = {
-            "price": cheapest / offer.landed_price if offer.landed_price else 1.0,
+            "price": cheapest / landed[offer.offer_id] if landed[offer.offer_id] else 1.0,
             "delivery": (fastest + 1) / (offer.days_to_latest + 1)
             if fastest is not None and offer.days_to_latest is not None
             else 0.0,
@@ -115,7 +128,10 @@ def choose_featured(offers: list[OfferFacts], *, config: FeaturedConfig) -> Feat
         }
         points = {name: shares[name] * signals[name] for name in FEATURED_FACTORS}
         scored.append(
-            (ScoredOffer(offer.offer_id, offer.seller_id, sum(points.values()), signals, points), offer.landed_price)
+            (
+                ScoredOffer(offer.offer_id, offer.seller_id, sum(points.values()), signals, points),
+                landed[offer.offer_id],
+            )
         )
     scored.sort(key=lambda item: (-item[0].score, item[1], item[0].offer_id))
     ranked = [item[0] for item in scored]

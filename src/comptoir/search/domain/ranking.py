@@ -117,7 +117,8 @@ def delivery_signal(days: int | None, config: RankingConfig) -> float:
 
 
 def price_signal(price: int | None, category_median: float | None, config: RankingConfig) -> float:
-    """0.5 at the category median; full marks at `price_ratio_best` × median or cheaper, none at `price_ratio_worst` × median."""
+    """0.5 at the category median; full marks at `price_ratio_best` × median or cheaper, none at
+    `price_ratio_worst` × median."""
     if price is None or not category_median:
         return 0.5
     ratio = price / category_median
@@ -170,7 +171,7 @@ def signals(candidate: Candidate, context: RankingContext, config: RankingConfig
 def score(candidate: Candidate, context: RankingContext, config: RankingConfig, shares: tuple[float, ...]) -> float:
     """visibility multiplier × Σ share × signal — the number `rank` orders by, without building the explanation."""
     return candidate.visibility_multiplier * sum(
-        share * signal for share, signal in zip(shares, signals(candidate, context, config))
+        share * signal for share, signal in zip(shares, signals(candidate, context, config), strict=True)
     )
 
 
@@ -179,7 +180,7 @@ def ranked_result(candidate: Candidate, context: RankingContext, config: Ranking
     shares = config.shares()
     contributions = tuple(
         Contribution(name, shares[name], signal, shares[name] * signal)
-        for name, signal in zip(FACTORS, signals(candidate, context, config))
+        for name, signal in zip(FACTORS, signals(candidate, context, config), strict=True)
     )
     base = sum(item.points for item in contributions)
     return RankedResult(
@@ -209,7 +210,8 @@ SELLER_FACTORS = ("trust", "satisfaction")
 
 
 def seller_points(seller_trust: float, satisfaction: float, config: RankingConfig) -> float:
-    """What the seller's own signals add to a score before the visibility multiplier: Σ share × signal over SELLER_FACTORS."""
+    """What the seller's own signals add to a score before the visibility multiplier: Σ share × signal over
+    SELLER_FACTORS."""
     shares = config.shares()
     return shares["trust"] * _clamp(seller_trust / 100) + shares["satisfaction"] * _clamp(satisfaction / 100)
 
@@ -230,7 +232,7 @@ def browse_quality(candidate: Candidate, config: RankingConfig) -> BrowseQuality
     shares = config.shares()
     base = sum(
         shares[name] * signal
-        for name, signal in zip(FACTORS, signals(candidate, context, config))
+        for name, signal in zip(FACTORS, signals(candidate, context, config), strict=True)
         if name not in SELLER_FACTORS
     )
     points = seller_points(candidate.seller_trust, candidate.satisfaction, config)

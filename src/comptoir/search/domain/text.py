@@ -34,8 +34,8 @@ def stem(word: str) -> str:
     """One stem per folded word: French then English rules; numbers and short words are kept as they are."""
     if len(word) <= 2 or not word.isalpha():
         return word
-    # Applied until stable: one pass of each can leave a form the other still reduces ("speakers" → "speaker" → "speak"),
-    # and singular and plural must end on the same stem.
+    # Applied until stable: one pass of each can leave a form the other still reduces ("speakers" → "speaker" →
+    # "speak"), and singular and plural must end on the same stem.
     for _round in range(4):
         stemmed = _english.stemWord(_french.stemWord(word))
         if stemmed == word or len(stemmed) < 2:

@@ -59,3 +59,28 @@ def test_featured_offer_explains_why_nothing_is_featured(client, shop):
 
 def test_featured_offer_of_an_unknown_product_is_404(client, shop):
     assert client.get("/api/v1/products/999999/featured-offer").status_code == 404
+
+
+def test_search_and_featured_offer_take_the_buyers_currency_and_refuse_bad_codes(client, shop):
+    search = client.get("/api/v1/search", {"q": "écouteur", "country": "FR", "currency": "EUR"}).json()
+    featured = client.get(
+        f"/api/v1/products/{shop.products['headphones'].pk}/featured-offer", {"country": "FR", "currency": "eur"}
+    ).json()
+    bad = client.get("/api/v1/search", {"country": "1x", "currency": "XYZ"})
+    bad_featured = client.get(f"/api/v1/products/{shop.products['headphones'].pk}/featured-offer", {"currency": "ABC"})
+
+    assert search["results"][0]["lowest_landed"] == {"amount": "64.80", "amount_minor": 6480, "currency": "EUR"}
+    assert featured["winner"]["landed_for_buyer"]["amount_minor"] == featured["winner"]["landed"]["amount_minor"]
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"country", "currency"}
+    assert bad_featured.status_code == 422 and set(bad_featured.json()["errors"]) == {"currency"}
+
+
+def test_in_a_currency_no_offer_is_priced_in_and_without_a_rate_nothing_is_featured_on_price(client, shop):
+    # Every offer is in EUR: a buyer paying in JPY cannot compare them (no rate), so the featured choice falls back to
+    # comparing them within EUR, and each offer's price for the buyer is unknown.
+    body = client.get(
+        f"/api/v1/products/{shop.products['headphones'].pk}/featured-offer", {"country": "FR", "currency": "JPY"}
+    ).json()
+
+    assert body["winner"]["offer_id"] == shop.offers["headphones_cucina"].pk
+    assert body["winner"]["landed_for_buyer"] is None

@@ -89,3 +89,27 @@ def test_explanation_gives_relative_weights_and_each_factor():
 
 def test_eligibility_reasons_empty_for_a_good_offer():
     assert eligibility_reasons(offer(1)) == ()
+
+
+def test_offers_in_another_currency_than_the_compared_one_are_not_featured():
+    # 1,000 JPY is not "cheaper" than 20.00 EUR: without a rate the yen offer is not compared at all.
+    decision = choose_featured(
+        [offer(1, landed_price=1000, currency="JPY"), offer(2, landed_price=2000, currency="EUR")],
+        config=CONFIG,
+        currency="EUR",
+    )
+    assert decision.winner.offer_id == 2
+    assert decision.ineligible == {1: ("other_currency",)}
+
+
+def test_without_a_compared_currency_the_most_common_one_competes_not_the_lowest_raw_amount():
+    decision = choose_featured(
+        [
+            offer(1, landed_price=1000, currency="JPY"),
+            offer(2, landed_price=2000, currency="EUR"),
+            offer(3, landed_price=2100, currency="EUR"),
+        ],
+        config=CONFIG,
+    )
+    assert decision.winner.offer_id == 2
+    assert decision.ineligible == {1: ("other_currency",)}

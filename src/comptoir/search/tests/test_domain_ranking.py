@@ -143,7 +143,8 @@ def test_the_browse_quality_is_the_score_ranked_alone_without_text_split_into_ba
         alone = candidate(1, views=120, orders=7, **values)
         # when its browse quality is computed
         quality = browse_quality(alone, config)
-        # then it is the ranking score without text, and multiplier × (base + seller points) rebuilds it from the stored base
+        # then it is the ranking score without text, and multiplier × (base + seller points) rebuilds it from the
+        # stored base
         assert quality.score == pytest.approx(rank([alone], config=config, has_text_query=False)[0].score, abs=1e-12)
         assert quality.seller_points == seller_points(alone.seller_trust, alone.satisfaction, config)
         assert quality.score == alone.visibility_multiplier * (

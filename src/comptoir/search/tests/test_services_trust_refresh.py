@@ -1,5 +1,6 @@
-"""The index follows the domains through the event bus: offers and seller status inside the writer's transaction, seller
-trust after the commit as one UPDATE of the trust copy per batch of sellers (never a reindex)."""
+"""The index follows the domains through the event bus: offers and seller status by a reindexing task queued when
+the writer's transaction commits, seller trust after the commit as one UPDATE of the trust copy per batch of sellers
+(never a reindex)."""
 
 import datetime as dt
 
@@ -14,6 +15,7 @@ from comptoir.search import subscribers as hooks
 from comptoir.search.models import SearchDocument
 from comptoir.search.selectors import SearchQuery, search_products
 from comptoir.search.services import search_reindex, search_seller_trust_refresh
+from comptoir.search.tests.support import committed
 from comptoir.sellers.services import seller_reinstate, seller_suspend
 from comptoir.testing.builders import (
     make_category,
@@ -47,7 +49,7 @@ def sellers_with_one_product_each(count: int, *, category=None):
     """`count` sellers, each with the same offer (price, shipping) on its own product of one category; indexed at T0."""
     category = category or make_category()
     pairs = []
-    with clock.frozen_at(T0):
+    with clock.frozen_at(T0), committed():
         for _ in range(count):
             seller = make_seller()
             offer = make_offer(seller=seller, product=make_product(category=category), price_amount=2500)
@@ -64,7 +66,8 @@ def browse(category) -> list[int]:
 
 
 def bad_days(seller, *, count: int = 40):
-    """Enough poor facts (cancellations, defects, late and untracked shipments) for the batch recompute to rate the seller below standard."""
+    """Enough poor facts (cancellations, defects, late and untracked shipments) for the batch recompute to rate the
+    seller below standard."""
     SellerDailyStats.objects.bulk_create(
         [
             SellerDailyStats(
@@ -134,7 +137,8 @@ def test_a_tier_drop_then_rise_rewrites_the_trust_copy_and_the_browse_order_with
             seller_id=first.pk, actor=operator, tier="below_standard", reason="Counterfeits reported"
         )
 
-    # then its document carries the seller's new trust and a lower quality, without being reindexed, and browsing shows the other
+    # then its document carries the seller's new trust and a lower quality, without being reindexed, and browsing
+    # shows the other
     dropped, snapshot = copy_of(first_product), seller_trust_map([first.pk])[first.pk]
     assert dropped["visibility_multiplier"] == float(snapshot.visibility_multiplier) == 0.7
     assert dropped["seller_trust"] == float(snapshot.score)
@@ -186,7 +190,8 @@ def test_the_batch_recompute_refreshes_the_index_with_one_task_and_a_few_stateme
 
     task_enqueued.connect(count_refresh_tasks)
     try:
-        # when the first group is recomputed in chunks of two with the search subscriber detached, and the second with it
+        # when the first group is recomputed in chunks of two with the search subscriber detached, and the second
+        # with it
         events.unsubscribe(SellerTrustChanged, hooks.on_sellers_trust_changed)
         try:
             with clock.frozen_at(T1), CaptureQueriesContext(connection) as without_search:
@@ -221,7 +226,8 @@ def test_the_batch_recompute_refreshes_the_index_with_one_task_and_a_few_stateme
         SearchDocument.objects.filter(product_id__in=tiers).order_by("-quality").values_list("product_id", flat=True)
     )
     assert [tiers[product_id] == "below_standard" for product_id in by_quality] == [False, False, True, True]
-    # while the group recomputed without the subscriber still shows its sellers' previous trust (what a stale index looked like)
+    # while the group recomputed without the subscriber still shows its sellers' previous trust (what a stale index
+    # looked like)
     assert all(
         copy_of(product)["seller_trust"] != float(SellerTrust.objects.get(seller=seller).score)
         for seller, product in quiet
@@ -243,16 +249,18 @@ def test_events_published_in_a_rolled_back_transaction_change_nothing(django_cap
     before = SearchDocument.objects.values().get(product_id=product.pk)
 
     # when its tier drops and its price changes inside a transaction that is rolled back
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-        with transaction.atomic():
-            seller_trust_tier_override(
-                seller_id=seller.pk, actor=make_operator(), tier="below_standard", reason="Counterfeits reported"
-            )
-            offer_update(seller=seller, actor=None, offer_id=offer.pk, changes={"price_amount": 1000})
-            assert (
-                SearchDocument.objects.get(product_id=product.pk).min_price == 1000
-            )  # indexed in the writer's transaction
-            raise RuntimeError("rolled back")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        seller_trust_tier_override(
+            seller_id=seller.pk, actor=make_operator(), tier="below_standard", reason="Counterfeits reported"
+        )
+        offer_update(seller=seller, actor=None, offer_id=offer.pk, changes={"price_amount": 1000})
+        # the reindexing waits for the commit: the writer's transaction does not touch the index
+        assert SearchDocument.objects.get(product_id=product.pk).min_price == before["min_price"]
+        raise RuntimeError("rolled back")
 
     # then no subscriber ran after it and the document is as before
     assert callbacks == []
@@ -264,7 +272,8 @@ def test_a_paused_bulk_load_changes_nothing_until_the_reindex(django_capture_on_
     category, ((suspended, suspended_product), (other, other_product)) = sellers_with_one_product_each(2)
     operator = make_operator()
 
-    # when, with delivery paused (as the demo seeding and imports run), one gets a new offer and a tier drop and the other is suspended
+    # when, with delivery paused (as the demo seeding and imports run), one gets a new offer and a tier drop and the
+    # other is suspended
     with events.delivery_paused(), clock.frozen_at(T1), django_capture_on_commit_callbacks(execute=True):
         added = offer_create(
             seller=other,
@@ -297,27 +306,30 @@ def test_a_suspension_removes_the_sellers_products_at_once_and_a_reinstatement_r
     # given an indexed seller
     category, ((seller, product),) = sellers_with_one_product_each(1)
     operator = make_operator()
-    # when it is suspended, then its product leaves the index and browsing in the same transaction, and a trust refresh does not bring it back
-    seller_suspend(seller_id=seller.pk, actor=operator, reason="Unpaid fees")
+    # when it is suspended, then its product leaves the index and browsing once that commits, and a trust refresh does
+    # not bring it back
+    with django_capture_on_commit_callbacks(execute=True):
+        seller_suspend(seller_id=seller.pk, actor=operator, reason="Unpaid fees")
     assert browse(category) == [] and not SearchDocument.objects.filter(product_id=product.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
         seller_trust_tier_override(seller_id=seller.pk, actor=operator, tier="top_rated", reason="Check")
     assert browse(category) == []
     # when it is reinstated, then its product is back with its current trust
-    seller_reinstate(seller_id=seller.pk, actor=operator, reason="Fees paid")
+    with django_capture_on_commit_callbacks(execute=True):
+        seller_reinstate(seller_id=seller.pk, actor=operator, reason="Fees paid")
     assert browse(category) == [product.pk] and copy_of(product)["visibility_multiplier"] == 1.2
 
 
-def test_a_stock_change_alone_leaves_the_index_alone_and_a_price_change_reindexes_at_once():
+def test_a_stock_change_alone_leaves_the_index_alone_and_a_price_change_reindexes_on_commit():
     # given an indexed offer
     _category, ((seller, product),) = sellers_with_one_product_each(1)
     offer = product.offers.get()
     # when only its stock changes, then the document is not rewritten (the index holds no stock)
-    with clock.frozen_at(T1):
+    with clock.frozen_at(T1), committed():
         offer_update(seller=seller, actor=None, offer_id=offer.pk, changes={"stock": 0})
     assert copy_of(product)["indexed_at"] == T0
-    # when its price changes, then the product is reindexed in the same transaction
-    with clock.frozen_at(T1):
+    # when its price changes, then the product is reindexed when the change commits
+    with clock.frozen_at(T1), committed():
         offer_update(seller=seller, actor=None, offer_id=offer.pk, changes={"price_amount": 1990})
     document = SearchDocument.objects.get(product_id=product.pk)
     assert (document.min_price, document.indexed_at) == (1990, T1)

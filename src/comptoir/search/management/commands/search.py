@@ -1,4 +1,5 @@
-"""`comptoir search reindex` rebuilds the whole index; `comptoir search query "…"` prints ranked results with their explanation."""
+"""`comptoir search reindex` rebuilds the whole index; `comptoir search query "…"` prints ranked results with their
+explanation."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from comptoir.search.services import search_reindex
 
 
 class Command(BaseCommand):
-    help = "Search index maintenance: `search reindex` rebuilds the index from the catalog; `search query TEXT` tries a query."
+    help = (
+        "Search index maintenance: `search reindex` rebuilds the index from the catalog; `search query TEXT` tries a "
+        "query."
+    )
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="subcommand", required=True)
@@ -31,7 +35,8 @@ class Command(BaseCommand):
                 ),
             )
             self.stdout.write(
-                f"Indexed {report.documents} products with visible offers out of {report.products_seen} in {report.seconds:.1f} s."
+                f"Indexed {report.documents} products with visible offers out of {report.products_seen} "
+                f"in {report.seconds:.1f} s."
             )
             return
         page = search_products(
@@ -42,6 +47,4 @@ class Command(BaseCommand):
         )
         for hit in page.hits[: options["limit"]]:
             factors = ", ".join(f"{line.factor} {line.points:.1f}" for line in hit.explanation.factors)
-            self.stdout.write(
-                f"  #{hit.product_id}  score {hit.explanation.score:.1f}  {hit.landed.amount / 100:.2f} {hit.landed.currency}  ({factors})"
-            )
+            self.stdout.write(f"  #{hit.product_id}  score {hit.explanation.score:.1f}  {hit.landed}  ({factors})")

@@ -1,11 +1,13 @@
 import pytest
 
+from comptoir.search.tests.support import committed
 from comptoir.web.storefront.tests.seed import seed_shop
 
 
 @pytest.fixture
 def shop(db):
-    return seed_shop()
+    with committed():  # the search index is updated when the services' transactions commit
+        return seed_shop()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -13,15 +14,15 @@ from django.utils.text import slugify
 from comptoir.catalog.models import Category, Product, ProductImage
 from comptoir.catalog.selectors import category_get, category_list, product_get
 from comptoir.core.money import currency_exponent
+from comptoir.offers.domain.pricing import compare_key
 from comptoir.offers.selectors import (
     offer_delivery_quotes,
     offer_visible_qs,
-    product_cards,
     product_ids_most_offered,
     product_ids_newest,
 )
 from comptoir.orders.selectors import product_ids_best_selling
-from comptoir.search.config import search_settings
+from comptoir.search.conf import buyer_context, search_settings
 from comptoir.search.selectors import SearchQuery, featured_offer_for_product, search_cards, search_products
 from comptoir.search.services import product_view_record
 from comptoir.sellers.models import Seller, SellerStatus
@@ -63,7 +64,9 @@ def home(request):
         if ids:
             per_category.append((category, ids))
     all_ids = set(popular) | set(newest) | {pk for _category, ids in per_category for pk in ids}
-    cards = product_cards(all_ids, country=country, placed_on=placed_on)
+    # Cheapest delivered price per product through the pricing seam, for a buyer in `country` paying in the site's
+    # currency.
+    cards = search_cards(all_ids, country=country, placed_on=placed_on, buyer=buyer_context(country=country))
     context = {
         "top_categories": top_categories,
         "popular": _tiles(popular, cards),
@@ -88,11 +91,13 @@ def search(request):
     country, placed_on = buyer_country(request), today()
     params = SearchForm(request.GET).cleaned_or_default()
     category = category_get(params["category"]) if params["category"] else None
-    currency = "EUR"
+    buyer = buyer_context(country=country)
+    currency = buyer.currency
     query = SearchQuery(
         text=params["q"],
         category_id=category.pk if category else None,
         country=country,
+        currency=currency,
         conditions=params["condition"],
         ships_from=(params["ships_from"],) if params["ships_from"] else (),
         price_min=_minor(params["price_min"], currency),
@@ -110,6 +115,7 @@ def search(request):
         placed_on=placed_on,
         conditions=query.conditions,
         ships_from=query.ships_from,
+        buyer=buyer,
     )
     products = {product.pk: product for product in _products_in_order([hit.product_id for hit in hits])}
     categories = list(category_list())
@@ -157,8 +163,8 @@ def product_detail(request, product_id: int, slug: str = ""):
     product_view_record(product_id=product.pk)
     featured = featured_offer_for_product(product_id=product.pk, country=country, placed_on=placed_on)
     offers = list(featured.offers.values())
-    quotes = featured.quotes
-    rows = [
+    quotes, prices = featured.quotes, featured.prices
+    rows: list[dict[str, Any]] = [  # what the template reads: offer, its delivery quote (None: no), its cart form
         {
             "offer": offer,
             "quote": quotes[offer.pk],
@@ -166,17 +172,21 @@ def product_detail(request, product_id: int, slug: str = ""):
         }
         for offer in offers
     ]
-    # Offers that reach the buyer first, cheapest landed price first; then those that do not ship there.
+    # Offers that reach the buyer first, cheapest delivered price for the buyer first (the pricing seam's order: an
+    # offer no rate converts into the buyer's currency comes after the comparable ones, grouped by its currency);
+    # then those that do not ship there.
     rows.sort(
         key=lambda row: (
             row["quote"] is None,
+            compare_key(prices[row["offer"].pk]),
+            row["offer"].currency,
             row["quote"].landed.amount if row["quote"] else row["offer"].price_amount,
             row["offer"].pk,
         )
     )
     delivered = [row for row in rows if row["quote"]]
     fastest = (
-        min(delivered, key=lambda row: (row["quote"].latest, row["quote"].landed.amount))
+        min(delivered, key=lambda row: (row["quote"].latest, compare_key(prices[row["offer"].pk]), row["offer"].pk))
         if len(delivered) > 1
         else None
     )

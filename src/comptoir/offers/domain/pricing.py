@@ -1,0 +1,194 @@
+"""The pricing seam: what a buyer pays for an offer, delivered, and in which currency. Pure (no Django).
+
+Every place that shows or compares offer prices (search index and cards, the featured offer, the API, the storefront,
+checkout) asks a `PricingStrategy` for a `Quote`, given the buyer's context (`BuyerContext`), the offer's price and the
+shipping cost that applies to the buyer's country. Quotes are ordered with `compare_key`, never by raw minor units:
+1,000 JPY is not cheaper than 20.00 EUR. An offer in a currency the `Rates` cannot convert into the buyer's currency is
+*not comparable* (it is still deliverable and can be shown in its own currency).
+
+Today's default (`DeliveredPricing`) adds no tax and treats business and consumer buyers alike: the delivered price is
+the item price plus the shipping, converted into the buyer's currency when the rates allow. Taxes, business prices or
+per-channel prices are new strategies behind the same protocol.
+
+How checkout (or any bulk caller) uses it::
+
+    pricing = DeliveredPricing(rates=StaticRates({("JPY", "EUR"): Decimal("0.0062")}))
+    buyer = BuyerContext(country="FR", currency="EUR")
+    quotes = quote_offers([OfferTerms(offer_id, price, shipping), ...], buyer=buyer, pricing=pricing)
+    currency, amounts = compared_amounts(quotes)  # offer id -> delivered amount in `currency`, comparable ones only
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from enum import StrEnum
+from typing import Protocol
+
+from comptoir.core.money import Money, currency_exponent
+
+
+class BuyerKind(StrEnum):
+    CONSUMER = "consumer"
+    BUSINESS = "business"
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerContext:
+    """Who is buying: the destination (ISO 3166 alpha-2), the currency they pay in (ISO 4217), consumer or business,
+    and the channel the price is asked for ("web", "api" or a feed's name)."""
+
+    country: str
+    currency: str
+    kind: BuyerKind = BuyerKind.CONSUMER
+    channel: str = "web"
+
+    def __post_init__(self) -> None:
+        if len(self.country) != 2 or not self.country.isalpha() or not self.country.isupper():
+            raise ValueError(f"country must be an upper-case ISO 3166 alpha-2 code, not {self.country!r}")
+        Money.zero(self.currency)  # raises on an unknown currency code
+        if self.kind not in tuple(BuyerKind):
+            raise ValueError(f"kind must be one of {', '.join(BuyerKind)}, not {self.kind!r}")
+
+
+class Rates(Protocol):
+    """Currency conversion. `convert` answers None when it has no rate (the amount is then not comparable)."""
+
+    def convert(self, amount: Money, currency: str) -> Money | None: ...
+
+
+class IdentityRates:
+    """No conversion at all: an amount is only ever expressed in its own currency."""
+
+    def convert(self, amount: Money, currency: str) -> Money | None:
+        return amount if amount.currency == currency else None
+
+
+@dataclass(frozen=True)
+class StaticRates:
+    """A fixed table supplied by the caller: (from, to) -> how many major units of `to` one major unit of `from` buys
+    (e.g. ("JPY", "EUR"): Decimal("0.0062")). The reverse pair is used (1 / rate) when only one direction is given.
+    The converted amount is rounded once, half-even, to the target's minor unit. Rates are Decimals, never floats."""
+
+    table: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for pair, rate in self.table.items():
+            if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
+                raise ValueError(f"rate {pair} must be a positive finite Decimal, not {rate!r}")
+
+    def rate(self, source: str, target: str) -> Decimal | None:
+        if source == target:
+            return Decimal(1)
+        direct = self.table.get((source, target))
+        if direct is not None:
+            return direct
+        reverse = self.table.get((target, source))
+        return Decimal(1) / reverse if reverse is not None else None
+
+    def convert(self, amount: Money, currency: str) -> Money | None:
+        if amount.currency == currency:
+            return amount
+        rate = self.rate(amount.currency, currency)
+        if rate is None:
+            return None
+        shift = currency_exponent(currency) - currency_exponent(amount.currency)
+        value = (Decimal(amount.amount) * rate).scaleb(shift).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+        return Money(int(value), currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """What the buyer pays for one offer.
+
+    `item`, `shipping` and `delivered` are in the offer's currency (what checkout charges today); `total` is the
+    delivered price in the buyer's `currency`, None when the offer does not ship to the buyer (`shipping` None) or
+    when no rate converts it (not comparable)."""
+
+    item: Money
+    shipping: Money | None
+    delivered: Money | None
+    total: Money | None
+    currency: str
+
+    @property
+    def is_deliverable(self) -> bool:
+        return self.delivered is not None
+
+    @property
+    def is_comparable(self) -> bool:
+        return self.total is not None
+
+
+class PricingStrategy(Protocol):
+    def quote(self, *, price: Money, shipping: Money | None, buyer: BuyerContext) -> Quote:
+        """The quote for an item priced `price` (unit price × quantity for a line) with `shipping` to the buyer's
+        country (None: the offer does not ship there), both in the offer's currency."""
+        ...
+
+
+@dataclass(frozen=True)
+class DeliveredPricing:
+    """The default strategy: delivered = item + shipping, converted into the buyer's currency through `rates`.
+    No tax, no business or channel difference (yet). Raises ValueError when `shipping` is not in the item's currency
+    (a shipping rate applies to offers of its own currency only)."""
+
+    rates: Rates = field(default_factory=IdentityRates)
+
+    def quote(self, *, price: Money, shipping: Money | None, buyer: BuyerContext) -> Quote:
+        if shipping is None:
+            return Quote(item=price, shipping=None, delivered=None, total=None, currency=buyer.currency)
+        delivered = price + shipping
+        total = self.rates.convert(delivered, buyer.currency)
+        return Quote(item=price, shipping=shipping, delivered=delivered, total=total, currency=buyer.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferTerms:
+    """One offer's price and the shipping that applies to the buyer (None: does not ship to the buyer's country)."""
+
+    offer_id: int
+    price: Money
+    shipping: Money | None
+
+
+def quote_offers(offers: Iterable[OfferTerms], *, buyer: BuyerContext, pricing: PricingStrategy) -> dict[int, Quote]:
+    """offer id -> its Quote for this buyer."""
+    return {offer.offer_id: pricing.quote(price=offer.price, shipping=offer.shipping, buyer=buyer) for offer in offers}
+
+
+def compare_key(quote: Quote) -> tuple[int, int]:
+    """Sort key ordering quotes cheapest delivered total first; quotes that are not comparable (no rate, or not
+    deliverable) come after every comparable one and are never ordered among themselves by raw amounts. Add the
+    offer id as the last key for a stable order."""
+    if quote.total is None:
+        return (1, 0)
+    return (0, quote.total.amount)
+
+
+def cheapest(quotes: Mapping[int, Quote]) -> int | None:
+    """The offer id of the lowest comparable delivered total (ties: the smallest id); None when none is comparable."""
+    comparable = [key for key, quote in quotes.items() if quote.is_comparable]
+    if not comparable:
+        return None
+    return min(comparable, key=lambda key: (compare_key(quotes[key]), key))
+
+
+def compared_amounts(quotes: Mapping[int, Quote]) -> tuple[str | None, dict[int, int]]:
+    """The currency a set of offers is compared in, and each comparable offer's delivered amount (minor units) in it.
+
+    The buyer's currency when at least one deliverable quote converts into it. Otherwise (nothing has a rate) the
+    offers are compared in the currency most of the deliverable ones are priced in (ties: alphabetical), so a buyer
+    still sees a choice among offers of one currency — never raw minor units of two currencies against each other.
+    (None, {}) when no offer is deliverable."""
+    converted = {key: quote.total.amount for key, quote in quotes.items() if quote.total is not None}
+    if converted:
+        return next(iter(quotes.values())).currency, converted
+    delivered = {key: quote.delivered for key, quote in quotes.items() if quote.delivered is not None}
+    if not delivered:
+        return None, {}
+    counts = Counter(money.currency for money in delivered.values())
+    currency = min(counts, key=lambda code: (-counts[code], code))
+    return currency, {key: money.amount for key, money in delivered.items() if money.currency == currency}
