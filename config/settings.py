@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "comptoir.web.sellercenter",
     "comptoir.web.console",
     "comptoir.demo",
+    "comptoir.ops",
 ]
 
 MIDDLEWARE = [
