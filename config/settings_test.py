@@ -27,6 +27,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Request throttles (password reset) count in memory, per test process: never in the file cache under var/, which
 # would carry counts from one test, or one run, to the next.
 CACHES = {
-    **CACHES,  # noqa: F405
+    **CACHES,
     "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"throttle-{_suffix}"},
 }

@@ -78,10 +78,12 @@ _PATTERNS = [
     (re.compile(r"^Not a valid IBAN: (?P<reason>.+)\.$"), gettext_noop("Not a valid IBAN: %(reason)s.")),
     (
         re.compile(
-            r"^This VAT number starts with (?P<prefix>[A-Z]{2}) but the seller is established in (?P<country>[A-Z]{2}); a (?P<expected>[A-Z]{2}) VAT number is expected\.$"
+            r"^This VAT number starts with (?P<prefix>[A-Z]{2}) but the seller is established in "
+            r"(?P<country>[A-Z]{2}); a (?P<expected>[A-Z]{2}) VAT number is expected\.$"
         ),
         gettext_noop(
-            "This VAT number starts with %(prefix)s but the seller is established in %(country)s; a %(expected)s VAT number is expected."
+            "This VAT number starts with %(prefix)s but the seller is established in %(country)s; a %(expected)s VAT "
+            "number is expected."
         ),
     ),
     (

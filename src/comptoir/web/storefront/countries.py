@@ -62,7 +62,8 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 def buyer_country(request) -> str:
-    """The country prices and delivery dates are quoted for: `?country=` (remembered), else the session's, else France."""
+    """The country prices and delivery dates are quoted for: `?country=` (remembered), else the session's,
+    else France."""
     requested = (request.GET.get("country") or "").upper()
     if requested in DELIVERY_COUNTRIES:
         request.session[SESSION_KEY] = requested

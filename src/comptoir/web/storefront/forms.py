@@ -20,7 +20,8 @@ SORT_LABELS = {
 
 
 class SearchForm(forms.Form):
-    """The search page's query string. Invalid values are dropped rather than refused: a search always shows something."""
+    """The search page's query string. Invalid values are dropped rather than refused: a search always shows
+    something."""
 
     q = forms.CharField(required=False, max_length=200)
     category = forms.IntegerField(required=False, min_value=1, max_value=2**31)

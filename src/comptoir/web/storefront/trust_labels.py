@@ -31,7 +31,8 @@ METRICS = {
 }
 METRIC_HELP = {
     "order_defect_rate": _(
-        "Orders with a negative review, a dispute decided for the buyer or a chargeback, among the orders placed in the window."
+        "Orders with a negative review, a dispute decided for the buyer or a chargeback, among the orders placed in "
+        "the window."
     ),
     "cancellation_rate": _("Orders you cancelled before shipping, among the orders placed in the window."),
     "late_shipment_rate": _(
@@ -49,7 +50,8 @@ METRIC_HELP = {
 }
 METRIC_ADVICE = {
     "order_defect_rate": _(
-        "Answer buyers before they open a dispute, describe items exactly, and refund quickly when something went wrong."
+        "Answer buyers before they open a dispute, describe items exactly, and refund quickly when something went "
+        "wrong."
     ),
     "cancellation_rate": _(
         "Keep your stock up to date (bulk stock update or the API) so you never sell what you do not have."
@@ -84,11 +86,13 @@ PILLARS = {
 }
 PILLAR_ADVICE = {
     "transparency": _(
-        "Fill in every attribute your category expects, add at least three photos, dimensions, weight, origin, a return policy and a handling time."
+        "Fill in every attribute your category expects, add at least three photos, dimensions, weight, origin, a "
+        "return policy and a handling time."
     ),
     "operations": _("Accept orders quickly, ship on time with tracking, and never cancel for lack of stock."),
     "security": _(
-        "Turn on two-factor authentication for every team member, rotate API keys every 90 days and never share a login."
+        "Turn on two-factor authentication for every team member, rotate API keys every 90 days and never share a "
+        "login."
     ),
     "satisfaction": _(
         "Buyers' verified reviews and disputes: describe items exactly and solve problems before they escalate."
@@ -101,10 +105,12 @@ ENFORCEMENT_KINDS = {
 }
 ENFORCEMENT_RULES = {
     "warning": _(
-        "A seller whose trust score falls below %(at_risk)s, or whose order defect rate is above %(defect)s with 95 %% confidence, is below standard and receives a warning."
+        "A seller whose trust score falls below %(at_risk)s, or whose order defect rate is above %(defect)s with 95 "
+        "%% confidence, is below standard and receives a warning."
     ),
     "visibility_reduced": _(
-        "A seller below standard for %(days)s days or more has its search visibility reduced and cannot hold the featured offer."
+        "A seller below standard for %(days)s days or more has its search visibility reduced and cannot hold the "
+        "featured offer."
     ),
     "suspension": _("A seller below standard for %(days)s days or more is suspended: its offers are no longer sold."),
 }

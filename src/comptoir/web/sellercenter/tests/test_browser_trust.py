@@ -78,7 +78,8 @@ def test_a_below_standard_seller_reads_the_statement_of_reasons_appeals_and_the_
     seller = struggling_seller()
     trust = SellerTrust.objects.get(seller=seller)
     if not EnforcementAction.objects.filter(seller=seller, is_active=True).exists():
-        # The computed history may land just above the threshold: the operator marks it below standard (audited), as the console allows.
+        # The computed history may land just above the threshold: the operator marks it below standard (audited),
+        # as the console allows.
         from comptoir.trust.services import seller_trust_tier_override
 
         seller_trust_tier_override(
@@ -109,7 +110,8 @@ def test_a_below_standard_seller_reads_the_statement_of_reasons_appeals_and_the_
     for heading in ("Facts", "Rule applied", "Automated decision", "How to appeal"):
         expect(page.locator(".statement")).to_contain_text(heading)
     page.locator("#id_text").fill(
-        "Our carrier failed us in March; we switched to a 48-hour service and restocked. Please review our last two weeks."
+        "Our carrier failed us in March; we switched to a 48-hour service and restocked. Please review our last two "
+        "weeks."
     )
     save_screenshot(page, "statement-of-reasons")
     page.get_by_role("button", name="Send my appeal").click()

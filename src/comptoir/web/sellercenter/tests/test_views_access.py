@@ -162,7 +162,7 @@ def test_staff_handle_offers_and_orders(staff_client, path):
     assert staff_client.get(path).status_code == 200
 
 
-@pytest.mark.parametrize("path", EVERY_PAGE + ["/seller/security/two-factor"])
+@pytest.mark.parametrize("path", [*EVERY_PAGE, "/seller/security/two-factor"])
 def test_a_member_with_a_device_must_have_verified_it_in_this_session(client, seller_setup, path):
     # Given the owner has a confirmed device but this session never gave a code
     make_totp_device(seller_setup["owner"])

@@ -13,7 +13,8 @@ from comptoir.testing.builders import make_operator, make_user, trader_informati
 EU_CORE = ["FR", "BE", "LU", "DE", "NL", "AT", "IT", "ES", "PT"]
 
 SELLERS = {
-    # key: (shop name, country, trader overrides, standard (amount, days), express (amount, days) or None, zone countries)
+    # key: (shop name, country, trader overrides, standard (amount, days), express (amount, days) or None,
+    #       zone countries)
     "son": (
         "Le Comptoir du Son",
         "FR",

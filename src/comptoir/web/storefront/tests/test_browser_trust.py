@@ -47,7 +47,11 @@ def earlier_reviews(seller, product):
             seller_order_id=bought.seller_order.pk,
             text=text,
             ratings=dict(
-                zip(("product_rating", "item_as_described", "communication", "shipping_speed", "packaging"), ratings)
+                zip(
+                    ("product_rating", "item_as_described", "communication", "shipping_speed", "packaging"),
+                    ratings,
+                    strict=True,
+                )
             ),
         )
         if ratings[3] < 3:
@@ -79,7 +83,7 @@ def review_journey(page, live_server, language: str, screenshots: bool):
     page.get_by_role("link", name=words["write"]).click()
     page.wait_for_url(re.compile(r"/account/reviews/"))
     # Each rating is a radio group named by its legend: pick the stars with the keyboard-reachable labels.
-    for legend, stars in zip(words["ratings"], ("5", "5", "4", "5", "5")):
+    for legend, stars in zip(words["ratings"], ("5", "5", "4", "5", "5"), strict=True):
         group = page.get_by_role("group", name=legend)
         group.locator(f"label[for$='_{int(stars) - 1}']").click()
         expect(group.locator(f"input[value='{stars}']")).to_be_checked()

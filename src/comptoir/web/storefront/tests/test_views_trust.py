@@ -149,7 +149,7 @@ def test_the_trust_badge_shows_the_tier_and_loads_all_sellers_of_a_page_at_once(
         seller_id=bought.seller.pk, actor=make_operator(), tier="top_rated", reason="Known brand"
     )
     page = client.get(reverse("storefront:seller", args=[bought.seller.slug])).content.decode()
-    assert 'class="trust-badge-slot" data-seller="%d"' % bought.seller.pk in page
+    assert f'class="trust-badge-slot" data-seller="{bought.seller.pk}"' in page
     assert "Top rated" in page
 
 
