@@ -12,9 +12,8 @@ from comptoir.catalog import services
 from comptoir.catalog.conf import catalog_settings
 from comptoir.catalog.domain.identifiers import normalise_gtin
 from comptoir.catalog.models import Category, Product, ProductImage
-from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, basis_points_display, money_display
+from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, basis_points_display
 from comptoir.core.exceptions import ApplicationError
-from comptoir.offers.models import Offer
 
 
 def search_by_gtin_first(parent_admin, request, queryset, search_term: str, gtin_field: str):
@@ -140,20 +139,6 @@ class ProductImageInline(ReadOnlyTabularInline):
     readonly_fields = fields
 
 
-class ProductOfferInline(ReadOnlyTabularInline):
-    model = Offer
-    fields = ("seller", "sku", "price", "stock", "condition", "is_active")
-    readonly_fields = fields
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("seller")
-
-    @admin.display(description="price")
-    def price(self, offer: Offer) -> str:
-        return money_display(offer.price_amount, offer.currency)
-
-
 @admin.register(Product)
 class ProductAdmin(ReadOnlyModelAdmin):
     list_display = ("title", "gtin", "brand", "category", "created_by_seller", "offer_count", "created_at")
@@ -181,7 +166,8 @@ class ProductAdmin(ReadOnlyModelAdmin):
         "updated_at",
     )
     fields = readonly_fields
-    inlines = [ProductImageInline, ProductOfferInline]
+    # offers/admin.py adds the product's offers (catalog does not import offers).
+    inlines: list = [ProductImageInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(offer_total=Count("offers", distinct=True))

@@ -4,7 +4,7 @@ fulfilled, the one term a seller cannot set to `marketplace` itself."""
 
 from django.contrib import admin
 
-from comptoir.catalog.admin import search_by_gtin_first
+from comptoir.catalog.admin import ProductAdmin, search_by_gtin_first
 from comptoir.core.admin import OperatorActionsMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
 from comptoir.offers.models import FulfilmentMethod, Offer, ShippingProfile, ShippingRate
 from comptoir.offers.services import offer_fulfilment_method_set
@@ -111,3 +111,21 @@ class ShippingProfileAdmin(ReadOnlyModelAdmin):
     fields = ("seller", "name", "created_at")
     readonly_fields = fields
     inlines = [ShippingRateInline]
+
+
+class ProductOfferInline(ReadOnlyTabularInline):
+    model = Offer
+    fields = ("seller", "sku", "price", "stock", "condition", "is_active")
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("seller")
+
+    @admin.display(description="price")
+    def price(self, offer: Offer) -> str:
+        return money_display(offer.price_amount, offer.currency)
+
+
+# The product page lists its offers: the inline is declared here because offers sits above catalog.
+ProductAdmin.inlines = [*ProductAdmin.inlines, ProductOfferInline]

@@ -27,6 +27,7 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -388,7 +389,7 @@ class TargetOutcome:
     score: Decimal
     tier: str
     rank_by_trust: int
-    rank_by_search_ranking: int
+    rank_by_search_ranking: int | None
     rank_by_mean_rating: int
     score_without_fraud_discount: Decimal
     tier_without_fraud_discount: str
@@ -466,40 +467,14 @@ def _rank_in_category(outcomes: list[SellerOutcome], seller_id: int, key) -> int
     return 1 + sum(1 for peer in peers if peer.seller_id != seller_id and key(peer) >= key(target))
 
 
-def _rank_by_search(outcomes: list[SellerOutcome], seller_id: int, config: dict) -> int:
-    """The target's place among its category's sellers by the storefront's ranking function
-    (search.domain.ranking, no text query), every seller offering a comparable product: same price,
-    delivery promise and conversion, so only trust, satisfaction and the tier's visibility differ."""
-    from comptoir.search.domain.ranking import (
-        Candidate,
-        RankingConfig,
-        rank,
-    )  # the search app ranks; trust only feeds it
-    from comptoir.trust.domain.tiers import visibility_multiplier
-
-    category = next(outcome.category for outcome in outcomes if outcome.seller_id == seller_id)
-    candidates = [
-        Candidate(
-            product_id=outcome.seller_id,
-            category_id=category,
-            relevance=0.0,
-            views=200,
-            orders=4,
-            delivery_days=3,
-            landed_price=2_500,
-            seller_trust=float(outcome.score),
-            seller_tier=outcome.tier,
-            satisfaction=float(outcome.satisfaction),
-            visibility_multiplier=float(visibility_multiplier(tier=outcome.tier, is_restricted=False, config=config)),
-        )
-        for outcome in outcomes
-        if outcome.category == category
-    ]
-    ranked = rank(candidates, config=RankingConfig(), has_text_query=False)
-    return 1 + next(index for index, result in enumerate(ranked) if result.product_id == seller_id)
+# Where the storefront's search ranking would place the target among its category's sellers: given by the caller
+# (search.domain.simulated.rank_seller_by_search), since trust does not import search; None leaves it out.
+SearchRank = Callable[[list[SellerOutcome], int, dict], int]
 
 
-def run_scenario(options: SimulationOptions, attack: str, *, config: dict | None = None) -> ScenarioResult:
+def run_scenario(
+    options: SimulationOptions, attack: str, *, config: dict | None = None, search_rank: SearchRank | None = None
+) -> ScenarioResult:
     if attack not in ATTACKS:
         raise ValueError(f"attack must be one of {', '.join(ATTACKS)}")
     config = config or trust_config()
@@ -552,7 +527,7 @@ def run_scenario(options: SimulationOptions, attack: str, *, config: dict | None
             score=mine.score,
             tier=mine.tier,
             rank_by_trust=_rank_in_category(outcomes, target_id, lambda outcome: outcome.score),
-            rank_by_search_ranking=_rank_by_search(outcomes, target_id, config),
+            rank_by_search_ranking=search_rank(outcomes, target_id, config) if search_rank else None,
             rank_by_mean_rating=_rank_in_category(outcomes, target_id, lambda outcome: outcome.mean_rating or 3.0),
             score_without_fraud_discount=mine.score_without_fraud_discount,
             tier_without_fraud_discount=tiers_without[target_id],
@@ -584,9 +559,13 @@ def run_scenario(options: SimulationOptions, attack: str, *, config: dict | None
 
 
 def run_simulation(
-    options: SimulationOptions, attacks: tuple[str, ...] = ATTACKS, *, config: dict | None = None
+    options: SimulationOptions,
+    attacks: tuple[str, ...] = ATTACKS,
+    *,
+    config: dict | None = None,
+    search_rank: SearchRank | None = None,
 ) -> list[ScenarioResult]:
-    return [run_scenario(options, attack, config=config) for attack in attacks]
+    return [run_scenario(options, attack, config=config, search_rank=search_rank) for attack in attacks]
 
 
 def render_report(
@@ -627,7 +606,8 @@ def render_report(
             lines.append(
                 f"| {result.attack} | {target.fake_reviews} | {target.fake_review_mean_credibility:.0f} "
                 f"| {target.score} | {target.tier} | {target.rank_by_trust} / {target.category_size} "
-                f"| {target.rank_by_search_ranking} / {target.category_size} "
+                f"| {'—' if target.rank_by_search_ranking is None else target.rank_by_search_ranking} "
+                f"/ {target.category_size} "
                 f"| {target.rank_by_mean_rating} / {target.category_size} | {target.score_without_fraud_discount} "
                 f"| {target.tier_without_fraud_discount} | {target.rank_by_trust_without_fraud_discount} / "
                 f"{target.category_size} |"

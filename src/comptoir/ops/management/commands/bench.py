@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
-from config.env import BASE_DIR
 
 
 def connection_vendor() -> str:
@@ -21,12 +21,13 @@ def connection_vendor() -> str:
 
 
 def _harness():
-    if not (BASE_DIR / "bench" / "checkout.py").is_file():
+    base_dir = Path(settings.BASE_DIR)
+    if not (base_dir / "bench" / "checkout.py").is_file():
         raise CommandError(
             "The benchmark harness lives in the source repository's bench/ folder; run it from a checkout."
         )
-    if str(BASE_DIR) not in sys.path:
-        sys.path.insert(0, str(BASE_DIR))
+    if str(base_dir) not in sys.path:
+        sys.path.insert(0, str(base_dir))
     import bench.checkout
     import bench.report
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from comptoir.search.domain.simulated import rank_seller_by_search
 from comptoir.trust.domain.simulation import ATTACKS, SimulationOptions, render_report, run_simulation
 
 REPORT_MARKER = "## Results"
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             else ("none", options["attack"])
         )
         started = time.perf_counter()
-        results = run_simulation(simulation, attacks)
+        results = run_simulation(simulation, attacks, search_rank=rank_seller_by_search)
         arguments = sys.argv[sys.argv.index("simulate") + 1 :] if "simulate" in sys.argv else []
         command = " ".join(["comptoir simulate", *(shlex.quote(argument) for argument in arguments)])
         report = render_report(simulation, results, command=command, seconds=time.perf_counter() - started)
