@@ -43,20 +43,8 @@ from comptoir.demo.feedback import (
 from comptoir.demo.marketplace_seed import DemoBuyer, DemoOffer, DemoSeller, Supply, seller_suspend_at
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import DisputeReason, ReturnReason, SellerOrder
-from comptoir.orders.services import (
-    dispute_decide,
-    dispute_open,
-    order_checkout,
-    order_payment_review_decide,
-    seller_order_accept,
-    seller_order_cancel,
-    seller_order_mark_delivered,
-    seller_order_receive_return,
-    seller_order_refund,
-    seller_order_request_return,
-    seller_order_ship,
-    seller_orders_release_due,
-)
+from comptoir.orders.services import dispute_open, seller_order_accept, seller_order_mark_delivered, seller_order_receive_return, seller_order_request_return, seller_order_ship
+from comptoir.checkout.services import dispute_decide, order_checkout, order_payment_review_decide, seller_order_cancel, seller_order_refund, seller_orders_release_due
 from comptoir.trust.services import message_send, review_create, review_reply
 
 try:  # the payout service arrives with the ledger work; the history pays out weekly once it exists
@@ -441,12 +429,12 @@ class History:
             self.stats[f"checkout_refused:{error.code}"] += 1
             return
         self.stats["orders"] += 1
-        self.stats[f"payment_{result.status}"] += 1
-        if result.status == 402:
+        self.stats[f"payment_{result.order_status}"] += 1
+        if result.is_declined:
             return
         for offer, quantity in lines:
             offer.stock -= quantity
-        if result.status == 202:
+        if result.order_status == "payment_review":
             if not showcase:
                 self.schedule(
                     moment + dt.timedelta(hours=self.rng.uniform(2, 30)),

@@ -322,21 +322,3 @@ def cart_summary_for_buyer(
         currency=currencies.pop() if len(currencies) == 1 else None,
         item_count=sum(line.quantity for line in lines),
     )
-
-
-def checkout_outcome_for_key(*, buyer, idempotency_key: str) -> tuple[int, Order | None, dict] | None:
-    """The stored outcome (HTTP status, order, response body) of the buyer's finished checkout with this Idempotency-Key; None when the key
-    is unused or its checkout is still running. Lets a form that is submitted twice land on the first result even after
-    the cart was emptied by the first submission (order_checkout keys are claimed as f"user:{buyer.pk}")."""
-    from comptoir.core.models import IdempotencyRecord
-
-    record = IdempotencyRecord.objects.filter(
-        actor_key=f"user:{buyer.pk}", key=idempotency_key, scope="checkout", response_status__isnull=False
-    ).first()
-    if record is None:
-        return None
-    number = (record.response_body or {}).get("number") or ((record.response_body or {}).get("order") or {}).get(
-        "number"
-    )
-    order = Order.objects.filter(buyer=buyer, number=number).first() if number else None
-    return record.response_status, order, record.response_body or {}

@@ -1,2 +1,11 @@
+"""Error codes the payments app raises (the `code` of its ApplicationErrors)."""
+
 INSUFFICIENT_BALANCE = "insufficient_balance"
 LEDGER_UNBALANCED = "ledger_unbalanced"
+INVALID_MINIMUM_AMOUNT = "invalid_minimum_amount"
+INVALID_CHARGEBACK = "invalid_chargeback"
+NOT_CAPTURED = "not_captured"
+CURRENCY_MISMATCH = "currency_mismatch"
+CHARGEBACK_EXCEEDS_CAPTURED = "chargeback_exceeds_captured"
+CHARGEBACK_REFERENCE_USED = "chargeback_reference_used"
+PAYMENT_NOT_FOUND = "payment_not_found"

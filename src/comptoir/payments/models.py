@@ -221,7 +221,8 @@ class ChargebackSource(models.TextChoices):
 class Chargeback(models.Model):
     """A chargeback: the buyer's card issuer took money back through the payment provider. One row per provider
     case (unique provider reference): a retried notification finds it and changes nothing. The money movement is
-    `entry`; the seller order's history has a SellerOrderEvent with action "chargeback" (`event_id`)."""
+    `entry`; the seller order's history has a SellerOrderEvent with action "chargeback" whose data names this
+    chargeback (`chargeback_id`), written by the orders app on the ChargebackRecorded event."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="chargebacks")
     seller_order = models.ForeignKey("orders.SellerOrder", on_delete=models.PROTECT, related_name="chargebacks")
@@ -235,7 +236,12 @@ class Chargeback(models.Model):
         help_text="The seller order's funds were already released: taken from the seller's payable balance."
     )
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="chargeback")
-    event_id = models.BigIntegerField(help_text="The seller order's SellerOrderEvent of this chargeback.")
+    event_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Chargebacks recorded before the ChargebackRecorded event: the seller order's "
+        "SellerOrderEvent. Later ones are found from the event (its data's chargeback_id).",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

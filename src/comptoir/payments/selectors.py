@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db.models import Sum
 
 from comptoir.core.money import Money, validate_currency
-from comptoir.payments.models import AccountKind, Posting
+from comptoir.payments.models import AccountKind, Chargeback, Payment, PaymentStatus, Posting
 
 SELLER_KINDS = {
     AccountKind.SELLER_ESCROW.value: "escrow",
@@ -220,7 +220,6 @@ def seller_statement_csv(
 def payment_fingerprint_for_order(order_id: int) -> str:
     """The card fingerprint of the order's payment (the provider's, see Payment.payment_fingerprint), or "" when
     the order has no payment or the provider gave none. The latest payment wins when there are several."""
-    from comptoir.payments.models import Payment
 
     fingerprint = (
         Payment.objects.filter(order_id=order_id)
@@ -234,7 +233,6 @@ def payment_fingerprint_for_order(order_id: int) -> str:
 
 def payment_fingerprints_for_orders(order_ids) -> dict[int, str]:
     """order id -> card fingerprint, for many orders in one query (orders without one are left out)."""
-    from comptoir.payments.models import Payment
 
     fingerprints: dict[int, str] = {}
     for order_id, fingerprint in (
@@ -253,7 +251,6 @@ def payment_fingerprints_for_seller_orders(seller_order_ids) -> dict[int, str]:
     of one seller-order id column (used as a subquery: no IN-list, whatever its size)."""
     from django.db.models import QuerySet
 
-    from comptoir.payments.models import Payment
 
     if not isinstance(seller_order_ids, QuerySet):
         seller_order_ids = list(seller_order_ids)
@@ -270,6 +267,16 @@ def payment_fingerprints_for_seller_orders(seller_order_ids) -> dict[int, str]:
 
 def seller_order_charged_back_amount(seller_order_id: int) -> int:
     """Minor units charged back so far on a seller order (sum of its Chargeback rows)."""
-    from comptoir.payments.models import Chargeback
 
     return Chargeback.objects.filter(seller_order_id=seller_order_id).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def payment_captured_for_order(order_id: int) -> Payment | None:
+    """The order's first captured payment (the one refunds and chargebacks of its seller orders go back to)."""
+
+    return Payment.objects.filter(order_id=order_id, status=PaymentStatus.CAPTURED).order_by("pk").first()
+
+
+def payment_latest_for_order(order_id: int) -> Payment | None:
+
+    return Payment.objects.filter(order_id=order_id).order_by("-pk").first()

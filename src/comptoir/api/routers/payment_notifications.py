@@ -16,7 +16,7 @@ from comptoir.core import clock
 from comptoir.core.exceptions import NotFound
 from comptoir.core.money import Money
 from comptoir.payments.providers import provider_named
-from comptoir.payments.services import chargeback_notification_apply
+from comptoir.checkout.services import chargeback_notification_apply
 
 router = Router(tags=["payment provider notifications"])
 

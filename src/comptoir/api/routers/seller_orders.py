@@ -28,14 +28,8 @@ from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, Status, allowed_actions
 from comptoir.orders.selectors import seller_order_get_for_seller, seller_order_list_for_seller
-from comptoir.orders.services import (
-    seller_order_accept,
-    seller_order_cancel,
-    seller_order_mark_delivered,
-    seller_order_receive_return,
-    seller_order_refund,
-    seller_order_ship,
-)
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_receive_return, seller_order_ship
+from comptoir.checkout.services import seller_order_cancel, seller_order_refund
 
 router = Router(tags=["seller: orders"])
 

@@ -7,13 +7,8 @@ from django.urls import reverse
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import DisputeStatus, Order, OrderStatus, SellerOrder
-from comptoir.orders.services import (
-    dispute_open,
-    order_checkout,
-    seller_order_accept,
-    seller_order_mark_delivered,
-    seller_order_ship,
-)
+from comptoir.orders.services import dispute_open, seller_order_accept, seller_order_mark_delivered, seller_order_ship
+from comptoir.checkout.services import order_checkout
 from comptoir.payments.models import JournalEntry, Refund
 from comptoir.testing.builders import ADDRESS, CARD_OK, CARD_REVIEW, make_offer, make_user
 

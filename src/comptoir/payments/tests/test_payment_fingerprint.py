@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from comptoir.core.money import Money
-from comptoir.orders.services import order_checkout
+from comptoir.checkout.services import order_checkout
 from comptoir.payments.models import Payment
 from comptoir.payments.providers.sandbox import SandboxProvider, card_fingerprint
 from comptoir.payments.selectors import (

@@ -14,12 +14,8 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.orders.domain.state_machine import DISPUTABLE, Actor, allowed_actions
 from comptoir.orders.models import DisputeStatus
 from comptoir.orders.selectors import order_get_for_buyer_with_history, order_list_for_buyer
-from comptoir.orders.services import (
-    dispute_open,
-    seller_order_cancel,
-    seller_order_mark_delivered,
-    seller_order_request_return,
-)
+from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return
+from comptoir.checkout.services import seller_order_cancel
 from comptoir.web.storefront.forms import CancelForm, ConfirmDeliveryForm, DisputeForm, ReturnForm
 from comptoir.web.storefront.views.common import add_service_error, buyer_required
 
