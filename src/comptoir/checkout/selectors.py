@@ -1,4 +1,5 @@
-"""Reads of checkout state: the outcome stored under a buyer's Idempotency-Key."""
+"""Reads that span orders and payments: the checkout outcome stored under a buyer's Idempotency-Key, and the
+seller's ledger statement with its seller orders named."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ from typing import TYPE_CHECKING
 
 from comptoir.checkout.services.placement import IDEMPOTENCY_SCOPE, CheckoutOutcome, stored_order_number, stored_outcome
 from comptoir.core.models import IdempotencyRecord
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, SellerOrder
+from comptoir.payments import selectors as payment_selectors
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from comptoir.accounts.models import User
+    from comptoir.payments.selectors import StatementRow
+    from comptoir.sellers.models import Seller
 
 
 @dataclass(frozen=True)
@@ -46,3 +52,44 @@ def checkout_outcome_for_key(*, buyer: User, idempotency_key: str) -> CheckoutOu
     """The stored outcome of the buyer's finished checkout with this Idempotency-Key; None when the key is unused
     or its checkout is still running."""
     return checkout_progress_for_key(buyer=buyer, idempotency_key=idempotency_key).outcome
+
+
+def seller_order_numbers(seller_id: int, seller_order_ids: set[int], order_ids: set[int]) -> dict[tuple[str, int], str]:
+    """Names for the seller's statement rows: ("so", seller order id) -> its number, and ("order", order id) -> the
+    number of the seller's seller order in that order (a capture is posted per order)."""
+    numbers: dict[tuple[str, int], str] = {}
+    if seller_order_ids:
+        numbers.update(
+            {
+                ("so", pk): number
+                for pk, number in SellerOrder.objects.filter(pk__in=seller_order_ids).values_list("pk", "number")
+            }
+        )
+    if order_ids:
+        numbers.update(
+            {
+                ("order", order_id): number
+                for order_id, number in SellerOrder.objects.filter(
+                    order_id__in=order_ids, seller_id=seller_id
+                ).values_list("order_id", "number")
+            }
+        )
+    return numbers
+
+
+def seller_statement(
+    *, seller: Seller, currency: str, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> list[StatementRow]:
+    """payments.selectors.seller_statement with each row's seller order named."""
+    return payment_selectors.seller_statement(
+        seller=seller, currency=currency, since=since, until=until, name_seller_orders=seller_order_numbers
+    )
+
+
+def seller_statement_csv(
+    *, seller: Seller, currency: str, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> str:
+    """payments.selectors.seller_statement_csv with each row's seller order named."""
+    return payment_selectors.seller_statement_csv(
+        seller=seller, currency=currency, since=since, until=until, name_seller_orders=seller_order_numbers
+    )

@@ -12,6 +12,7 @@ from comptoir.api.schemas import MoneyOut, iso, problems
 from comptoir.api.security import seller_auth
 from comptoir.core.exceptions import ValidationError
 from comptoir.core.money import validate_currency
+from comptoir.checkout import selectors as checkout_selectors
 from comptoir.payments import selectors as payment_selectors
 
 router = Router(tags=["seller: finance"])
@@ -115,9 +116,9 @@ def statement(
         )
     seller = request.auth.seller
     if format == "csv":
-        content = payment_selectors.seller_statement_csv(seller=seller, currency=currency, since=since, until=until)
+        content = checkout_selectors.seller_statement_csv(seller=seller, currency=currency, since=since, until=until)
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="statement-{seller.slug}-{currency}.csv"'
         return response
-    rows = payment_selectors.seller_statement(seller=seller, currency=currency, since=since, until=until)
+    rows = checkout_selectors.seller_statement(seller=seller, currency=currency, since=since, until=until)
     return {"currency": currency, "since": iso(since), "until": iso(until), "rows": [_row_out(row) for row in rows]}

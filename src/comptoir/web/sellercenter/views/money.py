@@ -9,7 +9,8 @@ from django.shortcuts import render
 
 from comptoir.core.money import Money
 from comptoir.payments.models import Payout
-from comptoir.payments.selectors import seller_balances, seller_statement, seller_statement_csv
+from comptoir.checkout.selectors import seller_statement, seller_statement_csv
+from comptoir.payments.selectors import seller_balances
 from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import StatementFilterForm
 from comptoir.web.sellercenter.views.common import ENTRY_KIND_LABELS, paginate, today

@@ -181,15 +181,19 @@ def _checkout_in_progress(request, idempotency_key: str):
     )
 
 
-def _checkout_progress(request, idempotency_key: str, country: str):
+def _checkout_progress(request, idempotency_key: str):
     """GET ?key=: where the checkout of one rendered form stands (the in-progress page polls it)."""
     progress = checkout_progress_for_key(buyer=request.user, idempotency_key=idempotency_key)
     if progress.is_running:
         return _checkout_in_progress(request, idempotency_key)
     if progress.outcome is None:
         return redirect("storefront:checkout")
-    form = CheckoutForm(initial={"country": country, "name": request.user.full_name})
-    return _checkout_outcome_page(request, progress.outcome, form, country, {}, status=200)
+    if progress.outcome.is_declined:  # back to a fresh form (the cart is kept), the reason shown above it
+        messages.error(
+            request, _("Declined: %(reason)s") % {"reason": _declined_reason(progress.outcome.decline_message)}
+        )
+        return redirect("storefront:checkout")
+    return redirect("storefront:order_confirmation", number=progress.outcome.summary["number"])
 
 
 @buyer_required
@@ -198,7 +202,7 @@ def checkout(request):
     if request.method != "POST":
         key = request.GET.get("key", "")
         if key and len(key) <= 200:
-            return _checkout_progress(request, key, country)
+            return _checkout_progress(request, key)
         if cart_item_count(buyer=request.user) == 0:
             messages.info(request, _("Your cart is empty."))
             return redirect("storefront:cart")
