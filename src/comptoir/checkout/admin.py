@@ -13,10 +13,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from comptoir.checkout import services
 from comptoir.core.admin import OperatorActionsMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import Money
-from comptoir.checkout import services
 from comptoir.orders.models import Dispute, DisputeStatus, Order, OrderLine, SellerOrder, SellerOrderEvent
 from comptoir.payments.models import Chargeback, Payment, Refund
 from comptoir.payments.selectors import seller_order_charged_back_amount
@@ -343,7 +343,8 @@ class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Reference {chargeback.provider_reference} was already recorded ({amount} on {chargeback.seller_order.number}): "
+                    f"Reference {chargeback.provider_reference} was already recorded ({amount} on "
+                    f"{chargeback.seller_order.number}): "
                     "nothing changed.",
                     level=messages.WARNING,
                 )

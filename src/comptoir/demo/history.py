@@ -27,6 +27,14 @@ from dataclasses import dataclass, field
 
 from stdnum import luhn
 
+from comptoir.checkout.services import (
+    dispute_decide,
+    order_checkout,
+    order_payment_review_decide,
+    seller_order_cancel,
+    seller_order_refund,
+    seller_orders_release_due,
+)
 from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.demo.data.people import EU_COUNTRIES, TRACKING_FORMATS
@@ -43,8 +51,14 @@ from comptoir.demo.feedback import (
 from comptoir.demo.marketplace_seed import DemoBuyer, DemoOffer, DemoSeller, Supply, seller_suspend_at
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import DisputeReason, ReturnReason, SellerOrder
-from comptoir.orders.services import dispute_open, seller_order_accept, seller_order_mark_delivered, seller_order_receive_return, seller_order_request_return, seller_order_ship
-from comptoir.checkout.services import dispute_decide, order_checkout, order_payment_review_decide, seller_order_cancel, seller_order_refund, seller_orders_release_due
+from comptoir.orders.services import (
+    dispute_open,
+    seller_order_accept,
+    seller_order_mark_delivered,
+    seller_order_receive_return,
+    seller_order_request_return,
+    seller_order_ship,
+)
 from comptoir.trust.services import message_send, review_create, review_reply
 
 try:  # the payout service arrives with the ledger work; the history pays out weekly once it exists
@@ -63,7 +77,8 @@ RING_CARD = "5200 8282 8282 8210"  # the one card every member of the review rin
 # denser than chance: nine honest reviews in ten would then be discounted.
 REVIEW_SHARE_FIRST, REVIEWS_BEFORE_FATIGUE, REVIEW_SHARE_AFTER = 0.75, 6, 0.1
 THREAD_SHARE = 0.10  # of the seller orders
-# The seller replies to a review: (share of positive or mixed reviews, share of negative ones), and how many hours it takes.
+# The seller replies to a review: (share of positive or mixed reviews, share of negative ones), and how many hours it
+# takes.
 REPLY_SHARE = {"reliable": (0.3, 0.85), "late": (0.1, 0.3), "cancelling": (0.15, 0.5)}
 REPLY_HOURS = {"reliable": (1, 30), "late": (24, 140), "cancelling": (6, 72)}
 # The seller answers a buyer's message: share answered, and how many hours the first answer takes.
@@ -550,7 +565,8 @@ class History:
         try:
             self._perform(parcel, step)
         except ApplicationError as error:
-            # A step the rules refuse (it should not happen: the history follows the rules); counted, and the order stops here.
+            # A step the rules refuse (it should not happen: the history follows the rules); counted, and the order
+            # stops here.
             self.stats[f"refused:{step}:{error.code}"] += 1
             return
         parcel.steps_done.append(step)

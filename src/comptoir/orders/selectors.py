@@ -149,7 +149,8 @@ def cart_line_quantity(*, buyer, offer_id: int) -> int:
 
 
 def order_get_for_buyer_with_history(*, buyer, number: str) -> Order | None:
-    """A buyer's order with its seller orders, their lines, events (oldest first) and disputes; None for anyone else's number."""
+    """A buyer's order with its seller orders, their lines, events (oldest first) and disputes; None for anyone else's
+    number."""
     from comptoir.orders.models import SellerOrderEvent
 
     seller_orders = (
@@ -239,7 +240,8 @@ def cart_summary_for_buyer(
     *, buyer, country: str, placed_on: dt.date, service_levels: dict[int, str] | None = None
 ) -> CartSummary:
     """The buyer's cart grouped by seller, with each seller's shipping options to `country` and the selected one
-    (`service_levels[seller_id]` when offered, else the cheapest: the rule checkout applies, through the same pure core)."""
+    (`service_levels[seller_id]` when offered, else the cheapest: the rule checkout applies, through the same pure
+    core)."""
     from comptoir.offers.domain.shipping import promise_dates, quote, rates_for_country
     from comptoir.offers.selectors import shipping_rates_for_profiles
     from comptoir.orders.domain.checkout import CheckoutProblem, LineInput, build_checkout

@@ -222,7 +222,8 @@ class PayoutBatchAdmin(ReadOnlyModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Payout batch #{batch.pk}: {batch.payout_count} payouts, {money_display(batch.total_amount, batch.currency)}.",
+                    f"Payout batch #{batch.pk}: {batch.payout_count} payouts, "
+                    f"{money_display(batch.total_amount, batch.currency)}.",
                     level=messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:payments_payoutbatch_change", args=[batch.pk]))

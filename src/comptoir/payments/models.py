@@ -37,6 +37,9 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["provider", "provider_reference"], name="payment_unique_provider_reference")
         ]
 
+    def __str__(self) -> str:
+        return f"Payment {self.provider}:{self.provider_reference} ({self.status})"
+
 
 class Refund(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
@@ -53,6 +56,9 @@ class Refund(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Refund {self.source_key} ({self.status})"
 
 
 class AccountKind(models.TextChoices):
@@ -149,7 +155,8 @@ class JournalEntry(AppendOnlyModel):
 
 
 class Posting(AppendOnlyModel):
-    """A signed amount on one account: positive = debit, negative = credit. An entry's postings sum to zero per currency."""
+    """A signed amount on one account: positive = debit, negative = credit. An entry's postings sum to zero per
+    currency."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="postings")
@@ -159,6 +166,9 @@ class Posting(AppendOnlyModel):
     class Meta:
         constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="posting_amount_not_zero")]
         indexes = [models.Index(fields=["account", "entry"])]
+
+    def __str__(self) -> str:
+        return f"Posting {self.amount} {self.currency} on account {self.account_id} (entry {self.entry_id})"
 
 
 class LedgerBlock(AppendOnlyModel):
@@ -171,6 +181,9 @@ class LedgerBlock(AppendOnlyModel):
     block_hash = models.CharField(max_length=64, unique=True)
     sealed_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"Ledger block {self.height}"
+
 
 class LedgerBlockEntry(AppendOnlyModel):
     block = models.ForeignKey(LedgerBlock, on_delete=models.PROTECT, related_name="members")
@@ -179,6 +192,9 @@ class LedgerBlockEntry(AppendOnlyModel):
     # The entry sealed just before this one (in seal order, across blocks). The Merkle root proves a
     # block lost a member; this link lets `ledger verify` name the entry that was deleted.
     previous_entry_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Entry {self.entry_id} in block {self.block_id}"
 
 
 class LedgerChainHead(models.Model):
@@ -189,6 +205,9 @@ class LedgerChainHead(models.Model):
     height = models.PositiveBigIntegerField(default=0)
     block_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"Ledger chain head at height {self.height}"
+
 
 class PayoutBatch(models.Model):
     currency = models.CharField(max_length=3)
@@ -198,6 +217,9 @@ class PayoutBatch(models.Model):
     )
     total_amount = models.BigIntegerField(default=0)
     payout_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Payout batch {self.pk} ({self.currency})"
 
 
 class Payout(models.Model):
@@ -211,6 +233,9 @@ class Payout(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Payout {self.pk}: {self.amount} {self.currency} to seller {self.seller_id}"
 
 
 class ChargebackSource(models.TextChoices):

@@ -257,7 +257,6 @@ def payment_fingerprints_for_seller_orders(seller_order_ids) -> dict[int, str]:
     of one seller-order id column (used as a subquery: no IN-list, whatever its size)."""
     from django.db.models import QuerySet
 
-
     if not isinstance(seller_order_ids, QuerySet):
         seller_order_ids = list(seller_order_ids)
     fingerprints: dict[int, str] = {}

@@ -86,7 +86,9 @@ def checkout(
         ...,
         alias="Idempotency-Key",
         max_length=200,
-        description="Required. A retry with the same key and body returns the first response (Idempotent-Replayed: true).",
+        description=(
+            "Required. A retry with the same key and body returns the first response (Idempotent-Replayed: true)."
+        ),
     ),
 ):
     """Take stock, charge the payment method and split the order per seller.

@@ -10,9 +10,9 @@ from pydantic import Field
 
 from comptoir.api.schemas import MoneyOut, iso, problems
 from comptoir.api.security import seller_auth
+from comptoir.checkout import selectors as checkout_selectors
 from comptoir.core.exceptions import ValidationError
 from comptoir.core.money import validate_currency
-from comptoir.checkout import selectors as checkout_selectors
 from comptoir.payments import selectors as payment_selectors
 
 router = Router(tags=["seller: finance"])
@@ -104,8 +104,8 @@ def statement(
     request: HttpRequest,
     currency: str = Query(..., max_length=3, description="ISO 4217 code."),
     format: str = Query("json", pattern="^(json|csv)$", description="json or csv."),
-    since: dt.datetime | None = Query(None, description="ISO 8601, inclusive."),
-    until: dt.datetime | None = Query(None, description="ISO 8601, exclusive."),
+    since: dt.datetime | None = Query(None, description="ISO 8601, inclusive."),  # noqa: B008 (ninja reads the default as the declaration)
+    until: dt.datetime | None = Query(None, description="ISO 8601, exclusive."),  # noqa: B008 (idem)
 ):
     """Every ledger movement of your accounts in one currency, oldest first, with the running payable balance."""
     currency = validate_currency(currency)

@@ -200,7 +200,11 @@ def order_checkout(
                     payment_is_new=True,
                 )
                 return _checkout_finish(
-                    order=order, message=result.message, record=record, buyer=buyer, from_cart=from_cart,
+                    order=order,
+                    message=result.message,
+                    record=record,
+                    buyer=buyer,
+                    from_cart=from_cart,
                     offer_ids=list(quantities),
                 )
             if record is not None:
@@ -232,7 +236,11 @@ def order_checkout(
             payment_fingerprint=result.payment_fingerprint,
         )
         return _checkout_finish(
-            order=order, message=result.message, record=record, buyer=buyer, from_cart=from_cart,
+            order=order,
+            message=result.message,
+            record=record,
+            buyer=buyer,
+            from_cart=from_cart,
             offer_ids=list(quantities or {}),
         )
 

@@ -24,7 +24,10 @@ def published():
 def paid_seller_order() -> SellerOrder:
     offer = make_offer(price_amount=1000, stock=5)
     outcome = order_checkout(
-        buyer=make_user(), shipping_address=ADDRESS, payment_method=CARD_OK, lines=[{"offer_id": offer.pk, "quantity": 2}]
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[{"offer_id": offer.pk, "quantity": 2}],
     )
     assert outcome.order is not None
     return SellerOrder.objects.get(order=outcome.order)

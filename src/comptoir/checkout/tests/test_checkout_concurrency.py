@@ -9,11 +9,11 @@ from collections import Counter
 import pytest
 from django.db.models import Sum
 
+from comptoir.checkout.services import order_checkout
 from comptoir.core.exceptions import Conflict
 from comptoir.core.models import IdempotencyRecord
 from comptoir.offers.models import Offer
 from comptoir.orders.models import Order, OrderLine, SellerOrder
-from comptoir.checkout.services import order_checkout
 from comptoir.orders.tests.concurrency import run_concurrently
 from comptoir.orders.tests.support import account_balance
 from comptoir.payments.models import JournalEntry, Payment

@@ -35,9 +35,7 @@ def offenders(app: str, forbidden: tuple[str, ...], allowed: tuple[str, ...] = (
     found = {}
     for path in sources(app):
         bad = sorted(
-            name
-            for name in imported_modules(path)
-            if name.startswith(forbidden) and not name.startswith(allowed)
+            name for name in imported_modules(path) if name.startswith(forbidden) and not name.startswith(allowed)
         )
         if bad:
             found[str(path.relative_to(ROOT))] = bad

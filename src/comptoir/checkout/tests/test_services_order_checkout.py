@@ -3,12 +3,12 @@ import datetime
 import pytest
 
 from comptoir.catalog.services import category_set_commission
+from comptoir.checkout.services import order_checkout, order_payment_review_decide, seller_order_complete
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.models import IdempotencyRecord
 from comptoir.offers.models import Offer
 from comptoir.orders.models import CartLine, Order, OrderLine, SellerOrder, SellerOrderEvent
 from comptoir.orders.services import cart_line_set
-from comptoir.checkout.services import order_checkout, order_payment_review_decide, seller_order_complete
 from comptoir.orders.tests.support import account_balance, advance, buy, entry_kinds, new_key
 from comptoir.payments.models import JournalEntry, Payment
 from comptoir.sellers.services import seller_suspend
@@ -282,7 +282,11 @@ def test_insufficient_funds_card_is_declined_with_its_message():
         lines=lines_of((offer, 1)),
         idempotency_key=new_key(),
     )
-    assert (result.is_declined, result.decline_message, result.order.status) == (True, "Insufficient funds.", "payment_failed")
+    assert (result.is_declined, result.decline_message, result.order.status) == (
+        True,
+        "Insufficient funds.",
+        "payment_failed",
+    )
     assert result.order.seller_orders.get().cancel_reason == "Insufficient funds."
     assert stock_of(offer) == (3,)
 

@@ -5,13 +5,13 @@ transaction; any other provider is charged between two transactions. Each test r
 
 import pytest
 
+from comptoir.checkout.services import order_checkout
 from comptoir.core.events import subscribe, unsubscribe
 from comptoir.core.exceptions import ValidationError
 from comptoir.core.models import IdempotencyRecord
 from comptoir.offers.models import Offer
 from comptoir.orders.events import SellerOrderTransitioned
 from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
-from comptoir.checkout.services import order_checkout
 from comptoir.orders.tests.support import new_key
 from comptoir.payments.models import JournalEntry, Payment, Posting
 from comptoir.payments.providers.sandbox import SandboxProvider

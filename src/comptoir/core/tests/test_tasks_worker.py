@@ -22,13 +22,13 @@ from django.db import connection
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from comptoir.checkout.services import order_checkout, seller_order_cancel
+from comptoir.checkout.tasks import release_due_task
 from comptoir.core import clock
 from comptoir.core.management.commands.scheduler import Command as SchedulerCommand
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
 from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
-from comptoir.checkout.services import order_checkout, seller_order_cancel
-from comptoir.checkout.tasks import release_due_task
 from comptoir.payments.models import JournalEntry, LedgerBlockEntry, Refund
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_user
 

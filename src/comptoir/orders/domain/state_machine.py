@@ -113,7 +113,8 @@ def transition(status: str, action: str, actor: str, reason: str = "") -> Transi
         )
     if who not in found.actors:
         raise InvalidTransition(
-            f"A {who.value} cannot {wanted.value.replace('_', ' ')} an order that is {current.value.replace('_', ' ')}.",
+            f"A {who.value} cannot {wanted.value.replace('_', ' ')} an order that is "
+            f"{current.value.replace('_', ' ')}.",
             code="transition_not_allowed_for_actor",
             extra={
                 "status": current.value,

@@ -186,9 +186,7 @@ def seller_order_event_record(
     return event
 
 
-def seller_order_lock(
-    *, seller_order_id: int, seller: Seller | None = None, buyer: User | None = None
-) -> SellerOrder:
+def seller_order_lock(*, seller_order_id: int, seller: Seller | None = None, buyer: User | None = None) -> SellerOrder:
     """The seller order, locked for this transaction; scoped to `seller` or `buyer` when given (another party's
     seller order does not exist). Raises NotFound."""
     queryset = SellerOrder.objects.select_for_update().filter(pk=seller_order_id)

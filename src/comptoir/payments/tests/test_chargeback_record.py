@@ -7,18 +7,17 @@ import threading
 import pytest
 from django.db import connection
 
+from comptoir.checkout.services import chargeback_record, seller_order_cancel, seller_order_complete
 from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.models import AuditLog
 from comptoir.core.money import Money
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrderEvent
-from comptoir.checkout.services import seller_order_cancel, seller_order_complete
 from comptoir.payments.domain.chargeback import commission_kept
 from comptoir.payments.models import Chargeback, JournalEntry, Payout, Refund
 from comptoir.payments.selectors import seller_balances
 from comptoir.payments.services import payout_batch_create
-from comptoir.checkout.services import chargeback_record
 from comptoir.payments.tests.conftest import checkout, deliver, release, seller_order_of
 from comptoir.payments.verify import ledger_verify
 from comptoir.testing.builders import make_operator, make_user
@@ -121,7 +120,8 @@ def test_a_chargeback_after_payout_becomes_a_debt_recovered_from_the_next_payout
         seller_order_id=first.pk, amount=first.total_amount, reason="fraudulent", provider_reference="dp_3"
     ).chargeback
 
-    # then the seller's part becomes a receivable (the payable balance never goes to the wrong side) and the ledger verifies
+    # then the seller's part becomes a receivable (the payable balance never goes to the wrong side) and the ledger
+    # verifies
     owed = first.total_amount - first.commission_amount
     assert ("seller_receivable", seller.pk, owed) in postings_of(chargeback.entry)
     assert ledger_verify().ok

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from comptoir.orders.tests.support import advance, buy
 from comptoir.checkout.services import chargeback_record
+from comptoir.orders.tests.support import advance, buy
 from comptoir.trust.domain.evidence import COUNTER_FIELDS, LIST_FIELDS
 from comptoir.trust.models import SellerDailyStats, SellerTrust
 from comptoir.trust.rebuild import trust_rebuild

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
+from comptoir.checkout.selectors import seller_statement, seller_statement_csv
 from comptoir.core import clock
 from comptoir.core.money import Money
-from comptoir.checkout.selectors import seller_statement, seller_statement_csv
 from comptoir.payments.selectors import seller_balances
 from comptoir.payments.services import payout_batch_create
 from comptoir.payments.tests.conftest import cancel, checkout, release, seller_order_of

@@ -4,11 +4,16 @@ from decimal import Decimal
 
 import pytest
 
+from comptoir.checkout.services import dispute_decide, seller_order_cancel
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
-from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return, seller_order_ship
-from comptoir.checkout.services import dispute_decide, seller_order_cancel
+from comptoir.orders.services import (
+    dispute_open,
+    seller_order_mark_delivered,
+    seller_order_request_return,
+    seller_order_ship,
+)
 from comptoir.orders.tests.support import advance, buy
 from comptoir.sellers.models import SellerStatus
 from comptoir.testing.builders import make_offer, make_operator, make_seller, make_user, trader_information

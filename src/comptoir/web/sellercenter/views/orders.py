@@ -9,11 +9,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from comptoir.checkout.services import seller_order_cancel, seller_order_refund
 from comptoir.core.exceptions import ApplicationError, InvalidTransition, ValidationError
 from comptoir.orders.domain.state_machine import Actor, allowed_actions
 from comptoir.orders.selectors import seller_order_events, seller_order_get_for_seller, seller_order_list_for_seller
-from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_receive_return, seller_order_ship
-from comptoir.checkout.services import seller_order_cancel, seller_order_refund
+from comptoir.orders.services import (
+    seller_order_accept,
+    seller_order_mark_delivered,
+    seller_order_receive_return,
+    seller_order_ship,
+)
 from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import ORDER_FILTERS, CancelForm, ReceiveReturnForm, ShipForm
 from comptoir.web.sellercenter.messages import apply_service_error, translate_service_message

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from comptoir.orders.services import seller_order_accept, seller_order_ship
 from comptoir.checkout.services import order_checkout
+from comptoir.orders.services import seller_order_accept, seller_order_ship
 from comptoir.testing.builders import ADDRESS, CARD_OK
 from comptoir.web.storefront.tests.seed import seed_shop
 from comptoir.web.tests.browser import login_browser

@@ -1,4 +1,5 @@
-"""A buyer's orders and the actions on each seller order. Every lookup is scoped to the signed-in buyer: another buyer's number is 404."""
+"""A buyer's orders and the actions on each seller order. Every lookup is scoped to the signed-in buyer: another buyer's
+number is 404."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from comptoir.checkout.services import seller_order_cancel
 from comptoir.core.exceptions import ApplicationError
 from comptoir.orders.domain.state_machine import DISPUTABLE, Actor, allowed_actions
 from comptoir.orders.models import DisputeStatus
 from comptoir.orders.selectors import order_get_for_buyer_with_history, order_list_for_buyer
 from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return
-from comptoir.checkout.services import seller_order_cancel
 from comptoir.web.storefront.forms import CancelForm, ConfirmDeliveryForm, DisputeForm, ReturnForm
 from comptoir.web.storefront.views.common import add_service_error, buyer_required
 
@@ -54,7 +55,8 @@ def _actions_for(seller_order) -> list[str]:
 
 
 def _order_page(request, order, *, bound: tuple[str, str, object] | None = None, status: int = 200):
-    """The order page; `bound` = (seller order number, action, form) puts a submitted form with its errors back in place."""
+    """The order page; `bound` = (seller order number, action, form) puts a submitted form with its errors back in
+    place."""
     parts = []
     for seller_order in order.seller_orders.all():
         forms = {
