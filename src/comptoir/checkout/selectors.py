@@ -45,6 +45,8 @@ def checkout_progress_for_key(*, buyer: User, idempotency_key: str) -> CheckoutP
         return CheckoutProgress(is_known=True, outcome=None)
     number = stored_order_number(record)
     order = Order.objects.filter(buyer=buyer, number=number).first() if number else None
+    if order is None:  # a finished checkout always has its order (never deleted); treat a broken record as unknown
+        return CheckoutProgress(is_known=False, outcome=None)
     return CheckoutProgress(is_known=True, outcome=stored_outcome(record, order))
 
 

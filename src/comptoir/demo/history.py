@@ -59,12 +59,8 @@ from comptoir.orders.services import (
     seller_order_request_return,
     seller_order_ship,
 )
+from comptoir.payments.services import payout_batch_create
 from comptoir.trust.services import message_send, review_create, review_reply
-
-try:  # the payout service arrives with the ledger work; the history pays out weekly once it exists
-    from comptoir.payments.services import payout_batch_create
-except ImportError:  # pragma: no cover - depends on the payments app's progress
-    payout_batch_create = None
 
 CARDS_CAPTURED = ("4242 4242 4242 4242", "5555 5555 5555 4444", "4000 0566 5566 5556", "3782 822463 10005")
 CARD_DECLINED = ("4000 0000 0000 0002", "4000 0000 0000 9995")
@@ -648,6 +644,7 @@ class History:
                 )
             parcel.dispute_id = dispute.pk
         elif step == "dispute_decide":
+            assert parcel.dispute_id is not None  # set by the dispute_open step
             if parcel.fate == "dispute_not_received":
                 dispute_decide(
                     dispute_id=parcel.dispute_id,
@@ -670,6 +667,7 @@ class History:
         """After the step that settles what the buyer thinks, maybe schedule their review."""
         if parcel.label == "ring":
             if step == "deliver":
+                assert self.ring is not None  # ring parcels exist only with a ring
                 moment = self.ring.reviews_from + dt.timedelta(hours=self.talk.uniform(0, 6 * 24))
                 self.schedule(max(moment, now + dt.timedelta(hours=2)), self.write_review, parcel)
             return
@@ -803,6 +801,7 @@ class History:
             self.schedule(moment, self.place_ring_order, index, buyer)
 
     def place_ring_order(self, index: int, buyer: DemoBuyer) -> None:
+        assert self.ring is not None and self.ring.seller is not None  # scheduled only once the ring has its seller
         moment, seller = clock.now(), self.ring.seller
         offers = sorted(
             (

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -15,11 +17,15 @@ class OrdersSettings:
     release_hold_days: int
 
 
+def _int(values: Mapping[str, Any], name: str, default: int) -> int:
+    return int(values.get(name, default))
+
+
 def orders_settings() -> OrdersSettings:
-    values = settings.COMPTOIR
+    values: Mapping[str, Any] = settings.COMPTOIR
     return OrdersSettings(
-        max_line_quantity=int(values.get("MAX_LINE_QUANTITY", 999)),
-        default_commission_bp=int(values.get("DEFAULT_COMMISSION_BP", 1200)),
-        return_window_days=int(values.get("RETURN_WINDOW_DAYS", 14)),
-        release_hold_days=int(values.get("RELEASE_HOLD_DAYS", 14)),
+        max_line_quantity=_int(values, "MAX_LINE_QUANTITY", 999),
+        default_commission_bp=_int(values, "DEFAULT_COMMISSION_BP", 1200),
+        return_window_days=_int(values, "RETURN_WINDOW_DAYS", 14),
+        release_hold_days=_int(values, "RELEASE_HOLD_DAYS", 14),
     )

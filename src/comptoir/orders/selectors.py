@@ -221,13 +221,15 @@ class CartSummary:
 
     @property
     def shipping(self) -> Money | None:
-        if not self.currency or any(group.selected is None for group in self.groups):
+        selected = [group.selected for group in self.groups]
+        if not self.currency or any(choice is None for choice in selected):
             return None
-        return Money(sum(group.selected.price.amount for group in self.groups), self.currency)
+        return Money(sum(choice.price.amount for choice in selected if choice is not None), self.currency)
 
     @property
     def total(self) -> Money | None:
-        return self.items + self.shipping if self.shipping is not None else None
+        items, shipping = self.items, self.shipping
+        return items + shipping if items is not None and shipping is not None else None
 
     @property
     def is_shippable(self) -> bool:

@@ -126,12 +126,12 @@ class LedgerAccountAdmin(ReadOnlyModelAdmin):
     @admin.display(description="balance", ordering="signed_balance")
     def balance(self, account: LedgerAccount) -> str:
         # Shown on the account's normal side: credit-normal accounts (what is owed) as positive amounts.
-        signed = account.signed_balance or 0
+        signed = getattr(account, "signed_balance", None) or 0  # annotated by get_queryset
         return money_display(-signed if account.kind in CREDIT_NORMAL else signed, account.currency)
 
     @admin.display(description="postings", ordering="posting_total")
     def posting_count(self, account: LedgerAccount) -> int:
-        return account.posting_total
+        return int(getattr(account, "posting_total", 0))  # annotated by get_queryset
 
 
 class LedgerBlockEntryInline(ReadOnlyTabularInline):

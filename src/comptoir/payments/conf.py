@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -18,7 +20,7 @@ class PaymentsSettings:
 
 
 def payments_settings() -> PaymentsSettings:
-    values = getattr(settings, "COMPTOIR", None) or {}
+    values: Mapping[str, Any] = getattr(settings, "COMPTOIR", None) or {}
     return PaymentsSettings(
         payment_provider=str(values.get("PAYMENT_PROVIDER", "sandbox")),
         ledger_seal_on_commit=bool(values.get("LEDGER_SEAL_ON_COMMIT", True)),

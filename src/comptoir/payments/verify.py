@@ -234,11 +234,12 @@ def _verify_balances(report: VerifyReport) -> None:
     accounts = (
         Posting.objects.values("account_id", "account__kind").annotate(total=Sum("amount")).order_by("account_id")
     )
-    for row in accounts.iterator(chunk_size=2000):
-        if not balance_is_allowed(row["account__kind"], row["total"]):
-            first = _first_entry_on_wrong_side(row["account_id"], row["account__kind"])
+    for account in accounts.iterator(chunk_size=2000):
+        if not balance_is_allowed(account["account__kind"], account["total"]):
+            first = _first_entry_on_wrong_side(account["account_id"], account["account__kind"])
             report.add(
-                f"Account {row['account_id']} ({row['account__kind']}) has a balance of {row['total']} on the wrong "
+                f"Account {account['account_id']} ({account['account__kind']}) has a balance of {account['total']} "
+                "on the wrong "
                 "side"
                 f"{f', first from entry #{first}' if first else ''}.",
                 entry_id=first,

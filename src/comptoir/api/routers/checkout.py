@@ -105,7 +105,7 @@ def checkout(
         idempotency_key=idempotency_key,
         key_required=True,
     )
-    status = CHECKOUT_STATUS[outcome.order_status]
+    status = CHECKOUT_STATUS[OrderStatus(outcome.order_status)]
     body: dict = outcome.summary
     if outcome.is_declined:  # a problem document shaped like every other problem, with the cancelled order
         body = {

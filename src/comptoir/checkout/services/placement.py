@@ -54,9 +54,10 @@ class CheckoutOutcome:
 
     `summary` is the order at that moment (number, status, currency, items, shipping, total and its seller orders,
     amounts as Money.as_dict()): what the buyer is shown, stable across replays even when the order moved on since.
-    `order` is the order row now. `decline_message` is the provider's reason when the payment was declined."""
+    `order` is the order row now (orders are never deleted). `decline_message` is the provider's reason when the
+    payment was declined."""
 
-    order: Order | None
+    order: Order
     summary: dict[str, Any] = field(default_factory=dict)
     decline_message: str = ""
     replayed: bool = False
@@ -93,7 +94,7 @@ def order_summary(order: Order) -> dict[str, Any]:
     }
 
 
-def stored_outcome(record: IdempotencyRecord, order: Order | None) -> CheckoutOutcome:
+def stored_outcome(record: IdempotencyRecord, order: Order) -> CheckoutOutcome:
     """The CheckoutOutcome stored in a finished checkout's idempotency record. Reads both stored forms: the
     summary alone (paid, under review) or {"order": summary, "detail": reason} (declined)."""
     body = record.response_body or {}
@@ -164,14 +165,15 @@ def order_checkout(
             )
             if not created:
                 number = stored_order_number(record)
-                order = Order.objects.filter(number=number).first() if number else None
-                if record.response_status is not None:
-                    return stored_outcome(record, order)
-                if order is None:  # the earlier attempt died before writing anything: nothing to finish
+                earlier = Order.objects.filter(number=number).first() if number else None
+                if earlier is None:  # the earlier attempt died before writing anything: nothing to finish or replay
                     raise Conflict(
                         "A request with this Idempotency-Key is still being processed; retry shortly.",
                         code=errors.IDEMPOTENCY_IN_PROGRESS,
                     )
+                order = earlier
+                if record.response_status is not None:
+                    return stored_outcome(record, order)
                 resumed = True  # an earlier attempt died between steps: finish that order, never start a second one
                 quantities = seller_order_quantities(list(order.seller_orders.all()))
         if from_cart and not resumed:

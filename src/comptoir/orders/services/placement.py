@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.offers.locks import offer_stock_take
-from comptoir.offers.models import Offer
 from comptoir.orders import errors
-from comptoir.orders.checkout_reads import offers_for_checkout, shipping_rates_of
+from comptoir.orders.checkout_reads import CheckoutOffer, offers_for_checkout, shipping_rates_of
 from comptoir.orders.conf import orders_settings
 from comptoir.orders.domain.checkout import CheckoutDraft, CheckoutProblem, LineInput, build_checkout
 from comptoir.orders.domain.state_machine import Actor, Status
@@ -89,15 +88,15 @@ def shipping_choices_parse(shipping_choices: dict[Any, Any] | None) -> dict[int,
     return choices
 
 
-def _commission_rates(offers: list[Offer]) -> dict[int, int]:
+def _commission_rates(offers: list[CheckoutOffer]) -> dict[int, int]:
     """offer_id -> basis points: the seller's override, else the category's own or inherited rate (read with the
     offers by `offers_for_checkout`), else the marketplace default."""
     default = orders_settings().default_commission_bp
     return {
         offer.pk: offer.seller.commission_rate_bp
         if offer.seller.commission_rate_bp is not None
-        else offer.category_commission_bp  # type: ignore[attr-defined]  # annotated by offers_for_checkout
-        if offer.category_commission_bp is not None  # type: ignore[attr-defined]  # annotated likewise
+        else offer.category_commission_bp
+        if offer.category_commission_bp is not None
         else default
         for offer in offers
     }

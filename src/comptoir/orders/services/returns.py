@@ -48,7 +48,7 @@ def seller_order_request_return(
             Action.REQUEST_RETURN,
             Actor.BUYER,
             buyer,
-            comment.strip() or ReturnReason(return_reason).label,
+            comment.strip() or str(ReturnReason(return_reason).label),
             {"return_reason": return_reason},
             now,
         )

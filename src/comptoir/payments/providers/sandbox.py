@@ -35,6 +35,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from comptoir.core.exceptions import PermissionDenied, ValidationError
 from comptoir.core.money import Money
+from comptoir.payments.conf import payments_settings
 from comptoir.payments.providers.base import ChargebackNotification, ChargeResult, RefundResult
 
 DECLINED = {"4000000000000002": "Card declined.", "4000000000009995": "Insufficient funds."}
@@ -51,7 +52,7 @@ def notification_signature(*, secret: str, timestamp: int, body: bytes) -> str:
 
 
 def _signature_check(*, header: str | None, body: bytes, now: dt.datetime) -> None:
-    secret = getattr(settings, "COMPTOIR_SANDBOX_WEBHOOK_SECRET", "") or ""
+    secret = payments_settings().sandbox_webhook_secret
     if not secret:
         raise PermissionDenied(
             "Sandbox notifications are not configured (COMPTOIR_SANDBOX_WEBHOOK_SECRET).",
@@ -93,11 +94,11 @@ def _text(payload: dict, name: str, *, required: bool, max_length: int, problems
 
 
 def _fingerprint_key() -> bytes:
-    dedicated = (getattr(settings, "COMPTOIR", None) or {}).get("CARD_FINGERPRINT_KEY")
+    dedicated = payments_settings().card_fingerprint_key
     if dedicated:
-        return str(dedicated).encode()
+        return dedicated.encode()
     # A key of its own, derived from SECRET_KEY: the fingerprint is useless for forging anything else signed with it.
-    return hmac.new(settings.SECRET_KEY.encode(), FINGERPRINT_PURPOSE, hashlib.sha256).digest()
+    return hmac.new(str(settings.SECRET_KEY).encode(), FINGERPRINT_PURPOSE, hashlib.sha256).digest()
 
 
 def card_fingerprint(number: str) -> str:
@@ -177,6 +178,7 @@ class SandboxProvider:
             problems["payment_reference"] = "Name the payment (payment_reference) or the seller order (seller_order)."
         if problems:
             raise ValidationError("The notification is invalid.", code="invalid_notification", fields=problems)
+        assert isinstance(amount, int)  # checked above: a positive whole number
         return ChargebackNotification(
             reference=reference,
             amount=amount,

@@ -198,7 +198,7 @@ def chargeback_post(
             reason=reason,
             provider_reference=provider_reference,
             source=chargeback.source,
-            recorded_by_id=actor.pk if getattr(actor, "pk", None) else None,
+            recorded_by_id=chargeback.recorded_by_id,
             at=now,
         )
     )

@@ -27,7 +27,9 @@ def ledger_accounts_get_or_create(keys: set[AccountKey]) -> dict[AccountKey, Led
     constraint: the loser's savepoint rolls back and it reads the winner's row."""
     query = Q()
     for kind, seller_id, currency in keys:
-        query |= Q(kind=kind, seller_id=seller_id, currency=currency)
+        query |= Q(kind=kind, currency=currency) & (
+            Q(seller_id=seller_id) if seller_id is not None else Q(seller_id__isnull=True)
+        )
     accounts = {
         (account.kind, account.seller_id, account.currency): account for account in LedgerAccount.objects.filter(query)
     }
@@ -37,7 +39,11 @@ def ledger_accounts_get_or_create(keys: set[AccountKey]) -> dict[AccountKey, Led
             with transaction.atomic():
                 accounts[key] = LedgerAccount.objects.create(kind=kind, seller_id=seller_id, currency=currency)
         except IntegrityError:  # created concurrently: read the winner's row
-            accounts[key] = LedgerAccount.objects.get(kind=kind, seller_id=seller_id, currency=currency)
+            accounts[key] = LedgerAccount.objects.get(
+                Q(seller_id=seller_id) if seller_id is not None else Q(seller_id__isnull=True),
+                kind=kind,
+                currency=currency,
+            )
     return accounts
 
 
@@ -88,7 +94,7 @@ def _journal_entry_insert_unless_exists(**values: object) -> JournalEntry | None
     entry = JournalEntry(**values)
     fields = [field for field in JournalEntry._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     params = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
     with connection.cursor() as cursor:

@@ -70,11 +70,13 @@ def payout_batch_create(*, currency: str, actor: User | None, minimum_amount: in
         batch = PayoutBatch.objects.create(
             currency=currency, created_at=clock.now(), created_by=actor if getattr(actor, "pk", None) else None
         )
-        sellers = Seller.objects.in_bulk([account.seller_id for account in accounts])
+        # Payable accounts are a seller's (seller__isnull=False above).
+        sellers = Seller.objects.in_bulk([account.seller_id for account in accounts if account.seller_id is not None])
         total = count = 0
         for account in accounts:
             # payable is credit-normal: a credit balance is owed to the seller
             amount = -(balances.get(account.pk) or 0)
+            assert account.seller_id is not None
             seller = sellers[account.seller_id]
             owed = receivables.get(account.seller_id, 0)
             if owed > 0 and amount > 0:

@@ -22,7 +22,7 @@ def stored_buckets() -> dict:
         (row["seller_id"], row["day"]): {
             name: sorted(row[name]) if name in LIST_FIELDS else row[name] for name in COUNTER_FIELDS + LIST_FIELDS
         }
-        for row in SellerDailyStats.objects.values()
+        for row in map(dict, SellerDailyStats.objects.values())
     }
 
 

@@ -3,6 +3,7 @@ call to its orders service. A refused action is shown next to its field or as a 
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -116,7 +117,7 @@ DONE_MESSAGES = {
 def order_action(request, number: str, action: str):
     seller_order = _get(request, number)
     seller, actor, order_id = request.seller, request.user, seller_order.pk
-    form = None
+    form: forms.Form | None = None
     try:
         if action == "accept":
             seller_order_accept(seller=seller, seller_order_id=order_id, actor=actor)

@@ -3,6 +3,7 @@ number is 404."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -54,7 +55,7 @@ def _actions_for(seller_order) -> list[str]:
     return actions
 
 
-def _order_page(request, order, *, bound: tuple[str, str, object] | None = None, status: int = 200):
+def _order_page(request, order, *, bound: tuple[str, str, forms.Form] | None = None, status: int = 200):
     """The order page; `bound` = (seller order number, action, form) puts a submitted form with its errors back in
     place."""
     parts = []
@@ -94,10 +95,10 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
     order = order_get_for_buyer_with_history(buyer=request.user, number=number)
     seller_order = (
         next((part for part in order.seller_orders.all() if part.number == seller_order_number), None)
-        if order
+        if order is not None
         else None
     )
-    if seller_order is None or action not in ACTION_FORMS:
+    if order is None or seller_order is None or action not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[action](request.POST, prefix=f"{seller_order.number}-{action}")
     if form.is_valid():
@@ -131,7 +132,7 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
                 )
         except ApplicationError as error:
             add_service_error(form, error)
-            order = order_get_for_buyer_with_history(buyer=request.user, number=number)
+            order = order_get_for_buyer_with_history(buyer=request.user, number=number) or order
             return _order_page(request, order, bound=(seller_order.number, action, form), status=error.status)
         messages.success(request, SUCCESS_MESSAGES[action])
         return redirect(reverse("storefront:order_detail", kwargs={"number": order.number}) + f"#{seller_order.number}")
