@@ -72,7 +72,8 @@ class Order(models.Model):
 
 
 class SellerOrder(models.Model):
-    """The part of an order one seller fulfils. Its status moves only through orders.services.transition."""
+    """The part of an order one seller fulfils. Its status moves only through
+    orders.services.seller_order_transition."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="seller_orders")
     seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders")

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import validate_currency
+from comptoir.core.permissions import is_operator
 from comptoir.payments import services
 from comptoir.payments.domain.ledger import CREDIT_NORMAL
 from comptoir.payments.models import (
@@ -203,7 +204,7 @@ class PayoutBatchAdmin(ReadOnlyModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def _can_create(self, request) -> bool:
-        return bool(getattr(request.user, "is_operator", False))
+        return is_operator(request.user)
 
     def create_view(self, request):
         """Pay every seller's whole payable balance in one currency (one payout and one journal entry each)."""
