@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "comptoir.offers",
     "comptoir.orders",
     "comptoir.payments",
+    "comptoir.checkout",
     "comptoir.trust",
     "comptoir.search",
     "comptoir.api",

@@ -27,6 +27,14 @@ from dataclasses import dataclass, field
 
 from stdnum import luhn
 
+from comptoir.checkout.services import (
+    dispute_decide,
+    order_checkout,
+    order_payment_review_decide,
+    seller_order_cancel,
+    seller_order_refund,
+    seller_orders_release_due,
+)
 from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.demo.data.people import EU_COUNTRIES, TRACKING_FORMATS
@@ -44,25 +52,15 @@ from comptoir.demo.marketplace_seed import DemoBuyer, DemoOffer, DemoSeller, Sup
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import DisputeReason, ReturnReason, SellerOrder
 from comptoir.orders.services import (
-    dispute_decide,
     dispute_open,
-    order_checkout,
-    order_payment_review_decide,
     seller_order_accept,
-    seller_order_cancel,
     seller_order_mark_delivered,
     seller_order_receive_return,
-    seller_order_refund,
     seller_order_request_return,
     seller_order_ship,
-    seller_orders_release_due,
 )
+from comptoir.payments.services import payout_batch_create
 from comptoir.trust.services import message_send, review_create, review_reply
-
-try:  # the payout service arrives with the ledger work; the history pays out weekly once it exists
-    from comptoir.payments.services import payout_batch_create
-except ImportError:  # pragma: no cover - depends on the payments app's progress
-    payout_batch_create = None
 
 CARDS_CAPTURED = ("4242 4242 4242 4242", "5555 5555 5555 4444", "4000 0566 5566 5556", "3782 822463 10005")
 CARD_DECLINED = ("4000 0000 0000 0002", "4000 0000 0000 9995")
@@ -75,7 +73,8 @@ RING_CARD = "5200 8282 8282 8210"  # the one card every member of the review rin
 # denser than chance: nine honest reviews in ten would then be discounted.
 REVIEW_SHARE_FIRST, REVIEWS_BEFORE_FATIGUE, REVIEW_SHARE_AFTER = 0.75, 6, 0.1
 THREAD_SHARE = 0.10  # of the seller orders
-# The seller replies to a review: (share of positive or mixed reviews, share of negative ones), and how many hours it takes.
+# The seller replies to a review: (share of positive or mixed reviews, share of negative ones), and how many hours it
+# takes.
 REPLY_SHARE = {"reliable": (0.3, 0.85), "late": (0.1, 0.3), "cancelling": (0.15, 0.5)}
 REPLY_HOURS = {"reliable": (1, 30), "late": (24, 140), "cancelling": (6, 72)}
 # The seller answers a buyer's message: share answered, and how many hours the first answer takes.
@@ -441,12 +440,12 @@ class History:
             self.stats[f"checkout_refused:{error.code}"] += 1
             return
         self.stats["orders"] += 1
-        self.stats[f"payment_{result.status}"] += 1
-        if result.status == 402:
+        self.stats[f"payment_{result.order_status}"] += 1
+        if result.is_declined:
             return
         for offer, quantity in lines:
             offer.stock -= quantity
-        if result.status == 202:
+        if result.order_status == "payment_review":
             if not showcase:
                 self.schedule(
                     moment + dt.timedelta(hours=self.rng.uniform(2, 30)),
@@ -562,7 +561,8 @@ class History:
         try:
             self._perform(parcel, step)
         except ApplicationError as error:
-            # A step the rules refuse (it should not happen: the history follows the rules); counted, and the order stops here.
+            # A step the rules refuse (it should not happen: the history follows the rules); counted, and the order
+            # stops here.
             self.stats[f"refused:{step}:{error.code}"] += 1
             return
         parcel.steps_done.append(step)
@@ -644,6 +644,7 @@ class History:
                 )
             parcel.dispute_id = dispute.pk
         elif step == "dispute_decide":
+            assert parcel.dispute_id is not None  # set by the dispute_open step
             if parcel.fate == "dispute_not_received":
                 dispute_decide(
                     dispute_id=parcel.dispute_id,
@@ -666,6 +667,7 @@ class History:
         """After the step that settles what the buyer thinks, maybe schedule their review."""
         if parcel.label == "ring":
             if step == "deliver":
+                assert self.ring is not None  # ring parcels exist only with a ring
                 moment = self.ring.reviews_from + dt.timedelta(hours=self.talk.uniform(0, 6 * 24))
                 self.schedule(max(moment, now + dt.timedelta(hours=2)), self.write_review, parcel)
             return
@@ -799,6 +801,7 @@ class History:
             self.schedule(moment, self.place_ring_order, index, buyer)
 
     def place_ring_order(self, index: int, buyer: DemoBuyer) -> None:
+        assert self.ring is not None and self.ring.seller is not None  # scheduled only once the ring has its seller
         moment, seller = clock.now(), self.ring.seller
         offers = sorted(
             (

@@ -5,3 +5,8 @@ class OrdersConfig(AppConfig):
     name = "comptoir.orders"
     label = "orders"
     verbose_name = "Orders"
+
+    def ready(self) -> None:
+        from comptoir.orders import subscribers
+
+        subscribers.connect()

@@ -137,8 +137,8 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
             .order_by("pk")
             .values_list(*_COLUMNS)
         )
-        sql, params = queryset.query.sql_with_params()
-        params = list(params)
+        sql, compiled_params = queryset.query.sql_with_params()
+        params = list(compiled_params)
         positions = [
             index
             for index, value in enumerate(params)

@@ -11,6 +11,9 @@ class Cart(models.Model):
     buyer = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"Cart of user {self.buyer_id}"
+
 
 class CartLine(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
@@ -23,6 +26,9 @@ class CartLine(models.Model):
             models.UniqueConstraint(fields=["cart", "offer"], name="cart_line_unique_offer"),
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="cart_line_quantity_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × offer {self.offer_id}"
 
 
 class OrderStatus(models.TextChoices):
@@ -66,7 +72,8 @@ class Order(models.Model):
 
 
 class SellerOrder(models.Model):
-    """The part of an order one seller fulfils. Its status moves only through orders.services.transition."""
+    """The part of an order one seller fulfils. Its status moves only through
+    orders.services.seller_order_transition."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="seller_orders")
     seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders")
@@ -154,6 +161,9 @@ class OrderLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title}"
+
 
 class SellerOrderEvent(models.Model):
     """Append-only history of a seller order: every transition with time, actor and reason.
@@ -175,15 +185,19 @@ class SellerOrderEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        # Per seller: the metric windows (seller, action, time) and the trust rebuild, which reads every event of a range of
-        # sellers; with the order and the actor's role in the index too, SQLite reads the events without data from the
-        # index alone (the rebuild's ≈ 3M of 4M events at 1M orders, ≈ 40 % less time than visiting each table row).
+        # Per seller: the metric windows (seller, action, time) and the trust rebuild, which reads every event of a
+        # range of sellers; with the order and the actor's role in the index too, SQLite reads the events without
+        # data from the index alone (the rebuild's ≈ 3M of 4M events at 1M orders, ≈ 40 % less time than visiting
+        # each table row).
         indexes = [
             models.Index(
                 fields=["seller_id_copy", "action", "created_at", "seller_order_id", "actor_role"],
                 name="order_event_seller_cover",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.action} on seller order {self.seller_order_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ReturnReason(models.TextChoices):

@@ -149,7 +149,8 @@ def cart_line_quantity(*, buyer, offer_id: int) -> int:
 
 
 def order_get_for_buyer_with_history(*, buyer, number: str) -> Order | None:
-    """A buyer's order with its seller orders, their lines, events (oldest first) and disputes; None for anyone else's number."""
+    """A buyer's order with its seller orders, their lines, events (oldest first) and disputes; None for anyone else's
+    number."""
     from comptoir.orders.models import SellerOrderEvent
 
     seller_orders = (
@@ -220,13 +221,15 @@ class CartSummary:
 
     @property
     def shipping(self) -> Money | None:
-        if not self.currency or any(group.selected is None for group in self.groups):
+        selected = [group.selected for group in self.groups]
+        if not self.currency or any(choice is None for choice in selected):
             return None
-        return Money(sum(group.selected.price.amount for group in self.groups), self.currency)
+        return Money(sum(choice.price.amount for choice in selected if choice is not None), self.currency)
 
     @property
     def total(self) -> Money | None:
-        return self.items + self.shipping if self.shipping is not None else None
+        items, shipping = self.items, self.shipping
+        return items + shipping if items is not None and shipping is not None else None
 
     @property
     def is_shippable(self) -> bool:
@@ -239,7 +242,8 @@ def cart_summary_for_buyer(
     *, buyer, country: str, placed_on: dt.date, service_levels: dict[int, str] | None = None
 ) -> CartSummary:
     """The buyer's cart grouped by seller, with each seller's shipping options to `country` and the selected one
-    (`service_levels[seller_id]` when offered, else the cheapest: the rule checkout applies, through the same pure core)."""
+    (`service_levels[seller_id]` when offered, else the cheapest: the rule checkout applies, through the same pure
+    core)."""
     from comptoir.offers.domain.shipping import promise_dates, quote, rates_for_country
     from comptoir.offers.selectors import shipping_rates_for_profiles
     from comptoir.orders.domain.checkout import CheckoutProblem, LineInput, build_checkout
@@ -322,21 +326,3 @@ def cart_summary_for_buyer(
         currency=currencies.pop() if len(currencies) == 1 else None,
         item_count=sum(line.quantity for line in lines),
     )
-
-
-def checkout_outcome_for_key(*, buyer, idempotency_key: str) -> tuple[int, Order | None, dict] | None:
-    """The stored outcome (HTTP status, order, response body) of the buyer's finished checkout with this Idempotency-Key; None when the key
-    is unused or its checkout is still running. Lets a form that is submitted twice land on the first result even after
-    the cart was emptied by the first submission (order_checkout keys are claimed as f"user:{buyer.pk}")."""
-    from comptoir.core.models import IdempotencyRecord
-
-    record = IdempotencyRecord.objects.filter(
-        actor_key=f"user:{buyer.pk}", key=idempotency_key, scope="checkout", response_status__isnull=False
-    ).first()
-    if record is None:
-        return None
-    number = (record.response_body or {}).get("number") or ((record.response_body or {}).get("order") or {}).get(
-        "number"
-    )
-    order = Order.objects.filter(buyer=buyer, number=number).first() if number else None
-    return record.response_status, order, record.response_body or {}

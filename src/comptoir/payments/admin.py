@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import validate_currency
+from comptoir.core.permissions import is_operator
 from comptoir.payments import services
 from comptoir.payments.domain.ledger import CREDIT_NORMAL
 from comptoir.payments.models import (
@@ -126,12 +127,12 @@ class LedgerAccountAdmin(ReadOnlyModelAdmin):
     @admin.display(description="balance", ordering="signed_balance")
     def balance(self, account: LedgerAccount) -> str:
         # Shown on the account's normal side: credit-normal accounts (what is owed) as positive amounts.
-        signed = account.signed_balance or 0
+        signed = getattr(account, "signed_balance", None) or 0  # annotated by get_queryset
         return money_display(-signed if account.kind in CREDIT_NORMAL else signed, account.currency)
 
     @admin.display(description="postings", ordering="posting_total")
     def posting_count(self, account: LedgerAccount) -> int:
-        return account.posting_total
+        return int(getattr(account, "posting_total", 0))  # annotated by get_queryset
 
 
 class LedgerBlockEntryInline(ReadOnlyTabularInline):
@@ -203,7 +204,7 @@ class PayoutBatchAdmin(ReadOnlyModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def _can_create(self, request) -> bool:
-        return bool(getattr(request.user, "is_operator", False))
+        return is_operator(request.user)
 
     def create_view(self, request):
         """Pay every seller's whole payable balance in one currency (one payout and one journal entry each)."""
@@ -222,7 +223,8 @@ class PayoutBatchAdmin(ReadOnlyModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Payout batch #{batch.pk}: {batch.payout_count} payouts, {money_display(batch.total_amount, batch.currency)}.",
+                    f"Payout batch #{batch.pk}: {batch.payout_count} payouts, "
+                    f"{money_display(batch.total_amount, batch.currency)}.",
                     level=messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:payments_payoutbatch_change", args=[batch.pk]))

@@ -37,6 +37,9 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["provider", "provider_reference"], name="payment_unique_provider_reference")
         ]
 
+    def __str__(self) -> str:
+        return f"Payment {self.provider}:{self.provider_reference} ({self.status})"
+
 
 class Refund(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
@@ -53,6 +56,9 @@ class Refund(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Refund {self.source_key} ({self.status})"
 
 
 class AccountKind(models.TextChoices):
@@ -149,7 +155,8 @@ class JournalEntry(AppendOnlyModel):
 
 
 class Posting(AppendOnlyModel):
-    """A signed amount on one account: positive = debit, negative = credit. An entry's postings sum to zero per currency."""
+    """A signed amount on one account: positive = debit, negative = credit. An entry's postings sum to zero per
+    currency."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="postings")
@@ -159,6 +166,9 @@ class Posting(AppendOnlyModel):
     class Meta:
         constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="posting_amount_not_zero")]
         indexes = [models.Index(fields=["account", "entry"])]
+
+    def __str__(self) -> str:
+        return f"Posting {self.amount} {self.currency} on account {self.account_id} (entry {self.entry_id})"
 
 
 class LedgerBlock(AppendOnlyModel):
@@ -171,6 +181,9 @@ class LedgerBlock(AppendOnlyModel):
     block_hash = models.CharField(max_length=64, unique=True)
     sealed_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"Ledger block {self.height}"
+
 
 class LedgerBlockEntry(AppendOnlyModel):
     block = models.ForeignKey(LedgerBlock, on_delete=models.PROTECT, related_name="members")
@@ -179,6 +192,9 @@ class LedgerBlockEntry(AppendOnlyModel):
     # The entry sealed just before this one (in seal order, across blocks). The Merkle root proves a
     # block lost a member; this link lets `ledger verify` name the entry that was deleted.
     previous_entry_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Entry {self.entry_id} in block {self.block_id}"
 
 
 class LedgerChainHead(models.Model):
@@ -189,6 +205,9 @@ class LedgerChainHead(models.Model):
     height = models.PositiveBigIntegerField(default=0)
     block_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"Ledger chain head at height {self.height}"
+
 
 class PayoutBatch(models.Model):
     currency = models.CharField(max_length=3)
@@ -198,6 +217,9 @@ class PayoutBatch(models.Model):
     )
     total_amount = models.BigIntegerField(default=0)
     payout_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Payout batch {self.pk} ({self.currency})"
 
 
 class Payout(models.Model):
@@ -212,6 +234,9 @@ class Payout(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_amount_positive")]
 
+    def __str__(self) -> str:
+        return f"Payout {self.pk}: {self.amount} {self.currency} to seller {self.seller_id}"
+
 
 class ChargebackSource(models.TextChoices):
     PROVIDER = "provider", _("Provider notification")
@@ -221,7 +246,8 @@ class ChargebackSource(models.TextChoices):
 class Chargeback(models.Model):
     """A chargeback: the buyer's card issuer took money back through the payment provider. One row per provider
     case (unique provider reference): a retried notification finds it and changes nothing. The money movement is
-    `entry`; the seller order's history has a SellerOrderEvent with action "chargeback" (`event_id`)."""
+    `entry`; the seller order's history has a SellerOrderEvent with action "chargeback" whose data names this
+    chargeback (`chargeback_id`), written by the orders app on the ChargebackRecorded event."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="chargebacks")
     seller_order = models.ForeignKey("orders.SellerOrder", on_delete=models.PROTECT, related_name="chargebacks")
@@ -235,7 +261,12 @@ class Chargeback(models.Model):
         help_text="The seller order's funds were already released: taken from the seller's payable balance."
     )
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="chargeback")
-    event_id = models.BigIntegerField(help_text="The seller order's SellerOrderEvent of this chargeback.")
+    event_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Chargebacks recorded before the ChargebackRecorded event: the seller order's "
+        "SellerOrderEvent. Later ones are found from the event (its data's chargeback_id).",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

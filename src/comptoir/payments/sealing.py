@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q
 
 from comptoir.core import clock
+from comptoir.payments.conf import payments_settings
 from comptoir.payments.domain.ledger import block_hash, canonical_time, entry_hash, merkle_root
 from comptoir.payments.models import JournalEntry, LedgerBlock, LedgerBlockEntry, LedgerChainHead, Posting
 
@@ -30,7 +30,7 @@ MAX_BLOCKS_PER_CALL = 1000
 
 def late_entry_grace() -> dt.timedelta:
     """How long an entry may stay unsealed behind later sealed entries before it counts as suspicious."""
-    return dt.timedelta(seconds=settings.COMPTOIR.get("LEDGER_LATE_GRACE_SECONDS", 60))
+    return dt.timedelta(seconds=payments_settings().ledger_late_grace_seconds)
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,10 @@ def postings_by_entry(entry_ids: list[int]) -> dict[int, list[LoadedPosting]]:
             "account__currency",
         )
     )
-    for entry_id, *values in rows:
-        grouped[entry_id].append(LoadedPosting(*values))
+    for entry_id, posting_id, account_id, amount, currency, kind, seller_id, account_currency in rows:
+        grouped[entry_id].append(
+            LoadedPosting(posting_id, account_id, amount, currency, kind, seller_id, account_currency)
+        )
     return grouped
 
 
@@ -89,7 +91,7 @@ def ledger_seal(*, accept_late: bool = False) -> int:
     (PostgreSQL) or queue behind it (SQLite, which has a single writer anyway). Each block is its own
     short transaction. `accept_late` also seals entries that look inserted behind the chain's back."""
     _chain_head_ensure()
-    limit = max(1, int(settings.COMPTOIR["LEDGER_BLOCK_MAX_ENTRIES"]))
+    limit = payments_settings().ledger_block_max_entries
     total = 0
     for _ in range(MAX_BLOCKS_PER_CALL):
         sealed = _seal_one_block(limit=limit, accept_late=accept_late)

@@ -8,13 +8,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.db.models import Sum
 
 from comptoir.core.money import Money, validate_currency
-from comptoir.payments.models import AccountKind, Posting
+from comptoir.payments.models import AccountKind, Chargeback, Payment, PaymentStatus, Posting
+
+if TYPE_CHECKING:
+    from comptoir.sellers.models import Seller
 
 SELLER_KINDS = {
     AccountKind.SELLER_ESCROW.value: "escrow",
@@ -69,12 +73,22 @@ class StatementRow:
         }
 
 
+# (seller id, seller order ids, order ids) -> {("so", seller order id) or ("order", order id): seller order number}
+SellerOrderNamer = Callable[[int, set[int], set[int]], dict[tuple[str, int], str]]
+
+
 def seller_statement(
-    *, seller, currency: str, since: dt.datetime | None = None, until: dt.datetime | None = None
+    *,
+    seller: Seller,
+    currency: str,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    name_seller_orders: SellerOrderNamer | None = None,
 ) -> list[StatementRow]:
     """Every journal entry touching the seller's accounts in `currency`, in ledger (entry id) order,
     with the movement on each account and the payable balance after it. `since` is inclusive, `until`
-    exclusive; the running balance starts from the payable balance before `since`."""
+    exclusive; the running balance starts from the payable balance before `since`. Each row names its seller
+    order through `name_seller_orders` (payments knows orders only by id; without it the names are empty)."""
     currency = validate_currency(currency)
     postings = Posting.objects.filter(
         account__seller=seller, account__currency=currency, account__kind__in=list(SELLER_KINDS)
@@ -120,7 +134,7 @@ def seller_statement(
             },
         )
         item[SELLER_KINDS[account_kind]] -= amount
-    numbers = _seller_order_numbers(seller, grouped.values())
+    numbers = _seller_order_numbers(seller.pk, grouped.values(), name_seller_orders)
     statement, balance = [], opening
     for entry_id, item in grouped.items():
         balance += item["payable"]
@@ -141,30 +155,15 @@ def seller_statement(
     return statement
 
 
-def _seller_order_numbers(seller, items) -> dict[tuple[str, int], str]:
-    # Payments knows orders only by id; the names are looked up through the app registry.
-    seller_order_model = apps.get_model("orders", "SellerOrder")
+def _seller_order_numbers(
+    seller_id: int, items, name_seller_orders: SellerOrderNamer | None
+) -> dict[tuple[str, int], str]:
+    # Payments knows orders only by id; the caller that knows orders names them (checkout.selectors).
+    if name_seller_orders is None:
+        return {}
     seller_order_ids = {item["seller_order_id"] for item in items if item["seller_order_id"]}
     order_ids = {item["order_id"] for item in items if item["order_id"] and not item["seller_order_id"]}
-    numbers: dict[tuple[str, int], str] = {}
-    if seller_order_ids:
-        numbers.update(
-            {
-                ("so", pk): number
-                for pk, number in seller_order_model.objects.filter(pk__in=seller_order_ids).values_list("pk", "number")
-            }
-        )
-    if order_ids:
-        # A capture is posted per order; the seller's part of it is their seller order in that order.
-        numbers.update(
-            {
-                ("order", order_id): number
-                for order_id, number in seller_order_model.objects.filter(
-                    order_id__in=order_ids, seller=seller
-                ).values_list("order_id", "number")
-            }
-        )
-    return numbers
+    return name_seller_orders(seller_id, seller_order_ids, order_ids)
 
 
 CSV_HEADER = [
@@ -192,14 +191,21 @@ def _safe_text(value: str) -> str:
 
 
 def seller_statement_csv(
-    *, seller, currency: str, since: dt.datetime | None = None, until: dt.datetime | None = None
+    *,
+    seller: Seller,
+    currency: str,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    name_seller_orders: SellerOrderNamer | None = None,
 ) -> str:
     """The statement as CSV text: a header row, then one row per entry, amounts in major units ("12.34")."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     currency = validate_currency(currency)
-    for row in seller_statement(seller=seller, currency=currency, since=since, until=until):
+    for row in seller_statement(
+        seller=seller, currency=currency, since=since, until=until, name_seller_orders=name_seller_orders
+    ):
         writer.writerow(
             [
                 row.entry_id,
@@ -220,7 +226,6 @@ def seller_statement_csv(
 def payment_fingerprint_for_order(order_id: int) -> str:
     """The card fingerprint of the order's payment (the provider's, see Payment.payment_fingerprint), or "" when
     the order has no payment or the provider gave none. The latest payment wins when there are several."""
-    from comptoir.payments.models import Payment
 
     fingerprint = (
         Payment.objects.filter(order_id=order_id)
@@ -234,7 +239,6 @@ def payment_fingerprint_for_order(order_id: int) -> str:
 
 def payment_fingerprints_for_orders(order_ids) -> dict[int, str]:
     """order id -> card fingerprint, for many orders in one query (orders without one are left out)."""
-    from comptoir.payments.models import Payment
 
     fingerprints: dict[int, str] = {}
     for order_id, fingerprint in (
@@ -253,8 +257,6 @@ def payment_fingerprints_for_seller_orders(seller_order_ids) -> dict[int, str]:
     of one seller-order id column (used as a subquery: no IN-list, whatever its size)."""
     from django.db.models import QuerySet
 
-    from comptoir.payments.models import Payment
-
     if not isinstance(seller_order_ids, QuerySet):
         seller_order_ids = list(seller_order_ids)
     fingerprints: dict[int, str] = {}
@@ -270,6 +272,16 @@ def payment_fingerprints_for_seller_orders(seller_order_ids) -> dict[int, str]:
 
 def seller_order_charged_back_amount(seller_order_id: int) -> int:
     """Minor units charged back so far on a seller order (sum of its Chargeback rows)."""
-    from comptoir.payments.models import Chargeback
 
     return Chargeback.objects.filter(seller_order_id=seller_order_id).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def payment_captured_for_order(order_id: int) -> Payment | None:
+    """The order's first captured payment (the one refunds and chargebacks of its seller orders go back to)."""
+
+    return Payment.objects.filter(order_id=order_id, status=PaymentStatus.CAPTURED).order_by("pk").first()
+
+
+def payment_latest_for_order(order_id: int) -> Payment | None:
+
+    return Payment.objects.filter(order_id=order_id).order_by("-pk").first()

@@ -100,7 +100,8 @@ def _verify_chain(report: VerifyReport, head: LedgerChainHead | None, anchors: d
             highest_sealed_id = max(highest_sealed_id, highest)
             if block.height in anchors and anchors[block.height] != block.block_hash:
                 report.add(
-                    f"Block {block.height} hash {block.block_hash} differs from the anchored {anchors[block.height]}: the chain was rewritten."
+                    f"Block {block.height} hash {block.block_hash} differs from the anchored {anchors[block.height]}: "
+                    "the chain was rewritten."
                 )
             seen_heights.add(block.height)
             previous_hash, expected_height, last_height = block.block_hash, block.height + 1, block.height
@@ -141,7 +142,8 @@ def _verify_block(
         if linked_previous != previous_entry_id:
             if linked_previous is not None:
                 report.add(
-                    f"Entry #{linked_previous} was sealed just before #{entry_id} but is no longer in the chain: it was deleted.",
+                    f"Entry #{linked_previous} was sealed just before #{entry_id} but is no longer in the chain: it "
+                    "was deleted.",
                     entry_id=linked_previous,
                 )
             else:
@@ -163,7 +165,8 @@ def _verify_block(
         _verify_entry_balanced(report, entry_id, postings[entry_id])
     if len(members) != block.entry_count:
         report.add(
-            f"Block {block.height} seals {block.entry_count} entries but holds {len(members)}: sealed entries were deleted or added."
+            f"Block {block.height} seals {block.entry_count} entries but holds {len(members)}: sealed entries were "
+            "deleted or added."
         )
     if merkle_root([sealed_hash for _, sealed_hash, _ in members]) != block.merkle_root:
         report.add(
@@ -195,7 +198,8 @@ def _verify_entry_balanced(report: VerifyReport, entry_id: int, postings) -> Non
     for posting in postings:
         if posting.currency != posting.account_currency:
             report.add(
-                f"Entry #{entry_id}: posting {posting.posting_id} in {posting.currency} on a {posting.account_currency} account.",
+                f"Entry #{entry_id}: posting {posting.posting_id} in {posting.currency} on a "
+                f"{posting.account_currency} account.",
                 entry_id=entry_id,
             )
         if posting.amount == 0:
@@ -214,7 +218,8 @@ def _verify_unsealed(report: VerifyReport, highest_sealed_id: int, started_at) -
             report.entries_checked += 1
             if entry.pk < highest_sealed_id and entry.created_at < cutoff:
                 report.add(
-                    f"Entry #{entry.pk} is not sealed although later entries are, and it is older than the grace period: "
+                    f"Entry #{entry.pk} is not sealed although later entries are, and it is older than the grace "
+                    "period: "
                     f"it was inserted behind the chain's back (or its seal was deleted).",
                     entry_id=entry.pk,
                 )
@@ -229,11 +234,13 @@ def _verify_balances(report: VerifyReport) -> None:
     accounts = (
         Posting.objects.values("account_id", "account__kind").annotate(total=Sum("amount")).order_by("account_id")
     )
-    for row in accounts.iterator(chunk_size=2000):
-        if not balance_is_allowed(row["account__kind"], row["total"]):
-            first = _first_entry_on_wrong_side(row["account_id"], row["account__kind"])
+    for account in accounts.iterator(chunk_size=2000):
+        if not balance_is_allowed(account["account__kind"], account["total"]):
+            first = _first_entry_on_wrong_side(account["account_id"], account["account__kind"])
             report.add(
-                f"Account {row['account_id']} ({row['account__kind']}) has a balance of {row['total']} on the wrong side"
+                f"Account {account['account_id']} ({account['account__kind']}) has a balance of {account['total']} "
+                "on the wrong "
+                "side"
                 f"{f', first from entry #{first}' if first else ''}.",
                 entry_id=first,
             )

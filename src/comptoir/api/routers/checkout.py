@@ -10,9 +10,14 @@ from comptoir.api.errors import json_response
 from comptoir.api.idempotency import REPLAYED_HEADER
 from comptoir.api.schemas import BodyId, BodyInt, InputSchema, MoneyOut, ProblemOut, problems, text
 from comptoir.api.security import buyer_auth
-from comptoir.orders.services import order_checkout
+from comptoir.checkout.errors import PAYMENT_DECLINED
+from comptoir.checkout.services import order_checkout
+from comptoir.orders.models import OrderStatus
 
 router = Router(tags=["checkout"], auth=buyer_auth)
+
+# The HTTP status of each checkout outcome (the order's status when the checkout ended).
+CHECKOUT_STATUS = {OrderStatus.PAID: 201, OrderStatus.PAYMENT_REVIEW: 202, OrderStatus.PAYMENT_FAILED: 402}
 
 
 class CheckoutLineIn(InputSchema):
@@ -81,7 +86,9 @@ def checkout(
         ...,
         alias="Idempotency-Key",
         max_length=200,
-        description="Required. A retry with the same key and body returns the first response (Idempotent-Replayed: true).",
+        description=(
+            "Required. A retry with the same key and body returns the first response (Idempotent-Replayed: true)."
+        ),
     ),
 ):
     """Take stock, charge the payment method and split the order per seller.
@@ -89,7 +96,7 @@ def checkout(
     201: paid. 202: payment held for review. 402: declined (problem document with the cancelled `order`;
     no stock is kept). 409: not enough stock (nothing written). 422: invalid input."""
     data = payload.model_dump(exclude_none=True)
-    result = order_checkout(
+    outcome = order_checkout(
         buyer=request.auth.user,
         shipping_address=data["shipping_address"],
         payment_method=data["payment"],
@@ -98,7 +105,17 @@ def checkout(
         idempotency_key=idempotency_key,
         key_required=True,
     )
-    body = result.body
-    if result.status >= 400:  # the declined-payment problem document: give it the same shape as every other problem
-        body = {**body, "instance": request.path, "errors": body.get("errors", {})}
-    return json_response(body, status=result.status, headers={REPLAYED_HEADER: "true"} if result.replayed else None)
+    status = CHECKOUT_STATUS[OrderStatus(outcome.order_status)]
+    body: dict = outcome.summary
+    if outcome.is_declined:  # a problem document shaped like every other problem, with the cancelled order
+        body = {
+            "type": f"https://comptoir.dev/problems/{PAYMENT_DECLINED}",
+            "title": "Payment declined",
+            "status": status,
+            "code": PAYMENT_DECLINED,
+            "detail": outcome.decline_message,
+            "order": body,
+            "instance": request.path,
+            "errors": {},
+        }
+    return json_response(body, status=status, headers={REPLAYED_HEADER: "true"} if outcome.replayed else None)

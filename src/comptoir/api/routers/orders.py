@@ -23,17 +23,13 @@ from comptoir.api.schemas import (
     text,
 )
 from comptoir.api.security import buyer_auth
+from comptoir.checkout.services import seller_order_cancel
 from comptoir.core.exceptions import NotFound
 from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, allowed_actions
 from comptoir.orders.models import DisputeReason, ReturnReason
 from comptoir.orders.selectors import order_get_for_buyer, order_list_for_buyer, seller_order_get_for_buyer
-from comptoir.orders.services import (
-    dispute_open,
-    seller_order_cancel,
-    seller_order_mark_delivered,
-    seller_order_request_return,
-)
+from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return
 
 router = Router(tags=["buyer orders"], auth=buyer_auth)
 

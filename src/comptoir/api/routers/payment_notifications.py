@@ -12,11 +12,11 @@ from pydantic import Field
 from comptoir.api.errors import json_response
 from comptoir.api.idempotency import REPLAYED_HEADER
 from comptoir.api.schemas import MoneyOut, iso, problems
+from comptoir.checkout.services import chargeback_notification_apply
 from comptoir.core import clock
 from comptoir.core.exceptions import NotFound
 from comptoir.core.money import Money
 from comptoir.payments.providers import provider_named
-from comptoir.payments.services import chargeback_notification_apply
 
 router = Router(tags=["payment provider notifications"])
 

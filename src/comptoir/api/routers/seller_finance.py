@@ -10,6 +10,7 @@ from pydantic import Field
 
 from comptoir.api.schemas import MoneyOut, iso, problems
 from comptoir.api.security import seller_auth
+from comptoir.checkout import selectors as checkout_selectors
 from comptoir.core.exceptions import ValidationError
 from comptoir.core.money import validate_currency
 from comptoir.payments import selectors as payment_selectors
@@ -103,8 +104,8 @@ def statement(
     request: HttpRequest,
     currency: str = Query(..., max_length=3, description="ISO 4217 code."),
     format: str = Query("json", pattern="^(json|csv)$", description="json or csv."),
-    since: dt.datetime | None = Query(None, description="ISO 8601, inclusive."),
-    until: dt.datetime | None = Query(None, description="ISO 8601, exclusive."),
+    since: dt.datetime | None = Query(None, description="ISO 8601, inclusive."),  # noqa: B008 (ninja reads the default as the declaration)
+    until: dt.datetime | None = Query(None, description="ISO 8601, exclusive."),  # noqa: B008 (idem)
 ):
     """Every ledger movement of your accounts in one currency, oldest first, with the running payable balance."""
     currency = validate_currency(currency)
@@ -115,9 +116,9 @@ def statement(
         )
     seller = request.auth.seller
     if format == "csv":
-        content = payment_selectors.seller_statement_csv(seller=seller, currency=currency, since=since, until=until)
+        content = checkout_selectors.seller_statement_csv(seller=seller, currency=currency, since=since, until=until)
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="statement-{seller.slug}-{currency}.csv"'
         return response
-    rows = payment_selectors.seller_statement(seller=seller, currency=currency, since=since, until=until)
+    rows = checkout_selectors.seller_statement(seller=seller, currency=currency, since=since, until=until)
     return {"currency": currency, "since": iso(since), "until": iso(until), "rows": [_row_out(row) for row in rows]}

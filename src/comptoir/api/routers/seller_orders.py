@@ -24,16 +24,15 @@ from comptoir.api.schemas import (
     text,
 )
 from comptoir.api.security import seller_auth
+from comptoir.checkout.services import seller_order_cancel, seller_order_refund
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, Status, allowed_actions
 from comptoir.orders.selectors import seller_order_get_for_seller, seller_order_list_for_seller
 from comptoir.orders.services import (
     seller_order_accept,
-    seller_order_cancel,
     seller_order_mark_delivered,
     seller_order_receive_return,
-    seller_order_refund,
     seller_order_ship,
 )
 
@@ -130,7 +129,8 @@ def _seller_order(request: HttpRequest, number: str):
 
 
 def _act(request: HttpRequest, number: str, *, scope: str, payload: dict, apply) -> object:
-    """Load the seller's order, run `apply(seller_order)` (a service call) once per Idempotency-Key, answer with the new state."""
+    """Load the seller's order, run `apply(seller_order)` (a service call) once per Idempotency-Key, answer with the new
+    state."""
     principal = request.auth
     seller_order = _seller_order(request, number)
 
@@ -220,7 +220,8 @@ def seller_order_ship_view(request: HttpRequest, payload: ShipIn, number: str = 
     summary="Cancel an order",
 )
 def seller_order_cancel_view(request: HttpRequest, payload: SellerCancelIn, number: str = NUMBER):
-    """Until shipping. Stock is put back and the buyer refunded in full; cancellations count against the seller's metrics."""
+    """Until shipping. Stock is put back and the buyer refunded in full; cancellations count against the seller's
+    metrics."""
     return _act(
         request,
         number,

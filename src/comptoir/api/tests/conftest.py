@@ -11,7 +11,7 @@ from django.test import Client
 
 from comptoir.accounts.services import api_token_create
 from comptoir.api.throttling import TokenRateThrottle
-from comptoir.orders.services import order_checkout
+from comptoir.checkout.services import order_checkout
 from comptoir.sellers.models import ALL_SCOPES
 from comptoir.sellers.services import seller_api_key_create
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_seller, make_user
@@ -147,7 +147,7 @@ def place_order(*, buyer, offer, quantity: int = 1, key: str = "order-1"):
         lines=[{"offer_id": offer.pk, "quantity": quantity}],
         idempotency_key=key,
     )
-    assert result.status == 201
+    assert result.order_status == "paid"
     return result.order.seller_orders.get()
 
 

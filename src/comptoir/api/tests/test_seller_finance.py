@@ -3,13 +3,9 @@
 import pytest
 
 from comptoir.api.tests.conftest import assert_problem
+from comptoir.checkout.services import seller_order_complete
 from comptoir.orders.domain.state_machine import Actor
-from comptoir.orders.services import (
-    seller_order_accept,
-    seller_order_complete,
-    seller_order_mark_delivered,
-    seller_order_ship,
-)
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.testing.builders import make_operator
 
 pytestmark = pytest.mark.django_db

@@ -8,16 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptoir.accounts.services import api_token_create
+from comptoir.checkout.services import order_checkout
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import (
-    dispute_open,
-    order_checkout,
-    seller_order_accept,
-    seller_order_mark_delivered,
-    seller_order_ship,
-)
+from comptoir.orders.services import dispute_open, seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.sellers.services import seller_api_key_create
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_category, make_offer, make_product, make_user
 

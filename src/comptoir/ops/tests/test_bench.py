@@ -13,8 +13,8 @@ from bench.checkout import Options, run_checkout_benchmark
 from bench.loadgen import CheckoutTraffic, _read_response, run_load
 from bench.report import render_section, write_section
 from bench.seed import verify_stock
+from comptoir.checkout.services import order_checkout
 from comptoir.offers.models import Offer
-from comptoir.orders.services import order_checkout
 from comptoir.testing.builders import ADDRESS, CARD_DECLINED, CARD_OK, make_offer, make_user
 
 

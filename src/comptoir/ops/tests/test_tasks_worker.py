@@ -22,18 +22,13 @@ from django.db import connection
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from comptoir.checkout.services import order_checkout, seller_order_cancel
+from comptoir.checkout.tasks import release_due_task
 from comptoir.core import clock
 from comptoir.ops.management.commands.scheduler import Command as SchedulerCommand
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import (
-    order_checkout,
-    seller_order_accept,
-    seller_order_cancel,
-    seller_order_mark_delivered,
-    seller_order_ship,
-)
-from comptoir.orders.tasks import release_due_task
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import JournalEntry, LedgerBlockEntry, Refund
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_user
 
@@ -55,7 +50,7 @@ def test_scheduler_once_enqueues_the_release_and_the_seal(database_task_backend)
     call_command("scheduler", "--once", stdout=output)
 
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "comptoir.orders.tasks.release_due_task",
+        "comptoir.checkout.tasks.release_due_task",
         "comptoir.payments.tasks.ledger_seal_task",
         "comptoir.trust.tasks.trust_daily_task",
     ]
@@ -75,8 +70,8 @@ def test_scheduler_does_not_pile_up_tasks_while_no_worker_runs_them(database_tas
     scheduler.tick(last_results)
     # release and seal again; the hourly trust recompute not before its hour is up
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "comptoir.orders.tasks.release_due_task",
-        "comptoir.orders.tasks.release_due_task",
+        "comptoir.checkout.tasks.release_due_task",
+        "comptoir.checkout.tasks.release_due_task",
         "comptoir.payments.tasks.ledger_seal_task",
         "comptoir.payments.tasks.ledger_seal_task",
         "comptoir.trust.tasks.trust_daily_task",
@@ -262,7 +257,7 @@ def test_two_real_workers_release_escrow_seal_the_ledger_and_refund_each_task_on
     assert failures == []
     for task in results:
         assert len(task.worker_ids) == 1 and task.worker_ids[0] in WORKER_IDS, (task.task_path, task.worker_ids)
-    release_runs = [task for task in results if task.task_path == "comptoir.orders.tasks.release_due_task"]
+    release_runs = [task for task in results if task.task_path == "comptoir.checkout.tasks.release_due_task"]
     assert len(release_runs) == 3  # one per scheduler tick
     assert sum(task.return_value for task in release_runs) == 2  # runs raced; each order was released once
     # And: the effects are in the database.

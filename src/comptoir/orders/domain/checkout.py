@@ -114,7 +114,8 @@ def build_checkout(
             chosen = [rate for rate in candidates if rate.service_level == wanted]
             if not chosen:
                 problems[f"shipping.{seller_id}"] = (
-                    f"Unknown shipping option '{wanted}'; available: {', '.join(sorted({r.service_level for r in candidates}))}."
+                    f"Unknown shipping option '{wanted}'; available: "
+                    f"{', '.join(sorted({r.service_level for r in candidates}))}."
                 )
                 continue
             rate = min(chosen, key=lambda r: (r.first_item.amount, r.id))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from comptoir.core.exceptions import InvalidTransition
+from comptoir.orders import errors
 
 
 class Status(StrEnum):
@@ -99,12 +100,12 @@ def transition(status: str, action: str, actor: str, reason: str = "") -> Transi
     try:
         current, wanted, who = Status(status), Action(action), Actor(actor)
     except ValueError as error:
-        raise InvalidTransition(f"Unknown status, action or actor: {error}", code="invalid_transition") from error
+        raise InvalidTransition(f"Unknown status, action or actor: {error}", code=errors.INVALID_TRANSITION) from error
     found = _BY_KEY.get((wanted, current))
     if found is None:
         raise InvalidTransition(
             f"Cannot {wanted.value.replace('_', ' ')} an order that is {current.value.replace('_', ' ')}.",
-            code="invalid_transition",
+            code=errors.INVALID_TRANSITION,
             extra={
                 "status": current.value,
                 "action": wanted.value,
@@ -113,8 +114,9 @@ def transition(status: str, action: str, actor: str, reason: str = "") -> Transi
         )
     if who not in found.actors:
         raise InvalidTransition(
-            f"A {who.value} cannot {wanted.value.replace('_', ' ')} an order that is {current.value.replace('_', ' ')}.",
-            code="transition_not_allowed_for_actor",
+            f"A {who.value} cannot {wanted.value.replace('_', ' ')} an order that is "
+            f"{current.value.replace('_', ' ')}.",
+            code=errors.TRANSITION_NOT_ALLOWED_FOR_ACTOR,
             extra={
                 "status": current.value,
                 "action": wanted.value,
@@ -123,7 +125,9 @@ def transition(status: str, action: str, actor: str, reason: str = "") -> Transi
         )
     if found.reason_required and not (reason or "").strip():
         raise InvalidTransition(
-            "A reason is required for this action.", code="reason_required", extra={"fields": {"reason": "Required."}}
+            "A reason is required for this action.",
+            code=errors.REASON_REQUIRED,
+            extra={"fields": {"reason": "Required."}},
         )
     return found
 

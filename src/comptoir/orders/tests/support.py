@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 
+from comptoir.checkout.services import order_checkout
 from comptoir.core import clock
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import Order, SellerOrder
-from comptoir.orders.services import order_checkout, seller_order_accept, seller_order_mark_delivered, seller_order_ship
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import JournalEntry, Posting
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_seller, make_user
 

@@ -2,17 +2,17 @@ import datetime as dt
 
 import pytest
 
-from comptoir.core import clock
-from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
-from comptoir.orders.domain.state_machine import Actor
-from comptoir.orders.models import Dispute
-from comptoir.orders.services import (
+from comptoir.checkout.services import (
     dispute_decide,
-    dispute_open,
     seller_order_cancel,
     seller_order_complete,
     seller_orders_release_due,
 )
+from comptoir.core import clock
+from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
+from comptoir.orders.domain.state_machine import Actor
+from comptoir.orders.models import Dispute
+from comptoir.orders.services import dispute_open
 from comptoir.orders.tests.support import T0, account_balance, advance, buy, entry_kinds
 from comptoir.payments.models import Refund
 from comptoir.testing.builders import make_operator, make_user

@@ -2,20 +2,22 @@ import datetime as dt
 
 import pytest
 
+from comptoir.checkout.services import (
+    seller_order_cancel,
+    seller_order_complete,
+    seller_order_refund,
+    seller_orders_release_due,
+)
 from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, InvalidTransition, NotFound, ValidationError
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrderEvent
 from comptoir.orders.services import (
     seller_order_accept,
-    seller_order_cancel,
-    seller_order_complete,
     seller_order_mark_delivered,
     seller_order_receive_return,
-    seller_order_refund,
     seller_order_request_return,
     seller_order_ship,
-    seller_orders_release_due,
 )
 from comptoir.orders.tests.support import T0, account_balance, advance, buy, entry_kinds
 from comptoir.payments.models import Refund
@@ -311,8 +313,8 @@ def test_buyer_cannot_cancel_after_acceptance():
 
 
 def test_cancelling_one_seller_order_leaves_the_others_of_the_order_alone():
+    from comptoir.checkout.services import order_checkout
     from comptoir.orders.models import SellerOrder
-    from comptoir.orders.services import order_checkout
     from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer
 
     offer_a, offer_b = make_offer(stock=5), make_offer(stock=5)

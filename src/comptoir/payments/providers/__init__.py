@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.conf import settings
-
+from comptoir.payments.conf import payments_settings
 from comptoir.payments.providers.base import ChargebackNotification, ChargeResult, PaymentProvider, RefundResult
 from comptoir.payments.providers.sandbox import SandboxProvider
 
@@ -19,7 +18,7 @@ def _provider(name: str) -> PaymentProvider:
 
 
 def get_provider() -> PaymentProvider:
-    return _provider(settings.COMPTOIR["PAYMENT_PROVIDER"])
+    return _provider(payments_settings().payment_provider)
 
 
 def provider_named(name: str) -> PaymentProvider | None:

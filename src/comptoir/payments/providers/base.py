@@ -44,7 +44,7 @@ class PaymentProvider(Protocol):
     name: str
     # True only for a provider that answers inside this process without I/O (the sandbox). Checkout then charges
     # it inside its one transaction; any other provider is charged between two transactions, so that no row lock
-    # is held while it answers and a crash in between is finished by a retry (orders.services.order_checkout).
+    # is held while it answers and a crash in between is finished by a retry (checkout.services.order_checkout).
     is_synchronous_and_local: bool = False
 
     def charge(self, *, amount: Money, payment_method: dict, reference: str) -> ChargeResult:

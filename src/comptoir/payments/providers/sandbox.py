@@ -35,6 +35,8 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from comptoir.core.exceptions import PermissionDenied, ValidationError
 from comptoir.core.money import Money
+from comptoir.payments import errors
+from comptoir.payments.conf import payments_settings
 from comptoir.payments.providers.base import ChargebackNotification, ChargeResult, RefundResult
 
 DECLINED = {"4000000000000002": "Card declined.", "4000000000009995": "Insufficient funds."}
@@ -51,14 +53,14 @@ def notification_signature(*, secret: str, timestamp: int, body: bytes) -> str:
 
 
 def _signature_check(*, header: str | None, body: bytes, now: dt.datetime) -> None:
-    secret = getattr(settings, "COMPTOIR_SANDBOX_WEBHOOK_SECRET", "") or ""
+    secret = payments_settings().sandbox_webhook_secret
     if not secret:
         raise PermissionDenied(
             "Sandbox notifications are not configured (COMPTOIR_SANDBOX_WEBHOOK_SECRET).",
-            code="notifications_not_configured",
+            code=errors.NOTIFICATIONS_NOT_CONFIGURED,
         )
     if not header:
-        raise PermissionDenied(f"The {SIGNATURE_HEADER} header is required.", code="signature_required")
+        raise PermissionDenied(f"The {SIGNATURE_HEADER} header is required.", code=errors.SIGNATURE_REQUIRED)
     parts: dict[str, list[str]] = {}
     for item in header.split(","):
         name, _, value = item.strip().partition("=")
@@ -66,15 +68,15 @@ def _signature_check(*, header: str | None, body: bytes, now: dt.datetime) -> No
     try:
         timestamp = int(parts.get("t", [""])[0])
     except ValueError:
-        raise PermissionDenied("The signature header has no valid timestamp.", code="invalid_signature") from None
+        raise PermissionDenied("The signature header has no valid timestamp.", code=errors.INVALID_SIGNATURE) from None
     expected = notification_signature(secret=secret, timestamp=timestamp, body=body).partition(",v1=")[2]
     # Compare every v1 value in constant time, so that a rotation may send two signatures.
     if not any(hmac.compare_digest(expected, candidate) for candidate in parts.get("v1", [])):
-        raise PermissionDenied("The notification's signature does not match.", code="invalid_signature")
+        raise PermissionDenied("The notification's signature does not match.", code=errors.INVALID_SIGNATURE)
     # Checked after the signature, so that the timestamp is known to be the sender's.
     if abs(now - dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)) > SIGNATURE_TOLERANCE:
         raise PermissionDenied(
-            "The notification's timestamp is too far from now (replayed or delayed).", code="stale_signature"
+            "The notification's timestamp is too far from now (replayed or delayed).", code=errors.STALE_SIGNATURE
         )
 
 
@@ -93,11 +95,11 @@ def _text(payload: dict, name: str, *, required: bool, max_length: int, problems
 
 
 def _fingerprint_key() -> bytes:
-    dedicated = (getattr(settings, "COMPTOIR", None) or {}).get("CARD_FINGERPRINT_KEY")
+    dedicated = payments_settings().card_fingerprint_key
     if dedicated:
-        return str(dedicated).encode()
+        return dedicated.encode()
     # A key of its own, derived from SECRET_KEY: the fingerprint is useless for forging anything else signed with it.
-    return hmac.new(settings.SECRET_KEY.encode(), FINGERPRINT_PURPOSE, hashlib.sha256).digest()
+    return hmac.new(str(settings.SECRET_KEY).encode(), FINGERPRINT_PURPOSE, hashlib.sha256).digest()
 
 
 def card_fingerprint(number: str) -> str:
@@ -118,7 +120,9 @@ class SandboxProvider:
             luhn.validate(number)
         except StdnumValidationError as error:
             raise ValidationError(
-                "Invalid card number.", code="invalid_card", fields={"payment.card_number": "Not a valid card number."}
+                "Invalid card number.",
+                code=errors.INVALID_CARD,
+                fields={"payment.card_number": "Not a valid card number."},
             ) from error
         provider_reference = "sbx_ch_" + hashlib.sha256(reference.encode()).hexdigest()[:24]
         fingerprint = card_fingerprint(number)
@@ -147,16 +151,16 @@ class SandboxProvider:
             payload = json.loads(body)
         except (UnicodeDecodeError, ValueError):
             raise ValidationError(
-                "The body is not JSON.", code="invalid_notification", fields={"body": "A JSON object."}
+                "The body is not JSON.", code=errors.INVALID_NOTIFICATION, fields={"body": "A JSON object."}
             ) from None
         if not isinstance(payload, dict):
             raise ValidationError(
-                "The body is not a JSON object.", code="invalid_notification", fields={"body": "A JSON object."}
+                "The body is not a JSON object.", code=errors.INVALID_NOTIFICATION, fields={"body": "A JSON object."}
             )
         if payload.get("type") != "chargeback":
             raise ValidationError(
                 "Unsupported notification type.",
-                code="unsupported_notification",
+                code=errors.UNSUPPORTED_NOTIFICATION,
                 fields={"type": 'Only "chargeback" is supported.'},
             )
         problems: dict[str, str] = {}
@@ -176,7 +180,8 @@ class SandboxProvider:
         ):
             problems["payment_reference"] = "Name the payment (payment_reference) or the seller order (seller_order)."
         if problems:
-            raise ValidationError("The notification is invalid.", code="invalid_notification", fields=problems)
+            raise ValidationError("The notification is invalid.", code=errors.INVALID_NOTIFICATION, fields=problems)
+        assert isinstance(amount, int)  # checked above: a positive whole number
         return ChargebackNotification(
             reference=reference,
             amount=amount,

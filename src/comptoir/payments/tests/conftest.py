@@ -9,17 +9,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
+from comptoir.checkout.services import order_checkout, seller_order_cancel, seller_order_complete
 from comptoir.core import clock
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import (
-    order_checkout,
-    seller_order_accept,
-    seller_order_cancel,
-    seller_order_complete,
-    seller_order_mark_delivered,
-    seller_order_ship,
-)
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import JournalEntry
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_seller, make_user
 
@@ -33,7 +27,7 @@ def checkout(offers_and_quantities, *, buyer=None):
         payment_method=CARD_OK,
         lines=[{"offer_id": offer.pk, "quantity": quantity} for offer, quantity in offers_and_quantities],
     )
-    assert result.status == 201, result.body
+    assert result.order_status == "paid", result.summary
     return result.order
 
 
@@ -88,7 +82,8 @@ def burn_entry_ids(count: int) -> None:
     """Advance the journal entry id sequence, as rolled-back transactions do, leaving a gap."""
     if connection.vendor == "postgresql":
         sql(
-            "SELECT setval(pg_get_serial_sequence('payments_journalentry', 'id'), (SELECT MAX(id) FROM payments_journalentry) + %s)",
+            "SELECT setval(pg_get_serial_sequence('payments_journalentry', 'id'), (SELECT MAX(id) FROM "
+            "payments_journalentry) + %s)",
             [count],
         )
     else:

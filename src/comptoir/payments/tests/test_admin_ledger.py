@@ -6,16 +6,11 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import reverse
 
+from comptoir.checkout.services import order_checkout, seller_order_complete
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import (
-    order_checkout,
-    seller_order_accept,
-    seller_order_complete,
-    seller_order_mark_delivered,
-    seller_order_ship,
-)
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import JournalEntry, LedgerAccount, Payout, PayoutBatch, Posting
 from comptoir.testing.auth import force_login_verified
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_operator, make_user

@@ -7,17 +7,17 @@ import threading
 import pytest
 from django.db import connection
 
+from comptoir.checkout.services import chargeback_record, seller_order_cancel, seller_order_complete
 from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.models import AuditLog
 from comptoir.core.money import Money
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrderEvent
-from comptoir.orders.services import seller_order_cancel, seller_order_complete
 from comptoir.payments.domain.chargeback import commission_kept
 from comptoir.payments.models import Chargeback, JournalEntry, Payout, Refund
 from comptoir.payments.selectors import seller_balances
-from comptoir.payments.services import chargeback_record, payout_batch_create
+from comptoir.payments.services import payout_batch_create
 from comptoir.payments.tests.conftest import checkout, deliver, release, seller_order_of
 from comptoir.payments.verify import ledger_verify
 from comptoir.testing.builders import make_operator, make_user
@@ -62,14 +62,20 @@ def test_a_chargeback_on_held_funds_comes_out_of_escrow(marketplace):
     # and the seller order keeps its status, with a "chargeback" event by the system
     seller_order.refresh_from_db()
     assert seller_order.status == "placed"
-    event = SellerOrderEvent.objects.get(pk=chargeback.event_id)
+    event = SellerOrderEvent.objects.get(action="chargeback", data__chargeback_id=chargeback.pk)
     assert (event.action, event.actor_role, event.from_status, event.to_status) == (
         "chargeback",
         "system",
         "placed",
         "placed",
     )
-    assert event.data == {"amount": 700, "currency": "EUR", "reason": "fraudulent", "provider_reference": "dp_1"}
+    assert event.data == {
+        "amount": 700,
+        "currency": "EUR",
+        "reason": "fraudulent",
+        "provider_reference": "dp_1",
+        "chargeback_id": chargeback.pk,
+    }
     audit = AuditLog.objects.get(action="chargeback.recorded")
     assert (audit.actor_id, audit.actor_label, audit.seller_id) == (None, "provider:sandbox", seller.pk)
 
@@ -114,7 +120,8 @@ def test_a_chargeback_after_payout_becomes_a_debt_recovered_from_the_next_payout
         seller_order_id=first.pk, amount=first.total_amount, reason="fraudulent", provider_reference="dp_3"
     ).chargeback
 
-    # then the seller's part becomes a receivable (the payable balance never goes to the wrong side) and the ledger verifies
+    # then the seller's part becomes a receivable (the payable balance never goes to the wrong side) and the ledger
+    # verifies
     owed = first.total_amount - first.commission_amount
     assert ("seller_receivable", seller.pk, owed) in postings_of(chargeback.entry)
     assert ledger_verify().ok
@@ -212,13 +219,13 @@ def test_only_an_operator_may_record_a_chargeback_by_hand(marketplace):
         seller_order_id=seller_order.pk, amount=100, reason="fraudulent", provider_reference="dp_7", actor=operator
     ).chargeback
     assert (chargeback.source, chargeback.recorded_by_id) == ("operator", operator.pk)
-    event = SellerOrderEvent.objects.get(pk=chargeback.event_id)
+    event = SellerOrderEvent.objects.get(action="chargeback", data__chargeback_id=chargeback.pk)
     assert (event.actor_role, event.actor_id) == ("operator", operator.pk)
     assert AuditLog.objects.get(action="chargeback.recorded").actor_id == operator.pk
 
 
 def test_an_unpaid_order_has_nothing_to_charge_back(marketplace):
-    from comptoir.orders.services import order_checkout
+    from comptoir.checkout.services import order_checkout
     from comptoir.testing.builders import ADDRESS
 
     result = order_checkout(

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from comptoir.checkout.services import chargeback_record
 from comptoir.orders.tests.support import advance, buy
-from comptoir.payments.services import chargeback_record
 from comptoir.trust.domain.evidence import COUNTER_FIELDS, LIST_FIELDS
 from comptoir.trust.models import SellerDailyStats, SellerTrust
 from comptoir.trust.rebuild import trust_rebuild
@@ -22,7 +22,7 @@ def stored_buckets() -> dict:
         (row["seller_id"], row["day"]): {
             name: sorted(row[name]) if name in LIST_FIELDS else row[name] for name in COUNTER_FIELDS + LIST_FIELDS
         }
-        for row in SellerDailyStats.objects.values()
+        for row in map(dict, SellerDailyStats.objects.values())
     }
 
 

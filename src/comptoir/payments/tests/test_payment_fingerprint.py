@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from comptoir.checkout.services import order_checkout
 from comptoir.core.money import Money
-from comptoir.orders.services import order_checkout
 from comptoir.payments.models import Payment
 from comptoir.payments.providers.sandbox import SandboxProvider, card_fingerprint
 from comptoir.payments.selectors import (
@@ -100,7 +100,7 @@ def test_the_fingerprint_is_found_from_each_seller_order_of_a_split_order():
     )
     seller_order_ids = sorted(result.order.seller_orders.values_list("pk", flat=True))
     # when the trust app looks the fingerprint up by seller order
-    fingerprints = payment_fingerprints_for_seller_orders(seller_order_ids + [987654])
+    fingerprints = payment_fingerprints_for_seller_orders([*seller_order_ids, 987654])
     # then both seller orders carry the card's fingerprint, and an unknown one is left out
     assert len(seller_order_ids) == 2
     assert fingerprints == {seller_order_id: card_fingerprint(VISA) for seller_order_id in seller_order_ids}
@@ -120,7 +120,7 @@ def test_an_order_without_a_payment_has_no_fingerprint():
 
 def test_a_declined_checkout_keeps_the_fingerprint_of_the_refused_card(provider_mode):
     offer = make_offer(stock=10)
-    order, payment = _pay(offer, "4000000000009995")
+    _order, payment = _pay(offer, "4000000000009995")
     assert payment.status == "declined"
     assert payment.payment_fingerprint == card_fingerprint("4000000000009995")
 
@@ -128,7 +128,7 @@ def test_a_declined_checkout_keeps_the_fingerprint_of_the_refused_card(provider_
 def test_the_card_number_is_stored_nowhere_in_the_payment_row(provider_mode):
     # given a paid order
     offer = make_offer(stock=10)
-    order, payment = _pay(offer, MASTERCARD)
+    _order, payment = _pay(offer, MASTERCARD)
     # when every column of its payment row is read straight from the database
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {Payment._meta.db_table} WHERE id = %s", [payment.pk])

@@ -76,12 +76,13 @@ def test_an_entry_inserted_behind_the_chain_is_not_sealed_unless_accepted(market
     burn_entry_ids(10)
     checkout([(marketplace["offer_a"], 1)])
     ledger_seal()
-    first, second = entry_ids()
+    first, _second = entry_ids()
     # when a row is slipped into the gap, dated ten minutes ago
     fake_id = first + 5
     old = clock.now() - dt.timedelta(minutes=10)
     sql(
-        "INSERT INTO payments_journalentry (id, kind, source_key, memo, created_at) VALUES (%s, 'payout', 'fake', '', %s)",
+        "INSERT INTO payments_journalentry (id, kind, source_key, memo, created_at) VALUES (%s, 'payout', 'fake', '', "
+        "%s)",
         [fake_id, old],
     )
 

@@ -4,9 +4,10 @@ import io
 
 import pytest
 
+from comptoir.checkout.selectors import seller_statement, seller_statement_csv
 from comptoir.core import clock
 from comptoir.core.money import Money
-from comptoir.payments.selectors import seller_balances, seller_statement, seller_statement_csv
+from comptoir.payments.selectors import seller_balances
 from comptoir.payments.services import payout_batch_create
 from comptoir.payments.tests.conftest import cancel, checkout, release, seller_order_of
 from comptoir.testing.builders import make_offer, make_seller

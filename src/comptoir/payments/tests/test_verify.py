@@ -91,7 +91,8 @@ def test_a_posting_added_to_a_sealed_entry_names_it(ledger):
     target = ledger["ids"][0]
     account = Posting.objects.filter(entry_id=target).order_by("pk").first().account_id
     sql(
-        "INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 500, 'EUR'), (%s, %s, -500, 'EUR')",
+        "INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 500, 'EUR'), (%s, %s, "
+        "-500, 'EUR')",
         [target, account, target, account],
     )
 
@@ -141,11 +142,13 @@ def test_an_entry_inserted_in_an_id_gap_behind_the_chain_is_named(marketplace):
     # when a balanced entry paying the seller is slipped into the gap, dated in the past
     fake_id = first + 4
     sql(
-        "INSERT INTO payments_journalentry (id, kind, source_key, memo, created_at) VALUES (%s, 'release', 'release:fake', '', %s)",
+        "INSERT INTO payments_journalentry (id, kind, source_key, memo, created_at) VALUES (%s, 'release', "
+        "'release:fake', '', %s)",
         [fake_id, clock.now() - dt.timedelta(hours=2)],
     )
     sql(
-        "INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 5000, 'EUR'), (%s, %s, -5000, 'EUR')",
+        "INSERT INTO payments_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 5000, 'EUR'), (%s, %s, "
+        "-5000, 'EUR')",
         [fake_id, clearing.pk, fake_id, payable.pk],
     )
     # and the sealer runs again (it must not launder the row into the chain)
@@ -219,7 +222,8 @@ def test_an_unbalanced_entry_and_currency_are_reported(ledger):
     # given an unsealed, recent, unbalanced entry written behind the application's back
     clearing = LedgerAccount.objects.get(kind="provider_clearing")
     sql(
-        "INSERT INTO payments_journalentry (kind, source_key, memo, created_at) VALUES ('capture', 'capture:fake', '', %s)",
+        "INSERT INTO payments_journalentry (kind, source_key, memo, created_at) VALUES ('capture', 'capture:fake', "
+        "'', %s)",
         [clock.now()],
     )
     fake_id = JournalEntry.objects.get(source_key="capture:fake").pk

@@ -137,9 +137,10 @@ def test_a_checkout_of_three_sellers_enqueues_one_trust_task_and_events_that_cha
     from django.tasks import task_backends
     from django.test import TestCase
 
+    from comptoir.checkout.services import order_checkout
     from comptoir.orders.events import SellerOrderTransitioned
     from comptoir.orders.models import SellerOrder, SellerOrderEvent
-    from comptoir.orders.services import order_checkout, seller_order_accept
+    from comptoir.orders.services import seller_order_accept
     from comptoir.orders.tests.support import new_key
     from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer
 

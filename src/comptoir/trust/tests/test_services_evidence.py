@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
+from comptoir.checkout.services import dispute_decide, seller_order_cancel
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrderEvent
-from comptoir.orders.services import dispute_decide, dispute_open, seller_order_cancel
+from comptoir.orders.services import dispute_open
 from comptoir.orders.tests.support import advance, buy
 from comptoir.testing.builders import make_operator, make_seller
 from comptoir.trust.models import SellerDailyStats, SellerTrust, SellerTrustHistory, TrustEvidenceApplied

@@ -4,13 +4,12 @@ from decimal import Decimal
 
 import pytest
 
+from comptoir.checkout.services import dispute_decide, seller_order_cancel
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.services import (
-    dispute_decide,
     dispute_open,
-    seller_order_cancel,
     seller_order_mark_delivered,
     seller_order_request_return,
     seller_order_ship,

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from comptoir.checkout.services import order_checkout
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import order_checkout
 from comptoir.testing.auth import force_login_verified, make_totp_device
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_operator, make_seller, make_user
 

@@ -12,7 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.tasks import TaskResultStatus
 
-from comptoir.orders.tasks import release_due_task
+from comptoir.checkout.tasks import release_due_task
 from comptoir.payments.tasks import ledger_seal_task
 from comptoir.trust.tasks import trust_daily_task
 

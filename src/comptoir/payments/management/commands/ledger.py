@@ -27,19 +27,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "action",
             choices=["verify", "seal"],
-            help="verify: recompute the hash chain and the invariants, exit 1 when anything is wrong. seal: seal committed entries now.",
+            help=(
+                "verify: recompute the hash chain and the invariants, exit 1 when anything is wrong. seal: seal "
+                "committed entries now."
+            ),
         )
         parser.add_argument(
             "--anchor",
             action="append",
             default=[],
             metavar="HEIGHT:HASH",
-            help="verify: a block hash recorded outside the database earlier (repeatable); a mismatch means the chain was rewritten.",
+            help=(
+                "verify: a block hash recorded outside the database earlier (repeatable); a mismatch means the chain "
+                "was rewritten."
+            ),
         )
         parser.add_argument(
             "--accept-late",
             action="store_true",
-            help="seal: also seal entries that verify reports as inserted behind the chain's back, after you have checked them.",
+            help=(
+                "seal: also seal entries that verify reports as inserted behind the chain's back, after you have "
+                "checked them."
+            ),
         )
 
     def handle(self, *args, action: str, **options):
@@ -70,5 +79,6 @@ class Command(BaseCommand):
             else "no single entry could be named"
         )
         raise CommandError(
-            f"Ledger verification FAILED ({len(report.problems) + report.problems_not_listed} problems; {first}). {summary}."
+            f"Ledger verification FAILED ({len(report.problems) + report.problems_not_listed} problems; {first}). "
+            f"{summary}."
         )

@@ -3,8 +3,8 @@ fill in the amount, reason and provider reference, and see the result in the ord
 
 import pytest
 
+from comptoir.checkout.services import order_checkout
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
-from comptoir.orders.services import order_checkout
 from comptoir.payments.models import Chargeback
 from comptoir.payments.verify import ledger_verify
 from comptoir.testing.auth import make_totp_device

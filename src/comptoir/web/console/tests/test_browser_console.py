@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
+from comptoir.checkout.services import order_checkout
 from comptoir.core import clock
 from comptoir.orders.models import Order
-from comptoir.orders.services import order_checkout
 from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.testing.auth import make_totp_device
 from comptoir.testing.builders import (

@@ -117,7 +117,7 @@ def test_an_unknown_seller_is_a_404(operator_client):
 
 
 def test_the_dashboard_counts_paid_orders_gmv_and_links_to_the_admin(operator_client):
-    from comptoir.orders.services import order_checkout
+    from comptoir.checkout.services import order_checkout
 
     offer = make_offer(price_amount=12345, stock=5)
     order_checkout(

@@ -9,18 +9,12 @@ import random
 from django.utils import timezone
 
 from comptoir.catalog.services import product_create
+from comptoir.checkout.services import order_checkout, seller_order_cancel, seller_orders_release_due
 from comptoir.core import clock
 from comptoir.offers.services import offer_create, offer_stock_bulk_set
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import (
-    order_checkout,
-    seller_order_accept,
-    seller_order_cancel,
-    seller_order_mark_delivered,
-    seller_order_ship,
-    seller_orders_release_due,
-)
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.services import payout_batch_create
 from comptoir.testing.builders import (
     CARD_OK,

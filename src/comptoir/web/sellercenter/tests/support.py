@@ -8,9 +8,9 @@ import itertools
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from comptoir.checkout.services import order_checkout
 from comptoir.core import clock
 from comptoir.orders.models import SellerOrder
-from comptoir.orders.services import order_checkout
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_seller, make_shipping_profile, make_user
 
 _keys = itertools.count(1)

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from comptoir.checkout.services import seller_order_cancel
 from comptoir.core import clock
 from comptoir.orders.domain.state_machine import Actor
-from comptoir.orders.services import seller_order_cancel
 from comptoir.orders.tests.support import advance, buy
 from comptoir.sellers.models import MemberRole, SellerMember
 from comptoir.testing.auth import make_totp_device

@@ -4,14 +4,10 @@ import io
 
 import pytest
 
+from comptoir.checkout.services import seller_order_complete
 from comptoir.core import clock
 from comptoir.orders.domain.state_machine import Actor
-from comptoir.orders.services import (
-    seller_order_accept,
-    seller_order_complete,
-    seller_order_mark_delivered,
-    seller_order_ship,
-)
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.services import payout_batch_create
 from comptoir.testing.builders import make_operator
 from comptoir.web.sellercenter.tests.support import offer_of, order_of, shop

@@ -7,9 +7,10 @@ import datetime as dt
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from comptoir.checkout.selectors import seller_statement, seller_statement_csv
 from comptoir.core.money import Money
 from comptoir.payments.models import Payout
-from comptoir.payments.selectors import seller_balances, seller_statement, seller_statement_csv
+from comptoir.payments.selectors import seller_balances
 from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import StatementFilterForm
 from comptoir.web.sellercenter.views.common import ENTRY_KIND_LABELS, paginate, today
@@ -74,7 +75,7 @@ def money_overview(request):
 @seller_view
 def money_statement_csv(request):
     seller = request.seller
-    form, currency, since, until = _period(request, seller, seller_balances(seller=seller))
+    _form, currency, since, until = _period(request, seller, seller_balances(seller=seller))
     body = seller_statement_csv(seller=seller, currency=currency, since=since, until=until)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

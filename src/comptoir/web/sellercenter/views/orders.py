@@ -3,21 +3,21 @@ call to its orders service. A refused action is shown next to its field or as a 
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from comptoir.checkout.services import seller_order_cancel, seller_order_refund
 from comptoir.core.exceptions import ApplicationError, InvalidTransition, ValidationError
 from comptoir.orders.domain.state_machine import Actor, allowed_actions
 from comptoir.orders.selectors import seller_order_events, seller_order_get_for_seller, seller_order_list_for_seller
 from comptoir.orders.services import (
     seller_order_accept,
-    seller_order_cancel,
     seller_order_mark_delivered,
     seller_order_receive_return,
-    seller_order_refund,
     seller_order_ship,
 )
 from comptoir.web.sellercenter.access import seller_view
@@ -117,7 +117,7 @@ DONE_MESSAGES = {
 def order_action(request, number: str, action: str):
     seller_order = _get(request, number)
     seller, actor, order_id = request.seller, request.user, seller_order.pk
-    form = None
+    form: forms.Form | None = None
     try:
         if action == "accept":
             seller_order_accept(seller=seller, seller_order_id=order_id, actor=actor)

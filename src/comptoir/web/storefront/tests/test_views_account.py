@@ -1,8 +1,9 @@
 import pytest
 
+from comptoir.checkout.services import order_checkout
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import Dispute, SellerOrder
-from comptoir.orders.services import order_checkout, seller_order_accept, seller_order_mark_delivered, seller_order_ship
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.testing.builders import ADDRESS, CARD_OK
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,9 @@
-"""A buyer's orders and the actions on each seller order. Every lookup is scoped to the signed-in buyer: another buyer's number is 404."""
+"""A buyer's orders and the actions on each seller order. Every lookup is scoped to the signed-in buyer: another buyer's
+number is 404."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,16 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from comptoir.checkout.services import seller_order_cancel
 from comptoir.core.exceptions import ApplicationError
 from comptoir.orders.domain.state_machine import DISPUTABLE, Actor, allowed_actions
 from comptoir.orders.models import DisputeStatus
 from comptoir.orders.selectors import order_get_for_buyer_with_history, order_list_for_buyer
-from comptoir.orders.services import (
-    dispute_open,
-    seller_order_cancel,
-    seller_order_mark_delivered,
-    seller_order_request_return,
-)
+from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return
 from comptoir.web.storefront.forms import CancelForm, ConfirmDeliveryForm, DisputeForm, ReturnForm
 from comptoir.web.storefront.views.common import add_service_error, buyer_required
 
@@ -57,8 +55,9 @@ def _actions_for(seller_order) -> list[str]:
     return actions
 
 
-def _order_page(request, order, *, bound: tuple[str, str, object] | None = None, status: int = 200):
-    """The order page; `bound` = (seller order number, action, form) puts a submitted form with its errors back in place."""
+def _order_page(request, order, *, bound: tuple[str, str, forms.Form] | None = None, status: int = 200):
+    """The order page; `bound` = (seller order number, action, form) puts a submitted form with its errors back in
+    place."""
     parts = []
     for seller_order in order.seller_orders.all():
         forms = {
@@ -96,10 +95,10 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
     order = order_get_for_buyer_with_history(buyer=request.user, number=number)
     seller_order = (
         next((part for part in order.seller_orders.all() if part.number == seller_order_number), None)
-        if order
+        if order is not None
         else None
     )
-    if seller_order is None or action not in ACTION_FORMS:
+    if order is None or seller_order is None or action not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[action](request.POST, prefix=f"{seller_order.number}-{action}")
     if form.is_valid():
@@ -133,7 +132,7 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
                 )
         except ApplicationError as error:
             add_service_error(form, error)
-            order = order_get_for_buyer_with_history(buyer=request.user, number=number)
+            order = order_get_for_buyer_with_history(buyer=request.user, number=number) or order
             return _order_page(request, order, bound=(seller_order.number, action, form), status=error.status)
         messages.success(request, SUCCESS_MESSAGES[action])
         return redirect(reverse("storefront:order_detail", kwargs={"number": order.number}) + f"#{seller_order.number}")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
 import uuid
-from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -14,16 +13,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comptoir.checkout.errors import IDEMPOTENCY_IN_PROGRESS, PAYMENT_DECLINED
+from comptoir.checkout.selectors import checkout_progress_for_key
+from comptoir.checkout.services import CheckoutOutcome, order_checkout
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.offers.models import Offer
+from comptoir.orders.errors import INSUFFICIENT_STOCK
 from comptoir.orders.selectors import (
     cart_item_count,
     cart_line_quantity,
     cart_summary_for_buyer,
-    checkout_outcome_for_key,
     order_get_for_buyer_with_history,
 )
-from comptoir.orders.services import cart_line_remove, cart_line_set, order_checkout
+from comptoir.orders.services import cart_line_remove, cart_line_set
 from comptoir.web.storefront.countries import buyer_country
 from comptoir.web.storefront.forms import AddToCartForm, CartQuantityForm, CheckoutForm, DeliveryCountryForm
 from comptoir.web.storefront.views.common import add_service_error, buyer_required, error_message, today
@@ -159,34 +161,48 @@ def _unavailable_titles(request) -> list[str]:
     return list(Offer.objects.filter(pk__in=ids).values_list("product__title", flat=True))
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    status: int
-    order: object
-    body: dict
+def _checkout_outcome_page(request, outcome: CheckoutOutcome, form: CheckoutForm, country: str, choices, *, status):
+    """A finished checkout: the confirmation, or the checkout page with the decline next to the card field."""
+    if outcome.is_declined:
+        form.add_error(None, error_message(ApplicationError("", code=PAYMENT_DECLINED)))
+        form.add_error("card_number", _("Declined: %(reason)s") % {"reason": _declined_reason(outcome.decline_message)})
+        return _checkout_page(request, form, country, choices, status=status, problem=PAYMENT_DECLINED)
+    return redirect("storefront:order_confirmation", number=outcome.summary["number"])
 
 
-def _run_checkout(*, buyer, idempotency_key: str, **arguments) -> _Outcome:
-    """order_checkout for one rendered form. A second submission of the same form (a double click, a reload) gets the first
-    one's outcome: stored already, or awaited while the first is still running."""
-    for _attempt in range(40):
-        earlier = checkout_outcome_for_key(buyer=buyer, idempotency_key=idempotency_key)
-        if earlier is not None:
-            return _Outcome(*earlier)
-        try:
-            result = order_checkout(buyer=buyer, idempotency_key=idempotency_key, key_required=True, **arguments)
-            return _Outcome(result.status, result.order, result.body)
-        except Conflict as error:
-            if error.code != "idempotency_in_progress":
-                raise
-            time.sleep(0.25)
-    raise Conflict("Still processing.", code="idempotency_in_progress")
+def _checkout_in_progress(request, idempotency_key: str):
+    """The same form's checkout is still running (a double click, a reload): a page that refreshes itself until
+    the outcome is there, instead of holding the request open."""
+    return render(
+        request,
+        "storefront/checkout_progress.html",
+        {"progress_url": f"{reverse('storefront:checkout')}?{urlencode({'key': idempotency_key})}"},
+        status=202,
+    )
+
+
+def _checkout_progress(request, idempotency_key: str):
+    """GET ?key=: where the checkout of one rendered form stands (the in-progress page polls it)."""
+    progress = checkout_progress_for_key(buyer=request.user, idempotency_key=idempotency_key)
+    if progress.is_running:
+        return _checkout_in_progress(request, idempotency_key)
+    if progress.outcome is None:
+        return redirect("storefront:checkout")
+    if progress.outcome.is_declined:  # back to a fresh form (the cart is kept), the reason shown above it
+        messages.error(
+            request, _("Declined: %(reason)s") % {"reason": _declined_reason(progress.outcome.decline_message)}
+        )
+        return redirect("storefront:checkout")
+    return redirect("storefront:order_confirmation", number=progress.outcome.summary["number"])
 
 
 @buyer_required
 def checkout(request):
     country = buyer_country(request)
     if request.method != "POST":
+        key = request.GET.get("key", "")
+        if key and len(key) <= 200:
+            return _checkout_progress(request, key)
         if cart_item_count(buyer=request.user) == 0:
             messages.info(request, _("Your cart is empty."))
             return redirect("storefront:cart")
@@ -195,40 +211,51 @@ def checkout(request):
 
     form = CheckoutForm(request.POST)
     choices = _shipping_choices(request.POST)
-    if form.is_valid():
-        country = form.cleaned_data["country"]
-        try:
-            result = _run_checkout(
-                buyer=request.user,
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                shipping_address=form.address(),
-                payment_method={"card_number": form.cleaned_data["card_number"]},
-                lines=None,
-                shipping_choices=choices,
-            )
-        except ApplicationError as error:
-            seller_errors = {
-                int(field.split(".")[1]): error_message(error)
-                for field in error.fields
-                if field.startswith("shipping.") and field.split(".")[1].isdigit()
-            }
-            if error.code == "insufficient_stock":
-                request.session["storefront_short_offers"] = error.extra.get("offer_ids", [])
-            if not seller_errors:
-                add_service_error(form, error, CHECKOUT_FIELD_MAP)
-            return _checkout_page(
-                request, form, country, choices, status=error.status, seller_errors=seller_errors, problem=error.code
-            )
-        if result.status == 402:
-            form.add_error(None, error_message(ApplicationError("", code="payment_declined")))
-            form.add_error("card_number", _("Declined: %(reason)s") % {"reason": _declined_reason(result.body)})
-            return _checkout_page(request, form, country, choices, status=402, problem="payment_declined")
-        return redirect("storefront:order_confirmation", number=result.order.number)
-    return _checkout_page(request, form, country, choices, status=422)
+    if not form.is_valid():
+        return _checkout_page(request, form, country, choices, status=422)
+    country = form.cleaned_data["country"]
+    key = form.cleaned_data["idempotency_key"]
+    # One rendered form is one checkout: a second submission gets the first one's outcome, or waits for it.
+    progress = checkout_progress_for_key(buyer=request.user, idempotency_key=key)
+    if progress.outcome is not None:
+        return _checkout_outcome_page(request, progress.outcome, form, country, choices, status=402)
+    if progress.is_running:
+        return _checkout_in_progress(request, key)
+    try:
+        outcome = order_checkout(
+            buyer=request.user,
+            idempotency_key=key,
+            key_required=True,
+            shipping_address=form.address(),
+            payment_method={"card_number": form.cleaned_data["card_number"]},
+            lines=None,
+            shipping_choices=choices,
+        )
+    except Conflict as error:
+        if error.code == IDEMPOTENCY_IN_PROGRESS:
+            return _checkout_in_progress(request, key)
+        return _checkout_error_page(request, form, country, choices, error)
+    except ApplicationError as error:
+        return _checkout_error_page(request, form, country, choices, error)
+    return _checkout_outcome_page(request, outcome, form, country, choices, status=402)
 
 
-def _declined_reason(body: dict) -> str:
-    detail = body.get("detail", "")
+def _checkout_error_page(request, form: CheckoutForm, country: str, choices, error: ApplicationError):
+    seller_errors = {
+        int(field.split(".")[1]): error_message(error)
+        for field in error.fields
+        if field.startswith("shipping.") and field.split(".")[1].isdigit()
+    }
+    if error.code == INSUFFICIENT_STOCK:
+        request.session["storefront_short_offers"] = error.extra.get("offer_ids", [])
+    if not seller_errors:
+        add_service_error(form, error, CHECKOUT_FIELD_MAP)
+    return _checkout_page(
+        request, form, country, choices, status=error.status, seller_errors=seller_errors, problem=error.code
+    )
+
+
+def _declined_reason(detail: str) -> str:
     return {"Card declined.": _("the bank refused the payment"), "Insufficient funds.": _("insufficient funds")}.get(
         detail, detail
     )

@@ -1,9 +1,10 @@
-"""Orders, seller orders and disputes in the operator console.
+"""Orders, seller orders and disputes in the operator console (registered by the checkout app: the pages show the
+orders with their payments, refunds and chargebacks, and the decisions move money).
 
-Everything is read-only; the operator's decisions are admin actions calling orders.services:
+Everything is read-only; the operator's decisions are admin actions calling checkout.services:
 settling a payment held for review (order_payment_review_decide), deciding a dispute with a
 statement of reasons (dispute_decide, which refunds the buyer from escrow when decided for them) and
-recording a chargeback the provider reported by another channel (payments.services.chargeback_record)."""
+recording a chargeback the provider reported by another channel (chargeback_record)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,14 +13,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from comptoir.checkout import services
 from comptoir.core.admin import OperatorActionsMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import Money
-from comptoir.orders import services
 from comptoir.orders.models import Dispute, DisputeStatus, Order, OrderLine, SellerOrder, SellerOrderEvent
 from comptoir.payments.models import Chargeback, Payment, Refund
 from comptoir.payments.selectors import seller_order_charged_back_amount
-from comptoir.payments.services import chargeback_record
 
 
 def _link(obj, label=None) -> str:
@@ -321,7 +321,7 @@ class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
         form = ChargebackForm(request.POST if "apply" in request.POST else None, currency=seller_order.currency)
         if "apply" in request.POST and form.is_valid():
             try:
-                outcome = chargeback_record(
+                outcome = services.chargeback_record(
                     seller_order_id=seller_order.pk,
                     amount=form.cleaned_data["amount"],
                     reason=form.cleaned_data["reason"],
@@ -343,7 +343,8 @@ class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Reference {chargeback.provider_reference} was already recorded ({amount} on {chargeback.seller_order.number}): "
+                    f"Reference {chargeback.provider_reference} was already recorded ({amount} on "
+                    f"{chargeback.seller_order.number}): "
                     "nothing changed.",
                     level=messages.WARNING,
                 )

@@ -3,11 +3,12 @@ import datetime
 import pytest
 
 from comptoir.catalog.services import category_set_commission
+from comptoir.checkout.services import order_checkout, order_payment_review_decide, seller_order_complete
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.models import IdempotencyRecord
 from comptoir.offers.models import Offer
 from comptoir.orders.models import CartLine, Order, OrderLine, SellerOrder, SellerOrderEvent
-from comptoir.orders.services import cart_line_set, order_checkout, order_payment_review_decide, seller_order_complete
+from comptoir.orders.services import cart_line_set
 from comptoir.orders.tests.support import account_balance, advance, buy, entry_kinds, new_key
 from comptoir.payments.models import JournalEntry, Payment
 from comptoir.sellers.services import seller_suspend
@@ -49,7 +50,7 @@ def test_checkout_splits_order_per_seller_and_takes_stock():
         idempotency_key="k1",
     )
 
-    assert result.status == 201
+    assert result.order_status == "paid"
     order = Order.objects.get()
     assert order.status == "paid"
     assert SellerOrder.objects.filter(order=order, status="placed").count() == 2
@@ -71,7 +72,7 @@ def test_checkout_of_the_cart_orders_every_line_and_empties_the_cart():
     result = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, idempotency_key=new_key())
 
     # then one paid order holds one seller order per seller, with the cart's quantities
-    assert result.status == 201 and result.order.status == "paid"
+    assert result.order_status == "paid" and result.order.status == "paid"
     quantities = dict(OrderLine.objects.filter(seller_order__order=result.order).values_list("offer_id", "quantity"))
     assert quantities == {offer_a.pk: 2, offer_b.pk: 3}
     assert sorted(result.order.seller_orders.values_list("seller_id", flat=True)) == sorted(
@@ -84,7 +85,7 @@ def test_checkout_of_the_cart_orders_every_line_and_empties_the_cart():
     assert order.items_amount == 2 * 1000 + 3 * 300
     assert order.shipping_amount == sum(so.shipping_amount for so in order.seller_orders.all())
     assert order.total_amount == order.items_amount + order.shipping_amount
-    assert result.body["number"] == order.number and result.body["total"]["amount_minor"] == order.total_amount
+    assert result.summary["number"] == order.number and result.summary["total"]["amount_minor"] == order.total_amount
 
 
 def test_empty_cart_cannot_be_checked_out():
@@ -254,11 +255,7 @@ def test_declined_card_fails_the_order_cancels_seller_orders_and_restores_stock(
     )
 
     # then the order failed, every seller order is cancelled with the decline as its reason, and the stock is back
-    assert (
-        result.status == 402
-        and result.body["code"] == "payment_declined"
-        and result.body["order"]["status"] == "payment_failed"
-    )
+    assert result.is_declined and result.summary["status"] == "payment_failed"
     assert result.order.status == "payment_failed"
     for seller_order in result.order.seller_orders.all():
         assert (seller_order.status, seller_order.cancelled_by, seller_order.cancel_reason) == (
@@ -285,7 +282,11 @@ def test_insufficient_funds_card_is_declined_with_its_message():
         lines=lines_of((offer, 1)),
         idempotency_key=new_key(),
     )
-    assert (result.status, result.body["detail"], result.order.status) == (402, "Insufficient funds.", "payment_failed")
+    assert (result.is_declined, result.decline_message, result.order.status) == (
+        True,
+        "Insufficient funds.",
+        "payment_failed",
+    )
     assert result.order.seller_orders.get().cancel_reason == "Insufficient funds."
     assert stock_of(offer) == (3,)
 
@@ -301,7 +302,7 @@ def test_card_held_for_review_waits_for_the_operator_with_stock_reserved():
         idempotency_key=new_key(),
     )
 
-    assert result.status == 202 and result.order.status == "payment_review"
+    assert result.order_status == "payment_review" and result.order.status == "payment_review"
     assert list(result.order.seller_orders.values_list("status", flat=True)) == ["awaiting_payment"]
     assert stock_of(offer) == (1,)
     assert Payment.objects.get().status == "review"
@@ -418,8 +419,8 @@ def test_same_key_and_same_request_returns_the_first_order_without_charging_agai
     second = order_checkout(**request)
 
     assert (first.replayed, second.replayed) == (False, True)
-    assert second.status == first.status == 201
-    assert second.body == first.body
+    assert second.order_status == first.order_status == "paid"
+    assert second.summary == first.summary
     assert second.order.pk == first.order.pk
     assert Order.objects.count() == 1 and Payment.objects.count() == 1 and JournalEntry.objects.count() == 1
     assert stock_of(offer) == (3,)
@@ -436,8 +437,8 @@ def test_replayed_decline_does_not_charge_again():
     )
     first = order_checkout(**request)
     second = order_checkout(**request)
-    assert (first.status, second.status, second.replayed) == (402, 402, True)
-    assert second.body == first.body
+    assert (first.is_declined, second.is_declined, second.replayed) == (True, True, True)
+    assert (second.summary, second.decline_message) == (first.summary, first.decline_message)
     assert Order.objects.count() == 1 and Payment.objects.count() == 1
     assert stock_of(offer) == (5,)
 
@@ -534,7 +535,7 @@ def test_insufficient_stock_refuses_the_whole_order_and_writes_nothing():
         lines=lines_of((plenty, 3), (scarce, 1)),
         idempotency_key="short",
     )
-    assert result.status == 201 and stock_of(plenty, scarce) == (7, 0)
+    assert result.order_status == "paid" and stock_of(plenty, scarce) == (7, 0)
 
 
 def test_unverified_sellers_offer_cannot_be_bought():
@@ -680,7 +681,7 @@ def test_checkout_of_two_sellers_with_two_lines_each_stays_within_its_query_budg
         )
 
     # then it succeeded within the budget
-    assert result.status == 201 and result.order.seller_orders.count() == 2
+    assert result.order_status == "paid" and result.order.seller_orders.count() == 2
     print(f"order_checkout 2 sellers x 2 lines: {len(captured.captured_queries)} queries")
 
 
@@ -731,7 +732,7 @@ def test_a_checkout_whose_process_died_after_taking_stock_is_finished_by_a_later
         idempotency_key="crash-1",
     )
 
-    assert result.status == 201
+    assert result.order_status == "paid"
     assert Order.objects.count() == 1 and Order.objects.get().status == "paid"
     assert Payment.objects.count() == 1
     assert stock_of(offer) == (2,)
@@ -742,7 +743,7 @@ def test_a_checkout_whose_process_died_after_taking_stock_is_finished_by_a_later
         lines=lines_of((offer, 1)),
         idempotency_key="crash-1",
     )
-    assert replay.replayed and replay.body["number"] == result.body["number"]
+    assert replay.replayed and replay.summary["number"] == result.summary["number"]
 
 
 def test_a_cart_checkout_retried_with_its_key_replays_the_first_order_although_the_cart_is_now_empty():
@@ -753,6 +754,6 @@ def test_a_cart_checkout_retried_with_its_key_replays_the_first_order_although_t
     first = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, idempotency_key="cart-retry")
     retry = order_checkout(buyer=buyer, shipping_address=ADDRESS, payment_method=CARD_OK, idempotency_key="cart-retry")
 
-    assert first.status == 201 and not CartLine.objects.filter(cart__buyer=buyer).exists()
-    assert retry.replayed and retry.status == 201 and retry.body["number"] == first.body["number"]
+    assert first.order_status == "paid" and not CartLine.objects.filter(cart__buyer=buyer).exists()
+    assert retry.replayed and retry.order_status == "paid" and retry.summary["number"] == first.summary["number"]
     assert Order.objects.count() == 1 and stock_of(offer) == (2,)

@@ -9,11 +9,11 @@ from collections import Counter
 import pytest
 from django.db.models import Sum
 
+from comptoir.checkout.services import order_checkout
 from comptoir.core.exceptions import Conflict
 from comptoir.core.models import IdempotencyRecord
 from comptoir.offers.models import Offer
 from comptoir.orders.models import Order, OrderLine, SellerOrder
-from comptoir.orders.services import order_checkout
 from comptoir.orders.tests.concurrency import run_concurrently
 from comptoir.orders.tests.support import account_balance
 from comptoir.payments.models import JournalEntry, Payment
@@ -61,7 +61,7 @@ def test_hot_offer_is_never_oversold():
 
     # then exactly 5 got an order and every other one was told the stock ran out
     successes = [outcome.value for outcome in outcomes if outcome.error is None]
-    assert [result.status for result in successes] == [201] * 5
+    assert [result.order_status for result in successes] == ["paid"] * 5
     assert error_codes(outcomes) == Counter({"insufficient_stock": THREADS - 5})
     # and the database agrees: stock 0, five paid orders of one unit, five charges, five captures
     offer.refresh_from_db()
@@ -121,13 +121,13 @@ def test_declines_racing_with_sales_put_every_unit_back():
 
     # then declined orders failed and released their unit, so stock + units sold is still 5
     assert set(error_codes(outcomes)) <= {"insufficient_stock"}
-    statuses = Counter(outcome.value.status for outcome in outcomes if outcome.error is None)
-    assert set(statuses) <= {201, 402}
+    statuses = Counter(outcome.value.order_status for outcome in outcomes if outcome.error is None)
+    assert set(statuses) <= {"paid", "payment_failed"}
     offer.refresh_from_db()
     assert offer.stock + sold_quantity(offer) == 5
-    assert statuses[201] == sold_quantity(offer) == Order.objects.filter(status="paid").count()
+    assert statuses["paid"] == sold_quantity(offer) == Order.objects.filter(status="paid").count()
     assert SellerOrder.objects.filter(order__status="payment_failed").exclude(status="cancelled").count() == 0
-    assert JournalEntry.objects.filter(kind="capture").count() == statuses[201]
+    assert JournalEntry.objects.filter(kind="capture").count() == statuses["paid"]
 
 
 def test_opposite_line_orders_across_two_offers_never_deadlock():
@@ -153,7 +153,7 @@ def test_opposite_line_orders_across_two_offers_never_deadlock():
 
     # then everyone succeeded (no deadlock, no lock timeout) and the stock moved by exactly what was sold
     assert [outcome.error for outcome in outcomes] == [None] * THREADS
-    assert {outcome.value.status for outcome in outcomes} == {201}
+    assert {outcome.value.order_status for outcome in outcomes} == {"paid"}
     offer_x.refresh_from_db()
     offer_y.refresh_from_db()
     assert offer_x.stock == 100 - sum(1 + index % 2 for index in range(THREADS)) == 100 - sold_quantity(offer_x)
@@ -198,7 +198,7 @@ def test_concurrent_retries_of_one_idempotency_key_create_one_order_and_one_char
     # and every attempt either ran it, replayed it, or was told to retry shortly; nothing else
     results = [outcome.value for outcome in outcomes if outcome.error is None]
     assert sum(not result.replayed for result in results) == 1
-    assert {(result.status, result.body["number"]) for result in results} == {(201, order.number)}
+    assert {(result.order_status, result.summary["number"]) for result in results} == {("paid", order.number)}
     assert set(error_codes(outcomes)) <= {"idempotency_in_progress"}
     # and a later retry replays the stored response
     again = order_checkout(

@@ -4,16 +4,11 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from comptoir.checkout.services import order_checkout
 from comptoir.core.models import AuditLog
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import DisputeStatus, Order, OrderStatus, SellerOrder
-from comptoir.orders.services import (
-    dispute_open,
-    order_checkout,
-    seller_order_accept,
-    seller_order_mark_delivered,
-    seller_order_ship,
-)
+from comptoir.orders.services import dispute_open, seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import JournalEntry, Refund
 from comptoir.testing.builders import ADDRESS, CARD_OK, CARD_REVIEW, make_offer, make_user
 
@@ -91,7 +86,7 @@ def test_dispute_decided_for_the_buyer_through_the_console_refunds_in_full(conso
 
 
 def test_dispute_decision_without_a_statement_is_refused(console):
-    dispute, seller_order = _disputed_delivery()
+    dispute, _seller_order = _disputed_delivery()
 
     response = console.post(
         DISPUTES, {"action": "decide_for_buyer", ACTION_CHECKBOX_NAME: [dispute.pk], "apply": "1", "reason": ""}
@@ -139,7 +134,7 @@ def test_dispute_list_shows_open_disputes_by_default(console):
 
 
 def test_payment_under_review_approved_through_the_console_is_captured(console, operator):
-    order, offer, _ = _checkout(card=CARD_REVIEW)
+    order, _offer, _ = _checkout(card=CARD_REVIEW)
     assert order.status == OrderStatus.PAYMENT_REVIEW
 
     response = console.post(ORDERS, {"action": "approve_payment_review", ACTION_CHECKBOX_NAME: [order.pk]}, follow=True)
@@ -174,7 +169,7 @@ def test_approving_an_order_not_under_review_shows_the_service_refusal(console):
 
 
 def test_seller_order_page_shows_its_timeline(console):
-    dispute, seller_order = _disputed_delivery()
+    _dispute, seller_order = _disputed_delivery()
 
     page = console.get(reverse("admin:orders_sellerorder_change", args=[seller_order.pk])).content.decode()
 

@@ -1,10 +1,10 @@
-"""Background work of the orders domain. Tasks are idempotent and safe to retry or to run twice at once."""
+"""Background work of checkout. Tasks are idempotent and safe to retry or to run twice at once."""
 
 from __future__ import annotations
 
 from django.tasks import task
 
-from comptoir.orders.services import seller_orders_release_due
+from comptoir.checkout.services import seller_orders_release_due
 
 
 @task()

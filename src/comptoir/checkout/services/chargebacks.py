@@ -1,0 +1,121 @@
+"""Chargebacks on a seller order: checkout locks the seller order and hands its facts to payments, which moves
+the money and publishes ChargebackRecorded (orders records it in the seller order's history)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from comptoir.checkout import errors
+from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.permissions import require_operator
+from comptoir.orders.models import SellerOrder
+from comptoir.orders.services import seller_order_lock
+from comptoir.payments.models import Chargeback, Payment
+from comptoir.payments.services import ChargebackOutcome, ChargebackTarget, chargeback_input_clean, chargeback_post
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.payments.providers import ChargebackNotification
+
+
+def chargeback_record(
+    *,
+    seller_order_id: int,
+    amount: int,
+    reason: str,
+    provider_reference: str,
+    currency: str | None = None,
+    actor: User | None = None,
+) -> ChargebackOutcome:
+    """Record that the buyer's card issuer took `amount` (minor units) of a seller order back.
+
+    One transaction: a Chargeback row, one balanced journal entry (see payments.services.chargeback_post), a
+    SellerOrderEvent with action "chargeback" in the seller order's history (published for trust), and an audit
+    row. The seller order's status does not change.
+
+    Idempotent on the provider's reference: when (provider, provider_reference) is already recorded, nothing
+    changes and the first chargeback is returned (`created=False`), whatever the other arguments. `actor` None is
+    a provider notification (actor role "system"); otherwise it must be an operator. Raises NotFound (no such
+    seller order), Conflict (nothing captured for it), ValidationError (amount not a positive integer or above
+    what is left: captured − refunded − charged back; currency other than the order's; missing reason or
+    reference), PermissionDenied (an actor who is not an operator)."""
+    if actor is not None:
+        require_operator(actor, message="Only an operator or the payment provider can record a chargeback.")
+    reason, provider_reference = chargeback_input_clean(
+        amount=amount, reason=reason, provider_reference=provider_reference
+    )
+    with transaction.atomic(durable=True):
+        # The seller order's lock serialises chargebacks, refunds and the release of this order.
+        try:
+            seller_order = seller_order_lock(seller_order_id=seller_order_id)
+        except NotFound:
+            raise NotFound("No such seller order.", code=errors.SELLER_ORDER_NOT_FOUND) from None
+        return chargeback_post(
+            target=ChargebackTarget(
+                seller_order_id=seller_order.pk,
+                number=seller_order.number,
+                order_id=seller_order.order_id,
+                seller_id=seller_order.seller_id,
+                currency=seller_order.currency,
+                total_amount=seller_order.total_amount,
+                refunded_amount=seller_order.refunded_amount,
+                commission_amount=seller_order.commission_amount,
+                is_released=seller_order.is_released,
+            ),
+            amount=amount,
+            reason=reason,
+            provider_reference=provider_reference,
+            currency=currency,
+            actor=actor,
+        )
+
+
+def chargeback_notification_apply(*, provider: str, notification: ChargebackNotification) -> ChargebackOutcome:
+    """Record a chargeback the provider notified (a parsed `ChargebackNotification`), finding the seller order from
+    the payment reference and/or the seller order number. A payment covering several seller orders needs the
+    seller order's number (the provider cannot know how the marketplace split the order). A notification already
+    recorded returns the first chargeback unchanged. Raises NotFound (unknown payment or seller order),
+    ValidationError (several seller orders and none named, or a seller order that is not the payment's), and
+    chargeback_record's errors."""
+    existing = Chargeback.objects.filter(provider=provider, provider_reference=notification.reference).first()
+    if existing is not None:
+        return ChargebackOutcome(existing, created=False)
+    seller_order: Any = None
+    if notification.seller_order_number:
+        seller_order = SellerOrder.objects.filter(number=notification.seller_order_number).first()
+        if seller_order is None:
+            raise NotFound(
+                "No such seller order.",
+                code=errors.SELLER_ORDER_NOT_FOUND,
+                fields={"seller_order": "Unknown seller order."},
+            )
+    if notification.payment_reference:
+        payment = Payment.objects.filter(provider=provider, provider_reference=notification.payment_reference).first()
+        if payment is None:
+            raise NotFound(
+                "No such payment.", code=errors.PAYMENT_NOT_FOUND, fields={"payment_reference": "Unknown payment."}
+            )
+        if seller_order is None:
+            candidates = list(SellerOrder.objects.filter(order_id=payment.order_id).order_by("pk")[:2])
+            if len(candidates) != 1:
+                raise ValidationError(
+                    "This payment covers several seller orders: name one.",
+                    code=errors.SELLER_ORDER_REQUIRED,
+                    fields={"seller_order": "The seller order number is required for this payment."},
+                )
+            seller_order = candidates[0]
+        elif seller_order.order_id != payment.order_id:
+            raise ValidationError(
+                "The seller order is not part of this payment's order.",
+                code=errors.SELLER_ORDER_MISMATCH,
+                fields={"seller_order": "Not paid by this payment."},
+            )
+    return chargeback_record(
+        seller_order_id=seller_order.pk,
+        amount=notification.amount,
+        reason=notification.reason,
+        provider_reference=notification.reference,
+        currency=notification.currency,
+    )

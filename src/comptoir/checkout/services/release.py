@@ -1,0 +1,85 @@
+"""Release of escrow to the seller's payable balance once a delivered seller order's hold has elapsed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from comptoir.checkout import errors
+from comptoir.core import clock
+from comptoir.core.exceptions import ApplicationError, Conflict
+from comptoir.orders.domain.state_machine import Action, Actor
+from comptoir.orders.models import SellerOrder
+from comptoir.orders.services import (
+    seller_order_has_open_dispute,
+    seller_order_ids_due_for_release,
+    seller_order_lock,
+    seller_order_released_mark,
+    seller_order_transition,
+)
+from comptoir.payments.domain.chargeback import release_amounts
+from comptoir.payments.domain.ledger import PostingLine
+from comptoir.payments.models import EntryKind
+from comptoir.payments.selectors import seller_order_charged_back_amount
+from comptoir.payments.services import ledger_post
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+
+
+def seller_order_complete(*, seller_order_id: int, actor: User | None = None) -> SellerOrder:
+    """Release escrow to the seller's payable balance minus the frozen commission (delivered + hold elapsed, no
+    open dispute). `actor` None is the scheduler (the hold must have elapsed); an operator may release earlier.
+    Raises Conflict (`dispute_open`, `hold_not_elapsed`), NotFound, InvalidTransition."""
+    with transaction.atomic():
+        seller_order = seller_order_lock(seller_order_id=seller_order_id)
+        if seller_order_has_open_dispute(seller_order_id=seller_order.pk):
+            raise Conflict("An open dispute blocks the release of funds.", code=errors.DISPUTE_OPEN)
+        now = clock.now()
+        if actor is None and (seller_order.release_due_at is None or seller_order.release_due_at > now):
+            raise Conflict("The hold period has not elapsed.", code=errors.HOLD_NOT_ELAPSED)
+        seller_order_transition(
+            seller_order, Action.COMPLETE, Actor.OPERATOR if actor else Actor.SYSTEM, actor, "", {}, now
+        )
+        # Chargebacks taken from escrow before the release leave less to release, and less commission
+        # (payments.domain.chargeback).
+        amounts = release_amounts(
+            total=seller_order.total_amount,
+            commission=seller_order.commission_amount,
+            charged_back=seller_order_charged_back_amount(seller_order.pk),
+        )
+        lines = [PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), amounts.escrow)]
+        if amounts.payable:
+            lines.append(
+                PostingLine(("seller_payable", seller_order.seller_id, seller_order.currency), -amounts.payable)
+            )
+        if amounts.commission:
+            lines.append(PostingLine(("commission", None, seller_order.currency), -amounts.commission))
+        if amounts.escrow:  # nothing left in escrow after a full chargeback: nothing to post
+            ledger_post(
+                kind=EntryKind.RELEASE,
+                source_key=f"release:{seller_order.number}",
+                order_id=seller_order.order_id,
+                seller_order_id=seller_order.pk,
+                memo=f"Release {seller_order.number}",
+                actor=actor,
+                lines=lines,
+            )
+        seller_order_released_mark(seller_order=seller_order)
+        return seller_order
+
+
+def seller_orders_release_due(*, limit: int = 500) -> int:
+    """Complete every delivered seller order whose hold has elapsed and that has no open dispute. Idempotent.
+    Returns how many were released."""
+    due = seller_order_ids_due_for_release(now=clock.now(), limit=limit)
+    released = 0
+    for seller_order_id in due:
+        try:
+            with transaction.atomic(durable=True):
+                seller_order_complete(seller_order_id=seller_order_id)
+            released += 1
+        except ApplicationError:
+            continue  # changed state meanwhile (return requested, dispute opened): skip, the next run sees it
+    return released

@@ -1,0 +1,266 @@
+"""Order placement: checkout input checked, a priced draft built from offers, and `order_place`, which writes an
+order awaiting payment from a draft. Payment is not the orders app's business: `comptoir.checkout` charges and
+applies the outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from comptoir.core.exceptions import Conflict, NotFound, ValidationError
+from comptoir.offers.locks import offer_stock_take
+from comptoir.orders import errors
+from comptoir.orders.checkout_reads import CheckoutOffer, offers_for_checkout, shipping_rates_of
+from comptoir.orders.conf import orders_settings
+from comptoir.orders.domain.checkout import CheckoutDraft, CheckoutProblem, LineInput, build_checkout
+from comptoir.orders.domain.state_machine import Actor, Status
+from comptoir.orders.models import Order, OrderLine, SellerOrder, SellerOrderEvent
+from comptoir.orders.services.cart import validate_quantity
+from comptoir.orders.services.numbers import new_order_number
+from comptoir.sellers.domain.trader import normalise_country
+from comptoir.sellers.models import SellerStatus
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+
+ADDRESS_FIELDS = ("name", "street", "postal_code", "city", "country")
+
+
+def address_clean(address: Any) -> dict:
+    """The shipping address trimmed, its country normalised to ISO 3166 alpha-2; ValidationError (field names
+    `shipping_address.<name>`) when a required part is missing or too long."""
+    if not isinstance(address, dict):
+        raise ValidationError(
+            "A shipping address is required.", code=errors.INVALID_ADDRESS, fields={"shipping_address": "Required."}
+        )
+    problems = {}
+    for name in ADDRESS_FIELDS:
+        value = address.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problems[f"shipping_address.{name}"] = "Required."
+        elif len(value) > 200:
+            problems[f"shipping_address.{name}"] = "At most 200 characters."
+    country = normalise_country(address.get("country", "")) if "shipping_address.country" not in problems else None
+    if "shipping_address.country" not in problems and country is None:
+        problems["shipping_address.country"] = "Use an ISO 3166 two-letter country code."
+    if problems:
+        raise ValidationError("The shipping address is incomplete.", code=errors.INVALID_ADDRESS, fields=problems)
+    clean = {name: address[name].strip() for name in ADDRESS_FIELDS}
+    clean["country"] = country
+    for optional in ("phone", "street2", "region"):
+        if isinstance(address.get(optional), str) and address[optional].strip():
+            clean[optional] = address[optional].strip()[:200]
+    return clean
+
+
+def lines_parse(lines: Any) -> dict[int, int]:
+    """offer_id -> quantity from checkout lines ({"offer_id", "quantity"}), quantities of one offer summed.
+    ValidationError on an empty list, a bad offer id or a quantity out of range."""
+    if not isinstance(lines, list) or not lines:
+        raise ValidationError(
+            "There is nothing to check out.", code=errors.EMPTY_CART, fields={"lines": "Add at least one offer."}
+        )
+    quantities: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        offer_id = line.get("offer_id") if isinstance(line, dict) else None
+        if isinstance(offer_id, bool) or not isinstance(offer_id, int):
+            raise ValidationError(
+                "Invalid line.", code=errors.INVALID_LINE, fields={f"lines[{index}].offer_id": "An offer id."}
+            )
+        validate_quantity(line.get("quantity"), field=f"lines[{index}].quantity")
+        quantities[offer_id] = quantities.get(offer_id, 0) + line["quantity"]
+        validate_quantity(quantities[offer_id], field=f"lines[{index}].quantity")
+    return quantities
+
+
+def shipping_choices_parse(shipping_choices: dict[Any, Any] | None) -> dict[int, str]:
+    """seller_id -> service level; ValidationError when a key is not a seller id."""
+    choices = {}
+    for seller_key, level in (shipping_choices or {}).items():
+        try:
+            choices[int(seller_key)] = str(level)
+        except (TypeError, ValueError) as error:
+            raise ValidationError(
+                "Invalid shipping choice.",
+                code=errors.INVALID_SHIPPING_CHOICE,
+                fields={"shipping": "Map seller ids to a service level."},
+            ) from error
+    return choices
+
+
+def _commission_rates(offers: list[CheckoutOffer]) -> dict[int, int]:
+    """offer_id -> basis points: the seller's override, else the category's own or inherited rate (read with the
+    offers by `offers_for_checkout`), else the marketplace default."""
+    default = orders_settings().default_commission_bp
+    return {
+        offer.pk: offer.seller.commission_rate_bp
+        if offer.seller.commission_rate_bp is not None
+        else offer.category_commission_bp
+        if offer.category_commission_bp is not None
+        else default
+        for offer in offers
+    }
+
+
+def order_draft_price(
+    *, quantities: dict[int, int], country: str, service_levels: dict[int, str], placed_on: dt.date
+) -> CheckoutDraft:
+    """Price `quantities` (offer_id -> units) delivered to `country`: lines, shipping per seller, commission,
+    promise dates. Reads offers, takes nothing. Raises NotFound (an offer unknown, inactive or of a seller not
+    verified; `extra["offer_ids"]`) and ValidationError (no shipping to the country, an unknown service level,
+    several currencies)."""
+    offers = offers_for_checkout(quantities)
+    found = {offer.pk: offer for offer in offers}
+    unavailable = [
+        offer_id
+        for offer_id in quantities
+        if offer_id not in found
+        or not found[offer_id].is_active
+        or found[offer_id].seller.status != SellerStatus.VERIFIED
+    ]
+    if unavailable:
+        raise NotFound(
+            "Some offers are not available.",
+            code=errors.OFFER_UNAVAILABLE,
+            extra={"offer_ids": sorted(unavailable)},
+            fields={f"offer {offer_id}": "Unknown or unavailable offer." for offer_id in sorted(unavailable)},
+        )
+    commission = _commission_rates(offers)
+    rates = shipping_rates_of(offers)
+    try:
+        return build_checkout(
+            lines=[
+                LineInput(
+                    offer.pk,
+                    offer.seller_id,
+                    offer.product_id,
+                    offer.product.title,
+                    offer.sku,
+                    offer.price,
+                    quantities[offer.pk],
+                    commission[offer.pk],
+                    offer.handling_days,
+                    offer.shipping_profile_id,
+                )
+                for offer in offers
+            ],
+            rates_by_profile=rates,
+            destination_country=country,
+            service_levels=service_levels,
+            placed_on=placed_on,
+        )
+    except CheckoutProblem as problem:
+        raise ValidationError(problem.message, code=problem.code, fields=problem.fields) from problem
+
+
+def order_place(*, buyer: User, draft: CheckoutDraft, address: dict, now: dt.datetime) -> Order:
+    """Place an order from a priced draft: take the stock of every line, then write the order awaiting payment,
+    one seller order per seller with its lines and its "create" event. Runs in the caller's transaction.
+
+    The entry point for every way an order comes into being: a cart checkout today (checkout.order_checkout), an
+    auction win, an accepted quote or an imported order tomorrow. The caller prices the draft
+    (`order_draft_price` or its own pricing), cleans the address (`address_clean`) and then settles the payment;
+    the order stays `awaiting_payment` until it does.
+
+    Guarantees: stock is taken in offer-id order and never goes negative. Raises Conflict (`insufficient_stock`,
+    `extra["offer_ids"]`) when an offer lacks stock: the caller's transaction, which the error leaves, rolls back
+    what was taken, so nothing is kept."""
+    quantities: dict[int, int] = {}
+    for part in draft.seller_orders:
+        for line in part.lines:
+            quantities[line.offer_id] = quantities.get(line.offer_id, 0) + line.quantity
+    short = offer_stock_take(quantities=quantities)
+    if short:
+        raise Conflict(
+            "Not enough stock for some offers.",
+            code=errors.INSUFFICIENT_STOCK,
+            extra={"offer_ids": short},
+            fields={f"offer {offer_id}": "Not enough stock." for offer_id in short},
+        )
+    return _order_write(buyer=buyer, draft=draft, address=address, now=now)
+
+
+def _order_write(*, buyer: User, draft: CheckoutDraft, address: dict, now: dt.datetime) -> Order:
+    order = Order.objects.create(
+        number=new_order_number(),
+        buyer=buyer,
+        currency=draft.currency,
+        items_amount=draft.items.amount,
+        shipping_amount=draft.shipping.amount,
+        total_amount=draft.total.amount,
+        shipping_address=address,
+        placed_at=now,
+    )
+    seller_orders = SellerOrder.objects.bulk_create(
+        [
+            SellerOrder(
+                order=order,
+                seller_id=part.seller_id,
+                number=f"{order.number}-{index}",
+                status=Status.AWAITING_PAYMENT,
+                currency=draft.currency,
+                items_amount=part.items.amount,
+                shipping_amount=part.shipping.price.amount,
+                total_amount=part.total.amount,
+                commission_amount=part.commission.amount,
+                shipping_rate_id=part.shipping.rate_id,
+                shipping_service_level=part.shipping.service_level,
+                shipping_zone=part.shipping.zone_name,
+                carrier=part.shipping.carrier,
+                ship_by=part.ship_by,
+                deliver_by_earliest=part.deliver_by_earliest,
+                deliver_by=part.deliver_by,
+                placed_at=now,
+            )
+            for index, part in enumerate(draft.seller_orders, start=1)
+        ]
+    )
+    if any(seller_order.pk is None for seller_order in seller_orders):  # backends without RETURNING
+        seller_orders = list(order.seller_orders.order_by("number"))
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                seller_order=seller_order,
+                offer_id=line.offer_id,
+                product_id=line.product_id,
+                title=line.title[:300],
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price_amount=line.unit_price.amount,
+                line_amount=line.unit_price.amount * line.quantity,
+                commission_rate_bp=line.commission_rate_bp,
+            )
+            for seller_order, part in zip(seller_orders, draft.seller_orders, strict=True)
+            for line in part.lines
+        ]
+    )
+    SellerOrderEvent.objects.bulk_create(
+        [
+            SellerOrderEvent(
+                seller_order=seller_order,
+                seller_id_copy=seller_order.seller_id,
+                action="create",
+                from_status="",
+                to_status=Status.AWAITING_PAYMENT,
+                actor_role=Actor.BUYER,
+                actor=buyer,
+                created_at=now,
+                data={
+                    "ship_by": seller_order.ship_by.isoformat(),
+                    "deliver_by": seller_order.deliver_by.isoformat(),
+                    "total": seller_order.total_amount,
+                },
+            )
+            for seller_order in seller_orders
+        ]
+    )
+    remember_seller_orders(order, seller_orders)
+    return order
+
+
+def remember_seller_orders(order: Order, seller_orders: list[SellerOrder]) -> None:
+    """Make `order.seller_orders.all()` the rows in memory, as prefetch_related would, so that the payment outcome
+    and the response do not query them again (a further filter or values() on it still queries)."""
+    queryset = order.seller_orders.get_queryset()
+    queryset._result_cache, queryset._prefetch_done = seller_orders, True  # type: ignore[attr-defined]
+    order._prefetched_objects_cache = {"seller_orders": queryset}  # type: ignore[attr-defined]

@@ -1,0 +1,117 @@
+"""The double-entry ledger's writes. Every movement is one balanced journal entry posted inside the business
+operation's transaction, with a unique source key so that a retried operation never moves money twice."""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+
+from comptoir.core import clock
+from comptoir.payments.conf import payments_settings
+from comptoir.payments.domain.ledger import PostingLine, check_balanced
+from comptoir.payments.models import JournalEntry, LedgerAccount, Posting
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+
+AccountKey = tuple[str, int | None, str]
+
+
+def ledger_accounts_get_or_create(keys: set[AccountKey]) -> dict[AccountKey, LedgerAccount]:
+    """Fetch (kind, seller_id, currency) accounts, creating the missing ones.
+
+    Creation races (two first checkouts of a new seller at once) are settled by the unique
+    constraint: the loser's savepoint rolls back and it reads the winner's row."""
+    query = Q()
+    for kind, seller_id, currency in keys:
+        query |= Q(kind=kind, currency=currency) & (
+            Q(seller_id=seller_id) if seller_id is not None else Q(seller_id__isnull=True)
+        )
+    accounts = {
+        (account.kind, account.seller_id, account.currency): account for account in LedgerAccount.objects.filter(query)
+    }
+    for key in sorted(keys - accounts.keys(), key=lambda k: (k[0], k[1] or 0, k[2])):
+        kind, seller_id, currency = key
+        try:
+            with transaction.atomic():
+                accounts[key] = LedgerAccount.objects.create(kind=kind, seller_id=seller_id, currency=currency)
+        except IntegrityError:  # created concurrently: read the winner's row
+            accounts[key] = LedgerAccount.objects.get(
+                Q(seller_id=seller_id) if seller_id is not None else Q(seller_id__isnull=True),
+                kind=kind,
+                currency=currency,
+            )
+    return accounts
+
+
+def ledger_post(
+    *,
+    kind: str,
+    source_key: str,
+    lines: list[PostingLine],
+    memo: str = "",
+    order_id: int | None = None,
+    seller_order_id: int | None = None,
+    actor: User | None = None,
+) -> JournalEntry:
+    """Post one balanced entry inside the caller's transaction and return it.
+
+    Guarantees: postings sum to zero per currency (else UnbalancedEntry, nothing written); the same
+    source_key never posts twice (the existing entry is returned, its content unchanged). Sealing into
+    the hash chain happens after commit (ledger_seal task)."""
+    check_balanced(lines)
+    entry = _journal_entry_insert_unless_exists(
+        kind=kind,
+        source_key=source_key,
+        memo=memo[:300],
+        order_id_ref=order_id,
+        seller_order_id_ref=seller_order_id,
+        created_at=clock.now(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if entry is None:  # this movement was already posted: return it unchanged
+        return JournalEntry.objects.get(source_key=source_key)
+    accounts = ledger_accounts_get_or_create({line.account_key for line in lines})
+    Posting.objects.bulk_create(
+        [
+            Posting(entry=entry, account=accounts[line.account_key], amount=line.amount, currency=line.currency)
+            for line in lines
+        ]
+    )
+    if payments_settings().ledger_seal_on_commit:
+        transaction.on_commit(functools.partial(_enqueue_seal))
+    return entry
+
+
+def _journal_entry_insert_unless_exists(**values: object) -> JournalEntry | None:
+    """Insert the entry, or return None when its source_key was already posted: one `INSERT … ON CONFLICT
+    (source_key) DO NOTHING RETURNING id` instead of a look-up before the insert. Nothing fails inside the
+    caller's transaction (no savepoint needed on PostgreSQL); a concurrent poster of the same key waits on the
+    unique index and then sees the conflict, so the movement still happens once."""
+    entry = JournalEntry(**values)
+    fields = [field for field in JournalEntry._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    params = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(JournalEntry._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+            f"ON CONFLICT ({quote('source_key')}) DO NOTHING RETURNING {quote('id')}",
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    entry.pk = row[0]
+    entry._state.adding, entry._state.db = False, connection.alias
+    return entry
+
+
+def _enqueue_seal() -> None:
+    from comptoir.payments.tasks import ledger_seal_task
+
+    ledger_seal_task.enqueue()
