@@ -8,3 +8,8 @@ class CheckoutConfig(AppConfig):
     name = "comptoir.checkout"
     label = "checkout"
     verbose_name = "Checkout"
+
+    def ready(self) -> None:
+        from comptoir.checkout import subscribers
+
+        subscribers.connect()

@@ -1,8 +1,13 @@
 """A tiny in-process event bus: domains publish past-tense facts, other domains subscribe.
 
-Publishers stay ignorant of subscribers (orders never imports trust). `publish_on_commit` delivers only
-after the surrounding transaction commits, so a subscriber never sees a rolled-back fact. A failing
-subscriber is logged and never undoes or breaks the publisher's committed operation."""
+Publishers stay ignorant of subscribers (orders never imports trust). Two deliveries:
+
+- `publish` calls the subscribers now, inside the publisher's transaction: a subscriber that raises makes the
+  publisher's operation fail and roll back (nothing is swallowed). Such subscribers should do little more than
+  queue work on commit (search and trust do).
+- `publish_on_commit` delivers after the surrounding transaction commits, so a subscriber never sees a
+  rolled-back fact. The operation is then already committed: a failing subscriber cannot undo it, so its
+  exception is logged at ERROR level with its traceback (`comptoir.core.events`) and the next subscriber runs."""
 
 from __future__ import annotations
 
@@ -63,7 +68,7 @@ class _CommitBatch:
             for handler in list(_batch_subscribers.get(event_type, ())):
                 try:
                     handler(events)
-                except Exception:  # as in `publish`: never break the committed operation
+                except Exception:  # after commit: logged with its traceback, as in `_deliver_committed`
                     logger.exception("Batch subscriber %r failed on %d event(s)", handler, len(events))
 
 
@@ -80,20 +85,30 @@ def delivery_paused():
 
 
 def publish(event) -> None:
-    """Deliver `event` to every subscriber of its type now, in registration order."""
+    """Deliver `event` to every subscriber of its type now, in registration order; a subscriber's exception
+    propagates to the publisher."""
+    if getattr(_state, "paused", False):
+        return
+    for handler in list(_subscribers.get(type(event), ())):
+        handler(event)
+
+
+def _deliver_committed(event) -> None:
+    """`publish` after a commit: the publisher's operation stands whatever a subscriber does, so a failure is
+    logged (with its traceback) and does not stop the other subscribers."""
     if getattr(_state, "paused", False):
         return
     for handler in list(_subscribers.get(type(event), ())):
         try:
             handler(event)
-        except Exception:  # a subscriber's failure must not break the publisher's committed operation
-            logger.exception("Event subscriber %r failed on %r", handler, event)
+        except Exception:
+            logger.exception("Event subscriber %r failed on %r after commit", handler, event)
 
 
 def publish_on_commit(event) -> None:
     """Deliver `event` after the current transaction commits (at once outside a transaction); batch subscribers
     get it with the other events of the same transaction."""
-    transaction.on_commit(functools.partial(publish, event))
+    transaction.on_commit(functools.partial(_deliver_committed, event))
     if not _batch_subscribers.get(type(event)):
         return
     connection = transaction.get_connection()

@@ -4,9 +4,9 @@ records it in the seller order's history (in the same transaction)."""
 import pytest
 
 from comptoir.checkout.services import chargeback_record, order_checkout
+from comptoir.checkout.subscribers import on_chargeback_recorded
 from comptoir.core import events
 from comptoir.orders.models import SellerOrder, SellerOrderEvent
-from comptoir.orders.subscribers import on_chargeback_recorded
 from comptoir.payments.events import ChargebackRecorded
 from comptoir.testing.builders import ADDRESS, CARD_OK, make_offer, make_user
 

@@ -1,8 +1,9 @@
-"""What orders listens to on the event bus; connected by OrdersConfig.ready.
+"""What checkout listens to on the event bus; connected by CheckoutConfig.ready.
 
 A chargeback (payments.events.ChargebackRecorded, delivered inside the recording transaction) becomes a
-"chargeback" event in the seller order's history, published like a transition so that trust folds it. The only
-thing orders knows of payments is this event module."""
+"chargeback" event in the seller order's history, published like a transition so that trust folds it. Payments
+and orders do not know each other: checkout, above both, joins the fact of one to the history of the other. A
+failure here rolls the chargeback back with it (the bus does not swallow synchronous subscribers' errors)."""
 
 from __future__ import annotations
 
