@@ -167,7 +167,7 @@ class ProductAdmin(ReadOnlyModelAdmin):
     )
     fields = readonly_fields
     # offers/admin.py adds the product's offers (catalog does not import offers).
-    inlines: list = [ProductImageInline]
+    inlines = [ProductImageInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(offer_total=Count("offers", distinct=True))

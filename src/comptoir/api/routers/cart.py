@@ -11,7 +11,7 @@ from pydantic import Field
 
 from comptoir.api.idempotency import run_idempotent
 from comptoir.api.schemas import MAX_ID, BodyInt, InputSchema, MoneyOut, money, problems
-from comptoir.api.security import buyer_auth
+from comptoir.api.security import buyer_auth, buyer_principal
 from comptoir.core.exceptions import NotFound
 from comptoir.orders.selectors import cart_has_offer, cart_lines_for_buyer
 from comptoir.orders.services import cart_line_remove, cart_line_set
@@ -72,7 +72,7 @@ def cart_out(buyer) -> dict:
 
 @router.get("/cart", response={200: CartOut, **problems(401, 403)}, summary="The cart")
 def cart(request: HttpRequest):
-    return cart_out(request.auth.user)
+    return cart_out(buyer_principal(request).user)
 
 
 @router.put(
@@ -82,20 +82,24 @@ def cart(request: HttpRequest):
 )
 def cart_line_put(request: HttpRequest, payload: CartLineIn, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
     """Put `quantity` units of an offer in the cart, replacing any earlier quantity."""
-    buyer = request.auth.user
+    buyer = buyer_principal(request).user
 
     def action():
         cart_line_set(buyer=buyer, offer_id=offer_id, quantity=payload.quantity)
         return 200, cart_out(buyer)
 
     return run_idempotent(
-        request, actor_key=request.auth.actor_key, scope="cart.line_set", payload=payload.model_dump(), action=action
+        request,
+        actor_key=buyer_principal(request).actor_key,
+        scope="cart.line_set",
+        payload=payload.model_dump(),
+        action=action,
     )
 
 
 @router.delete("/cart/lines/{offer_id}", response={200: CartOut, **problems(401, 403, 404)}, summary="Remove a line")
 def cart_line_delete(request: HttpRequest, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
-    buyer = request.auth.user
+    buyer = buyer_principal(request).user
     if not cart_has_offer(buyer=buyer, offer_id=offer_id):
         raise NotFound("This offer is not in the cart.", code="cart_line_not_found")
     cart_line_remove(buyer=buyer, offer_id=offer_id)

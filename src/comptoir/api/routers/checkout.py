@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from ninja import Header, Router, Schema
-from pydantic import Field
+from pydantic import Field, StrictStr
 
 from comptoir.api.errors import json_response
 from comptoir.api.idempotency import REPLAYED_HEADER
-from comptoir.api.schemas import BodyId, BodyInt, InputSchema, MoneyOut, ProblemOut, problems, text
-from comptoir.api.security import buyer_auth
+from comptoir.api.schemas import BodyId, BodyInt, InputSchema, MoneyOut, ProblemOut, length, problems
+from comptoir.api.security import buyer_auth, buyer_principal
 from comptoir.checkout.errors import PAYMENT_DECLINED
 from comptoir.checkout.services import order_checkout
 from comptoir.orders.models import OrderStatus
@@ -26,18 +28,18 @@ class CheckoutLineIn(InputSchema):
 
 
 class AddressIn(InputSchema):
-    name: text(200)
-    street: text(200)
-    postal_code: text(200)
-    city: text(200)
-    country: text(2) = Field(description="ISO 3166 alpha-2 code.")
-    street2: text(200) | None = None
-    region: text(200) | None = None
-    phone: text(200) | None = None
+    name: Annotated[StrictStr, length(200)]
+    street: Annotated[StrictStr, length(200)]
+    postal_code: Annotated[StrictStr, length(200)]
+    city: Annotated[StrictStr, length(200)]
+    country: Annotated[StrictStr, length(2)] = Field(description="ISO 3166 alpha-2 code.")
+    street2: Annotated[StrictStr, length(200)] | None = None
+    region: Annotated[StrictStr, length(200)] | None = None
+    phone: Annotated[StrictStr, length(200)] | None = None
 
 
 class PaymentIn(InputSchema):
-    card_number: text(40) = Field(
+    card_number: Annotated[StrictStr, length(40)] = Field(
         description="Sandbox cards: 4242424242424242 paid, 4000000000000002 declined, 4000000000009235 review."
     )
 
@@ -45,7 +47,7 @@ class PaymentIn(InputSchema):
 class CheckoutIn(InputSchema):
     lines: list[CheckoutLineIn] | None = Field(None, max_length=200, description="Omit to check out the cart.")
     shipping_address: AddressIn
-    shipping: dict[str, text(20)] | None = Field(
+    shipping: dict[str, Annotated[StrictStr, length(20)]] | None = Field(
         None, description="Seller id -> service level ('standard', 'express'); default: the cheapest."
     )
     payment: PaymentIn
@@ -97,7 +99,7 @@ def checkout(
     no stock is kept). 409: not enough stock (nothing written). 422: invalid input."""
     data = payload.model_dump(exclude_none=True)
     outcome = order_checkout(
-        buyer=request.auth.user,
+        buyer=buyer_principal(request).user,
         shipping_address=data["shipping_address"],
         payment_method=data["payment"],
         lines=data.get("lines"),

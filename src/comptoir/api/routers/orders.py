@@ -3,10 +3,12 @@ A buyer only ever sees their own orders: another buyer's number is 404."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from ninja import Path as PathParam
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import Field, StrictStr
 
 from comptoir.api.idempotency import run_idempotent
 from comptoir.api.schemas import (
@@ -16,13 +18,13 @@ from comptoir.api.schemas import (
     InputSchema,
     MoneyOut,
     iso,
+    length,
     money,
     page_of,
     paginate,
     problems,
-    text,
 )
-from comptoir.api.security import buyer_auth
+from comptoir.api.security import buyer_auth, buyer_principal
 from comptoir.checkout.services import seller_order_cancel
 from comptoir.core.exceptions import NotFound
 from comptoir.orders import errors as order_errors
@@ -85,17 +87,17 @@ class OrderOut(Schema):
 
 
 class BuyerCancelIn(InputSchema):
-    reason: text(2000, 1)
+    reason: Annotated[StrictStr, length(2000, 1)]
 
 
 class ReturnIn(InputSchema):
-    return_reason: text(40) = Field(description=f"One of {', '.join(ReturnReason.values)}.")
-    comment: text(2000) = ""
+    return_reason: Annotated[StrictStr, length(40)] = Field(description=f"One of {', '.join(ReturnReason.values)}.")
+    comment: Annotated[StrictStr, length(2000)] = ""
 
 
 class DisputeIn(InputSchema):
-    reason: text(30) = Field(description=f"One of {', '.join(DisputeReason.values)}.")
-    description: text(5000, 1)
+    reason: Annotated[StrictStr, length(30)] = Field(description=f"One of {', '.join(DisputeReason.values)}.")
+    description: Annotated[StrictStr, length(5000, 1)]
 
 
 class DisputeOut(Schema):
@@ -169,7 +171,7 @@ def order_out(order) -> dict:
 
 
 def _seller_order_for(request: HttpRequest, number: str):
-    seller_order = seller_order_get_for_buyer(buyer=request.auth.user, number=number)
+    seller_order = seller_order_get_for_buyer(buyer=buyer_principal(request).user, number=number)
     if seller_order is None:
         raise NotFound("No such order.", code=order_errors.SELLER_ORDER_NOT_FOUND)
     return seller_order
@@ -187,7 +189,7 @@ def orders(
     page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):
     return paginate(
-        order_list_for_buyer(request.auth.user),
+        order_list_for_buyer(buyer_principal(request).user),
         page=page,
         page_size=page_size,
         present=lambda rows: [order_out(order) for order in rows],
@@ -196,7 +198,7 @@ def orders(
 
 @router.get("/orders/{number}", response={200: OrderOut, **problems(401, 403, 404)}, summary="One of my orders")
 def order_detail(request: HttpRequest, number: str = NUMBER):
-    order = order_get_for_buyer(buyer=request.auth.user, number=number)
+    order = order_get_for_buyer(buyer=buyer_principal(request).user, number=number)
     if order is None:
         raise NotFound("No such order.", code=order_errors.ORDER_NOT_FOUND)
     return order_out(order)
@@ -214,16 +216,16 @@ def seller_order_cancel_by_buyer(request: HttpRequest, payload: BuyerCancelIn, n
     def action():
         seller_order_cancel(
             seller_order_id=seller_order.pk,
-            actor=request.auth.user,
+            actor=buyer_principal(request).user,
             actor_role=Actor.BUYER,
             reason=payload.reason,
-            buyer=request.auth.user,
+            buyer=buyer_principal(request).user,
         )
         return 200, _reloaded(request, number)
 
     return run_idempotent(
         request,
-        actor_key=request.auth.actor_key,
+        actor_key=buyer_principal(request).actor_key,
         scope="seller_order.buyer_cancel",
         payload=payload.model_dump(),
         action=action,
@@ -240,12 +242,19 @@ def seller_order_confirm_delivery(request: HttpRequest, number: str = NUMBER):
 
     def action():
         seller_order_mark_delivered(
-            seller_order_id=seller_order.pk, actor=request.auth.user, actor_role=Actor.BUYER, buyer=request.auth.user
+            seller_order_id=seller_order.pk,
+            actor=buyer_principal(request).user,
+            actor_role=Actor.BUYER,
+            buyer=buyer_principal(request).user,
         )
         return 200, _reloaded(request, number)
 
     return run_idempotent(
-        request, actor_key=request.auth.actor_key, scope="seller_order.confirm_delivery", payload={}, action=action
+        request,
+        actor_key=buyer_principal(request).actor_key,
+        scope="seller_order.confirm_delivery",
+        payload={},
+        action=action,
     )
 
 
@@ -260,7 +269,7 @@ def seller_order_return(request: HttpRequest, payload: ReturnIn, number: str = N
 
     def action():
         seller_order_request_return(
-            buyer=request.auth.user,
+            buyer=buyer_principal(request).user,
             seller_order_id=seller_order.pk,
             return_reason=payload.return_reason,
             comment=payload.comment,
@@ -269,7 +278,7 @@ def seller_order_return(request: HttpRequest, payload: ReturnIn, number: str = N
 
     return run_idempotent(
         request,
-        actor_key=request.auth.actor_key,
+        actor_key=buyer_principal(request).actor_key,
         scope="seller_order.request_return",
         payload=payload.model_dump(),
         action=action,
@@ -287,7 +296,7 @@ def seller_order_dispute(request: HttpRequest, payload: DisputeIn, number: str =
 
     def action():
         dispute = dispute_open(
-            buyer=request.auth.user,
+            buyer=buyer_principal(request).user,
             seller_order_id=seller_order.pk,
             reason=payload.reason,
             description=payload.description,
@@ -303,7 +312,7 @@ def seller_order_dispute(request: HttpRequest, payload: DisputeIn, number: str =
 
     return run_idempotent(
         request,
-        actor_key=request.auth.actor_key,
+        actor_key=buyer_principal(request).actor_key,
         scope="seller_order.dispute",
         payload=payload.model_dump(),
         action=action,

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from comptoir.api.schemas import MoneyOut, iso, problems
-from comptoir.api.security import seller_auth
+from comptoir.api.security import seller_auth, seller_principal
 from comptoir.checkout import selectors as checkout_selectors
 from comptoir.core.exceptions import ValidationError
 from comptoir.core.money import validate_currency
@@ -72,7 +72,7 @@ def _row_out(row) -> dict:
 @router.get("/seller/balance", response={200: BalancesOut, **problems(401, 403, 422)}, auth=READ, summary="My balances")
 def balance(request: HttpRequest):
     """From ledger postings only, one entry per currency."""
-    balances = payment_selectors.seller_balances(seller=request.auth.seller)
+    balances = payment_selectors.seller_balances(seller=seller_principal(request).seller)
     return {
         "balances": [
             {
@@ -114,7 +114,7 @@ def statement(
         raise ValidationError(
             "The period is empty.", code="invalid_period", fields={"until": "Must not be before since."}
         )
-    seller = request.auth.seller
+    seller = seller_principal(request).seller
     if format == "csv":
         content = checkout_selectors.seller_statement_csv(seller=seller, currency=currency, since=since, until=until)
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from ninja import Path as PathParam
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import Field, StrictStr
 
 from comptoir.api.idempotency import run_idempotent
 from comptoir.api.routers.orders import OrderLineOut, lines_out
@@ -17,13 +19,13 @@ from comptoir.api.schemas import (
     MoneyOut,
     StrictBool,
     iso,
+    length,
     money,
     page_of,
     paginate,
     problems,
-    text,
 )
-from comptoir.api.security import seller_auth
+from comptoir.api.security import seller_auth, seller_principal
 from comptoir.checkout.services import seller_order_cancel, seller_order_refund
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.orders import errors as order_errors
@@ -75,12 +77,14 @@ class SellerOrderOut(Schema):
 
 
 class ShipIn(InputSchema):
-    carrier: text(60, 1)
-    tracking_number: text(60, 1) = Field(description="5 to 40 letters or digits (spaces are ignored).")
+    carrier: Annotated[StrictStr, length(60, 1)]
+    tracking_number: Annotated[StrictStr, length(60, 1)] = Field(
+        description="5 to 40 letters or digits (spaces are ignored)."
+    )
 
 
 class SellerCancelIn(InputSchema):
-    reason: text(2000, 1)
+    reason: Annotated[StrictStr, length(2000, 1)]
 
 
 class ReceiveReturnIn(InputSchema):
@@ -122,7 +126,7 @@ def seller_order_out(seller_order) -> dict:
 
 
 def _seller_order(request: HttpRequest, number: str):
-    seller_order = seller_order_get_for_seller(seller=request.auth.seller, number=number)
+    seller_order = seller_order_get_for_seller(seller=seller_principal(request).seller, number=number)
     if seller_order is None:
         raise NotFound("No such order.", code=order_errors.SELLER_ORDER_NOT_FOUND)
     return seller_order
@@ -131,7 +135,7 @@ def _seller_order(request: HttpRequest, number: str):
 def _act(request: HttpRequest, number: str, *, scope: str, payload: dict, apply) -> object:
     """Load the seller's order, run `apply(seller_order)` (a service call) once per Idempotency-Key, answer with the new
     state."""
-    principal = request.auth
+    principal = seller_principal(request)
     seller_order = _seller_order(request, number)
 
     def action():
@@ -158,7 +162,7 @@ def seller_orders(
         raise ValidationError(
             "Unknown status.", code="invalid_status", fields={"status": f"One of {', '.join(s.value for s in Status)}."}
         )
-    found = seller_order_list_for_seller(seller=request.auth.seller, status=status)
+    found = seller_order_list_for_seller(seller=seller_principal(request).seller, status=status)
     return paginate(found, page=page, page_size=page_size, present=lambda rows: [seller_order_out(row) for row in rows])
 
 

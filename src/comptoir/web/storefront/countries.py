@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 from babel import Locale
@@ -45,7 +46,7 @@ SESSION_KEY = "storefront_country"
 
 
 @lru_cache(maxsize=8)
-def _territories(locale: str) -> dict:
+def _territories(locale: str) -> Mapping[str, str]:
     try:
         return Locale.parse(locale).territories
     except (ValueError, LookupError):
