@@ -1,0 +1,146 @@
+"""Query budgets of the write paths, measured through the API as a client calls them (authentication included).
+
+Each budget is the count measured on SQLite and PostgreSQL when it was set (the larger of the two), so a test
+fails as soon as one more statement creeps into a hot path: an N+1, a lookup that lost its cache, a second
+SELECT of the same row. Lower a budget when you make a path leaner; raise one only with a reason in the commit.
+Each test first runs the same kind of request once, so caches warmed by any first request (content types, the
+token's user) are warm, as in a running server. What a write queues for after its commit (search reindexing,
+trust evidence, ledger sealing) runs as tasks with budgets of their own and is not counted here: inside a test's
+transaction those on-commit callbacks do not run.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comptoir.api.tests.conftest import place_order
+from comptoir.orders.domain.state_machine import Actor
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
+from comptoir.testing.builders import ADDRESS, make_offer
+
+pytestmark = pytest.mark.django_db
+
+PAID = {"card_number": "4242424242424242"}
+SHIPMENT = {"carrier": "DHL", "tracking_number": "JD0123456789"}
+REVIEW = {
+    "product_rating": 5,
+    "item_as_described": 5,
+    "communication": 5,
+    "shipping_speed": 4,
+    "packaging": 5,
+    "text": "Arrived well packed and as described.",
+}
+
+
+def statements(send) -> tuple[object, int]:
+    """The response of `send()` and the number of SQL statements it ran."""
+    with CaptureQueriesContext(connection) as captured:
+        response = send()
+    return response, len(captured.captured_queries)
+
+
+def within(count: int, budget: int, path: str) -> None:
+    assert count <= budget, f"{path}: {count} statements, budget {budget}"
+    print(f"{path}: {count} statements (budget {budget})")
+
+
+@pytest.fixture(autouse=True)
+def sealing_is_a_later_task(settings):
+    # The ledger is sealed by its own task; a write path's budget is the request's own work.
+    settings.COMPTOIR = {**settings.COMPTOIR, "LEDGER_SEAL_ON_COMMIT": False}
+
+
+def test_cart_line_put_and_delete(api, buyer_token, offer_a, seller_a):
+    other = make_offer(seller=seller_a.seller, stock=5)
+    api.put(f"cart/lines/{other.pk}", {"quantity": 1}, token=buyer_token)
+
+    put, put_count = statements(lambda: api.put(f"cart/lines/{offer_a.pk}", {"quantity": 2}, token=buyer_token))
+    delete, delete_count = statements(lambda: api.delete(f"cart/lines/{offer_a.pk}", token=buyer_token))
+
+    assert put.status_code == 200 and delete.status_code == 200
+    within(put_count, CART_PUT, "PUT /cart/lines/{id}")
+    within(delete_count, CART_DELETE, "DELETE /cart/lines/{id}")
+
+
+def test_checkout_of_one_line(api, buyer_token, offer_a):
+    def checkout(key: str):
+        body = {"lines": [{"offer_id": offer_a.pk, "quantity": 1}], "shipping_address": ADDRESS, "payment": PAID}
+        return api.post("checkout", body, token=buyer_token, headers={"Idempotency-Key": key})
+
+    assert checkout("warm").status_code == 201
+
+    response, count = statements(lambda: checkout("measured"))
+    replay, replay_count = statements(lambda: checkout("measured"))
+
+    assert response.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    within(count, CHECKOUT, "POST /checkout")
+    within(replay_count, CHECKOUT_REPLAY, "POST /checkout (replayed key)")
+
+
+def test_seller_offer_patch_and_stock_put(api, seller_a, offer_a):
+    api.patch(f"seller/offers/{offer_a.pk}", {"price_amount": 1490}, token=seller_a.key)
+
+    patch, patch_count = statements(
+        lambda: api.patch(f"seller/offers/{offer_a.pk}", {"price_amount": 1450}, token=seller_a.key)
+    )
+    stock, stock_count = statements(
+        lambda: api.put(f"seller/offers/{offer_a.pk}/stock", {"stock": 7}, token=seller_a.key)
+    )
+
+    assert patch.status_code == 200, patch.content
+    assert stock.status_code == 200, stock.content
+    within(patch_count, OFFER_PATCH, "PATCH /seller/offers/{id}")
+    within(stock_count, STOCK_PUT, "PUT /seller/offers/{id}/stock")
+
+
+def test_seller_order_accept_and_ship(api, buyer, seller_a, offer_a):
+    warm = place_order(buyer=buyer, offer=offer_a, key="warm")
+    measured = place_order(buyer=buyer, offer=offer_a, key="measured")
+    api.post(f"seller/orders/{warm.number}/accept", token=seller_a.key)
+    api.post(f"seller/orders/{warm.number}/ship", SHIPMENT, token=seller_a.key)
+
+    accept, accept_count = statements(lambda: api.post(f"seller/orders/{measured.number}/accept", token=seller_a.key))
+    ship, ship_count = statements(
+        lambda: api.post(f"seller/orders/{measured.number}/ship", SHIPMENT, token=seller_a.key)
+    )
+
+    assert accept.status_code == 200, accept.content
+    assert ship.status_code == 200, ship.content
+    within(accept_count, SELLER_ORDER_ACCEPT, "POST /seller/orders/{n}/accept")
+    within(ship_count, SELLER_ORDER_SHIP, "POST /seller/orders/{n}/ship")
+
+
+def test_review_of_a_delivered_order(api, buyer, buyer_token, seller_a, offer_a):
+    delivered = []
+    for key in ("warm", "measured"):
+        seller_order = place_order(buyer=buyer, offer=offer_a, key=key)
+        owner = seller_a.owner
+        seller_order_accept(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=owner)
+        seller_order_ship(seller=seller_a.seller, seller_order_id=seller_order.pk, actor=owner, **SHIPMENT)
+        seller_order_mark_delivered(
+            seller_order_id=seller_order.pk, actor=owner, actor_role=Actor.SELLER, seller=seller_a.seller
+        )
+        delivered.append(seller_order)
+    warm, measured = delivered
+    assert api.post("reviews", {"seller_order_number": warm.number, **REVIEW}, token=buyer_token).status_code == 201
+
+    response, count = statements(
+        lambda: api.post("reviews", {"seller_order_number": measured.number, **REVIEW}, token=buyer_token)
+    )
+
+    assert response.status_code == 201, response.content
+    within(count, REVIEW_POST, "POST /reviews")
+
+
+# Budgets (statements per request, authentication included), measured 2026-12-06 on SQLite and PostgreSQL.
+CART_PUT = 10
+CART_DELETE = 4
+CHECKOUT = 18
+CHECKOUT_REPLAY = 6
+OFFER_PATCH = 11
+STOCK_PUT = 10
+SELLER_ORDER_ACCEPT = 11
+SELLER_ORDER_SHIP = 11
+REVIEW_POST = 17
