@@ -1,17 +1,57 @@
-"""The offers app's settings, typed. Read on each call (so `override_settings` applies)."""
+"""The offers app's settings, typed. Read on each call (so `override_settings` applies).
+
+The pricing seam (comptoir.offers.domain.pricing) is configured here: the marketplace's display currency
+(`COMPTOIR["CURRENCY"]`, EUR by default) and the exchange rates of `COMPTOIR["EXCHANGE_RATES"]`
+({"JPY/EUR": "0.0062"}: major units of EUR per major unit of JPY; none by default, so an offer in another currency
+is not comparable with the others rather than compared on raw minor units). Search, checkout, the API and the
+storefront all quote through `pricing_strategy()` and `buyer_context()`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import cast
 
 from django.conf import settings
+
+from comptoir.offers.domain.pricing import BuyerContext, BuyerKind, DeliveredPricing, PricingStrategy, StaticRates
+
+DEFAULT_CURRENCY = "EUR"
 
 
 @dataclass(frozen=True)
 class OffersSettings:
     max_unit_price_major: int  # the largest accepted unit price, in major units of the offer's currency
+    currency: str  # the marketplace's display currency: prices are compared and shown in it
+    exchange_rates: dict[tuple[str, str], Decimal]
+
+
+def _exchange_rates(values: dict) -> dict[tuple[str, str], Decimal]:
+    rates = {}
+    for pair, rate in (values or {}).items():
+        source, _, target = str(pair).partition("/")
+        if isinstance(rate, float):
+            raise TypeError(f"exchange rate {pair} must be a string or Decimal, never a float")
+        rates[(source.upper(), target.upper())] = Decimal(str(rate))
+    return rates
 
 
 def offers_settings() -> OffersSettings:
-    return OffersSettings(max_unit_price_major=cast(int, settings.COMPTOIR["MAX_UNIT_PRICE_MAJOR"]))
+    marketplace = settings.COMPTOIR
+    return OffersSettings(
+        max_unit_price_major=cast(int, marketplace["MAX_UNIT_PRICE_MAJOR"]),
+        currency=str(marketplace.get("CURRENCY") or DEFAULT_CURRENCY).upper(),
+        exchange_rates=_exchange_rates(marketplace.get("EXCHANGE_RATES") or {}),
+    )
+
+
+def pricing_strategy() -> PricingStrategy:
+    """The pricing strategy every interface and checkout quotes with (the default one over the static rates)."""
+    return DeliveredPricing(rates=StaticRates(offers_settings().exchange_rates))
+
+
+def buyer_context(
+    *, country: str, currency: str | None = None, kind: BuyerKind = BuyerKind.CONSUMER, channel: str = "web"
+) -> BuyerContext:
+    """A buyer buying for `country` in `currency` (the marketplace's display currency by default)."""
+    return BuyerContext(country=country, currency=currency or offers_settings().currency, kind=kind, channel=channel)

@@ -244,6 +244,7 @@ def cart_summary_for_buyer(
     """The buyer's cart grouped by seller, with each seller's shipping options to `country` and the selected one
     (`service_levels[seller_id]` when offered, else the cheapest: the rule checkout applies, through the same pure
     core)."""
+    from comptoir.offers.conf import pricing_strategy
     from comptoir.offers.domain.shipping import promise_dates, quote, rates_for_country
     from comptoir.offers.selectors import shipping_rates_for_profiles
     from comptoir.orders.domain.checkout import CheckoutProblem, LineInput, build_checkout
@@ -309,6 +310,7 @@ def cart_summary_for_buyer(
                 if (service_levels or {}).get(seller_id) in {c.service_level for c in choices}
                 else {},
                 placed_on=placed_on,
+                pricing=pricing_strategy(),
             )
             part = draft.seller_orders[0]
             selected = ShippingChoice(

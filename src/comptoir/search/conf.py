@@ -2,9 +2,7 @@
 that `override_settings` works.
 
 Prices are compared through the pricing seam (comptoir.offers.domain.pricing) in the marketplace's display currency
-(`COMPTOIR["CURRENCY"]`, EUR by default) with the exchange rates of `COMPTOIR["EXCHANGE_RATES"]`
-({"JPY/EUR": "0.0062"}: major units of EUR per major unit of JPY; none by default, so an offer in another currency is
-not comparable with the others rather than compared on raw minor units)."""
+with its exchange rates, both configured in comptoir.offers.conf."""
 
 from __future__ import annotations
 
@@ -13,11 +11,11 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy, StaticRates
+from comptoir.offers.conf import buyer_context as _buyer_context
+from comptoir.offers.conf import offers_settings, pricing_strategy
+from comptoir.offers.domain.pricing import BuyerContext, PricingStrategy
 from comptoir.search.domain.featured import FeaturedConfig
 from comptoir.search.domain.ranking import RankingConfig
-
-DEFAULT_CURRENCY = "EUR"
 
 
 @dataclass(frozen=True)
@@ -30,34 +28,24 @@ class SearchSettings:
     exchange_rates: dict[tuple[str, str], Decimal]
 
 
-def _exchange_rates(values: dict) -> dict[tuple[str, str], Decimal]:
-    rates = {}
-    for pair, rate in (values or {}).items():
-        source, _, target = str(pair).partition("/")
-        if isinstance(rate, float):
-            raise TypeError(f"exchange rate {pair} must be a string or Decimal, never a float")
-        rates[(source.upper(), target.upper())] = Decimal(str(rate))
-    return rates
-
-
 def search_settings() -> SearchSettings:
     values = getattr(settings, "COMPTOIR_SEARCH", None) or {}
-    marketplace = getattr(settings, "COMPTOIR", None) or {}
+    offers = offers_settings()
     return SearchSettings(
         ranking=RankingConfig.from_settings(values.get("ranking")),
         featured=FeaturedConfig.from_settings(values.get("featured")),
         candidate_limit=int(values.get("candidate_limit", 500)),
         conversion_window_days=int(values.get("conversion_window_days", 90)),
-        currency=str(marketplace.get("CURRENCY") or DEFAULT_CURRENCY).upper(),
-        exchange_rates=_exchange_rates(marketplace.get("EXCHANGE_RATES") or {}),
+        currency=offers.currency,
+        exchange_rates=offers.exchange_rates,
     )
 
 
 def search_pricing() -> PricingStrategy:
-    """The pricing strategy search, the storefront and the API quote with (the default one over the static rates)."""
-    return DeliveredPricing(rates=StaticRates(search_settings().exchange_rates))
+    """The marketplace's pricing strategy (offers.conf.pricing_strategy), which search compares prices with."""
+    return pricing_strategy()
 
 
 def buyer_context(*, country: str, currency: str | None = None, channel: str = "web") -> BuyerContext:
-    """A consumer buying for `country` in `currency` (the site's display currency by default)."""
-    return BuyerContext(country=country, currency=currency or search_settings().currency, channel=channel)
+    """A consumer buying for `country` in `currency` (the marketplace's display currency by default)."""
+    return _buyer_context(country=country, currency=currency, channel=channel)

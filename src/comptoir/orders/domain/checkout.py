@@ -1,5 +1,8 @@
 """Checkout arithmetic. Pure: splits lines by seller, prices shipping, freezes commission.
 
+What the buyer pays for each seller order comes from the pricing seam (comptoir.offers.domain.pricing): the same
+strategy search and the storefront quote with, so a tax or a duty added there is charged here too.
+
 Rounding: commission is computed once per seller order over the sum of line_amount × rate,
 with banker's rounding (ROUND_HALF_EVEN), so splitting an order never changes the total fee."""
 
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from comptoir.core.money import BASIS_POINTS, Money
+from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy
 from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 
 
@@ -37,10 +41,11 @@ class SellerOrderDraft:
     ship_by: dt.date
     deliver_by_earliest: dt.date
     deliver_by: dt.date
+    delivered: Money  # what the buyer pays for this seller order, as the pricing strategy quoted it
 
     @property
     def total(self) -> Money:
-        return self.items + self.shipping.price
+        return self.delivered
 
 
 @dataclass
@@ -58,7 +63,7 @@ class CheckoutDraft:
 
     @property
     def total(self) -> Money:
-        return self.items + self.shipping
+        return Money(sum(so.total.amount for so in self.seller_orders), self.currency)
 
 
 class CheckoutProblem(ValueError):
@@ -81,12 +86,15 @@ def build_checkout(
     destination_country: str,
     service_levels: dict[int, str],
     placed_on: dt.date,
+    pricing: PricingStrategy | None = None,
+    buyer: BuyerContext | None = None,
 ) -> CheckoutDraft:
     """Group lines by seller and price each seller order. Raises CheckoutProblem with field errors.
 
     A seller's lines ship together on the shipping profile of the seller's first line (by offer id);
     the chosen service level (default: the cheapest for the destination) applies to the whole parcel,
-    and the slowest handling time of its lines sets the ship-by date."""
+    and the slowest handling time of its lines sets the ship-by date. `pricing` quotes what the buyer (`buyer`,
+    by default a consumer in the destination country paying in the offers' currency) pays for each parcel."""
     if not lines:
         raise CheckoutProblem("empty_cart", "There is nothing to check out.", {"lines": "Add at least one offer."})
     currencies = {line.unit_price.currency for line in lines}
@@ -97,6 +105,12 @@ def build_checkout(
             {"lines": f"Currencies found: {', '.join(sorted(currencies))}."},
         )
     currency = currencies.pop()
+    pricing = pricing or DeliveredPricing()
+    if buyer is None:
+        try:
+            buyer = BuyerContext(country=destination_country, currency=currency)
+        except ValueError as error:
+            raise CheckoutProblem("invalid_address", str(error), {"country": str(error)}) from error
     by_seller: dict[int, list[LineInput]] = {}
     for line in sorted(lines, key=lambda item: (item.seller_id, item.offer_id)):
         by_seller.setdefault(line.seller_id, []).append(line)
@@ -124,6 +138,10 @@ def build_checkout(
         item_count = sum(line.quantity for line in seller_lines)
         shipping = quote(rate, item_count)
         items = Money(sum(line.unit_price.amount * line.quantity for line in seller_lines), currency)
+        priced = pricing.quote(price=items, shipping=shipping.price, buyer=buyer)
+        if priced.delivered is None:
+            problems[f"shipping.{seller_id}"] = f"This seller does not ship to {destination_country}."
+            continue
         ship_by, earliest, latest = promise_dates(
             placed_on, max(line.handling_days for line in seller_lines), rate.transit_days_min, rate.transit_days_max
         )
@@ -137,6 +155,7 @@ def build_checkout(
                 ship_by,
                 earliest,
                 latest,
+                priced.delivered,
             )
         )
     if problems:

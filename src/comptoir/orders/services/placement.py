@@ -8,6 +8,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
+from comptoir.offers.conf import pricing_strategy
 from comptoir.offers.locks import offer_stock_take
 from comptoir.orders import errors
 from comptoir.orders.checkout_reads import CheckoutOffer, offers_for_checkout, shipping_rates_of
@@ -148,6 +149,7 @@ def order_draft_price(
             destination_country=country,
             service_levels=service_levels,
             placed_on=placed_on,
+            pricing=pricing_strategy(),
         )
     except CheckoutProblem as problem:
         raise ValidationError(problem.message, code=problem.code, fields=problem.fields) from problem

@@ -1,10 +1,12 @@
 """Pure checkout arithmetic (orders/domain/checkout.py) and shipping quotes (offers/domain/shipping.py)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 
 from comptoir.core.money import Money
+from comptoir.offers.domain.pricing import BuyerContext, BuyerKind, DeliveredPricing, Quote
 from comptoir.offers.domain.shipping import Rate, add_business_days, promise_dates, quote, rates_for_country
 from comptoir.orders.domain.checkout import CheckoutProblem, LineInput, build_checkout, commission_for
 
@@ -289,3 +291,69 @@ def test_commission_on_a_zero_decimal_currency():
     assert commission_for([line(1, 10, price=999, commission_bp=1250, currency="JPY")], "JPY") == Money(
         125, "JPY"
     )  # 124.875 -> 125
+
+
+# --- pricing seam -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandlingFeePricing:
+    """A strategy that adds a fixed fee per parcel: stands for a tax or duty the seam may add one day."""
+
+    fee: int
+
+    def quote(self, *, price: Money, shipping: Money | None, buyer: BuyerContext) -> Quote:
+        base = DeliveredPricing().quote(price=price, shipping=shipping, buyer=buyer)
+        delivered = base.delivered + Money(self.fee, price.currency) if base.delivered else None
+        return Quote(
+            item=base.item, shipping=base.shipping, delivered=delivered, total=delivered, currency=price.currency
+        )
+
+
+def test_each_seller_order_is_charged_what_the_pricing_strategy_quotes():
+    # given two sellers' lines and a strategy that adds 150 per parcel for a business buyer in Germany
+    lines = [line(1, 10, price=1000, quantity=2), line(2, 20, price=700)]
+    rates = {10: [rate(1, first=500, additional=100)], 20: [rate(2, first=300)]}
+    buyer = BuyerContext(country="DE", currency="EUR", kind=BuyerKind.BUSINESS, channel="api")
+
+    # when the checkout is built through it
+    draft = build_checkout(
+        lines=lines,
+        rates_by_profile=rates,
+        destination_country="DE",
+        service_levels={},
+        placed_on=MONDAY,
+        pricing=HandlingFeePricing(fee=150),
+        buyer=buyer,
+    )
+
+    # then items and shipping are the offers' own, and each total is the strategy's delivered price
+    first, second = draft.seller_orders
+    assert first.items == eur(2000) and first.shipping.price == eur(600) and first.total == eur(2750)
+    assert second.total == eur(700 + 300 + 150)
+    assert draft.total == eur(2750 + 1150)
+
+
+def test_the_default_strategy_charges_items_plus_shipping():
+    draft = build_checkout(
+        lines=[line(1, 10, price=1234)],
+        rates_by_profile={10: [rate(1, first=456)]},
+        destination_country="FR",
+        service_levels={},
+        placed_on=MONDAY,
+    )
+
+    assert draft.total == draft.seller_orders[0].total == eur(1234 + 456)
+
+
+def test_an_invalid_destination_country_is_a_checkout_problem_not_a_crash():
+    with pytest.raises(CheckoutProblem) as problem:
+        build_checkout(
+            lines=[line(1, 10)],
+            rates_by_profile={10: [rate(1)]},
+            destination_country="france",
+            service_levels={},
+            placed_on=MONDAY,
+        )
+
+    assert problem.value.code == "invalid_address"
