@@ -30,14 +30,17 @@ RESERVED_MEMBERS = {"type", "title", "status", "detail", "instance", "code", "er
 
 # Error codes of the API layer itself (authentication, routing, malformed requests).
 AUTHENTICATION_REQUIRED = "authentication_required"
+CART_LINE_NOT_FOUND = "cart_line_not_found"
 BUYER_CREDENTIALS_REQUIRED = "buyer_credentials_required"
 CSRF_FAILED = "csrf_failed"
 INSUFFICIENT_SCOPE = "insufficient_scope"
 INTERNAL_ERROR = "internal_error"
 INVALID_AUTHORIZATION_HEADER = "invalid_authorization_header"
 INVALID_CREDENTIALS = "invalid_credentials"
+INVALID_PERIOD = "invalid_period"
 INVALID_REQUEST = "invalid_request"
 INVALID_SELLER_HEADER = "invalid_seller_header"
+INVALID_STATUS = "invalid_status"
 INVALID_TOKEN = "invalid_token"
 MALFORMED_JSON = "malformed_json"
 METHOD_NOT_ALLOWED = "method_not_allowed"
@@ -46,6 +49,7 @@ RATE_LIMITED = "rate_limited"
 SELLER_AMBIGUOUS = "seller_ambiguous"
 SELLER_CREDENTIALS_REQUIRED = "seller_credentials_required"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
+UNKNOWN_PROVIDER = "unknown_provider"
 UNKNOWN_ENDPOINT = "unknown_endpoint"
 
 logger = logging.getLogger(__name__)

@@ -5,8 +5,9 @@
 - `SellerOnboarded` (sellers): the new seller's identity is fingerprinted and linked (anti-whitewashing).
 - `OfferChanged` (offers): the seller's listing-transparency signal is refreshed.
 
-Handlers only enqueue tasks after the commit (the work runs in trust/tasks.py); they let every exception propagate
-(the bus logs it: a subscriber never breaks the publisher's committed operation)."""
+Handlers only enqueue tasks after the commit (the work runs in trust/tasks.py) and let every exception propagate:
+called inside the publisher's transaction, a failure fails the publisher's operation; called after its commit,
+the bus logs it with its traceback (core/events.py)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from ninja import Path as PathParam
 from ninja import Router, Schema
 from pydantic import Field
 
+from comptoir.api import errors as api_errors
 from comptoir.api.idempotency import run_idempotent
 from comptoir.api.schemas import MAX_ID, BodyInt, InputSchema, MoneyOut, money, problems
 from comptoir.api.security import buyer_auth, buyer_principal
@@ -101,6 +102,6 @@ def cart_line_put(request: HttpRequest, payload: CartLineIn, offer_id: int = Pat
 def cart_line_delete(request: HttpRequest, offer_id: int = PathParam(..., ge=1, le=MAX_ID)):
     buyer = buyer_principal(request).user
     if not cart_has_offer(buyer=buyer, offer_id=offer_id):
-        raise NotFound("This offer is not in the cart.", code="cart_line_not_found")
+        raise NotFound("This offer is not in the cart.", code=api_errors.CART_LINE_NOT_FOUND)
     cart_line_remove(buyer=buyer, offer_id=offer_id)
     return cart_out(buyer)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
+from comptoir.api import errors as api_errors
 from comptoir.api.errors import json_response
 from comptoir.api.idempotency import REPLAYED_HEADER
 from comptoir.api.schemas import MoneyOut, iso, problems
@@ -46,7 +47,7 @@ def provider_notification(request: HttpRequest, provider: str):
     seller order. 422: invalid body or amount."""
     implementation = provider_named(provider)
     if implementation is None or not hasattr(implementation, "parse_notification"):
-        raise NotFound("No such payment provider.", code="unknown_provider")
+        raise NotFound("No such payment provider.", code=api_errors.UNKNOWN_PROVIDER)
     notification = implementation.parse_notification(body=request.body, headers=request.headers, now=clock.now())
     outcome = chargeback_notification_apply(provider=implementation.name, notification=notification)
     chargeback = outcome.chargeback

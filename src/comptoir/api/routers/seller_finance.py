@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from comptoir.api import errors as api_errors
 from comptoir.api.schemas import MoneyOut, iso, problems
 from comptoir.api.security import seller_auth, seller_principal
 from comptoir.checkout import selectors as checkout_selectors
@@ -112,7 +113,7 @@ def statement(
     since, until = _aware(since), _aware(until)
     if since is not None and until is not None and since > until:
         raise ValidationError(
-            "The period is empty.", code="invalid_period", fields={"until": "Must not be before since."}
+            "The period is empty.", code=api_errors.INVALID_PERIOD, fields={"until": "Must not be before since."}
         )
     seller = seller_principal(request).seller
     if format == "csv":

@@ -9,6 +9,7 @@ from ninja import Path as PathParam
 from ninja import Query, Router, Schema
 from pydantic import Field, StrictStr
 
+from comptoir.api import errors as api_errors
 from comptoir.api.idempotency import run_idempotent
 from comptoir.api.routers.orders import OrderLineOut, lines_out
 from comptoir.api.schemas import (
@@ -160,7 +161,9 @@ def seller_orders(
     """Newest first."""
     if status is not None and status not in {s.value for s in Status}:
         raise ValidationError(
-            "Unknown status.", code="invalid_status", fields={"status": f"One of {', '.join(s.value for s in Status)}."}
+            "Unknown status.",
+            code=api_errors.INVALID_STATUS,
+            fields={"status": f"One of {', '.join(s.value for s in Status)}."},
         )
     found = seller_order_list_for_seller(seller=seller_principal(request).seller, status=status)
     return paginate(found, page=page, page_size=page_size, present=lambda rows: [seller_order_out(row) for row in rows])
