@@ -251,25 +251,6 @@ def payment_fingerprints_for_orders(order_ids) -> dict[int, str]:
     return fingerprints
 
 
-def payment_fingerprints_for_seller_orders(seller_order_ids) -> dict[int, str]:
-    """seller order id -> the card fingerprint of its order's payment, in one query (for the review fraud analysis,
-    which works on seller orders; those without a fingerprint are left out). `seller_order_ids`: ids, or a queryset
-    of one seller-order id column (used as a subquery: no IN-list, whatever its size)."""
-    from django.db.models import QuerySet
-
-    if not isinstance(seller_order_ids, QuerySet):
-        seller_order_ids = list(seller_order_ids)
-    fingerprints: dict[int, str] = {}
-    for seller_order_id, fingerprint in (
-        Payment.objects.filter(order__seller_orders__in=seller_order_ids)
-        .exclude(payment_fingerprint="")
-        .order_by("pk")
-        .values_list("order__seller_orders", "payment_fingerprint")
-    ):
-        fingerprints[seller_order_id] = fingerprint
-    return fingerprints
-
-
 def seller_order_charged_back_amount(seller_order_id: int) -> int:
     """Minor units charged back so far on a seller order (sum of its Chargeback rows)."""
 

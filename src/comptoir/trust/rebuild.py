@@ -220,8 +220,8 @@ def review_credibility_refresh(*, today: dt.date) -> int:
     reviews joined to their order's address and their buyer's sign-up date, the buyers' delivered orders counted by
     one grouped query, the payment fingerprints by one query (subqueries, never IN-lists of ids, which SQLite caps).
     Returns the number of reviews updated."""
-    from comptoir.payments.selectors import payment_fingerprints_for_seller_orders
     from comptoir.trust.domain.fraud import ReviewFacts, review_credibility
+    from comptoir.trust.selectors import payment_fingerprints_for_seller_orders
     from comptoir.trust.services.reviews import REVIEWABLE, address_hash
 
     secret_key = trust_settings().secret_key

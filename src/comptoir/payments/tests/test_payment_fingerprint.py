@@ -10,12 +10,9 @@ from comptoir.checkout.services import order_checkout
 from comptoir.core.money import Money
 from comptoir.payments.models import Payment
 from comptoir.payments.providers.sandbox import SandboxProvider, card_fingerprint
-from comptoir.payments.selectors import (
-    payment_fingerprint_for_order,
-    payment_fingerprints_for_orders,
-    payment_fingerprints_for_seller_orders,
-)
+from comptoir.payments.selectors import payment_fingerprint_for_order, payment_fingerprints_for_orders
 from comptoir.testing.builders import ADDRESS, make_offer, make_user
+from comptoir.trust.selectors import payment_fingerprints_for_seller_orders
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,10 @@ from comptoir.core.permissions import require_operator
 from comptoir.core.services import audit_record
 from comptoir.orders.domain.state_machine import Status
 from comptoir.orders.models import SellerOrder
-from comptoir.payments.selectors import payment_fingerprints_for_seller_orders
 from comptoir.trust import errors
 from comptoir.trust.conf import trust_settings
 from comptoir.trust.models import Review, ReviewReport, ReviewReportStatus, ReviewStatus
+from comptoir.trust.selectors import payment_fingerprints_for_seller_orders
 from comptoir.trust.services._common import bookkeeping_deferred, fact_on_commit
 
 if TYPE_CHECKING:
