@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from comptoir.checkout import services
-from comptoir.core.admin import OperatorActionsMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
+from comptoir.core.admin import (
+    OperatorActionsMixin,
+    ReadOnlyModelAdmin,
+    ReadOnlyTabularInline,
+    money_column,
+    money_display,
+)
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import Money
 from comptoir.orders.models import Dispute, DisputeStatus, Order, OrderLine, SellerOrder, SellerOrderEvent
@@ -46,13 +52,9 @@ class SellerOrderInline(ReadOnlyTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("seller").order_by("number")
 
-    @admin.display(description="total")
-    def total(self, seller_order: SellerOrder) -> str:
-        return money_display(seller_order.total_amount, seller_order.currency)
+    total = money_column("total_amount", "total")
 
-    @admin.display(description="commission")
-    def commission(self, seller_order: SellerOrder) -> str:
-        return money_display(seller_order.commission_amount, seller_order.currency)
+    commission = money_column("commission_amount", "commission")
 
 
 class PaymentInline(ReadOnlyTabularInline):
@@ -60,9 +62,7 @@ class PaymentInline(ReadOnlyTabularInline):
     fields = ("provider", "provider_reference", "status", "amount_display", "card_last4", "message", "created_at")
     readonly_fields = fields
 
-    @admin.display(description="amount")
-    def amount_display(self, payment: Payment) -> str:
-        return money_display(payment.amount, payment.currency)
+    amount_display = money_column("amount", "amount")
 
 
 @admin.register(Order)
@@ -89,17 +89,11 @@ class OrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
     inlines = [SellerOrderInline, PaymentInline]
     actions = ["approve_payment_review", "reject_payment_review"]
 
-    @admin.display(description="items")
-    def items(self, order: Order) -> str:
-        return money_display(order.items_amount, order.currency)
+    items = money_column("items_amount", "items")
 
-    @admin.display(description="shipping")
-    def shipping(self, order: Order) -> str:
-        return money_display(order.shipping_amount, order.currency)
+    shipping = money_column("shipping_amount", "shipping")
 
-    @admin.display(description="total", ordering="total_amount")
-    def total(self, order: Order) -> str:
-        return money_display(order.total_amount, order.currency)
+    total = money_column("total_amount", "total", ordering="total_amount")
 
     @admin.display(description="seller orders")
     def seller_order_count(self, order: Order) -> int:
@@ -172,9 +166,7 @@ class RefundInline(ReadOnlyTabularInline):
     fields = ("amount_display", "status", "provider_reference", "reason", "created_at")
     readonly_fields = fields
 
-    @admin.display(description="amount")
-    def amount_display(self, refund: Refund) -> str:
-        return money_display(refund.amount, refund.currency)
+    amount_display = money_column("amount", "amount")
 
 
 class ChargebackInline(ReadOnlyTabularInline):
@@ -191,9 +183,7 @@ class ChargebackInline(ReadOnlyTabularInline):
     )
     readonly_fields = fields
 
-    @admin.display(description="amount")
-    def amount_display(self, chargeback: Chargeback) -> str:
-        return money_display(chargeback.amount, chargeback.currency)
+    amount_display = money_column("amount", "amount")
 
 
 class ChargebackForm(forms.Form):
@@ -369,25 +359,15 @@ class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
     def order_link(self, seller_order: SellerOrder) -> str:
         return _link(seller_order.order)
 
-    @admin.display(description="items")
-    def items(self, seller_order: SellerOrder) -> str:
-        return money_display(seller_order.items_amount, seller_order.currency)
+    items = money_column("items_amount", "items")
 
-    @admin.display(description="shipping")
-    def shipping(self, seller_order: SellerOrder) -> str:
-        return money_display(seller_order.shipping_amount, seller_order.currency)
+    shipping = money_column("shipping_amount", "shipping")
 
-    @admin.display(description="total", ordering="total_amount")
-    def total(self, seller_order: SellerOrder) -> str:
-        return money_display(seller_order.total_amount, seller_order.currency)
+    total = money_column("total_amount", "total", ordering="total_amount")
 
-    @admin.display(description="commission", ordering="commission_amount")
-    def commission(self, seller_order: SellerOrder) -> str:
-        return money_display(seller_order.commission_amount, seller_order.currency)
+    commission = money_column("commission_amount", "commission", ordering="commission_amount")
 
-    @admin.display(description="refunded")
-    def refunded(self, seller_order: SellerOrder) -> str:
-        return money_display(seller_order.refunded_amount, seller_order.currency)
+    refunded = money_column("refunded_amount", "refunded")
 
 
 class DisputeStatusFilter(admin.SimpleListFilter):

@@ -8,6 +8,7 @@ operator as actor and report the service's error message when it refuses."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -28,6 +29,16 @@ def money_display(amount: int | None, currency: str) -> str:
     if amount is None:
         return "—"
     return Money(amount, currency).format()
+
+
+def money_column(field: str, description: str, *, ordering: str | None = None) -> Callable[[Any, Any], str]:
+    """A list or detail column showing `obj.<field>` (minor units) in `obj.currency`, for a ModelAdmin or inline:
+    `total = money_column("total_amount", "total", ordering="total_amount")`."""
+
+    def show(_admin: Any, obj: Any) -> str:
+        return money_display(getattr(obj, field), obj.currency)
+
+    return admin.display(description=description, ordering=ordering)(show)
 
 
 def basis_points_display(rate_bp: int | None) -> str:

@@ -5,7 +5,12 @@ fulfilled, the one term a seller cannot set to `marketplace` itself."""
 from django.contrib import admin
 
 from comptoir.catalog.admin import ProductAdmin, search_by_gtin_first
-from comptoir.core.admin import OperatorActionsMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
+from comptoir.core.admin import (
+    OperatorActionsMixin,
+    ReadOnlyModelAdmin,
+    ReadOnlyTabularInline,
+    money_column,
+)
 from comptoir.offers.models import FulfilmentMethod, Offer, ShippingProfile, ShippingRate
 from comptoir.offers.services import offer_fulfilment_method_set
 
@@ -68,9 +73,7 @@ class OfferAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
             request, queryset, FulfilmentMethod.MERCHANT, done="Offers marked as fulfilled by the seller"
         )
 
-    @admin.display(description="price", ordering="price_amount")
-    def price(self, offer: Offer) -> str:
-        return money_display(offer.price_amount, offer.currency)
+    price = money_column("price_amount", "price", ordering="price_amount")
 
     def get_search_results(self, request, queryset, search_term):
         return search_by_gtin_first(super(), request, queryset, search_term, "product__gtin")
@@ -94,13 +97,9 @@ class ShippingRateInline(ReadOnlyTabularInline):
     )
     readonly_fields = fields
 
-    @admin.display(description="first item")
-    def first_item(self, rate: ShippingRate) -> str:
-        return money_display(rate.first_item_amount, rate.currency)
+    first_item = money_column("first_item_amount", "first item")
 
-    @admin.display(description="each additional item")
-    def additional_item(self, rate: ShippingRate) -> str:
-        return money_display(rate.additional_item_amount, rate.currency)
+    additional_item = money_column("additional_item_amount", "each additional item")
 
 
 @admin.register(ShippingProfile)
@@ -122,9 +121,7 @@ class ProductOfferInline(ReadOnlyTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("seller")
 
-    @admin.display(description="price")
-    def price(self, offer: Offer) -> str:
-        return money_display(offer.price_amount, offer.currency)
+    price = money_column("price_amount", "price")
 
 
 # The product page lists its offers: the inline is declared here because offers sits above catalog.

@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, money_display
+from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, money_column, money_display
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import validate_currency
 from comptoir.core.permissions import is_operator
@@ -40,9 +40,7 @@ class PaymentAdmin(ReadOnlyModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
 
-    @admin.display(description="amount", ordering="amount")
-    def amount_display(self, payment: Payment) -> str:
-        return money_display(payment.amount, payment.currency)
+    amount_display = money_column("amount", "amount", ordering="amount")
 
 
 @admin.register(Refund)
@@ -53,9 +51,7 @@ class RefundAdmin(ReadOnlyModelAdmin):
     list_select_related = ("seller_order",)
     ordering = ("-created_at",)
 
-    @admin.display(description="amount", ordering="amount")
-    def amount_display(self, refund: Refund) -> str:
-        return money_display(refund.amount, refund.currency)
+    amount_display = money_column("amount", "amount", ordering="amount")
 
 
 class PostingInline(ReadOnlyTabularInline):
@@ -162,9 +158,7 @@ class PayoutInline(ReadOnlyTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("seller", "entry")
 
-    @admin.display(description="amount")
-    def amount_display(self, payout: Payout) -> str:
-        return money_display(payout.amount, payout.currency)
+    amount_display = money_column("amount", "amount")
 
 
 class PayoutBatchForm(forms.Form):
@@ -191,9 +185,7 @@ class PayoutBatchAdmin(ReadOnlyModelAdmin):
     inlines = [PayoutInline]
     change_list_template = "admin/comptoir/payoutbatch_change_list.html"
 
-    @admin.display(description="total", ordering="total_amount")
-    def total(self, batch: PayoutBatch) -> str:
-        return money_display(batch.total_amount, batch.currency)
+    total = money_column("total_amount", "total", ordering="total_amount")
 
     def get_urls(self):
         custom = [path("create/", self.admin_site.admin_view(self.create_view), name="payments_payoutbatch_create")]
@@ -245,6 +237,4 @@ class PayoutAdmin(ReadOnlyModelAdmin):
     list_select_related = ("batch", "seller")
     ordering = ("-created_at",)
 
-    @admin.display(description="amount", ordering="amount")
-    def amount_display(self, payout: Payout) -> str:
-        return money_display(payout.amount, payout.currency)
+    amount_display = money_column("amount", "amount", ordering="amount")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from comptoir.sellers.domain.trader import EU_MEMBER_STATES
+
 
 @dataclass(frozen=True)
 class CountryProfile:
@@ -241,35 +243,7 @@ BUYER_COUNTRY_WEIGHTS = {
     "CH": 1,
     "GB": 1,
 }
-EU_COUNTRIES = (
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-)
+EU_COUNTRIES = tuple(sorted(EU_MEMBER_STATES))  # the trader rules' list, in a fixed order for seeding
 
 # Carriers with the shape of their tracking numbers ("A" a capital letter, "9" a digit).
 TRACKING_FORMATS = {

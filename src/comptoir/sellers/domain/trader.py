@@ -9,6 +9,39 @@ from stdnum import get_cc_module
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
+# The 27 member states of the European Union (ISO 3166 alpha-2).
+EU_MEMBER_STATES = frozenset(
+    {
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    }
+)
+
 
 def normalise_country(code: str) -> str | None:
     if not isinstance(code, str) or len(code) != 2:
@@ -31,7 +64,7 @@ def validate_vat_id(vat_id: str, country: str) -> tuple[str | None, str | None]:
     assert eu_vat is not None  # python-stdnum ships the EU VAT module
     prefix = "EL" if country == "GR" else country
     candidate = raw.upper().replace(" ", "").replace(".", "").replace("-", "")
-    if country in _eu_member_states():
+    if country in EU_MEMBER_STATES:
         if country == "GR" and candidate.startswith("GR"):
             candidate = "EL" + candidate[2:]
         foreign_prefix = candidate[:2] if candidate[:2] in _eu_vat_prefixes() - {prefix} else None
@@ -68,40 +101,8 @@ def _stdnum_message(error: Exception) -> str:
     return str(error).rstrip(".")
 
 
-def _eu_vat_prefixes() -> set[str]:
-    return (_eu_member_states() - {"GR"}) | {"EL"}
-
-
-def _eu_member_states() -> set[str]:
-    return {
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    }
+def _eu_vat_prefixes() -> frozenset[str]:
+    return (EU_MEMBER_STATES - {"GR"}) | {"EL"}
 
 
 def validate_iban(value: str) -> tuple[str | None, str | None]:
