@@ -91,3 +91,76 @@ def upsert_rows(model, objects, *, unique_fields: list[str], update_fields: list
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return len(rows)
+
+
+_INSERT_SQL: dict[tuple, tuple[str, list]] = {}
+
+
+def insert_returning(objects: list, *, using: str | None = None) -> list:
+    """Insert `objects` (instances of one model, primary keys unset) in one `INSERT … VALUES (…), (…) RETURNING id`
+    and set their primary keys: what `bulk_create` does for the hot write paths (the checkout), at a fraction of its
+    CPU. The statement's text is built once per model, row count and connection vendor, then reused; each value goes
+    through its field's `pre_save` and `get_db_prep_save` as the ORM does, so stored values are the same. Sends no
+    signals (as bulk_create); PostgreSQL and SQLite ≥ 3.35 both return the ids in insertion order."""
+    if not objects:
+        return objects
+    model = type(objects[0])
+    connection = connections[using or router.db_for_write(model)]
+    cache_key = (model, len(objects), connection.vendor)
+    cached = _INSERT_SQL.get(cache_key)
+    if cached is None:
+        meta, quote = model._meta, connection.ops.quote_name
+        fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+        row = f"({', '.join(['%s'] * len(fields))})"
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+            f"VALUES {', '.join([row] * len(objects))} RETURNING {quote(meta.pk.column)}"
+        )
+        cached = _INSERT_SQL[cache_key] = (sql, fields)
+    sql, fields = cached
+    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = cursor.fetchall()
+    for obj, (pk,) in zip(objects, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objects
+
+
+_UPDATE_SQL: dict[tuple, tuple[str, list, list]] = {}
+
+
+def update_rows(
+    model, pks: list, values: dict[str, object], *, where: dict[str, object] | None = None, using=None
+) -> int:
+    """`UPDATE … SET <values> WHERE pk IN (pks) [AND <field> = <value> …]` in one statement whose text is built
+    once per model, column set and row count: `QuerySet.filter(pk__in=pks, **where).update(**values)` for the hot
+    write paths, at a fraction of its CPU. Values go through their field's `get_db_prep_save` (JSON, datetimes), the
+    `where` values through `get_db_prep_value`, as the ORM does. Returns the number of rows updated."""
+    where = where or {}
+    connection = connections[using or router.db_for_write(model)]
+    cache_key = (model, tuple(values), tuple(where), len(pks), connection.vendor)
+    cached = _UPDATE_SQL.get(cache_key)
+    if cached is None:
+        meta, quote = model._meta, connection.ops.quote_name
+        set_fields = [meta.get_field(name) for name in values]
+        where_fields = [meta.get_field(name) for name in where]
+        conditions = [f"{quote(meta.pk.column)} IN ({', '.join(['%s'] * len(pks))})"]
+        conditions += [f"{quote(field.column)} = %s" for field in where_fields]
+        sql = (
+            f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(field.column)} = %s' for field in set_fields)} "
+            f"WHERE {' AND '.join(conditions)}"
+        )
+        cached = _UPDATE_SQL[cache_key] = (sql, set_fields, where_fields)
+    sql, set_fields, where_fields = cached
+    params = [
+        field.get_db_prep_save(value, connection) for field, value in zip(set_fields, values.values(), strict=True)
+    ]
+    params += list(pks)
+    params += [
+        field.get_db_prep_value(value, connection) for field, value in zip(where_fields, where.values(), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

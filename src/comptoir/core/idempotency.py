@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from comptoir.core import errors
 from comptoir.core.conf import core_settings
+from comptoir.core.db import update_rows
 from comptoir.core.exceptions import Conflict, ValidationError
 from comptoir.core.models import IdempotencyRecord
 
@@ -102,4 +103,5 @@ def _insert_unless_exists(*, actor_key: str, key: str, scope: str, fingerprint: 
 
 
 def idempotency_store_response(*, record: IdempotencyRecord, status: int, body) -> None:
-    IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status, response_body=body)
+    update_rows(IdempotencyRecord, [record.pk], {"response_status": status, "response_body": body})
+    record.response_status, record.response_body = status, body

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from comptoir.core import clock
+from comptoir.core.db import insert_returning, update_rows
 from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.orders import errors
@@ -115,9 +116,9 @@ def seller_orders_transition(
     changes: dict[str, Any] = {"status": target}
     if action == Action.PAYMENT_FAILED:
         changes.update(cancelled_at=now, cancelled_by=actor_role.value, cancel_reason=reason)
-    updated = SellerOrder.objects.filter(
-        pk__in=[seller_order.pk for seller_order in seller_orders], status=previous
-    ).update(**changes)
+    updated = update_rows(
+        SellerOrder, [seller_order.pk for seller_order in seller_orders], changes, where={"status": previous}
+    )
     if updated != len(seller_orders):
         raise RuntimeError(
             f"{len(seller_orders) - updated} seller order(s) changed under a payment outcome that owned them"
@@ -125,7 +126,7 @@ def seller_orders_transition(
     for seller_order in seller_orders:
         for name, value in changes.items():
             setattr(seller_order, name, value)
-    events = SellerOrderEvent.objects.bulk_create(
+    events = insert_returning(
         [
             SellerOrderEvent(
                 seller_order=seller_order,

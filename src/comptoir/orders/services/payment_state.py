@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from comptoir.core.db import update_rows
 from comptoir.offers.locks import offer_stock_return
 from comptoir.orders.domain.state_machine import Action, Actor
 from comptoir.orders.models import Order, OrderStatus, SellerOrder
@@ -42,7 +43,7 @@ def order_mark_paid(
     seller_orders_transition(
         seller_orders, Action.PAYMENT_CAPTURED, _role(actor), actor, "", {"payment": payment_reference}, now
     )
-    order.save(update_fields=["status", "paid_at"])
+    update_rows(Order, [order.pk], {"status": order.status, "paid_at": order.paid_at})
 
 
 def order_mark_review(*, order: Order) -> None:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from comptoir.core import clock
+from comptoir.core.db import insert_returning
 from comptoir.payments.conf import payments_settings
 from comptoir.payments.domain.ledger import PostingLine, check_balanced
 from comptoir.payments.models import JournalEntry, LedgerAccount, Posting
@@ -25,14 +26,7 @@ def ledger_accounts_get_or_create(keys: set[AccountKey]) -> dict[AccountKey, Led
 
     Creation races (two first checkouts of a new seller at once) are settled by the unique
     constraint: the loser's savepoint rolls back and it reads the winner's row."""
-    query = Q()
-    for kind, seller_id, currency in keys:
-        query |= Q(kind=kind, currency=currency) & (
-            Q(seller_id=seller_id) if seller_id is not None else Q(seller_id__isnull=True)
-        )
-    accounts = {
-        (account.kind, account.seller_id, account.currency): account for account in LedgerAccount.objects.filter(query)
-    }
+    accounts = _accounts_read(keys)
     for key in sorted(keys - accounts.keys(), key=lambda k: (k[0], k[1] or 0, k[2])):
         kind, seller_id, currency = key
         try:
@@ -44,6 +38,42 @@ def ledger_accounts_get_or_create(keys: set[AccountKey]) -> dict[AccountKey, Led
                 kind=kind,
                 currency=currency,
             )
+    return accounts
+
+
+_ACCOUNTS_SQL: dict[tuple[str, tuple[bool, ...]], str] = {}
+_ACCOUNT_COLUMNS = ["id", "kind", "seller_id", "currency"]
+
+
+def _accounts_read(keys: set[AccountKey]) -> dict[AccountKey, LedgerAccount]:
+    """The existing accounts among `keys`, in one indexed SELECT whose text is built once per vendor and shape (an
+    OR of Q objects cost the checkout more CPU to compile than the lookup costs to run)."""
+    ordered = sorted(keys, key=lambda key: (key[1] is None, key[0], key[1] or 0, key[2]))
+    shape = tuple(key[1] is None for key in ordered)
+    sql = _ACCOUNTS_SQL.get((connection.vendor, shape))
+    if sql is None:
+        quote = connection.ops.quote_name
+        kind, seller, currency = quote("kind"), quote("seller_id"), quote("currency")
+        matches = [
+            f"({kind} = %s AND {seller} IS NULL AND {currency} = %s)"
+            if marketplace
+            else f"({kind} = %s AND {seller} = %s AND {currency} = %s)"
+            for marketplace in shape
+        ]
+        sql = _ACCOUNTS_SQL[(connection.vendor, shape)] = (
+            f"SELECT {', '.join(quote(column) for column in _ACCOUNT_COLUMNS)} "
+            f"FROM {quote(LedgerAccount._meta.db_table)} WHERE {' OR '.join(matches)}"
+        )
+    params: list[object] = []
+    for kind_value, seller_id, currency_value in ordered:
+        params += [kind_value, currency_value] if seller_id is None else [kind_value, seller_id, currency_value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    accounts = {}
+    for row in rows:
+        account = LedgerAccount.from_db(connection.alias, _ACCOUNT_COLUMNS, row)
+        accounts[(account.kind, account.seller_id, account.currency)] = account
     return accounts
 
 
@@ -75,7 +105,7 @@ def ledger_post(
     if entry is None:  # this movement was already posted: return it unchanged
         return JournalEntry.objects.get(source_key=source_key)
     accounts = ledger_accounts_get_or_create({line.account_key for line in lines})
-    Posting.objects.bulk_create(
+    insert_returning(
         [
             Posting(entry=entry, account=accounts[line.account_key], amount=line.amount, currency=line.currency)
             for line in lines

@@ -6,6 +6,7 @@ import functools
 
 from django.db import transaction
 
+from comptoir.core.db import insert_returning
 from comptoir.payments.models import Payment, PaymentStatus, Refund
 
 PROVIDER_STATUSES = {
@@ -36,17 +37,22 @@ def payment_record(
     payment_status = PROVIDER_STATUSES[status]
     payment = None if is_new else Payment.objects.filter(provider=provider, provider_reference=reference).first()
     if payment is None:
-        return Payment.objects.create(
-            order_id=order_id,
-            provider=provider,
-            provider_reference=reference,
-            status=payment_status,
-            amount=amount,
-            currency=currency,
-            card_last4=card_last4,
-            message=message[:300],
-            payment_fingerprint=(payment_fingerprint or "")[:100],
+        (payment,) = insert_returning(
+            [
+                Payment(
+                    order_id=order_id,
+                    provider=provider,
+                    provider_reference=reference,
+                    status=payment_status,
+                    amount=amount,
+                    currency=currency,
+                    card_last4=card_last4,
+                    message=message[:300],
+                    payment_fingerprint=(payment_fingerprint or "")[:100],
+                )
+            ]
         )
+        return payment
     if payment.status != payment_status:
         payment.status = payment_status
         payment.save(update_fields=["status"])
