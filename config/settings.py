@@ -133,7 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 COMPTOIR_TASK_BACKEND = env_str("COMPTOIR_TASK_BACKEND", "immediate")
 _TASK_BACKENDS = {
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-    "database": "django_tasks_db.DatabaseBackend",
+    "database": "comptoir.core.task_backend.DatabaseBackend",
     "dummy": "django.tasks.backends.dummy.DummyBackend",
 }
 if COMPTOIR_TASK_BACKEND not in _TASK_BACKENDS:

@@ -41,7 +41,7 @@ DEADLINE_SECONDS = 60
 
 @pytest.fixture
 def database_task_backend(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def test_scheduler_once_enqueues_the_release_and_the_seal(database_task_backend):
