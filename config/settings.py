@@ -125,6 +125,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     db_name = DATABASES["default"]["NAME"]
     if db_name and db_name != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(db_name)), exist_ok=True)
+else:
+    # Server-side binding and prepared statements: psycopg prepares a statement the fifth time a connection
+    # runs it, so the hot paths' fixed statements (core.db) are parsed and planned once per connection instead of
+    # once per request. Behind a pooler in transaction mode without prepared-statement support (PgBouncer
+    # < 1.21), set COMPTOIR_PG_PREPARED_STATEMENTS=0.
+    if env_bool("COMPTOIR_PG_PREPARED_STATEMENTS", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work (Django Tasks) -------------------------------------------------------

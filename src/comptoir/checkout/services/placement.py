@@ -7,10 +7,12 @@ to `placed` — or, on a decline, cancel them and put the stock back."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 
 from comptoir.checkout import errors
 from comptoir.checkout.services.payment_outcome import order_abandon, order_payment_outcome, payment_outcome_apply
@@ -107,6 +109,20 @@ def stored_order_number(record: IdempotencyRecord) -> str | None:
     return body.get("number") or (body.get("order") or {}).get("number")
 
 
+_PAYMENT_METHOD_SALT = "comptoir.checkout.payment_method"
+
+
+def payment_method_digest(payment_method: dict) -> str:
+    """A keyed digest (HMAC-SHA256 under the secret key) of the whole payment method, for the idempotency
+    fingerprint: a retry with another card — even one sharing the last four digits — is another request, and no
+    card number is stored, not even as a plain hash that a list of card numbers could reverse."""
+    method = dict(payment_method)
+    if isinstance(method.get("card_number"), str):  # "4242 4242 …" and "4242-4242…" are the same card
+        method["card_number"] = "".join(character for character in method["card_number"] if character.isdigit())
+    canonical = json.dumps(method, sort_keys=True, separators=(",", ":"), default=str)
+    return salted_hmac(_PAYMENT_METHOD_SALT, canonical, algorithm="sha256").hexdigest()
+
+
 def _payment_method_clean(payment_method: Any) -> dict:
     if not isinstance(payment_method, dict):
         raise ValidationError(
@@ -147,7 +163,7 @@ def order_checkout(
             "lines": "cart" if from_cart else sorted((quantities or {}).items()),
             "address": address,
             "shipping": sorted(choices.items()),
-            "card": str(payment_method.get("card_number", ""))[-4:],
+            "payment_method": payment_method_digest(payment_method),
         }
     )
 

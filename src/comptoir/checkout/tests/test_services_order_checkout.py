@@ -467,6 +467,25 @@ def test_same_key_with_a_different_request_is_refused():
     assert Order.objects.count() == 1 and stock_of(offer) == (4,)
 
 
+SAME_LAST_FOUR = {"card_number": "5000000000094242"}  # a valid card number ending like CARD_OK's
+
+
+def test_same_key_with_another_card_sharing_the_last_four_digits_is_another_request():
+    offer = make_offer(stock=5)
+    buyer = make_user()
+    checkout = {"buyer": buyer, "shipping_address": ADDRESS, "lines": lines_of((offer, 1)), "idempotency_key": "k"}
+    order_checkout(payment_method=CARD_OK, **checkout)
+
+    with pytest.raises(ValidationError) as raised:
+        order_checkout(payment_method=SAME_LAST_FOUR, **checkout)
+    replay = order_checkout(payment_method={"card_number": CARD_OK["card_number"].replace(" ", "")}, **checkout)
+
+    assert raised.value.code == "idempotency_key_reused"
+    assert replay.replayed and Order.objects.count() == 1 and stock_of(offer) == (4,)
+    stored = IdempotencyRecord.objects.get(key="k").request_fingerprint
+    assert CARD_OK["card_number"] not in stored and SAME_LAST_FOUR["card_number"] not in stored
+
+
 def test_two_buyers_may_use_the_same_key_independently():
     offer = make_offer(stock=5)
     first = order_checkout(
