@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import connections, models, router
 
 
 def _fast_timestamps(connection, cursor) -> None:
@@ -94,14 +94,36 @@ def upsert_rows(model, objects, *, unique_fields: list[str], update_fields: list
 
 
 _INSERT_SQL: dict[tuple, tuple[str, list]] = {}
+# Fields whose get_db_prep_save returns a value of these exact types unchanged (CharField.to_python of a str, int()
+# of an int, …): such values are passed as they are, every other value through the field, as the ORM does.
+_PASS_THROUGH: tuple[tuple[type, tuple[type, ...]], ...] = (
+    (models.CharField, (str,)),
+    (models.TextField, (str,)),
+    (models.BooleanField, (bool,)),
+    (models.IntegerField, (int,)),  # BigIntegerField, PositiveIntegerField, … too
+)
+
+
+def _insert_spec(field) -> tuple:
+    """(field, attname, plain pre_save, types passed through) for one column of an INSERT."""
+    plain_pre_save = type(field).pre_save is models.Field.pre_save
+    types: tuple[type, ...] = ()
+    if not field.is_relation and type(field).get_db_prep_save is models.Field.get_db_prep_save:
+        for base, accepted in _PASS_THROUGH:
+            if isinstance(field, base) and type(field).get_prep_value is base.get_prep_value:
+                types = accepted
+                break
+    return field, field.attname, plain_pre_save, types
 
 
 def insert_returning(objects: list, *, using: str | None = None) -> list:
     """Insert `objects` (instances of one model, primary keys unset) in one `INSERT … VALUES (…), (…) RETURNING id`
     and set their primary keys: what `bulk_create` does for the hot write paths (the checkout), at a fraction of its
     CPU. The statement's text is built once per model, row count and connection vendor, then reused; each value goes
-    through its field's `pre_save` and `get_db_prep_save` as the ORM does, so stored values are the same. Sends no
-    signals (as bulk_create); PostgreSQL and SQLite ≥ 3.35 both return the ids in insertion order."""
+    through its field's `pre_save` and `get_db_prep_save` as the ORM does (a str for a CharField, an int for an
+    IntegerField, None: passed as is, which is what those return), so stored values are the same. Sends no signals
+    (as bulk_create); PostgreSQL and SQLite ≥ 3.35 both return the ids in insertion order (bulk_create relies on it
+    too)."""
     if not objects:
         return objects
     model = type(objects[0])
@@ -116,9 +138,17 @@ def insert_returning(objects: list, *, using: str | None = None) -> list:
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
             f"VALUES {', '.join([row] * len(objects))} RETURNING {quote(meta.pk.column)}"
         )
-        cached = _INSERT_SQL[cache_key] = (sql, fields)
-    sql, fields = cached
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
+        cached = _INSERT_SQL[cache_key] = (sql, [_insert_spec(field) for field in fields])
+    sql, specs = cached
+    params: list = []
+    append = params.append
+    for obj in objects:
+        for field, attname, plain_pre_save, types in specs:
+            value = getattr(obj, attname) if plain_pre_save else field.pre_save(obj, True)
+            if value is None or type(value) in types:
+                append(value)
+            else:
+                append(field.get_db_prep_save(value, connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = cursor.fetchall()

@@ -4,7 +4,8 @@ A checkout enqueues one task (the trust evidence of its seller orders); django-t
 `DBTaskResult.objects.create`, whose compilation cost the request more CPU than the statement costs to run. This
 backend stores the same row (same columns and values, the model's own defaults and `pre_save`) through
 `core.db.insert_returning` (which sends no signals: the one pre_save receiver django-tasks-db has, which stores
-"no run_after" as its far-future date, is applied here); everything else — workers, results, signals — is django-tasks-db's."""
+"no run_after" as its far-future date, is applied here); everything else — workers, results, signals — is
+django-tasks-db's."""
 
 from __future__ import annotations
 
