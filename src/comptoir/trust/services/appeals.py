@@ -58,6 +58,12 @@ def appeal_submit(*, seller: Seller, actor: User, action_id: int, text: str) -> 
     return appeal
 
 
+def _rests_on_override(action: EnforcementAction) -> bool:
+    """A tier set by hand, or a ladder measure opened because of one (its statement cites it as a ground)."""
+    grounds = (action.facts or {}).get("grounds") or []
+    return action.kind == TIER_OVERRIDE or any(ground.get("rule") == GROUND_TIER_OVERRIDE for ground in grounds)
+
+
 def appeal_decide(*, appeal_id: int, actor: User | None, grant: bool, note: str) -> Appeal:
     """The operator decides. Granting lifts the penalty: the appealed measure, and with it what it rests on or
     carries (a suspension lifts every active measure and reinstates the seller, its offers back in the storefront; a
@@ -89,14 +95,12 @@ def appeal_decide(*, appeal_id: int, actor: User | None, grant: bool, note: str)
             active = list(
                 EnforcementAction.objects.select_for_update().filter(seller_id=action.seller_id, is_active=True)
             )
-            rests_on_override = action.kind == TIER_OVERRIDE or any(
-                ground.get("rule") == GROUND_TIER_OVERRIDE for ground in (action.facts or {}).get("grounds") or []
-            )
+            rests_on_override = _rests_on_override(action)
             lifted = [item for item in active if item.pk == action.pk]
             if action.kind == SUSPENSION:  # lifting a suspension lifts the lower rungs with it
                 lifted = active
-            elif rests_on_override:  # the hand-set tier goes with the measure it caused
-                lifted += [item for item in active if item.kind == TIER_OVERRIDE and item.pk != action.pk]
+            elif rests_on_override:  # the hand-set tier goes, with every measure it caused
+                lifted += [item for item in active if _rests_on_override(item) and item.pk != action.pk]
             trust = SellerTrust.objects.filter(seller_id=action.seller_id).first()
             override_cleared = bool(
                 trust is not None

@@ -125,7 +125,7 @@ def measure_take(*, seller_id: int, actor: User | None, kind: str, ground: str, 
             )
         action = manual_action_create(seller_id=seller_id, actor=actor, kind=kind, ground=ground, reason=reason)
         if kind == SUSPENSION:
-            seller_suspend(seller_id=seller_id, actor=actor, reason=f"Statement of reasons #{action.pk}: {reason}")
+            seller_suspend(seller_id=seller_id, actor=actor, reason=reason)
         if kind != WARNING:  # SellerTrustChanged: the visibility multiplier moves
             trust_changed_on_commit([seller_id])
     return action
