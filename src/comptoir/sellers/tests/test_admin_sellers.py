@@ -66,7 +66,8 @@ def test_suspend_without_a_reason_is_refused(console):
     seller = make_seller()
 
     response = console.post(
-        CHANGELIST, {
+        CHANGELIST,
+        {
             "action": "suspend",
             ACTION_CHECKBOX_NAME: [seller.pk],
             "apply": "Suspend",

@@ -88,7 +88,7 @@ def _load_seller(seller_id: int) -> Seller:
 
 def _confirm_page(request, seller, *, operation: str, form, action=None, status: int = 200):
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    kind = data.get("kind") if operation == "take" else operation
+    kind: str = (data.get("kind") or "") if operation == "take" else operation
     return render(
         request,
         "console/trust/measure_confirm.html",
@@ -103,8 +103,8 @@ def _confirm_page(request, seller, *, operation: str, form, action=None, status:
             ),
             "kind_label": MEASURE_KINDS.get(kind, ""),
             "ground_label": GROUNDS.get(data.get("ground", ""), ""),
-            "rule": MANUAL_RULES.get(kind or "", ""),
-            "consequence": CONSEQUENCES.get(kind or "", ""),
+            "rule": MANUAL_RULES.get(kind, ""),
+            "consequence": CONSEQUENCES.get(kind, ""),
             "reason": data.get("reason", ""),
         },
         status=status,
