@@ -25,7 +25,7 @@ from comptoir.trust.domain.enforcement import (
 )
 from comptoir.trust.events import AppealDecided
 from comptoir.trust.models import Appeal, AppealStatus, EnforcementAction, SellerTrust
-from comptoir.trust.services.measures import measures_lift
+from comptoir.trust.services.measures import lock_trust, measures_lift
 from comptoir.trust.services.scores import seller_trust_recompute
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def appeal_decide(*, appeal_id: int, actor: User | None, grant: bool, note: str)
         )
     note = note.strip()
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().select_related("action").filter(pk=appeal_id).first()
+        appeal = Appeal.objects.select_for_update(of=("self",)).select_related("action").filter(pk=appeal_id).first()
         if appeal is None:
             raise NotFound("No such appeal.", code=errors.APPEAL_NOT_FOUND)
         if appeal.status != AppealStatus.OPEN:
@@ -92,6 +92,7 @@ def appeal_decide(*, appeal_id: int, actor: User | None, grant: bool, note: str)
         action = appeal.action
         override_cleared = False
         if grant:
+            lock_trust(action.seller_id)  # before the actions and the seller, in the recompute's order
             active = list(
                 EnforcementAction.objects.select_for_update().filter(seller_id=action.seller_id, is_active=True)
             )

@@ -62,6 +62,12 @@ def valid_ground(ground: object) -> str:
     return ground
 
 
+def lock_trust(seller_id: int) -> SellerTrust | None:
+    """Lock the seller's trust row first, as the recompute does (trust row, then its actions, then the seller), so
+    that an operator's decision and a concurrent recompute of the same seller queue instead of deadlocking."""
+    return SellerTrust.objects.select_for_update().filter(seller_id=seller_id).first()
+
+
 def manual_action_create(
     *, seller_id: int, actor: User | None, kind: str, ground: str, reason: str, tier: str = "", computed_tier: str = ""
 ) -> EnforcementAction:
@@ -112,6 +118,7 @@ def measure_take(*, seller_id: int, actor: User | None, kind: str, ground: str, 
         )
     ground, reason = valid_ground(ground), required_reason(reason)
     with transaction.atomic():
+        lock_trust(seller_id)
         seller = Seller.objects.select_for_update().filter(pk=seller_id).first()
         if seller is None:
             raise NotFound("No such seller.", code=errors.SELLER_NOT_FOUND)
@@ -192,9 +199,11 @@ def measure_lift(*, action_id: int, actor: User | None, reason: str) -> Enforcem
     require_operator(actor, message="Only an operator can lift a measure.")
     reason = required_reason(reason)
     with transaction.atomic():
-        action = EnforcementAction.objects.select_for_update().filter(pk=action_id).first()
-        if action is None:
+        seller_id = EnforcementAction.objects.filter(pk=action_id).values_list("seller_id", flat=True).first()
+        if seller_id is None:
             raise NotFound("No such measure.", code=errors.ENFORCEMENT_NOT_FOUND)
+        lock_trust(seller_id)
+        action = EnforcementAction.objects.select_for_update().get(pk=action_id)
         if not action.is_active:
             raise Conflict("This measure is already lifted.", code=errors.MEASURE_NOT_ACTIVE)
         measures_lift(seller_id=action.seller_id, actor=actor, reason=reason, actions=[action])
@@ -210,6 +219,7 @@ def seller_measures_reinstate(*, seller_id: int, actor: User | None, reason: str
     require_operator(actor, message="Only an operator can reinstate a seller.")
     reason = required_reason(reason)
     with transaction.atomic():
+        lock_trust(seller_id)
         seller = Seller.objects.select_for_update().filter(pk=seller_id).first()
         if seller is None:
             raise NotFound("No such seller.", code=errors.SELLER_NOT_FOUND)
