@@ -241,6 +241,12 @@ def test_a_restrictive_tier_override_is_a_measure_and_clearing_it_lifts_it(publi
     assert (action.is_automated, action.created_by, action.ground) == (False, operator, "terms_breach")
     assert action.facts["tier"] == "at_risk" and action.facts["reason"] == "Three complaints this week."
     assert published[-1].kind == "tier_override" and published[-1].manual
+    snapshot = seller_trust_map([seller.pk])[seller.pk]  # the tier acts through the tier table, nothing more
+    assert (snapshot.tier, snapshot.visibility_multiplier, snapshot.is_eligible_for_featured) == (
+        "at_risk",
+        Decimal("0.90"),
+        True,
+    )
     with at(T0 + 2 * DAY):
         seller_trust_tier_override(seller_id=seller.pk, actor=operator, tier="", reason="Complaints resolved.")
     action.refresh_from_db()

@@ -120,3 +120,18 @@ def test_a_hand_set_tier_names_both_tiers(client):
     page = client.get(reverse("sellercenter:notice", args=[action.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Your tier was set to “At risk” by hand (computed from your metrics: “New seller”)." in page
     assert "Tier set by the marketplace" in page and "Manual decision by the marketplace" in page
+    dashboard = client.get(reverse("sellercenter:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Active measure: Tier set by the marketplace." in dashboard
+
+
+def test_the_banner_points_to_the_suspension_rather_than_the_warning_before_it(client):
+    seller, operator = make_seller(), make_operator()
+    measure_take(seller_id=seller.pk, actor=operator, kind="warning", ground="performance", reason="Late.")
+    suspension = measure_take(
+        seller_id=seller.pk, actor=operator, kind="suspension", ground="performance", reason="Still late."
+    )
+    measure_take(seller_id=seller.pk, actor=operator, kind="visibility_reduced", ground="performance", reason="x")
+    client.force_login(owner_of(seller))
+    dashboard = client.get(reverse("sellercenter:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Active measure: Suspension." in dashboard
+    assert reverse("sellercenter:notice", args=[suspension.pk]) in dashboard
