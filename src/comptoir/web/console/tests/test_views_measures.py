@@ -130,3 +130,15 @@ def test_another_sellers_measure_cannot_be_lifted_through_this_seller(client, op
     )
     assert response.status_code == 404
     assert EnforcementAction.objects.get(pk=action.pk).is_active
+
+
+def test_the_seller_pages_lead_to_the_measures_and_the_trust_list_flags_a_suspension(client, operator):
+    seller = make_seller("Bazar Express")
+    measure_take(seller_id=seller.pk, actor=operator, kind="suspension", ground="performance", reason="Late.")
+    from comptoir.trust.services import seller_trust_recompute
+
+    seller_trust_recompute(seller_id=seller.pk)
+    detail = client.get(reverse("console:seller-detail", args=[seller.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert reverse("console:trust-seller", args=[seller.pk]) in detail.content.decode()
+    listing = client.get(reverse("console:trust-sellers"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'Bazar Express</a> <span class="badge badge--danger">Suspended</span>' in listing
