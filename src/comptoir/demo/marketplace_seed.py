@@ -26,7 +26,8 @@ from comptoir.offers.models import Condition, FulfilmentMethod, Offer
 from comptoir.offers.services import MAX_HANDLING_DAYS, MAX_STOCK, shipping_profile_create
 from comptoir.sellers.domain.trader import TraderInformation, normalise_country
 from comptoir.sellers.models import Seller
-from comptoir.sellers.services import seller_onboard, seller_reject, seller_suspend, seller_verify
+from comptoir.sellers.services import seller_onboard, seller_reject, seller_verify
+from comptoir.trust.services import measure_take
 
 DEMO_PASSWORD = "comptoir-demo"
 OPERATOR_EMAIL = "operator@comptoir.example"
@@ -426,12 +427,17 @@ def sellers_seed(
 
 def seller_suspend_at(demo_seller: DemoSeller, *, operator: User) -> None:
     assert demo_seller.suspended_at is not None  # called for the sellers the plan suspends
+    # Through the measures service, like an operator in the console: the seller gets a statement of reasons
+    # ("manual decision by the marketplace") it can read and appeal in the seller center.
     with clock.frozen_at(demo_seller.suspended_at):
-        demo_seller.seller = seller_suspend(
+        measure_take(
             seller_id=demo_seller.seller.pk,
             actor=operator,
+            kind="suspension",
+            ground="performance",
             reason="Cancellation rate above 15 % over the last 60 days; stock must be kept up to date.",
         )
+        demo_seller.seller.refresh_from_db()
 
 
 # --- Offers ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Seller verification and suspension in the operator console.
+"""Seller verification in the operator console (suspension and reinstatement are measures with a statement of
+reasons: trust.admin adds them to this page, since the sellers app cannot call the trust services).
 
 Every field is read-only: the status moves only through the actions below, which call
 comptoir.sellers.services with the operator as actor (the service writes the audit row). The IBAN is
@@ -86,7 +87,7 @@ class SellerAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
         ("History", {"fields": ("status_history",)}),
     )
     inlines = [SellerMemberInline, SellerApiKeyInline]
-    actions = ["verify", "reject", "suspend", "reinstate"]
+    actions = ["verify", "reject"]  # warn, suspend, reinstate: trust.admin (a measure writes its statement)
 
     @admin.display(description="IBAN")
     def iban_masked(self, seller: Seller) -> str:
@@ -159,33 +160,4 @@ class SellerAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
             done="Sellers rejected",
             help_text="The seller will read this reason.",
             call=lambda seller, reason: services.seller_reject(seller_id=seller.pk, actor=request.user, reason=reason),
-        )
-
-    @admin.action(description="Suspend selected sellers…", permissions=["operator"])
-    def suspend(self, request, queryset):
-        return self.action_with_reason(
-            request,
-            queryset,
-            action="suspend",
-            title="Suspend sellers",
-            confirm="Suspend",
-            done="Sellers suspended",
-            help_text=(
-                "State the facts and the rule applied (DSA Art. 17 statement of reasons); the seller will read it."
-            ),
-            call=lambda seller, reason: services.seller_suspend(seller_id=seller.pk, actor=request.user, reason=reason),
-        )
-
-    @admin.action(description="Reinstate selected sellers…", permissions=["operator"])
-    def reinstate(self, request, queryset):
-        return self.action_with_reason(
-            request,
-            queryset,
-            action="reinstate",
-            title="Reinstate sellers",
-            confirm="Reinstate",
-            done="Sellers reinstated",
-            call=lambda seller, reason: services.seller_reinstate(
-                seller_id=seller.pk, actor=request.user, reason=reason
-            ),
         )

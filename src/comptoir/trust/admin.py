@@ -1,12 +1,19 @@
-"""Trust in the Django admin: read-only browsing.
+"""Trust in the Django admin: read-only browsing, and the seller measures (warn, suspend, reinstate) added to the
+seller admin.
 
 Every trust row is either computed (scores, history, daily evidence) or a decision with its own audited
 workflow in the operator console (review moderation, appeals, tier overrides, enforcement), so nothing here
 can be added, changed or deleted: decisions go through trust.services, which audit them."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
 from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from comptoir.sellers.admin import SellerAdmin
+from comptoir.sellers.models import Seller
+from comptoir.trust.domain.enforcement import GROUNDS, SUSPENSION, WARNING
 from comptoir.trust.models import (
     Appeal,
     EnforcementAction,
@@ -21,6 +28,93 @@ from comptoir.trust.models import (
     TrustEvidenceApplied,
     TrustRebuild,
 )
+from comptoir.trust.services import measure_take, seller_measures_reinstate
+
+
+class MeasureForm(forms.Form):
+    ground = forms.ChoiceField(choices=list(GROUNDS.items()), initial="terms_breach")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        max_length=5000,
+        strip=True,
+        help_text="The facts, in the seller's terms: they read this statement of reasons (DSA Art. 17) and may appeal.",
+    )
+
+
+class ReinstateForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        max_length=5000,
+        strip=True,
+        help_text="The seller reads it with the notice of the lifting.",
+    )
+
+
+class SellerWithMeasuresAdmin(SellerAdmin):
+    """The seller admin of the sellers app plus the measures, which go through trust.services (the one path that
+    writes the statement of reasons, the audit row and the status change). The console offers the same, in French
+    and English: /console/trust/sellers/<id>."""
+
+    actions = ["verify", "reject", "warn", "suspend", "reinstate"]
+
+    def _measure_page(self, request, queryset, *, action: str, title: str, form_class, call, done: str):
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            self.run_service_for_each(request, queryset, lambda seller: call(seller, form.cleaned_data), done=done)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action": action,
+            "confirm": title,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/trust/measure_action.html", context)
+
+    def _take(self, request, queryset, *, kind: str, action: str, title: str, done: str):
+        return self._measure_page(
+            request,
+            queryset,
+            action=action,
+            title=title,
+            form_class=MeasureForm,
+            call=lambda seller, data: measure_take(
+                seller_id=seller.pk, actor=request.user, kind=kind, ground=data["ground"], reason=data["reason"]
+            ),
+            done=done,
+        )
+
+    @admin.action(description="Warn selected sellers…", permissions=["operator"])
+    def warn(self, request, queryset):
+        return self._take(request, queryset, kind=WARNING, action="warn", title="Warn", done="Sellers warned")
+
+    @admin.action(description="Suspend selected sellers…", permissions=["operator"])
+    def suspend(self, request, queryset):
+        return self._take(
+            request, queryset, kind=SUSPENSION, action="suspend", title="Suspend", done="Sellers suspended"
+        )
+
+    @admin.action(description="Reinstate selected sellers…", permissions=["operator"])
+    def reinstate(self, request, queryset):
+        return self._measure_page(
+            request,
+            queryset,
+            action="reinstate",
+            title="Reinstate",
+            form_class=ReinstateForm,
+            call=lambda seller, data: seller_measures_reinstate(
+                seller_id=seller.pk, actor=request.user, reason=data["reason"]
+            ),
+            done="Sellers reinstated",
+        )
+
+
+admin.site.unregister(Seller)
+admin.site.register(Seller, SellerWithMeasuresAdmin)
 
 
 @admin.register(SellerTrust)
@@ -87,8 +181,8 @@ class AppealInline(ReadOnlyTabularInline):
 
 @admin.register(EnforcementAction)
 class EnforcementActionAdmin(ReadOnlyModelAdmin):
-    list_display = ("seller", "kind", "is_active", "is_automated", "created_at", "lifted_at")
-    list_filter = ("kind", "is_active", "is_automated")
+    list_display = ("seller", "kind", "ground", "is_active", "is_automated", "created_by", "created_at", "lifted_at")
+    list_filter = ("kind", "is_active", "is_automated", "ground")
     search_fields = ("seller__name", "=seller__slug")
     list_select_related = ("seller",)
     date_hierarchy = "created_at"

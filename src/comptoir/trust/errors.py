@@ -30,3 +30,12 @@ APPEAL_PERIOD_ENDED = "appeal_period_ended"
 APPEAL_OPEN = "appeal_open"
 APPEAL_NOT_FOUND = "appeal_not_found"
 APPEAL_DECIDED = "appeal_decided"
+
+# Manual measures (warning, reduced visibility, suspension, tier override, lifting, reinstatement)
+INVALID_MEASURE = "invalid_measure"
+INVALID_GROUND = "invalid_ground"
+MEASURE_ACTIVE = "measure_active"
+MEASURE_NOT_ACTIVE = "measure_not_active"
+SELLER_NOT_FOUND = "seller_not_found"
+SELLER_NOT_VERIFIED = "seller_not_verified"
+SELLER_NOT_SUSPENDED = "seller_not_suspended"

@@ -14,3 +14,22 @@ class SellerTrustChanged:
 
     seller_ids: tuple[int, ...]
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class EnforcementNoticeIssued:
+    """A restrictive measure (or its lifting) was notified to a seller: one EnforcementAction with its statement."""
+
+    enforcement_action_id: int
+    seller_id: int
+    kind: str
+    manual: bool
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AppealDecided:
+    appeal_id: int
+    seller_id: int
+    accepted: bool
+    at: dt.datetime

@@ -231,16 +231,22 @@ class EnforcementKind(models.TextChoices):
     WARNING = "warning", _("Warning")
     VISIBILITY_REDUCED = "visibility_reduced", _("Reduced visibility")
     SUSPENSION = "suspension", _("Suspension")
+    TIER_OVERRIDE = "tier_override", _("Tier set by the marketplace")
 
 
 class EnforcementAction(models.Model):
-    """A restriction with its statement of reasons (DSA Art. 17): facts, rule, automation, redress."""
+    """A restriction with its statement of reasons (DSA Art. 17, P2B Art. 4): facts, rule, automation, redress.
+    Automated ones come from the ladder (`created_by` empty); manual ones carry the operator (`created_by`), the
+    ground cited and the operator's reason in `facts_text`. At most one active action per seller and kind."""
 
     seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="enforcement_actions")
     kind = models.CharField(max_length=20, choices=EnforcementKind.choices)
     facts = models.JSONField(help_text="The metrics and values that triggered it.")
     facts_text = models.TextField()
     rule = models.TextField(help_text="The rule applied, with its threshold (terms and conditions reference).")
+    ground = models.CharField(
+        max_length=40, blank=True, help_text="The ground an operator cited for a manual measure (see trust.domain)."
+    )
     is_automated = models.BooleanField(default=True)
     redress = models.TextField(help_text="How to appeal, and the out-of-court settlement route.")
     created_at = models.DateTimeField(default=clock.now, db_index=True)
@@ -250,9 +256,17 @@ class EnforcementAction(models.Model):
     is_active = models.BooleanField(default=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_reason = models.TextField(blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["seller", "is_active"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "kind"], condition=models.Q(is_active=True), name="enforcement_one_active_per_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} of seller #{self.seller_id}"

@@ -73,7 +73,8 @@ def seller_trust_map(seller_ids) -> dict[int, TrustSnapshot]:
     restrictions: dict[int, set[str]] = {}
     for seller_id, kind in (
         EnforcementAction.objects.filter(seller_id__in=ids, is_active=True)
-        .exclude(kind=EnforcementKind.WARNING)
+        # a warning restricts nothing; a hand-set tier acts through the tier itself (below standard: never featured)
+        .exclude(kind__in=[EnforcementKind.WARNING, EnforcementKind.TIER_OVERRIDE])
         .values_list("seller_id", "kind")
     ):
         restrictions.setdefault(seller_id, set()).add(kind)

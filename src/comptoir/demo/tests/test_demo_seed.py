@@ -388,3 +388,16 @@ def test_the_summary_prints_reviews_and_messages(seeded):
     assert f"reviews: {counts['reviews']} (" in seeded.output
     assert f"messages: {counts['messages']} in {counts['message_threads']} threads" in seeded.output
     assert "a review ring of 12 new accounts" in seeded.output
+
+
+@pytest.mark.django_db
+def test_the_suspended_seller_has_a_manual_statement_of_reasons_it_can_appeal(seeded):
+    from comptoir.trust.models import EnforcementAction
+    from comptoir.trust.selectors import config
+
+    seller = Seller.objects.get(status=SellerStatus.SUSPENDED)
+    action = EnforcementAction.objects.get(seller=seller, kind="suspension", is_active=True)
+    assert not action.is_automated and action.created_by is not None and action.ground == "performance"
+    assert "Cancellation rate above 15 %" in action.facts_text
+    # within the appeal period at the end of the history (suspended ten days before its last day)
+    assert END_DAY - action.created_at.date() < dt.timedelta(days=config()["enforcement"]["appeal_days"])

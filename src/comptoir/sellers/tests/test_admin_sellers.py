@@ -7,6 +7,7 @@ from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.sellers.services import seller_api_key_create
 from comptoir.testing.auth import force_login_verified
 from comptoir.testing.builders import COUNTRY_IDENTIFIERS, make_seller, make_user
+from comptoir.trust.models import EnforcementAction
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,6 +42,7 @@ def test_suspend_action_asks_for_a_reason_then_suspends_with_it(console, operato
             "action": "suspend",
             ACTION_CHECKBOX_NAME: [seller.pk],
             "apply": "Suspend",
+            "ground": "illegal_content",
             "reason": "Counterfeit goods reported and confirmed.",
         },
         follow=True,
@@ -54,13 +56,24 @@ def test_suspend_action_asks_for_a_reason_then_suspends_with_it(console, operato
     assert (audit.actor, audit.reason) == (operator, "Counterfeit goods reported and confirmed.")
     detail = console.get(reverse("admin:sellers_seller_change", args=[seller.pk])).content.decode()
     assert f"seller.suspended · {operator.email} · Counterfeit goods reported and confirmed." in detail
+    # the suspension is a measure with its statement of reasons (trust.admin adds the action to this page)
+    action = EnforcementAction.objects.get(seller=seller, kind="suspension", is_active=True)
+    assert (action.is_automated, action.created_by, action.ground) == (False, operator, "illegal_content")
+    assert action.facts_text == "Counterfeit goods reported and confirmed."
 
 
 def test_suspend_without_a_reason_is_refused(console):
     seller = make_seller()
 
     response = console.post(
-        CHANGELIST, {"action": "suspend", ACTION_CHECKBOX_NAME: [seller.pk], "apply": "Suspend", "reason": "   "}
+        CHANGELIST,
+        {
+            "action": "suspend",
+            ACTION_CHECKBOX_NAME: [seller.pk],
+            "apply": "Suspend",
+            "ground": "terms_breach",
+            "reason": "   ",
+        },
     )
 
     assert response.status_code == 200
@@ -74,7 +87,13 @@ def test_reinstate_and_reject_go_through_the_services(console, operator):
     suspended = make_seller()
     console.post(
         CHANGELIST,
-        {"action": "suspend", ACTION_CHECKBOX_NAME: [suspended.pk], "apply": "1", "reason": "Late shipments."},
+        {
+            "action": "suspend",
+            ACTION_CHECKBOX_NAME: [suspended.pk],
+            "apply": "1",
+            "ground": "performance",
+            "reason": "Late shipments.",
+        },
     )
     pending = make_seller(verified=False)
 
@@ -95,6 +114,8 @@ def test_reinstate_and_reject_go_through_the_services(console, operator):
     assert Seller.objects.get(pk=suspended.pk).status == SellerStatus.VERIFIED
     assert Seller.objects.get(pk=pending.pk).status == SellerStatus.REJECTED
     assert AuditLog.objects.get(action="seller.reinstated").actor == operator
+    lifted = EnforcementAction.objects.get(seller=suspended, kind="suspension")
+    assert (lifted.is_active, lifted.lifted_by, lifted.lifted_reason) == (False, operator, "Backlog cleared.")
     assert AuditLog.objects.get(action="seller.rejected").reason == "VAT ID belongs to another company."
 
 
@@ -103,11 +124,18 @@ def test_an_invalid_transition_shows_the_service_message_and_changes_nothing(con
 
     response = console.post(
         CHANGELIST,
-        {"action": "suspend", ACTION_CHECKBOX_NAME: [pending.pk], "apply": "1", "reason": "Fraud."},
+        {
+            "action": "suspend",
+            ACTION_CHECKBOX_NAME: [pending.pk],
+            "apply": "1",
+            "ground": "fraud_suspected",
+            "reason": "Fraud.",
+        },
         follow=True,
     )
 
-    assert "A pending seller cannot become suspended." in response.content.decode()
+    assert "Only a verified seller can be suspended." in response.content.decode()
+    assert not EnforcementAction.objects.filter(seller=pending).exists()
     pending.refresh_from_db()
     assert pending.status == SellerStatus.PENDING
 

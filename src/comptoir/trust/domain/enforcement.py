@@ -9,12 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from comptoir.trust.domain.metrics import MetricResult, Status
 from comptoir.trust.domain.tiers import Tier
 
 WARNING, VISIBILITY_REDUCED, SUSPENSION = "warning", "visibility_reduced", "suspension"
 LADDER = (WARNING, VISIBILITY_REDUCED, SUSPENSION)
+# A tier set by hand below the computed one (or to at risk / below standard) is a restriction of its own.
+TIER_OVERRIDE = "tier_override"
+# What an operator may impose by hand (the tier override goes through its own form).
+MANUAL_KINDS = (WARNING, VISIBILITY_REDUCED, SUSPENSION)
+
+# The grounds an operator cites for a manual measure (DSA Art. 17(3)(d)-(e): the legal or contractual ground),
+# each with the English wording stored on the statement; the web rebuilds it in the reader's language.
+GROUNDS = {
+    "terms_breach": "Breach of the marketplace's terms and conditions.",
+    "illegal_content": "Illegal products or content (a notice under DSA Art. 16 or an order of an authority).",
+    "fraud_suspected": "Suspected fraud or misuse of the marketplace.",
+    "trader_information": "Incomplete or false trader information (DSA Art. 30).",
+    "performance": "Persistent failure to meet the published seller standards.",
+}
+
+# What made a seller below standard (the ground of an automated measure), most specific first.
+GROUND_TIER_OVERRIDE, GROUND_SCORE, GROUND_DEFECT_RATE = "tier_override", "score_below", "order_defect_rate_above"
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,62 @@ METRIC_LABELS = {
 }
 
 
+def below_standard_grounds(
+    *, score, metrics: dict[str, MetricResult] | dict[str, dict], tier_override: str, config: dict
+) -> list[dict]:
+    """Which rule of `tier_decide` actually put the seller below standard, each with the measured value and the
+    threshold of that rule (strings of decimals): the trust score under `at_risk_min_score`, the order defect rate
+    whose lower confidence bound is above `below_standard_defect_rate`, or a tier set by hand. Several can hold at
+    once; none when the seller is not below standard. `metrics` are MetricResults or their stored dicts."""
+    tiers = config["tiers"]
+    grounds: list[dict] = []
+    if tier_override == Tier.BELOW_STANDARD:
+        grounds.append({"rule": GROUND_TIER_OVERRIDE})
+    at_risk = Decimal(str(tiers["at_risk_min_score"]))
+    if score not in (None, "") and Decimal(str(score)) < at_risk:
+        grounds.append({"rule": GROUND_SCORE, "value": str(score), "threshold": str(at_risk)})
+    defect = metrics.get("order_defect_rate")
+    if defect is not None:
+        stored = defect if isinstance(defect, dict) else defect.as_dict()
+        threshold = Decimal(str(tiers["below_standard_defect_rate"]))
+        low = stored.get("low")
+        if stored.get("status") != Status.INSUFFICIENT and low not in (None, "") and Decimal(str(low)) > threshold:
+            grounds.append(
+                {
+                    "rule": GROUND_DEFECT_RATE,
+                    "value": stored.get("value"),
+                    "low": str(low),
+                    "threshold": str(threshold),
+                    "count": stored.get("count"),
+                    "window_days": stored.get("window_days"),
+                }
+            )
+    return grounds
+
+
+def tier_override_is_restrictive(*, override: str, computed: str, config: dict) -> bool:
+    """A hand-set tier restricts the seller when it is at risk or below standard, or when it lowers the search
+    visibility below the computed tier's (top rated set to good, say). Clearing it (\"\") restricts nothing."""
+    if not override:
+        return False
+    if override in (Tier.AT_RISK, Tier.BELOW_STANDARD):
+        return True
+    table = config["visibility"]
+    return Decimal(str(table.get(override, "1"))) < Decimal(str(table.get(computed, "1")))
+
+
+def _ground_sentence(ground: dict, *, kind: str) -> str:
+    rule = ground["rule"]
+    if rule == GROUND_SCORE:
+        return f"trust score {ground['value']}, below the threshold of {ground['threshold']}"
+    if rule == GROUND_DEFECT_RATE:
+        return (
+            f"order defect rate {ground['value']} over {ground['window_days']} days ({ground['count']} orders), "
+            f"above {ground['threshold']} with 95 % confidence (lower bound {ground['low']})"
+        )
+    return "tier set to below standard by the marketplace"
+
+
 @dataclass(frozen=True)
 class StatementOfReasons:
     facts: dict
@@ -80,10 +154,13 @@ def statement_of_reasons(
     days_below: int,
     config: dict,
     is_automated: bool = True,
+    grounds: list[dict] | None = None,
 ) -> StatementOfReasons:
-    """The facts (score, tier, the metrics missing their targets with values and sample sizes), the rule with its
-    thresholds, whether the decision was automated, and how to appeal."""
-    rules, tiers = config["enforcement"], config["tiers"]
+    """The facts (score, tier, the metrics missing their targets with values and sample sizes, and the grounds that
+    actually put the seller below standard), the rule that triggered with its threshold, whether the decision was
+    automated, and how to appeal."""
+    rules = config["enforcement"]
+    grounds = grounds or []
     missed = {
         name: metric.as_dict() for name, metric in metrics.items() if metric.status in (Status.FAILING, Status.AT_RISK)
     }
@@ -94,22 +171,56 @@ def statement_of_reasons(
             f"({metric['count']} observations; "
             f"target {'≤' if metric['direction'] in ('below', 'median_hours') else '≥'} {metric['target']})."
         )
+    triggered = "; ".join(_ground_sentence(ground, kind=kind) for ground in grounds) or "tier below standard"
     rule = {
-        WARNING: f"A seller whose trust score falls below {tiers['at_risk_min_score']}, or whose order defect rate "
-        f"is above {tiers['below_standard_defect_rate']} with 95 % confidence, is below standard and receives a "
-        "warning.",
+        WARNING: f"A seller below standard receives a warning. Below standard because: {triggered}.",
         VISIBILITY_REDUCED: f"A seller below standard for {rules['visibility_after_days']} days or more has its search "
         f"visibility reduced (factor {config['visibility']['restricted']}) and cannot hold the featured offer.",
         SUSPENSION: f"A seller below standard for {rules['suspension_after_days']} days or more is suspended: its "
         "offers are no longer sold.",
     }[kind]
-    redress = (
-        f"You can appeal this decision within {rules['appeal_days']} days from your seller center (Account health → "
-        "Enforcement) or through the API (POST /api/v1/seller/enforcement/{id}/appeal). A person at the marketplace "
-        "reviews every appeal and answers with reasons. You may also use an out-of-court dispute settlement body "
-        "(DSA Art. 21) or the courts."
-    )
-    facts = {"score": str(score), "tier": tier, "days_below_standard": days_below, "metrics": missed}
+    redress = redress_text(config)
+    facts = {
+        "score": str(score),
+        "tier": tier,
+        "days_below_standard": days_below,
+        "metrics": missed,
+        "grounds": grounds,
+    }
     return StatementOfReasons(
         facts=facts, facts_text="\n".join(lines), rule=rule, is_automated=is_automated, redress=redress
+    )
+
+
+def redress_text(config: dict) -> str:
+    return (
+        f"You can appeal this decision within {config['enforcement']['appeal_days']} days from your seller center "
+        "(Account health → Notices and appeals) or through the API (POST /api/v1/seller/enforcement/{id}/appeal). A "
+        "person at the marketplace reviews every appeal and answers with reasons. You may also use an out-of-court "
+        "dispute settlement body (DSA Art. 21) or the courts."
+    )
+
+
+MANUAL_RULES = {
+    WARNING: "The marketplace warns a seller whose conduct breaches its terms before any restriction.",
+    VISIBILITY_REDUCED: "The marketplace may reduce the search visibility of a seller (factor {restricted}) and "
+    "withdraw the featured offer from it.",
+    SUSPENSION: "The marketplace may suspend a seller: its offers are no longer sold until it is reinstated.",
+    TIER_OVERRIDE: "The marketplace may set a seller's tier by hand; the tier sets the search visibility.",
+}
+
+
+def manual_statement_of_reasons(
+    *, kind: str, ground: str, reason: str, config: dict, tier: str = "", computed_tier: str = ""
+) -> StatementOfReasons:
+    """The statement of a measure a person decided: the operator's own account of the facts, the ground cited, the
+    rule of the terms that allows the measure, not automated, and how to appeal. `tier`/`computed_tier` for a
+    tier override."""
+    facts: dict = {"manual": True, "ground": ground, "reason": reason}
+    if kind == TIER_OVERRIDE:
+        facts |= {"tier": tier, "computed_tier": computed_tier}
+    ground_text = GROUNDS.get(ground, ground)
+    rule = f"{ground_text} {MANUAL_RULES[kind].format(restricted=config['visibility']['restricted'])}"
+    return StatementOfReasons(
+        facts=facts, facts_text=reason, rule=rule, is_automated=False, redress=redress_text(config)
     )

@@ -6,7 +6,8 @@ import X`).
 - `scores`: one seller recomputed, stored, snapshotted, the ladder applied.
 - `batch`: every seller recomputed in chunks; the rebuild's precompute and store halves.
 - `enforcement`: the automated ladder (warning, reduced visibility, suspension) opened and lifted.
-- `overrides`: the operator's hand-set tier.
+- `measures`: the one path of a manual measure (warn, reduce visibility, suspend, lift, reinstate) with its statement.
+- `overrides`: the operator's hand-set tier (a restrictive one is a measure with a statement).
 - `appeals`: a seller's appeal of an enforcement action and the operator's decision.
 - `identity`: anti-whitewashing identity fingerprints and links at onboarding.
 - `reviews`: verified-purchase reviews, replies, reports, moderation, the fraud analysis' inputs.
@@ -34,6 +35,7 @@ from comptoir.trust.services.enforcement import enforcement_apply
 from comptoir.trust.services.evidence import evidence_apply, evidence_apply_many
 from comptoir.trust.services.identity import seller_identity_link
 from comptoir.trust.services.inputs import listing_completeness_refresh, seller_evidence
+from comptoir.trust.services.measures import measure_lift, measure_take, seller_measures_reinstate
 from comptoir.trust.services.messages import message_send
 from comptoir.trust.services.overrides import seller_trust_tier_override
 from comptoir.trust.services.reviews import (
@@ -61,6 +63,8 @@ __all__ = [
     "evidence_apply",
     "evidence_apply_many",
     "listing_completeness_refresh",
+    "measure_lift",
+    "measure_take",
     "message_send",
     "review_create",
     "review_credibility_facts",
@@ -69,6 +73,7 @@ __all__ = [
     "review_report",
     "seller_evidence",
     "seller_identity_link",
+    "seller_measures_reinstate",
     "seller_trust_recompute",
     "seller_trust_tier_override",
     "trust_recompute_all",

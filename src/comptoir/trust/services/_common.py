@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from comptoir.core import clock
 from comptoir.core.events import publish_on_commit
-from comptoir.trust.events import SellerTrustChanged
-from comptoir.trust.models import SellerTrust
+from comptoir.trust.events import EnforcementNoticeIssued, SellerTrustChanged
+from comptoir.trust.models import EnforcementAction, SellerTrust
 from comptoir.trust.tasks import enqueue_evidence
 
 # --- SellerTrustChanged (for the search index) -----------------------------------------------------
@@ -29,6 +29,26 @@ def trust_changed_on_commit(seller_ids: Collection[int]) -> None:
     """Publish one SellerTrustChanged for these sellers after the current transaction commits (none when empty)."""
     if seller_ids:
         publish_on_commit(SellerTrustChanged(seller_ids=tuple(sorted(seller_ids)), at=clock.now()))
+
+
+# --- EnforcementNoticeIssued (the seller's notice of a measure or of its lifting) ----------------------------
+
+LIFTED = "lifted"  # EnforcementNoticeIssued.kind of a lifting (the action's own kind says what was lifted)
+
+
+def notice_on_commit(action: EnforcementAction, *, kind: str | None = None) -> None:
+    """Publish EnforcementNoticeIssued after the commit: a measure opened (its kind), or its lifting (kind
+    "lifted"). `manual` says whether a person decided this step (opened or lifted it by hand)."""
+    manual = action.lifted_by_id is not None if kind == LIFTED else not action.is_automated
+    publish_on_commit(
+        EnforcementNoticeIssued(
+            enforcement_action_id=action.pk,
+            seller_id=action.seller_id,
+            kind=kind or action.kind,
+            manual=manual,
+            at=clock.now(),
+        )
+    )
 
 
 # --- Bulk loads -------------------------------------------------------------------------------------

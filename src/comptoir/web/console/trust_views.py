@@ -17,8 +17,9 @@ from comptoir.trust import errors as trust_errors
 from comptoir.trust import selectors
 from comptoir.trust.models import AppealStatus, ReviewReportStatus, SellerTrust
 from comptoir.trust.services import appeal_decide, review_moderate, seller_trust_tier_override
+from comptoir.web.console.measure_views import measure_context
 from comptoir.web.console.views import operator_required
-from comptoir.web.sellercenter.views.trust_common import metric_cards, statement
+from comptoir.web.sellercenter.views.trust_common import GROUNDS, metric_cards, statement
 from comptoir.web.storefront import trust_labels
 
 ERRORS = {
@@ -27,6 +28,7 @@ ERRORS = {
     trust_errors.REPORT_DECIDED: _("This report was already decided."),
     trust_errors.APPEAL_DECIDED: _("This appeal was already decided."),
     trust_errors.INVALID_TIER: _("Choose a tier."),
+    trust_errors.INVALID_GROUND: _("Choose the ground of the measure."),
 }
 
 
@@ -45,6 +47,13 @@ class OverrideForm(forms.Form):
         label=_("Tier"),
         required=False,
         choices=[("", _("Computed (no override)"))] + [(value, label) for value, label in trust_labels.TIERS.items()],
+    )
+    ground = forms.ChoiceField(
+        label=_("Ground (when the tier restricts the seller)"),
+        choices=list(GROUNDS.items()),
+        initial="performance",
+        required=False,
+        help_text=_("A tier at risk, below standard or below the computed one is a measure the seller can appeal."),
     )
     reason = forms.CharField(
         label=_("Reason (audited)"),
@@ -188,6 +197,7 @@ def _seller_trust_page(request, seller, *, form=None, status=200):
             "cards": metric_cards(trust, history, seller_id=seller.pk),
             "actions": [statement(action) for action in selectors.enforcement_list_for_seller(seller_id=seller.pk)],
             "form": form or OverrideForm(initial={"tier": trust.tier_override if trust else ""}),
+            **measure_context(seller),
         },
         status=status,
     )
@@ -207,6 +217,7 @@ def seller_trust(request, seller_id: int):
                     actor=request.user,
                     tier=form.cleaned_data["tier"],
                     reason=form.cleaned_data["reason"],
+                    ground=form.cleaned_data["ground"] or "performance",
                 )
             except ApplicationError as error:
                 target = next((name for name in error.fields if name in form.fields), None)

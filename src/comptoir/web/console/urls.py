@@ -23,3 +23,10 @@ urlpatterns += [
     path("trust/sellers/", trust_views.seller_list, name="trust-sellers"),
     path("trust/sellers/<int:seller_id>", trust_views.seller_trust, name="trust-seller"),
 ]
+
+# Measures (issue 10): warn, reduce visibility, suspend, lift, reinstate, each with its statement of reasons.
+from comptoir.web.console import measure_views  # noqa: E402
+
+urlpatterns += [
+    path("trust/sellers/<int:seller_id>/measures", measure_views.seller_measure, name="trust-seller-measure"),
+]

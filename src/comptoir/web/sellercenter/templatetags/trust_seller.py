@@ -21,11 +21,13 @@ def seller_trust_banner(context):
     actions = selectors.enforcement_active_for_seller(seller_id=seller.pk)
     if not actions and snapshot.tier not in ("at_risk", "below_standard"):
         return None
-    action = actions[0] if actions else None
+    # The most severe active measure first (a suspension before the warning that preceded it), then the newest.
+    severity = {"suspension": 0, "visibility_reduced": 1, "tier_override": 2, "warning": 3}
+    action = min(actions, key=lambda item: severity.get(item.kind, 4)) if actions else None
     return {
         "tier": snapshot.tier,
         "tier_label": trust_labels.TIERS.get(snapshot.tier, snapshot.tier),
         "action": action,
         "is_restricted": action is not None,
-        "kind_label": trust_labels.ENFORCEMENT_KINDS.get(action.kind, action.kind) if action else "",
+        "kind_label": (trust_labels.ENFORCEMENT_KINDS.get(action.kind) or action.get_kind_display()) if action else "",
     }

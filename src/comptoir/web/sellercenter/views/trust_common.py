@@ -1,15 +1,23 @@
-"""Presentation shared by the seller center's trust pages: metric cards, inline SVG trend lines, the
-statement of reasons in the reader's language, error messages of the trust services."""
+"""Presentation shared by the seller center's trust pages (and the console's): metric cards, inline SVG trend lines,
+the statement of reasons in the reader's language, error messages of the trust services."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel.numbers import format_decimal
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.trust import errors as trust_errors
 from comptoir.trust import selectors
+from comptoir.trust.domain.enforcement import (
+    GROUND_DEFECT_RATE,
+    GROUND_SCORE,
+    GROUND_TIER_OVERRIDE,
+    below_standard_grounds,
+)
 from comptoir.web.storefront import trust_labels
 
 ERRORS = {
@@ -108,10 +116,67 @@ def metric_cards(trust, history, *, seller_id: int, with_orders: bool = True) ->
     return cards
 
 
+GROUNDS = {
+    "terms_breach": _("Breach of the marketplace's terms and conditions."),
+    "illegal_content": _("Illegal products or content (a notice under DSA Art. 16 or an order of an authority)."),
+    "fraud_suspected": _("Suspected fraud or misuse of the marketplace."),
+    "trader_information": _("Incomplete or false trader information (DSA Art. 30)."),
+    "performance": _("Persistent failure to meet the published seller standards."),
+}
+MANUAL_RULES = {
+    "warning": _("The marketplace warns a seller whose conduct breaches its terms before any restriction."),
+    "visibility_reduced": _(
+        "The marketplace may reduce the search visibility of a seller and withdraw the featured offer from it."
+    ),
+    "suspension": _("The marketplace may suspend a seller: its offers are no longer sold until it is reinstated."),
+    "tier_override": _("The marketplace may set a seller's tier by hand; the tier sets the search visibility."),
+}
+AUTOMATED_WARNING_RULE = _("A seller below standard receives a warning.")
+
+
+def number_text(value, *, pattern: str = "#,##0.#") -> str:
+    """A decimal in the reader's locale (58.2 in English, 58,2 in French); "—" without a value."""
+    if value in (None, ""):
+        return "—"
+    return format_decimal(Decimal(str(value)), format=pattern, locale=to_locale(get_language() or "en"))
+
+
+def ground_text(ground: dict) -> str:
+    """One rule that put the seller below standard, with the value measured and the threshold of that rule."""
+    rule = ground.get("rule")
+    if rule == GROUND_SCORE:
+        return _(
+            "Trust score %(value)s, below the threshold of %(threshold)s under which a seller is below standard."
+        ) % {"value": number_text(ground.get("value")), "threshold": number_text(ground.get("threshold"))}
+    if rule == GROUND_DEFECT_RATE:
+
+        def rate(value):
+            return trust_labels.metric_value_text("order_defect_rate", value, direction="below")
+
+        return _(
+            "Order defect rate %(value)s over %(days)s days (%(count)s orders): even the lower bound of its 95 %% "
+            "confidence interval (%(low)s) is above the threshold of %(threshold)s under which a seller stays in "
+            "standing."
+        ) % {
+            "value": rate(ground.get("value")),
+            "days": ground.get("window_days"),
+            "count": number_text(ground.get("count"), pattern="#,##0"),
+            "low": rate(ground.get("low")),
+            "threshold": rate(ground.get("threshold")),
+        }
+    if rule == GROUND_TIER_OVERRIDE:
+        return str(_("The marketplace set your tier to “Below standard” by hand (see that decision's statement)."))
+    return str(rule)
+
+
 def statement(action) -> dict:
-    """The statement of reasons of an enforcement action, rebuilt in the reader's language from its stored facts."""
+    """The statement of reasons of an enforcement action, rebuilt in the reader's language from its stored facts:
+    for an automated measure the rule that actually triggered, with the measured value and that rule's threshold
+    (older statements without stored grounds get them from their stored score and metrics); for a manual one the
+    ground cited and the operator's own account of the facts. Numbers in the reader's locale."""
     config = selectors.config()
     facts = action.facts or {}
+    is_manual = not action.is_automated
     rows = []
     for name, metric in (facts.get("metrics") or {}).items():
         rows.append(
@@ -123,28 +188,38 @@ def statement(action) -> dict:
                 "window_days": metric.get("window_days"),
             }
         )
-    days = {
-        "visibility_reduced": config["enforcement"]["visibility_after_days"],
-        "suspension": config["enforcement"]["suspension_after_days"],
-    }
-    rule = trust_labels.ENFORCEMENT_RULES.get(action.kind)
-    rule_text = (
-        str(rule)
-        % {
-            "at_risk": config["tiers"]["at_risk_min_score"],
-            "defect": f"{Decimal(str(config['tiers']['below_standard_defect_rate'])) * 100:g} %",
-            "days": days.get(action.kind, ""),
+    grounds: list[str] = []
+    if is_manual:
+        ground = facts.get("ground") or action.ground
+        rule_text = (
+            " ".join(str(part) for part in (GROUNDS.get(ground, ""), MANUAL_RULES.get(action.kind, "")) if part)
+            or action.rule
+        )
+    else:
+        stored = facts.get("grounds")
+        if stored is None:  # stored before statements named their grounds
+            stored = below_standard_grounds(
+                score=facts.get("score"), metrics=facts.get("metrics") or {}, tier_override="", config=config
+            )
+        grounds = [ground_text(ground) for ground in stored]
+        days = {
+            "visibility_reduced": config["enforcement"]["visibility_after_days"],
+            "suspension": config["enforcement"]["suspension_after_days"],
         }
-        if rule
-        else action.rule
-    )
+        rule = AUTOMATED_WARNING_RULE if action.kind == "warning" else trust_labels.ENFORCEMENT_RULES.get(action.kind)
+        rule_text = str(rule) % {"days": days.get(action.kind, "")} if rule else action.rule
     tier = facts.get("tier") or ""
     return {
         "action": action,
-        "kind_label": trust_labels.ENFORCEMENT_KINDS.get(action.kind, action.kind),
-        "score": facts.get("score"),
+        "kind_label": trust_labels.ENFORCEMENT_KINDS.get(action.kind) or action.get_kind_display(),
+        "is_manual": is_manual,
+        "ground_label": GROUNDS.get(facts.get("ground") or action.ground, "") if is_manual else "",
+        "reason": (facts.get("reason") or action.facts_text) if is_manual else "",
+        "score": number_text(facts.get("score")) if facts.get("score") not in (None, "") else "",
         "tier_label": trust_labels.TIERS.get(tier, tier),
+        "computed_tier_label": trust_labels.TIERS.get(facts.get("computed_tier") or "", ""),
         "days_below": facts.get("days_below_standard"),
+        "grounds": grounds,
         "metrics": rows,
         "rule": rule_text,
         "appeal_days": config["enforcement"]["appeal_days"],
