@@ -51,6 +51,9 @@ SELLER_CREDENTIALS_REQUIRED = "seller_credentials_required"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
 UNKNOWN_PROVIDER = "unknown_provider"
 UNKNOWN_ENDPOINT = "unknown_endpoint"
+# POST /auth/token for an account with two-factor authentication.
+TWO_FACTOR_CODE_REQUIRED = "two_factor_code_required"
+INVALID_TWO_FACTOR_CODE = "invalid_two_factor_code"
 
 logger = logging.getLogger(__name__)
 
