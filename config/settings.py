@@ -160,6 +160,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "comptoir.web.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Largest request body read into memory (uploaded files aside); a larger one is answered 413 (API problem, web page).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("COMPTOIR_MAX_REQUEST_BODY_BYTES", 2_621_440)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("COMPTOIR_SSL_REDIRECT", False)
