@@ -19,6 +19,13 @@ DEBUG = env_bool("COMPTOIR_DEBUG", False)
 SECRET_KEY = env_str("COMPTOIR_SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("COMPTOIR_SECRET_KEY must be set (see .env.example).")
+# The value `.env.example` ships with: a copied example file must not sign production sessions and reset links.
+PLACEHOLDER_SECRET_KEYS = frozenset({"change-me"})
+if not DEBUG and SECRET_KEY.strip() in PLACEHOLDER_SECRET_KEYS:
+    raise ImproperlyConfigured(
+        "COMPTOIR_SECRET_KEY is still the placeholder of .env.example. Set a long random value, e.g. the output of: "
+        'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = env_list("COMPTOIR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("COMPTOIR_CSRF_TRUSTED_ORIGINS", [])
@@ -153,6 +160,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_HTTPONLY = True
+# HTTPS: cookies only over TLS, plain HTTP redirected to HTTPS and HSTS for a year, all on unless DEBUG.
+# COMPTOIR_SECURE_COOKIES=0 declares a site served over plain HTTP (a benchmark on localhost): then the redirect and
+# HSTS default to off as well. Each can be set on its own (COMPTOIR_SSL_REDIRECT, COMPTOIR_HSTS_SECONDS). Behind a
+# proxy that terminates TLS, set COMPTOIR_BEHIND_PROXY=1 (trusts its X-Forwarded-Proto: otherwise every request
+# looks like plain HTTP and is redirected again and again).
 SESSION_COOKIE_SECURE = env_bool("COMPTOIR_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -164,8 +176,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("COMPTOIR_MAX_REQUEST_BODY_BYTES", 2_621_440)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("COMPTOIR_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("COMPTOIR_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("COMPTOIR_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int("COMPTOIR_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("COMPTOIR_HSTS_INCLUDE_SUBDOMAINS", False)
 if env_bool("COMPTOIR_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("COMPTOIR_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("COMPTOIR_ENCRYPTION_KEYS", "kIS6R5ZtmCJyY1hc0vqJ4WkU4ZaG6nMUTdyZ4hFGfCM=")
 os.environ.setdefault("COMPTOIR_DEBUG", "0")
+# Production settings otherwise, but the test client and the live server speak plain HTTP.
+os.environ.setdefault("COMPTOIR_SSL_REDIRECT", "0")
 os.environ.setdefault(
     "DATABASE_URL", "sqlite:///" + os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test.sqlite3")
 )
