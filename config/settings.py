@@ -351,15 +351,31 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A password reset link works once (it dies when the password changes) and for one hour at most.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 # Reset requests per hour, counted per email address and per client IP whether or not an account exists. The
-# counters live in a file cache under var/ so that every server process on the machine shares them.
+# counters live in the "throttle" cache below, which every server process shares.
 COMPTOIR_PASSWORD_RESET_LIMITS = {
     "PER_EMAIL_PER_HOUR": env_int("COMPTOIR_PASSWORD_RESET_PER_EMAIL_PER_HOUR", 3),
     "PER_IP_PER_HOUR": env_int("COMPTOIR_PASSWORD_RESET_PER_IP_PER_HOUR", 10),
 }
 CACHES = globals().get("CACHES") or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CACHES["throttle"] = {
-    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-    "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle"),
+# Request rate limits (password resets, logins, POST /api/v1/auth/token) count in the "throttle" cache, which every
+# server process must share: the database by default (table comptoir_cache, created by `migrate`; increments are
+# atomic), or Redis when COMPTOIR_CACHE_URL (or REDIS_URL) is set, e.g. redis://127.0.0.1:6379/1 (needs `pip install
+# redis`).
+_cache_url = env_str("COMPTOIR_CACHE_URL") or env_str("REDIS_URL")
+if _cache_url:
+    if _urlsplit(_cache_url).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured("COMPTOIR_CACHE_URL must be a redis://, rediss:// or unix:// URL")
+    CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "comptoir.core.cache.AtomicDatabaseCache",
+        "LOCATION": "comptoir_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+# Password attempts from one client IP, across accounts: web login and POST /api/v1/auth/token together.
+COMPTOIR_LOGIN_RATE_LIMIT = {
+    "PER_IP": env_int("COMPTOIR_LOGIN_ATTEMPTS_PER_IP", 20),
+    "PERIOD_SECONDS": env_int("COMPTOIR_LOGIN_ATTEMPTS_PERIOD_SECONDS", 60),
 }
 
 # Shared secret of the sandbox provider's signed notifications (POST /api/v1/payments/notifications/sandbox,

@@ -26,9 +26,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_comptoir_{_suffix}"}
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-# Request throttles (password reset) count in memory, per test process: never in the file cache under var/, which
-# would carry counts from one test, or one run, to the next.
+# Request throttles (password reset, logins) count in the database cache as in production, so each test's counts
+# go with its transaction (or its flush): never a count carried from one test, or one run, to the next.
 CACHES = {
     **CACHES,
-    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"throttle-{_suffix}"},
+    "throttle": {"BACKEND": "comptoir.core.cache.AtomicDatabaseCache", "LOCATION": "comptoir_cache"},
 }

@@ -10,16 +10,18 @@ Two layers:
   web login does (AXES_RESET_ON_SUCCESS): the API logs nobody in, so it does the reset itself.
   An account with a confirmed authenticator must also send a code (`otp_code`: TOTP or recovery code,
   checked by django-otp like the web login's code step); a wrong code counts as a failure of the pair.
-- a rate limit per client IP (`TokenRateThrottle`), so that one address cannot spray passwords over
-  many accounts at full speed or keep the server busy hashing. The client IP is axes' (REMOTE_ADDR
-  unless AXES_IPWARE_* says otherwise), not Ninja's default that trusts any X-Forwarded-For. The
-  counts live in the default cache, which is per process unless a shared cache is configured.
+- a rate limit per client IP (`TokenRateThrottle`, accounts.login_rate), so that one address cannot spray
+  passwords over many accounts at full speed or keep the server busy hashing. It counts this endpoint and
+  the web login together, in the cache every server process shares (core.ratelimit: the database, or
+  Redis). The client IP is axes' (REMOTE_ADDR unless AXES_IPWARE_* says otherwise), not Ninja's default
+  that trusts any X-Forwarded-For.
 
 Bearer secrets (buyer tokens, seller API keys) carry 256 random bits: guessing them is hopeless, so
 a wrong one is a plain 401 without lockout."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any, cast
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -28,30 +30,28 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
+from comptoir.accounts.login_rate import login_attempt_admit
 from comptoir.accounts.two_factor import second_factor_verify, totp_device_confirmed_for
 from comptoir.api import errors as api_errors
 from comptoir.api.errors import TooManyRequests
 from comptoir.core.exceptions import AuthenticationRequired
 
-TOKEN_RATE = "20/min"
 
+class TokenRateThrottle(BaseThrottle):
+    """Password attempts per client IP (accounts.login_rate): this endpoint and the web login count together, in
+    the cache all server processes share."""
 
-class TokenRateThrottle(SimpleRateThrottle):
-    """At most TOKEN_RATE token requests per client IP."""
+    def __init__(self) -> None:
+        self._waits = threading.local()  # one instance serves every request, threads included
 
-    cache_format = "comptoir_api_token_%(ident)s"
+    def allow_request(self, request: HttpRequest) -> bool:
+        self._waits.seconds = login_attempt_admit(ip_address=get_client_ip_address(request))
+        return self._waits.seconds is None
 
-    def __init__(self, rate: str = TOKEN_RATE) -> None:
-        super().__init__(rate)
-
-    def get_ident(self, request: HttpRequest) -> str | None:
-        return get_client_ip_address(request)
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        ident = self.get_ident(request)
-        return None if ident is None else self.cache_format % {"ident": ident}
+    def wait(self) -> float | None:
+        return getattr(self._waits, "seconds", None)
 
 
 def _lockout_error(request: HttpRequest) -> TooManyRequests:
