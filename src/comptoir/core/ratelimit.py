@@ -1,9 +1,13 @@
 """Request rate limits counted in a cache that every server process shares.
 
-A limit allows `limit` requests per `period_seconds` for one identity (a client IP) in a scope, counted in fixed
-windows: the counter of the current window is created with `add` (atomic on every Django backend) and bumped with
-`incr` (atomic on Redis, on `core.cache.AtomicDatabaseCache`, and within a process on the local-memory cache of
-tests). So two workers, or two machines on one database, share one count: with 2 processes, 20 a minute stays 20.
+A limit allows about `limit` requests per `period_seconds` for one identity (a client IP) in a scope. Counts run
+in fixed windows, and a request is judged on a sliding estimate: the current window's count plus the previous
+window's, weighted by how much of the previous window still lies within the last period. So a burst at the end
+of one window is still remembered at the start of the next (a fixed window alone would let twice the limit
+through around each boundary). The counter of the current window is created with `add` (atomic on every Django
+backend) and bumped with `incr` (atomic on Redis, on `core.cache.AtomicDatabaseCache`, and within a process on
+the local-memory cache), so two workers, or two machines on one database, share one count: with 2 processes, 20
+a minute stays 20.
 
 The cache is settings.CACHES["throttle"]: the database (table `comptoir_cache`, created by the core migrations) by
 default, Redis when COMPTOIR_CACHE_URL (or REDIS_URL) is set. Identities are stored as SHA-256 digests."""
@@ -36,16 +40,23 @@ def rate_limit_hit(
     A refused request is counted too, so hammering does not shorten the wait."""
     cache = caches[cache_alias]
     now = clock()
-    window = int(now // rule.period_seconds)
+    period = rule.period_seconds
+    window = int(now // period)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
     key = f"ratelimit:{rule.scope}:{digest}:{window}"
-    # The window's counter outlives the window a little, so a late incr never finds it gone.
-    cache.add(key, 0, timeout=rule.period_seconds + 5)
+    # A window's counter lives two periods: the next window still weighs it.
+    cache.add(key, 0, timeout=2 * period + 5)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr (a clock at the window's edge): start it again
-        cache.add(key, 1, timeout=rule.period_seconds + 5)
+        cache.add(key, 1, timeout=2 * period + 5)
         count = 1
-    if count <= rule.limit:
+    previous = cache.get(f"ratelimit:{rule.scope}:{digest}:{window - 1}", 0)
+    elapsed = (now - window * period) / period
+    if count + previous * (1 - elapsed) <= rule.limit:
         return None
-    return max(1.0, (window + 1) * rule.period_seconds - now)
+    if count > rule.limit or previous == 0:
+        return max(1.0, (window + 1) * period - now)
+    # Within this window: the previous window's weight must fall until one more request fits.
+    admitted_from = 1 - (rule.limit - count) / previous
+    return max(1.0, (admitted_from - elapsed) * period)

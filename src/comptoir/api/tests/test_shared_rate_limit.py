@@ -186,3 +186,23 @@ def test_concurrent_attempts_are_counted_exactly():
     # then: exactly the limit got through
     assert len(admitted) == 24
     assert admitted.count(True) == 12
+
+
+@pytest.mark.django_db
+def test_a_burst_across_a_window_boundary_does_not_get_twice_the_limit():
+    # given: the whole allowance spent in the last second of a window
+    rule = RateLimit(scope="boundary", limit=20, period_seconds=60)
+    start = 1_800_000_000 - 1.0  # one second before a window boundary (a multiple of 60)
+    spent = [rate_limit_hit(rule, identity="192.0.2.55", clock=lambda: start) for _ in range(20)]
+
+    # when: the next window starts
+    just_after = [rate_limit_hit(rule, identity="192.0.2.55", clock=lambda: start + 2) for _ in range(5)]
+    half_way = rate_limit_hit(rule, identity="192.0.2.55", clock=lambda: start + 31)
+    a_period_later = rate_limit_hit(rule, identity="192.0.2.55", clock=lambda: start + 62)
+
+    # then: still refused just after the boundary, and told how long to wait; admitted again as the burst ages
+    assert all(wait is None for wait in spent)
+    assert all(wait is not None and wait >= 1 for wait in just_after)
+    assert 1 <= just_after[0] <= 60
+    assert half_way is None  # half of the burst has aged out of the last minute
+    assert a_period_later is None
