@@ -19,6 +19,13 @@ DEBUG = env_bool("COMPTOIR_DEBUG", False)
 SECRET_KEY = env_str("COMPTOIR_SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("COMPTOIR_SECRET_KEY must be set (see .env.example).")
+# The value `.env.example` ships with: a copied example file must not sign production sessions and reset links.
+PLACEHOLDER_SECRET_KEYS = frozenset({"change-me"})
+if not DEBUG and SECRET_KEY.strip() in PLACEHOLDER_SECRET_KEYS:
+    raise ImproperlyConfigured(
+        "COMPTOIR_SECRET_KEY is still the placeholder of .env.example. Set a long random value, e.g. the output of: "
+        'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = env_list("COMPTOIR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("COMPTOIR_CSRF_TRUSTED_ORIGINS", [])
@@ -160,6 +167,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_HTTPONLY = True
+# HTTPS: cookies only over TLS, plain HTTP redirected to HTTPS and HSTS for a year, all on unless DEBUG.
+# COMPTOIR_SECURE_COOKIES=0 declares a site served over plain HTTP (a benchmark on localhost): then the redirect and
+# HSTS default to off as well. Each can be set on its own (COMPTOIR_SSL_REDIRECT, COMPTOIR_HSTS_SECONDS). Behind a
+# proxy that terminates TLS, set COMPTOIR_BEHIND_PROXY=1 (trusts its X-Forwarded-Proto: otherwise every request
+# looks like plain HTTP and is redirected again and again).
 SESSION_COOKIE_SECURE = env_bool("COMPTOIR_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -167,10 +179,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "comptoir.web.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Largest request body read into memory (uploaded files aside); a larger one is answered 413 (API problem, web page).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("COMPTOIR_MAX_REQUEST_BODY_BYTES", 2_621_440)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("COMPTOIR_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("COMPTOIR_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("COMPTOIR_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int("COMPTOIR_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("COMPTOIR_HSTS_INCLUDE_SUBDOMAINS", False)
 if env_bool("COMPTOIR_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -343,15 +358,31 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A password reset link works once (it dies when the password changes) and for one hour at most.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 # Reset requests per hour, counted per email address and per client IP whether or not an account exists. The
-# counters live in a file cache under var/ so that every server process on the machine shares them.
+# counters live in the "throttle" cache below, which every server process shares.
 COMPTOIR_PASSWORD_RESET_LIMITS = {
     "PER_EMAIL_PER_HOUR": env_int("COMPTOIR_PASSWORD_RESET_PER_EMAIL_PER_HOUR", 3),
     "PER_IP_PER_HOUR": env_int("COMPTOIR_PASSWORD_RESET_PER_IP_PER_HOUR", 10),
 }
 CACHES = globals().get("CACHES") or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CACHES["throttle"] = {
-    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-    "LOCATION": str(BASE_DIR / "var" / "cache" / "throttle"),
+# Request rate limits (password resets, logins, POST /api/v1/auth/token) count in the "throttle" cache, which every
+# server process must share: the database by default (table comptoir_cache, created by `migrate`; increments are
+# atomic), or Redis when COMPTOIR_CACHE_URL (or REDIS_URL) is set, e.g. redis://127.0.0.1:6379/1 (needs `pip install
+# redis`).
+_cache_url = env_str("COMPTOIR_CACHE_URL") or env_str("REDIS_URL")
+if _cache_url:
+    if _urlsplit(_cache_url).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured("COMPTOIR_CACHE_URL must be a redis://, rediss:// or unix:// URL")
+    CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "comptoir.core.cache.AtomicDatabaseCache",
+        "LOCATION": "comptoir_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+# Password attempts from one client IP, across accounts: web login and POST /api/v1/auth/token together.
+COMPTOIR_LOGIN_RATE_LIMIT = {
+    "PER_IP": env_int("COMPTOIR_LOGIN_ATTEMPTS_PER_IP", 20),
+    "PERIOD_SECONDS": env_int("COMPTOIR_LOGIN_ATTEMPTS_PERIOD_SECONDS", 60),
 }
 
 # Shared secret of the sandbox provider's signed notifications (POST /api/v1/payments/notifications/sandbox,

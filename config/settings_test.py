@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("COMPTOIR_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("COMPTOIR_ENCRYPTION_KEYS", "kIS6R5ZtmCJyY1hc0vqJ4WkU4ZaG6nMUTdyZ4hFGfCM=")
 os.environ.setdefault("COMPTOIR_DEBUG", "0")
+# Production settings otherwise, but the test client and the live server speak plain HTTP.
+os.environ.setdefault("COMPTOIR_SSL_REDIRECT", "0")
 os.environ.setdefault(
     "DATABASE_URL", "sqlite:///" + os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test.sqlite3")
 )
@@ -24,9 +26,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_comptoir_{_suffix}"}
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-# Request throttles (password reset) count in memory, per test process: never in the file cache under var/, which
-# would carry counts from one test, or one run, to the next.
+# Request throttles (password reset, logins) count in the database cache as in production, so each test's counts
+# go with its transaction (or its flush): never a count carried from one test, or one run, to the next.
 CACHES = {
     **CACHES,
-    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"throttle-{_suffix}"},
+    "throttle": {"BACKEND": "comptoir.core.cache.AtomicDatabaseCache", "LOCATION": "comptoir_cache"},
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("comptoir.web.urls")),
 ]
 
+handler400 = "comptoir.web.errors.bad_request"
 handler403 = "comptoir.web.errors.permission_denied"
 handler404 = "comptoir.web.errors.page_not_found"
 handler500 = "comptoir.web.errors.server_error"

@@ -19,3 +19,15 @@ def accounts_settings() -> AccountsSettings:
         password_resets_per_email_per_hour=int(limits["PER_EMAIL_PER_HOUR"]),
         password_resets_per_ip_per_hour=int(limits["PER_IP_PER_HOUR"]),
     )
+
+
+@dataclass(frozen=True)
+class LoginRateLimit:
+    attempts_per_ip: int
+    period_seconds: int
+
+
+def login_rate_limit() -> LoginRateLimit:
+    """Password attempts allowed from one client IP, across accounts (web login and API token together)."""
+    limits = settings.COMPTOIR_LOGIN_RATE_LIMIT
+    return LoginRateLimit(attempts_per_ip=int(limits["PER_IP"]), period_seconds=int(limits["PERIOD_SECONDS"]))

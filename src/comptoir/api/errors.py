@@ -17,6 +17,8 @@ import logging
 import math
 from http import HTTPStatus
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -51,6 +53,10 @@ SELLER_CREDENTIALS_REQUIRED = "seller_credentials_required"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
 UNKNOWN_PROVIDER = "unknown_provider"
 UNKNOWN_ENDPOINT = "unknown_endpoint"
+# POST /auth/token for an account with two-factor authentication.
+TWO_FACTOR_CODE_REQUIRED = "two_factor_code_required"
+INVALID_TWO_FACTOR_CODE = "invalid_two_factor_code"
+REQUEST_TOO_LARGE = "request_too_large"
 
 logger = logging.getLogger(__name__)
 
@@ -222,6 +228,17 @@ def handle_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return problem_response(status=404, code=NOT_FOUND, detail="No such resource.", instance=request.path)
 
 
+def handle_request_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return problem_response(
+        status=413,
+        code=REQUEST_TOO_LARGE,
+        detail=f"The request body is larger than the {limit} bytes this server accepts.",
+        instance=request.path,
+        extra={"max_bytes": limit},
+    )
+
+
 def handle_unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path)
     return problem_response(
@@ -237,4 +254,6 @@ def install_exception_handlers(api) -> None:
     api.add_exception_handler(NinjaValidationError, handle_validation_error)
     api.add_exception_handler(HttpError, handle_http_error)
     api.add_exception_handler(Http404, handle_not_found)
+    # Django raises it when the body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE (read by Ninja inside the view).
+    api.add_exception_handler(RequestDataTooBig, handle_request_too_large)
     api.add_exception_handler(Exception, handle_unexpected)

@@ -5,6 +5,10 @@
 - a Django session (the web): buyer endpoints as that user, seller endpoints as a member of the
   seller (header `X-Comptoir-Seller: <id>` picks one when the user belongs to several; a key is
   bound to its seller and ignores the header). Unsafe methods on a session pass Django's CSRF check.
+  A session acts for a seller only under the seller center's second-factor rule (sellers.two_factor):
+  a member with an authenticator must have entered a code in this session, and a seller that requires
+  2FA refuses members without one (403). API keys are machine credentials outside that rule; only an
+  owner's session that satisfies it can create one.
 
 Authentication costs one indexed query (a token or key hash lookup, or the session's user plus its
 memberships). A key's `last_used_at` is written at most once a minute so that a busy integration
@@ -29,6 +33,7 @@ from comptoir.core.exceptions import AuthenticationRequired, PermissionDenied, V
 from comptoir.sellers import errors as seller_errors
 from comptoir.sellers.models import ALL_SCOPES, MemberRole, SellerApiKey
 from comptoir.sellers.selectors import seller_api_key_authenticate, seller_memberships_for_user
+from comptoir.sellers.two_factor import SecondFactorRequirement, seller_member_second_factor
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -198,6 +203,23 @@ class SellerApiKeyAuth(HttpBearer):
         return SellerPrincipal(seller=key.seller, via="api_key", scopes=frozenset(key.scopes), api_key=key)
 
 
+def _require_second_factor(user: User, seller: Seller) -> None:
+    """The seller center's second-factor rule (sellers.two_factor), on the API's session requests too."""
+    requirement = seller_member_second_factor(user=user, seller=seller).requirement
+    if requirement == SecondFactorRequirement.VERIFY:
+        raise PermissionDenied(
+            "Your account has two-factor authentication: enter a code at the web login (or in the seller center) "
+            "before using the seller API with this session.",
+            code=seller_errors.SECOND_FACTOR_UNVERIFIED,
+        )
+    if requirement == SecondFactorRequirement.ENROL:
+        raise PermissionDenied(
+            "This seller requires two-factor authentication: set up an authenticator app in the seller center "
+            "before using the seller API with this session.",
+            code=seller_errors.SECOND_FACTOR_ENROLMENT_REQUIRED,
+        )
+
+
 class SellerSession(APIKeyCookie):
     """The web session of a seller member; `X-Comptoir-Seller` chooses the seller when there are several."""
 
@@ -228,6 +250,7 @@ class SellerSession(APIKeyCookie):
                 fields={SELLER_HEADER: f"Send the id of the seller to act for: {choices}."},
             )
         member = memberships[0]
+        _require_second_factor(user, member.seller)
         if self.owner_only and member.role != MemberRole.OWNER:
             raise PermissionDenied("Only an owner of the seller can do this.", code=seller_errors.SELLER_OWNER_REQUIRED)
         return SellerPrincipal(

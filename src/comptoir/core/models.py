@@ -51,3 +51,19 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} by {self.actor_key}"
+
+
+class CacheEntry(models.Model):
+    """The table of the database cache (`comptoir.core.cache.AtomicDatabaseCache`) that holds the request rate
+    limits shared by every server process. Created by a migration so that `migrate` is all a deployment needs;
+    the columns are those of Django's `createcachetable`, and only the cache reads and writes them."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "comptoir_cache"
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -11,3 +11,6 @@ ALREADY_MEMBER = "already_member"
 API_KEY_NOT_FOUND = "api_key_not_found"
 INVALID_ROLE = "invalid_role"
 INVALID_SETTING = "invalid_setting"
+# A session must satisfy the second-factor rule (sellers.two_factor) before acting for a seller.
+SECOND_FACTOR_UNVERIFIED = "two_factor_verification_required"
+SECOND_FACTOR_ENROLMENT_REQUIRED = "two_factor_enrolment_required"

@@ -7,10 +7,13 @@ confirmed TOTP device is still asked for.
 
 Login throttling is django-axes' job: `authenticate()` goes through AxesStandaloneBackend, which
 refuses a locked username/IP pair even with the right password; AxesMiddleware then replaces the
-response with the lockout page (web/lockout.html)."""
+response with the lockout page (web/lockout.html). Across accounts, one client IP may try only so many
+passwords a minute (accounts.login_rate, shared with POST /api/v1/auth/token): beyond, the login page
+says so with 429 and Retry-After."""
 
 from __future__ import annotations
 
+import math
 import time
 from urllib.parse import urlencode
 
@@ -38,6 +41,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from comptoir.accounts.errors import TooManyRequests
+from comptoir.accounts.login_rate import login_attempt_admit
 from comptoir.accounts.password_reset import password_reset_request_admit, user_password_reset
 from comptoir.accounts.services import user_create
 from comptoir.accounts.two_factor import (
@@ -107,6 +111,21 @@ def login_view(request):
     next_url = _next_url(request)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait_seconds = login_attempt_admit(ip_address=get_client_ip_address(request))
+        if wait_seconds is not None:
+            minutes = max(1, math.ceil(wait_seconds / 60))
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many login attempts from your network. Try again in %(minutes)d minute.",
+                    "Too many login attempts from your network. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            response = render(request, "web/accounts/login.html", {"form": form, "next": next_url}, status=429)
+            response["Retry-After"] = str(math.ceil(wait_seconds))
+            return response
         user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             # AxesMiddleware swaps this response for the lockout page.

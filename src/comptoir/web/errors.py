@@ -6,11 +6,22 @@ processor, so it still renders when the database is the reason for the error."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
+from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE gets its own page (413); other bad requests Django's 400."""
+    if isinstance(exception, RequestDataTooBig):
+        context = {"max_kilobytes": max(1, settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024)}
+        return render(request, "web/413.html", context, status=413)
+    return defaults.bad_request(request, exception)
 
 
 @requires_csrf_token

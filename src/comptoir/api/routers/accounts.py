@@ -23,6 +23,11 @@ class TokenIn(InputSchema):
     email: Annotated[StrictStr, length(254, 1)]
     password: Annotated[StrictStr, length(200, 1)]
     name: Annotated[StrictStr, length(100)] = Field("app", description="A label for the token, e.g. the app's name.")
+    otp_code: Annotated[StrictStr, length(32)] | None = Field(
+        None,
+        description="Required when the account has two-factor authentication: the code from the authenticator app, "
+        "or one of the recovery codes (used up once accepted).",
+    )
 
 
 class TokenOut(Schema):
@@ -45,8 +50,14 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
     Failed attempts count together with the web login's: after 5 failures for an email from one address,
     both refuse it for 15 minutes (defaults), even with the right password (429 `too_many_attempts`, `Retry-After`).
-    An address is also limited to 20 requests a minute on this endpoint (429 `rate_limited`)."""
-    user = password_authenticate(request, email=payload.email.strip().lower(), password=payload.password)
+    An address is also limited to 20 requests a minute on this endpoint (429 `rate_limited`).
+
+    An account with two-factor authentication (an authenticator app; every operator) must also send `otp_code`:
+    without it the answer is 401 `two_factor_code_required`; a wrong code is 401 `invalid_two_factor_code` and
+    counts as a failed attempt."""
+    user = password_authenticate(
+        request, email=payload.email.strip().lower(), password=payload.password, otp_code=payload.otp_code
+    )
     token, secret = api_token_create(user=user, name=payload.name or "app")
     return Status(201, {"token": secret, "id": token.pk, "name": token.name, "prefix": token.prefix})
 

@@ -1,16 +1,23 @@
 """Trust: verified-purchase reviews, buyer–seller messages, the seller's account health and enforcement
-(statements of reasons, appeals), and each seller's public trust. Other parties' resources answer 404."""
+(statements of reasons, appeals), and each seller's public trust. Other parties' resources answer 404, and so do
+sellers and products that do not exist; an id outside 1..2**63-1 is refused (422) before any query."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from ninja import Path as PathParam
 from ninja import Router, Schema, Status
 
+from comptoir.api.schemas import MAX_ID, problems
 from comptoir.api.security import buyer_auth, seller_auth
+from comptoir.catalog import errors as catalog_errors
+from comptoir.catalog.models import Product
 from comptoir.core.exceptions import NotFound
 from comptoir.orders.models import SellerOrder
+from comptoir.sellers import errors as seller_errors
+from comptoir.sellers.models import Seller
 from comptoir.trust import errors, services
 from comptoir.trust.models import EnforcementAction, Message, Review, ReviewStatus, SellerTrust, SellerTrustHistory
 from comptoir.trust.selectors import effective_tier
@@ -53,6 +60,16 @@ class ReportIn(Schema):
 
 class MessageIn(Schema):
     body: str
+
+
+def _id_param() -> Any:
+    """A path id that fits a database key (SQLite and PostgreSQL store 64-bit signed integers)."""
+    return PathParam(..., ge=1, le=MAX_ID)
+
+
+def _require_seller(seller_id: int) -> None:
+    if not Seller.objects.filter(pk=seller_id).exists():
+        raise NotFound("No such seller.", code=seller_errors.SELLER_NOT_FOUND)
 
 
 def review_out(review: Review) -> dict:
@@ -99,18 +116,21 @@ def review_post(request: AuthenticatedRequest, payload: ReviewIn):
     return Status(201, review_out(review))
 
 
-@router.get("/sellers/{seller_id}/reviews", auth=None)
-def seller_reviews(request: HttpRequest, seller_id: int):
+@router.get("/sellers/{seller_id}/reviews", auth=None, response={200: dict, **problems(404, 422)})
+def seller_reviews(request: HttpRequest, seller_id: int = _id_param()):
+    _require_seller(seller_id)
     return _reviews_page(Review.objects.filter(seller_id=seller_id))
 
 
-@router.get("/products/{product_id}/reviews", auth=None)
-def product_reviews(request: HttpRequest, product_id: int):
+@router.get("/products/{product_id}/reviews", auth=None, response={200: dict, **problems(404, 422)})
+def product_reviews(request: HttpRequest, product_id: int = _id_param()):
+    if not Product.objects.filter(pk=product_id).exists():
+        raise NotFound("No such product.", code=catalog_errors.PRODUCT_NOT_FOUND)
     return _reviews_page(Review.objects.filter(product_id=product_id))
 
 
 @router.post("/reviews/{review_id}/report", auth=buyer_auth, response={201: dict})
-def review_report_post(request: AuthenticatedRequest, review_id: int, payload: ReportIn):
+def review_report_post(request: AuthenticatedRequest, payload: ReportIn, review_id: int = _id_param()):
     report = services.review_report(
         reporter=request.auth.user, review_id=review_id, reason=payload.reason, details=payload.details
     )
@@ -118,7 +138,7 @@ def review_report_post(request: AuthenticatedRequest, review_id: int, payload: R
 
 
 @router.post("/seller/reviews/{review_id}/reply", auth=seller_auth("orders:write"))
-def review_reply_post(request: AuthenticatedRequest, review_id: int, payload: TextIn):
+def review_reply_post(request: AuthenticatedRequest, payload: TextIn, review_id: int = _id_param()):
     return review_out(
         services.review_reply(
             seller=request.auth.seller, actor=request.auth.actor, review_id=review_id, text=payload.text
@@ -244,17 +264,19 @@ def seller_enforcement(request: AuthenticatedRequest):
 
 
 @router.post("/seller/enforcement/{action_id}/appeal", auth=seller_auth("orders:write"), response={201: dict})
-def seller_appeal(request: AuthenticatedRequest, action_id: int, payload: TextIn):
+def seller_appeal(request: AuthenticatedRequest, payload: TextIn, action_id: int = _id_param()):
     appeal = services.appeal_submit(
         seller=request.auth.seller, actor=request.auth.actor, action_id=action_id, text=payload.text
     )
     return Status(201, {"id": appeal.pk, "status": appeal.status})
 
 
-@router.get("/sellers/{seller_id}/trust", auth=None)
-def seller_public_trust(request: HttpRequest, seller_id: int):
+@router.get("/sellers/{seller_id}/trust", auth=None, response={200: dict, **problems(404, 422)})
+def seller_public_trust(request: HttpRequest, seller_id: int = _id_param()):
+    """A seller's public score, band, tier and main metrics; a seller not scored yet is `new` at 50."""
     trust = _trust_of(seller_id)
     if trust is None:
+        _require_seller(seller_id)
         return {"seller_id": seller_id, "score": "50", "band": ["0", "100"], "tier": "new", "metrics": {}}
     public = ("order_defect_rate", "late_shipment_rate", "on_time_delivery_rate", "seller_rating")
     return {

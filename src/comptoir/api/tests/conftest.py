@@ -6,11 +6,9 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from comptoir.accounts.services import api_token_create
-from comptoir.api.throttling import TokenRateThrottle
 from comptoir.checkout.services import order_checkout
 from comptoir.sellers.models import ALL_SCOPES
 from comptoir.sellers.services import seller_api_key_create
@@ -89,16 +87,6 @@ def assert_problem(response, status: int, code: str | None = None) -> dict:
 # The test client's address, and another one for tests that need a second client.
 CLIENT_ADDRESS = "127.0.0.1"
 OTHER_ADDRESS = "192.0.2.10"
-
-
-@pytest.fixture(autouse=True)
-def fresh_token_rate_limit():
-    """POST /auth/token is rate-limited per IP in the process-wide cache, which outlives a test's
-    transaction: every test starts and ends with the test addresses at zero."""
-    keys = [TokenRateThrottle.cache_format % {"ident": address} for address in (CLIENT_ADDRESS, OTHER_ADDRESS)]
-    cache.delete_many(keys)
-    yield
-    cache.delete_many(keys)
 
 
 @pytest.fixture

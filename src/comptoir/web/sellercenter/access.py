@@ -2,9 +2,10 @@
 
 Every seller-center view is wrapped by `seller_view`: it requires a logged-in member, picks the current
 seller (the one chosen with the switcher, kept in the session, else the first membership), and enforces
-two-factor authentication through django-otp's standard models: a member with a confirmed device must
-have verified it in this session (`request.user.is_verified()`), and when the seller requires 2FA a
-member without a device is sent to enrolment first. Views then scope every query by `request.seller`."""
+two-factor authentication (the rule is `sellers.two_factor.seller_member_second_factor`, shared with the
+API's session authentication): a member with a confirmed device must have verified it in this session, and
+when the seller requires 2FA a member without a device is sent to enrolment first. Views then scope every
+query by `request.seller`."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
 
 from comptoir.sellers.models import MemberRole, Seller, SellerMember
 from comptoir.sellers.selectors import seller_memberships_for_user
+from comptoir.sellers.two_factor import SecondFactorRequirement, seller_member_second_factor
 
 SESSION_SELLER_KEY = "sellercenter_seller_id"
 
@@ -59,19 +60,22 @@ def seller_view(view=None, *, owner_only: bool = False, enrolment: bool = False)
             member, memberships = current_membership(request)
             if member is None:
                 return redirect("sellercenter:onboarding")
-            has_device = user_has_device(request.user, confirmed=True)
+            second_factor = seller_member_second_factor(user=request.user, seller=member.seller)
             if not enrolment:
-                if has_device and not request.user.is_verified():
+                if second_factor.requirement == SecondFactorRequirement.VERIFY:
                     return redirect(
                         f"{reverse('sellercenter:two_factor_verify')}?{urlencode({'next': request.get_full_path()})}"
                     )
-                if member.seller.require_two_factor and not has_device:
+                if second_factor.requirement == SecondFactorRequirement.ENROL:
                     messages.warning(request, _("Your shop requires two-factor authentication. Set it up to continue."))
                     return redirect("sellercenter:two_factor")
             if owner_only and member.role != MemberRole.OWNER:
                 raise PermissionDenied(_("Only an owner of the shop can do this."))
             request.seller_access = SellerAccess(
-                seller=member.seller, member=member, memberships=memberships, has_confirmed_device=has_device
+                seller=member.seller,
+                member=member,
+                memberships=memberships,
+                has_confirmed_device=second_factor.has_confirmed_device,
             )
             request.seller = member.seller
             return function(request, *args, **kwargs)
