@@ -14,3 +14,33 @@ class SellerTrustChanged:
 
     seller_ids: tuple[int, ...]
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class EnforcementNoticeIssued:
+    """A restrictive measure (or its lifting) was notified to a seller: one EnforcementAction with its statement."""
+
+    enforcement_action_id: int
+    seller_id: int
+    kind: str
+    manual: bool
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AppealDecided:
+    appeal_id: int
+    seller_id: int
+    accepted: bool
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class MessageSent:
+    """A buyer or a seller member wrote on a seller order's thread (one Message row); published on commit."""
+
+    message_id: int
+    seller_order_id: int
+    seller_id: int
+    sender_role: str  # "buyer" or "seller"
+    at: dt.datetime
