@@ -37,7 +37,7 @@ def _measure(params: dict) -> dict:
         "suspension": _("suspension"),
     }
     label = labels.get(params.get("measure_kind", ""), params.get("measure_kind", ""))
-    measure = _("%(measure)s lifted") % {"measure": label} if params.get("lifted") else label
+    measure = _("Lifted: %(measure)s") % {"measure": label} if params.get("lifted") else label
     return {
         "measure": measure[:1].upper() + measure[1:],
         "decided_by": _("decided by a person") if params.get("manual") else _("automated decision"),
