@@ -4,8 +4,13 @@ from comptoir.notifications.domain.tracking import tracking_url
 
 
 def test_a_known_carrier_gets_its_tracking_page_whatever_the_spelling():
-    assert tracking_url("La Poste", "6A12345678901") == "https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901"
-    assert tracking_url("DHL Express", "JD0 1") == "https://www.dhl.com/global-en/home/tracking.html?tracking-id=JD0%201"
+    assert (
+        tracking_url("La Poste", "6A12345678901")
+        == "https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901"
+    )
+    assert (
+        tracking_url("DHL Express", "JD0 1") == "https://www.dhl.com/global-en/home/tracking.html?tracking-id=JD0%201"
+    )
     assert tracking_url("  ups ", "1Z999") == "https://www.ups.com/track?tracknum=1Z999"
 
 
