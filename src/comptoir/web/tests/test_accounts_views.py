@@ -162,9 +162,12 @@ def test_registration_creates_a_buyer_and_sends_a_welcome_email(client):
     assert [message.to for message in mail.outbox] == [["ada@example.com"]]
     assert mail.outbox[0].subject == "Welcome to Comptoir"
     # the new account logs in with the password it chose
-    assert client.post(reverse("account:login"), {"email": "ada@example.com", "password": "analytical-engine-1843"})[
-        "Location"
-    ] == "/"
+    assert (
+        client.post(reverse("account:login"), {"email": "ada@example.com", "password": "analytical-engine-1843"})[
+            "Location"
+        ]
+        == "/"
+    )
 
 
 def test_registering_a_taken_address_looks_the_same_and_mails_its_owner(client):
