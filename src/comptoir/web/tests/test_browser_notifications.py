@@ -73,3 +73,32 @@ def test_the_centre_and_preferences_in_french(browser_page, live_server):
     assert page.locator("h1").inner_text() == "Préférences de notification"
     assert page.get_by_label("Nouvelle commande").is_checked()
     save_screenshot(page, "notifications-preferences-fr")
+
+
+def test_the_html_email_reads_well_in_french(browser_page, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from comptoir.notifications.services import notification_send
+
+    user = make_user("marie@example.com", full_name="Marie Curie", preferred_language="fr")
+    params = {
+        "order_number": "CO-7K2F",
+        "seller_name": "Atelier Lumière",
+        "carrier": "Colissimo",
+        "tracking_number": "6A12345678901",
+        "tracking_url": "https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901",
+        "url": "/account/orders/CO-7K2F",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(recipient=user, kind="order_shipped", params=params, dedupe_key="preview")
+    [message] = mail.outbox
+    browser_page.set_content(message.alternatives[0][0])
+    assert browser_page.locator("html").get_attribute("lang") == "fr"
+    assert browser_page.locator("h1").inner_text() == "Votre commande CO-7K2F est expédiée"
+    assert browser_page.get_by_role("link", name="Suivre votre colis").get_attribute("href") == params["tracking_url"]
+    assert (
+        browser_page.get_by_role("link", name="Voir sur le site")
+        .get_attribute("href")
+        .endswith("/account/orders/CO-7K2F")
+    )
+    save_screenshot(browser_page, "notification-email")
