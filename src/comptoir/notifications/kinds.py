@@ -112,6 +112,13 @@ KINDS: tuple[Kind, ...] = (
         gettext_noop("A buyer ordered %(total)s from %(seller_name)s. Accept it and ship it by %(ship_by)s."),
     ),
     _kind(
+        "return_requested",
+        Audience.SELLER,
+        _("Return requested"),
+        gettext_noop("Return requested on order %(seller_order_number)s"),
+        gettext_noop("The buyer asked to return order %(seller_order_number)s. Reason: %(return_reason)s."),
+    ),
+    _kind(
         "late_to_ship",
         Audience.SELLER,
         _("Order late to ship"),

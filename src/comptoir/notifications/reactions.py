@@ -45,8 +45,8 @@ def _seller_order_url(seller_order: SellerOrder) -> str:
 
 def notify_seller_order_events(*, event_ids: list[int]) -> int:
     """Notifications for seller-order history events: payment captured (buyer: order confirmed, once per order;
-    seller: new order), shipped (with the tracking link), delivered, cancelled, refunded, dispute opened and
-    decided. Returns how many notifications were created."""
+    seller: new order), shipped (with the tracking link), delivered, cancelled, return requested (seller),
+    refunded, dispute opened and decided. Returns how many notifications were created."""
     events = (
         SellerOrderEvent.objects.filter(pk__in=event_ids)
         .select_related("seller_order__order__buyer", "seller_order__seller")
@@ -101,6 +101,9 @@ def _notify_seller_order_event(event: SellerOrderEvent) -> list[Notification]:
         return _send_all([buyer], "order_delivered", buyer_params, key)
     if action == "cancel" and event.actor_role != "buyer":
         return _send_all([buyer], "order_cancelled", buyer_params, key)
+    if action == "request_return":
+        params = {**seller_params, "return_reason": seller_order.return_reason}
+        return _send_all(_seller_members(seller.pk), "return_requested", params, key)
     if action == "refund":
         refunded = {**buyer_params, "amount": seller_order.refunded_amount, "currency": seller_order.currency}
         return _send_all([buyer], "order_refunded", refunded, key)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.money import Money
 from comptoir.notifications.kinds import KINDS_BY_CODE
+from comptoir.orders.models import ReturnReason
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,13 @@ def _reason(params: dict) -> dict:
     return {"reason": _("Reason: %(reason)s") % {"reason": reason} if reason else ""}
 
 
+def _return_reason(params: dict) -> dict:
+    code = params.get("return_reason", "")
+    return {"return_reason": str(ReturnReason(code).label) if code in ReturnReason.values else code}
+
+
 _DERIVED: dict[str, Callable[[dict], dict]] = {
+    "return_requested": _return_reason,
     "dispute_decided": _decision,
     "measure_notice": _measure,
     "appeal_decided": _outcome,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # The seller-order history actions someone is told about.
 NOTIFIED_ACTIONS = frozenset(
-    {"payment_captured", "ship", "deliver", "cancel", "refund", "dispute_opened", "dispute_decided"}
+    {"payment_captured", "ship", "deliver", "cancel", "request_return", "refund", "dispute_opened", "dispute_decided"}
 )
 
 

@@ -166,3 +166,17 @@ def test_late_seller_orders_are_told_once(committed, shop):
         assert late_to_ship_notify_task.call() == 1
         assert late_to_ship_notify_task.call() == 0
     assert kinds_of(owner).count("late_to_ship") == 1
+
+
+def test_a_return_request_is_told_to_the_seller_with_its_reason_in_their_language(committed, shop):
+    from comptoir.orders.services import seller_order_request_return
+
+    seller, owner = shop
+    buyer = make_user()
+    bought = buy(seller=seller, buyer=buyer)
+    advance(bought, "delivered")
+    with clock.frozen_at(T0 + dt.timedelta(days=1)), committed():
+        seller_order_request_return(buyer=buyer, seller_order_id=bought.seller_order.pk, return_reason="damaged")
+    assert kinds_of(owner)[-1] == "return_requested"
+    assert mail.outbox[-1].to == [owner.email]
+    assert "Motif : Arrivé endommagé." in mail.outbox[-1].body
