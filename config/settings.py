@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "comptoir.checkout",
     "comptoir.trust",
     "comptoir.search",
+    "comptoir.notifications",
     "comptoir.api",
     "comptoir.web",
     "comptoir.web.storefront",
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "comptoir.web.context_processors.site",
+                "comptoir.web.notification_context.notifications",
             ],
         },
     },
@@ -354,6 +356,8 @@ else:
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = env_str("COMPTOIR_DEFAULT_FROM_EMAIL", f"{COMPTOIR_SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in notification emails point (scheme and host, no trailing slash).
+COMPTOIR_SITE_URL = env_str("COMPTOIR_SITE_URL", "http://127.0.0.1:8000")
 
 # A password reset link works once (it dies when the password changes) and for one hour at most.
 PASSWORD_RESET_TIMEOUT = 60 * 60

@@ -4,16 +4,23 @@ The link itself is Django's: `PasswordResetTokenGenerator` signs the user's id w
 login and email, so it dies once the password changes and after PASSWORD_RESET_TIMEOUT (one hour). This module
 holds the rules around it: how often a reset may be asked for, what is audited, and that setting the new
 password goes through the configured validators. A reset changes the password only: a confirmed TOTP device
-(and its recovery codes) still has to be used at the next login."""
+(and its recovery codes) still has to be used at the next login.
+
+The email is built and sent by a task (`accounts.tasks.password_reset_mail_task`), queued for every accepted
+request whether or not the address has an account: the request itself does the same work for both."""
 
 from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from comptoir.accounts import errors
 from comptoir.accounts.conf import accounts_settings
@@ -21,6 +28,7 @@ from comptoir.accounts.errors import TooManyRequests
 from comptoir.accounts.models import User
 from comptoir.core import clock
 from comptoir.core.exceptions import ValidationError
+from comptoir.core.mail import mail_send_rendered
 from comptoir.core.services import audit_record
 
 THROTTLE_CACHE = "throttle"
@@ -54,6 +62,62 @@ def password_reset_request_admit(*, email: str, ip_address: str | None) -> None:
 def password_reset_link_sent_record(*, user: User) -> None:
     """Audit that a reset link was emailed to `user` (nobody is logged in: the actor is anonymous)."""
     audit_record(actor=None, actor_label="anonymous", action="user.password_reset_requested", target=user)
+
+
+def password_reset_mail_send(*, email: str, domain: str, use_https: bool) -> int:
+    """Email a reset link to every active account of `email` that has a usable password (none for an unknown
+    address), in each user's language, and audit each link sent. `domain` and `use_https` build the link (the
+    request's host). Returns how many emails were sent. Runs in a task, never in the request."""
+    normalised_email = (email or "").strip().lower()
+    users = [
+        user
+        for user in User.objects.filter(email__iexact=normalised_email, is_active=True).order_by("pk")
+        if user.has_usable_password()
+    ]
+    for user in users:
+        context = {
+            "email": user.email,
+            "domain": domain,
+            "site_name": settings.COMPTOIR_SITE_NAME,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "user": user,
+            "token": default_token_generator.make_token(user),
+            "protocol": "https" if use_https else "http",
+        }
+        mail_send_rendered(
+            to=user.email,
+            language=user.preferred_language or settings.LANGUAGE_CODE,
+            subject_template="web/accounts/email/password_reset_subject.txt",
+            text_template="web/accounts/email/password_reset.txt",
+            context=context,
+        )
+        password_reset_link_sent_record(user=user)
+    return len(users)
+
+
+def registration_mail_send(*, email: str, is_new_account: bool, domain: str, use_https: bool) -> bool:
+    """The email that answers a registration: a welcome for a new account, or, when the address already had one,
+    a word to its owner that someone tried to register with it (with the way to log in or reset the password).
+    The registration page says the same in both cases; only the owner of the address learns which. Returns
+    whether an email was sent (none for an inactive account)."""
+    user = User.objects.filter(email__iexact=(email or "").strip().lower(), is_active=True).first()
+    if user is None:
+        return False
+    protocol = "https" if use_https else "http"
+    name = "registration_welcome" if is_new_account else "registration_existing"
+    mail_send_rendered(
+        to=user.email,
+        language=user.preferred_language or settings.LANGUAGE_CODE,
+        subject_template=f"web/accounts/email/{name}_subject.txt",
+        text_template=f"web/accounts/email/{name}.txt",
+        context={
+            "user": user,
+            "site_name": settings.COMPTOIR_SITE_NAME,
+            "login_link": f"{protocol}://{domain}/accounts/login/",
+            "reset_link": f"{protocol}://{domain}/accounts/password/reset/",
+        },
+    )
+    return True
 
 
 def user_password_reset(*, user: User, new_password: str) -> User:

@@ -28,3 +28,14 @@ class ChargebackRecorded:
     source: str  # "provider" (a notification) or "operator"
     recorded_by_id: int | None
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PayoutSent:
+    """A seller was paid out (one Payout row of a batch and its ledger entry); published on commit."""
+
+    payout_id: int
+    seller_id: int
+    amount: int
+    currency: str
+    at: dt.datetime

@@ -33,3 +33,14 @@ class AppealDecided:
     seller_id: int
     accepted: bool
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class MessageSent:
+    """A buyer or a seller member wrote on a seller order's thread (one Message row); published on commit."""
+
+    message_id: int
+    seller_order_id: int
+    seller_id: int
+    sender_role: str  # "buyer" or "seller"
+    at: dt.datetime

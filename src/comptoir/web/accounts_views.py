@@ -40,10 +40,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from comptoir.accounts import errors as account_errors
 from comptoir.accounts.errors import TooManyRequests
 from comptoir.accounts.login_rate import login_attempt_admit
 from comptoir.accounts.password_reset import password_reset_request_admit, user_password_reset
 from comptoir.accounts.services import user_create
+from comptoir.accounts.tasks import password_reset_mail_task, registration_mail_task
 from comptoir.accounts.two_factor import (
     recovery_code_display,
     recovery_codes_issued,
@@ -322,27 +324,43 @@ def logout_view(request):
 @csrf_protect
 @never_cache
 def register_view(request):
+    """Buyer registration. A new address and an address that already has an account get the same answer (the
+    "check your inbox" page, nobody logged in): the new account gets a welcome email, the existing owner an email
+    saying someone tried to register with the address. Both emails are sent by a task queued the same way."""
     next_url = _next_url(request)
     if request.user.is_authenticated:
         return redirect(next_url)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        is_new_account = True
         try:
-            user = user_create(
+            user_create(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 full_name=form.cleaned_data["full_name"],
                 preferred_language=get_language() or "en",
             )
         except ValidationError as error:
-            add_application_error(form, error)
-        else:
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(next_url)
+            if error.code != account_errors.EMAIL_TAKEN:
+                add_application_error(form, error)
+            is_new_account = False
+        if not form.errors:
+            # The account (if new) is committed: the task may run at once (in-process backend) or in a worker.
+            registration_mail_task.enqueue(
+                email=form.cleaned_data["email"],
+                is_new_account=is_new_account,
+                domain=request.get_host(),
+                use_https=request.is_secure(),
+            )
+            return redirect(_with_next(reverse("account:register-sent"), next_url))
     return render(
         request, "web/accounts/register.html", {"form": form, "next": next_url}, status=422 if form.errors else 200
     )
+
+
+@never_cache
+def register_sent_view(request):
+    return render(request, "web/accounts/register_sent.html", {"next": _next_url(request)})
 
 
 # --- Password reset by email: Django's views and token generator, Comptoir's pages, throttling and audit ------
@@ -350,17 +368,13 @@ def register_view(request):
 
 class PasswordResetRequestView(auth_views.PasswordResetView):
     """The same answer (the "check your inbox" page) whether or not the address has an account; the
-    request is counted per address and per client IP first, and refused with 429 past the hourly limits."""
+    request is counted per address and per client IP first, and refused with 429 past the hourly limits.
+    The request only queues `password_reset_mail_task` (for known and unknown addresses alike), which looks the
+    address up and sends the link: the response takes the same time and says the same thing either way."""
 
     template_name = "web/accounts/password_reset_request.html"
-    subject_template_name = "web/accounts/email/password_reset_subject.txt"
-    email_template_name = "web/accounts/email/password_reset.txt"
     form_class = PasswordResetRequestForm
     success_url = reverse_lazy("account:password-reset-sent")
-
-    @property
-    def extra_email_context(self):
-        return {"site_name": settings.COMPTOIR_SITE_NAME}
 
     def form_valid(self, form):
         try:
@@ -370,7 +384,10 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
         except TooManyRequests as error:
             add_application_error(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().form_valid(form)
+        password_reset_mail_task.enqueue(
+            email=form.cleaned_data["email"], domain=self.request.get_host(), use_https=self.request.is_secure()
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=422)

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts.password_reset import password_reset_link_sent_record
 from comptoir.core.exceptions import ApplicationError
 
 # Messages the services write in English, translated for display next to the field.
@@ -86,8 +84,8 @@ class LoginCodeForm(forms.Form):
 
 
 class PasswordResetRequestForm(PasswordResetForm):
-    """Django's reset request (same answer whether or not the address has an account), with the email written
-    in the user's own language and each link sent audited."""
+    """Django's reset request form, for its address field only: the email is sent by
+    `accounts.tasks.password_reset_mail_task` (in the user's language, each link audited)."""
 
     email = forms.EmailField(
         label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
@@ -95,21 +93,6 @@ class PasswordResetRequestForm(PasswordResetForm):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
-
-    def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
-    ):
-        user = context["user"]
-        with translation.override(user.preferred_language or "en"):
-            super().send_mail(
-                subject_template_name,
-                email_template_name,
-                context,
-                from_email,
-                to_email,
-                html_email_template_name=html_email_template_name,
-            )
-        password_reset_link_sent_record(user=user)
 
 
 class NewPasswordForm(SetPasswordForm):

@@ -8,12 +8,14 @@ from django.db import transaction
 from django.db.models import Sum
 
 from comptoir.core import clock
+from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import ValidationError
 from comptoir.core.money import validate_currency
 from comptoir.core.permissions import require_operator
 from comptoir.core.services import audit_record
 from comptoir.payments import errors
 from comptoir.payments.domain.ledger import PostingLine
+from comptoir.payments.events import PayoutSent
 from comptoir.payments.models import AccountKind, EntryKind, LedgerAccount, Payout, PayoutBatch, Posting
 from comptoir.payments.services.ledger import ledger_post
 from comptoir.sellers.models import Seller
@@ -120,6 +122,11 @@ def payout_batch_create(*, currency: str, actor: User | None, minimum_amount: in
                 target=payout,
                 seller_id=seller.pk,
                 data={"batch": batch.pk, "amount": amount, "currency": currency, "entry": entry.pk},
+            )
+            publish_on_commit(
+                PayoutSent(
+                    payout_id=payout.pk, seller_id=seller.pk, amount=amount, currency=currency, at=payout.created_at
+                )
             )
             total += amount
             count += 1

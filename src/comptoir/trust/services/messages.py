@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from comptoir.core import clock
+from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.orders.models import SellerOrder
 from comptoir.trust import errors
+from comptoir.trust.events import MessageSent
 from comptoir.trust.models import Message
 from comptoir.trust.services._common import fact_on_commit
 
@@ -43,4 +45,13 @@ def message_send(*, sender: User, seller_order_id: int, body: str, seller: Selle
             created_at=clock.now(),
         )
         fact_on_commit(seller_order.pk, f"message:{message.pk}")
+        publish_on_commit(
+            MessageSent(
+                message_id=message.pk,
+                seller_order_id=seller_order.pk,
+                seller_id=seller_order.seller_id,
+                sender_role=message.sender_role,
+                at=message.created_at,
+            )
+        )
     return message

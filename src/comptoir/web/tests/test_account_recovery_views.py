@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -77,6 +77,34 @@ def test_the_answer_is_the_same_whether_or_not_the_account_exists(client):
     assert _main(known) == _main(unknown)
     assert "If an account exists for this address" in known.content.decode()
     assert [message.to for message in mail.outbox] == [["ada@example.com"]]
+
+
+def test_the_request_only_queues_a_task_for_known_and_unknown_addresses_alike(client):
+    # given one real account, and a task backend that keeps what is queued instead of running it
+    make_user("ada@example.com")
+    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}):
+        from django.tasks import default_task_backend
+
+        default_task_backend.clear()
+        # when a reset is asked for the account and for an unknown address
+        known = _ask_reset(client, "ada@example.com")
+        unknown = _ask_reset(client, "nobody@example.com")
+        queued = list(default_task_backend.results)
+    # then the answers are identical, no email was built in the requests, and each queued the same task
+    assert (known.status_code, known["Location"], known.content) == (
+        unknown.status_code,
+        unknown["Location"],
+        unknown.content,
+    )
+    assert mail.outbox == []
+    assert [(result.task.name, result.kwargs["email"]) for result in queued] == [
+        ("password_reset_mail_task", "ada@example.com"),
+        ("password_reset_mail_task", "nobody@example.com"),
+    ]
+    # and the task sends the link to the real account only
+    assert [result.task.call(*result.args, **result.kwargs) for result in queued] == [1, 0]
+    assert [message.to for message in mail.outbox] == [["ada@example.com"]]
+    assert _link_path(mail.outbox[0]).startswith("/accounts/password/reset/")
 
 
 def test_the_email_carries_a_one_time_link_and_the_request_is_audited(client):

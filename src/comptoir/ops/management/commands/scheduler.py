@@ -13,13 +13,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.tasks import TaskResultStatus
 
 from comptoir.checkout.tasks import release_due_task
+from comptoir.notifications.tasks import late_to_ship_notify_task
 from comptoir.payments.tasks import ledger_seal_task
 from comptoir.trust.tasks import trust_daily_task
 
 # (task, minimum seconds between two enqueues): escrow release and sealing every tick; the trust
 # recompute that slides metric windows and advances the enforcement ladder without new events, hourly
-# (it is idempotent within a day, so running it more often than daily only keeps it fresh).
-PERIODIC_TASKS = ((release_due_task, 0.0), (ledger_seal_task, 0.0), (trust_daily_task, 3600.0))
+# (it is idempotent within a day, so running it more often than daily only keeps it fresh). Late-to-ship
+# notices hourly (each seller order is told once).
+PERIODIC_TASKS = (
+    (release_due_task, 0.0),
+    (ledger_seal_task, 0.0),
+    (trust_daily_task, 3600.0),
+    (late_to_ship_notify_task, 3600.0),
+)
 _WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
 
