@@ -6,10 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from comptoir.core.money import Money
-from comptoir.orders.models import CartLine, Dispute, Order, OrderLine, SellerOrder
+from comptoir.orders.models import CartLine, Dispute, Order, OrderLine, OrderStatus, SellerOrder
+
+# A checkout whose payment never succeeded (declined, or still being attempted) is an attempt, not an order: the
+# buyer's and the seller's order lists leave it out (the operator's console and admin still show it). A buyer still
+# sees an order whose payment is held for review (their money is on hold); a seller sees an order once it is paid,
+# the first moment they can act on it.
+BUYER_VISIBLE_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.PAYMENT_REVIEW)
+SELLER_VISIBLE = Q(order__status=OrderStatus.PAID)
 
 
 def cart_lines_for_buyer(buyer) -> list[CartLine]:
@@ -34,7 +41,12 @@ def _seller_orders_prefetch() -> Prefetch:
 
 
 def order_list_for_buyer(buyer):
-    return Order.objects.filter(buyer=buyer).prefetch_related(_seller_orders_prefetch()).order_by("-placed_at", "-id")
+    """The buyer's orders, newest first; checkout attempts whose payment failed or never ended are left out."""
+    return (
+        Order.objects.filter(buyer=buyer, status__in=BUYER_VISIBLE_ORDER_STATUSES)
+        .prefetch_related(_seller_orders_prefetch())
+        .order_by("-placed_at", "-id")
+    )
 
 
 def order_get_for_buyer(*, buyer, number: str) -> Order | None:
@@ -50,9 +62,16 @@ def seller_order_get_for_buyer(*, buyer, number: str) -> SellerOrder | None:
     )
 
 
+def seller_order_service_levels(*, order_id: int) -> dict[int, str]:
+    """seller id -> the delivery service level chosen for that seller's parcel in this order."""
+    return dict(SellerOrder.objects.filter(order_id=order_id).values_list("seller_id", "shipping_service_level"))
+
+
 def seller_order_list_for_seller(*, seller, status: str | None = None):
+    """The seller's paid seller orders, newest first (optionally of one status); unpaid checkout attempts are not
+    orders to the seller."""
     seller_orders = (
-        SellerOrder.objects.filter(seller=seller)
+        SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller)
         .select_related("order", "seller")
         .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
     )
@@ -62,8 +81,9 @@ def seller_order_list_for_seller(*, seller, status: str | None = None):
 
 
 def seller_order_get_for_seller(*, seller, number: str) -> SellerOrder | None:
+    """One of the seller's paid seller orders; None for another seller's number or an unpaid attempt."""
     return (
-        SellerOrder.objects.filter(seller=seller, number=number)
+        SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller, number=number)
         .select_related("order", "seller")
         .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
         .first()
@@ -94,7 +114,12 @@ def seller_order_action_queue(*, seller, limit: int = 50):
 def seller_order_status_counts(*, seller) -> dict[str, int]:
     from django.db.models import Count
 
-    return dict(SellerOrder.objects.filter(seller=seller).values_list("status").annotate(count=Count("id")).order_by())
+    return dict(
+        SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller)
+        .values_list("status")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
 
 
 def seller_order_late_count(*, seller, today) -> int:

@@ -156,3 +156,27 @@ def test_a_retried_cancel_with_the_same_key_is_replayed(api, buyer_token, seller
     assert second["Idempotent-Replayed"] == "true"
     assert second.json() == first.json()
     assert seller_order.events.filter(action="cancel").count() == 1
+
+
+def test_a_declined_checkout_is_not_in_my_orders_but_its_number_still_answers(api, buyer_token, buyer, offer_a):
+    # given a declined checkout and a paid order
+    from comptoir.checkout.services import order_checkout
+    from comptoir.testing.builders import ADDRESS, CARD_DECLINED
+
+    declined = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_DECLINED,
+        lines=[{"offer_id": offer_a.pk, "quantity": 1}],
+        idempotency_key="declined-1",
+    )
+    paid = place_order(buyer=buyer, offer=offer_a)
+
+    # when the buyer lists their orders
+    body = api.get("orders", token=buyer_token).json()
+
+    # then only the paid order is listed; the attempt's own number still tells the client what happened
+    assert [row["number"] for row in body["results"]] == [paid.order.number]
+    assert body["count"] == 1
+    detail = api.get(f"orders/{declined.order.number}", token=buyer_token).json()
+    assert detail["status"] == "payment_failed"

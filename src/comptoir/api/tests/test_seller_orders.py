@@ -231,3 +231,24 @@ def test_idempotent_action_outside_a_test_transaction(api, seller_a, seller_orde
     assert first.status_code == second.status_code == 200
     assert second["Idempotent-Replayed"] == "true"
     assert status_of(seller_order) == "accepted"
+
+
+def test_a_declined_checkout_is_not_in_the_sellers_orders(api, seller_a, buyer, offer_a, seller_order):
+    from comptoir.checkout.services import order_checkout
+    from comptoir.testing.builders import ADDRESS, CARD_DECLINED
+
+    declined = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_DECLINED,
+        lines=[{"offer_id": offer_a.pk, "quantity": 1}],
+        idempotency_key="declined-1",
+    )
+    attempt = declined.order.seller_orders.get()
+
+    listed = api.get("seller/orders", token=seller_a.key).json()
+    cancelled = api.get("seller/orders?status=cancelled", token=seller_a.key).json()
+
+    assert [row["number"] for row in listed["results"]] == [seller_order.number]
+    assert cancelled["count"] == 0
+    assert_problem(api.get(f"seller/orders/{attempt.number}", token=seller_a.key), 404)

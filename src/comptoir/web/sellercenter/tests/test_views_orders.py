@@ -172,3 +172,24 @@ def test_the_order_page_in_french(owner_client, seller_setup):
     owner_client.cookies["django_language"] = "fr"
     content = owner_client.get(f"/seller/orders/{seller_order.number}/").content.decode()
     assert "Marquer comme expédiée" in content and "Numéro de suivi" in content and "14,90\xa0€" in content
+
+
+def test_a_declined_checkout_is_not_an_order_for_the_seller(owner_client, seller_setup):
+    # given a paid order and a checkout whose card was declined, both for this seller's offer
+    from comptoir.checkout.services import order_checkout
+    from comptoir.testing.builders import ADDRESS, CARD_DECLINED, make_user
+
+    paid = order_of(seller_setup["offer"])
+    declined = order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_DECLINED,
+        lines=[{"offer_id": seller_setup["offer"].pk, "quantity": 1}],
+        idempotency_key="declined-attempt",
+    )
+    attempt = declined.order.seller_orders.get()
+
+    # then the lists, the cancelled filter and the detail page leave the attempt out
+    assert _numbers(owner_client.get("/seller/orders/")) == {paid.number}
+    assert _numbers(owner_client.get("/seller/orders/?status=cancelled")) == set()
+    assert owner_client.get(f"/seller/orders/{attempt.number}/").status_code == 404
