@@ -1,6 +1,8 @@
 """Buyer orders: GET /orders, GET /orders/{number},
 POST /seller-orders/{number}/cancel|confirm-delivery|return|dispute."""
 
+import datetime as dt
+
 import pytest
 
 from comptoir.accounts.services import api_token_create
@@ -131,7 +133,7 @@ def test_return_with_an_unknown_reason_is_422(api, buyer_token, seller_order, se
 
 
 def test_open_a_dispute_once(api, buyer_token, seller_order):
-    body = {"reason": "not_received", "description": "Nothing arrived"}
+    body = {"reason": "not_as_described", "description": "Wrong colour"}
 
     first = api.post(f"seller-orders/{seller_order.number}/dispute", body, token=buyer_token)
     second = api.post(f"seller-orders/{seller_order.number}/dispute", body, token=buyer_token)
@@ -180,3 +182,15 @@ def test_a_declined_checkout_is_not_in_my_orders_but_its_number_still_answers(ap
     assert body["count"] == 1
     detail = api.get(f"orders/{declined.order.number}", token=buyer_token).json()
     assert detail["status"] == "payment_failed"
+
+
+def test_an_item_not_received_dispute_before_the_promise_is_409_with_the_date(api, buyer_token, seller_order):
+    body = {"reason": "not_received", "description": "Nothing arrived"}
+
+    problem = assert_problem(
+        api.post(f"seller-orders/{seller_order.number}/dispute", body, token=buyer_token), 409, "dispute_too_early"
+    )
+
+    opens_on = (seller_order.deliver_by + dt.timedelta(days=1)).isoformat()
+    assert problem["opens_on"] == opens_on and opens_on in problem["detail"]
+    assert not Dispute.objects.exists()

@@ -1,4 +1,8 @@
+import datetime as dt
+
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 
 from comptoir.checkout.services import order_checkout
 from comptoir.orders.domain.state_machine import Actor
@@ -162,7 +166,7 @@ def test_open_a_dispute_once(buyer_client, shop):
     order = place_order(shop)
     seller_order = part(order, shop, "son")
     data = {
-        f"{seller_order.number}-dispute-reason": "not_received",
+        f"{seller_order.number}-dispute-reason": "not_as_described",
         f"{seller_order.number}-dispute-description": "Nothing arrived after three weeks.",
     }
 
@@ -212,3 +216,25 @@ def test_mark_delivered_by_seller_shows_return_and_dispute_forms(buyer_client, s
 
     assert action_url(order, seller_order, "return") in body and action_url(order, seller_order, "dispute") in body
     assert action_url(order, seller_order, "cancel") not in body
+
+
+def test_an_item_not_received_dispute_before_the_promised_date_says_from_when(buyer_client, shop):
+    # given an order just placed, its parcel promised by deliver_by
+    order = place_order(shop)
+    seller_order = part(order, shop, "son")
+    data = {
+        f"{seller_order.number}-dispute-reason": "not_received",
+        f"{seller_order.number}-dispute-description": "Nothing yet.",
+    }
+
+    # when the buyer reports it as not received right away, in English then in French
+    english = buyer_client.post(action_url(order, seller_order, "dispute"), data)
+    french = buyer_client.post(action_url(order, seller_order, "dispute"), data, HTTP_ACCEPT_LANGUAGE="fr")
+
+    # then nothing is opened and the page says from which date it may be
+    assert english.status_code == 409 and not Dispute.objects.exists()
+    opens_on = seller_order.deliver_by + dt.timedelta(days=1)
+    with translation.override("en"):
+        expected = date_format(opens_on, "DATE_FORMAT")
+    assert f"you can report it from {expected}" in english.content.decode()
+    assert "vous pourrez le signaler à partir du" in french.content.decode()

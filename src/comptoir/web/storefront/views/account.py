@@ -9,13 +9,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from comptoir.checkout.services import seller_order_cancel
+from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError
+from comptoir.orders.domain.disputes import dispute_opens_on
 from comptoir.orders.domain.state_machine import DISPUTABLE, Actor, allowed_actions
-from comptoir.orders.models import DisputeStatus
+from comptoir.orders.errors import DISPUTE_TOO_EARLY
+from comptoir.orders.models import DisputeReason, DisputeStatus
 from comptoir.orders.selectors import order_get_for_buyer_with_history, order_list_for_buyer
 from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return
 from comptoir.web.storefront.forms import CancelForm, ConfirmDeliveryForm, DisputeForm, ReturnForm
@@ -33,6 +37,22 @@ SUCCESS_MESSAGES = {
     "return": _("Your return request was sent to the seller."),
     "dispute": _("Your dispute was opened. The marketplace team will look into it."),
 }
+
+
+def _not_received_from(seller_order):
+    """The date from which "item not received" may be reported, while it is still ahead; else None."""
+    opens_on = dispute_opens_on(reason=DisputeReason.NOT_RECEIVED, deliver_by=seller_order.deliver_by)
+    return opens_on if opens_on and clock.now().date() < opens_on else None
+
+
+def _too_early_message(seller_order) -> str:
+    opens_on = dispute_opens_on(reason=DisputeReason.NOT_RECEIVED, deliver_by=seller_order.deliver_by)
+    return _(
+        "The parcel is promised by %(deliver_by)s. If it has still not arrived, you can report it from %(opens_on)s."
+    ) % {
+        "deliver_by": date_format(seller_order.deliver_by, "DATE_FORMAT"),
+        "opens_on": date_format(opens_on, "DATE_FORMAT"),
+    }
 
 
 @buyer_required
@@ -76,6 +96,7 @@ def _order_page(request, order, *, bound: tuple[str, str, forms.Form] | None = N
                 "forms": forms,
                 "open_action": bound[1] if bound and bound[0] == seller_order.number else "",
                 "errors": errors,
+                "not_received_from": _not_received_from(seller_order),
             }
         )
     return render(request, "storefront/account/order_detail.html", {"order": order, "parts": parts}, status=status)
@@ -131,7 +152,10 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
                     description=data["description"],
                 )
         except ApplicationError as error:
-            add_service_error(form, error)
+            if error.code == DISPUTE_TOO_EARLY:
+                form.add_error("reason", _too_early_message(seller_order))
+            else:
+                add_service_error(form, error)
             order = order_get_for_buyer_with_history(buyer=request.user, number=number) or order
             return _order_page(request, order, bound=(seller_order.number, action, form), status=error.status)
         messages.success(request, SUCCESS_MESSAGES[action])
