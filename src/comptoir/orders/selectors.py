@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from comptoir.core.money import Money
-from comptoir.orders.models import CartLine, Dispute, Order, OrderLine, OrderStatus, SellerOrder
+from comptoir.orders.models import (
+    CartLine,
+    Dispute,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ReturnRequest,
+    ReturnRequestLine,
+    SellerOrder,
+    SellerReturnPolicy,
+)
 
 # A checkout whose payment never succeeded (declined, or still being attempted) is an attempt, not an order: the
 # buyer's and the seller's order lists leave it out (the operator's console and admin still show it). A buyer still
@@ -31,11 +41,26 @@ def cart_has_offer(*, buyer, offer_id: int) -> bool:
     return CartLine.objects.filter(cart__buyer=buyer, offer_id=offer_id).exists()
 
 
+def _return_lines_prefetch() -> Prefetch:
+    return Prefetch(
+        "return_request__lines",
+        queryset=ReturnRequestLine.objects.select_related("order_line").order_by("order_line_id"),
+    )
+
+
+def seller_order_return_request(seller_order: SellerOrder) -> ReturnRequest | None:
+    """The seller order's return request (loaded with it by the selectors here), or None."""
+    try:
+        return seller_order.return_request
+    except ReturnRequest.DoesNotExist:
+        return None
+
+
 def _seller_orders_prefetch() -> Prefetch:
     return Prefetch(
         "seller_orders",
-        queryset=SellerOrder.objects.select_related("seller")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        queryset=SellerOrder.objects.select_related("seller", "return_request")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
         .order_by("number"),
     )
 
@@ -56,8 +81,8 @@ def order_get_for_buyer(*, buyer, number: str) -> Order | None:
 def seller_order_get_for_buyer(*, buyer, number: str) -> SellerOrder | None:
     return (
         SellerOrder.objects.filter(order__buyer=buyer, number=number)
-        .select_related("order", "seller")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .select_related("order", "seller", "return_request")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
         .first()
     )
 
@@ -72,8 +97,8 @@ def seller_order_list_for_seller(*, seller, status: str | None = None):
     orders to the seller."""
     seller_orders = (
         SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller)
-        .select_related("order", "seller")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .select_related("order", "seller", "return_request")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
     )
     if status:
         seller_orders = seller_orders.filter(status=status)
@@ -84,10 +109,25 @@ def seller_order_get_for_seller(*, seller, number: str) -> SellerOrder | None:
     """One of the seller's paid seller orders; None for another seller's number or an unpaid attempt."""
     return (
         SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller, number=number)
-        .select_related("order", "seller")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .select_related("order", "seller", "return_request")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
         .first()
     )
+
+
+def return_request_for_seller_order(seller_order: SellerOrder) -> ReturnRequest | None:
+    """The seller order's return request with its lines (and their order lines), or None."""
+    return (
+        ReturnRequest.objects.filter(seller_order=seller_order)
+        .prefetch_related(
+            Prefetch("lines", queryset=ReturnRequestLine.objects.select_related("order_line").order_by("order_line_id"))
+        )
+        .first()
+    )
+
+
+def seller_return_policy(*, seller) -> SellerReturnPolicy | None:
+    return SellerReturnPolicy.objects.filter(seller=seller).first()
 
 
 def dispute_list_for_seller_order(seller_order: SellerOrder) -> list[Dispute]:
@@ -185,7 +225,12 @@ def order_get_for_buyer_with_history(*, buyer, number: str) -> Order | None:
             Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
             Prefetch("events", queryset=SellerOrderEvent.objects.order_by("created_at", "id")),
             Prefetch("disputes", queryset=Dispute.objects.order_by("id")),
+            Prefetch(
+                "return_request__lines",
+                queryset=ReturnRequestLine.objects.select_related("order_line").order_by("order_line_id"),
+            ),
         )
+        .select_related("return_request")
     )
     return (
         Order.objects.filter(buyer=buyer, number=number)

@@ -194,3 +194,33 @@ def test_an_item_not_received_dispute_before_the_promise_is_409_with_the_date(ap
     opens_on = (seller_order.deliver_by + dt.timedelta(days=1)).isoformat()
     assert problem["opens_on"] == opens_on and opens_on in problem["detail"]
     assert not Dispute.objects.exists()
+
+
+def test_a_return_names_the_units_sent_back(api, buyer_token, seller_order, seller_a):
+    delivered(seller_order, seller_a)
+    offer_id = seller_order.lines.get().offer_id
+
+    unknown = api.post(
+        f"seller-orders/{seller_order.number}/return",
+        {"return_reason": "damaged", "lines": [{"offer_id": offer_id + 1000, "quantity": 1}]},
+        token=buyer_token,
+    )
+    too_many = api.post(
+        f"seller-orders/{seller_order.number}/return",
+        {"return_reason": "damaged", "lines": [{"offer_id": offer_id, "quantity": 3}]},
+        token=buyer_token,
+    )
+    done = api.post(
+        f"seller-orders/{seller_order.number}/return",
+        {"return_reason": "damaged", "lines": [{"offer_id": offer_id, "quantity": 1}]},
+        token=buyer_token,
+    )
+
+    assert_problem(unknown, 422, "invalid_return_lines")
+    assert_problem(too_many, 422, "invalid_return_lines")
+    body = done.json()
+    assert body["status"] == "return_requested"
+    assert body["return_request"]["lines"] == [
+        {"offer_id": offer_id, "title": body["lines"][0]["title"], "quantity": 1}
+    ]
+    assert body["return_request"]["return_address"] is None  # not before the seller accepts

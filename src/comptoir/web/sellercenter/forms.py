@@ -287,6 +287,23 @@ class ShipForm(forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=80)
 
 
+class ReturnPolicyForm(forms.Form):
+    """The seller's return address and instructions (what a buyer is given once a return is accepted)."""
+
+    name = forms.CharField(label=_("Name or company"), max_length=200)
+    street = forms.CharField(label=_("Street and number"), max_length=200)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20)
+    city = forms.CharField(label=_("City"), max_length=100)
+    country = forms.CharField(label=_("Country (two-letter code)"), max_length=2, min_length=2)
+    instructions = forms.CharField(
+        label=_("Return instructions"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("How to pack the items, whether a label is included, opening hours of the address."),
+    )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the buyer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 

@@ -193,3 +193,36 @@ def test_a_declined_checkout_is_not_an_order_for_the_seller(owner_client, seller
     assert _numbers(owner_client.get("/seller/orders/")) == {paid.number}
     assert _numbers(owner_client.get("/seller/orders/?status=cancelled")) == set()
     assert owner_client.get(f"/seller/orders/{attempt.number}/").status_code == 404
+
+
+def test_the_seller_sets_a_return_address_then_accepts_a_return(owner_client, seller_setup):
+    # given a requested return and no return address yet
+    seller_order = _returned_by_buyer(seller_setup)
+    detail = owner_client.get(f"/seller/orders/{seller_order.number}/").content.decode()
+    assert "Set your return address before accepting this return." in detail
+    refused = owner_client.post(f"/seller/orders/{seller_order.number}/accept-return")
+    assert refused["Location"] == "/seller/orders/return-address"
+
+    # when the seller saves an address (a bad one first) and accepts
+    bad = owner_client.post("/seller/orders/return-address", {"name": "Shop", "country": "F"})
+    assert bad.status_code == 422
+    owner_client.post(
+        "/seller/orders/return-address",
+        {
+            "name": "Atelier Retours",
+            "street": "2 quai du Port",
+            "postal_code": "13002",
+            "city": "Marseille",
+            "country": "FR",
+            "instructions": "Mark the parcel RETURN.",
+        },
+    )
+    owner_client.post(f"/seller/orders/{seller_order.number}/accept-return")
+
+    # then the return is accepted with a copy of the address, and the page says so
+    seller_order.return_request.refresh_from_db()
+    assert seller_order.return_request.return_address["city"] == "Marseille"
+    page = owner_client.get(f"/seller/orders/{seller_order.number}/").content.decode()
+    assert "the buyer sees your return address and instructions" in page
+    french = owner_client.get("/seller/orders/return-address", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Adresse de retour" in french and 'value="Marseille"' in french

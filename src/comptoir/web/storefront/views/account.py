@@ -61,6 +61,14 @@ def order_list(request):
     return render(request, "storefront/account/orders.html", {"page": page})
 
 
+def _action_form(action: str, seller_order, data=None) -> forms.Form:
+    """The form of one action on a seller order (the return form lists the seller order's lines)."""
+    prefix = f"{seller_order.number}-{action}"
+    if action == "return":
+        return ReturnForm(data, prefix=prefix, lines=list(seller_order.lines.all()))
+    return ACTION_FORMS[action](data, prefix=prefix)
+
+
 def _actions_for(seller_order) -> list[str]:
     """The forms a buyer may use now on a seller order, in the page's order."""
     allowed = allowed_actions(seller_order.status, Actor.BUYER)
@@ -80,10 +88,7 @@ def _order_page(request, order, *, bound: tuple[str, str, forms.Form] | None = N
     place."""
     parts = []
     for seller_order in order.seller_orders.all():
-        forms = {
-            action: ACTION_FORMS[action](prefix=f"{seller_order.number}-{action}")
-            for action in _actions_for(seller_order)
-        }
+        forms = {action: _action_form(action, seller_order) for action in _actions_for(seller_order)}
         errors = []
         if bound and bound[0] == seller_order.number:
             if bound[1] in forms:
@@ -121,7 +126,7 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
     )
     if order is None or seller_order is None or action not in ACTION_FORMS:
         raise Http404
-    form = ACTION_FORMS[action](request.POST, prefix=f"{seller_order.number}-{action}")
+    form = _action_form(action, seller_order, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -143,6 +148,7 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
                     seller_order_id=seller_order.pk,
                     return_reason=data["return_reason"],
                     comment=data["comment"],
+                    lines=form.chosen_lines() if isinstance(form, ReturnForm) else None,
                 )
             else:
                 dispute_open(
