@@ -142,6 +142,15 @@ class OfferFilterForm(forms.Form):
     )
 
 
+class ProductSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Product name or GTIN"),
+        min_length=2,
+        max_length=200,
+        help_text=_("A few words of the name or the brand, or the barcode's digits."),
+    )
+
+
 class GtinLookupForm(forms.Form):
     gtin = forms.CharField(
         label=_("GTIN / EAN barcode"),
