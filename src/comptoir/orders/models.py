@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import clock
 from comptoir.core.money import Money
+from comptoir.orders.domain.carriers import tracking_url
 from comptoir.orders.domain.state_machine import Actor, Status
 
 
@@ -137,6 +138,11 @@ class SellerOrder(models.Model):
     @property
     def total(self) -> Money:
         return Money(self.total_amount, self.currency)
+
+    @property
+    def tracking_url(self) -> str | None:
+        """The carrier's public page for this parcel; None before shipping or for a carrier not in the list."""
+        return tracking_url(self.carrier, self.tracking_number)
 
 
 class OrderLine(models.Model):

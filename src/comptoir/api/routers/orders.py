@@ -85,6 +85,10 @@ class BuyerSellerOrderOut(Schema):
     deliver_by: str
     carrier: str
     tracking_number: str
+    tracking_url: str | None = Field(
+        description="The carrier's public tracking page for this parcel; null before shipping or for a carrier not in "
+        "the list."
+    )
     shipped_at: str | None
     delivered_at: str | None
     cancelled_at: str | None
@@ -194,6 +198,7 @@ def buyer_seller_order_out(seller_order, order_number: str) -> dict:
         "deliver_by": iso(seller_order.deliver_by),
         "carrier": seller_order.carrier,
         "tracking_number": seller_order.tracking_number,
+        "tracking_url": seller_order.tracking_url,
         "shipped_at": iso(seller_order.shipped_at),
         "delivered_at": iso(seller_order.delivered_at),
         "cancelled_at": iso(seller_order.cancelled_at),

@@ -67,6 +67,10 @@ class SellerOrderOut(Schema):
     deliver_by: str
     carrier: str
     tracking_number: str
+    tracking_url: str | None = Field(
+        description="The carrier's public tracking page for this parcel; null before shipping or for a carrier not in "
+        "the list."
+    )
     accepted_at: str | None
     shipped_at: str | None
     delivered_at: str | None
@@ -116,6 +120,7 @@ def seller_order_out(seller_order) -> dict:
         "deliver_by": iso(seller_order.deliver_by),
         "carrier": seller_order.carrier,
         "tracking_number": seller_order.tracking_number,
+        "tracking_url": seller_order.tracking_url,
         "accepted_at": iso(seller_order.accepted_at),
         "shipped_at": iso(seller_order.shipped_at),
         "delivered_at": iso(seller_order.delivered_at),

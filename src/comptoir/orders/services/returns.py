@@ -97,7 +97,7 @@ def seller_order_request_return(
             Actor.BUYER,
             buyer,
             comment.strip() or str(ReturnReason(return_reason).label),
-            {"return_reason": return_reason, "lines": {str(line_id): units for line_id, units in chosen.items()}},
+            {"return_reason": return_reason},
             now,
         )
         request = ReturnRequest.objects.create(

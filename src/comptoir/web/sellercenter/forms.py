@@ -14,6 +14,7 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.offers.models import Condition
+from comptoir.orders.domain.carriers import BY_CODE, CARRIERS
 from comptoir.sellers.models import ApiScope
 
 MAX_BULK_LINES = 5000
@@ -291,9 +292,33 @@ ORDER_FILTERS = [
 ]
 
 
+OTHER_CARRIER = "other"
+
+
 class ShipForm(forms.Form):
-    carrier = forms.CharField(label=_("Carrier"), max_length=60)
+    """The carrier from the list (its tracking numbers become links for the buyer), or another one typed in."""
+
+    carrier = forms.ChoiceField(
+        label=_("Carrier"),
+        choices=[
+            ("", _("Choose the carrier")),
+            *((carrier.code, carrier.name) for carrier in CARRIERS),
+            (OTHER_CARRIER, _("Another carrier (type its name)")),
+        ],
+    )
+    carrier_other = forms.CharField(label=_("Other carrier's name"), max_length=60, required=False)
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=80)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("carrier") == OTHER_CARRIER and not (data.get("carrier_other") or "").strip():
+            self.add_error("carrier_other", _("Type the carrier's name."))
+        return data
+
+    def carrier_name(self) -> str:
+        """The name stored on the seller order: the listed carrier's name, or the one typed in."""
+        code = self.cleaned_data["carrier"]
+        return self.cleaned_data["carrier_other"].strip() if code == OTHER_CARRIER else BY_CODE[code].name
 
 
 class ReturnPolicyForm(forms.Form):

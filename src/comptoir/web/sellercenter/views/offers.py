@@ -37,13 +37,13 @@ from comptoir.offers.services import (
 from comptoir.search.selectors import search_cards
 from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import (
-    ProductSearchForm,
     BulkStockForm,
     GtinLookupForm,
     NewProductForm,
     OfferFilterForm,
     OfferInlineForm,
     OfferTermsForm,
+    ProductSearchForm,
     ShippingProfileForm,
     localised_decimal,
 )

@@ -144,7 +144,7 @@ def order_action(request, number: str, action: str):
                 seller=seller,
                 seller_order_id=order_id,
                 actor=actor,
-                carrier=form.cleaned_data["carrier"],
+                carrier=form.carrier_name(),
                 tracking_number=form.cleaned_data["tracking_number"],
             )
         elif action == "deliver":
