@@ -285,3 +285,15 @@ def test_accept_a_return_gives_the_buyer_the_address(api, seller_a, buyer, buyer
     assert accepted.json()["return_request"]["return_address"]["city"] == "Paris"
     buyer_side = api.get(f"orders/{seller_order.order.number}", token=buyer_token).json()["seller_orders"][0]
     assert buyer_side["return_request"]["return_instructions"] == "Ring twice."
+
+
+def test_a_shipped_order_carries_its_tracking_url_for_both_sides(api, seller_a, buyer_token, seller_order):
+    before = api.get(f"seller/orders/{seller_order.number}", token=seller_a.key).json()
+    shipped(seller_order, seller_a)  # DHL, JD0123456789
+
+    seller_side = api.get(f"seller/orders/{seller_order.number}", token=seller_a.key).json()
+    buyer_side = api.get(f"orders/{seller_order.order.number}", token=buyer_token).json()["seller_orders"][0]
+
+    assert before["tracking_url"] is None
+    expected = "https://www.dhl.com/global-en/home/tracking.html?tracking-id=JD0123456789"
+    assert seller_side["tracking_url"] == expected and buyer_side["tracking_url"] == expected

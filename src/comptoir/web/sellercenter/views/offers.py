@@ -158,7 +158,7 @@ def offer_toggle_active(request, offer_id: int):
 @seller_view
 def offer_new(request):
     """Step one of a new offer: find the product by its barcode."""
-    form = GtinLookupForm(request.GET or None)
+    form = GtinLookupForm(request.GET if "gtin" in request.GET else None)
     product, not_found_gtin = None, ""
     if form.is_valid():
         gtin, problem = normalise_gtin(form.cleaned_data["gtin"])
