@@ -198,7 +198,7 @@ def _product_results(request, query: str) -> list[dict]:
     compact = query.replace(" ", "")
     if compact.isdigit():
         gtin, problem = normalise_gtin(compact)
-        found = product_get_by_gtin(gtin) if not problem else None
+        found = product_get_by_gtin(gtin) if gtin and not problem else None
         products = [found] if found else []
     if not products:
         products = list(product_search(query=query)[:SEARCH_RESULTS])

@@ -46,7 +46,10 @@ def _not_received_from(seller_order):
 
 
 def _too_early_message(seller_order) -> str:
-    opens_on = dispute_opens_on(reason=DisputeReason.NOT_RECEIVED, deliver_by=seller_order.deliver_by)
+    # A "not received" dispute always has an opening date (the day after the promise).
+    opens_on = dispute_opens_on(reason=DisputeReason.NOT_RECEIVED, deliver_by=seller_order.deliver_by) or (
+        seller_order.deliver_by
+    )
     return _(
         "The parcel is promised by %(deliver_by)s. If it has still not arrived, you can report it from %(opens_on)s."
     ) % {
