@@ -518,7 +518,11 @@ class History:
                 "dispute_open": dt.timedelta(days=3),
                 "dispute_decide": dt.timedelta(days=3),
             }
-            return now + brisk[step]
+            moment = now + brisk[step]
+            if step == "dispute_open" and parcel.fate == "dispute_not_received":
+                # "Not received" may be claimed only once the promised delivery date has passed.
+                moment = max(moment, _at(parcel.deliver_by + dt.timedelta(days=1), rng))
+            return moment
         if step == "accept":
             hours = {"reliable": (0.3, 10), "late": (4, 40), "cancelling": (1, 20)}[behaviour]
             return now + dt.timedelta(hours=rng.uniform(*hours))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import clock
 from comptoir.core.money import Money
+from comptoir.orders.domain.carriers import tracking_url
 from comptoir.orders.domain.state_machine import Actor, Status
 
 
@@ -138,6 +139,11 @@ class SellerOrder(models.Model):
     def total(self) -> Money:
         return Money(self.total_amount, self.currency)
 
+    @property
+    def tracking_url(self) -> str | None:
+        """The carrier's public page for this parcel; None before shipping or for a carrier not in the list."""
+        return tracking_url(self.carrier, self.tracking_number)
+
 
 class OrderLine(models.Model):
     seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="lines")
@@ -246,3 +252,56 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"Dispute #{self.pk} on {self.seller_order}"
+
+
+class SellerReturnPolicy(models.Model):
+    """Where and how a seller takes returns back: the address a buyer sends the parcel to and the seller's
+    instructions (packing, label, opening hours). Set in the seller center; a return can be accepted only once it
+    exists, and the accepted return keeps a copy (later edits do not change what a buyer was told)."""
+
+    seller = models.OneToOneField("sellers.Seller", on_delete=models.CASCADE, related_name="return_policy")
+    address = models.JSONField(help_text="name, street, postal_code, city, country (ISO 3166 alpha-2).")
+    instructions = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"Return policy of seller {self.seller_id}"
+
+
+class ReturnRequest(models.Model):
+    """A buyer's request to send back some units of a delivered seller order (one per seller order: the state
+    machine allows one return). Accepted by the seller, who then gives the return address and instructions."""
+
+    seller_order = models.OneToOneField(SellerOrder, on_delete=models.PROTECT, related_name="return_request")
+    reason = models.CharField(max_length=40, choices=ReturnReason.choices)
+    comment = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=clock.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Copied from the seller's return policy when the return is accepted.
+    return_address = models.JSONField(default=dict, blank=True)
+    return_instructions = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Return of {self.seller_order}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class ReturnRequestLine(models.Model):
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="return_line_quantity_positive"),
+            models.UniqueConstraint(fields=["return_request", "order_line"], name="return_line_unique_order_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × order line {self.order_line_id}"

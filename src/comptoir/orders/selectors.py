@@ -6,10 +6,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from comptoir.core.money import Money
-from comptoir.orders.models import CartLine, Dispute, Order, OrderLine, SellerOrder
+from comptoir.orders.models import (
+    CartLine,
+    Dispute,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ReturnRequest,
+    ReturnRequestLine,
+    SellerOrder,
+    SellerReturnPolicy,
+)
+
+# A checkout whose payment never succeeded (declined, or still being attempted) is an attempt, not an order: the
+# buyer's and the seller's order lists leave it out (the operator's console and admin still show it). A buyer still
+# sees an order whose payment is held for review (their money is on hold); a seller sees an order once it is paid,
+# the first moment they can act on it.
+BUYER_VISIBLE_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.PAYMENT_REVIEW)
+SELLER_VISIBLE = Q(order__status=OrderStatus.PAID)
 
 
 def cart_lines_for_buyer(buyer) -> list[CartLine]:
@@ -24,17 +41,37 @@ def cart_has_offer(*, buyer, offer_id: int) -> bool:
     return CartLine.objects.filter(cart__buyer=buyer, offer_id=offer_id).exists()
 
 
+def _return_lines_prefetch() -> Prefetch:
+    return Prefetch(
+        "return_request__lines",
+        queryset=ReturnRequestLine.objects.select_related("order_line").order_by("order_line_id"),
+    )
+
+
+def seller_order_return_request(seller_order: SellerOrder) -> ReturnRequest | None:
+    """The seller order's return request (loaded with it by the selectors here), or None."""
+    try:
+        return seller_order.return_request
+    except ReturnRequest.DoesNotExist:
+        return None
+
+
 def _seller_orders_prefetch() -> Prefetch:
     return Prefetch(
         "seller_orders",
-        queryset=SellerOrder.objects.select_related("seller")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        queryset=SellerOrder.objects.select_related("seller", "return_request")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
         .order_by("number"),
     )
 
 
 def order_list_for_buyer(buyer):
-    return Order.objects.filter(buyer=buyer).prefetch_related(_seller_orders_prefetch()).order_by("-placed_at", "-id")
+    """The buyer's orders, newest first; checkout attempts whose payment failed or never ended are left out."""
+    return (
+        Order.objects.filter(buyer=buyer, status__in=BUYER_VISIBLE_ORDER_STATUSES)
+        .prefetch_related(_seller_orders_prefetch())
+        .order_by("-placed_at", "-id")
+    )
 
 
 def order_get_for_buyer(*, buyer, number: str) -> Order | None:
@@ -44,17 +81,24 @@ def order_get_for_buyer(*, buyer, number: str) -> Order | None:
 def seller_order_get_for_buyer(*, buyer, number: str) -> SellerOrder | None:
     return (
         SellerOrder.objects.filter(order__buyer=buyer, number=number)
-        .select_related("order", "seller")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .select_related("order", "seller", "return_request")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
         .first()
     )
 
 
+def seller_order_service_levels(*, order_id: int) -> dict[int, str]:
+    """seller id -> the delivery service level chosen for that seller's parcel in this order."""
+    return dict(SellerOrder.objects.filter(order_id=order_id).values_list("seller_id", "shipping_service_level"))
+
+
 def seller_order_list_for_seller(*, seller, status: str | None = None):
+    """The seller's paid seller orders, newest first (optionally of one status); unpaid checkout attempts are not
+    orders to the seller."""
     seller_orders = (
-        SellerOrder.objects.filter(seller=seller)
-        .select_related("order", "seller")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller)
+        .select_related("order", "seller", "return_request")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
     )
     if status:
         seller_orders = seller_orders.filter(status=status)
@@ -62,12 +106,28 @@ def seller_order_list_for_seller(*, seller, status: str | None = None):
 
 
 def seller_order_get_for_seller(*, seller, number: str) -> SellerOrder | None:
+    """One of the seller's paid seller orders; None for another seller's number or an unpaid attempt."""
     return (
-        SellerOrder.objects.filter(seller=seller, number=number)
-        .select_related("order", "seller")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller, number=number)
+        .select_related("order", "seller", "return_request")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
         .first()
     )
+
+
+def return_request_for_seller_order(seller_order: SellerOrder) -> ReturnRequest | None:
+    """The seller order's return request with its lines (and their order lines), or None."""
+    return (
+        ReturnRequest.objects.filter(seller_order=seller_order)
+        .prefetch_related(
+            Prefetch("lines", queryset=ReturnRequestLine.objects.select_related("order_line").order_by("order_line_id"))
+        )
+        .first()
+    )
+
+
+def seller_return_policy(*, seller) -> SellerReturnPolicy | None:
+    return SellerReturnPolicy.objects.filter(seller=seller).first()
 
 
 def dispute_list_for_seller_order(seller_order: SellerOrder) -> list[Dispute]:
@@ -94,7 +154,12 @@ def seller_order_action_queue(*, seller, limit: int = 50):
 def seller_order_status_counts(*, seller) -> dict[str, int]:
     from django.db.models import Count
 
-    return dict(SellerOrder.objects.filter(seller=seller).values_list("status").annotate(count=Count("id")).order_by())
+    return dict(
+        SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller)
+        .values_list("status")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
 
 
 def seller_order_late_count(*, seller, today) -> int:
@@ -160,7 +225,12 @@ def order_get_for_buyer_with_history(*, buyer, number: str) -> Order | None:
             Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
             Prefetch("events", queryset=SellerOrderEvent.objects.order_by("created_at", "id")),
             Prefetch("disputes", queryset=Dispute.objects.order_by("id")),
+            Prefetch(
+                "return_request__lines",
+                queryset=ReturnRequestLine.objects.select_related("order_line").order_by("order_line_id"),
+            ),
         )
+        .select_related("return_request")
     )
     return (
         Order.objects.filter(buyer=buyer, number=number)

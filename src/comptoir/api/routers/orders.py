@@ -26,11 +26,16 @@ from comptoir.api.schemas import (
 )
 from comptoir.api.security import buyer_auth, buyer_principal
 from comptoir.checkout.services import seller_order_cancel
-from comptoir.core.exceptions import NotFound
+from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, allowed_actions
 from comptoir.orders.models import DisputeReason, ReturnReason
-from comptoir.orders.selectors import order_get_for_buyer, order_list_for_buyer, seller_order_get_for_buyer
+from comptoir.orders.selectors import (
+    order_get_for_buyer,
+    order_list_for_buyer,
+    seller_order_get_for_buyer,
+    seller_order_return_request,
+)
 from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return
 
 router = Router(tags=["buyer orders"], auth=buyer_auth)
@@ -46,6 +51,22 @@ class OrderLineOut(Schema):
     quantity: int
     unit_price: MoneyOut
     line_total: MoneyOut
+
+
+class ReturnLineOut(Schema):
+    offer_id: int
+    title: str
+    quantity: int
+
+
+class ReturnRequestOut(Schema):
+    reason: str
+    comment: str
+    requested_at: str
+    lines: list[ReturnLineOut]
+    accepted_at: str | None = Field(description="When the seller accepted the return; null while it waits.")
+    return_address: dict | None = Field(description="Where to send the items; given once the seller accepts.")
+    return_instructions: str = Field(description="The seller's instructions; given once the seller accepts.")
 
 
 class BuyerSellerOrderOut(Schema):
@@ -64,12 +85,17 @@ class BuyerSellerOrderOut(Schema):
     deliver_by: str
     carrier: str
     tracking_number: str
+    tracking_url: str | None = Field(
+        description="The carrier's public tracking page for this parcel; null before shipping or for a carrier not in "
+        "the list."
+    )
     shipped_at: str | None
     delivered_at: str | None
     cancelled_at: str | None
     cancel_reason: str
     return_reason: str
     lines: list[OrderLineOut]
+    return_request: ReturnRequestOut | None = None
     allowed_actions: list[str] = Field(description="Actions the buyer may take now (cancel, deliver, request_return).")
 
 
@@ -90,9 +116,17 @@ class BuyerCancelIn(InputSchema):
     reason: Annotated[StrictStr, length(2000, 1)]
 
 
+class ReturnLineIn(InputSchema):
+    offer_id: Annotated[int, Field(ge=1)]
+    quantity: Annotated[int, Field(ge=0, le=999)]
+
+
 class ReturnIn(InputSchema):
     return_reason: Annotated[StrictStr, length(40)] = Field(description=f"One of {', '.join(ReturnReason.values)}.")
     comment: Annotated[StrictStr, length(2000)] = ""
+    lines: list[ReturnLineIn] | None = Field(
+        None, max_length=200, description="The units to send back per line (by offer id); every unit when omitted."
+    )
 
 
 class DisputeIn(InputSchema):
@@ -126,6 +160,27 @@ def lines_out(seller_order) -> list[dict]:
     return result
 
 
+def return_request_out(seller_order, *, for_seller: bool = False) -> dict | None:
+    """The seller order's return request; its return address and instructions only once accepted (a seller always
+    sees what it asked for)."""
+    request = seller_order_return_request(seller_order)
+    if request is None:
+        return None
+    shown = request.is_accepted or for_seller
+    return {
+        "reason": request.reason,
+        "comment": request.comment,
+        "requested_at": iso(request.requested_at),
+        "lines": [
+            {"offer_id": row.order_line.offer_id, "title": row.order_line.title, "quantity": row.quantity}
+            for row in request.lines.all()
+        ],
+        "accepted_at": iso(request.accepted_at),
+        "return_address": request.return_address if shown and request.is_accepted else None,
+        "return_instructions": request.return_instructions if shown else "",
+    }
+
+
 def buyer_seller_order_out(seller_order, order_number: str) -> dict:
     return {
         "number": seller_order.number,
@@ -143,12 +198,14 @@ def buyer_seller_order_out(seller_order, order_number: str) -> dict:
         "deliver_by": iso(seller_order.deliver_by),
         "carrier": seller_order.carrier,
         "tracking_number": seller_order.tracking_number,
+        "tracking_url": seller_order.tracking_url,
         "shipped_at": iso(seller_order.shipped_at),
         "delivered_at": iso(seller_order.delivered_at),
         "cancelled_at": iso(seller_order.cancelled_at),
         "cancel_reason": seller_order.cancel_reason,
         "return_reason": seller_order.return_reason,
         "lines": lines_out(seller_order),
+        "return_request": return_request_out(seller_order),
         "allowed_actions": sorted(allowed_actions(seller_order.status, Actor.BUYER)),
     }
 
@@ -266,6 +323,17 @@ def seller_order_confirm_delivery(request: HttpRequest, number: str = NUMBER):
 def seller_order_return(request: HttpRequest, payload: ReturnIn, number: str = NUMBER):
     """Within the return window after delivery."""
     seller_order = _seller_order_for(request, number)
+    lines = None
+    if payload.lines is not None:
+        line_ids = {line.offer_id: line.pk for line in seller_order.lines.all()}
+        unknown = {
+            f"lines[{index}].offer_id": "Not an offer of this order."
+            for index, line in enumerate(payload.lines)
+            if line.offer_id not in line_ids
+        }
+        if unknown:
+            raise ValidationError("Choose the items to return.", code=order_errors.INVALID_RETURN_LINES, fields=unknown)
+        lines = {line_ids[line.offer_id]: line.quantity for line in payload.lines}
 
     def action():
         seller_order_request_return(
@@ -273,6 +341,7 @@ def seller_order_return(request: HttpRequest, payload: ReturnIn, number: str = N
             seller_order_id=seller_order.pk,
             return_reason=payload.return_reason,
             comment=payload.comment,
+            lines=lines,
         )
         return 200, _reloaded(request, number)
 

@@ -11,7 +11,7 @@ from pydantic import Field, StrictStr
 
 from comptoir.api import errors as api_errors
 from comptoir.api.idempotency import run_idempotent
-from comptoir.api.routers.orders import OrderLineOut, lines_out
+from comptoir.api.routers.orders import OrderLineOut, ReturnRequestOut, lines_out, return_request_out
 from comptoir.api.schemas import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -36,6 +36,7 @@ from comptoir.orders.services import (
     seller_order_accept,
     seller_order_mark_delivered,
     seller_order_receive_return,
+    seller_order_return_accept,
     seller_order_ship,
 )
 
@@ -66,6 +67,10 @@ class SellerOrderOut(Schema):
     deliver_by: str
     carrier: str
     tracking_number: str
+    tracking_url: str | None = Field(
+        description="The carrier's public tracking page for this parcel; null before shipping or for a carrier not in "
+        "the list."
+    )
     accepted_at: str | None
     shipped_at: str | None
     delivered_at: str | None
@@ -74,6 +79,7 @@ class SellerOrderOut(Schema):
     cancel_reason: str
     return_reason: str
     lines: list[OrderLineOut]
+    return_request: ReturnRequestOut | None = None
     allowed_actions: list[str] = Field(description="Actions the seller may take now.")
 
 
@@ -114,6 +120,7 @@ def seller_order_out(seller_order) -> dict:
         "deliver_by": iso(seller_order.deliver_by),
         "carrier": seller_order.carrier,
         "tracking_number": seller_order.tracking_number,
+        "tracking_url": seller_order.tracking_url,
         "accepted_at": iso(seller_order.accepted_at),
         "shipped_at": iso(seller_order.shipped_at),
         "delivered_at": iso(seller_order.delivered_at),
@@ -122,6 +129,7 @@ def seller_order_out(seller_order) -> dict:
         "cancel_reason": seller_order.cancel_reason,
         "return_reason": seller_order.return_reason,
         "lines": lines_out(seller_order),
+        "return_request": return_request_out(seller_order, for_seller=True),
         "allowed_actions": sorted(allowed_actions(seller_order.status, Actor.SELLER)),
     }
 
@@ -279,6 +287,26 @@ def seller_order_receive_return_view(
         payload={"restock": restock},
         apply=lambda principal, so: seller_order_receive_return(
             seller=principal.seller, seller_order_id=so.pk, actor=principal.actor, restock=restock
+        ),
+    )
+
+
+@router.post(
+    "/seller/orders/{number}/accept-return",
+    response={200: SellerOrderOut, **problems(401, 403, 404, 409)},
+    auth=WRITE,
+    summary="Accept a requested return",
+)
+def seller_order_accept_return_view(request: HttpRequest, number: str = NUMBER):
+    """The buyer is then given the seller's return address and instructions (409 `return_address_missing` until the
+    seller has set them)."""
+    return _act(
+        request,
+        number,
+        scope="seller_order.accept_return",
+        payload={},
+        apply=lambda principal, so: seller_order_return_accept(
+            seller=principal.seller, seller_order_id=so.pk, actor=principal.actor
         ),
     )
 

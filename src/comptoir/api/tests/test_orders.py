@@ -1,6 +1,8 @@
 """Buyer orders: GET /orders, GET /orders/{number},
 POST /seller-orders/{number}/cancel|confirm-delivery|return|dispute."""
 
+import datetime as dt
+
 import pytest
 
 from comptoir.accounts.services import api_token_create
@@ -131,7 +133,7 @@ def test_return_with_an_unknown_reason_is_422(api, buyer_token, seller_order, se
 
 
 def test_open_a_dispute_once(api, buyer_token, seller_order):
-    body = {"reason": "not_received", "description": "Nothing arrived"}
+    body = {"reason": "not_as_described", "description": "Wrong colour"}
 
     first = api.post(f"seller-orders/{seller_order.number}/dispute", body, token=buyer_token)
     second = api.post(f"seller-orders/{seller_order.number}/dispute", body, token=buyer_token)
@@ -156,3 +158,69 @@ def test_a_retried_cancel_with_the_same_key_is_replayed(api, buyer_token, seller
     assert second["Idempotent-Replayed"] == "true"
     assert second.json() == first.json()
     assert seller_order.events.filter(action="cancel").count() == 1
+
+
+def test_a_declined_checkout_is_not_in_my_orders_but_its_number_still_answers(api, buyer_token, buyer, offer_a):
+    # given a declined checkout and a paid order
+    from comptoir.checkout.services import order_checkout
+    from comptoir.testing.builders import ADDRESS, CARD_DECLINED
+
+    declined = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_DECLINED,
+        lines=[{"offer_id": offer_a.pk, "quantity": 1}],
+        idempotency_key="declined-1",
+    )
+    paid = place_order(buyer=buyer, offer=offer_a)
+
+    # when the buyer lists their orders
+    body = api.get("orders", token=buyer_token).json()
+
+    # then only the paid order is listed; the attempt's own number still tells the client what happened
+    assert [row["number"] for row in body["results"]] == [paid.order.number]
+    assert body["count"] == 1
+    detail = api.get(f"orders/{declined.order.number}", token=buyer_token).json()
+    assert detail["status"] == "payment_failed"
+
+
+def test_an_item_not_received_dispute_before_the_promise_is_409_with_the_date(api, buyer_token, seller_order):
+    body = {"reason": "not_received", "description": "Nothing arrived"}
+
+    problem = assert_problem(
+        api.post(f"seller-orders/{seller_order.number}/dispute", body, token=buyer_token), 409, "dispute_too_early"
+    )
+
+    opens_on = (seller_order.deliver_by + dt.timedelta(days=1)).isoformat()
+    assert problem["opens_on"] == opens_on and opens_on in problem["detail"]
+    assert not Dispute.objects.exists()
+
+
+def test_a_return_names_the_units_sent_back(api, buyer_token, seller_order, seller_a):
+    delivered(seller_order, seller_a)
+    offer_id = seller_order.lines.get().offer_id
+
+    unknown = api.post(
+        f"seller-orders/{seller_order.number}/return",
+        {"return_reason": "damaged", "lines": [{"offer_id": offer_id + 1000, "quantity": 1}]},
+        token=buyer_token,
+    )
+    too_many = api.post(
+        f"seller-orders/{seller_order.number}/return",
+        {"return_reason": "damaged", "lines": [{"offer_id": offer_id, "quantity": 3}]},
+        token=buyer_token,
+    )
+    done = api.post(
+        f"seller-orders/{seller_order.number}/return",
+        {"return_reason": "damaged", "lines": [{"offer_id": offer_id, "quantity": 1}]},
+        token=buyer_token,
+    )
+
+    assert_problem(unknown, 422, "invalid_return_lines")
+    assert_problem(too_many, 422, "invalid_return_lines")
+    body = done.json()
+    assert body["status"] == "return_requested"
+    assert body["return_request"]["lines"] == [
+        {"offer_id": offer_id, "title": body["lines"][0]["title"], "quantity": 1}
+    ]
+    assert body["return_request"]["return_address"] is None  # not before the seller accepts

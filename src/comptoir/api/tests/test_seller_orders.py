@@ -231,3 +231,69 @@ def test_idempotent_action_outside_a_test_transaction(api, seller_a, seller_orde
     assert first.status_code == second.status_code == 200
     assert second["Idempotent-Replayed"] == "true"
     assert status_of(seller_order) == "accepted"
+
+
+def test_a_declined_checkout_is_not_in_the_sellers_orders(api, seller_a, buyer, offer_a, seller_order):
+    from comptoir.checkout.services import order_checkout
+    from comptoir.testing.builders import ADDRESS, CARD_DECLINED
+
+    declined = order_checkout(
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_DECLINED,
+        lines=[{"offer_id": offer_a.pk, "quantity": 1}],
+        idempotency_key="declined-1",
+    )
+    attempt = declined.order.seller_orders.get()
+
+    listed = api.get("seller/orders", token=seller_a.key).json()
+    cancelled = api.get("seller/orders?status=cancelled", token=seller_a.key).json()
+
+    assert [row["number"] for row in listed["results"]] == [seller_order.number]
+    assert cancelled["count"] == 0
+    assert_problem(api.get(f"seller/orders/{attempt.number}", token=seller_a.key), 404)
+
+
+def test_accept_a_return_gives_the_buyer_the_address(api, seller_a, buyer, buyer_token, seller_order):
+    from comptoir.orders.services import seller_return_policy_set
+
+    # given a delivered order whose buyer returns 1 of its 2 units through the API
+    return_requested(seller_order, seller_a, buyer)  # every unit (no lines given): the former behaviour
+    assert (
+        api.get(f"orders/{seller_order.order.number}", token=buyer_token).json()["seller_orders"][0]["return_request"][
+            "lines"
+        ][0]["quantity"]
+        == 2
+    )
+
+    # when the seller accepts without a return address, then with one
+    assert_problem(
+        api.post(f"seller/orders/{seller_order.number}/accept-return", token=seller_a.key),
+        409,
+        "return_address_missing",
+    )
+    seller_return_policy_set(
+        seller=seller_a.seller,
+        actor=None,
+        address={"name": "A", "street": "1 rue A", "postal_code": "75001", "city": "Paris", "country": "FR"},
+        instructions="Ring twice.",
+    )
+    accepted = api.post(f"seller/orders/{seller_order.number}/accept-return", token=seller_a.key)
+
+    # then both sides see the accepted return with the address
+    assert accepted.status_code == 200
+    assert accepted.json()["return_request"]["return_address"]["city"] == "Paris"
+    buyer_side = api.get(f"orders/{seller_order.order.number}", token=buyer_token).json()["seller_orders"][0]
+    assert buyer_side["return_request"]["return_instructions"] == "Ring twice."
+
+
+def test_a_shipped_order_carries_its_tracking_url_for_both_sides(api, seller_a, buyer_token, seller_order):
+    before = api.get(f"seller/orders/{seller_order.number}", token=seller_a.key).json()
+    shipped(seller_order, seller_a)  # DHL, JD0123456789
+
+    seller_side = api.get(f"seller/orders/{seller_order.number}", token=seller_a.key).json()
+    buyer_side = api.get(f"orders/{seller_order.order.number}", token=buyer_token).json()["seller_orders"][0]
+
+    assert before["tracking_url"] is None
+    expected = "https://www.dhl.com/global-en/home/tracking.html?tracking-id=JD0123456789"
+    assert seller_side["tracking_url"] == expected and buyer_side["tracking_url"] == expected

@@ -52,7 +52,12 @@ from comptoir.orders.services.release import (
     seller_order_refunded_add,
     seller_order_released_mark,
 )
-from comptoir.orders.services.returns import seller_order_receive_return, seller_order_request_return
+from comptoir.orders.services.returns import (
+    seller_order_receive_return,
+    seller_order_request_return,
+    seller_order_return_accept,
+    seller_return_policy_set,
+)
 
 __all__ = [
     "ADDRESS_FIELDS",
@@ -89,9 +94,11 @@ __all__ = [
     "seller_order_refunded_add",
     "seller_order_released_mark",
     "seller_order_request_return",
+    "seller_order_return_accept",
     "seller_order_ship",
     "seller_order_transition",
     "seller_orders_transition",
+    "seller_return_policy_set",
     "shipping_choices_parse",
     "validate_quantity",
 ]

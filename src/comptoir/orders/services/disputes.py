@@ -12,6 +12,7 @@ from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.core.services import audit_record
 from comptoir.orders import errors
+from comptoir.orders.domain.disputes import dispute_is_too_early, dispute_opens_on
 from comptoir.orders.domain.state_machine import DISPUTABLE, Actor
 from comptoir.orders.models import Dispute, DisputeReason, DisputeStatus, SellerOrder
 from comptoir.orders.services.lifecycle import seller_order_event_record, seller_order_lock
@@ -23,8 +24,10 @@ DECISIONS = ("buyer", "seller")
 
 
 def dispute_open(*, buyer: User, seller_order_id: int, reason: str, description: str) -> Dispute:
-    """The buyer disputes a seller order (one open dispute at a time; it blocks the release of funds). Raises
-    ValidationError, NotFound, Conflict (`dispute_not_allowed`)."""
+    """The buyer disputes a seller order (one open dispute at a time; it blocks the release of funds). A "not
+    received" dispute opens only the day after the promised delivery date (`orders.domain.disputes`). Raises
+    ValidationError, NotFound, Conflict (`dispute_not_allowed`; `dispute_too_early` with `opens_on`, an ISO date, in
+    `extra`)."""
     if reason not in DisputeReason.values:
         raise ValidationError(
             "Unknown dispute reason.",
@@ -45,6 +48,15 @@ def dispute_open(*, buyer: User, seller_order_id: int, reason: str, description:
         if Dispute.objects.filter(seller_order=seller_order, status=DisputeStatus.OPEN).exists():
             raise Conflict("A dispute is already open on this order.", code=errors.DISPUTE_NOT_ALLOWED)
         now = clock.now()
+        if dispute_is_too_early(reason=reason, deliver_by=seller_order.deliver_by, today=now.date()):
+            opens_on = dispute_opens_on(reason=reason, deliver_by=seller_order.deliver_by)
+            assert opens_on is not None
+            raise Conflict(
+                f"The parcel is promised by {seller_order.deliver_by.isoformat()}: a dispute for an item not received "
+                f"can be opened from {opens_on.isoformat()}.",
+                code=errors.DISPUTE_TOO_EARLY,
+                extra={"opens_on": opens_on.isoformat(), "deliver_by": seller_order.deliver_by.isoformat()},
+            )
         dispute = Dispute.objects.create(
             seller_order=seller_order,
             opened_by=buyer,

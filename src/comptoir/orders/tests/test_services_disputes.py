@@ -22,8 +22,13 @@ pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
 
 
-def open_dispute(bought, *, at=T0 + DAY, reason="not_received", description="Nothing arrived."):
-    with clock.frozen_at(at):
+def after_the_promise(bought) -> dt.datetime:
+    """The morning after the latest promised delivery date: when an "item not received" dispute may open."""
+    return dt.datetime.combine(bought.seller_order.deliver_by + DAY, dt.time(9), tzinfo=dt.UTC)
+
+
+def open_dispute(bought, *, at=None, reason="not_received", description="Nothing arrived."):
+    with clock.frozen_at(at or after_the_promise(bought)):
         return dispute_open(
             buyer=bought.buyer, seller_order_id=bought.seller_order.pk, reason=reason, description=description
         )
@@ -40,7 +45,7 @@ def test_buyer_opens_a_dispute_and_it_is_recorded():
         "not_received",
         "Tracking has not moved in 10 days.",
         bought.buyer.pk,
-        T0 + DAY,
+        after_the_promise(bought),
     )
     event = bought.seller_order.events.get(action="dispute_opened")
     assert (event.from_status, event.to_status, event.actor_role, event.actor_id, event.created_at) == (
@@ -48,7 +53,7 @@ def test_buyer_opens_a_dispute_and_it_is_recorded():
         "shipped",
         "buyer",
         bought.buyer.pk,
-        T0 + DAY,
+        after_the_promise(bought),
     )
     assert event.data == {"dispute_id": dispute.pk, "reason": "not_received"}
     assert bought.refresh().status == "shipped"
@@ -174,7 +179,7 @@ def test_a_new_dispute_may_be_opened_after_one_is_decided():
     advance(bought, "shipped")
     first = open_dispute(bought)
     dispute_decide(dispute_id=first.pk, actor=make_operator(), in_favour_of="seller", note="Still in transit.")
-    second = open_dispute(bought, at=T0 + 10 * DAY, description="Still nothing.")
+    second = open_dispute(bought, at=after_the_promise(bought) + 2 * DAY, description="Still nothing.")
     assert second.pk != first.pk and second.status == "open"
 
 
@@ -224,3 +229,22 @@ def test_dispute_on_an_order_cancelled_meanwhile_can_still_be_decided_for_the_bu
         "dispute_id": dispute.pk,
         "in_favour_of": "buyer",
     }
+
+
+def test_an_item_not_received_dispute_opens_only_after_the_promised_delivery_date():
+    # given a parcel shipped the day after the order, promised by its deliver_by date
+    bought = buy()
+    advance(bought, "shipped")
+    deliver_by = bought.seller_order.deliver_by
+
+    # when the buyer says it has not arrived on the promised day itself
+    with pytest.raises(Conflict) as raised:
+        open_dispute(bought, at=dt.datetime.combine(deliver_by, dt.time(20), tzinfo=dt.UTC))
+
+    # then it is refused, saying from when it may be opened, and nothing is recorded
+    assert raised.value.code == "dispute_too_early"
+    assert raised.value.extra == {"opens_on": (deliver_by + DAY).isoformat(), "deliver_by": deliver_by.isoformat()}
+    assert not Dispute.objects.exists()
+    assert not bought.seller_order.events.filter(action="dispute_opened").exists()
+    # while another reason is not held back, and the day after the promise the claim opens
+    assert open_dispute(bought, at=T0 + DAY, reason="other", description="The seller is rude.").status == "open"

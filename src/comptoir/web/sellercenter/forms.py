@@ -14,6 +14,7 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.offers.models import Condition
+from comptoir.orders.domain.carriers import BY_CODE, CARRIERS
 from comptoir.sellers.models import ApiScope
 
 MAX_BULK_LINES = 5000
@@ -139,6 +140,15 @@ class OfferFilterForm(forms.Form):
             ("low_stock", _("Low stock")),
             ("out_of_stock", _("Out of stock")),
         ],
+    )
+
+
+class ProductSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Product name or GTIN"),
+        min_length=2,
+        max_length=200,
+        help_text=_("A few words of the name or the brand, or the barcode's digits."),
     )
 
 
@@ -282,9 +292,50 @@ ORDER_FILTERS = [
 ]
 
 
+OTHER_CARRIER = "other"
+
+
 class ShipForm(forms.Form):
-    carrier = forms.CharField(label=_("Carrier"), max_length=60)
+    """The carrier from the list (its tracking numbers become links for the buyer), or another one typed in."""
+
+    carrier = forms.ChoiceField(
+        label=_("Carrier"),
+        choices=[
+            ("", _("Choose the carrier")),
+            *((carrier.code, carrier.name) for carrier in CARRIERS),
+            (OTHER_CARRIER, _("Another carrier (type its name)")),
+        ],
+    )
+    carrier_other = forms.CharField(label=_("Other carrier's name"), max_length=60, required=False)
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=80)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("carrier") == OTHER_CARRIER and not (data.get("carrier_other") or "").strip():
+            self.add_error("carrier_other", _("Type the carrier's name."))
+        return data
+
+    def carrier_name(self) -> str:
+        """The name stored on the seller order: the listed carrier's name, or the one typed in."""
+        code = self.cleaned_data["carrier"]
+        return self.cleaned_data["carrier_other"].strip() if code == OTHER_CARRIER else BY_CODE[code].name
+
+
+class ReturnPolicyForm(forms.Form):
+    """The seller's return address and instructions (what a buyer is given once a return is accepted)."""
+
+    name = forms.CharField(label=_("Name or company"), max_length=200)
+    street = forms.CharField(label=_("Street and number"), max_length=200)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20)
+    city = forms.CharField(label=_("City"), max_length=100)
+    country = forms.CharField(label=_("Country (two-letter code)"), max_length=2, min_length=2)
+    instructions = forms.CharField(
+        label=_("Return instructions"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("How to pack the items, whether a label is included, opening hours of the address."),
+    )
 
 
 class CancelForm(forms.Form):

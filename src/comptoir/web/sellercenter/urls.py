@@ -19,6 +19,7 @@ urlpatterns = [
     path("offers/<int:offer_id>/inline", offers.offer_inline_update, name="offer_inline"),
     path("offers/<int:offer_id>/toggle", offers.offer_toggle_active, name="offer_toggle"),
     path("orders/", orders.order_list, name="orders"),
+    path("orders/return-address", orders.return_policy, name="return_policy"),
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/<slug:action>", orders.order_action, name="order_action"),
     path("money/", money.money_overview, name="money"),

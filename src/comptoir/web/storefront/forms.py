@@ -113,10 +113,39 @@ class CancelForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    """The reason, a comment and, per line of the seller order, how many units go back (`line_<order line id>`)."""
+
     return_reason = forms.ChoiceField(label=_("Reason for the return"), choices=ReturnReason.choices)
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_ids = []
+        for line in lines:
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=_("%(title)s: units to return (of %(quantity)s)")
+                % {"title": line.title, "quantity": line.quantity},
+                min_value=0,
+                max_value=line.quantity,
+                required=False,
+                initial=line.quantity if len(lines) == 1 else 0,
+                widget=forms.NumberInput(attrs={"class": "return-quantity"}),
+            )
+            self.line_ids.append(line.pk)
+
+    def clean(self):
+        data = super().clean()
+        if self.line_ids and not any(data.get(f"line_{line_id}") for line_id in self.line_ids):
+            raise forms.ValidationError(_("Choose at least one item to return."))
+        return data
+
+    def chosen_lines(self) -> dict[int, int] | None:
+        """order line id -> units to return; None when the form was built without lines."""
+        if not self.line_ids:
+            return None
+        return {line_id: self.cleaned_data.get(f"line_{line_id}") or 0 for line_id in self.line_ids}
 
 
 class DisputeForm(forms.Form):

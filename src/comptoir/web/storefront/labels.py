@@ -42,6 +42,7 @@ EVENT_ACTIONS = {
     "receive_return": _("Return received by the seller"),
     "refund": _("Refunded"),
     "dispute_opened": _("Dispute opened"),
+    "return_accepted": _("Return accepted by the seller"),
     "dispute_decided": _("Dispute decided"),
 }
 SERVICE_LEVELS = {

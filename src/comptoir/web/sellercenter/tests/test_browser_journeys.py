@@ -57,7 +57,7 @@ def test_the_seller_logs_in_with_two_factor_and_ships_with_a_tracking_number(bro
     ).click()
     page.get_by_role("link", name=words["to_ship"], exact=True).click()
     page.get_by_role("link", name=order.number).click()
-    page.get_by_label(words["carrier"]).fill("Colissimo")
+    page.get_by_label(words["carrier"], exact=True).select_option("colissimo")
     page.get_by_label(words["tracking"]).fill("6a 1234 5678 901")
     page.get_by_role("button", name=words["ship"]).click()
     page.wait_for_load_state()
@@ -66,7 +66,7 @@ def test_the_seller_logs_in_with_two_factor_and_ships_with_a_tracking_number(bro
     assert words["shipped"] in page.locator(".messages").inner_text()
     assert "6A12345678901" in page.locator("main").inner_text()
     order.refresh_from_db()
-    assert (order.status, order.carrier, order.tracking_number) == ("shipped", "Colissimo", "6A12345678901")
+    assert (order.status, order.carrier, order.tracking_number) == ("shipped", "La Poste / Colissimo", "6A12345678901")
 
 
 def test_a_session_without_the_code_step_cannot_enter_the_seller_center(browser_page, live_server):

@@ -70,7 +70,7 @@ def _other_seller_urls(other):
             (
                 "post",
                 f"/seller/orders/{number}/{action}",
-                {"carrier": "DHL", "tracking_number": "JD0123456789", "reason": "x", "restock": "on"},
+                {"carrier": "dhl", "tracking_number": "JD0123456789", "reason": "x", "restock": "on"},
             )
             for action in ("accept", "ship", "deliver", "cancel", "receive-return", "refund")
         ],

@@ -270,3 +270,32 @@ def test_the_seller_center_cannot_mark_an_offer_as_fulfilled_by_the_marketplace(
 
     assert response["Location"] == "/seller/offers/"
     assert Offer.objects.get(sku="DRIP-9").fulfilment_method == "merchant"
+
+
+def test_add_an_offer_finds_products_by_name_with_the_current_best_price(owner_client, seller_setup):
+    # given a lamp two other shops sell (129.00 and 119.00 € plus 4.90 € delivery) and a lamp nobody sells yet
+    from comptoir.web.sellercenter.tests.support import shop
+
+    lamp = make_product("Brass table lamp", brand="Lueur", gtin="4006381333931")
+    bare = make_product("Brass floor lamp", brand="Lueur")
+    for name, price in (("Maison Alba", 12900), ("Casa Lux", 11900)):
+        seller, _owner, profile = shop(name)
+        offer_of(seller, profile, product=lamp, price_amount=price, stock=3)
+
+    # when the seller searches the catalog by name (any case, words in any order)
+    response = owner_client.get("/seller/offers/new?q=lamp BRASS")
+
+    # then both lamps are listed, the sold one with its best delivered price and number of offers
+    rows = {row["product"].pk: row for row in response.context["results"]}
+    assert set(rows) == {lamp.pk, bare.pk}
+    assert rows[lamp.pk]["card"].lowest_landed.amount == 11900 + 490
+    assert rows[lamp.pk]["card"].offer_count == 2
+    assert rows[bare.pk]["card"] is None
+    body = response.content.decode()
+    assert "€123.90" in body and "No offer yet" in body
+    assert f"/seller/offers/new/{lamp.pk}" in body
+    # and the same search box finds a product by its GTIN
+    by_gtin = owner_client.get("/seller/offers/new?q=4006381333931")
+    assert [row["product"].pk for row in by_gtin.context["results"]] == [lamp.pk]
+    french = owner_client.get("/seller/offers/new?q=brass", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Meilleur prix actuel" in french and "Aucune offre pour l’instant" in french

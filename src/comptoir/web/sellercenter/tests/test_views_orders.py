@@ -69,22 +69,27 @@ def test_accept_then_ship_with_a_tracking_number(owner_client, seller_setup):
     assert f"Order {seller_order.number} accepted" in response.content.decode()
     response = owner_client.post(
         f"/seller/orders/{seller_order.number}/ship",
-        {"carrier": "Colissimo", "tracking_number": "6a 1234 5678 901"},
+        {"carrier": "colissimo", "tracking_number": "6a 1234 5678 901"},
         follow=True,
     )
     seller_order.refresh_from_db()
     assert (seller_order.status, seller_order.carrier, seller_order.tracking_number) == (
         "shipped",
-        "Colissimo",
+        "La Poste / Colissimo",
         "6A12345678901",
     )
     assert "marked as shipped" in response.content.decode()
+    # the tracking number links to the carrier's tracking page (issue 10 item 17)
+    assert (
+        '<a class="tracking-link" href="https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901"'
+        in response.content.decode()
+    )
 
 
 def test_a_bad_tracking_number_is_explained_next_to_the_field(owner_client, seller_setup):
     seller_order = _accepted(seller_setup)
     response = owner_client.post(
-        f"/seller/orders/{seller_order.number}/ship", {"carrier": "Colissimo", "tracking_number": "12-!"}
+        f"/seller/orders/{seller_order.number}/ship", {"carrier": "colissimo", "tracking_number": "12-!"}
     )
     assert response.status_code == 422
     assert response.context["ship_form"].errors["tracking_number"] == [
@@ -97,7 +102,7 @@ def test_a_bad_tracking_number_is_explained_next_to_the_field(owner_client, sell
 def test_shipping_an_order_not_yet_accepted_is_a_friendly_message(owner_client, seller_setup):
     seller_order = order_of(seller_setup["offer"])
     response = owner_client.post(
-        f"/seller/orders/{seller_order.number}/ship", {"carrier": "DHL", "tracking_number": "JD0123456789"}, follow=True
+        f"/seller/orders/{seller_order.number}/ship", {"carrier": "dhl", "tracking_number": "JD0123456789"}, follow=True
     )
     assert "This action is not possible for an order in this state." in response.content.decode()
     seller_order.refresh_from_db()
@@ -172,3 +177,76 @@ def test_the_order_page_in_french(owner_client, seller_setup):
     owner_client.cookies["django_language"] = "fr"
     content = owner_client.get(f"/seller/orders/{seller_order.number}/").content.decode()
     assert "Marquer comme expédiée" in content and "Numéro de suivi" in content and "14,90\xa0€" in content
+
+
+def test_a_declined_checkout_is_not_an_order_for_the_seller(owner_client, seller_setup):
+    # given a paid order and a checkout whose card was declined, both for this seller's offer
+    from comptoir.checkout.services import order_checkout
+    from comptoir.testing.builders import ADDRESS, CARD_DECLINED, make_user
+
+    paid = order_of(seller_setup["offer"])
+    declined = order_checkout(
+        buyer=make_user(),
+        shipping_address=ADDRESS,
+        payment_method=CARD_DECLINED,
+        lines=[{"offer_id": seller_setup["offer"].pk, "quantity": 1}],
+        idempotency_key="declined-attempt",
+    )
+    attempt = declined.order.seller_orders.get()
+
+    # then the lists, the cancelled filter and the detail page leave the attempt out
+    assert _numbers(owner_client.get("/seller/orders/")) == {paid.number}
+    assert _numbers(owner_client.get("/seller/orders/?status=cancelled")) == set()
+    assert owner_client.get(f"/seller/orders/{attempt.number}/").status_code == 404
+
+
+def test_the_seller_sets_a_return_address_then_accepts_a_return(owner_client, seller_setup):
+    # given a requested return and no return address yet
+    seller_order = _returned_by_buyer(seller_setup)
+    detail = owner_client.get(f"/seller/orders/{seller_order.number}/").content.decode()
+    assert "Set your return address before accepting this return." in detail
+    refused = owner_client.post(f"/seller/orders/{seller_order.number}/accept-return")
+    assert refused["Location"] == "/seller/orders/return-address"
+
+    # when the seller saves an address (a bad one first) and accepts
+    bad = owner_client.post("/seller/orders/return-address", {"name": "Shop", "country": "F"})
+    assert bad.status_code == 422
+    owner_client.post(
+        "/seller/orders/return-address",
+        {
+            "name": "Atelier Retours",
+            "street": "2 quai du Port",
+            "postal_code": "13002",
+            "city": "Marseille",
+            "country": "FR",
+            "instructions": "Mark the parcel RETURN.",
+        },
+    )
+    owner_client.post(f"/seller/orders/{seller_order.number}/accept-return")
+
+    # then the return is accepted with a copy of the address, and the page says so
+    seller_order.return_request.refresh_from_db()
+    assert seller_order.return_request.return_address["city"] == "Marseille"
+    page = owner_client.get(f"/seller/orders/{seller_order.number}/").content.decode()
+    assert "the buyer sees your return address and instructions" in page
+    french = owner_client.get("/seller/orders/return-address", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Adresse de retour" in french and 'value="Marseille"' in french
+
+
+def test_the_carrier_is_chosen_from_the_list_or_typed_in(owner_client, seller_setup):
+    # given an accepted order, whose ship form lists the carriers
+    seller_order = _accepted(seller_setup)
+    form = owner_client.get(f"/seller/orders/{seller_order.number}/").content.decode()
+    assert '<option value="chronopost">Chronopost</option>' in form and '<option value="other">' in form
+
+    # when the seller picks "another carrier" without its name, then with it
+    url = f"/seller/orders/{seller_order.number}/ship"
+    missing = owner_client.post(url, {"carrier": "other", "tracking_number": "LY123456789"})
+    owner_client.post(url, {"carrier": "other", "carrier_other": "Coursier Lyonnais", "tracking_number": "LY123456789"})
+
+    # then the name is asked for, then stored as typed, and the number is shown without a link
+    assert missing.status_code == 422 and missing.context["ship_form"].errors["carrier_other"]
+    seller_order.refresh_from_db()
+    assert (seller_order.carrier, seller_order.tracking_url) == ("Coursier Lyonnais", None)
+    detail = owner_client.get(f"/seller/orders/{seller_order.number}/").content.decode()
+    assert "<code>LY123456789</code>" in detail and "tracking-link" not in detail

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.catalog import errors as catalog_errors
 from comptoir.catalog.domain.identifiers import normalise_gtin
-from comptoir.catalog.selectors import category_list, product_get, product_get_by_gtin
+from comptoir.catalog.selectors import category_list, product_get, product_get_by_gtin, product_search
 from comptoir.core.exceptions import ApplicationError, ValidationError
 from comptoir.core.money import Money, currency_exponent
 from comptoir.offers.models import Offer
@@ -34,6 +34,7 @@ from comptoir.offers.services import (
     offer_update,
     shipping_profile_create,
 )
+from comptoir.search.selectors import search_cards
 from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import (
     BulkStockForm,
@@ -42,11 +43,12 @@ from comptoir.web.sellercenter.forms import (
     OfferFilterForm,
     OfferInlineForm,
     OfferTermsForm,
+    ProductSearchForm,
     ShippingProfileForm,
     localised_decimal,
 )
 from comptoir.web.sellercenter.messages import apply_service_error, translate_service_message
-from comptoir.web.sellercenter.views.common import paginate
+from comptoir.web.sellercenter.views.common import paginate, today
 
 OFFER_FIELD_MAP = {
     "price_amount": "price",
@@ -156,7 +158,7 @@ def offer_toggle_active(request, offer_id: int):
 @seller_view
 def offer_new(request):
     """Step one of a new offer: find the product by its barcode."""
-    form = GtinLookupForm(request.GET or None)
+    form = GtinLookupForm(request.GET if "gtin" in request.GET else None)
     product, not_found_gtin = None, ""
     if form.is_valid():
         gtin, problem = normalise_gtin(form.cleaned_data["gtin"])
@@ -168,16 +170,40 @@ def offer_new(request):
                 not_found_gtin = form.cleaned_data["gtin"].strip()
             else:
                 return redirect("sellercenter:offer_new_for_product", product_id=product.pk)
+    search_form = ProductSearchForm(request.GET if "q" in request.GET else None)
+    results = _product_results(request, search_form.cleaned_data["q"]) if search_form.is_valid() else None
     return render(
         request,
         "sellercenter/offers/new.html",
         {
             "section": "offers",
             "form": form,
+            "search_form": search_form,
+            "results": results,
             "not_found_gtin": not_found_gtin,
             "has_profiles": shipping_profile_list_for_seller(seller=request.seller).exists(),
         },
     )
+
+
+SEARCH_RESULTS = 20
+
+
+def _product_results(request, query: str) -> list[dict]:
+    """Catalog products matching a name (every word, in title, brand or description) or a GTIN, each with the best
+    delivered price a buyer in the seller's country pays today (the storefront's cards, through the pricing seam) and
+    how many offers reach that country."""
+    query = query.strip()
+    products = []
+    compact = query.replace(" ", "")
+    if compact.isdigit():
+        gtin, problem = normalise_gtin(compact)
+        found = product_get_by_gtin(gtin) if gtin and not problem else None
+        products = [found] if found else []
+    if not products:
+        products = list(product_search(query=query)[:SEARCH_RESULTS])
+    cards = search_cards([product.pk for product in products], country=request.seller.country, placed_on=today())
+    return [{"product": product, "card": cards.get(product.pk)} for product in products]
 
 
 def _terms_form(request, data=None):

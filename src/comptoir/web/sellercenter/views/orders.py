@@ -12,16 +12,25 @@ from django.views.decorators.http import require_POST
 
 from comptoir.checkout.services import seller_order_cancel, seller_order_refund
 from comptoir.core.exceptions import ApplicationError, InvalidTransition, ValidationError
+from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, allowed_actions
-from comptoir.orders.selectors import seller_order_events, seller_order_get_for_seller, seller_order_list_for_seller
+from comptoir.orders.selectors import (
+    return_request_for_seller_order,
+    seller_order_events,
+    seller_order_get_for_seller,
+    seller_order_list_for_seller,
+    seller_return_policy,
+)
 from comptoir.orders.services import (
     seller_order_accept,
     seller_order_mark_delivered,
     seller_order_receive_return,
+    seller_order_return_accept,
     seller_order_ship,
+    seller_return_policy_set,
 )
 from comptoir.web.sellercenter.access import seller_view
-from comptoir.web.sellercenter.forms import ORDER_FILTERS, CancelForm, ReceiveReturnForm, ShipForm
+from comptoir.web.sellercenter.forms import ORDER_FILTERS, CancelForm, ReceiveReturnForm, ReturnPolicyForm, ShipForm
 from comptoir.web.sellercenter.messages import apply_service_error, translate_service_message
 from comptoir.web.sellercenter.views.common import (
     ORDER_STATUS_BADGES,
@@ -45,6 +54,9 @@ EVENT_LABELS = {
     "request_return": _("Return requested"),
     "receive_return": _("Return received"),
     "refund": _("Refunded"),
+    "return_accepted": _("Return accepted"),
+    "dispute_opened": _("Dispute opened"),
+    "dispute_decided": _("Dispute decided"),
 }
 
 
@@ -92,6 +104,8 @@ def _detail(request, seller_order, *, ship_form=None, cancel_form=None, return_f
             "return_form": return_form or ReceiveReturnForm(initial={"restock": True}),
             "events": [{"event": event, "label": EVENT_LABELS.get(event.action, event.action)} for event in events],
             "address": seller_order.order.shipping_address,
+            "return_request": return_request_for_seller_order(seller_order),
+            "has_return_policy": seller_return_policy(seller=request.seller) is not None,
         },
         status=status,
     )
@@ -109,6 +123,7 @@ DONE_MESSAGES = {
     "cancel": _("Order %(number)s cancelled; the buyer is refunded in full."),
     "receive_return": _("Return of order %(number)s received."),
     "refund": _("Order %(number)s refunded."),
+    "accept_return": _("Return of order %(number)s accepted. The buyer now sees your return address."),
 }
 
 
@@ -129,7 +144,7 @@ def order_action(request, number: str, action: str):
                 seller=seller,
                 seller_order_id=order_id,
                 actor=actor,
-                carrier=form.cleaned_data["carrier"],
+                carrier=form.carrier_name(),
                 tracking_number=form.cleaned_data["tracking_number"],
             )
         elif action == "deliver":
@@ -153,6 +168,8 @@ def order_action(request, number: str, action: str):
             )
         elif action == "refund":
             seller_order_refund(seller=seller, seller_order_id=order_id, actor=actor)
+        elif action == "accept-return":
+            seller_order_return_accept(seller=seller, seller_order_id=order_id, actor=actor)
         else:
             raise Http404
     except InvalidTransition as error:
@@ -166,6 +183,9 @@ def order_action(request, number: str, action: str):
         messages.error(request, translate_service_message(error.message))
         return redirect("sellercenter:order_detail", number=number)
     except ApplicationError as error:
+        if error.code == order_errors.RETURN_ADDRESS_MISSING:
+            messages.error(request, _("Set your return address before accepting returns."))
+            return redirect("sellercenter:return_policy")
         messages.error(request, translate_service_message(error.message))
         return redirect("sellercenter:order_detail", number=number)
     seller_order.refresh_from_db()
@@ -177,3 +197,34 @@ def order_action(request, number: str, action: str):
         % {"number": number, "date": date_format(seller_order.ship_by, "SHORT_DATE_FORMAT")},
     )
     return redirect("sellercenter:order_detail", number=number)
+
+
+RETURN_ADDRESS_FIELDS = ("name", "street", "postal_code", "city", "country")
+
+
+@seller_view
+def return_policy(request):
+    """The seller's return address and instructions, given to a buyer once the seller accepts their return."""
+    policy = seller_return_policy(seller=request.seller)
+    if request.method != "POST":
+        initial = {**(policy.address if policy else {}), "instructions": policy.instructions if policy else ""}
+        form = ReturnPolicyForm(initial=initial)
+        return render(request, "sellercenter/orders/return_policy.html", {"section": "orders", "form": form})
+    form = ReturnPolicyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            seller_return_policy_set(
+                seller=request.seller,
+                actor=request.user,
+                address={name: data[name] for name in RETURN_ADDRESS_FIELDS},
+                instructions=data["instructions"],
+            )
+        except ValidationError as error:
+            for field, text in error.fields.items():
+                name = field.removeprefix("address.")
+                form.add_error(name if name in form.fields else None, translate_service_message(text))
+        else:
+            messages.success(request, _("Your return address is saved."))
+            return redirect("sellercenter:return_policy")
+    return render(request, "sellercenter/orders/return_policy.html", {"section": "orders", "form": form}, status=422)

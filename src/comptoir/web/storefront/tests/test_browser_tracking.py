@@ -11,7 +11,7 @@ from comptoir.checkout.services import order_checkout
 from comptoir.orders.services import seller_order_accept, seller_order_ship
 from comptoir.testing.builders import ADDRESS, CARD_OK
 from comptoir.web.storefront.tests.seed import seed_shop
-from comptoir.web.tests.browser import login_browser
+from comptoir.web.tests.browser import login_browser, save_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,3 +82,8 @@ def test_the_buyer_sees_the_carrier_and_tracking_number_on_their_order(browser_p
     expect(other.locator(".facts div", has=page.locator("dt", has_text=words["tracking"])).locator("dd")).to_have_text(
         words["not_shipped"]
     )
+    # and the tracking number is a link to the carrier's public tracking page (issue 10 item 17)
+    link = tracking.locator("a.tracking-link")
+    expect(link).to_have_attribute("href", "https://www.laposte.fr/outils/suivre-vos-envois?code=6A23456789012")
+    expect(link).to_have_text("6A23456789012")
+    save_screenshot(page, f"order-tracking-link-{language}")

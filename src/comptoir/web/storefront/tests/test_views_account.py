@@ -1,4 +1,8 @@
+import datetime as dt
+
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 
 from comptoir.checkout.services import order_checkout
 from comptoir.orders.domain.state_machine import Actor
@@ -152,6 +156,7 @@ def test_confirm_delivery_then_request_a_return(buyer_client, shop):
         {
             f"{seller_order.number}-return-return_reason": "damaged",
             f"{seller_order.number}-return-comment": "The grille is dented.",
+            f"{seller_order.number}-return-line_{seller_order.lines.get().pk}": "1",
         },
     )
     seller_order.refresh_from_db()
@@ -162,7 +167,7 @@ def test_open_a_dispute_once(buyer_client, shop):
     order = place_order(shop)
     seller_order = part(order, shop, "son")
     data = {
-        f"{seller_order.number}-dispute-reason": "not_received",
+        f"{seller_order.number}-dispute-reason": "not_as_described",
         f"{seller_order.number}-dispute-description": "Nothing arrived after three weeks.",
     }
 
@@ -212,3 +217,99 @@ def test_mark_delivered_by_seller_shows_return_and_dispute_forms(buyer_client, s
 
     assert action_url(order, seller_order, "return") in body and action_url(order, seller_order, "dispute") in body
     assert action_url(order, seller_order, "cancel") not in body
+
+
+def test_an_item_not_received_dispute_before_the_promised_date_says_from_when(buyer_client, shop):
+    # given an order just placed, its parcel promised by deliver_by
+    order = place_order(shop)
+    seller_order = part(order, shop, "son")
+    data = {
+        f"{seller_order.number}-dispute-reason": "not_received",
+        f"{seller_order.number}-dispute-description": "Nothing yet.",
+    }
+
+    # when the buyer reports it as not received right away, in English then in French
+    english = buyer_client.post(action_url(order, seller_order, "dispute"), data)
+    french = buyer_client.post(action_url(order, seller_order, "dispute"), data, HTTP_ACCEPT_LANGUAGE="fr")
+
+    # then nothing is opened and the page says from which date it may be
+    assert english.status_code == 409 and not Dispute.objects.exists()
+    opens_on = seller_order.deliver_by + dt.timedelta(days=1)
+    with translation.override("en"):
+        expected = date_format(opens_on, "DATE_FORMAT")
+    assert f"you can report it from {expected}" in english.content.decode()
+    assert "vous pourrez le signaler à partir du" in french.content.decode()
+
+
+def _delivered_two_lines(shop):
+    """A delivered seller order of Klangwerk with two lines (2 speakers, 1 pair of headphones)."""
+    result = order_checkout(
+        buyer=shop.buyer,
+        shipping_address=ADDRESS,
+        payment_method=CARD_OK,
+        lines=[
+            {"offer_id": shop.offers["speaker_klang"].pk, "quantity": 2},
+            {"offer_id": shop.offers["headphones_klang"].pk, "quantity": 1},
+        ],
+    )
+    seller_order = part(result.order, shop, "klang")
+    seller = shop.sellers["klang"]
+    seller_order_accept(seller=seller, seller_order_id=seller_order.pk, actor=None)
+    seller_order_ship(
+        seller=seller, seller_order_id=seller_order.pk, actor=None, carrier="DHL", tracking_number="JJD0001234567"
+    )
+    seller_order_mark_delivered(seller=seller, seller_order_id=seller_order.pk, actor=None, actor_role=Actor.SELLER)
+    return result.order, seller_order
+
+
+def test_a_return_lets_the_buyer_choose_lines_and_units_and_shows_the_address_once_accepted(buyer_client, shop):
+    from comptoir.orders.services import seller_order_return_accept, seller_return_policy_set
+
+    # given a delivered order of two lines, and a seller with a return address
+    order, seller_order = _delivered_two_lines(shop)
+    speaker, headphones = seller_order.lines.order_by("id")
+    seller_return_policy_set(
+        seller=shop.sellers["klang"],
+        actor=None,
+        address={
+            "name": "Klangwerk Retouren",
+            "street": "Lagerstr. 4",
+            "postal_code": "10115",
+            "city": "Berlin",
+            "country": "DE",
+        },
+        instructions="Pack the speaker in its box.",
+    )
+    prefix = f"{seller_order.number}-return"
+    page = buyer_client.get(f"/account/orders/{order.number}").content.decode()
+    assert f'name="{prefix}-line_{speaker.pk}"' in page and f'name="{prefix}-line_{headphones.pk}"' in page
+
+    # when the buyer returns nothing, then one of the two speakers
+    nothing = buyer_client.post(
+        action_url(order, seller_order, "return"),
+        {
+            f"{prefix}-return_reason": "damaged",
+            f"{prefix}-line_{speaker.pk}": "0",
+            f"{prefix}-line_{headphones.pk}": "0",
+        },
+    )
+    assert nothing.status_code == 422 and "Choose at least one item to return." in nothing.content.decode()
+    buyer_client.post(
+        action_url(order, seller_order, "return"),
+        {
+            f"{prefix}-return_reason": "damaged",
+            f"{prefix}-line_{speaker.pk}": "1",
+            f"{prefix}-line_{headphones.pk}": "0",
+        },
+    )
+
+    # then the return names the unit, and the address is not shown before the seller accepts
+    request = seller_order.return_request
+    assert [(row.order_line_id, row.quantity) for row in request.lines.all()] == [(speaker.pk, 1)]
+    waiting = buyer_client.get(f"/account/orders/{order.number}").content.decode()
+    assert "Waiting for the seller to accept your return" in waiting and "Lagerstr. 4" not in waiting
+
+    # and once accepted, the buyer sees the address and the instructions
+    seller_order_return_accept(seller=shop.sellers["klang"], seller_order_id=seller_order.pk, actor=None)
+    accepted = buyer_client.get(f"/account/orders/{order.number}").content.decode()
+    assert "Lagerstr. 4" in accepted and "Pack the speaker in its box." in accepted

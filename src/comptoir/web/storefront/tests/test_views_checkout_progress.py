@@ -65,9 +65,11 @@ def test_the_in_progress_page_shows_a_declined_payment(buyer_client, shop):
     data = {**checkout_form(buyer_client), "card_number": "4000 0000 0000 0002"}
     buyer_client.post("/checkout", data)
 
-    page = buyer_client.get(f"/checkout?key={data['idempotency_key']}", follow=True)
+    page = buyer_client.get(f"/checkout?key={data['idempotency_key']}")
 
-    assert page.status_code == 200 and "Declined: the bank refused the payment" in page.content.decode()
+    # the checkout page again, filled in, with the reason (not a redirect to an empty form)
+    assert page.status_code == 402 and "Declined: the bank refused the payment" in page.content.decode()
+    assert 'value="8 rue des Lilas"' in page.content.decode()
 
 
 def test_the_in_progress_page_is_in_french_for_a_french_buyer(buyer_client, shop):

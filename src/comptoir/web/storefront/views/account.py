@@ -9,13 +9,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from comptoir.checkout.services import seller_order_cancel
+from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError
+from comptoir.orders.domain.disputes import dispute_opens_on
 from comptoir.orders.domain.state_machine import DISPUTABLE, Actor, allowed_actions
-from comptoir.orders.models import DisputeStatus
+from comptoir.orders.errors import DISPUTE_TOO_EARLY
+from comptoir.orders.models import DisputeReason, DisputeStatus
 from comptoir.orders.selectors import order_get_for_buyer_with_history, order_list_for_buyer
 from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return
 from comptoir.web.storefront.forms import CancelForm, ConfirmDeliveryForm, DisputeForm, ReturnForm
@@ -35,10 +39,37 @@ SUCCESS_MESSAGES = {
 }
 
 
+def _not_received_from(seller_order):
+    """The date from which "item not received" may be reported, while it is still ahead; else None."""
+    opens_on = dispute_opens_on(reason=DisputeReason.NOT_RECEIVED, deliver_by=seller_order.deliver_by)
+    return opens_on if opens_on and clock.now().date() < opens_on else None
+
+
+def _too_early_message(seller_order) -> str:
+    # A "not received" dispute always has an opening date (the day after the promise).
+    opens_on = dispute_opens_on(reason=DisputeReason.NOT_RECEIVED, deliver_by=seller_order.deliver_by) or (
+        seller_order.deliver_by
+    )
+    return _(
+        "The parcel is promised by %(deliver_by)s. If it has still not arrived, you can report it from %(opens_on)s."
+    ) % {
+        "deliver_by": date_format(seller_order.deliver_by, "DATE_FORMAT"),
+        "opens_on": date_format(opens_on, "DATE_FORMAT"),
+    }
+
+
 @buyer_required
 def order_list(request):
     page = Paginator(order_list_for_buyer(request.user), 10).get_page(request.GET.get("page"))
     return render(request, "storefront/account/orders.html", {"page": page})
+
+
+def _action_form(action: str, seller_order, data=None) -> forms.Form:
+    """The form of one action on a seller order (the return form lists the seller order's lines)."""
+    prefix = f"{seller_order.number}-{action}"
+    if action == "return":
+        return ReturnForm(data, prefix=prefix, lines=list(seller_order.lines.all()))
+    return ACTION_FORMS[action](data, prefix=prefix)
 
 
 def _actions_for(seller_order) -> list[str]:
@@ -60,10 +91,7 @@ def _order_page(request, order, *, bound: tuple[str, str, forms.Form] | None = N
     place."""
     parts = []
     for seller_order in order.seller_orders.all():
-        forms = {
-            action: ACTION_FORMS[action](prefix=f"{seller_order.number}-{action}")
-            for action in _actions_for(seller_order)
-        }
+        forms = {action: _action_form(action, seller_order) for action in _actions_for(seller_order)}
         errors = []
         if bound and bound[0] == seller_order.number:
             if bound[1] in forms:
@@ -76,6 +104,7 @@ def _order_page(request, order, *, bound: tuple[str, str, forms.Form] | None = N
                 "forms": forms,
                 "open_action": bound[1] if bound and bound[0] == seller_order.number else "",
                 "errors": errors,
+                "not_received_from": _not_received_from(seller_order),
             }
         )
     return render(request, "storefront/account/order_detail.html", {"order": order, "parts": parts}, status=status)
@@ -100,7 +129,7 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
     )
     if order is None or seller_order is None or action not in ACTION_FORMS:
         raise Http404
-    form = ACTION_FORMS[action](request.POST, prefix=f"{seller_order.number}-{action}")
+    form = _action_form(action, seller_order, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -122,6 +151,7 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
                     seller_order_id=seller_order.pk,
                     return_reason=data["return_reason"],
                     comment=data["comment"],
+                    lines=form.chosen_lines() if isinstance(form, ReturnForm) else None,
                 )
             else:
                 dispute_open(
@@ -131,7 +161,10 @@ def seller_order_action(request, number: str, seller_order_number: str, action: 
                     description=data["description"],
                 )
         except ApplicationError as error:
-            add_service_error(form, error)
+            if error.code == DISPUTE_TOO_EARLY:
+                form.add_error("reason", _too_early_message(seller_order))
+            else:
+                add_service_error(form, error)
             order = order_get_for_buyer_with_history(buyer=request.user, number=number) or order
             return _order_page(request, order, bound=(seller_order.number, action, form), status=error.status)
         messages.success(request, SUCCESS_MESSAGES[action])

@@ -24,6 +24,7 @@ from comptoir.orders.selectors import (
     cart_line_quantity,
     cart_summary_for_buyer,
     order_get_for_buyer_with_history,
+    seller_order_service_levels,
 )
 from comptoir.orders.services import cart_line_remove, cart_line_set
 from comptoir.web.storefront.countries import buyer_country
@@ -170,6 +171,22 @@ def _checkout_outcome_page(request, outcome: CheckoutOutcome, form: CheckoutForm
     return redirect("storefront:order_confirmation", number=outcome.summary["number"])
 
 
+def _declined_checkout_page(request, outcome: CheckoutOutcome):
+    """The checkout page again after a declined payment reached through the in-progress page: the address and the
+    delivery choices of the declined attempt filled in (the cart is kept), the card field empty, the reason next to
+    it."""
+    address = outcome.order.shipping_address or {}
+    initial = {name: address.get(name, "") for name in ("name", "street", "postal_code", "city", "country")}
+    data = {**initial, "card_number": "", "idempotency_key": "declined"}
+    form = CheckoutForm(data)
+    form.is_valid()  # binds the address so that the page shows it; the card field's "required" is replaced below
+    form.errors.pop("card_number", None)
+    choices = seller_order_service_levels(order_id=outcome.order.pk)
+    return _checkout_outcome_page(
+        request, outcome, form, initial["country"] or buyer_country(request), choices, status=402
+    )
+
+
 def _checkout_in_progress(request, idempotency_key: str):
     """The same form's checkout is still running (a double click, a reload): a page that refreshes itself until
     the outcome is there, instead of holding the request open."""
@@ -188,11 +205,8 @@ def _checkout_progress(request, idempotency_key: str):
         return _checkout_in_progress(request, idempotency_key)
     if progress.outcome is None:
         return redirect("storefront:checkout")
-    if progress.outcome.is_declined:  # back to a fresh form (the cart is kept), the reason shown above it
-        messages.error(
-            request, _("Declined: %(reason)s") % {"reason": _declined_reason(progress.outcome.decline_message)}
-        )
-        return redirect("storefront:checkout")
+    if progress.outcome.is_declined:
+        return _declined_checkout_page(request, progress.outcome)
     return redirect("storefront:order_confirmation", number=progress.outcome.summary["number"])
 
 
