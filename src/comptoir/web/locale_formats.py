@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 from collections.abc import Callable
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
@@ -61,19 +62,16 @@ class FormattingLocaleMiddleware:
             _request_locale.reset(token)
 
 
-def _local(value: dt.date) -> dt.date:
-    """An aware datetime in the site's time zone; dates and naive values as they are."""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
+def _local(value: dt.datetime) -> dt.datetime:
+    """An aware datetime in the site's time zone; a naive one as it is."""
+    return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
 def format_local_date(value: dt.date | None, width: str = "short") -> str:
     """08/12/2026 (en_GB, short), 8 Dec 2026 (medium), or a skeleton: "yMMMM" gives December 2026."""
     if not value:
         return ""
-    value = _local(value)
-    day = value.date() if isinstance(value, dt.datetime) else value
+    day = _local(value).date() if isinstance(value, dt.datetime) else value
     locale = formatting_locale()
     if width in STANDARD_WIDTHS:
         return format_date(day, width, locale=locale)
@@ -84,9 +82,8 @@ def format_local_time(value: dt.datetime | dt.time | None) -> str:
     """17:17 (en_GB, fr), 5:17 PM (en_US)."""
     if value is None or value == "":
         return ""
-    if isinstance(value, dt.datetime):
-        value = _local(value)
-    return format_time(value, "short", locale=formatting_locale())
+    moment = _local(value) if isinstance(value, dt.datetime) else value
+    return format_time(moment, "short", locale=formatting_locale())
 
 
 def format_local_datetime(value: dt.date | None, width: str = "short") -> str:
@@ -96,6 +93,17 @@ def format_local_datetime(value: dt.date | None, width: str = "short") -> str:
         return ""
     if not isinstance(value, dt.datetime):
         return format_local_date(value, width)
-    value = _local(value)
-    pattern = str(get_datetime_format(width if width in STANDARD_WIDTHS else "short", locale=formatting_locale()))
-    return pattern.replace("{1}", format_local_date(value, width)).replace("{0}", format_local_time(value))
+    moment = _local(value)
+    pattern = str(get_datetime_format(_standard_width(width), locale=formatting_locale()))
+    return pattern.replace("{1}", format_local_date(moment, width)).replace("{0}", format_local_time(moment))
+
+
+def _standard_width(width: str) -> Literal["full", "long", "medium", "short"]:
+    """How to join a date and a time: the width asked, or "short" for a skeleton."""
+    if width == "full":
+        return "full"
+    if width == "long":
+        return "long"
+    if width == "medium":
+        return "medium"
+    return "short"

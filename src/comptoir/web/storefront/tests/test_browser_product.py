@@ -1,10 +1,10 @@
-"""The product page in a real browser: the featured offer's condition, badges that stay inside their column."""
+"""The product page in a real browser: offer badges stay inside their column (issue 10, item 14: "Livraison la plus
+rapide" ran over the delivery dates). The documentation's product screenshot comes from test_browser_journeys."""
 
 import pytest
 
 from comptoir.search.tests.support import committed
 from comptoir.web.storefront.tests.seed import seed_shop
-from comptoir.web.tests.browser import save_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,6 +39,3 @@ def test_offer_badges_stay_inside_their_column_at_every_width(browser_page, live
         page.goto(url)
         assert page.locator(".offer .badge--brand").count() >= 1
         assert _overlaps(page) == [], f"{language} at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(url)
-    save_screenshot(page, f"product-offers-{language}")
