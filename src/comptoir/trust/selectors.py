@@ -40,6 +40,8 @@ class TrustSnapshot:
     tier: str
     is_eligible_for_featured: bool
     visibility_multiplier: Decimal
+    #: The tier was set by an operator (tier_override), not computed from the score and the metrics.
+    is_tier_overridden: bool = False
 
 
 NEUTRAL_SNAPSHOT = TrustSnapshot(
@@ -99,6 +101,7 @@ def seller_trust_map(seller_ids) -> dict[int, TrustSnapshot]:
             tier=tier,
             is_eligible_for_featured=tier != Tier.BELOW_STANDARD and not kinds,
             visibility_multiplier=dec(multiplier),
+            is_tier_overridden=bool(row is not None and row.tier_override),
         )
     return result
 

@@ -130,6 +130,29 @@ RATING_NAMES = {
 }
 
 
+# Why a badge shows a tier without the score (see templatetags/trust_badges.trust_badge).
+TIER_REASON_METRIC = _("a performance target is missed")
+TIER_REASON_OVERRIDE = _("set by the marketplace team")
+
+
+def score_band(score: Decimal, thresholds: dict) -> str:
+    """The tier a score alone leads to: below standard under `at_risk_min_score`, at risk under `good_min_score`,
+    good standing otherwise (top rated needs more than a score: its band and its metrics)."""
+    if score < Decimal(str(thresholds["at_risk_min_score"])):
+        return "below_standard"
+    if score < Decimal(str(thresholds["good_min_score"])):
+        return "at_risk"
+    return "good"
+
+
+def score_explains_tier(score: Decimal, tier: str) -> bool:
+    """Whether `tier` is the one the score leads to, so that showing the score beside the tier's name reads true.
+    False when a metric missing its target (or an operator) set the tier."""
+    from comptoir.trust.selectors import config
+
+    return score_band(score, config()["tiers"]) == ("good" if tier == "top_rated" else tier)
+
+
 def metric_value_text(name: str, value, *, direction: str | None = None) -> str:
     """'0.8 %', '5.2 h' or '4.3 / 5' in the active locale; '—' without a value."""
     from babel.numbers import format_decimal

@@ -1,17 +1,48 @@
-"""Locale-aware presentation: money through Babel (1 234,56 € in French, €1,234.56 in English)."""
+"""Locale-aware presentation through Babel: money (1 234,56 € in French, €1,234.56 in English) and dates and times in
+the reader's regional format (08/12/2026 17:17 for en-GB and fr, 12/8/26 5:17 PM for en-US): see
+comptoir.web.locale_formats. Every page shows dates with these filters, never with Django's `date`/`time` filters
+(whose English formats are American):
+
+    {{ order.placed_at|local_date }}             08/12/2026        short numeric date
+    {{ order.placed_at|local_date:"medium" }}    8 Dec 2026
+    {{ seller.verified_at|local_date:"yMMMM" }}  December 2026     any other argument is a CLDR skeleton
+    {{ event.created_at|local_datetime }}        08/12/2026, 17:17
+    {{ event.created_at|local_datetime:"medium" }}  8 Dec 2026, 17:17
+    {{ event.created_at|local_time }}            17:17
+"""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language, to_locale
 
 from comptoir.core.money import Money
+from comptoir.web.locale_formats import (
+    format_local_date,
+    format_local_datetime,
+    format_local_time,
+    formatting_locale,
+)
 
 register = template.Library()
 
 
 def _locale() -> str:
-    return to_locale(get_language() or "en")
+    return formatting_locale()
+
+
+@register.filter
+def local_date(value, width: str = "short") -> str:
+    return format_local_date(value, width)
+
+
+@register.filter
+def local_datetime(value, width: str = "short") -> str:
+    return format_local_datetime(value, width)
+
+
+@register.filter
+def local_time(value) -> str:
+    return format_local_time(value)
 
 
 @register.simple_tag

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from babel import Locale
-from babel.dates import format_date
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from comptoir.orders.selectors import (
     seller_order_weekly_totals,
 )
 from comptoir.payments.selectors import seller_balances
+from comptoir.web.locale_formats import format_local_date
 from comptoir.web.sellercenter.access import SESSION_SELLER_KEY, seller_view
 from comptoir.web.sellercenter.charts import bar_chart
 from comptoir.web.sellercenter.forms import active_locale
@@ -45,7 +45,7 @@ def _weekly_charts(seller) -> dict:
     locale = active_locale()
 
     def label(week):
-        return format_date(week, "d MMM", locale=locale)
+        return format_local_date(week, "MMMd")
 
     def money_text(amount):
         return Money(amount, currency).format(locale)

@@ -29,6 +29,7 @@ from comptoir.orders.services import (
     seller_order_ship,
     seller_return_policy_set,
 )
+from comptoir.web.locale_formats import format_local_date
 from comptoir.web.sellercenter.access import seller_view
 from comptoir.web.sellercenter.forms import ORDER_FILTERS, CancelForm, ReceiveReturnForm, ReturnPolicyForm, ShipForm
 from comptoir.web.sellercenter.messages import apply_service_error, translate_service_message
@@ -189,12 +190,10 @@ def order_action(request, number: str, action: str):
         messages.error(request, translate_service_message(error.message))
         return redirect("sellercenter:order_detail", number=number)
     seller_order.refresh_from_db()
-    from django.utils.formats import date_format
-
     messages.success(
         request,
         str(DONE_MESSAGES[action.replace("-", "_")])
-        % {"number": number, "date": date_format(seller_order.ship_by, "SHORT_DATE_FORMAT")},
+        % {"number": number, "date": format_local_date(seller_order.ship_by)},
     )
     return redirect("sellercenter:order_detail", number=number)
 

@@ -7,18 +7,14 @@ import datetime as dt
 from babel.dates import format_skeleton
 from django import template
 from django.utils.text import slugify
-from django.utils.translation import get_language, to_locale
 
 from comptoir.core.money import Money
 from comptoir.orders.selectors import cart_item_count
+from comptoir.web.locale_formats import formatting_locale
 from comptoir.web.storefront import labels
 from comptoir.web.storefront.countries import country_name as _country_name
 
 register = template.Library()
-
-
-def _locale() -> str:
-    return to_locale(get_language() or "en")
 
 
 @register.simple_tag(takes_context=True)
@@ -36,7 +32,7 @@ def short_date(value: dt.date | None) -> str:
     """'Thu 3 Dec' / 'jeu. 3 déc.': weekday, day and month in the active locale."""
     if not value:
         return ""
-    return format_skeleton("MMMEd", value, locale=_locale())
+    return format_skeleton("MMMEd", value, locale=formatting_locale())
 
 
 @register.simple_tag

@@ -69,17 +69,27 @@ def snapshots_for(context, seller_id: int) -> dict:
 
 @register.inclusion_tag("storefront/trust/_badge.html", takes_context=True)
 def trust_badge(context, seller):
+    """The seller's tier, with the score beside it only when the score is what put the seller in that tier.
+
+    A tier also follows from the metrics (a late-shipment rate that misses its target makes a seller "at risk" at a
+    score of 70) or from an operator's decision; printing the score beside such a tier showed "At risk 70" next to
+    "Good standing 68". Label and number now come from the same figure: otherwise the badge says why instead."""
     if seller is None:
         return {"snapshot": None}
     snapshot = snapshots_for(context, seller.pk).get(seller.pk)
+    score = int(snapshot.score.to_integral_value())
     return {
         "snapshot": snapshot,
         "seller": seller,
         "tier_label": trust_labels.TIERS.get(snapshot.tier, snapshot.tier),
         "tier_tone": trust_labels.TIER_TONES.get(snapshot.tier, ""),
-        "score": int(snapshot.score.to_integral_value()),
+        "score": score,
         "low": int(snapshot.low.to_integral_value()),
         "high": int(snapshot.high.to_integral_value()),
+        "is_score_shown": snapshot.tier != "new"
+        and not snapshot.is_tier_overridden
+        and trust_labels.score_explains_tier(snapshot.score, snapshot.tier),
+        "reason": trust_labels.TIER_REASON_OVERRIDE if snapshot.is_tier_overridden else trust_labels.TIER_REASON_METRIC,
     }
 
 

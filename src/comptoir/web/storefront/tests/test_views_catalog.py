@@ -269,3 +269,13 @@ def test_public_ranking_page_in_english_and_french(client, shop):
     assert "Platform-to-Business Regulation (Art. 5)" in text(english) and "40 %" in text(english)
     assert "Comment nous classons les résultats et les offres" in text(french)
     assert "Score de confiance du vendeur" in text(french)
+
+
+def test_the_featured_offer_says_its_condition(client, shop):
+    """Issue 10, item 14: a used or refurbished featured offer was shown without its condition."""
+    product = shop.products["headphones"]
+
+    body = text(client.get(f"/p/{product.pk}/casque-sans-fil-sonora-aria-reduction-de-bruit-noir"))
+
+    buy_box = body[body.index('id="featured-offer"') : body.index("Why this offer")]
+    assert "Used – good" in buy_box and "Boîte ouverte, parfait état" in buy_box

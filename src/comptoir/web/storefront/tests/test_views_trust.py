@@ -167,3 +167,39 @@ def test_the_badge_tag_makes_one_trust_lookup_for_many_sellers(rf):
         html = template.render(Context({"sellers": sellers, "request": request}))
     assert html.count("trust-badge__tier") == 4
     assert len(queries) <= 2  # seller_trust_map: the trust rows and the active restrictions, once
+
+
+def _badge(seller, rf) -> str:
+    from django.template import Context, Template
+
+    template = Template("{% load trust_badges %}{% trust_badge seller %}")
+    return template.render(Context({"seller": seller, "request": rf.get("/")}))
+
+
+def test_a_badge_shows_the_score_only_beside_the_tier_the_score_leads_to(rf):
+    """Issue 10, item 14: "At risk 70" was shown beside "Good standing 68". The tier also follows from the metrics
+    (a late-shipment rate missing its target) and from operators; the score printed beside it did not."""
+    from decimal import Decimal
+
+    from comptoir.testing.builders import make_seller
+    from comptoir.trust.models import SellerTrust
+
+    failing_metric, good, low_score, overridden = (make_seller() for _ in range(4))
+    band = {"score_low": Decimal("60"), "score_high": Decimal("78"), "evidence_orders": 40}
+    SellerTrust.objects.create(seller=failing_metric, score=Decimal("70.2"), tier="at_risk", **band)
+    SellerTrust.objects.create(seller=good, score=Decimal("68"), tier="good", **band)
+    SellerTrust.objects.create(seller=low_score, score=Decimal("52"), tier="at_risk", **band)
+    SellerTrust.objects.create(
+        seller=overridden, score=Decimal("50"), tier="good", tier_override="top_rated", tier_override_reason="Brand"
+    )
+
+    at_risk_by_metric = _badge(failing_metric, rf)
+    assert "At risk" in at_risk_by_metric and "a performance target is missed" in at_risk_by_metric
+    assert "70" not in at_risk_by_metric
+    good_badge = _badge(good, rf)
+    assert "Good standing" in good_badge and 'trust-badge__score">68<' in good_badge
+    at_risk_by_score = _badge(low_score, rf)
+    assert "At risk" in at_risk_by_score and 'trust-badge__score">52<' in at_risk_by_score
+    top_rated_by_operator = _badge(overridden, rf)
+    assert "Top rated" in top_rated_by_operator and "set by the marketplace team" in top_rated_by_operator
+    assert "50" not in top_rated_by_operator

@@ -147,6 +147,12 @@ def search(request):
         "country": country,
         "country_form": DeliveryCountryForm(initial={"country": country}),
         "sort_form": SearchForm(initial={"sort": params["sort"]}),
+        # Filters other than the conditions (counted one by one in the template) that narrow the results.
+        "active_filter_count": sum(
+            1
+            for name in ("ships_from", "delivery", "rating", "price_min", "price_max")
+            if params[name] not in (None, "")
+        ),
         "currency": currency,
     }
     return render(request, "storefront/search.html", context)
