@@ -201,6 +201,8 @@ def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
             headers=retry_after_headers(error.wait),
             detail="Too many requests from your address to this endpoint; wait for the Retry-After delay.",
         )
+    if isinstance(error.__cause__, ApplicationError):  # refused by the API's parser (api/parsing.py)
+        return handle_application_error(request, error.__cause__)
     if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
         return problem_response(
             status=400,

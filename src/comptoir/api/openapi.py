@@ -47,7 +47,20 @@ def declare_problem_responses(document: dict) -> dict:
 
 
 class ProblemAwareNinjaAPI(NinjaAPI):
-    """NinjaAPI whose OpenAPI document (openapi.json and /api/docs) declares problem+json errors."""
+    """NinjaAPI whose OpenAPI document (openapi.json and /api/docs) declares problem+json errors.
+
+    The document depends only on the code, so it is built once per process and mount point (building it walks every
+    schema and took over a second per request); callers must not modify the dict they get."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._openapi_documents: dict[str, dict] = {}
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
-        return declare_problem_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        document = self._openapi_documents.get(path_prefix)
+        if document is None:
+            document = declare_problem_responses(super().get_openapi_schema(path_prefix=path_prefix))
+            self._openapi_documents[path_prefix] = document
+        return document

@@ -13,6 +13,7 @@ from ninja.openapi.docs import Swagger
 from comptoir.api import errors as api_errors
 from comptoir.api.errors import PROBLEM_CONTENT_TYPE, install_exception_handlers, problem_response
 from comptoir.api.openapi import ProblemAwareNinjaAPI
+from comptoir.api.parsing import RequestParser, refuse_control_characters_in_path
 from comptoir.api.routers import (
     accounts,
     cart,
@@ -52,7 +53,13 @@ body returns the first response with `Idempotent-Replayed: true`; the same key w
 """
 
 api = ProblemAwareNinjaAPI(
-    title="Comptoir API", version="1", description=DESCRIPTION, urls_namespace="api-v1", docs=Swagger(), docs_url=None
+    title="Comptoir API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs=Swagger(),
+    docs_url=None,
+    parser=RequestParser(),
 )
 install_exception_handlers(api)
 
@@ -116,7 +123,10 @@ def _api_urls():
     patterns, app_name, namespace = api.urls
     wrapped = [
         URLPattern(
-            pattern.pattern, _method_not_allowed_as_problem(pattern.callback), pattern.default_args, pattern.name
+            pattern.pattern,
+            refuse_control_characters_in_path(_method_not_allowed_as_problem(pattern.callback)),
+            pattern.default_args,
+            pattern.name,
         )
         if isinstance(pattern, URLPattern)
         else pattern
