@@ -156,6 +156,8 @@ def _validation_field_errors(errors: list[dict]) -> dict[str, str]:
         source = location.pop(0) if location else "body"
         if source == "body" and location:
             location.pop(0)  # the handler's parameter name (`payload`)
+        elif source != "body":
+            location = location[:1]  # a parameter's name (`condition`, not `condition[0]` for a repeated one)
         name = field_path(location) or source
         message = error.get("msg", "Invalid value.")
         kind = error.get("type", "")

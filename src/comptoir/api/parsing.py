@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
@@ -57,6 +58,15 @@ def query_field_errors(data: MultiValueDict) -> dict[str, str]:
     return fields
 
 
+def parse_json_number(text: str) -> int | float:
+    """A JSON number with a fraction or exponent: JSON does not tell 3 from 3.0, and JSON Schema's `integer` accepts
+    both, so a finite value without a fractional part is that integer (strict integer fields then accept it)."""
+    value = float(text)
+    if math.isfinite(value) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    return value
+
+
 class RequestParser(Parser):
     """Ninja's parser with the media type and text rules. Errors raised in `parse_body` reach the exception
     handlers as the cause of Ninja's 400 "Cannot parse request body" (api/errors.py unwraps them)."""
@@ -68,7 +78,7 @@ class RequestParser(Parser):
                 f"This endpoint reads a JSON body: send it as application/json, not {content_type or 'untyped'}.",
                 fields={"Content-Type": "Use application/json."},
             )
-        data = json.loads(request.body)
+        data = json.loads(request.body, parse_float=parse_json_number)
         fields: dict[str, str] = {}
         for path, message in forbidden_in_json(data):
             fields.setdefault(path, message)

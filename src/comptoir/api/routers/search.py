@@ -10,7 +10,6 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from comptoir.api.schemas import (
-    COUNTRY_PATTERN,
     CURRENCY_PATTERN,
     DEFAULT_PAGE_SIZE,
     MAX_ID,
@@ -139,7 +138,6 @@ def search(
         "FR",
         min_length=2,
         max_length=2,
-        pattern=COUNTRY_PATTERN,
         description="Destination: prices are landed and delivery promised for it.",
     ),
     condition: list[ConditionChoice] = CONDITION_QUERY,
@@ -264,7 +262,7 @@ class FeaturedOut(Schema):
 def featured_offer(
     request: HttpRequest,
     product_id: int = PathParam(..., ge=1, le=MAX_ID),
-    country: str = Query("FR", min_length=2, max_length=2, pattern=COUNTRY_PATTERN),
+    country: str = Query("FR", min_length=2, max_length=2),
     currency: str | None = Query(
         None, min_length=3, max_length=3, pattern=CURRENCY_PATTERN, description=CURRENCY_DESCRIPTION
     ),
