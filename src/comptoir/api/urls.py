@@ -39,6 +39,12 @@ Comptoir's marketplace API. JSON in and out; money is `{"amount": "12.34", "amou
   finance:read) on `/seller/…`;
 - or the browser session (CSRF token required for writes); a member of several sellers sends `X-Comptoir-Seller: <id>`.
 
+**Requests** — bodies are JSON sent as `application/json` (or another `+json` type); any other media type gets 415
+`unsupported_media_type`. A number without a fractional part (`3.0`) is read as the integer 3. Control characters are
+refused everywhere with 422 `control_character` naming the field: U+0000–U+001F and U+007F in path and query
+parameters and JSON keys; the same except tab, line feed and carriage return in JSON string values. The schemas
+declare choices (`enum`), lengths, ranges and formats (`pattern`) as the services check them.
+
 **Errors** are RFC 9457 `application/problem+json`:
 `{type, title, status, detail, instance, code, errors: {field: message}}`.
 Another seller's or buyer's resources answer 404. A 429 carries `Retry-After` (seconds).
