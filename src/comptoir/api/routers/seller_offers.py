@@ -104,13 +104,11 @@ class OfferCreateIn(InputSchema):
     currency: CurrencyCode = Field(description="ISO 4217 code, e.g. EUR.")
     stock: Stock = Field(description="0 to 1,000,000.")
     shipping_profile_id: BodyId
-    condition: ConditionChoice = Field(Condition.NEW, description=f"One of {', '.join(Condition.values)}.")
+    condition: ConditionChoice = Field("new", description=f"One of {', '.join(Condition.values)}.")
     condition_note: Annotated[StrictStr, length(300)] = ""
     handling_days: HandlingDays = Field(1, description=f"Business days, 0 to {MAX_HANDLING_DAYS}.")
     ships_from_country: CountryCode | None = Field(None, description="ISO 3166 alpha-2; default: the seller's country.")
-    fulfilment_method: FulfilmentMethodChoice = Field(
-        FulfilmentMethod.MERCHANT, description=FULFILMENT_METHOD_DESCRIPTION
-    )
+    fulfilment_method: FulfilmentMethodChoice = Field("merchant", description=FULFILMENT_METHOD_DESCRIPTION)
     return_policy_days: ReturnPolicyDays = Field(14, description="0 to 365.")
 
 

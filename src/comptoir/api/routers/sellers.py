@@ -193,7 +193,7 @@ def api_key_create(request: HttpRequest, payload: ApiKeyIn):
     """The secret is in the response once; store it in the integration's secret store."""
     principal = seller_principal(request)
     key, secret = seller_api_key_create(
-        seller=principal.seller, actor=principal.user, name=payload.name, scopes=payload.scopes
+        seller=principal.seller, actor=principal.user, name=payload.name, scopes=list(map(str, payload.scopes))
     )
     return Status(201, api_key_out(key) | {"key": secret})
 
