@@ -94,3 +94,9 @@ def test_a_value_outside_the_declared_range_is_refused_with_the_field(api, selle
     response = api.patch(f"seller/offers/{offer_a.pk}", {"handling_days": MAX_HANDLING_DAYS + 1}, token=seller_a.key)
 
     assert response.status_code == 422 and "handling_days" in response.json()["errors"]
+
+
+def test_ids_beyond_64_bits_on_the_trust_routes_are_refused_before_the_database(api):
+    response = api.get("sellers/99999999999999999999/trust")
+
+    assert response.status_code == 422 and "seller_id" in response.json()["errors"]
