@@ -108,8 +108,11 @@ def main() -> int:
             [str(BIN / "python"), "-m", "django", "migrate", "--verbosity", "0"], check=True, env=environment, cwd=ROOT
         )
         seeded = subprocess.run(
-            [str(BIN / "python"), "-c", SEED], check=True, env=environment, cwd=ROOT, capture_output=True, text=True
+            [str(BIN / "python"), "-c", SEED], env=environment, cwd=ROOT, capture_output=True, text=True
         )
+        if seeded.returncode != 0:
+            print(seeded.stdout, seeded.stderr, sep="\n", file=sys.stderr)
+            return seeded.returncode
         credentials = json.loads(seeded.stdout.strip().splitlines()[-1])
 
         port = free_port()
