@@ -162,6 +162,8 @@ def _validation_field_errors(errors: list[dict]) -> dict[str, str]:
         source = location.pop(0) if location else "body"
         if source == "body" and location:
             location.pop(0)  # the handler's parameter name (`payload`)
+        elif source != "body":
+            location = location[:1]  # a parameter's name (`condition`, not `condition[0]` for a repeated one)
         name = field_path(location) or source
         message = error.get("msg", "Invalid value.")
         kind = error.get("type", "")
@@ -207,6 +209,8 @@ def handle_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
             headers=retry_after_headers(error.wait),
             detail="Too many requests from your address to this endpoint; wait for the Retry-After delay.",
         )
+    if isinstance(error.__cause__, ApplicationError):  # refused by the API's parser (api/parsing.py)
+        return handle_application_error(request, error.__cause__)
     if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
         return problem_response(
             status=400,

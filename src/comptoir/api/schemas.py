@@ -1,12 +1,14 @@
 """Schemas shared by the routers: money, problems, pagination, strict input types.
 
-Inputs are strict: a quantity is a JSON integer (not "3", not 3.0), a flag is true/false, unknown
-fields are refused. Range and business rules stay in the services, which report every field error."""
+Inputs are strict: a quantity is a JSON integer (not "3"; 3.0 is the same JSON number as 3, as JSON Schema says), a
+flag is true/false, unknown fields are refused. The business rules stay in the services, which report every field
+error; the schemas declare what can be stated without the database (choices, lengths, ranges, formats) so that the
+OpenAPI document tells a client what the services accept."""
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from ninja import Schema
@@ -19,11 +21,47 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE = 100_000
 
+# A whole JSON number; booleans, strings and fractions are refused. (3.0 arrives as 3: the API's parser reads a
+# number without a fractional part as an integer, as JSON Schema's `integer` does.)
+JsonInt = StrictInt
 # Identifiers sent in a body: a JSON integer that fits a database key.
-BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+BodyId = Annotated[JsonInt, Field(ge=1, le=MAX_ID)]
 # Integers sent in a body whose range the service checks; bounded here only so that absurd values
 # are refused before reaching a 64-bit database column.
-BodyInt = Annotated[StrictInt, Field(ge=-MAX_ID, le=MAX_ID)]
+BodyInt = Annotated[JsonInt, Field(ge=-MAX_ID, le=MAX_ID)]
+
+
+def between(low: int, high: int) -> Any:
+    """The range of a whole number as annotation metadata: `Annotated[JsonInt, between(0, 365)]`."""
+    return Field(ge=low, le=high)
+
+
+# Codes the services look up (pycountry, Babel): the format is declared, the services check that the code exists.
+COUNTRY_PATTERN = "^[A-Za-z]{2}$"
+CURRENCY_PATTERN = "^[A-Za-z]{3}$"
+CountryCode = Annotated[StrictStr, Field(min_length=2, max_length=2, pattern=COUNTRY_PATTERN)]
+CurrencyCode = Annotated[StrictStr, Field(min_length=3, max_length=3, pattern=CURRENCY_PATTERN)]
+
+# The choices of the domain models, spelled out for the OpenAPI document (api/tests/test_schemas.py checks that
+# they match the models).
+ConditionChoice = Literal["new", "refurbished", "used_like_new", "used_good", "used_acceptable"]
+FulfilmentMethodChoice = Literal["merchant", "marketplace", "dropship"]
+ReturnReasonChoice = Literal["not_as_described", "damaged", "wrong_item", "no_longer_needed", "other"]
+DisputeReasonChoice = Literal["not_received", "not_as_described", "return_not_refunded", "other"]
+SellerOrderStatusChoice = Literal[
+    "awaiting_payment",
+    "placed",
+    "accepted",
+    "shipped",
+    "delivered",
+    "completed",
+    "cancelled",
+    "return_requested",
+    "returned",
+    "refunded",
+]
+ScopeChoice = Literal["offers:read", "offers:write", "orders:read", "orders:write", "finance:read"]
+ServiceLevelChoice = Literal["standard", "express"]
 
 
 def length(max_length: int, min_length: int = 0) -> Any:
@@ -115,12 +153,23 @@ PAGE_SIZE_DESCRIPTION = f"Results per page, 1 to {MAX_PAGE_SIZE}."
 __all__ = [
     "BodyId",
     "BodyInt",
+    "ConditionChoice",
+    "CountryCode",
+    "CurrencyCode",
+    "DisputeReasonChoice",
+    "FulfilmentMethodChoice",
     "InputSchema",
+    "JsonInt",
     "MoneyOut",
     "ProblemOut",
+    "ReturnReasonChoice",
+    "ScopeChoice",
+    "SellerOrderStatusChoice",
+    "ServiceLevelChoice",
     "StrictBool",
     "StrictInt",
     "StrictStr",
+    "between",
     "length",
     "money",
     "page_of",

@@ -13,6 +13,7 @@ from ninja.openapi.docs import Swagger
 from comptoir.api import errors as api_errors
 from comptoir.api.errors import PROBLEM_CONTENT_TYPE, install_exception_handlers, problem_response
 from comptoir.api.openapi import ProblemAwareNinjaAPI
+from comptoir.api.parsing import RequestParser, refuse_control_characters_in_path
 from comptoir.api.routers import (
     accounts,
     cart,
@@ -38,6 +39,12 @@ Comptoir's marketplace API. JSON in and out; money is `{"amount": "12.34", "amou
   finance:read) on `/seller/…`;
 - or the browser session (CSRF token required for writes); a member of several sellers sends `X-Comptoir-Seller: <id>`.
 
+**Requests** — bodies are JSON sent as `application/json` (or another `+json` type); any other media type gets 415
+`unsupported_media_type`. A number without a fractional part (`3.0`) is read as the integer 3. Control characters are
+refused everywhere with 422 `control_character` naming the field: U+0000–U+001F and U+007F in path and query
+parameters and JSON keys; the same except tab, line feed and carriage return in JSON string values. The schemas
+declare choices (`enum`), lengths, ranges and formats (`pattern`) as the services check them.
+
 **Errors** are RFC 9457 `application/problem+json`:
 `{type, title, status, detail, instance, code, errors: {field: message}}`.
 Another seller's or buyer's resources answer 404. A 429 carries `Retry-After` (seconds).
@@ -52,7 +59,13 @@ body returns the first response with `Idempotent-Replayed: true`; the same key w
 """
 
 api = ProblemAwareNinjaAPI(
-    title="Comptoir API", version="1", description=DESCRIPTION, urls_namespace="api-v1", docs=Swagger(), docs_url=None
+    title="Comptoir API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs=Swagger(),
+    docs_url=None,
+    parser=RequestParser(),
 )
 install_exception_handlers(api)
 
@@ -116,7 +129,10 @@ def _api_urls():
     patterns, app_name, namespace = api.urls
     wrapped = [
         URLPattern(
-            pattern.pattern, _method_not_allowed_as_problem(pattern.callback), pattern.default_args, pattern.name
+            pattern.pattern,
+            refuse_control_characters_in_path(_method_not_allowed_as_problem(pattern.callback)),
+            pattern.default_args,
+            pattern.name,
         )
         if isinstance(pattern, URLPattern)
         else pattern

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Path as PathParam
@@ -11,7 +12,7 @@ from pydantic import Field
 
 from comptoir.api import errors as api_errors
 from comptoir.api.idempotency import run_idempotent
-from comptoir.api.schemas import MAX_ID, BodyInt, InputSchema, MoneyOut, money, problems
+from comptoir.api.schemas import MAX_ID, InputSchema, JsonInt, MoneyOut, between, money, problems
 from comptoir.api.security import buyer_auth, buyer_principal
 from comptoir.core.exceptions import NotFound
 from comptoir.orders.selectors import cart_has_offer, cart_lines_for_buyer
@@ -41,7 +42,7 @@ class CartOut(Schema):
 
 
 class CartLineIn(InputSchema):
-    quantity: BodyInt = Field(
+    quantity: Annotated[JsonInt, between(1, MAX_ID)] = Field(
         description="Units wanted, a whole number from 1 to the marketplace maximum (999 by default)."
     )
 

@@ -240,7 +240,7 @@ def products(
     auth=None,
     summary="Find a product by GTIN",
 )
-def product_by_gtin(request: HttpRequest, gtin: str = PathParam(..., max_length=40)):
+def product_by_gtin(request: HttpRequest, gtin: str = PathParam(..., max_length=40, pattern=r"^[0-9 -]{1,40}$")):
     """GTIN-8, UPC-A (12), EAN-13 or GTIN-14; the check digit is verified."""
     _normalised, error = normalise_gtin(gtin)
     if error:

@@ -10,7 +10,18 @@ from pydantic import Field, StrictStr
 
 from comptoir.api.errors import json_response
 from comptoir.api.idempotency import REPLAYED_HEADER
-from comptoir.api.schemas import BodyId, BodyInt, InputSchema, MoneyOut, ProblemOut, length, problems
+from comptoir.api.schemas import (
+    MAX_ID,
+    BodyId,
+    CountryCode,
+    InputSchema,
+    JsonInt,
+    MoneyOut,
+    ProblemOut,
+    between,
+    length,
+    problems,
+)
 from comptoir.api.security import buyer_auth, buyer_principal
 from comptoir.checkout.errors import PAYMENT_DECLINED
 from comptoir.checkout.services import order_checkout
@@ -24,22 +35,24 @@ CHECKOUT_STATUS = {OrderStatus.PAID: 201, OrderStatus.PAYMENT_REVIEW: 202, Order
 
 class CheckoutLineIn(InputSchema):
     offer_id: BodyId
-    quantity: BodyInt = Field(description="1 to the marketplace maximum (999 by default).")
+    quantity: Annotated[JsonInt, between(1, MAX_ID)] = Field(
+        description="1 to the marketplace maximum (999 by default)."
+    )
 
 
 class AddressIn(InputSchema):
-    name: Annotated[StrictStr, length(200)]
-    street: Annotated[StrictStr, length(200)]
-    postal_code: Annotated[StrictStr, length(200)]
-    city: Annotated[StrictStr, length(200)]
-    country: Annotated[StrictStr, length(2)] = Field(description="ISO 3166 alpha-2 code.")
+    name: Annotated[StrictStr, length(200, 1)]
+    street: Annotated[StrictStr, length(200, 1)]
+    postal_code: Annotated[StrictStr, length(200, 1)]
+    city: Annotated[StrictStr, length(200, 1)]
+    country: CountryCode = Field(description="ISO 3166 alpha-2 code.")
     street2: Annotated[StrictStr, length(200)] | None = None
     region: Annotated[StrictStr, length(200)] | None = None
     phone: Annotated[StrictStr, length(200)] | None = None
 
 
 class PaymentIn(InputSchema):
-    card_number: Annotated[StrictStr, length(40)] = Field(
+    card_number: Annotated[StrictStr, Field(max_length=40, pattern=r"^[0-9 -]{1,40}$")] = Field(
         description="Sandbox cards: 4242424242424242 paid, 4000000000000002 declined, 4000000000009235 review."
     )
 
@@ -47,7 +60,7 @@ class PaymentIn(InputSchema):
 class CheckoutIn(InputSchema):
     lines: list[CheckoutLineIn] | None = Field(None, max_length=200, description="Omit to check out the cart.")
     shipping_address: AddressIn
-    shipping: dict[str, Annotated[StrictStr, length(20)]] | None = Field(
+    shipping: dict[str, Annotated[StrictStr, length(20, 1)]] | None = Field(
         None, description="Seller id -> service level ('standard', 'express'); default: the cheapest."
     )
     payment: PaymentIn

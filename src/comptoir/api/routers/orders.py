@@ -15,8 +15,10 @@ from comptoir.api.schemas import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
     MAX_PAGE_SIZE,
+    DisputeReasonChoice,
     InputSchema,
     MoneyOut,
+    ReturnReasonChoice,
     iso,
     length,
     money,
@@ -122,7 +124,7 @@ class ReturnLineIn(InputSchema):
 
 
 class ReturnIn(InputSchema):
-    return_reason: Annotated[StrictStr, length(40)] = Field(description=f"One of {', '.join(ReturnReason.values)}.")
+    return_reason: ReturnReasonChoice = Field(description=f"One of {', '.join(ReturnReason.values)}.")
     comment: Annotated[StrictStr, length(2000)] = ""
     lines: list[ReturnLineIn] | None = Field(
         None, max_length=200, description="The units to send back per line (by offer id); every unit when omitted."
@@ -130,7 +132,7 @@ class ReturnIn(InputSchema):
 
 
 class DisputeIn(InputSchema):
-    reason: Annotated[StrictStr, length(30)] = Field(description=f"One of {', '.join(DisputeReason.values)}.")
+    reason: DisputeReasonChoice = Field(description=f"One of {', '.join(DisputeReason.values)}.")
     description: Annotated[StrictStr, length(5000, 1)]
 
 

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Path as PathParam
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from comptoir.api.schemas import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, MoneyOut, money, problems
+from comptoir.api.schemas import (
+    CURRENCY_PATTERN,
+    DEFAULT_PAGE_SIZE,
+    MAX_ID,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    ConditionChoice,
+    MoneyOut,
+    money,
+    problems,
+)
 from comptoir.catalog import errors as catalog_errors
 from comptoir.catalog.models import Category, Product
 from comptoir.core import clock
@@ -25,6 +37,8 @@ CURRENCY_DESCRIPTION = (
     "ISO 4217 currency the buyer pays in (the marketplace's by default): delivered prices are compared and shown in "
     "it; offers no exchange rate converts into it are not compared with the others."
 )
+SortChoice = Literal["relevance", "price_asc", "price_desc", "newest"]
+SORT_QUERY = Query("relevance", description="relevance, price_asc, price_desc or newest.")
 # Repeatable parameters: one Query object each (a list default built in the signature would be shared anyway).
 CONDITION_QUERY = Query([], description="Repeatable.")
 SHIPS_FROM_QUERY = Query([], description="Repeatable ISO country codes.")
@@ -121,16 +135,21 @@ def search(
     ),
     category: int | None = Query(None, ge=1, le=MAX_ID),
     country: str = Query(
-        "FR", min_length=2, max_length=2, description="Destination: prices are landed and delivery promised for it."
+        "FR",
+        min_length=2,
+        max_length=2,
+        description="Destination: prices are landed and delivery promised for it.",
     ),
-    condition: list[str] = CONDITION_QUERY,
+    condition: list[ConditionChoice] = CONDITION_QUERY,
     ships_from: list[str] = SHIPS_FROM_QUERY,
     price_min: int | None = Query(None, ge=0, description="Minor units, compared with the lowest landed price."),
     price_max: int | None = Query(None, ge=0),
     delivery_days: int | None = Query(None, ge=0, le=365, description="Delivered within this many calendar days."),
     rating: float | None = Query(None, ge=1, le=5, description="Seller rating at least (stars)."),
-    sort: str = Query("relevance", description="relevance, price_asc, price_desc or newest."),
-    currency: str | None = Query(None, min_length=3, max_length=3, description=CURRENCY_DESCRIPTION),
+    sort: SortChoice = SORT_QUERY,
+    currency: str | None = Query(
+        None, min_length=3, max_length=3, pattern=CURRENCY_PATTERN, description=CURRENCY_DESCRIPTION
+    ),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):
@@ -244,7 +263,9 @@ def featured_offer(
     request: HttpRequest,
     product_id: int = PathParam(..., ge=1, le=MAX_ID),
     country: str = Query("FR", min_length=2, max_length=2),
-    currency: str | None = Query(None, min_length=3, max_length=3, description=CURRENCY_DESCRIPTION),
+    currency: str | None = Query(
+        None, min_length=3, max_length=3, pattern=CURRENCY_PATTERN, description=CURRENCY_DESCRIPTION
+    ),
 ):
     errors: dict[str, str] = {}
     buyer = _buyer(country, currency, errors)

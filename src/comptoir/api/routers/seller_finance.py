@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from comptoir.api import errors as api_errors
-from comptoir.api.schemas import MoneyOut, iso, problems
+from comptoir.api.schemas import CURRENCY_PATTERN, MoneyOut, iso, problems
 from comptoir.api.security import seller_auth, seller_principal
 from comptoir.checkout import selectors as checkout_selectors
 from comptoir.core.exceptions import ValidationError
@@ -103,7 +103,7 @@ def balance(request: HttpRequest):
 )
 def statement(
     request: HttpRequest,
-    currency: str = Query(..., max_length=3, description="ISO 4217 code."),
+    currency: str = Query(..., min_length=3, max_length=3, pattern=CURRENCY_PATTERN, description="ISO 4217 code."),
     format: str = Query("json", pattern="^(json|csv)$", description="json or csv."),
     since: dt.datetime | None = Query(None, description="ISO 8601, inclusive."),  # noqa: B008 (ninja reads the default as the declaration)
     until: dt.datetime | None = Query(None, description="ISO 8601, exclusive."),  # noqa: B008 (idem)

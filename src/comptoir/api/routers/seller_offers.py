@@ -20,9 +20,15 @@ from comptoir.api.schemas import (
     MAX_PAGE_SIZE,
     BodyId,
     BodyInt,
+    ConditionChoice,
+    CountryCode,
+    CurrencyCode,
+    FulfilmentMethodChoice,
     InputSchema,
+    JsonInt,
     MoneyOut,
     StrictBool,
+    between,
     iso,
     length,
     money,
@@ -39,6 +45,8 @@ from comptoir.offers import errors as offer_errors
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer, ShippingProfile
 from comptoir.offers.selectors import offer_list_for_seller
 from comptoir.offers.services import (
+    MAX_HANDLING_DAYS,
+    MAX_STOCK,
     offer_create,
     offer_stock_bulk_set,
     offer_stock_set,
@@ -50,7 +58,13 @@ router = Router(tags=["seller: offers"])
 
 READ = seller_auth("offers:read")
 WRITE = seller_auth("offers:write")
-PRICE_PATTERN = re.compile(r"^\d{1,12}(\.\d{1,4})?$")
+PRICE_PATTERN = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,4})?$")
+Price = Annotated[StrictStr, Field(max_length=17, pattern=PRICE_PATTERN.pattern)]
+PriceAmount = Annotated[JsonInt, between(1, MAX_ID)]
+Stock = Annotated[JsonInt, between(0, MAX_STOCK)]
+HandlingDays = Annotated[JsonInt, between(0, MAX_HANDLING_DAYS)]
+ReturnPolicyDays = Annotated[JsonInt, between(0, 365)]
+Dimension = Annotated[JsonInt, between(1, 10_000_000)]
 PRICE_DESCRIPTION = (
     "Give the unit price either as `price_amount`, an integer in minor units (1234 = 12.34 EUR), or as `price`, "
     'a decimal string in major units ("12.34"); not both. It must be positive, at most the marketplace maximum '
@@ -85,62 +99,60 @@ class OfferOut(Schema):
 class OfferCreateIn(InputSchema):
     product_id: BodyId
     sku: Annotated[StrictStr, length(100, 1)]
-    price_amount: BodyInt | None = Field(None, description=PRICE_DESCRIPTION)
-    price: Annotated[StrictStr, length(20)] | None = Field(None, description=PRICE_DESCRIPTION)
-    currency: Annotated[StrictStr, length(3)] = Field(description="ISO 4217 code, e.g. EUR.")
-    stock: BodyInt = Field(description="0 to 1,000,000.")
+    price_amount: PriceAmount | None = Field(None, description=PRICE_DESCRIPTION)
+    price: Price | None = Field(None, description=PRICE_DESCRIPTION)
+    currency: CurrencyCode = Field(description="ISO 4217 code, e.g. EUR.")
+    stock: Stock = Field(description="0 to 1,000,000.")
     shipping_profile_id: BodyId
-    condition: Annotated[StrictStr, length(20)] = Field(
-        Condition.NEW, description=f"One of {', '.join(Condition.values)}."
-    )
+    condition: ConditionChoice = Field("new", description=f"One of {', '.join(Condition.values)}.")
     condition_note: Annotated[StrictStr, length(300)] = ""
-    handling_days: BodyInt = 1
-    ships_from_country: Annotated[StrictStr, length(2)] | None = Field(
-        None, description="ISO 3166 alpha-2; default: the seller's country."
-    )
-    fulfilment_method: Annotated[StrictStr, length(20)] = Field(
-        FulfilmentMethod.MERCHANT, description=FULFILMENT_METHOD_DESCRIPTION
-    )
-    return_policy_days: BodyInt = Field(14, description="0 to 365.")
+    handling_days: HandlingDays = Field(1, description=f"Business days, 0 to {MAX_HANDLING_DAYS}.")
+    ships_from_country: CountryCode | None = Field(None, description="ISO 3166 alpha-2; default: the seller's country.")
+    fulfilment_method: FulfilmentMethodChoice = Field("merchant", description=FULFILMENT_METHOD_DESCRIPTION)
+    return_policy_days: ReturnPolicyDays = Field(14, description="0 to 365.")
 
 
 class OfferUpdateIn(InputSchema):
     """Only the fields sent are changed; null is refused."""
 
-    price_amount: BodyInt | None = Field(None, description=PRICE_DESCRIPTION)
-    price: Annotated[StrictStr, length(20)] | None = Field(None, description=PRICE_DESCRIPTION)
-    currency: Annotated[StrictStr, length(3)] | None = None
-    stock: BodyInt | None = None
+    price_amount: PriceAmount | None = Field(None, description=PRICE_DESCRIPTION)
+    price: Price | None = Field(None, description=PRICE_DESCRIPTION)
+    currency: CurrencyCode | None = None
+    stock: Stock | None = None
     condition_note: Annotated[StrictStr, length(300)] | None = None
-    handling_days: BodyInt | None = None
+    handling_days: HandlingDays | None = None
     shipping_profile_id: BodyId | None = None
     is_active: StrictBool | None = None
-    return_policy_days: BodyInt | None = Field(None, description="0 to 365.")
-    fulfilment_method: Annotated[StrictStr, length(20)] | None = Field(None, description=FULFILMENT_METHOD_DESCRIPTION)
+    return_policy_days: ReturnPolicyDays | None = Field(None, description="0 to 365.")
+    fulfilment_method: FulfilmentMethodChoice | None = Field(None, description=FULFILMENT_METHOD_DESCRIPTION)
 
 
 class StockIn(InputSchema):
-    stock: BodyInt = Field(description="The new number of units on hand, 0 to 1,000,000.")
+    stock: Stock = Field(description="The new number of units on hand, 0 to 1,000,000.")
 
 
 class BulkStockIn(InputSchema):
-    stock: dict[Annotated[StrictStr, length(100, 1)], BodyInt] = Field(
+    stock: dict[Annotated[StrictStr, length(100, 1)], Stock] = Field(
         min_length=1, max_length=1000, description="SKU -> units. All or nothing: one bad SKU refuses the batch."
     )
 
 
 class ShippingRateIn(InputSchema):
     zone_name: Annotated[StrictStr, length(60, 1)] = "Zone"
-    countries: list[Annotated[StrictStr, length(2, 1)]] = Field(
+    countries: list[Annotated[StrictStr, Field(min_length=1, max_length=2, pattern=r"^([A-Za-z]{2}|\*)$")]] = Field(
         min_length=1, max_length=300, description='ISO 3166 alpha-2 codes, or ["*"] for the rest of the world.'
     )
-    service_level: Annotated[StrictStr, length(20, 1)] = "standard"
+    service_level: Annotated[StrictStr, length(20, 1)] = Field(
+        "standard", description="standard, express, economy …", pattern=r"\S"
+    )
     carrier: Annotated[StrictStr, length(60)] = ""
-    currency: Annotated[StrictStr, length(3)]
-    first_item_amount: BodyInt = Field(description="Minor units for the first item.")
-    additional_item_amount: BodyInt = Field(0, description="Minor units for each further item.")
-    transit_days_min: BodyInt
-    transit_days_max: BodyInt
+    currency: CurrencyCode
+    first_item_amount: Annotated[JsonInt, between(0, MAX_ID)] = Field(description="Minor units for the first item.")
+    additional_item_amount: Annotated[JsonInt, between(0, MAX_ID)] = Field(
+        0, description="Minor units for each further item."
+    )
+    transit_days_min: Annotated[JsonInt, between(0, 90)]
+    transit_days_max: Annotated[JsonInt, between(0, 90)] = Field(description="transit_days_min to 90.")
 
 
 class ShippingProfileIn(InputSchema):
@@ -171,7 +183,7 @@ class ProductCreateIn(InputSchema):
     category_id: BodyId
     description: Annotated[StrictStr, length(20000)] = ""
     brand: Annotated[StrictStr, length(120)] = ""
-    gtin: Annotated[StrictStr, length(20)] | None = Field(
+    gtin: Annotated[StrictStr, Field(max_length=20, pattern=r"^([0-9 -]{8,20})?$")] | None = Field(
         None,
         description=(
             "GTIN-8, UPC-A, EAN-13 or GTIN-14 (check digit verified). A product with the same GTIN must not exist yet."
@@ -180,13 +192,13 @@ class ProductCreateIn(InputSchema):
     attributes: dict[Annotated[StrictStr, length(100)], Annotated[StrictStr, length(500)] | BodyInt | StrictBool] = (
         Field(default_factory=dict)
     )
-    language: Annotated[StrictStr, length(8)] = "en"
-    weight_grams: BodyInt | None = None
-    length_mm: BodyInt | None = None
-    width_mm: BodyInt | None = None
-    height_mm: BodyInt | None = None
-    country_of_origin: Annotated[StrictStr, length(2)] = ""
-    hs_code: Annotated[StrictStr, length(10)] = ""
+    language: Annotated[StrictStr, length(8, 2)] = Field("en", description="A language code such as en or fr.")
+    weight_grams: Dimension | None = None
+    length_mm: Dimension | None = None
+    width_mm: Dimension | None = None
+    height_mm: Dimension | None = None
+    country_of_origin: Annotated[StrictStr, Field(max_length=2, pattern="^([A-Za-z]{2})?$")] = ""
+    hs_code: Annotated[StrictStr, Field(max_length=10, pattern="^([0-9]{6,10})?$")] = ""
     image_urls: list[Annotated[StrictStr, length(500, 1)]] = Field(default_factory=list, max_length=20)
 
 

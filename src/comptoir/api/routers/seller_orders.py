@@ -18,6 +18,7 @@ from comptoir.api.schemas import (
     MAX_PAGE_SIZE,
     InputSchema,
     MoneyOut,
+    SellerOrderStatusChoice,
     StrictBool,
     iso,
     length,
@@ -85,7 +86,7 @@ class SellerOrderOut(Schema):
 
 class ShipIn(InputSchema):
     carrier: Annotated[StrictStr, length(60, 1)]
-    tracking_number: Annotated[StrictStr, length(60, 1)] = Field(
+    tracking_number: Annotated[StrictStr, Field(min_length=5, max_length=60, pattern=r"^[A-Za-z0-9 ]{5,60}$")] = Field(
         description="5 to 40 letters or digits (spaces are ignored)."
     )
 
@@ -154,6 +155,9 @@ def _act(request: HttpRequest, number: str, *, scope: str, payload: dict, apply)
     return run_idempotent(request, actor_key=principal.actor_key, scope=scope, payload=payload, action=action)
 
 
+STATUS_QUERY = Query(None, description=f"One of {', '.join(s.value for s in Status)}.")
+
+
 @router.get(
     "/seller/orders",
     response={200: page_of(SellerOrderOut), **problems(401, 403, 422)},
@@ -162,7 +166,7 @@ def _act(request: HttpRequest, number: str, *, scope: str, payload: dict, apply)
 )
 def seller_orders(
     request: HttpRequest,
-    status: str | None = Query(None, max_length=20, description=f"One of {', '.join(s.value for s in Status)}."),
+    status: SellerOrderStatusChoice | None = STATUS_QUERY,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):

@@ -11,7 +11,17 @@ from ninja.responses import Status
 from pydantic import Field, StrictStr
 
 from comptoir.api.idempotency import run_idempotent
-from comptoir.api.schemas import MAX_ID, InputSchema, StrictBool, iso, length, problems
+from comptoir.api.schemas import (
+    MAX_ID,
+    CountryCode,
+    CurrencyCode,
+    InputSchema,
+    ScopeChoice,
+    StrictBool,
+    iso,
+    length,
+    problems,
+)
 from comptoir.api.security import (
     buyer_principal,
     seller_auth,
@@ -53,7 +63,7 @@ class SellerOnboardIn(InputSchema):
     street: Annotated[StrictStr, length(200)]
     postal_code: Annotated[StrictStr, length(200)]
     city: Annotated[StrictStr, length(200)]
-    country: Annotated[StrictStr, length(2)] = Field(description="ISO 3166 alpha-2 code.")
+    country: CountryCode = Field(description="ISO 3166 alpha-2 code.")
     phone: Annotated[StrictStr, length(40)]
     email: Annotated[StrictStr, length(254)]
     trade_register: Annotated[StrictStr, length(200)]
@@ -67,14 +77,12 @@ class SellerOnboardIn(InputSchema):
     self_certified: StrictBool = Field(
         description="You certify that you only offer products that comply with EU law (DSA Art. 30)."
     )
-    default_currency: Annotated[StrictStr, length(3)] = "EUR"
+    default_currency: CurrencyCode = "EUR"
 
 
 class ApiKeyIn(InputSchema):
     name: Annotated[StrictStr, length(100)] = "integration"
-    scopes: list[Annotated[StrictStr, length(20)]] = Field(
-        min_length=1, max_length=10, description=f"Among {', '.join(ALL_SCOPES)}."
-    )
+    scopes: list[ScopeChoice] = Field(min_length=1, max_length=10, description=f"Among {', '.join(ALL_SCOPES)}.")
 
 
 class ApiKeyOut(Schema):
@@ -185,7 +193,7 @@ def api_key_create(request: HttpRequest, payload: ApiKeyIn):
     """The secret is in the response once; store it in the integration's secret store."""
     principal = seller_principal(request)
     key, secret = seller_api_key_create(
-        seller=principal.seller, actor=principal.user, name=payload.name, scopes=payload.scopes
+        seller=principal.seller, actor=principal.user, name=payload.name, scopes=list(map(str, payload.scopes))
     )
     return Status(201, api_key_out(key) | {"key": secret})
 

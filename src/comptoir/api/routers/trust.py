@@ -4,13 +4,14 @@ sellers and products that do not exist; an id outside 1..2**63-1 is refused (422
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Path as PathParam
-from ninja import Router, Schema, Status
+from ninja import Router, Status
+from pydantic import Field, StrictStr
 
-from comptoir.api.schemas import MAX_ID, problems
+from comptoir.api.schemas import MAX_ID, InputSchema, JsonInt, between, length, problems
 from comptoir.api.security import buyer_auth, seller_auth
 from comptoir.catalog import errors as catalog_errors
 from comptoir.catalog.models import Product
@@ -31,6 +32,12 @@ VERIFICATION_NOTE = (
 )
 
 
+# Path parameters: an id that fits a database key, an order number of at most 40 characters.
+ID = PathParam(..., ge=1, le=MAX_ID)
+NUMBER = PathParam(..., max_length=40)
+Rating = Annotated[JsonInt, between(1, 5)]
+
+
 class AuthenticatedRequest(HttpRequest):
     """The request as the endpoints see it: Django Ninja sets `auth` to what the route's authentication returned
     (a BuyerPrincipal or a SellerPrincipal)."""
@@ -38,33 +45,28 @@ class AuthenticatedRequest(HttpRequest):
     auth: Any
 
 
-class ReviewIn(Schema):
-    seller_order_number: str
-    product_rating: int
-    item_as_described: int
-    communication: int
-    shipping_speed: int
-    packaging: int
-    text: str = ""
-    language: str = "en"
+class ReviewIn(InputSchema):
+    seller_order_number: Annotated[StrictStr, length(40, 1)]
+    product_rating: Rating
+    item_as_described: Rating
+    communication: Rating
+    shipping_speed: Rating
+    packaging: Rating
+    text: Annotated[StrictStr, length(5000)] = ""
+    language: Annotated[StrictStr, length(8, 2)] = "en"
 
 
-class TextIn(Schema):
-    text: str
+class TextIn(InputSchema):
+    text: Annotated[StrictStr, Field(min_length=1, max_length=5000, pattern=r"\S")]
 
 
-class ReportIn(Schema):
-    reason: str
-    details: str = ""
+class ReportIn(InputSchema):
+    reason: Annotated[StrictStr, Field(min_length=1, max_length=40, pattern=r"\S")]
+    details: Annotated[StrictStr, length(2000)] = ""
 
 
-class MessageIn(Schema):
-    body: str
-
-
-def _id_param() -> Any:
-    """A path id that fits a database key (SQLite and PostgreSQL store 64-bit signed integers)."""
-    return PathParam(..., ge=1, le=MAX_ID)
+class MessageIn(InputSchema):
+    body: Annotated[StrictStr, Field(min_length=1, max_length=5000, pattern=r"\S")]
 
 
 def _require_seller(seller_id: int) -> None:
@@ -117,20 +119,20 @@ def review_post(request: AuthenticatedRequest, payload: ReviewIn):
 
 
 @router.get("/sellers/{seller_id}/reviews", auth=None, response={200: dict, **problems(404, 422)})
-def seller_reviews(request: HttpRequest, seller_id: int = _id_param()):
+def seller_reviews(request: HttpRequest, seller_id: int = ID):
     _require_seller(seller_id)
     return _reviews_page(Review.objects.filter(seller_id=seller_id))
 
 
 @router.get("/products/{product_id}/reviews", auth=None, response={200: dict, **problems(404, 422)})
-def product_reviews(request: HttpRequest, product_id: int = _id_param()):
+def product_reviews(request: HttpRequest, product_id: int = ID):
     if not Product.objects.filter(pk=product_id).exists():
         raise NotFound("No such product.", code=catalog_errors.PRODUCT_NOT_FOUND)
     return _reviews_page(Review.objects.filter(product_id=product_id))
 
 
 @router.post("/reviews/{review_id}/report", auth=buyer_auth, response={201: dict})
-def review_report_post(request: AuthenticatedRequest, payload: ReportIn, review_id: int = _id_param()):
+def review_report_post(request: AuthenticatedRequest, payload: ReportIn, review_id: int = ID):
     report = services.review_report(
         reporter=request.auth.user, review_id=review_id, reason=payload.reason, details=payload.details
     )
@@ -138,7 +140,7 @@ def review_report_post(request: AuthenticatedRequest, payload: ReportIn, review_
 
 
 @router.post("/seller/reviews/{review_id}/reply", auth=seller_auth("orders:write"))
-def review_reply_post(request: AuthenticatedRequest, payload: TextIn, review_id: int = _id_param()):
+def review_reply_post(request: AuthenticatedRequest, payload: TextIn, review_id: int = ID):
     return review_out(
         services.review_reply(
             seller=request.auth.seller, actor=request.auth.actor, review_id=review_id, text=payload.text
@@ -170,12 +172,12 @@ def _seller_order(request: AuthenticatedRequest, number: str) -> SellerOrder:
 
 
 @router.get("/seller-orders/{number}/messages", auth=buyer_auth)
-def buyer_messages(request: AuthenticatedRequest, number: str):
+def buyer_messages(request: AuthenticatedRequest, number: str = NUMBER):
     return {"messages": [message_out(m) for m in _buyer_order(request, number).messages.all()]}
 
 
 @router.post("/seller-orders/{number}/messages", auth=buyer_auth, response={201: dict})
-def buyer_message_post(request: AuthenticatedRequest, number: str, payload: MessageIn):
+def buyer_message_post(request: AuthenticatedRequest, payload: MessageIn, number: str = NUMBER):
     seller_order = _buyer_order(request, number)
     return Status(
         201,
@@ -186,12 +188,12 @@ def buyer_message_post(request: AuthenticatedRequest, number: str, payload: Mess
 
 
 @router.get("/seller/orders/{number}/messages", auth=seller_auth("orders:read"))
-def seller_messages(request: AuthenticatedRequest, number: str):
+def seller_messages(request: AuthenticatedRequest, number: str = NUMBER):
     return {"messages": [message_out(m) for m in _seller_order(request, number).messages.all()]}
 
 
 @router.post("/seller/orders/{number}/messages", auth=seller_auth("orders:write"), response={201: dict})
-def seller_message_post(request: AuthenticatedRequest, number: str, payload: MessageIn):
+def seller_message_post(request: AuthenticatedRequest, payload: MessageIn, number: str = NUMBER):
     seller_order = _seller_order(request, number)
     message = services.message_send(
         sender=request.auth.actor, seller=request.auth.seller, seller_order_id=seller_order.pk, body=payload.body
@@ -264,7 +266,7 @@ def seller_enforcement(request: AuthenticatedRequest):
 
 
 @router.post("/seller/enforcement/{action_id}/appeal", auth=seller_auth("orders:write"), response={201: dict})
-def seller_appeal(request: AuthenticatedRequest, payload: TextIn, action_id: int = _id_param()):
+def seller_appeal(request: AuthenticatedRequest, payload: TextIn, action_id: int = ID):
     appeal = services.appeal_submit(
         seller=request.auth.seller, actor=request.auth.actor, action_id=action_id, text=payload.text
     )
@@ -272,7 +274,7 @@ def seller_appeal(request: AuthenticatedRequest, payload: TextIn, action_id: int
 
 
 @router.get("/sellers/{seller_id}/trust", auth=None, response={200: dict, **problems(404, 422)})
-def seller_public_trust(request: HttpRequest, seller_id: int = _id_param()):
+def seller_public_trust(request: HttpRequest, seller_id: int = ID):
     """A seller's public score, band, tier and main metrics; a seller not scored yet is `new` at 50."""
     trust = _trust_of(seller_id)
     if trust is None:

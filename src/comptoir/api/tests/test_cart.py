@@ -33,8 +33,8 @@ def test_put_replaces_the_quantity(api, buyer_token, offer_a):
 @pytest.mark.parametrize(
     "quantity, code",
     [
-        (0, "invalid_quantity"),
-        (-2, "invalid_quantity"),
+        (0, "invalid_request"),  # below the declared minimum: refused by the schema
+        (-2, "invalid_request"),
         (1000, "invalid_quantity"),
         ("3", "invalid_request"),
         (1.5, "invalid_request"),

@@ -130,3 +130,24 @@ def test_the_served_errors_match_the_declared_media_type(api, document):
     # then
     assert response.status_code == 401
     assert response["Content-Type"].split(";")[0] in declared
+
+
+def test_the_document_is_built_once_per_process(api, monkeypatch):
+    from ninja import NinjaAPI
+
+    from comptoir.api.urls import api as ninja_api
+
+    first = api.get("/api/v1/openapi.json")
+    builds = []
+    original = NinjaAPI.get_openapi_schema
+
+    def counting(self, **kwargs):
+        builds.append(kwargs)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(NinjaAPI, "get_openapi_schema", counting)
+    second = api.get("/api/v1/openapi.json")
+
+    assert second.status_code == 200 and second.json() == first.json()
+    assert builds == []
+    assert ninja_api.get_openapi_schema() is ninja_api.get_openapi_schema()

@@ -55,7 +55,7 @@ def test_list_only_my_orders_with_status_filter(api, seller_a, seller_b, seller_
 def test_unknown_status_filter_is_422(api, seller_a):
     assert (
         "status"
-        in assert_problem(api.get("seller/orders?status=lost", token=seller_a.key), 422, "invalid_status")["errors"]
+        in assert_problem(api.get("seller/orders?status=lost", token=seller_a.key), 422, "invalid_request")["errors"]
     )
 
 

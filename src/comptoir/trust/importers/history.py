@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from comptoir.accounts.models import User
+from comptoir.core.text import forbidden_character, forbidden_character_message
 from comptoir.orders.domain.state_machine import Actor, Status
 from comptoir.orders.models import Order, OrderStatus, ReturnReason, SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller
@@ -124,6 +125,13 @@ def _validate_row(line: int, raw: dict, sellers, now: dt.datetime, errors: list[
     def problem(column: str, message: str) -> None:
         problems.append(RowError(line, column, message))
 
+    for name in COLUMNS:
+        character = forbidden_character(raw.get(name) or "", is_multiline=True)
+        if character is not None:
+            problem(name, forbidden_character_message(character))
+    if problems:
+        errors.extend(problems)
+        return None
     for name in REQUIRED:
         if not text[name]:
             problem(name, "Required.")

@@ -273,3 +273,29 @@ def test_command_exit_codes(tmp_path, capsys):
     assert failure.value.code == 1 and unreadable.value.code == 2
     assert "line 2, column review_packaging" in capsys.readouterr().err
     assert SellerOrder.objects.filter(seller=seller).count() == 1
+
+
+def test_a_control_character_in_a_cell_is_a_line_numbered_error_without_a_traceback(tmp_path, capsys):
+    seller = make_seller()
+    bad = tmp_path / "nul.csv"
+    rows = [delivered_row(seller), delivered_row(seller, "A-2", carrier="La\x00Poste")]
+    bad.write_text(csv_text(rows), encoding="utf-8")
+
+    with pytest.raises(SystemExit) as failure:
+        call_command("import-history", str(bad))
+
+    err = capsys.readouterr().err
+    assert failure.value.code == 1
+    assert "line 3, column carrier: The value contains a control character (U+0000)" in err
+    assert "Traceback" not in err
+    assert not SellerOrder.objects.filter(seller=seller).exists()
+
+
+def test_line_breaks_in_a_quoted_review_text_are_accepted():
+    seller = make_seller()
+    content = csv_text([delivered_row(seller, review_text="MULTILINE")]).replace("MULTILINE", '"Good.\nFast."')
+
+    report = history_import(content=content, now=NOW)
+
+    assert report.is_ok, report.errors
+    assert Review.objects.get().text == "Good.\nFast."
