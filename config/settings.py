@@ -12,7 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import BASE_DIR, env_bool, env_int, env_list, env_str, load_dotenv
 
-load_dotenv(BASE_DIR / ".env")
+# The test settings turn this off (config/settings_test.py): a developer's .env must not change what the tests see.
+if env_bool("COMPTOIR_READ_DOTENV", True):
+    load_dotenv(BASE_DIR / ".env")
 
 DEBUG = env_bool("COMPTOIR_DEBUG", False)
 
