@@ -225,6 +225,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("COMPTOIR_LOG_LEVEL", "WARNING")},
+    # Django's default logging gives the "django" logger a console handler of its own (when DEBUG is on), and its
+    # records reach the root's handler too: every task log line was printed twice. The root's handler is the one.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
 
 # --- Marketplace rules (operator configuration) ---------------------------------------------
