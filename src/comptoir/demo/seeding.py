@@ -28,6 +28,7 @@ from comptoir.catalog.models import Product
 from comptoir.core import clock, events
 from comptoir.core.models import AuditLog
 from comptoir.core.services import audit_record
+from comptoir.demo.authenticator import demo_operator_authenticator_ensure
 from comptoir.demo.catalog_seed import categories_seed, products_seed
 from comptoir.demo.history import History, Ring
 from comptoir.demo.marketplace_seed import (
@@ -48,6 +49,7 @@ from comptoir.sellers.models import MemberRole, Seller, SellerMember, SellerStat
 from comptoir.trust.rebuild import trust_rebuild
 
 MARKER_ACTION = "demo.seeded"
+DEFAULT_SEED = 42
 HISTORY_DAYS = 182
 RING_SIZE = 12
 RING_ORDERS_BEFORE_END = dt.timedelta(days=18)  # the ring buys over two days from here, then reviews within one week
@@ -76,6 +78,11 @@ class DemoReport:
 
 def demo_is_seeded() -> bool:
     return AuditLog.objects.filter(action=MARKER_ACTION).exists()
+
+
+def demo_seeded_with() -> dict | None:
+    """What the demo in this database was seeded with (seed, sizes, end, ...), or None when there is no demo."""
+    return AuditLog.objects.filter(action=MARKER_ACTION).order_by("pk").values_list("data", flat=True).first()
 
 
 def database_has_marketplace_data() -> bool:
@@ -117,7 +124,7 @@ def _quiet_task_logs():
         logger.setLevel(previous)
 
 
-def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date | None = None) -> DemoReport:
+def demo_seed(*, seed: int = DEFAULT_SEED, sizes: DemoSizes | None = None, today: dt.date | None = None) -> DemoReport:
     """Seed an empty database with the demo marketplace. Raises ValueError for impossible sizes."""
     sizes = sizes or DemoSizes()
     if sizes.sellers < 3 or sizes.products < 10 or sizes.buyers < 2 or sizes.orders < 0:
@@ -149,6 +156,7 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
     ):
         password_hash = password_hash_for_demo()
         operator = operator_create(password_hash=password_hash, joined_at=start - dt.timedelta(days=240))
+        demo_operator_authenticator_ensure()  # operators log in with a second factor: the demo's is set up
         categories = categories_seed(actor=operator, created_at=start - dt.timedelta(days=200))
         products = products_seed(
             rng=rng("products"),
@@ -288,4 +296,5 @@ __all__ = [
     "demo_is_seeded",
     "demo_logins",
     "demo_seed",
+    "demo_seeded_with",
 ]

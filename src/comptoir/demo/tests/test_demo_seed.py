@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from base64 import b32decode
 from collections import Counter
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Sum
+from django_otp.oath import totp
 
 from comptoir.accounts.models import User
 from comptoir.catalog.domain.identifiers import normalise_gtin
@@ -388,3 +391,62 @@ def test_the_summary_prints_reviews_and_messages(seeded):
     assert f"reviews: {counts['reviews']} (" in seeded.output
     assert f"messages: {counts['messages']} in {counts['message_threads']} threads" in seeded.output
     assert "a review ring of 12 new accounts" in seeded.output
+
+
+# --- the demo operator's second factor (issue 10, item 22) ---------------------------------------------
+
+
+def _log_in_as_the_demo_operator(client, code: str):
+    response = client.post("/accounts/login/", {"email": "operator@comptoir.example", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/verify")
+    return client.post("/accounts/login/verify", {"token": code})
+
+
+@pytest.mark.django_db
+def test_the_logins_tell_that_the_operator_needs_a_code_and_how_to_get_one(seeded):
+    for output in (seeded.output, seeded.second_output):
+        assert "6-digit code at each login" in output
+        assert ".venv/bin/comptoir demo-otp" in output
+        assert "public demo secret: MNXW 24DU N5UX ELLE MVWW 6LLP NZWH SIJB" in output
+        assert len(re.search(r"recovery codes \(each works once\): (.*)", output).group(1).split(", ")) == 10
+
+
+@pytest.mark.django_db
+def test_the_demo_operator_logs_in_with_a_code_from_the_printed_secret(seeded, client):
+    # Given the secret the demo printed, typed into an authenticator app (RFC 6238 with the default 30 s step)
+    secret = re.search(r"public demo secret: ([A-Z2-7 ]+)", seeded.output).group(1).replace(" ", "")
+    code = str(totp(b32decode(secret))).zfill(6)
+    # when the operator logs in with the password and that code, then the console opens
+    response = _log_in_as_the_demo_operator(client, code)
+    assert response.status_code == 302, response.content[:2000]
+    assert client.get("/console/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_comptoir_demo_otp_prints_a_code_the_login_accepts_even_twice_in_a_row(seeded, client, capsys):
+    from comptoir.cli import main
+
+    for _login in range(2):
+        main(["demo-otp"])
+        code = capsys.readouterr().out.strip()
+        assert re.fullmatch(r"\d{6}", code)
+        assert _log_in_as_the_demo_operator(client, code).status_code == 302
+        assert client.get("/console/").status_code == 200
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_a_printed_recovery_code_lets_the_demo_operator_in(seeded, client):
+    recovery_code = re.search(r"recovery codes \(each works once\): (.*)", seeded.output).group(1).split(", ")[0]
+    response = _log_in_as_the_demo_operator(client, recovery_code)
+    assert response.status_code == 302
+    assert client.get("/console/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_otp_refuses_a_database_the_demo_did_not_seed(seeded):
+    from django.core.management.base import CommandError
+
+    AuditLog.objects.filter(action=MARKER_ACTION).delete()  # inside this test's transaction
+    with pytest.raises(CommandError, match="no demo"):
+        call_command("demo_otp", stdout=io.StringIO())
