@@ -450,3 +450,33 @@ def test_demo_otp_refuses_a_database_the_demo_did_not_seed(seeded):
     AuditLog.objects.filter(action=MARKER_ACTION).delete()  # inside this test's transaction
     with pytest.raises(CommandError, match="no demo"):
         call_command("demo_otp", stdout=io.StringIO())
+
+
+# --- progress while seeding (issue 10, item 21) ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_seeding_says_each_phase_with_what_it_made_and_how_long_it_took(seeded):
+    lines = seeded.output.splitlines()
+    phase = r" \(\d+\.\d s; \d+ s in all\)"
+    expected = [
+        rf"  catalog: \d+ categories, {SMALL.products} products{phase}",
+        rf"  sellers, buyers, offers: {SMALL.sellers + 3} sellers, {SMALL.buyers} buyers, \d+ offers{phase}",
+        rf"  order history: {seeded.counts['orders']} orders, {seeded.counts['seller_orders']} seller orders, "
+        rf"\d+ reviews, \d+ messages{phase}",
+        rf"  ledger sealing: every journal entry sealed into the hash chain{phase}",
+        rf"  search index: \d+ products searchable{phase}",
+        rf"  trust scores: {SMALL.sellers} sellers scored{phase}",
+    ]
+    positions = []
+    for pattern in expected:
+        matching = [index for index, line in enumerate(lines) if re.fullmatch(pattern, line)]
+        assert matching, pattern
+        positions.append(matching[0])
+    assert positions == sorted(positions)  # said in the order they happen
+    # the long phase, the order history, reports every month it played (six months of history)
+    months = [
+        line for line in lines if re.fullmatch(r"    history played up to \d{4}-\d\d-\d\d: \d+ orders \(\d+ s\)", line)
+    ]
+    assert len(months) >= 5
+    assert positions[1] < lines.index(months[0]) < positions[2]

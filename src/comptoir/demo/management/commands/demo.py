@@ -104,9 +104,13 @@ class Command(BaseCommand):
                 orders=options["orders"],
                 buyers=options["buyers"],
             )
-            self.stdout.write(f"Seeding the demo marketplace (seed {options['seed']}) …")
+            self.stdout.write(
+                f"Seeding the demo marketplace (seed {options['seed']}): {sizes.products} products, "
+                f"{sizes.sellers} sellers, {sizes.orders} orders over six months …"
+            )
+            self.stdout.flush()
             try:
-                report = demo_seed(seed=options["seed"], sizes=sizes, today=options["today"])
+                report = demo_seed(seed=options["seed"], sizes=sizes, today=options["today"], progress=self._progress)
             except ValueError as error:
                 raise CommandError(str(error)) from error
             self._print_report(report)
@@ -115,6 +119,10 @@ class Command(BaseCommand):
         self._print_logins()
         if not options["no_serve"]:
             self._serve(options["addr"])
+
+    def _progress(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
 
     def _say_already_seeded(self, seeded_with: dict, given: dict) -> None:
         sizes = seeded_with.get("sizes", {})
