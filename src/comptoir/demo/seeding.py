@@ -46,7 +46,7 @@ from comptoir.demo.marketplace_seed import (
     sellers_seed,
 )
 from comptoir.orders import services as order_services
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, SellerOrder
 from comptoir.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
 from comptoir.trust.rebuild import trust_rebuild
 
@@ -280,7 +280,8 @@ def demo_seed(
         )
         lap(
             "order history",
-            f"{report.stats['orders']} orders, {result.parcels} seller orders, {report.stats['reviews']} reviews, "
+            f"{Order.objects.count()} orders, {SellerOrder.objects.count()} seller orders, "
+            f"{report.stats['reviews']} reviews, "
             f"{report.stats['messages']} messages",
         )
     lap("ledger sealing", "every journal entry sealed into the hash chain")
