@@ -12,7 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import BASE_DIR, env_bool, env_int, env_list, env_str, load_dotenv
 
-load_dotenv(BASE_DIR / ".env")
+# The test settings turn this off (config/settings_test.py): a developer's .env must not change what the tests see.
+if env_bool("COMPTOIR_READ_DOTENV", True):
+    load_dotenv(BASE_DIR / ".env")
 
 DEBUG = env_bool("COMPTOIR_DEBUG", False)
 
@@ -251,6 +253,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("COMPTOIR_LOG_LEVEL", "WARNING")},
+    # Django's default logging gives the "django" logger a console handler of its own (when DEBUG is on), and its
+    # records reach the root's handler too: every task log line was printed twice. The root's handler is the one.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
 
 # --- Marketplace rules (operator configuration) ---------------------------------------------

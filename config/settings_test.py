@@ -2,6 +2,10 @@
 
 import os
 
+# Never read the repository's .env here: `python3 dev.py demo` writes one (COMPTOIR_DEBUG=1,
+# COMPTOIR_SECURE_COOKIES=0, ...) and the tests must see the same settings on every machine. Set in os.environ, not
+# only for this import, so that settings reloaded by a test and subprocesses started by one skip it too.
+os.environ["COMPTOIR_READ_DOTENV"] = "0"
 os.environ.setdefault("COMPTOIR_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("COMPTOIR_ENCRYPTION_KEYS", "kIS6R5ZtmCJyY1hc0vqJ4WkU4ZaG6nMUTdyZ4hFGfCM=")
 os.environ.setdefault("COMPTOIR_DEBUG", "0")

@@ -1,13 +1,22 @@
 """The `comptoir` command: Comptoir's operations under one name.
 
-    comptoir demo [--no-serve] [--seed N]   seed the demo marketplace and serve it
-    comptoir serve [--addr HOST:PORT]       serve the marketplace (gunicorn)
+    comptoir demo [--seed N] [--reset] [--no-serve] [--addr HOST:PORT]
+                                            seed the demo marketplace (once) and serve it
+    comptoir demo-otp                       the demo operator's login code (demo databases only)
+    comptoir serve [--addr HOST:PORT] [--workers N] [--dev]
+                                            serve the marketplace (gunicorn; --dev: Django's dev server)
     comptoir migrate                        create or update the database schema
     comptoir worker [db_worker options]     run a background task worker (django-tasks-db)
     comptoir scheduler                      enqueue periodic work (escrow release, ledger sealing)
     comptoir ledger verify|seal             check or seal the tamper-evident ledger
-    comptoir bench checkout [...]           checkout benchmark over HTTP
-    comptoir <django command> ...           any other Django management command
+    comptoir trust recompute                rebuild trust evidence and recompute every seller's score
+    comptoir search reindex                 rebuild the full-text search index
+    comptoir search query TEXT              try a search: ranked product names with their explanation
+    comptoir import-history FILE.csv        import historical orders and reviews
+    comptoir simulate                       the trust simulation (how well scores rank sellers)
+    comptoir bench checkout|search|trust    benchmarks (figures in docs/PERFORMANCE.md)
+    comptoir createsuperuser, ...           any other Django management command
+    comptoir help COMMAND                   a command's options (or: comptoir COMMAND --help)
 
 Settings come from the environment and from a `.env` file at the repository root (see .env.example).
 """
@@ -17,14 +26,14 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"worker": "db_worker"}
+ALIASES = {"worker": "db_worker", "demo-otp": "demo_otp"}
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if not argv or argv[0] in {"-h", "--help", "help"}:
-        print(__doc__)
+    if not argv or (len(argv) == 1 and argv[0] in {"-h", "--help", "help"}):
+        print(__doc__)  # then Django's own list of every command (`comptoir help COMMAND` goes straight to Django)
         if not argv:
             return
     if argv and argv[0] in ALIASES:

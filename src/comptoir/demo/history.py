@@ -23,6 +23,7 @@ import heapq
 import itertools
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from stdnum import luhn
@@ -73,6 +74,7 @@ RING_CARD = "5200 8282 8282 8210"  # the one card every member of the review rin
 # denser than chance: nine honest reviews in ten would then be discounted.
 REVIEW_SHARE_FIRST, REVIEWS_BEFORE_FATIGUE, REVIEW_SHARE_AFTER = 0.75, 6, 0.1
 THREAD_SHARE = 0.10  # of the seller orders
+PROGRESS_EVERY = dt.timedelta(days=30)  # how often the history says how far it got
 # The seller replies to a review: (share of positive or mixed reviews, share of negative ones), and how many hours it
 # takes.
 REPLY_SHARE = {"reliable": (0.3, 0.85), "late": (0.1, 0.3), "cancelling": (0.15, 0.5)}
@@ -301,9 +303,15 @@ class History:
         else:
             self.stats["events_after_end"] += 1
 
-    def run(self) -> HistoryResult:
+    def run(self, *, progress: Callable[[dt.datetime, int], object] | None = None) -> HistoryResult:
+        """Play every scheduled event in time order; `progress(moment, orders so far)` after each month played."""
+        next_report = self.start + PROGRESS_EVERY
         while self._heap:
             moment, _sequence, action, arguments = heapq.heappop(self._heap)
+            if progress is not None and moment >= next_report:
+                progress(next_report, self.stats["orders"])
+                while next_report <= moment:
+                    next_report += PROGRESS_EVERY
             with clock.frozen_at(moment):
                 action(*arguments)
         return HistoryResult(self.stats, self.parcels)
@@ -469,22 +477,27 @@ class History:
 
     def _start_parcels(self, order_id: int, buyer: DemoBuyer, moment: dt.datetime, showcase) -> None:
         by_id = {seller.seller.pk: seller for seller in self.sellers}
-        for seller_order in SellerOrder.objects.filter(order_id=order_id).order_by("pk"):
-            seller = by_id[seller_order.seller_id]
+        # Only the columns the history needs: a whole SellerOrder row costs far more to build, thousands of times.
+        for seller_order_id, seller_id, ship_by, deliver_by, carrier in (
+            SellerOrder.objects.filter(order_id=order_id)
+            .order_by("pk")
+            .values_list("pk", "seller_id", "ship_by", "deliver_by", "carrier")
+        ):
+            seller = by_id[seller_id]
             if showcase:
                 fate, stop = showcase[1], showcase[2]
             else:
                 weights = FATE_WEIGHTS[seller.behaviour]
                 fate, stop = self.rng.choices(list(weights), list(weights.values()))[0], None
             parcel = Parcel(
-                seller_order.pk,
+                seller_order_id,
                 seller,
                 buyer,
                 fate,
                 moment,
-                seller_order.ship_by,
-                seller_order.deliver_by,
-                seller_order.carrier or "La Poste",
+                ship_by,
+                deliver_by,
+                carrier or "La Poste",
                 stop=stop,
                 brisk=showcase is not None,
                 label=showcase[0] if showcase else "",

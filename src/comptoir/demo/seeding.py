@@ -18,9 +18,11 @@ import logging
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.test.utils import override_settings
 
 from comptoir.accounts.models import User
@@ -28,6 +30,7 @@ from comptoir.catalog.models import Product
 from comptoir.core import clock, events
 from comptoir.core.models import AuditLog
 from comptoir.core.services import audit_record
+from comptoir.demo.authenticator import demo_operator_authenticator_ensure
 from comptoir.demo.catalog_seed import categories_seed, products_seed
 from comptoir.demo.history import History, Ring
 from comptoir.demo.marketplace_seed import (
@@ -43,11 +46,12 @@ from comptoir.demo.marketplace_seed import (
     sellers_seed,
 )
 from comptoir.orders import services as order_services
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, SellerOrder
 from comptoir.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
 from comptoir.trust.rebuild import trust_rebuild
 
 MARKER_ACTION = "demo.seeded"
+DEFAULT_SEED = 42
 HISTORY_DAYS = 182
 RING_SIZE = 12
 RING_ORDERS_BEFORE_END = dt.timedelta(days=18)  # the ring buys over two days from here, then reviews within one week
@@ -78,6 +82,11 @@ def demo_is_seeded() -> bool:
     return AuditLog.objects.filter(action=MARKER_ACTION).exists()
 
 
+def demo_seeded_with() -> dict | None:
+    """What the demo in this database was seeded with (seed, sizes, end, ...), or None when there is no demo."""
+    return AuditLog.objects.filter(action=MARKER_ACTION).order_by("pk").values_list("data", flat=True).first()
+
+
 def database_has_marketplace_data() -> bool:
     return Seller.objects.exists() or Product.objects.exists() or Order.objects.exists()
 
@@ -106,6 +115,25 @@ def _ledger_sealed_at_the_end():
 
 
 @contextlib.contextmanager
+def _sqlite_commits_without_sync():
+    """SQLite: skip the sync to disk at each of the seeding's thousands of commits, then restore the setting.
+
+    The seeding needs no durability: a demo cut short by a crash is seeded again with --reset. (Inside a transaction,
+    as in a test, SQLite keeps the setting as it is, so nothing is changed there.)"""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        previous = cursor.execute("PRAGMA synchronous").fetchone()[0]
+        cursor.execute("PRAGMA synchronous=OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA synchronous={int(previous)}")
+
+
+@contextlib.contextmanager
 def _quiet_task_logs():
     """The in-process task backend logs each refund task it runs; thousands of lines would bury the logins."""
     logger = logging.getLogger("django.tasks")
@@ -117,8 +145,17 @@ def _quiet_task_logs():
         logger.setLevel(previous)
 
 
-def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date | None = None) -> DemoReport:
-    """Seed an empty database with the demo marketplace. Raises ValueError for impossible sizes."""
+def demo_seed(
+    *,
+    seed: int = DEFAULT_SEED,
+    sizes: DemoSizes | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[str], object] | None = None,
+) -> DemoReport:
+    """Seed an empty database with the demo marketplace. Raises ValueError for impossible sizes.
+
+    `progress`, when given, receives one line per phase (what it made, how long it took) and, during the order
+    history, one line per month of history played."""
     sizes = sizes or DemoSizes()
     if sizes.sellers < 3 or sizes.products < 10 or sizes.buyers < 2 or sizes.orders < 0:
         raise ValueError("the demo needs at least 3 sellers, 10 products and 2 buyers")
@@ -132,16 +169,25 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
 
     clock_started = time.perf_counter()
 
-    def lap(phase: str) -> None:
+    def lap(phase: str, made: str = "") -> None:
         nonlocal clock_started
         now = time.perf_counter()
-        report.phase_seconds[phase] = round(now - clock_started, 2)
-        clock_started = now
+        elapsed, clock_started = now - clock_started, now
+        report.phase_seconds[phase] = round(elapsed, 2)
+        if progress is not None:
+            progress(f"  {phase}{': ' + made if made else ''} ({elapsed:.1f} s; {now - started:.0f} s in all)")
+
+    def history_progress(moment: dt.datetime, orders: int) -> None:
+        if progress is not None:
+            progress(
+                f"    history played up to {moment:%Y-%m-%d}: {orders} orders ({time.perf_counter() - started:.0f} s)"
+            )
 
     # DEBUG would record and format every one of the ~100,000 queries; the seeding does not need that.
     # Trust evidence is rebuilt once at the end (the batch path gives the scores the per-event path would).
     with (
         override_settings(DEBUG=False),
+        _sqlite_commits_without_sync(),
         _quiet_task_logs(),
         _ledger_sealed_at_the_end(),
         _order_numbers_from(seed),
@@ -149,6 +195,7 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
     ):
         password_hash = password_hash_for_demo()
         operator = operator_create(password_hash=password_hash, joined_at=start - dt.timedelta(days=240))
+        demo_operator_authenticator_ensure()  # operators log in with a second factor: the demo's is set up
         categories = categories_seed(actor=operator, created_at=start - dt.timedelta(days=200))
         products = products_seed(
             rng=rng("products"),
@@ -157,7 +204,7 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
             created_from=start - dt.timedelta(days=150),
             created_days=120,
         )
-        lap("catalog")
+        lap("catalog", f"{len(categories)} categories, {len(products)} products")
         buyers = buyers_seed(
             rng=rng("buyers"),
             count=sizes.buyers,
@@ -174,7 +221,11 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
             end=end,
         )
         supply = offers_seed(rng=rng("offers"), sellers=sellers, products=products, categories=categories)
-        lap("sellers, buyers, offers")
+        lap(
+            "sellers, buyers, offers",
+            f"{len(sellers)} sellers, {len(buyers)} buyers, "
+            f"{sum(len(offers) for offers in supply.offers_by_product.values())} offers",
+        )
         popularity = rng("popularity")
         weights = [(product.pk, min(50.0, popularity.paretovariate(1.1))) for product in products]
         ring = Ring(
@@ -201,7 +252,7 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
             ring=ring,
         )
         history.plan(order_count=sizes.orders)
-        result = history.run()
+        result = history.run(progress=history_progress)
         report.stats.update(result.stats)
         report.behaviours = {
             seller.seller.slug: seller.behaviour for seller in sellers if seller.verified_at is not None
@@ -227,16 +278,21 @@ def demo_seed(*, seed: int = 42, sizes: DemoSizes | None = None, today: dt.date 
                 "review_ring": report.review_ring,
             },
         )
-        lap("order history")
-    lap("ledger sealing")
+        lap(
+            "order history",
+            f"{Order.objects.count()} orders, {SellerOrder.objects.count()} seller orders, "
+            f"{report.stats['reviews']} reviews, "
+            f"{report.stats['messages']} messages",
+        )
+    lap("ledger sealing", "every journal entry sealed into the hash chain")
     # Products and offers were bulk-inserted (no per-save index hooks): build the search index once, at the end.
     from comptoir.search.services import search_reindex
 
-    search_reindex()
-    lap("search index")
+    indexed = search_reindex()
+    lap("search index", f"{indexed.documents} products searchable")
     with clock.frozen_at(end):
         trust_rebuild(today=end.date())
-    lap("trust scores")
+    lap("trust scores", f"{sum(1 for seller in sellers if seller.verified_at is not None)} sellers scored")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -288,4 +344,5 @@ __all__ = [
     "demo_is_seeded",
     "demo_logins",
     "demo_seed",
+    "demo_seeded_with",
 ]

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from base64 import b32decode
 from collections import Counter
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Sum
+from django_otp.oath import totp
 
 from comptoir.accounts.models import User
 from comptoir.catalog.domain.identifiers import normalise_gtin
@@ -401,3 +404,96 @@ def test_the_suspended_seller_has_a_manual_statement_of_reasons_it_can_appeal(se
     assert "Cancellation rate above 15 %" in action.facts_text
     # within the appeal period at the end of the history (suspended ten days before its last day)
     assert END_DAY - action.created_at.date() < dt.timedelta(days=config()["enforcement"]["appeal_days"])
+
+
+# --- the demo operator's second factor (issue 10, item 22) ---------------------------------------------
+
+
+def _log_in_as_the_demo_operator(client, code: str):
+    response = client.post("/accounts/login/", {"email": "operator@comptoir.example", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/verify")
+    return client.post("/accounts/login/verify", {"token": code})
+
+
+@pytest.mark.django_db
+def test_the_logins_tell_that_the_operator_needs_a_code_and_how_to_get_one(seeded):
+    for output in (seeded.output, seeded.second_output):
+        assert "6-digit code at each login" in output
+        assert ".venv/bin/comptoir demo-otp" in output
+        assert "public demo secret: MNXW 24DU N5UX ELLE MVWW 6LLP NZWH SIJB" in output
+        assert len(re.search(r"recovery codes \(each works once\): (.*)", output).group(1).split(", ")) == 10
+
+
+@pytest.mark.django_db
+def test_the_demo_operator_logs_in_with_a_code_from_the_printed_secret(seeded, client):
+    # Given the secret the demo printed, typed into an authenticator app (RFC 6238 with the default 30 s step)
+    secret = re.search(r"public demo secret: ([A-Z2-7 ]+)", seeded.output).group(1).replace(" ", "")
+    code = str(totp(b32decode(secret))).zfill(6)
+    # when the operator logs in with the password and that code, then the console opens
+    response = _log_in_as_the_demo_operator(client, code)
+    assert response.status_code == 302, response.content[:2000]
+    assert client.get("/console/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_comptoir_demo_otp_prints_a_code_the_login_accepts_even_twice_in_a_row(seeded, client, capsys, monkeypatch):
+    from django.db import connections
+
+    from comptoir.cli import main
+
+    # A command run from the command line closes the database connections when it ends; this test's must stay open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    for _login in range(2):
+        main(["demo-otp"])
+        code = capsys.readouterr().out.strip()
+        assert re.fullmatch(r"\d{6}", code)
+        assert _log_in_as_the_demo_operator(client, code).status_code == 302
+        assert client.get("/console/").status_code == 200
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_a_printed_recovery_code_lets_the_demo_operator_in(seeded, client):
+    recovery_code = re.search(r"recovery codes \(each works once\): (.*)", seeded.output).group(1).split(", ")[0]
+    response = _log_in_as_the_demo_operator(client, recovery_code)
+    assert response.status_code == 302
+    assert client.get("/console/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_otp_refuses_a_database_the_demo_did_not_seed(seeded):
+    from django.core.management.base import CommandError
+
+    AuditLog.objects.filter(action=MARKER_ACTION).delete()  # inside this test's transaction
+    with pytest.raises(CommandError, match="no demo"):
+        call_command("demo_otp", stdout=io.StringIO())
+
+
+# --- progress while seeding (issue 10, item 21) ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_seeding_says_each_phase_with_what_it_made_and_how_long_it_took(seeded):
+    lines = seeded.output.splitlines()
+    phase = r" \(\d+\.\d s; \d+ s in all\)"
+    expected = [
+        rf"  catalog: \d+ categories, {SMALL.products} products{phase}",
+        rf"  sellers, buyers, offers: {SMALL.sellers + 3} sellers, {SMALL.buyers} buyers, \d+ offers{phase}",
+        rf"  order history: {seeded.counts['orders']} orders, {seeded.counts['seller_orders']} seller orders, "
+        rf"\d+ reviews, \d+ messages{phase}",
+        rf"  ledger sealing: every journal entry sealed into the hash chain{phase}",
+        rf"  search index: \d+ products searchable{phase}",
+        rf"  trust scores: {SMALL.sellers} sellers scored{phase}",
+    ]
+    positions = []
+    for pattern in expected:
+        matching = [index for index, line in enumerate(lines) if re.fullmatch(pattern, line)]
+        assert matching, pattern
+        positions.append(matching[0])
+    assert positions == sorted(positions)  # said in the order they happen
+    # the long phase, the order history, reports every month it played (six months of history)
+    months = [
+        line for line in lines if re.fullmatch(r"    history played up to \d{4}-\d\d-\d\d: \d+ orders \(\d+ s\)", line)
+    ]
+    assert len(months) >= 5
+    assert positions[1] < lines.index(months[0]) < positions[2]

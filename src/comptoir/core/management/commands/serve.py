@@ -7,7 +7,9 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from comptoir.core.serving import busy_address_message
 
 
 class Command(BaseCommand):
@@ -22,6 +24,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addr, workers, threads, dev, **options):
+        busy = busy_address_message(addr)
+        if busy:
+            raise CommandError(busy)
         if dev:
             call_command("runserver", addr, use_reloader=True)
             return

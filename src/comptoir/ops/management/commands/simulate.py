@@ -24,16 +24,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         defaults = SimulationOptions()
-        parser.add_argument("--sellers", type=int, default=defaults.sellers)
-        parser.add_argument("--buyers", type=int, default=defaults.buyers)
-        parser.add_argument("--days", type=int, default=defaults.days)
-        parser.add_argument("--seed", type=int, default=defaults.seed)
+        parser.add_argument(
+            "--sellers",
+            type=int,
+            default=defaults.sellers,
+            help="Simulated sellers, at least 10 (default %(default)s).",
+        )
+        parser.add_argument(
+            "--buyers", type=int, default=defaults.buyers, help="Simulated buyers, at least 100 (default %(default)s)."
+        )
+        parser.add_argument(
+            "--days", type=int, default=defaults.days, help="Days of trading, at least 30 (default %(default)s)."
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=defaults.seed,
+            help="Random seed: the same seed gives the same report (default %(default)s).",
+        )
         parser.add_argument(
             "--attack",
             choices=[*ATTACKS],
             default="all",
             help="none: the honest marketplace only; ring/burst: that attack (and the honest baseline); "
-            "all: every scenario.",
+            "all: every scenario (default %(default)s).",
         )
         parser.add_argument(
             "--report", help="Write the results into this Markdown file (replacing its '## Results' section)."
