@@ -96,7 +96,7 @@ def upsert_rows(model, objects, *, unique_fields: list[str], update_fields: list
 _INSERT_SQL: dict[tuple, tuple[str, list]] = {}
 # Fields whose get_db_prep_save returns a value of these exact types unchanged (CharField.to_python of a str, int()
 # of an int, …): such values are passed as they are, every other value through the field, as the ORM does.
-_PASS_THROUGH: tuple[tuple[type, tuple[type, ...]], ...] = (
+_PASS_THROUGH: tuple[tuple[type[models.Field], tuple[type, ...]], ...] = (
     (models.CharField, (str,)),
     (models.TextField, (str,)),
     (models.BooleanField, (bool,)),

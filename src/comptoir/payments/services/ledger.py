@@ -64,7 +64,7 @@ def _accounts_read(keys: set[AccountKey]) -> dict[AccountKey, LedgerAccount]:
             f"SELECT {', '.join(quote(column) for column in _ACCOUNT_COLUMNS)} "
             f"FROM {quote(LedgerAccount._meta.db_table)} WHERE {' OR '.join(matches)}"
         )
-    params: list[object] = []
+    params: list[str | int] = []
     for kind_value, seller_id, currency_value in ordered:
         params += [kind_value, currency_value] if seller_id is None else [kind_value, seller_id, currency_value]
     with connection.cursor() as cursor:
