@@ -20,6 +20,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from comptoir.core.task_backend import enqueued_together
+
 logger = logging.getLogger(__name__)
 
 _subscribers: dict[type, list[Callable]] = defaultdict(list)
@@ -64,12 +66,13 @@ class _CommitBatch:
         by_type: dict[type, list] = defaultdict(list)
         for event in self.events:
             by_type[type(event)].append(event)
-        for event_type, events in by_type.items():
-            for handler in list(_batch_subscribers.get(event_type, ())):
-                try:
-                    handler(events)
-                except Exception:  # after commit: logged with its traceback, as in `_deliver_committed`
-                    logger.exception("Batch subscriber %r failed on %d event(s)", handler, len(events))
+        with enqueued_together():  # the tasks the subscribers enqueue: one INSERT for all (database backend)
+            for event_type, events in by_type.items():
+                for handler in list(_batch_subscribers.get(event_type, ())):
+                    try:
+                        handler(events)
+                    except Exception:  # after commit: logged with its traceback, as in `_deliver_committed`
+                        logger.exception("Batch subscriber %r failed on %d event(s)", handler, len(events))
 
 
 @contextlib.contextmanager

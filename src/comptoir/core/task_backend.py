@@ -9,6 +9,10 @@ django-tasks-db's."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
@@ -16,22 +20,48 @@ from django_tasks_db.compat import normalize_json
 
 from comptoir.core.db import insert_returning
 
+logger = logging.getLogger(__name__)
+_together = threading.local()
+
+
+@contextlib.contextmanager
+def enqueued_together() -> Iterator[None]:
+    """Tasks enqueued through this backend inside the block are stored together when it ends: one multi-row INSERT
+    (one statement, one commit in autocommit mode) instead of one each. The event bus delivers a transaction's batch
+    subscribers inside this block, so a checkout's trust-evidence and notification tasks cost one INSERT. A task is
+    visible to workers only once stored, i.e. at the end of the block; nested blocks store at the outermost end. A
+    failure to store is logged with its traceback (the block runs after the publisher's commit, which stands)."""
+    if getattr(_together, "rows", None) is not None:
+        yield
+        return
+    _together.rows = []
+    try:
+        yield
+    finally:
+        rows, _together.rows = _together.rows, None
+        if rows:
+            try:
+                insert_returning(rows)
+            except Exception:
+                logger.exception("Could not store %d task(s) enqueued together", len(rows))
+
 
 class DatabaseBackend(_DatabaseBackend):
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
         from django_tasks_db.models import DBTaskResult, get_date_max
 
-        (result,) = insert_returning(
-            [
-                DBTaskResult(
-                    id=self._get_id(),
-                    args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
-                    priority=task.priority,
-                    task_path=task.module_path,
-                    queue_name=task.queue_name,
-                    run_after=get_date_max() if task.run_after is None else task.run_after,
-                    backend_name=self.alias,
-                )
-            ]
+        result = DBTaskResult(
+            id=self._get_id(),
+            args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=get_date_max() if task.run_after is None else task.run_after,
+            backend_name=self.alias,
         )
+        pending = getattr(_together, "rows", None)
+        if pending is not None:
+            pending.append(result)
+            return result
+        insert_returning([result])
         return result

@@ -25,7 +25,25 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 #: Babel's named widths; any other format argument is a CLDR skeleton ("yMMMM", "MMMd", "MMMEd").
 STANDARD_WIDTHS = ("short", "medium", "long", "full")
 
-_request_locale: contextvars.ContextVar[str | None] = contextvars.ContextVar("comptoir_formatting_locale", default=None)
+
+class _RequestLocale:
+    """A request's formatting locale, worked out on first use: most requests (the API's) format no date."""
+
+    __slots__ = ("accept_language", "language", "locale")
+
+    def __init__(self, language: str, accept_language: str) -> None:
+        self.language, self.accept_language = language, accept_language
+        self.locale: str | None = None
+
+    def get(self) -> str:
+        if self.locale is None:
+            self.locale = locale_for(self.language, self.accept_language)
+        return self.locale
+
+
+_request_locale: contextvars.ContextVar[_RequestLocale | None] = contextvars.ContextVar(
+    "comptoir_formatting_locale", default=None
+)
 
 
 def locale_for(language: str, accept_language: str = "") -> str:
@@ -45,7 +63,8 @@ def locale_for(language: str, accept_language: str = "") -> str:
 
 def formatting_locale() -> str:
     """The locale of the current request, or of the active language outside a request."""
-    return _request_locale.get() or locale_for(get_language() or "en")
+    pending = _request_locale.get()
+    return pending.get() if pending is not None else locale_for(get_language() or "en")
 
 
 class FormattingLocaleMiddleware:
@@ -55,7 +74,7 @@ class FormattingLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _request_locale.set(locale_for(get_language() or "en", request.headers.get("Accept-Language", "")))
+        token = _request_locale.set(_RequestLocale(get_language() or "en", request.headers.get("Accept-Language", "")))
         try:
             return self.get_response(request)
         finally:

@@ -1,10 +1,15 @@
 """The `database` task backend stores exactly the row django-tasks-db's own backend stores, through a fixed INSERT."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
+from django.db import connection, transaction
 from django.tasks import task
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from comptoir.core.events import publish_on_commit, subscribe_batch, unsubscribe
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +39,45 @@ def test_the_stored_row_is_django_tasks_db_s_own(settings, options):
     assert {name: getattr(ours, name) for name in COMPARED} == {name: getattr(theirs, name) for name in COMPARED}
     assert ours.enqueued_at is not None and ours.run_after == (options.get("run_after") or get_date_max())
     assert ours_result.status == "READY" and ours_result.args == [3] and ours_result.kwargs == {"label": "x"}
+
+
+@dataclass(frozen=True)
+class Happened:
+    value: int
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tasks_of_one_commit_s_batch_subscribers_are_stored_in_one_statement(settings):
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+
+    def first(events):
+        sample_task.enqueue(sum(event.value for event in events))
+
+    def second(events):
+        sample_task.enqueue(len(events), label="count")
+
+    subscribe_batch(Happened, first)
+    subscribe_batch(Happened, second)
+    try:
+        with CaptureQueriesContext(connection) as captured, transaction.atomic():
+            publish_on_commit(Happened(2))
+            publish_on_commit(Happened(3))
+            assert DBTaskResult.objects.count() == 0  # nothing before the commit
+    finally:
+        unsubscribe(Happened, first)
+        unsubscribe(Happened, second)
+
+    inserts = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and "dbtaskresult" in inserts[0]
+    assert sorted(DBTaskResult.objects.values_list("args_kwargs", flat=True), key=str) == sorted(
+        [{"args": [5], "kwargs": {}}, {"args": [2], "kwargs": {"label": "count"}}], key=str
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_batch_a_task_is_stored_at_once(settings):
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+
+    result = sample_task.enqueue(1)
+
+    assert DBTaskResult.objects.filter(pk=result.id).exists()
