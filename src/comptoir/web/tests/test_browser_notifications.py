@@ -20,7 +20,7 @@ def test_a_buyer_reads_notifications_and_turns_an_email_off(browser_page, live_s
     login_browser(page, live_server, buyer)
     # then the header shows two unread notifications
     page.goto(live_server.url + "/")
-    assert page.locator("#notifications-link .cart-link__count").inner_text() == "2"
+    assert page.locator("#notifications-link .notifications-link__count").inner_text() == "2"
     page.locator("#notifications-link").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Notifications"
@@ -37,7 +37,7 @@ def test_a_buyer_reads_notifications_and_turns_an_email_off(browser_page, live_s
     page.locator(".notification").first.get_by_role("button", name="View").click()
     page.wait_for_load_state()
     assert page.url.endswith(f"/account/orders/{bought.order.number}")
-    assert page.locator("#notifications-link .cart-link__count").inner_text() == "1"
+    assert page.locator("#notifications-link .notifications-link__count").inner_text() == "1"
     # and on the preferences page they turn off the "Order delivered" email
     page.goto(live_server.url + "/accounts/notifications/preferences")
     assert page.get_by_label("Order delivered").is_checked()

@@ -33,7 +33,7 @@ def test_the_centre_lists_the_users_notifications_and_the_header_counts_unread(c
     assert 'href="https://www.laposte.fr/outils/suivre-vos-envois?code=6A1"' in page
     assert "CO-EVE" not in page
     header = client.get("/").content.decode()
-    assert 'id="notifications-link"' in header and '<span class="cart-link__count">1</span>' in header
+    assert 'id="notifications-link"' in header and '<span class="notifications-link__count">1</span>' in header
 
 
 def test_the_centre_is_in_french_for_a_french_visitor(client):
@@ -52,7 +52,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(client):
     response = client.post(reverse("account:notification-read", args=[notification.pk]), {"open": "1"})
     assert response["Location"] == "/account/orders/CO-7"
     assert Notification.objects.get(pk=notification.pk).read_at is not None
-    assert '<span class="cart-link__count">' not in client.get("/").content.decode()
+    assert '<span class="notifications-link__count">' not in client.get("/").content.decode()
 
 
 def test_another_users_notification_is_404_and_stays_unread(client):
