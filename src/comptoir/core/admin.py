@@ -126,9 +126,25 @@ class OperatorActionsMixin(admin.ModelAdmin):
         changelist with the same action and selection plus `apply`. Without a reason the form is shown
         again with its error and nothing happens."""
         form = ReasonForm(request.POST if "apply" in request.POST else None, label=label, help_text=help_text)
+        return self.action_with_form(
+            request,
+            queryset,
+            action=action,
+            title=title,
+            form=form,
+            call=lambda obj, data: call(obj, data["reason"]),
+            done=done,
+            confirm=confirm,
+        )
+
+    def action_with_form(
+        self, request, queryset, *, action: str, title: str, form, call: Callable, done: str, confirm: str
+    ):
+        """The intermediate page of an action whose `form` (bound to the POST when it carries `apply`) must be
+        valid before `call(obj, cleaned_data)` runs for each selected object; otherwise the page (again, with the
+        form's errors) and nothing happens."""
         if "apply" in request.POST and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self.run_service_for_each(request, queryset, lambda obj: call(obj, reason), done=done)
+            self.run_service_for_each(request, queryset, lambda obj: call(obj, form.cleaned_data), done=done)
             return None
         context = {
             **self.admin_site.each_context(request),

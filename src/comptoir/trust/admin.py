@@ -7,8 +7,6 @@ can be added, changed or deleted: decisions go through trust.services, which aud
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
 
 from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 from comptoir.sellers.admin import SellerAdmin
@@ -59,21 +57,9 @@ class SellerWithMeasuresAdmin(SellerAdmin):
 
     def _measure_page(self, request, queryset, *, action: str, title: str, form_class, call, done: str):
         form = form_class(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            self.run_service_for_each(request, queryset, lambda seller: call(seller, form.cleaned_data), done=done)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "form": form,
-            "action": action,
-            "confirm": title,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "select_across": request.POST.get("select_across", "0"),
-        }
-        return TemplateResponse(request, "admin/trust/measure_action.html", context)
+        return self.action_with_form(
+            request, queryset, action=action, title=title, form=form, call=call, done=done, confirm=title
+        )
 
     def _take(self, request, queryset, *, kind: str, action: str, title: str, done: str):
         return self._measure_page(

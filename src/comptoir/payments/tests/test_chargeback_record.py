@@ -2,10 +2,8 @@
 the seller-order event, and how later releases, refunds and payouts take earlier chargebacks into account."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from comptoir.checkout.services import chargeback_record, seller_order_cancel, seller_order_complete
 from comptoir.core import clock
@@ -21,6 +19,7 @@ from comptoir.payments.services import payout_batch_create
 from comptoir.payments.tests.conftest import checkout, deliver, release, seller_order_of
 from comptoir.payments.verify import ledger_verify
 from comptoir.testing.builders import make_operator, make_user
+from comptoir.testing.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -278,26 +277,6 @@ def test_a_refund_after_a_partial_chargeback_refunds_only_the_rest(marketplace):
     assert ledger_verify().ok
 
 
-def _run_together(*calls):
-    start, errors, results = threading.Barrier(len(calls)), [], []
-
-    def run(call):
-        try:
-            start.wait(timeout=10)
-            results.append(call())
-        except Exception as error:  # reported by the caller; a thread must not swallow a failure
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
-
-
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_same_notification_delivered_twice_at_once_is_recorded_once(marketplace):
@@ -305,7 +284,7 @@ def test_the_same_notification_delivered_twice_at_once_is_recorded_once(marketpl
     seller_order = paid_seller_order(marketplace)
 
     # when the provider delivers the same chargeback twice at the same moment
-    results, errors = _run_together(
+    results, errors = run_together(
         *[
             lambda: chargeback_record(
                 seller_order_id=seller_order.pk, amount=600, reason="fraudulent", provider_reference="dp_race"
@@ -329,7 +308,7 @@ def test_a_chargeback_and_a_payout_batch_at_once_never_pay_the_charged_back_mone
     seller_order = release(paid_seller_order(marketplace))
 
     # when its full chargeback and a payout batch run at the same moment
-    _results, errors = _run_together(
+    _results, errors = run_together(
         lambda: chargeback_record(
             seller_order_id=seller_order.pk,
             amount=seller_order.total_amount,

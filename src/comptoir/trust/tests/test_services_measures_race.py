@@ -1,36 +1,14 @@
 """Measures under concurrency (PostgreSQL): two operators suspending the same seller at once write one statement,
 and an operator's suspension racing the seller's recompute neither deadlocks nor opens a measure twice."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from comptoir.core.exceptions import Conflict
 from comptoir.sellers.models import SellerStatus
 from comptoir.testing.builders import make_operator, make_seller
+from comptoir.testing.concurrency import run_together
 from comptoir.trust.models import EnforcementAction
 from comptoir.trust.services import measure_take, seller_trust_recompute, seller_trust_tier_override
-
-
-def run_together(*calls):
-    start, errors, results = threading.Barrier(len(calls)), [], []
-
-    def run(call):
-        try:
-            start.wait(timeout=10)
-            results.append(call())
-        except Exception as error:  # reported by the caller; a thread must not swallow a failure
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.mark.postgres_only
