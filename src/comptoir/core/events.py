@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from comptoir.core.task_backend import enqueued_together
+from comptoir.core.task_backend import enqueued_together, tasks_stored_in
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +106,31 @@ def _deliver_committed(event) -> None:
             handler(event)
         except Exception:
             logger.exception("Event subscriber %r failed on %r after commit", handler, event)
+
+
+def deliver_batch_before_commit() -> bool:
+    """Run this transaction's batch subscribers now, inside it, when the tasks they enqueue are stored in its own
+    database (the `database` task backend); returns whether it did.
+
+    For a service's last step inside its outermost transaction (the checkout calls it): the trust-evidence and
+    notification tasks of the events it published are then written in one INSERT with the operation and commit
+    with it — none is lost if the process dies between the commit and the enqueue, and there is one commit instead
+    of two. Batch subscribers only enqueue tasks, which workers see once the transaction commits, so delivering
+    them a moment before the commit changes nothing they can observe. With a backend that runs tasks at enqueue
+    (`immediate`), or outside a transaction, nothing happens here and the batch is delivered after the commit as
+    usual. A task that cannot be stored here fails the operation (its transaction rolls back)."""
+    connection = transaction.get_connection()
+    batch = getattr(_state, "batch", None)
+    if (
+        batch is None
+        or batch.delivered
+        or batch.hooks is not connection.run_on_commit
+        or not connection.in_atomic_block
+        or not tasks_stored_in(connection.alias)
+    ):
+        return False
+    batch.deliver()
+    return True
 
 
 def publish_on_commit(event) -> None:

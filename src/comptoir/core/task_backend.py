@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import connections, router
 from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
 from django_tasks_db.compat import normalize_json
 
@@ -43,7 +44,18 @@ def enqueued_together() -> Iterator[None]:
             try:
                 insert_returning(rows)
             except Exception:
+                if connections[router.db_for_write(type(rows[0]))].in_atomic_block:
+                    raise  # stored with an operation (`events.deliver_batch_before_commit`): it fails with them
                 logger.exception("Could not store %d task(s) enqueued together", len(rows))
+
+
+def tasks_stored_in(alias: str) -> bool:
+    """Whether the default task backend stores tasks in the database `alias` (this module's backend): then a task
+    enqueued inside a transaction on `alias` is written, and visible to workers, only if that transaction commits."""
+    from django.tasks import task_backends
+    from django_tasks_db.models import DBTaskResult
+
+    return isinstance(task_backends["default"], DatabaseBackend) and router.db_for_write(DBTaskResult) == alias
 
 
 class DatabaseBackend(_DatabaseBackend):

@@ -9,7 +9,7 @@ from django.tasks import task
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from comptoir.core.events import publish_on_commit, subscribe_batch, unsubscribe
+from comptoir.core.events import deliver_batch_before_commit, publish_on_commit, subscribe_batch, unsubscribe
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +81,27 @@ def test_outside_a_batch_a_task_is_stored_at_once(settings):
     result = sample_task.enqueue(1)
 
     assert DBTaskResult.objects.filter(pk=result.id).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_delivered_before_the_commit_roll_back_with_the_operation(settings):
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+
+    def enqueue(events):
+        sample_task.enqueue(len(events))
+
+    subscribe_batch(Happened, enqueue)
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            publish_on_commit(Happened(1))
+            assert deliver_batch_before_commit() is True
+            assert DBTaskResult.objects.count() == 1  # written inside the transaction
+            raise RuntimeError("the operation fails after its last step")
+        with transaction.atomic():
+            publish_on_commit(Happened(1))
+            assert deliver_batch_before_commit() is True
+        assert not deliver_batch_before_commit()  # outside a transaction: nothing to deliver early
+    finally:
+        unsubscribe(Happened, enqueue)
+
+    assert DBTaskResult.objects.count() == 1  # the committed one only, delivered once
