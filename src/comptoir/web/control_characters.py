@@ -8,7 +8,6 @@ a problem document instead."""
 
 from __future__ import annotations
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
@@ -33,10 +32,9 @@ def offending_field(request: HttpRequest) -> str | None:
         return "path"
     field = _offending_field(request.GET, is_multiline=False)
     if field is None and request.method == "POST" and request.content_type in FORM_MEDIA_TYPES:
-        try:
-            field = _offending_field(request.POST, is_multiline=True)
-        except (RequestDataTooBig, TooManyFieldsSent):
-            return None  # the view's own handling of an oversized request applies
+        # An oversized form raises RequestDataTooBig here, as it would in the view: Django answers it with the
+        # handler400 view, which shows the 413 page (web/errors.py).
+        field = _offending_field(request.POST, is_multiline=True)
     return field
 
 

@@ -36,6 +36,8 @@ class _RequestLocale:
         self.locale: str | None = None
 
     def get(self) -> str:
+        if self.locale is None and "_" in self.language:  # a locale given as such ("en_GB"): nothing to work out
+            self.locale = self.language
         if self.locale is None:
             self.locale = locale_for(self.language, self.accept_language)
         return self.locale

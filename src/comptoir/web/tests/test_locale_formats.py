@@ -44,7 +44,7 @@ def test_the_formatting_locale_is_the_active_language_in_the_browsers_region(lan
     ],
 )
 def test_formats_per_locale(locale, date_short, date_medium, time, datetime_short, datetime_medium):
-    token = locale_formats._request_locale.set(locale)
+    token = locale_formats._request_locale.set(locale_formats._RequestLocale(locale, ""))
     try:
         assert format_local_date(MOMENT) == date_short
         assert format_local_date(MOMENT.date(), "medium") == date_medium
