@@ -15,7 +15,6 @@ from comptoir.orders.services import (
     seller_order_has_open_dispute,
     seller_order_ids_due_for_release,
     seller_order_lock,
-    seller_order_released_mark,
     seller_order_transition,
 )
 from comptoir.payments.domain.chargeback import release_amounts
@@ -39,6 +38,7 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
         now = clock.now()
         if actor is None and (seller_order.release_due_at is None or seller_order.release_due_at > now):
             raise Conflict("The hold period has not elapsed.", code=errors.HOLD_NOT_ELAPSED)
+        # The transition also marks the seller order released (is_released), in the same UPDATE.
         seller_order_transition(
             seller_order, Action.COMPLETE, Actor.OPERATOR if actor else Actor.SYSTEM, actor, "", {}, now
         )
@@ -66,7 +66,6 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
                 actor=actor,
                 lines=lines,
             )
-        seller_order_released_mark(seller_order=seller_order)
         return seller_order
 
 

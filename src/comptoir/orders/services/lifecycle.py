@@ -62,6 +62,11 @@ def seller_order_transition(
     if action in (Action.CANCEL, Action.PAYMENT_FAILED):
         seller_order.cancelled_by, seller_order.cancel_reason = actor_role.value, reason
         fields += ["cancelled_by", "cancel_reason"]
+    if action == Action.COMPLETE:
+        # Completing is releasing the escrow to the seller (checkout.services.seller_order_complete, its only
+        # caller, posts the release in the same transaction): the mark goes in the same UPDATE.
+        seller_order.is_released = True
+        fields.append("is_released")
     if action == Action.DELIVER:
         seller_order.release_due_at = now + dt.timedelta(days=orders_settings().release_hold_days)
         fields.append("release_due_at")
