@@ -490,9 +490,13 @@ class History:
                 offer.stock += quantity
 
     def _start_parcels(
-        self, seller_orders: list[tuple[int, int, dt.date, dt.date, str]], buyer: DemoBuyer, moment: dt.datetime, showcase
+        self,
+        seller_orders: list[tuple[int, int, dt.date, dt.date, str]],
+        buyer: DemoBuyer,
+        moment: dt.datetime,
+        showcase,
     ) -> None:
-        """Give each of an order's seller orders, (id, seller id, ship by, deliver by, carrier) in id order, its fate."""
+        """Give each seller order of an order, (id, seller id, ship by, deliver by, carrier) in id order, a fate."""
         by_id = {seller.seller.pk: seller for seller in self.sellers}
         for seller_order_id, seller_id, ship_by, deliver_by, carrier in seller_orders:
             seller = by_id[seller_id]
