@@ -183,6 +183,10 @@ class Parcel:
     steps_done: list[str] = field(default_factory=list)
     label: str = ""  # the showcase label, or "ring"
     return_reason: str = ""
+    # When the ship and deliver steps were played: the services stamp shipped_at and delivered_at with that moment
+    # (the clock is frozen at it), so the review's experience needs no read of the row.
+    shipped_at: dt.datetime | None = None
+    delivered_at: dt.datetime | None = None
 
 
 @dataclass
@@ -464,25 +468,37 @@ class History:
                     lines,
                 )
             return
-        self._start_parcels(result.order.pk, buyer, moment, showcase)
+        # The checkout's outcome holds its seller orders (order.seller_orders.all() is the rows it wrote, in memory).
+        placed = sorted(result.order.seller_orders.all(), key=lambda seller_order: seller_order.pk)
+        self._start_parcels(
+            [(so.pk, so.seller_id, so.ship_by, so.deliver_by, so.carrier) for so in placed], buyer, moment, showcase
+        )
 
     def decide_review(self, order_id: int, buyer: DemoBuyer, approve: bool, lines) -> None:
         order_payment_review_decide(order_id=order_id, approve=approve, actor=self.operator)
         self.stats["reviews_approved" if approve else "reviews_rejected"] += 1
         if approve:
-            self._start_parcels(order_id, buyer, clock.now(), None)
+            # Only the columns the history needs: a whole SellerOrder row costs far more to build.
+            rows = (
+                SellerOrder.objects.filter(order_id=order_id)
+                .order_by("pk")
+                .values_list("pk", "seller_id", "ship_by", "deliver_by", "carrier")
+            )
+            self._start_parcels(list(rows), buyer, clock.now(), None)
         else:
             for offer, quantity in lines:
                 offer.stock += quantity
 
-    def _start_parcels(self, order_id: int, buyer: DemoBuyer, moment: dt.datetime, showcase) -> None:
+    def _start_parcels(
+        self,
+        seller_orders: list[tuple[int, int, dt.date, dt.date, str]],
+        buyer: DemoBuyer,
+        moment: dt.datetime,
+        showcase,
+    ) -> None:
+        """Give each seller order of an order, (id, seller id, ship by, deliver by, carrier) in id order, a fate."""
         by_id = {seller.seller.pk: seller for seller in self.sellers}
-        # Only the columns the history needs: a whole SellerOrder row costs far more to build, thousands of times.
-        for seller_order_id, seller_id, ship_by, deliver_by, carrier in (
-            SellerOrder.objects.filter(order_id=order_id)
-            .order_by("pk")
-            .values_list("pk", "seller_id", "ship_by", "deliver_by", "carrier")
-        ):
+        for seller_order_id, seller_id, ship_by, deliver_by, carrier in seller_orders:
             seller = by_id[seller_id]
             if showcase:
                 fate, stop = showcase[1], showcase[2]
@@ -583,6 +599,10 @@ class History:
             self.stats[f"refused:{step}:{error.code}"] += 1
             return
         parcel.steps_done.append(step)
+        if step == "ship":
+            parcel.shipped_at = clock.now().astimezone(dt.UTC)
+        elif step == "deliver":
+            parcel.delivered_at = clock.now().astimezone(dt.UTC)
         self.stats[f"step:{step}"] += 1
         self._plan_review(parcel, step, clock.now())
         if parcel.stop == step:
@@ -708,9 +728,12 @@ class History:
         self.schedule(now + dt.timedelta(days=self.talk.uniform(*days)), self.write_review, parcel)
 
     def _experience(self, parcel: Parcel) -> Experience:
-        shipped_at, ship_by, delivered_at, deliver_by = SellerOrder.objects.values_list(
-            "shipped_at", "ship_by", "delivered_at", "deliver_by"
-        ).get(pk=parcel.seller_order_id)
+        shipped_at, ship_by, delivered_at, deliver_by = (
+            parcel.shipped_at,
+            parcel.ship_by,
+            parcel.delivered_at,
+            parcel.deliver_by,
+        )
         return Experience(
             late_shipping=shipped_at is not None and shipped_at.date() > ship_by,
             late_delivery=delivered_at is not None and delivered_at.date() > deliver_by,

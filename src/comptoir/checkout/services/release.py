@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from comptoir.checkout import errors
 from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.orders.domain.state_machine import Action, Actor
-from comptoir.orders.models import SellerOrder
+from comptoir.orders.models import Dispute, DisputeStatus, SellerOrder
 from comptoir.orders.services import (
-    seller_order_has_open_dispute,
     seller_order_ids_due_for_release,
     seller_order_lock,
-    seller_order_released_mark,
     seller_order_transition,
 )
 from comptoir.payments.domain.chargeback import release_amounts
 from comptoir.payments.domain.ledger import PostingLine
-from comptoir.payments.models import EntryKind
-from comptoir.payments.selectors import seller_order_charged_back_amount
+from comptoir.payments.models import Chargeback, EntryKind
 from comptoir.payments.services import ledger_post
 
 if TYPE_CHECKING:
@@ -34,11 +31,13 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
     Raises Conflict (`dispute_open`, `hold_not_elapsed`), NotFound, InvalidTransition."""
     with transaction.atomic():
         seller_order = seller_order_lock(seller_order_id=seller_order_id)
-        if seller_order_has_open_dispute(seller_order_id=seller_order.pk):
+        has_open_dispute, charged_back = _release_checks(seller_order.pk)
+        if has_open_dispute:
             raise Conflict("An open dispute blocks the release of funds.", code=errors.DISPUTE_OPEN)
         now = clock.now()
         if actor is None and (seller_order.release_due_at is None or seller_order.release_due_at > now):
             raise Conflict("The hold period has not elapsed.", code=errors.HOLD_NOT_ELAPSED)
+        # The transition also marks the seller order released (is_released), in the same UPDATE.
         seller_order_transition(
             seller_order, Action.COMPLETE, Actor.OPERATOR if actor else Actor.SYSTEM, actor, "", {}, now
         )
@@ -47,7 +46,7 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
         amounts = release_amounts(
             total=seller_order.total_amount,
             commission=seller_order.commission_amount,
-            charged_back=seller_order_charged_back_amount(seller_order.pk),
+            charged_back=charged_back,
         )
         lines = [PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), amounts.escrow)]
         if amounts.payable:
@@ -66,8 +65,31 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
                 actor=actor,
                 lines=lines,
             )
-        seller_order_released_mark(seller_order=seller_order)
         return seller_order
+
+
+_CHECKS_SQL: dict[str, str] = {}
+
+
+def _release_checks(seller_order_id: int) -> tuple[bool, int]:
+    """(an open dispute exists, minor units charged back so far) for a seller order the caller has locked: what
+    `orders.services.seller_order_has_open_dispute` and `payments.selectors.seller_order_charged_back_amount` return,
+    in one statement whose text is built once per vendor (the daily release runs it for every due order; compiling
+    the two ORM queries cost more than running them). Read after the lock, as a statement of its own: it sees every
+    dispute and chargeback committed by whoever held the lock before (both are recorded under it)."""
+    sql = _CHECKS_SQL.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        disputes, chargebacks = quote(Dispute._meta.db_table), quote(Chargeback._meta.db_table)
+        seller_order, status, amount = quote("seller_order_id"), quote("status"), quote("amount")
+        sql = _CHECKS_SQL[connection.vendor] = (
+            f"SELECT EXISTS (SELECT 1 FROM {disputes} WHERE {seller_order} = %s AND {status} = %s), "
+            f"(SELECT COALESCE(SUM({amount}), 0) FROM {chargebacks} WHERE {seller_order} = %s)"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [seller_order_id, DisputeStatus.OPEN.value, seller_order_id])
+        has_open_dispute, charged_back = cursor.fetchone()
+    return bool(has_open_dispute), int(charged_back)  # PostgreSQL sums a bigint column as numeric
 
 
 def seller_orders_release_due(*, limit: int = 500) -> int:
