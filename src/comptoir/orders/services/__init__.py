@@ -50,7 +50,6 @@ from comptoir.orders.services.placement import (
 from comptoir.orders.services.release import (
     seller_order_ids_due_for_release,
     seller_order_refunded_add,
-    seller_order_released_mark,
 )
 from comptoir.orders.services.returns import (
     seller_order_receive_return,
@@ -92,7 +91,6 @@ __all__ = [
     "seller_order_quantities",
     "seller_order_receive_return",
     "seller_order_refunded_add",
-    "seller_order_released_mark",
     "seller_order_request_return",
     "seller_order_return_accept",
     "seller_order_ship",

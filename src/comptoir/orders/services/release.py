@@ -26,8 +26,3 @@ def seller_order_refunded_add(*, seller_order: SellerOrder, amount: int) -> None
     SellerOrder.objects.filter(pk=seller_order.pk).update(refunded_amount=F("refunded_amount") + amount)
     seller_order.refunded_amount += amount
 
-
-def seller_order_released_mark(*, seller_order: SellerOrder) -> None:
-    """Record on a locked seller order that its escrow was released to the seller."""
-    seller_order.is_released = True
-    seller_order.save(update_fields=["is_released"])
