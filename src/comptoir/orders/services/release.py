@@ -25,4 +25,3 @@ def seller_order_refunded_add(*, seller_order: SellerOrder, amount: int) -> None
     """Count `amount` minor units more as refunded on a locked seller order (row and instance)."""
     SellerOrder.objects.filter(pk=seller_order.pk).update(refunded_amount=F("refunded_amount") + amount)
     seller_order.refunded_amount += amount
-
