@@ -1,6 +1,19 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+
+class FaviconRedirect(RedirectView):
+    """/favicon.ico, which browsers and crawlers ask for on their own, points to the SVG icon the pages link."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("comptoir/favicon.svg")
+
 
 urlpatterns = [
+    path("favicon.ico", FaviconRedirect.as_view()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("comptoir.web.accounts_urls")),
     path("seller/", include("comptoir.web.sellercenter.urls")),

@@ -58,3 +58,9 @@ def test_every_page_links_a_favicon_served_from_static(client):
     link = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
     assert link and link.group(1).endswith("comptoir/favicon.svg")
     assert finders.find("comptoir/favicon.svg")
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301 and response["Location"].endswith("comptoir/favicon.svg")
