@@ -8,39 +8,10 @@ from functools import lru_cache
 from babel import Locale
 from django.utils.translation import get_language, to_locale
 
+from comptoir.sellers.domain.trader import EU_MEMBER_STATES
+
 # The European Union, plus the neighbours sellers commonly ship to.
-DELIVERY_COUNTRIES = (
-    "AT",
-    "BE",
-    "BG",
-    "CH",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GB",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "NO",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-)
+DELIVERY_COUNTRIES = tuple(sorted(EU_MEMBER_STATES | {"CH", "GB", "NO"}))
 DEFAULT_COUNTRY = "FR"
 SESSION_KEY = "storefront_country"
 
