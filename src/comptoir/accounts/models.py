@@ -39,6 +39,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Runs the marketplace: verifies sellers, decides disputes."
     )
     date_joined = models.DateTimeField(default=clock.now)
+    date_joined_known = models.BooleanField(
+        default=True,
+        help_text="False for a buyer imported from another system without its opening date: trust treats the "
+        "account's age as unknown, not as new.",
+    )
 
     objects = UserManager()
 
