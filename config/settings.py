@@ -5,6 +5,7 @@ and the hosts list is empty. `comptoir demo` and the test settings provide devel
 """
 
 import os
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -204,7 +205,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # Pictures from another origin (an S3 bucket's domain, a CDN) are listed in COMPTOIR_MEDIA_ORIGINS.
+    "img-src": [CSP.SELF, "data:", *env_list("COMPTOIR_MEDIA_ORIGINS", [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
@@ -245,8 +247,34 @@ STORAGES = {
 }
 # Without collectstatic (development, tests) WhiteNoise serves files straight from the apps.
 WHITENOISE_USE_FINDERS = True
-MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_URL = env_str("COMPTOIR_MEDIA_URL", "media/")
+MEDIA_ROOT = Path(env_str("COMPTOIR_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploaded product pictures and 3D files (docs/CATALOG.md). Local files under MEDIA_ROOT by default; with
+# COMPTOIR_MEDIA_S3_BUCKET, an S3-compatible bucket through django-storages (`pip install django-storages[s3]`,
+# credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), so that several servers share them.
+if env_str("COMPTOIR_MEDIA_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("COMPTOIR_MEDIA_S3_BUCKET", ""),
+            "endpoint_url": env_str("COMPTOIR_MEDIA_S3_ENDPOINT", "") or None,
+            "region_name": env_str("COMPTOIR_MEDIA_S3_REGION", "") or None,
+            "custom_domain": env_str("COMPTOIR_MEDIA_S3_CUSTOM_DOMAIN", "") or None,
+            "querystring_auth": False,  # public product pictures: stable addresses, cacheable
+            "file_overwrite": False,
+        },
+    }
+# Django serves MEDIA_ROOT itself only where nothing else does (development, the demo); in production the web server
+# or the bucket serves it.
+COMPTOIR_SERVE_MEDIA = env_bool("COMPTOIR_SERVE_MEDIA", DEBUG)
+COMPTOIR_CATALOG_MEDIA = {
+    "IMAGE_MAX_BYTES": env_int("COMPTOIR_IMAGE_MAX_BYTES", 10 * 1024 * 1024),
+    "IMAGE_MIN_SIDE": env_int("COMPTOIR_IMAGE_MIN_SIDE", 100),
+    "IMAGE_MAX_SIDE": env_int("COMPTOIR_IMAGE_MAX_SIDE", 8000),
+    "IMAGE_MAX_PIXELS": env_int("COMPTOIR_IMAGE_MAX_PIXELS", 40_000_000),
+    "IMAGES_PER_PRODUCT": env_int("COMPTOIR_IMAGES_PER_PRODUCT", 12),
+    "MODEL_3D_MAX_BYTES": env_int("COMPTOIR_MODEL_3D_MAX_BYTES", 25 * 1024 * 1024),
+}
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ from comptoir.api.routers import (
     checkout,
     orders,
     payment_notifications,
+    product_media,
     search,
     seller_finance,
     seller_offers,
@@ -40,7 +41,8 @@ Comptoir's marketplace API. JSON in and out; money is `{"amount": "12.34", "amou
 - or the browser session (CSRF token required for writes); a member of several sellers sends `X-Comptoir-Seller: <id>`.
 
 **Requests** — bodies are JSON sent as `application/json` (or another `+json` type); any other media type gets 415
-`unsupported_media_type`. A number without a fractional part (`3.0`) is read as the integer 3. Control characters are
+`unsupported_media_type`; pictures and 3D files are uploaded as `multipart/form-data` (`/seller/products/{id}/images`,
+`/seller/products/{id}/models-3d`). A number without a fractional part (`3.0`) is read as the integer 3. Control characters are
 refused everywhere with 422 `control_character` naming the field: U+0000–U+001F and U+007F in path and query
 parameters and JSON keys; the same except tab, line feed and carriage return in JSON string values. The schemas
 declare choices (`enum`), lengths, ranges and formats (`pattern`) as the services check them.
@@ -78,6 +80,7 @@ for module in (
     orders,
     sellers,
     seller_offers,
+    product_media,
     seller_orders,
     seller_finance,
     trust,

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -73,13 +75,97 @@ class Product(models.Model):
 
 
 class ProductImage(models.Model):
+    """A picture of a product. Either an uploaded file (`file`, normalised at upload: upright, without metadata) with
+    its WebP `renditions` made by a task, or an address given by an import (`url`). The first by `position` is the
+    product's main picture. Who may add and remove them: docs/CATALOG.md."""
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    url = models.CharField(max_length=500, help_text="Path under MEDIA_URL or an absolute URL.")
+    url = models.CharField(max_length=500, blank=True, help_text="Path under MEDIA_URL or an absolute URL.")
+    file = models.FileField(max_length=300, blank=True, help_text="The uploaded picture, in the default storage.")
     alt_text = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=20, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    byte_size = models.PositiveIntegerField(null=True, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the uploaded bytes.")
+    # [{"width": 480, "height": 360, "name": "<storage name>"}, ...] narrowest first; empty until the task ran.
+    renditions = models.JSONField(default=list, blank=True)
+    uploaded_by_seller = models.ForeignKey(
+        "sellers.Seller", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "source_sha256"],
+                condition=~models.Q(source_sha256=""),
+                name="product_image_one_per_upload",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.product_id} #{self.position}: {self.url}"
+        return f"{self.product_id} #{self.position}: {self.file.name or self.url}"
+
+    @property
+    def src(self) -> str:
+        """The address of the full picture (the uploaded original, or the imported address)."""
+        if self.file:
+            return self.file.url
+        if self.url.startswith(("/", "http://", "https://")):
+            return self.url
+        # Django gives a relative MEDIA_URL ("media/") the script prefix ("/media/").
+        return f"{settings.MEDIA_URL}{self.url}"
+
+    @property
+    def srcset(self) -> str:
+        """`srcset` of the WebP renditions ("<url> 160w, <url> 480w, …"), empty until they exist."""
+        return ", ".join(f"{default_storage.url(item['name'])} {item['width']}w" for item in self.renditions)
+
+    def rendition_src(self, min_width: int) -> str:
+        """The narrowest rendition at least `min_width` wide (else the widest), or the original until they exist."""
+        for item in self.renditions:
+            if item["width"] >= min_width:
+                return default_storage.url(item["name"])
+        return default_storage.url(self.renditions[-1]["name"]) if self.renditions else self.src
+
+    @property
+    def thumbnail_src(self) -> str:
+        return self.rendition_src(160)
+
+    @property
+    def card_src(self) -> str:
+        return self.rendition_src(480)
+
+    @property
+    def large_src(self) -> str:
+        return self.rendition_src(1200)
+
+
+class ProductModel3D(models.Model):
+    """A 3D/AR file of a product (GLB or USDZ), offered on the product page for download or AR viewing."""
+
+    class Kind(models.TextChoices):
+        GLB = "glb", _("3D model (GLB)")
+        USDZ = "usdz", _("AR model (USDZ)")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="models_3d")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.FileField(max_length=300)
+    byte_size = models.PositiveIntegerField()
+    source_sha256 = models.CharField(max_length=64)
+    uploaded_by_seller = models.ForeignKey(
+        "sellers.Seller", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "source_sha256"], name="product_model_3d_one_per_upload"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.kind}: {self.file.name}"

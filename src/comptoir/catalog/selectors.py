@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from comptoir.catalog.conf import catalog_settings
-from comptoir.catalog.models import Category, Product
+from comptoir.catalog.models import Category, Product, ProductImage, ProductModel3D
 
 
 def category_commission_bp(category: Category) -> int:
@@ -58,3 +58,17 @@ def product_search(*, query: str = "", category: Category | None = None, with_of
     if with_offers_in is not None:
         products = products.filter(Exists(with_offers_in.filter(product_id=OuterRef("pk"))))
     return products.order_by("id")
+
+
+def seller_may_add_media(*, seller_id: int, product_id: int) -> bool:
+    """Whether the seller has an offer (active or paused) on the product: the rule for adding pictures and 3D files.
+    Read through the `offers` reverse relation, so the catalog needs no import of the offers app above it."""
+    return Product.objects.filter(pk=product_id, offers__seller_id=seller_id).exists()
+
+
+def product_images(product_id: int):
+    return ProductImage.objects.filter(product_id=product_id).order_by("position", "id")
+
+
+def product_models_3d(product_id: int):
+    return ProductModel3D.objects.filter(product_id=product_id).order_by("kind", "id")

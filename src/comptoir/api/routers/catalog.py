@@ -119,7 +119,7 @@ def category_out(category) -> dict:
 
 
 def _image_out(image) -> dict:
-    return {"url": image.url, "alt_text": image.alt_text}
+    return {"url": image.src, "alt_text": image.alt_text}
 
 
 def _summaries(products) -> list[dict]:

@@ -48,3 +48,14 @@ urlpatterns += [
     path("reviews/", trust_messages.review_list, name="reviews"),
     path("reviews/<int:review_id>/reply", trust_messages.review_reply_view, name="review_reply"),
 ]
+
+# Pictures and 3D/AR files of a product the seller offers (issue 13).
+from comptoir.web.sellercenter.views import pictures  # noqa: E402
+
+urlpatterns += [
+    path("products/<int:product_id>/media", pictures.product_media, name="product_media"),
+    path("products/<int:product_id>/pictures", pictures.picture_add, name="picture_add"),
+    path("products/<int:product_id>/pictures/<int:image_id>/delete", pictures.picture_delete, name="picture_delete"),
+    path("products/<int:product_id>/models-3d", pictures.model_3d_add, name="model_3d_add"),
+    path("products/<int:product_id>/models-3d/<int:model_id>/delete", pictures.model_3d_delete, name="model_3d_delete"),
+]
