@@ -2,7 +2,8 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -16,14 +17,13 @@ urlpatterns = [
 ]
 
 
-
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded pictures and 3D files in development and the demo (COMPTOIR_SERVE_MEDIA, on with DEBUG); in production
     the web server or the bucket serves them (docs/CATALOG.md). Only files the catalog wrote are there (re-encoded
     pictures, checked 3D files), served with `nosniff`. Settings are read per request so tests can turn it on."""
     if not settings.COMPTOIR_SERVE_MEDIA:
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 if settings.MEDIA_URL.startswith("/") and "://" not in settings.MEDIA_URL:

@@ -42,9 +42,9 @@ Comptoir's marketplace API. JSON in and out; money is `{"amount": "12.34", "amou
 
 **Requests** — bodies are JSON sent as `application/json` (or another `+json` type); any other media type gets 415
 `unsupported_media_type`; pictures and 3D files are uploaded as `multipart/form-data` (`/seller/products/{id}/images`,
-`/seller/products/{id}/models-3d`). A number without a fractional part (`3.0`) is read as the integer 3. Control characters are
-refused everywhere with 422 `control_character` naming the field: U+0000–U+001F and U+007F in path and query
-parameters and JSON keys; the same except tab, line feed and carriage return in JSON string values. The schemas
+`/seller/products/{id}/models-3d`). A number without a fractional part (`3.0`) is read as the integer 3. Control
+characters are refused everywhere with 422 `control_character` naming the field: U+0000–U+001F and U+007F in path and
+query parameters and JSON keys; the same except tab, line feed and carriage return in JSON string values. The schemas
 declare choices (`enum`), lengths, ranges and formats (`pattern`) as the services check them.
 
 **Errors** are RFC 9457 `application/problem+json`:

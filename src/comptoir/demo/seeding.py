@@ -145,6 +145,26 @@ def _quiet_task_logs():
         logger.setLevel(previous)
 
 
+# Products that get generated pictures (the most offered ones); the first GALLERY_PRODUCTS get three each.
+PICTURED_PRODUCTS = 32
+GALLERY_PRODUCTS = 8
+
+
+def _pictures_seed(products, supply) -> int:
+    """Pictures for the most offered products, uploaded by a seller offering each (docs/CATALOG.md)."""
+    from comptoir.demo.pictures import demo_pictures_seed
+
+    offered = sorted(
+        (product for product in products if supply.offers_by_product.get(product.pk)),
+        key=lambda product: (-len(supply.offers_by_product[product.pk]), product.pk),
+    )[:PICTURED_PRODUCTS]
+    return demo_pictures_seed(
+        products=offered,
+        seller_for=lambda product_id: supply.offers_by_product[product_id][0].seller.seller,
+        gallery_size=lambda index: 3 if index < GALLERY_PRODUCTS else 1,
+    )
+
+
 def demo_seed(
     *,
     seed: int = DEFAULT_SEED,
@@ -226,6 +246,8 @@ def demo_seed(
             f"{len(sellers)} sellers, {len(buyers)} buyers, "
             f"{sum(len(offers) for offers in supply.offers_by_product.values())} offers",
         )
+        pictures = _pictures_seed(products, supply)
+        lap("pictures", f"{pictures} product pictures drawn and uploaded")
         popularity = rng("popularity")
         weights = [(product.pk, min(50.0, popularity.paretovariate(1.1))) for product in products]
         ring = Ring(

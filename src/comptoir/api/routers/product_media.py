@@ -136,7 +136,9 @@ def image_add(
     response={204: None, **problems(401, 403, 404)},
     auth=WRITE,
     summary="Delete a picture you added",
-    description="403 `media_not_yours` for a picture another seller added (the marketplace's operators moderate those).",
+    description=(
+        "403 `media_not_yours` for a picture another seller added (the marketplace's operators moderate those)."
+    ),
 )
 def image_delete(request: HttpRequest, product_id: PathParam[Id], image_id: PathParam[Id]):
     principal = seller_principal(request)

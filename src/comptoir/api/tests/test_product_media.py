@@ -34,7 +34,10 @@ def upload(api, path, content, *, key, name="photo.jpg", content_type="image/jpe
 def test_a_seller_uploads_a_picture(api, seller_a, offer_a, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(
-            api, f"seller/products/{offer_a.product_id}/images", jpeg_with_exif_rotation(), key=seller_a.key,
+            api,
+            f"seller/products/{offer_a.product_id}/images",
+            jpeg_with_exif_rotation(),
+            key=seller_a.key,
             alt_text="The teapot from the side",
         )
 

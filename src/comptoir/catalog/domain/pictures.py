@@ -172,15 +172,20 @@ def rendition_widths(original_width: int, targets: tuple[int, ...]) -> list[int]
     return sorted({min(target, original_width) for target in targets if target > 0})
 
 
-def render_rendition(content: bytes, width: int, *, max_pixels: int) -> Rendition:
-    """A WebP picture `width` pixels wide (height in proportion) from a stored, normalised picture."""
+def render_renditions(content: bytes, widths: list[int], *, max_pixels: int) -> list[Rendition]:
+    """WebP pictures of a stored, normalised picture at each width (height in proportion), decoded once."""
     picture = _open(content, max_pixels)
     picture.load()
     if picture.mode not in ("RGB", "RGBA"):
         picture = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB")
-    if picture.width != width:
-        height = max(1, round(picture.height * width / picture.width))
-        picture = picture.resize((width, height), Image.Resampling.LANCZOS)
-    output = io.BytesIO()
-    picture.save(output, format="WEBP", quality=82, method=4)
-    return Rendition(content=output.getvalue(), width=picture.width, height=picture.height)
+    renditions = []
+    for width in widths:
+        resized = picture
+        if picture.width != width:
+            height = max(1, round(picture.height * width / picture.width))
+            resized = picture.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        output = io.BytesIO()
+        # method 2 of 6: a few per cent larger than the default 4 for half the encoding time.
+        resized.save(output, format="WEBP", quality=82, method=2)
+        renditions.append(Rendition(content=output.getvalue(), width=resized.width, height=resized.height))
+    return renditions

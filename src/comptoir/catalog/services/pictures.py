@@ -17,9 +17,9 @@ import functools
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
@@ -30,7 +30,7 @@ from comptoir.catalog.domain.pictures import (
     PictureRefused,
     Refusal,
     normalise_picture,
-    render_rendition,
+    render_renditions,
     rendition_widths,
 )
 from comptoir.catalog.models import Product, ProductImage, ProductModel3D
@@ -116,11 +116,12 @@ def _delete_files(names: list[str]) -> None:
             logger.exception("Could not delete the stored file %s", name)
 
 
-def _bounded(content: bytes | BinaryIO, max_bytes: int) -> bytes:
+def _bounded(content: bytes | File, max_bytes: int) -> bytes:
     """The bytes of an upload, reading at most one byte more than the limit (enough to know it is too large)."""
     if isinstance(content, bytes):
         return content
-    return content.read(max_bytes + 1)
+    data = content.read(max_bytes + 1)
+    return data if isinstance(data, bytes) else data.encode()
 
 
 def _enqueue_renditions(image_id: int) -> None:
@@ -130,7 +131,7 @@ def _enqueue_renditions(image_id: int) -> None:
 
 
 def product_image_upload(
-    *, product_id: int, seller: Seller, actor: User | None, content: bytes | BinaryIO, alt_text: str = ""
+    *, product_id: int, seller: Seller, actor: User | None, content: bytes | File, alt_text: str = ""
 ) -> ImageUpload:
     """Add a picture to a product for `seller`. The picture is checked and normalised (catalog.domain.pictures); its
     renditions are made by a task after the commit (until then pages show the original).
@@ -203,7 +204,7 @@ def product_image_delete(
             raise NotFound("No such picture.", code=errors.IMAGE_NOT_FOUND)
         if seller is not None and image.uploaded_by_seller_id != seller.pk:
             raise PermissionDenied("Another seller added this picture.", code=errors.MEDIA_NOT_YOURS)
-        names = [image.file.name] if image.file else []
+        names = [str(image.file.name)] if image.file else []
         names += [item["name"] for item in image.renditions]
         audit_record(
             actor=actor,
@@ -231,24 +232,25 @@ def product_image_renditions_build(*, image_id: int) -> int:
     current = {item["width"]: item for item in image.renditions}
     if sorted(current) == widths:
         return 0
-    original: bytes | None = None
     written: list[str] = []
     renditions: list[dict[str, Any]] = []
-    base = image.file.name.rsplit(".", 1)[0]
+    original_name = str(image.file.name)
+    base = original_name.rsplit(".", 1)[0]
     try:
+        missing = [width for width in widths if width not in current]
+        with default_storage.open(original_name, "rb") as stored:
+            made = render_renditions(stored.read(), missing, max_pixels=settings.picture_limits.max_pixels)
+        by_width = dict(zip(missing, made, strict=True))
         for width in widths:
             if width in current:
                 renditions.append(current[width])
                 continue
-            if original is None:
-                with default_storage.open(image.file.name, "rb") as stored:
-                    original = stored.read()
-            rendition = render_rendition(original, width, max_pixels=settings.picture_limits.max_pixels)
+            rendition = by_width[width]
             name = _store(f"{base}-w{width}.webp", rendition.content)
             written.append(name)
             renditions.append({"width": rendition.width, "height": rendition.height, "name": name})
         with transaction.atomic():
-            updated = ProductImage.objects.filter(pk=image.pk, file=image.file.name).update(renditions=renditions)
+            updated = ProductImage.objects.filter(pk=image.pk, file=original_name).update(renditions=renditions)
     except BaseException:
         _delete_files(written)
         raise
@@ -261,7 +263,7 @@ def product_image_renditions_build(*, image_id: int) -> int:
 
 
 def product_model_3d_upload(
-    *, product_id: int, seller: Seller, actor: User | None, content: bytes | BinaryIO
+    *, product_id: int, seller: Seller, actor: User | None, content: bytes | File
 ) -> ModelUpload:
     """Add a GLB or USDZ file to a product (its kind is read from the bytes). Same rule and errors as pictures:
     NotFound, PermissionDenied, FileTooLarge (413), UnsupportedFileType (415), ValidationError (422
@@ -289,9 +291,7 @@ def product_model_3d_upload(
             if existing is not None:
                 return ModelUpload(model=existing, created=False)
             if ProductModel3D.objects.filter(product=product).count() >= MODELS_3D_PER_PRODUCT:
-                raise Conflict(
-                    f"A product has at most {MODELS_3D_PER_PRODUCT} 3D files.", code=errors.TOO_MANY_IMAGES
-                )
+                raise Conflict(f"A product has at most {MODELS_3D_PER_PRODUCT} 3D files.", code=errors.TOO_MANY_IMAGES)
             stored.append(_store(f"catalog/products/{product.pk}/3d/{sha256[:24]}.{kind.value}", content))
             model = ProductModel3D.objects.create(
                 product=product,
@@ -337,6 +337,6 @@ def product_model_3d_delete(
             seller_id=seller.pk if seller else model.uploaded_by_seller_id,
             data={"product_id": model.product_id, "file": model.file.name},
         )
-        name = model.file.name
+        name = str(model.file.name)
         model.delete()
         transaction.on_commit(functools.partial(_delete_files, [name]))

@@ -10,7 +10,7 @@ from comptoir.catalog.domain.pictures import (
     PictureRefused,
     Refusal,
     normalise_picture,
-    render_rendition,
+    render_renditions,
     rendition_widths,
     sniff_format,
 )
@@ -122,9 +122,10 @@ def test_renditions_are_never_wider_than_the_original():
     assert rendition_widths(120, (160, 480, 1200)) == [120]
 
 
-def test_a_rendition_is_a_webp_of_the_asked_width_in_proportion():
-    rendition = render_rendition(png_bytes(800, 600), 480, max_pixels=4_000_000)
+def test_renditions_are_webp_pictures_of_the_asked_widths_in_proportion():
+    renditions = render_renditions(png_bytes(800, 600), [160, 480, 800], max_pixels=4_000_000)
 
-    picture = Image.open(io.BytesIO(rendition.content))
-    assert picture.format == "WEBP"
-    assert (rendition.width, rendition.height) == (480, 360) == picture.size
+    for rendition, size in zip(renditions, [(160, 120), (480, 360), (800, 600)], strict=True):
+        picture = Image.open(io.BytesIO(rendition.content))
+        assert picture.format == "WEBP"
+        assert (rendition.width, rendition.height) == size == picture.size

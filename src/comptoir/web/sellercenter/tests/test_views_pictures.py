@@ -66,7 +66,7 @@ def test_refused_uploads_are_explained_next_to_the_field(owner_client, seller_se
 
 
 def test_a_seller_without_an_offer_cannot_open_or_post(client, seller_setup):
-    other, owner, _profile = shop("Other shop")
+    _other, owner, _profile = shop("Other shop")
     client.force_login(owner)
     product_id = seller_setup["offer"].product_id
 

@@ -70,7 +70,9 @@ def _error_message(error: ApplicationError) -> str:
         catalog_errors.TOO_MANY_IMAGES: _("This product has its maximum number of pictures or 3D files."),
         catalog_errors.INVALID_MODEL_3D: _("This is not a valid GLB (glTF 2.0) or USDZ file."),
         catalog_errors.INVALID_ALT_TEXT: _("At most 300 characters, without control characters."),
-        catalog_errors.MEDIA_NOT_YOURS: _("Another seller added this file; only they or the marketplace can remove it."),
+        catalog_errors.MEDIA_NOT_YOURS: _(
+            "Another seller added this file; only they or the marketplace can remove it."
+        ),
     }
     return texts.get(error.code, error.message)
 
@@ -125,7 +127,8 @@ def picture_add(request, product_id: int):
                 alt_text=form.cleaned_data["alt_text"],
             )
         except ApplicationError as error:
-            form.add_error("alt_text" if error.code == catalog_errors.INVALID_ALT_TEXT else "file", _error_message(error))
+            field = "alt_text" if error.code == catalog_errors.INVALID_ALT_TEXT else "file"
+            form.add_error(field, _error_message(error))
         else:
             if outcome.created:
                 messages.success(request, _("Picture added. Its smaller versions are being prepared."))
