@@ -67,7 +67,7 @@ def test_a_seller_uploads_pictures_and_buyers_see_the_gallery(browser_page, live
     assert [len(image.renditions) for image in images] == [3, 3, 3]  # the task ran after each upload
 
     # The product page: the main picture (a WebP rendition, loaded), thumbnails switching it without any script.
-    page.goto(page.locator("a", has_text="See the product page").get_attribute("href") or "")
+    page.goto(live_server.url + (page.locator("a", has_text="See the product page").get_attribute("href") or ""))
     main = page.locator(f"#picture-{images[0].pk} img")
     expect(main).to_be_visible()
     assert page.evaluate("img => img.complete && img.naturalWidth > 0", main.element_handle())
