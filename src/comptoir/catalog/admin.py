@@ -11,8 +11,13 @@ from django.db.models import Count
 from comptoir.catalog import services
 from comptoir.catalog.conf import catalog_settings
 from comptoir.catalog.domain.identifiers import normalise_gtin
-from comptoir.catalog.models import Category, Product, ProductImage
-from comptoir.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, basis_points_display
+from comptoir.catalog.models import Category, Product, ProductImage, ProductModel3D
+from comptoir.core.admin import (
+    OperatorActionsMixin,
+    ReadOnlyModelAdmin,
+    ReadOnlyTabularInline,
+    basis_points_display,
+)
 from comptoir.core.exceptions import ApplicationError
 
 
@@ -135,8 +140,54 @@ class CategoryAdmin(admin.ModelAdmin):
 
 class ProductImageInline(ReadOnlyTabularInline):
     model = ProductImage
-    fields = ("position", "url", "alt_text")
+    fields = ("position", "file", "url", "alt_text", "uploaded_by_seller")
     readonly_fields = fields
+
+
+MODERATION_REASON = "Removed by the marketplace (console moderation)."
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
+    """Moderation: an operator removes pictures that break the rules, through catalog.services (audited)."""
+
+    list_display = ("__str__", "product", "uploaded_by_seller", "width", "height", "created_at")
+    list_select_related = ("product", "uploaded_by_seller")
+    search_fields = ("=product__gtin", "product__title", "alt_text")
+    ordering = ("-created_at",)
+    actions = ["remove_pictures"]
+    fields = ("product", "file", "url", "alt_text", "position", "width", "height", "uploaded_by_seller", "created_at")
+    readonly_fields = fields
+
+    @admin.action(description="Remove the selected pictures (moderation)", permissions=["operator"])
+    def remove_pictures(self, request, queryset):
+        self.run_service_for_each(
+            request,
+            queryset,
+            lambda image: services.product_image_delete(
+                image_id=image.pk, actor=request.user, reason=MODERATION_REASON
+            ),
+            done="Pictures removed",
+        )
+
+
+@admin.register(ProductModel3D)
+class ProductModel3DAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
+    list_display = ("__str__", "product", "kind", "byte_size", "uploaded_by_seller", "created_at")
+    list_select_related = ("product", "uploaded_by_seller")
+    ordering = ("-created_at",)
+    actions = ["remove_models"]
+
+    @admin.action(description="Remove the selected 3D files (moderation)", permissions=["operator"])
+    def remove_models(self, request, queryset):
+        self.run_service_for_each(
+            request,
+            queryset,
+            lambda model: services.product_model_3d_delete(
+                model_id=model.pk, actor=request.user, reason=MODERATION_REASON
+            ),
+            done="3D files removed",
+        )
 
 
 @admin.register(Product)

@@ -145,23 +145,23 @@ def _quiet_task_logs():
         logger.setLevel(previous)
 
 
-# Products that get generated pictures (the most offered ones); the first GALLERY_PRODUCTS get three each.
+# Products that get generated pictures (the most offered ones, at most one in ten); a quarter of them get three each.
 PICTURED_PRODUCTS = 32
-GALLERY_PRODUCTS = 8
 
 
 def _pictures_seed(products, supply) -> int:
     """Pictures for the most offered products, uploaded by a seller offering each (docs/CATALOG.md)."""
     from comptoir.demo.pictures import demo_pictures_seed
 
+    count = min(PICTURED_PRODUCTS, max(4, len(products) // 10))
     offered = sorted(
         (product for product in products if supply.offers_by_product.get(product.pk)),
         key=lambda product: (-len(supply.offers_by_product[product.pk]), product.pk),
-    )[:PICTURED_PRODUCTS]
+    )[:count]
     return demo_pictures_seed(
         products=offered,
         seller_for=lambda product_id: supply.offers_by_product[product_id][0].seller.seller,
-        gallery_size=lambda index: 3 if index < GALLERY_PRODUCTS else 1,
+        gallery_size=lambda index: 3 if index < count // 4 else 1,
     )
 
 

@@ -114,3 +114,27 @@ def test_products_cannot_be_edited_from_the_console(console):
     assert response.status_code == 403
     product.refresh_from_db()
     assert product.title == "Brass desk lamp"
+
+
+def test_an_operator_removes_a_picture_from_the_console(console, operator, tmp_path, settings):
+    from comptoir.catalog.models import ProductImage
+    from comptoir.catalog.services import product_image_upload
+    from comptoir.catalog.tests.files import png_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    offer = make_offer()
+    image = product_image_upload(
+        product_id=offer.product_id, seller=offer.seller, actor=None, content=png_bytes()
+    ).image
+    assert console.get(reverse("admin:catalog_productimage_changelist")).status_code == 200
+
+    response = console.post(
+        reverse("admin:catalog_productimage_changelist"),
+        {"action": "remove_pictures", "_selected_action": [image.pk]},
+    )
+
+    assert response.status_code == 302
+    assert not ProductImage.objects.exists()
+    audit = AuditLog.objects.get(action="product.image_removed")
+    assert (audit.actor, audit.seller_id) == (operator, offer.seller_id)
+    assert not (tmp_path / image.file.name).exists()

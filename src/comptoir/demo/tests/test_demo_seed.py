@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Sum
+from django.test import override_settings
 from django_otp.oath import totp
 
 from comptoir.accounts.models import User
@@ -55,8 +56,9 @@ def _erase():
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The demo's pictures go to a temporary MEDIA_ROOT, not to var/media.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         _erase()
         first = demo_seed(seed=7, sizes=SMALL, today=END_DAY)
         first_digest = demo_content_digest()
@@ -497,3 +499,14 @@ def test_the_seeding_says_each_phase_with_what_it_made_and_how_long_it_took(seed
     ]
     assert len(months) >= 5
     assert positions[1] < lines.index(months[0]) < positions[2]
+
+
+def test_the_most_offered_products_have_generated_pictures_with_renditions(seeded):
+    from comptoir.catalog.models import ProductImage
+
+    images = list(ProductImage.objects.select_related("product"))
+    products = {image.product_id for image in images}
+    assert len(products) == SMALL.products // 10
+    assert len(images) == 3 * (len(products) // 4) + (len(products) - len(products) // 4)
+    assert all(image.renditions and image.uploaded_by_seller_id for image in images)
+    assert all(image.product.offers.filter(seller_id=image.uploaded_by_seller_id).exists() for image in images)
