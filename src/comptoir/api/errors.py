@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -57,6 +58,7 @@ UNKNOWN_ENDPOINT = "unknown_endpoint"
 TWO_FACTOR_CODE_REQUIRED = "two_factor_code_required"
 INVALID_TWO_FACTOR_CODE = "invalid_two_factor_code"
 REQUEST_TOO_LARGE = "request_too_large"
+MALFORMED_MULTIPART = "malformed_multipart"
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +245,16 @@ def handle_request_too_large(request: HttpRequest, error: RequestDataTooBig) -> 
     )
 
 
+def handle_malformed_multipart(request: HttpRequest, error: MultiPartParserError) -> HttpResponse:
+    """A `multipart/form-data` body Django cannot parse (no boundary, truncated parts): the client's fault, 400."""
+    return problem_response(
+        status=400,
+        code=MALFORMED_MULTIPART,
+        detail=f"The multipart/form-data body cannot be read: {error}",
+        instance=request.path,
+    )
+
+
 def handle_unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path)
     return problem_response(
@@ -260,4 +272,6 @@ def install_exception_handlers(api) -> None:
     api.add_exception_handler(Http404, handle_not_found)
     # Django raises it when the body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE (read by Ninja inside the view).
     api.add_exception_handler(RequestDataTooBig, handle_request_too_large)
+    # Uploads (product pictures, 3D files) are multipart; Django raises this for a body it cannot split into parts.
+    api.add_exception_handler(MultiPartParserError, handle_malformed_multipart)
     api.add_exception_handler(Exception, handle_unexpected)

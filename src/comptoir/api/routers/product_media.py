@@ -102,7 +102,7 @@ def _limits_text() -> str:
 
 @router.post(
     "/seller/products/{product_id}/images",
-    response={200: ProductImageOut, 201: ProductImageOut, **problems(401, 403, 404, 409, 413, 415, 422)},
+    response={200: ProductImageOut, 201: ProductImageOut, **problems(400, 401, 403, 404, 409, 413, 415, 422)},
     auth=WRITE,
     summary="Add a picture to a product",
     description=(
@@ -115,7 +115,7 @@ def _limits_text() -> str:
         "is safe). 409 `too_many_images`: the product has its maximum of pictures. 413 `file_too_large`; 415 "
         "`unsupported_file_type` (not JPEG, PNG or WebP, whatever its name); 422 `invalid_image` (unreadable or "
         "truncated), `image_too_many_pixels` (a decompression bomb, or simply too many pixels), `image_too_small`, "
-        "`image_too_big`, `invalid_alt_text`."
+        "`image_too_big`, `invalid_alt_text`. 400 `malformed_multipart`: a body that is not valid multipart/form-data."
     ),
 )
 def image_add(
@@ -148,7 +148,7 @@ def image_delete(request: HttpRequest, product_id: PathParam[Id], image_id: Path
 
 @router.post(
     "/seller/products/{product_id}/models-3d",
-    response={200: ProductModel3DOut, 201: ProductModel3DOut, **problems(401, 403, 404, 409, 413, 415, 422)},
+    response={200: ProductModel3DOut, 201: ProductModel3DOut, **problems(400, 401, 403, 404, 409, 413, 415, 422)},
     auth=WRITE,
     summary="Add a 3D/AR file to a product",
     description=(

@@ -102,6 +102,16 @@ def test_a_request_without_a_file_is_422(api, seller_a, offer_a):
     assert "file" in body["errors"]
 
 
+def test_a_malformed_multipart_body_is_400_not_500(api, seller_a, offer_a):
+    response = api.client.post(
+        f"/api/v1/seller/products/{offer_a.product_id}/images",
+        data=b"garbage",
+        content_type="multipart/form-data",  # no boundary
+        headers={"Authorization": f"Bearer {seller_a.key}"},
+    )
+    assert_problem(response, 400, "malformed_multipart")
+
+
 def test_a_seller_without_an_offer_is_403_and_an_unknown_product_404(api, seller_b, offer_a):
     refused = upload(api, f"seller/products/{offer_a.product_id}/images", png_bytes(), key=seller_b.key)
     assert_problem(refused, 403, "offer_required_for_media")
@@ -155,5 +165,5 @@ def test_the_openapi_document_describes_the_multipart_upload(api):
     assert set(body["required"]) == {"file"}
     assert body["properties"]["file"]["format"] == "binary"
     assert body["properties"]["alt_text"]["maxLength"] == 300
-    assert {"200", "201", "401", "403", "404", "409", "413", "415", "422"} <= set(operation["responses"])
+    assert {"200", "201", "400", "401", "403", "404", "409", "413", "415", "422"} <= set(operation["responses"])
     assert "application/problem+json" in operation["responses"]["415"]["content"]
