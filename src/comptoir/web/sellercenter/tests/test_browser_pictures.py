@@ -98,3 +98,36 @@ def test_a_seller_uploads_pictures_and_buyers_see_the_gallery(browser_page, live
     assert page.evaluate("img => img.complete && img.naturalWidth > 0", card_image.element_handle())
     assert card.locator(".tile").count() == 0
     page.screenshot(path="/work/wt/pics-shots/search-cards.png")
+
+
+def test_the_gallery_and_the_pictures_page_have_no_serious_accessibility_violation(
+    _browser, live_server, settings, tmp_path
+):
+    from comptoir.catalog.services import product_image_upload, product_model_3d_upload
+    from comptoir.catalog.tests.files import glb_bytes
+    from comptoir.web.tests.test_browser_accessibility import axe_violations
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.COMPTOIR_SERVE_MEDIA = True
+    with committed():
+        shop = seed_shop()
+    product, offer = shop.products["headphones"], shop.offers["headphones_son"]
+    for view in range(2):
+        content = render_demo_picture(title=product.title, brand=product.brand, tone=1, view=view)
+        product_image_upload(product_id=product.pk, seller=offer.seller, actor=None, content=content)
+    product_model_3d_upload(product_id=product.pk, seller=offer.seller, actor=None, content=glb_bytes())
+
+    context = _browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", bypass_csp=True)
+    page = context.new_page()
+    login_browser(page, live_server, get_user_model().objects.get(email="owner-son@example.com"))
+    problems = {}
+    for path in (
+        f"/p/{product.pk}/casque-sans-fil-sonora-aria-reduction-de-bruit-noir",
+        f"/seller/products/{product.pk}/media",
+    ):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        if found := axe_violations(page):
+            problems[path] = found
+    context.close()
+    assert problems == {}
