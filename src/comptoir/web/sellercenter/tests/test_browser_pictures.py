@@ -63,6 +63,10 @@ def test_a_seller_uploads_pictures_and_buyers_see_the_gallery(browser_page, live
     expect(page.locator(".sc-picture").first).to_contain_text("Main picture")
     save_screenshot(page, "seller-pictures")
     page.screenshot(path="/work/wt/pics-shots/seller-pictures.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert _no_sideways_scroll(page)
+    page.screenshot(path="/work/wt/pics-shots/seller-pictures-mobile.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     images = list(ProductImage.objects.filter(product=product).order_by("position"))
     assert [len(image.renditions) for image in images] == [3, 3, 3]  # the task ran after each upload
 
