@@ -26,7 +26,7 @@ def _url(product):
     return f"/p/{product.pk}/{slugify(product.title)}"
 
 
-def _add(offer, colour, alt_text="", django_capture_on_commit_callbacks=None):
+def _add(offer, colour, alt_text=""):
     return product_image_upload(
         product_id=offer.product_id,
         seller=offer.seller,
