@@ -20,8 +20,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from comptoir.search.domain.ranking import Candidate, RankingConfig, rank
 from comptoir.search.domain.simulated import rank_seller_by_search
-from comptoir.trust.domain.simulation import ATTACKS, SimulationOptions, render_report, run_simulation
+from comptoir.trust.domain.config import trust_config
+from comptoir.trust.domain.simulation import ATTACKS, ScenarioResult, SimulationOptions, render_report, run_simulation
+from comptoir.trust.domain.tiers import visibility_multiplier
 
 REPORT_MARKER = "## Results"
 VARIANTS = ("attacked", "honest")
@@ -120,6 +123,7 @@ class Command(BaseCommand):
         arguments = sys.argv[sys.argv.index("simulate") + 1 :] if "simulate" in sys.argv else []
         command = " ".join(["comptoir simulate", *(shlex.quote(argument) for argument in arguments)])
         report = render_report(simulation, results, command=command, seconds=time.perf_counter() - started)
+        report = report.rstrip("\n") + "\n\n" + classic_storefront_table(results)
         if options["report"]:
             write_report(Path(options["report"]), report)
         self.stdout.write(report)
@@ -171,6 +175,74 @@ class Command(BaseCommand):
         if options["report"]:
             write_report(Path(options["report"]), report, marker=INDEPENDENT_MARKER)
         self.stdout.write(report)
+
+
+def classic_storefront_table(results: list[ScenarioResult]) -> str:
+    """The classic simulation's sellers ranked by the storefront's ranking function (one comparable product each,
+    as search.domain.simulated does for the target), measured as the independent generator's runs are: Spearman of
+    the storefront score and bottom-quartile sellers in the top 10s."""
+    from comptoir.testing.marketplace_evaluation import TOP, PipelineRun, SellerOutcome, measures
+
+    config = trust_config()
+    lines = [
+        "Storefront ranking of every seller (same measures as the independent generator's):",
+        "",
+        "| attack | Spearman of the storefront ranking | bottom-quartile sellers in the overall top 10 "
+        "| …in the category top 10s | tiers |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for result in results:
+        candidates = [
+            Candidate(
+                product_id=outcome.seller_id,
+                category_id=outcome.category,
+                relevance=0.0,
+                views=200,
+                orders=4,
+                delivery_days=3,
+                landed_price=2_500,
+                seller_trust=float(outcome.score),
+                seller_tier=outcome.tier,
+                satisfaction=float(outcome.satisfaction),
+                visibility_multiplier=float(
+                    visibility_multiplier(tier=outcome.tier, is_restricted=False, config=config)
+                ),
+            )
+            for outcome in result.sellers
+        ]
+        storefront = {
+            ranked.product_id: ranked.score for ranked in rank(candidates, config=RankingConfig(), has_text_query=False)
+        }
+        run = PipelineRun(
+            name=result.attack,
+            outcomes=[
+                SellerOutcome(
+                    slug=str(outcome.seller_id),
+                    category=outcome.category,
+                    true_quality=outcome.true_quality,
+                    labels=(),
+                    score=float(outcome.score),
+                    tier=outcome.tier,
+                    visibility=1.0,
+                    satisfaction=float(outcome.satisfaction),
+                    mean_rating=outcome.mean_rating,
+                    reviews=0,
+                    orders=0,
+                    storefront=storefront[outcome.seller_id],
+                )
+                for outcome in result.sellers
+            ],
+            orders=result.orders,
+            reviews=result.reviews,
+            enforcement={},
+        )
+        measured = measures(run)
+        tiers = ", ".join(f"{name} {count}" for name, count in sorted(measured.tiers.items()))
+        lines.append(
+            f"| {result.attack} | {measured.spearman_storefront:.3f} | {measured.top_overall_bottom_quartile} / {TOP} "
+            f"| {measured.top_category_bottom_quartile} / {measured.top_category_slots} | {tiers} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _variant_name(variant: str) -> str:
