@@ -25,8 +25,8 @@ from comptoir.search.domain.ranking import Candidate, RankingConfig, rank
 from comptoir.search.selectors import seller_ranking_trust_map
 from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.testing.marketplace_history import GeneratedHistory, history_csv
-from comptoir.trust.importers.history import history_import
-from comptoir.trust.models import EnforcementAction, SellerTrust
+from comptoir.trust.importers.history import history_import, history_order_number
+from comptoir.trust.models import EnforcementAction, Review, SellerTrust
 from comptoir.trust.rebuild import trust_rebuild
 
 TOP = 10
@@ -61,6 +61,9 @@ class PipelineRun:
     reviews: int
     enforcement: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
+    # Review credibility after the rebuild, per kind of review ("honest", "ring", "slander", "burst"): the mean in ‰
+    # and the share of reviews under 500 ‰ (those whose order keeps only its adverse facts).
+    credibility: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def _sellers_create(history: GeneratedHistory) -> dict[str, int]:
@@ -119,6 +122,7 @@ def run_pipeline(history: GeneratedHistory, *, name: str, rows: list[dict] | Non
     enforcement = Counter(
         EnforcementAction.objects.filter(seller_id__in=ids.values(), is_active=True).values_list("kind", flat=True)
     )
+    credibility = _credibility_by_kind(rows, ids)
     ratings: dict[str, list[int]] = {}
     orders: Counter[str] = Counter()
     for row in rows:
@@ -175,7 +179,29 @@ def run_pipeline(history: GeneratedHistory, *, name: str, rows: list[dict] | Non
         reviews=report.reviews,
         enforcement=dict(enforcement),
         seconds=seconds,
+        credibility=credibility,
     )
+
+
+def _credibility_by_kind(rows: list[dict], ids: dict[str, int]) -> dict[str, dict[str, float]]:
+    kind_by_number = {
+        history_order_number(ids[row["seller"]], row["external_order_id"]): row["attack"] or "honest"
+        for row in rows
+        if row["review_rating"]
+    }
+    values: dict[str, list[int]] = {}
+    for number, permille in Review.objects.filter(seller_order__number__in=list(kind_by_number)).values_list(
+        "seller_order__number", "credibility_permille"
+    ):
+        values.setdefault(kind_by_number[number], []).append(permille)
+    return {
+        kind: {
+            "reviews": len(found),
+            "mean_permille": sum(found) / len(found),
+            "share_under_500": sum(value < 500 for value in found) / len(found),
+        }
+        for kind, found in sorted(values.items())
+    }
 
 
 # ---------------------------------------------------------------- measures (pure)
@@ -282,6 +308,7 @@ def run_from_dict(data: dict) -> PipelineRun:
         reviews=data["reviews"],
         enforcement=data["enforcement"],
         seconds=data["seconds"],
+        credibility=data.get("credibility", {}),
     )
 
 
@@ -359,6 +386,19 @@ def render_independent_report(
             f"scores {new_place.score:.2f} ({new_place.tier}), rank {new_place.rank_in_category} / "
             f"{new_place.category_size}, {new_place.rank_overall} overall.",
         ]
+    if attacked.credibility:
+        lines += [
+            "",
+            "Review credibility after the rebuild (the fraud analysis), with the attacks:",
+            "",
+            "| reviews | count | mean credibility ‰ | share under 500 ‰ |",
+            "|---|---:|---:|---:|",
+        ]
+        for kind, values in attacked.credibility.items():
+            lines.append(
+                f"| {kind} | {values['reviews']:.0f} | {values['mean_permille']:.0f} "
+                f"| {100 * values['share_under_500']:.1f} % |"
+            )
     for run in runs:
         total = len(run.outcomes)
         enforcement = ", ".join(f"{kind} {count}" for kind, count in sorted(run.enforcement.items())) or "none"

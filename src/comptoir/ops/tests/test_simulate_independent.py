@@ -161,6 +161,10 @@ def test_the_whole_pipeline_scores_every_seller_and_the_scores_follow_the_truth(
     assert measured.spearman_storefront > 0
     assert sum(measured.tiers.values()) == len(small_history.sellers)
     assert run_from_dict(run_as_dict(run)) == run
+    assert run.credibility["ring"]["reviews"] == sum(
+        bool(row["review_rating"]) for row in small_history.rows if row["attack"] == "ring"
+    )
+    assert sum(values["reviews"] for values in run.credibility.values()) == run.reviews
     ring = placement(run, small_history.target("ring"))
     assert ring is not None
     assert 1 <= ring.rank_in_category <= ring.category_size
