@@ -262,7 +262,7 @@ def _run_step(step: list[str], database: Path) -> None:
         step, env=environment, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
     )
     if completed.returncode != 0:
-        raise CommandError(f"{' '.join(step[3:5])} failed in the throwaway database:\n{completed.stderr[-3000:]}")
+        raise CommandError(f"`comptoir {step[3]}` failed in the throwaway database:\n{completed.stderr[-3000:]}")
 
 
 def _run_throwaway(options: dict, variants: tuple[str, ...]) -> list[dict]:
