@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from comptoir.accounts.models import User
 from comptoir.core import clock
 from comptoir.search.domain.ranking import Candidate, RankingConfig, rank
 from comptoir.search.selectors import seller_ranking_trust_map
-from comptoir.sellers.models import Seller, SellerStatus
+from comptoir.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
 from comptoir.testing.marketplace_history import GeneratedHistory, history_csv
 from comptoir.trust.importers.history import history_import, history_order_number
 from comptoir.trust.models import EnforcementAction, Review, SellerTrust
@@ -96,7 +97,30 @@ def _sellers_create(history: GeneratedHistory) -> dict[str, int]:
             ],
             batch_size=1000,
         )
-    return dict(Seller.objects.filter(slug__in=[p.slug for p in history.sellers]).values_list("slug", "pk"))
+    ids = dict(Seller.objects.filter(slug__in=[p.slug for p in history.sellers]).values_list("slug", "pk"))
+    if history.options.columns == "full":
+        # The importer signs imported answers (seller_replied_at) with the seller's owner: give each seller one.
+        # Only here, so the legacy figures keep the security pillar neutral (no member known) as measured.
+        with transaction.atomic():
+            User.objects.bulk_create(
+                [User(email=f"owner@{slug}.sellers.example", password="!", full_name=slug) for slug in ids],
+                batch_size=1000,
+            )
+            owners = dict(
+                User.objects.filter(email__in=[f"owner@{slug}.sellers.example" for slug in ids]).values_list(
+                    "email", "pk"
+                )
+            )
+            SellerMember.objects.bulk_create(
+                [
+                    SellerMember(
+                        seller_id=seller_id, user_id=owners[f"owner@{slug}.sellers.example"], role=MemberRole.OWNER
+                    )
+                    for slug, seller_id in ids.items()
+                ],
+                batch_size=1000,
+            )
+    return ids
 
 
 def run_pipeline(history: GeneratedHistory, *, name: str, rows: list[dict] | None = None) -> PipelineRun:

@@ -545,8 +545,17 @@ def _life(order: _Order, options: HistoryOptions, rng: random.Random, sequence: 
 
 
 def _with_full(row: dict, full: dict, options: HistoryOptions) -> dict:
-    if options.columns == "full":
-        row.update(full)
+    """Add the `full` columns; an acceptance is never after the shipment (the seller accepted at the latest when it
+    shipped) nor after a cancellation (then it never happened)."""
+    if options.columns != "full":
+        return row
+    accepted = full.get("accepted_at", "")
+    if accepted and row["shipped_at"] and accepted > row["shipped_at"]:
+        shipped = dt.datetime.fromisoformat(row["shipped_at"])
+        full["accepted_at"] = _iso(max(dt.datetime.fromisoformat(row["placed_at"]), shipped - dt.timedelta(hours=1)))
+    elif accepted and row["cancelled_at"] and accepted > row["cancelled_at"]:
+        full["accepted_at"] = ""
+    row.update(full)
     return row
 
 
