@@ -146,6 +146,17 @@ def test_legacy_columns_are_the_importers_and_full_columns_add_the_new_ones_and_
     assert lost
     assert all(row["dispute_outcome"] == "buyer" and row["dispute_decided_at"] for row in lost)
     assert any(not row["carrier"] and row["tracking_number"] for row in legacy.rows)  # a column the old system lost
+    # the new columns are consistent with the order's life (the importer checks it), and sometimes unknown
+    for row in full.rows:
+        if row["accepted_at"]:
+            assert row["placed_at"] <= row["accepted_at"]
+            assert not row["shipped_at"] or row["accepted_at"] <= row["shipped_at"]
+            assert not row["cancelled_at"] or row["accepted_at"] <= row["cancelled_at"]
+        if row["seller_replied_at"]:
+            assert row["buyer_message_at"] <= row["seller_replied_at"]
+    for column in ("shipping_address", "buyer_since", "accepted_at", "payment_fingerprint"):
+        assert any(row[column] for row in full.rows)
+        assert any(not row[column] for row in full.rows)
 
 
 @pytest.mark.django_db
