@@ -257,7 +257,13 @@ def _migrated_template(folder: Path) -> Path:
 
 
 def _run_step(step: list[str], database: Path) -> None:
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        # Notices of the enforcement ladder to the generated sellers' owners stay in the throwaway folder, whatever
+        # mail server the deployment is configured with.
+        "COMPTOIR_EMAIL_URL": f"file://{database.parent / 'mail'}",
+    }
     completed = subprocess.run(
         step, env=environment, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
     )
