@@ -74,7 +74,9 @@ class Command(BaseCommand):
             choices=("classic", "independent"),
             default="classic",
             help="classic: the pure simulation (trust/domain/simulation.py); independent: a history with other "
-            "assumptions (testing/marketplace_history.py) imported through the real pipeline (default %(default)s).",
+            "assumptions (testing/marketplace_history.py) imported through the real pipeline; --sellers, --buyers, "
+            "--days and --attack are the classic one's, --scale and --columns the independent one's "
+            "(default %(default)s).",
         )
         parser.add_argument(
             "--scale",
