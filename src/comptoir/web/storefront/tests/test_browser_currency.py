@@ -41,9 +41,9 @@ def test_the_buyer_switches_to_pounds_and_sees_converted_prices_with_the_rate_da
     page.locator("#currency-product").locator("xpath=ancestor::form").locator("button[type=submit]").click()
     page.wait_for_load_state()
 
-    featured = page.locator("#featured-offer .buy-box__price")
-    assert "≈ £137.49" in featured.inner_text()  # 164.90 EUR × 0.8338
-    assert "ECB rate of 4 Dec 2026" in featured.inner_text()
+    featured = page.locator("#featured-offer")
+    assert "≈ £137.49" in featured.locator(".buy-box__price").inner_text()  # 164.90 EUR × 0.8338
+    assert "€164.90 · ECB rate of 4 Dec 2026" in featured.locator(".price-origin").first.inner_text()
     pound_row = page.locator(".offer", has_text="Camden Audio")
     assert "£150.00" in pound_row.inner_text() and "≈" not in pound_row.locator(".offer__price").inner_text()
     save_screenshot(page, "product-in-pounds")
