@@ -47,4 +47,15 @@ def test_the_buyer_switches_to_pounds_and_sees_converted_prices_with_the_rate_da
     pound_row = page.locator(".offer", has_text="Camden Audio")
     assert "£150.00" in pound_row.inner_text() and "≈" not in pound_row.locator(".offer__price").inner_text()
     save_screenshot(page, "product-in-pounds")
+
+    # In French, in Swiss francs: numbers, currency and the rate's date in the reader's format.
+    page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    page.context.set_extra_http_headers({"Accept-Language": "fr-FR,fr;q=0.9"})
+    page.select_option("#currency-product", "CHF")
+    page.locator("#currency-product").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    featured = page.locator("#featured-offer")
+    assert "≈ 151,61\xa0CHF" in featured.locator(".buy-box__price").inner_text()  # 164.90 EUR × 0.9194
+    assert "164,90\xa0€ · taux BCE du 4 déc. 2026" in featured.locator(".price-origin").first.inner_text()
+    save_screenshot(page, "product-in-francs-fr")
     rates_cache_clear()
