@@ -497,3 +497,9 @@ def test_the_seeding_says_each_phase_with_what_it_made_and_how_long_it_took(seed
     ]
     assert len(months) >= 5
     assert positions[1] < lines.index(months[0]) < positions[2]
+
+
+@pytest.mark.django_db
+def test_the_demo_imports_the_bundled_ecb_rates_before_the_search_index(seeded):
+    phases = list(seeded.report.phase_seconds)
+    assert "exchange rates" in phases and phases.index("exchange rates") < phases.index("search index")
