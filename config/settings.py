@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "comptoir.core",
     "comptoir.accounts",
+    "comptoir.currencies",
     "comptoir.sellers",
     "comptoir.catalog",
     "comptoir.offers",
@@ -304,6 +305,9 @@ COMPTOIR: dict[str, Any] = {
     "LEDGER_BLOCK_MAX_ENTRIES": env_int("COMPTOIR_LEDGER_BLOCK_MAX_ENTRIES", 500),
     # Worker processes of `comptoir trust recompute` on a large history (0 = one per core).
     "TRUST_REBUILD_WORKERS": env_int("COMPTOIR_TRUST_REBUILD_WORKERS", 0),
+    # Exchange rates (comptoir.currencies, docs/CURRENCIES.md): the scheduler's daily ECB download is off while
+    # REFRESH_URL is empty (no internet in the demo).
+    "FX": {"REFRESH_URL": env_str("COMPTOIR_FX_REFRESH_URL", "")},
 }
 
 # Search ranking and featured offer (comptoir.search). The weights are public: the /ranking page and docs/SEARCH.md

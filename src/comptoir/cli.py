@@ -12,6 +12,8 @@
     comptoir trust recompute                rebuild trust evidence and recompute every seller's score
     comptoir search reindex                 rebuild the full-text search index
     comptoir search query TEXT              try a search: ranked product names with their explanation
+    comptoir fx import [FILE]|refresh|show  ECB exchange rates: import a file (default: the bundled history),
+                                            download now, show today's
     comptoir import-history FILE.csv        import historical orders and reviews
     comptoir simulate                       the trust simulation (how well scores rank sellers)
     comptoir bench checkout|search|trust    benchmarks (figures in docs/PERFORMANCE.md)

@@ -19,6 +19,7 @@ from comptoir.api.routers import (
     cart,
     catalog,
     checkout,
+    fx,
     orders,
     payment_notifications,
     product_media,
@@ -85,6 +86,7 @@ for module in (
     seller_finance,
     trust,
     payment_notifications,
+    fx,
 ):
     api.add_router("", module.router)
 

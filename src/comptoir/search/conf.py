@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.conf import settings
 
 from comptoir.offers.conf import buyer_context as _buyer_context
-from comptoir.offers.conf import offers_settings, pricing_strategy
-from comptoir.offers.domain.pricing import BuyerContext, PricingStrategy
+from comptoir.offers.conf import exchange_rates, offers_settings, pricing_strategy
+from comptoir.offers.domain.pricing import BuyerContext, PricingStrategy, Rates
 from comptoir.search.domain.featured import FeaturedConfig
 from comptoir.search.domain.ranking import RankingConfig
 
@@ -44,6 +44,12 @@ def search_settings() -> SearchSettings:
 def search_pricing() -> PricingStrategy:
     """The marketplace's pricing strategy (offers.conf.pricing_strategy), which search compares prices with."""
     return pricing_strategy()
+
+
+def search_rates() -> Rates:
+    """The exchange rates search converts landed prices with (offers.conf.exchange_rates: the same as the pricing
+    strategy's)."""
+    return exchange_rates()
 
 
 def buyer_context(*, country: str, currency: str | None = None, channel: str = "web") -> BuyerContext:

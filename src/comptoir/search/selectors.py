@@ -31,7 +31,7 @@ from comptoir.offers.selectors import (
     offer_visible_qs,
 )
 from comptoir.search.backends import get_backend
-from comptoir.search.conf import buyer_context, search_pricing, search_settings
+from comptoir.search.conf import buyer_context, search_pricing, search_rates, search_settings
 from comptoir.search.domain.explain import Explanation, explain_featured, explain_result
 from comptoir.search.domain.featured import FeaturedDecision, OfferFacts, choose_featured
 from comptoir.search.domain.ranking import Candidate, RankingConfig, RankingContext, order, ranked_result
@@ -364,6 +364,9 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     sellers = seller_quality_map({row[10] for row in reachable})
     wanted_conditions, wanted_origins = set(query.conditions), set(query.ships_from)
     reference_currency = query.currency or config.currency
+    # The index stores landed prices in the site's currency: a buyer who sees another one gets them converted with the
+    # same rates as everywhere else (pricing seam), so filters, sorts and facets are in the currency shown.
+    rates = search_rates() if reference_currency != config.currency else None
     items: list[_Row] = []
     for (
         product_id,
@@ -379,6 +382,10 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         seller_id,
         relevance,
     ) in reachable:
+        if rates is not None and currency != reference_currency:
+            converted = rates.convert(Money(landed, currency), reference_currency)
+            if converted is not None:
+                landed, currency = converted.amount, reference_currency
         quality = sellers.get(seller_id)
         rating = quality.rating if quality else None
         days = _calendar_days(placed_on, business_days)
@@ -565,6 +572,7 @@ def search_cards(
             Money(amounts[offer_id], currency or buyer.currency),
             len(pairs),
             min(delivery.latest for _offer, delivery in pairs),
+            quotes[offer_id].delivered,
         )
     return cards
 

@@ -14,12 +14,12 @@ from django.db.models import Count, F, Sum
 from comptoir.catalog.models import Category, Product
 from comptoir.core import clock
 from comptoir.core.money import Money
-from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy, Rates, StaticRates
+from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy, Rates
 from comptoir.offers.domain.shipping import rates_for_country
 from comptoir.offers.selectors import offer_visible_qs, shipping_rates_for_profiles
 from comptoir.search.backends import get_backend
 from comptoir.search.backends.base import IndexedText
-from comptoir.search.conf import search_settings
+from comptoir.search.conf import search_rates, search_settings
 from comptoir.search.domain.ranking import Candidate, browse_quality, seller_points
 from comptoir.search.domain.text import analyse
 from comptoir.search.models import ProductViewDaily, SearchDocument
@@ -134,7 +134,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
     ):
         offers.setdefault(row[1], []).append(row)
     rates = shipping_rates_for_profiles({row[8] for rows in offers.values() for row in rows})
-    exchange = StaticRates(config.exchange_rates)
+    exchange = search_rates()  # the published reference rates under the operator's fixed ones (offers.conf)
     pricing = DeliveredPricing(rates=exchange)
     views = dict(
         ProductViewDaily.objects.filter(product_id__in=product_ids, day__gte=since.date())

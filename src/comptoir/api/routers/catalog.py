@@ -9,6 +9,7 @@ from ninja import Path as PathParam
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from comptoir.api.routers.fx import DisplayCurrency, RateOriginOut, origin_out
 from comptoir.api.schemas import (
     DEFAULT_PAGE_SIZE,
     MAX_ID,
@@ -25,7 +26,16 @@ from comptoir.catalog import errors as catalog_errors
 from comptoir.catalog.domain.identifiers import normalise_gtin
 from comptoir.catalog.selectors import category_get, category_list, product_get, product_get_by_gtin, product_search
 from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.money import Money
+from comptoir.offers.conf import exchange_rates
+from comptoir.offers.domain.pricing import Rates
 from comptoir.offers.selectors import offer_list_for_product, offer_visible_qs
+
+CURRENCY_QUERY_DESCRIPTION = (
+    "Also show prices converted into this display currency (ECB reference rate in effect today, GET /fx/rates); "
+    "offers are charged in their own currency."
+)
+CURRENCY_QUERY = Query(None, description=CURRENCY_QUERY_DESCRIPTION)
 
 router = Router(tags=["catalog"])
 
@@ -55,6 +65,11 @@ class ProductSummaryOut(Schema):
     image: ImageOut | None
     prices_from: list[MoneyOut] = Field(description="The lowest visible offer price, one per currency offered.")
     offer_count: int
+    price_from_in_currency: MoneyOut | None = Field(
+        None,
+        description="With `currency`: the lowest offer price converted into it (offers without a rate left out); "
+        "null without `currency` or without any rate.",
+    )
 
 
 class SellerRefOut(Schema):
@@ -87,6 +102,12 @@ class ProductOfferOut(Schema):
     fulfilment_method: str
     return_policy_days: int
     shipping: list[ShippingOptionOut]
+    price_in_currency: MoneyOut | None = Field(
+        None, description="With `currency`: the price converted into it; null without `currency` or without a rate."
+    )
+    exchange_rate: RateOriginOut | None = Field(
+        None, description="Where the rate of `price_in_currency` comes from (null when none was used)."
+    )
 
 
 class ProductOut(Schema):
@@ -122,7 +143,7 @@ def _image_out(image) -> dict:
     return {"url": image.src, "alt_text": image.alt_text}
 
 
-def _summaries(products) -> list[dict]:
+def _summaries(products, display_currency: str | None = None) -> list[dict]:
     prices: dict[int, dict[str, int]] = defaultdict(dict)
     counts: dict[int, int] = defaultdict(int)
     rows = (
@@ -135,8 +156,19 @@ def _summaries(products) -> list[dict]:
         if currency not in prices[product_id] or amount < prices[product_id][currency]:
             prices[product_id][currency] = amount
     result = []
+    rates = exchange_rates() if display_currency else None
     for product in products:
         images = list(product.images.all())
+        converted = (
+            [
+                value
+                for code, amount in prices[product.pk].items()
+                for value in (rates.convert(Money(amount, code), display_currency),)
+                if value is not None
+            ]
+            if rates is not None and display_currency
+            else []
+        )
         result.append(
             {
                 "id": product.pk,
@@ -147,13 +179,21 @@ def _summaries(products) -> list[dict]:
                 "image": _image_out(images[0]) if images else None,
                 "prices_from": [money(amount, currency) for currency, amount in sorted(prices[product.pk].items())],
                 "offer_count": counts[product.pk],
+                "price_from_in_currency": min(converted, key=lambda value: value.amount).as_dict()
+                if converted
+                else None,
             }
         )
     return result
 
 
-def _offer_out(offer) -> dict:
+def _offer_out(offer, currency: str | None = None, rates: Rates | None = None) -> dict:
+    converted = rates.convert(offer.price, currency) if rates is not None and currency else None
     return {
+        "price_in_currency": converted.as_dict() if converted is not None else None,
+        "exchange_rate": origin_out(rates.origin(offer.currency, currency))
+        if rates is not None and currency and converted is not None
+        else None,
         "id": offer.pk,
         "seller": {"id": offer.seller_id, "name": offer.seller.name, "slug": offer.seller.slug},
         "price": money(offer.price_amount, offer.currency),
@@ -181,7 +221,8 @@ def _offer_out(offer) -> dict:
     }
 
 
-def product_out(product) -> dict:
+def product_out(product, currency: str | None = None) -> dict:
+    rates = exchange_rates() if currency else None
     return {
         "id": product.pk,
         "gtin": product.gtin,
@@ -195,7 +236,7 @@ def product_out(product) -> dict:
         "country_of_origin": product.country_of_origin,
         "images": [_image_out(image) for image in product.images.all()],
         "created_at": iso(product.created_at),
-        "offers": [_offer_out(offer) for offer in offer_list_for_product(product.pk)],
+        "offers": [_offer_out(offer, currency, rates) for offer in offer_list_for_product(product.pk)],
     }
 
 
@@ -219,6 +260,7 @@ def products(
     include_unavailable: bool = Query(False, description="Also list products without any visible offer."),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+    currency: DisplayCurrency | None = CURRENCY_QUERY,
 ):
     """Simple search over the shared catalog. By default only products with at least one visible offer."""
     category_object = None
@@ -231,7 +273,9 @@ def products(
     found = product_search(
         query=q, category=category_object, with_offers_in=None if include_unavailable else offer_visible_qs()
     )
-    return paginate(found, page=page, page_size=page_size, present=_summaries)
+    return paginate(
+        found, page=page, page_size=page_size, present=lambda products: _summaries(products, display_currency=currency)
+    )
 
 
 @router.get(
@@ -240,7 +284,11 @@ def products(
     auth=None,
     summary="Find a product by GTIN",
 )
-def product_by_gtin(request: HttpRequest, gtin: str = PathParam(..., max_length=40, pattern=r"^[0-9 -]{1,40}$")):
+def product_by_gtin(
+    request: HttpRequest,
+    gtin: str = PathParam(..., max_length=40, pattern=r"^[0-9 -]{1,40}$"),
+    currency: DisplayCurrency | None = CURRENCY_QUERY,
+):
     """GTIN-8, UPC-A (12), EAN-13 or GTIN-14; the check digit is verified."""
     _normalised, error = normalise_gtin(gtin)
     if error:
@@ -248,7 +296,7 @@ def product_by_gtin(request: HttpRequest, gtin: str = PathParam(..., max_length=
     product = product_get_by_gtin(gtin)
     if product is None:
         raise NotFound("No product has this GTIN.", code=catalog_errors.PRODUCT_NOT_FOUND)
-    return product_out(product_get(product.pk))
+    return product_out(product_get(product.pk), currency)
 
 
 @router.get(
@@ -257,8 +305,12 @@ def product_by_gtin(request: HttpRequest, gtin: str = PathParam(..., max_length=
     auth=None,
     summary="A product with all its offers",
 )
-def product_detail(request: HttpRequest, product_id: int = PathParam(..., ge=1, le=MAX_ID)):
+def product_detail(
+    request: HttpRequest,
+    product_id: int = PathParam(..., ge=1, le=MAX_ID),
+    currency: DisplayCurrency | None = CURRENCY_QUERY,
+):
     product = product_get(product_id)
     if product is None:
         raise NotFound("No such product.", code=catalog_errors.PRODUCT_NOT_FOUND)
-    return product_out(product)
+    return product_out(product, currency)

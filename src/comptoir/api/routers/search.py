@@ -9,8 +9,8 @@ from ninja import Path as PathParam
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from comptoir.api.routers.fx import DisplayCurrency, RateOriginOut, origin_out
 from comptoir.api.schemas import (
-    CURRENCY_PATTERN,
     DEFAULT_PAGE_SIZE,
     MAX_ID,
     MAX_PAGE,
@@ -28,15 +28,17 @@ from comptoir.core.money import is_known_currency
 from comptoir.offers.domain.pricing import BuyerContext
 from comptoir.offers.models import Condition
 from comptoir.search import errors as search_errors
-from comptoir.search.conf import buyer_context
+from comptoir.search.conf import buyer_context, search_rates, search_settings
 from comptoir.search.selectors import SORTS, SearchQuery, featured_offer_for_product, search_products
 
 router = Router(tags=["search"])
 
 CURRENCY_DESCRIPTION = (
-    "ISO 4217 currency the buyer pays in (the marketplace's by default): delivered prices are compared and shown in "
-    "it; offers no exchange rate converts into it are not compared with the others."
+    "The buyer's display currency (the marketplace's by default): delivered prices are converted into it with the ECB "
+    "reference rate in effect today (GET /fx/rates) and compared in it; offers no exchange rate converts into it are "
+    "not compared with the others (still listed, in their own currency)."
 )
+CURRENCY_QUERY = Query(None, description=CURRENCY_DESCRIPTION)
 SortChoice = Literal["relevance", "price_asc", "price_desc", "newest"]
 SORT_QUERY = Query("relevance", description="relevance, price_asc, price_desc or newest.")
 # Repeatable parameters: one Query object each (a list default built in the signature would be shared anyway).
@@ -118,6 +120,11 @@ class SearchOut(Schema):
     results: list[SearchHitOut]
     facets: FacetsOut
     ranking_page: str = Field(description="Where the ranking parameters and weights are described.")
+    currency: str = Field(description="The currency prices are compared and shown in (the display currency).")
+    exchange_rate: RateOriginOut | None = Field(
+        description="Where the rate converting the marketplace's prices into `currency` comes from; null when no "
+        "conversion was needed or possible."
+    )
 
 
 @router.get(
@@ -147,9 +154,7 @@ def search(
     delivery_days: int | None = Query(None, ge=0, le=365, description="Delivered within this many calendar days."),
     rating: float | None = Query(None, ge=1, le=5, description="Seller rating at least (stars)."),
     sort: SortChoice = SORT_QUERY,
-    currency: str | None = Query(
-        None, min_length=3, max_length=3, pattern=CURRENCY_PATTERN, description=CURRENCY_DESCRIPTION
-    ),
+    currency: DisplayCurrency | None = CURRENCY_QUERY,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):
@@ -216,6 +221,8 @@ def search(
             "seller_rating_at_least": [{"value": f"{stars:.1f}", "count": count} for stars, count in facets.ratings],
         },
         "ranking_page": "/ranking",
+        "currency": query.currency,
+        "exchange_rate": origin_out(search_rates().origin(search_settings().currency, query.currency or "")),
     }
 
 
@@ -263,9 +270,7 @@ def featured_offer(
     request: HttpRequest,
     product_id: int = PathParam(..., ge=1, le=MAX_ID),
     country: str = Query("FR", min_length=2, max_length=2),
-    currency: str | None = Query(
-        None, min_length=3, max_length=3, pattern=CURRENCY_PATTERN, description=CURRENCY_DESCRIPTION
-    ),
+    currency: DisplayCurrency | None = CURRENCY_QUERY,
 ):
     errors: dict[str, str] = {}
     buyer = _buyer(country, currency, errors)

@@ -510,3 +510,9 @@ def test_the_most_offered_products_have_generated_pictures_with_renditions(seede
     assert len(images) == 3 * (len(products) // 4) + (len(products) - len(products) // 4)
     assert all(image.renditions and image.uploaded_by_seller_id for image in images)
     assert all(image.product.offers.filter(seller_id=image.uploaded_by_seller_id).exists() for image in images)
+
+
+@pytest.mark.django_db
+def test_the_demo_imports_the_bundled_ecb_rates_before_the_search_index(seeded):
+    phases = list(seeded.report.phase_seconds)
+    assert "exchange rates" in phases and phases.index("exchange rates") < phases.index("search index")

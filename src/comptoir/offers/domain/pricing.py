@@ -23,11 +23,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from comptoir.core.money import Money, currency_exponent
+from comptoir.core.money import Money
+from comptoir.currencies.domain.rates import RateOrigin, convert_at_rate
 
 
 class BuyerKind(StrEnum):
@@ -54,9 +55,14 @@ class BuyerContext:
 
 
 class Rates(Protocol):
-    """Currency conversion. `convert` answers None when it has no rate (the amount is then not comparable)."""
+    """Currency conversion. `convert` answers None when it has no rate (the amount is then not comparable); `origin`
+    says where the rate used for a pair comes from (publisher and day, shown next to a converted price), None when
+    there is none. Every implementation rounds through `currencies.domain.rates.convert_at_rate` (once, half-even, to
+    the target's ISO 4217 minor unit)."""
 
     def convert(self, amount: Money, currency: str) -> Money | None: ...
+
+    def origin(self, source: str, target: str) -> RateOrigin | None: ...
 
 
 class IdentityRates:
@@ -65,12 +71,16 @@ class IdentityRates:
     def convert(self, amount: Money, currency: str) -> Money | None:
         return amount if amount.currency == currency else None
 
+    def origin(self, source: str, target: str) -> RateOrigin | None:
+        return None
+
 
 @dataclass(frozen=True)
 class StaticRates:
     """A fixed table supplied by the caller: (from, to) -> how many major units of `to` one major unit of `from` buys
     (e.g. ("JPY", "EUR"): Decimal("0.0062")). The reverse pair is used (1 / rate) when only one direction is given.
-    The converted amount is rounded once, half-even, to the target's minor unit. Rates are Decimals, never floats."""
+    The converted amount is rounded once, half-even, to the target's minor unit (`convert_at_rate`). Rates are Decimals,
+    never floats. Its `origin` is the operator's ("operator", no date)."""
 
     table: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
 
@@ -94,9 +104,33 @@ class StaticRates:
         rate = self.rate(amount.currency, currency)
         if rate is None:
             return None
-        shift = currency_exponent(currency) - currency_exponent(amount.currency)
-        value = (Decimal(amount.amount) * rate).scaleb(shift).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
-        return Money(int(value), currency)
+        return convert_at_rate(amount, currency, rate)
+
+    def origin(self, source: str, target: str) -> RateOrigin | None:
+        if source == target or self.rate(source, target) is None:
+            return None
+        return RateOrigin(OPERATOR_RATES, None)
+
+
+OPERATOR_RATES = "operator"
+
+
+@dataclass(frozen=True)
+class OverriddenRates:
+    """The operator's fixed rates (`overrides`, e.g. COMPTOIR["EXCHANGE_RATES"]) where they give the pair, else the
+    published reference rates (`published`)."""
+
+    overrides: StaticRates
+    published: Rates
+
+    def convert(self, amount: Money, currency: str) -> Money | None:
+        if amount.currency == currency:
+            return amount
+        converted = self.overrides.convert(amount, currency)
+        return converted if converted is not None else self.published.convert(amount, currency)
+
+    def origin(self, source: str, target: str) -> RateOrigin | None:
+        return self.overrides.origin(source, target) or self.published.origin(source, target)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.tasks import TaskResultStatus
 
 from comptoir.checkout.tasks import release_due_task
+from comptoir.currencies.tasks import rates_refresh_task
 from comptoir.notifications.tasks import late_to_ship_notify_task
 from comptoir.payments.tasks import ledger_seal_task
 from comptoir.trust.tasks import trust_daily_task
@@ -26,6 +27,9 @@ PERIODIC_TASKS = (
     (ledger_seal_task, 0.0),
     (trust_daily_task, 3600.0),
     (late_to_ship_notify_task, 3600.0),
+    # ECB reference rates (published once a working day, ~16:00 CET): fetched every 6 hours when
+    # COMPTOIR["FX"]["REFRESH_URL"] is set; a no-op otherwise, and a failure only logs.
+    (rates_refresh_task, 6 * 3600.0),
 )
 _WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 

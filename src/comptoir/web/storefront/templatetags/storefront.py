@@ -7,12 +7,15 @@ import datetime as dt
 from babel.dates import format_skeleton
 from django import template
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from comptoir.core.money import Money
+from comptoir.offers.domain.pricing import Rates
 from comptoir.orders.selectors import cart_item_count
-from comptoir.web.locale_formats import formatting_locale
+from comptoir.web.locale_formats import format_local_date, formatting_locale
 from comptoir.web.storefront import labels
 from comptoir.web.storefront.countries import country_name as _country_name
+from comptoir.web.storefront.currency import buyer_currency, currency_choices, request_rates
 
 register = template.Library()
 
@@ -124,3 +127,54 @@ def ranking_factor_label(value: str) -> str:
 @register.filter
 def featured_factor_label(value: str) -> str:
     return str(labels.FEATURED_FACTORS.get(value, value))
+
+
+# --- Display currency ------------------------------------------------------------------------------------------------
+
+
+def _display(context) -> tuple[str | None, Rates | None]:
+    request = context.get("request")
+    if request is None:
+        return None, None
+    currency = context.get("display_currency") or buyer_currency(request)
+    return currency, request_rates(request)
+
+
+@register.simple_tag(takes_context=True)
+def in_display(context, amount: Money | None) -> Money | None:
+    """`amount` converted into the buyer's display currency ({% in_display price as shown %}); the amount itself when
+    already in it; None when no rate converts it."""
+    if not isinstance(amount, Money):
+        return None
+    currency, rates = _display(context)
+    if currency is None or rates is None or amount.currency == currency:
+        return amount
+    return rates.convert(amount, currency)
+
+
+@register.simple_tag(takes_context=True)
+def rate_note(context, source_currency: str) -> str:
+    """ "ECB rate of 4 Dec 2026" (or "operator's rate") for a conversion from `source_currency` into the display
+    currency; "" when there is none."""
+    currency, rates = _display(context)
+    if currency is None or rates is None or not source_currency:
+        return ""
+    origin = rates.origin(source_currency, currency)
+    if origin is None:
+        return ""
+    if origin.day is None:
+        return _("marketplace exchange rate")
+    source = _("ECB") if origin.source == "ECB" else origin.source
+    return _("%(source)s rate of %(date)s") % {"source": source, "date": format_local_date(origin.day, "medium")}
+
+
+@register.simple_tag(takes_context=True)
+def display_currency(context) -> str:
+    """The buyer's display currency ({% display_currency as currency %})."""
+    currency, _rates = _display(context)
+    return currency or ""
+
+
+@register.simple_tag
+def display_currency_choices() -> list[tuple[str, str]]:
+    return currency_choices()

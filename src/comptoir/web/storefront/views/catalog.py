@@ -27,6 +27,7 @@ from comptoir.search.selectors import SearchQuery, featured_offer_for_product, s
 from comptoir.search.services import product_view_record
 from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.web.storefront.countries import buyer_country
+from comptoir.web.storefront.currency import buyer_currency
 from comptoir.web.storefront.forms import AddToCartForm, DeliveryCountryForm, SearchForm
 from comptoir.web.storefront.views.common import today
 
@@ -64,9 +65,10 @@ def home(request):
         if ids:
             per_category.append((category, ids))
     all_ids = set(popular) | set(newest) | {pk for _category, ids in per_category for pk in ids}
-    # Cheapest delivered price per product through the pricing seam, for a buyer in `country` paying in the site's
-    # currency.
-    cards = search_cards(all_ids, country=country, placed_on=placed_on, buyer=buyer_context(country=country))
+    # Cheapest delivered price per product through the pricing seam, for a buyer in `country` seeing prices in their
+    # display currency.
+    buyer = buyer_context(country=country, currency=buyer_currency(request))
+    cards = search_cards(all_ids, country=country, placed_on=placed_on, buyer=buyer)
     context = {
         "top_categories": top_categories,
         "popular": _tiles(popular, cards),
@@ -91,8 +93,9 @@ def search(request):
     country, placed_on = buyer_country(request), today()
     params = SearchForm(request.GET).cleaned_or_default()
     category = category_get(params["category"]) if params["category"] else None
-    buyer = buyer_context(country=country)
+    buyer = buyer_context(country=country, currency=buyer_currency(request))
     currency = buyer.currency
+    site_currency = search_settings().currency
     query = SearchQuery(
         text=params["q"],
         category_id=category.pk if category else None,
@@ -154,6 +157,7 @@ def search(request):
             if params[name] not in (None, "")
         ),
         "currency": currency,
+        "site_currency": site_currency,  # prices are indexed in it and converted into the buyer's currency
     }
     return render(request, "storefront/search.html", context)
 
@@ -167,7 +171,8 @@ def product_detail(request, product_id: int, slug: str = ""):
         return redirect("storefront:product", product_id=product.pk, slug=canonical, permanent=True)
     country, placed_on = buyer_country(request), today()
     product_view_record(product_id=product.pk)
-    featured = featured_offer_for_product(product_id=product.pk, country=country, placed_on=placed_on)
+    buyer = buyer_context(country=country, currency=buyer_currency(request))
+    featured = featured_offer_for_product(product_id=product.pk, country=country, placed_on=placed_on, buyer=buyer)
     offers = list(featured.offers.values())
     quotes, prices = featured.quotes, featured.prices
     rows: list[dict[str, Any]] = [  # what the template reads: offer, its delivery quote (None: no), its cart form

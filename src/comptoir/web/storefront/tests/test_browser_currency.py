@@ -1,0 +1,61 @@
+"""The display currency in a real browser: chosen beside the delivery country, the product page shows the offers
+converted into pounds with the ECB rate's date, and an offer priced in pounds with its own price."""
+
+import pytest
+
+from comptoir.currencies.selectors import rates_cache_clear
+from comptoir.currencies.services import rates_import
+from comptoir.search.tests.support import committed
+from comptoir.testing.builders import make_offer, make_seller, make_shipping_profile
+from comptoir.web.storefront.tests.seed import seed_shop
+from comptoir.web.tests.browser import save_screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HEADPHONES = "/p/{pk}/casque-sans-fil-sonora-aria-reduction-de-bruit-noir"
+RATES = b"""Date,USD,GBP,CHF,PLN,CZK,SEK,DKK,NOK,
+2026-12-04,1.1172,0.8338,0.9194,4.4038,24.353,10.978,7.4735,10.312,
+"""
+
+
+def test_the_buyer_switches_to_pounds_and_sees_converted_prices_with_the_rate_date(browser_page, live_server):
+    rates_cache_clear()
+    with committed():
+        shop = seed_shop()
+        rates_import(content=RATES, file_name="eurofxref-hist.csv")
+        seller = make_seller("Camden Audio")
+        make_offer(
+            seller=seller,
+            product=shop.products["headphones"],
+            price_amount=15000,
+            currency="GBP",
+            shipping_profile=make_shipping_profile(seller, currency="GBP", first_item_amount=0, express=False),
+        )
+    page = browser_page
+    page.context.set_extra_http_headers({"Accept-Language": "en-GB,en;q=0.9"})
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + HEADPHONES.format(pk=shop.products["headphones"].pk))
+    assert page.locator("[data-converted]").count() >= 1  # the pound offer, converted into euros
+
+    page.select_option("#currency-product", "GBP")
+    page.locator("#currency-product").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+    featured = page.locator("#featured-offer")
+    assert "≈ £137.49" in featured.locator(".buy-box__price").inner_text()  # 164.90 EUR × 0.8338
+    assert "€164.90 · ECB rate of 4 Dec 2026" in featured.locator(".price-origin").first.inner_text()
+    pound_row = page.locator(".offer", has_text="Camden Audio")
+    assert "£150.00" in pound_row.inner_text() and "≈" not in pound_row.locator(".offer__price").inner_text()
+    save_screenshot(page, "product-in-pounds")
+
+    # In French, in Swiss francs: numbers, currency and the rate's date in the reader's format.
+    page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    page.context.set_extra_http_headers({"Accept-Language": "fr-FR,fr;q=0.9"})
+    page.select_option("#currency-product", "CHF")
+    page.locator("#currency-product").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    featured = page.locator("#featured-offer")
+    assert "≈ 151,61\xa0CHF" in featured.locator(".buy-box__price").inner_text()  # 164.90 EUR × 0.9194
+    assert "164,90\xa0€ · taux BCE du 4 déc. 2026" in featured.locator(".price-origin").first.inner_text()
+    save_screenshot(page, "product-in-francs-fr")
+    rates_cache_clear()
