@@ -131,7 +131,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'comptoir.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("COMPTOIR_DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("COMPTOIR_DB_CONN_MAX_AGE", 0)
+    # Connections persist as on PostgreSQL (COMPTOIR_DB_CONN_MAX_AGE, 60 s by default): each thread keeps its own, so
+    # a request does not open the file, run the PRAGMAs below and register Django's SQL functions again.
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write lock at
         # BEGIN so two writers never deadlock upgrading a read lock; busy timeout makes them queue.

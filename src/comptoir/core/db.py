@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, models, router
+from django.db.models.fields import AutoFieldMixin
 
 
 def _fast_timestamps(connection, cursor) -> None:
@@ -104,16 +106,34 @@ _PASS_THROUGH: tuple[tuple[type[models.Field], tuple[type, ...]], ...] = (
 )
 
 
+def _pass_through_types(field) -> tuple[type, ...]:
+    """The value types `field.get_db_prep_save` returns unchanged (see _PASS_THROUGH); a foreign key to an integer
+    primary key passes an int through too (its target's AutoField/BigAutoField returns it as it is: int(), then
+    `validate_autopk_value`, which only MySQL's backend overrides, and Comptoir runs on PostgreSQL and SQLite)."""
+    if field.is_relation:
+        target: Any = type(getattr(field, "target_field", None))
+        if (
+            field.many_to_one
+            and type(field).get_db_prep_save is models.ForeignKey.get_db_prep_save
+            and issubclass(target, models.AutoField | models.BigAutoField)
+            and target.get_db_prep_save is AutoFieldMixin.get_db_prep_save
+            and target.get_db_prep_value is AutoFieldMixin.get_db_prep_value
+            and target.get_prep_value is models.IntegerField.get_prep_value
+        ):
+            return (int,)
+        return ()
+    if type(field).get_db_prep_save is not models.Field.get_db_prep_save:
+        return ()
+    for base, accepted in _PASS_THROUGH:
+        if isinstance(field, base) and type(field).get_prep_value is base.get_prep_value:
+            return accepted
+    return ()
+
+
 def _insert_spec(field) -> tuple:
     """(field, attname, plain pre_save, types passed through) for one column of an INSERT."""
     plain_pre_save = type(field).pre_save is models.Field.pre_save
-    types: tuple[type, ...] = ()
-    if not field.is_relation and type(field).get_db_prep_save is models.Field.get_db_prep_save:
-        for base, accepted in _PASS_THROUGH:
-            if isinstance(field, base) and type(field).get_prep_value is base.get_prep_value:
-                types = accepted
-                break
-    return field, field.attname, plain_pre_save, types
+    return field, field.attname, plain_pre_save, _pass_through_types(field)
 
 
 def insert_returning(objects: list, *, using: str | None = None) -> list:
@@ -156,6 +176,141 @@ def insert_returning(objects: list, *, using: str | None = None) -> list:
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
     return objects
+
+
+_ROWS_SQL: dict[tuple, tuple[str, list]] = {}
+# pre_save methods that return the instance's attribute unless auto_now/auto_now_add is set.
+_PLAIN_PRE_SAVES = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
+
+
+def _rows_spec(model, names: tuple[str, ...], count: int, vendor: str, quote) -> tuple[str, list]:
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+    unknown = set(names) - {field.attname for field in fields}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+    specs = []
+    for field in fields:
+        if type(field).pre_save not in _PLAIN_PRE_SAVES or getattr(field, "auto_now", False):
+            raise ValueError(f"insert_rows cannot store {field.name}: its pre_save sets the value")
+        if getattr(field, "auto_now_add", False):
+            raise ValueError(f"insert_rows cannot store {field.name}: its pre_save sets the value")
+        index = names.index(field.attname) if field.attname in names else None
+        specs.append((index, field, _pass_through_types(field), None if index is not None else field.get_default))
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES {', '.join([row] * count)} RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, specs
+
+
+def insert_rows(model, names: tuple[str, ...], rows: list[tuple], *, using: str | None = None) -> list[int]:
+    """Insert `rows` of `model` in one `INSERT … VALUES (…), (…) RETURNING id` and return their ids in row order:
+    `insert_returning` without model instances, for rows no caller reads back as objects (order lines, events,
+    postings). Each row is a tuple of values for the columns named by attname in `names` ("seller_order_id", not
+    "seller_order"), the values a model instance would hold; every other column gets its field's default, as a new
+    instance would. Values are prepared exactly as `insert_returning` prepares them, so the stored rows are the
+    same. Refuses (ValueError) a model with a field whose `pre_save` sets the value (auto_now, auto_now_add, files):
+    use `insert_returning` for those."""
+    if not rows:
+        return []
+    connection = connections[using or router.db_for_write(model)]
+    cache_key = (model, names, len(rows), connection.vendor)
+    cached = _ROWS_SQL.get(cache_key)
+    if cached is None:
+        cached = _ROWS_SQL[cache_key] = _rows_spec(
+            model, names, len(rows), connection.vendor, connection.ops.quote_name
+        )
+    sql, specs = cached
+    params: list = []
+    append = params.append
+    for row in rows:
+        for index, field, types, default in specs:
+            value = row[index] if default is None else default()
+            if value is None or type(value) in types:
+                append(value)
+            else:
+                append(field.get_db_prep_save(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+_CHAIN_SQL: dict[tuple, tuple[str, list]] = {}
+
+
+def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[int]]:
+    """Insert the rows of several tables where later rows point at earlier ones (an order, its seller orders, their
+    lines and events) and return each part's ids in row order. A part is `(model, names, rows, refs)`: as for
+    `insert_rows`, except that a column named in `refs` (attname -> index of an earlier part) holds the position of
+    a row of that part, which is replaced by that row's id. On PostgreSQL it is one statement (one data-modifying
+    CTE per part, one round trip; foreign keys are checked at commit as always), whose text is built once per shape;
+    elsewhere one `insert_rows` per part. Values are prepared as `insert_rows` prepares them (same stored rows)."""
+    connection = connections[using or router.db_for_write(parts[0][0])]
+    if connection.vendor != "postgresql":
+        ids: list[list[int]] = []
+        for model, names, rows, refs in parts:
+            if refs:
+                positions = [(names.index(name), part) for name, part in refs.items()]
+                resolved = []
+                for row in rows:
+                    values = list(row)
+                    for index, part in positions:
+                        values[index] = ids[part][values[index]]
+                    resolved.append(tuple(values))
+                rows = resolved
+            ids.append(insert_rows(model, names, rows, using=connection.alias))
+        return ids
+    cache_key = tuple((model, names, len(rows), tuple(refs.items())) for model, names, rows, refs in parts)
+    cached = _CHAIN_SQL.get(cache_key)
+    if cached is None:
+        quote = connection.ops.quote_name
+        ctes, selects, all_specs = [], [], []
+        for number, (model, names, rows, refs) in enumerate(parts):
+            meta = model._meta
+            _sql, specs = _rows_spec(model, names, 1, connection.vendor, quote)
+            pk = quote(meta.pk.column)
+            placeholders = []
+            for index, field, types, default in specs:
+                if default is None and field.attname in refs:
+                    earlier = parts[refs[field.attname]][0]._meta.pk.column
+                    placeholders.append(
+                        f"(SELECT {quote(earlier)} FROM p{refs[field.attname]} ORDER BY 1 LIMIT 1 OFFSET %s)"
+                    )
+                    specs[specs.index((index, field, types, default))] = (index, field, (int,), default)
+                else:
+                    placeholders.append("%s")
+            row = f"({', '.join(placeholders)})"
+            columns = ", ".join(quote(spec[1].column) for spec in specs)
+            ctes.append(
+                f"p{number} AS (INSERT INTO {quote(meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([row] * len(rows))} RETURNING {pk})"
+            )
+            selects.append(f"SELECT {number}, {pk} FROM p{number}")
+            all_specs.append(specs)
+        sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)} ORDER BY 1, 2"
+        cached = _CHAIN_SQL[cache_key] = (sql, all_specs)
+    sql, all_specs = cached
+    params: list = []
+    append = params.append
+    for (_model, _names, rows, _refs), specs in zip(parts, all_specs, strict=True):
+        for row in rows:
+            for index, field, types, default in specs:
+                value = row[index] if default is None else default()
+                if value is None or type(value) in types:
+                    append(value)
+                else:
+                    append(field.get_db_prep_save(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = cursor.fetchall()
+    ids = [[] for _part in parts]
+    for number, pk in returned:
+        ids[number].append(pk)
+    if [len(part_ids) for part_ids in ids] != [len(part[2]) for part in parts]:
+        raise RuntimeError("insert_chain: the statement did not return one id per row")
+    return ids
 
 
 _UPDATE_SQL: dict[tuple, tuple[str, list, list]] = {}

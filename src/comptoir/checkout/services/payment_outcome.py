@@ -23,7 +23,7 @@ from comptoir.orders.services import (
 from comptoir.payments.domain.ledger import PostingLine
 from comptoir.payments.models import EntryKind, PaymentStatus
 from comptoir.payments.selectors import payment_latest_for_order
-from comptoir.payments.services import ledger_post, payment_record
+from comptoir.payments.services import ledger_post, payment_captured_post_new, payment_record
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -60,15 +60,7 @@ def payment_outcome_apply(
     )
     now = clock.now()
     if payment.status == PaymentStatus.CAPTURED:
-        ledger_post(
-            kind=EntryKind.CAPTURE,
-            source_key=f"capture:{order.number}",
-            order_id=order.pk,
-            memo=f"Order {order.number}",
-            actor=actor,
-            lines=[PostingLine(("provider_clearing", None, order.currency), order.total_amount)]
-            + [PostingLine(("seller_escrow", so.seller_id, order.currency), -so.total_amount) for so in seller_orders],
-        )
+        _capture_post(order=order, seller_orders=seller_orders, actor=actor)
         order_mark_paid(order=order, seller_orders=seller_orders, actor=actor, payment_reference=reference, now=now)
     elif payment.status == PaymentStatus.REVIEW:
         order_mark_review(order=order)
@@ -82,6 +74,53 @@ def payment_outcome_apply(
             now=now,
         )
     return order
+
+
+def payment_captured_at_placement(
+    *,
+    order: Order,
+    seller_orders: list[SellerOrder],
+    provider: str,
+    reference: str,
+    card_last4: str,
+    message: str,
+    payment_fingerprint: str = "",
+) -> None:
+    """Record a payment captured before its order was written, the order already paid and its seller orders placed
+    (`orders.services.order_write(paid_reference=…)`, in this transaction): the Payment row and the capture into
+    escrow, the same rows `payment_outcome_apply` writes for a capture."""
+    payment_captured_post_new(
+        order_id=order.pk,
+        provider=provider,
+        reference=reference,
+        amount=order.total_amount,
+        currency=order.currency,
+        card_last4=card_last4,
+        message=message,
+        payment_fingerprint=payment_fingerprint,
+        source_key=f"capture:{order.number}",
+        memo=f"Order {order.number}",
+        lines=_capture_lines(order=order, seller_orders=seller_orders),
+    )
+
+
+def _capture_post(*, order: Order, seller_orders: list[SellerOrder], actor: User | None) -> None:
+    """The capture into escrow: the provider's clearing account debited with the order's total, each seller's escrow
+    credited with its seller order's total; once per order (source key)."""
+    ledger_post(
+        kind=EntryKind.CAPTURE,
+        source_key=f"capture:{order.number}",
+        order_id=order.pk,
+        memo=f"Order {order.number}",
+        actor=actor,
+        lines=_capture_lines(order=order, seller_orders=seller_orders),
+    )
+
+
+def _capture_lines(*, order: Order, seller_orders: list[SellerOrder]) -> list[PostingLine]:
+    return [PostingLine(("provider_clearing", None, order.currency), order.total_amount)] + [
+        PostingLine(("seller_escrow", so.seller_id, order.currency), -so.total_amount) for so in seller_orders
+    ]
 
 
 def order_payment_outcome(

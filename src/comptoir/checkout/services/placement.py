@@ -3,7 +3,9 @@
 Three short transactions so that no database lock is held while the payment provider answers: (1) claim the
 idempotency key, take stock and write the order awaiting payment (`orders.services.order_place`); (2) charge the
 provider outside any transaction; (3) record the payment, post the capture into escrow and move the seller orders
-to `placed` — or, on a decline, cancel them and put the stock back."""
+to `placed` — or, on a decline, cancel them and put the stock back. A provider answering inside the process (the
+sandbox) is charged inside transaction (1), after the stock is taken and before anything is written, so that a
+captured order is written paid at once (`orders.services.order_write(paid_reference=…)`)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,12 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from comptoir.checkout import errors
-from comptoir.checkout.services.payment_outcome import order_abandon, order_payment_outcome, payment_outcome_apply
+from comptoir.checkout.services.payment_outcome import (
+    order_abandon,
+    order_payment_outcome,
+    payment_captured_at_placement,
+    payment_outcome_apply,
+)
 from comptoir.core import clock, events
 from comptoir.core.exceptions import ApplicationError, Conflict, ValidationError
 from comptoir.core.idempotency import idempotency_claim, idempotency_store_response, request_fingerprint, validate_key
@@ -27,8 +34,11 @@ from comptoir.orders.services import (
     cart_line_inputs,
     cart_lines_remove,
     lines_parse,
+    new_order_number,
     order_draft_price,
     order_place,
+    order_stock_take,
+    order_write,
     seller_order_quantities,
     shipping_choices_parse,
 )
@@ -200,23 +210,48 @@ def order_checkout(
             draft = order_draft_price(
                 quantities=quantities, country=address["country"], service_levels=choices, placed_on=now.date()
             )
-            order = order_place(buyer=buyer, draft=draft, address=address, now=now)
             if provider.is_synchronous_and_local:
                 # A provider answering inside this process without I/O (the sandbox) holds no lock on anything
-                # remote: charge it here and record the outcome in this same transaction. A refused card or a
-                # crash rolls everything back (no order, no stock taken, the key free again); a retry starts over.
-                result = provider.charge(amount=order.total, payment_method=payment_method, reference=order.number)
-                order = payment_outcome_apply(
-                    order=order,
-                    seller_orders=list(order.seller_orders.all()),
-                    status=result.status,
-                    provider=provider.name,
-                    reference=result.reference,
-                    card_last4=result.card_last4,
-                    message=result.message,
-                    payment_fingerprint=result.payment_fingerprint,
-                    payment_is_new=True,
+                # remote: take the stock, charge it here and record the outcome in this same transaction. A refused
+                # card or a crash rolls everything back (no order, no stock taken, the key free again); a retry
+                # starts over. A capture is known before anything is written, so the rows are written in their
+                # final state (order paid, seller orders placed, both events of each); any other answer is applied
+                # to an order written awaiting payment, as for a remote provider.
+                order_stock_take(draft=draft)
+                number = new_order_number()
+                result = provider.charge(amount=draft.total, payment_method=payment_method, reference=number)
+                captured = result.status == "captured"
+                order = order_write(
+                    buyer=buyer,
+                    draft=draft,
+                    address=address,
+                    now=now,
+                    number=number,
+                    paid_reference=result.reference if captured else None,
                 )
+                seller_orders = list(order.seller_orders.all())
+                if captured:
+                    payment_captured_at_placement(
+                        order=order,
+                        seller_orders=seller_orders,
+                        provider=provider.name,
+                        reference=result.reference,
+                        card_last4=result.card_last4,
+                        message=result.message,
+                        payment_fingerprint=result.payment_fingerprint,
+                    )
+                else:
+                    order = payment_outcome_apply(
+                        order=order,
+                        seller_orders=seller_orders,
+                        status=result.status,
+                        provider=provider.name,
+                        reference=result.reference,
+                        card_last4=result.card_last4,
+                        message=result.message,
+                        payment_fingerprint=result.payment_fingerprint,
+                        payment_is_new=True,
+                    )
                 return _checkout_finish(
                     order=order,
                     message=result.message,
@@ -225,6 +260,7 @@ def order_checkout(
                     from_cart=from_cart,
                     offer_ids=list(quantities),
                 )
+            order = order_place(buyer=buyer, draft=draft, address=address, now=now)
             if record is not None:
                 record.response_body = {"number": order.number}
                 record.save(update_fields=["response_body"])

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from comptoir.accounts.models import User
-from comptoir.core.db import insert_returning, select_instances, update_rows
+from comptoir.core.db import insert_chain, insert_returning, insert_rows, select_instances, update_rows
 from comptoir.core.models import IdempotencyRecord
-from comptoir.orders.models import SellerOrderEvent
+from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
 from comptoir.orders.tests.support import buy
 from comptoir.testing.builders import make_user
 
@@ -97,3 +97,79 @@ def test_select_instances_gives_the_orm_s_own_instances():
         field.attname: getattr(theirs, field.attname) for field in User._meta.concrete_fields
     }
     assert ours.last_login.tzinfo is not None and not ours._state.adding
+
+
+EVENT_COLUMNS = ("seller_order_id", "seller_id_copy", "action", "from_status", "to_status", "actor_role", "created_at")
+
+
+def test_insert_rows_stores_from_tuples_what_the_orm_stores_defaults_included():
+    seller_order = buy().seller_order
+    at = dt.datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
+    values = (seller_order.pk, seller_order.seller_id, "note", "placed", "placed", "operator", at)
+
+    ids = insert_rows(SellerOrderEvent, EVENT_COLUMNS, [values, (*values[:2], "other", *values[3:])])
+    (orm,) = SellerOrderEvent.objects.bulk_create([SellerOrderEvent(**dict(zip(EVENT_COLUMNS, values, strict=True)))])
+
+    def stored(pk):
+        row = SellerOrderEvent.objects.filter(pk=pk).values().get()
+        row.pop("id")
+        return row
+
+    assert ids == sorted(ids) and len(ids) == 2
+    # defaults (reason "", data {}, actor None) are those a new instance gets
+    assert stored(ids[0]) == stored(orm.pk)
+    assert stored(ids[0])["data"] == {} and stored(ids[0])["reason"] == "" and stored(ids[0])["actor_id"] is None
+    assert stored(ids[1])["action"] == "other" and stored(ids[1])["created_at"] == at
+
+
+def test_insert_rows_refuses_what_it_cannot_store_as_the_orm_does():
+    with pytest.raises(ValueError, match="created_at"):
+        insert_rows(IdempotencyRecord, ("actor_key", "key", "scope", "request_fingerprint"), [("a", "b", "c", "d")])
+    with pytest.raises(ValueError, match="no column"):
+        insert_rows(SellerOrderEvent, ("seller_order",), [(1,)])
+    assert insert_rows(SellerOrderEvent, EVENT_COLUMNS, []) == []
+
+
+def _values(instance, *ignored: str) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.attname not in ("id", *ignored)
+    }
+
+
+def test_insert_chain_inserts_rows_pointing_at_earlier_rows_of_the_same_call():
+    # given an order with its seller order, as the ORM stored them
+    seller_order = buy().seller_order
+    order = Order.objects.get(pk=seller_order.order_id)
+    order_columns = tuple(name for name in _values(order))
+    seller_order_columns = tuple(name for name in _values(seller_order))
+    copies = [{**_values(seller_order), "number": f"{order.number[:-2]}ZZ-{index}", "order_id": 0} for index in (1, 2)]
+    at = dt.datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
+
+    # when a copy of both, two seller orders and an event for each (the second's first) go in together
+    order_ids, seller_order_ids, event_ids = insert_chain(
+        [
+            (Order, order_columns, [tuple({**_values(order), "number": order.number[:-2] + "ZZ"}.values())], {}),
+            (SellerOrder, seller_order_columns, [tuple(copy.values()) for copy in copies], {"order_id": 0}),
+            (
+                SellerOrderEvent,
+                EVENT_COLUMNS,
+                [(1, 7, "note", "placed", "placed", "operator", at), (0, 7, "note", "", "placed", "system", at)],
+                {"seller_order_id": 1},
+            ),
+        ]
+    )
+
+    # then every id came back in row order, and the rows point at the rows inserted before them
+    copy = Order.objects.get(pk=order_ids[0])
+    assert _values(copy, "number") == _values(order, "number")
+    stored = [SellerOrder.objects.get(pk=pk) for pk in seller_order_ids]
+    assert [so.number for so in stored] == [c["number"] for c in copies]
+    assert all(_values(so, "number", "order_id") == _values(seller_order, "number", "order_id") for so in stored)
+    assert {so.order_id for so in stored} == {copy.pk}
+    events = [SellerOrderEvent.objects.get(pk=pk) for pk in event_ids]
+    assert [(event.seller_order_id, event.from_status, event.data) for event in events] == [
+        (seller_order_ids[1], "placed", {}),
+        (seller_order_ids[0], "", {}),
+    ]

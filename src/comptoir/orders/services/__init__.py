@@ -44,6 +44,8 @@ from comptoir.orders.services.placement import (
     lines_parse,
     order_draft_price,
     order_place,
+    order_stock_take,
+    order_write,
     remember_seller_orders,
     shipping_choices_parse,
 )
@@ -80,6 +82,8 @@ __all__ = [
     "order_mark_review",
     "order_numbers_from",
     "order_place",
+    "order_stock_take",
+    "order_write",
     "publish_transitioned",
     "remember_seller_orders",
     "seller_order_accept",

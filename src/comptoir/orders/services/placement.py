@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from comptoir.core.db import insert_returning
+from django.db import router
+
+from comptoir.core.db import insert_chain
+from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.offers.conf import pricing_strategy
 from comptoir.offers.locks import offer_stock_take
@@ -15,8 +18,9 @@ from comptoir.orders import errors
 from comptoir.orders.checkout_reads import CheckoutOffer, offers_for_checkout, shipping_rates_of
 from comptoir.orders.conf import orders_settings
 from comptoir.orders.domain.checkout import CheckoutDraft, CheckoutProblem, LineInput, build_checkout
-from comptoir.orders.domain.state_machine import Actor, Status
-from comptoir.orders.models import Order, OrderLine, SellerOrder, SellerOrderEvent
+from comptoir.orders.domain.state_machine import Action, Actor, Status, transition
+from comptoir.orders.events import SellerOrderTransitioned
+from comptoir.orders.models import Order, OrderLine, OrderStatus, SellerOrder, SellerOrderEvent
 from comptoir.orders.services.cart import validate_quantity
 from comptoir.orders.services.numbers import new_order_number
 from comptoir.sellers.domain.trader import normalise_country
@@ -163,11 +167,20 @@ def order_place(*, buyer: User, draft: CheckoutDraft, address: dict, now: dt.dat
     The entry point for every way an order comes into being: a cart checkout today (checkout.order_checkout), an
     auction win, an accepted quote or an imported order tomorrow. The caller prices the draft
     (`order_draft_price` or its own pricing), cleans the address (`address_clean`) and then settles the payment;
-    the order stays `awaiting_payment` until it does.
+    the order stays `awaiting_payment` until it does. (`order_stock_take` then `order_write` are its two steps, for
+    a caller that settles the payment in between.)
 
     Guarantees: stock is taken in offer-id order and never goes negative. Raises Conflict (`insufficient_stock`,
     `extra["offer_ids"]`) when an offer lacks stock: the caller's transaction, which the error leaves, rolls back
     what was taken, so nothing is kept."""
+    order_stock_take(draft=draft)
+    return order_write(buyer=buyer, draft=draft, address=address, now=now, number=new_order_number())
+
+
+def order_stock_take(*, draft: CheckoutDraft) -> None:
+    """Take the stock of every line of `draft`, in offer-id order, inside the caller's transaction. Raises Conflict
+    (`insufficient_stock`, `extra["offer_ids"]`) when an offer lacks stock; the caller's transaction must then roll
+    back, which puts back what was taken."""
     quantities: dict[int, int] = {}
     for part in draft.seller_orders:
         for line in part.lines:
@@ -180,87 +193,186 @@ def order_place(*, buyer: User, draft: CheckoutDraft, address: dict, now: dt.dat
             extra={"offer_ids": short},
             fields={f"offer {offer_id}": "Not enough stock." for offer_id in short},
         )
-    return _order_write(buyer=buyer, draft=draft, address=address, now=now)
 
 
-def _order_write(*, buyer: User, draft: CheckoutDraft, address: dict, now: dt.datetime) -> Order:
-    # insert_returning: the ORM's create/bulk_create cost more CPU to compile than these fixed statements cost to run
-    # (the checkout's hot path); the values stored are the same.
-    (order,) = insert_returning(
-        [
-            Order(
-                number=new_order_number(),
-                buyer=buyer,
-                currency=draft.currency,
-                items_amount=draft.items.amount,
-                shipping_amount=draft.shipping.amount,
-                total_amount=draft.total.amount,
-                shipping_address=address,
-                placed_at=now,
+def _columns(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields if field is not model._meta.auto_field)
+
+
+_ORDER_COLUMNS = _columns(Order)
+_SELLER_ORDER_COLUMNS = _columns(SellerOrder)
+
+
+def _row(instance, columns: tuple[str, ...], **replaced: object) -> tuple:
+    """The instance's values for `columns` (what its save would store), some `replaced`."""
+    return tuple(replaced[name] if name in replaced else getattr(instance, name) for name in columns)
+
+
+def _saved(instance, pk: int) -> None:
+    """Mark an instance whose row was inserted as the ORM marks a saved one."""
+    instance.pk = pk
+    instance._state.adding, instance._state.db = False, router.db_for_write(type(instance))
+
+
+_LINE_COLUMNS = (
+    "seller_order_id",
+    "offer_id",
+    "product_id",
+    "title",
+    "sku",
+    "quantity",
+    "unit_price_amount",
+    "line_amount",
+    "commission_rate_bp",
+)
+_EVENT_COLUMNS = (
+    "seller_order_id",
+    "seller_id_copy",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_role",
+    "actor_id",
+    "reason",
+    "data",
+    "created_at",
+)
+
+
+def order_write(
+    *,
+    buyer: User,
+    draft: CheckoutDraft,
+    address: dict,
+    now: dt.datetime,
+    number: str,
+    paid_reference: str | None = None,
+) -> Order:
+    """Write the order of `draft` under `number`, its stock already taken in the caller's transaction
+    (`order_stock_take`): one seller order per seller with its lines and its "create" event, awaiting payment.
+
+    With `paid_reference`, the payment was captured before anything was written (a provider answering inside the
+    process): the rows are written as `order_mark_paid` would leave them — the order paid at `now`, every seller
+    order `placed` through the state machine's `payment_captured` transition, recorded by its own event after its
+    "create" event (both in one INSERT) — and one SellerOrderTransitioned per `payment_captured` event is published
+    on commit, as `order_mark_paid` does. Recording the payment itself is the caller's business."""
+    # Fixed statements (core.db): the ORM's create/bulk_create cost more CPU to compile than these cost to run (the
+    # checkout's hot path); the values stored are the same. Lines and events are inserted from tuples: nothing
+    # reads them back as objects.
+    status, paid_target = Status.AWAITING_PAYMENT, None
+    if paid_reference is not None:
+        paid_target = transition(Status.AWAITING_PAYMENT, Action.PAYMENT_CAPTURED, Actor.SYSTEM).target
+        status = paid_target
+    order = Order(
+        number=number,
+        buyer=buyer,
+        status=OrderStatus.AWAITING_PAYMENT if paid_reference is None else OrderStatus.PAID,
+        currency=draft.currency,
+        items_amount=draft.items.amount,
+        shipping_amount=draft.shipping.amount,
+        total_amount=draft.total.amount,
+        shipping_address=address,
+        placed_at=now,
+        paid_at=None if paid_reference is None else now,
+    )
+    seller_orders = [
+        SellerOrder(
+            order=order,
+            seller_id=part.seller_id,
+            number=f"{number}-{index}",
+            status=status,
+            currency=draft.currency,
+            items_amount=part.items.amount,
+            shipping_amount=part.shipping.price.amount,
+            total_amount=part.total.amount,
+            commission_amount=part.commission.amount,
+            shipping_rate_id=part.shipping.rate_id,
+            shipping_service_level=part.shipping.service_level,
+            shipping_zone=part.shipping.zone_name,
+            carrier=part.shipping.carrier,
+            ship_by=part.ship_by,
+            deliver_by_earliest=part.deliver_by_earliest,
+            deliver_by=part.deliver_by,
+            placed_at=now,
+        )
+        for index, part in enumerate(draft.seller_orders, start=1)
+    ]
+    lines = [
+        (
+            position,
+            line.offer_id,
+            line.product_id,
+            line.title[:300],
+            line.sku,
+            line.quantity,
+            line.unit_price.amount,
+            line.unit_price.amount * line.quantity,
+            line.commission_rate_bp,
+        )
+        for position, part in enumerate(draft.seller_orders)
+        for line in part.lines
+    ]
+    events: list[tuple] = [
+        (
+            position,
+            seller_order.seller_id,
+            "create",
+            "",
+            Status.AWAITING_PAYMENT.value,
+            Actor.BUYER.value,
+            buyer.pk,
+            "",
+            {
+                "ship_by": seller_order.ship_by.isoformat(),
+                "deliver_by": seller_order.deliver_by.isoformat(),
+                "total": seller_order.total_amount,
+            },
+            now,
+        )
+        for position, seller_order in enumerate(seller_orders)
+    ]
+    if paid_target is not None:
+        events += [
+            (
+                position,
+                seller_order.seller_id,
+                Action.PAYMENT_CAPTURED.value,
+                Status.AWAITING_PAYMENT.value,
+                paid_target.value,
+                Actor.SYSTEM.value,
+                None,
+                "",
+                {"payment": paid_reference},
+                now,
             )
+            for position, seller_order in enumerate(seller_orders)
+        ]
+    # One statement on PostgreSQL (core.db.insert_chain), one per table elsewhere; the order's and seller orders'
+    # positions stand for their ids in the rows that point at them.
+    order_ids, seller_order_ids, _line_ids, event_ids = insert_chain(
+        [
+            (Order, _ORDER_COLUMNS, [_row(order, _ORDER_COLUMNS)], {}),
+            (
+                SellerOrder,
+                _SELLER_ORDER_COLUMNS,
+                [_row(so, _SELLER_ORDER_COLUMNS, order_id=0) for so in seller_orders],
+                {"order_id": 0},
+            ),
+            (OrderLine, _LINE_COLUMNS, lines, {"seller_order_id": 1}),
+            (SellerOrderEvent, _EVENT_COLUMNS, events, {"seller_order_id": 1}),
         ]
     )
-    seller_orders = insert_returning(
-        [
-            SellerOrder(
-                order=order,
-                seller_id=part.seller_id,
-                number=f"{order.number}-{index}",
-                status=Status.AWAITING_PAYMENT,
-                currency=draft.currency,
-                items_amount=part.items.amount,
-                shipping_amount=part.shipping.price.amount,
-                total_amount=part.total.amount,
-                commission_amount=part.commission.amount,
-                shipping_rate_id=part.shipping.rate_id,
-                shipping_service_level=part.shipping.service_level,
-                shipping_zone=part.shipping.zone_name,
-                carrier=part.shipping.carrier,
-                ship_by=part.ship_by,
-                deliver_by_earliest=part.deliver_by_earliest,
-                deliver_by=part.deliver_by,
-                placed_at=now,
+    _saved(order, order_ids[0])
+    for seller_order, seller_order_id in zip(seller_orders, seller_order_ids, strict=True):
+        seller_order.order = order  # now with its id
+        _saved(seller_order, seller_order_id)
+    if paid_target is not None:
+        for event_id, row in zip(event_ids[len(seller_orders) :], events[len(seller_orders) :], strict=True):
+            publish_on_commit(
+                SellerOrderTransitioned(
+                    seller_order_id=seller_order_ids[row[0]], seller_id=row[1], event_id=event_id, action=row[2], at=now
+                )
             )
-            for index, part in enumerate(draft.seller_orders, start=1)
-        ]
-    )
-    insert_returning(
-        [
-            OrderLine(
-                seller_order=seller_order,
-                offer_id=line.offer_id,
-                product_id=line.product_id,
-                title=line.title[:300],
-                sku=line.sku,
-                quantity=line.quantity,
-                unit_price_amount=line.unit_price.amount,
-                line_amount=line.unit_price.amount * line.quantity,
-                commission_rate_bp=line.commission_rate_bp,
-            )
-            for seller_order, part in zip(seller_orders, draft.seller_orders, strict=True)
-            for line in part.lines
-        ]
-    )
-    insert_returning(
-        [
-            SellerOrderEvent(
-                seller_order=seller_order,
-                seller_id_copy=seller_order.seller_id,
-                action="create",
-                from_status="",
-                to_status=Status.AWAITING_PAYMENT,
-                actor_role=Actor.BUYER,
-                actor=buyer,
-                created_at=now,
-                data={
-                    "ship_by": seller_order.ship_by.isoformat(),
-                    "deliver_by": seller_order.deliver_by.isoformat(),
-                    "total": seller_order.total_amount,
-                },
-            )
-            for seller_order in seller_orders
-        ]
-    )
     remember_seller_orders(order, seller_orders)
     return order
 

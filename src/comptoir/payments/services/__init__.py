@@ -9,7 +9,7 @@ from comptoir.payments.services.chargebacks import (
     chargeback_input_clean,
     chargeback_post,
 )
-from comptoir.payments.services.ledger import ledger_accounts_get_or_create, ledger_post
+from comptoir.payments.services.ledger import ledger_accounts_get_or_create, ledger_post, payment_captured_post_new
 from comptoir.payments.services.payments import payment_record, refund_create
 from comptoir.payments.services.payouts import payout_batch_create
 
@@ -20,6 +20,7 @@ __all__ = [
     "chargeback_post",
     "ledger_accounts_get_or_create",
     "ledger_post",
+    "payment_captured_post_new",
     "payment_record",
     "payout_batch_create",
     "refund_create",

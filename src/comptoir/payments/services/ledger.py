@@ -10,10 +10,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from comptoir.core import clock
-from comptoir.core.db import insert_returning
+from comptoir.core.db import insert_chain, insert_rows
 from comptoir.payments.conf import payments_settings
 from comptoir.payments.domain.ledger import PostingLine, check_balanced
-from comptoir.payments.models import JournalEntry, LedgerAccount, Posting
+from comptoir.payments.models import EntryKind, JournalEntry, LedgerAccount, Payment, PaymentStatus, Posting
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -105,15 +105,91 @@ def ledger_post(
     if entry is None:  # this movement was already posted: return it unchanged
         return JournalEntry.objects.get(source_key=source_key)
     accounts = ledger_accounts_get_or_create({line.account_key for line in lines})
-    insert_returning(
-        [
-            Posting(entry=entry, account=accounts[line.account_key], amount=line.amount, currency=line.currency)
-            for line in lines
-        ]
+    insert_rows(
+        Posting,
+        ("entry_id", "account_id", "amount", "currency"),
+        [(entry.pk, accounts[line.account_key].pk, line.amount, line.currency) for line in lines],
     )
     if payments_settings().ledger_seal_on_commit:
         transaction.on_commit(functools.partial(_enqueue_seal))
     return entry
+
+
+_PAYMENT_COLUMNS = (
+    "order_id",
+    "provider",
+    "provider_reference",
+    "status",
+    "amount",
+    "currency",
+    "card_last4",
+    "payment_fingerprint",
+    "message",
+)
+_ENTRY_COLUMNS = ("kind", "source_key", "memo", "order_id_ref", "seller_order_id_ref", "created_at", "created_by_id")
+_POSTING_COLUMNS = ("entry_id", "account_id", "amount", "currency")
+
+
+def payment_captured_post_new(
+    *,
+    order_id: int,
+    provider: str,
+    reference: str,
+    amount: int,
+    currency: str,
+    card_last4: str,
+    message: str,
+    payment_fingerprint: str,
+    source_key: str,
+    memo: str,
+    lines: list[PostingLine],
+) -> None:
+    """A capture for an order written in the caller's transaction: its Payment row (captured) and its balanced
+    journal entry with the postings, the rows `payment_record(is_new=True)` and `ledger_post` store. No payment and no
+    entry can exist yet for a new order, so none is looked up: a second post of `source_key` fails on its unique
+    index instead of being skipped. After the accounts' look-up, one statement on PostgreSQL (core.db.insert_chain).
+    Raises UnbalancedEntry (nothing written)."""
+    check_balanced(lines)
+    accounts = ledger_accounts_get_or_create({line.account_key for line in lines})
+    insert_chain(
+        [
+            (
+                Payment,
+                _PAYMENT_COLUMNS,
+                [
+                    (
+                        order_id,
+                        provider,
+                        reference,
+                        PaymentStatus.CAPTURED.value,
+                        amount,
+                        currency,
+                        card_last4,
+                        (payment_fingerprint or "")[:100],
+                        message[:300],
+                    )
+                ],
+                {},
+            ),
+            (
+                JournalEntry,
+                _ENTRY_COLUMNS,
+                [(EntryKind.CAPTURE.value, source_key, memo[:300], order_id, None, clock.now(), None)],
+                {},
+            ),
+            (
+                Posting,
+                _POSTING_COLUMNS,
+                [(0, accounts[line.account_key].pk, line.amount, line.currency) for line in lines],
+                {"entry_id": 1},
+            ),
+        ]
+    )
+    if payments_settings().ledger_seal_on_commit:
+        transaction.on_commit(functools.partial(_enqueue_seal))
+
+
+_ENTRY_SQL: dict[str, str] = {}
 
 
 def _journal_entry_insert_unless_exists(**values: object) -> JournalEntry | None:
@@ -123,16 +199,18 @@ def _journal_entry_insert_unless_exists(**values: object) -> JournalEntry | None
     unique index and then sees the conflict, so the movement still happens once."""
     entry = JournalEntry(**values)
     fields = [field for field in JournalEntry._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(field.column)) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    sql = _ENTRY_SQL.get(connection.vendor)
+    if sql is None:  # built once per process and vendor
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(str(field.column)) for field in fields)
+        sql = _ENTRY_SQL[connection.vendor] = (
+            f"INSERT INTO {quote(JournalEntry._meta.db_table)} ({columns}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT ({quote('source_key')}) DO NOTHING RETURNING {quote('id')}"
+        )
     params = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(JournalEntry._meta.db_table)} ({columns}) VALUES ({placeholders}) "
-            f"ON CONFLICT ({quote('source_key')}) DO NOTHING RETURNING {quote('id')}",
-            params,
-        )
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
