@@ -122,6 +122,7 @@ class FraudConfig:
     ring_max_degree: int = 30
     ring_factor: Decimal = Decimal("0.2")
     single_top_rating: int = 5  # what a fake review gives; honest praise is split between 4 and 5 stars
+    single_bottom_rating: int = 1  # and a slander one
     single_min_reviewers: int = 8
     single_min_excess: int = 5
     single_concentration_z: Decimal = Decimal("2")
@@ -505,104 +506,118 @@ def _single_target(
 
     Then the single-seller top-rated reviews are scaled down together so that they weigh what honest one-time buyers
     would: (expected honest ones) / (observed), at least `single_floor`. A large ring is thus near zero, a marginal
-    excess barely discounted; the seller's other reviews are untouched."""
+    excess barely discounted; the seller's other reviews are untouched.
+
+    Slander is the mirror: single-seller accounts giving the bottom rating (`single_bottom_rating`) far more often
+    than the seller's other evidence predicts, on the fixed z of `single_rating_z` (never relaxed: adding fake praise
+    to a seller raises its concentration, and must not get its honest complaints discounted)."""
     reviewers: dict[int, set[int]] = defaultdict(set)
     exclusive: dict[int, set[int]] = defaultdict(set)
-    # per seller: [multi-seller reviews, their top-rated ones, single-seller reviews, their top-rated ones]
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for review in reviews:
         reviewers[review.seller_id].add(review.buyer_id)
-        top_rated = review.rating >= config.single_top_rating
-        tally = counts[review.seller_id]
         if review.buyer_seller_count == 1:
             exclusive[review.seller_id].add(review.buyer_id)
-            tally[2] += 1
-            tally[3] += top_rated
-        else:
-            tally[0] += 1
-            tally[1] += top_rated
     pairs = sum(len(buyers) for buyers in reviewers.values())
     if pairs == 0:
         return
     base = share if share is not None else Decimal(sum(len(buyers) for buyers in exclusive.values())) / pairs
     if not 0 < base < 1:
         return
-    suspects = [
-        seller_id
-        for seller_id, tally in counts.items()
-        if tally[3] >= config.single_min_reviewers
-        and len(exclusive[seller_id]) - len(reviewers[seller_id]) * base >= config.single_min_excess
-    ]
-    if not suspects:
-        return
-    predict = _top_rated_share_model(counts, operations)
-    prior = Decimal(config.single_prior_reviews)
-    for seller_id in sorted(suspects):
-        multi, multi_top_rated, single, single_top_rated = counts[seller_id]
-        total, alone = len(reviewers[seller_id]), len(exclusive[seller_id])
+    concentrated = {}
+    for seller_id, buyers_alone in exclusive.items():
+        total = len(reviewers[seller_id])
         expected_alone = total * base
-        concentration = (alone - expected_alone) / _binomial_spread(total, base)
-        if concentration < config.single_concentration_z:
-            continue
-        reference = (Decimal(multi_top_rated) + prior * predict(seller_id)) / (Decimal(multi) + prior)
-        reference = min(Decimal("0.98"), max(Decimal("0.02"), reference))
-        # The stronger the concentration, the less rating evidence it takes (a ring on a good seller cannot rate it
-        # much above its honest buyers), never less than `single_rating_z_min`.
-        needed = max(
-            config.single_rating_z_min,
-            config.single_rating_z - (concentration - config.single_concentration_z) / 2,
-        )
-        if (single_top_rated - single * reference) / _binomial_spread(single, reference) < needed:
-            continue
-        # The honest single-seller reviewers this seller's multi-seller reviewers predict, their reviews, and the
-        # top_rated share of those reviews.
-        honest_alone = min(Decimal(alone), Decimal(total - alone) * base / (1 - base))
-        expected_top_rated = honest_alone * Decimal(single) / Decimal(alone) * reference
-        factor = max(config.single_floor, min(ONE, expected_top_rated / Decimal(single_top_rated)))
-        factor = factor.quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN)
-        if factor >= ONE:
-            continue
-        reason = (
-            f"Single-seller accounts: {alone} of this seller's {total} reviewers bought from it alone (the "
-            f"marketplace predicts {expected_alone.quantize(ONE)}), and {single_top_rated} of their {single} reviews "
-            f"give it {config.single_top_rating} stars where its other reviews and its orders predict "
-            f"{(single * reference).quantize(ONE)}; those reviews count together as "
-            f"{expected_top_rated.quantize(ONE)}."
-        )
+        excess = len(buyers_alone) - expected_alone
+        concentration = excess / _binomial_spread(total, base)
+        if excess >= config.single_min_excess and concentration >= config.single_concentration_z:
+            concentrated[seller_id] = (concentration, expected_alone)
+    if not concentrated:
+        return
+    # Praise (the top rating) and slander (the bottom one). The rating evidence needed falls with the concentration
+    # for praise only: slander is discounted only on strong evidence, so that adding fake praise to a seller can never
+    # lift it by discounting its honest complaints.
+    for rating, sense, relaxed in ((config.single_top_rating, 1, True), (config.single_bottom_rating, -1, False)):
+
+        def matches(value: int, rating: int = rating, sense: int = sense) -> bool:
+            return value >= rating if sense > 0 else value <= rating
+
+        # per seller: [multi-seller reviews, those with the rating, single-seller reviews, those with the rating]
+        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for review in reviews:
-            if (
-                review.seller_id == seller_id
-                and review.buyer_seller_count == 1
-                and review.rating >= config.single_top_rating
-            ):
-                discount(review.review_id, factor, reason)
+            tally = counts[review.seller_id]
+            offset = 2 if review.buyer_seller_count == 1 else 0
+            tally[offset] += 1
+            tally[offset + 1] += matches(review.rating)
+        suspects = [seller_id for seller_id in concentrated if counts[seller_id][3] >= config.single_min_reviewers]
+        if not suspects:
+            continue
+        predict = _rating_share_model(counts, operations, sense)
+        prior = Decimal(config.single_prior_reviews)
+        for seller_id in sorted(suspects):
+            multi, multi_rated, single, single_rated = counts[seller_id]
+            concentration, expected_alone = concentrated[seller_id]
+            total, alone = len(reviewers[seller_id]), len(exclusive[seller_id])
+            reference = (Decimal(multi_rated) + prior * predict(seller_id)) / (Decimal(multi) + prior)
+            reference = min(Decimal("0.98"), max(Decimal("0.02"), reference))
+            # The stronger the concentration, the less rating evidence praise takes (a ring on a good seller cannot
+            # rate it much above its honest buyers), never less than `single_rating_z_min`.
+            needed = (
+                max(
+                    config.single_rating_z_min,
+                    config.single_rating_z - (concentration - config.single_concentration_z) / 2,
+                )
+                if relaxed
+                else config.single_rating_z
+            )
+            if (single_rated - single * reference) / _binomial_spread(single, reference) < needed:
+                continue
+            # The honest single-seller reviewers this seller's multi-seller reviewers predict, their reviews, and the
+            # share of those reviews with that rating.
+            honest_alone = min(Decimal(alone), Decimal(total - alone) * base / (1 - base))
+            expected_rated = honest_alone * Decimal(single) / Decimal(alone) * reference
+            factor = max(config.single_floor, min(ONE, expected_rated / Decimal(single_rated)))
+            factor = factor.quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN)
+            if factor >= ONE:
+                continue
+            reason = (
+                f"Single-seller accounts: {alone} of this seller's {total} reviewers bought from it alone (the "
+                f"marketplace predicts {expected_alone.quantize(ONE)}), and {single_rated} of their {single} reviews "
+                f"give it {rating} star(s) where its other reviews and its orders predict "
+                f"{(single * reference).quantize(ONE)}; those reviews count together as "
+                f"{expected_rated.quantize(ONE)}."
+            )
+            for review in reviews:
+                if review.seller_id == seller_id and review.buyer_seller_count == 1 and matches(review.rating):
+                    discount(review.review_id, factor, reason)
 
 
 def _binomial_spread(trials: int, probability: Decimal) -> Decimal:
     return max(Decimal("0.5"), (Decimal(trials) * probability * (1 - probability)).sqrt())
 
 
-def _top_rated_share_model(counts: Mapping[int, list[int]], operations: Mapping[int, SellerOperations]):
-    """seller -> the share of top-rated reviews its own orders predict: the marketplace's weighted least-squares line
-    of the multi-seller reviewers' top-rated share over the sellers' adverse-order rates (never rising with the rate);
-    the marketplace's share alone for a seller without known operations or when there is no line to fit."""
-    points = []  # (adverse rate, top-rated share, weight = multi-seller reviews)
+def _rating_share_model(counts: Mapping[int, list[int]], operations: Mapping[int, SellerOperations], sense: int):
+    """seller -> the share of reviews with the rating (top for `sense` 1, bottom for -1) its own orders predict: the
+    marketplace's weighted least-squares line of the multi-seller reviewers' share over the sellers' adverse-order rates
+    (never rising with the rate for the top rating, never falling for the bottom one); the marketplace's share alone
+    for a seller without known operations or when there is no line to fit."""
+    points: list[tuple[Decimal, Decimal, int]] = []  # (adverse rate, share, weight = multi-seller reviews)
     for seller_id, tally in counts.items():
         facts = operations.get(seller_id)
         if tally[0] and facts is not None and facts.orders:
             points.append((Decimal(facts.adverse) / Decimal(facts.orders), Decimal(tally[1]) / tally[0], tally[0]))
     multi = sum(tally[0] for tally in counts.values())
-    overall = Decimal(sum(tally[1] for tally in counts.values())) / multi if multi else Decimal("0.7")
+    overall = Decimal(sum(tally[1] for tally in counts.values())) / multi if multi else Decimal("0.5")
     weight = sum(point[2] for point in points)
     slope, intercept = Decimal(0), overall
     if weight:
-        mean_x = sum(point[0] * point[2] for point in points) / weight
-        mean_y = sum(point[1] * point[2] for point in points) / weight
-        spread = sum(point[2] * (point[0] - mean_x) ** 2 for point in points)
+        mean_x = sum((point[0] * point[2] for point in points), Decimal(0)) / weight
+        mean_y = sum((point[1] * point[2] for point in points), Decimal(0)) / weight
+        spread = sum((point[2] * (point[0] - mean_x) ** 2 for point in points), Decimal(0))
         if spread > 0:
-            slope = min(
-                Decimal(0), sum(point[2] * (point[0] - mean_x) * (point[1] - mean_y) for point in points) / spread
+            fitted = (
+                sum((point[2] * (point[0] - mean_x) * (point[1] - mean_y) for point in points), Decimal(0)) / spread
             )
+            slope = min(Decimal(0), fitted) if sense > 0 else max(Decimal(0), fitted)
             intercept = mean_y - slope * mean_x
 
     def predict(seller_id: int) -> Decimal:

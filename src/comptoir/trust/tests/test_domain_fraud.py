@@ -241,6 +241,37 @@ def test_a_ring_of_accounts_that_bought_only_from_one_poor_seller_is_near_zero()
     assert {result[review.review_id].permille for review in others} == {1000}
 
 
+def test_a_slander_campaign_of_one_purchase_accounts_against_a_good_seller_is_near_zero():
+    # given the ordinary marketplace and 30 accounts whose whole history is one purchase from the good seller 3, each
+    # reviewing it 1 star
+    reviews, operations = one_time_buyer_marketplace()
+    operations[3] = SellerOperations(orders=200, adverse=2)
+    slander = [
+        facts(
+            buyer_id=70_000 + member,
+            seller_id=3,
+            at=NOW - timedelta(days=member % 14),
+            orders=1,
+            sellers=1,
+            rating=1,
+        )._replace(buyer_joined_at=None)
+        for member in range(30)
+    ]
+
+    result = review_credibility(reviews + slander, today=TODAY, seller_operations=operations)
+
+    # then the slander weighs next to nothing (below 500 ‰: not a defect either)
+    assert max(result[review.review_id].permille for review in slander) < 200
+    assert "give it 1 star(s)" in result[slander[0].review_id].reasons[0]
+    # and the seller's multi-seller reviews and its other ratings are untouched (its honest one-time 1-star reviews
+    # share the slander's factor: they cannot be told apart)
+    untouched = [
+        review for review in reviews if review.seller_id == 3 and (review.buyer_seller_count > 1 or review.rating > 1)
+    ]
+    assert len(untouched) > 20
+    assert {result[review.review_id].permille for review in untouched} == {1000}
+
+
 def test_one_time_buyers_of_a_popular_honest_seller_keep_full_credibility():
     # given the same marketplace without a ring: the popular seller 2 has hundreds of one-time buyers
     reviews, operations = one_time_buyer_marketplace()
