@@ -217,11 +217,13 @@ def _rebuild(
 
 def review_credibility_refresh(*, today: dt.date) -> int:
     """Run the fraud analysis over every review and store the credibility that changed. Column queries only: the
-    reviews joined to their order's address and their buyer's sign-up date, the buyers' delivered orders counted by
-    one grouped query, the payment fingerprints by one query (subqueries, never IN-lists of ids, which SQLite caps).
+    reviews joined to their order's address and their buyer's sign-up date (unknown for imported buyers without one),
+    the buyers' delivered orders counted by one grouped query, the payment fingerprints by one query per source (live
+    payments, imported `payment_captured` events; subqueries, never IN-lists of ids, which SQLite caps), the sellers'
+    operational summaries by one grouped query.
     Returns the number of reviews updated."""
-    from comptoir.trust.domain.fraud import ReviewFacts, review_credibility
-    from comptoir.trust.selectors import payment_fingerprints_for_seller_orders
+    from comptoir.trust.domain.fraud import ReviewFacts, co_reviewer_count, review_credibility
+    from comptoir.trust.selectors import payment_fingerprints_for_seller_orders, seller_operations
     from comptoir.trust.services.reviews import REVIEWABLE, address_hash
 
     secret_key = trust_settings().secret_key
@@ -247,6 +249,7 @@ def review_credibility_refresh(*, today: dt.date) -> int:
         "seller_order_id",
         at("created_at"),
         at("buyer__date_joined"),
+        "buyer__date_joined_known",
         "item_as_described",
         "communication",
         "shipping_speed",
@@ -264,6 +267,7 @@ def review_credibility_refresh(*, today: dt.date) -> int:
         seller_order_id,
         created_at,
         joined,
+        joined_known,
         described,
         communication,
         speed,
@@ -287,7 +291,7 @@ def review_credibility_refresh(*, today: dt.date) -> int:
                     buyer_id,
                     seller_id,
                     created_at,
-                    stamp(joined) or created_at,
+                    stamp(joined) if joined_known else None,  # unknown (imported buyer): neither new nor old
                     orders_of.get(buyer_id, 0),
                     hashed,
                     fingerprints.get(seller_order_id, ""),
@@ -302,7 +306,12 @@ def review_credibility_refresh(*, today: dt.date) -> int:
         )  # the reasons as the driver gives them: decoded below only where they may differ
     if not facts:
         return 0
-    results = review_credibility(facts, today=today, reviewer_count=len({fact.buyer_id for fact in facts}))
+    results = review_credibility(
+        facts,
+        today=today,
+        reviewer_count=co_reviewer_count(facts),
+        seller_operations=seller_operations(),
+    )
 
     def stored_reasons(value) -> list:
         return (json.loads(value) if value.__class__ is str else value) or []

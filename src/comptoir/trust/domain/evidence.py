@@ -335,8 +335,10 @@ def adverse_only(buckets: dict[dt.date, dict], *, config: dict) -> dict[dt.date,
     adverse facts (seller cancellation, late shipment, defect, lost dispute, not-as-described return), the
     observation each belongs to (the order for a cancellation or defect, the shipment when late or without valid
     tracking, the delivery when late or returned as not described), acceptance and response times above their
-    target, and its review counters (already weighted by credibility). Dropped: everything that would dilute the
-    seller's rates — an on-time, tracked, as-described order. Pure."""
+    target, and its review counters (already weighted by credibility) when the review is negative. Dropped:
+    everything that would dilute the seller's rates — an on-time, tracked, as-described order — or lift its rating —
+    a review above the negative threshold, however small its weight (fifty 5-star reviews at 100 ‰ each would still
+    count as five). Pure."""
     metrics = config["metrics"]
     limits = {
         "accept_seconds": float(metrics["accept_time_hours"]["target"]) * 3600,
@@ -348,7 +350,9 @@ def adverse_only(buckets: dict[dt.date, dict], *, config: dict) -> dict[dt.date,
     }
     result: dict[dt.date, dict] = {}
     for day, bucket in buckets.items():
-        kept = {name: bucket[name] for name in ADVERSE_FIELDS + REVIEW_FIELDS if bucket.get(name)}
+        kept = {name: bucket[name] for name in ADVERSE_FIELDS if bucket.get(name)}
+        if bucket.get("negative_reviews"):  # a positive review judged not credible must not lift the rating either
+            kept.update({name: bucket[name] for name in REVIEW_FIELDS if bucket.get(name)})
         if bucket.get("orders") and (has["cancelled_by_seller"] or has["defects"]):
             kept["orders"] = bucket["orders"]
         shipped = bucket.get("shipped", 0)

@@ -15,6 +15,9 @@ Attacks (added on top of the same honest marketplace, from their own random stre
   own cards.
 - burst: 40 accounts created in the last two weeks, one perfectly fulfilled order and one 5-star
   review each at the same poor seller.
+- single_ring: 50 established accounts (opened 2 months to 2 years ago, on different days) whose whole
+  history is one or two perfectly fulfilled orders from the same poor seller, each reviewed 5 stars; own
+  cards and addresses, no accomplice shop (so no co-review group for the ring rule to find).
 
 The report compares, by Spearman rank correlation with the true quality, the trust score and the
 plain mean rating, and follows the attacked seller: its score, tier and rank in its category.
@@ -33,13 +36,14 @@ from decimal import Decimal
 
 from comptoir.trust.domain.config import dec, trust_config
 from comptoir.trust.domain.evidence import DayEvidence, SecurityPosture, SellerEvidence, adverse_only
-from comptoir.trust.domain.fraud import ReviewFacts, review_credibility
+from comptoir.trust.domain.fraud import ReviewFacts, SellerOperations, co_reviewer_count, review_credibility
 from comptoir.trust.domain.score import compute_trust
 
 START = dt.date(2025, 1, 1)
-ATTACKS = ("none", "ring", "burst", "all")
+ATTACKS = ("none", "ring", "burst", "single_ring", "all")
 RING_SIZE = 50
 BURST_SIZE = 40
+SINGLE_RING_SIZE = 50
 TOP_CATEGORY_RESULTS = 10
 
 
@@ -316,19 +320,32 @@ def _poorest_in_largest_category(market: Marketplace) -> SimulatedSeller:
     return min(by_category[category], key=lambda seller: seller.true_quality)
 
 
-def add_attack(market: Marketplace, attack: str) -> None:
-    """Add the attack's accounts, orders and reviews to the marketplace (its own random stream)."""
+def add_attack(
+    market: Marketplace,
+    attack: str,
+    *,
+    target_id: int | None = None,
+    size: int | None = None,
+    stream: int = 1,
+) -> None:
+    """Add the attack's accounts, orders and reviews to the marketplace (its own random stream, `stream`). The target
+    is the poorest seller of the largest category unless `target_id` is given; `size` replaces the number of accounts
+    of each attack (RING_SIZE, BURST_SIZE, SINGLE_RING_SIZE)."""
     if attack == "none":
         return
-    rng = random.Random(market.options.seed * 7919 + 1)
-    target = _poorest_in_largest_category(market)
+    rng = random.Random(market.options.seed * 7919 + stream)
+    target = (
+        _poorest_in_largest_category(market)
+        if target_id is None
+        else next(seller for seller in market.sellers if seller.seller_id == target_id)
+    )
     market.target_seller_id = target.seller_id
     today = market.today
     next_buyer = max(market.buyers) + 1
     if attack in ("ring", "all"):
         others = [seller for seller in market.sellers if seller.seller_id != target.seller_id]
         accomplices = rng.sample(others, 2)
-        for member in range(RING_SIZE):
+        for member in range(size or RING_SIZE):
             buyer = SimulatedBuyer(
                 buyer_id=next_buyer,
                 joined_at=dt.datetime.combine(
@@ -344,7 +361,7 @@ def add_attack(market: Marketplace, attack: str) -> None:
                 placed = today - dt.timedelta(days=75 - 15 * step + rng.randint(0, 5))
                 _fulfil(market, seller, buyer, placed, rng, is_fake=True)
     if attack in ("burst", "all"):
-        for _ in range(BURST_SIZE):
+        for _ in range(size or BURST_SIZE):
             joined = dt.datetime.combine(today - dt.timedelta(days=rng.randint(7, 14)), dt.time(10), tzinfo=dt.UTC)
             buyer = SimulatedBuyer(
                 buyer_id=next_buyer,
@@ -364,6 +381,21 @@ def add_attack(market: Marketplace, attack: str) -> None:
                 is_fake=True,
                 review_at=min(today, placed + dt.timedelta(days=rng.randint(4, 6))),
             )
+    if attack in ("single_ring", "all"):
+        for _ in range(size or SINGLE_RING_SIZE):
+            buyer = SimulatedBuyer(
+                buyer_id=next_buyer,
+                joined_at=dt.datetime.combine(
+                    today - dt.timedelta(days=rng.randint(60, 730)), dt.time(10), tzinfo=dt.UTC
+                ),
+                address_hash=f"single-address-{next_buyer}",
+                card_fingerprint=f"single-card-{next_buyer}",
+            )
+            market.buyers[next_buyer] = buyer
+            next_buyer += 1
+            for _order in range(rng.randint(1, 2)):
+                placed = today - dt.timedelta(days=rng.randint(20, 120))
+                _fulfil(market, target, buyer, placed, rng, is_fake=True)
 
 
 # ---------------------------------------------------------------- scoring and the report
@@ -432,7 +464,10 @@ def _evidence(
     reviews_by_day: dict[dt.date, list[tuple[int, int]]] = defaultdict(list)
     for review in market.reviews:
         if review.seller_id == seller.seller_id:
-            reviews_by_day[review.created_at.date()].append((review.rating, credibility[review.review_id]))
+            permille = credibility[review.review_id]
+            if permille < order_min and review.rating > negative_max:
+                continue  # adverse_only: a review judged not credible counts only when negative
+            reviews_by_day[review.created_at.date()].append((review.rating, permille))
     days = []
     for day in sorted(set(counters) | set(reviews_by_day)):
         values = {
@@ -460,6 +495,60 @@ def _evidence(
     return SellerEvidence(days=tuple(days), listing_completeness=seller.listing_completeness, security=seller.security)
 
 
+def seller_operations(market: Marketplace) -> dict[int, SellerOperations]:
+    """Each seller's orders and those with an adverse fact (cancelled by the seller, shipped or delivered late,
+    returned as not described, dispute lost): what the rebuild reads from the seller orders."""
+    operations = {}
+    for seller_id, records in market.orders.items():
+        adverse = 0
+        for record in records:
+            totals: dict[str, int] = defaultdict(int)
+            for values in record.buckets.values():
+                for name in ("cancelled_by_seller", "shipped_late", "delivered", "delivered_on_time"):
+                    totals[name] += values.get(name, 0)
+                totals["adverse"] += values.get("returns_not_as_described", 0) + values.get("disputes_lost", 0)
+            adverse += bool(
+                totals["cancelled_by_seller"]
+                or totals["shipped_late"]
+                or totals["delivered"] > totals["delivered_on_time"]
+                or totals["adverse"]
+            )
+        operations[seller_id] = SellerOperations(orders=len(records), adverse=adverse)
+    return operations
+
+
+def market_credibility(market: Marketplace) -> dict[int, int]:
+    """review id -> credibility ‰ from `fraud.review_credibility`, given the facts the rebuild gives it: each buyer's
+    verified purchases and distinct sellers over the whole history (not as of the review), and the sellers' own
+    order facts."""
+    reviews = [
+        review._replace(
+            buyer_order_count=len(market.purchases[review.buyer_id]),
+            buyer_seller_count=len(set(market.purchases[review.buyer_id])),
+        )
+        for review in market.reviews
+    ]
+    return {
+        review_id: value.permille
+        for review_id, value in review_credibility(
+            reviews,
+            today=market.today,
+            reviewer_count=co_reviewer_count(reviews),
+            seller_operations=seller_operations(market),
+        ).items()
+    }
+
+
+def seller_score(market: Marketplace, seller_id: int, *, config: dict | None = None) -> Decimal:
+    """The production score (`score.compute_trust`) of one seller of `market`, every review's credibility from
+    `market_credibility`."""
+    config = config or trust_config()
+    seller = next(seller for seller in market.sellers if seller.seller_id == seller_id)
+    return compute_trust(
+        _evidence(market, seller, market_credibility(market), config), today=market.today, config=config
+    ).score
+
+
 def _rank_in_category(outcomes: list[SellerOutcome], seller_id: int, key) -> int:
     target = next(outcome for outcome in outcomes if outcome.seller_id == seller_id)
     peers = [outcome for outcome in outcomes if outcome.category == target.category]
@@ -481,12 +570,7 @@ def run_scenario(
     market = build_marketplace(options)
     add_attack(market, attack)
     today = market.today
-    credibility = {
-        review_id: value.permille
-        for review_id, value in review_credibility(
-            market.reviews, today=today, reviewer_count=len({review.buyer_id for review in market.reviews})
-        ).items()
-    }
+    credibility = market_credibility(market)
     full = {review.review_id: 1000 for review in market.reviews}
     ratings = defaultdict(list)
     for review in market.reviews:
@@ -640,8 +724,10 @@ __all__ = [
     "add_attack",
     "average_ranks",
     "build_marketplace",
+    "market_credibility",
     "render_report",
     "run_scenario",
     "run_simulation",
+    "seller_score",
     "spearman",
 ]

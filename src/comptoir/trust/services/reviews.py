@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -21,7 +22,7 @@ from comptoir.orders.models import SellerOrder
 from comptoir.trust import errors
 from comptoir.trust.conf import trust_settings
 from comptoir.trust.models import Review, ReviewReport, ReviewReportStatus, ReviewStatus
-from comptoir.trust.selectors import payment_fingerprints_for_seller_orders
+from comptoir.trust.selectors import payment_fingerprints_for_seller_orders, seller_operations
 from comptoir.trust.services._common import bookkeeping_deferred, fact_on_commit
 
 if TYPE_CHECKING:
@@ -48,14 +49,33 @@ def _validate_ratings(ratings: Mapping[str, Any]) -> dict[str, int]:
 
 
 def address_hash(address: object, *, secret_key: str) -> str:
-    """A keyed hash of a shipping address (street, postal code, country; case and spaces ignored) for the fraud
-    analysis; "" when `address` is not a mapping. `secret_key` is `trust_settings().secret_key`, read once by the
-    caller: the rebuild hashes every address."""
-    if not isinstance(address, dict):
+    """A keyed hash of a shipping address for the fraud analysis, "" when the address is unknown — and "" never
+    matches anything there (shared address, household, self-promotion): an unknown address is not equal to another
+    unknown one. `secret_key` is `trust_settings().secret_key`, read once by the caller: the rebuild hashes every
+    address.
+
+    - A live address (street, postal code, country; case and spaces ignored); unknown when all three are empty.
+    - An imported one, as the importer stores it: {"imported": "<normalised text>"} (equal texts, case and spaces
+      ignored, match each other) or {"hash": "<the old system's opaque value>"} (equal values match each other);
+      the two kinds never match each other nor a live address.
+    - Anything else — {} (the importer's "unknown"), not a mapping, an empty text or value — is unknown."""
+    if not isinstance(address, dict) or not address:
         return ""
-    text = "|".join(
-        "".join(str(address.get(name, "")).split()).lower() for name in ("street", "postal_code", "country")
-    )
+    if "hash" in address or "imported" in address:
+        kind = "hash" if "hash" in address else "imported"
+        value = address.get(kind)
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            return ""
+        # An opaque value is compared as given (only surrounding spaces dropped); a text without case or spacing.
+        compact = str(value).strip() if kind == "hash" else " ".join(str(value).split()).lower()
+        if not compact:
+            return ""
+        text = f"{kind}:{compact}"  # a prefix of its own: never equal to a live address's text
+    else:
+        parts = ["".join(str(address.get(name) or "").split()).lower() for name in ("street", "postal_code", "country")]
+        if not any(parts):
+            return ""
+        text = "|".join(parts)
     return hmac.digest(secret_key.encode(), text.encode(), "sha256").hex()  # one-shot: faster than hmac.new
 
 
@@ -76,7 +96,12 @@ def review_credibility_facts(reviews: list[Review]) -> list[ReviewFacts]:
         .annotate(count=Count("seller_id", distinct=True))
         .values_list("order__buyer_id", "count")
     )
-    joined = dict(User.objects.filter(pk__in=buyer_ids).values_list("pk", "date_joined"))
+    joined = {
+        pk: date_joined if known else None
+        for pk, date_joined, known in User.objects.filter(pk__in=buyer_ids).values_list(
+            "pk", "date_joined", "date_joined_known"
+        )
+    }
     addresses = dict(
         SellerOrder.objects.filter(pk__in=[review.seller_order_id for review in reviews]).values_list(
             "pk", "order__shipping_address"
@@ -90,7 +115,7 @@ def review_credibility_facts(reviews: list[Review]) -> list[ReviewFacts]:
             buyer_id=review.buyer_id,
             seller_id=review.seller_id,
             created_at=review.created_at,
-            buyer_joined_at=joined.get(review.buyer_id) or review.created_at,
+            buyer_joined_at=joined.get(review.buyer_id),
             buyer_order_count=delivered.get(review.buyer_id, 0),
             shipping_address_hash=address_hash(addresses.get(review.seller_order_id), secret_key=secret_key),
             payment_fingerprint=fingerprints.get(review.seller_order_id, ""),
@@ -101,6 +126,23 @@ def review_credibility_facts(reviews: list[Review]) -> list[ReviewFacts]:
         )
         for review in reviews
     ]
+
+
+def _single_seller_share(sample: int = 2000) -> Decimal | None:
+    """The marketplace's share of reviewers who bought from one seller only, estimated on the reviewers of its latest
+    `sample` reviews (two bounded queries: the one-hop sample of `_credibility_of` would underestimate it, its other
+    sellers being reached only through multi-seller reviewers). None without reviews."""
+    buyer_ids = set(Review.objects.order_by("-pk").values_list("buyer_id", flat=True)[:sample])
+    if not buyer_ids:
+        return None
+    single = (
+        SellerOrder.objects.filter(order__buyer_id__in=buyer_ids, status__in=REVIEWABLE)
+        .values("order__buyer_id")
+        .annotate(count=Count("seller_id", distinct=True))
+        .filter(count=1)
+        .count()
+    )
+    return Decimal(single) / Decimal(len(buyer_ids))
 
 
 def _credibility_of(review: Review) -> tuple[int, list[str]]:
@@ -121,9 +163,21 @@ def _credibility_of(review: Review) -> tuple[int, list[str]]:
     )
     if review not in sample:
         sample.append(review)
-    reviewer_count = Review.objects.values("buyer_id").distinct().count()
+    # The ring baseline: the marketplace's reviewers of at least two sellers.
+    reviewer_count = (
+        Review.objects.order_by()
+        .values("buyer_id")
+        .annotate(sellers=Count("seller_id", distinct=True))
+        .filter(sellers__gte=2)
+        .count()
+    )
+    facts = review_credibility_facts(sample)
     result = review_credibility(
-        review_credibility_facts(sample), today=review.created_at.date(), reviewer_count=reviewer_count
+        facts,
+        today=review.created_at.date(),
+        reviewer_count=reviewer_count,
+        seller_operations=seller_operations({fact.seller_id for fact in facts}),
+        single_seller_share=_single_seller_share(),
     )
     credibility = result.get(review.pk)
     return (credibility.permille, list(credibility.reasons)) if credibility else (1000, [])

@@ -4,7 +4,7 @@ reviews keep full weight. Pure: no database."""
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from comptoir.trust.domain.fraud import ReviewFacts, SellerFingerprints, review_credibility
+from comptoir.trust.domain.fraud import ReviewFacts, SellerFingerprints, SellerOperations, review_credibility
 
 TODAY = date(2025, 6, 30)
 NOW = datetime(2025, 6, 20, 12, 0, tzinfo=UTC)
@@ -74,17 +74,238 @@ def test_new_account_with_one_purchase_is_discounted_and_says_why():
     assert result[busy.review_id].permille == 1000
 
 
-def test_purchases_all_from_one_seller_are_discounted():
-    # given an old account whose four purchases are all from the reviewed seller
+def test_an_unknown_account_age_is_neither_new_nor_old():
+    # given imported reviewers whose account opening date is unknown, with one or two purchases each, six of them
+    # reviewing one seller 5 stars within three days
+    imported = [
+        facts(buyer_id=index, seller_id=7, at=NOW + timedelta(hours=12 * index), orders=1 + index % 2, sellers=1)
+        for index in range(6)
+    ]
+    imported = [review._replace(buyer_joined_at=None) for review in imported]
+
+    # when
+    result = review_credibility(imported, today=TODAY)
+
+    # then none is discounted as inexperienced nor as a burst of new accounts
+    assert {result[review.review_id].permille for review in imported} == {1000}
+
+
+def test_an_unknown_account_age_keeps_the_other_signals():
+    # given three imported accounts (age unknown) paying with the same card on one seller
+    shared = [
+        facts(buyer_id=buyer, seller_id=1, card="card-x", address=f"a{buyer}")._replace(buyer_joined_at=None)
+        for buyer in (1, 2, 3)
+    ]
+
+    result = review_credibility(shared, today=TODAY)
+
+    # then they still count as one review
+    assert {result[review.review_id].permille for review in shared} == {333}
+
+
+def test_a_loyal_customer_of_one_seller_keeps_full_weight():
+    # given an old account whose four purchases are all from the reviewed seller: a repeat customer, not evidence
     loyal = facts(buyer_id=1, seller_id=1, orders=4, sellers=1)
-    # and an old account with two purchases from one seller (too few to say anything)
-    occasional = facts(buyer_id=2, seller_id=1, orders=2, sellers=1)
 
-    result = review_credibility([loyal, occasional], today=TODAY)
+    result = review_credibility([loyal], today=TODAY)
 
-    assert result[loyal.review_id].permille == 700
-    assert result[loyal.review_id].reasons == ["All 4 of the reviewer's purchases are from this one seller."]
-    assert result[occasional.review_id].permille == 1000
+    assert result[loyal.review_id].permille == 1000
+
+
+def test_a_new_accounts_disparaging_review_is_not_part_of_a_burst_of_praise():
+    # given six 5-star reviews from accounts a few days old within three days, and a 1-star one among them from another
+    # new account
+    praise = [
+        facts(buyer_id=100 + index, seller_id=7, at=NOW + timedelta(hours=12 * index), age_days=3, orders=1)
+        for index in range(6)
+    ]
+    complaint = facts(buyer_id=200, seller_id=7, at=NOW + timedelta(hours=30), age_days=3, orders=1, rating=1)
+
+    result = review_credibility([*praise, complaint], today=TODAY)
+
+    # then the praise is a burst, the complaint only carries its own inexperience discount
+    assert all(any("burst" in reason for reason in result[review.review_id].reasons) for review in praise)
+    assert result[complaint.review_id].permille == 520
+    # and a burst of slander is one too
+    slander = [review._replace(review_id=next(_ids), seller_id=8, rating=1) for review in praise]
+    result = review_credibility(slander, today=TODAY)
+    assert all(any("burst" in reason for reason in result[review.review_id].reasons) for review in slander)
+
+
+def test_accounts_opened_together_that_praise_one_seller_are_a_cohort():
+    # given a marketplace whose accounts opened over four years, and ten accounts opened the same week a year ago
+    # that all rate seller 3 five stars months later, at different times
+    reviews = honest_marketplace(buyers=400, sellers=20)
+    cohort = [
+        facts(
+            buyer_id=9000 + index,
+            seller_id=3,
+            at=NOW - timedelta(days=5 * index),
+            age_days=365 - 5 * index + index % 4,
+            address=f"c{index}",
+            card=f"cc{index}",
+        )
+        for index in range(10)
+    ]
+
+    result = review_credibility(reviews + cohort, today=TODAY)
+
+    assert {result[review.review_id].permille for review in cohort} == {250}
+    assert "opened within 3 days" in result[cohort[0].review_id].reasons[0]
+    # and no honest account is part of a cohort
+    assert {result[review.review_id].permille for review in reviews} == {1000}
+
+
+def one_time_buyer_marketplace(*, seed=5, sellers=30, multi_buyers=600, single_buyers=500, popular=2):
+    """Sellers 1..`sellers` with a hidden satisfaction; buyers who review 3 sellers and one-time buyers who review one
+    (45 % of reviewers: an ordinary marketplace); seller `popular` draws a fifth of all purchases. Each seller's
+    operational summary follows its satisfaction. Ages unknown (imported)."""
+    chooser = random.Random(seed)
+    satisfaction = {seller: 0.55 + 0.4 * chooser.random() for seller in range(1, sellers + 1)}
+    satisfaction[1] = 0.3  # the poor seller
+
+    def pick():
+        return popular if chooser.random() < 0.2 else chooser.randint(1, sellers)
+
+    def rating(seller):
+        return chooser.choice((4, 5, 5)) if chooser.random() < satisfaction[seller] else chooser.choice((1, 2, 2, 3))
+
+    reviews = []
+    for buyer in range(1, multi_buyers + 1):
+        chosen = set()
+        while len(chosen) < 3:
+            chosen.add(pick())
+        for seller in sorted(chosen):
+            reviews.append(
+                facts(
+                    buyer_id=buyer,
+                    seller_id=seller,
+                    at=NOW - timedelta(days=chooser.randrange(90)),
+                    orders=3,
+                    sellers=3,
+                    rating=rating(seller),
+                    address=f"a{buyer}",
+                    card=f"c{buyer}",
+                )._replace(buyer_joined_at=None)
+            )
+    for buyer in range(10_000, 10_000 + single_buyers):
+        seller = pick()
+        reviews.append(
+            facts(
+                buyer_id=buyer,
+                seller_id=seller,
+                at=NOW - timedelta(days=chooser.randrange(90)),
+                orders=1,
+                sellers=1,
+                rating=rating(seller),
+                address=f"a{buyer}",
+                card=f"c{buyer}",
+            )._replace(buyer_joined_at=None)
+        )
+    operations = {
+        seller: SellerOperations(orders=200, adverse=round(200 * (1 - value) * 0.5))
+        for seller, value in satisfaction.items()
+    }
+    return reviews, operations
+
+
+def test_a_ring_of_accounts_that_bought_only_from_one_poor_seller_is_near_zero():
+    # given an ordinary marketplace with many one-time buyers, and 50 accounts whose whole history is one order from
+    # the poor seller 1 (its orders often go wrong), each reviewing it 5 stars; no accomplice shop, ages unknown
+    reviews, operations = one_time_buyer_marketplace()
+    ring = [
+        facts(
+            buyer_id=50_000 + member,
+            seller_id=1,
+            at=NOW - timedelta(days=member % 60),
+            orders=1,
+            sellers=1,
+            address=f"r{member}",
+            card=f"rc{member}",
+        )._replace(buyer_joined_at=None)
+        for member in range(50)
+    ]
+
+    # when
+    result = review_credibility(reviews + ring, today=TODAY, seller_operations=operations)
+
+    # then the ring's reviews weigh next to nothing (below the 500 ‰ under which a positive review adds nothing to the
+    # score: evidence.adverse_only) and say why
+    assert max(result[review.review_id].permille for review in ring) <= 150
+    assert "Single-seller accounts" in result[ring[0].review_id].reasons[0]
+    # and the seller's multi-seller and disparaging reviews are untouched
+    others = [
+        review for review in reviews if review.seller_id == 1 and (review.buyer_seller_count > 1 or review.rating < 4)
+    ]
+    assert others
+    assert {result[review.review_id].permille for review in others} == {1000}
+
+
+def test_a_slander_campaign_of_one_purchase_accounts_against_a_good_seller_is_near_zero():
+    # given the ordinary marketplace and 30 accounts whose whole history is one purchase from the good seller 3, each
+    # reviewing it 1 star
+    reviews, operations = one_time_buyer_marketplace()
+    operations[3] = SellerOperations(orders=200, adverse=2)
+    slander = [
+        facts(
+            buyer_id=70_000 + member,
+            seller_id=3,
+            at=NOW - timedelta(days=member % 14),
+            orders=1,
+            sellers=1,
+            rating=1,
+        )._replace(buyer_joined_at=None)
+        for member in range(30)
+    ]
+
+    result = review_credibility(reviews + slander, today=TODAY, seller_operations=operations)
+
+    # then the slander weighs next to nothing (below 500 ‰: not a defect either)
+    assert max(result[review.review_id].permille for review in slander) < 200
+    assert "give it 1 star(s)" in result[slander[0].review_id].reasons[0]
+    # and the seller's multi-seller reviews and its other ratings are untouched (its honest one-time 1-star reviews
+    # share the slander's factor: they cannot be told apart)
+    untouched = [
+        review for review in reviews if review.seller_id == 3 and (review.buyer_seller_count > 1 or review.rating > 1)
+    ]
+    assert len(untouched) > 20
+    assert {result[review.review_id].permille for review in untouched} == {1000}
+
+
+def test_one_time_buyers_of_a_popular_honest_seller_keep_full_credibility():
+    # given the same marketplace without a ring: the popular seller 2 has hundreds of one-time buyers
+    reviews, operations = one_time_buyer_marketplace()
+    popular = [review for review in reviews if review.seller_id == 2 and review.buyer_seller_count == 1]
+    assert len(popular) > 80
+
+    result = review_credibility(reviews, today=TODAY, seller_operations=operations)
+
+    # then every review keeps full weight, the popular seller's one-time buyers included
+    assert {credibility.permille for credibility in result.values()} == {1000}
+
+
+def test_single_seller_praise_that_matches_the_sellers_other_reviews_is_not_a_ring():
+    # given a seller whose reviewers are unusually often one-time buyers (30 more than the marketplace's share), who
+    # rate it as its multi-seller reviewers do
+    reviews, operations = one_time_buyer_marketplace(seed=8)
+    others = sorted(review.rating for review in reviews if review.seller_id == 5 and review.buyer_seller_count > 1)
+    assert len(others) > 20
+    loyal = [
+        facts(
+            buyer_id=60_000 + index,
+            seller_id=5,
+            at=NOW - timedelta(days=index),
+            orders=1,
+            sellers=1,
+            rating=others[(index * len(others)) // 30],  # the same distribution of ratings
+        )._replace(buyer_joined_at=None)
+        for index in range(30)
+    ]
+
+    result = review_credibility(reviews + loyal, today=TODAY, seller_operations=operations)
+
+    # then the excess of one-time buyers alone discounts nothing
+    assert {result[review.review_id].permille for review in loyal} == {1000}
 
 
 def test_burst_of_new_accounts_is_discounted_but_the_sellers_other_reviews_are_not():
@@ -177,9 +398,11 @@ def test_review_ring_on_a_group_of_sellers_is_discounted_and_honest_reviewers_of
     # when
     result = review_credibility(honest + ring, today=TODAY)
 
-    # then every ring review counts 200 ‰ and names the ring
-    assert {result[review.review_id].permille for review in ring} == {200}
-    assert "Review ring" in result[ring[0].review_id].reasons[0]
+    # then every ring review counts 200 ‰ and names the ring (times 250 ‰ more: its accounts were all opened the same
+    # day, a cohort)
+    assert {result[review.review_id].permille for review in ring} == {50}
+    assert "opened within 3 days" in result[ring[0].review_id].reasons[0]
+    assert "Review ring" in result[ring[0].review_id].reasons[1]
     # and honest reviewers of those sellers whose reviews are mostly elsewhere keep full weight
     sellers_of = {}
     for review in honest:

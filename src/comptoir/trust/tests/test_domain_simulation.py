@@ -46,22 +46,24 @@ def test_trust_ranks_sellers_by_true_quality_in_an_honest_marketplace():
     assert result.honest_reviews_at_full_credibility > 0.9
 
 
-FAKE_REVIEWS = {"ring": 200, "burst": 40, "all": 240}
-FAKE_CREDIBILITY_LIMIT = {"ring": 250, "burst": 200, "all": 250}
+FAKE_REVIEWS = {"ring": (200, 200), "burst": (40, 40), "single_ring": (50, 100), "all": (290, 340)}
+FAKE_CREDIBILITY_LIMIT = {"ring": 250, "burst": 200, "single_ring": 100, "all": 250}
 
 
-@pytest.mark.parametrize("attack", ["ring", "burst", "all"])
+@pytest.mark.parametrize("attack", ["ring", "burst", "single_ring", "all"])
 @pytest.mark.parametrize("seed", [7, 1, 2, 3, 4])
 def test_a_ring_a_burst_or_both_together_do_not_lift_a_poor_seller_into_the_top_tier_or_its_categorys_top_10(
     seed, attack
 ):
-    # given the default marketplace and an attack on its poorest seller: a ring of 50 accounts buying from it and
-    # reviewing it 5 stars, a burst of 40 new accounts doing the same, or both together (290 accounts)
+    # given the default marketplace and an attack on its poorest seller: a ring of 50 accounts buying from it (and
+    # from two accomplice shops) and reviewing it 5 stars, a burst of 40 new accounts doing the same, a single-target
+    # ring of 50 established accounts that bought from it alone (1–2 orders each), or all three (140 accounts)
     result = run_scenario(SimulationOptions(seed=seed), attack, search_rank=rank_seller_by_search)
     target = result.target
 
     # then the fake reviews are seen: they count a small fraction
-    assert target.fake_reviews == FAKE_REVIEWS[attack]
+    low, high = FAKE_REVIEWS[attack]
+    assert low <= target.fake_reviews <= high
     assert target.fake_review_mean_credibility < FAKE_CREDIBILITY_LIMIT[attack]
     # and the boosted seller is not top rated, and stays out of its category's first 10 by trust and by the search
     # ranking

@@ -433,18 +433,29 @@ def test_a_perfect_order_with_a_credible_review_counts_fully():
     assert whole[t.date() + dt.timedelta(days=2)] == {"delivered": 1, "delivered_on_time": 1}
 
 
-def test_a_perfect_order_whose_review_is_not_credible_adds_only_its_discounted_review_so_it_cannot_dilute_the_rates():
+def test_a_perfect_order_whose_review_is_not_credible_adds_nothing_not_even_its_praise():
     # given a ring's order: fulfilled perfectly, reviewed 5 stars, the review judged at 40 per mille
+    _t, order = _perfect_order(40)
+    # then the order, its shipment, delivery, fast acceptance and its 5-star review are not evidence: fifty such reviews
+    # at 40 ‰ would otherwise still count as two 5-star reviews for the seller
+    assert order_contribution(order, config=CONFIG) == {}
+    # and folding its facts one by one (the review arriving last takes the earlier facts back) gives the same
+    assert _fold_one_at_a_time(order, order.items) == order_contribution(order, config=CONFIG)
+
+
+def test_a_negative_review_judged_not_credible_still_counts_at_its_credibility():
+    # given the same order reviewed 1 star, the review judged at 40 per mille (slander, or a shared card)
     t, order = _perfect_order(40)
-    # then the order, its shipment, delivery and fast acceptance are not evidence; only the discounted review is
+    order = order._replace(items=(*order.items[:-1], order.items[-1]._replace(rating_permille=1000)))
+    # then only the discounted negative review counts (a defect only from 500 ‰)
     assert order_contribution(order, config=CONFIG) == {
         t.date() + dt.timedelta(days=6): {
             "reviews": 1,
             "review_weight_permille": 40,
-            "rating_weighted_sum_permille": 200,
+            "rating_weighted_sum_permille": 40,
+            "negative_reviews": 1,
         }
     }
-    # and folding its facts one by one (the review arriving last takes the earlier facts back) gives the same
     assert _fold_one_at_a_time(order, order.items) == order_contribution(order, config=CONFIG)
 
 

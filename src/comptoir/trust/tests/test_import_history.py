@@ -227,9 +227,8 @@ def test_imported_history_is_trust_evidence_after_recompute():
     trust_rebuild(today=dt.date(2025, 6, 1))
 
     # then the seller's daily buckets count the seller's cancellation, the late shipment, the "not as described"
-    # return, the lost dispute and both reviews; the perfect order A-1 counts only through its review, which the fraud
-    # analysis judged not credible (a 4-day-old account sharing its address with the other reviewer: < 500 ‰), so its
-    # on-time shipment and delivery are not evidence for the seller (docs/TRUST.md, "Low-credibility orders")
+    # return, the lost dispute, both reviews and the perfect order A-1: its review is credible, since an imported
+    # order's unknown (empty) address matches no other reviewer's (docs/TRUST.md, "Review credibility")
     totals = {
         name: sum(getattr(row, name) for row in SellerDailyStats.objects.filter(seller=seller))
         for name in (
@@ -244,17 +243,17 @@ def test_imported_history_is_trust_evidence_after_recompute():
         )
     }
     assert totals == {
-        "orders": 2,
+        "orders": 3,
         "cancelled_by_seller": 1,
-        "shipped": 1,
+        "shipped": 2,
         "shipped_late": 1,
-        "delivered": 1,
+        "delivered": 2,
         "returns_not_as_described": 1,
         "disputes_lost": 1,
         "reviews": 2,
     }
-    assert Review.objects.get(seller_order__order__buyer__email="anna@example.com").credibility_permille < 500
-    assert seller.trust.evidence_orders == 2
+    assert Review.objects.get(seller_order__order__buyer__email="anna@example.com").credibility_permille >= 500
+    assert seller.trust.evidence_orders == 3
 
 
 def test_command_exit_codes(tmp_path, capsys):

@@ -13,10 +13,11 @@ from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.testing.history import generate_raw_history
 from comptoir.trust import rebuild
 from comptoir.trust.domain.evidence import COUNTER_FIELDS, LIST_FIELDS, order_contribution
-from comptoir.trust.domain.fraud import review_credibility
+from comptoir.trust.domain.fraud import co_reviewer_count, review_credibility
 from comptoir.trust.models import Review, SellerDailyStats, SellerTrust
 from comptoir.trust.rebuild import review_credibility_refresh, trust_rebuild
 from comptoir.trust.selectors import config as trust_settings
+from comptoir.trust.selectors import seller_operations
 from comptoir.trust.services import review_credibility_facts
 from comptoir.trust.services.evidence import _order_facts_bulk
 
@@ -104,8 +105,9 @@ def test_the_credibility_refresh_stores_what_the_fraud_analysis_gives_for_every_
     generate_raw_history(sellers=5, orders=600, days=60, chunk=200, buyers=300, log=lambda line: None)
     today = dt.date.today()
     reviews = list(Review.objects.order_by("pk"))
+    facts = review_credibility_facts(reviews)
     expected = review_credibility(
-        review_credibility_facts(reviews), today=today, reviewer_count=len({review.buyer_id for review in reviews})
+        facts, today=today, reviewer_count=co_reviewer_count(facts), seller_operations=seller_operations()
     )
 
     # when the batch refresh runs over every review
