@@ -3,7 +3,11 @@
 below standard → a warning at once; still below standard after `visibility_after_days` → reduced visibility;
 still below after `suspension_after_days` → suspension. Leaving below standard lifts the automated warning and
 reduced visibility; a suspension is lifted only by an operator (appeal or reinstatement). The plan never opens a
-kind that is already active, so running it twice opens nothing twice."""
+kind that is already active, so running it twice opens nothing twice.
+
+After a history import, the grace period (`import_grace_days`) holds the ladder: until it ends the plan opens
+nothing and proposes what it would open to an operator instead, and the days below standard count from its end, so
+imported history alone never escalates."""
 
 from __future__ import annotations
 
@@ -39,6 +43,15 @@ GROUND_TIER_OVERRIDE, GROUND_SCORE, GROUND_DEFECT_RATE = "tier_override", "score
 class EnforcementPlan:
     open: tuple[str, ...]
     lift: tuple[str, ...]
+    # What the ladder would open but, inside the grace period after a history import, only proposes to an operator.
+    propose: tuple[str, ...] = ()
+
+
+def import_grace_until(imported_at: dt.date | None, config: dict) -> dt.date | None:
+    """The first day after the grace period that follows a history import on `imported_at` (None: no import)."""
+    if imported_at is None:
+        return None
+    return imported_at + dt.timedelta(days=int(config["enforcement"].get("import_grace_days", 0)))
 
 
 def enforcement_plan(
@@ -49,7 +62,10 @@ def enforcement_plan(
     active_kinds: frozenset[str],
     config: dict,
     paused_until: dt.date | None = None,
+    grace_until: dt.date | None = None,
 ) -> EnforcementPlan:
+    """What to open and lift today. `grace_until` (from `import_grace_until`): before that day nothing opens, what
+    is due is proposed; from it, the days below standard count from that day (never from the imported past)."""
     rules = config["enforcement"]
     if tier != Tier.BELOW_STANDARD:
         return EnforcementPlan(
@@ -57,13 +73,19 @@ def enforcement_plan(
         )
     if paused_until is not None and today < paused_until:
         return EnforcementPlan(open=(), lift=())
-    days_below = (today - (below_standard_since or today)).days
+    since = below_standard_since or today
+    if grace_until is not None:
+        since = max(since, grace_until)
+    days_below = (today - since).days
     due = [WARNING]
     if days_below >= int(rules["visibility_after_days"]):
         due.append(VISIBILITY_REDUCED)
     if days_below >= int(rules["suspension_after_days"]):
         due.append(SUSPENSION)
-    return EnforcementPlan(open=tuple(kind for kind in due if kind not in active_kinds), lift=())
+    kinds = tuple(kind for kind in due if kind not in active_kinds)
+    if grace_until is not None and today < grace_until:
+        return EnforcementPlan(open=(), lift=(), propose=kinds)
+    return EnforcementPlan(open=kinds, lift=())
 
 
 METRIC_LABELS = {
@@ -81,19 +103,22 @@ METRIC_LABELS = {
 
 
 def below_standard_grounds(
-    *, score, metrics: dict[str, MetricResult] | dict[str, dict], tier_override: str, config: dict
+    *, score, metrics: dict[str, MetricResult] | dict[str, dict], tier_override: str, config: dict, high=None
 ) -> list[dict]:
     """Which rule of `tier_decide` actually put the seller below standard, each with the measured value and the
-    threshold of that rule (strings of decimals): the trust score under `at_risk_min_score`, the order defect rate
-    whose lower confidence bound is above `below_standard_defect_rate`, or a tier set by hand. Several can hold at
-    once; none when the seller is not below standard. `metrics` are MetricResults or their stored dicts."""
+    threshold of that rule (strings of decimals): the trust score's whole band (its upper end `high`) under
+    `at_risk_min_score`, the order defect rate whose lower confidence bound is above `below_standard_defect_rate`, or
+    a tier set by hand. Several can hold at once; none when the seller is not below standard. `metrics` are
+    MetricResults or their stored dicts. Without `high` (older callers), the score itself stands for it."""
     tiers = config["tiers"]
     grounds: list[dict] = []
     if tier_override == Tier.BELOW_STANDARD:
         grounds.append({"rule": GROUND_TIER_OVERRIDE})
     at_risk = Decimal(str(tiers["at_risk_min_score"]))
-    if score not in (None, "") and Decimal(str(score)) < at_risk:
-        grounds.append({"rule": GROUND_SCORE, "value": str(score), "threshold": str(at_risk)})
+    upper = score if high in (None, "") else high
+    if score not in (None, "") and Decimal(str(upper)) < at_risk:
+        ground = {"rule": GROUND_SCORE, "value": str(score), "threshold": str(at_risk)}
+        grounds.append(ground if high in (None, "") else ground | {"high": str(high)})
     defect = metrics.get("order_defect_rate")
     if defect is not None:
         stored = defect if isinstance(defect, dict) else defect.as_dict()
@@ -127,6 +152,11 @@ def tier_override_is_restrictive(*, override: str, computed: str, config: dict) 
 def _ground_sentence(ground: dict, *, kind: str) -> str:
     rule = ground["rule"]
     if rule == GROUND_SCORE:
+        if ground.get("high") is not None:
+            return (
+                f"trust score {ground['value']}, its whole 95 % band (up to {ground['high']}) below the threshold of "
+                f"{ground['threshold']}"
+            )
         return f"trust score {ground['value']}, below the threshold of {ground['threshold']}"
     if rule == GROUND_DEFECT_RATE:
         return (
