@@ -17,7 +17,9 @@ from comptoir.trust.models import (
     AppealStatus,
     EnforcementAction,
     EnforcementKind,
+    MeasureProposal,
     Message,
+    ProposalStatus,
     Review,
     ReviewReport,
     ReviewReportStatus,
@@ -361,6 +363,16 @@ def appeal_queue(*, status: str = AppealStatus.OPEN):
     return (
         Appeal.objects.filter(status=status)
         .select_related("action__seller", "submitted_by", "decided_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def measure_proposal_queue(*, status: str = ProposalStatus.PENDING):
+    """Measures the ladder proposed after a history import (MeasureProposal), oldest first, with the seller and its
+    current trust (to show whether it is still below standard)."""
+    return (
+        MeasureProposal.objects.filter(status=status)
+        .select_related("seller", "seller__trust", "decided_by", "action")
         .order_by("created_at", "pk")
     )
 
