@@ -5,9 +5,9 @@ still below after `suspension_after_days` → suspension. Leaving below standard
 reduced visibility; a suspension is lifted only by an operator (appeal or reinstatement). The plan never opens a
 kind that is already active, so running it twice opens nothing twice.
 
-After a history import, the grace period (`import_grace_days`) holds the ladder: until it ends the plan opens
-nothing and proposes what it would open to an operator instead, and the days below standard count from its end, so
-imported history alone never escalates."""
+After a history import, the grace period (`import_grace_days`) holds the ladder: a below-standard run that began
+inside it opens nothing, what it would open is proposed to an operator instead, and its days below standard count
+from the period's end, so imported history alone never imposes nor escalates anything."""
 
 from __future__ import annotations
 
@@ -64,8 +64,11 @@ def enforcement_plan(
     paused_until: dt.date | None = None,
     grace_until: dt.date | None = None,
 ) -> EnforcementPlan:
-    """What to open and lift today. `grace_until` (from `import_grace_until`): before that day nothing opens, what
-    is due is proposed; from it, the days below standard count from that day (never from the imported past)."""
+    """What to open and lift today. `grace_until` (from `import_grace_until`): a below-standard run that began before
+    that day stands on imported evidence, so its measures are only proposed (to an operator, who confirms or
+    dismisses), before and after that day, until the seller leaves below standard; its days below standard count
+    from that day (never from the imported past), so inside the grace period only a warning is proposed. A run that
+    begins on or after that day is the ordinary ladder's."""
     rules = config["enforcement"]
     if tier != Tier.BELOW_STANDARD:
         return EnforcementPlan(
@@ -74,6 +77,7 @@ def enforcement_plan(
     if paused_until is not None and today < paused_until:
         return EnforcementPlan(open=(), lift=())
     since = below_standard_since or today
+    imported_run = grace_until is not None and since < grace_until
     if grace_until is not None:
         since = max(since, grace_until)
     days_below = (today - since).days
@@ -83,7 +87,7 @@ def enforcement_plan(
     if days_below >= int(rules["suspension_after_days"]):
         due.append(SUSPENSION)
     kinds = tuple(kind for kind in due if kind not in active_kinds)
-    if grace_until is not None and today < grace_until:
+    if imported_run:
         return EnforcementPlan(open=(), lift=(), propose=kinds)
     return EnforcementPlan(open=kinds, lift=())
 
@@ -106,19 +110,21 @@ def below_standard_grounds(
     *, score, metrics: dict[str, MetricResult] | dict[str, dict], tier_override: str, config: dict, high=None
 ) -> list[dict]:
     """Which rule of `tier_decide` actually put the seller below standard, each with the measured value and the
-    threshold of that rule (strings of decimals): the trust score's whole band (its upper end `high`) under
-    `at_risk_min_score`, the order defect rate whose lower confidence bound is above `below_standard_defect_rate`, or
-    a tier set by hand. Several can hold at once; none when the seller is not below standard. `metrics` are
-    MetricResults or their stored dicts. Without `high` (older callers), the score itself stands for it."""
+    threshold of that rule (strings of decimals): the trust score under `at_risk_min_score` with its whole band (its
+    upper end `high`) under `good_min_score`, the order defect rate whose lower confidence bound is above
+    `below_standard_defect_rate`, or a tier set by hand. Several can hold at once; none when the seller is not below
+    standard. `metrics` are MetricResults or their stored dicts. Without `high` (older callers), the score itself
+    stands for it."""
     tiers = config["tiers"]
     grounds: list[dict] = []
     if tier_override == Tier.BELOW_STANDARD:
         grounds.append({"rule": GROUND_TIER_OVERRIDE})
     at_risk = Decimal(str(tiers["at_risk_min_score"]))
+    good = Decimal(str(tiers["good_min_score"]))
     upper = score if high in (None, "") else high
-    if score not in (None, "") and Decimal(str(upper)) < at_risk:
+    if score not in (None, "") and Decimal(str(score)) < at_risk and Decimal(str(upper)) < good:
         ground = {"rule": GROUND_SCORE, "value": str(score), "threshold": str(at_risk)}
-        grounds.append(ground if high in (None, "") else ground | {"high": str(high)})
+        grounds.append(ground if high in (None, "") else ground | {"high": str(high), "good": str(good)})
     defect = metrics.get("order_defect_rate")
     if defect is not None:
         stored = defect if isinstance(defect, dict) else defect.as_dict()
@@ -154,8 +160,8 @@ def _ground_sentence(ground: dict, *, kind: str) -> str:
     if rule == GROUND_SCORE:
         if ground.get("high") is not None:
             return (
-                f"trust score {ground['value']}, its whole 95 % band (up to {ground['high']}) below the threshold of "
-                f"{ground['threshold']}"
+                f"trust score {ground['value']}, below the threshold of {ground['threshold']}, with its whole 95 % "
+                f"band (up to {ground['high']}) under good standing ({ground.get('good', '60')})"
             )
         return f"trust score {ground['value']}, below the threshold of {ground['threshold']}"
     if rule == GROUND_DEFECT_RATE:

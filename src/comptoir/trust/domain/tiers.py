@@ -46,10 +46,12 @@ def tier_decide(
     high: Decimal | None = None,
 ) -> str:
     """new: too little evidence to judge (fewer than `minimum_orders`, own plus inherited).
-    below_standard: the score band's upper end `high` under `at_risk_min_score` (confidently poor), or the order
-    defect rate's lower bound above `below_standard_defect_rate` (a published standard confidently breached) while
-    the score is under `good_min_score` (the rest of the record does not outweigh it).
-    at_risk: the score under `good_min_score`, the defect rate breach alone, or at least `at_risk_failing_metrics`
+    below_standard: the score band's upper end `high` under `at_risk_min_score` (confidently poor); or the score
+    under `at_risk_min_score` with the whole band under `good_min_score` (poor, and confidently not in good standing);
+    or the order defect rate's lower bound above `below_standard_defect_rate` (a published standard confidently
+    breached) while the score is under `good_min_score` (the rest of the record does not outweigh it).
+    at_risk: the whole band under `good_min_score`, the score under `at_risk_min_score` on a thin record, the defect
+    rate breach alone, or at least `at_risk_failing_metrics`
     metrics confidently failing their targets (one metric of ten failing at 95 % confidence is expected by chance
     for one seller in five that meets every target).
     top_rated: score ≥ `top_rated_min_score`, band's low end ≥ `top_rated_min_low`, ≥ `top_rated_min_orders` orders
@@ -60,10 +62,16 @@ def tier_decide(
     upper = score if high is None else high
     good_score = score >= dec(rules["good_min_score"])
     defect_breach = defect_rate_confidently_above_standard(metrics, config)
-    if upper < dec(rules["at_risk_min_score"]) or (defect_breach and not good_score):
+    confidently_under_good = upper < dec(rules["good_min_score"])
+    poor_score = score < dec(rules["at_risk_min_score"])
+    if (
+        upper < dec(rules["at_risk_min_score"])
+        or (poor_score and confidently_under_good)
+        or (defect_breach and not good_score)
+    ):
         return Tier.BELOW_STANDARD
     failing = sum(1 for metric in metrics.values() if metric.status == Status.FAILING)
-    if not good_score or defect_breach or failing >= int(rules.get("at_risk_failing_metrics", 1)):
+    if confidently_under_good or poor_score or defect_breach or failing >= int(rules.get("at_risk_failing_metrics", 1)):
         return Tier.AT_RISK
     if (
         score >= dec(rules["top_rated_min_score"])

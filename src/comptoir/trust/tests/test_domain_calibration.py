@@ -44,9 +44,10 @@ def tier(score, *, low=None, high=None, orders=200, metrics=None):
 # --- Tiers -------------------------------------------------------------------------------------------------------
 
 
-def test_a_low_score_whose_band_still_reaches_the_threshold_is_at_risk_not_below_standard():
-    assert tier("40", low="30", high="52") == Tier.AT_RISK
-    assert tier("40", low="30", high="44.99") == Tier.BELOW_STANDARD
+def test_a_low_score_whose_band_still_reaches_good_standing_is_at_risk_not_below_standard():
+    assert tier("40", low="30", high="62") == Tier.AT_RISK  # a thin record: no restriction on a guess
+    assert tier("40", low="30", high="52") == Tier.BELOW_STANDARD  # poor, and confidently not in good standing
+    assert tier("50", low="40", high="55") == Tier.AT_RISK
 
 
 def test_a_defect_rate_confidently_above_the_standard_is_below_standard_unless_the_record_is_good():
@@ -54,7 +55,7 @@ def test_a_defect_rate_confidently_above_the_standard_is_below_standard_unless_t
     assert tier("58", metrics=breach) == Tier.BELOW_STANDARD
     assert tier("72", metrics=breach) == Tier.AT_RISK  # warned by its tier, never restricted on this alone
     uncertain = {"order_defect_rate": metric("order_defect_rate", Status.FAILING, value="0.05", low="0.015")}
-    assert tier("58", metrics=uncertain) == Tier.AT_RISK
+    assert tier("58", metrics=uncertain) == Tier.GOOD  # above its 1 % target, not confidently above 2 %
 
 
 def test_one_failing_metric_is_chance_two_are_at_risk():
@@ -66,25 +67,27 @@ def test_one_failing_metric_is_chance_two_are_at_risk():
     assert tier("85", low="75") == Tier.TOP_RATED
 
 
-def test_a_score_under_good_standing_is_at_risk_and_too_little_evidence_is_new():
-    assert tier("59.99") == Tier.AT_RISK
-    assert tier("60") == Tier.GOOD
+def test_a_score_confidently_under_good_standing_is_at_risk_and_too_little_evidence_is_new():
+    assert tier("55", high="59.99") == Tier.AT_RISK
+    assert tier("55", high="60") == Tier.GOOD  # its band reaches good standing: no restriction on a guess
     assert tier("20", high="30", orders=9) == Tier.NEW
 
 
-def test_the_score_ground_cites_the_whole_band_under_the_threshold():
+def test_the_score_ground_cites_the_score_and_its_whole_band_under_good_standing():
     grounds = below_standard_grounds(
-        score=Decimal("40.00"), high=Decimal("44.10"), metrics={}, tier_override="", config=CONFIG
+        score=Decimal("40.00"), high=Decimal("52.10"), metrics={}, tier_override="", config=CONFIG
     )
-    assert grounds == [{"rule": "score_below", "value": "40.00", "threshold": "45", "high": "44.10"}]
+    assert grounds == [{"rule": "score_below", "value": "40.00", "threshold": "45", "high": "52.10", "good": "60"}]
     assert (
-        below_standard_grounds(score=Decimal("40.00"), high=Decimal("47"), metrics={}, tier_override="", config=CONFIG)
+        below_standard_grounds(score=Decimal("40.00"), high=Decimal("61"), metrics={}, tier_override="", config=CONFIG)
         == []
     )
     statement = statement_of_reasons(
         kind=WARNING, score="40.00", tier=Tier.BELOW_STANDARD, metrics={}, days_below=0, config=CONFIG, grounds=grounds
     )
-    assert "whole 95 % band (up to 44.10) below the threshold of 45" in statement.rule
+    assert "trust score 40.00, below the threshold of 45, with its whole 95 % band (up to 52.10) under good" in (
+        statement.rule
+    )
 
 
 # --- Visibility --------------------------------------------------------------------------------------------------
@@ -148,7 +151,7 @@ def test_inside_the_grace_period_the_ladder_proposes_and_opens_nothing():
 
 
 @pytest.mark.parametrize(
-    ("days_after_grace", "opened"),
+    ("days_after_grace", "due"),
     [
         (0, (WARNING,)),
         (13, (WARNING,)),
@@ -156,10 +159,18 @@ def test_inside_the_grace_period_the_ladder_proposes_and_opens_nothing():
         (30, (WARNING, VISIBILITY_REDUCED, SUSPENSION)),
     ],
 )
-def test_after_the_grace_period_the_days_below_standard_count_from_its_end(days_after_grace, opened):
+def test_after_the_grace_period_an_imported_run_still_only_proposes_counting_from_the_periods_end(
+    days_after_grace, due
+):
     grace_until = TODAY - dt.timedelta(days=days_after_grace)
     after = plan(since=TODAY - dt.timedelta(days=90), grace_until=grace_until)
-    assert after.open == opened and after.propose == ()
+    assert after.open == () and after.propose == due
+
+
+def test_a_below_standard_run_that_begins_after_the_grace_period_is_the_ladders():
+    grace_until = TODAY - dt.timedelta(days=40)
+    assert plan(since=grace_until, grace_until=grace_until).open == (WARNING, VISIBILITY_REDUCED, SUSPENSION)
+    assert plan(since=TODAY, grace_until=grace_until).open == (WARNING,)
 
 
 def test_without_an_import_the_ladder_is_unchanged():

@@ -90,18 +90,30 @@ def test_the_batch_recompute_holds_the_ladder_too():
     assert MeasureProposal.objects.filter(seller=seller, status="pending").count() == 1
 
 
-def test_after_the_grace_period_the_ladder_starts_from_its_end_not_from_the_imported_past():
+def test_after_the_grace_period_an_imported_run_escalates_only_as_proposals():
     seller = imported_poor_seller()
     recompute(seller, T0)
-    recompute(seller, T0 + 30 * DAY)  # the grace period is over: a warning, nothing more
-    assert list(EnforcementAction.objects.filter(seller=seller, is_active=True).values_list("kind", flat=True)) == [
-        "warning"
-    ]
-    assert MeasureProposal.objects.get(seller=seller).status == "lapsed"  # the measure is active anyway
+    recompute(seller, T0 + 30 * DAY)  # the grace period is over: still nothing without the operator
+    assert not EnforcementAction.objects.filter(seller=seller).exists()
     recompute(seller, T0 + 43 * DAY)
-    assert not EnforcementAction.objects.filter(seller=seller, kind="visibility_reduced").exists()
-    recompute(seller, T0 + 44 * DAY)  # 14 days below standard after the grace period
-    assert EnforcementAction.objects.filter(seller=seller, kind="visibility_reduced", is_active=True).exists()
+    assert set(MeasureProposal.objects.filter(seller=seller).values_list("kind", "status")) == {("warning", "pending")}
+    recompute(seller, T0 + 44 * DAY)  # 14 days below standard after the grace period: reduced visibility proposed
+    assert set(MeasureProposal.objects.filter(seller=seller).values_list("kind", "status")) == {
+        ("warning", "pending"),
+        ("visibility_reduced", "pending"),
+    }
+    assert not EnforcementAction.objects.filter(seller=seller).exists()
+
+
+def test_once_the_seller_leaves_below_standard_a_new_run_is_the_ordinary_ladders():
+    seller = imported_poor_seller()
+    recompute(seller, T0)
+    SellerDailyStats.objects.filter(seller=seller).delete()  # the record recovers: no longer below standard
+    recompute(seller, T0 + 31 * DAY)
+    assert MeasureProposal.objects.get(seller=seller).status == "lapsed"
+    poor_history(seller, last_day=TODAY + 40 * DAY)
+    recompute(seller, T0 + 40 * DAY)  # a run that begins after the grace period
+    assert EnforcementAction.objects.filter(seller=seller, kind="warning", is_automated=True, is_active=True).exists()
 
 
 def test_a_confirmed_proposal_is_taken_as_the_operators_measure():

@@ -144,6 +144,16 @@ def number_text(value, *, pattern: str = "#,##0.#") -> str:
 def ground_text(ground: dict) -> str:
     """One rule that put the seller below standard, with the value measured and the threshold of that rule."""
     rule = ground.get("rule")
+    if rule == GROUND_SCORE and ground.get("high") not in (None, ""):
+        return _(
+            "Trust score %(value)s, below the threshold of %(threshold)s, and even the upper end of its 95 %% "
+            "confidence band (%(high)s) is under the %(good)s of good standing."
+        ) % {
+            "value": number_text(ground.get("value")),
+            "threshold": number_text(ground.get("threshold")),
+            "high": number_text(ground.get("high")),
+            "good": number_text(ground.get("good") or "60"),
+        }
     if rule == GROUND_SCORE:
         return _(
             "Trust score %(value)s, below the threshold of %(threshold)s under which a seller is below standard."
