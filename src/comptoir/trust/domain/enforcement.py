@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from comptoir.trust.domain.metrics import MetricResult, Status
-from comptoir.trust.domain.tiers import Tier
+from comptoir.trust.domain.tiers import Tier, severely_failing
 
 WARNING, VISIBILITY_REDUCED, SUSPENSION = "warning", "visibility_reduced", "suspension"
 LADDER = (WARNING, VISIBILITY_REDUCED, SUSPENSION)
@@ -37,6 +37,7 @@ GROUNDS = {
 
 # What made a seller below standard (the ground of an automated measure), most specific first.
 GROUND_TIER_OVERRIDE, GROUND_SCORE, GROUND_DEFECT_RATE = "tier_override", "score_below", "order_defect_rate_above"
+GROUND_METRIC = "metric_far_off_target"  # another metric beyond twice its target's margin, with confidence
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,24 @@ def below_standard_grounds(
     if score not in (None, "") and Decimal(str(score)) < at_risk and Decimal(str(upper)) < good:
         ground = {"rule": GROUND_SCORE, "value": str(score), "threshold": str(at_risk)}
         grounds.append(ground if high in (None, "") else ground | {"high": str(high), "good": str(good)})
+    if score not in (None, "") and Decimal(str(score)) < good:
+        for name, metric in metrics.items():
+            stored = metric if isinstance(metric, dict) else metric.as_dict()
+            if name == "order_defect_rate" or not _severely_failing(stored):
+                continue
+            grounds.append(
+                {
+                    "rule": GROUND_METRIC,
+                    "metric": name,
+                    "value": stored.get("value"),
+                    "low": stored.get("low"),
+                    "high": stored.get("high"),
+                    "target": stored.get("target"),
+                    "direction": stored.get("direction"),
+                    "count": stored.get("count"),
+                    "window_days": stored.get("window_days"),
+                }
+            )
     defect = metrics.get("order_defect_rate")
     if defect is not None:
         stored = defect if isinstance(defect, dict) else defect.as_dict()
@@ -142,6 +161,25 @@ def below_standard_grounds(
                 }
             )
     return grounds
+
+
+def _severely_failing(stored: dict) -> bool:
+    if any(stored.get(key) in (None, "") for key in ("value", "low", "high", "target")):
+        return False
+    return severely_failing(
+        MetricResult(
+            str(stored.get("name", "")),
+            Decimal(str(stored["value"])),
+            Decimal(str(stored["low"])),
+            Decimal(str(stored["high"])),
+            int(stored.get("count") or 0),
+            int(stored.get("events") or 0),
+            Decimal(str(stored["target"])),
+            str(stored.get("direction", "")),
+            int(stored.get("window_days") or 0),
+            str(stored.get("status", "")),
+        )
+    )
 
 
 def tier_override_is_restrictive(*, override: str, computed: str, config: dict) -> bool:
@@ -164,6 +202,12 @@ def _ground_sentence(ground: dict, *, kind: str) -> str:
                 f"band (up to {ground['high']}) under good standing ({ground.get('good', '60')})"
             )
         return f"trust score {ground['value']}, below the threshold of {ground['threshold']}"
+    if rule == GROUND_METRIC:
+        label = METRIC_LABELS.get(ground["metric"], ground["metric"])
+        return (
+            f"{label} {ground['value']} over {ground['window_days']} days ({ground['count']} observations), beyond "
+            f"twice the margin of its target {ground['target']} with 95 % confidence"
+        )
     if rule == GROUND_DEFECT_RATE:
         return (
             f"order defect rate {ground['value']} over {ground['window_days']} days ({ground['count']} orders), "

@@ -36,6 +36,21 @@ def defect_rate_confidently_above_standard(metrics: dict[str, MetricResult], con
     )
 
 
+def severely_failing(metric: MetricResult) -> bool:
+    """The metric misses its target by more than the target's own margin, with confidence: a rate of bad outcomes
+    whose lower bound is above twice the target (a cancellation rate above 5 % where 2.5 % is the standard), a rate of
+    good outcomes whose upper bound leaves twice the allowed shortfall, a median duration whose lower quartile is
+    above twice the target, a rating whose upper bound is a star under the target. Enough data only."""
+    if metric.status != Status.FAILING or metric.low is None or metric.high is None:
+        return False
+    target = metric.target
+    if metric.direction in ("below", "median_hours"):
+        return metric.low > 2 * target
+    if metric.direction == "above":
+        return metric.high < 1 - 2 * (1 - target)
+    return metric.high < target - 1
+
+
 def tier_decide(
     *,
     score: Decimal,
@@ -48,10 +63,11 @@ def tier_decide(
     """new: too little evidence to judge (fewer than `minimum_orders`, own plus inherited).
     below_standard: the score band's upper end `high` under `at_risk_min_score` (confidently poor); or the score
     under `at_risk_min_score` with the whole band under `good_min_score` (poor, and confidently not in good standing);
-    or the order defect rate's lower bound above `below_standard_defect_rate` (a published standard confidently
-    breached) while the score is under `good_min_score` (the rest of the record does not outweigh it).
-    at_risk: the whole band under `good_min_score`, the score under `at_risk_min_score` on a thin record, the defect
-    rate breach alone, or at least `at_risk_failing_metrics`
+    or a published standard confidently breached — the order defect rate's lower bound above
+    `below_standard_defect_rate`, or any metric `severely_failing` — while the score is under `good_min_score` (the
+    rest of the record does not outweigh it).
+    at_risk: the whole band under `good_min_score`, the score under `at_risk_min_score` on a thin record, such a
+    breach alone, or at least `at_risk_failing_metrics`
     metrics confidently failing their targets (one metric of ten failing at 95 % confidence is expected by chance
     for one seller in five that meets every target).
     top_rated: score ≥ `top_rated_min_score`, band's low end ≥ `top_rated_min_low`, ≥ `top_rated_min_orders` orders
@@ -64,14 +80,15 @@ def tier_decide(
     defect_breach = defect_rate_confidently_above_standard(metrics, config)
     confidently_under_good = upper < dec(rules["good_min_score"])
     poor_score = score < dec(rules["at_risk_min_score"])
+    severe = defect_breach or any(severely_failing(metric) for metric in metrics.values())
     if (
         upper < dec(rules["at_risk_min_score"])
         or (poor_score and confidently_under_good)
-        or (defect_breach and not good_score)
+        or (severe and not good_score)
     ):
         return Tier.BELOW_STANDARD
     failing = sum(1 for metric in metrics.values() if metric.status == Status.FAILING)
-    if confidently_under_good or poor_score or defect_breach or failing >= int(rules.get("at_risk_failing_metrics", 1)):
+    if confidently_under_good or poor_score or severe or failing >= int(rules.get("at_risk_failing_metrics", 1)):
         return Tier.AT_RISK
     if (
         score >= dec(rules["top_rated_min_score"])

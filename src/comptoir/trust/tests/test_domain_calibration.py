@@ -176,3 +176,38 @@ def test_a_below_standard_run_that_begins_after_the_grace_period_is_the_ladders(
 def test_without_an_import_the_ladder_is_unchanged():
     assert import_grace_until(None, CONFIG) is None
     assert plan(since=TODAY - dt.timedelta(days=30), grace_until=None).open == (WARNING, VISIBILITY_REDUCED, SUSPENSION)
+
+
+def test_a_standard_missed_far_beyond_its_margin_is_below_standard_unless_the_record_is_good():
+    # every order cancelled: 100 % where 2.5 % is the standard (the lower bound is far above twice the target)
+    cancelled = {
+        "cancellation_rate": MetricResult(
+            "cancellation_rate",
+            Decimal("1"),
+            Decimal("0.76"),
+            Decimal("1"),
+            12,
+            12,
+            Decimal("0.025"),
+            "below",
+            7,
+            Status.FAILING,
+        )
+    }
+    assert tier("47", high="65", metrics=cancelled) == Tier.BELOW_STANDARD
+    assert tier("70", metrics=cancelled) == Tier.AT_RISK
+    marginal = {"cancellation_rate": metric("cancellation_rate", Status.FAILING, value="0.025", low="0.015")}
+    assert tier("47", high="65", metrics=marginal) == Tier.GOOD  # above its target, not beyond twice its margin
+    grounds = below_standard_grounds(score=Decimal("47"), metrics=cancelled, tier_override="", config=CONFIG)
+    assert [ground["rule"] for ground in grounds] == ["metric_far_off_target"]
+    assert grounds[0]["metric"] == "cancellation_rate" and grounds[0]["value"] == "1"
+    statement = statement_of_reasons(
+        kind=WARNING,
+        score="47",
+        tier=Tier.BELOW_STANDARD,
+        metrics=cancelled,
+        days_below=0,
+        config=CONFIG,
+        grounds=grounds,
+    )
+    assert "Seller cancellation rate 1 over 7 days (12 observations), beyond twice the margin" in statement.rule
