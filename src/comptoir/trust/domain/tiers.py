@@ -40,7 +40,8 @@ def severely_failing(metric: MetricResult) -> bool:
     """The metric misses its target by more than the target's own margin, with confidence: a rate of bad outcomes
     whose lower bound is above twice the target (a cancellation rate above 5 % where 2.5 % is the standard), a rate of
     good outcomes whose upper bound leaves twice the allowed shortfall, a median duration whose lower quartile is
-    above twice the target, a rating whose upper bound is a star under the target. Enough data only."""
+    above twice the target, a rating whose upper bound falls short of 5 stars by twice the target's shortfall (under
+    3 for a target of 4). Enough data only."""
     if metric.status != Status.FAILING or metric.low is None or metric.high is None:
         return False
     target = metric.target
@@ -48,7 +49,7 @@ def severely_failing(metric: MetricResult) -> bool:
         return metric.low > 2 * target
     if metric.direction == "above":
         return metric.high < 1 - 2 * (1 - target)
-    return metric.high < target - 1
+    return metric.high < 5 - 2 * (5 - target)  # a rating: the margin is the shortfall from 5 stars
 
 
 def tier_decide(
