@@ -15,6 +15,7 @@ from comptoir.trust.domain.enforcement import GROUNDS, SUSPENSION, WARNING
 from comptoir.trust.models import (
     Appeal,
     EnforcementAction,
+    MeasureProposal,
     Message,
     Review,
     ReviewReport,
@@ -182,6 +183,17 @@ class AppealAdmin(ReadOnlyModelAdmin):
     list_filter = ("status", "action__kind")
     search_fields = ("action__seller__name",)
     list_select_related = ("action", "action__seller", "submitted_by", "decided_by")
+    ordering = ("-created_at",)
+
+
+@admin.register(MeasureProposal)
+class MeasureProposalAdmin(ReadOnlyModelAdmin):
+    """Read only: proposals are confirmed or dismissed in the console (trust/proposals/)."""
+
+    list_display = ("seller", "kind", "status", "grace_until", "created_at", "decided_by", "decided_at")
+    list_filter = ("status", "kind")
+    search_fields = ("seller__name",)
+    list_select_related = ("seller", "decided_by")
     ordering = ("-created_at",)
 
 

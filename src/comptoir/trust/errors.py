@@ -39,3 +39,8 @@ MEASURE_NOT_ACTIVE = "measure_not_active"
 SELLER_NOT_FOUND = "seller_not_found"
 SELLER_NOT_VERIFIED = "seller_not_verified"
 SELLER_NOT_SUSPENDED = "seller_not_suspended"
+
+# Proposals after a history import (trust.services.measures).
+PROPOSAL_NOT_FOUND = "proposal_not_found"
+PROPOSAL_DECIDED = "proposal_decided"
+PROPOSAL_LAPSED = "proposal_lapsed"

@@ -206,6 +206,9 @@ class SellerTrust(models.Model):
     enforcement_paused_until = models.DateField(null=True, blank=True)
     # Share 0–1 of what the seller's listings should state (cached; refreshed on offer changes and by recompute).
     listing_completeness = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    # When history of this seller was last imported (`comptoir import-history`): for `import_grace_days` from then the
+    # automated ladder opens nothing and proposes to an operator instead (MeasureProposal).
+    history_imported_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Trust of seller #{self.seller_id}: {self.score} ({self.tier_override or self.tier})"
@@ -270,6 +273,51 @@ class EnforcementAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} of seller #{self.seller_id}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+class MeasureProposal(models.Model):
+    """A measure the automated ladder would have opened on evidence that includes imported history, during the grace
+    period after the import: it takes effect only when an operator confirms it (then an EnforcementAction, manual, with
+    the operator's statement). It lapses when the seller is no longer below standard or the measure is active anyway.
+    At most one pending proposal per seller and kind."""
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="measure_proposals")
+    kind = models.CharField(max_length=20, choices=EnforcementKind.choices)
+    facts = models.JSONField(help_text="The facts the ladder's statement of reasons would cite.")
+    facts_text = models.TextField()
+    rule = models.TextField()
+    grace_until = models.DateField(help_text="The last day of the grace period after the import.")
+    status = models.CharField(
+        max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+    action = models.ForeignKey(
+        EnforcementAction, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "kind"],
+                condition=models.Q(status="pending"),
+                name="measure_proposal_one_pending_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposed {self.kind} #{self.pk} of seller #{self.seller_id} ({self.status})"
 
 
 class AppealStatus(models.TextChoices):

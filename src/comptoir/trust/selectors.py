@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,9 @@ from comptoir.trust.models import (
     AppealStatus,
     EnforcementAction,
     EnforcementKind,
+    MeasureProposal,
     Message,
+    ProposalStatus,
     Review,
     ReviewReport,
     ReviewReportStatus,
@@ -63,16 +65,23 @@ def effective_tier(trust: SellerTrust) -> str:
 
 def seller_trust_map(seller_ids) -> dict[int, TrustSnapshot]:
     """seller id -> TrustSnapshot for every id asked (two queries). A seller without a SellerTrust row gets the
-    neutral prior (score 50, tier "new", multiplier 1, eligible). An active reduced-visibility action lowers the
+    neutral prior (score 50, tier "new", the newcomer's visibility floor, eligible). The multiplier grows with the
+    seller's evidence orders (`tiers.visibility_multiplier`). An active reduced-visibility action lowers the
     multiplier; an active suspension makes it 0 and the seller ineligible; below standard is never featured."""
     ids = {int(seller_id) for seller_id in seller_ids}
     if not ids:
         return {}
     settings_config = config()
+    neutral = replace(
+        NEUTRAL_SNAPSHOT,
+        visibility_multiplier=visibility_multiplier(
+            tier=Tier.NEW, is_restricted=False, config=settings_config, evidence_orders=0
+        ),
+    )
     rows = {
         row.seller_id: row
         for row in SellerTrust.objects.filter(seller_id__in=ids).only(
-            "seller_id", "score", "score_low", "score_high", "tier", "tier_override"
+            "seller_id", "score", "score_low", "score_high", "tier", "tier_override", "evidence_orders"
         )
     }
     restrictions: dict[int, set[str]] = {}
@@ -88,11 +97,15 @@ def seller_trust_map(seller_ids) -> dict[int, TrustSnapshot]:
         row = rows.get(seller_id)
         kinds = restrictions.get(seller_id, set())
         if row is None and not kinds:
-            result[seller_id] = NEUTRAL_SNAPSHOT
+            result[seller_id] = neutral
             continue
         tier = effective_tier(row) if row is not None else Tier.NEW
         multiplier = visibility_multiplier(
-            tier=tier, is_restricted=EnforcementKind.VISIBILITY_REDUCED in kinds, config=settings_config
+            tier=tier,
+            is_restricted=EnforcementKind.VISIBILITY_REDUCED in kinds,
+            config=settings_config,
+            # a tier set by hand sets the visibility itself; a computed one earns it with evidence
+            evidence_orders=(None if row.tier_override else row.evidence_orders) if row is not None else 0,
         )
         suspended = EnforcementKind.SUSPENSION in kinds
         if suspended:
@@ -353,6 +366,16 @@ def appeal_queue(*, status: str = AppealStatus.OPEN):
     return (
         Appeal.objects.filter(status=status)
         .select_related("action__seller", "submitted_by", "decided_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def measure_proposal_queue(*, status: str = ProposalStatus.PENDING):
+    """Measures the ladder proposed after a history import (MeasureProposal), oldest first, with the seller and its
+    current trust (to show whether it is still below standard)."""
+    return (
+        MeasureProposal.objects.filter(status=status)
+        .select_related("seller", "seller__trust", "decided_by", "action")
         .order_by("created_at", "pk")
     )
 

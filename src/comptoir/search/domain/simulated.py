@@ -27,7 +27,11 @@ def rank_seller_by_search(outcomes: list[SellerOutcome], seller_id: int, config:
             seller_trust=float(outcome.score),
             seller_tier=outcome.tier,
             satisfaction=float(outcome.satisfaction),
-            visibility_multiplier=float(visibility_multiplier(tier=outcome.tier, is_restricted=False, config=config)),
+            visibility_multiplier=float(
+                visibility_multiplier(
+                    tier=outcome.tier, is_restricted=False, config=config, evidence_orders=outcome.evidence_orders
+                )
+            ),
         )
         for outcome in outcomes
         if outcome.category == category

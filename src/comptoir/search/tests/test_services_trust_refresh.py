@@ -25,10 +25,13 @@ from comptoir.testing.builders import (
     make_seller,
     make_shipping_profile,
 )
+from comptoir.trust.domain.config import trust_config
 from comptoir.trust.events import SellerTrustChanged
 from comptoir.trust.models import SellerDailyStats, SellerTrust
 from comptoir.trust.selectors import seller_trust_map
 from comptoir.trust.services import seller_trust_tier_override, trust_recompute_all
+
+NEWCOMER_FLOOR = float(trust_config()["visibility"]["new"])  # the visibility of a seller without evidence
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -126,10 +129,13 @@ def test_a_tier_drop_then_rise_rewrites_the_trust_copy_and_the_browse_order_with
     settings.COMPTOIR_SEARCH = {**settings.COMPTOIR_SEARCH, "candidate_limit": 1}
     assert (
         copy_of(first_product)["ranked_seller_id"] == first.pk
-        and copy_of(first_product)["visibility_multiplier"] == 1.0
+        and copy_of(first_product)["visibility_multiplier"] == NEWCOMER_FLOOR
     )
     assert browse(category) == [first_product.pk]  # equal quality: the lower product id
     operator = make_operator()
+    # the second seller is an established one in good standing (a newcomer ranks below even a below-standard seller)
+    with clock.frozen_at(T1), django_capture_on_commit_callbacks(execute=True):
+        seller_trust_tier_override(seller_id=second.pk, actor=operator, tier="good", reason="Known seller, migrated")
 
     # when an operator drops the first seller to below standard
     with clock.frozen_at(T1), django_capture_on_commit_callbacks(execute=True):
@@ -288,10 +294,10 @@ def test_a_paused_bulk_load_changes_nothing_until_the_reindex(django_capture_on_
         seller_trust_tier_override(seller_id=other.pk, actor=operator, tier="below_standard", reason="Imported history")
         seller_suspend(seller_id=suspended.pk, actor=operator, reason="Imported decision")
 
-    # then the index has not moved
+    # then the index has not moved (a new seller without evidence sits at the newcomer's floor)
     assert not SearchDocument.objects.filter(product_id=added.product_id).exists()
     assert SearchDocument.objects.filter(product_id=suspended_product.pk).exists()
-    assert copy_of(other_product)["visibility_multiplier"] == 1.0
+    assert copy_of(other_product)["visibility_multiplier"] == NEWCOMER_FLOOR
 
     # when the load ends with a reindex, then everything shows
     search_reindex()

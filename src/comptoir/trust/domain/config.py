@@ -66,19 +66,36 @@ DEFAULTS: dict = {
         "top_rated_min_score": "80",
         "top_rated_min_low": "70",  # the lower end of the band, so a lucky small sample is not top rated
         "top_rated_min_orders": 30,
+        # Good standing from this score; at risk below it, when the band's upper end is under it as well (the
+        # evidence is confidently below), or when a metric confidently fails its target.
         "good_min_score": "60",
-        "at_risk_min_score": "45",  # below this: below standard
-        "below_standard_defect_rate": "0.02",  # the defect rate's lower bound above this: below standard
+        "at_risk_failing_metrics": 2,
+        # Below standard only with confidence: the whole band under this score, or the order defect rate's lower
+        # bound above `below_standard_defect_rate` (eBay's "below standard" transaction defect rate is 2 %).
+        "at_risk_min_score": "45",
+        "below_standard_defect_rate": "0.02",
     },
+    # Search visibility per tier. A seller's evidence earns it: the factor starts at `new` (a seller without any
+    # evidence ranks below every established seller that is not restricted) and reaches its tier's value linearly
+    # at `full_evidence_orders` orders (own + inherited), so a fresh identity never outranks its old account.
     "visibility": {
         "top_rated": "1.20",
         "good": "1.00",
         "at_risk": "0.90",
         "below_standard": "0.70",
-        "new": "1.00",
+        "new": "0.60",
         "restricted": "0.40",
+        "full_evidence_orders": 50,
     },
-    "enforcement": {"visibility_after_days": 14, "suspension_after_days": 30, "appeal_days": 30},
+    # The ladder. `import_grace_days`: after a history import, the ladder opens nothing on its own for that many
+    # days; what it would open is proposed to an operator (console), and the days below standard count from the
+    # end of the grace period.
+    "enforcement": {
+        "visibility_after_days": 14,
+        "suspension_after_days": 30,
+        "appeal_days": 30,
+        "import_grace_days": 30,
+    },
     "security": {
         "api_key_max_age_days": 90,
         "weights": {"two_factor": "0.6", "api_keys": "0.25", "shared_logins": "0.15"},

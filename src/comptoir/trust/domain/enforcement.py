@@ -3,7 +3,11 @@
 below standard → a warning at once; still below standard after `visibility_after_days` → reduced visibility;
 still below after `suspension_after_days` → suspension. Leaving below standard lifts the automated warning and
 reduced visibility; a suspension is lifted only by an operator (appeal or reinstatement). The plan never opens a
-kind that is already active, so running it twice opens nothing twice."""
+kind that is already active, so running it twice opens nothing twice.
+
+After a history import, the grace period (`import_grace_days`) holds the ladder: a below-standard run that began
+inside it opens nothing, what it would open is proposed to an operator instead, and its days below standard count
+from the period's end, so imported history alone never imposes nor escalates anything."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from comptoir.trust.domain.metrics import MetricResult, Status
-from comptoir.trust.domain.tiers import Tier
+from comptoir.trust.domain.tiers import Tier, severely_failing
 
 WARNING, VISIBILITY_REDUCED, SUSPENSION = "warning", "visibility_reduced", "suspension"
 LADDER = (WARNING, VISIBILITY_REDUCED, SUSPENSION)
@@ -33,12 +37,22 @@ GROUNDS = {
 
 # What made a seller below standard (the ground of an automated measure), most specific first.
 GROUND_TIER_OVERRIDE, GROUND_SCORE, GROUND_DEFECT_RATE = "tier_override", "score_below", "order_defect_rate_above"
+GROUND_METRIC = "metric_far_off_target"  # another metric beyond twice its target's margin, with confidence
 
 
 @dataclass(frozen=True)
 class EnforcementPlan:
     open: tuple[str, ...]
     lift: tuple[str, ...]
+    # What the ladder would open but, inside the grace period after a history import, only proposes to an operator.
+    propose: tuple[str, ...] = ()
+
+
+def import_grace_until(imported_at: dt.date | None, config: dict) -> dt.date | None:
+    """The first day after the grace period that follows a history import on `imported_at` (None: no import)."""
+    if imported_at is None:
+        return None
+    return imported_at + dt.timedelta(days=int(config["enforcement"].get("import_grace_days", 0)))
 
 
 def enforcement_plan(
@@ -49,7 +63,13 @@ def enforcement_plan(
     active_kinds: frozenset[str],
     config: dict,
     paused_until: dt.date | None = None,
+    grace_until: dt.date | None = None,
 ) -> EnforcementPlan:
+    """What to open and lift today. `grace_until` (from `import_grace_until`): a below-standard run that began before
+    that day stands on imported evidence, so its measures are only proposed (to an operator, who confirms or
+    dismisses), before and after that day, until the seller leaves below standard; its days below standard count
+    from that day (never from the imported past), so inside the grace period only a warning is proposed. A run that
+    begins on or after that day is the ordinary ladder's."""
     rules = config["enforcement"]
     if tier != Tier.BELOW_STANDARD:
         return EnforcementPlan(
@@ -57,13 +77,20 @@ def enforcement_plan(
         )
     if paused_until is not None and today < paused_until:
         return EnforcementPlan(open=(), lift=())
-    days_below = (today - (below_standard_since or today)).days
+    since = below_standard_since or today
+    imported_run = grace_until is not None and since < grace_until
+    if grace_until is not None:
+        since = max(since, grace_until)
+    days_below = (today - since).days
     due = [WARNING]
     if days_below >= int(rules["visibility_after_days"]):
         due.append(VISIBILITY_REDUCED)
     if days_below >= int(rules["suspension_after_days"]):
         due.append(SUSPENSION)
-    return EnforcementPlan(open=tuple(kind for kind in due if kind not in active_kinds), lift=())
+    kinds = tuple(kind for kind in due if kind not in active_kinds)
+    if imported_run:
+        return EnforcementPlan(open=(), lift=(), propose=kinds)
+    return EnforcementPlan(open=kinds, lift=())
 
 
 METRIC_LABELS = {
@@ -81,19 +108,42 @@ METRIC_LABELS = {
 
 
 def below_standard_grounds(
-    *, score, metrics: dict[str, MetricResult] | dict[str, dict], tier_override: str, config: dict
+    *, score, metrics: dict[str, MetricResult] | dict[str, dict], tier_override: str, config: dict, high=None
 ) -> list[dict]:
     """Which rule of `tier_decide` actually put the seller below standard, each with the measured value and the
-    threshold of that rule (strings of decimals): the trust score under `at_risk_min_score`, the order defect rate
-    whose lower confidence bound is above `below_standard_defect_rate`, or a tier set by hand. Several can hold at
-    once; none when the seller is not below standard. `metrics` are MetricResults or their stored dicts."""
+    threshold of that rule (strings of decimals): the trust score under `at_risk_min_score` with its whole band (its
+    upper end `high`) under `good_min_score`, the order defect rate whose lower confidence bound is above
+    `below_standard_defect_rate`, or a tier set by hand. Several can hold at once; none when the seller is not below
+    standard. `metrics` are MetricResults or their stored dicts. Without `high` (older callers), the score itself
+    stands for it."""
     tiers = config["tiers"]
     grounds: list[dict] = []
     if tier_override == Tier.BELOW_STANDARD:
         grounds.append({"rule": GROUND_TIER_OVERRIDE})
     at_risk = Decimal(str(tiers["at_risk_min_score"]))
-    if score not in (None, "") and Decimal(str(score)) < at_risk:
-        grounds.append({"rule": GROUND_SCORE, "value": str(score), "threshold": str(at_risk)})
+    good = Decimal(str(tiers["good_min_score"]))
+    upper = score if high in (None, "") else high
+    if score not in (None, "") and Decimal(str(score)) < at_risk and Decimal(str(upper)) < good:
+        ground = {"rule": GROUND_SCORE, "value": str(score), "threshold": str(at_risk)}
+        grounds.append(ground if high in (None, "") else ground | {"high": str(high), "good": str(good)})
+    if score not in (None, "") and Decimal(str(score)) < good:
+        for name, metric in metrics.items():
+            stored = metric if isinstance(metric, dict) else metric.as_dict()
+            if name == "order_defect_rate" or not _severely_failing(stored):
+                continue
+            grounds.append(
+                {
+                    "rule": GROUND_METRIC,
+                    "metric": name,
+                    "value": stored.get("value"),
+                    "low": stored.get("low"),
+                    "high": stored.get("high"),
+                    "target": stored.get("target"),
+                    "direction": stored.get("direction"),
+                    "count": stored.get("count"),
+                    "window_days": stored.get("window_days"),
+                }
+            )
     defect = metrics.get("order_defect_rate")
     if defect is not None:
         stored = defect if isinstance(defect, dict) else defect.as_dict()
@@ -113,6 +163,25 @@ def below_standard_grounds(
     return grounds
 
 
+def _severely_failing(stored: dict) -> bool:
+    if any(stored.get(key) in (None, "") for key in ("value", "low", "high", "target")):
+        return False
+    return severely_failing(
+        MetricResult(
+            str(stored.get("name", "")),
+            Decimal(str(stored["value"])),
+            Decimal(str(stored["low"])),
+            Decimal(str(stored["high"])),
+            int(stored.get("count") or 0),
+            int(stored.get("events") or 0),
+            Decimal(str(stored["target"])),
+            str(stored.get("direction", "")),
+            int(stored.get("window_days") or 0),
+            str(stored.get("status", "")),
+        )
+    )
+
+
 def tier_override_is_restrictive(*, override: str, computed: str, config: dict) -> bool:
     """A hand-set tier restricts the seller when it is at risk or below standard, or when it lowers the search
     visibility below the computed tier's (top rated set to good, say). Clearing it (\"\") restricts nothing."""
@@ -127,7 +196,18 @@ def tier_override_is_restrictive(*, override: str, computed: str, config: dict) 
 def _ground_sentence(ground: dict, *, kind: str) -> str:
     rule = ground["rule"]
     if rule == GROUND_SCORE:
+        if ground.get("high") is not None:
+            return (
+                f"trust score {ground['value']}, below the threshold of {ground['threshold']}, with its whole 95 % "
+                f"band (up to {ground['high']}) under good standing ({ground.get('good', '60')})"
+            )
         return f"trust score {ground['value']}, below the threshold of {ground['threshold']}"
+    if rule == GROUND_METRIC:
+        label = METRIC_LABELS.get(ground["metric"], ground["metric"])
+        return (
+            f"{label} {ground['value']} over {ground['window_days']} days ({ground['count']} observations), beyond "
+            f"twice the margin of its target {ground['target']} with 95 % confidence"
+        )
     if rule == GROUND_DEFECT_RATE:
         return (
             f"order defect rate {ground['value']} over {ground['window_days']} days ({ground['count']} orders), "

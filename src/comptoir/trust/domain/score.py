@@ -183,7 +183,9 @@ def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> 
     metrics = metrics_compute(days, today=today, config=config)
     evidence_orders = sum(day.orders for day in days)
     score_d, low_d, high_d = _two(score), _two(min(low, score)), _two(max(high, score))
-    tier = tier_decide(score=score_d, low=low_d, evidence_orders=evidence_orders, metrics=metrics, config=config)
+    tier = tier_decide(
+        score=score_d, low=low_d, high=high_d, evidence_orders=evidence_orders, metrics=metrics, config=config
+    )
     return TrustResult(
         score=score_d,
         low=low_d,

@@ -411,6 +411,7 @@ class SellerOutcome:
     mean_rating: float | None
     score_without_fraud_discount: Decimal
     satisfaction: Decimal = Decimal(50)
+    evidence_orders: int = 0
 
 
 @dataclass(frozen=True)
@@ -591,6 +592,7 @@ def run_scenario(
                 mean_rating=mean,
                 score_without_fraud_discount=naive.score,
                 satisfaction=result.pillars.get("satisfaction", Decimal(50)),
+                evidence_orders=result.evidence_orders,
             )
         )
     quality = [outcome.true_quality for outcome in outcomes]

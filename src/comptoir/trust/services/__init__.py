@@ -6,7 +6,8 @@ import X`).
 - `scores`: one seller recomputed, stored, snapshotted, the ladder applied.
 - `batch`: every seller recomputed in chunks; the rebuild's precompute and store halves.
 - `enforcement`: the automated ladder (warning, reduced visibility, suspension) opened and lifted.
-- `measures`: the one path of a manual measure (warn, reduce visibility, suspend, lift, reinstate) with its statement.
+- `measures`: the one path of a manual measure (warn, reduce visibility, suspend, lift, reinstate) with its statement;
+  the grace period after a history import and the operator's confirmation of the measures proposed in it.
 - `overrides`: the operator's hand-set tier (a restrictive one is a measure with a statement).
 - `appeals`: a seller's appeal of an enforcement action and the operator's decision.
 - `identity`: anti-whitewashing identity fingerprints and links at onboarding.
@@ -35,7 +36,14 @@ from comptoir.trust.services.enforcement import enforcement_apply
 from comptoir.trust.services.evidence import evidence_apply, evidence_apply_many
 from comptoir.trust.services.identity import seller_identity_link
 from comptoir.trust.services.inputs import listing_completeness_refresh, seller_evidence
-from comptoir.trust.services.measures import measure_lift, measure_take, seller_measures_reinstate
+from comptoir.trust.services.measures import (
+    measure_lift,
+    measure_proposal_confirm,
+    measure_proposal_dismiss,
+    measure_take,
+    seller_measures_reinstate,
+    trust_history_imported,
+)
 from comptoir.trust.services.messages import message_send
 from comptoir.trust.services.overrides import seller_trust_tier_override
 from comptoir.trust.services.reviews import (
@@ -64,6 +72,8 @@ __all__ = [
     "evidence_apply_many",
     "listing_completeness_refresh",
     "measure_lift",
+    "measure_proposal_confirm",
+    "measure_proposal_dismiss",
     "measure_take",
     "message_send",
     "review_create",
@@ -76,6 +86,7 @@ __all__ = [
     "seller_measures_reinstate",
     "seller_trust_recompute",
     "seller_trust_tier_override",
+    "trust_history_imported",
     "trust_recompute_all",
     "trust_scores_precompute",
     "trust_scores_store",

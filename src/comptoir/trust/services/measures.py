@@ -2,11 +2,16 @@
 seller. Every measure writes an EnforcementAction with its statement of reasons (DSA Art. 17, P2B Art. 4: the facts
 as the operator states them, the ground cited, the rule, "manual", how to appeal), an audit row with the operator,
 the seller's status change for a suspension or a reinstatement, and an EnforcementNoticeIssued after the commit.
-The console and the Django admin both call these functions; nothing else suspends a seller by hand."""
+The console and the Django admin both call these functions; nothing else suspends a seller by hand.
+
+After a history import, the measures the ladder would open are proposals (MeasureProposal) until an operator confirms
+them here (`measure_proposal_confirm`, which takes the measure as a manual one with the operator's statement) or
+dismisses them (`measure_proposal_dismiss`); `trust_history_imported` starts the grace period."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -27,7 +32,8 @@ from comptoir.trust.domain.enforcement import (
     WARNING,
     manual_statement_of_reasons,
 )
-from comptoir.trust.models import EnforcementAction, SellerTrust
+from comptoir.trust.domain.tiers import Tier
+from comptoir.trust.models import EnforcementAction, MeasureProposal, ProposalStatus, SellerTrust
 from comptoir.trust.services._common import LIFTED, notice_on_commit, trust_changed_on_commit
 from comptoir.trust.services.scores import seller_trust_recompute
 
@@ -239,3 +245,108 @@ def seller_measures_reinstate(*, seller_id: int, actor: User | None, reason: str
 def _recompute_after_override_change(action: EnforcementAction) -> None:
     if action.kind == TIER_OVERRIDE:  # the effective tier is the computed one again
         seller_trust_recompute(seller_id=action.seller_id, enforce=False)
+
+
+# --- History imports: the grace period and the proposals it holds ------------------------------------------------
+
+
+def trust_history_imported(*, seller_ids: Iterable[int], at: dt.datetime | None = None) -> int:
+    """Mark that history of these sellers was imported at `at` (default now): for `import_grace_days` the automated
+    ladder opens nothing for them and proposes to an operator instead, and their days below standard count from the
+    end of that period. Call after a successful import, before the recompute. Idempotent (a later import restarts the
+    grace period); one audit row per seller. Returns the number of sellers marked."""
+    at = at or clock.now()
+    ids = sorted({int(seller_id) for seller_id in seller_ids})
+    if not ids:
+        return 0
+    with transaction.atomic():
+        existing = set(Seller.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        known = set(SellerTrust.objects.filter(seller_id__in=existing).values_list("seller_id", flat=True))
+        SellerTrust.objects.bulk_create([SellerTrust(seller_id=seller_id) for seller_id in sorted(existing - known)])
+        trusts = list(SellerTrust.objects.select_for_update().filter(seller_id__in=existing).order_by("seller_id"))
+        for trust in trusts:
+            trust.history_imported_at = at
+            audit_record(
+                actor=None,
+                action="trust.history_imported",
+                target=trust,
+                seller_id=trust.seller_id,
+                reason="History imported: automated measures wait for an operator during the grace period.",
+                data={"at": at.isoformat(), "grace_days": trust_settings().rules["enforcement"]["import_grace_days"]},
+            )
+        SellerTrust.objects.bulk_update(trusts, ["history_imported_at"])
+    return len(trusts)
+
+
+def _lock_pending_proposal(proposal_id: int) -> MeasureProposal:
+    seller_id = MeasureProposal.objects.filter(pk=proposal_id).values_list("seller_id", flat=True).first()
+    if seller_id is None:
+        raise NotFound("No such proposal.", code=errors.PROPOSAL_NOT_FOUND)
+    lock_trust(seller_id)
+    proposal = MeasureProposal.objects.select_for_update().get(pk=proposal_id)
+    if proposal.status != ProposalStatus.PENDING:
+        raise Conflict(
+            "This proposal was already decided.", code=errors.PROPOSAL_DECIDED, extra={"status": proposal.status}
+        )
+    return proposal
+
+
+def measure_proposal_confirm(*, proposal_id: int, actor: User | None, reason: str) -> EnforcementAction:
+    """An operator confirms a measure the ladder proposed after a history import: it is taken as a manual measure
+    (ground "performance", the operator's statement of the facts, audited, notified, appealable; a suspension suspends
+    the seller) and the proposal records it. When the seller is no longer below standard the proposal lapses instead
+    (Conflict `proposal_lapsed`, committed). Raises PermissionDenied, ValidationError (no reason), NotFound, Conflict
+    (already decided, or a measure of this kind already active)."""
+    require_operator(actor, message="Only an operator can confirm a measure.")
+    reason = required_reason(reason)
+    with transaction.atomic():
+        proposal = _lock_pending_proposal(proposal_id)
+        trust = SellerTrust.objects.filter(seller_id=proposal.seller_id).first()
+        still_below = trust is not None and (trust.tier_override or trust.tier) == Tier.BELOW_STANDARD
+        now = clock.now()
+        if not still_below:
+            proposal.status, proposal.decided_at, proposal.decided_by = ProposalStatus.LAPSED, now, actor
+            proposal.decision_note = "The seller is no longer below standard."
+            proposal.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+            audit_record(
+                actor=actor,
+                action="trust.proposal.lapsed",
+                target=proposal,
+                seller_id=proposal.seller_id,
+                reason=proposal.decision_note,
+            )
+    if not still_below:
+        raise Conflict("The seller is no longer below standard.", code=errors.PROPOSAL_LAPSED)
+    with transaction.atomic():
+        proposal = _lock_pending_proposal(proposal_id)
+        action = measure_take(
+            seller_id=proposal.seller_id, actor=actor, kind=proposal.kind, ground="performance", reason=reason
+        )
+        proposal.status, proposal.decided_at, proposal.decided_by = ProposalStatus.CONFIRMED, clock.now(), actor
+        proposal.decision_note, proposal.action = reason, action
+        proposal.save(update_fields=["status", "decided_at", "decided_by", "decision_note", "action"])
+        audit_record(
+            actor=actor,
+            action="trust.proposal.confirmed",
+            target=proposal,
+            seller_id=proposal.seller_id,
+            reason=reason,
+            data={"action": action.pk, "kind": proposal.kind},
+        )
+    return action
+
+
+def measure_proposal_dismiss(*, proposal_id: int, actor: User | None, reason: str) -> MeasureProposal:
+    """An operator dismisses a proposed measure (nothing is imposed; the seller is not notified). Raises
+    PermissionDenied, ValidationError (no reason), NotFound, Conflict (already decided)."""
+    require_operator(actor, message="Only an operator can dismiss a proposal.")
+    reason = required_reason(reason)
+    with transaction.atomic():
+        proposal = _lock_pending_proposal(proposal_id)
+        proposal.status, proposal.decided_at, proposal.decided_by = ProposalStatus.DISMISSED, clock.now(), actor
+        proposal.decision_note = reason
+        proposal.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+        audit_record(
+            actor=actor, action="trust.proposal.dismissed", target=proposal, seller_id=proposal.seller_id, reason=reason
+        )
+    return proposal

@@ -180,7 +180,7 @@ def test_pillar_weights_come_from_configuration():
 
 def test_visibility_multiplier_follows_tier_and_restriction():
     assert visibility_multiplier(tier=Tier.TOP_RATED, is_restricted=False, config=CONFIG) > 1
-    assert visibility_multiplier(tier=Tier.NEW, is_restricted=False, config=CONFIG) == 1
+    assert visibility_multiplier(tier=Tier.NEW, is_restricted=False, config=CONFIG) == Decimal("0.60")
     assert visibility_multiplier(tier=Tier.BELOW_STANDARD, is_restricted=True, config=CONFIG) == Decimal("0.40")
 
 

@@ -165,7 +165,7 @@ def test_a_seller_without_trust_row_gets_the_neutral_snapshot():
     assert (snapshot.score, snapshot.tier, snapshot.visibility_multiplier, snapshot.is_eligible_for_featured) == (
         Decimal("50"),
         "new",
-        Decimal("1"),
+        Decimal("0.60"),  # the newcomer's floor: below every established seller that is not restricted
         True,
     )
 

@@ -30,3 +30,11 @@ from comptoir.web.console import measure_views  # noqa: E402
 urlpatterns += [
     path("trust/sellers/<int:seller_id>/measures", measure_views.seller_measure, name="trust-seller-measure"),
 ]
+
+# Measures proposed after a history import (issue 11): confirmed or dismissed by an operator.
+from comptoir.web.console import proposal_views  # noqa: E402
+
+urlpatterns += [
+    path("trust/proposals/", proposal_views.proposal_queue, name="trust-proposals"),
+    path("trust/proposals/<int:proposal_id>/decide", proposal_views.proposal_decide, name="trust-proposal-decide"),
+]

@@ -9,6 +9,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from comptoir.trust.importers.history import history_import
+from comptoir.trust.services import trust_history_imported
 
 
 class Command(BaseCommand):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             self.stderr.write(f"{len(report.errors)} error(s): nothing was imported.")
             sys.exit(1)
+        trust_history_imported(seller_ids=report.seller_ids)  # grace period: imported history proposes, never imposes
         self.stdout.write(
             f"Imported {report.imported} seller orders ({report.reviews} reviews); "
             f"{report.already_imported} were already imported."

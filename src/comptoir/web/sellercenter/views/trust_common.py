@@ -14,6 +14,7 @@ from comptoir.trust import errors as trust_errors
 from comptoir.trust import selectors
 from comptoir.trust.domain.enforcement import (
     GROUND_DEFECT_RATE,
+    GROUND_METRIC,
     GROUND_SCORE,
     GROUND_TIER_OVERRIDE,
     below_standard_grounds,
@@ -144,6 +145,29 @@ def number_text(value, *, pattern: str = "#,##0.#") -> str:
 def ground_text(ground: dict) -> str:
     """One rule that put the seller below standard, with the value measured and the threshold of that rule."""
     rule = ground.get("rule")
+    if rule == GROUND_METRIC:
+        name = str(ground.get("metric"))
+        direction = ground.get("direction")
+        return _(
+            "%(metric)s %(value)s over %(days)s days (%(count)s observations): with 95 %% confidence it misses its "
+            "target (%(target)s) by more than twice the target's own margin."
+        ) % {
+            "metric": trust_labels.METRICS.get(name, name),
+            "value": trust_labels.metric_value_text(name, ground.get("value"), direction=direction),
+            "days": ground.get("window_days"),
+            "count": number_text(ground.get("count"), pattern="#,##0"),
+            "target": trust_labels.metric_value_text(name, ground.get("target"), direction=direction),
+        }
+    if rule == GROUND_SCORE and ground.get("high") not in (None, ""):
+        return _(
+            "Trust score %(value)s, below the threshold of %(threshold)s, and even the upper end of its 95 %% "
+            "confidence band (%(high)s) is under the %(good)s of good standing."
+        ) % {
+            "value": number_text(ground.get("value")),
+            "threshold": number_text(ground.get("threshold")),
+            "high": number_text(ground.get("high")),
+            "good": number_text(ground.get("good") or "60"),
+        }
     if rule == GROUND_SCORE:
         return _(
             "Trust score %(value)s, below the threshold of %(threshold)s under which a seller is below standard."
