@@ -74,6 +74,7 @@ class ImportReport:
     warnings: list[RowWarning] = field(default_factory=list)
     warning_count: int = 0
     warning_kinds: dict[str, int] = field(default_factory=dict)
+    warning_lines: dict[str, list[int]] = field(default_factory=dict)
     seller_ids: set[int] = field(default_factory=set)
 
     @property
@@ -173,13 +174,13 @@ def history_import(
             progress("check", report.rows, 1.0)
         report.errors, report.error_count = findings.errors, findings.error_count
         report.warnings, report.warning_count = findings.warnings, findings.warning_count
-        report.warning_kinds = findings.warning_kinds
+        report.warning_kinds, report.warning_lines = findings.warning_kinds, findings.warning_lines
         if findings.error_count:
             return report
         del keys
         total = report.rows
         spool.seek(0)
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=True), writer.bulk_session():
             report.buyers_created, report.buyers_dated = writer.buyers_prepare(buyers)
             del buyers
             done = 0

@@ -74,6 +74,7 @@ DATETIME_COLUMNS = (
 RETURN_REASONS = ("not_as_described", "damaged", "wrong_item", "no_longer_needed", "other")
 NUMBER_PREFIX = "IMP-"
 MAX_KEPT = 1000  # errors and warnings kept with their line; beyond, only counted (the file may have a million rows)
+_REVIEW_COLUMNS = frozenset((*RATING_COLUMNS, "review_text", "reviewed_at"))
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 
 
@@ -100,6 +101,7 @@ class Findings:
     error_count: int = 0
     warning_count: int = 0
     warning_kinds: dict[str, int] = field(default_factory=dict)
+    warning_lines: dict[str, list[int]] = field(default_factory=dict)  # the first five lines of each kind
 
     def error(self, line: int, column: str, message: str) -> None:
         self.error_count += 1
@@ -108,7 +110,11 @@ class Findings:
 
     def warning(self, line: int, column: str, message: str) -> None:
         self.warning_count += 1
-        self.warning_kinds[f"{column}: {message}"] = self.warning_kinds.get(f"{column}: {message}", 0) + 1
+        kind = f"{column}: {message}"
+        self.warning_kinds[kind] = self.warning_kinds.get(kind, 0) + 1
+        lines = self.warning_lines.setdefault(kind, [])
+        if len(lines) < 5:
+            lines.append(line)
         if len(self.warnings) < MAX_KEPT:
             self.warnings.append(RowError(line, column, message))
 
@@ -400,7 +406,7 @@ def row_check(
             decided_at, decided_unknown = opened_at, True
     review = None
     is_decided_dispute = outcome in ("buyer", "seller")
-    if any(get(name) for name in (*RATING_COLUMNS, "review_text", "reviewed_at")):
+    if not _REVIEW_COLUMNS.isdisjoint(text):
         ratings = []
         for name in RATING_COLUMNS:
             rating = _RATINGS.get(get(name, ""))

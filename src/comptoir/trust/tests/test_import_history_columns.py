@@ -3,6 +3,8 @@ fingerprint), reviews of orders whose dispute was decided, absent return/dispute
 writing and re-import of a partly imported file."""
 
 import datetime as dt
+import importlib
+import io
 
 import pytest
 from django.core.management import call_command
@@ -288,6 +290,7 @@ def test_the_command_lists_few_warnings_and_summarises_many(tmp_path, capsys):
     assert "1 warning(s)" in err_few
     assert err_many.count("warning: line") == 20
     assert "30 row(s): carrier: Tracking number without a carrier" in err_many
+    assert "(lines 2, 3, 4, 5, 6, …)" in err_many
     assert SellerOrder.objects.filter(seller=seller).count() == 31
 
 
@@ -322,3 +325,35 @@ def test_every_documented_column_is_accepted():
     report = imported(csv_text([row], columns=COLUMNS))
 
     assert report.imported == 1 and not report.warnings
+
+
+def test_the_progress_display_shows_each_pass_with_rows_per_second():
+    command = importlib.import_module("comptoir.trust.management.commands.import-history")
+    stream = io.StringIO()
+    progress = command.Progress(stream)
+
+    progress("check", 5000, 0.5)
+    progress("check", 10000, 1.0)
+    progress("write", 10000, 1.0)
+    progress.close()
+
+    lines = stream.getvalue().split("\n")
+    assert lines[0].startswith("\rchecking") and "50%" in lines[0] and "100%" in lines[0] and "rows/s" in lines[0]
+    assert lines[1].startswith("\rwriting") and "10,000 rows" in lines[1]
+
+
+def test_event_data_written_as_text_keeps_quotes_and_accents():
+    seller = make_seller()
+    row = delivered_row(seller, carrier='Colis "Privé"', payment_fingerprint='fp\\é"', **NO_REVIEW)
+
+    imported(csv_text([row]).replace('Colis "Privé"', '"Colis ""Privé"""').replace('fp\\é"', '"fp\\é"""'))
+
+    (ship,) = events_of(seller, "ship")
+    (captured,) = events_of(seller, "payment_captured")
+    assert ship.data == {
+        "imported": True,
+        "carrier": 'Colis "Privé"',
+        "tracking_number": "6A12345678901",
+        "late": False,
+    }
+    assert captured.data == {"imported": True, "payment_fingerprint": 'fp\\é"'}

@@ -102,5 +102,7 @@ class Command(BaseCommand):
         if report.warning_count > len(listed):
             self.stderr.write(f"… {report.warning_count - len(listed)} more warning(s); by kind:")
             for kind, count in sorted(report.warning_kinds.items(), key=lambda item: -item[1]):
-                self.stderr.write(f"  {count} row(s): {kind}")
+                lines = ", ".join(map(str, report.warning_lines.get(kind, [])))
+                more = ", …" if count > len(report.warning_lines.get(kind, [])) else ""
+                self.stderr.write(f"  {count} row(s): {kind} (lines {lines}{more})")
         self.stderr.write(f"{report.warning_count} warning(s): those rows are imported as the warnings say.")
