@@ -167,8 +167,14 @@ def main() -> None:
     phases: dict[str, float] = {}
     started, cpu_started = time.perf_counter(), time.process_time()
 
+    shown: dict[str, float] = {}
+
     def progress(phase: str, rows: int, fraction: float | None) -> None:
         phases.setdefault(phase, time.perf_counter())
+        if fraction is not None and fraction >= shown.get(phase, 0.0):  # a line per tenth, to follow a long run
+            shown[phase] = fraction + 0.1
+            elapsed = time.perf_counter() - started
+            sys.stderr.write(f"{phase} {fraction:.0%} {rows} rows at {elapsed:.0f} s, load {os.getloadavg()[0]:.1f}\n")
         if fraction == 1.0:
             phases[phase + "_end"] = time.perf_counter()
 

@@ -137,7 +137,7 @@ def history_import(
     findings = Findings()
     responders = seller_responders()
     sellers = SellerDirectory(Seller.objects.values_list("pk", "slug", "vat_id"), responders)
-    keys: dict[tuple[int, str], int] = {}
+    keys: dict[str, int] = {}
     buyers: dict[str, tuple[dt.datetime, dt.datetime | None]] = {}
     read = [0]
     writer = HistoryWriter(connection)
@@ -155,8 +155,8 @@ def history_import(
                 row = row_check(line, text, sellers, now, findings)
                 if row is None:
                     continue
-                key = (row.seller_id, row.external_id)
-                first_line = keys.setdefault(key, line)
+                number = history_order_number(row.seller_id, row.external_id)  # the key: one string per row
+                first_line = keys.setdefault(number, line)
                 if first_line != line:
                     findings.error(line, "external_order_id", f"Duplicate of line {first_line} for this seller.")
                     continue
@@ -166,7 +166,7 @@ def history_import(
                 elif row.placed_at < seen[0] or row.buyer_since != seen[1]:
                     buyers[row.buyer_email] = (min(seen[0], row.placed_at), _earliest(seen[1], row.buyer_since))
                 if not findings.error_count:  # once the file is refused, nothing more to spool
-                    spool_row(writer.spooled(row))
+                    spool_row(writer.spooled(row, number))
         except HeaderError as error:
             for problem in error.errors:
                 findings.error(problem.line, problem.column, problem.message)

@@ -23,7 +23,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from comptoir.accounts.models import User
 from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import MemberRole, SellerMember
-from comptoir.trust.importers.history_rows import HistoryRow, history_order_number
+from comptoir.trust.importers.history_rows import HistoryRow
 from comptoir.trust.models import Message, Review
 
 IMPORTED_MESSAGE_BODY = "(imported)"
@@ -241,7 +241,7 @@ class HistoryWriter:
     def existing_numbers(numbers: Iterable[str]) -> set[str]:
         return set(SellerOrder.objects.filter(number__in=list(numbers)).values_list("number", flat=True))
 
-    def spooled(self, row: HistoryRow) -> list[str]:
+    def spooled(self, row: HistoryRow, number: str) -> list[str]:
         """The row as the strings the writer needs (in `write_chunk`'s order), dates already in the database's text
         form and event data already JSON: the first pass spools these, so the second only copies them."""
         stamp = self.stamp_text
@@ -256,7 +256,7 @@ class HistoryWriter:
             )
         unknown = ', "date_unknown": true}'
         return [
-            history_order_number(row.seller_id, row.external_id),
+            number,
             str(row.seller_id),
             row.buyer_email,
             stamp(row.placed_at),
