@@ -160,7 +160,18 @@ def test_a_valid_file_imports_orders_events_and_reviews_without_moving_money():
             "dispute_outcome",
             "buyer, seller",
         ),
-        ({"dispute_outcome": "buyer", "dispute_decided_at": "2025-03-07T00:00:00Z"}, "dispute_opened_at", "Required"),
+        ({"seller_replied_at": "2025-03-03T00:00:00Z"}, "seller_replied_at", "Needs buyer_message_at"),
+        (
+            {"buyer_message_at": "2025-03-03T00:00:00Z", "seller_replied_at": "2025-03-02T00:00:00Z"},
+            "seller_replied_at",
+            "Before buyer_message_at",
+        ),
+        ({"accepted_at": "2025-02-28T00:00:00Z"}, "accepted_at", "Before placed_at"),
+        ({"accepted_at": "2025-03-02T10:00:00Z"}, "shipped_at", "Before accepted_at"),
+        ({"buyer_since": "last year"}, "buyer_since", "Not a date"),
+        ({"buyer_since": "2030-01-01"}, "buyer_since", "In the future"),
+        ({"return_reason": "not_as_described", "delivered_at": "", "review_rating": ""}, "return_reason", "needs"),
+        ({"payment_fingerprint": "x" * 201}, "payment_fingerprint", "At most 200"),
         ({"review_packaging": "6"}, "review_packaging", "1 to 5"),
         ({"reviewed_at": ""}, "reviewed_at", "Required with a review."),
         ({"total_amount": "12.50"}, "total_amount", "minor units"),
@@ -191,7 +202,9 @@ def test_header_problems_and_duplicate_ids_are_errors():
     duplicate = history_import(content=csv_text([delivered_row(seller), delivered_row(seller)]), now=NOW)
 
     assert {(error.line, error.column) for error in missing.errors} == {(1, "ship_by"), (1, "deliver_by")}
-    assert [(error.line, error.column, error.message) for error in unknown.errors] == [(1, "colour", "Unknown column.")]
+    assert [(error.line, error.column) for error in unknown.errors] == [(1, "colour")]
+    assert unknown.errors[0].message.startswith("Unknown column. Accepted columns: external_order_id, seller, buyer,")
+    assert "shipping_address_hash" in unknown.errors[0].message
     assert [(error.line, error.column) for error in duplicate.errors] == [(3, "external_order_id")]
     assert not SellerOrder.objects.exists()
 
@@ -219,9 +232,12 @@ def test_re_importing_the_same_file_creates_nothing_new():
 
 
 def test_imported_history_is_trust_evidence_after_recompute():
-    # given an imported history
+    # given an imported history whose two reviewers share a shipping address, one of them a 4-day-old account
     seller = make_seller()
-    history_import(content=csv_text(history(seller)), now=NOW)
+    rows = history(seller)
+    rows[0].update(shipping_address="5 rue Commune Paris", buyer_since="2025-03-01")
+    rows[2].update(shipping_address="5 RUE COMMUNE  paris")
+    history_import(content=csv_text(rows), now=NOW)
 
     # when the batch recompute runs
     trust_rebuild(today=dt.date(2025, 6, 1))
