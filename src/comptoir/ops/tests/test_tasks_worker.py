@@ -58,6 +58,16 @@ def test_scheduler_once_enqueues_the_release_and_the_seal(database_task_backend)
     assert "release_due_task: enqueued" in output.getvalue()
 
 
+def test_scheduler_enqueues_the_exchange_rate_refresh_only_when_a_refresh_url_is_set(database_task_backend, settings):
+    call_command("scheduler", "--once", stdout=io.StringIO())
+    assert not DBTaskResult.objects.filter(task_path__endswith="rates_refresh_task").exists()
+
+    settings.COMPTOIR = {**settings.COMPTOIR, "FX": {"REFRESH_URL": "https://rates.example/eurofxref-hist.zip"}}
+    call_command("scheduler", "--once", stdout=io.StringIO())
+
+    assert DBTaskResult.objects.filter(task_path="comptoir.currencies.tasks.rates_refresh_task").count() == 1
+
+
 def test_scheduler_does_not_pile_up_tasks_while_no_worker_runs_them(database_task_backend):
     scheduler = SchedulerCommand(stdout=io.StringIO())
     last_results: dict = {}

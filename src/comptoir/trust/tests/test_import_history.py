@@ -231,21 +231,8 @@ def test_re_importing_the_same_file_creates_nothing_new():
     ) == counts
 
 
-def test_imported_history_is_trust_evidence_after_recompute():
-    # given an imported history whose two reviewers share a shipping address, one of them a 4-day-old account
-    seller = make_seller()
-    rows = history(seller)
-    rows[0].update(shipping_address="5 rue Commune Paris", buyer_since="2025-03-01")
-    rows[2].update(shipping_address="5 RUE COMMUNE  paris")
-    history_import(content=csv_text(rows), now=NOW)
-
-    # when the batch recompute runs
-    trust_rebuild(today=dt.date(2025, 6, 1))
-
-    # then the seller's daily buckets count the seller's cancellation, the late shipment, the "not as described"
-    # return, the lost dispute, both reviews and the perfect order A-1: its review is credible, since an imported
-    # order's unknown (empty) address matches no other reviewer's (docs/TRUST.md, "Review credibility")
-    totals = {
+def _imported_totals(seller) -> dict:
+    return {
         name: sum(getattr(row, name) for row in SellerDailyStats.objects.filter(seller=seller))
         for name in (
             "orders",
@@ -258,7 +245,20 @@ def test_imported_history_is_trust_evidence_after_recompute():
             "reviews",
         )
     }
-    assert totals == {
+
+
+def test_imported_history_is_trust_evidence_after_recompute():
+    # given an imported history without addresses
+    seller = make_seller()
+    history_import(content=csv_text(history(seller)), now=NOW)
+
+    # when the batch recompute runs
+    trust_rebuild(today=dt.date(2025, 6, 1))
+
+    # then the seller's daily buckets count the seller's cancellation, the late shipment, the "not as described"
+    # return, the lost dispute, both reviews and the perfect order A-1: its review is credible, since an imported
+    # order's unknown (empty) address matches no other reviewer's (docs/TRUST.md, "Review credibility")
+    assert _imported_totals(seller) == {
         "orders": 3,
         "cancelled_by_seller": 1,
         "shipped": 2,
@@ -270,6 +270,34 @@ def test_imported_history_is_trust_evidence_after_recompute():
     }
     assert Review.objects.get(seller_order__order__buyer__email="anna@example.com").credibility_permille >= 500
     assert seller.trust.evidence_orders == 3
+
+
+def test_an_imported_review_from_a_new_account_sharing_an_address_is_not_evidence_for_the_seller():
+    # given an imported history whose two reviewers share a shipping address, one of them a 4-day-old account
+    seller = make_seller()
+    rows = history(seller)
+    rows[0].update(shipping_address="5 rue Commune Paris", buyer_since="2025-03-01")
+    rows[2].update(shipping_address="5 RUE COMMUNE  paris")
+    history_import(content=csv_text(rows), now=NOW)
+
+    # when the batch recompute runs
+    trust_rebuild(today=dt.date(2025, 6, 1))
+
+    # then the perfect order A-1, whose positive review the fraud analysis judged not credible (< 500 ‰), adds
+    # nothing for the seller — neither its on-time shipment and delivery nor its review — while every adverse fact
+    # still counts (docs/TRUST.md, "Low-credibility orders")
+    assert _imported_totals(seller) == {
+        "orders": 2,
+        "cancelled_by_seller": 1,
+        "shipped": 1,
+        "shipped_late": 1,
+        "delivered": 1,
+        "returns_not_as_described": 1,
+        "disputes_lost": 1,
+        "reviews": 1,
+    }
+    assert Review.objects.get(seller_order__order__buyer__email="anna@example.com").credibility_permille < 500
+    assert seller.trust.evidence_orders == 2
 
 
 def test_command_exit_codes(tmp_path, capsys):

@@ -13,12 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.tasks import TaskResultStatus
 
 from comptoir.checkout.tasks import release_due_task
+from comptoir.currencies.conf import fx_settings
 from comptoir.currencies.tasks import rates_refresh_task
 from comptoir.notifications.tasks import late_to_ship_notify_task
 from comptoir.payments.tasks import ledger_seal_task
 from comptoir.trust.tasks import trust_daily_task
 
-# (task, minimum seconds between two enqueues): escrow release and sealing every tick; the trust
+# (task, minimum seconds between two enqueues[, whether it is switched on]): escrow release and sealing every tick; the trust
 # recompute that slides metric windows and advances the enforcement ladder without new events, hourly
 # (it is idempotent within a day, so running it more often than daily only keeps it fresh). Late-to-ship
 # notices hourly (each seller order is told once).
@@ -28,8 +29,8 @@ PERIODIC_TASKS = (
     (trust_daily_task, 3600.0),
     (late_to_ship_notify_task, 3600.0),
     # ECB reference rates (published once a working day, ~16:00 CET): fetched every 6 hours when
-    # COMPTOIR["FX"]["REFRESH_URL"] is set; a no-op otherwise, and a failure only logs.
-    (rates_refresh_task, 6 * 3600.0),
+    # COMPTOIR["FX"]["REFRESH_URL"] is set (not enqueued otherwise); a failure only logs.
+    (rates_refresh_task, 6 * 3600.0, lambda: bool(fx_settings().refresh_url)),
 )
 _WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
@@ -71,7 +72,9 @@ class Command(BaseCommand):
         now = time.monotonic()
         if not hasattr(self, "_last_enqueued"):
             self._last_enqueued = {}
-        for periodic, every in PERIODIC_TASKS:
+        for periodic, every, *switch in PERIODIC_TASKS:
+            if switch and not switch[0]():
+                continue
             last_enqueued = self._last_enqueued.get(periodic.module_path)
             if last_enqueued is not None and now - last_enqueued < every:
                 continue
