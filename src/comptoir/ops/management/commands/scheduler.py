@@ -19,8 +19,8 @@ from comptoir.notifications.tasks import late_to_ship_notify_task
 from comptoir.payments.tasks import ledger_seal_task
 from comptoir.trust.tasks import trust_daily_task
 
-# (task, minimum seconds between two enqueues[, whether it is switched on]): escrow release and sealing every tick; the trust
-# recompute that slides metric windows and advances the enforcement ladder without new events, hourly
+# (task, minimum seconds between two enqueues[, whether it is switched on]): escrow release and sealing every
+# tick; the trust recompute that slides metric windows and advances the enforcement ladder without new events, hourly
 # (it is idempotent within a day, so running it more often than daily only keeps it fresh). Late-to-ship
 # notices hourly (each seller order is told once).
 PERIODIC_TASKS = (
