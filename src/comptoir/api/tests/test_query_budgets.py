@@ -144,4 +144,4 @@ OFFER_PATCH = 11
 STOCK_PUT = 10
 SELLER_ORDER_ACCEPT = 11
 SELLER_ORDER_SHIP = 11
-REVIEW_POST = 17
+REVIEW_POST = 21  # + the single-seller base rate (2, on the latest 2,000 reviews), sellers' operations, cards
