@@ -66,6 +66,15 @@ class Product(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Variants (docs/CATALOG.md): a product family is a Product with `option_names` (["Size", "Colour"]) and no
+    # parent; each combination is a Product of its own (own GTIN, pictures, offers) with `parent` set to the family
+    # and `option_values` ({"Size": "M", "Colour": "Red"}). Offers attach to a variant, never to a family that has
+    # variants. A product without variants has neither.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="variants", help_text="Family product."
+    )
+    option_names = models.JSONField(default=list, blank=True, help_text="Option groups of a family, in order.")
+    option_values = models.JSONField(default=dict, blank=True, help_text="This variant's value per option group.")
 
     class Meta:
         indexes = [models.Index(fields=["category", "id"])]
