@@ -115,7 +115,10 @@ def main() -> int:
         ensure_env_file()
         return subprocess.call([str(BIN / "comptoir"), "demo", *rest])
     # Tests run in parallel processes (pytest-xdist), each with its own test database, unless told otherwise.
-    parallel = [] if any(arg == "-n" or arg.startswith("-n") or arg == "no:xdist" for arg in rest) else ["-n", "auto"]
+    # Whole files go to one worker (--dist loadfile): a module's fixtures (a seeded demo marketplace, a browser, a
+    # generated history) are then built once, not once per worker.
+    serial = any(arg == "-n" or arg.startswith("-n") or arg == "no:xdist" for arg in rest)
+    parallel = [] if serial else ["-n", "auto", "--dist", "loadfile"]
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *parallel, *rest])
 
 
