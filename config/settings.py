@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "comptoir.currencies",
     "comptoir.sellers",
     "comptoir.catalog",
+    "comptoir.taxes",
     "comptoir.offers",
     "comptoir.orders",
     "comptoir.payments",

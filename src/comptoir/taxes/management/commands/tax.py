@@ -1,0 +1,65 @@
+"""`comptoir tax rates-import [--valid-from DATE]`: import the standard VAT rates of 45 European jurisdictions from the
+eu-vat-rates-data package (effective-dated, idempotent); `comptoir tax rates [--day DATE]`: the rates in force;
+`comptoir tax decide ...`: which regime applies to a sale (docs/TAXES.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand
+
+from comptoir.taxes.domain.liability import Sale, decide_liability
+from comptoir.taxes.selectors import vat_rates_in_force
+from comptoir.taxes.services import vat_rates_import_package
+
+
+class Command(BaseCommand):
+    help = "VAT: `tax rates-import`, `tax rates`, `tax decide` (docs/TAXES.md)."
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="subcommand", required=True)
+        load = commands.add_parser("rates-import", help="Import standard VAT rates from eu-vat-rates-data.")
+        load.add_argument("--valid-from", type=dt.date.fromisoformat, help="Default: the date of the package's data.")
+        show = commands.add_parser("rates", help="The VAT rates in force on a day.")
+        show.add_argument("--day", type=dt.date.fromisoformat)
+        decide = commands.add_parser("decide", help="Which VAT regime applies to a sale, and who collects it.")
+        decide.add_argument("--seller-country", required=True)
+        decide.add_argument("--goods-country", required=True)
+        decide.add_argument("--to", required=True, dest="destination")
+        decide.add_argument("--business", action="store_true", help="The buyer gave a valid VAT number.")
+        decide.add_argument("--value-eur-cents", type=int, default=0)
+        decide.add_argument("--value-gbp-pence", type=int, default=0)
+        decide.add_argument("--excise", action="store_true")
+
+    def handle(self, *args, subcommand: str, **options):
+        if subcommand == "rates-import":
+            report = vat_rates_import_package(valid_from=options["valid_from"])
+            self.stdout.write(
+                f"{report.source}, in force from {report.valid_from}: {len(report.created)} new, "
+                f"{len(report.changed)} changed, {report.unchanged} unchanged."
+            )
+            for line in report.changed:
+                self.stdout.write(f"  changed: {line}")
+            return
+        if subcommand == "rates":
+            for rate in vat_rates_in_force(day=options["day"]):
+                self.stdout.write(
+                    f"{rate.country} {rate.tax_class:<13} {rate.rate_bp / 100:>5g} %  from {rate.valid_from}"
+                )
+            return
+        liability = decide_liability(
+            Sale(
+                seller_country=options["seller_country"],
+                goods_country=options["goods_country"],
+                destination_country=options["destination"],
+                buyer_is_business=options["business"],
+                buyer_vat_number_valid=options["business"],
+                consignment_value_eur_cents=options["value_eur_cents"],
+                consignment_value_gbp_pence=options["value_gbp_pence"],
+                excise_goods=options["excise"],
+            )
+        )
+        self.stdout.write(
+            f"regime {liability.regime}; VAT of {liability.tax_country or '—'}; collected by {liability.collector}; "
+            f"reason {liability.reason}"
+        )

@@ -1,0 +1,40 @@
+"""Reading VAT rates and deciding liability with the data in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from comptoir.core import clock
+from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on
+from comptoir.taxes.models import VatRate
+
+
+def _dated(row: VatRate) -> DatedRate:
+    return DatedRate(
+        country=row.country,
+        tax_class=TaxClass(row.tax_class),
+        rate_bp=row.rate_bp,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        source=row.source,
+    )
+
+
+def vat_rate_on(*, country: str, tax_class: TaxClass = TaxClass.STANDARD, day: dt.date | None = None) -> DatedRate:
+    """The rate in force on `day` (default: today). Raises domain.rates.NoRate when there is none."""
+    day = day or clock.now().date()
+    rows = VatRate.objects.filter(country=country.upper(), tax_class=tax_class, valid_from__lte=day)
+    return rate_on((_dated(row) for row in rows), country=country.upper(), tax_class=tax_class, day=day)
+
+
+def vat_rates_in_force(*, day: dt.date | None = None) -> list[DatedRate]:
+    """Every country's rates in force on `day`, one per country and class, sorted by country then class."""
+    day = day or clock.now().date()
+    latest: dict[tuple[str, str], DatedRate] = {}
+    for row in VatRate.objects.filter(valid_from__lte=day).order_by("valid_from"):
+        rate = _dated(row)
+        latest[(rate.country, rate.tax_class)] = rate
+    return sorted(
+        (rate for rate in latest.values() if rate.valid_to is None or rate.valid_to >= day),
+        key=lambda rate: (rate.country, list(TaxClass).index(rate.tax_class)),
+    )
