@@ -281,7 +281,8 @@ def _variant_picker(request, family: Product) -> tuple[Product | None, dict[str,
     choices = [VariantChoice(variant.pk, variant.option_values, variant.pk in available) for variant in variants]
     by_id = {variant.pk: variant for variant in variants}
     wanted = request.GET.get("variant", "")
-    current_choice = next((choice for choice in choices if wanted.isdigit() and choice.variant_id == int(wanted)), None)
+    chosen_id = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) < 19 else None
+    current_choice = next((choice for choice in choices if choice.variant_id == chosen_id), None)
     if current_choice is None:
         selected = {name: request.GET.get(f"{OPTION_PARAM_PREFIX}{name}", "") for name in family.option_names}
         if not any(selected.values()):
