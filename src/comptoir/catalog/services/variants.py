@@ -73,7 +73,9 @@ def _seller_may_extend(seller: Seller | None, family: Product) -> bool:
 
 
 def _combinations(family: Product, *, excluding_variant_id: int | None = None) -> set[tuple[str, ...]]:
-    variants = Product.objects.filter(parent_id=family.pk).exclude(pk=excluding_variant_id)
+    variants = Product.objects.filter(parent_id=family.pk)
+    if excluding_variant_id is not None:
+        variants = variants.exclude(pk=excluding_variant_id)
     return {
         combination_key(family.option_names, values)
         for values in variants.values_list("option_values", flat=True)

@@ -306,9 +306,9 @@ def product_detail(request, product_id: int, slug: str = ""):
         raise Http404
     if product.parent_id is not None:
         # A variant's page is its family's page with the variant chosen.
-        family = product_get(product.parent_id)
-        assert family is not None
-        url = reverse("storefront:product", kwargs={"product_id": family.pk, "slug": slugify(family.title)[:80]})
+        parent = product_get(product.parent_id)
+        assert parent is not None
+        url = reverse("storefront:product", kwargs={"product_id": parent.pk, "slug": slugify(parent.title)[:80]})
         return redirect(f"{url}?variant={product.pk}")
     canonical = slugify(product.title)[:80] or "product"
     if slug != canonical:
