@@ -266,3 +266,40 @@ def test_family_update_renames_groups_only_without_variants_and_passes_the_brand
     family.refresh_from_db()
     assert empty.option_names == ["Size", "Color"]
     assert (family.title, family.brand, family.variants.get().brand) == ("Shirt", "Maison", "Maison")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_adding_the_same_combination_at_once_add_one_variant():
+    import threading
+
+    from django.db import connection
+
+    # given a family, and two requests racing to add its M / Red (e.g. a retried import)
+    family = _family()
+    start = threading.Barrier(2)
+    created, refused, errors = [], [], []
+
+    def add():
+        try:
+            start.wait(timeout=10)
+            created.append(product_variant_create(family_id=family.pk, option_values={"Size": "M", "Colour": "Red"}))
+        except ValidationError as error:
+            refused.append(error)
+        except Exception as error:  # reported below; a thread must not swallow a failure
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # when both run at once
+    threads = [threading.Thread(target=add) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # then one variant is added (the family row is locked while the combinations are checked), the other refused
+    assert errors == []
+    assert len(created) == len(refused) == 1
+    assert refused[0].fields == {"option_values": "This family already has a variant with these options."}
+    assert family.variants.count() == 1
