@@ -132,3 +132,18 @@ def test_price_sort_places_a_family_at_its_cheapest_variant(catalog):
     ordered = [hit.card_product_id for hit in search(sort="price_asc").hits]
 
     assert ordered == [catalog["cap"].pk, catalog["shirt"].pk, catalog["sneaker"].pk]
+
+
+def test_the_api_groups_families_and_filters_on_options(client, catalog):
+    response = client.get("/api/v1/search", {"q": "t-shirt", "option": "Colour:Navy"})
+    bad = client.get("/api/v1/search", {"q": "t-shirt", "option": "Navy"})
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    (result,) = body["results"]
+    assert result["family_id"] == catalog["shirt"].pk and result["title"] == "Organic cotton T-shirt"
+    assert result["variant_ids"] == [catalog["variants"][("M", "Navy")].pk]
+    assert result["option_choices"] == {"Size": ["M"], "Colour": ["Navy"]}
+    colours = next(facet for facet in body["facets"]["options"] if facet["name"] == "Colour")
+    assert colours["values"] == [{"value": "Navy", "count": 1}, {"value": "Red", "count": 1}]
+    assert bad.status_code == 422 and "option" in bad.json()["errors"]
