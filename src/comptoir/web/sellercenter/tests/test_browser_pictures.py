@@ -145,7 +145,7 @@ def test_a_seller_creates_a_product_with_variants_offers_them_and_adds_a_picture
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.COMPTOIR_SERVE_MEDIA = True
     with committed():
-        shop = seed_shop()
+        seed_shop()
     picture = tmp_path / "navy.jpg"
     picture.write_bytes(render_demo_picture(title="Linen shirt - Navy", brand="Atelier", tone=0, colour=(29, 42, 77)))
     page = browser_page
