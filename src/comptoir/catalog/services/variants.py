@@ -23,8 +23,11 @@ from comptoir.catalog.domain.variants import (
     normalise_option_values,
     variant_label,
 )
+from comptoir.catalog.events import ProductsChanged
 from comptoir.catalog.models import Product
 from comptoir.catalog.services.products import DUPLICATE_GTIN_MESSAGE, product_create
+from comptoir.core import clock
+from comptoir.core.events import publish
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from comptoir.core.services import audit_record
 
@@ -322,6 +325,7 @@ def product_variant_update(
                 seller_id=seller.pk if seller else None,
                 data={"before": before, "after": updates},
             )
+            publish(ProductsChanged(product_ids=(variant.pk,), at=clock.now()))
     except IntegrityError as error:
         raise ValidationError(
             "The variant is invalid.", code=errors.INVALID_VARIANT, fields={"gtin": DUPLICATE_GTIN_MESSAGE}
@@ -394,4 +398,8 @@ def product_family_update(
             seller_id=seller.pk if seller else None,
             data={"before": before, "after": updates},
         )
+        # Variants are indexed with their family's description and brand.
+        variant_ids = tuple(Product.objects.filter(parent_id=family.pk).values_list("pk", flat=True))
+        if variant_ids:
+            publish(ProductsChanged(product_ids=variant_ids, at=clock.now()))
     return family

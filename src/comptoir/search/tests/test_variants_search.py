@@ -147,3 +147,16 @@ def test_the_api_groups_families_and_filters_on_options(client, catalog):
     colours = next(facet for facet in body["facets"]["options"] if facet["name"] == "Colour")
     assert colours["values"] == [{"value": "Navy", "count": 1}, {"value": "Red", "count": 1}]
     assert bad.status_code == 422 and "option" in bad.json()["errors"]
+
+
+def test_editing_a_variant_or_its_family_reindexes_it(catalog):
+    from comptoir.catalog.services import product_family_update, product_variant_update
+
+    navy = catalog["variants"][("M", "Navy")]
+    with committed():
+        product_variant_update(variant_id=navy.pk, changes={"option_values": {"Size": "M", "Colour": "Indigo"}})
+        product_family_update(family_id=catalog["shirt"].pk, changes={"description": "Garment-dyed in Porto."})
+
+    assert SearchDocument.objects.get(product_id=navy.pk).option_values == {"Size": "M", "Colour": "Indigo"}
+    assert dict(search().facets.options)["Colour"] == [("Indigo", 1), ("Red", 1)]
+    assert search(text="porto").total == 1
