@@ -36,3 +36,12 @@ class UnsupportedFileType(ValidationError):
 
     status = 415
     default_code = UNSUPPORTED_FILE_TYPE
+
+
+# Product families and variants (catalog.services.variants).
+INVALID_FAMILY = "invalid_family"
+INVALID_VARIANT = "invalid_variant"
+NOT_A_FAMILY = "not_a_family"
+FAMILY_NOT_YOURS = "family_not_yours"
+VARIANT_NOT_YOURS = "variant_not_yours"
+FAMILY_HAS_VARIANTS = "family_has_variants"

@@ -78,9 +78,34 @@ class Product(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["category", "id"])]
+        constraints = [
+            # One variant per combination: the services store option values in the family's group order, so one
+            # combination has one stored form (jsonb compares as JSON; SQLite compares the same text).
+            models.UniqueConstraint(
+                fields=["parent", "option_values"],
+                condition=models.Q(parent__isnull=False),
+                name="product_variant_one_per_combination",
+            ),
+            # A variant is not a family: one level only.
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True) | models.Q(option_names=[]),
+                name="product_variant_has_no_option_groups",
+            ),
+            # Option values exactly on variants.
+            models.CheckConstraint(
+                condition=(models.Q(parent__isnull=True) & models.Q(option_values={}))
+                | (models.Q(parent__isnull=False) & ~models.Q(option_values={})),
+                name="product_option_values_only_on_variants",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_family(self) -> bool:
+        """A product family (option groups, no parent): it takes no offers, its variants do."""
+        return self.parent_id is None and bool(self.option_names)
 
 
 class ProductImage(models.Model):

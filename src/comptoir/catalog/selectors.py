@@ -72,3 +72,31 @@ def product_images(product_id: int):
 
 def product_models_3d(product_id: int):
     return ProductModel3D.objects.filter(product_id=product_id).order_by("kind", "id")
+
+
+def product_is_family(product: Product) -> bool:
+    """A product family: option groups and no parent. It takes no offers; its variants do."""
+    return product.parent_id is None and bool(product.option_names)
+
+
+def product_family_variants(family_id: int):
+    """A family's variants in the order they were added (the seller's order), with their pictures."""
+    return Product.objects.filter(parent_id=family_id).prefetch_related("images").order_by("id")
+
+
+def product_variant_find(*, family_id: int, option_values: dict[str, str]) -> Product | None:
+    """The family's variant with exactly these option values (after the same trimming as the services), or None.
+    For imports: find the variant a re-imported row describes."""
+    from comptoir.catalog.domain.variants import combination_key, normalise_option_values
+
+    family = Product.objects.filter(pk=family_id, parent__isnull=True).first()
+    if family is None or not family.option_names:
+        return None
+    values, field_errors = normalise_option_values(family.option_names, option_values)
+    if field_errors:
+        return None
+    wanted = combination_key(family.option_names, values)
+    for variant in Product.objects.filter(parent_id=family_id).order_by("id"):
+        if tuple(variant.option_values.get(name) for name in family.option_names) == wanted:
+            return variant
+    return None

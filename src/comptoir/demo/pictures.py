@@ -69,10 +69,16 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text.translate(_PLAIN)).encode("ascii", "ignore").decode()
 
 
-def render_demo_picture(*, title: str, brand: str, tone: int, view: int = 0) -> bytes:
-    """A JPEG picture of a product, deterministic for its arguments."""
+def render_demo_picture(
+    *, title: str, brand: str, tone: int, view: int = 0, colour: tuple[int, int, int] | None = None
+) -> bytes:
+    """A JPEG picture of a product, deterministic for its arguments. `colour`: the product's own colour (a variant's),
+    drawn on a light background (a dark one for a light colour) instead of the department's tone."""
     title, brand = _ascii(title), _ascii(brand)
     background, ink = TONES[tone % len(TONES)]
+    if colour is not None:
+        ink = colour
+        background = (58, 63, 72) if sum(colour) > 600 else (246, 246, 244)
     picture = Image.new("RGB", (WIDTH, HEIGHT), background)
     draw = ImageDraw.Draw(picture)
     kind = int(hashlib.sha256(title.encode()).hexdigest(), 16) % 4

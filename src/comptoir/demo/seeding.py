@@ -248,6 +248,14 @@ def demo_seed(
         )
         pictures = _pictures_seed(products, supply)
         lap("pictures", f"{pictures} product pictures drawn and uploaded")
+        from comptoir.demo.variants_seed import variants_seed
+
+        with clock.frozen_at(start - dt.timedelta(days=20)):
+            families = variants_seed(rng=rng("variants"), sellers=sellers, categories=categories)
+        lap(
+            "variants",
+            f"{len(families)} product families, {sum(family.variants.count() for family in families)} variants",
+        )
         popularity = rng("popularity")
         weights = [(product.pk, min(50.0, popularity.paretovariate(1.1))) for product in products]
         ring = Ring(

@@ -26,7 +26,10 @@ def demo_state_counts() -> dict:
     return {
         "categories": Category.objects.count(),
         "category_depths": dict(sorted(Counter(Category.objects.values_list("depth", flat=True)).items())),
-        "products": Product.objects.count(),
+        # Plain products (the generated catalog); the product families and their variants are counted apart.
+        "products": Product.objects.filter(parent__isnull=True, option_names=[]).count(),
+        "product_families": Product.objects.filter(parent__isnull=True).exclude(option_names=[]).count(),
+        "variants": Product.objects.filter(parent__isnull=False).count(),
         "offers": Offer.objects.count(),
         "products_with_several_offers": Product.objects.annotate(offer_count=Count("offers"))
         .filter(offer_count__gte=2)

@@ -193,3 +193,11 @@ def product_ids_newest(*, limit: int) -> list[int]:
         .order_by("-created_at", "-id")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def offers_of_seller_by_product(*, seller, product_ids) -> dict[int, Offer]:
+    """The seller's offer on each of these products (the first by id when it has several conditions)."""
+    offers: dict[int, Offer] = {}
+    for offer in Offer.objects.filter(seller=seller, product_id__in=list(product_ids)).order_by("id"):
+        offers.setdefault(offer.product_id, offer)
+    return offers

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from comptoir.catalog.models import Product
+from comptoir.catalog.selectors import product_is_family
 from comptoir.catalog.services import product_create
 from comptoir.core import clock
 from comptoir.core.events import publish
@@ -180,7 +181,8 @@ def offer_create(
     fulfilment_method: str = FulfilmentMethod.MERCHANT,
     return_policy_days: int = 14,
 ) -> Offer:
-    """Create an offer of `seller` on an existing product. Raises ValidationError with every field error, and
+    """Create an offer of `seller` on an existing product: a plain product or a variant, never a product family
+    (field error on `product_id`). Raises ValidationError with every field error, and
     PermissionDenied (`FULFILMENT_METHOD_RESERVED`) when anyone but an operator asks for marketplace fulfilment."""
     _require_fulfilment_method_allowed(actor, fulfilment_method)
     field_errors: dict[str, str] = {}
@@ -213,6 +215,10 @@ def offer_create(
     product = Product.objects.filter(pk=product_id).first() if isinstance(product_id, int) else None
     if product is None:
         field_errors["product_id"] = "Unknown product."
+    elif product_is_family(product):
+        # A family is not an article: a buyer buys a size and a colour. Families are created as such and never
+        # become plain products again, so this check cannot race with the family's own writes.
+        field_errors["product_id"] = "This product is a family: offer one of its variants."
     profile = (
         ShippingProfile.objects.filter(pk=shipping_profile_id, seller=seller).first()
         if isinstance(shipping_profile_id, int)

@@ -45,6 +45,10 @@ class SearchDocument(models.Model):
     visibility_multiplier = models.FloatField(
         default=1.0, help_text="Visibility multiplier of the ranked seller, as last copied."
     )
+    # Variants (docs/CATALOG.md): a variant's document carries its family and option values, so results are grouped
+    # by family and faceted on options without reading the catalog. Plain products: null and {}.
+    family_id = models.BigIntegerField(null=True, blank=True, help_text="The family of a variant's product.")
+    option_values = models.JSONField(default=dict, blank=True, help_text="The variant's option values.")
     indexed_at = models.DateTimeField(default=clock.now)
 
     class Meta:

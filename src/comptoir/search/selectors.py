@@ -138,6 +138,9 @@ class SearchQuery:
     min_rating: float | None = None  # the seller of the lowest landed price
     sort: str = "relevance"
     currency: str | None = None  # of price_min/price_max and the price sorts; None: the site's currency (search conf)
+    # Option filters: ((group, (value, …)), …): a variant passes when its value of each group is one of those listed
+    # (values of one group are alternatives, groups combine); a product without that group does not pass.
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class SearchHit:
@@ -152,10 +155,13 @@ class SearchHit:
         "_explanation",
         "_landed_amount",
         "delivery_days",
+        "family_id",
+        "option_choices",
         "product_id",
         "score",
         "seller_id",
         "seller_rating",
+        "variant_ids",
     )
 
     def __init__(
@@ -180,6 +186,16 @@ class SearchHit:
         self._landed_amount, self._currency = landed_amount, currency
         self._candidate, self._context, self._config = candidate, context, config
         self._explanation: Explanation | None = None
+        # A family's hit stands for its matching variants: `product_id` is the best ranked of them, the landed price
+        # the lowest ("from"), `option_choices` the values they offer per group. Plain products: None, [id], {}.
+        self.family_id: int | None = None
+        self.variant_ids: list[int] = [product_id]
+        self.option_choices: dict[str, list[str]] = {}
+
+    @property
+    def card_product_id(self) -> int:
+        """The product a result card shows: the family of a variant, else the product itself."""
+        return self.family_id if self.family_id is not None else self.product_id
 
     @property
     def landed(self) -> Money:
@@ -206,6 +222,8 @@ class Facets:
     )  # (from, below, products), minor units
     price_bounds: tuple[Money, Money] | None = None
     ratings: list[tuple[float, int]] = field(default_factory=list)  # (at least N stars, products)
+    # [(option group, [(value, products), …]), …]: groups of the candidates' variants, most common first.
+    options: list[tuple[str, list[tuple[str, int]]]] = field(default_factory=list)
 
 
 @dataclass
@@ -219,7 +237,9 @@ class SearchPage:
 
 # A candidate failing a filter carries its bit; it counts in a facet when it fails no filter but (maybe) that facet's
 # own.
-CONDITION, SHIPS_FROM, PRICE, DELIVERY, RATING = 1, 2, 4, 8, 16
+CONDITION, SHIPS_FROM, PRICE, DELIVERY, RATING, OPTION = 1, 2, 4, 8, 16, 32
+MAX_OPTION_FACETS = 6  # option groups shown as facets
+MAX_OPTION_FACET_VALUES = 24  # values per option group shown
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 MAX_SCOPE_BRANCHES = 64  # categories in a browsed subtree read index branch by branch; beyond, one filtered sort
 
@@ -240,7 +260,15 @@ class _Row:
     relevance: float
     views: int
     orders: int
+    family_id: int | None = None
+    option_values: dict = field(default_factory=dict)
     failed: int = 0  # filter bits this candidate fails
+    failed_options: frozenset = frozenset()  # the option groups whose filter it fails
+
+    @property
+    def group_id(self) -> int:
+        """Results and facet counts are per family: the variants of one family count once."""
+        return self.family_id if self.family_id is not None else self.product_id
 
 
 @lru_cache(maxsize=64)
@@ -270,7 +298,7 @@ def _candidate_rows(parsed, *, scope_ids: list[int] | None, country: str, limit:
     entry, params = _destination_entry_sql(connection.vendor, country)
     columns = (
         "d.product_id, d.category_id, d.product_created_at, d.conditions, d.ships_from, d.views, d.orders, "
-        f"d.currency, {entry}"
+        f"d.currency, {entry}, d.family_id, CAST(d.option_values AS TEXT)"
     )
     if scope_ids is not None and not scope_ids:
         return []
@@ -340,6 +368,8 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         orders,
         currency,
         entry,
+        family_id,
+        option_values,
         relevance,
     ) in documents:
         if entry is None:
@@ -359,6 +389,8 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
                 business_days,
                 seller_id,
                 float(relevance),
+                family_id,
+                json.loads(option_values) if family_id is not None and option_values else {},
             )
         )
     sellers = seller_quality_map({row[10] for row in reachable})
@@ -381,6 +413,8 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         business_days,
         seller_id,
         relevance,
+        family_id,
+        option_values,
     ) in reachable:
         if rates is not None and currency != reference_currency:
             converted = rates.convert(Money(landed, currency), reference_currency)
@@ -404,8 +438,16 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
             relevance,
             views,
             orders,
+            family_id,
+            option_values,
         )
         failed = 0
+        failed_options = frozenset(
+            name for name, values in query.options if values and row.option_values.get(name) not in values
+        )
+        if failed_options:
+            failed |= OPTION
+            row.failed_options = failed_options
         if wanted_conditions and wanted_conditions.isdisjoint(row.conditions):
             failed |= CONDITION
         if wanted_origins and wanted_origins.isdisjoint(row.ships_from):
@@ -423,7 +465,7 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         row.failed = failed
         items.append(row)
 
-    facets = _facets(items, paths)
+    facets = _facets(items, paths, selected_options={name: set(values) for name, values in query.options if values})
     matching = [row for row in items if not row.failed]
     candidates = []
     for row in matching:
@@ -454,25 +496,51 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     elif query.sort == "newest":
         scored.sort(key=lambda pair: (by_id[pair[0].product_id].created_at, pair[0].product_id), reverse=True)
     hits = []
+    group_hits: dict[int, SearchHit] = {}
+    group_rows: dict[int, list[_Row]] = {}
+    for row in matching:
+        group_rows.setdefault(row.group_id, []).append(row)
     for candidate, score in scored:
         row = by_id[candidate.product_id]
-        hits.append(
-            SearchHit(
-                product_id=row.product_id,
-                landed_amount=row.landed,
-                currency=row.currency,
-                delivery_days=row.days,
-                seller_id=row.seller_id,
-                seller_rating=row.rating,
-                score=score,
-                candidate=candidate,
-                context=context,
-                config=config.ranking,
-            )
+        if row.group_id in group_hits:
+            continue  # a family shows once, at the rank of its best variant
+        hit = SearchHit(
+            product_id=row.product_id,
+            landed_amount=row.landed,
+            currency=row.currency,
+            delivery_days=row.days,
+            seller_id=row.seller_id,
+            seller_rating=row.rating,
+            score=score,
+            candidate=candidate,
+            context=context,
+            config=config.ranking,
         )
+        if row.family_id is not None:
+            _fold_family(hit, group_rows[row.group_id])
+        group_hits[row.group_id] = hit
+        hits.append(hit)
     return SearchPage(
         hits=hits, total=len(hits), is_capped=candidates_found >= limit, facets=facets, backend=backend.name
     )
+
+
+def _fold_family(hit: SearchHit, rows: list[_Row]) -> None:
+    """Make a variant's hit stand for its family's matching variants: their ids (best ranked first), the lowest landed
+    price among those in the hit's currency ("from"), the values they offer per option group (first seen first)."""
+    hit.family_id = rows[0].family_id
+    hit.variant_ids = [hit.product_id, *(row.product_id for row in rows if row.product_id != hit.product_id)]
+    comparable = [row for row in rows if row.currency == hit._currency]
+    if comparable:
+        cheapest = min(comparable, key=lambda row: (row.landed, row.product_id))
+        hit._landed_amount = cheapest.landed
+    choices: dict[str, list[str]] = {}
+    for row in sorted(rows, key=lambda row: row.product_id):
+        for name, value in row.option_values.items():
+            values = choices.setdefault(name, [])
+            if value not in values:
+                values.append(value)
+    hit.option_choices = choices
 
 
 def _price_key(row: _Row, currency: str, direction: int, product_id: int) -> tuple[int, str, int, int]:
@@ -481,28 +549,33 @@ def _price_key(row: _Row, currency: str, direction: int, product_id: int) -> tup
     return (1, row.currency, direction * row.landed, product_id)
 
 
-def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
+def _facets(items: list[_Row], paths: dict[int, str], *, selected_options: dict[str, set[str]]) -> Facets:
     """Facet counts over the candidates, each under every filter but its own (one pass per facet over at most
-    `candidate_limit` rows)."""
+    `candidate_limit` rows). Counts are of results: a family counts once however many of its variants match."""
 
     def counted(bit: int) -> list[_Row]:
         return [row for row in items if not (row.failed & ~bit)]
 
+    def tally(pairs: Iterable[tuple[object, int]]) -> dict:
+        groups: dict[object, set[int]] = {}
+        for key, group_id in pairs:
+            groups.setdefault(key, set()).add(group_id)
+        return {key: len(members) for key, members in groups.items()}
+
     facets = Facets()
-    conditions: dict[str, int] = {}
-    for row in counted(CONDITION):
-        for value in row.conditions:
-            conditions[value] = conditions.get(value, 0) + 1
-    origins: dict[str, int] = {}
-    for row in counted(SHIPS_FROM):
-        for value in row.ships_from:
-            origins[value] = origins.get(value, 0) + 1
+    conditions = tally((value, row.group_id) for row in counted(CONDITION) for value in row.conditions)
+    origins = tally((value, row.group_id) for row in counted(SHIPS_FROM) for value in row.ships_from)
     facets.conditions = sorted(conditions.items(), key=lambda item: (-item[1], item[0]))
     facets.ships_from = sorted(origins.items(), key=lambda item: (-item[1], item[0]))
-    delivery_days = [row.days for row in counted(DELIVERY)]
-    facets.delivery = [(days, sum(1 for value in delivery_days if value <= days)) for days in DELIVERY_DAY_BUCKETS]
-    ratings = [row.rating for row in counted(RATING) if row.rating is not None]
-    facets.ratings = [(stars, sum(1 for value in ratings if value >= stars)) for stars in RATING_BUCKETS]
+    fastest: dict[int, int] = {}
+    for row in counted(DELIVERY):
+        fastest[row.group_id] = min(row.days, fastest.get(row.group_id, row.days))
+    facets.delivery = [(days, sum(1 for value in fastest.values() if value <= days)) for days in DELIVERY_DAY_BUCKETS]
+    best_rating: dict[int, float] = {}
+    for row in counted(RATING):
+        if row.rating is not None:
+            best_rating[row.group_id] = max(row.rating, best_rating.get(row.group_id, row.rating))
+    facets.ratings = [(stars, sum(1 for value in best_rating.values() if value >= stars)) for stars in RATING_BUCKETS]
     priced = counted(PRICE)
     currencies = {row.currency for row in priced}
     if priced and len(currencies) == 1:
@@ -512,13 +585,13 @@ def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
         unit = 10 ** currency_exponent(currency)
         breaks = [0, *(value * unit for value in PRICE_BREAKS_MAJOR), None]
         for start, stop in itertools.pairwise(breaks):
-            products = sum(1 for value in landed if value >= start and (stop is None or value < stop))
+            products = len(
+                {row.group_id for row in priced if row.landed >= start and (stop is None or row.landed < stop)}
+            )
             if products:
                 facets.price_ranges.append((start, stop, products))
-    by_category: dict[int, int] = {}
-    for row in items:
-        if not row.failed:
-            by_category[row.category_id] = by_category.get(row.category_id, 0) + 1
+    facets.options = _option_facets(items, selected_options)
+    by_category = tally((row.category_id, row.group_id) for row in items if not row.failed)
     categories: dict[int, int] = {}
     for category_id, products in by_category.items():
         for part in paths.get(category_id, "").strip("/").split("/"):
@@ -526,6 +599,38 @@ def _facets(items: list[_Row], paths: dict[int, str]) -> Facets:
                 categories[int(part)] = categories.get(int(part), 0) + products
     facets.categories = categories
     return facets
+
+
+def _option_facets(items: list[_Row], selected: dict[str, set[str]]) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Per option group, the families (or products) offering each value, under every filter but that group's own
+    (multi-select: picking "M" still shows how many offer "L"). Groups most common first, a selected one always."""
+    other_filters = ~OPTION
+    families_per_group: dict[str, set[int]] = {}
+    for row in items:
+        if not (row.failed & other_filters):
+            for name in row.option_values:
+                families_per_group.setdefault(name, set()).add(row.group_id)
+    names = sorted(families_per_group, key=lambda name: (-len(families_per_group[name]), name))
+    shown = [name for name in names if name in selected]
+    shown += [name for name in names if name not in selected][: max(0, MAX_OPTION_FACETS - len(shown))]
+    result = []
+    for name in sorted(shown, key=names.index):
+        values: dict[str, set[int]] = {}
+        for row in items:
+            if row.failed & other_filters or not row.failed_options <= {name}:
+                continue
+            value = row.option_values.get(name)
+            if value is not None:
+                values.setdefault(value, set()).add(row.group_id)
+        ordered = sorted(values.items(), key=lambda item: (-len(item[1]), item[0]))
+        kept = [(value, len(members)) for value, members in ordered[:MAX_OPTION_FACET_VALUES]]
+        kept += [
+            (value, len(members))
+            for value, members in ordered[MAX_OPTION_FACET_VALUES:]
+            if value in selected.get(name, ())
+        ]
+        result.append((name, kept))
+    return result
 
 
 def search_cards(

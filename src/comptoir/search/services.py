@@ -113,7 +113,16 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
 
     products = list(
         Product.objects.filter(pk__in=product_ids).values_list(
-            "pk", "title", "brand", "description", "attributes", "category_id", "created_at"
+            "pk",
+            "title",
+            "brand",
+            "description",
+            "attributes",
+            "category_id",
+            "created_at",
+            "parent_id",
+            "option_values",
+            "parent__description",
         )
     )
     offers: dict[int, list[tuple]] = {}
@@ -150,7 +159,18 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
     )
 
     documents, texts = [], []
-    for pk, title, brand, description, attributes, category_id, created_at in products:
+    for (
+        pk,
+        title,
+        brand,
+        description,
+        attributes,
+        category_id,
+        created_at,
+        family_id,
+        option_values,
+        family_description,
+    ) in products:
         product_offers = offers.get(pk)
         if not product_offers:
             continue
@@ -178,6 +198,8 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
                 delivery=delivery,
                 views=views.get(pk, 0) or 0,
                 orders=orders.get(pk, 0),
+                family_id=family_id,
+                option_values=option_values if family_id is not None else {},
                 indexed_at=clock.now(),
             )
         )
@@ -187,8 +209,10 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
                 IndexedText(
                     analyse(title),
                     analyse(brand),
-                    analyse(f"{_attribute_text(attributes)} {category_words}"),
-                    analyse(description),
+                    # A variant is found by its option values ("red shirt") and, without its own, by its family's
+                    # description.
+                    analyse(f"{_attribute_text(attributes)} {_attribute_text(option_values)} {category_words}"),
+                    analyse(description or family_description or ""),
                 ),
             )
         )

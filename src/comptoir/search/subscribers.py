@@ -9,10 +9,10 @@
   per committed transaction: one task rewrites the trust copy and browse quality of the documents those sellers rank
   (`search_seller_trust_refresh`), never the text.
 
-Products and shipping rates have no event: a product is only created (without offers, so there is nothing to index; its
-first offer's OfferChanged indexes it) and rates are created with their profile, before any offer uses them; neither is
-edited afterwards (the admin is read-only). Bulk loads pause delivery (`events.delivery_paused`) and end with
-`search_reindex()`.
+`ProductsChanged` (catalog services: a variant or a family edited) queues the reindexing of those products on commit.
+A new product has no event (without offers there is nothing to index; its first offer's OfferChanged indexes it), nor
+have shipping rates (created with their profile, before any offer uses them, never edited). Bulk loads pause delivery
+(`events.delivery_paused`) and end with `search_reindex()`.
 
 Handlers catch nothing: a failure reaches the bus (which logs it) or, on commit, the task backend."""
 
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 if TYPE_CHECKING:
+    from comptoir.catalog.events import ProductsChanged
     from comptoir.offers.events import OfferChanged
     from comptoir.sellers.events import SellerStatusChanged
     from comptoir.trust.events import SellerTrustChanged
@@ -38,6 +39,16 @@ def on_offer_changed(event: OfferChanged) -> None:
     product_ids = sorted(set(Offer.objects.filter(pk=event.offer_id).values_list("product_id", flat=True)))
     if product_ids:
         transaction.on_commit(functools.partial(search_index_products_task.enqueue, product_ids=product_ids))
+
+
+def on_products_changed(event: ProductsChanged) -> None:
+    """Queue the reindexing of products whose searched text or options changed (variants, families) on commit."""
+    from comptoir.search.tasks import search_index_products_task
+
+    if event.product_ids:
+        transaction.on_commit(
+            functools.partial(search_index_products_task.enqueue, product_ids=sorted(event.product_ids))
+        )
 
 
 def on_seller_status_changed(event: SellerStatusChanged) -> None:
@@ -58,11 +69,13 @@ def on_sellers_trust_changed(events: Sequence[SellerTrustChanged]) -> None:
 
 
 def connect() -> None:
+    from comptoir.catalog.events import ProductsChanged
     from comptoir.core.events import subscribe, subscribe_batch
     from comptoir.offers.events import OfferChanged
     from comptoir.sellers.events import SellerStatusChanged
     from comptoir.trust.events import SellerTrustChanged
 
     subscribe(OfferChanged, on_offer_changed)
+    subscribe(ProductsChanged, on_products_changed)
     subscribe(SellerStatusChanged, on_seller_status_changed)
     subscribe_batch(SellerTrustChanged, on_sellers_trust_changed)

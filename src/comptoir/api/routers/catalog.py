@@ -24,7 +24,14 @@ from comptoir.api.schemas import (
 )
 from comptoir.catalog import errors as catalog_errors
 from comptoir.catalog.domain.identifiers import normalise_gtin
-from comptoir.catalog.selectors import category_get, category_list, product_get, product_get_by_gtin, product_search
+from comptoir.catalog.selectors import (
+    category_get,
+    category_list,
+    product_family_variants,
+    product_get,
+    product_get_by_gtin,
+    product_search,
+)
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import Money
 from comptoir.offers.conf import exchange_rates
@@ -110,6 +117,13 @@ class ProductOfferOut(Schema):
     )
 
 
+class VariantOut(Schema):
+    id: int
+    gtin: str | None
+    title: str
+    option_values: dict[str, str]
+
+
 class ProductOut(Schema):
     id: int
     gtin: str | None
@@ -124,6 +138,16 @@ class ProductOut(Schema):
     images: list[ImageOut]
     created_at: str
     offers: list[ProductOfferOut] = Field(description="Every visible offer (active, verified seller), cheapest first.")
+    family_id: int | None = Field(None, description="A variant's family (docs/CATALOG.md, Variants); else null.")
+    option_names: list[str] = Field(
+        default_factory=list, description="A family's option groups in order (e.g. Size, Colour); else empty."
+    )
+    option_values: dict[str, str] = Field(
+        default_factory=dict, description="A variant's value per option group; else empty."
+    )
+    variants: list[VariantOut] = Field(
+        default_factory=list, description="A family's variants in the order added (offers attach to them)."
+    )
 
 
 def category_out(category) -> dict:
@@ -237,6 +261,13 @@ def product_out(product, currency: str | None = None) -> dict:
         "images": [_image_out(image) for image in product.images.all()],
         "created_at": iso(product.created_at),
         "offers": [_offer_out(offer, currency, rates) for offer in offer_list_for_product(product.pk)],
+        "family_id": product.parent_id,
+        "option_names": product.option_names or [],
+        "option_values": product.option_values or {},
+        "variants": [
+            {"id": variant.pk, "gtin": variant.gtin, "title": variant.title, "option_values": variant.option_values}
+            for variant in (product_family_variants(product.pk) if product.is_family else ())
+        ],
     }
 
 

@@ -44,6 +44,11 @@ SORT_QUERY = Query("relevance", description="relevance, price_asc, price_desc or
 # Repeatable parameters: one Query object each (a list default built in the signature would be shared anyway).
 CONDITION_QUERY = Query([], description="Repeatable.")
 SHIPS_FROM_QUERY = Query([], description="Repeatable ISO country codes.")
+OPTION_QUERY = Query(
+    [],
+    description="Repeatable option filters `<group>:<value>` (e.g. `Size:M`); values of one group are alternatives, "
+    "groups combine.",
+)
 
 
 def _buyer(country: str, currency: str | None, errors: dict[str, str]) -> BuyerContext | None:
@@ -74,7 +79,14 @@ class ExplanationOut(Schema):
 
 
 class SearchHitOut(Schema):
-    product_id: int
+    product_id: int = Field(description="The product shown; for a family, its best ranked matching variant.")
+    family_id: int | None = Field(
+        None, description="The variant's family: a family is one result, standing for its matching variants."
+    )
+    variant_ids: list[int] = Field(
+        description="The matching variants of a family (best ranked first), else [product_id]."
+    )
+    option_choices: dict[str, list[str]] = Field(description="A family's option values among its matching variants.")
     title: str
     brand: str
     category_id: int
@@ -99,6 +111,11 @@ class PriceRangeOut(Schema):
     count: int
 
 
+class OptionFacetOut(Schema):
+    name: str = Field(description="An option group, such as Size.")
+    values: list[CountOut]
+
+
 class FacetsOut(Schema):
     categories: list[CountOut]
     conditions: list[CountOut]
@@ -108,6 +125,7 @@ class FacetsOut(Schema):
     price_min: MoneyOut | None
     price_max: MoneyOut | None
     seller_rating_at_least: list[CountOut]
+    options: list[OptionFacetOut] = Field(description="Option values of the matching variants (results per value).")
 
 
 class SearchOut(Schema):
@@ -155,6 +173,7 @@ def search(
     rating: float | None = Query(None, ge=1, le=5, description="Seller rating at least (stars)."),
     sort: SortChoice = SORT_QUERY,
     currency: DisplayCurrency | None = CURRENCY_QUERY,
+    option: list[str] = OPTION_QUERY,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):
@@ -167,6 +186,13 @@ def search(
     unknown = [value for value in condition if value not in Condition.values]
     if unknown:
         errors["condition"] = f"Unknown condition: {', '.join(unknown)}."
+    options: dict[str, list[str]] = {}
+    for item in option:
+        name, separator, value = item.partition(":")
+        if not separator or not name.strip() or not value.strip() or len(item) > 120:
+            errors["option"] = "Each option filter is `<group>:<value>`, such as `Size:M`."
+            break
+        options.setdefault(name.strip(), []).append(value.strip())
     if errors or buyer is None:
         raise ValidationError("Invalid search.", code=search_errors.INVALID_SEARCH, fields=errors)
     query = SearchQuery(
@@ -181,10 +207,11 @@ def search(
         max_delivery_days=delivery_days,
         min_rating=rating,
         sort=sort,
+        options=tuple((name, tuple(values)) for name, values in options.items()),
     )
     result = search_products(query, placed_on=clock.now().date())
     window = result.hits[(page - 1) * page_size : page * page_size]
-    products = Product.objects.in_bulk([hit.product_id for hit in window])
+    products = Product.objects.in_bulk([hit.card_product_id for hit in window])
     facets = result.facets
     return {
         "query": q,
@@ -196,9 +223,12 @@ def search(
         "results": [
             {
                 "product_id": hit.product_id,
-                "title": products[hit.product_id].title,
-                "brand": products[hit.product_id].brand,
-                "category_id": products[hit.product_id].category_id,
+                "family_id": hit.family_id,
+                "variant_ids": hit.variant_ids,
+                "option_choices": hit.option_choices,
+                "title": products[hit.card_product_id].title,
+                "brand": products[hit.card_product_id].brand,
+                "category_id": products[hit.card_product_id].category_id,
                 "lowest_landed": hit.landed.as_dict(),
                 "delivery_days": hit.delivery_days,
                 "seller_id": hit.seller_id,
@@ -206,7 +236,7 @@ def search(
                 "explanation": hit.explanation.as_dict(),
             }
             for hit in window
-            if hit.product_id in products
+            if hit.card_product_id in products
         ],
         "facets": {
             "categories": [{"value": str(pk), "count": count} for pk, count in sorted(facets.categories.items())],
@@ -219,6 +249,10 @@ def search(
             "price_min": facets.price_bounds[0].as_dict() if facets.price_bounds else None,
             "price_max": facets.price_bounds[1].as_dict() if facets.price_bounds else None,
             "seller_rating_at_least": [{"value": f"{stars:.1f}", "count": count} for stars, count in facets.ratings],
+            "options": [
+                {"name": name, "values": [{"value": value, "count": count} for value, count in values]}
+                for name, values in facets.options
+            ],
         },
         "ranking_page": "/ranking",
         "currency": query.currency,

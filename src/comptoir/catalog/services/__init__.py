@@ -1,4 +1,5 @@
-"""Writes of the catalog: categories and products (`products`), pictures and 3D files (`pictures`)."""
+"""Writes of the catalog: categories and products (`products`), pictures and 3D files (`pictures`), product families
+and their variants (`variants`)."""
 
 from comptoir.catalog.services.pictures import (
     ImageUpload,
@@ -14,16 +15,28 @@ from comptoir.catalog.services.products import (
     category_set_commission,
     product_create,
 )
+from comptoir.catalog.services.variants import (
+    VariantSpec,
+    product_family_create,
+    product_family_update,
+    product_variant_create,
+    product_variant_update,
+)
 
 __all__ = [
     "DUPLICATE_GTIN_MESSAGE",
     "ImageUpload",
+    "VariantSpec",
     "category_create",
     "category_set_commission",
     "product_create",
+    "product_family_create",
+    "product_family_update",
     "product_image_delete",
     "product_image_renditions_build",
     "product_image_upload",
     "product_model_3d_delete",
     "product_model_3d_upload",
+    "product_variant_create",
+    "product_variant_update",
 ]

@@ -187,7 +187,7 @@ def test_category_tree_has_three_levels_in_two_languages_with_commissions(seeded
 
 @pytest.mark.django_db
 def test_products_are_valid_catalog_entries_in_french_and_english(seeded):
-    products = list(Product.objects.select_related("category"))
+    products = list(Product.objects.filter(parent__isnull=True, option_names=[]).select_related("category"))
     assert {product.language for product in products} >= {"fr", "en"}
     with_gtin = [product for product in products if product.gtin]
     assert len(with_gtin) >= len(products) * 0.9
@@ -265,7 +265,7 @@ def test_the_command_refuses_a_database_holding_other_marketplace_data(seeded):
     # when / then
     with pytest.raises(CommandError, match="--reset"):
         call_command("demo", "--no-serve", stdout=io.StringIO())
-    assert Product.objects.count() == SMALL.products
+    assert Product.objects.filter(parent__isnull=True, option_names=[]).count() == SMALL.products
     assert Offer.objects.values("product").annotate(n=Count("id")).count() > 0
 
 
@@ -504,7 +504,7 @@ def test_the_seeding_says_each_phase_with_what_it_made_and_how_long_it_took(seed
 def test_the_most_offered_products_have_generated_pictures_with_renditions(seeded):
     from comptoir.catalog.models import ProductImage
 
-    images = list(ProductImage.objects.select_related("product"))
+    images = list(ProductImage.objects.filter(product__parent__isnull=True).select_related("product"))
     products = {image.product_id for image in images}
     assert len(products) == SMALL.products // 10
     assert len(images) == 3 * (len(products) // 4) + (len(products) - len(products) // 4)
@@ -516,3 +516,25 @@ def test_the_most_offered_products_have_generated_pictures_with_renditions(seede
 def test_the_demo_imports_the_bundled_ecb_rates_before_the_search_index(seeded):
     phases = list(seeded.report.phase_seconds)
     assert "exchange rates" in phases and phases.index("exchange rates") < phases.index("search index")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_product_families_with_variants_offered_by_several_sellers(seeded):
+    from comptoir.catalog.models import ProductImage
+    from comptoir.demo.variants_seed import FAMILIES
+
+    families = list(Product.objects.filter(parent__isnull=True).exclude(option_names=[]).order_by("id"))
+    assert [family.title for family in families] == [spec.title for spec in FAMILIES]
+    for family, spec in zip(families, FAMILIES, strict=True):
+        variants = list(family.variants.all())
+        assert len(variants) == len(spec.sizes) * len(spec.colours)
+        assert all(normalise_gtin(variant.gtin) == (variant.gtin, None) for variant in variants)
+        offers = Offer.objects.filter(product__parent=family)
+        assert not Offer.objects.filter(product=family).exists()
+        assert offers.values("seller").distinct().count() >= 2
+        # One picture per variant on sale, uploaded by a seller of it; the variants without offers have none.
+        for variant in variants:
+            pictures = ProductImage.objects.filter(product=variant)
+            assert pictures.count() == (1 if variant.offers.exists() else 0)
+            assert all(variant.offers.filter(seller_id=image.uploaded_by_seller_id).exists() for image in pictures)
+    assert seeded.counts["product_families"] == len(FAMILIES)

@@ -432,3 +432,98 @@ class TwoFactorPolicyForm(forms.Form):
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor authentication for every team member"), required=False
     )
+
+
+MAX_FAMILY_COMBINATIONS = 200
+
+
+def _option_values(text: str) -> list[str]:
+    """ "S, M, L" → ["S", "M", "L"] (blanks and repeats dropped, order kept)."""
+    return list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+
+
+class ProductFamilyForm(forms.Form):
+    """A product sold in several variants: its shared description and up to three option groups with their values;
+    every combination becomes a variant."""
+
+    title = forms.CharField(label=_("Product title"), max_length=300)
+    brand = forms.CharField(label=_("Brand"), max_length=120, required=False)
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    option1_name = forms.CharField(label=_("First option"), max_length=40, initial=_("Size"))
+    option1_values = forms.CharField(
+        label=_("Its values"), max_length=1000, help_text=_("Separated by commas, for example: S, M, L, XL")
+    )
+    option2_name = forms.CharField(label=_("Second option"), max_length=40, required=False, initial=_("Colour"))
+    option2_values = forms.CharField(label=_("Its values"), max_length=1000, required=False)
+    option3_name = forms.CharField(label=_("Third option"), max_length=40, required=False)
+    option3_values = forms.CharField(label=_("Its values"), max_length=1000, required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Choose a category"))] + [
+            (category.pk, ("— " * category.depth) + category.name) for category in categories
+        ]
+
+    def clean(self):
+        data = super().clean()
+        groups: list[tuple[str, list[str]]] = []
+        for number in (1, 2, 3):
+            name = (data.get(f"option{number}_name") or "").strip()
+            values = _option_values(data.get(f"option{number}_values") or "")
+            if name and not values:
+                self.add_error(f"option{number}_values", _("Give at least one value."))
+            elif values and not name:
+                self.add_error(f"option{number}_name", _("Name this option."))
+            elif name:
+                groups.append((name, values))
+        combinations = 1
+        for _name, values in groups:
+            combinations *= len(values)
+        if groups and combinations > MAX_FAMILY_COMBINATIONS:
+            self.add_error(
+                None,
+                _("%(count)s combinations: at most %(maximum)s variants at once.")
+                % {"count": combinations, "maximum": MAX_FAMILY_COMBINATIONS},
+            )
+        data["groups"] = groups
+        return data
+
+
+class VariantOfferForm(forms.Form):
+    """One row of a family's variant grid: the variant's GTIN and the seller's offer on it (all optional: a row
+    without SKU, price and stock creates no offer)."""
+
+    gtin = forms.CharField(label=_("GTIN / EAN barcode"), max_length=20, required=False)
+    sku = forms.CharField(label=_("Your SKU"), max_length=100, required=False)
+    price = LocalisedDecimalField(label=_("Price"), required=False)
+    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000, required=False)
+
+    def clean(self):
+        data = super().clean()
+        offer_fields = [data.get("sku"), data.get("price"), data.get("stock")]
+        if any(value not in (None, "") for value in offer_fields) and any(
+            value in (None, "") for value in offer_fields
+        ):
+            self.add_error(None, _("Give the SKU, the price and the stock to offer this variant."))
+        return data
+
+    @property
+    def offers_variant(self) -> bool:
+        return self.is_valid() and bool(self.cleaned_data.get("sku"))
+
+
+class VariantAddForm(forms.Form):
+    """A variant the family lacks: one value per option group (fields `option_<index>`) and its GTIN."""
+
+    gtin = forms.CharField(label=_("GTIN / EAN barcode"), max_length=20, required=False)
+
+    def __init__(self, *args, option_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_names = list(option_names)
+        for index, name in enumerate(self.option_names):
+            self.fields[f"option_{index}"] = forms.CharField(label=name, max_length=60)
+        self.order_fields([*(f"option_{index}" for index in range(len(self.option_names))), "gtin"])
+
+    def option_values(self) -> dict[str, str]:
+        return {name: self.cleaned_data[f"option_{index}"] for index, name in enumerate(self.option_names)}

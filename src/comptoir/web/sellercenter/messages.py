@@ -53,6 +53,13 @@ KNOWN_MESSAGES = [
     gettext_noop("A GTIN has 8, 12, 13 or 14 digits."),
     gettext_noop("The GTIN check digit is wrong."),
     gettext_noop("A product with this GTIN already exists; attach an offer to it instead."),
+    # Product families and variants (catalog.domain.variants, catalog.services.variants)
+    gettext_noop("At least one option group (such as Size or Colour) is required."),
+    gettext_noop("Option groups must have different names."),
+    gettext_noop("A value is required."),
+    gettext_noop("This family already has a variant with these options."),
+    gettext_noop("This product is a family: offer one of its variants."),
+    gettext_noop("Only the seller who created this family or sells one of its variants can add a variant."),
     # Choice labels of the domain models shown in the seller center (seller status, offer condition)
     gettext_noop("Pending verification"),
     gettext_noop("Verified"),

@@ -59,3 +59,12 @@ urlpatterns += [
     path("products/<int:product_id>/models-3d", pictures.model_3d_add, name="model_3d_add"),
     path("products/<int:product_id>/models-3d/<int:model_id>/delete", pictures.model_3d_delete, name="model_3d_delete"),
 ]
+
+# Products sold in variants (sizes, colours…): the family, its variant grid with the seller's offers.
+from comptoir.web.sellercenter.views import variants  # noqa: E402
+
+urlpatterns += [
+    path("offers/new/family", variants.family_new, name="family_new"),
+    path("families/<int:family_id>/", variants.family_detail, name="family"),
+    path("families/<int:family_id>/variants", variants.family_variant_add, name="family_variant_add"),
+]

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from comptoir.catalog.services import VariantSpec, product_family_create
 from comptoir.orders.services import cart_line_set
 from comptoir.search.tests.support import committed
 from comptoir.testing.auth import make_totp_device
 from comptoir.testing.builders import make_operator
 from comptoir.trust.models import SellerTrust
 from comptoir.web.sellercenter.tests.support import offer_of, order_of, shop
-from comptoir.web.storefront.tests.seed import seed_shop
+from comptoir.web.storefront.tests.seed import seed_family, seed_shop
 from comptoir.web.storefront.tests.test_views_account import place_order
 from comptoir.web.tests.browser import login_browser
 
@@ -69,6 +70,7 @@ def _audit(page, url: str) -> dict[str, list[str]]:
 def test_the_buyers_pages_have_no_serious_accessibility_violation(audited_page, live_server):
     with committed():
         storefront = seed_shop()
+        family = seed_family(storefront)
     buyer = storefront.buyer
     place_order(storefront)
     # A seller at risk: its badge (score and band on the warning colours) must stay readable.
@@ -87,7 +89,15 @@ def test_the_buyers_pages_have_no_serious_accessibility_violation(audited_page, 
     page = audited_page
     found: dict[str, list[str]] = {}
 
-    for path in ("/", "/search?q=kelvor", f"/p/{headphones.pk}/casque-sans-fil-sonora-aria-reduction-de-bruit-noir"):
+    out_of_stock = storefront.products["tshirt S Navy"]
+    for path in (
+        "/",
+        "/search?q=kelvor",
+        f"/p/{headphones.pk}/casque-sans-fil-sonora-aria-reduction-de-bruit-noir",
+        # The variant picker (an out-of-stock variant chosen) and the option facets.
+        f"/p/{family.pk}/organic-cotton-t-shirt?variant={out_of_stock.pk}",
+        "/search?q=t-shirt&o.Colour=Navy",
+    ):
         found |= _audit(page, live_server.url + path)
     login_browser(page, live_server, buyer)
     for path in ("/cart", "/checkout", "/account/orders"):
@@ -104,8 +114,17 @@ def test_the_seller_center_and_console_have_no_serious_accessibility_violation(a
     page = audited_page
     found: dict[str, list[str]] = {}
 
+    family = product_family_create(
+        title="Linen shirt",
+        category_id=offer.product.category_id,
+        option_names=["Size", "Colour"],
+        variants=[VariantSpec(option_values={"Size": size, "Colour": "Blue"}) for size in ("S", "M")],
+        seller=seller,
+    )
     login_browser(page, live_server, owner)
     found |= _audit(page, live_server.url + "/seller/")
+    found |= _audit(page, live_server.url + f"/seller/families/{family.pk}/")
+    found |= _audit(page, live_server.url + "/seller/offers/new/family")
     page.context.clear_cookies()
     login_browser(page, live_server, operator, totp_device=make_totp_device(operator))
     found |= _audit(page, live_server.url + "/console/")

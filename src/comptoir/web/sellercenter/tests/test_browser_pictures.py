@@ -135,3 +135,49 @@ def test_the_gallery_and_the_pictures_page_have_no_serious_accessibility_violati
             problems[path] = found
     context.close()
     assert problems == {}
+
+
+def test_a_seller_creates_a_product_with_variants_offers_them_and_adds_a_picture_per_variant(
+    browser_page, live_server, settings, tmp_path
+):
+    """The seller center's variants: the family form (every combination a variant), the grid of offers saved at once,
+    a picture on one variant, which the storefront's picker then shows. Screenshot: seller-variants."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.COMPTOIR_SERVE_MEDIA = True
+    with committed():
+        seed_shop()
+    picture = tmp_path / "navy.jpg"
+    picture.write_bytes(render_demo_picture(title="Linen shirt - Navy", brand="Atelier", tone=0, colour=(29, 42, 77)))
+    page = browser_page
+    login_browser(page, live_server, get_user_model().objects.get(email="owner-son@example.com"))
+    page.goto(live_server.url + "/seller/offers/new")
+    page.get_by_role("link", name="Create a product with variants").click()
+    page.get_by_label("Product title").fill("Linen shirt")
+    page.get_by_label("Category").select_option(label="Books")
+    page.locator("#id_family-option1_values").fill("S, M, L")
+    page.locator("#id_family-option2_values").fill("White, Navy")
+    page.get_by_role("button", name="Create the product and its variants").click()
+    expect(page.locator(".sc-variants tbody tr")).to_have_count(6)
+
+    for label, (sku, price, stock) in {
+        "M / Navy": ("LS-M-NAVY", "49.90", "4"),
+        "S / White": ("LS-S-W", "45", "2"),
+    }.items():
+        page.get_by_label(f"SKU of {label}").fill(sku)
+        page.get_by_label(f"Price of {label}").fill(price)
+        page.get_by_label(f"Stock of {label}").fill(stock)
+    page.get_by_label("GTIN of M / Navy").fill("4006381333931")
+    page.get_by_role("button", name="Save the variants and offers").click()
+    expect(page.locator(".message, .messages").first).to_contain_text("Your variants and offers are saved.")
+    save_screenshot(page, "seller-variants")
+
+    page.locator("tr", has_text="M / Navy").get_by_role("link", name="Pictures (0)").click()
+    page.locator("#id_file").first.set_input_files(str(picture))
+    page.locator("#id_alt_text").fill("Linen shirt, navy")
+    page.get_by_role("button", name="Upload the picture").click()
+    expect(page.locator(".message, .messages").first).to_contain_text("Picture added")
+
+    page.goto(live_server.url + (page.locator("a", has_text="See the product page").get_attribute("href") or ""))
+    expect(page.locator(".variant-picker__status")).to_contain_text("Chosen: M / Navy")
+    expect(page.locator(".gallery img").first).to_have_attribute("alt", "Linen shirt, navy")
+    assert page.locator(".variant-picker__value.is-unavailable").count() >= 1  # L has no offer in any colour

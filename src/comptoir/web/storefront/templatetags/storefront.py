@@ -178,3 +178,41 @@ def display_currency(context) -> str:
 @register.simple_tag
 def display_currency_choices() -> list[tuple[str, str]]:
     return currency_choices()
+
+
+# Colour names sellers type (English and French) that the variant picker shows as a swatch (storefront.css
+# `.swatch--<name>`): a class, not an inline style, which the Content-Security-Policy forbids.
+SWATCH_COLOURS = {
+    "black": "black",
+    "noir": "black",
+    "white": "white",
+    "blanc": "white",
+    "grey": "grey",
+    "gray": "grey",
+    "gris": "grey",
+    "red": "red",
+    "rouge": "red",
+    "blue": "blue",
+    "bleu": "blue",
+    "navy": "navy",
+    "marine": "navy",
+    "green": "green",
+    "vert": "green",
+    "yellow": "yellow",
+    "jaune": "yellow",
+    "orange": "orange",
+    "pink": "pink",
+    "rose": "pink",
+    "purple": "purple",
+    "violet": "purple",
+    "brown": "brown",
+    "marron": "brown",
+    "beige": "beige",
+    "sand": "beige",
+}
+
+
+@register.filter
+def swatch_colour(value: str) -> str:
+    """The swatch class suffix of a colour option value ("Navy" → "navy"), or "" when it names no known colour."""
+    return SWATCH_COLOURS.get(str(value).strip().casefold(), "")

@@ -337,3 +337,71 @@ def seed_more_products(shop: Shop) -> Shop:
                 shipping_profile_id=shop.profiles[seller_key].pk,
             )
     return shop
+
+
+def seed_family(shop: Shop, *, with_pictures: bool = False):
+    """A T-shirt family in sizes and colours on `shop`: Red S/M/L and Navy M on sale (two sellers on Red M), Navy S
+    out of stock, Navy L with no offer. `with_pictures`: one picture per variant on sale, drawn in its colour (needs a
+    temporary MEDIA_ROOT). Returns the family; its variants are `shop.products["tshirt <size> <colour>"]`."""
+    from comptoir.catalog.services import VariantSpec, product_family_create, product_image_upload
+
+    shop.categories["clothing"] = category_create(name_en="Clothing", name_fr="Vêtements", slug="clothing")
+    family = product_family_create(
+        title="Organic cotton T-shirt",
+        category_id=shop.categories["clothing"].pk,
+        option_names=["Size", "Colour"],
+        brand="Atelier Rive",
+        description="Heavy organic cotton jersey, knitted in Portugal.",
+        variants=[
+            VariantSpec(option_values={"Size": size, "Colour": colour}, gtin=gtin)
+            for (size, colour), gtin in zip(
+                [(size, colour) for colour in ("Red", "Navy") for size in ("S", "M", "L")],
+                ["4006381333931", "96385074", "4012345000009", "5901234123457", "0036000291452", "4000000000006"],
+                strict=True,
+            )
+        ],
+    )
+    shop.products["tshirt"] = family
+    for variant in family.variants.order_by("id"):
+        shop.products[f"tshirt {variant.option_values['Size']} {variant.option_values['Colour']}"] = variant
+    plan = [
+        ("S Red", "son", 1900, 12),
+        ("M Red", "son", 2100, 8),
+        ("M Red", "klang", 1990, 5),
+        ("L Red", "son", 2300, 3),
+        ("M Navy", "klang", 2500, 9),
+        ("S Navy", "son", 1900, 0),
+    ]
+    for variant_key, seller_key, price, stock in plan:
+        seller = shop.sellers[seller_key]
+        key = f"tshirt {variant_key} {seller_key}"
+        shop.offers[key] = offer_create(
+            seller=seller,
+            actor=None,
+            product_id=shop.products[f"tshirt {variant_key}"].pk,
+            sku=f"TS-{variant_key.replace(' ', '-')}-{seller_key}".upper(),
+            price_amount=price,
+            currency="EUR",
+            stock=stock,
+            shipping_profile_id=shop.profiles[seller_key].pk,
+        )
+    if with_pictures:
+        from comptoir.demo.pictures import render_demo_picture
+        from comptoir.demo.variants_seed import COLOURS
+
+        for variant_key, seller_key, _price, _stock in plan:
+            if f"tshirt {variant_key} {seller_key}" != next(
+                key for key in shop.offers if key.startswith(f"tshirt {variant_key} ")
+            ):
+                continue  # one picture per variant, by its first seller
+            colour = variant_key.split()[1]
+            product_image_upload(
+                product_id=shop.products[f"tshirt {variant_key}"].pk,
+                seller=shop.sellers[seller_key],
+                actor=None,
+                content=render_demo_picture(
+                    title=f"Organic cotton T-shirt – {colour}", brand="Atelier Rive", tone=0, colour=COLOURS[colour]
+                ),
+                alt_text=f"Organic cotton T-shirt, {colour.lower()}",
+            )
+    return family

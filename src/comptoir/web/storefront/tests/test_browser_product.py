@@ -1,10 +1,15 @@
 """The product page in a real browser: offer badges stay inside their column (issue 10, item 14: "Livraison la plus
-rapide" ran over the delivery dates). The documentation's product screenshot comes from test_browser_journeys."""
+rapide" ran over the delivery dates); the variant picker of a product family. The documentation's product screenshot
+comes from test_browser_journeys."""
+
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from comptoir.search.tests.support import committed
-from comptoir.web.storefront.tests.seed import seed_shop
+from comptoir.web.storefront.tests.seed import seed_family, seed_shop
+from comptoir.web.tests.browser import save_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,3 +44,43 @@ def test_offer_badges_stay_inside_their_column_at_every_width(browser_page, live
         page.goto(url)
         assert page.locator(".offer .badge--brand").count() >= 1
         assert _overlaps(page) == [], f"{language} at {width}px"
+
+
+def test_the_variant_picker_switches_variant_offers_and_pictures(browser_page, live_server, settings, tmp_path):
+    """A family page: picking a colour, then a size, shows that variant's pictures and offers (htmx swaps the page in
+    place, the address follows); search shows the family once, with its options as facets. Screenshots:
+    variant-picker, search-variants."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.COMPTOIR_SERVE_MEDIA = True
+    with committed():
+        shop = seed_shop()
+        family = seed_family(shop, with_pictures=True)
+    page = browser_page
+    page.goto(f"{live_server.url}/p/{family.pk}/organic-cotton-t-shirt")
+    expect(page.locator(".variant-picker__status")).to_contain_text("Chosen: S / Red")
+    expect(page.locator(".gallery img").first).to_have_attribute("alt", "Organic cotton T-shirt, red")
+
+    page.locator(".variant-picker").get_by_role("link", name="Navy").click()
+    navy_small = shop.products["tshirt S Navy"]
+    expect(page).to_have_url(re.compile(rf"\?variant={navy_small.pk}$"))
+    expect(page.locator(".variant-picker__status")).to_contain_text("S / Navy is out of stock")
+    page.locator(".variant-picker").get_by_role("link", name="M", exact=True).click()
+    expect(page.locator(".variant-picker__status")).to_contain_text("Chosen: M / Navy")
+    expect(page.locator(".gallery img").first).to_have_attribute("alt", "Organic cotton T-shirt, navy")
+    expect(page.locator(f"#offer-{shop.offers['tshirt M Navy klang'].pk}")).to_be_visible()
+    assert page.locator(".offer-list > li.offer").count() == 1
+    # Unavailable values are struck through but still reachable; the chosen ones are marked for assistive technology.
+    assert page.locator(".variant-picker__value.is-selected[aria-current='true']").count() == 2
+    save_screenshot(page, "variant-picker")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/search?q=t-shirt")
+    expect(page.locator(".product-card")).to_have_count(1)
+    expect(page.locator(".product-card__options")).to_contain_text("Size: S, M, L")
+    page.locator(".facet--options").get_by_label("Navy").check()
+    expect(page).to_have_url(re.compile(r"o\.Colour=Navy"))
+    expect(page.locator(".product-card__options")).to_contain_text("Colour: Navy")
+    save_screenshot(page, "search-variants")

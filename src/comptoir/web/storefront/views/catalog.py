@@ -9,13 +9,16 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 
+from comptoir.catalog.domain.variants import VariantChoice, build_picker, choose_variant, variant_label
 from comptoir.catalog.models import Category, Product, ProductImage
-from comptoir.catalog.selectors import category_get, category_list, product_get
+from comptoir.catalog.selectors import category_get, category_list, product_family_variants, product_get
 from comptoir.core.money import currency_exponent
 from comptoir.offers.domain.pricing import compare_key
 from comptoir.offers.selectors import (
+    ProductCard,
     offer_delivery_quotes,
     offer_visible_qs,
     product_ids_most_offered,
@@ -44,8 +47,42 @@ def _products_in_order(product_ids: list[int]) -> list[Product]:
     return [products[pk] for pk in product_ids if pk in products]
 
 
-def _tiles(product_ids: list[int], cards) -> list[dict]:
-    return [{"product": product, "card": cards.get(product.pk)} for product in _products_in_order(product_ids)]
+def _first_images(product_ids: list[int]) -> dict[int, ProductImage]:
+    """The main picture of each of these products that has one (one query)."""
+    images: dict[int, ProductImage] = {}
+    for image in ProductImage.objects.filter(product_id__in=product_ids).order_by("product_id", "position", "id"):
+        images.setdefault(image.product_id, image)
+    return images
+
+
+def _family_image(product: Product, variant_ids: list[int], images: dict[int, ProductImage]) -> ProductImage | None:
+    """A family's tile picture: its own, else its first listed variant's with one."""
+    own = list(product.images.all())
+    if own:
+        return own[0]
+    return next((images[pk] for pk in variant_ids if pk in images), None)
+
+
+def _tiles(product_ids: list[int], cards, currency: str) -> list[dict]:
+    """Tiles of these products in order; variants are shown as their family (once, at the first variant's place,
+    with the lowest price of the variants listed)."""
+    family_of = dict(Product.objects.filter(pk__in=product_ids, parent__isnull=False).values_list("pk", "parent_id"))
+    members: dict[int, list[int]] = {}
+    for pk in product_ids:
+        members.setdefault(family_of.get(pk, pk), []).append(pk)
+    families = set(family_of.values())
+    images = _first_images(list(family_of)) if family_of else {}
+    return [
+        {
+            "product": product,
+            "card": _family_card(cards, members[product.pk], product.pk, currency)
+            if product.pk in families
+            else cards.get(product.pk),
+            "is_family": product.pk in families,
+            "image": _family_image(product, members[product.pk], images) if product.pk in families else None,
+        }
+        for product in _products_in_order(list(members))
+    ]
 
 
 def home(request):
@@ -71,9 +108,9 @@ def home(request):
     cards = search_cards(all_ids, country=country, placed_on=placed_on, buyer=buyer)
     context = {
         "top_categories": top_categories,
-        "popular": _tiles(popular, cards),
-        "newest": _tiles(newest, cards),
-        "per_category": [(category, _tiles(ids, cards)) for category, ids in per_category],
+        "popular": _tiles(popular, cards, buyer.currency),
+        "newest": _tiles(newest, cards, buyer.currency),
+        "per_category": [(category, _tiles(ids, cards, buyer.currency)) for category, ids in per_category],
         "country": country,
         "country_form": DeliveryCountryForm(initial={"country": country}),
         "seller_count": Seller.objects.filter(status=SellerStatus.VERIFIED).count(),
@@ -86,6 +123,48 @@ def _minor(amount, currency: str) -> int | None:
     if amount is None:
         return None
     return int(amount.scaleb(currency_exponent(currency)))
+
+
+OPTION_PARAM_PREFIX = "o."  # ?o.Size=M&o.Size=L&o.Colour=Red: option filters, any group name
+
+
+def _option_filters(request) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The option filters of the query string (at most 10 groups of 30 values; blank or overlong values dropped)."""
+    filters: list[tuple[str, tuple[str, ...]]] = []
+    for key, values in request.GET.lists():
+        name = key[len(OPTION_PARAM_PREFIX) :].strip()
+        if not key.startswith(OPTION_PARAM_PREFIX) or not name or len(name) > 40:
+            continue
+        kept = tuple(dict.fromkeys(value.strip() for value in values if value.strip() and len(value) <= 60))[:30]
+        if kept:
+            filters.append((name, kept))
+    return tuple(filters[:10])
+
+
+def _family_card(
+    cards: dict[int, ProductCard], variant_ids: list[int], family_id: int, currency: str
+) -> ProductCard | None:
+    """A family's card: its variants' lowest delivered price ("from"; prices in the buyer's `currency` before any
+    other), their offers together and the earliest delivery."""
+    found = [cards[pk] for pk in variant_ids if pk in cards]
+    if not found:
+        return None
+    cheapest = min(
+        found,
+        key=lambda card: (
+            card.lowest_landed is None,
+            card.lowest_landed is not None and card.lowest_landed.currency != currency,
+            card.lowest_landed.amount if card.lowest_landed is not None else 0,
+        ),
+    )
+    dates = [card.fastest_latest for card in found if card.fastest_latest is not None]
+    return ProductCard(
+        family_id,
+        cheapest.lowest_landed,
+        sum(card.offer_count for card in found),
+        min(dates) if dates else None,
+        cheapest.offer_landed,
+    )
 
 
 def search(request):
@@ -108,19 +187,21 @@ def search(request):
         max_delivery_days=params["delivery"],
         min_rating=params["rating"],
         sort=params["sort"],
+        options=_option_filters(request),
     )
     result = search_products(query, placed_on=placed_on)
     page = Paginator(result.hits, PAGE_SIZE).get_page(params["page"] or 1)
     hits = list(page.object_list)
     cards = search_cards(
-        [hit.product_id for hit in hits],
+        [pk for hit in hits for pk in hit.variant_ids],
         country=country,
         placed_on=placed_on,
         conditions=query.conditions,
         ships_from=query.ships_from,
         buyer=buyer,
     )
-    products = {product.pk: product for product in _products_in_order([hit.product_id for hit in hits])}
+    products = {product.pk: product for product in _products_in_order([hit.card_product_id for hit in hits])}
+    variant_images = _first_images([pk for hit in hits if hit.family_id is not None for pk in hit.variant_ids])
     categories = list(category_list())
     by_id = {item.pk: item for item in categories}
     ancestors = (
@@ -142,9 +223,31 @@ def search(request):
         "facets": result.facets,
         "page": page,
         "tiles": [
-            {"product": products[hit.product_id], "card": cards.get(hit.product_id), "hit": hit}
+            {
+                "product": products[hit.card_product_id],
+                "card": (
+                    _family_card(cards, hit.variant_ids, hit.family_id, currency)
+                    if hit.family_id is not None
+                    else cards.get(hit.product_id)
+                ),
+                "hit": hit,
+                "is_family": hit.family_id is not None,
+                "image": (
+                    _family_image(products[hit.card_product_id], hit.variant_ids, variant_images)
+                    if hit.family_id is not None
+                    else None
+                ),
+                "option_choices": list(hit.option_choices.items()),
+            }
             for hit in hits
-            if hit.product_id in products
+            if hit.card_product_id in products
+        ],
+        "option_facets": [
+            (
+                name,
+                [(value, count, value in dict(query.options).get(name, ())) for value, count in values],
+            )
+            for name, values in result.facets.options
         ],
         "total": result.total,
         "country": country,
@@ -155,20 +258,70 @@ def search(request):
             1
             for name in ("ships_from", "delivery", "rating", "price_min", "price_max")
             if params[name] not in (None, "")
-        ),
+        )
+        + sum(len(values) for _name, values in query.options),
         "currency": currency,
         "site_currency": site_currency,  # prices are indexed in it and converted into the buyer's currency
     }
     return render(request, "storefront/search.html", context)
 
 
+def _variant_picker(request, family: Product) -> tuple[Product | None, dict[str, Any] | None]:
+    """The family's variant the buyer chose (`?variant=<id>`, else option values `?o.Size=M&o.Colour=Red` from the
+    picker's form, else the first available) and the picker: each option value a link to its variant, so the page
+    works without JavaScript."""
+    variants = list(product_family_variants(family.pk))
+    if not variants:
+        return None, None
+    available = set(
+        offer_visible_qs()
+        .filter(product_id__in=[variant.pk for variant in variants], stock__gt=0)
+        .values_list("product_id", flat=True)
+    )
+    choices = [VariantChoice(variant.pk, variant.option_values, variant.pk in available) for variant in variants]
+    by_id = {variant.pk: variant for variant in variants}
+    wanted = request.GET.get("variant", "")
+    chosen_id = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) < 19 else None
+    current_choice = next((choice for choice in choices if choice.variant_id == chosen_id), None)
+    if current_choice is None:
+        selected = {name: request.GET.get(f"{OPTION_PARAM_PREFIX}{name}", "") for name in family.option_names}
+        if not any(selected.values()):
+            # Nothing chosen yet: the first variant that can be bought.
+            current_choice = next((choice for choice in choices if choice.is_available), choices[0])
+        else:
+            current_choice = choose_variant(family.option_names, choices, selected)
+    assert current_choice is not None
+    groups = build_picker(family.option_names, choices, current_choice)
+    return by_id[current_choice.variant_id], {
+        "groups": groups,
+        "label": variant_label(family.option_names, current_choice.option_values),
+        "is_available": current_choice.is_available,
+        "variant_count": len(variants),
+    }
+
+
 def product_detail(request, product_id: int, slug: str = ""):
     product = product_get(product_id)
     if product is None:
         raise Http404
+    if product.parent_id is not None:
+        # A variant's page is its family's page with the variant chosen.
+        parent = product_get(product.parent_id)
+        assert parent is not None
+        url = reverse("storefront:product", kwargs={"product_id": parent.pk, "slug": slugify(parent.title)[:80]})
+        return redirect(f"{url}?variant={product.pk}")
     canonical = slugify(product.title)[:80] or "product"
     if slug != canonical:
-        return redirect("storefront:product", product_id=product.pk, slug=canonical, permanent=True)
+        query = request.GET.urlencode()
+        url = reverse("storefront:product", kwargs={"product_id": product.pk, "slug": canonical})
+        return redirect(f"{url}?{query}" if query else url, permanent=True)
+    family: Product | None = None
+    picker = None
+    if product.is_family:
+        family = product
+        variant, picker = _variant_picker(request, family)
+        if variant is not None:
+            product = variant
     country, placed_on = buyer_country(request), today()
     product_view_record(product_id=product.pk)
     buyer = buyer_context(country=country, currency=buyer_currency(request))
@@ -202,6 +355,7 @@ def product_detail(request, product_id: int, slug: str = ""):
         else None
     )
     categories = {item.pk: item for item in category_list()}
+    page_product = family or product
     breadcrumbs = [
         categories[int(part)]
         for part in product.category.path.strip("/").split("/")
@@ -221,10 +375,17 @@ def product_detail(request, product_id: int, slug: str = ""):
             ],
             "score": explanation["winner"]["score"],
         }
+    images = list(product.images.all())
+    if family is not None and not images:
+        images = list(family.images.all())
     context = {
         "product": product,
-        "images": list(product.images.all()),
-        "attributes": sorted((product.attributes or {}).items()),
+        "family": family,
+        "page_product": page_product,
+        "picker": picker,
+        "description": product.description or (family.description if family else ""),
+        "images": images,
+        "attributes": sorted({**((family.attributes or {}) if family else {}), **(product.attributes or {})}.items()),
         "rows": rows,
         "best": rows[0] if rows and rows[0]["quote"] else None,
         "featured": featured_box,
