@@ -70,7 +70,7 @@ class DatabaseBackend(_DatabaseBackend):
         `DBTaskResult.task_result` gives (tested)."""
         self.validate_task(task)
         db_result = self._task_to_db_task(task, args, kwargs)
-        result = TaskResult(
+        result: Any = TaskResult(
             db_result=db_result,
             task=task if task.backend == self.alias else task.using(backend=self.alias),
             id=normalize_uuid(db_result.id),

@@ -83,19 +83,31 @@ def cart_line_rows(buyer) -> list[CartLineRow]:
             .order_by("added_at", "id")
             .values_list(*_CART_ROW_COLUMNS)
         )
-        sql, params = queryset.query.sql_with_params()
-        params = list(params)
-        if params.count(_CART_BUYER_SENTINEL) != 1:
+        compiled_sql, compiled_params = queryset.query.sql_with_params()
+        template = list(compiled_params)
+        if template.count(_CART_BUYER_SENTINEL) != 1:
             raise RuntimeError("could not locate the buyer in the compiled cart statement")
-        cached = _cart_rows_sql[connection.alias] = (sql, params, params.index(_CART_BUYER_SENTINEL))
-    sql, template, position = cached
-    params = list(template)
+        cached = _cart_rows_sql[connection.alias] = (compiled_sql, template, template.index(_CART_BUYER_SENTINEL))
+    sql, params, position = cached
+    params = list(params)
     params[position] = buyer.pk
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
-        CartLineRow(*row[:9], is_active=bool(row[9]), stock=row[10])  # SQLite returns booleans as 0 and 1
+        CartLineRow(
+            offer_id=row[0],
+            product_id=row[1],
+            title=row[2],
+            seller_id=row[3],
+            seller_name=row[4],
+            seller_status=row[5],
+            quantity=row[6],
+            price_amount=row[7],
+            currency=row[8],
+            is_active=bool(row[9]),  # SQLite returns booleans as 0 and 1
+            stock=row[10],
+        )
         for row in rows
     ]
 

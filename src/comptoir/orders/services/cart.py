@@ -48,7 +48,8 @@ def _cart_statements() -> tuple[str, str, str]:
         cart, line = quote(Cart._meta.db_table), quote(CartLine._meta.db_table)
         statements = _CART_SQL[connection.vendor] = (
             f"SELECT 1 FROM {offer} INNER JOIN {seller} ON ({offer}.{quote('seller_id')} = {seller}.{quote('id')}) "
-            f"WHERE {offer}.{quote('id')} = %s AND {offer}.{quote('is_active')} = %s AND {seller}.{quote('status')} = %s",
+            f"WHERE {offer}.{quote('id')} = %s AND {offer}.{quote('is_active')} = %s "
+            f"AND {seller}.{quote('status')} = %s",
             f"INSERT INTO {cart} ({quote('buyer_id')}, {quote('updated_at')}) VALUES (%s, %s) "
             f"ON CONFLICT ({quote('buyer_id')}) DO UPDATE SET {quote('buyer_id')} = EXCLUDED.{quote('buyer_id')} "
             f"RETURNING {quote('id')}",
