@@ -14,8 +14,9 @@ def psycopg_statement_cache_widen() -> None:
         from psycopg import _queries
     except ImportError:  # SQLite-only installations
         return
-    if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", None) is not None:
-        _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, PSYCOPG_CACHED_STATEMENT_PARAMS)
+    current = getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", None)
+    if current is not None:
+        _queries.MAX_CACHED_STATEMENT_PARAMS = max(current, PSYCOPG_CACHED_STATEMENT_PARAMS)
 
 
 class CoreConfig(AppConfig):

@@ -197,3 +197,12 @@ def test_values_are_prepared_as_the_field_prepares_them(model, name, value):
     expected = field.get_db_prep_save(value, connection)
     assert type(prepared) is type(expected)
     assert getattr(prepared, "obj", prepared) == getattr(expected, "obj", expected)  # psycopg's Jsonb wraps `obj`
+
+
+def test_psycopg_caches_the_parse_of_the_checkout_s_chain_statements():
+    from psycopg import _queries
+
+    from comptoir.core.apps import PSYCOPG_CACHED_STATEMENT_PARAMS
+
+    # The order chain of a three-seller checkout carries up to ≈ 200 parameters (core.apps explains why it matters).
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS >= PSYCOPG_CACHED_STATEMENT_PARAMS >= 200
