@@ -106,6 +106,24 @@ _PASS_THROUGH: tuple[tuple[type[models.Field], tuple[type, ...]], ...] = (
 )
 
 
+def _prepared(field, value: Any, connection) -> Any:
+    """`field.get_db_prep_save(value, connection)` by its shortest route for the values the hot write paths store
+    most — an aware datetime in a DateTimeField, a date in a DateField, a dict or list in a JSONField (Django's own
+    classes, not subclasses) — where Django's route ends in the same backend adapter after checks these values
+    pass (no expression, no lazy string, already the field's type, aware); every other value through the field."""
+    kind = type(field)
+    value_type = type(value)
+    if kind is models.DateTimeField:
+        if value_type is dt.datetime and value.utcoffset() is not None and settings.USE_TZ:
+            return connection.ops.adapt_datetimefield_value(value)
+    elif kind is models.DateField:
+        if value_type is dt.date:
+            return connection.ops.adapt_datefield_value(value)
+    elif kind is models.JSONField and (value_type is dict or value_type is list):
+        return connection.ops.adapt_json_value(value, field.encoder)
+    return field.get_db_prep_save(value, connection)
+
+
 def _pass_through_types(field) -> tuple[type, ...]:
     """The value types `field.get_db_prep_save` returns unchanged (see _PASS_THROUGH); a foreign key to an integer
     primary key passes an int through too (its target's AutoField/BigAutoField returns it as it is: int(), then
@@ -168,7 +186,7 @@ def insert_returning(objects: list, *, using: str | None = None) -> list:
             if value is None or type(value) in types:
                 append(value)
             else:
-                append(field.get_db_prep_save(value, connection))
+                append(_prepared(field, value, connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = cursor.fetchall()
@@ -231,7 +249,7 @@ def insert_rows(model, names: tuple[str, ...], rows: list[tuple], *, using: str 
             if value is None or type(value) in types:
                 append(value)
             else:
-                append(field.get_db_prep_save(value, connection))
+                append(_prepared(field, value, connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()]
@@ -301,7 +319,7 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
                 if value is None or type(value) in types:
                     append(value)
                 else:
-                    append(field.get_db_prep_save(value, connection))
+                    append(_prepared(field, value, connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()

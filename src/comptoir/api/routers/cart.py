@@ -15,7 +15,7 @@ from comptoir.api.idempotency import run_idempotent
 from comptoir.api.schemas import MAX_ID, InputSchema, JsonInt, MoneyOut, between, money, problems
 from comptoir.api.security import buyer_auth, buyer_principal
 from comptoir.core.exceptions import NotFound
-from comptoir.orders.selectors import cart_has_offer, cart_lines_for_buyer
+from comptoir.orders.selectors import cart_has_offer, cart_line_rows
 from comptoir.orders.services import cart_line_remove, cart_line_set
 from comptoir.sellers.models import SellerStatus
 
@@ -48,25 +48,23 @@ class CartLineIn(InputSchema):
 
 
 def cart_out(buyer) -> dict:
-    lines = cart_lines_for_buyer(buyer)
     subtotals: dict[str, int] = defaultdict(int)
     result = []
-    for line in lines:
-        offer = line.offer
-        subtotals[offer.currency] += offer.price_amount * line.quantity
+    for line in cart_line_rows(buyer):
+        subtotals[line.currency] += line.price_amount * line.quantity
         result.append(
             {
-                "offer_id": offer.pk,
-                "product_id": offer.product_id,
-                "title": offer.product.title,
-                "seller_id": offer.seller_id,
-                "seller_name": offer.seller.name,
+                "offer_id": line.offer_id,
+                "product_id": line.product_id,
+                "title": line.title,
+                "seller_id": line.seller_id,
+                "seller_name": line.seller_name,
                 "quantity": line.quantity,
-                "unit_price": money(offer.price_amount, offer.currency),
-                "line_total": money(offer.price_amount * line.quantity, offer.currency),
-                "is_available": offer.is_active
-                and offer.seller.status == SellerStatus.VERIFIED
-                and offer.stock >= line.quantity,
+                "unit_price": money(line.price_amount, line.currency),
+                "line_total": money(line.price_amount * line.quantity, line.currency),
+                "is_available": line.is_active
+                and line.seller_status == SellerStatus.VERIFIED
+                and line.stock >= line.quantity,
             }
         )
     return {"lines": result, "subtotals": [money(amount, currency) for currency, amount in sorted(subtotals.items())]}

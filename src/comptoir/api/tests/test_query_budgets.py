@@ -135,7 +135,7 @@ def test_review_of_a_delivered_order(api, buyer, buyer_token, seller_a, offer_a)
 
 
 # Budgets (statements per request, authentication included), measured 2026-12-06 on SQLite and PostgreSQL.
-CART_PUT = 10
+CART_PUT = 7  # offer availability, cart and line upserts (fixed statements), the cart read: one each
 CART_DELETE = 4
 CHECKOUT = 15
 CHECKOUT_POSTGRES = 10  # order, seller orders, lines, events: one statement; payment, entry, postings: one

@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from comptoir.accounts.models import User
-from comptoir.core.db import insert_chain, insert_returning, insert_rows, select_instances, update_rows
+from comptoir.core.db import _prepared, insert_chain, insert_returning, insert_rows, select_instances, update_rows
 from comptoir.core.models import IdempotencyRecord
 from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
 from comptoir.orders.tests.support import buy
@@ -173,3 +174,35 @@ def test_insert_chain_inserts_rows_pointing_at_earlier_rows_of_the_same_call():
         (seller_order_ids[1], "placed", {}),
         (seller_order_ids[0], "", {}),
     ]
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "value"),
+    [
+        (Order, "placed_at", dt.datetime(2026, 12, 7, 2, 30, 15, 123456, tzinfo=dt.UTC)),
+        (Order, "placed_at", dt.datetime(2026, 12, 7, 3, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))),
+        (SellerOrder, "ship_by", dt.date(2026, 12, 9)),
+        (Order, "shipping_address", {"name": "Zoé", "city": "Paris", "lines": [1, "é", None]}),
+        (SellerOrderEvent, "data", ["a", {"b": 2}]),
+        (SellerOrderEvent, "data", {}),
+        (Order, "number", "CO-1"),
+        (SellerOrder, "ship_by", dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC)),  # not a date: through the field
+    ],
+)
+def test_values_are_prepared_as_the_field_prepares_them(model, name, value):
+    field = model._meta.get_field(name)
+
+    prepared = _prepared(field, value, connection)
+
+    expected = field.get_db_prep_save(value, connection)
+    assert type(prepared) is type(expected)
+    assert getattr(prepared, "obj", prepared) == getattr(expected, "obj", expected)  # psycopg's Jsonb wraps `obj`
+
+
+def test_psycopg_caches_the_parse_of_the_checkout_s_chain_statements():
+    from psycopg import _queries
+
+    from comptoir.core.apps import PSYCOPG_CACHED_STATEMENT_PARAMS
+
+    # The order chain of a three-seller checkout carries up to ≈ 200 parameters (core.apps explains why it matters).
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS >= PSYCOPG_CACHED_STATEMENT_PARAMS >= 200

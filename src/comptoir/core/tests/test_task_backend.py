@@ -41,6 +41,18 @@ def test_the_stored_row_is_django_tasks_db_s_own(settings, options):
     assert ours_result.status == "READY" and ours_result.args == [3] and ours_result.kwargs == {"label": "x"}
 
 
+@pytest.mark.parametrize("options", [{}, {"run_after": dt.datetime(2030, 1, 2, 3, 4, tzinfo=dt.UTC)}])
+def test_the_returned_result_is_the_one_django_tasks_db_builds_from_the_row(settings, options):
+    stored, result = _enqueue_with(settings, "comptoir.core.task_backend.DatabaseBackend", **options)
+    expected = result.db_result.task_result  # django-tasks-db's own conversion, from the row in memory
+
+    compared = ("id", "status", "enqueued_at", "started_at", "finished_at", "last_attempted_at", "args", "kwargs")
+    assert {name: getattr(result, name) for name in compared} == {name: getattr(expected, name) for name in compared}
+    assert (result.backend, result.errors, result.worker_ids) == (expected.backend, expected.errors, [])
+    assert result.task == expected.task and result.task.priority == 7
+    assert result.id == str(stored.pk)
+
+
 @dataclass(frozen=True)
 class Happened:
     value: int

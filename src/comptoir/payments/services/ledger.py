@@ -41,13 +41,30 @@ def ledger_accounts_get_or_create(keys: set[AccountKey]) -> dict[AccountKey, Led
     return accounts
 
 
+def ledger_account_ids(keys: set[AccountKey]) -> dict[AccountKey, int]:
+    """The ids of the (kind, seller_id, currency) accounts, creating the missing ones: `ledger_accounts_get_or_create`
+    for a caller that needs only the ids (the checkout's capture), read without building model instances."""
+    ids = {key: row[0] for key, row in _account_rows(keys).items()}
+    if len(ids) < len(keys):
+        ids.update((key, account.pk) for key, account in ledger_accounts_get_or_create(keys - ids.keys()).items())
+    return ids
+
+
 _ACCOUNTS_SQL: dict[tuple[str, tuple[bool, ...]], str] = {}
 _ACCOUNT_COLUMNS = ["id", "kind", "seller_id", "currency"]
 
 
 def _accounts_read(keys: set[AccountKey]) -> dict[AccountKey, LedgerAccount]:
-    """The existing accounts among `keys`, in one indexed SELECT whose text is built once per vendor and shape (an
-    OR of Q objects cost the checkout more CPU to compile than the lookup costs to run)."""
+    """The existing accounts among `keys` (`_account_rows`) as model instances."""
+    return {
+        key: LedgerAccount.from_db(connection.alias, _ACCOUNT_COLUMNS, row) for key, row in _account_rows(keys).items()
+    }
+
+
+def _account_rows(keys: set[AccountKey]) -> dict[AccountKey, tuple]:
+    """The rows (id, kind, seller_id, currency) of the existing accounts among `keys`, in one indexed SELECT whose
+    text is built once per vendor and shape (an OR of Q objects cost the checkout more CPU to compile than the
+    lookup costs to run)."""
     ordered = sorted(keys, key=lambda key: (key[1] is None, key[0], key[1] or 0, key[2]))
     shape = tuple(key[1] is None for key in ordered)
     sql = _ACCOUNTS_SQL.get((connection.vendor, shape))
@@ -70,11 +87,7 @@ def _accounts_read(keys: set[AccountKey]) -> dict[AccountKey, LedgerAccount]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    accounts = {}
-    for row in rows:
-        account = LedgerAccount.from_db(connection.alias, _ACCOUNT_COLUMNS, row)
-        accounts[(account.kind, account.seller_id, account.currency)] = account
-    return accounts
+    return {(row[1], row[2], row[3]): row for row in rows}
 
 
 def ledger_post(
@@ -150,7 +163,7 @@ def payment_captured_post_new(
     index instead of being skipped. After the accounts' look-up, one statement on PostgreSQL (core.db.insert_chain).
     Raises UnbalancedEntry (nothing written)."""
     check_balanced(lines)
-    accounts = ledger_accounts_get_or_create({line.account_key for line in lines})
+    account_ids = ledger_account_ids({line.account_key for line in lines})
     insert_chain(
         [
             (
@@ -180,7 +193,7 @@ def payment_captured_post_new(
             (
                 Posting,
                 _POSTING_COLUMNS,
-                [(0, accounts[line.account_key].pk, line.amount, line.currency) for line in lines],
+                [(0, account_ids[line.account_key], line.amount, line.currency) for line in lines],
                 {"entry_id": 1},
             ),
         ]
