@@ -218,3 +218,18 @@ def test_when_the_operator_charges_in_the_offers_currency_mixed_currencies_are_s
     assert raised.value.code == "mixed_currencies"
     checkout(paris, currency="GBP")  # charged in the offer's currency: the buyer's currency is only for display
     assert Order.objects.get().currency == "EUR"
+
+
+def test_a_chargeback_on_a_converted_seller_order_is_refused_not_posted_in_the_wrong_currency(presentment):
+    from comptoir.checkout.services import chargeback_record
+    from comptoir.core.exceptions import Conflict
+    from comptoir.payments.models import JournalEntry
+
+    checkout(offer_in("PLN", 10000))
+    entries = JournalEntry.objects.count()
+    with pytest.raises(Conflict) as raised:
+        chargeback_record(
+            seller_order_id=SellerOrder.objects.get().pk, amount=100, reason="fraud", provider_reference="cb-1"
+        )
+    assert raised.value.code == "converted_chargeback_unsupported"
+    assert JournalEntry.objects.count() == entries
