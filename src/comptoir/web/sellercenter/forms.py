@@ -432,3 +432,20 @@ class TwoFactorPolicyForm(forms.Form):
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor authentication for every team member"), required=False
     )
+
+
+class SettlementCurrencyForm(forms.Form):
+    """The currency the shop is settled and paid out in: one of the marketplace's display currencies, or the one the
+    shop had (kept even when not in the list), or none (each order in its offers' currency)."""
+
+    settlement_currency = forms.ChoiceField(label=_("Settled and paid out in"), required=False)
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        from comptoir.currencies.domain.rates import DISPLAY_CURRENCIES
+
+        codes = list(DISPLAY_CURRENCIES) + ([current] if current and current not in DISPLAY_CURRENCIES else [])
+        self.fields["settlement_currency"].choices = [("", _("The currency of each offer"))] + [
+            (code, code) for code in codes
+        ]
+        self.fields["settlement_currency"].initial = current
