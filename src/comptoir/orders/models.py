@@ -147,7 +147,9 @@ class SellerOrder(models.Model):
                 name="seller_order_refund_at_most_total",
             ),
             models.CheckConstraint(
-                condition=models.Q(charge_items_amount__isnull=True, charge_total_amount__isnull=True, fx_rate__isnull=True)
+                condition=models.Q(
+                    charge_items_amount__isnull=True, charge_total_amount__isnull=True, fx_rate__isnull=True
+                )
                 | models.Q(
                     charge_items_amount__gte=0,
                     charge_total_amount__gte=models.F("charge_items_amount"),

@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from comptoir.core import clock
+from comptoir.core import errors as core_errors
 from comptoir.core.crypto import encrypt_text, new_secret_token, token_hash
 from comptoir.core.events import publish, publish_on_commit
 from comptoir.core.exceptions import InvalidTransition, NotFound, PermissionDenied, ValidationError
-from comptoir.core import errors as core_errors
 from comptoir.core.money import is_known_currency
 from comptoir.core.services import audit_record
 from comptoir.sellers import errors

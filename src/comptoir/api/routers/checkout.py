@@ -10,6 +10,7 @@ from pydantic import Field, StrictStr
 
 from comptoir.api.errors import json_response
 from comptoir.api.idempotency import REPLAYED_HEADER
+from comptoir.api.routers.fx import DisplayCurrency, RateOriginOut
 from comptoir.api.schemas import (
     MAX_ID,
     BodyId,
@@ -22,7 +23,6 @@ from comptoir.api.schemas import (
     length,
     problems,
 )
-from comptoir.api.routers.fx import DisplayCurrency, RateOriginOut
 from comptoir.api.security import buyer_auth, buyer_principal
 from comptoir.checkout.errors import PAYMENT_DECLINED
 from comptoir.checkout.services import order_checkout

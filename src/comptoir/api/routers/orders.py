@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field, StrictStr
 
 from comptoir.api.idempotency import run_idempotent
+from comptoir.api.routers.fx import RateOriginOut
 from comptoir.api.schemas import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -26,7 +27,6 @@ from comptoir.api.schemas import (
     paginate,
     problems,
 )
-from comptoir.api.routers.fx import RateOriginOut
 from comptoir.api.security import buyer_auth, buyer_principal
 from comptoir.checkout.services import seller_order_cancel
 from comptoir.core.exceptions import NotFound, ValidationError

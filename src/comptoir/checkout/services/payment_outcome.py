@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from comptoir.checkout import errors
+from comptoir.checkout.services.fx import settled_part
 from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, NotFound
 from comptoir.core.permissions import require_operator
@@ -20,7 +21,6 @@ from comptoir.orders.services import (
     order_mark_paid,
     order_mark_review,
 )
-from comptoir.checkout.services.fx import settled_part
 from comptoir.payments.domain.fx import capture_lines
 from comptoir.payments.domain.ledger import PostingLine
 from comptoir.payments.models import EntryKind, PaymentStatus

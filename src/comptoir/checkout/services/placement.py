@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from comptoir.checkout import errors
+from comptoir.checkout.services.fx import charge_summary, presentment_currency
 from comptoir.checkout.services.payment_outcome import (
     order_abandon,
     order_payment_outcome,
@@ -42,7 +43,6 @@ from comptoir.orders.services import (
     seller_order_quantities,
     shipping_choices_parse,
 )
-from comptoir.checkout.services.fx import charge_summary, presentment_currency
 from comptoir.payments.providers import get_provider
 
 if TYPE_CHECKING:
@@ -93,8 +93,11 @@ def order_summary(order: Order) -> dict[str, Any]:
         "items": Money(order.items_amount, order.currency).as_dict(),
         "shipping": Money(order.shipping_amount, order.currency).as_dict(),
         "total": Money(order.total_amount, order.currency).as_dict(),
-        **({"exchange_rate": {"source": order.fx_source, "day": order.fx_day and order.fx_day.isoformat()}}
-           if order.fx_source else {}),
+        **(
+            {"exchange_rate": {"source": order.fx_source, "day": order.fx_day and order.fx_day.isoformat()}}
+            if order.fx_source
+            else {}
+        ),
         "seller_orders": [
             {
                 "number": so.number,

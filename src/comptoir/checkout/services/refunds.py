@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from comptoir.checkout.services.fx import settled_part
 from comptoir.core import clock
 from comptoir.core.permissions import require_operator
 from comptoir.offers.locks import offer_stock_return
@@ -21,7 +22,6 @@ from comptoir.orders.services import (
     seller_order_refunded_add,
     seller_order_transition,
 )
-from comptoir.checkout.services.fx import settled_part
 from comptoir.payments.domain.fx import refund_split
 from comptoir.payments.domain.ledger import PostingLine
 from comptoir.payments.models import EntryKind

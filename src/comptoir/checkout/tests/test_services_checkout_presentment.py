@@ -91,7 +91,12 @@ def test_a_gbp_buyer_pays_in_gbp_for_eur_and_pln_offers_at_rates_frozen_on_the_o
     assert (order.currency, order.fx_source, order.fx_day) == ("GBP", "ECB", dt.date(2026, 3, 2))
     eur, pln = SellerOrder.objects.filter(order=order).order_by("currency")
     # EUR: 24.90 (20.00 + 4.90 shipping) × 0.8338 = 20.76162 → £20.76; items 16.676 → £16.68
-    assert (eur.currency, eur.total_amount, eur.charge_total_amount, eur.charge_items_amount) == ("EUR", 2490, 2076, 1668)
+    assert (eur.currency, eur.total_amount, eur.charge_total_amount, eur.charge_items_amount) == (
+        "EUR",
+        2490,
+        2076,
+        1668,
+    )
     assert eur.fx_rate == Decimal("0.8338")
     # PLN: 104.90 zł × (0.8338 / 4.2000 = 0.198523809524, frozen to 12 places) = 20.825… → £20.83
     assert (pln.currency, pln.total_amount, pln.charge_total_amount) == ("PLN", 10490, 2083)
@@ -100,7 +105,9 @@ def test_a_gbp_buyer_pays_in_gbp_for_eur_and_pln_offers_at_rates_frozen_on_the_o
     payment = Payment.objects.get(order_id=order.pk)
     assert (payment.amount, payment.currency) == (4159, "GBP")
     assert outcome.summary["exchange_rate"] == {"source": "ECB", "day": "2026-03-02"}
-    assert {row["total"]["currency"]: (row["charged"]["amount"], row["rate"]) for row in outcome.summary["seller_orders"]} == {
+    assert {
+        row["total"]["currency"]: (row["charged"]["amount"], row["rate"]) for row in outcome.summary["seller_orders"]
+    } == {
         "EUR": ("20.76", "0.8338"),
         "PLN": ("20.83", "0.198523809524"),
     }
@@ -161,7 +168,11 @@ def test_the_seller_is_released_and_paid_out_in_its_own_currency(presentment):
 
     pln.refresh_from_db()
     payout = batch.payouts.get()
-    assert (payout.seller_id, payout.currency, payout.amount) == (krakow.seller.pk, "PLN", 10490 - pln.commission_amount)
+    assert (payout.seller_id, payout.currency, payout.amount) == (
+        krakow.seller.pk,
+        "PLN",
+        10490 - pln.commission_amount,
+    )
     assert seller_balances(seller=krakow.seller)["PLN"]["paid_out"].amount == 10490 - pln.commission_amount
     rows = seller_statement(seller=krakow.seller, currency="PLN")
     assert [row.kind for row in rows] == ["capture", "release", "payout"]

@@ -91,7 +91,10 @@ class CheckoutDraft:
     @property
     def shipping(self) -> Money:
         return Money(
-            sum(so.shipping.price.amount if so.charge is None else so.charge.shipping.amount for so in self.seller_orders),
+            sum(
+                so.shipping.price.amount if so.charge is None else so.charge.shipping.amount
+                for so in self.seller_orders
+            ),
             self.currency,
         )
 

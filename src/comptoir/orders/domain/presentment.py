@@ -69,7 +69,10 @@ def build_checkout_converted(
         raise CheckoutProblem(
             "mixed_currencies",
             "One seller's offers of one order must be priced in the same currency.",
-            {f"lines.{seller_id}": f"Currencies found: {', '.join(sorted(found))}." for seller_id, found in mixed.items()},
+            {
+                f"lines.{seller_id}": f"Currencies found: {', '.join(sorted(found))}."
+                for seller_id, found in mixed.items()
+            },
         )
     parts: list[SellerOrderDraft] = []
     problems: dict[str, str] = {}

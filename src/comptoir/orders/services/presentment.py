@@ -15,7 +15,9 @@ _NO_SELLER_ORDER_CHARGE: dict[str, object] = {}
 def order_presentment(offers: list[CheckoutOffer], charge_currency: str | None) -> Presentment | None:
     """The conversion an order needs, None for an order in its offers' one currency settled in it (the common path:
     no rate read)."""
-    settlement = {offer.seller_id: offer.seller.settlement_currency for offer in offers if offer.seller.settlement_currency}
+    settlement = {
+        offer.seller_id: offer.seller.settlement_currency for offer in offers if offer.seller.settlement_currency
+    }
     if charge_currency is None:
         currencies = {offer.currency for offer in offers}
         if len(currencies) != 1:
@@ -39,4 +41,8 @@ def charge_columns_of_seller_order(part: SellerOrderDraft) -> dict[str, object]:
     charge = part.charge
     if charge is None:
         return _NO_SELLER_ORDER_CHARGE
-    return {"charge_items_amount": charge.items.amount, "charge_total_amount": charge.total.amount, "fx_rate": charge.rate}
+    return {
+        "charge_items_amount": charge.items.amount,
+        "charge_total_amount": charge.total.amount,
+        "fx_rate": charge.rate,
+    }

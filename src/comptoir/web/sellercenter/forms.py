@@ -445,7 +445,7 @@ class SettlementCurrencyForm(forms.Form):
         from comptoir.currencies.domain.rates import DISPLAY_CURRENCIES
 
         codes = list(DISPLAY_CURRENCIES) + ([current] if current and current not in DISPLAY_CURRENCIES else [])
-        self.fields["settlement_currency"].choices = [("", _("The currency of each offer"))] + [
-            (code, code) for code in codes
-        ]
-        self.fields["settlement_currency"].initial = current
+        field = self.fields["settlement_currency"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("The currency of each offer"))] + [(code, code) for code in codes]
+        field.initial = current
