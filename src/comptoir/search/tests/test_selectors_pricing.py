@@ -117,7 +117,11 @@ def test_a_product_offered_only_in_a_currency_without_rate_is_indexed_in_it_and_
 def test_sorting_and_the_ranking_price_signal_compare_landed_prices_in_one_currency():
     """19.00 GBP is more than 20.00 EUR at 1.20 EUR per pound, though 1900 < 2000 in raw minor units."""
     pound_seller, euro_seller = make_seller("London Kettles"), make_seller("Paris Kettles")
-    in_pounds, in_euros = make_product("Copper kettle London"), make_product("Copper kettle Paris")
+    from comptoir.testing.builders import make_category
+
+    kettles = make_category("Kettles")  # one category: the price signal compares against its median landed price
+    in_pounds = make_product("Copper kettle London", category=kettles)
+    in_euros = make_product("Copper kettle Paris", category=kettles)
     make_offer(
         seller=pound_seller,
         product=in_pounds,
