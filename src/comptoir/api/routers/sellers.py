@@ -54,7 +54,7 @@ class SellerOut(Schema):
     iban_masked: str
     default_currency: str
     settlement_currency: str = Field(
-        "", description="ISO 4217 currency the seller is settled and paid out in; empty: the currency of each offer sold."
+        "", description="ISO 4217 currency the seller is settled and paid out in; empty: each offer's currency."
     )
     created_at: str
     verified_at: str | None
