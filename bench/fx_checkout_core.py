@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import time
 from decimal import Decimal
+from typing import Any
 
 import django
 
@@ -51,7 +52,7 @@ def main() -> None:
     same = [line(1, 10, Money(2000, "EUR"), 1), line(2, 20, Money(3000, "EUR"), 2)]
     mixed = [line(1, 10, Money(2000, "EUR"), 1), line(2, 20, Money(10000, "PLN"), 3)]
     profiles = {1: [shipping_rate(1, "EUR")], 2: [shipping_rate(2, "EUR")], 3: [shipping_rate(3, "PLN")]}
-    common = dict(
+    common: dict[str, Any] = dict(
         rates_by_profile=profiles,
         destination_country="FR",
         service_levels={},
