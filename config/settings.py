@@ -309,7 +309,12 @@ COMPTOIR: dict[str, Any] = {
     "TRUST_REBUILD_WORKERS": env_int("COMPTOIR_TRUST_REBUILD_WORKERS", 0),
     # Exchange rates (comptoir.currencies, docs/CURRENCIES.md): the scheduler's daily ECB download is off while
     # REFRESH_URL is empty (no internet in the demo).
-    "FX": {"REFRESH_URL": env_str("COMPTOIR_FX_REFRESH_URL", "")},
+    # CHARGE_CURRENCY: "offer" charges each order in its offers' currency (one currency per order); "presentment"
+    # charges in the buyer's display currency at the rate frozen on the order (docs/CURRENCIES.md).
+    "FX": {
+        "REFRESH_URL": env_str("COMPTOIR_FX_REFRESH_URL", ""),
+        "CHARGE_CURRENCY": env_str("COMPTOIR_FX_CHARGE_CURRENCY", "offer"),
+    },
 }
 
 # Search ranking and featured offer (comptoir.search). The weights are public: the /ranking page and docs/SEARCH.md

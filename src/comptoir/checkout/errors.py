@@ -12,8 +12,10 @@ DISPUTE_OPEN = "dispute_open"
 HOLD_NOT_ELAPSED = "hold_not_elapsed"
 SELLER_ORDER_REQUIRED = "seller_order_required"
 SELLER_ORDER_MISMATCH = "seller_order_mismatch"
+CONVERTED_CHARGEBACK_UNSUPPORTED = "converted_chargeback_unsupported"
 
 __all__ = [
+    "CONVERTED_CHARGEBACK_UNSUPPORTED",
     "DISPUTE_NOT_FOUND",
     "DISPUTE_OPEN",
     "HOLD_NOT_ELAPSED",

@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Max
 
@@ -105,6 +106,13 @@ class ReferenceRates:
             return amount
         table = self.table
         return table.convert(amount, currency) if table is not None else None
+
+    def rate(self, source: str, target: str) -> Decimal | None:
+        """Units of `target` for one unit of `source` on the table in effect (1 for the same currency)."""
+        if source == target:
+            return Decimal(1)
+        table = self.table
+        return table.rate(source, target) if table is not None else None
 
     def origin(self, source: str, target: str) -> RateOrigin | None:
         """Where the rate of `source` → `target` comes from (publisher and day), None without one."""

@@ -78,6 +78,7 @@ class CheckoutProduct:
 class CheckoutSeller:
     status: str
     commission_rate_bp: int | None
+    settlement_currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ _COLUMNS = (
     "seller__commission_rate_bp",
     "category_commission_bp",
     "shipping_rates_json",
+    "seller__settlement_currency",
 )
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
 _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
@@ -173,7 +175,7 @@ def offers_for_checkout(offer_ids) -> list[CheckoutOffer]:
             handling_days=row[7],
             shipping_profile_id=row[8],
             product=CheckoutProduct(row[9]),
-            seller=CheckoutSeller(row[10], row[11]),
+            seller=CheckoutSeller(row[10], row[11], row[14]),
             category_commission_bp=row[12],
             shipping_rates_json=row[13],
         )

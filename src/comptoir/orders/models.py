@@ -54,6 +54,10 @@ class Order(models.Model):
     shipping_address = models.JSONField()
     placed_at = models.DateTimeField(default=clock.now, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The exchange rates frozen on the order when a seller order is settled in another currency than the order is
+    # charged in (docs/CURRENCIES.md): their publisher ("ECB", "operator") and day (None for an operator's rate).
+    fx_source = models.CharField(max_length=20, blank=True)
+    fx_day = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -70,6 +74,11 @@ class Order(models.Model):
     @property
     def total(self) -> Money:
         return Money(self.total_amount, self.currency)
+
+    @property
+    def is_converted(self) -> bool:
+        """Whether a rate was frozen on the order (some seller order settled in another currency)."""
+        return bool(self.fx_source)
 
 
 class SellerOrder(models.Model):
@@ -90,6 +99,13 @@ class SellerOrder(models.Model):
     shipping_amount = models.BigIntegerField()
     total_amount = models.BigIntegerField()
     commission_amount = models.BigIntegerField(help_text="Frozen at checkout from the line rates.")
+    # A seller order settled in another currency than its order is charged in: its amounts above are in the seller's
+    # settlement currency (`currency`); the buyer paid `charge_total_amount` (of which `charge_items_amount` for the
+    # items) in the order's currency, at `fx_rate` units of the order's currency per unit of `currency`, frozen at
+    # checkout. All three are None when the seller order is in the order's currency.
+    charge_items_amount = models.BigIntegerField(null=True, blank=True)
+    charge_total_amount = models.BigIntegerField(null=True, blank=True)
+    fx_rate = models.DecimalField(max_digits=30, decimal_places=12, null=True, blank=True)
     # Shipping choice and promise, frozen at checkout
     shipping_rate_id = models.BigIntegerField(null=True)
     shipping_service_level = models.CharField(max_length=20)
@@ -129,6 +145,17 @@ class SellerOrder(models.Model):
             models.CheckConstraint(
                 condition=models.Q(refunded_amount__lte=models.F("total_amount")),
                 name="seller_order_refund_at_most_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    charge_items_amount__isnull=True, charge_total_amount__isnull=True, fx_rate__isnull=True
+                )
+                | models.Q(
+                    charge_items_amount__gte=0,
+                    charge_total_amount__gte=models.F("charge_items_amount"),
+                    fx_rate__gt=0,
+                ),
+                name="seller_order_charge_all_or_none",
             ),
         ]
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 
 from comptoir.core.money import Money
+from comptoir.offers.domain.pricing import Rates
 from comptoir.orders.models import (
     CartLine,
     Dispute,
@@ -357,38 +358,68 @@ class CartSellerGroup:
 @dataclass
 class CartSummary:
     groups: list[CartSellerGroup]
-    currency: str | None  # None when the cart is empty or mixes currencies
+    currency: str | None  # None when the cart is empty or mixes currencies (and is not charged in one currency)
     item_count: int
+    # Set when the order will be charged in `currency` whatever its offers' currencies (the buyer's presentment
+    # currency): each seller's items and total are converted as checkout converts them (orders.domain.presentment).
+    rates: Rates | None = None
+
+    def _charged(self, amount: Money) -> Money | None:
+        if amount.currency == self.currency or self.rates is None or self.currency is None:
+            return amount
+        return self.rates.convert(amount, self.currency)
 
     @property
     def items(self) -> Money | None:
-        return Money(sum(group.items.amount for group in self.groups), self.currency) if self.currency else None
+        if not self.currency:
+            return None
+        parts = [self._charged(group.items) for group in self.groups]
+        if any(part is None or part.currency != self.currency for part in parts):
+            return None
+        return Money(sum(part.amount for part in parts if part is not None), self.currency)
 
     @property
     def shipping(self) -> Money | None:
-        selected = [group.selected for group in self.groups]
-        if not self.currency or any(choice is None for choice in selected):
-            return None
-        return Money(sum(choice.price.amount for choice in selected if choice is not None), self.currency)
+        items, total = self.items, self.total
+        return total - items if items is not None and total is not None else None
 
     @property
     def total(self) -> Money | None:
-        items, shipping = self.items, self.shipping
-        return items + shipping if items is not None and shipping is not None else None
+        if not self.currency or any(group.selected is None for group in self.groups):
+            return None
+        parts = [
+            self._charged(group.items + group.selected.price) for group in self.groups if group.selected is not None
+        ]
+        if any(part is None or part.currency != self.currency for part in parts):
+            return None
+        return Money(sum(part.amount for part in parts if part is not None), self.currency)
+
+    @property
+    def is_converted(self) -> bool:
+        return any(group.items.currency != self.currency for group in self.groups)
 
     @property
     def is_shippable(self) -> bool:
         return (
-            bool(self.groups) and self.currency is not None and all(group.selected is not None for group in self.groups)
+            bool(self.groups)
+            and self.currency is not None
+            and all(group.selected is not None for group in self.groups)
+            and (self.rates is None or self.total is not None)
         )
 
 
 def cart_summary_for_buyer(
-    *, buyer, country: str, placed_on: dt.date, service_levels: dict[int, str] | None = None
+    *,
+    buyer,
+    country: str,
+    placed_on: dt.date,
+    service_levels: dict[int, str] | None = None,
+    charge_currency: str | None = None,
 ) -> CartSummary:
     """The buyer's cart grouped by seller, with each seller's shipping options to `country` and the selected one
     (`service_levels[seller_id]` when offered, else the cheapest: the rule checkout applies, through the same pure
-    core)."""
+    core). With `charge_currency` (the buyer's presentment currency when the marketplace charges in it), the totals
+    are in it, converted per seller at today's rates, whatever currencies the offers are priced in."""
     from comptoir.offers.conf import pricing_strategy
     from comptoir.offers.domain.shipping import promise_dates, quote, rates_for_country
     from comptoir.offers.selectors import shipping_rates_for_profiles
@@ -468,6 +499,10 @@ def cart_summary_for_buyer(
         except CheckoutProblem:
             selected = None
         groups.append(CartSellerGroup(seller_lines[0].offer.seller, seller_lines, items, choices, selected))
+    if charge_currency is not None and groups:
+        from comptoir.offers.conf import exchange_rates
+
+        return CartSummary(groups, charge_currency, sum(line.quantity for line in lines), exchange_rates())
     return CartSummary(
         groups=groups,
         currency=currencies.pop() if len(currencies) == 1 else None,

@@ -70,6 +70,10 @@ class AccountKind(models.TextChoices):
     COMMISSION = "commission", _("Marketplace commission revenue")
     # Debit-normal: what a seller owes the marketplace (a chargeback after their money was paid out).
     SELLER_RECEIVABLE = "seller_receivable", _("Owed by the seller to the marketplace")
+    # Either side: the marketplace's position in a currency from converting buyers' money into sellers' currencies at
+    # the rates frozen on orders, and the rounding differences of those conversions (credit: gain, debit: loss).
+    FX_CONVERSION = "fx_conversion", _("Currency conversion (the marketplace's position in the currency)")
+    FX_GAIN_LOSS = "fx_gain_loss", _("Exchange gains and losses")
 
 
 class LedgerAccount(models.Model):

@@ -266,3 +266,28 @@ def payment_captured_for_order(order_id: int) -> Payment | None:
 def payment_latest_for_order(order_id: int) -> Payment | None:
 
     return Payment.objects.filter(order_id=order_id).order_by("-pk").first()
+
+
+def ledger_entries_unbalanced() -> list[tuple[int, str, int]]:
+    """(entry id, currency, sum) of every journal entry whose postings do not sum to zero in a currency: empty when the
+    ledger balances per transaction and per currency, as it must (one grouped query; `ledger verify` checks the same
+    while walking the chain)."""
+    rows = (
+        Posting.objects.values("entry_id", "currency")
+        .annotate(total=Sum("amount"))
+        .exclude(total=0)
+        .order_by("entry_id", "currency")
+        .values_list("entry_id", "currency", "total")
+    )
+    return [(entry_id, currency, total) for entry_id, currency, total in rows]
+
+
+def ledger_balances_by_kind(*, kind: str) -> dict[str, int]:
+    """currency -> the signed balance (debit positive) of the marketplace account `kind` (e.g. fx_gain_loss)."""
+    rows = (
+        Posting.objects.filter(account__kind=kind, account__seller__isnull=True)
+        .values("currency")
+        .annotate(total=Sum("amount"))
+        .values_list("currency", "total")
+    )
+    return dict(rows)

@@ -78,6 +78,7 @@ class SellerAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
                     "created_at",
                     "verified_at",
                     "default_currency",
+                    "settlement_currency",
                     "commission",
                     "description",
                 )

@@ -40,6 +40,11 @@ class Seller(models.Model):
         null=True, blank=True, help_text="Overrides the category rate when set (basis points: 1200 = 12%)."
     )
     default_currency = models.CharField(max_length=3, default="EUR")
+    settlement_currency = models.CharField(
+        max_length=3,
+        blank=True,
+        help_text="ISO 4217 currency the seller is settled and paid out in; empty: the currency of each offer sold.",
+    )
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now)
     verified_at = models.DateTimeField(null=True, blank=True)

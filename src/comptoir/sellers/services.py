@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from comptoir.core import clock
+from comptoir.core import errors as core_errors
 from comptoir.core.crypto import encrypt_text, new_secret_token, token_hash
 from comptoir.core.events import publish, publish_on_commit
 from comptoir.core.exceptions import InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -296,4 +297,37 @@ def seller_two_factor_requirement_set(*, seller: Seller, actor: User | None, req
                 seller_id=locked.pk,
             )
     seller.require_two_factor = required
+    return locked
+
+
+def seller_settlement_currency_set(*, seller: Seller, actor: User | None, currency: str) -> Seller:
+    """Set the ISO 4217 currency the seller is settled and paid out in ("" : the currency of each offer sold).
+    Applies to orders placed from now on: a placed order keeps the currency and rate frozen on it. Owner only;
+    audited; setting the current value again changes nothing. Raises ValidationError (`unknown_currency`) and
+    PermissionDenied (`seller_owner_required`)."""
+    code = (currency or "").strip().upper()
+    if code and not is_known_currency(code):
+        raise ValidationError(
+            "Unknown currency code.",
+            code=core_errors.UNKNOWN_CURRENCY,
+            fields={"settlement_currency": f"'{currency}' is not an ISO 4217 currency code."},
+        )
+    with transaction.atomic():
+        if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():
+            raise PermissionDenied(
+                "Only an owner can change the settlement currency.", code=errors.SELLER_OWNER_REQUIRED
+            )
+        locked = Seller.objects.select_for_update().get(pk=seller.pk)
+        if locked.settlement_currency != code:
+            previous = locked.settlement_currency
+            locked.settlement_currency = code
+            locked.save(update_fields=["settlement_currency"])
+            audit_record(
+                actor=actor,
+                action="seller.settlement_currency_set",
+                target=locked,
+                seller_id=locked.pk,
+                data={"from": previous, "to": code},
+            )
+    seller.settlement_currency = code
     return locked

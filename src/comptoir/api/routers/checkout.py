@@ -10,6 +10,7 @@ from pydantic import Field, StrictStr
 
 from comptoir.api.errors import json_response
 from comptoir.api.idempotency import REPLAYED_HEADER
+from comptoir.api.routers.fx import DisplayCurrency, RateOriginOut
 from comptoir.api.schemas import (
     MAX_ID,
     BodyId,
@@ -64,13 +65,28 @@ class CheckoutIn(InputSchema):
         None, description="Seller id -> service level ('standard', 'express'); default: the cheapest."
     )
     payment: PaymentIn
+    currency: DisplayCurrency | None = Field(
+        None,
+        description="The buyer's presentment currency (the display currency they chose). When the marketplace charges "
+        "in it (operator setting), the order is charged in it at the ECB reference rate of the day, frozen on the "
+        "order, and offers priced in several currencies may be checked out together; otherwise each order is charged "
+        "in its offers' currency and this is ignored.",
+    )
 
 
 class SellerOrderSummaryOut(Schema):
     number: str
     seller_id: int
     status: str
-    total: MoneyOut
+    total: MoneyOut = Field(description="In the seller order's currency (the seller's settlement currency).")
+    charged: MoneyOut | None = Field(
+        None, description="What the buyer paid for it in the order's currency; absent when it is in that currency."
+    )
+    rate: str | None = Field(
+        None,
+        description="The rate frozen on the seller order: units of the order's currency per unit of the seller "
+        "order's, as a decimal string; absent when it is in the order's currency.",
+    )
     ship_by: str
     deliver_by: str
 
@@ -82,6 +98,9 @@ class CheckoutOut(Schema):
     items: MoneyOut
     shipping: MoneyOut
     total: MoneyOut
+    exchange_rate: RateOriginOut | None = Field(
+        None, description="Where the rates frozen on the order come from; absent when nothing was converted."
+    )
     seller_orders: list[SellerOrderSummaryOut]
 
 
@@ -119,6 +138,7 @@ def checkout(
         shipping_choices=data.get("shipping"),
         idempotency_key=idempotency_key,
         key_required=True,
+        currency=data.get("currency"),
     )
     status = CHECKOUT_STATUS[OrderStatus(outcome.order_status)]
     body: dict = outcome.summary

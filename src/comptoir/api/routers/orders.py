@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field, StrictStr
 
 from comptoir.api.idempotency import run_idempotent
+from comptoir.api.routers.fx import RateOriginOut
 from comptoir.api.schemas import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -81,6 +82,16 @@ class BuyerSellerOrderOut(Schema):
     shipping: MoneyOut
     total: MoneyOut
     refunded: MoneyOut
+    charged: MoneyOut | None = Field(
+        None,
+        description="What the buyer paid for this seller order in the order's currency when the seller is settled in "
+        "another (items, shipping, total and refunded are then in the seller's currency); null otherwise.",
+    )
+    exchange_rate: str | None = Field(
+        None,
+        description="The rate frozen on this seller order at checkout: units of the order's currency per unit of the "
+        "seller order's, as a decimal string; null when nothing was converted.",
+    )
     shipping_service_level: str
     ship_by: str
     deliver_by_earliest: str
@@ -111,6 +122,9 @@ class OrderOut(Schema):
     placed_at: str
     paid_at: str | None
     shipping_address: dict
+    exchange_rate: RateOriginOut | None = Field(
+        None, description="Where the rates frozen on the order come from (publisher, day); null when none was used."
+    )
     seller_orders: list[BuyerSellerOrderOut]
 
 
@@ -183,7 +197,16 @@ def return_request_out(seller_order, *, for_seller: bool = False) -> dict | None
     }
 
 
-def buyer_seller_order_out(seller_order, order_number: str) -> dict:
+def _charge_out(seller_order, order_currency: str | None) -> dict:
+    if seller_order.charge_total_amount is None or order_currency is None:
+        return {"charged": None, "exchange_rate": None}
+    return {
+        "charged": money(seller_order.charge_total_amount, order_currency),
+        "exchange_rate": format(seller_order.fx_rate.normalize(), "f"),
+    }
+
+
+def buyer_seller_order_out(seller_order, order_number: str, order_currency: str | None = None) -> dict:
     return {
         "number": seller_order.number,
         "order_number": order_number,
@@ -194,6 +217,7 @@ def buyer_seller_order_out(seller_order, order_number: str) -> dict:
         "shipping": money(seller_order.shipping_amount, seller_order.currency),
         "total": money(seller_order.total_amount, seller_order.currency),
         "refunded": money(seller_order.refunded_amount, seller_order.currency),
+        **_charge_out(seller_order, order_currency),
         "shipping_service_level": seller_order.shipping_service_level,
         "ship_by": iso(seller_order.ship_by),
         "deliver_by_earliest": iso(seller_order.deliver_by_earliest),
@@ -223,8 +247,10 @@ def order_out(order) -> dict:
         "placed_at": iso(order.placed_at),
         "paid_at": iso(order.paid_at),
         "shipping_address": order.shipping_address,
+        "exchange_rate": {"source": order.fx_source, "day": order.fx_day} if order.fx_source else None,
         "seller_orders": [
-            buyer_seller_order_out(seller_order, order.number) for seller_order in order.seller_orders.all()
+            buyer_seller_order_out(seller_order, order.number, order.currency)
+            for seller_order in order.seller_orders.all()
         ],
     }
 
@@ -238,7 +264,7 @@ def _seller_order_for(request: HttpRequest, number: str):
 
 def _reloaded(request: HttpRequest, number: str) -> dict:
     seller_order = _seller_order_for(request, number)
-    return buyer_seller_order_out(seller_order, seller_order.order.number)
+    return buyer_seller_order_out(seller_order, seller_order.order.number, seller_order.order.currency)
 
 
 @router.get("/orders", response={200: page_of(OrderOut), **problems(401, 403, 422)}, summary="My orders")

@@ -53,6 +53,9 @@ class SellerOut(Schema):
     vat_id: str
     iban_masked: str
     default_currency: str
+    settlement_currency: str = Field(
+        "", description="ISO 4217 currency the seller is settled and paid out in; empty: each offer's currency."
+    )
     created_at: str
     verified_at: str | None
 
@@ -117,6 +120,7 @@ def seller_out(seller) -> dict:
         "vat_id": seller.vat_id,
         "iban_masked": seller.iban_masked,
         "default_currency": seller.default_currency,
+        "settlement_currency": seller.settlement_currency,
         "created_at": iso(seller.created_at),
         "verified_at": iso(seller.verified_at),
     }

@@ -183,3 +183,41 @@ def test_checkout_and_replay_outside_a_test_transaction(api, buyer_token, offer_
     assert replay["Idempotent-Replayed"] == "true"
     assert Order.objects.count() == 1
     assert Offer.objects.get(pk=offer_a.pk).stock == 7
+
+
+def test_checkout_in_the_buyers_currency_returns_the_amounts_and_the_frozen_rate(api, buyer_token):
+    import datetime as dt
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    from comptoir.core import clock
+    from comptoir.currencies.selectors import rates_cache_clear
+    from comptoir.currencies.services import rates_import
+    from comptoir.testing.builders import make_shipping_profile
+
+    rates_cache_clear()
+    rates_import(content=b"Date,GBP,PLN,\n2026-03-02,0.8338,4.2000,\n", file_name="eurofxref-hist.csv")
+    seller = make_seller("Kraków Shop")
+    profile = make_shipping_profile(seller, currency="PLN", first_item_amount=490, express=False)
+    offer = make_offer(seller=seller, price_amount=10000, currency="PLN", shipping_profile=profile)
+    presentment = {**settings.COMPTOIR, "FX": {**settings.COMPTOIR["FX"], "CHARGE_CURRENCY": "presentment"}}
+    with override_settings(COMPTOIR=presentment), clock.frozen_at(dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)):
+        response = api.post(
+            "checkout", checkout_body(offer, currency="gbp"), token=buyer_token, headers={"Idempotency-Key": "fx-1"}
+        )
+        assert response.status_code == 201, response.json()
+        body = response.json()
+        assert (body["currency"], body["total"]["amount"]) == ("GBP", "20.83")
+        assert body["exchange_rate"] == {"source": "ECB", "day": "2026-03-02"}
+        (part,) = body["seller_orders"]
+        assert part["total"]["currency"] == "PLN" and part["charged"]["amount_minor"] == 2083
+        assert part["rate"] == "0.198523809524"
+
+        order = api.get(f"orders/{body['number']}", token=buyer_token)
+        assert order.status_code == 200, order.json()
+        shown = order.json()
+        assert shown["exchange_rate"] == {"source": "ECB", "day": "2026-03-02"}
+        assert shown["seller_orders"][0]["charged"] == {"amount": "20.83", "amount_minor": 2083, "currency": "GBP"}
+        assert shown["seller_orders"][0]["exchange_rate"] == "0.198523809524"
+    rates_cache_clear()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from comptoir.checkout import errors
-from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.core.permissions import require_operator
 from comptoir.orders.models import SellerOrder
 from comptoir.orders.services import seller_order_lock
@@ -52,6 +52,13 @@ def chargeback_record(
             seller_order = seller_order_lock(seller_order_id=seller_order_id)
         except NotFound:
             raise NotFound("No such seller order.", code=errors.SELLER_ORDER_NOT_FOUND) from None
+        if seller_order.charge_total_amount is not None:
+            # The buyer paid in another currency than the seller is settled in: the conversion of a chargeback is
+            # not written yet (docs/CURRENCIES.md, limits); refused rather than posted in the wrong currency.
+            raise Conflict(
+                "Chargebacks on a seller order charged in another currency than its seller's are not supported yet.",
+                code=errors.CONVERTED_CHARGEBACK_UNSUPPORTED,
+            )
         return chargeback_post(
             target=ChargebackTarget(
                 seller_order_id=seller_order.pk,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from comptoir.checkout import errors
+from comptoir.checkout.services.fx import settled_part
 from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, NotFound
 from comptoir.core.permissions import require_operator
@@ -20,6 +21,7 @@ from comptoir.orders.services import (
     order_mark_paid,
     order_mark_review,
 )
+from comptoir.payments.domain.fx import capture_lines
 from comptoir.payments.domain.ledger import PostingLine
 from comptoir.payments.models import EntryKind, PaymentStatus
 from comptoir.payments.selectors import payment_latest_for_order
@@ -118,6 +120,10 @@ def _capture_post(*, order: Order, seller_orders: list[SellerOrder], actor: User
 
 
 def _capture_lines(*, order: Order, seller_orders: list[SellerOrder]) -> list[PostingLine]:
+    if order.fx_source:  # a seller order settled in another currency: the conversion legs (payments.domain.fx)
+        return capture_lines(
+            currency=order.currency, total=order.total_amount, parts=[settled_part(so) for so in seller_orders]
+        )
     return [PostingLine(("provider_clearing", None, order.currency), order.total_amount)] + [
         PostingLine(("seller_escrow", so.seller_id, order.currency), -so.total_amount) for so in seller_orders
     ]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from comptoir.checkout import errors
+from comptoir.checkout.services.fx import charge_summary, presentment_currency
 from comptoir.checkout.services.payment_outcome import (
     order_abandon,
     order_payment_outcome,
@@ -92,12 +93,18 @@ def order_summary(order: Order) -> dict[str, Any]:
         "items": Money(order.items_amount, order.currency).as_dict(),
         "shipping": Money(order.shipping_amount, order.currency).as_dict(),
         "total": Money(order.total_amount, order.currency).as_dict(),
+        **(
+            {"exchange_rate": {"source": order.fx_source, "day": order.fx_day and order.fx_day.isoformat()}}
+            if order.fx_source
+            else {}
+        ),
         "seller_orders": [
             {
                 "number": so.number,
                 "seller_id": so.seller_id,
                 "status": so.status,
                 "total": Money(so.total_amount, so.currency).as_dict(),
+                **charge_summary(so, order.currency),
                 "ship_by": so.ship_by.isoformat(),
                 "deliver_by": so.deliver_by.isoformat(),
             }
@@ -150,6 +157,7 @@ def order_checkout(
     shipping_choices: dict[Any, str] | None = None,
     idempotency_key: str | None = None,
     key_required: bool = False,
+    currency: str | None = None,
 ) -> CheckoutOutcome:
     """Check out `lines` (or the buyer's cart when None) into one order split per seller, and charge it.
 
@@ -159,8 +167,13 @@ def order_checkout(
     kept). Raises ValidationError (invalid input, a key reused for another request), NotFound (an unavailable
     offer), Conflict (insufficient stock; `idempotency_in_progress` while the same key's checkout still runs).
     A decline is an outcome, not an error; an error of the provider itself (an invalid card number) is raised
-    after the order is undone and the key freed."""
+    after the order is undone and the key freed.
+
+    `currency`: the buyer's presentment (display) currency. When the operator charges in it
+    (COMPTOIR["FX"]["CHARGE_CURRENCY"] = "presentment"), the order is charged in it at rates frozen on the order, and
+    offers of several currencies may be checked out together; otherwise it is ignored (see `presentment_currency`)."""
     key = validate_key(idempotency_key, required=key_required)
+    charge_currency = presentment_currency(currency)
     address = address_clean(shipping_address)
     payment_method = _payment_method_clean(payment_method)
     from_cart = lines is None
@@ -174,6 +187,7 @@ def order_checkout(
             "address": address,
             "shipping": sorted(choices.items()),
             "payment_method": payment_method_digest(payment_method),
+            **({"currency": charge_currency} if charge_currency else {}),
         }
     )
 
@@ -208,7 +222,11 @@ def order_checkout(
             assert quantities is not None
             now = clock.now()
             draft = order_draft_price(
-                quantities=quantities, country=address["country"], service_levels=choices, placed_on=now.date()
+                quantities=quantities,
+                country=address["country"],
+                service_levels=choices,
+                placed_on=now.date(),
+                charge_currency=charge_currency,
             )
             if provider.is_synchronous_and_local:
                 # A provider answering inside this process without I/O (the sandbox) holds no lock on anything

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from comptoir.checkout.services.fx import settled_part
 from comptoir.core import clock
 from comptoir.core.permissions import require_operator
 from comptoir.offers.locks import offer_stock_return
@@ -21,6 +22,7 @@ from comptoir.orders.services import (
     seller_order_refunded_add,
     seller_order_transition,
 )
+from comptoir.payments.domain.fx import refund_split
 from comptoir.payments.domain.ledger import PostingLine
 from comptoir.payments.models import EntryKind
 from comptoir.payments.selectors import payment_captured_for_order, seller_order_charged_back_amount
@@ -34,13 +36,29 @@ if TYPE_CHECKING:
 def seller_order_money_refund(seller_order: SellerOrder, *, reason: str, actor: User | None) -> None:
     """Refund everything not yet refunded (nor charged back) of a paid seller order the caller has locked: a
     reversing entry out of escrow and a provider refund, both keyed on the seller order so a retry refunds once.
-    Nothing happens when nothing is left or nothing was captured."""
+    Nothing happens when nothing is left or nothing was captured. A seller order charged in another currency than
+    its own is refunded in the currency the buyer paid in: the matching part of what they paid, converted back at the
+    rate frozen on it (payments.domain.fx.refund_split)."""
     amount = (
         seller_order.total_amount - seller_order.refunded_amount - seller_order_charged_back_amount(seller_order.pk)
     )
     payment = payment_captured_for_order(seller_order.order_id)
     if amount <= 0 or payment is None:
         return
+    if seller_order.charge_total_amount is None:
+        lines = [
+            PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), amount),
+            PostingLine(("provider_clearing", None, seller_order.currency), -amount),
+        ]
+        refunded_to_buyer = amount
+    else:
+        split = refund_split(
+            currency=payment.currency,
+            part=settled_part(seller_order),
+            returned_before=seller_order.total_amount - amount,
+            amount=amount,
+        )
+        lines, refunded_to_buyer = split.lines, split.charged.amount
     ledger_post(
         kind=EntryKind.REFUND,
         source_key=f"refund:{seller_order.number}",
@@ -48,18 +66,16 @@ def seller_order_money_refund(seller_order: SellerOrder, *, reason: str, actor: 
         seller_order_id=seller_order.pk,
         memo=f"Refund {seller_order.number}",
         actor=actor,
-        lines=[
-            PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), amount),
-            PostingLine(("provider_clearing", None, seller_order.currency), -amount),
-        ],
+        lines=lines,
     )
-    refund_create(
-        payment=payment,
-        seller_order_id=seller_order.pk,
-        amount=amount,
-        reason=reason,
-        source_key=f"refund:{seller_order.number}",
-    )
+    if refunded_to_buyer > 0:
+        refund_create(
+            payment=payment,
+            seller_order_id=seller_order.pk,
+            amount=refunded_to_buyer,
+            reason=reason,
+            source_key=f"refund:{seller_order.number}",
+        )
     seller_order_refunded_add(seller_order=seller_order, amount=amount)
 
 

@@ -40,6 +40,45 @@ def convert_at_rate(amount: Money, currency: str, rate: Decimal, per: Decimal = 
     return Money(int(value), currency)
 
 
+#: Decimal places of a rate frozen on an order (the column's scale): far below what moves a minor unit of any amount
+#: an order can hold.
+FROZEN_RATE_PLACES = 12
+
+
+def freeze_rate(rate: Decimal) -> Decimal:
+    """`rate` as it is frozen on an order: rounded half-even to FROZEN_RATE_PLACES decimal places. Every conversion
+    of that order (the charge, the settlement, a refund) uses this stored value, so none depends on a table that may
+    have been corrected since."""
+    if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
+        raise ValueError(f"a rate must be a positive finite Decimal, not {rate!r}")
+    frozen = rate.quantize(Decimal(1).scaleb(-FROZEN_RATE_PLACES), rounding=ROUND_HALF_EVEN)
+    if frozen <= 0:
+        raise ValueError(f"rate {rate} is too small to freeze with {FROZEN_RATE_PLACES} decimal places")
+    return frozen
+
+
+def convert_back(amount: Money, currency: str, rate: Decimal) -> Money:
+    """`amount`, in the currency an order was charged in, back into `currency` at the order's frozen `rate` (units of
+    the charged currency per unit of `currency`), rounded like every conversion (`convert_at_rate`)."""
+    return convert_at_rate(amount, currency, Decimal(1), rate)
+
+
+def proportional_part(total: Money, *, before: int, after: int, whole: int) -> Money:
+    """The part of `total` that the slice (`before`, `after`] of `whole` stands for, e.g. the charged amount a partial
+    refund of a seller order gives back. Computed as the difference of two cumulative roundings (half-even), so that
+    successive slices add up to exactly `total` once `after` reaches `whole`: refunding a seller order in several parts
+    gives the buyer back exactly what they paid."""
+    if whole <= 0 or not 0 <= before <= after <= whole:
+        raise ValueError(f"need 0 <= before <= after <= whole and whole > 0, not {before}, {after}, {whole}")
+
+    def cumulative(part: int) -> int:
+        with localcontext() as context:
+            context.prec = _PRECISION
+            return int((Decimal(total.amount) * part / whole).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+    return Money(cumulative(after) - cumulative(before), total.currency)
+
+
 @dataclass(frozen=True, slots=True)
 class RateOrigin:
     """Where a conversion's rate comes from: its publisher ("ECB", or "operator" for a configured override) and the

@@ -64,6 +64,11 @@ class Rates(Protocol):
 
     def origin(self, source: str, target: str) -> RateOrigin | None: ...
 
+    def rate(self, source: str, target: str) -> Decimal | None:
+        """Units of `target` one unit of `source` buys (1 for the same currency), None without a rate: the rate a
+        checkout freezes on an order."""
+        ...
+
 
 class IdentityRates:
     """No conversion at all: an amount is only ever expressed in its own currency."""
@@ -73,6 +78,9 @@ class IdentityRates:
 
     def origin(self, source: str, target: str) -> RateOrigin | None:
         return None
+
+    def rate(self, source: str, target: str) -> Decimal | None:
+        return Decimal(1) if source == target else None
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,10 @@ class OverriddenRates:
 
     def origin(self, source: str, target: str) -> RateOrigin | None:
         return self.overrides.origin(source, target) or self.published.origin(source, target)
+
+    def rate(self, source: str, target: str) -> Decimal | None:
+        overridden = self.overrides.rate(source, target)
+        return overridden if overridden is not None else self.published.rate(source, target)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from comptoir.core.money import BASIS_POINTS, Money
+from comptoir.currencies.domain.rates import RateOrigin
 from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy
 from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 
@@ -32,6 +33,21 @@ class LineInput:
 
 
 @dataclass(frozen=True)
+class Charge:
+    """What the buyer pays for a seller order settled in another currency than the order is charged in: `items` and
+    `total` in the order's currency, converted from the seller order's amounts at `rate` (units of the order's
+    currency per unit of the seller's, frozen on the seller order)."""
+
+    items: Money
+    total: Money
+    rate: Decimal
+
+    @property
+    def shipping(self) -> Money:
+        return self.total - self.items
+
+
+@dataclass(frozen=True)
 class SellerOrderDraft:
     seller_id: int
     lines: tuple[LineInput, ...]
@@ -42,28 +58,52 @@ class SellerOrderDraft:
     deliver_by_earliest: dt.date
     deliver_by: dt.date
     delivered: Money  # what the buyer pays for this seller order, as the pricing strategy quoted it
+    # Set when the seller order is settled in another currency than the order is charged in (orders.domain.presentment)
+    charge: Charge | None = None
 
     @property
     def total(self) -> Money:
         return self.delivered
 
+    @property
+    def currency(self) -> str:
+        """The seller order's currency: the seller's settlement currency (the offers' when it has none)."""
+        return self.items.currency
+
 
 @dataclass
 class CheckoutDraft:
+    """`currency` is the one the order is charged in. A seller order is in it too, unless it carries a `charge` (its
+    amounts in the seller's currency, the buyer's in this one); `rate_origin` then says where the rates frozen on the
+    order come from."""
+
     currency: str
     seller_orders: list[SellerOrderDraft] = field(default_factory=list)
+    rate_origin: RateOrigin | None = None
 
     @property
     def items(self) -> Money:
-        return Money(sum(so.items.amount for so in self.seller_orders), self.currency)
+        return Money(
+            sum(so.items.amount if so.charge is None else so.charge.items.amount for so in self.seller_orders),
+            self.currency,
+        )
 
     @property
     def shipping(self) -> Money:
-        return Money(sum(so.shipping.price.amount for so in self.seller_orders), self.currency)
+        return Money(
+            sum(
+                so.shipping.price.amount if so.charge is None else so.charge.shipping.amount
+                for so in self.seller_orders
+            ),
+            self.currency,
+        )
 
     @property
     def total(self) -> Money:
-        return Money(sum(so.total.amount for so in self.seller_orders), self.currency)
+        return Money(
+            sum(so.total.amount if so.charge is None else so.charge.total.amount for so in self.seller_orders),
+            self.currency,
+        )
 
 
 class CheckoutProblem(ValueError):
@@ -94,7 +134,9 @@ def build_checkout(
     A seller's lines ship together on the shipping profile of the seller's first line (by offer id);
     the chosen service level (default: the cheapest for the destination) applies to the whole parcel,
     and the slowest handling time of its lines sets the ship-by date. `pricing` quotes what the buyer (`buyer`,
-    by default a consumer in the destination country paying in the offers' currency) pays for each parcel."""
+    by default a consumer in the destination country paying in the offers' currency) pays for each parcel. One
+    currency per order (`mixed_currencies`); `orders.domain.presentment.build_checkout_converted` charges offers of
+    several currencies in one."""
     if not lines:
         raise CheckoutProblem("empty_cart", "There is nothing to check out.", {"lines": "Add at least one offer."})
     currencies = {line.unit_price.currency for line in lines}

@@ -5,6 +5,7 @@ applies the outcome."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import router
@@ -18,11 +19,17 @@ from comptoir.orders import errors
 from comptoir.orders.checkout_reads import CheckoutOffer, offers_for_checkout, shipping_rates_of
 from comptoir.orders.conf import orders_settings
 from comptoir.orders.domain.checkout import CheckoutDraft, CheckoutProblem, LineInput, build_checkout
+from comptoir.orders.domain.presentment import build_checkout_converted
 from comptoir.orders.domain.state_machine import Action, Actor, Status, transition
 from comptoir.orders.events import SellerOrderTransitioned
 from comptoir.orders.models import Order, OrderLine, OrderStatus, SellerOrder, SellerOrderEvent
 from comptoir.orders.services.cart import validate_quantity
 from comptoir.orders.services.numbers import new_order_number
+from comptoir.orders.services.presentment import (
+    charge_columns_of_order,
+    charge_columns_of_seller_order,
+    order_presentment,
+)
 from comptoir.sellers.domain.trader import normalise_country
 from comptoir.sellers.models import SellerStatus
 
@@ -109,12 +116,22 @@ def _commission_rates(offers: list[CheckoutOffer]) -> dict[int, int]:
 
 
 def order_draft_price(
-    *, quantities: dict[int, int], country: str, service_levels: dict[int, str], placed_on: dt.date
+    *,
+    quantities: dict[int, int],
+    country: str,
+    service_levels: dict[int, str],
+    placed_on: dt.date,
+    charge_currency: str | None = None,
 ) -> CheckoutDraft:
     """Price `quantities` (offer_id -> units) delivered to `country`: lines, shipping per seller, commission,
     promise dates. Reads offers, takes nothing. Raises NotFound (an offer unknown, inactive or of a seller not
     verified; `extra["offer_ids"]`) and ValidationError (no shipping to the country, an unknown service level,
-    several currencies)."""
+    several currencies, no exchange rate).
+
+    `charge_currency` (the buyer's presentment currency when the operator charges in it): the order is charged in
+    it, offers of several currencies allowed, each seller order settled in its seller's currency at a frozen rate
+    (orders.domain.presentment). Without it, one currency per order, as the offers are priced (a seller with a
+    settlement currency of its own is still settled in it)."""
     offers = offers_for_checkout(quantities)
     found = {offer.pk: offer for offer in offers}
     unavailable = [
@@ -133,8 +150,9 @@ def order_draft_price(
         )
     commission = _commission_rates(offers)
     rates = shipping_rates_of(offers)
+    presentment = order_presentment(offers, charge_currency)
     try:
-        return build_checkout(
+        return (build_checkout if presentment is None else partial(build_checkout_converted, presentment=presentment))(
             lines=[
                 LineInput(
                     offer.pk,
@@ -274,6 +292,7 @@ def order_write(
         shipping_address=address,
         placed_at=now,
         paid_at=None if paid_reference is None else now,
+        **charge_columns_of_order(draft),
     )
     seller_orders = [
         SellerOrder(
@@ -281,7 +300,7 @@ def order_write(
             seller_id=part.seller_id,
             number=f"{number}-{index}",
             status=status,
-            currency=draft.currency,
+            currency=part.currency,
             items_amount=part.items.amount,
             shipping_amount=part.shipping.price.amount,
             total_amount=part.total.amount,
@@ -294,6 +313,7 @@ def order_write(
             deliver_by_earliest=part.deliver_by_earliest,
             deliver_by=part.deliver_by,
             placed_at=now,
+            **charge_columns_of_seller_order(part),
         )
         for index, part in enumerate(draft.seller_orders, start=1)
     ]

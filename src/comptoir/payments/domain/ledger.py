@@ -17,6 +17,8 @@ from dataclasses import dataclass
 # means money was released, refunded or paid out twice.
 DEBIT_NORMAL = {"provider_clearing", "seller_receivable"}
 CREDIT_NORMAL = {"seller_escrow", "seller_payable", "seller_paid_out", "commission"}
+# The marketplace's currency positions and its exchange result may stand on either side.
+EITHER_SIDE = {"fx_conversion", "fx_gain_loss"}
 
 GENESIS_HASH = "0" * 64
 
@@ -53,7 +55,7 @@ def balance_is_allowed(kind: str, signed_balance: int) -> bool:
         return signed_balance >= 0
     if kind in CREDIT_NORMAL:
         return signed_balance <= 0
-    return False
+    return kind in EITHER_SIDE
 
 
 def entry_hash(

@@ -112,3 +112,36 @@ def test_a_product_offered_only_in_a_currency_without_rate_is_indexed_in_it_and_
     # 2,000 JPY is not "between 0 and 30.00 EUR": it is in no EUR price range at all.
     filtered = search_products(SearchQuery(text="furoshiki", price_min=0, price_max=3000), placed_on=MONDAY)
     assert filtered.hits == []
+
+
+def test_sorting_and_the_ranking_price_signal_compare_landed_prices_in_one_currency():
+    """19.00 GBP is more than 20.00 EUR at 1.20 EUR per pound, though 1900 < 2000 in raw minor units."""
+    pound_seller, euro_seller = make_seller("London Kettles"), make_seller("Paris Kettles")
+    from comptoir.testing.builders import make_category
+
+    kettles = make_category("Kettles")  # one category: the price signal compares against its median landed price
+    in_pounds = make_product("Copper kettle London", category=kettles)
+    in_euros = make_product("Copper kettle Paris", category=kettles)
+    make_offer(
+        seller=pound_seller,
+        product=in_pounds,
+        price_amount=1900,
+        currency="GBP",
+        shipping_profile=make_shipping_profile(pound_seller, currency="GBP", first_item_amount=0, express=False),
+    )
+    make_offer(
+        seller=euro_seller,
+        product=in_euros,
+        price_amount=2000,
+        shipping_profile=make_shipping_profile(euro_seller, first_item_amount=0, express=False),
+    )
+    with with_rates({"GBP/EUR": "1.20"}):
+        search_index_products(product_ids=[in_pounds.pk, in_euros.pk])
+        hits = search_products(SearchQuery(text="copper kettle", sort="price_asc"), placed_on=MONDAY).hits
+        ranked = search_products(SearchQuery(text="copper kettle"), placed_on=MONDAY).hits
+    assert [(hit.product_id, hit.landed.amount, hit.landed.currency) for hit in hits] == [
+        (in_euros.pk, 2000, "EUR"),
+        (in_pounds.pk, 2280, "EUR"),
+    ]
+    # Same relevance, no trust or sales history: the cheaper landed price (in euros) ranks first.
+    assert [hit.product_id for hit in ranked] == [in_euros.pk, in_pounds.pk]

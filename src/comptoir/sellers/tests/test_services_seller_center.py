@@ -50,3 +50,25 @@ def test_only_an_owner_sets_the_two_factor_requirement_and_it_is_audited_once():
     assert AuditLog.objects.filter(action="seller.two_factor_required", seller_id=seller.pk).count() == 1
     with pytest.raises(ValidationError):
         seller_two_factor_requirement_set(seller=seller, actor=owner, required="yes")
+
+
+def test_only_an_owner_sets_the_settlement_currency_once_audited():
+    from comptoir.sellers.services import seller_settlement_currency_set
+
+    owner, staff = make_user(), make_user()
+    seller = make_seller(owner=owner)
+    seller_member_add(seller=seller, actor=owner, user=staff)
+    with pytest.raises(PermissionDenied):
+        seller_settlement_currency_set(seller=seller, actor=staff, currency="PLN")
+    seller_settlement_currency_set(seller=seller, actor=owner, currency="pln")
+    seller_settlement_currency_set(seller=seller, actor=owner, currency="PLN")
+    seller.refresh_from_db()
+    assert seller.settlement_currency == "PLN"
+    audit = AuditLog.objects.filter(action="seller.settlement_currency_set", seller_id=seller.pk)
+    assert [row.data for row in audit] == [{"from": "", "to": "PLN"}]
+    with pytest.raises(ValidationError) as raised:
+        seller_settlement_currency_set(seller=seller, actor=owner, currency="ZZZ")
+    assert raised.value.code == "unknown_currency"
+    seller_settlement_currency_set(seller=seller, actor=owner, currency="")
+    seller.refresh_from_db()
+    assert seller.settlement_currency == ""

@@ -527,3 +527,18 @@ class VariantAddForm(forms.Form):
 
     def option_values(self) -> dict[str, str]:
         return {name: self.cleaned_data[f"option_{index}"] for index, name in enumerate(self.option_names)}
+class SettlementCurrencyForm(forms.Form):
+    """The currency the shop is settled and paid out in: one of the marketplace's display currencies, or the one the
+    shop had (kept even when not in the list), or none (each order in its offers' currency)."""
+
+    settlement_currency = forms.ChoiceField(label=_("Settled and paid out in"), required=False)
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        from comptoir.currencies.domain.rates import DISPLAY_CURRENCIES
+
+        codes = list(DISPLAY_CURRENCIES) + ([current] if current and current not in DISPLAY_CURRENCIES else [])
+        field = self.fields["settlement_currency"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("The currency of each offer"))] + [(code, code) for code in codes]
+        field.initial = current

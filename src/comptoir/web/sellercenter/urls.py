@@ -24,6 +24,7 @@ urlpatterns = [
     path("orders/<str:number>/<slug:action>", orders.order_action, name="order_action"),
     path("money/", money.money_overview, name="money"),
     path("money/statement.csv", money.money_statement_csv, name="statement_csv"),
+    path("money/settlement-currency", money.money_settlement_currency, name="settlement_currency"),
     path("money/payouts", money.payout_list, name="payouts"),
     path("team/", team.team, name="team"),
     path("team/api-keys/", team.api_keys, name="api_keys"),

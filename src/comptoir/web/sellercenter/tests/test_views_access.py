@@ -139,6 +139,7 @@ def staff_client(client, seller_setup):
         ("get", "/seller/team/api-keys/created"),
         ("post", "/seller/security/two-factor/policy"),
         ("post", "/seller/team/"),
+        ("post", "/seller/money/settlement-currency"),
     ],
 )
 def test_staff_cannot_use_owner_pages(staff_client, seller_setup, method, path):

@@ -77,3 +77,18 @@ def test_payouts_are_only_this_sellers(owner_client, seller_setup):
     page = owner_client.get("/seller/money/payouts")
     payouts = list(page.context["page"])
     assert len(payouts) == 1 and payouts[0].seller_id == seller_setup["seller"].pk
+
+
+def test_the_owner_sets_the_settlement_currency_and_the_statement_opens_in_it(owner_client, seller_setup):
+    page = owner_client.get("/seller/money/")
+    assert 'name="settlement_currency"' in page.content.decode()
+    response = owner_client.post("/seller/money/settlement-currency", {"settlement_currency": "PLN"})
+    assert response.status_code == 302
+    seller = seller_setup["seller"]
+    seller.refresh_from_db()
+    assert seller.settlement_currency == "PLN"
+    assert owner_client.get("/seller/money/").context["currency"] == "PLN"
+    refused = owner_client.post("/seller/money/settlement-currency", {"settlement_currency": "XAU?"})
+    assert refused.status_code == 302
+    seller.refresh_from_db()
+    assert seller.settlement_currency == "PLN"

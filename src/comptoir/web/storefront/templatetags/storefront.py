@@ -216,3 +216,25 @@ SWATCH_COLOURS = {
 def swatch_colour(value: str) -> str:
     """The swatch class suffix of a colour option value ("Navy" → "navy"), or "" when it names no known colour."""
     return SWATCH_COLOURS.get(str(value).strip().casefold(), "")
+@register.simple_tag
+def frozen_rate(seller_order, order) -> str:
+    """ "1 PLN = 0.198524 GBP": the rate frozen on a seller order charged in its order's currency ("" when none),
+    with up to six decimals in the reader's locale (the stored rate keeps twelve)."""
+    rate = getattr(seller_order, "fx_rate", None)
+    if rate is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    shown = format_decimal(rate, format="#,##0.######", locale=formatting_locale())
+    return f"1 {seller_order.currency} = {shown} {order.currency}"
+
+
+@register.simple_tag
+def order_rate_origin(order) -> str:
+    """ "ECB rate of 2 Mar 2026" (or "marketplace exchange rate") for the rates frozen on `order`; "" without."""
+    if not getattr(order, "fx_source", ""):
+        return ""
+    if order.fx_day is None:
+        return _("marketplace exchange rate")
+    source = _("ECB") if order.fx_source == "ECB" else order.fx_source
+    return _("%(source)s rate of %(date)s") % {"source": source, "date": format_local_date(order.fx_day, "medium")}

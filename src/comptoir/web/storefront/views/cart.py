@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from comptoir.checkout.errors import IDEMPOTENCY_IN_PROGRESS, PAYMENT_DECLINED
 from comptoir.checkout.selectors import checkout_progress_for_key
 from comptoir.checkout.services import CheckoutOutcome, order_checkout
+from comptoir.checkout.services.fx import presentment_currency
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.offers.models import Offer
 from comptoir.orders.errors import INSUFFICIENT_STOCK
@@ -28,6 +29,7 @@ from comptoir.orders.selectors import (
 )
 from comptoir.orders.services import cart_line_remove, cart_line_set
 from comptoir.web.storefront.countries import buyer_country
+from comptoir.web.storefront.currency import buyer_currency
 from comptoir.web.storefront.forms import AddToCartForm, CartQuantityForm, CheckoutForm, DeliveryCountryForm
 from comptoir.web.storefront.views.common import add_service_error, buyer_required, error_message, today
 
@@ -78,7 +80,9 @@ def cart_add(request):
 
 
 def _cart_context(request, country: str) -> dict:
-    summary = cart_summary_for_buyer(buyer=request.user, country=country, placed_on=today())
+    summary = cart_summary_for_buyer(
+        buyer=request.user, country=country, placed_on=today(), charge_currency=_charge_currency(request)
+    )
     return {"summary": summary, "country": country, "country_form": DeliveryCountryForm(initial={"country": country})}
 
 
@@ -133,6 +137,11 @@ def _shipping_choices(data) -> dict[int, str]:
     return choices
 
 
+def _charge_currency(request) -> str | None:
+    """The buyer's display currency when the marketplace charges in it (checkout.services.fx), else None."""
+    return presentment_currency(buyer_currency(request))
+
+
 def _checkout_page(
     request,
     form: CheckoutForm,
@@ -143,7 +152,13 @@ def _checkout_page(
     seller_errors=None,
     problem: str = "",
 ):
-    summary = cart_summary_for_buyer(buyer=request.user, country=country, placed_on=today(), service_levels=choices)
+    summary = cart_summary_for_buyer(
+        buyer=request.user,
+        country=country,
+        placed_on=today(),
+        service_levels=choices,
+        charge_currency=_charge_currency(request),
+    )
     # A new key for every rendering: one rendered form is one checkout, however often it is submitted.
     context = {
         "form": form,
@@ -244,6 +259,7 @@ def checkout(request):
             payment_method={"card_number": form.cleaned_data["card_number"]},
             lines=None,
             shipping_choices=choices,
+            currency=buyer_currency(request),
         )
     except Conflict as error:
         if error.code == IDEMPOTENCY_IN_PROGRESS:

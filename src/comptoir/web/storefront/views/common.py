@@ -28,6 +28,9 @@ ERROR_MESSAGES = {
     "invalid_quantity": _("Choose a quantity from 1 to 999."),
     "empty_cart": _("Your cart is empty."),
     "mixed_currencies": _("Your cart mixes currencies: check out the items of one currency at a time."),
+    "no_exchange_rate": _(
+        "Your order cannot be converted into your currency today. Choose another currency to pay in."
+    ),
     "invalid_address": _("The delivery address is incomplete."),
     "idempotency_key_reused": _("This form was already sent with other details. Check your order and send it again."),
     "idempotency_in_progress": _("Your order is still being processed. Check your orders in a moment."),
