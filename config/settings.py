@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "comptoir.trust",
     "comptoir.search",
     "comptoir.notifications",
+    "comptoir.webhooks",
     "comptoir.api",
     "comptoir.web",
     "comptoir.web.storefront",
@@ -309,6 +310,17 @@ COMPTOIR: dict[str, Any] = {
     # Exchange rates (comptoir.currencies, docs/CURRENCIES.md): the scheduler's daily ECB download is off while
     # REFRESH_URL is empty (no internet in the demo).
     "FX": {"REFRESH_URL": env_str("COMPTOIR_FX_REFRESH_URL", "")},
+    # Outbound webhooks (comptoir.webhooks, docs/WEBHOOKS.md). Sellers' endpoints must be public https URLs; private
+    # and loopback addresses (SSRF) and plain http are for tests and local development only.
+    "WEBHOOKS": {
+        "ALLOW_PRIVATE_ADDRESSES": env_bool("COMPTOIR_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False),
+        "REQUIRE_HTTPS": env_bool("COMPTOIR_WEBHOOKS_REQUIRE_HTTPS", True),
+        "TIMEOUT_SECONDS": env_int("COMPTOIR_WEBHOOKS_TIMEOUT_SECONDS", 10),
+        "MAX_ATTEMPTS": env_int("COMPTOIR_WEBHOOKS_MAX_ATTEMPTS", 8),
+        "RETRY_BASE_SECONDS": env_int("COMPTOIR_WEBHOOKS_RETRY_BASE_SECONDS", 30),
+        "RETRY_MAX_SECONDS": env_int("COMPTOIR_WEBHOOKS_RETRY_MAX_SECONDS", 6 * 3600),
+        "MAX_ENDPOINTS_PER_SELLER": env_int("COMPTOIR_WEBHOOKS_MAX_ENDPOINTS_PER_SELLER", 10),
+    },
 }
 
 # Search ranking and featured offer (comptoir.search). The weights are public: the /ranking page and docs/SEARCH.md

@@ -40,8 +40,8 @@ from comptoir.api.security import seller_auth, seller_principal
 from comptoir.catalog.selectors import product_get
 from comptoir.catalog.services import product_create
 from comptoir.core.exceptions import NotFound, ValidationError
-from comptoir.core.money import Money, validate_currency
 from comptoir.core.idempotency import validate_key
+from comptoir.core.money import Money, validate_currency
 from comptoir.offers import errors as offer_errors
 from comptoir.offers.bulk import MAX_BULK_ITEMS, OfferBulkItem, offer_bulk_update
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer, ShippingProfile

@@ -38,7 +38,9 @@ def bulk(api, credentials, items, key="bulk-1"):
     return api.post("seller/offers/bulk", {"items": items}, token=credentials.key, headers={"Idempotency-Key": key})
 
 
-def test_updates_price_stock_and_visibility_by_sku(api, seller_a, offers, published, django_capture_on_commit_callbacks):
+def test_updates_price_stock_and_visibility_by_sku(
+    api, seller_a, offers, published, django_capture_on_commit_callbacks
+):
     items = [
         {"sku": "SKU-0", "price_amount": 1250, "stock": 0},
         {"sku": "SKU-1", "price": "9.99", "is_active": False},

@@ -401,6 +401,7 @@ SCOPE_LABELS = {
     ApiScope.ORDERS_READ.value: _("Read orders"),
     ApiScope.ORDERS_WRITE.value: _("Act on orders (accept, ship, cancel, returns)"),
     ApiScope.FINANCE_READ.value: _("Read balance and statement"),
+    ApiScope.WEBHOOKS_MANAGE.value: _("Manage webhook endpoints, read and replay deliveries"),
 }
 
 
