@@ -433,3 +433,25 @@ class TwoFactorPolicyForm(forms.Form):
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor authentication for every team member"), required=False
     )
+
+
+class WebhookEndpointForm(forms.Form):
+    """Add or change a webhook endpoint (the service checks the URL: https, public address)."""
+
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=500,
+        help_text=_("An https:// address of your system that accepts POST requests."),
+        widget=forms.URLInput(attrs={"placeholder": "https://erp.example.com/hooks/comptoir"}),
+    )
+    description = forms.CharField(label=_("Description"), max_length=100, required=False)
+    event_types = forms.MultipleChoiceField(label=_("Events"), widget=forms.CheckboxSelectMultiple, choices=[])
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, with_active: bool = False, **kwargs):
+        from comptoir.webhooks.models import WebhookEventType
+
+        super().__init__(*args, **kwargs)
+        self.fields["event_types"].choices = WebhookEventType.choices
+        if not with_active:
+            del self.fields["is_active"]
