@@ -94,3 +94,11 @@ def test_staff_members_cannot_manage_webhooks(client, seller_setup):
     client.force_login(staff)
 
     assert client.get("/seller/webhooks/").status_code == 403
+
+
+def test_the_pages_are_in_french(owner_client, seller_setup):
+    owner_client.cookies["django_language"] = "fr"
+
+    page = owner_client.get("/seller/webhooks/").content.decode()
+
+    assert "Journal des envois" in page and "Offre en rupture de stock" in page and "Ajouter le point de réception" in page
