@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -166,7 +166,7 @@ def _update_rows(rows: list[tuple[int, int, str, int, bool]]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), UPDATE_CHUNK):
             chunk = rows[start : start + UPDATE_CHUNK]
-            params: list[object] = [updated_at]
+            params: list[Any] = [updated_at]
             for row in chunk:
                 params.extend(row)
             if connection.vendor == "postgresql":

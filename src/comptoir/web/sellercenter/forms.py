@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.offers.models import Condition
 from comptoir.orders.domain.carriers import BY_CODE, CARRIERS
 from comptoir.sellers.models import ApiScope
+from comptoir.webhooks.models import WebhookEventType
 
 MAX_BULK_LINES = 5000
 
@@ -445,13 +446,12 @@ class WebhookEndpointForm(forms.Form):
         widget=forms.URLInput(attrs={"placeholder": "https://erp.example.com/hooks/comptoir"}),
     )
     description = forms.CharField(label=_("Description"), max_length=100, required=False)
-    event_types = forms.MultipleChoiceField(label=_("Events"), widget=forms.CheckboxSelectMultiple, choices=[])
+    event_types = forms.MultipleChoiceField(
+        label=_("Events"), widget=forms.CheckboxSelectMultiple, choices=WebhookEventType.choices
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, with_active: bool = False, **kwargs):
-        from comptoir.webhooks.models import WebhookEventType
-
         super().__init__(*args, **kwargs)
-        self.fields["event_types"].choices = WebhookEventType.choices
         if not with_active:
             del self.fields["is_active"]

@@ -41,9 +41,7 @@ def test_a_refused_url_is_explained_next_to_the_field(owner_client, seller_setup
         "WEBHOOKS": {**settings.COMPTOIR["WEBHOOKS"], "ALLOW_PRIVATE_ADDRESSES": False},
     }
 
-    response = owner_client.post(
-        "/seller/webhooks/", {"url": "http://10.0.0.1/hook", "event_types": ["order.created"]}
-    )
+    response = owner_client.post("/seller/webhooks/", {"url": "http://10.0.0.1/hook", "event_types": ["order.created"]})
 
     assert response.status_code == 422
     assert "private or reserved address" in response.context["form"].errors["url"][0]
@@ -101,4 +99,6 @@ def test_the_pages_are_in_french(owner_client, seller_setup):
 
     page = owner_client.get("/seller/webhooks/").content.decode()
 
-    assert "Journal des envois" in page and "Offre en rupture de stock" in page and "Ajouter le point de réception" in page
+    assert (
+        "Journal des envois" in page and "Offre en rupture de stock" in page and "Ajouter le point de réception" in page
+    )

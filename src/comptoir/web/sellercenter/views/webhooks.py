@@ -33,7 +33,11 @@ from comptoir.webhooks.services import (
 
 SESSION_NEW_SECRET = "sellercenter_new_webhook_secret"
 EVENT_LABELS = dict(WebhookEventType.choices)
-STATUS_BADGES = {DeliveryStatus.PENDING: "warning", DeliveryStatus.SUCCEEDED: "success", DeliveryStatus.FAILED: "danger"}
+STATUS_BADGES = {
+    DeliveryStatus.PENDING: "warning",
+    DeliveryStatus.SUCCEEDED: "success",
+    DeliveryStatus.FAILED: "danger",
+}
 LOG_PAGE_SIZE = 25
 
 
@@ -136,7 +140,13 @@ def endpoint_detail(request, endpoint_id: int):
     return render(
         request,
         "sellercenter/webhooks/endpoint.html",
-        {"section": "webhooks", "endpoint": endpoint, "form": form, "rows": _delivery_rows(page.object_list), "page": page},
+        {
+            "section": "webhooks",
+            "endpoint": endpoint,
+            "form": form,
+            "rows": _delivery_rows(page.object_list),
+            "page": page,
+        },
         status=422 if request.method == "POST" else 200,
     )
 
