@@ -22,6 +22,7 @@ class OffersChanged:
 
     seller_id: int
     offer_ids: tuple[int, ...]
+    product_ids: tuple[int, ...]  # the products those offers are on (what a search index rewrites)
     at: dt.datetime
 
 

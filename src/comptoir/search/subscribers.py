@@ -32,12 +32,12 @@ if TYPE_CHECKING:
 
 def on_offers_changed(event: OffersChanged) -> None:
     """A bulk update: one reindexing task for every product the changed offers belong to, on commit."""
-    from comptoir.offers.models import Offer
     from comptoir.search.tasks import search_index_products_task
 
-    product_ids = sorted(set(Offer.objects.filter(pk__in=event.offer_ids).values_list("product_id", flat=True)))
-    if product_ids:
-        transaction.on_commit(functools.partial(search_index_products_task.enqueue, product_ids=product_ids))
+    if event.product_ids:
+        transaction.on_commit(
+            functools.partial(search_index_products_task.enqueue, product_ids=list(event.product_ids))
+        )
 
 
 def on_offer_changed(event: OfferChanged) -> None:
