@@ -9,10 +9,11 @@ It makes a throw-away database (`var/bench/bulk_offers.sqlite3`, or `comptoir_be
 JSON parsing, the 10,000-item schema, the Idempotency-Key record, the service, the response). Each run changes every
 offer's price and stock, so every row is written. Then it times the service alone (`offer_bulk_update`) the same way.
 
-Reported per run: wall-clock time, this process's CPU time (the PostgreSQL server's own CPU is not included), and the
-load average before and after (the machine is shared: read the wall times with the load next to them). Tasks are
-stored, not run (`COMPTOIR_TASK_BACKEND=database`, as in production): the search reindexing a price change queues is a
-worker's job, after the response. The database is dropped at the end unless `--keep-db`."""
+Reported per run: wall-clock time, this process's CPU time, the PostgreSQL backend's CPU time (read from /proc when
+the server runs on this machine), and the load average before and after (the machine is shared: read the wall times
+with the load next to them). Tasks are stored, not run (`COMPTOIR_TASK_BACKEND=database`, as in production): the
+search reindexing a price change queues is a worker's job, after the response. The database is dropped at the end
+unless `--keep-db`."""
 
 from __future__ import annotations
 
@@ -113,13 +114,36 @@ def _items(count: int, run: int) -> list[dict]:
     ]
 
 
+def _server_cpu_seconds() -> float | None:
+    """CPU time (user + system) of this connection's PostgreSQL backend process, when the server runs on this machine
+    and /proc shows it; None otherwise (SQLite runs inside this process: its CPU is in `cpu_s`)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _measure(send) -> dict:
     load_before = os.getloadavg()[0]
+    server_before = _server_cpu_seconds()
     wall, cpu = time.perf_counter(), time.process_time()
     send()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    server_after = _server_cpu_seconds()
     return {
-        "wall_s": round(time.perf_counter() - wall, 3),
-        "cpu_s": round(time.process_time() - cpu, 3),
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "server_cpu_s": None
+        if server_before is None or server_after is None
+        else round(server_after - server_before, 3),
         "load_before": round(load_before, 2),
         "load_after": round(os.getloadavg()[0], 2),
     }
