@@ -252,3 +252,24 @@ def test_an_address_refused_at_sending_time_is_not_contacted(committed, seller, 
 
     assert receiver.received == []
     assert "127.0.0.1, a private or reserved address" in WebhookAttempt.objects.get().error
+
+
+def test_with_the_database_backend_a_retry_is_a_task_deferred_to_its_time(
+    seller, endpoint, receiver, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+    offer = make_offer(seller=seller)
+    receiver.statuses = [502]
+    with clock.frozen_at(T0), django_capture_on_commit_callbacks(execute=True):
+        [delivery_id] = webhook_deliveries_create(facts=[out_of_stock_fact(seller, offer)])
+    first = DBTaskResult.objects.get(task_path="comptoir.webhooks.tasks.webhook_deliver_task")
+    assert first.args_kwargs["kwargs"] == {"delivery_id": delivery_id, "attempt": 1}
+
+    with clock.frozen_at(T0), django_capture_on_commit_callbacks(execute=True):
+        webhook_attempt(delivery_id=delivery_id, number=1)
+
+    retry = DBTaskResult.objects.exclude(pk=first.pk).get()
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.run_after == T0 + dt.timedelta(seconds=30) == WebhookDelivery.objects.get().next_attempt_at
