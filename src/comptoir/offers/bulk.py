@@ -110,6 +110,7 @@ def _lock_current(seller: Seller, skus: list[str]) -> dict[str, _Current]:
     and plan than the lookup itself."""
     columns = ("sku", "id", "price_amount", "currency", "stock", "is_active", "shipping_profile_id", "product_id")
     quote = connection.ops.quote_name
+    parameter: list[str] | str
     if connection.vendor == "postgresql":
         skus_in, parameter, lock = "= ANY(%s)", skus, " FOR UPDATE"
     else:

@@ -106,6 +106,7 @@ def test_the_seller_center_and_console_have_no_serious_accessibility_violation(a
 
     login_browser(page, live_server, owner)
     found |= _audit(page, live_server.url + "/seller/")
+    found |= _audit(page, live_server.url + "/seller/webhooks/")
     page.context.clear_cookies()
     login_browser(page, live_server, operator, totp_device=make_totp_device(operator))
     found |= _audit(page, live_server.url + "/console/")
