@@ -102,3 +102,20 @@ def test_the_pages_are_in_french(owner_client, seller_setup):
     assert (
         "Journal des envois" in page and "Offre en rupture de stock" in page and "Ajouter le point de réception" in page
     )
+
+
+def test_a_refused_url_is_explained_in_french(owner_client, seller_setup, settings):
+    settings.COMPTOIR = {
+        **settings.COMPTOIR,
+        "WEBHOOKS": {**settings.COMPTOIR["WEBHOOKS"], "ALLOW_PRIVATE_ADDRESSES": False},
+    }
+    owner_client.cookies["django_language"] = "fr"
+
+    response = owner_client.post(
+        "/seller/webhooks/", {"url": "https://169.254.169.254/latest", "event_types": ["payout.sent"]}
+    )
+
+    assert response.context["form"].errors["url"] == [
+        "Impossible d’envoyer des webhooks à cette adresse : 169.254.169.254 correspond à 169.254.169.254, "
+        "une adresse privée ou réservée."
+    ]
