@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "comptoir.trust",
     "comptoir.search",
     "comptoir.notifications",
+    "comptoir.webhooks",
     "comptoir.api",
     "comptoir.web",
     "comptoir.web.storefront",
@@ -314,6 +315,17 @@ COMPTOIR: dict[str, Any] = {
     "FX": {
         "REFRESH_URL": env_str("COMPTOIR_FX_REFRESH_URL", ""),
         "CHARGE_CURRENCY": env_str("COMPTOIR_FX_CHARGE_CURRENCY", "offer"),
+    },
+    # Outbound webhooks (comptoir.webhooks, docs/WEBHOOKS.md). Sellers' endpoints must be public https URLs; private
+    # and loopback addresses (SSRF) and plain http are for tests and local development only.
+    "WEBHOOKS": {
+        "ALLOW_PRIVATE_ADDRESSES": env_bool("COMPTOIR_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False),
+        "REQUIRE_HTTPS": env_bool("COMPTOIR_WEBHOOKS_REQUIRE_HTTPS", True),
+        "TIMEOUT_SECONDS": env_int("COMPTOIR_WEBHOOKS_TIMEOUT_SECONDS", 10),
+        "MAX_ATTEMPTS": env_int("COMPTOIR_WEBHOOKS_MAX_ATTEMPTS", 8),
+        "RETRY_BASE_SECONDS": env_int("COMPTOIR_WEBHOOKS_RETRY_BASE_SECONDS", 30),
+        "RETRY_MAX_SECONDS": env_int("COMPTOIR_WEBHOOKS_RETRY_MAX_SECONDS", 6 * 3600),
+        "MAX_ENDPOINTS_PER_SELLER": env_int("COMPTOIR_WEBHOOKS_MAX_ENDPOINTS_PER_SELLER", 10),
     },
 }
 

@@ -36,3 +36,5 @@ CACHES = {
     **CACHES,
     "throttle": {"BACKEND": "comptoir.core.cache.AtomicDatabaseCache", "LOCATION": "comptoir_cache"},
 }
+# The test receivers of webhooks (comptoir.webhooks tests) listen on plain http://127.0.0.1.
+COMPTOIR["WEBHOOKS"] = {**COMPTOIR["WEBHOOKS"], "ALLOW_PRIVATE_ADDRESSES": True, "REQUIRE_HTTPS": False}

@@ -71,7 +71,7 @@ SellerOrderStatusChoice = Literal[
     "returned",
     "refunded",
 ]
-ScopeChoice = Literal["offers:read", "offers:write", "orders:read", "orders:write", "finance:read"]
+ScopeChoice = Literal["offers:read", "offers:write", "orders:read", "orders:write", "finance:read", "webhooks:manage"]
 ServiceLevelChoice = Literal["standard", "express"]
 
 

@@ -28,6 +28,7 @@ from comptoir.api.routers import (
     seller_finance,
     seller_offers,
     seller_orders,
+    seller_webhooks,
     sellers,
     trust,
 )
@@ -39,7 +40,7 @@ Comptoir's marketplace API. JSON in and out; money is `{"amount": "12.34", "amou
 **Authentication** — `Authorization: Bearer <token>`:
 - buyer tokens (`cbt_…`, from `POST /auth/token`) on buyer endpoints (cart, checkout, orders);
 - seller API keys (`csk_…`, created by a seller owner, scoped: offers:read, offers:write, orders:read, orders:write,
-  finance:read) on `/seller/…`;
+  finance:read, webhooks:manage) on `/seller/…`;
 - or the browser session (CSRF token required for writes); a member of several sellers sends `X-Comptoir-Seller: <id>`.
 
 **Requests** — bodies are JSON sent as `application/json` (or another `+json` type); any other media type gets 415
@@ -86,6 +87,7 @@ for module in (
     product_media,
     seller_orders,
     seller_finance,
+    seller_webhooks,
     trust,
     payment_notifications,
     fx,

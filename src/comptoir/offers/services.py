@@ -13,14 +13,14 @@ from comptoir.catalog.models import Product
 from comptoir.catalog.selectors import product_is_family
 from comptoir.catalog.services import product_create
 from comptoir.core import clock
-from comptoir.core.events import publish
+from comptoir.core.events import publish, publish_on_commit
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import Money, currency_exponent, is_known_currency
 from comptoir.core.permissions import require_operator
 from comptoir.core.services import audit_record
 from comptoir.offers import errors
 from comptoir.offers.conf import offers_settings
-from comptoir.offers.events import OfferChanged
+from comptoir.offers.events import OfferChanged, OffersRanOutOfStock
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer, ShippingProfile, ShippingRate
 from comptoir.sellers.domain.trader import normalise_country
 
@@ -40,6 +40,12 @@ def _offer_changed(offer: Offer) -> None:
     (a rolled-back write leaves it untouched, a committed one is searchable at once); subscribers with work for after
     the commit (trust's listing completeness) register it with on_commit themselves."""
     publish(OfferChanged(seller_id=offer.seller_id, offer_id=offer.pk, at=clock.now()))
+
+
+def offers_ran_out_of_stock(*, seller_id: int, offer_ids: list[int]) -> None:
+    """Publish, for after the commit, that these offers of `seller_id` went from some stock to none (webhooks)."""
+    if offer_ids:
+        publish_on_commit(OffersRanOutOfStock(seller_id=seller_id, offer_ids=tuple(sorted(offer_ids)), at=clock.now()))
 
 
 def _normalise_currency(currency: Any) -> Any:
@@ -338,6 +344,8 @@ def offer_update(*, seller: Seller, actor: User | None, offer_id: int, changes: 
         )
         if set(changes) - UNPUBLISHED_FIELDS:
             _offer_changed(offer)
+        if "stock" in changes and before["stock"] > 0 and offer.stock == 0:
+            offers_ran_out_of_stock(seller_id=seller.pk, offer_ids=[offer.pk])
     return offer
 
 
@@ -364,9 +372,11 @@ def offer_stock_bulk_set(*, seller: Seller, actor: User | None, stock_by_sku: di
             raise ValidationError(
                 "Some stock updates are invalid; nothing was changed.", code=errors.INVALID_OFFER, fields=field_errors
             )
+        depleted = [offer.pk for offer in offers if offer.stock > 0 and stock_by_sku[offer.sku] == 0]
         for offer in offers:
             offer.stock = stock_by_sku[offer.sku]
             offer.save(update_fields=["stock", "updated_at"])
+        offers_ran_out_of_stock(seller_id=seller.pk, offer_ids=depleted)
         audit_record(
             actor=actor, action="offer.stock_bulk_set", target=seller, seller_id=seller.pk, data={"stock": stock_by_sku}
         )
@@ -393,6 +403,8 @@ def offer_stock_adjust(*, seller: Seller, actor: User | None, offer_id: int, del
         audit_record(
             actor=actor, action="offer.stock_adjusted", target=offer, seller_id=seller.pk, data={"delta": delta}
         )
+        if delta < 0 and offer.stock == 0:
+            offers_ran_out_of_stock(seller_id=seller.pk, offer_ids=[offer.pk])
     return offer
 
 

@@ -26,9 +26,19 @@ from django.db import transaction
 
 if TYPE_CHECKING:
     from comptoir.catalog.events import ProductsChanged
-    from comptoir.offers.events import OfferChanged
+    from comptoir.offers.events import OfferChanged, OffersChanged
     from comptoir.sellers.events import SellerStatusChanged
     from comptoir.trust.events import SellerTrustChanged
+
+
+def on_offers_changed(event: OffersChanged) -> None:
+    """A bulk update: one reindexing task for every product the changed offers belong to, on commit."""
+    from comptoir.search.tasks import search_index_products_task
+
+    if event.product_ids:
+        transaction.on_commit(
+            functools.partial(search_index_products_task.enqueue, product_ids=list(event.product_ids))
+        )
 
 
 def on_offer_changed(event: OfferChanged) -> None:
@@ -71,11 +81,12 @@ def on_sellers_trust_changed(events: Sequence[SellerTrustChanged]) -> None:
 def connect() -> None:
     from comptoir.catalog.events import ProductsChanged
     from comptoir.core.events import subscribe, subscribe_batch
-    from comptoir.offers.events import OfferChanged
+    from comptoir.offers.events import OfferChanged, OffersChanged
     from comptoir.sellers.events import SellerStatusChanged
     from comptoir.trust.events import SellerTrustChanged
 
     subscribe(OfferChanged, on_offer_changed)
     subscribe(ProductsChanged, on_products_changed)
+    subscribe(OffersChanged, on_offers_changed)
     subscribe(SellerStatusChanged, on_seller_status_changed)
     subscribe_batch(SellerTrustChanged, on_sellers_trust_changed)

@@ -100,6 +100,7 @@ class ApiScope(models.TextChoices):
     ORDERS_READ = "orders:read", "Read orders"
     ORDERS_WRITE = "orders:write", "Act on orders (accept, ship, cancel, returns)"
     FINANCE_READ = "finance:read", "Read balance and statement"
+    WEBHOOKS_MANAGE = "webhooks:manage", "Manage webhook endpoints, read and replay deliveries"
 
 
 ALL_SCOPES = [scope.value for scope in ApiScope]

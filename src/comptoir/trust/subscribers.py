@@ -21,7 +21,7 @@ from comptoir.trust import tasks
 from comptoir.trust.domain.evidence import METRIC_ACTIONS
 
 if TYPE_CHECKING:
-    from comptoir.offers.events import OfferChanged
+    from comptoir.offers.events import OfferChanged, OffersChanged
     from comptoir.orders.events import SellerOrderTransitioned
     from comptoir.sellers.events import SellerOnboarded
 
@@ -39,16 +39,18 @@ def on_seller_onboarded(event: SellerOnboarded) -> None:
     transaction.on_commit(functools.partial(tasks.seller_identity_link_task.enqueue, seller_id=event.seller_id))
 
 
-def on_offer_changed(event: OfferChanged) -> None:
+def on_offer_changed(event: OfferChanged | OffersChanged) -> None:
+    """One offer, or a bulk update of many (`OffersChanged`): one listing-completeness task for the seller."""
     transaction.on_commit(functools.partial(tasks.listing_completeness_task.enqueue, seller_id=event.seller_id))
 
 
 def connect() -> None:
     from comptoir.core.events import subscribe, subscribe_batch
-    from comptoir.offers.events import OfferChanged
+    from comptoir.offers.events import OfferChanged, OffersChanged
     from comptoir.orders.events import SellerOrderTransitioned
     from comptoir.sellers.events import SellerOnboarded
 
     subscribe_batch(SellerOrderTransitioned, on_seller_orders_transitioned)
     subscribe(SellerOnboarded, on_seller_onboarded)
     subscribe(OfferChanged, on_offer_changed)
+    subscribe(OffersChanged, on_offer_changed)

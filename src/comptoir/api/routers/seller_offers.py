@@ -40,8 +40,10 @@ from comptoir.api.security import seller_auth, seller_principal
 from comptoir.catalog.selectors import product_get
 from comptoir.catalog.services import product_create
 from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.idempotency import validate_key
 from comptoir.core.money import Money, validate_currency
 from comptoir.offers import errors as offer_errors
+from comptoir.offers.bulk import MAX_BULK_ITEMS, OfferBulkItem, offer_bulk_update
 from comptoir.offers.models import Condition, FulfilmentMethod, Offer, ShippingProfile
 from comptoir.offers.selectors import offer_list_for_seller
 from comptoir.offers.services import (
@@ -135,6 +137,35 @@ class BulkStockIn(InputSchema):
     stock: dict[Annotated[StrictStr, length(100, 1)], Stock] = Field(
         min_length=1, max_length=1000, description="SKU -> units. All or nothing: one bad SKU refuses the batch."
     )
+
+
+class BulkOfferItemIn(InputSchema):
+    sku: Annotated[StrictStr, length(100, 1)]
+    price_amount: PriceAmount | None = Field(None, description=PRICE_DESCRIPTION)
+    price: Price | None = Field(None, description=PRICE_DESCRIPTION)
+    currency: CurrencyCode | None = Field(
+        None, description="ISO 4217 code; default: the offer's. Its shipping profile needs a rate in it."
+    )
+    stock: Stock | None = Field(None, description="Units on hand, 0 to 1,000,000.")
+    is_active: StrictBool | None = None
+
+
+class BulkOffersIn(InputSchema):
+    items: list[BulkOfferItemIn] = Field(
+        min_length=1,
+        max_length=MAX_BULK_ITEMS,
+        description=f"1 to {MAX_BULK_ITEMS:,} offers by SKU, each SKU once; omitted fields are kept.",
+    )
+
+
+class BulkOffersOut(Schema):
+    items: int = Field(description="Items received.")
+    updated: int = Field(description="Offers changed.")
+    unchanged: int = Field(description="Offers already as asked (not written).")
+    price_changed: int
+    stock_changed: int
+    activation_changed: int
+    out_of_stock_offer_ids: list[int] = Field(description="Offers this update took from some stock to none.")
 
 
 class ShippingRateIn(InputSchema):
@@ -305,6 +336,45 @@ def offers(
     if is_active is not None:
         found = found.filter(is_active=is_active)
     return paginate(found, page=page, page_size=page_size, present=lambda rows: [offer_out(offer) for offer in rows])
+
+
+@router.post(
+    "/seller/offers/bulk",
+    response={200: BulkOffersOut, **problems(401, 403, 409, 422)},
+    auth=WRITE,
+    summary="Update price, stock and visibility of many offers by SKU",
+    description=(
+        f"Up to {MAX_BULK_ITEMS:,} of your offers in one call, all or nothing: a single bad item (unknown SKU, "
+        "duplicate SKU, value out of range, a currency the offer's shipping profile has no rate in) refuses the "
+        "whole request with 422 and `errors` keyed `items[<index>].<field>` (the first 200), and nothing is written. "
+        "An `Idempotency-Key` header is required: a retry with the same key and body returns the first answer "
+        "(`Idempotent-Replayed: true`) without applying anything twice. " + PRICE_DESCRIPTION
+    ),
+)
+def offers_bulk(request: HttpRequest, payload: BulkOffersIn):
+    principal = seller_principal(request)
+    validate_key(request.headers.get("Idempotency-Key"), required=True)
+    items = [OfferBulkItem(**item.model_dump()) for item in payload.items]
+
+    def action():
+        outcome = offer_bulk_update(seller=principal.seller, actor=principal.actor, items=items)
+        return 200, {
+            "items": outcome.items,
+            "updated": outcome.updated,
+            "unchanged": outcome.unchanged,
+            "price_changed": outcome.price_changed,
+            "stock_changed": outcome.stock_changed,
+            "activation_changed": outcome.activation_changed,
+            "out_of_stock_offer_ids": list(outcome.out_of_stock_offer_ids),
+        }
+
+    return run_idempotent(
+        request,
+        actor_key=principal.actor_key,
+        scope="offer.bulk_update",
+        payload=[item.__dict__ for item in items],
+        action=action,
+    )
 
 
 @router.post(

@@ -54,6 +54,7 @@ def test_scheduler_once_enqueues_the_release_and_the_seal(database_task_backend)
         "comptoir.notifications.tasks.late_to_ship_notify_task",
         "comptoir.payments.tasks.ledger_seal_task",
         "comptoir.trust.tasks.trust_daily_task",
+        "comptoir.webhooks.tasks.webhook_retries_due_task",
     ]
     assert "release_due_task: enqueued" in output.getvalue()
 
@@ -76,11 +77,12 @@ def test_scheduler_does_not_pile_up_tasks_while_no_worker_runs_them(database_tas
     scheduler.tick(last_results)
     scheduler.tick(last_results)
 
-    # one release, one seal, one trust recompute, one late-to-ship check, still waiting
-    assert DBTaskResult.objects.count() == 4
+    # one release, one seal, one trust recompute, one late-to-ship check, one webhook retry sweep, still waiting
+    assert DBTaskResult.objects.count() == 5
     DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL)
     scheduler.tick(last_results)
-    # release and seal again; the hourly trust recompute and late-to-ship check not before their hour is up
+    # release, seal and the webhook sweep again; the hourly trust recompute and late-to-ship check not before their
+    # hour is up
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
         "comptoir.checkout.tasks.release_due_task",
         "comptoir.checkout.tasks.release_due_task",
@@ -88,6 +90,8 @@ def test_scheduler_does_not_pile_up_tasks_while_no_worker_runs_them(database_tas
         "comptoir.payments.tasks.ledger_seal_task",
         "comptoir.payments.tasks.ledger_seal_task",
         "comptoir.trust.tasks.trust_daily_task",
+        "comptoir.webhooks.tasks.webhook_retries_due_task",
+        "comptoir.webhooks.tasks.webhook_retries_due_task",
     ]
 
 

@@ -95,7 +95,9 @@ def test_every_documented_scope_is_accepted():
 
     key, _ = seller_api_key_create(seller=seller, actor=_owner(seller), name="all", scopes=list(ALL_SCOPES))
 
-    assert key.scopes == sorted(["offers:read", "offers:write", "orders:read", "orders:write", "finance:read"])
+    assert key.scopes == sorted(
+        ["offers:read", "offers:write", "orders:read", "orders:write", "finance:read", "webhooks:manage"]
+    )
 
 
 def test_revoked_key_no_longer_authenticates_and_revoking_twice_is_harmless():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.offers.models import Condition
 from comptoir.orders.domain.carriers import BY_CODE, CARRIERS
 from comptoir.sellers.models import ApiScope
+from comptoir.webhooks.models import WebhookEventType
 
 MAX_BULK_LINES = 5000
 
@@ -401,6 +402,7 @@ SCOPE_LABELS = {
     ApiScope.ORDERS_READ.value: _("Read orders"),
     ApiScope.ORDERS_WRITE.value: _("Act on orders (accept, ship, cancel, returns)"),
     ApiScope.FINANCE_READ.value: _("Read balance and statement"),
+    ApiScope.WEBHOOKS_MANAGE.value: _("Manage webhook endpoints, read and replay deliveries"),
 }
 
 
@@ -527,6 +529,8 @@ class VariantAddForm(forms.Form):
 
     def option_values(self) -> dict[str, str]:
         return {name: self.cleaned_data[f"option_{index}"] for index, name in enumerate(self.option_names)}
+
+
 class SettlementCurrencyForm(forms.Form):
     """The currency the shop is settled and paid out in: one of the marketplace's display currencies, or the one the
     shop had (kept even when not in the list), or none (each order in its offers' currency)."""
@@ -542,3 +546,24 @@ class SettlementCurrencyForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("The currency of each offer"))] + [(code, code) for code in codes]
         field.initial = current
+
+
+class WebhookEndpointForm(forms.Form):
+    """Add or change a webhook endpoint (the service checks the URL: https, public address)."""
+
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=500,
+        help_text=_("An https:// address of your system that accepts POST requests."),
+        widget=forms.URLInput(attrs={"placeholder": "https://erp.example.com/hooks/comptoir"}),
+    )
+    description = forms.CharField(label=_("Description"), max_length=100, required=False)
+    event_types = forms.MultipleChoiceField(
+        label=_("Events"), widget=forms.CheckboxSelectMultiple, choices=WebhookEventType.choices
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, with_active: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_active:
+            del self.fields["is_active"]

@@ -78,6 +78,22 @@ KNOWN_MESSAGES = [
 ]
 
 _PATTERNS = [
+    # Webhook endpoints (webhooks.services.webhook_url_check): the address that was refused.
+    (
+        re.compile(
+            r"^Webhooks cannot be sent there: (?P<host>\S+) resolves to (?P<address>\S+), "
+            r"a private or reserved address\.$"
+        ),
+        gettext_noop("Webhooks cannot be sent there: %(host)s resolves to %(address)s, a private or reserved address."),
+    ),
+    (
+        re.compile(r"^Webhooks cannot be sent there: (?P<host>\S+) does not resolve\.$"),
+        gettext_noop("Webhooks cannot be sent there: %(host)s does not resolve."),
+    ),
+    (
+        re.compile(r"^You already have (?P<count>[0-9]+) endpoints; remove one first\.$"),
+        gettext_noop("You already have %(count)s endpoints; remove one first."),
+    ),
     (
         re.compile(r"^Not a valid (?P<country>[A-Z]{2}) VAT number: (?P<reason>.+)\.$"),
         gettext_noop("Not a valid %(country)s VAT number: %(reason)s."),

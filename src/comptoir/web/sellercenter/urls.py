@@ -69,3 +69,16 @@ urlpatterns += [
     path("families/<int:family_id>/", variants.family_detail, name="family"),
     path("families/<int:family_id>/variants", variants.family_variant_add, name="family_variant_add"),
 ]
+
+# Outbound webhooks (issue 13): endpoints, the delivery log, replays.
+from comptoir.web.sellercenter.views import webhooks  # noqa: E402
+
+urlpatterns += [
+    path("webhooks/", webhooks.endpoint_list, name="webhooks"),
+    path("webhooks/secret", webhooks.endpoint_secret, name="webhook_secret"),
+    path("webhooks/<int:endpoint_id>/", webhooks.endpoint_detail, name="webhook_endpoint"),
+    path("webhooks/<int:endpoint_id>/secret", webhooks.endpoint_secret_rotate, name="webhook_secret_rotate"),
+    path("webhooks/<int:endpoint_id>/delete", webhooks.endpoint_delete, name="webhook_delete"),
+    path("webhooks/deliveries/<int:delivery_id>", webhooks.delivery_detail, name="webhook_delivery"),
+    path("webhooks/deliveries/<int:delivery_id>/replay", webhooks.delivery_replay, name="webhook_replay"),
+]

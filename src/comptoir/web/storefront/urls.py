@@ -8,6 +8,7 @@ urlpatterns = [
     path("", catalog.home, name="home"),
     path("search", catalog.search, name="search"),
     path("ranking", catalog.ranking, name="ranking"),
+    path("sitemap.xml", catalog.sitemap_xml, name="sitemap"),
     path("c/<int:category_id>", catalog.category_redirect, name="category"),
     path("p/<int:product_id>/", catalog.product_detail, name="product_short"),
     path("p/<int:product_id>/<str:slug>", catalog.product_detail, name="product"),

@@ -125,6 +125,7 @@ def test_the_seller_center_and_console_have_no_serious_accessibility_violation(a
     found |= _audit(page, live_server.url + "/seller/")
     found |= _audit(page, live_server.url + f"/seller/families/{family.pk}/")
     found |= _audit(page, live_server.url + "/seller/offers/new/family")
+    found |= _audit(page, live_server.url + "/seller/webhooks/")
     page.context.clear_cookies()
     login_browser(page, live_server, operator, totp_device=make_totp_device(operator))
     found |= _audit(page, live_server.url + "/console/")

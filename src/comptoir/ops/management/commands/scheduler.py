@@ -18,6 +18,7 @@ from comptoir.currencies.tasks import rates_refresh_task
 from comptoir.notifications.tasks import late_to_ship_notify_task
 from comptoir.payments.tasks import ledger_seal_task
 from comptoir.trust.tasks import trust_daily_task
+from comptoir.webhooks.tasks import webhook_retries_due_task
 
 # (task, minimum seconds between two enqueues[, whether it is switched on]): escrow release and sealing every
 # tick; the trust recompute that slides metric windows and advances the enforcement ladder without new events, hourly
@@ -28,6 +29,8 @@ PERIODIC_TASKS = (
     (ledger_seal_task, 0.0),
     (trust_daily_task, 3600.0),
     (late_to_ship_notify_task, 3600.0),
+    # Webhook retries that are due (the only way they happen on a backend that cannot defer a task), every tick.
+    (webhook_retries_due_task, 0.0),
     # ECB reference rates (published once a working day, ~16:00 CET): fetched every 6 hours when
     # COMPTOIR["FX"]["REFRESH_URL"] is set (not enqueued otherwise); a failure only logs.
     (rates_refresh_task, 6 * 3600.0, lambda: bool(fx_settings().refresh_url)),

@@ -158,3 +158,55 @@ def test_screenshots_of_the_seller_center(browser_page, live_server):
     page.wait_for_load_state()
     assert "check digit" in page.locator(".field--invalid").inner_text()
     save_screenshot(page, "seller-onboarding-errors")
+
+
+def test_the_owner_adds_a_webhook_reads_the_delivery_log_and_sends_a_failed_event_again(
+    browser_page, live_server, settings
+):
+    """Screenshots: seller-webhook-delivery (a delivery's attempts, the replay among them), seller-webhook-log."""
+    from comptoir.offers.services import offer_update
+    from comptoir.web.sellercenter.tests.support import offer_of, shop
+    from comptoir.webhooks.models import WebhookAttempt
+    from comptoir.webhooks.tests.receiver import start_receiver
+
+    settings.COMPTOIR = {**settings.COMPTOIR, "WEBHOOKS": {**settings.COMPTOIR["WEBHOOKS"], "MAX_ATTEMPTS": 1}}
+    receiver, server = start_receiver()
+    try:
+        # Given a shop whose owner is signed in
+        seller, owner, profile = shop()
+        offers = [offer_of(seller, profile, sku=f"MUG-00{number}", stock=3) for number in (1, 2)]
+        page = browser_page
+        login_browser(page, live_server, owner)
+
+        # When the owner adds an endpoint for "offer out of stock" and keeps the secret shown once
+        page.goto(live_server.url + "/seller/")
+        page.get_by_role("navigation", name="Seller center").get_by_role("link", name="Webhooks").click()
+        page.get_by_label("URL").fill(receiver.url)
+        page.get_by_label("Description").fill("Warehouse system")
+        page.get_by_label("Offer out of stock").check()
+        page.get_by_role("button", name="Add the endpoint").click()
+        receiver.secret = page.locator("#new-secret").input_value()
+        assert receiver.secret.startswith("whsec_")
+        page.get_by_role("link", name="I have stored the secret").click()
+
+        # And two offers sell out while the receiver first fails, then answers
+        receiver.statuses = [500]
+        for offer in offers:
+            offer_update(seller=seller, actor=None, offer_id=offer.pk, changes={"stock": 0})
+        page.goto(live_server.url + "/seller/webhooks/")
+        log = page.locator(".sc-webhook-log")
+        assert "Failed" in log.inner_text() and "Delivered" in log.inner_text() and "HTTP 500" in log.inner_text()
+
+        # Then the failed one is opened and sent again, and the log says it was delivered
+        log.locator("tr.row--alert").get_by_role("link").click()
+        page.get_by_role("button", name="Send again").click()
+        assert "being sent again" in page.locator(".messages").inner_text()
+        assert "Sent again" in page.locator("main").inner_text()
+        save_screenshot(page, "seller-webhook-delivery")
+        assert WebhookAttempt.objects.filter(is_replay=True, is_success=True).count() == 1
+        assert len(receiver.received) == 3 and all(request.is_verified for request in receiver.received)
+        page.goto(live_server.url + "/seller/webhooks/")
+        save_screenshot(page, "seller-webhook-log")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -216,6 +216,8 @@ SWATCH_COLOURS = {
 def swatch_colour(value: str) -> str:
     """The swatch class suffix of a colour option value ("Navy" → "navy"), or "" when it names no known colour."""
     return SWATCH_COLOURS.get(str(value).strip().casefold(), "")
+
+
 @register.simple_tag
 def frozen_rate(seller_order, order) -> str:
     """ "1 PLN = 0.198524 GBP": the rate frozen on a seller order charged in its order's currency ("" when none),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -32,6 +32,7 @@ from comptoir.sellers.models import Seller, SellerStatus
 from comptoir.web.storefront.countries import buyer_country
 from comptoir.web.storefront.currency import buyer_currency
 from comptoir.web.storefront.forms import AddToCartForm, DeliveryCountryForm, SearchForm
+from comptoir.web.storefront.structured_data import json_ld_script, product_json_ld
 from comptoir.web.storefront.views.common import today
 
 PAGE_SIZE = 24
@@ -378,8 +379,18 @@ def product_detail(request, product_id: int, slug: str = ""):
     images = list(product.images.all())
     if family is not None and not images:
         images = list(family.images.all())
+    page_url = request.build_absolute_uri(request.path)
+    json_ld = json_ld_script(
+        product_json_ld(
+            product=product,
+            offers=[row["offer"] for row in rows],
+            url=page_url,
+            image_urls=[request.build_absolute_uri(image.src) for image in images if image.src],
+        )
+    )
     context = {
         "product": product,
+        "json_ld": json_ld,
         "family": family,
         "page_product": page_product,
         "picker": picker,
@@ -439,3 +450,35 @@ def category_redirect(request, category_id: int):
     """/c/<id>: a category's products are its search page."""
     category = get_object_or_404(Category, pk=category_id)
     return redirect(f"/search?category={category.pk}")
+
+
+SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit for one file
+
+
+def sitemap_xml(request):
+    """/sitemap.xml: the home page and every product page with an offer a buyer can see (sitemaps.org 0.9), newest
+    change first; at most 50,000 addresses (one file's limit)."""
+    from django.db.models import Max
+    from django.utils.html import escape
+
+    products = (
+        offer_visible_qs()
+        .values("product_id", "product__title")
+        .annotate(changed=Max("updated_at"))
+        .order_by("-changed", "product_id")[:SITEMAP_MAX_URLS]
+    )
+    entries = [f"<url><loc>{escape(request.build_absolute_uri('/'))}</loc></url>"]
+    for row in products:
+        path = reverse(
+            "storefront:product",
+            kwargs={"product_id": row["product_id"], "slug": slugify(row["product__title"])[:80] or "product"},
+        )
+        entries.append(
+            f"<url><loc>{escape(request.build_absolute_uri(path))}</loc>"
+            f"<lastmod>{row['changed'].date().isoformat()}</lastmod></url>"
+        )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(entries) + "\n</urlset>\n"
+    )
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")

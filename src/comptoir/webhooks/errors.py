@@ -1,0 +1,5 @@
+INVALID_ENDPOINT = "invalid_webhook_endpoint"
+ENDPOINT_URL_REFUSED = "webhook_url_refused"
+ENDPOINT_NOT_FOUND = "webhook_endpoint_not_found"
+DELIVERY_NOT_FOUND = "webhook_delivery_not_found"
+TOO_MANY_ENDPOINTS = "too_many_webhook_endpoints"
