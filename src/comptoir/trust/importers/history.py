@@ -25,8 +25,8 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import IO
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.db import connection, transaction
 

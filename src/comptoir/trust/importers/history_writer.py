@@ -30,6 +30,7 @@ IMPORTED_MESSAGE_BODY = "(imported)"
 _LOOKUP_CHUNK = 5000
 _SQLITE_MAX_PARAMS = 30_000  # SQLite >= 3.32 accepts 32,766 parameters
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
+POSTGRESQL_INDEX_BUILD_MEMORY = "256MB"  # the server's sort memory for building an index again (this transaction)
 SQLITE_REBUILD_MIN_ROWS = 50_000  # below, inserting into the indexes costs less than building them again
 
 
@@ -169,6 +170,7 @@ class HistoryWriter:
             with self.connection.cursor() as cursor:
                 if dropped and self.is_postgresql:  # PostgreSQL builds no index over pending foreign-key checks:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run them now (as the commit would)
+                    cursor.execute(f"SET LOCAL maintenance_work_mem = '{POSTGRESQL_INDEX_BUILD_MEMORY}'")
                 for sql in dropped:
                     cursor.execute(sql)
         finally:
