@@ -437,3 +437,22 @@ def test_indexes_are_rebuilt_automatically_only_on_sqlite_for_an_import_that_at_
 
     assert dropped == ([1] if connection.vendor == "sqlite" else [])
     assert SellerOrder.objects.count() == 6
+
+
+def test_the_command_exclusive_option_rebuilds_the_indexes_on_any_database(tmp_path, monkeypatch):
+    import comptoir.trust.importers.history_writer as writer
+
+    seller = make_seller()
+    before = written_table_indexes()
+    dropped: list[int] = []
+    drop = writer.HistoryWriter._drop_indexes
+    monkeypatch.setattr(
+        writer.HistoryWriter, "_drop_indexes", lambda self, cursor: dropped.append(1) or drop(self, cursor)
+    )
+    path = tmp_path / "history.csv"
+    path.write_text(csv_text([delivered_row(seller, "A-1")]), encoding="utf-8")
+
+    call_command("import-history", str(path), "--exclusive", "--quiet", stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert dropped == [1] and SellerOrder.objects.count() == 1
+    assert written_table_indexes() == before
