@@ -19,6 +19,7 @@ import random
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 DAYS = 180
@@ -137,12 +138,35 @@ def _sellers(count: int) -> list[str]:
     return slugs
 
 
+def _server_cpu_reader(connection) -> Callable[[], float | None]:
+    """On PostgreSQL (same machine), a function reading the CPU seconds of this connection's server process from
+    /proc; on SQLite (the engine runs in this process: its CPU is in the process CPU) or when unreadable, None."""
+    if connection.vendor != "postgresql":
+        return lambda: None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+    return read
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--sellers", type=int, default=300)
     parser.add_argument("--file", help="CSV to import (default var/bench/history-ROWS.csv, generated if absent)")
     parser.add_argument("--again", action="store_true", help="Import the file a second time (all skipped).")
+    parser.add_argument(
+        "--exclusive", action="store_true", help="Drop and rebuild the secondary indexes on PostgreSQL too."
+    )
     parser.add_argument("--profile", help="Write a cProfile of the import to this file.")
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -159,27 +183,33 @@ def main() -> None:
     path = Path(options.file or f"var/bench/history-{options.rows}.csv")
     path.parent.mkdir(parents=True, exist_ok=True)
     figures: dict = {"database": connection.vendor, "rows": options.rows, "file": str(path)}
+    figures["exclusive"] = options.exclusive
     if not path.exists():
         started = time.perf_counter()
         generate(path, rows=options.rows, sellers=sellers)
         figures["generate_seconds"] = round(time.perf_counter() - started, 1)
     figures["file_mb"] = round(path.stat().st_size / 1e6, 1)
     phases: dict[str, float] = {}
+    server = _server_cpu_reader(connection)
+    server_started = server()
     started, cpu_started = time.perf_counter(), time.process_time()
 
     shown: dict[str, float] = {}
+    cpu_phases: dict[str, float] = {}
 
     def progress(phase: str, rows: int, fraction: float | None) -> None:
         phases.setdefault(phase, time.perf_counter())
+        cpu_phases.setdefault(phase, time.process_time())
         if fraction is not None and fraction >= shown.get(phase, 0.0):  # a line per tenth, to follow a long run
             shown[phase] = fraction + 0.1
             elapsed = time.perf_counter() - started
             sys.stderr.write(f"{phase} {fraction:.0%} {rows} rows at {elapsed:.0f} s, load {os.getloadavg()[0]:.1f}\n")
         if fraction == 1.0:
             phases[phase + "_end"] = time.perf_counter()
+            cpu_phases[phase + "_end"] = time.process_time()
 
     def run() -> ImportReport:
-        return history_import(path=path, progress=progress)
+        return history_import(path=path, progress=progress, rebuild_indexes=True if options.exclusive else None)
 
     if options.profile:
         import cProfile
@@ -190,13 +220,19 @@ def main() -> None:
     else:
         report = run()
     total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    server_cpu = server()
     assert report.is_ok, report.errors[:5]
     figures.update(
         seconds=round(total, 1),
         rows_per_second=round(options.rows / total),
         process_cpu_seconds=round(cpu, 1),
+        database_server_cpu_seconds=(
+            round(server_cpu - server_started, 1) if server_cpu is not None and server_started is not None else None
+        ),
         check_seconds=round(phases.get("check_end", started) - started, 1),
         write_seconds=round(phases.get("write_end", started) - phases.get("check_end", started), 1),
+        check_cpu_seconds=round(cpu_phases.get("check_end", cpu_started) - cpu_started, 1),
+        write_cpu_seconds=round(cpu_phases.get("write_end", cpu_started) - cpu_phases.get("check_end", cpu_started), 1),
         imported=report.imported,
         reviews=report.reviews,
         messages=report.messages,

@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from json.encoder import encode_basestring_ascii
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -28,7 +28,10 @@ from comptoir.trust.models import Message, Review
 
 IMPORTED_MESSAGE_BODY = "(imported)"
 _LOOKUP_CHUNK = 5000
+_SQLITE_MAX_PARAMS = 30_000  # SQLite >= 3.32 accepts 32,766 parameters
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
+POSTGRESQL_INDEX_BUILD_MEMORY = "256MB"  # the server's sort memory for building an index again (this transaction)
+SQLITE_REBUILD_MIN_ROWS = 50_000  # below, inserting into the indexes costs less than building them again
 
 
 class _Table:
@@ -141,22 +144,68 @@ class HistoryWriter:
         )
 
     @contextlib.contextmanager
-    def bulk_session(self) -> Iterator[None]:
-        """On SQLite, a larger page cache for the import's connection (SQLITE_IMPORT_CACHE_KIB): the unique order
-        number and the events' indexes take inserts in random order, and with the default 8 MB cache a large import
-        spends its time re-reading index pages. Restored afterwards."""
-        if self.is_postgresql:
-            yield
-            return
+    def bulk_session(self, rows: int = 0, *, rebuild_indexes: bool | None = None) -> Iterator[None]:
+        """Settings for a bulk write of `rows` rows inside the caller's transaction, restored afterwards.
+
+        Secondary indexes: inserting millions of keys in random order (dates, buyers, the events' seller index)
+        costs far more than building each index once, sorted. With `rebuild_indexes` (None: automatic — on SQLite
+        when the import at least doubles the seller orders and has SQLITE_REBUILD_MIN_ROWS rows, never on
+        PostgreSQL), the non-unique indexes of the tables written are dropped and built again before the commit;
+        the unique ones, which the import relies on, stay. Both databases change their schema transactionally: an
+        error rolls the indexes back with the rows. SQLite readers keep the committed schema meanwhile (the import
+        holds the single write lock anyway); on PostgreSQL the dropped indexes lock their tables against every
+        other session until the commit, hence opt-in there (`import-history --exclusive`).
+        On SQLite also a larger page cache (SQLITE_IMPORT_CACHE_KIB) for the import's connection."""
+        previous = None
         with self.connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            (previous,) = cursor.fetchone()
-            cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB:d}")
+            if not self.is_postgresql:
+                cursor.execute("PRAGMA cache_size")
+                (previous,) = cursor.fetchone()
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB:d}")
+            if rebuild_indexes is None:
+                rebuild_indexes = not self.is_postgresql and self._is_large_import(cursor, rows)
+            dropped = self._drop_indexes(cursor) if rebuild_indexes else []
         try:
             yield
-        finally:
             with self.connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {int(previous):d}")
+                if dropped and self.is_postgresql:  # PostgreSQL builds no index over pending foreign-key checks:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run them now (as the commit would)
+                    cursor.execute(f"SET LOCAL maintenance_work_mem = '{POSTGRESQL_INDEX_BUILD_MEMORY}'")
+                for sql in dropped:
+                    cursor.execute(sql)
+        finally:
+            if previous is not None:
+                with self.connection.cursor() as cursor:
+                    cursor.execute(f"PRAGMA cache_size = {int(previous):d}")
+
+    @staticmethod
+    def _is_large_import(cursor, rows: int) -> bool:
+        """At least SQLITE_REBUILD_MIN_ROWS rows and at least as many as the seller orders already there."""
+        if rows < SQLITE_REBUILD_MIN_ROWS:
+            return False
+        cursor.execute("SELECT coalesce(max(id), 0) FROM orders_sellerorder")
+        return rows >= cursor.fetchone()[0]
+
+    def _drop_indexes(self, cursor) -> list[str]:
+        """Drops the non-unique indexes of the tables the import writes; returns their CREATE statements."""
+        tables = [model._meta.db_table for model in (Order, SellerOrder, SellerOrderEvent, Review, Message)]
+        marks = ", ".join(["%s"] * len(tables))
+        if self.is_postgresql:
+            cursor.execute(
+                f"SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN"
+                f" ({marks}) AND indexdef NOT LIKE 'CREATE UNIQUE%%'",
+                tables,
+            )
+        else:
+            cursor.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN"
+                f" ({marks}) AND sql NOT LIKE 'CREATE UNIQUE%%'",
+                tables,
+            )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {self.connection.ops.quote_name(name)}")
+        return [sql for _name, sql in indexes]
 
     # --- ids and raw writes -------------------------------------------------------------------------------------
 
@@ -202,17 +251,20 @@ class HistoryWriter:
 
     def buyers_prepare(self, buyers: dict[str, tuple[dt.datetime, dt.datetime | None]]) -> tuple[int, int]:
         """Link every buyer email to an account, creating inactive placeholder accounts (no usable password) for
-        the unknown ones. An account's opening date becomes the earliest of its date, its first imported order and
-        `buyer_since`; it is known unless the account is new and the file gave no `buyer_since`. Returns
-        (accounts created, existing accounts whose date changed)."""
+        the unknown ones. A live account keeps its opening date (its real date on Comptoir, never rewritten). An
+        account the import creates opens at the earliest of its first imported order and `buyer_since`, its date
+        known only when the file gave `buyer_since`; a placeholder of an earlier import (`is_import_placeholder`)
+        is dated back the same way. Returns (accounts created, placeholders whose date changed)."""
         emails = sorted(buyers)
         changes: list[tuple] = []
         for start in range(0, len(emails), _LOOKUP_CHUNK):
             chunk = emails[start : start + _LOOKUP_CHUNK]
-            for pk, email, joined, known in User.objects.filter(email__in=chunk).values_list(
-                "pk", "email", "date_joined", "date_joined_known"
-            ):
+            for pk, email, joined, known, active, last_login, password in User.objects.filter(
+                email__in=chunk
+            ).values_list("pk", "email", "date_joined", "date_joined_known", "is_active", "last_login", "password"):
                 self.buyers[email] = pk
+                if not is_import_placeholder(active, last_login, password):
+                    continue  # a live account: its real opening date stays
                 first_order, since = buyers[email]
                 date = min(joined, first_order, since or first_order)
                 is_known = known or since is not None
@@ -237,9 +289,23 @@ class HistoryWriter:
 
     # --- orders ---------------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def existing_numbers(numbers: Iterable[str]) -> set[str]:
-        return set(SellerOrder.objects.filter(number__in=list(numbers)).values_list("number", flat=True))
+    def existing_numbers(self, numbers: Iterable[str]) -> set[str]:
+        """The order numbers among `numbers` already in the database (one query; raw SQL: the ORM's `__in` of
+        10,000 values cost more than the query, and psycopg parses a 10,000-placeholder statement slowly)."""
+        numbers = list(numbers)
+        if not numbers:
+            return set()
+        table = self.connection.ops.quote_name(SellerOrder._meta.db_table)
+        with self.connection.cursor() as cursor:
+            if self.is_postgresql:
+                cursor.execute(f"SELECT number FROM {table} WHERE number = ANY(%s)", [numbers])
+                return {row[0] for row in cursor.fetchall()}
+            found: set[str] = set()
+            for start in range(0, len(numbers), _SQLITE_MAX_PARAMS):
+                part = numbers[start : start + _SQLITE_MAX_PARAMS]
+                cursor.execute(f"SELECT number FROM {table} WHERE number IN ({', '.join(['%s'] * len(part))})", part)
+                found.update(row[0] for row in cursor.fetchall())
+            return found
 
     def spooled(self, row: HistoryRow, number: str) -> list[str]:
         """The row as the strings the writer needs (in `write_chunk`'s order), dates already in the database's text
@@ -399,6 +465,12 @@ _PLAIN = '{"imported": true}'
 _NO_REVIEW = ("", "", "", "", "", "", "", "")
 _LATE = '{"imported": true, "late": true}'
 _ON_TIME = '{"imported": true, "late": false}'
+
+
+def is_import_placeholder(is_active: bool, last_login: dt.datetime | None, password: str) -> bool:
+    """An account an import created (`buyers_prepare`): inactive, never logged in, no usable password. Once its
+    owner claims it (a password, a login, activation) it is a live account and its dates are its own."""
+    return not is_active and last_login is None and password.startswith(UNUSABLE_PASSWORD_PREFIX)
 
 
 def seller_responders() -> dict[int, int]:

@@ -101,16 +101,37 @@ def test_buyer_since_dates_an_existing_account_back_and_makes_its_age_known():
     assert buyer.date_joined == dt.datetime(2019, 5, 1, tzinfo=dt.UTC) and buyer.date_joined_known is True
 
 
-def test_a_live_account_keeps_its_opening_date_unless_its_history_is_older():
+def test_a_live_account_keeps_its_real_opening_date_even_when_its_imported_history_is_older():
     seller = make_seller()
     live = make_user(email="bob@example.com")
-    joined = live.date_joined
+    joined, known = live.date_joined, live.date_joined_known
 
-    imported(csv_text([delivered_row(seller, "A-1", buyer="bob@example.com", placed_at="2025-03-01T10:00:00Z")]))
+    report = imported(
+        csv_text(
+            [
+                delivered_row(
+                    seller, "A-1", buyer="bob@example.com", placed_at="2020-03-01T10:00:00Z", buyer_since="2019-01-01"
+                )
+            ]
+        )
+    )
 
     live.refresh_from_db()
-    assert live.is_active and live.date_joined_known
-    assert live.date_joined == min(joined, dt.datetime(2025, 3, 1, 10, tzinfo=dt.UTC))
+    assert report.buyers_created == 0 and report.buyers_dated == 0
+    assert live.is_active and live.date_joined == joined and live.date_joined_known is known
+
+
+def test_an_inactive_account_that_has_logged_in_is_live_and_keeps_its_opening_date():
+    seller = make_seller()
+    imported(csv_text([delivered_row(seller, "A-1", placed_at="2025-03-01T10:00:00Z")]))
+    claimed = User.objects.get(email="anna@example.com")
+    claimed.last_login = dt.datetime(2025, 4, 1, tzinfo=dt.UTC)  # its owner claimed it, then it was deactivated
+    claimed.save(update_fields=["last_login"])
+
+    imported(csv_text([delivered_row(seller, "A-2", placed_at="2024-01-01T10:00:00Z", buyer_since="2019-05-01")]))
+
+    claimed.refresh_from_db()
+    assert claimed.date_joined == dt.datetime(2025, 3, 1, 10, tzinfo=dt.UTC) and claimed.date_joined_known is False
 
 
 def test_accepted_at_writes_an_accept_event_that_becomes_acceptance_time_evidence():
@@ -357,3 +378,81 @@ def test_event_data_written_as_text_keeps_quotes_and_accents():
         "late": False,
     }
     assert captured.data == {"imported": True, "payment_fingerprint": 'fp\\é"'}
+
+
+def written_table_indexes() -> dict[str, set[str]]:
+    from django.db import connection
+
+    tables = ("orders_order", "orders_sellerorder", "orders_sellerorderevent", "trust_review", "trust_message")
+    with connection.cursor() as cursor:
+        return {
+            table: {
+                name
+                for name, info in connection.introspection.get_constraints(cursor, table).items()
+                if info["index"] and not info["unique"]
+            }
+            for table in tables
+        }
+
+
+def test_a_large_import_builds_the_dropped_indexes_again_and_a_failure_rolls_rows_and_indexes_back(monkeypatch):
+    import comptoir.trust.importers.history as history
+
+    seller = make_seller()
+    before = written_table_indexes()
+    assert before["orders_sellerorderevent"]  # the indexes the bulk write drops and builds again
+    rows = [delivered_row(seller, f"A-{index}") for index in range(3)]
+
+    def failing(**kwargs):
+        raise RuntimeError("after the rows, before the commit")
+
+    monkeypatch.setattr(history, "trust_history_imported", failing)
+    with pytest.raises(RuntimeError):
+        history_import(content=csv_text(rows), now=NOW, rebuild_indexes=True)
+    assert not SellerOrder.objects.exists() and not Review.objects.exists()
+    assert written_table_indexes() == before
+
+    monkeypatch.undo()
+    report = imported(csv_text(rows), rebuild_indexes=True)
+
+    assert report.imported == 3 and SellerOrder.objects.count() == 3
+    assert written_table_indexes() == before
+
+
+def test_indexes_are_rebuilt_automatically_only_on_sqlite_for_an_import_that_at_least_doubles_the_orders(monkeypatch):
+    from django.db import connection
+
+    import comptoir.trust.importers.history_writer as writer
+
+    seller = make_seller()
+    dropped: list[int] = []
+    drop = writer.HistoryWriter._drop_indexes
+    monkeypatch.setattr(
+        writer.HistoryWriter, "_drop_indexes", lambda self, cursor: dropped.append(1) or drop(self, cursor)
+    )
+    monkeypatch.setattr(writer, "SQLITE_REBUILD_MIN_ROWS", 2)
+    imported(csv_text([delivered_row(seller, "A-1")]))  # below the minimum
+    imported(csv_text([delivered_row(seller, f"B-{index}") for index in range(3)]))  # 3 rows onto 1: rebuilt
+    imported(csv_text([delivered_row(seller, f"C-{index}") for index in range(2)]))  # 2 rows onto 4: not
+
+    assert dropped == ([1] if connection.vendor == "sqlite" else [])
+    assert SellerOrder.objects.count() == 6
+
+
+def test_the_command_exclusive_option_rebuilds_the_indexes_on_any_database(tmp_path, monkeypatch):
+    import comptoir.trust.importers.history_writer as writer
+
+    seller = make_seller()
+    before = written_table_indexes()
+    dropped: list[int] = []
+    drop = writer.HistoryWriter._drop_indexes
+    monkeypatch.setattr(
+        writer.HistoryWriter, "_drop_indexes", lambda self, cursor: dropped.append(1) or drop(self, cursor)
+    )
+    path = tmp_path / "history.csv"
+    path.write_text(csv_text([delivered_row(seller, "A-1")]), encoding="utf-8")
+
+    call_command("import-history", str(path), "--exclusive", "--quiet", stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert dropped == [1] and SellerOrder.objects.count() == 1
+    assert written_table_indexes() == before
