@@ -235,7 +235,7 @@ COMPTOIR_SITE_NAME = env_str("COMPTOIR_SITE_NAME", "Comptoir")
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "Français")]
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español"), ("it", "Italiano")]
 LOCALE_PATHS = [BASE_DIR / "src" / "comptoir" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
