@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # ?lang=de chooses the language of a request, so that crawlers follow the hreflang links: comptoir.web.language_links.
+    # ?lang=de chooses the language of a request (crawlers follow the hreflang links): comptoir.web.language_links.
     "comptoir.web.language_links.QueryLanguageMiddleware",
     # Dates and times in the reader's regional format (Accept-Language region): comptoir.web.locale_formats.
     "comptoir.web.locale_formats.FormattingLocaleMiddleware",
