@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po
@@ -28,7 +29,7 @@ SOURCE_ROOT = Path(__file__).resolve().parents[1]
 TRANSLATED_LANGUAGES = ("fr", "de", "es", "it")
 TEMPLATE_SUFFIXES = (".html", ".txt")
 #: Django's gettext functions as makemessages passes them to xgettext (argument positions, "c" for the context).
-KEYWORDS: dict[str, tuple[object, ...]] = {
+KEYWORDS: dict[str, Any] = {
     "gettext": (1,),
     "gettext_lazy": (1,),
     "gettext_noop": (1,),
@@ -63,16 +64,16 @@ def _area_files(area: Path, nested: list[Path]) -> Iterator[Path]:
 
 def _messages(source: str) -> Iterator[Key]:
     for _lineno, funcname, message, _comments in extract_python(
-        io.BytesIO(source.encode()), list(KEYWORDS), [], {"encoding": "utf-8"}
+        io.BytesIO(source.encode()), KEYWORDS, [], {"encoding": "utf-8"}
     ):
-        spec = KEYWORDS.get(funcname, (1,))
-        values = message if isinstance(message, tuple) else (message,)
-        context = None
+        spec = KEYWORDS.get(str(funcname), (1,))
+        values: tuple[Any, ...] = message if isinstance(message, tuple) else (message,)
+        context: str | None = None
         strings: list[str] = []
         for position, value in zip(spec, values, strict=False):
             if isinstance(position, tuple):
-                context = value
-            elif value is not None:
+                context = str(value)
+            elif isinstance(value, str):
                 strings.append(value)
         if not strings or not strings[0]:
             continue
@@ -95,7 +96,7 @@ def extracted(area: Path) -> dict[Key, str]:
     return found
 
 
-def _key(message) -> Key:  # type: ignore[no-untyped-def]
+def _key(message: Any) -> Key:
     msgid = message.id if isinstance(message.id, str) else (message.id[0], message.id[1])
     return message.context, msgid
 
@@ -155,7 +156,8 @@ def gaps(area: Path, language: str, wanted: dict[Key, str] | None = None) -> Gap
         if message is None:
             gap.missing.append(key)
             continue
-        strings = list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+        raw = message.string
+        strings: list[str] = [str(value or "") for value in (raw if isinstance(raw, (list, tuple)) else [raw])]
         if message.fuzzy or not strings or not all(strings):
             gap.fuzzy_or_empty.append(key)
             continue
