@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # ?lang=de chooses the language of a request (crawlers follow the hreflang links): comptoir.web.language_links.
+    "comptoir.web.language_links.QueryLanguageMiddleware",
     # Dates and times in the reader's regional format (Accept-Language region): comptoir.web.locale_formats.
     "comptoir.web.locale_formats.FormattingLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -236,7 +238,7 @@ COMPTOIR_SITE_NAME = env_str("COMPTOIR_SITE_NAME", "Comptoir")
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "Français")]
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español"), ("it", "Italiano")]
 LOCALE_PATHS = [BASE_DIR / "src" / "comptoir" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

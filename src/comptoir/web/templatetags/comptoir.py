@@ -16,6 +16,7 @@ from __future__ import annotations
 from django import template
 
 from comptoir.core.money import Money
+from comptoir.web.language_links import alternates
 from comptoir.web.locale_formats import (
     format_local_date,
     format_local_datetime,
@@ -61,6 +62,13 @@ def as_money(value) -> str:
     if isinstance(value, dict) and "amount_minor" in value:
         return Money(int(value["amount_minor"]), value["currency"]).format(_locale())
     return ""
+
+
+@register.inclusion_tag("web/_hreflang.html", takes_context=True)
+def hreflang_links(context) -> dict[str, object]:
+    """The `<link rel="alternate" hreflang>` of a storefront page (comptoir.web.language_links)."""
+    request = context.get("request")
+    return {"alternates": alternates(request) if request is not None else []}
 
 
 @register.simple_tag(takes_context=True)

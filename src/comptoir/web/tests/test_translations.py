@@ -1,7 +1,9 @@
-"""Every French catalog of the project is complete and its committed .mo matches its .po.
+"""Every catalog of the project (fr, de, es, it) is complete and its committed .mo matches its .po.
 
 Users without gettext get the compiled .mo, so a .po edited without recompiling would silently show
-English (or an outdated French); an untranslated or fuzzy entry shows English on a French page."""
+English (or an outdated translation); an untranslated or fuzzy entry shows English on a translated page.
+`test_every_string_of_the_interface_is_translated` extracts the strings from the code and templates as
+makemessages does and lists, per area and language, those a catalog lacks (docs/LANGUAGES.md)."""
 
 from io import BytesIO
 from pathlib import Path
@@ -9,9 +11,13 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from django.conf import settings
+
+from comptoir.web import translation_coverage
 
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 FRENCH_CATALOGS = sorted(SOURCE_ROOT.rglob("locale/fr/LC_MESSAGES/django.po"))
+CATALOGS = sorted(SOURCE_ROOT.rglob("locale/*/LC_MESSAGES/django.po"))
 
 
 def _ids(catalog):
@@ -26,10 +32,47 @@ def test_the_web_apps_all_have_a_french_catalog():
     assert {("web",), ("web", "console"), ("web", "storefront"), ("web", "sellercenter")} <= apps
 
 
-@pytest.mark.parametrize("po_path", FRENCH_CATALOGS, ids=lambda path: str(path.relative_to(SOURCE_ROOT)))
+def test_every_interface_language_has_a_catalog_in_every_area():
+    assert [code for code, _name in settings.LANGUAGES] == ["en", *translation_coverage.TRANSLATED_LANGUAGES]
+    for area in translation_coverage.areas():
+        for language in translation_coverage.TRANSLATED_LANGUAGES:
+            assert translation_coverage.catalog_path(area, language).exists()
+
+
+def test_every_string_of_the_interface_is_translated():
+    """Each string makemessages would extract from an area has a non-empty, non-fuzzy translation in that area's
+    catalog of every language, keeping its placeholders and HTML. To fill the gaps listed on failure:
+    `python -m comptoir.web.translation_coverage --append`, translate the appended entries, then msgfmt."""
+    problems = []
+    for area in translation_coverage.areas():
+        wanted = translation_coverage.extracted(area)
+        assert wanted, area
+        for language in translation_coverage.TRANSLATED_LANGUAGES:
+            gap = translation_coverage.gaps(area, language, wanted)
+            if gap:
+                problems.append(gap.describe())
+    assert not problems, "Untranslated interface strings (docs/LANGUAGES.md):\n" + "\n".join(problems)
+
+
+def test_the_coverage_check_sees_a_new_string_and_a_broken_placeholder(tmp_path):
+    area = translation_coverage.areas()[0]
+    wanted = dict(translation_coverage.extracted(area))
+    wanted[(None, "A string nobody translated yet")] = "views.py"
+    gap = translation_coverage.gaps(area, "de", wanted)
+    assert gap.missing == [(None, "A string nobody translated yet")]
+    assert "A string nobody translated yet" in gap.describe()
+    assert translation_coverage.placeholders("Order <strong>%(number)s</strong> · {link}") == [
+        "%(number)s",
+        "</strong>",
+        "<strong>",
+        "{link}",
+    ]
+
+
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda path: str(path.relative_to(SOURCE_ROOT)))
 def test_every_entry_is_translated_and_none_is_fuzzy(po_path):
     with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale="fr")
+        catalog = read_po(handle)
     untranslated = [
         message.id
         for message in catalog
@@ -41,12 +84,12 @@ def test_every_entry_is_translated_and_none_is_fuzzy(po_path):
     assert fuzzy == []
 
 
-@pytest.mark.parametrize("po_path", FRENCH_CATALOGS, ids=lambda path: str(path.relative_to(SOURCE_ROOT)))
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda path: str(path.relative_to(SOURCE_ROOT)))
 def test_the_committed_mo_is_the_compiled_po(po_path):
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), f"compile {po_path} with msgfmt"
     with po_path.open("rb") as handle:
-        source = read_po(handle, locale="fr")
+        source = read_po(handle)
     compiled = BytesIO()
     write_mo(compiled, source)
     compiled.seek(0)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from comptoir.search.tests.support import committed
 from comptoir.web.storefront.tests.seed import seed_family, seed_shop
+from comptoir.web.storefront.tests.seed import seed_shop
 from comptoir.web.tests.browser import save_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,13 +32,13 @@ def _overlaps(page) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
 def test_offer_badges_stay_inside_their_column_at_every_width(browser_page, live_server, language):
     with committed():
         shop = seed_shop()
     page = browser_page
-    if language == "fr":
-        page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    if language != "en":
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     url = live_server.url + HEADPHONES.format(pk=shop.products["headphones"].pk)
     for width in (1280, 1180, 1000, 800, 390):
         page.set_viewport_size({"width": width, "height": 900})
@@ -84,3 +85,17 @@ def test_the_variant_picker_switches_variant_offers_and_pictures(browser_page, l
     expect(page).to_have_url(re.compile(r"o\.Colour=Navy"))
     expect(page.locator(".product-card__options")).to_contain_text("Colour: Navy")
     save_screenshot(page, "search-variants")
+def test_the_storefront_in_german(browser_page, live_server):
+    """Issue 12: the home and a product page in German, with German prices and dates (screenshots for the docs)."""
+    with committed():
+        shop = seed_shop()
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/?lang=de")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.get_by_role("button", name="Suchen").count() == 1
+    save_screenshot(page, "storefront-home-de")
+    page.goto(live_server.url + HEADPHONES.format(pk=shop.products["headphones"].pk))  # the cookie keeps German
+    assert page.get_by_role("button", name="In den Warenkorb").count() >= 1
+    assert "\xa0€" in page.locator(".offer").first.inner_text()
+    save_screenshot(page, "storefront-product-de")
