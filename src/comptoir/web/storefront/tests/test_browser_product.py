@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from comptoir.search.tests.support import committed
 from comptoir.web.storefront.tests.seed import seed_family, seed_shop
-from comptoir.web.storefront.tests.seed import seed_shop
 from comptoir.web.tests.browser import save_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
