@@ -57,6 +57,7 @@ from comptoir.trust.domain.evidence import (
     FactItem,
     OrderFacts,
     order_contribution,
+    review_verdict_permille,
 )
 from comptoir.trust.models import Message, Review, SellerDailyStats, TrustEvidenceApplied, TrustRebuild
 
@@ -587,6 +588,7 @@ def group_finish(
     for (
         review_id,
         seller_order_id,
+        product,
         described,
         communication,
         speed,
@@ -600,6 +602,7 @@ def group_finish(
         .values_list(
             "pk",
             "seller_order_id",
+            "product_rating",
             "item_as_described",
             "communication",
             "shipping_speed",
@@ -626,7 +629,7 @@ def group_finish(
                     "",
                     "",
                     EMPTY,
-                    (described + communication + speed + packaging) * 250,
+                    review_verdict_permille(product, described, communication, speed, packaging),
                     credibility,
                 ),
             )

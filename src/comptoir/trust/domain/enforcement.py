@@ -131,6 +131,8 @@ def below_standard_grounds(
             stored = metric if isinstance(metric, dict) else metric.as_dict()
             if name == "order_defect_rate" or not _severely_failing(stored):
                 continue
+            if not config["metrics"].get(name, {}).get("enforced", True):
+                continue  # a goal, not a standard (tiers.tier_decide)
             grounds.append(
                 {
                     "rule": GROUND_METRIC,

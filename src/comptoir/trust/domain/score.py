@@ -42,12 +42,16 @@ class TrustResult:
     pillar_bands: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
 
-def points_for_bad_rate(rate: float, target: float) -> float:
-    """0 bad → 100; at target → 75; 2 × target → 50; 4 × target or more → 0."""
+def points_for_bad_rate(rate: float, target: float, curve: float | None = None) -> float:
+    """0 bad → 100; at target → 75 (linear in between). Above the target, without `curve`: 2 × target → 50,
+    4 × target or more → 0 (linear). With `curve` = c: 75 × (target / rate) ** c, which never reaches 0 — worse is
+    always worse, so sellers far beyond a standard stay ordered (with c = log2(1.5), 2 × target → 50 as well)."""
     if target <= 0:
         return 100.0 if rate <= 0 else 0.0
     if rate <= target:
         return 100 - 25 * rate / target
+    if curve is not None:
+        return 75 * (target / rate) ** curve
     return max(0.0, 75 - 25 * (rate - target) / target)
 
 
@@ -81,12 +85,22 @@ def _rate_points(
         prior_strength=float(config["prior_strength"]),
         z=float(dec(config["confidence_z"])),
     )
-    return points_for_bad_rate(mean, target), points_for_bad_rate(high, target), points_for_bad_rate(low, target)
+    curve = _curve(config)
+    return (
+        points_for_bad_rate(mean, target, curve),
+        points_for_bad_rate(high, target, curve),
+        points_for_bad_rate(low, target, curve),
+    )
+
+
+def _curve(config: dict) -> float | None:
+    curve = config.get("points_curve")
+    return None if curve in (None, "") else float(dec(curve))
 
 
 def _duration_points(
     name: str, spec: dict, days: list[DayEvidence], today: dt.date, config: dict
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float] | None:
     first = today - dt.timedelta(days=int(spec["window_days"]) - 1)
     samples = sorted(
         seconds for day in days if first <= day.day <= today for seconds in getattr(day, DURATION_FIELDS[name])
@@ -94,11 +108,12 @@ def _duration_points(
     strength = float(config["duration_prior_strength"])
     target = float(dec(spec["target"]))
     if not samples:
-        return 50.0, 50.0, 50.0
+        return None  # never measured (an imported history without acceptance times): unknown, not average
     count = len(samples)
+    curve = _curve(config)
 
     def blend(hours: float) -> float:
-        return (strength * 50 + count * points_for_bad_rate(hours, target)) / (strength + count)
+        return (strength * 50 + count * points_for_bad_rate(hours, target, curve)) / (strength + count)
 
     upper_quartile = samples[min(count - 1, (3 * count) // 4)] / 3600
     lower_quartile = samples[count // 4] / 3600
@@ -114,10 +129,11 @@ def _rating_points(weighted: list[tuple[float, DayEvidence]], config: dict) -> t
     return points_for_rating(mean), points_for_rating(mean - spread), points_for_rating(mean + spread)
 
 
-def security_points(posture: SecurityPosture, config: dict) -> float:
-    """2FA share of members, share of API keys younger than the rotation age, no shared login suspected."""
+def security_points(posture: SecurityPosture, config: dict) -> float | None:
+    """2FA share of members, share of API keys younger than the rotation age, no shared login suspected; None when
+    the seller has no member account (nothing known: an imported seller)."""
     if posture.members_total == 0:
-        return 50.0  # nothing known yet: neutral
+        return None
     weights = {key: float(dec(value)) for key, value in config["security"]["weights"].items()}
     two_factor = posture.members_with_2fa / posture.members_total
     keys = 1 - posture.api_keys_older_than_90_days / posture.api_keys_total if posture.api_keys_total else 1.0
@@ -150,6 +166,7 @@ def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> 
         pillar = spec.get("pillar")
         if pillar is None or name not in metric_weights:
             continue
+        points: tuple[float, float, float] | None
         if name in RATE_FIELDS:
             points = _rate_points(name, spec, weighted, config)
         elif name in DURATION_FIELDS:
@@ -158,23 +175,32 @@ def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> 
             points = _rating_points(weighted, config)
         else:
             continue
-        contributions[pillar].append((metric_weights[name], *points))
-    completeness = float(evidence.listing_completeness) if evidence.listing_completeness is not None else 0.5
-    contributions["transparency"].append(
-        (metric_weights["listing_completeness"], 100 * completeness, 100 * completeness, 100 * completeness)
-    )
+        if points is not None:
+            contributions[pillar].append((metric_weights[name], *points))
+    if evidence.listing_completeness is not None:
+        completeness = 100 * float(evidence.listing_completeness)
+        contributions["transparency"].append((metric_weights["listing_completeness"], *(completeness,) * 3))
     secure = security_points(evidence.security, config)
-    contributions["security"].append((1.0, secure, secure, secure))
+    if secure is not None:
+        contributions["security"].append((1.0, secure, secure, secure))
 
+    # An input never measured (no listing yet, no member account, no acceptance time: an imported history) is left
+    # out, and the weights of what is known are renormalised: unknown is neither good nor bad, and it does not pull
+    # every seller toward 50 (which capped imported sellers' scores below the top-rated line). A pillar with nothing
+    # known shows the prior's 50 and does not count.
     pillars, bands = {}, {}
+    pillar_weights = {name: float(dec(value)) for name, value in config["pillar_weights"].items()}
     for pillar, parts in contributions.items():
         total = sum(part[0] for part in parts)
+        if not total:
+            pillars[pillar], bands[pillar] = 50.0, (50.0, 50.0)
+            pillar_weights[pillar] = 0.0
+            continue
         pillars[pillar] = sum(part[0] * part[1] for part in parts) / total
         bands[pillar] = (
             sum(part[0] * part[2] for part in parts) / total,
             sum(part[0] * part[3] for part in parts) / total,
         )
-    pillar_weights = {name: float(dec(value)) for name, value in config["pillar_weights"].items()}
     weight_total = sum(pillar_weights.values())
     score = sum(pillar_weights[p] * pillars[p] for p in PILLARS) / weight_total
     low = sum(pillar_weights[p] * bands[p][0] for p in PILLARS) / weight_total

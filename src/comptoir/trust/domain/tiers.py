@@ -25,14 +25,15 @@ class Tier:
     BELOW_STANDARD = "below_standard"
 
 
-def defect_rate_confidently_above_standard(metrics: dict[str, MetricResult], config: dict) -> bool:
-    """The order defect rate's lower confidence bound is above `below_standard_defect_rate` (enough data only)."""
+def defect_rate_confidently_above_standard(metrics: dict[str, MetricResult], config: dict, factor: int = 1) -> bool:
+    """The order defect rate's lower confidence bound is above `factor` × `below_standard_defect_rate` (enough data
+    only)."""
     defect = metrics.get("order_defect_rate")
     return (
         defect is not None
         and defect.status != Status.INSUFFICIENT
         and defect.low is not None
-        and defect.low > dec(config["tiers"]["below_standard_defect_rate"])
+        and defect.low > factor * dec(config["tiers"]["below_standard_defect_rate"])
     )
 
 
@@ -76,16 +77,26 @@ def tier_decide(
     rules = config["tiers"]
     if evidence_orders < int(rules["minimum_orders"]):
         return Tier.NEW
+    # Goals (a metric whose spec says "enforced": False) show on the health page and count in the score, not here.
+    specs = config["metrics"]
+    metrics = {name: metric for name, metric in metrics.items() if specs.get(name, {}).get("enforced", True)}
     upper = score if high is None else high
     good_score = score >= dec(rules["good_min_score"])
     defect_breach = defect_rate_confidently_above_standard(metrics, config)
     confidently_under_good = upper < dec(rules["good_min_score"])
     poor_score = score < dec(rules["at_risk_min_score"])
-    severe = defect_breach or any(severely_failing(metric) for metric in metrics.values())
+    # The defect rate's own line is `below_standard_defect_rate` (defect_breach), not twice its target.
+    severe = defect_breach or any(
+        severely_failing(metric) for name, metric in metrics.items() if name != "order_defect_rate"
+    )
+    # A defect rate confidently above twice the line is below standard whatever the rest of the record (twelve orders
+    # of twelve lost in disputes: the prior still holds the score of so short a record near good standing).
+    egregious = defect_rate_confidently_above_standard(metrics, config, factor=2)
     if (
         upper < dec(rules["at_risk_min_score"])
         or (poor_score and confidently_under_good)
         or (severe and not good_score)
+        or egregious
     ):
         return Tier.BELOW_STANDARD
     failing = sum(1 for metric in metrics.values() if metric.status == Status.FAILING)

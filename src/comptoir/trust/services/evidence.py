@@ -26,13 +26,16 @@ from comptoir.trust.domain.evidence import (
     OrderFacts,
     contribution_delta,
     order_contribution,
+    review_verdict_permille,
 )
 from comptoir.trust.models import Message, Review, SellerDailyStats, TrustEvidenceApplied, TrustRebuild
 from comptoir.trust.services.scores import seller_trust_recompute
 
 
 def _review_item(review: Review) -> FactItem:
-    mean_permille = (review.item_as_described + review.communication + review.shipping_speed + review.packaging) * 250
+    mean_permille = review_verdict_permille(
+        review.product_rating, review.item_as_described, review.communication, review.shipping_speed, review.packaging
+    )
     return FactItem(
         key=f"review:{review.pk}",
         at=review.created_at,

@@ -66,11 +66,11 @@ def metric(value, low, high, count=60, status="failing"):
     )
 
 
-def test_a_score_of_58_below_standard_by_its_defect_rate_cites_the_defect_rule_not_the_score():
+def test_a_score_of_48_below_standard_by_its_defect_rate_cites_the_defect_rule_not_the_score():
     config = trust_config()
     grounds = below_standard_grounds(
-        score=Decimal("58.20"),
-        metrics={"order_defect_rate": metric("0.0833", "0.0361", "0.1808")},
+        score=Decimal("48.20"),
+        metrics={"order_defect_rate": metric("0.0833", "0.0461", "0.1808")},
         tier_override="",
         config=config,
     )
@@ -78,8 +78,8 @@ def test_a_score_of_58_below_standard_by_its_defect_rate_cites_the_defect_rule_n
         {
             "rule": "order_defect_rate_above",
             "value": "0.0833",
-            "low": "0.0361",
-            "threshold": "0.02",
+            "low": "0.0461",
+            "threshold": "0.04",
             "count": 60,
             "window_days": 60,
         }
@@ -89,13 +89,13 @@ def test_a_score_of_58_below_standard_by_its_defect_rate_cites_the_defect_rule_n
 def test_a_low_score_and_a_hand_set_tier_are_grounds_too_and_an_uncertain_rate_is_not():
     config = trust_config()
     grounds = below_standard_grounds(
-        score=Decimal("40.00"),
+        score=Decimal("30.00"),
         metrics={"order_defect_rate": metric("0.05", "0.01", "0.2")},
         tier_override="below_standard",
         config=config,
     )
     assert [ground["rule"] for ground in grounds] == ["tier_override", "score_below"]
-    assert grounds[1] | {} == {"rule": "score_below", "value": "40.00", "threshold": "45"}
+    assert grounds[1] | {} == {"rule": "score_below", "value": "30.00", "threshold": "35"}
 
 
 def test_a_hand_set_tier_is_restrictive_when_it_lowers_visibility_or_labels_the_seller_at_risk():

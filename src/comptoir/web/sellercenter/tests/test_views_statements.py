@@ -18,15 +18,15 @@ def owner_of(seller):
 
 
 def defect_rate_warning(seller, *, with_grounds: bool):
-    """An automated warning of a seller scoring 58.2 whose order defect rate made it below standard."""
+    """An automated warning of a seller scoring 48.2 whose order defect rate made it below standard."""
     facts = {
-        "score": "58.20",
+        "score": "48.20",
         "tier": "below_standard",
         "days_below_standard": 3,
         "metrics": {
             "order_defect_rate": {
                 "value": "0.0833",
-                "low": "0.0361",
+                "low": "0.0461",
                 "high": "0.1808",
                 "count": 1260,
                 "events": 105,
@@ -42,8 +42,8 @@ def defect_rate_warning(seller, *, with_grounds: bool):
             {
                 "rule": "order_defect_rate_above",
                 "value": "0.0833",
-                "low": "0.0361",
-                "threshold": "0.02",
+                "low": "0.0461",
+                "threshold": "0.04",
                 "count": 1260,
                 "window_days": 60,
             }
@@ -61,18 +61,18 @@ def test_a_defect_rate_warning_cites_the_defect_rule_with_its_numbers_not_the_sc
     url = reverse("sellercenter:notice", args=[action.pk])
 
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Trust score 58.2 (tier: Below standard)" in english
+    assert "Trust score 48.2 (tier: Below standard)" in english
     assert "Order defect rate 8.3 % over 60 days (1,260 orders)" in english
-    assert "(3.6 %) is above the threshold of 2.0 %" in english
-    assert "below the threshold of 45" not in english and "falls below 45" not in english  # the old, wrong rule
+    assert "(4.6 %) is above the threshold of 4.0 %" in english
+    assert "below the threshold of 35" not in english and "falls below 35" not in english  # the old, wrong rule
     assert "A seller below standard receives a warning." in english
     assert "Automated decision" in english and "Manual decision" not in english
 
     client.cookies["django_language"] = "fr"
     french = client.get(url).content.decode()
-    assert "Score de confiance 58,2" in french
+    assert "Score de confiance 48,2" in french
     assert "Taux de commandes défectueuses de 8,3 %" in french and "1\u202f260 commandes" in french
-    assert "au-dessus du seuil de 2,0 %" in french
+    assert "au-dessus du seuil de 4,0 %" in french
     assert "Décision automatisée" in french
 
 

@@ -188,7 +188,7 @@ def test_a_badge_shows_the_score_only_beside_the_tier_the_score_leads_to(rf):
     band = {"score_low": Decimal("60"), "score_high": Decimal("78"), "evidence_orders": 40}
     SellerTrust.objects.create(seller=failing_metric, score=Decimal("70.2"), tier="at_risk", **band)
     SellerTrust.objects.create(seller=good, score=Decimal("68"), tier="good", **band)
-    SellerTrust.objects.create(seller=low_score, score=Decimal("52"), tier="at_risk", **band)
+    SellerTrust.objects.create(seller=low_score, score=Decimal("42"), tier="at_risk", **band)
     SellerTrust.objects.create(
         seller=overridden, score=Decimal("50"), tier="good", tier_override="top_rated", tier_override_reason="Brand"
     )
@@ -199,7 +199,7 @@ def test_a_badge_shows_the_score_only_beside_the_tier_the_score_leads_to(rf):
     good_badge = _badge(good, rf)
     assert "Good standing" in good_badge and 'trust-badge__score">68<' in good_badge
     at_risk_by_score = _badge(low_score, rf)
-    assert "At risk" in at_risk_by_score and 'trust-badge__score">52<' in at_risk_by_score
+    assert "At risk" in at_risk_by_score and 'trust-badge__score">42<' in at_risk_by_score
     top_rated_by_operator = _badge(overridden, rf)
     assert "Top rated" in top_rated_by_operator and "set by the marketplace team" in top_rated_by_operator
     assert "50" not in top_rated_by_operator
