@@ -11,8 +11,8 @@ from comptoir.connectors.domain.records import ERROR, WARNING, Columns, Item, Pr
 # A column that only one kind of file has, and what that file is: named in the report of a file given as the wrong
 # thing ("this looks like a PrestaShop customers file").
 KNOWN_OTHER_FILES = (
-    ("Customer ID", "a PrestaShop customers file"),
     ("Address ID", "a PrestaShop addresses file"),
+    ("Customer ID", "a PrestaShop customers file"),
     ("Alias ID", "a PrestaShop search aliases file"),
     ("Category ID", "a PrestaShop categories file"),
     ("Store ID", "a PrestaShop store contacts file"),
