@@ -313,6 +313,7 @@ def import_job_commit(
             return job
         if job.status == ImportJob.Status.INVALID:
             raise ValidationError("The file has errors: nothing was imported.", code=errors.IMPORT_INVALID)
+    # analysed, committing (queued by import_job_commit_enqueue) or failed (a retry): write it.
     options = ImportOptions(**job.options)
     opener, companions = _openers({"file": job.file.name, **job.companions})
     try:
@@ -517,3 +518,27 @@ def _update(instance: Any, fields: dict[str, Any]) -> None:
     for name in changed:
         setattr(instance, name, fields[name])
     instance.save(update_fields=[*changed, "updated_at"])
+
+
+def import_job_commit_enqueue(*, seller: Seller, actor: User | None, job_id: int) -> ImportJob:
+    """Ask a worker to commit the job (`connectors.tasks.import_commit_task`) and mark it `committing`. Idempotent: a
+    job already committing or committed is returned unchanged and nothing is queued twice. Raises NotFound (another
+    seller's job) and ValidationError `import_invalid` for a job whose dry run found errors."""
+    from comptoir.connectors.tasks import import_commit_task
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, seller=seller).first()
+        if job is None:
+            raise NotFound("No such import.", code=errors.IMPORT_NOT_FOUND)
+        if job.status in (ImportJob.Status.COMMITTING, ImportJob.Status.COMMITTED):
+            return job
+        if job.status == ImportJob.Status.INVALID:
+            raise ValidationError("The file has errors: nothing was imported.", code=errors.IMPORT_INVALID)
+        job.status = ImportJob.Status.COMMITTING
+        job.failure = ""
+        job.save(update_fields=["status", "failure"])
+        transaction.on_commit(
+            functools.partial(import_commit_task.enqueue, job_id=job.pk, actor_id=actor.pk if actor else None)
+        )
+    job.refresh_from_db()
+    return job
