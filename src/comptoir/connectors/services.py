@@ -169,6 +169,8 @@ def import_analyse(
     for path, count in report.categories.items():
         category = mapper.resolve(path)
         report.category_mapping[path] = category.name_en if category else ""
+        if category is not None and mapper.own_match(path) is None:
+            report.categories_defaulted.append(path)
         if category is None:
             unmapped += count
     if unmapped:

@@ -50,6 +50,7 @@ class ImportReport:
     categories: dict[str, int] = field(default_factory=dict)  # the file's category path -> offers and families
     # Filled by the services from the database:
     category_mapping: dict[str, str] = field(default_factory=dict)  # path -> Comptoir category name ('' = none)
+    categories_defaulted: list[str] = field(default_factory=list)  # paths given the default category
     gtin_matches: int = 0  # offers attached to a product already in the shared catalog
     gtin_match_examples: list[dict[str, Any]] = field(default_factory=list)
     offers_new: int = 0

@@ -59,3 +59,13 @@ urlpatterns += [
     path("products/<int:product_id>/models-3d", pictures.model_3d_add, name="model_3d_add"),
     path("products/<int:product_id>/models-3d/<int:model_id>/delete", pictures.model_3d_delete, name="model_3d_delete"),
 ]
+
+# Shop imports: Shopify, WooCommerce, PrestaShop and Magento exports (issue 13, docs/CONNECTORS.md).
+from comptoir.web.sellercenter.views import imports  # noqa: E402
+
+urlpatterns += [
+    path("imports/", imports.import_list, name="imports"),
+    path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:job_id>/commit", imports.import_commit, name="import_commit"),
+    path("imports/<int:job_id>/progress", imports.import_progress, name="import_progress"),
+]
