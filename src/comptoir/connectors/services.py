@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -29,10 +29,10 @@ from comptoir.connectors.domain.report import Analyser, ImportReport
 from comptoir.connectors.models import ImportedFamily, ImportJob
 from comptoir.core import clock, events
 from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.money import currency_exponent
 from comptoir.core.services import audit_record
 from comptoir.offers.conf import offers_settings
 from comptoir.offers.models import Offer, ShippingProfile
-from comptoir.core.money import currency_exponent
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -152,15 +152,13 @@ def import_analyse(
     )
     mapper = CategoryMapper(context.default_category)
     pending: list[ProductRecord] = []
-    done = 0
-    for item in _stream(format_name, opener, companions or {}):
+    for done, item in enumerate(_stream(format_name, opener, companions or {}), start=1):
         record = analyser.accept(item)
         if isinstance(record, ProductRecord) and record.is_sold:
             pending.append(record)
             if len(pending) >= BATCH:
                 _check_against_catalog(context, analyser.report, pending)
                 pending = []
-        done += 1
         if progress is not None and done % 100 == 0:
             progress(done)
     _check_against_catalog(context, analyser.report, pending)
@@ -197,7 +195,9 @@ def _check_against_catalog(context: _Context, report: ImportReport, records: lis
     gtins = {record.gtin for record in records if record.gtin and record.sku not in existing}
     products = {product.gtin: product for product in Product.objects.filter(gtin__in=gtins)} if gtins else {}
     offered = dict(
-        Offer.objects.filter(seller=context.seller, product__in=list(products.values())).values_list("product_id", "sku")
+        Offer.objects.filter(seller=context.seller, product__in=list(products.values())).values_list(
+            "product_id", "sku"
+        )
     )
     for record in records:
         if record.sku in existing:
@@ -248,7 +248,7 @@ def import_job_create(
     format_name: str,
     file: IO[bytes],
     file_name: str,
-    companions: dict[str, IO[bytes]] | None = None,
+    companions: Mapping[str, IO[bytes]] | None = None,
     options: ImportOptions | None = None,
 ) -> ImportJob:
     """Store the upload and run the dry run: a job whose status is `analysed` (ready to commit) or `invalid` (its
@@ -317,7 +317,7 @@ def import_job_commit(
             raise ValidationError("The file has errors: nothing was imported.", code=errors.IMPORT_INVALID)
     # analysed, committing (queued by import_job_commit_enqueue) or failed (a retry): write it.
     options = ImportOptions(**job.options)
-    opener, companions = _openers({"file": job.file.name, **job.companions})
+    opener, companions = _openers({"file": job.file.name or "", **job.companions})
     try:
         with transaction.atomic(), events.delivery_paused():
             report, product_ids = _commit(job, seller, actor, options, opener, companions, progress)
@@ -366,7 +366,9 @@ def _commit(
     progress: Progress | None,
 ) -> tuple[ImportReport, set[int]]:
     context = _context(seller, options)
-    report = import_analyse(seller=seller, format_name=job.format, opener=opener, companions=companions, options=options)
+    report = import_analyse(
+        seller=seller, format_name=job.format, opener=opener, companions=companions, options=options
+    )
     if not report.is_valid:
         return report, set()
     analyser = Analyser(

@@ -35,7 +35,9 @@ class ImportJobOut(Schema):
     id: int
     format: str
     file_name: str
-    status: str = Field(description="analysed (ready to commit), invalid (see report.errors), committing, committed, failed.")
+    status: str = Field(
+        description="analysed (ready to commit), invalid (see report.errors), committing, committed, failed."
+    )
     report: dict[str, Any] = Field(
         description="products, families, variants, offers, pictures, skipped, offers_new, offers_updated, gtin_matches "
         "(and examples), category_mapping (the file's path -> the marketplace's category), unknown_columns, "
@@ -115,7 +117,7 @@ def import_create(
         format_name=format,
         file=file,
         file_name=file.name or "upload",
-        companions=companions,  # type: ignore[arg-type]
+        companions=companions,
         options=ImportOptions(
             shipping_profile_id=shipping_profile_id,
             default_category_id=default_category_id,

@@ -15,7 +15,24 @@ from typing import IO
 from comptoir.catalog.domain.identifiers import normalise_gtin
 
 BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr", "section", "article", "blockquote"}
+    {
+        "p",
+        "div",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "table",
+        "tr",
+        "section",
+        "article",
+        "blockquote",
+    }
 )
 DROPPED_TAGS = frozenset({"script", "style", "iframe", "object", "template", "noscript"})
 SCIENTIFIC = re.compile(r"^\s*([0-9]+)(?:[.,]([0-9]*))?[eE]\+?([0-9]+)\s*$")

@@ -13,8 +13,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from comptoir.connectors.domain.cleaning import html_to_text, parse_decimal, parse_flag, read_rows
-from comptoir.connectors.domain.records import ERROR, FAMILY, SIMPLE, VARIANT, WARNING, Item, Opener, Problem
-from comptoir.connectors.domain.records import ProductRecord
+from comptoir.connectors.domain.records import (
+    ERROR,
+    FAMILY,
+    SIMPLE,
+    VARIANT,
+    WARNING,
+    Item,
+    Opener,
+    Problem,
+    ProductRecord,
+)
 from comptoir.connectors.domain.tabular import Row, check_header, grams, header_index
 
 KNOWN = frozenset(

@@ -10,8 +10,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from comptoir.connectors.domain.cleaning import html_to_text, parse_flag, read_rows
-from comptoir.connectors.domain.records import ERROR, FAMILY, SIMPLE, VARIANT, WARNING, Item, Opener, Problem
-from comptoir.connectors.domain.records import ProductRecord
+from comptoir.connectors.domain.records import (
+    ERROR,
+    FAMILY,
+    SIMPLE,
+    VARIANT,
+    WARNING,
+    Item,
+    Opener,
+    Problem,
+    ProductRecord,
+)
 from comptoir.connectors.domain.shopify import derived_sku
 from comptoir.connectors.domain.tabular import Row, check_header, grams, header_index
 
@@ -26,8 +35,8 @@ PRODUCT_REQUIRED = ("Product ID", "Name *", "Price tax excluded")
 COMBINATION_KNOWN = frozenset(
     {
         "Product ID*", "Attribute (Name:Type:Position)*", "Value (Value:Position)*", "Reference", "EAN13", "UPC",
-        "Impact on price", "Quantity", "Image URLs (x,y,z...)", "Image alt texts (x,y,z...)", "Default (0 = No, 1 = Yes)",
-        "Impact on weight",
+        "Impact on price", "Quantity", "Image URLs (x,y,z...)", "Image alt texts (x,y,z...)",
+        "Default (0 = No, 1 = Yes)", "Impact on weight",
     }
 )  # fmt: skip
 COMBINATION_REQUIRED = ("Product ID*", "Attribute (Name:Type:Position)*", "Value (Value:Position)*")
@@ -64,7 +73,9 @@ def parse_prestashop(open_file: Opener, open_combinations: Opener | None = None)
             yield Problem(ERROR, 0, "", "The file is empty.", "empty_file")
             return
         header = list(
-            check_header(first[1], known=PRODUCT_KNOWN, required=PRODUCT_REQUIRED, format_label="a PrestaShop products file")
+            check_header(
+                first[1], known=PRODUCT_KNOWN, required=PRODUCT_REQUIRED, format_label="a PrestaShop products file"
+            )
         )
         yield from header
         if any(isinstance(item, Problem) for item in header):
@@ -108,9 +119,7 @@ def parse_prestashop(open_file: Opener, open_combinations: Opener | None = None)
             if row.get("Condition"):
                 record.attributes["condition"] = row.get("Condition")
             if price is None and not row.problems:
-                row.problems.append(
-                    Problem(ERROR, line, "Price tax excluded", "A price is required.", "missing_price")
-                )
+                row.problems.append(Problem(ERROR, line, "Price tax excluded", "A price is required.", "missing_price"))
             yield from row.problems
             yield record
     if open_combinations is not None:
@@ -183,9 +192,7 @@ def _combinations(
                 gtin=row.barcode("EAN13") or row.barcode("UPC"),
                 image_urls=tuple(url.strip() for url in row.get("Image URLs (x,y,z...)").split(",") if url.strip()),
             )
-            problems = [
-                Problem(p.severity, p.line, p.column, f"{where}: {p.message}", p.code) for p in row.problems
-            ]
+            problems = [Problem(p.severity, p.line, p.column, f"{where}: {p.message}", p.code) for p in row.problems]
             if record.price is None:
                 problems.append(Problem(ERROR, line, "Impact on price", f"{where}: the product has no price.", "price"))
             yield from problems

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Literal
+from typing import IO, Final, Literal
 
-SIMPLE = "simple"
-FAMILY = "family"
-VARIANT = "variant"
+SIMPLE: Final = "simple"
+FAMILY: Final = "family"
+VARIANT: Final = "variant"
 RecordKind = Literal["simple", "family", "variant"]
 
-ERROR = "error"
-WARNING = "warning"
+ERROR: Final = "error"
+WARNING: Final = "warning"
 Severity = Literal["error", "warning"]
 
 

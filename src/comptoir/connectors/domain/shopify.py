@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from comptoir.connectors.domain.cleaning import html_to_text, parse_flag, read_rows
-from comptoir.connectors.domain.records import ERROR, FAMILY, SIMPLE, VARIANT, WARNING, Item, Opener, Problem
-from comptoir.connectors.domain.records import ProductRecord
+from comptoir.connectors.domain.records import (
+    ERROR,
+    FAMILY,
+    SIMPLE,
+    VARIANT,
+    WARNING,
+    Item,
+    Opener,
+    Problem,
+    ProductRecord,
+)
 from comptoir.connectors.domain.tabular import Row, check_header, grams, header_index
 
 KNOWN = frozenset(
@@ -43,7 +53,9 @@ def parse_shopify(open_file: Opener) -> Iterator[Item]:
             yield Problem(ERROR, 0, "", "The file is empty.", "empty_file")
             return
         names = first[1]
-        header_problems = list(check_header(names, known=KNOWN, required=REQUIRED, format_label="a Shopify product CSV"))
+        header_problems = list(
+            check_header(names, known=KNOWN, required=REQUIRED, format_label="a Shopify product CSV")
+        )
         yield from header_problems
         if any(isinstance(item, Problem) for item in header_problems):
             return
@@ -89,7 +101,7 @@ def _product(rows: list[Row]) -> Iterator[Item]:
     status = head.get("Status").lower()
     is_active = (status in ("", "active")) and parse_flag(head.get("Published"), default=True)
     category = head.get("Product Category") or head.get("Google Shopping / Google Product Category") or head.get("Type")
-    common = dict(
+    common: dict[str, Any] = dict(
         title=title,
         description=html_to_text(head.get("Body (HTML)")),
         brand=head.get("Vendor")[:120],
@@ -134,7 +146,6 @@ def _sold(row: Row, *, kind, key_parts: tuple[str, ...], option_names, **common)
     price = row.decimal("Variant Price")
     if price is None and not any(problem.column == "Variant Price" for problem in row.problems):
         row.problems.append(Problem(ERROR, row.line, "Variant Price", "A price is required.", "missing_price"))
-    weight_unit = row.get("Variant Weight Unit")
     record = ProductRecord(
         kind=kind,
         key=sku,
@@ -146,8 +157,6 @@ def _sold(row: Row, *, kind, key_parts: tuple[str, ...], option_names, **common)
         weight_grams=grams(row.decimal("Variant Grams"), "g") if row.get("Variant Grams") else None,
         **common,
     )
-    if weight_unit and record.weight_grams is None:
-        record.weight_grams = None
     if row.get("Variant Image") and kind == VARIANT:
         record.image_urls = (row.get("Variant Image"),)
     condition = row.get("Google Shopping / Condition")

@@ -13,8 +13,19 @@ from decimal import Decimal
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
 from comptoir.connectors.domain.cleaning import html_to_text, parse_barcode, parse_decimal, parse_quantity, read_rows
-from comptoir.connectors.domain.records import ERROR, FAMILY, SIMPLE, VARIANT, WARNING, Columns, Item, Opener
-from comptoir.connectors.domain.records import PictureRecord, Problem, ProductRecord
+from comptoir.connectors.domain.records import (
+    ERROR,
+    FAMILY,
+    SIMPLE,
+    VARIANT,
+    WARNING,
+    Columns,
+    Item,
+    Opener,
+    PictureRecord,
+    Problem,
+    ProductRecord,
+)
 from comptoir.connectors.domain.tabular import Row, check_header, grams, header_index
 
 KNOWN = frozenset(
@@ -156,9 +167,7 @@ def _meta(item: Element) -> dict[str, str]:
 def _terms(item: Element) -> dict[str, list[str]]:
     terms: dict[str, list[str]] = {}
     for category in item.findall("category"):
-        terms.setdefault(category.get("domain") or "", []).append(
-            category.text or category.get("nicename") or ""
-        )
+        terms.setdefault(category.get("domain") or "", []).append(category.text or category.get("nicename") or "")
     return terms
 
 

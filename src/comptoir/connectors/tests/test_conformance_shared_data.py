@@ -21,10 +21,11 @@ from comptoir.offers.models import Offer
 from comptoir.testing.builders import make_category, make_seller, make_shipping_profile
 
 
-
 def rows(path, delimiter=","):
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [row for row in csv.DictReader(handle, delimiter=delimiter) if any((v or "").strip() for v in row.values())]
+        return [
+            row for row in csv.DictReader(handle, delimiter=delimiter) if any((v or "").strip() for v in row.values())
+        ]
 
 
 def count_shopify(path):

@@ -72,7 +72,11 @@ def test_shopify_rows_of_a_handle_make_a_family_of_option_variants_and_a_default
     assert (family.kind, family.key, family.option_names) == (FAMILY, "tee", ("Color", "Size"))
     assert family.image_urls == ("https://x/1.jpg", "https://x/2.jpg", "https://x/3.jpg")
     assert family.description == "Nice"
-    assert (red_small.kind, red_small.family_key, red_small.option_values) == (VARIANT, "tee", {"Color": "Red", "Size": "S"})
+    assert (red_small.kind, red_small.family_key, red_small.option_values) == (
+        VARIANT,
+        "tee",
+        {"Color": "Red", "Size": "S"},
+    )
     assert red_small.gtin is None and red_small.price == Decimal("10.00") and red_small.stock == 3
     assert red_medium.gtin == "04006381333931"
     assert (mug.kind, mug.sku, mug.is_active, mug.stock) == (SIMPLE, "MUG", False, None)
@@ -89,11 +93,11 @@ def test_shopify_errors_name_their_line_and_column():
 WOO = (
     "\ufeffID,Type,SKU,Name,Published,Regular price,Sale price,Stock,In stock?,Categories,Parent,Grouped products,"
     "Attribute 1 name,Attribute 1 value(s),Attribute 2 name,Attribute 2 value(s)\n"
-    "10,variable,tee,Tee,1,,,,1,Clothing > Tshirts,,,Color,\"Red, Blue\",Size,\"S, M\"\n"
+    '10,variable,tee,Tee,1,,,,1,Clothing > Tshirts,,,Color,"Red, Blue",Size,"S, M"\n'
     "11,variation,tee-red,Tee - Red,1,20,18,5,1,,tee,,Color,Red,Size,\n"
     "12,variation,tee-blue,Tee - Blue,1,20,,,1,,id:10,,Color,Blue,Size,\n"
     "13,simple,cap,Cap,1,9.5,,,0,Clothing,,,,,,\n"
-    "14,grouped,set,Set,1,,,,1,Clothing,,\"tee, cap\",,,,\n"
+    '14,grouped,set,Set,1,,,,1,Clothing,,"tee, cap",,,,\n'
 )
 
 

@@ -156,7 +156,9 @@ def test_a_seller_never_commits_or_updates_another_sellers_import(seller, shirts
     assert Offer.objects.get(seller=seller, sku="TEE-S").price_amount == 1000
     assert Offer.objects.get(seller=other, sku="TEE-S").price_amount == 9900
     # The other seller's family is its own; the mug (GTIN) is shared and offered by both.
-    assert ImportedFamily.objects.filter(seller=other).get().product != ImportedFamily.objects.get(seller=seller).product
+    assert (
+        ImportedFamily.objects.filter(seller=other).get().product != ImportedFamily.objects.get(seller=seller).product
+    )
     assert Offer.objects.filter(sku="MUG").values("product").distinct().count() == 1
 
 

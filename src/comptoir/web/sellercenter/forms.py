@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import cast
 
 import pycountry
 from babel import Locale
@@ -463,7 +464,9 @@ class CatalogImportForm(forms.Form):
 
     def __init__(self, *args, profiles=(), categories=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["shipping_profile"].choices = [(profile.pk, profile.name) for profile in profiles]
-        self.fields["default_category"].choices = [("", _("None: report them"))] + [
+        cast(forms.ChoiceField, self.fields["shipping_profile"]).choices = [
+            (profile.pk, profile.name) for profile in profiles
+        ]
+        cast(forms.ChoiceField, self.fields["default_category"]).choices = [("", _("None: report them"))] + [
             (category.pk, ("— " * category.depth) + category.name) for category in categories
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -51,12 +52,14 @@ class Command(BaseCommand):
             raise CommandError(f"No seller '{key}'.")
         paths = {"combinations": options["combinations"], "stock_sources": options["stock_sources"]}
         paths["advanced_pricing"] = options["advanced_pricing"]
-        files = {name: Path(path).open("rb") for name, path in paths.items() if path}
         path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No file {path}.")
-        try:
-            with path.open("rb") as handle:
+        for candidate in [path, *(Path(value) for value in paths.values() if value)]:
+            if not candidate.is_file():
+                raise CommandError(f"No file {candidate}.")
+        with contextlib.ExitStack() as stack:
+            files = {name: stack.enter_context(Path(value).open("rb")) for name, value in paths.items() if value}
+            handle = stack.enter_context(path.open("rb"))
+            try:
                 job = import_job_create(
                     seller=seller,
                     actor=None,
@@ -70,11 +73,8 @@ class Command(BaseCommand):
                         untracked_stock=options["untracked_stock"],
                     ),
                 )
-        except ApplicationError as error:
-            raise CommandError(f"{error.message} {getattr(error, 'fields', '')}") from error
-        finally:
-            for handle in files.values():
-                handle.close()
+            except ApplicationError as error:
+                raise CommandError(f"{error.message} {getattr(error, 'fields', '')}") from error
         report = job.report
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
@@ -86,7 +86,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run (job {job.pk}): nothing written. Add --commit to import.")
             return
         try:
-            import_job_commit(seller=seller, actor=None, job_id=job.pk, progress=ProgressBar(job.progress_total, sys.stderr))
+            import_job_commit(
+                seller=seller, actor=None, job_id=job.pk, progress=ProgressBar(job.progress_total, sys.stderr)
+            )
         except ApplicationError as error:
             raise CommandError(error.message) from error
         sys.stderr.write("\n")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -98,10 +100,8 @@ def import_detail(request, job_id: int):
 @require_POST
 def import_commit(request, job_id: int):
     _job(request, job_id)
-    try:
+    with contextlib.suppress(ApplicationError):  # an invalid job: the page shows its errors
         import_job_commit_enqueue(seller=request.seller, actor=request.user, job_id=job_id)
-    except ApplicationError:
-        pass  # the page shows the job's errors
     return redirect("sellercenter:import_detail", job_id=job_id)
 
 
