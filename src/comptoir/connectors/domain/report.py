@@ -3,7 +3,7 @@ and column. Pure; the services add what needs the database (GTIN matches, catego
 
 `Analyser.accept` is applied to the stream by the dry run and by the commit alike, so both import exactly the same
 records. Memory: counters, at most `MAX_LISTED` problems of each severity, and the keys needed to find duplicates
-(one SKU and one GTIN per offer, one key per family)."""
+(a hash per SKU and an integer per GTIN, one key per family)."""
 
 from __future__ import annotations
 
@@ -98,8 +98,10 @@ class Analyser:
         self.report = ImportReport(format=format_name)
         self.currency = currency
         self.max_price_minor = max_price_minor
-        self._skus: set[str] = set()
-        self._gtins: set[str] = set()
+        # Duplicates are found by key: SKUs by their hash (8 bytes, not the text: a false duplicate needs a 64-bit
+        # collision inside one file), GTINs as integers.
+        self._skus: set[int] = set()
+        self._gtins: set[int] = set()
         self._families: set[str] = set()
         self.price_minor: int | None = None
 
@@ -145,7 +147,8 @@ class Analyser:
         if not record.sku or len(record.sku) > MAX_SKU:
             self.problem(ERROR, record.line, "sku", f"A SKU of 1 to {MAX_SKU} characters is needed.", "invalid_sku")
             return None
-        if record.sku in self._skus:
+        sku_key = hash(record.sku)
+        if sku_key in self._skus:
             self.problem(
                 WARNING, record.line, "sku", f"The SKU '{record.sku}' is already used above: skipped.", "duplicate_sku"
             )
@@ -165,7 +168,7 @@ class Analyser:
             self.problem(ERROR, record.line, "stock", f"At most {MAX_STOCK} units.", "stock")
             return None
         if record.gtin is not None:
-            if record.gtin in self._gtins:
+            if int(record.gtin) in self._gtins:
                 self.problem(
                     WARNING,
                     record.line,
@@ -175,8 +178,8 @@ class Analyser:
                 )
                 record.gtin = None
             else:
-                self._gtins.add(record.gtin)
-        self._skus.add(record.sku)
+                self._gtins.add(int(record.gtin))
+        self._skus.add(sku_key)
         self.price_minor = price_minor
         if record.kind == SIMPLE:
             report.products += 1
