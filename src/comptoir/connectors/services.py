@@ -9,6 +9,7 @@ index and the seller's listing signal are refreshed once, after it commits (DEVE
 
 from __future__ import annotations
 
+import csv
 import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
@@ -127,6 +128,8 @@ def _stream(format_name: str, opener: Opener, companions: dict[str, Opener]) -> 
         yield from parse(format_name, opener, companions)
     except UnicodeDecodeError as error:
         yield Problem(ERROR, 0, "", f"The file is not UTF-8 text (byte {error.start}).", "encoding")
+    except csv.Error as error:  # a field over the csv module's limit, a stray quote at the end of the file
+        yield Problem(ERROR, 0, "", f"The file is not readable as CSV: {error}.", "malformed_csv")
 
 
 def import_analyse(

@@ -29,6 +29,7 @@ MAX_LISTED = 200
 MAX_STOCK = 1_000_000
 MAX_SKU = 100
 MAX_TITLE = 300
+MAX_KEY = 200  # connectors.models.ImportedFamily.key
 
 
 @dataclass
@@ -130,6 +131,9 @@ class Analyser:
             self.problem(WARNING, record.line, column, f"Title cut to {MAX_TITLE} characters.", "title_cut")
             record.title = record.title[:MAX_TITLE]
         if record.kind == FAMILY:
+            if not record.key or len(record.key) > MAX_KEY:
+                self.problem(ERROR, record.line, "", f"A product key of 1 to {MAX_KEY} characters is needed.", "key")
+                return None
             if record.key in self._families:
                 self.problem(ERROR, record.line, "", f"The product '{record.key}' appears twice.", "duplicate_family")
                 return None

@@ -96,7 +96,8 @@ def _product(rows: list[Row]) -> Iterator[Item]:
     for row in rows:
         if row.get("Image Src"):
             position = row.get("Image Position")
-            images.append((int(position) if position.isdigit() else 1000 + row.line, row.get("Image Src")))
+            is_number = position.isascii() and position.isdigit()
+            images.append((int(position) if is_number else 1000 + row.line, row.get("Image Src")))
     image_urls = tuple(dict.fromkeys(url for _, url in sorted(images)))
     status = head.get("Status").lower()
     is_active = (status in ("", "active")) and parse_flag(head.get("Published"), default=True)

@@ -175,3 +175,19 @@ def test_an_unknown_format_is_refused(seller):
     with pytest.raises(ValidationError) as raised:
         upload(seller, SHOPIFY, format_name="ebay")
     assert raised.value.code == "import_unknown_format"
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"Handle,Title,Variant Price\n\xff\xfe,broken,1\n", "encoding"),
+        (b"Handle,Title,Variant Price\nhat,\"" + b"x" * 200_000 + b"\",1\n", "malformed_csv"),
+        (b"", "empty_file"),
+    ],
+)
+def test_unreadable_files_are_reports_not_crashes(seller, content, code):
+    job = import_job_create(
+        seller=seller, actor=None, format_name="shopify", file=io.BytesIO(content), file_name="x.csv"
+    )
+    assert job.status == ImportJob.Status.INVALID
+    assert job.report["errors"][0]["code"] == code
