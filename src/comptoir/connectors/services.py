@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 BATCH = 500
+WRITE_CHUNK = 200
 MAX_EXAMPLES = 20
 Progress = Callable[[int], object]
 
@@ -381,19 +382,18 @@ def _commit(
     )
     writer = _Writer(context, CategoryMapper(context.default_category))
     done = 0
+    chunk: list[tuple[ProductRecord | PictureRecord, int]] = []
     for item in _stream(job.format, opener, companions):
         record = analyser.accept(item)
         if record is None:
             continue
-        if isinstance(record, PictureRecord):
-            writer.picture(record)
-        elif record.kind == FAMILY:
-            writer.family(record)
-        else:
-            writer.sold(record, analyser.price_minor or 0)
-        done += 1
-        if progress is not None and done % 50 == 0:
-            progress(done)
+        chunk.append((record, (analyser.price_minor or 0) if isinstance(record, ProductRecord) else 0))
+        if len(chunk) >= WRITE_CHUNK:
+            done += writer.write(chunk)
+            chunk = []
+            if progress is not None:
+                progress(done)
+    done += writer.write(chunk)
     writer.finish()
     if progress is not None:
         progress(done)
@@ -407,20 +407,38 @@ class _Writer:
         self.context = context
         self.mapper = mapper
         self.family_ids: dict[str, int] = {}
+        self.family_categories: dict[str, int] = {}
+        self.offers: dict[str, Offer] = {}
         self.declared_names: dict[str, list[str]] = {}
         self.family_names: dict[str, list[str]] = {}
         self.product_ids: set[int] = set()
+
+    def write(self, chunk: list[tuple[ProductRecord | PictureRecord, int]]) -> int:
+        """Write records in their order, the chunk's existing offers read in one query."""
+        skus = [record.sku for record, _ in chunk if isinstance(record, ProductRecord) and record.is_sold]
+        self.offers = {
+            offer.sku: offer
+            for offer in Offer.objects.select_related("product").filter(seller=self.context.seller, sku__in=skus)
+        }
+        for record, price_minor in chunk:
+            if isinstance(record, PictureRecord):
+                self.picture(record)
+            elif record.kind == FAMILY:
+                self.family(record)
+            else:
+                self.sold(record, price_minor)
+        return len(chunk)
 
     def _category(self, record: ProductRecord) -> Category:
         category = self.mapper.resolve(record.category_path)
         assert category is not None  # else the dry run refused the file
         return category
 
-    def _images(self, product: Product, urls: tuple[str, ...]) -> None:
+    def _images(self, product: Product, urls: tuple[str, ...], *, is_new: bool = False) -> None:
         if not urls:
             return
-        have = set(ProductImage.objects.filter(product=product).values_list("url", flat=True))
-        position = ProductImage.objects.filter(product=product).count()
+        have = set() if is_new else set(ProductImage.objects.filter(product=product).values_list("url", flat=True))
+        position = 0 if is_new else ProductImage.objects.filter(product=product).count()
         for url in urls:
             if url in have or len(url) > 500:
                 continue
@@ -444,12 +462,14 @@ class _Writer:
         if link is None:
             product = Product.objects.create(created_by_seller=seller, attributes=record.attributes, **fields)
             ImportedFamily.objects.create(seller=seller, key=record.key, product=product)
+            self._images(product, record.image_urls, is_new=True)
         else:
             product = link.product
             if self._owns(product):
                 _update(product, fields)
-        self._images(product, record.image_urls)
+                self._images(product, record.image_urls)
         self.family_ids[record.key] = product.pk
+        self.family_categories[record.key] = product.category_id
         self.declared_names[record.key] = list(record.option_names)
 
     def sold(self, record: ProductRecord, price_minor: int) -> None:
@@ -465,12 +485,10 @@ class _Writer:
             product_fields.update(parent_id=self.family_ids[record.family_key], option_values=record.option_values)
             used = self.family_names.setdefault(record.family_key, [])
             used.extend(name for name in record.option_values if name not in used)
-            product_fields["category_id"] = Product.objects.values_list("category_id", flat=True).get(
-                pk=self.family_ids[record.family_key]
-            )
+            product_fields["category_id"] = self.family_categories[record.family_key]
         else:
             product_fields["category"] = self._category(record)
-        offer = Offer.objects.select_related("product").filter(seller=context.seller, sku=record.sku).first()
+        offer = self.offers.get(record.sku)
         if offer is not None:
             if self._owns(offer.product):
                 _update(offer.product, product_fields)
@@ -486,7 +504,7 @@ class _Writer:
             product = Product.objects.create(
                 gtin=record.gtin, created_by_seller=context.seller, attributes=record.attributes, **product_fields
             )
-            self._images(product, record.image_urls)
+            self._images(product, record.image_urls, is_new=True)
         Offer.objects.create(
             seller=context.seller,
             product=product,
