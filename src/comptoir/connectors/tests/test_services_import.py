@@ -191,3 +191,19 @@ def test_unreadable_files_are_reports_not_crashes(seller, content, code):
     )
     assert job.status == ImportJob.Status.INVALID
     assert job.report["errors"][0]["code"] == code
+
+
+def test_a_catalog_change_between_the_dry_run_and_the_commit_is_caught_and_nothing_is_written(seller, shirts):
+    kitchen = make_category("Kitchen")
+    job = upload(seller, SHOPIFY)
+    assert job.status == ImportJob.Status.ANALYSED
+    # Meanwhile the seller lists the mug by hand under another SKU: the file's MUG would be a second offer on it.
+    mug = make_product("Mug", category=kitchen, gtin="4006381333931")
+    make_offer(seller=seller, product=mug, sku="HAND-MUG")
+    with pytest.raises(ValidationError):
+        import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.INVALID
+    assert job.report["errors"][0]["code"] == "gtin_already_offered"
+    assert list(Offer.objects.filter(seller=seller).values_list("sku", flat=True)) == ["HAND-MUG"]
+    assert not ImportedFamily.objects.exists()
