@@ -181,7 +181,7 @@ def test_an_unknown_format_is_refused(seller):
     ("content", "code"),
     [
         (b"Handle,Title,Variant Price\n\xff\xfe,broken,1\n", "encoding"),
-        (b"Handle,Title,Variant Price\nhat,\"" + b"x" * 200_000 + b"\",1\n", "malformed_csv"),
+        (b'Handle,Title,Variant Price\nhat,"' + b"x" * 200_000 + b'",1\n', "malformed_csv"),
         (b"", "empty_file"),
     ],
 )
