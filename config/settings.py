@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "comptoir.orders",
     "comptoir.payments",
     "comptoir.checkout",
+    "comptoir.connectors",
     "comptoir.trust",
     "comptoir.search",
     "comptoir.notifications",

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"worker": "db_worker", "demo-otp": "demo_otp"}
+ALIASES = {"worker": "db_worker", "demo-otp": "demo_otp", "import-catalog": "import_catalog"}
 
 
 def main(argv: list[str] | None = None) -> None:

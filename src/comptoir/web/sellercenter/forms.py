@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import cast
 
 import pycountry
 from babel import Locale
@@ -567,3 +568,40 @@ class WebhookEndpointForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not with_active:
             del self.fields["is_active"]
+
+
+class CatalogImportForm(forms.Form):
+    """A shop export for a dry run (connectors.services.import_job_create checks the rest)."""
+
+    FORMAT_CHOICES = [
+        ("shopify", _("Shopify product CSV")),
+        ("woocommerce", _("WooCommerce product CSV")),
+        ("woocommerce-wxr", _("WooCommerce WXR (WordPress export)")),
+        ("prestashop", _("PrestaShop products (and combinations)")),
+        ("magento", _("Magento 2 catalog export")),
+    ]
+
+    format = forms.ChoiceField(label=_("Shop"), choices=FORMAT_CHOICES)
+    file = forms.FileField(label=_("Export file"))
+    combinations = forms.FileField(label=_("PrestaShop combinations file"), required=False)
+    stock_sources = forms.FileField(label=_("Magento stock sources file"), required=False)
+    shipping_profile = forms.TypedChoiceField(label=_("Shipping profile"), coerce=int, choices=())
+    default_category = forms.TypedChoiceField(
+        label=_("Category for products whose category matches none of ours"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=(),
+    )
+    untracked_stock = forms.IntegerField(
+        label=_("Stock of products your shop does not count"), min_value=0, max_value=1_000_000, initial=0
+    )
+
+    def __init__(self, *args, profiles=(), categories=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["shipping_profile"]).choices = [
+            (profile.pk, profile.name) for profile in profiles
+        ]
+        cast(forms.ChoiceField, self.fields["default_category"]).choices = [("", _("None: report them"))] + [
+            (category.pk, ("— " * category.depth) + category.name) for category in categories
+        ]

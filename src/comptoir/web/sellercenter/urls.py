@@ -82,3 +82,13 @@ urlpatterns += [
     path("webhooks/deliveries/<int:delivery_id>", webhooks.delivery_detail, name="webhook_delivery"),
     path("webhooks/deliveries/<int:delivery_id>/replay", webhooks.delivery_replay, name="webhook_replay"),
 ]
+
+# Shop imports: Shopify, WooCommerce, PrestaShop and Magento exports (issue 13, docs/CONNECTORS.md).
+from comptoir.web.sellercenter.views import imports  # noqa: E402
+
+urlpatterns += [
+    path("imports/", imports.import_list, name="imports"),
+    path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:job_id>/commit", imports.import_commit, name="import_commit"),
+    path("imports/<int:job_id>/progress", imports.import_progress, name="import_progress"),
+]

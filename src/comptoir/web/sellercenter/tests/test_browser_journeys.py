@@ -210,3 +210,61 @@ def test_the_owner_adds_a_webhook_reads_the_delivery_log_and_sends_a_failed_even
     finally:
         server.shutdown()
         server.server_close()
+
+
+IMPORT_CSV = (
+    "Handle,Title,Body (HTML),Vendor,Product Category,Option1 Name,Option1 Value,Variant SKU,Variant Price,"
+    "Variant Inventory Qty,Variant Barcode,Status\n"
+    "linen-apron,Linen apron,<p>Stonewashed <b>linen</b>.</p>,Atelier,Home & kitchen,Colour,Sand,APRON-SAND,29.00,"
+    "12,1.23457E+12,active\n"
+    "linen-apron,,,,,,Charcoal,APRON-CHAR,29.00,8,,\n"
+    "tea-towel,Tea towel,,Atelier,Kitchen textiles,Title,Default Title,TOWEL,9.50,40,4006381333931,active\n"
+)
+
+
+def test_a_seller_imports_a_shopify_export_after_reading_its_report(browser_page, live_server, settings, tmp_path):
+    # Given the owner of a shop, and a Shopify export with one wrong price
+    settings.MEDIA_ROOT = tmp_path / "media"
+    shop = seed_shop(weeks=1)
+    broken = tmp_path / "broken.csv"
+    broken.write_text(IMPORT_CSV.replace("9.50", "nine"))
+    good = tmp_path / "products_export.csv"
+    good.write_text(IMPORT_CSV)
+    page = browser_page
+    login_browser(page, live_server, shop["owner"])
+    page.goto(live_server.url + "/seller/")
+    page.get_by_role("link", name="Import", exact=True).click()
+
+    # When the broken file is checked, then the report names the line and the column, and offers no import
+    page.get_by_label("Shop", exact=True).select_option("shopify")
+    page.get_by_label("Export file").set_input_files(str(broken))
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_url(re.compile(r"/seller/imports/\d+/$"))
+    error_row = page.locator(".sc-errors-table tbody tr")
+    assert error_row.count() == 1
+    assert error_row.locator("td").nth(0).inner_text() == "4"
+    assert "Variant Price" in error_row.locator("td").nth(1).inner_text()
+    assert page.get_by_role("button", name="Import now").count() == 0
+    save_screenshot(page, "seller-import-errors")
+
+    # When the corrected file is checked with a category for what matches none, then the report counts it all
+    page.goto(live_server.url + "/seller/imports/")
+    page.get_by_label("Shop", exact=True).select_option("shopify")
+    page.get_by_label("Export file").set_input_files(str(good))
+    page.get_by_label("Category for products whose category matches none of ours").select_option(label="Home & kitchen")
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_url(re.compile(r"/seller/imports/\d+/$"))
+    stats = page.locator(".grid--stats").inner_text()
+    assert "Products\n2" in stats and "Variants\n2" in stats and "Offers\n3" in stats
+    assert "rounded by a spreadsheet" in page.locator("details").text_content()
+    assert "Kitchen textiles\tHome & kitchen (your default category)" in page.locator("main").inner_text()
+    save_screenshot(page, "seller-import-report")
+
+    # When the seller imports it, then the offers exist and the page says so
+    page.get_by_role("button", name="Import now").click()
+    page.wait_for_url(re.compile(r"/seller/imports/\d+/$"))
+    page.get_by_text("Your products and offers are in the catalog.").wait_for()
+    assert page.locator("progress").get_attribute("value") == "100"
+    save_screenshot(page, "seller-import-done")
+    page.get_by_role("link", name="See your offers").click()
+    assert "APRON-CHAR" in page.locator("main").inner_text() or "Linen apron" in page.locator("main").inner_text()

@@ -84,6 +84,8 @@ def test_the_variant_picker_switches_variant_offers_and_pictures(browser_page, l
     expect(page).to_have_url(re.compile(r"o\.Colour=Navy"))
     expect(page.locator(".product-card__options")).to_contain_text("Colour: Navy")
     save_screenshot(page, "search-variants")
+
+
 def test_the_storefront_in_german(browser_page, live_server):
     """Issue 12: the home and a product page in German, with German prices and dates (screenshots for the docs)."""
     with committed():

@@ -1,0 +1,569 @@
+"""Shop imports: a dry run that reports, then a commit that writes everything or nothing.
+
+Both read the uploaded file as a stream through the pure parsers (`connectors.domain`) and the same `Analyser`, so
+the commit imports exactly what the dry run reported. The commit is keyed by seller and SKU (offers) and by seller
+and shop key (families, `ImportedFamily`): importing the same file again changes nothing, importing a newer export
+updates prices, stock, activity and the text of the products the seller created. A product found by its GTIN in the
+shared catalog gets the seller's offer and keeps its text. Event delivery is paused during the commit; the search
+index and the seller's listing signal are refreshed once, after it commits (DEVELOPERS.md, bulk loads)."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from comptoir.catalog.models import Category, Product, ProductImage
+from comptoir.connectors import errors
+from comptoir.connectors.domain.formats import FORMATS, parse
+from comptoir.connectors.domain.records import ERROR, FAMILY, VARIANT, Opener, PictureRecord, Problem, ProductRecord
+from comptoir.connectors.domain.report import Analyser, ImportReport
+from comptoir.connectors.models import ImportedFamily, ImportJob
+from comptoir.core import clock, events
+from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.money import currency_exponent
+from comptoir.core.services import audit_record
+from comptoir.offers.conf import offers_settings
+from comptoir.offers.models import Offer, ShippingProfile
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.sellers.models import Seller
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+BATCH = 500
+WRITE_CHUNK = 200
+MAX_EXAMPLES = 20
+Progress = Callable[[int], object]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How the file's offers are made: which shipping profile (its currency is the offers' currency), the category
+    for products whose own matches none of the marketplace's, and the stock of products the shop does not count."""
+
+    shipping_profile_id: int | None = None
+    default_category_id: int | None = None
+    untracked_stock: int = 0
+
+
+@dataclass(frozen=True)
+class _Context:
+    seller: Seller
+    profile: ShippingProfile
+    currency: str
+    default_category: Category | None
+    untracked_stock: int
+
+
+def _context(seller: Seller, options: ImportOptions) -> _Context:
+    profiles = ShippingProfile.objects.filter(seller=seller).prefetch_related("rates").order_by("id")
+    if options.shipping_profile_id is not None:
+        profiles = profiles.filter(pk=options.shipping_profile_id)
+    profile = profiles.first()
+    if profile is None:
+        raise ValidationError(
+            "Create a shipping profile before importing: imported offers use it.",
+            code=errors.NO_SHIPPING_PROFILE,
+            fields={"shipping_profile_id": "Unknown shipping profile."},
+        )
+    rates = list(profile.rates.all())
+    currency = rates[0].currency if rates else offers_settings().currency
+    default_category = None
+    if options.default_category_id is not None:
+        default_category = Category.objects.filter(pk=options.default_category_id).first()
+        if default_category is None:
+            raise ValidationError(
+                "Unknown category.", code=errors.INVALID_OPTIONS, fields={"default_category_id": "Unknown category."}
+            )
+    if not 0 <= options.untracked_stock <= 1_000_000:
+        raise ValidationError(
+            "Invalid stock.", code=errors.INVALID_OPTIONS, fields={"untracked_stock": "0 to 1000000."}
+        )
+    return _Context(seller, profile, currency, default_category, options.untracked_stock)
+
+
+class CategoryMapper:
+    """A shop's category path ('Apparel > Clothing > T-Shirts', 'Default Category/Gear/Fitness', 'iPods') to a
+    marketplace category: the deepest segment whose name (English or French) or slug matches, else the default."""
+
+    def __init__(self, default: Category | None) -> None:
+        self.default = default
+        self._cache: dict[str, Category | None] = {}
+
+    def own_match(self, path: str) -> Category | None:
+        if path not in self._cache:
+            found = None
+            segments = [part.strip() for part in path.replace(">", "/").split("/") if part.strip()]
+            for segment in reversed(segments):
+                found = Category.objects.filter(
+                    Q(name_en__iexact=segment) | Q(name_fr__iexact=segment) | Q(slug=slugify(segment))
+                ).first()
+                if found is not None:
+                    break
+            self._cache[path] = found
+        return self._cache[path]
+
+    def resolve(self, path: str) -> Category | None:
+        return self.own_match(path) or self.default
+
+
+def _openers(job_or_paths: dict[str, str]) -> tuple[Opener, dict[str, Opener]]:
+    main = job_or_paths["file"]
+    companions = {name: functools.partial(default_storage.open, path, "rb") for name, path in job_or_paths.items()}
+    companions.pop("file")
+    return functools.partial(default_storage.open, main, "rb"), companions  # type: ignore[return-value]
+
+
+def _stream(format_name: str, opener: Opener, companions: dict[str, Opener]) -> Iterator[Any]:
+    try:
+        yield from parse(format_name, opener, companions)
+    except UnicodeDecodeError as error:
+        yield Problem(ERROR, 0, "", f"The file is not UTF-8 text (byte {error.start}).", "encoding")
+    except csv.Error as error:  # a field over the csv module's limit, a stray quote at the end of the file
+        yield Problem(ERROR, 0, "", f"The file is not readable as CSV: {error}.", "malformed_csv")
+
+
+def import_analyse(
+    *,
+    seller: Seller,
+    format_name: str,
+    opener: Opener,
+    companions: dict[str, Opener] | None = None,
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """The dry run: read the whole file, write nothing, and report what importing it would do. Raises
+    ValidationError for an unknown format or unusable options; problems of the file are in the report."""
+    if format_name not in FORMATS:
+        raise ValidationError(
+            "Unknown format.", code=errors.UNKNOWN_FORMAT, fields={"format": f"One of {', '.join(FORMATS)}."}
+        )
+    context = _context(seller, options or ImportOptions())
+    analyser = Analyser(
+        format_name=format_name,
+        currency=context.currency,
+        max_price_minor=offers_settings().max_unit_price_major * 10 ** currency_exponent(context.currency),
+    )
+    mapper = CategoryMapper(context.default_category)
+    pending: list[ProductRecord] = []
+    for done, item in enumerate(_stream(format_name, opener, companions or {}), start=1):
+        record = analyser.accept(item)
+        if isinstance(record, ProductRecord) and record.is_sold:
+            pending.append(record)
+            if len(pending) >= BATCH:
+                _check_against_catalog(context, analyser.report, pending)
+                pending = []
+        if progress is not None and done % 100 == 0:
+            progress(done)
+    _check_against_catalog(context, analyser.report, pending)
+    report = analyser.report
+    unmapped = 0
+    for path, count in report.categories.items():
+        category = mapper.resolve(path)
+        report.category_mapping[path] = category.name_en if category else ""
+        if category is not None and mapper.own_match(path) is None:
+            report.categories_defaulted.append(path)
+        if category is None:
+            unmapped += count
+    if unmapped:
+        analyser.problem(
+            ERROR,
+            0,
+            "category",
+            f"{unmapped} product(s) are in categories that match none of the marketplace's: choose a default category.",
+            "category_unmapped",
+        )
+    return report
+
+
+def _check_against_catalog(context: _Context, report: ImportReport, records: list[ProductRecord]) -> None:
+    """Which offers exist already (updated), which GTINs the shared catalog has (attached), and offers that would
+    break the one-offer-per-product-and-condition rule."""
+    if not records:
+        return
+    existing = dict(
+        Offer.objects.filter(seller=context.seller, sku__in=[record.sku for record in records]).values_list(
+            "sku", "product_id"
+        )
+    )
+    gtins = {record.gtin for record in records if record.gtin and record.sku not in existing}
+    products = {product.gtin: product for product in Product.objects.filter(gtin__in=gtins)} if gtins else {}
+    offered = dict(
+        Offer.objects.filter(seller=context.seller, product__in=list(products.values())).values_list(
+            "product_id", "sku"
+        )
+    )
+    for record in records:
+        if record.sku in existing:
+            report.offers_updated += 1
+            continue
+        report.offers_new += 1
+        product = products.get(record.gtin or "")
+        if product is None:
+            continue
+        if product.pk in offered:
+            report.add_problem(
+                Problem(
+                    ERROR,
+                    record.line,
+                    "gtin",
+                    f"You already sell the product with GTIN {record.gtin} under the SKU '{offered[product.pk]}'.",
+                    "gtin_already_offered",
+                )
+            )
+            continue
+        report.gtin_matches += 1
+        if len(report.gtin_match_examples) < MAX_EXAMPLES:
+            report.gtin_match_examples.append(
+                {"sku": record.sku, "gtin": record.gtin, "product_id": product.pk, "title": product.title}
+            )
+
+
+def _store(uploaded: IO[bytes], seller: Seller, name: str) -> tuple[str, str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    uploaded.seek(0)
+    while chunk := uploaded.read(1024 * 1024):
+        digest.update(chunk)
+        size += len(chunk)
+    if size > MAX_FILE_BYTES:
+        raise ValidationError(
+            "The file is too large.", code=errors.FILE_TOO_LARGE, fields={"file": f"At most {MAX_FILE_BYTES} bytes."}
+        )
+    uploaded.seek(0)
+    stored = default_storage.save(f"imports/{seller.pk}/{digest.hexdigest()[:16]}-{slugify(name)[:60]}", File(uploaded))
+    return stored, digest.hexdigest(), size
+
+
+def import_job_create(
+    *,
+    seller: Seller,
+    actor: User | None,
+    format_name: str,
+    file: IO[bytes],
+    file_name: str,
+    companions: Mapping[str, IO[bytes]] | None = None,
+    options: ImportOptions | None = None,
+) -> ImportJob:
+    """Store the upload and run the dry run: a job whose status is `analysed` (ready to commit) or `invalid` (its
+    report lists the errors). Uploading the same file with the same options again returns the same pending job.
+    Raises ValidationError for an unknown format, unusable options or a file over MAX_FILE_BYTES."""
+    options = options or ImportOptions()
+    if format_name not in FORMATS:
+        raise ValidationError(
+            "Unknown format.", code=errors.UNKNOWN_FORMAT, fields={"format": f"One of {', '.join(FORMATS)}."}
+        )
+    _context(seller, options)
+    stored, sha256, _size = _store(file, seller, file_name)
+    paths = {"file": stored}
+    fingerprint = hashlib.sha256(sha256.encode())
+    for name, companion in sorted((companions or {}).items()):
+        paths[name], companion_sha, _ = _store(companion, seller, f"{name}-{file_name}")
+        fingerprint.update(f"{name}:{companion_sha}".encode())
+    fingerprint.update(repr(sorted(asdict(options).items())).encode())
+    key = fingerprint.hexdigest()
+    existing = (
+        ImportJob.objects.filter(seller=seller, file_sha256=key, format=format_name)
+        .exclude(status__in=[ImportJob.Status.FAILED])
+        .first()
+    )
+    if existing is not None:
+        return existing
+    opener, companion_openers = _openers(paths)
+    report = import_analyse(
+        seller=seller, format_name=format_name, opener=opener, companions=companion_openers, options=options
+    )
+    return ImportJob.objects.create(
+        seller=seller,
+        created_by=actor,
+        format=format_name,
+        file=stored,
+        file_name=file_name[:200],
+        file_sha256=key,
+        companions={name: path for name, path in paths.items() if name != "file"},
+        options=asdict(options),
+        status=ImportJob.Status.ANALYSED if report.is_valid else ImportJob.Status.INVALID,
+        report=report.to_dict(),
+        progress_total=report.offers + report.families + report.pictures,
+    )
+
+
+def import_job_get_for_seller(*, seller: Seller, job_id: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=job_id, seller=seller).first()
+    if job is None:
+        raise NotFound("No such import.", code=errors.IMPORT_NOT_FOUND)
+    return job
+
+
+def import_job_commit(
+    *, seller: Seller, actor: User | None, job_id: int, progress: Progress | None = None
+) -> ImportJob:
+    """Write the job's file: everything or nothing, in one transaction. Idempotent: a committed job is returned as
+    it is. Raises NotFound (another seller's job), ValidationError `import_invalid` when the dry run found errors
+    (or the catalog changed since and the file no longer passes: the report is refreshed and nothing is written)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, seller=seller).first()
+        if job is None:
+            raise NotFound("No such import.", code=errors.IMPORT_NOT_FOUND)
+        if job.status == ImportJob.Status.COMMITTED:
+            return job
+        if job.status == ImportJob.Status.INVALID:
+            raise ValidationError("The file has errors: nothing was imported.", code=errors.IMPORT_INVALID)
+    # analysed, committing (queued by import_job_commit_enqueue) or failed (a retry): write it.
+    options = ImportOptions(**job.options)
+    opener, companions = _openers({"file": job.file.name or "", **job.companions})
+    try:
+        with transaction.atomic(), events.delivery_paused():
+            report, product_ids = _commit(job, seller, actor, options, opener, companions, progress)
+            if not report.is_valid:
+                raise _Rejected(report)
+            job.status = ImportJob.Status.COMMITTED
+            job.report = report.to_dict()
+            job.committed_at = clock.now()
+            job.save(update_fields=["status", "report", "committed_at"])
+            audit_record(
+                actor=actor,
+                action="catalog_import.committed",
+                target=job,
+                seller_id=seller.pk,
+                data={"format": job.format, "offers": report.offers, "products": report.products},
+            )
+            transaction.on_commit(functools.partial(_refresh_after_import, seller.pk, sorted(product_ids)))
+    except _Rejected as rejected:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.INVALID, report=rejected.report.to_dict())
+        raise ValidationError("The file has errors: nothing was imported.", code=errors.IMPORT_INVALID) from None
+    return job
+
+
+class _Rejected(Exception):
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("rejected")
+        self.report = report
+
+
+def _refresh_after_import(seller_id: int, product_ids: list[int]) -> None:
+    from comptoir.search.tasks import search_index_products_task
+    from comptoir.trust.tasks import listing_completeness_task
+
+    for start in range(0, len(product_ids), 1000):
+        search_index_products_task.enqueue(product_ids=product_ids[start : start + 1000])
+    listing_completeness_task.enqueue(seller_id=seller_id)
+
+
+def _commit(
+    job: ImportJob,
+    seller: Seller,
+    actor: User | None,
+    options: ImportOptions,
+    opener: Opener,
+    companions: dict[str, Opener],
+    progress: Progress | None,
+) -> tuple[ImportReport, set[int]]:
+    context = _context(seller, options)
+    report = import_analyse(
+        seller=seller, format_name=job.format, opener=opener, companions=companions, options=options
+    )
+    if not report.is_valid:
+        return report, set()
+    analyser = Analyser(
+        format_name=job.format,
+        currency=context.currency,
+        max_price_minor=offers_settings().max_unit_price_major * 10 ** currency_exponent(context.currency),
+    )
+    writer = _Writer(context, CategoryMapper(context.default_category))
+    done = 0
+    chunk: list[tuple[ProductRecord | PictureRecord, int]] = []
+    for item in _stream(job.format, opener, companions):
+        record = analyser.accept(item)
+        if record is None:
+            continue
+        chunk.append((record, (analyser.price_minor or 0) if isinstance(record, ProductRecord) else 0))
+        if len(chunk) >= WRITE_CHUNK:
+            done += writer.write(chunk)
+            chunk = []
+            if progress is not None:
+                progress(done)
+    done += writer.write(chunk)
+    writer.finish()
+    if progress is not None:
+        progress(done)
+    return report, writer.product_ids
+
+
+class _Writer:
+    """Creates or updates catalog products, variants, pictures and offers record by record."""
+
+    def __init__(self, context: _Context, mapper: CategoryMapper) -> None:
+        self.context = context
+        self.mapper = mapper
+        self.family_ids: dict[str, int] = {}
+        self.family_categories: dict[str, int] = {}
+        self.offers: dict[str, Offer] = {}
+        self.declared_names: dict[str, list[str]] = {}
+        self.family_names: dict[str, list[str]] = {}
+        self.product_ids: set[int] = set()
+
+    def write(self, chunk: list[tuple[ProductRecord | PictureRecord, int]]) -> int:
+        """Write records in their order, the chunk's existing offers read in one query."""
+        skus = [record.sku for record, _ in chunk if isinstance(record, ProductRecord) and record.is_sold]
+        self.offers = {
+            offer.sku: offer
+            for offer in Offer.objects.select_related("product").filter(seller=self.context.seller, sku__in=skus)
+        }
+        for record, price_minor in chunk:
+            if isinstance(record, PictureRecord):
+                self.picture(record)
+            elif record.kind == FAMILY:
+                self.family(record)
+            else:
+                self.sold(record, price_minor)
+        return len(chunk)
+
+    def _category(self, record: ProductRecord) -> Category:
+        category = self.mapper.resolve(record.category_path)
+        assert category is not None  # else the dry run refused the file
+        return category
+
+    def _images(self, product: Product, urls: tuple[str, ...], *, is_new: bool = False) -> None:
+        if not urls:
+            return
+        have = set() if is_new else set(ProductImage.objects.filter(product=product).values_list("url", flat=True))
+        position = 0 if is_new else ProductImage.objects.filter(product=product).count()
+        for url in urls:
+            if url in have or len(url) > 500:
+                continue
+            ProductImage.objects.create(product=product, url=url, position=position, alt_text=product.title[:300])
+            have.add(url)
+            position += 1
+
+    def _owns(self, product: Product) -> bool:
+        return product.created_by_seller_id == self.context.seller.pk
+
+    def family(self, record: ProductRecord) -> None:
+        seller = self.context.seller
+        link = ImportedFamily.objects.select_related("product").filter(seller=seller, key=record.key).first()
+        fields = dict(
+            title=record.title,
+            description=record.description,
+            brand=record.brand,
+            category=self._category(record),
+            option_names=list(record.option_names),
+        )
+        if link is None:
+            product = Product.objects.create(created_by_seller=seller, attributes=record.attributes, **fields)
+            ImportedFamily.objects.create(seller=seller, key=record.key, product=product)
+            self._images(product, record.image_urls, is_new=True)
+        else:
+            product = link.product
+            if self._owns(product):
+                _update(product, fields)
+                self._images(product, record.image_urls)
+        self.family_ids[record.key] = product.pk
+        self.family_categories[record.key] = product.category_id
+        self.declared_names[record.key] = list(record.option_names)
+
+    def sold(self, record: ProductRecord, price_minor: int) -> None:
+        context = self.context
+        stock = record.stock if record.stock is not None else (context.untracked_stock if record.in_stock else 0)
+        product_fields: dict[str, Any] = dict(
+            title=record.title,
+            description=record.description,
+            brand=record.brand,
+            weight_grams=record.weight_grams,
+        )
+        if record.kind == VARIANT:
+            product_fields.update(parent_id=self.family_ids[record.family_key], option_values=record.option_values)
+            used = self.family_names.setdefault(record.family_key, [])
+            used.extend(name for name in record.option_values if name not in used)
+            product_fields["category_id"] = self.family_categories[record.family_key]
+        else:
+            product_fields["category"] = self._category(record)
+        offer = self.offers.get(record.sku)
+        if offer is not None:
+            if self._owns(offer.product):
+                _update(offer.product, product_fields)
+                self._images(offer.product, record.image_urls)
+            _update(
+                offer,
+                dict(price_amount=price_minor, currency=context.currency, stock=stock, is_active=record.is_active),
+            )
+            self.product_ids.add(offer.product_id)
+            return
+        product = Product.objects.filter(gtin=record.gtin).first() if record.gtin else None
+        if product is None:
+            product = Product.objects.create(
+                gtin=record.gtin, created_by_seller=context.seller, attributes=record.attributes, **product_fields
+            )
+            self._images(product, record.image_urls, is_new=True)
+        Offer.objects.create(
+            seller=context.seller,
+            product=product,
+            sku=record.sku,
+            price_amount=price_minor,
+            currency=context.currency,
+            stock=stock,
+            ships_from_country=context.seller.country,
+            shipping_profile=context.profile,
+            is_active=record.is_active,
+        )
+        self.product_ids.add(product.pk)
+
+    def picture(self, record: PictureRecord) -> None:
+        offer = Offer.objects.select_related("product").filter(seller=self.context.seller, sku=record.key).first()
+        product = offer.product if offer is not None else None
+        if product is None and record.key in self.family_ids:
+            product = Product.objects.get(pk=self.family_ids[record.key])
+        if product is not None and self._owns(product):
+            self._images(product, (record.url,))
+
+    def finish(self) -> None:
+        """A family's option groups are those its variants use (WooCommerce lists "any size" groups too)."""
+        for key, used in self.family_names.items():
+            declared = self.declared_names.get(key, [])
+            names = [name for name in declared if name in used] + [name for name in used if name not in declared]
+            Product.objects.filter(pk=self.family_ids[key], created_by_seller=self.context.seller).exclude(
+                option_names=names
+            ).update(option_names=names)
+
+
+def _update(instance: Any, fields: dict[str, Any]) -> None:
+    changed = [name for name, value in fields.items() if getattr(instance, name) != value]
+    if not changed:
+        return
+    for name in changed:
+        setattr(instance, name, fields[name])
+    instance.save(update_fields=[*changed, "updated_at"])
+
+
+def import_job_commit_enqueue(*, seller: Seller, actor: User | None, job_id: int) -> ImportJob:
+    """Ask a worker to commit the job (`connectors.tasks.import_commit_task`) and mark it `committing`. Idempotent: a
+    job already committing or committed is returned unchanged and nothing is queued twice. Raises NotFound (another
+    seller's job) and ValidationError `import_invalid` for a job whose dry run found errors."""
+    from comptoir.connectors.tasks import import_commit_task
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, seller=seller).first()
+        if job is None:
+            raise NotFound("No such import.", code=errors.IMPORT_NOT_FOUND)
+        if job.status in (ImportJob.Status.COMMITTING, ImportJob.Status.COMMITTED):
+            return job
+        if job.status == ImportJob.Status.INVALID:
+            raise ValidationError("The file has errors: nothing was imported.", code=errors.IMPORT_INVALID)
+        job.status = ImportJob.Status.COMMITTING
+        job.failure = ""
+        job.save(update_fields=["status", "failure"])
+        transaction.on_commit(
+            functools.partial(import_commit_task.enqueue, job_id=job.pk, actor_id=actor.pk if actor else None)
+        )
+    job.refresh_from_db()
+    return job

@@ -1,0 +1,209 @@
+"""The dry run and the commit: all or nothing, idempotent, keyed by seller and SKU, GTIN matches attach offers."""
+
+import io
+
+import pytest
+
+from comptoir.catalog.models import Product, ProductImage
+from comptoir.connectors.models import ImportedFamily, ImportJob
+from comptoir.connectors.services import ImportOptions, import_job_commit, import_job_create
+from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.offers.models import Offer
+from comptoir.testing.builders import make_category, make_offer, make_product, make_seller, make_shipping_profile
+
+pytestmark = pytest.mark.django_db
+
+SHOPIFY = (
+    "Handle,Title,Body (HTML),Vendor,Product Category,Option1 Name,Option1 Value,Variant SKU,Variant Price,"
+    "Variant Inventory Qty,Variant Barcode,Image Src,Status\n"
+    "tee,Tee,<p>Soft</p>,Acme,Apparel > Shirts,Size,S,TEE-S,10.00,3,,https://x/tee.jpg,active\n"
+    "tee,,,,,,M,TEE-M,11.00,4,,,\n"
+    "mug,Mug,,Acme,Kitchen,Title,Default Title,MUG,5.50,7,4006381333931,,active\n"
+)
+
+
+@pytest.fixture
+def seller():
+    seller = make_seller()
+    make_shipping_profile(seller)
+    return seller
+
+
+@pytest.fixture
+def shirts():
+    return make_category("Shirts")
+
+
+def upload(seller, text, *, format_name="shopify", default_category=None, name="products.csv"):
+    options = ImportOptions(default_category_id=default_category.pk if default_category else None)
+    return import_job_create(
+        seller=seller,
+        actor=None,
+        format_name=format_name,
+        file=io.BytesIO(text.encode()),
+        file_name=name,
+        options=options,
+    )
+
+
+def test_the_dry_run_reports_and_writes_nothing_but_the_job(seller, shirts):
+    kitchen = make_category("Kitchen")
+    job = upload(seller, SHOPIFY)
+    report = job.report
+    assert job.status == ImportJob.Status.ANALYSED
+    assert (report["products"], report["families"], report["variants"], report["offers"]) == (2, 1, 2, 3)
+    assert report["category_mapping"] == {"Apparel > Shirts": "Shirts", "Kitchen": "Kitchen"}
+    assert report["offers_new"] == 3
+    assert Offer.objects.count() == 0
+    assert not Product.objects.filter(category__in=[shirts, kitchen]).exists()
+
+
+def test_the_commit_creates_the_family_its_variants_and_the_offers(seller, shirts):
+    make_category("Kitchen")
+    job = upload(seller, SHOPIFY)
+    import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    family = Product.objects.get(option_names=["Size"])
+    assert (family.title, family.description, family.category, family.created_by_seller) == (
+        "Tee", "Soft", shirts, seller
+    )  # fmt: skip
+    variants = {variant.option_values["Size"]: variant for variant in family.variants.all()}
+    assert set(variants) == {"S", "M"}
+    small = Offer.objects.get(seller=seller, sku="TEE-S")
+    assert (small.product, small.price_amount, small.currency, small.stock) == (variants["S"], 1000, "EUR", 3)
+    assert not Offer.objects.filter(product=family).exists()  # never on a family that has variants
+    assert ProductImage.objects.get(product=family).url == "https://x/tee.jpg"
+    assert Product.objects.get(gtin="04006381333931").title == "Mug"
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED
+
+
+def test_importing_the_same_file_twice_changes_nothing_and_a_newer_file_updates_price_stock_and_text(seller, shirts):
+    make_category("Kitchen")
+    import_job_commit(seller=seller, actor=None, job_id=upload(seller, SHOPIFY).pk)
+    counts = (Product.objects.count(), Offer.objects.count(), ProductImage.objects.count())
+    job = upload(seller, SHOPIFY)
+    assert job.status == ImportJob.Status.COMMITTED  # the same file with the same options: the same job
+    import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    assert (Product.objects.count(), Offer.objects.count(), ProductImage.objects.count()) == counts
+    newer = SHOPIFY.replace("TEE-S,10.00,3", "TEE-S,12.00,9").replace("<p>Soft</p>", "<p>Softer</p>")
+    job = upload(seller, newer)
+    assert (job.report["offers_new"], job.report["offers_updated"]) == (0, 3)
+    import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    assert (Product.objects.count(), Offer.objects.count(), ProductImage.objects.count()) == counts
+    small = Offer.objects.get(seller=seller, sku="TEE-S")
+    assert (small.price_amount, small.stock) == (1200, 9)
+    assert Product.objects.get(option_names=["Size"]).description == "Softer"
+    assert ImportedFamily.objects.filter(seller=seller).count() == 1
+
+
+def test_committing_a_job_again_is_idempotent(seller, shirts):
+    make_category("Kitchen")
+    job = upload(seller, SHOPIFY)
+    import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    again = import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    assert again.status == ImportJob.Status.COMMITTED
+    assert Offer.objects.count() == 3
+
+
+def test_an_offer_attaches_to_the_catalog_product_with_the_same_gtin(seller, shirts):
+    kitchen = make_category("Kitchen")
+    existing = make_product("Ceramic mug by its maker", category=kitchen, gtin="4006381333931")
+    job = upload(seller, SHOPIFY)
+    assert job.report["gtin_matches"] == 1
+    assert job.report["gtin_match_examples"][0]["product_id"] == existing.pk
+    import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    mug = Offer.objects.get(seller=seller, sku="MUG")
+    assert mug.product == existing
+    existing.refresh_from_db()
+    assert existing.title == "Ceramic mug by its maker"  # another's product keeps its text
+    assert Product.objects.filter(gtin="04006381333931").count() == 1
+
+
+def test_a_malformed_file_gives_a_report_by_line_and_column_and_imports_nothing(seller, shirts):
+    make_category("Kitchen")
+    broken = SHOPIFY + "hat,Hat,,Acme,Kitchen,Title,Default Title,HAT,twelve,1,,,active\n"
+    job = upload(seller, broken)
+    assert job.status == ImportJob.Status.INVALID
+    [error] = job.report["errors"]
+    assert (error["line"], error["column"]) == (5, "Variant Price")
+    with pytest.raises(ValidationError) as raised:
+        import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    assert raised.value.code == "import_invalid"
+    assert (Product.objects.count(), Offer.objects.count(), ImportedFamily.objects.count()) == (0, 0, 0)
+
+
+def test_products_in_an_unknown_category_need_a_default_category(seller, shirts):
+    job = upload(seller, SHOPIFY)  # no "Kitchen" category
+    assert job.status == ImportJob.Status.INVALID
+    assert job.report["errors"][0]["code"] == "category_unmapped"
+    fallback = make_category("Everything else")
+    job = upload(seller, SHOPIFY, default_category=fallback)
+    assert job.status == ImportJob.Status.ANALYSED
+    assert job.report["category_mapping"]["Kitchen"] == "Everything else"
+
+
+def test_a_seller_never_commits_or_updates_another_sellers_import(seller, shirts):
+    make_category("Kitchen")
+    other = make_seller()
+    make_shipping_profile(other)
+    job = upload(seller, SHOPIFY)
+    with pytest.raises(NotFound):
+        import_job_commit(seller=other, actor=None, job_id=job.pk)
+    import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    theirs = upload(other, SHOPIFY.replace("10.00", "99.00"))
+    assert theirs.report["offers_new"] == 3  # keyed by seller and SKU: the same SKUs are new for them
+    import_job_commit(seller=other, actor=None, job_id=theirs.pk)
+    assert Offer.objects.get(seller=seller, sku="TEE-S").price_amount == 1000
+    assert Offer.objects.get(seller=other, sku="TEE-S").price_amount == 9900
+    # The other seller's family is its own; the mug (GTIN) is shared and offered by both.
+    assert (
+        ImportedFamily.objects.filter(seller=other).get().product != ImportedFamily.objects.get(seller=seller).product
+    )
+    assert Offer.objects.filter(sku="MUG").values("product").distinct().count() == 1
+
+
+def test_a_gtin_the_seller_already_offers_under_another_sku_is_an_error(seller, shirts):
+    kitchen = make_category("Kitchen")
+    mug = make_product("Mug", category=kitchen, gtin="4006381333931")
+    make_offer(seller=seller, product=mug, sku="OLD-MUG")
+    job = upload(seller, SHOPIFY)
+    assert job.status == ImportJob.Status.INVALID
+    assert job.report["errors"][0]["code"] == "gtin_already_offered"
+
+
+def test_an_unknown_format_is_refused(seller):
+    with pytest.raises(ValidationError) as raised:
+        upload(seller, SHOPIFY, format_name="ebay")
+    assert raised.value.code == "import_unknown_format"
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"Handle,Title,Variant Price\n\xff\xfe,broken,1\n", "encoding"),
+        (b'Handle,Title,Variant Price\nhat,"' + b"x" * 200_000 + b'",1\n', "malformed_csv"),
+        (b"", "empty_file"),
+    ],
+)
+def test_unreadable_files_are_reports_not_crashes(seller, content, code):
+    job = import_job_create(
+        seller=seller, actor=None, format_name="shopify", file=io.BytesIO(content), file_name="x.csv"
+    )
+    assert job.status == ImportJob.Status.INVALID
+    assert job.report["errors"][0]["code"] == code
+
+
+def test_a_catalog_change_between_the_dry_run_and_the_commit_is_caught_and_nothing_is_written(seller, shirts):
+    kitchen = make_category("Kitchen")
+    job = upload(seller, SHOPIFY)
+    assert job.status == ImportJob.Status.ANALYSED
+    # Meanwhile the seller lists the mug by hand under another SKU: the file's MUG would be a second offer on it.
+    mug = make_product("Mug", category=kitchen, gtin="4006381333931")
+    make_offer(seller=seller, product=mug, sku="HAND-MUG")
+    with pytest.raises(ValidationError):
+        import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.INVALID
+    assert job.report["errors"][0]["code"] == "gtin_already_offered"
+    assert list(Offer.objects.filter(seller=seller).values_list("sku", flat=True)) == ["HAND-MUG"]
+    assert not ImportedFamily.objects.exists()

@@ -1,0 +1,87 @@
+"""The seller center's shop import pages without a browser: upload, report, commit, progress, isolation, French."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from comptoir.connectors.models import ImportJob
+from comptoir.offers.models import Offer
+from comptoir.testing.builders import make_category
+from comptoir.web.sellercenter.tests.support import shop
+
+CSV = (
+    "Handle,Title,Product Category,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty\n"
+    "tee,Tee,Shirts,Size,S,TEE-S,10.00,3\n"
+    "tee,,,,M,TEE-M,11.00,4\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def upload(client, seller_setup, content=CSV):
+    return client.post(
+        "/seller/imports/",
+        {
+            "format": "shopify",
+            "file": SimpleUploadedFile("shop.csv", content.encode(), content_type="text/csv"),
+            "shipping_profile": seller_setup["profile"].pk,
+            "default_category": "",
+            "untracked_stock": "0",
+        },
+    )
+
+
+def test_upload_shows_the_report_then_the_commit_imports_and_shows_the_progress(
+    owner_client, seller_setup, django_capture_on_commit_callbacks
+):
+    make_category("Shirts")
+    response = upload(owner_client, seller_setup)
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "Import now" in page and "Shirts" in page
+    assert not Offer.objects.filter(sku__startswith="TEE").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"/seller/imports/{job.pk}/commit")
+    assert Offer.objects.filter(seller=seller_setup["seller"], sku__startswith="TEE").count() == 2
+    progress = owner_client.get(f"/seller/imports/{job.pk}/progress").content.decode()
+    assert 'value="100"' in progress and "hx-trigger" not in progress  # done: the polling stops
+
+
+def test_a_committing_job_polls_its_progress(owner_client, seller_setup):
+    make_category("Shirts")
+    upload(owner_client, seller_setup)
+    ImportJob.objects.update(status=ImportJob.Status.COMMITTING)
+    job = ImportJob.objects.get()
+    progress = owner_client.get(f"/seller/imports/{job.pk}/progress").content.decode()
+    assert re.search(r'hx-trigger="every 1s"', progress)
+
+
+def test_a_malformed_file_shows_its_errors_and_offers_no_import(owner_client, seller_setup):
+    make_category("Shirts")
+    response = upload(owner_client, seller_setup, CSV.replace("11.00", "x"))
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "&#x27;x&#x27; is not a number." in page
+    assert "Import now" not in page
+
+
+def test_another_sellers_import_is_404(client, seller_setup):
+    make_category("Shirts")
+    client.force_login(seller_setup["owner"])
+    upload(client, seller_setup)
+    job = ImportJob.objects.get()
+    _other, other_owner, _profile = shop()
+    client.force_login(other_owner)
+    assert client.get(f"/seller/imports/{job.pk}/").status_code == 404
+    assert client.post(f"/seller/imports/{job.pk}/commit").status_code == 404
+
+
+def test_the_import_page_speaks_french(owner_client):
+    owner_client.cookies["django_language"] = "fr"
+    page = owner_client.get("/seller/imports/").content.decode()
+    assert "Importer votre boutique" in page and "Vérifier le fichier" in page
