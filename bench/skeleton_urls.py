@@ -88,8 +88,8 @@ def checkout(request) -> HttpResponse:
                 shipping = shipping_each * len(by_seller)
                 cursor.execute(
                     "INSERT INTO orders_order (number, buyer_id, status, currency, items_amount, shipping_amount, "
-                    "total_amount, shipping_address, placed_at, paid_at) "
-                    "VALUES (%s, %s, 'paid', 'EUR', %s, %s, %s, %s, %s, %s) RETURNING id",
+                    "total_amount, shipping_address, placed_at, paid_at, fx_source) "
+                    "VALUES (%s, %s, 'paid', 'EUR', %s, %s, %s, %s, %s, %s, '') RETURNING id",
                     [number, buyer_id, items, shipping, items + shipping, json.dumps(address), stamp, stamp],
                 )
                 order_id = cursor.fetchone()[0]
