@@ -84,3 +84,14 @@ def _install_fast_flush():
 
 
 _install_fast_flush()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a test (or a request handled in its thread) that activated another
+    language must not change what the next test in the same worker reads."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
