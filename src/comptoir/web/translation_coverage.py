@@ -170,6 +170,45 @@ def gaps(area: Path, language: str, wanted: dict[Key, str] | None = None) -> Gap
     return gap
 
 
+#: Packages whose strings never reach a user's screen: tests, migrations, test builders and generators.
+_NOT_SHOWN = {"tests", "migrations", "testing"}
+
+
+def outside_areas() -> dict[Key, str]:
+    """Strings of the domain apps (model choices, verbose names, messages outside any area: payments' ledger account
+    names, webhooks' event names…). Pages show them, and Django finds their translation in any catalog, so each must
+    be translated in at least one area's catalog (docs/LANGUAGES.md puts them in src/comptoir/web's)."""
+    nested = areas()
+    found: dict[Key, str] = {}
+    for path in sorted(SOURCE_ROOT.rglob("*.py")):
+        relative = path.relative_to(SOURCE_ROOT)
+        if any(area in path.parents for area in nested) or _NOT_SHOWN & set(relative.parts):
+            continue
+        for key in _messages(path.read_text(encoding="utf-8")):
+            found.setdefault(key, str(relative))
+    return found
+
+
+def outside_gaps(language: str, wanted: dict[Key, str] | None = None) -> Gap:
+    """The domain apps' strings that no area's `language` catalog translates (missing, empty or fuzzy everywhere)."""
+    wanted = outside_areas() if wanted is None else wanted
+    translated: set[tuple[str | None, str]] = set()
+    for area in areas():
+        path = catalog_path(area, language)
+        if path.exists():
+            with path.open("rb") as handle:
+                for message in read_po(handle):
+                    raw = message.string
+                    strings = [str(value or "") for value in (raw if isinstance(raw, (list, tuple)) else [raw])]
+                    if message.id and not message.fuzzy and strings and all(strings):
+                        translated.add(_singular(_key(message)))
+    gap = Gap("src/comptoir (domain apps, in any area's catalog)", language)
+    gap.missing = sorted(
+        (key for key in wanted if _singular(key) not in translated), key=lambda key: (key[0] or "", str(key[1]))
+    )
+    return gap
+
+
 def append_missing(gap: Gap, area: Path) -> int:
     """Appends `gap.missing` to the catalog with empty msgstr, for a translator to fill in. Returns how many."""
     path = catalog_path(area, gap.language)
@@ -209,6 +248,14 @@ def main(argv: list[str]) -> int:
                 print(gap.describe())
                 if append and gap.missing:
                     print(f"  → appended {append_missing(gap, area)} entries to translate")
+    domain_strings = outside_areas()
+    for language in languages:
+        gap = outside_gaps(language, domain_strings)
+        if gap:
+            found = True
+            print(gap.describe())
+            if append:
+                print(f"  → appended {append_missing(gap, SOURCE_ROOT / 'web')} entries to translate")
     return 1 if found else 0
 
 

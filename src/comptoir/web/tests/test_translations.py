@@ -54,6 +54,26 @@ def test_every_string_of_the_interface_is_translated():
     assert not problems, "Untranslated interface strings (docs/LANGUAGES.md):\n" + "\n".join(problems)
 
 
+def test_every_string_of_the_domain_apps_is_translated_in_some_catalog():
+    """Model choices and messages of the domain apps (ledger account names, webhook events, payment statuses) reach
+    pages too; Django finds them in any catalog, so each needs a translation in at least one, per language."""
+    wanted = translation_coverage.outside_areas()
+    assert (None, "Payout to the seller") in wanted  # payments' ledger transaction kinds are among them
+    assert not any("/tests/" in where or where.startswith("testing/") for where in wanted.values())
+    problems = [
+        gap.describe()
+        for language in translation_coverage.TRANSLATED_LANGUAGES
+        if (gap := translation_coverage.outside_gaps(language, wanted))
+    ]
+    assert not problems, "Untranslated domain strings (docs/LANGUAGES.md):\n" + "\n".join(problems)
+
+
+def test_the_domain_check_sees_a_string_no_catalog_translates():
+    wanted = {(None, "A ledger account nobody translated"): "payments/models.py"}
+    gap = translation_coverage.outside_gaps("de", wanted)
+    assert gap.missing == [(None, "A ledger account nobody translated")]
+
+
 def test_the_coverage_check_sees_a_new_string_and_a_broken_placeholder(tmp_path):
     area = translation_coverage.areas()[0]
     wanted = dict(translation_coverage.extracted(area))
