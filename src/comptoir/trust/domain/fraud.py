@@ -191,10 +191,12 @@ def co_reviewer_count(reviews: Iterable[ReviewFacts]) -> int:
 
 
 def account_age_days(review: ReviewFacts) -> int | None:
-    """The reviewer's account age in days when reviewing; None when its opening date is unknown."""
-    if review.buyer_joined_at is None:
+    """The reviewer's account age in days when reviewing; None when its opening date is unknown, or when the review
+    predates the account (history imported for a buyer whose live account opened later: its age then is not known,
+    and must not read as a brand-new account)."""
+    if review.buyer_joined_at is None or review.created_at < review.buyer_joined_at:
         return None
-    return max(0, (review.created_at - review.buyer_joined_at).days)
+    return (review.created_at - review.buyer_joined_at).days
 
 
 def _direction(rating: int, config: FraudConfig) -> int:

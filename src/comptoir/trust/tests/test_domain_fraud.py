@@ -74,6 +74,22 @@ def test_new_account_with_one_purchase_is_discounted_and_says_why():
     assert result[busy.review_id].permille == 1000
 
 
+def test_a_review_older_than_its_buyers_live_account_is_of_unknown_age_not_a_new_account():
+    # given a review imported from an old system, dated 90 days before the buyer's live account opened (the import
+    # keeps a live account's own opening date), from a buyer with one purchase
+    imported = facts(buyer_id=1, seller_id=1, age_days=-90, orders=1)
+    # and, for contrast, a review written on the live account's first day
+    fresh = facts(buyer_id=2, seller_id=1, age_days=0, orders=1)
+
+    # when
+    result = review_credibility([imported, fresh], today=TODAY)
+
+    # then the imported review keeps its full weight: its buyer's age then is unknown, neither new nor old
+    assert result[imported.review_id].permille == 1000
+    assert result[imported.review_id].reasons == []
+    assert result[fresh.review_id].permille == 520
+
+
 def test_an_unknown_account_age_is_neither_new_nor_old():
     # given imported reviewers whose account opening date is unknown, with one or two purchases each, six of them
     # reviewing one seller 5 stars within three days
