@@ -13,38 +13,10 @@ Facts and sources (../shared/research/global_selling.md, sections 1 and 2):
 
 from __future__ import annotations
 
-# The 27 Member States (ISO 3166-1 alpha-2; Greece is "GR" here, "EL" only in VAT numbers).
-EU_MEMBER_STATES = frozenset(
-    {
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    }
-)
+# The 27 Member States (ISO 3166-1 alpha-2; Greece is "GR" here, "EL" only in VAT numbers), kept in one place with
+# the trader checks; re-exported here for the tax rules.
+from comptoir.sellers.domain.trader import EU_MEMBER_STATES
+
 UNITED_KINGDOM = "GB"
 SWITZERLAND_AREA = frozenset({"CH", "LI"})  # Liechtenstein is in the Swiss VAT area
 
