@@ -14,6 +14,9 @@
     comptoir search query TEXT              try a search: ranked product names with their explanation
     comptoir fx import [FILE]|refresh|show  ECB exchange rates: import a file (default: the bundled history),
                                             download now, show today's
+    comptoir import-catalog FILE --format F --seller S [--commit]
+                                            import a seller's shop export (dry-run report, then commit)
+    comptoir tax rates-import|rates|decide  VAT rates (effective-dated) and which VAT regime applies to a sale
     comptoir import-history FILE.csv        import historical orders and reviews
     comptoir simulate                       the trust simulation (how well scores rank sellers)
     comptoir bench checkout|search|trust    benchmarks (figures in docs/PERFORMANCE.md)
