@@ -247,6 +247,25 @@ def product_variant_create(
         ) from error
 
 
+def _text_changes(changes: dict[str, Any], field_errors: dict[str, str], updates: dict[str, Any]) -> None:
+    """Title, description and attributes of a family or variant update: checked into `field_errors`, kept in
+    `updates`."""
+    if "title" in changes:
+        value = changes["title"]
+        if not isinstance(value, str) or not value.strip() or len(value.strip()) > 300:
+            field_errors["title"] = "A title of 1 to 300 characters is required."
+        else:
+            updates["title"] = value.strip()
+    if "description" in changes:
+        if not isinstance(changes["description"], str):
+            field_errors["description"] = "Text."
+        updates["description"] = changes["description"]
+    if "attributes" in changes:
+        if not isinstance(changes["attributes"], dict):
+            field_errors["attributes"] = "An object of attribute names to values."
+        updates["attributes"] = changes["attributes"]
+
+
 def product_variant_update(
     *, variant_id: int, changes: dict[str, Any], seller: Seller | None = None, actor: User | None = None
 ) -> Product:
@@ -291,20 +310,7 @@ def product_variant_update(
                 elif normalised and Product.objects.filter(gtin=normalised).exclude(pk=variant.pk).exists():
                     field_errors["gtin"] = DUPLICATE_GTIN_MESSAGE
                 updates["gtin"] = normalised
-            if "title" in changes:
-                value = changes["title"]
-                if not isinstance(value, str) or not value.strip() or len(value.strip()) > 300:
-                    field_errors["title"] = "A title of 1 to 300 characters is required."
-                else:
-                    updates["title"] = value.strip()
-            if "description" in changes:
-                if not isinstance(changes["description"], str):
-                    field_errors["description"] = "Text."
-                updates["description"] = changes["description"]
-            if "attributes" in changes:
-                if not isinstance(changes["attributes"], dict):
-                    field_errors["attributes"] = "An object of attribute names to values."
-                updates["attributes"] = changes["attributes"]
+            _text_changes(changes, field_errors, updates)
             if "weight_grams" in changes:
                 value = changes["weight_grams"]
                 if value is not None and (
@@ -362,26 +368,13 @@ def product_family_update(
                     "The option groups of a family with variants cannot change.", code=errors.FAMILY_HAS_VARIANTS
                 )
             updates["option_names"] = names
-        if "title" in changes:
-            value = changes["title"]
-            if not isinstance(value, str) or not value.strip() or len(value.strip()) > 300:
-                field_errors["title"] = "A title of 1 to 300 characters is required."
-            else:
-                updates["title"] = value.strip()
+        _text_changes(changes, field_errors, updates)
         if "brand" in changes:
             value = changes["brand"]
             if not isinstance(value, str) or len(value.strip()) > 120:
                 field_errors["brand"] = "At most 120 characters."
             else:
                 updates["brand"] = value.strip()
-        if "description" in changes:
-            if not isinstance(changes["description"], str):
-                field_errors["description"] = "Text."
-            updates["description"] = changes["description"]
-        if "attributes" in changes:
-            if not isinstance(changes["attributes"], dict):
-                field_errors["attributes"] = "An object of attribute names to values."
-            updates["attributes"] = changes["attributes"]
         if field_errors:
             raise ValidationError("The product family is invalid.", code=errors.INVALID_FAMILY, fields=field_errors)
         before = {name: getattr(family, name) for name in updates}
