@@ -22,6 +22,7 @@ IMAGE_TOO_SMALL = "image_too_small"
 IMAGE_TOO_BIG = "image_too_big"
 INVALID_MODEL_3D = "invalid_model_3d"
 INVALID_ALT_TEXT = "invalid_alt_text"
+INVALID_DIRECTION = "invalid_direction"
 
 
 class FileTooLarge(ValidationError):
@@ -44,4 +45,5 @@ INVALID_VARIANT = "invalid_variant"
 NOT_A_FAMILY = "not_a_family"
 FAMILY_NOT_YOURS = "family_not_yours"
 VARIANT_NOT_YOURS = "variant_not_yours"
+NOT_YOURS = "product_not_yours"
 FAMILY_HAS_VARIANTS = "family_has_variants"

@@ -52,3 +52,35 @@ class ImportedFamily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seller_id}:{self.key} -> {self.product_id}"
+
+
+class ImportedPicture(models.Model):
+    """A picture address an import gave for a product, and what became of it: fetched by a worker
+    (`connectors.tasks.imported_pictures_fetch_task`) into a `ProductImage` through the catalog's picture pipeline, or
+    refused (the reason kept). One row per product and address, so a re-import never fetches a picture twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        FETCHED = "fetched", _("Fetched")
+        FAILED = "failed", _("Failed")
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    image = models.ForeignKey(
+        "catalog.ProductImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failure = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["product_id", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["product", "url"], name="imported_picture_one_per_address")]
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.url} ({self.status})"

@@ -22,12 +22,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from comptoir.catalog.models import Category, Product, ProductImage
+from comptoir.catalog.models import Category, Product
 from comptoir.connectors import errors
 from comptoir.connectors.domain.formats import FORMATS, parse
 from comptoir.connectors.domain.records import ERROR, FAMILY, VARIANT, Opener, PictureRecord, Problem, ProductRecord
 from comptoir.connectors.domain.report import Analyser, ImportReport
-from comptoir.connectors.models import ImportedFamily, ImportJob
+from comptoir.connectors.models import ImportJob
+from comptoir.connectors.writer import CatalogWriter, WriteContext, WriteRefused
 from comptoir.core import clock, events
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import currency_exponent
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 BATCH = 500
-WRITE_CHUNK = 200
+WRITE_CHUNK = 1000
+PICTURES_PER_TASK = 50
 MAX_EXAMPLES = 20
 Progress = Callable[[int], object]
 
@@ -144,11 +146,72 @@ def import_analyse(
 ) -> ImportReport:
     """The dry run: read the whole file, write nothing, and report what importing it would do. Raises
     ValidationError for an unknown format or unusable options; problems of the file are in the report."""
+    return _analyse(
+        seller=seller,
+        format_name=format_name,
+        opener=opener,
+        companions=companions or {},
+        options=options or ImportOptions(),
+        progress=progress,
+        families=_FamilyOptions(),
+    )
+
+
+class _FamilyOptions:
+    """The option groups each family's variants use: a family is created with those (WooCommerce lists "any size"
+    groups too), the ones it declares first, in its order. Its variants must all give a value for each."""
+
+    def __init__(self) -> None:
+        self.declared: dict[str, tuple[str, ...]] = {}
+        self.lines: dict[str, int] = {}
+        self.used: dict[str, list[str]] = {}
+        self.shapes: dict[str, set[frozenset[str]]] = {}
+
+    def add(self, record: ProductRecord) -> None:
+        if record.kind == FAMILY:
+            self.declared[record.key] = record.option_names
+            self.lines[record.key] = record.line
+        elif record.kind == VARIANT:
+            used = self.used.setdefault(record.family_key, [])
+            used.extend(name for name in record.option_values if name not in used)
+            self.shapes.setdefault(record.family_key, set()).add(frozenset(record.option_values))
+
+    def names(self) -> dict[str, list[str]]:
+        final = {}
+        for key, used in self.used.items():
+            declared = self.declared.get(key, ())
+            final[key] = [name for name in declared if name in used] + [name for name in used if name not in declared]
+        return final
+
+    def problems(self) -> Iterator[Problem]:
+        for key, shapes in self.shapes.items():
+            if len(shapes) > 1:
+                missing = sorted(set().union(*shapes) - set.intersection(*(set(shape) for shape in shapes)))
+                yield Problem(
+                    ERROR,
+                    self.lines.get(key, 0),
+                    "",
+                    f"Some variants of '{key}' give no value for {', '.join(missing)}: each variant needs a value "
+                    "for every option its family uses.",
+                    "variant_options_incomplete",
+                )
+
+
+def _analyse(
+    *,
+    seller: Seller,
+    format_name: str,
+    opener: Opener,
+    companions: dict[str, Opener],
+    options: ImportOptions,
+    progress: Progress | None,
+    families: _FamilyOptions,
+) -> ImportReport:
     if format_name not in FORMATS:
         raise ValidationError(
             "Unknown format.", code=errors.UNKNOWN_FORMAT, fields={"format": f"One of {', '.join(FORMATS)}."}
         )
-    context = _context(seller, options or ImportOptions())
+    context = _context(seller, options)
     analyser = Analyser(
         format_name=format_name,
         currency=context.currency,
@@ -156,8 +219,10 @@ def import_analyse(
     )
     mapper = CategoryMapper(context.default_category)
     pending: list[ProductRecord] = []
-    for done, item in enumerate(_stream(format_name, opener, companions or {}), start=1):
+    for done, item in enumerate(_stream(format_name, opener, companions), start=1):
         record = analyser.accept(item)
+        if isinstance(record, ProductRecord):
+            families.add(record)
         if isinstance(record, ProductRecord) and record.is_sold:
             pending.append(record)
             if len(pending) >= BATCH:
@@ -167,6 +232,8 @@ def import_analyse(
             progress(done)
     _check_against_catalog(context, analyser.report, pending)
     report = analyser.report
+    for problem in families.problems():
+        report.add_problem(problem)
     unmapped = 0
     for path, count in report.categories.items():
         category = mapper.resolve(path)
@@ -324,7 +391,7 @@ def import_job_commit(
     opener, companions = _openers({"file": job.file.name or "", **job.companions})
     try:
         with transaction.atomic(), events.delivery_paused():
-            report, product_ids = _commit(job, seller, actor, options, opener, companions, progress)
+            report, product_ids, picture_ids = _commit(job, seller, actor, options, opener, companions, progress)
             if not report.is_valid:
                 raise _Rejected(report)
             job.status = ImportJob.Status.COMMITTED
@@ -339,6 +406,7 @@ def import_job_commit(
                 data={"format": job.format, "offers": report.offers, "products": report.products},
             )
             transaction.on_commit(functools.partial(_refresh_after_import, seller.pk, sorted(product_ids)))
+            transaction.on_commit(functools.partial(_fetch_pictures, picture_ids))
     except _Rejected as rejected:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.INVALID, report=rejected.report.to_dict())
         raise ValidationError("The file has errors: nothing was imported.", code=errors.IMPORT_INVALID) from None
@@ -349,6 +417,13 @@ class _Rejected(Exception):
     def __init__(self, report: ImportReport) -> None:
         super().__init__("rejected")
         self.report = report
+
+
+def _fetch_pictures(picture_ids: list[int]) -> None:
+    from comptoir.connectors.tasks import imported_pictures_fetch_task
+
+    for start in range(0, len(picture_ids), PICTURES_PER_TASK):
+        imported_pictures_fetch_task.enqueue(picture_ids=picture_ids[start : start + PICTURES_PER_TASK])
 
 
 def _refresh_after_import(seller_id: int, product_ids: list[int]) -> None:
@@ -368,181 +443,61 @@ def _commit(
     opener: Opener,
     companions: dict[str, Opener],
     progress: Progress | None,
-) -> tuple[ImportReport, set[int]]:
+) -> tuple[ImportReport, set[int], list[int]]:
+    """Check the file again (the catalog may have changed since the dry run), then write it through the writer.
+    Returns the report, the touched products and the pictures to fetch; a record a service refuses makes the report
+    invalid (the caller rolls back)."""
     context = _context(seller, options)
-    report = import_analyse(
-        seller=seller, format_name=job.format, opener=opener, companions=companions, options=options
+    families = _FamilyOptions()
+    report = _analyse(
+        seller=seller,
+        format_name=job.format,
+        opener=opener,
+        companions=companions,
+        options=options,
+        progress=None,
+        families=families,
     )
     if not report.is_valid:
-        return report, set()
+        return report, set(), []
     analyser = Analyser(
         format_name=job.format,
         currency=context.currency,
         max_price_minor=offers_settings().max_unit_price_major * 10 ** currency_exponent(context.currency),
     )
-    writer = _Writer(context, CategoryMapper(context.default_category))
+    mapper = CategoryMapper(context.default_category)
+    writer = CatalogWriter(
+        WriteContext(
+            seller=seller,
+            actor=actor,
+            profile=context.profile,
+            currency=context.currency,
+            untracked_stock=context.untracked_stock,
+        ),
+        family_names=families.names(),
+        category_of=lambda record: mapper.resolve(record.category_path),
+    )
     done = 0
     chunk: list[tuple[ProductRecord | PictureRecord, int]] = []
-    for item in _stream(job.format, opener, companions):
-        record = analyser.accept(item)
-        if record is None:
-            continue
-        chunk.append((record, (analyser.price_minor or 0) if isinstance(record, ProductRecord) else 0))
-        if len(chunk) >= WRITE_CHUNK:
-            done += writer.write(chunk)
-            chunk = []
-            if progress is not None:
-                progress(done)
-    done += writer.write(chunk)
-    writer.finish()
+    try:
+        for item in _stream(job.format, opener, companions):
+            record = analyser.accept(item)
+            if record is None:
+                continue
+            chunk.append((record, (analyser.price_minor or 0) if isinstance(record, ProductRecord) else 0))
+            if len(chunk) >= WRITE_CHUNK:
+                done += writer.write(chunk)
+                chunk = []
+                if progress is not None:
+                    progress(done)
+        done += writer.write(chunk)
+    except WriteRefused as refused:
+        for problem in refused.problems:
+            report.add_problem(problem)
+        return report, set(), []
     if progress is not None:
         progress(done)
-    return report, writer.product_ids
-
-
-class _Writer:
-    """Creates or updates catalog products, variants, pictures and offers record by record."""
-
-    def __init__(self, context: _Context, mapper: CategoryMapper) -> None:
-        self.context = context
-        self.mapper = mapper
-        self.family_ids: dict[str, int] = {}
-        self.family_categories: dict[str, int] = {}
-        self.offers: dict[str, Offer] = {}
-        self.declared_names: dict[str, list[str]] = {}
-        self.family_names: dict[str, list[str]] = {}
-        self.product_ids: set[int] = set()
-
-    def write(self, chunk: list[tuple[ProductRecord | PictureRecord, int]]) -> int:
-        """Write records in their order, the chunk's existing offers read in one query."""
-        skus = [record.sku for record, _ in chunk if isinstance(record, ProductRecord) and record.is_sold]
-        self.offers = {
-            offer.sku: offer
-            for offer in Offer.objects.select_related("product").filter(seller=self.context.seller, sku__in=skus)
-        }
-        for record, price_minor in chunk:
-            if isinstance(record, PictureRecord):
-                self.picture(record)
-            elif record.kind == FAMILY:
-                self.family(record)
-            else:
-                self.sold(record, price_minor)
-        return len(chunk)
-
-    def _category(self, record: ProductRecord) -> Category:
-        category = self.mapper.resolve(record.category_path)
-        assert category is not None  # else the dry run refused the file
-        return category
-
-    def _images(self, product: Product, urls: tuple[str, ...], *, is_new: bool = False) -> None:
-        if not urls:
-            return
-        have = set() if is_new else set(ProductImage.objects.filter(product=product).values_list("url", flat=True))
-        position = 0 if is_new else ProductImage.objects.filter(product=product).count()
-        for url in urls:
-            if url in have or len(url) > 500:
-                continue
-            ProductImage.objects.create(product=product, url=url, position=position, alt_text=product.title[:300])
-            have.add(url)
-            position += 1
-
-    def _owns(self, product: Product) -> bool:
-        return product.created_by_seller_id == self.context.seller.pk
-
-    def family(self, record: ProductRecord) -> None:
-        seller = self.context.seller
-        link = ImportedFamily.objects.select_related("product").filter(seller=seller, key=record.key).first()
-        fields = dict(
-            title=record.title,
-            description=record.description,
-            brand=record.brand,
-            category=self._category(record),
-            option_names=list(record.option_names),
-        )
-        if link is None:
-            product = Product.objects.create(created_by_seller=seller, attributes=record.attributes, **fields)
-            ImportedFamily.objects.create(seller=seller, key=record.key, product=product)
-            self._images(product, record.image_urls, is_new=True)
-        else:
-            product = link.product
-            if self._owns(product):
-                _update(product, fields)
-                self._images(product, record.image_urls)
-        self.family_ids[record.key] = product.pk
-        self.family_categories[record.key] = product.category_id
-        self.declared_names[record.key] = list(record.option_names)
-
-    def sold(self, record: ProductRecord, price_minor: int) -> None:
-        context = self.context
-        stock = record.stock if record.stock is not None else (context.untracked_stock if record.in_stock else 0)
-        product_fields: dict[str, Any] = dict(
-            title=record.title,
-            description=record.description,
-            brand=record.brand,
-            weight_grams=record.weight_grams,
-        )
-        if record.kind == VARIANT:
-            product_fields.update(parent_id=self.family_ids[record.family_key], option_values=record.option_values)
-            used = self.family_names.setdefault(record.family_key, [])
-            used.extend(name for name in record.option_values if name not in used)
-            product_fields["category_id"] = self.family_categories[record.family_key]
-        else:
-            product_fields["category"] = self._category(record)
-        offer = self.offers.get(record.sku)
-        if offer is not None:
-            if self._owns(offer.product):
-                _update(offer.product, product_fields)
-                self._images(offer.product, record.image_urls)
-            _update(
-                offer,
-                dict(price_amount=price_minor, currency=context.currency, stock=stock, is_active=record.is_active),
-            )
-            self.product_ids.add(offer.product_id)
-            return
-        product = Product.objects.filter(gtin=record.gtin).first() if record.gtin else None
-        if product is None:
-            product = Product.objects.create(
-                gtin=record.gtin, created_by_seller=context.seller, attributes=record.attributes, **product_fields
-            )
-            self._images(product, record.image_urls, is_new=True)
-        Offer.objects.create(
-            seller=context.seller,
-            product=product,
-            sku=record.sku,
-            price_amount=price_minor,
-            currency=context.currency,
-            stock=stock,
-            ships_from_country=context.seller.country,
-            shipping_profile=context.profile,
-            is_active=record.is_active,
-        )
-        self.product_ids.add(product.pk)
-
-    def picture(self, record: PictureRecord) -> None:
-        offer = Offer.objects.select_related("product").filter(seller=self.context.seller, sku=record.key).first()
-        product = offer.product if offer is not None else None
-        if product is None and record.key in self.family_ids:
-            product = Product.objects.get(pk=self.family_ids[record.key])
-        if product is not None and self._owns(product):
-            self._images(product, (record.url,))
-
-    def finish(self) -> None:
-        """A family's option groups are those its variants use (WooCommerce lists "any size" groups too)."""
-        for key, used in self.family_names.items():
-            declared = self.declared_names.get(key, [])
-            names = [name for name in declared if name in used] + [name for name in used if name not in declared]
-            Product.objects.filter(pk=self.family_ids[key], created_by_seller=self.context.seller).exclude(
-                option_names=names
-            ).update(option_names=names)
-
-
-def _update(instance: Any, fields: dict[str, Any]) -> None:
-    changed = [name for name, value in fields.items() if getattr(instance, name) != value]
-    if not changed:
-        return
-    for name in changed:
-        setattr(instance, name, fields[name])
-    instance.save(update_fields=[*changed, "updated_at"])
+    return report, writer.product_ids, writer.picture_ids
 
 
 def import_job_commit_enqueue(*, seller: Seller, actor: User | None, job_id: int) -> ImportJob:

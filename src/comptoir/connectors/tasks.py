@@ -41,3 +41,16 @@ def import_commit_task(job_id: int, actor_id: int | None = None) -> str:
         )
         raise
     return job.status
+
+
+@task()
+def imported_pictures_fetch_task(picture_ids: list[int]) -> dict[str, int]:
+    """Fetch the pictures of an import (queued after its commit, a batch per task). Safe to run again: each picture
+    is fetched once (`connectors.pictures`)."""
+    from comptoir.connectors.pictures import imported_picture_fetch
+
+    outcomes: dict[str, int] = {}
+    for picture_id in picture_ids:
+        status = imported_picture_fetch(picture_id=picture_id)
+        outcomes[status] = outcomes.get(status, 0) + 1
+    return outcomes

@@ -8,7 +8,10 @@ with set-based statements (PostgreSQL: one `UPDATE … FROM unnest(arrays)`; SQL
 hold: stock within 0..MAX_STOCK (and CHECK (stock >= 0)), prices positive and within the marketplace maximum, a
 currency only where the offer's shipping profile has a rate in it, one audit row, and the events subscribers rely
 on — batched: one `OffersChanged` for the offers whose price, currency or visibility changed (one reindexing task),
-one `OffersRanOutOfStock` on commit for those that reached 0."""
+one `OffersRanOutOfStock` on commit for those that reached 0.
+
+`offer_bulk_create` is the creating counterpart (shop imports): `offer_create`'s checks, read once per batch, one
+INSERT."""
 
 from __future__ import annotations
 
@@ -18,9 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from comptoir.catalog.models import Product
 from comptoir.core import clock
 from comptoir.core.events import publish
 from comptoir.core.exceptions import ValidationError
@@ -28,8 +32,14 @@ from comptoir.core.money import Money, is_known_currency
 from comptoir.core.services import audit_record
 from comptoir.offers import errors
 from comptoir.offers.events import OffersChanged
-from comptoir.offers.models import Offer, ShippingRate
-from comptoir.offers.services import MAX_STOCK, _validate_price, offers_ran_out_of_stock
+from comptoir.offers.models import Condition, Offer, ShippingProfile, ShippingRate
+from comptoir.offers.services import (
+    MAX_STOCK,
+    _normalise_currency,
+    _validate_price,
+    offer_terms_errors,
+    offers_ran_out_of_stock,
+)
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -304,3 +314,147 @@ def _index_of(field: str) -> int:
         return int(field.split("[", 1)[1].split("]", 1)[0])
     except (IndexError, ValueError):
         return -1
+
+
+@dataclass(frozen=True)
+class OfferDraft:
+    """One offer to create (`offer_bulk_create`): the product it is on and the seller's terms, as `offer_create`
+    takes them."""
+
+    product_id: int
+    sku: str
+    price_amount: int
+    currency: str
+    stock: int
+    shipping_profile_id: int
+    condition: str = Condition.NEW
+    handling_days: int = 1
+    ships_from_country: str | None = None
+    return_policy_days: int = 14
+    is_active: bool = True
+
+
+def offer_bulk_create(*, seller: Seller, actor: User | None, drafts: Sequence[OfferDraft]) -> list[Offer]:
+    """Create up to MAX_BULK_ITEMS offers of `seller`, all or nothing, and return them (with their ids). The rules are
+    `offer_create`'s (the same check of the terms, `offer_terms_errors`): a known plain product or variant, never a
+    family; one of the seller's shipping profiles with a rate in the offer's currency; a SKU the seller does not use
+    yet and one offer per product and condition, in the database and within the batch. Marketplace fulfilment is
+    not offered here (merchant only). Raises ValidationError (`invalid_offer`) naming each bad draft as
+    `items[<index>].<field>` and writes nothing then. One audit row, one `OffersChanged` for the batch."""
+    if not 1 <= len(drafts) <= MAX_BULK_ITEMS:
+        raise ValidationError(
+            f"Send 1 to {MAX_BULK_ITEMS} offers.",
+            code=errors.INVALID_OFFER,
+            fields={"items": f"1 to {MAX_BULK_ITEMS} offers."},
+        )
+    field_errors: dict[str, str] = {}
+    checked: list[tuple[str, str]] = []  # (currency, ships from) per draft
+    skus: dict[str, int] = {}
+    pairs: dict[tuple[int, str], int] = {}
+    for index, draft in enumerate(drafts):
+        currency = _normalise_currency(draft.currency)
+        ships_from, own_errors = offer_terms_errors(
+            seller=seller,
+            sku=draft.sku,
+            price_amount=draft.price_amount,
+            currency=currency,
+            stock=draft.stock,
+            condition=draft.condition,
+            handling_days=draft.handling_days,
+            ships_from_country=draft.ships_from_country,
+            return_policy_days=draft.return_policy_days,
+        )
+        if not isinstance(draft.is_active, bool):
+            own_errors["is_active"] = "true or false."
+        if "sku" not in own_errors:
+            sku = draft.sku.strip()
+            if sku in skus:
+                own_errors["sku"] = f"The same SKU as items[{skus[sku]}]."
+            skus.setdefault(sku, index)
+        pair = (draft.product_id, draft.condition)
+        if pair in pairs:
+            own_errors["product_id"] = f"The same product and condition as items[{pairs[pair]}]."
+        pairs.setdefault(pair, index)
+        field_errors.update({f"items[{index}].{name}": message for name, message in own_errors.items()})
+        checked.append((currency, ships_from or ""))
+    if field_errors:
+        raise _refuse(field_errors)
+    with transaction.atomic():
+        products = {
+            pk: bool(option_names) and parent_id is None
+            for pk, option_names, parent_id in Product.objects.filter(
+                pk__in={draft.product_id for draft in drafts if isinstance(draft.product_id, int)}
+            ).values_list("pk", "option_names", "parent_id")
+        }
+        profile_ids = {draft.shipping_profile_id for draft in drafts if isinstance(draft.shipping_profile_id, int)}
+        rates = set(
+            ShippingRate.objects.filter(profile__seller=seller, profile_id__in=profile_ids).values_list(
+                "profile_id", "currency"
+            )
+        )
+        profiles = {profile_id for profile_id, _ in rates} | set(
+            ShippingProfile.objects.filter(seller=seller, pk__in=profile_ids).values_list("pk", flat=True)
+        )
+        used_skus = set(Offer.objects.filter(seller=seller, sku__in=list(skus)).values_list("sku", flat=True))
+        used_pairs = set(
+            Offer.objects.filter(seller=seller, product_id__in=list(products)).values_list("product_id", "condition")
+        )
+        offers: list[Offer] = []
+        for index, (draft, (currency, ships_from)) in enumerate(zip(drafts, checked, strict=True)):
+            prefix = f"items[{index}]"
+            is_family = products.get(draft.product_id)
+            if is_family is None:
+                field_errors[f"{prefix}.product_id"] = "Unknown product."
+            elif is_family:
+                field_errors[f"{prefix}.product_id"] = "This product is a family: offer one of its variants."
+            elif (draft.product_id, draft.condition) in used_pairs:
+                field_errors[f"{prefix}.product_id"] = "You already offer this product in this condition."
+            if draft.shipping_profile_id not in profiles:
+                field_errors[f"{prefix}.shipping_profile_id"] = "Unknown shipping profile."
+            elif (draft.shipping_profile_id, currency) not in rates:
+                field_errors[f"{prefix}.shipping_profile_id"] = f"This shipping profile has no rate in {currency}."
+            if draft.sku.strip() in used_skus:
+                field_errors[f"{prefix}.sku"] = "SKU already used."
+            offers.append(
+                Offer(
+                    seller=seller,
+                    product_id=draft.product_id,
+                    sku=draft.sku.strip(),
+                    price_amount=draft.price_amount,
+                    currency=currency,
+                    stock=draft.stock,
+                    condition=draft.condition,
+                    handling_days=draft.handling_days,
+                    ships_from_country=ships_from,
+                    shipping_profile_id=draft.shipping_profile_id,
+                    return_policy_days=draft.return_policy_days,
+                    is_active=draft.is_active,
+                )
+            )
+        if field_errors:
+            raise _refuse(dict(sorted(field_errors.items(), key=lambda entry: _index_of(entry[0]))))
+        try:
+            with transaction.atomic():
+                Offer.objects.bulk_create(offers)
+        except IntegrityError as error:
+            raise ValidationError(
+                "An offer of the batch was created meanwhile; nothing was created.",
+                code=errors.OFFER_DUPLICATE,
+                fields={"items": str(error)[:200]},
+            ) from error
+        audit_record(
+            actor=actor,
+            action="offer.bulk_created",
+            target=seller,
+            seller_id=seller.pk,
+            data={"count": len(offers), "first_id": offers[0].pk, "last_id": offers[-1].pk},
+        )
+        publish(
+            OffersChanged(
+                seller_id=seller.pk,
+                offer_ids=tuple(offer.pk for offer in offers),
+                product_ids=tuple(sorted({offer.product_id for offer in offers})),
+                at=clock.now(),
+            )
+        )
+    return offers

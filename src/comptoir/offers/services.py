@@ -101,6 +101,44 @@ def _require_fulfilment_method_allowed(
         )
 
 
+def offer_terms_errors(
+    *,
+    seller: Seller,
+    sku: object,
+    price_amount: object,
+    currency: object,
+    stock: object,
+    condition: object = Condition.NEW,
+    condition_note: object = "",
+    handling_days: object = 1,
+    ships_from_country: str | None = None,
+    fulfilment_method: object = FulfilmentMethod.MERCHANT,
+    return_policy_days: object = 14,
+) -> tuple[str | None, dict[str, str]]:
+    """The checks of a new offer's terms that need no database: (the ships-from country, field errors). Shared by
+    `offer_create` and `offer_bulk_create` (offers.bulk), so an offer is held to one rule whichever door it comes
+    through; the database checks (the product, the shipping profile and its currencies, duplicates) are theirs."""
+    field_errors: dict[str, str] = {}
+    if not isinstance(sku, str) or not sku.strip() or len(sku.strip()) > 100:
+        field_errors["sku"] = "A SKU of 1 to 100 characters is required."
+    if not isinstance(condition_note, str) or len(condition_note) > 300:
+        field_errors["condition_note"] = "At most 300 characters."
+    _validate_price(price_amount, currency, field_errors)
+    _validate_stock(stock, field_errors)
+    if condition not in Condition.values:
+        field_errors["condition"] = f"One of {', '.join(Condition.values)}."
+    if fulfilment_method not in FulfilmentMethod.values:
+        field_errors["fulfilment_method"] = f"One of {', '.join(FulfilmentMethod.values)}."
+    if not _is_whole_number_between(handling_days, 0, MAX_HANDLING_DAYS):
+        field_errors["handling_days"] = f"0 to {MAX_HANDLING_DAYS} business days."
+    if not _is_whole_number_between(return_policy_days, 0, 365):
+        field_errors["return_policy_days"] = "0 to 365 days."
+    ships_from = normalise_country(ships_from_country or seller.country)
+    if ships_from is None:
+        field_errors["ships_from_country"] = "Use an ISO 3166 two-letter country code."
+    return ships_from, field_errors
+
+
 def shipping_profile_create(
     *, seller: Seller, actor: User | None, name: str, rates: list[dict[str, Any]]
 ) -> ShippingProfile:
@@ -191,33 +229,20 @@ def offer_create(
     (field error on `product_id`). Raises ValidationError with every field error, and
     PermissionDenied (`FULFILMENT_METHOD_RESERVED`) when anyone but an operator asks for marketplace fulfilment."""
     _require_fulfilment_method_allowed(actor, fulfilment_method)
-    field_errors: dict[str, str] = {}
     currency = _normalise_currency(currency)
-    if not isinstance(sku, str) or not sku.strip() or len(sku.strip()) > 100:
-        field_errors["sku"] = "A SKU of 1 to 100 characters is required."
-    if not isinstance(condition_note, str) or len(condition_note) > 300:
-        field_errors["condition_note"] = "At most 300 characters."
-    _validate_price(price_amount, currency, field_errors)
-    _validate_stock(stock, field_errors)
-    if condition not in Condition.values:
-        field_errors["condition"] = f"One of {', '.join(Condition.values)}."
-    if fulfilment_method not in FulfilmentMethod.values:
-        field_errors["fulfilment_method"] = f"One of {', '.join(FulfilmentMethod.values)}."
-    if (
-        isinstance(handling_days, bool)
-        or not isinstance(handling_days, int)
-        or not (0 <= handling_days <= MAX_HANDLING_DAYS)
-    ):
-        field_errors["handling_days"] = f"0 to {MAX_HANDLING_DAYS} business days."
-    if (
-        isinstance(return_policy_days, bool)
-        or not isinstance(return_policy_days, int)
-        or not (0 <= return_policy_days <= 365)
-    ):
-        field_errors["return_policy_days"] = "0 to 365 days."
-    ships_from = normalise_country(ships_from_country or seller.country)
-    if ships_from is None:
-        field_errors["ships_from_country"] = "Use an ISO 3166 two-letter country code."
+    ships_from, field_errors = offer_terms_errors(
+        seller=seller,
+        sku=sku,
+        price_amount=price_amount,
+        currency=currency,
+        stock=stock,
+        condition=condition,
+        condition_note=condition_note,
+        handling_days=handling_days,
+        ships_from_country=ships_from_country,
+        fulfilment_method=fulfilment_method,
+        return_policy_days=return_policy_days,
+    )
     product = Product.objects.filter(pk=product_id).first() if isinstance(product_id, int) else None
     if product is None:
         field_errors["product_id"] = "Unknown product."

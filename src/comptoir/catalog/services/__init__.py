@@ -1,9 +1,12 @@
 """Writes of the catalog: categories and products (`products`), pictures and 3D files (`pictures`), product families
 and their variants (`variants`)."""
 
+from comptoir.catalog.services.bulk import ProductDraft, product_bulk_create
 from comptoir.catalog.services.pictures import (
     ImageUpload,
     product_image_delete,
+    product_image_import,
+    product_image_move,
     product_image_renditions_build,
     product_image_upload,
     product_model_3d_delete,
@@ -14,11 +17,13 @@ from comptoir.catalog.services.products import (
     category_create,
     category_set_commission,
     product_create,
+    product_field_errors,
 )
 from comptoir.catalog.services.variants import (
     VariantSpec,
     product_family_create,
     product_family_update,
+    product_update,
     product_variant_create,
     product_variant_update,
 )
@@ -26,17 +31,23 @@ from comptoir.catalog.services.variants import (
 __all__ = [
     "DUPLICATE_GTIN_MESSAGE",
     "ImageUpload",
+    "ProductDraft",
     "VariantSpec",
     "category_create",
     "category_set_commission",
+    "product_bulk_create",
     "product_create",
     "product_family_create",
     "product_family_update",
+    "product_field_errors",
     "product_image_delete",
+    "product_image_import",
+    "product_image_move",
     "product_image_renditions_build",
     "product_image_upload",
     "product_model_3d_delete",
     "product_model_3d_upload",
+    "product_update",
     "product_variant_create",
     "product_variant_update",
 ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -141,6 +142,60 @@ def product_image_upload(
     too short or too long, alt text) and Conflict (`too_many_images`)."""
     alt_text = _checked_alt_text(alt_text)
     _product_for_contributor(product_id=product_id, seller=seller)  # refuse before decoding anything
+    return _picture_add(
+        product_id=product_id,
+        seller=seller,
+        actor=actor,
+        content=content,
+        alt_text=alt_text,
+        authorise=functools.partial(_product_for_contributor, product_id=product_id, seller=seller, lock=True),
+        action="product.image_added",
+    )
+
+
+def _product_for_importer(*, product_id: int, seller: Seller) -> Product:
+    product = Product.objects.select_for_update().filter(pk=product_id).first()
+    if product is None:
+        raise NotFound("No such product.", code=errors.PRODUCT_NOT_FOUND)
+    if product.created_by_seller_id != seller.pk and not seller_may_add_media(
+        seller_id=seller.pk, product_id=product_id
+    ):
+        raise PermissionDenied(
+            "Only the seller who created this product or offers it can add pictures to it.",
+            code=errors.OFFER_REQUIRED_FOR_MEDIA,
+        )
+    return product
+
+
+def product_image_import(
+    *, product_id: int, seller: Seller, actor: User | None, content: bytes, alt_text: str = "", source_url: str = ""
+) -> ImageUpload:
+    """Add a picture a shop import gave by address (fetched by connectors' worker) to a product `seller` created
+    (a family, which takes no offers, included) or offers: the same checks, normalisation, storage, idempotency and
+    renditions as `product_image_upload`, and its errors."""
+    return _picture_add(
+        product_id=product_id,
+        seller=seller,
+        actor=actor,
+        content=content,
+        alt_text=_checked_alt_text(alt_text[:MAX_ALT_TEXT]),
+        authorise=functools.partial(_product_for_importer, product_id=product_id, seller=seller),
+        action="product.image_imported",
+        data={"url": source_url[:500]},
+    )
+
+
+def _picture_add(
+    *,
+    product_id: int,
+    seller: Seller,
+    actor: User | None,
+    content: bytes | File,
+    alt_text: str,
+    authorise: Callable[[], Product],
+    action: str,
+    data: dict[str, Any] | None = None,
+) -> ImageUpload:
     limits = catalog_media_settings()
     try:
         picture = normalise_picture(_bounded(content, limits.picture_limits.max_bytes), limits.picture_limits)
@@ -150,7 +205,7 @@ def product_image_upload(
     stored: list[str] = []
     try:
         with transaction.atomic(durable=True):
-            product = _product_for_contributor(product_id=product_id, seller=seller, lock=True)
+            product = authorise()
             existing = ProductImage.objects.filter(product=product, source_sha256=picture.source_sha256).first()
             if existing is not None:
                 return ImageUpload(image=existing, created=False)
@@ -175,16 +230,54 @@ def product_image_upload(
             )
             audit_record(
                 actor=actor,
-                action="product.image_added",
+                action=action,
                 target=image,
                 seller_id=seller.pk,
-                data={"product_id": product.pk, "width": picture.width, "height": picture.height},
+                data={"product_id": product.pk, "width": picture.width, "height": picture.height, **(data or {})},
             )
             transaction.on_commit(functools.partial(_enqueue_renditions, image.pk))
     except BaseException:
         _delete_files(stored)
         raise
     return ImageUpload(image=image, created=True)
+
+
+def product_image_move(
+    *, product_id: int, image_id: int, seller: Seller, actor: User | None, direction: str
+) -> list[ProductImage]:
+    """Move a picture one place earlier (`direction="up"`, towards the main picture) or later (`"down"`) among the
+    product's pictures, for a seller who may add pictures to it (`offer_required_for_media` otherwise). The product
+    row is locked, so two moves queue; positions are renumbered 0..n-1. Moving the first picture up (or the last
+    down) changes nothing. Returns the pictures in their new order. Raises NotFound, PermissionDenied,
+    ValidationError (`invalid_direction`)."""
+    if direction not in ("up", "down"):
+        raise ValidationError(
+            "Move a picture up or down.", code=errors.INVALID_DIRECTION, fields={"direction": "up or down."}
+        )
+    with transaction.atomic():
+        product = _product_for_contributor(product_id=product_id, seller=seller, lock=True)
+        images = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
+        index = next((number for number, image in enumerate(images) if image.pk == image_id), None)
+        if index is None:
+            raise NotFound("No such picture.", code=errors.IMAGE_NOT_FOUND)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(images):
+            return images
+        images[index], images[other] = images[other], images[index]
+        changed = []
+        for position, image in enumerate(images):
+            if image.position != position:
+                image.position = position
+                changed.append(image)
+        ProductImage.objects.bulk_update(changed, ["position"])
+        audit_record(
+            actor=actor,
+            action="product.image_moved",
+            target=images[other],
+            seller_id=seller.pk,
+            data={"product_id": product.pk, "direction": direction, "order": [image.pk for image in images]},
+        )
+    return images
 
 
 def product_image_delete(

@@ -19,6 +19,53 @@ if TYPE_CHECKING:
 DUPLICATE_GTIN_MESSAGE = "A product with this GTIN already exists; attach an offer to it instead."
 
 
+def product_field_errors(
+    *,
+    title: object,
+    gtin: str | None = None,
+    brand: object = "",
+    attributes: object = None,
+    language: object = "en",
+    dimensions: dict[str, object] | None = None,
+    country_of_origin: str = "",
+    hs_code: str = "",
+    image_urls: object = None,
+) -> tuple[str | None, dict[str, str]]:
+    """The checks of a new product's own fields that need no database: (the GTIN as 14 digits or None, field
+    errors). `product_create` and `product_bulk_create` (catalog.services.bulk) both use it, so one rule holds
+    for a product made in the seller center, by the API or by a shop import; the database checks (the category
+    exists, the GTIN is free) are theirs."""
+    field_errors: dict[str, str] = {}
+    if not isinstance(title, str) or not title.strip() or len(title) > 300:
+        field_errors["title"] = "A title of 1 to 300 characters is required."
+    normalised_gtin, gtin_error = normalise_gtin(gtin)
+    if gtin_error:
+        field_errors["gtin"] = gtin_error
+    if country_of_origin and normalise_country(country_of_origin) is None:
+        field_errors["country_of_origin"] = "Use an ISO 3166 two-letter country code."
+    if hs_code and not (
+        isinstance(hs_code, str) and hs_code.isascii() and hs_code.isdigit() and 6 <= len(hs_code) <= 10
+    ):
+        field_errors["hs_code"] = "An HS code has 6 to 10 digits."
+    for name, value in (dimensions or {}).items():
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > 10_000_000
+        ):
+            field_errors[name] = "A positive whole number."
+    if brand and (not isinstance(brand, str) or len(brand.strip()) > 120):
+        field_errors["brand"] = "At most 120 characters."
+    if not (isinstance(language, str) and 2 <= len(language) <= 8):
+        field_errors["language"] = "A language code such as 'en' or 'fr'."
+    if image_urls is not None and (
+        not isinstance(image_urls, (list, tuple))
+        or any(not isinstance(url, str) or not url.strip() or len(url) > 500 for url in image_urls)
+    ):
+        field_errors["image_urls"] = "A list of image URLs of at most 500 characters."
+    if attributes is not None and not isinstance(attributes, dict):
+        field_errors["attributes"] = "An object of attribute names to values."
+    return (None if gtin_error else normalised_gtin), field_errors
+
+
 def _commission_rate_error(commission_rate_bp: object) -> str | None:
     if commission_rate_bp is None:
         return None
@@ -119,42 +166,20 @@ def product_create(
     actor: User | None = None,
 ) -> Product:
     """Create a shared catalog entry. Raises ValidationError (all field errors at once)."""
-    field_errors: dict[str, str] = {}
-    if not isinstance(title, str) or not title.strip() or len(title) > 300:
-        field_errors["title"] = "A title of 1 to 300 characters is required."
-    normalised_gtin, gtin_error = normalise_gtin(gtin)
-    if gtin_error:
-        field_errors["gtin"] = gtin_error
+    normalised_gtin, field_errors = product_field_errors(
+        title=title,
+        gtin=gtin,
+        brand=brand,
+        attributes=attributes,
+        language=language,
+        dimensions={"weight_grams": weight_grams, "length_mm": length_mm, "width_mm": width_mm, "height_mm": height_mm},
+        country_of_origin=country_of_origin,
+        hs_code=hs_code,
+        image_urls=image_urls,
+    )
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
         field_errors["category_id"] = "Unknown category."
-    if country_of_origin and normalise_country(country_of_origin) is None:
-        field_errors["country_of_origin"] = "Use an ISO 3166 two-letter country code."
-    if hs_code and not (
-        isinstance(hs_code, str) and hs_code.isascii() and hs_code.isdigit() and 6 <= len(hs_code) <= 10
-    ):
-        field_errors["hs_code"] = "An HS code has 6 to 10 digits."
-    for name, value in (
-        ("weight_grams", weight_grams),
-        ("length_mm", length_mm),
-        ("width_mm", width_mm),
-        ("height_mm", height_mm),
-    ):
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > 10_000_000
-        ):
-            field_errors[name] = "A positive whole number."
-    if brand and (not isinstance(brand, str) or len(brand.strip()) > 120):
-        field_errors["brand"] = "At most 120 characters."
-    if not (isinstance(language, str) and 2 <= len(language) <= 8):
-        field_errors["language"] = "A language code such as 'en' or 'fr'."
-    if image_urls is not None and (
-        not isinstance(image_urls, (list, tuple))
-        or any(not isinstance(url, str) or not url.strip() or len(url) > 500 for url in image_urls)
-    ):
-        field_errors["image_urls"] = "A list of image URLs of at most 500 characters."
-    if attributes is not None and not isinstance(attributes, dict):
-        field_errors["attributes"] = "An object of attribute names to values."
     if normalised_gtin and "gtin" not in field_errors and Product.objects.filter(gtin=normalised_gtin).exists():
         field_errors["gtin"] = DUPLICATE_GTIN_MESSAGE
     if field_errors:

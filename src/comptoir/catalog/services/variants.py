@@ -24,7 +24,7 @@ from comptoir.catalog.domain.variants import (
     variant_label,
 )
 from comptoir.catalog.events import ProductsChanged
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import Category, Product
 from comptoir.catalog.services.products import DUPLICATE_GTIN_MESSAGE, product_create
 from comptoir.core import clock
 from comptoir.core.events import publish
@@ -396,3 +396,71 @@ def product_family_update(
         if variant_ids:
             publish(ProductsChanged(product_ids=variant_ids, at=clock.now()))
     return family
+
+
+PRODUCT_EDITABLE_FIELDS = frozenset({"title", "description", "brand", "attributes", "weight_grams", "category_id"})
+
+
+def product_update(
+    *, product_id: int, changes: dict[str, Any], seller: Seller | None = None, actor: User | None = None
+) -> Product:
+    """Change a plain product's own fields (neither a family nor a variant: their services are above): `title`,
+    `description`, `brand`, `attributes`, `weight_grams`, `category_id`. Raises NotFound, ValidationError
+    (`invalid_product`: unknown fields, field errors, a family or a variant) and PermissionDenied
+    (`product_not_yours`: a seller changing a product it did not create; the shared catalog's text is not a seller's
+    to change)."""
+    unknown = set(changes) - PRODUCT_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            "Unknown fields.", code=errors.INVALID_PRODUCT, fields=dict.fromkeys(sorted(unknown), "Cannot be changed.")
+        )
+    with transaction.atomic():
+        product = (
+            Product.objects.select_for_update().filter(pk=product_id).first() if isinstance(product_id, int) else None
+        )
+        if product is None:
+            raise NotFound("No such product.", code=errors.PRODUCT_NOT_FOUND)
+        if product.parent_id is not None or product.option_names:
+            raise ValidationError(
+                "Change a family or a variant through its own service.",
+                code=errors.INVALID_PRODUCT,
+                fields={"product_id": "A product family or a variant."},
+            )
+        if seller is not None and product.created_by_seller_id != seller.pk:
+            raise PermissionDenied("Only the seller who created this product can change it.", code=errors.NOT_YOURS)
+        field_errors: dict[str, str] = {}
+        updates: dict[str, Any] = {}
+        _text_changes(changes, field_errors, updates)
+        if "brand" in changes:
+            value = changes["brand"]
+            if not isinstance(value, str) or len(value.strip()) > 120:
+                field_errors["brand"] = "At most 120 characters."
+            else:
+                updates["brand"] = value.strip()
+        if "weight_grams" in changes:
+            value = changes["weight_grams"]
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 10_000_000
+            ):
+                field_errors["weight_grams"] = "A positive whole number."
+            updates["weight_grams"] = value
+        if "category_id" in changes:
+            value = changes["category_id"]
+            if not isinstance(value, int) or not Category.objects.filter(pk=value).exists():
+                field_errors["category_id"] = "Unknown category."
+            updates["category_id"] = value
+        if field_errors:
+            raise ValidationError("The product is invalid.", code=errors.INVALID_PRODUCT, fields=field_errors)
+        before = {name: getattr(product, name) for name in updates}
+        for name, value in updates.items():
+            setattr(product, name, value)
+        product.save(update_fields=[*updates, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="product.updated",
+            target=product,
+            seller_id=seller.pk if seller else None,
+            data={"before": before, "after": updates},
+        )
+        publish(ProductsChanged(product_ids=(product.pk,), at=clock.now()))
+    return product

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from comptoir.catalog.models import Product, ProductImage
-from comptoir.connectors.models import ImportedFamily, ImportJob
+from comptoir.connectors.models import ImportedFamily, ImportedPicture, ImportJob
 from comptoir.connectors.services import ImportOptions, import_job_commit, import_job_create
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.offers.models import Offer
@@ -71,7 +71,9 @@ def test_the_commit_creates_the_family_its_variants_and_the_offers(seller, shirt
     small = Offer.objects.get(seller=seller, sku="TEE-S")
     assert (small.product, small.price_amount, small.currency, small.stock) == (variants["S"], 1000, "EUR", 3)
     assert not Offer.objects.filter(product=family).exists()  # never on a family that has variants
-    assert ProductImage.objects.get(product=family).url == "https://x/tee.jpg"
+    picture = ImportedPicture.objects.get(product=family)  # fetched by a worker after the commit
+    assert (picture.url, picture.status, picture.seller) == ("https://x/tee.jpg", ImportedPicture.Status.PENDING, seller)
+    assert not ProductImage.objects.exists()
     assert Product.objects.get(gtin="04006381333931").title == "Mug"
     job.refresh_from_db()
     assert job.status == ImportJob.Status.COMMITTED
@@ -80,16 +82,16 @@ def test_the_commit_creates_the_family_its_variants_and_the_offers(seller, shirt
 def test_importing_the_same_file_twice_changes_nothing_and_a_newer_file_updates_price_stock_and_text(seller, shirts):
     make_category("Kitchen")
     import_job_commit(seller=seller, actor=None, job_id=upload(seller, SHOPIFY).pk)
-    counts = (Product.objects.count(), Offer.objects.count(), ProductImage.objects.count())
+    counts = (Product.objects.count(), Offer.objects.count(), ImportedPicture.objects.count())
     job = upload(seller, SHOPIFY)
     assert job.status == ImportJob.Status.COMMITTED  # the same file with the same options: the same job
     import_job_commit(seller=seller, actor=None, job_id=job.pk)
-    assert (Product.objects.count(), Offer.objects.count(), ProductImage.objects.count()) == counts
+    assert (Product.objects.count(), Offer.objects.count(), ImportedPicture.objects.count()) == counts
     newer = SHOPIFY.replace("TEE-S,10.00,3", "TEE-S,12.00,9").replace("<p>Soft</p>", "<p>Softer</p>")
     job = upload(seller, newer)
     assert (job.report["offers_new"], job.report["offers_updated"]) == (0, 3)
     import_job_commit(seller=seller, actor=None, job_id=job.pk)
-    assert (Product.objects.count(), Offer.objects.count(), ProductImage.objects.count()) == counts
+    assert (Product.objects.count(), Offer.objects.count(), ImportedPicture.objects.count()) == counts
     small = Offer.objects.get(seller=seller, sku="TEE-S")
     assert (small.price_amount, small.stock) == (1200, 9)
     assert Product.objects.get(option_names=["Size"]).description == "Softer"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from comptoir.webhooks.domain.addresses import is_public_address
+from comptoir.core.outbound import is_public_address
 from comptoir.webhooks.domain.signing import retry_delay_seconds, signature_header, signature_verify
 from comptoir.webhooks.tests.receiver import verify
 
