@@ -97,9 +97,10 @@ class CatalogWriter:
         wanted: list[tuple[int, str]] = []  # (product id, picture address), in the file's order
         if families:
             self._families(families, wanted)
-        offers = self._existing_offers([record.sku for record, _ in sold] + [picture.key for picture in pictures])
         if sold:
-            self._sold(sold, offers, wanted)
+            self._sold(sold, self._existing_offers([record.sku for record, _ in sold]), wanted)
+        # Read after the chunk's offers are made: a WXR attachment follows the product it illustrates.
+        offers = self._existing_offers([picture.key for picture in pictures])
         for picture in pictures:
             offer = offers.get(picture.key)
             if offer is not None and offer.product.created_by_seller_id == self.seller.pk:

@@ -72,7 +72,11 @@ def test_the_commit_creates_the_family_its_variants_and_the_offers(seller, shirt
     assert (small.product, small.price_amount, small.currency, small.stock) == (variants["S"], 1000, "EUR", 3)
     assert not Offer.objects.filter(product=family).exists()  # never on a family that has variants
     picture = ImportedPicture.objects.get(product=family)  # fetched by a worker after the commit
-    assert (picture.url, picture.status, picture.seller) == ("https://x/tee.jpg", ImportedPicture.Status.PENDING, seller)
+    assert (picture.url, picture.status, picture.seller) == (
+        "https://x/tee.jpg",
+        ImportedPicture.Status.PENDING,
+        seller,
+    )
     assert not ProductImage.objects.exists()
     assert Product.objects.get(gtin="04006381333931").title == "Mug"
     job.refresh_from_db()
