@@ -65,6 +65,7 @@ class ImportedPicture(models.Model):
         FAILED = "failed", _("Failed")
 
     seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="pictures")
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
     url = models.CharField(max_length=500)
     position = models.PositiveSmallIntegerField(default=0)

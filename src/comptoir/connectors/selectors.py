@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from comptoir.catalog.domain.identifiers import normalise_gtin
 from comptoir.catalog.models import Product
-from comptoir.connectors.models import ImportJob
+from comptoir.connectors.models import ImportedPicture, ImportJob
 from comptoir.connectors.progress import progress_get
 from comptoir.offers.models import Offer
 
@@ -26,6 +27,27 @@ def import_job_progress(job: ImportJob) -> tuple[int, int]:
     if job.status == ImportJob.Status.COMMITTED:
         return total, total
     return min(progress_get(job.pk) or 0, total), total
+
+
+@dataclass(frozen=True)
+class PicturesProgress:
+    total: int  # picture addresses this job recorded (a re-import records only new ones)
+    fetched: int
+    failed: int
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.fetched - self.failed
+
+
+def import_job_pictures(job: ImportJob) -> PicturesProgress:
+    """How far the worker is with the pictures the job's commit recorded (one query)."""
+    counts = dict(ImportedPicture.objects.filter(job=job).values_list("status").annotate(count=Count("id")).order_by())
+    return PicturesProgress(
+        total=sum(counts.values()),
+        fetched=counts.get(ImportedPicture.Status.FETCHED, 0),
+        failed=counts.get(ImportedPicture.Status.FAILED, 0),
+    )
 
 
 def catalog_search_for_seller(*, seller: Seller, query: str, limit: int = 20) -> list[tuple[Product, Offer | None]]:

@@ -473,6 +473,7 @@ def _commit(
             profile=context.profile,
             currency=context.currency,
             untracked_stock=context.untracked_stock,
+            job_id=job.pk,
         ),
         family_names=families.names(),
         category_of=lambda record: mapper.resolve(record.category_path),

@@ -44,6 +44,7 @@ class WriteContext:
     profile: ShippingProfile
     currency: str
     untracked_stock: int
+    job_id: int | None = None
 
 
 class WriteRefused(Exception):
@@ -108,7 +109,8 @@ class CatalogWriter:
             elif offer is None and self.family_ids.get(picture.key) in self.owned_families:
                 wanted.append((self.family_ids[picture.key], picture.url))
         self._pictures(wanted)
-        return len(chunk)
+        # Progress counts what the dry run counted: records and the pictures they name.
+        return len(chunk) + sum(len(record.image_urls) for record, _ in chunk if isinstance(record, ProductRecord))
 
     @property
     def seller(self) -> Seller:
@@ -281,7 +283,11 @@ class CatalogWriter:
                 continue
             position = positions.setdefault(product_id, 0)
             positions[product_id] += 1
-            fresh.append(ImportedPicture(seller=self.seller, product_id=product_id, url=url, position=position))
+            fresh.append(
+                ImportedPicture(
+                    seller=self.seller, job_id=self.context.job_id, product_id=product_id, url=url, position=position
+                )
+            )
         self.picture_ids.extend(picture.pk for picture in ImportedPicture.objects.bulk_create(fresh))
 
     # --- helpers -----------------------------------------------------------------------------------------------

@@ -377,8 +377,6 @@ def offer_bulk_create(*, seller: Seller, actor: User | None, drafts: Sequence[Of
         pairs.setdefault(pair, index)
         field_errors.update({f"items[{index}].{name}": message for name, message in own_errors.items()})
         checked.append((currency, ships_from or ""))
-    if field_errors:
-        raise _refuse(field_errors)
     with transaction.atomic():
         products = {
             pk: bool(option_names) and parent_id is None
@@ -392,9 +390,13 @@ def offer_bulk_create(*, seller: Seller, actor: User | None, drafts: Sequence[Of
                 "profile_id", "currency"
             )
         )
-        profiles = {profile_id for profile_id, _ in rates} | set(
-            ShippingProfile.objects.filter(seller=seller, pk__in=profile_ids).values_list("pk", flat=True)
-        )
+        profiles = {profile_id for profile_id, _ in rates}
+        if profile_ids - profiles:  # a profile without rates is still the seller's (its error says so)
+            profiles |= set(
+                ShippingProfile.objects.filter(seller=seller, pk__in=profile_ids - profiles).values_list(
+                    "pk", flat=True
+                )
+            )
         used_skus = set(Offer.objects.filter(seller=seller, sku__in=list(skus)).values_list("sku", flat=True))
         used_pairs = set(
             Offer.objects.filter(seller=seller, product_id__in=list(products)).values_list("product_id", "condition")
@@ -413,8 +415,10 @@ def offer_bulk_create(*, seller: Seller, actor: User | None, drafts: Sequence[Of
                 field_errors[f"{prefix}.shipping_profile_id"] = "Unknown shipping profile."
             elif (draft.shipping_profile_id, currency) not in rates:
                 field_errors[f"{prefix}.shipping_profile_id"] = f"This shipping profile has no rate in {currency}."
-            if draft.sku.strip() in used_skus:
+            if isinstance(draft.sku, str) and draft.sku.strip() in used_skus:
                 field_errors[f"{prefix}.sku"] = "SKU already used."
+            if field_errors:
+                continue  # the batch is refused: no need to build the rest
             offers.append(
                 Offer(
                     seller=seller,

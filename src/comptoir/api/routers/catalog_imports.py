@@ -15,7 +15,7 @@ from comptoir.api.schemas import MAX_ID, between, problems
 from comptoir.api.security import seller_auth, seller_principal
 from comptoir.connectors.domain.formats import FORMATS
 from comptoir.connectors.models import ImportJob
-from comptoir.connectors.selectors import catalog_search_for_seller, import_job_progress
+from comptoir.connectors.selectors import catalog_search_for_seller, import_job_pictures, import_job_progress
 from comptoir.connectors.services import (
     ImportOptions,
     import_job_commit_enqueue,
@@ -45,6 +45,9 @@ class ImportJobOut(Schema):
     )
     progress_done: int
     progress_total: int
+    pictures_total: int = Field(description="Picture addresses the commit recorded; a worker fetches them after it.")
+    pictures_fetched: int
+    pictures_failed: int
     failure: str
 
 
@@ -61,6 +64,7 @@ class CatalogMatchOut(Schema):
 
 def job_out(job: ImportJob) -> dict:
     done, total = import_job_progress(job)
+    pictures = import_job_pictures(job)
     return {
         "id": job.pk,
         "format": job.format,
@@ -69,6 +73,9 @@ def job_out(job: ImportJob) -> dict:
         "report": job.report,
         "progress_done": done,
         "progress_total": total,
+        "pictures_total": pictures.total,
+        "pictures_fetched": pictures.fetched,
+        "pictures_failed": pictures.failed,
         "failure": job.failure,
     }
 

@@ -133,8 +133,8 @@ def product_bulk_create(
                 gtins[gtin] = index
         field_errors.update({f"{prefix}.{name}": message for name, message in own_errors.items()})
         checked.append((gtin, names, dict(draft.option_values)))
-    if field_errors:
-        raise _refuse(field_errors)
+    # The database's checks run for the other drafts too, so one refusal lists every error of the batch.
+    has_errors = {_index_of(name) for name in field_errors}
     with transaction.atomic():
         categories = set(
             Category.objects.filter(
@@ -155,6 +155,8 @@ def product_bulk_create(
             prefix = f"items[{index}]"
             if gtin in taken:
                 field_errors[f"{prefix}.gtin"] = DUPLICATE_GTIN_MESSAGE
+            if index in has_errors:
+                continue
             if draft.family_id is None:
                 if draft.category_id not in categories:
                     field_errors[f"{prefix}.category_id"] = "Unknown category."

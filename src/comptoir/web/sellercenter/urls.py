@@ -57,6 +57,7 @@ urlpatterns += [
     path("products/<int:product_id>/media", pictures.product_media, name="product_media"),
     path("products/<int:product_id>/pictures", pictures.picture_add, name="picture_add"),
     path("products/<int:product_id>/pictures/<int:image_id>/delete", pictures.picture_delete, name="picture_delete"),
+    path("products/<int:product_id>/pictures/<int:image_id>/move", pictures.picture_move, name="picture_move"),
     path("products/<int:product_id>/models-3d", pictures.model_3d_add, name="model_3d_add"),
     path("products/<int:product_id>/models-3d/<int:model_id>/delete", pictures.model_3d_delete, name="model_3d_delete"),
 ]

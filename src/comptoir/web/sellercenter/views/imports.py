@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.catalog.selectors import category_list
 from comptoir.connectors.models import ImportJob
-from comptoir.connectors.selectors import import_job_list_for_seller, import_job_progress
+from comptoir.connectors.selectors import import_job_list_for_seller, import_job_pictures, import_job_progress
 from comptoir.connectors.services import (
     ImportOptions,
     import_job_commit_enqueue,
@@ -77,7 +77,17 @@ def _job(request, job_id: int) -> ImportJob:
 
 def _progress_context(job: ImportJob) -> dict:
     done, total = import_job_progress(job)
-    return {"job": job, "done": done, "total": total, "percent": 100 * done // max(total, 1)}
+    pictures = import_job_pictures(job)
+    return {
+        "job": job,
+        "done": done,
+        "total": total,
+        "percent": 100 * done // max(total, 1),
+        "pictures": pictures,
+        # Poll while the commit runs, then while the worker fetches the pictures it recorded.
+        "is_running": job.status == ImportJob.Status.COMMITTING
+        or (job.status == ImportJob.Status.COMMITTED and pictures.pending > 0),
+    }
 
 
 @seller_view

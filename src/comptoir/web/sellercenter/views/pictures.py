@@ -21,6 +21,7 @@ from comptoir.catalog.conf import catalog_media_settings
 from comptoir.catalog.selectors import product_get, product_images, product_models_3d, seller_may_add_media
 from comptoir.catalog.services import (
     product_image_delete,
+    product_image_move,
     product_image_upload,
     product_model_3d_delete,
     product_model_3d_upload,
@@ -150,6 +151,28 @@ def picture_delete(request, product_id: int, image_id: int):
         messages.error(request, _error_message(error))
     else:
         messages.success(request, _("Picture deleted."))
+    return redirect("sellercenter:product_media", product_id=product.pk)
+
+
+@require_POST
+@seller_view
+def picture_move(request, product_id: int, image_id: int):
+    """Move a picture one place up (towards the main picture) or down; any seller of the product may, as adding."""
+    product = _product_for_seller(request, product_id)
+    try:
+        product_image_move(
+            product_id=product.pk,
+            image_id=image_id,
+            seller=request.seller,
+            actor=request.user,
+            direction=request.POST.get("direction", ""),
+        )
+    except ApplicationError as error:
+        if error.status == 404:
+            raise Http404 from error
+        messages.error(request, _("Move a picture up or down."))
+    else:
+        messages.success(request, _("Pictures reordered."))
     return redirect("sellercenter:product_media", product_id=product.pk)
 
 
