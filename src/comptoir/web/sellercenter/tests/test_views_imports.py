@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from comptoir.connectors.models import ImportJob
+from comptoir.connectors.models import ImportedPicture, ImportJob
 from comptoir.offers.models import Offer
 from comptoir.testing.builders import make_category
 from comptoir.web.sellercenter.tests.support import shop
@@ -85,3 +85,23 @@ def test_the_import_page_speaks_french(owner_client):
     owner_client.cookies["django_language"] = "fr"
     page = owner_client.get("/seller/imports/").content.decode()
     assert "Importer votre boutique" in page and "Vérifier le fichier" in page
+
+
+def test_after_the_commit_the_progress_follows_the_pictures_until_the_worker_is_done(owner_client, seller_setup):
+    # given a committed import whose two pictures wait for the worker
+    make_category("Shirts")
+    upload(owner_client, seller_setup)
+    job = ImportJob.objects.get()
+    ImportJob.objects.update(status=ImportJob.Status.COMMITTED)
+    product = seller_setup["offer"].product
+    for url in ("https://shop.example/a.jpg", "https://shop.example/b.jpg"):
+        ImportedPicture.objects.create(seller=seller_setup["seller"], job=job, product=product, url=url)
+    # then the block keeps polling and counts them
+    progress = owner_client.get(f"/seller/imports/{job.pk}/progress").content.decode()
+    assert "Pictures: 0 of 2 fetched" in progress and 'hx-trigger="every 1s"' in progress
+    # when the worker has fetched one and failed the other, the polling stops
+    ImportedPicture.objects.filter(url__endswith="a.jpg").update(status=ImportedPicture.Status.FETCHED)
+    ImportedPicture.objects.filter(url__endswith="b.jpg").update(status=ImportedPicture.Status.FAILED)
+    progress = owner_client.get(f"/seller/imports/{job.pk}/progress").content.decode()
+    assert "Pictures: 1 of 2 fetched" in progress and "1 could not be fetched" in progress
+    assert "hx-trigger" not in progress

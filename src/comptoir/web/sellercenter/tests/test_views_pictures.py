@@ -119,3 +119,44 @@ def test_a_3d_file_is_uploaded_and_listed(owner_client, seller_setup):
         f"/seller/products/{product_id}/models-3d", {"file": SimpleUploadedFile("mug.glb", glb_bytes(version=1))}
     )
     assert bad.status_code == 422 and "not a valid GLB" in bad.content.decode()
+
+
+def test_a_seller_moves_a_picture_up_and_down_and_the_first_is_the_main_one(owner_client, seller_setup):
+    # given three pictures on the seller's product
+    seller, product_id = seller_setup["seller"], seller_setup["offer"].product_id
+    ids = [
+        product_image_upload(
+            product_id=product_id, seller=seller, actor=None, content=png_bytes(200, 200, colour)
+        ).image.pk
+        for colour in ((10, 10, 10), (120, 0, 0), (0, 120, 0))
+    ]
+    page = owner_client.get(_page(product_id)).content.decode()
+    assert (
+        page.count('value="up"') == 2 and page.count('value="down"') == 2
+    )  # not up for the first, nor down for the last
+    # when the last is moved up twice, then the first down
+    for image_id, direction in ((ids[2], "up"), (ids[2], "up"), (ids[0], "down")):
+        response = owner_client.post(
+            f"/seller/products/{product_id}/pictures/{image_id}/move", {"direction": direction}
+        )
+        assert response.status_code == 302
+    # then the order follows, and the storefront's main picture is the new first
+    order = list(ProductImage.objects.filter(product_id=product_id).order_by("position").values_list("pk", "position"))
+    assert order == [(ids[2], 0), (ids[1], 1), (ids[0], 2)]
+    assert "Pictures reordered" in owner_client.get(_page(product_id)).content.decode()
+    # and a direction that is neither is refused without change
+    owner_client.post(f"/seller/products/{product_id}/pictures/{ids[0]}/move", {"direction": "sideways"})
+    assert list(ProductImage.objects.order_by("position").values_list("pk", flat=True)) == [ids[2], ids[1], ids[0]]
+
+
+def test_a_seller_without_an_offer_cannot_reorder_the_pictures(client, seller_setup):
+    seller, product_id = seller_setup["seller"], seller_setup["offer"].product_id
+    first, second = (
+        product_image_upload(product_id=product_id, seller=seller, actor=None, content=png_bytes(200, 200, c)).image
+        for c in ((1, 2, 3), (200, 2, 3))
+    )
+    other_seller, other_owner, _ = shop()
+    client.force_login(other_owner)
+    response = client.post(f"/seller/products/{product_id}/pictures/{second.pk}/move", {"direction": "up"})
+    assert response.status_code == 403
+    assert list(ProductImage.objects.order_by("position").values_list("pk", flat=True)) == [first.pk, second.pk]
