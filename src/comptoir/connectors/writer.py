@@ -207,6 +207,9 @@ class CatalogWriter:
                     self._update(product_variant_update, variant_id=product.pk, changes=changes, record=record)
             else:
                 changes = _text_changes(product, record, ("title", "description", "brand", "weight_grams"))
+                category_id = self._category_id(record)
+                if category_id is not None and category_id != product.category_id:
+                    changes["category_id"] = category_id
                 if changes:
                     self._update(product_update, product_id=product.pk, changes=changes, record=record)
             wanted.extend((product.pk, url) for url in record.image_urls)
