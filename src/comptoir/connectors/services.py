@@ -186,7 +186,11 @@ class _FamilyOptions:
     def problems(self) -> Iterator[Problem]:
         for key, shapes in self.shapes.items():
             if len(shapes) > 1:
-                missing = sorted(set().union(*shapes) - set.intersection(*(set(shape) for shape in shapes)))
+                every: set[str] = set().union(*shapes)
+                common = set(every)
+                for shape in shapes:
+                    common &= shape
+                missing = sorted(every - common)
                 yield Problem(
                     ERROR,
                     self.lines.get(key, 0),

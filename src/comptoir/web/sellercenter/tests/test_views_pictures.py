@@ -155,7 +155,7 @@ def test_a_seller_without_an_offer_cannot_reorder_the_pictures(client, seller_se
         product_image_upload(product_id=product_id, seller=seller, actor=None, content=png_bytes(200, 200, c)).image
         for c in ((1, 2, 3), (200, 2, 3))
     )
-    other_seller, other_owner, _ = shop()
+    _, other_owner, _ = shop("Another shop")
     client.force_login(other_owner)
     response = client.post(f"/seller/products/{product_id}/pictures/{second.pk}/move", {"direction": "up"})
     assert response.status_code == 403
