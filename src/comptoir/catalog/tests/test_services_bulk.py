@@ -135,3 +135,61 @@ def test_product_update_changes_a_plain_products_own_text_only_for_its_creator()
     family = product_family_create(title="Tee", category_id=shirts.pk, option_names=["Size"])
     with pytest.raises(ValidationError):
         product_update(product_id=family.pk, changes={"title": "Shirt"})
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_adding_the_same_combination_at_once_add_one_variant():
+    import threading
+
+    from django.db import connection
+
+    # given a family, and two imports racing to add its M variant with other sizes
+    family = product_family_create(title="Tee", category_id=make_category().pk, option_names=["Size"])
+    start = threading.Barrier(2)
+    created, refused, failures = [], [], []
+
+    def add(sizes):
+        try:
+            start.wait(timeout=10)
+            drafts = [ProductDraft(title="", family_id=family.pk, option_values={"Size": size}) for size in sizes]
+            created.append(product_bulk_create(drafts=drafts))
+        except ValidationError as error:
+            refused.append(error)
+        except Exception as error:  # reported below; a thread must not swallow a failure
+            failures.append(error)
+        finally:
+            connection.close()
+
+    # when both run at once
+    threads = [threading.Thread(target=add, args=(sizes,)) for sizes in (["S", "M"], ["M", "L"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # then one batch is added whole (the family is locked while its combinations are checked), the other refused
+    # whole with the combination named, not a database error
+    assert failures == []
+    assert len(created) == 1 and len(refused) == 1
+    assert "items[" in next(iter(refused[0].fields)) and "option_values" in next(iter(refused[0].fields))
+    assert Product.objects.filter(parent=family).count() == 2
+
+
+def test_an_importer_adds_pictures_to_the_family_it_created_and_to_nothing_else(media_root):
+    from comptoir.catalog.services import product_image_import
+    from comptoir.catalog.tests.files import png_bytes
+
+    seller = make_seller()
+    family = product_family_create(title="Tee", category_id=make_category().pk, option_names=["Size"], seller=seller)
+    outcome = product_image_import(
+        product_id=family.pk, seller=seller, actor=None, content=png_bytes(), source_url="https://shop/t.png"
+    )
+    assert outcome.created and outcome.image.file.name.startswith(f"catalog/products/{family.pk}/")
+    assert AuditLog.objects.get(action="product.image_imported").data["url"] == "https://shop/t.png"
+    again = product_image_import(product_id=family.pk, seller=seller, actor=None, content=png_bytes())
+    assert (again.created, again.image.pk) == (False, outcome.image.pk)
+    with pytest.raises(PermissionDenied):
+        product_image_import(product_id=family.pk, seller=make_seller(), actor=None, content=png_bytes())
+    with pytest.raises(ValidationError):
+        product_image_import(product_id=family.pk, seller=seller, actor=None, content=b"<html>not a picture</html>")

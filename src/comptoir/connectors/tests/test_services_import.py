@@ -213,3 +213,37 @@ def test_a_catalog_change_between_the_dry_run_and_the_commit_is_caught_and_nothi
     assert job.report["errors"][0]["code"] == "gtin_already_offered"
     assert list(Offer.objects.filter(seller=seller).values_list("sku", flat=True)) == ["HAND-MUG"]
     assert not ImportedFamily.objects.exists()
+
+
+def test_variants_that_do_not_all_give_every_option_are_an_error_of_the_dry_run(seller, shirts):
+    partial = (
+        "Handle,Title,Product Category,Option1 Name,Option1 Value,Option2 Name,Option2 Value,"
+        "Variant SKU,Variant Price\n"
+        "tee,Tee,Apparel > Shirts,Size,S,Colour,Red,TEE-S,10.00\n"
+        "tee,,,,M,,,TEE-M,11.00\n"
+    )
+    job = upload(seller, partial)
+    assert job.status == ImportJob.Status.INVALID
+    [error] = job.report["errors"]
+    assert (error["code"], error["line"]) == ("variant_options_incomplete", 2)
+    assert "Colour" in error["message"]
+
+
+def test_the_commit_sends_far_fewer_statements_than_rows(seller, shirts, django_assert_max_num_queries):
+    # given a file of 600 variants in 120 families, and 200 products without variants
+    lines = ["Handle,Title,Product Category,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty"]
+    for family in range(120):
+        for size in ("XS", "S", "M", "L", "XL"):
+            first = size == "XS"
+            lines.append(
+                f"f{family},{'Tee ' + str(family) if first else ''},{'Shirts' if first else ''},"
+                f"{'Size' if first else ''},{size},F{family}-{size},19.90,4"
+            )
+    lines += [f"p{n},Mug {n},Shirts,Title,Default Title,P{n},5.00,2" for n in range(200)]
+    job = upload(seller, "\n".join(lines) + "\n")
+    assert job.status == ImportJob.Status.ANALYSED, job.report["errors"]
+    # when it is committed, then 800 offers cost a few dozen statements (checks, then one bulk call per kind)
+    with django_assert_max_num_queries(60):
+        import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    assert Offer.objects.filter(seller=seller).count() == 800
+    assert Product.objects.filter(created_by_seller=seller, parent__isnull=False).count() == 600
