@@ -385,7 +385,7 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
             for row_number in range(len(rows)):
                 row = []
                 lookup_number = 0
-                for position, (index, field, types, default) in enumerate(specs):
+                for position, (index, field, _types, default) in enumerate(specs):
                     ref = refs.get(field.attname) if default is None else None
                     if type(ref) is int:
                         earlier = parts[ref][0]._meta.pk.column

@@ -6,7 +6,15 @@ import pytest
 from django.db import connection
 
 from comptoir.accounts.models import User
-from comptoir.core.db import Lookup, _prepared, insert_chain, insert_returning, insert_rows, select_instances, update_rows
+from comptoir.core.db import (
+    Lookup,
+    _prepared,
+    insert_chain,
+    insert_returning,
+    insert_rows,
+    select_instances,
+    update_rows,
+)
 from comptoir.core.models import IdempotencyRecord
 from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
 from comptoir.orders.tests.support import buy
@@ -187,8 +195,11 @@ def test_insert_rows_reads_a_lookup_s_id_in_its_statement_and_skips_a_row_whose_
     ids = insert_rows(
         SellerOrderEvent,
         EVENT_COLUMNS,
-        [(known, 7, "first", "", "placed", "system", at), (unknown, 7, "lost", "", "placed", "system", at)]
-        + [(known, 7, "last", "", "placed", "system", at)],
+        [
+            (known, 7, "first", "", "placed", "system", at),
+            (unknown, 7, "lost", "", "placed", "system", at),
+            (known, 7, "last", "", "placed", "system", at),
+        ],
         lookups=by_number,
     )
 
