@@ -3,8 +3,11 @@ or the ORM's per-value converters (the batch jobs that read millions of rows: tr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -187,6 +190,10 @@ def insert_returning(objects: list, *, using: str | None = None) -> list:
                 append(value)
             else:
                 append(_prepared(field, value, connection))
+    carried = _carried_writes(connection.alias)
+    if carried:
+        sql = f"WITH {', '.join(f'carried{number} AS ({text})' for number, (text, _p) in enumerate(carried))} {sql}"
+        params = [value for _text, carried_params in carried for value in carried_params] + params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = cursor.fetchall()
@@ -426,15 +433,7 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
 _UPDATE_SQL: dict[tuple, tuple[str, list, list]] = {}
 
 
-def update_rows(
-    model, pks: list, values: dict[str, object], *, where: dict[str, object] | None = None, using=None
-) -> int:
-    """`UPDATE … SET <values> WHERE pk IN (pks) [AND <field> = <value> …]` in one statement whose text is built
-    once per model, column set and row count: `QuerySet.filter(pk__in=pks, **where).update(**values)` for the hot
-    write paths, at a fraction of its CPU. Values go through their field's `get_db_prep_save` (JSON, datetimes), the
-    `where` values through `get_db_prep_value`, as the ORM does. Returns the number of rows updated."""
-    where = where or {}
-    connection = connections[using or router.db_for_write(model)]
+def _update_statement(model, pks: list, values: dict, where: dict, connection) -> tuple[str, list]:
     cache_key = (model, tuple(values), tuple(where), len(pks), connection.vendor)
     cached = _UPDATE_SQL.get(cache_key)
     if cached is None:
@@ -456,9 +455,73 @@ def update_rows(
     params += [
         field.get_db_prep_value(value, connection) for field, value in zip(where_fields, where.values(), strict=True)
     ]
+    return sql, params
+
+
+def update_rows(
+    model, pks: list, values: dict[str, object], *, where: dict[str, object] | None = None, using=None
+) -> int:
+    """`UPDATE … SET <values> WHERE pk IN (pks) [AND <field> = <value> …]` in one statement whose text is built
+    once per model, column set and row count: `QuerySet.filter(pk__in=pks, **where).update(**values)` for the hot
+    write paths, at a fraction of its CPU. Values go through their field's `get_db_prep_save` (JSON, datetimes), the
+    `where` values through `get_db_prep_value`, as the ORM does. Returns the number of rows updated."""
+    connection = connections[using or router.db_for_write(model)]
+    sql, params = _update_statement(model, pks, values, where or {}, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+_carried = threading.local()
+
+
+@contextlib.contextmanager
+def writes_carried() -> Iterator[None]:
+    """Inside this block, `update_rows_carried` on PostgreSQL does not run its UPDATE at once: the block's next
+    `insert_returning` on the same database carries it, as a data-modifying CTE (`WITH carried0 AS (UPDATE …)
+    INSERT …`: one statement, one round trip instead of two; PostgreSQL runs such a CTE exactly once, whether or not
+    the INSERT reads it). What no INSERT carried runs alone when the block ends. For an operation's last writes
+    inside its transaction (the checkout's idempotency response, carried by its task rows' INSERT), where nothing
+    reads the updated rows before the block ends. A block that raises drops the writes it still holds: they belong to
+    an operation that failed, whose transaction is rolled back. Nested blocks share the outermost one."""
+    if getattr(_carried, "writes", None) is not None:
+        yield
+        return
+    _carried.writes = []
+    try:
+        yield
+    except BaseException:
+        _carried.writes = None
+        raise
+    writes, _carried.writes = _carried.writes, None
+    for alias, sql, params in writes:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _carried_writes(alias: str) -> list[tuple[str, list]]:
+    """Takes the writes held for `alias` by the current `writes_carried` block (see there)."""
+    writes = getattr(_carried, "writes", None)
+    if not writes:
+        return []
+    taken = [(sql, params) for held_alias, sql, params in writes if held_alias == alias]
+    writes[:] = [write for write in writes if write[0] != alias]
+    return taken
+
+
+def update_rows_carried(
+    model, pks: list, values: dict[str, object], *, where: dict[str, object] | None = None, using=None
+) -> None:
+    """`update_rows`, carried by the next INSERT inside a `writes_carried` block on PostgreSQL (see there); run at
+    once elsewhere (SQLite has no data-modifying CTE) or outside such a block. Its row count is not known."""
+    connection = connections[using or router.db_for_write(model)]
+    sql, params = _update_statement(model, pks, values, where or {}, connection)
+    writes = getattr(_carried, "writes", None)
+    if writes is not None and connection.vendor == "postgresql":
+        writes.append((connection.alias, sql, params))
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 _SELECT_SQL: dict[tuple, tuple[str, list, list]] = {}

@@ -14,6 +14,8 @@ from comptoir.core.db import (
     insert_rows,
     select_instances,
     update_rows,
+    update_rows_carried,
+    writes_carried,
 )
 from comptoir.core.models import IdempotencyRecord
 from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
@@ -302,3 +304,53 @@ def test_psycopg_caches_the_parse_of_the_checkout_s_chain_statements():
 
     # The order chain of a three-seller checkout carries up to ≈ 200 parameters (core.apps explains why it matters).
     assert _queries.MAX_CACHED_STATEMENT_PARAMS >= PSYCOPG_CACHED_STATEMENT_PARAMS >= 200
+
+
+def _statements(send) -> list[str]:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        send()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_carried_update_rides_on_the_next_insert_on_postgresql_and_runs_alone_elsewhere():
+    user = make_user()
+    record = IdempotencyRecord.objects.create(actor_key="a", key="k", scope="s", request_fingerprint="f")
+    task_user = User(email="carrier@example.com", password="!")
+
+    def write():
+        with writes_carried():
+            update_rows_carried(IdempotencyRecord, [record.pk], {"response_status": 201, "response_body": {"n": 1}})
+            insert_returning([task_user])
+
+    statements = _statements(write)
+
+    record.refresh_from_db()
+    assert (record.response_status, record.response_body) == (201, {"n": 1})
+    assert task_user.pk is not None and User.objects.filter(pk=task_user.pk).exists() and user.pk != task_user.pk
+    if connection.vendor == "postgresql":
+        assert len(statements) == 1 and statements[0].startswith("WITH carried0 AS (UPDATE")
+    else:
+        assert len(statements) == 2 and statements[0].startswith("UPDATE")
+
+
+def test_a_carried_update_no_insert_took_runs_when_the_block_ends_and_is_dropped_when_it_raises():
+    record = IdempotencyRecord.objects.create(actor_key="a", key="k", scope="s", request_fingerprint="f")
+
+    with writes_carried():
+        update_rows_carried(IdempotencyRecord, [record.pk], {"response_status": 201})
+        with writes_carried():  # nested: the outermost block runs it
+            update_rows_carried(IdempotencyRecord, [record.pk], {"response_body": {"n": 2}})
+    record.refresh_from_db()
+    assert (record.response_status, record.response_body) == (201, {"n": 2})
+
+    with pytest.raises(RuntimeError), writes_carried():
+        update_rows_carried(IdempotencyRecord, [record.pk], {"response_status": 500})
+        raise RuntimeError("the operation failed")
+    record.refresh_from_db()
+    assert record.response_status == (201 if connection.vendor == "postgresql" else 500)
+
+    update_rows_carried(IdempotencyRecord, [record.pk], {"response_status": 202})  # outside a block: at once
+    record.refresh_from_db()
+    assert record.response_status == 202
