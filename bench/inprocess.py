@@ -110,7 +110,12 @@ class Worker:
             "wsgi.run_once": False,
         }
         statuses: list[str] = []
-        result = self.handler(environ, lambda status, headers, exc_info=None: statuses.append(status))
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            statuses.append(status)
+            return lambda data: None
+
+        result = self.handler(environ, start_response)
         try:
             b"".join(result)
         finally:
@@ -209,9 +214,10 @@ def _database(arguments: argparse.Namespace, label: str) -> tuple[str, Any]:
     name = f"comptoir_inprocess_{os.getpid()}_{label}"
     if arguments.database == "postgres":
         server = arguments.database_url or DEFAULT_POSTGRES_SERVER
-        _postgres_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        drop_statement = f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        _postgres_admin(server, drop_statement)
         _postgres_admin(server, f"CREATE DATABASE {name}")
-        return _postgres_url(server, name), lambda: _postgres_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        return _postgres_url(server, name), lambda: _postgres_admin(server, drop_statement)
     directory = HERE.parent.parent / "var" / "bench"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.sqlite3"
