@@ -3,8 +3,11 @@ or the ORM's per-value converters (the batch jobs that read millions of rows: tr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -187,6 +190,10 @@ def insert_returning(objects: list, *, using: str | None = None) -> list:
                 append(value)
             else:
                 append(_prepared(field, value, connection))
+    carried = _carried_writes(connection.alias)
+    if carried:
+        sql = f"WITH {', '.join(f'carried{number} AS ({text})' for number, (text, _p) in enumerate(carried))} {sql}"
+        params = [value for _text, carried_params in carried for value in carried_params] + params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = cursor.fetchall()
@@ -201,10 +208,65 @@ _ROWS_SQL: dict[tuple, tuple[str, list]] = {}
 _PLAIN_PRE_SAVES = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
 
 
-def _rows_spec(model, names: tuple[str, ...], count: int, vendor: str, quote) -> tuple[str, list]:
+class Lookup:
+    """A foreign-key column that the INSERT fills itself (`insert_rows`, `insert_chain`): the primary key of the row
+    of `model` whose `columns` equal the values the row holds for that column (a tuple in `columns` order; None
+    matches NULL), read by a scalar sub-select in the same statement instead of a SELECT before it. `columns` must
+    identify at most one row (a unique constraint, partial ones included). A row whose lookup finds no row is not
+    inserted, and nothing fails: the call returns fewer ids than rows, and the caller inserts what is missing."""
+
+    __slots__ = ("columns", "model")
+
+    def __init__(self, model, columns: tuple[str, ...]) -> None:
+        self.model, self.columns = model, columns
+
+    def sql(self, nulls: tuple[bool, ...], quote) -> str:
+        """The sub-select for one row whose lookup values are NULL where `nulls` says so."""
+        meta = self.model._meta
+        conditions = [
+            f"{quote(meta.get_field(name).column)} IS NULL" if is_null else f"{quote(meta.get_field(name).column)} = %s"
+            for name, is_null in zip(self.columns, nulls, strict=True)
+        ]
+        return f"(SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} WHERE {' AND '.join(conditions)})"
+
+
+def _lookup_shapes(names: tuple[str, ...], rows: list[tuple], lookups: dict) -> tuple:
+    """For each row, which of its lookup values are NULL (part of a statement's shape)."""
+    if not lookups:
+        return ()
+    positions = [names.index(name) for name in lookups]
+    return tuple(tuple(tuple(value is None for value in row[index]) for index in positions) for row in rows)
+
+
+def _values_sql(specs: list, placeholders: list[list[str]], vendor: str, quote, lookups: dict) -> str:
+    """`VALUES (…), (…)`, or with lookups the `SELECT` that inserts only the rows whose lookups found their row (an
+    INSERT … SELECT from the rows' VALUES; on PostgreSQL each plain value is cast to its column's type, which a
+    VALUES list outside an INSERT cannot infer)."""
+    rows = ", ".join(f"({', '.join(row)})" for row in placeholders)
+    if not lookups:
+        return f"VALUES {rows}"
+    checked = [number for number, spec in enumerate(specs) if spec[1].attname in lookups]
+    if vendor == "postgresql":
+        aliases = ", ".join(f"c{number}" for number in range(len(specs)))
+        where = " AND ".join(f"v.c{number} IS NOT NULL" for number in checked)
+        return f"SELECT * FROM (VALUES {rows}) AS v ({aliases}) WHERE {where}"
+    where = " AND ".join(f"column{number + 1} IS NOT NULL" for number in checked)
+    return f"SELECT * FROM (VALUES {rows}) WHERE {where}"
+
+
+def _placeholder(field, vendor: str, connection, lookups: dict) -> str:
+    if lookups and vendor == "postgresql":
+        return f"CAST(%s AS {field.cast_db_type(connection)})"
+    return "%s"
+
+
+def _rows_spec(
+    model, names: tuple[str, ...], count: int, vendor: str, quote, lookups: dict | None = None, shapes: tuple = ()
+) -> tuple[str, list]:
     meta = model._meta
+    lookups = lookups or {}
     fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
-    unknown = set(names) - {field.attname for field in fields}
+    unknown = (set(names) | set(lookups)) - {field.attname for field in fields}
     if unknown:
         raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
     specs = []
@@ -214,42 +276,68 @@ def _rows_spec(model, names: tuple[str, ...], count: int, vendor: str, quote) ->
         if getattr(field, "auto_now_add", False):
             raise ValueError(f"insert_rows cannot store {field.name}: its pre_save sets the value")
         index = names.index(field.attname) if field.attname in names else None
-        specs.append((index, field, _pass_through_types(field), None if index is not None else field.get_default))
-    row = f"({', '.join(['%s'] * len(fields))})"
+        types = (Lookup,) if field.attname in lookups else _pass_through_types(field)
+        specs.append((index, field, types, None if index is not None else field.get_default))
+    connection = connections[router.db_for_write(model)] if lookups and vendor == "postgresql" else None
+    placeholders = []
+    for number in range(count):
+        row = []
+        lookup_number = 0
+        for _index, field, _types, _default in specs:
+            if field.attname in lookups:
+                row.append(lookups[field.attname].sql(shapes[number][lookup_number], quote))
+                lookup_number += 1
+            else:
+                row.append(_placeholder(field, vendor, connection, lookups))
+        placeholders.append(row)
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES {', '.join([row] * count)} RETURNING {quote(meta.pk.column)}"
+        f"{_values_sql(specs, placeholders, vendor, quote, lookups)} RETURNING {quote(meta.pk.column)}"
     )
     return sql, specs
 
 
-def insert_rows(model, names: tuple[str, ...], rows: list[tuple], *, using: str | None = None) -> list[int]:
-    """Insert `rows` of `model` in one `INSERT … VALUES (…), (…) RETURNING id` and return their ids in row order:
-    `insert_returning` without model instances, for rows no caller reads back as objects (order lines, events,
-    postings). Each row is a tuple of values for the columns named by attname in `names` ("seller_order_id", not
-    "seller_order"), the values a model instance would hold; every other column gets its field's default, as a new
-    instance would. Values are prepared exactly as `insert_returning` prepares them, so the stored rows are the
-    same. Refuses (ValueError) a model with a field whose `pre_save` sets the value (auto_now, auto_now_add, files):
-    use `insert_returning` for those."""
-    if not rows:
-        return []
-    connection = connections[using or router.db_for_write(model)]
-    cache_key = (model, names, len(rows), connection.vendor)
-    cached = _ROWS_SQL.get(cache_key)
-    if cached is None:
-        cached = _ROWS_SQL[cache_key] = _rows_spec(
-            model, names, len(rows), connection.vendor, connection.ops.quote_name
-        )
-    sql, specs = cached
-    params: list = []
-    append = params.append
+def _append_values(append, rows: list[tuple], specs: list, connection) -> None:
+    """The parameters of `rows` in statement order: each value prepared as `insert_returning` prepares it; a lookup's
+    non-NULL values as they are (strings and integers compared with their columns)."""
     for row in rows:
         for index, field, types, default in specs:
             value = row[index] if default is None else default()
             if value is None or type(value) in types:
                 append(value)
+            elif types and types[0] is Lookup:
+                for part in value:
+                    if part is not None:
+                        append(part)
             else:
                 append(_prepared(field, value, connection))
+
+
+def insert_rows(
+    model, names: tuple[str, ...], rows: list[tuple], *, lookups: dict[str, Lookup] | None = None, using=None
+) -> list[int]:
+    """Insert `rows` of `model` in one `INSERT … VALUES (…), (…) RETURNING id` and return their ids in row order:
+    `insert_returning` without model instances, for rows no caller reads back as objects (order lines, events,
+    postings). Each row is a tuple of values for the columns named by attname in `names` ("seller_order_id", not
+    "seller_order"), the values a model instance would hold; every other column gets its field's default, as a new
+    instance would. Values are prepared exactly as `insert_returning` prepares them, so the stored rows are the
+    same. A column named in `lookups` holds the values its `Lookup` matches (the statement reads the id): a row whose
+    lookup finds nothing is skipped, so fewer ids come back. Refuses (ValueError) a model with a field whose
+    `pre_save` sets the value (auto_now, auto_now_add, files): use `insert_returning` for those."""
+    if not rows:
+        return []
+    connection = connections[using or router.db_for_write(model)]
+    lookups = lookups or {}
+    shapes = _lookup_shapes(names, rows, lookups)
+    cache_key = (model, names, len(rows), connection.vendor, tuple(lookups.items()), shapes)
+    cached = _ROWS_SQL.get(cache_key)
+    if cached is None:
+        cached = _ROWS_SQL[cache_key] = _rows_spec(
+            model, names, len(rows), connection.vendor, connection.ops.quote_name, lookups, shapes
+        )
+    sql, specs = cached
+    params: list = []
+    _append_values(params.append, rows, specs, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()]
@@ -261,16 +349,22 @@ _CHAIN_SQL: dict[tuple, tuple[str, list]] = {}
 def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[int]]:
     """Insert the rows of several tables where later rows point at earlier ones (an order, its seller orders, their
     lines and events) and return each part's ids in row order. A part is `(model, names, rows, refs)`: as for
-    `insert_rows`, except that a column named in `refs` (attname -> index of an earlier part) holds the position of
-    a row of that part, which is replaced by that row's id. On PostgreSQL it is one statement (one data-modifying
-    CTE per part, one round trip; foreign keys are checked at commit as always), whose text is built once per shape;
-    elsewhere one `insert_rows` per part. Values are prepared as `insert_rows` prepares them (same stored rows)."""
+    `insert_rows`, except that a column named in `refs` is filled by the statement: `attname -> index of an earlier
+    part` when the row holds the position of a row of that part, replaced by that row's id; `attname -> Lookup` when
+    the row holds the values the Lookup matches (a row whose lookup finds nothing is skipped: that part returns fewer
+    ids, and no later part may point at it). On PostgreSQL it is one statement (one data-modifying CTE per part, one
+    round trip; foreign keys are checked at commit as always), whose text is built once per shape; elsewhere one
+    `insert_rows` per part. Values are prepared as `insert_rows` prepares them (same stored rows)."""
     connection = connections[using or router.db_for_write(parts[0][0])]
+    for model, _names, _rows, refs in parts:
+        for part in refs.values():
+            if type(part) is int and any(type(ref) is Lookup for ref in parts[part][3].values()):
+                raise ValueError(f"insert_chain: {model.__name__} points at a part whose rows may be skipped")
     if connection.vendor != "postgresql":
         ids: list[list[int]] = []
         for model, names, rows, refs in parts:
-            if refs:
-                positions = [(names.index(name), part) for name, part in refs.items()]
+            positions = [(names.index(name), part) for name, part in refs.items() if type(part) is int]
+            if positions:
                 resolved = []
                 for row in rows:
                     values = list(row)
@@ -278,32 +372,42 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
                         values[index] = ids[part][values[index]]
                     resolved.append(tuple(values))
                 rows = resolved
-            ids.append(insert_rows(model, names, rows, using=connection.alias))
+            lookups = {name: part for name, part in refs.items() if type(part) is Lookup}
+            ids.append(insert_rows(model, names, rows, lookups=lookups, using=connection.alias))
         return ids
-    cache_key = tuple((model, names, len(rows), tuple(refs.items())) for model, names, rows, refs in parts)
+    all_lookups = [{name: ref for name, ref in refs.items() if type(ref) is Lookup} for _m, _n, _r, refs in parts]
+    shapes = tuple(
+        _lookup_shapes(names, rows, lookups) for (_m, names, rows, _r), lookups in zip(parts, all_lookups, strict=True)
+    )
+    cache_key = (tuple((model, names, len(rows), tuple(refs.items())) for model, names, rows, refs in parts), shapes)
     cached = _CHAIN_SQL.get(cache_key)
     if cached is None:
         quote = connection.ops.quote_name
         ctes, selects, all_specs = [], [], []
         for number, (model, names, rows, refs) in enumerate(parts):
-            meta = model._meta
-            _sql, specs = _rows_spec(model, names, 1, connection.vendor, quote)
+            meta, lookups = model._meta, all_lookups[number]
+            _sql, specs = _rows_spec(model, names, 0, connection.vendor, quote, lookups)
             pk = quote(meta.pk.column)
             placeholders = []
-            for index, field, types, default in specs:
-                if default is None and field.attname in refs:
-                    earlier = parts[refs[field.attname]][0]._meta.pk.column
-                    placeholders.append(
-                        f"(SELECT {quote(earlier)} FROM p{refs[field.attname]} ORDER BY 1 LIMIT 1 OFFSET %s)"
-                    )
-                    specs[specs.index((index, field, types, default))] = (index, field, (int,), default)
-                else:
-                    placeholders.append("%s")
-            row = f"({', '.join(placeholders)})"
+            for row_number in range(len(rows)):
+                row = []
+                lookup_number = 0
+                for position, (index, field, _types, default) in enumerate(specs):
+                    ref = refs.get(field.attname) if default is None else None
+                    if type(ref) is int:
+                        earlier = parts[ref][0]._meta.pk.column
+                        row.append(f"(SELECT {quote(earlier)} FROM p{ref} ORDER BY 1 LIMIT 1 OFFSET %s)")
+                        specs[position] = (index, field, (int,), default)
+                    elif type(ref) is Lookup:
+                        row.append(ref.sql(shapes[number][row_number][lookup_number], quote))
+                        lookup_number += 1
+                    else:
+                        row.append(_placeholder(field, connection.vendor, connection, lookups))
+                placeholders.append(row)
             columns = ", ".join(quote(spec[1].column) for spec in specs)
             ctes.append(
                 f"p{number} AS (INSERT INTO {quote(meta.db_table)} ({columns}) "
-                f"VALUES {', '.join([row] * len(rows))} RETURNING {pk})"
+                f"{_values_sql(specs, placeholders, connection.vendor, quote, lookups)} RETURNING {pk})"
             )
             selects.append(f"SELECT {number}, {pk} FROM p{number}")
             all_specs.append(specs)
@@ -313,36 +417,23 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
     params: list = []
     append = params.append
     for (_model, _names, rows, _refs), specs in zip(parts, all_specs, strict=True):
-        for row in rows:
-            for index, field, types, default in specs:
-                value = row[index] if default is None else default()
-                if value is None or type(value) in types:
-                    append(value)
-                else:
-                    append(_prepared(field, value, connection))
+        _append_values(append, rows, specs, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
     ids = [[] for _part in parts]
     for number, pk in returned:
         ids[number].append(pk)
-    if [len(part_ids) for part_ids in ids] != [len(part[2]) for part in parts]:
-        raise RuntimeError("insert_chain: the statement did not return one id per row")
+    for part_ids, (_model, _names, rows, _refs), lookups in zip(ids, parts, all_lookups, strict=True):
+        if len(part_ids) != len(rows) and not (lookups and len(part_ids) < len(rows)):
+            raise RuntimeError("insert_chain: the statement did not return one id per row")
     return ids
 
 
 _UPDATE_SQL: dict[tuple, tuple[str, list, list]] = {}
 
 
-def update_rows(
-    model, pks: list, values: dict[str, object], *, where: dict[str, object] | None = None, using=None
-) -> int:
-    """`UPDATE … SET <values> WHERE pk IN (pks) [AND <field> = <value> …]` in one statement whose text is built
-    once per model, column set and row count: `QuerySet.filter(pk__in=pks, **where).update(**values)` for the hot
-    write paths, at a fraction of its CPU. Values go through their field's `get_db_prep_save` (JSON, datetimes), the
-    `where` values through `get_db_prep_value`, as the ORM does. Returns the number of rows updated."""
-    where = where or {}
-    connection = connections[using or router.db_for_write(model)]
+def _update_statement(model, pks: list, values: dict, where: dict, connection) -> tuple[str, list]:
     cache_key = (model, tuple(values), tuple(where), len(pks), connection.vendor)
     cached = _UPDATE_SQL.get(cache_key)
     if cached is None:
@@ -364,9 +455,73 @@ def update_rows(
     params += [
         field.get_db_prep_value(value, connection) for field, value in zip(where_fields, where.values(), strict=True)
     ]
+    return sql, params
+
+
+def update_rows(
+    model, pks: list, values: dict[str, object], *, where: dict[str, object] | None = None, using=None
+) -> int:
+    """`UPDATE … SET <values> WHERE pk IN (pks) [AND <field> = <value> …]` in one statement whose text is built
+    once per model, column set and row count: `QuerySet.filter(pk__in=pks, **where).update(**values)` for the hot
+    write paths, at a fraction of its CPU. Values go through their field's `get_db_prep_save` (JSON, datetimes), the
+    `where` values through `get_db_prep_value`, as the ORM does. Returns the number of rows updated."""
+    connection = connections[using or router.db_for_write(model)]
+    sql, params = _update_statement(model, pks, values, where or {}, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+_carried = threading.local()
+
+
+@contextlib.contextmanager
+def writes_carried() -> Iterator[None]:
+    """Inside this block, `update_rows_carried` on PostgreSQL does not run its UPDATE at once: the block's next
+    `insert_returning` on the same database carries it, as a data-modifying CTE (`WITH carried0 AS (UPDATE …)
+    INSERT …`: one statement, one round trip instead of two; PostgreSQL runs such a CTE exactly once, whether or not
+    the INSERT reads it). What no INSERT carried runs alone when the block ends. For an operation's last writes
+    inside its transaction (the checkout's idempotency response, carried by its task rows' INSERT), where nothing
+    reads the updated rows before the block ends. A block that raises drops the writes it still holds: they belong to
+    an operation that failed, whose transaction is rolled back. Nested blocks share the outermost one."""
+    if getattr(_carried, "writes", None) is not None:
+        yield
+        return
+    _carried.writes = []
+    try:
+        yield
+    except BaseException:
+        _carried.writes = None
+        raise
+    writes, _carried.writes = _carried.writes, None
+    for alias, sql, params in writes:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _carried_writes(alias: str) -> list[tuple[str, list]]:
+    """Takes the writes held for `alias` by the current `writes_carried` block (see there)."""
+    writes = getattr(_carried, "writes", None)
+    if not writes:
+        return []
+    taken = [(sql, params) for held_alias, sql, params in writes if held_alias == alias]
+    writes[:] = [write for write in writes if write[0] != alias]
+    return taken
+
+
+def update_rows_carried(
+    model, pks: list, values: dict[str, object], *, where: dict[str, object] | None = None, using=None
+) -> None:
+    """`update_rows`, carried by the next INSERT inside a `writes_carried` block on PostgreSQL (see there); run at
+    once elsewhere (SQLite has no data-modifying CTE) or outside such a block. Its row count is not known."""
+    connection = connections[using or router.db_for_write(model)]
+    sql, params = _update_statement(model, pks, values, where or {}, connection)
+    writes = getattr(_carried, "writes", None)
+    if writes is not None and connection.vendor == "postgresql":
+        writes.append((connection.alias, sql, params))
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 _SELECT_SQL: dict[tuple, tuple[str, list, list]] = {}

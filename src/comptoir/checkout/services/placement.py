@@ -25,6 +25,7 @@ from comptoir.checkout.services.payment_outcome import (
     payment_outcome_apply,
 )
 from comptoir.core import clock, events
+from comptoir.core.db import writes_carried
 from comptoir.core.exceptions import ApplicationError, Conflict, ValidationError
 from comptoir.core.idempotency import idempotency_claim, idempotency_store_response, request_fingerprint, validate_key
 from comptoir.core.models import IdempotencyRecord
@@ -328,10 +329,13 @@ def _checkout_finish(
         cart_lines_remove(buyer=buyer, offer_ids=offer_ids)
     summary = order_summary(order)
     decline_message = (message or DEFAULT_DECLINE_MESSAGE) if declined else ""
-    if record is not None:
-        stored: dict[str, Any] = {"order": summary, "detail": decline_message} if declined else summary
-        idempotency_store_response(record=record, status=_RECORD_STATUS[OrderStatus(order.status)], body=stored)
     # The tasks the checkout's events call for (trust evidence, notifications) commit with the order when tasks are
-    # stored in this database: one INSERT, no second commit, none lost to a crash after the commit.
-    events.deliver_batch_before_commit()
+    # stored in this database: one INSERT, no second commit, none lost to a crash after the commit. On PostgreSQL
+    # that INSERT also carries the idempotency response's UPDATE (one statement for both).
+    with writes_carried():
+        if record is not None:
+            stored: dict[str, Any] = {"order": summary, "detail": decline_message} if declined else summary
+            status = _RECORD_STATUS[OrderStatus(order.status)]
+            idempotency_store_response(record=record, status=status, body=stored, carried=True)
+        events.deliver_batch_before_commit()
     return CheckoutOutcome(order=order, summary=summary, decline_message=decline_message)

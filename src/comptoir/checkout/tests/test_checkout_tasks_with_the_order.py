@@ -50,3 +50,25 @@ def test_with_a_backend_that_runs_tasks_at_once_they_wait_for_the_commit(setting
     assert {result.task.module_path for result in task_backends["default"].results} >= {
         "comptoir.trust.tasks.evidence_apply_batch_task"
     }
+
+
+def test_the_idempotency_response_is_stored_by_the_task_rows_statement_on_postgresql(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comptoir.core.models import IdempotencyRecord
+
+    settings.TASKS = DATABASE_BACKEND
+
+    with CaptureQueriesContext(connection) as captured:
+        outcome = _checkout("carried")
+
+    record = IdempotencyRecord.objects.get(key="carried")
+    assert record.response_status == 201 and record.response_body["number"] == outcome.order.number
+    statements = [query["sql"] for query in captured.captured_queries]
+    alone = [sql for sql in statements if sql.startswith('UPDATE "core_idempotencyrecord"')]
+    carried = [sql for sql in statements if sql.startswith("WITH carried0 AS (UPDATE")]
+    if connection.vendor == "postgresql":
+        assert not alone and len(carried) == 1 and "django_tasks_database_dbtaskresult" in carried[0]
+    else:
+        assert len(alone) == 1 and not carried

@@ -6,7 +6,17 @@ import pytest
 from django.db import connection
 
 from comptoir.accounts.models import User
-from comptoir.core.db import _prepared, insert_chain, insert_returning, insert_rows, select_instances, update_rows
+from comptoir.core.db import (
+    Lookup,
+    _prepared,
+    insert_chain,
+    insert_returning,
+    insert_rows,
+    select_instances,
+    update_rows,
+    update_rows_carried,
+    writes_carried,
+)
 from comptoir.core.models import IdempotencyRecord
 from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
 from comptoir.orders.tests.support import buy
@@ -176,6 +186,94 @@ def test_insert_chain_inserts_rows_pointing_at_earlier_rows_of_the_same_call():
     ]
 
 
+def test_insert_rows_reads_a_lookup_s_id_in_its_statement_and_skips_a_row_whose_row_is_missing():
+    # given a seller order (its seller) and the events' seller-order column filled by a look-up on (number, seller_id)
+    seller_order = buy().seller_order
+    by_number = {"seller_order_id": Lookup(SellerOrder, ("number", "seller_id"))}
+    at = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    known, unknown = (seller_order.number, seller_order.seller_id), ("NO-SUCH", seller_order.seller_id)
+
+    # when two rows match and one does not (the missing one between them)
+    ids = insert_rows(
+        SellerOrderEvent,
+        EVENT_COLUMNS,
+        [
+            (known, 7, "first", "", "placed", "system", at),
+            (unknown, 7, "lost", "", "placed", "system", at),
+            (known, 7, "last", "", "placed", "system", at),
+        ],
+        lookups=by_number,
+    )
+
+    # then the matching rows are stored pointing at the seller order, the other is skipped and nothing failed
+    assert len(ids) == 2
+    stored = SellerOrderEvent.objects.filter(pk__in=ids).order_by("pk")
+    assert [(event.seller_order_id, event.action, event.created_at) for event in stored] == [
+        (seller_order.pk, "first", at),
+        (seller_order.pk, "last", at),
+    ]
+    assert not SellerOrderEvent.objects.filter(action="lost").exists()
+
+
+def test_a_lookup_matches_null_with_is_null():
+    from comptoir.payments.models import LedgerAccount, Posting
+
+    # given the marketplace's clearing account (no seller) and a seller's escrow account, both in EUR
+    seller_order = buy().seller_order
+    clearing, _ = LedgerAccount.objects.get_or_create(kind="provider_clearing", seller=None, currency="EUR")
+    escrow, _ = LedgerAccount.objects.get_or_create(
+        kind="seller_escrow", seller_id=seller_order.seller_id, currency="EUR"
+    )
+    entry_id = Posting.objects.values_list("entry_id", flat=True).first()
+    account = {"account_id": Lookup(LedgerAccount, ("kind", "seller_id", "currency"))}
+
+    ids = insert_rows(
+        Posting,
+        ("entry_id", "account_id", "amount", "currency"),
+        [
+            (entry_id, ("provider_clearing", None, "EUR"), 5, "EUR"),
+            (entry_id, ("seller_escrow", seller_order.seller_id, "EUR"), -5, "EUR"),
+        ],
+        lookups=account,
+    )
+
+    assert list(Posting.objects.filter(pk__in=ids).order_by("pk").values_list("account_id", "amount")) == [
+        (clearing.pk, 5),
+        (escrow.pk, -5),
+    ]
+
+
+def test_insert_chain_fills_lookups_skips_unmatched_rows_and_refuses_pointing_at_them():
+    # given a seller order, and an order copy whose events find their seller order by number
+    seller_order = buy().seller_order
+    order = Order.objects.get(pk=seller_order.order_id)
+    order_columns = tuple(name for name in _values(order))
+    by_number = {"seller_order_id": Lookup(SellerOrder, ("number", "seller_id"))}
+    at = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    events = [
+        ((seller_order.number, seller_order.seller_id), 7, "found", "", "placed", "system", at),
+        (("NO-SUCH", seller_order.seller_id), 7, "lost", "", "placed", "system", at),
+    ]
+
+    order_ids, event_ids = insert_chain(
+        [
+            (Order, order_columns, [tuple({**_values(order), "number": order.number[:-2] + "YY"}.values())], {}),
+            (SellerOrderEvent, EVENT_COLUMNS, events, by_number),
+        ]
+    )
+
+    assert len(order_ids) == 1 and len(event_ids) == 1
+    assert SellerOrderEvent.objects.get(pk=event_ids[0]).seller_order_id == seller_order.pk
+    assert not SellerOrderEvent.objects.filter(action="lost").exists()
+    with pytest.raises(ValueError, match="skipped"):
+        insert_chain(
+            [
+                (SellerOrderEvent, EVENT_COLUMNS, events[:1], by_number),
+                (SellerOrderEvent, EVENT_COLUMNS, [(0, *events[0][1:])], {"seller_order_id": 0}),
+            ]
+        )
+
+
 @pytest.mark.parametrize(
     ("model", "name", "value"),
     [
@@ -206,3 +304,53 @@ def test_psycopg_caches_the_parse_of_the_checkout_s_chain_statements():
 
     # The order chain of a three-seller checkout carries up to ≈ 200 parameters (core.apps explains why it matters).
     assert _queries.MAX_CACHED_STATEMENT_PARAMS >= PSYCOPG_CACHED_STATEMENT_PARAMS >= 200
+
+
+def _statements(send) -> list[str]:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        send()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_carried_update_rides_on_the_next_insert_on_postgresql_and_runs_alone_elsewhere():
+    user = make_user()
+    record = IdempotencyRecord.objects.create(actor_key="a", key="k", scope="s", request_fingerprint="f")
+    task_user = User(email="carrier@example.com", password="!")
+
+    def write():
+        with writes_carried():
+            update_rows_carried(IdempotencyRecord, [record.pk], {"response_status": 201, "response_body": {"n": 1}})
+            insert_returning([task_user])
+
+    statements = _statements(write)
+
+    record.refresh_from_db()
+    assert (record.response_status, record.response_body) == (201, {"n": 1})
+    assert task_user.pk is not None and User.objects.filter(pk=task_user.pk).exists() and user.pk != task_user.pk
+    if connection.vendor == "postgresql":
+        assert len(statements) == 1 and statements[0].startswith("WITH carried0 AS (UPDATE")
+    else:
+        assert len(statements) == 2 and statements[0].startswith("UPDATE")
+
+
+def test_a_carried_update_no_insert_took_runs_when_the_block_ends_and_is_dropped_when_it_raises():
+    record = IdempotencyRecord.objects.create(actor_key="a", key="k", scope="s", request_fingerprint="f")
+
+    with writes_carried():
+        update_rows_carried(IdempotencyRecord, [record.pk], {"response_status": 201})
+        with writes_carried():  # nested: the outermost block runs it
+            update_rows_carried(IdempotencyRecord, [record.pk], {"response_body": {"n": 2}})
+    record.refresh_from_db()
+    assert (record.response_status, record.response_body) == (201, {"n": 2})
+
+    with pytest.raises(RuntimeError), writes_carried():
+        update_rows_carried(IdempotencyRecord, [record.pk], {"response_status": 500})
+        raise RuntimeError("the operation failed")
+    record.refresh_from_db()
+    assert record.response_status == (201 if connection.vendor == "postgresql" else 500)
+
+    update_rows_carried(IdempotencyRecord, [record.pk], {"response_status": 202})  # outside a block: at once
+    record.refresh_from_db()
+    assert record.response_status == 202

@@ -70,3 +70,38 @@ def test_racing_takes_never_go_below_zero():
     assert sum(outcome.value == [] for outcome in outcomes) == 5
     assert sum(outcome.value == [offer.pk] for outcome in outcomes) == 11
     assert stocks(offer) == [0]
+
+
+def test_racing_multi_line_takes_sell_each_unit_once_and_never_deadlock():
+    # given three offers, the scarce one with 4 units, and 12 transactions each taking one unit of all three (one
+    # statement each), listed in different orders, in their own connections
+    scarce, second, third = make_offer(stock=4), make_offer(stock=50), make_offer(stock=50)
+    orders = [
+        {scarce.pk: 1, second.pk: 1, third.pk: 1},
+        {third.pk: 1, second.pk: 1, scarce.pk: 1},
+        {second.pk: 1, scarce.pk: 1, third.pk: 1},
+    ]
+
+    def take(index):
+        with transaction.atomic():
+            short = offer_stock_take(quantities=orders[index % 3])
+            if short:
+                raise RuntimeError(short)  # all or nothing: the caller rolls the partial take back
+            return short
+
+    outcomes = run_concurrently(12, take, timeout=60)
+
+    # then exactly 4 took their three units, the others were told the scarce offer was short, nothing else moved
+    errors = [outcome.error for outcome in outcomes if outcome.error is not None]
+    assert len(errors) == 8 and all(str(error) == str([scarce.pk]) for error in errors)
+    assert stocks(scarce, second, third) == [0, 46, 46]
+
+
+def test_multi_line_take_reports_every_short_offer_and_the_depleted_ones_only_when_all_had_stock():
+    first, empty, last = make_offer(stock=2), make_offer(stock=0), make_offer(stock=1)
+    with transaction.atomic():
+        assert offer_stock_take(quantities={last.pk: 2, first.pk: 1, empty.pk: 1}) == [empty.pk, last.pk]
+        transaction.set_rollback(True)
+    assert stocks(first, empty, last) == [2, 0, 1]
+    assert offer_stock_take(quantities={last.pk: 1, first.pk: 2}) == []
+    assert stocks(first, last) == [0, 0]

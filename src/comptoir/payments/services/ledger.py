@@ -4,13 +4,14 @@ operation's transaction, with a unique source key so that a retried operation ne
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from comptoir.core import clock
-from comptoir.core.db import insert_chain, insert_rows
+from comptoir.core.db import Lookup, insert_chain, insert_rows
 from comptoir.payments.conf import payments_settings
 from comptoir.payments.domain.ledger import PostingLine, check_balanced
 from comptoir.payments.models import EntryKind, JournalEntry, LedgerAccount, Payment, PaymentStatus, Posting
@@ -160,11 +161,12 @@ def payment_captured_post_new(
     """A capture for an order written in the caller's transaction: its Payment row (captured) and its balanced
     journal entry with the postings, the rows `payment_record(is_new=True)` and `ledger_post` store. No payment and no
     entry can exist yet for a new order, so none is looked up: a second post of `source_key` fails on its unique
-    index instead of being skipped. After the accounts' look-up, one statement on PostgreSQL (core.db.insert_chain).
-    Raises UnbalancedEntry (nothing written)."""
+    index instead of being skipped. One statement on PostgreSQL (core.db.insert_chain), the postings' accounts read
+    by it (`core.db.Lookup`); an account that does not exist yet (a seller's first sale in a currency) is created
+    after it, and the postings it skipped are inserted then (`_postings_complete`). Raises UnbalancedEntry (nothing
+    written)."""
     check_balanced(lines)
-    account_ids = ledger_account_ids({line.account_key for line in lines})
-    insert_chain(
+    _payment_ids, entry_ids, posting_ids = insert_chain(
         [
             (
                 Payment,
@@ -193,13 +195,35 @@ def payment_captured_post_new(
             (
                 Posting,
                 _POSTING_COLUMNS,
-                [(0, account_ids[line.account_key], line.amount, line.currency) for line in lines],
-                {"entry_id": 1},
+                [(0, line.account_key, line.amount, line.currency) for line in lines],
+                {"entry_id": 1, "account_id": _ACCOUNT},
             ),
         ]
     )
+    if len(posting_ids) < len(lines):
+        _postings_complete(entry_id=entry_ids[0], lines=lines)
     if payments_settings().ledger_seal_on_commit:
         transaction.on_commit(functools.partial(_enqueue_seal))
+
+
+# The ledger account of a posting line's (kind, seller_id, currency), read by the statement inserting the posting.
+_ACCOUNT = Lookup(LedgerAccount, ("kind", "seller_id", "currency"))
+
+
+def _postings_complete(*, entry_id: int, lines: list[PostingLine]) -> None:
+    """Insert the postings of `lines` that the capture's statement skipped because their account did not exist yet:
+    create the missing accounts (`ledger_account_ids`, which settles a concurrent creation), then insert each line
+    not already stored for `entry_id`, so that the entry holds every line once."""
+    account_ids = ledger_account_ids({line.account_key for line in lines})
+    stored = Counter(Posting.objects.filter(entry_id=entry_id).values_list("account_id", "amount", "currency"))
+    missing = []
+    for line in lines:
+        posting = (account_ids[line.account_key], line.amount, line.currency)
+        if stored[posting]:
+            stored[posting] -= 1
+        else:
+            missing.append((entry_id, *posting))
+    insert_rows(Posting, _POSTING_COLUMNS, missing)
 
 
 _ENTRY_SQL: dict[str, str] = {}
