@@ -9,9 +9,10 @@ makes a re-import skip rows already imported), the SellerOrderEvent history (`pa
 case. No Payment, no ledger entry: no money moves (the seller orders are marked released so the escrow release job
 never touches them).
 
-Streamed in two passes, so memory does not grow with the rows (only with the (seller, external id) keys and the
-buyers): the first reads the file once, checks every row and keeps only errors, warnings, keys and buyers, while it
-spools each checked row, already converted, to a temporary file; when the file has no error, the second reads the
+Streamed in two passes, so memory does not grow with the rows: the first reads the file once, checks every row and
+keeps only the first errors and warnings, while it spools each checked row, already converted, to a temporary file,
+and its order number and buyer to on-disk buckets (history_buckets: duplicates and buyers are found one bucket at a
+time); when the file has no error, the second reads the
 spool and writes it in chunks (history_writer: COPY on PostgreSQL, executemany on SQLite) inside ONE transaction, so
 a failure leaves nothing behind. All or nothing: any error → nothing is written and every error is
 reported with its line, column and message (the first 1,000; the count is exact)."""
@@ -31,6 +32,7 @@ from typing import IO
 from django.db import connection, transaction
 
 from comptoir.sellers.models import Seller
+from comptoir.trust.importers.history_buckets import BuyerDates, OrderKeys
 from comptoir.trust.importers.history_rows import (
     COLUMNS,
     MAX_KEPT,
@@ -118,10 +120,16 @@ def _spooled_rows(spool: IO[bytes]) -> Iterator[list[str]]:
         yield from batch
 
 
-def _earliest(first: dt.datetime | None, second: dt.datetime | None) -> dt.datetime | None:
-    if first is None or second is None:
-        return first or second
-    return min(first, second)
+def _report_duplicates(keys: OrderKeys, findings: Findings) -> None:
+    """Adds an error for every row whose (seller, external id) an earlier row has. The kept errors stay the first
+    MAX_KEPT by line: those of the check and the duplicates are each the first of their kind, merged."""
+    duplicates, count = keys.duplicates(MAX_KEPT)
+    if not count:
+        return
+    found = [RowError(line, "external_order_id", f"Duplicate of line {first} for this seller.") for line, first in
+             duplicates]
+    findings.errors = sorted([*findings.errors, *found], key=lambda error: error.line)[:MAX_KEPT]
+    findings.error_count += count
 
 
 def _counted(lines: Iterator[str], read: list[int]) -> Iterator[str]:
@@ -152,12 +160,15 @@ def history_import(
     findings = Findings()
     responders = seller_responders()
     sellers = SellerDirectory(Seller.objects.values_list("pk", "slug", "vat_id"), responders)
-    keys: dict[str, int] = {}
-    buyers: dict[str, tuple[dt.datetime, dt.datetime | None]] = {}
     read = [0]
     writer = HistoryWriter(connection)
     writer.responders = responders
-    with open_source() as handle, tempfile.TemporaryFile("w+b") as spool:
+    with (
+        open_source() as handle,
+        tempfile.TemporaryFile("w+b") as spool,
+        OrderKeys(size) as keys,
+        BuyerDates(size) as buyers,
+    ):
         batch: list[list[str]] = []  # spooled in batches of SPOOL_BATCH rows, one marshal record each
         try:
             for line, text, is_too_long in read_rows(_counted(handle, read)):
@@ -171,15 +182,8 @@ def history_import(
                 if row is None:
                     continue
                 number = history_order_number(row.seller_id, row.external_id)  # the key: one string per row
-                first_line = keys.setdefault(number, line)
-                if first_line != line:
-                    findings.error(line, "external_order_id", f"Duplicate of line {first_line} for this seller.")
-                    continue
-                seen = buyers.get(row.buyer_email)
-                if seen is None:
-                    buyers[row.buyer_email] = (row.placed_at, row.buyer_since)
-                elif row.placed_at < seen[0] or row.buyer_since != seen[1]:
-                    buyers[row.buyer_email] = (min(seen[0], row.placed_at), _earliest(seen[1], row.buyer_since))
+                keys.add(number, line)  # duplicates are looked for after the pass, on disk
+                buyers.add(row.buyer_email, row.placed_at, row.buyer_since)
                 if not findings.error_count:  # once the file is refused, nothing more to spool
                     batch.append(writer.spooled(row, number))
                     if len(batch) >= SPOOL_BATCH:
@@ -191,6 +195,7 @@ def history_import(
         if batch and not findings.error_count:
             marshal.dump(batch, spool)
         del batch
+        _report_duplicates(keys, findings)
         if progress is not None:
             progress("check", report.rows, 1.0)
         report.errors, report.error_count = findings.errors, findings.error_count
@@ -198,12 +203,10 @@ def history_import(
         report.warning_kinds, report.warning_lines = findings.warning_kinds, findings.warning_lines
         if findings.error_count:
             return report
-        del keys
         total = report.rows
         spool.seek(0)
         with transaction.atomic(durable=True), writer.bulk_session(total, rebuild_indexes=rebuild_indexes):
-            report.buyers_created, report.buyers_dated = writer.buyers_prepare(buyers)
-            del buyers
+            report.buyers_created, report.buyers_dated = writer.buyers_prepare(buyers.groups())
             done = 0
             chunk: list[list[str]] = []
             for fields in _spooled_rows(spool):

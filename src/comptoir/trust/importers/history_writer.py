@@ -51,13 +51,12 @@ class _Table:
 
 
 class HistoryWriter:
-    """Writes chunks of fresh rows (not imported before) for one connection; `buyers` maps a buyer's email to
-    its user id (`buyers_prepare` fills it)."""
+    """Writes chunks of fresh rows (not imported before) for one connection, after `buyers_prepare` has given every
+    buyer of the file an account."""
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
         self.is_postgresql = connection.vendor == "postgresql"
-        self.buyers: dict[str, int] = {}
         self.responders: dict[int, int] = {}
         self._next_sqlite_id: dict[str, int] = {}
         self.stamp_text = _postgresql_stamp if self.is_postgresql else _sqlite_stamp
@@ -249,20 +248,31 @@ class HistoryWriter:
 
     # --- buyers and responders ----------------------------------------------------------------------------------
 
-    def buyers_prepare(self, buyers: dict[str, tuple[dt.datetime, dt.datetime | None]]) -> tuple[int, int]:
+    def buyers_prepare(self, groups: Iterable[dict[str, tuple[dt.datetime, dt.datetime | None]]]) -> tuple[int, int]:
         """Link every buyer email to an account, creating inactive placeholder accounts (no usable password) for
         the unknown ones. A live account keeps its opening date (its real date on Comptoir, never rewritten). An
         account the import creates opens at the earliest of its first imported order and `buyer_since`, its date
         known only when the file gave `buyer_since`; a placeholder of an earlier import (`is_import_placeholder`)
-        is dated back the same way. Returns (accounts created, placeholders whose date changed)."""
+        is dated back the same way. `groups`: email → (first order, earliest buyer_since), one group of buyers at a
+        time (history_buckets.BuyerDates), so memory holds one group. Returns (accounts created, placeholders whose
+        date changed)."""
+        created = dated = 0
+        for buyers in groups:
+            group_created, group_dated = self._buyers_prepare_group(buyers)
+            created += group_created
+            dated += group_dated
+        return created, dated
+
+    def _buyers_prepare_group(self, buyers: dict[str, tuple[dt.datetime, dt.datetime | None]]) -> tuple[int, int]:
         emails = sorted(buyers)
+        found: set[str] = set()
         changes: list[tuple] = []
         for start in range(0, len(emails), _LOOKUP_CHUNK):
             chunk = emails[start : start + _LOOKUP_CHUNK]
             for pk, email, joined, known, active, last_login, password in User.objects.filter(
                 email__in=chunk
             ).values_list("pk", "email", "date_joined", "date_joined_known", "is_active", "last_login", "password"):
-                self.buyers[email] = pk
+                found.add(email)
                 if not is_import_placeholder(active, last_login, password):
                     continue  # a live account: its real opening date stays
                 first_order, since = buyers[email]
@@ -270,22 +280,35 @@ class HistoryWriter:
                 is_known = known or since is not None
                 if date != joined or is_known != known:
                     changes.append((date if self.is_postgresql else _sqlite_stamp(date), is_known, pk))
-        missing = [email for email in emails if email not in self.buyers]
+        missing = [email for email in emails if email not in found]
         unusable = make_password(None)
         rows = []
         for email, pk in zip(missing, self._reserve_ids(User, len(missing)), strict=True):
             first_order, since = buyers[email]
-            self.buyers[email] = pk
             date = min(first_order, since or first_order)
             rows.append((pk, email, unusable, False, "Imported buyer", self.stamp_text(date), since is not None))
-        for start in range(0, len(rows), _LOOKUP_CHUNK * 4):
-            self._write(self.users, rows[start : start + _LOOKUP_CHUNK * 4])
+        self._write(self.users, rows)
         if changes:
             with self.connection.cursor() as cursor:
                 cursor.executemany(
                     "UPDATE accounts_user SET date_joined = %s, date_joined_known = %s WHERE id = %s", changes
                 )
         return len(rows), len(changes)
+
+    def buyer_ids(self, emails: Iterable[str]) -> dict[str, int]:
+        """Email → account id for the buyers of a chunk (one query; `buyers_prepare` made sure each has one)."""
+        emails = list(set(emails))
+        table = self.connection.ops.quote_name(User._meta.db_table)
+        found: dict[str, int] = {}
+        with self.connection.cursor() as cursor:
+            if self.is_postgresql:
+                cursor.execute(f"SELECT email, id FROM {table} WHERE email = ANY(%s)", [emails])
+                return dict(cursor.fetchall())
+            for start in range(0, len(emails), _SQLITE_MAX_PARAMS):
+                part = emails[start : start + _SQLITE_MAX_PARAMS]
+                cursor.execute(f"SELECT email, id FROM {table} WHERE email IN ({', '.join(['%s'] * len(part))})", part)
+                found.update(cursor.fetchall())
+        return found
 
     # --- orders ---------------------------------------------------------------------------------------------------
 
@@ -379,7 +402,8 @@ class HistoryWriter:
         events: list[tuple] = []
         reviews: list[tuple] = []
         messages: list[tuple] = []
-        add_event, buyers, responders, yes = events.append, self.buyers, self.responders, self.true
+        buyers = self.buyer_ids(row[2] for row in rows)
+        add_event, responders, yes = events.append, self.responders, self.true
         body = IMPORTED_MESSAGE_BODY
         for row, order_id, seller_order_id in zip(rows, order_ids, seller_order_ids, strict=True):
             (
