@@ -81,6 +81,9 @@ class ImportReport:
     warning_kinds: dict[str, int] = field(default_factory=dict)
     warning_lines: dict[str, list[int]] = field(default_factory=dict)
     seller_ids: set[int] = field(default_factory=set)
+    # PostgreSQL: the rows skipped the server's foreign-key checks, the import having guaranteed every reference
+    # (HistoryWriter.foreign_key_checks_skipped); False when the database role may not, or on SQLite.
+    foreign_key_checks_skipped: bool = False
 
     @property
     def is_ok(self) -> bool:
@@ -96,18 +99,6 @@ def _opener(content: str | None, path: str | os.PathLike | None) -> tuple[Callab
         return (lambda: io.StringIO(text, newline="")), len(text)
     assert path is not None
     return (lambda: open(path, encoding="utf-8-sig", newline="")), os.path.getsize(path)
-
-
-def _flush(writer: HistoryWriter, chunk: list[list[str]], report: ImportReport) -> None:
-    """Write the rows of `chunk` not imported before (spooled rows start with their order number)."""
-    existing = writer.existing_numbers(fields[0] for fields in chunk)
-    fresh = [fields for fields in chunk if fields[0] not in existing] if existing else chunk
-    report.already_imported += len(chunk) - len(fresh)
-    imported, reviews, messages = writer.write_chunk(fresh)
-    report.imported += imported
-    report.reviews += reviews
-    report.messages += messages
-    report.seller_ids.update(int(fields[1]) for fields in fresh)
 
 
 def _spooled_rows(spool: IO[bytes]) -> Iterator[list[str]]:
@@ -126,10 +117,22 @@ def _report_duplicates(keys: OrderKeys, findings: Findings) -> None:
     duplicates, count = keys.duplicates(MAX_KEPT)
     if not count:
         return
-    found = [RowError(line, "external_order_id", f"Duplicate of line {first} for this seller.") for line, first in
-             duplicates]
+    found = [
+        RowError(line, "external_order_id", f"Duplicate of line {first} for this seller.") for line, first in duplicates
+    ]
     findings.errors = sorted([*findings.errors, *found], key=lambda error: error.line)[:MAX_KEPT]
     findings.error_count += count
+
+
+def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
+    chunk: list[list[str]] = []
+    for fields in rows:
+        chunk.append(fields)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _counted(lines: Iterator[str], read: list[int]) -> Iterator[str]:
@@ -208,16 +211,16 @@ def history_import(
         with transaction.atomic(durable=True), writer.bulk_session(total, rebuild_indexes=rebuild_indexes):
             report.buyers_created, report.buyers_dated = writer.buyers_prepare(buyers.groups())
             done = 0
-            chunk: list[list[str]] = []
-            for fields in _spooled_rows(spool):
-                chunk.append(fields)
-                if len(chunk) >= chunk_rows:
-                    done += len(chunk)
-                    _flush(writer, chunk, report)
-                    chunk = []
-                    if progress is not None:
+            with writer.foreign_key_checks_skipped() as report.foreign_key_checks_skipped:
+                for outcome in writer.write_chunks(_chunks(_spooled_rows(spool), chunk_rows)):
+                    report.already_imported += outcome.already_imported
+                    report.imported += outcome.imported
+                    report.reviews += outcome.reviews
+                    report.messages += outcome.messages
+                    report.seller_ids |= outcome.seller_ids
+                    done += outcome.rows
+                    if progress is not None and done < total:
                         progress("write", done, done / total)
-            _flush(writer, chunk, report)
             # Imported history proposes measures to an operator during a grace period, never imposes them.
             trust_history_imported(seller_ids=report.seller_ids, at=now)
         if progress is not None:  # after the commit (and, on SQLite, the indexes built again)

@@ -8,6 +8,7 @@ file's size (`bucket_count`), a bucket holds about BUCKET_BYTES of CSV, ≈ 15,0
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 import marshal
@@ -37,15 +38,18 @@ class DiskBuckets:
         self.count = count
         self._files: list[IO[bytes]] = []
         self._pending: list[list[tuple]] = [[] for _ in range(count)]
+        self._stack = contextlib.ExitStack()  # the open files
 
     def __enter__(self) -> DiskBuckets:
-        self._files = [tempfile.TemporaryFile("w+b") for _ in range(self.count)]
+        with contextlib.ExitStack() as stack:
+            for _ in range(self.count):
+                self._files.append(stack.enter_context(tempfile.TemporaryFile("w+b")))
+            self._stack = stack.pop_all()  # closed by __exit__ (or here, when one cannot be opened)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for file in self._files:
-            file.close()
         self._files = []
+        self._stack.close()
 
     def add(self, bucket: int, record: tuple) -> None:
         pending = self._pending[bucket]
