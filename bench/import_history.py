@@ -237,6 +237,7 @@ def main() -> None:
         reviews=report.reviews,
         messages=report.messages,
         warnings=report.warning_count,
+        foreign_key_checks_skipped=report.foreign_key_checks_skipped,
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         load_average=[round(value, 1) for value in os.getloadavg()],
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import heapq
+import itertools
 import marshal
 import tempfile
 import zlib
@@ -58,6 +59,15 @@ class DiskBuckets:
             marshal.dump(pending, self._files[bucket])
             pending.clear()
 
+    def flush(self) -> None:
+        """Writes every waiting record to its file (so another process sharing the files reads them all)."""
+        for bucket, pending in enumerate(self._pending):
+            if pending:
+                marshal.dump(pending, self._files[bucket])
+                pending.clear()
+        for file in self._files:
+            file.flush()
+
     def read(self, bucket: int) -> Iterator[tuple]:
         """The records of one bucket, in the order they were added (once: the bucket is read from its start)."""
         file = self._files[bucket]
@@ -90,23 +100,31 @@ class OrderKeys:
         digest = int(number[-16:], 16)
         self.buckets.add(digest % self.buckets.count, (digest, line))
 
+    def flush(self) -> None:
+        self.buckets.flush()
+
     def duplicates(self, kept: int) -> tuple[list[tuple[int, int]], int]:
         """(the first `kept` duplicates as (line, line of the first row with that number), sorted by line; the
         number of duplicates). Rows were added in line order, so the first line of a number is its first record."""
-        smallest: list[tuple[int, int]] = []  # a max-heap of the `kept` lowest lines, as negated pairs
-        count = 0
-        for bucket in range(self.buckets.count):
-            first: dict[int, int] = {}
-            for digest, line in self.buckets.read(bucket):
-                seen = first.setdefault(digest, line)
-                if seen == line:
-                    continue
-                count += 1
-                if len(smallest) < kept:
-                    heapq.heappush(smallest, (-line, -seen))
-                elif smallest and -smallest[0][0] > line:
-                    heapq.heapreplace(smallest, (-line, -seen))
-        return sorted((-line, -seen) for line, seen in smallest), count
+        return duplicates([self], kept)
+
+
+def duplicates(parts: list[OrderKeys], kept: int) -> tuple[list[tuple[int, int]], int]:
+    """OrderKeys.duplicates over the parts of one file, given in line order (made for the same file size)."""
+    smallest: list[tuple[int, int]] = []  # a max-heap of the `kept` lowest lines, as negated pairs
+    count = 0
+    for bucket in range(parts[0].buckets.count):
+        first: dict[int, int] = {}
+        for digest, line in itertools.chain.from_iterable(part.buckets.read(bucket) for part in parts):
+            seen = first.setdefault(digest, line)
+            if seen == line:
+                continue
+            count += 1
+            if len(smallest) < kept:
+                heapq.heappush(smallest, (-line, -seen))
+            elif smallest and -smallest[0][0] > line:
+                heapq.heapreplace(smallest, (-line, -seen))
+    return sorted((-line, -seen) for line, seen in smallest), count
 
 
 def microseconds(value: dt.datetime) -> int:
@@ -136,20 +154,28 @@ class BuyerDates:
         since = None if buyer_since is None else microseconds(buyer_since)
         self.buckets.add(zlib.crc32(email.encode()) % self.buckets.count, (email, microseconds(placed_at), since))
 
+    def flush(self) -> None:
+        self.buckets.flush()
+
     def groups(self) -> Iterator[dict[str, tuple[dt.datetime, dt.datetime | None]]]:
         """Per bucket: email → (first order, earliest buyer_since or None); every buyer is in exactly one group."""
-        for bucket in range(self.buckets.count):
-            dates: dict[str, tuple[int, int | None]] = {}
-            for email, placed, since in self.buckets.read(bucket):
-                seen = dates.get(email)
-                if seen is None:
-                    dates[email] = (placed, since)
-                    continue
-                first, earliest = seen
-                if since is not None and (earliest is None or since < earliest):
-                    earliest = since
-                dates[email] = (min(first, placed), earliest)
-            yield {
-                email: (from_microseconds(placed), None if since is None else from_microseconds(since))
-                for email, (placed, since) in dates.items()
-            }
+        return buyer_groups([self])
+
+
+def buyer_groups(parts: list[BuyerDates]) -> Iterator[dict[str, tuple[dt.datetime, dt.datetime | None]]]:
+    """BuyerDates.groups over the parts of one file (made for the same file size)."""
+    for bucket in range(parts[0].buckets.count):
+        dates: dict[str, tuple[int, int | None]] = {}
+        for email, placed, since in itertools.chain.from_iterable(part.buckets.read(bucket) for part in parts):
+            seen = dates.get(email)
+            if seen is None:
+                dates[email] = (placed, since)
+                continue
+            first, earliest = seen
+            if since is not None and (earliest is None or since < earliest):
+                earliest = since
+            dates[email] = (min(first, placed), earliest)
+        yield {
+            email: (from_microseconds(placed), None if since is None else from_microseconds(since))
+            for email, (placed, since) in dates.items()
+        }

@@ -11,7 +11,7 @@ from comptoir.sellers.models import MemberRole
 from comptoir.testing.builders import make_seller, make_user
 from comptoir.trust.importers import history as importer
 from comptoir.trust.importers import history_writer
-from comptoir.trust.importers.history import history_import
+from comptoir.trust.importers.history import history_import, history_order_number
 from comptoir.trust.models import Message, Review
 from comptoir.trust.tests.test_import_history import NOW, csv_text, delivered_row
 
@@ -175,3 +175,98 @@ def test_a_seller_gone_while_checks_are_skipped_stops_the_import():
     writer._lock_sellers({seller.pk})  # present: locked, no error
     with pytest.raises(IntegrityError, match="Sellers deleted during the import"):
         writer._lock_sellers({seller.pk, seller.pk + 10_000})
+
+
+@pytest.fixture
+def split_outcomes(monkeypatch) -> list:
+    """How many parts each two-process check gave back (2; or 0 when the cut was refused and one process checked)."""
+    from comptoir.trust.importers import history_check
+
+    outcomes: list[int] = []
+    check_in_two = history_check._check_in_two
+
+    def spied(*args, **kwargs):
+        parts = check_in_two(*args, **kwargs)
+        outcomes.append(len(parts or ()))
+        return parts
+
+    monkeypatch.setattr(history_check, "_check_in_two", spied)
+    return outcomes
+
+
+def checked_both_ways(path) -> tuple:
+    """The reports of a refused file checked by one process, then by two (nothing is written either way)."""
+    one = history_import(path=path, now=NOW, check_processes=1)
+    two = history_import(path=path, now=NOW, check_processes=2)
+    return one, two
+
+
+def report_view(report) -> tuple:
+    return (
+        report.rows,
+        report.error_count,
+        [str(error) for error in report.errors],
+        report.warning_count,
+        [str(warning) for warning in report.warnings],
+        report.warning_kinds,
+        report.warning_lines,
+    )
+
+
+def test_two_processes_check_a_file_as_one_does_with_lines_numbered_in_the_whole_file(tmp_path, split_outcomes):
+    seller = make_seller()
+    rows = [delivered_row(seller, f"P-{index}", buyer=f"buyer-{index % 7}") for index in range(60)]
+    rows[10]["carrier"] = ""  # a warning in the first half
+    rows[45]["carrier"] = ""  # and in the second
+    rows[50]["review_text"] = "MULTILINE"  # a quoted cell over two lines in the second half
+    rows[52]["placed_at"] = "not a date"  # an error in the second half: line 55 (one more for the line break)
+    rows[58]["external_order_id"] = "P-3"  # a duplicate of line 5 across the halves
+    path = tmp_path / "history.csv"
+    path.write_text(csv_text(rows).replace("MULTILINE", '"Good.\nFast."'), encoding="utf-8")
+
+    one, two = checked_both_ways(path)
+
+    assert split_outcomes == [2]
+    assert report_view(two) == report_view(one)
+    assert [(error.line, error.column) for error in two.errors] == [(55, "placed_at"), (61, "external_order_id")]
+    assert two.errors[1].message == "Duplicate of line 5 for this seller."
+    assert two.warning_lines == {"carrier: Tracking number without a carrier: counted as invalid tracking.": [12, 47]}
+
+
+def test_two_processes_import_the_same_rows_as_one(tmp_path, split_outcomes):
+    seller, other = sellers_with_owners()
+    path = tmp_path / "history.csv"
+    path.write_text(csv_text(a_history(seller, other, rows=40)), encoding="utf-8")
+
+    report = history_import(path=path, now=NOW, check_processes=2, chunk_rows=7)
+
+    assert report.is_ok and (report.rows, report.imported, report.reviews, report.messages) == (40, 40, 40, 28)
+    assert sorted(SellerOrder.objects.values_list("number", flat=True)) == sorted(
+        history_order_number(shop.pk, f"S-{index}")
+        for index, shop in enumerate(other if index % 2 == 0 else seller for index in range(40))
+    )
+    assert history_import(path=path, now=NOW, check_processes=2).already_imported == 40
+    assert split_outcomes == [2, 2]
+
+
+def test_a_cut_inside_a_quoted_cell_of_a_file_with_a_stray_quote_is_found_and_checked_again_by_one_process(
+    tmp_path, split_outcomes
+):
+    from comptoir.trust.importers.history_check import _cut
+
+    seller = make_seller()
+    rows = [delivered_row(seller, f"Q-{index}") for index in range(41)]
+    rows[0]["review_text"] = 'Screen 5" wide'  # a quote inside an unquoted cell: the quotes no longer pair up
+    rows[20]["review_text"] = "MULTILINE"  # the middle of the file: the cut falls after its first line
+    rows[30]["placed_at"] = "not a date"
+    text = csv_text(rows).replace("MULTILINE", '"Good.\nFast."')
+    path = tmp_path / "history.csv"
+    path.write_text(text, encoding="utf-8")
+    cut = _cut(path, len(text.encode()))
+    assert cut is not None and text.encode()[: cut.offset].endswith(b'"Good.\n')  # inside the quoted cell
+
+    one, two = checked_both_ways(path)
+
+    assert split_outcomes == [0]  # the cut was refused
+    assert report_view(two) == report_view(one)
+    assert [(error.line, error.column) for error in two.errors] == [(33, "placed_at")]
