@@ -6,7 +6,11 @@ columns the import does not set get the model's defaults (prepared by Django onc
 Ids: orders and seller orders are referenced by the rows written after them, so their ids are reserved up front —
 from the table's sequence on PostgreSQL (`nextval` per chunk, safe beside live traffic), after the largest id used so
 far on SQLite (the import's transaction holds SQLite's single write lock). Events, reviews and messages take the
-database's own ids. The caller runs everything inside one transaction."""
+database's own ids. The caller runs everything inside one transaction.
+
+On PostgreSQL, `write_chunks` pipelines the chunks (a worker thread sends one chunk's COPY while the next is built),
+and `foreign_key_checks_skipped` lets the rows skip the server's foreign-key checks when the role may, the import
+having guaranteed and locked every reference itself (docs/IMPORT_HISTORY.md, "Foreign keys")."""
 
 from __future__ import annotations
 
