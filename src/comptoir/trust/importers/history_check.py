@@ -18,6 +18,7 @@ import itertools
 import marshal
 import multiprocessing
 import os
+import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -237,7 +238,10 @@ def _check_in_two(
                 size=cut.offset,
                 marker=_MARKER,
             )
-        outcome = receiving.recv()
+        try:
+            outcome = receiving.recv()
+        except EOFError:  # the process ended without a word
+            outcome = RuntimeError(f"The second process checking {source.path} ended without a report.")
     finally:
         receiving.close()
         child.join()
@@ -260,15 +264,18 @@ def _check_second_part(
     spooled: Spooler,
 ) -> None:
     """In the forked process: check the rows after the cut, numbered as lines of the whole file, and send back
-    (rows, findings); the spool and buckets are files shared with the parent. Touches no database connection."""
+    (rows, findings) or the exception; the spool and buckets are files shared with the parent. Touches no database
+    connection."""
+    outcome: tuple[int, Findings] | BaseException
     try:
         with open(path, "rb") as raw:
             raw.seek(cut.offset)
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             lines = itertools.chain([cut.header], text)
             _check_lines(lines, part, cut.lines - 1, sellers=sellers, now=now, spooled=spooled, progress=None, size=0)
-        sending.send((part.rows, part.findings))
-    except BaseException as error:  # reported to the parent, which raises it
-        sending.send(error)
-    finally:
-        sending.close()
+        outcome = (part.rows, part.findings)
+    except BaseException as error:  # raised again by the parent
+        outcome = error
+    with contextlib.suppress(OSError, pickle.PicklingError):  # the parent stopped listening, or cannot be told why
+        sending.send(outcome)
+    sending.close()

@@ -2,6 +2,8 @@
 foreign-key checks skipped only when the database role may and nothing else would be skipped with them, all or
 nothing whatever chunk fails, and a re-import that adds nothing to any table."""
 
+import uuid
+
 import pytest
 from django.db import IntegrityError, connection
 
@@ -136,11 +138,12 @@ def test_foreign_key_checks_are_skipped_for_a_role_that_may_and_references_stay_
 @pytest.mark.postgres_only
 def test_a_role_that_may_not_set_replication_role_imports_with_the_checks_as_usual():
     seller, other = sellers_with_owners()
+    role = f"comptoir_import_plain_{uuid.uuid4().hex[:12]}"  # roles are shared by every database of the server
     with connection.cursor() as cursor:
-        cursor.execute("CREATE ROLE comptoir_import_plain NOLOGIN")  # rolled back with the test
-        cursor.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO comptoir_import_plain")
-        cursor.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO comptoir_import_plain")
-        cursor.execute("SET LOCAL ROLE comptoir_import_plain")
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")  # rolled back with the test
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        cursor.execute(f"SET LOCAL ROLE {role}")
 
     report = history_import(content=csv_text(a_history(seller, other)), now=NOW, chunk_rows=4)
 
@@ -270,3 +273,15 @@ def test_a_cut_inside_a_quoted_cell_of_a_file_with_a_stray_quote_is_found_and_ch
     assert split_outcomes == [0]  # the cut was refused
     assert report_view(two) == report_view(one)
     assert [(error.line, error.column) for error in two.errors] == [(33, "placed_at")]
+
+
+def test_bytes_that_are_not_utf8_in_the_second_half_make_the_file_unreadable_as_in_the_first(tmp_path, split_outcomes):
+    seller = make_seller()
+    text = csv_text([delivered_row(seller, f"U-{index}") for index in range(40)])
+    path = tmp_path / "history.csv"
+    path.write_bytes(text.encode().replace(b"U-35,", b"U-\xff35,"))
+
+    with pytest.raises(UnicodeDecodeError):
+        history_import(path=path, now=NOW, check_processes=2)
+
+    assert not SellerOrder.objects.exists()
