@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -86,9 +87,11 @@ def check_source(
 ) -> list[CheckedPart]:
     """Checks the whole source; returns its parts in file order (one, or two when checked by two processes). The
     parts' files live until `stack` is closed. `processes`: 1 or 2 (None: two for a large file on a machine with at
-    least two processors)."""
+    least two processors, when this process runs no other thread — a thread holding a lock at the fork would leave
+    it locked in the child; the check itself takes none, so a caller may still ask for 2)."""
     if processes is None:
-        processes = 2 if source.size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) >= 2 else 1
+        is_large = source.size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) >= 2
+        processes = 2 if is_large and threading.active_count() == 1 else 1
     if processes >= 2 and source.path is not None and "fork" in multiprocessing.get_all_start_methods():
         cut = _cut(source.path, source.size)
         if cut is not None:

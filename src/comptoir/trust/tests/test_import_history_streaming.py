@@ -180,6 +180,11 @@ def test_a_seller_gone_while_checks_are_skipped_stops_the_import():
         writer._lock_sellers({seller.pk, seller.pk + 10_000})
 
 
+# pytest-xdist's workers run threads of their own: forking the second checking process warns about it (the child
+# takes no lock; `history_import` only forks by itself in a process without other threads).
+fork_in_threads = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+
+
 @pytest.fixture
 def split_outcomes(monkeypatch) -> list:
     """How many parts each two-process check gave back (2; or 0 when the cut was refused and one process checked)."""
@@ -216,6 +221,7 @@ def report_view(report) -> tuple:
     )
 
 
+@fork_in_threads
 def test_two_processes_check_a_file_as_one_does_with_lines_numbered_in_the_whole_file(tmp_path, split_outcomes):
     seller = make_seller()
     rows = [delivered_row(seller, f"P-{index}", buyer=f"buyer-{index % 7}") for index in range(60)]
@@ -236,6 +242,7 @@ def test_two_processes_check_a_file_as_one_does_with_lines_numbered_in_the_whole
     assert two.warning_lines == {"carrier: Tracking number without a carrier: counted as invalid tracking.": [12, 47]}
 
 
+@fork_in_threads
 def test_two_processes_import_the_same_rows_as_one(tmp_path, split_outcomes):
     seller, other = sellers_with_owners()
     path = tmp_path / "history.csv"
@@ -252,6 +259,7 @@ def test_two_processes_import_the_same_rows_as_one(tmp_path, split_outcomes):
     assert split_outcomes == [2, 2]
 
 
+@fork_in_threads
 def test_a_cut_inside_a_quoted_cell_of_a_file_with_a_stray_quote_is_found_and_checked_again_by_one_process(
     tmp_path, split_outcomes
 ):
@@ -275,6 +283,7 @@ def test_a_cut_inside_a_quoted_cell_of_a_file_with_a_stray_quote_is_found_and_ch
     assert [(error.line, error.column) for error in two.errors] == [(33, "placed_at")]
 
 
+@fork_in_threads
 def test_bytes_that_are_not_utf8_in_the_second_half_make_the_file_unreadable_as_in_the_first(tmp_path, split_outcomes):
     seller = make_seller()
     text = csv_text([delivered_row(seller, f"U-{index}") for index in range(40)])
