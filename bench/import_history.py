@@ -167,6 +167,9 @@ def main() -> None:
     parser.add_argument(
         "--exclusive", action="store_true", help="Drop and rebuild the secondary indexes on PostgreSQL too."
     )
+    parser.add_argument(
+        "--check-processes", type=int, choices=(1, 2), help="Processes checking the file (default: two for 8 MB+)."
+    )
     parser.add_argument("--profile", help="Write a cProfile of the import to this file.")
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -184,6 +187,7 @@ def main() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     figures: dict = {"database": connection.vendor, "rows": options.rows, "file": str(path)}
     figures["exclusive"] = options.exclusive
+    figures["check_processes"] = options.check_processes or "auto"
     if not path.exists():
         started = time.perf_counter()
         generate(path, rows=options.rows, sellers=sellers)
@@ -209,7 +213,12 @@ def main() -> None:
             cpu_phases[phase + "_end"] = time.process_time()
 
     def run() -> ImportReport:
-        return history_import(path=path, progress=progress, rebuild_indexes=True if options.exclusive else None)
+        return history_import(
+            path=path,
+            progress=progress,
+            rebuild_indexes=True if options.exclusive else None,
+            check_processes=options.check_processes,
+        )
 
     if options.profile:
         import cProfile
@@ -221,6 +230,7 @@ def main() -> None:
         report = run()
     total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     server_cpu = server()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert report.is_ok, report.errors[:5]
     figures.update(
         seconds=round(total, 1),
@@ -237,7 +247,11 @@ def main() -> None:
         reviews=report.reviews,
         messages=report.messages,
         warnings=report.warning_count,
+        foreign_key_checks_skipped=report.foreign_key_checks_skipped,
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        # the second checking process (history_check), forked and joined during the check pass
+        check_child_cpu_seconds=round(children.ru_utime + children.ru_stime, 1),
+        check_child_peak_rss_mb=round(children.ru_maxrss / 1024),
         load_average=[round(value, 1) for value in os.getloadavg()],
     )
     if options.again:

@@ -43,7 +43,8 @@ class Order(models.Model):
     """A buyer's checkout: one payment, split into one SellerOrder per seller."""
 
     number = models.CharField(max_length=20, unique=True)
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    # Indexed by (buyer, -placed_at) below, whose first column serves every lookup by buyer.
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders", db_index=False)
     status = models.CharField(
         max_length=20, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT, db_index=True
     )
@@ -86,7 +87,8 @@ class SellerOrder(models.Model):
     orders.services.seller_order_transition."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="seller_orders")
-    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders")
+    # Indexed by (seller, status) and (seller, -placed_at) below, whose first column serves every lookup by seller.
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders", db_index=False)
     number = models.CharField(max_length=24, unique=True)
     status = models.CharField(
         max_length=20,

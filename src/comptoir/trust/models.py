@@ -22,7 +22,9 @@ class Review(models.Model):
 
     seller_order = models.OneToOneField("orders.SellerOrder", on_delete=models.PROTECT, related_name="review")
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
-    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="reviews")
+    # Seller and product are indexed by (seller, created_at) and (product, status) below, whose first column serves
+    # every lookup by seller or product.
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="reviews", db_index=False)
     product = models.ForeignKey(
         "catalog.Product",
         null=True,
@@ -30,6 +32,7 @@ class Review(models.Model):
         on_delete=models.PROTECT,
         related_name="reviews",
         help_text="The product rated (the seller order's first line).",
+        db_index=False,
     )
     product_rating = models.PositiveSmallIntegerField()
     item_as_described = models.PositiveSmallIntegerField()

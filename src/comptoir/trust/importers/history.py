@@ -9,40 +9,40 @@ makes a re-import skip rows already imported), the SellerOrderEvent history (`pa
 case. No Payment, no ledger entry: no money moves (the seller orders are marked released so the escrow release job
 never touches them).
 
-Streamed in two passes, so memory does not grow with the rows (only with the (seller, external id) keys and the
-buyers): the first reads the file once, checks every row and keeps only errors, warnings, keys and buyers, while it
-spools each checked row, already converted, to a temporary file; when the file has no error, the second reads the
+Streamed in two passes, so memory does not grow with the rows: the first reads the file once, checks every row and
+keeps only the first errors and warnings, while it spools each checked row, already converted, to a temporary file,
+and its order number and buyer to on-disk buckets (history_buckets: duplicates and buyers are found one bucket at a
+time); when the file has no error, the second reads the
 spool and writes it in chunks (history_writer: COPY on PostgreSQL, executemany on SQLite) inside ONE transaction, so
 a failure leaves nothing behind. All or nothing: any error → nothing is written and every error is
 reported with its line, column and message (the first 1,000; the count is exact)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import io
-import marshal
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import IO
 
 from django.db import connection, transaction
 
 from comptoir.sellers.models import Seller
+from comptoir.trust.importers import history_buckets
+from comptoir.trust.importers.history_buckets import OrderKeys, buyer_groups
+from comptoir.trust.importers.history_check import CheckedPart, Source, check_source
 from comptoir.trust.importers.history_rows import (
     COLUMNS,
     MAX_KEPT,
     REQUIRED,
     Findings,
-    HeaderError,
     RowError,
     RowWarning,
     SellerDirectory,
     history_order_number,
-    read_rows,
-    row_check,
 )
 from comptoir.trust.importers.history_writer import HistoryWriter, seller_responders
 from comptoir.trust.services.measures import trust_history_imported
@@ -59,7 +59,6 @@ __all__ = [
 ]
 
 CHUNK_ROWS = 10_000
-SPOOL_BATCH = 1000
 Progress = Callable[[str, int, float | None], None]  # (phase "check" or "write", rows done, fraction done or None)
 
 
@@ -79,6 +78,9 @@ class ImportReport:
     warning_kinds: dict[str, int] = field(default_factory=dict)
     warning_lines: dict[str, list[int]] = field(default_factory=dict)
     seller_ids: set[int] = field(default_factory=set)
+    # PostgreSQL: the rows skipped the server's foreign-key checks, the import having guaranteed every reference
+    # (HistoryWriter.foreign_key_checks_skipped); False when the database role may not, or on SQLite.
+    foreign_key_checks_skipped: bool = False
 
     @property
     def is_ok(self) -> bool:
@@ -96,38 +98,50 @@ def _opener(content: str | None, path: str | os.PathLike | None) -> tuple[Callab
     return (lambda: open(path, encoding="utf-8-sig", newline="")), os.path.getsize(path)
 
 
-def _flush(writer: HistoryWriter, chunk: list[list[str]], report: ImportReport) -> None:
-    """Write the rows of `chunk` not imported before (spooled rows start with their order number)."""
-    existing = writer.existing_numbers(fields[0] for fields in chunk)
-    fresh = [fields for fields in chunk if fields[0] not in existing] if existing else chunk
-    report.already_imported += len(chunk) - len(fresh)
-    imported, reviews, messages = writer.write_chunk(fresh)
-    report.imported += imported
-    report.reviews += reviews
-    report.messages += messages
-    report.seller_ids.update(int(fields[1]) for fields in fresh)
+def _spooled(parts: list[CheckedPart]) -> Iterator[list[str]]:
+    for part in parts:
+        yield from part.spooled_rows()
 
 
-def _spooled_rows(spool: IO[bytes]) -> Iterator[list[str]]:
-    """The rows `history_import` spooled (marshal records of SPOOL_BATCH rows: a fast, exact round trip)."""
-    while True:
-        try:
-            batch = marshal.load(spool)
-        except EOFError:
-            return
-        yield from batch
+def _merged(parts: list[Findings]) -> Findings:
+    """The findings of a file's parts, given in line order: the first MAX_KEPT errors and warnings, exact counts."""
+    if len(parts) == 1:
+        return parts[0]
+    merged = Findings()
+    for findings in parts:
+        merged.errors = (merged.errors + findings.errors)[:MAX_KEPT]
+        merged.warnings = (merged.warnings + findings.warnings)[:MAX_KEPT]
+        merged.error_count += findings.error_count
+        merged.warning_count += findings.warning_count
+        for kind, count in findings.warning_kinds.items():
+            merged.warning_kinds[kind] = merged.warning_kinds.get(kind, 0) + count
+            lines = merged.warning_lines.setdefault(kind, [])
+            lines.extend(findings.warning_lines.get(kind, [])[: 5 - len(lines)])
+    return merged
 
 
-def _earliest(first: dt.datetime | None, second: dt.datetime | None) -> dt.datetime | None:
-    if first is None or second is None:
-        return first or second
-    return min(first, second)
+def _report_duplicates(keys: list[OrderKeys], findings: Findings) -> None:
+    """Adds an error for every row whose (seller, external id) an earlier row has. The kept errors stay the first
+    MAX_KEPT by line: those of the check and the duplicates are each the first of their kind, merged."""
+    duplicates, count = history_buckets.duplicates(keys, MAX_KEPT)
+    if not count:
+        return
+    found = [
+        RowError(line, "external_order_id", f"Duplicate of line {first} for this seller.") for line, first in duplicates
+    ]
+    findings.errors = sorted([*findings.errors, *found], key=lambda error: error.line)[:MAX_KEPT]
+    findings.error_count += count
 
 
-def _counted(lines: Iterator[str], read: list[int]) -> Iterator[str]:
-    for line in lines:
-        read[0] += len(line)
-        yield line
+def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
+    chunk: list[list[str]] = []
+    for fields in rows:
+        chunk.append(fields)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def history_import(
@@ -138,59 +152,36 @@ def history_import(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     rebuild_indexes: bool | None = None,
+    check_processes: int | None = None,
 ) -> ImportReport:
     """Import every row of a history CSV (`content`, or the file at `path`, read once) in one transaction, or
     nothing when any row is invalid (the report then lists the errors). Rows whose (seller, external_order_id) was
     imported before are skipped, so a re-import of the same file changes nothing. Never posts to the ledger.
     `rebuild_indexes`: see HistoryWriter.bulk_session (None: automatic on SQLite, off on PostgreSQL).
+    `check_processes`: 1 or 2 processes check the file (None: two for a large file; history_check).
     Raises OSError / UnicodeDecodeError when the file cannot be read (nothing written)."""
     from comptoir.core import clock
 
     now = now or clock.now()
     open_source, size = _opener(content, path)
     report = ImportReport()
-    findings = Findings()
     responders = seller_responders()
     sellers = SellerDirectory(Seller.objects.values_list("pk", "slug", "vat_id"), responders)
-    keys: dict[str, int] = {}
-    buyers: dict[str, tuple[dt.datetime, dt.datetime | None]] = {}
-    read = [0]
     writer = HistoryWriter(connection)
     writer.responders = responders
-    with open_source() as handle, tempfile.TemporaryFile("w+b") as spool:
-        batch: list[list[str]] = []  # spooled in batches of SPOOL_BATCH rows, one marshal record each
-        try:
-            for line, text, is_too_long in read_rows(_counted(handle, read)):
-                report.rows += 1
-                if progress is not None and report.rows % 5000 == 0:
-                    progress("check", report.rows, min(1.0, read[0] / size) if size else None)
-                if is_too_long:
-                    findings.error(line, "", "More fields than columns in the header.")
-                    continue
-                row = row_check(line, text, sellers, now, findings)
-                if row is None:
-                    continue
-                number = history_order_number(row.seller_id, row.external_id)  # the key: one string per row
-                first_line = keys.setdefault(number, line)
-                if first_line != line:
-                    findings.error(line, "external_order_id", f"Duplicate of line {first_line} for this seller.")
-                    continue
-                seen = buyers.get(row.buyer_email)
-                if seen is None:
-                    buyers[row.buyer_email] = (row.placed_at, row.buyer_since)
-                elif row.placed_at < seen[0] or row.buyer_since != seen[1]:
-                    buyers[row.buyer_email] = (min(seen[0], row.placed_at), _earliest(seen[1], row.buyer_since))
-                if not findings.error_count:  # once the file is refused, nothing more to spool
-                    batch.append(writer.spooled(row, number))
-                    if len(batch) >= SPOOL_BATCH:
-                        marshal.dump(batch, spool)
-                        batch = []
-        except HeaderError as error:
-            for problem in error.errors:
-                findings.error(problem.line, problem.column, problem.message)
-        if batch and not findings.error_count:
-            marshal.dump(batch, spool)
-        del batch
+    with contextlib.ExitStack() as stack:
+        parts = check_source(
+            Source(open_source, size, path if content is None else None),
+            stack,
+            sellers=sellers,
+            now=now,
+            spooled=writer.spooled,
+            progress=None if progress is None else functools.partial(progress, "check"),
+            processes=check_processes,
+        )
+        report.rows = sum(part.rows for part in parts)
+        findings = _merged([part.findings for part in parts])
+        _report_duplicates([part.keys for part in parts], findings)
         if progress is not None:
             progress("check", report.rows, 1.0)
         report.errors, report.error_count = findings.errors, findings.error_count
@@ -198,23 +189,22 @@ def history_import(
         report.warning_kinds, report.warning_lines = findings.warning_kinds, findings.warning_lines
         if findings.error_count:
             return report
-        del keys
         total = report.rows
-        spool.seek(0)
         with transaction.atomic(durable=True), writer.bulk_session(total, rebuild_indexes=rebuild_indexes):
-            report.buyers_created, report.buyers_dated = writer.buyers_prepare(buyers)
-            del buyers
+            report.buyers_created, report.buyers_dated = writer.buyers_prepare(
+                buyer_groups([part.buyers for part in parts])
+            )
             done = 0
-            chunk: list[list[str]] = []
-            for fields in _spooled_rows(spool):
-                chunk.append(fields)
-                if len(chunk) >= chunk_rows:
-                    done += len(chunk)
-                    _flush(writer, chunk, report)
-                    chunk = []
-                    if progress is not None:
+            with writer.foreign_key_checks_skipped() as report.foreign_key_checks_skipped:
+                for outcome in writer.write_chunks(_chunks(_spooled(parts), chunk_rows)):
+                    report.already_imported += outcome.already_imported
+                    report.imported += outcome.imported
+                    report.reviews += outcome.reviews
+                    report.messages += outcome.messages
+                    report.seller_ids |= outcome.seller_ids
+                    done += outcome.rows
+                    if progress is not None and done < total:
                         progress("write", done, done / total)
-            _flush(writer, chunk, report)
             # Imported history proposes measures to an operator during a grace period, never imposes them.
             trust_history_imported(seller_ids=report.seller_ids, at=now)
         if progress is not None:  # after the commit (and, on SQLite, the indexes built again)

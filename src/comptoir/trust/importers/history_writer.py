@@ -6,18 +6,24 @@ columns the import does not set get the model's defaults (prepared by Django onc
 Ids: orders and seller orders are referenced by the rows written after them, so their ids are reserved up front —
 from the table's sequence on PostgreSQL (`nextval` per chunk, safe beside live traffic), after the largest id used so
 far on SQLite (the import's transaction holds SQLite's single write lock). Events, reviews and messages take the
-database's own ids. The caller runs everything inside one transaction."""
+database's own ids. The caller runs everything inside one transaction.
+
+On PostgreSQL, `write_chunks` pipelines the chunks (a worker thread sends one chunk's COPY while the next is built),
+and `foreign_key_checks_skipped` lets the rows skip the server's foreign-key checks when the role may, the import
+having guaranteed and locked every reference itself (docs/IMPORT_HISTORY.md, "Foreign keys")."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from json.encoder import encode_basestring_ascii
+from typing import Any, NamedTuple
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
-from django.db import models
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from comptoir.accounts.models import User
@@ -44,6 +50,10 @@ class _Table:
         if "id" in varying:
             constant = [field for field in constant if field.name != "id"]
         self.constants = tuple(field.get_db_prep_save(field.get_default(), connection) for field in constant)
+        # The values the import writes into reference columns it does not set (None: no reference to check).
+        self.constant_references = tuple(
+            value for field, value in zip(constant, self.constants, strict=True) if field.remote_field is not None
+        )
         quote = connection.ops.quote_name
         self.name = quote(model._meta.db_table)
         self.columns = ", ".join(quote(str(field.column)) for field in [*(fields[name] for name in varying), *constant])
@@ -51,15 +61,15 @@ class _Table:
 
 
 class HistoryWriter:
-    """Writes chunks of fresh rows (not imported before) for one connection; `buyers` maps a buyer's email to
-    its user id (`buyers_prepare` fills it)."""
+    """Writes chunks of fresh rows (not imported before) for one connection, after `buyers_prepare` has given every
+    buyer of the file an account."""
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
         self.is_postgresql = connection.vendor == "postgresql"
-        self.buyers: dict[str, int] = {}
         self.responders: dict[int, int] = {}
         self._next_sqlite_id: dict[str, int] = {}
+        self.is_skipping_foreign_key_checks = False
         self.stamp_text = _postgresql_stamp if self.is_postgresql else _sqlite_stamp
         self.true = "t" if self.is_postgresql else 1
         table = _Table
@@ -207,6 +217,72 @@ class HistoryWriter:
             cursor.execute(f"DROP INDEX {self.connection.ops.quote_name(name)}")
         return [sql for _name, sql in indexes]
 
+    # --- foreign-key checks ---------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def foreign_key_checks_skipped(self) -> Iterator[bool]:
+        """PostgreSQL: within the block, the rows written skip the server's foreign-key checks (`SET LOCAL
+        session_replication_role = replica`, for the rest of the block only), when the database role may set it and
+        no user trigger or rule would be skipped with them; yields whether they are skipped. Elsewhere, or when not
+        allowed, nothing changes (the checks run as usual) and it yields False.
+
+        Why it is safe (docs/IMPORT_HISTORY.md, "Foreign keys"): every reference the import writes is one it has
+        itself made sure of. Orders, seller orders and their ids are the import's own rows, written in this
+        transaction before the rows that reference them; the sellers were resolved by the check pass and the buyers'
+        accounts found or created by `buyers_prepare`; the product and every other reference column is NULL (a
+        NULL references nothing: checked below). What the skipped checks would still have done — lock each
+        referenced seller and account (FOR KEY SHARE) so that no other session deletes it before the commit — is
+        done here per chunk, and a seller or account gone meanwhile stops the import (IntegrityError: rolled back)
+        just as the check would. Must run after the check pass and inside the import's transaction."""
+        if not self.is_postgresql or not self._may_skip_foreign_key_checks():
+            yield False
+            return
+        self.is_skipping_foreign_key_checks = True
+        try:
+            self._lock_users(set(self.responders.values()))
+            yield True
+        finally:
+            self.is_skipping_foreign_key_checks = False
+        with self.connection.cursor() as cursor:  # (after an error, the rollback undoes the setting)
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+    def _may_skip_foreign_key_checks(self) -> bool:
+        tables = [table.name.strip('"') for table in self._tables()]
+        for table in self._tables():
+            if any(value is not None for value in table.constant_references):
+                return False  # a reference the import does not set would go unchecked
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY(%s::regclass[]))"
+                " + (SELECT count(*) FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class = ANY(%s::regclass[]))",
+                [tables, tables],
+            )
+            if cursor.fetchone()[0]:
+                return False  # replica mode would skip them too
+            try:
+                with transaction.atomic(using=self.connection.alias):  # a savepoint: a refusal leaves no trace
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+            except DatabaseError:  # not a superuser, and no GRANT SET ON PARAMETER session_replication_role
+                return False
+        return True
+
+    def _tables(self) -> list[_Table]:
+        return [self.orders, self.seller_orders, self.events, self.reviews, self.messages]
+
+    def _lock_sellers(self, seller_ids: set[int]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM sellers_seller WHERE id = ANY(%s) FOR KEY SHARE", [sorted(seller_ids)])
+            missing = seller_ids - {row[0] for row in cursor.fetchall()}
+        if missing:
+            raise IntegrityError(f"Sellers deleted during the import: {sorted(missing)}.")
+
+    def _lock_users(self, user_ids: set[int]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM accounts_user WHERE id = ANY(%s) FOR KEY SHARE", [sorted(user_ids)])
+            missing = user_ids - {row[0] for row in cursor.fetchall()}
+        if missing:
+            raise IntegrityError(f"Accounts deleted during the import: {sorted(missing)}.")
+
     # --- ids and raw writes -------------------------------------------------------------------------------------
 
     def _reserve_ids(self, model: type[models.Model], count: int) -> list[int]:
@@ -230,39 +306,56 @@ class HistoryWriter:
         self._next_sqlite_id[table] = start + count
         return list(range(start, start + count))
 
-    def _write(self, table: _Table, rows: list[tuple]) -> None:
+    def _raw_connection(self) -> Any:
+        """psycopg's connection under this thread's Django connection (`django.db.connection` is a per-thread proxy:
+        write_chunks's worker thread must be handed this one, inside the import's transaction)."""
+        self.connection.ensure_connection()
+        return self.connection.connection
+
+    def _write(self, table: _Table, rows: list[tuple], raw: Any = None) -> None:
         if not rows:
             return
         constants = table.constants
+        if self.is_postgresql:
+            raw = raw or self._raw_connection()
+            with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({table.columns}) FROM STDIN") as copy:
+                write = copy.write_row
+                for row in rows:
+                    write(row + constants)
+            return
+        marks = ", ".join(["%s"] * table.width)
         with self.connection.cursor() as cursor:
-            if self.is_postgresql:
-                with cursor.cursor.copy(f"COPY {table.name} ({table.columns}) FROM STDIN") as copy:
-                    write = copy.write_row
-                    for row in rows:
-                        write(row + constants)
-            else:
-                marks = ", ".join(["%s"] * table.width)
-                cursor.executemany(
-                    f"INSERT INTO {table.name} ({table.columns}) VALUES ({marks})",
-                    [row + constants for row in rows],
-                )
+            cursor.executemany(
+                f"INSERT INTO {table.name} ({table.columns}) VALUES ({marks})", [row + constants for row in rows]
+            )
 
     # --- buyers and responders ----------------------------------------------------------------------------------
 
-    def buyers_prepare(self, buyers: dict[str, tuple[dt.datetime, dt.datetime | None]]) -> tuple[int, int]:
+    def buyers_prepare(self, groups: Iterable[dict[str, tuple[dt.datetime, dt.datetime | None]]]) -> tuple[int, int]:
         """Link every buyer email to an account, creating inactive placeholder accounts (no usable password) for
         the unknown ones. A live account keeps its opening date (its real date on Comptoir, never rewritten). An
         account the import creates opens at the earliest of its first imported order and `buyer_since`, its date
         known only when the file gave `buyer_since`; a placeholder of an earlier import (`is_import_placeholder`)
-        is dated back the same way. Returns (accounts created, placeholders whose date changed)."""
+        is dated back the same way. `groups`: email → (first order, earliest buyer_since), one group of buyers at a
+        time (history_buckets.BuyerDates), so memory holds one group. Returns (accounts created, placeholders whose
+        date changed)."""
+        created = dated = 0
+        for buyers in groups:
+            group_created, group_dated = self._buyers_prepare_group(buyers)
+            created += group_created
+            dated += group_dated
+        return created, dated
+
+    def _buyers_prepare_group(self, buyers: dict[str, tuple[dt.datetime, dt.datetime | None]]) -> tuple[int, int]:
         emails = sorted(buyers)
+        found: set[str] = set()
         changes: list[tuple] = []
         for start in range(0, len(emails), _LOOKUP_CHUNK):
             chunk = emails[start : start + _LOOKUP_CHUNK]
             for pk, email, joined, known, active, last_login, password in User.objects.filter(
                 email__in=chunk
             ).values_list("pk", "email", "date_joined", "date_joined_known", "is_active", "last_login", "password"):
-                self.buyers[email] = pk
+                found.add(email)
                 if not is_import_placeholder(active, last_login, password):
                     continue  # a live account: its real opening date stays
                 first_order, since = buyers[email]
@@ -270,22 +363,39 @@ class HistoryWriter:
                 is_known = known or since is not None
                 if date != joined or is_known != known:
                     changes.append((date if self.is_postgresql else _sqlite_stamp(date), is_known, pk))
-        missing = [email for email in emails if email not in self.buyers]
+        missing = [email for email in emails if email not in found]
         unusable = make_password(None)
         rows = []
         for email, pk in zip(missing, self._reserve_ids(User, len(missing)), strict=True):
             first_order, since = buyers[email]
-            self.buyers[email] = pk
             date = min(first_order, since or first_order)
             rows.append((pk, email, unusable, False, "Imported buyer", self.stamp_text(date), since is not None))
-        for start in range(0, len(rows), _LOOKUP_CHUNK * 4):
-            self._write(self.users, rows[start : start + _LOOKUP_CHUNK * 4])
+        self._write(self.users, rows)
         if changes:
             with self.connection.cursor() as cursor:
                 cursor.executemany(
                     "UPDATE accounts_user SET date_joined = %s, date_joined_known = %s WHERE id = %s", changes
                 )
         return len(rows), len(changes)
+
+    def buyer_ids(self, emails: Iterable[str]) -> dict[str, int]:
+        """Email → account id for the buyers of a chunk (one query; `buyers_prepare` made sure each has one)."""
+        emails = list(set(emails))
+        table = self.connection.ops.quote_name(User._meta.db_table)
+        found: dict[str, int] = {}
+        with self.connection.cursor() as cursor:
+            if self.is_postgresql:
+                lock = " ORDER BY id FOR KEY SHARE" if self.is_skipping_foreign_key_checks else ""
+                cursor.execute(f"SELECT email, id FROM {table} WHERE email = ANY(%s){lock}", [emails])
+                found = dict(cursor.fetchall())
+                if len(found) < len(emails):
+                    raise IntegrityError(f"Buyer accounts deleted during the import: {len(emails) - len(found)}.")
+                return found
+            for start in range(0, len(emails), _SQLITE_MAX_PARAMS):
+                part = emails[start : start + _SQLITE_MAX_PARAMS]
+                cursor.execute(f"SELECT email, id FROM {table} WHERE email IN ({', '.join(['%s'] * len(part))})", part)
+                found.update(cursor.fetchall())
+        return found
 
     # --- orders ---------------------------------------------------------------------------------------------------
 
@@ -370,18 +480,70 @@ class HistoryWriter:
             stamp(row.seller_replied_at),
         ]
 
-    def write_chunk(self, rows: list[list[str]]) -> tuple[int, int, int]:
-        """Writes fresh spooled rows (`spooled`); returns (seller orders, reviews, messages) written."""
-        order_ids = self._reserve_ids(Order, len(rows))
-        seller_order_ids = self._reserve_ids(SellerOrder, len(rows))
+    def write_chunks(self, chunks: Iterable[list[list[str]]]) -> Iterator[ChunkOutcome]:
+        """Writes chunks of spooled rows (`spooled`), skipping the rows imported before; one outcome per chunk.
+
+        On PostgreSQL the chunks are pipelined: while a worker thread sends one chunk's COPY data and the server
+        stores it (and fills the indexes), this thread builds the next chunk's rows. The database work of a chunk
+        (the rows already imported, the ids, the buyers' ids) is done before its predecessor's COPY starts, so the
+        connection is used by one thread at a time; the rows of a chunk never depend on the previous chunk's rows
+        (a file has no duplicate order number: the check pass refused it). Errors of the worker are raised here."""
+        if not self.is_postgresql:
+            for chunk in chunks:
+                fresh, outcome = self._fresh(chunk)
+                self._copy(self._build(fresh, self._prepare(fresh)))
+                yield outcome
+            return
+        raw = self._raw_connection()
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="history-copy") as worker:
+            pending: list[tuple[_Table, list[tuple]]] | None = None  # built, not sent yet
+            sending: concurrent.futures.Future | None = None
+            try:
+                for chunk in chunks:
+                    fresh, outcome = self._fresh(chunk)
+                    prepared = self._prepare(fresh)  # the connection is idle: no COPY is running
+                    if pending is not None:
+                        sending = worker.submit(self._copy, pending, raw)
+                    pending = self._build(fresh, prepared)  # meanwhile the server stores the previous chunk
+                    yield outcome  # and the caller reads the next one
+                    if sending is not None:
+                        sending.result()
+                        sending = None
+                if pending is not None:
+                    self._copy(pending, raw)
+            finally:
+                if sending is not None:  # never leave a COPY running under the caller's rollback
+                    concurrent.futures.wait([sending])
+
+    def _fresh(self, rows: list[list[str]]) -> tuple[list[list[str]], ChunkOutcome]:
+        existing = self.existing_numbers(fields[0] for fields in rows)
+        fresh = [fields for fields in rows if fields[0] not in existing] if existing else rows
+        reviews = sum(1 for fields in fresh if fields[-3])
+        messages = sum((2 if fields[-1] else 1) for fields in fresh if fields[-2])  # a reply needs the message
+        sellers = {int(fields[1]) for fields in fresh}
+        return fresh, ChunkOutcome(len(rows), len(rows) - len(fresh), len(fresh), reviews, messages, sellers)
+
+    def _prepare(self, rows: list[list[str]]) -> _Prepared:
+        """The database work a chunk needs before its rows can be built: ids and buyers (and, while foreign-key
+        checks are skipped, the locks those checks would have taken: `foreign_key_checks_skipped`)."""
+        if not rows:
+            return _Prepared([], [], {})
+        buyers = self.buyer_ids(row[2] for row in rows)
+        if self.is_skipping_foreign_key_checks:
+            self._lock_sellers({int(row[1]) for row in rows})
+        return _Prepared(self._reserve_ids(Order, len(rows)), self._reserve_ids(SellerOrder, len(rows)), buyers)
+
+    def _build(self, rows: list[list[str]], prepared: _Prepared) -> list[tuple[_Table, list[tuple]]]:
+        """The table rows of a chunk (pure computation: no database)."""
         orders: list[tuple] = []
         seller_orders: list[tuple] = []
         events: list[tuple] = []
         reviews: list[tuple] = []
         messages: list[tuple] = []
-        add_event, buyers, responders, yes = events.append, self.buyers, self.responders, self.true
+        buyers = prepared.buyers
+        add_event, responders, yes = events.append, self.responders, self.true
         body = IMPORTED_MESSAGE_BODY
-        for row, order_id, seller_order_id in zip(rows, order_ids, seller_order_ids, strict=True):
+        for row, order_id, seller_order_id in zip(rows, prepared.order_ids, prepared.seller_order_ids, strict=True):
             (
                 number,
                 seller_id,
@@ -453,12 +615,32 @@ class HistoryWriter:
                 messages.append((seller_order_id, seller_id, buyer_id, "buyer", body, message))
                 if replied:
                     messages.append((seller_order_id, seller_id, responders[int(seller_id)], "seller", body, replied))
-        self._write(self.orders, orders)
-        self._write(self.seller_orders, seller_orders)
-        self._write(self.events, events)
-        self._write(self.reviews, reviews)
-        self._write(self.messages, messages)
-        return len(seller_orders), len(reviews), len(messages)
+        return [
+            (self.orders, orders),
+            (self.seller_orders, seller_orders),
+            (self.events, events),
+            (self.reviews, reviews),
+            (self.messages, messages),
+        ]
+
+    def _copy(self, tables: list[tuple[_Table, list[tuple]]], raw: Any = None) -> None:
+        for table, rows in tables:
+            self._write(table, rows, raw)
+
+
+class ChunkOutcome(NamedTuple):
+    rows: int
+    already_imported: int
+    imported: int
+    reviews: int
+    messages: int
+    seller_ids: set[int]
+
+
+class _Prepared(NamedTuple):
+    order_ids: list[int]
+    seller_order_ids: list[int]
+    buyers: dict[str, int]
 
 
 _PLAIN = '{"imported": true}'
