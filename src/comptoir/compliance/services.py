@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator
-from django.core.validators import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from comptoir.compliance import errors
@@ -167,8 +167,8 @@ class RefreshReport:
 def _refresh_chunk(offer_ids: list[int], *, rules: list[domain.Rule], day: dt.date, report: RefreshReport) -> None:
     wanted: dict[tuple[int, str], list[dict]] = {}
     for facts in offer_facts(offer_ids):
-        for country, reasons in domain.blocked_markets(facts, rules=rules, day=day).items():
-            wanted[(facts.offer_id, country)] = [reason.as_dict() for reason in reasons]
+        for country, found in domain.blocked_markets(facts, rules=rules, day=day).items():
+            wanted[(facts.offer_id, country)] = [reason.as_dict() for reason in found]
     existing = {
         (offer_id, country): (pk, reasons)
         for pk, offer_id, country, reasons in OfferMarketBlock.objects.filter(offer_id__in=offer_ids).values_list(
@@ -179,13 +179,13 @@ def _refresh_chunk(offer_ids: list[int], *, rules: list[domain.Rule], day: dt.da
     changed = {key[0] for key in existing if key not in wanted}
     now = clock.now()
     new_rows = []
-    for key, reasons in wanted.items():
+    for key, wanted_reasons in wanted.items():
         current = existing.get(key)
         if current is None:
-            new_rows.append(OfferMarketBlock(offer_id=key[0], country=key[1], reasons=reasons, computed_at=now))
+            new_rows.append(OfferMarketBlock(offer_id=key[0], country=key[1], reasons=wanted_reasons, computed_at=now))
             changed.add(key[0])
-        elif current[1] != reasons:
-            OfferMarketBlock.objects.filter(pk=current[0]).update(reasons=reasons, computed_at=now)
+        elif current[1] != wanted_reasons:
+            OfferMarketBlock.objects.filter(pk=current[0]).update(reasons=wanted_reasons, computed_at=now)
             changed.add(key[0])
     if stale:
         OfferMarketBlock.objects.filter(pk__in=stale).delete()
