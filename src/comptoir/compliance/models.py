@@ -2,7 +2,6 @@
 is blocked in (docs/COMPLIANCE.md)."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from comptoir.compliance.domain import rules as domain
 from comptoir.core import clock
@@ -49,7 +48,7 @@ class SellerRegistration(models.Model):
     seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="compliance_registrations")
     scheme = models.CharField(max_length=40, choices=[(scheme, scheme) for scheme in domain.SCHEMES])
     country = models.CharField(max_length=2)
-    number = models.CharField(_("registration number"), max_length=100)
+    number = models.CharField(max_length=100)
     updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -66,10 +65,10 @@ class ResponsiblePerson(models.Model):
     """The economic operator established in the EU that answers for a non-EU seller's products (GPSR Art. 16)."""
 
     seller = models.OneToOneField("sellers.Seller", on_delete=models.CASCADE, related_name="responsible_person")
-    name = models.CharField(_("name"), max_length=200)
-    address = models.CharField(_("postal address"), max_length=300)
-    email = models.EmailField(_("email address"))
-    country = models.CharField(_("country"), max_length=2)
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300)
+    email = models.EmailField()
+    country = models.CharField(max_length=2)
     updated_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:

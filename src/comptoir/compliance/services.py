@@ -251,8 +251,12 @@ def offers_check_destination(*, offer_ids: Iterable[int], country: str) -> None:
 
 def _clean_text(value: object, *, name: str, limit: int, fields: dict[str, str]) -> str:
     text = value.strip() if isinstance(value, str) else ""
-    if not text or len(text) > limit or any(ord(char) < 32 for char in text):
-        fields[name] = f"Required, at most {limit} characters on one line."
+    if not text:
+        fields[name] = "This field is required."
+    elif len(text) > limit:
+        fields[name] = f"At most {limit} characters."
+    elif any(ord(char) < 32 or ord(char) == 127 for char in text):
+        fields[name] = "One line of text, without control characters."
     return text
 
 
@@ -263,11 +267,11 @@ def seller_registration_set(*, seller, actor, scheme: object, country: object, n
     scheme_code = scheme if isinstance(scheme, str) else ""
     country_code = country.strip().upper() if isinstance(country, str) else ""
     if scheme_code not in domain.SCHEMES:
-        fields["scheme"] = "Unknown scheme; one of: " + ", ".join(domain.SCHEMES) + "."
+        fields["scheme"] = "Unknown registration scheme."
     if not COUNTRY.fullmatch(country_code):
-        fields["country"] = "A two-letter ISO country code."
+        fields["country"] = "Use an ISO 3166 two-letter country code."
     elif scheme_code in SCHEME_COUNTRIES and country_code != SCHEME_COUNTRIES[scheme_code]:
-        fields["country"] = f"This scheme is {SCHEME_COUNTRIES[scheme_code]}'s."
+        fields["country"] = "This registration is issued for another country."
     elif scheme_code == "battery_epr" and country_code not in EU_MEMBER_STATES:
         fields["country"] = "Battery producer registrations are per EU Member State."
     text = _clean_text(number, name="number", limit=100, fields=fields)
@@ -324,7 +328,7 @@ def responsible_person_set(
     try:
         EmailValidator()(clean_email)
     except DjangoValidationError:
-        fields["email"] = "A valid email address."
+        fields["email"] = "Enter a valid email address."
     country_code = country.strip().upper() if isinstance(country, str) else ""
     if country_code not in EU_MEMBER_STATES:
         fields["country"] = "The responsible person must be established in an EU Member State."
