@@ -95,3 +95,17 @@ def test_checkout_refuses_a_restricted_offer_and_writes_nothing(tmp_path, knife)
         idempotency_key="fr-1",
     )
     assert outcome.order.number and Offer.objects.get(pk=offer.pk).stock == 4
+
+
+def test_the_storefront_product_and_seller_pages_hide_a_restricted_offer(client, tmp_path, knife):
+    offer = make_offer(product=knife)
+    load_rules(tmp_path, KNIVES_GB)
+    url = f"/p/{knife.pk}/santoku-knife"
+
+    in_france = client.get(f"{url}?country=FR")
+    in_britain = client.get(f"{url}?country=GB")
+
+    assert [row["offer"].pk for row in in_france.context["rows"]] == [offer.pk]
+    assert in_britain.context["rows"] == [] and in_britain.context["featured"] is None
+    assert client.get(f"/s/{offer.seller.slug}?country=GB").context["offer_count"] == 0
+    assert client.get(f"/s/{offer.seller.slug}?country=FR").context["offer_count"] == 1
