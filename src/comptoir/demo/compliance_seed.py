@@ -2,8 +2,8 @@
 facts the rules read, complete but for two deliberate gaps a visitor can see.
 
 - Knives may not be delivered to buyers in the United Kingdom (a legal ban, no gap to fill).
-- One shop (the first of GAP_SELLERS present, else the last by name) has no German LUCID packaging registration: its offers are not sold in
-  Germany, and its seller center's Markets page says why.
+- One shop (the first of GAP_SELLERS present, else the last by name) has no German LUCID packaging registration:
+  its offers are not sold in Germany, and its seller center's Markets page says why.
 - The GPSR picture rule is left out: the demo pictures only the most offered tenth of its products (docs/CATALOG.md),
   and with the rule every other product would vanish from the EU storefront.
 
