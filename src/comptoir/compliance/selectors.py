@@ -74,7 +74,7 @@ def _is_filled(value: object) -> bool:
 
 
 def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
-    """The evaluator's facts for these offers, in five queries whatever their number. A variant without its own
+    """The evaluator's facts for these offers, in five queries whatever their number (none without offers). A variant without its own
     brand, picture or warnings takes its family's."""
     rows = list(
         Offer.objects.filter(pk__in=list(offer_ids))
@@ -94,10 +94,11 @@ def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
     )
     if not rows:
         return []
-    slugs = dict(Category.objects.values_list("pk", "slug"))
+    categories = list(Category.objects.values_list("pk", "slug", "path"))
+    slugs = {pk: slug for pk, slug, _path in categories}
     chains = {
         pk: tuple(slugs[int(part)] for part in path.strip("/").split("/") if part and int(part) in slugs)
-        for pk, path in Category.objects.values_list("pk", "path")
+        for pk, _slug, path in categories
     }
     product_ids = {row[3] for row in rows} | {row[4] for row in rows if row[4] is not None}
     pictured = set(ProductImage.objects.filter(product_id__in=product_ids).values_list("product_id", flat=True))

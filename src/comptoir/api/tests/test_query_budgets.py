@@ -137,10 +137,10 @@ def test_review_of_a_delivered_order(api, buyer, buyer_token, seller_a, offer_a)
 # Budgets (statements per request, authentication included), measured 2026-12-06 on SQLite and PostgreSQL.
 CART_PUT = 7  # offer availability, cart and line upserts (fixed statements), the cart read: one each
 CART_DELETE = 4
-CHECKOUT = 15
-CHECKOUT_POSTGRES = 10  # order, seller orders, lines, events: one statement; payment, entry, postings: one
+CHECKOUT = 16  # + country rules: one look-up of the lines' blocks for the delivery country (2026-12-07)
+CHECKOUT_POSTGRES = 11  # order, seller orders, lines, events: one statement; payment, entry, postings: one
 CHECKOUT_REPLAY = 6
-OFFER_PATCH = 11
+OFFER_PATCH = 13  # + country rules: the rules in force, and (none) whether the offer has blocks to lift
 STOCK_PUT = 10
 SELLER_ORDER_ACCEPT = 11
 SELLER_ORDER_SHIP = 11
