@@ -74,8 +74,8 @@ def _is_filled(value: object) -> bool:
 
 
 def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
-    """The evaluator's facts for these offers, in five queries whatever their number (none without offers). A variant without its own
-    brand, picture or warnings takes its family's."""
+    """The evaluator's facts for these offers, in five queries whatever their number (one without offers). A variant
+    without its own brand, picture or warnings takes its family's."""
     rows = list(
         Offer.objects.filter(pk__in=list(offer_ids))
         .order_by("pk")

@@ -216,11 +216,10 @@ def offer_market_blocks_refresh(
         ids = list(product_ids)
         offers = offers.filter(product_id__in=ids) | offers.filter(product__parent_id__in=ids)
     report = RefreshReport()
-    if not rules:
-        # Nothing in force (the usual case before `rules-load`): no offer may be blocked. Only blocks left by rules
-        # since removed or lapsed need work, so an offer's write costs two statements here, not the whole pass.
-        if not OfferMarketBlock.objects.filter(offer__in=offers).exists():
-            return report
+    # Nothing in force (the usual case before `rules-load`): no offer may be blocked. Only blocks left by rules since
+    # removed or lapsed need work, so an offer's write costs two statements here, not the whole pass.
+    if not rules and not OfferMarketBlock.objects.filter(offer__in=offers).exists():
+        return report
     with transaction.atomic():
         ids = list(offers.values_list("pk", flat=True))
         for start in range(0, len(ids), REFRESH_CHUNK):
