@@ -175,21 +175,27 @@ def _refresh_chunk(offer_ids: list[int], *, rules: list[domain.Rule], day: dt.da
             "pk", "offer_id", "country", "reasons"
         )
     }
-    stale = [pk for key, (pk, _reasons) in existing.items() if key not in wanted]
+    stale = sorted(pk for key, (pk, _reasons) in existing.items() if key not in wanted)
     changed = {key[0] for key in existing if key not in wanted}
     now = clock.now()
-    new_rows = []
-    for key, wanted_reasons in wanted.items():
+    upserts = []
+    for key, wanted_reasons in sorted(wanted.items()):
         current = existing.get(key)
-        if current is None:
-            new_rows.append(OfferMarketBlock(offer_id=key[0], country=key[1], reasons=wanted_reasons, computed_at=now))
-            changed.add(key[0])
-        elif current[1] != wanted_reasons:
-            OfferMarketBlock.objects.filter(pk=current[0]).update(reasons=wanted_reasons, computed_at=now)
+        if current is None or current[1] != wanted_reasons:
+            upserts.append(OfferMarketBlock(offer_id=key[0], country=key[1], reasons=wanted_reasons, computed_at=now))
             changed.add(key[0])
     if stale:
         OfferMarketBlock.objects.filter(pk__in=stale).delete()
-    OfferMarketBlock.objects.bulk_create(new_rows, batch_size=1000)
+    # An upsert, in (offer, country) order: two refreshes of the same offers at once (a seller's registration and an
+    # offer edit) both succeed, the later commit's reasons standing, instead of one failing on the unique constraint;
+    # the common order keeps them from deadlocking.
+    OfferMarketBlock.objects.bulk_create(
+        upserts,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["offer", "country"],
+        update_fields=["reasons", "computed_at"],
+    )
     report.offers += len(offer_ids)
     report.blocks += len(wanted)
     report.changed_offer_ids.extend(sorted(changed))

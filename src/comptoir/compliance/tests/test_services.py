@@ -217,3 +217,23 @@ def test_the_rules_file_shipped_is_valid_for_a_dry_load(tmp_path):
     entries = json.loads(RULES_FILE.read_text())["rules"]
     report = compliance_rules_load(path=rules_file(tmp_path, *entries), skip=["eu_gpsr_picture"])
     assert len(report.created) == 15 and "eu_gpsr_picture" not in report.created
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_refreshes_of_the_same_offers_at_once_both_succeed(tmp_path):
+    from comptoir.testing.concurrency import run_together
+
+    seller = make_seller()
+    offers = [make_offer(seller=seller) for _ in range(3)]
+    load_rules(tmp_path, LUCID_DE)
+    OfferMarketBlock.objects.all().delete()  # as if the rules had just been loaded by another process
+
+    results, errors = run_together(
+        lambda: offer_market_blocks_refresh(seller_ids=[seller.pk]),
+        lambda: offer_market_blocks_refresh(offer_ids=[offer.pk for offer in reversed(offers)]),
+    )
+
+    assert errors == []
+    assert len(results) == 2
+    assert set(blocks()) == {(offer.pk, "DE") for offer in offers}
