@@ -607,7 +607,7 @@ class CatalogImportForm(forms.Form):
         ]
 
 
-def _scheme_choices() -> list[tuple[str, str]]:
+def _scheme_choices() -> list[tuple[str, object]]:
     from comptoir.compliance.reasons import SCHEME_LABELS
 
     return [("", _("Choose a registration")), *((code, str(label)) for code, label in SCHEME_LABELS.items())]
