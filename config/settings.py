@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "comptoir.catalog",
     "comptoir.taxes",
     "comptoir.offers",
+    "comptoir.compliance",
     "comptoir.orders",
     "comptoir.payments",
     "comptoir.checkout",

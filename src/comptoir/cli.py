@@ -17,6 +17,8 @@
     comptoir import-catalog FILE --format F --seller S [--commit]
                                             import a seller's shop export (dry-run report, then commit)
     comptoir tax rates-import|rates|decide  VAT rates (effective-dated) and which VAT regime applies to a sale
+    comptoir compliance rules-load|rules|refresh
+                                            country rules: load the shipped rules, list them, recompute blocks
     comptoir import-history FILE.csv        import historical orders and reviews
     comptoir simulate                       the trust simulation (how well scores rank sellers)
     comptoir bench checkout|search|trust    benchmarks (figures in docs/PERFORMANCE.md)

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from comptoir.catalog.models import Category, Product
+from comptoir.compliance.services import offer_market_blocks_refresh
 from comptoir.connectors import errors
 from comptoir.connectors.domain.formats import FORMATS, parse
 from comptoir.connectors.domain.records import ERROR, FAMILY, VARIANT, Opener, PictureRecord, Problem, ProductRecord
@@ -398,6 +399,9 @@ def import_job_commit(
             report, product_ids, picture_ids = _commit(job, seller, actor, options, opener, companions, progress)
             if not report.is_valid:
                 raise _Rejected(report)
+            # Country rules: the imported offers' blocked markets, in this transaction (the bus is paused), so that
+            # none is ever visible where it may not be sold (docs/COMPLIANCE.md).
+            offer_market_blocks_refresh(seller_ids=[seller.pk], product_ids=product_ids)
             job.status = ImportJob.Status.COMMITTED
             job.report = report.to_dict()
             job.committed_at = clock.now()

@@ -321,6 +321,15 @@ def demo_seed(
 
     fx = rates_import_bundled(since=start.date() - dt.timedelta(days=31))
     lap("exchange rates", f"{fx.rows_created} ECB reference rates up to {fx.last_day}")
+    # Country rules (docs/COMPLIANCE.md), before the index, which leaves out the offers blocked in each country.
+    from comptoir.demo.compliance_seed import compliance_seed
+
+    rules = compliance_seed()
+    lap(
+        "country rules",
+        f"{rules.rules} rules, {rules.blocked_markets} blocked offer markets "
+        f"({rules.gap_seller or 'no shop'} lacks its German packaging registration)",
+    )
     # Products and offers were bulk-inserted (no per-save index hooks): build the search index once, at the end.
     from comptoir.search.services import search_reindex
 

@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import Count, F, Sum
 
 from comptoir.catalog.models import Category
+from comptoir.compliance.selectors import offers_sellable_to
 from comptoir.core.money import Money, currency_exponent
 from comptoir.offers.domain.pricing import BuyerContext, OfferTerms, Quote, compared_amounts, quote_offers
 from comptoir.offers.domain.shipping import add_business_days
@@ -372,9 +373,10 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         option_values,
         relevance,
     ) in documents:
-        if entry is None:
+        entry = json.loads(entry) if entry is not None else None
+        if not entry:  # no offer reaches the country, or none may be sold there (an empty entry: docs/COMPLIANCE.md)
             continue
-        landed, business_days, seller_id = json.loads(entry)
+        landed, business_days, seller_id = entry
         reachable.append(
             (
                 product_id,
@@ -649,7 +651,7 @@ def search_cards(
     currency."""
     buyer = buyer or buyer_context(country=country)
     pricing = search_pricing()
-    offers_qs = offer_visible_qs().filter(product_id__in=list(product_ids))
+    offers_qs = offers_sellable_to(offer_visible_qs().filter(product_id__in=list(product_ids)), country)
     if conditions:
         offers_qs = offers_qs.filter(condition__in=list(conditions))
     if ships_from:
@@ -704,7 +706,7 @@ def featured_offer_for_product(
     from comptoir.sellers.models import SellerStatus
 
     buyer = buyer or buyer_context(country=country)
-    offers = list(offer_list_for_product(product_id))
+    offers = list(offers_sellable_to(offer_list_for_product(product_id), country))
     deliveries = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
     prices = quote_offers(
         (

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from comptoir.catalog.models import Category, Product
+from comptoir.compliance.selectors import blocked_countries_by_offer
 from comptoir.core import clock
 from comptoir.core.money import Money
 from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy, Rates
@@ -54,18 +55,26 @@ def _product_currency(offers: list[tuple], *, rates: Rates, preferred: str) -> s
 
 
 def _delivery_by_country(
-    offers: list[tuple], rates: dict, *, currency: str, pricing: PricingStrategy
+    offers: list[tuple],
+    rates: dict,
+    *,
+    currency: str,
+    pricing: PricingStrategy,
+    blocked: dict[int, set[str]] | None = None,
 ) -> dict[str, list[int]]:
     """country (or "*") -> [lowest landed, fewest business days to the latest promise, seller of the lowest landed],
     the landed prices quoted through the pricing seam for a buyer paying in `currency`; offers no rate converts into
-    `currency` take no part."""
+    `currency` take no part. An offer `blocked` in a country (country rules, docs/COMPLIANCE.md) takes no part in its
+    entry; such a country always gets its own entry, `[]` when no offer may be sold there."""
+    blocked = blocked or {}
+    blocked_countries = {country for offer in offers for country in blocked.get(offer[0], ())}
     countries = {country for row in offers for rate in rates.get(row[8], []) for country in rate.countries}
     delivery: dict[str, list[int]] = {}
-    for country in countries:
+    for country in countries | blocked_countries:
         buyer = BuyerContext(country=ANY_COUNTRY if country == "*" else country, currency=currency)
         best: list[int] | None = None
         for (
-            _offer_id,
+            offer_id,
             _product_id,
             seller_id,
             price,
@@ -75,6 +84,8 @@ def _delivery_by_country(
             handling,
             profile_id,
         ) in offers:
+            if country in blocked.get(offer_id, ()):
+                continue
             options = [
                 rate
                 for rate in rates_for_country(rates.get(profile_id, []), country)
@@ -97,6 +108,8 @@ def _delivery_by_country(
                 best[1] = min(best[1], days)
         if best is not None:
             delivery[country] = best
+        elif country in blocked_countries:
+            delivery[country] = []
     return delivery
 
 
@@ -142,6 +155,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         )
     ):
         offers.setdefault(row[1], []).append(row)
+    blocked = blocked_countries_by_offer(row[0] for rows in offers.values() for row in rows)
     rates = shipping_rates_for_profiles({row[8] for rows in offers.values() for row in rows})
     exchange = search_rates()  # the published reference rates under the operator's fixed ones (offers.conf)
     pricing = DeliveredPricing(rates=exchange)
@@ -175,7 +189,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         if not product_offers:
             continue
         currency = _product_currency(product_offers, rates=exchange, preferred=config.currency)
-        delivery = _delivery_by_country(product_offers, rates, currency=currency, pricing=pricing)
+        delivery = _delivery_by_country(product_offers, rates, currency=currency, pricing=pricing, blocked=blocked)
         item_prices = [exchange.convert(Money(row[3], row[4]), currency) for row in product_offers]
         path, _en, _fr = categories.get(category_id, ("", "", ""))
         category_words = " ".join(
@@ -221,11 +235,14 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
     # destination-independent "*" zone when there is one (else the first named country). The seller's part is stored
     # apart (trust copy + base) so that `search_seller_trust_refresh` can recompute it without this function.
     sellers = seller_ranking_trust_map(
-        {(document.delivery.get("*") or next(iter(document.delivery.values()), [0, 0, 0]))[2] for document in documents}
+        {
+            (document.delivery.get("*") or next(filter(None, document.delivery.values()), [0, 0, 0]))[2]
+            for document in documents
+        }
     )
     for document in documents:
         landed, days, seller_id = document.delivery.get("*") or next(
-            iter(document.delivery.values()), [document.min_price, None, None]
+            filter(None, document.delivery.values()), [document.min_price, None, None]
         )
         trust = NEUTRAL_RANKING_TRUST if seller_id is None else sellers.get(seller_id, NEUTRAL_RANKING_TRUST)
         candidate = Candidate(

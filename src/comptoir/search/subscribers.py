@@ -26,6 +26,7 @@ from django.db import transaction
 
 if TYPE_CHECKING:
     from comptoir.catalog.events import ProductsChanged
+    from comptoir.compliance.events import OfferMarketsChanged
     from comptoir.offers.events import OfferChanged, OffersChanged
     from comptoir.sellers.events import SellerStatusChanged
     from comptoir.trust.events import SellerTrustChanged
@@ -61,6 +62,16 @@ def on_products_changed(event: ProductsChanged) -> None:
         )
 
 
+def on_offer_markets_changed(event: OfferMarketsChanged) -> None:
+    """Country rules blocked or freed these offers somewhere (docs/COMPLIANCE.md): reindex their products on commit."""
+    from comptoir.search.tasks import search_index_products_task
+
+    if event.product_ids:
+        transaction.on_commit(
+            functools.partial(search_index_products_task.enqueue, product_ids=list(event.product_ids))
+        )
+
+
 def on_seller_status_changed(event: SellerStatusChanged) -> None:
     """Queue the reindexing of every product the seller offers (its offers appear or disappear) on commit."""
     from comptoir.search.tasks import search_index_sellers_task
@@ -80,6 +91,7 @@ def on_sellers_trust_changed(events: Sequence[SellerTrustChanged]) -> None:
 
 def connect() -> None:
     from comptoir.catalog.events import ProductsChanged
+    from comptoir.compliance.events import OfferMarketsChanged
     from comptoir.core.events import subscribe, subscribe_batch
     from comptoir.offers.events import OfferChanged, OffersChanged
     from comptoir.sellers.events import SellerStatusChanged
@@ -88,5 +100,6 @@ def connect() -> None:
     subscribe(OfferChanged, on_offer_changed)
     subscribe(ProductsChanged, on_products_changed)
     subscribe(OffersChanged, on_offers_changed)
+    subscribe(OfferMarketsChanged, on_offer_markets_changed)
     subscribe(SellerStatusChanged, on_seller_status_changed)
     subscribe_batch(SellerTrustChanged, on_sellers_trust_changed)

@@ -538,3 +538,27 @@ def test_the_demo_has_product_families_with_variants_offered_by_several_sellers(
             assert pictures.count() == (1 if variant.offers.exists() else 0)
             assert all(variant.offers.filter(seller_id=image.uploaded_by_seller_id).exists() for image in pictures)
     assert seeded.counts["product_families"] == len(FAMILIES)
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_the_country_rules_with_two_visible_gaps(seeded):
+    from comptoir.compliance.models import ComplianceRule, OfferMarketBlock
+    from comptoir.search.models import SearchDocument
+
+    assert ComplianceRule.objects.count() == 15
+    assert not ComplianceRule.objects.filter(code="eu_gpsr_picture").exists()
+    phases = list(seeded.report.phase_seconds)
+    assert phases.index("country rules") < phases.index("search index")
+    # Every offer may be sold in France (the default delivery country): the demo's data is complete there.
+    assert not OfferMarketBlock.objects.filter(country="FR").exists()
+    # Knives never reach the United Kingdom, in the blocks and in the index.
+    knives = Offer.objects.filter(product__category__slug="knives")
+    assert knives.exists()
+    assert set(OfferMarketBlock.objects.filter(offer__in=knives).values_list("country", flat=True)) >= {"GB"}
+    document = SearchDocument.objects.filter(product_id__in=knives.values("product_id")).first()
+    assert document is not None and document.delivery.get("GB") in ([], None)
+    # One shop lacks its German packaging registration: its offers are not sold in Germany.
+    germany = OfferMarketBlock.objects.filter(country="DE")
+    assert germany.exists()
+    assert {reason["rule"] for block in germany for reason in block.reasons} == {"de_lucid_packaging"}
+    assert germany.values("offer__seller").distinct().count() == 1

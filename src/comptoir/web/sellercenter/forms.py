@@ -605,3 +605,35 @@ class CatalogImportForm(forms.Form):
         cast(forms.ChoiceField, self.fields["default_category"]).choices = [("", _("None: report them"))] + [
             (category.pk, ("— " * category.depth) + category.name) for category in categories
         ]
+
+
+def _scheme_choices() -> list[tuple[str, object]]:
+    from comptoir.compliance.reasons import SCHEME_LABELS
+
+    return [("", _("Choose a registration")), *((code, str(label)) for code, label in SCHEME_LABELS.items())]
+
+
+class RegistrationForm(forms.Form):
+    """A producer registration the country rules ask for (the service checks scheme and country together)."""
+
+    scheme = forms.ChoiceField(label=_("Registration"))
+    country = forms.ChoiceField(label=_("Country"))
+    number = forms.CharField(label=_("Registration number"), max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].choices = _scheme_choices()
+        self.fields["country"].choices = country_choices()
+
+
+class ResponsiblePersonForm(forms.Form):
+    """The EU responsible person of a seller established outside the EU (GPSR Art. 16)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    address = forms.CharField(label=_("Postal address"), max_length=300)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    country = forms.ChoiceField(label=_("Country"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()

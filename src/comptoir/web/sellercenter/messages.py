@@ -38,6 +38,12 @@ KNOWN_MESSAGES = [
     gettext_noop("An HS code has 6 to 10 digits."),
     gettext_noop("At most 120 characters."),
     gettext_noop("At most 300 characters."),
+    # Country rules (compliance.services).
+    gettext_noop("Unknown registration scheme."),
+    gettext_noop("This registration is issued for another country."),
+    gettext_noop("Battery producer registrations are per EU Member State."),
+    gettext_noop("The responsible person must be established in an EU Member State."),
+    gettext_noop("One line of text, without control characters."),
     gettext_noop("0 to 365 days."),
     gettext_noop("Already a member of this seller."),
     gettext_noop("No account uses this email address; ask the person to register first."),

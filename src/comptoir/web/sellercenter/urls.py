@@ -93,3 +93,15 @@ urlpatterns += [
     path("imports/<int:job_id>/commit", imports.import_commit, name="import_commit"),
     path("imports/<int:job_id>/progress", imports.import_progress, name="import_progress"),
 ]
+
+# Country rules (docs/COMPLIANCE.md): where each offer may be sold, registrations, the EU responsible person.
+from comptoir.web.sellercenter.views import markets  # noqa: E402
+
+urlpatterns += [
+    path("markets/", markets.markets, name="markets"),
+    path(
+        "markets/registrations/<slug:scheme>/<str:country>/delete",
+        markets.registration_delete,
+        name="registration_delete",
+    ),
+]

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.tasks import TaskResultStatus
 
 from comptoir.checkout.tasks import release_due_task
+from comptoir.compliance.tasks import compliance_refresh_task
 from comptoir.currencies.conf import fx_settings
 from comptoir.currencies.tasks import rates_refresh_task
 from comptoir.notifications.tasks import late_to_ship_notify_task
@@ -34,6 +35,9 @@ PERIODIC_TASKS = (
     # ECB reference rates (published once a working day, ~16:00 CET): fetched every 6 hours when
     # COMPTOIR["FX"]["REFRESH_URL"] is set (not enqueued otherwise); a failure only logs.
     (rates_refresh_task, 6 * 3600.0, lambda: bool(fx_settings().refresh_url)),
+    # Country rules: every offer's blocked markets recomputed, so that a rule coming into force (or lapsing) at
+    # midnight applies within the hour; idempotent, writes only what changed (docs/COMPLIANCE.md).
+    (compliance_refresh_task, 3600.0),
 )
 _WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from comptoir.catalog.domain.variants import VariantChoice, build_picker, choose_variant, variant_label
 from comptoir.catalog.models import Category, Product, ProductImage
 from comptoir.catalog.selectors import category_get, category_list, product_family_variants, product_get
+from comptoir.compliance.selectors import offers_sellable_to
 from comptoir.core.money import currency_exponent
 from comptoir.offers.domain.pricing import compare_key
 from comptoir.offers.selectors import (
@@ -429,7 +430,7 @@ def seller_detail(request, slug: str):
     seller = get_object_or_404(Seller, slug=slug, status=SellerStatus.VERIFIED)
     country, placed_on = buyer_country(request), today()
     offers = (
-        offer_visible_qs()
+        offers_sellable_to(offer_visible_qs(), country)  # country rules (docs/COMPLIANCE.md)
         .filter(seller=seller)
         .select_related("product__category", "seller")
         .order_by("product__title", "id")
