@@ -45,3 +45,7 @@ NOT_A_FAMILY = "not_a_family"
 FAMILY_NOT_YOURS = "family_not_yours"
 VARIANT_NOT_YOURS = "variant_not_yours"
 FAMILY_HAS_VARIANTS = "family_has_variants"
+
+# Product translations (catalog.services.translations).
+INVALID_TRANSLATION = "invalid_translation"
+TRANSLATION_ON_VARIANT = "translation_on_variant"

@@ -1,5 +1,6 @@
 """Writes of the catalog: categories and products (`products`), pictures and 3D files (`pictures`), product families
-and their variants (`variants`)."""
+and their variants (`variants`),
+translations of product text (`translations`)."""
 
 from comptoir.catalog.services.pictures import (
     ImageUpload,
@@ -15,6 +16,12 @@ from comptoir.catalog.services.products import (
     category_set_commission,
     product_create,
 )
+from comptoir.catalog.services.translations import (
+    TranslationSaved,
+    product_translation_delete,
+    product_translation_put,
+    translation_languages,
+)
 from comptoir.catalog.services.variants import (
     VariantSpec,
     product_family_create,
@@ -26,6 +33,7 @@ from comptoir.catalog.services.variants import (
 __all__ = [
     "DUPLICATE_GTIN_MESSAGE",
     "ImageUpload",
+    "TranslationSaved",
     "VariantSpec",
     "category_create",
     "category_set_commission",
@@ -37,6 +45,9 @@ __all__ = [
     "product_image_upload",
     "product_model_3d_delete",
     "product_model_3d_upload",
+    "product_translation_delete",
+    "product_translation_put",
     "product_variant_create",
     "product_variant_update",
+    "translation_languages",
 ]

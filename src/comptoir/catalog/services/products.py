@@ -40,10 +40,24 @@ def category_create(
     commission_rate_bp: int | None = None,
     expected_attributes: list[str] | None = None,
     position: int = 0,
+    names: dict[str, str] | None = None,
     actor: User | None = None,
 ) -> Category:
-    """Add a node under `parent` (or a root). Raises ValidationError with every field error."""
+    """Add a node under `parent` (or a root); `names` holds its name in other languages ({"de": "Küche"}). Raises
+    ValidationError with every field error."""
     field_errors: dict[str, str] = {}
+    if names is not None and (
+        not isinstance(names, dict)
+        or any(
+            not isinstance(code, str)
+            or not (2 <= len(code) <= 8)
+            or not isinstance(value, str)
+            or not value.strip()
+            or len(value.strip()) > 120
+            for code, value in names.items()
+        )
+    ):
+        field_errors["names"] = "An object of language codes to names of 1 to 120 characters."
     for field, value in (("name_en", name_en), ("name_fr", name_fr)):
         if not isinstance(value, str) or not value.strip() or len(value.strip()) > 120:
             field_errors[field] = "A name of 1 to 120 characters is required."
@@ -66,6 +80,7 @@ def category_create(
             name_fr=name_fr.strip(),
             commission_rate_bp=commission_rate_bp,
             expected_attributes=expected_attributes or [],
+            names={code.lower(): value.strip() for code, value in (names or {}).items()},
             position=position,
             depth=(parent.depth + 1) if parent else 0,
         )
