@@ -49,3 +49,4 @@ FAMILY_HAS_VARIANTS = "family_has_variants"
 # Product translations (catalog.services.translations).
 INVALID_TRANSLATION = "invalid_translation"
 TRANSLATION_ON_VARIANT = "translation_on_variant"
+TRANSLATION_NOT_FOUND = "translation_not_found"
