@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
+from comptoir.catalog.domain.translations import language_base
 from comptoir.catalog.domain.variants import VariantChoice, build_picker, choose_variant, variant_label
 from comptoir.catalog.models import Category, Product, ProductImage
 from comptoir.catalog.selectors import (
@@ -407,6 +408,9 @@ def product_detail(request, product_id: int, slug: str = ""):
         "page_product": page_product,
         "picker": picker,
         "description": product.display_description,
+        # Text shown in another language than the page's (no translation): marked for screen readers and translators.
+        "title_language": _other_language(page_product.display_language),
+        "description_language": _other_language(product.display_language),
         "images": images,
         # A variant's text already holds its family's attributes under its own.
         "attributes": sorted(product.display_attributes.items()),
@@ -419,6 +423,10 @@ def product_detail(request, product_id: int, slug: str = ""):
         "country_form": DeliveryCountryForm(initial={"country": country}),
     }
     return render(request, "storefront/product.html", context)
+
+
+def _other_language(language: str) -> str:
+    return "" if language == language_base(get_language()) else language
 
 
 def ranking(request):
