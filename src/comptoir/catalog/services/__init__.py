@@ -14,6 +14,7 @@ from comptoir.catalog.services.products import (
     DUPLICATE_GTIN_MESSAGE,
     category_create,
     category_set_commission,
+    category_set_names,
     product_create,
 )
 from comptoir.catalog.services.translations import (
@@ -37,6 +38,7 @@ __all__ = [
     "VariantSpec",
     "category_create",
     "category_set_commission",
+    "category_set_names",
     "product_create",
     "product_family_create",
     "product_family_update",

@@ -58,7 +58,7 @@ def _lock_translatable(product_id: object, seller: Seller | None) -> Product:
 def _publish_text_changed(product: Product) -> None:
     # Search indexes variants (with their family's text) and plain products, never a family.
     if product.is_family:
-        ids = tuple(Product.objects.filter(parent_id=product.pk).values_list("pk", flat=True))
+        ids = tuple(Product.objects.filter(parent_id=product.pk).order_by("pk").values_list("pk", flat=True))
     else:
         ids = (product.pk,)
     if ids:
