@@ -58,7 +58,9 @@ class TranslationForm(forms.Form):
     def __init__(self, *args, product: Product, **kwargs):
         super().__init__(*args, **kwargs)
         own = language_base(product.language)
-        self.fields["language"].choices = [(code, name) for code, name in _language_names().items() if code != own]
+        language_field = self.fields["language"]
+        assert isinstance(language_field, forms.ChoiceField)
+        language_field.choices = [(code, name) for code, name in _language_names().items() if code != own]
 
     def clean_attributes(self) -> dict[str, str]:
         return _parse_attributes(self.cleaned_data.get("attributes", ""))
