@@ -45,8 +45,8 @@ def console(client, operator):
 # CI. Deleting the rows of the (small) tables in one transaction, with the foreign keys checked at commit, leaves
 # the database in the same state in milliseconds: every model table empty, except the content types and
 # permissions that post_migrate would re-create identically, which are kept. Sequences are not reset (as Django's
-# flush here does not reset them either). The SQLite full-text table (search_fts, not a model table) is emptied
-# too, as search's post_migrate handler does after a flush.
+# flush here does not reset them either). The SQLite full-text tables (search_fts_<language>, not model tables) are
+# emptied too, as search's post_migrate handler does after a flush.
 _KEPT_TABLES = {"django_content_type", "auth_permission"}
 _flush_tables: dict[str, list[str]] = {}
 
@@ -62,8 +62,13 @@ def _fast_fixture_teardown(self):
         if key not in _flush_tables:
             names = connection.introspection.django_table_names(only_existing=True, include_views=False)
             tables = sorted(name for name in names if name not in _KEPT_TABLES)
-            if connection.vendor == "sqlite" and "search_fts" in connection.introspection.table_names():
-                tables.append("search_fts")
+            if connection.vendor == "sqlite":
+                # One FTS5 table per language (search_fts_en, …), not their shadow tables (search_fts_en_data, …).
+                tables += sorted(
+                    name
+                    for name in connection.introspection.table_names()
+                    if name.startswith("search_fts_") and name.count("_") == 2
+                )
             _flush_tables[key] = tables
         quote = connection.ops.quote_name
         with transaction.atomic(using=db_name), connection.cursor() as cursor:

@@ -11,7 +11,7 @@ from django.db.models import Count
 from comptoir.catalog import services
 from comptoir.catalog.conf import catalog_settings
 from comptoir.catalog.domain.identifiers import normalise_gtin
-from comptoir.catalog.models import Category, Product, ProductImage, ProductModel3D
+from comptoir.catalog.models import Category, Product, ProductImage, ProductModel3D, ProductTranslation
 from comptoir.core.admin import (
     OperatorActionsMixin,
     ReadOnlyModelAdmin,
@@ -54,13 +54,23 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ("depth",)
     ordering = ("path",)
     list_per_page = 200
-    add_fields = ("parent", "name_en", "name_fr", "slug", "position", "commission_rate_bp", "expected_attributes")
+    add_fields = (
+        "parent",
+        "name_en",
+        "name_fr",
+        "names",
+        "slug",
+        "position",
+        "commission_rate_bp",
+        "expected_attributes",
+    )
     change_fields = (
         "tree_name",
         "slug",
         "parent",
         "name_en",
         "name_fr",
+        "names",
         "position",
         "expected_attributes",
         "commission_rate_bp",
@@ -76,8 +86,10 @@ class CategoryAdmin(admin.ModelAdmin):
         return self.add_fields if obj is None else self.change_fields
 
     def get_readonly_fields(self, request, obj=None):
-        # After creation only the commission rate changes (through its service); the tree is fixed.
-        return () if obj is None else tuple(name for name in self.change_fields if name != "commission_rate_bp")
+        # After creation only the commission rate and the names in other languages change (through their services);
+        # the tree is fixed.
+        editable = {"commission_rate_bp", "names"}
+        return () if obj is None else tuple(name for name in self.change_fields if name not in editable)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -116,6 +128,10 @@ class CategoryAdmin(admin.ModelAdmin):
                         commission_rate_bp=form.cleaned_data["commission_rate_bp"],
                         actor=request.user,
                     )
+                if "names" in form.changed_data:
+                    services.category_set_names(
+                        category_id=obj.pk, names=form.cleaned_data["names"] or {}, actor=request.user
+                    )
                 return
             created = services.category_create(
                 name_en=form.cleaned_data["name_en"],
@@ -125,6 +141,7 @@ class CategoryAdmin(admin.ModelAdmin):
                 commission_rate_bp=form.cleaned_data["commission_rate_bp"],
                 expected_attributes=form.cleaned_data["expected_attributes"],
                 position=form.cleaned_data["position"],
+                names=form.cleaned_data["names"] or None,
                 actor=request.user,
             )
         except ApplicationError as error:
@@ -136,6 +153,14 @@ class CategoryAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         # No relations are edited here; skipping form.save_m2m() keeps every write inside the services.
         return None
+
+
+class ProductTranslationInline(ReadOnlyTabularInline):
+    """The product's text in other languages, written by its seller (seller center or API), shown here to moderate."""
+
+    model = ProductTranslation
+    fields = ("language", "title", "description", "attributes", "updated_by_seller", "updated_at")
+    readonly_fields = fields
 
 
 class ProductImageInline(ReadOnlyTabularInline):
@@ -218,7 +243,7 @@ class ProductAdmin(ReadOnlyModelAdmin):
     )
     fields = readonly_fields
     # offers/admin.py adds the product's offers (catalog does not import offers).
-    inlines = [ProductImageInline]
+    inlines = [ProductImageInline, ProductTranslationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(offer_total=Count("offers", distinct=True))

@@ -47,3 +47,8 @@ FAMILY_NOT_YOURS = "family_not_yours"
 VARIANT_NOT_YOURS = "variant_not_yours"
 NOT_YOURS = "product_not_yours"
 FAMILY_HAS_VARIANTS = "family_has_variants"
+
+# Product translations (catalog.services.translations).
+INVALID_TRANSLATION = "invalid_translation"
+TRANSLATION_ON_VARIANT = "translation_on_variant"
+TRANSLATION_NOT_FOUND = "translation_not_found"

@@ -24,6 +24,11 @@ class Category(models.Model):
     expected_attributes = models.JSONField(
         default=list, blank=True, help_text="Attribute names a complete listing in this category states."
     )
+    names = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Names in other languages: {"de": "Küche", "es": "Cocina"}. English and French have their fields.',
+    )
 
     class Meta:
         ordering = ["path"]
@@ -40,7 +45,17 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_fr if (get_language() or "en").startswith("fr") else self.name_en
+        return self.name_in(get_language() or "en")
+
+    def name_in(self, language: str) -> str:
+        """The name in `language` ("de", "de-AT"): `names`, else the French or English field, else English."""
+        code = language.lower().split("-")[0]
+        if code == "fr":
+            return self.name_fr or self.name_en
+        if code == "en":
+            return self.name_en
+        translated = self.names.get(code) if isinstance(self.names, dict) else None
+        return translated if isinstance(translated, str) and translated.strip() else self.name_en
 
 
 class Product(models.Model):
@@ -106,6 +121,54 @@ class Product(models.Model):
     def is_family(self) -> bool:
         """A product family (option groups, no parent): it takes no offers, its variants do."""
         return self.parent_id is None and bool(self.option_names)
+
+    # The text in the request's language, once `catalog.selectors.products_localize` attached it (else the product's
+    # own fields): what pages and the API show. Never saved: `title`, `description` and `attributes` stay the
+    # product's own.
+    @property
+    def display_title(self) -> str:
+        text = getattr(self, "localized_text", None)
+        return text.title if text is not None else self.title
+
+    @property
+    def display_description(self) -> str:
+        text = getattr(self, "localized_text", None)
+        return text.description if text is not None else self.description
+
+    @property
+    def display_attributes(self) -> dict:
+        text = getattr(self, "localized_text", None)
+        return dict(text.attributes) if text is not None else dict(self.attributes or {})
+
+    @property
+    def display_language(self) -> str:
+        text = getattr(self, "localized_text", None)
+        return text.language if text is not None else self.language
+
+
+class ProductTranslation(models.Model):
+    """A product's title, description and attributes in another language than its own, supplied by a seller (or an
+    import). One per product and language; variants have none: they share their family's (docs/LANGUAGES.md)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    updated_by_seller = models.ForeignKey(
+        "sellers.Seller", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["product_id", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "language"], name="product_translation_one_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} [{self.language}]: {self.title}"
 
 
 class ProductImage(models.Model):

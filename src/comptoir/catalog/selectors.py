@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from comptoir.catalog.conf import catalog_settings
+from comptoir.catalog.domain.translations import ProductText
 from comptoir.catalog.models import Category, Product, ProductImage, ProductModel3D
 
 
@@ -100,3 +103,81 @@ def product_variant_find(*, family_id: int, option_values: dict[str, str]) -> Pr
         if tuple(variant.option_values.get(name) for name in family.option_names) == wanted:
             return variant
     return None
+
+
+def product_translations(product_id: int):
+    """A product's translations, by language."""
+    from comptoir.catalog.models import ProductTranslation
+
+    return ProductTranslation.objects.filter(product_id=product_id).order_by("language")
+
+
+def product_text_table(product_ids: Iterable[int], languages: Sequence[str]) -> dict[tuple[int, str], ProductText]:
+    """The text of each product in each of `languages` (docs/LANGUAGES.md fallback: the translation, else the product's
+    own text, else any translation; a variant shares its family's). Three queries at most, whatever the count."""
+    from comptoir.catalog.domain.translations import TextParts, resolve_text, variant_text
+    from comptoir.catalog.domain.variants import variant_label
+    from comptoir.catalog.models import ProductTranslation
+
+    ids = {int(pk) for pk in product_ids}
+    if not ids:
+        return {}
+    rows = {
+        row[0]: row
+        for row in Product.objects.filter(pk__in=ids).values_list(
+            "pk", "parent_id", "title", "description", "attributes", "language", "option_values", "option_names"
+        )
+    }
+    family_ids = {row[1] for row in rows.values() if row[1] is not None} - set(rows)
+    if family_ids:
+        for row in Product.objects.filter(pk__in=family_ids).values_list(
+            "pk", "parent_id", "title", "description", "attributes", "language", "option_values", "option_names"
+        ):
+            rows[row[0]] = row
+    option_names = {pk: row[7] for pk, row in rows.items()}
+    translations: dict[int, dict[str, TextParts]] = {}
+    for product_id, language, title, description, attributes in ProductTranslation.objects.filter(
+        product_id__in=list(rows)
+    ).values_list("product_id", "language", "title", "description", "attributes"):
+        translations.setdefault(product_id, {})[language] = TextParts(title, description, attributes or {})
+
+    def own_text(pk: int, language: str) -> ProductText:
+        _pk, _parent, title, description, attributes, own_language, _values, _names = rows[pk]
+        return resolve_text(
+            requested=language,
+            own_language=own_language,
+            own=TextParts(title, description or "", attributes or {}),
+            translations=translations.get(pk, {}),
+        )
+
+    table: dict[tuple[int, str], ProductText] = {}
+    for pk in ids:
+        if pk not in rows:
+            continue
+        _pk, parent_id, title, description, attributes, _language, values, _names = rows[pk]
+        for language in languages:
+            if parent_id is None or parent_id not in rows:
+                table[(pk, language)] = own_text(pk, language)
+            else:
+                table[(pk, language)] = variant_text(
+                    family_text=own_text(parent_id, language),
+                    variant_label=variant_label(option_names.get(parent_id) or [], values or {}),
+                    variant=TextParts(title, description or "", attributes or {}),
+                )
+    return table
+
+
+def products_localize(products: Iterable[Product], language: str | None) -> None:
+    """Attach each product's text in `language` (the request's when None), which `Product.display_title`,
+    `display_description`, `display_attributes` and `display_language` then show. Three queries for any number."""
+    from django.utils.translation import get_language
+
+    from comptoir.catalog.domain.translations import language_base
+
+    items = [product for product in products if product is not None]
+    code = language_base(language or get_language() or "en")
+    table = product_text_table({product.pk for product in items}, [code])
+    for product in items:
+        text = table.get((product.pk, code))
+        if text is not None:
+            product.localized_text = text  # type: ignore[attr-defined]  # read by Product.display_* properties

@@ -123,6 +123,21 @@ def _label(key: str, language: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
+# The departments' names in the site's other languages (Category.names; English and French are in the tree). The
+# branches and leaves are left in English there: the storefront falls back to it.
+DEPARTMENT_NAMES: dict[str, dict[str, str]] = {
+    "electronics": {"de": "Elektronik", "es": "Electrónica", "it": "Elettronica"},
+    "fashion": {"de": "Mode", "es": "Moda", "it": "Moda"},
+    "home": {"de": "Haus und Küche", "es": "Hogar y cocina", "it": "Casa e cucina"},
+    "garden": {"de": "Garten", "es": "Jardín", "it": "Giardino"},
+    "sports": {"de": "Sport und Freizeit", "es": "Deportes y aire libre", "it": "Sport e tempo libero"},
+    "books": {"de": "Bücher", "es": "Libros", "it": "Libri"},
+    "toys": {"de": "Spielzeug und Spiele", "es": "Juguetes y juegos", "it": "Giocattoli e giochi"},
+    "beauty": {"de": "Schönheit", "es": "Belleza", "it": "Bellezza"},
+    "diy": {"de": "Heimwerken und Werkzeug", "es": "Bricolaje y herramientas", "it": "Fai da te e utensili"},
+}
+
+
 def categories_seed(*, actor, created_at: dt.datetime) -> dict[str, SeededCategory]:
     """Create the tree through the service (which sets path and depth); returns slug -> category."""
     seeded: dict[str, SeededCategory] = {}
@@ -134,6 +149,7 @@ def categories_seed(*, actor, created_at: dt.datetime) -> dict[str, SeededCatego
                 slug=department.slug,
                 position=department_position,
                 commission_rate_bp=department.commission_rate_bp,
+                names=DEPARTMENT_NAMES.get(department.slug),
                 actor=actor,
             )
             seeded[department.slug] = SeededCategory(top, department, None)

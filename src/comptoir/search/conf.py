@@ -55,3 +55,18 @@ def search_rates() -> Rates:
 def buyer_context(*, country: str, currency: str | None = None, channel: str = "web") -> BuyerContext:
     """A consumer buying for `country` in `currency` (the marketplace's display currency by default)."""
     return _buyer_context(country=country, currency=currency, channel=channel)
+
+
+def search_languages() -> tuple[str, ...]:
+    """The languages the index holds an entry in for every product: the site's (`LANGUAGES`), default first."""
+    codes = [code.lower().split("-")[0] for code, _name in settings.LANGUAGES]
+    default = (settings.LANGUAGE_CODE or "en").lower().split("-")[0]
+    return tuple(dict.fromkeys([default, *codes]))
+
+
+def search_language(requested: str | None) -> str:
+    """The index a query in `requested` ("de", "de-AT", None) searches: that language's when the index has one, else
+    the site's default language's."""
+    languages = search_languages()
+    code = (requested or "").lower().replace("_", "-").split("-")[0]
+    return code if code in languages else languages[0]

@@ -5,8 +5,8 @@ from comptoir.core import clock
 
 class SearchDocument(models.Model):
     """One indexed product (with at least one visible offer): what filters, facets and ranking need without
-    touching the offers. The text itself lives in the backend's structure: the FTS5 table `search_fts` on SQLite,
-    the `search_vector` tsvector column (GIN index) of this table on PostgreSQL — both created by migration 0001.
+    touching the offers. The text itself lives in the backend's structure, one entry per language: the FTS5 tables
+    `search_fts_<language>` on SQLite, `SearchText` rows on PostgreSQL (migration 0005).
 
     `delivery` maps a destination country (or "*" for every country no zone names) to [lowest landed price, fewest
     business days to the latest promised delivery, seller id of the lowest landed price]; prices are in `currency`,
@@ -63,19 +63,23 @@ class SearchDocument(models.Model):
 
 
 class SearchText(models.Model):
-    """PostgreSQL's full-text row per document: id, category (to scope a match) and the `search_vector` tsvector column
-    (GIN index), which migration 0002 adds on PostgreSQL only — raw SQL reads and writes it. Kept apart from the wide
-    document row so a broad match reads ~250-byte rows that stay in shared buffers, and written by INSERT … ON CONFLICT
-    rather than an UPDATE of the freshly inserted document (which left a dead copy of every row behind).
-    Unused (empty) on SQLite, where FTS5 holds the text."""
+    """PostgreSQL's full-text row per document and language (docs/SEARCH.md, "Languages"): the document, its language,
+    category (to scope a match) and the `search_vector` tsvector column, which migration 0005 adds on PostgreSQL only
+    with one partial GIN index per language — raw SQL reads and writes it. Kept apart from the wide document row so a
+    broad match reads narrow rows that stay in shared buffers, and written by INSERT … ON CONFLICT.
+    Unused (empty) on SQLite, where one FTS5 table per language holds the text."""
 
-    document = models.OneToOneField(
-        SearchDocument, primary_key=True, on_delete=models.CASCADE, related_name="+", db_column="product_id"
-    )
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="+", db_column="product_id")
+    language = models.CharField(max_length=8)
     category_id = models.BigIntegerField()
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "language"], name="search_text_one_per_language"),
+        ]
+
     def __str__(self) -> str:
-        return f"Search text of product {self.document_id}"
+        return f"Search text of product {self.document_id} [{self.language}]"
 
 
 class ProductViewDaily(models.Model):

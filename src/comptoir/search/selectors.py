@@ -32,7 +32,7 @@ from comptoir.offers.selectors import (
     offer_visible_qs,
 )
 from comptoir.search.backends import get_backend
-from comptoir.search.conf import buyer_context, search_pricing, search_rates, search_settings
+from comptoir.search.conf import buyer_context, search_language, search_pricing, search_rates, search_settings
 from comptoir.search.domain.explain import Explanation, explain_featured, explain_result
 from comptoir.search.domain.featured import FeaturedDecision, OfferFacts, choose_featured
 from comptoir.search.domain.ranking import Candidate, RankingConfig, RankingContext, order, ranked_result
@@ -142,6 +142,9 @@ class SearchQuery:
     # Option filters: ((group, (value, …)), …): a variant passes when its value of each group is one of those listed
     # (values of one group are alternatives, groups combine); a product without that group does not pass.
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The buyer's language ("de"): the text is matched against that language's index entries, analysed with its
+    # stemmer (docs/SEARCH.md, "Languages"). None or a language the index lacks: the site's default language.
+    language: str | None = None
 
 
 class SearchHit:
@@ -348,7 +351,7 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     and ranking need (the destination's entry is extracted in SQL), one more reads the sellers' quality."""
     config = search_settings()
     backend = get_backend()
-    parsed = parse_query(query.text)
+    parsed = parse_query(query.text, search_language(query.language))
     paths = _category_paths()
     scope_ids = None
     if query.category_id is not None:

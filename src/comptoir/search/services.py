@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from comptoir.catalog.models import Category, Product
+from comptoir.catalog.selectors import product_text_table
 from comptoir.compliance.selectors import blocked_countries_by_offer
 from comptoir.core import clock
 from comptoir.core.money import Money
@@ -20,9 +21,9 @@ from comptoir.offers.domain.shipping import rates_for_country
 from comptoir.offers.selectors import offer_visible_qs, shipping_rates_for_profiles
 from comptoir.search.backends import get_backend
 from comptoir.search.backends.base import IndexedText
-from comptoir.search.conf import search_rates, search_settings
+from comptoir.search.conf import search_languages, search_rates, search_settings
 from comptoir.search.domain.ranking import Candidate, browse_quality, seller_points
-from comptoir.search.domain.text import analyse
+from comptoir.search.domain.text import index_words
 from comptoir.search.models import ProductViewDaily, SearchDocument
 
 BATCH_SIZE = 2000
@@ -113,10 +114,19 @@ def _delivery_by_country(
     return delivery
 
 
-def _category_names() -> dict[int, tuple[str, str, str]]:
+def _category_names() -> dict[int, tuple[str, dict[str, str]]]:
+    """Each category's path and its names per index language (with the English and French names, as the index held
+    before it had languages, so a category stays findable by either)."""
+    languages = search_languages()
     return {
-        pk: (path, name_en, name_fr)
-        for pk, path, name_en, name_fr in Category.objects.values_list("pk", "path", "name_en", "name_fr")
+        category.pk: (
+            category.path,
+            {
+                language: " ".join(dict.fromkeys([category.name_in(language), category.name_en, category.name_fr]))
+                for language in languages
+            },
+        )
+        for category in Category.objects.only("pk", "path", "name_en", "name_fr", "names")
     }
 
 
@@ -135,7 +145,6 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
             "created_at",
             "parent_id",
             "option_values",
-            "parent__description",
         )
     )
     offers: dict[int, list[tuple]] = {}
@@ -173,17 +182,19 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
     )
 
     documents, texts = [], []
+    languages = search_languages()
+    # Each product's text in each language (translation, else its own; a variant its family's): one entry each.
+    product_texts = product_text_table([row[0] for row in products if row[0] in offers], languages)
     for (
         pk,
-        title,
+        _title,
         brand,
-        description,
-        attributes,
+        _description,
+        _attributes,
         category_id,
         created_at,
         family_id,
         option_values,
-        family_description,
     ) in products:
         product_offers = offers.get(pk)
         if not product_offers:
@@ -191,12 +202,8 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         currency = _product_currency(product_offers, rates=exchange, preferred=config.currency)
         delivery = _delivery_by_country(product_offers, rates, currency=currency, pricing=pricing, blocked=blocked)
         item_prices = [exchange.convert(Money(row[3], row[4]), currency) for row in product_offers]
-        path, _en, _fr = categories.get(category_id, ("", "", ""))
-        category_words = " ".join(
-            f"{categories[int(part)][1]} {categories[int(part)][2]}"
-            for part in path.strip("/").split("/")
-            if part and int(part) in categories
-        )
+        path, _names = categories.get(category_id, ("", {}))
+        category_ids = [int(part) for part in path.strip("/").split("/") if part and int(part) in categories]
         documents.append(
             SearchDocument(
                 product_id=pk,
@@ -217,19 +224,26 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
                 indexed_at=clock.now(),
             )
         )
-        texts.append(
-            (
-                pk,
-                IndexedText(
-                    analyse(title),
-                    analyse(brand),
-                    # A variant is found by its option values ("red shirt") and, without its own, by its family's
-                    # description.
-                    analyse(f"{_attribute_text(attributes)} {_attribute_text(option_values)} {category_words}"),
-                    analyse(description or family_description or ""),
-                ),
+        for language in languages:
+            text = product_texts[(pk, language)]
+            category_words = " ".join(categories[category][1][language] for category in category_ids)
+            texts.append(
+                (
+                    pk,
+                    IndexedText(
+                        index_words(text.title, language),
+                        index_words(brand, language),
+                        # A variant is found by its option values ("red shirt"); its text (and, without its own, its
+                        # family's description) comes with its family's translations.
+                        index_words(
+                            f"{_attribute_text(text.attributes)} {_attribute_text(option_values)} {category_words}",
+                            language,
+                        ),
+                        index_words(text.description, language),
+                        language,
+                    ),
+                )
             )
-        )
 
     # Browsing without a query orders by a quality score: the ranking formula with full relevance, for the
     # destination-independent "*" zone when there is one (else the first named country). The seller's part is stored

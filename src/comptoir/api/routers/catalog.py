@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Path as PathParam
 from ninja import Query, Router, Schema
@@ -31,6 +32,7 @@ from comptoir.catalog.selectors import (
     product_get,
     product_get_by_gtin,
     product_search,
+    products_localize,
 )
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import Money
@@ -51,6 +53,7 @@ class CategoryOut(Schema):
     id: int
     slug: str
     name: str
+    names: dict[str, str] = Field(default_factory=dict, description="Names in other languages, by language code.")
     name_en: str
     name_fr: str
     parent_id: int | None
@@ -127,12 +130,15 @@ class VariantOut(Schema):
 class ProductOut(Schema):
     id: int
     gtin: str | None
-    title: str
+    title: str = Field(description="In the request's language (`lang`, else Accept-Language) when translated.")
     description: str
     brand: str
     category: CategoryOut
     attributes: dict
-    language: str
+    language: str = Field(description="The language the product was written in.")
+    text_language: str = Field(
+        "", description="The language of `title`, `description` and `attributes` (a translation, else `language`)."
+    )
     weight_grams: int | None
     country_of_origin: str
     images: list[ImageOut]
@@ -157,6 +163,7 @@ def category_out(category) -> dict:
         "name": category.name,
         "name_en": category.name_en,
         "name_fr": category.name_fr,
+        "names": category.names or {},
         "parent_id": category.parent_id,
         "depth": category.depth,
         "path": category.path,
@@ -181,6 +188,7 @@ def _summaries(products, display_currency: str | None = None) -> list[dict]:
             prices[product_id][currency] = amount
     result = []
     rates = exchange_rates() if display_currency else None
+    products_localize(products, None)
     for product in products:
         images = list(product.images.all())
         converted = (
@@ -197,7 +205,7 @@ def _summaries(products, display_currency: str | None = None) -> list[dict]:
             {
                 "id": product.pk,
                 "gtin": product.gtin,
-                "title": product.title,
+                "title": product.display_title,
                 "brand": product.brand,
                 "category_id": product.category_id,
                 "image": _image_out(images[0]) if images else None,
@@ -245,17 +253,20 @@ def _offer_out(offer, currency: str | None = None, rates: Rates | None = None) -
     }
 
 
-def product_out(product, currency: str | None = None) -> dict:
+def product_out(product, currency: str | None = None, language: str | None = None) -> dict:
+    """The product with its text in `language` (the request's when None; docs/LANGUAGES.md fallback)."""
     rates = exchange_rates() if currency else None
+    products_localize([product], language)
     return {
         "id": product.pk,
         "gtin": product.gtin,
-        "title": product.title,
-        "description": product.description,
+        "title": product.display_title,
+        "description": product.display_description,
         "brand": product.brand,
         "category": category_out(product.category),
-        "attributes": product.attributes,
+        "attributes": product.display_attributes,
         "language": product.language,
+        "text_language": product.display_language,
         "weight_grams": product.weight_grams,
         "country_of_origin": product.country_of_origin,
         "images": [_image_out(image) for image in product.images.all()],
@@ -265,10 +276,33 @@ def product_out(product, currency: str | None = None) -> dict:
         "option_names": product.option_names or [],
         "option_values": product.option_values or {},
         "variants": [
-            {"id": variant.pk, "gtin": variant.gtin, "title": variant.title, "option_values": variant.option_values}
-            for variant in (product_family_variants(product.pk) if product.is_family else ())
+            {
+                "id": variant.pk,
+                "gtin": variant.gtin,
+                "title": variant.display_title,
+                "option_values": variant.option_values,
+            }
+            for variant in _localized(list(product_family_variants(product.pk)) if product.is_family else [], language)
         ],
     }
+
+
+def _localized(products: list, language: str | None) -> list:
+    products_localize(products, language)
+    return products
+
+
+LANG_QUERY = Query(
+    None,
+    pattern=r"^[a-zA-Z]{2,8}([-_][a-zA-Z0-9]{1,8})?$",
+    description="The language of the product text (en, fr, de, es, it); default: Accept-Language, else English.",
+)
+
+
+def request_language(lang: str | None) -> str | None:
+    """The `lang` parameter's base language when the site speaks it, else None (the request's: Accept-Language)."""
+    code = (lang or "").lower().replace("_", "-").split("-")[0]
+    return code if code in {language for language, _name in settings.LANGUAGES} else None
 
 
 @router.get("/categories", response=list[CategoryOut], auth=None, summary="List categories")
@@ -319,6 +353,7 @@ def product_by_gtin(
     request: HttpRequest,
     gtin: str = PathParam(..., max_length=40, pattern=r"^[0-9 -]{1,40}$"),
     currency: DisplayCurrency | None = CURRENCY_QUERY,
+    lang: str | None = LANG_QUERY,
 ):
     """GTIN-8, UPC-A (12), EAN-13 or GTIN-14; the check digit is verified."""
     _normalised, error = normalise_gtin(gtin)
@@ -327,7 +362,7 @@ def product_by_gtin(
     product = product_get_by_gtin(gtin)
     if product is None:
         raise NotFound("No product has this GTIN.", code=catalog_errors.PRODUCT_NOT_FOUND)
-    return product_out(product_get(product.pk), currency)
+    return product_out(product_get(product.pk), currency, request_language(lang))
 
 
 @router.get(
@@ -340,8 +375,9 @@ def product_detail(
     request: HttpRequest,
     product_id: int = PathParam(..., ge=1, le=MAX_ID),
     currency: DisplayCurrency | None = CURRENCY_QUERY,
+    lang: str | None = LANG_QUERY,
 ):
     product = product_get(product_id)
     if product is None:
         raise NotFound("No such product.", code=catalog_errors.PRODUCT_NOT_FOUND)
-    return product_out(product, currency)
+    return product_out(product, currency, request_language(lang))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from ninja import Path as PathParam
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from comptoir.api.routers.catalog import LANG_QUERY, request_language
 from comptoir.api.routers.fx import DisplayCurrency, RateOriginOut, origin_out
 from comptoir.api.schemas import (
     DEFAULT_PAGE_SIZE,
@@ -22,6 +24,7 @@ from comptoir.api.schemas import (
 )
 from comptoir.catalog import errors as catalog_errors
 from comptoir.catalog.models import Category, Product
+from comptoir.catalog.selectors import products_localize
 from comptoir.core import clock
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import is_known_currency
@@ -156,8 +159,9 @@ def search(
     q: str = Query(
         "",
         max_length=200,
-        description="Words (French or English; accents and plurals do not matter; the last word may be a prefix).",
+        description="Words in `lang` (accents and plurals do not matter; the last word may be a prefix).",
     ),
+    lang: str | None = LANG_QUERY,
     category: int | None = Query(None, ge=1, le=MAX_ID),
     country: str = Query(
         "FR",
@@ -208,10 +212,13 @@ def search(
         min_rating=rating,
         sort=sort,
         options=tuple((name, tuple(values)) for name, values in options.items()),
+        # The language's index and stemmer: `lang`, else Accept-Language (docs/SEARCH.md, "Languages").
+        language=request_language(lang) or get_language(),
     )
     result = search_products(query, placed_on=clock.now().date())
     window = result.hits[(page - 1) * page_size : page * page_size]
     products = Product.objects.in_bulk([hit.card_product_id for hit in window])
+    products_localize(products.values(), query.language)
     facets = result.facets
     return {
         "query": q,
@@ -226,7 +233,7 @@ def search(
                 "family_id": hit.family_id,
                 "variant_ids": hit.variant_ids,
                 "option_choices": hit.option_choices,
-                "title": products[hit.card_product_id].title,
+                "title": products[hit.card_product_id].display_title,
                 "brand": products[hit.card_product_id].brand,
                 "category_id": products[hit.card_product_id].category_id,
                 "lowest_landed": hit.landed.as_dict(),

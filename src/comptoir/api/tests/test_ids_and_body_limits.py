@@ -80,7 +80,8 @@ def test_no_route_taking_an_integer_id_answers_500_or_invents_a_resource(buyer_t
         url = path.removeprefix("/api/v1/")
         for name in names:
             url = url.replace("{" + name + "}", value)
-        assert not re.search(r"{\w+}", url), url
+        # Other path parameters (a language code) get a valid value, so that the integer is what is refused.
+        url = re.sub(r"{\w+}", "de", url)
         for token in (None, buyer_token, seller_a.key):
             # when
             response = client.request(method, url, {} if method in ("POST", "PUT", "PATCH") else None, token=token)

@@ -87,10 +87,14 @@ def category_create(
     commission_rate_bp: int | None = None,
     expected_attributes: list[str] | None = None,
     position: int = 0,
+    names: dict[str, str] | None = None,
     actor: User | None = None,
 ) -> Category:
-    """Add a node under `parent` (or a root). Raises ValidationError with every field error."""
+    """Add a node under `parent` (or a root); `names` holds its name in other languages ({"de": "Küche"}). Raises
+    ValidationError with every field error."""
     field_errors: dict[str, str] = {}
+    if names is not None and _names_error(names):
+        field_errors["names"] = NAMES_MESSAGE
     for field, value in (("name_en", name_en), ("name_fr", name_fr)):
         if not isinstance(value, str) or not value.strip() or len(value.strip()) > 120:
             field_errors[field] = "A name of 1 to 120 characters is required."
@@ -113,6 +117,7 @@ def category_create(
             name_fr=name_fr.strip(),
             commission_rate_bp=commission_rate_bp,
             expected_attributes=expected_attributes or [],
+            names={code.lower(): value.strip() for code, value in (names or {}).items()},
             position=position,
             depth=(parent.depth + 1) if parent else 0,
         )
@@ -120,6 +125,43 @@ def category_create(
         category.save(update_fields=["path"])
         if actor is not None:
             audit_record(actor=actor, action="category.created", target=category)
+    return category
+
+
+NAMES_MESSAGE = "An object of language codes (such as de) to names of 1 to 120 characters."
+
+
+def _names_error(names: object) -> bool:
+    return not isinstance(names, dict) or any(
+        not isinstance(code, str)
+        or not code.isascii()
+        or not code.isalpha()
+        or not (2 <= len(code) <= 8)
+        or not isinstance(value, str)
+        or not value.strip()
+        or len(value.strip()) > 120
+        for code, value in names.items()
+    )
+
+
+def category_set_names(*, category_id: int, names: dict[str, str], actor: User | None) -> Category:
+    """Replace a category's names in other languages than English and French (`{"de": "Küche"}`), audited. Raises
+    ValidationError (`invalid_category` on `names`) and NotFound."""
+    if _names_error(names):
+        raise ValidationError("The category is invalid.", code=errors.INVALID_CATEGORY, fields={"names": NAMES_MESSAGE})
+    cleaned = {code.lower(): value.strip() for code, value in names.items()}
+    with transaction.atomic():
+        category = Category.objects.select_for_update().filter(pk=category_id).first()
+        if category is None:
+            raise NotFound("No such category.", code=errors.CATEGORY_NOT_FOUND)
+        previous = category.names
+        if previous == cleaned:
+            return category
+        category.names = cleaned
+        category.save(update_fields=["names"])
+        audit_record(
+            actor=actor, action="category.names_changed", target=category, data={"from": previous, "to": cleaned}
+        )
     return category
 
 

@@ -138,3 +138,22 @@ def test_an_operator_removes_a_picture_from_the_console(console, operator, tmp_p
     audit = AuditLog.objects.get(action="product.image_removed")
     assert (audit.actor, audit.seller_id) == (operator, offer.seller_id)
     assert not (tmp_path / image.file.name).exists()
+
+
+def test_category_names_in_other_languages_change_through_their_service(console, operator):
+    category = make_category("Lighting", commission_rate_bp=1200)
+
+    response = console.post(
+        reverse("admin:catalog_category_change", args=[category.pk]),
+        _change_form(category, names='{"de": " Beleuchtung ", "it": "Illuminazione"}'),
+    )
+    refused = console.post(
+        reverse("admin:catalog_category_change", args=[category.pk]), _change_form(category, names='{"de": ""}')
+    )
+
+    assert response.status_code == 302 and refused.status_code == 302  # the refusal is a message on the list
+    category.refresh_from_db()
+    assert category.name_in("de") == "Beleuchtung" and category.name_in("it") == "Illuminazione"
+    assert category.name_in("es") == "Lighting" and category.commission_rate_bp == 1200
+    audit = AuditLog.objects.get(action="category.names_changed", target_id=str(category.pk))
+    assert audit.actor == operator and audit.data["to"] == {"de": "Beleuchtung", "it": "Illuminazione"}

@@ -1,35 +1,51 @@
-"""PostgreSQL full text: a `search_vector` tsvector column with a GIN index on the narrow search_searchtext table (one
-row per document: id, category, vector), built with setweight (title A, brand B, attributes and categories C,
-description D) over the 'simple' configuration of the already stemmed and accent-folded text, so that matching is
-exactly the SQLite backend's; relevance is ts_rank_cd."""
+"""PostgreSQL full text: the narrow search_searchtext table holds one row per document and language (id, language,
+category, `search_vector` tsvector), built with setweight (title A, brand B, attributes and categories C, description
+D) over the language's text search configuration (`german`, `french`, …, `simple` for a language without one) applied
+to the folded words without stop words that `search.domain.text` produced; one partial GIN index per language.
+Relevance is ts_rank_cd."""
 
 from __future__ import annotations
 
 from django.db import connection
 
-from comptoir.search.backends.base import IndexedText
-from comptoir.search.domain.text import ParsedQuery
+from comptoir.search.backends.base import IndexedText, checked_language
+from comptoir.search.domain.text import ParsedQuery, configuration
 
-# Run by migration 0002 (after Django created search_searchtext from the SearchText model).
-CREATE_SQL = (
-    "ALTER TABLE search_searchtext ADD COLUMN IF NOT EXISTS search_vector tsvector NOT NULL DEFAULT ''::tsvector",
-    "CREATE INDEX IF NOT EXISTS search_text_vector_gin ON search_searchtext USING GIN (search_vector)",
-)
-DROP_SQL = (
-    "DROP INDEX IF EXISTS search_text_vector_gin",
-    "ALTER TABLE search_searchtext DROP COLUMN IF EXISTS search_vector",
-)
+# Run by migration 0005 (after Django created search_searchtext from the SearchText model).
+INDEX_LANGUAGES = ("en", "fr", "de", "es", "it")
+
+
+def create_sql(languages=INDEX_LANGUAGES) -> tuple[str, ...]:
+    return (
+        "ALTER TABLE search_searchtext ADD COLUMN IF NOT EXISTS search_vector tsvector NOT NULL DEFAULT ''::tsvector",
+        *(
+            f"CREATE INDEX IF NOT EXISTS search_text_vector_{checked_language(language)} ON search_searchtext "
+            f"USING GIN (search_vector) WHERE language = '{language}'"
+            for language in languages
+        ),
+    )
+
+
+def drop_sql(languages=INDEX_LANGUAGES) -> tuple[str, ...]:
+    return (
+        *(f"DROP INDEX IF EXISTS search_text_vector_{checked_language(language)}" for language in languages),
+        "ALTER TABLE search_searchtext DROP COLUMN IF EXISTS search_vector",
+    )
+
+
 VECTOR_SQL = (
-    "setweight(to_tsvector('simple', v.title), 'A') || setweight(to_tsvector('simple', v.brand), 'B') || "
-    "setweight(to_tsvector('simple', v.extra), 'C') || setweight(to_tsvector('simple', v.body), 'D')"
+    "setweight(to_tsvector(v.config::regconfig, v.title), 'A') || "
+    "setweight(to_tsvector(v.config::regconfig, v.brand), 'B') || "
+    "setweight(to_tsvector(v.config::regconfig, v.extra), 'C') || "
+    "setweight(to_tsvector(v.config::regconfig, v.body), 'D')"
 )
 BATCH = 500
 
 
 def tsquery_expression(query: ParsedQuery) -> str:
-    """to_tsquery text: every stem AND-ed, the last with `:*` when it is a prefix (stems are letters and digits
-    only)."""
-    parts = list(query.terms)
+    """to_tsquery text: every folded word AND-ed (the configuration stems them), the last with `:*` when it is a prefix
+    (words are letters and digits only)."""
+    parts = list(query.words or query.terms)
     if query.last_is_prefix:
         parts[-1] += ":*"
     return " & ".join(parts)
@@ -42,20 +58,30 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             for start in range(0, len(documents), BATCH):
                 chunk = documents[start : start + BATCH]
-                values = ", ".join(["(%s::bigint, %s::text, %s::text, %s::text, %s::text)"] * len(chunk))
+                values = ", ".join(
+                    ["(%s::bigint, %s::text, %s::text, %s::text, %s::text, %s::text, %s::text)"] * len(chunk)
+                )
                 params = [
                     item
                     for document_id, text in chunk
-                    for item in (document_id, text.title, text.brand, text.extra, text.body)
+                    for item in (
+                        document_id,
+                        checked_language(text.language),
+                        configuration(text.language),
+                        text.title,
+                        text.brand,
+                        text.extra,
+                        text.body,
+                    )
                 ]
                 # The category is copied from the document (which must exist) so a scoped match never touches the
                 # wide row.
                 cursor.execute(
-                    "INSERT INTO search_searchtext (product_id, category_id, search_vector) "
-                    f"SELECT d.product_id, d.category_id, {VECTOR_SQL} "
-                    f"FROM (VALUES {values}) AS v(id, title, brand, extra, body) "
+                    "INSERT INTO search_searchtext (product_id, language, category_id, search_vector) "
+                    f"SELECT d.product_id, v.language, d.category_id, {VECTOR_SQL} "
+                    f"FROM (VALUES {values}) AS v(id, language, config, title, brand, extra, body) "
                     "JOIN search_searchdocument d ON d.product_id = v.id "
-                    "ON CONFLICT (product_id) DO UPDATE "
+                    "ON CONFLICT (product_id, language) DO UPDATE "
                     "SET category_id = EXCLUDED.category_id, search_vector = EXCLUDED.search_vector",
                     params,
                 )
@@ -74,16 +100,20 @@ class PostgresBackend:
             cursor.execute("ANALYZE search_searchtext")
 
     def match_sql(self, query: ParsedQuery, *, scope_ids: list[int] | None, limit: int) -> tuple[str, list]:
+        language = checked_language(query.language)
         params: list = [tsquery_expression(query)]
         scope = ""
         if scope_ids is not None:
             scope = "AND t.category_id = ANY(%s)"
             params.append(list(scope_ids))
         params.append(limit)
+        # The language and its configuration are literals (checked above), so the planner picks the language's
+        # partial GIN index even for a prepared statement's generic plan.
         return (
             "SELECT t.product_id AS id, ts_rank_cd(t.search_vector, q) AS relevance "
-            "FROM search_searchtext t, to_tsquery('simple', %s) q "
-            f"WHERE t.search_vector @@ q {scope} ORDER BY relevance DESC, t.product_id LIMIT %s",
+            f"FROM search_searchtext t, to_tsquery('{configuration(language)}', %s) q "
+            f"WHERE t.language = '{language}' AND t.search_vector @@ q {scope} "
+            "ORDER BY relevance DESC, t.product_id LIMIT %s",
             params,
         )
 

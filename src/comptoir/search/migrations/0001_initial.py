@@ -56,9 +56,11 @@ def create_full_text_structures(apps, schema_editor):
     """The backend's structure, per database: FTS5 virtual table on SQLite, tsvector column + GIN index on PostgreSQL."""
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        from comptoir.search.backends.sqlite import CREATE_SQL
-
-        schema_editor.execute(CREATE_SQL)
+        # As first shipped (migration 0005 replaces it with one table per language); frozen here.
+        schema_editor.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title, brand, extra, body, "
+            "tokenize = 'unicode61 remove_diacritics 2')"
+        )
     elif vendor == "postgresql":
         # As first shipped (migration 0002 moves the vector to its own narrow table).
         schema_editor.execute("ALTER TABLE search_searchdocument ADD COLUMN IF NOT EXISTS search_vector tsvector NOT NULL DEFAULT ''::tsvector")
@@ -68,9 +70,7 @@ def create_full_text_structures(apps, schema_editor):
 def drop_full_text_structures(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        from comptoir.search.backends.sqlite import DROP_SQL
-
-        schema_editor.execute(DROP_SQL)
+        schema_editor.execute("DROP TABLE IF EXISTS search_fts")
     elif vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS search_document_vector_gin")
         schema_editor.execute("ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS search_vector")

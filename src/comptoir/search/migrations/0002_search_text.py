@@ -3,12 +3,21 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# The structure as this migration made it, frozen here (migration 0005 gives the table one row per language).
+CREATE_SQL = (
+    "ALTER TABLE search_searchtext ADD COLUMN IF NOT EXISTS search_vector tsvector NOT NULL DEFAULT ''::tsvector",
+    "CREATE INDEX IF NOT EXISTS search_text_vector_gin ON search_searchtext USING GIN (search_vector)",
+)
+DROP_SQL = (
+    "DROP INDEX IF EXISTS search_text_vector_gin",
+    "ALTER TABLE search_searchtext DROP COLUMN IF EXISTS search_vector",
+)
+
+
 
 def move_vector_to_text_table(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from comptoir.search.backends.postgres import CREATE_SQL
-
     for statement in CREATE_SQL:
         schema_editor.execute(statement)
     schema_editor.execute("INSERT INTO search_searchtext (product_id, category_id, search_vector) "
@@ -23,8 +32,6 @@ def move_vector_back(apps, schema_editor):
     schema_editor.execute("ALTER TABLE search_searchdocument ADD COLUMN IF NOT EXISTS search_vector tsvector NOT NULL DEFAULT ''::tsvector")
     schema_editor.execute("UPDATE search_searchdocument d SET search_vector = t.search_vector FROM search_searchtext t WHERE t.product_id = d.product_id")
     schema_editor.execute("CREATE INDEX IF NOT EXISTS search_document_vector_gin ON search_searchdocument USING GIN (search_vector)")
-    from comptoir.search.backends.postgres import DROP_SQL
-
     for statement in DROP_SQL:
         schema_editor.execute(statement)
 

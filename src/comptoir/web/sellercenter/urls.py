@@ -105,3 +105,16 @@ urlpatterns += [
         name="registration_delete",
     ),
 ]
+
+# The product's text in other languages (docs/LANGUAGES.md, "Product text").
+from comptoir.web.sellercenter.views import languages  # noqa: E402
+
+urlpatterns += [
+    path("products/<int:product_id>/languages", languages.product_languages, name="product_languages"),
+    path("products/<int:product_id>/languages/save", languages.product_language_save, name="product_language_save"),
+    path(
+        "products/<int:product_id>/languages/<slug:language>/delete",
+        languages.product_language_delete,
+        name="product_language_delete",
+    ),
+]

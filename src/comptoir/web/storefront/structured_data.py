@@ -25,11 +25,11 @@ def product_json_ld(*, product, offers: list, url: str, image_urls: list[str]) -
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
-        "name": product.title,
+        "name": product.display_title,
         "url": url,
     }
-    if product.description:
-        data["description"] = product.description[:5000]
+    if product.display_description:
+        data["description"] = product.display_description[:5000]
     if product.brand:
         data["brand"] = {"@type": "Brand", "name": product.brand}
     if product.gtin:

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from comptoir.catalog.services import product_translation_put
 from comptoir.search.tests.support import committed
 from comptoir.web.storefront.tests.seed import seed_family, seed_shop
 from comptoir.web.tests.browser import save_screenshot
@@ -100,3 +101,33 @@ def test_the_storefront_in_german(browser_page, live_server):
     assert page.get_by_role("button", name="In den Warenkorb").count() >= 1
     assert "\xa0€" in page.locator(".offer").first.inner_text()
     save_screenshot(page, "storefront-product-de")
+
+
+def test_a_translated_product_page_in_german(browser_page, live_server):
+    """Issue 12, languages: a French listing with a German translation, found by a German search with another form of
+    the word and shown in German (title, description, characteristics); Italian falls back to the French text.
+    Screenshot: product-translated-de."""
+    with committed():
+        shop = seed_shop()
+        headphones = shop.products["headphones"]
+        product_translation_put(
+            product_id=headphones.pk,
+            language="de",
+            title="Kabellose Kopfhörer Sonora Aria – Geräuschunterdrückung, schwarz",
+            description="Ohrumschließende Kopfhörer mit aktiver Geräuschunterdrückung, 30 Stunden Akkulaufzeit.",
+            attributes={"Farbe": "schwarz", "Verbindung": "kabellos"},
+        )
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/search?lang=de&q=kabelloser+kopfhorer")  # "kabellose" in the title
+    card = page.locator(".product-card").first
+    expect(card).to_contain_text("Kabellose Kopfhörer Sonora Aria")
+    card.click()
+    expect(page.locator("h1")).to_have_text("Kabellose Kopfhörer Sonora Aria – Geräuschunterdrückung, schwarz")
+    expect(page.locator(".prose").first).to_contain_text("30 Stunden Akkulaufzeit")
+    expect(page.locator("table.attributes")).to_contain_text("Verbindung")
+    assert page.locator("html").get_attribute("lang") == "de"
+    save_screenshot(page, "product-translated-de")
+    page.goto(page.url.split("?")[0] + "?lang=it")
+    expect(page.locator("h1")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_contain_text("Casque sans fil Sonora Aria")

@@ -23,7 +23,7 @@ from comptoir.orders.models import DisputeReason, DisputeStatus
 from comptoir.orders.selectors import order_get_for_buyer_with_history, order_list_for_buyer
 from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return
 from comptoir.web.storefront.forms import CancelForm, ConfirmDeliveryForm, DisputeForm, ReturnForm
-from comptoir.web.storefront.views.common import add_service_error, buyer_required
+from comptoir.web.storefront.views.common import add_service_error, buyer_required, localize_order_lines
 
 ACTION_FORMS = {
     "cancel": CancelForm,
@@ -90,6 +90,7 @@ def _order_page(request, order, *, bound: tuple[str, str, forms.Form] | None = N
     """The order page; `bound` = (seller order number, action, form) puts a submitted form with its errors back in
     place."""
     parts = []
+    localize_order_lines(order.seller_orders.all())
     for seller_order in order.seller_orders.all():
         forms = {action: _action_form(action, seller_order) for action in _actions_for(seller_order)}
         errors = []

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comptoir.catalog.selectors import products_localize
 from comptoir.checkout.errors import IDEMPOTENCY_IN_PROGRESS, PAYMENT_DECLINED
 from comptoir.checkout.selectors import checkout_progress_for_key
 from comptoir.checkout.services import CheckoutOutcome, order_checkout
@@ -31,7 +32,13 @@ from comptoir.orders.services import cart_line_remove, cart_line_set
 from comptoir.web.storefront.countries import buyer_country
 from comptoir.web.storefront.currency import buyer_currency
 from comptoir.web.storefront.forms import AddToCartForm, CartQuantityForm, CheckoutForm, DeliveryCountryForm
-from comptoir.web.storefront.views.common import add_service_error, buyer_required, error_message, today
+from comptoir.web.storefront.views.common import (
+    add_service_error,
+    buyer_required,
+    error_message,
+    localize_order_lines,
+    today,
+)
 
 CHECKOUT_FIELD_MAP = {
     "shipping_address.name": "name",
@@ -83,7 +90,13 @@ def _cart_context(request, country: str) -> dict:
     summary = cart_summary_for_buyer(
         buyer=request.user, country=country, placed_on=today(), charge_currency=_charge_currency(request)
     )
+    _localize_lines(summary)
     return {"summary": summary, "country": country, "country_form": DeliveryCountryForm(initial={"country": country})}
+
+
+def _localize_lines(summary) -> None:
+    """The cart's products in the request's language (docs/LANGUAGES.md, "Product text")."""
+    products_localize([line.offer.product for group in summary.groups for line in group.lines], None)
 
 
 @buyer_required
@@ -159,6 +172,7 @@ def _checkout_page(
         service_levels=choices,
         charge_currency=_charge_currency(request),
     )
+    _localize_lines(summary)
     # A new key for every rendering: one rendered form is one checkout, however often it is submitted.
     context = {
         "form": form,
@@ -174,7 +188,9 @@ def _checkout_page(
 
 def _unavailable_titles(request) -> list[str]:
     ids = request.session.pop("storefront_short_offers", None) or []
-    return list(Offer.objects.filter(pk__in=ids).values_list("product__title", flat=True))
+    products = [offer.product for offer in Offer.objects.filter(pk__in=ids).select_related("product")]
+    products_localize(products, None)
+    return [product.display_title for product in products]
 
 
 def _checkout_outcome_page(request, outcome: CheckoutOutcome, form: CheckoutForm, country: str, choices, *, status):
@@ -296,6 +312,6 @@ def order_confirmation(request, number: str):
     order = order_get_for_buyer_with_history(buyer=request.user, number=number)
     if order is None:
         raise Http404
-    return render(
-        request, "storefront/confirmation.html", {"order": order, "seller_orders": list(order.seller_orders.all())}
-    )
+    seller_orders = list(order.seller_orders.all())
+    localize_order_lines(seller_orders)
+    return render(request, "storefront/confirmation.html", {"order": order, "seller_orders": seller_orders})

@@ -11,10 +11,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
+from comptoir.catalog.domain.translations import language_base
 from comptoir.catalog.domain.variants import VariantChoice, build_picker, choose_variant, variant_label
 from comptoir.catalog.models import Category, Product, ProductImage
-from comptoir.catalog.selectors import category_get, category_list, product_family_variants, product_get
+from comptoir.catalog.selectors import (
+    category_get,
+    category_list,
+    product_family_variants,
+    product_get,
+    products_localize,
+)
 from comptoir.compliance.selectors import offers_sellable_to
 from comptoir.core.money import currency_exponent
 from comptoir.offers.domain.pricing import compare_key
@@ -46,7 +54,9 @@ def _products_in_order(product_ids: list[int]) -> list[Product]:
         .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")))
         .in_bulk(product_ids)
     )
-    return [products[pk] for pk in product_ids if pk in products]
+    ordered = [products[pk] for pk in product_ids if pk in products]
+    products_localize(ordered, None)  # titles in the request's language (docs/LANGUAGES.md, "Product text")
+    return ordered
 
 
 def _first_images(product_ids: list[int]) -> dict[int, ProductImage]:
@@ -190,6 +200,7 @@ def search(request):
         min_rating=params["rating"],
         sort=params["sort"],
         options=_option_filters(request),
+        language=get_language(),  # the request's language's index and stemmer (docs/SEARCH.md, "Languages")
     )
     result = search_products(query, placed_on=placed_on)
     page = Paginator(result.hits, PAGE_SIZE).get_page(params["page"] or 1)
@@ -324,6 +335,8 @@ def product_detail(request, product_id: int, slug: str = ""):
         variant, picker = _variant_picker(request, family)
         if variant is not None:
             product = variant
+    # The text in the request's language (`?lang=`, cookie, Accept-Language), else the product's own.
+    products_localize([item for item in (product, family) if item is not None], None)
     country, placed_on = buyer_country(request), today()
     product_view_record(product_id=product.pk)
     buyer = buyer_context(country=country, currency=buyer_currency(request))
@@ -395,9 +408,13 @@ def product_detail(request, product_id: int, slug: str = ""):
         "family": family,
         "page_product": page_product,
         "picker": picker,
-        "description": product.description or (family.description if family else ""),
+        "description": product.display_description,
+        # Text shown in another language than the page's (no translation): marked for screen readers and translators.
+        "title_language": _other_language(page_product.display_language),
+        "description_language": _other_language(product.display_language),
         "images": images,
-        "attributes": sorted({**((family.attributes or {}) if family else {}), **(product.attributes or {})}.items()),
+        # A variant's text already holds its family's attributes under its own.
+        "attributes": sorted(product.display_attributes.items()),
         "rows": rows,
         "best": rows[0] if rows and rows[0]["quote"] else None,
         "featured": featured_box,
@@ -407,6 +424,10 @@ def product_detail(request, product_id: int, slug: str = ""):
         "country_form": DeliveryCountryForm(initial={"country": country}),
     }
     return render(request, "storefront/product.html", context)
+
+
+def _other_language(language: str) -> str:
+    return "" if language == language_base(get_language()) else language
 
 
 def ranking(request):
@@ -436,6 +457,7 @@ def seller_detail(request, slug: str):
         .order_by("product__title", "id")
     )
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    products_localize([offer.product for offer in page.object_list], None)
     quotes = offer_delivery_quotes(page.object_list, country=country, placed_on=placed_on)
     context = {
         "seller": seller,

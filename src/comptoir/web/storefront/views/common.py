@@ -9,8 +9,11 @@ from urllib.parse import quote, urlsplit
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.catalog.domain.translations import language_base
+from comptoir.catalog.selectors import product_text_table
 from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError
 
@@ -88,3 +91,14 @@ def buyer_required(view):
 def today() -> dt.date:
     """The date delivery promises are computed from: the same one checkout will use."""
     return clock.now().date()
+
+
+def localize_order_lines(seller_orders) -> None:
+    """Give each line of these seller orders a `display_title`: its product's title in the request's language when a
+    translation exists, else the title recorded when it was bought (docs/LANGUAGES.md, "Product text")."""
+    lines = [line for seller_order in seller_orders for line in seller_order.lines.all()]
+    language = language_base(get_language())
+    texts = product_text_table({line.product_id for line in lines}, [language])
+    for line in lines:
+        text = texts.get((line.product_id, language))
+        line.display_title = text.title if text is not None and text.is_translation else line.title
