@@ -15,6 +15,7 @@ from django.tasks import TaskResultStatus
 from comptoir.checkout.tasks import release_due_task
 from comptoir.currencies.conf import fx_settings
 from comptoir.currencies.tasks import rates_refresh_task
+from comptoir.feeds.tasks import feeds_refresh_task
 from comptoir.notifications.tasks import late_to_ship_notify_task
 from comptoir.payments.tasks import ledger_seal_task
 from comptoir.trust.tasks import trust_daily_task
@@ -34,6 +35,9 @@ PERIODIC_TASKS = (
     # ECB reference rates (published once a working day, ~16:00 CET): fetched every 6 hours when
     # COMPTOIR["FX"]["REFRESH_URL"] is set (not enqueued otherwise); a failure only logs.
     (rates_refresh_task, 6 * 3600.0, lambda: bool(fx_settings().refresh_url)),
+    # Product feeds (Google Merchant Center, channels): every active feed older than its refresh period (6 hours by
+    # default) is written again; checked hourly so a feed is never more than an hour late.
+    (feeds_refresh_task, 3600.0),
 )
 _WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
