@@ -403,7 +403,8 @@ def _item(feed: Feed, offer, *, rates, images, google_categories, category_names
         seller_id=offer.seller.slug,
         seller_name=offer.seller.name,
     )
-    return item, google.item_problems(item)
+    # Google refuses items without a picture or a description; a channel with its own columns decides for itself.
+    return item, google.item_problems(item) if feed.kind == FeedKind.GOOGLE else []
 
 
 def _render(feed: Feed, items) -> Iterator[str]:
