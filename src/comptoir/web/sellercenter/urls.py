@@ -92,3 +92,12 @@ urlpatterns += [
     path("imports/<int:job_id>/commit", imports.import_commit, name="import_commit"),
     path("imports/<int:job_id>/progress", imports.import_progress, name="import_progress"),
 ]
+
+# Feeds out (issue 13): Google Merchant Center and channel feeds of the shop's own offers.
+from comptoir.web.sellercenter.views import feeds  # noqa: E402
+
+urlpatterns += [
+    path("feeds/", feeds.feed_list, name="feeds"),
+    path("feeds/<int:feed_id>/", feeds.feed_detail, name="feed"),
+    path("feeds/<int:feed_id>/<str:action>", feeds.feed_action_view, name="feed_action"),
+]
