@@ -30,7 +30,9 @@ REASONS = {
     "id_too_long": _("Identifier too long"),
     "link_too_long": _("Address too long"),
 }
-COLUMNS_HELP = _('One column per line: "Column name = field", or "Column name = \\"fixed text\\"". Fields: %(fields)s.')
+COLUMNS_HELP = _(
+    "One column per line: Column name = field. A fixed text is written in double quotes. Fields: %(fields)s."
+)
 
 
 def columns_from_text(text: str) -> list[dict]:
