@@ -473,3 +473,28 @@ def feeds_generate_due(*, older_than: dt.timedelta | None = None) -> list[FeedGe
         if result is not None:
             results.append(result)
     return results
+
+
+@transaction.atomic
+def google_categories_assign(*, actor: User | None, google_category_ids: dict[int, int]) -> int:
+    """Map categories (id -> Google taxonomy id) in one go, replacing their previous mapping; operators only. Returns
+    how many categories were mapped. Raises ValidationError on an unknown category or an id that is not positive."""
+    require_operator(actor, message="Only an operator maps categories to Google's taxonomy.")
+    categories = Category.objects.in_bulk(list(google_category_ids))
+    for category_id, google_id in google_category_ids.items():
+        if category_id not in categories:
+            raise _invalid("category_id", f"Unknown category {category_id}.")
+        if not isinstance(google_id, int) or google_id <= 0:
+            raise _invalid("google_category_id", "A Google taxonomy id is a positive whole number.")
+    GoogleCategoryMapping.objects.filter(category_id__in=list(google_category_ids)).delete()
+    GoogleCategoryMapping.objects.bulk_create(
+        [GoogleCategoryMapping(category_id=key, google_category_id=value) for key, value in google_category_ids.items()]
+    )
+    for category_id, google_id in google_category_ids.items():
+        audit_record(
+            actor=actor,
+            action="category.google_category_assigned",
+            target=categories[category_id],
+            data={"google_category_id": google_id},
+        )
+    return len(google_category_ids)
