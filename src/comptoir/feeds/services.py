@@ -22,13 +22,14 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
 from comptoir.catalog.models import Category, ProductImage
 from comptoir.core import clock
 from comptoir.core.crypto import encrypt_text, token_hash
-from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.core.money import Money, is_known_currency
 from comptoir.core.permissions import require_operator
 from comptoir.core.services import audit_record
@@ -47,10 +48,10 @@ from comptoir.feeds.models import KIND_FORMATS, Feed, FeedFormat, FeedKind, Goog
 from comptoir.feeds.text import feed_category_path, feed_text
 from comptoir.offers.conf import buyer_context, pricing_strategy
 from comptoir.offers.selectors import delivery_quote, offer_visible_qs, shipping_rates_for_profiles
+from comptoir.sellers.models import Seller
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
-    from comptoir.sellers.models import Seller
 
 logger = logging.getLogger(__name__)
 TOKEN_PREFIX = "cfd"
@@ -150,10 +151,9 @@ def feed_create(
     )
     checked_columns = _columns_check(kind, format, columns)
     if seller is not None:
-        from comptoir.core.exceptions import Conflict
-        from comptoir.sellers.models import Seller as SellerModel
-
-        SellerModel.objects.select_for_update().filter(pk=seller.pk).first()  # one creation at a time per seller
+        # One creation at a time per seller (the seller's row is the lock), so that two at once cannot both pass the
+        # count below.
+        list(Seller.objects.select_for_update().filter(pk=seller.pk).values_list("pk", flat=True))
         limit = feeds_settings().max_feeds_per_seller
         if Feed.objects.filter(seller=seller).count() >= limit:
             raise Conflict(f"A seller has at most {limit} feeds.", code=errors.TOO_MANY_FEEDS)
@@ -460,8 +460,6 @@ def feeds_generate_due(*, older_than: dt.timedelta | None = None) -> list[FeedGe
     """Regenerate every active feed not generated within `older_than` (the refresh period by default)."""
     age = older_than if older_than is not None else dt.timedelta(seconds=feeds_settings().refresh_seconds)
     cutoff = clock.now() - age
-    from django.db.models import Q
-
     due = Feed.objects.filter(is_active=True).filter(Q(generated_at__isnull=True) | Q(generated_at__lte=cutoff))
     results = []
     for feed_id in due.order_by("pk").values_list("pk", flat=True):
