@@ -456,16 +456,23 @@ def feed_generate(*, feed_id: int) -> FeedGeneration | None:
     return FeedGeneration(feed_id, count, exclusions.count, size)
 
 
-def feeds_generate_due(*, older_than: dt.timedelta | None = None) -> list[FeedGeneration]:
-    """Regenerate every active feed not generated within `older_than` (the refresh period by default)."""
+def feeds_due_ids(*, older_than: dt.timedelta | None = None) -> list[int]:
+    """Active feeds never generated or not within `older_than` (the refresh period by default), in id order."""
     age = older_than if older_than is not None else dt.timedelta(seconds=feeds_settings().refresh_seconds)
-    cutoff = clock.now() - age
-    due = Feed.objects.filter(is_active=True).filter(Q(generated_at__isnull=True) | Q(generated_at__lte=cutoff))
+    due = Feed.objects.filter(is_active=True).filter(
+        Q(generated_at__isnull=True) | Q(generated_at__lte=clock.now() - age)
+    )
+    return list(due.order_by("pk").values_list("pk", flat=True))
+
+
+def feeds_generate_due(*, older_than: dt.timedelta | None = None) -> list[FeedGeneration]:
+    """Regenerate every due feed now, one after the other (the command's --due); one feed that fails is logged with
+    its traceback and the others go on."""
     results = []
-    for feed_id in due.order_by("pk").values_list("pk", flat=True):
+    for feed_id in feeds_due_ids(older_than=older_than):
         try:
             result = feed_generate(feed_id=feed_id)
-        except Exception:  # one broken feed must not stop the others; logged with its traceback
+        except Exception:  # one broken feed must not stop the others
             logger.exception("feed %s could not be generated", feed_id)
             continue
         if result is not None:

@@ -13,6 +13,10 @@ def feed_generate_task(feed_id: int) -> None:
 
 
 @task()
-def feeds_refresh_task() -> None:
-    """Every active feed older than the refresh period (6 h by default) is written again."""
-    services.feeds_generate_due()
+def feeds_refresh_task() -> int:
+    """Every active feed older than the refresh period (6 h by default) is written again, each by its own task (so
+    workers share them and one failing feed does not hold the others). Returns how many were enqueued."""
+    due = services.feeds_due_ids()
+    for feed_id in due:
+        feed_generate_task.enqueue(feed_id)
+    return len(due)

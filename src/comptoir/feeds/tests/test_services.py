@@ -298,6 +298,23 @@ def test_the_refresh_writes_only_active_feeds_older_than_the_period():
     assert [result.feed_id for result in results] == [stale.pk]
 
 
+def test_the_refresh_task_enqueues_one_generation_per_due_feed():
+    from comptoir.feeds.tasks import feeds_refresh_task
+
+    operator = make_operator()
+    fresh, stale = (marketplace_feed(operator, name=name) for name in ("fresh", "stale"))
+    feed_generate(feed_id=fresh.pk)
+    with clock.frozen_at(clock.now() - dt.timedelta(hours=7)):
+        feed_generate(feed_id=stale.pk)
+    before = {feed.pk: feed.generated_at for feed in Feed.objects.all()}
+
+    result = feeds_refresh_task.enqueue()  # the immediate backend runs it, and the generations it enqueues, at once
+
+    assert result.return_value == 1
+    after = {feed.pk: feed.generated_at for feed in Feed.objects.all()}
+    assert after[fresh.pk] == before[fresh.pk] and after[stale.pk] > before[stale.pk]
+
+
 def test_the_feed_command_lists_and_generates(capsys):
     make_offer(product=a_product())
     feed = marketplace_feed(make_operator())
