@@ -26,6 +26,8 @@ router = Router(tags=["seller: feeds"])
 
 READ = seller_auth("offers:read")
 WRITE = seller_auth("offers:write")
+Country = Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166 country the offers ship to.")]
+Currency = Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 4217 currency of the prices.")]
 FIELDS_DESCRIPTION = f"The offer field that fills the column: {', '.join(FIELDS)}, or '{CONSTANT}' with a `value`."
 
 
@@ -63,9 +65,9 @@ class FeedCreateIn(InputSchema):
     name: Annotated[StrictStr, length(100, 1)]
     kind: Literal["google", "channel"]
     format: Literal["xml", "tsv", "csv"] = Field(description="google: xml or tsv; channel: csv or xml.")
-    country: Annotated[StrictStr, length(2, 2)] = Field(description="ISO 3166 country the offers ship to.")
+    country: Country
     language: Literal["en", "fr", "de", "es", "it"]
-    currency: Annotated[StrictStr, length(3, 3)] = Field(description="ISO 4217 currency of the prices.")
+    currency: Currency
     columns: list[ColumnIn] = Field(default_factory=list, max_length=60, description="A channel feed's columns.")
 
 
@@ -73,9 +75,9 @@ class FeedUpdateIn(InputSchema):
     """Only the fields sent are changed; null is refused."""
 
     name: Annotated[StrictStr, length(100, 1)] | None = None
-    country: Annotated[StrictStr, length(2, 2)] | None = None
+    country: Country | None = None
     language: Literal["en", "fr", "de", "es", "it"] | None = None
-    currency: Annotated[StrictStr, length(3, 3)] | None = None
+    currency: Currency | None = None
     columns: list[ColumnIn] | None = Field(None, max_length=60)
     is_active: StrictBool | None = None
 
