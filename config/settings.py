@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "comptoir.search",
     "comptoir.notifications",
     "comptoir.webhooks",
+    "comptoir.feeds",
     "comptoir.api",
     "comptoir.web",
     "comptoir.web.storefront",

@@ -16,6 +16,7 @@
                                             download now, show today's
     comptoir import-catalog FILE --format F --seller S [--commit]
                                             import a seller's shop export (dry-run report, then commit)
+    comptoir feed list|generate [ID…]      product feeds (Google Merchant Center, channels): list, write now
     comptoir tax rates-import|rates|decide  VAT rates (effective-dated) and which VAT regime applies to a sale
     comptoir compliance rules-load|rules|refresh
                                             country rules: load the shipped rules, list them, recompute blocks

@@ -32,6 +32,7 @@ from comptoir.core.models import AuditLog
 from comptoir.core.services import audit_record
 from comptoir.demo.authenticator import demo_operator_authenticator_ensure
 from comptoir.demo.catalog_seed import categories_seed, products_seed
+from comptoir.demo.google_categories import GOOGLE_CATEGORY_IDS
 from comptoir.demo.history import History, Ring
 from comptoir.demo.marketplace_seed import (
     DEMO_BUYER_EMAIL,
@@ -45,6 +46,7 @@ from comptoir.demo.marketplace_seed import (
     ring_buyers_seed,
     sellers_seed,
 )
+from comptoir.feeds.services import google_categories_assign
 from comptoir.orders import services as order_services
 from comptoir.orders.models import Order, SellerOrder
 from comptoir.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
@@ -217,6 +219,14 @@ def demo_seed(
         operator = operator_create(password_hash=password_hash, joined_at=start - dt.timedelta(days=240))
         demo_operator_authenticator_ensure()  # operators log in with a second factor: the demo's is set up
         categories = categories_seed(actor=operator, created_at=start - dt.timedelta(days=200))
+        google_categories_assign(
+            actor=operator,
+            google_category_ids={
+                categories[slug].category.pk: google_id
+                for slug, google_id in GOOGLE_CATEGORY_IDS.items()
+                if slug in categories
+            },
+        )
         products = products_seed(
             rng=rng("products"),
             categories=categories,

@@ -38,3 +38,12 @@ urlpatterns += [
     path("trust/proposals/", proposal_views.proposal_queue, name="trust-proposals"),
     path("trust/proposals/<int:proposal_id>/decide", proposal_views.proposal_decide, name="trust-proposal-decide"),
 ]
+
+# The marketplace's product feeds (issue 13): Google Merchant Center and channel feeds of every seller's offers.
+from comptoir.web.console import feed_views  # noqa: E402
+
+urlpatterns += [
+    path("feeds/", feed_views.feed_list, name="feeds"),
+    path("feeds/<int:feed_id>/", feed_views.feed_detail, name="feed"),
+    path("feeds/<int:feed_id>/<str:action>", feed_views.feed_action_view, name="feed-action"),
+]

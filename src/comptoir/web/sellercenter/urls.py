@@ -118,3 +118,12 @@ urlpatterns += [
         name="product_language_delete",
     ),
 ]
+
+# Feeds out (issue 13): Google Merchant Center and channel feeds of the shop's own offers.
+from comptoir.web.sellercenter.views import feeds  # noqa: E402
+
+urlpatterns += [
+    path("feeds/", feeds.feed_list, name="feeds"),
+    path("feeds/<int:feed_id>/", feeds.feed_detail, name="feed"),
+    path("feeds/<int:feed_id>/<str:action>", feeds.feed_action_view, name="feed_action"),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.web.storefront.views import account, cart, catalog
+from comptoir.web.storefront.views import account, cart, catalog, sitemap
 
 app_name = "storefront"
 
@@ -8,7 +8,9 @@ urlpatterns = [
     path("", catalog.home, name="home"),
     path("search", catalog.search, name="search"),
     path("ranking", catalog.ranking, name="ranking"),
-    path("sitemap.xml", catalog.sitemap_xml, name="sitemap"),
+    path("sitemap.xml", sitemap.sitemap_xml, name="sitemap"),
+    path("sitemap-<int:number>.xml", sitemap.sitemap_part, name="sitemap_part"),
+    path("robots.txt", sitemap.robots_txt, name="robots"),
     path("c/<int:category_id>", catalog.category_redirect, name="category"),
     path("p/<int:product_id>/", catalog.product_detail, name="product_short"),
     path("p/<int:product_id>/<str:slug>", catalog.product_detail, name="product"),

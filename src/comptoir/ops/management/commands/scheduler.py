@@ -16,6 +16,7 @@ from comptoir.checkout.tasks import release_due_task
 from comptoir.compliance.tasks import compliance_refresh_task
 from comptoir.currencies.conf import fx_settings
 from comptoir.currencies.tasks import rates_refresh_task
+from comptoir.feeds.tasks import feeds_refresh_task
 from comptoir.notifications.tasks import late_to_ship_notify_task
 from comptoir.payments.tasks import ledger_seal_task
 from comptoir.trust.tasks import trust_daily_task
@@ -38,6 +39,9 @@ PERIODIC_TASKS = (
     # Country rules: every offer's blocked markets recomputed, so that a rule coming into force (or lapsing) at
     # midnight applies within the hour; idempotent, writes only what changed (docs/COMPLIANCE.md).
     (compliance_refresh_task, 3600.0),
+    # Product feeds (Google Merchant Center, channels): every active feed older than its refresh period (6 hours by
+    # default) is written again; checked hourly so a feed is never more than an hour late.
+    (feeds_refresh_task, 3600.0),
 )
 _WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -394,12 +394,17 @@ def product_detail(request, product_id: int, slug: str = ""):
     if family is not None and not images:
         images = list(family.images.all())
     page_url = request.build_absolute_uri(request.path)
+    if family is not None and product is not family:
+        page_url = f"{page_url}?variant={product.pk}"  # the variant's own address, as the feeds and the picker give it
     json_ld = json_ld_script(
         product_json_ld(
             product=product,
             offers=[row["offer"] for row in rows],
             url=page_url,
             image_urls=[request.build_absolute_uri(image.src) for image in images if image.src],
+            family=family if product is not family else None,
+            quotes=quotes,
+            country=country,
         )
     )
     context = {
@@ -473,35 +478,3 @@ def category_redirect(request, category_id: int):
     """/c/<id>: a category's products are its search page."""
     category = get_object_or_404(Category, pk=category_id)
     return redirect(f"/search?category={category.pk}")
-
-
-SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit for one file
-
-
-def sitemap_xml(request):
-    """/sitemap.xml: the home page and every product page with an offer a buyer can see (sitemaps.org 0.9), newest
-    change first; at most 50,000 addresses (one file's limit)."""
-    from django.db.models import Max
-    from django.utils.html import escape
-
-    products = (
-        offer_visible_qs()
-        .values("product_id", "product__title")
-        .annotate(changed=Max("updated_at"))
-        .order_by("-changed", "product_id")[:SITEMAP_MAX_URLS]
-    )
-    entries = [f"<url><loc>{escape(request.build_absolute_uri('/'))}</loc></url>"]
-    for row in products:
-        path = reverse(
-            "storefront:product",
-            kwargs={"product_id": row["product_id"], "slug": slugify(row["product__title"])[:80] or "product"},
-        )
-        entries.append(
-            f"<url><loc>{escape(request.build_absolute_uri(path))}</loc>"
-            f"<lastmod>{row['changed'].date().isoformat()}</lastmod></url>"
-        )
-    body = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(entries) + "\n</urlset>\n"
-    )
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")

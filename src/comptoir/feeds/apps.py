@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FeedsConfig(AppConfig):
+    name = "comptoir.feeds"
+    label = "feeds"
+    verbose_name = "Feeds"
