@@ -26,7 +26,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from comptoir.catalog.domain.translations import language_base
 from comptoir.catalog.models import Category, ProductImage
+from comptoir.catalog.selectors import product_text_table
 from comptoir.core import clock
 from comptoir.core.crypto import encrypt_text, token_hash
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
@@ -333,10 +335,13 @@ def _feed_items(feed: Feed, exclusions: _Exclusions) -> Iterator[FeedItem]:
         for image in ProductImage.objects.filter(product_id__in=product_ids).order_by("product_id", "position", "id"):
             if image.src:
                 images.setdefault(image.product_id, []).append(_absolute(site_url, image.src))
+        language = language_base(feed.language)
+        texts = product_text_table({offer.product_id for offer in chunk}, [language])
         for offer in chunk:
             item, reasons = _item(
                 feed,
                 offer,
+                text=feed_text(offer.product, language, texts.get((offer.product_id, language))),
                 rates=rates_by_profile[offer.shipping_profile_id],
                 images=images,
                 google_categories=google_categories,
@@ -352,7 +357,9 @@ def _feed_items(feed: Feed, exclusions: _Exclusions) -> Iterator[FeedItem]:
                 yield item
 
 
-def _item(feed: Feed, offer, *, rates, images, google_categories, category_names, buyer, pricing, placed_on, site_url):
+def _item(
+    feed: Feed, offer, *, text, rates, images, google_categories, category_names, buyer, pricing, placed_on, site_url
+):
     product = offer.product
     family = product.parent if product.parent_id else None
     page = family or product
@@ -365,7 +372,6 @@ def _item(feed: Feed, offer, *, rates, images, google_categories, category_names
     delivered = pricing.quote(price=offer.price, shipping=quote.shipping.price, buyer=buyer).total
     if item_price is None or delivered is None:
         return None, ["no_exchange_rate"]
-    text = feed_text(product, feed.language)
     pictures = images.get(product.pk) or (images.get(family.pk, []) if family else [])
     path = reverse("storefront:product", kwargs={"product_id": page.pk, "slug": slugify(page.title)[:80] or "product"})
     query = f"country={feed.country}&currency={feed.currency}"

@@ -1,5 +1,5 @@
-"""The product text a feed shows, in the feed's language: one function, so that translated product text (a table of
-translations per product and language) plugs in here and every feed follows."""
+"""The product text a feed shows, in the feed's language: the seller's translation when there is one (docs/LANGUAGES.md,
+"Product text"), else the product's own text; one function, so that every feed follows."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ class FeedText:
     description: str
 
 
-def feed_text(product, language: str) -> FeedText:
-    """The title and description of `product` for a feed in `language`. Today: the product's own text (written in
-    `product.language`), a variant without a description taking its family's. `product.parent` must be loaded."""
+def feed_text(product, language: str, localized=None) -> FeedText:
+    """The title and description of `product` for a feed in `language`. `localized` is the product's text in that
+    language from `catalog.selectors.product_text_table` (a translation, or the fallback it chose: a variant shares its
+    family's); without it, the product's own text, a variant without a description taking its family's.
+    `product.parent` must be loaded."""
+    if localized is not None:
+        return FeedText(title=localized.title, description=localized.description)
     description = product.description
     if not description.strip() and product.parent_id is not None:
         description = product.parent.description

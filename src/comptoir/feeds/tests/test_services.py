@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from comptoir.catalog.models import ProductImage
+from comptoir.catalog.services.translations import product_translation_put
 from comptoir.catalog.services.variants import product_family_create, product_variant_create
 from comptoir.core import clock
 from comptoir.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
@@ -332,3 +333,28 @@ def test_the_scheduler_refreshes_feeds():
     from comptoir.ops.management.commands.scheduler import PERIODIC_TASKS
 
     assert any(entry[0] is feeds_refresh_task for entry in PERIODIC_TASKS)
+
+
+def test_a_feed_in_another_language_shows_the_sellers_translation_and_falls_back_to_the_own_text():
+    operator = make_operator()
+    translated = make_offer(product=a_product("Cast iron teapot", description="Cast iron, 0.8 l."))
+    untranslated = make_offer(product=a_product("Bamboo whisk", description="Hand carved."))
+    product_translation_put(
+        product_id=translated.product_id,
+        language="de",
+        title="Teekanne aus Gusseisen",
+        description="Gusseisen, 0,8 l.",
+        actor=operator,
+    )
+    feed = marketplace_feed(operator, name="Google DE", country="FR", language="de")
+
+    feed_generate(feed_id=feed.pk)
+
+    items = items_by_id(content(feed))
+    german = items[f"offer-{translated.pk}"]
+    assert (german.findtext(f"{G}title"), german.findtext(f"{G}description")) == (
+        "Teekanne aus Gusseisen",
+        "Gusseisen, 0,8 l.",
+    )
+    fallback = items[f"offer-{untranslated.pk}"]
+    assert (fallback.findtext(f"{G}title"), fallback.findtext(f"{G}description")) == ("Bamboo whisk", "Hand carved.")
