@@ -58,6 +58,9 @@ class Order(models.Model):
     # charged in (docs/CURRENCIES.md): their publisher ("ECB", "operator") and day (None for an operator's rate).
     fx_source = models.CharField(max_length=20, blank=True)
     fx_day = models.DateField(null=True, blank=True)
+    # The buyer's VAT number, checked at checkout (taxes.VatNumberCheck) and of the destination: the order was priced
+    # for a business (reverse charge where it applies). Empty for a consumer.
+    buyer_vat_number = models.CharField(max_length=32, blank=True)
 
     class Meta:
         constraints = [
@@ -332,3 +335,48 @@ class ReturnRequestLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × order line {self.order_line_id}"
+
+
+class TaxLineKind(models.TextChoices):
+    ITEM = "item", _("Item")
+    SHIPPING = "shipping", _("Shipping")
+
+
+class OrderTaxLine(models.Model):
+    """The VAT of one order line, or of a seller order's shipping, frozen at checkout in the same transaction as the
+    order (docs/TAXES.md): the regime decided, who collects the VAT, whose rate, the net and VAT of the line's gross
+    (what the buyer paid for it; prices are tax-inclusive). Append-only; in the seller order's currency."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="tax_lines")
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="tax_lines")
+    order_line = models.ForeignKey(OrderLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=TaxLineKind.choices)
+    regime = models.CharField(max_length=32)
+    collector = models.CharField(max_length=12)
+    reason = models.CharField(max_length=48)
+    tax_country = models.CharField(max_length=2, blank=True)
+    rate_bp = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    net_amount = models.BigIntegerField()
+    vat_amount = models.BigIntegerField()
+    gross_amount = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gross_amount=models.F("net_amount") + models.F("vat_amount")),
+                name="order_tax_line_gross_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(vat_amount__gte=0, net_amount__gte=0, rate_bp__lte=10_000),
+                name="order_tax_line_amounts_valid",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="item") & models.Q(order_line__isnull=False))
+                | (models.Q(kind="shipping") & models.Q(order_line__isnull=True)),
+                name="order_tax_line_kind_matches_line",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.rate_bp / 100:g} % {self.tax_country} {self.vat_amount} {self.currency}"
