@@ -109,6 +109,11 @@ class SellerOrder(models.Model):
     charge_items_amount = models.BigIntegerField(null=True, blank=True)
     charge_total_amount = models.BigIntegerField(null=True, blank=True)
     fx_rate = models.DecimalField(max_digits=30, decimal_places=12, null=True, blank=True)
+    # VAT the marketplace collects as deemed supplier (IOSS, a non-EU seller's goods in the EU, UK, CH), frozen at
+    # checkout from the tax lines (in `currency`): the release books it to the marketplace's VAT liability of
+    # `marketplace_vat_country` instead of the seller's payable balance (docs/TAXES.md).
+    marketplace_vat_amount = models.BigIntegerField(default=0)
+    marketplace_vat_country = models.CharField(max_length=2, blank=True)
     # Shipping choice and promise, frozen at checkout
     shipping_rate_id = models.BigIntegerField(null=True)
     shipping_service_level = models.CharField(max_length=20)
@@ -142,7 +147,7 @@ class SellerOrder(models.Model):
                 name="seller_order_total_is_sum",
             ),
             models.CheckConstraint(
-                condition=models.Q(commission_amount__gte=0, refunded_amount__gte=0),
+                condition=models.Q(commission_amount__gte=0, refunded_amount__gte=0, marketplace_vat_amount__gte=0),
                 name="seller_order_amounts_not_negative",
             ),
             models.CheckConstraint(

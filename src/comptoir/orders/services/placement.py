@@ -19,7 +19,14 @@ from comptoir.offers.locks import offer_stock_take
 from comptoir.orders import errors
 from comptoir.orders.checkout_reads import CheckoutOffer, offers_for_checkout, shipping_rates_of, vat_rates_of
 from comptoir.orders.conf import orders_settings
-from comptoir.orders.domain.checkout import CheckoutDraft, CheckoutProblem, LineInput, LineTaxFacts, build_checkout
+from comptoir.orders.domain.checkout import (
+    CheckoutDraft,
+    CheckoutProblem,
+    LineInput,
+    LineTaxFacts,
+    SellerOrderDraft,
+    build_checkout,
+)
 from comptoir.orders.domain.presentment import build_checkout_converted
 from comptoir.orders.domain.state_machine import Action, Actor, Status, transition
 from comptoir.orders.events import SellerOrderTransitioned
@@ -41,6 +48,7 @@ from comptoir.orders.services.presentment import (
 )
 from comptoir.sellers.domain.trader import normalise_country
 from comptoir.sellers.models import SellerStatus
+from comptoir.taxes.domain.charge import collected_by_marketplace
 from comptoir.taxes.domain.rates import rates_by_country
 
 if TYPE_CHECKING:
@@ -317,6 +325,13 @@ _TAX_COLUMNS = ("order_id", "seller_order_id", "order_line_id", *_TAX_VALUE_COLU
 _SHIPPING_TAX_COLUMNS = ("order_id", "seller_order_id", *_TAX_VALUE_COLUMNS)
 
 
+def _marketplace_vat(part: SellerOrderDraft) -> dict[str, Any]:
+    """The VAT of the part the marketplace collects as deemed supplier, and whose it is."""
+    if part.tax is None or not collected_by_marketplace(part.tax.liability):
+        return {"marketplace_vat_amount": 0, "marketplace_vat_country": ""}
+    return {"marketplace_vat_amount": part.tax.vat, "marketplace_vat_country": part.tax.liability.tax_country or ""}
+
+
 def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) -> tuple[list[tuple], list[tuple]]:
     """The OrderTaxLine rows of the draft's taxed seller orders (positions standing for the ids, as insert_chain
     wants them): one per line, one per shipping."""
@@ -423,6 +438,7 @@ def order_write(
             deliver_by_earliest=part.deliver_by_earliest,
             deliver_by=part.deliver_by,
             placed_at=now,
+            **_marketplace_vat(part),
             **charge_columns_of_seller_order(part),
         )
         for index, part in enumerate(draft.seller_orders, start=1)
