@@ -48,5 +48,18 @@ def vat_rates_for(*, countries: set[str], tax_class: str, day: dt.date | None = 
     rows = VatRate.objects.filter(country__in=wanted, tax_class__in={tax_class, TaxClass.STANDARD}, valid_from__lte=day)
     return rates_by_country((_dated(row) for row in rows), tax_class=tax_class, countries=wanted, day=day)
 
-def seller_charges_destination_vat(seller_id: int) -> bool:
-    return SellerTaxProfile.objects.filter(seller_id=seller_id, charges_destination_vat=True).exists()
+def vat_rates_dated(*, countries: set[str], day: dt.date | None = None) -> list[DatedRate]:
+    """Every rate row of `countries` that started on or before `day` (all classes): what
+    domain.rates.rates_by_country picks from. One query."""
+    day = day or clock.now().date()
+    wanted = {country.upper() for country in countries if country}
+    return [_dated(row) for row in VatRate.objects.filter(country__in=wanted, valid_from__lte=day)]
+
+
+def seller_ids_charging_destination_vat(seller_ids: set[int]) -> set[int]:
+    """The sellers among `seller_ids` that charge destination VAT on intra-EU distance sales. One query."""
+    return set(
+        SellerTaxProfile.objects.filter(seller_id__in=seller_ids, charges_destination_vat=True).values_list(
+            "seller_id", flat=True
+        )
+    )
