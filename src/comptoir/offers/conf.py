@@ -22,7 +22,6 @@ from comptoir.currencies.selectors import ReferenceRates
 from comptoir.offers.domain.pricing import (
     BuyerContext,
     BuyerKind,
-    DeliveredPricing,
     OverriddenRates,
     PricingStrategy,
     Rates,

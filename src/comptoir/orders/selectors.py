@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q
 
 from comptoir.core.money import Money
 from comptoir.offers.domain.pricing import Rates
+from comptoir.orders.domain.checkout import LineTaxFacts
 from comptoir.orders.models import (
     CartLine,
     Dispute,
@@ -415,6 +416,36 @@ class CartSummary:
         )
 
 
+def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dict[int, LineTaxFacts]:
+    """offer id -> its tax facts for a consumer in `country` (as checkout reads them), for the cart's priced totals.
+    Two queries (the rates of the countries involved, the sellers' tax profiles); none for an empty cart."""
+    from comptoir.taxes.domain.rates import rates_by_country
+    from comptoir.taxes.selectors import seller_ids_charging_destination_vat, vat_rates_dated
+
+    if not lines:
+        return {}
+    offers = [line.offer for line in lines]
+    countries = {country} | {offer.seller.country for offer in offers} | {offer.ships_from_country for offer in offers}
+    dated = vat_rates_dated(countries=countries, day=day)
+    if not dated:
+        return {}
+    destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers})
+    return {
+        offer.pk: LineTaxFacts(
+            seller_country=offer.seller.country,
+            goods_country=offer.ships_from_country or offer.seller.country,
+            seller_charges_destination_vat=offer.seller_id in destination_vat,
+            rates=rates_by_country(
+                dated,
+                tax_class=offer.product.tax_class,
+                countries={country, offer.seller.country, offer.ships_from_country},
+                day=day,
+            ),
+        )
+        for offer in offers
+    }
+
+
 def cart_summary_for_buyer(
     *,
     buyer,
@@ -438,6 +469,7 @@ def cart_summary_for_buyer(
         .order_by("offer__seller__name", "offer_id")
     )
     rates = shipping_rates_for_profiles({line.offer.shipping_profile_id for line in lines})
+    tax_facts = _cart_tax_facts(lines, country=country, day=placed_on)
     by_seller: dict[int, list[CartLine]] = {}
     for line in lines:
         by_seller.setdefault(line.offer.seller_id, []).append(line)
@@ -484,6 +516,7 @@ def cart_summary_for_buyer(
                         0,
                         line.offer.handling_days,
                         line.offer.shipping_profile_id,
+                        tax_facts.get(line.offer_id),
                     )
                     for line in seller_lines
                 ],
@@ -496,6 +529,8 @@ def cart_summary_for_buyer(
                 pricing=pricing_strategy(),
             )
             part = draft.seller_orders[0]
+            if part.tax is not None:  # what checkout will charge: the items and shipping with the buyer's VAT
+                items = part.items
             selected = ShippingChoice(
                 part.shipping.service_level,
                 part.shipping.carrier,

@@ -48,6 +48,7 @@ def vat_rates_for(*, countries: set[str], tax_class: str, day: dt.date | None = 
     rows = VatRate.objects.filter(country__in=wanted, tax_class__in={tax_class, TaxClass.STANDARD}, valid_from__lte=day)
     return rates_by_country((_dated(row) for row in rows), tax_class=tax_class, countries=wanted, day=day)
 
+
 def vat_rates_dated(*, countries: set[str], day: dt.date | None = None) -> list[DatedRate]:
     """Every rate row of `countries` that started on or before `day` (all classes): what
     domain.rates.rates_by_country picks from. One query."""

@@ -74,7 +74,7 @@ class CheckoutIn(InputSchema):
     )
     vat_number: Annotated[StrictStr, length(40)] | None = Field(
         None,
-        description="A business buyer's VAT number, of the delivery country (\"DE136695976\"). It is checked (format; "
+        description='A business buyer\'s VAT number, of the delivery country ("DE136695976"). It is checked (format; '
         "VIES when the marketplace has it on) and the check recorded; a valid one prices the order for a business "
         "(reverse charge of intra-EU supplies: no VAT charged, net prices). 422 invalid_vat_number or "
         "vat_number_country_mismatch otherwise.",

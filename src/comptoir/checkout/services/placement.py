@@ -289,9 +289,7 @@ def order_checkout(
                     from_cart=from_cart,
                     offer_ids=list(quantities),
                 )
-            order = order_place(
-                buyer=buyer, draft=draft, address=address, now=now, buyer_vat_number=buyer_vat_number
-            )
+            order = order_place(buyer=buyer, draft=draft, address=address, now=now, buyer_vat_number=buyer_vat_number)
             if record is not None:
                 record.response_body = {"number": order.number}
                 record.save(update_fields=["response_body"])

@@ -17,8 +17,7 @@ from comptoir.orders.services import (
     seller_order_transition,
 )
 from comptoir.payments.domain.chargeback import release_amounts, vat_liability_released
-from comptoir.payments.domain.ledger import vat_liability_account
-from comptoir.payments.domain.ledger import PostingLine
+from comptoir.payments.domain.ledger import PostingLine, vat_liability_account
 from comptoir.payments.models import Chargeback, EntryKind
 from comptoir.payments.services import ledger_post
 

@@ -89,7 +89,12 @@ def test_french_consumer_from_a_polish_seller_under_the_threshold_pays_polish_va
 
     order = buy(offer, to="FR")
 
-    assert (order.currency, order.items_amount, order.shipping_amount, order.total_amount) == ("PLN", 12300, 1230, 13530)
+    assert (order.currency, order.items_amount, order.shipping_amount, order.total_amount) == (
+        "PLN",
+        12300,
+        1230,
+        13530,
+    )
     assert tax_lines(order) == [
         ("item", "eu_distance_origin", "seller", "PL", 2300, 10000, 2300),
         ("shipping", "eu_distance_origin", "seller", "PL", 2300, 1000, 230),
@@ -186,7 +191,11 @@ def test_us_sellers_120_eur_parcel_to_italy_ioss_marketplace_collects_and_books_
     with clock.frozen_at(NOON):
         seller_order_accept(seller_order_id=seller_order.pk, actor=seller_owner, seller=offer.seller)
         seller_order_ship(
-            seller_order_id=seller_order.pk, actor=seller_owner, carrier="UPS", tracking_number="1Z999", seller=offer.seller
+            seller_order_id=seller_order.pk,
+            actor=seller_owner,
+            carrier="UPS",
+            tracking_number="1Z999",
+            seller=offer.seller,
         )
         seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=None, actor_role=Actor.SYSTEM)
         seller_order_complete(seller_order_id=seller_order.pk, actor=make_operator())
@@ -195,9 +204,7 @@ def test_us_sellers_120_eur_parcel_to_italy_ioss_marketplace_collects_and_books_
     assert sum(Posting.objects.filter(account=liability).values_list("amount", flat=True)) == -2748
     payable = LedgerAccount.objects.get(kind="seller_payable", seller=offer.seller, currency="EUR")
     commission = seller_order.commission_amount
-    assert sum(Posting.objects.filter(account=payable).values_list("amount", flat=True)) == -(
-        15238 - commission - 2748
-    )
+    assert sum(Posting.objects.filter(account=payable).values_list("amount", flat=True)) == -(15238 - commission - 2748)
     assert ledger_entries_unbalanced() == []
 
 

@@ -23,7 +23,6 @@ from comptoir.core.money import Money
 from comptoir.currencies.domain.rates import RateOrigin, convert_at_rate, freeze_rate
 from comptoir.offers.domain.pricing import BuyerKind, PricingStrategy, Rates
 from comptoir.offers.domain.shipping import Rate
-from comptoir.taxes.domain.charge import parcel_resplit
 from comptoir.orders.domain.checkout import (
     Charge,
     CheckoutDraft,
@@ -33,6 +32,7 @@ from comptoir.orders.domain.checkout import (
     build_checkout,
     commission_for,
 )
+from comptoir.taxes.domain.charge import parcel_resplit
 
 NO_EXCHANGE_RATE = "no_exchange_rate"
 

@@ -514,7 +514,9 @@ def order_write(
         (SellerOrderEvent, _EVENT_COLUMNS, events, {"seller_order_id": 1}),
     ]
     if item_taxes:  # untaxed orders (no VAT rates loaded) keep the statement they always had
-        parts.append((OrderTaxLine, _TAX_COLUMNS, item_taxes, {"order_id": 0, "seller_order_id": 1, "order_line_id": 2}))
+        parts.append(
+            (OrderTaxLine, _TAX_COLUMNS, item_taxes, {"order_id": 0, "seller_order_id": 1, "order_line_id": 2})
+        )
     if shipping_taxes:
         parts.append((OrderTaxLine, _SHIPPING_TAX_COLUMNS, shipping_taxes, {"order_id": 0, "seller_order_id": 1}))
     order_ids, seller_order_ids, _line_ids, event_ids, *_tax_ids = insert_chain(parts)

@@ -79,7 +79,9 @@ def vat_liability_released(*, vat: int, total: int, escrow: int, payable: int) -
     (rounded half-even), never more than the seller's `payable` share."""
     if vat <= 0 or escrow <= 0:
         return 0
-    share = vat if escrow >= total else int(
-        (Decimal(vat) * escrow / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+    share = (
+        vat
+        if escrow >= total
+        else int((Decimal(vat) * escrow / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
     )
     return min(share, payable)
