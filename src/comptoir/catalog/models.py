@@ -75,6 +75,7 @@ class Product(models.Model):
         max_length=16,
         choices=TaxClass.choices,
         default=TaxClass.STANDARD,
+        db_default=TaxClass.STANDARD.value,
         help_text="VAT class: which of each country's rates applies (docs/TAXES.md).",
     )
     created_by_seller = models.ForeignKey(

@@ -60,7 +60,7 @@ class Order(models.Model):
     fx_day = models.DateField(null=True, blank=True)
     # The buyer's VAT number, checked at checkout (taxes.VatNumberCheck) and of the destination: the order was priced
     # for a business (reverse charge where it applies). Empty for a consumer.
-    buyer_vat_number = models.CharField(max_length=32, blank=True)
+    buyer_vat_number = models.CharField(max_length=32, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
@@ -111,9 +111,10 @@ class SellerOrder(models.Model):
     fx_rate = models.DecimalField(max_digits=30, decimal_places=12, null=True, blank=True)
     # VAT the marketplace collects as deemed supplier (IOSS, a non-EU seller's goods in the EU, UK, CH), frozen at
     # checkout from the tax lines (in `currency`): the release books it to the marketplace's VAT liability of
-    # `marketplace_vat_country` instead of the seller's payable balance (docs/TAXES.md).
-    marketplace_vat_amount = models.BigIntegerField(default=0)
-    marketplace_vat_country = models.CharField(max_length=2, blank=True)
+    # `marketplace_vat_country` instead of the seller's payable balance (docs/TAXES.md). Database defaults too, so
+    # that writers listing their columns (the benchmark's skeleton) need not know them.
+    marketplace_vat_amount = models.BigIntegerField(default=0, db_default=0)
+    marketplace_vat_country = models.CharField(max_length=2, blank=True, default="", db_default="")
     # Shipping choice and promise, frozen at checkout
     shipping_rate_id = models.BigIntegerField(null=True)
     shipping_service_level = models.CharField(max_length=20)
