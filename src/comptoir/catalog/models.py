@@ -58,6 +58,16 @@ class Category(models.Model):
         return translated if isinstance(translated, str) and translated.strip() else self.name_en
 
 
+class TaxClass(models.TextChoices):
+    """The VAT class of a product: which of a country's rates applies (comptoir.taxes reads the rates per country and
+    day; the values are those of `comptoir.taxes.domain.rates.TaxClass`)."""
+
+    STANDARD = "standard", _("Standard rate")
+    REDUCED = "reduced", _("Reduced rate")
+    SUPER_REDUCED = "super_reduced", _("Super-reduced rate")
+    ZERO = "zero", _("Zero rate")
+
+
 class Product(models.Model):
     """A shared catalog entry. Several sellers' offers attach to one product (matched by GTIN)."""
 
@@ -76,6 +86,13 @@ class Product(models.Model):
     height_mm = models.PositiveIntegerField(null=True, blank=True)
     country_of_origin = models.CharField(max_length=2, blank=True)
     hs_code = models.CharField(max_length=10, blank=True, help_text="Harmonized System code, 6 to 10 digits.")
+    tax_class = models.CharField(
+        max_length=16,
+        choices=TaxClass.choices,
+        default=TaxClass.STANDARD,
+        db_default=TaxClass.STANDARD.value,
+        help_text="VAT class: which of each country's rates applies (docs/TAXES.md).",
+    )
     created_by_seller = models.ForeignKey(
         "sellers.Seller", null=True, blank=True, on_delete=models.SET_NULL, related_name="created_products"
     )

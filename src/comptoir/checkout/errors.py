@@ -13,6 +13,8 @@ HOLD_NOT_ELAPSED = "hold_not_elapsed"
 SELLER_ORDER_REQUIRED = "seller_order_required"
 SELLER_ORDER_MISMATCH = "seller_order_mismatch"
 CONVERTED_CHARGEBACK_UNSUPPORTED = "converted_chargeback_unsupported"
+INVALID_VAT_NUMBER = "invalid_vat_number"
+VAT_NUMBER_COUNTRY_MISMATCH = "vat_number_country_mismatch"
 
 __all__ = [
     "CONVERTED_CHARGEBACK_UNSUPPORTED",
@@ -21,6 +23,7 @@ __all__ = [
     "HOLD_NOT_ELAPSED",
     "IDEMPOTENCY_IN_PROGRESS",
     "INVALID_PAYMENT_METHOD",
+    "INVALID_VAT_NUMBER",
     "NOT_UNDER_REVIEW",
     "ORDER_NOT_FOUND",
     "PAYMENT_DECLINED",
@@ -28,4 +31,5 @@ __all__ = [
     "SELLER_ORDER_MISMATCH",
     "SELLER_ORDER_NOT_FOUND",
     "SELLER_ORDER_REQUIRED",
+    "VAT_NUMBER_COUNTRY_MISMATCH",
 ]

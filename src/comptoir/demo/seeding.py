@@ -340,6 +340,13 @@ def demo_seed(
         f"{rules.rules} rules, {rules.blocked_markets} blocked offer markets "
         f"({rules.gap_seller or 'no shop'} lacks its German packaging registration)",
     )
+    # VAT rates (eu-vat-rates-data), once the history is played: its orders were priced without VAT, as before the
+    # marketplace loaded rates; from now on the storefront and checkout show and charge VAT (docs/TAXES.md). In force
+    # from the package's date, or from the end of the history when the package is newer than the demo's today.
+    from comptoir.taxes.services import vat_rates_import_package
+
+    vat = vat_rates_import_package(valid_from=min(end.date(), dt.date.fromisoformat(_vat_package_day())))
+    lap("VAT rates", f"{len(vat.created) + len(vat.changed)} standard rates from {vat.source.split(' (')[0]}")
     # Products and offers were bulk-inserted (no per-save index hooks): build the search index once, at the end.
     from comptoir.search.services import search_reindex
 
@@ -350,6 +357,12 @@ def demo_seed(
     lap("trust scores", f"{sum(1 for seller in sellers if seller.verified_at is not None)} sellers scored")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _vat_package_day() -> str:
+    import eu_vat_rates_data
+
+    return str(eu_vat_rates_data.data_version)
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,13 @@ from comptoir.currencies.selectors import ReferenceRates
 from comptoir.offers.domain.pricing import (
     BuyerContext,
     BuyerKind,
-    DeliveredPricing,
     OverriddenRates,
     PricingStrategy,
     Rates,
     StaticRates,
+    TaxedPricing,
 )
+from comptoir.taxes.conf import taxes_settings
 
 DEFAULT_CURRENCY = "EUR"
 
@@ -73,8 +74,10 @@ def display_currencies() -> tuple[str, ...]:
 
 
 def pricing_strategy(day: dt.date | None = None) -> PricingStrategy:
-    """The pricing strategy every interface and checkout quotes with: delivered prices over `exchange_rates(day)`."""
-    return DeliveredPricing(rates=exchange_rates(day))
+    """The pricing strategy every interface and checkout quotes with: delivered prices over `exchange_rates(day)`, with
+    VAT for the quotes given tax facts (the product page, checkout), the gross prices uniform when the operator says
+    so (`COMPTOIR["TAXES"]["UNIFORM_GROSS_PRICES"]`)."""
+    return TaxedPricing(rates=exchange_rates(day), uniform_gross=taxes_settings().uniform_gross_prices)
 
 
 def buyer_context(

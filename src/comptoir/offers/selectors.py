@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from comptoir.core.money import Money
@@ -201,3 +202,81 @@ def offers_of_seller_by_product(*, seller, product_ids) -> dict[int, Offer]:
     for offer in Offer.objects.filter(seller=seller, product_id__in=list(product_ids)).order_by("id"):
         offers.setdefault(offer.product_id, offer)
     return offers
+
+
+# --- VAT per offer for one destination (the product page's "incl. X % VAT (CC)") ------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferVat:
+    """What one unit of an offer costs a consumer in the destination with its VAT (docs/TAXES.md): the tax-inclusive
+    price (`price`, in the offer's currency), the rate and whose it is, who collects it, and whether import VAT and
+    duties may be charged on delivery instead (DAP: nothing charged at checkout)."""
+
+    price: Money
+    rate_bp: int
+    tax_country: str
+    collector: str
+    regime: str
+    import_charges_at_delivery: bool
+
+    @property
+    def rate_percent(self) -> Decimal:
+        return Decimal(self.rate_bp) / 100
+
+    @property
+    def is_charged_at_checkout(self) -> bool:
+        return self.collector in ("seller", "marketplace")
+
+
+def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVat | None]:
+    """offer id -> its OfferVat for a consumer in `country` on `day` (None: no VAT rate loaded for it, or a sale the
+    engine does not model). Offers need their seller and product loaded. Two queries (the rates of the countries
+    involved, the sellers' tax profiles), none when `offers` is empty."""
+    from comptoir.offers.conf import buyer_context, exchange_rates
+    from comptoir.offers.domain.pricing import TaxedPricing
+    from comptoir.taxes.conf import taxes_settings
+    from comptoir.taxes.domain.charge import ParcelFacts, TaxPart
+    from comptoir.taxes.domain.rates import rates_by_country
+    from comptoir.taxes.selectors import seller_ids_charging_destination_vat, vat_rates_dated
+
+    offers = list(offers)
+    if not offers:
+        return {}
+    countries = {country} | {offer.seller.country for offer in offers} | {offer.ships_from_country for offer in offers}
+    dated = vat_rates_dated(countries=countries, day=day)
+    if not dated:
+        return {offer.pk: None for offer in offers}
+    destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers})
+    pricing = TaxedPricing(rates=exchange_rates(day), uniform_gross=taxes_settings().uniform_gross_prices)
+    found: dict[int, OfferVat | None] = {}
+    for offer in offers:
+        rates = rates_by_country(
+            dated,
+            tax_class=offer.product.tax_class,
+            countries={country, offer.seller.country, offer.ships_from_country},
+            day=day,
+        )
+        facts = ParcelFacts(
+            seller_country=offer.seller.country,
+            goods_country=offer.ships_from_country or offer.seller.country,
+            seller_charges_destination_vat=offer.seller_id in destination_vat,
+            parts=(TaxPart(key=offer.pk, unit_price=offer.price_amount, quantity=1, rates=rates),),
+        )
+        quoted = pricing.quote(
+            price=offer.price, shipping=None, buyer=buyer_context(country=country, currency=offer.currency), tax=facts
+        )
+        parcel = quoted.tax
+        found[offer.pk] = (
+            None
+            if parcel is None
+            else OfferVat(
+                price=quoted.item,
+                rate_bp=parcel.rate_bp,
+                tax_country=parcel.liability.tax_country or "",
+                collector=parcel.liability.collector.value,
+                regime=parcel.liability.regime.value,
+                import_charges_at_delivery=parcel.liability.import_charges_at_delivery,
+            )
+        )
+    return found

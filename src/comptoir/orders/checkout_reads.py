@@ -5,7 +5,11 @@ Each offer row carries, as correlated subqueries evaluated by the database in th
 - `category_commission_bp`: the commission of the deepest category on the product's category path (itself or
   an ancestor) that sets one — the inheritance rule of `catalog.selectors.category_commission_bp`, expressed on
   the materialised path ('/1/7/42/' starts with every ancestor's path);
-- `shipping_rates_json`: the offer's shipping profile's rates as a JSON array.
+- `shipping_rates_json`: the offer's shipping profile's rates as a JSON array;
+- `vat_rates_json`: the VAT rates (every dated row, of the product's tax class and of the standard class) of the
+  seller's country, the goods' country and the destination, as a JSON array (docs/TAXES.md): the tax strategy picks
+  the one in force on the day; with the seller's tax profile (`charges_destination_vat`), the same statement gives
+  checkout every fact the VAT needs.
 
 Nothing is cached between requests, so an operator's change of a commission rate or a tariff is seen by the
 very next checkout; what is saved is the round trips (three statements become one). What is kept per process
@@ -14,11 +18,23 @@ is only the compiled SQL text of this statement (per number of offers), never da
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, ExpressionWrapper, F, IntegerField, OuterRef, Subquery, TextField, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast, JSONObject
 
@@ -26,6 +42,8 @@ from comptoir.catalog.models import Category
 from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate
 from comptoir.offers.models import Offer, ShippingRate
+from comptoir.taxes.domain.rates import DatedRate, TaxClass
+from comptoir.taxes.models import SellerTaxProfile, VatRate
 
 _RATE_FIELDS = (
     "id",
@@ -69,9 +87,44 @@ def _shipping_rates_subquery():
     return Subquery(rates, output_field=CharField())
 
 
+_VAT_FIELDS = ("country", "tax_class", "rate_bp", "valid_from", "valid_to", "source")
+_DESTINATION_SENTINEL = "~destination~"  # the compiled statement's placeholder for the destination country
+
+
+def _vat_rates_subquery():
+    rates = (
+        VatRate.objects.filter(
+            Q(country=OuterRef("seller__country"))
+            | Q(country=OuterRef("ships_from_country"))
+            | Q(country=Value(_DESTINATION_SENTINEL)),
+            Q(tax_class=OuterRef("product__tax_class")) | Q(tax_class=Value(TaxClass.STANDARD.value)),
+        )
+        .order_by()
+        .annotate(one=Value(1, output_field=IntegerField()))
+        .values("one")
+        .annotate(
+            rates=StringAgg(
+                Cast(JSONObject(**{name: name for name in _VAT_FIELDS}), output_field=TextField()),
+                delimiter=Value(","),
+                output_field=TextField(),
+            )
+        )
+        .values("rates")
+    )
+    return Subquery(rates, output_field=CharField())
+
+
+def _destination_vat_subquery():
+    return Subquery(
+        SellerTaxProfile.objects.filter(seller_id=OuterRef("seller_id")).values("charges_destination_vat")[:1],
+        output_field=BooleanField(),
+    )
+
+
 @dataclass(frozen=True)
 class CheckoutProduct:
     title: str
+    tax_class: str = TaxClass.STANDARD.value
 
 
 @dataclass(frozen=True)
@@ -79,6 +132,8 @@ class CheckoutSeller:
     status: str
     commission_rate_bp: int | None
     settlement_currency: str = ""
+    country: str = ""
+    charges_destination_vat: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +153,8 @@ class CheckoutOffer:
     seller: CheckoutSeller
     category_commission_bp: int | None
     shipping_rates_json: str | None
+    ships_from_country: str = ""
+    vat_rates_json: str | None = None
 
     @property
     def price(self) -> Money:
@@ -120,6 +177,11 @@ _COLUMNS = (
     "category_commission_bp",
     "shipping_rates_json",
     "seller__settlement_currency",
+    "ships_from_country",
+    "product__tax_class",
+    "seller__country",
+    "charges_destination_vat",
+    "vat_rates_json",
 )
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
 _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
@@ -127,14 +189,18 @@ _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
 
 def _statement(count: int) -> tuple[str, list, list[int]]:
     """The SQL for `count` offer ids, compiled by the ORM once per process and database: compiling this query
-    (two correlated subqueries) cost more worker CPU than running it. Only the ids change between calls."""
+    (four correlated subqueries) cost more worker CPU than running it. Only the ids and the destination change between
+    calls (the destination's placeholder is found by its sentinel value, like the ids)."""
     key = (connection.alias, count)
     if key not in _compiled:
         sentinels = [_SENTINEL - index for index in range(count)]
         queryset = (
             Offer.objects.filter(pk__in=sentinels)
             .annotate(
-                category_commission_bp=_category_commission_subquery(), shipping_rates_json=_shipping_rates_subquery()
+                category_commission_bp=_category_commission_subquery(),
+                shipping_rates_json=_shipping_rates_subquery(),
+                charges_destination_vat=_destination_vat_subquery(),
+                vat_rates_json=_vat_rates_subquery(),
             )
             .order_by("pk")
             .values_list(*_COLUMNS)
@@ -148,18 +214,22 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
         ]
         if len(positions) != count:
             raise RuntimeError("could not locate the offer ids in the compiled checkout statement")
+        positions += [index for index, value in enumerate(params) if value == _DESTINATION_SENTINEL]
+        if len(positions) != count + 1:
+            raise RuntimeError("could not locate the destination in the compiled checkout statement")
         _compiled[key] = (sql, params, positions)
     return _compiled[key]
 
 
-def offers_for_checkout(offer_ids) -> list[CheckoutOffer]:
-    """The offers with their product's title, their seller's status and commission override, the commission their
-    category path sets (None: none does) and their shipping rates as JSON, in primary-key order. One statement."""
+def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOffer]:
+    """The offers with their product's title and tax class, their seller's status, country, commission override and
+    tax profile, the commission their category path sets (None: none does), their shipping rates and the VAT rates of
+    the seller's, the goods' and the `destination` country as JSON, in primary-key order. One statement."""
     ids = sorted(offer_ids)
     sql, template, positions = _statement(len(ids))
     params = list(template)
-    for position, offer_id in zip(positions, ids, strict=True):
-        params[position] = offer_id
+    for position, value in zip(positions, [*ids, destination.upper()], strict=True):
+        params[position] = value
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -174,10 +244,28 @@ def offers_for_checkout(offer_ids) -> list[CheckoutOffer]:
             is_active=bool(row[6]),
             handling_days=row[7],
             shipping_profile_id=row[8],
-            product=CheckoutProduct(row[9]),
-            seller=CheckoutSeller(row[10], row[11], row[14]),
+            product=CheckoutProduct(row[9], row[16]),
+            seller=CheckoutSeller(row[10], row[11], row[14], row[17], bool(row[18])),
             category_commission_bp=row[12],
             shipping_rates_json=row[13],
+            ships_from_country=row[15],
+            vat_rates_json=row[19],
+        )
+        for row in rows
+    ]
+
+
+def vat_rates_of(offer: CheckoutOffer) -> list[DatedRate]:
+    """The dated VAT rates read with the offer (`vat_rates_json`)."""
+    rows = json.loads(f"[{offer.vat_rates_json or ''}]")
+    return [
+        DatedRate(
+            country=row["country"],
+            tax_class=TaxClass(row["tax_class"]),
+            rate_bp=int(row["rate_bp"]),
+            valid_from=dt.date.fromisoformat(str(row["valid_from"])[:10]),
+            valid_to=None if row["valid_to"] is None else dt.date.fromisoformat(str(row["valid_to"])[:10]),
+            source=row["source"],
         )
         for row in rows
     ]

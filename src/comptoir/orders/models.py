@@ -59,6 +59,9 @@ class Order(models.Model):
     # charged in (docs/CURRENCIES.md): their publisher ("ECB", "operator") and day (None for an operator's rate).
     fx_source = models.CharField(max_length=20, blank=True)
     fx_day = models.DateField(null=True, blank=True)
+    # The buyer's VAT number, checked at checkout (taxes.VatNumberCheck) and of the destination: the order was priced
+    # for a business (reverse charge where it applies). Empty for a consumer.
+    buyer_vat_number = models.CharField(max_length=32, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
@@ -108,6 +111,12 @@ class SellerOrder(models.Model):
     charge_items_amount = models.BigIntegerField(null=True, blank=True)
     charge_total_amount = models.BigIntegerField(null=True, blank=True)
     fx_rate = models.DecimalField(max_digits=30, decimal_places=12, null=True, blank=True)
+    # VAT the marketplace collects as deemed supplier (IOSS, a non-EU seller's goods in the EU, UK, CH), frozen at
+    # checkout from the tax lines (in `currency`): the release books it to the marketplace's VAT liability of
+    # `marketplace_vat_country` instead of the seller's payable balance (docs/TAXES.md). Database defaults too, so
+    # that writers listing their columns (the benchmark's skeleton) need not know them.
+    marketplace_vat_amount = models.BigIntegerField(default=0, db_default=0)
+    marketplace_vat_country = models.CharField(max_length=2, blank=True, default="", db_default="")
     # Shipping choice and promise, frozen at checkout
     shipping_rate_id = models.BigIntegerField(null=True)
     shipping_service_level = models.CharField(max_length=20)
@@ -141,7 +150,7 @@ class SellerOrder(models.Model):
                 name="seller_order_total_is_sum",
             ),
             models.CheckConstraint(
-                condition=models.Q(commission_amount__gte=0, refunded_amount__gte=0),
+                condition=models.Q(commission_amount__gte=0, refunded_amount__gte=0, marketplace_vat_amount__gte=0),
                 name="seller_order_amounts_not_negative",
             ),
             models.CheckConstraint(
@@ -334,3 +343,48 @@ class ReturnRequestLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × order line {self.order_line_id}"
+
+
+class TaxLineKind(models.TextChoices):
+    ITEM = "item", _("Item")
+    SHIPPING = "shipping", _("Shipping")
+
+
+class OrderTaxLine(models.Model):
+    """The VAT of one order line, or of a seller order's shipping, frozen at checkout in the same transaction as the
+    order (docs/TAXES.md): the regime decided, who collects the VAT, whose rate, the net and VAT of the line's gross
+    (what the buyer paid for it; prices are tax-inclusive). Append-only; in the seller order's currency."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="tax_lines")
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="tax_lines")
+    order_line = models.ForeignKey(OrderLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=TaxLineKind.choices)
+    regime = models.CharField(max_length=32)
+    collector = models.CharField(max_length=12)
+    reason = models.CharField(max_length=48)
+    tax_country = models.CharField(max_length=2, blank=True)
+    rate_bp = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    net_amount = models.BigIntegerField()
+    vat_amount = models.BigIntegerField()
+    gross_amount = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gross_amount=models.F("net_amount") + models.F("vat_amount")),
+                name="order_tax_line_gross_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(vat_amount__gte=0, net_amount__gte=0, rate_bp__lte=10_000),
+                name="order_tax_line_amounts_valid",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="item") & models.Q(order_line__isnull=False))
+                | (models.Q(kind="shipping") & models.Q(order_line__isnull=True)),
+                name="order_tax_line_kind_matches_line",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.rate_bp / 100:g} % {self.tax_country} {self.vat_amount} {self.currency}"

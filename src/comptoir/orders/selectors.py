@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Prefetch, Q
 
 from comptoir.core.money import Money
 from comptoir.offers.domain.pricing import Rates
+from comptoir.orders.domain.checkout import LineTaxFacts
 from comptoir.orders.models import (
     CartLine,
     Dispute,
     Order,
     OrderLine,
     OrderStatus,
+    OrderTaxLine,
     ReturnRequest,
     ReturnRequestLine,
     SellerOrder,
@@ -158,7 +161,11 @@ def seller_order_get_for_buyer(*, buyer, number: str) -> SellerOrder | None:
     return (
         SellerOrder.objects.filter(order__buyer=buyer, number=number)
         .select_related("order", "seller", "return_request")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            _return_lines_prefetch(),
+            Prefetch("tax_lines", queryset=OrderTaxLine.objects.order_by("id")),
+        )
         .first()
     )
 
@@ -301,6 +308,7 @@ def order_get_for_buyer_with_history(*, buyer, number: str) -> Order | None:
             Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
             Prefetch("events", queryset=SellerOrderEvent.objects.order_by("created_at", "id")),
             Prefetch("disputes", queryset=Dispute.objects.order_by("id")),
+            Prefetch("tax_lines", queryset=OrderTaxLine.objects.order_by("id")),
             Prefetch(
                 "return_request__lines",
                 queryset=ReturnRequestLine.objects.select_related("order_line").order_by("order_line_id"),
@@ -408,6 +416,36 @@ class CartSummary:
         )
 
 
+def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dict[int, LineTaxFacts]:
+    """offer id -> its tax facts for a consumer in `country` (as checkout reads them), for the cart's priced totals.
+    Two queries (the rates of the countries involved, the sellers' tax profiles); none for an empty cart."""
+    from comptoir.taxes.domain.rates import rates_by_country
+    from comptoir.taxes.selectors import seller_ids_charging_destination_vat, vat_rates_dated
+
+    if not lines:
+        return {}
+    offers = [line.offer for line in lines]
+    countries = {country} | {offer.seller.country for offer in offers} | {offer.ships_from_country for offer in offers}
+    dated = vat_rates_dated(countries=countries, day=day)
+    if not dated:
+        return {}
+    destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers})
+    return {
+        offer.pk: LineTaxFacts(
+            seller_country=offer.seller.country,
+            goods_country=offer.ships_from_country or offer.seller.country,
+            seller_charges_destination_vat=offer.seller_id in destination_vat,
+            rates=rates_by_country(
+                dated,
+                tax_class=offer.product.tax_class,
+                countries={country, offer.seller.country, offer.ships_from_country},
+                day=day,
+            ),
+        )
+        for offer in offers
+    }
+
+
 def cart_summary_for_buyer(
     *,
     buyer,
@@ -431,6 +469,7 @@ def cart_summary_for_buyer(
         .order_by("offer__seller__name", "offer_id")
     )
     rates = shipping_rates_for_profiles({line.offer.shipping_profile_id for line in lines})
+    tax_facts = _cart_tax_facts(lines, country=country, day=placed_on)
     by_seller: dict[int, list[CartLine]] = {}
     for line in lines:
         by_seller.setdefault(line.offer.seller_id, []).append(line)
@@ -477,6 +516,7 @@ def cart_summary_for_buyer(
                         0,
                         line.offer.handling_days,
                         line.offer.shipping_profile_id,
+                        tax_facts.get(line.offer_id),
                     )
                     for line in seller_lines
                 ],
@@ -489,6 +529,8 @@ def cart_summary_for_buyer(
                 pricing=pricing_strategy(),
             )
             part = draft.seller_orders[0]
+            if part.tax is not None:  # what checkout will charge: the items and shipping with the buyer's VAT
+                items = part.items
             selected = ShippingChoice(
                 part.shipping.service_level,
                 part.shipping.carrier,
@@ -507,4 +549,67 @@ def cart_summary_for_buyer(
         groups=groups,
         currency=currencies.pop() if len(currencies) == 1 else None,
         item_count=sum(line.quantity for line in lines),
+    )
+
+
+@dataclass(frozen=True)
+class VatTableRow:
+    tax_country: str
+    rate_bp: int
+    net: Money
+    vat: Money
+    gross: Money
+
+    @property
+    def rate_percent(self) -> Decimal:
+        return Decimal(self.rate_bp) / 100
+
+
+@dataclass(frozen=True)
+class VatTable:
+    """A seller order's VAT breakdown, as its invoice shows it: one row per country and rate (highest rate first), the
+    regime and who collects (docs/TAXES.md)."""
+
+    rows: list[VatTableRow]
+    regime: str
+    collector: str
+    net: Money
+    vat: Money
+
+    @property
+    def is_reverse_charge(self) -> bool:
+        return self.collector == "buyer"
+
+    @property
+    def is_collected_by_marketplace(self) -> bool:
+        return self.collector == "marketplace"
+
+    @property
+    def import_charges_at_delivery(self) -> bool:
+        return self.collector == "customs"
+
+
+def seller_order_vat_table(seller_order: SellerOrder) -> VatTable | None:
+    """The VAT table of a seller order from its tax lines (prefetched by the order selectors: no query then); None for
+    an order priced without VAT."""
+    lines = list(seller_order.tax_lines.all())
+    if not lines:
+        return None
+    currency = lines[0].currency
+    sums: dict[tuple[str, int], list[int]] = {}
+    for line in lines:
+        totals = sums.setdefault((line.tax_country, line.rate_bp), [0, 0, 0])
+        totals[0] += line.net_amount
+        totals[1] += line.vat_amount
+        totals[2] += line.gross_amount
+    rows = [
+        VatTableRow(country, rate, Money(net, currency), Money(vat, currency), Money(gross, currency))
+        for (country, rate), (net, vat, gross) in sorted(sums.items(), key=lambda item: (-item[0][1], item[0][0]))
+    ]
+    return VatTable(
+        rows=rows,
+        regime=lines[0].regime,
+        collector=lines[0].collector,
+        net=Money(sum(line.net_amount for line in lines), currency),
+        vat=Money(sum(line.vat_amount for line in lines), currency),
     )

@@ -17,7 +17,7 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import validate_currency
 from comptoir.core.permissions import is_operator
 from comptoir.payments import services
-from comptoir.payments.domain.ledger import CREDIT_NORMAL
+from comptoir.payments.domain.ledger import CREDIT_NORMAL, VAT_LIABILITY_PREFIX
 from comptoir.payments.models import (
     JournalEntry,
     LedgerAccount,
@@ -124,7 +124,8 @@ class LedgerAccountAdmin(ReadOnlyModelAdmin):
     def balance(self, account: LedgerAccount) -> str:
         # Shown on the account's normal side: credit-normal accounts (what is owed) as positive amounts.
         signed = getattr(account, "signed_balance", None) or 0  # annotated by get_queryset
-        return money_display(-signed if account.kind in CREDIT_NORMAL else signed, account.currency)
+        credit_normal = account.kind in CREDIT_NORMAL or account.kind.startswith(VAT_LIABILITY_PREFIX)
+        return money_display(-signed if credit_normal else signed, account.currency)
 
     @admin.display(description="postings", ordering="posting_total")
     def posting_count(self, account: LedgerAccount) -> int:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from comptoir.taxes.models import VatRate
+from comptoir.taxes.models import SellerTaxProfile, VatNumberCheck, VatRate
 
 
 @admin.register(VatRate)
@@ -9,3 +9,41 @@ class VatRateAdmin(admin.ModelAdmin):
     list_filter = ["tax_class", "country"]
     search_fields = ["country", "source"]
     ordering = ["country", "tax_class", "-valid_from"]
+
+
+@admin.register(SellerTaxProfile)
+class SellerTaxProfileAdmin(admin.ModelAdmin):
+    list_display = ["seller", "charges_destination_vat", "oss_registration", "updated_at"]
+    list_filter = ["charges_destination_vat"]
+    search_fields = ["seller__name", "oss_registration"]
+    raw_id_fields = ["seller"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service (audited), never a bare save.
+        from comptoir.taxes.services import seller_tax_profile_set
+
+        saved = seller_tax_profile_set(
+            seller_id=obj.seller_id,
+            charges_destination_vat=obj.charges_destination_vat,
+            oss_registration=obj.oss_registration,
+            actor=request.user,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(VatNumberCheck)
+class VatNumberCheckAdmin(admin.ModelAdmin):
+    """Evidence for reverse-charged sales: read-only."""
+
+    list_display = ["number", "country", "is_format_valid", "vies_status", "vies_name", "checked_at"]
+    list_filter = ["vies_status", "is_format_valid", "country"]
+    search_fields = ["number", "vies_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

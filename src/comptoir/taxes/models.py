@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from comptoir.taxes.domain.rates import TaxClass
@@ -29,3 +30,56 @@ class VatRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.tax_class} {self.rate_bp / 100:g} % from {self.valid_from}"
+
+
+class SellerTaxProfile(models.Model):
+    """A seller's VAT position the marketplace prices with. `charges_destination_vat`: the seller charges the buyer's
+    country's VAT on its intra-EU distance sales (its such sales, on every channel, passed EUR 10,000 this year or
+    last, or it opted in; it declares them through OSS). Declared by the seller and kept by the operator: the
+    marketplace sees only its own sales, not the seller's other channels (docs/TAXES.md)."""
+
+    seller = models.OneToOneField("sellers.Seller", on_delete=models.CASCADE, related_name="tax_profile")
+    charges_destination_vat = models.BooleanField(
+        default=False, help_text="Over the EUR 10,000 EU distance-sales threshold, or opted in (OSS)."
+    )
+    oss_registration = models.CharField(max_length=40, blank=True, help_text="Where and under which number (OSS).")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Tax profile of seller {self.seller_id}"
+
+
+class ViesStatus(models.TextChoices):
+    NOT_CHECKED = "not_checked", "not checked (VIES off)"
+    VALID = "valid", "registered (VIES)"
+    INVALID = "invalid", "not registered (VIES)"
+    UNREACHABLE = "unreachable", "VIES unreachable"
+
+
+class VatNumberCheck(models.Model):
+    """One check of a VAT number a buyer gave, kept as evidence for a reverse-charged sale (the format by
+    python-stdnum, VIES's answer when it was asked). Append-only."""
+
+    number = models.CharField(max_length=32, db_index=True)
+    country = models.CharField(max_length=2, blank=True)
+    is_format_valid = models.BooleanField()
+    format_problem = models.CharField(max_length=200, blank=True)
+    vies_status = models.CharField(max_length=16, choices=ViesStatus.choices, default=ViesStatus.NOT_CHECKED)
+    vies_name = models.CharField(max_length=200, blank=True)
+    vies_address = models.CharField(max_length=300, blank=True)
+    vies_request_date = models.DateField(null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="vat_number_checks"
+    )
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["number", "-checked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.vies_status} {self.checked_at:%Y-%m-%d}"
+
+    @property
+    def is_accepted(self) -> bool:
+        """Whether the number may be used for a reverse charge: well formed, and not refused by VIES."""
+        return self.is_format_valid and self.vies_status != ViesStatus.INVALID

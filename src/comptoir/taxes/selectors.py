@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from comptoir.core import clock
-from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on
-from comptoir.taxes.models import VatRate
+from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on, rates_by_country
+from comptoir.taxes.models import SellerTaxProfile, VatRate
 
 
 def _dated(row: VatRate) -> DatedRate:
@@ -37,4 +37,30 @@ def vat_rates_in_force(*, day: dt.date | None = None) -> list[DatedRate]:
     return sorted(
         (rate for rate in latest.values() if rate.valid_to is None or rate.valid_to >= day),
         key=lambda rate: (rate.country, list(TaxClass).index(rate.tax_class)),
+    )
+
+
+def vat_rates_for(*, countries: set[str], tax_class: str, day: dt.date | None = None) -> dict[str, int]:
+    """country -> rate (basis points) of `tax_class` in force on `day` (today by default) for the `countries` that have
+    one (domain.rates.rates_by_country: a class without a rate falls back to the standard rate). One query."""
+    day = day or clock.now().date()
+    wanted = {country.upper() for country in countries if country}
+    rows = VatRate.objects.filter(country__in=wanted, tax_class__in={tax_class, TaxClass.STANDARD}, valid_from__lte=day)
+    return rates_by_country((_dated(row) for row in rows), tax_class=tax_class, countries=wanted, day=day)
+
+
+def vat_rates_dated(*, countries: set[str], day: dt.date | None = None) -> list[DatedRate]:
+    """Every rate row of `countries` that started on or before `day` (all classes): what
+    domain.rates.rates_by_country picks from. One query."""
+    day = day or clock.now().date()
+    wanted = {country.upper() for country in countries if country}
+    return [_dated(row) for row in VatRate.objects.filter(country__in=wanted, valid_from__lte=day)]
+
+
+def seller_ids_charging_destination_vat(seller_ids: set[int]) -> set[int]:
+    """The sellers among `seller_ids` that charge destination VAT on intra-EU distance sales. One query."""
+    return set(
+        SellerTaxProfile.objects.filter(seller_id__in=seller_ids, charges_destination_vat=True).values_list(
+            "seller_id", flat=True
+        )
     )

@@ -1,16 +1,23 @@
-"""Writing VAT rates: the import from the maintained data package, effective-dated and idempotent."""
+"""Writing VAT data: the rates' import from the maintained data package (effective-dated, idempotent), a buyer's VAT
+number checked and recorded, a seller's tax profile."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from comptoir.core import clock
+from comptoir.core.services import audit_record
+from comptoir.taxes.conf import taxes_settings
 from comptoir.taxes.domain.rates import TaxClass
 from comptoir.taxes.domain.vat import rate_bp_from_percent
-from comptoir.taxes.models import VatRate
+from comptoir.taxes.domain.vat_numbers import vat_number_format
+from comptoir.taxes.models import SellerTaxProfile, VatNumberCheck, VatRate, ViesStatus
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,3 +81,59 @@ def vat_rates_import_package(*, valid_from: dt.date | None = None) -> RateImport
                 imported_at=now,
             )
     return report
+
+
+def vat_number_check(*, number: str, actor=None) -> VatNumberCheck:
+    """Check a VAT number and record the answer (a new row each time: evidence for the sale it is used for). The format
+    is checked with python-stdnum; a well-formed number is then asked to VIES when the operator turned it on
+    (`COMPTOIR["TAXES"]["VIES_CHECK"]`): "valid"/"invalid" as VIES answers, "unreachable" when it could not be asked
+    (the number is then accepted on its format, and the answer says so). Runs in the caller's transaction; never
+    raises on a bad number (the row says why)."""
+    checked = vat_number_format(number)
+    row = VatNumberCheck(
+        number=checked.number,
+        country=checked.country,
+        is_format_valid=checked.is_valid,
+        format_problem=checked.problem[:200],
+        checked_by=actor if getattr(actor, "pk", None) else None,
+        checked_at=clock.now(),
+    )
+    if checked.is_valid and taxes_settings().vies_check:
+        _vies_ask(row)
+    row.save()
+    return row
+
+
+def _vies_ask(row: VatNumberCheck) -> None:
+    from stdnum.eu import vat as eu_vat
+
+    try:
+        answer = eu_vat.check_vies(row.number, timeout=taxes_settings().vies_timeout_seconds)
+    except Exception as error:  # the SOAP client (zeep or suds) raises its own types: any failure is "unreachable"
+        logger.warning("VIES unreachable for %s: %s", row.number, error)
+        row.vies_status = ViesStatus.UNREACHABLE
+        return
+    row.vies_status = ViesStatus.VALID if answer.get("valid") else ViesStatus.INVALID
+    row.vies_name = str(answer.get("name") or "")[:200]
+    row.vies_address = str(answer.get("address") or "")[:300]
+    request_date = answer.get("requestDate")
+    row.vies_request_date = request_date if isinstance(request_date, dt.date) else None
+
+
+def seller_tax_profile_set(
+    *, seller_id: int, charges_destination_vat: bool, oss_registration: str = "", actor=None
+) -> SellerTaxProfile:
+    """Record whether a seller charges destination VAT on its intra-EU distance sales (over the EUR 10,000 threshold
+    or opted in, OSS). Applies to orders placed afterwards; audited."""
+    with transaction.atomic():
+        profile, _created = SellerTaxProfile.objects.select_for_update().get_or_create(seller_id=seller_id)
+        profile.charges_destination_vat = charges_destination_vat
+        profile.oss_registration = oss_registration.strip()[:40]
+        profile.save()
+        audit_record(
+            actor=actor,
+            action="taxes.seller_profile_set",
+            target=profile,
+            data={"charges_destination_vat": charges_destination_vat, "oss_registration": profile.oss_registration},
+        )
+    return profile

@@ -72,6 +72,13 @@ class CheckoutIn(InputSchema):
         "order, and offers priced in several currencies may be checked out together; otherwise each order is charged "
         "in its offers' currency and this is ignored.",
     )
+    vat_number: Annotated[StrictStr, length(40)] | None = Field(
+        None,
+        description='A business buyer\'s VAT number, of the delivery country ("DE136695976"). It is checked (format; '
+        "VIES when the marketplace has it on) and the check recorded; a valid one prices the order for a business "
+        "(reverse charge of intra-EU supplies: no VAT charged, net prices). 422 invalid_vat_number or "
+        "vat_number_country_mismatch otherwise.",
+    )
 
 
 class SellerOrderSummaryOut(Schema):
@@ -139,6 +146,7 @@ def checkout(
         idempotency_key=idempotency_key,
         key_required=True,
         currency=data.get("currency"),
+        vat_number=data.get("vat_number"),
     )
     status = CHECKOUT_STATUS[OrderStatus(outcome.order_status)]
     body: dict = outcome.summary

@@ -46,6 +46,7 @@ from comptoir.orders.services import (
     shipping_choices_parse,
 )
 from comptoir.payments.providers import get_provider
+from comptoir.taxes.services import vat_number_check
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -160,6 +161,7 @@ def order_checkout(
     idempotency_key: str | None = None,
     key_required: bool = False,
     currency: str | None = None,
+    vat_number: str | None = None,
 ) -> CheckoutOutcome:
     """Check out `lines` (or the buyer's cart when None) into one order split per seller, and charge it.
 
@@ -173,10 +175,16 @@ def order_checkout(
 
     `currency`: the buyer's presentment (display) currency. When the operator charges in it
     (COMPTOIR["FX"]["CHARGE_CURRENCY"] = "presentment"), the order is charged in it at rates frozen on the order, and
-    offers of several currencies may be checked out together; otherwise it is ignored (see `presentment_currency`)."""
+    offers of several currencies may be checked out together; otherwise it is ignored (see `presentment_currency`).
+
+    `vat_number`: a business buyer's VAT number. It is checked (format, VIES when the operator turned it on) and the
+    check recorded before anything else, in a transaction of its own (evidence kept even when the checkout fails);
+    an invalid number, or one of another country than the delivery address, is a ValidationError. A valid one prices
+    the order for a business (reverse charge of intra-EU supplies, docs/TAXES.md) and is stored on the order."""
     key = validate_key(idempotency_key, required=key_required)
     charge_currency = presentment_currency(currency)
     address = address_clean(shipping_address)
+    buyer_vat_number = _business_vat_number(vat_number, buyer=buyer, country=address["country"])
     payment_method = _payment_method_clean(payment_method)
     from_cart = lines is None
     quantities = None if from_cart else lines_parse(lines)
@@ -190,6 +198,7 @@ def order_checkout(
             "shipping": sorted(choices.items()),
             "payment_method": payment_method_digest(payment_method),
             **({"currency": charge_currency} if charge_currency else {}),
+            **({"vat_number": buyer_vat_number} if buyer_vat_number else {}),
         }
     )
 
@@ -231,6 +240,7 @@ def order_checkout(
                 service_levels=choices,
                 placed_on=now.date(),
                 charge_currency=charge_currency,
+                business_buyer=bool(buyer_vat_number),
             )
             if provider.is_synchronous_and_local:
                 # A provider answering inside this process without I/O (the sandbox) holds no lock on anything
@@ -250,6 +260,7 @@ def order_checkout(
                     now=now,
                     number=number,
                     paid_reference=result.reference if captured else None,
+                    buyer_vat_number=buyer_vat_number,
                 )
                 seller_orders = list(order.seller_orders.all())
                 if captured:
@@ -282,7 +293,7 @@ def order_checkout(
                     from_cart=from_cart,
                     offer_ids=list(quantities),
                 )
-            order = order_place(buyer=buyer, draft=draft, address=address, now=now)
+            order = order_place(buyer=buyer, draft=draft, address=address, now=now, buyer_vat_number=buyer_vat_number)
             if record is not None:
                 record.response_body = {"number": order.number}
                 record.save(update_fields=["response_body"])
@@ -319,6 +330,27 @@ def order_checkout(
             from_cart=from_cart,
             offer_ids=list(quantities or {}),
         )
+
+
+def _business_vat_number(vat_number: str | None, *, buyer: User, country: str) -> str:
+    """The checked, compact VAT number a business buyer gave ("" for a consumer). The check is recorded in its own
+    transaction. Raises ValidationError (`invalid_vat_number`, `vat_number_country_mismatch`)."""
+    if vat_number is None or not str(vat_number).strip():
+        return ""
+    with transaction.atomic(durable=True):
+        check = vat_number_check(number=str(vat_number), actor=buyer)
+    if not check.is_accepted:
+        reason = check.format_problem or "VIES says this number is not registered."
+        raise ValidationError(
+            "The VAT number is not valid.", code=errors.INVALID_VAT_NUMBER, fields={"vat_number": reason}
+        )
+    if check.country != country:
+        raise ValidationError(
+            "The VAT number must be of the delivery country.",
+            code=errors.VAT_NUMBER_COUNTRY_MISMATCH,
+            fields={"vat_number": f"A VAT number of {country} is needed for a delivery to {country}."},
+        )
+    return check.number
 
 
 def _checkout_finish(

@@ -16,8 +16,8 @@ from comptoir.orders.services import (
     seller_order_lock,
     seller_order_transition,
 )
-from comptoir.payments.domain.chargeback import release_amounts
-from comptoir.payments.domain.ledger import PostingLine
+from comptoir.payments.domain.chargeback import release_amounts, vat_liability_released
+from comptoir.payments.domain.ledger import PostingLine, vat_liability_account
 from comptoir.payments.models import Chargeback, EntryKind
 from comptoir.payments.services import ledger_post
 
@@ -48,10 +48,23 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
             commission=seller_order.commission_amount,
             charged_back=charged_back,
         )
+        # VAT the marketplace collected as deemed supplier is its own debt to that country, not the seller's money:
+        # it leaves escrow to the VAT liability account (in the share of the escrow still there after chargebacks).
+        vat = vat_liability_released(
+            vat=seller_order.marketplace_vat_amount,
+            total=seller_order.total_amount,
+            escrow=amounts.escrow,
+            payable=amounts.payable,
+        )
+        payable = amounts.payable - vat
         lines = [PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), amounts.escrow)]
-        if amounts.payable:
+        if payable:
+            lines.append(PostingLine(("seller_payable", seller_order.seller_id, seller_order.currency), -payable))
+        if vat:
             lines.append(
-                PostingLine(("seller_payable", seller_order.seller_id, seller_order.currency), -amounts.payable)
+                PostingLine(
+                    (vat_liability_account(seller_order.marketplace_vat_country), None, seller_order.currency), -vat
+                )
             )
         if amounts.commission:
             lines.append(PostingLine(("commission", None, seller_order.currency), -amounts.commission))

@@ -6,9 +6,11 @@ shipping cost that applies to the buyer's country. Quotes are ordered with `comp
 1,000 JPY is not cheaper than 20.00 EUR. An offer in a currency the `Rates` cannot convert into the buyer's currency is
 *not comparable* (it is still deliverable and can be shown in its own currency).
 
-Today's default (`DeliveredPricing`) adds no tax and treats business and consumer buyers alike: the delivered price is
-the item price plus the shipping, converted into the buyer's currency when the rates allow. Taxes, business prices or
-per-channel prices are new strategies behind the same protocol.
+`DeliveredPricing` adds no tax: the delivered price is the item price plus the shipping, converted into the buyer's
+currency when the rates allow. `TaxedPricing` (what `offers.conf.pricing_strategy()` gives) does the same for a quote
+without tax facts (search, which quotes without them) and, given a parcel's `ParcelFacts` (seller, goods' country,
+lines with their VAT rates), prices it with VAT for the buyer's destination (`taxes.domain.charge.tax_parcel`:
+liability first, then the lines); the quote then carries its `ParcelTax` (regime, lines, VAT).
 
 How checkout (or any bulk caller) uses it::
 
@@ -29,6 +31,7 @@ from typing import Protocol
 
 from comptoir.core.money import Money
 from comptoir.currencies.domain.rates import RateOrigin, convert_at_rate
+from comptoir.taxes.domain.charge import ParcelFacts, ParcelTax, tax_parcel
 
 
 class BuyerKind(StrEnum):
@@ -158,6 +161,7 @@ class Quote:
     delivered: Money | None
     total: Money | None
     currency: str
+    tax: ParcelTax | None = None  # the VAT of the quote when it was priced with tax facts and every rate was known
 
     @property
     def is_deliverable(self) -> bool:
@@ -169,9 +173,12 @@ class Quote:
 
 
 class PricingStrategy(Protocol):
-    def quote(self, *, price: Money, shipping: Money | None, buyer: BuyerContext) -> Quote:
+    def quote(
+        self, *, price: Money, shipping: Money | None, buyer: BuyerContext, tax: ParcelFacts | None = None
+    ) -> Quote:
         """The quote for an item priced `price` (unit price × quantity for a line) with `shipping` to the buyer's
-        country (None: the offer does not ship there), both in the offer's currency."""
+        country (None: the offer does not ship there), both in the offer's currency. `tax`: the parcel's tax facts
+        (its parts' prices sum to `price`); a strategy that does not tax ignores them."""
         ...
 
 
@@ -183,12 +190,60 @@ class DeliveredPricing:
 
     rates: Rates = field(default_factory=IdentityRates)
 
-    def quote(self, *, price: Money, shipping: Money | None, buyer: BuyerContext) -> Quote:
+    def quote(
+        self, *, price: Money, shipping: Money | None, buyer: BuyerContext, tax: ParcelFacts | None = None
+    ) -> Quote:
         if shipping is None:
             return Quote(item=price, shipping=None, delivered=None, total=None, currency=buyer.currency)
         delivered = price + shipping
         total = self.rates.convert(delivered, buyer.currency)
         return Quote(item=price, shipping=shipping, delivered=delivered, total=total, currency=buyer.currency)
+
+
+@dataclass(frozen=True)
+class TaxedPricing:
+    """Delivered prices with VAT: a quote given a parcel's tax facts is priced for the buyer's destination (consumer
+    or business: a `BuyerKind.BUSINESS` buyer is one whose VAT number of the destination was checked) — the seller's
+    gross home price re-priced at the VAT that applies, or net when no VAT is charged at checkout (reverse charge,
+    export, import VAT collected at the border). `uniform_gross`: the same gross price in every destination, the VAT
+    re-split inside it. Without tax facts, or when a rate is missing, it quotes as `DeliveredPricing`."""
+
+    rates: Rates = field(default_factory=IdentityRates)
+    uniform_gross: bool = False
+
+    def quote(
+        self, *, price: Money, shipping: Money | None, buyer: BuyerContext, tax: ParcelFacts | None = None
+    ) -> Quote:
+        untaxed = DeliveredPricing(self.rates).quote(price=price, shipping=shipping, buyer=buyer)
+        if tax is None:
+            return untaxed
+        currency = price.currency
+        if sum(part.unit_price * part.quantity for part in tax.parts) != price.amount:
+            raise ValueError("the tax facts' lines must sum to the quoted price")
+
+        def value_in(amount: int, target: str) -> int | None:
+            converted = self.rates.convert(Money(amount, currency), target)
+            return None if converted is None else converted.amount
+
+        parcel = tax_parcel(
+            tax,
+            destination=buyer.country,
+            buyer_is_business=buyer.kind == BuyerKind.BUSINESS,
+            shipping=None if shipping is None else shipping.amount,
+            value_in=value_in,
+            uniform_gross=self.uniform_gross,
+        )
+        if parcel is None:
+            return untaxed
+        item = Money(parcel.items_gross, currency)
+        if parcel.shipping_gross is None:
+            return Quote(item=item, shipping=None, delivered=None, total=None, currency=buyer.currency, tax=parcel)
+        taxed_shipping = Money(parcel.shipping_gross, currency)
+        delivered = item + taxed_shipping
+        total = self.rates.convert(delivered, buyer.currency)
+        return Quote(
+            item=item, shipping=taxed_shipping, delivered=delivered, total=total, currency=buyer.currency, tax=parcel
+        )
 
 
 @dataclass(frozen=True, slots=True)

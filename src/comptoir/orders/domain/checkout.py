@@ -9,13 +9,27 @@ with banker's rounding (ROUND_HALF_EVEN), so splitting an order never changes th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from comptoir.core.money import BASIS_POINTS, Money
 from comptoir.currencies.domain.rates import RateOrigin
-from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy
+from comptoir.offers.domain.pricing import BuyerContext, BuyerKind, DeliveredPricing, PricingStrategy
 from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
+from comptoir.taxes.domain.charge import ParcelFacts, ParcelTax, TaxPart
+
+
+@dataclass(frozen=True)
+class LineTaxFacts:
+    """What VAT needs to know of a line: the seller's establishment, where the goods ship from, whether the seller
+    charges destination VAT on intra-EU distance sales, and the rates of the line's tax class in force on the day
+    (country -> basis points) for the seller's, the goods' and the destination's country."""
+
+    seller_country: str
+    goods_country: str
+    seller_charges_destination_vat: bool
+    rates: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,7 @@ class LineInput:
     commission_rate_bp: int
     handling_days: int
     shipping_profile_id: int
+    tax: LineTaxFacts | None = None  # None: the line is priced without VAT (as entered)
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,9 @@ class SellerOrderDraft:
     delivered: Money  # what the buyer pays for this seller order, as the pricing strategy quoted it
     # Set when the seller order is settled in another currency than the order is charged in (orders.domain.presentment)
     charge: Charge | None = None
+    # The VAT of the parcel (taxes.domain.charge) when the pricing strategy taxed it; its lines and shipping are the
+    # seller order's, in its currency. None: priced without VAT (no rates loaded, or a sale the engine does not model).
+    tax: ParcelTax | None = None
 
     @property
     def total(self) -> Money:
@@ -119,6 +137,25 @@ def commission_for(lines: list[LineInput], currency: str) -> Money:
     return Money(int(raw.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)), currency)
 
 
+def parcel_facts(lines: list[LineInput]) -> ParcelFacts | None:
+    """The tax facts of one seller's lines (the parcel leaves from its first line's country), None when a line has
+    none (priced without VAT)."""
+    if not lines or any(line.tax is None for line in lines):
+        return None
+    first = lines[0].tax
+    assert first is not None
+    return ParcelFacts(
+        seller_country=first.seller_country,
+        goods_country=first.goods_country,
+        seller_charges_destination_vat=first.seller_charges_destination_vat,
+        parts=tuple(
+            TaxPart(key=line.offer_id, unit_price=line.unit_price.amount, quantity=line.quantity, rates=line.tax.rates)
+            for line in lines
+            if line.tax is not None
+        ),
+    )
+
+
 def build_checkout(
     *,
     lines: list[LineInput],
@@ -128,13 +165,15 @@ def build_checkout(
     placed_on: dt.date,
     pricing: PricingStrategy | None = None,
     buyer: BuyerContext | None = None,
+    buyer_kind: BuyerKind = BuyerKind.CONSUMER,
 ) -> CheckoutDraft:
     """Group lines by seller and price each seller order. Raises CheckoutProblem with field errors.
 
     A seller's lines ship together on the shipping profile of the seller's first line (by offer id);
     the chosen service level (default: the cheapest for the destination) applies to the whole parcel,
     and the slowest handling time of its lines sets the ship-by date. `pricing` quotes what the buyer (`buyer`,
-    by default a consumer in the destination country paying in the offers' currency) pays for each parcel. One
+    by default a `buyer_kind` buyer in the destination country paying in the offers' currency) pays for each parcel;
+    lines with tax facts are priced with VAT when the strategy taxes (the parcel's `tax`). One
     currency per order (`mixed_currencies`); `orders.domain.presentment.build_checkout_converted` charges offers of
     several currencies in one."""
     if not lines:
@@ -150,7 +189,7 @@ def build_checkout(
     pricing = pricing or DeliveredPricing()
     if buyer is None:
         try:
-            buyer = BuyerContext(country=destination_country, currency=currency)
+            buyer = BuyerContext(country=destination_country, currency=currency, kind=buyer_kind)
         except ValueError as error:
             raise CheckoutProblem("invalid_address", str(error), {"country": str(error)}) from error
     by_seller: dict[int, list[LineInput]] = {}
@@ -180,10 +219,23 @@ def build_checkout(
         item_count = sum(line.quantity for line in seller_lines)
         shipping = quote(rate, item_count)
         items = Money(sum(line.unit_price.amount * line.quantity for line in seller_lines), currency)
-        priced = pricing.quote(price=items, shipping=shipping.price, buyer=buyer)
+        facts = parcel_facts(seller_lines)
+        if facts is None:
+            priced = pricing.quote(price=items, shipping=shipping.price, buyer=buyer)
+        else:
+            priced = pricing.quote(price=items, shipping=shipping.price, buyer=buyer, tax=facts)
         if priced.delivered is None:
             problems[f"shipping.{seller_id}"] = f"This seller does not ship to {destination_country}."
             continue
+        if priced.tax is not None:
+            # The buyer pays the taxed unit prices and shipping: the lines, the items and the commission follow them.
+            unit_prices = {line.key: line.unit_price for line in priced.tax.lines}
+            seller_lines = [
+                replace(line, unit_price=Money(unit_prices[line.offer_id], currency)) for line in seller_lines
+            ]
+            items = priced.item
+            assert priced.shipping is not None
+            shipping = replace(shipping, price=priced.shipping)
         ship_by, earliest, latest = promise_dates(
             placed_on, max(line.handling_days for line in seller_lines), rate.transit_days_min, rate.transit_days_max
         )
@@ -198,6 +250,7 @@ def build_checkout(
                 earliest,
                 latest,
                 priced.delivered,
+                tax=priced.tax,
             )
         )
     if problems:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from comptoir.core.money import Money
 from comptoir.currencies.domain.rates import RateOrigin, convert_at_rate, freeze_rate
-from comptoir.offers.domain.pricing import PricingStrategy, Rates
+from comptoir.offers.domain.pricing import BuyerKind, PricingStrategy, Rates
 from comptoir.offers.domain.shipping import Rate
 from comptoir.orders.domain.checkout import (
     Charge,
@@ -32,6 +32,7 @@ from comptoir.orders.domain.checkout import (
     build_checkout,
     commission_for,
 )
+from comptoir.taxes.domain.charge import parcel_resplit
 
 NO_EXCHANGE_RATE = "no_exchange_rate"
 
@@ -55,6 +56,7 @@ def build_checkout_converted(
     placed_on: dt.date,
     pricing: PricingStrategy | None,
     presentment: Presentment,
+    buyer_kind: BuyerKind = BuyerKind.CONSUMER,
 ) -> CheckoutDraft:
     """`build_checkout` for an order charged in `presentment.currency`, offers of several currencies allowed (one per
     seller). Raises CheckoutProblem: `mixed_currencies` (one seller's offers in two currencies), `no_exchange_rate`
@@ -85,6 +87,7 @@ def build_checkout_converted(
                 service_levels=service_levels,
                 placed_on=placed_on,
                 pricing=pricing,
+                buyer_kind=buyer_kind,
             )
         except CheckoutProblem as problem:
             if problem.code != "shipping_unavailable":
@@ -151,4 +154,11 @@ def _settle(part: SellerOrderDraft, settlement: str, rates: Rates) -> SellerOrde
         shipping=shipping,
         commission=commission_for(list(lines), settlement),
         delivered=items + shipping.price,
+        tax=None
+        if part.tax is None
+        else parcel_resplit(
+            part.tax,
+            unit_prices={line.offer_id: line.unit_price.amount for line in lines},
+            shipping=shipping.price.amount,
+        ),
     )

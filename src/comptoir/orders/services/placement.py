@@ -14,15 +14,31 @@ from comptoir.core.db import insert_chain
 from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.offers.conf import pricing_strategy
+from comptoir.offers.domain.pricing import BuyerKind
 from comptoir.offers.locks import offer_stock_take
 from comptoir.orders import errors
-from comptoir.orders.checkout_reads import CheckoutOffer, offers_for_checkout, shipping_rates_of
+from comptoir.orders.checkout_reads import CheckoutOffer, offers_for_checkout, shipping_rates_of, vat_rates_of
 from comptoir.orders.conf import orders_settings
-from comptoir.orders.domain.checkout import CheckoutDraft, CheckoutProblem, LineInput, build_checkout
+from comptoir.orders.domain.checkout import (
+    CheckoutDraft,
+    CheckoutProblem,
+    LineInput,
+    LineTaxFacts,
+    SellerOrderDraft,
+    build_checkout,
+)
 from comptoir.orders.domain.presentment import build_checkout_converted
 from comptoir.orders.domain.state_machine import Action, Actor, Status, transition
 from comptoir.orders.events import SellerOrderTransitioned
-from comptoir.orders.models import Order, OrderLine, OrderStatus, SellerOrder, SellerOrderEvent
+from comptoir.orders.models import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderTaxLine,
+    SellerOrder,
+    SellerOrderEvent,
+    TaxLineKind,
+)
 from comptoir.orders.services.cart import validate_quantity
 from comptoir.orders.services.numbers import new_order_number
 from comptoir.orders.services.presentment import (
@@ -32,6 +48,8 @@ from comptoir.orders.services.presentment import (
 )
 from comptoir.sellers.domain.trader import normalise_country
 from comptoir.sellers.models import SellerStatus
+from comptoir.taxes.domain.charge import collected_by_marketplace
+from comptoir.taxes.domain.rates import rates_by_country
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -115,6 +133,24 @@ def _commission_rates(offers: list[CheckoutOffer]) -> dict[int, int]:
     }
 
 
+def _line_tax_facts(offer: CheckoutOffer, destination: str, day: dt.date) -> LineTaxFacts | None:
+    """The offer's tax facts for a sale to `destination` on `day`; None when no VAT rate is loaded for any of its
+    countries (the line is then priced as entered)."""
+    if not offer.vat_rates_json:
+        return None
+    return LineTaxFacts(
+        seller_country=offer.seller.country,
+        goods_country=offer.ships_from_country or offer.seller.country,
+        seller_charges_destination_vat=offer.seller.charges_destination_vat,
+        rates=rates_by_country(
+            vat_rates_of(offer),
+            tax_class=offer.product.tax_class,
+            countries={offer.seller.country, offer.ships_from_country, destination},
+            day=day,
+        ),
+    )
+
+
 def order_draft_price(
     *,
     quantities: dict[int, int],
@@ -122,6 +158,7 @@ def order_draft_price(
     service_levels: dict[int, str],
     placed_on: dt.date,
     charge_currency: str | None = None,
+    business_buyer: bool = False,
 ) -> CheckoutDraft:
     """Price `quantities` (offer_id -> units) delivered to `country`: lines, shipping per seller, commission,
     promise dates. Reads offers, takes nothing. Raises NotFound (an offer unknown, inactive or of a seller not
@@ -131,8 +168,12 @@ def order_draft_price(
     `charge_currency` (the buyer's presentment currency when the operator charges in it): the order is charged in
     it, offers of several currencies allowed, each seller order settled in its seller's currency at a frozen rate
     (orders.domain.presentment). Without it, one currency per order, as the offers are priced (a seller with a
-    settlement currency of its own is still settled in it)."""
-    offers = offers_for_checkout(quantities)
+    settlement currency of its own is still settled in it).
+
+    VAT (docs/TAXES.md): each line carries its tax facts, read in the same statement (`offers_for_checkout`); the
+    pricing strategy prices the parcel for a consumer, or for a business when `business_buyer` (the caller checked
+    a VAT number of the destination)."""
+    offers = offers_for_checkout(quantities, destination=country)
     found = {offer.pk: offer for offer in offers}
     unavailable = [
         offer_id
@@ -165,6 +206,7 @@ def order_draft_price(
                     commission[offer.pk],
                     offer.handling_days,
                     offer.shipping_profile_id,
+                    _line_tax_facts(offer, country, placed_on),
                 )
                 for offer in offers
             ],
@@ -173,12 +215,15 @@ def order_draft_price(
             service_levels=service_levels,
             placed_on=placed_on,
             pricing=pricing_strategy(),
+            buyer_kind=BuyerKind.BUSINESS if business_buyer else BuyerKind.CONSUMER,
         )
     except CheckoutProblem as problem:
         raise ValidationError(problem.message, code=problem.code, fields=problem.fields) from problem
 
 
-def order_place(*, buyer: User, draft: CheckoutDraft, address: dict, now: dt.datetime) -> Order:
+def order_place(
+    *, buyer: User, draft: CheckoutDraft, address: dict, now: dt.datetime, buyer_vat_number: str = ""
+) -> Order:
     """Place an order from a priced draft: take the stock of every line, then write the order awaiting payment,
     one seller order per seller with its lines and its "create" event. Runs in the caller's transaction.
 
@@ -192,7 +237,14 @@ def order_place(*, buyer: User, draft: CheckoutDraft, address: dict, now: dt.dat
     `extra["offer_ids"]`) when an offer lacks stock: the caller's transaction, which the error leaves, rolls back
     what was taken, so nothing is kept."""
     order_stock_take(draft=draft)
-    return order_write(buyer=buyer, draft=draft, address=address, now=now, number=new_order_number())
+    return order_write(
+        buyer=buyer,
+        draft=draft,
+        address=address,
+        now=now,
+        number=new_order_number(),
+        buyer_vat_number=buyer_vat_number,
+    )
 
 
 def order_stock_take(*, draft: CheckoutDraft) -> None:
@@ -257,6 +309,73 @@ _EVENT_COLUMNS = (
 )
 
 
+_TAX_VALUE_COLUMNS = (
+    "kind",
+    "regime",
+    "collector",
+    "reason",
+    "tax_country",
+    "rate_bp",
+    "currency",
+    "net_amount",
+    "vat_amount",
+    "gross_amount",
+)
+_TAX_COLUMNS = ("order_id", "seller_order_id", "order_line_id", *_TAX_VALUE_COLUMNS)
+_SHIPPING_TAX_COLUMNS = ("order_id", "seller_order_id", *_TAX_VALUE_COLUMNS)
+
+
+def _marketplace_vat(part: SellerOrderDraft) -> dict[str, Any]:
+    """The VAT of the part the marketplace collects as deemed supplier, and whose it is."""
+    if part.tax is None or not collected_by_marketplace(part.tax.liability):
+        return {"marketplace_vat_amount": 0, "marketplace_vat_country": ""}
+    return {"marketplace_vat_amount": part.tax.vat, "marketplace_vat_country": part.tax.liability.tax_country or ""}
+
+
+def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) -> tuple[list[tuple], list[tuple]]:
+    """The OrderTaxLine rows of the draft's taxed seller orders (positions standing for the ids, as insert_chain
+    wants them): one per line, one per shipping."""
+    items: list[tuple] = []
+    shipping: list[tuple] = []
+    for position, part in enumerate(draft.seller_orders):
+        if part.tax is None:
+            continue
+        liability = part.tax.liability
+        common = (liability.regime.value, liability.collector.value, liability.reason, liability.tax_country or "")
+        for taxed in part.tax.lines:
+            assert taxed.key is not None
+            items.append(
+                (
+                    0,
+                    position,
+                    line_positions[(position, taxed.key)],
+                    TaxLineKind.ITEM.value,
+                    *common,
+                    taxed.tax.rate_bp,
+                    part.currency,
+                    taxed.tax.net,
+                    taxed.tax.vat,
+                    taxed.tax.gross,
+                )
+            )
+        if part.tax.shipping is not None:
+            taxed = part.tax.shipping
+            shipping.append(
+                (
+                    0,
+                    position,
+                    TaxLineKind.SHIPPING.value,
+                    *common,
+                    taxed.tax.rate_bp,
+                    part.currency,
+                    taxed.tax.net,
+                    taxed.tax.vat,
+                    taxed.tax.gross,
+                )
+            )
+    return items, shipping
+
+
 def order_write(
     *,
     buyer: User,
@@ -265,6 +384,7 @@ def order_write(
     now: dt.datetime,
     number: str,
     paid_reference: str | None = None,
+    buyer_vat_number: str = "",
 ) -> Order:
     """Write the order of `draft` under `number`, its stock already taken in the caller's transaction
     (`order_stock_take`): one seller order per seller with its lines and its "create" event, awaiting payment.
@@ -273,7 +393,11 @@ def order_write(
     process): the rows are written as `order_mark_paid` would leave them — the order paid at `now`, every seller
     order `placed` through the state machine's `payment_captured` transition, recorded by its own event after its
     "create" event (both in one INSERT) — and one SellerOrderTransitioned per `payment_captured` event is published
-    on commit, as `order_mark_paid` does. Recording the payment itself is the caller's business."""
+    on commit, as `order_mark_paid` does. Recording the payment itself is the caller's business.
+
+    The VAT of each taxed seller order (`SellerOrderDraft.tax`) is written as OrderTaxLine rows, one per line and one
+    for the shipping, in the same statement (PostgreSQL) or transaction; `buyer_vat_number` is the checked VAT number
+    the draft was priced for (a business buyer)."""
     # Fixed statements (core.db): the ORM's create/bulk_create cost more CPU to compile than these cost to run (the
     # checkout's hot path); the values stored are the same. Lines and events are inserted from tuples: nothing
     # reads them back as objects.
@@ -292,6 +416,7 @@ def order_write(
         shipping_address=address,
         placed_at=now,
         paid_at=None if paid_reference is None else now,
+        buyer_vat_number=buyer_vat_number,
         **charge_columns_of_order(draft),
     )
     seller_orders = [
@@ -313,10 +438,18 @@ def order_write(
             deliver_by_earliest=part.deliver_by_earliest,
             deliver_by=part.deliver_by,
             placed_at=now,
+            **_marketplace_vat(part),
             **charge_columns_of_seller_order(part),
         )
         for index, part in enumerate(draft.seller_orders, start=1)
     ]
+    line_positions = {
+        (position, line.offer_id): index
+        for index, (position, line) in enumerate(
+            (position, line) for position, part in enumerate(draft.seller_orders) for line in part.lines
+        )
+    }
+    item_taxes, shipping_taxes = _tax_rows(draft, line_positions)
     lines = [
         (
             position,
@@ -369,19 +502,24 @@ def order_write(
         ]
     # One statement on PostgreSQL (core.db.insert_chain), one per table elsewhere; the order's and seller orders'
     # positions stand for their ids in the rows that point at them.
-    order_ids, seller_order_ids, _line_ids, event_ids = insert_chain(
-        [
-            (Order, _ORDER_COLUMNS, [_row(order, _ORDER_COLUMNS)], {}),
-            (
-                SellerOrder,
-                _SELLER_ORDER_COLUMNS,
-                [_row(so, _SELLER_ORDER_COLUMNS, order_id=0) for so in seller_orders],
-                {"order_id": 0},
-            ),
-            (OrderLine, _LINE_COLUMNS, lines, {"seller_order_id": 1}),
-            (SellerOrderEvent, _EVENT_COLUMNS, events, {"seller_order_id": 1}),
-        ]
-    )
+    parts = [
+        (Order, _ORDER_COLUMNS, [_row(order, _ORDER_COLUMNS)], {}),
+        (
+            SellerOrder,
+            _SELLER_ORDER_COLUMNS,
+            [_row(so, _SELLER_ORDER_COLUMNS, order_id=0) for so in seller_orders],
+            {"order_id": 0},
+        ),
+        (OrderLine, _LINE_COLUMNS, lines, {"seller_order_id": 1}),
+        (SellerOrderEvent, _EVENT_COLUMNS, events, {"seller_order_id": 1}),
+    ]
+    if item_taxes:  # untaxed orders (no VAT rates loaded) keep the statement they always had
+        parts.append(
+            (OrderTaxLine, _TAX_COLUMNS, item_taxes, {"order_id": 0, "seller_order_id": 1, "order_line_id": 2})
+        )
+    if shipping_taxes:
+        parts.append((OrderTaxLine, _SHIPPING_TAX_COLUMNS, shipping_taxes, {"order_id": 0, "seller_order_id": 1}))
+    order_ids, seller_order_ids, _line_ids, event_ids, *_tax_ids = insert_chain(parts)
     _saved(order, order_ids[0])
     for seller_order, seller_order_id in zip(seller_orders, seller_order_ids, strict=True):
         seller_order.order = order  # now with its id

@@ -71,3 +71,17 @@ def chargeback_lines(
         lines.append(PostingLine(("commission", None, currency), commission_back))
     lines.append(clearing)
     return lines
+
+
+def vat_liability_released(*, vat: int, total: int, escrow: int, payable: int) -> int:
+    """The part of `vat` (collected by the marketplace on a seller order of `total`) a release moves to the VAT
+    liability when `escrow` of the total is still held: all of it without chargebacks, else its share of what is left
+    (rounded half-even), never more than the seller's `payable` share."""
+    if vat <= 0 or escrow <= 0:
+        return 0
+    share = (
+        vat
+        if escrow >= total
+        else int((Decimal(vat) * escrow / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    )
+    return min(share, payable)

@@ -20,7 +20,18 @@ CREDIT_NORMAL = {"seller_escrow", "seller_payable", "seller_paid_out", "commissi
 # The marketplace's currency positions and its exchange result may stand on either side.
 EITHER_SIDE = {"fx_conversion", "fx_gain_loss"}
 
+# VAT the marketplace collected as deemed supplier and owes to one country: one credit-normal account per country and
+# currency, its kind "vat_liability:FR" (docs/TAXES.md).
+VAT_LIABILITY_PREFIX = "vat_liability:"
+
 GENESIS_HASH = "0" * 64
+
+
+def vat_liability_account(country: str) -> str:
+    """The kind of the marketplace's VAT liability account of `country` (ISO 3166 alpha-2)."""
+    if len(country) != 2 or not country.isalpha():
+        raise ValueError(f"a VAT liability needs a country code, not {country!r}")
+    return f"{VAT_LIABILITY_PREFIX}{country.upper()}"
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,7 @@ def check_balanced(lines: list[PostingLine]) -> None:
 def balance_is_allowed(kind: str, signed_balance: int) -> bool:
     if kind in DEBIT_NORMAL:
         return signed_balance >= 0
-    if kind in CREDIT_NORMAL:
+    if kind in CREDIT_NORMAL or kind.startswith(VAT_LIABILITY_PREFIX):
         return signed_balance <= 0
     return kind in EITHER_SIDE
 

@@ -45,3 +45,23 @@ def rate_on(rates: Iterable[DatedRate], *, country: str, tax_class: TaxClass, da
     if best is None or (best.valid_to is not None and best.valid_to < day):
         raise NoRate(f"No {tax_class} VAT rate for {country} on {day.isoformat()}.")
     return best
+
+
+def rates_by_country(
+    rates: Iterable[DatedRate], *, tax_class: TaxClass | str, countries: Iterable[str], day: dt.date
+) -> dict[str, int]:
+    """country -> rate (basis points) of `tax_class` in force on `day`, for each of `countries` that has one. A class
+    without a rate entered for a country falls back to its standard rate (the conservative choice: the operator enters
+    reduced rates by hand, docs/TAXES.md); the zero class is 0 wherever a standard rate is in force."""
+    wanted_class = TaxClass(tax_class)
+    candidates = list(rates)
+    found: dict[str, int] = {}
+    for country in {code.upper() for code in countries if code}:
+        for candidate in dict.fromkeys((wanted_class, TaxClass.STANDARD)):
+            try:
+                rate = rate_on(candidates, country=country, tax_class=candidate, day=day)
+            except NoRate:
+                continue
+            found[country] = 0 if wanted_class is TaxClass.ZERO else rate.rate_bp
+            break
+    return found

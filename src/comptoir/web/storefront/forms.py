@@ -87,6 +87,15 @@ class CheckoutForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country"), choices=country_choices, widget=forms.Select(attrs={"autocomplete": "country"})
     )
+    vat_number = forms.CharField(
+        label=_("VAT number (business purchase)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Optional. A VAT number of the delivery country: a purchase from a seller in another EU country is then "
+            "invoiced without VAT (reverse charge)."
+        ),
+    )
     card_number = forms.CharField(
         label=_("Card number"),
         max_length=30,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("checkout/confirmation/<str:number>", cart.order_confirmation, name="order_confirmation"),
     path("account/orders", account.order_list, name="orders"),
     path("account/orders/<str:number>", account.order_detail, name="order_detail"),
+    path("account/orders/<str:number>/invoices/<str:seller_order_number>", account.invoice, name="invoice"),
     path(
         "account/orders/<str:number>/<str:seller_order_number>/<str:action>",
         account.seller_order_action,

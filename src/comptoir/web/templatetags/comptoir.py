@@ -81,3 +81,13 @@ def query_replace(context, **changes) -> str:
         else:
             query[key] = value
     return "?" + query.urlencode() if query else "?"
+
+
+@register.inclusion_tag("web/_vat_table.html")
+def vat_table(seller_order, vat_number: str = "") -> dict[str, object]:
+    """{% vat_table seller_order order.buyer_vat_number %}: the seller order's VAT breakdown (its tax lines, prefetched
+    by the order selectors), the regime's mention (reverse charge, deemed supplier, import VAT on delivery); nothing
+    for an order priced without VAT."""
+    from comptoir.orders.selectors import seller_order_vat_table
+
+    return {"table": seller_order_vat_table(seller_order), "vat_number": vat_number}

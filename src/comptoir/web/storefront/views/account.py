@@ -119,6 +119,21 @@ def order_detail(request, number: str):
     return _order_page(request, order)
 
 
+@buyer_required
+def invoice(request, number: str, seller_order_number: str):
+    """The invoice of one seller order of the buyer's order: seller, buyer, lines, shipping and the VAT breakdown with
+    the regime's mention (reverse charge, deemed supplier). Only for orders priced with VAT."""
+    order = order_get_for_buyer_with_history(buyer=request.user, number=number)
+    seller_order = (
+        next((part for part in order.seller_orders.all() if part.number == seller_order_number), None)
+        if order is not None
+        else None
+    )
+    if order is None or seller_order is None or not seller_order.tax_lines.all():
+        raise Http404
+    return render(request, "storefront/account/invoice.html", {"order": order, "seller_order": seller_order})
+
+
 @require_POST
 @buyer_required
 def seller_order_action(request, number: str, seller_order_number: str, action: str):

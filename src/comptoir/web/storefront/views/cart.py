@@ -49,6 +49,7 @@ CHECKOUT_FIELD_MAP = {
     "payment.card_number": "card_number",
     "payment": "card_number",
     "Idempotency-Key": "idempotency_key",
+    "vat_number": "vat_number",
 }
 
 
@@ -276,6 +277,7 @@ def checkout(request):
             lines=None,
             shipping_choices=choices,
             currency=buyer_currency(request),
+            vat_number=form.cleaned_data.get("vat_number") or None,
         )
     except Conflict as error:
         if error.code == IDEMPOTENCY_IN_PROGRESS:

@@ -29,6 +29,7 @@ from comptoir.offers.domain.pricing import compare_key
 from comptoir.offers.selectors import (
     ProductCard,
     offer_delivery_quotes,
+    offer_vat_quotes,
     offer_visible_qs,
     product_ids_most_offered,
     product_ids_newest,
@@ -343,10 +344,12 @@ def product_detail(request, product_id: int, slug: str = ""):
     featured = featured_offer_for_product(product_id=product.pk, country=country, placed_on=placed_on, buyer=buyer)
     offers = list(featured.offers.values())
     quotes, prices = featured.quotes, featured.prices
+    vat = offer_vat_quotes(offers, country=country, day=placed_on)
     rows: list[dict[str, Any]] = [  # what the template reads: offer, its delivery quote (None: no), its cart form
         {
             "offer": offer,
             "quote": quotes[offer.pk],
+            "vat": vat[offer.pk],
             "form": AddToCartForm(initial={"offer_id": offer.pk, "quantity": 1}, auto_id=f"offer{offer.pk}_%s"),
         }
         for offer in offers

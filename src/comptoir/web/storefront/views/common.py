@@ -35,6 +35,8 @@ ERROR_MESSAGES = {
         "Your order cannot be converted into your currency today. Choose another currency to pay in."
     ),
     "invalid_address": _("The delivery address is incomplete."),
+    "invalid_vat_number": _("This VAT number is not valid. Check it, or leave the field empty to buy as a consumer."),
+    "vat_number_country_mismatch": _("The VAT number must be of the delivery country."),
     "idempotency_key_reused": _("This form was already sent with other details. Check your order and send it again."),
     "idempotency_in_progress": _("Your order is still being processed. Check your orders in a moment."),
     "invalid_transition": _("This is no longer possible for this order; the page shows its current status."),

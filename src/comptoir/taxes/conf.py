@@ -1,0 +1,26 @@
+"""The taxes app's settings, typed, read on each call (`COMPTOIR["TAXES"]`, docs/TAXES.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class TaxesSettings:
+    # Same gross price in every destination, the VAT re-split inside it (else: the home VAT is taken out and the
+    # destination's added, so the price moves with the rate).
+    uniform_gross_prices: bool
+    # Ask VIES whether a buyer's VAT number is registered (off: format checks only; never in tests).
+    vies_check: bool
+    vies_timeout_seconds: int
+
+
+def taxes_settings() -> TaxesSettings:
+    values = settings.COMPTOIR.get("TAXES") or {}
+    return TaxesSettings(
+        uniform_gross_prices=bool(values.get("UNIFORM_GROSS_PRICES", False)),
+        vies_check=bool(values.get("VIES_CHECK", False)),
+        vies_timeout_seconds=int(values.get("VIES_TIMEOUT_SECONDS", 10)),
+    )

@@ -1,0 +1,195 @@
+"""What a buyer pays for one seller's parcel once VAT is applied, line by line. Pure (no Django).
+
+The seller enters its prices as it sells at home: **gross**, including its home country's VAT at the product's class
+rate (a seller established outside the EU, the UK, Switzerland or a country of the rate table enters net prices).
+`tax_parcel` first decides who owes which VAT (`liability.decide_liability`), then prices each line:
+
+- VAT charged at checkout (the seller or the marketplace collects it) in the seller's home country: the price as
+  entered, its VAT split out at that rate;
+- VAT charged at checkout in another country (OSS over the distance-sales threshold, IOSS, deemed supplier, UK, CH):
+  the home VAT taken out of the unit price and the destination's added (`uniform_gross`: the operator's choice of the
+  same gross price everywhere, the VAT re-split inside it);
+- no VAT charged at checkout (reverse charge for a business buyer with a valid VAT number, an export, an import whose
+  VAT customs collect): the unit price net of the home VAT; `Liability.import_charges_at_delivery` then tells the
+  buyer that import VAT and duties may be charged on delivery (DAP).
+
+Re-pricing is per unit (a line stays unit price × quantity); each line's VAT is split from the line total, rounded
+half up once (`vat.split_gross`). Shipping follows the parcel's main line (the largest line, then the highest rate):
+its rate and its re-pricing. A rate the table lacks for a country the sale needs makes the parcel *untaxed*
+(`tax_parcel` returns None and the price stays as entered): the marketplace has not loaded its rates, and guessing a
+rate would charge a wrong amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from comptoir.taxes.domain.jurisdictions import vat_area
+from comptoir.taxes.domain.liability import Collector, Liability, Regime, Sale, decide_liability
+from comptoir.taxes.domain.vat import LineTax, add_to_net, split_gross
+
+VAT_AREAS = frozenset({"EU", "GB", "CH"})
+
+
+@dataclass(frozen=True, slots=True)
+class TaxPart:
+    """One line of a parcel as the seller priced it. `rates`: country -> rate in basis points of the line's tax class
+    in force on the day (at least the seller's home country, the goods' country and the destination when known)."""
+
+    key: int  # the caller's id for the line (an offer id)
+    unit_price: int  # minor units, as entered by the seller
+    quantity: int
+    rates: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelFacts:
+    """The tax facts of one seller's parcel: where the seller is established, where the goods are, whether it charges
+    destination VAT on its intra-EU distance sales (over the EUR 10,000 threshold, or opted in: OSS), its lines."""
+
+    seller_country: str
+    goods_country: str
+    seller_charges_destination_vat: bool
+    parts: tuple[TaxPart, ...]
+    excise_goods: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TaxedLine:
+    key: int | None  # the part's key; None for the shipping
+    unit_price: int  # what the buyer pays per unit (tax-inclusive when VAT is charged at checkout)
+    quantity: int
+    tax: LineTax  # of the line total: net, VAT, gross (= unit_price × quantity), rate
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelTax:
+    liability: Liability
+    lines: tuple[TaxedLine, ...]
+    shipping: TaxedLine | None
+
+    @property
+    def items_gross(self) -> int:
+        return sum(line.tax.gross for line in self.lines)
+
+    @property
+    def shipping_gross(self) -> int | None:
+        return None if self.shipping is None else self.shipping.tax.gross
+
+    @property
+    def vat(self) -> int:
+        return sum(line.tax.vat for line in self.all_lines)
+
+    @property
+    def all_lines(self) -> tuple[TaxedLine, ...]:
+        return self.lines if self.shipping is None else (*self.lines, self.shipping)
+
+    @property
+    def rate_bp(self) -> int:
+        """The rate of the main line (what the product page shows as "incl. X % VAT")."""
+        return self.lines[0].tax.rate_bp if self.lines else 0
+
+
+# Converts an amount of the parcel's currency (minor units) into EUR or GBP minor units; None without a rate.
+ValueIn = Callable[[int, str], int | None]
+
+
+def _home_rate(part: TaxPart, home: str) -> int | None:
+    """The VAT included in the seller's entered price: its home country's rate; 0 for a country without VAT in the
+    table and outside the VAT areas the engine models (a US seller enters net prices); None when it should be there."""
+    if home in part.rates:
+        return part.rates[home]
+    return None if vat_area(home) in VAT_AREAS else 0
+
+
+def _main_part(parts: tuple[TaxPart, ...], tax_country: str | None) -> TaxPart:
+    return max(parts, key=lambda part: (part.unit_price * part.quantity, part.rates.get(tax_country or "", 0)))
+
+
+def tax_parcel(
+    facts: ParcelFacts,
+    *,
+    destination: str,
+    buyer_is_business: bool,
+    shipping: int | None,
+    value_in: ValueIn,
+    uniform_gross: bool = False,
+) -> ParcelTax | None:
+    """The parcel priced with its VAT for a buyer in `destination` (`buyer_is_business`: with a validated VAT number of
+    that country). `shipping`: the parcel's shipping as entered (None: not shipped there). `value_in` converts the
+    consignment's net value for the EUR 150 / GBP 135 thresholds (no rate: taken as over the threshold). None when the
+    sale is not modelled or a rate it needs is missing (then nothing is added or split: prices stay as entered)."""
+    if not facts.parts:
+        raise ValueError("a parcel has at least one line")
+    home, goods, destination = facts.seller_country.upper(), facts.goods_country.upper(), destination.upper()
+    home_rates: dict[int, int] = {}
+    for part in facts.parts:
+        rate = _home_rate(part, home)
+        if rate is None:
+            return None
+        home_rates[part.key] = rate
+    net_value = sum(split_gross(part.unit_price * part.quantity, home_rates[part.key]).net for part in facts.parts)
+    currency_value_eur = value_in(net_value, "EUR")
+    currency_value_gbp = value_in(net_value, "GBP")
+    over = 10**15  # no rate: the consignment is taken as over every low-value threshold
+    liability = decide_liability(
+        Sale(
+            seller_country=home,
+            goods_country=goods,
+            destination_country=destination,
+            buyer_is_business=buyer_is_business,
+            buyer_vat_number_valid=buyer_is_business,
+            consignment_value_eur_cents=over if currency_value_eur is None else currency_value_eur,
+            consignment_value_gbp_pence=over if currency_value_gbp is None else currency_value_gbp,
+            excise_goods=facts.excise_goods,
+            seller_opted_for_destination_vat=facts.seller_charges_destination_vat,
+        )
+    )
+    if liability.regime is Regime.NOT_MODELLED:
+        return None
+    charged = liability.charged_at_checkout
+    tax_country = liability.tax_country
+    if charged and (tax_country is None or any(tax_country not in part.rates for part in facts.parts)):
+        return None
+
+    def price(unit_price: int, quantity: int, part: TaxPart, key: int | None) -> TaxedLine:
+        home_rate = home_rates[part.key]
+        if not charged:
+            unit = split_gross(unit_price, home_rate).net
+            return TaxedLine(key, unit, quantity, LineTax(net=unit * quantity, vat=0, gross=unit * quantity, rate_bp=0))
+        assert tax_country is not None
+        rate = part.rates[tax_country]
+        if tax_country == home or uniform_gross:
+            unit = unit_price
+        else:
+            unit = add_to_net(split_gross(unit_price, home_rate).net, rate).gross
+        return TaxedLine(key, unit, quantity, split_gross(unit * quantity, rate))
+
+    lines = tuple(price(part.unit_price, part.quantity, part, part.key) for part in facts.parts)
+    shipping_line = None
+    if shipping is not None:
+        shipping_line = price(shipping, 1, _main_part(facts.parts, tax_country), None)
+    return ParcelTax(liability=liability, lines=lines, shipping=shipping_line)
+
+
+def collected_by_marketplace(liability: Liability) -> bool:
+    """Whether the marketplace owes the VAT it charged (deemed supplier, IOSS, UK, CH): booked to its VAT liability."""
+    return liability.collector is Collector.MARKETPLACE
+
+
+def parcel_resplit(parcel: ParcelTax, *, unit_prices: Mapping[int, int], shipping: int | None) -> ParcelTax:
+    """The same parcel with its unit prices (by key) and shipping replaced — converted into the seller's settlement
+    currency — and each line's VAT split again at its own rate, so that the tax lines stay in the seller order's
+    currency and sum to what it records."""
+
+    def resplit(line: TaxedLine, unit: int) -> TaxedLine:
+        total = unit * line.quantity
+        tax = split_gross(total, line.tax.rate_bp) if line.tax.vat or line.tax.rate_bp else LineTax(total, 0, total, 0)
+        return TaxedLine(line.key, unit, line.quantity, tax)
+
+    lines = tuple(resplit(line, unit_prices[line.key]) for line in parcel.lines if line.key is not None)
+    shipping_line = None
+    if parcel.shipping is not None and shipping is not None:
+        shipping_line = resplit(parcel.shipping, shipping)
+    return ParcelTax(liability=parcel.liability, lines=lines, shipping=shipping_line)
