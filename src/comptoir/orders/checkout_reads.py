@@ -26,6 +26,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -39,6 +40,7 @@ from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast, JSONObject
 
 from comptoir.catalog.models import Category
+from comptoir.compliance.models import OfferMarketBlock
 from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate
 from comptoir.offers.models import Offer, ShippingRate
@@ -89,6 +91,7 @@ def _shipping_rates_subquery():
 
 _VAT_FIELDS = ("country", "tax_class", "rate_bp", "valid_from", "valid_to", "source")
 _DESTINATION_SENTINEL = "~destination~"  # the compiled statement's placeholder for the destination country
+_DESTINATION_USES = 2  # the VAT rates read and the country rules' blocks
 
 
 def _vat_rates_subquery():
@@ -112,6 +115,12 @@ def _vat_rates_subquery():
         .values("rates")
     )
     return Subquery(rates, output_field=CharField())
+
+
+def _restricted_subquery():
+    """Whether the offer may not be sold to the destination (country rules, docs/COMPLIANCE.md): read with the
+    offer, so that checkout spends no statement of its own on it while nothing is blocked."""
+    return Exists(OfferMarketBlock.objects.filter(offer_id=OuterRef("pk"), country=Value(_DESTINATION_SENTINEL)))
 
 
 def _destination_vat_subquery():
@@ -155,6 +164,7 @@ class CheckoutOffer:
     shipping_rates_json: str | None
     ships_from_country: str = ""
     vat_rates_json: str | None = None
+    restricted: bool = False
 
     @property
     def price(self) -> Money:
@@ -182,6 +192,7 @@ _COLUMNS = (
     "seller__country",
     "charges_destination_vat",
     "vat_rates_json",
+    "restricted",
 )
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
 _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
@@ -201,6 +212,7 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
                 shipping_rates_json=_shipping_rates_subquery(),
                 charges_destination_vat=_destination_vat_subquery(),
                 vat_rates_json=_vat_rates_subquery(),
+                restricted=_restricted_subquery(),
             )
             .order_by("pk")
             .values_list(*_COLUMNS)
@@ -214,9 +226,10 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
         ]
         if len(positions) != count:
             raise RuntimeError("could not locate the offer ids in the compiled checkout statement")
-        positions += [index for index, value in enumerate(params) if value == _DESTINATION_SENTINEL]
-        if len(positions) != count + 1:
+        destinations = [index for index, value in enumerate(params) if value == _DESTINATION_SENTINEL]
+        if len(destinations) != _DESTINATION_USES:
             raise RuntimeError("could not locate the destination in the compiled checkout statement")
+        positions += destinations
         _compiled[key] = (sql, params, positions)
     return _compiled[key]
 
@@ -224,11 +237,12 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
 def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOffer]:
     """The offers with their product's title and tax class, their seller's status, country, commission override and
     tax profile, the commission their category path sets (None: none does), their shipping rates and the VAT rates of
-    the seller's, the goods' and the `destination` country as JSON, in primary-key order. One statement."""
+    the seller's, the goods' and the `destination` country as JSON, and whether the country rules forbid selling it to
+    `destination` (`restricted`), in primary-key order. One statement."""
     ids = sorted(offer_ids)
     sql, template, positions = _statement(len(ids))
     params = list(template)
-    for position, value in zip(positions, [*ids, destination.upper()], strict=True):
+    for position, value in zip(positions, [*ids, *[destination.upper()] * _DESTINATION_USES], strict=True):
         params[position] = value
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -250,6 +264,7 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
             shipping_rates_json=row[13],
             ships_from_country=row[15],
             vat_rates_json=row[19],
+            restricted=bool(row[20]),
         )
         for row in rows
     ]

@@ -162,11 +162,11 @@ def test_review_of_a_delivered_order(api, buyer, buyer_token, seller_a, offer_a)
 # statement, the idempotency response carried by the task rows' INSERT on PostgreSQL).
 CART_PUT = 7  # offer availability, cart and line upserts (fixed statements), the cart read: one each
 CART_DELETE = 4
-CHECKOUT = 15  # + country rules: one look-up of the lines' blocks for the delivery country (2026-12-07)
-CHECKOUT_POSTGRES = 10  # order, seller orders, lines, events: one statement; payment, entry, postings: one
+CHECKOUT = 14  # the country rules' blocks are read with the offers (orders.checkout_reads), no statement of their own
+CHECKOUT_POSTGRES = 9  # order, seller orders, lines, events: one statement; payment, entry, postings: one
 CHECKOUT_REPLAY = 6
-CHECKOUT_WITH_TASKS = 16  # + the task rows' INSERT
-CHECKOUT_WITH_TASKS_POSTGRES = 10  # the task rows' INSERT carries the idempotency response's UPDATE
+CHECKOUT_WITH_TASKS = 15  # + the task rows' INSERT
+CHECKOUT_WITH_TASKS_POSTGRES = 9  # the task rows' INSERT carries the idempotency response's UPDATE
 OFFER_PATCH = 13  # + country rules: the rules in force, and (none) whether the offer has blocks to lift
 STOCK_PUT = 10
 SELLER_ORDER_ACCEPT = 11

@@ -24,7 +24,6 @@ from comptoir.checkout.services.payment_outcome import (
     payment_captured_at_placement,
     payment_outcome_apply,
 )
-from comptoir.compliance.services import offers_check_destination
 from comptoir.core import clock, events
 from comptoir.core.db import writes_carried
 from comptoir.core.exceptions import ApplicationError, Conflict, ValidationError
@@ -231,8 +230,6 @@ def order_checkout(
             quantities = lines_parse(cart_line_inputs(buyer=buyer))
         if not resumed:
             assert quantities is not None
-            # Country rules (docs/COMPLIANCE.md): an offer that may not be sold there is refused before any write.
-            offers_check_destination(offer_ids=list(quantities), country=address["country"])
             now = clock.now()
             draft = order_draft_price(
                 quantities=quantities,
@@ -241,6 +238,8 @@ def order_checkout(
                 placed_on=now.date(),
                 charge_currency=charge_currency,
                 business_buyer=bool(buyer_vat_number),
+                # Country rules (docs/COMPLIANCE.md): an offer that may not be sold there is refused before any write.
+                refuse_restricted=True,
             )
             if provider.is_synchronous_and_local:
                 # A provider answering inside this process without I/O (the sandbox) holds no lock on anything

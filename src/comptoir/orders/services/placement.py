@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import router
 
+from comptoir.compliance.services import offers_check_destination
 from comptoir.core.db import insert_chain
 from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
@@ -159,6 +160,7 @@ def order_draft_price(
     placed_on: dt.date,
     charge_currency: str | None = None,
     business_buyer: bool = False,
+    refuse_restricted: bool = False,
 ) -> CheckoutDraft:
     """Price `quantities` (offer_id -> units) delivered to `country`: lines, shipping per seller, commission,
     promise dates. Reads offers, takes nothing. Raises NotFound (an offer unknown, inactive or of a seller not
@@ -172,9 +174,16 @@ def order_draft_price(
 
     VAT (docs/TAXES.md): each line carries its tax facts, read in the same statement (`offers_for_checkout`); the
     pricing strategy prices the parcel for a consumer, or for a business when `business_buyer` (the caller checked
-    a VAT number of the destination)."""
+    a VAT number of the destination).
+
+    `refuse_restricted` (checkout): raise Conflict (`offer_restricted_for_destination`, compliance.services) when the
+    country rules forbid selling one of the offers to `country`; read in the same statement, so a checkout spends
+    nothing on it unless an offer is blocked."""
     offers = offers_for_checkout(quantities, destination=country)
     found = {offer.pk: offer for offer in offers}
+    restricted = [offer.pk for offer in offers if offer.restricted]
+    if refuse_restricted and restricted:
+        offers_check_destination(offer_ids=restricted, country=country)
     unavailable = [
         offer_id
         for offer_id in quantities
