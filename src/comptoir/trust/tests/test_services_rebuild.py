@@ -19,7 +19,7 @@ from comptoir.trust.rebuild import review_credibility_refresh, trust_rebuild
 from comptoir.trust.selectors import config as trust_settings
 from comptoir.trust.selectors import seller_operations
 from comptoir.trust.services import review_credibility_facts
-from comptoir.trust.services.evidence import _order_facts_bulk
+from comptoir.trust.services.evidence import order_facts_bulk
 
 AT = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
 
@@ -42,7 +42,7 @@ def _reference_buckets() -> dict:
     config = trust_settings()
     buckets: dict[tuple[int, dt.date], dict[str, Any]] = {}
     for pk, seller_id in SellerOrder.objects.order_by("pk").values_list("pk", "seller_id"):
-        for day, values in order_contribution(_order_facts_bulk([pk])[pk], config=config).items():
+        for day, values in order_contribution(order_facts_bulk([pk])[pk], config=config).items():
             bucket = buckets.setdefault(
                 (seller_id, day), dict.fromkeys(COUNTER_FIELDS, 0) | {name: [] for name in LIST_FIELDS}
             )

@@ -1,0 +1,82 @@
+"""Suspect orders: the unreviewed seller orders the review fraud analysis ties to a praise campaign (`SuspectOrder`,
+docs/TRUST.md "Low-credibility orders"). Written when credibility is computed: for every review by the rebuild
+(`suspect_orders_replace`, the table made exactly the analysis's set), for one seller when a review is written
+(`suspect_orders_after_review`, rows only added, each folded into the evidence by its own fact `suspect:<order id>`).
+Both fact loaders read the table (`services.evidence`, `rebuild.group_finish`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from django.db import transaction
+
+from comptoir.core import clock
+from comptoir.trust.conf import trust_settings
+from comptoir.trust.domain.evidence import SUSPECT
+from comptoir.trust.domain.fraud import Analysis, ReviewFacts, Suspect, suspect_orders, suspect_sellers
+from comptoir.trust.models import SuspectOrder
+from comptoir.trust.selectors import unreviewed_orders
+from comptoir.trust.services._common import fact_on_commit
+
+_CHUNK = 500  # ids per statement (SQLite caps a statement's parameters)
+
+
+def suspect_threshold_permille() -> int:
+    """The credibility under which an order counts only against its seller (configuration
+    `order_evidence_min_credibility_permille`)."""
+    return int(trust_settings().rules.get("order_evidence_min_credibility_permille", 0))
+
+
+def suspects_find(
+    reviews: Sequence[ReviewFacts], analysis: Analysis, *, since: dt.datetime | None = None
+) -> dict[int, Suspect]:
+    """The suspect orders of the analysed reviews' sellers (their unreviewed orders placed from `since` on): reads
+    the orders only of the sellers a campaign reaches (none in the common case)."""
+    threshold = suspect_threshold_permille()
+    sellers = suspect_sellers(reviews, analysis, threshold_permille=threshold)
+    if not sellers:
+        return {}
+    orders = unreviewed_orders(sorted(sellers), since=since)
+    return suspect_orders(reviews, analysis, orders, threshold_permille=threshold)
+
+
+def suspect_orders_replace(suspects: Mapping[int, Suspect]) -> int:
+    """Make the table exactly `suspects` (the rebuild's analysis of every review): rows no longer suspect deleted, new
+    ones added, the others kept (with their first date). Returns the number of rows changed. Atomic."""
+    with transaction.atomic():
+        stored = set(SuspectOrder.objects.values_list("seller_order_id", flat=True))
+        gone = sorted(stored - set(suspects))
+        for start in range(0, len(gone), _CHUNK):
+            SuspectOrder.objects.filter(seller_order_id__in=gone[start : start + _CHUNK]).delete()
+        now = clock.now()
+        added = [
+            SuspectOrder(seller_order_id=pk, seller_id=suspect.seller_id, reason=suspect.reason[:300], created_at=now)
+            for pk, suspect in sorted(suspects.items())
+            if pk not in stored
+        ]
+        SuspectOrder.objects.bulk_create(added, batch_size=_CHUNK)
+    return len(gone) + len(added)
+
+
+def suspect_orders_after_review(reviews: Sequence[ReviewFacts], analysis: Analysis, *, seller_id: int) -> list[int]:
+    """After a review of `seller_id` is written (in its transaction): the seller's unreviewed orders of the last 180
+    days that the fresh analysis finds suspect get a row (none is removed here: the rebuild does that), and each new
+    row is folded into the evidence after the commit. Returns the seller order ids added."""
+    own = [review for review in reviews if review.seller_id == seller_id]
+    since = max(review.created_at for review in own) - dt.timedelta(days=180) if own else None
+    suspects = suspects_find(own, analysis, since=since)
+    if not suspects:
+        return []
+    stored = set(SuspectOrder.objects.filter(seller_id=seller_id).values_list("seller_order_id", flat=True))
+    added = [pk for pk in sorted(suspects) if pk not in stored]
+    SuspectOrder.objects.bulk_create(
+        [
+            SuspectOrder(seller_order_id=pk, seller_id=suspects[pk].seller_id, reason=suspects[pk].reason[:300])
+            for pk in added
+        ],
+        ignore_conflicts=True,
+    )
+    for pk in added:
+        fact_on_commit(pk, f"{SUSPECT}:{pk}")
+    return added
