@@ -38,7 +38,20 @@ def suspects_find(
     if not sellers:
         return {}
     orders = unreviewed_orders(sorted(sellers), since=since)
+    if reviews and reviews[0].created_at.tzinfo is None:
+        # The rebuild's review facts are naive, in UTC (`rebuild._timestamps`): the orders' times alike.
+        orders = [
+            order._replace(
+                placed_at=_naive_utc(order.placed_at),
+                buyer_joined_at=None if order.buyer_joined_at is None else _naive_utc(order.buyer_joined_at),
+            )
+            for order in orders
+        ]
     return suspect_orders(reviews, analysis, orders, threshold_permille=threshold)
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
 def suspect_orders_replace(suspects: Mapping[int, Suspect]) -> int:
