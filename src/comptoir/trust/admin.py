@@ -264,6 +264,6 @@ class TrustEvidenceAppliedAdmin(ReadOnlyModelAdmin):
 
 @admin.register(SuspectOrder)
 class SuspectOrderAdmin(ReadOnlyModelAdmin):
-    list_display = ("seller_order_id", "seller_id", "reason", "created_at")
+    list_display = ("seller_order_id", "seller_id", "counts_against_seller", "reason", "created_at")
     search_fields = ("=seller_order__id", "=seller__id")
     ordering = ("-created_at",)

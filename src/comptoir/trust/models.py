@@ -386,6 +386,10 @@ class SuspectOrder(models.Model):
     seller_order = models.OneToOneField("orders.SellerOrder", on_delete=models.CASCADE, related_name="+")
     seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=300)
+    counts_against_seller = models.BooleanField(
+        default=True,
+        help_text="A praise campaign's order counts only against its seller; a slander campaign's not at all.",
+    )
     created_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:

@@ -678,16 +678,16 @@ def group_finish(
                 )
             )
     folded: dict[int, int] = {}  # suspect orders folded by the first half (no review) -> their seller
-    for seller_order_id, seller_id, created_at in raw_rows(
+    for seller_order_id, seller_id, created_at, against in raw_rows(
         SuspectOrder.objects.filter(
             seller_id__gte=prepared.seller_ids[0], seller_id__lte=prepared.seller_ids[-1], pk__lte=suspect_mark
         )
         .order_by()
-        .values_list("seller_order_id", "seller_id", at("created_at"))
+        .values_list("seller_order_id", "seller_id", at("created_at"), "counts_against_seller")
     ):
         waiting = pending.get(seller_order_id)
         if waiting is not None:
-            waiting[1].append(suspect_item(seller_order_id, stamp(created_at)))
+            waiting[1].append(suspect_item(seller_order_id, stamp(created_at), counts_against_seller=bool(against)))
         elif seller_id in buckets:
             folded[seller_order_id] = seller_id
     for pk, ((seller_id, placed_on, ship_by, deliver_by), facts) in pending.items():

@@ -154,10 +154,20 @@ KIND_RANK = {"event": 0, "review": 1, "review_hidden": 2, "message": 3, "suspect
 SUSPECT = "suspect"  # the kind of the fact "the fraud analysis found this unreviewed order suspect" (SuspectOrder)
 
 
-def suspect_item(seller_order_id: int, at: dt.datetime) -> FactItem:
-    """The fact that a seller order is suspect (a `SuspectOrder` row): its key is the order's, one per order."""
+SUSPECT_VOID = "void"  # the suspect fact's `action` when the order is left out entirely (a slander campaign's)
+
+
+def suspect_item(seller_order_id: int, at: dt.datetime, *, counts_against_seller: bool = True) -> FactItem:
+    """The fact that a seller order is suspect (a `SuspectOrder` row): its key is the order's, one per order. A praise
+    campaign's order counts only against its seller; a slander campaign's (`counts_against_seller` false) not at
+    all."""
     return FactItem(
-        key=f"{SUSPECT}:{seller_order_id}", at=at, kind=SUSPECT, rank=KIND_RANK[SUSPECT], source_id=seller_order_id
+        key=f"{SUSPECT}:{seller_order_id}",
+        at=at,
+        kind=SUSPECT,
+        rank=KIND_RANK[SUSPECT],
+        source_id=seller_order_id,
+        action="" if counts_against_seller else SUSPECT_VOID,
     )
 
 
@@ -255,7 +265,7 @@ def order_contribution(
             bucket[name] = bucket.get(name, 0) + amount
 
     placed_at = None
-    is_suspect = False
+    is_suspect = is_void = False
     defect_facts = False
     reviews: dict[int, FactItem] = {}
     waiting_buyer_message_at = None
@@ -297,6 +307,7 @@ def order_contribution(
             reviews.pop(item.source_id, None)
         elif item.kind == SUSPECT:
             is_suspect = True
+            is_void = item.action == SUSPECT_VOID
         elif item.kind == "message":
             if item.actor_role == "buyer" and waiting_buyer_message_at is None:
                 waiting_buyer_message_at = item.at
@@ -319,9 +330,10 @@ def order_contribution(
     if defect_facts and placed_at is not None:
         add(order.placed_on, "defects")
     untrusted = [review for review in reviews.values() if review.credibility_permille < threshold]
-    if any(review.rating_permille <= negative_max for review in untrusted):
+    if any(review.rating_permille <= negative_max for review in untrusted) or (is_void and not reviews):
         # An untrusted complaint (slander: a burst, a ring, single-seller accounts, a shared identity) must not hurt:
-        # the whole order is left out, its rating and the facts tied to it, not only its stars.
+        # the whole order is left out, its rating and the facts tied to it, not only its stars. So is a slander
+        # campaign's unreviewed order (SuspectOrder): the campaign's orders that went well are reviewed and left out.
         buckets = {}
     elif untrusted or (is_suspect and not reviews):
         # An untrusted praise, or an unreviewed order the fraud analysis ties to a campaign (SuspectOrder: a flagged

@@ -236,29 +236,32 @@ class UnreviewedOrder(NamedTuple):
 class Suspect(NamedTuple):
     seller_id: int
     reason: str
+    counts_against_seller: bool = True  # a praise campaign's order: adverse facts only; False: left out (slander)
 
 
 _FRAUD_SIGNALS = frozenset({BURST, COHORT, SHARED_IDENTITY, SELF_PROMOTION, RING, SINGLE_TARGET})
 
 
-def _untrusted_praise(
+def _untrusted(
     reviews: Iterable[ReviewFacts], analysis: Analysis, threshold_permille: int, config: FraudConfig
-) -> Iterator[tuple[ReviewFacts, frozenset[str]]]:
-    """The praising reviews (4–5 stars) a fraud signal (not inexperience alone) put under the threshold."""
+) -> Iterator[tuple[ReviewFacts, frozenset[str], int]]:
+    """The praising (direction 1) and disparaging (-1) reviews a fraud signal (not inexperience alone) put under the
+    threshold, with their signals and direction."""
     for review in reviews:
         names = analysis.signals.get(review.review_id)
-        if not names or not names & _FRAUD_SIGNALS or _direction(review.rating, config) <= 0:
+        if not names or not names & _FRAUD_SIGNALS:
             continue
+        direction = _direction(review.rating, config)
         credibility = analysis.credibility.get(review.review_id)
-        if credibility is not None and credibility.permille < threshold_permille:
-            yield review, names
+        if direction and credibility is not None and credibility.permille < threshold_permille:
+            yield review, names, direction
 
 
 def suspect_sellers(
     reviews: Iterable[ReviewFacts], analysis: Analysis, *, threshold_permille: int, config: FraudConfig = DEFAULT_CONFIG
 ) -> set[int]:
     """The sellers whose unreviewed orders `suspect_orders` may reach (the only ones whose orders it needs). Pure."""
-    return {review.seller_id for review, _names in _untrusted_praise(reviews, analysis, threshold_permille, config)}
+    return {review.seller_id for review, _names, _sense in _untrusted(reviews, analysis, threshold_permille, config)}
 
 
 def suspect_orders(
@@ -269,10 +272,10 @@ def suspect_orders(
     threshold_permille: int,
     config: FraudConfig = DEFAULT_CONFIG,
 ) -> dict[int, Suspect]:
-    """The unreviewed orders a praise campaign found by the analysis reaches: seller order id -> (seller, reason).
-    Such an order then counts only against its seller (docs/TRUST.md, "Low-credibility orders"): fake orders
-    are fulfilled perfectly, and those not reviewed yet would otherwise lift the seller's operational rates. Pure.
+    """The unreviewed orders a review campaign found by the analysis reaches: seller order id -> Suspect. Pure.
 
+    A praise campaign's orders count only against their seller (docs/TRUST.md, "Low-credibility orders"): fake orders
+    are fulfilled perfectly, and those not reviewed yet would otherwise lift the seller's operational rates.
     - A flagged buyer: a buyer whose praise of a seller (4–5 stars) fell under `threshold_permille` through a fraud
       signal (not inexperience alone): their other unreviewed orders with that seller.
     - A burst of new accounts praising a seller: the seller's unreviewed orders placed by accounts younger than
@@ -280,13 +283,17 @@ def suspect_orders(
     - A single-target ring on a seller: its unreviewed orders placed by buyers who ordered from it alone, from
       `new_account_days` before the first discounted review on.
 
-    Slander (1–2 stars) reaches no other order: marking its victim's orders would hurt the victim."""
-    flagged_pairs: set[tuple[int, int]] = set()
-    campaign_start: dict[tuple[int, str], datetime] = {}  # (seller, BURST or SINGLE_TARGET) -> first review
-    for review, names in _untrusted_praise(reviews, analysis, threshold_permille, config):
-        flagged_pairs.add((review.buyer_id, review.seller_id))
-        for name in names & {BURST, SINGLE_TARGET}:
-            key = (review.seller_id, name)
+    A slander campaign's orders are left out (`counts_against_seller` false): its accounts' orders that went well are
+    reviewed 1 star and left out with their review, so the ones that did not (cancelled, lost: never reviewed) would
+    count against the victim alone. Reached: a slanderer's other unreviewed orders with the seller, and those of new
+    accounts (known age) during a burst of complaints. Not the single-seller buyers of a single-target slander: a seller
+    could slander itself to have its one-time buyers' failed orders left out."""
+    flagged_pairs: dict[tuple[int, int], int] = {}  # (buyer, seller) -> direction
+    campaign_start: dict[tuple[int, str, int], datetime] = {}  # (seller, BURST or SINGLE_TARGET, direction) -> first
+    for review, names, sense in _untrusted(reviews, analysis, threshold_permille, config):
+        flagged_pairs.setdefault((review.buyer_id, review.seller_id), sense)
+        for name in names & ({BURST, SINGLE_TARGET} if sense > 0 else {BURST}):
+            key = (review.seller_id, name, sense)
             if key not in campaign_start or review.created_at < campaign_start[key]:
                 campaign_start[key] = review.created_at
     if not flagged_pairs:
@@ -294,25 +301,29 @@ def suspect_orders(
     lead = timedelta(days=config.new_account_days)
     suspects: dict[int, Suspect] = {}
     for order in orders:
-        if (order.buyer_id, order.seller_id) in flagged_pairs:
+        flagged = flagged_pairs.get((order.buyer_id, order.seller_id))
+        if flagged is not None:
             suspects[order.seller_order_id] = Suspect(
-                order.seller_id, "The buyer's review of this seller was judged not credible."
+                order.seller_id, "The buyer's review of this seller was judged not credible.", flagged > 0
             )
             continue
-        burst_start = campaign_start.get((order.seller_id, BURST))
-        if (
-            burst_start is not None
-            and order.placed_at >= burst_start - lead
-            and order.buyer_joined_at is not None
+        is_new = (
+            order.buyer_joined_at is not None
             and order.buyer_joined_at <= order.placed_at < order.buyer_joined_at + lead
-        ):
-            suspects[order.seller_order_id] = Suspect(
-                order.seller_id,
-                f"Placed by an account under {config.new_account_days} days old during a burst of reviews of this "
-                "seller from new accounts.",
-            )
+        )
+        for sense in (1, -1):
+            burst_start = campaign_start.get((order.seller_id, BURST, sense))
+            if is_new and burst_start is not None and order.placed_at >= burst_start - lead:
+                suspects[order.seller_order_id] = Suspect(
+                    order.seller_id,
+                    f"Placed by an account under {config.new_account_days} days old during a burst of "
+                    f"{'praise' if sense > 0 else 'complaints'} about this seller from new accounts.",
+                    sense > 0,
+                )
+                break
+        if order.seller_order_id in suspects:
             continue
-        single_start = campaign_start.get((order.seller_id, SINGLE_TARGET))
+        single_start = campaign_start.get((order.seller_id, SINGLE_TARGET, 1))
         if single_start is not None and order.placed_at >= single_start - lead and order.buyer_seller_count == 1:
             suspects[order.seller_order_id] = Suspect(
                 order.seller_id,

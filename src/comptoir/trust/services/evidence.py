@@ -79,10 +79,10 @@ def order_facts_bulk(seller_order_ids: list[int]) -> dict[int, OrderFacts]:
                     source_id=review.pk,
                 )
             )
-    for seller_order_id, created_at in SuspectOrder.objects.filter(seller_order_id__in=seller_order_ids).values_list(
-        "seller_order_id", "created_at"
-    ):
-        items[seller_order_id].append(suspect_item(seller_order_id, created_at))
+    for seller_order_id, created_at, against in SuspectOrder.objects.filter(
+        seller_order_id__in=seller_order_ids
+    ).values_list("seller_order_id", "created_at", "counts_against_seller"):
+        items[seller_order_id].append(suspect_item(seller_order_id, created_at, counts_against_seller=against))
     for message_id, seller_order_id, role, created_at in Message.objects.filter(
         seller_order_id__in=seller_order_ids
     ).values_list("pk", "seller_order_id", "sender_role", "created_at"):

@@ -58,15 +58,27 @@ def suspect_orders_replace(suspects: Mapping[int, Suspect]) -> int:
     """Make the table exactly `suspects` (the rebuild's analysis of every review): rows no longer suspect deleted, new
     ones added, the others kept (with their first date). Returns the number of rows changed. Atomic."""
     with transaction.atomic():
-        stored = set(SuspectOrder.objects.values_list("seller_order_id", flat=True))
-        gone = sorted(stored - set(suspects))
+        stored = {
+            pk: bool(against)
+            for pk, against in SuspectOrder.objects.values_list("seller_order_id", "counts_against_seller")
+        }
+        # A row whose kind changed is replaced (its fact key stays the order's: the rebuild folds it anew).
+        gone = sorted(
+            pk for pk, against in stored.items() if pk not in suspects or suspects[pk].counts_against_seller != against
+        )
         for start in range(0, len(gone), _CHUNK):
             SuspectOrder.objects.filter(seller_order_id__in=gone[start : start + _CHUNK]).delete()
-        now = clock.now()
+        now, gone_set = clock.now(), set(gone)
         added = [
-            SuspectOrder(seller_order_id=pk, seller_id=suspect.seller_id, reason=suspect.reason[:300], created_at=now)
+            SuspectOrder(
+                seller_order_id=pk,
+                seller_id=suspect.seller_id,
+                reason=suspect.reason[:300],
+                counts_against_seller=suspect.counts_against_seller,
+                created_at=now,
+            )
             for pk, suspect in sorted(suspects.items())
-            if pk not in stored
+            if pk not in stored or pk in gone_set
         ]
         SuspectOrder.objects.bulk_create(added, batch_size=_CHUNK)
     return len(gone) + len(added)
@@ -85,7 +97,12 @@ def suspect_orders_after_review(reviews: Sequence[ReviewFacts], analysis: Analys
     added = [pk for pk in sorted(suspects) if pk not in stored]
     SuspectOrder.objects.bulk_create(
         [
-            SuspectOrder(seller_order_id=pk, seller_id=suspects[pk].seller_id, reason=suspects[pk].reason[:300])
+            SuspectOrder(
+                seller_order_id=pk,
+                seller_id=suspects[pk].seller_id,
+                reason=suspects[pk].reason[:300],
+                counts_against_seller=suspects[pk].counts_against_seller,
+            )
             for pk in added
         ],
         ignore_conflicts=True,

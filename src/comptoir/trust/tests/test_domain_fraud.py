@@ -520,7 +520,7 @@ def _unreviewed(order_id, *, buyer_id, seller_id, at=NOW, age_days=400, sellers=
     return UnreviewedOrder(order_id, buyer_id, seller_id, at, at - timedelta(days=age_days), sellers)
 
 
-def test_a_burst_of_praise_makes_new_accounts_unreviewed_orders_and_the_flagged_buyers_other_orders_suspect():
+def test_a_burst_makes_new_accounts_unreviewed_orders_and_the_flagged_buyers_other_orders_suspect():
     # given an honest marketplace, a burst of six 5-star reviews from accounts a few days old on seller 1 and one
     # 1-star review burst (slander) from new accounts on seller 2
     reviews = honest_marketplace(buyers=60)
@@ -538,18 +538,22 @@ def test_a_burst_of_praise_makes_new_accounts_unreviewed_orders_and_the_flagged_
         _unreviewed(4, buyer_id=992, seller_id=1, at=NOW - timedelta(days=45), age_days=5),  # long before the burst
         _unreviewed(5, buyer_id=950, seller_id=2, at=NOW - timedelta(days=2)),  # a slanderer's other order
         _unreviewed(6, buyer_id=993, seller_id=2, at=NOW + timedelta(days=1), age_days=5),  # new, slandered seller
+        _unreviewed(8, buyer_id=994, seller_id=2, at=NOW + timedelta(days=1), age_days=300),  # established, slandered
         _unreviewed(7, buyer_id=900, seller_id=3, at=NOW),  # the burst account's order elsewhere
     ]
 
     # when the suspect orders are found
     suspects = suspect_orders([*reviews, *burst, *slander], analysis, orders, threshold_permille=500)
 
-    # then the flagged buyer's other order with the seller and the new account's order during the burst are suspect,
-    # each with its reason; nothing of the slandered seller (marking its orders would hurt the victim) nor elsewhere
-    assert sorted(suspects) == [1, 2]
-    assert suspects[1] == Suspect(1, "The buyer's review of this seller was judged not credible.")
-    assert suspects[2].seller_id == 1 and "burst" in suspects[2].reason
-    assert suspect_sellers([*reviews, *burst, *slander], analysis, threshold_permille=500) == {1}
+    # then the flagged buyer's other order with the seller and the new account's order during the burst count only
+    # against the seller, each with its reason; the slanderer's other order and the new account's order during the
+    # burst of complaints are left out (they would count against the victim alone); nothing elsewhere
+    assert sorted(suspects) == [1, 2, 5, 6]
+    assert suspects[1] == Suspect(1, "The buyer's review of this seller was judged not credible.", True)
+    assert suspects[2].seller_id == 1 and "burst of praise" in suspects[2].reason and suspects[2].counts_against_seller
+    assert suspects[5] == Suspect(2, "The buyer's review of this seller was judged not credible.", False)
+    assert "burst of complaints" in suspects[6].reason and not suspects[6].counts_against_seller
+    assert suspect_sellers([*reviews, *burst, *slander], analysis, threshold_permille=500) == {1, 2}
 
 
 def test_a_single_target_ring_makes_its_sellers_single_seller_buyers_unreviewed_orders_suspect():

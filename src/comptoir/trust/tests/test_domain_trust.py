@@ -483,6 +483,16 @@ def test_a_suspect_order_without_review_counts_only_against_its_seller():
     assert _fold_one_at_a_time(late, tuple(reversed(late.items))) == whole
 
 
+def test_a_slander_campaigns_unreviewed_order_is_left_out_entirely():
+    # given an order shipped late, not reviewed, marked as a slander campaign's
+    t, late = _perfect_order(1000, late=True)
+    void = suspect_item(1, t + dt.timedelta(days=3), counts_against_seller=False)
+    late = late._replace(items=(*late.items[:-1], void))
+    # then nothing of it counts (the campaign's orders that went well were reviewed 1 star and are left out too)
+    assert order_contribution(late, config=CONFIG) == {}
+    assert _fold_one_at_a_time(late, tuple(reversed(late.items))) == {}
+
+
 def test_a_review_written_after_the_suspect_mark_judges_the_order_instead():
     # given a suspect order later reviewed credibly (5 stars, 900 per mille)
     t, order = _perfect_order(900)
