@@ -10,7 +10,7 @@ from comptoir.orders.models import SellerOrder
 from comptoir.orders.tests.support import advance, buy
 from comptoir.testing.builders import make_offer, make_seller
 from comptoir.trust.domain.evidence import order_contribution
-from comptoir.trust.models import Review, SellerDailyStats, SuspectOrder, TrustEvidenceApplied
+from comptoir.trust.models import Review, SellerDailyStats, SellerTrust, SuspectOrder, TrustEvidenceApplied
 from comptoir.trust.rebuild import trust_rebuild
 from comptoir.trust.selectors import config as trust_settings
 from comptoir.trust.services import evidence_apply, review_create
@@ -49,11 +49,14 @@ def test_the_rebuild_finds_a_single_target_rings_unreviewed_orders_and_counts_th
                     late=index == 0 and buyer % 2 == 0,
                 )
             )
-    rows += [reviewed_row(shops[0], f"R{n}", f"ring-{n}@example.com", day=20 + n, rating=5) for n in range(30)]
-    rows.append(unreviewed_row(shops[0], "R0-second", "ring-0@example.com", day=55))
-    rows.append(unreviewed_row(shops[0], "U1", "quiet@example.com", day=56))
     rows.append(unreviewed_row(shops[0], "U2", "multi-1@example.com", day=57))  # buys elsewhere too: not suspect
     imported(rows)
+    trust_rebuild(today=TODAY)
+    honest_score = SellerTrust.objects.get(seller=shops[0]).score
+    attack = [reviewed_row(shops[0], f"R{n}", f"ring-{n}@example.com", day=20 + n, rating=5) for n in range(30)]
+    attack.append(unreviewed_row(shops[0], "R0-second", "ring-0@example.com", day=55))
+    attack.append(unreviewed_row(shops[0], "U1", "quiet@example.com", day=56))
+    imported(attack)
     # and a stale suspect row from an earlier analysis, on an honest shop
     honest = SellerOrder.objects.filter(seller=shops[3]).order_by("pk").first()
     SuspectOrder.objects.create(seller_order=honest, seller_id=shops[3].pk, reason="earlier")
@@ -80,6 +83,8 @@ def test_the_rebuild_finds_a_single_target_rings_unreviewed_orders_and_counts_th
         f"suspect:{quiet.pk}",
     }
     assert evidence_apply(seller_order_id=quiet.pk, fact_key=f"suspect:{quiet.pk}") is False
+    # and the ring, its unreviewed orders included, has not lifted the seller
+    assert SellerTrust.objects.get(seller=shops[0]).score <= honest_score
 
 
 @pytest.mark.django_db
