@@ -24,6 +24,7 @@ from comptoir.trust.models import (
     SellerIdentityLink,
     SellerTrust,
     SellerTrustHistory,
+    SuspectOrder,
     TrustEvidenceApplied,
     TrustRebuild,
 )
@@ -259,3 +260,10 @@ class TrustEvidenceAppliedAdmin(ReadOnlyModelAdmin):
     list_display = ("key", "seller_id", "applied_at")
     search_fields = ("=key",)
     ordering = ("-applied_at",)
+
+
+@admin.register(SuspectOrder)
+class SuspectOrderAdmin(ReadOnlyModelAdmin):
+    list_display = ("seller_order_id", "seller_id", "counts_against_seller", "reason", "created_at")
+    search_fields = ("=seller_order__id", "=seller__id")
+    ordering = ("-created_at",)

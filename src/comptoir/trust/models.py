@@ -380,6 +380,25 @@ class TrustEvidenceApplied(models.Model):
         return f"{self.key} folded for seller #{self.seller_id}"
 
 
+class SuspectOrder(models.Model):
+    """An unreviewed seller order the review fraud analysis ties to a praise campaign (a flagged buyer's other order,
+    a burst's or a single-target ring's order not reviewed yet): it counts only against its seller (docs/TRUST.md,
+    "Low-credibility orders"). Written when credibility is computed (a review written, `comptoir trust recompute`),
+    read by both fact loaders. One row per seller order."""
+
+    seller_order = models.OneToOneField("orders.SellerOrder", on_delete=models.CASCADE, related_name="+")
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300)
+    counts_against_seller = models.BooleanField(
+        default=True,
+        help_text="A praise campaign's order counts only against its seller; a slander campaign's not at all.",
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"Suspect seller order #{self.seller_order_id} of seller #{self.seller_id}"
+
+
 class SellerIdentityFingerprint(models.Model):
     """A keyed hash (HMAC-SHA256 with the secret key) of one identifying fact of a seller, normalised, so that
     accounts sharing a VAT ID, IBAN, phone or email can be linked without storing or decrypting the fact."""

@@ -54,12 +54,15 @@ from comptoir.trust.domain.evidence import (
     LIST_FIELDS,
     ORDER_FACT_ACTIONS,
     ORDER_FACT_ACTIONS_WITH_DATA,
+    SUSPECT,
     FactItem,
     OrderFacts,
+    contribution_subtract,
     order_contribution,
     review_verdict_permille,
+    suspect_item,
 )
-from comptoir.trust.models import Message, Review, SellerDailyStats, TrustEvidenceApplied, TrustRebuild
+from comptoir.trust.models import Message, Review, SellerDailyStats, SuspectOrder, TrustEvidenceApplied, TrustRebuild
 
 # Below this many seller orders the worker processes cost more to start (≈ 1 s each: a fresh interpreter sets Django
 # up) than they save.
@@ -157,6 +160,7 @@ def _rebuild(
         if refresh_credibility:
             review_credibility_refresh(today=today)
             phases["credibility"] = round(time.monotonic() - started, 3)
+        suspect_mark = SuspectOrder.objects.aggregate(m=Max("pk"))["m"] or 0  # the suspect orders folded below
         if crew:
             for future in prepared:
                 future.result()
@@ -165,10 +169,10 @@ def _rebuild(
             SellerDailyStats.objects.all().delete()
             TrustEvidenceApplied.objects.all().delete()
             if crew is None:
-                marks.buckets_written = _buckets_rebuild(groups, limits, config=config)
+                marks.buckets_written = _buckets_rebuild(groups, limits, config=config, suspect_mark=suspect_mark)
             else:
                 finished = [
-                    crew[owners[index]].submit(rebuild_workers.finish, index, limits, config, today)
+                    crew[owners[index]].submit(rebuild_workers.finish, index, limits, config, today, suspect_mark)
                     for index in range(len(groups))
                 ]
                 # Then each worker scores its sellers while the buckets are written here; sellers without orders are
@@ -191,6 +195,13 @@ def _rebuild(
                         hidden_at__isnull=False, pk__lte=marks.last_review_id
                     ).values_list("pk", "seller_id")
                 ]
+                + [
+                    TrustEvidenceApplied(key=f"{SUSPECT}:{seller_order_id}", seller_id=seller_id)
+                    for seller_order_id, seller_id in SuspectOrder.objects.filter(pk__lte=suspect_mark).values_list(
+                        "seller_order_id", "seller_id"
+                    )
+                ],
+                batch_size=1000,
             )
             marks.save()
             applied_mark = (
@@ -222,10 +233,12 @@ def review_credibility_refresh(*, today: dt.date) -> int:
     the buyers' delivered orders counted by one grouped query, the payment fingerprints by one query per source (live
     payments, imported `payment_captured` events; subqueries, never IN-lists of ids, which SQLite caps), the sellers'
     operational summaries by one grouped query.
+    The suspect orders (`SuspectOrder`) are replaced by those this analysis finds.
     Returns the number of reviews updated."""
-    from comptoir.trust.domain.fraud import ReviewFacts, co_reviewer_count, review_credibility
+    from comptoir.trust.domain.fraud import ReviewFacts, co_reviewer_count, review_analysis
     from comptoir.trust.selectors import payment_fingerprints_for_seller_orders, seller_operations
     from comptoir.trust.services.reviews import REVIEWABLE, address_hash
+    from comptoir.trust.services.suspects import suspect_orders_replace, suspects_find
 
     secret_key = trust_settings().secret_key
 
@@ -306,13 +319,16 @@ def review_credibility_refresh(*, today: dt.date) -> int:
             reasons,
         )  # the reasons as the driver gives them: decoded below only where they may differ
     if not facts:
+        suspect_orders_replace({})
         return 0
-    results = review_credibility(
+    analysis = review_analysis(
         facts,
         today=today,
         reviewer_count=co_reviewer_count(facts),
         seller_operations=seller_operations(),
     )
+    results = analysis.credibility
+    suspect_orders_replace(suspects_find(facts, analysis))
 
     def stored_reasons(value) -> list:
         return (json.loads(value) if value.__class__ is str else value) or []
@@ -392,7 +408,9 @@ def _assign(sizes: list[int], workers: int) -> list[int]:
     return owners
 
 
-def _buckets_rebuild(groups: list[list[int]], limits: tuple[int, int, int], *, config: dict) -> int:
+def _buckets_rebuild(
+    groups: list[list[int]], limits: tuple[int, int, int], *, config: dict, suspect_mark: int = 0
+) -> int:
     """Write every SellerDailyStats row from the source rows up to the marks (the caller emptied the table in this
     transaction), group by group of sellers (a group's buckets are complete when it ends, since each seller's orders
     are all in it), in this process. Returns the number of rows written.
@@ -402,7 +420,10 @@ def _buckets_rebuild(groups: list[list[int]], limits: tuple[int, int, int], *, c
     orders) than writing them again (COPY)."""
     connection = connections[router.db_for_write(SellerDailyStats)]
     return sum(
-        _rows_insert(connection, bucket_rows(connection, group_buckets(part, limits, config=config))) for part in groups
+        _rows_insert(
+            connection, bucket_rows(connection, group_buckets(part, limits, config=config, suspect_mark=suspect_mark))
+        )
+        for part in groups
     )
 
 
@@ -576,11 +597,15 @@ def group_prepare(seller_ids: list[int], limits: tuple[int, int, int], *, config
 
 
 def group_finish(
-    prepared: PreparedGroup, limits: tuple[int, int, int], *, config: dict
+    prepared: PreparedGroup, limits: tuple[int, int, int], *, config: dict, suspect_mark: int = 0
 ) -> list[tuple[tuple[int, dt.date], dict]]:
     """Second half: the group's reviews up to the mark, with the credibility now stored, added to the orders waiting for
     them, whose contributions complete the buckets: [((seller_id, day), {field: value}), ...] in (seller, day) order,
-    each duration list sorted (as stored)."""
+    each duration list sorted (as stored).
+
+    The suspect orders (`SuspectOrder` rows up to `suspect_mark`, written by the credibility analysis that ran after
+    the first half) are applied here: one waiting for its review gets its suspect mark; one already folded (it has no
+    review) is read again and its contribution replaced by the suspect one. They are few (a campaign's orders)."""
     last_review = limits[1]
     review_rank, hidden_rank = KIND_RANK["review"], KIND_RANK["review_hidden"]
     at, stamp, _on, _day = _timestamps(connections[router.db_for_read(Review)])
@@ -652,11 +677,25 @@ def group_finish(
                     ),
                 )
             )
+    folded: dict[int, int] = {}  # suspect orders folded by the first half (no review) -> their seller
+    for seller_order_id, seller_id, created_at, against in raw_rows(
+        SuspectOrder.objects.filter(
+            seller_id__gte=prepared.seller_ids[0], seller_id__lte=prepared.seller_ids[-1], pk__lte=suspect_mark
+        )
+        .order_by()
+        .values_list("seller_order_id", "seller_id", at("created_at"), "counts_against_seller")
+    ):
+        waiting = pending.get(seller_order_id)
+        if waiting is not None:
+            waiting[1].append(suspect_item(seller_order_id, stamp(created_at), counts_against_seller=bool(against)))
+        elif seller_id in buckets:
+            folded[seller_order_id] = seller_id
     for pk, ((seller_id, placed_on, ship_by, deliver_by), facts) in pending.items():
         order_contribution(
             OrderFacts(pk, placed_on, ship_by, deliver_by, tuple(facts)), config=config, into=buckets[seller_id]
         )
     pending.clear()
+    _suspects_refold(prepared, folded, limits, config=config)
     ordered = [
         ((seller_id, day), values)
         for seller_id in prepared.seller_ids
@@ -669,13 +708,36 @@ def group_finish(
     return ordered
 
 
+def _suspects_refold(
+    prepared: PreparedGroup, folded: dict[int, int], limits: tuple[int, int, int], *, config: dict
+) -> None:
+    """Replace, in the group's buckets, the contribution of these orders (-> their seller) folded by the first half
+    (they have no review up to the mark) with their contribution as suspect orders: their facts up to `limits` read
+    again, a few queries per 500 orders."""
+    from comptoir.trust.services.evidence import order_facts_bulk
+
+    last_event, last_review, last_message = limits
+    limit = {"event": last_event, "review": last_review, "review_hidden": last_review, "message": last_message}
+    ordered = sorted(folded)
+    for start in range(0, len(ordered), 500):
+        for pk, facts in order_facts_bulk(ordered[start : start + 500]).items():
+            items = [item for item in facts.items if item.kind != SUSPECT and item.source_id <= limit[item.kind]]
+            marks = [item for item in facts.items if item.kind == SUSPECT]
+            plain = facts._replace(items=tuple(items))
+            seller_buckets = prepared.buckets[folded[pk]]
+            contribution_subtract(seller_buckets, order_contribution(plain, config=config))
+            order_contribution(plain._replace(items=(*items, *marks)), config=config, into=seller_buckets)
+
+
 def group_buckets(
-    seller_ids: list[int], limits: tuple[int, int, int], *, config: dict
+    seller_ids: list[int], limits: tuple[int, int, int], *, config: dict, suspect_mark: int = 0
 ) -> list[tuple[tuple[int, dt.date], dict]]:
     """The buckets of these sellers (in id order), [((seller_id, day), {field: value}), ...] in (seller, day) order,
-    from their seller orders and the facts up to `limits` (last event, review, message id): `group_prepare` then
-    `group_finish`, in one go."""
-    return group_finish(group_prepare(seller_ids, limits, config=config), limits, config=config)
+    from their seller orders and the facts up to `limits` (last event, review, message id) and the suspect orders up to
+    `suspect_mark`: `group_prepare` then `group_finish`, in one go."""
+    return group_finish(
+        group_prepare(seller_ids, limits, config=config), limits, config=config, suspect_mark=suspect_mark
+    )
 
 
 def bucket_rows(connection, ordered: list[tuple[tuple[int, dt.date], dict]]) -> list[tuple] | str:

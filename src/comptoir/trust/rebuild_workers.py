@@ -55,7 +55,9 @@ def prepare(groups: list[tuple[int, list[int]]], limits: tuple[int, int, int], c
     return sum(len(group.pending) for group in _prepared.values())
 
 
-def finish(index: int, limits: tuple[int, int, int], config: dict, today: dt.date) -> list[tuple] | str:
+def finish(
+    index: int, limits: tuple[int, int, int], config: dict, today: dt.date, suspect_mark: int = 0
+) -> list[tuple] | str:
     """Step 2: finish a prepared group with its reviews; its buckets ready to write (`rebuild.bucket_rows`), which the
     parent writes in its transaction. Keeps the horizon's days of the group's sellers for step 3."""
     from django.db import connections, router
@@ -66,7 +68,7 @@ def finish(index: int, limits: tuple[int, int, int], config: dict, today: dt.dat
     from comptoir.trust.rebuild import bucket_rows, group_finish
 
     group = _prepared.pop(index)
-    ordered = group_finish(group, limits, config=config)
+    ordered = group_finish(group, limits, config=config, suspect_mark=suspect_mark)
     since = horizon_start(today, config)
     for seller_id in group.seller_ids:
         _days[seller_id] = []

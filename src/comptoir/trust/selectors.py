@@ -13,7 +13,7 @@ from django.db.models.fields.json import KT
 from comptoir.orders.models import ReturnReason, SellerOrder, SellerOrderEvent
 from comptoir.trust.conf import trust_settings
 from comptoir.trust.domain.config import dec
-from comptoir.trust.domain.fraud import SellerOperations
+from comptoir.trust.domain.fraud import SellerOperations, UnreviewedOrder
 from comptoir.trust.domain.tiers import Tier, visibility_multiplier
 from comptoir.trust.models import (
     Appeal,
@@ -434,3 +434,37 @@ def seller_operations(seller_ids=None) -> dict[int, SellerOperations]:
         .annotate(count=Count("pk"), bad=Count("pk", filter=adverse))
         .values_list("seller_id", "count", "bad")
     }
+
+
+def unreviewed_orders(seller_ids, *, since: _dt.datetime | None = None) -> list[UnreviewedOrder]:
+    """The seller orders of these sellers without a review (placed from `since` on), each with its buyer's account
+    opening (None when unknown) and the number of distinct sellers that buyer ordered from: what the fraud analysis's
+    `suspect_orders` judges. Two queries."""
+    orders = SellerOrder.objects.filter(seller_id__in=list(seller_ids), review__isnull=True).order_by()
+    if since is not None:
+        orders = orders.filter(placed_at__gte=since)
+    rows = list(
+        orders.values_list(
+            "pk",
+            "order__buyer_id",
+            "seller_id",
+            "placed_at",
+            "order__buyer__date_joined",
+            "order__buyer__date_joined_known",
+        )
+    )
+    if not rows:
+        return []
+    sellers_of: dict[int, int] = {}
+    for buyer_id, count in (
+        SellerOrder.objects.filter(order__buyer_id__in=orders.values("order__buyer_id"))
+        .order_by()
+        .values("order__buyer_id")
+        .annotate(count=Count("seller_id", distinct=True))
+        .values_list("order__buyer_id", "count")
+    ):
+        sellers_of[buyer_id] = count
+    return [
+        UnreviewedOrder(pk, buyer_id, seller_id, placed_at, joined if known else None, sellers_of.get(buyer_id))
+        for pk, buyer_id, seller_id, placed_at, joined, known in rows
+    ]

@@ -134,9 +134,9 @@ class FactItem(NamedTuple):
     rather than a dataclass: the batch rebuild builds one per event, review and message of the whole history (millions),
     and a tuple costs a third of a frozen dataclass to build."""
 
-    key: str  # unique source key: "event:12", "review:3", "review_hidden:3", "message:9"
+    key: str  # unique source key: "event:12", "review:3", "review_hidden:3", "message:9", "suspect:5"
     at: dt.datetime
-    kind: str  # "event", "review", "review_hidden", "message"
+    kind: str  # "event", "review", "review_hidden", "message", "suspect"
     rank: int
     source_id: int
     action: str = ""  # event action
@@ -150,7 +150,26 @@ class FactItem(NamedTuple):
         return (self.at, self.rank, self.source_id)
 
 
-KIND_RANK = {"event": 0, "review": 1, "review_hidden": 2, "message": 3}
+KIND_RANK = {"event": 0, "review": 1, "review_hidden": 2, "message": 3, "suspect": 4}
+SUSPECT = "suspect"  # the kind of the fact "the fraud analysis found this unreviewed order suspect" (SuspectOrder)
+
+
+SUSPECT_VOID = "void"  # the suspect fact's `action` when the order is left out entirely (a slander campaign's)
+
+
+def suspect_item(seller_order_id: int, at: dt.datetime, *, counts_against_seller: bool = True) -> FactItem:
+    """The fact that a seller order is suspect (a `SuspectOrder` row): its key is the order's, one per order. A praise
+    campaign's order counts only against its seller; a slander campaign's (`counts_against_seller` false) not at
+    all."""
+    return FactItem(
+        key=f"{SUSPECT}:{seller_order_id}",
+        at=at,
+        kind=SUSPECT,
+        rank=KIND_RANK[SUSPECT],
+        source_id=seller_order_id,
+        action="" if counts_against_seller else SUSPECT_VOID,
+    )
+
 
 # The event actions `order_contribution` reads; any other event changes nothing (a batch may leave it out).
 ORDER_FACT_ACTIONS = (
@@ -215,9 +234,10 @@ def order_contribution(
         config["defect_min_credibility_permille"],
         config.get("order_evidence_min_credibility_permille", 0),
     )
-    # Straight into `into` unless a review may make the order adverse-only (below), which needs its contribution apart.
+    # Straight into `into` unless a review or a suspect mark may make the order adverse-only or void (below), which
+    # needs its contribution apart.
     direct = into is not None and not any(
-        item.kind == "review" and item.credibility_permille < threshold for item in items
+        (item.kind == "review" and item.credibility_permille < threshold) or item.kind == SUSPECT for item in items
     )
     buckets: dict[dt.date, dict] = into if into is not None and direct else {}
 
@@ -245,6 +265,7 @@ def order_contribution(
             bucket[name] = bucket.get(name, 0) + amount
 
     placed_at = None
+    is_suspect = is_void = False
     defect_facts = False
     reviews: dict[int, FactItem] = {}
     waiting_buyer_message_at = None
@@ -284,6 +305,9 @@ def order_contribution(
             reviews[item.source_id] = item
         elif item.kind == "review_hidden":
             reviews.pop(item.source_id, None)
+        elif item.kind == SUSPECT:
+            is_suspect = True
+            is_void = item.action == SUSPECT_VOID
         elif item.kind == "message":
             if item.actor_role == "buyer" and waiting_buyer_message_at is None:
                 waiting_buyer_message_at = item.at
@@ -305,7 +329,16 @@ def order_contribution(
                 defect_facts = True
     if defect_facts and placed_at is not None:
         add(order.placed_on, "defects")
-    if any(review.credibility_permille < threshold for review in reviews.values()):
+    untrusted = [review for review in reviews.values() if review.credibility_permille < threshold]
+    if any(review.rating_permille <= negative_max for review in untrusted) or (is_void and not reviews):
+        # An untrusted complaint (slander: a burst, a ring, single-seller accounts, a shared identity) must not hurt:
+        # the whole order is left out, its rating and the facts tied to it, not only its stars. So is a slander
+        # campaign's unreviewed order (SuspectOrder): the campaign's orders that went well are reviewed and left out.
+        buckets = {}
+    elif untrusted or (is_suspect and not reviews):
+        # An untrusted praise, or an unreviewed order the fraud analysis ties to a campaign (SuspectOrder: a flagged
+        # buyer's other order, a burst's or a single-seller ring's order not reviewed yet): only against the seller.
+        # A review written later judges the order instead, as the rebuild would.
         buckets = adverse_only(buckets, config=config)
     if into is not None and not direct:
         return contribution_add(into, buckets)
@@ -325,6 +358,24 @@ def contribution_add(into: dict[dt.date, dict], contribution: dict[dt.date, dict
                 bucket.setdefault(name, []).extend(value)
             else:
                 bucket[name] = bucket.get(name, 0) + value
+    return into
+
+
+def contribution_subtract(into: dict[dt.date, dict], contribution: dict[dt.date, dict]) -> dict[dt.date, dict]:
+    """Take a contribution that was added to buckets (day -> values) away again, in place; returns them. A day left
+    with nothing is dropped, as if the contribution had never been added (the rebuild's correction of an order folded
+    before the fraud analysis found it suspect)."""
+    for day, values in contribution.items():
+        bucket = into[day]
+        for name, value in values.items():
+            if name in LIST_FIELDS:
+                remaining = bucket[name]
+                for one in value:
+                    remaining.remove(one)
+            else:
+                bucket[name] = bucket.get(name, 0) - value
+        if not any(bucket.values()):
+            del into[day]
     return into
 
 

@@ -153,24 +153,64 @@ def review_credibility(
     (without them it compares with the marketplace's ratings only). `single_seller_share`: the marketplace's share of
     reviewers who bought from one seller only (default: measured on `reviews`, right when they are the whole
     marketplace)."""
+    return review_analysis(
+        reviews,
+        today=today,
+        seller_fingerprints=seller_fingerprints,
+        reviewer_count=reviewer_count,
+        seller_operations=seller_operations,
+        single_seller_share=single_seller_share,
+        config=config,
+    ).credibility
+
+
+class Analysis(NamedTuple):
+    """`review_credibility`'s result with, for each discounted review, the signals that fired (EXPERIENCE, BURST,
+    COHORT, SHARED_IDENTITY, SELF_PROMOTION, RING, SINGLE_TARGET): what `suspect_orders` reads."""
+
+    credibility: dict[int, Credibility]
+    signals: dict[int, frozenset[str]]
+
+
+EXPERIENCE, BURST, COHORT, SHARED_IDENTITY = "experience", "burst", "cohort", "shared_identity"
+SELF_PROMOTION, RING, SINGLE_TARGET = "self_promotion", "ring", "single_target"
+
+
+def review_analysis(
+    reviews: list[ReviewFacts],
+    *,
+    today: date,
+    seller_fingerprints: Mapping[int, SellerFingerprints] | None = None,
+    reviewer_count: int | None = None,
+    seller_operations: Mapping[int, SellerOperations] | None = None,
+    single_seller_share: Decimal | None = None,
+    config: FraudConfig = DEFAULT_CONFIG,
+) -> Analysis:
+    """`review_credibility`, with the signals behind each discount. Pure."""
     factors: dict[int, Decimal] = {}  # only the reviews a signal discounted: most keep full weight
     reasons: dict[int, list[str]] = {}
+    signals: dict[int, set[str]] = {}
 
-    def discount(review_id: int, factor: Decimal, reason: str) -> None:
-        factors[review_id] = factors.get(review_id, ONE) * factor
-        reasons.setdefault(review_id, []).append(reason)
+    def signal(name: str):
+        def discount(review_id: int, factor: Decimal, reason: str) -> None:
+            factors[review_id] = factors.get(review_id, ONE) * factor
+            reasons.setdefault(review_id, []).append(reason)
+            signals.setdefault(review_id, set()).add(name)
 
+        return discount
+
+    experience = signal(EXPERIENCE)
     for review in reviews:
-        _reviewer_experience(review, config, discount)
-    _self_promotion(reviews, seller_fingerprints or {}, config, discount)
+        _reviewer_experience(review, config, experience)
+    _self_promotion(reviews, seller_fingerprints or {}, config, signal(SELF_PROMOTION))
     evidence = [review for review in reviews if review.created_at.date() <= today]
-    _bursts(evidence, config, discount)
-    _cohorts(evidence, config, discount)
-    _shared_identity(evidence, config, discount)
-    _rings(evidence, reviewer_count, config, discount)
-    _single_target(evidence, seller_operations or {}, single_seller_share, config, discount)
+    _bursts(evidence, config, signal(BURST))
+    _cohorts(evidence, config, signal(COHORT))
+    _shared_identity(evidence, config, signal(SHARED_IDENTITY))
+    _rings(evidence, reviewer_count, config, signal(RING))
+    _single_target(evidence, seller_operations or {}, single_seller_share, config, signal(SINGLE_TARGET))
 
-    return {
+    credibility = {
         review.review_id: Credibility(
             permille=int((factors[review.review_id] * FULL).quantize(ONE, rounding=ROUND_HALF_EVEN)),
             reasons=reasons[review.review_id],
@@ -179,6 +219,118 @@ def review_credibility(
         else Credibility(permille=FULL, reasons=[])
         for review in reviews
     }
+    return Analysis(credibility, {review_id: frozenset(names) for review_id, names in signals.items()})
+
+
+class UnreviewedOrder(NamedTuple):
+    """A seller order without a review, as `suspect_orders` judges it."""
+
+    seller_order_id: int
+    buyer_id: int
+    seller_id: int
+    placed_at: datetime
+    buyer_joined_at: datetime | None  # None when unknown (imported buyers)
+    buyer_seller_count: int | None  # distinct sellers the buyer ordered from (any status); None when unknown
+
+
+class Suspect(NamedTuple):
+    seller_id: int
+    reason: str
+    counts_against_seller: bool = True  # a praise campaign's order: adverse facts only; False: left out (slander)
+
+
+_FRAUD_SIGNALS = frozenset({BURST, COHORT, SHARED_IDENTITY, SELF_PROMOTION, RING, SINGLE_TARGET})
+
+
+def _untrusted(
+    reviews: Iterable[ReviewFacts], analysis: Analysis, threshold_permille: int, config: FraudConfig
+) -> Iterator[tuple[ReviewFacts, frozenset[str], int]]:
+    """The praising (direction 1) and disparaging (-1) reviews a fraud signal (not inexperience alone) put under the
+    threshold, with their signals and direction."""
+    for review in reviews:
+        names = analysis.signals.get(review.review_id)
+        if not names or not names & _FRAUD_SIGNALS:
+            continue
+        direction = _direction(review.rating, config)
+        credibility = analysis.credibility.get(review.review_id)
+        if direction and credibility is not None and credibility.permille < threshold_permille:
+            yield review, names, direction
+
+
+def suspect_sellers(
+    reviews: Iterable[ReviewFacts], analysis: Analysis, *, threshold_permille: int, config: FraudConfig = DEFAULT_CONFIG
+) -> set[int]:
+    """The sellers whose unreviewed orders `suspect_orders` may reach (the only ones whose orders it needs). Pure."""
+    return {review.seller_id for review, _names, _sense in _untrusted(reviews, analysis, threshold_permille, config)}
+
+
+def suspect_orders(
+    reviews: Iterable[ReviewFacts],
+    analysis: Analysis,
+    orders: Iterable[UnreviewedOrder],
+    *,
+    threshold_permille: int,
+    config: FraudConfig = DEFAULT_CONFIG,
+) -> dict[int, Suspect]:
+    """The unreviewed orders a review campaign found by the analysis reaches: seller order id -> Suspect. Pure.
+
+    A praise campaign's orders count only against their seller (docs/TRUST.md, "Low-credibility orders"): fake orders
+    are fulfilled perfectly, and those not reviewed yet would otherwise lift the seller's operational rates.
+    - A flagged buyer: a buyer whose praise of a seller (4–5 stars) fell under `threshold_permille` through a fraud
+      signal (not inexperience alone): their other unreviewed orders with that seller.
+    - A burst of new accounts praising a seller: the seller's unreviewed orders placed by accounts younger than
+      `new_account_days` (known age), from `new_account_days` before the burst's first review on.
+    - A single-target ring on a seller: its unreviewed orders placed by buyers who ordered from it alone, from
+      `new_account_days` before the first discounted review on.
+
+    A slander campaign's orders are left out (`counts_against_seller` false): its accounts' orders that went well are
+    reviewed 1 star and left out with their review, so the ones that did not (cancelled, lost: never reviewed) would
+    count against the victim alone. Reached: a slanderer's other unreviewed orders with the seller, and those of new
+    accounts (known age) during a burst of complaints. Not the single-seller buyers of a single-target slander: a seller
+    could slander itself to have its one-time buyers' failed orders left out."""
+    flagged_pairs: dict[tuple[int, int], int] = {}  # (buyer, seller) -> direction
+    campaign_start: dict[tuple[int, str, int], datetime] = {}  # (seller, BURST or SINGLE_TARGET, direction) -> first
+    for review, names, sense in _untrusted(reviews, analysis, threshold_permille, config):
+        flagged_pairs.setdefault((review.buyer_id, review.seller_id), sense)
+        for name in names & ({BURST, SINGLE_TARGET} if sense > 0 else {BURST}):
+            key = (review.seller_id, name, sense)
+            if key not in campaign_start or review.created_at < campaign_start[key]:
+                campaign_start[key] = review.created_at
+    if not flagged_pairs:
+        return {}
+    lead = timedelta(days=config.new_account_days)
+    suspects: dict[int, Suspect] = {}
+    for order in orders:
+        flagged = flagged_pairs.get((order.buyer_id, order.seller_id))
+        if flagged is not None:
+            suspects[order.seller_order_id] = Suspect(
+                order.seller_id, "The buyer's review of this seller was judged not credible.", flagged > 0
+            )
+            continue
+        is_new = (
+            order.buyer_joined_at is not None
+            and order.buyer_joined_at <= order.placed_at < order.buyer_joined_at + lead
+        )
+        for sense in (1, -1):
+            burst_start = campaign_start.get((order.seller_id, BURST, sense))
+            if is_new and burst_start is not None and order.placed_at >= burst_start - lead:
+                suspects[order.seller_order_id] = Suspect(
+                    order.seller_id,
+                    f"Placed by an account under {config.new_account_days} days old during a burst of "
+                    f"{'praise' if sense > 0 else 'complaints'} about this seller from new accounts.",
+                    sense > 0,
+                )
+                break
+        if order.seller_order_id in suspects:
+            continue
+        single_start = campaign_start.get((order.seller_id, SINGLE_TARGET, 1))
+        if single_start is not None and order.placed_at >= single_start - lead and order.buyer_seller_count == 1:
+            suspects[order.seller_order_id] = Suspect(
+                order.seller_id,
+                "Placed by an account that ordered from this seller alone, while single-seller accounts' reviews of "
+                "it were judged not credible.",
+            )
+    return suspects
 
 
 def co_reviewer_count(reviews: Iterable[ReviewFacts]) -> int:

@@ -448,16 +448,19 @@ class ScenarioResult:
 def _evidence(
     market: Marketplace, seller: SimulatedSeller, credibility: dict[int, int], config: dict
 ) -> SellerEvidence:
-    """The seller's day buckets: each order's facts (only its adverse ones when its review is not credible, the
-    production rule of `evidence.adverse_only`) plus its reviews weighted by credibility."""
+    """The seller's day buckets: each order's facts plus its reviews weighted by credibility; an order whose review is
+    not credible keeps only its adverse facts when the review praises, and nothing when it complains (the production
+    rule of `evidence.order_contribution`)."""
     negative_max = dec(config["negative_review_max_rating"])
     defect_min = int(config["defect_min_credibility_permille"])
     order_min = int(config.get("order_evidence_min_credibility_permille", 0))
+    ratings = {review.review_id: review.rating for review in market.reviews if review.seller_id == seller.seller_id}
     counters: dict[dt.date, dict] = defaultdict(dict)
     for record in market.orders[seller.seller_id]:
         buckets = record.buckets
         if record.review_id is not None and credibility[record.review_id] < order_min:
-            buckets = adverse_only(buckets, config=config)
+            complaint = ratings.get(record.review_id, 5) <= negative_max
+            buckets = {} if complaint else adverse_only(buckets, config=config)
         for day, values in buckets.items():
             merged = counters[day]
             for name, value in values.items():
@@ -466,8 +469,8 @@ def _evidence(
     for review in market.reviews:
         if review.seller_id == seller.seller_id:
             permille = credibility[review.review_id]
-            if permille < order_min and review.rating > negative_max:
-                continue  # adverse_only: a review judged not credible counts only when negative
+            if permille < order_min:
+                continue  # a review judged not credible: its praise adds nothing, its complaint is left out
             reviews_by_day[review.created_at.date()].append((review.rating, permille))
     days = []
     for day in sorted(set(counters) | set(reviews_by_day)):

@@ -27,8 +27,9 @@ from comptoir.trust.domain.evidence import (
     contribution_delta,
     order_contribution,
     review_verdict_permille,
+    suspect_item,
 )
-from comptoir.trust.models import Message, Review, SellerDailyStats, TrustEvidenceApplied, TrustRebuild
+from comptoir.trust.models import Message, Review, SellerDailyStats, SuspectOrder, TrustEvidenceApplied, TrustRebuild
 from comptoir.trust.services.scores import seller_trust_recompute
 
 
@@ -47,7 +48,7 @@ def _review_item(review: Review) -> FactItem:
     )
 
 
-def _order_facts_bulk(seller_order_ids: list[int]) -> dict[int, OrderFacts]:
+def order_facts_bulk(seller_order_ids: list[int]) -> dict[int, OrderFacts]:
     """Every fact of these seller orders (events, reviews and their hiding, messages), in a constant number of
     queries."""
     items: dict[int, list[FactItem]] = {seller_order_id: [] for seller_order_id in seller_order_ids}
@@ -78,6 +79,10 @@ def _order_facts_bulk(seller_order_ids: list[int]) -> dict[int, OrderFacts]:
                     source_id=review.pk,
                 )
             )
+    for seller_order_id, created_at, against in SuspectOrder.objects.filter(
+        seller_order_id__in=seller_order_ids
+    ).values_list("seller_order_id", "created_at", "counts_against_seller"):
+        items[seller_order_id].append(suspect_item(seller_order_id, created_at, counts_against_seller=against))
     for message_id, seller_order_id, role, created_at in Message.objects.filter(
         seller_order_id__in=seller_order_ids
     ).values_list("pk", "seller_order_id", "sender_role", "created_at"):
@@ -149,10 +154,10 @@ def _evidence_fold(*, seller_order_id: int, fact_key: str) -> int | None:
         )
         if seller_id is None:
             raise NotFound("No such seller order.", code=errors.SELLER_ORDER_NOT_FOUND)
-        facts = _order_facts_bulk([seller_order_id])[seller_order_id]
+        facts = order_facts_bulk([seller_order_id])[seller_order_id]
         item = next((item for item in facts.items if item.key == fact_key), None)
         mark = TrustRebuild.objects.order_by("-pk").first()
-        if item is None or (mark is not None and item.kind != "review_hidden" and _within_marks(item, mark)):
+        if item is None or (mark is not None and _within_marks(item, mark)):
             return None
         applied = set(
             TrustEvidenceApplied.objects.filter(key__in=[other.key for other in facts.items]).values_list(
@@ -171,10 +176,7 @@ def _evidence_fold(*, seller_order_id: int, fact_key: str) -> int | None:
         # (a message and a review at the same instant, a retried task): the buckets always equal the contribution of
         # what was folded.
         folded = [
-            other
-            for other in facts.items
-            if other.key in applied
-            or (mark is not None and other.kind != "review_hidden" and _within_marks(other, mark))
+            other for other in facts.items if other.key in applied or (mark is not None and _within_marks(other, mark))
         ]
         config = trust_settings().rules
         delta = contribution_delta(
@@ -209,10 +211,11 @@ def evidence_apply_many(*, facts: list[tuple[int, str]]) -> int:
 
 
 def _within_marks(item: FactItem, marks: TrustRebuild) -> bool:
+    """Whether the last rebuild counted this fact by its id mark. A hiding and a suspect mark are not counted by id:
+    the rebuild records those it folded as TrustEvidenceApplied rows."""
     limit = {
         "event": marks.last_event_id,
         "review": marks.last_review_id,
-        "review_hidden": marks.last_review_id,
         "message": marks.last_message_id,
-    }[item.kind]
-    return item.source_id <= limit
+    }.get(item.kind)
+    return limit is not None and item.source_id <= limit

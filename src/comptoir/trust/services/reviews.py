@@ -24,6 +24,7 @@ from comptoir.trust.conf import trust_settings
 from comptoir.trust.models import Review, ReviewReport, ReviewReportStatus, ReviewStatus
 from comptoir.trust.selectors import payment_fingerprints_for_seller_orders, seller_operations
 from comptoir.trust.services._common import bookkeeping_deferred, fact_on_commit
+from comptoir.trust.services.suspects import suspect_orders_after_review
 
 if TYPE_CHECKING:
     from comptoir.sellers.models import Seller
@@ -146,12 +147,10 @@ def _single_seller_share(sample: int = 2000) -> Decimal | None:
 
 
 def _credibility_of(review: Review) -> tuple[int, list[str]]:
-    """The fraud analysis over the seller's recent reviews and the reviewers' other reviews (one hop); full
-    credibility when the analysis is not installed."""
-    try:
-        from comptoir.trust.domain.fraud import review_credibility
-    except ImportError:
-        return 1000, []
+    """The fraud analysis over the seller's recent reviews and the reviewers' other reviews (one hop); the suspect
+    orders it finds for the review's seller are stored (`suspect_orders_after_review`)."""
+    from comptoir.trust.domain.fraud import review_analysis
+
     since = review.created_at - dt.timedelta(days=180)
     buyer_ids = set(
         Review.objects.filter(seller_id=review.seller_id, created_at__gte=since).values_list("buyer_id", flat=True)
@@ -172,14 +171,15 @@ def _credibility_of(review: Review) -> tuple[int, list[str]]:
         .count()
     )
     facts = review_credibility_facts(sample)
-    result = review_credibility(
+    analysis = review_analysis(
         facts,
         today=review.created_at.date(),
         reviewer_count=reviewer_count,
         seller_operations=seller_operations({fact.seller_id for fact in facts}),
         single_seller_share=_single_seller_share(),
     )
-    credibility = result.get(review.pk)
+    suspect_orders_after_review(facts, analysis, seller_id=review.seller_id)
+    credibility = analysis.credibility.get(review.pk)
     return (credibility.permille, list(credibility.reasons)) if credibility else (1000, [])
 
 

@@ -4,7 +4,22 @@ reviews keep full weight. Pure: no database."""
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from comptoir.trust.domain.fraud import ReviewFacts, SellerFingerprints, SellerOperations, review_credibility
+from comptoir.trust.domain.fraud import (
+    BURST,
+    EXPERIENCE,
+    SINGLE_TARGET,
+    Analysis,
+    Credibility,
+    ReviewFacts,
+    SellerFingerprints,
+    SellerOperations,
+    Suspect,
+    UnreviewedOrder,
+    review_analysis,
+    review_credibility,
+    suspect_orders,
+    suspect_sellers,
+)
 
 TODAY = date(2025, 6, 30)
 NOW = datetime(2025, 6, 20, 12, 0, tzinfo=UTC)
@@ -496,3 +511,84 @@ def test_counting_only_triples_of_frequent_pairs_finds_what_counting_every_tripl
     # then both give every review the same credibility and reasons, rings found
     assert pruned == exhaustive
     assert any("Review ring" in reason for credibility in pruned.values() for reason in credibility.reasons)
+
+
+# --- Suspect orders: the unreviewed orders a praise campaign reaches --------------------------------------------
+
+
+def _unreviewed(order_id, *, buyer_id, seller_id, at=NOW, age_days=400, sellers=3):
+    return UnreviewedOrder(order_id, buyer_id, seller_id, at, at - timedelta(days=age_days), sellers)
+
+
+def test_a_burst_makes_new_accounts_unreviewed_orders_and_the_flagged_buyers_other_orders_suspect():
+    # given an honest marketplace, a burst of six 5-star reviews from accounts a few days old on seller 1 and one
+    # 1-star review burst (slander) from new accounts on seller 2
+    reviews = honest_marketplace(buyers=60)
+    burst = [facts(buyer_id=900 + n, seller_id=1, at=NOW - timedelta(hours=n), age_days=3, orders=1) for n in range(6)]
+    slander = [
+        facts(buyer_id=950 + n, seller_id=2, at=NOW - timedelta(hours=n), age_days=3, orders=1, rating=1)
+        for n in range(6)
+    ]
+    analysis = review_analysis([*reviews, *burst, *slander], today=TODAY)
+    assert all(BURST in analysis.signals[review.review_id] for review in burst)
+    orders = [
+        _unreviewed(1, buyer_id=900, seller_id=1, at=NOW - timedelta(days=2)),  # a burst account's other order
+        _unreviewed(2, buyer_id=990, seller_id=1, at=NOW + timedelta(days=1), age_days=5),  # a new account, no review
+        _unreviewed(3, buyer_id=991, seller_id=1, at=NOW + timedelta(days=1), age_days=200),  # an old account
+        _unreviewed(4, buyer_id=992, seller_id=1, at=NOW - timedelta(days=45), age_days=5),  # long before the burst
+        _unreviewed(5, buyer_id=950, seller_id=2, at=NOW - timedelta(days=2)),  # a slanderer's other order
+        _unreviewed(6, buyer_id=993, seller_id=2, at=NOW + timedelta(days=1), age_days=5),  # new, slandered seller
+        _unreviewed(8, buyer_id=994, seller_id=2, at=NOW + timedelta(days=1), age_days=300),  # established, slandered
+        _unreviewed(7, buyer_id=900, seller_id=3, at=NOW),  # the burst account's order elsewhere
+    ]
+
+    # when the suspect orders are found
+    suspects = suspect_orders([*reviews, *burst, *slander], analysis, orders, threshold_permille=500)
+
+    # then the flagged buyer's other order with the seller and the new account's order during the burst count only
+    # against the seller, each with its reason; the slanderer's other order and the new account's order during the
+    # burst of complaints are left out (they would count against the victim alone); nothing elsewhere
+    assert sorted(suspects) == [1, 2, 5, 6]
+    assert suspects[1] == Suspect(1, "The buyer's review of this seller was judged not credible.", True)
+    assert suspects[2].seller_id == 1 and "burst of praise" in suspects[2].reason and suspects[2].counts_against_seller
+    assert suspects[5] == Suspect(2, "The buyer's review of this seller was judged not credible.", False)
+    assert "burst of complaints" in suspects[6].reason and not suspects[6].counts_against_seller
+    assert suspect_sellers([*reviews, *burst, *slander], analysis, threshold_permille=500) == {1, 2}
+
+
+def test_a_single_target_ring_makes_its_sellers_single_seller_buyers_unreviewed_orders_suspect():
+    # given a seller whose single-seller 5-star reviews were scaled down (a single-target ring), with an imported
+    # history (account ages unknown)
+    ring = [facts(buyer_id=700 + n, seller_id=4, age_days=0, sellers=1) for n in range(3)]
+    ring = [review._replace(buyer_joined_at=None) for review in ring]
+    honest = facts(buyer_id=800, seller_id=4, sellers=5, rating=4)
+    analysis = Analysis(
+        credibility={
+            **{review.review_id: Credibility(20, ["single"]) for review in ring},
+            honest.review_id: Credibility(1000),
+        },
+        signals={review.review_id: frozenset({SINGLE_TARGET}) for review in ring},
+    )
+    orders = [
+        _unreviewed(1, buyer_id=710, seller_id=4, at=NOW + timedelta(days=3), sellers=1),  # alone with the seller
+        _unreviewed(2, buyer_id=711, seller_id=4, at=NOW + timedelta(days=3), sellers=2),  # also buys elsewhere
+        _unreviewed(3, buyer_id=712, seller_id=4, at=NOW - timedelta(days=40), sellers=1),  # long before
+    ]
+    orders[0] = orders[0]._replace(buyer_joined_at=None)
+
+    # when / then only the single-seller buyer's order during the campaign is suspect
+    assert sorted(suspect_orders([*ring, honest], analysis, orders, threshold_permille=500)) == [1]
+    # and inexperience alone (an honest new account) reaches nothing
+    inexperienced = Analysis(
+        credibility={review.review_id: Credibility(450, ["new"]) for review in ring},
+        signals={review.review_id: frozenset({EXPERIENCE}) for review in ring},
+    )
+    assert suspect_orders(ring, inexperienced, orders, threshold_permille=500) == {}
+
+
+def test_review_analysis_gives_the_credibility_of_review_credibility():
+    reviews = [
+        *honest_marketplace(buyers=40),
+        *[facts(buyer_id=900 + n, seller_id=1, age_days=2, orders=1) for n in range(6)],
+    ]
+    assert review_analysis(reviews, today=TODAY).credibility == review_credibility(reviews, today=TODAY)

@@ -18,8 +18,10 @@ from comptoir.trust.domain.evidence import (
     SecurityPosture,
     SellerEvidence,
     contribution_delta,
+    contribution_subtract,
     is_valid_tracking,
     order_contribution,
+    suspect_item,
 )
 from comptoir.trust.domain.metrics import Status, beta_posterior, decay_weight, metric_compute, wilson_interval
 from comptoir.trust.domain.score import compute_trust, points_for_bad_rate
@@ -443,20 +445,74 @@ def test_a_perfect_order_whose_review_is_not_credible_adds_nothing_not_even_its_
     assert _fold_one_at_a_time(order, order.items) == order_contribution(order, config=CONFIG)
 
 
-def test_a_negative_review_judged_not_credible_still_counts_at_its_credibility():
-    # given the same order reviewed 1 star, the review judged at 40 per mille (slander, or a shared card)
-    t, order = _perfect_order(40)
+def test_a_negative_review_judged_not_credible_leaves_its_whole_order_out():
+    # given the same order reviewed 1 star, the review judged at 40 per mille (slander, or a shared card), shipped late
+    t, order = _perfect_order(40, late=True)
     order = order._replace(items=(*order.items[:-1], order.items[-1]._replace(rating_permille=1000)))
-    # then only the discounted negative review counts (a defect only from 500 ‰)
-    assert order_contribution(order, config=CONFIG) == {
-        t.date() + dt.timedelta(days=6): {
-            "reviews": 1,
-            "review_weight_permille": 40,
-            "rating_weighted_sum_permille": 40,
-            "negative_reviews": 1,
-        }
+    # then nothing of it counts: neither the stars nor the facts tied to the order (an untrusted complaint must not
+    # hurt), folded at once or fact by fact
+    assert order_contribution(order, config=CONFIG) == {}
+    assert _fold_one_at_a_time(order, order.items) == {}
+    assert _fold_one_at_a_time(order, tuple(reversed(order.items))) == {}
+    # while a credible complaint counts with its late shipment and as a defect
+    credible = order._replace(items=(*order.items[:-1], order.items[-1]._replace(credibility_permille=900)))
+    whole = order_contribution(credible, config=CONFIG)
+    assert whole[t.date()]["defects"] == 1
+    assert whole[t.date() + dt.timedelta(days=4)]["shipped_late"] == 1
+
+
+def _suspect(t):
+    return suspect_item(1, t + dt.timedelta(days=3))
+
+
+def test_a_suspect_order_without_review_counts_only_against_its_seller():
+    # given a perfect order without review, then the same one shipped late, marked suspect by the fraud analysis
+    t, order = _perfect_order(1000)
+    unreviewed = order._replace(items=order.items[:-1])
+    assert order_contribution(unreviewed, config=CONFIG)[t.date()]["orders"] == 1
+    suspect = unreviewed._replace(items=(*unreviewed.items, _suspect(t)))
+    # then the perfect one adds nothing, the late one only its late shipment; folded fact by fact alike
+    assert order_contribution(suspect, config=CONFIG) == {}
+    assert _fold_one_at_a_time(suspect, suspect.items) == {}
+    t, late = _perfect_order(1000, late=True)
+    late = late._replace(items=(*late.items[:-1], _suspect(t)))
+    whole = order_contribution(late, config=CONFIG)
+    assert whole == {
+        t.date() + dt.timedelta(days=4): {"shipped": 1, "shipped_late": 1, "shipped_with_valid_tracking": 1}
     }
-    assert _fold_one_at_a_time(order, order.items) == order_contribution(order, config=CONFIG)
+    assert _fold_one_at_a_time(late, tuple(reversed(late.items))) == whole
+
+
+def test_a_slander_campaigns_unreviewed_order_is_left_out_entirely():
+    # given an order shipped late, not reviewed, marked as a slander campaign's
+    t, late = _perfect_order(1000, late=True)
+    void = suspect_item(1, t + dt.timedelta(days=3), counts_against_seller=False)
+    late = late._replace(items=(*late.items[:-1], void))
+    # then nothing of it counts (the campaign's orders that went well were reviewed 1 star and are left out too)
+    assert order_contribution(late, config=CONFIG) == {}
+    assert _fold_one_at_a_time(late, tuple(reversed(late.items))) == {}
+
+
+def test_a_review_written_after_the_suspect_mark_judges_the_order_instead():
+    # given a suspect order later reviewed credibly (5 stars, 900 per mille)
+    t, order = _perfect_order(900)
+    reviewed = order._replace(items=(*order.items, _suspect(t)))
+    # then it counts as the review says, as it would without the mark
+    assert order_contribution(reviewed, config=CONFIG) == order_contribution(order, config=CONFIG)
+    assert _fold_one_at_a_time(reviewed, reviewed.items) == order_contribution(order, config=CONFIG)
+
+
+def test_a_contribution_subtracted_leaves_the_buckets_as_they_were():
+    _t, order = _perfect_order(1000, late=True)
+    buckets = order_contribution(order, config=CONFIG)
+    expected = {
+        day: {name: list(value) if isinstance(value, list) else value for name, value in values.items()}
+        for day, values in buckets.items()
+    }
+    other = order._replace(seller_order_id=2)
+    order_contribution(other, config=CONFIG, into=buckets)
+    assert contribution_subtract(buckets, order_contribution(other, config=CONFIG)) == expected
+    assert contribution_subtract(buckets, order_contribution(order, config=CONFIG)) == {}
 
 
 def test_a_low_credibility_order_still_counts_against_the_seller():

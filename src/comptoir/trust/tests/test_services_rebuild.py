@@ -14,12 +14,12 @@ from comptoir.testing.history import generate_raw_history
 from comptoir.trust import rebuild
 from comptoir.trust.domain.evidence import COUNTER_FIELDS, LIST_FIELDS, order_contribution
 from comptoir.trust.domain.fraud import co_reviewer_count, review_credibility
-from comptoir.trust.models import Review, SellerDailyStats, SellerTrust
+from comptoir.trust.models import Review, SellerDailyStats, SellerTrust, SuspectOrder, TrustEvidenceApplied
 from comptoir.trust.rebuild import review_credibility_refresh, trust_rebuild
 from comptoir.trust.selectors import config as trust_settings
 from comptoir.trust.selectors import seller_operations
 from comptoir.trust.services import review_credibility_facts
-from comptoir.trust.services.evidence import _order_facts_bulk
+from comptoir.trust.services.evidence import order_facts_bulk
 
 AT = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
 
@@ -42,7 +42,7 @@ def _reference_buckets() -> dict:
     config = trust_settings()
     buckets: dict[tuple[int, dt.date], dict[str, Any]] = {}
     for pk, seller_id in SellerOrder.objects.order_by("pk").values_list("pk", "seller_id"):
-        for day, values in order_contribution(_order_facts_bulk([pk])[pk], config=config).items():
+        for day, values in order_contribution(order_facts_bulk([pk])[pk], config=config).items():
             bucket = buckets.setdefault(
                 (seller_id, day), dict.fromkeys(COUNTER_FIELDS, 0) | {name: [] for name in LIST_FIELDS}
             )
@@ -124,6 +124,37 @@ def test_the_credibility_refresh_stores_what_the_fraud_analysis_gives_for_every_
     assert review_credibility_refresh(today=today) == 0
 
 
+def _mark_suspect() -> list[int]:
+    """Mark 40 unreviewed seller orders and one reviewed one suspect; their ids."""
+    unreviewed = list(
+        SellerOrder.objects.filter(review__isnull=True).order_by("pk").values_list("pk", "seller_id")[:80:2]
+    )
+    reviewed = SellerOrder.objects.filter(review__isnull=False).order_by("pk").values_list("pk", "seller_id")[:1]
+    marked = [*unreviewed, *reviewed]
+    SuspectOrder.objects.bulk_create(
+        [SuspectOrder(seller_order_id=pk, seller_id=seller_id, reason="test") for pk, seller_id in marked]
+    )
+    return [pk for pk, _seller_id in marked]
+
+
+@pytest.mark.django_db
+def test_the_rebuild_folds_suspect_orders_as_the_per_order_fold_does():
+    # given raw history, and suspect orders (unreviewed ones, folded by the first bucket step before the credibility
+    # analysis, and a reviewed one)
+    generate_raw_history(sellers=4, orders=300, days=30, chunk=150, log=lambda line: None)
+    before = _reference_buckets()
+    marked = _mark_suspect()
+
+    # when the buckets are rebuilt
+    trust_rebuild(today=dt.date.today(), refresh_credibility=False, chunk=60)
+
+    # then they are the per-order fold's with the suspect marks, which count fewer orders
+    expected = _reference_buckets()
+    assert _stored_buckets() == expected
+    assert sum(bucket["orders"] for bucket in expected.values()) < sum(bucket["orders"] for bucket in before.values())
+    assert TrustEvidenceApplied.objects.filter(key__in=[f"suspect:{pk}" for pk in marked]).count() == len(marked)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_rebuild_in_worker_processes_gives_what_one_process_gives(monkeypatch):
     # given raw history of committed rows (the workers are other processes: they see committed rows only), a seller
@@ -133,8 +164,12 @@ def test_the_rebuild_in_worker_processes_gives_what_one_process_gives(monkeypatc
 
     generate_raw_history(sellers=6, orders=500, days=30, chunk=250, log=lambda line: None)
     make_seller("No orders yet")
+    # and suspect orders (a credibility analysis found them): unreviewed ones, which the first bucket step folds before
+    # it knows, and a reviewed one, which waits for its review
+    _mark_suspect()
     today = dt.date.today()
     trust_rebuild(today=today, refresh_credibility=False, chunk=120, workers=1)
+    assert _stored_buckets() == _reference_buckets()
     by_orders = [
         seller_id
         for seller_id, _count in SellerOrder.objects.values_list("seller_id")
