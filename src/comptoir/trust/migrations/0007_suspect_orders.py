@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('orders', '0004_presentment_charge'),
         ('sellers', '0003_settlement_currency'),
-        ('trust', '0005_history_import_grace_proposals'),
+        ('trust', '0006_drop_redundant_indexes'),
     ]
 
     operations = [
