@@ -5,6 +5,7 @@ exactly those. Counts asserted for each format."""
 import csv
 import io
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 import pytest
 
@@ -61,7 +62,7 @@ def mutate_csv(content, *, delimiter, price, stock, title, sold):
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = list(reader)
     price_row = next(row for row in rows if sold(row) and _numeric(row[price]))
-    price_row[price] = str(int(float(price_row[price])) + 1)
+    price_row[price] = str(int(Decimal(price_row[price])) + 1)
     # A blank stock is one the shop does not count (imported as the untracked stock, 0 here).
     stock_target = next(row for row in rows if sold(row) and (row[stock] or "0").strip().isdigit())
     stock_target[stock] = str(int(stock_target[stock] or 0) + 3)
@@ -91,7 +92,7 @@ def mutate_wxr(content):
         if _numeric(meta(item).get("_regular_price").text if meta(item).get("_regular_price") is not None else "")
         and not (meta(item).get("_sale_price") is not None and meta(item)["_sale_price"].text)
     )
-    priced["_regular_price"].text = str(int(float(priced["_regular_price"].text)) + 1)
+    priced["_regular_price"].text = str(int(Decimal(priced["_regular_price"].text)) + 1)
     # No product of the sample counts its stock: the first sold one starts to (3 units instead of the untracked 0).
     stocked = next(
         item
