@@ -266,6 +266,30 @@ def _text_changes(changes: dict[str, Any], field_errors: dict[str, str], updates
         updates["attributes"] = changes["attributes"]
 
 
+def _weight_change(changes: dict[str, Any], field_errors: dict[str, str], updates: dict[str, Any]) -> None:
+    """`weight_grams` from `changes` into `updates`: None, or a whole number of grams up to 10 t."""
+    if "weight_grams" in changes:
+        value = changes["weight_grams"]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 10_000_000):
+            field_errors["weight_grams"] = "A positive whole number."
+        updates["weight_grams"] = value
+
+
+def _save_audited(product: Product, updates: dict[str, Any], *, action: str, actor, seller: Seller | None) -> None:
+    """Apply `updates` to `product`, save those fields and audit the change with its before and after."""
+    before = {name: getattr(product, name) for name in updates}
+    for name, value in updates.items():
+        setattr(product, name, value)
+    product.save(update_fields=[*updates, "updated_at"])
+    audit_record(
+        actor=actor,
+        action=action,
+        target=product,
+        seller_id=seller.pk if seller else None,
+        data={"before": before, "after": updates},
+    )
+
+
 def product_variant_update(
     *, variant_id: int, changes: dict[str, Any], seller: Seller | None = None, actor: User | None = None
 ) -> Product:
@@ -311,26 +335,10 @@ def product_variant_update(
                     field_errors["gtin"] = DUPLICATE_GTIN_MESSAGE
                 updates["gtin"] = normalised
             _text_changes(changes, field_errors, updates)
-            if "weight_grams" in changes:
-                value = changes["weight_grams"]
-                if value is not None and (
-                    isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 10_000_000
-                ):
-                    field_errors["weight_grams"] = "A positive whole number."
-                updates["weight_grams"] = value
+            _weight_change(changes, field_errors, updates)
             if field_errors:
                 raise ValidationError("The variant is invalid.", code=errors.INVALID_VARIANT, fields=field_errors)
-            before = {name: getattr(variant, name) for name in updates}
-            for name, value in updates.items():
-                setattr(variant, name, value)
-            variant.save(update_fields=[*updates, "updated_at"])
-            audit_record(
-                actor=actor,
-                action="product.variant_updated",
-                target=variant,
-                seller_id=seller.pk if seller else None,
-                data={"before": before, "after": updates},
-            )
+            _save_audited(variant, updates, action="product.variant_updated", actor=actor, seller=seller)
             publish(ProductsChanged(product_ids=(variant.pk,), at=clock.now()))
     except IntegrityError as error:
         raise ValidationError(
@@ -437,13 +445,7 @@ def product_update(
                 field_errors["brand"] = "At most 120 characters."
             else:
                 updates["brand"] = value.strip()
-        if "weight_grams" in changes:
-            value = changes["weight_grams"]
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 10_000_000
-            ):
-                field_errors["weight_grams"] = "A positive whole number."
-            updates["weight_grams"] = value
+        _weight_change(changes, field_errors, updates)
         if "category_id" in changes:
             value = changes["category_id"]
             if not isinstance(value, int) or not Category.objects.filter(pk=value).exists():
@@ -451,16 +453,6 @@ def product_update(
             updates["category_id"] = value
         if field_errors:
             raise ValidationError("The product is invalid.", code=errors.INVALID_PRODUCT, fields=field_errors)
-        before = {name: getattr(product, name) for name in updates}
-        for name, value in updates.items():
-            setattr(product, name, value)
-        product.save(update_fields=[*updates, "updated_at"])
-        audit_record(
-            actor=actor,
-            action="product.updated",
-            target=product,
-            seller_id=seller.pk if seller else None,
-            data={"before": before, "after": updates},
-        )
+        _save_audited(product, updates, action="product.updated", actor=actor, seller=seller)
         publish(ProductsChanged(product_ids=(product.pk,), at=clock.now()))
     return product
