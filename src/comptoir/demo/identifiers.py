@@ -13,6 +13,8 @@ from stdnum.iso7064 import mod_11_10
 from stdnum.nl import bsn
 from stdnum.pt import nif
 
+from comptoir.sellers.domain.trader import validate_vat_id as _validate_vat_id
+
 _PL_NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 
 
@@ -54,7 +56,39 @@ def vat_id(country: str, rng: random.Random) -> str:
     if country == "PT":
         body = "5" + _digits(rng, 7)
         return "PT" + body + nif.calc_check_digit(body)
+    if country in _CHECKED_BY_SEARCH:
+        return _vat_id_by_search(country, rng)
     raise ValueError(f"no VAT generator for {country}")
+
+
+# Countries whose numbers are drawn and completed by trying each check digit against python-stdnum (the onboarding's
+# own validator): (prefix, random digits, check digits). The US has no VAT: a seller gives its EIN (nine digits).
+_CHECKED_BY_SEARCH = {
+    "CZ": ("CZ", 7, 1),  # DIČ of a legal entity: 8 digits, the last a mod-11 check
+    "SE": ("SE", 9, 1),  # the organisation number (Luhn) then "01"
+    "GB": ("GB", 7, 2),  # 9 digits, the last two a mod-97 check
+    "CH": ("CHE", 8, 1),  # UID CHE-123.456.789 MWST, the last digit a mod-11 check
+    "US": ("", 8, 1),  # EIN
+}
+
+
+def _vat_id_by_search(country: str, rng: random.Random) -> str:
+    prefix, random_digits, check_digits = _CHECKED_BY_SEARCH[country]
+    for _attempt in range(1000):
+        body = ("5" if country == "SE" else "") + _digits(rng, random_digits - (country == "SE"), leading_nonzero=True)
+        for check in range(10**check_digits):
+            number = f"{body}{check:0{check_digits}d}"
+            if country == "SE":
+                number += "01"
+            if country == "CH":
+                candidate = f"CHE-{number[:3]}.{number[3:6]}.{number[6:]} MWST"
+            elif country == "US":
+                candidate = f"{number[:2]}-{number[2:]}"
+            else:
+                candidate = prefix + number
+            if _validate_vat_id(candidate, country)[1] is None:
+                return candidate
+    raise RuntimeError(f"could not build a valid {country} VAT number")  # pragma: no cover
 
 
 # Bank part of the IBAN (a real bank or branch code shape) and how the account part is built.
@@ -67,6 +101,10 @@ _IBAN_BANKS = {
     "NL": ["ABNA", "INGB", "RABO", "TRIO"],
     "PL": ["10901014", "10202892", "11402004"],
     "PT": ["00020123", "00350697", "00330000"],
+    "CZ": ["0800", "0100", "2010"],
+    "SE": ["500", "800", "600"],
+    "CH": ["00762", "00230", "08390"],
+    "GB": ["NWBK601613", "BARC203214", "LOYD309634"],
 }
 
 
@@ -95,11 +133,24 @@ def _bban(country: str, rng: random.Random) -> str:
     if country == "PT":
         body = bank + _digits(rng, 11)
         return body + f"{98 - int(body + '00') % 97:02d}"
+    if country == "CZ":
+        return bank + "000000" + _digits(rng, 10)  # national check digits: iban_for() draws until stdnum accepts
+    if country == "SE":
+        return bank + _digits(rng, 17)
+    if country == "CH":
+        return bank + _digits(rng, 12)
+    if country == "GB":
+        return bank + _digits(rng, 8)
     raise ValueError(f"no IBAN generator for {country}")
 
 
+_PAYOUT_ACCOUNT_COUNTRY = {"US": "BE"}
+
+
 def iban_for(country: str, rng: random.Random) -> str:
-    """An IBAN of `country` that python-stdnum accepts, national check digits included."""
+    """An IBAN of `country` that python-stdnum accepts, national check digits included. The US has no IBAN: an
+    American seller is paid out to a euro account it holds with a Belgian payment institution."""
+    country = _PAYOUT_ACCOUNT_COUNTRY.get(country, country)
     for _ in range(10_000):
         bban = _bban(country, rng)
         candidate = country + "00" + bban

@@ -331,6 +331,25 @@ def demo_seed(
 
     fx = rates_import_bundled(since=start.date() - dt.timedelta(days=31))
     lap("exchange rates", f"{fx.rows_created} ECB reference rates up to {fx.last_day}")
+    # Sellers pricing in their own currencies (PLN, CZK, SEK, CHF, GBP, USD), converted at the rates just imported.
+    from comptoir.demo.international_seed import international_sellers_seed
+
+    with events.delivery_paused(), _quiet_task_logs():  # as for the history's sellers: indexes are built below
+        international = international_sellers_seed(
+            rng=rng("international"),
+            operator=operator,
+            password_hash=password_hash,
+            sellers=sellers,
+            supply=supply,
+            products=products,
+            categories=categories,
+            end=end,
+        )
+    lap(
+        "sellers in other currencies",
+        f"{international.sellers} sellers joined with {international.offers} offers, "
+        f"{international.repriced_offers} Polish offers in złoty ({', '.join(international.currencies)})",
+    )
     # Country rules (docs/COMPLIANCE.md), before the index, which leaves out the offers blocked in each country.
     from comptoir.demo.compliance_seed import compliance_seed
 
