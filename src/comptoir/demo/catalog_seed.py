@@ -16,6 +16,8 @@ from comptoir.catalog.models import Category, Product
 from comptoir.catalog.services import category_create
 from comptoir.core import clock
 from comptoir.demo.data.catalog import AUTHORS, BOOK_WORDS, ISBN_GROUPS, TREE, VALUE_FR, Department, Leaf, iter_leaves
+from comptoir.demo.data.translations import CATEGORY_NAMES
+from comptoir.demo.data.translations import LANGUAGES as TRANSLATED_LANGUAGES
 from comptoir.demo.identifiers import gtin13
 from comptoir.sellers.domain.trader import normalise_country
 
@@ -123,8 +125,8 @@ def _label(key: str, language: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
-# The departments' names in the site's other languages (Category.names; English and French are in the tree). The
-# branches and leaves are left in English there: the storefront falls back to it.
+# The departments' names in the site's other languages (Category.names; English and French are in the tree); the
+# branches' and leaves' are in data/translations.py.
 DEPARTMENT_NAMES: dict[str, dict[str, str]] = {
     "electronics": {"de": "Elektronik", "es": "Electrónica", "it": "Elettronica"},
     "fashion": {"de": "Mode", "es": "Moda", "it": "Moda"},
@@ -136,6 +138,11 @@ DEPARTMENT_NAMES: dict[str, dict[str, str]] = {
     "beauty": {"de": "Schönheit", "es": "Belleza", "it": "Bellezza"},
     "diy": {"de": "Heimwerken und Werkzeug", "es": "Bricolaje y herramientas", "it": "Fai da te e utensili"},
 }
+
+
+def _names(slug: str) -> dict[str, str] | None:
+    names = CATEGORY_NAMES.get(slug)
+    return dict(zip(TRANSLATED_LANGUAGES, names, strict=True)) if names else None
 
 
 def categories_seed(*, actor, created_at: dt.datetime) -> dict[str, SeededCategory]:
@@ -160,6 +167,7 @@ def categories_seed(*, actor, created_at: dt.datetime) -> dict[str, SeededCatego
                     slug=branch.slug,
                     parent=top,
                     position=branch_position,
+                    names=_names(branch.slug),
                     actor=actor,
                 )
                 seeded[branch.slug] = SeededCategory(middle, department, None)
@@ -173,6 +181,7 @@ def categories_seed(*, actor, created_at: dt.datetime) -> dict[str, SeededCatego
                         parent=middle,
                         position=leaf_position,
                         expected_attributes=leaf.expected_attributes,
+                        names=_names(leaf.slug),
                         actor=actor,
                     )
                     seeded[leaf.slug] = SeededCategory(category, department, leaf)

@@ -359,6 +359,12 @@ def demo_seed(
         f"{rules.rules} rules, {rules.blocked_markets} blocked offer markets "
         f"({rules.gap_seller or 'no shop'} lacks its German packaging registration)",
     )
+    # Product text in every language of the site, once the country rules have added their attributes, before the
+    # search index (one entry per product and language).
+    from comptoir.demo.translations_seed import product_translations_seed
+
+    translations = product_translations_seed(products=products, categories=categories, at=end)
+    lap("product translations", f"{translations} translations (en, fr, de, es, it)")
     # VAT rates (eu-vat-rates-data), once the history is played: its orders were priced without VAT, as before the
     # marketplace loaded rates; from now on the storefront and checkout show and charge VAT (docs/TAXES.md). In force
     # from the package's date, or from the end of the history when the package is newer than the demo's today.
