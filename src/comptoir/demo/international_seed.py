@@ -131,6 +131,7 @@ def _shipping_rates(rng: random.Random, country: str, currency: str, convert: _C
         rate("European Union", eu_zone, "standard", rng.choice(["DHL", "UPS"]), rng.choice([990, 1290]), 250, (3, 8)),
         rate("European Union", eu_zone, "express", "DHL Express", rng.choice([2490, 2990]), 300, (2, 3)),
         rate("Rest of the world", ["*"], "standard", "UPS", rng.choice([1990, 2490]), 500, (5, 12)),
+        rate("Rest of the world", ["*"], "express", "DHL Express", rng.choice([4490, 5490]), 800, (3, 5)),
     ]
 
 

@@ -23,6 +23,7 @@ from comptoir.accounts.models import User
 from comptoir.catalog.domain.identifiers import normalise_gtin
 from comptoir.catalog.models import Category, Product
 from comptoir.core.models import AuditLog
+from comptoir.demo.international_seed import INTERNATIONAL_SHOPS, shop_price
 from comptoir.demo.seeding import DEMO_PASSWORD, MARKER_ACTION, RING_SIZE, DemoSizes, demo_seed
 from comptoir.demo.summary import demo_content_digest, demo_state_counts
 from comptoir.offers.models import Offer, ShippingProfile
@@ -120,8 +121,14 @@ def test_the_history_never_broke_a_rule(seeded):
 def test_counts_and_country_diversity(seeded):
     counts = seeded.counts
     assert counts["products"] == SMALL.products
-    assert counts["sellers"] == SMALL.sellers + 3
-    assert counts["seller_statuses"] == {"pending": 2, "rejected": 1, "suspended": 1, "verified": SMALL.sellers - 1}
+    joined = len(INTERNATIONAL_SHOPS)  # the shops pricing in their own currencies join at the end
+    assert counts["sellers"] == SMALL.sellers + 3 + joined
+    assert counts["seller_statuses"] == {
+        "pending": 2,
+        "rejected": 1,
+        "suspended": 1,
+        "verified": SMALL.sellers - 1 + joined,
+    }
     assert len(counts["seller_countries"]) >= 6
     assert counts["buyers"] == SMALL.buyers + RING_SIZE  # the review ring's fresh accounts come on top
     assert len(counts["buyer_countries"]) >= 5
@@ -562,3 +569,82 @@ def test_the_demo_loads_the_country_rules_with_two_visible_gaps(seeded):
     assert germany.exists()
     assert {reason["rule"] for block in germany for reason in block.reasons} == {"de_lucid_packaging"}
     assert germany.values("offer__seller").distinct().count() == 1
+
+
+@pytest.mark.django_db
+def test_sellers_in_ten_countries_price_in_their_own_currencies_with_valid_registrations(seeded):
+    from comptoir.compliance.models import ResponsiblePerson
+    from comptoir.taxes.models import SellerTaxProfile
+
+    expected = {"FR": "EUR", "DE": "EUR", "ES": "EUR", "IT": "EUR", "PL": "PLN"}
+    expected.update({country: currency for _name, country, currency, _departments, _oss in INTERNATIONAL_SHOPS})
+    assert set(expected) == {"FR", "DE", "ES", "IT", "PL", "CZ", "SE", "CH", "GB", "US"}
+    for country, currency in expected.items():
+        offers = Offer.objects.filter(seller__country=country, seller__status=SellerStatus.VERIFIED)
+        assert offers.exists(), country
+        assert set(offers.values_list("currency", flat=True)) == {currency}, country
+        rates = ShippingProfile.objects.filter(seller__country=country, offers__isnull=False).values_list(
+            "rates__currency", flat=True
+        )
+        assert set(rates) == {currency}, country
+        for seller in Seller.objects.filter(country=country):
+            assert validate_vat_id(seller.vat_id, country)[1] is None
+    # Shop prices, not computed conversions: x.49/x.99 under 10, x.90 under 100, whole above.
+    for amount in Offer.objects.filter(currency__in=["CZK", "SEK", "CHF", "GBP", "USD", "PLN"]).values_list(
+        "price_amount", flat=True
+    ):
+        assert shop_price(amount) == amount
+    # The Czech and Swedish shops declare OSS; the Swiss, British and American ones have an EU responsible person.
+    assert set(
+        SellerTaxProfile.objects.filter(charges_destination_vat=True).values_list("seller__country", flat=True)
+    ) == {"CZ", "SE"}
+    assert set(ResponsiblePerson.objects.values_list("seller__country", flat=True)) >= {"CH", "GB", "US"}
+    # Their past orders stay in euros: the Polish shops switched to złoty after the history.
+    assert SellerOrder.objects.filter(seller__country="PL").exclude(currency="EUR").count() == 0
+
+
+@pytest.mark.django_db
+def test_a_buyer_in_france_sees_each_currency_converted_with_the_rate_date(seeded, client):
+    for currency in ("PLN", "CZK", "SEK", "CHF", "GBP", "USD"):
+        offer = Offer.objects.filter(currency=currency, is_active=True).select_related("product").first()
+        assert offer is not None, currency
+        response = client.get(f"/p/{offer.product_id}/x?country=FR&currency=EUR&lang=en", follow=True)
+        assert response.status_code == 200, currency
+        text = response.content.decode()
+        assert "ECB rate of" in text and "≈ €" in text, currency
+
+
+@pytest.mark.django_db
+def test_british_and_swiss_buyers_see_the_import_treatment(seeded, client):
+    offer = Offer.objects.filter(currency="USD", is_active=True).first()
+    assert offer is not None
+    swiss = client.get(f"/p/{offer.product_id}/x?country=CH&currency=CHF&lang=de", follow=True).content.decode()
+    assert "CHF" in swiss and ("(CH)" in swiss or "Einfuhr" in swiss)
+    british = client.get(f"/p/{offer.product_id}/x?country=GB&currency=GBP&lang=en", follow=True).content.decode()
+    assert "£" in british and ("(GB)" in british or "import" in british.lower())
+
+
+@pytest.mark.django_db
+def test_the_catalog_reads_and_is_found_in_five_languages(seeded, client):
+    from comptoir.catalog.models import ProductTranslation
+
+    products = Product.objects.filter(parent__isnull=True, category__isnull=False)
+    translated = ProductTranslation.objects.values("product_id").distinct().count()
+    assert translated >= products.count() * 0.9
+    headphones = ProductTranslation.objects.filter(product__category__slug="headphones")
+    languages = set(headphones.values_list("language", flat=True))
+    assert languages >= {"de", "es", "it"}
+    german = headphones.filter(language="de").first()
+    assert german is not None and "Kopfhörer" in german.title and german.attributes.get("colour") != "black"
+    leaf = Category.objects.get(slug="headphones")
+    assert (leaf.names["de"], leaf.names["es"], leaf.names["it"]) == ("Kopfhörer", "Auriculares", "Cuffie")
+    # Search finds a product by its name in each language, and the page shows that language's title.
+    product = german.product
+    for language in ("en", "fr", "de", "es", "it"):
+        text = (
+            product.title if language == product.language else headphones.get(product=product, language=language).title
+        )
+        name = text.split(" – ")[0]
+        page = client.get("/search", {"q": name, "lang": language, "country": "FR"}).content.decode()
+        assert f"/p/{product.pk}/" in page, language
+        assert name in client.get(f"/p/{product.pk}/x?lang={language}", follow=True).content.decode(), language
