@@ -77,6 +77,11 @@ def _title_part(name: str, value: str, language: str) -> str:
     return word
 
 
+def _described_value(name: str, value: str, language: str) -> str:
+    """A value after its label ("Größe: S", not "Größe: Größe S"); units stay ("Speicher: 512 GB")."""
+    return _value(value, language) if name in ("size", "shoe_size") else _title_part(name, value, language)
+
+
 def _model(product: Product, leaf: Leaf) -> str:
     """The model name, read back from the product's own title ("Brand Model Noun – …" or "Nom Marque Modèle – …")."""
     head = product.title.split(" – ")[0]
@@ -95,19 +100,19 @@ def goods_text(product: Product, leaf: Leaf, language: str) -> tuple[str, str, d
     if language == "en":
         title = f"{brand} {model} {leaf.noun_en}"
         description = f"{leaf.noun_en} by {brand}, model {model}. " + " ".join(
-            f"{_label(name, 'en')}: {_format_value(name, value, 'en')}." for name, value in described.items()
+            f"{_label(name, 'en')}: {_described_value(name, value, 'en')}." for name, value in described.items()
         )
     elif language == "fr":
         title = f"{leaf.noun_fr} {brand} {model}"
         description = f"{leaf.noun_fr} de la marque {brand}, modèle {model}. " + " ".join(
-            f"{_label(name, 'fr')} : {_format_value(name, value, 'fr')}." for name, value in described.items()
+            f"{_label(name, 'fr')} : {_described_value(name, value, 'fr')}." for name, value in described.items()
         )
     else:
         index = LANGUAGES.index(language)
         noun = NOUNS[leaf.slug][index]
         title = f"{brand} {model} {noun}" if language == "de" else f"{noun} {brand} {model}"
         description = GOODS_SENTENCE[index].format(noun=noun, brand=brand, model=model) + "".join(
-            f" {LABELS[name][index]}: {_title_part(name, value, language)}."
+            f" {LABELS[name][index]}: {_described_value(name, value, language)}."
             for name, value in described.items()
             if name in LABELS
         )

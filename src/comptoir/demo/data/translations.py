@@ -362,7 +362,7 @@ NAMED_FORMATS: dict[str, tuple[str, str, str]] = {
 GOODS_SENTENCE = (
     "{noun} von {brand}, Modell {model}.",
     "{noun} de {brand}, modelo {model}.",
-    "{noun} {brand}, modello {model}.",
+    "{noun} di {brand}, modello {model}.",
 )
 BOOK_SENTENCE = (
     "{noun} von {author}, {pages} Seiten, {format}.",
