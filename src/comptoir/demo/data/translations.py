@@ -334,7 +334,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "season": ("Jahreszeiten", "Estaciones", "Stagioni"),
     "genre": ("Genre", "Género", "Genere"),
     "age_range": ("Alter", "Edad", "Età"),
-    "handedness": ("Für", "Para", "Per"),
+    "handedness": ("Ausführung", "Uso", "Impugnatura"),
     "hair_type": ("Haartyp", "Tipo de cabello", "Tipo di capelli"),
     "waterproof": ("Wasserschutz", "Resistencia al agua", "Impermeabilità"),
 }
