@@ -113,7 +113,11 @@ def main() -> int:
         return lint()
     if command == "demo":
         ensure_env_file()
-        return subprocess.call([str(BIN / "comptoir"), "demo", *rest])
+        # The demo marketplace sells in ten currencies: it charges each buyer in the currency they chose, at rates
+        # frozen on the order (an operator's choice; the default for a deployment is the offer's currency).
+        demo_env = {**os.environ}
+        demo_env.setdefault("COMPTOIR_FX_CHARGE_CURRENCY", "presentment")
+        return subprocess.call([str(BIN / "comptoir"), "demo", *rest], env=demo_env)
     # Tests run in parallel processes (pytest-xdist), each with its own test database, unless told otherwise.
     # Whole files go to one worker (--dist loadfile): a module's fixtures (a seeded demo marketplace, a browser, a
     # generated history) are then built once, not once per worker.
