@@ -141,6 +141,7 @@ class ProductOut(Schema):
     )
     weight_grams: int | None
     country_of_origin: str
+    hs_code: str = Field("", description="Harmonized System code (6 to 10 digits); empty when the seller gave none.")
     images: list[ImageOut]
     created_at: str
     offers: list[ProductOfferOut] = Field(description="Every visible offer (active, verified seller), cheapest first.")
@@ -269,6 +270,7 @@ def product_out(product, currency: str | None = None, language: str | None = Non
         "text_language": product.display_language,
         "weight_grams": product.weight_grams,
         "country_of_origin": product.country_of_origin,
+        "hs_code": product.hs_code,
         "images": [_image_out(image) for image in product.images.all()],
         "created_at": iso(product.created_at),
         "offers": [_offer_out(offer, currency, rates) for offer in offer_list_for_product(product.pk)],
