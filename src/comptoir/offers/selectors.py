@@ -219,6 +219,12 @@ class OfferVat:
     collector: str
     regime: str
     import_charges_at_delivery: bool
+    # Duties (docs/TAXES.md "Duties"): the duty per unit paid at checkout (DDP), whether duties (still unknown, or left
+    # to the carrier) may be charged on delivery though the VAT is charged at checkout, and the estimate of what the
+    # buyer may pay on delivery (import VAT and duty) when every part of it is known.
+    duty: Money | None = None
+    duties_at_delivery: bool = False
+    at_delivery_estimate: Money | None = None
 
     @property
     def rate_percent(self) -> Decimal:
@@ -231,14 +237,14 @@ class OfferVat:
 
 def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVat | None]:
     """offer id -> its OfferVat for a consumer in `country` on `day` (None: no VAT rate loaded for it, or a sale the
-    engine does not model). Offers need their seller and product loaded. Two queries (the rates of the countries
-    involved, the sellers' tax profiles), none when `offers` is empty."""
+    engine does not model). Offers need their seller and product loaded. Three queries (the rates of the countries
+    involved, the sellers' tax profiles, the destination's duty rules), none when `offers` is empty."""
     from comptoir.offers.conf import buyer_context, exchange_rates
     from comptoir.offers.domain.pricing import TaxedPricing
     from comptoir.taxes.conf import taxes_settings
     from comptoir.taxes.domain.charge import ParcelFacts, TaxPart
     from comptoir.taxes.domain.rates import rates_by_country
-    from comptoir.taxes.selectors import seller_ids_charging_destination_vat, vat_rates_dated
+    from comptoir.taxes.selectors import duty_rules_for, seller_ids_charging_destination_vat, vat_rates_dated
 
     offers = list(offers)
     if not offers:
@@ -248,7 +254,9 @@ def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVa
     if not dated:
         return {offer.pk: None for offer in offers}
     destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers})
-    pricing = TaxedPricing(rates=exchange_rates(day), uniform_gross=taxes_settings().uniform_gross_prices)
+    duty_rules = duty_rules_for(destination=country, day=day)
+    settings = taxes_settings()
+    pricing = TaxedPricing(rates=exchange_rates(day), uniform_gross=settings.uniform_gross_prices)
     found: dict[int, OfferVat | None] = {}
     for offer in offers:
         rates = rates_by_country(
@@ -261,7 +269,14 @@ def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVa
             seller_country=offer.seller.country,
             goods_country=offer.ships_from_country or offer.seller.country,
             seller_charges_destination_vat=offer.seller_id in destination_vat,
-            parts=(TaxPart(key=offer.pk, unit_price=offer.price_amount, quantity=1, rates=rates),),
+            parts=(
+                TaxPart(
+                    key=offer.pk, unit_price=offer.price_amount, quantity=1, rates=rates, hs_code=offer.product.hs_code
+                ),
+            ),
+            duty_rules=duty_rules,
+            day=day,
+            duty_handling=settings.duty_handling,
         )
         quoted = pricing.quote(
             price=offer.price, shipping=None, buyer=buyer_context(country=country, currency=offer.currency), tax=facts
@@ -277,6 +292,19 @@ def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVa
                 collector=parcel.liability.collector.value,
                 regime=parcel.liability.regime.value,
                 import_charges_at_delivery=parcel.liability.import_charges_at_delivery,
+                **_offer_duty(parcel.duty, offer.currency),
             )
         )
     return found
+
+
+def _offer_duty(duty, currency: str) -> dict:
+    """OfferVat's duty fields from a parcel's DutyAssessment (taxes.domain.duties)."""
+    if duty is None or not duty.is_imported:
+        return {}
+    estimate = duty.at_delivery_estimate
+    return {
+        "duty": Money(duty.charged_amount, currency) if duty.charged_amount else None,
+        "duties_at_delivery": duty.charges_at_delivery,
+        "at_delivery_estimate": Money(estimate, currency) if estimate else None,
+    }

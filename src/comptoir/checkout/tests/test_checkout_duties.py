@@ -75,7 +75,9 @@ def buy(*offers, to: str, at: dt.datetime = JULY, quantities=None):
             buyer=make_user(),
             shipping_address=address,
             payment_method=CARD_OK,
-            lines=[{"offer_id": offer.pk, "quantity": quantity} for offer, quantity in zip(offers, quantities)],
+            lines=[
+                {"offer_id": offer.pk, "quantity": quantity} for offer, quantity in zip(offers, quantities, strict=True)
+            ],
         )
     return Order.objects.get(pk=outcome.order.pk)
 
