@@ -136,11 +136,19 @@ def seller_order_return_request(seller_order: SellerOrder) -> ReturnRequest | No
         return None
 
 
+def _tax_lines_prefetch() -> Prefetch:
+    return Prefetch("tax_lines", queryset=OrderTaxLine.objects.order_by("id"))
+
+
 def _seller_orders_prefetch() -> Prefetch:
     return Prefetch(
         "seller_orders",
         queryset=SellerOrder.objects.select_related("seller", "return_request")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            _return_lines_prefetch(),
+            _tax_lines_prefetch(),
+        )
         .order_by("number"),
     )
 
@@ -182,7 +190,11 @@ def seller_order_list_for_seller(*, seller, status: str | None = None):
     seller_orders = (
         SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller)
         .select_related("order", "seller", "return_request")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            _return_lines_prefetch(),
+            _tax_lines_prefetch(),
+        )
     )
     if status:
         seller_orders = seller_orders.filter(status=status)
@@ -194,7 +206,11 @@ def seller_order_get_for_seller(*, seller, number: str) -> SellerOrder | None:
     return (
         SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller, number=number)
         .select_related("order", "seller", "return_request")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            _return_lines_prefetch(),
+            _tax_lines_prefetch(),
+        )
         .first()
     )
 
