@@ -201,18 +201,19 @@ def seller_order_list_for_seller(*, seller, status: str | None = None):
     return seller_orders.order_by("-placed_at", "-id")
 
 
-def seller_order_get_for_seller(*, seller, number: str) -> SellerOrder | None:
-    """One of the seller's paid seller orders; None for another seller's number or an unpaid attempt."""
-    return (
-        SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller, number=number)
-        .select_related("order", "seller", "return_request")
-        .prefetch_related(
+def seller_order_get_for_seller(*, seller, number: str, details: bool = True) -> SellerOrder | None:
+    """One of the seller's paid seller orders; None for another seller's number or an unpaid attempt. `details`: with
+    its lines, return lines and tax lines prefetched (False: the row alone, for a caller that only needs its id)."""
+    found = SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller, number=number).select_related(
+        "order", "seller", "return_request"
+    )
+    if details:
+        found = found.prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
             _return_lines_prefetch(),
             _tax_lines_prefetch(),
         )
-        .first()
-    )
+    return found.first()
 
 
 def return_request_for_seller_order(seller_order: SellerOrder) -> ReturnRequest | None:

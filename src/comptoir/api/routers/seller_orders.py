@@ -152,8 +152,8 @@ def seller_order_out(seller_order) -> dict:
     }
 
 
-def _seller_order(request: HttpRequest, number: str):
-    seller_order = seller_order_get_for_seller(seller=seller_principal(request).seller, number=number)
+def _seller_order(request: HttpRequest, number: str, *, details: bool = True):
+    seller_order = seller_order_get_for_seller(seller=seller_principal(request).seller, number=number, details=details)
     if seller_order is None:
         raise NotFound("No such order.", code=order_errors.SELLER_ORDER_NOT_FOUND)
     return seller_order
@@ -163,7 +163,7 @@ def _act(request: HttpRequest, number: str, *, scope: str, payload: dict, apply)
     """Load the seller's order, run `apply(seller_order)` (a service call) once per Idempotency-Key, answer with the new
     state."""
     principal = seller_principal(request)
-    seller_order = _seller_order(request, number)
+    seller_order = _seller_order(request, number, details=False)  # the action needs its id; the answer reloads it
 
     def action():
         apply(principal, seller_order)
