@@ -51,6 +51,20 @@ def us_offer(seller_a):
     )
 
 
+def test_the_checkout_response_gives_the_duty(api, buyer_token, us_offer):
+    address = {"name": "A Buyer", "street": "Via Roma 1", "postal_code": "00100", "city": "Roma", "country": "IT"}
+    body = {
+        "lines": [{"offer_id": us_offer.pk, "quantity": 1}],
+        "shipping_address": address,
+        "payment": {"card_number": "4242 4242 4242 4242"},
+    }
+    with clock.frozen_at(JULY):
+        response = api.post("checkout", body, token=buyer_token, headers={"Idempotency-Key": "duty-1"})
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["duty"]["amount"], response.json()["total"]["amount"]) == ("3.00", "155.38")
+
+
 def test_order_responses_carry_the_vat_and_duty_lines(api, buyer, buyer_token, seller_a, us_offer):
     address = {"name": "A Buyer", "street": "Via Roma 1", "postal_code": "00100", "city": "Roma", "country": "IT"}
     with clock.frozen_at(JULY):
