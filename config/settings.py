@@ -324,10 +324,13 @@ COMPTOIR: dict[str, Any] = {
     # VAT (comptoir.taxes, docs/TAXES.md). UNIFORM_GROSS_PRICES: a seller's gross price is the same in every
     # destination, the VAT re-split inside it (else the destination's VAT replaces the home VAT in the price).
     # VIES_CHECK: ask the Commission's VIES service whether a buyer's VAT number is registered (needs the internet).
+    # DUTY_HANDLING: "ddp" collects a known duty at checkout when the marketplace collects the import VAT (IOSS, UK,
+    # CH); "dap" never does (the buyer is told duties may be charged on delivery).
     "TAXES": {
         "UNIFORM_GROSS_PRICES": env_bool("COMPTOIR_UNIFORM_GROSS_PRICES", False),
         "VIES_CHECK": env_bool("COMPTOIR_VIES_CHECK", False),
         "VIES_TIMEOUT_SECONDS": env_int("COMPTOIR_VIES_TIMEOUT_SECONDS", 10),
+        "DUTY_HANDLING": os.environ.get("COMPTOIR_DUTY_HANDLING", "ddp"),
     },
     # Outbound webhooks (comptoir.webhooks, docs/WEBHOOKS.md). Sellers' endpoints must be public https URLs; private
     # and loopback addresses (SSRF) and plain http are for tests and local development only.

@@ -11,7 +11,7 @@ from comptoir.offers.models import Offer, ShippingRate
 from comptoir.sellers.models import SellerStatus
 
 if TYPE_CHECKING:
-    pass
+    from comptoir.offers.domain.pricing import Quote
 
 
 def offer_visible_qs():
@@ -219,6 +219,12 @@ class OfferVat:
     collector: str
     regime: str
     import_charges_at_delivery: bool
+    # Duties (docs/TAXES.md "Duties"): the duty per unit paid at checkout (DDP), whether duties (still unknown, or left
+    # to the carrier) may be charged on delivery though the VAT is charged at checkout, and the estimate of what the
+    # buyer may pay on delivery (import VAT and duty) when every part of it is known.
+    duty: Money | None = None
+    duties_at_delivery: bool = False
+    at_delivery_estimate: Money | None = None
 
     @property
     def rate_percent(self) -> Decimal:
@@ -231,26 +237,55 @@ class OfferVat:
 
 def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVat | None]:
     """offer id -> its OfferVat for a consumer in `country` on `day` (None: no VAT rate loaded for it, or a sale the
-    engine does not model). Offers need their seller and product loaded. Two queries (the rates of the countries
-    involved, the sellers' tax profiles), none when `offers` is empty."""
+    engine does not model). Offers need their seller and product loaded. Three queries (the rates of the countries
+    involved, the sellers' tax profiles, the destination's duty rules), none when `offers` is empty."""
+    quotes = _taxed_quotes(offers, country=country, day=day, shipping_for=lambda offer: None)
+    found: dict[int, OfferVat | None] = {}
+    for offer_id, quoted in quotes.items():
+        parcel = None if quoted is None else quoted.tax
+        found[offer_id] = (
+            None
+            if parcel is None or quoted is None
+            else OfferVat(
+                price=quoted.item,
+                rate_bp=parcel.rate_bp,
+                tax_country=parcel.liability.tax_country or "",
+                collector=parcel.liability.collector.value,
+                regime=parcel.liability.regime.value,
+                import_charges_at_delivery=parcel.liability.import_charges_at_delivery,
+                **_offer_duty(parcel.duty, quoted.item.currency),
+            )
+        )
+    return found
+
+
+def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency: str | None = None) -> dict:
+    """offer id -> its Quote (offers.domain.pricing) for one unit delivered to a consumer in `country` on `day`, priced
+    with its tax facts (VAT, duties) when VAT rates are loaded, else as entered (`quote.tax` None);
+    `shipping_for(offer)` gives the shipping (None: not quoted). The three queries of `offer_vat_quotes`."""
     from comptoir.offers.conf import buyer_context, exchange_rates
     from comptoir.offers.domain.pricing import TaxedPricing
     from comptoir.taxes.conf import taxes_settings
     from comptoir.taxes.domain.charge import ParcelFacts, TaxPart
     from comptoir.taxes.domain.rates import rates_by_country
-    from comptoir.taxes.selectors import seller_ids_charging_destination_vat, vat_rates_dated
+    from comptoir.taxes.selectors import duty_rules_for, seller_ids_charging_destination_vat, vat_rates_dated
 
     offers = list(offers)
     if not offers:
         return {}
     countries = {country} | {offer.seller.country for offer in offers} | {offer.ships_from_country for offer in offers}
     dated = vat_rates_dated(countries=countries, day=day)
-    if not dated:
-        return {offer.pk: None for offer in offers}
-    destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers})
-    pricing = TaxedPricing(rates=exchange_rates(day), uniform_gross=taxes_settings().uniform_gross_prices)
-    found: dict[int, OfferVat | None] = {}
+    settings = taxes_settings()
+    pricing = TaxedPricing(rates=exchange_rates(day), uniform_gross=settings.uniform_gross_prices)
+    destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers}) if dated else set()
+    duty_rules = duty_rules_for(destination=country, day=day) if dated else ()
+    found: dict[int, Quote] = {}
     for offer in offers:
+        buyer = buyer_context(country=country, currency=currency or offer.currency)
+        shipping = shipping_for(offer)
+        if not dated:
+            found[offer.pk] = pricing.quote(price=offer.price, shipping=shipping, buyer=buyer)
+            continue
         rates = rates_by_country(
             dated,
             tax_class=offer.product.tax_class,
@@ -261,14 +296,80 @@ def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVa
             seller_country=offer.seller.country,
             goods_country=offer.ships_from_country or offer.seller.country,
             seller_charges_destination_vat=offer.seller_id in destination_vat,
-            parts=(TaxPart(key=offer.pk, unit_price=offer.price_amount, quantity=1, rates=rates),),
+            parts=(
+                TaxPart(
+                    key=offer.pk, unit_price=offer.price_amount, quantity=1, rates=rates, hs_code=offer.product.hs_code
+                ),
+            ),
+            duty_rules=duty_rules,
+            day=day,
+            duty_handling=settings.duty_handling,
         )
-        quoted = pricing.quote(
-            price=offer.price, shipping=None, buyer=buyer_context(country=country, currency=offer.currency), tax=facts
+        found[offer.pk] = pricing.quote(price=offer.price, shipping=shipping, buyer=buyer, tax=facts)
+    return found
+
+
+@dataclass(frozen=True)
+class DestinationPrice:
+    """What one unit of an offer costs a consumer in one country, delivered (the API's `GET /products/{id}?country=`):
+    the item and the cheapest shipping there with the VAT that applies, the duty paid at checkout (DDP), their sum
+    (`delivered`, None when the offer does not ship there), converted into the buyer's currency when a rate allows, and
+    what may be charged on delivery (DAP) with its estimate when known."""
+
+    country: str
+    item: Money
+    shipping: Money | None
+    duty: Money | None
+    delivered: Money | None
+    delivered_in_currency: Money | None
+    vat: OfferVat | None
+
+
+def offer_destination_prices(
+    offers, *, country: str, day: dt.date, currency: str | None = None
+) -> dict[int, DestinationPrice]:
+    """offer id -> its DestinationPrice in `country` on `day` (`currency`: the buyer's, for `delivered_in_currency`).
+    Offers need their seller, product and shipping profile's rates loaded (`offer_list_for_product`). The queries of
+    `offer_vat_quotes`."""
+
+    def shipping_for(offer) -> Money | None:
+        candidates = rates_for_country(
+            [
+                Rate(
+                    id=row.pk,
+                    zone_name=row.zone_name,
+                    countries=tuple(row.countries),
+                    service_level=row.service_level,
+                    carrier=row.carrier,
+                    first_item=Money(row.first_item_amount, row.currency),
+                    additional_item=Money(row.additional_item_amount, row.currency),
+                    transit_days_min=row.transit_days_min,
+                    transit_days_max=row.transit_days_max,
+                )
+                for row in offer.shipping_profile.rates.all()
+                if row.currency == offer.currency
+            ],
+            country,
         )
+        if not candidates:
+            return None
+        cheapest = min(candidates, key=lambda rate: (rate.first_item.amount, rate.transit_days_max, rate.id))
+        return quote(cheapest, 1).price
+
+    offers = list(offers)
+    quotes = _taxed_quotes(offers, country=country, day=day, shipping_for=shipping_for, currency=currency)
+    found: dict[int, DestinationPrice] = {}
+    for offer in offers:
+        quoted = quotes[offer.pk]
         parcel = quoted.tax
-        found[offer.pk] = (
-            None
+        found[offer.pk] = DestinationPrice(
+            country=country,
+            item=quoted.item,
+            shipping=quoted.shipping,
+            duty=quoted.duty,
+            delivered=quoted.delivered,
+            delivered_in_currency=quoted.total if currency else None,
+            vat=None
             if parcel is None
             else OfferVat(
                 price=quoted.item,
@@ -277,6 +378,19 @@ def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVa
                 collector=parcel.liability.collector.value,
                 regime=parcel.liability.regime.value,
                 import_charges_at_delivery=parcel.liability.import_charges_at_delivery,
-            )
+                **_offer_duty(parcel.duty, quoted.item.currency),
+            ),
         )
     return found
+
+
+def _offer_duty(duty, currency: str) -> dict:
+    """OfferVat's duty fields from a parcel's DutyAssessment (taxes.domain.duties)."""
+    if duty is None or not duty.is_imported:
+        return {}
+    estimate = duty.at_delivery_estimate
+    return {
+        "duty": Money(duty.charged_amount, currency) if duty.charged_amount else None,
+        "duties_at_delivery": duty.charges_at_delivery,
+        "at_delivery_estimate": Money(estimate, currency) if estimate else None,
+    }

@@ -457,6 +457,8 @@ class NewProduct:
     gtin: str | None = None
     description: str = ""
     language: str = "en"
+    hs_code: str = ""  # Harmonized System code (6 to 10 digits): the duty on imports reads it (docs/TAXES.md)
+    country_of_origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -488,6 +490,8 @@ def offer_create_with_product(*, seller: Seller, actor: User | None, product: Ne
             gtin=product.gtin,
             description=product.description,
             language=product.language,
+            hs_code=product.hs_code,
+            country_of_origin=product.country_of_origin,
             seller=seller,
             actor=actor,
         )

@@ -9,7 +9,9 @@ Each offer row carries, as correlated subqueries evaluated by the database in th
 - `vat_rates_json`: the VAT rates (every dated row, of the product's tax class and of the standard class) of the
   seller's country, the goods' country and the destination, as a JSON array (docs/TAXES.md): the tax strategy picks
   the one in force on the day; with the seller's tax profile (`charges_destination_vat`), the same statement gives
-  checkout every fact the VAT needs.
+  checkout every fact the VAT needs;
+- `duty_rules_json`: the customs duty rules of the destination's customs area (taxes.DutyRule, every dated row) as a
+  JSON array, with the product's HS code: what the duty of an imported parcel needs (docs/TAXES.md "Duties").
 
 Nothing is cached between requests, so an operator's change of a commission rate or a tariff is seen by the
 very next checkout; what is saved is the round trips (three statements become one). What is kept per process
@@ -44,7 +46,9 @@ from comptoir.compliance.models import OfferMarketBlock
 from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate
 from comptoir.offers.models import Offer, ShippingRate
+from comptoir.taxes.domain.duties import DutyKind, DutyRule, customs_area
 from comptoir.taxes.domain.rates import DatedRate, TaxClass
+from comptoir.taxes.models import DutyRule as DutyRuleRow
 from comptoir.taxes.models import SellerTaxProfile, VatRate
 
 _RATE_FIELDS = (
@@ -117,6 +121,38 @@ def _vat_rates_subquery():
     return Subquery(rates, output_field=CharField())
 
 
+_DUTY_FIELDS = (
+    "area",
+    "kind",
+    "currency",
+    "amount",
+    "value_limit",
+    "valid_from",
+    "valid_to",
+    "source",
+    "marketplace_collected_only",
+)
+_AREA_SENTINEL = "~area~"  # the compiled statement's placeholder for the destination's customs area
+
+
+def _duty_rules_subquery():
+    rules = (
+        DutyRuleRow.objects.filter(area=Value(_AREA_SENTINEL))
+        .order_by()
+        .annotate(one=Value(1, output_field=IntegerField()))
+        .values("one")
+        .annotate(
+            rules=StringAgg(
+                Cast(JSONObject(**{name: name for name in _DUTY_FIELDS}), output_field=TextField()),
+                delimiter=Value(","),
+                output_field=TextField(),
+            )
+        )
+        .values("rules")
+    )
+    return Subquery(rules, output_field=CharField())
+
+
 def _restricted_subquery():
     """Whether the offer may not be sold to the destination (country rules, docs/COMPLIANCE.md): read with the
     offer, so that checkout spends no statement of its own on it while nothing is blocked."""
@@ -134,6 +170,7 @@ def _destination_vat_subquery():
 class CheckoutProduct:
     title: str
     tax_class: str = TaxClass.STANDARD.value
+    hs_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +202,7 @@ class CheckoutOffer:
     ships_from_country: str = ""
     vat_rates_json: str | None = None
     restricted: bool = False
+    duty_rules_json: str | None = None
 
     @property
     def price(self) -> Money:
@@ -193,6 +231,8 @@ _COLUMNS = (
     "charges_destination_vat",
     "vat_rates_json",
     "restricted",
+    "product__hs_code",
+    "duty_rules_json",
 )
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
 _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
@@ -213,6 +253,7 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
                 charges_destination_vat=_destination_vat_subquery(),
                 vat_rates_json=_vat_rates_subquery(),
                 restricted=_restricted_subquery(),
+                duty_rules_json=_duty_rules_subquery(),
             )
             .order_by("pk")
             .values_list(*_COLUMNS)
@@ -229,7 +270,10 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
         destinations = [index for index, value in enumerate(params) if value == _DESTINATION_SENTINEL]
         if len(destinations) != _DESTINATION_USES:
             raise RuntimeError("could not locate the destination in the compiled checkout statement")
-        positions += destinations
+        areas = [index for index, value in enumerate(params) if value == _AREA_SENTINEL]
+        if len(areas) != 1:
+            raise RuntimeError("could not locate the customs area in the compiled checkout statement")
+        positions += destinations + areas
         _compiled[key] = (sql, params, positions)
     return _compiled[key]
 
@@ -242,7 +286,9 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
     ids = sorted(offer_ids)
     sql, template, positions = _statement(len(ids))
     params = list(template)
-    for position, value in zip(positions, [*ids, *[destination.upper()] * _DESTINATION_USES], strict=True):
+    area = customs_area(destination) if destination else ""
+    values = [*ids, *[destination.upper()] * _DESTINATION_USES, area]
+    for position, value in zip(positions, values, strict=True):
         params[position] = value
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -258,13 +304,14 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
             is_active=bool(row[6]),
             handling_days=row[7],
             shipping_profile_id=row[8],
-            product=CheckoutProduct(row[9], row[16]),
+            product=CheckoutProduct(row[9], row[16], row[21] or ""),
             seller=CheckoutSeller(row[10], row[11], row[14], row[17], bool(row[18])),
             category_commission_bp=row[12],
             shipping_rates_json=row[13],
             ships_from_country=row[15],
             vat_rates_json=row[19],
             restricted=bool(row[20]),
+            duty_rules_json=row[22],
         )
         for row in rows
     ]
@@ -284,6 +331,25 @@ def vat_rates_of(offer: CheckoutOffer) -> list[DatedRate]:
         )
         for row in rows
     ]
+
+
+def duty_rules_of(offer: CheckoutOffer) -> tuple[DutyRule, ...]:
+    """The duty rules of the destination's customs area read with the offer (`duty_rules_json`)."""
+    rows = json.loads(f"[{offer.duty_rules_json or ''}]")
+    return tuple(
+        DutyRule(
+            area=row["area"],
+            kind=DutyKind(row["kind"]),
+            currency=row["currency"],
+            amount=int(row["amount"]),
+            value_limit=None if row["value_limit"] is None else int(row["value_limit"]),
+            valid_from=dt.date.fromisoformat(str(row["valid_from"])[:10]),
+            valid_to=None if row["valid_to"] is None else dt.date.fromisoformat(str(row["valid_to"])[:10]),
+            source=row["source"],
+            marketplace_collected_only=bool(row["marketplace_collected_only"]),
+        )
+        for row in rows
+    )
 
 
 def shipping_rates_of(offers: list[CheckoutOffer]) -> dict[int, list[Rate]]:

@@ -51,6 +51,8 @@ class Order(models.Model):
     currency = models.CharField(max_length=3)
     items_amount = models.BigIntegerField()
     shipping_amount = models.BigIntegerField()
+    # Customs duties the buyer paid at checkout (delivered duty paid, docs/TAXES.md "Duties"); 0 for most orders.
+    duty_amount = models.BigIntegerField(default=0, db_default=0)
     total_amount = models.BigIntegerField()
     shipping_address = models.JSONField()
     placed_at = models.DateTimeField(default=clock.now, db_index=True)
@@ -66,8 +68,10 @@ class Order(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(total_amount=models.F("items_amount") + models.F("shipping_amount")),
-                name="order_total_is_sum",
+                condition=models.Q(
+                    total_amount=models.F("items_amount") + models.F("shipping_amount") + models.F("duty_amount")
+                ),
+                name="order_total_is_sum_with_duty",
             )
         ]
         indexes = [models.Index(fields=["buyer", "-placed_at"])]
@@ -102,6 +106,9 @@ class SellerOrder(models.Model):
     currency = models.CharField(max_length=3)
     items_amount = models.BigIntegerField()
     shipping_amount = models.BigIntegerField()
+    # Customs duties collected at checkout (DDP): the marketplace's debt to customs, booked at release to
+    # `duty_liability:<marketplace_vat_country>` (duties are collected only where the marketplace collects the VAT).
+    duty_amount = models.BigIntegerField(default=0, db_default=0)
     total_amount = models.BigIntegerField()
     commission_amount = models.BigIntegerField(help_text="Frozen at checkout from the line rates.")
     # A seller order settled in another currency than its order is charged in: its amounts above are in the seller's
@@ -146,12 +153,16 @@ class SellerOrder(models.Model):
         indexes = [models.Index(fields=["seller", "status"]), models.Index(fields=["seller", "-placed_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(total_amount=models.F("items_amount") + models.F("shipping_amount")),
-                name="seller_order_total_is_sum",
+                condition=models.Q(
+                    total_amount=models.F("items_amount") + models.F("shipping_amount") + models.F("duty_amount")
+                ),
+                name="seller_order_total_is_sum_with_duty",
             ),
             models.CheckConstraint(
-                condition=models.Q(commission_amount__gte=0, refunded_amount__gte=0, marketplace_vat_amount__gte=0),
-                name="seller_order_amounts_not_negative",
+                condition=models.Q(
+                    commission_amount__gte=0, refunded_amount__gte=0, marketplace_vat_amount__gte=0, duty_amount__gte=0
+                ),
+                name="seller_order_amounts_not_negative_with_duty",
             ),
             models.CheckConstraint(
                 condition=models.Q(refunded_amount__lte=models.F("total_amount")),
@@ -348,12 +359,16 @@ class ReturnRequestLine(models.Model):
 class TaxLineKind(models.TextChoices):
     ITEM = "item", _("Item")
     SHIPPING = "shipping", _("Shipping")
+    DUTY = "duty", _("Customs duty")
 
 
 class OrderTaxLine(models.Model):
     """The VAT of one order line, or of a seller order's shipping, frozen at checkout in the same transaction as the
     order (docs/TAXES.md): the regime decided, who collects the VAT, whose rate, the net and VAT of the line's gross
-    (what the buyer paid for it; prices are tax-inclusive). Append-only; in the seller order's currency."""
+    (what the buyer paid for it; prices are tax-inclusive). Append-only; in the seller order's currency.
+
+    A `duty` line is the customs duty of a seller order collected at checkout (DDP): `net_amount` = `gross_amount` = the
+    duty, `vat_amount` 0, `rate_bp` 0, `reason` the rule applied (e.g. `eu_flat_duty_per_item`)."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="tax_lines")
     seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="tax_lines")
@@ -381,8 +396,8 @@ class OrderTaxLine(models.Model):
             ),
             models.CheckConstraint(
                 condition=(models.Q(kind="item") & models.Q(order_line__isnull=False))
-                | (models.Q(kind="shipping") & models.Q(order_line__isnull=True)),
-                name="order_tax_line_kind_matches_line",
+                | (models.Q(kind__in=["shipping", "duty"]) & models.Q(order_line__isnull=True)),
+                name="order_tax_line_kind_matches_line_or_duty",
             ),
         ]
 

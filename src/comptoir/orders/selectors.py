@@ -24,6 +24,7 @@ from comptoir.orders.models import (
     ReturnRequestLine,
     SellerOrder,
     SellerReturnPolicy,
+    TaxLineKind,
 )
 
 # A checkout whose payment never succeeded (declined, or still being attempted) is an attempt, not an order: the
@@ -135,11 +136,19 @@ def seller_order_return_request(seller_order: SellerOrder) -> ReturnRequest | No
         return None
 
 
+def _tax_lines_prefetch() -> Prefetch:
+    return Prefetch("tax_lines", queryset=OrderTaxLine.objects.order_by("id"))
+
+
 def _seller_orders_prefetch() -> Prefetch:
     return Prefetch(
         "seller_orders",
         queryset=SellerOrder.objects.select_related("seller", "return_request")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            _return_lines_prefetch(),
+            _tax_lines_prefetch(),
+        )
         .order_by("number"),
     )
 
@@ -181,21 +190,30 @@ def seller_order_list_for_seller(*, seller, status: str | None = None):
     seller_orders = (
         SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller)
         .select_related("order", "seller", "return_request")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            _return_lines_prefetch(),
+            _tax_lines_prefetch(),
+        )
     )
     if status:
         seller_orders = seller_orders.filter(status=status)
     return seller_orders.order_by("-placed_at", "-id")
 
 
-def seller_order_get_for_seller(*, seller, number: str) -> SellerOrder | None:
-    """One of the seller's paid seller orders; None for another seller's number or an unpaid attempt."""
-    return (
-        SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller, number=number)
-        .select_related("order", "seller", "return_request")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), _return_lines_prefetch())
-        .first()
+def seller_order_get_for_seller(*, seller, number: str, details: bool = True) -> SellerOrder | None:
+    """One of the seller's paid seller orders; None for another seller's number or an unpaid attempt. `details`: with
+    its lines, return lines and tax lines prefetched (False: the row alone, for a caller that only needs its id)."""
+    found = SellerOrder.objects.filter(SELLER_VISIBLE, seller=seller, number=number).select_related(
+        "order", "seller", "return_request"
     )
+    if details:
+        found = found.prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            _return_lines_prefetch(),
+            _tax_lines_prefetch(),
+        )
+    return found.first()
 
 
 def return_request_for_seller_order(seller_order: SellerOrder) -> ReturnRequest | None:
@@ -357,10 +375,18 @@ class CartSellerGroup:
     items: Money
     choices: list[ShippingChoice]
     selected: ShippingChoice | None  # None: the seller does not ship to the destination
+    # Duties (docs/TAXES.md "Duties"): the duty checkout will charge (DDP), whether import VAT or duties may be charged
+    # on delivery instead (DAP, told before paying) and the estimate of that when it is known.
+    duty: Money | None = None
+    charges_at_delivery: bool = False
+    at_delivery_estimate: Money | None = None
 
     @property
     def total(self) -> Money | None:
-        return self.items + self.selected.price if self.selected else None
+        if not self.selected:
+            return None
+        total = self.items + self.selected.price
+        return total + self.duty if self.duty is not None else total
 
 
 @dataclass
@@ -387,17 +413,27 @@ class CartSummary:
         return Money(sum(part.amount for part in parts if part is not None), self.currency)
 
     @property
+    def duty(self) -> Money | None:
+        """The customs duties checkout will charge (DDP), None when there are none."""
+        if not self.currency:
+            return None
+        parts = [self._charged(group.duty) for group in self.groups if group.duty is not None]
+        if not parts or any(part is None or part.currency != self.currency for part in parts):
+            return None
+        return Money(sum(part.amount for part in parts if part is not None), self.currency)
+
+    @property
     def shipping(self) -> Money | None:
-        items, total = self.items, self.total
-        return total - items if items is not None and total is not None else None
+        items, total, duty = self.items, self.total, self.duty
+        if items is None or total is None:
+            return None
+        return total - items - duty if duty is not None else total - items
 
     @property
     def total(self) -> Money | None:
         if not self.currency or any(group.selected is None for group in self.groups):
             return None
-        parts = [
-            self._charged(group.items + group.selected.price) for group in self.groups if group.selected is not None
-        ]
+        parts = [self._charged(group.total) for group in self.groups if group.total is not None]
         if any(part is None or part.currency != self.currency for part in parts):
             return None
         return Money(sum(part.amount for part in parts if part is not None), self.currency)
@@ -418,9 +454,11 @@ class CartSummary:
 
 def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dict[int, LineTaxFacts]:
     """offer id -> its tax facts for a consumer in `country` (as checkout reads them), for the cart's priced totals.
-    Two queries (the rates of the countries involved, the sellers' tax profiles); none for an empty cart."""
+    Three queries (the rates of the countries involved, the sellers' tax profiles, the destination's duty rules); none
+    for an empty cart."""
+    from comptoir.taxes.conf import taxes_settings
     from comptoir.taxes.domain.rates import rates_by_country
-    from comptoir.taxes.selectors import seller_ids_charging_destination_vat, vat_rates_dated
+    from comptoir.taxes.selectors import duty_rules_for, seller_ids_charging_destination_vat, vat_rates_dated
 
     if not lines:
         return {}
@@ -430,8 +468,14 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
     if not dated:
         return {}
     destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers})
+    duty_rules = duty_rules_for(destination=country, day=day)
+    handling = taxes_settings().duty_handling
     return {
         offer.pk: LineTaxFacts(
+            hs_code=offer.product.hs_code,
+            duty_rules=duty_rules,
+            day=day,
+            duty_handling=handling,
             seller_country=offer.seller.country,
             goods_country=offer.ships_from_country or offer.seller.country,
             seller_charges_destination_vat=offer.seller_id in destination_vat,
@@ -443,6 +487,18 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
             ),
         )
         for offer in offers
+    }
+
+
+def _cart_duty(duty, currency: str) -> dict:
+    """CartSellerGroup's duty fields from a parcel's DutyAssessment (taxes.domain.duties)."""
+    if duty is None or not duty.is_imported:
+        return {}
+    estimate = duty.at_delivery_estimate
+    return {
+        "duty": Money(duty.charged_amount, currency) if duty.charged_amount else None,
+        "charges_at_delivery": duty.charges_at_delivery,
+        "at_delivery_estimate": Money(estimate, currency) if estimate else None,
     }
 
 
@@ -502,6 +558,7 @@ def cart_summary_for_buyer(
             choices.append(ShippingChoice(level, rate.carrier, quote(rate, item_count).price, earliest, latest))
         choices.sort(key=lambda choice: (choice.price.amount, choice.latest))
         selected = None
+        duty_fields: dict = {}
         try:
             draft = build_checkout(
                 lines=[
@@ -531,6 +588,7 @@ def cart_summary_for_buyer(
             part = draft.seller_orders[0]
             if part.tax is not None:  # what checkout will charge: the items and shipping with the buyer's VAT
                 items = part.items
+                duty_fields = _cart_duty(part.tax.duty, part.currency)
             selected = ShippingChoice(
                 part.shipping.service_level,
                 part.shipping.carrier,
@@ -540,7 +598,9 @@ def cart_summary_for_buyer(
             )
         except CheckoutProblem:
             selected = None
-        groups.append(CartSellerGroup(seller_lines[0].offer.seller, seller_lines, items, choices, selected))
+        groups.append(
+            CartSellerGroup(seller_lines[0].offer.seller, seller_lines, items, choices, selected, **duty_fields)
+        )
     if charge_currency is not None and groups:
         from comptoir.offers.conf import exchange_rates
 
@@ -575,6 +635,7 @@ class VatTable:
     collector: str
     net: Money
     vat: Money
+    duty: Money | None = None  # customs duty the buyer paid at checkout (DDP, a "duty" tax line), outside the VAT rows
 
     @property
     def is_reverse_charge(self) -> bool:
@@ -592,7 +653,9 @@ class VatTable:
 def seller_order_vat_table(seller_order: SellerOrder) -> VatTable | None:
     """The VAT table of a seller order from its tax lines (prefetched by the order selectors: no query then); None for
     an order priced without VAT."""
-    lines = list(seller_order.tax_lines.all())
+    every = list(seller_order.tax_lines.all())
+    lines = [line for line in every if line.kind != TaxLineKind.DUTY]
+    duties = [line for line in every if line.kind == TaxLineKind.DUTY]
     if not lines:
         return None
     currency = lines[0].currency
@@ -612,4 +675,5 @@ def seller_order_vat_table(seller_order: SellerOrder) -> VatTable | None:
         collector=lines[0].collector,
         net=Money(sum(line.net_amount for line in lines), currency),
         vat=Money(sum(line.vat_amount for line in lines), currency),
+        duty=Money(sum(line.gross_amount for line in duties), currency) if duties else None,
     )

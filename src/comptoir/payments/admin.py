@@ -17,7 +17,7 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import validate_currency
 from comptoir.core.permissions import is_operator
 from comptoir.payments import services
-from comptoir.payments.domain.ledger import CREDIT_NORMAL, VAT_LIABILITY_PREFIX
+from comptoir.payments.domain.ledger import CREDIT_NORMAL, TAX_LIABILITY_PREFIXES
 from comptoir.payments.models import (
     JournalEntry,
     LedgerAccount,
@@ -124,7 +124,7 @@ class LedgerAccountAdmin(ReadOnlyModelAdmin):
     def balance(self, account: LedgerAccount) -> str:
         # Shown on the account's normal side: credit-normal accounts (what is owed) as positive amounts.
         signed = getattr(account, "signed_balance", None) or 0  # annotated by get_queryset
-        credit_normal = account.kind in CREDIT_NORMAL or account.kind.startswith(VAT_LIABILITY_PREFIX)
+        credit_normal = account.kind in CREDIT_NORMAL or account.kind.startswith(TAX_LIABILITY_PREFIXES)
         return money_display(-signed if credit_normal else signed, account.currency)
 
     @admin.display(description="postings", ordering="posting_total")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from comptoir.taxes.domain.duties import DutyHandling
+
 
 @dataclass(frozen=True)
 class TaxesSettings:
@@ -15,6 +17,8 @@ class TaxesSettings:
     # Ask VIES whether a buyer's VAT number is registered (off: format checks only; never in tests).
     vies_check: bool
     vies_timeout_seconds: int
+    # Known duties collected at checkout when the marketplace collects the import VAT (ddp), or never (dap).
+    duty_handling: DutyHandling = DutyHandling.DDP
 
 
 def taxes_settings() -> TaxesSettings:
@@ -23,4 +27,5 @@ def taxes_settings() -> TaxesSettings:
         uniform_gross_prices=bool(values.get("UNIFORM_GROSS_PRICES", False)),
         vies_check=bool(values.get("VIES_CHECK", False)),
         vies_timeout_seconds=int(values.get("VIES_TIMEOUT_SECONDS", 10)),
+        duty_handling=DutyHandling(str(values.get("DUTY_HANDLING", DutyHandling.DDP.value)).lower()),
     )

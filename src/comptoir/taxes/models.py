@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from comptoir.taxes.domain.duties import DutyKind
 from comptoir.taxes.domain.rates import TaxClass
 
 
@@ -83,3 +84,37 @@ class VatNumberCheck(models.Model):
     def is_accepted(self) -> bool:
         """Whether the number may be used for a reverse charge: well formed, and not refused by VIES."""
         return self.is_format_valid and self.vies_status != ViesStatus.INVALID
+
+
+class DutyRule(models.Model):
+    """A customs duty rule of a destination's customs area, effective-dated, with its source (domain/duties.py says
+    what each kind means; `comptoir tax duties-load` loads taxes/data/duty_rules.json)."""
+
+    area = models.CharField(max_length=2, help_text='"EU", "GB", "CH" or a country outside them ("US").')
+    kind = models.CharField(max_length=16, choices=[(item.value, item.value) for item in DutyKind])
+    currency = models.CharField(max_length=3)
+    amount = models.BigIntegerField(default=0, help_text="Minor units per item (flat_per_item).")
+    value_limit = models.BigIntegerField(
+        null=True, blank=True, help_text="The consignment's intrinsic value up to which the rule applies."
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    marketplace_collected_only = models.BooleanField(
+        default=False, help_text="Applies only when the marketplace collects the import VAT at checkout (IOSS)."
+    )
+    source = models.TextField()
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "kind", "valid_from"], name="duty_rule_one_per_start"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="duty_rule_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="duty_rule_ends_after_it_starts",
+            ),
+        ]
+        ordering = ["area", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.kind} from {self.valid_from}"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from comptoir.core import clock
+from comptoir.taxes.domain.duties import DutyKind, customs_area
+from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
 from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on, rates_by_country
-from comptoir.taxes.models import SellerTaxProfile, VatRate
+from comptoir.taxes.models import DutyRule, SellerTaxProfile, VatRate
 
 
 def _dated(row: VatRate) -> DatedRate:
@@ -64,3 +66,24 @@ def seller_ids_charging_destination_vat(seller_ids: set[int]) -> set[int]:
             "seller_id", flat=True
         )
     )
+
+
+def duty_rule_of(row: DutyRule) -> DomainDutyRule:
+    return DomainDutyRule(
+        area=row.area,
+        kind=DutyKind(row.kind),
+        currency=row.currency,
+        amount=row.amount,
+        value_limit=row.value_limit,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        source=row.source,
+        marketplace_collected_only=row.marketplace_collected_only,
+    )
+
+
+def duty_rules_for(*, destination: str, day: dt.date | None = None) -> tuple[DomainDutyRule, ...]:
+    """The duty rules of `destination`'s customs area in force on `day` (today by default). One query."""
+    day = day or clock.now().date()
+    rows = DutyRule.objects.filter(area=customs_area(destination), valid_from__lte=day)
+    return tuple(rule for rule in map(duty_rule_of, rows) if rule.in_force(day))

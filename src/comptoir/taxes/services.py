@@ -4,18 +4,22 @@ number checked and recorded, a seller's tax profile."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 
 from comptoir.core import clock
 from comptoir.core.services import audit_record
 from comptoir.taxes.conf import taxes_settings
+from comptoir.taxes.domain.duties import DutyKind
+from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
 from comptoir.taxes.domain.rates import TaxClass
 from comptoir.taxes.domain.vat import rate_bp_from_percent
 from comptoir.taxes.domain.vat_numbers import vat_number_format
-from comptoir.taxes.models import SellerTaxProfile, VatNumberCheck, VatRate, ViesStatus
+from comptoir.taxes.models import DutyRule, SellerTaxProfile, VatNumberCheck, VatRate, ViesStatus
 
 logger = logging.getLogger(__name__)
 
@@ -137,3 +141,68 @@ def seller_tax_profile_set(
             data={"charges_destination_vat": charges_destination_vat, "oss_registration": profile.oss_registration},
         )
     return profile
+
+
+DUTY_RULES_FILE = Path(__file__).resolve().parent / "data" / "duty_rules.json"
+_DUTY_RULE_FIELDS = ("currency", "amount", "value_limit", "valid_to", "marketplace_collected_only", "source")
+
+
+@dataclass
+class DutyRulesLoadReport:
+    version: str
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def duty_rules_load(*, path: Path | None = None) -> DutyRulesLoadReport:
+    """Load the duty rules of `path` (default: taxes/data/duty_rules.json), one row per area, kind and start date:
+    a new rule is created, a rule whose terms changed is updated (the file is the reference; correct it there), an
+    identical one left alone. Idempotent. Raises ValueError on a malformed file (nothing is written)."""
+    document = json.loads((path or DUTY_RULES_FILE).read_text(encoding="utf-8"))
+    parsed = [_duty_rule_parse(entry) for entry in document["rules"]]
+    report = DutyRulesLoadReport(version=str(document.get("version", "")))
+    now = clock.now()
+    with transaction.atomic():
+        for rule in parsed:
+            values = {name: getattr(rule, name) for name in _DUTY_RULE_FIELDS}
+            label = f"{rule.area} {rule.kind} from {rule.valid_from}"
+            row = (
+                DutyRule.objects.select_for_update()
+                .filter(area=rule.area, kind=rule.kind.value, valid_from=rule.valid_from)
+                .first()
+            )
+            if row is None:
+                DutyRule.objects.create(
+                    area=rule.area, kind=rule.kind.value, valid_from=rule.valid_from, loaded_at=now, **values
+                )
+                report.created.append(label)
+            elif any(getattr(row, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.loaded_at = now
+                row.save()
+                report.changed.append(label)
+            else:
+                report.unchanged += 1
+    return report
+
+
+def _duty_rule_parse(entry: dict) -> DomainDutyRule:
+    try:
+        rule = DomainDutyRule(
+            area=str(entry["area"]).upper(),
+            kind=DutyKind(entry["kind"]),
+            currency=str(entry["currency"]).upper(),
+            amount=int(entry.get("amount", 0)),
+            value_limit=None if entry.get("value_limit") is None else int(entry["value_limit"]),
+            valid_from=dt.date.fromisoformat(entry["valid_from"]),
+            valid_to=None if entry.get("valid_to") is None else dt.date.fromisoformat(entry["valid_to"]),
+            source=str(entry["source"]),
+            marketplace_collected_only=bool(entry.get("marketplace_collected_only", False)),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"invalid duty rule {entry!r}: {error}") from error
+    if len(rule.area) != 2 or not rule.source.strip() or rule.amount < 0:
+        raise ValueError(f"invalid duty rule {entry!r}")
+    return rule

@@ -34,11 +34,12 @@ from comptoir.catalog.selectors import (
     product_search,
     products_localize,
 )
+from comptoir.core import clock
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import Money
 from comptoir.offers.conf import exchange_rates
 from comptoir.offers.domain.pricing import Rates
-from comptoir.offers.selectors import offer_list_for_product, offer_visible_qs
+from comptoir.offers.selectors import offer_destination_prices, offer_list_for_product, offer_visible_qs
 
 CURRENCY_QUERY_DESCRIPTION = (
     "Also show prices converted into this display currency (ECB reference rate in effect today, GET /fx/rates); "
@@ -99,6 +100,33 @@ class ShippingOptionOut(Schema):
     transit_days_max: int
 
 
+class OfferVatOut(Schema):
+    rate: str = Field(description="The VAT rate in percent as a decimal string (22, 5.5); 0 when none is charged.")
+    tax_country: str = Field(description="Whose VAT applies (ISO 3166 alpha-2).")
+    collector: str = Field(description="seller, marketplace (deemed supplier), buyer (reverse charge) or customs.")
+    regime: str = Field(description="The VAT regime (docs/TAXES.md), e.g. eu_import_ioss, uk_marketplace, export.")
+
+
+class DestinationPriceOut(Schema):
+    country: str
+    item: MoneyOut = Field(description="One unit for a consumer there: incl. the VAT charged at checkout, else net.")
+    shipping: MoneyOut | None = Field(description="The cheapest shipping of one unit there; null: no delivery there.")
+    duty: MoneyOut | None = Field(description="Customs duty paid at checkout (delivered duty paid); null when none.")
+    delivered: MoneyOut | None = Field(
+        description="item + shipping + duty, in the offer's currency; null: no delivery."
+    )
+    delivered_in_currency: MoneyOut | None = Field(
+        description="With `currency`: `delivered` converted into it; null without `currency` or without a rate."
+    )
+    vat: OfferVatOut | None = Field(description="The VAT decision; null when no VAT rate is loaded for the sale.")
+    charges_at_delivery: bool = Field(
+        description="Import VAT or duties may be charged on delivery (DAP): tell the buyer before paying."
+    )
+    at_delivery_estimate: MoneyOut | None = Field(
+        description="The estimate of what may be charged on delivery, when every part of it is known; else null."
+    )
+
+
 class ProductOfferOut(Schema):
     id: int
     seller: SellerRefOut
@@ -117,6 +145,9 @@ class ProductOfferOut(Schema):
     )
     exchange_rate: RateOriginOut | None = Field(
         None, description="Where the rate of `price_in_currency` comes from (null when none was used)."
+    )
+    destination: DestinationPriceOut | None = Field(
+        None, description="With `country`: the price delivered there, with its VAT and duties; null without `country`."
     )
 
 
@@ -141,6 +172,7 @@ class ProductOut(Schema):
     )
     weight_grams: int | None
     country_of_origin: str
+    hs_code: str = Field("", description="Harmonized System code (6 to 10 digits); empty when the seller gave none.")
     images: list[ImageOut]
     created_at: str
     offers: list[ProductOfferOut] = Field(description="Every visible offer (active, verified seller), cheapest first.")
@@ -219,9 +251,41 @@ def _summaries(products, display_currency: str | None = None) -> list[dict]:
     return result
 
 
-def _offer_out(offer, currency: str | None = None, rates: Rates | None = None) -> dict:
+def _destination_out(price) -> dict | None:
+    if price is None:
+        return None
+    vat = price.vat
+
+    def amount(value):
+        return value.as_dict() if value is not None else None
+
+    return {
+        "country": price.country,
+        "item": price.item.as_dict(),
+        "shipping": amount(price.shipping),
+        "duty": amount(price.duty),
+        "delivered": amount(price.delivered),
+        "delivered_in_currency": amount(price.delivered_in_currency),
+        "vat": None
+        if vat is None
+        else {
+            "rate": format(vat.rate_percent.normalize(), "f"),
+            "tax_country": vat.tax_country,
+            "collector": vat.collector,
+            "regime": vat.regime,
+        },
+        "charges_at_delivery": bool(
+            vat is not None
+            and (vat.duties_at_delivery or (not vat.is_charged_at_checkout and vat.import_charges_at_delivery))
+        ),
+        "at_delivery_estimate": amount(vat.at_delivery_estimate) if vat is not None else None,
+    }
+
+
+def _offer_out(offer, currency: str | None = None, rates: Rates | None = None, destination=None) -> dict:
     converted = rates.convert(offer.price, currency) if rates is not None and currency else None
     return {
+        "destination": _destination_out(destination),
         "price_in_currency": converted.as_dict() if converted is not None else None,
         "exchange_rate": origin_out(rates.origin(offer.currency, currency))
         if rates is not None and currency and converted is not None
@@ -253,10 +317,17 @@ def _offer_out(offer, currency: str | None = None, rates: Rates | None = None) -
     }
 
 
-def product_out(product, currency: str | None = None, language: str | None = None) -> dict:
-    """The product with its text in `language` (the request's when None; docs/LANGUAGES.md fallback)."""
+def product_out(product, currency: str | None = None, language: str | None = None, country: str | None = None) -> dict:
+    """The product with its text in `language` (the request's when None; docs/LANGUAGES.md fallback); with `country`,
+    each offer's price delivered there with its VAT and duties (offers.selectors.offer_destination_prices)."""
     rates = exchange_rates() if currency else None
     products_localize([product], language)
+    offers = list(offer_list_for_product(product.pk))
+    for offer in offers:
+        offer.product = product  # the tax facts read the product's class and HS code: no query per offer
+    destinations = (
+        offer_destination_prices(offers, country=country, day=clock.now().date(), currency=currency) if country else {}
+    )
     return {
         "id": product.pk,
         "gtin": product.gtin,
@@ -269,9 +340,10 @@ def product_out(product, currency: str | None = None, language: str | None = Non
         "text_language": product.display_language,
         "weight_grams": product.weight_grams,
         "country_of_origin": product.country_of_origin,
+        "hs_code": product.hs_code,
         "images": [_image_out(image) for image in product.images.all()],
         "created_at": iso(product.created_at),
-        "offers": [_offer_out(offer, currency, rates) for offer in offer_list_for_product(product.pk)],
+        "offers": [_offer_out(offer, currency, rates, destinations.get(offer.pk)) for offer in offers],
         "family_id": product.parent_id,
         "option_names": product.option_names or [],
         "option_values": product.option_values or {},
@@ -376,8 +448,15 @@ def product_detail(
     product_id: int = PathParam(..., ge=1, le=MAX_ID),
     currency: DisplayCurrency | None = CURRENCY_QUERY,
     lang: str | None = LANG_QUERY,
+    country: str | None = Query(
+        None,
+        pattern=r"^[A-Za-z]{2}$",
+        description="A delivery country (ISO 3166 alpha-2): each offer's `destination` gives its price delivered there "
+        "for a consumer, with the VAT that applies and the customs duty paid at checkout or owed on delivery.",
+    ),
 ):
+    """The product and its offers; with `country`, their prices for that destination (docs/TAXES.md)."""
     product = product_get(product_id)
     if product is None:
         raise NotFound("No such product.", code=catalog_errors.PRODUCT_NOT_FOUND)
-    return product_out(product, currency, request_language(lang))
+    return product_out(product, currency, request_language(lang), country.upper() if country else None)

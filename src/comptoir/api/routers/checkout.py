@@ -104,6 +104,9 @@ class CheckoutOut(Schema):
     currency: str
     items: MoneyOut
     shipping: MoneyOut
+    duty: MoneyOut | None = Field(
+        None, description="Customs duties paid at checkout (delivered duty paid), part of the total; absent when none."
+    )
     total: MoneyOut
     exchange_rate: RateOriginOut | None = Field(
         None, description="Where the rates frozen on the order come from; absent when nothing was converted."

@@ -3,6 +3,7 @@ A buyer only ever sees their own orders: another buyer's number is 404."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
@@ -56,6 +57,21 @@ class OrderLineOut(Schema):
     line_total: MoneyOut
 
 
+class TaxLineOut(Schema):
+    kind: str = Field(description="item (one per order line), shipping (the parcel's) or duty (customs duty, DDP).")
+    offer_id: int | None = Field(description="The order line's offer for an item line; null for shipping and duty.")
+    regime: str = Field(description="The VAT regime decided at checkout (docs/TAXES.md), e.g. eu_import_ioss.")
+    collector: str = Field(description="Who collects it: seller, marketplace, buyer (reverse charge) or customs.")
+    reason: str = Field(
+        description="A stable reason code; for a duty line the rule applied, e.g. duty_flat_per_item_eu."
+    )
+    tax_country: str = Field(description="Whose VAT (or customs) it is: ISO 3166 alpha-2.")
+    rate: str = Field(description="The VAT rate in percent as a decimal string, e.g. 22 or 5.5; 0 for a duty line.")
+    net: MoneyOut = Field(description="Net of VAT; for a duty line, the duty.")
+    vat: MoneyOut = Field(description="The VAT of the line; 0 for a duty line.")
+    gross: MoneyOut = Field(description="What the buyer paid for the line: net + VAT; for a duty line, the duty.")
+
+
 class ReturnLineOut(Schema):
     offer_id: int
     title: str
@@ -80,8 +96,14 @@ class BuyerSellerOrderOut(Schema):
     status: str
     items: MoneyOut
     shipping: MoneyOut
+    duty: MoneyOut = Field(description="Customs duty paid at checkout (delivered duty paid), part of the total.")
     total: MoneyOut
     refunded: MoneyOut
+    tax_lines: list[TaxLineOut] = Field(
+        default_factory=list,
+        description="The VAT of each line and of the shipping, and the customs duty, frozen at checkout; empty for an "
+        "order priced without VAT.",
+    )
     charged: MoneyOut | None = Field(
         None,
         description="What the buyer paid for this seller order in the order's currency when the seller is settled in "
@@ -118,6 +140,7 @@ class OrderOut(Schema):
     currency: str
     items: MoneyOut
     shipping: MoneyOut
+    duty: MoneyOut = Field(description="Customs duties paid at checkout (delivered duty paid), part of the total.")
     total: MoneyOut
     placed_at: str
     paid_at: str | None
@@ -176,6 +199,26 @@ def lines_out(seller_order) -> list[dict]:
     return result
 
 
+def tax_lines_out(seller_order) -> list[dict]:
+    """The seller order's tax lines (prefetched by the order selectors), in the seller order's currency."""
+    offers = {line.pk: line.offer_id for line in seller_order.lines.all()}
+    return [
+        {
+            "kind": line.kind,
+            "offer_id": offers.get(line.order_line_id) if line.order_line_id else None,
+            "regime": line.regime,
+            "collector": line.collector,
+            "reason": line.reason,
+            "tax_country": line.tax_country,
+            "rate": format((Decimal(line.rate_bp) / 100).normalize(), "f"),
+            "net": money(line.net_amount, line.currency),
+            "vat": money(line.vat_amount, line.currency),
+            "gross": money(line.gross_amount, line.currency),
+        }
+        for line in seller_order.tax_lines.all()
+    ]
+
+
 def return_request_out(seller_order, *, for_seller: bool = False) -> dict | None:
     """The seller order's return request; its return address and instructions only once accepted (a seller always
     sees what it asked for)."""
@@ -215,8 +258,10 @@ def buyer_seller_order_out(seller_order, order_number: str, order_currency: str 
         "status": seller_order.status,
         "items": money(seller_order.items_amount, seller_order.currency),
         "shipping": money(seller_order.shipping_amount, seller_order.currency),
+        "duty": money(seller_order.duty_amount, seller_order.currency),
         "total": money(seller_order.total_amount, seller_order.currency),
         "refunded": money(seller_order.refunded_amount, seller_order.currency),
+        "tax_lines": tax_lines_out(seller_order),
         **_charge_out(seller_order, order_currency),
         "shipping_service_level": seller_order.shipping_service_level,
         "ship_by": iso(seller_order.ship_by),
@@ -243,6 +288,7 @@ def order_out(order) -> dict:
         "currency": order.currency,
         "items": money(order.items_amount, order.currency),
         "shipping": money(order.shipping_amount, order.currency),
+        "duty": money(order.duty_amount, order.currency),
         "total": money(order.total_amount, order.currency),
         "placed_at": iso(order.placed_at),
         "paid_at": iso(order.paid_at),

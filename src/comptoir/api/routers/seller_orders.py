@@ -11,7 +11,14 @@ from pydantic import Field, StrictStr
 
 from comptoir.api import errors as api_errors
 from comptoir.api.idempotency import run_idempotent
-from comptoir.api.routers.orders import OrderLineOut, ReturnRequestOut, lines_out, return_request_out
+from comptoir.api.routers.orders import (
+    OrderLineOut,
+    ReturnRequestOut,
+    TaxLineOut,
+    lines_out,
+    return_request_out,
+    tax_lines_out,
+)
 from comptoir.api.schemas import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -56,6 +63,9 @@ class SellerOrderOut(Schema):
     currency: str
     items: MoneyOut
     shipping: MoneyOut
+    duty: MoneyOut = Field(
+        description="Customs duty the buyer paid at checkout (DDP): owed by the marketplace to customs."
+    )
     total: MoneyOut
     commission: MoneyOut = Field(description="Marketplace commission, frozen at checkout.")
     net: MoneyOut = Field(description="Total minus commission: what reaches the payable balance on release.")
@@ -80,6 +90,11 @@ class SellerOrderOut(Schema):
     cancel_reason: str
     return_reason: str
     lines: list[OrderLineOut]
+    tax_lines: list[TaxLineOut] = Field(
+        default_factory=list,
+        description="The VAT of each line and of the shipping, and the customs duty, frozen at checkout; empty for an "
+        "order priced without VAT.",
+    )
     return_request: ReturnRequestOut | None = None
     allowed_actions: list[str] = Field(description="Actions the seller may take now.")
 
@@ -109,6 +124,7 @@ def seller_order_out(seller_order) -> dict:
         "currency": currency,
         "items": money(seller_order.items_amount, currency),
         "shipping": money(seller_order.shipping_amount, currency),
+        "duty": money(seller_order.duty_amount, currency),
         "total": money(seller_order.total_amount, currency),
         "commission": money(seller_order.commission_amount, currency),
         "net": money(seller_order.total_amount - seller_order.commission_amount, currency),
@@ -130,13 +146,14 @@ def seller_order_out(seller_order) -> dict:
         "cancel_reason": seller_order.cancel_reason,
         "return_reason": seller_order.return_reason,
         "lines": lines_out(seller_order),
+        "tax_lines": tax_lines_out(seller_order),
         "return_request": return_request_out(seller_order, for_seller=True),
         "allowed_actions": sorted(allowed_actions(seller_order.status, Actor.SELLER)),
     }
 
 
-def _seller_order(request: HttpRequest, number: str):
-    seller_order = seller_order_get_for_seller(seller=seller_principal(request).seller, number=number)
+def _seller_order(request: HttpRequest, number: str, *, details: bool = True):
+    seller_order = seller_order_get_for_seller(seller=seller_principal(request).seller, number=number, details=details)
     if seller_order is None:
         raise NotFound("No such order.", code=order_errors.SELLER_ORDER_NOT_FOUND)
     return seller_order
@@ -146,7 +163,7 @@ def _act(request: HttpRequest, number: str, *, scope: str, payload: dict, apply)
     """Load the seller's order, run `apply(seller_order)` (a service call) once per Idempotency-Key, answer with the new
     state."""
     principal = seller_principal(request)
-    seller_order = _seller_order(request, number)
+    seller_order = _seller_order(request, number, details=False)  # the action needs its id; the answer reloads it
 
     def action():
         apply(principal, seller_order)

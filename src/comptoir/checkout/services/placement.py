@@ -94,6 +94,7 @@ def order_summary(order: Order) -> dict[str, Any]:
         "currency": order.currency,
         "items": Money(order.items_amount, order.currency).as_dict(),
         "shipping": Money(order.shipping_amount, order.currency).as_dict(),
+        **({"duty": Money(order.duty_amount, order.currency).as_dict()} if order.duty_amount else {}),
         "total": Money(order.total_amount, order.currency).as_dict(),
         **(
             {"exchange_rate": {"source": order.fx_source, "day": order.fx_day and order.fx_day.isoformat()}}

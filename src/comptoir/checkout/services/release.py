@@ -17,7 +17,7 @@ from comptoir.orders.services import (
     seller_order_transition,
 )
 from comptoir.payments.domain.chargeback import release_amounts, vat_liability_released
-from comptoir.payments.domain.ledger import PostingLine, vat_liability_account
+from comptoir.payments.domain.ledger import PostingLine, duty_liability_account, vat_liability_account
 from comptoir.payments.models import Chargeback, EntryKind
 from comptoir.payments.services import ledger_post
 
@@ -56,7 +56,15 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
             escrow=amounts.escrow,
             payable=amounts.payable,
         )
-        payable = amounts.payable - vat
+        # Customs duty collected at checkout (DDP) is owed to the destination's customs, like the VAT: same share rule,
+        # never more than what the seller's share still holds after the VAT.
+        duty = vat_liability_released(
+            vat=seller_order.duty_amount,
+            total=seller_order.total_amount,
+            escrow=amounts.escrow,
+            payable=amounts.payable - vat,
+        )
+        payable = amounts.payable - vat - duty
         lines = [PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), amounts.escrow)]
         if payable:
             lines.append(PostingLine(("seller_payable", seller_order.seller_id, seller_order.currency), -payable))
@@ -64,6 +72,12 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
             lines.append(
                 PostingLine(
                     (vat_liability_account(seller_order.marketplace_vat_country), None, seller_order.currency), -vat
+                )
+            )
+        if duty:
+            lines.append(
+                PostingLine(
+                    (duty_liability_account(seller_order.marketplace_vat_country), None, seller_order.currency), -duty
                 )
             )
         if amounts.commission:

@@ -162,6 +162,8 @@ class Quote:
     total: Money | None
     currency: str
     tax: ParcelTax | None = None  # the VAT of the quote when it was priced with tax facts and every rate was known
+    # The duty the buyer pays at checkout (DDP, docs/TAXES.md), in the offer's currency; included in `delivered`.
+    duty: Money | None = None
 
     @property
     def is_deliverable(self) -> bool:
@@ -225,6 +227,10 @@ class TaxedPricing:
             converted = self.rates.convert(Money(amount, currency), target)
             return None if converted is None else converted.amount
 
+        def amount_in(amount: int, source: str) -> int | None:
+            converted = self.rates.convert(Money(amount, source), currency)
+            return None if converted is None else converted.amount
+
         parcel = tax_parcel(
             tax,
             destination=buyer.country,
@@ -232,6 +238,7 @@ class TaxedPricing:
             shipping=None if shipping is None else shipping.amount,
             value_in=value_in,
             uniform_gross=self.uniform_gross,
+            amount_in=amount_in,
         )
         if parcel is None:
             return untaxed
@@ -239,10 +246,17 @@ class TaxedPricing:
         if parcel.shipping_gross is None:
             return Quote(item=item, shipping=None, delivered=None, total=None, currency=buyer.currency, tax=parcel)
         taxed_shipping = Money(parcel.shipping_gross, currency)
-        delivered = item + taxed_shipping
+        duty = Money(parcel.duty_charged, currency)
+        delivered = item + taxed_shipping + duty
         total = self.rates.convert(delivered, buyer.currency)
         return Quote(
-            item=item, shipping=taxed_shipping, delivered=delivered, total=total, currency=buyer.currency, tax=parcel
+            item=item,
+            shipping=taxed_shipping,
+            delivered=delivered,
+            total=total,
+            currency=buyer.currency,
+            tax=parcel,
+            duty=duty if duty.amount else None,
         )
 
 

@@ -18,6 +18,7 @@ from comptoir.currencies.domain.rates import RateOrigin
 from comptoir.offers.domain.pricing import BuyerContext, BuyerKind, DeliveredPricing, PricingStrategy
 from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 from comptoir.taxes.domain.charge import ParcelFacts, ParcelTax, TaxPart
+from comptoir.taxes.domain.duties import DutyHandling, DutyRule
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ class LineTaxFacts:
     goods_country: str
     seller_charges_destination_vat: bool
     rates: Mapping[str, int]
+    # Duties (taxes.domain.duties): the product's HS code, the destination's duty rules in force and the day of the
+    # sale (None: duties are not assessed), the marketplace's handling choice.
+    hs_code: str = ""
+    duty_rules: tuple[DutyRule, ...] = ()
+    day: dt.date | None = None
+    duty_handling: DutyHandling = DutyHandling.DDP
 
 
 @dataclass(frozen=True)
@@ -56,10 +63,11 @@ class Charge:
     items: Money
     total: Money
     rate: Decimal
+    duty: Money | None = None  # the duty collected at checkout, converted like the rest (None: none)
 
     @property
     def shipping(self) -> Money:
-        return self.total - self.items
+        return self.total - self.items - (self.duty or Money.zero(self.total.currency))
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,11 @@ class SellerOrderDraft:
     @property
     def total(self) -> Money:
         return self.delivered
+
+    @property
+    def duty(self) -> Money:
+        """The customs duty the buyer pays at checkout for this parcel (DDP), included in `total`; 0 otherwise."""
+        return Money(0 if self.tax is None else self.tax.duty_charged, self.items.currency)
 
     @property
     def currency(self) -> str:
@@ -111,6 +124,16 @@ class CheckoutDraft:
         return Money(
             sum(
                 so.shipping.price.amount if so.charge is None else so.charge.shipping.amount
+                for so in self.seller_orders
+            ),
+            self.currency,
+        )
+
+    @property
+    def duty(self) -> Money:
+        return Money(
+            sum(
+                so.duty.amount if so.charge is None else (so.charge.duty.amount if so.charge.duty else 0)
                 for so in self.seller_orders
             ),
             self.currency,
@@ -149,10 +172,19 @@ def parcel_facts(lines: list[LineInput]) -> ParcelFacts | None:
         goods_country=first.goods_country,
         seller_charges_destination_vat=first.seller_charges_destination_vat,
         parts=tuple(
-            TaxPart(key=line.offer_id, unit_price=line.unit_price.amount, quantity=line.quantity, rates=line.tax.rates)
+            TaxPart(
+                key=line.offer_id,
+                unit_price=line.unit_price.amount,
+                quantity=line.quantity,
+                rates=line.tax.rates,
+                hs_code=line.tax.hs_code,
+            )
             for line in lines
             if line.tax is not None
         ),
+        duty_rules=first.duty_rules,
+        day=first.day,
+        duty_handling=first.duty_handling,
     )
 
 

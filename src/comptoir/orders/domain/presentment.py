@@ -128,6 +128,7 @@ def draft_convert(parts: list[SellerOrderDraft], *, presentment: Presentment) ->
                     items=convert_at_rate(part.items, charge_currency, frozen),
                     total=convert_at_rate(part.total, charge_currency, frozen),
                     rate=frozen,
+                    duty=convert_at_rate(part.duty, charge_currency, frozen) if part.duty.amount else None,
                 ),
             )
             origin = origin or rates.origin(settlement, charge_currency)
@@ -153,12 +154,13 @@ def _settle(part: SellerOrderDraft, settlement: str, rates: Rates) -> SellerOrde
         items=items,
         shipping=shipping,
         commission=commission_for(list(lines), settlement),
-        delivered=items + shipping.price,
+        delivered=items + shipping.price + convert_at_rate(part.duty, settlement, frozen),
         tax=None
         if part.tax is None
         else parcel_resplit(
             part.tax,
             unit_prices={line.offer_id: line.unit_price.amount for line in lines},
             shipping=shipping.price.amount,
+            convert=lambda amount: convert_at_rate(Money(amount, part.currency), settlement, frozen).amount,
         ),
     )

@@ -18,7 +18,13 @@ from comptoir.offers.conf import pricing_strategy
 from comptoir.offers.domain.pricing import BuyerKind
 from comptoir.offers.locks import offer_stock_take
 from comptoir.orders import errors
-from comptoir.orders.checkout_reads import CheckoutOffer, offers_for_checkout, shipping_rates_of, vat_rates_of
+from comptoir.orders.checkout_reads import (
+    CheckoutOffer,
+    duty_rules_of,
+    offers_for_checkout,
+    shipping_rates_of,
+    vat_rates_of,
+)
 from comptoir.orders.conf import orders_settings
 from comptoir.orders.domain.checkout import (
     CheckoutDraft,
@@ -49,7 +55,10 @@ from comptoir.orders.services.presentment import (
 )
 from comptoir.sellers.domain.trader import normalise_country
 from comptoir.sellers.models import SellerStatus
+from comptoir.taxes.conf import taxes_settings
 from comptoir.taxes.domain.charge import collected_by_marketplace
+from comptoir.taxes.domain.duties import DutyHandling, rules_in_force
+from comptoir.taxes.domain.liability import Collector
 from comptoir.taxes.domain.rates import rates_by_country
 
 if TYPE_CHECKING:
@@ -134,12 +143,19 @@ def _commission_rates(offers: list[CheckoutOffer]) -> dict[int, int]:
     }
 
 
-def _line_tax_facts(offer: CheckoutOffer, destination: str, day: dt.date) -> LineTaxFacts | None:
-    """The offer's tax facts for a sale to `destination` on `day`; None when no VAT rate is loaded for any of its
-    countries (the line is then priced as entered)."""
+def _line_tax_facts(
+    offer: CheckoutOffer, destination: str, day: dt.date, duty_handling: DutyHandling
+) -> LineTaxFacts | None:
+    """The offer's tax facts for a sale to `destination` on `day`, with its HS code and the destination's duty rules
+    in force; None when no VAT rate is loaded for any of its countries (the line is then priced as entered)."""
     if not offer.vat_rates_json:
         return None
+    rules = duty_rules_of(offer)
     return LineTaxFacts(
+        hs_code=offer.product.hs_code,
+        duty_rules=rules_in_force(rules, area=rules[0].area, day=day) if rules else (),
+        day=day,
+        duty_handling=duty_handling,
         seller_country=offer.seller.country,
         goods_country=offer.ships_from_country or offer.seller.country,
         seller_charges_destination_vat=offer.seller.charges_destination_vat,
@@ -200,6 +216,7 @@ def order_draft_price(
         )
     commission = _commission_rates(offers)
     rates = shipping_rates_of(offers)
+    duty_handling = taxes_settings().duty_handling
     presentment = order_presentment(offers, charge_currency)
     try:
         return (build_checkout if presentment is None else partial(build_checkout_converted, presentment=presentment))(
@@ -215,7 +232,7 @@ def order_draft_price(
                     commission[offer.pk],
                     offer.handling_days,
                     offer.shipping_profile_id,
-                    _line_tax_facts(offer, country, placed_on),
+                    _line_tax_facts(offer, country, placed_on, duty_handling),
                 )
                 for offer in offers
             ],
@@ -382,6 +399,25 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                     taxed.tax.gross,
                 )
             )
+        duty = part.tax.duty
+        if part.duty.amount and duty is not None and duty.rule is not None:
+            # The duty collected at checkout (DDP): one line per seller order, no VAT on it.
+            shipping.append(
+                (
+                    0,
+                    position,
+                    TaxLineKind.DUTY.value,
+                    liability.regime.value,
+                    Collector.MARKETPLACE.value,
+                    f"duty_{duty.rule.kind.value}_{duty.rule.area.lower()}",
+                    liability.tax_country or "",
+                    0,
+                    part.currency,
+                    part.duty.amount,
+                    0,
+                    part.duty.amount,
+                )
+            )
     return items, shipping
 
 
@@ -421,6 +457,7 @@ def order_write(
         currency=draft.currency,
         items_amount=draft.items.amount,
         shipping_amount=draft.shipping.amount,
+        duty_amount=draft.duty.amount,
         total_amount=draft.total.amount,
         shipping_address=address,
         placed_at=now,
@@ -437,6 +474,7 @@ def order_write(
             currency=part.currency,
             items_amount=part.items.amount,
             shipping_amount=part.shipping.price.amount,
+            duty_amount=part.duty.amount,
             total_amount=part.total.amount,
             commission_amount=part.commission.amount,
             shipping_rate_id=part.shipping.rate_id,

@@ -23,6 +23,10 @@ EITHER_SIDE = {"fx_conversion", "fx_gain_loss"}
 # VAT the marketplace collected as deemed supplier and owes to one country: one credit-normal account per country and
 # currency, its kind "vat_liability:FR" (docs/TAXES.md).
 VAT_LIABILITY_PREFIX = "vat_liability:"
+# Customs duties the marketplace collected at checkout (delivered duty paid) and owes to the destination's customs: one
+# credit-normal account per country and currency, "duty_liability:IT" (docs/TAXES.md, "Duties").
+DUTY_LIABILITY_PREFIX = "duty_liability:"
+TAX_LIABILITY_PREFIXES = (VAT_LIABILITY_PREFIX, DUTY_LIABILITY_PREFIX)
 
 GENESIS_HASH = "0" * 64
 
@@ -32,6 +36,13 @@ def vat_liability_account(country: str) -> str:
     if len(country) != 2 or not country.isalpha():
         raise ValueError(f"a VAT liability needs a country code, not {country!r}")
     return f"{VAT_LIABILITY_PREFIX}{country.upper()}"
+
+
+def duty_liability_account(country: str) -> str:
+    """The kind of the marketplace's customs duty liability account of `country` (ISO 3166 alpha-2)."""
+    if len(country) != 2 or not country.isalpha():
+        raise ValueError(f"a duty liability needs a country code, not {country!r}")
+    return f"{DUTY_LIABILITY_PREFIX}{country.upper()}"
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ def check_balanced(lines: list[PostingLine]) -> None:
 def balance_is_allowed(kind: str, signed_balance: int) -> bool:
     if kind in DEBIT_NORMAL:
         return signed_balance >= 0
-    if kind in CREDIT_NORMAL or kind.startswith(VAT_LIABILITY_PREFIX):
+    if kind in CREDIT_NORMAL or kind.startswith(TAX_LIABILITY_PREFIXES):
         return signed_balance <= 0
     return kind in EITHER_SIDE
 

@@ -22,9 +22,11 @@ rate would charge a wrong amount.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from comptoir.taxes.domain.duties import AmountIn, DutyAssessment, DutyHandling, DutyItem, DutyRule, assess_duty
 from comptoir.taxes.domain.jurisdictions import vat_area
 from comptoir.taxes.domain.liability import Collector, Liability, Regime, Sale, decide_liability
 from comptoir.taxes.domain.vat import LineTax, add_to_net, split_gross
@@ -41,6 +43,7 @@ class TaxPart:
     unit_price: int  # minor units, as entered by the seller
     quantity: int
     rates: Mapping[str, int]
+    hs_code: str = ""  # the product's HS code ("" when the seller gave none): duties count items by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,11 @@ class ParcelFacts:
     seller_charges_destination_vat: bool
     parts: tuple[TaxPart, ...]
     excise_goods: bool = False
+    # Duties (domain/duties.py): the rules of the destination's customs area and the day of the sale. Without a day the
+    # parcel is priced without duty assessment (search, callers that do not read the rules).
+    duty_rules: tuple[DutyRule, ...] = ()
+    day: dt.date | None = None
+    duty_handling: DutyHandling = DutyHandling.DDP
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +76,12 @@ class ParcelTax:
     liability: Liability
     lines: tuple[TaxedLine, ...]
     shipping: TaxedLine | None
+    duty: DutyAssessment | None = None  # None: not assessed (no day given)
+
+    @property
+    def duty_charged(self) -> int:
+        """The duty the buyer pays at checkout (DDP), in the parcel's currency; 0 otherwise."""
+        return 0 if self.duty is None else self.duty.charged_amount
 
     @property
     def items_gross(self) -> int:
@@ -115,11 +129,15 @@ def tax_parcel(
     shipping: int | None,
     value_in: ValueIn,
     uniform_gross: bool = False,
+    amount_in: AmountIn | None = None,
 ) -> ParcelTax | None:
     """The parcel priced with its VAT for a buyer in `destination` (`buyer_is_business`: with a validated VAT number of
     that country). `shipping`: the parcel's shipping as entered (None: not shipped there). `value_in` converts the
     consignment's net value for the EUR 150 / GBP 135 thresholds (no rate: taken as over the threshold). None when the
-    sale is not modelled or a rate it needs is missing (then nothing is added or split: prices stay as entered)."""
+    sale is not modelled or a rate it needs is missing (then nothing is added or split: prices stay as entered).
+
+    With `facts.day`, the duty of an imported parcel is assessed too (`ParcelTax.duty`, domain/duties.py): `amount_in`
+    converts a rule's amount (EUR 3) into the parcel's currency (None: only the same currency converts)."""
     if not facts.parts:
         raise ValueError("a parcel has at least one line")
     home, goods, destination = facts.seller_country.upper(), facts.goods_country.upper(), destination.upper()
@@ -168,9 +186,27 @@ def tax_parcel(
 
     lines = tuple(price(part.unit_price, part.quantity, part, part.key) for part in facts.parts)
     shipping_line = None
+    main = _main_part(facts.parts, tax_country)
     if shipping is not None:
-        shipping_line = price(shipping, 1, _main_part(facts.parts, tax_country), None)
-    return ParcelTax(liability=liability, lines=lines, shipping=shipping_line)
+        shipping_line = price(shipping, 1, main, None)
+    duty = None
+    if facts.day is not None:
+        duty = assess_duty(
+            goods_country=goods,
+            destination=destination,
+            liability=liability,
+            items=[DutyItem(part.key, part.hs_code, part.quantity) for part in facts.parts],
+            net_value=net_value,
+            net_shipping=0 if shipping is None else split_gross(shipping, home_rates[main.key]).net,
+            rules=facts.duty_rules,
+            day=facts.day,
+            value_in=value_in,
+            amount_in=amount_in or (lambda amount, currency: None),
+            excise_goods=facts.excise_goods,
+            handling=facts.duty_handling,
+            destination_rate_bp=main.rates.get(destination),
+        )
+    return ParcelTax(liability=liability, lines=lines, shipping=shipping_line, duty=duty)
 
 
 def collected_by_marketplace(liability: Liability) -> bool:
@@ -178,10 +214,16 @@ def collected_by_marketplace(liability: Liability) -> bool:
     return liability.collector is Collector.MARKETPLACE
 
 
-def parcel_resplit(parcel: ParcelTax, *, unit_prices: Mapping[int, int], shipping: int | None) -> ParcelTax:
+def parcel_resplit(
+    parcel: ParcelTax,
+    *,
+    unit_prices: Mapping[int, int],
+    shipping: int | None,
+    convert: Callable[[int], int] | None = None,
+) -> ParcelTax:
     """The same parcel with its unit prices (by key) and shipping replaced — converted into the seller's settlement
     currency — and each line's VAT split again at its own rate, so that the tax lines stay in the seller order's
-    currency and sum to what it records."""
+    currency and sum to what it records; the duty's amounts converted by `convert` (the same frozen rate)."""
 
     def resplit(line: TaxedLine, unit: int) -> TaxedLine:
         total = unit * line.quantity
@@ -192,4 +234,11 @@ def parcel_resplit(parcel: ParcelTax, *, unit_prices: Mapping[int, int], shippin
     shipping_line = None
     if parcel.shipping is not None and shipping is not None:
         shipping_line = resplit(parcel.shipping, shipping)
-    return ParcelTax(liability=parcel.liability, lines=lines, shipping=shipping_line)
+    duty = parcel.duty
+    if duty is not None and convert is not None:
+        duty = replace(
+            duty,
+            amount=None if duty.amount is None else convert(duty.amount),
+            import_vat_estimate=None if duty.import_vat_estimate is None else convert(duty.import_vat_estimate),
+        )
+    return ParcelTax(liability=parcel.liability, lines=lines, shipping=shipping_line, duty=duty)

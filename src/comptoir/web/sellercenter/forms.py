@@ -190,6 +190,22 @@ class NewProductForm(forms.Form):
     )
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    hs_code = forms.RegexField(
+        label=_("HS code"),
+        regex=r"^[0-9]{6,10}$",
+        max_length=10,
+        required=False,
+        help_text=_("The customs tariff code (6 to 10 digits). Duties on imports are computed from it."),
+        error_messages={"invalid": _("An HS code has 6 to 10 digits.")},
+    )
+    country_of_origin = forms.RegexField(
+        label=_("Country of origin"),
+        regex=r"^[A-Za-z]{2}$",
+        max_length=2,
+        required=False,
+        help_text=_("Where the product was made: a two-letter country code such as CN or IT."),
+        error_messages={"invalid": _("Use an ISO 3166 two-letter country code.")},
+    )
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)

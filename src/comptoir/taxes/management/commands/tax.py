@@ -1,20 +1,22 @@
 """`comptoir tax rates-import [--valid-from DATE]`: import the standard VAT rates of 45 European jurisdictions from the
 eu-vat-rates-data package (effective-dated, idempotent); `comptoir tax rates [--day DATE]`: the rates in force;
-`comptoir tax decide ...`: which regime applies to a sale (docs/TAXES.md)."""
+`comptoir tax decide ...`: which regime applies to a sale; `comptoir tax duties-load [--file PATH]`: load the customs
+duty rules (taxes/data/duty_rules.json, effective-dated, idempotent) (docs/TAXES.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
 from comptoir.taxes.domain.liability import Sale, decide_liability
 from comptoir.taxes.selectors import vat_rates_in_force
-from comptoir.taxes.services import vat_rates_import_package
+from comptoir.taxes.services import duty_rules_load, vat_rates_import_package
 
 
 class Command(BaseCommand):
-    help = "VAT: `tax rates-import`, `tax rates`, `tax decide` (docs/TAXES.md)."
+    help = "VAT and duties: `tax rates-import`, `tax rates`, `tax decide`, `tax duties-load` (docs/TAXES.md)."
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="subcommand", required=True)
@@ -30,6 +32,8 @@ class Command(BaseCommand):
         decide.add_argument("--value-eur-cents", type=int, default=0)
         decide.add_argument("--value-gbp-pence", type=int, default=0)
         decide.add_argument("--excise", action="store_true")
+        duties = commands.add_parser("duties-load", help="Load the customs duty rules (taxes/data/duty_rules.json).")
+        duties.add_argument("--file", type=Path, help="Another rules file of the same shape.")
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "rates-import":
@@ -40,6 +44,13 @@ class Command(BaseCommand):
             )
             for line in report.changed:
                 self.stdout.write(f"  changed: {line}")
+            return
+        if subcommand == "duties-load":
+            loaded = duty_rules_load(path=options["file"])
+            self.stdout.write(
+                f"duty rules {loaded.version}: {len(loaded.created)} new, {len(loaded.changed)} changed, "
+                f"{loaded.unchanged} unchanged."
+            )
             return
         if subcommand == "rates":
             for rate in vat_rates_in_force(day=options["day"]):

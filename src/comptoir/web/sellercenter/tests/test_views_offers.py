@@ -163,6 +163,34 @@ def test_a_new_product_and_its_offer_are_created_together(owner_client, seller_s
     )
 
 
+def test_a_new_product_keeps_its_hs_code_and_origin_for_duties(owner_client, seller_setup):
+    category = make_category("Clothing")
+    data = {
+        "product-title": "Silk blouse",
+        "product-category": str(category.pk),
+        "product-hs_code": "62061000",
+        "product-country_of_origin": "it",
+        **_terms(seller_setup, sku="BLOUSE-1", price="120.00"),
+    }
+    response = owner_client.post("/seller/offers/new/product", data)
+    assert response["Location"] == "/seller/offers/"
+    product = Offer.objects.select_related("product").get(sku="BLOUSE-1").product
+    assert (product.hs_code, product.country_of_origin) == ("62061000", "IT")
+
+
+def test_a_new_product_with_a_bad_hs_code_is_explained(owner_client, seller_setup):
+    category = make_category("Clothing")
+    data = {
+        "product-title": "Silk blouse",
+        "product-category": str(category.pk),
+        "product-hs_code": "6206",
+        **_terms(seller_setup, sku="BLOUSE-2"),
+    }
+    response = owner_client.post("/seller/offers/new/product", data)
+    assert response.status_code == 422
+    assert response.context["product_form"].errors["hs_code"] == ["An HS code has 6 to 10 digits."]
+
+
 def test_a_refused_offer_leaves_no_orphan_product(owner_client, seller_setup):
     category = make_category("Kitchen")
     data = {

@@ -288,6 +288,8 @@ def offer_new_product(request):
                 category_id=data["category"],
                 description=data["description"],
                 language=(request.LANGUAGE_CODE or "en")[:2],
+                hs_code=data["hs_code"],
+                country_of_origin=data["country_of_origin"].upper(),
             )
             try:
                 offer = offer_create_with_product(

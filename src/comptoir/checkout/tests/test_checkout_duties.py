@@ -1,0 +1,194 @@
+"""Duties at checkout, the worked cases of issue 12 (docs/TAXES.md, "Duties"): a US seller's EUR 120 parcel to Italy
+from 1 July 2026 pays the EU's flat EUR 3 per item as a separate duty line, booked to the marketplace's duty liability
+at release; before that date, or with the operator's DAP choice, nothing is collected; a Swiss destination and a GB
+consignment up to GBP 135 owe no duty at checkout. The rules are the shipped file's (`duty_rules_load`)."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from comptoir.checkout.services import order_checkout, seller_order_complete
+from comptoir.core import clock
+from comptoir.orders.domain.state_machine import Actor
+from comptoir.orders.models import Order, OrderTaxLine
+from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
+from comptoir.payments.models import LedgerAccount, Posting
+from comptoir.payments.selectors import ledger_entries_unbalanced
+from comptoir.sellers.models import Seller
+from comptoir.taxes.models import DutyRule, VatRate
+from comptoir.taxes.services import duty_rules_load
+from comptoir.testing.builders import (
+    CARD_OK,
+    make_offer,
+    make_operator,
+    make_product,
+    make_seller,
+    make_shipping_profile,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+JULY = dt.datetime(2026, 7, 15, 12, 0, tzinfo=dt.UTC)
+MARCH = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+STANDARD = {"FR": 2000, "DE": 1900, "IT": 2200, "CH": 810, "GB": 2000}
+DAP = {**settings.COMPTOIR, "TAXES": {**settings.COMPTOIR.get("TAXES", {}), "DUTY_HANDLING": "dap"}}
+GBP_RATE = {**settings.COMPTOIR, "EXCHANGE_RATES": {"EUR/GBP": "0.85"}}
+
+
+@pytest.fixture(autouse=True)
+def tax_data():
+    for country, rate_bp in STANDARD.items():
+        VatRate.objects.create(
+            country=country,
+            tax_class="standard",
+            rate_bp=rate_bp,
+            valid_from=dt.date(2026, 1, 1),
+            source="test",
+            imported_at=MARCH,
+        )
+    with clock.frozen_at(MARCH):
+        duty_rules_load()
+
+
+def offer_from(country: str, price: int, *, hs_code: str = "620610", shipping: int = 490):
+    seller = make_seller(f"{country} shop", country="FR")
+    Seller.objects.filter(pk=seller.pk).update(country=country)  # the test identifiers cover EU traders only
+    seller.refresh_from_db()
+    profile = make_shipping_profile(seller, currency="EUR", first_item_amount=shipping, express=False)
+    return make_offer(
+        seller=seller,
+        product=make_product(hs_code=hs_code),
+        price_amount=price,
+        currency="EUR",
+        shipping_profile=profile,
+        ships_from_country=country,
+    )
+
+
+def buy(*offers, to: str, at: dt.datetime = JULY, quantities=None):
+    address = {"name": "A Buyer", "street": "1 Main Street", "postal_code": "1000", "city": "City", "country": to}
+    quantities = quantities or [1] * len(offers)
+    with clock.frozen_at(at):
+        outcome = order_checkout(
+            buyer=make_user(),
+            shipping_address=address,
+            payment_method=CARD_OK,
+            lines=[
+                {"offer_id": offer.pk, "quantity": quantity} for offer, quantity in zip(offers, quantities, strict=True)
+            ],
+        )
+    return Order.objects.get(pk=outcome.order.pk)
+
+
+def duty_lines(order):
+    return list(
+        OrderTaxLine.objects.filter(order=order, kind="duty").values_list(
+            "regime", "collector", "reason", "tax_country", "net_amount", "vat_amount", "gross_amount"
+        )
+    )
+
+
+def test_the_shipped_rules_load_once_and_again_change_nothing():
+    assert DutyRule.objects.count() == 5
+    with clock.frozen_at(MARCH):
+        again = duty_rules_load()
+    assert (again.created, again.changed, again.unchanged) == ([], [], 5)
+    flat = DutyRule.objects.get(area="EU", kind="flat_per_item")
+    assert (flat.amount, flat.value_limit, flat.valid_from, flat.valid_to) == (
+        300,
+        15000,
+        dt.date(2026, 7, 1),
+        dt.date(2028, 6, 30),
+    )
+
+
+def test_a_us_sellers_eur_120_parcel_to_italy_from_1_july_2026_pays_the_flat_duty_booked_at_release():
+    offer = offer_from("US", 12000)  # a US seller enters net prices
+
+    order = buy(offer, to="IT")
+
+    assert duty_lines(order) == [("eu_import_ioss", "marketplace", "duty_flat_per_item_eu", "IT", 300, 0, 300)]
+    # 146.40 items incl. 22 % IT VAT + 5.98 shipping + 3.00 duty
+    assert (order.items_amount, order.shipping_amount, order.duty_amount, order.total_amount) == (
+        14640,
+        598,
+        300,
+        15538,
+    )
+    seller_order = order.seller_orders.get()
+    assert (seller_order.duty_amount, seller_order.marketplace_vat_amount, seller_order.total_amount) == (
+        300,
+        2748,
+        15538,
+    )
+
+    seller_owner = offer.seller.members.get().user
+    with clock.frozen_at(JULY):
+        seller_order_accept(seller_order_id=seller_order.pk, actor=seller_owner, seller=offer.seller)
+        seller_order_ship(
+            seller_order_id=seller_order.pk,
+            actor=seller_owner,
+            carrier="UPS",
+            tracking_number="1Z999",
+            seller=offer.seller,
+        )
+        seller_order_mark_delivered(seller_order_id=seller_order.pk, actor=None, actor_role=Actor.SYSTEM)
+        seller_order_complete(seller_order_id=seller_order.pk, actor=make_operator())
+
+    duty = LedgerAccount.objects.get(kind="duty_liability:IT", currency="EUR")
+    assert sum(Posting.objects.filter(account=duty).values_list("amount", flat=True)) == -300
+    vat = LedgerAccount.objects.get(kind="vat_liability:IT", currency="EUR")
+    assert sum(Posting.objects.filter(account=vat).values_list("amount", flat=True)) == -2748
+    payable = LedgerAccount.objects.get(kind="seller_payable", seller=offer.seller, currency="EUR")
+    commission = seller_order.commission_amount
+    assert sum(Posting.objects.filter(account=payable).values_list("amount", flat=True)) == -(
+        15538 - commission - 2748 - 300
+    )
+    assert ledger_entries_unbalanced() == []
+
+
+def test_one_silk_and_two_wool_blouses_in_one_parcel_owe_two_items():
+    silk = offer_from("CN", 4000, hs_code="62061000")
+    wool = make_offer(
+        seller=silk.seller,
+        product=make_product(hs_code="62062000"),
+        price_amount=3000,
+        currency="EUR",
+        shipping_profile=silk.shipping_profile,
+        ships_from_country="CN",
+    )
+
+    order = buy(silk, wool, to="FR", quantities=[1, 2])
+
+    assert order.duty_amount == 600
+    assert duty_lines(order)[0][4] == 600
+
+
+def test_before_1_july_2026_the_same_parcel_owes_no_duty():
+    order = buy(offer_from("US", 12000), to="IT", at=MARCH)
+
+    assert (duty_lines(order), order.duty_amount, order.total_amount) == ([], 0, 15238)
+
+
+@override_settings(COMPTOIR=DAP)
+def test_with_the_dap_choice_the_duty_is_left_to_the_carrier():
+    order = buy(offer_from("US", 12000), to="IT")
+
+    assert (duty_lines(order), order.duty_amount, order.total_amount) == ([], 0, 15238)
+
+
+def test_a_swiss_destination_collects_the_vat_but_no_duty_at_checkout():
+    order = buy(offer_from("DE", 11900), to="CH")  # 100.00 net of German VAT
+
+    assert order.seller_orders.get().marketplace_vat_country == "CH"
+    assert (duty_lines(order), order.duty_amount) == ([], 0)
+
+
+@override_settings(COMPTOIR=GBP_RATE)
+def test_a_gb_consignment_up_to_gbp_135_is_relieved_of_duty():
+    order = buy(offer_from("FR", 12000), to="GB")  # 100.00 net, GBP 85
+
+    assert order.seller_orders.get().marketplace_vat_country == "GB"
+    assert (duty_lines(order), order.duty_amount) == ([], 0)

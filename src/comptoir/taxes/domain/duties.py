@@ -1,0 +1,199 @@
+"""Customs duties and the landed cost of an imported parcel, and who pays them when. Pure (no Django).
+
+Duty rules are effective-dated data with their source (`taxes/data/duty_rules.json`, loaded by
+`comptoir tax duties-load`), one list per customs area ("EU", "GB", "CH", or a country such as "US"). The facts come
+from ../shared/research/global_selling.md (sections 1 and 2); what it does not source is not encoded, and a parcel no
+rule covers has an *unknown* duty: the buyer is told that duties may be charged on delivery (DAP), never a guess.
+
+Kinds of rule:
+
+- `flat_per_item`: a flat amount per item of a consignment whose intrinsic value is at most `value_limit` (the EU's
+  EUR 3 per item from 1 July 2026 to 1 July 2028 on parcels up to EUR 150 imported through IOSS). An *item* is one
+  distinct tariff subheading: lines are grouped by the first six digits of their product's HS code; a line whose
+  product has no HS code counts as an item of its own (the most it can be);
+- `relief`: no duty on a consignment of at most `value_limit` (the EU's relief up to EUR 150 before 1 July 2026, Reg.
+  1186/2009 Art. 23; the UK's relief up to GBP 135; the US de minimis of USD 800 until 29 August 2025);
+- `tariff`: duty follows the destination's tariff, which the engine does not hold (the US since the suspension of de
+  minimis on 29 August 2025): unknown.
+
+Excise goods never take a `flat_per_item` or `relief` rule. A rule with `marketplace_collected_only` applies only when
+the marketplace collects the import VAT at checkout (the EU's flat duty is levied on IOSS consignments).
+
+DDP or DAP: a duty that is known (a flat amount, or nothing under a relief) is collected at checkout — *delivered duty
+paid* — when the marketplace collects the import VAT at checkout too (IOSS, UK, CH) and the operator's handling choice
+is `ddp`; the buyer then pays it as separate tax lines (kind "duty"). Otherwise the parcel is *delivered at place*:
+the product page, the cart and checkout say before paying that duties and import VAT may be charged on delivery, with
+the estimate when it is known (`DutyAssessment.at_delivery_estimate`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from comptoir.taxes.domain.jurisdictions import vat_area
+from comptoir.taxes.domain.liability import Collector, Liability
+from comptoir.taxes.domain.vat import add_to_net
+
+
+class DutyKind(StrEnum):
+    FLAT_PER_ITEM = "flat_per_item"
+    RELIEF = "relief"
+    TARIFF = "tariff"
+
+
+class DutyHandling(StrEnum):
+    """The marketplace's choice for known duties: collect them at checkout (DDP) or leave them to the carrier (DAP)."""
+
+    DDP = "ddp"
+    DAP = "dap"
+
+
+class DutyStatus(StrEnum):
+    NOT_IMPORTED = "not_imported"  # the goods do not cross a customs border
+    RELIEF = "relief"  # no duty: a low-value relief applies
+    FLAT = "flat"  # a flat duty per item
+    UNKNOWN = "unknown"  # duty follows a tariff the engine does not hold, or no rule covers the parcel
+
+
+@dataclass(frozen=True, slots=True)
+class DutyRule:
+    area: str  # the customs area of the destination ("EU", "GB", "CH") or a country ("US")
+    kind: DutyKind
+    currency: str
+    amount: int  # minor units per item (flat_per_item); 0 otherwise
+    value_limit: int | None  # the consignment's intrinsic value up to which the rule applies (minor units); None: any
+    valid_from: dt.date
+    valid_to: dt.date | None
+    source: str
+    marketplace_collected_only: bool = False
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class DutyItem:
+    """One line of the parcel as customs see it."""
+
+    key: int
+    hs_code: str  # "" when the seller gave none
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class DutyAssessment:
+    """The duty of one parcel in the parcel's currency. `amount` None: unknown. `collected_at_checkout`: DDP (the
+    buyer pays `amount` with the order); else DAP. `vat_at_delivery`: customs collect the import VAT (the VAT is not
+    charged at checkout); `import_vat_estimate` is then its estimate, None when no rate is known."""
+
+    status: DutyStatus
+    amount: int | None
+    items: int
+    collected_at_checkout: bool
+    rule: DutyRule | None = None
+    vat_at_delivery: bool = False
+    import_vat_estimate: int | None = None
+
+    @property
+    def charged_amount(self) -> int:
+        """The duty the buyer pays at checkout (0 when it is not collected there)."""
+        return (self.amount or 0) if self.collected_at_checkout else 0
+
+    @property
+    def is_imported(self) -> bool:
+        return self.status is not DutyStatus.NOT_IMPORTED
+
+    @property
+    def charges_at_delivery(self) -> bool:
+        """Whether the buyer may owe duties or import VAT on delivery (what the pages say before paying)."""
+        if not self.is_imported:
+            return False
+        return self.vat_at_delivery or (not self.collected_at_checkout and self.amount != 0)
+
+    @property
+    def at_delivery_estimate(self) -> int | None:
+        """What the buyer may pay on delivery (duty not collected at checkout + import VAT), None when a part of it is
+        unknown; 0 when nothing is due on delivery."""
+        if not self.charges_at_delivery:
+            return 0
+        duty = 0 if self.collected_at_checkout else self.amount
+        vat = self.import_vat_estimate if self.vat_at_delivery else 0
+        if duty is None or vat is None:
+            return None
+        return duty + vat
+
+
+def rules_in_force(rules: Iterable[DutyRule], *, area: str, day: dt.date) -> tuple[DutyRule, ...]:
+    """The rules of `area` in force on `day`."""
+    return tuple(rule for rule in rules if rule.area == area and rule.in_force(day))
+
+
+def customs_area(country: str) -> str:
+    """The customs area of a country: the EU, the UK and Switzerland (with Liechtenstein) as for VAT, else itself."""
+    return vat_area(country)
+
+
+def duty_items(items: Sequence[DutyItem]) -> int:
+    """How many items the flat duty counts: distinct HS subheadings (first six digits); a line without HS code is an
+    item of its own."""
+    subheadings = {item.hs_code[:6] for item in items if len(item.hs_code) >= 6}
+    return len(subheadings) + sum(1 for item in items if len(item.hs_code) < 6)
+
+
+# Converts an amount (minor units of the given currency) into the parcel's currency; None without a rate.
+AmountIn = Callable[[int, str], int | None]
+# Converts an amount of the parcel's currency into the given currency; None without a rate.
+ValueIn = Callable[[int, str], int | None]
+
+
+def assess_duty(
+    *,
+    goods_country: str,
+    destination: str,
+    liability: Liability,
+    items: Sequence[DutyItem],
+    net_value: int,
+    net_shipping: int,
+    rules: Iterable[DutyRule],
+    day: dt.date,
+    value_in: ValueIn,
+    amount_in: AmountIn,
+    excise_goods: bool = False,
+    handling: DutyHandling = DutyHandling.DDP,
+    destination_rate_bp: int | None = None,
+) -> DutyAssessment:
+    """The duty of a parcel leaving `goods_country` for `destination` (net values in the parcel's currency), who pays
+    it when, and the import VAT estimate for the buyer when customs collect it (`destination_rate_bp`: the
+    destination's VAT rate of the parcel's main line, when known; the estimate is on goods + shipping + duty, rounded
+    half up)."""
+    area = customs_area(destination)
+    if customs_area(goods_country) == area:
+        return DutyAssessment(DutyStatus.NOT_IMPORTED, 0, 0, False)
+    count = duty_items(items)
+    marketplace_collects_vat = liability.collector is Collector.MARKETPLACE
+    status, amount, chosen = DutyStatus.UNKNOWN, None, None
+    for rule in sorted(rules_in_force(rules, area=area, day=day), key=lambda rule: rule.valid_from, reverse=True):
+        if rule.kind is DutyKind.TARIFF:
+            break
+        if excise_goods or (rule.marketplace_collected_only and not marketplace_collects_vat):
+            continue
+        value = value_in(net_value, rule.currency)
+        if value is None or (rule.value_limit is not None and value > rule.value_limit):
+            continue
+        if rule.kind is DutyKind.RELIEF:
+            status, amount, chosen = DutyStatus.RELIEF, 0, rule
+            break
+        converted = amount_in(rule.amount * count, rule.currency)
+        if converted is None:
+            continue
+        status, amount, chosen = DutyStatus.FLAT, converted, rule
+        break
+    collected = amount is not None and marketplace_collects_vat and handling is DutyHandling.DDP
+    vat_at_delivery = liability.import_charges_at_delivery
+    import_vat = None
+    if vat_at_delivery and destination_rate_bp is not None:
+        import_vat = add_to_net(net_value + net_shipping + (amount or 0), destination_rate_bp).vat
+    return DutyAssessment(status, amount, count, collected, chosen, vat_at_delivery, import_vat)

@@ -1,0 +1,114 @@
+"""Duties on the storefront (docs/TAXES.md, "Duties"): the product page's duty paid at checkout (DDP) or the notice of
+what may be charged on delivery (DAP) with its estimate; the cart's duty row and total; the order page's duty line."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.utils.text import slugify
+
+from comptoir.checkout.services import order_checkout
+from comptoir.core import clock
+from comptoir.orders.services import cart_line_set
+from comptoir.sellers.models import Seller
+from comptoir.taxes.models import VatRate
+from comptoir.taxes.services import duty_rules_load
+from comptoir.testing.builders import CARD_OK, make_offer, make_product, make_seller, make_shipping_profile, make_user
+
+pytestmark = pytest.mark.django_db
+JULY = dt.datetime(2026, 7, 15, 12, 0, tzinfo=dt.UTC)
+DAP = {**settings.COMPTOIR, "TAXES": {**settings.COMPTOIR.get("TAXES", {}), "DUTY_HANDLING": "dap"}}
+
+
+@pytest.fixture(autouse=True)
+def tax_data():
+    for country, rate_bp in {"IT": 2200, "CH": 810, "DE": 1900}.items():
+        VatRate.objects.create(
+            country=country,
+            tax_class="standard",
+            rate_bp=rate_bp,
+            valid_from=dt.date(2026, 1, 1),
+            source="test",
+            imported_at=JULY,
+        )
+    with clock.frozen_at(JULY):
+        duty_rules_load()
+
+
+@pytest.fixture
+def us_offer():
+    seller = make_seller("Brooklyn Blouses", country="FR")
+    Seller.objects.filter(pk=seller.pk).update(country="US")
+    seller.refresh_from_db()
+    profile = make_shipping_profile(seller, first_item_amount=490, express=False)
+    profile.rates.update(countries=["IT", "CH", "DE", "FR"])
+    return make_offer(
+        seller=seller,
+        product=make_product("Silk blouse", hs_code="620610"),
+        price_amount=12000,
+        shipping_profile=profile,
+        ships_from_country="US",
+    )
+
+
+def product_url(offer) -> str:
+    return f"/p/{offer.product_id}/{slugify(offer.product.title)[:80]}"
+
+
+def test_the_product_page_shows_the_duty_paid_at_checkout(client, us_offer):
+    with clock.frozen_at(JULY):
+        body = client.get(product_url(us_offer) + "?country=IT").content.decode()
+
+    assert "incl. 22 % VAT (IT)" in body
+    assert "+ customs duty €3.00, paid at checkout" in body
+
+
+@override_settings(COMPTOIR=DAP)
+def test_with_the_dap_choice_the_product_page_gives_the_duty_as_an_estimate_on_delivery(client, us_offer):
+    with clock.frozen_at(JULY):
+        body = client.get(product_url(us_offer) + "?country=IT").content.decode()
+
+    assert "paid at checkout" not in body
+    assert "Duties may be charged on delivery (estimate: €3.00)." in body
+
+
+def test_a_swiss_buyer_is_told_duties_may_follow_on_delivery(client, us_offer):
+    with clock.frozen_at(JULY):
+        body = client.get(product_url(us_offer) + "?country=CH").content.decode()
+
+    assert "% VAT (CH)" in body
+    assert "Duties may be charged on delivery." in body
+
+
+def test_the_cart_and_checkout_pages_show_the_duty_and_the_total_with_it(client, us_offer):
+    buyer = make_user()
+    client.force_login(buyer)
+    cart_line_set(buyer=buyer, offer_id=us_offer.pk, quantity=1)
+
+    with clock.frozen_at(JULY):
+        cart = client.get("/cart?country=IT").content.decode()
+        checkout = client.get("/checkout?country=IT").content.decode()
+
+    assert "Customs duty" in cart and "€3.00" in cart and "€155.38" in cart
+    assert "Customs duty" in checkout and "€155.38" in checkout
+
+
+def test_the_order_page_shows_the_duty_paid_at_checkout(client, us_offer):
+    buyer = make_user()
+    address = {"name": "A", "street": "Via Roma 1", "postal_code": "00100", "city": "Roma", "country": "IT"}
+    with clock.frozen_at(JULY):
+        order = order_checkout(
+            buyer=buyer,
+            shipping_address=address,
+            payment_method=CARD_OK,
+            lines=[{"offer_id": us_offer.pk, "quantity": 1}],
+        ).order
+    client.force_login(buyer)
+
+    body = client.get(f"/account/orders/{order.number}").content.decode()
+    invoice = client.get(f"/account/orders/{order.number}/invoices/{order.number}-1").content.decode()
+
+    assert "Customs duty paid at checkout (collected by the marketplace): €3.00" in body
+    assert "Customs duty paid at checkout (collected by the marketplace): €3.00" in invoice
+    assert "22 % (IT)" in body
