@@ -17,7 +17,9 @@
     comptoir import-catalog FILE --format F --seller S [--commit]
                                             import a seller's shop export (dry-run report, then commit)
     comptoir feed list|generate [ID…]      product feeds (Google Merchant Center, channels): list, write now
-    comptoir tax rates-import|rates|decide  VAT rates (effective-dated) and which VAT regime applies to a sale
+    comptoir tax rates-import|rates|decide|duties-load
+                                            VAT rates (effective-dated), which VAT regime applies to a sale,
+                                            the customs duty rules
     comptoir compliance rules-load|rules|refresh
                                             country rules: load the shipped rules, list them, recompute blocks
     comptoir import-history FILE.csv        import historical orders and reviews

@@ -372,6 +372,12 @@ def demo_seed(
 
     vat = vat_rates_import_package(valid_from=min(end.date(), dt.date.fromisoformat(_vat_package_day())))
     lap("VAT rates", f"{len(vat.created) + len(vat.changed)} standard rates from {vat.source.split(' (')[0]}")
+    # Customs duty rules (taxes/data/duty_rules.json): the EU's flat duty per item on low-value parcels, the UK and US
+    # thresholds; the Swiss, British and American shops' parcels are priced with them (docs/TAXES.md, "Duties").
+    from comptoir.taxes.services import duty_rules_load
+
+    duties = duty_rules_load()
+    lap("duty rules", f"{len(duties.created) + len(duties.changed)} rules, version {duties.version}")
     # Products and offers were bulk-inserted (no per-save index hooks): build the search index once, at the end.
     from comptoir.search.services import search_reindex
 
