@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
+
 from comptoir.core import clock
 from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on, rates_by_country
 from comptoir.taxes.models import SellerTaxProfile, VatRate
@@ -57,10 +59,13 @@ def vat_rates_dated(*, countries: set[str], day: dt.date | None = None) -> list[
     return [_dated(row) for row in VatRate.objects.filter(country__in=wanted, valid_from__lte=day)]
 
 
-def seller_ids_charging_destination_vat(seller_ids: set[int]) -> set[int]:
-    """The sellers among `seller_ids` that charge destination VAT on intra-EU distance sales. One query."""
+def seller_ids_charging_destination_vat(seller_ids: set[int], *, year: int | None = None) -> set[int]:
+    """The sellers among `seller_ids` that charge destination VAT on intra-EU distance sales in `year` (this year by
+    default): declared over the threshold, or counted over it by the marketplace this year or last year
+    (domain.distance_sales: whichever says "over" wins). One query."""
+    year = year or clock.now().year
     return set(
-        SellerTaxProfile.objects.filter(seller_id__in=seller_ids, charges_destination_vat=True).values_list(
-            "seller_id", flat=True
-        )
+        SellerTaxProfile.objects.filter(seller_id__in=seller_ids)
+        .filter(Q(charges_destination_vat=True) | Q(counted_over_through_year__gte=year))
+        .values_list("seller_id", flat=True)
     )
