@@ -8,14 +8,17 @@ import datetime as dt
 import io
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q
 
 from comptoir.core import clock
 from comptoir.core.crypto import decrypt_text
+from comptoir.core.exceptions import ValidationError
 from comptoir.core.money import Money
 from comptoir.currencies.models import ExchangeRate
 from comptoir.currencies.selectors import ReferenceRates
+from comptoir.filings import errors
 from comptoir.filings.conf import filings_settings
 from comptoir.filings.domain import dac7, periods
 from comptoir.filings.domain.returns import (
@@ -26,11 +29,15 @@ from comptoir.filings.domain.returns import (
     TaxLineFact,
     VatReturn,
     build_return,
+    return_csv,
 )
+from comptoir.filings.models import Dac7Notice
 from comptoir.orders.models import OrderStatus, OrderTaxLine, SellerOrder
 from comptoir.payments.models import Refund
 from comptoir.sellers.models import Seller
+from comptoir.taxes.domain.jurisdictions import EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
 from comptoir.taxes.models import SellerTaxProfile
+from comptoir.taxes.selectors import seller_distance_sales_by_year, seller_tax_profile
 
 _PAID = (OrderStatus.PAID,)
 
@@ -335,3 +342,93 @@ def dac7_report_xml(*, year: int) -> tuple[bytes, list[dac7.SellerYear]]:
         sellers=tuple(seller_years),
     )
     return dac7.dpi_xml(message), seller_years
+
+
+@dataclass(frozen=True)
+class SellerTaxOverview:
+    """What the seller center's Taxes page shows a seller: its distance sales against the EUR 10,000 threshold (this
+    year and last year), whether its distance sales carry destination VAT and why, its DAC7 figures (this year so
+    far and last year), the notices it was sent and the identity fields still missing."""
+
+    year: int
+    distance_sales: dict[int, int]
+    threshold_eur_cents: int
+    declared_over: bool
+    counted_over: bool
+    dac7_years: list[dac7.SellerYear]
+    notices: list[Dac7Notice]
+    missing: tuple[str, ...]
+    profile: SellerTaxProfile | None
+
+
+def seller_tax_overview(*, seller_id: int) -> SellerTaxOverview:
+    year = clock.now().year
+    profile = seller_tax_profile(seller_id)
+    years = dac7_seller_years(year=year - 1, seller_ids=[seller_id]) + dac7_seller_years(
+        year=year, seller_ids=[seller_id]
+    )
+    seller = Seller.objects.get(pk=seller_id)
+    return SellerTaxOverview(
+        year=year,
+        distance_sales=seller_distance_sales_by_year(seller_id, years={year - 1, year}),
+        threshold_eur_cents=EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS,
+        declared_over=bool(profile and profile.charges_destination_vat),
+        counted_over=bool(profile and (profile.counted_over_through_year or 0) >= year),
+        dac7_years=sorted(years, key=lambda item: -item.year),
+        notices=list(Dac7Notice.objects.filter(seller_id=seller_id).order_by("-year")),
+        missing=_identity(seller, profile).missing(),
+        profile=profile,
+    )
+
+
+def dac7_notices(*, year: int) -> list[Dac7Notice]:
+    return list(Dac7Notice.objects.filter(year=year).select_related("seller").order_by("seller__legal_name"))
+
+
+@dataclass(frozen=True)
+class FilingFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+FILING_KINDS = ("oss", "oss-sellers", "ioss", "records", "dac7")
+
+
+def filing_file(*, kind: str, period: str, seller_id: int | None = None) -> FilingFile:
+    """One filing as a file, for the console, the API and the command alike: `oss` (a quarter, "2026-Q3"; the
+    marketplace's as deemed supplier, or a seller's with `seller_id`), `oss-sellers` (every seller with OSS sales in
+    the quarter, one CSV), `ioss` (a month, "2026-07"), `records` (Art. 54c records of a year, "2026", or a quarter)
+    and `dac7` (a year: the DPI XML). Raises ValidationError (422) for an unknown kind or a malformed period."""
+    try:
+        if kind in ("oss", "oss-sellers"):
+            quarter = periods.quarter(period)
+            if kind == "oss":
+                text = return_csv(vat_return(kind="oss", period=quarter, seller_id=seller_id))
+            else:
+                text = "".join(
+                    return_csv(vat_return(kind="oss", period=quarter, seller_id=seller))
+                    for seller in oss_seller_ids(quarter)
+                )
+            scope = f"-seller-{seller_id}" if seller_id else ("-sellers" if kind == "oss-sellers" else "")
+            return FilingFile(text.encode(), "text/csv; charset=utf-8", f"oss-{quarter.label}{scope}.csv")
+        if kind == "ioss":
+            month = periods.month(period)
+            text = return_csv(vat_return(kind="ioss", period=month))
+            return FilingFile(text.encode(), "text/csv; charset=utf-8", f"ioss-{month.label}.csv")
+        if kind == "records":
+            span = periods.quarter(period) if "Q" in period.upper() else periods.year(_year(period))
+            text = art54c_records_csv(since=span.start, until=span.end)
+            return FilingFile(text.encode(), "text/csv; charset=utf-8", f"art54c-records-{span.label}.csv")
+        if kind == "dac7":
+            document, _years = dac7_report_xml(year=_year(period))
+            return FilingFile(document, "application/xml", f"dac7-{_year(period)}.xml")
+    except ValueError as error:
+        raise ValidationError(str(error), code=errors.INVALID_PERIOD, fields={"period": str(error)}) from error
+    raise ValidationError(f"Unknown filing {kind!r}.", code=errors.INVALID_PERIOD, fields={"kind": "Unknown filing."})
+
+
+def _year(value: str) -> int:
+    if not (value.strip().isdigit() and len(value.strip()) == 4):
+        raise ValueError(f"not a year: {value!r} (expected YYYY)")
+    return int(value)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from comptoir.core import clock
 from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on, rates_by_country
-from comptoir.taxes.models import SellerTaxProfile, VatRate
+from comptoir.taxes.models import SellerDistanceSale, SellerTaxProfile, VatRate
 
 
 def _dated(row: VatRate) -> DatedRate:
@@ -69,3 +69,20 @@ def seller_ids_charging_destination_vat(seller_ids: set[int], *, year: int | Non
         .filter(Q(charges_destination_vat=True) | Q(counted_over_through_year__gte=year))
         .values_list("seller_id", flat=True)
     )
+
+
+def seller_tax_profile(seller_id: int) -> SellerTaxProfile | None:
+    return SellerTaxProfile.objects.filter(seller_id=seller_id).first()
+
+
+def seller_distance_sales_by_year(seller_id: int, *, years: set[int]) -> dict[int, int]:
+    """year -> the seller's intra-EU distance sales counted by the marketplace (EUR cents, net of VAT). One query."""
+    rows = (
+        SellerDistanceSale.objects.filter(seller_id=seller_id, year__in=years)
+        .values("year")
+        .annotate(total=Sum("net_eur_cents"))
+        .values_list("year", "total")
+    )
+    found = dict.fromkeys(years, 0)
+    found.update({year: int(total or 0) for year, total in rows})
+    return found
