@@ -83,7 +83,7 @@ def test_a_sellers_oss_return_and_the_marketplaces_as_deemed_supplier(vat_rates)
 
 
 def test_art54c_records_list_each_supply_with_the_supplier(ioss_orders):
-    first, second = ioss_orders
+    first, _second = ioss_orders
     text = selectors.art54c_records_csv(since=dt.date(2026, 7, 1), until=dt.date(2026, 7, 31))
 
     rows = text.splitlines()
