@@ -18,6 +18,9 @@
                                             import a seller's shop export (dry-run report, then commit)
     comptoir feed list|generate [ID…]      product feeds (Google Merchant Center, channels): list, write now
     comptoir tax rates-import|rates|decide  VAT rates (effective-dated) and which VAT regime applies to a sale
+    comptoir filings oss|ioss|records|dac7|distance-sales
+                                            OSS/IOSS returns (CSV), Art. 54c records, DAC7 (DPI XML), the
+                                            sellers' EU distance-sales counter
     comptoir compliance rules-load|rules|refresh
                                             country rules: load the shipped rules, list them, recompute blocks
     comptoir import-history FILE.csv        import historical orders and reviews
