@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_noop
 
 from comptoir.core import clock
 from comptoir.core.exceptions import ValidationError
@@ -196,13 +197,13 @@ def seller_tax_identity_set(
     tin, tin_country = tin.strip()[:40], tin_country.strip().upper()
     problems: dict[str, str] = {}
     if legal_form not in ("", "individual", "entity"):
-        problems["legal_form"] = "Choose individual or entity."
+        problems["legal_form"] = gettext_noop("Choose individual or entity.")
     if tin_country and (len(tin_country) != 2 or not tin_country.isalpha()):
-        problems["tin_country"] = "A two-letter country code."
+        problems["tin_country"] = gettext_noop("A two-letter country code.")
     if date_of_birth is not None and (legal_form == "entity" or date_of_birth >= clock.now().date()):
-        problems["date_of_birth"] = "A past date, for an individual only."
+        problems["date_of_birth"] = gettext_noop("A past date, for an individual only.")
     if problems:
-        raise ValidationError("The tax identity is not valid.", code=errors.TAX_IDENTITY_INVALID, fields=problems)
+        raise ValidationError(gettext_noop("The tax identity is not valid."), code=errors.TAX_IDENTITY_INVALID, fields=problems)
     with transaction.atomic():
         profile, _created = SellerTaxProfile.objects.select_for_update().get_or_create(seller_id=seller_id)
         profile.legal_form, profile.tin, profile.tin_country = legal_form, tin, tin_country
