@@ -203,7 +203,9 @@ def seller_tax_identity_set(
     if date_of_birth is not None and (legal_form == "entity" or date_of_birth >= clock.now().date()):
         problems["date_of_birth"] = gettext_noop("A past date, for an individual only.")
     if problems:
-        raise ValidationError(gettext_noop("The tax identity is not valid."), code=errors.TAX_IDENTITY_INVALID, fields=problems)
+        raise ValidationError(
+            gettext_noop("The tax identity is not valid."), code=errors.TAX_IDENTITY_INVALID, fields=problems
+        )
     with transaction.atomic():
         profile, _created = SellerTaxProfile.objects.select_for_update().get_or_create(seller_id=seller_id)
         profile.legal_form, profile.tin, profile.tin_country = legal_form, tin, tin_country
