@@ -29,13 +29,14 @@ logger = logging.getLogger(__name__)
 _NOT_A_SUPPLY = (Status.CANCELLED, Status.REFUNDED)
 
 
-def distance_sales_count(*, seller_order_ids: Iterable[int]) -> list[DistanceSaleCount]:
+def distance_sales_count(*, seller_order_ids: Iterable[int], only_new: bool = False) -> list[DistanceSaleCount]:
     """Count the intra-EU B2C distance sales (regimes `eu_distance_origin` and `eu_distance_oss`: goods sent from one
     Member State to a consumer in another) of these seller orders towards their sellers' EUR 10,000 thresholds: the
     net of VAT of their tax lines, converted into EUR at the order's frozen rate (the ECB reference rate of the day
     it was placed), in the calendar year it was paid. A cancelled or refunded seller order counts 0; a seller order
     without distance-sale lines and never counted is skipped; an unpaid one is skipped. Idempotent (one
-    `SellerDistanceSale` row per seller order), each seller order in its own transaction."""
+    `SellerDistanceSale` row per seller order), each seller order in its own transaction. `only_new`: the seller
+    orders were just paid, none was counted before (saves a query)."""
     ids = sorted(set(seller_order_ids))
     if not ids:
         return []
@@ -47,9 +48,17 @@ def distance_sales_count(*, seller_order_ids: Iterable[int]) -> list[DistanceSal
         .values_list("seller_order_id", "currency", "net")
     ):
         nets.setdefault(seller_order_id, {})[currency] = int(net or 0)
-    counted = set(SellerDistanceSale.objects.filter(seller_order_id__in=ids).values_list("seller_order_id", flat=True))
+    # Most paid checkouts have no distance sale and were never counted: this task then costs one query, or two when
+    # `only_new` is not given (a cancellation or a refund may concern a seller order counted before).
+    counted: set[int] = set()
+    if not only_new:
+        counted = set(
+            SellerDistanceSale.objects.filter(seller_order_id__in=ids).values_list("seller_order_id", flat=True)
+        )
+    if not nets and not counted:
+        return []
     results = []
-    for seller_order in SellerOrder.objects.filter(pk__in=ids).select_related("order").order_by("pk"):
+    for seller_order in SellerOrder.objects.filter(pk__in=set(nets) | counted).select_related("order").order_by("pk"):
         order = seller_order.order
         if seller_order.pk not in nets and seller_order.pk not in counted:
             continue

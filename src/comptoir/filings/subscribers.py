@@ -19,7 +19,8 @@ def on_seller_orders_transitioned(events: Sequence[SellerOrderTransitioned]) -> 
 
     ids = sorted({event.seller_order_id for event in events if event.action in COUNTED_ACTIONS})
     if ids:
-        distance_sales_count_task.enqueue(seller_order_ids=ids)
+        only_new = all(event.action == "payment_captured" for event in events if event.action in COUNTED_ACTIONS)
+        distance_sales_count_task.enqueue(seller_order_ids=ids, only_new=only_new)
 
 
 def connect() -> None:
