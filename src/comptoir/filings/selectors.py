@@ -16,6 +16,7 @@ from comptoir.core import clock
 from comptoir.core.crypto import decrypt_text
 from comptoir.core.exceptions import ValidationError
 from comptoir.core.money import Money
+from comptoir.currencies.domain.rates import ECB
 from comptoir.currencies.models import ExchangeRate
 from comptoir.currencies.selectors import ReferenceRates
 from comptoir.filings import errors
@@ -45,7 +46,7 @@ _PAID = (OrderStatus.PAID,)
 def _publication_on_or_after(day: dt.date) -> dt.date:
     """The ECB publication Art. 366 points to: the rate published on `day`, else the next one (a weekend, a
     holiday); when none is published yet, the latest before (the return is then provisional)."""
-    later = ExchangeRate.objects.filter(day__gte=day, day__lte=day + dt.timedelta(days=10)).order_by("day")
+    later = ExchangeRate.objects.filter(source=ECB, day__gte=day, day__lte=day + dt.timedelta(days=10)).order_by("day")
     return later.values_list("day", flat=True).first() or day
 
 

@@ -162,3 +162,23 @@ def test_operators_download_filings_from_the_console_and_the_api(ioss_orders, co
 def test_an_unknown_filing_kind_is_refused():
     with pytest.raises(ValidationError):
         selectors.filing_file(kind="vat", period="2026")
+
+
+def test_amounts_in_zloty_are_converted_at_the_ecb_rate_of_the_quarters_last_day(vat_rates):
+    from decimal import Decimal
+
+    from comptoir.currencies.models import ExchangeRate
+    from comptoir.currencies.selectors import rates_cache_clear
+
+    offer = offer_from("PL", 12300, currency="PLN", shipping=1230)  # 123.00 PLN incl. 23 % PL VAT
+    seller_tax_profile_set(seller_id=offer.seller_id, charges_destination_vat=True)
+    buy(offer, to="FR", at=at(8, 1))  # 120.00 PLN incl. FR VAT, + shipping: 100.00 + 10.00 net PLN, 22.00 VAT
+    for day, rate in ((dt.date(2026, 9, 29), "4.0000"), (dt.date(2026, 10, 2), "5.0000")):
+        ExchangeRate.objects.create(currency="PLN", day=day, rate=Decimal(rate), imported_at=at(10, 2))
+    rates_cache_clear()
+
+    q3 = selectors.vat_return(kind="oss", period=periods.quarter("2026-Q3"), seller_id=offer.seller_id)
+
+    # 30 September: no publication in the test table, so the next one (2 October, 5 PLN per EUR), as Art. 366 says
+    assert q3.rows == (ReturnRow("supplies", "2026-Q3", "FR", 2000, 2200, 440),)
+    assert q3.unconverted == ()
