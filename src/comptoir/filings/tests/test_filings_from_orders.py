@@ -182,3 +182,23 @@ def test_amounts_in_zloty_are_converted_at_the_ecb_rate_of_the_quarters_last_day
     # 30 September: no publication in the test table, so the next one (2 October, 5 PLN per EUR), as Art. 366 says
     assert q3.rows == (ReturnRow("supplies", "2026-Q3", "FR", 2000, 2200, 440),)
     assert q3.unconverted == ()
+
+
+def test_a_seller_reads_its_distance_sales_and_dac7_figures_through_the_api(vat_rates, client):
+    from comptoir.sellers.services import seller_api_key_create
+
+    offer = offer_from("DE", 600000)
+    for day in (2, 3):
+        buy(offer, to="FR", at=at(3, day))
+    _record, key = seller_api_key_create(seller=offer.seller, actor=None, name="t", scopes=["finance:read"])
+    _record, other = seller_api_key_create(seller=offer.seller, actor=None, name="o", scopes=["offers:read"])
+
+    with clock.frozen_at(at(4, 1)):
+        answer = client.get("/api/v1/seller/taxes", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+        refused = client.get("/api/v1/seller/taxes", HTTP_AUTHORIZATION=f"Bearer {other}")
+
+    assert answer["distance_sales"] == [{"year": 2025, "net_eur_cents": 0}, {"year": 2026, "net_eur_cents": 1009228}]
+    assert answer["charges_destination_vat"] is True and answer["threshold_eur_cents"] == 1_000_000
+    assert answer["dac7"][0]["year"] == 2026 and answer["dac7"][0]["consideration_eur_cents"][0] == 2 * 600490
+    assert answer["dac7"][0]["reportable"] is True and "tin" in answer["missing_identity"]
+    assert refused.status_code == 403
