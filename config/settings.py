@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "comptoir.payments",
     "comptoir.checkout",
     "comptoir.connectors",
+    "comptoir.filings",
     "comptoir.trust",
     "comptoir.search",
     "comptoir.notifications",
@@ -331,6 +332,14 @@ COMPTOIR: dict[str, Any] = {
         "VIES_CHECK": env_bool("COMPTOIR_VIES_CHECK", False),
         "VIES_TIMEOUT_SECONDS": env_int("COMPTOIR_VIES_TIMEOUT_SECONDS", 10),
         "DUTY_HANDLING": os.environ.get("COMPTOIR_DUTY_HANDLING", "ddp"),
+    },
+    # Tax filings (comptoir.filings, docs/TAXES.md "Returns and DAC7"): the platform operator as the DAC7 report names
+    # it (the Member State it reports in, its TIN and address).
+    "FILINGS": {
+        "OPERATOR_NAME": env_str("COMPTOIR_OPERATOR_NAME", "Comptoir marketplace"),
+        "OPERATOR_COUNTRY": env_str("COMPTOIR_OPERATOR_COUNTRY", "FR"),
+        "OPERATOR_TIN": env_str("COMPTOIR_OPERATOR_TIN", ""),
+        "OPERATOR_ADDRESS": env_str("COMPTOIR_OPERATOR_ADDRESS", ""),
     },
     # Outbound webhooks (comptoir.webhooks, docs/WEBHOOKS.md). Sellers' endpoints must be public https URLs; private
     # and loopback addresses (SSRF) and plain http are for tests and local development only.

@@ -20,6 +20,7 @@ from comptoir.api.routers import (
     catalog,
     catalog_imports,
     checkout,
+    filings,
     fx,
     orders,
     payment_notifications,
@@ -99,6 +100,7 @@ for module in (
     trust,
     payment_notifications,
     fx,
+    filings,
 ):
     api.add_router("", module.router)
 

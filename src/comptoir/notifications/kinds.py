@@ -166,6 +166,17 @@ KINDS: tuple[Kind, ...] = (
         gettext_noop("Payout of %(amount)s sent"),
         gettext_noop("%(amount)s is on its way to your bank account ending in %(iban_last4)s."),
     ),
+    _kind(
+        "dac7_notice",
+        Audience.SELLER,
+        _("Tax reporting (DAC7)"),
+        gettext_noop("What we will report to the tax authority for %(year)s (DAC7)"),
+        gettext_noop(
+            "As EU law requires (DAC7), the marketplace reports the sales you made on it in %(year)s: %(amount)s "
+            "received for %(activities)s sales, with your identity. Check the figures and complete your tax identity "
+            "on the Taxes page of the seller center before 31 January."
+        ),
+    ),
 )
 
 KINDS_BY_CODE: dict[str, Kind] = {kind.code: kind for kind in KINDS}

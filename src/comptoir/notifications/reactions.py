@@ -234,3 +234,20 @@ def notify_late_to_ship(*, limit: int = 500) -> int:
             _send_all(_seller_members(seller_order.seller_id), "late_to_ship", params, f"late:{seller_order.pk}")
         )
     return created
+
+
+def notify_dac7_notice(*, notice_id: int) -> int:
+    """Tell the members of a reportable seller what the marketplace will report about its year (DAC7 notice)."""
+    from comptoir.filings.models import Dac7Notice
+
+    notice = Dac7Notice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        return 0
+    params = {
+        "year": notice.year,
+        "amount": notice.consideration_eur_cents,
+        "currency": "EUR",
+        "activities": notice.activities,
+        "url": reverse("sellercenter:taxes"),
+    }
+    return len(_send_all(_seller_members(notice.seller_id), "dac7_notice", params, f"dac7:{notice.pk}"))

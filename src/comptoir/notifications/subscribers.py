@@ -8,7 +8,8 @@ renders and sends nothing. The task (tasks.py) decides the recipients and create
   dispute opened and decided;
 - sellers `SellerStatusChanged`: application approved or rejected;
 - trust `EnforcementNoticeIssued`, `AppealDecided`, `MessageSent`: notice of a measure, appeal decided, message;
-- payments `PayoutSent`: payout."""
+- payments `PayoutSent`: payout;
+- filings `Dac7NoticeIssued`: what the marketplace will report about the seller's year (DAC7)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 if TYPE_CHECKING:
+    from comptoir.filings.events import Dac7NoticeIssued
     from comptoir.orders.events import SellerOrderTransitioned
     from comptoir.payments.events import PayoutSent
     from comptoir.sellers.events import SellerStatusChanged
@@ -91,8 +93,15 @@ def on_payout_sent(event: PayoutSent) -> None:
     transaction.on_commit(functools.partial(payout_notify_task.enqueue, payout_id=event.payout_id))
 
 
+def on_dac7_notice_issued(event: Dac7NoticeIssued) -> None:
+    from comptoir.notifications.tasks import dac7_notice_notify_task
+
+    transaction.on_commit(functools.partial(dac7_notice_notify_task.enqueue, notice_id=event.notice_id))
+
+
 def connect() -> None:
     from comptoir.core.events import subscribe, subscribe_batch
+    from comptoir.filings.events import Dac7NoticeIssued
     from comptoir.orders.events import SellerOrderTransitioned
     from comptoir.payments.events import PayoutSent
     from comptoir.sellers.events import SellerStatusChanged
@@ -104,3 +113,4 @@ def connect() -> None:
     subscribe(AppealDecided, on_appeal_decided)
     subscribe(MessageSent, on_message_sent)
     subscribe(PayoutSent, on_payout_sent)
+    subscribe(Dac7NoticeIssued, on_dac7_notice_issued)

@@ -52,3 +52,8 @@ def payout_notify_task(payout_id: int) -> int:
 def late_to_ship_notify_task(limit: int = 500) -> int:
     """Run by the scheduler: tell sellers about orders past their ship-by date (once per seller order)."""
     return reactions.notify_late_to_ship(limit=limit)
+
+
+@task()
+def dac7_notice_notify_task(notice_id: int) -> int:
+    return reactions.notify_dac7_notice(notice_id=notice_id)

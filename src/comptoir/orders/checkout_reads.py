@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
+    Case,
     CharField,
     Exists,
     ExpressionWrapper,
@@ -37,15 +37,18 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
+    When,
 )
 from django.db.models.aggregates import StringAgg
-from django.db.models.functions import Cast, JSONObject
+from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from comptoir.catalog.models import Category
 from comptoir.compliance.models import OfferMarketBlock
+from comptoir.core import clock
 from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate
 from comptoir.offers.models import Offer, ShippingRate
+from comptoir.taxes.domain import distance_sales
 from comptoir.taxes.domain.duties import DutyKind, DutyRule, customs_area
 from comptoir.taxes.domain.rates import DatedRate, TaxClass
 from comptoir.taxes.models import DutyRule as DutyRuleRow
@@ -159,10 +162,24 @@ def _restricted_subquery():
     return Exists(OfferMarketBlock.objects.filter(offer_id=OuterRef("pk"), country=Value(_DESTINATION_SENTINEL)))
 
 
+_DECLARED_OVER = 9999  # a declaration of destination VAT holds whatever the year
+
+
 def _destination_vat_subquery():
+    """The last year in which the seller charges destination VAT on its intra-EU distance sales: any year when it
+    declares so, else the marketplace's count (`counted_over_through_year`); compared with the order's year in Python
+    (taxes.domain.distance_sales), so the compiled statement does not depend on the date."""
     return Subquery(
-        SellerTaxProfile.objects.filter(seller_id=OuterRef("seller_id")).values("charges_destination_vat")[:1],
-        output_field=BooleanField(),
+        SellerTaxProfile.objects.filter(seller_id=OuterRef("seller_id"))
+        .annotate(
+            over_through=Case(
+                When(charges_destination_vat=True, then=Value(_DECLARED_OVER)),
+                default=Coalesce(F("counted_over_through_year"), Value(0)),
+                output_field=IntegerField(),
+            )
+        )
+        .values("over_through")[:1],
+        output_field=IntegerField(),
     )
 
 
@@ -293,6 +310,7 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    year = clock.now().year
     return [
         CheckoutOffer(
             pk=row[0],
@@ -305,7 +323,7 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
             handling_days=row[7],
             shipping_profile_id=row[8],
             product=CheckoutProduct(row[9], row[16], row[21] or ""),
-            seller=CheckoutSeller(row[10], row[11], row[14], row[17], bool(row[18])),
+            seller=CheckoutSeller(row[10], row[11], row[14], row[17], charges_destination_vat(row[18], year=year)),
             category_commission_bp=row[12],
             shipping_rates_json=row[13],
             ships_from_country=row[15],
@@ -315,6 +333,13 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
         )
         for row in rows
     ]
+
+
+def charges_destination_vat(over_through_year: int | None, *, year: int) -> bool:
+    """The seller's declaration or the marketplace's count, read as one year (`_destination_vat_subquery`)."""
+    return distance_sales.charges_destination_vat(
+        declared=False, counted_over_through_year=over_through_year or None, year=year
+    )
 
 
 def vat_rates_of(offer: CheckoutOffer) -> list[DatedRate]:

@@ -13,10 +13,22 @@ class VatRateAdmin(admin.ModelAdmin):
 
 @admin.register(SellerTaxProfile)
 class SellerTaxProfileAdmin(admin.ModelAdmin):
-    list_display = ["seller", "charges_destination_vat", "oss_registration", "updated_at"]
+    list_display = ["seller", "charges_destination_vat", "counted_over_through_year", "oss_registration", "updated_at"]
     list_filter = ["charges_destination_vat"]
     search_fields = ["seller__name", "oss_registration"]
     raw_id_fields = ["seller"]
+    # The counter is the marketplace's (filings), the identity the seller's (seller center, Taxes): shown, not edited.
+    fields = [
+        "seller",
+        "charges_destination_vat",
+        "oss_registration",
+        "counted_over_through_year",
+        "legal_form",
+        "tin",
+        "tin_country",
+        "date_of_birth",
+    ]
+    readonly_fields = ["counted_over_through_year", "legal_form", "tin", "tin_country", "date_of_birth"]
 
     def save_model(self, request, obj, form, change):
         # Through the service (audited), never a bare save.

@@ -44,10 +44,46 @@ class SellerTaxProfile(models.Model):
         default=False, help_text="Over the EUR 10,000 EU distance-sales threshold, or opted in (OSS)."
     )
     oss_registration = models.CharField(max_length=40, blank=True, help_text="Where and under which number (OSS).")
+    # The marketplace's own count (SellerDistanceSale rows): the last calendar year in which the seller charges
+    # destination VAT because its distance sales on the marketplace passed EUR 10,000 (the crossing year and the next).
+    # Kept by taxes.services.seller_distance_sale_count; whichever of it and the declaration says "over" wins.
+    counted_over_through_year = models.PositiveIntegerField(null=True, blank=True)
+    # Identity for the DAC7 report (Dir. (EU) 2021/514), completed by the seller in the seller center: an individual
+    # gives a date of birth, an entity its business registration number (the seller's trade register number).
+    legal_form = models.CharField(
+        max_length=10, blank=True, choices=[("individual", "individual"), ("entity", "entity")]
+    )
+    tin = models.CharField(max_length=40, blank=True, help_text="Tax identification number (DAC7).")
+    tin_country = models.CharField(max_length=2, blank=True, help_text="Country that issued the TIN.")
+    date_of_birth = models.DateField(null=True, blank=True, help_text="Individuals only (DAC7).")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Tax profile of seller {self.seller_id}"
+
+
+class SellerDistanceSale(models.Model):
+    """One seller order's intra-EU B2C distance sales, net of VAT, in EUR cents, counted towards the seller's EUR 10,000
+    threshold of its calendar year (docs/TAXES.md, "The seller's distance sales"). One row per seller order (counting
+    again changes nothing); a cancelled or refunded seller order counts 0. `seller_order_id` is the orders app's id
+    (taxes sits below orders and does not name its models)."""
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="distance_sales")
+    seller_order_id = models.BigIntegerField(unique=True)
+    year = models.PositiveIntegerField()
+    net_eur_cents = models.BigIntegerField()
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["seller", "year"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(net_eur_cents__gte=0), name="distance_sale_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"seller {self.seller_id} {self.year}: {self.net_eur_cents} EUR cents (seller order {self.seller_order_id})"
+        )
 
 
 class ViesStatus(models.TextChoices):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q, Sum
+
 from comptoir.core import clock
 from comptoir.taxes.domain.duties import DutyKind, customs_area
 from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
 from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on, rates_by_country
-from comptoir.taxes.models import DutyRule, SellerTaxProfile, VatRate
+from comptoir.taxes.models import DutyRule, SellerDistanceSale, SellerTaxProfile, VatRate
 
 
 def _dated(row: VatRate) -> DatedRate:
@@ -59,12 +61,15 @@ def vat_rates_dated(*, countries: set[str], day: dt.date | None = None) -> list[
     return [_dated(row) for row in VatRate.objects.filter(country__in=wanted, valid_from__lte=day)]
 
 
-def seller_ids_charging_destination_vat(seller_ids: set[int]) -> set[int]:
-    """The sellers among `seller_ids` that charge destination VAT on intra-EU distance sales. One query."""
+def seller_ids_charging_destination_vat(seller_ids: set[int], *, year: int | None = None) -> set[int]:
+    """The sellers among `seller_ids` that charge destination VAT on intra-EU distance sales in `year` (this year by
+    default): declared over the threshold, or counted over it by the marketplace this year or last year
+    (domain.distance_sales: whichever says "over" wins). One query."""
+    year = year or clock.now().year
     return set(
-        SellerTaxProfile.objects.filter(seller_id__in=seller_ids, charges_destination_vat=True).values_list(
-            "seller_id", flat=True
-        )
+        SellerTaxProfile.objects.filter(seller_id__in=seller_ids)
+        .filter(Q(charges_destination_vat=True) | Q(counted_over_through_year__gte=year))
+        .values_list("seller_id", flat=True)
     )
 
 
@@ -87,3 +92,20 @@ def duty_rules_for(*, destination: str, day: dt.date | None = None) -> tuple[Dom
     day = day or clock.now().date()
     rows = DutyRule.objects.filter(area=customs_area(destination), valid_from__lte=day)
     return tuple(rule for rule in map(duty_rule_of, rows) if rule.in_force(day))
+
+
+def seller_tax_profile(seller_id: int) -> SellerTaxProfile | None:
+    return SellerTaxProfile.objects.filter(seller_id=seller_id).first()
+
+
+def seller_distance_sales_by_year(seller_id: int, *, years: set[int]) -> dict[int, int]:
+    """year -> the seller's intra-EU distance sales counted by the marketplace (EUR cents, net of VAT). One query."""
+    rows = (
+        SellerDistanceSale.objects.filter(seller_id=seller_id, year__in=years)
+        .values("year")
+        .annotate(total=Sum("net_eur_cents"))
+        .values_list("year", "total")
+    )
+    found = dict.fromkeys(years, 0)
+    found.update({year: int(total or 0) for year, total in rows})
+    return found

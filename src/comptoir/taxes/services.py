@@ -10,16 +10,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext_noop
 
 from comptoir.core import clock
+from comptoir.core.exceptions import ValidationError
 from comptoir.core.services import audit_record
+from comptoir.taxes import errors
 from comptoir.taxes.conf import taxes_settings
+from comptoir.taxes.domain.distance_sales import over_through_year
 from comptoir.taxes.domain.duties import DutyKind
 from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
 from comptoir.taxes.domain.rates import TaxClass
 from comptoir.taxes.domain.vat import rate_bp_from_percent
 from comptoir.taxes.domain.vat_numbers import vat_number_format
-from comptoir.taxes.models import DutyRule, SellerTaxProfile, VatNumberCheck, VatRate, ViesStatus
+from comptoir.taxes.models import (
+    DutyRule,
+    SellerDistanceSale,
+    SellerTaxProfile,
+    VatNumberCheck,
+    VatRate,
+    ViesStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -206,3 +218,79 @@ def _duty_rule_parse(entry: dict) -> DomainDutyRule:
     if len(rule.area) != 2 or not rule.source.strip() or rule.amount < 0:
         raise ValueError(f"invalid duty rule {entry!r}")
     return rule
+
+
+@dataclass(frozen=True)
+class DistanceSaleCount:
+    seller_id: int
+    year: int
+    net_eur_cents: int  # the seller's counted distance sales of the year, after this count
+    counted_over_through_year: int | None
+
+
+def seller_distance_sale_count(
+    *, seller_id: int, seller_order_id: int, year: int, net_eur_cents: int
+) -> DistanceSaleCount:
+    """Count one seller order's intra-EU distance sales (net of VAT, EUR cents; 0 for a cancelled or refunded one)
+    towards the seller's threshold of `year`, and keep `SellerTaxProfile.counted_over_through_year` in step.
+
+    Idempotent and atomic: one row per seller order (counting it again replaces its amount), the seller's profile
+    row locked while its years are summed, so two orders of one seller counted at once never lose one."""
+    if net_eur_cents < 0:
+        raise ValidationError("A distance sale is not negative.", code=errors.DISTANCE_SALE_NEGATIVE)
+    with transaction.atomic():
+        profile, _created = SellerTaxProfile.objects.select_for_update().get_or_create(seller_id=seller_id)
+        SellerDistanceSale.objects.update_or_create(
+            seller_order_id=seller_order_id,
+            defaults={"seller_id": seller_id, "year": year, "net_eur_cents": net_eur_cents, "counted_at": clock.now()},
+        )
+        by_year = dict(
+            SellerDistanceSale.objects.filter(seller_id=seller_id)
+            .values("year")
+            .annotate(total=Sum("net_eur_cents"))
+            .values_list("year", "total")
+        )
+        through = over_through_year(by_year)
+        if through != profile.counted_over_through_year:
+            audit_record(
+                actor=None,
+                action="taxes.distance_sales_threshold",
+                target=profile,
+                data={"counted_over_through_year": through, "previous": profile.counted_over_through_year},
+            )
+            profile.counted_over_through_year = through
+            profile.save(update_fields=["counted_over_through_year", "updated_at"])
+    return DistanceSaleCount(seller_id, year, int(by_year.get(year) or 0), through)
+
+
+def seller_tax_identity_set(
+    *, seller_id: int, legal_form: str, tin: str, tin_country: str, date_of_birth: dt.date | None, actor=None
+) -> SellerTaxProfile:
+    """Record the identity a DAC7 report needs that the seller's onboarding did not collect: legal form, tax
+    identification number and its issuing country, date of birth (individuals). Raises ValidationError (422) for an
+    unknown legal form, a country that is not two letters, a date of birth in the future or given for an entity.
+    Audited; any field may be left empty (the report then says it is missing)."""
+    tin, tin_country = tin.strip()[:40], tin_country.strip().upper()
+    problems: dict[str, str] = {}
+    if legal_form not in ("", "individual", "entity"):
+        problems["legal_form"] = gettext_noop("Choose individual or entity.")
+    if tin_country and (len(tin_country) != 2 or not tin_country.isalpha()):
+        problems["tin_country"] = gettext_noop("A two-letter country code.")
+    if date_of_birth is not None and (legal_form == "entity" or date_of_birth >= clock.now().date()):
+        problems["date_of_birth"] = gettext_noop("A past date, for an individual only.")
+    if problems:
+        raise ValidationError(
+            gettext_noop("The tax identity is not valid."), code=errors.TAX_IDENTITY_INVALID, fields=problems
+        )
+    with transaction.atomic():
+        profile, _created = SellerTaxProfile.objects.select_for_update().get_or_create(seller_id=seller_id)
+        profile.legal_form, profile.tin, profile.tin_country = legal_form, tin, tin_country
+        profile.date_of_birth = date_of_birth
+        profile.save()
+        audit_record(
+            actor=actor,
+            action="taxes.seller_identity_set",
+            target=profile,
+            data={"legal_form": legal_form, "tin_country": tin_country, "tin_given": bool(tin)},
+        )
+    return profile

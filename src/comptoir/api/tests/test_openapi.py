@@ -11,7 +11,7 @@ from comptoir.api.openapi import PROBLEM_SCHEMA_REF
 pytestmark = pytest.mark.django_db
 
 OPERATION_KEYS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-SUCCESS_CONTENT_TYPES = {"application/json", "text/csv"}
+SUCCESS_CONTENT_TYPES = {"application/json", "text/csv", "application/xml"}  # XML: the DAC7 report (operators)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def test_the_trust_and_notification_tasks_are_written_before_the_commit(settings
 
     assert outcome.order.status == "paid"
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "comptoir.filings.tasks.distance_sales_count_task",  # the seller's EU distance sales (docs/TAXES.md)
         "comptoir.notifications.tasks.seller_order_events_notify_task",
         "comptoir.trust.tasks.evidence_apply_batch_task",
         "comptoir.webhooks.tasks.webhook_facts_dispatch_task",  # order.created, for the seller's endpoints if any

@@ -653,3 +653,24 @@ class ResponsiblePersonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
+
+
+class TaxIdentityForm(forms.Form):
+    """What a DAC7 report needs that onboarding did not ask (docs/TAXES.md, "Returns and DAC7")."""
+
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"),
+        choices=[("", "—"), ("individual", _("Individual")), ("entity", _("Company or other entity"))],
+        required=False,
+    )
+    tin = forms.CharField(label=_("Tax identification number (TIN)"), max_length=40, required=False)
+    tin_country = forms.ChoiceField(label=_("Country that issued the TIN"), required=False)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth (individuals)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tin_country"].choices = [("", "—"), *country_choices()]

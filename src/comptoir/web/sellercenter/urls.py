@@ -106,6 +106,11 @@ urlpatterns += [
     ),
 ]
 
+# Taxes (docs/TAXES.md, "Returns and DAC7"): distance sales against the EUR 10,000 threshold, DAC7 figures and notices.
+from comptoir.web.sellercenter.views import taxes  # noqa: E402
+
+urlpatterns += [path("taxes/", taxes.taxes, name="taxes")]
+
 # The product's text in other languages (docs/LANGUAGES.md, "Product text").
 from comptoir.web.sellercenter.views import languages  # noqa: E402
 

@@ -126,8 +126,10 @@ def test_the_seller_center_and_console_have_no_serious_accessibility_violation(a
     found |= _audit(page, live_server.url + f"/seller/families/{family.pk}/")
     found |= _audit(page, live_server.url + "/seller/offers/new/family")
     found |= _audit(page, live_server.url + "/seller/webhooks/")
+    found |= _audit(page, live_server.url + "/seller/taxes/")
     page.context.clear_cookies()
     login_browser(page, live_server, operator, totp_device=make_totp_device(operator))
     found |= _audit(page, live_server.url + "/console/")
+    found |= _audit(page, live_server.url + "/console/filings/")
 
     assert found == {}

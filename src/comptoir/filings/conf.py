@@ -1,0 +1,25 @@
+"""The filings app's settings (`COMPTOIR["FILINGS"]`): the platform operator as DAC7 reports name it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class FilingsSettings:
+    operator_name: str
+    operator_country: str  # the Member State the marketplace reports DAC7 in (and registers for OSS/IOSS)
+    operator_tin: str
+    operator_address: str
+
+
+def filings_settings() -> FilingsSettings:
+    values = settings.COMPTOIR.get("FILINGS") or {}
+    return FilingsSettings(
+        operator_name=str(values.get("OPERATOR_NAME") or "Comptoir marketplace"),
+        operator_country=str(values.get("OPERATOR_COUNTRY") or "FR").upper(),
+        operator_tin=str(values.get("OPERATOR_TIN") or ""),
+        operator_address=str(values.get("OPERATOR_ADDRESS") or ""),
+    )

@@ -1,0 +1,183 @@
+"""OSS and IOSS VAT returns from the tax lines frozen at checkout. Pure (no Django).
+
+A return lists, per Member State of consumption and VAT rate, the taxable amount (net) and the VAT of the supplies
+made in the period (OSS: a calendar quarter; IOSS: a month), in euros. Refunds reduce them: a refund made within the
+period of its sale reduces that period's rows; a refund of a sale of an **earlier** period is not netted into the
+current figures but listed as a **correction** of that earlier period (negative amounts, with the period it corrects),
+as the OSS and IOSS returns require since 2021 (corrections of earlier returns are made in a later return, per
+period and Member State).
+
+A refund of part of a seller order reduces each of its tax lines in proportion (refunded / paid), each rounded half
+up once. Amounts are converted into euros per group of the same period, country, rate and currency at the rate of the
+period's last day (Art. 366 Dir. 2006/112/EC), through the caller's `to_eur`; a currency without a rate is reported as
+such (`unconverted`), never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from comptoir.filings.domain.periods import Period
+
+SUPPLIES = "supplies"
+CORRECTION = "correction"
+
+# Which tax lines go on which return (the regime decided at checkout, docs/TAXES.md).
+OSS_SELLER_REGIMES = frozenset({"eu_distance_oss"})  # the seller's own OSS return (union scheme)
+OSS_MARKETPLACE_REGIMES = frozenset({"eu_deemed_supplier_stock"})  # the marketplace's, as deemed supplier (Art. 14a(2))
+IOSS_REGIMES = frozenset({"eu_import_ioss"})  # the marketplace's IOSS return (Art. 14a(1), Art. 369l)
+
+
+@dataclass(frozen=True, slots=True)
+class TaxLineFact:
+    seller_order_id: int
+    supplied_on: dt.date  # the day the order was paid (the time of supply the return counts)
+    tax_country: str
+    rate_bp: int
+    currency: str
+    net: int
+    vat: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefundFact:
+    seller_order_id: int
+    refunded_on: dt.date
+    amount: int  # what went back to the buyer
+    paid: int  # what the buyer paid for the seller order, in the same currency as `amount`
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnRow:
+    section: str  # SUPPLIES or CORRECTION
+    period: str  # the period the figures belong to (for a correction: the earlier period it corrects)
+    country: str
+    rate_bp: int
+    taxable_eur_cents: int
+    vat_eur_cents: int
+
+
+@dataclass(frozen=True)
+class VatReturn:
+    kind: str  # "oss" or "ioss"
+    period: Period
+    scope: str  # "marketplace" or "seller:<id>"
+    rows: tuple[ReturnRow, ...]
+    unconverted: tuple[str, ...] = field(default=())  # currencies without a rate on the period's last day
+
+    @property
+    def total_vat_eur_cents(self) -> int:
+        return sum(row.vat_eur_cents for row in self.rows)
+
+
+def _share(amount: int, numerator: int, denominator: int) -> int:
+    """amount × numerator / denominator, rounded half up (amounts are not negative)."""
+    return (2 * amount * numerator + denominator) // (2 * denominator)
+
+
+# (section, period label, country, rate, currency) -> [net, vat]
+_Groups = dict[tuple[str, str, str, int, str], list[int]]
+
+
+def build_return(
+    *,
+    kind: str,
+    scope: str,
+    period: Period,
+    lines: Iterable[TaxLineFact],
+    refunds: Iterable[RefundFact],
+    period_of: Callable[[dt.date], Period],
+    to_eur: Callable[[int, str, dt.date], int | None],
+) -> VatReturn:
+    """The return of `period`. `lines`: the tax lines of the supplies of the period and of every earlier one that a
+    refund in `refunds` touches; `refunds`: the refunds made within `period`. `period_of` gives a day's period (quarter
+    or month); `to_eur(amount, currency, day)` converts at the rate of `day` (the period's last day)."""
+    by_order: dict[int, list[TaxLineFact]] = defaultdict(list)
+    for line in lines:
+        by_order[line.seller_order_id].append(line)
+    groups: _Groups = defaultdict(lambda: [0, 0])
+    for order_lines in by_order.values():
+        for line in order_lines:
+            if period.contains(line.supplied_on):
+                key = (SUPPLIES, period.label, line.tax_country, line.rate_bp, line.currency)
+                groups[key][0] += line.net
+                groups[key][1] += line.vat
+    for refund in refunds:
+        if not period.contains(refund.refunded_on) or refund.paid <= 0:
+            continue
+        for line in by_order.get(refund.seller_order_id, ()):
+            supplied_in = period_of(line.supplied_on)
+            section = SUPPLIES if supplied_in == period else CORRECTION
+            if supplied_in.start > period.end:
+                continue  # a refund dated before its sale: not this return's business
+            amount = min(refund.amount, refund.paid)
+            key = (section, supplied_in.label, line.tax_country, line.rate_bp, line.currency)
+            groups[key][0] -= _share(line.net, amount, refund.paid)
+            groups[key][1] -= _share(line.vat, amount, refund.paid)
+    euros: dict[tuple[str, str, str, int], list[int]] = defaultdict(lambda: [0, 0])
+    unconverted: set[str] = set()
+    for (section, label, country, rate_bp, currency), (net, vat) in groups.items():
+        net_eur, vat_eur = to_eur(net, currency, period.end), to_eur(vat, currency, period.end)
+        if net_eur is None or vat_eur is None:
+            unconverted.add(currency)
+            continue
+        euros[(section, label, country, rate_bp)][0] += net_eur
+        euros[(section, label, country, rate_bp)][1] += vat_eur
+    rows = tuple(
+        ReturnRow(section, label, country, rate_bp, net, vat)
+        for (section, label, country, rate_bp), (net, vat) in sorted(
+            euros.items(), key=lambda item: (item[0][0] != SUPPLIES, item[0][1], item[0][2], -item[0][3])
+        )
+    )
+    return VatReturn(kind=kind, period=period, scope=scope, rows=rows, unconverted=tuple(sorted(unconverted)))
+
+
+CSV_COLUMNS = (
+    "return",
+    "scope",
+    "period",
+    "section",
+    "corrected_period",
+    "member_state_of_consumption",
+    "vat_rate_percent",
+    "taxable_amount_eur",
+    "vat_amount_eur",
+)
+
+
+def _euros(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def _percent(rate_bp: int) -> str:
+    whole, rest = divmod(rate_bp, 100)
+    return f"{whole}" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
+
+
+def return_csv(vat_return: VatReturn) -> str:
+    """The return as CSV: one row per section, Member State of consumption and rate (amounts in euros, two decimals;
+    a correction names the period it corrects)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in vat_return.rows:
+        writer.writerow(
+            (
+                vat_return.kind,
+                vat_return.scope,
+                vat_return.period.label,
+                row.section,
+                row.period if row.section == CORRECTION else "",
+                row.country,
+                _percent(row.rate_bp),
+                _euros(row.taxable_eur_cents),
+                _euros(row.vat_eur_cents),
+            )
+        )
+    return buffer.getvalue()

@@ -1,0 +1,97 @@
+"""`comptoir filings …`: the marketplace's tax filings (docs/TAXES.md, "Returns and DAC7").
+
+comptoir filings oss --quarter 2026-Q3 [--seller ID | --sellers] [--out FILE]
+comptoir filings ioss --month 2026-07 [--out FILE]
+comptoir filings records --since 2026-01-01 --until 2026-12-31 [--out FILE]
+comptoir filings dac7 --year 2026 [--out FILE.xml] [--notify --operator EMAIL]
+comptoir filings distance-sales --year 2026
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from comptoir.filings import selectors, services
+from comptoir.filings.domain import periods
+from comptoir.filings.domain.dac7 import dpi_structure_problems
+from comptoir.filings.domain.returns import return_csv
+
+
+class Command(BaseCommand):
+    help = "Tax filings: OSS and IOSS returns (CSV), Art. 54c records (CSV), DAC7 (DPI XML), distance-sales counter."
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="subcommand", required=True)
+        oss = commands.add_parser("oss", help="OSS return of a quarter (CSV).")
+        oss.add_argument("--quarter", required=True, help="YYYY-Qn")
+        who = oss.add_mutually_exclusive_group()
+        who.add_argument("--seller", type=int, help="A seller's own OSS return (default: the marketplace's).")
+        who.add_argument("--sellers", action="store_true", help="Every seller with OSS sales in the quarter.")
+        oss.add_argument("--out")
+        ioss = commands.add_parser("ioss", help="The marketplace's IOSS return of a month (CSV).")
+        ioss.add_argument("--month", required=True, help="YYYY-MM")
+        ioss.add_argument("--out")
+        records = commands.add_parser("records", help="Art. 54c records of the supplies paid in a period (CSV).")
+        records.add_argument("--since", required=True, type=dt.date.fromisoformat)
+        records.add_argument("--until", required=True, type=dt.date.fromisoformat)
+        records.add_argument("--out")
+        dac7 = commands.add_parser("dac7", help="DAC7 report of a year (DPI XML) and the sellers' notices.")
+        dac7.add_argument("--year", required=True, type=int)
+        dac7.add_argument("--out")
+        dac7.add_argument("--notify", action="store_true", help="Send each reportable seller its notice.")
+        dac7.add_argument("--operator", help="The operator's email (needed with --notify).")
+        count = commands.add_parser("distance-sales", help="Count every seller's intra-EU distance sales of a year.")
+        count.add_argument("--year", required=True, type=int)
+
+    def _write(self, content: str | bytes, out: str | None) -> None:
+        if out:
+            mode = "wb" if isinstance(content, bytes) else "w"
+            with open(out, mode) as file:
+                file.write(content)
+            self.stdout.write(f"written to {out}")
+        else:
+            self.stdout.write(content.decode() if isinstance(content, bytes) else content, ending="")
+
+    def handle(self, *args, subcommand: str, **options):
+        try:
+            if subcommand == "oss":
+                period = periods.quarter(options["quarter"])
+                if options["sellers"]:
+                    seller_ids = selectors.oss_seller_ids(period)
+                    text = "".join(
+                        return_csv(selectors.vat_return(kind="oss", period=period, seller_id=seller_id))
+                        for seller_id in seller_ids
+                    )
+                else:
+                    vat_return = selectors.vat_return(kind="oss", period=period, seller_id=options["seller"])
+                    text = return_csv(vat_return)
+                    if vat_return.unconverted:
+                        self.stderr.write(f"no EUR rate for: {', '.join(vat_return.unconverted)}")
+                self._write(text, options["out"])
+            elif subcommand == "ioss":
+                vat_return = selectors.vat_return(kind="ioss", period=periods.month(options["month"]))
+                self._write(return_csv(vat_return), options["out"])
+            elif subcommand == "records":
+                self._write(
+                    selectors.art54c_records_csv(since=options["since"], until=options["until"]), options["out"]
+                )
+            elif subcommand == "dac7":
+                document, seller_years = selectors.dac7_report_xml(year=options["year"])
+                problems = dpi_structure_problems(document)
+                if problems:
+                    raise CommandError("; ".join(problems))
+                self._write(document, options["out"])
+                reportable = [seller for seller in seller_years if seller.is_reportable]
+                self.stderr.write(f"{len(reportable)} reportable seller(s) of {len(seller_years)} with sales.")
+                if options["notify"]:
+                    operator = get_user_model().objects.filter(email__iexact=options["operator"] or "").first()
+                    notices = services.dac7_notices_issue(year=options["year"], actor=operator)
+                    self.stderr.write(f"{len(notices)} notice(s) sent.")
+            else:
+                counted = services.distance_sales_recount(year=options["year"])
+                self.stdout.write(f"{counted} seller order(s) counted.")
+        except ValueError as error:
+            raise CommandError(str(error)) from error

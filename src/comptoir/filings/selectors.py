@@ -1,0 +1,435 @@
+"""Reading what the returns, the DAC7 report and the Art. 54c records are built from: the tax lines frozen at checkout,
+the refunds, the seller orders and the sellers' identity. Pure building is in domain/; this module only loads."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from comptoir.core import clock
+from comptoir.core.crypto import decrypt_text
+from comptoir.core.exceptions import ValidationError
+from comptoir.core.money import Money
+from comptoir.currencies.domain.rates import ECB
+from comptoir.currencies.models import ExchangeRate
+from comptoir.currencies.selectors import ReferenceRates
+from comptoir.filings import errors
+from comptoir.filings.conf import filings_settings
+from comptoir.filings.domain import dac7, periods
+from comptoir.filings.domain.returns import (
+    IOSS_REGIMES,
+    OSS_MARKETPLACE_REGIMES,
+    OSS_SELLER_REGIMES,
+    RefundFact,
+    TaxLineFact,
+    VatReturn,
+    build_return,
+    return_csv,
+)
+from comptoir.filings.models import Dac7Notice
+from comptoir.orders.models import OrderStatus, OrderTaxLine, SellerOrder
+from comptoir.payments.models import Refund
+from comptoir.sellers.models import Seller
+from comptoir.taxes.domain.jurisdictions import EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
+from comptoir.taxes.models import SellerTaxProfile
+from comptoir.taxes.selectors import seller_distance_sales_by_year, seller_tax_profile
+
+_PAID = (OrderStatus.PAID,)
+
+
+def _publication_on_or_after(day: dt.date) -> dt.date:
+    """The ECB publication Art. 366 points to: the rate published on `day`, else the next one (a weekend, a
+    holiday); when none is published yet, the latest before (the return is then provisional)."""
+    later = ExchangeRate.objects.filter(source=ECB, day__gte=day, day__lte=day + dt.timedelta(days=10)).order_by("day")
+    return later.values_list("day", flat=True).first() or day
+
+
+class PeriodEndRates:
+    """`to_eur(amount, currency, day)` at the ECB rate of `day` (Art. 366), one table read per day."""
+
+    def __init__(self) -> None:
+        self._rates: dict[dt.date, ReferenceRates] = {}
+
+    def __call__(self, amount: int, currency: str, day: dt.date) -> int | None:
+        if currency == "EUR":
+            return amount
+        if day not in self._rates:
+            self._rates[day] = ReferenceRates(_publication_on_or_after(day))
+        converted = self._rates[day].convert(Money(amount, currency), "EUR")
+        return None if converted is None else converted.amount
+
+
+def _supply_day(paid_at: dt.datetime | None, placed_at: dt.datetime) -> dt.date:
+    return (paid_at or placed_at).date()
+
+
+def _tax_line_facts(queryset) -> list[TaxLineFact]:
+    rows = queryset.values_list(
+        "seller_order_id",
+        "order__paid_at",
+        "order__placed_at",
+        "tax_country",
+        "rate_bp",
+        "currency",
+        "net_amount",
+        "vat_amount",
+    )
+    return [
+        TaxLineFact(order_id, _supply_day(paid_at, placed_at), country, rate_bp, currency, net, vat)
+        for order_id, paid_at, placed_at, country, rate_bp, currency, net, vat in rows
+    ]
+
+
+def _refund_facts(seller_order_filter: Q, period: periods.Period) -> list[RefundFact]:
+    rows = (
+        Refund.objects.filter(status="succeeded", created_at__date__gte=period.start, created_at__date__lte=period.end)
+        .filter(seller_order_filter)
+        .values_list(
+            "seller_order_id", "created_at", "amount", "seller_order__total_amount", "seller_order__charge_total_amount"
+        )
+    )
+    return [
+        RefundFact(seller_order_id, created_at.date(), amount, charge_total if charge_total is not None else total)
+        for seller_order_id, created_at, amount, total, charge_total in rows
+    ]
+
+
+def vat_return(*, kind: str, period: periods.Period, seller_id: int | None = None) -> VatReturn:
+    """The OSS return of a quarter (`kind="oss"`: the seller's own when `seller_id` is given, else the marketplace's
+    as deemed supplier of non-EU sellers' goods already in the EU) or the marketplace's IOSS return of a month
+    (`kind="ioss"`). Three queries and one per exchange-rate day."""
+    if kind == "ioss":
+        regimes, period_of, scope = IOSS_REGIMES, periods.month_of, "marketplace"
+    elif seller_id is None:
+        regimes, period_of, scope = OSS_MARKETPLACE_REGIMES, periods.quarter_of, "marketplace"
+    else:
+        regimes, period_of, scope = OSS_SELLER_REGIMES, periods.quarter_of, f"seller:{seller_id}"
+    lines = OrderTaxLine.objects.filter(regime__in=regimes, order__status__in=_PAID)
+    if seller_id is not None:
+        lines = lines.filter(seller_order__seller_id=seller_id)
+    refunds = _refund_facts(Q(seller_order_id__in=lines.values("seller_order_id")), period)
+    refunded_ids = {refund.seller_order_id for refund in refunds}
+    supplied = Q(order__paid_at__date__gte=period.start, order__paid_at__date__lte=period.end)
+    facts = _tax_line_facts(lines.filter(supplied | Q(seller_order_id__in=refunded_ids)))
+    return build_return(
+        kind=kind,
+        scope=scope,
+        period=period,
+        lines=facts,
+        refunds=refunds,
+        period_of=period_of,
+        to_eur=PeriodEndRates(),
+    )
+
+
+def oss_seller_ids(period: periods.Period) -> list[int]:
+    """The sellers with OSS sales (destination VAT, collected by the seller) paid within `period`."""
+    return sorted(
+        set(
+            OrderTaxLine.objects.filter(
+                regime__in=OSS_SELLER_REGIMES,
+                order__status__in=_PAID,
+                order__paid_at__date__gte=period.start,
+                order__paid_at__date__lte=period.end,
+            ).values_list("seller_order__seller_id", flat=True)
+        )
+    )
+
+
+# --- DAC7 ---------------------------------------------------------------------------------------------------------
+
+
+def _identity(seller: Seller, profile: SellerTaxProfile | None) -> dac7.SellerIdentity:
+    try:
+        iban = decrypt_text(seller.iban_encrypted) if seller.iban_encrypted else ""
+    except Exception:
+        iban = ""
+    return dac7.SellerIdentity(
+        seller_id=seller.pk,
+        legal_name=seller.legal_name,
+        legal_form=profile.legal_form if profile else "",
+        street=seller.street,
+        postal_code=seller.postal_code,
+        city=seller.city,
+        country=seller.country,
+        tin=profile.tin if profile else "",
+        tin_country=profile.tin_country if profile else "",
+        vat_number=seller.vat_id,
+        business_registration_number=seller.trade_register_number,
+        date_of_birth=profile.date_of_birth if profile else None,
+        iban=iban,
+    )
+
+
+def _quarter(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def dac7_seller_years(*, year: int, seller_ids: Iterable[int] | None = None) -> list[dac7.SellerYear]:
+    """Every seller's DAC7 figures of `year` (reportable or not: `SellerYear.is_reportable` decides), in EUR at the
+    ECB rate of the year's last day: per quarter of payment, the consideration (what buyers paid for its seller
+    orders, less what was refunded in the quarter of the refund: cash basis), the number of activities (seller
+    orders paid), the fees (commission withheld) and the taxes withheld (VAT the marketplace collected as deemed
+    supplier). Sellers without a paid order in the year are left out."""
+    to_eur = PeriodEndRates()
+    year_end = dt.date(year, 12, 31)
+    orders = SellerOrder.objects.filter(
+        order__status__in=_PAID, order__paid_at__date__gte=dt.date(year, 1, 1), order__paid_at__date__lte=year_end
+    )
+    refunds = Refund.objects.filter(
+        status="succeeded", created_at__date__gte=dt.date(year, 1, 1), created_at__date__lte=year_end
+    )
+    if seller_ids is not None:
+        wanted = list(seller_ids)
+        orders = orders.filter(seller_id__in=wanted)
+        refunds = refunds.filter(seller_order__seller_id__in=wanted)
+    # seller -> figure -> quarter -> currency -> amount
+    sums: dict[int, dict[str, dict[int, dict[str, int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    )
+    for seller_id, paid_at, currency, total, commission, marketplace_vat in orders.values_list(
+        "seller_id", "order__paid_at", "currency", "total_amount", "commission_amount", "marketplace_vat_amount"
+    ):
+        quarter = _quarter(paid_at.date()) if paid_at is not None else 1
+        figures = sums[seller_id]
+        figures["consideration"][quarter][currency] += total
+        figures["activities"][quarter]["count"] += 1
+        figures["fees"][quarter][currency] += commission
+        figures["taxes"][quarter][currency] += marketplace_vat
+    for seller_id, created_at, amount, currency, total, charge_total in refunds.values_list(
+        "seller_order__seller_id",
+        "created_at",
+        "amount",
+        "seller_order__currency",
+        "seller_order__total_amount",
+        "seller_order__charge_total_amount",
+    ):
+        # A refund is in the currency the buyer paid; its part of the seller order's own amount is what is taken off.
+        share = amount if charge_total is None else (2 * amount * total + charge_total) // (2 * charge_total)
+        sums[seller_id]["consideration"][_quarter(created_at.date())][currency] -= min(share, total)
+
+    def in_euros(by_quarter: dict[int, dict[str, int]]) -> dac7.Quarterly:
+        amounts: dict[int, int] = {}
+        for quarter, by_currency in by_quarter.items():
+            amounts[quarter] = sum(to_eur(amount, currency, year_end) or 0 for currency, amount in by_currency.items())
+        return dac7.Quarterly.of(amounts)
+
+    sellers = Seller.objects.in_bulk(list(sums))
+    profiles = {profile.seller_id: profile for profile in SellerTaxProfile.objects.filter(seller_id__in=list(sums))}
+    found = []
+    for seller_id in sorted(sums):
+        figures = sums[seller_id]
+        found.append(
+            dac7.SellerYear(
+                identity=_identity(sellers[seller_id], profiles.get(seller_id)),
+                year=year,
+                consideration=in_euros(figures["consideration"]),
+                activities=dac7.Quarterly.of(
+                    {quarter: counts["count"] for quarter, counts in figures["activities"].items()}
+                ),
+                fees=in_euros(figures["fees"]),
+                taxes=in_euros(figures["taxes"]),
+            )
+        )
+    return found
+
+
+# --- Art. 54c records ------------------------------------------------------------------------------------------------
+
+RECORD_COLUMNS = (
+    "order_number",
+    "seller_order_number",
+    "supplier_name",
+    "supplier_address",
+    "supplier_email",
+    "supplier_vat_number",
+    "supplier_trade_register_number",
+    "supplier_bank_account",
+    "goods_description",
+    "quantity",
+    "time_of_supply",
+    "dispatch_country",
+    "arrival_country",
+    "carrier",
+    "tracking_number",
+    "currency",
+    "value",
+    "vat",
+    "vat_regime",
+    "vat_country",
+    "refunded",
+)
+
+
+def _minor(amount: int) -> str:
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount) // 100}.{abs(amount) % 100:02d}"
+
+
+def art54c_records_csv(*, since: dt.date, until: dt.date) -> str:
+    """The records a marketplace keeps of the supplies it facilitates (Art. 54c Reg. (EU) 282/2011, kept 10 years under
+    Art. 242a Dir. 2006/112/EC): per seller order paid between `since` and `until` (inclusive), the supplier's name,
+    postal and electronic address, VAT number, trade register number and bank account, the goods, the time of supply,
+    where the transport begins and ends, the carrier and tracking number, the value and its VAT, the regime, and what
+    was refunded. Amounts in the seller order's currency, with two decimals."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RECORD_COLUMNS)
+    seller_orders = (
+        SellerOrder.objects.filter(
+            order__status__in=_PAID, order__paid_at__date__gte=since, order__paid_at__date__lte=until
+        )
+        .select_related("order", "seller")
+        .prefetch_related("lines__offer", "tax_lines")
+        .order_by("order__paid_at", "pk")
+    )
+    for seller_order in seller_orders.iterator(chunk_size=500):
+        seller, order = seller_order.seller, seller_order.order
+        lines = list(seller_order.lines.all())
+        taxes = list(seller_order.tax_lines.all())
+        try:
+            iban = decrypt_text(seller.iban_encrypted) if seller.iban_encrypted else ""
+        except Exception:
+            iban = f"…{seller.iban_last4}"
+        writer.writerow(
+            (
+                order.number,
+                seller_order.number,
+                seller.legal_name,
+                f"{seller.street}, {seller.postal_code} {seller.city}, {seller.country}",
+                seller.email,
+                seller.vat_id,
+                seller.trade_register_number,
+                iban,
+                "; ".join(line.title for line in lines),
+                sum(line.quantity for line in lines),
+                (order.paid_at or order.placed_at).isoformat(),
+                ",".join(sorted({line.offer.ships_from_country or seller.country for line in lines})),
+                str(order.shipping_address.get("country", "")),
+                seller_order.carrier,
+                seller_order.tracking_number,
+                seller_order.currency,
+                _minor(seller_order.total_amount),
+                _minor(sum(tax.vat_amount for tax in taxes)),
+                taxes[0].regime if taxes else "",
+                taxes[0].tax_country if taxes else "",
+                _minor(seller_order.refunded_amount),
+            )
+        )
+    return buffer.getvalue()
+
+
+def dac7_report_xml(*, year: int) -> tuple[bytes, list[dac7.SellerYear]]:
+    """The DPI XML of `year` (the reportable sellers only) and every seller's figures it was built from."""
+    settings = filings_settings()
+    now = clock.now()
+    seller_years = dac7_seller_years(year=year)
+    message = dac7.DpiMessage(
+        operator=dac7.PlatformOperator(
+            name=settings.operator_name,
+            country=settings.operator_country,
+            tin=settings.operator_tin,
+            address=settings.operator_address,
+        ),
+        year=year,
+        message_ref=f"{settings.operator_country}{year}-{settings.operator_tin or 'COMPTOIR'}-{now:%Y%m%d%H%M%S}",
+        timestamp=now,
+        sellers=tuple(seller_years),
+    )
+    return dac7.dpi_xml(message), seller_years
+
+
+@dataclass(frozen=True)
+class SellerTaxOverview:
+    """What the seller center's Taxes page shows a seller: its distance sales against the EUR 10,000 threshold (this
+    year and last year), whether its distance sales carry destination VAT and why, its DAC7 figures (this year so
+    far and last year), the notices it was sent and the identity fields still missing."""
+
+    year: int
+    distance_sales: dict[int, int]
+    threshold_eur_cents: int
+    declared_over: bool
+    counted_over: bool
+    dac7_years: list[dac7.SellerYear]
+    notices: list[Dac7Notice]
+    missing: tuple[str, ...]
+    profile: SellerTaxProfile | None
+
+
+def seller_tax_overview(*, seller_id: int) -> SellerTaxOverview:
+    year = clock.now().year
+    profile = seller_tax_profile(seller_id)
+    years = dac7_seller_years(year=year - 1, seller_ids=[seller_id]) + dac7_seller_years(
+        year=year, seller_ids=[seller_id]
+    )
+    seller = Seller.objects.get(pk=seller_id)
+    return SellerTaxOverview(
+        year=year,
+        distance_sales=seller_distance_sales_by_year(seller_id, years={year - 1, year}),
+        threshold_eur_cents=EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS,
+        declared_over=bool(profile and profile.charges_destination_vat),
+        counted_over=bool(profile and (profile.counted_over_through_year or 0) >= year),
+        dac7_years=sorted(years, key=lambda item: -item.year),
+        notices=list(Dac7Notice.objects.filter(seller_id=seller_id).order_by("-year")),
+        missing=_identity(seller, profile).missing(),
+        profile=profile,
+    )
+
+
+def dac7_notices(*, year: int) -> list[Dac7Notice]:
+    return list(Dac7Notice.objects.filter(year=year).select_related("seller").order_by("seller__legal_name"))
+
+
+@dataclass(frozen=True)
+class FilingFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+FILING_KINDS = ("oss", "oss-sellers", "ioss", "records", "dac7")
+
+
+def filing_file(*, kind: str, period: str, seller_id: int | None = None) -> FilingFile:
+    """One filing as a file, for the console, the API and the command alike: `oss` (a quarter, "2026-Q3"; the
+    marketplace's as deemed supplier, or a seller's with `seller_id`), `oss-sellers` (every seller with OSS sales in
+    the quarter, one CSV), `ioss` (a month, "2026-07"), `records` (Art. 54c records of a year, "2026", or a quarter)
+    and `dac7` (a year: the DPI XML). Raises ValidationError (422) for an unknown kind or a malformed period."""
+    try:
+        if kind in ("oss", "oss-sellers"):
+            quarter = periods.quarter(period)
+            if kind == "oss":
+                text = return_csv(vat_return(kind="oss", period=quarter, seller_id=seller_id))
+            else:
+                text = "".join(
+                    return_csv(vat_return(kind="oss", period=quarter, seller_id=seller))
+                    for seller in oss_seller_ids(quarter)
+                )
+            scope = f"-seller-{seller_id}" if seller_id else ("-sellers" if kind == "oss-sellers" else "")
+            return FilingFile(text.encode(), "text/csv; charset=utf-8", f"oss-{quarter.label}{scope}.csv")
+        if kind == "ioss":
+            month = periods.month(period)
+            text = return_csv(vat_return(kind="ioss", period=month))
+            return FilingFile(text.encode(), "text/csv; charset=utf-8", f"ioss-{month.label}.csv")
+        if kind == "records":
+            span = periods.quarter(period) if "Q" in period.upper() else periods.year(_year(period))
+            text = art54c_records_csv(since=span.start, until=span.end)
+            return FilingFile(text.encode(), "text/csv; charset=utf-8", f"art54c-records-{span.label}.csv")
+        if kind == "dac7":
+            document, _years = dac7_report_xml(year=_year(period))
+            return FilingFile(document, "application/xml", f"dac7-{_year(period)}.xml")
+    except ValueError as error:
+        raise ValidationError(str(error), code=errors.INVALID_PERIOD, fields={"period": str(error)}) from error
+    raise ValidationError(f"Unknown filing {kind!r}.", code=errors.INVALID_PERIOD, fields={"kind": "Unknown filing."})
+
+
+def _year(value: str) -> int:
+    if not (value.strip().isdigit() and len(value.strip()) == 4):
+        raise ValueError(f"not a year: {value!r} (expected YYYY)")
+    return int(value)

@@ -1,0 +1,30 @@
+"""What the filings app listens to (registered by FilingsConfig.ready).
+
+- orders `SellerOrderTransitioned` (batch, after the commit): a paid, cancelled or refunded seller order may change
+  its seller's intra-EU distance sales: one task per transaction counts them (`services.distance_sales_count`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from comptoir.orders.events import SellerOrderTransitioned
+
+COUNTED_ACTIONS = frozenset({"payment_captured", "cancel", "refund"})
+
+
+def on_seller_orders_transitioned(events: Sequence[SellerOrderTransitioned]) -> None:
+    from comptoir.filings.tasks import distance_sales_count_task
+
+    ids = sorted({event.seller_order_id for event in events if event.action in COUNTED_ACTIONS})
+    if ids:
+        only_new = all(event.action == "payment_captured" for event in events if event.action in COUNTED_ACTIONS)
+        distance_sales_count_task.enqueue(seller_order_ids=ids, only_new=only_new)
+
+
+def connect() -> None:
+    from comptoir.core.events import subscribe_batch
+    from comptoir.orders.events import SellerOrderTransitioned
+
+    subscribe_batch(SellerOrderTransitioned, on_seller_orders_transitioned)
