@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -485,3 +487,7 @@ class CreditNoteLine(_AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.quantity} {self.vat_amount}"
+
+    @property
+    def rate_percent(self) -> Decimal:
+        return Decimal(self.rate_bp) / 100
