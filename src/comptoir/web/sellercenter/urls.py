@@ -104,6 +104,7 @@ urlpatterns += [
         markets.registration_delete,
         name="registration_delete",
     ),
+    path("markets/manufacturers/<int:manufacturer_id>/delete", markets.manufacturer_remove, name="manufacturer_delete"),
 ]
 
 # The product's text in other languages (docs/LANGUAGES.md, "Product text").
