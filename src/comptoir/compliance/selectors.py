@@ -106,7 +106,9 @@ def manufacturer_for_offer(*, seller_id: int, product) -> Manufacturer | None:
     return next((found[name.casefold()] for name in names if name.casefold() in found), None)
 
 
-def offers_safety_contacts(offers: list[Offer], *, product) -> dict[int, dict[str, object]]:
+def offers_safety_contacts(
+    offers: list[Offer], *, product
+) -> dict[int, dict[str, Manufacturer | ResponsiblePerson | None]]:
     """For each offer on a product page: the manufacturer's address its seller gave (`manufacturer`) and its seller's
     EU responsible person (`responsible_person`, sellers established outside the EU), None where not recorded; two
     queries whatever the number of offers."""
