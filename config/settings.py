@@ -324,6 +324,9 @@ COMPTOIR: dict[str, Any] = {
     # VAT (comptoir.taxes, docs/TAXES.md). UNIFORM_GROSS_PRICES: a seller's gross price is the same in every
     # destination, the VAT re-split inside it (else the destination's VAT replaces the home VAT in the price).
     # VIES_CHECK: ask the Commission's VIES service whether a buyer's VAT number is registered (needs the internet).
+    # "taxed" (VAT for the destination, prices converted through the rates); "delivered": no VAT nor conversion, the
+    # baseline bench/tax_fx_overhead.py measures tax and FX against (never in production: no VAT is charged).
+    "PRICING_STRATEGY": env_str("COMPTOIR_PRICING_STRATEGY", "taxed"),
     "TAXES": {
         "UNIFORM_GROSS_PRICES": env_bool("COMPTOIR_UNIFORM_GROSS_PRICES", False),
         "VIES_CHECK": env_bool("COMPTOIR_VIES_CHECK", False),
