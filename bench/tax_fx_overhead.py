@@ -12,8 +12,9 @@ seed and traffic, the WSGI handler in-process, no HTTP server) with the standard
 The parent asks each worker for rounds in turn, alternating which goes first so that both see the same load:
 N checkouts (`POST /api/v1/checkout`: worker CPU per checkout, `time.process_time()`, on SQLite the database's work
 included; PostgreSQL adds the backend's CPU from /proc), then M searches (`GET /api/v1/search`, buyers in FR, DE, IT,
-US and GB, half of them in GBP: the wall time of each request, whose 95th percentile is the figure). The figures are
-the medians over the rounds; the overhead is on / off − 1.
+US and GB, half of them in GBP: the wall time of each request, whose 95th percentile is the figure, and the worker's
+CPU per search, steadier on a loaded machine). The figures are the medians over the rounds; the overhead is
+on / off − 1.
 
     .venv/bin/python bench/tax_fx_overhead.py --database sqlite --rounds 6 --checkouts 100 --searches 200
     .venv/bin/python bench/tax_fx_overhead.py --database postgres --rounds 6 --checkouts 100 --searches 200
@@ -101,7 +102,8 @@ class Worker(inprocess.Worker):
         return statuses[0].split()[0], time.perf_counter() - started
 
     def run_searches(self, count: int) -> dict:
-        timings, statuses = [], {}
+        timings: list[float] = []
+        statuses: dict[str, int] = {}
         cpu = time.process_time()
         for _ in range(count):
             status, seconds = self.search()
@@ -196,13 +198,20 @@ def compare(arguments: argparse.Namespace) -> dict:
                 ("checkout_database_cpu_ms", side["checkout"], "database_cpu_ms"),
                 ("search_p95_ms", side["search"], "p95_ms"),
                 ("search_p50_ms", side["search"], "p50_ms"),
+                ("search_cpu_ms", side["search"], "cpu_ms"),
             ):
                 values = [figures[key] for figures in rounds if figures[key] is not None]
                 side[name] = round(statistics.median(values), 3) if values else None
         on, off = report["sides"]["on"], report["sides"]["off"]
         report["overhead"] = {
             name: round(on[name] / off[name] - 1, 4) if on.get(name) and off.get(name) else None
-            for name in ("checkout_worker_cpu_ms", "checkout_database_cpu_ms", "search_p95_ms", "search_p50_ms")
+            for name in (
+                "checkout_worker_cpu_ms",
+                "checkout_database_cpu_ms",
+                "search_p95_ms",
+                "search_p50_ms",
+                "search_cpu_ms",
+            )
         }
         report["load_average_after"] = inprocess._load_average()
     finally:
@@ -226,7 +235,7 @@ def _print(report: dict) -> None:
             f"  {label:3} checkout worker {side['checkout_worker_cpu_ms']} ms"
             + (f" + database {side['checkout_database_cpu_ms']} ms" if side["checkout_database_cpu_ms"] else "")
             + f" per checkout ({side['warm_up']['statements_per_checkout']} statements); search p95"
-            f" {side['search_p95_ms']} ms, p50 {side['search_p50_ms']} ms"
+            f" {side['search_p95_ms']} ms, p50 {side['search_p50_ms']} ms, worker CPU {side['search_cpu_ms']} ms"
         )
     overhead = {name: f"{value:+.1%}" for name, value in report["overhead"].items() if value is not None}
     print(f"  tax + FX overhead (on / off − 1): {overhead}")
