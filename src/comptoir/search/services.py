@@ -16,7 +16,7 @@ from comptoir.catalog.selectors import product_text_table
 from comptoir.compliance.selectors import blocked_countries_by_offer
 from comptoir.core import clock
 from comptoir.core.money import Money
-from comptoir.offers.domain.pricing import BuyerContext, PricingStrategy, Rates, uses_tax_facts
+from comptoir.offers.domain.pricing import BuyerContext, PricingStrategy, Quote, Rates, uses_tax_facts
 from comptoir.offers.domain.shipping import rates_for_country
 from comptoir.offers.selectors import OfferTaxTable, offer_tax_table, offer_visible_qs, shipping_rates_for_profiles
 from comptoir.search.backends import get_backend
@@ -25,6 +25,7 @@ from comptoir.search.conf import search_languages, search_pricing, search_rates,
 from comptoir.search.domain.ranking import Candidate, browse_quality, seller_points
 from comptoir.search.domain.text import index_words
 from comptoir.search.models import ProductViewDaily, SearchDocument
+from comptoir.taxes.domain.jurisdictions import vat_area
 
 BATCH_SIZE = 2000
 TRUST_REFRESH_SELLERS = 1000  # sellers per UPDATE of the trust copy (5 parameters each)
@@ -77,6 +78,7 @@ def _delivery_by_country(
     countries = {country for row in offers for rate in rates.get(row[8], []) for country in rate.countries}
     taxed_extra = (tax.countries - countries) if tax is not None and "*" in countries else frozenset()
     delivery: dict[str, list[int]] = {}
+    memo: dict[tuple, Quote] = {}
     for country in sorted(countries | blocked_countries, key=lambda code: code != "*") + sorted(taxed_extra):
         buyer = BuyerContext(country=ANY_COUNTRY if country == "*" else country, currency=currency)
         best: list[int] | None = None
@@ -117,7 +119,27 @@ def _delivery_by_country(
                     country=buyer.country,
                 )
             )
-            quote = pricing.quote(price=Money(price, offer_currency), shipping=rate.first_item, buyer=buyer, tax=facts)
+            # The quote depends on the destination only through its VAT area (or being the seller's or the goods'
+            # own country) and the rates: computed once per offer for all destinations that share them.
+            memo_key = (
+                None
+                if facts is None
+                else (
+                    offer_id,
+                    rate.id,
+                    buyer.country
+                    if buyer.country in (seller_country, facts.goods_country)
+                    else vat_area(buyer.country),
+                    tuple(sorted(facts.parts[0].rates.items())),
+                )
+            )
+            quote = memo.get(memo_key) if memo_key is not None else None
+            if quote is None:
+                quote = pricing.quote(
+                    price=Money(price, offer_currency), shipping=rate.first_item, buyer=buyer, tax=facts
+                )
+                if memo_key is not None:
+                    memo[memo_key] = quote
             if quote.total is None:
                 continue
             landed = quote.total.amount
