@@ -322,6 +322,10 @@ COMPTOIR: dict[str, Any] = {
         "REFRESH_URL": env_str("COMPTOIR_FX_REFRESH_URL", ""),
         "CHARGE_CURRENCY": env_str("COMPTOIR_FX_CHARGE_CURRENCY", "offer"),
     },
+    # PRICING_STRATEGY: "taxed" (VAT for the destination, prices converted through the rates); "delivered": no VAT
+    # nor conversion, the baseline bench/tax_fx_overhead.py measures tax and FX against (never in production: no VAT
+    # is charged).
+    "PRICING_STRATEGY": env_str("COMPTOIR_PRICING_STRATEGY", "taxed"),
     # VAT (comptoir.taxes, docs/TAXES.md). UNIFORM_GROSS_PRICES: a seller's gross price is the same in every
     # destination, the VAT re-split inside it (else the destination's VAT replaces the home VAT in the price).
     # VIES_CHECK: ask the Commission's VIES service whether a buyer's VAT number is registered (needs the internet).

@@ -14,6 +14,9 @@ SELLER_ORDER_REQUIRED = "seller_order_required"
 SELLER_ORDER_MISMATCH = "seller_order_mismatch"
 CONVERTED_CHARGEBACK_UNSUPPORTED = "converted_chargeback_unsupported"
 INVALID_VAT_NUMBER = "invalid_vat_number"
+NOT_RELEASED = "not_released"
+NOT_CAPTURED = "not_captured"
+INVALID_CREDIT = "invalid_credit"
 VAT_NUMBER_COUNTRY_MISMATCH = "vat_number_country_mismatch"
 
 __all__ = [
@@ -22,8 +25,11 @@ __all__ = [
     "DISPUTE_OPEN",
     "HOLD_NOT_ELAPSED",
     "IDEMPOTENCY_IN_PROGRESS",
+    "INVALID_CREDIT",
     "INVALID_PAYMENT_METHOD",
     "INVALID_VAT_NUMBER",
+    "NOT_CAPTURED",
+    "NOT_RELEASED",
     "NOT_UNDER_REVIEW",
     "ORDER_NOT_FOUND",
     "PAYMENT_DECLINED",

@@ -2,6 +2,7 @@
 is blocked in (docs/COMPLIANCE.md)."""
 
 from django.db import models
+from django.db.models.functions import Lower
 
 from comptoir.compliance.domain import rules as domain
 from comptoir.core import clock
@@ -70,6 +71,26 @@ class ResponsiblePerson(models.Model):
     email = models.EmailField()
     country = models.CharField(max_length=2)
     updated_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class Manufacturer(models.Model):
+    """The postal and electronic address of a manufacturer whose products the seller offers (GPSR Art. 19(a)), per
+    seller and manufacturer name: a product names its manufacturer by its brand or its `manufacturer` attribute
+    (case-insensitive match); the product is shared between sellers, each answering for the facts it shows."""
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="manufacturers")
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300, help_text="Street, postal code and town.")
+    country = models.CharField(max_length=2)
+    email = models.EmailField(help_text="The electronic address (GPSR Art. 19(a)).")
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["seller_id", "name"]
+        constraints = [models.UniqueConstraint("seller", Lower("name"), name="manufacturer_unique_name")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"

@@ -22,6 +22,9 @@ SCHEME_LABELS = {
 
 _MESSAGES = {
     "manufacturer_missing": _("The product does not name its manufacturer (EU product safety regulation)."),
+    "manufacturer_address_missing": _(
+        "The seller has not given the manufacturer's postal and electronic address (EU product safety regulation)."
+    ),
     "responsible_person_missing": _(
         "A seller established outside the EU needs a responsible person in the EU (EU product safety regulation)."
     ),
@@ -58,5 +61,5 @@ def restricted_message(*, title: str, country: str, reasons: list[dict]) -> str:
     }
 
 
-assert set(_MESSAGES) == set(domain.REASON_CODES.values())
+assert set(_MESSAGES) == {*domain.REASON_CODES.values(), domain.MANUFACTURER_ADDRESS_MISSING}
 assert set(SCHEME_LABELS) == set(domain.SCHEMES)

@@ -9,8 +9,15 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from comptoir.catalog.models import Category, ProductImage
 from comptoir.compliance.domain.rules import OfferFacts, Rule
-from comptoir.compliance.models import ComplianceRule, OfferMarketBlock, ResponsiblePerson, SellerRegistration
+from comptoir.compliance.models import (
+    ComplianceRule,
+    Manufacturer,
+    OfferMarketBlock,
+    ResponsiblePerson,
+    SellerRegistration,
+)
 from comptoir.offers.models import Offer
+from comptoir.sellers.domain.trader import EU_MEMBER_STATES
 
 
 def compliance_rules() -> list[Rule]:
@@ -73,6 +80,84 @@ def _is_filled(value: object) -> bool:
     return bool(value.strip()) if isinstance(value, str) else bool(value)
 
 
+def manufacturer_names(*, brand: object, family_brand: object, attributes: dict) -> list[str]:
+    """The names a product gives its manufacturer: its `manufacturer` attribute, its brand, its family's brand."""
+    names = [attributes.get("manufacturer"), brand, family_brand]
+    return [name.strip() for name in names if isinstance(name, str) and name.strip()]
+
+
+def seller_manufacturers(seller_id: int) -> list[Manufacturer]:
+    return list(Manufacturer.objects.filter(seller_id=seller_id).order_by("name"))
+
+
+def manufacturer_for_offer(*, seller_id: int, product) -> Manufacturer | None:
+    """The manufacturer's address the offer's seller gave for the product (its attribute, brand or family's brand)."""
+    family = product.parent if product.parent_id else None
+    names = manufacturer_names(
+        brand=product.brand,
+        family_brand=family.brand if family is not None else "",
+        attributes={**((family.attributes if family is not None else None) or {}), **(product.attributes or {})},
+    )
+    if not names:
+        return None
+    found = {
+        manufacturer.name.casefold(): manufacturer for manufacturer in Manufacturer.objects.filter(seller_id=seller_id)
+    }
+    return next((found[name.casefold()] for name in names if name.casefold() in found), None)
+
+
+def offers_safety_contacts(
+    offers: list[Offer], *, product
+) -> dict[int, dict[str, Manufacturer | ResponsiblePerson | None]]:
+    """For each offer on a product page: the manufacturer's address its seller gave (`manufacturer`) and its seller's
+    EU responsible person (`responsible_person`, sellers established outside the EU), None where not recorded; two
+    queries whatever the number of offers."""
+    family = product.parent if product.parent_id else None
+    names = [
+        name.casefold()
+        for name in manufacturer_names(
+            brand=product.brand,
+            family_brand=family.brand if family is not None else "",
+            attributes={**((family.attributes if family is not None else None) or {}), **(product.attributes or {})},
+        )
+    ]
+    seller_ids = {offer.seller_id for offer in offers}
+    by_seller: dict[int, dict[str, Manufacturer]] = {}
+    if names and seller_ids:
+        for manufacturer in Manufacturer.objects.filter(seller_id__in=seller_ids):
+            by_seller.setdefault(manufacturer.seller_id, {})[manufacturer.name.casefold()] = manufacturer
+    outside = {offer.seller_id for offer in offers if offer.seller.country not in EU_MEMBER_STATES}
+    persons = {person.seller_id: person for person in ResponsiblePerson.objects.filter(seller_id__in=outside)}
+    contacts = {}
+    for offer in offers:
+        known = by_seller.get(offer.seller_id, {})
+        contacts[offer.pk] = {
+            "manufacturer": next((known[name] for name in names if name in known), None),
+            "responsible_person": persons.get(offer.seller_id),
+        }
+    return contacts
+
+
+def seller_missing_manufacturers(seller_id: int) -> list[str]:
+    """The manufacturer names the seller's offers' products give whose address the seller has not recorded."""
+    rows = (
+        Offer.objects.filter(seller_id=seller_id)
+        .values_list("product__brand", "product__parent__brand", "product__attributes", "product__parent__attributes")
+        .distinct()
+    )
+    known = {
+        name.casefold() for name in Manufacturer.objects.filter(seller_id=seller_id).values_list("name", flat=True)
+    }
+    missing: dict[str, str] = {}
+    for brand, family_brand, attributes, family_attributes in rows:
+        names = manufacturer_names(
+            brand=brand, family_brand=family_brand, attributes={**(family_attributes or {}), **(attributes or {})}
+        )
+        if names and not any(name.casefold() in known for name in names):
+            missing.setdefault(names[0].casefold(), names[0])
+    return sorted(missing.values(), key=str.casefold)
+
+
 def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
     """The evaluator's facts for these offers, in five queries whatever their number (one without offers). A variant
     without its own brand, picture or warnings takes its family's."""
@@ -109,6 +194,10 @@ def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
     ):
         registrations.setdefault(seller_id, set()).add((scheme, country))
     represented = set(ResponsiblePerson.objects.filter(seller_id__in=seller_ids).values_list("seller_id", flat=True))
+    addressed = {
+        (seller_id, name.casefold())
+        for seller_id, name in Manufacturer.objects.filter(seller_id__in=seller_ids).values_list("seller_id", "name")
+    }
     facts = []
     for (
         offer_id,
@@ -123,14 +212,14 @@ def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
         category_id,
     ) in rows:
         merged = {**(family_attributes or {}), **(attributes or {})}
+        names = manufacturer_names(brand=brand, family_brand=family_brand, attributes=merged)
         facts.append(
             OfferFacts(
                 offer_id=offer_id,
                 seller_country=seller_country,
                 category_slugs=chains.get(category_id, ()),
-                has_manufacturer=_is_filled(brand)
-                or _is_filled(family_brand)
-                or _is_filled(merged.get("manufacturer")),
+                has_manufacturer=bool(names),
+                has_manufacturer_address=any((seller_id, name.casefold()) in addressed for name in names),
                 has_picture=product_id in pictured or family_id in pictured,
                 has_warnings=_is_filled(merged.get("safety_warnings")),
                 is_ce_marked=_is_ce_marked(merged.get("ce_marking")),

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pycountry
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
@@ -21,7 +22,13 @@ from django.db import transaction
 from comptoir.compliance import errors
 from comptoir.compliance.domain import rules as domain
 from comptoir.compliance.events import OfferMarketsChanged
-from comptoir.compliance.models import ComplianceRule, OfferMarketBlock, ResponsiblePerson, SellerRegistration
+from comptoir.compliance.models import (
+    ComplianceRule,
+    Manufacturer,
+    OfferMarketBlock,
+    ResponsiblePerson,
+    SellerRegistration,
+)
 from comptoir.compliance.reasons import restricted_message
 from comptoir.compliance.selectors import compliance_rules, day_default, offer_facts
 from comptoir.core import clock
@@ -270,6 +277,72 @@ def _clean_text(value: object, *, name: str, limit: int, fields: dict[str, str])
     return text
 
 
+def _country_code(value: object, *, fields: dict[str, str]) -> str:
+    """An ISO 3166-1 alpha-2 code known to pycountry (upper-cased), else a field error."""
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if not COUNTRY.fullmatch(code) or pycountry.countries.get(alpha_2=code) is None:
+        fields["country"] = "Use an ISO 3166 two-letter country code."
+    return code
+
+
+def _email(value: object, *, fields: dict[str, str]) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        EmailValidator()(text)
+    except DjangoValidationError:
+        fields["email"] = "Enter a valid email address."
+    return text
+
+
+def manufacturer_set(*, seller, actor, name: object, address: object, email: object, country: object) -> Manufacturer:
+    """Record (or replace) the postal and electronic address of a manufacturer whose products the seller offers
+    (GPSR Art. 19(a)), keyed by name (case-insensitive: the product's brand or `manufacturer` attribute), then
+    recompute the seller's offers' blocks. Idempotent. Raises ValidationError with field errors (name, address,
+    email syntax, a country code known to ISO 3166)."""
+    fields: dict[str, str] = {}
+    clean_name = _clean_text(name, name="name", limit=200, fields=fields)
+    clean_address = _clean_text(address, name="address", limit=300, fields=fields)
+    clean_email = _email(email, fields=fields)
+    country_code = _country_code(country, fields=fields)
+    if fields:
+        raise ValidationError("The manufacturer's address is not valid.", fields=fields)
+    values = {"name": clean_name, "address": clean_address, "email": clean_email, "country": country_code}
+    with transaction.atomic(durable=True):
+        manufacturer = Manufacturer.objects.select_for_update().filter(seller=seller, name__iexact=clean_name).first()
+        if manufacturer is not None and all(getattr(manufacturer, key) == value for key, value in values.items()):
+            return manufacturer
+        is_new = manufacturer is None
+        manufacturer = manufacturer or Manufacturer(seller=seller)
+        for key, value in values.items():
+            setattr(manufacturer, key, value)
+        manufacturer.updated_at = clock.now()
+        manufacturer.save()
+        audit_record(
+            actor=actor, action="compliance.manufacturer_set", target=manufacturer, seller_id=seller.pk, data=values
+        )
+        if is_new:
+            offer_market_blocks_refresh(seller_ids=[seller.pk])
+    return manufacturer
+
+
+def manufacturer_delete(*, seller, actor, manufacturer_id: int) -> None:
+    """Remove one of the seller's manufacturer addresses (NotFound if it is not the seller's) and recompute its
+    offers' blocks."""
+    with transaction.atomic(durable=True):
+        manufacturer = Manufacturer.objects.select_for_update().filter(seller=seller, pk=manufacturer_id).first()
+        if manufacturer is None:
+            raise NotFound("No such manufacturer.", code=errors.MANUFACTURER_NOT_FOUND)
+        audit_record(
+            actor=actor,
+            action="compliance.manufacturer_deleted",
+            target=manufacturer,
+            seller_id=seller.pk,
+            data={"name": manufacturer.name},
+        )
+        manufacturer.delete()
+        offer_market_blocks_refresh(seller_ids=[seller.pk])
+
+
 def seller_registration_set(*, seller, actor, scheme: object, country: object, number: object) -> SellerRegistration:
     """Record (or replace) the seller's registration number in `scheme` for `country`, then recompute its offers'
     blocks. Idempotent. Raises ValidationError with field errors."""
@@ -334,13 +407,9 @@ def responsible_person_set(
     fields: dict[str, str] = {}
     clean_name = _clean_text(name, name="name", limit=200, fields=fields)
     clean_address = _clean_text(address, name="address", limit=300, fields=fields)
-    clean_email = email.strip() if isinstance(email, str) else ""
-    try:
-        EmailValidator()(clean_email)
-    except DjangoValidationError:
-        fields["email"] = "Enter a valid email address."
-    country_code = country.strip().upper() if isinstance(country, str) else ""
-    if country_code not in EU_MEMBER_STATES:
+    clean_email = _email(email, fields=fields)
+    country_code = _country_code(country, fields=fields)
+    if "country" not in fields and country_code not in EU_MEMBER_STATES:
         fields["country"] = "The responsible person must be established in an EU Member State."
     if fields:
         raise ValidationError("The responsible person is not valid.", fields=fields)

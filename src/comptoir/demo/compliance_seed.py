@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 from comptoir.catalog.models import Category, Product
 from comptoir.compliance.domain.rules import SCHEMES
-from comptoir.compliance.models import ResponsiblePerson, SellerRegistration
+from comptoir.compliance.models import Manufacturer, ResponsiblePerson, SellerRegistration
+from comptoir.compliance.selectors import manufacturer_names
 from comptoir.compliance.services import SCHEME_COUNTRIES, compliance_rules_load
 from comptoir.core import events
+from comptoir.offers.models import Offer
 from comptoir.sellers.domain.trader import EU_MEMBER_STATES
 from comptoir.sellers.models import Seller
 
@@ -60,6 +62,36 @@ def _chains() -> dict[int, set[str]]:
     }
 
 
+def _manufacturers() -> list[Manufacturer]:
+    """Every seller gives the address of the manufacturers its products name (GPSR Art. 19(a)): invented, one per
+    brand, in the brand's GS1 country when the demo registered one there, else the seller's."""
+    found: dict[tuple[int, str], Manufacturer] = {}
+    rows = Offer.objects.values_list(
+        "seller_id",
+        "seller__country",
+        "product__brand",
+        "product__parent__brand",
+        "product__attributes",
+        "product__parent__attributes",
+    ).distinct()
+    for seller_id, country, brand, family_brand, attributes, family_attributes in rows:
+        names = manufacturer_names(
+            brand=brand, family_brand=family_brand, attributes={**(family_attributes or {}), **(attributes or {})}
+        )
+        if not names or (seller_id, names[0].casefold()) in found:
+            continue
+        name = names[0]
+        slug = "".join(char for char in name.lower() if char.isalnum()) or "maker"
+        found[(seller_id, name.casefold())] = Manufacturer(
+            seller_id=seller_id,
+            name=name,
+            address=f"{1 + int(hashlib.sha256(name.encode()).hexdigest(), 16) % 120} Industrial Park, {name} Works",
+            country=country,
+            email=f"safety@{slug[:40]}.example",
+        )
+    return list(found.values())
+
+
 def compliance_seed() -> ComplianceSeedReport:
     sellers = list(Seller.objects.order_by("pk"))
     # The gap: a shop of GAP_SELLERS when the demo has one, else the last (by name) selling outside Germany.
@@ -91,6 +123,7 @@ def compliance_seed() -> ComplianceSeedReport:
         for seller in sellers
         if seller.country not in EU_MEMBER_STATES
     )
+    Manufacturer.objects.bulk_create(_manufacturers(), batch_size=1000)
     chains = _chains()
     changed = []
     for product in Product.objects.filter(parent__isnull=True).only("pk", "category_id", "attributes"):

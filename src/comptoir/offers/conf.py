@@ -22,6 +22,7 @@ from comptoir.currencies.selectors import ReferenceRates
 from comptoir.offers.domain.pricing import (
     BuyerContext,
     BuyerKind,
+    DeliveredPricing,
     OverriddenRates,
     PricingStrategy,
     Rates,
@@ -73,10 +74,19 @@ def display_currencies() -> tuple[str, ...]:
     return (currency, *(code for code in DISPLAY_CURRENCIES if code != currency))
 
 
+PRICING_STRATEGIES = ("taxed", "delivered")
+
+
 def pricing_strategy(day: dt.date | None = None) -> PricingStrategy:
     """The pricing strategy every interface and checkout quotes with: delivered prices over `exchange_rates(day)`, with
-    VAT for the quotes given tax facts (the product page, checkout), the gross prices uniform when the operator says
-    so (`COMPTOIR["TAXES"]["UNIFORM_GROSS_PRICES"]`)."""
+    VAT for the quotes given tax facts (checkout, the cart, the product page, search), the gross prices uniform when
+    the operator says so (`COMPTOIR["TAXES"]["UNIFORM_GROSS_PRICES"]`).
+
+    `COMPTOIR["PRICING_STRATEGY"] = "delivered"` swaps in the strategy without VAT nor conversion (item + shipping as
+    entered, other currencies not comparable): the baseline `bench/tax_fx_overhead.py` measures the cost of tax and FX
+    against. Not for production: no VAT is charged then."""
+    if settings.COMPTOIR.get("PRICING_STRATEGY", "taxed") == "delivered":
+        return DeliveredPricing()
     return TaxedPricing(rates=exchange_rates(day), uniform_gross=taxes_settings().uniform_gross_prices)
 
 

@@ -9,6 +9,8 @@ from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 from comptoir.offers.models import Offer, ShippingRate
 from comptoir.sellers.models import SellerStatus
+from comptoir.taxes.domain.charge import ParcelFacts, TaxPart
+from comptoir.taxes.domain.rates import rates_by_country
 
 if TYPE_CHECKING:
     from comptoir.offers.domain.pricing import Quote
@@ -233,6 +235,79 @@ class OfferVat:
     @property
     def is_charged_at_checkout(self) -> bool:
         return self.collector in ("seller", "marketplace")
+
+
+class OfferTaxTable:
+    """The tax facts of offers for any destination (docs/TAXES.md): the dated VAT rates and the sellers charging
+    destination VAT, read once; `facts(...)` builds an offer's one-unit `ParcelFacts` for a destination, the rates per
+    (class, countries) computed once. Pure once built."""
+
+    def __init__(self, *, dated: list, destination_vat: set[int], day: dt.date) -> None:
+        self.dated, self.destination_vat, self.day = dated, destination_vat, day
+        self.countries = frozenset(rate.country for rate in dated)
+        self._rates: dict[tuple[str, frozenset[str]], dict[str, int]] = {}
+
+    def facts(
+        self,
+        *,
+        offer_id: int,
+        price_amount: int,
+        seller_id: int,
+        seller_country: str,
+        ships_from: str,
+        tax_class: str,
+        country: str,
+    ) -> ParcelFacts:
+        goods_country = ships_from or seller_country
+        countries = frozenset((country, seller_country, goods_country))
+        key = (tax_class, countries)
+        rates = self._rates.get(key)
+        if rates is None:
+            rates = self._rates[key] = rates_by_country(
+                self.dated, tax_class=tax_class, countries=countries, day=self.day
+            )
+        return ParcelFacts(
+            seller_country=seller_country,
+            goods_country=goods_country,
+            seller_charges_destination_vat=seller_id in self.destination_vat,
+            parts=(TaxPart(key=offer_id, unit_price=price_amount, quantity=1, rates=rates),),
+        )
+
+    def offer_facts(self, offer, *, country: str) -> ParcelFacts:
+        """The facts of an Offer instance (its seller and product loaded) for `country`."""
+        return self.facts(
+            offer_id=offer.pk,
+            price_amount=offer.price_amount,
+            seller_id=offer.seller_id,
+            seller_country=offer.seller.country,
+            ships_from=offer.ships_from_country,
+            tax_class=offer.product.tax_class,
+            country=country,
+        )
+
+
+def offer_tax_table(*, seller_ids: set[int], countries: set[str] | None, day: dt.date) -> OfferTaxTable | None:
+    """The tax facts table for offers of `seller_ids` sold to (or from) `countries` (None: every country with a rate,
+    as the search index needs). None when no VAT rate is loaded (prices stay as entered). Two queries."""
+    from comptoir.taxes.selectors import seller_ids_charging_destination_vat, vat_rates_dated
+
+    dated = vat_rates_dated(countries=countries, day=day)
+    if not dated:
+        return None
+    return OfferTaxTable(dated=dated, destination_vat=seller_ids_charging_destination_vat(seller_ids), day=day)
+
+
+def offers_tax_facts(offers, *, country: str, day: dt.date) -> dict[int, ParcelFacts]:
+    """offer id -> its one-unit ParcelFacts for a buyer in `country` on `day` (offers with seller and product loaded);
+    empty when no VAT rate is loaded. Two queries, none without offers."""
+    offers = list(offers)
+    if not offers:
+        return {}
+    countries = {country} | {offer.seller.country for offer in offers} | {offer.ships_from_country for offer in offers}
+    table = offer_tax_table(seller_ids={offer.seller_id for offer in offers}, countries=countries, day=day)
+    if table is None:
+        return {}
+    return {offer.pk: table.offer_facts(offer, country=country) for offer in offers}
 
 
 def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVat | None]:

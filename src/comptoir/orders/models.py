@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -403,3 +405,104 @@ class OrderTaxLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.rate_bp / 100:g} % {self.tax_country} {self.vat_amount} {self.currency}"
+
+
+class _AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("credit notes are append-only")
+
+    def delete(self):
+        raise TypeError("credit notes are append-only")
+
+
+class _AppendOnlyModel(models.Model):
+    """Rows written once: a correction is a new row (a later credit note), never an edit."""
+
+    objects = _AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("credit notes are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("credit notes are append-only")
+
+
+class CreditNote(_AppendOnlyModel):
+    """A refund of part or all of a seller order, as the buyer's credit note: what was given back, its VAT per line
+    and rate (CreditNoteLine), and the VAT reversed from the marketplace's liability. Append-only: a later refund is
+    another note, never an edit. Numbered per seller order (`<seller order>-C<n>`); `key` is the caller's
+    idempotency key (unique per seller order: a retry returns the first note)."""
+
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="credit_notes")
+    number = models.CharField(max_length=40, unique=True)
+    key = models.CharField(max_length=120)
+    reason = models.CharField(max_length=300, blank=True)
+    currency = models.CharField(max_length=3)
+    gross_amount = models.BigIntegerField()
+    vat_amount = models.BigIntegerField()
+    marketplace_vat_amount = models.BigIntegerField(default=0)
+    marketplace_vat_country = models.CharField(max_length=2, blank=True, default="")
+    after_release = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=clock.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seller_order", "key"], name="credit_note_unique_key"),
+            models.CheckConstraint(
+                condition=models.Q(gross_amount__gte=0, vat_amount__gte=0, marketplace_vat_amount__gte=0),
+                name="credit_note_amounts_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Credit note {self.number}"
+
+    @property
+    def gross(self) -> Money:
+        return Money(self.gross_amount, self.currency)
+
+
+class CreditNoteLine(_AppendOnlyModel):
+    """What a credit note gives back of one order line (`order_line`) or of the shipping (`order_line` null): units,
+    gross, and the VAT at the original tax line's rate (`tax_line`, null for a line priced without VAT)."""
+
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    tax_line = models.ForeignKey(
+        OrderTaxLine, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_lines"
+    )
+    kind = models.CharField(max_length=10, choices=TaxLineKind.choices)
+    quantity = models.PositiveIntegerField()
+    collector = models.CharField(max_length=12, blank=True)
+    tax_country = models.CharField(max_length=2, blank=True)
+    rate_bp = models.PositiveIntegerField(default=0)
+    net_amount = models.BigIntegerField()
+    vat_amount = models.BigIntegerField()
+    gross_amount = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gross_amount=models.F("net_amount") + models.F("vat_amount")),
+                name="credit_note_line_gross_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(vat_amount__gte=0, net_amount__gte=0, quantity__gte=1),
+                name="credit_note_line_amounts_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity} {self.vat_amount}"
+
+    @property
+    def rate_percent(self) -> Decimal:
+        return Decimal(self.rate_bp) / 100

@@ -15,6 +15,8 @@ from comptoir.offers.domain.pricing import Rates
 from comptoir.orders.domain.checkout import LineTaxFacts
 from comptoir.orders.models import (
     CartLine,
+    CreditNote,
+    CreditNoteLine,
     Dispute,
     Order,
     OrderLine,
@@ -676,4 +678,16 @@ def seller_order_vat_table(seller_order: SellerOrder) -> VatTable | None:
         net=Money(sum(line.net_amount for line in lines), currency),
         vat=Money(sum(line.vat_amount for line in lines), currency),
         duty=Money(sum(line.gross_amount for line in duties), currency) if duties else None,
+    )
+
+
+def credit_notes_for_seller_order(seller_order: SellerOrder) -> list[CreditNote]:
+    """The seller order's credit notes, oldest first, with their lines and the order lines they credit (two
+    queries)."""
+    return list(
+        CreditNote.objects.filter(seller_order=seller_order)
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch("lines", queryset=CreditNoteLine.objects.select_related("order_line").order_by("pk"))
+        )
     )

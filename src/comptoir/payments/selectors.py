@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Sum
 
 from comptoir.core.money import Money, validate_currency
+from comptoir.payments.domain.ledger import VAT_LIABILITY_PREFIX
 from comptoir.payments.models import AccountKind, Chargeback, Payment, PaymentStatus, Posting
 
 if TYPE_CHECKING:
@@ -255,6 +256,15 @@ def seller_order_charged_back_amount(seller_order_id: int) -> int:
     """Minor units charged back so far on a seller order (sum of its Chargeback rows)."""
 
     return Chargeback.objects.filter(seller_order_id=seller_order_id).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def seller_order_vat_liability_booked(seller_order_id: int) -> int:
+    """Minor units of VAT still booked to the marketplace's VAT liability for a seller order: credited at its release,
+    less what its refunds reversed (postings on `vat_liability:*` accounts of its entries, sign flipped)."""
+    booked = Posting.objects.filter(
+        entry__seller_order_id_ref=seller_order_id, account__kind__startswith=VAT_LIABILITY_PREFIX
+    ).aggregate(total=Sum("amount"))["total"]
+    return -(booked or 0)
 
 
 def payment_captured_for_order(order_id: int) -> Payment | None:

@@ -22,7 +22,14 @@ from django.db.models import Count, F, Sum
 from comptoir.catalog.models import Category
 from comptoir.compliance.selectors import offers_sellable_to
 from comptoir.core.money import Money, currency_exponent
-from comptoir.offers.domain.pricing import BuyerContext, OfferTerms, Quote, compared_amounts, quote_offers
+from comptoir.offers.domain.pricing import (
+    BuyerContext,
+    OfferTerms,
+    Quote,
+    compared_amounts,
+    quote_offers,
+    uses_tax_facts,
+)
 from comptoir.offers.domain.shipping import add_business_days
 from comptoir.offers.selectors import (
     DeliveryQuote,
@@ -30,6 +37,7 @@ from comptoir.offers.selectors import (
     offer_delivery_quotes,
     offer_list_for_product,
     offer_visible_qs,
+    offers_tax_facts,
 )
 from comptoir.search.backends import get_backend
 from comptoir.search.conf import buyer_context, search_language, search_pricing, search_rates, search_settings
@@ -659,9 +667,13 @@ def search_cards(
         offers_qs = offers_qs.filter(condition__in=list(conditions))
     if ships_from:
         offers_qs = offers_qs.filter(ships_from_country__in=list(ships_from))
-    offers = list(
-        offers_qs.only("pk", "product_id", "price_amount", "currency", "handling_days", "shipping_profile_id")
-    )
+    taxed = uses_tax_facts(pricing)
+    fields = ["pk", "product_id", "price_amount", "currency", "handling_days", "shipping_profile_id"]
+    if taxed:  # what the tax facts read: the seller's country, the goods' country, the product's tax class
+        offers_qs = offers_qs.select_related("seller", "product")
+        fields += ["seller_id", "ships_from_country", "seller__country", "product__tax_class"]
+    offers = list(offers_qs.only(*fields))
+    tax_facts = offers_tax_facts(offers, country=country, day=placed_on) if taxed else {}
     deliveries = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
     grouped: dict[int, list] = {}
     for offer in offers:
@@ -671,7 +683,10 @@ def search_cards(
     cards = {}
     for product_id, pairs in grouped.items():
         quotes = quote_offers(
-            (OfferTerms(offer.pk, offer.price, delivery.shipping.price) for offer, delivery in pairs),
+            (
+                OfferTerms(offer.pk, offer.price, delivery.shipping.price, tax_facts.get(offer.pk))
+                for offer, delivery in pairs
+            ),
             buyer=buyer,
             pricing=pricing,
         )
@@ -709,16 +724,19 @@ def featured_offer_for_product(
     from comptoir.sellers.models import SellerStatus
 
     buyer = buyer or buyer_context(country=country)
-    offers = list(offers_sellable_to(offer_list_for_product(product_id), country))
+    pricing = search_pricing()
+    offers = list(offers_sellable_to(offer_list_for_product(product_id).select_related("product"), country))
     deliveries = offer_delivery_quotes(offers, country=country, placed_on=placed_on)
+    # What the buyer pays at the destination: VAT-inclusive for a consumer (docs/TAXES.md), converted.
+    tax_facts = offers_tax_facts(offers, country=country, day=placed_on) if uses_tax_facts(pricing) else {}
     prices = quote_offers(
         (
-            OfferTerms(offer.pk, offer.price, delivery.shipping.price if delivery else None)
+            OfferTerms(offer.pk, offer.price, delivery.shipping.price if delivery else None, tax_facts.get(offer.pk))
             for offer in offers
             for delivery in (deliveries.get(offer.pk),)
         ),
         buyer=buyer,
-        pricing=search_pricing(),
+        pricing=pricing,
     )
     currency, amounts = compared_amounts(prices)
     sellers = seller_quality_map({offer.seller_id for offer in offers})

@@ -16,15 +16,16 @@ from comptoir.catalog.selectors import product_text_table
 from comptoir.compliance.selectors import blocked_countries_by_offer
 from comptoir.core import clock
 from comptoir.core.money import Money
-from comptoir.offers.domain.pricing import BuyerContext, DeliveredPricing, PricingStrategy, Rates
+from comptoir.offers.domain.pricing import BuyerContext, PricingStrategy, Quote, Rates, uses_tax_facts
 from comptoir.offers.domain.shipping import rates_for_country
-from comptoir.offers.selectors import offer_visible_qs, shipping_rates_for_profiles
+from comptoir.offers.selectors import OfferTaxTable, offer_tax_table, offer_visible_qs, shipping_rates_for_profiles
 from comptoir.search.backends import get_backend
 from comptoir.search.backends.base import IndexedText
-from comptoir.search.conf import search_languages, search_rates, search_settings
+from comptoir.search.conf import search_languages, search_pricing, search_rates, search_settings
 from comptoir.search.domain.ranking import Candidate, browse_quality, seller_points
 from comptoir.search.domain.text import index_words
 from comptoir.search.models import ProductViewDaily, SearchDocument
+from comptoir.taxes.domain.jurisdictions import vat_area
 
 BATCH_SIZE = 2000
 TRUST_REFRESH_SELLERS = 1000  # sellers per UPDATE of the trust copy (5 parameters each)
@@ -62,16 +63,23 @@ def _delivery_by_country(
     currency: str,
     pricing: PricingStrategy,
     blocked: dict[int, set[str]] | None = None,
+    tax: OfferTaxTable | None = None,
 ) -> dict[str, list[int]]:
     """country (or "*") -> [lowest landed, fewest business days to the latest promise, seller of the lowest landed],
     the landed prices quoted through the pricing seam for a buyer paying in `currency`; offers no rate converts into
     `currency` take no part. An offer `blocked` in a country (country rules, docs/COMPLIANCE.md) takes no part in its
-    entry; such a country always gets its own entry, `[]` when no offer may be sold there."""
+    entry; such a country always gets its own entry, `[]` when no offer may be sold there.
+
+    With a `tax` table (VAT rates loaded, a strategy that reads tax facts), each quote is what the buyer pays at the
+    destination (VAT-inclusive for a consumer, docs/TAXES.md), and every country with a VAT rate that the "*" zone
+    reaches gets its own entry too, unless it equals the "*" one (the lookup falls back to "*")."""
     blocked = blocked or {}
     blocked_countries = {country for offer in offers for country in blocked.get(offer[0], ())}
     countries = {country for row in offers for rate in rates.get(row[8], []) for country in rate.countries}
+    taxed_extra = (tax.countries - countries) if tax is not None and "*" in countries else frozenset()
     delivery: dict[str, list[int]] = {}
-    for country in countries | blocked_countries:
+    memo: dict[tuple, Quote] = {}
+    for country in sorted(countries | blocked_countries, key=lambda code: code != "*") + sorted(taxed_extra):
         buyer = BuyerContext(country=ANY_COUNTRY if country == "*" else country, currency=currency)
         best: list[int] | None = None
         for (
@@ -84,6 +92,8 @@ def _delivery_by_country(
             _origin,
             handling,
             profile_id,
+            seller_country,
+            tax_class,
         ) in offers:
             if country in blocked.get(offer_id, ()):
                 continue
@@ -96,7 +106,40 @@ def _delivery_by_country(
                 continue
             # The rate checkout picks by default (cheapest, then fastest), as the storefront's delivery quotes do.
             rate = min(options, key=lambda item: (item.first_item.amount, item.transit_days_max, item.id))
-            quote = pricing.quote(price=Money(price, offer_currency), shipping=rate.first_item, buyer=buyer)
+            facts = (
+                None
+                if tax is None
+                else tax.facts(
+                    offer_id=offer_id,
+                    price_amount=price,
+                    seller_id=seller_id,
+                    seller_country=seller_country,
+                    ships_from=_origin,
+                    tax_class=tax_class,
+                    country=buyer.country,
+                )
+            )
+            # The quote depends on the destination only through its VAT area (or being the seller's or the goods'
+            # own country) and the rates: computed once per offer for all destinations that share them.
+            memo_key = (
+                None
+                if facts is None
+                else (
+                    offer_id,
+                    rate.id,
+                    buyer.country
+                    if buyer.country in (seller_country, facts.goods_country)
+                    else vat_area(buyer.country),
+                    tuple(sorted(facts.parts[0].rates.items())),
+                )
+            )
+            quote = memo.get(memo_key) if memo_key is not None else None
+            if quote is None:
+                quote = pricing.quote(
+                    price=Money(price, offer_currency), shipping=rate.first_item, buyer=buyer, tax=facts
+                )
+                if memo_key is not None:
+                    memo[memo_key] = quote
             if quote.total is None:
                 continue
             landed = quote.total.amount
@@ -107,7 +150,10 @@ def _delivery_by_country(
                 if landed < best[0]:
                     best[0], best[2] = landed, seller_id
                 best[1] = min(best[1], days)
-        if best is not None:
+        if country in taxed_extra:
+            if best is not None and best != delivery.get("*"):
+                delivery[country] = best
+        elif best is not None:
             delivery[country] = best
         elif country in blocked_countries:
             delivery[country] = []
@@ -161,13 +207,24 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
             "ships_from_country",
             "handling_days",
             "shipping_profile_id",
+            "seller__country",
+            "product__tax_class",
         )
     ):
         offers.setdefault(row[1], []).append(row)
     blocked = blocked_countries_by_offer(row[0] for rows in offers.values() for row in rows)
     rates = shipping_rates_for_profiles({row[8] for rows in offers.values() for row in rows})
     exchange = search_rates()  # the published reference rates under the operator's fixed ones (offers.conf)
-    pricing = DeliveredPricing(rates=exchange)
+    pricing = search_pricing()
+    # What buyers pay at each destination: VAT-inclusive for consumers, per (offer, country) at indexing time, so the
+    # query reads it from the document (docs/SEARCH.md, "Prices at the destination").
+    tax = (
+        offer_tax_table(
+            seller_ids={row[2] for rows in offers.values() for row in rows}, countries=None, day=clock.now().date()
+        )
+        if offers and uses_tax_facts(pricing)
+        else None
+    )
     views = dict(
         ProductViewDaily.objects.filter(product_id__in=product_ids, day__gte=since.date())
         .values("product_id")
@@ -200,7 +257,9 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
         if not product_offers:
             continue
         currency = _product_currency(product_offers, rates=exchange, preferred=config.currency)
-        delivery = _delivery_by_country(product_offers, rates, currency=currency, pricing=pricing, blocked=blocked)
+        delivery = _delivery_by_country(
+            product_offers, rates, currency=currency, pricing=pricing, blocked=blocked, tax=tax
+        )
         item_prices = [exchange.convert(Money(row[3], row[4]), currency) for row in product_offers]
         path, _names = categories.get(category_id, ("", {}))
         category_ids = [int(part) for part in path.strip("/").split("/") if part and int(part) in categories]

@@ -53,12 +53,14 @@ def vat_rates_for(*, countries: set[str], tax_class: str, day: dt.date | None = 
     return rates_by_country((_dated(row) for row in rows), tax_class=tax_class, countries=wanted, day=day)
 
 
-def vat_rates_dated(*, countries: set[str], day: dt.date | None = None) -> list[DatedRate]:
-    """Every rate row of `countries` that started on or before `day` (all classes): what
+def vat_rates_dated(*, countries: set[str] | None, day: dt.date | None = None) -> list[DatedRate]:
+    """Every rate row of `countries` (None: of every country) that started on or before `day` (all classes): what
     domain.rates.rates_by_country picks from. One query."""
     day = day or clock.now().date()
-    wanted = {country.upper() for country in countries if country}
-    return [_dated(row) for row in VatRate.objects.filter(country__in=wanted, valid_from__lte=day)]
+    rows = VatRate.objects.filter(valid_from__lte=day)
+    if countries is not None:
+        rows = rows.filter(country__in={country.upper() for country in countries if country})
+    return [_dated(row) for row in rows]
 
 
 def seller_ids_charging_destination_vat(seller_ids: set[int], *, year: int | None = None) -> set[int]:

@@ -25,8 +25,16 @@ from comptoir.api.schemas import (
 from comptoir.api.security import seller_auth, seller_principal
 from comptoir.compliance.domain.rules import SCHEMES
 from comptoir.compliance.reasons import reason_text, scheme_label
-from comptoir.compliance.selectors import market_blocks_by_offer, seller_registrations, seller_responsible_person
+from comptoir.compliance.selectors import (
+    market_blocks_by_offer,
+    seller_manufacturers,
+    seller_missing_manufacturers,
+    seller_registrations,
+    seller_responsible_person,
+)
 from comptoir.compliance.services import (
+    manufacturer_delete,
+    manufacturer_set,
     responsible_person_delete,
     responsible_person_set,
     seller_registration_delete,
@@ -58,9 +66,31 @@ class ResponsiblePersonOut(Schema):
     updated_at: str
 
 
+class ManufacturerOut(Schema):
+    id: int
+    name: str
+    address: str
+    email: str
+    country: str
+    updated_at: str
+
+
 class ComplianceOut(Schema):
     registrations: list[RegistrationOut]
     responsible_person: ResponsiblePersonOut | None
+    manufacturers: list[ManufacturerOut] = Field(description="Manufacturers' postal and electronic addresses (GPSR).")
+    manufacturers_missing: list[str] = Field(
+        description="Manufacturer names (brand or `manufacturer` attribute) of my offers' products without an address."
+    )
+
+
+class ManufacturerIn(InputSchema):
+    name: Annotated[StrictStr, length(200, 1)] = Field(
+        description="As the products name it (brand or `manufacturer` attribute), case-insensitive."
+    )
+    address: Annotated[StrictStr, length(300, 1)] = Field(description="Street, postal code and town.")
+    email: Annotated[StrictStr, length(254, 3)]
+    country: Country = Field(description="ISO 3166-1 alpha-2.")
 
 
 class RegistrationIn(InputSchema):
@@ -76,7 +106,7 @@ class ResponsiblePersonIn(InputSchema):
 
 class ReasonOut(Schema):
     rule: str
-    code: str = Field(description="manufacturer_missing, responsible_person_missing, picture_missing, …")
+    code: str = Field(description="manufacturer_missing, manufacturer_address_missing, responsible_person_missing, …")
     scheme: str | None = None
     message: str
 
@@ -104,6 +134,17 @@ def registration_out(registration) -> dict:
     }
 
 
+def manufacturer_out(manufacturer) -> dict:
+    return {
+        "id": manufacturer.pk,
+        "name": manufacturer.name,
+        "address": manufacturer.address,
+        "email": manufacturer.email,
+        "country": manufacturer.country,
+        "updated_at": iso(manufacturer.updated_at),
+    }
+
+
 def person_out(person) -> dict | None:
     if person is None:
         return None
@@ -127,7 +168,34 @@ def compliance(request: HttpRequest):
     return {
         "registrations": [registration_out(item) for item in seller_registrations(seller.pk)],
         "responsible_person": person_out(seller_responsible_person(seller.pk)),
+        "manufacturers": [manufacturer_out(item) for item in seller_manufacturers(seller.pk)],
+        "manufacturers_missing": seller_missing_manufacturers(seller.pk),
     }
+
+
+@router.put(
+    "/seller/compliance/manufacturers",
+    response={200: ManufacturerOut, **problems(401, 403, 422)},
+    auth=WRITE,
+    summary="Record a manufacturer's postal and electronic address (GPSR)",
+    description="Keyed by name (case-insensitive): records it or replaces the address; the offers' markets are "
+    "recomputed. Idempotent.",
+)
+def manufacturer_put(request: HttpRequest, payload: ManufacturerIn):
+    principal = seller_principal(request)
+    return manufacturer_out(manufacturer_set(seller=principal.seller, actor=principal.actor, **payload.dict()))
+
+
+@router.delete(
+    "/seller/compliance/manufacturers/{manufacturer_id}",
+    response={204: None, **problems(401, 403, 404)},
+    auth=WRITE,
+    summary="Remove a manufacturer's address",
+)
+def manufacturer_remove(request: HttpRequest, manufacturer_id: int = PathParam(..., ge=1, le=2**63 - 1)):
+    principal = seller_principal(request)
+    manufacturer_delete(seller=principal.seller, actor=principal.actor, manufacturer_id=manufacturer_id)
+    return Status(204, None)
 
 
 @router.put(

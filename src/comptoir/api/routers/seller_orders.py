@@ -7,6 +7,7 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Path as PathParam
 from ninja import Query, Router, Schema
+from ninja.responses import Status as ResponseStatus
 from pydantic import Field, StrictStr
 
 from comptoir.api import errors as api_errors
@@ -35,8 +36,14 @@ from comptoir.api.schemas import (
     problems,
 )
 from comptoir.api.security import seller_auth, seller_principal
-from comptoir.checkout.services import seller_order_cancel, seller_order_refund
+from comptoir.checkout.services import (
+    credit_request_parse,
+    seller_order_cancel,
+    seller_order_credit,
+    seller_order_refund,
+)
 from comptoir.core.exceptions import NotFound, ValidationError
+from comptoir.core.idempotency import validate_key
 from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, Status, allowed_actions
 from comptoir.orders.selectors import seller_order_get_for_seller, seller_order_list_for_seller
@@ -348,3 +355,89 @@ def seller_order_refund_view(request: HttpRequest, number: str = NUMBER):
             seller=principal.seller, seller_order_id=so.pk, actor=principal.actor
         ),
     )
+
+
+class CreditLineIn(InputSchema):
+    line: int | str = Field(description='An order line id (`lines[].id`), or "shipping".')
+    quantity: int = Field(1, ge=1, description="Units given back (1 for the shipping).")
+
+
+class CreditNoteIn(InputSchema):
+    lines: list[CreditLineIn] | None = Field(
+        None, max_length=200, description="What to refund; omitted or null: everything not yet refunded."
+    )
+    reason: Annotated[StrictStr, length(300)] = ""
+
+
+class CreditNoteLineOut(Schema):
+    order_line_id: int | None
+    kind: str
+    quantity: int
+    tax_country: str
+    rate_bp: int
+    net: MoneyOut
+    vat: MoneyOut
+    gross: MoneyOut
+
+
+class CreditNoteOut(Schema):
+    number: str
+    seller_order: str
+    created_at: str
+    reason: str
+    gross: MoneyOut
+    vat: MoneyOut
+    marketplace_vat: MoneyOut = Field(description="VAT taken back from the marketplace's liability (deemed supplier).")
+    lines: list[CreditNoteLineOut]
+
+
+def credit_note_out(note, seller_order_number: str) -> dict:
+    currency = note.currency
+    return {
+        "number": note.number,
+        "seller_order": seller_order_number,
+        "created_at": iso(note.created_at),
+        "reason": note.reason,
+        "gross": money(note.gross_amount, currency),
+        "vat": money(note.vat_amount, currency),
+        "marketplace_vat": money(note.marketplace_vat_amount, currency),
+        "lines": [
+            {
+                "order_line_id": line.order_line_id,
+                "kind": line.kind,
+                "quantity": line.quantity,
+                "tax_country": line.tax_country,
+                "rate_bp": line.rate_bp,
+                "net": money(line.net_amount, currency),
+                "vat": money(line.vat_amount, currency),
+                "gross": money(line.gross_amount, currency),
+            }
+            for line in note.lines.order_by("pk")
+        ],
+    }
+
+
+@router.post(
+    "/seller/orders/{number}/credit-notes",
+    response={200: CreditNoteOut, 201: CreditNoteOut, **problems(401, 403, 404, 409, 422)},
+    auth=WRITE,
+    summary="Refund after the release (credit note)",
+)
+def seller_order_credit_view(request: HttpRequest, payload: CreditNoteIn, number: str = NUMBER):
+    """Refund part or all of a completed order whose funds were released: by line and units, and/or the shipping.
+    The buyer gets the money back; it is taken from your payable balance (minus the commission no longer earned and
+    any VAT the marketplace collected). Requires an `Idempotency-Key` header: the same key returns the first credit
+    note (200). 409 `not_released` before the release (cancel, accept the return or refund the return instead)."""
+    principal = seller_principal(request)
+    key = validate_key(request.headers.get("Idempotency-Key"), required=True)
+    seller_order = _seller_order(request, number)
+    quantities = None if payload.lines is None else credit_request_parse([line.model_dump() for line in payload.lines])
+    outcome = seller_order_credit(
+        seller_order_id=seller_order.pk,
+        key=key or "",
+        quantities=quantities,
+        reason=payload.reason,
+        actor=principal.actor,
+        seller=principal.seller,
+    )
+    return ResponseStatus(201 if outcome.created else 200, credit_note_out(outcome.credit_note, seller_order.number))

@@ -5,7 +5,7 @@ import pytest
 
 from comptoir.api.tests.conftest import assert_problem
 from comptoir.compliance.models import OfferMarketBlock, SellerRegistration
-from comptoir.compliance.tests.support import KNIVES_GB, LUCID_DE, load_rules, slug_category
+from comptoir.compliance.tests.support import KNIVES_GB, LUCID_DE, MANUFACTURER_EU, load_rules, slug_category
 from comptoir.core.models import IdempotencyRecord
 from comptoir.orders.models import Order
 from comptoir.testing.builders import ADDRESS, make_offer, make_product
@@ -95,3 +95,33 @@ def test_checkout_of_a_restricted_offer_is_409_and_writes_nothing(api, buyer_tok
         "checkout", {**body, "shipping_address": ADDRESS}, token=buyer_token, headers={"Idempotency-Key": "fr"}
     )
     assert french.status_code == 201
+
+
+def test_a_manufacturers_address_recorded_through_the_api_frees_the_eu(api, seller_a, seller_b, offer_a, tmp_path):
+    brand = offer_a.product.brand or "Acme"
+    if not offer_a.product.brand:
+        offer_a.product.brand = brand
+        offer_a.product.save(update_fields=["brand"])
+    load_rules(tmp_path, MANUFACTURER_EU)
+    before = api.get("seller/compliance", token=seller_a.key).json()
+    assert before["manufacturers_missing"] == [brand]
+    blocked = api.get("seller/compliance/markets", token=seller_a.key).json()["results"][0]["blocked"]
+    assert {reason["code"] for market in blocked for reason in market["reasons"]} == {"manufacturer_address_missing"}
+
+    bad = {"name": brand, "address": "1 Road", "email": "nope", "country": "ZZ"}
+    assert set(assert_problem(api.put("seller/compliance/manufacturers", bad, token=seller_a.key), 422)["errors"]) >= {
+        "email",
+        "country",
+    }
+    body = {"name": brand.upper(), "address": "1 Road, 10115 Berlin", "email": "safety@acme.example", "country": "DE"}
+    response = api.put("seller/compliance/manufacturers", body, token=seller_a.key)
+    assert response.status_code == 200, response.content
+    assert api.put("seller/compliance/manufacturers", body, token=seller_a.key).json()["id"] == response.json()["id"]
+
+    after = api.get("seller/compliance", token=seller_a.key).json()
+    assert (after["manufacturers_missing"], [item["name"] for item in after["manufacturers"]]) == ([], [brand.upper()])
+    assert api.get("seller/compliance/markets", token=seller_a.key).json()["results"][0]["blocked"] == []
+    assert api.get("seller/compliance", token=seller_b.key).json()["manufacturers"] == []
+    path = f"seller/compliance/manufacturers/{response.json()['id']}"
+    assert_problem(api.delete(path, token=seller_b.key), 404)
+    assert api.delete(path, token=seller_a.key).status_code == 204

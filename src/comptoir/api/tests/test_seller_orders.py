@@ -297,3 +297,43 @@ def test_a_shipped_order_carries_its_tracking_url_for_both_sides(api, seller_a, 
     assert before["tracking_url"] is None
     expected = "https://www.dhl.com/global-en/home/tracking.html?tracking-id=JD0123456789"
     assert seller_side["tracking_url"] == expected and buyer_side["tracking_url"] == expected
+
+
+def completed(seller_order, seller_a):
+    from comptoir.checkout.services import seller_order_complete
+    from comptoir.testing.builders import make_operator
+
+    shipped(seller_order, seller_a)
+    seller_order_mark_delivered(
+        seller_order_id=seller_order.pk, actor=seller_a.owner, actor_role=Actor.SELLER, seller=seller_a.seller
+    )
+    seller_order_complete(seller_order_id=seller_order.pk, actor=make_operator())
+
+
+def test_credit_note_after_release_by_line_idempotent_and_scoped(api, seller_a, seller_b, seller_order):
+    path = f"seller/orders/{seller_order.number}/credit-notes"
+    line = seller_order.lines.get()
+    body = {"lines": [{"line": line.pk, "quantity": 1}], "reason": "One unit broken"}
+
+    assert_problem(api.post(path, body, token=seller_a.key, headers={"Idempotency-Key": "c1"}), 409, "not_released")
+    completed(seller_order, seller_a)
+    assert_problem(api.post(path, body, token=seller_a.key), 422, "idempotency_key_required")
+    assert_problem(api.post(path, body, token=seller_b.key, headers={"Idempotency-Key": "c1"}), 404)
+    too_many = {"lines": [{"line": line.pk, "quantity": 3}]}
+    assert_problem(
+        api.post(path, too_many, token=seller_a.key, headers={"Idempotency-Key": "c0"}), 422, "invalid_credit"
+    )
+
+    first = api.post(path, body, token=seller_a.key, headers={"Idempotency-Key": "c1"})
+    again = api.post(path, body, token=seller_a.key, headers={"Idempotency-Key": "c1"})
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
+    note = first.json()
+    assert note["number"] == f"{seller_order.number}-C1"
+    assert note["gross"]["amount_minor"] == line.unit_price_amount
+    assert [(row["order_line_id"], row["quantity"]) for row in note["lines"]] == [(line.pk, 1)]
+    rest = api.post(path, {}, token=seller_a.key, headers={"Idempotency-Key": "c2"})
+    assert rest.status_code == 201
+    assert rest.json()["gross"]["amount_minor"] == seller_order.total_amount - line.unit_price_amount
+    assert SellerOrder.objects.get(pk=seller_order.pk).refunded_amount == seller_order.total_amount

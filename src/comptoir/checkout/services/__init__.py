@@ -2,6 +2,7 @@
 and reviews, refunds (cancellations, returns, disputes), the release of escrow, chargebacks on a seller order."""
 
 from comptoir.checkout.services.chargebacks import chargeback_notification_apply, chargeback_record
+from comptoir.checkout.services.credit_notes import CreditOutcome, credit_request_parse, seller_order_credit
 from comptoir.checkout.services.payment_outcome import (
     order_abandon,
     order_payment_outcome,
@@ -25,8 +26,10 @@ from comptoir.checkout.services.release import seller_order_complete, seller_ord
 __all__ = [
     "CHECKOUT_RESUME_AFTER_SECONDS",
     "CheckoutOutcome",
+    "CreditOutcome",
     "chargeback_notification_apply",
     "chargeback_record",
+    "credit_request_parse",
     "dispute_decide",
     "order_abandon",
     "order_checkout",
@@ -36,6 +39,7 @@ __all__ = [
     "payment_outcome_apply",
     "seller_order_cancel",
     "seller_order_complete",
+    "seller_order_credit",
     "seller_order_money_refund",
     "seller_order_refund",
     "seller_orders_release_due",

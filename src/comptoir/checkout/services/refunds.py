@@ -11,12 +11,15 @@ from comptoir.checkout.services.fx import settled_part
 from comptoir.core import clock
 from comptoir.core.permissions import require_operator
 from comptoir.offers.locks import offer_stock_return
+from comptoir.orders.domain.credit_note import credit_lines, credit_totals, everything_left
 from comptoir.orders.domain.state_machine import Action, Actor, Status
 from comptoir.orders.models import Dispute, SellerOrder
 from comptoir.orders.services import (
+    credit_note_write,
     dispute_decision_record,
     dispute_decision_validate,
     dispute_lock_open,
+    seller_order_creditable_lines,
     seller_order_lock,
     seller_order_quantities,
     seller_order_refunded_add,
@@ -77,6 +80,29 @@ def seller_order_money_refund(seller_order: SellerOrder, *, reason: str, actor: 
             source_key=f"refund:{seller_order.number}",
         )
     seller_order_refunded_add(seller_order=seller_order, amount=amount)
+    _credit_note_for_full_refund(seller_order, amount=amount, reason=reason, actor=actor)
+
+
+def _credit_note_for_full_refund(seller_order: SellerOrder, *, amount: int, reason: str, actor: User | None) -> None:
+    """The credit note of a full refund before the release (nothing was booked to the VAT liability yet, so none is
+    reversed): every line not yet credited, written only when they add up to the money refunded (a chargeback
+    before the refund took part of it back through the card issuer instead)."""
+    lines = seller_order_creditable_lines(seller_order)
+    requested = everything_left(lines)
+    if not requested:
+        return
+    credit = credit_lines(lines, requested)
+    if credit_totals(credit).gross != amount:
+        return
+    credit_note_write(
+        seller_order=seller_order,
+        key="refund",
+        reason=reason,
+        credit=credit,
+        marketplace_vat=0,
+        after_release=False,
+        actor=actor,
+    )
 
 
 def seller_order_cancel(

@@ -16,7 +16,7 @@ from comptoir.sellers.domain.trader import EU_MEMBER_STATES
 EU = "EU"  # in a rule's countries: the 27 Member States
 
 # What a rule asks for (`Rule.requirement`).
-MANUFACTURER = "manufacturer"  # GPSR Art. 19(a): the manufacturer is named
+MANUFACTURER = "manufacturer"  # GPSR Art. 19(a): the manufacturer is named, with its postal and electronic address
 RESPONSIBLE_PERSON = "responsible_person"  # GPSR Arts. 16, 19(b): an EU economic operator for a non-EU seller
 PICTURE = "picture"  # GPSR Art. 19(c): a picture of the product
 WARNINGS = "warnings"  # GPSR Art. 19(d): warnings and safety information
@@ -35,6 +35,8 @@ REASON_CODES = {
     CE_MARKING: "ce_marking_missing",
     PROHIBITED: "prohibited_for_destination",
 }
+# A manufacturer named but whose postal and electronic address the seller has not given.
+MANUFACTURER_ADDRESS_MISSING = "manufacturer_address_missing"
 
 # Producer registration schemes a seller can record (`SellerRegistration.scheme`), each for one country or any.
 SCHEMES = (
@@ -96,7 +98,8 @@ class OfferFacts:
     offer_id: int
     seller_country: str
     category_slugs: tuple[str, ...]  # the product's category and its ancestors
-    has_manufacturer: bool = False
+    has_manufacturer: bool = False  # named (brand or `manufacturer` attribute)
+    has_manufacturer_address: bool = False  # the seller gave that manufacturer's postal and electronic address
     has_picture: bool = False
     has_warnings: bool = False
     is_ce_marked: bool = False
@@ -117,7 +120,7 @@ class Reason:
 def _meets(rule: Rule, offer: OfferFacts, country: str) -> bool:
     requirement = rule.requirement
     if requirement == MANUFACTURER:
-        return offer.has_manufacturer
+        return offer.has_manufacturer and offer.has_manufacturer_address
     if requirement == RESPONSIBLE_PERSON:
         return offer.seller_country.upper() in EU_MEMBER_STATES or offer.has_responsible_person
     if requirement == PICTURE:
@@ -131,11 +134,17 @@ def _meets(rule: Rule, offer: OfferFacts, country: str) -> bool:
     return False  # PROHIBITED
 
 
+def _reason_code(rule: Rule, offer: OfferFacts) -> str:
+    if rule.requirement == MANUFACTURER and offer.has_manufacturer:
+        return MANUFACTURER_ADDRESS_MISSING
+    return REASON_CODES[rule.requirement]
+
+
 def reasons_for(offer: OfferFacts, *, country: str, rules: Iterable[Rule], day: dt.date) -> tuple[Reason, ...]:
     """Why `offer` may not be sold to buyers in `country` on `day` (empty: it may), in the rules' order."""
     country = country.upper()
     return tuple(
-        Reason(rule.code, REASON_CODES[rule.requirement], rule.scheme)
+        Reason(rule.code, _reason_code(rule, offer), rule.scheme)
         for rule in rules
         if country in rule.countries
         and rule.is_in_force(day)

@@ -49,3 +49,13 @@ def load_rules(directory: Path, *entries: dict):
 
 def slug_category(slug: str, parent=None):
     return category_create(name_en=slug.title(), name_fr=slug.title(), slug=slug, parent=parent)
+
+
+MANUFACTURER_EU = {
+    "code": "eu_gpsr_manufacturer",
+    "title": "GPSR manufacturer",
+    "requirement": "manufacturer",
+    "countries": ["EU"],
+    "effective_from": "2024-12-13",
+    "source": "GPSR Art. 19",
+}

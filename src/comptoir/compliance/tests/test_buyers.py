@@ -109,3 +109,32 @@ def test_the_storefront_product_and_seller_pages_hide_a_restricted_offer(client,
     assert in_britain.context["rows"] == [] and in_britain.context["featured"] is None
     assert client.get(f"/s/{offer.seller.slug}?country=GB").context["offer_count"] == 0
     assert client.get(f"/s/{offer.seller.slug}?country=FR").context["offer_count"] == 1
+
+
+def test_the_product_page_shows_the_manufacturer_and_the_eu_responsible_person(client, knife):
+    from comptoir.compliance.services import manufacturer_set, responsible_person_set
+    from comptoir.sellers.models import Seller
+
+    offer = make_offer(product=knife)
+    Seller.objects.filter(pk=offer.seller_id).update(country="US")
+    manufacturer_set(
+        seller=offer.seller,
+        actor=None,
+        name="KAI",
+        address="3-9-5 Iwamoto-cho, Tokyo",
+        email="eu@kai.example",
+        country="JP",
+    )
+    responsible_person_set(
+        seller=offer.seller,
+        actor=None,
+        name="Kai Europe GmbH",
+        address="Kottendorfer Str. 5, 42697 Solingen",
+        email="gpsr@kai-europe.example",
+        country="DE",
+    )
+
+    page = client.get(f"/p/{knife.pk}/santoku-knife?country=FR").content.decode()
+
+    assert "Manufacturer" in page and "3-9-5 Iwamoto-cho, Tokyo" in page and "eu@kai.example" in page
+    assert "Responsible person in the EU" in page and "Kai Europe GmbH" in page and "gpsr@kai-europe.example" in page

@@ -33,6 +33,7 @@ def facts(**overrides) -> OfferFacts:
         seller_country="FR",
         category_slugs=("home", "kitchen", "knives"),
         has_manufacturer=True,
+        has_manufacturer_address=True,
         has_picture=True,
         has_warnings=True,
         is_ce_marked=True,
@@ -140,3 +141,13 @@ def test_malformed_rules_are_refused(extra):
     values = {"requirement": "picture", **extra}
     with pytest.raises(ValueError):
         rule("bad", **values)
+
+
+def test_a_named_manufacturer_without_its_address_is_blocked_with_its_own_reason():
+    rules = [rule("eu_gpsr_manufacturer", "manufacturer")]
+    named = facts(has_manufacturer=True, has_manufacturer_address=False)
+    assert reasons_for(named, country="FR", rules=rules, day=DAY) == (
+        Reason("eu_gpsr_manufacturer", "manufacturer_address_missing"),
+    )
+    addressed = facts(has_manufacturer=True, has_manufacturer_address=True)
+    assert reasons_for(addressed, country="FR", rules=rules, day=DAY) == ()

@@ -6,10 +6,19 @@ import json
 import pytest
 
 from comptoir.catalog.models import ProductImage
-from comptoir.compliance.models import ComplianceRule, OfferMarketBlock, ResponsiblePerson, SellerRegistration
+from comptoir.compliance.models import (
+    ComplianceRule,
+    Manufacturer,
+    OfferMarketBlock,
+    ResponsiblePerson,
+    SellerRegistration,
+)
+from comptoir.compliance.selectors import seller_missing_manufacturers
 from comptoir.compliance.services import (
     RULES_FILE,
     compliance_rules_load,
+    manufacturer_delete,
+    manufacturer_set,
     offer_market_blocks_refresh,
     responsible_person_set,
     seller_registration_delete,
@@ -191,10 +200,20 @@ def test_gpsr_picture_manufacturer_and_warnings_read_the_product(tmp_path):
         "picture_missing",
         "warnings_missing",
     ]
-    product.attributes = {"manufacturer": "Coutellerie Nontron, 24300 Nontron", "safety_warnings": "Keep from children"}
+    product.attributes = {"manufacturer": "Coutellerie Nontron", "safety_warnings": "Keep from children"}
     product.save(update_fields=["attributes"])
     ProductImage.objects.create(product=product, url="knife.jpg")
     offer_market_blocks_refresh(product_ids=[product.pk])
+    # Named, but GPSR Art. 19(a) asks for its postal and electronic address too.
+    assert [reason["code"] for reason in blocks()[(offer.pk, "FR")]] == ["manufacturer_address_missing"]
+    manufacturer_set(
+        seller=offer.seller,
+        actor=None,
+        name="coutellerie NONTRON",
+        address="Le Bourg, 24300 Nontron",
+        email="contact@nontron.example",
+        country="fr",
+    )
     assert blocks() == {}
 
 
@@ -237,3 +256,37 @@ def test_refreshes_of_the_same_offers_at_once_both_succeed(tmp_path):
     assert errors == []
     assert len(results) == 2
     assert set(blocks()) == {(offer.pk, "DE") for offer in offers}
+
+
+def test_manufacturer_addresses_are_validated_idempotent_and_per_seller(tmp_path):
+    offer = make_offer(product=make_product("Drill", brand="Bohrmax"))
+    other = make_offer(product=offer.product)
+    shipped = {rule["code"]: rule for rule in json.loads(RULES_FILE.read_text())["rules"]}
+    load_rules(tmp_path, shipped["eu_gpsr_manufacturer"])
+    assert seller_missing_manufacturers(offer.seller_id) == ["Bohrmax"]
+    with pytest.raises(ValidationError) as invalid:
+        manufacturer_set(seller=offer.seller, actor=None, name=" ", address="x", email="not-an-email", country="XX")
+    assert set(invalid.value.fields) == {"name", "email", "country"}
+    values = {"name": "Bohrmax", "address": "Werkstr. 5, 10115 Berlin", "email": "info@bohrmax.example"}
+    first = manufacturer_set(seller=offer.seller, actor=None, country="DE", **values)
+    again = manufacturer_set(seller=offer.seller, actor=None, country="de", **values)
+
+    assert first.pk == again.pk and Manufacturer.objects.count() == 1
+    assert (offer.pk, "FR") not in blocks()
+    # Another seller of the same product answers for its own offer: still blocked until it gives the address.
+    assert [reason["code"] for reason in blocks()[(other.pk, "FR")]] == ["manufacturer_address_missing"]
+    assert seller_missing_manufacturers(offer.seller_id) == []
+    with pytest.raises(NotFound):
+        manufacturer_delete(seller=other.seller, actor=None, manufacturer_id=first.pk)
+    manufacturer_delete(seller=offer.seller, actor=None, manufacturer_id=first.pk)
+    assert [reason["code"] for reason in blocks()[(offer.pk, "FR")]] == ["manufacturer_address_missing"]
+
+
+def test_the_responsible_persons_country_must_be_a_real_eu_code():
+    seller = make_offer().seller
+    for country, message in (("QQ", "ISO 3166"), ("US", "EU Member State")):
+        with pytest.raises(ValidationError) as invalid:
+            responsible_person_set(
+                seller=seller, actor=None, name="Rep", address="1 Rue, Paris", email="rep@x.example", country=country
+            )
+        assert message in invalid.value.fields["country"]

@@ -212,6 +212,7 @@ class TaxedPricing:
 
     rates: Rates = field(default_factory=IdentityRates)
     uniform_gross: bool = False
+    uses_tax_facts: bool = True
 
     def quote(
         self, *, price: Money, shipping: Money | None, buyer: BuyerContext, tax: ParcelFacts | None = None
@@ -262,16 +263,26 @@ class TaxedPricing:
 
 @dataclass(frozen=True, slots=True)
 class OfferTerms:
-    """One offer's price and the shipping that applies to the buyer (None: does not ship to the buyer's country)."""
+    """One offer's price and the shipping that applies to the buyer (None: does not ship to the buyer's country), and
+    its tax facts for the buyer's destination (None: quoted as entered)."""
 
     offer_id: int
     price: Money
     shipping: Money | None
+    tax: ParcelFacts | None = None
 
 
 def quote_offers(offers: Iterable[OfferTerms], *, buyer: BuyerContext, pricing: PricingStrategy) -> dict[int, Quote]:
     """offer id -> its Quote for this buyer."""
-    return {offer.offer_id: pricing.quote(price=offer.price, shipping=offer.shipping, buyer=buyer) for offer in offers}
+    return {
+        offer.offer_id: pricing.quote(price=offer.price, shipping=offer.shipping, buyer=buyer, tax=offer.tax)
+        for offer in offers
+    }
+
+
+def uses_tax_facts(pricing: PricingStrategy) -> bool:
+    """Whether the strategy reads tax facts (callers skip reading them otherwise)."""
+    return bool(getattr(pricing, "uses_tax_facts", False))
 
 
 def compare_key(quote: Quote) -> tuple[int, int]:

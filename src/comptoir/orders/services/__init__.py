@@ -13,6 +13,11 @@ from comptoir.orders.services.cart import (
     cart_lines_remove,
     validate_quantity,
 )
+from comptoir.orders.services.credit_notes import (
+    credit_note_find,
+    credit_note_write,
+    seller_order_creditable_lines,
+)
 from comptoir.orders.services.disputes import (
     dispute_decision_record,
     dispute_decision_validate,
@@ -69,6 +74,8 @@ __all__ = [
     "cart_line_remove",
     "cart_line_set",
     "cart_lines_remove",
+    "credit_note_find",
+    "credit_note_write",
     "dispute_decision_record",
     "dispute_decision_validate",
     "dispute_lock_open",
@@ -87,6 +94,7 @@ __all__ = [
     "publish_transitioned",
     "remember_seller_orders",
     "seller_order_accept",
+    "seller_order_creditable_lines",
     "seller_order_event_record",
     "seller_order_has_open_dispute",
     "seller_order_ids_due_for_release",

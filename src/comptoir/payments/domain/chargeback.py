@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from comptoir.payments.domain.ledger import PostingLine
+from comptoir.payments.domain.ledger import PostingLine, vat_liability_account
 
 
 def commission_kept(*, total: int, commission: int, charged_back: int) -> int:
@@ -85,3 +85,40 @@ def vat_liability_released(*, vat: int, total: int, escrow: int, payable: int) -
         else int((Decimal(vat) * escrow / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
     )
     return min(share, payable)
+
+
+def refund_after_release_lines(
+    *,
+    seller_id: int,
+    currency: str,
+    amount: int,
+    total: int,
+    commission: int,
+    returned_before: int,
+    vat: int,
+    vat_country: str,
+    payable_available: int,
+) -> list[PostingLine]:
+    """The postings that take a refund of `amount` (> 0, the seller's currency) back from a released seller order,
+    except the side the money leaves by (the caller adds the credit to `provider_clearing`, or the FX legs of a
+    converted order): debit the marketplace's `vat_liability:<vat_country>` by `vat` (the VAT it collected on what is
+    refunded, capped by the caller at what is still booked for the order), debit `commission` by what the
+    marketplace no longer earns (as for chargebacks: the commission follows the money kept, `returned_before` having
+    left already), and the seller the rest, from its payable balance up to `payable_available`, the remainder as a
+    receivable. The lines sum to `amount`."""
+    commission_back = commission_kept(
+        total=total, commission=commission, charged_back=returned_before
+    ) - commission_kept(total=total, commission=commission, charged_back=returned_before + amount)
+    vat = max(0, min(vat, amount - commission_back))
+    seller_part = amount - commission_back - vat
+    from_payable = min(seller_part, max(0, payable_available))
+    lines = []
+    if from_payable:
+        lines.append(PostingLine(("seller_payable", seller_id, currency), from_payable))
+    if seller_part - from_payable:
+        lines.append(PostingLine(("seller_receivable", seller_id, currency), seller_part - from_payable))
+    if commission_back:
+        lines.append(PostingLine(("commission", None, currency), commission_back))
+    if vat:
+        lines.append(PostingLine((vat_liability_account(vat_country), None, currency), vat))
+    return lines

@@ -8,6 +8,7 @@ from comptoir.payments.services.chargebacks import (
     ChargebackTarget,
     chargeback_input_clean,
     chargeback_post,
+    seller_payable_available_locked,
 )
 from comptoir.payments.services.ledger import ledger_accounts_get_or_create, ledger_post, payment_captured_post_new
 from comptoir.payments.services.payments import payment_record, refund_create
@@ -24,4 +25,5 @@ __all__ = [
     "payment_record",
     "payout_batch_create",
     "refund_create",
+    "seller_payable_available_locked",
 ]

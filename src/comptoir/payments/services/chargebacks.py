@@ -125,10 +125,7 @@ def chargeback_post(
     payable_available = 0
     if target.is_released:
         # Read the payable balance under its account's lock, as payout batches do: money is never counted twice.
-        key = (AccountKind.SELLER_PAYABLE.value, target.seller_id, target.currency)
-        account = ledger_accounts_get_or_create({key})[key]
-        LedgerAccount.objects.select_for_update().filter(pk=account.pk).first()
-        payable_available = -(Posting.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or 0)
+        payable_available = seller_payable_available_locked(seller_id=target.seller_id, currency=target.currency)
     lines = chargeback_lines(
         seller_id=target.seller_id,
         currency=target.currency,
@@ -203,3 +200,12 @@ def chargeback_post(
         )
     )
     return ChargebackOutcome(chargeback, created=True)
+
+
+def seller_payable_available_locked(*, seller_id: int, currency: str) -> int:
+    """The seller's payable credit balance in `currency`, read under the payable account's lock (the lock payout
+    batches take), so that money taken back from it is never counted twice. Inside the caller's transaction."""
+    key = (AccountKind.SELLER_PAYABLE.value, seller_id, currency)
+    account = ledger_accounts_get_or_create({key})[key]
+    LedgerAccount.objects.select_for_update().filter(pk=account.pk).first()
+    return -(Posting.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or 0)

@@ -674,3 +674,18 @@ class TaxIdentityForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tin_country"].choices = [("", "—"), *country_choices()]
+
+
+class ManufacturerForm(forms.Form):
+    """A manufacturer's postal and electronic address (GPSR Art. 19(a)), named as the products name it."""
+
+    name = forms.CharField(
+        label=_("Manufacturer"), max_length=200, help_text=_("As your products name it: brand or manufacturer.")
+    )
+    address = forms.CharField(label=_("Postal address"), max_length=300)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    country = forms.ChoiceField(label=_("Country"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()

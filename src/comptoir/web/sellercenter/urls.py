@@ -104,6 +104,7 @@ urlpatterns += [
         markets.registration_delete,
         name="registration_delete",
     ),
+    path("markets/manufacturers/<int:manufacturer_id>/delete", markets.manufacturer_remove, name="manufacturer_delete"),
 ]
 
 # Taxes (docs/TAXES.md, "Returns and DAC7"): distance sales against the EUR 10,000 threshold, DAC7 figures and notices.

@@ -115,3 +115,33 @@ def test_a_seller_sees_only_its_own_offers_and_cannot_remove_anothers_registrati
 def test_visitors_are_sent_to_log_in(client):
     response = client.get("/seller/markets/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_page_says_which_manufacturers_miss_an_address_and_saves_one(owner_client, seller_setup, tmp_path):
+    from comptoir.compliance.models import Manufacturer
+    from comptoir.compliance.tests.support import MANUFACTURER_EU
+
+    product = seller_setup["offer"].product
+    product.brand = "Bohrmax"
+    product.save(update_fields=["brand"])
+    load_rules(tmp_path, MANUFACTURER_EU)
+
+    page = owner_client.get("/seller/markets/")
+    assert page.context["manufacturers_missing"] == ["Bohrmax"]
+    assert "What is missing" in page.content.decode()
+    manufacturer = {
+        "form": "manufacturer",
+        "manufacturer-name": "Bohrmax",
+        "manufacturer-address": "Werkstr. 5, 10115 Berlin",
+        "manufacturer-email": "not an email",
+        "manufacturer-country": "DE",
+    }
+    refused = owner_client.post("/seller/markets/", manufacturer)
+    assert refused.status_code == 422 and not Manufacturer.objects.exists()
+    saved = owner_client.post("/seller/markets/", {**manufacturer, "manufacturer-email": "safety@bohrmax.example"})
+    assert saved.status_code == 302
+    assert not OfferMarketBlock.objects.exists()
+    after = owner_client.get("/seller/markets/")
+    assert after.context["manufacturers_missing"] == [] and "safety@bohrmax.example" in after.content.decode()
+    removed = owner_client.post(f"/seller/markets/manufacturers/{Manufacturer.objects.get().pk}/delete")
+    assert removed.status_code == 302 and OfferMarketBlock.objects.exists()

@@ -13,15 +13,24 @@ from comptoir.compliance.reasons import reason_text, scheme_label
 from comptoir.compliance.selectors import (
     compliance_rules,
     market_blocks_by_offer,
+    seller_manufacturers,
+    seller_missing_manufacturers,
     seller_registrations,
     seller_responsible_person,
 )
-from comptoir.compliance.services import responsible_person_set, seller_registration_delete, seller_registration_set
+from comptoir.compliance.services import (
+    manufacturer_delete,
+    manufacturer_set,
+    responsible_person_set,
+    seller_registration_delete,
+    seller_registration_set,
+)
 from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError
 from comptoir.offers.selectors import offer_list_for_seller
+from comptoir.sellers.domain.trader import EU_MEMBER_STATES
 from comptoir.web.sellercenter.access import seller_view
-from comptoir.web.sellercenter.forms import RegistrationForm, ResponsiblePersonForm
+from comptoir.web.sellercenter.forms import ManufacturerForm, RegistrationForm, ResponsiblePersonForm
 from comptoir.web.sellercenter.messages import apply_service_error
 
 PAGE_SIZE = 25
@@ -52,7 +61,18 @@ def markets(request):
         if person
         else None,
     )
-    if request.method == "POST" and request.POST.get("form") == "registration":
+    manufacturer_form = ManufacturerForm(prefix="manufacturer")
+    if request.method == "POST" and request.POST.get("form") == "manufacturer":
+        manufacturer_form = ManufacturerForm(request.POST, prefix="manufacturer")
+        if manufacturer_form.is_valid():
+            try:
+                manufacturer_set(seller=seller, actor=request.user, **manufacturer_form.cleaned_data)
+            except ApplicationError as error:
+                apply_service_error(manufacturer_form, error)
+            else:
+                messages.success(request, _("Manufacturer saved; your offers' markets are up to date."))
+                return redirect("sellercenter:markets")
+    elif request.method == "POST" and request.POST.get("form") == "registration":
         registration_form = RegistrationForm(request.POST, prefix="registration")
         if registration_form.is_valid():
             try:
@@ -93,6 +113,10 @@ def markets(request):
                 {"registration": item, "label": scheme_label(item.scheme)} for item in seller_registrations(seller.pk)
             ],
             "person": person,
+            "needs_person": person is None and seller.country not in EU_MEMBER_STATES,
+            "manufacturers": seller_manufacturers(seller.pk),
+            "manufacturers_missing": seller_missing_manufacturers(seller.pk),
+            "manufacturer_form": manufacturer_form,
             "registration_form": registration_form,
             "person_form": person_form,
         },
@@ -109,4 +133,16 @@ def registration_delete(request, scheme: str, country: str):
         messages.error(request, _("This registration was already removed."))
     else:
         messages.success(request, _("Registration removed; your offers' markets are up to date."))
+    return redirect("sellercenter:markets")
+
+
+@seller_view
+@require_POST
+def manufacturer_remove(request, manufacturer_id: int):
+    try:
+        manufacturer_delete(seller=request.seller, actor=request.user, manufacturer_id=manufacturer_id)
+    except ApplicationError:
+        messages.error(request, _("This manufacturer was already removed."))
+    else:
+        messages.success(request, _("Manufacturer removed; your offers' markets are up to date."))
     return redirect("sellercenter:markets")

@@ -183,3 +183,27 @@ def test_the_api_checkout_takes_a_vat_number(client, spanish_offer):
 
     assert response.status_code == 201, response.content
     assert response.json()["total"]["amount_minor"] == 10405
+
+
+def test_the_invoice_shows_its_credit_notes_per_line_and_rate(client, spanish_offer):
+    from comptoir.checkout.services import seller_order_cancel
+    from comptoir.orders.domain.state_machine import Actor
+
+    buyer = make_user()
+    address = {"name": "A Buyer", "street": "1 Rue", "postal_code": "75005", "city": "Paris", "country": "FR"}
+    with clock.frozen_at(NOW):
+        outcome = order_checkout(
+            buyer=buyer,
+            shipping_address=address,
+            payment_method=CARD_OK,
+            lines=[{"offer_id": spanish_offer.pk, "quantity": 1}],
+        )
+        seller_order = outcome.order.seller_orders.get()
+        seller_order_cancel(seller_order_id=seller_order.pk, actor=None, actor_role=Actor.OPERATOR, reason="Damaged")
+    client.force_login(buyer)
+
+    invoice = client.get(f"/account/orders/{outcome.order.number}/invoices/{seller_order.number}").content.decode()
+
+    assert f"Credit note {seller_order.number}-C1 (invoice {seller_order.number})" in invoice
+    assert "Damaged" in invoice
+    assert "21 % (ES)" in invoice and "−€21.00" in invoice and "−€125.90" in invoice

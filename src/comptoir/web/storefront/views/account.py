@@ -20,7 +20,11 @@ from comptoir.orders.domain.disputes import dispute_opens_on
 from comptoir.orders.domain.state_machine import DISPUTABLE, Actor, allowed_actions
 from comptoir.orders.errors import DISPUTE_TOO_EARLY
 from comptoir.orders.models import DisputeReason, DisputeStatus
-from comptoir.orders.selectors import order_get_for_buyer_with_history, order_list_for_buyer
+from comptoir.orders.selectors import (
+    credit_notes_for_seller_order,
+    order_get_for_buyer_with_history,
+    order_list_for_buyer,
+)
 from comptoir.orders.services import dispute_open, seller_order_mark_delivered, seller_order_request_return
 from comptoir.web.storefront.forms import CancelForm, ConfirmDeliveryForm, DisputeForm, ReturnForm
 from comptoir.web.storefront.views.common import add_service_error, buyer_required, localize_order_lines
@@ -131,7 +135,11 @@ def invoice(request, number: str, seller_order_number: str):
     )
     if order is None or seller_order is None or not seller_order.tax_lines.all():
         raise Http404
-    return render(request, "storefront/account/invoice.html", {"order": order, "seller_order": seller_order})
+    return render(
+        request,
+        "storefront/account/invoice.html",
+        {"order": order, "seller_order": seller_order, "credit_notes": credit_notes_for_seller_order(seller_order)},
+    )
 
 
 @require_POST

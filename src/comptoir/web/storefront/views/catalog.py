@@ -23,7 +23,7 @@ from comptoir.catalog.selectors import (
     product_get,
     products_localize,
 )
-from comptoir.compliance.selectors import offers_sellable_to
+from comptoir.compliance.selectors import offers_safety_contacts, offers_sellable_to
 from comptoir.core.money import currency_exponent
 from comptoir.offers.domain.pricing import compare_key
 from comptoir.offers.selectors import (
@@ -345,11 +345,13 @@ def product_detail(request, product_id: int, slug: str = ""):
     offers = list(featured.offers.values())
     quotes, prices = featured.quotes, featured.prices
     vat = offer_vat_quotes(offers, country=country, day=placed_on)
+    safety = offers_safety_contacts(offers, product=product)
     rows: list[dict[str, Any]] = [  # what the template reads: offer, its delivery quote (None: no), its cart form
         {
             "offer": offer,
             "quote": quotes[offer.pk],
             "vat": vat[offer.pk],
+            "safety": safety[offer.pk],
             "form": AddToCartForm(initial={"offer_id": offer.pk, "quantity": 1}, auto_id=f"offer{offer.pk}_%s"),
         }
         for offer in offers

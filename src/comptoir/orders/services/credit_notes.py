@@ -1,0 +1,108 @@
+"""The orders side of a refund's credit note: what is left to credit of a locked seller order, and the note itself
+(append-only). The money (ledger, provider refund) is `comptoir.checkout.services`'s."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from comptoir.orders.domain.credit_note import SHIPPING, CreditableLine, CreditLine, credit_totals
+from comptoir.orders.models import CreditNote, CreditNoteLine, OrderLine, OrderTaxLine, SellerOrder, TaxLineKind
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+
+
+def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableLine]:
+    """Every line of the seller order (its order lines, then its shipping when it has any) with its VAT and what
+    earlier credit notes gave back. Three queries; the caller holds the seller order's lock."""
+    tax_lines = {
+        (tax_line.order_line_id if tax_line.kind == TaxLineKind.ITEM else SHIPPING): tax_line
+        for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order)
+    }
+    credited: dict[int | str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for line in CreditNoteLine.objects.filter(credit_note__seller_order=seller_order).values(
+        "order_line_id", "quantity", "gross_amount", "vat_amount"
+    ):
+        sums = credited[line["order_line_id"] or SHIPPING]
+        sums[0] += line["quantity"]
+        sums[1] += line["gross_amount"]
+        sums[2] += line["vat_amount"]
+    result = []
+    order_lines = (
+        OrderLine.objects.filter(seller_order=seller_order).order_by("pk").values("pk", "quantity", "line_amount")
+    )
+    keyed: list[tuple[int | str, int, int]] = [
+        (line["pk"], line["quantity"], line["line_amount"]) for line in order_lines
+    ]
+    if seller_order.shipping_amount > 0:
+        keyed.append((SHIPPING, 1, seller_order.shipping_amount))
+    for key, quantity, gross in keyed:
+        tax_line = tax_lines.get(key)
+        done = credited[key]
+        result.append(
+            CreditableLine(
+                key=key,
+                quantity=quantity,
+                gross=gross,
+                vat=tax_line.vat_amount if tax_line is not None else 0,
+                rate_bp=tax_line.rate_bp if tax_line is not None else 0,
+                tax_country=tax_line.tax_country if tax_line is not None else "",
+                collector=tax_line.collector if tax_line is not None else "",
+                tax_line_id=tax_line.pk if tax_line is not None else None,
+                credited_quantity=done[0],
+                credited_gross=done[1],
+                credited_vat=done[2],
+            )
+        )
+    return result
+
+
+def credit_note_find(*, seller_order: SellerOrder, key: str) -> CreditNote | None:
+    return CreditNote.objects.filter(seller_order=seller_order, key=key).first()
+
+
+def credit_note_write(
+    *,
+    seller_order: SellerOrder,
+    key: str,
+    reason: str,
+    credit: list[CreditLine],
+    marketplace_vat: int,
+    after_release: bool,
+    actor: User | None,
+) -> CreditNote:
+    """Write a credit note and its lines for a locked seller order (numbered `<seller order>-C<n>`, n counting its
+    notes). `marketplace_vat` is the VAT reversed from the marketplace's liability (0 when it booked none)."""
+    totals = credit_totals(credit)
+    count = CreditNote.objects.filter(seller_order=seller_order).count()
+    note = CreditNote.objects.create(
+        seller_order=seller_order,
+        number=f"{seller_order.number}-C{count + 1}",
+        key=key,
+        reason=reason[:300],
+        currency=seller_order.currency,
+        gross_amount=totals.gross,
+        vat_amount=totals.vat,
+        marketplace_vat_amount=marketplace_vat,
+        marketplace_vat_country=seller_order.marketplace_vat_country if marketplace_vat else "",
+        after_release=after_release,
+        created_by=actor,
+    )
+    CreditNoteLine.objects.bulk_create(
+        CreditNoteLine(
+            credit_note=note,
+            order_line_id=None if line.key == SHIPPING else int(line.key),
+            tax_line_id=line.tax_line_id,
+            kind=TaxLineKind.SHIPPING if line.key == SHIPPING else TaxLineKind.ITEM,
+            quantity=line.quantity,
+            collector=line.collector,
+            tax_country=line.tax_country,
+            rate_bp=line.rate_bp,
+            net_amount=line.net,
+            vat_amount=line.vat,
+            gross_amount=line.gross,
+        )
+        for line in credit
+    )
+    return note
