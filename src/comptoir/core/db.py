@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
+from django.utils.connection import ConnectionProxy
 
 
 def _fast_timestamps(connection, cursor) -> None:
@@ -107,10 +108,27 @@ class _DriverCursor:
     connection as having failed, as Django's cursor does). On SQLite the statement's `%s` placeholders become `?` as
     Django's cursor converts them, the converted text kept per process (fixed statements are few)."""
 
-    __slots__ = ("connection", "cursor", "is_sqlite")
+    __slots__ = ("connection", "cursor", "errors", "is_sqlite")
 
-    def __init__(self, connection, cursor, is_sqlite: bool) -> None:
-        self.connection, self.cursor, self.is_sqlite = connection, cursor, is_sqlite
+    def __init__(self, connection) -> None:
+        # The checks Django's `connection.cursor()` makes before giving a cursor.
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        connection.validate_thread_sharing()
+        self.connection, self.errors = connection, connection.wrap_database_errors
+        self.is_sqlite = connection.vendor == "sqlite"
+        with self.errors:
+            # SQLite: the driver's plain cursor (Django's adds the placeholder conversion `execute` does here);
+            # PostgreSQL: the backend's own cursor (it registers the connection's time zone loader when needed).
+            self.cursor = connection.connection.cursor() if self.is_sqlite else connection.create_cursor()
+
+    def __enter__(self) -> _DriverCursor:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # As Django's cursor wrapper: closing the cursor of a connection already gone is not an error.
+        with contextlib.suppress(self.connection.Database.Error):
+            self.cursor.close()
 
     def execute(self, sql: str, params: list | tuple) -> None:
         if self.is_sqlite:
@@ -122,17 +140,16 @@ class _DriverCursor:
                     _QMARK_SQL.clear()
                 converted = _QMARK_SQL[sql] = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
             sql = converted
-        connection = self.connection
-        connection.validate_no_broken_transaction()
-        with connection.wrap_database_errors:
+        self.connection.validate_no_broken_transaction()
+        with self.errors:
             self.cursor.execute(sql, params)
 
     def fetchall(self) -> list:
-        with self.connection.wrap_database_errors:
+        with self.errors:
             return self.cursor.fetchall()
 
     def fetchone(self) -> Any:
-        with self.connection.wrap_database_errors:
+        with self.errors:
             return self.cursor.fetchone()
 
     @property
@@ -140,32 +157,20 @@ class _DriverCursor:
         return self.cursor.rowcount
 
 
-@contextlib.contextmanager
-def fixed_cursor(connection) -> Iterator[Any]:
-    """A cursor for the hot paths' fixed statements (this module's, the checkout's reads and ledger statements): the
-    driver's own cursor (`_DriverCursor`), without Django's cursor wrapper, whose Python around each statement cost
-    the worker ≈ 30 µs on SQLite — more than SQLite's own work for most of the checkout's statements. The checks
-    Django's cursor makes are kept: the connection's health check and opening, thread sharing, a broken transaction
-    (`validate_no_broken_transaction`), error translation. Whenever something watches the statements — Django's query
-    log (DEBUG, `assertNumQueries`, `django_assert_num_queries`) or an `execute_wrapper` — the statement goes through
-    Django's own cursor, so every statement is still seen and counted (the query budgets)."""
+def fixed_cursor(connection) -> Any:
+    """A cursor (a context manager, as `connection.cursor()`) for the hot paths' fixed statements (this module's, the
+    checkout's reads, stock take, idempotency claim and ledger statements): the driver's own cursor (`_DriverCursor`)
+    without Django's cursor wrapper, whose Python around each statement cost the worker ≈ 30 µs on SQLite — more than
+    SQLite's own work for most of the checkout's statements. The checks Django's cursor makes are kept: the
+    connection's health check and opening, thread sharing, a broken transaction (`validate_no_broken_transaction`),
+    error translation. Whenever something watches the statements — Django's query log (DEBUG, `assertNumQueries`,
+    `django_assert_num_queries`) or an `execute_wrapper` — the statement goes through Django's own cursor, so that
+    every statement is still seen and counted (the query budgets). `connection` may be `django.db.connection`."""
+    if type(connection) is ConnectionProxy:
+        connection = connections[connection._alias]  # each attribute read through the proxy costs a lookup
     if connection.queries_logged or connection.execute_wrappers:
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    is_sqlite = connection.vendor == "sqlite"
-    with connection.wrap_database_errors:
-        # SQLite: the driver's plain cursor (Django's adds the placeholder conversion done above); PostgreSQL: the
-        # backend's own cursor (it registers the connection's time zone loader when needed).
-        cursor = connection.connection.cursor() if is_sqlite else connection.create_cursor()
-    try:
-        yield _DriverCursor(connection, cursor, is_sqlite)
-    finally:
-        with contextlib.suppress(connection.Database.Error):
-            cursor.close()
+        return connection.cursor()
+    return _DriverCursor(connection)
 
 
 _INSERT_SQL: dict[tuple, tuple[str, list]] = {}
