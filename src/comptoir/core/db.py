@@ -173,6 +173,28 @@ def fixed_cursor(connection) -> Any:
     return _DriverCursor(connection)
 
 
+_CONSTRUCTOR_COLUMNS: dict[type, tuple[list[tuple[str, Any]], frozenset[str]]] = {}
+
+
+def new_instance(model, values: dict[str, Any]) -> Any:
+    """`model(**values)` for `values` keyed by attname (a foreign key by its `…_id`), built through the model's
+    positional constructor (every concrete field in order, the others at their field's default, as the keyword
+    constructor sets them): the keyword constructor's per-field look-ups cost the checkout's hot path more than
+    the rest of building its rows. Unknown names raise TypeError, as the keyword constructor does; a related object
+    is not cached (assign it afterwards through its field when it is to be read)."""
+    cached = _CONSTRUCTOR_COLUMNS.get(model)
+    if cached is None:
+        fields = model._meta.concrete_fields
+        cached = _CONSTRUCTOR_COLUMNS[model] = (
+            [(field.attname, field.get_default) for field in fields],
+            frozenset(field.attname for field in fields),
+        )
+    columns, attnames = cached
+    if not attnames.issuperset(values):
+        raise TypeError(f"{model.__name__} got unexpected arguments: {sorted(set(values) - attnames)}")
+    return model(*[values[attname] if attname in values else get_default() for attname, get_default in columns])
+
+
 _INSERT_SQL: dict[tuple, tuple[str, list]] = {}
 # Fields whose get_db_prep_save returns a value of these exact types unchanged (CharField.to_python of a str, int()
 # of an int, …): such values are passed as they are, every other value through the field, as the ORM does.

@@ -143,7 +143,7 @@ def test_arguments_are_stored_as_normalize_json_stores_them(value):
 
 
 def test_the_task_row_is_built_as_the_keyword_constructor_builds_it():
-    from comptoir.core.task_backend import _db_task_result
+    from comptoir.core.db import new_instance
 
     values = {
         "id": "5b0c6b0e-8f6b-4d55-9a4e-4f0f3d2a1c11",
@@ -154,8 +154,15 @@ def test_the_task_row_is_built_as_the_keyword_constructor_builds_it():
         "run_after": get_date_max(),
         "backend_name": "default",
     }
-    ours, theirs = _db_task_result(**values), DBTaskResult(**values)
+    ours, theirs = new_instance(DBTaskResult, values), DBTaskResult(**values)
     fields = [field.attname for field in DBTaskResult._meta.concrete_fields]
     assert {name: getattr(ours, name) for name in fields} == {name: getattr(theirs, name) for name in fields}
-    assert ours.worker_ids == [] and ours.worker_ids is not _db_task_result(**values).worker_ids
+    assert ours.worker_ids == [] and ours.worker_ids is not new_instance(DBTaskResult, values).worker_ids
     assert ours._state.adding and ours._state.db is None
+
+
+def test_new_instance_refuses_unknown_names_as_the_constructor_does():
+    from comptoir.core.db import new_instance
+
+    with pytest.raises(TypeError, match="unexpected"):
+        new_instance(DBTaskResult, {"task_path": "a.b", "no_such_column": 1})
