@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
+from django.utils.connection import ConnectionProxy
 
 
 def _fast_timestamps(connection, cursor) -> None:
@@ -96,6 +97,102 @@ def upsert_rows(model, objects, *, unique_fields: list[str], update_fields: list
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return len(rows)
+
+
+_QMARK_SQL: dict[str, str] = {}
+
+
+class _DriverCursor:
+    """The database driver's own cursor, for a fixed statement (`fixed_cursor`): `execute`, `fetchall`, `fetchone`
+    and `rowcount`, with the driver's errors translated into Django's (`wrap_database_errors`, which also marks the
+    connection as having failed, as Django's cursor does). On SQLite the statement's `%s` placeholders become `?` as
+    Django's cursor converts them, the converted text kept per process (fixed statements are few)."""
+
+    __slots__ = ("connection", "cursor", "errors", "is_sqlite")
+
+    def __init__(self, connection) -> None:
+        # The checks Django's `connection.cursor()` makes before giving a cursor.
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        connection.validate_thread_sharing()
+        self.connection, self.errors = connection, connection.wrap_database_errors
+        self.is_sqlite = connection.vendor == "sqlite"
+        with self.errors:
+            # SQLite: the driver's plain cursor (Django's adds the placeholder conversion `execute` does here);
+            # PostgreSQL: the backend's own cursor (it registers the connection's time zone loader when needed).
+            self.cursor = connection.connection.cursor() if self.is_sqlite else connection.create_cursor()
+
+    def __enter__(self) -> _DriverCursor:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # As Django's cursor wrapper: closing the cursor of a connection already gone is not an error.
+        with contextlib.suppress(self.connection.Database.Error):
+            self.cursor.close()
+
+    def execute(self, sql: str, params: list | tuple) -> None:
+        if self.is_sqlite:
+            converted = _QMARK_SQL.get(sql)
+            if converted is None:
+                from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+                if len(_QMARK_SQL) > 4096:  # a bound, should a caller ever pass texts that vary
+                    _QMARK_SQL.clear()
+                converted = _QMARK_SQL[sql] = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+            sql = converted
+        self.connection.validate_no_broken_transaction()
+        with self.errors:
+            self.cursor.execute(sql, params)
+
+    def fetchall(self) -> list:
+        with self.errors:
+            return self.cursor.fetchall()
+
+    def fetchone(self) -> Any:
+        with self.errors:
+            return self.cursor.fetchone()
+
+    @property
+    def rowcount(self) -> int:
+        return self.cursor.rowcount
+
+
+def fixed_cursor(connection) -> Any:
+    """A cursor (a context manager, as `connection.cursor()`) for the hot paths' fixed statements (this module's, the
+    checkout's reads, stock take, idempotency claim and ledger statements): the driver's own cursor (`_DriverCursor`)
+    without Django's cursor wrapper, whose Python around each statement cost the worker ≈ 30 µs on SQLite — more than
+    SQLite's own work for most of the checkout's statements. The checks Django's cursor makes are kept: the
+    connection's health check and opening, thread sharing, a broken transaction (`validate_no_broken_transaction`),
+    error translation. Whenever something watches the statements — Django's query log (DEBUG, `assertNumQueries`,
+    `django_assert_num_queries`) or an `execute_wrapper` — the statement goes through Django's own cursor, so that
+    every statement is still seen and counted (the query budgets). `connection` may be `django.db.connection`."""
+    if type(connection) is ConnectionProxy:
+        connection = connections[connection._alias]  # each attribute read through the proxy costs a lookup
+    if connection.queries_logged or connection.execute_wrappers:
+        return connection.cursor()
+    return _DriverCursor(connection)
+
+
+_CONSTRUCTOR_COLUMNS: dict[type, tuple[list[tuple[str, Any]], frozenset[str]]] = {}
+
+
+def new_instance(model, values: dict[str, Any]) -> Any:
+    """`model(**values)` for `values` keyed by attname (a foreign key by its `…_id`), built through the model's
+    positional constructor (every concrete field in order, the others at their field's default, as the keyword
+    constructor sets them): the keyword constructor's per-field look-ups cost the checkout's hot path more than
+    the rest of building its rows. Unknown names raise TypeError, as the keyword constructor does; a related object
+    is not cached (assign it afterwards through its field when it is to be read)."""
+    cached = _CONSTRUCTOR_COLUMNS.get(model)
+    if cached is None:
+        fields = model._meta.concrete_fields
+        cached = _CONSTRUCTOR_COLUMNS[model] = (
+            [(field.attname, field.get_default) for field in fields],
+            frozenset(field.attname for field in fields),
+        )
+    columns, attnames = cached
+    if not attnames.issuperset(values):
+        raise TypeError(f"{model.__name__} got unexpected arguments: {sorted(set(values) - attnames)}")
+    return model(*[values[attname] if attname in values else get_default() for attname, get_default in columns])
 
 
 _INSERT_SQL: dict[tuple, tuple[str, list]] = {}
@@ -194,7 +291,7 @@ def insert_returning(objects: list, *, using: str | None = None) -> list:
     if carried:
         sql = f"WITH {', '.join(f'carried{number} AS ({text})' for number, (text, _p) in enumerate(carried))} {sql}"
         params = [value for _text, carried_params in carried for value in carried_params] + params
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
         ids = cursor.fetchall()
     for obj, (pk,) in zip(objects, ids, strict=True):
@@ -338,7 +435,7 @@ def insert_rows(
     sql, specs = cached
     params: list = []
     _append_values(params.append, rows, specs, connection)
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()]
 
@@ -418,7 +515,7 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
     append = params.append
     for (_model, _names, rows, _refs), specs in zip(parts, all_specs, strict=True):
         _append_values(append, rows, specs, connection)
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
     ids = [[] for _part in parts]
@@ -467,7 +564,7 @@ def update_rows(
     `where` values through `get_db_prep_value`, as the ORM does. Returns the number of rows updated."""
     connection = connections[using or router.db_for_write(model)]
     sql, params = _update_statement(model, pks, values, where or {}, connection)
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
@@ -495,7 +592,7 @@ def writes_carried() -> Iterator[None]:
         raise
     writes, _carried.writes = _carried.writes, None
     for alias, sql, params in writes:
-        with connections[alias].cursor() as cursor:
+        with fixed_cursor(connections[alias]) as cursor:
             cursor.execute(sql, params)
 
 
@@ -520,7 +617,7 @@ def update_rows_carried(
     if writes is not None and connection.vendor == "postgresql":
         writes.append((connection.alias, sql, params))
         return
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
 
 
@@ -549,7 +646,7 @@ def select_instances(model, *, name: str, build_sql, params: list, using: str | 
                 converters.append((index, functions, column))
         cached = _SELECT_SQL[cache_key] = (build_sql(columns, quote), [field.attname for field in fields], converters)
     sql, attnames, converters = cached
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     instances = []

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from comptoir.core import errors
 from comptoir.core.conf import core_settings
-from comptoir.core.db import update_rows, update_rows_carried
+from comptoir.core.db import fixed_cursor, update_rows, update_rows_carried
 from comptoir.core.exceptions import Conflict, ValidationError
 from comptoir.core.models import IdempotencyRecord
 
@@ -87,7 +87,7 @@ def _insert_unless_exists(*, actor_key: str, key: str, scope: str, fingerprint: 
     table = IdempotencyRecord._meta.db_table
     now = timezone.now()
     created_at = now if core_settings().use_time_zone else timezone.make_naive(now)
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(
             f'INSERT INTO "{table}" ("actor_key", "key", "scope", "request_fingerprint", "created_at") VALUES (%s, %s, '
             "%s, %s, %s) "

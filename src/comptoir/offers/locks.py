@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import F
 
 from comptoir.core import clock
+from comptoir.core.db import fixed_cursor
 from comptoir.core.events import publish_on_commit
 from comptoir.offers.events import OffersRanOutOfStock
 from comptoir.offers.models import Offer
@@ -78,7 +79,7 @@ def offer_stock_take(*, quantities: dict[int, int]) -> list[int]:
         for offer_id in ordered:
             params += [offer_id, quantities[offer_id]]
         params.append(True)
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(_take_sql(len(ordered)), params)
         rows = cursor.fetchall()
     taken = {row[0] for row in rows}

@@ -45,6 +45,7 @@ from django.db.models.functions import Cast, Coalesce, JSONObject
 from comptoir.catalog.models import Category
 from comptoir.compliance.models import OfferMarketBlock
 from comptoir.core import clock
+from comptoir.core.db import fixed_cursor
 from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate
 from comptoir.offers.models import Offer, ShippingRate
@@ -307,7 +308,7 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
     values = [*ids, *[destination.upper()] * _DESTINATION_USES, area]
     for position, value in zip(positions, values, strict=True):
         params[position] = value
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     year = clock.now().year

@@ -354,3 +354,64 @@ def test_a_carried_update_no_insert_took_runs_when_the_block_ends_and_is_dropped
     update_rows_carried(IdempotencyRecord, [record.pk], {"response_status": 202})  # outside a block: at once
     record.refresh_from_db()
     assert record.response_status == 202
+
+
+def test_fixed_statements_raise_django_s_errors_on_the_driver_s_cursor():
+    from django.db import IntegrityError, transaction
+
+    insert_returning([_record("same")])
+    with pytest.raises(IntegrityError), transaction.atomic():  # django.db's, not sqlite3's or psycopg's
+        insert_returning([_record("same")])
+    assert IdempotencyRecord.objects.filter(key="same").count() == 1
+
+
+def test_fixed_statements_refuse_to_run_in_a_transaction_marked_for_rollback():
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    record = insert_returning([_record("broken")])[0]
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            update_rows(IdempotencyRecord, [record.pk], {"response_status": 201})
+
+
+def test_watched_statements_go_through_django_s_cursor_and_are_counted():
+    from django.test.utils import CaptureQueriesContext
+
+    from comptoir.core.db import _DriverCursor, fixed_cursor
+
+    record = insert_returning([_record("watched")])[0]
+    assert type(fixed_cursor(connection)) is _DriverCursor  # nothing watches: the driver's cursor
+    with CaptureQueriesContext(connection) as captured:
+        assert type(fixed_cursor(connection)) is not _DriverCursor
+        update_rows(IdempotencyRecord, [record.pk], {"response_status": 201})
+    assert len(captured.captured_queries) == 1 and "UPDATE" in captured.captured_queries[0]["sql"]
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        update_rows(IdempotencyRecord, [record.pk], {"response_status": 202})
+    assert len(seen) == 1
+    assert IdempotencyRecord.objects.get(pk=record.pk).response_status == 202
+
+
+def test_fixed_cursor_reads_rows_and_row_counts_as_django_s_cursor():
+    from comptoir.core.db import fixed_cursor
+
+    insert_returning([_record("r1"), _record("r2")])
+    table = IdempotencyRecord._meta.db_table
+    sql = f'SELECT "key" FROM "{table}" WHERE "key" IN (%s, %s) ORDER BY "key"'
+    with fixed_cursor(connection) as cursor:
+        cursor.execute(sql, ["r1", "r2"])
+        ours = cursor.fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["r1", "r2"])
+        theirs = cursor.fetchall()
+    assert [tuple(row) for row in ours] == [tuple(row) for row in theirs] == [("r1",), ("r2",)]
+    with fixed_cursor(connection) as cursor:
+        cursor.execute(f'UPDATE "{table}" SET "scope" = %s WHERE "key" LIKE \'r%%\'', ["t"])  # %% is a literal %
+        assert cursor.rowcount == 2

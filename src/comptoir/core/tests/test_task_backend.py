@@ -117,3 +117,52 @@ def test_tasks_delivered_before_the_commit_roll_back_with_the_operation(settings
         unsubscribe(Happened, enqueue)
 
     assert DBTaskResult.objects.count() == 1  # the committed one only, delivered once
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"args": [], "kwargs": {"facts": [[1, "event:2"], [3, "event:4"]]}},
+        {"args": [(1, 2), None, True, 1.5, "é"], "kwargs": {"nested": {"a": ({"b": b"bytes"},)}}},
+        {"args": [], "kwargs": {1: "integer key", "set": frozenset()}},
+    ],
+)
+def test_arguments_are_stored_as_normalize_json_stores_them(value):
+    from django_tasks_db.compat import normalize_json
+
+    from comptoir.core.task_backend import _json_ready
+
+    try:
+        expected = normalize_json(value)
+    except TypeError as error:
+        with pytest.raises(TypeError, match=str(error)):
+            _json_ready(value)
+    else:
+        assert _json_ready(value) == expected
+        assert type(_json_ready(value)["args"]) is list
+
+
+def test_the_task_row_is_built_as_the_keyword_constructor_builds_it():
+    from comptoir.core.db import new_instance
+
+    values = {
+        "id": "5b0c6b0e-8f6b-4d55-9a4e-4f0f3d2a1c11",
+        "args_kwargs": {"args": [1], "kwargs": {}},
+        "priority": 3,
+        "task_path": "a.b",
+        "queue_name": "default",
+        "run_after": get_date_max(),
+        "backend_name": "default",
+    }
+    ours, theirs = new_instance(DBTaskResult, values), DBTaskResult(**values)
+    fields = [field.attname for field in DBTaskResult._meta.concrete_fields]
+    assert {name: getattr(ours, name) for name in fields} == {name: getattr(theirs, name) for name in fields}
+    assert ours.worker_ids == [] and ours.worker_ids is not new_instance(DBTaskResult, values).worker_ids
+    assert ours._state.adding and ours._state.db is None
+
+
+def test_new_instance_refuses_unknown_names_as_the_constructor_does():
+    from comptoir.core.db import new_instance
+
+    with pytest.raises(TypeError, match="unexpected"):
+        new_instance(DBTaskResult, {"task_path": "a.b", "no_such_column": 1})

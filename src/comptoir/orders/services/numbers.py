@@ -16,8 +16,12 @@ _number_source = threading.local()
 def new_order_number() -> str:
     # 50 random bits: collisions are negligible (and the unique constraint would refuse one).
     rng = getattr(_number_source, "rng", None)
-    choose = rng.choice if rng is not None else secrets.choice
-    return "CO-" + "".join(choose(_NUMBER_ALPHABET) for _ in range(10))
+    if rng is not None:
+        return "CO-" + "".join(rng.choice(_NUMBER_ALPHABET) for _ in range(10))
+    # One draw of 50 bits from the system's random source, five bits a character (the alphabet has 32): the same
+    # uniform, independent characters as ten `secrets.choice`, at one read of the source instead of ten.
+    bits = secrets.randbits(50)
+    return "CO-" + "".join(_NUMBER_ALPHABET[(bits >> shift) & 31] for shift in range(45, -1, -5))
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import router
 
 from comptoir.compliance.services import offers_check_destination
-from comptoir.core.db import insert_chain
+from comptoir.core.db import insert_chain, new_instance
 from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.offers.conf import pricing_strategy
@@ -450,44 +450,52 @@ def order_write(
     if paid_reference is not None:
         paid_target = transition(Status.AWAITING_PAYMENT, Action.PAYMENT_CAPTURED, Actor.SYSTEM).target
         status = paid_target
-    order = Order(
-        number=number,
-        buyer=buyer,
-        status=OrderStatus.AWAITING_PAYMENT if paid_reference is None else OrderStatus.PAID,
-        currency=draft.currency,
-        items_amount=draft.items.amount,
-        shipping_amount=draft.shipping.amount,
-        duty_amount=draft.duty.amount,
-        total_amount=draft.total.amount,
-        shipping_address=address,
-        placed_at=now,
-        paid_at=None if paid_reference is None else now,
-        buyer_vat_number=buyer_vat_number,
-        **charge_columns_of_order(draft),
+    # Built through the positional constructor (core.db.new_instance, values by attname): the keyword one was the
+    # costliest Python of writing the order. The buyer is cached on the order as `Order(buyer=buyer)` caches it.
+    order = new_instance(
+        Order,
+        {
+            "number": number,
+            "buyer_id": buyer.pk,
+            "status": OrderStatus.AWAITING_PAYMENT if paid_reference is None else OrderStatus.PAID,
+            "currency": draft.currency,
+            "items_amount": draft.items.amount,
+            "shipping_amount": draft.shipping.amount,
+            "duty_amount": draft.duty.amount,
+            "total_amount": draft.total.amount,
+            "shipping_address": address,
+            "placed_at": now,
+            "paid_at": None if paid_reference is None else now,
+            "buyer_vat_number": buyer_vat_number,
+            **charge_columns_of_order(draft),
+        },
     )
+    order.buyer = buyer
     seller_orders = [
-        SellerOrder(
-            order=order,
-            seller_id=part.seller_id,
-            number=f"{number}-{index}",
-            status=status,
-            currency=part.currency,
-            items_amount=part.items.amount,
-            shipping_amount=part.shipping.price.amount,
-            duty_amount=part.duty.amount,
-            total_amount=part.total.amount,
-            commission_amount=part.commission.amount,
-            shipping_rate_id=part.shipping.rate_id,
-            shipping_service_level=part.shipping.service_level,
-            shipping_zone=part.shipping.zone_name,
-            carrier=part.shipping.carrier,
-            ship_by=part.ship_by,
-            deliver_by_earliest=part.deliver_by_earliest,
-            deliver_by=part.deliver_by,
-            placed_at=now,
-            **_marketplace_vat(part),
-            **charge_columns_of_seller_order(part),
-        )
+        new_instance(
+            SellerOrder,
+            {
+                "seller_id": part.seller_id,
+                "number": f"{number}-{index}",
+                "status": status,
+                "currency": part.currency,
+                "items_amount": part.items.amount,
+                "shipping_amount": part.shipping.price.amount,
+                "duty_amount": part.duty.amount,
+                "total_amount": part.total.amount,
+                "commission_amount": part.commission.amount,
+                "shipping_rate_id": part.shipping.rate_id,
+                "shipping_service_level": part.shipping.service_level,
+                "shipping_zone": part.shipping.zone_name,
+                "carrier": part.shipping.carrier,
+                "ship_by": part.ship_by,
+                "deliver_by_earliest": part.deliver_by_earliest,
+                "deliver_by": part.deliver_by,
+                "placed_at": now,
+                **_marketplace_vat(part),
+                **charge_columns_of_seller_order(part),
+            },
+        )  # its order is assigned once the order has its id (below)
         for index, part in enumerate(draft.seller_orders, start=1)
     ]
     line_positions = {

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from comptoir.core import clock
-from comptoir.core.db import Lookup, insert_chain, insert_rows
+from comptoir.core.db import Lookup, fixed_cursor, insert_chain, insert_rows
 from comptoir.payments.conf import payments_settings
 from comptoir.payments.domain.ledger import PostingLine, check_balanced
 from comptoir.payments.models import EntryKind, JournalEntry, LedgerAccount, Payment, PaymentStatus, Posting
@@ -85,7 +85,7 @@ def _account_rows(keys: set[AccountKey]) -> dict[AccountKey, tuple]:
     params: list[str | int] = []
     for kind_value, seller_id, currency_value in ordered:
         params += [kind_value, currency_value] if seller_id is None else [kind_value, seller_id, currency_value]
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {(row[1], row[2], row[3]): row for row in rows}
@@ -246,7 +246,7 @@ def _journal_entry_insert_unless_exists(**values: object) -> JournalEntry | None
             f"ON CONFLICT ({quote('source_key')}) DO NOTHING RETURNING {quote('id')}"
         )
     params = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
-    with connection.cursor() as cursor:
+    with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
