@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple
 
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg.types.json import Json, Jsonb
 
 from comptoir.accounts.models import User
 from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
@@ -59,6 +61,8 @@ class _Table:
         self.name = quote(model._meta.db_table)
         self.columns = ", ".join(quote(str(field.column)) for field in [*(fields[name] for name in varying), *constant])
         self.width = len(varying) + len(constant)
+        # PostgreSQL: what follows a row's varying fields on its COPY text line (the constants, then the newline).
+        self.copy_suffix = "".join(f"\t{copy_text(value)}" for value in self.constants) + "\n"
 
 
 class HistoryWriter:
@@ -70,9 +74,13 @@ class HistoryWriter:
         self.is_postgresql = connection.vendor == "postgresql"
         self.responders: dict[int, int] = {}
         self._next_sqlite_id: dict[str, int] = {}
+        self._sequences: dict[str, str] = {}  # PostgreSQL: table → its id sequence (a literal for the SQL text)
         self.is_skipping_foreign_key_checks = False
         self.stamp_text = _postgresql_stamp if self.is_postgresql else _sqlite_stamp
         self.true = "t" if self.is_postgresql else 1
+        # PostgreSQL's rows are COPY text lines: fields already escaped (at spool time), NULL written \N, ids as text.
+        self.null: str | None = "\\N" if self.is_postgresql else None
+        self.escaped = copy_escaped if self.is_postgresql else _same
         table = _Table
         self.users = table(
             User,
@@ -299,9 +307,11 @@ class HistoryWriter:
         table = model._meta.db_table
         with self.connection.cursor() as cursor:
             if self.is_postgresql:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-                )
+                sequence = self._sequences.get(table)
+                if sequence is None:  # once: in the statement below it would run once per id (6 % of the server)
+                    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                    sequence = self._sequences[table] = cursor.fetchone()[0].replace("'", "''")
+                cursor.execute(f"SELECT nextval('{sequence}'::regclass) FROM generate_series(1, %s)", [count])
                 return [row[0] for row in cursor.fetchall()]
             start = self._next_sqlite_id.get(table)
             if start is None:
@@ -320,17 +330,19 @@ class HistoryWriter:
         self.connection.ensure_connection()
         return self.connection.connection
 
-    def _write(self, table: _Table, rows: list[tuple], raw: Any = None) -> None:
+    def _write(self, table: _Table, rows: list[tuple] | str, raw: Any = None) -> None:
+        """Inserts `rows`: tuples of values, or on PostgreSQL a block of COPY text lines (`_copy_block`)."""
         if not rows:
             return
-        constants = table.constants
         if self.is_postgresql:
+            if not isinstance(rows, str):  # values (the buyers' accounts): converted here
+                rows = _copy_block(table, [tuple(map(copy_text, row)) for row in rows])
             raw = raw or self._raw_connection()
             with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({table.columns}) FROM STDIN") as copy:
-                write = copy.write_row
-                for row in rows:
-                    write(row + constants)
+                copy.write(rows)
             return
+        assert not isinstance(rows, str)
+        constants = table.constants
         marks = ", ".join(["%s"] * table.width)
         with self.connection.cursor() as cursor:
             cursor.executemany(
@@ -429,13 +441,13 @@ class HistoryWriter:
     def spooled(self, row: HistoryRow, number: str) -> list[str]:
         """The row as the strings the writer needs (in `write_chunk`'s order), dates already in the database's text
         form and event data already JSON: the first pass spools these, so the second only copies them."""
-        stamp = self.stamp_text
+        stamp, escaped = self.stamp_text, self.escaped  # free text and JSON escaped for COPY on PostgreSQL
         review = row.review
         quoted = encode_basestring_ascii  # what json.dumps writes for a string (as Django stores JSON)
         ship = ""
         if row.shipped_at:
             late = "true" if row.shipped_at.date() > row.ship_by else "false"
-            ship = (
+            ship = escaped(
                 f'{{"imported": true, "carrier": {quoted(row.carrier)}, '
                 f'"tracking_number": {quoted(row.tracking_number)}, "late": {late}}}'
             )
@@ -452,12 +464,12 @@ class HistoryWriter:
             row.status,
             stamp(row.accepted_at),
             stamp(row.shipped_at),
-            row.carrier,
-            row.tracking_number,
+            escaped(row.carrier),
+            escaped(row.tracking_number),
             stamp(row.delivered_at),
             stamp(row.cancelled_at),
             row.cancelled_by,
-            row.cancel_reason,
+            escaped(row.cancel_reason),
             stamp(row.return_requested_at),
             row.return_reason,
             (  # the reason is one of ReturnReason's values or empty: no escaping needed
@@ -480,11 +492,15 @@ class HistoryWriter:
             else "",
             ship,
             _LATE if row.delivered_at and row.delivered_at.date() > row.deliver_by else _ON_TIME,
-            f'{{"imported": true, "payment_fingerprint": {quoted(row.payment_fingerprint)}}}'
+            escaped(f'{{"imported": true, "payment_fingerprint": {quoted(row.payment_fingerprint)}}}')
             if row.payment_fingerprint
             else _PLAIN,
-            json.dumps(row.shipping_address) if row.shipping_address else "{}",
-            *(_NO_REVIEW if review is None else (*map(str, review[:5]), review.text, stamp(review.reviewed_at))),
+            escaped(json.dumps(row.shipping_address)) if row.shipping_address else "{}",
+            *(
+                _NO_REVIEW
+                if review is None
+                else (*map(str, review[:5]), escaped(review.text), stamp(review.reviewed_at))
+            ),
             stamp(row.buyer_message_at),
             stamp(row.seller_replied_at),
         ]
@@ -505,7 +521,7 @@ class HistoryWriter:
             return
         raw = self._raw_connection()
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="history-copy") as worker:
-            pending: list[tuple[_Table, list[tuple]]] | None = None  # built, not sent yet
+            pending: list[tuple[_Table, list[tuple] | str]] | None = None  # built, not sent yet
             sending: concurrent.futures.Future | None = None
             try:
                 for chunk in chunks:
@@ -538,20 +554,30 @@ class HistoryWriter:
         checks are skipped, the locks those checks would have taken: `foreign_key_checks_skipped`)."""
         if not rows:
             return _Prepared([], [], {})
-        buyers = self.buyer_ids(row[2] for row in rows)
+        buyers: dict[str, Any] = self.buyer_ids(row[2] for row in rows)
         if self.is_skipping_foreign_key_checks:
             self._lock_sellers({int(row[1]) for row in rows})
-        return _Prepared(self._reserve_ids(Order, len(rows)), self._reserve_ids(SellerOrder, len(rows)), buyers)
+        order_ids: list[Any] = self._reserve_ids(Order, len(rows))
+        seller_order_ids: list[Any] = self._reserve_ids(SellerOrder, len(rows))
+        if self.is_postgresql:  # COPY text
+            buyers = {email: str(pk) for email, pk in buyers.items()}
+            order_ids, seller_order_ids = list(map(str, order_ids)), list(map(str, seller_order_ids))
+        return _Prepared(order_ids, seller_order_ids, buyers)
 
-    def _build(self, rows: list[list[str]], prepared: _Prepared) -> list[tuple[_Table, list[tuple]]]:
-        """The table rows of a chunk (pure computation: no database)."""
+    def _build(self, rows: list[list[str]], prepared: _Prepared) -> list[tuple[_Table, list[tuple] | str]]:
+        """The table rows of a chunk (pure computation: no database): tuples for SQLite's executemany, one block of
+        COPY text per table on PostgreSQL (built here, so the thread sending it only waits for the server)."""
         orders: list[tuple] = []
         seller_orders: list[tuple] = []
         events: list[tuple] = []
         reviews: list[tuple] = []
         messages: list[tuple] = []
         buyers = prepared.buyers
-        add_event, responders, yes = events.append, self.responders, self.true
+        add_event, yes, null = events.append, self.true, self.null
+        zero: Any = "0" if self.is_postgresql else 0
+        responders: dict[int, Any] = self.responders
+        if self.is_postgresql:
+            responders = {seller: str(user) for seller, user in responders.items()}
         body = IMPORTED_MESSAGE_BODY
         for row, order_id, seller_order_id in zip(rows, prepared.order_ids, prepared.seller_order_ids, strict=True):
             (
@@ -591,49 +617,52 @@ class HistoryWriter:
                 replied,
             ) = row
             buyer_id = buyers[email]
-            orders.append((order_id, number, buyer_id, "paid", currency, total, 0, total, address, placed, placed))
+            orders.append((order_id, number, buyer_id, "paid", currency, total, zero, total, address, placed, placed))
             seller_orders.append(
                 (
-                    *(seller_order_id, order_id, seller_id, number, status, currency, total, 0, total, 0),
-                    *("standard", "imported", ship_by, ship_by, deliver_by, carrier, tracking, accepted or None),
-                    *(shipped or None, delivered or None, delivered or None, cancelled or None, cancelled_by),
+                    *(seller_order_id, order_id, seller_id, number, status, currency, total, zero, total, zero),
+                    *("standard", "imported", ship_by, ship_by, deliver_by, carrier, tracking, accepted or null),
+                    *(shipped or null, delivered or null, delivered or null, cancelled or null, cancelled_by),
                     *(cancel_reason, return_reason, yes, placed),
                 )
             )
             head = (seller_order_id, seller_id)
-            add_event((*head, "payment_captured", "operator", None, "", captured, placed))
+            add_event((*head, "payment_captured", "operator", null, "", captured, placed))
             if accepted:
-                add_event((*head, "accept", "seller", None, "", _PLAIN, accepted))
+                add_event((*head, "accept", "seller", null, "", _PLAIN, accepted))
             if cancelled:
-                actor = buyer_id if cancelled_by == "buyer" else None
+                actor = buyer_id if cancelled_by == "buyer" else null
                 add_event((*head, "cancel", cancelled_by, actor, cancel_reason, _PLAIN, cancelled))
             if shipped:
-                add_event((*head, "ship", "seller", None, "", ship_data, shipped))
+                add_event((*head, "ship", "seller", null, "", ship_data, shipped))
             if delivered:
-                add_event((*head, "deliver", "seller", None, "", deliver_data, delivered))
+                add_event((*head, "deliver", "seller", null, "", deliver_data, delivered))
             if returned:
                 add_event((*head, "request_return", "buyer", buyer_id, "", return_data, returned))
             if refunded:
-                add_event((*head, "refund", "seller", None, "", _PLAIN, refunded))
+                add_event((*head, "refund", "seller", null, "", _PLAIN, refunded))
             if opened:
                 add_event((*head, "dispute_opened", "buyer", buyer_id, "", opened_data, opened))
             if decided:
-                add_event((*head, "dispute_decided", "operator", None, "", decided_data, decided))
+                add_event((*head, "dispute_decided", "operator", null, "", decided_data, decided))
             if reviewed:
                 reviews.append((seller_order_id, buyer_id, seller_id, *ratings, review_text, reviewed))
             if message:
                 messages.append((seller_order_id, seller_id, buyer_id, "buyer", body, message))
                 if replied:
                     messages.append((seller_order_id, seller_id, responders[int(seller_id)], "seller", body, replied))
-        return [
+        tables: list[tuple[_Table, list[tuple]]] = [
             (self.orders, orders),
             (self.seller_orders, seller_orders),
             (self.events, events),
             (self.reviews, reviews),
             (self.messages, messages),
         ]
+        if not self.is_postgresql:
+            return list(tables)
+        return [(table, _copy_block(table, table_rows)) for table, table_rows in tables]
 
-    def _copy(self, tables: list[tuple[_Table, list[tuple]]], raw: Any = None) -> None:
+    def _copy(self, tables: list[tuple[_Table, list[tuple] | str]], raw: Any = None) -> None:
         for table, rows in tables:
             self._write(table, rows, raw)
 
@@ -689,3 +718,43 @@ def _sqlite_stamp(value: dt.datetime | None) -> str:
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
     return value.isoformat(" ")[:-6]
+
+
+def _copy_block(table: _Table, rows: list[tuple]) -> str:
+    """COPY text lines (tab-separated) of rows whose fields are already COPY text, each followed by the table's
+    constants: one string per table and chunk, sent with one `copy.write` (psycopg's `write_row` cost ≈ 5 µs a row)."""
+    if not rows:
+        return ""
+    suffix = table.copy_suffix
+    return suffix.join(map("\t".join, rows)) + suffix
+
+
+_COPY_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_escaped(text: str) -> str:
+    """`text` as a field of PostgreSQL's COPY text format (backslash, tab, newline and carriage return escaped)."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.translate(_COPY_SPECIAL)
+    return text
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def copy_text(value: Any) -> str:
+    """A constant column value (a model default, as `get_db_prep_save` gives it) as a COPY text field."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | Decimal):
+        return str(int(value)) if isinstance(value, int) else str(value)
+    if isinstance(value, str):
+        return copy_escaped(str.__str__(value))
+    if isinstance(value, Json | Jsonb):  # psycopg's Json/Jsonb wrappers (JSONField defaults)
+        return copy_escaped(json.dumps(value.obj))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"No COPY text form for the default {value!r} ({type(value).__name__}).")

@@ -456,3 +456,37 @@ def test_the_command_exclusive_option_rebuilds_the_indexes_on_any_database(tmp_p
 
     assert dropped == [1] and SellerOrder.objects.count() == 1
     assert written_table_indexes() == before
+
+
+def test_tabs_line_breaks_and_backslashes_in_cells_are_stored_as_given():
+    # PostgreSQL's rows go as COPY text, where these characters are escapes: they must arrive unchanged.
+    seller = make_seller()
+    text = "Tab\there,\r\nnew line \\N and C:\\dir\\"
+    rows = [
+        delivered_row(seller, review_text="REVIEW", carrier="La\\Poste", shipping_address='1 "rue" \\ Paris'),
+        {
+            **delivered_row(seller, "A-2", **NO_REVIEW),
+            "shipped_at": "",
+            "carrier": "",
+            "tracking_number": "",
+            "delivered_at": "",
+            "cancelled_at": "2025-03-01T12:00:00Z",
+            "cancelled_by": "seller",
+            "cancel_reason": "REASON",
+        },
+    ]
+    content = csv_text(rows).replace("REVIEW", '"' + text + '"').replace("REASON", '"\\N\tout of stock"')
+    content = content.replace('1 "rue" \\ Paris', '"1 ""rue"" \\ Paris"')
+
+    imported(content)
+
+    assert Review.objects.get().text == text
+    delivered = SellerOrder.objects.get(seller=seller, cancelled_at__isnull=True)
+    assert delivered.carrier == "La\\Poste"
+    assert delivered.order.shipping_address == {"imported": '1 "rue" \\ paris'}
+    (ship,) = events_of(seller, "ship")
+    assert ship.data["carrier"] == "La\\Poste"
+    cancelled = SellerOrder.objects.get(seller=seller, cancelled_at__isnull=False)
+    assert cancelled.cancel_reason == "\\N\tout of stock"
+    (cancel,) = events_of(seller, "cancel")
+    assert cancel.reason == "\\N\tout of stock"
