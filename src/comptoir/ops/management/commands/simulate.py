@@ -101,6 +101,13 @@ class Command(BaseCommand):
             help="independent: throwaway = a temporary SQLite database per history, in a subprocess (default); "
             "current = the configured database, which must hold no seller (the attacked history only).",
         )
+        parser.add_argument(
+            "--analyse",
+            action="store_true",
+            help="independent, with --database current: after the import, also print the tuning analysis "
+            "(testing/trust_tuning.py: the rater-bias correction's Spearman, the rank-error losses by archetype, drift "
+            "and evidence volume) and keep the database for further in-memory tuning.",
+        )
         parser.add_argument("--variant", choices=VARIANTS, default="attacked", help=argparse.SUPPRESS)
         parser.add_argument("--result-json", help=argparse.SUPPRESS)
 
@@ -153,6 +160,8 @@ class Command(BaseCommand):
             (folder / "history.csv").write_text(history_csv(history.rows, options["columns"]), encoding="utf-8")
             (folder / "truth.json").write_text(truth_json(history), encoding="utf-8")
             self.stderr.write(f"Wrote {folder / 'history.csv'} ({len(history.rows)} rows) and {folder / 'truth.json'}.")
+        if options["analyse"] and options["database"] != "current":
+            raise CommandError("--analyse reads the imported history back: use it with --database current.")
         if options["database"] == "current":
             from comptoir.sellers.models import Seller
 
@@ -167,6 +176,12 @@ class Command(BaseCommand):
                 raise CommandError(f"The importer refused the generated history: {error}") from error
             if options["result_json"]:
                 Path(options["result_json"]).write_text(json.dumps(run_as_dict(run)), encoding="utf-8")
+            if options["analyse"]:
+                from comptoir.testing.trust_tuning import analyse, snapshot_load
+                from comptoir.trust.conf import trust_settings
+
+                self.stdout.write(analyse(snapshot_load(history), trust_settings().rules))
+            if options["result_json"] or options["analyse"]:
                 return
             runs = [run]
         else:
