@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 200 * 1024 * 1024
 BATCH = 500
 WRITE_CHUNK = 1000
-PICTURES_PER_TASK = 50
 MAX_EXAMPLES = 20
 Progress = Callable[[int], object]
 
@@ -497,10 +496,9 @@ class _Rejected(Exception):
 
 
 def _fetch_pictures(picture_ids: list[int]) -> None:
-    from comptoir.connectors.tasks import imported_pictures_fetch_task
+    from comptoir.connectors.pictures import imported_pictures_enqueue
 
-    for start in range(0, len(picture_ids), PICTURES_PER_TASK):
-        imported_pictures_fetch_task.enqueue(picture_ids=picture_ids[start : start + PICTURES_PER_TASK])
+    imported_pictures_enqueue(picture_ids)
 
 
 def _refresh_after_import(seller_id: int, product_ids: list[int]) -> None:
