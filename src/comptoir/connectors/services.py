@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 200 * 1024 * 1024
 BATCH = 500
 WRITE_CHUNK = 1000
+MARKET_REFRESH_SLICE = 10_000
 MAX_EXAMPLES = 20
 Progress = Callable[[int], object]
 
@@ -469,7 +470,13 @@ def import_job_commit(
                 raise _Rejected(report)
             # Country rules: the imported offers' blocked markets, in this transaction (the bus is paused), so that
             # none is ever visible where it may not be sold (docs/COMPLIANCE.md).
-            offer_market_blocks_refresh(seller_ids=[seller.pk], product_ids=product_ids)
+            # In slices: a statement takes at most 65,535 parameters on PostgreSQL, and a 100k-row file touches more
+            # products than that (each id is sent twice: the product and the family).
+            touched = sorted(product_ids)
+            for start in range(0, len(touched), MARKET_REFRESH_SLICE):
+                offer_market_blocks_refresh(
+                    seller_ids=[seller.pk], product_ids=touched[start : start + MARKET_REFRESH_SLICE]
+                )
             job.status = ImportJob.Status.COMMITTED
             job.report = report.to_dict()
             job.committed_at = clock.now()

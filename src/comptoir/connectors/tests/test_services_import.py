@@ -325,3 +325,24 @@ def test_a_gained_group_that_makes_two_variants_alike_is_refused_and_nothing_is_
     assert job.status == ImportJob.Status.INVALID
     assert any(error["code"] == "refused_by_catalog" for error in job.report["errors"])
     assert Product.objects.get(option_names=["Size"]).variants.count() == 3
+
+
+def test_the_markets_of_the_imported_offers_are_refreshed_in_slices_of_products(seller, shirts, monkeypatch):
+    # A statement takes at most 65,535 parameters on PostgreSQL: a 100k-row file's products go in slices.
+    from comptoir.connectors import services
+
+    make_category("Kitchen")
+    calls = []
+    real = services.offer_market_blocks_refresh
+
+    def spy(**arguments):
+        calls.append(list(arguments["product_ids"]))
+        return real(**arguments)
+
+    monkeypatch.setattr(services, "MARKET_REFRESH_SLICE", 2)
+    monkeypatch.setattr(services, "offer_market_blocks_refresh", spy)
+    import_job_commit(seller=seller, actor=None, job_id=upload(seller, SHOPIFY).pk)
+
+    sold = set(Offer.objects.filter(seller=seller).values_list("product_id", flat=True))
+    assert all(len(ids) <= 2 for ids in calls) and len(calls) >= 2
+    assert sold <= {product_id for ids in calls for product_id in ids}
