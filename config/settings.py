@@ -272,6 +272,9 @@ if env_str("COMPTOIR_MEDIA_S3_BUCKET", ""):
             "custom_domain": env_str("COMPTOIR_MEDIA_S3_CUSTOM_DOMAIN", "") or None,
             "querystring_auth": False,  # public product pictures: stable addresses, cacheable
             "file_overwrite": False,
+            # Pictures must be readable without credentials: a bucket policy does it (AWS buckets whose ACLs are
+            # disabled refuse an ACL), or "public-read" here on servers that keep ACLs (docs/CATALOG.md, "Storage").
+            "default_acl": env_str("COMPTOIR_MEDIA_S3_DEFAULT_ACL", "") or None,
         },
     }
 # Django serves MEDIA_ROOT itself only where nothing else does (development, the demo); in production the web server

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.db.models import Q
+
 from comptoir.catalog.conf import catalog_settings
 from comptoir.catalog.domain.translations import ProductText
 from comptoir.catalog.models import Category, Product, ProductImage, ProductModel3D
@@ -65,8 +67,19 @@ def product_search(*, query: str = "", category: Category | None = None, with_of
 
 def seller_may_add_media(*, seller_id: int, product_id: int) -> bool:
     """Whether the seller has an offer (active or paused) on the product: the rule for adding pictures and 3D files.
-    Read through the `offers` reverse relation, so the catalog needs no import of the offers app above it."""
-    return Product.objects.filter(pk=product_id, offers__seller_id=seller_id).exists()
+    A product family takes no offers, so its pictures (shown for every variant without pictures of its own) are the
+    business of the seller who created it or sells one of its variants, as adding a variant is. Read through the
+    `offers` reverse relation, so the catalog needs no import of the offers app above it."""
+    is_family = Q(parent__isnull=True) & ~Q(option_names=[])
+    return (
+        Product.objects.filter(pk=product_id)
+        .filter(
+            Q(offers__seller_id=seller_id)
+            | (is_family & Q(created_by_seller_id=seller_id))
+            | (is_family & Q(variants__offers__seller_id=seller_id))
+        )
+        .exists()
+    )
 
 
 def product_images(product_id: int):

@@ -75,13 +75,20 @@ class ImportedPicture(models.Model):
     )
     failure = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A picture whose host failed for a while (timeout, 5xx, no connection) stays pending until this time: the retry
+    # is a task deferred to it and the scheduler's sweep (`imported_pictures_retry_due`) enqueues it when due.
+    # While an attempt runs, it holds a lease (the sweep takes the picture again after it, should the worker die).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
     fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["product_id", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["product", "url"], name="imported_picture_one_per_address")]
-        indexes = [models.Index(fields=["status", "id"])]
+        indexes = [
+            models.Index(fields=["status", "id"]),
+            models.Index(fields=["status", "next_attempt_at"], name="imported_picture_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.url} ({self.status})"

@@ -50,6 +50,20 @@ def import_job_pictures(job: ImportJob) -> PicturesProgress:
     )
 
 
+def import_job_picture_failures(job: ImportJob, *, limit: int = 20) -> list[ImportedPicture]:
+    """The job's pictures whose failure is final, with their reason (the first `limit`, in the file's order)."""
+    return list(
+        ImportedPicture.objects.filter(job=job, status=ImportedPicture.Status.FAILED)
+        .order_by("pk")
+        .only("url", "failure", "attempts", "product_id")[:limit]
+    )
+
+
+def import_job_pictures_retrying(job: ImportJob) -> int:
+    """The job's pictures waiting for a retry (their host failed; tried again later)."""
+    return ImportedPicture.objects.filter(job=job, status=ImportedPicture.Status.PENDING).exclude(failure="").count()
+
+
 def catalog_search_for_seller(*, seller: Seller, query: str, limit: int = 20) -> list[tuple[Product, Offer | None]]:
     """Shared catalog products whose title or brand holds every word of `query` (or whose GTIN it is), families and
     products without variants first by title, each with the seller's own offer on it if any — what a seller looks for

@@ -26,10 +26,19 @@ from comptoir.catalog.models import Category, Product
 from comptoir.compliance.services import offer_market_blocks_refresh
 from comptoir.connectors import errors
 from comptoir.connectors.domain.formats import FORMATS, parse
-from comptoir.connectors.domain.records import ERROR, FAMILY, VARIANT, Opener, PictureRecord, Problem, ProductRecord
+from comptoir.connectors.domain.records import (
+    ERROR,
+    FAMILY,
+    VARIANT,
+    WARNING,
+    Opener,
+    PictureRecord,
+    Problem,
+    ProductRecord,
+)
 from comptoir.connectors.domain.report import Analyser, ImportReport
-from comptoir.connectors.models import ImportJob
-from comptoir.connectors.writer import CatalogWriter, WriteContext, WriteRefused
+from comptoir.connectors.models import ImportedFamily, ImportJob
+from comptoir.connectors.writer import CatalogWriter, FamilyRestructure, WriteContext, WriteRefused
 from comptoir.core import clock, events
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.money import currency_exponent
@@ -44,7 +53,7 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 200 * 1024 * 1024
 BATCH = 500
 WRITE_CHUNK = 1000
-PICTURES_PER_TASK = 50
+MARKET_REFRESH_SLICE = 10_000
 MAX_EXAMPLES = 20
 Progress = Callable[[int], object]
 
@@ -167,6 +176,11 @@ class _FamilyOptions:
         self.lines: dict[str, int] = {}
         self.used: dict[str, list[str]] = {}
         self.shapes: dict[str, set[frozenset[str]]] = {}
+        # The first value of each group per family: the value an existing variant the file no longer lists takes
+        # for a group its family gains (as in a shop, where existing variants take the new option's first value).
+        self.first_values: dict[str, dict[str, str]] = {}
+        # Families imported before that gain option groups: key -> (family id, its groups then the new ones).
+        self.gaining: dict[str, tuple[int, list[str]]] = {}
 
     def add(self, record: ProductRecord) -> None:
         if record.kind == FAMILY:
@@ -176,6 +190,60 @@ class _FamilyOptions:
             used = self.used.setdefault(record.family_key, [])
             used.extend(name for name in record.option_values if name not in used)
             self.shapes.setdefault(record.family_key, set()).add(frozenset(record.option_values))
+            first = self.first_values.setdefault(record.family_key, {})
+            for name, value in record.option_values.items():
+                first.setdefault(name, value)
+
+    def check_existing(self, seller: Seller, report: ImportReport) -> None:
+        """Compare the option groups of the families imported before with the file's. A family that gains groups
+        is restructured by the commit (`catalog.services.product_family_options_add`: its variants keep their ids
+        and offers and take the file's value for the new groups), reported as a warning; a family whose groups are
+        dropped or renamed, or that another seller created, is an error."""
+        names = self.names()
+        keys = list(names)
+        for start in range(0, len(keys), BATCH):
+            links = ImportedFamily.objects.select_related("product").filter(
+                seller=seller, key__in=keys[start : start + BATCH]
+            )
+            for link in links:
+                current = list(link.product.option_names)
+                final = names[link.key]
+                if set(final) == set(current):
+                    continue
+                line = self.lines.get(link.key, 0)
+                added = [name for name in final if name not in current]
+                if set(current) < set(final) and link.product.created_by_seller_id == seller.pk:
+                    self.gaining[link.key] = (link.product_id, current + added)
+                    report.families_restructured += 1
+                    report.add_problem(
+                        Problem(
+                            WARNING,
+                            line,
+                            "",
+                            f"'{link.key}' gains the option group(s) {', '.join(added)}: its variants keep their "
+                            "offers and take their value from the file; new combinations become new variants.",
+                            "family_options_added",
+                        )
+                    )
+                else:
+                    report.add_problem(
+                        Problem(
+                            ERROR,
+                            line,
+                            "",
+                            f"'{link.key}' was imported with the option groups {', '.join(current)}; this file gives "
+                            f"{', '.join(final)}. Groups may be added, not dropped or renamed.",
+                            "family_options_changed",
+                        )
+                    )
+
+    def gaining_values(self, stream: Iterator[Any]) -> dict[str, dict[str, dict[str, str]]]:
+        """For the families that gain groups: each variant's option values by SKU (the first record of a SKU)."""
+        values: dict[str, dict[str, dict[str, str]]] = {key: {} for key in self.gaining}
+        for item in stream:
+            if isinstance(item, ProductRecord) and item.kind == VARIANT and item.family_key in values:
+                values[item.family_key].setdefault(item.sku, dict(item.option_values))
+        return values
 
     def names(self) -> dict[str, list[str]]:
         final = {}
@@ -239,6 +307,7 @@ def _analyse(
     report = analyser.report
     for problem in families.problems():
         report.add_problem(problem)
+    families.check_existing(context.seller, report)
     unmapped = 0
     for path, count in report.categories.items():
         category = mapper.resolve(path)
@@ -401,7 +470,13 @@ def import_job_commit(
                 raise _Rejected(report)
             # Country rules: the imported offers' blocked markets, in this transaction (the bus is paused), so that
             # none is ever visible where it may not be sold (docs/COMPLIANCE.md).
-            offer_market_blocks_refresh(seller_ids=[seller.pk], product_ids=product_ids)
+            # In slices: a statement takes at most 65,535 parameters on PostgreSQL, and a 100k-row file touches more
+            # products than that (each id is sent twice: the product and the family).
+            touched = sorted(product_ids)
+            for start in range(0, len(touched), MARKET_REFRESH_SLICE):
+                offer_market_blocks_refresh(
+                    seller_ids=[seller.pk], product_ids=touched[start : start + MARKET_REFRESH_SLICE]
+                )
             job.status = ImportJob.Status.COMMITTED
             job.report = report.to_dict()
             job.committed_at = clock.now()
@@ -428,10 +503,9 @@ class _Rejected(Exception):
 
 
 def _fetch_pictures(picture_ids: list[int]) -> None:
-    from comptoir.connectors.tasks import imported_pictures_fetch_task
+    from comptoir.connectors.pictures import imported_pictures_enqueue
 
-    for start in range(0, len(picture_ids), PICTURES_PER_TASK):
-        imported_pictures_fetch_task.enqueue(picture_ids=picture_ids[start : start + PICTURES_PER_TASK])
+    imported_pictures_enqueue(picture_ids)
 
 
 def _refresh_after_import(seller_id: int, product_ids: list[int]) -> None:
@@ -486,6 +560,17 @@ def _commit(
         family_names=families.names(),
         category_of=lambda record: mapper.resolve(record.category_path),
     )
+    if families.gaining:
+        # A third reading, only when families gain option groups: their variants' values by SKU.
+        values = families.gaining_values(_stream(job.format, opener, companions))
+        writer.restructure = {
+            key: FamilyRestructure(
+                names=names,
+                values_by_sku=values.get(key, {}),
+                default_values=families.first_values.get(key, {}),
+            )
+            for key, (_, names) in families.gaining.items()
+        }
     done = 0
     chunk: list[tuple[ProductRecord | PictureRecord, int]] = []
     try:

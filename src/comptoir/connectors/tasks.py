@@ -54,3 +54,11 @@ def imported_pictures_fetch_task(picture_ids: list[int]) -> dict[str, int]:
         status = imported_picture_fetch(picture_id=picture_id)
         outcomes[status] = outcomes.get(status, 0) + 1
     return outcomes
+
+
+@task()
+def imported_pictures_retries_due_task(limit: int = 500) -> int:
+    """Run by the scheduler every tick: queue the picture retries that are due (`connectors.pictures`)."""
+    from comptoir.connectors.pictures import imported_pictures_retry_due
+
+    return imported_pictures_retry_due(limit=limit)

@@ -21,6 +21,7 @@ from comptoir.catalog.models import Category, Product
 from comptoir.catalog.services import (
     ProductDraft,
     product_bulk_create,
+    product_family_options_add,
     product_family_update,
     product_update,
     product_variant_update,
@@ -45,6 +46,16 @@ class WriteContext:
     currency: str
     untracked_stock: int
     job_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FamilyRestructure:
+    """A family imported before that gains option groups: its groups then the new ones, the file's option values of
+    its variants by SKU, and the value a variant the file does not list takes for each group."""
+
+    names: list[str]
+    values_by_sku: dict[str, dict[str, str]]
+    default_values: dict[str, str]
 
 
 class WriteRefused(Exception):
@@ -88,6 +99,7 @@ class CatalogWriter:
         self.owned_families: set[int] = set()
         self.product_ids: set[int] = set()
         self.picture_ids: list[int] = []
+        self.restructure: dict[str, FamilyRestructure] = {}
 
     # --- one chunk ---------------------------------------------------------------------------------------------
 
@@ -141,6 +153,8 @@ class CatalogWriter:
             if product.created_by_seller_id != self.seller.pk:
                 continue
             self.owned_families.add(product.pk)
+            if record.key in self.restructure:
+                self._restructure(product, record, self.restructure[record.key])
             changes = _text_changes(product, record, ("title", "description", "brand"))
             if changes:
                 self._update(product_family_update, family_id=product.pk, changes=changes, record=record)
@@ -169,6 +183,34 @@ class CatalogWriter:
             self.family_ids[record.key] = product.pk
             self.owned_families.add(product.pk)
             wanted.extend((product.pk, url) for url in record.image_urls)
+
+    def _restructure(self, family: Product, record: ProductRecord, plan: FamilyRestructure) -> None:
+        """Give the family its new option groups before its new variants are created (they follow it in the file)."""
+        variant_by_sku = dict(
+            Offer.objects.filter(
+                seller=self.seller, sku__in=list(plan.values_by_sku), product__parent_id=family.pk
+            ).values_list("sku", "product_id")
+        )
+        values_by_variant = {
+            variant_id: plan.values_by_sku[sku] for sku, variant_id in variant_by_sku.items() if variant_id
+        }
+        try:
+            product_family_options_add(
+                family_id=family.pk,
+                option_names=plan.names,
+                values_by_variant=values_by_variant,
+                default_values=plan.default_values,
+                seller=self.seller,
+                actor=self.context.actor,
+            )
+        except ValidationError as error:
+            raise WriteRefused(
+                [
+                    Problem(ERROR, record.line, "options", f"{name}: {message}", "refused_by_catalog")
+                    for name, message in (error.fields or {"": error.message}).items()
+                ]
+            ) from error
+        self.product_ids.update(Product.objects.filter(parent_id=family.pk).values_list("pk", flat=True))
 
     def _sold(self, sold: list[tuple[ProductRecord, int]], offers: dict[str, Offer], wanted: list) -> None:
         context = self.context

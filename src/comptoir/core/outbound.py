@@ -20,11 +20,20 @@ from dataclasses import dataclass
 
 
 class FetchFailed(Exception):
-    """A fetch that gave no usable answer: refused address, timeout, HTTP error, too large, too many redirects."""
+    """A fetch that gave no usable answer: refused address, timeout, HTTP error, too large, too many redirects.
+    `is_permanent`: asking again cannot help (an address refused, a 4xx answer but 408 and 429, too large, a redirect
+    loop); a timeout, a connection error or a 5xx may pass later."""
+
+    def __init__(self, message: str, *, is_permanent: bool = False) -> None:
+        super().__init__(message)
+        self.is_permanent = is_permanent
 
 
 class AddressRefused(FetchFailed):
     """The URL's host resolves to an address the server may not reach (or does not resolve)."""
+
+    def __init__(self, message: str, *, is_permanent: bool = True) -> None:
+        super().__init__(message, is_permanent=is_permanent)
 
 
 def is_public_address(address: str) -> bool:
@@ -45,10 +54,10 @@ def resolve_checked(host: str, port: int, *, allow_private: bool) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise AddressRefused(f"{host} does not resolve.") from error
+        raise AddressRefused(f"{host} does not resolve.", is_permanent=False) from error
     addresses = [str(info[4][0]) for info in infos]
     if not addresses:
-        raise AddressRefused(f"{host} does not resolve.")
+        raise AddressRefused(f"{host} does not resolve.", is_permanent=False)
     if not allow_private:
         for address in addresses:
             if not is_public_address(address):
@@ -123,19 +132,22 @@ def fetch(
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location") or ""
                 if not location:
-                    raise FetchFailed(f"HTTP {response.status} without a Location.")
+                    raise FetchFailed(f"HTTP {response.status} without a Location.", is_permanent=True)
                 url = urllib.parse.urljoin(url, location)
                 continue
             if response.status != 200:
-                raise FetchFailed(f"HTTP {response.status}.")
+                raise FetchFailed(
+                    f"HTTP {response.status}.",
+                    is_permanent=400 <= response.status < 500 and response.status not in (408, 429),
+                )
             declared = response.getheader("Content-Length") or ""
             if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchFailed(f"Larger than {max_bytes} bytes ({declared} announced).")
+                raise FetchFailed(f"Larger than {max_bytes} bytes ({declared} announced).", is_permanent=True)
             content = bytearray()
             while chunk := response.read(min(65536, max_bytes + 1 - len(content))):
                 content.extend(chunk)
                 if len(content) > max_bytes:
-                    raise FetchFailed(f"Larger than {max_bytes} bytes.")
+                    raise FetchFailed(f"Larger than {max_bytes} bytes.", is_permanent=True)
                 if time.monotonic() > deadline:
                     raise FetchFailed(f"Not received within {timeout:g} s.")
             return Fetched(url=url, content=bytes(content), content_type=response.getheader("Content-Type") or "")
@@ -145,4 +157,4 @@ def fetch(
             raise FetchFailed(f"{type(error).__name__}: {error}"[:300]) from error
         finally:
             connection.close()
-    raise FetchFailed(f"More than {max_redirects} redirects.")
+    raise FetchFailed(f"More than {max_redirects} redirects.", is_permanent=True)

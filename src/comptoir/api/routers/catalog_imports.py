@@ -15,7 +15,14 @@ from comptoir.api.schemas import MAX_ID, between, problems
 from comptoir.api.security import seller_auth, seller_principal
 from comptoir.connectors.domain.formats import FORMATS
 from comptoir.connectors.models import ImportJob
-from comptoir.connectors.selectors import catalog_search_for_seller, import_job_pictures, import_job_progress
+from comptoir.connectors.pictures import imported_pictures_retry
+from comptoir.connectors.selectors import (
+    catalog_search_for_seller,
+    import_job_picture_failures,
+    import_job_pictures,
+    import_job_pictures_retrying,
+    import_job_progress,
+)
 from comptoir.connectors.services import (
     ImportOptions,
     import_job_commit_enqueue,
@@ -29,6 +36,13 @@ READ = seller_auth("offers:read")
 WRITE = seller_auth("offers:write")
 Id = Annotated[int, between(1, MAX_ID)]
 FORMAT_PATTERN = "^(" + "|".join(FORMATS) + ")$"
+
+
+class PictureFailureOut(Schema):
+    url: str
+    reason: str
+    attempts: int
+    product_id: int
 
 
 class ImportJobOut(Schema):
@@ -48,7 +62,13 @@ class ImportJobOut(Schema):
     pictures_total: int = Field(description="Picture addresses the commit recorded; a worker fetches them after it.")
     pictures_fetched: int
     pictures_failed: int
+    pictures_retrying: int = Field(description="Pictures whose host failed, waiting to be asked again (backoff).")
+    picture_failures: list[PictureFailureOut] = Field(description="Pictures that could not be fetched (first 20).")
     failure: str
+
+
+class PicturesRetryOut(Schema):
+    queued: int = Field(description="Failed pictures queued again (0: none had failed).")
 
 
 class CatalogMatchOut(Schema):
@@ -76,6 +96,16 @@ def job_out(job: ImportJob) -> dict:
         "pictures_total": pictures.total,
         "pictures_fetched": pictures.fetched,
         "pictures_failed": pictures.failed,
+        "pictures_retrying": import_job_pictures_retrying(job),
+        "picture_failures": [
+            {
+                "url": picture.url,
+                "reason": picture.failure,
+                "attempts": picture.attempts,
+                "product_id": picture.product_id,
+            }
+            for picture in import_job_picture_failures(job)
+        ],
         "failure": job.failure,
     }
 
@@ -163,6 +193,22 @@ def import_commit(request: HttpRequest, job_id: PathParam[Id]):
     job = import_job_commit_enqueue(seller=principal.seller, actor=principal.actor, job_id=job_id)
     already = before in (ImportJob.Status.COMMITTING, ImportJob.Status.COMMITTED)
     return Status(200 if already else 202, job_out(job))
+
+
+@router.post(
+    "/seller/catalog-imports/{job_id}/pictures/retry",
+    response={200: PicturesRetryOut, **problems(401, 403, 404)},
+    auth=WRITE,
+    summary="Fetch an import's failed pictures again",
+    description=(
+        "Pictures whose host failed are asked again by themselves with a backoff; those that still failed, or failed "
+        "for good (see `picture_failures`), are queued again from their first attempt. Idempotent: a second call "
+        "finds none failed and queues nothing."
+    ),
+)
+def import_pictures_retry(request: HttpRequest, job_id: PathParam[Id]):
+    principal = seller_principal(request)
+    return {"queued": imported_pictures_retry(seller=principal.seller, actor=principal.actor, job_id=job_id)}
 
 
 @router.get(

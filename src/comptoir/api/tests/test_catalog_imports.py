@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from comptoir.api.tests.conftest import assert_problem
-from comptoir.connectors.models import ImportJob
+from comptoir.connectors.models import ImportedPicture, ImportJob
 from comptoir.offers.models import Offer
-from comptoir.testing.builders import make_category, make_shipping_profile
+from comptoir.testing.builders import make_category, make_product, make_shipping_profile
 
 pytestmark = [pytest.mark.django_db]
 
@@ -101,3 +101,34 @@ def test_sellers_find_catalog_products_by_name_with_their_own_offer(api, seller_
     by_title = {item["title"]: item for item in found}
     assert by_title["Cotton tee"]["is_family"] is True and by_title["Cotton tee"]["your_sku"] is None
     assert by_title["Cotton tee – S"]["your_sku"] == "TEE-S"
+
+
+def test_failed_pictures_are_listed_with_their_reason_and_retried_once(api, seller_a, seller_b, shirts):
+    make_shipping_profile(seller_a.seller)
+    job_id = upload(api, seller_a.key, format="shopify").json()["id"]
+    job = ImportJob.objects.get(pk=job_id)
+    ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.COMMITTED)
+    item = make_product("Tee")
+    ImportedPicture.objects.create(
+        seller=seller_a.seller, job=job, product=item, url="https://shop.example/gone.jpg",
+        status=ImportedPicture.Status.FAILED, failure="HTTP 404.", attempts=1,
+    )  # fmt: skip
+    ImportedPicture.objects.create(
+        seller=seller_a.seller, job=job, product=item, url="https://shop.example/later.jpg", failure="HTTP 503.",
+        attempts=1,
+    )  # fmt: skip
+    headers = {"Authorization": f"Bearer {seller_a.key}"}
+
+    detail = api.client.get(f"/api/v1/seller/catalog-imports/{job_id}", headers=headers).json()
+    assert (detail["pictures_failed"], detail["pictures_retrying"]) == (1, 1)
+    assert detail["picture_failures"] == [
+        {"url": "https://shop.example/gone.jpg", "reason": "HTTP 404.", "attempts": 1, "product_id": item.pk}
+    ]
+    first = api.client.post(f"/api/v1/seller/catalog-imports/{job_id}/pictures/retry", headers=headers)
+    again = api.client.post(f"/api/v1/seller/catalog-imports/{job_id}/pictures/retry", headers=headers)
+    assert (first.status_code, first.json(), again.json()) == (200, {"queued": 1}, {"queued": 0})
+    assert ImportedPicture.objects.get(url__endswith="gone.jpg").status == "pending"
+    other = api.client.post(
+        f"/api/v1/seller/catalog-imports/{job_id}/pictures/retry", headers={"Authorization": f"Bearer {seller_b.key}"}
+    )
+    assert_problem(other, 404, "import_not_found")

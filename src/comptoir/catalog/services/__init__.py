@@ -30,6 +30,7 @@ from comptoir.catalog.services.translations import (
 from comptoir.catalog.services.variants import (
     VariantSpec,
     product_family_create,
+    product_family_options_add,
     product_family_update,
     product_update,
     product_variant_create,
@@ -48,6 +49,7 @@ __all__ = [
     "product_bulk_create",
     "product_create",
     "product_family_create",
+    "product_family_options_add",
     "product_family_update",
     "product_field_errors",
     "product_image_delete",

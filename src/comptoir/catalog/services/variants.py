@@ -406,6 +406,91 @@ def product_family_update(
     return family
 
 
+def product_family_options_add(
+    *,
+    family_id: int,
+    option_names: Sequence[str],
+    values_by_variant: dict[int, dict[str, str]],
+    default_values: dict[str, str],
+    seller: Seller | None = None,
+    actor: User | None = None,
+) -> Product:
+    """Give a family that has variants new option groups, as a shop does when a product gains an option (a T-shirt
+    sold by size now comes in colours too): `option_names` keeps every group the family has (in any order) and adds
+    the new ones; each existing variant keeps its id, offers and pictures and takes its value for each new group from
+    `values_by_variant[variant id]`, else from `default_values` (the shop's first value of that group). A variant whose
+    title was the generated "<family> – M" gets the new generated title. Nothing changes when no group is added.
+
+    Raises NotFound, PermissionDenied (`family_not_yours`: a seller who did not create the family) and
+    ValidationError (`invalid_family`: `option_names` that drop or rename a group, or a new group without a value for
+    some variant; `invalid_variant`: two variants ending with the same combination, keyed `variants[<id>]`)."""
+    names, names_error = normalise_option_names(list(option_names))
+    with transaction.atomic():
+        family = _lock_family(family_id)
+        if seller is not None and family.created_by_seller_id != seller.pk:
+            raise PermissionDenied(
+                "Only the seller who created this family can change it.", code=errors.FAMILY_NOT_YOURS
+            )
+        if names_error:
+            raise ValidationError(
+                "The product family is invalid.", code=errors.INVALID_FAMILY, fields={"option_names": names_error}
+            )
+        if [name for name in family.option_names if name not in names]:
+            raise ValidationError(
+                "The product family is invalid.",
+                code=errors.INVALID_FAMILY,
+                fields={
+                    "option_names": f"The groups {', '.join(family.option_names)} are kept; new ones may be added."
+                },
+            )
+        added = [name for name in names if name not in family.option_names]
+        if not added:
+            return family
+        variants = list(Product.objects.select_for_update().filter(parent_id=family.pk).order_by("pk"))
+        field_errors: dict[str, str] = {}
+        seen: set[tuple[str, ...]] = set()
+        changed: list[Product] = []
+        for variant in variants:
+            given = values_by_variant.get(variant.pk, {})
+            values = dict(variant.option_values)
+            for name in added:
+                values[name] = given.get(name) or default_values.get(name, "")
+            cleaned, value_errors = normalise_option_values(names, values)
+            if value_errors:
+                field_errors[f"variants[{variant.pk}]"] = "; ".join(
+                    f"{key}: {text}" for key, text in value_errors.items()
+                )
+                continue
+            key = combination_key(names, cleaned)
+            if key in seen:
+                field_errors[f"variants[{variant.pk}]"] = DUPLICATE_COMBINATION_MESSAGE
+                continue
+            seen.add(key)
+            if variant.title == f"{family.title} – {variant_label(family.option_names, variant.option_values)}"[:300]:
+                variant.title = f"{family.title} – {variant_label(names, cleaned)}"[:300]
+            variant.option_values = cleaned
+            changed.append(variant)
+        if field_errors:
+            raise ValidationError("The variants are invalid.", code=errors.INVALID_VARIANT, fields=field_errors)
+        before = family.option_names
+        family.option_names = names
+        family.save(update_fields=["option_names", "updated_at"])
+        now = clock.now()
+        for variant in changed:
+            variant.updated_at = now
+        Product.objects.bulk_update(changed, ["option_values", "title", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="product.family_options_added",
+            target=family,
+            seller_id=seller.pk if seller else None,
+            data={"before": before, "after": names, "variants": len(changed)},
+        )
+        if changed:
+            publish(ProductsChanged(product_ids=tuple(variant.pk for variant in changed), at=now))
+    return family
+
+
 PRODUCT_EDITABLE_FIELDS = frozenset({"title", "description", "brand", "attributes", "weight_grams", "category_id"})
 
 

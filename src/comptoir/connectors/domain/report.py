@@ -39,6 +39,7 @@ class ImportReport:
     format: str
     products: int = 0  # catalog products: families and products without variants
     families: int = 0
+    families_restructured: int = 0  # families imported before that gain option groups (filled by the services)
     variants: int = 0
     offers: int = 0  # what is sold: products without variants and variants
     pictures: int = 0

@@ -14,11 +14,19 @@ class PictureServer:
         self.files = files
         self.requests: Counter[str] = Counter()
         self.slow_seconds = 2.0
+        # Paths answered "503 Service Unavailable" this many more times (a host that is down for a while).
+        self.unavailable: Counter[str] = Counter()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests[self.path] += 1
+                if server.unavailable[self.path] > 0:
+                    server.unavailable[self.path] -= 1
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if self.path.startswith("/redirect-to"):
                     self.send_response(302)
                     self.send_header("Location", self.path.removeprefix("/redirect-to"))

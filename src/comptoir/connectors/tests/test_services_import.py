@@ -247,3 +247,102 @@ def test_the_commit_sends_far_fewer_statements_than_rows(seller, shirts, django_
         import_job_commit(seller=seller, actor=None, job_id=job.pk)
     assert Offer.objects.filter(seller=seller).count() == 800
     assert Product.objects.filter(created_by_seller=seller, parent__isnull=False).count() == 600
+
+
+TEE_BY_SIZE = (
+    "Handle,Title,Body (HTML),Vendor,Product Category,Option1 Name,Option1 Value,Variant SKU,Variant Price,"
+    "Variant Inventory Qty,Status\n"
+    "tee,Tee,Soft,Acme,Apparel > Shirts,Size,S,TEE-S,10.00,3,active\n"
+    "tee,,,,,,M,TEE-M,11.00,4,\n"
+    "tee,,,,,,L,TEE-L,12.00,5,\n"
+)
+TEE_BY_SIZE_AND_COLOUR = (
+    "Handle,Title,Body (HTML),Vendor,Product Category,Option1 Name,Option1 Value,Option2 Name,Option2 Value,"
+    "Variant SKU,Variant Price,Variant Inventory Qty,Status\n"
+    "tee,Tee,Soft,Acme,Apparel > Shirts,Size,S,Colour,Red,TEE-S,10.00,3,active\n"
+    "tee,,,,,,S,,Blue,TEE-S-BLUE,10.00,2,\n"
+    "tee,,,,,,M,,Blue,TEE-M,11.00,4,\n"
+)
+
+
+def test_a_family_that_gains_an_option_group_keeps_its_variants_and_offers_and_gets_the_new_combinations(
+    seller, shirts
+):
+    import_job_commit(seller=seller, actor=None, job_id=upload(seller, TEE_BY_SIZE).pk)
+    family = Product.objects.get(option_names=["Size"])
+    before = {offer.sku: (offer.pk, offer.product_id) for offer in Offer.objects.filter(seller=seller)}
+
+    job = upload(seller, TEE_BY_SIZE_AND_COLOUR, name="newer.csv")
+
+    assert job.status == ImportJob.Status.ANALYSED
+    assert job.report["families_restructured"] == 1
+    assert [warning["code"] for warning in job.report["warnings"]] == ["family_options_added"]
+    assert "Colour" in job.report["warnings"][0]["message"]
+    assert (job.report["offers_new"], job.report["offers_updated"]) == (1, 2)
+    family.refresh_from_db()
+    assert family.option_names == ["Size"]  # the dry run wrote nothing
+
+    import_job_commit(seller=seller, actor=None, job_id=job.pk)
+    family.refresh_from_db()
+    assert family.option_names == ["Size", "Colour"]
+    offers = {offer.sku: offer for offer in Offer.objects.select_related("product").filter(seller=seller)}
+    for sku in ("TEE-S", "TEE-M", "TEE-L"):  # same offers on the same variants
+        assert (offers[sku].pk, offers[sku].product_id) == before[sku]
+    assert offers["TEE-S"].product.option_values == {"Size": "S", "Colour": "Red"}
+    assert offers["TEE-M"].product.option_values == {"Size": "M", "Colour": "Blue"}
+    # Not in the newer file: it takes the group's first value, as a shop gives existing variants.
+    assert offers["TEE-L"].product.option_values == {"Size": "L", "Colour": "Red"}
+    assert offers["TEE-S-BLUE"].product.parent_id == family.pk
+    assert offers["TEE-S-BLUE"].product.option_values == {"Size": "S", "Colour": "Blue"}
+    assert family.variants.count() == 4
+
+    # A newer export (one stock changed) with the same groups: nothing to restructure.
+    again = upload(seller, TEE_BY_SIZE_AND_COLOUR.replace("TEE-M,11.00,4", "TEE-M,11.00,6"), name="again.csv")
+    assert again.report["families_restructured"] == 0
+    assert again.report["warning_count"] == 0
+
+
+def test_a_family_whose_option_groups_are_renamed_is_an_error_of_the_dry_run(seller, shirts):
+    import_job_commit(seller=seller, actor=None, job_id=upload(seller, TEE_BY_SIZE).pk)
+
+    job = upload(seller, TEE_BY_SIZE.replace(",Size,", ",Taille,"), name="renamed.csv")
+
+    assert job.status == ImportJob.Status.INVALID
+    assert [error["code"] for error in job.report["errors"]] == ["family_options_changed"]
+    assert Product.objects.get(option_names=["Size"])
+
+
+def test_a_gained_group_that_makes_two_variants_alike_is_refused_and_nothing_is_written(seller, shirts):
+    import_job_commit(seller=seller, actor=None, job_id=upload(seller, TEE_BY_SIZE).pk)
+    # TEE-L is not in the newer file, so it takes the first colour (L / Red), which a new SKU claims too.
+    clash = TEE_BY_SIZE_AND_COLOUR + "tee,,,,,,L,,Red,TEE-L-RED,12.00,1,\n"
+
+    job = upload(seller, clash, name="clash.csv")
+    with pytest.raises(ValidationError):
+        import_job_commit(seller=seller, actor=None, job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.INVALID
+    assert any(error["code"] == "refused_by_catalog" for error in job.report["errors"])
+    assert Product.objects.get(option_names=["Size"]).variants.count() == 3
+
+
+def test_the_markets_of_the_imported_offers_are_refreshed_in_slices_of_products(seller, shirts, monkeypatch):
+    # A statement takes at most 65,535 parameters on PostgreSQL: a 100k-row file's products go in slices.
+    from comptoir.connectors import services
+
+    make_category("Kitchen")
+    calls = []
+    real = services.offer_market_blocks_refresh
+
+    def spy(**arguments):
+        calls.append(list(arguments["product_ids"]))
+        return real(**arguments)
+
+    monkeypatch.setattr(services, "MARKET_REFRESH_SLICE", 2)
+    monkeypatch.setattr(services, "offer_market_blocks_refresh", spy)
+    import_job_commit(seller=seller, actor=None, job_id=upload(seller, SHOPIFY).pk)
+
+    sold = set(Offer.objects.filter(seller=seller).values_list("product_id", flat=True))
+    assert all(len(ids) <= 2 for ids in calls) and len(calls) >= 2
+    assert sold <= {product_id for ids in calls for product_id in ids}

@@ -92,6 +92,7 @@ urlpatterns += [
     path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
     path("imports/<int:job_id>/commit", imports.import_commit, name="import_commit"),
     path("imports/<int:job_id>/progress", imports.import_progress, name="import_progress"),
+    path("imports/<int:job_id>/pictures/retry", imports.import_pictures_retry, name="import_pictures_retry"),
 ]
 
 # Country rules (docs/COMPLIANCE.md): where each offer may be sold, registrations, the EU responsible person.

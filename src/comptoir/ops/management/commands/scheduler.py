@@ -14,6 +14,7 @@ from django.tasks import TaskResultStatus
 
 from comptoir.checkout.tasks import release_due_task
 from comptoir.compliance.tasks import compliance_refresh_task
+from comptoir.connectors.tasks import imported_pictures_retries_due_task
 from comptoir.currencies.conf import fx_settings
 from comptoir.currencies.tasks import rates_refresh_task
 from comptoir.feeds.tasks import feeds_refresh_task
@@ -33,6 +34,8 @@ PERIODIC_TASKS = (
     (late_to_ship_notify_task, 3600.0),
     # Webhook retries that are due (the only way they happen on a backend that cannot defer a task), every tick.
     (webhook_retries_due_task, 0.0),
+    # Pictures of shop imports whose host failed for a while, tried again when their backoff is due, every tick.
+    (imported_pictures_retries_due_task, 0.0),
     # ECB reference rates (published once a working day, ~16:00 CET): fetched every 6 hours when
     # COMPTOIR["FX"]["REFRESH_URL"] is set (not enqueued otherwise); a failure only logs.
     (rates_refresh_task, 6 * 3600.0, lambda: bool(fx_settings().refresh_url)),

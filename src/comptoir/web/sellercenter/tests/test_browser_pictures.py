@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from comptoir.catalog.models import ProductImage
 from comptoir.demo.pictures import render_demo_picture
+from comptoir.offers.models import Offer
 from comptoir.search.tests.support import committed
 from comptoir.web.storefront.tests.seed import seed_shop
 from comptoir.web.tests.browser import login_browser, save_screenshot
@@ -181,3 +182,24 @@ def test_a_seller_creates_a_product_with_variants_offers_them_and_adds_a_picture
     expect(page.locator(".variant-picker__status")).to_contain_text("Chosen: M / Navy")
     expect(page.locator(".gallery img").first).to_have_attribute("alt", "Linen shirt, navy")
     assert page.locator(".variant-picker__value.is-unavailable").count() >= 1  # L has no offer in any colour
+
+    # The family's own pictures (an import's product pictures land there too), reached from the variant grid: shown
+    # on the product page for a variant that has none of its own.
+    page.goto(live_server.url + "/seller/offers/")
+    page.locator("tr", has_text="LS-S-W").get_by_role("link", name="All variants").click()
+    page.get_by_role("link", name="Pictures of the product, for every variant (0)").click()
+    expect(page.locator("h1")).to_have_text("Linen shirt")
+    expect(page.locator(".breadcrumbs")).to_contain_text("Variants")
+    whole = tmp_path / "whole.jpg"
+    whole.write_bytes(render_demo_picture(title="Linen shirt", brand="Atelier", tone=1, colour=(200, 200, 190)))
+    page.locator("#id_file").first.set_input_files(str(whole))
+    page.locator("#id_alt_text").fill("Linen shirt, all colours")
+    page.get_by_role("button", name="Upload the picture").click()
+    expect(page.locator(".message, .messages").first).to_contain_text("Picture added")
+    expect(page.locator(".sc-picture img")).to_have_attribute("alt", "Linen shirt, all colours")
+    save_screenshot(page, "seller-family-pictures")
+    page.get_by_role("link", name="Variants").click()
+    expect(page.get_by_role("link", name="Pictures of the product, for every variant (1)")).to_be_visible()
+    white = Offer.objects.get(sku="LS-S-W").product_id
+    page.goto(f"{live_server.url}/p/{white}/")
+    expect(page.locator(".gallery img").first).to_have_attribute("alt", "Linen shirt, all colours")

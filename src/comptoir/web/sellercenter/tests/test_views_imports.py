@@ -105,3 +105,34 @@ def test_after_the_commit_the_progress_follows_the_pictures_until_the_worker_is_
     progress = owner_client.get(f"/seller/imports/{job.pk}/progress").content.decode()
     assert "Pictures: 1 of 2 fetched" in progress and "1 could not be fetched" in progress
     assert "hx-trigger" not in progress
+
+
+def test_final_picture_failures_show_their_reason_and_the_seller_retries_them(owner_client, client, seller_setup):
+    # given a committed import: one picture failed for good, one waits for its host, one was fetched
+    make_category("Shirts")
+    upload(owner_client, seller_setup)
+    job = ImportJob.objects.get()
+    ImportJob.objects.update(status=ImportJob.Status.COMMITTED)
+    product = seller_setup["offer"].product
+    seller = seller_setup["seller"]
+    ImportedPicture.objects.create(
+        seller=seller, job=job, product=product, url="https://shop.example/gone.jpg",
+        status=ImportedPicture.Status.FAILED, failure="HTTP 404.", attempts=1,
+    )  # fmt: skip
+    ImportedPicture.objects.create(
+        seller=seller, job=job, product=product, url="https://shop.example/later.jpg", failure="HTTP 503.", attempts=1
+    )
+    # then the block says which failed and why, and that the other will be asked again
+    progress = owner_client.get(f"/seller/imports/{job.pk}/progress").content.decode()
+    assert "https://shop.example/gone.jpg" in progress and "HTTP 404." in progress
+    assert "1 picture&#x27;s host did not answer" in progress or "1 picture's host did not answer" in progress
+    assert f'action="/seller/imports/{job.pk}/pictures/retry"' in progress
+    # when the seller retries (queued on commit; this test's transaction is rolled back, so nothing is fetched)
+    response = owner_client.post(f"/seller/imports/{job.pk}/pictures/retry")
+    assert response.status_code == 302
+    gone = ImportedPicture.objects.get(url__endswith="gone.jpg")
+    assert (gone.status, gone.attempts, gone.failure) == ("pending", 0, "")
+    # and another seller cannot
+    _other, other_owner, _profile = shop()
+    client.force_login(other_owner)
+    assert client.post(f"/seller/imports/{job.pk}/pictures/retry").status_code == 404

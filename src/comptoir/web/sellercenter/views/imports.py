@@ -10,7 +10,14 @@ from django.views.decorators.http import require_POST
 
 from comptoir.catalog.selectors import category_list
 from comptoir.connectors.models import ImportJob
-from comptoir.connectors.selectors import import_job_list_for_seller, import_job_pictures, import_job_progress
+from comptoir.connectors.pictures import imported_pictures_retry
+from comptoir.connectors.selectors import (
+    import_job_list_for_seller,
+    import_job_picture_failures,
+    import_job_pictures,
+    import_job_pictures_retrying,
+    import_job_progress,
+)
 from comptoir.connectors.services import (
     ImportOptions,
     import_job_commit_enqueue,
@@ -84,6 +91,8 @@ def _progress_context(job: ImportJob) -> dict:
         "total": total,
         "percent": 100 * done // max(total, 1),
         "pictures": pictures,
+        "pictures_retrying": import_job_pictures_retrying(job) if pictures.pending else 0,
+        "picture_failures": import_job_picture_failures(job) if pictures.failed else [],
         # Poll while the commit runs, then while the worker fetches the pictures it recorded.
         "is_running": job.status == ImportJob.Status.COMMITTING
         or (job.status == ImportJob.Status.COMMITTED and pictures.pending > 0),
@@ -119,3 +128,12 @@ def import_commit(request, job_id: int):
 def import_progress(request, job_id: int):
     """The progress block, polled by htmx while the job is committing; it stops polling once the job is done."""
     return render(request, "sellercenter/imports/_progress.html", _progress_context(_job(request, job_id)))
+
+
+@seller_view
+@require_POST
+def import_pictures_retry(request, job_id: int):
+    """The seller's retry of the pictures that could not be fetched (idempotent: a second click queues nothing)."""
+    _job(request, job_id)
+    imported_pictures_retry(seller=request.seller, actor=request.user, job_id=job_id)
+    return redirect("sellercenter:import_detail", job_id=job_id)
