@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 
 from django.db import transaction
 
@@ -107,7 +108,7 @@ def _retry_later(picture: ImportedPicture, number: int, reason: str) -> str:
     return ImportedPicture.Status.PENDING
 
 
-def imported_pictures_enqueue(picture_ids: list[int], run_after: dt.datetime | None = None) -> None:
+def imported_pictures_enqueue(picture_ids: Sequence[int], run_after: dt.datetime | None = None) -> None:
     """Queue the fetch of these pictures, `PICTURES_PER_TASK` a task; deferred to `run_after` when the task backend
     can defer (otherwise nothing is queued: the scheduler's sweep does it when due)."""
     from comptoir.connectors.tasks import imported_pictures_fetch_task
@@ -118,7 +119,7 @@ def imported_pictures_enqueue(picture_ids: list[int], run_after: dt.datetime | N
             return
         task = task.using(run_after=run_after)
     for start in range(0, len(picture_ids), PICTURES_PER_TASK):
-        task.enqueue(picture_ids=picture_ids[start : start + PICTURES_PER_TASK])
+        task.enqueue(picture_ids=list(picture_ids[start : start + PICTURES_PER_TASK]))
 
 
 def imported_pictures_retry_due(*, limit: int = 500) -> int:

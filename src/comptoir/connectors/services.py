@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -169,30 +170,40 @@ def import_analyse(
 
 class _FamilyOptions:
     """The option groups each family's variants use: a family is created with those (WooCommerce lists "any size"
-    groups too), the ones it declares first, in its order. Its variants must all give a value for each."""
+    groups too), the ones it declares first, in its order. Its variants must all give a value for each.
+
+    Memory: it holds one entry per family for the whole import (not per row), and the tuples and sets of names are
+    shared between families (`_shared`): a file's families mostly use the same groups, so an entry costs the key and
+    four dict slots, about 250 bytes a family (50 a row in families of five)."""
 
     def __init__(self) -> None:
         self.declared: dict[str, tuple[str, ...]] = {}
         self.lines: dict[str, int] = {}
-        self.used: dict[str, list[str]] = {}
-        self.shapes: dict[str, set[frozenset[str]]] = {}
-        # The first value of each group per family: the value an existing variant the file no longer lists takes
-        # for a group its family gains (as in a shop, where existing variants take the new option's first value).
-        self.first_values: dict[str, dict[str, str]] = {}
+        self.used: dict[str, tuple[str, ...]] = {}
+        # The union and the intersection of the groups each variant of a family gives values for: they differ as
+        # soon as two variants give different groups (reported by `problems`).
+        self.shapes: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         # Families imported before that gain option groups: key -> (family id, its groups then the new ones).
         self.gaining: dict[str, tuple[int, list[str]]] = {}
+        self._interned: dict[Any, Any] = {}
+
+    def _shared(self, value: Any) -> Any:
+        return self._interned.setdefault(value, value)
 
     def add(self, record: ProductRecord) -> None:
         if record.kind == FAMILY:
-            self.declared[record.key] = record.option_names
+            self.declared[record.key] = self._shared(tuple(record.option_names))
             self.lines[record.key] = record.line
         elif record.kind == VARIANT:
-            used = self.used.setdefault(record.family_key, [])
-            used.extend(name for name in record.option_values if name not in used)
-            self.shapes.setdefault(record.family_key, set()).add(frozenset(record.option_values))
-            first = self.first_values.setdefault(record.family_key, {})
-            for name, value in record.option_values.items():
-                first.setdefault(name, value)
+            key = record.family_key
+            used = self.used.get(key, ())
+            if any(name not in used for name in record.option_values):
+                self.used[key] = self._shared(used + tuple(name for name in record.option_values if name not in used))
+            shape = self._shared(frozenset(record.option_values))
+            every, common = self.shapes.get(key, (shape, shape))
+            if shape != every or shape != common:
+                every, common = self._shared(every | shape), self._shared(common & shape)
+            self.shapes[key] = self._shared((every, common))
 
     def check_existing(self, seller: Seller, report: ImportReport) -> None:
         """Compare the option groups of the families imported before with the file's. A family that gains groups
@@ -237,28 +248,33 @@ class _FamilyOptions:
                         )
                     )
 
-    def gaining_values(self, stream: Iterator[Any]) -> dict[str, dict[str, dict[str, str]]]:
-        """For the families that gain groups: each variant's option values by SKU (the first record of a SKU)."""
+    def gaining_values(
+        self, stream: Iterator[Any]
+    ) -> tuple[dict[str, dict[str, dict[str, str]]], dict[str, dict[str, str]]]:
+        """For the families that gain groups: each variant's option values by SKU (the first record of a SKU), and
+        the first value of each group in the file (the value an existing variant the file no longer lists takes for
+        a group its family gains, as in a shop, where existing variants take the new option's first value)."""
         values: dict[str, dict[str, dict[str, str]]] = {key: {} for key in self.gaining}
+        first: dict[str, dict[str, str]] = {key: {} for key in self.gaining}
         for item in stream:
             if isinstance(item, ProductRecord) and item.kind == VARIANT and item.family_key in values:
                 values[item.family_key].setdefault(item.sku, dict(item.option_values))
-        return values
+                for name, value in item.option_values.items():
+                    first[item.family_key].setdefault(name, value)
+        return values, first
 
-    def names(self) -> dict[str, list[str]]:
+    def names(self) -> dict[str, tuple[str, ...]]:
         final = {}
         for key, used in self.used.items():
             declared = self.declared.get(key, ())
-            final[key] = [name for name in declared if name in used] + [name for name in used if name not in declared]
+            final[key] = self._shared(
+                tuple([name for name in declared if name in used] + [name for name in used if name not in declared])
+            )
         return final
 
     def problems(self) -> Iterator[Problem]:
-        for key, shapes in self.shapes.items():
-            if len(shapes) > 1:
-                every: set[str] = set().union(*shapes)
-                common = set(every)
-                for shape in shapes:
-                    common &= shape
+        for key, (every, common) in self.shapes.items():
+            if every != common:
                 missing = sorted(every - common)
                 yield Problem(
                     ERROR,
@@ -472,10 +488,10 @@ def import_job_commit(
             # none is ever visible where it may not be sold (docs/COMPLIANCE.md).
             # In slices: a statement takes at most 65,535 parameters on PostgreSQL, and a 100k-row file touches more
             # products than that (each id is sent twice: the product and the family).
-            touched = sorted(product_ids)
-            for start in range(0, len(touched), MARKET_REFRESH_SLICE):
+            # The writer's touched products are 8-byte integers in file order (not a set): sliced as they are.
+            for start in range(0, len(product_ids), MARKET_REFRESH_SLICE):
                 offer_market_blocks_refresh(
-                    seller_ids=[seller.pk], product_ids=touched[start : start + MARKET_REFRESH_SLICE]
+                    seller_ids=[seller.pk], product_ids=list(product_ids[start : start + MARKET_REFRESH_SLICE])
                 )
             job.status = ImportJob.Status.COMMITTED
             job.report = report.to_dict()
@@ -488,7 +504,7 @@ def import_job_commit(
                 seller_id=seller.pk,
                 data={"format": job.format, "offers": report.offers, "products": report.products},
             )
-            transaction.on_commit(functools.partial(_refresh_after_import, seller.pk, sorted(product_ids)))
+            transaction.on_commit(functools.partial(_refresh_after_import, seller.pk, product_ids))
             transaction.on_commit(functools.partial(_fetch_pictures, picture_ids))
     except _Rejected as rejected:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.INVALID, report=rejected.report.to_dict())
@@ -502,18 +518,18 @@ class _Rejected(Exception):
         self.report = report
 
 
-def _fetch_pictures(picture_ids: list[int]) -> None:
+def _fetch_pictures(picture_ids: Sequence[int]) -> None:
     from comptoir.connectors.pictures import imported_pictures_enqueue
 
     imported_pictures_enqueue(picture_ids)
 
 
-def _refresh_after_import(seller_id: int, product_ids: list[int]) -> None:
+def _refresh_after_import(seller_id: int, product_ids: Sequence[int]) -> None:
     from comptoir.search.tasks import search_index_products_task
     from comptoir.trust.tasks import listing_completeness_task
 
     for start in range(0, len(product_ids), 1000):
-        search_index_products_task.enqueue(product_ids=product_ids[start : start + 1000])
+        search_index_products_task.enqueue(product_ids=list(product_ids[start : start + 1000]))
     listing_completeness_task.enqueue(seller_id=seller_id)
 
 
@@ -525,7 +541,7 @@ def _commit(
     opener: Opener,
     companions: dict[str, Opener],
     progress: Progress | None,
-) -> tuple[ImportReport, set[int], list[int]]:
+) -> tuple[ImportReport, Sequence[int], Sequence[int]]:
     """Check the file again (the catalog may have changed since the dry run), then write it through the writer.
     Returns the report, the touched products and the pictures to fetch; a record a service refuses makes the report
     invalid (the caller rolls back)."""
@@ -541,7 +557,7 @@ def _commit(
         families=families,
     )
     if not report.is_valid:
-        return report, set(), []
+        return report, array("q"), array("q")
     analyser = Analyser(
         format_name=job.format,
         currency=context.currency,
@@ -562,12 +578,12 @@ def _commit(
     )
     if families.gaining:
         # A third reading, only when families gain option groups: their variants' values by SKU.
-        values = families.gaining_values(_stream(job.format, opener, companions))
+        values, first = families.gaining_values(_stream(job.format, opener, companions))
         writer.restructure = {
             key: FamilyRestructure(
                 names=names,
                 values_by_sku=values.get(key, {}),
-                default_values=families.first_values.get(key, {}),
+                default_values=first.get(key, {}),
             )
             for key, (_, names) in families.gaining.items()
         }
@@ -588,7 +604,7 @@ def _commit(
     except WriteRefused as refused:
         for problem in refused.problems:
             report.add_problem(problem)
-        return report, set(), []
+        return report, array("q"), array("q")
     if progress is not None:
         progress(done)
     return report, writer.product_ids, writer.picture_ids
