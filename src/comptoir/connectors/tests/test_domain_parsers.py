@@ -208,7 +208,7 @@ def test_a_file_of_another_kind_says_what_it_looks_like():
     found = items("shopify", "Customer ID;Active (0/1);Email *\n1;1;a@b.c\n")
     [error] = problems(found, ERROR)
     assert error.code == "missing_columns"
-    assert "PrestaShop customers" in error.message
+    assert "PrestaShop customers" in error.text
 
 
 def test_the_analyser_counts_products_variants_and_offers():
