@@ -39,7 +39,7 @@ def import_commit_task(job_id: int, actor_id: int | None = None) -> str:
         logger.exception("Import %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED,
-            failure=gettext_noop("An unexpected error stopped the import; nothing was written."),  # shown translated
+            failure=gettext_noop("An unexpected error stopped the import; nothing was written."),
         )
         raise
     return job.status
