@@ -299,17 +299,22 @@ def compare(arguments: argparse.Namespace) -> dict:
                 side[f"median_{name}"] = round(statistics.median(values), 3) if values else None
         report["load_average_after"] = _load_average()
     finally:
-        for process, drop in workers.values():
-            if process.poll() is None:
-                try:
-                    assert process.stdin is not None
-                    process.stdin.write("quit\n")
-                    process.stdin.flush()
-                    process.wait(timeout=60)
-                except (OSError, subprocess.TimeoutExpired):
-                    process.kill()
-            drop()
+        stop_workers(workers)
     return report
+
+
+def stop_workers(workers: dict[str, tuple[subprocess.Popen, Any]]) -> None:
+    """Ask each serving process to quit (killed after a minute or on a broken pipe), then drop its database."""
+    for process, drop in workers.values():
+        if process.poll() is None:
+            try:
+                assert process.stdin is not None
+                process.stdin.write("quit\n")
+                process.stdin.flush()
+                process.wait(timeout=60)
+            except (OSError, subprocess.TimeoutExpired):
+                process.kill()
+        drop()
 
 
 def _print(report: dict) -> None:

@@ -215,16 +215,7 @@ def compare(arguments: argparse.Namespace) -> dict:
         }
         report["load_average_after"] = inprocess._load_average()
     finally:
-        for process, drop in workers.values():
-            if process.poll() is None:
-                try:
-                    assert process.stdin is not None
-                    process.stdin.write("quit\n")
-                    process.stdin.flush()
-                    process.wait(timeout=60)
-                except (OSError, subprocess.TimeoutExpired):
-                    process.kill()
-            drop()
+        inprocess.stop_workers(workers)
     return report
 
 

@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from comptoir.catalog.models import Category, Product
 from comptoir.compliance.services import offer_market_blocks_refresh
@@ -141,9 +142,18 @@ def _stream(format_name: str, opener: Opener, companions: dict[str, Opener]) -> 
     try:
         yield from parse(format_name, opener, companions)
     except UnicodeDecodeError as error:
-        yield Problem(ERROR, 0, "", f"The file is not UTF-8 text (byte {error.start}).", "encoding")
+        yield Problem(
+            ERROR, 0, "", gettext_noop("The file is not UTF-8 text (byte %(byte)s)."), "encoding", {"byte": error.start}
+        )
     except csv.Error as error:  # a field over the csv module's limit, a stray quote at the end of the file
-        yield Problem(ERROR, 0, "", f"The file is not readable as CSV: {error}.", "malformed_csv")
+        yield Problem(
+            ERROR,
+            0,
+            "",
+            gettext_noop("The file is not readable as CSV: %(error)s."),
+            "malformed_csv",
+            {"error": str(error)},
+        )
 
 
 def import_analyse(
@@ -231,9 +241,12 @@ class _FamilyOptions:
                             WARNING,
                             line,
                             "",
-                            f"'{link.key}' gains the option group(s) {', '.join(added)}: its variants keep their "
-                            "offers and take their value from the file; new combinations become new variants.",
+                            gettext_noop(
+                                "'%(key)s' gains the option group(s) %(groups)s: its variants keep their offers and "
+                                "take their value from the file; new combinations become new variants."
+                            ),
                             "family_options_added",
+                            {"key": link.key, "groups": ", ".join(added)},
                         )
                     )
                 else:
@@ -242,9 +255,12 @@ class _FamilyOptions:
                             ERROR,
                             line,
                             "",
-                            f"'{link.key}' was imported with the option groups {', '.join(current)}; this file gives "
-                            f"{', '.join(final)}. Groups may be added, not dropped or renamed.",
+                            gettext_noop(
+                                "'%(key)s' was imported with the option groups %(current)s; this file gives "
+                                "%(groups)s. Groups may be added, not dropped or renamed."
+                            ),
                             "family_options_changed",
+                            {"key": link.key, "current": ", ".join(current), "groups": ", ".join(final)},
                         )
                     )
 
@@ -280,9 +296,12 @@ class _FamilyOptions:
                     ERROR,
                     self.lines.get(key, 0),
                     "",
-                    f"Some variants of '{key}' give no value for {', '.join(missing)}: each variant needs a value "
-                    "for every option its family uses.",
+                    gettext_noop(
+                        "Some variants of '%(key)s' give no value for %(options)s: each variant needs a value for "
+                        "every option its family uses."
+                    ),
                     "variant_options_incomplete",
+                    {"key": key, "options": ", ".join(missing)},
                 )
 
 
@@ -337,8 +356,12 @@ def _analyse(
             ERROR,
             0,
             "category",
-            f"{unmapped} product(s) are in categories that match none of the marketplace's: choose a default category.",
+            gettext_noop(
+                "%(count)s product(s) are in categories that match none of the marketplace's: choose a default "
+                "category."
+            ),
             "category_unmapped",
+            count=unmapped,
         )
     return report
 
@@ -374,8 +397,9 @@ def _check_against_catalog(context: _Context, report: ImportReport, records: lis
                     ERROR,
                     record.line,
                     "gtin",
-                    f"You already sell the product with GTIN {record.gtin} under the SKU '{offered[product.pk]}'.",
+                    gettext_noop("You already sell the product with GTIN %(gtin)s under the SKU '%(sku)s'."),
                     "gtin_already_offered",
+                    {"gtin": record.gtin, "sku": offered[product.pk]},
                 )
             )
             continue

@@ -6,6 +6,7 @@ import functools
 import logging
 
 from django.tasks import task
+from django.utils.translation import gettext_noop
 
 from comptoir.connectors.models import ImportJob
 from comptoir.connectors.progress import progress_set
@@ -37,7 +38,8 @@ def import_commit_task(job_id: int, actor_id: int | None = None) -> str:
     except Exception:
         logger.exception("Import %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
-            status=ImportJob.Status.FAILED, failure="An unexpected error stopped the import; nothing was written."
+            status=ImportJob.Status.FAILED,
+            failure=gettext_noop("An unexpected error stopped the import; nothing was written."),
         )
         raise
     return job.status

@@ -16,6 +16,7 @@ from comptoir.api.security import seller_auth, seller_principal
 from comptoir.connectors.domain.formats import FORMATS
 from comptoir.connectors.models import ImportJob
 from comptoir.connectors.pictures import imported_pictures_retry
+from comptoir.connectors.report_text import localized_report, picture_failure_text
 from comptoir.connectors.selectors import (
     catalog_search_for_seller,
     import_job_picture_failures,
@@ -55,7 +56,9 @@ class ImportJobOut(Schema):
     report: dict[str, Any] = Field(
         description="products, families, variants, offers, pictures, skipped, offers_new, offers_updated, gtin_matches "
         "(and examples), category_mapping (the file's path -> the marketplace's category), unknown_columns, "
-        "error_count, errors and warnings (at most 200 each: line, column, message, code)."
+        "error_count, errors and warnings (at most 200 each: line, column, code, message, template, params). `code` "
+        "is stable (what a program tests); `message` is in the request's language (Accept-Language, else English); "
+        "`template` is its English message id with `%(name)s` placeholders, filled from `params`."
     )
     progress_done: int
     progress_total: int
@@ -90,7 +93,7 @@ def job_out(job: ImportJob) -> dict:
         "format": job.format,
         "file_name": job.file_name,
         "status": job.status,
-        "report": job.report,
+        "report": localized_report(job.report),
         "progress_done": done,
         "progress_total": total,
         "pictures_total": pictures.total,
@@ -100,13 +103,13 @@ def job_out(job: ImportJob) -> dict:
         "picture_failures": [
             {
                 "url": picture.url,
-                "reason": picture.failure,
+                "reason": picture_failure_text(picture.failure),
                 "attempts": picture.attempts,
                 "product_id": picture.product_id,
             }
             for picture in import_job_picture_failures(job)
         ],
-        "failure": job.failure,
+        "failure": picture_failure_text(job.failure),
     }
 
 

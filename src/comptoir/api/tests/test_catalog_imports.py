@@ -132,3 +132,51 @@ def test_failed_pictures_are_listed_with_their_reason_and_retried_once(api, sell
         f"/api/v1/seller/catalog-imports/{job_id}/pictures/retry", headers={"Authorization": f"Bearer {seller_b.key}"}
     )
     assert_problem(other, 404, "import_not_found")
+
+
+def test_the_report_gives_stable_codes_and_messages_in_the_requests_language(api, seller_a, shirts):
+    # given a malformed file uploaded by a client asking for French
+    make_shipping_profile(seller_a.seller)
+    content = CSV.replace("11.00", "eleven") + ",,,,L,TEE-L,12.00,4\n"
+    response = api.client.post(
+        "/api/v1/seller/catalog-imports",
+        data={"file": SimpleUploadedFile("p.csv", content.encode(), content_type="text/csv"), "format": "shopify"},
+        headers={"Authorization": f"Bearer {seller_a.key}", "Accept-Language": "fr"},
+    )
+    body = response.json()
+    errors = {error["code"]: error for error in body["report"]["errors"]}
+    # then the codes and parameters are the machine's, the messages French
+    assert errors["invalid_number"]["params"] == {"value": "eleven"}
+    assert errors["invalid_number"]["template"] == "'%(value)s' is not a number."
+    assert errors["invalid_number"]["message"] == "« eleven » n'est pas un nombre."
+    assert errors["missing_handle"]["message"] == "Chaque ligne doit porter le handle du produit."
+
+    # and the same stored report reads in German, or in English without Accept-Language
+    def detail(**headers):
+        return api.client.get(
+            f"/api/v1/seller/catalog-imports/{body['id']}",
+            headers={"Authorization": f"Bearer {seller_a.key}", **headers},
+        ).json()["report"]["errors"]
+
+    german = {error["code"]: error["message"] for error in detail(**{"Accept-Language": "de-DE,de;q=0.9"})}
+    assert german == {
+        "invalid_number": "„eleven“ ist keine Zahl.",
+        "missing_handle": "Jede Zeile braucht das Handle des Produkts.",
+    }
+    english = {error["code"]: error["message"] for error in detail()}
+    assert english["invalid_number"] == "'eleven' is not a number."
+
+
+def test_picture_failure_reasons_follow_the_requests_language(api, seller_a, shirts):
+    make_shipping_profile(seller_a.seller)
+    job_id = upload(api, seller_a.key, format="shopify").json()["id"]
+    job = ImportJob.objects.get(pk=job_id)
+    ImportedPicture.objects.create(
+        seller=seller_a.seller, job=job, product=make_product(title="Mug"), url="https://shop.example/a.jpg",
+        status=ImportedPicture.Status.FAILED, failure="HTTP 404 without a Location.", attempts=1,
+    )  # fmt: skip
+    body = api.client.get(
+        f"/api/v1/seller/catalog-imports/{job_id}",
+        headers={"Authorization": f"Bearer {seller_a.key}", "Accept-Language": "es"},
+    ).json()
+    assert body["picture_failures"][0]["reason"] == "HTTP 404 sin cabecera Location."

@@ -10,9 +10,21 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
-from typing import IO
+from typing import IO, Any
 
 from comptoir.catalog.domain.identifiers import normalise_gtin
+from comptoir.connectors.domain.records import gettext_noop, message, render
+
+NOT_A_NUMBER = gettext_noop("'%(value)s' is not a number.")
+
+
+class NotANumber(ValueError):
+    """A price or quantity that is no number; `params` fill `NOT_A_NUMBER` in the reader's language."""
+
+    def __init__(self, value: str) -> None:
+        self.params = {"value": value}
+        super().__init__(NOT_A_NUMBER % self.params)
+
 
 BLOCK_TAGS = frozenset(
     {
@@ -91,7 +103,13 @@ def html_to_text(value: str) -> str:
 
 
 def parse_barcode(value: str) -> tuple[str | None, str | None]:
-    """(GTIN as 14 digits, None), (None, None) when empty, or (None, why it is not used).
+    """(GTIN as 14 digits, None), (None, None) when empty, or (None, why it is not used, in English)."""
+    gtin, problem = parse_barcode_message(value)
+    return gtin, render(problem["template"], problem["params"]) if problem else None
+
+
+def parse_barcode_message(value: str) -> tuple[str | None, dict[str, Any] | None]:
+    """(GTIN as 14 digits, None), (None, None) when empty, or (None, why it is not used: a `message` to render).
 
     Spreadsheets rewrite long numbers: `1.23457E+12` keeps six significant digits, so the barcode is lost (said so);
     `4.00638133393E+12` keeps them all and is expanded; a UPC that lost its leading zero (11 digits) and a trailing
@@ -105,20 +123,24 @@ def parse_barcode(value: str) -> tuple[str | None, str | None]:
         digits = (whole + fraction).lstrip("0")
         length = len(whole.lstrip("0")) + exponent
         if len(fraction) > exponent or len(digits) < length - 1:
-            return None, (
-                f"The barcode {text} was rounded by a spreadsheet (scientific notation): its digits are lost. "
-                "Export the column as text."
+            return None, message(
+                gettext_noop(
+                    "The barcode %(barcode)s was rounded by a spreadsheet (scientific notation): its digits are "
+                    "lost. Export the column as text."
+                ),
+                barcode=text,
             )
         text = str(int(Decimal(whole + "." + fraction if fraction else whole) * (10**exponent)))
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
     if text.isascii() and text.isdigit() and len(text) in (7, 11):
         text = "0" + text
-    return normalise_gtin(text)
+    gtin, reason = normalise_gtin(text)
+    return gtin, message(reason) if reason else None  # the catalog's fixed reasons, in the catalogs already
 
 
 def parse_decimal(value: str) -> Decimal | None:
-    """A price as shops write it ('69.99', '69,99', '1 299.00', '14.0000'); None when empty; raises ValueError."""
+    """A price as shops write it ('69.99', '69,99', '1 299.00', '14.0000'); None when empty; raises NotANumber."""
     text = (value or "").strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
@@ -129,9 +151,9 @@ def parse_decimal(value: str) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation as error:
-        raise ValueError(f"'{value}' is not a number.") from error
+        raise NotANumber(value) from error
     if not number.is_finite():
-        raise ValueError(f"'{value}' is not a number.")
+        raise NotANumber(value)
     return number
 
 

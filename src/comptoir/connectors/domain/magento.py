@@ -23,6 +23,7 @@ from comptoir.connectors.domain.records import (
     Opener,
     Problem,
     ProductRecord,
+    gettext_noop,
 )
 from comptoir.connectors.domain.tabular import Row, check_header, grams, header_index
 
@@ -39,9 +40,9 @@ KNOWN = frozenset(
 )  # fmt: skip
 REQUIRED = ("sku", "product_type", "name", "price")
 SKIPPED = {
-    "grouped": "A grouped product only gathers other products, which are imported on their own: skipped.",
-    "bundle": "A bundle is sold as a set of other products' options: not supported, skipped.",
-    "downloadable": "A downloadable product has nothing to ship: skipped.",
+    "grouped": gettext_noop("A grouped product only gathers other products, which are imported on their own: skipped."),
+    "bundle": gettext_noop("A bundle is sold as a set of other products' options: not supported, skipped."),
+    "downloadable": gettext_noop("A downloadable product has nothing to ship: skipped."),
 }
 
 
@@ -75,7 +76,9 @@ def _stock_by_source(open_sources: Opener) -> tuple[dict[str, int], list[Problem
             return {}, problems
         index = header_index(first[1])
         if not all(column in index for column in ("source_code", "sku", "quantity")):
-            return {}, [Problem(ERROR, 1, "source_code", "Not a Magento stock sources file.", "missing_columns")]
+            return {}, [
+                Problem(ERROR, 1, "source_code", gettext_noop("Not a Magento stock sources file."), "missing_columns")
+            ]
         for line, fields in rows:
             row = Row(line, fields, index)
             quantity = row.decimal("quantity")
@@ -99,9 +102,13 @@ def parse_magento(
         rows = read_rows(raw)
         first = next(rows, None)
         if first is None:
-            yield Problem(ERROR, 0, "", "The file is empty.", "empty_file")
+            yield Problem(ERROR, 0, "", gettext_noop("The file is empty."), "empty_file")
             return
-        header = list(check_header(first[1], known=KNOWN, required=REQUIRED, format_label="a Magento catalog export"))
+        header = list(
+            check_header(
+                first[1], known=KNOWN, required=REQUIRED, format_label=gettext_noop("a Magento catalog export")
+            )
+        )
         yield from header
         if any(isinstance(item, Problem) for item in header):
             return
@@ -128,13 +135,19 @@ def _row(row: Row, children: dict[str, tuple[str, dict[str, str]]], stock: dict[
     sku = row.get("sku")
     product_type = row.get("product_type")
     if row.get("store_view_code"):
-        yield Problem(WARNING, row.line, "store_view_code", "A store view's translation: not imported.", "store_view")
+        yield Problem(
+            WARNING,
+            row.line,
+            "store_view_code",
+            gettext_noop("A store view's translation: not imported."),
+            "store_view",
+        )
         return
     if product_type in SKIPPED:
         yield Problem(WARNING, row.line, "product_type", SKIPPED[product_type], f"skipped_{product_type}")
         return
     if not sku:
-        yield Problem(ERROR, row.line, "sku", "A product needs a SKU.", "missing_sku")
+        yield Problem(ERROR, row.line, "sku", gettext_noop("A product needs a SKU."), "missing_sku")
         return
     categories = [path.strip() for path in row.get("categories").split(",") if path.strip()]
     images = [row.get("base_image"), *row.get("additional_images").split(",")]
@@ -163,12 +176,15 @@ def _row(row: Row, children: dict[str, tuple[str, dict[str, str]]], stock: dict[
         row.problems.append(
             Problem(
                 WARNING, row.line, "custom_options",
-                f"Custom options ({', '.join(grouped)}) are priced add-ons, not variants: kept as attributes only.",
+                gettext_noop(
+                    "Custom options (%(options)s) are priced add-ons, not variants: kept as attributes only."
+                ),
                 "custom_options",
+                {"options": ", ".join(grouped)},
             )
         )  # fmt: skip
     if not record.title:
-        row.problems.append(Problem(ERROR, row.line, "name", "A product needs a name.", "missing_title"))
+        row.problems.append(Problem(ERROR, row.line, "name", gettext_noop("A product needs a name."), "missing_title"))
     if product_type == "configurable":
         record.kind = FAMILY
         record.sku = ""
@@ -182,7 +198,14 @@ def _row(row: Row, children: dict[str, tuple[str, dict[str, str]]], stock: dict[
         yield record
         return
     if product_type not in ("simple", "virtual"):
-        yield Problem(ERROR, row.line, "product_type", f"Unknown product type '{product_type}'.", "unknown_type")
+        yield Problem(
+            ERROR,
+            row.line,
+            "product_type",
+            gettext_noop("Unknown product type '%(type)s'."),
+            "unknown_type",
+            {"type": product_type},
+        )
         return
     special, price = row.decimal("special_price"), row.decimal("price")
     record.price = special if special is not None and not row.get("special_price_to_date") else price
@@ -194,7 +217,7 @@ def _row(row: Row, children: dict[str, tuple[str, dict[str, str]]], stock: dict[
         record.family_key = family_sku
         record.option_values = {name.replace("_", " ").title(): value for name, value in values.items()}
     if record.price is None and not row.problems:
-        row.problems.append(Problem(ERROR, row.line, "price", "A price is required.", "missing_price"))
+        row.problems.append(Problem(ERROR, row.line, "price", gettext_noop("A price is required."), "missing_price"))
     yield from row.problems
     yield record
 
@@ -215,8 +238,15 @@ def _tier_prices(open_pricing: Opener) -> Iterator[Item]:
                     continue
                 yield Problem(
                     WARNING, line, "tier_price",
-                    f"Advanced pricing: {row.get('sku')} from {row.get('tier_price_qty')} units at "
-                    f"{row.get('tier_price')} ({row.get('tier_price_value_type')}) is not imported: an offer has one "
-                    "unit price.",
+                    gettext_noop(
+                        "Advanced pricing: %(sku)s from %(quantity)s units at %(price)s (%(kind)s) is not imported: "
+                        "an offer has one unit price."
+                    ),
                     "tier_price",
+                    {
+                        "sku": row.get("sku"),
+                        "quantity": row.get("tier_price_qty"),
+                        "price": row.get("tier_price"),
+                        "kind": row.get("tier_price_value_type"),
+                    },
                 )  # fmt: skip

@@ -20,6 +20,8 @@ from comptoir.connectors.domain.records import (
     Opener,
     Problem,
     ProductRecord,
+    gettext_noop,
+    message,
 )
 from comptoir.connectors.domain.shopify import derived_sku
 from comptoir.connectors.domain.tabular import Row, check_header, grams, header_index
@@ -70,18 +72,25 @@ def parse_prestashop(open_file: Opener, open_combinations: Opener | None = None)
         rows = read_rows(raw, delimiter=DELIMITER)
         first = next(rows, None)
         if first is None:
-            yield Problem(ERROR, 0, "", "The file is empty.", "empty_file")
+            yield Problem(ERROR, 0, "", gettext_noop("The file is empty."), "empty_file")
             return
         header = list(
             check_header(
-                first[1], known=PRODUCT_KNOWN, required=PRODUCT_REQUIRED, format_label="a PrestaShop products file"
+                first[1],
+                known=PRODUCT_KNOWN,
+                required=PRODUCT_REQUIRED,
+                format_label=gettext_noop("a PrestaShop products file"),
             )
         )
         yield from header
         if any(isinstance(item, Problem) for item in header):
             return
         yield Problem(
-            WARNING, 0, "Price tax excluded", "PrestaShop prices are tax excluded: they are imported as given.", "tax"
+            WARNING,
+            0,
+            "Price tax excluded",
+            gettext_noop("PrestaShop prices are tax excluded: they are imported as given."),
+            "tax",
         )
         index = header_index(first[1])
         for line, fields in rows:
@@ -90,7 +99,9 @@ def parse_prestashop(open_file: Opener, open_combinations: Opener | None = None)
             key = row.get("Reference #") or f"id:{product_id}"
             title = row.get("Name *")
             if not title:
-                row.problems.append(Problem(ERROR, line, "Name *", "A product needs a name.", "missing_title"))
+                row.problems.append(
+                    Problem(ERROR, line, "Name *", gettext_noop("A product needs a name."), "missing_title")
+                )
             categories = [part.strip() for part in row.get("Categories (x,y,z...)").split(",") if part.strip()]
             record = ProductRecord(
                 kind=SIMPLE,
@@ -119,7 +130,9 @@ def parse_prestashop(open_file: Opener, open_combinations: Opener | None = None)
             if row.get("Condition"):
                 record.attributes["condition"] = row.get("Condition")
             if price is None and not row.problems:
-                row.problems.append(Problem(ERROR, line, "Price tax excluded", "A price is required.", "missing_price"))
+                row.problems.append(
+                    Problem(ERROR, line, "Price tax excluded", gettext_noop("A price is required."), "missing_price")
+                )
             yield from row.problems
             yield record
     if open_combinations is not None:
@@ -133,29 +146,41 @@ def _combinations(
         rows = read_rows(raw, delimiter=DELIMITER)
         first = next(rows, None)
         if first is None:
-            yield Problem(ERROR, 0, "combinations", "The combinations file is empty.", "empty_file")
+            yield Problem(ERROR, 0, "combinations", gettext_noop("The combinations file is empty."), "empty_file")
             return
         header = list(
             check_header(
                 first[1],
                 known=COMBINATION_KNOWN,
                 required=COMBINATION_REQUIRED,
-                format_label="a PrestaShop combinations file",
+                format_label=gettext_noop("a PrestaShop combinations file"),
             )
         )
         for item in header:
             if isinstance(item, Problem):
-                yield Problem(item.severity, item.line, item.column, f"Combinations file: {item.message}", item.code)
+                yield Problem(
+                    item.severity,
+                    item.line,
+                    item.column,
+                    gettext_noop("Combinations file: %(problem)s"),
+                    item.code,
+                    {"problem": message(item.message, **item.params)},
+                )
                 return
         index = header_index(first[1])
         seen: dict[str, set[tuple[str, ...]]] = {}
         for line, fields in rows:
             row = Row(line, fields, index)
             product_id = row.get("Product ID*")
-            where = f"combinations line {line}"
+            where = message(gettext_noop("combinations line %(line)s"), line=line)
             if product_id not in bases:
                 yield Problem(
-                    ERROR, line, "Product ID*", f"{where}: no product {product_id} in the products file.", "no_parent"
+                    ERROR,
+                    line,
+                    "Product ID*",
+                    gettext_noop("%(where)s: no product %(product)s in the products file."),
+                    "no_parent",
+                    {"where": where, "product": product_id},
                 )
                 continue
             family_key, base_price, family = bases[product_id]
@@ -163,13 +188,19 @@ def _combinations(
             values = _values(row.get("Value (Value:Position)*"))
             if len(names) != len(values) or not values:
                 yield Problem(
-                    ERROR, line, "Value (Value:Position)*", f"{where}: one value per attribute is needed.", "options"
+                    ERROR,
+                    line,
+                    "Value (Value:Position)*",
+                    gettext_noop("%(where)s: one value per attribute is needed."),
+                    "options",
+                    {"where": where},
                 )
                 continue
             if values in seen.setdefault(product_id, set()):
                 yield Problem(
                     WARNING, line, "Value (Value:Position)*",
-                    f"{where}: the combination {', '.join(values)} is already listed above: skipped.", "duplicate",
+                    gettext_noop("%(where)s: the combination %(values)s is already listed above: skipped."),
+                    "duplicate", {"where": where, "values": ", ".join(values)},
                 )  # fmt: skip
                 continue
             seen[product_id].add(values)
@@ -192,8 +223,27 @@ def _combinations(
                 gtin=row.barcode("EAN13") or row.barcode("UPC"),
                 image_urls=tuple(url.strip() for url in row.get("Image URLs (x,y,z...)").split(",") if url.strip()),
             )
-            problems = [Problem(p.severity, p.line, p.column, f"{where}: {p.message}", p.code) for p in row.problems]
+            problems = [
+                Problem(
+                    p.severity,
+                    p.line,
+                    p.column,
+                    gettext_noop("%(where)s: %(problem)s"),
+                    p.code,
+                    {"where": where, "problem": message(p.message, **p.params)},
+                )
+                for p in row.problems
+            ]
             if record.price is None:
-                problems.append(Problem(ERROR, line, "Impact on price", f"{where}: the product has no price.", "price"))
+                problems.append(
+                    Problem(
+                        ERROR,
+                        line,
+                        "Impact on price",
+                        gettext_noop("%(where)s: the product has no price."),
+                        "price",
+                        {"where": where},
+                    )
+                )
             yield from problems
             yield record

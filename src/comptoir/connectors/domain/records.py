@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Final, Literal
+from typing import IO, Any, Final, Literal
 
 SIMPLE: Final = "simple"
 FAMILY: Final = "family"
@@ -22,15 +22,53 @@ WARNING: Final = "warning"
 Severity = Literal["error", "warning"]
 
 
+def gettext_noop(message: str) -> str:
+    """Marks an English message for the translators' catalogs (extracted under this name); the web and API layers
+    translate it with gettext when they show it, in the reader's language. Pure: returns `message` as it is."""
+    return message
+
+
+def render(template: str, params: dict[str, Any], translate: Callable[[str], str] = gettext_noop) -> str:
+    """`template` (a gettext message id with `%(name)s` placeholders) filled with `params`, through `translate`.
+    A parameter may itself be a message (`{"template": ..., "params": ...}`), rendered the same way first."""
+    text = translate(template)
+    if not params:
+        return text
+    values = {
+        name: render(value["template"], value.get("params") or {}, translate)
+        if isinstance(value, dict) and "template" in value
+        else value
+        for name, value in params.items()
+    }
+    try:
+        return text % values
+    except (KeyError, ValueError, TypeError):  # a translation with a broken placeholder: the English instead
+        return template % values
+
+
+def message(template: str, **params: Any) -> dict[str, Any]:
+    """A message to nest as a parameter of another (rendered in the reader's language with it)."""
+    return {"template": template, "params": params}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something wrong at `line` (1-based physical line of the file; 0 for the whole file) in `column`."""
+    """Something wrong at `line` (1-based physical line of the file; 0 for the whole file) in `column`.
+
+    `message` is an English gettext message id (marked with `gettext_noop`) with `%(name)s` placeholders filled from
+    `params` (numbers, text from the file, or nested messages made by `message`): the report keeps both, so that
+    each reader sees it in their own language (`comptoir.connectors.messages`). `text` is the English."""
 
     severity: Severity
     line: int
     column: str
     message: str
     code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return render(self.message, self.params)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from comptoir.connectors.domain.records import (
     PictureRecord,
     Problem,
     ProductRecord,
+    gettext_noop,
 )
 from comptoir.core.money import currency_exponent
 
@@ -64,7 +65,14 @@ class ImportReport:
         return self.error_count == 0
 
     def add_problem(self, problem: Problem) -> None:
-        entry = {"line": problem.line, "column": problem.column, "message": problem.message, "code": problem.code}
+        entry = {
+            "line": problem.line,
+            "column": problem.column,
+            "message": problem.text,  # English; `template` and `params` render it in the reader's language
+            "code": problem.code,
+            "template": problem.message,
+            "params": problem.params,
+        }
         if problem.severity == ERROR:
             self.error_count += 1
             if len(self.errors) < MAX_LISTED:
@@ -166,8 +174,8 @@ class Analyser:
         self._families = IntSet()
         self.price_minor: int | None = None
 
-    def problem(self, severity: str, line: int, column: str, message: str, code: str) -> None:
-        self.report.add_problem(Problem(severity, line, column, message, code))  # type: ignore[arg-type]
+    def problem(self, severity: str, line: int, column: str, message: str, code: str, **params: Any) -> None:
+        self.report.add_problem(Problem(severity, line, column, message, code, params))  # type: ignore[arg-type]
 
     def accept(self, item: Item) -> ProductRecord | PictureRecord | None:
         if isinstance(item, Problem):
@@ -185,17 +193,38 @@ class Analyser:
         report = self.report
         column = "title"
         if record.kind in (FAMILY, SIMPLE) and not record.title.strip():
-            self.problem(ERROR, record.line, column, "A product needs a title.", "missing_title")
+            self.problem(ERROR, record.line, column, gettext_noop("A product needs a title."), "missing_title")
             return None
         if len(record.title) > MAX_TITLE:
-            self.problem(WARNING, record.line, column, f"Title cut to {MAX_TITLE} characters.", "title_cut")
+            self.problem(
+                WARNING,
+                record.line,
+                column,
+                gettext_noop("Title cut to %(max)s characters."),
+                "title_cut",
+                max=MAX_TITLE,
+            )
             record.title = record.title[:MAX_TITLE]
         if record.kind == FAMILY:
             if not record.key or len(record.key) > MAX_KEY:
-                self.problem(ERROR, record.line, "", f"A product key of 1 to {MAX_KEY} characters is needed.", "key")
+                self.problem(
+                    ERROR,
+                    record.line,
+                    "",
+                    gettext_noop("A product key of 1 to %(max)s characters is needed."),
+                    "key",
+                    max=MAX_KEY,
+                )
                 return None
             if hash(record.key) in self._families:
-                self.problem(ERROR, record.line, "", f"The product '{record.key}' appears twice.", "duplicate_family")
+                self.problem(
+                    ERROR,
+                    record.line,
+                    "",
+                    gettext_noop("The product '%(key)s' appears twice."),
+                    "duplicate_family",
+                    key=record.key,
+                )
                 return None
             self._families.add(hash(record.key))
             report.families += 1
@@ -205,16 +234,33 @@ class Analyser:
             return record
         if record.kind == VARIANT and hash(record.family_key) not in self._families:
             self.problem(
-                ERROR, record.line, "", f"The variant's product '{record.family_key}' is not above it.", "no_family"
+                ERROR,
+                record.line,
+                "",
+                gettext_noop("The variant's product '%(key)s' is not above it."),
+                "no_family",
+                key=record.family_key,
             )
             return None
         if not record.sku or len(record.sku) > MAX_SKU:
-            self.problem(ERROR, record.line, "sku", f"A SKU of 1 to {MAX_SKU} characters is needed.", "invalid_sku")
+            self.problem(
+                ERROR,
+                record.line,
+                "sku",
+                gettext_noop("A SKU of 1 to %(max)s characters is needed."),
+                "invalid_sku",
+                max=MAX_SKU,
+            )
             return None
         sku_key = hash(record.sku)
         if sku_key in self._skus:
             self.problem(
-                WARNING, record.line, "sku", f"The SKU '{record.sku}' is already used above: skipped.", "duplicate_sku"
+                WARNING,
+                record.line,
+                "sku",
+                gettext_noop("The SKU '%(sku)s' is already used above: skipped."),
+                "duplicate_sku",
+                sku=record.sku,
             )
             return None
         if record.price is None:
@@ -222,14 +268,27 @@ class Analyser:
         price_minor = minor_units(record.price, self.currency)
         if price_minor is None:
             self.problem(
-                ERROR, record.line, "price", f"{record.price} has too many decimals for {self.currency}.", "price"
+                ERROR,
+                record.line,
+                "price",
+                gettext_noop("%(price)s has too many decimals for %(currency)s."),
+                "price",
+                price=str(record.price),
+                currency=self.currency,
             )
             return None
         if not 0 < price_minor <= self.max_price_minor:
-            self.problem(ERROR, record.line, "price", f"The price {record.price} is out of range.", "price")
+            self.problem(
+                ERROR,
+                record.line,
+                "price",
+                gettext_noop("The price %(price)s is out of range."),
+                "price",
+                price=str(record.price),
+            )
             return None
         if record.stock is not None and record.stock > MAX_STOCK:
-            self.problem(ERROR, record.line, "stock", f"At most {MAX_STOCK} units.", "stock")
+            self.problem(ERROR, record.line, "stock", gettext_noop("At most %(max)s units."), "stock", max=MAX_STOCK)
             return None
         if record.gtin is not None:
             if int(record.gtin) in self._gtins:
@@ -237,8 +296,9 @@ class Analyser:
                     WARNING,
                     record.line,
                     "gtin",
-                    f"The GTIN {record.gtin.lstrip('0')} is already used above: imported without it.",
+                    gettext_noop("The GTIN %(gtin)s is already used above: imported without it."),
                     "duplicate_gtin",
+                    gtin=record.gtin.lstrip("0"),
                 )
                 record.gtin = None
             else:

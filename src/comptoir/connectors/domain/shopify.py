@@ -21,6 +21,7 @@ from comptoir.connectors.domain.records import (
     Opener,
     Problem,
     ProductRecord,
+    gettext_noop,
 )
 from comptoir.connectors.domain.tabular import Row, check_header, grams, header_index
 
@@ -50,11 +51,11 @@ def parse_shopify(open_file: Opener) -> Iterator[Item]:
         rows = read_rows(raw)
         first = next(rows, None)
         if first is None:
-            yield Problem(ERROR, 0, "", "The file is empty.", "empty_file")
+            yield Problem(ERROR, 0, "", gettext_noop("The file is empty."), "empty_file")
             return
         names = first[1]
         header_problems = list(
-            check_header(names, known=KNOWN, required=REQUIRED, format_label="a Shopify product CSV")
+            check_header(names, known=KNOWN, required=REQUIRED, format_label=gettext_noop("a Shopify product CSV"))
         )
         yield from header_problems
         if any(isinstance(item, Problem) for item in header_problems):
@@ -66,7 +67,9 @@ def parse_shopify(open_file: Opener) -> Iterator[Item]:
             row = Row(line, fields, index)
             handle = row.get("Handle")
             if not handle:
-                yield Problem(ERROR, line, "Handle", "Every row needs the product's handle.", "missing_handle")
+                yield Problem(
+                    ERROR, line, "Handle", gettext_noop("Every row needs the product's handle."), "missing_handle"
+                )
                 continue
             if group and handle != group[0].get("Handle"):
                 yield from _product(group)
@@ -74,7 +77,12 @@ def parse_shopify(open_file: Opener) -> Iterator[Item]:
             if not group:
                 if handle in seen_handles:
                     yield Problem(
-                        ERROR, line, "Handle", f"The rows of '{handle}' must follow each other.", "handle_split"
+                        ERROR,
+                        line,
+                        "Handle",
+                        gettext_noop("The rows of '%(handle)s' must follow each other."),
+                        "handle_split",
+                        {"handle": handle},
                     )
                     continue
                 seen_handles.add(handle)
@@ -88,7 +96,14 @@ def _product(rows: list[Row]) -> Iterator[Item]:
     handle = head.get("Handle")
     title = head.get("Title")
     if not title:
-        yield Problem(ERROR, head.line, "Title", f"The first row of '{handle}' needs a title.", "missing_title")
+        yield Problem(
+            ERROR,
+            head.line,
+            "Title",
+            gettext_noop("The first row of '%(handle)s' needs a title."),
+            "missing_title",
+            {"handle": handle},
+        )
         return
     option_names = tuple(head.get(name_column) for name_column, _ in OPTIONS if head.get(name_column))
     sold = [row for row in rows if row.get("Variant Price") or row.get("Variant SKU") or row.get("Option1 Value")]
@@ -111,7 +126,14 @@ def _product(rows: list[Row]) -> Iterator[Item]:
     )
     is_simple = len(sold) <= 1 and (not option_names or option_names == ("Title",))
     if not sold:
-        yield Problem(ERROR, head.line, "Variant Price", f"'{handle}' has no row with a price.", "missing_price")
+        yield Problem(
+            ERROR,
+            head.line,
+            "Variant Price",
+            gettext_noop("'%(handle)s' has no row with a price."),
+            "missing_price",
+            {"handle": handle},
+        )
         return
     if is_simple:
         record = _sold(sold[0], kind=SIMPLE, key_parts=(handle,), option_names=(), **common)
@@ -129,7 +151,13 @@ def _product(rows: list[Row]) -> Iterator[Item]:
         record.option_values = {name: value for name, value in zip(option_names, values, strict=True) if value}
         if not record.option_values:
             row.problems.append(
-                Problem(ERROR, row.line, "Option1 Value", "A variant needs a value for its options.", "missing_option")
+                Problem(
+                    ERROR,
+                    row.line,
+                    "Option1 Value",
+                    gettext_noop("A variant needs a value for its options."),
+                    "missing_option",
+                )
             )
         variant_title = " / ".join(values_ for values_ in values if values_)
         record.title = f"{title} – {variant_title}" if variant_title else title
@@ -142,11 +170,20 @@ def _sold(row: Row, *, kind, key_parts: tuple[str, ...], option_names, **common)
     if not sku:
         sku = derived_sku(*key_parts)
         row.problems.append(
-            Problem(WARNING, row.line, "Variant SKU", f"No SKU: the offer is identified as '{sku}'.", "sku_derived")
+            Problem(
+                WARNING,
+                row.line,
+                "Variant SKU",
+                gettext_noop("No SKU: the offer is identified as '%(sku)s'."),
+                "sku_derived",
+                {"sku": sku},
+            )
         )
     price = row.decimal("Variant Price")
     if price is None and not any(problem.column == "Variant Price" for problem in row.problems):
-        row.problems.append(Problem(ERROR, row.line, "Variant Price", "A price is required.", "missing_price"))
+        row.problems.append(
+            Problem(ERROR, row.line, "Variant Price", gettext_noop("A price is required."), "missing_price")
+        )
     record = ProductRecord(
         kind=kind,
         key=sku,

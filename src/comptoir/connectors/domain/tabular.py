@@ -5,31 +5,42 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from comptoir.connectors.domain.cleaning import parse_barcode, parse_decimal, parse_quantity
-from comptoir.connectors.domain.records import ERROR, WARNING, Columns, Item, Problem
+from comptoir.connectors.domain.cleaning import (
+    NOT_A_NUMBER,
+    NotANumber,
+    parse_barcode_message,
+    parse_decimal,
+    parse_quantity,
+)
+from comptoir.connectors.domain.records import ERROR, WARNING, Columns, Item, Problem, gettext_noop, message
+
+NO_GTIN = gettext_noop("%(problem)s Imported without a GTIN.")
 
 # A column that only one kind of file has, and what that file is: named in the report of a file given as the wrong
 # thing ("this looks like a PrestaShop customers file").
 KNOWN_OTHER_FILES = (
-    ("Address ID", "a PrestaShop addresses file"),
-    ("Customer ID", "a PrestaShop customers file"),
-    ("Alias ID", "a PrestaShop search aliases file"),
-    ("Category ID", "a PrestaShop categories file"),
-    ("Store ID", "a PrestaShop store contacts file"),
-    ("Supplier ID", "a PrestaShop suppliers file"),
-    ("Supply Order ID", "a PrestaShop supply orders file"),
-    ("Supply Order Reference *", "a PrestaShop supply order details file"),
-    ("Attribute (Name:Type:Position)*", "a PrestaShop combinations file (give it with its products file)"),
-    ("Short description", "a PrestaShop brands file"),
-    ("tier_price", "a Magento advanced pricing file (tier prices)"),
-    ("source_code", "a Magento stock sources file (multi-source stock)"),
-    ("_website", "a Magento customers file"),
-    ("_email", "a Magento customer file"),
-    ("Rate %", "a WooCommerce tax rates file"),
-    ("Handle", "a Shopify product CSV"),
-    ("Parent", "a WooCommerce product CSV"),
-    ("Product ID", "a PrestaShop products file"),
-    ("product_type", "a Magento catalog export"),
+    ("Address ID", gettext_noop("a PrestaShop addresses file")),
+    ("Customer ID", gettext_noop("a PrestaShop customers file")),
+    ("Alias ID", gettext_noop("a PrestaShop search aliases file")),
+    ("Category ID", gettext_noop("a PrestaShop categories file")),
+    ("Store ID", gettext_noop("a PrestaShop store contacts file")),
+    ("Supplier ID", gettext_noop("a PrestaShop suppliers file")),
+    ("Supply Order ID", gettext_noop("a PrestaShop supply orders file")),
+    ("Supply Order Reference *", gettext_noop("a PrestaShop supply order details file")),
+    (
+        "Attribute (Name:Type:Position)*",
+        gettext_noop("a PrestaShop combinations file (give it with its products file)"),
+    ),
+    ("Short description", gettext_noop("a PrestaShop brands file")),
+    ("tier_price", gettext_noop("a Magento advanced pricing file (tier prices)")),
+    ("source_code", gettext_noop("a Magento stock sources file (multi-source stock)")),
+    ("_website", gettext_noop("a Magento customers file")),
+    ("_email", gettext_noop("a Magento customer file")),
+    ("Rate %", gettext_noop("a WooCommerce tax rates file")),
+    ("Handle", gettext_noop("a Shopify product CSV")),
+    ("Parent", gettext_noop("a WooCommerce product CSV")),
+    ("Product ID", gettext_noop("a PrestaShop products file")),
+    ("product_type", gettext_noop("a Magento catalog export")),
 )
 
 
@@ -54,14 +65,15 @@ def check_header(
     missing = [column for column in required if column not in stripped]
     if missing:
         guess = guess_file(stripped)
-        hint = f" This looks like {guess}." if guess and format_label not in guess else ""
-        yield Problem(
-            ERROR,
-            1,
-            ", ".join(missing),
-            f"Not {format_label}: the required column(s) {', '.join(missing)} are missing.{hint}",
-            "missing_columns",
-        )
+        params: dict[str, object] = {"format": message(format_label), "columns": ", ".join(missing)}
+        if guess and format_label not in guess:
+            text = gettext_noop(
+                "Not %(format)s: the required column(s) %(columns)s are missing. This looks like %(guess)s."
+            )
+            params["guess"] = message(guess)
+        else:
+            text = gettext_noop("Not %(format)s: the required column(s) %(columns)s are missing.")
+        yield Problem(ERROR, 1, ", ".join(missing), text, "missing_columns", params)
 
 
 class Row:
@@ -84,29 +96,34 @@ class Row:
     def decimal(self, column: str) -> Decimal | None:
         try:
             return parse_decimal(self.get(column))
-        except ValueError as error:
-            self.problems.append(Problem(ERROR, self.line, column, str(error), "invalid_number"))
+        except NotANumber as error:
+            self.problems.append(Problem(ERROR, self.line, column, NOT_A_NUMBER, "invalid_number", error.params))
             return None
 
     def quantity(self, column: str) -> int | None:
         try:
             quantity = parse_quantity(self.get(column))
-        except ValueError as error:
-            self.problems.append(Problem(ERROR, self.line, column, str(error), "invalid_number"))
+        except NotANumber as error:
+            self.problems.append(Problem(ERROR, self.line, column, NOT_A_NUMBER, "invalid_number", error.params))
             return None
         if quantity is not None and quantity < 0:
             self.problems.append(
-                Problem(WARNING, self.line, column, f"Negative stock ({quantity}) is imported as 0.", "negative_stock")
+                Problem(
+                    WARNING,
+                    self.line,
+                    column,
+                    gettext_noop("Negative stock (%(quantity)s) is imported as 0."),
+                    "negative_stock",
+                    {"quantity": quantity},
+                )
             )
             return 0
         return quantity
 
     def barcode(self, column: str) -> str | None:
-        gtin, problem = parse_barcode(self.get(column))
+        gtin, problem = parse_barcode_message(self.get(column))
         if problem:
-            self.problems.append(
-                Problem(WARNING, self.line, column, f"{problem} Imported without a GTIN.", "gtin_unusable")
-            )
+            self.problems.append(Problem(WARNING, self.line, column, NO_GTIN, "gtin_unusable", {"problem": problem}))
         return gtin
 
 

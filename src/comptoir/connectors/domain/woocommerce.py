@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from decimal import Decimal
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
-from comptoir.connectors.domain.cleaning import html_to_text, parse_barcode, parse_decimal, parse_quantity, read_rows
+from comptoir.connectors.domain.cleaning import (
+    NOT_A_NUMBER,
+    NotANumber,
+    html_to_text,
+    parse_barcode_message,
+    parse_decimal,
+    parse_quantity,
+    read_rows,
+)
 from comptoir.connectors.domain.records import (
     ERROR,
     FAMILY,
@@ -25,8 +33,9 @@ from comptoir.connectors.domain.records import (
     PictureRecord,
     Problem,
     ProductRecord,
+    gettext_noop,
 )
-from comptoir.connectors.domain.tabular import Row, check_header, grams, header_index
+from comptoir.connectors.domain.tabular import NO_GTIN, Row, check_header, grams, header_index
 
 KNOWN = frozenset(
     {
@@ -39,8 +48,8 @@ KNOWN = frozenset(
 )  # fmt: skip
 REQUIRED = ("Type", "SKU", "Name", "Regular price")
 SKIPPED_TYPES = {
-    "grouped": "A grouped product only gathers other products, which are imported on their own: skipped.",
-    "external": "An external (affiliate) product is sold on another site: skipped.",
+    "grouped": gettext_noop("A grouped product only gathers other products, which are imported on their own: skipped."),
+    "external": gettext_noop("An external (affiliate) product is sold on another site: skipped."),
 }
 NAMESPACES = {"wp": "http://wordpress.org/export/1.2/", "content": "http://purl.org/rss/1.0/modules/content/"}
 WP = "{http://wordpress.org/export/1.2/}"
@@ -61,10 +70,12 @@ def parse_woocommerce_csv(open_file: Opener) -> Iterator[Item]:
         rows = read_rows(raw)
         first = next(rows, None)
         if first is None:
-            yield Problem(ERROR, 0, "", "The file is empty.", "empty_file")
+            yield Problem(ERROR, 0, "", gettext_noop("The file is empty."), "empty_file")
             return
         names = first[1]
-        header = list(check_header(names, known=KNOWN, required=REQUIRED, format_label="a WooCommerce product CSV"))
+        header = list(
+            check_header(names, known=KNOWN, required=REQUIRED, format_label=gettext_noop("a WooCommerce product CSV"))
+        )
         yield from header
         if any(isinstance(item, Problem) for item in header):
             return
@@ -82,7 +93,7 @@ def _csv_row(row: Row, family_keys_by_id: dict[str, str]) -> Iterator[Item]:
             yield Problem(WARNING, row.line, "Type", reason, f"skipped_{skipped}")
             return
     if not key:
-        yield Problem(ERROR, row.line, "SKU", "A product needs a SKU or an ID.", "missing_sku")
+        yield Problem(ERROR, row.line, "SKU", gettext_noop("A product needs a SKU or an ID."), "missing_sku")
         return
     published = row.get("Published")
     common = dict(
@@ -102,12 +113,19 @@ def _csv_row(row: Row, family_keys_by_id: dict[str, str]) -> Iterator[Item]:
             row.get(f"Attribute {n} name") for n in range(1, 10) if row.get(f"Attribute {n} name")
         )  # the family's option groups; those its variations leave empty ("any") are dropped by the services
         if not common["title"]:
-            yield Problem(ERROR, row.line, "Name", "A product needs a name.", "missing_title")
+            yield Problem(ERROR, row.line, "Name", gettext_noop("A product needs a name."), "missing_title")
             return
         yield ProductRecord(kind=FAMILY, option_names=names, **common)  # type: ignore[arg-type]
         return
     if "variation" not in types and "simple" not in types:
-        yield Problem(ERROR, row.line, "Type", f"Unknown product type '{row.get('Type')}'.", "unknown_type")
+        yield Problem(
+            ERROR,
+            row.line,
+            "Type",
+            gettext_noop("Unknown product type '%(type)s'."),
+            "unknown_type",
+            {"type": row.get("Type")},
+        )
         return
     sale, regular = row.decimal("Sale price"), row.decimal("Regular price")
     price = sale if sale is not None and not row.get("Date sale price starts") else regular
@@ -138,7 +156,9 @@ def _csv_row(row: Row, family_keys_by_id: dict[str, str]) -> Iterator[Item]:
             if row.get(f"Attribute {n} name") and row.get(f"Attribute {n} value(s)")
         }
         if not parent:
-            row.problems.append(Problem(ERROR, row.line, "Parent", "A variation needs its parent.", "missing_parent"))
+            row.problems.append(
+                Problem(ERROR, row.line, "Parent", gettext_noop("A variation needs its parent."), "missing_parent")
+            )
     else:
         attributes = {
             row.get(f"Attribute {n} name"): row.get(f"Attribute {n} value(s)")
@@ -147,9 +167,13 @@ def _csv_row(row: Row, family_keys_by_id: dict[str, str]) -> Iterator[Item]:
         }
         record.attributes.update(attributes)
         if not record.title:
-            row.problems.append(Problem(ERROR, row.line, "Name", "A product needs a name.", "missing_title"))
+            row.problems.append(
+                Problem(ERROR, row.line, "Name", gettext_noop("A product needs a name."), "missing_title")
+            )
     if price is None and not any(problem.column in ("Sale price", "Regular price") for problem in row.problems):
-        row.problems.append(Problem(ERROR, row.line, "Regular price", "A price is required.", "missing_price"))
+        row.problems.append(
+            Problem(ERROR, row.line, "Regular price", gettext_noop("A price is required."), "missing_price")
+        )
     yield from row.problems
     yield record
 
@@ -196,9 +220,18 @@ def parse_woocommerce_wxr(open_file: Opener) -> Iterator[Item]:
                 yield from _wxr_item(element, line, family_keys_by_id, picture_owner)
                 element.clear()
     except ParseError as error:
-        yield Problem(ERROR, error.position[0], "", f"The XML is malformed: {error}.", "malformed_xml")
+        yield Problem(
+            ERROR,
+            error.position[0],
+            "",
+            gettext_noop("The XML is malformed: %(error)s."),
+            "malformed_xml",
+            {"error": str(error)},
+        )
     if line == 0:
-        yield Problem(ERROR, 0, "", "No <item> in this file: not a WordPress (WXR) export.", "missing_items")
+        yield Problem(
+            ERROR, 0, "", gettext_noop("No <item> in this file: not a WordPress (WXR) export."), "missing_items"
+        )
 
 
 def _wxr_item(
@@ -247,18 +280,18 @@ def _wxr_item(
     try:
         sale = parse_decimal(meta.get("_sale_price", ""))
         regular = parse_decimal(meta.get("_regular_price", "") or meta.get("_price", ""))
-    except ValueError as error:
-        problems.append(Problem(ERROR, line, where, str(error), "invalid_number"))
+    except NotANumber as error:
+        problems.append(Problem(ERROR, line, where, NOT_A_NUMBER, "invalid_number", error.params))
         sale = regular = None
     price: Decimal | None = sale if sale is not None else regular
     try:
         stock = parse_quantity(meta.get("_stock", "")) if meta.get("_manage_stock") == "yes" else None
-    except ValueError as error:
-        problems.append(Problem(ERROR, line, where, str(error), "invalid_number"))
+    except NotANumber as error:
+        problems.append(Problem(ERROR, line, where, NOT_A_NUMBER, "invalid_number", error.params))
         stock = None
-    gtin, gtin_problem = parse_barcode(meta.get("_global_unique_id", ""))
+    gtin, gtin_problem = parse_barcode_message(meta.get("_global_unique_id", ""))
     if gtin_problem:
-        problems.append(Problem(WARNING, line, where, f"{gtin_problem} Imported without a GTIN.", "gtin_unusable"))
+        problems.append(Problem(WARNING, line, where, NO_GTIN, "gtin_unusable", {"problem": gtin_problem}))
     record = ProductRecord(
         kind=SIMPLE,
         sku=key,
@@ -280,6 +313,6 @@ def _wxr_item(
                 is_term = name.startswith("attribute_pa_")  # a global attribute's value is its term's slug
                 record.option_values[label] = value.replace("-", " ").title() if is_term else value
     if price is None and not problems:
-        problems.append(Problem(ERROR, line, where, "A price is required.", "missing_price"))
+        problems.append(Problem(ERROR, line, where, gettext_noop("A price is required."), "missing_price"))
     yield from problems
     yield record

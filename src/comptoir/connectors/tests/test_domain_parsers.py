@@ -6,7 +6,18 @@ from decimal import Decimal
 from comptoir.connectors.domain.cleaning import html_to_text, parse_barcode
 from comptoir.connectors.domain.formats import parse
 from comptoir.connectors.domain.magento import parse_pipes
-from comptoir.connectors.domain.records import ERROR, FAMILY, SIMPLE, VARIANT, PictureRecord, Problem, ProductRecord
+from comptoir.connectors.domain.records import (
+    ERROR,
+    FAMILY,
+    SIMPLE,
+    VARIANT,
+    PictureRecord,
+    Problem,
+    ProductRecord,
+    gettext_noop,
+    message,
+    render,
+)
 from comptoir.connectors.domain.report import Analyser
 
 
@@ -208,7 +219,7 @@ def test_a_file_of_another_kind_says_what_it_looks_like():
     found = items("shopify", "Customer ID;Active (0/1);Email *\n1;1;a@b.c\n")
     [error] = problems(found, ERROR)
     assert error.code == "missing_columns"
-    assert "PrestaShop customers" in error.message
+    assert "PrestaShop customers" in error.text
 
 
 def test_the_analyser_counts_products_variants_and_offers():
@@ -226,3 +237,20 @@ def test_the_analyser_refuses_a_price_finer_than_the_currency_allows():
         analyser.accept(item)
     assert analyser.report.errors[0]["line"] == 2
     assert "too many decimals" in analyser.report.errors[0]["message"]
+
+
+def test_a_problem_keeps_its_message_id_and_values_for_a_later_translation():
+    found = items("shopify", "Customer ID;Active (0/1);Email *\n1;1;a@b.c\n")
+    [error] = problems(found, ERROR)
+    assert error.message == gettext_noop(
+        "Not %(format)s: the required column(s) %(columns)s are missing. This looks like %(guess)s."
+    )
+    assert error.params["guess"] == message("a PrestaShop customers file")
+    # the nested messages go through the same translation as the outer one
+    marked = render(error.message, error.params, lambda text: f"[{text}]")
+    assert marked == (
+        "[Not [a Shopify product CSV]: the required column(s) Handle, Title, Variant Price are missing. "
+        "This looks like [a PrestaShop customers file].]"
+    )
+    # a translation whose placeholders are broken gives the English rather than an error
+    assert render(error.message, error.params, str.upper).startswith("Not A SHOPIFY PRODUCT CSV: the required")

@@ -32,7 +32,7 @@ def _readme_commands() -> list[list[str]]:
         for span in re.findall(r"`([^`]+)`", first_cell):
             words = []
             for word in span.removeprefix("comptoir ").split():
-                if not re.fullmatch(r"[a-z][a-z_-]*", word):
+                if not re.fullmatch(r"[a-z][a-z0-9_-]*", word):
                     break
                 words.append(word)
             commands.append(words)

@@ -1,5 +1,6 @@
 """The seller center's shop import pages without a browser: upload, report, commit, progress, isolation, French."""
 
+import html
 import re
 
 import pytest
@@ -136,3 +137,92 @@ def test_final_picture_failures_show_their_reason_and_the_seller_retries_them(ow
     _other, other_owner, _profile = shop()
     client.force_login(other_owner)
     assert client.post(f"/seller/imports/{job.pk}/pictures/retry").status_code == 404
+
+
+MALFORMED = (
+    "Handle,Title,Product Category,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty\n"
+    "tee,Tee,Shirts,Size,S,TEE-S,10.00,3\n"
+    "tee,,,,M,TEE-M,x,4\n"
+    ",,,,L,TEE-L,12.00,4\n"
+    "mug,,Shirts,,,MUG,9.00,-2\n"
+)
+
+
+def report_page(client, job, language):
+    client.cookies["django_language"] = language
+    return html.unescape(client.get(f"/seller/imports/{job.pk}/").content.decode())
+
+
+def test_a_french_and_a_german_seller_read_the_report_of_a_malformed_shopify_file_in_their_language(client, db):
+    make_category("Shirts")
+    french_seller, french_owner, french_profile = shop("Boutique Lumière")
+    german_seller, german_owner, german_profile = shop("Laden Licht")
+    jobs = {}
+    for language, seller, owner, profile in (
+        ("fr", french_seller, french_owner, french_profile),
+        ("de", german_seller, german_owner, german_profile),
+    ):
+        client.force_login(owner)
+        client.cookies["django_language"] = language
+        upload(client, {"profile": profile}, MALFORMED)
+        jobs[language] = ImportJob.objects.get(seller=seller)
+    assert jobs["fr"].status == jobs["de"].status == ImportJob.Status.INVALID
+
+    client.force_login(french_owner)
+    page = report_page(client, jobs["fr"], "fr")
+    assert "« x » n'est pas un nombre." in page
+    assert "Chaque ligne doit porter le handle du produit." in page
+    assert "La première ligne de « mug » doit avoir un titre." in page
+    assert "is not a number" not in page and "needs a title" not in page
+
+    client.force_login(german_owner)
+    page = report_page(client, jobs["de"], "de")
+    assert "„x“ ist keine Zahl." in page
+    assert "Jede Zeile braucht das Handle des Produkts." in page
+    assert "Die erste Zeile von „mug“ braucht einen Titel." in page
+    assert "is not a number" not in page
+
+
+def test_a_stored_report_speaks_the_viewers_language_not_the_one_of_the_import(owner_client, seller_setup):
+    # given a report made while the seller browsed in English, with a warning built around a value
+    make_category("Shirts")
+    upload(owner_client, seller_setup, CSV.replace("TEE-M,11.00,4", "TEE-M,11.00,-4"))
+    job = ImportJob.objects.get()
+    assert job.report["warnings"][0]["message"] == "Negative stock (-4) is imported as 0."
+    assert job.report["warnings"][0]["params"] == {"quantity": -4}
+    # then each language reads it in its own words, with the value in place
+    assert "Le stock négatif (-4) est importé comme 0." in report_page(owner_client, job, "fr")
+    assert "El stock negativo (-4) se importa como 0." in report_page(owner_client, job, "es")
+    assert "La giacenza negativa (-4) viene importata come 0." in report_page(owner_client, job, "it")
+    assert "Negative stock (-4) is imported as 0." in report_page(owner_client, job, "en")
+
+
+def test_a_report_stored_before_the_message_ids_still_shows_its_messages(owner_client, seller_setup):
+    make_category("Shirts")
+    upload(owner_client, seller_setup, CSV.replace("11.00", "x"))
+    job = ImportJob.objects.get()
+    job.report["errors"] = [{"line": 3, "column": "Variant Price", "message": "A price is required.", "code": "x"}]
+    job.save(update_fields=["report"])
+    assert "Ein Preis ist erforderlich." in report_page(owner_client, job, "de")
+
+
+def test_picture_failures_are_shown_in_the_sellers_language(owner_client, seller_setup):
+    make_category("Shirts")
+    upload(owner_client, seller_setup)
+    job = ImportJob.objects.get()
+    ImportJob.objects.update(status=ImportJob.Status.COMMITTED)
+    product = seller_setup["offer"].product
+    for url, failure in (
+        ("https://shop.example/big.jpg", "Larger than 5000 bytes."),
+        ("https://shop.example/slow.jpg", "No answer within 10 s."),
+        ("https://shop.example/bad.jpg", "The picture is damaged or truncated."),
+    ):
+        ImportedPicture.objects.create(
+            seller=seller_setup["seller"], job=job, product=product, url=url,
+            status=ImportedPicture.Status.FAILED, failure=failure, attempts=1,
+        )  # fmt: skip
+    owner_client.cookies["django_language"] = "de"
+    progress = html.unescape(owner_client.get(f"/seller/imports/{job.pk}/progress").content.decode())
+    assert "Größer als 5000 Byte." in progress
+    assert "Keine Antwort innerhalb von 10 s." in progress
+    assert "Das Bild ist beschädigt oder abgeschnitten." in progress

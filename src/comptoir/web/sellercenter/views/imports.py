@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from comptoir.catalog.selectors import category_list
 from comptoir.connectors.models import ImportJob
 from comptoir.connectors.pictures import imported_pictures_retry
+from comptoir.connectors.report_text import localized_report, picture_failure_text
 from comptoir.connectors.selectors import (
     import_job_list_for_seller,
     import_job_picture_failures,
@@ -92,7 +93,11 @@ def _progress_context(job: ImportJob) -> dict:
         "percent": 100 * done // max(total, 1),
         "pictures": pictures,
         "pictures_retrying": import_job_pictures_retrying(job) if pictures.pending else 0,
-        "picture_failures": import_job_picture_failures(job) if pictures.failed else [],
+        "picture_failures": [
+            {"url": picture.url, "failure": picture_failure_text(picture.failure)}
+            for picture in (import_job_picture_failures(job) if pictures.failed else [])
+        ],
+        "failure": picture_failure_text(job.failure),
         # Poll while the commit runs, then while the worker fetches the pictures it recorded.
         "is_running": job.status == ImportJob.Status.COMMITTING
         or (job.status == ImportJob.Status.COMMITTED and pictures.pending > 0),
@@ -102,7 +107,7 @@ def _progress_context(job: ImportJob) -> dict:
 @seller_view
 def import_detail(request, job_id: int):
     job = _job(request, job_id)
-    report = job.report
+    report = localized_report(job.report)  # in the viewer's language, whatever the import's was
     return render(
         request,
         "sellercenter/imports/detail.html",
