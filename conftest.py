@@ -100,3 +100,14 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_rates():
+    """Every test reads the reference rates its own database holds: a table cached by an earlier test in the same
+    worker (whose import was rolled back with its transaction) must not convert this test's prices."""
+    from comptoir.currencies.selectors import rates_cache_clear
+
+    rates_cache_clear()
+    yield
+    rates_cache_clear()
