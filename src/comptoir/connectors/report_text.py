@@ -12,12 +12,12 @@ catalog.domain.pictures, shared with other parts): each known form is matched, a
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
 
 from comptoir.connectors.domain.records import render
+from comptoir.core.message_patterns import MessagePattern, message_pattern, translated_message
 
 
 def problem_text(entry: dict[str, Any]) -> str:
@@ -38,53 +38,23 @@ def localized_report(report: dict[str, Any]) -> dict[str, Any]:
     return localized
 
 
-# The fetcher's and the picture checks' failures: (pattern of the English text, its message id).
-PICTURE_FAILURES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(?P<host>.+) does not resolve\.$"), gettext_noop("%(host)s does not resolve.")),
-    (
-        re.compile(r"^(?P<host>.+) resolves to (?P<address>.+), a private or reserved address\.$"),
-        gettext_noop("%(host)s resolves to %(address)s, a private or reserved address."),
-    ),
-    (
-        re.compile(r"^Only http:// and https:// addresses can be reached, not (?P<url>.+)\.$"),
-        gettext_noop("Only http:// and https:// addresses can be reached, not %(url)s."),
-    ),
-    (
-        re.compile(r"^HTTP (?P<status>\d+) without a Location\.$"),
-        gettext_noop("HTTP %(status)s without a Location."),
-    ),
-    (re.compile(r"^HTTP (?P<status>\d+)\.$"), gettext_noop("HTTP %(status)s.")),
-    (
-        re.compile(r"^Larger than (?P<size>\d+) bytes \((?P<declared>.+) announced\)\.$"),
-        gettext_noop("Larger than %(size)s bytes (%(declared)s announced)."),
-    ),
-    (re.compile(r"^Larger than (?P<size>\d+) bytes\.$"), gettext_noop("Larger than %(size)s bytes.")),
-    (
-        re.compile(r"^Not received within (?P<seconds>[\d.]+) s\.$"),
-        gettext_noop("Not received within %(seconds)s s."),
-    ),
-    (re.compile(r"^No answer within (?P<seconds>[\d.]+) s\.$"), gettext_noop("No answer within %(seconds)s s.")),
-    (re.compile(r"^More than (?P<count>\d+) redirects\.$"), gettext_noop("More than %(count)s redirects.")),
-    (
-        re.compile(r"^The picture announces more than (?P<pixels>\d+) pixels\.$"),
-        gettext_noop("The picture announces more than %(pixels)s pixels."),
-    ),
-    (
-        re.compile(r"^The file is larger than (?P<size>\d+) bytes\.$"),
-        gettext_noop("The file is larger than %(size)s bytes."),
-    ),
-    (
-        re.compile(r"^The picture has more than (?P<pixels>\d+) pixels\.$"),
-        gettext_noop("The picture has more than %(pixels)s pixels."),
-    ),
-    (
-        re.compile(r"^A side of the picture is longer than (?P<side>\d+) pixels\.$"),
-        gettext_noop("A side of the picture is longer than %(side)s pixels."),
-    ),
-    (
-        re.compile(r"^A side of the picture is shorter than (?P<side>\d+) pixels\.$"),
-        gettext_noop("A side of the picture is shorter than %(side)s pixels."),
-    ),
+# The fetcher's and the picture checks' failures (their English text is what is stored).
+PICTURE_FAILURES: list[MessagePattern] = [
+    message_pattern(gettext_noop("%(host)s does not resolve.")),
+    message_pattern(gettext_noop("%(host)s resolves to %(address)s, a private or reserved address.")),
+    message_pattern(gettext_noop("Only http:// and https:// addresses can be reached, not %(url)s.")),
+    message_pattern(gettext_noop("HTTP %(status)s without a Location."), status=r"\d+"),
+    message_pattern(gettext_noop("HTTP %(status)s."), status=r"\d+"),
+    message_pattern(gettext_noop("Larger than %(size)s bytes (%(declared)s announced)."), size=r"\d+"),
+    message_pattern(gettext_noop("Larger than %(size)s bytes."), size=r"\d+"),
+    message_pattern(gettext_noop("Not received within %(seconds)s s."), seconds=r"[\d.]+"),
+    message_pattern(gettext_noop("No answer within %(seconds)s s."), seconds=r"[\d.]+"),
+    message_pattern(gettext_noop("More than %(count)s redirects."), count=r"\d+"),
+    message_pattern(gettext_noop("The picture announces more than %(pixels)s pixels."), pixels=r"\d+"),
+    message_pattern(gettext_noop("The file is larger than %(size)s bytes."), size=r"\d+"),
+    message_pattern(gettext_noop("The picture has more than %(pixels)s pixels."), pixels=r"\d+"),
+    message_pattern(gettext_noop("A side of the picture is longer than %(side)s pixels."), side=r"\d+"),
+    message_pattern(gettext_noop("A side of the picture is shorter than %(side)s pixels."), side=r"\d+"),
 ]
 # The fixed ones, listed for the catalogs.
 FIXED_PICTURE_FAILURES = [
@@ -97,8 +67,7 @@ FIXED_PICTURE_FAILURES = [
 
 def picture_failure_text(failure: str) -> str:
     """A picture's stored failure in the active language (a connection error's own text is kept as it is)."""
-    for pattern, template in PICTURE_FAILURES:
-        match = pattern.match(failure)
-        if match:
-            return gettext(template) % match.groupdict()
+    known = translated_message(failure, PICTURE_FAILURES, gettext)
+    if known is not None:
+        return known
     return gettext(failure) if failure else ""

@@ -7,11 +7,10 @@ their pattern and parts, each translated."""
 
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import gettext, gettext_noop
 
 from comptoir.core.exceptions import ApplicationError
+from comptoir.core.message_patterns import MessagePattern, message_pattern, translated_message
 
 # Messages the services raise, listed so that makemessages puts them in the catalog.
 KNOWN_MESSAGES = [
@@ -83,62 +82,45 @@ KNOWN_MESSAGES = [
     gettext_noop("One of the parts of the number are invalid or unknown"),
 ]
 
-_PATTERNS = [
+_PATTERNS: list[MessagePattern] = [
     # Webhook endpoints (webhooks.services.webhook_url_check): the address that was refused.
-    (
-        re.compile(
-            r"^Webhooks cannot be sent there: (?P<host>\S+) resolves to (?P<address>\S+), "
-            r"a private or reserved address\.$"
-        ),
+    message_pattern(
         gettext_noop("Webhooks cannot be sent there: %(host)s resolves to %(address)s, a private or reserved address."),
+        host=r"\S+",
+        address=r"\S+",
     ),
-    (
-        re.compile(r"^Webhooks cannot be sent there: (?P<host>\S+) does not resolve\.$"),
-        gettext_noop("Webhooks cannot be sent there: %(host)s does not resolve."),
-    ),
-    (
-        re.compile(r"^You already have (?P<count>[0-9]+) endpoints; remove one first\.$"),
-        gettext_noop("You already have %(count)s endpoints; remove one first."),
-    ),
-    (
-        re.compile(r"^Not a valid (?P<country>[A-Z]{2}) VAT number: (?P<reason>.+)\.$"),
-        gettext_noop("Not a valid %(country)s VAT number: %(reason)s."),
-    ),
-    (re.compile(r"^Not a valid IBAN: (?P<reason>.+)\.$"), gettext_noop("Not a valid IBAN: %(reason)s.")),
-    (
-        re.compile(
-            r"^This VAT number starts with (?P<prefix>[A-Z]{2}) but the seller is established in "
-            r"(?P<country>[A-Z]{2}); a (?P<expected>[A-Z]{2}) VAT number is expected\.$"
-        ),
+    message_pattern(gettext_noop("Webhooks cannot be sent there: %(host)s does not resolve."), host=r"\S+"),
+    message_pattern(gettext_noop("You already have %(count)s endpoints; remove one first."), count="[0-9]+"),
+    message_pattern(gettext_noop("Not a valid %(country)s VAT number: %(reason)s."), country="[A-Z]{2}"),
+    message_pattern(gettext_noop("Not a valid IBAN: %(reason)s.")),
+    message_pattern(
         gettext_noop(
             "This VAT number starts with %(prefix)s but the seller is established in %(country)s; a %(expected)s VAT "
             "number is expected."
         ),
+        prefix="[A-Z]{2}",
+        country="[A-Z]{2}",
+        expected="[A-Z]{2}",
     ),
-    (
-        re.compile(r"^A whole number from 0 to (?P<maximum>\d+)\.$"),
-        gettext_noop("A whole number from 0 to %(maximum)s."),
+    message_pattern(gettext_noop("A whole number from 0 to %(maximum)s."), maximum=r"\d+"),
+    message_pattern(gettext_noop("0 to %(maximum)s business days."), maximum=r"\d+"),
+    message_pattern(gettext_noop("The price may not exceed %(maximum)s.")),
+    message_pattern(gettext_noop("This shipping profile has no rate in %(currency)s."), currency="[A-Z]{3}"),
+    message_pattern(
+        gettext_noop("%(currency)s amounts have at most %(digits)s decimal places."), currency="[A-Z]{3}", digits=r"\d+"
     ),
-    (re.compile(r"^0 to (?P<maximum>\d+) business days\.$"), gettext_noop("0 to %(maximum)s business days.")),
-    (
-        re.compile(r"^The price may not exceed (?P<maximum>.+)\.$"),
-        gettext_noop("The price may not exceed %(maximum)s."),
+    # An order's state refuses the action: the action and state are not worth repeating in translation.
+    message_pattern(
+        "Cannot %(action)s an order that is %(status)s.",
+        shown_as=gettext_noop("This action is not possible for an order in this state."),
+        action="[a-z ]+",
+        status="[a-z ]+",
     ),
-    (
-        re.compile(r"^This shipping profile has no rate in (?P<currency>[A-Z]{3})\.$"),
-        gettext_noop("This shipping profile has no rate in %(currency)s."),
-    ),
-    (
-        re.compile(r"^(?P<currency>[A-Z]{3}) amounts have at most (?P<digits>\d+) decimal places\.$"),
-        gettext_noop("%(currency)s amounts have at most %(digits)s decimal places."),
-    ),
-    (
-        re.compile(r"^Cannot (?P<action>[a-z ]+) an order that is (?P<status>[a-z ]+)\.$"),
-        gettext_noop("This action is not possible for an order in this state."),
-    ),
-    (
-        re.compile(r"^A seller cannot (?P<action>[a-z ]+) an order that is (?P<status>[a-z ]+)\.$"),
-        gettext_noop("This action is not possible for an order in this state."),
+    message_pattern(
+        "A seller cannot %(action)s an order that is %(status)s.",
+        shown_as=gettext_noop("This action is not possible for an order in this state."),
+        action="[a-z ]+",
+        status="[a-z ]+",
     ),
 ]
 
@@ -147,12 +129,8 @@ def translate_service_message(message: str) -> str:
     """The message in the active language when the catalog knows it (or its pattern), else as it is."""
     if not isinstance(message, str):
         return str(message)
-    for pattern, template in _PATTERNS:
-        match = pattern.match(message)
-        if match:
-            parts = {name: gettext(value) for name, value in match.groupdict().items()}
-            return gettext(template) % parts
-    return gettext(message)
+    known = translated_message(message, _PATTERNS, gettext, translate_values=True)
+    return known if known is not None else gettext(message)
 
 
 def apply_service_error(form, error: ApplicationError, field_map: dict[str, str] | None = None) -> None:
