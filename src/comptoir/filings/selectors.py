@@ -565,7 +565,8 @@ def filing_file(*, kind: str, period: str, seller_id: int | None = None) -> Fili
     marketplace's as deemed supplier, or a seller's with `seller_id`), `oss-sellers` (every seller with OSS sales in
     the quarter, one CSV), `ioss` (a month, "2026-07"), `uk-vat` (a quarter: the nine boxes of the UK return),
     `ch-vat` (a quarter or a half-year, "2026-H2": the Swiss return per rate, CHF), `records` (Art. 54c records of
-    a year, "2026", or a quarter) and `dac7` (a year: the DPI XML). Raises ValidationError (422) for an unknown kind or a malformed period."""
+    a year, "2026", or a quarter) and `dac7` (a year: the DPI XML). Raises ValidationError (422) for an unknown kind
+    or a malformed period."""
     try:
         if kind in ("oss", "oss-sellers"):
             quarter = periods.quarter(period)
