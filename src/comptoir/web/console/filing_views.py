@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comptoir.core import clock
@@ -94,22 +94,22 @@ def dac7_notices_send(request):
 
 # HMRC's box titles (domain/uk_vat.BOX_TITLES), translated for the page.
 UK_BOX_TITLES = {
-    1: _lazy("VAT due on sales and other outputs"),
-    2: _lazy("VAT due on acquisitions of goods from the EU"),
-    3: _lazy("Total VAT due (box 1 + box 2)"),
-    4: _lazy("VAT reclaimed on purchases and other inputs"),
-    5: _lazy("Net VAT to pay or reclaim (box 3 - box 4)"),
-    6: _lazy("Total value of sales and all other outputs excluding VAT"),
-    7: _lazy("Total value of purchases and all other inputs excluding VAT"),
-    8: _lazy("Total value of supplies of goods to the EU excluding VAT"),
-    9: _lazy("Total value of acquisitions of goods from the EU excluding VAT"),
+    1: gettext_lazy("VAT due on sales and other outputs"),
+    2: gettext_lazy("VAT due on acquisitions of goods from the EU"),
+    3: gettext_lazy("Total VAT due (box 1 + box 2)"),
+    4: gettext_lazy("VAT reclaimed on purchases and other inputs"),
+    5: gettext_lazy("Net VAT to pay or reclaim (box 3 - box 4)"),
+    6: gettext_lazy("Total value of sales and all other outputs excluding VAT"),
+    7: gettext_lazy("Total value of purchases and all other inputs excluding VAT"),
+    8: gettext_lazy("Total value of supplies of goods to the EU excluding VAT"),
+    9: gettext_lazy("Total value of acquisitions of goods from the EU excluding VAT"),
 }
 
 RETURN_TITLES = {
-    "oss": _lazy("OSS return (marketplace as deemed supplier)"),
-    "ioss": _lazy("IOSS return"),
-    "uk-vat": _lazy("UK VAT return (marketplace as deemed supplier)"),
-    "ch-vat": _lazy("Swiss VAT return (platform as deemed supplier)"),
+    "oss": gettext_lazy("OSS return (marketplace as deemed supplier)"),
+    "ioss": gettext_lazy("IOSS return"),
+    "uk-vat": gettext_lazy("UK VAT return (marketplace as deemed supplier)"),
+    "ch-vat": gettext_lazy("Swiss VAT return (platform as deemed supplier)"),
 }
 
 
