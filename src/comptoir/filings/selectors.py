@@ -191,7 +191,7 @@ def _pending_changes(
 ) -> tuple[ReturnRow, ...]:
     """The changes to the supplies of the filed period `filed_label` not yet carried by another filed return (but
     `besides`, the return being corrected, whose old figures are replaced)."""
-    filed_period = return_period(kind, filed_label)
+    filed_period = periods.parse(filed_label)  # stored: valid even if the Swiss cadence changed since
     recomputed = _computed_return(kind=kind, period=filed_period, seller_id=seller_id).rows
     carried = [
         row
@@ -215,7 +215,7 @@ def _draft_return(
     adjustments = [
         row
         for label in filed
-        if label != period.label and return_period(kind, label).end < period.start
+        if label != period.label and periods.parse(label).end < period.start
         for row in _pending_changes(
             kind=kind, filed_label=label, seller_id=seller_id, filed=filed, besides=period.label
         )

@@ -154,7 +154,7 @@ def _return_step(
         )
     if filed_on > clock.now().date():
         raise ValidationError(
-            "The filing date is in the future.", code=errors.INVALID_PERIOD, fields={"filed_on": "In the future."}
+            "The filing date is in the future.", code=errors.INVALID_FILING_DATE, fields={"filed_on": "In the future."}
         )
     overview = selectors.return_overview(kind=kind, period=period, seller_id=seller_id)
     span, scope = overview.vat_return.period, selectors.return_scope(seller_id)

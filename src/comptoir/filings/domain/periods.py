@@ -56,6 +56,17 @@ def half_year(label: str) -> Period:
     return Period(dt.date(year, first_month, 1), _last_day_of_month(year, first_month + 5), f"{year}-H{number}")
 
 
+def parse(label: str) -> Period:
+    """Any period label this module writes: a quarter, a half-year or a month (a stored label, whatever the cadence
+    chosen since). Raises ValueError otherwise."""
+    text = label.strip().upper()
+    if "Q" in text:
+        return quarter(text)
+    if "H" in text:
+        return half_year(text)
+    return month(text)
+
+
 def half_year_of(day: dt.date) -> Period:
     return half_year(f"{day.year}-H{1 if day.month <= 6 else 2}")
 

@@ -52,6 +52,13 @@ def test_half_years():
     assert periods.half_year_of(dt.date(2026, 6, 30)).label == "2026-H1"
     with pytest.raises(ValueError, match="half-year"):
         periods.half_year("2026-H3")
+    assert [periods.parse(label).label for label in ("2026-q3", "2026-H1", "2026-07")] == [
+        "2026-Q3",
+        "2026-H1",
+        "2026-07",
+    ]
+    with pytest.raises(ValueError):
+        periods.parse("2026")
 
 
 def test_whole_pounds_round_50p_up_and_keep_the_sign():
