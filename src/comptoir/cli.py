@@ -20,9 +20,10 @@
     comptoir tax rates-import|rates|decide|duties-load
                                             VAT rates (effective-dated), which VAT regime applies to a sale,
                                             the customs duty rules
-    comptoir filings oss|ioss|records|dac7|distance-sales
-                                            OSS/IOSS returns (CSV), Art. 54c records, DAC7 (DPI XML), the
-                                            sellers' EU distance-sales counter
+    comptoir filings oss|ioss|uk-vat|ch-vat|file|correct|records|dac7|distance-sales
+                                            OSS/IOSS/UK/Swiss VAT returns (CSV) and their dispatch (filed,
+                                            corrected), Art. 54c records, DAC7 (DPI XML), the sellers' EU
+                                            distance-sales counter
     comptoir compliance rules-load|rules|refresh
                                             country rules: load the shipped rules, list them, recompute blocks
     comptoir import-history FILE.csv        import historical orders and reviews

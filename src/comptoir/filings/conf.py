@@ -13,6 +13,7 @@ class FilingsSettings:
     operator_country: str  # the Member State the marketplace reports DAC7 in (and registers for OSS/IOSS)
     operator_tin: str
     operator_address: str
+    ch_vat_period: str  # "quarter" or "half-year": how often the platform files its Swiss VAT return
 
 
 def filings_settings() -> FilingsSettings:
@@ -22,4 +23,5 @@ def filings_settings() -> FilingsSettings:
         operator_country=str(values.get("OPERATOR_COUNTRY") or "FR").upper(),
         operator_tin=str(values.get("OPERATOR_TIN") or ""),
         operator_address=str(values.get("OPERATOR_ADDRESS") or ""),
+        ch_vat_period="half-year" if str(values.get("CH_VAT_PERIOD") or "").lower() == "half-year" else "quarter",
     )

@@ -2,3 +2,7 @@
 
 INVALID_PERIOD = "invalid_period"
 UNKNOWN_SELLER = "unknown_seller"
+INVALID_RETURN_TRANSITION = "invalid_return_transition"  # filing a return already filed, correcting a draft
+RETURN_ALREADY_CARRIED = "return_already_carried"  # a correction of a period whose changes a later return carries
+WRONG_PERIOD_LENGTH = "wrong_period_length"  # a Swiss return of a quarter when the operator files half-years, or back
+INVALID_FILING_DATE = "invalid_filing_date"  # a return recorded as filed on a day still to come

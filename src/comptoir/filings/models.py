@@ -27,3 +27,41 @@ class Dac7Notice(models.Model):
 
     def __str__(self) -> str:
         return f"DAC7 {self.year} notice to seller {self.seller_id}"
+
+
+class ReturnState(models.TextChoices):
+    FILED = "filed", "filed"
+    CORRECTED = "corrected", "corrected"
+
+
+class ReturnFiling(models.Model):
+    """One step of a VAT return's dispatch (domain/dispatch.py): the operator filed it (sequence 1) or filed a
+    correction of it (2, 3, …) with the tax authority, under `reference`, on `filed_on`; `rows` are the figures as
+    filed (domain/returns.rows_to_json), which the return shows from then on. A return without a row is a draft.
+    Append-only: the latest row is the return's state; `recorded_by` and `recorded_at` say who entered it and when."""
+
+    kind = models.CharField(max_length=8)  # oss, ioss, uk-vat, ch-vat
+    scope = models.CharField(max_length=32)  # "marketplace" or "seller:<id>"
+    period = models.CharField(max_length=8)  # "2026-Q3", "2026-07", "2026-H2"
+    sequence = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=ReturnState.choices)
+    reference = models.CharField(max_length=64)
+    filed_on = models.DateField()
+    note = models.CharField(max_length=500, blank=True)
+    currency = models.CharField(max_length=3)
+    rows = models.JSONField(default=list)
+    total_vat_cents = models.BigIntegerField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "scope", "period", "sequence"], name="return_filing_one_per_step"),
+            models.CheckConstraint(condition=models.Q(sequence__gte=1), name="return_filing_sequence_positive"),
+        ]
+        indexes = [models.Index(fields=["kind", "scope", "period"], name="return_filing_period")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.scope} {self.period}: {self.state} ({self.reference})"

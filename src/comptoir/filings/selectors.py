@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -22,17 +22,24 @@ from comptoir.currencies.selectors import ReferenceRates
 from comptoir.filings import errors
 from comptoir.filings.conf import filings_settings
 from comptoir.filings.domain import dac7, periods
+from comptoir.filings.domain.ch_vat import CH_REGIMES
+from comptoir.filings.domain.dispatch import ReturnState
 from comptoir.filings.domain.returns import (
     IOSS_REGIMES,
     OSS_MARKETPLACE_REGIMES,
     OSS_SELLER_REGIMES,
     RefundFact,
+    ReturnRow,
     TaxLineFact,
     VatReturn,
     build_return,
+    late_changes,
     return_csv,
+    rows_from_json,
+    with_rows,
 )
-from comptoir.filings.models import Dac7Notice
+from comptoir.filings.domain.uk_vat import UK_REGIMES, uk_vat_csv
+from comptoir.filings.models import Dac7Notice, ReturnFiling
 from comptoir.orders.models import OrderStatus, OrderTaxLine, SellerOrder
 from comptoir.payments.models import Refund
 from comptoir.sellers.models import Seller
@@ -51,17 +58,19 @@ def _publication_on_or_after(day: dt.date) -> dt.date:
 
 
 class PeriodEndRates:
-    """`to_eur(amount, currency, day)` at the ECB rate of `day` (Art. 366), one table read per day."""
+    """`to_eur(amount, currency, day)` at the ECB rate of `day` (Art. 366), one table read per day; into another
+    `target` currency (the UK and Swiss returns) through the euro, at the same ECB publication."""
 
-    def __init__(self) -> None:
+    def __init__(self, target: str = "EUR") -> None:
         self._rates: dict[dt.date, ReferenceRates] = {}
+        self._target = target
 
     def __call__(self, amount: int, currency: str, day: dt.date) -> int | None:
-        if currency == "EUR":
+        if currency == self._target:
             return amount
         if day not in self._rates:
             self._rates[day] = ReferenceRates(_publication_on_or_after(day))
-        converted = self._rates[day].convert(Money(amount, currency), "EUR")
+        converted = self._rates[day].convert(Money(amount, currency), self._target)
         return None if converted is None else converted.amount
 
 
@@ -100,16 +109,57 @@ def _refund_facts(seller_order_filter: Q, period: periods.Period) -> list[Refund
     ]
 
 
-def vat_return(*, kind: str, period: periods.Period, seller_id: int | None = None) -> VatReturn:
-    """The OSS return of a quarter (`kind="oss"`: the seller's own when `seller_id` is given, else the marketplace's
-    as deemed supplier of non-EU sellers' goods already in the EU) or the marketplace's IOSS return of a month
-    (`kind="ioss"`). Three queries and one per exchange-rate day."""
+@dataclass(frozen=True)
+class _ReturnKind:
+    regimes: frozenset[str]
+    currency: str
+
+
+_RETURN_KINDS = {
+    "oss": _ReturnKind(OSS_MARKETPLACE_REGIMES, "EUR"),
+    "ioss": _ReturnKind(IOSS_REGIMES, "EUR"),
+    "uk-vat": _ReturnKind(UK_REGIMES, "GBP"),
+    "ch-vat": _ReturnKind(CH_REGIMES, "CHF"),
+}
+
+
+def return_period(kind: str, label: str) -> periods.Period:
+    """The period of a return of `kind` named `label`: a quarter (OSS, UK), a month (IOSS), a quarter or a half-year
+    (Switzerland: as the operator files, `COMPTOIR_CH_VAT_PERIOD`). Raises ValueError for a malformed label and
+    ValidationError (`wrong_period_length`) for a Swiss period of the other length."""
     if kind == "ioss":
-        regimes, period_of, scope = IOSS_REGIMES, periods.month_of, "marketplace"
-    elif seller_id is None:
-        regimes, period_of, scope = OSS_MARKETPLACE_REGIMES, periods.quarter_of, "marketplace"
-    else:
-        regimes, period_of, scope = OSS_SELLER_REGIMES, periods.quarter_of, f"seller:{seller_id}"
+        return periods.month(label)
+    if kind == "ch-vat":
+        is_half_year = "H" in label.upper()
+        if is_half_year != (filings_settings().ch_vat_period == "half-year"):
+            expected = "a half-year (2026-H1)" if not is_half_year else "a quarter (2026-Q1)"
+            raise ValidationError(
+                f"The Swiss VAT return is filed for {expected} (COMPTOIR_CH_VAT_PERIOD).",
+                code=errors.WRONG_PERIOD_LENGTH,
+                fields={"period": f"Expected {expected}."},
+            )
+        return periods.half_year(label) if is_half_year else periods.quarter(label)
+    if kind in _RETURN_KINDS:
+        return periods.quarter(label)
+    raise ValueError(f"not a VAT return: {kind!r}")
+
+
+def _period_of(kind: str, period: periods.Period) -> Callable[[dt.date], periods.Period]:
+    if kind == "ioss":
+        return periods.month_of
+    return periods.half_year_of if period.label[-2] == "H" else periods.quarter_of
+
+
+def return_scope(seller_id: int | None) -> str:
+    return "marketplace" if seller_id is None else f"seller:{seller_id}"
+
+
+def _computed_return(*, kind: str, period: periods.Period, seller_id: int | None) -> VatReturn:
+    """The return as the orders and refunds give it now, before any filing."""
+    if kind not in _RETURN_KINDS:
+        raise ValueError(f"not a VAT return: {kind!r}")
+    regimes = OSS_SELLER_REGIMES if kind == "oss" and seller_id is not None else _RETURN_KINDS[kind].regimes
+    currency = _RETURN_KINDS[kind].currency
     lines = OrderTaxLine.objects.filter(regime__in=regimes, order__status__in=_PAID)
     if seller_id is not None:
         lines = lines.filter(seller_order__seller_id=seller_id)
@@ -119,13 +169,127 @@ def vat_return(*, kind: str, period: periods.Period, seller_id: int | None = Non
     facts = _tax_line_facts(lines.filter(supplied | Q(seller_order_id__in=refunded_ids)))
     return build_return(
         kind=kind,
-        scope=scope,
+        scope=return_scope(seller_id),
         period=period,
         lines=facts,
         refunds=refunds,
-        period_of=period_of,
-        to_eur=PeriodEndRates(),
+        period_of=_period_of(kind, period),
+        to_eur=PeriodEndRates(currency),
+        currency=currency,
     )
+
+
+def _filings_by_period(kind: str, scope: str) -> dict[str, list[ReturnFiling]]:
+    steps: dict[str, list[ReturnFiling]] = defaultdict(list)
+    for step in ReturnFiling.objects.filter(kind=kind, scope=scope).order_by("period", "sequence"):
+        steps[step.period].append(step)
+    return steps
+
+
+def _pending_changes(
+    *, kind: str, filed_label: str, seller_id: int | None, filed: dict[str, list[ReturnFiling]], besides: str = ""
+) -> tuple[ReturnRow, ...]:
+    """The changes to the supplies of the filed period `filed_label` not yet carried by another filed return (but
+    `besides`, the return being corrected, whose old figures are replaced)."""
+    filed_period = periods.parse(filed_label)  # stored: valid even if the Swiss cadence changed since
+    recomputed = _computed_return(kind=kind, period=filed_period, seller_id=seller_id).rows
+    carried = [
+        row
+        for label, steps in filed.items()
+        if label not in (filed_label, besides)
+        for row in rows_from_json(steps[-1].rows)
+    ]
+    return late_changes(
+        filed=rows_from_json(filed[filed_label][-1].rows),
+        recomputed=recomputed,
+        carried=carried,
+        period_label=filed_label,
+    )
+
+
+def _draft_return(
+    *, kind: str, period: periods.Period, seller_id: int | None, filed: dict[str, list[ReturnFiling]]
+) -> VatReturn:
+    """The return computed now, with the changes to earlier filed periods it carries."""
+    computed = _computed_return(kind=kind, period=period, seller_id=seller_id)
+    adjustments = [
+        row
+        for label in filed
+        if label != period.label and periods.parse(label).end < period.start
+        for row in _pending_changes(
+            kind=kind, filed_label=label, seller_id=seller_id, filed=filed, besides=period.label
+        )
+    ]
+    return with_rows(computed, adjustments)
+
+
+def draft_return(*, kind: str, period: periods.Period, seller_id: int | None = None) -> VatReturn:
+    """The return of `period` computed now, as if it had not been filed (what a correction would file)."""
+    return _draft_return(
+        kind=kind, period=period, seller_id=seller_id, filed=_filings_by_period(kind, return_scope(seller_id))
+    )
+
+
+def _as_filed(kind: str, period: periods.Period, seller_id: int | None, step: ReturnFiling) -> VatReturn:
+    return VatReturn(
+        kind=kind,
+        period=period,
+        scope=return_scope(seller_id),
+        rows=rows_from_json(step.rows),
+        currency=step.currency,
+    )
+
+
+def vat_return(*, kind: str, period: periods.Period, seller_id: int | None = None) -> VatReturn:
+    """A VAT return: the OSS return of a quarter (`kind="oss"`: the seller's own when `seller_id` is given, else the
+    marketplace's as deemed supplier of non-EU sellers' goods already in the EU), the marketplace's IOSS return of a
+    month (`ioss`), its UK return of a quarter (`uk-vat`, GBP) or its Swiss return of a quarter or half-year (`ch-vat`,
+    CHF). A filed return is given as filed (its latest `ReturnFiling`); a draft is computed from the orders and carries
+    the changes found since in the supplies of earlier filed periods (`adjustment` rows). Three queries, one per
+    exchange-rate day, and three per earlier filed period."""
+    filed = _filings_by_period(kind, return_scope(seller_id))
+    if period.label in filed:
+        return _as_filed(kind, period, seller_id, filed[period.label][-1])
+    return _draft_return(kind=kind, period=period, seller_id=seller_id, filed=filed)
+
+
+@dataclass(frozen=True)
+class ReturnOverview:
+    """A return with its dispatch: the figures (as filed, or computed now), the steps the operator recorded (oldest
+    first), its state, and for a filed return the changes found since that the next return will carry."""
+
+    vat_return: VatReturn
+    steps: list[ReturnFiling]
+    pending_changes: tuple[ReturnRow, ...]
+
+    @property
+    def state(self) -> str:
+        return self.steps[-1].state if self.steps else ReturnState.DRAFT
+
+    @property
+    def is_filed(self) -> bool:
+        return bool(self.steps)
+
+
+def return_overview(*, kind: str, period: str, seller_id: int | None = None) -> ReturnOverview:
+    """The return of `kind` and `period` (a label) with its dispatch state. Raises ValidationError (422,
+    `invalid_period`) for an unknown kind or a malformed period."""
+    try:
+        span = return_period(kind, period)
+        filed = _filings_by_period(kind, return_scope(seller_id))
+        steps = filed.get(span.label, [])
+        if not steps:
+            draft = _draft_return(kind=kind, period=span, seller_id=seller_id, filed=filed)
+            return ReturnOverview(draft, [], ())
+        changes = _pending_changes(kind=kind, filed_label=span.label, seller_id=seller_id, filed=filed)
+        return ReturnOverview(_as_filed(kind, span, seller_id, steps[-1]), steps, changes)
+    except ValueError as error:
+        raise ValidationError(str(error), code=errors.INVALID_PERIOD, fields={"period": str(error)}) from error
+
+
+def return_filings_recent(*, limit: int = 20) -> list[ReturnFiling]:
+    """The latest steps recorded on every return (the console's dispatch list), newest first."""
+    return list(ReturnFiling.objects.select_related("recorded_by").order_by("-recorded_at", "-pk")[:limit])
 
 
 def oss_seller_ids(period: periods.Period) -> list[int]:
@@ -393,14 +557,16 @@ class FilingFile:
     filename: str
 
 
-FILING_KINDS = ("oss", "oss-sellers", "ioss", "records", "dac7")
+FILING_KINDS = ("oss", "oss-sellers", "ioss", "uk-vat", "ch-vat", "records", "dac7")
 
 
 def filing_file(*, kind: str, period: str, seller_id: int | None = None) -> FilingFile:
     """One filing as a file, for the console, the API and the command alike: `oss` (a quarter, "2026-Q3"; the
     marketplace's as deemed supplier, or a seller's with `seller_id`), `oss-sellers` (every seller with OSS sales in
-    the quarter, one CSV), `ioss` (a month, "2026-07"), `records` (Art. 54c records of a year, "2026", or a quarter)
-    and `dac7` (a year: the DPI XML). Raises ValidationError (422) for an unknown kind or a malformed period."""
+    the quarter, one CSV), `ioss` (a month, "2026-07"), `uk-vat` (a quarter: the nine boxes of the UK return),
+    `ch-vat` (a quarter or a half-year, "2026-H2": the Swiss return per rate, CHF), `records` (Art. 54c records of
+    a year, "2026", or a quarter) and `dac7` (a year: the DPI XML). Raises ValidationError (422) for an unknown kind
+    or a malformed period."""
     try:
         if kind in ("oss", "oss-sellers"):
             quarter = periods.quarter(period)
@@ -417,6 +583,11 @@ def filing_file(*, kind: str, period: str, seller_id: int | None = None) -> Fili
             month = periods.month(period)
             text = return_csv(vat_return(kind="ioss", period=month))
             return FilingFile(text.encode(), "text/csv; charset=utf-8", f"ioss-{month.label}.csv")
+        if kind in ("uk-vat", "ch-vat"):
+            span = return_period(kind, period)
+            figures = vat_return(kind=kind, period=span)
+            text = uk_vat_csv(figures) if kind == "uk-vat" else return_csv(figures)
+            return FilingFile(text.encode(), "text/csv; charset=utf-8", f"{kind}-{span.label}.csv")
         if kind == "records":
             span = periods.quarter(period) if "Q" in period.upper() else periods.year(_year(period))
             text = art54c_records_csv(since=span.start, until=span.end)

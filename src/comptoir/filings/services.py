@@ -1,8 +1,10 @@
 """Writes of the filings app: the marketplace's count of each seller's intra-EU distance sales (kept in
-`taxes.SellerDistanceSale`, read by checkout's liability decision) and the DAC7 notices sent to reportable sellers."""
+`taxes.SellerDistanceSale`, read by checkout's liability decision), the DAC7 notices sent to reportable sellers and
+the dispatch of the VAT returns (filed, corrected)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 
@@ -11,13 +13,16 @@ from django.db.models import Sum
 
 from comptoir.core import clock
 from comptoir.core.events import publish_on_commit
+from comptoir.core.exceptions import Conflict, ValidationError
 from comptoir.core.money import Money
 from comptoir.core.permissions import require_operator
 from comptoir.core.services import audit_record
 from comptoir.currencies.selectors import ReferenceRates
-from comptoir.filings import selectors
+from comptoir.filings import errors, selectors
+from comptoir.filings.domain.dispatch import ReturnAction, ReturnState, next_state
+from comptoir.filings.domain.returns import ADJUSTMENT, rows_from_json, rows_to_json
 from comptoir.filings.events import Dac7NoticeIssued
-from comptoir.filings.models import Dac7Notice
+from comptoir.filings.models import Dac7Notice, ReturnFiling
 from comptoir.orders.domain.state_machine import Status
 from comptoir.orders.models import OrderStatus, OrderTaxLine, SellerOrder
 from comptoir.taxes.domain.distance_sales import DISTANCE_SALE_REGIMES
@@ -128,3 +133,131 @@ def dac7_notices_issue(*, year: int, actor, seller_ids: Iterable[int] | None = N
             continue  # already sent
         created.append(notice)
     return created
+
+
+def _return_step(
+    *,
+    action: ReturnAction,
+    kind: str,
+    period: str,
+    reference: str,
+    filed_on: dt.date,
+    actor,
+    seller_id: int | None,
+    note: str,
+) -> ReturnFiling:
+    require_operator(actor)
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError(
+            "Enter the reference the tax authority gave.", code="required", fields={"reference": "Required."}
+        )
+    if filed_on > clock.now().date():
+        raise ValidationError(
+            "The filing date is in the future.", code=errors.INVALID_FILING_DATE, fields={"filed_on": "In the future."}
+        )
+    overview = selectors.return_overview(kind=kind, period=period, seller_id=seller_id)
+    span, scope = overview.vat_return.period, selectors.return_scope(seller_id)
+    latest = overview.steps[-1] if overview.steps else None
+    wanted = ReturnState.FILED if action is ReturnAction.FILE else ReturnState.CORRECTED
+    if latest is not None and latest.state == wanted and latest.reference == reference:
+        return latest  # a retry of the same step
+    state = next_state(ReturnState(latest.state) if latest else ReturnState.DRAFT, action)
+    if action is ReturnAction.CORRECT:
+        carried_by = (
+            ReturnFiling.objects.filter(kind=kind, scope=scope)
+            .exclude(period=span.label)
+            .order_by("period", "sequence")
+        )
+        for other in carried_by:
+            if any(row.section == ADJUSTMENT and row.period == span.label for row in rows_from_json(other.rows)):
+                raise Conflict(
+                    f"The return of {other.period} already carries changes to {span.label}: correct that one.",
+                    code=errors.RETURN_ALREADY_CARRIED,
+                )
+        # The corrected figures: the period recomputed now, with what it carried of earlier periods.
+        figures = selectors.draft_return(kind=kind, period=span, seller_id=seller_id)
+    else:
+        figures = overview.vat_return
+    try:
+        with transaction.atomic():
+            step = ReturnFiling.objects.create(
+                kind=kind,
+                scope=scope,
+                period=span.label,
+                sequence=(latest.sequence if latest else 0) + 1,
+                state=state,
+                reference=reference,
+                filed_on=filed_on,
+                note=note.strip()[:500],
+                currency=figures.currency,
+                rows=rows_to_json(figures.rows),
+                total_vat_cents=figures.total_vat_cents,
+                recorded_at=clock.now(),
+                recorded_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action=f"filings.return_{action}",
+                target=step,
+                data={"kind": kind, "scope": scope, "period": span.label, "reference": reference},
+            )
+    except IntegrityError:
+        raise Conflict(
+            "Someone recorded this return at the same moment: reload it.", code=errors.INVALID_RETURN_TRANSITION
+        ) from None
+    return step
+
+
+def vat_return_file(
+    *,
+    kind: str,
+    period: str,
+    reference: str,
+    filed_on: dt.date,
+    actor,
+    seller_id: int | None = None,
+    note: str = "",
+) -> ReturnFiling:
+    """Record that the operator filed the return of `kind` (`oss`, `ioss`, `uk-vat`, `ch-vat`; a seller's OSS return
+    with `seller_id`) and `period` with the tax authority under `reference` on `filed_on`: the figures computed now are
+    kept as filed, and the return is never computed again (later changes go into a later return as adjustments).
+    Audited. Operators only (PermissionDenied). Idempotent: the same reference again returns the step recorded.
+    Raises ValidationError (422: no reference, a date in the future, a malformed period) and InvalidTransition (409:
+    already filed under another reference; record a correction instead)."""
+    return _return_step(
+        action=ReturnAction.FILE,
+        kind=kind,
+        period=period,
+        reference=reference,
+        filed_on=filed_on,
+        actor=actor,
+        seller_id=seller_id,
+        note=note,
+    )
+
+
+def vat_return_correct(
+    *,
+    kind: str,
+    period: str,
+    reference: str,
+    filed_on: dt.date,
+    actor,
+    seller_id: int | None = None,
+    note: str = "",
+) -> ReturnFiling:
+    """Record that the operator filed a correction of a filed return with the tax authority (under `reference`, on
+    `filed_on`): the return's figures become the ones computed now. Audited, operators only, idempotent as
+    `vat_return_file`. Raises InvalidTransition (409) for a return not filed, Conflict (409, `return_already_carried`)
+    when a later filed return already carries changes to this period (they were declared there: correct that one)."""
+    return _return_step(
+        action=ReturnAction.CORRECT,
+        kind=kind,
+        period=period,
+        reference=reference,
+        filed_on=filed_on,
+        actor=actor,
+        seller_id=seller_id,
+        note=note,
+    )

@@ -1,4 +1,4 @@
-"""OSS and IOSS VAT returns from the tax lines frozen at checkout. Pure (no Django).
+"""OSS, IOSS, UK and Swiss VAT returns from the tax lines frozen at checkout. Pure (no Django).
 
 A return lists, per Member State of consumption and VAT rate, the taxable amount (net) and the VAT of the supplies
 made in the period (OSS: a calendar quarter; IOSS: a month), in euros. Refunds reduce them: a refund made within the
@@ -10,7 +10,12 @@ period and Member State).
 A refund of part of a seller order reduces each of its tax lines in proportion (refunded / paid), each rounded half
 up once. Amounts are converted into euros per group of the same period, country, rate and currency at the rate of the
 period's last day (Art. 366 Dir. 2006/112/EC), through the caller's `to_eur`; a currency without a rate is reported as
-such (`unconverted`), never guessed.
+such (`unconverted`), never guessed. The UK and Swiss returns are built the same way in pounds and francs
+(domain/uk_vat.py, domain/ch_vat.py).
+
+Once a return is filed its figures are kept as filed (`ReturnFiling`, domain/dispatch.py); a later change to the
+supplies of a filed period is not regenerated into it but carried into a later return as an `adjustment` row of that
+period (`late_changes`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from dataclasses import dataclass, field
 from comptoir.filings.domain.periods import Period
 
 SUPPLIES = "supplies"
-CORRECTION = "correction"
+CORRECTION = "correction"  # a refund, in this period, of a sale of an earlier period
+ADJUSTMENT = "adjustment"  # a change to the supplies of an earlier period already filed, found after its filing
 
 # Which tax lines go on which return (the regime decided at checkout, docs/TAXES.md).
 OSS_SELLER_REGIMES = frozenset({"eu_distance_oss"})  # the seller's own OSS return (union scheme)
@@ -54,25 +60,30 @@ class RefundFact:
 
 @dataclass(frozen=True, slots=True)
 class ReturnRow:
-    section: str  # SUPPLIES or CORRECTION
-    period: str  # the period the figures belong to (for a correction: the earlier period it corrects)
+    section: str  # SUPPLIES, CORRECTION or ADJUSTMENT
+    period: str  # the period the figures belong to (for a correction or an adjustment: the earlier period)
     country: str
     rate_bp: int
-    taxable_eur_cents: int
-    vat_eur_cents: int
+    taxable_cents: int  # minor units of the return's currency
+    vat_cents: int
 
 
 @dataclass(frozen=True)
 class VatReturn:
-    kind: str  # "oss" or "ioss"
+    kind: str  # "oss", "ioss", "uk-vat" or "ch-vat"
     period: Period
     scope: str  # "marketplace" or "seller:<id>"
     rows: tuple[ReturnRow, ...]
     unconverted: tuple[str, ...] = field(default=())  # currencies without a rate on the period's last day
+    currency: str = "EUR"  # of every amount: EUR (OSS, IOSS), GBP (UK), CHF (Switzerland)
 
     @property
-    def total_vat_eur_cents(self) -> int:
-        return sum(row.vat_eur_cents for row in self.rows)
+    def total_vat_cents(self) -> int:
+        return sum(row.vat_cents for row in self.rows)
+
+    @property
+    def total_taxable_cents(self) -> int:
+        return sum(row.taxable_cents for row in self.rows)
 
 
 def _share(amount: int, numerator: int, denominator: int) -> int:
@@ -93,10 +104,12 @@ def build_return(
     refunds: Iterable[RefundFact],
     period_of: Callable[[dt.date], Period],
     to_eur: Callable[[int, str, dt.date], int | None],
+    currency: str = "EUR",
 ) -> VatReturn:
     """The return of `period`. `lines`: the tax lines of the supplies of the period and of every earlier one that a
-    refund in `refunds` touches; `refunds`: the refunds made within `period`. `period_of` gives a day's period (quarter
-    or month); `to_eur(amount, currency, day)` converts at the rate of `day` (the period's last day)."""
+    refund in `refunds` touches; `refunds`: the refunds made within `period`. `period_of` gives a day's period
+    (quarter, half-year or month); `to_eur(amount, currency, day)` converts into the return's `currency` at the rate
+    of `day` (the period's last day)."""
     by_order: dict[int, list[TaxLineFact]] = defaultdict(list)
     for line in lines:
         by_order[line.seller_order_id].append(line)
@@ -134,38 +147,103 @@ def build_return(
             euros.items(), key=lambda item: (item[0][0] != SUPPLIES, item[0][1], item[0][2], -item[0][3])
         )
     )
-    return VatReturn(kind=kind, period=period, scope=scope, rows=rows, unconverted=tuple(sorted(unconverted)))
+    return VatReturn(
+        kind=kind, period=period, scope=scope, rows=rows, unconverted=tuple(sorted(unconverted)), currency=currency
+    )
 
 
-CSV_COLUMNS = (
-    "return",
-    "scope",
-    "period",
-    "section",
-    "corrected_period",
-    "member_state_of_consumption",
-    "vat_rate_percent",
-    "taxable_amount_eur",
-    "vat_amount_eur",
-)
+def _sort_key(row: ReturnRow) -> tuple[int, str, str, int]:
+    return ((SUPPLIES, CORRECTION, ADJUSTMENT).index(row.section), row.period, row.country, -row.rate_bp)
 
 
-def _euros(cents: int) -> str:
+def late_changes(
+    *, filed: Iterable[ReturnRow], recomputed: Iterable[ReturnRow], carried: Iterable[ReturnRow], period_label: str
+) -> tuple[ReturnRow, ...]:
+    """What changed in the supplies of the filed period `period_label` since it was filed and was not yet carried
+    into a later filed return: per country and rate, the supplies recomputed now, less the supplies as filed, less the
+    `carried` adjustments of that period already in later filed returns. Only the `supplies` rows of `filed` and
+    `recomputed` count (their corrections concern other periods and are facts of their own). Zero rows are left out."""
+    totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for sign, rows in ((1, recomputed), (-1, filed)):
+        for row in rows:
+            if row.section == SUPPLIES and row.period == period_label:
+                totals[(row.country, row.rate_bp)][0] += sign * row.taxable_cents
+                totals[(row.country, row.rate_bp)][1] += sign * row.vat_cents
+    for row in carried:
+        if row.section == ADJUSTMENT and row.period == period_label:
+            totals[(row.country, row.rate_bp)][0] -= row.taxable_cents
+            totals[(row.country, row.rate_bp)][1] -= row.vat_cents
+    return tuple(
+        sorted(
+            (
+                ReturnRow(ADJUSTMENT, period_label, country, rate_bp, taxable, vat)
+                for (country, rate_bp), (taxable, vat) in totals.items()
+                if taxable or vat
+            ),
+            key=_sort_key,
+        )
+    )
+
+
+def with_rows(vat_return: VatReturn, extra: Iterable[ReturnRow]) -> VatReturn:
+    """The return with `extra` rows (adjustments) added, in the order of the CSV."""
+    rows = tuple(sorted((*vat_return.rows, *extra), key=_sort_key))
+    return VatReturn(
+        kind=vat_return.kind,
+        period=vat_return.period,
+        scope=vat_return.scope,
+        rows=rows,
+        unconverted=vat_return.unconverted,
+        currency=vat_return.currency,
+    )
+
+
+def rows_to_json(rows: Iterable[ReturnRow]) -> list[list[str | int]]:
+    return [[row.section, row.period, row.country, row.rate_bp, row.taxable_cents, row.vat_cents] for row in rows]
+
+
+def rows_from_json(values: Iterable[list]) -> tuple[ReturnRow, ...]:
+    return tuple(
+        ReturnRow(str(section), str(period), str(country), int(rate), int(taxable), int(vat))
+        for section, period, country, rate, taxable, vat in values
+    )
+
+
+def csv_columns(currency: str = "EUR") -> tuple[str, ...]:
+    unit = currency.lower()
+    return (
+        "return",
+        "scope",
+        "period",
+        "section",
+        "corrected_period",
+        "member_state_of_consumption" if currency == "EUR" else "country",
+        "vat_rate_percent",
+        f"taxable_amount_{unit}",
+        f"vat_amount_{unit}",
+    )
+
+
+CSV_COLUMNS = csv_columns()
+
+
+def amount_text(cents: int) -> str:
+    """Minor units of a two-decimal currency (EUR, GBP, CHF) as "-12.34"."""
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
-def _percent(rate_bp: int) -> str:
+def percent_text(rate_bp: int) -> str:
     whole, rest = divmod(rate_bp, 100)
     return f"{whole}" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
 
 
 def return_csv(vat_return: VatReturn) -> str:
-    """The return as CSV: one row per section, Member State of consumption and rate (amounts in euros, two decimals;
-    a correction names the period it corrects)."""
+    """The return as CSV: one row per section, Member State (or country) of consumption and rate (amounts in the
+    return's currency, two decimals; a correction or an adjustment names the period it corrects)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_columns(vat_return.currency))
     for row in vat_return.rows:
         writer.writerow(
             (
@@ -173,11 +251,11 @@ def return_csv(vat_return: VatReturn) -> str:
                 vat_return.scope,
                 vat_return.period.label,
                 row.section,
-                row.period if row.section == CORRECTION else "",
+                row.period if row.section != SUPPLIES else "",
                 row.country,
-                _percent(row.rate_bp),
-                _euros(row.taxable_eur_cents),
-                _euros(row.vat_eur_cents),
+                percent_text(row.rate_bp),
+                amount_text(row.taxable_cents),
+                amount_text(row.vat_cents),
             )
         )
     return buffer.getvalue()

@@ -4,7 +4,7 @@ import pytest
 
 from comptoir.taxes.models import VatRate
 
-STANDARD = {"FR": 2000, "PL": 2300, "DE": 1900, "IT": 2200, "ES": 2100, "CH": 810}
+STANDARD = {"FR": 2000, "PL": 2300, "DE": 1900, "IT": 2200, "ES": 2100, "CH": 810, "GB": 2000}
 
 
 @pytest.fixture

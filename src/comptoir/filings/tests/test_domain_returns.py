@@ -53,7 +53,7 @@ def test_supplies_grouped_by_country_and_rate_with_a_refund_of_the_same_quarter_
         ReturnRow("supplies", "2026-Q3", "FR", 550, 20000, 1100),
         ReturnRow("supplies", "2026-Q3", "IT", 2200, 5000, 1100),
     )
-    assert result.total_vat_eur_cents == 3300
+    assert result.total_vat_cents == 3300
 
 
 def test_a_refund_of_an_earlier_quarter_is_a_correction_of_that_quarter():

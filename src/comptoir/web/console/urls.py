@@ -48,11 +48,12 @@ urlpatterns += [
     path("feeds/<int:feed_id>/<str:action>", feed_views.feed_action_view, name="feed-action"),
 ]
 
-# Tax filings (issue 12): OSS and IOSS returns, Art. 54c records, DAC7 report and notices.
+# Tax filings (issue 12): OSS, IOSS, UK and Swiss returns and their dispatch, Art. 54c records, DAC7 report and notices.
 from comptoir.web.console import filing_views  # noqa: E402
 
 urlpatterns += [
     path("filings/", filing_views.filings, name="filings"),
     path("filings/dac7/notices", filing_views.dac7_notices_send, name="filings-dac7-notices"),
+    path("filings/returns/<slug:kind>/<slug:period>", filing_views.vat_return_page, name="filing-return"),
     path("filings/<slug:kind>", filing_views.filing_download, name="filing-download"),
 ]

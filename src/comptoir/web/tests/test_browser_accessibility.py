@@ -131,5 +131,7 @@ def test_the_seller_center_and_console_have_no_serious_accessibility_violation(a
     login_browser(page, live_server, operator, totp_device=make_totp_device(operator))
     found |= _audit(page, live_server.url + "/console/")
     found |= _audit(page, live_server.url + "/console/filings/")
+    found |= _audit(page, live_server.url + "/console/filings/returns/uk-vat/2026-Q3")
+    found |= _audit(page, live_server.url + "/console/filings/returns/ch-vat/2026-Q3")
 
     assert found == {}

@@ -2,6 +2,9 @@
 
 comptoir filings oss --quarter 2026-Q3 [--seller ID | --sellers] [--out FILE]
 comptoir filings ioss --month 2026-07 [--out FILE]
+comptoir filings uk-vat --quarter 2026-Q3 [--out FILE]
+comptoir filings ch-vat --period 2026-Q3|2026-H2 [--out FILE]
+comptoir filings file|correct --return oss|ioss|uk-vat|ch-vat --period P --reference REF --filed-on D --operator EMAIL
 comptoir filings records --since 2026-01-01 --until 2026-12-31 [--out FILE]
 comptoir filings dac7 --year 2026 [--out FILE.xml] [--notify --operator EMAIL]
 comptoir filings distance-sales --year 2026
@@ -14,14 +17,21 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from comptoir.core.exceptions import ApplicationError
 from comptoir.filings import selectors, services
 from comptoir.filings.domain import periods
+from comptoir.filings.domain.ch_vat import ch_summary
 from comptoir.filings.domain.dac7 import dpi_structure_problems
-from comptoir.filings.domain.returns import return_csv
+from comptoir.filings.domain.dispatch import RETURN_KINDS
+from comptoir.filings.domain.returns import amount_text, percent_text, return_csv
+from comptoir.filings.domain.uk_vat import uk_vat_csv
 
 
 class Command(BaseCommand):
-    help = "Tax filings: OSS and IOSS returns (CSV), Art. 54c records (CSV), DAC7 (DPI XML), distance-sales counter."
+    help = (
+        "Tax filings: OSS, IOSS, UK and Swiss VAT returns (CSV) and their dispatch (filed, corrected), Art. 54c records"
+        " (CSV), DAC7 (DPI XML), distance-sales counter."
+    )
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="subcommand", required=True)
@@ -34,6 +44,26 @@ class Command(BaseCommand):
         ioss = commands.add_parser("ioss", help="The marketplace's IOSS return of a month (CSV).")
         ioss.add_argument("--month", required=True, help="YYYY-MM")
         ioss.add_argument("--out")
+        uk = commands.add_parser("uk-vat", help="The marketplace's UK VAT return of a quarter: the nine boxes (CSV).")
+        uk.add_argument("--quarter", required=True, help="YYYY-Qn")
+        uk.add_argument("--out")
+        swiss = commands.add_parser("ch-vat", help="The platform's Swiss VAT return: turnover and tax per rate (CSV).")
+        swiss.add_argument(
+            "--period", required=True, help="YYYY-Qn, or YYYY-H1/H2 when COMPTOIR_CH_VAT_PERIOD=half-year"
+        )
+        swiss.add_argument("--out")
+        for name, text in (
+            ("file", "Record a return as filed."),
+            ("correct", "Record a correction of a filed return."),
+        ):
+            step = commands.add_parser(name, help=f"{text} Its figures are kept as filed.")
+            step.add_argument("--return", dest="kind", required=True, choices=RETURN_KINDS)
+            step.add_argument("--period", required=True)
+            step.add_argument("--seller", type=int, help="oss: a seller's own return.")
+            step.add_argument("--reference", required=True, help="The tax authority's reference.")
+            step.add_argument("--filed-on", required=True, type=dt.date.fromisoformat)
+            step.add_argument("--note", default="")
+            step.add_argument("--operator", required=True, help="The operator's email (recorded as who filed).")
         records = commands.add_parser("records", help="Art. 54c records of the supplies paid in a period (CSV).")
         records.add_argument("--since", required=True, type=dt.date.fromisoformat)
         records.add_argument("--until", required=True, type=dt.date.fromisoformat)
@@ -74,6 +104,35 @@ class Command(BaseCommand):
             elif subcommand == "ioss":
                 vat_return = selectors.vat_return(kind="ioss", period=periods.month(options["month"]))
                 self._write(return_csv(vat_return), options["out"])
+            elif subcommand == "uk-vat":
+                vat_return = selectors.vat_return(kind="uk-vat", period=periods.quarter(options["quarter"]))
+                self._warn_unconverted(vat_return.unconverted)
+                self._write(uk_vat_csv(vat_return), options["out"])
+            elif subcommand == "ch-vat":
+                vat_return = selectors.vat_return(
+                    kind="ch-vat", period=selectors.return_period("ch-vat", options["period"])
+                )
+                self._warn_unconverted(vat_return.unconverted)
+                self._write(return_csv(vat_return), options["out"])
+                for item in ch_summary(vat_return).rates:
+                    self.stderr.write(
+                        f"{percent_text(item.rate_bp)} % ({item.name}): turnover"
+                        f" {amount_text(item.turnover_cents + item.reductions_turnover_cents)} CHF,"
+                        f" tax {amount_text(item.tax_cents + item.reductions_tax_cents)} CHF"
+                    )
+            elif subcommand in ("file", "correct"):
+                operator = get_user_model().objects.filter(email__iexact=options["operator"]).first()
+                record = services.vat_return_file if subcommand == "file" else services.vat_return_correct
+                step = record(
+                    kind=options["kind"],
+                    period=options["period"],
+                    seller_id=options["seller"],
+                    reference=options["reference"],
+                    filed_on=options["filed_on"],
+                    note=options["note"],
+                    actor=operator,
+                )
+                self.stdout.write(f"{step.kind} {step.period} ({step.scope}): {step.state}, {step.reference}")
             elif subcommand == "records":
                 self._write(
                     selectors.art54c_records_csv(since=options["since"], until=options["until"]), options["out"]
@@ -95,3 +154,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{counted} seller order(s) counted.")
         except ValueError as error:
             raise CommandError(str(error)) from error
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+
+    def _warn_unconverted(self, currencies: tuple[str, ...]) -> None:
+        if currencies:
+            self.stderr.write(f"no exchange rate for: {', '.join(currencies)}")
