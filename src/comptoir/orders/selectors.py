@@ -637,7 +637,10 @@ class VatTable:
     collector: str
     net: Money
     vat: Money
-    duty: Money | None = None  # customs duty the buyer paid at checkout (DDP, a "duty" tax line), outside the VAT rows
+    # Customs duty the buyer paid at checkout (DDP, a "duty" tax line), net of VAT. Its VAT (the taxable amount includes
+    # the duty, Art. 86 Dir. 2006/112/EC) is in the rows; a duty line of an order placed before it was taxed is not.
+    duty: Money | None = None
+    duty_vat: Money | None = None
 
     @property
     def is_reverse_charge(self) -> bool:
@@ -662,7 +665,7 @@ def seller_order_vat_table(seller_order: SellerOrder) -> VatTable | None:
         return None
     currency = lines[0].currency
     sums: dict[tuple[str, int], list[int]] = {}
-    for line in lines:
+    for line in [*lines, *(duty for duty in duties if duty.rate_bp)]:
         totals = sums.setdefault((line.tax_country, line.rate_bp), [0, 0, 0])
         totals[0] += line.net_amount
         totals[1] += line.vat_amount
@@ -677,8 +680,26 @@ def seller_order_vat_table(seller_order: SellerOrder) -> VatTable | None:
         collector=lines[0].collector,
         net=Money(sum(line.net_amount for line in lines), currency),
         vat=Money(sum(line.vat_amount for line in lines), currency),
-        duty=Money(sum(line.gross_amount for line in duties), currency) if duties else None,
+        duty=Money(sum(line.net_amount for line in duties), currency) if duties else None,
+        duty_vat=Money(seller_order_duty_vat(seller_order), currency) if duties else None,
     )
+
+
+def seller_order_net_amount(seller_order: SellerOrder) -> int:
+    """What the seller order brings the seller at release, as the ledger books it (checkout.services.release): the
+    total the buyer paid, minus the commission, the VAT the marketplace collects as deemed supplier (with the VAT on the
+    duty) and the customs duty it collects (DDP), before refunds and chargebacks. Minor units of its currency."""
+    duty = seller_order.duty_amount - seller_order_duty_vat(seller_order)
+    return seller_order.total_amount - seller_order.commission_amount - seller_order.marketplace_vat_amount - duty
+
+
+def seller_order_duty_vat(seller_order: SellerOrder) -> int:
+    """The VAT on the customs duty collected at checkout (its "duty" tax line), in the seller order's currency: part of
+    `marketplace_vat_amount` and of `duty_amount` alike (the buyer paid the duty with its VAT). 0 without a duty; no
+    query when the tax lines are prefetched, one otherwise."""
+    if not seller_order.duty_amount:
+        return 0
+    return sum(line.vat_amount for line in seller_order.tax_lines.all() if line.kind == TaxLineKind.DUTY)
 
 
 def credit_notes_for_seller_order(seller_order: SellerOrder) -> list[CreditNote]:

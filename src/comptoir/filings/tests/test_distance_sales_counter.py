@@ -1,6 +1,7 @@
 """The marketplace's count of a seller's intra-EU distance sales (docs/TAXES.md): a German seller selling EUR 6,000
-parcels to French consumers crosses EUR 10,000 with its second sale; later sales of that year and of the next carry
-French VAT (OSS), whatever its declaration says; a cancelled order no longer counts."""
+parcels to French consumers crosses EUR 10,000 with its second sale, which is itself taxed in France (Art. 59c: the
+supply in the course of which the threshold is exceeded); later sales of that year and of the next carry French VAT
+(OSS), whatever its declaration says; a cancelled order no longer counts, nor does what a credit note gives back."""
 
 import datetime as dt
 
@@ -32,8 +33,11 @@ def test_crossing_the_threshold_mid_year_switches_later_sales_to_destination_vat
     second = buy(offer, to="FR", at=dt.datetime(2026, 5, 4, 12, tzinfo=dt.UTC))
     third = buy(offer, to="FR", at=dt.datetime(2026, 9, 7, 12, tzinfo=dt.UTC))
 
+    # 5,046.14 counted, then 5,046.14 more: 10,092.28 > 10,000.00, so the second sale is the crossing one.
     assert regimes(first) == [("eu_distance_origin", "DE")]
-    assert regimes(second) == [("eu_distance_origin", "DE")]  # the crossing sale was decided before it was counted
+    assert regimes(second) == [("eu_distance_oss", "FR")]
+    assert {line.reason for line in OrderTaxLine.objects.filter(order=second)} == {"distance_sale_crosses_threshold"}
+    assert second.total_amount == 605042 + 494  # 5,042.02 net + FR 20 %, 4.12 net shipping + 20 %
     assert regimes(third) == [("eu_distance_oss", "FR")]
     counted = SellerDistanceSale.objects.filter(seller_id=offer.seller_id, year=2026).order_by("seller_order_id")
     assert [row.net_eur_cents for row in counted][:2] == [504614, 504614]
@@ -88,7 +92,11 @@ def test_a_cancelled_order_no_longer_counts(vat_rates):
 
     assert SellerDistanceSale.objects.get(seller_order_id=orders[1].seller_orders.get().pk).net_eur_cents == 0
     assert SellerTaxProfile.objects.get(seller_id=offer.seller_id).counted_over_through_year is None
-    assert regimes(buy(offer, to="FR", at=dt.datetime(2026, 3, 5, 12, tzinfo=dt.UTC))) == [("eu_distance_origin", "DE")]
+    # Only the first sale counts now (5,046.14): a small sale stays at origin VAT, another EUR 6,000 one crosses again.
+    small = offer_from("DE", 10000, seller=offer.seller)
+    assert regimes(buy(small, to="FR", at=dt.datetime(2026, 3, 5, 12, tzinfo=dt.UTC))) == [("eu_distance_origin", "DE")]
+    crossing = buy(offer, to="FR", at=dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC))
+    assert {line.reason for line in OrderTaxLine.objects.filter(order=crossing)} == {"distance_sale_crosses_threshold"}
 
 
 def test_counting_is_idempotent_and_refuses_a_negative_amount(vat_rates):

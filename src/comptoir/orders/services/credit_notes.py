@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from comptoir.core.events import publish_on_commit
 from comptoir.orders.domain.credit_note import SHIPPING, CreditableLine, CreditLine, credit_totals
+from comptoir.orders.events import CreditNoteIssued
 from comptoir.orders.models import CreditNote, CreditNoteLine, OrderLine, OrderTaxLine, SellerOrder, TaxLineKind
 
 if TYPE_CHECKING:
@@ -104,5 +106,8 @@ def credit_note_write(
             gross_amount=line.gross,
         )
         for line in credit
+    )
+    publish_on_commit(
+        CreditNoteIssued(credit_note_id=note.pk, seller_order_id=seller_order.pk, seller_id=seller_order.seller_id)
     )
     return note
