@@ -20,9 +20,11 @@ from comptoir.orders.domain.state_machine import Actor, allowed_actions
 from comptoir.orders.selectors import (
     credit_notes_for_seller_order,
     return_request_for_seller_order,
+    seller_order_duty_vat,
     seller_order_events,
     seller_order_get_for_seller,
     seller_order_list_for_seller,
+    seller_order_net_amount,
     seller_return_policy,
 )
 from comptoir.orders.services import (
@@ -134,6 +136,8 @@ def _detail(
         "sellercenter/orders/detail.html",
         {
             **_credit_context(seller_order, credit_form),
+            "net_amount": seller_order_net_amount(seller_order),
+            "duty_remitted": seller_order.duty_amount - seller_order_duty_vat(seller_order),
             "section": "orders",
             "order": seller_order,
             "actions": actions,
