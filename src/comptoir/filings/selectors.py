@@ -90,7 +90,7 @@ def _tax_line_facts(queryset) -> list[TaxLineFact]:
 
 
 def _refund_facts(seller_order_filter: Q, period: periods.Period) -> list[RefundFact]:
-    rows = (
+    rows = list(
         Refund.objects.filter(status="succeeded", created_at__date__gte=period.start, created_at__date__lte=period.end)
         .filter(seller_order_filter)
         .values_list(
@@ -102,7 +102,6 @@ def _refund_facts(seller_order_filter: Q, period: periods.Period) -> list[Refund
             "source_key",
         )
     )
-    rows = list(rows)
     # A refund of a credit note (`credit:<number>`, checkout.services.seller_order_credit) reduces exactly what the
     # note credits; one query, only when there is one.
     numbers = [key.removeprefix(CREDIT_PREFIX) for *_rest, key in rows if key.startswith(CREDIT_PREFIX)]

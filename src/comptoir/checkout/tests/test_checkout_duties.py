@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from comptoir.checkout.services import order_checkout, seller_order_complete
+from comptoir.checkout.services import order_checkout, seller_order_complete, seller_order_credit
 from comptoir.core import clock
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import Order, OrderTaxLine
@@ -152,6 +152,21 @@ def test_a_us_sellers_eur_120_parcel_to_italy_from_1_july_2026_pays_the_flat_dut
         15604 - commission - 2814 - 300
     )
     assert 15604 - 2814 - 300 == 12000 + 490
+    assert ledger_entries_unbalanced() == []
+
+    # A credit note for the shipping gives back the shipping's VAT (1.08), not the duty line's.
+    with clock.frozen_at(JULY):
+        note = seller_order_credit(
+            seller_order_id=seller_order.pk,
+            key="shipping",
+            quantities={"shipping": 1},
+            reason="late",
+            actor=seller_owner,
+            seller=offer.seller,
+        ).credit_note
+    [credited] = note.lines.all()
+    assert (credited.kind, credited.gross_amount, credited.vat_amount, credited.rate_bp) == ("shipping", 598, 108, 2200)
+    assert sum(Posting.objects.filter(account=vat).values_list("amount", flat=True)) == -(2814 - 108)
     assert ledger_entries_unbalanced() == []
 
 

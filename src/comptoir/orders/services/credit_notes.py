@@ -20,7 +20,8 @@ def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableL
     earlier credit notes gave back. Three queries; the caller holds the seller order's lock."""
     tax_lines = {
         (tax_line.order_line_id if tax_line.kind == TaxLineKind.ITEM else SHIPPING): tax_line
-        for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order)
+        # The duty line (DDP) is not a line a credit note gives back: it must not stand for the shipping's.
+        for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order).exclude(kind=TaxLineKind.DUTY)
     }
     credited: dict[int | str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for line in CreditNoteLine.objects.filter(credit_note__seller_order=seller_order).values(
