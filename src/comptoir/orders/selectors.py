@@ -460,7 +460,7 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
     for an empty cart."""
     from comptoir.taxes.conf import taxes_settings
     from comptoir.taxes.domain.rates import rates_by_country
-    from comptoir.taxes.selectors import duty_rules_for, seller_ids_charging_destination_vat, vat_rates_dated
+    from comptoir.taxes.selectors import DistancePosition, duty_rules_for, seller_distance_positions, vat_rates_dated
 
     if not lines:
         return {}
@@ -469,7 +469,8 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
     dated = vat_rates_dated(countries=countries, day=day)
     if not dated:
         return {}
-    destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers})
+    positions = seller_distance_positions({offer.seller_id for offer in offers})
+    unknown = DistancePosition(charges_destination_vat=False, counted_eur_cents=0)
     duty_rules = duty_rules_for(destination=country, day=day)
     handling = taxes_settings().duty_handling
     return {
@@ -480,7 +481,8 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
             duty_handling=handling,
             seller_country=offer.seller.country,
             goods_country=offer.ships_from_country or offer.seller.country,
-            seller_charges_destination_vat=offer.seller_id in destination_vat,
+            seller_charges_destination_vat=positions.get(offer.seller_id, unknown).charges_destination_vat,
+            seller_distance_sales_eur_cents=positions.get(offer.seller_id, unknown).counted_eur_cents,
             rates=rates_by_country(
                 dated,
                 tax_class=offer.product.tax_class,

@@ -221,3 +221,21 @@ def test_the_oss_correction_of_a_credit_note_is_what_the_note_credits_line_by_li
     # The counter follows the note too: 150.00 + the shipping's net, less 50.00.
     shipping_net = OrderTaxLine.objects.get(seller_order=seller_order, kind="shipping").net_amount
     assert SellerDistanceSale.objects.get(seller_order_id=seller_order.pk).net_eur_cents == 15000 + shipping_net - 5000
+
+
+def test_the_cart_prices_the_crossing_sale_as_checkout_charges_it(vat_rates):
+    from comptoir.orders.selectors import cart_summary_for_buyer
+    from comptoir.orders.services.cart import cart_line_set
+
+    offer = offer_from("DE", 600000)
+    buy(offer, to="FR", at=dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC))  # 5,046.14 counted
+    buyer = make_user()
+    cart_line_set(buyer=buyer, offer_id=offer.pk, quantity=1)
+
+    with clock.frozen_at(dt.datetime(2026, 3, 3, 12, tzinfo=dt.UTC)):
+        summary = cart_summary_for_buyer(buyer=buyer, country="FR", placed_on=dt.date(2026, 3, 3))
+    crossing = buy(offer, to="FR", at=dt.datetime(2026, 3, 3, 12, tzinfo=dt.UTC))
+
+    # 6,050.42 at FR 20 %, as checkout charges the crossing sale (6,000.00 at DE 19 % before it crossed).
+    assert summary.groups[0].items.amount == 605042
+    assert crossing.items_amount == 605042
