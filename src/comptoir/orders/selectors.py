@@ -494,13 +494,15 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
     }
 
 
-def _cart_duty(duty, currency: str) -> dict:
+def _cart_duty(parcel, currency: str) -> dict:
     """CartSellerGroup's duty fields from a parcel's DutyAssessment (taxes.domain.duties)."""
+    duty = parcel.duty
     if duty is None or not duty.is_imported:
         return {}
     estimate = duty.at_delivery_estimate
     return {
-        "duty": Money(duty.charged_amount, currency) if duty.charged_amount else None,
+        # What the buyer pays for the duty at checkout: the duty with the VAT on it (ParcelTax.duty_charged).
+        "duty": Money(parcel.duty_charged, currency) if parcel.duty_charged else None,
         "charges_at_delivery": duty.charges_at_delivery,
         "at_delivery_estimate": Money(estimate, currency) if estimate else None,
     }
@@ -592,7 +594,7 @@ def cart_summary_for_buyer(
             part = draft.seller_orders[0]
             if part.tax is not None:  # what checkout will charge: the items and shipping with the buyer's VAT
                 items = part.items
-                duty_fields = _cart_duty(part.tax.duty, part.currency)
+                duty_fields = _cart_duty(part.tax, part.currency)
             selected = ShippingChoice(
                 part.shipping.service_level,
                 part.shipping.carrier,
