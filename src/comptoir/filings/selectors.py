@@ -28,6 +28,7 @@ from comptoir.filings.domain.returns import (
     IOSS_REGIMES,
     OSS_MARKETPLACE_REGIMES,
     OSS_SELLER_REGIMES,
+    CreditedFact,
     RefundFact,
     ReturnRow,
     TaxLineFact,
@@ -40,7 +41,7 @@ from comptoir.filings.domain.returns import (
 )
 from comptoir.filings.domain.uk_vat import UK_REGIMES, uk_vat_csv
 from comptoir.filings.models import Dac7Notice, ReturnFiling
-from comptoir.orders.models import OrderStatus, OrderTaxLine, SellerOrder
+from comptoir.orders.models import CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
 from comptoir.payments.models import Refund
 from comptoir.sellers.models import Seller
 from comptoir.taxes.domain.jurisdictions import EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
@@ -48,6 +49,7 @@ from comptoir.taxes.models import SellerTaxProfile
 from comptoir.taxes.selectors import seller_distance_sales_by_year, seller_tax_profile
 
 _PAID = (OrderStatus.PAID,)
+CREDIT_PREFIX = "credit:"  # a refund's source key when it pays back a credit note (checkout.services.credit_notes)
 
 
 def _publication_on_or_after(day: dt.date) -> dt.date:
@@ -88,24 +90,45 @@ def _tax_line_facts(queryset) -> list[TaxLineFact]:
         "currency",
         "net_amount",
         "vat_amount",
+        "pk",
     )
     return [
-        TaxLineFact(order_id, _supply_day(paid_at, placed_at), country, rate_bp, currency, net, vat)
-        for order_id, paid_at, placed_at, country, rate_bp, currency, net, vat in rows
+        TaxLineFact(order_id, _supply_day(paid_at, placed_at), country, rate_bp, currency, net, vat, pk)
+        for order_id, paid_at, placed_at, country, rate_bp, currency, net, vat, pk in rows
     ]
 
 
 def _refund_facts(seller_order_filter: Q, period: periods.Period) -> list[RefundFact]:
-    rows = (
+    rows = list(
         Refund.objects.filter(status="succeeded", created_at__date__gte=period.start, created_at__date__lte=period.end)
         .filter(seller_order_filter)
         .values_list(
-            "seller_order_id", "created_at", "amount", "seller_order__total_amount", "seller_order__charge_total_amount"
+            "seller_order_id",
+            "created_at",
+            "amount",
+            "seller_order__total_amount",
+            "seller_order__charge_total_amount",
+            "source_key",
         )
     )
+    # A refund of a credit note (`credit:<number>`, checkout.services.seller_order_credit) reduces exactly what the
+    # note credits; one query, only when there is one.
+    numbers = [key.removeprefix(CREDIT_PREFIX) for *_rest, key in rows if key.startswith(CREDIT_PREFIX)]
+    credited: dict[str, list[CreditedFact]] = defaultdict(list)
+    if numbers:
+        for number, tax_line_id, net, vat in CreditNoteLine.objects.filter(
+            credit_note__number__in=numbers, tax_line__isnull=False
+        ).values_list("credit_note__number", "tax_line_id", "net_amount", "vat_amount"):
+            credited[number].append(CreditedFact(tax_line_id, net, vat))
     return [
-        RefundFact(seller_order_id, created_at.date(), amount, charge_total if charge_total is not None else total)
-        for seller_order_id, created_at, amount, total, charge_total in rows
+        RefundFact(
+            seller_order_id,
+            created_at.date(),
+            amount,
+            charge_total if charge_total is not None else total,
+            tuple(credited.get(key.removeprefix(CREDIT_PREFIX), ())) if key.startswith(CREDIT_PREFIX) else (),
+        )
+        for seller_order_id, created_at, amount, total, charge_total, key in rows
     ]
 
 

@@ -24,7 +24,7 @@ from comptoir.filings.domain.returns import ADJUSTMENT, rows_from_json, rows_to_
 from comptoir.filings.events import Dac7NoticeIssued
 from comptoir.filings.models import Dac7Notice, ReturnFiling
 from comptoir.orders.domain.state_machine import Status
-from comptoir.orders.models import OrderStatus, OrderTaxLine, SellerOrder
+from comptoir.orders.models import CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
 from comptoir.taxes.domain.distance_sales import DISTANCE_SALE_REGIMES
 from comptoir.taxes.models import SellerDistanceSale
 from comptoir.taxes.services import DistanceSaleCount, seller_distance_sale_count
@@ -38,10 +38,11 @@ def distance_sales_count(*, seller_order_ids: Iterable[int], only_new: bool = Fa
     """Count the intra-EU B2C distance sales (regimes `eu_distance_origin` and `eu_distance_oss`: goods sent from one
     Member State to a consumer in another) of these seller orders towards their sellers' EUR 10,000 thresholds: the
     net of VAT of their tax lines, converted into EUR at the order's frozen rate (the ECB reference rate of the day
-    it was placed), in the calendar year it was paid. A cancelled or refunded seller order counts 0; a seller order
-    without distance-sale lines and never counted is skipped; an unpaid one is skipped. Idempotent (one
-    `SellerDistanceSale` row per seller order), each seller order in its own transaction. `only_new`: the seller
-    orders were just paid, none was counted before (saves a query)."""
+    it was placed), in the calendar year it was paid, less the net its credit notes give back of those tax lines
+    (partial refunds reduce the year of the sale, whenever the note is written). A cancelled or refunded seller order
+    counts 0; a seller order without distance-sale lines and never counted is skipped; an unpaid one is skipped.
+    Idempotent (one `SellerDistanceSale` row per seller order), each seller order in its own transaction. `only_new`:
+    the seller orders were just paid, none was counted before (saves a query)."""
     ids = sorted(set(seller_order_ids))
     if not ids:
         return []
@@ -53,6 +54,19 @@ def distance_sales_count(*, seller_order_ids: Iterable[int], only_new: bool = Fa
         .values_list("seller_order_id", "currency", "net")
     ):
         nets.setdefault(seller_order_id, {})[currency] = int(net or 0)
+    if nets and not only_new:
+        # Credit notes (partial refunds, after the release or not) reduce the taxable amount of the sale they credit
+        # (Art. 90 Dir. 2006/112/EC), so its count: the net of their lines on distance-sale tax lines.
+        for seller_order_id, currency, net in (
+            CreditNoteLine.objects.filter(
+                credit_note__seller_order_id__in=list(nets), tax_line__regime__in=DISTANCE_SALE_REGIMES
+            )
+            .values("credit_note__seller_order_id", "credit_note__currency")
+            .annotate(net=Sum("net_amount"))
+            .values_list("credit_note__seller_order_id", "credit_note__currency", "net")
+        ):
+            by_currency = nets[seller_order_id]
+            by_currency[currency] = max(0, by_currency.get(currency, 0) - int(net or 0))
     # Most paid checkouts have no distance sale and were never counted: this task then costs one query, or two when
     # `only_new` is not given (a cancellation or a refund may concern a seller order counted before).
     counted: set[int] = set()

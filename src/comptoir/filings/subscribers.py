@@ -1,7 +1,8 @@
 """What the filings app listens to (registered by FilingsConfig.ready).
 
 - orders `SellerOrderTransitioned` (batch, after the commit): a paid, cancelled or refunded seller order may change
-  its seller's intra-EU distance sales: one task per transaction counts them (`services.distance_sales_count`)."""
+  its seller's intra-EU distance sales: one task per transaction counts them (`services.distance_sales_count`);
+- orders `CreditNoteIssued` (batch): a credit note (a partial or full refund) reduces them: counted again."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from comptoir.orders.events import SellerOrderTransitioned
+    from comptoir.orders.events import CreditNoteIssued, SellerOrderTransitioned
 
 COUNTED_ACTIONS = frozenset({"payment_captured", "cancel", "refund"})
 
@@ -23,8 +24,15 @@ def on_seller_orders_transitioned(events: Sequence[SellerOrderTransitioned]) -> 
         distance_sales_count_task.enqueue(seller_order_ids=ids, only_new=only_new)
 
 
+def on_credit_notes_issued(events: Sequence[CreditNoteIssued]) -> None:
+    from comptoir.filings.tasks import distance_sales_count_task
+
+    distance_sales_count_task.enqueue(seller_order_ids=sorted({event.seller_order_id for event in events}))
+
+
 def connect() -> None:
     from comptoir.core.events import subscribe_batch
-    from comptoir.orders.events import SellerOrderTransitioned
+    from comptoir.orders.events import CreditNoteIssued, SellerOrderTransitioned
 
     subscribe_batch(SellerOrderTransitioned, on_seller_orders_transitioned)
+    subscribe_batch(CreditNoteIssued, on_credit_notes_issued)

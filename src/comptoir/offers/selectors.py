@@ -328,7 +328,7 @@ def offer_vat_quotes(offers, *, country: str, day: dt.date) -> dict[int, OfferVa
                 collector=parcel.liability.collector.value,
                 regime=parcel.liability.regime.value,
                 import_charges_at_delivery=parcel.liability.import_charges_at_delivery,
-                **_offer_duty(parcel.duty, quoted.item.currency),
+                **_offer_duty(parcel, quoted.item.currency),
             )
         )
     return found
@@ -453,19 +453,21 @@ def offer_destination_prices(
                 collector=parcel.liability.collector.value,
                 regime=parcel.liability.regime.value,
                 import_charges_at_delivery=parcel.liability.import_charges_at_delivery,
-                **_offer_duty(parcel.duty, quoted.item.currency),
+                **_offer_duty(parcel, quoted.item.currency),
             ),
         )
     return found
 
 
-def _offer_duty(duty, currency: str) -> dict:
+def _offer_duty(parcel, currency: str) -> dict:
     """OfferVat's duty fields from a parcel's DutyAssessment (taxes.domain.duties)."""
+    duty = parcel.duty
     if duty is None or not duty.is_imported:
         return {}
     estimate = duty.at_delivery_estimate
     return {
-        "duty": Money(duty.charged_amount, currency) if duty.charged_amount else None,
+        # What the buyer pays for the duty at checkout: the duty with the VAT on it (ParcelTax.duty_charged).
+        "duty": Money(parcel.duty_charged, currency) if parcel.duty_charged else None,
         "duties_at_delivery": duty.charges_at_delivery,
         "at_delivery_estimate": Money(estimate, currency) if estimate else None,
     }

@@ -10,6 +10,8 @@ Each offer row carries, as correlated subqueries evaluated by the database in th
   seller's country, the goods' country and the destination, as a JSON array (docs/TAXES.md): the tax strategy picks
   the one in force on the day; with the seller's tax profile (`charges_destination_vat`), the same statement gives
   checkout every fact the VAT needs;
+- `distance_sales_eur_cents`: the seller's intra-EU distance sales counted this calendar year (taxes.SellerDistanceSale,
+  EUR cents), so that the sale crossing the EUR 10,000 threshold is itself taxed at destination (Art. 59c);
 - `duty_rules_json`: the customs duty rules of the destination's customs area (taxes.DutyRule, every dated row) as a
   JSON array, with the product's HS code: what the duty of an imported parcel needs (docs/TAXES.md "Duties").
 
@@ -39,7 +41,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.aggregates import StringAgg
+from django.db.models.aggregates import StringAgg, Sum
 from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from comptoir.catalog.models import Category
@@ -53,7 +55,7 @@ from comptoir.taxes.domain import distance_sales
 from comptoir.taxes.domain.duties import DutyKind, DutyRule, customs_area
 from comptoir.taxes.domain.rates import DatedRate, TaxClass
 from comptoir.taxes.models import DutyRule as DutyRuleRow
-from comptoir.taxes.models import SellerTaxProfile, VatRate
+from comptoir.taxes.models import SellerDistanceSale, SellerTaxProfile, VatRate
 
 _RATE_FIELDS = (
     "id",
@@ -184,6 +186,26 @@ def _destination_vat_subquery():
     )
 
 
+_YEAR_SENTINEL = -7_200_000_001  # the compiled statement's placeholder for the current calendar year
+
+
+def _distance_sales_subquery():
+    """The seller's intra-EU distance sales counted this year (EUR cents, net of VAT; 0 when none): the year is a
+    placeholder, so the compiled statement does not depend on the date."""
+    return Coalesce(
+        Subquery(
+            SellerDistanceSale.objects.filter(seller_id=OuterRef("seller_id"), year=Value(_YEAR_SENTINEL))
+            .order_by()
+            .values("seller_id")
+            .annotate(total=Sum("net_eur_cents"))
+            .values("total")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
 @dataclass(frozen=True)
 class CheckoutProduct:
     title: str
@@ -198,6 +220,7 @@ class CheckoutSeller:
     settlement_currency: str = ""
     country: str = ""
     charges_destination_vat: bool = False
+    distance_sales_eur_cents: int = 0  # counted this calendar year (taxes.SellerDistanceSale)
 
 
 @dataclass(frozen=True)
@@ -251,6 +274,7 @@ _COLUMNS = (
     "restricted",
     "product__hs_code",
     "duty_rules_json",
+    "distance_sales_eur_cents",
 )
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
 _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
@@ -272,6 +296,7 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
                 vat_rates_json=_vat_rates_subquery(),
                 restricted=_restricted_subquery(),
                 duty_rules_json=_duty_rules_subquery(),
+                distance_sales_eur_cents=_distance_sales_subquery(),
             )
             .order_by("pk")
             .values_list(*_COLUMNS)
@@ -291,7 +316,10 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
         areas = [index for index, value in enumerate(params) if value == _AREA_SENTINEL]
         if len(areas) != 1:
             raise RuntimeError("could not locate the customs area in the compiled checkout statement")
-        positions += destinations + areas
+        years = [index for index, value in enumerate(params) if value == _YEAR_SENTINEL]
+        if len(years) != 1:
+            raise RuntimeError("could not locate the year in the compiled checkout statement")
+        positions += destinations + areas + years
         _compiled[key] = (sql, params, positions)
     return _compiled[key]
 
@@ -305,13 +333,13 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
     sql, template, positions = _statement(len(ids))
     params = list(template)
     area = customs_area(destination) if destination else ""
-    values = [*ids, *[destination.upper()] * _DESTINATION_USES, area]
+    year = clock.now().year
+    values = [*ids, *[destination.upper()] * _DESTINATION_USES, area, year]
     for position, value in zip(positions, values, strict=True):
         params[position] = value
     with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    year = clock.now().year
     return [
         CheckoutOffer(
             pk=row[0],
@@ -324,7 +352,9 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
             handling_days=row[7],
             shipping_profile_id=row[8],
             product=CheckoutProduct(row[9], row[16], row[21] or ""),
-            seller=CheckoutSeller(row[10], row[11], row[14], row[17], charges_destination_vat(row[18], year=year)),
+            seller=CheckoutSeller(
+                row[10], row[11], row[14], row[17], charges_destination_vat(row[18], year=year), int(row[23] or 0)
+            ),
             category_commission_bp=row[12],
             shipping_rates_json=row[13],
             ships_from_country=row[15],

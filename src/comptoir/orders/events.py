@@ -15,3 +15,12 @@ class SellerOrderTransitioned:
     event_id: int
     action: str
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class CreditNoteIssued:
+    """A credit note was written for a seller order (a refund after the release, or a full refund before it)."""
+
+    credit_note_id: int
+    seller_order_id: int
+    seller_id: int

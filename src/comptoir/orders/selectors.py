@@ -460,7 +460,7 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
     for an empty cart."""
     from comptoir.taxes.conf import taxes_settings
     from comptoir.taxes.domain.rates import rates_by_country
-    from comptoir.taxes.selectors import duty_rules_for, seller_ids_charging_destination_vat, vat_rates_dated
+    from comptoir.taxes.selectors import DistancePosition, duty_rules_for, seller_distance_positions, vat_rates_dated
 
     if not lines:
         return {}
@@ -469,7 +469,8 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
     dated = vat_rates_dated(countries=countries, day=day)
     if not dated:
         return {}
-    destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers})
+    positions = seller_distance_positions({offer.seller_id for offer in offers})
+    unknown = DistancePosition(charges_destination_vat=False, counted_eur_cents=0)
     duty_rules = duty_rules_for(destination=country, day=day)
     handling = taxes_settings().duty_handling
     return {
@@ -480,7 +481,8 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
             duty_handling=handling,
             seller_country=offer.seller.country,
             goods_country=offer.ships_from_country or offer.seller.country,
-            seller_charges_destination_vat=offer.seller_id in destination_vat,
+            seller_charges_destination_vat=positions.get(offer.seller_id, unknown).charges_destination_vat,
+            seller_distance_sales_eur_cents=positions.get(offer.seller_id, unknown).counted_eur_cents,
             rates=rates_by_country(
                 dated,
                 tax_class=offer.product.tax_class,
@@ -492,13 +494,15 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
     }
 
 
-def _cart_duty(duty, currency: str) -> dict:
+def _cart_duty(parcel, currency: str) -> dict:
     """CartSellerGroup's duty fields from a parcel's DutyAssessment (taxes.domain.duties)."""
+    duty = parcel.duty
     if duty is None or not duty.is_imported:
         return {}
     estimate = duty.at_delivery_estimate
     return {
-        "duty": Money(duty.charged_amount, currency) if duty.charged_amount else None,
+        # What the buyer pays for the duty at checkout: the duty with the VAT on it (ParcelTax.duty_charged).
+        "duty": Money(parcel.duty_charged, currency) if parcel.duty_charged else None,
         "charges_at_delivery": duty.charges_at_delivery,
         "at_delivery_estimate": Money(estimate, currency) if estimate else None,
     }
@@ -590,7 +594,7 @@ def cart_summary_for_buyer(
             part = draft.seller_orders[0]
             if part.tax is not None:  # what checkout will charge: the items and shipping with the buyer's VAT
                 items = part.items
-                duty_fields = _cart_duty(part.tax.duty, part.currency)
+                duty_fields = _cart_duty(part.tax, part.currency)
             selected = ShippingChoice(
                 part.shipping.service_level,
                 part.shipping.carrier,
@@ -637,7 +641,10 @@ class VatTable:
     collector: str
     net: Money
     vat: Money
-    duty: Money | None = None  # customs duty the buyer paid at checkout (DDP, a "duty" tax line), outside the VAT rows
+    # Customs duty the buyer paid at checkout (DDP, a "duty" tax line), net of VAT. Its VAT (the taxable amount includes
+    # the duty, Art. 86 Dir. 2006/112/EC) is in the rows; a duty line of an order placed before it was taxed is not.
+    duty: Money | None = None
+    duty_vat: Money | None = None
 
     @property
     def is_reverse_charge(self) -> bool:
@@ -662,7 +669,7 @@ def seller_order_vat_table(seller_order: SellerOrder) -> VatTable | None:
         return None
     currency = lines[0].currency
     sums: dict[tuple[str, int], list[int]] = {}
-    for line in lines:
+    for line in [*lines, *(duty for duty in duties if duty.rate_bp)]:
         totals = sums.setdefault((line.tax_country, line.rate_bp), [0, 0, 0])
         totals[0] += line.net_amount
         totals[1] += line.vat_amount
@@ -677,8 +684,26 @@ def seller_order_vat_table(seller_order: SellerOrder) -> VatTable | None:
         collector=lines[0].collector,
         net=Money(sum(line.net_amount for line in lines), currency),
         vat=Money(sum(line.vat_amount for line in lines), currency),
-        duty=Money(sum(line.gross_amount for line in duties), currency) if duties else None,
+        duty=Money(sum(line.net_amount for line in duties), currency) if duties else None,
+        duty_vat=Money(seller_order_duty_vat(seller_order), currency) if duties else None,
     )
+
+
+def seller_order_net_amount(seller_order: SellerOrder) -> int:
+    """What the seller order brings the seller at release, as the ledger books it (checkout.services.release): the
+    total the buyer paid, minus the commission, the VAT the marketplace collects as deemed supplier (with the VAT on the
+    duty) and the customs duty it collects (DDP), before refunds and chargebacks. Minor units of its currency."""
+    duty = seller_order.duty_amount - seller_order_duty_vat(seller_order)
+    return seller_order.total_amount - seller_order.commission_amount - seller_order.marketplace_vat_amount - duty
+
+
+def seller_order_duty_vat(seller_order: SellerOrder) -> int:
+    """The VAT on the customs duty collected at checkout (its "duty" tax line), in the seller order's currency: part of
+    `marketplace_vat_amount` and of `duty_amount` alike (the buyer paid the duty with its VAT). 0 without a duty; no
+    query when the tax lines are prefetched, one otherwise."""
+    if not seller_order.duty_amount:
+        return 0
+    return sum(line.vat_amount for line in seller_order.tax_lines.all() if line.kind == TaxLineKind.DUTY)
 
 
 def credit_notes_for_seller_order(seller_order: SellerOrder) -> list[CreditNote]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q, Sum
 
 from comptoir.core import clock
+from comptoir.taxes.domain.distance_sales import charges_destination_vat
 from comptoir.taxes.domain.duties import DutyKind, customs_area
 from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
 from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on, rates_by_country
@@ -73,6 +75,34 @@ def seller_ids_charging_destination_vat(seller_ids: set[int], *, year: int | Non
         .filter(Q(charges_destination_vat=True) | Q(counted_over_through_year__gte=year))
         .values_list("seller_id", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class DistancePosition:
+    """A seller's position against the EUR 10,000 threshold in a year: whether it charges destination VAT (declared
+    or counted over), and its distance sales counted so far that year (EUR cents, net of VAT)."""
+
+    charges_destination_vat: bool
+    counted_eur_cents: int
+
+
+def seller_distance_positions(seller_ids: set[int], *, year: int | None = None) -> dict[int, DistancePosition]:
+    """seller id -> its DistancePosition in `year` (this year by default), for the sellers with a tax profile (every
+    seller the counter has counted has one); a seller without one charges origin VAT and has counted nothing. What
+    checkout reads in its own statement (orders.checkout_reads), for the cart's totals. One query."""
+    year = year or clock.now().year
+    rows = (
+        SellerTaxProfile.objects.filter(seller_id__in=seller_ids)
+        .annotate(counted=Sum("seller__distance_sales__net_eur_cents", filter=Q(seller__distance_sales__year=year)))
+        .values_list("seller_id", "charges_destination_vat", "counted_over_through_year", "counted")
+    )
+    return {
+        seller_id: DistancePosition(
+            charges_destination_vat(declared=declared, counted_over_through_year=through, year=year),
+            int(counted or 0),
+        )
+        for seller_id, declared, through, counted in rows
+    }
 
 
 def duty_rule_of(row: DutyRule) -> DomainDutyRule:

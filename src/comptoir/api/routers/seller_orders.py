@@ -46,7 +46,11 @@ from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.idempotency import validate_key
 from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, Status, allowed_actions
-from comptoir.orders.selectors import seller_order_get_for_seller, seller_order_list_for_seller
+from comptoir.orders.selectors import (
+    seller_order_get_for_seller,
+    seller_order_list_for_seller,
+    seller_order_net_amount,
+)
 from comptoir.orders.services import (
     seller_order_accept,
     seller_order_mark_delivered,
@@ -71,11 +75,20 @@ class SellerOrderOut(Schema):
     items: MoneyOut
     shipping: MoneyOut
     duty: MoneyOut = Field(
-        description="Customs duty the buyer paid at checkout (DDP): owed by the marketplace to customs."
+        description="Customs duty the buyer paid at checkout (DDP), with the VAT on it (the duty tax line gives both): "
+        "owed by the marketplace to customs."
     )
     total: MoneyOut
     commission: MoneyOut = Field(description="Marketplace commission, frozen at checkout.")
-    net: MoneyOut = Field(description="Total minus commission: what reaches the payable balance on release.")
+    net: MoneyOut = Field(
+        description="What reaches the seller's payable balance on release: total minus commission, minus the VAT and "
+        "the customs duty the marketplace collects and remits (deemed supplier, IOSS, DDP), before refunds and "
+        "chargebacks."
+    )
+    marketplace_vat: MoneyOut = Field(
+        description="VAT the marketplace collects as deemed supplier and remits (included in total, not in net); "
+        "includes the VAT on the duty."
+    )
     refunded: MoneyOut
     shipping_address: dict
     shipping_service_level: str
@@ -134,7 +147,8 @@ def seller_order_out(seller_order) -> dict:
         "duty": money(seller_order.duty_amount, currency),
         "total": money(seller_order.total_amount, currency),
         "commission": money(seller_order.commission_amount, currency),
-        "net": money(seller_order.total_amount - seller_order.commission_amount, currency),
+        "net": money(seller_order_net_amount(seller_order), currency),
+        "marketplace_vat": money(seller_order.marketplace_vat_amount, currency),
         "refunded": money(seller_order.refunded_amount, currency),
         "shipping_address": seller_order.order.shipping_address,
         "shipping_service_level": seller_order.shipping_service_level,

@@ -2,6 +2,7 @@
 an offer for a destination with its VAT and duties (docs/TAXES.md, "Duties")."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -62,7 +63,8 @@ def test_the_checkout_response_gives_the_duty(api, buyer_token, us_offer):
         response = api.post("checkout", body, token=buyer_token, headers={"Idempotency-Key": "duty-1"})
 
     assert response.status_code == 201, response.content
-    assert (response.json()["duty"]["amount"], response.json()["total"]["amount"]) == ("3.00", "155.38")
+    # EUR 3.00 duty and 0.66 of IT VAT on it (the taxable amount includes the duty)
+    assert (response.json()["duty"]["amount"], response.json()["total"]["amount"]) == ("3.66", "156.04")
 
 
 def test_order_responses_carry_the_vat_and_duty_lines(api, buyer, buyer_token, seller_a, us_offer):
@@ -78,19 +80,24 @@ def test_order_responses_carry_the_vat_and_duty_lines(api, buyer, buyer_token, s
 
     order = api.get(f"orders/{number}", token=buyer_token).json()
 
-    assert (order["duty"]["amount"], order["total"]["amount"]) == ("3.00", "155.38")
+    assert (order["duty"]["amount"], order["total"]["amount"]) == ("3.66", "156.04")
     lines = order["seller_orders"][0]["tax_lines"]
     assert [
         (line["kind"], line["offer_id"], line["rate"], line["vat"]["amount"], line["gross"]["amount"]) for line in lines
     ] == [
         ("item", us_offer.pk, "22", "26.40", "146.40"),
         ("shipping", None, "22", "1.08", "5.98"),
-        ("duty", None, "0", "0.00", "3.00"),
+        ("duty", None, "22", "0.66", "3.66"),
     ]
     assert lines[2]["reason"] == "duty_flat_per_item_eu" and lines[2]["collector"] == "marketplace"
 
     seller_order = api.get(f"seller/orders/{number}-1", token=seller_a.key).json()
-    assert seller_order["duty"]["amount"] == "3.00"
+    assert seller_order["duty"]["amount"] == "3.66"
+    # Net to the seller, as the release books it: 156.04 paid, less the IT VAT the marketplace remits (26.40 + 1.08 +
+    # 0.66), less the duty (3.00), less the commission: the seller's own net prices 120.00 + 4.90, less commission.
+    commission = Decimal(seller_order["commission"]["amount"])
+    assert seller_order["marketplace_vat"]["amount"] == "28.14"
+    assert Decimal(seller_order["net"]["amount"]) == Decimal("124.90") - commission
     assert [line["kind"] for line in seller_order["tax_lines"]] == ["item", "shipping", "duty"]
     listed = api.get("seller/orders", token=seller_a.key).json()["results"][0]
     assert listed["tax_lines"] == seller_order["tax_lines"]
@@ -107,8 +114,8 @@ def test_product_detail_prices_each_offer_for_the_destination(api, us_offer):
     assert [italy[name]["amount"] for name in ("item", "shipping", "duty", "delivered")] == [
         "146.40",
         "5.98",
-        "3.00",
-        "155.38",
+        "3.66",
+        "156.04",
     ]
     assert italy["delivered_in_currency"]["currency"] == "GBP"
     assert italy["vat"] == {"rate": "22", "tax_country": "IT", "collector": "marketplace", "regime": "eu_import_ioss"}

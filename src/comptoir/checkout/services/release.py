@@ -11,6 +11,7 @@ from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.orders.domain.state_machine import Action, Actor
 from comptoir.orders.models import Dispute, DisputeStatus, SellerOrder
+from comptoir.orders.selectors import seller_order_duty_vat
 from comptoir.orders.services import (
     seller_order_ids_due_for_release,
     seller_order_lock,
@@ -57,9 +58,10 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
             payable=amounts.payable,
         )
         # Customs duty collected at checkout (DDP) is owed to the destination's customs, like the VAT: same share rule,
-        # never more than what the seller's share still holds after the VAT.
+        # never more than what the seller's share still holds after the VAT. The VAT on the duty is already in
+        # `marketplace_vat_amount` (released to the VAT liability above): only the duty itself goes to duty_liability.
         duty = vat_liability_released(
-            vat=seller_order.duty_amount,
+            vat=seller_order.duty_amount - seller_order_duty_vat(seller_order),
             total=seller_order.total_amount,
             escrow=amounts.escrow,
             payable=amounts.payable - vat,

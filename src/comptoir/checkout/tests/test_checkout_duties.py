@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from comptoir.checkout.services import order_checkout, seller_order_complete
+from comptoir.checkout.services import order_checkout, seller_order_complete, seller_order_credit
 from comptoir.core import clock
 from comptoir.orders.domain.state_machine import Actor
 from comptoir.orders.models import Order, OrderTaxLine
@@ -109,19 +109,23 @@ def test_a_us_sellers_eur_120_parcel_to_italy_from_1_july_2026_pays_the_flat_dut
 
     order = buy(offer, to="IT")
 
-    assert duty_lines(order) == [("eu_import_ioss", "marketplace", "duty_flat_per_item_eu", "IT", 300, 0, 300)]
-    # 146.40 items incl. 22 % IT VAT + 5.98 shipping + 3.00 duty
+    # The VAT is charged on the duty too (the taxable amount includes duties, Art. 78(a), 85, 86 Dir. 2006/112/EC):
+    # 3.00 duty + 0.66 VAT at IT 22 %.
+    assert duty_lines(order) == [("eu_import_ioss", "marketplace", "duty_flat_per_item_eu", "IT", 300, 66, 366)]
+    assert OrderTaxLine.objects.get(order=order, kind="duty").rate_bp == 2200
+    # 146.40 items incl. 22 % IT VAT + 5.98 shipping + 3.66 duty with its VAT
     assert (order.items_amount, order.shipping_amount, order.duty_amount, order.total_amount) == (
         14640,
         598,
-        300,
-        15538,
+        366,
+        15604,
     )
     seller_order = order.seller_orders.get()
+    # 26.40 + 1.08 (goods and shipping) + 0.66 (the duty) of IT VAT, collected by the marketplace (IOSS).
     assert (seller_order.duty_amount, seller_order.marketplace_vat_amount, seller_order.total_amount) == (
-        300,
-        2748,
-        15538,
+        366,
+        2814,
+        15604,
     )
 
     seller_owner = offer.seller.members.get().user
@@ -140,12 +144,29 @@ def test_a_us_sellers_eur_120_parcel_to_italy_from_1_july_2026_pays_the_flat_dut
     duty = LedgerAccount.objects.get(kind="duty_liability:IT", currency="EUR")
     assert sum(Posting.objects.filter(account=duty).values_list("amount", flat=True)) == -300
     vat = LedgerAccount.objects.get(kind="vat_liability:IT", currency="EUR")
-    assert sum(Posting.objects.filter(account=vat).values_list("amount", flat=True)) == -2748
+    assert sum(Posting.objects.filter(account=vat).values_list("amount", flat=True)) == -2814
     payable = LedgerAccount.objects.get(kind="seller_payable", seller=offer.seller, currency="EUR")
     commission = seller_order.commission_amount
+    # The seller gets what it priced: 120.00 + 4.90 (its net prices) less the commission.
     assert sum(Posting.objects.filter(account=payable).values_list("amount", flat=True)) == -(
-        15538 - commission - 2748 - 300
+        15604 - commission - 2814 - 300
     )
+    assert 15604 - 2814 - 300 == 12000 + 490
+    assert ledger_entries_unbalanced() == []
+
+    # A credit note for the shipping gives back the shipping's VAT (1.08), not the duty line's.
+    with clock.frozen_at(JULY):
+        note = seller_order_credit(
+            seller_order_id=seller_order.pk,
+            key="shipping",
+            quantities={"shipping": 1},
+            reason="late",
+            actor=seller_owner,
+            seller=offer.seller,
+        ).credit_note
+    [credited] = note.lines.all()
+    assert (credited.kind, credited.gross_amount, credited.vat_amount, credited.rate_bp) == ("shipping", 598, 108, 2200)
+    assert sum(Posting.objects.filter(account=vat).values_list("amount", flat=True)) == -(2814 - 108)
     assert ledger_entries_unbalanced() == []
 
 
@@ -162,8 +183,9 @@ def test_one_silk_and_two_wool_blouses_in_one_parcel_owe_two_items():
 
     order = buy(silk, wool, to="FR", quantities=[1, 2])
 
-    assert order.duty_amount == 600
-    assert duty_lines(order)[0][4] == 600
+    # EUR 6.00 of duty and 1.20 of FR VAT on it.
+    assert order.duty_amount == 720
+    assert duty_lines(order)[0][4:] == (600, 120, 720)
 
 
 def test_before_1_july_2026_the_same_parcel_owes_no_duty():

@@ -8,10 +8,11 @@ as the OSS and IOSS returns require since 2021 (corrections of earlier returns a
 period and Member State).
 
 A refund of part of a seller order reduces each of its tax lines in proportion (refunded / paid), each rounded half
-up once. Amounts are converted into euros per group of the same period, country, rate and currency at the rate of the
-period's last day (Art. 366 Dir. 2006/112/EC), through the caller's `to_eur`; a currency without a rate is reported as
-such (`unconverted`), never guessed. The UK and Swiss returns are built the same way in pounds and francs
-(domain/uk_vat.py, domain/ch_vat.py).
+up once, unless it carries its credit note's lines (a refund by line after the release): then each tax line is reduced
+by exactly what the note credits of it, so the return says what the buyer's credit note says. Amounts are converted
+into euros per group of the same period, country, rate and currency at the rate of the period's last day (Art. 366
+Dir. 2006/112/EC), through the caller's `to_eur`; a currency without a rate is reported as such (`unconverted`), never
+guessed. The UK and Swiss returns are built the same way in pounds and francs (domain/uk_vat.py, domain/ch_vat.py).
 
 Once a return is filed its figures are kept as filed (`ReturnFiling`, domain/dispatch.py); a later change to the
 supplies of a filed period is not regenerated into it but carried into a later return as an `adjustment` row of that
@@ -48,6 +49,16 @@ class TaxLineFact:
     currency: str
     net: int
     vat: int
+    tax_line_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CreditedFact:
+    """What a credit note gives back of one tax line, in the tax line's currency."""
+
+    tax_line_id: int
+    net: int
+    vat: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +67,7 @@ class RefundFact:
     refunded_on: dt.date
     amount: int  # what went back to the buyer
     paid: int  # what the buyer paid for the seller order, in the same currency as `amount`
+    credited: tuple[CreditedFact, ...] = ()  # the credit note's lines, when the refund has one (exact, not a share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +142,12 @@ def build_return(
                 continue  # a refund dated before its sale: not this return's business
             amount = min(refund.amount, refund.paid)
             key = (section, supplied_in.label, line.tax_country, line.rate_bp, line.currency)
+            if refund.credited:
+                for credited in refund.credited:
+                    if credited.tax_line_id == line.tax_line_id:
+                        groups[key][0] -= credited.net
+                        groups[key][1] -= credited.vat
+                continue
             groups[key][0] -= _share(line.net, amount, refund.paid)
             groups[key][1] -= _share(line.vat, amount, refund.paid)
     euros: dict[tuple[str, str, str, int], list[int]] = defaultdict(lambda: [0, 0])

@@ -199,6 +199,8 @@ def test_a_seller_reads_its_distance_sales_and_dac7_figures_through_the_api(vat_
 
     assert answer["distance_sales"] == [{"year": 2025, "net_eur_cents": 0}, {"year": 2026, "net_eur_cents": 1009228}]
     assert answer["charges_destination_vat"] is True and answer["threshold_eur_cents"] == 1_000_000
-    assert answer["dac7"][0]["year"] == 2026 and answer["dac7"][0]["consideration_eur_cents"][0] == 2 * 600490
+    # The second sale crosses EUR 10,000 and is itself taxed in France (Art. 59c): 5,042.02 net + 20 % = 6,050.42, and
+    # 4.12 net shipping + 20 % = 4.94, against 6,000.00 + 4.90 for the first one at German VAT.
+    assert answer["dac7"][0]["year"] == 2026 and answer["dac7"][0]["consideration_eur_cents"][0] == 600490 + 605536
     assert answer["dac7"][0]["reportable"] is True and "tin" in answer["missing_identity"]
     assert refused.status_code == 403

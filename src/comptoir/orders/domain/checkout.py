@@ -37,6 +37,9 @@ class LineTaxFacts:
     duty_rules: tuple[DutyRule, ...] = ()
     day: dt.date | None = None
     duty_handling: DutyHandling = DutyHandling.DDP
+    # The seller's intra-EU distance sales counted this year (EUR cents): the sale crossing EUR 10,000 is taxed at
+    # destination (taxes.domain.liability).
+    seller_distance_sales_eur_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ def parcel_facts(lines: list[LineInput]) -> ParcelFacts | None:
         duty_rules=first.duty_rules,
         day=first.day,
         duty_handling=first.duty_handling,
+        seller_distance_sales_eur_cents=first.seller_distance_sales_eur_cents,
     )
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from comptoir.core.events import publish_on_commit
 from comptoir.orders.domain.credit_note import SHIPPING, CreditableLine, CreditLine, credit_totals
+from comptoir.orders.events import CreditNoteIssued
 from comptoir.orders.models import CreditNote, CreditNoteLine, OrderLine, OrderTaxLine, SellerOrder, TaxLineKind
 
 if TYPE_CHECKING:
@@ -18,7 +20,8 @@ def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableL
     earlier credit notes gave back. Three queries; the caller holds the seller order's lock."""
     tax_lines = {
         (tax_line.order_line_id if tax_line.kind == TaxLineKind.ITEM else SHIPPING): tax_line
-        for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order)
+        # The duty line (DDP) is not a line a credit note gives back: it must not stand for the shipping's.
+        for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order).exclude(kind=TaxLineKind.DUTY)
     }
     credited: dict[int | str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for line in CreditNoteLine.objects.filter(credit_note__seller_order=seller_order).values(
@@ -104,5 +107,8 @@ def credit_note_write(
             gross_amount=line.gross,
         )
         for line in credit
+    )
+    publish_on_commit(
+        CreditNoteIssued(credit_note_id=note.pk, seller_order_id=seller_order.pk, seller_id=seller_order.seller_id)
     )
     return note

@@ -159,6 +159,7 @@ def _line_tax_facts(
         seller_country=offer.seller.country,
         goods_country=offer.ships_from_country or offer.seller.country,
         seller_charges_destination_vat=offer.seller.charges_destination_vat,
+        seller_distance_sales_eur_cents=offer.seller.distance_sales_eur_cents,
         rates=rates_by_country(
             vat_rates_of(offer),
             tax_class=offer.product.tax_class,
@@ -399,9 +400,10 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                     taxed.tax.gross,
                 )
             )
-        duty = part.tax.duty
-        if part.duty.amount and duty is not None and duty.rule is not None:
-            # The duty collected at checkout (DDP): one line per seller order, no VAT on it.
+        duty, duty_tax = part.tax.duty, part.tax.duty_tax
+        if duty_tax is not None and duty is not None and duty.rule is not None:
+            # The duty collected at checkout (DDP): one line per seller order, net = the duty, with the VAT on it (the
+            # taxable amount includes the duties, Art. 78(a) and 86 Dir. 2006/112/EC).
             shipping.append(
                 (
                     0,
@@ -411,11 +413,11 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                     Collector.MARKETPLACE.value,
                     f"duty_{duty.rule.kind.value}_{duty.rule.area.lower()}",
                     liability.tax_country or "",
-                    0,
+                    duty_tax.rate_bp,
                     part.currency,
-                    part.duty.amount,
-                    0,
-                    part.duty.amount,
+                    duty_tax.net,
+                    duty_tax.vat,
+                    duty_tax.gross,
                 )
             )
     return items, shipping

@@ -61,6 +61,9 @@ class ParcelFacts:
     duty_rules: tuple[DutyRule, ...] = ()
     day: dt.date | None = None
     duty_handling: DutyHandling = DutyHandling.DDP
+    # The seller's intra-EU B2C distance sales already counted by the marketplace this calendar year (EUR cents, net of
+    # VAT): with this parcel's own net value, whether this very sale passes the EUR 10,000 threshold (Art. 59c).
+    seller_distance_sales_eur_cents: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +80,25 @@ class ParcelTax:
     lines: tuple[TaxedLine, ...]
     shipping: TaxedLine | None
     duty: DutyAssessment | None = None  # None: not assessed (no day given)
+    # The VAT rate on the duty collected at checkout (basis points): the taxable amount includes the duties levied
+    # because of the import (Art. 78(a), 85 and 86 Dir. 2006/112/EC), so the marketplace charging VAT at checkout
+    # charges it on the duty too, at the main line's rate (as the shipping); 0 when no VAT is charged at checkout.
+    duty_rate_bp: int = 0
+
+    @property
+    def duty_tax(self) -> LineTax | None:
+        """The duty collected at checkout as a taxed line: net = the duty, VAT on it, gross = what the buyer pays for
+        it; None when no duty is collected at checkout."""
+        if self.duty is None or not self.duty.charged_amount:
+            return None
+        return add_to_net(self.duty.charged_amount, self.duty_rate_bp)
 
     @property
     def duty_charged(self) -> int:
-        """The duty the buyer pays at checkout (DDP), in the parcel's currency; 0 otherwise."""
-        return 0 if self.duty is None else self.duty.charged_amount
+        """What the buyer pays at checkout for the duty (DDP), with the VAT on it, in the parcel's currency; 0
+        otherwise."""
+        duty_tax = self.duty_tax
+        return 0 if duty_tax is None else duty_tax.gross
 
     @property
     def items_gross(self) -> int:
@@ -93,7 +110,9 @@ class ParcelTax:
 
     @property
     def vat(self) -> int:
-        return sum(line.tax.vat for line in self.all_lines)
+        """The VAT of the lines, the shipping and the duty collected at checkout."""
+        duty_tax = self.duty_tax
+        return sum(line.tax.vat for line in self.all_lines) + (0 if duty_tax is None else duty_tax.vat)
 
     @property
     def all_lines(self) -> tuple[TaxedLine, ...]:
@@ -151,6 +170,11 @@ def tax_parcel(
     currency_value_eur = value_in(net_value, "EUR")
     currency_value_gbp = value_in(net_value, "GBP")
     over = 10**15  # no rate: the consignment is taken as over every low-value threshold
+    main_home = _main_part(facts.parts, home)
+    net_shipping = 0 if shipping is None else split_gross(shipping, home_rates[main_home.key]).net
+    # What this sale adds to the seller's distance sales if it is one: the goods and the shipping, net of VAT (the
+    # taxable amount includes the transport charged, Art. 78(b)); unknown without a EUR rate (then not added).
+    sale_value_eur = value_in(net_value + net_shipping, "EUR")
     liability = decide_liability(
         Sale(
             seller_country=home,
@@ -162,6 +186,8 @@ def tax_parcel(
             consignment_value_gbp_pence=over if currency_value_gbp is None else currency_value_gbp,
             excise_goods=facts.excise_goods,
             seller_opted_for_destination_vat=facts.seller_charges_destination_vat,
+            seller_eu_distance_sales_this_year_eur_cents=facts.seller_distance_sales_eur_cents,
+            sale_value_eur_cents=sale_value_eur or 0,
         )
     )
     if liability.regime is Regime.NOT_MODELLED:
@@ -206,7 +232,8 @@ def tax_parcel(
             handling=facts.duty_handling,
             destination_rate_bp=main.rates.get(destination),
         )
-    return ParcelTax(liability=liability, lines=lines, shipping=shipping_line, duty=duty)
+    duty_rate_bp = main.rates[tax_country] if charged and tax_country is not None else 0
+    return ParcelTax(liability=liability, lines=lines, shipping=shipping_line, duty=duty, duty_rate_bp=duty_rate_bp)
 
 
 def collected_by_marketplace(liability: Liability) -> bool:
@@ -241,4 +268,6 @@ def parcel_resplit(
             amount=None if duty.amount is None else convert(duty.amount),
             import_vat_estimate=None if duty.import_vat_estimate is None else convert(duty.import_vat_estimate),
         )
-    return ParcelTax(liability=parcel.liability, lines=lines, shipping=shipping_line, duty=duty)
+    return ParcelTax(
+        liability=parcel.liability, lines=lines, shipping=shipping_line, duty=duty, duty_rate_bp=parcel.duty_rate_bp
+    )

@@ -63,6 +63,9 @@ class Sale:
     seller_eu_distance_sales_this_year_eur_cents: int = 0
     seller_eu_distance_sales_last_year_eur_cents: int = 0
     seller_opted_for_destination_vat: bool = False
+    # This sale's own value towards the threshold (goods and shipping, net of VAT, EUR cents): Art. 59c taxes at
+    # destination the very supply in the course of which the threshold is exceeded, so it is added to this year's.
+    sale_value_eur_cents: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +87,21 @@ class Liability:
 
 
 def over_eu_distance_threshold(sale: Sale) -> bool:
+    """Whether the seller's distance sales exceed EUR 10,000 last year, this year before this sale, or with it."""
     return (
-        sale.seller_eu_distance_sales_this_year_eur_cents > EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
+        sale.seller_eu_distance_sales_this_year_eur_cents + sale.sale_value_eur_cents
+        > EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
         or sale.seller_eu_distance_sales_last_year_eur_cents > EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
+    )
+
+
+def crosses_eu_distance_threshold(sale: Sale) -> bool:
+    """Whether this very sale makes the seller's distance sales of the year exceed EUR 10,000 (the crossing sale)."""
+    before = sale.seller_eu_distance_sales_this_year_eur_cents
+    return (
+        before <= EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
+        and sale.seller_eu_distance_sales_last_year_eur_cents <= EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
+        and before + sale.sale_value_eur_cents > EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
     )
 
 
@@ -126,6 +141,8 @@ def _within_the_eu(sale: Sale, seller: str, goods: str, destination: str, busine
         return Liability(Regime.EU_DISTANCE_OSS, destination, Collector.SELLER, "distance_sale_no_threshold")
     if sale.seller_opted_for_destination_vat:
         return Liability(Regime.EU_DISTANCE_OSS, destination, Collector.SELLER, "distance_sale_opted_destination")
+    if crosses_eu_distance_threshold(sale):
+        return Liability(Regime.EU_DISTANCE_OSS, destination, Collector.SELLER, "distance_sale_crosses_threshold")
     if over_eu_distance_threshold(sale):
         return Liability(Regime.EU_DISTANCE_OSS, destination, Collector.SELLER, "distance_sale_over_threshold")
     return Liability(Regime.EU_DISTANCE_ORIGIN, goods, Collector.SELLER, "distance_sale_under_threshold")

@@ -170,3 +170,31 @@ def test_vat_number_format(raw, number, country, valid):
 
     assert (checked.number, checked.country, checked.is_valid) == (number, country, valid)
     assert bool(checked.problem) is not valid
+
+
+def test_a_parcel_whose_net_value_with_shipping_passes_the_threshold_is_repriced_at_destination():
+    # A German seller with EUR 9,000.00 of distance sales counted this year sells a EUR 1,190.00 parcel (1,000.00 net
+    # at DE 19 %) with EUR 5.95 shipping (5.00 net) to France: 9,000 + 1,005 > 10,000, so French VAT, per unit.
+    def facts(counted: int) -> ParcelFacts:
+        return ParcelFacts(
+            seller_country="DE",
+            goods_country="DE",
+            seller_charges_destination_vat=False,
+            parts=(TaxPart(key=1, unit_price=119000, quantity=1, rates=RATES),),
+            seller_distance_sales_eur_cents=counted,
+        )
+
+    crossing = tax_parcel(facts(9_000_00), destination="FR", buyer_is_business=False, shipping=595, value_in=euro)
+    # 8,995.00 + 1,005.00 = 10,000.00: not over, the sale stays at German VAT.
+    under = tax_parcel(facts(8_995_00), destination="FR", buyer_is_business=False, shipping=595, value_in=euro)
+    unknown = tax_parcel(facts(9_000_00), destination="FR", buyer_is_business=False, shipping=595, value_in=no_rate)
+
+    assert crossing is not None and under is not None and unknown is not None
+    assert (crossing.liability.regime, crossing.liability.reason) == (
+        "eu_distance_oss",
+        "distance_sale_crosses_threshold",
+    )
+    assert (crossing.items_gross, crossing.shipping_gross, crossing.vat) == (120000, 600, 20000 + 100)
+    assert (under.liability.regime, under.items_gross, under.shipping_gross) == ("eu_distance_origin", 119000, 595)
+    # Without a EUR rate the sale's value is unknown: it is not added (the counter still sees it once paid).
+    assert unknown.liability.regime == "eu_distance_origin"

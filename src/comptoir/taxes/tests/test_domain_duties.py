@@ -83,7 +83,12 @@ def test_a_us_sellers_eur_120_parcel_to_italy_from_1_july_2026_pays_the_flat_eur
     duty = taxed.duty
     assert taxed.liability.regime == "eu_import_ioss"
     assert (duty.status, duty.amount, duty.items, duty.collected_at_checkout) == (DutyStatus.FLAT, 300, 1, True)
-    assert taxed.duty_charged == 300
+    # The taxable amount includes the duty (Art. 78(a), 85, 86 Dir. 2006/112/EC): 22 % of EUR 3.00 = 0.66.
+    assert taxed.duty_tax is not None
+    assert (taxed.duty_tax.net, taxed.duty_tax.vat, taxed.duty_tax.rate_bp) == (300, 66, 2200)
+    assert taxed.duty_charged == 366
+    # The parcel's VAT (what the marketplace books to its IT liability) is the lines', the shipping's and the duty's.
+    assert taxed.vat == sum(line.tax.vat for line in taxed.all_lines) + 66
     assert duty.rule is not None and "regfollower.com" in duty.rule.source
     # Nothing more is due on delivery: VAT (IOSS) and duty were both paid at checkout (DDP).
     assert (duty.charges_at_delivery, duty.at_delivery_estimate) == (False, 0)

@@ -132,3 +132,37 @@ def test_goods_leaving_the_eu_for_elsewhere_are_an_exempt_export_and_unknown_des
 
 def test_country_codes_are_read_in_any_case():
     assert _decide(seller_country="fr", goods_country="fr", destination_country="be").tax_country == "FR"
+
+
+def test_the_sale_that_makes_the_year_exceed_eur_10000_is_itself_taxed_at_destination():
+    # Art. 59c Dir. 2006/112/EC: the threshold exceeded "in the course of" the year; the supply that exceeds it is
+    # taxed where the goods arrive. EUR 9,000.00 counted, a EUR 1,000.01 sale: 10,000.01 > 10,000.00.
+    crossing = _decide(
+        seller_country="DE",
+        goods_country="DE",
+        destination_country="FR",
+        seller_eu_distance_sales_this_year_eur_cents=9_000_00,
+        sale_value_eur_cents=1_000_01,
+    )
+    exactly = _decide(
+        seller_country="DE",
+        goods_country="DE",
+        destination_country="FR",
+        seller_eu_distance_sales_this_year_eur_cents=9_000_00,
+        sale_value_eur_cents=1_000_00,
+    )
+    after = _decide(
+        seller_country="DE",
+        goods_country="DE",
+        destination_country="FR",
+        seller_eu_distance_sales_this_year_eur_cents=10_000_01,
+        sale_value_eur_cents=1_00,
+    )
+
+    assert (crossing.regime, crossing.tax_country, crossing.reason) == (
+        Regime.EU_DISTANCE_OSS,
+        "FR",
+        "distance_sale_crosses_threshold",
+    )
+    assert (exactly.regime, exactly.tax_country) == (Regime.EU_DISTANCE_ORIGIN, "DE")  # reaching is not exceeding
+    assert (after.regime, after.reason) == (Regime.EU_DISTANCE_OSS, "distance_sale_over_threshold")

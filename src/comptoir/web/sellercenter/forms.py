@@ -364,6 +364,57 @@ class ReceiveReturnForm(forms.Form):
     restock = forms.BooleanField(label=_("Put the items back in stock"), required=False, initial=True)
 
 
+class CreditNoteForm(forms.Form):
+    """A credit note for a released order: units to give back per line (`line_<id>`, at most what is left), the
+    shipping, a reason. `key` is the form's idempotency key, drawn when the form is shown: submitting the same form
+    twice issues one note."""
+
+    reason = forms.CharField(label=_("Reason for the buyer"), max_length=300, required=False)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+
+    def __init__(self, *args, creditable=(), titles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        titles = titles or {}
+        self.line_fields: list[str] = []
+        for line in creditable:
+            if line.remaining_quantity <= 0:
+                continue
+            if line.key == "shipping":
+                self.fields["shipping"] = forms.BooleanField(label=_("Shipping"), required=False)
+                self.line_fields.append("shipping")
+                continue
+            name = f"line_{line.key}"
+            self.fields[name] = forms.IntegerField(
+                label=titles.get(line.key, str(line.key)),
+                min_value=0,
+                max_value=line.remaining_quantity,
+                initial=0,
+                required=False,
+                help_text=_("At most %(count)s") % {"count": line.remaining_quantity},
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+            self.line_fields.append(name)
+        self.order_fields(["reason", *self.line_fields, "key"])
+
+    def quantities(self) -> dict[int | str, int]:
+        """{order line id or "shipping": units} of the valid form."""
+        chosen: dict[int | str, int] = {}
+        for name in self.line_fields:
+            value = self.cleaned_data.get(name)
+            if name == "shipping":
+                if value:
+                    chosen["shipping"] = 1
+            elif value:
+                chosen[int(name.removeprefix("line_"))] = int(value)
+        return chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.quantities():
+            raise forms.ValidationError(_("Choose at least one unit or the shipping to refund."))
+        return cleaned
+
+
 # --- Money -----------------------------------------------------------------------------------
 
 PERIODS = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("orders/", orders.order_list, name="orders"),
     path("orders/return-address", orders.return_policy, name="return_policy"),
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
+    path("orders/<str:number>/credit-notes", orders.order_credit, name="order_credit"),
     path("orders/<str:number>/<slug:action>", orders.order_action, name="order_action"),
     path("money/", money.money_overview, name="money"),
     path("money/statement.csv", money.money_statement_csv, name="statement_csv"),

@@ -268,3 +268,45 @@ def test_a_seller_imports_a_shopify_export_after_reading_its_report(browser_page
     save_screenshot(page, "seller-import-done")
     page.get_by_role("link", name="See your offers").click()
     assert "APRON-CHAR" in page.locator("main").inner_text() or "Linen apron" in page.locator("main").inner_text()
+
+
+def test_the_seller_issues_a_credit_note_for_a_released_order(browser_page, live_server):
+    from comptoir.checkout.services import seller_order_complete
+    from comptoir.orders.domain.state_machine import Actor
+    from comptoir.orders.models import CreditNote
+    from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
+    from comptoir.testing.builders import make_operator
+    from comptoir.web.sellercenter.tests.support import offer_of, order_of, shop
+
+    # Given a released order of three mugs
+    seller, owner, profile = shop()
+    seller_order = order_of(offer_of(seller, profile, sku="MUG-001", price_amount=1490, stock=12), quantity=3)
+    seller_order_accept(seller=seller, seller_order_id=seller_order.pk, actor=owner)
+    seller_order_ship(
+        seller=seller, seller_order_id=seller_order.pk, actor=owner, carrier="DHL", tracking_number="JD0001112223"
+    )
+    seller_order_mark_delivered(seller=seller, seller_order_id=seller_order.pk, actor=owner, actor_role=Actor.SELLER)
+    seller_order_complete(seller_order_id=seller_order.pk, actor=make_operator())
+    line = seller_order.lines.get()
+    page = browser_page
+    login_browser(page, live_server, owner)
+    page.goto(f"{live_server.url}/seller/orders/{seller_order.number}/")
+    card = page.locator("#credit-notes")
+
+    # When nothing is chosen, then the error shows in the card and nothing is refunded
+    card.get_by_role("button", name="Issue the credit note").click()
+    page.locator("#credit-notes .message--error").wait_for()
+    assert "Choose at least one unit or the shipping to refund." in card.inner_text()
+    assert not CreditNote.objects.exists()
+
+    # When two units are credited, then the card is swapped with the note and one unit is left to refund
+    page.locator(f"#credit-notes input[name=line_{line.pk}]").fill("2")
+    page.locator("#credit-notes input[name=reason]").fill("Two mugs arrived broken")
+    page.locator("#credit-notes").get_by_role("button", name="Issue the credit note").click()
+    page.locator("#credit-notes .message--success").wait_for()
+    text = page.locator("#credit-notes").inner_text()
+    assert f"{seller_order.number}-C1" in text and "29.80" in text
+    assert page.locator(f"#credit-notes input[name=line_{line.pk}]").get_attribute("max") == "1"
+    assert page.url.endswith(f"/seller/orders/{seller_order.number}/")  # swapped in place, no navigation
+    save_screenshot(page, "seller-credit-note")
+    assert list(CreditNote.objects.values_list("gross_amount", "reason")) == [(2980, "Two mugs arrived broken")]

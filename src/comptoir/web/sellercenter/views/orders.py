@@ -3,6 +3,8 @@ call to its orders service. A refused action is shown next to its field or as a 
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404
@@ -10,19 +12,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from comptoir.checkout.services import seller_order_cancel, seller_order_refund
+from comptoir.checkout.services import seller_order_cancel, seller_order_credit, seller_order_refund
+from comptoir.checkout.services.credit_notes import CreditOutcome
 from comptoir.core.exceptions import ApplicationError, InvalidTransition, ValidationError
 from comptoir.orders import errors as order_errors
 from comptoir.orders.domain.state_machine import Actor, allowed_actions
 from comptoir.orders.selectors import (
+    credit_notes_for_seller_order,
     return_request_for_seller_order,
+    seller_order_duty_vat,
     seller_order_events,
     seller_order_get_for_seller,
     seller_order_list_for_seller,
+    seller_order_net_amount,
     seller_return_policy,
 )
 from comptoir.orders.services import (
+    credit_note_find,
     seller_order_accept,
+    seller_order_creditable_lines,
     seller_order_mark_delivered,
     seller_order_receive_return,
     seller_order_return_accept,
@@ -31,7 +39,14 @@ from comptoir.orders.services import (
 )
 from comptoir.web.locale_formats import format_local_date
 from comptoir.web.sellercenter.access import seller_view
-from comptoir.web.sellercenter.forms import ORDER_FILTERS, CancelForm, ReceiveReturnForm, ReturnPolicyForm, ShipForm
+from comptoir.web.sellercenter.forms import (
+    ORDER_FILTERS,
+    CancelForm,
+    CreditNoteForm,
+    ReceiveReturnForm,
+    ReturnPolicyForm,
+    ShipForm,
+)
 from comptoir.web.sellercenter.messages import apply_service_error, translate_service_message
 from comptoir.web.sellercenter.views.common import (
     ORDER_STATUS_BADGES,
@@ -41,6 +56,7 @@ from comptoir.web.sellercenter.views.common import (
     paginate,
     today,
 )
+from comptoir.web.templatetags.comptoir import as_money
 
 FILTER_VALUES = {value for value, _label in ORDER_FILTERS}
 EVENT_LABELS = {
@@ -87,13 +103,41 @@ def _get(request, number: str):
     return seller_order
 
 
-def _detail(request, seller_order, *, ship_form=None, cancel_form=None, return_form=None, status: int = 200):
+def _credit_form(seller_order, data=None) -> CreditNoteForm:
+    titles = {line.pk: f"{line.title} ({line.sku})" for line in seller_order.lines.all()}
+    return CreditNoteForm(
+        data,
+        creditable=seller_order_creditable_lines(seller_order),
+        titles=titles,
+        initial={"key": uuid.uuid4().hex},
+    )
+
+
+def _credit_context(seller_order, form=None, *, issued=None) -> dict:
+    """The credit notes card: the notes issued, and the form while something is left to refund (released orders)."""
+    if not seller_order.is_released:
+        return {"order": seller_order, "credit_notes": [], "credit_form": None}
+    form = form or _credit_form(seller_order)
+    return {
+        "order": seller_order,
+        "credit_notes": credit_notes_for_seller_order(seller_order),
+        "credit_form": form if form.line_fields else None,
+        "issued": issued,
+    }
+
+
+def _detail(
+    request, seller_order, *, ship_form=None, cancel_form=None, return_form=None, credit_form=None, status: int = 200
+):
     actions = allowed_actions(seller_order.status, Actor.SELLER)
     events = seller_order_events(seller_order)
     return render(
         request,
         "sellercenter/orders/detail.html",
         {
+            **_credit_context(seller_order, credit_form),
+            "net_amount": seller_order_net_amount(seller_order),
+            "duty_remitted": seller_order.duty_amount - seller_order_duty_vat(seller_order),
             "section": "orders",
             "order": seller_order,
             "actions": actions,
@@ -196,6 +240,56 @@ def order_action(request, number: str, action: str):
         % {"number": number, "date": format_local_date(seller_order.ship_by)},
     )
     return redirect("sellercenter:order_detail", number=number)
+
+
+@require_POST
+@seller_view
+def order_credit(request, number: str):
+    """Issue a credit note for a released order (checkout.services.seller_order_credit): units per line and the
+    shipping given back, the VAT reversed. With htmx the credit notes card is swapped (errors inside it); without, the
+    order page is shown again. The form's key makes a second submission return the first note."""
+    seller_order = _get(request, number)
+    form = _credit_form(seller_order, request.POST)
+    issued = None
+    # A form submitted again (a double click, a retry) names a note already issued: that note is the answer, before
+    # its quantities are checked against what is left now.
+    existing = credit_note_find(seller_order=seller_order, key=str(request.POST.get("key", ""))[:120])
+    if existing is not None:
+        issued = CreditOutcome(existing, created=False)
+    elif form.is_valid():
+        try:
+            outcome = seller_order_credit(
+                seller_order_id=seller_order.pk,
+                key=form.cleaned_data["key"],
+                quantities=form.quantities(),
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                seller=request.seller,
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except ApplicationError as error:
+            form.add_error(None, translate_service_message(error.message))
+        else:
+            issued = outcome
+    if issued is not None:
+        seller_order = _get(request, number)
+        note = issued.credit_note
+        text = (
+            _("Credit note %(number)s issued: %(amount)s refunded to the buyer.")
+            if issued.created
+            else _("Credit note %(number)s was already issued.")
+        ) % {"number": note.number, "amount": as_money(note.gross)}
+        if request.htmx:
+            return render(
+                request, "sellercenter/orders/_credit_notes.html", {**_credit_context(seller_order), "issued": text}
+            )
+        messages.success(request, text)
+        return redirect("sellercenter:order_detail", number=number)
+    if request.htmx:
+        # htmx swaps 2xx answers only: the card comes back with its errors.
+        return render(request, "sellercenter/orders/_credit_notes.html", _credit_context(seller_order, form))
+    return _detail(request, seller_order, credit_form=form, status=422)
 
 
 RETURN_ADDRESS_FIELDS = ("name", "street", "postal_code", "city", "country")

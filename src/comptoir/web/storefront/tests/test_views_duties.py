@@ -61,7 +61,8 @@ def test_the_product_page_shows_the_duty_paid_at_checkout(client, us_offer):
         body = client.get(product_url(us_offer) + "?country=IT").content.decode()
 
     assert "incl. 22 % VAT (IT)" in body
-    assert "+ customs duty €3.00, paid at checkout" in body
+    # EUR 3.00 of duty and 0.66 of IT VAT on it: what the buyer pays for the duty (the taxable amount includes it)
+    assert "+ customs duty €3.66, paid at checkout" in body
 
 
 @override_settings(COMPTOIR=DAP)
@@ -90,8 +91,8 @@ def test_the_cart_and_checkout_pages_show_the_duty_and_the_total_with_it(client,
         cart = client.get("/cart?country=IT").content.decode()
         checkout = client.get("/checkout?country=IT").content.decode()
 
-    assert "Customs duty" in cart and "€3.00" in cart and "€155.38" in cart
-    assert "Customs duty" in checkout and "€155.38" in checkout
+    assert "Customs duty" in cart and "€3.66" in cart and "€156.04" in cart
+    assert "Customs duty" in checkout and "€156.04" in checkout
 
 
 def test_the_order_page_shows_the_duty_paid_at_checkout(client, us_offer):
@@ -111,4 +112,7 @@ def test_the_order_page_shows_the_duty_paid_at_checkout(client, us_offer):
 
     assert "Customs duty paid at checkout (collected by the marketplace): €3.00" in body
     assert "Customs duty paid at checkout (collected by the marketplace): €3.00" in invoice
+    assert "VAT on the duty: €0.66" in body and "VAT on the duty: €0.66" in invoice
     assert "22 % (IT)" in body
+    # The 22 % row holds the goods, the shipping and the duty: 120.00 + 4.90 + 3.00 net, 28.14 VAT, 156.04.
+    assert "€127.90" in invoice and "€28.14" in invoice and "€156.04" in invoice
