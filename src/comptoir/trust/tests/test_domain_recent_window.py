@@ -80,11 +80,9 @@ def test_a_steady_seller_keeps_the_configured_half_life_and_its_exact_score():
 
 def test_a_thin_recent_window_does_not_outweigh_a_long_record_however_different():
     # given a long poor record and, in the last 45 days, two perfect orders only
-    older = history(older=POOR, recent=POOR, days=180).days
-    thin = SellerEvidence(
-        days=tuple(d for d in older if d.day <= TODAY - dt.timedelta(days=45))
-        + (day(3, orders=1, late=0, rating_permille=5000), day(10, orders=1, late=0, rating_permille=5000))
-    )
+    older = [d for d in history(older=POOR, recent=POOR, days=180).days if d.day <= TODAY - dt.timedelta(days=45)]
+    recent = [day(3, orders=1, late=0, rating_permille=5000), day(10, orders=1, late=0, rating_permille=5000)]
+    thin = SellerEvidence(days=(*older, *recent))
 
     # then the recent window's band is too wide to disagree: the configured memory stands
     assert recent_window_half_life(thin, today=TODAY, config=CONFIG) is None
