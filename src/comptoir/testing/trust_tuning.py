@@ -191,13 +191,19 @@ def seller_groups(snapshot: Snapshot, results: Mapping) -> Callable[[str], list[
 
 
 def analyse(snapshot: Snapshot, config: dict) -> str:
-    """A plain-text report: Spearman of the score, with the rater-bias correction (1, 2 and 4 pseudo-reviews), of
-    an oracle knowing each seller's quality at the start of the history, and the rank-error losses by group."""
+    """A plain-text report: Spearman of the score, without the recent-window rule, with the rater-bias correction
+    (1, 2 and 4 pseudo-reviews), of an oracle knowing each seller's quality at the start of the history, and the
+    rank-error losses by group."""
     results = scores_of(snapshot, config)
     scores = {slug: float(result.score) for slug, result in results.items()}
     slugs = sorted(snapshot.truth)
     truth = [snapshot.truth[slug] for slug in slugs]
     lines = [f"Spearman of the trust score: {rank_correlation([scores[slug] for slug in slugs], truth):.4f}"]
+    weighted = sum(result.is_recent_window_weighted for result in results.values())
+    without_rule = spearman_of(snapshot, {**config, "recent_window": None})
+    lines.append(
+        f"  without the recent-window rule: {without_rule:.4f} ({weighted} sellers scored on their recent window)"
+    )
     for prior in (1.0, 2.0, 4.0):
         corrected = evidence_with_rater_offsets(snapshot, rater_offsets(snapshot.reviews, prior_reviews=prior))
         rho = spearman_of(snapshot, config, corrected)

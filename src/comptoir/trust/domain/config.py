@@ -72,6 +72,11 @@ DEFAULTS: dict = {
     # Evidence older than the horizon is ignored by the score; inside it, it weighs 0.5 ** (age / half-life).
     "score_horizon_days": 365,
     "half_life_days": 90,
+    # A seller whose last `days` days disagree with its older record by more than `disagreement` times the two
+    # windows' combined uncertainty (their scores' band half-widths) is scored with this shorter half-life: its
+    # quality changed, and the recent evidence says more about it now (score.recent_window_half_life). None: off.
+    # Tuned on seeds 1–5 of the independent generator (docs/SIMULATION.md, "Recent window (issue 11, tenth session)").
+    "recent_window": {"days": 45, "disagreement": "0.8", "half_life_days": 20},
     # Pseudo-observations of the prior (a mediocre seller scoring 50 on each metric) mixed into the evidence.
     "prior_strength": 20,
     "rating_prior": "3.0",

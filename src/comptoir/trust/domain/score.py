@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from comptoir.trust.domain.config import dec
@@ -40,6 +40,9 @@ class TrustResult:
     metrics: dict[str, MetricResult]
     evidence_orders: int = 0
     pillar_bands: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    # True when the recent window disagreed with the older record beyond both windows' uncertainty, so the score
+    # weighed the recent evidence more (a seller whose quality changed: see `recent_window_half_life`).
+    is_recent_window_weighted: bool = False
 
 
 def points_for_bad_rate(rate: float, target: float, curve: float | None = None) -> float:
@@ -151,13 +154,62 @@ def horizon_start(today: dt.date, config: dict) -> dt.date:
     return today - dt.timedelta(days=int(config["score_horizon_days"]) - 1)
 
 
-def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> TrustResult:
-    """Score, band, pillars, tier and window metrics of one seller from its evidence. Pure and deterministic."""
+def _horizon_days(evidence: SellerEvidence, today: dt.date, config: dict) -> list[DayEvidence]:
     first = horizon_start(today, config)
     days = [day for day in evidence.days if first <= day.day <= today]
     if evidence.prior is not None:
         days += [day for day in evidence.prior.days if first <= day.day <= today]
+    return days
+
+
+def _half_width(result: TrustResult) -> float:
+    return float(result.high - result.low) / 2
+
+
+def recent_window_half_life(evidence: SellerEvidence, *, today: dt.date, config: dict) -> float | None:
+    """The shorter half-life to score `evidence` with when its recent window clearly differs from its older record,
+    else None (the configured half-life stands).
+
+    The last `recent_window.days` days (up to `today`) and the days before them (scored as of the day before the
+    window, so both are fresh) are each scored alone with the configured half-life, own and inherited days alike.
+    They disagree when the gap between the two scores exceeds `recent_window.disagreement` times the combined
+    half-width of their bands (sqrt(h_recent² + h_older²)): a seller whose quality changed — better or worse — is
+    then scored with `recent_window.half_life_days`, so its old quality fades faster. A thin window has a wide band
+    and never disagrees; a seller without evidence on both sides keeps the configured half-life. The other inputs
+    (listing, security) are the same on both sides. Tuned on seeds 1–5 only (docs/SIMULATION.md, tenth session)."""
+    rule = config.get("recent_window")
+    if not rule:
+        return None
+    days = _horizon_days(evidence, today, config)
+    boundary = today - dt.timedelta(days=int(rule["days"]))
+    recent_days = tuple(day for day in days if day.day > boundary)
+    older_days = tuple(day for day in days if day.day <= boundary)
+    if not any(day.orders for day in recent_days) or not any(day.orders for day in older_days):
+        return None
     half_life = float(config["half_life_days"])
+    recent = _compute(replace(evidence, days=recent_days, prior=None), today=today, config=config, half_life=half_life)
+    older = _compute(replace(evidence, days=older_days, prior=None), today=boundary, config=config, half_life=half_life)
+    uncertainty = math.hypot(_half_width(recent), _half_width(older))
+    gap = abs(float(recent.score - older.score))
+    if gap > float(dec(rule["disagreement"])) * uncertainty:
+        return float(rule["half_life_days"])
+    return None
+
+
+def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> TrustResult:
+    """Score, band, pillars, tier and window metrics of one seller from its evidence. Pure and deterministic.
+
+    Evidence fades with the configured half-life, or with the recent window's shorter one when the seller's recent
+    evidence clearly differs from its older record (`recent_window_half_life`)."""
+    recent_half_life = recent_window_half_life(evidence, today=today, config=config)
+    if recent_half_life is None:
+        return _compute(evidence, today=today, config=config, half_life=float(config["half_life_days"]))
+    result = _compute(evidence, today=today, config=config, half_life=recent_half_life)
+    return replace(result, is_recent_window_weighted=True)
+
+
+def _compute(evidence: SellerEvidence, *, today: dt.date, config: dict, half_life: float) -> TrustResult:
+    days = _horizon_days(evidence, today, config)
     weighted = [(decay_weight((today - day.day).days, half_life), day) for day in days]
     metric_weights = {name: float(dec(value)) for name, value in config["metric_weights"].items()}
 
