@@ -3,11 +3,11 @@ memory (score.recent_window_half_life); a steady seller, a thin recent window or
 
 import datetime as dt
 
-from comptoir.trust.domain.config import trust_config
+from comptoir.trust.domain.config import RECENT_WINDOW_TUNED, trust_config
 from comptoir.trust.domain.evidence import DayEvidence, PriorEvidence, SellerEvidence
 from comptoir.trust.domain.score import compute_trust, recent_window_half_life
 
-CONFIG = trust_config()
+CONFIG = trust_config({"recent_window": RECENT_WINDOW_TUNED})
 WITHOUT_RULE = trust_config({"recent_window": None})
 TODAY = dt.date(2025, 6, 30)
 
