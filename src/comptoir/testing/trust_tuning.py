@@ -193,8 +193,8 @@ def seller_groups(snapshot: Snapshot, results: Mapping) -> Callable[[str], list[
 
 def analyse(snapshot: Snapshot, config: dict) -> str:
     """A plain-text report: Spearman of the score, with the recent-window rule (off by default), with the rater-bias
-    correction (1, 2 and 4 pseudo-reviews), of an oracle knowing each seller's quality at the start of the history, and the
-    rank-error losses by group."""
+    correction (1, 2 and 4 pseudo-reviews), of an oracle knowing each seller's quality at the start of the history, and
+    the rank-error losses by group."""
     results = scores_of(snapshot, config)
     scores = {slug: float(result.score) for slug, result in results.items()}
     slugs = sorted(snapshot.truth)
