@@ -366,7 +366,9 @@ def test_a_taxed_line_and_shipping_are_repriced_with_every_other_field_kept():
     from comptoir.offers.domain.shipping import ShippingQuote
     from comptoir.orders.domain.checkout import LineTaxFacts, _line_priced, _shipping_priced
 
-    facts = LineTaxFacts(seller_country="PL", goods_country="DE", seller_charges_destination_vat=True, rates={"FR": 2000})
+    facts = LineTaxFacts(
+        seller_country="PL", goods_country="DE", seller_charges_destination_vat=True, rates={"FR": 2000}
+    )
     line = LineInput(11, 12, 13, "Title", "SKU-1", eur(1000), 3, 1250, 4, 15, facts)
     shipping = ShippingQuote(21, "express", "Carrier", "Zone", eur(700), 2, 5)
     # when they are repriced the fast way
