@@ -206,6 +206,9 @@ _PASS_THROUGH: tuple[tuple[type[models.Field], tuple[type, ...]], ...] = (
 )
 
 
+_last_datetime: list[tuple[Any, Any, Any]] = [(None, None, None)]  # `_prepared`'s last (datetime, ops, adapted)
+
+
 def _prepared(field, value: Any, connection) -> Any:
     """`field.get_db_prep_save(value, connection)` by its shortest route for the values the hot write paths store
     most — an aware datetime in a DateTimeField, a date in a DateField, a dict or list in a JSONField (Django's own
@@ -214,8 +217,15 @@ def _prepared(field, value: Any, connection) -> Any:
     kind = type(field)
     value_type = type(value)
     if kind is models.DateTimeField:
+        # A checkout stores its one `now` in a dozen columns (order, seller orders, events, tasks): the last datetime
+        # adapted is kept, keyed by the object itself and the backend's operations (datetimes are immutable).
+        last = _last_datetime[0]  # one tuple, read once: another thread may replace it meanwhile
+        if value is last[0] and connection.ops is last[1]:
+            return last[2]
         if value_type is dt.datetime and value.utcoffset() is not None and settings.USE_TZ:
-            return connection.ops.adapt_datetimefield_value(value)
+            adapted = connection.ops.adapt_datetimefield_value(value)
+            _last_datetime[0] = (value, connection.ops, adapted)
+            return adapted
     elif kind is models.DateField:
         if value_type is dt.date:
             return connection.ops.adapt_datefield_value(value)
@@ -447,8 +457,9 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
     """Insert the rows of several tables where later rows point at earlier ones (an order, its seller orders, their
     lines and events) and return each part's ids in row order. A part is `(model, names, rows, refs)`: as for
     `insert_rows`, except that a column named in `refs` is filled by the statement: `attname -> index of an earlier
-    part` when the row holds the position of a row of that part, replaced by that row's id; `attname -> Lookup` when
-    the row holds the values the Lookup matches (a row whose lookup finds nothing is skipped: that part returns fewer
+    part` when the row holds the position of a row of that part, replaced by that row's id (a position of None
+    stores NULL, for a nullable column: rows with and without a target go in one part); `attname -> Lookup` when the
+    row holds the values the Lookup matches (a row whose lookup finds nothing is skipped: that part returns fewer
     ids, and no later part may point at it). On PostgreSQL it is one statement (one data-modifying CTE per part, one
     round trip; foreign keys are checked at commit as always), whose text is built once per shape; elsewhere one
     `insert_rows` per part. Values are prepared as `insert_rows` prepares them (same stored rows)."""
@@ -466,7 +477,8 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
                 for row in rows:
                     values = list(row)
                     for index, part in positions:
-                        values[index] = ids[part][values[index]]
+                        if values[index] is not None:  # None: no row of that part (NULL)
+                            values[index] = ids[part][values[index]]
                     resolved.append(tuple(values))
                 rows = resolved
             lookups = {name: part for name, part in refs.items() if type(part) is Lookup}
@@ -513,7 +525,11 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
     sql, all_specs = cached
     params: list = []
     append = params.append
-    for (_model, _names, rows, _refs), specs in zip(parts, all_specs, strict=True):
+    for (_model, names, rows, refs), specs in zip(parts, all_specs, strict=True):
+        # A position of None points at no row (NULL): the offset just past the part's last row selects nothing.
+        past_ends = [(names.index(name), len(parts[part][2])) for name, part in refs.items() if type(part) is int]
+        if past_ends and any(row[index] is None for row in rows for index, _end in past_ends):
+            rows = [_none_past_end(row, past_ends) for row in rows]
         _append_values(append, rows, specs, connection)
     with fixed_cursor(connection) as cursor:
         cursor.execute(sql, params)
@@ -525,6 +541,14 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
         if len(part_ids) != len(rows) and not (lookups and len(part_ids) < len(rows)):
             raise RuntimeError("insert_chain: the statement did not return one id per row")
     return ids
+
+
+def _none_past_end(row: tuple, past_ends: list[tuple[int, int]]) -> tuple:
+    values = list(row)
+    for index, end in past_ends:
+        if values[index] is None:
+            values[index] = end
+    return tuple(values)
 
 
 _UPDATE_SQL: dict[tuple, tuple[str, list, list]] = {}

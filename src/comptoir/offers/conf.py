@@ -41,7 +41,27 @@ class OffersSettings:
     exchange_rates: dict[tuple[str, str], Decimal]
 
 
+_PARSED_RATES: dict[tuple, dict[tuple[str, str], Decimal]] = {}
+
+
 def _exchange_rates(values: dict) -> dict[tuple[str, str], Decimal]:
+    """The operator's rates parsed (pair -> Decimal), kept per process by their settings' exact items: every quote
+    (each checkout, search and page) reads them, and parsing them again cost a checkout more than its VAT look-up."""
+    try:
+        key = tuple((values or {}).items())
+        parsed = _PARSED_RATES.get(key)
+    except TypeError:  # an unhashable value: parsed (or refused) below, not kept
+        key, parsed = None, None
+    if parsed is None:
+        parsed = _parse_exchange_rates(values)
+        if key is not None:
+            if len(_PARSED_RATES) > 64:  # a bound, should the rates be changed at run time again and again
+                _PARSED_RATES.clear()
+            _PARSED_RATES[key] = parsed
+    return dict(parsed)
+
+
+def _parse_exchange_rates(values: dict) -> dict[tuple[str, str], Decimal]:
     rates = {}
     for pair, rate in (values or {}).items():
         source, _, target = str(pair).partition("/")

@@ -11,13 +11,17 @@ transaction those on-commit callbacks do not run.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comptoir.api.tests.conftest import place_order
 from comptoir.orders.domain.state_machine import Actor
+from comptoir.orders.models import Order
 from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
+from comptoir.taxes.models import VatRate
 from comptoir.testing.builders import ADDRESS, make_offer
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +106,36 @@ def test_checkout_of_three_lines_from_two_sellers_with_tasks_stored_in_the_datab
     within(count, budget, "POST /checkout (3 lines, 2 sellers, database task backend)")
 
 
+def test_checkout_of_a_taxed_order_writes_its_tax_lines_in_one_insert(api, buyer_token, seller_a, settings):
+    # VAT rates loaded (issue 12): two lines from two sellers, each seller order with its item and shipping tax lines;
+    # all of them are one INSERT on SQLite and one part of the order's statement on PostgreSQL.
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+    VatRate.objects.create(
+        country=ADDRESS["country"],
+        tax_class="standard",
+        rate_bp=2000,
+        valid_from=dt.date(2020, 1, 1),
+        source="test",
+        imported_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+    )
+    offers = [make_offer(seller=seller_a.seller), make_offer(seller=make_offer().seller)]
+
+    def checkout(key: str):
+        lines = [{"offer_id": offer.pk, "quantity": 1} for offer in offers]
+        body = {"lines": lines, "shipping_address": ADDRESS, "payment": PAID}
+        return api.post("checkout", body, token=buyer_token, headers={"Idempotency-Key": key})
+
+    assert checkout("warm").status_code == 201
+
+    response, count = statements(lambda: checkout("measured"))
+
+    assert response.status_code == 201
+    order = Order.objects.get(number=response.json()["number"])
+    assert sorted(order.tax_lines.values_list("kind", flat=True)) == ["item", "item", "shipping", "shipping"]
+    budget = CHECKOUT_TAXED_POSTGRES if connection.vendor == "postgresql" else CHECKOUT_TAXED
+    within(count, budget, "POST /checkout (taxed, 2 sellers, database task backend)")
+
+
 def test_seller_offer_patch_and_stock_put(api, seller_a, offer_a):
     api.patch(f"seller/offers/{offer_a.pk}", {"price_amount": 1490}, token=seller_a.key)
 
@@ -167,6 +201,8 @@ CHECKOUT_POSTGRES = 9  # order, seller orders, lines, events: one statement; pay
 CHECKOUT_REPLAY = 6
 CHECKOUT_WITH_TASKS = 15  # + the task rows' INSERT
 CHECKOUT_WITH_TASKS_POSTGRES = 9  # the task rows' INSERT carries the idempotency response's UPDATE
+CHECKOUT_TAXED = 16  # + the tax lines' one INSERT (items, shipping and duties together; two INSERTs before)
+CHECKOUT_TAXED_POSTGRES = 9  # the tax lines are one more part of the order's statement
 OFFER_PATCH = 13  # + country rules: the rules in force, and (none) whether the offer has blocks to lift
 STOCK_PUT = 10
 SELLER_ORDER_ACCEPT = 11

@@ -18,7 +18,7 @@ from comptoir.core.db import (
     writes_carried,
 )
 from comptoir.core.models import IdempotencyRecord
-from comptoir.orders.models import Order, SellerOrder, SellerOrderEvent
+from comptoir.orders.models import Order, OrderLine, OrderTaxLine, SellerOrder, SellerOrderEvent
 from comptoir.orders.tests.support import buy
 from comptoir.testing.builders import make_user
 
@@ -184,6 +184,31 @@ def test_insert_chain_inserts_rows_pointing_at_earlier_rows_of_the_same_call():
         (seller_order_ids[1], "placed", {}),
         (seller_order_ids[0], "", {}),
     ]
+
+
+def test_insert_chain_stores_null_for_a_position_of_none_in_a_nullable_column():
+    # given a seller order; a new line and two tax lines, the item's pointing at the new line, the shipping's at none
+    seller_order = buy().seller_order
+    line_columns = ("seller_order_id", "offer_id", "product_id", "title", "sku", "quantity", "unit_price_amount")
+    line_columns += ("line_amount", "commission_rate_bp")
+    line = seller_order.lines.get()
+    line_row = (seller_order.pk, line.offer_id, line.product_id, "Copy", "SKU", 1, 1000, 1000, 0)
+    tax_columns = ("order_id", "seller_order_id", "order_line_id", "kind", "regime", "collector", "reason")
+    tax_columns += ("tax_country", "rate_bp", "currency", "net_amount", "vat_amount", "gross_amount")
+    common = ("oss", "seller", "distance_sale", "FR", 2000, "EUR")
+    ids = (seller_order.order_id, seller_order.pk)
+    item, shipping = (*ids, 0, "item", *common, 834, 166, 1000), (*ids, None, "shipping", *common, 417, 83, 500)
+
+    # when they go in together (the shipping row first, so that a NULL cannot be mistaken for the first line)
+    line_ids, tax_ids = insert_chain(
+        [(OrderLine, line_columns, [line_row], {}), (OrderTaxLine, tax_columns, [shipping, item], {"order_line_id": 0})]
+    )
+
+    # then the item's tax line points at the new line and the shipping's at no line
+    stored = {tax.kind: tax for tax in OrderTaxLine.objects.filter(pk__in=tax_ids)}
+    assert stored["item"].order_line_id == line_ids[0]
+    assert stored["shipping"].order_line_id is None
+    assert (stored["shipping"].net_amount, stored["shipping"].seller_order_id) == (417, seller_order.pk)
 
 
 def test_insert_rows_reads_a_lookup_s_id_in_its_statement_and_skips_a_row_whose_row_is_missing():

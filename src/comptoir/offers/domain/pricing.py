@@ -217,10 +217,11 @@ class TaxedPricing:
     def quote(
         self, *, price: Money, shipping: Money | None, buyer: BuyerContext, tax: ParcelFacts | None = None
     ) -> Quote:
-        untaxed = DeliveredPricing(self.rates).quote(price=price, shipping=shipping, buyer=buyer)
         if tax is None:
-            return untaxed
+            return DeliveredPricing(self.rates).quote(price=price, shipping=shipping, buyer=buyer)
         currency = price.currency
+        if shipping is not None:
+            price._check(shipping)  # as DeliveredPricing: shipping in the item's currency (ValueError otherwise)
         if sum(part.unit_price * part.quantity for part in tax.parts) != price.amount:
             raise ValueError("the tax facts' lines must sum to the quoted price")
 
@@ -241,8 +242,8 @@ class TaxedPricing:
             uniform_gross=self.uniform_gross,
             amount_in=amount_in,
         )
-        if parcel is None:
-            return untaxed
+        if parcel is None:  # the untaxed quote is built only when it is the answer (a checkout's parcels are taxed)
+            return DeliveredPricing(self.rates).quote(price=price, shipping=shipping, buyer=buyer)
         item = Money(parcel.items_gross, currency)
         if parcel.shipping_gross is None:
             return Quote(item=item, shipping=None, delivered=None, total=None, currency=buyer.currency, tax=parcel)

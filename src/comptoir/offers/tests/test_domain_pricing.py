@@ -59,6 +59,19 @@ def test_shipping_in_another_currency_than_the_item_is_refused():
         DeliveredPricing().quote(price=eur(1990), shipping=jpy(500), buyer=BUYER_EUR)
 
 
+def test_a_taxed_quote_refuses_shipping_in_another_currency_and_quotes_untaxed_without_facts():
+    from comptoir.offers.domain.pricing import TaxedPricing
+    from comptoir.taxes.domain.charge import ParcelFacts, TaxPart
+
+    facts = ParcelFacts("FR", "FR", False, (TaxPart(key=1, unit_price=1990, quantity=1, rates={"FR": 2000}),))
+    taxed = TaxedPricing().quote(price=eur(1990), shipping=eur(500), buyer=BUYER_EUR, tax=facts)
+    assert taxed.tax is not None and taxed.delivered == eur(2490)  # a domestic French sale: the VAT is inside
+    with pytest.raises(ValueError):
+        TaxedPricing().quote(price=eur(1990), shipping=jpy(500), buyer=BUYER_EUR, tax=facts)
+    untaxed = TaxedPricing().quote(price=eur(1990), shipping=eur(500), buyer=BUYER_EUR)
+    assert untaxed == DeliveredPricing().quote(price=eur(1990), shipping=eur(500), buyer=BUYER_EUR)
+
+
 def test_without_a_rate_an_offer_in_another_currency_is_deliverable_but_not_comparable():
     quote = DeliveredPricing().quote(price=jpy(1000), shipping=jpy(0), buyer=BUYER_EUR)
     assert quote.delivered == jpy(1000) and quote.is_deliverable

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from comptoir.core.money import BASIS_POINTS, Money
@@ -55,6 +55,37 @@ class LineInput:
     handling_days: int
     shipping_profile_id: int
     tax: LineTaxFacts | None = None  # None: the line is priced without VAT (as entered)
+
+
+def _line_priced(line: LineInput, unit_price: Money) -> LineInput:
+    """`replace(line, unit_price=unit_price)` through the positional constructor: `dataclasses.replace` looks every
+    field up by name and cost a taxed checkout twice as much per line (tested equal, field by field)."""
+    return LineInput(
+        line.offer_id,
+        line.seller_id,
+        line.product_id,
+        line.title,
+        line.sku,
+        unit_price,
+        line.quantity,
+        line.commission_rate_bp,
+        line.handling_days,
+        line.shipping_profile_id,
+        line.tax,
+    )
+
+
+def _shipping_priced(shipping: ShippingQuote, price: Money) -> ShippingQuote:
+    """`replace(shipping, price=price)` through the positional constructor (as `_line_priced`)."""
+    return ShippingQuote(
+        shipping.rate_id,
+        shipping.service_level,
+        shipping.carrier,
+        shipping.zone_name,
+        price,
+        shipping.transit_days_min,
+        shipping.transit_days_max,
+    )
 
 
 @dataclass(frozen=True)
@@ -266,12 +297,10 @@ def build_checkout(
         if priced.tax is not None:
             # The buyer pays the taxed unit prices and shipping: the lines, the items and the commission follow them.
             unit_prices = {line.key: line.unit_price for line in priced.tax.lines}
-            seller_lines = [
-                replace(line, unit_price=Money(unit_prices[line.offer_id], currency)) for line in seller_lines
-            ]
+            seller_lines = [_line_priced(line, Money(unit_prices[line.offer_id], currency)) for line in seller_lines]
             items = priced.item
             assert priced.shipping is not None
-            shipping = replace(shipping, price=priced.shipping)
+            shipping = _shipping_priced(shipping, priced.shipping)
         ship_by, earliest, latest = promise_dates(
             placed_on, max(line.handling_days for line in seller_lines), rate.transit_days_min, rate.transit_days_max
         )

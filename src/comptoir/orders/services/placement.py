@@ -349,7 +349,6 @@ _TAX_VALUE_COLUMNS = (
     "gross_amount",
 )
 _TAX_COLUMNS = ("order_id", "seller_order_id", "order_line_id", *_TAX_VALUE_COLUMNS)
-_SHIPPING_TAX_COLUMNS = ("order_id", "seller_order_id", *_TAX_VALUE_COLUMNS)
 
 
 def _marketplace_vat(part: SellerOrderDraft) -> dict[str, Any]:
@@ -359,9 +358,10 @@ def _marketplace_vat(part: SellerOrderDraft) -> dict[str, Any]:
     return {"marketplace_vat_amount": part.tax.vat, "marketplace_vat_country": part.tax.liability.tax_country or ""}
 
 
-def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) -> tuple[list[tuple], list[tuple]]:
+def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) -> list[tuple]:
     """The OrderTaxLine rows of the draft's taxed seller orders (positions standing for the ids, as insert_chain
-    wants them): one per line, one per shipping."""
+    wants them): one per line, then one per shipping and per duty (no order line: None). One part of the chain, so
+    one INSERT on SQLite and one CTE on PostgreSQL for all of them."""
     items: list[tuple] = []
     shipping: list[tuple] = []
     for position, part in enumerate(draft.seller_orders):
@@ -391,6 +391,7 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                 (
                     0,
                     position,
+                    None,
                     TaxLineKind.SHIPPING.value,
                     *common,
                     taxed.tax.rate_bp,
@@ -408,6 +409,7 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                 (
                     0,
                     position,
+                    None,
                     TaxLineKind.DUTY.value,
                     liability.regime.value,
                     Collector.MARKETPLACE.value,
@@ -420,7 +422,7 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                     duty_tax.gross,
                 )
             )
-    return items, shipping
+    return items + shipping
 
 
 def order_write(
@@ -506,7 +508,7 @@ def order_write(
             (position, line) for position, part in enumerate(draft.seller_orders) for line in part.lines
         )
     }
-    item_taxes, shipping_taxes = _tax_rows(draft, line_positions)
+    tax_rows = _tax_rows(draft, line_positions)
     lines = [
         (
             position,
@@ -570,12 +572,8 @@ def order_write(
         (OrderLine, _LINE_COLUMNS, lines, {"seller_order_id": 1}),
         (SellerOrderEvent, _EVENT_COLUMNS, events, {"seller_order_id": 1}),
     ]
-    if item_taxes:  # untaxed orders (no VAT rates loaded) keep the statement they always had
-        parts.append(
-            (OrderTaxLine, _TAX_COLUMNS, item_taxes, {"order_id": 0, "seller_order_id": 1, "order_line_id": 2})
-        )
-    if shipping_taxes:
-        parts.append((OrderTaxLine, _SHIPPING_TAX_COLUMNS, shipping_taxes, {"order_id": 0, "seller_order_id": 1}))
+    if tax_rows:  # untaxed orders (no VAT rates loaded) keep the statement they always had
+        parts.append((OrderTaxLine, _TAX_COLUMNS, tax_rows, {"order_id": 0, "seller_order_id": 1, "order_line_id": 2}))
     order_ids, seller_order_ids, _line_ids, event_ids, *_tax_ids = insert_chain(parts)
     _saved(order, order_ids[0])
     for seller_order, seller_order_id in zip(seller_orders, seller_order_ids, strict=True):

@@ -357,3 +357,24 @@ def test_an_invalid_destination_country_is_a_checkout_problem_not_a_crash():
         )
 
     assert problem.value.code == "invalid_address"
+
+
+def test_a_taxed_line_and_shipping_are_repriced_with_every_other_field_kept():
+    # given a line and a shipping quote with every field set to a value of its own
+    from dataclasses import fields, replace
+
+    from comptoir.offers.domain.shipping import ShippingQuote
+    from comptoir.orders.domain.checkout import LineTaxFacts, _line_priced, _shipping_priced
+
+    facts = LineTaxFacts(
+        seller_country="PL", goods_country="DE", seller_charges_destination_vat=True, rates={"FR": 2000}
+    )
+    line = LineInput(11, 12, 13, "Title", "SKU-1", eur(1000), 3, 1250, 4, 15, facts)
+    shipping = ShippingQuote(21, "express", "Carrier", "Zone", eur(700), 2, 5)
+    # when they are repriced the fast way
+    line_priced, shipping_priced = _line_priced(line, eur(1200)), _shipping_priced(shipping, eur(840))
+    # then they equal what dataclasses.replace gives, field by field, and no field is left out
+    assert len(fields(LineInput)) == 11 and len(fields(ShippingQuote)) == 7  # a new field must be passed on above
+    assert line_priced == replace(line, unit_price=eur(1200))
+    assert shipping_priced == replace(shipping, price=eur(840))
+    assert line_priced.tax is facts and line_priced.unit_price == eur(1200)
