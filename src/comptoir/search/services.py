@@ -22,6 +22,7 @@ from comptoir.offers.selectors import OfferTaxTable, offer_tax_table, offer_visi
 from comptoir.search.backends import get_backend
 from comptoir.search.backends.base import IndexedText
 from comptoir.search.conf import search_languages, search_pricing, search_rates, search_settings
+from comptoir.search.domain.delivery import delivery_compact
 from comptoir.search.domain.ranking import Candidate, browse_quality, seller_points
 from comptoir.search.domain.text import index_words
 from comptoir.search.models import ProductViewDaily, SearchDocument
@@ -94,6 +95,7 @@ def _delivery_by_country(
             profile_id,
             seller_country,
             tax_class,
+            hs_code,
         ) in offers:
             if country in blocked.get(offer_id, ()):
                 continue
@@ -117,10 +119,12 @@ def _delivery_by_country(
                     ships_from=_origin,
                     tax_class=tax_class,
                     country=buyer.country,
+                    hs_code=hs_code,
                 )
             )
             # The quote depends on the destination only through its VAT area (or being the seller's or the goods'
-            # own country) and the rates: computed once per offer for all destinations that share them.
+            # own country) and the rates — the duty through the customs area, which is the VAT area: computed once
+            # per offer for all destinations that share them.
             memo_key = (
                 None
                 if facts is None
@@ -209,6 +213,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
             "shipping_profile_id",
             "seller__country",
             "product__tax_class",
+            "product__hs_code",
         )
     ):
         offers.setdefault(row[1], []).append(row)
@@ -275,7 +280,9 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
                 ships_from=" ".join(sorted({row[6] for row in product_offers})),
                 seller_ids=" ".join(str(seller) for seller in sorted({row[2] for row in product_offers})),
                 min_handling_days=min(row[7] for row in product_offers),
-                delivery=delivery,
+                # Countries of a VAT area sharing an entry stored once (search.domain.delivery): a smaller map for
+                # every query to read.
+                delivery=delivery_compact(delivery),
                 views=views.get(pk, 0) or 0,
                 orders=orders.get(pk, 0),
                 family_id=family_id,

@@ -96,6 +96,13 @@ def duty_rules_for(*, destination: str, day: dt.date | None = None) -> tuple[Dom
     return tuple(rule for rule in map(duty_rule_of, rows) if rule.in_force(day))
 
 
+def duty_rules_in_force(*, day: dt.date | None = None) -> tuple[DomainDutyRule, ...]:
+    """The duty rules of every customs area in force on `day` (today by default). One query."""
+    day = day or clock.now().date()
+    rows = DutyRule.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    return tuple(rule for rule in map(duty_rule_of, rows.order_by("area", "valid_from", "id")) if rule.in_force(day))
+
+
 def seller_tax_profile(seller_id: int) -> SellerTaxProfile | None:
     return SellerTaxProfile.objects.filter(seller_id=seller_id).first()
 
