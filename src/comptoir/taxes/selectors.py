@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.db.models import Q, Sum
 
@@ -118,3 +119,16 @@ def seller_distance_sales_by_year(seller_id: int, *, years: set[int]) -> dict[in
     found = dict.fromkeys(years, 0)
     found.update({year: int(total or 0) for year, total in rows})
     return found
+
+
+def tax_rules_fingerprint(*, day: dt.date | None = None) -> str:
+    """A digest of every VAT rate and duty rule in force on `day` (today by default): it changes when a rate or rule
+    is imported, edited, comes into force or lapses, so a reader that priced with the rules of a day can tell whether
+    its prices still hold. Two queries."""
+    day = day or clock.now().date()
+    rates = [(rate.country, str(rate.tax_class), rate.rate_bp) for rate in vat_rates_in_force(day=day)]
+    duties = [
+        (rule.area, str(rule.kind), rule.currency, rule.amount, rule.value_limit, rule.marketplace_collected_only)
+        for rule in duty_rules_in_force(day=day)
+    ]
+    return hashlib.sha256(repr((sorted(rates), sorted(duties, key=repr))).encode()).hexdigest()
