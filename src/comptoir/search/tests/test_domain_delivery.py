@@ -30,7 +30,7 @@ def test_a_seller_under_the_threshold_needs_one_entry_for_the_whole_eu():
 
 def test_members_that_fell_back_to_anywhere_keep_their_entry_when_the_area_gets_one():
     # Shipped by named zones to 20 EU countries at one price; the other 7 are reached only by the "*" zone.
-    full = {"*": [900, 9, 2], **dict.fromkeys(EU[:20], [500, 3, 1])}
+    full = {"*": [900, 9, 2], **{key: [500, 3, 1] for key in EU[:20]}}
 
     compact = delivery_compact(full)
 
@@ -48,7 +48,7 @@ def test_a_map_that_would_grow_is_left_as_it_is():
 
 
 def test_a_country_where_nothing_may_be_sold_stays_empty():
-    full = {"*": [900, 9, 2], **dict.fromkeys(EU, [500, 3, 1]), "DE": []}
+    full = {"*": [900, 9, 2], **{key: [500, 3, 1] for key in EU}, "DE": []}
 
     compact = delivery_compact(full)
 
