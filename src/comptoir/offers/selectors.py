@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, 
 from comptoir.offers.models import Offer, ShippingRate
 from comptoir.sellers.models import SellerStatus
 from comptoir.taxes.domain.charge import ParcelFacts, TaxPart
+from comptoir.taxes.domain.duties import DutyHandling, DutyRule, customs_area
 from comptoir.taxes.domain.rates import rates_by_country
 
 if TYPE_CHECKING:
@@ -238,14 +240,34 @@ class OfferVat:
 
 
 class OfferTaxTable:
-    """The tax facts of offers for any destination (docs/TAXES.md): the dated VAT rates and the sellers charging
-    destination VAT, read once; `facts(...)` builds an offer's one-unit `ParcelFacts` for a destination, the rates per
-    (class, countries) computed once. Pure once built."""
+    """The tax facts of offers for any destination (docs/TAXES.md): the dated VAT rates, the sellers charging
+    destination VAT and the duty rules in force, read once; `facts(...)` builds an offer's one-unit `ParcelFacts` for a
+    destination, the rates per (class, countries) computed once. Pure once built.
 
-    def __init__(self, *, dated: list, destination_vat: set[int], day: dt.date) -> None:
+    The facts carry the destination's duty rules, the day and the operator's duty handling, so a quote made with them
+    includes the duty checkout collects (DDP, docs/TAXES.md "Duties"): search, its cards and the featured offer show
+    the same delivered total as the product page and checkout."""
+
+    def __init__(
+        self,
+        *,
+        dated: list,
+        destination_vat: set[int],
+        day: dt.date,
+        duty_rules: Iterable[DutyRule] = (),
+        duty_handling: DutyHandling = DutyHandling.DDP,
+    ) -> None:
         self.dated, self.destination_vat, self.day = dated, destination_vat, day
         self.countries = frozenset(rate.country for rate in dated)
+        self.duty_handling = duty_handling
+        self._duty_rules: dict[str, tuple[DutyRule, ...]] = {}
+        for rule in duty_rules:
+            self._duty_rules[rule.area] = (*self._duty_rules.get(rule.area, ()), rule)
         self._rates: dict[tuple[str, frozenset[str]], dict[str, int]] = {}
+
+    def duty_rules(self, country: str) -> tuple[DutyRule, ...]:
+        """The duty rules of `country`'s customs area in force on the table's day."""
+        return self._duty_rules.get(customs_area(country), ())
 
     def facts(
         self,
@@ -257,6 +279,7 @@ class OfferTaxTable:
         ships_from: str,
         tax_class: str,
         country: str,
+        hs_code: str = "",
     ) -> ParcelFacts:
         goods_country = ships_from or seller_country
         countries = frozenset((country, seller_country, goods_country))
@@ -270,7 +293,10 @@ class OfferTaxTable:
             seller_country=seller_country,
             goods_country=goods_country,
             seller_charges_destination_vat=seller_id in self.destination_vat,
-            parts=(TaxPart(key=offer_id, unit_price=price_amount, quantity=1, rates=rates),),
+            parts=(TaxPart(key=offer_id, unit_price=price_amount, quantity=1, rates=rates, hs_code=hs_code),),
+            duty_rules=self.duty_rules(country),
+            day=self.day,
+            duty_handling=self.duty_handling,
         )
 
     def offer_facts(self, offer, *, country: str) -> ParcelFacts:
@@ -283,23 +309,33 @@ class OfferTaxTable:
             ships_from=offer.ships_from_country,
             tax_class=offer.product.tax_class,
             country=country,
+            hs_code=offer.product.hs_code,
         )
 
 
 def offer_tax_table(*, seller_ids: set[int], countries: set[str] | None, day: dt.date) -> OfferTaxTable | None:
     """The tax facts table for offers of `seller_ids` sold to (or from) `countries` (None: every country with a rate,
-    as the search index needs). None when no VAT rate is loaded (prices stay as entered). Two queries."""
-    from comptoir.taxes.selectors import seller_ids_charging_destination_vat, vat_rates_dated
+    as the search index needs), with the duty rules in force and the operator's duty handling. None when no VAT rate is
+    loaded (prices stay as entered). Three queries."""
+    from comptoir.taxes.conf import taxes_settings
+    from comptoir.taxes.selectors import duty_rules_in_force, seller_ids_charging_destination_vat, vat_rates_dated
 
     dated = vat_rates_dated(countries=countries, day=day)
     if not dated:
         return None
-    return OfferTaxTable(dated=dated, destination_vat=seller_ids_charging_destination_vat(seller_ids), day=day)
+    return OfferTaxTable(
+        dated=dated,
+        destination_vat=seller_ids_charging_destination_vat(seller_ids),
+        day=day,
+        duty_rules=duty_rules_in_force(day=day),
+        duty_handling=taxes_settings().duty_handling,
+    )
 
 
 def offers_tax_facts(offers, *, country: str, day: dt.date) -> dict[int, ParcelFacts]:
-    """offer id -> its one-unit ParcelFacts for a buyer in `country` on `day` (offers with seller and product loaded);
-    empty when no VAT rate is loaded. Two queries, none without offers."""
+    """offer id -> its one-unit ParcelFacts for a buyer in `country` on `day` (offers with seller and product loaded),
+    with the destination's duty rules (a quote from them includes the duty checkout collects); empty when no VAT rate
+    is loaded. Three queries, none without offers."""
     offers = list(offers)
     if not offers:
         return {}

@@ -94,3 +94,16 @@ class ProductViewDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.views} views of product {self.product_id} on {self.day}"
+
+
+class SearchPriceBasis(models.Model):
+    """What the index's destination prices were computed with, one row per kind of input ("tax_rules": the digest of
+    the VAT rates and duty rules in force, taxes.selectors.tax_rules_fingerprint). `search_prices_follow_tax_rules`
+    re-prices the index when the current digest differs."""
+
+    key = models.CharField(max_length=20, primary_key=True)
+    fingerprint = models.CharField(max_length=64)
+    priced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.fingerprint[:12]}"

@@ -41,6 +41,7 @@ from comptoir.offers.selectors import (
 )
 from comptoir.search.backends import get_backend
 from comptoir.search.conf import buyer_context, search_language, search_pricing, search_rates, search_settings
+from comptoir.search.domain.delivery import ANYWHERE, delivery_keys
 from comptoir.search.domain.explain import Explanation, explain_featured, explain_result
 from comptoir.search.domain.featured import FeaturedDecision, OfferFacts, choose_featured
 from comptoir.search.domain.ranking import Candidate, RankingConfig, RankingContext, order, ranked_result
@@ -293,15 +294,24 @@ def _category_paths() -> dict[int, str]:
 
 
 def _destination_entry_sql(vendor: str, country: str) -> tuple[str, list]:
-    """SQL for the document's delivery entry for `country` (else its "*" entry) as JSON text, without decoding the whole
-    `delivery` object in Python."""
+    """SQL for the document's delivery entry for `country` — its own, else its VAT area's ("@EU"), else "*"
+    (search.domain.delivery) — without decoding the whole `delivery` object in Python. On SQLite the keys are read by
+    one `json_extract` with several paths, which parses the map once and gives a JSON array (the first non-null
+    element is the entry); on PostgreSQL by `->` on the jsonb."""
+    keys = delivery_keys(country) if COUNTRY_CODE.fullmatch(country) else (ANYWHERE,)
     if vendor == "postgresql":
-        if COUNTRY_CODE.fullmatch(country):
-            return "COALESCE(d.delivery -> %s, d.delivery -> '*')::text", [country]
-        return "(d.delivery -> '*')::text", []
-    if COUNTRY_CODE.fullmatch(country):
-        return "COALESCE(json_extract(d.delivery, %s), json_extract(d.delivery, '$.\"*\"'))", [f'$."{country}"']
-    return "json_extract(d.delivery, '$.\"*\"')", []
+        return f"COALESCE({', '.join(['d.delivery -> %s'] * len(keys))})::text", list(keys)
+    return f"json_extract(d.delivery, {', '.join(['%s'] * len(keys))})", [f'$."{key}"' for key in keys]
+
+
+def _destination_entry(text: str | None, *, vendor: str, country: str) -> list | None:
+    """The entry from what `_destination_entry_sql` selected (None: no key matched)."""
+    if text is None:
+        return None
+    value = json.loads(text)
+    if vendor != "postgresql" and COUNTRY_CODE.fullmatch(country):
+        return next((entry for entry in value if entry is not None), None)
+    return value
 
 
 def _candidate_rows(parsed, *, scope_ids: list[int] | None, country: str, limit: int, backend) -> list[tuple]:
@@ -368,6 +378,7 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
     limit = config.candidate_limit
     documents = _candidate_rows(parsed, scope_ids=scope_ids, country=query.country, limit=limit, backend=backend)
     candidates_found = len(documents)
+    vendor = connection.vendor
 
     reachable = []
     for (
@@ -384,7 +395,7 @@ def search_products(query: SearchQuery, *, placed_on: dt.date) -> SearchPage:
         option_values,
         relevance,
     ) in documents:
-        entry = json.loads(entry) if entry is not None else None
+        entry = _destination_entry(entry, vendor=vendor, country=query.country)
         if not entry:  # no offer reaches the country, or none may be sold there (an empty entry: docs/COMPLIANCE.md)
             continue
         landed, business_days, seller_id = entry
@@ -671,7 +682,7 @@ def search_cards(
     fields = ["pk", "product_id", "price_amount", "currency", "handling_days", "shipping_profile_id"]
     if taxed:  # what the tax facts read: the seller's country, the goods' country, the product's tax class
         offers_qs = offers_qs.select_related("seller", "product")
-        fields += ["seller_id", "ships_from_country", "seller__country", "product__tax_class"]
+        fields += ["seller_id", "ships_from_country", "seller__country", "product__tax_class", "product__hs_code"]
     offers = list(offers_qs.only(*fields))
     tax_facts = offers_tax_facts(offers, country=country, day=placed_on) if taxed else {}
     deliveries = offer_delivery_quotes(offers, country=country, placed_on=placed_on)

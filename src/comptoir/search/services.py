@@ -22,10 +22,12 @@ from comptoir.offers.selectors import OfferTaxTable, offer_tax_table, offer_visi
 from comptoir.search.backends import get_backend
 from comptoir.search.backends.base import IndexedText
 from comptoir.search.conf import search_languages, search_pricing, search_rates, search_settings
+from comptoir.search.domain.delivery import delivery_compact
 from comptoir.search.domain.ranking import Candidate, browse_quality, seller_points
 from comptoir.search.domain.text import index_words
-from comptoir.search.models import ProductViewDaily, SearchDocument
+from comptoir.search.models import ProductViewDaily, SearchDocument, SearchPriceBasis
 from comptoir.taxes.domain.jurisdictions import vat_area
+from comptoir.taxes.selectors import tax_rules_fingerprint
 
 BATCH_SIZE = 2000
 TRUST_REFRESH_SELLERS = 1000  # sellers per UPDATE of the trust copy (5 parameters each)
@@ -94,6 +96,7 @@ def _delivery_by_country(
             profile_id,
             seller_country,
             tax_class,
+            hs_code,
         ) in offers:
             if country in blocked.get(offer_id, ()):
                 continue
@@ -117,10 +120,12 @@ def _delivery_by_country(
                     ships_from=_origin,
                     tax_class=tax_class,
                     country=buyer.country,
+                    hs_code=hs_code,
                 )
             )
             # The quote depends on the destination only through its VAT area (or being the seller's or the goods'
-            # own country) and the rates: computed once per offer for all destinations that share them.
+            # own country) and the rates — the duty through the customs area, which is the VAT area: computed once
+            # per offer for all destinations that share them.
             memo_key = (
                 None
                 if facts is None
@@ -209,6 +214,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
             "shipping_profile_id",
             "seller__country",
             "product__tax_class",
+            "product__hs_code",
         )
     ):
         offers.setdefault(row[1], []).append(row)
@@ -275,7 +281,9 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
                 ships_from=" ".join(sorted({row[6] for row in product_offers})),
                 seller_ids=" ".join(str(seller) for seller in sorted({row[2] for row in product_offers})),
                 min_handling_days=min(row[7] for row in product_offers),
-                delivery=delivery,
+                # Countries of a VAT area sharing an entry stored once (search.domain.delivery): a smaller map for
+                # every query to read.
+                delivery=delivery_compact(delivery),
                 views=views.get(pk, 0) or 0,
                 orders=orders.get(pk, 0),
                 family_id=family_id,
@@ -442,6 +450,7 @@ def search_reindex(
     config = search_settings()
     since = clock.now() - dt.timedelta(days=config.conversion_window_days)
     categories = _category_names()
+    fingerprint = tax_rules_fingerprint()  # before the first batch: a change while it runs is re-priced later
     with transaction.atomic():
         SearchDocument.objects.all().delete()
         backend.clear()
@@ -460,7 +469,36 @@ def search_reindex(
             progress(min(start + batch_size, len(product_ids)), len(product_ids))
     if hasattr(backend, "optimize"):
         backend.optimize()
+    _price_basis_record(fingerprint)
     return ReindexReport(len(product_ids), documents, time.perf_counter() - started)
+
+
+TAX_RULES = "tax_rules"
+
+
+def _price_basis_record(fingerprint: str) -> None:
+    SearchPriceBasis.objects.update_or_create(
+        key=TAX_RULES, defaults={"fingerprint": fingerprint, "priced_at": clock.now()}
+    )
+
+
+def search_prices_follow_tax_rules(*, batch_size: int = BATCH_SIZE) -> int:
+    """Re-price every indexed product when the VAT rates and duty rules in force today are not those the index was
+    priced with (taxes.selectors.tax_rules_fingerprint): after a rate import or change, a duty rules load, an edit in
+    the admin, or a rate or rule coming into force or lapsing (the scheduler asks every hour). Products are reindexed
+    by `search_index_products`, one transaction per batch, so the index stays searchable throughout; the new basis is
+    recorded after the last batch. Returns how many products were reindexed (0: the prices hold, or the pricing
+    strategy reads no tax facts). Idempotent: a second run finds the basis current."""
+    if not uses_tax_facts(search_pricing()):
+        return 0
+    fingerprint = tax_rules_fingerprint()
+    if SearchPriceBasis.objects.filter(key=TAX_RULES, fingerprint=fingerprint).exists():
+        return 0
+    product_ids = list(SearchDocument.objects.order_by("product_id").values_list("product_id", flat=True))
+    for start in range(0, len(product_ids), batch_size):
+        search_index_products(product_ids=product_ids[start : start + batch_size])
+    _price_basis_record(fingerprint)
+    return len(product_ids)
 
 
 def product_view_record(*, product_id: int, day: dt.date | None = None) -> None:

@@ -9,6 +9,11 @@
   per committed transaction: one task rewrites the trust copy and browse quality of the documents those sellers rank
   (`search_seller_trust_refresh`), never the text.
 
+`TaxRulesChanged` (a VAT rate import, a duty rules load) queues `search_prices_follow_tax_rules` on commit: the
+destination prices follow the new rates without a manual `comptoir search reindex` (a rate starting on a later day is
+picked up by the scheduler's hourly run of the same task, which compares the rules in force with those the index was
+priced with). `SellerVatStatusChanged` (a seller now charging destination VAT, or no longer) reindexes its products.
+
 `ProductsChanged` (catalog services: a variant or a family edited) queues the reindexing of those products on commit.
 A new product has no event (without offers there is nothing to index; its first offer's OfferChanged indexes it), nor
 have shipping rates (created with their profile, before any offer uses them, never edited). Bulk loads pause delivery
@@ -29,7 +34,22 @@ if TYPE_CHECKING:
     from comptoir.compliance.events import OfferMarketsChanged
     from comptoir.offers.events import OfferChanged, OffersChanged
     from comptoir.sellers.events import SellerStatusChanged
+    from comptoir.taxes.events import SellerVatStatusChanged, TaxRulesChanged
     from comptoir.trust.events import SellerTrustChanged
+
+
+def on_tax_rules_changed(event: TaxRulesChanged) -> None:
+    """VAT rates or duty rules changed (delivered after their commit): re-price the index's destination prices."""
+    from comptoir.search.tasks import search_prices_follow_tax_rules_task
+
+    search_prices_follow_tax_rules_task.enqueue()
+
+
+def on_seller_vat_status_changed(event: SellerVatStatusChanged) -> None:
+    """A seller starts or stops charging destination VAT (delivered after the commit): reindex its products."""
+    from comptoir.search.tasks import search_index_sellers_task
+
+    search_index_sellers_task.enqueue(seller_ids=[event.seller_id])
 
 
 def on_offers_changed(event: OffersChanged) -> None:
@@ -95,9 +115,12 @@ def connect() -> None:
     from comptoir.core.events import subscribe, subscribe_batch
     from comptoir.offers.events import OfferChanged, OffersChanged
     from comptoir.sellers.events import SellerStatusChanged
+    from comptoir.taxes.events import SellerVatStatusChanged, TaxRulesChanged
     from comptoir.trust.events import SellerTrustChanged
 
     subscribe(OfferChanged, on_offer_changed)
+    subscribe(TaxRulesChanged, on_tax_rules_changed)
+    subscribe(SellerVatStatusChanged, on_seller_vat_status_changed)
     subscribe(ProductsChanged, on_products_changed)
     subscribe(OffersChanged, on_offers_changed)
     subscribe(OfferMarketsChanged, on_offer_markets_changed)

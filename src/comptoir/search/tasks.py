@@ -7,6 +7,7 @@ from django.tasks import task
 from comptoir.search.services import (
     search_index_products,
     search_index_sellers,
+    search_prices_follow_tax_rules,
     search_reindex,
     search_seller_trust_refresh,
 )
@@ -33,3 +34,10 @@ def search_reindex_task() -> int:
 def search_seller_trust_refresh_task(seller_ids: list[int]) -> int:
     """Enqueued once per committed batch of SellerTrustChanged (search.subscribers)."""
     return search_seller_trust_refresh(seller_ids=seller_ids)
+
+
+@task()
+def search_prices_follow_tax_rules_task() -> int:
+    """Enqueued on commit by search.subscribers.on_tax_rules_changed, and every hour by the scheduler (a rate coming
+    into force on its day, an edit in the admin)."""
+    return search_prices_follow_tax_rules()

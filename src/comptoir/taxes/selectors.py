@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Q, Sum
@@ -126,6 +127,13 @@ def duty_rules_for(*, destination: str, day: dt.date | None = None) -> tuple[Dom
     return tuple(rule for rule in map(duty_rule_of, rows) if rule.in_force(day))
 
 
+def duty_rules_in_force(*, day: dt.date | None = None) -> tuple[DomainDutyRule, ...]:
+    """The duty rules of every customs area in force on `day` (today by default). One query."""
+    day = day or clock.now().date()
+    rows = DutyRule.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    return tuple(rule for rule in map(duty_rule_of, rows.order_by("area", "valid_from", "id")) if rule.in_force(day))
+
+
 def seller_tax_profile(seller_id: int) -> SellerTaxProfile | None:
     return SellerTaxProfile.objects.filter(seller_id=seller_id).first()
 
@@ -141,3 +149,16 @@ def seller_distance_sales_by_year(seller_id: int, *, years: set[int]) -> dict[in
     found = dict.fromkeys(years, 0)
     found.update({year: int(total or 0) for year, total in rows})
     return found
+
+
+def tax_rules_fingerprint(*, day: dt.date | None = None) -> str:
+    """A digest of every VAT rate and duty rule in force on `day` (today by default): it changes when a rate or rule
+    is imported, edited, comes into force or lapses, so a reader that priced with the rules of a day can tell whether
+    its prices still hold. Two queries."""
+    day = day or clock.now().date()
+    rates = [(rate.country, str(rate.tax_class), rate.rate_bp) for rate in vat_rates_in_force(day=day)]
+    duties = [
+        (rule.area, str(rule.kind), rule.currency, rule.amount, rule.value_limit, rule.marketplace_collected_only)
+        for rule in duty_rules_in_force(day=day)
+    ]
+    return hashlib.sha256(repr((sorted(rates), sorted(duties, key=repr))).encode()).hexdigest()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_noop
 
-from comptoir.core import clock
+from comptoir.core import clock, events
 from comptoir.core.exceptions import ValidationError
 from comptoir.core.services import audit_record
 from comptoir.taxes import errors
@@ -24,6 +24,7 @@ from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
 from comptoir.taxes.domain.rates import TaxClass
 from comptoir.taxes.domain.vat import rate_bp_from_percent
 from comptoir.taxes.domain.vat_numbers import vat_number_format
+from comptoir.taxes.events import SellerVatStatusChanged, TaxRulesChanged
 from comptoir.taxes.models import (
     DutyRule,
     SellerDistanceSale,
@@ -60,7 +61,8 @@ def _package_rates() -> tuple[str, dt.date, dict[str, int]]:
 def vat_rates_import_package(*, valid_from: dt.date | None = None) -> RateImportReport:
     """Import every country's standard rate from eu-vat-rates-data, in force from `valid_from` (default: the date of
     the package's data). A country whose rate in force is the same is left alone; a changed rate closes the previous
-    one the day before and starts a new one, so past orders keep the rate they were taxed at. Idempotent."""
+    one the day before and starts a new one, so past orders keep the rate they were taxed at. Idempotent. When a rate
+    was created or changed, `TaxRulesChanged` is published on commit (search re-prices its destination prices)."""
     source, data_day, standard = _package_rates()
     start = valid_from or data_day
     report = RateImportReport(source=source, valid_from=start)
@@ -96,6 +98,8 @@ def vat_rates_import_package(*, valid_from: dt.date | None = None) -> RateImport
                 source=source,
                 imported_at=now,
             )
+        if report.created or report.changed:
+            events.publish_on_commit(TaxRulesChanged(starts_on=start))
     return report
 
 
@@ -140,9 +144,12 @@ def seller_tax_profile_set(
     *, seller_id: int, charges_destination_vat: bool, oss_registration: str = "", actor=None
 ) -> SellerTaxProfile:
     """Record whether a seller charges destination VAT on its intra-EU distance sales (over the EUR 10,000 threshold
-    or opted in, OSS). Applies to orders placed afterwards; audited."""
+    or opted in, OSS). Applies to orders placed afterwards; audited. A change publishes `SellerVatStatusChanged` on
+    commit (search re-prices the seller's products)."""
     with transaction.atomic():
         profile, _created = SellerTaxProfile.objects.select_for_update().get_or_create(seller_id=seller_id)
+        if profile.charges_destination_vat != charges_destination_vat:
+            events.publish_on_commit(SellerVatStatusChanged(seller_id=seller_id))
         profile.charges_destination_vat = charges_destination_vat
         profile.oss_registration = oss_registration.strip()[:40]
         profile.save()
@@ -170,7 +177,8 @@ class DutyRulesLoadReport:
 def duty_rules_load(*, path: Path | None = None) -> DutyRulesLoadReport:
     """Load the duty rules of `path` (default: taxes/data/duty_rules.json), one row per area, kind and start date:
     a new rule is created, a rule whose terms changed is updated (the file is the reference; correct it there), an
-    identical one left alone. Idempotent. Raises ValueError on a malformed file (nothing is written)."""
+    identical one left alone. Idempotent. Raises ValueError on a malformed file (nothing is written). When a rule was
+    created or changed, `TaxRulesChanged` is published on commit."""
     document = json.loads((path or DUTY_RULES_FILE).read_text(encoding="utf-8"))
     parsed = [_duty_rule_parse(entry) for entry in document["rules"]]
     report = DutyRulesLoadReport(version=str(document.get("version", "")))
@@ -197,6 +205,10 @@ def duty_rules_load(*, path: Path | None = None) -> DutyRulesLoadReport:
                 report.changed.append(label)
             else:
                 report.unchanged += 1
+        changed = {*report.created, *report.changed}
+        touched = [rule.valid_from for rule in parsed if f"{rule.area} {rule.kind} from {rule.valid_from}" in changed]
+        if touched:
+            events.publish_on_commit(TaxRulesChanged(starts_on=min(touched)))
     return report
 
 
@@ -260,6 +272,7 @@ def seller_distance_sale_count(
             )
             profile.counted_over_through_year = through
             profile.save(update_fields=["counted_over_through_year", "updated_at"])
+            events.publish_on_commit(SellerVatStatusChanged(seller_id=seller_id))
     return DistanceSaleCount(seller_id, year, int(by_year.get(year) or 0), through)
 
 

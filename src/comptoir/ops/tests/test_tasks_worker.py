@@ -56,6 +56,7 @@ def test_scheduler_once_enqueues_the_release_and_the_seal(database_task_backend)
         "comptoir.feeds.tasks.feeds_refresh_task",
         "comptoir.notifications.tasks.late_to_ship_notify_task",
         "comptoir.payments.tasks.ledger_seal_task",
+        "comptoir.search.tasks.search_prices_follow_tax_rules_task",
         "comptoir.trust.tasks.trust_daily_task",
         "comptoir.webhooks.tasks.webhook_retries_due_task",
     ]
@@ -81,12 +82,12 @@ def test_scheduler_does_not_pile_up_tasks_while_no_worker_runs_them(database_tas
     scheduler.tick(last_results)
 
     # one release, one seal, one trust recompute, one late-to-ship check, one webhook retry sweep, one picture retry
-    # sweep, one country rules refresh, one feed refresh, still waiting
-    assert DBTaskResult.objects.count() == 8
+    # sweep, one country rules refresh, one feed refresh, one search re-pricing check, still waiting
+    assert DBTaskResult.objects.count() == 9
     DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL)
     scheduler.tick(last_results)
     # release, seal and the webhook and picture sweeps again; the hourly trust recompute, late-to-ship check, country
-    # rules and feed refreshes not before their hour is up
+    # rules and feed refreshes and search re-pricing check not before their hour is up
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
         "comptoir.checkout.tasks.release_due_task",
         "comptoir.checkout.tasks.release_due_task",
@@ -97,6 +98,7 @@ def test_scheduler_does_not_pile_up_tasks_while_no_worker_runs_them(database_tas
         "comptoir.notifications.tasks.late_to_ship_notify_task",
         "comptoir.payments.tasks.ledger_seal_task",
         "comptoir.payments.tasks.ledger_seal_task",
+        "comptoir.search.tasks.search_prices_follow_tax_rules_task",
         "comptoir.trust.tasks.trust_daily_task",
         "comptoir.webhooks.tasks.webhook_retries_due_task",
         "comptoir.webhooks.tasks.webhook_retries_due_task",

@@ -20,6 +20,7 @@ from comptoir.currencies.tasks import rates_refresh_task
 from comptoir.feeds.tasks import feeds_refresh_task
 from comptoir.notifications.tasks import late_to_ship_notify_task
 from comptoir.payments.tasks import ledger_seal_task
+from comptoir.search.tasks import search_prices_follow_tax_rules_task
 from comptoir.trust.tasks import trust_daily_task
 from comptoir.webhooks.tasks import webhook_retries_due_task
 
@@ -45,6 +46,9 @@ PERIODIC_TASKS = (
     # Product feeds (Google Merchant Center, channels): every active feed older than its refresh period (6 hours by
     # default) is written again; checked hourly so a feed is never more than an hour late.
     (feeds_refresh_task, 3600.0),
+    # Search's destination prices: re-priced when the VAT rates and duty rules in force differ from those the index
+    # was priced with (a rate coming into force on its day, an edit in the admin); a no-op otherwise.
+    (search_prices_follow_tax_rules_task, 3600.0),
 )
 _WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
