@@ -3,9 +3,10 @@
 Worked case: a US seller's EUR 120.00 silk blouse (HS 620610), shipping EUR 4.90, to a consumer in Italy on 15 July
 2026. The marketplace is the deemed supplier (import of at most EUR 150, IOSS) and collects Italian VAT at 22 %:
 item 146.40, shipping 5.98 (4.90 × 1.22 = 5.978, half-even); the EU's flat duty of EUR 3 per item applies from 1 July
-2026 to consignments up to EUR 150 imported through IOSS, and the operator's choice is DDP, so checkout charges it:
-146.40 + 5.98 + 3.00 = **155.38**. The index, the result cards, the featured offer, the product page's destination
-price and the order all say 155.38; with the DAP choice none of them adds the duty (152.38)."""
+2026 to consignments up to EUR 150 imported through IOSS, and the operator's choice is DDP, so checkout charges it with
+its import VAT (Art. 86 Dir. 2006/112/EC: 3.00 × 22 % = 0.66): 146.40 + 5.98 + 3.66 = **156.04**. The index, the result
+cards, the featured offer, the product page's destination price and the order all say 156.04; with the DAP choice
+none of them adds the duty (152.38)."""
 
 import datetime as dt
 
@@ -95,8 +96,8 @@ def test_search_shows_the_delivered_total_with_the_duty_checkout_charges(blouse)
             lines=[{"offer_id": blouse.pk, "quantity": 1}],
         ).order
 
-    assert (order.duty_amount, order.total_amount) == (300, 15538)
-    assert views == dict.fromkeys(views, 15538)
+    assert (order.duty_amount, order.total_amount) == (366, 15604)  # the duty 3.00 and its VAT 0.66 (Art. 86)
+    assert views == dict.fromkeys(views, 15604)
 
 
 @override_settings(COMPTOIR=DAP)
