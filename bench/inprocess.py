@@ -78,6 +78,13 @@ class Worker:
         )
         self.handler = WSGIHandler()
         self.connection = connection
+        # As config/wsgi.py does in a serving process (a tree from before it did has no such step).
+        try:
+            from comptoir.core.serving import settle_after_startup
+        except ImportError:
+            pass
+        else:
+            settle_after_startup()
 
     def checkout(self) -> str:
         traffic = self.traffic
