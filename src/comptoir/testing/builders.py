@@ -167,3 +167,32 @@ ADDRESS = {
 CARD_OK = {"card_number": "4242 4242 4242 4242"}
 CARD_DECLINED = {"card_number": "4000 0000 0000 0002"}
 CARD_REVIEW = {"card_number": "4000 0000 0000 9235"}
+
+
+def make_seller_established_in(country: str, name: str | None = None):
+    """A verified seller established in `country`, which may be outside the EU (the test trader identifiers cover EU
+    traders only: the seller is onboarded in FR, then moved)."""
+    from comptoir.sellers.models import Seller
+
+    seller = make_seller(name, country="FR")
+    Seller.objects.filter(pk=seller.pk).update(country=country)
+    seller.refresh_from_db()
+    return seller
+
+
+def make_vat_rates(rates_bp: dict[str, int], *, imported_at, valid_from=None, tax_class: str = "standard") -> None:
+    """One VAT rate per country (basis points, e.g. {"IT": 2200}) in force from `valid_from` (1 January 2026 unless
+    told), as an import on `imported_at` would leave it."""
+    import datetime as dt
+
+    from comptoir.taxes.models import VatRate
+
+    for country, rate_bp in rates_bp.items():
+        VatRate.objects.create(
+            country=country,
+            tax_class=tax_class,
+            rate_bp=rate_bp,
+            valid_from=valid_from or dt.date(2026, 1, 1),
+            source="test",
+            imported_at=imported_at,
+        )

@@ -12,9 +12,8 @@ from comptoir.api.tests.conftest import assert_problem
 from comptoir.checkout.services import order_checkout
 from comptoir.core import clock
 from comptoir.sellers.models import Seller
-from comptoir.taxes.models import VatRate
 from comptoir.taxes.services import duty_rules_load
-from comptoir.testing.builders import CARD_OK, make_offer, make_product, make_shipping_profile
+from comptoir.testing.builders import CARD_OK, make_offer, make_product, make_shipping_profile, make_vat_rates
 
 pytestmark = pytest.mark.django_db
 JULY = dt.datetime(2026, 7, 15, 12, 0, tzinfo=dt.UTC)
@@ -23,15 +22,7 @@ GBP = {**settings.COMPTOIR, "EXCHANGE_RATES": {"EUR/GBP": "0.85"}}
 
 @pytest.fixture(autouse=True)
 def tax_data():
-    for country, rate_bp in {"IT": 2200, "DE": 1900, "CH": 810}.items():
-        VatRate.objects.create(
-            country=country,
-            tax_class="standard",
-            rate_bp=rate_bp,
-            valid_from=dt.date(2026, 1, 1),
-            source="test",
-            imported_at=JULY,
-        )
+    make_vat_rates({"IT": 2200, "DE": 1900, "CH": 810}, imported_at=JULY)
     with clock.frozen_at(JULY):
         duty_rules_load()
 

@@ -16,17 +16,17 @@ from comptoir.orders.models import Order, OrderTaxLine
 from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import LedgerAccount, Posting
 from comptoir.payments.selectors import ledger_entries_unbalanced
-from comptoir.sellers.models import Seller
-from comptoir.taxes.models import DutyRule, VatRate
+from comptoir.taxes.models import DutyRule
 from comptoir.taxes.services import duty_rules_load
 from comptoir.testing.builders import (
     CARD_OK,
     make_offer,
     make_operator,
     make_product,
-    make_seller,
+    make_seller_established_in,
     make_shipping_profile,
     make_user,
+    make_vat_rates,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,23 +39,13 @@ GBP_RATE = {**settings.COMPTOIR, "EXCHANGE_RATES": {"EUR/GBP": "0.85"}}
 
 @pytest.fixture(autouse=True)
 def tax_data():
-    for country, rate_bp in STANDARD.items():
-        VatRate.objects.create(
-            country=country,
-            tax_class="standard",
-            rate_bp=rate_bp,
-            valid_from=dt.date(2026, 1, 1),
-            source="test",
-            imported_at=MARCH,
-        )
+    make_vat_rates(STANDARD, imported_at=MARCH)
     with clock.frozen_at(MARCH):
         duty_rules_load()
 
 
 def offer_from(country: str, price: int, *, hs_code: str = "620610", shipping: int = 490):
-    seller = make_seller(f"{country} shop", country="FR")
-    Seller.objects.filter(pk=seller.pk).update(country=country)  # the test identifiers cover EU traders only
-    seller.refresh_from_db()
+    seller = make_seller_established_in(country, f"{country} shop")
     profile = make_shipping_profile(seller, currency="EUR", first_item_amount=shipping, express=False)
     return make_offer(
         seller=seller,

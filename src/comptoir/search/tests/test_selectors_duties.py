@@ -21,10 +21,16 @@ from comptoir.search.domain.delivery import delivery_entry
 from comptoir.search.models import SearchDocument
 from comptoir.search.selectors import SearchQuery, featured_offer_for_product, search_cards, search_products
 from comptoir.search.services import search_index_products
-from comptoir.sellers.models import Seller
-from comptoir.taxes.models import VatRate
 from comptoir.taxes.services import duty_rules_load
-from comptoir.testing.builders import CARD_OK, make_offer, make_product, make_seller, make_shipping_profile, make_user
+from comptoir.testing.builders import (
+    CARD_OK,
+    make_offer,
+    make_product,
+    make_seller_established_in,
+    make_shipping_profile,
+    make_user,
+    make_vat_rates,
+)
 
 pytestmark = pytest.mark.django_db
 JULY = dt.datetime(2026, 7, 15, 12, 0, tzinfo=dt.UTC)
@@ -35,23 +41,14 @@ ROMA = {"name": "A", "street": "Via Roma 1", "postal_code": "00100", "city": "Ro
 
 @pytest.fixture(autouse=True)
 def tax_data():
-    for country, rate_bp in {"IT": 2200, "DE": 1900, "FR": 2000}.items():
-        VatRate.objects.create(
-            country=country,
-            tax_class="standard",
-            rate_bp=rate_bp,
-            valid_from=dt.date(2026, 1, 1),
-            source="test",
-            imported_at=JULY,
-        )
+    make_vat_rates({"IT": 2200, "DE": 1900, "FR": 2000}, imported_at=JULY)
     with clock.frozen_at(JULY):
         duty_rules_load()
 
 
 @pytest.fixture
 def blouse():
-    seller = make_seller("Brooklyn Blouses", country="FR")
-    Seller.objects.filter(pk=seller.pk).update(country="US")
+    seller = make_seller_established_in("US", "Brooklyn Blouses")
     profile = make_shipping_profile(seller, first_item_amount=490, express=False)
     profile.rates.update(countries=["IT", "DE", "FR"])
     return make_offer(

@@ -11,10 +11,16 @@ from django.utils.text import slugify
 from comptoir.checkout.services import order_checkout
 from comptoir.core import clock
 from comptoir.orders.services import cart_line_set
-from comptoir.sellers.models import Seller
-from comptoir.taxes.models import VatRate
 from comptoir.taxes.services import duty_rules_load
-from comptoir.testing.builders import CARD_OK, make_offer, make_product, make_seller, make_shipping_profile, make_user
+from comptoir.testing.builders import (
+    CARD_OK,
+    make_offer,
+    make_product,
+    make_seller_established_in,
+    make_shipping_profile,
+    make_user,
+    make_vat_rates,
+)
 
 pytestmark = pytest.mark.django_db
 JULY = dt.datetime(2026, 7, 15, 12, 0, tzinfo=dt.UTC)
@@ -23,24 +29,14 @@ DAP = {**settings.COMPTOIR, "TAXES": {**settings.COMPTOIR.get("TAXES", {}), "DUT
 
 @pytest.fixture(autouse=True)
 def tax_data():
-    for country, rate_bp in {"IT": 2200, "CH": 810, "DE": 1900}.items():
-        VatRate.objects.create(
-            country=country,
-            tax_class="standard",
-            rate_bp=rate_bp,
-            valid_from=dt.date(2026, 1, 1),
-            source="test",
-            imported_at=JULY,
-        )
+    make_vat_rates({"IT": 2200, "CH": 810, "DE": 1900}, imported_at=JULY)
     with clock.frozen_at(JULY):
         duty_rules_load()
 
 
 @pytest.fixture
 def us_offer():
-    seller = make_seller("Brooklyn Blouses", country="FR")
-    Seller.objects.filter(pk=seller.pk).update(country="US")
-    seller.refresh_from_db()
+    seller = make_seller_established_in("US", "Brooklyn Blouses")
     profile = make_shipping_profile(seller, first_item_amount=490, express=False)
     profile.rates.update(countries=["IT", "CH", "DE", "FR"])
     return make_offer(
