@@ -20,7 +20,15 @@ from comptoir.payments.selectors import ledger_entries_unbalanced
 from comptoir.sellers.models import Seller
 from comptoir.taxes.models import VatNumberCheck, VatRate, ViesStatus
 from comptoir.taxes.services import seller_tax_profile_set
-from comptoir.testing.builders import CARD_OK, make_offer, make_operator, make_seller, make_shipping_profile, make_user
+from comptoir.testing.builders import (
+    CARD_OK,
+    make_offer,
+    make_operator,
+    make_seller,
+    make_shipping_profile,
+    make_user,
+    make_vat_rates,
+)
 
 pytestmark = pytest.mark.django_db
 NOON = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
@@ -30,15 +38,7 @@ UNIFORM = {**settings.COMPTOIR, "TAXES": {**settings.COMPTOIR.get("TAXES", {}), 
 
 @pytest.fixture(autouse=True)
 def vat_rates():
-    for country, rate_bp in STANDARD.items():
-        VatRate.objects.create(
-            country=country,
-            tax_class="standard",
-            rate_bp=rate_bp,
-            valid_from=dt.date(2026, 1, 1),
-            source="test",
-            imported_at=NOON,
-        )
+    make_vat_rates(STANDARD, imported_at=NOON)
     VatRate.objects.create(
         country="FR", tax_class="reduced", rate_bp=550, valid_from=dt.date(2026, 1, 1), source="test", imported_at=NOON
     )

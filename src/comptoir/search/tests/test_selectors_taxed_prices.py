@@ -13,7 +13,6 @@ from comptoir.search.models import SearchDocument
 from comptoir.search.selectors import SearchQuery, featured_offer_for_product, search_cards, search_products
 from comptoir.search.services import search_index_products
 from comptoir.sellers.models import Seller
-from comptoir.taxes.models import VatRate
 from comptoir.taxes.services import seller_tax_profile_set
 from comptoir.testing.builders import (
     make_category,
@@ -22,6 +21,7 @@ from comptoir.testing.builders import (
     make_product,
     make_seller,
     make_shipping_profile,
+    make_vat_rates,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,15 +32,7 @@ BASELINE = {**settings.COMPTOIR, "PRICING_STRATEGY": "delivered"}
 
 @pytest.fixture(autouse=True)
 def vat_rates():
-    for country, rate_bp in {"FR": 2000, "DE": 1900}.items():
-        VatRate.objects.create(
-            country=country,
-            tax_class="standard",
-            rate_bp=rate_bp,
-            valid_from=dt.date(2026, 1, 1),
-            source="test",
-            imported_at=NOON,
-        )
+    make_vat_rates({"FR": 2000, "DE": 1900}, imported_at=NOON)
 
 
 def german_offer(product, price: int, *, oss: bool):

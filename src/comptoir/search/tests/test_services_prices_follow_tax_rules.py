@@ -21,7 +21,14 @@ from comptoir.search.tests.support import committed
 from comptoir.sellers.models import Seller
 from comptoir.taxes.models import VatRate
 from comptoir.taxes.services import seller_tax_profile_set, vat_rates_import_package
-from comptoir.testing.builders import make_offer, make_operator, make_product, make_seller, make_shipping_profile
+from comptoir.testing.builders import (
+    make_offer,
+    make_operator,
+    make_product,
+    make_seller,
+    make_shipping_profile,
+    make_vat_rates,
+)
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 3, 2)
@@ -34,15 +41,7 @@ BASELINE = {**settings.COMPTOIR, "PRICING_STRATEGY": "delivered"}
 
 @pytest.fixture(autouse=True)
 def rates():
-    for country, rate_bp in {"FR": 1000, "DE": 1900}.items():
-        VatRate.objects.create(
-            country=country,
-            tax_class="standard",
-            rate_bp=rate_bp,
-            valid_from=dt.date(2026, 1, 1),
-            source="test",
-            imported_at=NOON,
-        )
+    make_vat_rates({"FR": 1000, "DE": 1900}, imported_at=NOON)
 
 
 def german_offer(*, oss: bool):

@@ -14,7 +14,7 @@ from comptoir.orders.models import Order, OrderTaxLine
 from comptoir.orders.services import cart_line_set
 from comptoir.sellers.models import Seller
 from comptoir.taxes.models import VatNumberCheck, VatRate
-from comptoir.testing.builders import CARD_OK, make_offer, make_seller, make_shipping_profile, make_user
+from comptoir.testing.builders import CARD_OK, make_offer, make_seller, make_shipping_profile, make_user, make_vat_rates
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
@@ -23,15 +23,7 @@ REVERSE_CHARGE = "Intra-Community supply exempt under Art. 138"
 
 @pytest.fixture(autouse=True)
 def vat_rates():
-    for country, rate_bp in {"FR": 2000, "ES": 2100, "DE": 1900, "NO": 2500}.items():
-        VatRate.objects.create(
-            country=country,
-            tax_class="standard",
-            rate_bp=rate_bp,
-            valid_from=dt.date(2026, 1, 1),
-            source="test",
-            imported_at=NOW,
-        )
+    make_vat_rates({"FR": 2000, "ES": 2100, "DE": 1900, "NO": 2500}, imported_at=NOW)
 
 
 @pytest.fixture
