@@ -5,7 +5,11 @@ A checkout enqueues one task (the trust evidence of its seller orders); django-t
 backend stores the same row (same columns and values, the model's own defaults and `pre_save`) through
 `core.db.insert_returning` (which sends no signals: the one pre_save receiver django-tasks-db has, which stores
 "no run_after" as its far-future date, is applied here); everything else — workers, results, signals — is
-django-tasks-db's."""
+django-tasks-db's.
+
+Inside `enqueued_together` (a transaction's batch subscribers: a checkout's trust evidence, notifications, webhooks
+and distance-sales count), the tasks of the same priority, queue and start time share one row, of
+`core.tasks.tasks_run_together`, which runs each in turn: one row to build and store instead of one per task."""
 
 from __future__ import annotations
 
@@ -27,23 +31,34 @@ from comptoir.core.db import insert_returning, new_instance
 
 logger = logging.getLogger(__name__)
 _together = threading.local()
+# The task that runs several tasks stored in one row (core/tasks.py; named here, not imported: that module's `@task`
+# instantiates this backend).
+RUN_TOGETHER_PATH = "comptoir.core.tasks.tasks_run_together"
 
 
 @contextlib.contextmanager
 def enqueued_together() -> Iterator[None]:
     """Tasks enqueued through this backend inside the block are stored together when it ends: one multi-row INSERT
     (one statement, one commit in autocommit mode) instead of one each. The event bus delivers a transaction's batch
-    subscribers inside this block, so a checkout's trust-evidence and notification tasks cost one INSERT. A task is
-    visible to workers only once stored, i.e. at the end of the block; nested blocks store at the outermost end. A
-    failure to store is logged with its traceback (the block runs after the publisher's commit, which stands)."""
+    subscribers inside this block, so a checkout's trust-evidence and notification tasks cost one INSERT. Tasks of
+    the same priority, queue and start time (`run_after`) share one row, of `core.tasks.tasks_run_together`, which
+    runs each in the order enqueued (a task that takes a context keeps a row of its own); the result `enqueue`
+    returns for each is that row's. A task is visible to workers only once stored, i.e. at the end of the block;
+    nested blocks store at the outermost end. A failure to store is logged with its traceback (the block runs after
+    the publisher's commit, which stands)."""
     if getattr(_together, "rows", None) is not None:
         yield
         return
-    _together.rows = []
+    _together.rows, _together.shared = [], {}
     try:
         yield
     finally:
-        rows, _together.rows = _together.rows, None
+        rows, shared = _together.rows, _together.shared
+        _together.rows = _together.shared = None
+        for row, carried in shared.values():
+            if len(carried) > 1:
+                row.task_path = RUN_TOGETHER_PATH
+                row.args_kwargs = {"args": [], "kwargs": {"tasks": carried}}
         if rows:
             try:
                 insert_returning(rows)
@@ -69,7 +84,7 @@ class DatabaseBackend(_DatabaseBackend):
         `Task.using`, which validates it again — a third of a checkout's enqueue cost. The result is the one
         `DBTaskResult.task_result` gives (tested)."""
         self.validate_task(task)
-        db_result = self._task_to_db_task(task, args, kwargs)
+        db_result, args_kwargs = self._row_for(task, args, kwargs)
         result: Any = TaskResult(
             db_result=db_result,
             task=task if task.backend == self.alias else task.using(backend=self.alias),
@@ -79,8 +94,8 @@ class DatabaseBackend(_DatabaseBackend):
             started_at=None,
             last_attempted_at=None,
             finished_at=None,
-            args=db_result.args_kwargs["args"],
-            kwargs=db_result.args_kwargs["kwargs"],
+            args=args_kwargs["args"],
+            kwargs=args_kwargs["kwargs"],
             backend=self.alias,
             errors=[],
             worker_ids=db_result.worker_ids,
@@ -89,27 +104,45 @@ class DatabaseBackend(_DatabaseBackend):
         return result
 
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
+        return self._row_for(task, args, kwargs)[0]
+
+    def _row_for(self, task: Any, args: Any, kwargs: Any) -> tuple[Any, dict]:
+        """The row that stores the task (stored now, or at the end of `enqueued_together`) and its arguments as
+        stored."""
         from django_tasks_db.models import DBTaskResult, get_date_max
 
+        args_kwargs = _json_ready({"args": args, "kwargs": kwargs})
+        run_after = get_date_max() if task.run_after is None else task.run_after
+        pending = getattr(_together, "rows", None)
+        shared_key = (self.alias, task.priority, task.queue_name, run_after)
+        if pending is not None and not task.takes_context:
+            # Enqueued together: the task rides in the row of the first task of the same priority, queue and start,
+            # which becomes a `tasks_run_together` row if another joins it (at the end of the block). The result
+            # returned for a task riding in another's row is that row's (its id and its status).
+            shared = _together.shared.get(shared_key)
+            if shared is not None:
+                shared[1].append([task.module_path, args_kwargs["args"], args_kwargs["kwargs"]])
+                return shared[0], args_kwargs
         # The positional constructor (core.db.new_instance): the keyword one cost a third of building the row.
         result: Any = new_instance(
             DBTaskResult,
             {
                 "id": self._get_id(),
-                "args_kwargs": _json_ready({"args": args, "kwargs": kwargs}),
+                "args_kwargs": args_kwargs,
                 "priority": task.priority,
                 "task_path": task.module_path,
                 "queue_name": task.queue_name,
-                "run_after": get_date_max() if task.run_after is None else task.run_after,
+                "run_after": run_after,
                 "backend_name": self.alias,
             },
         )
-        pending = getattr(_together, "rows", None)
         if pending is not None:
+            if not task.takes_context:
+                _together.shared[shared_key] = (result, [[task.module_path, args_kwargs["args"], args_kwargs["kwargs"]]])
             pending.append(result)
-            return result
+            return result, args_kwargs
         insert_returning([result])
-        return result
+        return result, args_kwargs
 
 
 def _json_ready(value: Any) -> Any:

@@ -30,7 +30,10 @@ def test_the_trust_and_notification_tasks_are_written_before_the_commit(settings
         outcome = _checkout()
 
     assert outcome.order.status == "paid"
-    assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+    # one row carries them all (same priority, queue and start): a worker runs each in turn
+    row = DBTaskResult.objects.get()
+    assert row.task_path == "comptoir.core.tasks.tasks_run_together"
+    assert sorted(path for path, _args, _kwargs in row.args_kwargs["kwargs"]["tasks"]) == [
         "comptoir.filings.tasks.distance_sales_count_task",  # the seller's EU distance sales (docs/TAXES.md)
         "comptoir.notifications.tasks.seller_order_events_notify_task",
         "comptoir.trust.tasks.evidence_apply_batch_task",

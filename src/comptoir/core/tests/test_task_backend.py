@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from comptoir.core.events import deliver_batch_before_commit, publish_on_commit, subscribe_batch, unsubscribe
+from comptoir.core.task_backend import enqueued_together
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,24 @@ COMPARED = ("status", "args_kwargs", "priority", "task_path", "queue_name", "bac
 @task(priority=7)
 def sample_task(value: int, label: str = "") -> int:
     return value
+
+
+PATH = "comptoir.core.tests.test_task_backend.sample_task"
+RAN: list[str] = []
+
+
+@task()
+def recording_task(name: str, fail: bool = False) -> None:
+    RAN.append(name)
+    if fail:
+        raise RuntimeError(f"{name} failed")
+
+
+def test_the_shared_row_s_task_is_the_one_the_backend_names():
+    from comptoir.core.task_backend import RUN_TOGETHER_PATH
+    from comptoir.core.tasks import tasks_run_together
+
+    assert tasks_run_together.module_path == RUN_TOGETHER_PATH
 
 
 def _enqueue_with(settings, backend: str, **options):
@@ -81,9 +100,70 @@ def test_the_tasks_of_one_commit_s_batch_subscribers_are_stored_in_one_statement
 
     inserts = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("INSERT")]
     assert len(inserts) == 1 and "dbtaskresult" in inserts[0]
-    assert sorted(DBTaskResult.objects.values_list("args_kwargs", flat=True), key=str) == sorted(
-        [{"args": [5], "kwargs": {}}, {"args": [2], "kwargs": {"label": "count"}}], key=str
+    # same priority, queue and start: one row, which runs both in the order they were enqueued
+    row = DBTaskResult.objects.get()
+    assert (row.task_path, row.priority, row.queue_name, row.run_after) == (
+        "comptoir.core.tasks.tasks_run_together",
+        7,
+        "default",
+        get_date_max(),
     )
+    assert row.args_kwargs == {
+        "args": [],
+        "kwargs": {"tasks": [[PATH, [5], {}], [PATH, [2], {"label": "count"}]]},
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_of_another_priority_or_start_keep_a_row_of_their_own(settings):
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+    later = dt.datetime(2030, 1, 2, 3, 4, tzinfo=dt.UTC)
+
+    with enqueued_together():
+        first = sample_task.enqueue(1)
+        second = sample_task.enqueue(2)
+        urgent = sample_task.using(priority=9).enqueue(3)
+        deferred = sample_task.using(run_after=later).enqueue(4)
+        assert DBTaskResult.objects.count() == 0  # stored when the block ends
+
+    rows = {str(row.pk): row for row in DBTaskResult.objects.all()}
+    assert len(rows) == 3 and first.id == second.id  # the second rides in the first's row
+    assert rows[first.id].args_kwargs["kwargs"]["tasks"] == [[PATH, [1], {}], [PATH, [2], {}]]
+    assert (first.args, second.args) == ([1], [2])  # each result keeps its own arguments
+    assert (rows[urgent.id].task_path, rows[urgent.id].priority, rows[urgent.id].args_kwargs) == (
+        PATH,
+        9,
+        {"args": [3], "kwargs": {}},
+    )
+    assert (rows[deferred.id].task_path, rows[deferred.id].run_after) == (PATH, later)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_runs_every_task_of_a_shared_row(settings):
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+    RAN.clear()
+    with enqueued_together():
+        recording_task.enqueue("a")
+        recording_task.enqueue("b", fail=True)  # a failure does not stop the tasks after it
+        recording_task.enqueue("c")
+    row = DBTaskResult.objects.get()
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    ).run_task(row)
+
+    row.refresh_from_db()
+    assert RAN == ["a", "b", "c"]
+    assert row.status == "FAILED"  # the row shows the failure; running it again runs all three (each idempotent)
 
 
 @pytest.mark.django_db(transaction=True)
