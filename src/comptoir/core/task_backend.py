@@ -138,7 +138,8 @@ class DatabaseBackend(_DatabaseBackend):
         )
         if pending is not None:
             if not task.takes_context:
-                _together.shared[shared_key] = (result, [[task.module_path, args_kwargs["args"], args_kwargs["kwargs"]]])
+                carried = [[task.module_path, args_kwargs["args"], args_kwargs["kwargs"]]]
+                _together.shared[shared_key] = (result, carried)
             pending.append(result)
             return result, args_kwargs
         insert_returning([result])
