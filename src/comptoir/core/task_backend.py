@@ -78,12 +78,16 @@ def tasks_stored_in(alias: str) -> bool:
 
 
 class DatabaseBackend(_DatabaseBackend):
+    def __init__(self, alias: str, params: dict) -> None:
+        super().__init__(alias, params)
+        self._validated: set = set()
+
     def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
         """django-tasks-db's enqueue, with its TaskResult built once from the task in hand: its own builds it twice
         (for the signal, then to return it), each time importing the task by path and copying it through
         `Task.using`, which validates it again — a third of a checkout's enqueue cost. The result is the one
         `DBTaskResult.task_result` gives (tested)."""
-        self.validate_task(task)
+        self._validate_once(task)
         db_result, args_kwargs = self._row_for(task, args, kwargs)
         result: Any = TaskResult(
             db_result=db_result,
@@ -102,6 +106,21 @@ class DatabaseBackend(_DatabaseBackend):
         )
         task_enqueued.send(type(self), task_result=result)
         return result
+
+    def _validate_once(self, task: Any) -> None:
+        """`validate_task(task)`, once per task of this backend with the same settings: a checkout enqueues the same
+        four module-level tasks every time, and validating one (its function's signature, its priority, …) cost as
+        much as building its row. A task is a frozen dataclass, so an equal task is valid alike; `USE_TZ` is part
+        of the key (a naive `run_after` is valid only without it)."""
+        from django.conf import settings
+
+        key = (task, settings.USE_TZ)
+        if key in self._validated:
+            return
+        self.validate_task(task)
+        if len(self._validated) > 1024:  # a bound, should tasks be built per call (`using(run_after=…)`)
+            self._validated.clear()
+        self._validated.add(key)
 
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
         return self._row_for(task, args, kwargs)[0]

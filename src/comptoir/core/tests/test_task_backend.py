@@ -246,3 +246,23 @@ def test_new_instance_refuses_unknown_names_as_the_constructor_does():
 
     with pytest.raises(TypeError, match="unexpected"):
         new_instance(DBTaskResult, {"task_path": "a.b", "no_such_column": 1})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_is_validated_by_its_fields_and_an_invalid_one_refused_every_time(settings):
+    from django.tasks import task_backends
+    from django.tasks.exceptions import InvalidTask
+
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.USE_TZ = False
+    naive = sample_task.using(run_after=dt.datetime(2030, 1, 2, 3, 4))  # valid without time zones
+    task_backends["default"]._validate_once(naive)
+
+    settings.USE_TZ = True  # the same task is now refused, at every attempt
+    for _attempt in range(2):
+        with pytest.raises(InvalidTask):
+            naive.enqueue(1)
+    sample_task.enqueue(2)
+    sample_task.enqueue(3)
+
+    assert sorted(row.args_kwargs["args"] for row in DBTaskResult.objects.all()) == [[2], [3]]
