@@ -434,7 +434,12 @@ def insert_rows(
     if not rows:
         return []
     connection = connections[using or router.db_for_write(model)]
-    lookups = lookups or {}
+    with fixed_cursor(connection) as cursor:
+        return _insert_rows(model, names, rows, lookups or {}, connection, cursor)
+
+
+def _insert_rows(model, names: tuple[str, ...], rows: list[tuple], lookups: dict, connection, cursor) -> list[int]:
+    """`insert_rows` on a cursor of `connection` the caller holds (`insert_chain` runs its parts on one)."""
     shapes = _lookup_shapes(names, rows, lookups)
     cache_key = (model, names, len(rows), connection.vendor, tuple(lookups.items()), shapes)
     cached = _ROWS_SQL.get(cache_key)
@@ -445,9 +450,8 @@ def insert_rows(
     sql, specs = cached
     params: list = []
     _append_values(params.append, rows, specs, connection)
-    with fixed_cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        return [pk for (pk,) in cursor.fetchall()]
+    cursor.execute(sql, params)
+    return [pk for (pk,) in cursor.fetchall()]
 
 
 _CHAIN_SQL: dict[tuple, tuple[str, list]] = {}
@@ -470,19 +474,20 @@ def insert_chain(parts: list[tuple], *, using: str | None = None) -> list[list[i
                 raise ValueError(f"insert_chain: {model.__name__} points at a part whose rows may be skipped")
     if connection.vendor != "postgresql":
         ids: list[list[int]] = []
-        for model, names, rows, refs in parts:
-            positions = [(names.index(name), part) for name, part in refs.items() if type(part) is int]
-            if positions:
-                resolved = []
-                for row in rows:
-                    values = list(row)
-                    for index, part in positions:
-                        if values[index] is not None:  # None: no row of that part (NULL)
-                            values[index] = ids[part][values[index]]
-                    resolved.append(tuple(values))
-                rows = resolved
-            lookups = {name: part for name, part in refs.items() if type(part) is Lookup}
-            ids.append(insert_rows(model, names, rows, lookups=lookups, using=connection.alias))
+        with fixed_cursor(connection) as cursor:  # one cursor for every part's statement
+            for model, names, rows, refs in parts:
+                positions = [(names.index(name), part) for name, part in refs.items() if type(part) is int]
+                if positions:
+                    resolved = []
+                    for row in rows:
+                        values = list(row)
+                        for index, part in positions:
+                            if values[index] is not None:  # None: no row of that part (NULL)
+                                values[index] = ids[part][values[index]]
+                        resolved.append(tuple(values))
+                    rows = resolved
+                lookups = {name: part for name, part in refs.items() if type(part) is Lookup}
+                ids.append(_insert_rows(model, names, rows, lookups, connection, cursor) if rows else [])
         return ids
     all_lookups = [{name: ref for name, ref in refs.items() if type(ref) is Lookup} for _m, _n, _r, refs in parts]
     shapes = tuple(
