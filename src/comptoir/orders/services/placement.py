@@ -23,6 +23,7 @@ from comptoir.orders.checkout_reads import (
     duty_rules_of,
     offers_for_checkout,
     shipping_rates_of,
+    tariff_rates_of,
     vat_rates_of,
 )
 from comptoir.orders.conf import orders_settings
@@ -154,6 +155,8 @@ def _line_tax_facts(
     return LineTaxFacts(
         hs_code=offer.product.hs_code,
         duty_rules=rules_in_force(rules, area=rules[0].area, day=day) if rules else (),
+        origin=offer.product.country_of_origin,
+        tariff_rates=tuple(rate for rate in tariff_rates_of(offer) if rate.in_force(day)),
         day=day,
         duty_handling=duty_handling,
         seller_country=offer.seller.country,
