@@ -162,14 +162,42 @@ def return_period(kind: str, label: str) -> periods.Period:
                 fields={"period": f"Expected {expected}."},
             )
         return periods.half_year(label) if is_half_year else periods.quarter(label)
+    if kind == "uk-vat":
+        return uk_vat_period(label)
     if kind in _RETURN_KINDS:
         return periods.quarter(label)
     raise ValueError(f"not a VAT return: {kind!r}")
 
 
+_STAGGER_MONTHS = {
+    1: "March, June, September, December",
+    2: "April, July, October, January",
+    3: "May, August, November, February",
+}
+
+
+def uk_vat_period(label: str) -> periods.Period:
+    """A UK VAT quarter of the operator's HMRC stagger (`COMPTOIR_UK_VAT_STAGGER`): "2026-Q3" for stagger 1,
+    "2026-S2Q3" / "2026-S3Q3" for staggers 2 and 3 (domain/periods.py). Raises ValueError for a malformed label and
+    ValidationError (`wrong_stagger`) for a quarter of another stagger."""
+    stagger = filings_settings().uk_vat_stagger
+    period = periods.staggered_quarter(label) if "S" in label.upper() else periods.quarter(label)
+    if periods.stagger_of(period) != stagger:
+        example = periods.staggered_quarter_of(period.end, stagger).label
+        message = (
+            f"The UK VAT return follows HMRC stagger {stagger}: quarters ending {_STAGGER_MONTHS[stagger]} "
+            f"(COMPTOIR_UK_VAT_STAGGER), e.g. {example}."
+        )
+        raise ValidationError(message, code=errors.WRONG_STAGGER, fields={"period": f"Expected e.g. {example}."})
+    return period
+
+
 def _period_of(kind: str, period: periods.Period) -> Callable[[dt.date], periods.Period]:
     if kind == "ioss":
         return periods.month_of
+    if kind == "uk-vat":
+        stagger = periods.stagger_of(period)
+        return lambda day: periods.staggered_quarter_of(day, stagger)
     return periods.half_year_of if period.label[-2] == "H" else periods.quarter_of
 
 
