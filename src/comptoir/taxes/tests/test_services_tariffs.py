@@ -3,6 +3,7 @@ with a line-numbered report, audited; the tax rules fingerprint follows the rate
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -96,3 +97,10 @@ def test_the_schedule_and_the_fingerprint_follow_the_rates_in_force():
     next_year = dt.date(2027, 1, 1)
     assert len(tariff_schedule(day=next_year)) == 2
     assert tax_rules_fingerprint(day=next_year) != loaded
+
+
+def test_the_example_file_shipped_with_the_code_loads():
+    example = Path(__file__).resolve().parents[1] / "data" / "tariff_rates_example.csv"
+    report = load(example.read_text(encoding="utf-8"))
+    assert (report.rows, len(report.created)) == (3, 3)
+    assert TariffRate.objects.get(area="EU", origin="GB").rate_bp == 0
