@@ -80,7 +80,8 @@ def _supply_day(paid_at: dt.datetime | None, placed_at: dt.datetime) -> dt.date:
     return (paid_at or placed_at).date()
 
 
-def _tax_line_facts(queryset) -> list[TaxLineFact]:
+def _tax_line_facts(queryset, *, with_dispatch: bool = False) -> list[TaxLineFact]:
+    """The tax lines as the returns read them; `with_dispatch` (OSS): with the Member State the parcel left from."""
     rows = queryset.values_list(
         "seller_order_id",
         "order__paid_at",
@@ -91,10 +92,21 @@ def _tax_line_facts(queryset) -> list[TaxLineFact]:
         "net_amount",
         "vat_amount",
         "pk",
+        "seller_order__goods_country",
     )
     return [
-        TaxLineFact(order_id, _supply_day(paid_at, placed_at), country, rate_bp, currency, net, vat, pk)
-        for order_id, paid_at, placed_at, country, rate_bp, currency, net, vat, pk in rows
+        TaxLineFact(
+            order_id,
+            _supply_day(paid_at, placed_at),
+            country,
+            rate_bp,
+            currency,
+            net,
+            vat,
+            pk,
+            dispatch=(goods_country or "") if with_dispatch else "",
+        )
+        for order_id, paid_at, placed_at, country, rate_bp, currency, net, vat, pk, goods_country in rows
     ]
 
 
@@ -217,7 +229,7 @@ def _computed_return(*, kind: str, period: periods.Period, seller_id: int | None
     refunds = _refund_facts(Q(seller_order_id__in=lines.values("seller_order_id")), period)
     refunded_ids = {refund.seller_order_id for refund in refunds}
     supplied = Q(order__paid_at__date__gte=period.start, order__paid_at__date__lte=period.end)
-    facts = _tax_line_facts(lines.filter(supplied | Q(seller_order_id__in=refunded_ids)))
+    facts = _tax_line_facts(lines.filter(supplied | Q(seller_order_id__in=refunded_ids)), with_dispatch=kind == "oss")
     return build_return(
         kind=kind,
         scope=return_scope(seller_id),

@@ -361,6 +361,12 @@ def _marketplace_vat(part: SellerOrderDraft) -> dict[str, Any]:
     return {"marketplace_vat_amount": part.tax.vat, "marketplace_vat_country": part.tax.liability.tax_country or ""}
 
 
+def _goods_country(part: SellerOrderDraft) -> str:
+    """Where the parcel leaves from, as its tax facts say (the first line's: a parcel leaves from one place)."""
+    first = part.lines[0].tax if part.lines else None
+    return "" if first is None else first.goods_country.upper()
+
+
 def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) -> list[tuple]:
     """The OrderTaxLine rows of the draft's taxed seller orders (positions standing for the ids, as insert_chain
     wants them): one per line, then one per shipping and per duty (no order line: None). One part of the chain, so
@@ -500,6 +506,7 @@ def order_write(
                 "deliver_by": part.deliver_by,
                 "placed_at": now,
                 **_marketplace_vat(part),
+                "goods_country": _goods_country(part),
                 **charge_columns_of_seller_order(part),
             },
         )  # its order is assigned once the order has its id (below)
