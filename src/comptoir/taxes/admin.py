@@ -86,7 +86,7 @@ class DutyRuleAdmin(_LoadedFromFiles):
 
 @admin.register(TariffRate)
 class TariffRateAdmin(_LoadedFromFiles):
-    list_display = ["area", "hs_prefix", "origin", "rate_percent", "valid_from", "valid_to", "source", "loaded_at"]
+    list_display = ["area", "hs_prefix", "origin", "rate_percent", "valid_from", "valid_to", "source"]
     list_filter = ["area", "origin"]
     search_fields = ["hs_prefix", "source"]
 
