@@ -226,11 +226,11 @@ def with_rows(vat_return: VatReturn, extra: Iterable[ReturnRow]) -> VatReturn:
 def rows_to_json(rows: Iterable[ReturnRow]) -> list[list[str | int]]:
     """Rows as stored with a filing; the Member State of dispatch is a seventh item when known (rows filed before it
     existed have six)."""
-    return [
-        [row.section, row.period, row.country, row.rate_bp, row.taxable_cents, row.vat_cents]
-        + ([row.dispatch] if row.dispatch else [])
-        for row in rows
-    ]
+    stored: list[list[str | int]] = []
+    for row in rows:
+        values: list[str | int] = [row.section, row.period, row.country, row.rate_bp, row.taxable_cents, row.vat_cents]
+        stored.append([*values, row.dispatch] if row.dispatch else values)
+    return stored
 
 
 def rows_from_json(values: Iterable[list]) -> tuple[ReturnRow, ...]:
