@@ -168,9 +168,8 @@ def _duty_rules_subquery():
 
 def _tariff_rates_subquery():
     """The tariff rates of the destination's area whose prefix starts the product's HS code (a product without one
-    matches none): the prefix is one of the code's 2 to 10 leading digits, so the database finds them through the
-    (area, hs_prefix, …) index of the unique constraint can serve the look-up (not measured on a full tariff), and only
-    the rows that can apply travel."""
+    matches none): the prefix is one of the code's 2 to 10 leading digits, a look-up the (area, hs_prefix, …) index of
+    the unique constraint can serve (not measured on a full tariff); only the rows that can apply travel."""
     rates = (
         TariffRateRow.objects.filter(
             area=Value(_TARIFF_AREA_SENTINEL),
