@@ -347,7 +347,9 @@ COMPTOIR: dict[str, Any] = {
         "OPERATOR_COUNTRY": env_str("COMPTOIR_OPERATOR_COUNTRY", "FR"),
         "OPERATOR_TIN": env_str("COMPTOIR_OPERATOR_TIN", ""),
         "OPERATOR_ADDRESS": env_str("COMPTOIR_OPERATOR_ADDRESS", ""),
-        "CH_VAT_PERIOD": env_str("COMPTOIR_CH_VAT_PERIOD", "quarter"),  # or "half-year" (the Swiss return's period)
+        "CH_VAT_PERIOD": env_str("COMPTOIR_CH_VAT_PERIOD", "quarter"),
+        # HMRC's stagger of the UK VAT quarters: 1 (ending Mar/Jun/Sep/Dec), 2 (Apr/Jul/Oct/Jan), 3 (May/Aug/Nov/Feb).
+        "UK_VAT_STAGGER": env_str("COMPTOIR_UK_VAT_STAGGER", "1"),  # or "half-year" (the Swiss return's period)
     },
     # Outbound webhooks (comptoir.webhooks, docs/WEBHOOKS.md). Sellers' endpoints must be public https URLs; private
     # and loopback addresses (SSRF) and plain http are for tests and local development only.

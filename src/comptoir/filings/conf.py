@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,7 @@ class FilingsSettings:
     operator_tin: str
     operator_address: str
     ch_vat_period: str  # "quarter" or "half-year": how often the platform files its Swiss VAT return
+    uk_vat_stagger: int = 1  # HMRC's stagger of the marketplace's UK VAT quarters (domain/periods.py): 1, 2 or 3
 
 
 def filings_settings() -> FilingsSettings:
@@ -24,4 +26,12 @@ def filings_settings() -> FilingsSettings:
         operator_tin=str(values.get("OPERATOR_TIN") or ""),
         operator_address=str(values.get("OPERATOR_ADDRESS") or ""),
         ch_vat_period="half-year" if str(values.get("CH_VAT_PERIOD") or "").lower() == "half-year" else "quarter",
+        uk_vat_stagger=_stagger(values.get("UK_VAT_STAGGER")),
     )
+
+
+def _stagger(value) -> int:
+    text = str(value or "1").strip()
+    if text not in ("1", "2", "3"):
+        raise ImproperlyConfigured(f"COMPTOIR_UK_VAT_STAGGER must be 1, 2 or 3 (HMRC's staggers), not {text!r}")
+    return int(text)

@@ -5,4 +5,5 @@ UNKNOWN_SELLER = "unknown_seller"
 INVALID_RETURN_TRANSITION = "invalid_return_transition"  # filing a return already filed, correcting a draft
 RETURN_ALREADY_CARRIED = "return_already_carried"  # a correction of a period whose changes a later return carries
 WRONG_PERIOD_LENGTH = "wrong_period_length"  # a Swiss return of a quarter when the operator files half-years, or back
+WRONG_STAGGER = "wrong_stagger"  # a UK return of a quarter of another HMRC stagger than the operator's
 INVALID_FILING_DATE = "invalid_filing_date"  # a return recorded as filed on a day still to come

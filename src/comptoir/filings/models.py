@@ -42,7 +42,7 @@ class ReturnFiling(models.Model):
 
     kind = models.CharField(max_length=8)  # oss, ioss, uk-vat, ch-vat
     scope = models.CharField(max_length=32)  # "marketplace" or "seller:<id>"
-    period = models.CharField(max_length=8)  # "2026-Q3", "2026-07", "2026-H2"
+    period = models.CharField(max_length=10)  # "2026-Q3", "2026-07", "2026-H2", "2026-S2Q3" (UK stagger 2)
     sequence = models.PositiveIntegerField()
     state = models.CharField(max_length=10, choices=ReturnState.choices)
     reference = models.CharField(max_length=64)

@@ -80,7 +80,8 @@ def _supply_day(paid_at: dt.datetime | None, placed_at: dt.datetime) -> dt.date:
     return (paid_at or placed_at).date()
 
 
-def _tax_line_facts(queryset) -> list[TaxLineFact]:
+def _tax_line_facts(queryset, *, with_dispatch: bool = False) -> list[TaxLineFact]:
+    """The tax lines as the returns read them; `with_dispatch` (OSS): with the Member State the parcel left from."""
     rows = queryset.values_list(
         "seller_order_id",
         "order__paid_at",
@@ -91,10 +92,21 @@ def _tax_line_facts(queryset) -> list[TaxLineFact]:
         "net_amount",
         "vat_amount",
         "pk",
+        "seller_order__goods_country",
     )
     return [
-        TaxLineFact(order_id, _supply_day(paid_at, placed_at), country, rate_bp, currency, net, vat, pk)
-        for order_id, paid_at, placed_at, country, rate_bp, currency, net, vat, pk in rows
+        TaxLineFact(
+            order_id,
+            _supply_day(paid_at, placed_at),
+            country,
+            rate_bp,
+            currency,
+            net,
+            vat,
+            pk,
+            dispatch=(goods_country or "") if with_dispatch else "",
+        )
+        for order_id, paid_at, placed_at, country, rate_bp, currency, net, vat, pk, goods_country in rows
     ]
 
 
@@ -162,14 +174,42 @@ def return_period(kind: str, label: str) -> periods.Period:
                 fields={"period": f"Expected {expected}."},
             )
         return periods.half_year(label) if is_half_year else periods.quarter(label)
+    if kind == "uk-vat":
+        return uk_vat_period(label)
     if kind in _RETURN_KINDS:
         return periods.quarter(label)
     raise ValueError(f"not a VAT return: {kind!r}")
 
 
+_STAGGER_MONTHS = {
+    1: "March, June, September, December",
+    2: "April, July, October, January",
+    3: "May, August, November, February",
+}
+
+
+def uk_vat_period(label: str) -> periods.Period:
+    """A UK VAT quarter of the operator's HMRC stagger (`COMPTOIR_UK_VAT_STAGGER`): "2026-Q3" for stagger 1,
+    "2026-S2Q3" / "2026-S3Q3" for staggers 2 and 3 (domain/periods.py). Raises ValueError for a malformed label and
+    ValidationError (`wrong_stagger`) for a quarter of another stagger."""
+    stagger = filings_settings().uk_vat_stagger
+    period = periods.staggered_quarter(label) if "S" in label.upper() else periods.quarter(label)
+    if periods.stagger_of(period) != stagger:
+        example = periods.staggered_quarter_of(period.end, stagger).label
+        message = (
+            f"The UK VAT return follows HMRC stagger {stagger}: quarters ending {_STAGGER_MONTHS[stagger]} "
+            f"(COMPTOIR_UK_VAT_STAGGER), e.g. {example}."
+        )
+        raise ValidationError(message, code=errors.WRONG_STAGGER, fields={"period": f"Expected e.g. {example}."})
+    return period
+
+
 def _period_of(kind: str, period: periods.Period) -> Callable[[dt.date], periods.Period]:
     if kind == "ioss":
         return periods.month_of
+    if kind == "uk-vat":
+        stagger = periods.stagger_of(period)
+        return lambda day: periods.staggered_quarter_of(day, stagger)
     return periods.half_year_of if period.label[-2] == "H" else periods.quarter_of
 
 
@@ -189,7 +229,7 @@ def _computed_return(*, kind: str, period: periods.Period, seller_id: int | None
     refunds = _refund_facts(Q(seller_order_id__in=lines.values("seller_order_id")), period)
     refunded_ids = {refund.seller_order_id for refund in refunds}
     supplied = Q(order__paid_at__date__gte=period.start, order__paid_at__date__lte=period.end)
-    facts = _tax_line_facts(lines.filter(supplied | Q(seller_order_id__in=refunded_ids)))
+    facts = _tax_line_facts(lines.filter(supplied | Q(seller_order_id__in=refunded_ids)), with_dispatch=kind == "oss")
     return build_return(
         kind=kind,
         scope=return_scope(seller_id),

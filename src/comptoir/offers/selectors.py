@@ -11,7 +11,7 @@ from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, 
 from comptoir.offers.models import Offer, ShippingRate
 from comptoir.sellers.models import SellerStatus
 from comptoir.taxes.domain.charge import ParcelFacts, TaxPart
-from comptoir.taxes.domain.duties import DutyHandling, DutyRule, customs_area
+from comptoir.taxes.domain.duties import EMPTY_TARIFF, DutyHandling, DutyRule, TariffSchedule, customs_area
 from comptoir.taxes.domain.rates import rates_by_country
 
 if TYPE_CHECKING:
@@ -256,10 +256,12 @@ class OfferTaxTable:
         day: dt.date,
         duty_rules: Iterable[DutyRule] = (),
         duty_handling: DutyHandling = DutyHandling.DDP,
+        tariff: TariffSchedule = EMPTY_TARIFF,
     ) -> None:
         self.dated, self.destination_vat, self.day = dated, destination_vat, day
         self.countries = frozenset(rate.country for rate in dated)
         self.duty_handling = duty_handling
+        self.tariff = tariff
         self._duty_rules: dict[str, tuple[DutyRule, ...]] = {}
         for rule in duty_rules:
             self._duty_rules[rule.area] = (*self._duty_rules.get(rule.area, ()), rule)
@@ -280,6 +282,7 @@ class OfferTaxTable:
         tax_class: str,
         country: str,
         hs_code: str = "",
+        origin: str = "",
     ) -> ParcelFacts:
         goods_country = ships_from or seller_country
         countries = frozenset((country, seller_country, goods_country))
@@ -293,8 +296,11 @@ class OfferTaxTable:
             seller_country=seller_country,
             goods_country=goods_country,
             seller_charges_destination_vat=seller_id in self.destination_vat,
-            parts=(TaxPart(key=offer_id, unit_price=price_amount, quantity=1, rates=rates, hs_code=hs_code),),
+            parts=(
+                TaxPart(key=offer_id, unit_price=price_amount, quantity=1, rates=rates, hs_code=hs_code, origin=origin),
+            ),
             duty_rules=self.duty_rules(country),
+            tariff=self.tariff,
             day=self.day,
             duty_handling=self.duty_handling,
         )
@@ -310,15 +316,21 @@ class OfferTaxTable:
             tax_class=offer.product.tax_class,
             country=country,
             hs_code=offer.product.hs_code,
+            origin=offer.product.country_of_origin,
         )
 
 
 def offer_tax_table(*, seller_ids: set[int], countries: set[str] | None, day: dt.date) -> OfferTaxTable | None:
     """The tax facts table for offers of `seller_ids` sold to (or from) `countries` (None: every country with a rate,
-    as the search index needs), with the duty rules in force and the operator's duty handling. None when no VAT rate is
-    loaded (prices stay as entered). Three queries."""
+    as the search index needs), with the duty rules and the tariff rates in force and the operator's duty handling. None
+    when no VAT rate is loaded (prices stay as entered). Four queries."""
     from comptoir.taxes.conf import taxes_settings
-    from comptoir.taxes.selectors import duty_rules_in_force, seller_ids_charging_destination_vat, vat_rates_dated
+    from comptoir.taxes.selectors import (
+        duty_rules_in_force,
+        seller_ids_charging_destination_vat,
+        tariff_schedule,
+        vat_rates_dated,
+    )
 
     dated = vat_rates_dated(countries=countries, day=day)
     if not dated:
@@ -329,6 +341,7 @@ def offer_tax_table(*, seller_ids: set[int], countries: set[str] | None, day: dt
         day=day,
         duty_rules=duty_rules_in_force(day=day),
         duty_handling=taxes_settings().duty_handling,
+        tariff=tariff_schedule(day=day),
     )
 
 
@@ -378,8 +391,14 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
     from comptoir.offers.domain.pricing import TaxedPricing
     from comptoir.taxes.conf import taxes_settings
     from comptoir.taxes.domain.charge import ParcelFacts, TaxPart
+    from comptoir.taxes.domain.duties import DutyKind
     from comptoir.taxes.domain.rates import rates_by_country
-    from comptoir.taxes.selectors import duty_rules_for, seller_ids_charging_destination_vat, vat_rates_dated
+    from comptoir.taxes.selectors import (
+        duty_rules_for,
+        seller_ids_charging_destination_vat,
+        tariff_schedule,
+        vat_rates_dated,
+    )
 
     offers = list(offers)
     if not offers:
@@ -390,6 +409,12 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
     pricing = TaxedPricing(rates=exchange_rates(day), uniform_gross=settings.uniform_gross_prices)
     destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers}) if dated else set()
     duty_rules = duty_rules_for(destination=country, day=day) if dated else ()
+    # The tariff is read only where a `tariff` rule is in force (one query).
+    tariff = (
+        tariff_schedule(day=day, area=customs_area(country))
+        if any(rule.kind is DutyKind.TARIFF for rule in duty_rules)
+        else EMPTY_TARIFF
+    )
     found: dict[int, Quote] = {}
     for offer in offers:
         buyer = buyer_context(country=country, currency=currency or offer.currency)
@@ -409,10 +434,16 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
             seller_charges_destination_vat=offer.seller_id in destination_vat,
             parts=(
                 TaxPart(
-                    key=offer.pk, unit_price=offer.price_amount, quantity=1, rates=rates, hs_code=offer.product.hs_code
+                    key=offer.pk,
+                    unit_price=offer.price_amount,
+                    quantity=1,
+                    rates=rates,
+                    hs_code=offer.product.hs_code,
+                    origin=offer.product.country_of_origin,
                 ),
             ),
             duty_rules=duty_rules,
+            tariff=tariff,
             day=day,
             duty_handling=settings.duty_handling,
         )

@@ -13,7 +13,10 @@ Each offer row carries, as correlated subqueries evaluated by the database in th
 - `distance_sales_eur_cents`: the seller's intra-EU distance sales counted this calendar year (taxes.SellerDistanceSale,
   EUR cents), so that the sale crossing the EUR 10,000 threshold is itself taxed at destination (Art. 59c);
 - `duty_rules_json`: the customs duty rules of the destination's customs area (taxes.DutyRule, every dated row) as a
-  JSON array, with the product's HS code: what the duty of an imported parcel needs (docs/TAXES.md "Duties").
+  JSON array, with the product's HS code: what the duty of an imported parcel needs (docs/TAXES.md "Duties");
+- `tariff_rates_json`: the operator's tariff rates of the destination's customs area whose HS prefix the product's
+  HS code starts with (taxes.TariffRate, every dated row), with the product's country of origin: what a `tariff`
+  duty rule reads (docs/TAXES.md "Tariff rates").
 
 Nothing is cached between requests, so an operator's change of a commission rate or a tariff is seen by the
 very next checkout; what is saved is the round trips (three statements become one). What is kept per process
@@ -42,7 +45,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.aggregates import StringAgg, Sum
-from django.db.models.functions import Cast, Coalesce, JSONObject
+from django.db.models.functions import Cast, Coalesce, JSONObject, Substr
 
 from comptoir.catalog.models import Category
 from comptoir.compliance.models import OfferMarketBlock
@@ -52,10 +55,11 @@ from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate
 from comptoir.offers.models import Offer, ShippingRate
 from comptoir.taxes.domain import distance_sales
-from comptoir.taxes.domain.duties import DutyKind, DutyRule, customs_area
+from comptoir.taxes.domain.duties import CustomsValue, DutyKind, DutyRule, TariffRate, customs_area
 from comptoir.taxes.domain.rates import DatedRate, TaxClass
 from comptoir.taxes.models import DutyRule as DutyRuleRow
 from comptoir.taxes.models import SellerDistanceSale, SellerTaxProfile, VatRate
+from comptoir.taxes.models import TariffRate as TariffRateRow
 
 _RATE_FIELDS = (
     "id",
@@ -137,8 +141,11 @@ _DUTY_FIELDS = (
     "valid_to",
     "source",
     "marketplace_collected_only",
+    "customs_value",
 )
 _AREA_SENTINEL = "~area~"  # the compiled statement's placeholder for the destination's customs area
+_TARIFF_AREA_SENTINEL = "~tariff-area~"  # the same area, for the tariff rates
+_TARIFF_FIELDS = ("area", "hs_prefix", "origin", "rate_bp", "valid_from", "valid_to", "source")
 
 
 def _duty_rules_subquery():
@@ -157,6 +164,30 @@ def _duty_rules_subquery():
         .values("rules")
     )
     return Subquery(rules, output_field=CharField())
+
+
+def _tariff_rates_subquery():
+    """The tariff rates of the destination's area whose prefix starts the product's HS code (a product without one
+    matches none): the prefix is one of the code's 2 to 10 leading digits, a look-up the (area, hs_prefix, …) index of
+    the unique constraint can serve (not measured on a full tariff); only the rows that can apply travel."""
+    rates = (
+        TariffRateRow.objects.filter(
+            area=Value(_TARIFF_AREA_SENTINEL),
+            hs_prefix__in=[Substr(OuterRef("product__hs_code"), 1, length) for length in range(2, 11)],
+        )
+        .order_by()
+        .annotate(one=Value(1, output_field=IntegerField()))
+        .values("one")
+        .annotate(
+            rates=StringAgg(
+                Cast(JSONObject(**{name: name for name in _TARIFF_FIELDS}), output_field=TextField()),
+                delimiter=Value(","),
+                output_field=TextField(),
+            )
+        )
+        .values("rates")
+    )
+    return Subquery(rates, output_field=CharField())
 
 
 def _restricted_subquery():
@@ -211,6 +242,7 @@ class CheckoutProduct:
     title: str
     tax_class: str = TaxClass.STANDARD.value
     hs_code: str = ""
+    country_of_origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -244,6 +276,7 @@ class CheckoutOffer:
     vat_rates_json: str | None = None
     restricted: bool = False
     duty_rules_json: str | None = None
+    tariff_rates_json: str | None = None
 
     @property
     def price(self) -> Money:
@@ -275,6 +308,8 @@ _COLUMNS = (
     "product__hs_code",
     "duty_rules_json",
     "distance_sales_eur_cents",
+    "tariff_rates_json",
+    "product__country_of_origin",
 )
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
 _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
@@ -297,6 +332,7 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
                 restricted=_restricted_subquery(),
                 duty_rules_json=_duty_rules_subquery(),
                 distance_sales_eur_cents=_distance_sales_subquery(),
+                tariff_rates_json=_tariff_rates_subquery(),
             )
             .order_by("pk")
             .values_list(*_COLUMNS)
@@ -319,7 +355,10 @@ def _statement(count: int) -> tuple[str, list, list[int]]:
         years = [index for index, value in enumerate(params) if value == _YEAR_SENTINEL]
         if len(years) != 1:
             raise RuntimeError("could not locate the year in the compiled checkout statement")
-        positions += destinations + areas + years
+        tariff_areas = [index for index, value in enumerate(params) if value == _TARIFF_AREA_SENTINEL]
+        if len(tariff_areas) != 1:
+            raise RuntimeError("could not locate the tariff's customs area in the compiled checkout statement")
+        positions += destinations + areas + years + tariff_areas
         _compiled[key] = (sql, params, positions)
     return _compiled[key]
 
@@ -334,7 +373,7 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
     params = list(template)
     area = customs_area(destination) if destination else ""
     year = clock.now().year
-    values = [*ids, *[destination.upper()] * _DESTINATION_USES, area, year]
+    values = [*ids, *[destination.upper()] * _DESTINATION_USES, area, year, area]
     for position, value in zip(positions, values, strict=True):
         params[position] = value
     with fixed_cursor(connection) as cursor:
@@ -351,7 +390,7 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
             is_active=bool(row[6]),
             handling_days=row[7],
             shipping_profile_id=row[8],
-            product=CheckoutProduct(row[9], row[16], row[21] or ""),
+            product=CheckoutProduct(row[9], row[16], row[21] or "", row[25] or ""),
             seller=CheckoutSeller(
                 row[10], row[11], row[14], row[17], charges_destination_vat(row[18], year=year), int(row[23] or 0)
             ),
@@ -361,6 +400,7 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
             vat_rates_json=row[19],
             restricted=bool(row[20]),
             duty_rules_json=row[22],
+            tariff_rates_json=row[24],
         )
         for row in rows
     ]
@@ -403,6 +443,24 @@ def duty_rules_of(offer: CheckoutOffer) -> tuple[DutyRule, ...]:
             valid_to=None if row["valid_to"] is None else dt.date.fromisoformat(str(row["valid_to"])[:10]),
             source=row["source"],
             marketplace_collected_only=bool(row["marketplace_collected_only"]),
+            customs_value=CustomsValue(row.get("customs_value") or CustomsValue.CIF.value),
+        )
+        for row in rows
+    )
+
+
+def tariff_rates_of(offer: CheckoutOffer) -> tuple[TariffRate, ...]:
+    """The tariff rates that can apply to the offer's product in the destination's area (`tariff_rates_json`)."""
+    rows = json.loads(f"[{offer.tariff_rates_json or ''}]")
+    return tuple(
+        TariffRate(
+            area=row["area"],
+            hs_prefix=row["hs_prefix"],
+            origin=row["origin"],
+            rate_bp=int(row["rate_bp"]),
+            valid_from=dt.date.fromisoformat(str(row["valid_from"])[:10]),
+            valid_to=None if row["valid_to"] is None else dt.date.fromisoformat(str(row["valid_to"])[:10]),
+            source=row["source"],
         )
         for row in rows
     )

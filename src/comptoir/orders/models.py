@@ -126,6 +126,10 @@ class SellerOrder(models.Model):
     # that writers listing their columns (the benchmark's skeleton) need not know them.
     marketplace_vat_amount = models.BigIntegerField(default=0, db_default=0)
     marketplace_vat_country = models.CharField(max_length=2, blank=True, default="", db_default="")
+    # Where the parcel leaves from (the offers' ships-from country, else the seller's), frozen at checkout when the
+    # parcel was taxed: the OSS return reports distance sales per Member State of dispatch (Art. 369g(2) Dir.
+    # 2006/112/EC). Empty: not known (orders placed before, or priced without VAT).
+    goods_country = models.CharField(max_length=2, blank=True, default="", db_default="")
     # Shipping choice and promise, frozen at checkout
     shipping_rate_id = models.BigIntegerField(null=True)
     shipping_service_level = models.CharField(max_length=20)

@@ -456,11 +456,18 @@ class CartSummary:
 
 def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dict[int, LineTaxFacts]:
     """offer id -> its tax facts for a consumer in `country` (as checkout reads them), for the cart's priced totals.
-    Three queries (the rates of the countries involved, the sellers' tax profiles, the destination's duty rules); none
-    for an empty cart."""
+    Three queries (the rates of the countries involved, the sellers' tax profiles, the destination's duty rules), a
+    fourth (the area's tariff rates) when a `tariff` duty rule is in force there; none for an empty cart."""
     from comptoir.taxes.conf import taxes_settings
+    from comptoir.taxes.domain.duties import DutyKind, customs_area
     from comptoir.taxes.domain.rates import rates_by_country
-    from comptoir.taxes.selectors import DistancePosition, duty_rules_for, seller_distance_positions, vat_rates_dated
+    from comptoir.taxes.selectors import (
+        DistancePosition,
+        duty_rules_for,
+        seller_distance_positions,
+        tariff_rates_in_force,
+        vat_rates_dated,
+    )
 
     if not lines:
         return {}
@@ -472,11 +479,19 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
     positions = seller_distance_positions({offer.seller_id for offer in offers})
     unknown = DistancePosition(charges_destination_vat=False, counted_eur_cents=0)
     duty_rules = duty_rules_for(destination=country, day=day)
+    # Only a `tariff` rule reads the tariff: its rates are not read when none is in force (one query fewer).
+    tariff_rates = (
+        tariff_rates_in_force(day=day, area=customs_area(country))
+        if any(rule.kind is DutyKind.TARIFF for rule in duty_rules)
+        else ()
+    )
     handling = taxes_settings().duty_handling
     return {
         offer.pk: LineTaxFacts(
             hs_code=offer.product.hs_code,
             duty_rules=duty_rules,
+            origin=offer.product.country_of_origin,
+            tariff_rates=tariff_rates,
             day=day,
             duty_handling=handling,
             seller_country=offer.seller.country,

@@ -682,7 +682,14 @@ def search_cards(
     fields = ["pk", "product_id", "price_amount", "currency", "handling_days", "shipping_profile_id"]
     if taxed:  # what the tax facts read: the seller's country, the goods' country, the product's tax class
         offers_qs = offers_qs.select_related("seller", "product")
-        fields += ["seller_id", "ships_from_country", "seller__country", "product__tax_class", "product__hs_code"]
+        fields += [
+            "seller_id",
+            "ships_from_country",
+            "seller__country",
+            "product__tax_class",
+            "product__hs_code",
+            "product__country_of_origin",
+        ]
     offers = list(offers_qs.only(*fields))
     tax_facts = offers_tax_facts(offers, country=country, day=placed_on) if taxed else {}
     deliveries = offer_delivery_quotes(offers, country=country, placed_on=placed_on)

@@ -97,6 +97,7 @@ def _delivery_by_country(
             seller_country,
             tax_class,
             hs_code,
+            country_of_origin,
         ) in offers:
             if country in blocked.get(offer_id, ()):
                 continue
@@ -121,6 +122,7 @@ def _delivery_by_country(
                     tax_class=tax_class,
                     country=buyer.country,
                     hs_code=hs_code,
+                    origin=country_of_origin,
                 )
             )
             # The quote depends on the destination only through its VAT area (or being the seller's or the goods'
@@ -215,6 +217,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
             "seller__country",
             "product__tax_class",
             "product__hs_code",
+            "product__country_of_origin",
         )
     ):
         offers.setdefault(row[1], []).append(row)

@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 from django.contrib import admin
 
-from comptoir.taxes.models import SellerTaxProfile, VatNumberCheck, VatRate
+from comptoir.taxes.models import DutyRule, SellerTaxProfile, TariffRate, VatNumberCheck, VatRate
 
 
 @admin.register(VatRate)
@@ -59,3 +61,35 @@ class VatNumberCheckAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _LoadedFromFiles(admin.ModelAdmin):
+    """Loaded from their files by commands (`comptoir tax duties-load`, `tax tariffs-load`), which publish the change
+    to search: shown, not edited here (an edit would bypass that)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DutyRule)
+class DutyRuleAdmin(_LoadedFromFiles):
+    list_display = ["area", "kind", "currency", "amount", "value_limit", "customs_value", "valid_from", "valid_to"]
+    list_filter = ["area", "kind"]
+    search_fields = ["source"]
+
+
+@admin.register(TariffRate)
+class TariffRateAdmin(_LoadedFromFiles):
+    list_display = ["area", "hs_prefix", "origin", "rate_percent", "valid_from", "valid_to", "source"]
+    list_filter = ["area", "origin"]
+    search_fields = ["hs_prefix", "source"]
+
+    @admin.display(description="rate %", ordering="rate_bp")
+    def rate_percent(self, obj: TariffRate) -> str:
+        return f"{Decimal(obj.rate_bp).scaleb(-2).normalize():f}"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TaxRulesChanged:
-    """VAT rates or duty rules were created or changed (a rate import, a duty rules load). Published on commit, once
-    per import that changed something. `starts_on`: the earliest day a changed rule applies from (a later day: the
-    prices change then, and readers that price ahead of time pick it up when it comes)."""
+    """VAT rates, duty rules or tariff rates were created or changed (a rate import, a duty rules or tariffs load).
+    Published on commit, once per import that changed something. `starts_on`: the earliest day a changed rule applies
+    from (a later day: the prices change then, and readers that price ahead of time pick it up when it comes)."""
 
     starts_on: dt.date
 

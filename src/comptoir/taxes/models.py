@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
-from comptoir.taxes.domain.duties import DutyKind
+from comptoir.taxes.domain.duties import CustomsValue, DutyKind
 from comptoir.taxes.domain.rates import TaxClass
 
 
@@ -30,7 +32,9 @@ class VatRate(models.Model):
         ordering = ["country", "tax_class", "-valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.country} {self.tax_class} {self.rate_bp / 100:g} % from {self.valid_from}"
+        return (
+            f"{self.country} {self.tax_class} {Decimal(self.rate_bp).scaleb(-2).normalize():f} % from {self.valid_from}"
+        )
 
 
 class SellerTaxProfile(models.Model):
@@ -138,6 +142,12 @@ class DutyRule(models.Model):
     marketplace_collected_only = models.BooleanField(
         default=False, help_text="Applies only when the marketplace collects the import VAT at checkout (IOSS)."
     )
+    customs_value = models.CharField(
+        max_length=3,
+        choices=[(item.value, item.value) for item in CustomsValue],
+        default=CustomsValue.CIF.value,
+        help_text="Tariff rules: cif = the shipping is in the customs value (EU, UK); fob = it is not (US).",
+    )
     source = models.TextField()
     loaded_at = models.DateTimeField()
 
@@ -154,3 +164,39 @@ class DutyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.kind} from {self.valid_from}"
+
+
+class TariffRate(models.Model):
+    """An ad valorem duty rate of a customs area's tariff for an HS code prefix, from any origin or from one (a
+    preferential rate), effective-dated, with its source. Operator data loaded from a CSV by `comptoir tax
+    tariffs-load` (docs/TAXES.md "Tariff rates"); a `tariff` duty rule reads it (domain/duties.py)."""
+
+    area = models.CharField(max_length=2, help_text='The destination\'s customs area: "EU", "GB", "CH" or a country.')
+    hs_prefix = models.CharField(
+        max_length=10, help_text="2 digits (chapter), 4 (heading), 6 or more (subheading): the longest prefix wins."
+    )
+    origin = models.CharField(
+        max_length=2, blank=True, default="", help_text="Country of origin of a preferential rate; empty: any origin."
+    )
+    rate_bp = models.PositiveIntegerField(help_text="Basis points of the customs value: 1200 = 12 %.")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    source = models.TextField()
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "hs_prefix", "origin", "valid_from"], name="tariff_rate_one_per_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="tariff_rate_ends_after_it_starts",
+            ),
+        ]
+        ordering = ["area", "hs_prefix", "origin", "-valid_from"]
+
+    def __str__(self) -> str:
+        origin = f" from {self.origin}" if self.origin else ""
+        percent = Decimal(self.rate_bp).scaleb(-2).normalize()
+        return f"{self.area} {self.hs_prefix}{origin}: {percent:f} % from {self.valid_from}"

@@ -10,10 +10,11 @@ from django.db.models import Q, Sum
 
 from comptoir.core import clock
 from comptoir.taxes.domain.distance_sales import charges_destination_vat
-from comptoir.taxes.domain.duties import DutyKind, customs_area
+from comptoir.taxes.domain.duties import CustomsValue, DutyKind, TariffSchedule, customs_area
 from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
+from comptoir.taxes.domain.duties import TariffRate as DomainTariffRate
 from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on, rates_by_country
-from comptoir.taxes.models import DutyRule, SellerDistanceSale, SellerTaxProfile, VatRate
+from comptoir.taxes.models import DutyRule, SellerDistanceSale, SellerTaxProfile, TariffRate, VatRate
 
 
 def _dated(row: VatRate) -> DatedRate:
@@ -117,7 +118,35 @@ def duty_rule_of(row: DutyRule) -> DomainDutyRule:
         valid_to=row.valid_to,
         source=row.source,
         marketplace_collected_only=row.marketplace_collected_only,
+        customs_value=CustomsValue(row.customs_value),
     )
+
+
+def tariff_rate_of(row: TariffRate) -> DomainTariffRate:
+    return DomainTariffRate(
+        area=row.area,
+        hs_prefix=row.hs_prefix,
+        origin=row.origin,
+        rate_bp=row.rate_bp,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        source=row.source,
+    )
+
+
+def tariff_rates_in_force(*, day: dt.date | None = None, area: str | None = None) -> tuple[DomainTariffRate, ...]:
+    """The operator's tariff rates in force on `day` (today by default), of one customs area or all. One query."""
+    day = day or clock.now().date()
+    rows = TariffRate.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    if area is not None:
+        rows = rows.filter(area=area)
+    return tuple(map(tariff_rate_of, rows.order_by("area", "hs_prefix", "origin", "valid_from", "id")))
+
+
+def tariff_schedule(*, day: dt.date | None = None, area: str | None = None) -> TariffSchedule:
+    """The tariff rates in force on `day` as a schedule (`domain.duties.TariffSchedule`). One query."""
+    day = day or clock.now().date()
+    return TariffSchedule(tariff_rates_in_force(day=day, area=area), day=day)
 
 
 def duty_rules_for(*, destination: str, day: dt.date | None = None) -> tuple[DomainDutyRule, ...]:
@@ -152,13 +181,22 @@ def seller_distance_sales_by_year(seller_id: int, *, years: set[int]) -> dict[in
 
 
 def tax_rules_fingerprint(*, day: dt.date | None = None) -> str:
-    """A digest of every VAT rate and duty rule in force on `day` (today by default): it changes when a rate or rule
-    is imported, edited, comes into force or lapses, so a reader that priced with the rules of a day can tell whether
-    its prices still hold. Two queries."""
+    """A digest of every VAT rate, duty rule and tariff rate in force on `day` (today by default): it changes when a
+    rate or rule is imported, edited, comes into force or lapses, so a reader that priced with the rules of a day can
+    tell whether its prices still hold. Three queries."""
     day = day or clock.now().date()
     rates = [(rate.country, str(rate.tax_class), rate.rate_bp) for rate in vat_rates_in_force(day=day)]
     duties = [
-        (rule.area, str(rule.kind), rule.currency, rule.amount, rule.value_limit, rule.marketplace_collected_only)
+        (
+            rule.area,
+            str(rule.kind),
+            rule.currency,
+            rule.amount,
+            rule.value_limit,
+            rule.marketplace_collected_only,
+            str(rule.customs_value),
+        )
         for rule in duty_rules_in_force(day=day)
     ]
-    return hashlib.sha256(repr((sorted(rates), sorted(duties, key=repr))).encode()).hexdigest()
+    tariffs = [(rate.area, rate.hs_prefix, rate.origin, rate.rate_bp) for rate in tariff_schedule(day=day).rates()]
+    return hashlib.sha256(repr((sorted(rates), sorted(duties, key=repr), sorted(tariffs))).encode()).hexdigest()

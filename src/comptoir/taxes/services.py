@@ -3,13 +3,16 @@ number checked and recorded, a seller's tax profile."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_noop
 
@@ -19,7 +22,7 @@ from comptoir.core.services import audit_record
 from comptoir.taxes import errors
 from comptoir.taxes.conf import taxes_settings
 from comptoir.taxes.domain.distance_sales import over_through_year
-from comptoir.taxes.domain.duties import DutyKind
+from comptoir.taxes.domain.duties import CustomsValue, DutyKind
 from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
 from comptoir.taxes.domain.rates import TaxClass
 from comptoir.taxes.domain.vat import rate_bp_from_percent
@@ -29,6 +32,7 @@ from comptoir.taxes.models import (
     DutyRule,
     SellerDistanceSale,
     SellerTaxProfile,
+    TariffRate,
     VatNumberCheck,
     VatRate,
     ViesStatus,
@@ -163,7 +167,15 @@ def seller_tax_profile_set(
 
 
 DUTY_RULES_FILE = Path(__file__).resolve().parent / "data" / "duty_rules.json"
-_DUTY_RULE_FIELDS = ("currency", "amount", "value_limit", "valid_to", "marketplace_collected_only", "source")
+_DUTY_RULE_FIELDS = (
+    "currency",
+    "amount",
+    "value_limit",
+    "valid_to",
+    "marketplace_collected_only",
+    "customs_value",
+    "source",
+)
 
 
 @dataclass
@@ -185,7 +197,7 @@ def duty_rules_load(*, path: Path | None = None) -> DutyRulesLoadReport:
     now = clock.now()
     with transaction.atomic():
         for rule in parsed:
-            values = {name: getattr(rule, name) for name in _DUTY_RULE_FIELDS}
+            values = {name: _plain(getattr(rule, name)) for name in _DUTY_RULE_FIELDS}
             label = f"{rule.area} {rule.kind} from {rule.valid_from}"
             row = (
                 DutyRule.objects.select_for_update()
@@ -224,12 +236,169 @@ def _duty_rule_parse(entry: dict) -> DomainDutyRule:
             valid_to=None if entry.get("valid_to") is None else dt.date.fromisoformat(entry["valid_to"]),
             source=str(entry["source"]),
             marketplace_collected_only=bool(entry.get("marketplace_collected_only", False)),
+            customs_value=CustomsValue(entry.get("customs_value", CustomsValue.CIF.value)),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"invalid duty rule {entry!r}: {error}") from error
     if len(rule.area) != 2 or not rule.source.strip() or rule.amount < 0:
         raise ValueError(f"invalid duty rule {entry!r}")
     return rule
+
+
+def _plain(value):
+    return value.value if isinstance(value, CustomsValue) else value
+
+
+TARIFF_COLUMNS = ("area", "hs_prefix", "origin", "rate_percent", "valid_from", "valid_to", "source")
+_TARIFF_FIELDS = ("rate_bp", "valid_to", "source")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_HS_PREFIX = re.compile(r"^[0-9]{2,10}$")
+
+
+class TariffFileError(ValueError):
+    """A tariff rates file that cannot be loaded: `problems` lists each one with its line number."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class TariffRatesLoadReport:
+    rows: int = 0
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _tariff_row_parse(row: dict[str, str], line: int) -> tuple[TariffRate | None, list[str]]:
+    problems: list[str] = []
+    cells = {name: (row.get(name) or "").strip() for name in TARIFF_COLUMNS}
+    area, prefix, origin = cells["area"].upper(), cells["hs_prefix"].replace(".", ""), cells["origin"].upper()
+    if not _COUNTRY.match(area):
+        problems.append(f"line {line}: area {cells['area']!r} is not a customs area (EU, GB, CH, US…)")
+    if not _HS_PREFIX.match(prefix):
+        problems.append(f"line {line}: hs_prefix {cells['hs_prefix']!r} is not 2 to 10 digits")
+    if origin and not _COUNTRY.match(origin):
+        problems.append(f"line {line}: origin {cells['origin']!r} is not a country code (or empty: any origin)")
+    rate_bp = None
+    try:
+        rate_bp = rate_bp_from_percent(cells["rate_percent"])
+        if rate_bp < 0:
+            raise ValueError
+    except (ArithmeticError, ValueError):
+        problems.append(f"line {line}: rate_percent {cells['rate_percent']!r} is not a percentage (12, 2.7, 0)")
+    valid_from = valid_to = None
+    try:
+        valid_from = dt.date.fromisoformat(cells["valid_from"])
+    except ValueError:
+        problems.append(f"line {line}: valid_from {cells['valid_from']!r} is not a date (YYYY-MM-DD)")
+    try:
+        valid_to = dt.date.fromisoformat(cells["valid_to"]) if cells["valid_to"] else None
+    except ValueError:
+        problems.append(f"line {line}: valid_to {cells['valid_to']!r} is not a date (YYYY-MM-DD) or empty")
+    if valid_from and valid_to and valid_to < valid_from:
+        problems.append(f"line {line}: valid_to {valid_to} is before valid_from {valid_from}")
+    if not cells["source"]:
+        problems.append(f"line {line}: source is empty (every rate says where it comes from)")
+    if problems or rate_bp is None or valid_from is None:
+        return None, problems
+    rate = TariffRate(
+        area=area,
+        hs_prefix=prefix,
+        origin=origin,
+        rate_bp=rate_bp,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=cells["source"],
+    )
+    return rate, []
+
+
+def tariff_rates_parse(text: str) -> list[TariffRate]:
+    """The rates of a tariff CSV (header: area, hs_prefix, origin, rate_percent, valid_from, valid_to, source) as
+    unsaved rows. Raises TariffFileError listing every problem with its line number (a file is loaded whole or not at
+    all)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [name for name in TARIFF_COLUMNS if name not in (reader.fieldnames or [])]
+    if missing:
+        raise TariffFileError([f"line 1: missing column(s) {', '.join(missing)} (expected {','.join(TARIFF_COLUMNS)})"])
+    problems: list[str] = []
+    rates: list[TariffRate] = []
+    seen: dict[tuple, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+            continue
+        rate, found = _tariff_row_parse(row, line)
+        problems += found
+        if rate is None:
+            continue
+        key = (rate.area, rate.hs_prefix, rate.origin, rate.valid_from)
+        if key in seen:
+            problems.append(f"line {line}: the same rate (area, prefix, origin, valid_from) as line {seen[key]}")
+            continue
+        seen[key] = line
+        rates.append(rate)
+    if problems:
+        raise TariffFileError(problems)
+    return rates
+
+
+def tariff_rates_load(*, text: str, actor=None) -> TariffRatesLoadReport:
+    """Load the tariff rates of a CSV (`tariff_rates_parse`), one row per area, HS prefix, origin and start date: a new
+    rate is created, a rate whose terms changed (rate, end, source) is updated, an identical one left alone; rows not
+    in the file stay as they are (end a rate with its `valid_to`). Idempotent and all-or-nothing: a file with any bad
+    line raises TariffFileError and writes nothing. When a rate was created or changed, `TaxRulesChanged` is
+    published on commit (search re-prices its destination prices) and an audit row is written. Two loads at once:
+    the one that inserts second meets the first's rows at the unique constraint and loads again against them (it then
+    finds them unchanged)."""
+    parsed = tariff_rates_parse(text)
+    try:
+        return _tariff_rates_write(parsed, actor=actor)
+    except IntegrityError:
+        return _tariff_rates_write(parsed, actor=actor)
+
+
+def _tariff_rates_write(parsed: list[TariffRate], *, actor) -> TariffRatesLoadReport:
+    report = TariffRatesLoadReport(rows=len(parsed))
+    now = clock.now()
+    touched: list[dt.date] = []
+    with transaction.atomic():
+        existing = {
+            (row.area, row.hs_prefix, row.origin, row.valid_from): row
+            for row in TariffRate.objects.select_for_update().filter(area__in={rate.area for rate in parsed})
+        }
+        creations: list[TariffRate] = []
+        updated: list[TariffRate] = []
+        for rate in parsed:
+            label = f"{rate.area} {rate.hs_prefix}{' from ' + rate.origin if rate.origin else ''} @ {rate.valid_from}"
+            row = existing.get((rate.area, rate.hs_prefix, rate.origin, rate.valid_from))
+            if row is None:
+                rate.loaded_at = now
+                creations.append(rate)
+                report.created.append(label)
+                touched.append(rate.valid_from)
+            elif any(getattr(row, name) != getattr(rate, name) for name in _TARIFF_FIELDS):
+                for name in _TARIFF_FIELDS:
+                    setattr(row, name, getattr(rate, name))
+                row.loaded_at = now
+                row.save(update_fields=[*_TARIFF_FIELDS, "loaded_at"])
+                updated.append(row)
+                report.changed.append(label)
+                touched.append(rate.valid_from)
+            else:
+                report.unchanged += 1
+        created = TariffRate.objects.bulk_create(creations, batch_size=1000)
+        if touched:
+            audit_record(
+                actor=actor,
+                action="taxes.tariff_rates_loaded",
+                target=(created or updated)[0],
+                data={"created": len(report.created), "changed": len(report.changed), "rows": report.rows},
+            )
+            events.publish_on_commit(TaxRulesChanged(starts_on=min(touched)))
+    return report
 
 
 @dataclass(frozen=True)

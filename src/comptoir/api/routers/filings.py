@@ -37,7 +37,11 @@ def filing(
     request: HttpRequest,
     kind: str,
     period: str = Query(
-        ..., min_length=4, max_length=8, description="2026-Q3 (oss, uk-vat, ch-vat), 2026-H2 (ch-vat), 2026-07 (ioss)."
+        ...,
+        min_length=4,
+        max_length=10,
+        description="2026-Q3 (oss, uk-vat, ch-vat), 2026-S2Q3 (uk-vat, HMRC stagger 2 or 3), 2026-H2 (ch-vat), "
+        "2026-07 (ioss).",
     ),
     seller: int | None = Query(None, ge=1, description="oss only: that seller's own OSS return."),
 ):

@@ -7,6 +7,11 @@ current figures but listed as a **correction** of that earlier period (negative 
 as the OSS and IOSS returns require since 2021 (corrections of earlier returns are made in a later return, per
 period and Member State).
 
+The OSS return (`kind` "oss") also gives each row's **Member State of dispatch**: distance sales of goods dispatched
+from another Member State than the one of identification are declared per Member State of dispatch (Art. 369g(2) Dir.
+2006/112/EC), so rows are grouped by consumption, dispatch and rate, and the CSV names the State the goods left from
+(`member_state_of_dispatch`; empty when not known: orders placed before it was recorded).
+
 A refund of part of a seller order reduces each of its tax lines in proportion (refunded / paid), each rounded half
 up once, unless it carries its credit note's lines (a refund by line after the release): then each tax line is reduced
 by exactly what the note credits of it, so the return says what the buyer's credit note says. Amounts are converted
@@ -50,6 +55,7 @@ class TaxLineFact:
     net: int
     vat: int
     tax_line_id: int = 0
+    dispatch: str = ""  # the Member State the goods were dispatched from (OSS); "" not known or not reported
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +84,7 @@ class ReturnRow:
     rate_bp: int
     taxable_cents: int  # minor units of the return's currency
     vat_cents: int
+    dispatch: str = ""  # OSS: the Member State of dispatch ("" not known)
 
 
 @dataclass(frozen=True)
@@ -103,8 +110,8 @@ def _share(amount: int, numerator: int, denominator: int) -> int:
     return (2 * amount * numerator + denominator) // (2 * denominator)
 
 
-# (section, period label, country, rate, currency) -> [net, vat]
-_Groups = dict[tuple[str, str, str, int, str], list[int]]
+# (section, period label, country, rate, currency, dispatch) -> [net, vat]
+_Groups = dict[tuple[str, str, str, int, str, str], list[int]]
 
 
 def build_return(
@@ -129,7 +136,7 @@ def build_return(
     for order_lines in by_order.values():
         for line in order_lines:
             if period.contains(line.supplied_on):
-                key = (SUPPLIES, period.label, line.tax_country, line.rate_bp, line.currency)
+                key = (SUPPLIES, period.label, line.tax_country, line.rate_bp, line.currency, line.dispatch)
                 groups[key][0] += line.net
                 groups[key][1] += line.vat
     for refund in refunds:
@@ -141,7 +148,7 @@ def build_return(
             if supplied_in.start > period.end:
                 continue  # a refund dated before its sale: not this return's business
             amount = min(refund.amount, refund.paid)
-            key = (section, supplied_in.label, line.tax_country, line.rate_bp, line.currency)
+            key = (section, supplied_in.label, line.tax_country, line.rate_bp, line.currency, line.dispatch)
             if refund.credited:
                 for credited in refund.credited:
                     if credited.tax_line_id == line.tax_line_id:
@@ -150,19 +157,19 @@ def build_return(
                 continue
             groups[key][0] -= _share(line.net, amount, refund.paid)
             groups[key][1] -= _share(line.vat, amount, refund.paid)
-    euros: dict[tuple[str, str, str, int], list[int]] = defaultdict(lambda: [0, 0])
+    euros: dict[tuple[str, str, str, int, str], list[int]] = defaultdict(lambda: [0, 0])
     unconverted: set[str] = set()
-    for (section, label, country, rate_bp, currency), (net, vat) in groups.items():
+    for (section, label, country, rate_bp, currency, dispatch), (net, vat) in groups.items():
         net_eur, vat_eur = to_eur(net, currency, period.end), to_eur(vat, currency, period.end)
         if net_eur is None or vat_eur is None:
             unconverted.add(currency)
             continue
-        euros[(section, label, country, rate_bp)][0] += net_eur
-        euros[(section, label, country, rate_bp)][1] += vat_eur
+        euros[(section, label, country, rate_bp, dispatch)][0] += net_eur
+        euros[(section, label, country, rate_bp, dispatch)][1] += vat_eur
     rows = tuple(
-        ReturnRow(section, label, country, rate_bp, net, vat)
-        for (section, label, country, rate_bp), (net, vat) in sorted(
-            euros.items(), key=lambda item: (item[0][0] != SUPPLIES, item[0][1], item[0][2], -item[0][3])
+        ReturnRow(section, label, country, rate_bp, net, vat, dispatch)
+        for (section, label, country, rate_bp, dispatch), (net, vat) in sorted(
+            euros.items(), key=lambda item: (item[0][0] != SUPPLIES, item[0][1], item[0][2], -item[0][3], item[0][4])
         )
     )
     return VatReturn(
@@ -170,8 +177,8 @@ def build_return(
     )
 
 
-def _sort_key(row: ReturnRow) -> tuple[int, str, str, int]:
-    return ((SUPPLIES, CORRECTION, ADJUSTMENT).index(row.section), row.period, row.country, -row.rate_bp)
+def _sort_key(row: ReturnRow) -> tuple[int, str, str, int, str]:
+    return ((SUPPLIES, CORRECTION, ADJUSTMENT).index(row.section), row.period, row.country, -row.rate_bp, row.dispatch)
 
 
 def late_changes(
@@ -181,21 +188,21 @@ def late_changes(
     into a later filed return: per country and rate, the supplies recomputed now, less the supplies as filed, less the
     `carried` adjustments of that period already in later filed returns. Only the `supplies` rows of `filed` and
     `recomputed` count (their corrections concern other periods and are facts of their own). Zero rows are left out."""
-    totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    totals: dict[tuple[str, int, str], list[int]] = defaultdict(lambda: [0, 0])
     for sign, rows in ((1, recomputed), (-1, filed)):
         for row in rows:
             if row.section == SUPPLIES and row.period == period_label:
-                totals[(row.country, row.rate_bp)][0] += sign * row.taxable_cents
-                totals[(row.country, row.rate_bp)][1] += sign * row.vat_cents
+                totals[(row.country, row.rate_bp, row.dispatch)][0] += sign * row.taxable_cents
+                totals[(row.country, row.rate_bp, row.dispatch)][1] += sign * row.vat_cents
     for row in carried:
         if row.section == ADJUSTMENT and row.period == period_label:
-            totals[(row.country, row.rate_bp)][0] -= row.taxable_cents
-            totals[(row.country, row.rate_bp)][1] -= row.vat_cents
+            totals[(row.country, row.rate_bp, row.dispatch)][0] -= row.taxable_cents
+            totals[(row.country, row.rate_bp, row.dispatch)][1] -= row.vat_cents
     return tuple(
         sorted(
             (
-                ReturnRow(ADJUSTMENT, period_label, country, rate_bp, taxable, vat)
-                for (country, rate_bp), (taxable, vat) in totals.items()
+                ReturnRow(ADJUSTMENT, period_label, country, rate_bp, taxable, vat, dispatch)
+                for (country, rate_bp, dispatch), (taxable, vat) in totals.items()
                 if taxable or vat
             ),
             key=_sort_key,
@@ -217,18 +224,28 @@ def with_rows(vat_return: VatReturn, extra: Iterable[ReturnRow]) -> VatReturn:
 
 
 def rows_to_json(rows: Iterable[ReturnRow]) -> list[list[str | int]]:
-    return [[row.section, row.period, row.country, row.rate_bp, row.taxable_cents, row.vat_cents] for row in rows]
+    """Rows as stored with a filing; the Member State of dispatch is a seventh item when known (rows filed before it
+    existed have six)."""
+    stored: list[list[str | int]] = []
+    for row in rows:
+        values: list[str | int] = [row.section, row.period, row.country, row.rate_bp, row.taxable_cents, row.vat_cents]
+        stored.append([*values, row.dispatch] if row.dispatch else values)
+    return stored
 
 
 def rows_from_json(values: Iterable[list]) -> tuple[ReturnRow, ...]:
     return tuple(
-        ReturnRow(str(section), str(period), str(country), int(rate), int(taxable), int(vat))
-        for section, period, country, rate, taxable, vat in values
+        ReturnRow(
+            str(section), str(period), str(country), int(rate), int(taxable), int(vat), str(rest[0]) if rest else ""
+        )
+        for section, period, country, rate, taxable, vat, *rest in values
     )
 
 
-def csv_columns(currency: str = "EUR") -> tuple[str, ...]:
+def csv_columns(currency: str = "EUR", *, with_dispatch: bool = False) -> tuple[str, ...]:
+    """The columns of a return's CSV; `with_dispatch` (the OSS return) adds the Member State of dispatch last."""
     unit = currency.lower()
+    dispatch = ("member_state_of_dispatch",) if with_dispatch else ()
     return (
         "return",
         "scope",
@@ -239,6 +256,7 @@ def csv_columns(currency: str = "EUR") -> tuple[str, ...]:
         "vat_rate_percent",
         f"taxable_amount_{unit}",
         f"vat_amount_{unit}",
+        *dispatch,
     )
 
 
@@ -261,7 +279,8 @@ def return_csv(vat_return: VatReturn) -> str:
     return's currency, two decimals; a correction or an adjustment names the period it corrects)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(csv_columns(vat_return.currency))
+    with_dispatch = vat_return.kind == "oss"
+    writer.writerow(csv_columns(vat_return.currency, with_dispatch=with_dispatch))
     for row in vat_return.rows:
         writer.writerow(
             (
@@ -274,6 +293,7 @@ def return_csv(vat_return: VatReturn) -> str:
                 percent_text(row.rate_bp),
                 amount_text(row.taxable_cents),
                 amount_text(row.vat_cents),
+                *((row.dispatch,) if with_dispatch else ()),
             )
         )
     return buffer.getvalue()

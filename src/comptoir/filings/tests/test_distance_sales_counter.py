@@ -212,7 +212,7 @@ def test_the_oss_correction_of_a_credit_note_is_what_the_note_credits_line_by_li
     [credited] = note.lines.all()
     assert (credited.net_amount, credited.vat_amount, credited.rate_bp) == (5000, 275, 550)
     q2 = selectors.vat_return(kind="oss", period=periods.quarter("2026-Q2"), seller_id=offer.seller_id)
-    assert q2.rows == (ReturnRow("correction", "2026-Q1", "FR", 550, -5000, -275),)
+    assert q2.rows == (ReturnRow("correction", "2026-Q1", "FR", 550, -5000, -275, "DE"),)
     q1 = selectors.vat_return(kind="oss", period=periods.quarter("2026-Q1"), seller_id=offer.seller_id)
     assert [(row.section, row.country, row.rate_bp) for row in q1.rows] == [
         ("supplies", "FR", 2000),

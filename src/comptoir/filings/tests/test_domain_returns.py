@@ -76,9 +76,9 @@ def test_a_refund_of_an_earlier_quarter_is_a_correction_of_that_quarter():
     )
     assert return_csv(result).splitlines() == [
         "return,scope,period,section,corrected_period,member_state_of_consumption,vat_rate_percent,"
-        "taxable_amount_eur,vat_amount_eur",
-        "oss,marketplace,2026-Q3,supplies,,DE,19,1.00,0.19",
-        "oss,marketplace,2026-Q3,correction,2026-Q2,DE,19,-100.00,-19.00",
+        "taxable_amount_eur,vat_amount_eur,member_state_of_dispatch",
+        "oss,marketplace,2026-Q3,supplies,,DE,19,1.00,0.19,",  # the State of dispatch not known
+        "oss,marketplace,2026-Q3,correction,2026-Q2,DE,19,-100.00,-19.00,",
     ]
 
 

@@ -76,7 +76,7 @@ def test_a_sellers_oss_return_and_the_marketplaces_as_deemed_supplier(vat_rates)
     marketplace = selectors.vat_return(kind="oss", period=q3)
 
     # 2 × 120.00 incl. FR VAT (100.00 net each) + the shipping of two items, 5.90 incl. DE VAT: 4.96 net, 0.99 FR VAT
-    assert seller_return.rows == (ReturnRow("supplies", "2026-Q3", "FR", 2000, 20000 + 496, 4000 + 99),)
+    assert seller_return.rows == (ReturnRow("supplies", "2026-Q3", "FR", 2000, 20000 + 496, 4000 + 99, "DE"),)
     assert [(row.country, row.rate_bp) for row in marketplace.rows] == [("FR", 2000)]
     assert marketplace.scope == "marketplace" and selectors.oss_seller_ids(q3) == [german.seller_id]
     assert selectors.vat_return(kind="oss", period=periods.quarter("2026-Q2"), seller_id=german.seller_id).rows == ()
@@ -180,7 +180,7 @@ def test_amounts_in_zloty_are_converted_at_the_ecb_rate_of_the_quarters_last_day
     q3 = selectors.vat_return(kind="oss", period=periods.quarter("2026-Q3"), seller_id=offer.seller_id)
 
     # 30 September: no publication in the test table, so the next one (2 October, 5 PLN per EUR), as Art. 366 says
-    assert q3.rows == (ReturnRow("supplies", "2026-Q3", "FR", 2000, 2200, 440),)
+    assert q3.rows == (ReturnRow("supplies", "2026-Q3", "FR", 2000, 2200, 440, "PL"),)
     assert q3.unconverted == ()
 
 

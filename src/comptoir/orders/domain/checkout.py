@@ -18,7 +18,7 @@ from comptoir.currencies.domain.rates import RateOrigin
 from comptoir.offers.domain.pricing import BuyerContext, BuyerKind, DeliveredPricing, PricingStrategy
 from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 from comptoir.taxes.domain.charge import ParcelFacts, ParcelTax, TaxPart
-from comptoir.taxes.domain.duties import DutyHandling, DutyRule
+from comptoir.taxes.domain.duties import DutyHandling, DutyRule, TariffRate, TariffSchedule
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class LineTaxFacts:
     duty_rules: tuple[DutyRule, ...] = ()
     day: dt.date | None = None
     duty_handling: DutyHandling = DutyHandling.DDP
+    # The product's declared country of origin and the tariff rates that can apply to it (a `tariff` duty rule).
+    origin: str = ""
+    tariff_rates: tuple[TariffRate, ...] = ()
     # The seller's intra-EU distance sales counted this year (EUR cents): the sale crossing EUR 10,000 is taxed at
     # destination (taxes.domain.liability).
     seller_distance_sales_eur_cents: int = 0
@@ -212,11 +215,15 @@ def parcel_facts(lines: list[LineInput]) -> ParcelFacts | None:
                 quantity=line.quantity,
                 rates=line.tax.rates,
                 hs_code=line.tax.hs_code,
+                origin=line.tax.origin,
             )
             for line in lines
             if line.tax is not None
         ),
         duty_rules=first.duty_rules,
+        tariff=TariffSchedule(
+            (rate for line in lines if line.tax is not None for rate in line.tax.tariff_rates), day=first.day
+        ),
         day=first.day,
         duty_handling=first.duty_handling,
         seller_distance_sales_eur_cents=first.seller_distance_sales_eur_cents,

@@ -23,6 +23,7 @@ from comptoir.orders.checkout_reads import (
     duty_rules_of,
     offers_for_checkout,
     shipping_rates_of,
+    tariff_rates_of,
     vat_rates_of,
 )
 from comptoir.orders.conf import orders_settings
@@ -154,6 +155,8 @@ def _line_tax_facts(
     return LineTaxFacts(
         hs_code=offer.product.hs_code,
         duty_rules=rules_in_force(rules, area=rules[0].area, day=day) if rules else (),
+        origin=offer.product.country_of_origin,
+        tariff_rates=tuple(rate for rate in tariff_rates_of(offer) if rate.in_force(day)),
         day=day,
         duty_handling=duty_handling,
         seller_country=offer.seller.country,
@@ -358,6 +361,12 @@ def _marketplace_vat(part: SellerOrderDraft) -> dict[str, Any]:
     return {"marketplace_vat_amount": part.tax.vat, "marketplace_vat_country": part.tax.liability.tax_country or ""}
 
 
+def _goods_country(part: SellerOrderDraft) -> str:
+    """Where the parcel leaves from, as its tax facts say (the first line's: a parcel leaves from one place)."""
+    first = part.lines[0].tax if part.lines else None
+    return "" if first is None else first.goods_country.upper()
+
+
 def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) -> list[tuple]:
     """The OrderTaxLine rows of the draft's taxed seller orders (positions standing for the ids, as insert_chain
     wants them): one per line, then one per shipping and per duty (no order line: None). One part of the chain, so
@@ -497,6 +506,7 @@ def order_write(
                 "deliver_by": part.deliver_by,
                 "placed_at": now,
                 **_marketplace_vat(part),
+                "goods_country": _goods_country(part),
                 **charge_columns_of_seller_order(part),
             },
         )  # its order is assigned once the order has its id (below)

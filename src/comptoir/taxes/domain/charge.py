@@ -26,7 +26,16 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from comptoir.taxes.domain.duties import AmountIn, DutyAssessment, DutyHandling, DutyItem, DutyRule, assess_duty
+from comptoir.taxes.domain.duties import (
+    EMPTY_TARIFF,
+    AmountIn,
+    DutyAssessment,
+    DutyHandling,
+    DutyItem,
+    DutyRule,
+    TariffSchedule,
+    assess_duty,
+)
 from comptoir.taxes.domain.jurisdictions import vat_area
 from comptoir.taxes.domain.liability import Collector, Liability, Regime, Sale, decide_liability
 from comptoir.taxes.domain.vat import LineTax, add_to_net, split_gross
@@ -44,6 +53,7 @@ class TaxPart:
     quantity: int
     rates: Mapping[str, int]
     hs_code: str = ""  # the product's HS code ("" when the seller gave none): duties count items by it
+    origin: str = ""  # the product's declared country of origin ("" unknown): a preferential tariff rate reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,9 @@ class ParcelFacts:
     duty_rules: tuple[DutyRule, ...] = ()
     day: dt.date | None = None
     duty_handling: DutyHandling = DutyHandling.DDP
+    # The operator's tariff rates in force on the day (at least those of the destination's area): a `tariff` rule
+    # reads them (domain/duties.py).
+    tariff: TariffSchedule = EMPTY_TARIFF
     # The seller's intra-EU B2C distance sales already counted by the marketplace this calendar year (EUR cents, net of
     # VAT): with this parcel's own net value, whether this very sale passes the EUR 10,000 threshold (Art. 59c).
     seller_distance_sales_eur_cents: int = 0
@@ -221,7 +234,16 @@ def tax_parcel(
             goods_country=goods,
             destination=destination,
             liability=liability,
-            items=[DutyItem(part.key, part.hs_code, part.quantity) for part in facts.parts],
+            items=[
+                DutyItem(
+                    part.key,
+                    part.hs_code,
+                    part.quantity,
+                    value=split_gross(part.unit_price * part.quantity, home_rates[part.key]).net,
+                    origin=part.origin,
+                )
+                for part in facts.parts
+            ],
             net_value=net_value,
             net_shipping=0 if shipping is None else split_gross(shipping, home_rates[main.key]).net,
             rules=facts.duty_rules,
@@ -231,6 +253,7 @@ def tax_parcel(
             excise_goods=facts.excise_goods,
             handling=facts.duty_handling,
             destination_rate_bp=main.rates.get(destination),
+            tariff=facts.tariff,
         )
     duty_rate_bp = main.rates[tax_country] if charged and tax_country is not None else 0
     return ParcelTax(liability=liability, lines=lines, shipping=shipping_line, duty=duty, duty_rate_bp=duty_rate_bp)

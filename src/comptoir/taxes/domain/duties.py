@@ -13,8 +13,13 @@ Kinds of rule:
   product has no HS code counts as an item of its own (the most it can be);
 - `relief`: no duty on a consignment of at most `value_limit` (the EU's relief up to EUR 150 before 1 July 2026, Reg.
   1186/2009 Art. 23; the UK's relief up to GBP 135; the US de minimis of USD 800 until 29 August 2025);
-- `tariff`: duty follows the destination's tariff, which the engine does not hold (the US since the suspension of de
-  minimis on 29 August 2025): unknown.
+- `tariff`: duty follows the destination's tariff (the EU and the UK above their low-value limits, the US since the
+  suspension of de minimis on 29 August 2025). It applies when no `relief` or `flat_per_item` rule does, and reads the
+  operator's ad valorem tariff rates (`TariffRate`, loaded by `comptoir tax tariffs-load`): duty = rate × customs
+  value per line, the rate of the longest HS prefix matching the product's code, a rate for the goods' declared origin
+  (a preference) before the general one. The customs value is the goods' net value plus, where the area values
+  imports CIF (`customs_value` "cif": the EU, UK), the shipping shared by value; FOB areas ("fob": the US) leave the
+  shipping out. A line without HS code or without a matching rate makes the duty unknown.
 
 Excise goods never take a `flat_per_item` or `relief` rule. A rule with `marketplace_collected_only` applies only when
 the marketplace collects the import VAT at checkout (the EU's flat duty is levied on IOSS consignments).
@@ -31,17 +36,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from comptoir.taxes.domain.jurisdictions import vat_area
 from comptoir.taxes.domain.liability import Collector, Liability
-from comptoir.taxes.domain.vat import add_to_net
+from comptoir.taxes.domain.vat import BASIS_POINTS, add_to_net
 
 
 class DutyKind(StrEnum):
     FLAT_PER_ITEM = "flat_per_item"
     RELIEF = "relief"
     TARIFF = "tariff"
+
+
+class CustomsValue(StrEnum):
+    """What a tariff's ad valorem rate applies to: CIF = the goods and their transport and insurance up to the
+    customs border (EU: Art. 71(1)(e) Reg. (EU) 952/2013; UK likewise), FOB = the goods without the international
+    transport (US: 19 U.S.C. 1401a(b)(4)(A))."""
+
+    CIF = "cif"
+    FOB = "fob"
 
 
 class DutyHandling(StrEnum):
@@ -55,6 +70,7 @@ class DutyStatus(StrEnum):
     NOT_IMPORTED = "not_imported"  # the goods do not cross a customs border
     RELIEF = "relief"  # no duty: a low-value relief applies
     FLAT = "flat"  # a flat duty per item
+    TARIFF = "tariff"  # ad valorem, from the operator's tariff rates
     UNKNOWN = "unknown"  # duty follows a tariff the engine does not hold, or no rule covers the parcel
 
 
@@ -69,6 +85,7 @@ class DutyRule:
     valid_to: dt.date | None
     source: str
     marketplace_collected_only: bool = False
+    customs_value: CustomsValue = CustomsValue.CIF  # tariff rules: whether the shipping is in the customs value
 
     def in_force(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -81,6 +98,84 @@ class DutyItem:
     key: int
     hs_code: str  # "" when the seller gave none
     quantity: int
+    value: int = 0  # the line's net value in the parcel's currency (minor units): a tariff rate applies to it
+    origin: str = ""  # the product's declared country of origin ("" unknown): a preferential rate reads it
+
+
+@dataclass(frozen=True, slots=True)
+class TariffRate:
+    """An ad valorem duty rate of a customs area's tariff for goods whose HS code starts with `hs_prefix` (2 digits:
+    a chapter … 6 or more: a subheading), from any origin (`origin` "") or from one country (a preferential rate,
+    e.g. 0 % for UK-originating goods into the EU under the EU-UK Trade and Cooperation Agreement)."""
+
+    area: str
+    hs_prefix: str
+    origin: str
+    rate_bp: int  # basis points of the customs value (1200 = 12 %)
+    valid_from: dt.date
+    valid_to: dt.date | None
+    source: str
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class TariffSchedule:
+    """The tariff rates in force on a day, indexed by (area, HS prefix, origin). `rate_for` finds a line's rate in at
+    most 2 × 9 dictionary look-ups, so a full tariff of many thousand rows costs nothing per quote."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, rates: Iterable[TariffRate], *, day: dt.date | None = None) -> None:
+        index: dict[tuple[str, str, str], TariffRate] = {}
+        for rate in rates:
+            if day is not None and not rate.in_force(day):
+                continue
+            key = (rate.area, rate.hs_prefix, rate.origin)
+            known = index.get(key)
+            if known is None or known.valid_from < rate.valid_from:
+                index[key] = rate
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def rates(self) -> tuple[TariffRate, ...]:
+        return tuple(self._index.values())
+
+    def rate_for(self, *, area: str, hs_code: str, origin: str = "") -> TariffRate | None:
+        """The rate of the longest prefix of `hs_code` with a rate for `origin` (a preference), else the longest with a
+        rate for any origin; None without HS code or rate."""
+        if len(hs_code) < 2:
+            return None
+        for wanted in (origin.upper(), "") if origin else ("",):
+            for length in range(len(hs_code), 1, -1):
+                found = self._index.get((area, hs_code[:length], wanted))
+                if found is not None:
+                    return found
+        return None
+
+
+EMPTY_TARIFF = TariffSchedule(())
+
+
+def tariff_duty(
+    items: Sequence[DutyItem], *, area: str, tariff: TariffSchedule, shipping: int
+) -> tuple[int, tuple[TariffRate, ...]] | None:
+    """The ad valorem duty of the parcel's lines (minor units of the parcel's currency) and the rates used: each line's
+    value plus its share of `shipping` (by value; 0 for an FOB area) times its rate, summed exactly and rounded half
+    up once. None when a line has no rate."""
+    total = sum(item.value for item in items)
+    exact = Decimal(0)
+    used: list[TariffRate] = []
+    for item in items:
+        rate = tariff.rate_for(area=area, hs_code=item.hs_code, origin=item.origin)
+        if rate is None:
+            return None
+        share = Decimal(shipping) * item.value / total if total else Decimal(shipping) / len(items)
+        exact += (item.value + share) * rate.rate_bp / BASIS_POINTS
+        used.append(rate)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), tuple(used)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +191,7 @@ class DutyAssessment:
     rule: DutyRule | None = None
     vat_at_delivery: bool = False
     import_vat_estimate: int | None = None
+    tariff_rates: tuple[TariffRate, ...] = ()  # the rates a tariff duty used, one per line
 
     @property
     def charged_amount(self) -> int:
@@ -164,20 +260,25 @@ def assess_duty(
     excise_goods: bool = False,
     handling: DutyHandling = DutyHandling.DDP,
     destination_rate_bp: int | None = None,
+    tariff: TariffSchedule = EMPTY_TARIFF,
 ) -> DutyAssessment:
     """The duty of a parcel leaving `goods_country` for `destination` (net values in the parcel's currency), who pays
     it when, and the import VAT estimate for the buyer when customs collect it (`destination_rate_bp`: the
     destination's VAT rate of the parcel's main line, when known; the estimate is on goods + shipping + duty, rounded
-    half up)."""
+    half up). `tariff`: the operator's tariff rates in force, read when the rule that applies is `tariff`."""
     area = customs_area(destination)
     if customs_area(goods_country) == area:
         return DutyAssessment(DutyStatus.NOT_IMPORTED, 0, 0, False)
     count = duty_items(items)
     marketplace_collects_vat = liability.collector is Collector.MARKETPLACE
     status, amount, chosen = DutyStatus.UNKNOWN, None, None
+    tariff_rule: DutyRule | None = None
+    used: tuple[TariffRate, ...] = ()
     for rule in sorted(rules_in_force(rules, area=area, day=day), key=lambda rule: rule.valid_from, reverse=True):
         if rule.kind is DutyKind.TARIFF:
-            break
+            # The tariff is what applies when no relief and no flat duty does (over their value limits, excise).
+            tariff_rule = tariff_rule or rule
+            continue
         if excise_goods or (rule.marketplace_collected_only and not marketplace_collects_vat):
             continue
         value = value_in(net_value, rule.currency)
@@ -191,9 +292,15 @@ def assess_duty(
             continue
         status, amount, chosen = DutyStatus.FLAT, converted, rule
         break
+    if chosen is None and tariff_rule is not None:
+        shipping = net_shipping if tariff_rule.customs_value is CustomsValue.CIF else 0
+        assessed = tariff_duty(items, area=area, tariff=tariff, shipping=shipping)
+        if assessed is not None:
+            status, chosen = DutyStatus.TARIFF, tariff_rule
+            amount, used = assessed
     collected = amount is not None and marketplace_collects_vat and handling is DutyHandling.DDP
     vat_at_delivery = liability.import_charges_at_delivery
     import_vat = None
     if vat_at_delivery and destination_rate_bp is not None:
         import_vat = add_to_net(net_value + net_shipping + (amount or 0), destination_rate_bp).vat
-    return DutyAssessment(status, amount, count, collected, chosen, vat_at_delivery, import_vat)
+    return DutyAssessment(status, amount, count, collected, chosen, vat_at_delivery, import_vat, used)

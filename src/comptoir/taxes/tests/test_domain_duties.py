@@ -8,6 +8,7 @@ from pathlib import Path
 
 from comptoir.taxes.domain.charge import ParcelFacts, TaxPart, tax_parcel
 from comptoir.taxes.domain.duties import (
+    CustomsValue,
     DutyHandling,
     DutyItem,
     DutyKind,
@@ -37,6 +38,7 @@ def shipped_rules() -> tuple[DutyRule, ...]:
             valid_to=None if entry["valid_to"] is None else dt.date.fromisoformat(entry["valid_to"]),
             source=entry["source"],
             marketplace_collected_only=entry["marketplace_collected_only"],
+            customs_value=CustomsValue(entry.get("customs_value", "cif")),
         )
         for entry in document["rules"]
     )

@@ -38,7 +38,7 @@ def _year(request) -> int:
 @operator_required
 def filings(request):
     kind, period = request.GET.get("open_kind", ""), request.GET.get("open_period", "").strip()
-    if kind in RETURN_KINDS and re.fullmatch(r"[-A-Za-z0-9]{4,8}", period):
+    if kind in RETURN_KINDS and re.fullmatch(r"[-A-Za-z0-9]{4,10}", period):
         return redirect("console:filing-return", kind=kind, period=period)
     today = clock.now().date()
     year = _year(request)
@@ -49,6 +49,10 @@ def filings(request):
     previous_month = periods.month_of(today.replace(day=1) - ONE_DAY)
     previous_half_year = periods.half_year_of(periods.half_year_of(today).start - ONE_DAY)
     is_half_year = filings_settings().ch_vat_period == "half-year"
+    stagger = filings_settings().uk_vat_stagger
+    previous_uk_quarter = periods.staggered_quarter_of(
+        periods.staggered_quarter_of(today, stagger).start - ONE_DAY, stagger
+    )
     return render(
         request,
         "console/filings.html",
@@ -59,6 +63,8 @@ def filings(request):
             "month": request.GET.get("month") or previous_month.label,
             "ch_period": (previous_half_year if is_half_year else previous_quarter).label,
             "ch_pattern": r"\d{4}-H[12]" if is_half_year else r"\d{4}-Q[1-4]",
+            "uk_period": previous_uk_quarter.label,
+            "uk_pattern": r"\d{4}-Q[1-4]" if stagger == 1 else rf"\d{{4}}-S{stagger}Q[1-4]",
             "return_kinds": RETURN_KINDS,
             "recent_steps": selectors.return_filings_recent(),
             "reportable": reportable,

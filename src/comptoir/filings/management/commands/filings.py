@@ -105,7 +105,7 @@ class Command(BaseCommand):
                 vat_return = selectors.vat_return(kind="ioss", period=periods.month(options["month"]))
                 self._write(return_csv(vat_return), options["out"])
             elif subcommand == "uk-vat":
-                vat_return = selectors.vat_return(kind="uk-vat", period=periods.quarter(options["quarter"]))
+                vat_return = selectors.vat_return(kind="uk-vat", period=selectors.uk_vat_period(options["quarter"]))
                 self._warn_unconverted(vat_return.unconverted)
                 self._write(uk_vat_csv(vat_return), options["out"])
             elif subcommand == "ch-vat":

@@ -1,22 +1,26 @@
 """`comptoir tax rates-import [--valid-from DATE]`: import the standard VAT rates of 45 European jurisdictions from the
 eu-vat-rates-data package (effective-dated, idempotent); `comptoir tax rates [--day DATE]`: the rates in force;
 `comptoir tax decide ...`: which regime applies to a sale; `comptoir tax duties-load [--file PATH]`: load the customs
-duty rules (taxes/data/duty_rules.json, effective-dated, idempotent) (docs/TAXES.md)."""
+duty rules (taxes/data/duty_rules.json, effective-dated, idempotent); `comptoir tax tariffs-load --file F`: load the
+operator's ad valorem tariff rates from a CSV (idempotent, all or nothing) (docs/TAXES.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from comptoir.taxes.domain.liability import Sale, decide_liability
 from comptoir.taxes.selectors import vat_rates_in_force
-from comptoir.taxes.services import duty_rules_load, vat_rates_import_package
+from comptoir.taxes.services import TariffFileError, duty_rules_load, tariff_rates_load, vat_rates_import_package
 
 
 class Command(BaseCommand):
-    help = "VAT and duties: `tax rates-import`, `tax rates`, `tax decide`, `tax duties-load` (docs/TAXES.md)."
+    help = (
+        "VAT and duties: `tax rates-import`, `tax rates`, `tax decide`, `tax duties-load`, `tax tariffs-load` "
+        "(docs/TAXES.md)."
+    )
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="subcommand", required=True)
@@ -34,6 +38,11 @@ class Command(BaseCommand):
         decide.add_argument("--excise", action="store_true")
         duties = commands.add_parser("duties-load", help="Load the customs duty rules (taxes/data/duty_rules.json).")
         duties.add_argument("--file", type=Path, help="Another rules file of the same shape.")
+        tariffs = commands.add_parser(
+            "tariffs-load",
+            help="Load ad valorem tariff rates: CSV area,hs_prefix,origin,rate_percent,valid_from,valid_to,source.",
+        )
+        tariffs.add_argument("--file", type=Path, required=True)
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "rates-import":
@@ -50,6 +59,23 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"duty rules {loaded.version}: {len(loaded.created)} new, {len(loaded.changed)} changed, "
                 f"{loaded.unchanged} unchanged."
+            )
+            return
+        if subcommand == "tariffs-load":
+            try:
+                text = options["file"].read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise CommandError(f"cannot read {options['file']}: {error}") from error
+            try:
+                tariffs = tariff_rates_load(text=text)
+            except TariffFileError as error:
+                raise CommandError(
+                    f"{options['file']}: nothing loaded, {len(error.problems)} problem(s):\n"
+                    + "\n".join(error.problems)
+                ) from error
+            self.stdout.write(
+                f"tariff rates: {tariffs.rows} rows, {len(tariffs.created)} new, {len(tariffs.changed)} changed, "
+                f"{tariffs.unchanged} unchanged."
             )
             return
         if subcommand == "rates":

@@ -112,3 +112,29 @@ def test_the_order_page_shows_the_duty_paid_at_checkout(client, us_offer):
     assert "22 % (IT)" in body
     # The 22 % row holds the goods, the shipping and the duty: 120.00 + 4.90 + 3.00 net, 28.14 VAT, 156.04.
     assert "€127.90" in invoice and "€28.14" in invoice and "€156.04" in invoice
+
+
+def test_a_tariff_rate_gives_the_german_buyer_of_a_jumper_over_eur_150_its_estimate_on_delivery(client):
+    # The operator's tariff (docs/TAXES.md "Tariff rates"): 12 % for CN 6110 11 90 into the EU. A US seller's EUR 200.00
+    # jumper to Germany: over EUR 150, so customs collect the import VAT (DAP); duty 24.00 + 19 % of 224.00 = 42.56.
+    from comptoir.taxes.services import tariff_rates_load
+
+    with clock.frozen_at(JULY):
+        tariff_rates_load(
+            text="area,hs_prefix,origin,rate_percent,valid_from,valid_to,source\nEU,61101190,,12,2026-01-01,,example\n"
+        )
+    seller = make_seller_established_in("US", "Brooklyn Knits")
+    profile = make_shipping_profile(seller, first_item_amount=490, express=False)
+    profile.rates.update(countries=["DE"])
+    jumper = make_offer(
+        seller=seller,
+        product=make_product("Wool jumper", hs_code="61101190", country_of_origin="US"),
+        price_amount=20000,
+        shipping_profile=profile,
+        ships_from_country="US",
+    )
+
+    with clock.frozen_at(JULY):
+        body = client.get(product_url(jumper) + "?country=DE").content.decode()
+
+    assert "(estimate: €66.56)" in body
