@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
+from operator import attrgetter
 
 from comptoir.trust.domain.config import dec
 from comptoir.trust.domain.evidence import DayEvidence, SecurityPosture, SellerEvidence
@@ -254,6 +255,10 @@ CHANGE_TEST_RATES = {
 }
 
 
+def _untracked(day: DayEvidence) -> int:
+    return day.shipped - day.shipped_with_valid_tracking
+
+
 def change_test_p_values(evidence: SellerEvidence, *, today: dt.date, config: dict) -> dict[str, float]:
     """rate -> two-sided p-value of "this rate did not move over time" for each of `change_test.metrics`.
 
@@ -265,21 +270,19 @@ def change_test_p_values(evidence: SellerEvidence, *, today: dt.date, config: di
     or only bad events), is not tested."""
     rule = config["change_test"]
     minimum = int(rule.get("minimum_trials", 20))
-    fields = DayEvidence._fields
-    tracked = fields.index("shipped_with_valid_tracking")
-    # Per rate: its running sums N, X, Σ n t, Σ n t², Σ x t, and the positions of its fields in a DayEvidence.
+    # Per rate: its running sums N, X, Σ n t, Σ n t², Σ x t, and how to read its trials and bad events off a day.
     sums = {name: [0.0, 0.0, 0.0, 0.0, 0.0] for name in rule["metrics"]}
     columns = [
-        (sums[name], fields.index(bad) if bad else None, fields.index(trials))
+        (sums[name], attrgetter(bad) if bad else _untracked, attrgetter(trials))
         for name, (bad, trials) in ((name, CHANGE_TEST_RATES[name]) for name in rule["metrics"])
     ]
     for day in _horizon_days(evidence, today, config):
         age = (today - day.day).days
-        for totals, bad_column, trials_column in columns:
-            trials = day[trials_column]
+        for totals, bad_of, trials_of in columns:
+            trials = trials_of(day)
             if not trials:
                 continue
-            bad = trials - day[tracked] if bad_column is None else day[bad_column]
+            bad = bad_of(day)
             totals[0] += trials
             totals[1] += bad
             totals[2] += trials * age
