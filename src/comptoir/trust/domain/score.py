@@ -314,8 +314,9 @@ def change_test_fires(evidence: SellerEvidence, *, today: dt.date, config: dict)
 def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> TrustResult:
     """Score, band, pillars, tier and window metrics of one seller from its evidence. Pure and deterministic.
 
-    Evidence fades with the configured half-life, or with the recent window's shorter one when the seller's recent
-    evidence clearly differs from its older record (`recent_window_half_life`)."""
+    Evidence fades with the configured half-life, or with `change_test.half_life_days` when one of the seller's rates
+    moved over time (`change_test_fires`), or else with the recent window's shorter one when its recent evidence
+    clearly differs from its older record (`recent_window_half_life`, off by default)."""
     if change_test_fires(evidence, today=today, config=config):
         rule = config["change_test"]
         result = _compute(evidence, today=today, config=config, half_life=float(rule["half_life_days"]))
