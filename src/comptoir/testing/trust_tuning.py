@@ -192,14 +192,19 @@ def seller_groups(snapshot: Snapshot, results: Mapping) -> Callable[[str], list[
 
 
 def analyse(snapshot: Snapshot, config: dict) -> str:
-    """A plain-text report: Spearman of the score, with the recent-window rule (off by default), with the rater-bias
-    correction (1, 2 and 4 pseudo-reviews), of an oracle knowing each seller's quality at the start of the history, and
-    the rank-error losses by group."""
+    """A plain-text report: Spearman of the score, without the change test (on by default), with the recent-window
+    rule (off by default), with the rater-bias correction (1, 2 and 4 pseudo-reviews), of an oracle knowing each
+    seller's quality at the start of the history, and the rank-error losses by group."""
     results = scores_of(snapshot, config)
     scores = {slug: float(result.score) for slug, result in results.items()}
     slugs = sorted(snapshot.truth)
     truth = [snapshot.truth[slug] for slug in slugs]
     lines = [f"Spearman of the trust score: {rank_correlation([scores[slug] for slug in slugs], truth):.4f}"]
+    fired = sum(result.is_recent_window_weighted for result in results.values())
+    lines.append(
+        f"  without the change test: {spearman_of(snapshot, {**config, 'change_test': None}):.4f}"
+        f" (with it, {fired} sellers scored with the short half-life)"
+    )
     with_rule = {**config, "recent_window": config.get("recent_window") or RECENT_WINDOW_TUNED}
     weighted = sum(result.is_recent_window_weighted for result in scores_of(snapshot, with_rule).values())
     lines.append(

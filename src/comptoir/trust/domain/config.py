@@ -51,6 +51,16 @@ METRICS = {
 # The recent-window rule as tuned (set TRUST["recent_window"] to it to turn it on).
 RECENT_WINDOW_TUNED = {"days": 45, "disagreement": "0.8", "half_life_days": 20}
 
+# The change test as tuned on seeds 1–5 of the independent generator (docs/SIMULATION.md, "Eleventh session"): a
+# seller one of whose six rates moved over time (Cochran–Armitage trend test, Holm at 1 %) is scored with a 20-day
+# half-life.
+CHANGE_TEST_TUNED = {
+    "metrics": ["late_shipment", "untracked", "not_as_described", "negative_reviews", "cancellations", "disputes_lost"],
+    "alpha": "0.01",
+    "minimum_trials": 20,
+    "half_life_days": 20,
+}
+
 DEFAULTS: dict = {
     "metrics": METRICS,
     # Below this many observations a window's metric is shown as "not enough data" and never fails.
@@ -82,6 +92,10 @@ DEFAULTS: dict = {
     # RECENT_WINDOW_TUNED. Off by default: +0.0005 Spearman on the held-out histories does not pay for two more score
     # evaluations per seller (the full recompute's 60-s target has little margin).
     "recent_window": None,
+    # A seller one of whose rates moved over the horizon (a trend test per rate, Holm's correction over the rates) is
+    # scored with `half_life_days` instead: its quality changed, so its old record fades fast
+    # (score.change_test_fires). One pass over the seller's days; one more score evaluation only when it fires.
+    "change_test": CHANGE_TEST_TUNED,
     # Pseudo-observations of the prior (a mediocre seller scoring 50 on each metric) mixed into the evidence.
     "prior_strength": 20,
     "rating_prior": "3.0",

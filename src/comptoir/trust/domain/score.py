@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
+from operator import attrgetter
 
 from comptoir.trust.domain.config import dec
 from comptoir.trust.domain.evidence import DayEvidence, SecurityPosture, SellerEvidence
@@ -79,13 +81,15 @@ def _rate_points(
     trials = sum(weight * getattr(day, denominator_field) for weight, day in weighted)
     bad = good_or_bad if spec["direction"] == "below" else trials - good_or_bad
     target = _bad_target(spec)
-    # The prior is the rate worth 50 points: twice the target.
+    # The prior is the rate worth 50 points: twice the target; its strength is configured, or estimated from the
+    # marketplace's sellers (`rate_prior_strengths`, empirical Bayes: see `empirical_prior_strengths`).
     prior_mean = min(0.5, 2 * target)
+    strength = (config.get("rate_prior_strengths") or {}).get(name, config["prior_strength"])
     mean, low, high = beta_posterior(
         bad,
         trials,
         prior_mean=prior_mean,
-        prior_strength=float(config["prior_strength"]),
+        prior_strength=float(strength),
         z=float(dec(config["confidence_z"])),
     )
     curve = _curve(config)
@@ -149,6 +153,49 @@ def security_points(posture: SecurityPosture, config: dict) -> float | None:
     )
 
 
+def empirical_prior_strengths(
+    evidences: Iterable[SellerEvidence], *, today: dt.date, config: dict, minimum: float = 2.0
+) -> dict[str, float]:
+    """metric -> prior strength of each scored rate, estimated from the marketplace's sellers (empirical Bayes), for
+    the configuration's `rate_prior_strengths` (off by default: docs/TRUST.md, "Score").
+
+    Method of moments of the beta-binomial: over the sellers' decayed evidence (x_i bad of n_i), mu = Σx / Σn and the
+    spread of the sellers' rates beyond what sampling explains is the between-seller variance
+    tau² = (Σ n_i (x_i / n_i − mu)² − (k − 1) mu (1 − mu)) / (Σn − Σn_i² / Σn); a Beta prior of that variance is worth
+    mu (1 − mu) / tau² − 1 observations. The result is clamped to [minimum, the configured `prior_strength`]: a rate
+    that tells sellers apart is shrunk less, so a few dozen orders can rank two solid sellers, and never more than the
+    configured prior (whose mean, a mediocre seller's rate, stays: an unknown seller still scores the prior)."""
+    maximum = float(config["prior_strength"])
+    half_life = float(config["half_life_days"])
+    evidences = list(evidences)
+    strengths = {}
+    for name, spec in config["metrics"].items():
+        if name not in RATE_FIELDS or spec.get("pillar") is None:
+            continue
+        numerator_field, denominator_field = RATE_FIELDS[name]
+        pairs = []
+        for evidence in evidences:
+            events = trials = 0.0
+            for day in _horizon_days(evidence, today, config):
+                weight = decay_weight((today - day.day).days, half_life)
+                events += weight * getattr(day, numerator_field)
+                trials += weight * getattr(day, denominator_field)
+            if trials >= 1:
+                bad = events if spec["direction"] == "below" else trials - events
+                pairs.append((bad, trials))
+        total = sum(trials for _, trials in pairs)
+        if len(pairs) < 2 or not total:
+            continue
+        mu = sum(bad for bad, _ in pairs) / total
+        if mu <= 0 or mu >= 1:
+            continue
+        spread = sum(trials * (bad / trials - mu) ** 2 for bad, trials in pairs)
+        tau_squared = (spread - (len(pairs) - 1) * mu * (1 - mu)) / (total - sum(t * t for _, t in pairs) / total)
+        strength = maximum if tau_squared <= 0 else mu * (1 - mu) / tau_squared - 1
+        strengths[name] = max(minimum, min(maximum, strength))
+    return strengths
+
+
 def horizon_start(today: dt.date, config: dict) -> dt.date:
     """The first day of the score's horizon ending `today`: older days are not evidence."""
     return today - dt.timedelta(days=int(config["score_horizon_days"]) - 1)
@@ -196,11 +243,84 @@ def recent_window_half_life(evidence: SellerEvidence, *, today: dt.date, config:
     return None
 
 
+# The rates a seller's changing quality moves (the change test), each as (bad events, trials) of DayEvidence; valid
+# tracking counts its failures: shipped minus shipped with valid tracking ("" as the bad field).
+CHANGE_TEST_RATES = {
+    "late_shipment": ("shipped_late", "shipped"),
+    "untracked": ("", "shipped"),
+    "not_as_described": ("returns_not_as_described", "delivered"),
+    "negative_reviews": ("negative_reviews", "reviews"),
+    "cancellations": ("cancelled_by_seller", "orders"),
+    "disputes_lost": ("disputes_lost", "orders"),
+}
+
+
+def _untracked(day: DayEvidence) -> int:
+    return day.shipped - day.shipped_with_valid_tracking
+
+
+def change_test_p_values(evidence: SellerEvidence, *, today: dt.date, config: dict) -> dict[str, float]:
+    """rate -> two-sided p-value of "this rate did not move over time" for each of `change_test.metrics`.
+
+    The Cochran–Armitage test for trend: one pass over the seller's daily counts of the score's horizon (own and
+    inherited days), the covariate being each day's age. With n_d trials and x_d bad events on day d at age t_d, N and
+    X their totals and p = X / N, T = Σ t_d (x_d − n_d p) has variance p (1 − p) (Σ n_d t_d² − (Σ n_d t_d)² / N) when
+    the rate is constant; T / √variance is compared with the standard normal. A drift (rising or falling) and a step
+    both move T; a rate with fewer than `change_test.minimum_trials` trials, or without any variation (no bad event,
+    or only bad events), is not tested."""
+    rule = config["change_test"]
+    minimum = int(rule.get("minimum_trials", 20))
+    # Per rate: its running sums N, X, Σ n t, Σ n t², Σ x t, and how to read its trials and bad events off a day.
+    sums = {name: [0.0, 0.0, 0.0, 0.0, 0.0] for name in rule["metrics"]}
+    columns = [
+        (sums[name], attrgetter(bad) if bad else _untracked, attrgetter(trials))
+        for name, (bad, trials) in ((name, CHANGE_TEST_RATES[name]) for name in rule["metrics"])
+    ]
+    for day in _horizon_days(evidence, today, config):
+        age = (today - day.day).days
+        for totals, bad_of, trials_of in columns:
+            trials = trials_of(day)
+            if not trials:
+                continue
+            bad = bad_of(day)
+            totals[0] += trials
+            totals[1] += bad
+            totals[2] += trials * age
+            totals[3] += trials * age * age
+            totals[4] += bad * age
+    p_values = {}
+    for name, (trials, bad, trials_age, trials_age_squared, bad_age) in sums.items():
+        if trials < minimum or bad <= 0 or bad >= trials:
+            continue
+        rate = bad / trials
+        variance = rate * (1 - rate) * (trials_age_squared - trials_age * trials_age / trials)
+        if variance <= 0:
+            continue
+        statistic = (bad_age - rate * trials_age) / math.sqrt(variance)
+        p_values[name] = math.erfc(abs(statistic) / math.sqrt(2))
+    return p_values
+
+
+def change_test_fires(evidence: SellerEvidence, *, today: dt.date, config: dict) -> bool:
+    """True when at least one tested rate moved over time, by Holm's procedure over the tested rates at family-wise
+    level `change_test.alpha` (for "any rate moved", Holm's first step decides: the smallest p-value times the number
+    of tested rates is at most alpha). False when `change_test` is off (None)."""
+    if not config.get("change_test"):
+        return False
+    p_values = change_test_p_values(evidence, today=today, config=config)
+    return bool(p_values) and min(p_values.values()) * len(p_values) <= float(dec(config["change_test"]["alpha"]))
+
+
 def compute_trust(evidence: SellerEvidence, *, today: dt.date, config: dict) -> TrustResult:
     """Score, band, pillars, tier and window metrics of one seller from its evidence. Pure and deterministic.
 
-    Evidence fades with the configured half-life, or with the recent window's shorter one when the seller's recent
-    evidence clearly differs from its older record (`recent_window_half_life`)."""
+    Evidence fades with the configured half-life, or with `change_test.half_life_days` when one of the seller's rates
+    moved over time (`change_test_fires`), or else with the recent window's shorter one when its recent evidence
+    clearly differs from its older record (`recent_window_half_life`, off by default)."""
+    if change_test_fires(evidence, today=today, config=config):
+        rule = config["change_test"]
+        result = _compute(evidence, today=today, config=config, half_life=float(rule["half_life_days"]))
+        return replace(result, is_recent_window_weighted=True)
     recent_half_life = recent_window_half_life(evidence, today=today, config=config)
     if recent_half_life is None:
         return _compute(evidence, today=today, config=config, half_life=float(config["half_life_days"]))

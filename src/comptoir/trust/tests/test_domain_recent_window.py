@@ -7,8 +7,8 @@ from comptoir.trust.domain.config import RECENT_WINDOW_TUNED, trust_config
 from comptoir.trust.domain.evidence import DayEvidence, PriorEvidence, SellerEvidence
 from comptoir.trust.domain.score import compute_trust, recent_window_half_life
 
-CONFIG = trust_config({"recent_window": RECENT_WINDOW_TUNED})
-WITHOUT_RULE = trust_config({"recent_window": None})
+CONFIG = trust_config({"recent_window": RECENT_WINDOW_TUNED, "change_test": None})
+WITHOUT_RULE = trust_config({"recent_window": None, "change_test": None})
 TODAY = dt.date(2025, 6, 30)
 
 
