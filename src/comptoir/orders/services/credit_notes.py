@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from comptoir.core.events import publish_on_commit
-from comptoir.orders.domain.credit_note import SHIPPING, CreditableLine, CreditLine, credit_totals
+from comptoir.orders.domain.credit_note import DUTY, SHIPPING, CreditableLine, CreditLine, credit_totals
 from comptoir.orders.events import CreditNoteIssued
 from comptoir.orders.models import CreditNote, CreditNoteLine, OrderLine, OrderTaxLine, SellerOrder, TaxLineKind
 
@@ -16,18 +16,19 @@ if TYPE_CHECKING:
 
 
 def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableLine]:
-    """Every line of the seller order (its order lines, then its shipping when it has any) with its VAT and what
-    earlier credit notes gave back. Three queries; the caller holds the seller order's lock."""
+    """Every line of the seller order (its order lines, then its shipping when it has any, then the customs duty
+    collected at checkout when there is one: key DUTY, which follows the goods credited) with its VAT and what earlier
+    credit notes gave back. Three queries; the caller holds the seller order's lock."""
+    keys = {TaxLineKind.SHIPPING: SHIPPING, TaxLineKind.DUTY: DUTY}
     tax_lines = {
-        (tax_line.order_line_id if tax_line.kind == TaxLineKind.ITEM else SHIPPING): tax_line
-        # The duty line (DDP) is not a line a credit note gives back: it must not stand for the shipping's.
-        for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order).exclude(kind=TaxLineKind.DUTY)
+        (tax_line.order_line_id if tax_line.kind == TaxLineKind.ITEM else keys[tax_line.kind]): tax_line
+        for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order)
     }
     credited: dict[int | str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for line in CreditNoteLine.objects.filter(credit_note__seller_order=seller_order).values(
-        "order_line_id", "quantity", "gross_amount", "vat_amount"
+        "order_line_id", "kind", "quantity", "gross_amount", "vat_amount"
     ):
-        sums = credited[line["order_line_id"] or SHIPPING]
+        sums = credited[line["order_line_id"] or (DUTY if line["kind"] == TaxLineKind.DUTY else SHIPPING)]
         sums[0] += line["quantity"]
         sums[1] += line["gross_amount"]
         sums[2] += line["vat_amount"]
@@ -40,6 +41,10 @@ def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableL
     ]
     if seller_order.shipping_amount > 0:
         keyed.append((SHIPPING, 1, seller_order.shipping_amount))
+    duty_line = tax_lines.get(DUTY)
+    if seller_order.duty_amount > 0 and duty_line is not None:
+        # Its quantity is nominal: the duty is never requested, it follows the goods (orders.domain.credit_note).
+        keyed.append((DUTY, 1, seller_order.duty_amount))
     for key, quantity, gross in keyed:
         tax_line = tax_lines.get(key)
         done = credited[key]
@@ -95,9 +100,9 @@ def credit_note_write(
     CreditNoteLine.objects.bulk_create(
         CreditNoteLine(
             credit_note=note,
-            order_line_id=None if line.key == SHIPPING else int(line.key),
+            order_line_id=None if line.key in (SHIPPING, DUTY) else int(line.key),
             tax_line_id=line.tax_line_id,
-            kind=TaxLineKind.SHIPPING if line.key == SHIPPING else TaxLineKind.ITEM,
+            kind={SHIPPING: TaxLineKind.SHIPPING, DUTY: TaxLineKind.DUTY}.get(str(line.key), TaxLineKind.ITEM),
             quantity=line.quantity,
             collector=line.collector,
             tax_country=line.tax_country,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from comptoir.payments.domain.ledger import PostingLine, vat_liability_account
+from comptoir.payments.domain.ledger import PostingLine, duty_liability_account, vat_liability_account
 
 
 def commission_kept(*, total: int, commission: int, charged_back: int) -> int:
@@ -98,19 +98,47 @@ def refund_after_release_lines(
     vat: int,
     vat_country: str,
     payable_available: int,
+    duty: int = 0,
 ) -> list[PostingLine]:
     """The postings that take a refund of `amount` (> 0, the seller's currency) back from a released seller order,
     except the side the money leaves by (the caller adds the credit to `provider_clearing`, or the FX legs of a
     converted order): debit the marketplace's `vat_liability:<vat_country>` by `vat` (the VAT it collected on what is
     refunded, capped by the caller at what is still booked for the order), debit `commission` by what the
     marketplace no longer earns (as for chargebacks: the commission follows the money kept, `returned_before` having
-    left already), and the seller the rest, from its payable balance up to `payable_available`, the remainder as a
-    receivable. The lines sum to `amount`."""
+    left already), `duty_liability:<vat_country>` by `duty` (the customs duty given back, without its VAT; capped by the
+    caller at what is still booked), and the seller the rest, from its payable balance up to `payable_available`, the
+    remainder as a receivable. The lines sum to `amount`."""
     commission_back = commission_kept(
         total=total, commission=commission, charged_back=returned_before
     ) - commission_kept(total=total, commission=commission, charged_back=returned_before + amount)
+    return _seller_side_lines(
+        seller_id=seller_id,
+        currency=currency,
+        amount=amount,
+        commission_back=commission_back,
+        vat=vat,
+        duty=duty,
+        country=vat_country,
+        payable_available=payable_available,
+    )
+
+
+def _seller_side_lines(
+    *,
+    seller_id: int,
+    currency: str,
+    amount: int,
+    commission_back: int,
+    vat: int,
+    duty: int,
+    country: str,
+    payable_available: int,
+) -> list[PostingLine]:
+    """Debits summing to `amount`: the commission given back, the VAT and the duty (never more than what the amount
+    leaves after the commission, VAT first), and the seller's rest from its payable balance, then as a receivable."""
     vat = max(0, min(vat, amount - commission_back))
-    seller_part = amount - commission_back - vat
+    duty = max(0, min(duty, amount - commission_back - vat))
+    seller_part = amount - commission_back - vat - duty
     from_payable = min(seller_part, max(0, payable_available))
     lines = []
     if from_payable:
@@ -120,5 +148,7 @@ def refund_after_release_lines(
     if commission_back:
         lines.append(PostingLine(("commission", None, currency), commission_back))
     if vat:
-        lines.append(PostingLine((vat_liability_account(vat_country), None, currency), vat))
+        lines.append(PostingLine((vat_liability_account(country), None, currency), vat))
+    if duty:
+        lines.append(PostingLine((duty_liability_account(country), None, currency), duty))
     return lines
