@@ -47,30 +47,53 @@ def chargeback_lines(
     charged_back_before: int,
     is_released: bool,
     payable_available: int,
+    vat: int = 0,
+    duty: int = 0,
+    tax_country: str = "",
 ) -> list[PostingLine]:
     """The balanced postings of one chargeback of `amount` (> 0) on a seller order.
 
     Money leaves the platform's account at the provider (credit provider_clearing). Before release it comes out of
-    the seller's escrow. After release: debit commission by what the marketplace no longer earns, debit the seller's
-    payable by the seller's part up to `payable_available` (the payable credit balance, read under lock), and debit
-    the seller's receivable by the remainder (the seller owes it to the marketplace)."""
+    the seller's escrow. After release: debit commission by what the marketplace no longer earns, debit
+    `vat_liability:<tax_country>` by `vat` and `duty_liability:<tax_country>` by `duty` (the tax the marketplace
+    booked at release that this chargeback reverses: `tax_reversed_by_chargeback`), debit the seller's payable by the
+    seller's part up to `payable_available` (the payable credit balance, read under lock), and debit the seller's
+    receivable by the remainder (the seller owes it to the marketplace)."""
     clearing = PostingLine(("provider_clearing", None, currency), -amount)
     if not is_released:
         return [PostingLine(("seller_escrow", seller_id, currency), amount), clearing]
     commission_back = commission_kept(
         total=total, commission=commission, charged_back=charged_back_before
     ) - commission_kept(total=total, commission=commission, charged_back=charged_back_before + amount)
-    seller_part = amount - commission_back
-    from_payable = min(seller_part, max(0, payable_available))
-    lines = []
-    if from_payable:
-        lines.append(PostingLine(("seller_payable", seller_id, currency), from_payable))
-    if seller_part - from_payable:
-        lines.append(PostingLine(("seller_receivable", seller_id, currency), seller_part - from_payable))
-    if commission_back:
-        lines.append(PostingLine(("commission", None, currency), commission_back))
+    lines = _seller_side_lines(
+        seller_id=seller_id,
+        currency=currency,
+        amount=amount,
+        commission_back=commission_back,
+        vat=vat if tax_country else 0,
+        duty=duty if tax_country else 0,
+        country=tax_country,
+        payable_available=payable_available,
+    )
     lines.append(clearing)
     return lines
+
+
+def tax_reversed_by_chargeback(*, booked: int, collected: int, amount: int, total: int, left: int) -> int:
+    """The part of a tax the marketplace booked to its liability at a seller order's release (VAT as deemed supplier,
+    or customs duty) that a chargeback of `amount` after the release reverses. `collected` is what the buyer paid of
+    that tax on the order's `total`, `booked` what is still booked (after earlier refunds and chargebacks), `left` what
+    could still be charged back before this one.
+
+    Rounding, stated once: a chargeback taking everything left reverses everything still booked; otherwise
+    collected × amount / total, rounded half up, never more than what is still booked. The reversals of successive
+    chargebacks therefore never add up to more than was booked, and reach it exactly when the whole order is charged
+    back."""
+    if booked <= 0 or amount <= 0 or total <= 0:
+        return 0
+    if amount >= left:
+        return booked
+    return min(booked, (2 * collected * amount + total) // (2 * total))
 
 
 def vat_liability_released(*, vat: int, total: int, escrow: int, payable: int) -> int:
