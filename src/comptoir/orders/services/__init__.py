@@ -44,6 +44,8 @@ from comptoir.orders.services.payment_state import (
     order_mark_review,
 )
 from comptoir.orders.services.placement import (
+    draft_tax_lines,
+    order_tax_lines,
     ADDRESS_FIELDS,
     address_clean,
     lines_parse,
@@ -91,6 +93,8 @@ __all__ = [
     "order_place",
     "order_stock_take",
     "order_write",
+    "draft_tax_lines",
+    "order_tax_lines",
     "publish_transitioned",
     "remember_seller_orders",
     "seller_order_accept",
