@@ -10,9 +10,9 @@ from django.test import override_settings
 
 from comptoir.api.tests.conftest import assert_problem
 from comptoir.checkout.services import order_checkout
+from comptoir.core import clock
 from comptoir.orders.models import Order
 from comptoir.orders.services import order_tax_lines
-from comptoir.core import clock
 from comptoir.sellers.models import Seller
 from comptoir.taxes.services import duty_rules_load
 from comptoir.testing.builders import CARD_OK, make_offer, make_product, make_shipping_profile, make_vat_rates

@@ -70,8 +70,9 @@ def seller_order_credit(
     successive notes add up to the tax lines exactly. The journal entry (kind `refund`, key `credit:<note>`) takes
     the gross from the seller's payable balance (the rest as a receivable when it was paid out), the commission no
     longer earned and, when the marketplace collected the VAT (deemed supplier), that VAT from `vat_liability:CC`
-    and the customs duty the goods credited bore (DDP: the note's duty line) from `duty_liability:CC`, and credits the provider's clearing account (through the FX legs for a seller order charged in another
-    currency); the provider refund runs after commit. Balanced per currency.
+    and the customs duty the goods credited bore (DDP: the note's duty line) from `duty_liability:CC`, and credits
+    the provider's clearing account (through the FX legs for a seller order charged in another currency); the
+    provider refund runs after commit. Balanced per currency.
 
     Idempotent on (`seller_order`, `key`): a retry returns the first note (`created=False`) whatever the other
     arguments. `seller` scopes the order (another seller's order does not exist). Raises NotFound, Conflict

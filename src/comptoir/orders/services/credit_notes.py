@@ -19,7 +19,7 @@ def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableL
     """Every line of the seller order (its order lines, then its shipping when it has any, then the customs duty
     collected at checkout when there is one: key DUTY, which follows the goods credited) with its VAT and what earlier
     credit notes gave back. Three queries; the caller holds the seller order's lock."""
-    keys = {TaxLineKind.SHIPPING: SHIPPING, TaxLineKind.DUTY: DUTY}
+    keys: dict[str, str] = {TaxLineKind.SHIPPING: SHIPPING, TaxLineKind.DUTY: DUTY}
     tax_lines = {
         (tax_line.order_line_id if tax_line.kind == TaxLineKind.ITEM else keys[tax_line.kind]): tax_line
         for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order)

@@ -361,8 +361,18 @@ def _marketplace_vat(part: SellerOrderDraft) -> dict[str, Any]:
 
 
 def tax_line_summary(
-    *, kind: str, offer_id: int | None, regime: str, collector: str, reason: str, tax_country: str, rate_bp: int,
-    currency: str, net: int, vat: int, gross: int,
+    *,
+    kind: str,
+    offer_id: int | None,
+    regime: str,
+    collector: str,
+    reason: str,
+    tax_country: str,
+    rate_bp: int,
+    currency: str,
+    net: int,
+    vat: int,
+    gross: int,
 ) -> dict[str, Any]:
     """One tax line as the checkout's answer gives it (JSON-ready; the shape of the order responses' tax lines)."""
     return {
@@ -382,14 +392,27 @@ def tax_line_summary(
 def draft_tax_lines(draft: CheckoutDraft, number: str) -> dict[str, list[dict[str, Any]]]:
     """The tax lines `order_write` writes for the draft, by seller order number (`number` the order's), as
     `tax_line_summary` gives them: the checkout's answer, without reading them back."""
-    offers = {(position, line.offer_id): line.offer_id for position, part in enumerate(draft.seller_orders) for line in part.lines}
+    offers = {
+        (position, line.offer_id): line.offer_id
+        for position, part in enumerate(draft.seller_orders)
+        for line in part.lines
+    }
     result: dict[str, list[dict[str, Any]]] = {}
     for row in _tax_rows(draft, offers):
         _, position, offer_id, kind, regime, collector, reason, country, rate_bp, currency, net, vat, gross = row
         result.setdefault(f"{number}-{position + 1}", []).append(
             tax_line_summary(
-                kind=kind, offer_id=offer_id, regime=regime, collector=collector, reason=reason, tax_country=country,
-                rate_bp=rate_bp, currency=currency, net=net, vat=vat, gross=gross,
+                kind=kind,
+                offer_id=offer_id,
+                regime=regime,
+                collector=collector,
+                reason=reason,
+                tax_country=country,
+                rate_bp=rate_bp,
+                currency=currency,
+                net=net,
+                vat=vat,
+                gross=gross,
             )
         )
     return result
@@ -401,9 +424,17 @@ def order_tax_lines(order: Order) -> dict[str, list[dict[str, Any]]]:
     for line in OrderTaxLine.objects.filter(order=order).select_related("seller_order", "order_line").order_by("pk"):
         result.setdefault(line.seller_order.number, []).append(
             tax_line_summary(
-                kind=line.kind, offer_id=line.order_line.offer_id if line.order_line else None, regime=line.regime,
-                collector=line.collector, reason=line.reason, tax_country=line.tax_country, rate_bp=line.rate_bp,
-                currency=line.currency, net=line.net_amount, vat=line.vat_amount, gross=line.gross_amount,
+                kind=line.kind,
+                offer_id=line.order_line.offer_id if line.order_line else None,
+                regime=line.regime,
+                collector=line.collector,
+                reason=line.reason,
+                tax_country=line.tax_country,
+                rate_bp=line.rate_bp,
+                currency=line.currency,
+                net=line.net_amount,
+                vat=line.vat_amount,
+                gross=line.gross_amount,
             )
         )
     return result

@@ -78,7 +78,9 @@ def test_the_duty_follows_the_goods_an_equal_share_per_line_spread_over_its_unit
 
     one = CreditableLine(key=1, quantity=1, gross=4000, vat=667, collector="marketplace")
     two = CreditableLine(key=2, quantity=3, gross=9000, vat=1500, collector="marketplace")
-    duty = CreditableLine(key=DUTY, quantity=1, gross=367, vat=61, rate_bp=2000, tax_country="FR", collector="marketplace")
+    duty = CreditableLine(
+        key=DUTY, quantity=1, gross=367, vat=61, rate_bp=2000, tax_country="FR", collector="marketplace"
+    )
     shipping = CreditableLine(key=SHIPPING, quantity=1, gross=500, vat=83, collector="marketplace")
     lines = [one, two, shipping, duty]
 

@@ -103,8 +103,8 @@ def chargeback_post(
     Writes one balanced journal entry (kind `chargeback`, see docs/LEDGER.md: from the seller's escrow while the
     funds are held, otherwise from the seller's payable balance, the uncovered rest as a receivable on the
     seller, the commission reversed pro rata, and after the release the VAT and duty the marketplace booked to its
-    liabilities in proportion to the amount: `payments.domain.chargeback.tax_reversed_by_chargeback`), a Chargeback row and an audit row, and publishes
-    ChargebackRecorded (synchronously: its subscribers write in this transaction).
+    liabilities in proportion to the amount: `payments.domain.chargeback.tax_reversed_by_chargeback`), a Chargeback
+    row and an audit row, and publishes ChargebackRecorded (synchronously: its subscribers write in this transaction).
 
     Idempotent on the provider's reference: when (provider, provider_reference) is already recorded, nothing
     changes and the first chargeback is returned (`created=False`). Raises Conflict (nothing captured for the
