@@ -6,7 +6,7 @@ import pytest
 from django.test import TestCase
 
 from comptoir.checkout.services import seller_order_complete, seller_order_credit
-from comptoir.checkout.tests.test_checkout_duties import JULY, buy, offer_from, tax_data  # noqa: F401
+from comptoir.checkout.tests.test_checkout_duties import JULY, MARCH, buy, offer_from, tax_data  # noqa: F401
 from comptoir.core import clock
 from comptoir.filings import selectors as filings
 from comptoir.filings.domain import periods
@@ -16,7 +16,7 @@ from comptoir.orders.models import OrderTaxLine
 from comptoir.orders.services import seller_order_accept, seller_order_mark_delivered, seller_order_ship
 from comptoir.payments.models import LedgerAccount, Posting, Refund
 from comptoir.payments.selectors import ledger_entries_unbalanced
-from comptoir.testing.builders import make_offer, make_operator, make_product
+from comptoir.testing.builders import make_offer, make_operator, make_product, make_vat_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,34 @@ def test_two_lines_credited_one_after_the_other_each_give_back_the_duty_they_bor
     # Nothing is left: the duty is never requested on its own.
     with pytest.raises(Exception, match="Nothing is left to refund"):
         credit(seller_order, owner, key="again")
+
+
+def test_with_items_at_two_rates_each_duty_line_follows_the_goods_at_its_rate():
+    # Given a blouse (FR 20 %) and a book (FR 5.5 %) from China to France: two duty lines, 3.00 + 0.60 and
+    # 3.00 + 0.17, released.
+    make_vat_rates({"FR": 550}, imported_at=MARCH, tax_class="reduced")
+    blouse = offer_from("CN", 4000, hs_code="62061000")
+    book_product = make_product(hs_code="49019900")
+    book_product.tax_class = "reduced"
+    book_product.save(update_fields=["tax_class"])
+    book = make_offer(
+        seller=blouse.seller,
+        product=book_product,
+        price_amount=2000,
+        currency="EUR",
+        shipping_profile=blouse.shipping_profile,
+        ships_from_country="CN",
+    )
+    seller_order, owner = release(buy(blouse, book, to="FR"), blouse.seller)
+    book_line = seller_order.lines.get(offer=book)
+
+    # When the book is refunded, then the note gives back the book's duty line only.
+    note = credit(seller_order, owner, key="book", quantities={book_line.pk: 1}).credit_note
+    [duty] = note.lines.filter(kind="duty")
+    assert (duty.rate_bp, duty.net_amount, duty.vat_amount) == (550, 300, 17)
+    assert balance("duty_liability:FR") == -300
+
+    # And the rest gives back the blouse's: both liabilities at 0.
+    credit(seller_order, owner, key="rest")
+    assert (balance("duty_liability:FR"), balance("vat_liability:FR")) == (0, 0)
+    assert ledger_entries_unbalanced() == []

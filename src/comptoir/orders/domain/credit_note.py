@@ -9,7 +9,8 @@ The customs duty collected at checkout (DDP: the seller order's duty tax line, w
 each order line bears an equal share of it (the flat duty is per item, one per tariff subheading, most often one per
 line), spread evenly over the line's units. A note crediting goods gives back the duty they bore, computed
 cumulatively in the same way (the share of the duty credited after this note, half up, minus what earlier notes gave
-back), so the duty is given back exactly once every unit is credited. The duty is never requested on its own."""
+back), so the duty is given back exactly once every unit is credited. The duty is never requested on its own. When the
+duty's items are taxed at several rates (one duty line per rate), each duty line follows the goods at its rate."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 SHIPPING = "shipping"
-DUTY = "duty"
+DUTY = "duty"  # a duty line's key is "duty" or "duty:<its tax line>" (several rates)
+
+
+def is_duty(key: int | str) -> bool:
+    return isinstance(key, str) and key.split(":", 1)[0] == DUTY
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +93,7 @@ def _duty_credit(duty: CreditableLine, goods: list[CreditableLine], requested: M
     gross = _share_fraction(duty.gross, after) - duty.credited_gross
     vat = _share_fraction(duty.vat, after) - duty.credited_vat
     return CreditLine(
-        key=DUTY,
+        key=duty.key,
         tax_line_id=duty.tax_line_id,
         quantity=sum(requested.get(line.key, 0) for line in goods),
         rate_bp=duty.rate_bp,
@@ -103,7 +108,7 @@ def _duty_credit(duty: CreditableLine, goods: list[CreditableLine], requested: M
 def credit_lines(lines: list[CreditableLine], requested: Mapping[int | str, int]) -> list[CreditLine]:
     """The credit lines giving back `requested` units (by line key) of `lines`, and the duty the goods credited bore
     (a DUTY line, when `lines` has one and something of it is given back). Raises CreditRequestError."""
-    by_key = {line.key: line for line in lines if line.key != DUTY}
+    by_key = {line.key: line for line in lines if not is_duty(line.key)}
     result: list[CreditLine] = []
     for key, quantity in requested.items():
         line = by_key.get(key)
@@ -129,10 +134,12 @@ def credit_lines(lines: list[CreditableLine], requested: Mapping[int | str, int]
                 gross=gross,
             )
         )
-    duty = next((line for line in lines if line.key == DUTY), None)
-    if duty is not None:
-        goods = [line for line in lines if line.key not in (SHIPPING, DUTY)]
-        duty_line = _duty_credit(duty, goods, requested)
+    duties = [line for line in lines if is_duty(line.key)]
+    goods = [line for line in lines if line.key != SHIPPING and not is_duty(line.key)]
+    for duty in duties:
+        # Several duty lines (items at several rates): each follows the goods at its rate.
+        followed = [line for line in goods if line.rate_bp == duty.rate_bp] if len(duties) > 1 else goods
+        duty_line = _duty_credit(duty, followed or goods, requested)
         if duty_line.gross > 0 and duty_line.quantity > 0:
             result.append(duty_line)
     return result
@@ -140,7 +147,9 @@ def credit_lines(lines: list[CreditableLine], requested: Mapping[int | str, int]
 
 def everything_left(lines: list[CreditableLine]) -> dict[int | str, int]:
     """The request that credits every unit not yet credited (a full refund)."""
-    return {line.key: line.remaining_quantity for line in lines if line.remaining_quantity > 0 and line.key != DUTY}
+    return {
+        line.key: line.remaining_quantity for line in lines if line.remaining_quantity > 0 and not is_duty(line.key)
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,5 +165,5 @@ def credit_totals(credit: list[CreditLine], *, marketplace_collector: str = "mar
         gross=sum(line.gross for line in credit),
         vat=sum(line.vat for line in credit),
         marketplace_vat=sum(line.vat for line in credit if line.collector == marketplace_collector),
-        duty=sum(line.net for line in credit if line.key == DUTY),
+        duty=sum(line.net for line in credit if is_duty(line.key)),
     )

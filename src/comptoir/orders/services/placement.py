@@ -483,11 +483,12 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                     taxed.tax.gross,
                 )
             )
-        duty, duty_tax = part.tax.duty, part.tax.duty_tax
-        if duty_tax is not None and duty is not None and duty.rule is not None:
-            # The duty collected at checkout (DDP): one line per seller order, net = the duty, with the VAT on it (the
-            # taxable amount includes the duties, Art. 78(a) and 86 Dir. 2006/112/EC).
-            shipping.append(
+        duty = part.tax.duty
+        if duty is not None and duty.rule is not None:
+            # The duty collected at checkout (DDP): one line per VAT rate of its items (most often one per seller
+            # order), net = the duty those items bear, with the VAT on it at their rate (the taxable amount includes
+            # the duties, Art. 78(a) and 86 Dir. 2006/112/EC).
+            shipping.extend(
                 (
                     0,
                     position,
@@ -503,6 +504,7 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                     duty_tax.vat,
                     duty_tax.gross,
                 )
+                for duty_tax in part.tax.duty_taxes
             )
     return items + shipping
 
