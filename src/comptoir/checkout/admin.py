@@ -9,7 +9,6 @@ released seller order (seller_order_credit, the seller center's service)."""
 
 import uuid
 
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -29,8 +28,8 @@ from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import Money
 from comptoir.orders.domain.credit_note import SHIPPING, is_duty
 from comptoir.orders.models import Dispute, DisputeStatus, Order, OrderLine, SellerOrder, SellerOrderEvent
-from comptoir.payments.models import Chargeback, Payment, Refund
 from comptoir.orders.services import credit_note_find, seller_order_creditable_lines
+from comptoir.payments.models import Chargeback, Payment, Refund
 from comptoir.payments.selectors import seller_order_charged_back_amount
 
 
