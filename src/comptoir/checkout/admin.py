@@ -4,7 +4,10 @@ orders with their payments, refunds and chargebacks, and the decisions move mone
 Everything is read-only; the operator's decisions are admin actions calling checkout.services:
 settling a payment held for review (order_payment_review_decide), deciding a dispute with a
 statement of reasons (dispute_decide, which refunds the buyer from escrow when decided for them) and
-recording a chargeback the provider reported by another channel (chargeback_record)."""
+recording a chargeback the provider reported by another channel (chargeback_record) and issuing a credit note for a
+released seller order (seller_order_credit, the seller center's service)."""
+
+import uuid
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,7 +26,9 @@ from comptoir.core.admin import (
 )
 from comptoir.core.exceptions import ApplicationError
 from comptoir.core.money import Money
+from comptoir.orders.domain.credit_note import SHIPPING, is_duty
 from comptoir.orders.models import Dispute, DisputeStatus, Order, OrderLine, SellerOrder, SellerOrderEvent
+from comptoir.orders.services import credit_note_find, seller_order_creditable_lines
 from comptoir.payments.models import Chargeback, Payment, Refund
 from comptoir.payments.selectors import seller_order_charged_back_amount
 
@@ -209,6 +214,52 @@ class ChargebackForm(forms.Form):
             raise forms.ValidationError("; ".join(error.fields.values()) or error.message) from None
 
 
+class CreditNoteAdminForm(forms.Form):
+    """A credit note for a released seller order: units per line (`line_<id>`, at most what is left), the shipping, a
+    reason for the buyer. `key` is the idempotency key drawn when the form is shown: submitting the same form twice
+    issues one note (seller_order_credit)."""
+
+    reason = forms.CharField(max_length=300, strip=True, required=False, help_text="Shown to the buyer on the note.")
+    key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+
+    def __init__(self, *args, creditable=(), titles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        titles = titles or {}
+        self.line_fields: list[str] = []
+        for line in creditable:
+            if line.remaining_quantity <= 0 or is_duty(line.key):  # the duty follows the goods credited
+                continue
+            if line.key == SHIPPING:
+                self.fields["shipping"] = forms.BooleanField(label="Shipping", required=False)
+            else:
+                self.fields[f"line_{line.key}"] = forms.IntegerField(
+                    label=titles.get(line.key, f"Line {line.key}"),
+                    min_value=0,
+                    max_value=line.remaining_quantity,
+                    initial=0,
+                    required=False,
+                    help_text=f"Units to refund, at most {line.remaining_quantity}.",
+                )
+            self.line_fields.append("shipping" if line.key == SHIPPING else f"line_{line.key}")
+        self.order_fields(["reason", *self.line_fields, "key"])
+
+    def quantities(self) -> dict[int | str, int]:
+        chosen: dict[int | str, int] = {}
+        for name in self.line_fields:
+            value = self.cleaned_data.get(name)
+            if value and name == "shipping":
+                chosen[SHIPPING] = 1
+            elif value:
+                chosen[int(name.removeprefix("line_"))] = int(value)
+        return chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.quantities():
+            raise forms.ValidationError("Choose at least one unit or the shipping to refund.")
+        return cleaned
+
+
 @admin.register(SellerOrder)
 class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
     list_display = (
@@ -297,7 +348,84 @@ class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
         "is_released",
     )
     inlines = [OrderLineInline, SellerOrderEventInline, DisputeInline, RefundInline, ChargebackInline]
-    actions = ["record_chargeback"]
+    actions = ["record_chargeback", "issue_credit_note"]
+
+    @admin.action(description="Issue a credit note…", permissions=["operator"])
+    def issue_credit_note(self, request, queryset):
+        """One released seller order at a time: units per line, the shipping and a reason, then seller_order_credit
+        (the seller center's service) with the operator as actor; idempotent on the key drawn when the form is
+        shown."""
+        seller_orders = list(queryset[:2])
+        if len(seller_orders) != 1:
+            self.message_user(request, "Select exactly one seller order to issue a credit note.", level=messages.ERROR)
+            return None
+        seller_order = seller_orders[0]
+        posted_key = request.POST.get("key", "") if "apply" in request.POST else ""
+        existing = credit_note_find(seller_order=seller_order, key=f"console:{posted_key}") if posted_key else None
+        if existing is not None:  # the same form posted again (a double click, a reload): nothing more
+            self.message_user(
+                request, f"Credit note {existing.number} was already issued: nothing changed.", level=messages.WARNING
+            )
+            return None
+        if not seller_order.is_released:
+            self.message_user(
+                request,
+                f"{seller_order}: its funds are not released yet: cancel it, accept its return or decide its dispute.",
+                level=messages.ERROR,
+            )
+            return None
+        creditable = seller_order_creditable_lines(seller_order)
+        titles = {line.pk: f"{line.title} ({line.sku})" for line in seller_order.lines.all()}
+        applying = "apply" in request.POST
+        form = CreditNoteAdminForm(
+            request.POST if applying else None,
+            creditable=creditable,
+            titles=titles,
+            initial={"key": uuid.uuid4().hex},
+        )
+        if not form.line_fields:
+            self.message_user(request, f"{seller_order}: nothing is left to refund.", level=messages.WARNING)
+            return None
+        if applying and form.is_valid():
+            try:
+                outcome = services.seller_order_credit(
+                    seller_order_id=seller_order.pk,
+                    key=f"console:{form.cleaned_data['key']}",
+                    quantities=form.quantities(),
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except ApplicationError as error:
+                details = "; ".join(f"{name}: {message}" for name, message in error.fields.items())
+                self.message_user(
+                    request,
+                    f"{seller_order}: {error.message}{f' ({details})' if details else ''}",
+                    level=messages.ERROR,
+                )
+                return None
+            note = outcome.credit_note
+            amount = money_display(note.gross_amount, note.currency)
+            if outcome.created:
+                self.message_user(
+                    request, f"{seller_order}: credit note {note.number} of {amount} issued.", level=messages.SUCCESS
+                )
+            else:
+                self.message_user(
+                    request, f"Credit note {note.number} was already issued: nothing changed.", level=messages.WARNING
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Issue a credit note",
+            "opts": self.model._meta,
+            "seller_order": seller_order,
+            "total": money_display(seller_order.total_amount, seller_order.currency),
+            "refunded": money_display(seller_order.refunded_amount, seller_order.currency),
+            "form": form,
+            "action": "issue_credit_note",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/checkout/credit_note_issue.html", context)
 
     @admin.action(description="Record a chargeback…", permissions=["operator"])
     def record_chargeback(self, request, queryset):

@@ -42,7 +42,7 @@ from comptoir.filings.domain.returns import (
 from comptoir.filings.domain.uk_vat import UK_REGIMES, uk_vat_csv
 from comptoir.filings.models import Dac7Notice, ReturnFiling
 from comptoir.orders.models import CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
-from comptoir.payments.models import Refund
+from comptoir.payments.models import Chargeback, Refund
 from comptoir.sellers.models import Seller
 from comptoir.taxes.domain.jurisdictions import EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
 from comptoir.taxes.models import SellerTaxProfile
@@ -141,6 +141,24 @@ def _refund_facts(seller_order_filter: Q, period: periods.Period) -> list[Refund
             tuple(credited.get(key.removeprefix(CREDIT_PREFIX), ())) if key.startswith(CREDIT_PREFIX) else (),
         )
         for seller_order_id, created_at, amount, total, charge_total, key in rows
+    ] + _chargeback_facts(seller_order_filter, period)
+
+
+def _chargeback_facts(seller_order_filter: Q, period: periods.Period) -> list[RefundFact]:
+    """Chargebacks after the release as refunds of their share of every tax line (the ledger reverses the VAT and the
+    duty booked to the liabilities in the same proportion: payments.domain.chargeback.tax_reversed_by_chargeback).
+    The consideration the marketplace keeps is reduced (Art. 90 Dir. 2006/112/EC): the return is corrected like for a
+    refund without a credit note."""
+    rows = (
+        Chargeback.objects.filter(
+            was_released=True, created_at__date__gte=period.start, created_at__date__lte=period.end
+        )
+        .filter(seller_order_filter)
+        .values_list("seller_order_id", "created_at", "amount", "seller_order__total_amount")
+    )
+    return [
+        RefundFact(seller_order_id, created_at.date(), amount, total)
+        for seller_order_id, created_at, amount, total in rows
     ]
 
 

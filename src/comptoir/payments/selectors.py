@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Sum
 
 from comptoir.core.money import Money, validate_currency
-from comptoir.payments.domain.ledger import VAT_LIABILITY_PREFIX
+from comptoir.payments.domain.ledger import DUTY_LIABILITY_PREFIX, VAT_LIABILITY_PREFIX
 from comptoir.payments.models import AccountKind, Chargeback, Payment, PaymentStatus, Posting
 
 if TYPE_CHECKING:
@@ -263,6 +263,15 @@ def seller_order_vat_liability_booked(seller_order_id: int) -> int:
     less what its refunds reversed (postings on `vat_liability:*` accounts of its entries, sign flipped)."""
     booked = Posting.objects.filter(
         entry__seller_order_id_ref=seller_order_id, account__kind__startswith=VAT_LIABILITY_PREFIX
+    ).aggregate(total=Sum("amount"))["total"]
+    return -(booked or 0)
+
+
+def seller_order_duty_liability_booked(seller_order_id: int) -> int:
+    """Minor units of customs duty still booked to the marketplace's duty liability for a seller order: credited at its
+    release, less what its refunds and chargebacks reversed (postings on `duty_liability:*`, sign flipped)."""
+    booked = Posting.objects.filter(
+        entry__seller_order_id_ref=seller_order_id, account__kind__startswith=DUTY_LIABILITY_PREFIX
     ).aggregate(total=Sum("amount"))["total"]
     return -(booked or 0)
 

@@ -11,6 +11,7 @@ from pydantic import Field, StrictStr
 from comptoir.api.errors import json_response
 from comptoir.api.idempotency import REPLAYED_HEADER
 from comptoir.api.routers.fx import DisplayCurrency, RateOriginOut
+from comptoir.api.routers.orders import TaxLineOut
 from comptoir.api.schemas import (
     MAX_ID,
     BodyId,
@@ -96,6 +97,13 @@ class SellerOrderSummaryOut(Schema):
     )
     ship_by: str
     deliver_by: str
+    tax_lines: list[TaxLineOut] = Field(
+        default_factory=list,
+        description="The tax lines frozen on the seller order at checkout, as the order responses give them: one per "
+        "line (kind item), one for the shipping and one for the customs duty collected at checkout (kind duty, with "
+        "the VAT on it); each with its regime, collector, reason, country, rate, net, VAT and gross in the seller "
+        "order's currency. Empty for an order priced without VAT (and in answers replayed from before they existed).",
+    )
 
 
 class CheckoutOut(Schema):

@@ -66,10 +66,13 @@ class TaxLineOut(Schema):
         description="A stable reason code; for a duty line the rule applied, e.g. duty_flat_per_item_eu."
     )
     tax_country: str = Field(description="Whose VAT (or customs) it is: ISO 3166 alpha-2.")
-    rate: str = Field(description="The VAT rate in percent as a decimal string, e.g. 22 or 5.5; 0 for a duty line.")
+    rate: str = Field(
+        description="The VAT rate in percent as a decimal string, e.g. 22 or 5.5; for a duty line the rate of the VAT "
+        "on the duty (0 on orders placed before it was charged)."
+    )
     net: MoneyOut = Field(description="Net of VAT; for a duty line, the duty.")
-    vat: MoneyOut = Field(description="The VAT of the line; 0 for a duty line.")
-    gross: MoneyOut = Field(description="What the buyer paid for the line: net + VAT; for a duty line, the duty.")
+    vat: MoneyOut = Field(description="The VAT of the line; for a duty line, the VAT on the duty.")
+    gross: MoneyOut = Field(description="What the buyer paid for the line: net + VAT.")
 
 
 class ReturnLineOut(Schema):

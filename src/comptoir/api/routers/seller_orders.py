@@ -385,7 +385,10 @@ class CreditNoteIn(InputSchema):
 
 class CreditNoteLineOut(Schema):
     order_line_id: int | None
-    kind: str
+    kind: str = Field(
+        description="item, shipping, or duty: the customs duty (with its VAT) the goods credited bore, never "
+        'requested on its own (docs/TAXES.md, "The duty follows the goods").'
+    )
     quantity: int
     tax_country: str
     rate_bp: int

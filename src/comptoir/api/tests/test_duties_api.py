@@ -11,6 +11,8 @@ from django.test import override_settings
 from comptoir.api.tests.conftest import assert_problem
 from comptoir.checkout.services import order_checkout
 from comptoir.core import clock
+from comptoir.orders.models import Order
+from comptoir.orders.services import order_tax_lines
 from comptoir.sellers.models import Seller
 from comptoir.taxes.services import duty_rules_load
 from comptoir.testing.builders import CARD_OK, make_offer, make_product, make_shipping_profile, make_vat_rates
@@ -56,6 +58,25 @@ def test_the_checkout_response_gives_the_duty(api, buyer_token, us_offer):
     assert response.status_code == 201, response.content
     # EUR 3.00 duty and 0.66 of IT VAT on it (the taxable amount includes the duty)
     assert (response.json()["duty"]["amount"], response.json()["total"]["amount"]) == ("3.66", "156.04")
+    # The tax lines of each seller order, as the order responses give them (read back after the fact here).
+    [seller_order] = response.json()["seller_orders"]
+    lines = seller_order["tax_lines"]
+    assert [(line["kind"], line["rate"], line["net"]["amount"], line["vat"]["amount"]) for line in lines] == [
+        ("item", "22", "120.00", "26.40"),
+        ("shipping", "22", "4.90", "1.08"),
+        ("duty", "22", "3.00", "0.66"),
+    ]
+    assert lines[0]["offer_id"] == us_offer.pk and lines[2]["offer_id"] is None
+    assert {(line["regime"], line["collector"], line["tax_country"]) for line in lines} == {
+        ("eu_import_ioss", "marketplace", "IT")
+    }
+    order = api.get(f"orders/{response.json()['number']}", token=buyer_token).json()
+    assert order["seller_orders"][0]["tax_lines"] == lines
+    # A replay answers the same (stored), and a summary built from the rows (a resumed checkout) gives the same lines.
+    with clock.frozen_at(JULY):
+        replay = api.post("checkout", body, token=buyer_token, headers={"Idempotency-Key": "duty-1"})
+    assert replay.json()["seller_orders"][0]["tax_lines"] == lines
+    assert order_tax_lines(Order.objects.get(number=response.json()["number"])) == {seller_order["number"]: lines}
 
 
 def test_order_responses_carry_the_vat_and_duty_lines(api, buyer, buyer_token, seller_a, us_offer):

@@ -11,6 +11,7 @@ from comptoir.checkout import errors
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.core.permissions import require_operator
 from comptoir.orders.models import SellerOrder
+from comptoir.orders.selectors import seller_order_duty_vat
 from comptoir.orders.services import seller_order_lock
 from comptoir.payments.models import Chargeback, Payment
 from comptoir.payments.services import ChargebackOutcome, ChargebackTarget, chargeback_input_clean, chargeback_post
@@ -70,6 +71,9 @@ def chargeback_record(
                 refunded_amount=seller_order.refunded_amount,
                 commission_amount=seller_order.commission_amount,
                 is_released=seller_order.is_released,
+                marketplace_vat_amount=seller_order.marketplace_vat_amount,
+                duty_amount=seller_order.duty_amount - seller_order_duty_vat(seller_order),
+                tax_country=seller_order.marketplace_vat_country or "",
             ),
             amount=amount,
             reason=reason,

@@ -31,11 +31,12 @@ from comptoir.orders.services import (
 )
 from comptoir.payments.domain.chargeback import refund_after_release_lines
 from comptoir.payments.domain.fx import SELLER_ESCROW, refund_split
-from comptoir.payments.domain.ledger import PostingLine
+from comptoir.payments.domain.ledger import DUTY_LIABILITY_PREFIX, VAT_LIABILITY_PREFIX, PostingLine
 from comptoir.payments.models import EntryKind
 from comptoir.payments.selectors import (
     payment_captured_for_order,
     seller_order_charged_back_amount,
+    seller_order_duty_liability_booked,
     seller_order_vat_liability_booked,
 )
 from comptoir.payments.services import ledger_post, refund_create, seller_payable_available_locked
@@ -68,9 +69,10 @@ def seller_order_credit(
     credited. Per line and rate, the credit note's gross and VAT are the line's share, computed cumulatively so that
     successive notes add up to the tax lines exactly. The journal entry (kind `refund`, key `credit:<note>`) takes
     the gross from the seller's payable balance (the rest as a receivable when it was paid out), the commission no
-    longer earned and, when the marketplace collected the VAT (deemed supplier), that VAT from `vat_liability:CC`,
-    and credits the provider's clearing account (through the FX legs for a seller order charged in another
-    currency); the provider refund runs after commit. Balanced per currency.
+    longer earned and, when the marketplace collected the VAT (deemed supplier), that VAT from `vat_liability:CC`
+    and the customs duty the goods credited bore (DDP: the note's duty line) from `duty_liability:CC`, and credits
+    the provider's clearing account (through the FX legs for a seller order charged in another currency); the
+    provider refund runs after commit. Balanced per currency.
 
     Idempotent on (`seller_order`, `key`): a retry returns the first note (`created=False`) whatever the other
     arguments. `seller` scopes the order (another seller's order does not exist). Raises NotFound, Conflict
@@ -122,9 +124,11 @@ def seller_order_credit(
                 code=errors.INVALID_CREDIT,
                 fields={"lines": f"At most {seller_order.total_amount - returned_before} minor units."},
             )
-        vat = 0
+        vat = duty = 0
         if totals.marketplace_vat and seller_order.marketplace_vat_country:
             vat = min(totals.marketplace_vat, seller_order_vat_liability_booked(seller_order.pk))
+        if totals.duty and seller_order.marketplace_vat_country:
+            duty = min(totals.duty, seller_order_duty_liability_booked(seller_order.pk))
         seller_lines = refund_after_release_lines(
             seller_id=seller_order.seller_id,
             currency=seller_order.currency,
@@ -134,11 +138,13 @@ def seller_order_credit(
             returned_before=returned_before,
             vat=vat,
             vat_country=seller_order.marketplace_vat_country or "XX",
+            duty=duty,
             payable_available=seller_payable_available_locked(
                 seller_id=seller_order.seller_id, currency=seller_order.currency
             ),
         )
-        vat = sum(line.amount for line in seller_lines if line.account_key[0].startswith("vat_liability:"))
+        vat = sum(line.amount for line in seller_lines if line.account_key[0].startswith(VAT_LIABILITY_PREFIX))
+        duty = sum(line.amount for line in seller_lines if line.account_key[0].startswith(DUTY_LIABILITY_PREFIX))
         entry_lines, refunded_to_buyer = _money_lines(seller_order, payment.currency, totals.gross, returned_before)
         note = credit_note_write(
             seller_order=seller_order,
@@ -178,6 +184,7 @@ def seller_order_credit(
                 "gross": totals.gross,
                 "vat": totals.vat,
                 "marketplace_vat": vat,
+                "duty": duty,
                 "lines": {str(line.key): line.quantity for line in credit},
             },
         )

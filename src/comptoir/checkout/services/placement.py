@@ -35,11 +35,13 @@ from comptoir.orders.services import (
     address_clean,
     cart_line_inputs,
     cart_lines_remove,
+    draft_tax_lines,
     lines_parse,
     new_order_number,
     order_draft_price,
     order_place,
     order_stock_take,
+    order_tax_lines,
     order_write,
     seller_order_quantities,
     shipping_choices_parse,
@@ -86,8 +88,11 @@ class CheckoutOutcome:
         return self.order_status == OrderStatus.PAYMENT_FAILED
 
 
-def order_summary(order: Order) -> dict[str, Any]:
-    """The order's summary (JSON-ready): the `summary` of a CheckoutOutcome."""
+def order_summary(order: Order, tax_lines: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """The order's summary (JSON-ready): the `summary` of a CheckoutOutcome. `tax_lines` by seller order number
+    (`orders.services.draft_tax_lines`, from the draft just written); None reads them (one query)."""
+    if tax_lines is None:
+        tax_lines = order_tax_lines(order)
     return {
         "number": order.number,
         "status": order.status,
@@ -110,6 +115,7 @@ def order_summary(order: Order) -> dict[str, Any]:
                 **charge_summary(so, order.currency),
                 "ship_by": so.ship_by.isoformat(),
                 "deliver_by": so.deliver_by.isoformat(),
+                "tax_lines": tax_lines.get(so.number, []),
             }
             for so in sorted(order.seller_orders.all(), key=lambda item: item.number)
         ],
@@ -188,6 +194,7 @@ def order_checkout(
     payment_method = _payment_method_clean(payment_method)
     from_cart = lines is None
     quantities = None if from_cart else lines_parse(lines)
+    tax_lines: dict[str, list[dict[str, Any]]] | None = None  # the draft's, once written (none read back)
     choices = shipping_choices_parse(shipping_choices)
     # A cart checkout is identified by its form, not by the cart's content: the first attempt empties the
     # cart, and its retry must still replay the first response rather than find an empty cart.
@@ -263,6 +270,7 @@ def order_checkout(
                     buyer_vat_number=buyer_vat_number,
                 )
                 seller_orders = list(order.seller_orders.all())
+                tax_lines = draft_tax_lines(draft, order.number)
                 if captured:
                     payment_captured_at_placement(
                         order=order,
@@ -292,8 +300,10 @@ def order_checkout(
                     buyer=buyer,
                     from_cart=from_cart,
                     offer_ids=list(quantities),
+                    tax_lines=tax_lines,
                 )
             order = order_place(buyer=buyer, draft=draft, address=address, now=now, buyer_vat_number=buyer_vat_number)
+            tax_lines = draft_tax_lines(draft, order.number)
             if record is not None:
                 record.response_body = {"number": order.number}
                 record.save(update_fields=["response_body"])
@@ -329,6 +339,7 @@ def order_checkout(
             buyer=buyer,
             from_cart=from_cart,
             offer_ids=list(quantities or {}),
+            tax_lines=tax_lines,
         )
 
 
@@ -354,7 +365,14 @@ def _business_vat_number(vat_number: str | None, *, buyer: User, country: str) -
 
 
 def _checkout_finish(
-    *, order: Order, message: str, record: IdempotencyRecord | None, buyer: User, from_cart: bool, offer_ids: list[int]
+    *,
+    order: Order,
+    message: str,
+    record: IdempotencyRecord | None,
+    buyer: User,
+    from_cart: bool,
+    offer_ids: list[int],
+    tax_lines: dict[str, list[dict[str, Any]]] | None = None,
 ) -> CheckoutOutcome:
     """Inside the outcome's transaction: empty the cart of what was bought, build the outcome from the rows in
     memory and store it under the idempotency key."""
@@ -362,7 +380,7 @@ def _checkout_finish(
     if from_cart and not declined:
         # A declined buyer keeps the cart to try another card.
         cart_lines_remove(buyer=buyer, offer_ids=offer_ids)
-    summary = order_summary(order)
+    summary = order_summary(order, tax_lines)
     decline_message = (message or DEFAULT_DECLINE_MESSAGE) if declined else ""
     # The tasks the checkout's events call for (trust evidence, notifications) commit with the order when tasks are
     # stored in this database: one INSERT, no second commit, none lost to a crash after the commit. On PostgreSQL

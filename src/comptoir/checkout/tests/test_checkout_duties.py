@@ -204,3 +204,40 @@ def test_a_gb_consignment_up_to_gbp_135_is_relieved_of_duty():
 
     assert order.seller_orders.get().marketplace_vat_country == "GB"
     assert (duty_lines(order), order.duty_amount) == ([], 0)
+
+
+def test_each_items_duty_is_taxed_at_that_items_own_rate():
+    # Given a Chinese seller's blouse (standard rate, FR 20 %) and a book (reduced rate, FR 5.5 %) in one parcel to
+    # France: two items of EUR 3.00 duty each.
+    make_vat_rates({"FR": 550}, imported_at=MARCH, tax_class="reduced")
+    blouse = offer_from("CN", 4000, hs_code="62061000")
+    book_product = make_product(hs_code="49019900")
+    book_product.tax_class = "reduced"
+    book_product.save(update_fields=["tax_class"])
+    book = make_offer(
+        seller=blouse.seller,
+        product=book_product,
+        price_amount=2000,
+        currency="EUR",
+        shipping_profile=blouse.shipping_profile,
+        ships_from_country="CN",
+    )
+
+    order = buy(blouse, book, to="FR")
+
+    # Then the duty is two lines: the blouse's 3.00 at 20 % (0.60), the book's 3.00 at 5.5 % (0.165 → 0.17).
+    lines = OrderTaxLine.objects.filter(order=order, kind="duty").order_by("-rate_bp")
+    assert [(line.rate_bp, line.net_amount, line.vat_amount, line.gross_amount) for line in lines] == [
+        (2000, 300, 60, 360),
+        (550, 300, 17, 317),
+    ]
+    seller_order = order.seller_orders.get()
+    assert seller_order.duty_amount == 677
+    assert order.total_amount == order.items_amount + order.shipping_amount + 677
+    # The marketplace's VAT includes both VATs on the duty; the tax lines add up to what the buyer paid.
+    assert seller_order.marketplace_vat_amount == sum(
+        OrderTaxLine.objects.filter(seller_order=seller_order).values_list("vat_amount", flat=True)
+    )
+    assert sum(OrderTaxLine.objects.filter(seller_order=seller_order).values_list("gross_amount", flat=True)) == (
+        seller_order.total_amount
+    )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from comptoir.core.events import publish_on_commit
-from comptoir.orders.domain.credit_note import SHIPPING, CreditableLine, CreditLine, credit_totals
+from comptoir.orders.domain.credit_note import DUTY, SHIPPING, CreditableLine, CreditLine, credit_totals, is_duty
 from comptoir.orders.events import CreditNoteIssued
 from comptoir.orders.models import CreditNote, CreditNoteLine, OrderLine, OrderTaxLine, SellerOrder, TaxLineKind
 
@@ -16,18 +16,18 @@ if TYPE_CHECKING:
 
 
 def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableLine]:
-    """Every line of the seller order (its order lines, then its shipping when it has any) with its VAT and what
-    earlier credit notes gave back. Three queries; the caller holds the seller order's lock."""
+    """Every line of the seller order (its order lines, then its shipping when it has any, then the customs duty
+    collected at checkout when there is one: key DUTY, which follows the goods credited) with its VAT and what earlier
+    credit notes gave back. Three queries; the caller holds the seller order's lock."""
     tax_lines = {
-        (tax_line.order_line_id if tax_line.kind == TaxLineKind.ITEM else SHIPPING): tax_line
-        # The duty line (DDP) is not a line a credit note gives back: it must not stand for the shipping's.
-        for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order).exclude(kind=TaxLineKind.DUTY)
+        _tax_line_key(tax_line.kind, tax_line.order_line_id, tax_line.pk): tax_line
+        for tax_line in OrderTaxLine.objects.filter(seller_order=seller_order).order_by("pk")
     }
     credited: dict[int | str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for line in CreditNoteLine.objects.filter(credit_note__seller_order=seller_order).values(
-        "order_line_id", "quantity", "gross_amount", "vat_amount"
+        "order_line_id", "kind", "tax_line_id", "quantity", "gross_amount", "vat_amount"
     ):
-        sums = credited[line["order_line_id"] or SHIPPING]
+        sums = credited[_tax_line_key(line["kind"], line["order_line_id"], line["tax_line_id"])]
         sums[0] += line["quantity"]
         sums[1] += line["gross_amount"]
         sums[2] += line["vat_amount"]
@@ -40,6 +40,9 @@ def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableL
     ]
     if seller_order.shipping_amount > 0:
         keyed.append((SHIPPING, 1, seller_order.shipping_amount))
+    if seller_order.duty_amount > 0:
+        # Their quantity is nominal: the duty is never requested, it follows the goods (orders.domain.credit_note).
+        keyed += [(key, 1, tax_line.gross_amount) for key, tax_line in tax_lines.items() if is_duty(key)]
     for key, quantity, gross in keyed:
         tax_line = tax_lines.get(key)
         done = credited[key]
@@ -59,6 +62,14 @@ def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableL
             )
         )
     return result
+
+
+def _tax_line_key(kind: str, order_line_id: int | None, tax_line_id: int | None) -> int | str:
+    """The credit note's key of a tax line: its order line, SHIPPING, or "duty:<tax line>" (a seller order may have a
+    duty line per VAT rate of its items)."""
+    if kind == TaxLineKind.DUTY:
+        return f"{DUTY}:{tax_line_id}"
+    return order_line_id if kind == TaxLineKind.ITEM and order_line_id is not None else SHIPPING
 
 
 def credit_note_find(*, seller_order: SellerOrder, key: str) -> CreditNote | None:
@@ -95,9 +106,13 @@ def credit_note_write(
     CreditNoteLine.objects.bulk_create(
         CreditNoteLine(
             credit_note=note,
-            order_line_id=None if line.key == SHIPPING else int(line.key),
+            order_line_id=None if line.key == SHIPPING or is_duty(line.key) else int(line.key),
             tax_line_id=line.tax_line_id,
-            kind=TaxLineKind.SHIPPING if line.key == SHIPPING else TaxLineKind.ITEM,
+            kind=TaxLineKind.DUTY
+            if is_duty(line.key)
+            else TaxLineKind.SHIPPING
+            if line.key == SHIPPING
+            else TaxLineKind.ITEM,
             quantity=line.quantity,
             collector=line.collector,
             tax_country=line.tax_country,

@@ -5,6 +5,7 @@ applies the outcome."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from comptoir.compliance.services import offers_check_destination
 from comptoir.core.db import insert_chain, new_instance
 from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
+from comptoir.core.money import Money
 from comptoir.offers.conf import pricing_strategy
 from comptoir.offers.domain.pricing import BuyerKind
 from comptoir.offers.locks import offer_stock_take
@@ -367,6 +369,86 @@ def _goods_country(part: SellerOrderDraft) -> str:
     return "" if first is None else first.goods_country.upper()
 
 
+def tax_line_summary(
+    *,
+    kind: str,
+    offer_id: int | None,
+    regime: str,
+    collector: str,
+    reason: str,
+    tax_country: str,
+    rate_bp: int,
+    currency: str,
+    net: int,
+    vat: int,
+    gross: int,
+) -> dict[str, Any]:
+    """One tax line as the checkout's answer gives it (JSON-ready; the shape of the order responses' tax lines)."""
+    return {
+        "kind": kind,
+        "offer_id": offer_id,
+        "regime": regime,
+        "collector": collector,
+        "reason": reason,
+        "tax_country": tax_country,
+        "rate": format((Decimal(rate_bp) / 100).normalize(), "f"),
+        "net": Money(net, currency).as_dict(),
+        "vat": Money(vat, currency).as_dict(),
+        "gross": Money(gross, currency).as_dict(),
+    }
+
+
+def draft_tax_lines(draft: CheckoutDraft, number: str) -> dict[str, list[dict[str, Any]]]:
+    """The tax lines `order_write` writes for the draft, by seller order number (`number` the order's), as
+    `tax_line_summary` gives them: the checkout's answer, without reading them back."""
+    offers = {
+        (position, line.offer_id): line.offer_id
+        for position, part in enumerate(draft.seller_orders)
+        for line in part.lines
+    }
+    result: dict[str, list[dict[str, Any]]] = {}
+    for row in _tax_rows(draft, offers):
+        _, position, offer_id, kind, regime, collector, reason, country, rate_bp, currency, net, vat, gross = row
+        result.setdefault(f"{number}-{position + 1}", []).append(
+            tax_line_summary(
+                kind=kind,
+                offer_id=offer_id,
+                regime=regime,
+                collector=collector,
+                reason=reason,
+                tax_country=country,
+                rate_bp=rate_bp,
+                currency=currency,
+                net=net,
+                vat=vat,
+                gross=gross,
+            )
+        )
+    return result
+
+
+def order_tax_lines(order: Order) -> dict[str, list[dict[str, Any]]]:
+    """What `draft_tax_lines` gives, read from the order's tax lines (one query): a resumed checkout's answer."""
+    result: dict[str, list[dict[str, Any]]] = {}
+    for line in OrderTaxLine.objects.filter(order=order).select_related("seller_order", "order_line").order_by("pk"):
+        result.setdefault(line.seller_order.number, []).append(
+            tax_line_summary(
+                kind=line.kind,
+                offer_id=line.order_line.offer_id if line.order_line else None,
+                regime=line.regime,
+                collector=line.collector,
+                reason=line.reason,
+                tax_country=line.tax_country,
+                rate_bp=line.rate_bp,
+                currency=line.currency,
+                net=line.net_amount,
+                vat=line.vat_amount,
+                gross=line.gross_amount,
+            )
+        )
+    return result
+
+
 def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) -> list[tuple]:
     """The OrderTaxLine rows of the draft's taxed seller orders (positions standing for the ids, as insert_chain
     wants them): one per line, then one per shipping and per duty (no order line: None). One part of the chain, so
@@ -410,11 +492,12 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                     taxed.tax.gross,
                 )
             )
-        duty, duty_tax = part.tax.duty, part.tax.duty_tax
-        if duty_tax is not None and duty is not None and duty.rule is not None:
-            # The duty collected at checkout (DDP): one line per seller order, net = the duty, with the VAT on it (the
-            # taxable amount includes the duties, Art. 78(a) and 86 Dir. 2006/112/EC).
-            shipping.append(
+        duty = part.tax.duty
+        if duty is not None and duty.rule is not None:
+            # The duty collected at checkout (DDP): one line per VAT rate of its items (most often one per seller
+            # order), net = the duty those items bear, with the VAT on it at their rate (the taxable amount includes
+            # the duties, Art. 78(a) and 86 Dir. 2006/112/EC).
+            shipping.extend(
                 (
                     0,
                     position,
@@ -430,6 +513,7 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
                     duty_tax.vat,
                     duty_tax.gross,
                 )
+                for duty_tax in part.tax.duty_taxes
             )
     return items + shipping
 

@@ -71,3 +71,49 @@ def test_totals_separate_the_vat_the_marketplace_collected():
 def test_bad_requests_are_refused(request_, message):
     with pytest.raises(CreditRequestError, match=message):
         credit_lines([THREE], request_)
+
+
+def test_the_duty_follows_the_goods_an_equal_share_per_line_spread_over_its_units():
+    from comptoir.orders.domain.credit_note import DUTY
+
+    one = CreditableLine(key=1, quantity=1, gross=4000, vat=667, collector="marketplace")
+    two = CreditableLine(key=2, quantity=3, gross=9000, vat=1500, collector="marketplace")
+    duty = CreditableLine(
+        key=DUTY, quantity=1, gross=367, vat=61, rate_bp=2000, tax_country="FR", collector="marketplace"
+    )
+    shipping = CreditableLine(key=SHIPPING, quantity=1, gross=500, vat=83, collector="marketplace")
+    lines = [one, two, shipping, duty]
+
+    # The duty is never requested on its own, nor part of "everything left".
+    with pytest.raises(CreditRequestError):
+        credit_lines(lines, {DUTY: 1})
+    assert DUTY not in everything_left(lines)
+    # The shipping alone bears no duty.
+    assert [line.key for line in credit_lines(lines, {SHIPPING: 1})] == [SHIPPING]
+
+    # One unit of three of the second line: 1/2 × 1/3 of the duty, half up: 61.17 → 61 gross, 10.17 → 10 VAT.
+    [_, first] = credit_lines(lines, {2: 1})
+    assert (first.key, first.gross, first.vat, first.net, first.quantity) == (DUTY, 61, 10, 51, 1)
+    assert credit_totals([first]).duty == 51
+
+    # Cumulative: after every unit, the notes add up to the duty line exactly.
+    after_first = [one, credited(two, 3000, 500, 1), shipping, _duty_credited(duty, first)]
+    rest = credit_lines(after_first, everything_left(after_first))
+    [rest_duty] = [line for line in rest if line.key == DUTY]
+    assert (first.gross + rest_duty.gross, first.vat + rest_duty.vat) == (367, 61)
+    assert rest_duty.quantity == 3  # the goods' units it follows: one of the first line, two of the second
+
+
+def _duty_credited(duty: CreditableLine, line) -> CreditableLine:
+    return CreditableLine(
+        key=duty.key,
+        quantity=duty.quantity,
+        gross=duty.gross,
+        vat=duty.vat,
+        rate_bp=duty.rate_bp,
+        tax_country=duty.tax_country,
+        collector=duty.collector,
+        credited_quantity=duty.credited_quantity + line.quantity,
+        credited_gross=duty.credited_gross + line.gross,
+        credited_vat=duty.credited_vat + line.vat,
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from comptoir.payments.domain.ledger import PostingLine, vat_liability_account
+from comptoir.payments.domain.ledger import PostingLine, duty_liability_account, vat_liability_account
 
 
 def commission_kept(*, total: int, commission: int, charged_back: int) -> int:
@@ -47,30 +47,53 @@ def chargeback_lines(
     charged_back_before: int,
     is_released: bool,
     payable_available: int,
+    vat: int = 0,
+    duty: int = 0,
+    tax_country: str = "",
 ) -> list[PostingLine]:
     """The balanced postings of one chargeback of `amount` (> 0) on a seller order.
 
     Money leaves the platform's account at the provider (credit provider_clearing). Before release it comes out of
-    the seller's escrow. After release: debit commission by what the marketplace no longer earns, debit the seller's
-    payable by the seller's part up to `payable_available` (the payable credit balance, read under lock), and debit
-    the seller's receivable by the remainder (the seller owes it to the marketplace)."""
+    the seller's escrow. After release: debit commission by what the marketplace no longer earns, debit
+    `vat_liability:<tax_country>` by `vat` and `duty_liability:<tax_country>` by `duty` (the tax the marketplace
+    booked at release that this chargeback reverses: `tax_reversed_by_chargeback`), debit the seller's payable by the
+    seller's part up to `payable_available` (the payable credit balance, read under lock), and debit the seller's
+    receivable by the remainder (the seller owes it to the marketplace)."""
     clearing = PostingLine(("provider_clearing", None, currency), -amount)
     if not is_released:
         return [PostingLine(("seller_escrow", seller_id, currency), amount), clearing]
     commission_back = commission_kept(
         total=total, commission=commission, charged_back=charged_back_before
     ) - commission_kept(total=total, commission=commission, charged_back=charged_back_before + amount)
-    seller_part = amount - commission_back
-    from_payable = min(seller_part, max(0, payable_available))
-    lines = []
-    if from_payable:
-        lines.append(PostingLine(("seller_payable", seller_id, currency), from_payable))
-    if seller_part - from_payable:
-        lines.append(PostingLine(("seller_receivable", seller_id, currency), seller_part - from_payable))
-    if commission_back:
-        lines.append(PostingLine(("commission", None, currency), commission_back))
+    lines = _seller_side_lines(
+        seller_id=seller_id,
+        currency=currency,
+        amount=amount,
+        commission_back=commission_back,
+        vat=vat if tax_country else 0,
+        duty=duty if tax_country else 0,
+        country=tax_country,
+        payable_available=payable_available,
+    )
     lines.append(clearing)
     return lines
+
+
+def tax_reversed_by_chargeback(*, booked: int, collected: int, amount: int, total: int, left: int) -> int:
+    """The part of a tax the marketplace booked to its liability at a seller order's release (VAT as deemed supplier,
+    or customs duty) that a chargeback of `amount` after the release reverses. `collected` is what the buyer paid of
+    that tax on the order's `total`, `booked` what is still booked (after earlier refunds and chargebacks), `left` what
+    could still be charged back before this one.
+
+    Rounding, stated once: a chargeback taking everything left reverses everything still booked; otherwise
+    collected × amount / total, rounded half up, never more than what is still booked. The reversals of successive
+    chargebacks therefore never add up to more than was booked, and reach it exactly when the whole order is charged
+    back."""
+    if booked <= 0 or amount <= 0 or total <= 0:
+        return 0
+    if amount >= left:
+        return booked
+    return min(booked, (2 * collected * amount + total) // (2 * total))
 
 
 def vat_liability_released(*, vat: int, total: int, escrow: int, payable: int) -> int:
@@ -98,19 +121,47 @@ def refund_after_release_lines(
     vat: int,
     vat_country: str,
     payable_available: int,
+    duty: int = 0,
 ) -> list[PostingLine]:
     """The postings that take a refund of `amount` (> 0, the seller's currency) back from a released seller order,
     except the side the money leaves by (the caller adds the credit to `provider_clearing`, or the FX legs of a
     converted order): debit the marketplace's `vat_liability:<vat_country>` by `vat` (the VAT it collected on what is
     refunded, capped by the caller at what is still booked for the order), debit `commission` by what the
     marketplace no longer earns (as for chargebacks: the commission follows the money kept, `returned_before` having
-    left already), and the seller the rest, from its payable balance up to `payable_available`, the remainder as a
-    receivable. The lines sum to `amount`."""
+    left already), `duty_liability:<vat_country>` by `duty` (the customs duty given back, without its VAT; capped by the
+    caller at what is still booked), and the seller the rest, from its payable balance up to `payable_available`, the
+    remainder as a receivable. The lines sum to `amount`."""
     commission_back = commission_kept(
         total=total, commission=commission, charged_back=returned_before
     ) - commission_kept(total=total, commission=commission, charged_back=returned_before + amount)
+    return _seller_side_lines(
+        seller_id=seller_id,
+        currency=currency,
+        amount=amount,
+        commission_back=commission_back,
+        vat=vat,
+        duty=duty,
+        country=vat_country,
+        payable_available=payable_available,
+    )
+
+
+def _seller_side_lines(
+    *,
+    seller_id: int,
+    currency: str,
+    amount: int,
+    commission_back: int,
+    vat: int,
+    duty: int,
+    country: str,
+    payable_available: int,
+) -> list[PostingLine]:
+    """Debits summing to `amount`: the commission given back, the VAT and the duty (never more than what the amount
+    leaves after the commission, VAT first), and the seller's rest from its payable balance, then as a receivable."""
     vat = max(0, min(vat, amount - commission_back))
-    seller_part = amount - commission_back - vat
+    duty = max(0, min(duty, amount - commission_back - vat))
+    seller_part = amount - commission_back - vat - duty
     from_payable = min(seller_part, max(0, payable_available))
     lines = []
     if from_payable:
@@ -120,5 +171,7 @@ def refund_after_release_lines(
     if commission_back:
         lines.append(PostingLine(("commission", None, currency), commission_back))
     if vat:
-        lines.append(PostingLine((vat_liability_account(vat_country), None, currency), vat))
+        lines.append(PostingLine((vat_liability_account(country), None, currency), vat))
+    if duty:
+        lines.append(PostingLine((duty_liability_account(country), None, currency), duty))
     return lines

@@ -16,7 +16,7 @@ from comptoir.core.events import publish
 from comptoir.core.exceptions import Conflict, ValidationError
 from comptoir.core.services import audit_record
 from comptoir.payments import errors
-from comptoir.payments.domain.chargeback import chargeback_lines
+from comptoir.payments.domain.chargeback import chargeback_lines, tax_reversed_by_chargeback
 from comptoir.payments.events import ChargebackRecorded
 from comptoir.payments.models import (
     AccountKind,
@@ -28,7 +28,11 @@ from comptoir.payments.models import (
     PaymentStatus,
     Posting,
 )
-from comptoir.payments.selectors import seller_order_charged_back_amount
+from comptoir.payments.selectors import (
+    seller_order_charged_back_amount,
+    seller_order_duty_liability_booked,
+    seller_order_vat_liability_booked,
+)
 from comptoir.payments.services.ledger import ledger_accounts_get_or_create, ledger_post
 
 if TYPE_CHECKING:
@@ -48,6 +52,11 @@ class ChargebackTarget:
     refunded_amount: int
     commission_amount: int
     is_released: bool
+    # The tax the marketplace collected on the order and books to its liabilities at release (docs/TAXES.md): the VAT
+    # as deemed supplier (with the VAT on the duty) and the customs duty without its VAT, owed to `tax_country`.
+    marketplace_vat_amount: int = 0
+    duty_amount: int = 0
+    tax_country: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,8 +102,9 @@ def chargeback_post(
 
     Writes one balanced journal entry (kind `chargeback`, see docs/LEDGER.md: from the seller's escrow while the
     funds are held, otherwise from the seller's payable balance, the uncovered rest as a receivable on the
-    seller, the commission reversed pro rata), a Chargeback row and an audit row, and publishes
-    ChargebackRecorded (synchronously: its subscribers write in this transaction).
+    seller, the commission reversed pro rata, and after the release the VAT and duty the marketplace booked to its
+    liabilities in proportion to the amount: `payments.domain.chargeback.tax_reversed_by_chargeback`), a Chargeback
+    row and an audit row, and publishes ChargebackRecorded (synchronously: its subscribers write in this transaction).
 
     Idempotent on the provider's reference: when (provider, provider_reference) is already recorded, nothing
     changes and the first chargeback is returned (`created=False`). Raises Conflict (nothing captured for the
@@ -122,10 +132,26 @@ def chargeback_post(
             code=errors.CHARGEBACK_EXCEEDS_CAPTURED,
             fields={"amount": f"At most {available} minor units (captured, minus refunds and earlier chargebacks)."},
         )
-    payable_available = 0
+    payable_available = vat = duty = 0
     if target.is_released:
         # Read the payable balance under its account's lock, as payout batches do: money is never counted twice.
         payable_available = seller_payable_available_locked(seller_id=target.seller_id, currency=target.currency)
+        if target.tax_country and (target.marketplace_vat_amount or target.duty_amount):
+            # The tax booked at release follows the money: this chargeback's share leaves the liabilities.
+            vat = tax_reversed_by_chargeback(
+                booked=seller_order_vat_liability_booked(target.seller_order_id),
+                collected=target.marketplace_vat_amount,
+                amount=amount,
+                total=target.total_amount,
+                left=available,
+            )
+            duty = tax_reversed_by_chargeback(
+                booked=seller_order_duty_liability_booked(target.seller_order_id),
+                collected=target.duty_amount,
+                amount=amount,
+                total=target.total_amount,
+                left=available,
+            )
     lines = chargeback_lines(
         seller_id=target.seller_id,
         currency=target.currency,
@@ -135,6 +161,9 @@ def chargeback_post(
         charged_back_before=charged_back,
         is_released=target.is_released,
         payable_available=payable_available,
+        vat=vat,
+        duty=duty,
+        tax_country=target.tax_country,
     )
     entry = ledger_post(
         kind=EntryKind.CHARGEBACK,
@@ -182,6 +211,8 @@ def chargeback_post(
             "provider_reference": provider_reference,
             "entry": entry.pk,
             "was_released": target.is_released,
+            "vat_reversed": vat,
+            "duty_reversed": duty,
         },
     )
     publish(

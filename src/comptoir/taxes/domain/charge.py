@@ -95,16 +95,47 @@ class ParcelTax:
     duty: DutyAssessment | None = None  # None: not assessed (no day given)
     # The VAT rate on the duty collected at checkout (basis points): the taxable amount includes the duties levied
     # because of the import (Art. 78(a), 85 and 86 Dir. 2006/112/EC), so the marketplace charging VAT at checkout
-    # charges it on the duty too, at the main line's rate (as the shipping); 0 when no VAT is charged at checkout.
+    # charges it on the duty too; 0 when no VAT is charged at checkout. The main line's rate: the rate of the duty of a
+    # parcel without `duty_items_by_rate`.
     duty_rate_bp: int = 0
+    # (rate in basis points, items) of the duty's items (domain/duties.py: distinct tariff subheadings, a line without
+    # HS code its own): each item's duty is taxed at its own line's rate. Empty: every item at `duty_rate_bp`.
+    duty_items_by_rate: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def duty_taxes(self) -> tuple[LineTax, ...]:
+        """The duty collected at checkout as taxed lines, one per VAT rate of its items (highest rate first): net = the
+        duty the items at that rate bear, VAT on it, gross. The duty is shared out per item (equal shares, computed
+        cumulatively and rounded half up so that the nets add up to the duty). Empty when no duty is collected."""
+        if self.duty is None or not self.duty.charged_amount:
+            return ()
+        amount = self.duty.charged_amount
+        groups = self.duty_items_by_rate or ((self.duty_rate_bp, 1),)
+        count = sum(items for _rate, items in groups)
+        taxes, given, counted = [], 0, 0
+        for rate_bp, items in groups:
+            counted += items
+            upto = (2 * amount * counted + count) // (2 * count)
+            if upto > given:
+                taxes.append(add_to_net(upto - given, rate_bp))
+            given = upto
+        return tuple(taxes)
 
     @property
     def duty_tax(self) -> LineTax | None:
-        """The duty collected at checkout as a taxed line: net = the duty, VAT on it, gross = what the buyer pays for
-        it; None when no duty is collected at checkout."""
-        if self.duty is None or not self.duty.charged_amount:
+        """The duty collected at checkout as one taxed line (the sum of `duty_taxes`; its rate the main line's): net =
+        the duty, VAT on it, gross = what the buyer pays for it; None when no duty is collected at checkout."""
+        taxes = self.duty_taxes
+        if not taxes:
             return None
-        return add_to_net(self.duty.charged_amount, self.duty_rate_bp)
+        if len(taxes) == 1:
+            return taxes[0]
+        return LineTax(
+            net=sum(tax.net for tax in taxes),
+            vat=sum(tax.vat for tax in taxes),
+            gross=sum(tax.gross for tax in taxes),
+            rate_bp=self.duty_rate_bp,
+        )
 
     @property
     def duty_charged(self) -> int:
@@ -124,8 +155,7 @@ class ParcelTax:
     @property
     def vat(self) -> int:
         """The VAT of the lines, the shipping and the duty collected at checkout."""
-        duty_tax = self.duty_tax
-        return sum(line.tax.vat for line in self.all_lines) + (0 if duty_tax is None else duty_tax.vat)
+        return sum(line.tax.vat for line in self.all_lines) + sum(tax.vat for tax in self.duty_taxes)
 
     @property
     def all_lines(self) -> tuple[TaxedLine, ...]:
@@ -256,7 +286,34 @@ def tax_parcel(
             tariff=facts.tariff,
         )
     duty_rate_bp = main.rates[tax_country] if charged and tax_country is not None else 0
-    return ParcelTax(liability=liability, lines=lines, shipping=shipping_line, duty=duty, duty_rate_bp=duty_rate_bp)
+    by_rate: tuple[tuple[int, int], ...] = ()
+    if charged and tax_country is not None and duty is not None and duty.charged_amount:
+        by_rate = duty_items_by_rate(facts.parts, tax_country)
+    return ParcelTax(
+        liability=liability,
+        lines=lines,
+        shipping=shipping_line,
+        duty=duty,
+        duty_rate_bp=duty_rate_bp,
+        duty_items_by_rate=by_rate,
+    )
+
+
+def duty_items_by_rate(parts: tuple[TaxPart, ...], tax_country: str) -> tuple[tuple[int, int], ...]:
+    """(rate, items) of a parcel's duty items at `tax_country`, highest rate first: an item is a tariff subheading (the
+    first six digits of the HS code, as `duties.duty_items` counts them) at the rate of its first line (lines of one
+    subheading share a tax class in practice), or a line without HS code at its own rate."""
+    counts: dict[int, int] = {}
+    seen: set[str] = set()
+    for part in parts:
+        subheading = part.hs_code[:6] if len(part.hs_code) >= 6 else ""
+        if subheading:
+            if subheading in seen:
+                continue
+            seen.add(subheading)
+        rate = part.rates[tax_country]
+        counts[rate] = counts.get(rate, 0) + 1
+    return tuple(sorted(counts.items(), key=lambda item: -item[0]))
 
 
 def collected_by_marketplace(liability: Liability) -> bool:
@@ -292,5 +349,10 @@ def parcel_resplit(
             import_vat_estimate=None if duty.import_vat_estimate is None else convert(duty.import_vat_estimate),
         )
     return ParcelTax(
-        liability=parcel.liability, lines=lines, shipping=shipping_line, duty=duty, duty_rate_bp=parcel.duty_rate_bp
+        liability=parcel.liability,
+        lines=lines,
+        shipping=shipping_line,
+        duty=duty,
+        duty_rate_bp=parcel.duty_rate_bp,
+        duty_items_by_rate=parcel.duty_items_by_rate,
     )

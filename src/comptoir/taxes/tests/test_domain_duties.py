@@ -206,3 +206,26 @@ def test_a_parcel_priced_in_another_currency_converts_the_flat_duty_and_no_rate_
 
     assert converted is not None and converted.duty is not None and converted.duty.amount == 330
     assert missing is not None and missing.duty is not None and missing.duty.status == DutyStatus.UNKNOWN
+
+
+def test_each_items_duty_is_taxed_at_its_own_lines_rate():
+    # A blouse (20 %), two books without HS code (5.5 % each, one item each) to France: 3 items of EUR 3.00.
+    reduced = {**RATES, "FR": 550}
+    facts = ParcelFacts(
+        seller_country="CN",
+        goods_country="CN",
+        seller_charges_destination_vat=False,
+        parts=(
+            TaxPart(key=1, unit_price=4000, quantity=1, rates=RATES, hs_code="62061000"),
+            TaxPart(key=2, unit_price=1000, quantity=1, rates=reduced),
+            TaxPart(key=3, unit_price=1200, quantity=1, rates=reduced),
+        ),
+        duty_rules=shipped_rules(),
+        day=AFTER,
+    )
+    taxed = priced(facts, "FR")
+
+    assert taxed.duty_items_by_rate == ((2000, 1), (550, 2))
+    assert [(tax.rate_bp, tax.net, tax.vat) for tax in taxed.duty_taxes] == [(2000, 300, 60), (550, 600, 33)]
+    assert (taxed.duty_tax.net, taxed.duty_tax.vat, taxed.duty_charged) == (900, 93, 993)
+    assert taxed.vat == sum(line.tax.vat for line in taxed.all_lines) + 93

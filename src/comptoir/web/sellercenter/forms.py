@@ -377,7 +377,7 @@ class CreditNoteForm(forms.Form):
         titles = titles or {}
         self.line_fields: list[str] = []
         for line in creditable:
-            if line.remaining_quantity <= 0:
+            if line.remaining_quantity <= 0 or str(line.key).startswith("duty"):  # the duty follows the goods
                 continue
             if line.key == "shipping":
                 self.fields["shipping"] = forms.BooleanField(label=_("Shipping"), required=False)
