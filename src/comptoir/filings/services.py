@@ -78,7 +78,9 @@ def distance_sales_count(*, seller_order_ids: Iterable[int], only_new: bool = Fa
     if not nets and not counted:
         return []
     results = []
-    for seller_order in SellerOrder.objects.filter(pk__in=set(nets) | set(counted)).select_related("order").order_by("pk"):
+    for seller_order in (
+        SellerOrder.objects.filter(pk__in=set(nets) | set(counted)).select_related("order").order_by("pk")
+    ):
         order = seller_order.order
         if seller_order.pk not in nets and seller_order.pk not in counted:
             continue

@@ -1,7 +1,8 @@
 """What the filings app listens to (registered by FilingsConfig.ready).
 
 - orders `SellerOrderTransitioned` (batch, after the commit): a paid, cancelled (paid or not) or refunded seller order
-  may change its seller's intra-EU distance sales: one task per transaction counts them (`services.distance_sales_count`);
+  may change its seller's intra-EU distance sales: one task per transaction counts them
+  (`services.distance_sales_count`);
 - orders `CreditNoteIssued` (batch): a credit note (a partial or full refund) reduces them: counted again."""
 
 from __future__ import annotations

@@ -31,9 +31,7 @@ def _lock_sql() -> str:
     global _LOCK_SQL
     if _LOCK_SQL is None:
         quote = connection.ops.quote_name
-        counter, offers, sellers = (
-            quote(model._meta.db_table) for model in (SellerDistanceCounter, Offer, Seller)
-        )
+        counter, offers, sellers = (quote(model._meta.db_table) for model in (SellerDistanceCounter, Offer, Seller))
         _LOCK_SQL = (
             f"INSERT INTO {counter} ({quote('seller_id')}, {quote('year')}) "
             f"SELECT DISTINCT o.{quote('seller_id')}, %s FROM {offers} o "
@@ -41,8 +39,8 @@ def _lock_sql() -> str:
             f"WHERE o.{quote('id')} = ANY(%s) "
             f"AND COALESCE(NULLIF(o.{quote('ships_from_country')}, ''), s.{quote('country')}) <> %s "
             f"ORDER BY o.{quote('seller_id')} "
-            f"ON CONFLICT ({quote('seller_id')}, {quote('year')}) DO UPDATE SET {quote('year')} = EXCLUDED.{quote('year')} "
-            "WHERE FALSE"
+            f"ON CONFLICT ({quote('seller_id')}, {quote('year')}) "
+            f"DO UPDATE SET {quote('year')} = EXCLUDED.{quote('year')} WHERE FALSE"
         )
     return _LOCK_SQL
 

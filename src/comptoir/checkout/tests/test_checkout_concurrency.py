@@ -300,6 +300,6 @@ def test_concurrent_checkouts_of_one_seller_make_exactly_one_crossing_sale():
         Counter({"distance_sale_under_threshold": 1, "distance_sale_crosses_threshold": 1}),
         2,
     )
-    assert list(SellerDistanceSale.objects.filter(seller=seller).values_list("net_eur_cents", flat=True)) == [
-        600400
-    ] * 4
+    assert (
+        list(SellerDistanceSale.objects.filter(seller=seller).values_list("net_eur_cents", flat=True)) == [600400] * 4
+    )

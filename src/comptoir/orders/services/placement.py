@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import router
 
 from comptoir.compliance.services import offers_check_destination
-from comptoir.core.money import Money
 from comptoir.core.db import insert_chain, new_instance
 from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
+from comptoir.core.money import Money
+from comptoir.currencies.selectors import ReferenceRates
 from comptoir.offers.conf import pricing_strategy
 from comptoir.offers.domain.pricing import BuyerKind
 from comptoir.offers.locks import offer_stock_take
@@ -57,7 +58,6 @@ from comptoir.orders.services.presentment import (
 from comptoir.sellers.domain.trader import normalise_country
 from comptoir.sellers.models import SellerStatus
 from comptoir.taxes.conf import taxes_settings
-from comptoir.currencies.selectors import ReferenceRates
 from comptoir.taxes.domain.charge import collected_by_marketplace
 from comptoir.taxes.domain.distance_sales import DISTANCE_SALE_REGIMES
 from comptoir.taxes.domain.duties import DutyHandling, rules_in_force
