@@ -40,7 +40,8 @@ def distance_sales_count(*, seller_order_ids: Iterable[int], only_new: bool = Fa
     net of VAT of their tax lines, converted into EUR at the order's frozen rate (the ECB reference rate of the day
     it was placed), in the calendar year it was paid, less the net its credit notes give back of those tax lines
     (partial refunds reduce the year of the sale, whenever the note is written). A cancelled or refunded seller order
-    counts 0; a seller order without distance-sale lines and never counted is skipped; an unpaid one is skipped.
+    counts 0; a seller order without distance-sale lines and never counted is skipped; an unpaid one is skipped (it was
+    counted when placed), unless it was cancelled unpaid (a payment that failed): it then counts 0.
     Idempotent (one `SellerDistanceSale` row per seller order), each seller order in its own transaction. `only_new`:
     the seller orders were just paid, none was counted before (saves a query)."""
     ids = sorted(set(seller_order_ids))
@@ -69,19 +70,31 @@ def distance_sales_count(*, seller_order_ids: Iterable[int], only_new: bool = Fa
             by_currency[currency] = max(0, by_currency.get(currency, 0) - int(net or 0))
     # Most paid checkouts have no distance sale and were never counted: this task then costs one query, or two when
     # `only_new` is not given (a cancellation or a refund may concern a seller order counted before).
-    counted: set[int] = set()
+    counted: dict[int, int] = {}  # seller order id -> the year it is counted in
     if not only_new:
-        counted = set(
-            SellerDistanceSale.objects.filter(seller_order_id__in=ids).values_list("seller_order_id", flat=True)
+        counted = dict(
+            SellerDistanceSale.objects.filter(seller_order_id__in=ids).values_list("seller_order_id", "year")
         )
     if not nets and not counted:
         return []
     results = []
-    for seller_order in SellerOrder.objects.filter(pk__in=set(nets) | counted).select_related("order").order_by("pk"):
+    for seller_order in (
+        SellerOrder.objects.filter(pk__in=set(nets) | set(counted)).select_related("order").order_by("pk")
+    ):
         order = seller_order.order
         if seller_order.pk not in nets and seller_order.pk not in counted:
             continue
         if order.status != OrderStatus.PAID or order.paid_at is None:
+            if seller_order.pk in counted and seller_order.status in _NOT_A_SUPPLY:
+                # Counted when it was placed (orders.services.placement), then never paid: it leaves the count.
+                results.append(
+                    seller_distance_sale_count(
+                        seller_id=seller_order.seller_id,
+                        seller_order_id=seller_order.pk,
+                        year=counted[seller_order.pk],
+                        net_eur_cents=0,
+                    )
+                )
             continue
         rates = ReferenceRates(order.placed_at.date())
         total = 0

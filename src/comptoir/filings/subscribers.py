@@ -1,7 +1,8 @@
 """What the filings app listens to (registered by FilingsConfig.ready).
 
-- orders `SellerOrderTransitioned` (batch, after the commit): a paid, cancelled or refunded seller order may change
-  its seller's intra-EU distance sales: one task per transaction counts them (`services.distance_sales_count`);
+- orders `SellerOrderTransitioned` (batch, after the commit): a paid, cancelled (paid or not) or refunded seller order
+  may change its seller's intra-EU distance sales: one task per transaction counts them
+  (`services.distance_sales_count`);
 - orders `CreditNoteIssued` (batch): a credit note (a partial or full refund) reduces them: counted again."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from comptoir.orders.events import CreditNoteIssued, SellerOrderTransitioned
 
-COUNTED_ACTIONS = frozenset({"payment_captured", "cancel", "refund"})
+# `payment_failed`: a seller order counted when it was placed (awaiting payment) and cancelled unpaid leaves the count.
+COUNTED_ACTIONS = frozenset({"payment_captured", "payment_failed", "cancel", "refund"})
 
 
 def on_seller_orders_transitioned(events: Sequence[SellerOrderTransitioned]) -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -257,8 +257,12 @@ class OfferTaxTable:
         duty_rules: Iterable[DutyRule] = (),
         duty_handling: DutyHandling = DutyHandling.DDP,
         tariff: TariffSchedule = EMPTY_TARIFF,
+        distance_sales: Mapping[int, int] | None = None,
     ) -> None:
         self.dated, self.destination_vat, self.day = dated, destination_vat, day
+        # seller id -> its distance sales counted this year (EUR cents): a unit that would itself cross EUR 10,000 is
+        # priced at destination VAT, as checkout would price it (docs/TAXES.md, "The crossing sale").
+        self.distance_sales = distance_sales or {}
         self.countries = frozenset(rate.country for rate in dated)
         self.duty_handling = duty_handling
         self.tariff = tariff
@@ -303,6 +307,7 @@ class OfferTaxTable:
             tariff=self.tariff,
             day=self.day,
             duty_handling=self.duty_handling,
+            seller_distance_sales_eur_cents=self.distance_sales.get(seller_id, 0),
         )
 
     def offer_facts(self, offer, *, country: str) -> ParcelFacts:
@@ -327,7 +332,7 @@ def offer_tax_table(*, seller_ids: set[int], countries: set[str] | None, day: dt
     from comptoir.taxes.conf import taxes_settings
     from comptoir.taxes.selectors import (
         duty_rules_in_force,
-        seller_ids_charging_destination_vat,
+        seller_distance_positions,
         tariff_schedule,
         vat_rates_dated,
     )
@@ -335,13 +340,15 @@ def offer_tax_table(*, seller_ids: set[int], countries: set[str] | None, day: dt
     dated = vat_rates_dated(countries=countries, day=day)
     if not dated:
         return None
+    positions = seller_distance_positions(seller_ids, year=day.year)
     return OfferTaxTable(
         dated=dated,
-        destination_vat=seller_ids_charging_destination_vat(seller_ids),
+        destination_vat={seller_id for seller_id, position in positions.items() if position.charges_destination_vat},
         day=day,
         duty_rules=duty_rules_in_force(day=day),
         duty_handling=taxes_settings().duty_handling,
         tariff=tariff_schedule(day=day),
+        distance_sales={seller_id: position.counted_eur_cents for seller_id, position in positions.items()},
     )
 
 
@@ -395,7 +402,7 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
     from comptoir.taxes.domain.rates import rates_by_country
     from comptoir.taxes.selectors import (
         duty_rules_for,
-        seller_ids_charging_destination_vat,
+        seller_distance_positions,
         tariff_schedule,
         vat_rates_dated,
     )
@@ -407,7 +414,9 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
     dated = vat_rates_dated(countries=countries, day=day)
     settings = taxes_settings()
     pricing = TaxedPricing(rates=exchange_rates(day), uniform_gross=settings.uniform_gross_prices)
-    destination_vat = seller_ids_charging_destination_vat({offer.seller_id for offer in offers}) if dated else set()
+    # The sellers' positions against EUR 10,000 (declared or counted over, and this year's count, orders placed and
+    # not yet paid included): a unit that would itself cross is shown at destination VAT, as checkout charges it.
+    positions = seller_distance_positions({offer.seller_id for offer in offers}, year=day.year) if dated else {}
     duty_rules = duty_rules_for(destination=country, day=day) if dated else ()
     # The tariff is read only where a `tariff` rule is in force (one query).
     tariff = (
@@ -428,10 +437,11 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
             countries={country, offer.seller.country, offer.ships_from_country},
             day=day,
         )
+        position = positions.get(offer.seller_id)  # None: no tax profile, nothing counted
         facts = ParcelFacts(
             seller_country=offer.seller.country,
             goods_country=offer.ships_from_country or offer.seller.country,
-            seller_charges_destination_vat=offer.seller_id in destination_vat,
+            seller_charges_destination_vat=position is not None and position.charges_destination_vat,
             parts=(
                 TaxPart(
                     key=offer.pk,
@@ -446,6 +456,7 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
             tariff=tariff,
             day=day,
             duty_handling=settings.duty_handling,
+            seller_distance_sales_eur_cents=0 if position is None else position.counted_eur_cents,
         )
         found[offer.pk] = pricing.quote(price=offer.price, shipping=shipping, buyer=buyer, tax=facts)
     return found

@@ -90,6 +90,22 @@ class SellerDistanceSale(models.Model):
         )
 
 
+class SellerDistanceCounter(models.Model):
+    """The row a checkout locks (`SELECT … FOR UPDATE`, through an upsert: orders.locks) before it reads a seller's
+    distance sales of a year, so that two checkouts of one seller decide one after the other and exactly one sale is
+    the crossing one (docs/TAXES.md, "The crossing sale"). It holds no amount: the count is the sum of the seller's
+    `SellerDistanceSale` rows of the year, written in the same transaction as the order."""
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="distance_counters")
+    year = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["seller", "year"], name="distance_counter_one_per_seller_year")]
+
+    def __str__(self) -> str:
+        return f"distance-sales counter of seller {self.seller_id}, {self.year}"
+
+
 class ViesStatus(models.TextChoices):
     NOT_CHECKED = "not_checked", "not checked (VIES off)"
     VALID = "valid", "registered (VIES)"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, Sum
 
 from comptoir.core import clock
+from comptoir.sellers.models import Seller
 from comptoir.taxes.domain.distance_sales import charges_destination_vat
 from comptoir.taxes.domain.duties import CustomsValue, DutyKind, TariffSchedule, customs_area
 from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
@@ -89,18 +90,19 @@ class DistancePosition:
 
 
 def seller_distance_positions(seller_ids: set[int], *, year: int | None = None) -> dict[int, DistancePosition]:
-    """seller id -> its DistancePosition in `year` (this year by default), for the sellers with a tax profile (every
-    seller the counter has counted has one); a seller without one charges origin VAT and has counted nothing. What
-    checkout reads in its own statement (orders.checkout_reads), for the cart's totals. One query."""
+    """seller id -> its DistancePosition in `year` (this year by default), for every seller of `seller_ids` that
+    exists: declared or counted over (its tax profile; none: neither), and the sum of its `SellerDistanceSale` rows of
+    the year, orders placed and not yet paid included (they are counted when placed). What checkout reads in its own
+    statement (orders.checkout_reads), for the cart's totals, the product page and the search index. One query."""
     year = year or clock.now().year
     rows = (
-        SellerTaxProfile.objects.filter(seller_id__in=seller_ids)
-        .annotate(counted=Sum("seller__distance_sales__net_eur_cents", filter=Q(seller__distance_sales__year=year)))
-        .values_list("seller_id", "charges_destination_vat", "counted_over_through_year", "counted")
+        Seller.objects.filter(pk__in=seller_ids)
+        .annotate(counted=Sum("distance_sales__net_eur_cents", filter=Q(distance_sales__year=year)))
+        .values_list("pk", "tax_profile__charges_destination_vat", "tax_profile__counted_over_through_year", "counted")
     )
     return {
         seller_id: DistancePosition(
-            charges_destination_vat(declared=declared, counted_over_through_year=through, year=year),
+            charges_destination_vat(declared=bool(declared), counted_over_through_year=through, year=year),
             int(counted or 0),
         )
         for seller_id, declared, through, counted in rows

@@ -30,6 +30,7 @@ from comptoir.core.exceptions import ApplicationError, Conflict, ValidationError
 from comptoir.core.idempotency import idempotency_claim, idempotency_store_response, request_fingerprint, validate_key
 from comptoir.core.models import IdempotencyRecord
 from comptoir.core.money import Money
+from comptoir.orders.locks import seller_distance_counters_lock
 from comptoir.orders.models import Order, OrderStatus
 from comptoir.orders.services import (
     address_clean,
@@ -47,6 +48,7 @@ from comptoir.orders.services import (
     shipping_choices_parse,
 )
 from comptoir.payments.providers import get_provider
+from comptoir.taxes.domain.jurisdictions import vat_area
 from comptoir.taxes.services import vat_number_check
 
 if TYPE_CHECKING:
@@ -239,6 +241,10 @@ def order_checkout(
         if not resumed:
             assert quantities is not None
             now = clock.now()
+            if not buyer_vat_number and vat_area(address["country"]) == "EU":
+                # The sellers' distance sales are read by the pricing below and written with the order: checkouts of
+                # one seller take turns from here, so exactly one sale is the one crossing EUR 10,000 (orders.locks).
+                seller_distance_counters_lock(offer_ids=quantities, destination=address["country"], year=now.year)
             draft = order_draft_price(
                 quantities=quantities,
                 country=address["country"],

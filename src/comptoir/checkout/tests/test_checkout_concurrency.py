@@ -10,6 +10,7 @@ import pytest
 from django.db.models import Sum
 
 from comptoir.checkout.services import order_checkout
+from comptoir.core import clock
 from comptoir.core.exceptions import Conflict
 from comptoir.core.models import IdempotencyRecord
 from comptoir.offers.models import Offer
@@ -252,3 +253,53 @@ def test_database_is_configured_for_the_locking_these_races_rely_on():
             assert connection.vendor == "postgresql"
             cursor.execute("SHOW transaction_isolation")
             assert cursor.fetchone()[0] == "read committed"
+
+
+def test_concurrent_checkouts_of_one_seller_make_exactly_one_crossing_sale():
+    # given a Polish seller under the EUR 10,000 distance-sales threshold and four French consumers each buying a
+    # parcel of 6,004.00 net (docs/TAXES.md, "The crossing sale")
+    from comptoir.orders.models import OrderTaxLine
+    from comptoir.sellers.models import Seller
+    from comptoir.taxes.models import SellerDistanceSale
+    from comptoir.testing.builders import make_product, make_shipping_profile, make_vat_rates
+
+    make_vat_rates({"FR": 2000, "PL": 2300}, imported_at=clock.now())
+    seller = make_seller("Sklep Wisła", country="FR")
+    Seller.objects.filter(pk=seller.pk).update(country="PL")
+    seller.refresh_from_db()
+    chest = make_offer(
+        seller=seller,
+        product=make_product("Dębowa skrzynia"),
+        price_amount=738000,
+        ships_from_country="PL",
+        shipping_profile=make_shipping_profile(seller, first_item_amount=492, express=False),
+        stock=10,
+    )
+    buyers = [make_user() for _ in range(4)]
+
+    # when they check out at the same instant, each on its own connection
+    outcomes = run_concurrently(
+        4,
+        lambda index: order_checkout(
+            buyer=buyers[index],
+            shipping_address={**ADDRESS, "country": "FR"},
+            payment_method=CARD_OK,
+            lines=[{"offer_id": chest.pk, "quantity": 1}],
+        ),
+    )
+
+    # then every checkout succeeded and each decided on the sales written before it: one at origin (0 before it),
+    # exactly one crossing (6,004.00 before it), two over the threshold (12,008.00 and 18,012.00 before them)
+    assert [outcome.error for outcome in outcomes] == [None] * 4
+    reasons = Counter(
+        OrderTaxLine.objects.filter(kind="item", order__seller_orders__seller=seller).values_list("reason", flat=True)
+    )
+    # (a later one may already read the counted-over flag the crossing sale's count set after its commit)
+    over = reasons.pop("distance_sale_over_threshold", 0) + reasons.pop("distance_sale_opted_destination", 0)
+    assert (reasons, over) == (
+        Counter({"distance_sale_under_threshold": 1, "distance_sale_crosses_threshold": 1}),
+        2,
+    )
+    assert (
+        list(SellerDistanceSale.objects.filter(seller=seller).values_list("net_eur_cents", flat=True)) == [600400] * 4
+    )

@@ -16,6 +16,7 @@ from comptoir.core.db import insert_chain, new_instance
 from comptoir.core.events import publish_on_commit
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.core.money import Money
+from comptoir.currencies.selectors import ReferenceRates
 from comptoir.offers.conf import pricing_strategy
 from comptoir.offers.domain.pricing import BuyerKind
 from comptoir.offers.locks import offer_stock_take
@@ -60,9 +61,11 @@ from comptoir.sellers.domain.trader import normalise_country
 from comptoir.sellers.models import SellerStatus
 from comptoir.taxes.conf import taxes_settings
 from comptoir.taxes.domain.charge import collected_by_marketplace
+from comptoir.taxes.domain.distance_sales import DISTANCE_SALE_REGIMES
 from comptoir.taxes.domain.duties import DutyHandling, rules_in_force
 from comptoir.taxes.domain.liability import Collector
 from comptoir.taxes.domain.rates import rates_by_country
+from comptoir.taxes.models import SellerDistanceSale
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -518,6 +521,36 @@ def _tax_rows(draft: CheckoutDraft, line_positions: dict[tuple[int, int], int]) 
     return items + shipping
 
 
+_DISTANCE_SALE_COLUMNS = ("seller_id", "seller_order_id", "year", "net_eur_cents", "counted_at")
+
+
+def _distance_sale_rows(draft: CheckoutDraft, now: dt.datetime) -> list[tuple]:
+    """The `taxes.SellerDistanceSale` rows of the draft's intra-EU distance sales, counted as soon as the order is
+    placed (positions standing for the seller orders' ids): the net of VAT of their tax lines (items, shipping) in EUR
+    at the reference rate of the day, as the filings app counts them once paid (`filings.services.distance_sales_count`
+    then replaces the row: the year it was paid, its credit notes; a seller order cancelled unpaid counts 0). So the
+    next checkout of the seller, even before this one is paid, reads it (docs/TAXES.md, "The crossing sale"). A part
+    whose currency has no EUR rate that day is left out, as the filings app leaves it out."""
+    rows: list[tuple] = []
+    rates: ReferenceRates | None = None
+    for position, part in enumerate(draft.seller_orders):
+        if part.tax is None or part.tax.liability.regime.value not in DISTANCE_SALE_REGIMES:
+            continue
+        net = sum(taxed.tax.net for taxed in part.tax.lines)
+        if part.tax.shipping is not None:
+            net += part.tax.shipping.tax.net
+        if part.tax.duty_tax is not None and part.tax.duty is not None and part.tax.duty.rule is not None:
+            net += part.tax.duty_tax.net
+        if part.currency != "EUR":
+            rates = rates or ReferenceRates(now.date())
+            converted = rates.convert(Money(net, part.currency), "EUR")
+            if converted is None:
+                continue
+            net = converted.amount
+        rows.append((part.seller_id, position, now.year, max(0, net), now))
+    return rows
+
+
 def order_write(
     *,
     buyer: User,
@@ -668,6 +701,9 @@ def order_write(
     ]
     if tax_rows:  # untaxed orders (no VAT rates loaded) keep the statement they always had
         parts.append((OrderTaxLine, _TAX_COLUMNS, tax_rows, {"order_id": 0, "seller_order_id": 1, "order_line_id": 2}))
+        distance_rows = _distance_sale_rows(draft, now)
+        if distance_rows:  # one more CTE of the same statement on PostgreSQL
+            parts.append((SellerDistanceSale, _DISTANCE_SALE_COLUMNS, distance_rows, {"seller_order_id": 1}))
     order_ids, seller_order_ids, _line_ids, event_ids, *_tax_ids = insert_chain(parts)
     _saved(order, order_ids[0])
     for seller_order, seller_order_id in zip(seller_orders, seller_order_ids, strict=True):
