@@ -73,6 +73,8 @@ class CheckedPart:
         return spooled_rows([self])
 
     def _runs(self) -> list[tuple[IO[bytes], int, int]]:
+        if not self.runs:  # no row spooled
+            return []
         self.spool.seek(0, os.SEEK_END)
         ends = [*self.runs[1:], self.spool.tell()]
         return [(self.spool, start, end) for start, end in zip(self.runs, ends, strict=True)]

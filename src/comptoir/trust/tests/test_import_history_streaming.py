@@ -374,3 +374,12 @@ def test_beyond_the_runs_merged_at_once_each_group_of_runs_is_in_time_order_and_
     assert all(group == sorted(group) for group in groups)
     assert groups[0][0] > groups[1][-1]  # the file is newest first: the first group holds its newest rows
     assert history_import(content=content, now=NOW).already_imported == 14
+
+
+def test_a_file_with_only_its_header_imports_nothing_and_says_so():
+    before = table_counts()
+
+    report = history_import(content=",".join(importer.COLUMNS) + "\n", now=NOW)
+
+    assert report.is_ok and (report.rows, report.imported, report.already_imported) == (0, 0, 0)
+    assert table_counts() == before
