@@ -283,7 +283,8 @@ def seller_metric_orders(*, seller_id: int, metric: str, today: _dt.date | None 
         today - _dt.timedelta(days=int(definition["window_days"]) - 1), _dt.time.min, tzinfo=_dt.UTC
     )
     orders = SellerOrder.objects.filter(seller_id=seller_id)
-    events = SellerOrderEvent.objects.filter(seller_order__seller_id=seller_id, created_at__gte=since)
+    # seller_id_copy (always the seller order's seller) and the date: the per-seller cover index serves it.
+    events = SellerOrderEvent.objects.filter(seller_id_copy=seller_id, created_at__gte=since)
     if metric == "order_defect_rate":
         negative = int(Decimal(str(settings_config["negative_review_max_rating"])) * 4)
         credible = int(settings_config["defect_min_credibility_permille"])

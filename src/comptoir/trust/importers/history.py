@@ -33,7 +33,7 @@ from django.db import connection, transaction
 from comptoir.sellers.models import Seller
 from comptoir.trust.importers import history_buckets
 from comptoir.trust.importers.history_buckets import OrderKeys, buyer_groups
-from comptoir.trust.importers.history_check import CheckedPart, Source, check_source
+from comptoir.trust.importers.history_check import Source, check_source, spooled_rows
 from comptoir.trust.importers.history_rows import (
     COLUMNS,
     MAX_KEPT,
@@ -96,11 +96,6 @@ def _opener(content: str | None, path: str | os.PathLike | None) -> tuple[Callab
         return (lambda: io.StringIO(text, newline="")), len(text)
     assert path is not None
     return (lambda: open(path, encoding="utf-8-sig", newline="")), os.path.getsize(path)
-
-
-def _spooled(parts: list[CheckedPart]) -> Iterator[list[str]]:
-    for part in parts:
-        yield from part.spooled_rows()
 
 
 def _merged(parts: list[Findings]) -> Findings:
@@ -196,7 +191,7 @@ def history_import(
             )
             done = 0
             with writer.foreign_key_checks_skipped() as report.foreign_key_checks_skipped:
-                for outcome in writer.write_chunks(_chunks(_spooled(parts), chunk_rows)):
+                for outcome in writer.write_chunks(_chunks(spooled_rows(parts), chunk_rows)):
                     report.already_imported += outcome.already_imported
                     report.imported += outcome.imported
                     report.reviews += outcome.reviews

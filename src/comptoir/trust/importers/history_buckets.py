@@ -21,6 +21,7 @@ from typing import IO
 BUCKET_BYTES = 4 << 20  # CSV bytes per bucket (≈ 15,000 rows of the benchmark's file)
 MIN_BUCKETS = 8
 MAX_BUCKETS = 256  # two structures of 256 files stay far below the usual 1,024 open files
+_LENGTH = 4  # bytes of a record's length
 _PENDING = 512  # records kept per bucket before they are appended to its file
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
@@ -56,14 +57,14 @@ class DiskBuckets:
         pending = self._pending[bucket]
         pending.append(record)
         if len(pending) >= _PENDING:
-            marshal.dump(pending, self._files[bucket])
+            _dump(pending, self._files[bucket])
             pending.clear()
 
     def flush(self) -> None:
         """Writes every waiting record to its file (so another process sharing the files reads them all)."""
         for bucket, pending in enumerate(self._pending):
             if pending:
-                marshal.dump(pending, self._files[bucket])
+                _dump(pending, self._files[bucket])
                 pending.clear()
         for file in self._files:
             file.flush()
@@ -72,15 +73,19 @@ class DiskBuckets:
         """The records of one bucket, in the order they were added (once: the bucket is read from its start)."""
         file = self._files[bucket]
         if self._pending[bucket]:
-            marshal.dump(self._pending[bucket], file)
+            _dump(self._pending[bucket], file)
             self._pending[bucket] = []
         file.seek(0)
-        while True:
-            try:
-                records = marshal.load(file)
-            except EOFError:
-                return
-            yield from records
+        while size := int.from_bytes(file.read(_LENGTH), "little"):
+            yield from marshal.loads(file.read(size))
+
+
+def _dump(records: list[tuple], file: IO[bytes]) -> None:
+    """One marshal record after its length: read back whole with `marshal.loads` (`marshal.load` from a file reads
+    each object piece by piece, ≈ 3.5 µs a record here, on the path between the check and the writing)."""
+    data = marshal.dumps(records)
+    file.write(len(data).to_bytes(_LENGTH, "little"))
+    file.write(data)
 
 
 class OrderKeys:

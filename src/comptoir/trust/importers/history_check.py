@@ -7,12 +7,20 @@ number of quotes before it). The cut is verified by the first process, whose CSV
 line, a marker line: the reader must read the marker as a row of its own, i.e. it was between two rows. If a file
 breaks the quoting rules (a quote inside an unquoted cell) and the cut fell inside a cell, the second half is thrown
 away and the file is checked again by one process — same result, more time. Each part reports its rows, its first
-errors and warnings (lines numbered in the whole file) and its spool and buckets, which the caller reads in order."""
+errors and warnings (lines numbered in the whole file) and its spool and buckets.
+
+The spool is written in sorted runs (SORT_RUN rows each, in order of the time the order was placed) and read back
+merged (MERGE_FAN_IN runs at a time), so the writing pass stores the orders in time order whatever the order of the
+file: the indexes whose keys grow with time (placing date, per seller and date, the events' per-seller index) then
+take each new key next to the last one, near the end of its range, instead of anywhere in an index larger than the
+server's cache (docs/PERFORMANCE.md, "History import", fifth round). Memory stays bounded: one run while checking,
+MERGE_FAN_IN records of RUN_RECORD rows while merging."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import heapq
 import io
 import itertools
 import marshal
@@ -28,6 +36,7 @@ from typing import IO
 
 from comptoir.trust.importers.history_buckets import BuyerDates, OrderKeys
 from comptoir.trust.importers.history_rows import (
+    SPOOLED_TIME_FIELD,
     Findings,
     HeaderError,
     HistoryRow,
@@ -38,7 +47,10 @@ from comptoir.trust.importers.history_rows import (
 )
 
 PARALLEL_MIN_BYTES = 8 << 20  # below, forking a second process costs more than it saves
-SPOOL_BATCH = 1000
+SORT_RUN = 10_000  # rows sorted together while checking (held in memory once, as their spooled strings)
+RUN_RECORD = 100  # rows per marshal record in a run: what the merge holds of each run
+_LENGTH = 4  # bytes of a record's length
+MERGE_FAN_IN = 100  # runs merged together: up to SORT_RUN × MERGE_FAN_IN rows (1M) in time order, then the next ones
 _MARKER = "\ufffe-end-of-part-\ufffe"  # a line no valid history row is (U+FFFE is a noncharacter)
 _SCAN_BLOCK = 1 << 20
 
@@ -54,16 +66,57 @@ class CheckedPart:
     buyers: BuyerDates
     rows: int = 0
     findings: Findings = field(default_factory=Findings)
+    runs: list[int] = field(default_factory=list)  # where each sorted run starts in the spool (bytes)
 
     def spooled_rows(self) -> Iterator[list[str]]:
-        """The rows spooled (marshal records of SPOOL_BATCH rows: a fast, exact round trip)."""
-        self.spool.seek(0)
-        while True:
-            try:
-                batch = marshal.load(self.spool)
-            except EOFError:
-                return
-            yield from batch
+        """The rows spooled, this part alone, in time order within groups of MERGE_FAN_IN runs."""
+        return spooled_rows([self])
+
+    def _runs(self) -> list[tuple[IO[bytes], int, int]]:
+        if not self.runs:  # no row spooled
+            return []
+        self.spool.seek(0, os.SEEK_END)
+        ends = [*self.runs[1:], self.spool.tell()]
+        return [(self.spool, start, end) for start, end in zip(self.runs, ends, strict=True)]
+
+
+def spooled_rows(parts: Iterable[CheckedPart]) -> Iterator[list[str]]:
+    """Every row spooled by the parts, merged from their sorted runs: in order of placing time within each group of
+    MERGE_FAN_IN runs (at most SORT_RUN × MERGE_FAN_IN rows), the groups one after the other."""
+    runs = [run for part in parts for run in part._runs()]
+    for first in range(0, len(runs), MERGE_FAN_IN):
+        group = runs[first : first + MERGE_FAN_IN]
+        if len(group) == 1:
+            yield from _run_rows(*group[0])
+        else:
+            yield from heapq.merge(*(_run_rows(*run) for run in group), key=_time)
+
+
+def _time(fields: list[str]) -> str:
+    return fields[SPOOLED_TIME_FIELD]
+
+
+def _run_rows(spool: IO[bytes], start: int, end: int) -> Iterator[list[str]]:
+    """The rows of one run (marshal records of RUN_RECORD rows, each after its length: a fast, exact round trip);
+    the runs of a group share the spool, so each record is read from its own offset, whole (`marshal.load` from a file
+    that has just been moved reads it piece by piece: ≈ 10× slower)."""
+    offset = start
+    while offset < end:
+        spool.seek(offset)
+        size = int.from_bytes(spool.read(_LENGTH), "little")
+        record = marshal.loads(spool.read(size))
+        offset += _LENGTH + size
+        yield from record
+
+
+def _spool_run(part: CheckedPart, run: list[list[str]]) -> None:
+    """Writes `run` to the part's spool, sorted by placing time, as a new run."""
+    run.sort(key=_time)
+    part.runs.append(part.spool.tell())
+    for first in range(0, len(run), RUN_RECORD):
+        record = marshal.dumps(run[first : first + RUN_RECORD])
+        part.spool.write(len(record).to_bytes(_LENGTH, "little"))
+        part.spool.write(record)
 
 
 @dataclass
@@ -128,7 +181,7 @@ def _check_lines(
     (the rows were then all read, and the marker row is not counted)."""
     findings = part.findings
     read = [0]
-    batch: list[list[str]] = []  # spooled in batches of SPOOL_BATCH rows, one marshal record each
+    run: list[list[str]] = []  # spooled in sorted runs of SORT_RUN rows
     is_marker_seen = False
     try:
         for line, text, is_too_long in read_rows(_counted(lines, read)):
@@ -149,15 +202,15 @@ def _check_lines(
             part.keys.add(number, line)  # duplicates are looked for after the pass, on disk
             part.buyers.add(row.buyer_email, row.placed_at, row.buyer_since)
             if not findings.error_count:  # once the file is refused, nothing more to spool
-                batch.append(spooled(row, number))
-                if len(batch) >= SPOOL_BATCH:
-                    marshal.dump(batch, part.spool)
-                    batch = []
+                run.append(spooled(row, number))
+                if len(run) >= SORT_RUN:
+                    _spool_run(part, run)
+                    run = []
     except HeaderError as error:
         for problem in error.errors:
             findings.error(problem.line, problem.column, problem.message)
-    if batch and not findings.error_count:
-        marshal.dump(batch, part.spool)
+    if run and not findings.error_count:
+        _spool_run(part, run)
     part.spool.flush()
     part.keys.flush()
     part.buyers.flush()
@@ -252,7 +305,7 @@ def _check_in_two(
         raise outcome
     if not is_cut_between_rows:
         return None
-    second.rows, second.findings = outcome
+    second.rows, second.findings, second.runs = outcome
     return [first, second]
 
 
@@ -267,16 +320,16 @@ def _check_second_part(
     spooled: Spooler,
 ) -> None:
     """In the forked process: check the rows after the cut, numbered as lines of the whole file, and send back
-    (rows, findings) or the exception; the spool and buckets are files shared with the parent. Touches no database
+    (rows, findings, runs) or the exception; the spool and buckets are files shared with the parent. Touches no database
     connection."""
-    outcome: tuple[int, Findings] | BaseException
+    outcome: tuple[int, Findings, list[int]] | BaseException
     try:
         with open(path, "rb") as raw:
             raw.seek(cut.offset)
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             lines = itertools.chain([cut.header], text)
             _check_lines(lines, part, cut.lines - 1, sellers=sellers, now=now, spooled=spooled, progress=None, size=0)
-        outcome = (part.rows, part.findings)
+        outcome = (part.rows, part.findings, part.runs)
     except BaseException as error:  # raised again by the parent
         outcome = error
     with contextlib.suppress(OSError, pickle.PicklingError):  # the parent stopped listening, or cannot be told why

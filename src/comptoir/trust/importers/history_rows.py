@@ -73,6 +73,9 @@ DATETIME_COLUMNS = (
 )
 RETURN_REASONS = ("not_as_described", "damaged", "wrong_item", "no_longer_needed", "other")
 NUMBER_PREFIX = "IMP-"
+# Where a spooled row (HistoryWriter.spooled) holds its placing time, in the database's text form in UTC, so that
+# sorting the strings sorts the rows by time (history_check writes the spool in sorted runs).
+SPOOLED_TIME_FIELD = 3
 MAX_KEPT = 1000  # errors and warnings kept with their line; beyond, only counted (the file may have a million rows)
 _REVIEW_COLUMNS = frozenset((*RATING_COLUMNS, "review_text", "reviewed_at"))
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}

@@ -452,7 +452,7 @@ class HistoryWriter:
                 f'"tracking_number": {quoted(row.tracking_number)}, "late": {late}}}'
             )
         unknown = ', "date_unknown": true}'
-        return [
+        return [  # the placing time at history_rows.SPOOLED_TIME_FIELD
             number,
             str(row.seller_id),
             row.buyer_email,
@@ -706,8 +706,13 @@ def seller_responders() -> dict[int, int]:
 
 
 def _postgresql_stamp(value: dt.datetime | None) -> str:
-    """ISO 8601 with its offset (PostgreSQL's timestamptz input); "" for none."""
-    return "" if value is None else value.isoformat()
+    """ISO 8601 in UTC with its offset (PostgreSQL's timestamptz input; in UTC so that the strings sort by time:
+    history_rows.SPOOLED_TIME_FIELD); "" for none."""
+    if value is None:
+        return ""
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return value.isoformat()
 
 
 def _sqlite_stamp(value: dt.datetime | None) -> str:

@@ -2,6 +2,7 @@
 foreign-key checks skipped only when the database role may and nothing else would be skipped with them, all or
 nothing whatever chunk fails, and a re-import that adds nothing to any table."""
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -309,3 +310,76 @@ def test_with_debug_on_the_query_log_does_not_keep_every_chunk_of_the_import(set
     logged = " ".join(query["sql"] for query in connection.queries_log)
     assert "trust_" in logged  # the log still works: the statements after the last chunk are there
     assert first_number not in logged  # the first chunk's lookups were forgotten
+
+
+def placed_in_reverse(seller, other, rows: int) -> list[dict]:
+    """Rows placed half an hour apart, the newest first, every other one written at +05:00 (so that the file's
+    strings do not sort as the times do)."""
+    newest = dt.datetime(2025, 3, 1, 8, 0, tzinfo=dt.UTC)
+    placed = [newest - dt.timedelta(minutes=30 * index) for index in range(rows)]
+    plus_five = dt.timezone(dt.timedelta(hours=5))
+    return [
+        delivered_row(
+            seller if index % 2 else other,
+            f"T-{index}",
+            buyer=f"buyer-{index % 3}",
+            placed_at=(at.astimezone(plus_five) if index % 2 else at).isoformat(),
+        )
+        for index, at in enumerate(placed)
+    ]
+
+
+@fork_in_threads
+def test_rows_are_written_in_order_of_placing_time_whatever_the_order_of_the_file(
+    tmp_path, monkeypatch, split_outcomes
+):
+    from comptoir.trust.importers import history_check
+
+    monkeypatch.setattr(history_check, "SORT_RUN", 4)  # ten sorted runs, five in each process's part
+    monkeypatch.setattr(history_check, "RUN_RECORD", 3)  # records cut inside the runs
+    seller, other = sellers_with_owners()
+    path = tmp_path / "history.csv"
+    path.write_text(csv_text(placed_in_reverse(seller, other, 40)), encoding="utf-8")
+
+    report = history_import(path=path, now=NOW, check_processes=2, chunk_rows=7)
+
+    assert split_outcomes == [2]
+    assert report.is_ok and report.imported == 40
+    placed = list(SellerOrder.objects.order_by("pk").values_list("placed_at", flat=True))
+    assert placed == sorted(placed) and len(set(placed)) == 40
+    orders = list(Order.objects.order_by("pk").values_list("placed_at", flat=True))
+    assert orders == placed
+    events = list(
+        SellerOrderEvent.objects.filter(action="payment_captured").order_by("pk").values_list("created_at", flat=True)
+    )
+    assert events == placed
+
+
+def test_beyond_the_runs_merged_at_once_each_group_of_runs_is_in_time_order_and_every_row_written_once(monkeypatch):
+    from comptoir.trust.importers import history_check
+
+    monkeypatch.setattr(history_check, "SORT_RUN", 3)
+    monkeypatch.setattr(history_check, "MERGE_FAN_IN", 2)  # groups of six rows
+    seller, other = sellers_with_owners()
+    content = csv_text(placed_in_reverse(seller, other, 14))
+
+    report = history_import(content=content, now=NOW, check_processes=1, chunk_rows=5)
+
+    assert report.is_ok and report.imported == 14
+    numbers = [history_order_number(shop.pk, f"T-{index}") for index, shop in enumerate([other, seller] * 7)]
+    rows = list(SellerOrder.objects.order_by("pk").values_list("number", "placed_at"))
+    assert sorted(number for number, _placed in rows) == sorted(numbers)
+    groups = [[placed for _number, placed in rows[first : first + 6]] for first in range(0, 14, 6)]
+    assert [len(group) for group in groups] == [6, 6, 2]
+    assert all(group == sorted(group) for group in groups)
+    assert groups[0][0] > groups[1][-1]  # the file is newest first: the first group holds its newest rows
+    assert history_import(content=content, now=NOW).already_imported == 14
+
+
+def test_a_file_with_only_its_header_imports_nothing_and_says_so():
+    before = table_counts()
+
+    report = history_import(content=",".join(importer.COLUMNS) + "\n", now=NOW)
+
+    assert report.is_ok and (report.rows, report.imported, report.already_imported) == (0, 0, 0)
+    assert table_counts() == before
