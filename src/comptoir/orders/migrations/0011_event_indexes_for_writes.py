@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0009_credit_note_line_duty_kind"),
+        ("orders", "0010_seller_order_goods_country"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
