@@ -61,6 +61,23 @@ def test_the_product_page_shows_the_duty_paid_at_checkout(client, us_offer):
     assert "+ customs duty €3.66, paid at checkout" in body
 
 
+def test_the_product_page_headline_is_what_checkout_charges(client, us_offer):
+    # 120.00 + 22 % IT VAT = 146.40, shipping 4.90 + VAT = 5.98, duty 3.00 + VAT = 3.66: 156.04, the checkout's total
+    # (test_the_cart_and_checkout_pages_show_the_duty_and_the_total_with_it), not the price as entered plus shipping.
+    with clock.frozen_at(JULY):
+        body = client.get(product_url(us_offer) + "?country=IT").content.decode()
+
+    assert "€156.04" in body and "€124.90" not in body
+    assert "€146.40 + €5.98 delivery" in body
+
+
+def test_the_seller_page_gives_the_delivered_price_with_vat_and_duty(client, us_offer):
+    with clock.frozen_at(JULY):
+        body = client.get(f"/s/{us_offer.seller.slug}?country=IT").content.decode()
+
+    assert "€156.04" in body and "€146.40" in body and "€124.90" not in body
+
+
 @override_settings(COMPTOIR=DAP)
 def test_with_the_dap_choice_the_product_page_gives_the_duty_as_an_estimate_on_delivery(client, us_offer):
     with clock.frozen_at(JULY):

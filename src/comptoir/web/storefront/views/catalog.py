@@ -29,6 +29,7 @@ from comptoir.offers.domain.pricing import compare_key
 from comptoir.offers.selectors import (
     ProductCard,
     offer_delivery_quotes,
+    offer_destination_prices,
     offer_vat_quotes,
     offer_visible_qs,
     product_ids_most_offered,
@@ -350,6 +351,9 @@ def product_detail(request, product_id: int, slug: str = ""):
         {
             "offer": offer,
             "quote": quotes[offer.pk],
+            # What checkout charges for one unit delivered (VAT at the destination, duty paid at checkout): the
+            # headline and the "item + delivery" line read it, not the price as entered.
+            "price": prices[offer.pk],
             "vat": vat[offer.pk],
             "safety": safety[offer.pk],
             "form": AddToCartForm(initial={"offer_id": offer.pk, "quantity": 1}, auto_id=f"offer{offer.pk}_%s"),
@@ -469,10 +473,12 @@ def seller_detail(request, slug: str):
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     products_localize([offer.product for offer in page.object_list], None)
     quotes = offer_delivery_quotes(page.object_list, country=country, placed_on=placed_on)
+    # The delivered price with the destination's VAT and the duty paid at checkout, as the product page gives it.
+    prices = offer_destination_prices(page.object_list, country=country, day=placed_on)
     context = {
         "seller": seller,
         "page": page,
-        "rows": [{"offer": offer, "quote": quotes[offer.pk]} for offer in page.object_list],
+        "rows": [{"offer": offer, "quote": quotes[offer.pk], "price": prices[offer.pk]} for offer in page.object_list],
         "offer_count": page.paginator.count,
         "country": country,
     }
