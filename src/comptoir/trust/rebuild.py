@@ -49,7 +49,6 @@ from comptoir.orders.models import SellerOrder, SellerOrderEvent
 from comptoir.sellers.models import Seller
 from comptoir.trust import rebuild_workers
 from comptoir.trust.conf import trust_settings
-from comptoir.trust.domain.score import PriorEstimate, config_with_prior_estimate
 from comptoir.trust.domain.evidence import (
     COUNTER_FIELDS,
     KIND_RANK,
@@ -64,6 +63,7 @@ from comptoir.trust.domain.evidence import (
     review_verdict_permille,
     suspect_item,
 )
+from comptoir.trust.domain.score import PriorEstimate, config_with_prior_estimate
 from comptoir.trust.models import Message, Review, SellerDailyStats, SuspectOrder, TrustEvidenceApplied, TrustRebuild
 from comptoir.trust.services.priors import inheritances, prior_estimate_from_totals, prior_estimate_store
 
