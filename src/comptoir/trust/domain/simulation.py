@@ -581,11 +581,14 @@ def run_scenario(
         ratings[review.seller_id].append(review.rating)
     outcomes, tiers_without = [], {}
     evidences = {seller.seller_id: _evidence(market, seller, credibility, config) for seller in market.sellers}
-    # As a full recompute: the rates' prior strengths estimated from every seller first (empirical_prior).
-    config = config_with_estimated_priors(evidences.values(), today=today, config=config)
+    naive_evidences = {seller.seller_id: _evidence(market, seller, full, config) for seller in market.sellers}
+    # As a full recompute: the rates' prior strengths estimated from every seller first (empirical_prior); the
+    # counterfactual without the fraud discount estimates them from its own evidence.
+    scoring = config_with_estimated_priors(evidences.values(), today=today, config=config)
+    naive_scoring = config_with_estimated_priors(naive_evidences.values(), today=today, config=config)
     for seller in market.sellers:
-        result = compute_trust(evidences[seller.seller_id], today=today, config=config)
-        naive = compute_trust(_evidence(market, seller, full, config), today=today, config=config)
+        result = compute_trust(evidences[seller.seller_id], today=today, config=scoring)
+        naive = compute_trust(naive_evidences[seller.seller_id], today=today, config=naive_scoring)
         tiers_without[seller.seller_id] = naive.tier
         mean = sum(ratings[seller.seller_id]) / len(ratings[seller.seller_id]) if ratings[seller.seller_id] else None
         outcomes.append(
