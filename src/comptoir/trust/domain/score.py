@@ -153,24 +153,42 @@ def security_points(posture: SecurityPosture, config: dict) -> float | None:
     )
 
 
+def rate_fields(config: dict) -> tuple[str, ...]:
+    """The DayEvidence counters the scored rates read (each once), in a fixed order."""
+    fields: list[str] = []
+    for name, spec in config["metrics"].items():
+        if name in RATE_FIELDS and spec.get("pillar") is not None:
+            fields += [field for field in RATE_FIELDS[name] if field not in fields]
+    return tuple(fields)
+
+
+def rate_totals_from_sums(sums: Mapping[str, float], config: dict) -> dict[str, tuple[float, float]]:
+    """metric -> (decayed bad events, decayed trials) of each scored rate, from the decayed sum of each of
+    `rate_fields(config)`."""
+    totals = {}
+    for name, spec in config["metrics"].items():
+        if name not in RATE_FIELDS or spec.get("pillar") is None:
+            continue
+        numerator_field, denominator_field = RATE_FIELDS[name]
+        events, trials = sums[numerator_field], sums[denominator_field]
+        totals[name] = (events if spec["direction"] == "below" else trials - events, trials)
+    return totals
+
+
 def rate_totals(days: Iterable[DayEvidence], *, today: dt.date, config: dict) -> dict[str, tuple[float, float]]:
     """metric -> (decayed bad events, decayed trials) of each scored rate over `days` (those of the horizon ending
     `today`, weighed with the configured half-life): one seller's share of `prior_strengths_estimate`. Several sellers'
     days (an heir's and its prior's) simply add up."""
     half_life = float(config["half_life_days"])
     first = horizon_start(today, config)
-    weighted = [(decay_weight((today - day.day).days, half_life), day) for day in days if first <= day.day <= today]
-    totals = {}
-    for name, spec in config["metrics"].items():
-        if name not in RATE_FIELDS or spec.get("pillar") is None:
-            continue
-        numerator_field, denominator_field = RATE_FIELDS[name]
-        events = trials = 0.0
-        for weight, day in weighted:
-            events += weight * getattr(day, numerator_field)
-            trials += weight * getattr(day, denominator_field)
-        totals[name] = (events if spec["direction"] == "below" else trials - events, trials)
-    return totals
+    fields = rate_fields(config)
+    sums = dict.fromkeys(fields, 0.0)
+    for day in days:
+        if first <= day.day <= today:
+            weight = decay_weight((today - day.day).days, half_life)
+            for field in fields:
+                sums[field] += weight * getattr(day, field)
+    return rate_totals_from_sums(sums, config)
 
 
 @dataclass(frozen=True)

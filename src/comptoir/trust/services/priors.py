@@ -12,13 +12,16 @@ from django.db import transaction
 
 from comptoir.core import clock
 from comptoir.core.db import stream_rows
-from comptoir.trust.domain.evidence import COUNTER_FIELDS, DayEvidence, day_evidence_from_row
+from comptoir.trust.domain.evidence import DayEvidence
+from comptoir.trust.domain.metrics import decay_weight
 from comptoir.trust.domain.score import (
     PriorEstimate,
     config_with_prior_estimate,
     horizon_start,
     prior_strengths_estimate,
+    rate_fields,
     rate_totals,
+    rate_totals_from_sums,
 )
 from comptoir.trust.models import SellerDailyStats, SellerTrust, TrustPriorEstimate
 
@@ -92,23 +95,31 @@ def prior_estimate_from_totals(
 
 
 def prior_estimate_compute(*, today: dt.date, config: dict) -> PriorEstimate:
-    """The estimate from every seller's stored buckets of the horizon: one streamed pass over their counters."""
+    """The estimate from every seller's stored buckets of the horizon: one streamed pass over the counters the rates
+    read, summed per seller with each day's decay weight (`score.rate_totals`, without building a DayEvidence)."""
+    fields = rate_fields(config)
+    half_life = float(config["half_life_days"])
+    weights: dict[dt.date, float] = {}
     own: dict[int, dict[str, tuple[float, float]]] = {}
-    days: list[DayEvidence] = []
-    current = None
+    current, sums = None, [0.0] * len(fields)
+    positions = range(len(fields))
     rows = stream_rows(
         SellerDailyStats.objects.filter(day__gte=horizon_start(today, config), day__lte=today)
         .order_by("seller_id", "day")
-        .values_list("seller_id", "day", *COUNTER_FIELDS)
+        .values_list("seller_id", "day", *fields)
     )
     for row in rows:
         if row[0] != current:
             if current is not None:
-                own[current] = rate_totals(days, today=today, config=config)
-            current, days = row[0], []
-        days.append(day_evidence_from_row(row[1], row[2:], [], []))
+                own[current] = rate_totals_from_sums(dict(zip(fields, sums, strict=True)), config)
+            current, sums = row[0], [0.0] * len(fields)
+        weight = weights.get(row[1])
+        if weight is None:
+            weight = weights[row[1]] = decay_weight((today - row[1]).days, half_life)
+        for position in positions:
+            sums[position] += weight * row[position + 2]
     if current is not None:
-        own[current] = rate_totals(days, today=today, config=config)
+        own[current] = rate_totals_from_sums(dict(zip(fields, sums, strict=True)), config)
     return prior_estimate_from_totals(own, config=config)
 
 
