@@ -111,3 +111,13 @@ def _fresh_reference_rates():
     rates_cache_clear()
     yield
     rates_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _trust_prior_estimate_forgotten():
+    """The trust prior estimate is cached per process (trust.services.priors): a test's rolled-back estimate must not
+    outlive it."""
+    yield
+    from comptoir.trust.services.priors import prior_estimate_forget
+
+    prior_estimate_forget()

@@ -27,7 +27,7 @@ from comptoir.testing.marketplace_evaluation import _average_ranks, rank_correla
 from comptoir.testing.marketplace_history import GeneratedHistory
 from comptoir.trust.domain.config import RECENT_WINDOW_TUNED
 from comptoir.trust.domain.evidence import SellerEvidence, review_verdict_permille
-from comptoir.trust.domain.score import compute_trust
+from comptoir.trust.domain.score import compute_trust, config_with_estimated_priors
 
 
 class RatedReview(NamedTuple):
@@ -90,6 +90,8 @@ def snapshot_load(history: GeneratedHistory) -> Snapshot:
 def scores_of(snapshot: Snapshot, config: dict, evidence: Mapping[str, SellerEvidence] | None = None) -> dict:
     """slug -> TrustResult of the production score with `config` (and other evidence, when given)."""
     evidence = snapshot.evidence if evidence is None else evidence
+    # As a full recompute: the rates' prior strengths estimated from every seller of the snapshot (empirical_prior).
+    config = config_with_estimated_priors(evidence.values(), today=snapshot.today, config=config)
     return {slug: compute_trust(evidence[slug], today=snapshot.today, config=config) for slug in snapshot.truth}
 
 
@@ -192,7 +194,8 @@ def seller_groups(snapshot: Snapshot, results: Mapping) -> Callable[[str], list[
 
 
 def analyse(snapshot: Snapshot, config: dict) -> str:
-    """A plain-text report: Spearman of the score, without the change test (on by default), with the recent-window
+    """A plain-text report: Spearman of the score, without the change test and without the empirical prior (both on by
+    default), with the recent-window
     rule (off by default), with the rater-bias correction (1, 2 and 4 pseudo-reviews), of an oracle knowing each
     seller's quality at the start of the history, and the rank-error losses by group."""
     results = scores_of(snapshot, config)
@@ -205,6 +208,7 @@ def analyse(snapshot: Snapshot, config: dict) -> str:
         f"  without the change test: {spearman_of(snapshot, {**config, 'change_test': None}):.4f}"
         f" (with it, {fired} sellers scored with the short half-life)"
     )
+    lines.append(f"  without the empirical prior: {spearman_of(snapshot, {**config, 'empirical_prior': None}):.4f}")
     with_rule = {**config, "recent_window": config.get("recent_window") or RECENT_WINDOW_TUNED}
     weighted = sum(result.is_recent_window_weighted for result in scores_of(snapshot, with_rule).values())
     lines.append(

@@ -26,6 +26,7 @@ from comptoir.trust.models import (
     SellerTrustHistory,
     SuspectOrder,
     TrustEvidenceApplied,
+    TrustPriorEstimate,
     TrustRebuild,
 )
 from comptoir.trust.services import measure_take, seller_measures_reinstate
@@ -253,6 +254,12 @@ class SellerIdentityFingerprintAdmin(ReadOnlyModelAdmin):
 class TrustRebuildAdmin(ReadOnlyModelAdmin):
     list_display = ("rebuilt_at", "sellers", "seconds", "last_event_id", "last_review_id", "last_message_id")
     ordering = ("-rebuilt_at",)
+
+
+@admin.register(TrustPriorEstimate)
+class TrustPriorEstimateAdmin(ReadOnlyModelAdmin):
+    list_display = ("day", "sellers", "strengths", "computed_at")
+    ordering = ("-pk",)
 
 
 @admin.register(TrustEvidenceApplied)

@@ -432,3 +432,18 @@ class TrustRebuild(models.Model):
 
     def __str__(self) -> str:
         return f"Trust rebuild #{self.pk} at {self.rebuilt_at:%Y-%m-%d %H:%M}"
+
+
+class TrustPriorEstimate(models.Model):
+    """The prior strength of each scored rate estimated from every seller's evidence (empirical Bayes,
+    `domain.score.prior_strengths_estimate`), written by each full recompute (daily batch, rebuild) before it scores the
+    sellers. The live per-seller recompute scores with the latest row (`services.prior_estimate_current`). One row per
+    full recompute: the history of how the prior moved."""
+
+    day = models.DateField(help_text="The day the estimate is as of (the recompute's day).")
+    computed_at = models.DateTimeField(default=clock.now)
+    sellers = models.PositiveIntegerField(help_text="Sellers with at least one trial of a scored rate.")
+    strengths = models.JSONField(default=dict, help_text="Metric -> pseudo-observations of its prior.")
+
+    def __str__(self) -> str:
+        return f"Trust prior estimate #{self.pk} of {self.day} ({self.sellers} sellers)"

@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 import json
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -62,7 +63,9 @@ from comptoir.trust.domain.evidence import (
     review_verdict_permille,
     suspect_item,
 )
+from comptoir.trust.domain.score import PriorEstimate, config_with_prior_estimate
 from comptoir.trust.models import Message, Review, SellerDailyStats, SuspectOrder, TrustEvidenceApplied, TrustRebuild
+from comptoir.trust.services.priors import inheritances, prior_estimate_from_totals, prior_estimate_store
 
 # Below this many seller orders the worker processes cost more to start (≈ 1 s each: a fresh interpreter sets Django
 # up) than they save.
@@ -176,18 +179,22 @@ def _rebuild(
                     for index in range(len(groups))
                 ]
                 # Then each worker scores its sellers while the buckets are written here; sellers without orders are
-                # shared out.
+                # shared out. The scores need the prior strengths estimated from every seller first: each worker
+                # sends its sellers' rate totals once its groups are finished, and a thread of this process combines
+                # them and queues the scoring while the buckets are being written.
                 grouped = {seller_id for group in groups for seller_id in group}
                 idle = [
                     seller_id
                     for seller_id in Seller.objects.order_by("pk").values_list("pk", flat=True)
                     if seller_id not in grouped
                 ]
-                scored = [
-                    worker.submit(rebuild_workers.precompute, idle[number::pool_size], today)
-                    for number, worker in enumerate(crew)
-                ]
+                estimating = _PriorsThenScores(crew, idle, today=today, config=config)
+                estimating.start()
                 marks.buckets_written = _rows_written(finished)
+                estimating.join()
+                scored = estimating.scored
+                if estimating.estimate is not None:
+                    prior_estimate_store(estimate=estimating.estimate, today=today)
             TrustEvidenceApplied.objects.bulk_create(
                 [
                     TrustEvidenceApplied(key=f"review_hidden:{pk}", seller_id=seller_id)
@@ -215,13 +222,55 @@ def _rebuild(
                 future.result()
             marks.sellers = sum(
                 future.result()
-                for future in [worker.submit(rebuild_workers.store, today, applied_mark) for worker in crew]
+                for future in [
+                    worker.submit(rebuild_workers.store, today, applied_mark, estimating.scoring_config)
+                    for worker in crew
+                ]
             )
     marks.seconds = round(time.monotonic() - started, 3)
     phases["scores"] = round(marks.seconds - sum(phases.values()), 3)
     marks.save(update_fields=["sellers", "seconds"])
     marks.phases, marks.workers = phases, pool_size  # not stored: for the command's report and the benchmark
     return marks
+
+
+class _PriorsThenScores(threading.Thread):
+    """Queues each worker's rate totals (after its finished groups), estimates the prior strengths from them all and
+    then queues each worker's scores (`rebuild_workers.precompute`) with them. Pure computation and queueing, no
+    database: the estimate is stored by the calling thread, in the buckets' transaction."""
+
+    def __init__(self, crew: list, idle: list[int], *, today: dt.date, config: dict[str, Any]) -> None:
+        super().__init__(name="trust-rebuild-priors", daemon=True)
+        self.crew, self.idle, self.today, self.config = crew, idle, today, config
+        self.estimate: PriorEstimate | None = None
+        self.scoring_config = config  # with the estimated prior strengths once run
+        self.scored: list = []
+        self.priors = inheritances() if config.get("empirical_prior") else {}
+        self.failure: BaseException | None = None
+
+    def run(self) -> None:
+        config = self.config
+        try:
+            if config.get("empirical_prior"):
+                own: dict = {}
+                for future in [worker.submit(rebuild_workers.totals, self.today, config) for worker in self.crew]:
+                    own.update(future.result())
+                self.estimate = prior_estimate_from_totals(own, config=config, priors=self.priors)
+                if not config.get("rate_prior_strengths"):
+                    config = self.scoring_config = config_with_prior_estimate(config, self.estimate)
+        except BaseException as error:  # re-raised by `join` in the calling thread
+            self.failure = error
+        finally:
+            size = len(self.crew)
+            self.scored = [
+                worker.submit(rebuild_workers.precompute, self.idle[number::size], self.today, config)
+                for number, worker in enumerate(self.crew)
+            ]
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self.failure is not None:
+            raise self.failure
 
 
 # --- Review credibility over every review ------------------------------------------------------------

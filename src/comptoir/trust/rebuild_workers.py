@@ -78,24 +78,34 @@ def finish(
     return bucket_rows(connections[router.db_for_write(SellerDailyStats)], ordered)
 
 
-def precompute(more_seller_ids: list[int], today: dt.date) -> int:
+def totals(today: dt.date, config: dict) -> dict:
+    """Step 2½, queued after this worker's last `finish`: seller id -> the rate totals of the days it kept
+    (`score.rate_totals`), for the parent's estimate of the prior strengths."""
+    from comptoir.trust.services.priors import seller_rate_totals
+
+    return seller_rate_totals(_days, today=today, config=config)
+
+
+def precompute(more_seller_ids: list[int], today: dt.date, config: dict | None = None) -> int:
     """Step 3, queued after this worker's last `finish`: score the sellers of its groups from the days it kept, and
     `more_seller_ids` (sellers without orders, so without buckets), without locking anything, while the parent is still
-    writing the buckets (`services.trust_scores_precompute`). Returns the number of sellers scored or deferred."""
+    writing the buckets (`services.trust_scores_precompute`), with `config` (the parent's, with the prior strengths it
+    estimated). Returns the number of sellers scored or deferred."""
     from comptoir.trust.services import trust_scores_precompute
 
     known = dict(_days)
     known.update((seller_id, []) for seller_id in more_seller_ids)
     _days.clear()
-    _scores[:] = trust_scores_precompute(today=today, seller_ids=sorted(known), known_days=known)
+    _scores[:] = trust_scores_precompute(today=today, seller_ids=sorted(known), known_days=known, config=config)
     return len(known)
 
 
-def store(today: dt.date, applied_mark: int) -> int:
+def store(today: dt.date, applied_mark: int, config: dict | None = None) -> int:
     """Step 4, once the buckets are committed: store the scores of step 3, chunk by chunk in transactions of this
-    worker's own, recomputing under lock whatever changed meanwhile (`services.trust_scores_store`)."""
+    worker's own, recomputing under lock whatever changed meanwhile (`services.trust_scores_store`) with `config` (the
+    parent's, with its prior strengths)."""
     from comptoir.trust.services import trust_scores_store
 
     chunks = list(_scores)
     _scores.clear()
-    return trust_scores_store(chunks=chunks, today=today, applied_mark=applied_mark)
+    return trust_scores_store(chunks=chunks, today=today, applied_mark=applied_mark, config=config)

@@ -90,6 +90,7 @@ def test_simulate_analyse_reads_the_imported_history_back_and_reports_the_tuning
     assert "Spearman of the trust score: " in text
     assert "with the recent-window rule: " in text and "sellers scored on their recent window)" in text
     assert "without the change test: " in text and "sellers scored with the short half-life)" in text
+    assert "without the empirical prior: " in text
     assert "with the rater-bias correction (1 pseudo-reviews)" in text
     assert "an oracle knowing each seller's true quality at the start" in text
     sellers = len(generate_history(HistoryOptions.at_scale("small")).sellers)

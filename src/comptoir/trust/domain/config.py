@@ -98,6 +98,13 @@ DEFAULTS: dict = {
     "change_test": CHANGE_TEST_TUNED,
     # Pseudo-observations of the prior (a mediocre seller scoring 50 on each metric) mixed into the evidence.
     "prior_strength": 20,
+    # Empirical Bayes: each full recompute (daily batch, `comptoir trust recompute`) estimates from every seller's
+    # evidence how many pseudo-observations each rate's prior is worth (score.prior_strengths_estimate, between
+    # `minimum_strength` and `prior_strength`), stores the estimate (TrustPriorEstimate) and scores with it; the live
+    # per-seller recompute reads the latest one. An estimate from fewer than `minimum_sellers` sellers is not used (the
+    # fixed `prior_strength` stands). `rate_prior_strengths` ({metric: strength}), when set, overrides the estimate.
+    # None: off (every rate shrunk with `prior_strength`). Tuned on seeds 1–5 (docs/SIMULATION.md, "Eleventh session").
+    "empirical_prior": {"minimum_sellers": 30, "minimum_strength": 2},
     "rating_prior": "3.0",
     "rating_prior_strength": 5,
     "duration_prior_strength": 5,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from operator import attrgetter
@@ -82,7 +82,7 @@ def _rate_points(
     bad = good_or_bad if spec["direction"] == "below" else trials - good_or_bad
     target = _bad_target(spec)
     # The prior is the rate worth 50 points: twice the target; its strength is configured, or estimated from the
-    # marketplace's sellers (`rate_prior_strengths`, empirical Bayes: see `empirical_prior_strengths`).
+    # marketplace's sellers (`rate_prior_strengths`, empirical Bayes: see `prior_strengths_estimate`).
     prior_mean = min(0.5, 2 * target)
     strength = (config.get("rate_prior_strengths") or {}).get(name, config["prior_strength"])
     mean, low, high = beta_posterior(
@@ -153,47 +153,127 @@ def security_points(posture: SecurityPosture, config: dict) -> float | None:
     )
 
 
-def empirical_prior_strengths(
-    evidences: Iterable[SellerEvidence], *, today: dt.date, config: dict, minimum: float = 2.0
-) -> dict[str, float]:
-    """metric -> prior strength of each scored rate, estimated from the marketplace's sellers (empirical Bayes), for
-    the configuration's `rate_prior_strengths` (off by default: docs/TRUST.md, "Score").
+def rate_fields(config: dict) -> tuple[str, ...]:
+    """The DayEvidence counters the scored rates read (each once), in a fixed order."""
+    fields: list[str] = []
+    for name, spec in config["metrics"].items():
+        if name in RATE_FIELDS and spec.get("pillar") is not None:
+            fields += [field for field in RATE_FIELDS[name] if field not in fields]
+    return tuple(fields)
 
-    Method of moments of the beta-binomial: over the sellers' decayed evidence (x_i bad of n_i), mu = Σx / Σn and the
-    spread of the sellers' rates beyond what sampling explains is the between-seller variance
-    tau² = (Σ n_i (x_i / n_i − mu)² − (k − 1) mu (1 − mu)) / (Σn − Σn_i² / Σn); a Beta prior of that variance is worth
-    mu (1 − mu) / tau² − 1 observations. The result is clamped to [minimum, the configured `prior_strength`]: a rate
-    that tells sellers apart is shrunk less, so a few dozen orders can rank two solid sellers, and never more than the
-    configured prior (whose mean, a mediocre seller's rate, stays: an unknown seller still scores the prior)."""
-    maximum = float(config["prior_strength"])
-    half_life = float(config["half_life_days"])
-    evidences = list(evidences)
-    strengths = {}
+
+def rate_totals_from_sums(sums: Mapping[str, float], config: dict) -> dict[str, tuple[float, float]]:
+    """metric -> (decayed bad events, decayed trials) of each scored rate, from the decayed sum of each of
+    `rate_fields(config)`."""
+    totals = {}
     for name, spec in config["metrics"].items():
         if name not in RATE_FIELDS or spec.get("pillar") is None:
             continue
         numerator_field, denominator_field = RATE_FIELDS[name]
-        pairs = []
-        for evidence in evidences:
-            events = trials = 0.0
-            for day in _horizon_days(evidence, today, config):
-                weight = decay_weight((today - day.day).days, half_life)
-                events += weight * getattr(day, numerator_field)
-                trials += weight * getattr(day, denominator_field)
+        events, trials = sums[numerator_field], sums[denominator_field]
+        totals[name] = (events if spec["direction"] == "below" else trials - events, trials)
+    return totals
+
+
+def rate_totals(days: Iterable[DayEvidence], *, today: dt.date, config: dict) -> dict[str, tuple[float, float]]:
+    """metric -> (decayed bad events, decayed trials) of each scored rate over `days` (those of the horizon ending
+    `today`, weighed with the configured half-life): one seller's share of `prior_strengths_estimate`. Several sellers'
+    days (an heir's and its prior's) simply add up."""
+    half_life = float(config["half_life_days"])
+    first = horizon_start(today, config)
+    fields = rate_fields(config)
+    sums = dict.fromkeys(fields, 0.0)
+    for day in days:
+        if first <= day.day <= today:
+            weight = decay_weight((today - day.day).days, half_life)
+            for field in fields:
+                sums[field] += weight * getattr(day, field)
+    return rate_totals_from_sums(sums, config)
+
+
+@dataclass(frozen=True)
+class PriorEstimate:
+    """The prior strength of each scored rate estimated from `sellers` sellers (those with at least one trial)."""
+
+    strengths: dict[str, float]
+    sellers: int
+
+
+def prior_strengths_estimate(
+    totals: Iterable[Mapping[str, tuple[float, float]]], *, config: dict, minimum: float | None = None
+) -> PriorEstimate:
+    """The prior strength of each scored rate from every seller's `rate_totals` (empirical Bayes).
+
+    Method of moments of the beta-binomial: over the sellers' decayed evidence (x_i bad of n_i), mu = Σx / Σn and the
+    spread of the sellers' rates beyond what sampling explains is the between-seller variance
+    tau² = (Σ n_i (x_i / n_i − mu)² − (k − 1) mu (1 − mu)) / (Σn − Σn_i² / Σn); a Beta prior of that variance is worth
+    mu (1 − mu) / tau² − 1 observations. The result is clamped to [minimum (`empirical_prior.minimum_strength`, 2),
+    the configured `prior_strength`]: a rate that tells sellers apart is shrunk less, so a few dozen orders can rank
+    two solid sellers, and never more than the configured prior (whose mean, a mediocre seller's rate, stays: an
+    unknown seller still scores the prior). A seller counts for a rate from one (decayed) trial on."""
+    if minimum is None:
+        minimum = float((config.get("empirical_prior") or {}).get("minimum_strength", 2))
+    maximum = float(config["prior_strength"])
+    pairs: dict[str, list[tuple[float, float]]] = {}
+    sellers = 0
+    for seller in totals:
+        counted = False
+        for name, (bad, trials) in seller.items():
             if trials >= 1:
-                bad = events if spec["direction"] == "below" else trials - events
-                pairs.append((bad, trials))
-        total = sum(trials for _, trials in pairs)
-        if len(pairs) < 2 or not total:
+                pairs.setdefault(name, []).append((bad, trials))
+                counted = True
+        sellers += counted
+    strengths = {}
+    for name, rate_pairs in pairs.items():
+        total = sum(trials for _, trials in rate_pairs)
+        if len(rate_pairs) < 2 or not total:
             continue
-        mu = sum(bad for bad, _ in pairs) / total
+        mu = sum(bad for bad, _ in rate_pairs) / total
         if mu <= 0 or mu >= 1:
             continue
-        spread = sum(trials * (bad / trials - mu) ** 2 for bad, trials in pairs)
-        tau_squared = (spread - (len(pairs) - 1) * mu * (1 - mu)) / (total - sum(t * t for _, t in pairs) / total)
+        spread = sum(trials * (bad / trials - mu) ** 2 for bad, trials in rate_pairs)
+        tau_squared = (spread - (len(rate_pairs) - 1) * mu * (1 - mu)) / (
+            total - sum(t * t for _, t in rate_pairs) / total
+        )
         strength = maximum if tau_squared <= 0 else mu * (1 - mu) / tau_squared - 1
         strengths[name] = max(minimum, min(maximum, strength))
-    return strengths
+    return PriorEstimate(strengths=strengths, sellers=sellers)
+
+
+def empirical_prior_strengths(
+    evidences: Iterable[SellerEvidence], *, today: dt.date, config: dict, minimum: float = 2.0
+) -> dict[str, float]:
+    """metric -> prior strength of each scored rate, estimated from these sellers' evidence (own and inherited days)
+    by `prior_strengths_estimate`."""
+    return prior_strengths_estimate(
+        (rate_totals(_horizon_days(evidence, today, config), today=today, config=config) for evidence in evidences),
+        config=config,
+        minimum=minimum,
+    ).strengths
+
+
+def config_with_prior_estimate(config: dict, estimate: PriorEstimate | None) -> dict:
+    """`config` with `rate_prior_strengths` from `estimate` when the empirical prior is on (`empirical_prior`, not
+    None), the estimate came from at least `empirical_prior.minimum_sellers` sellers and the operator did not set
+    `rate_prior_strengths` themselves; else `config` itself (every rate shrunk with the fixed `prior_strength`)."""
+    rule = config.get("empirical_prior")
+    if not rule or estimate is None or config.get("rate_prior_strengths"):
+        return config
+    if estimate.sellers < int(rule.get("minimum_sellers", 30)) or not estimate.strengths:
+        return config
+    return {**config, "rate_prior_strengths": dict(estimate.strengths)}
+
+
+def config_with_estimated_priors(evidences: Iterable[SellerEvidence], *, today: dt.date, config: dict) -> dict:
+    """`config_with_prior_estimate` of the estimate from these sellers: what a full recompute of exactly these sellers
+    scores them with (the simulations score every seller of a marketplace in memory this way)."""
+    if not config.get("empirical_prior") or config.get("rate_prior_strengths"):
+        return config
+    estimate = prior_strengths_estimate(
+        (rate_totals(_horizon_days(evidence, today, config), today=today, config=config) for evidence in evidences),
+        config=config,
+    )
+    return config_with_prior_estimate(config, estimate)
 
 
 def horizon_start(today: dt.date, config: dict) -> dt.date:

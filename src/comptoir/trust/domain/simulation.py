@@ -37,7 +37,7 @@ from decimal import Decimal
 from comptoir.trust.domain.config import dec, trust_config
 from comptoir.trust.domain.evidence import DayEvidence, SecurityPosture, SellerEvidence, adverse_only
 from comptoir.trust.domain.fraud import ReviewFacts, SellerOperations, co_reviewer_count, review_credibility
-from comptoir.trust.domain.score import compute_trust
+from comptoir.trust.domain.score import compute_trust, config_with_estimated_priors
 
 START = dt.date(2025, 1, 1)
 ATTACKS = ("none", "ring", "burst", "single_ring", "all")
@@ -547,10 +547,10 @@ def seller_score(market: Marketplace, seller_id: int, *, config: dict | None = N
     """The production score (`score.compute_trust`) of one seller of `market`, every review's credibility from
     `market_credibility`."""
     config = config or trust_config()
-    seller = next(seller for seller in market.sellers if seller.seller_id == seller_id)
-    return compute_trust(
-        _evidence(market, seller, market_credibility(market), config), today=market.today, config=config
-    ).score
+    credibility = market_credibility(market)
+    evidences = {seller.seller_id: _evidence(market, seller, credibility, config) for seller in market.sellers}
+    config = config_with_estimated_priors(evidences.values(), today=market.today, config=config)
+    return compute_trust(evidences[seller_id], today=market.today, config=config).score
 
 
 def _rank_in_category(outcomes: list[SellerOutcome], seller_id: int, key) -> int:
@@ -580,9 +580,15 @@ def run_scenario(
     for review in market.reviews:
         ratings[review.seller_id].append(review.rating)
     outcomes, tiers_without = [], {}
+    evidences = {seller.seller_id: _evidence(market, seller, credibility, config) for seller in market.sellers}
+    naive_evidences = {seller.seller_id: _evidence(market, seller, full, config) for seller in market.sellers}
+    # As a full recompute: the rates' prior strengths estimated from every seller first (empirical_prior); the
+    # counterfactual without the fraud discount estimates them from its own evidence.
+    scoring = config_with_estimated_priors(evidences.values(), today=today, config=config)
+    naive_scoring = config_with_estimated_priors(naive_evidences.values(), today=today, config=config)
     for seller in market.sellers:
-        result = compute_trust(_evidence(market, seller, credibility, config), today=today, config=config)
-        naive = compute_trust(_evidence(market, seller, full, config), today=today, config=config)
+        result = compute_trust(evidences[seller.seller_id], today=today, config=scoring)
+        naive = compute_trust(naive_evidences[seller.seller_id], today=today, config=naive_scoring)
         tiers_without[seller.seller_id] = naive.tier
         mean = sum(ratings[seller.seller_id]) / len(ratings[seller.seller_id]) if ratings[seller.seller_id] else None
         outcomes.append(

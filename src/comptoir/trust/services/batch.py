@@ -34,6 +34,7 @@ from comptoir.trust.models import (
 from comptoir.trust.services._common import published_trust, trust_changed_on_commit
 from comptoir.trust.services.enforcement import enforcement_apply
 from comptoir.trust.services.inputs import identity_links_many, listing_completeness_many, security_postures_many
+from comptoir.trust.services.priors import prior_estimate_refresh, scoring_config
 from comptoir.trust.services.scores import trust_store_result
 
 TRUST_COMPUTED_FIELDS = [
@@ -71,7 +72,12 @@ def trust_recompute_all(
     today = today or clock.now().date()
     config = trust_settings().rules
     if seller_ids is None:
+        # A full recompute: the rates' prior strengths estimated from every seller first (and stored for the live
+        # recompute), then every seller scored with them.
+        config = prior_estimate_refresh(today=today, config=config)
         seller_ids = list(Seller.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        config = scoring_config(config)
     count = 0
     for start in range(0, len(seller_ids), chunk):
         part = list(seller_ids[start : start + chunk])
@@ -97,13 +103,20 @@ class ChunkScores(NamedTuple):
 
 
 def trust_scores_precompute(
-    *, today: dt.date, seller_ids: list[int], known_days: Mapping[int, list[DayEvidence]], chunk: int = 1000
+    *,
+    today: dt.date,
+    seller_ids: list[int],
+    known_days: Mapping[int, list[DayEvidence]],
+    chunk: int = 1000,
+    config: dict[str, Any] | None = None,
 ) -> list[ChunkScores]:
     """The rebuild's optimistic half of `trust_recompute_all`: score these sellers without locking anything (their trust
     rows read as they are), from `known_days` — which may be the buckets of a transaction not yet committed — so that
     the scores are computed while the buckets are being written. Sellers whose days (or inherited days) are not known
-    are deferred. `trust_scores_store` then stores each chunk under lock, recomputing whatever changed meanwhile."""
-    config = trust_settings().rules
+    are deferred. `trust_scores_store` then stores each chunk under lock, recomputing whatever changed meanwhile.
+    `config`: the configuration to score with (the rebuild's, with the prior strengths it estimated); default: the
+    settings' with the stored estimate."""
+    config = config or scoring_config(trust_settings().rules)
     chunks = []
     for start in range(0, len(seller_ids), chunk):
         part = list(seller_ids[start : start + chunk])
@@ -118,12 +131,16 @@ def trust_scores_precompute(
     return chunks
 
 
-def trust_scores_store(*, chunks: list[ChunkScores], today: dt.date, applied_mark: int) -> int:
+def trust_scores_store(
+    *, chunks: list[ChunkScores], today: dt.date, applied_mark: int, config: dict[str, Any] | None = None
+) -> int:
     """Store chunks from `trust_scores_precompute`, each in a transaction with its trust rows locked. A seller is
     recomputed here, from the stored rows, when it was deferred, when its trust row is no longer what was read (an
     override, a link, an incremental recompute), or when a fact was folded into its buckets (or its prior's) after the
-    rebuild's commit (a TrustEvidenceApplied row above `applied_mark`). Returns the number of sellers stored."""
-    config = trust_settings().rules
+    rebuild's commit (a TrustEvidenceApplied row above `applied_mark`). Returns the number of sellers stored. Those
+    recomputed here are scored with `config` (the rebuild's, with the prior strengths it estimated); default: the
+    settings' with the stored estimate."""
+    config = config or scoring_config(trust_settings().rules)
     count = 0
     for chunk in chunks:
         with transaction.atomic():

@@ -15,6 +15,7 @@ from comptoir.trust.models import SellerTrust, SellerTrustHistory
 from comptoir.trust.services._common import published_trust, trust_changed_on_commit
 from comptoir.trust.services.enforcement import enforcement_apply
 from comptoir.trust.services.inputs import listing_completeness_refresh, seller_evidence
+from comptoir.trust.services.priors import scoring_config
 
 
 def trust_store_result(trust: SellerTrust, result: TrustResult, *, today: dt.date, now: dt.datetime) -> str:
@@ -39,9 +40,10 @@ def seller_trust_recompute(
     *, seller_id: int, today: dt.date | None = None, refresh_listing: bool = False, enforce: bool = True
 ) -> SellerTrust:
     """Recompute one seller's trust from its buckets (at most `score_horizon_days` rows), store it, snapshot
-    today's history row and apply the enforcement ladder. Idempotent for a given state and day."""
+    today's history row and apply the enforcement ladder. Idempotent for a given state and day. The rates' prior
+    strengths are the latest stored estimate's (`priors.scoring_config`)."""
     today = today or clock.now().date()
-    config = trust_settings().rules
+    config = scoring_config(trust_settings().rules)
     if refresh_listing:
         listing_completeness_refresh(seller_id=seller_id)
     with transaction.atomic():

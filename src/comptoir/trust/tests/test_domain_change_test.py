@@ -1,6 +1,7 @@
 """Issue 11 (pure): the change test — a seller one of whose rates moved over time (Cochran–Armitage trend test per
 rate, Holm's correction over the rates) is scored with a short memory; a steady or thin record keeps the configured
-one. And the empirical-Bayes prior strengths (off by default)."""
+one. And the empirical-Bayes prior strengths (on by default: test_domain_prior_estimate.py and
+test_services_prior_estimate.py)."""
 
 import datetime as dt
 

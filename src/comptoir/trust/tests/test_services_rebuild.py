@@ -156,11 +156,15 @@ def test_the_rebuild_folds_suspect_orders_as_the_per_order_fold_does():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_rebuild_in_worker_processes_gives_what_one_process_gives(monkeypatch):
+def test_the_rebuild_in_worker_processes_gives_what_one_process_gives(monkeypatch, settings):
     # given raw history of committed rows (the workers are other processes: they see committed rows only), a seller
     # without orders, and a seller that inherits the history of the seller with the most orders (anti-whitewashing),
-    # which the other worker rebuilds
+    # which the other worker rebuilds; the empirical prior used from 2 sellers on (so these few sellers' estimate
+    # counts)
     from comptoir.testing.builders import make_seller
+    from comptoir.trust.models import TrustPriorEstimate
+
+    settings.COMPTOIR_TRUST = {"empirical_prior": {"minimum_sellers": 2}}
 
     generate_raw_history(sellers=6, orders=500, days=30, chunk=250, log=lambda line: None)
     make_seller("No orders yet")
@@ -185,10 +189,13 @@ def test_the_rebuild_in_worker_processes_gives_what_one_process_gives(monkeypatc
     assert rebuild._pool_size(2) == 2  # committed rows on a database file or server: the workers are used
     marks = trust_rebuild(today=today, refresh_credibility=False, chunk=120, workers=2)
 
-    # then the buckets and every seller's score are those of the single-process rebuild
+    # then the buckets, the prior estimate and every seller's score are those of the single-process rebuild
     assert marks.sellers == len(serial_trust) >= 7
     assert len(serial_buckets) > 50 and _stored_buckets() == serial_buckets
     assert _stored_trust() == serial_trust
+    parallel_estimate, serial_estimate = TrustPriorEstimate.objects.order_by("-pk")[:2]
+    assert parallel_estimate.sellers == serial_estimate.sellers == 6  # the seller without orders has no trial
+    assert parallel_estimate.strengths == pytest.approx(serial_estimate.strengths) and serial_estimate.strengths
 
 
 @pytest.mark.django_db
