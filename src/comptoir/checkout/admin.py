@@ -396,12 +396,7 @@ class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                details = "; ".join(f"{name}: {message}" for name, message in error.fields.items())
-                self.message_user(
-                    request,
-                    f"{seller_order}: {error.message}{f' ({details})' if details else ''}",
-                    level=messages.ERROR,
-                )
+                self._refused(request, seller_order, error)
                 return None
             note = outcome.credit_note
             amount = money_display(note.gross_amount, note.currency)
@@ -427,6 +422,13 @@ class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
         }
         return TemplateResponse(request, "admin/checkout/credit_note_issue.html", context)
 
+    def _refused(self, request, seller_order, error: ApplicationError) -> None:
+        """The service's refusal as the console's error message: its message, then each field's."""
+        details = "; ".join(f"{name}: {message}" for name, message in error.fields.items())
+        self.message_user(
+            request, f"{seller_order}: {error.message}{f' ({details})' if details else ''}", level=messages.ERROR
+        )
+
     @admin.action(description="Record a chargeback…", permissions=["operator"])
     def record_chargeback(self, request, queryset):
         """One seller order at a time: amount, reason and the provider's reference, then chargeback_record with the
@@ -447,12 +449,7 @@ class SellerOrderAdmin(OperatorActionsMixin, ReadOnlyModelAdmin):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                details = "; ".join(f"{name}: {message}" for name, message in error.fields.items())
-                self.message_user(
-                    request,
-                    f"{seller_order}: {error.message}{f' ({details})' if details else ''}",
-                    level=messages.ERROR,
-                )
+                self._refused(request, seller_order, error)
                 return None
             chargeback = outcome.chargeback
             amount = money_display(chargeback.amount, chargeback.currency)
