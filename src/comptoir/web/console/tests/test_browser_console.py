@@ -106,8 +106,8 @@ def test_a_rejection_without_a_reason_is_refused_next_to_the_field(browser_page,
     page.wait_for_load_state()
     assert page.locator("#id_reject-reason_error").inner_text() == "Explain the decision; the seller will see it."
     page.locator("#id_reject-reason").fill("The trade register number does not exist.")
-    page.get_by_role("button", name="Reject seller").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # a load state already reached would not wait for the POST
+        page.get_by_role("button", name="Reject seller").click()
     seller.refresh_from_db()
     assert seller.status == SellerStatus.REJECTED
 

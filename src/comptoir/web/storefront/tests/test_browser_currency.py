@@ -1,6 +1,8 @@
 """The display currency in a real browser: chosen beside the delivery country, the product page shows the offers
 converted into pounds with the ECB rate's date, and an offer priced in pounds with its own price."""
 
+import re
+
 import pytest
 
 from comptoir.currencies.selectors import rates_cache_clear
@@ -106,7 +108,8 @@ def test_a_buyer_pays_in_pounds_for_euro_and_zloty_offers_and_each_seller_is_set
                     locator.fill(value)
         page.locator("[name='card_number']").fill("4242 4242 4242 4242")
         page.locator("form:has([name='idempotency_key']) [type='submit']").click()
-        page.wait_for_load_state()
+        # wait for the confirmation page itself: a load state already reached would not wait for the POST
+        page.wait_for_url(re.compile(r"/checkout/confirmation/CO-"))
         order = Order.objects.get(buyer=shop.buyer)
         assert (order.currency, order.status, order.fx_source) == ("GBP", "paid", "ECB")
 
