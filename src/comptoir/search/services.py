@@ -98,6 +98,9 @@ def _delivery_by_country(
             tax_class,
             hs_code,
             country_of_origin,
+            net_grams,
+            gross_grams,
+            millilitres,
         ) in offers:
             if country in blocked.get(offer_id, ()):
                 continue
@@ -123,6 +126,9 @@ def _delivery_by_country(
                     country=buyer.country,
                     hs_code=hs_code,
                     origin=country_of_origin,
+                    net_grams=net_grams,
+                    gross_grams=gross_grams,
+                    millilitres=millilitres,
                 )
             )
             # The quote depends on the destination only through its VAT area (or being the seller's or the goods'
@@ -218,6 +224,9 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
             "product__tax_class",
             "product__hs_code",
             "product__country_of_origin",
+            "product__weight_grams",
+            "product__gross_weight_grams",
+            "product__volume_millilitres",
         )
     ):
         offers.setdefault(row[1], []).append(row)
