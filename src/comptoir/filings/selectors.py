@@ -50,6 +50,8 @@ from comptoir.taxes.selectors import seller_distance_sales_by_year, seller_tax_p
 
 _PAID = (OrderStatus.PAID,)
 CREDIT_PREFIX = "credit:"  # a refund's source key when it pays back a credit note (checkout.services.credit_notes)
+FULL_REFUND_PREFIX = "refund:"  # a full refund before the release (checkout.services.refunds), `refund:<seller order>`
+FULL_REFUND_NOTE_KEY = "refund"  # the key of its credit note
 
 
 def _publication_on_or_after(day: dt.date) -> dt.date:
@@ -124,21 +126,41 @@ def _refund_facts(seller_order_ids: QuerySet, period: periods.Period) -> list[Re
         )
     )
     # A refund of a credit note (`credit:<number>`, checkout.services.seller_order_credit) reduces exactly what the
-    # note credits; one query, only when there is one.
+    # note credits, and so does a full refund before the release (`refund:<seller order>`) through its note (key
+    # "refund": every line not yet credited, after a chargeback's note too); one query, only when there is one.
     numbers = [key.removeprefix(CREDIT_PREFIX) for *_rest, key in rows if key.startswith(CREDIT_PREFIX)]
+    fully_refunded = [row[0] for row in rows if row[-1].startswith(FULL_REFUND_PREFIX)]
     credited: dict[str, list[CreditedFact]] = defaultdict(list)
-    if numbers:
-        for number, tax_line_id, net, vat in CreditNoteLine.objects.filter(
-            credit_note__number__in=numbers, tax_line__isnull=False
-        ).values_list("credit_note__number", "tax_line_id", "net_amount", "vat_amount"):
-            credited[number].append(CreditedFact(tax_line_id, net, vat))
+    if numbers or fully_refunded:
+        for number, seller_order_id, key, tax_line_id, net, vat in CreditNoteLine.objects.filter(
+            Q(credit_note__number__in=numbers)
+            | Q(credit_note__seller_order_id__in=fully_refunded, credit_note__key=FULL_REFUND_NOTE_KEY),
+            tax_line__isnull=False,
+        ).values_list(
+            "credit_note__number",
+            "credit_note__seller_order_id",
+            "credit_note__key",
+            "tax_line_id",
+            "net_amount",
+            "vat_amount",
+        ):
+            fact = CreditedFact(tax_line_id, net, vat)
+            credited[f"{FULL_REFUND_PREFIX}{seller_order_id}" if key == FULL_REFUND_NOTE_KEY else number].append(fact)
+
+    def note_of(seller_order_id: int, key: str) -> tuple[CreditedFact, ...]:
+        if key.startswith(CREDIT_PREFIX):
+            return tuple(credited.get(key.removeprefix(CREDIT_PREFIX), ()))
+        if key.startswith(FULL_REFUND_PREFIX):
+            return tuple(credited.get(f"{FULL_REFUND_PREFIX}{seller_order_id}", ()))
+        return ()
+
     return [
         RefundFact(
             seller_order_id,
             created_at.date(),
             amount,
             charge_total if charge_total is not None else total,
-            tuple(credited.get(key.removeprefix(CREDIT_PREFIX), ())) if key.startswith(CREDIT_PREFIX) else (),
+            note_of(seller_order_id, key),
         )
         for seller_order_id, created_at, amount, total, charge_total, key in rows
     ] + _chargeback_facts(seller_order_ids, period)

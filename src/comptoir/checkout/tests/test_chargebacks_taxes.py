@@ -6,6 +6,7 @@ what the release books. The IOSS return reads the notes."""
 import datetime as dt
 
 import pytest
+from django.test import TestCase
 
 from comptoir.checkout.services import chargeback_record, seller_order_complete
 from comptoir.checkout.tests.test_checkout_duties import JULY, buy, offer_from, tax_data  # noqa: F401
@@ -208,3 +209,32 @@ def test_the_rounding_of_tax_reversed_by_chargebacks():
             assert 0 <= reversed_now <= booked
             booked, left = booked - reversed_now, left - amount
         assert booked == 0
+
+
+def test_a_chargeback_then_a_cancellation_nets_the_return_to_zero_through_both_notes():
+    from comptoir.checkout.services import seller_order_cancel
+
+    # Given the worked case paid in July, 33.33 charged back, then cancelled and refunded (the rest, 122.71).
+    offer = offer_from("US", 12000)
+    seller_order = buy(offer, to="IT").seller_orders.get()
+    with clock.frozen_at(JULY), TestCase.captureOnCommitCallbacks(execute=True):  # the provider refund runs
+        chargeback_record(
+            seller_order_id=seller_order.pk, amount=3333, reason="fraud", provider_reference="CB-1", actor=None
+        )
+        seller_order_cancel(
+            seller_order_id=seller_order.pk, actor=make_operator(), actor_role=Actor.OPERATOR, reason="Out of stock"
+        )
+
+    # Then the two notes (the chargeback's share, then every line's remainder) credit every tax line exactly…
+    assert list(
+        CreditNote.objects.filter(seller_order=seller_order).order_by("pk").values_list("kind", "gross_amount")
+    ) == [
+        ("chargeback", 3333),
+        ("refund", 15604 - 3333),
+    ]
+    assert notes_by_tax_line(seller_order) == {"item": (12000, 2640), "shipping": (490, 108), "duty": (300, 66)}
+    # …and July's IOSS return, which reads both notes, keeps nothing of the supply.
+    july = filings.vat_return(kind="ioss", period=periods.month("2026-07"))
+    assert july.rows == (ReturnRow("supplies", "2026-07", "IT", 2200, 0, 0),)
+    assert (balance("vat_liability:IT"), balance("duty_liability:IT")) == (0, 0)
+    assert ledger_verify().ok
