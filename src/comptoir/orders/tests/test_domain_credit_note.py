@@ -198,3 +198,28 @@ def test_a_unit_credited_after_a_chargeback_gives_back_only_what_is_left_of_its_
     # The last two units bring the notes to the line exactly.
     [rest] = credit_lines([credited(after, 33, 6, 1)], {7: 2})
     assert (charged.gross + 33 + rest.gross, charged.vat + 6 + rest.vat) == (1000, 167)
+
+
+@pytest.mark.parametrize("pieces", [[1, 1, 15602], [5201, 5201, 5202], [7, 15000, 597], [15604]])
+def test_successive_chargebacks_stay_within_each_line_and_end_on_it_exactly(pieces):
+    from comptoir.orders.domain.credit_note import chargeback_credit_lines
+    from comptoir.payments.domain.chargeback import tax_reversed_by_chargeback
+
+    lines, left = [ITEM, SHIP, DUTY_IT], 15604
+    for amount in pieces:
+        booked_vat = sum(line.remaining_vat for line in lines)
+        booked_duty = DUTY_IT.gross - DUTY_IT.vat - (lines[2].credited_gross - lines[2].credited_vat)
+        vat = tax_reversed_by_chargeback(booked=booked_vat, collected=2814, amount=amount, total=15604, left=left)
+        duty = tax_reversed_by_chargeback(booked=booked_duty, collected=300, amount=amount, total=15604, left=left)
+        credit = {
+            line.key: line for line in chargeback_credit_lines(lines, amount=amount, marketplace_vat=vat, duty=duty)
+        }
+        totals = credit_totals(list(credit.values()))
+        assert (totals.gross, totals.marketplace_vat, totals.duty) == (amount, vat, duty)
+        lines = [
+            credited(line, credit[line.key].gross, credit[line.key].vat, 0) if line.key in credit else line
+            for line in lines
+        ]
+        assert all(0 <= line.remaining_vat <= line.remaining_gross for line in lines)
+        left -= amount
+    assert [(line.remaining_gross, line.remaining_vat) for line in lines] == [(0, 0), (0, 0), (0, 0)]
