@@ -37,12 +37,13 @@ def chargeback_record(
 ) -> ChargebackOutcome:
     """Record that the buyer's card issuer took `amount` (minor units) of a seller order back.
 
-    One transaction: a Chargeback row, one balanced journal entry (see payments.services.chargeback_post), a
-    SellerOrderEvent with action "chargeback" in the seller order's history (published for trust), and an audit
-    row. The seller order's status does not change.
+    One transaction: a Chargeback row, one balanced journal entry (see payments.services.chargeback_post), its credit
+    note (kind "chargeback": `_chargeback_credit_note_write`), a SellerOrderEvent with action "chargeback" in the
+    seller order's history (published for trust), and an audit row. The seller order's status does not change.
 
     Idempotent on the provider's reference: when (provider, provider_reference) is already recorded, nothing
-    changes and the first chargeback is returned (`created=False`), whatever the other arguments. `actor` None is
+    changes (no second entry, no second note) and the first chargeback is returned (`created=False`), whatever the
+    other arguments. `actor` None is
     a provider notification (actor role "system"); otherwise it must be an operator. Raises NotFound (no such
     seller order), Conflict (nothing captured for it), ValidationError (amount not a positive integer or above
     what is left: captured − refunded − charged back; currency other than the order's; missing reason or
