@@ -392,7 +392,8 @@ class CreditNoteForm(forms.Form):
         titles = titles or {}
         self.line_fields: list[str] = []
         for line in creditable:
-            if line.remaining_quantity <= 0 or str(line.key).startswith("duty"):  # the duty follows the goods
+            # The duty follows the goods; a line chargebacks gave back entirely has nothing left to refund.
+            if line.remaining_quantity <= 0 or line.remaining_gross <= 0 or str(line.key).startswith("duty"):
                 continue
             if line.key == "shipping":
                 self.fields["shipping"] = forms.BooleanField(label=_("Shipping"), required=False)
