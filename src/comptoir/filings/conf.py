@@ -16,6 +16,7 @@ class FilingsSettings:
     operator_address: str
     ch_vat_period: str  # "quarter" or "half-year": how often the platform files its Swiss VAT return
     uk_vat_stagger: int = 1  # HMRC's stagger of the marketplace's UK VAT quarters (domain/periods.py): 1, 2 or 3
+    dac7_xsd: str = ""  # the operator's official DPI XSD (a path); empty: Comptoir's own (domain/dpi_schema.py)
 
 
 def filings_settings() -> FilingsSettings:
@@ -27,6 +28,7 @@ def filings_settings() -> FilingsSettings:
         operator_address=str(values.get("OPERATOR_ADDRESS") or ""),
         ch_vat_period="half-year" if str(values.get("CH_VAT_PERIOD") or "").lower() == "half-year" else "quarter",
         uk_vat_stagger=_stagger(values.get("UK_VAT_STAGGER")),
+        dac7_xsd=str(values.get("DAC7_XSD") or "").strip(),
     )
 
 

@@ -14,14 +14,14 @@ from django.db.models import Q
 
 from comptoir.core import clock
 from comptoir.core.crypto import decrypt_text
-from comptoir.core.exceptions import ValidationError
+from comptoir.core.exceptions import ApplicationError, ValidationError
 from comptoir.core.money import Money
 from comptoir.currencies.domain.rates import ECB
 from comptoir.currencies.models import ExchangeRate
 from comptoir.currencies.selectors import ReferenceRates
 from comptoir.filings import errors
 from comptoir.filings.conf import filings_settings
-from comptoir.filings.domain import dac7, periods
+from comptoir.filings.domain import dac7, dpi_schema, periods
 from comptoir.filings.domain.ch_vat import CH_REGIMES
 from comptoir.filings.domain.dispatch import ReturnState
 from comptoir.filings.domain.returns import (
@@ -40,7 +40,7 @@ from comptoir.filings.domain.returns import (
     with_rows,
 )
 from comptoir.filings.domain.uk_vat import UK_REGIMES, uk_vat_csv
-from comptoir.filings.models import Dac7Notice, ReturnFiling
+from comptoir.filings.models import Dac7Exclusion, Dac7Notice, ReturnFiling
 from comptoir.orders.models import CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
 from comptoir.payments.models import Chargeback, Refund
 from comptoir.sellers.models import Seller
@@ -390,7 +390,7 @@ def oss_seller_ids(period: periods.Period) -> list[int]:
 # --- DAC7 ---------------------------------------------------------------------------------------------------------
 
 
-def _identity(seller: Seller, profile: SellerTaxProfile | None) -> dac7.SellerIdentity:
+def _identity(seller: Seller, profile: SellerTaxProfile | None, exclusion: str = "") -> dac7.SellerIdentity:
     try:
         iban = decrypt_text(seller.iban_encrypted) if seller.iban_encrypted else ""
     except Exception:
@@ -409,6 +409,7 @@ def _identity(seller: Seller, profile: SellerTaxProfile | None) -> dac7.SellerId
         business_registration_number=seller.trade_register_number,
         date_of_birth=profile.date_of_birth if profile else None,
         iban=iban,
+        exclusion=exclusion,
     )
 
 
@@ -467,12 +468,13 @@ def dac7_seller_years(*, year: int, seller_ids: Iterable[int] | None = None) -> 
 
     sellers = Seller.objects.in_bulk(list(sums))
     profiles = {profile.seller_id: profile for profile in SellerTaxProfile.objects.filter(seller_id__in=list(sums))}
+    exclusions = dict(Dac7Exclusion.objects.filter(seller_id__in=list(sums)).values_list("seller_id", "kind"))
     found = []
     for seller_id in sorted(sums):
         figures = sums[seller_id]
         found.append(
             dac7.SellerYear(
-                identity=_identity(sellers[seller_id], profiles.get(seller_id)),
+                identity=_identity(sellers[seller_id], profiles.get(seller_id), exclusions.get(seller_id, "")),
                 year=year,
                 consideration=in_euros(figures["consideration"]),
                 activities=dac7.Quarterly.of(
@@ -587,7 +589,41 @@ def dac7_report_xml(*, year: int) -> tuple[bytes, list[dac7.SellerYear]]:
         timestamp=now,
         sellers=tuple(seller_years),
     )
-    return dac7.dpi_xml(message), seller_years
+    document = dac7.dpi_xml(message)
+    problems = dac7_document_problems(document)
+    if problems:
+        raise ValidationError(
+            f"The DAC7 report of {year} fails validation: " + "; ".join(problems[:5]),
+            code=errors.DAC7_INVALID_DOCUMENT,
+            extra={"problems": problems},
+        )
+    return document, seller_years
+
+
+class Dac7SchemaUnusable(ApplicationError):
+    """`COMPTOIR_DAC7_XSD` names a file that is missing or not an XML Schema: no report can be validated (500)."""
+
+    status = 500
+    default_code = errors.DAC7_SCHEMA_UNUSABLE
+
+
+def dac7_schema_path() -> str:
+    """The XSD DAC7 reports are validated against: the operator's (`COMPTOIR_DAC7_XSD`) or Comptoir's own."""
+    return filings_settings().dac7_xsd or str(dpi_schema.COMPTOIR_SCHEMA)
+
+
+def dac7_document_problems(document: bytes) -> list[str]:
+    """What stops `document` from being filed: the errors of the configured XSD (`dac7_schema_path`), then the rules
+    of the DPI user guide no XSD states (domain/dpi_schema.py). Raises Dac7SchemaUnusable for an unusable XSD."""
+    try:
+        return dpi_schema.dpi_problems(document, dac7_schema_path())
+    except ValueError as error:
+        raise Dac7SchemaUnusable(str(error)) from error
+
+
+def dac7_exclusions() -> list[Dac7Exclusion]:
+    """The sellers an operator excluded from DAC7 (government or listed entity), by seller name."""
+    return list(Dac7Exclusion.objects.select_related("seller", "set_by").order_by("seller__legal_name", "seller_id"))
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from comptoir.core.exceptions import ApplicationError
-from comptoir.filings import selectors, services
+from comptoir.filings import errors, selectors, services
 from comptoir.filings.domain import periods
 from comptoir.filings.domain.ch_vat import ch_summary
-from comptoir.filings.domain.dac7 import dpi_structure_problems
 from comptoir.filings.domain.dispatch import RETURN_KINDS
 from comptoir.filings.domain.returns import amount_text, percent_text, return_csv
 from comptoir.filings.domain.uk_vat import uk_vat_csv
@@ -138,10 +137,15 @@ class Command(BaseCommand):
                     selectors.art54c_records_csv(since=options["since"], until=options["until"]), options["out"]
                 )
             elif subcommand == "dac7":
-                document, seller_years = selectors.dac7_report_xml(year=options["year"])
-                problems = dpi_structure_problems(document)
-                if problems:
-                    raise CommandError("; ".join(problems))
+                try:
+                    document, seller_years = selectors.dac7_report_xml(year=options["year"])
+                except ApplicationError as error:
+                    if error.code != errors.DAC7_INVALID_DOCUMENT:
+                        raise
+                    raise CommandError(
+                        f"The DAC7 report of {options['year']} fails validation against {selectors.dac7_schema_path()}"
+                        " and was not written:\n" + "\n".join(error.extra["problems"])
+                    ) from error
                 self._write(document, options["out"])
                 reportable = [seller for seller in seller_years if seller.is_reportable]
                 self.stderr.write(f"{len(reportable)} reportable seller(s) of {len(seller_years)} with sales.")
