@@ -99,3 +99,27 @@ class Dac7Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"DAC7 exclusion of seller {self.seller_id}: {self.kind}"
+
+
+class AuthorityRate(models.Model):
+    """One monthly exchange rate a tax authority published for its VAT returns (domain/authority_rates.py): HMRC's
+    (`rate` units of `currency` per GBP 1, `units` 1) or the ESTV's (`units` of `currency` cost `rate` CHF), for the
+    month starting on `month`. Loaded from the authority's file by `comptoir filings rates` (services.
+    authority_rates_import); a file loaded again updates the rate it changed."""
+
+    authority = models.CharField(max_length=8, choices=[("hmrc", "HMRC"), ("estv", "ESTV")])
+    currency = models.CharField(max_length=3)
+    month = models.DateField()
+    units = models.PositiveIntegerField(default=1)
+    rate = models.DecimalField(max_digits=18, decimal_places=6)
+    source = models.CharField(max_length=200, blank=True)  # the file it came from
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "currency", "month"], name="authority_rate_one_per_month"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="authority_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.currency} {self.month:%Y-%m}: {self.rate}"

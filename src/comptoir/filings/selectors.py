@@ -21,7 +21,7 @@ from comptoir.currencies.models import ExchangeRate
 from comptoir.currencies.selectors import ReferenceRates
 from comptoir.filings import errors
 from comptoir.filings.conf import filings_settings
-from comptoir.filings.domain import dac7, dpi_schema, periods
+from comptoir.filings.domain import authority_rates, dac7, dpi_schema, periods
 from comptoir.filings.domain.ch_vat import CH_REGIMES
 from comptoir.filings.domain.dispatch import ReturnState
 from comptoir.filings.domain.returns import (
@@ -40,7 +40,7 @@ from comptoir.filings.domain.returns import (
     with_rows,
 )
 from comptoir.filings.domain.uk_vat import UK_REGIMES, uk_vat_csv
-from comptoir.filings.models import Dac7Exclusion, Dac7Notice, ReturnFiling
+from comptoir.filings.models import AuthorityRate, Dac7Exclusion, Dac7Notice, ReturnFiling
 from comptoir.orders.models import CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
 from comptoir.payments.models import Chargeback, Refund
 from comptoir.sellers.models import Seller
@@ -74,6 +74,37 @@ class PeriodEndRates:
             self._rates[day] = ReferenceRates(_publication_on_or_after(day))
         converted = self._rates[day].convert(Money(amount, currency), self._target)
         return None if converted is None else converted.amount
+
+
+class AuthorityMonthRates:
+    """`convert(amount, currency, day)` into the authority's currency (GBP for HMRC, CHF for the ESTV) at its rate of
+    the month of `day` (`AuthorityRate`, loaded from its file), None when that month's rate of the currency is not
+    loaded (the return names the currency as unconverted); one table read per month."""
+
+    def __init__(self, authority: str) -> None:
+        self._authority = authority
+        self._target = authority_rates.AUTHORITIES[authority]
+        self._months: dict[dt.date, dict[str, authority_rates.AuthorityRate]] = {}
+
+    def __call__(self, amount: int, currency: str, day: dt.date) -> int | None:
+        if currency == self._target:
+            return amount
+        month = day.replace(day=1)
+        if month not in self._months:
+            self._months[month] = {
+                code: authority_rates.AuthorityRate(code, units, rate)
+                for code, units, rate in AuthorityRate.objects.filter(
+                    authority=self._authority, month=month
+                ).values_list("currency", "units", "rate")
+            }
+        rate = self._months[month].get(currency)
+        if rate is None:
+            return None
+        return authority_rates.convert(amount, currency, authority=self._authority, rate=rate)
+
+
+def _first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
 
 
 def _supply_day(paid_at: dt.datetime | None, placed_at: dt.datetime) -> dt.date:
@@ -255,9 +286,20 @@ def _computed_return(*, kind: str, period: periods.Period, seller_id: int | None
         lines=facts,
         refunds=refunds,
         period_of=_period_of(kind, period),
-        to_eur=PeriodEndRates(currency),
         currency=currency,
+        **_conversion(kind),
     )
+
+
+def _conversion(kind: str) -> dict:
+    """How a return converts amounts in other currencies: the ECB rate of the period's last day (the EU returns; the
+    UK and Swiss ones by default), or HMRC's / the ESTV's rate of the month of each supply and refund when the operator
+    chose them (`COMPTOIR_UK_VAT_RATES=hmrc`, `COMPTOIR_CH_VAT_RATES=estv`)."""
+    settings = filings_settings()
+    authority = {"uk-vat": settings.uk_vat_rates, "ch-vat": settings.ch_vat_rates}.get(kind, "ecb")
+    if authority == "ecb":
+        return {"to_eur": PeriodEndRates(_RETURN_KINDS[kind].currency)}
+    return {"to_eur": AuthorityMonthRates(authority), "convert_on": _first_of_month}
 
 
 def _filings_by_period(kind: str, scope: str) -> dict[str, list[ReturnFiling]]:

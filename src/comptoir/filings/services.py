@@ -20,10 +20,11 @@ from comptoir.core.permissions import require_operator
 from comptoir.core.services import audit_record
 from comptoir.currencies.selectors import ReferenceRates
 from comptoir.filings import errors, selectors
+from comptoir.filings.domain import authority_rates
 from comptoir.filings.domain.dispatch import ReturnAction, ReturnState, next_state
 from comptoir.filings.domain.returns import ADJUSTMENT, rows_from_json, rows_to_json
 from comptoir.filings.events import Dac7NoticeIssued
-from comptoir.filings.models import Dac7Exclusion, Dac7ExclusionKind, Dac7Notice, ReturnFiling
+from comptoir.filings.models import AuthorityRate, Dac7Exclusion, Dac7ExclusionKind, Dac7Notice, ReturnFiling
 from comptoir.orders.domain.state_machine import Status
 from comptoir.orders.models import CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
 from comptoir.sellers.models import Seller
@@ -217,6 +218,39 @@ def dac7_exclusion_set(*, seller_id: int, kind: str, reason: str, actor) -> Dac7
             seller_id=seller.pk,
         )
         return exclusion
+
+
+def authority_rates_import(*, authority: str, content: bytes, source: str = "") -> tuple[int, int]:
+    """Load one month of a tax authority's exchange rates from its published file (`hmrc`: HMRC's monthly XML;
+    `estv`: the ESTV's monthly average rates XML; formats in domain/authority_rates.py). Atomic; idempotent: a rate
+    already loaded with the same value is left alone, a changed one is updated. Returns (created, updated). Raises
+    ValueError (what is wrong with the file) before writing anything."""
+    month = authority_rates.parse(authority, content)
+    created = updated = 0
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        existing = {
+            row.currency: row
+            for row in AuthorityRate.objects.select_for_update().filter(authority=authority, month=month.month)
+        }
+        for rate in month.rates:
+            row = existing.get(rate.currency)
+            if row is None:
+                AuthorityRate.objects.create(
+                    authority=authority,
+                    currency=rate.currency,
+                    month=month.month,
+                    units=rate.units,
+                    rate=rate.rate,
+                    source=source[:200],
+                    imported_at=now,
+                )
+                created += 1
+            elif (row.units, row.rate) != (rate.units, rate.rate):
+                row.units, row.rate, row.source, row.imported_at = rate.units, rate.rate, source[:200], now
+                row.save(update_fields=["units", "rate", "source", "imported_at"])
+                updated += 1
+    return created, updated
 
 
 def _return_step(
