@@ -181,10 +181,10 @@ def build_return(
             groups[key][1] -= _share(line.vat, amount, refund.paid)
     euros: dict[tuple[str, str, str, int, str], list[int]] = defaultdict(lambda: [0, 0])
     unconverted: set[str] = set()
-    for (section, label, country, rate_bp, currency, dispatch, day), (net, vat) in groups.items():
-        net_eur, vat_eur = to_eur(net, currency, day), to_eur(vat, currency, day)
+    for (section, label, country, rate_bp, line_currency, dispatch, day), (net, vat) in groups.items():
+        net_eur, vat_eur = to_eur(net, line_currency, day), to_eur(vat, line_currency, day)
         if net_eur is None or vat_eur is None:
-            unconverted.add(currency)
+            unconverted.add(line_currency)
             continue
         euros[(section, label, country, rate_bp, dispatch)][0] += net_eur
         euros[(section, label, country, rate_bp, dispatch)][1] += vat_eur

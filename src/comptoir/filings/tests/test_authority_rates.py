@@ -127,3 +127,25 @@ def test_the_uk_return_converts_a_euro_sale_at_hmrcs_rate_of_its_month(vat_rates
     # July EUR 55.00 / 11.00 at 1.25 (44.00 / 8.80) and August at 1.10 (50.00 / 10.00), one row per rate
     assert q3.rows == (ReturnRow("supplies", "2026-Q3", "GB", 2000, 4400 + 5000, 880 + 1000),)
     assert q3.unconverted == ()
+
+
+@pytest.mark.django_db
+def test_the_swiss_return_converts_a_euro_sale_at_the_estvs_monthly_average_rate(vat_rates, uk_rates_from_hmrc):
+    ExchangeRate.objects.create(
+        currency="CHF",
+        day=dt.date(2026, 6, 30),
+        rate=Decimal("0.9300"),
+        imported_at=dt.datetime(2026, 6, 30, tzinfo=dt.UTC),
+    )
+    rates_cache_clear()
+    offer = offer_from("DE", 11900, shipping=0)  # EUR 119.00 to a Swiss consumer: the platform is the supplier
+    buy(offer, to="CH", at=dt.datetime(2026, 7, 10, 12, tzinfo=dt.UTC))
+    lines = list(OrderTaxLine.objects.filter(regime="ch_platform").values_list("currency", "net_amount", "vat_amount"))
+    assert sorted(lines) == [("EUR", 0, 0), ("EUR", 10000, 810)]  # EUR 100.00 + 8.10 VAT (8.1 %), free shipping
+    authority_rates_import(authority="estv", content=ESTV_JULY)
+
+    q3 = selectors.vat_return(kind="ch-vat", period=periods.quarter("2026-Q3"))
+
+    # The return is in CHF even when every sale was in euros (its currency used to follow the last row's).
+    assert q3.currency == "CHF" and q3.unconverted == ()
+    assert q3.rows == (ReturnRow("supplies", "2026-Q3", "CH", 810, 9500, 770),)  # CHF 95.00 and 7.695 -> 7.70
