@@ -350,6 +350,13 @@ COMPTOIR: dict[str, Any] = {
         "CH_VAT_PERIOD": env_str("COMPTOIR_CH_VAT_PERIOD", "quarter"),
         # HMRC's stagger of the UK VAT quarters: 1 (ending Mar/Jun/Sep/Dec), 2 (Apr/Jul/Oct/Jan), 3 (May/Aug/Nov/Feb).
         "UK_VAT_STAGGER": env_str("COMPTOIR_UK_VAT_STAGGER", "1"),  # or "half-year" (the Swiss return's period)
+        # The XSD the DAC7 (DPI) XML is validated against: the official one your tax authority publishes (its imports
+        # next to it); empty: Comptoir's own transcription (filings/schemas/comptoir-dpi-v1.xsd, docs/TAXES.md).
+        "DAC7_XSD": env_str("COMPTOIR_DAC7_XSD", ""),
+        # Non-GBP amounts of the UK return, non-CHF ones of the Swiss return: "ecb" (the ECB rate of the period's last
+        # day, through the euro) or the authority's monthly rates loaded with `comptoir filings rates` ("hmrc", "estv").
+        "UK_VAT_RATES": env_str("COMPTOIR_UK_VAT_RATES", "ecb"),
+        "CH_VAT_RATES": env_str("COMPTOIR_CH_VAT_RATES", "ecb"),
     },
     # Outbound webhooks (comptoir.webhooks, docs/WEBHOOKS.md). Sellers' endpoints must be public https URLs; private
     # and loopback addresses (SSRF) and plain http are for tests and local development only.

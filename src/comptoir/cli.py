@@ -20,7 +20,7 @@
     comptoir tax rates-import|rates|decide|duties-load|tariffs-load
                                             VAT rates (effective-dated), which VAT regime applies to a sale,
                                             the customs duty rules, the operator's tariff rates (CSV)
-    comptoir filings oss|ioss|uk-vat|ch-vat|file|correct|records|dac7|distance-sales
+    comptoir filings oss|ioss|uk-vat|ch-vat|file|correct|records|dac7|rates|distance-sales
                                             OSS/IOSS/UK/Swiss VAT returns (CSV) and their dispatch (filed,
                                             corrected), Art. 54c records, DAC7 (DPI XML), the sellers' EU
                                             distance-sales counter

@@ -1,4 +1,5 @@
-"""What the filings app keeps: the DAC7 notices sent to sellers (the figures and the missing identity as sent)."""
+"""What the filings app keeps: the DAC7 notices sent to sellers (the figures and the missing identity as sent), the
+sellers an operator excluded from DAC7, and the dispatch steps of the VAT returns."""
 
 from __future__ import annotations
 
@@ -65,3 +66,60 @@ class ReturnFiling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.scope} {self.period}: {self.state} ({self.reference})"
+
+
+class Dac7ExclusionKind(models.TextChoices):
+    """The sellers DAC7 excludes whatever their sales (Dir. (EU) 2021/514, Annex V, Section I(B)(3)); domain.dac7."""
+
+    GOVERNMENT_ENTITY = "government_entity", "government entity"
+    LISTED_ENTITY = "listed_entity", "listed entity"
+
+
+class Dac7Exclusion(models.Model):
+    """An operator's decision that a seller is excluded from DAC7 reports (a government entity, or an entity whose
+    stock is regularly traded on an established securities market, or a related entity of one), with the reason the
+    operator gave (the evidence: a register, a stock exchange listing). One row per seller: the current decision;
+    every change and removal is in the audit log with the previous value (services.dac7_exclusion_set)."""
+
+    seller = models.OneToOneField("sellers.Seller", on_delete=models.CASCADE, related_name="dac7_exclusion")
+    kind = models.CharField(max_length=20, choices=Dac7ExclusionKind.choices)
+    reason = models.CharField(max_length=500)
+    set_at = models.DateTimeField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["government_entity", "listed_entity"]), name="dac7_exclusion_kind_known"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="dac7_exclusion_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"DAC7 exclusion of seller {self.seller_id}: {self.kind}"
+
+
+class AuthorityRate(models.Model):
+    """One monthly exchange rate a tax authority published for its VAT returns (domain/authority_rates.py): HMRC's
+    (`rate` units of `currency` per GBP 1, `units` 1) or the ESTV's (`units` of `currency` cost `rate` CHF), for the
+    month starting on `month`. Loaded from the authority's file by `comptoir filings rates` (services.
+    authority_rates_import); a file loaded again updates the rate it changed."""
+
+    authority = models.CharField(max_length=8, choices=[("hmrc", "HMRC"), ("estv", "ESTV")])
+    currency = models.CharField(max_length=3)
+    month = models.DateField()
+    units = models.PositiveIntegerField(default=1)
+    rate = models.DecimalField(max_digits=18, decimal_places=6)
+    source = models.CharField(max_length=200, blank=True)  # the file it came from
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "currency", "month"], name="authority_rate_one_per_month"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="authority_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.currency} {self.month:%Y-%m}: {self.rate}"

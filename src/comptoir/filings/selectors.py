@@ -14,14 +14,14 @@ from django.db.models import Q, QuerySet
 
 from comptoir.core import clock
 from comptoir.core.crypto import decrypt_text
-from comptoir.core.exceptions import ValidationError
+from comptoir.core.exceptions import ApplicationError, ValidationError
 from comptoir.core.money import Money
 from comptoir.currencies.domain.rates import ECB
 from comptoir.currencies.models import ExchangeRate
 from comptoir.currencies.selectors import ReferenceRates
 from comptoir.filings import errors
 from comptoir.filings.conf import filings_settings
-from comptoir.filings.domain import dac7, periods
+from comptoir.filings.domain import authority_rates, dac7, dpi_schema, periods
 from comptoir.filings.domain.ch_vat import CH_REGIMES
 from comptoir.filings.domain.dispatch import ReturnState
 from comptoir.filings.domain.returns import (
@@ -40,7 +40,7 @@ from comptoir.filings.domain.returns import (
     with_rows,
 )
 from comptoir.filings.domain.uk_vat import UK_REGIMES, uk_vat_csv
-from comptoir.filings.models import Dac7Notice, ReturnFiling
+from comptoir.filings.models import AuthorityRate, Dac7Exclusion, Dac7Notice, ReturnFiling
 from comptoir.orders.models import CreditNoteKind, CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
 from comptoir.payments.models import Refund
 from comptoir.sellers.models import Seller
@@ -76,6 +76,37 @@ class PeriodEndRates:
             self._rates[day] = ReferenceRates(_publication_on_or_after(day))
         converted = self._rates[day].convert(Money(amount, currency), self._target)
         return None if converted is None else converted.amount
+
+
+class AuthorityMonthRates:
+    """`convert(amount, currency, day)` into the authority's currency (GBP for HMRC, CHF for the ESTV) at its rate of
+    the month of `day` (`AuthorityRate`, loaded from its file), None when that month's rate of the currency is not
+    loaded (the return names the currency as unconverted); one table read per month."""
+
+    def __init__(self, authority: str) -> None:
+        self._authority = authority
+        self._target = authority_rates.AUTHORITIES[authority]
+        self._months: dict[dt.date, dict[str, authority_rates.AuthorityRate]] = {}
+
+    def __call__(self, amount: int, currency: str, day: dt.date) -> int | None:
+        if currency == self._target:
+            return amount
+        month = day.replace(day=1)
+        if month not in self._months:
+            self._months[month] = {
+                code: authority_rates.AuthorityRate(code, units, rate)
+                for code, units, rate in AuthorityRate.objects.filter(
+                    authority=self._authority, month=month
+                ).values_list("currency", "units", "rate")
+            }
+        rate = self._months[month].get(currency)
+        if rate is None:
+            return None
+        return authority_rates.convert(amount, currency, authority=self._authority, rate=rate)
+
+
+def _first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
 
 
 def _supply_day(paid_at: dt.datetime | None, placed_at: dt.datetime) -> dt.date:
@@ -294,9 +325,20 @@ def _computed_return(*, kind: str, period: periods.Period, seller_id: int | None
         lines=facts,
         refunds=refunds,
         period_of=_period_of(kind, period),
-        to_eur=PeriodEndRates(currency),
         currency=currency,
+        **_conversion(kind),
     )
+
+
+def _conversion(kind: str) -> dict:
+    """How a return converts amounts in other currencies: the ECB rate of the period's last day (the EU returns; the
+    UK and Swiss ones by default), or HMRC's / the ESTV's rate of the month of each supply and refund when the operator
+    chose them (`COMPTOIR_UK_VAT_RATES=hmrc`, `COMPTOIR_CH_VAT_RATES=estv`)."""
+    settings = filings_settings()
+    authority = {"uk-vat": settings.uk_vat_rates, "ch-vat": settings.ch_vat_rates}.get(kind, "ecb")
+    if authority == "ecb":
+        return {"to_eur": PeriodEndRates(_RETURN_KINDS[kind].currency)}
+    return {"to_eur": AuthorityMonthRates(authority), "convert_on": _first_of_month}
 
 
 def _filings_by_period(kind: str, scope: str) -> dict[str, list[ReturnFiling]]:
@@ -429,7 +471,7 @@ def oss_seller_ids(period: periods.Period) -> list[int]:
 # --- DAC7 ---------------------------------------------------------------------------------------------------------
 
 
-def _identity(seller: Seller, profile: SellerTaxProfile | None) -> dac7.SellerIdentity:
+def _identity(seller: Seller, profile: SellerTaxProfile | None, exclusion: str = "") -> dac7.SellerIdentity:
     try:
         iban = decrypt_text(seller.iban_encrypted) if seller.iban_encrypted else ""
     except Exception:
@@ -448,6 +490,7 @@ def _identity(seller: Seller, profile: SellerTaxProfile | None) -> dac7.SellerId
         business_registration_number=seller.trade_register_number,
         date_of_birth=profile.date_of_birth if profile else None,
         iban=iban,
+        exclusion=exclusion,
     )
 
 
@@ -506,12 +549,13 @@ def dac7_seller_years(*, year: int, seller_ids: Iterable[int] | None = None) -> 
 
     sellers = Seller.objects.in_bulk(list(sums))
     profiles = {profile.seller_id: profile for profile in SellerTaxProfile.objects.filter(seller_id__in=list(sums))}
+    exclusions = dict(Dac7Exclusion.objects.filter(seller_id__in=list(sums)).values_list("seller_id", "kind"))
     found = []
     for seller_id in sorted(sums):
         figures = sums[seller_id]
         found.append(
             dac7.SellerYear(
-                identity=_identity(sellers[seller_id], profiles.get(seller_id)),
+                identity=_identity(sellers[seller_id], profiles.get(seller_id), exclusions.get(seller_id, "")),
                 year=year,
                 consideration=in_euros(figures["consideration"]),
                 activities=dac7.Quarterly.of(
@@ -626,7 +670,41 @@ def dac7_report_xml(*, year: int) -> tuple[bytes, list[dac7.SellerYear]]:
         timestamp=now,
         sellers=tuple(seller_years),
     )
-    return dac7.dpi_xml(message), seller_years
+    document = dac7.dpi_xml(message)
+    problems = dac7_document_problems(document)
+    if problems:
+        raise ValidationError(
+            f"The DAC7 report of {year} fails validation: " + "; ".join(problems[:5]),
+            code=errors.DAC7_INVALID_DOCUMENT,
+            extra={"problems": problems},
+        )
+    return document, seller_years
+
+
+class Dac7SchemaUnusable(ApplicationError):
+    """`COMPTOIR_DAC7_XSD` names a file that is missing or not an XML Schema: no report can be validated (500)."""
+
+    status = 500
+    default_code = errors.DAC7_SCHEMA_UNUSABLE
+
+
+def dac7_schema_path() -> str:
+    """The XSD DAC7 reports are validated against: the operator's (`COMPTOIR_DAC7_XSD`) or Comptoir's own."""
+    return filings_settings().dac7_xsd or str(dpi_schema.COMPTOIR_SCHEMA)
+
+
+def dac7_document_problems(document: bytes) -> list[str]:
+    """What stops `document` from being filed: the errors of the configured XSD (`dac7_schema_path`), then the rules
+    of the DPI user guide no XSD states (domain/dpi_schema.py). Raises Dac7SchemaUnusable for an unusable XSD."""
+    try:
+        return dpi_schema.dpi_problems(document, dac7_schema_path())
+    except ValueError as error:
+        raise Dac7SchemaUnusable(str(error)) from error
+
+
+def dac7_exclusions() -> list[Dac7Exclusion]:
+    """The sellers an operator excluded from DAC7 (government or listed entity), by seller name."""
+    return list(Dac7Exclusion.objects.select_related("seller", "set_by").order_by("seller__legal_name", "seller_id"))
 
 
 @dataclass(frozen=True)

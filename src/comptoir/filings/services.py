@@ -10,21 +10,24 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_noop
 
 from comptoir.core import clock
 from comptoir.core.events import publish_on_commit
-from comptoir.core.exceptions import Conflict, ValidationError
+from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.core.money import Money
 from comptoir.core.permissions import require_operator
 from comptoir.core.services import audit_record
 from comptoir.currencies.selectors import ReferenceRates
 from comptoir.filings import errors, selectors
+from comptoir.filings.domain import authority_rates
 from comptoir.filings.domain.dispatch import ReturnAction, ReturnState, next_state
 from comptoir.filings.domain.returns import ADJUSTMENT, rows_from_json, rows_to_json
 from comptoir.filings.events import Dac7NoticeIssued
-from comptoir.filings.models import Dac7Notice, ReturnFiling
+from comptoir.filings.models import AuthorityRate, Dac7Exclusion, Dac7ExclusionKind, Dac7Notice, ReturnFiling
 from comptoir.orders.domain.state_machine import Status
 from comptoir.orders.models import CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
+from comptoir.sellers.models import Seller
 from comptoir.taxes.domain.distance_sales import DISTANCE_SALE_REGIMES
 from comptoir.taxes.models import SellerDistanceSale
 from comptoir.taxes.services import DistanceSaleCount, seller_distance_sale_count
@@ -160,6 +163,94 @@ def dac7_notices_issue(*, year: int, actor, seller_ids: Iterable[int] | None = N
             continue  # already sent
         created.append(notice)
     return created
+
+
+def dac7_exclusion_set(*, seller_id: int, kind: str, reason: str, actor) -> Dac7Exclusion | None:
+    """Record that a seller is excluded from DAC7 reports (`kind`: `government_entity` or `listed_entity`), with the
+    operator's reason, or lift the exclusion (`kind` empty; a reason is still required). The seller is then left out
+    of (or back in) every DAC7 report built afterwards; notices already sent stay. Operators only (PermissionDenied);
+    ValidationError (422 `invalid_dac7_exclusion`) for an unknown kind or an empty reason; NotFound for an unknown
+    seller. Audited (`filings.dac7_exclusion`, with the previous kind). Idempotent: the decision already recorded, with
+    the same reason, changes nothing and writes no audit row. Returns the exclusion, or None once lifted."""
+    require_operator(actor)
+    kind, reason = kind.strip(), reason.strip()
+    if kind and kind not in Dac7ExclusionKind.values:
+        raise ValidationError(
+            gettext_noop("Unknown DAC7 exclusion: a government entity or a listed entity."),
+            code=errors.INVALID_EXCLUSION,
+            fields={"kind": "Unknown exclusion."},
+        )
+    if not reason or len(reason) > 500:
+        raise ValidationError(
+            gettext_noop("Give the reason for the decision (500 characters at most)."),
+            code=errors.INVALID_EXCLUSION,
+            fields={"reason": "Required, 500 characters at most."},
+        )
+    with transaction.atomic(durable=True):
+        seller = Seller.objects.select_for_update().filter(pk=seller_id).first()  # one decision at a time per seller
+        if seller is None:
+            raise NotFound(gettext_noop("No such seller."), code=errors.UNKNOWN_SELLER)
+        current = Dac7Exclusion.objects.filter(seller=seller).first()
+        previous = current.kind if current else ""
+        if previous == kind and (current is None or current.reason == reason):
+            return current
+        if not kind:
+            assert current is not None
+            current.delete()
+            audit_record(
+                actor=actor,
+                action="filings.dac7_exclusion",
+                target=seller,
+                reason=reason,
+                data={"previous": previous, "kind": ""},
+                seller_id=seller.pk,
+            )
+            return None
+        exclusion, _created = Dac7Exclusion.objects.update_or_create(
+            seller=seller, defaults={"kind": kind, "reason": reason, "set_at": clock.now(), "set_by": actor}
+        )
+        audit_record(
+            actor=actor,
+            action="filings.dac7_exclusion",
+            target=seller,
+            reason=reason,
+            data={"previous": previous, "kind": kind},
+            seller_id=seller.pk,
+        )
+        return exclusion
+
+
+def authority_rates_import(*, authority: str, content: bytes, source: str = "") -> tuple[int, int]:
+    """Load one month of a tax authority's exchange rates from its published file (`hmrc`: HMRC's monthly XML;
+    `estv`: the ESTV's monthly average rates XML; formats in domain/authority_rates.py). Atomic; idempotent: a rate
+    already loaded with the same value is left alone, a changed one is updated. Returns (created, updated). Raises
+    ValueError (what is wrong with the file) before writing anything."""
+    month = authority_rates.parse(authority, content)
+    created = updated = 0
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        existing = {
+            row.currency: row
+            for row in AuthorityRate.objects.select_for_update().filter(authority=authority, month=month.month)
+        }
+        for rate in month.rates:
+            row = existing.get(rate.currency)
+            if row is None:
+                AuthorityRate.objects.create(
+                    authority=authority,
+                    currency=rate.currency,
+                    month=month.month,
+                    units=rate.units,
+                    rate=rate.rate,
+                    source=source[:200],
+                    imported_at=now,
+                )
+                created += 1
+            elif (row.units, row.rate) != (rate.units, rate.rate):
+                row.units, row.rate, row.source, row.imported_at = rate.units, rate.rate, source[:200], now
+                row.save(update_fields=["units", "rate", "source", "imported_at"])
+                updated += 1
+    return created, updated
 
 
 def _return_step(

@@ -49,7 +49,8 @@ def filing(
     (every seller with OSS sales in the quarter), `ioss` (a month), `uk-vat` (a quarter: HMRC's nine boxes, GBP),
     `ch-vat` (a quarter, or a half-year when the operator files half-yearly: turnover and tax per rate, CHF); a filed
     return is given as filed. `records` (Art. 54c records of a year or a
-    quarter), `dac7` (a year: the DPI XML of the reportable sellers). Operators only (403 otherwise); 422
+    quarter), `dac7` (a year: the DPI XML of the reportable sellers, validated against the DPI XML Schema: 422
+    `dac7_invalid_document` with the validator's `problems` when it fails). Operators only (403 otherwise); 422
     `invalid_period` for an unknown kind or a malformed period."""
     require_operator(buyer_principal(request).user)
     document = selectors.filing_file(kind=kind, period=period, seller_id=seller)

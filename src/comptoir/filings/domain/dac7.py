@@ -12,8 +12,8 @@ The XML follows the structure of the OECD/EU DPI schema (namespace `urn:oecd:tie
 `urn:oecd:ties:dpistf:v1`): `DPI_OECD` > `MessageSpec`, `DPIBody` > `PlatformOperator`, `ReportableSeller` (`Identity`
 > `EntitySeller|IndividualSeller` > `Standard` > `EntSellerID|IndSellerID` and `FinancialIdentifier`;
 `RelevantActivities` > `SaleOfGoods` > `Consideration` (`ConsQ1`…`ConsQ4`), `NumberOfActivities` (`NumbQ1`…),
-`Fees` (`FeesQ1`…), `Taxes` (`TaxQ1`…)). `dpi_structure_problems` checks a document against that structure; it is
-**not** the official XSD (which this repository does not ship), see docs/TAXES.md.
+`Fees` (`FeesQ1`…), `Taxes` (`TaxQ1`…)), amounts in whole euros. `domain/dpi_schema.py` validates a document against
+Comptoir's own XSD of that structure or the operator's official one, see docs/TAXES.md.
 """
 
 from __future__ import annotations
@@ -141,8 +141,9 @@ def _element(parent: ET.Element, name: str, text: str | None = None, namespace: 
 
 
 def _amount(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+    """Whole euros, half away from zero: the schema's MonAmnt_Type is an integer of the currency's units."""
+    units = (abs(cents) + 50) // 100
+    return str(-units if cents < 0 else units)
 
 
 def _doc_spec(parent: ET.Element, ref: str) -> None:
@@ -252,125 +253,3 @@ def dpi_xml(message: DpiMessage) -> bytes:
             _seller(body, seller, f"{message.message_ref}-S{seller.identity.seller_id}")
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
-
-
-# The structure checked: element -> its children in order, with (minimum, maximum) occurrences (None: unbounded).
-_Children = tuple[tuple[str, int, int | None], ...]
-_PARTY_ENTITY: _Children = (
-    ("ResCountryCode", 1, None),
-    ("TIN", 1, None),
-    ("IN", 0, None),
-    ("VAT", 0, 1),
-    ("Name", 1, None),
-    ("Address", 1, None),
-)
-_PARTY_PERSON: _Children = (
-    ("ResCountryCode", 1, None),
-    ("TIN", 1, None),
-    ("VAT", 0, 1),
-    ("Name", 1, None),
-    ("Address", 1, None),
-    ("BirthInfo", 1, 1),
-)
-
-
-def _quarters(prefix: str) -> _Children:
-    return tuple((f"{prefix}{number}", 1, 1) for number in (1, 2, 3, 4))
-
-
-STRUCTURE: dict[str, _Children] = {
-    "DPI_OECD": (("MessageSpec", 1, 1), ("DPIBody", 1, None)),
-    "MessageSpec": (
-        ("TransmittingCountry", 1, 1),
-        ("ReceivingCountry", 1, 1),
-        ("MessageType", 1, 1),
-        ("MessageRefId", 1, 1),
-        ("MessageTypeIndic", 1, 1),
-        ("ReportingPeriod", 1, 1),
-        ("Timestamp", 1, 1),
-    ),
-    "DPIBody": (("PlatformOperator", 1, 1), ("ReportableSeller", 0, None)),
-    "PlatformOperator": (
-        ("ResCountryCode", 1, None),
-        ("TIN", 1, None),
-        ("Name", 1, None),
-        ("Address", 1, None),
-        ("DocSpec", 1, 1),
-    ),
-    "ReportableSeller": (("Identity", 1, 1), ("RelevantActivities", 1, 1), ("DocSpec", 1, 1)),
-    "Identity": (("EntitySeller", 0, 1), ("IndividualSeller", 0, 1)),
-    "EntitySeller": (("Standard", 1, 1),),
-    "IndividualSeller": (("Standard", 1, 1),),
-    "EntSellerID": _PARTY_ENTITY,
-    "IndSellerID": _PARTY_PERSON,
-    "FinancialIdentifier": (("Identifier", 1, 1), ("AccountHolderName", 0, 1)),
-    "Address": (("CountryCode", 1, 1), ("AddressFix", 0, 1), ("AddressFree", 0, 1)),
-    "AddressFix": (("Street", 0, 1), ("PostCode", 0, 1), ("City", 1, 1)),
-    "BirthInfo": (("BirthDate", 1, 1),),
-    "RelevantActivities": (("SaleOfGoods", 0, 1),),
-    "SaleOfGoods": (("Consideration", 1, 1), ("NumberOfActivities", 1, 1), ("Fees", 1, 1), ("Taxes", 1, 1)),
-    "Consideration": _quarters("ConsQ"),
-    "NumberOfActivities": _quarters("NumbQ"),
-    "Fees": _quarters("FeesQ"),
-    "Taxes": _quarters("TaxQ"),
-    "DocSpec": (("DocTypeIndic", 1, 1), ("DocRefId", 1, 1)),
-}
-_STANDARD = {
-    "EntitySeller": (("EntSellerID", 1, 1), ("FinancialIdentifier", 0, None)),
-    "IndividualSeller": (("IndSellerID", 1, 1), ("FinancialIdentifier", 0, None)),
-}
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _check(element: ET.Element, expected: _Children, path: str, problems: list[str]) -> None:
-    names = [_local(child.tag) for child in element]
-    position = 0
-    for name, minimum, maximum in expected:
-        count = 0
-        while position < len(names) and names[position] == name:
-            count, position = count + 1, position + 1
-        if count < minimum:
-            problems.append(f"{path}: {name} is missing")
-        if maximum is not None and count > maximum:
-            problems.append(f"{path}: {name} appears {count} times (at most {maximum})")
-    if position < len(names):
-        problems.append(f"{path}: unexpected {names[position]}")
-
-
-def dpi_structure_problems(document: bytes) -> list[str]:
-    """What in `document` departs from the DPI structure above (empty: it conforms): element names and namespaces,
-    order and occurrences, the identity choice (entity or individual), amounts with two decimals and a currency,
-    counts as integers, country codes of two capital letters. A structural check of our own, not the XSD."""
-    problems: list[str] = []
-    root = ET.fromstring(document)
-    if root.tag != f"{{{DPI}}}DPI_OECD":
-        return [f"the root is {root.tag}, not {{{DPI}}}DPI_OECD"]
-
-    def walk(element: ET.Element, path: str, parent: str) -> None:
-        name = _local(element.tag)
-        namespace = element.tag[1:].partition("}")[0]
-        if namespace != (STF if name in ("DocTypeIndic", "DocRefId") else DPI):
-            problems.append(f"{path}: {name} in namespace {namespace}")
-        expected = _STANDARD[parent] if name == "Standard" else STRUCTURE.get(name)
-        if name == "Identity" and len(element) != 1:
-            problems.append(f"{path}: exactly one of EntitySeller or IndividualSeller")
-        if expected is not None:
-            _check(element, expected, path, problems)
-        text = (element.text or "").strip()
-        if name[:-1] in ("ConsQ", "FeesQ", "TaxQ"):
-            whole, _dot, cents = text.lstrip("-").partition(".")
-            if not (whole.isdigit() and len(cents) == 2 and cents.isdigit()) or not element.get("currCode"):
-                problems.append(f"{path}: {text!r} is not an amount with a currency")
-        if name.startswith("NumbQ") and not text.isdigit():
-            problems.append(f"{path}: {text!r} is not a count")
-        country_element = name in ("ResCountryCode", "CountryCode", "TransmittingCountry", "ReceivingCountry")
-        if country_element and not (len(text) == 2 and text.isalpha() and text.isupper()):
-            problems.append(f"{path}: {text!r} is not a country code")
-        for child in element:
-            walk(child, f"{path}/{_local(child.tag)}", name)
-
-    walk(root, "DPI_OECD", "")
-    return problems

@@ -111,7 +111,7 @@ def _share(amount: int, numerator: int, denominator: int) -> int:
 
 
 # (section, period label, country, rate, currency, dispatch) -> [net, vat]
-_Groups = dict[tuple[str, str, str, int, str, str], list[int]]
+_Groups = dict[tuple[str, str, str, int, str, str, dt.date], list[int]]  # ... currency, dispatch, rate day
 
 
 def build_return(
@@ -124,19 +124,33 @@ def build_return(
     period_of: Callable[[dt.date], Period],
     to_eur: Callable[[int, str, dt.date], int | None],
     currency: str = "EUR",
+    convert_on: Callable[[dt.date], dt.date] | None = None,
 ) -> VatReturn:
     """The return of `period`. `lines`: the tax lines of the supplies of the period and of every earlier one that a
     refund in `refunds` touches; `refunds`: the refunds made within `period`. `period_of` gives a day's period
     (quarter, half-year or month); `to_eur(amount, currency, day)` converts into the return's `currency` at the rate
-    of `day` (the period's last day)."""
+    of `day`: the period's last day, or with `convert_on` the day it gives for each supply's day and each refund's
+    day (HMRC's and the ESTV's monthly rates: the first of the month of the supply, or of the refund)."""
     by_order: dict[int, list[TaxLineFact]] = defaultdict(list)
     for line in lines:
         by_order[line.seller_order_id].append(line)
     groups: _Groups = defaultdict(lambda: [0, 0])
+
+    def rate_day(day: dt.date) -> dt.date:
+        return convert_on(day) if convert_on is not None else period.end
+
     for order_lines in by_order.values():
         for line in order_lines:
             if period.contains(line.supplied_on):
-                key = (SUPPLIES, period.label, line.tax_country, line.rate_bp, line.currency, line.dispatch)
+                key = (
+                    SUPPLIES,
+                    period.label,
+                    line.tax_country,
+                    line.rate_bp,
+                    line.currency,
+                    line.dispatch,
+                    rate_day(line.supplied_on),
+                )
                 groups[key][0] += line.net
                 groups[key][1] += line.vat
     for refund in refunds:
@@ -148,7 +162,15 @@ def build_return(
             if supplied_in.start > period.end:
                 continue  # a refund dated before its sale: not this return's business
             amount = min(refund.amount, refund.paid)
-            key = (section, supplied_in.label, line.tax_country, line.rate_bp, line.currency, line.dispatch)
+            key = (
+                section,
+                supplied_in.label,
+                line.tax_country,
+                line.rate_bp,
+                line.currency,
+                line.dispatch,
+                rate_day(refund.refunded_on),
+            )
             if refund.credited:
                 for credited in refund.credited:
                     if credited.tax_line_id == line.tax_line_id:
@@ -159,10 +181,10 @@ def build_return(
             groups[key][1] -= _share(line.vat, amount, refund.paid)
     euros: dict[tuple[str, str, str, int, str], list[int]] = defaultdict(lambda: [0, 0])
     unconverted: set[str] = set()
-    for (section, label, country, rate_bp, currency, dispatch), (net, vat) in groups.items():
-        net_eur, vat_eur = to_eur(net, currency, period.end), to_eur(vat, currency, period.end)
+    for (section, label, country, rate_bp, line_currency, dispatch, day), (net, vat) in groups.items():
+        net_eur, vat_eur = to_eur(net, line_currency, day), to_eur(vat, line_currency, day)
         if net_eur is None or vat_eur is None:
-            unconverted.add(currency)
+            unconverted.add(line_currency)
             continue
         euros[(section, label, country, rate_bp, dispatch)][0] += net_eur
         euros[(section, label, country, rate_bp, dispatch)][1] += vat_eur

@@ -19,7 +19,7 @@ from comptoir.core import clock
 from comptoir.core.exceptions import PermissionDenied, ValidationError
 from comptoir.filings import selectors
 from comptoir.filings.domain import periods
-from comptoir.filings.domain.dac7 import dpi_structure_problems
+from comptoir.filings.domain.dpi_schema import dpi_problems
 from comptoir.filings.domain.returns import ReturnRow, return_csv
 from comptoir.filings.models import Dac7Notice
 from comptoir.filings.services import dac7_notices_issue
@@ -133,11 +133,11 @@ def test_dac7_notice_identity_and_report(vat_rates, client):
     assert refused.status_code == 422
 
     document, _ = selectors.dac7_report_xml(year=2026)
-    assert dpi_structure_problems(document) == []
+    assert dpi_problems(document) == []
     text = document.decode()
     assert text.count("<dpi:ReportableSeller>") == 1
     assert '<dpi:TIN issuedBy="DE">DE123456789</dpi:TIN>' in text
-    assert '<dpi:ConsQ2 currCode="EUR">2504.90</dpi:ConsQ2>' in text
+    assert '<dpi:ConsQ2 currCode="EUR">2505</dpi:ConsQ2>' in text  # EUR 2,504.90 in whole euros
 
 
 def test_operators_download_filings_from_the_console_and_the_api(ioss_orders, console, operator, client):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError
+from comptoir.filings import errors as filing_errors
 from comptoir.filings import selectors
 from comptoir.filings.conf import filings_settings
 from comptoir.filings.domain import periods
@@ -24,7 +25,8 @@ from comptoir.filings.domain.ch_vat import ch_summary
 from comptoir.filings.domain.dispatch import RETURN_KINDS
 from comptoir.filings.domain.returns import percent_text
 from comptoir.filings.domain.uk_vat import WHOLE_POUND_BOXES, uk_boxes
-from comptoir.filings.services import dac7_notices_issue, vat_return_correct, vat_return_file
+from comptoir.filings.models import Dac7ExclusionKind
+from comptoir.filings.services import dac7_exclusion_set, dac7_notices_issue, vat_return_correct, vat_return_file
 from comptoir.web.console.views import operator_required
 
 ONE_DAY = dt.timedelta(days=1)
@@ -44,6 +46,9 @@ def filings(request):
     year = _year(request)
     seller_years = selectors.dac7_seller_years(year=year)
     reportable = [item for item in seller_years if item.is_reportable]
+    figures = {item.identity.seller_id: item for item in seller_years}
+    exclusions = selectors.dac7_exclusions()
+    excluded_ids = {exclusion.seller_id for exclusion in exclusions}
     notices = {notice.seller_id: notice for notice in selectors.dac7_notices(year=year)}
     previous_quarter = periods.quarter_of(periods.quarter_of(today).start - ONE_DAY)
     previous_month = periods.month_of(today.replace(day=1) - ONE_DAY)
@@ -70,6 +75,16 @@ def filings(request):
             "reportable": reportable,
             "sellers_with_sales": len(seller_years),
             "rows": [{"item": item, "notice": notices.get(item.identity.seller_id)} for item in reportable],
+            "exclusions": [
+                {
+                    "exclusion": exclusion,
+                    "label": EXCLUSION_LABELS[exclusion.kind],
+                    "item": figures.get(exclusion.seller_id),
+                }
+                for exclusion in exclusions
+            ],
+            "exclusion_kinds": [(kind, EXCLUSION_LABELS[kind]) for kind in Dac7ExclusionKind.values],
+            "excludable": [item for item in seller_years if item.identity.seller_id not in excluded_ids],
         },
     )
 
@@ -82,7 +97,12 @@ def filing_download(request, kind: str):
             kind=kind, period=request.GET.get("period", ""), seller_id=int(seller) if seller.isdigit() else None
         )
     except ApplicationError as error:
-        messages.error(request, error.message)
+        if error.code == filing_errors.DAC7_INVALID_DOCUMENT:
+            problems = "; ".join(error.extra["problems"][:10])  # the schema validator's own words
+            message = _("The DAC7 report fails validation against its XML Schema and was not downloaded: %(problems)s")
+            messages.error(request, message % {"problems": problems})
+        else:
+            messages.error(request, error.message)
         return redirect("console:filings")
     response = HttpResponse(document.content, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
@@ -96,6 +116,42 @@ def dac7_notices_send(request):
     notices = dac7_notices_issue(year=year, actor=request.user)
     messages.success(request, _("%(count)s DAC7 notice(s) sent.") % {"count": len(notices)})
     return redirect(f"{reverse('console:filings')}?year={year}")
+
+
+EXCLUSION_LABELS = {
+    "government_entity": gettext_lazy("Government entity"),
+    "listed_entity": gettext_lazy("Listed entity"),
+}
+
+
+@operator_required
+@require_POST
+def dac7_exclusion_save(request):
+    """Exclude a seller from DAC7 (government or listed entity) or lift its exclusion, with the operator's reason."""
+    year = _year(request)
+    seller = request.POST.get("seller", "")
+    back = f"{reverse('console:filings')}?year={year}#exclusions-title"
+    if not seller.isdigit():
+        messages.error(request, _("Choose a seller."))
+        return redirect(back)
+    try:
+        exclusion = dac7_exclusion_set(
+            seller_id=int(seller),
+            kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+    except ApplicationError as error:
+        messages.error(request, _(error.message))  # the service's messages are marked for translation
+        return redirect(back)
+    if exclusion is None:
+        messages.success(request, _("The seller is no longer excluded from DAC7."))
+    else:
+        messages.success(
+            request,
+            _("The seller is excluded from DAC7 reports: %(kind)s.") % {"kind": EXCLUSION_LABELS[exclusion.kind]},
+        )
+    return redirect(back)
 
 
 # HMRC's box titles (domain/uk_vat.BOX_TITLES), translated for the page.

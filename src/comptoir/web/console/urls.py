@@ -54,6 +54,7 @@ from comptoir.web.console import filing_views  # noqa: E402
 urlpatterns += [
     path("filings/", filing_views.filings, name="filings"),
     path("filings/dac7/notices", filing_views.dac7_notices_send, name="filings-dac7-notices"),
+    path("filings/dac7/exclusions", filing_views.dac7_exclusion_save, name="filings-dac7-exclusion"),
     path("filings/returns/<slug:kind>/<slug:period>", filing_views.vat_return_page, name="filing-return"),
     path("filings/<slug:kind>", filing_views.filing_download, name="filing-download"),
 ]

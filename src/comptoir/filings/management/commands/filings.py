@@ -13,15 +13,15 @@ comptoir filings distance-sales --year 2026
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from comptoir.core.exceptions import ApplicationError
-from comptoir.filings import selectors, services
+from comptoir.filings import errors, selectors, services
 from comptoir.filings.domain import periods
 from comptoir.filings.domain.ch_vat import ch_summary
-from comptoir.filings.domain.dac7 import dpi_structure_problems
 from comptoir.filings.domain.dispatch import RETURN_KINDS
 from comptoir.filings.domain.returns import amount_text, percent_text, return_csv
 from comptoir.filings.domain.uk_vat import uk_vat_csv
@@ -73,6 +73,13 @@ class Command(BaseCommand):
         dac7.add_argument("--out")
         dac7.add_argument("--notify", action="store_true", help="Send each reportable seller its notice.")
         dac7.add_argument("--operator", help="The operator's email (needed with --notify).")
+        rates = commands.add_parser(
+            "rates",
+            help="Load a month of HMRC's exchange rates (monthly XML) or the ESTV's monthly average rates (XML),"
+            " for the UK and Swiss returns (COMPTOIR_UK_VAT_RATES=hmrc, COMPTOIR_CH_VAT_RATES=estv).",
+        )
+        rates.add_argument("--authority", required=True, choices=["hmrc", "estv"])
+        rates.add_argument("file", help="The file as published (e.g. exrates-monthly-0326.xml, xmlavgmonth.xml).")
         count = commands.add_parser("distance-sales", help="Count every seller's intra-EU distance sales of a year.")
         count.add_argument("--year", required=True, type=int)
 
@@ -138,10 +145,15 @@ class Command(BaseCommand):
                     selectors.art54c_records_csv(since=options["since"], until=options["until"]), options["out"]
                 )
             elif subcommand == "dac7":
-                document, seller_years = selectors.dac7_report_xml(year=options["year"])
-                problems = dpi_structure_problems(document)
-                if problems:
-                    raise CommandError("; ".join(problems))
+                try:
+                    document, seller_years = selectors.dac7_report_xml(year=options["year"])
+                except ApplicationError as error:
+                    if error.code != errors.DAC7_INVALID_DOCUMENT:
+                        raise
+                    raise CommandError(
+                        f"The DAC7 report of {options['year']} fails validation against {selectors.dac7_schema_path()}"
+                        " and was not written:\n" + "\n".join(error.extra["problems"])
+                    ) from error
                 self._write(document, options["out"])
                 reportable = [seller for seller in seller_years if seller.is_reportable]
                 self.stderr.write(f"{len(reportable)} reportable seller(s) of {len(seller_years)} with sales.")
@@ -149,9 +161,18 @@ class Command(BaseCommand):
                     operator = get_user_model().objects.filter(email__iexact=options["operator"] or "").first()
                     notices = services.dac7_notices_issue(year=options["year"], actor=operator)
                     self.stderr.write(f"{len(notices)} notice(s) sent.")
+            elif subcommand == "rates":
+                with open(options["file"], "rb") as file:
+                    content = file.read()
+                created, updated = services.authority_rates_import(
+                    authority=options["authority"], content=content, source=os.path.basename(options["file"])
+                )
+                self.stdout.write(f"{options['authority']}: {created} rate(s) added, {updated} updated.")
             else:
                 counted = services.distance_sales_recount(year=options["year"])
                 self.stdout.write(f"{counted} seller order(s) counted.")
+        except OSError as error:
+            raise CommandError(str(error)) from error
         except ValueError as error:
             raise CommandError(str(error)) from error
         except ApplicationError as error:
