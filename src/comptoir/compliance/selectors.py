@@ -18,6 +18,7 @@ from comptoir.compliance.models import (
 )
 from comptoir.offers.models import Offer
 from comptoir.sellers.domain.trader import EU_MEMBER_STATES
+from comptoir.taxes.domain.categories import is_excise_category
 
 
 def compliance_rules() -> list[Rule]:
@@ -175,6 +176,9 @@ def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
             "product__attributes",
             "product__parent__attributes",
             "product__category_id",
+            "ships_from_country",
+            "product__tax_category",
+            "product__parent__tax_category",
         )
     )
     if not rows:
@@ -210,6 +214,9 @@ def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
         attributes,
         family_attributes,
         category_id,
+        ships_from,
+        tax_category,
+        family_tax_category,
     ) in rows:
         merged = {**(family_attributes or {}), **(attributes or {})}
         names = manufacturer_names(brand=brand, family_brand=family_brand, attributes=merged)
@@ -225,6 +232,8 @@ def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
                 is_ce_marked=_is_ce_marked(merged.get("ce_marking")),
                 has_responsible_person=seller_id in represented,
                 registrations=frozenset(registrations.get(seller_id, ())),
+                is_excise=is_excise_category(tax_category or family_tax_category or ""),
+                goods_country=ships_from or "",
             )
         )
     return facts

@@ -103,7 +103,7 @@ def _shipping_rates_subquery():
     return Subquery(rates, output_field=CharField())
 
 
-_VAT_FIELDS = ("country", "tax_class", "rate_bp", "valid_from", "valid_to", "source")
+_VAT_FIELDS = ("country", "tax_class", "rate_bp", "valid_from", "valid_to", "source", "category")
 _DESTINATION_SENTINEL = "~destination~"  # the compiled statement's placeholder for the destination country
 _DESTINATION_USES = 2  # the VAT rates read and the country rules' blocks
 
@@ -114,7 +114,12 @@ def _vat_rates_subquery():
             Q(country=OuterRef("seller__country"))
             | Q(country=OuterRef("ships_from_country"))
             | Q(country=Value(_DESTINATION_SENTINEL)),
-            Q(tax_class=OuterRef("product__tax_class")) | Q(tax_class=Value(TaxClass.STANDARD.value)),
+            # The product's class and the standard rate, and the rows of the product's tax category.
+            (
+                Q(category=Value(""))
+                & (Q(tax_class=OuterRef("product__tax_class")) | Q(tax_class=Value(TaxClass.STANDARD.value)))
+            )
+            | (Q(category=OuterRef("product__tax_category")) & ~Q(category=Value(""))),
         )
         .order_by()
         .annotate(one=Value(1, output_field=IntegerField()))
@@ -243,6 +248,7 @@ class CheckoutProduct:
     tax_class: str = TaxClass.STANDARD.value
     hs_code: str = ""
     country_of_origin: str = ""
+    tax_category: str = ""
 
 
 @dataclass(frozen=True)
@@ -310,6 +316,7 @@ _COLUMNS = (
     "distance_sales_eur_cents",
     "tariff_rates_json",
     "product__country_of_origin",
+    "product__tax_category",
 )
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
 _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
@@ -390,7 +397,7 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
             is_active=bool(row[6]),
             handling_days=row[7],
             shipping_profile_id=row[8],
-            product=CheckoutProduct(row[9], row[16], row[21] or "", row[25] or ""),
+            product=CheckoutProduct(row[9], row[16], row[21] or "", row[25] or "", row[26] or ""),
             seller=CheckoutSeller(
                 row[10], row[11], row[14], row[17], charges_destination_vat(row[18], year=year), int(row[23] or 0)
             ),
@@ -424,6 +431,7 @@ def vat_rates_of(offer: CheckoutOffer) -> list[DatedRate]:
             valid_from=dt.date.fromisoformat(str(row["valid_from"])[:10]),
             valid_to=None if row["valid_to"] is None else dt.date.fromisoformat(str(row["valid_to"])[:10]),
             source=row["source"],
+            category=row.get("category") or "",
         )
         for row in rows
     ]

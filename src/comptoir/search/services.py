@@ -98,6 +98,7 @@ def _delivery_by_country(
             tax_class,
             hs_code,
             country_of_origin,
+            tax_category,
         ) in offers:
             if country in blocked.get(offer_id, ()):
                 continue
@@ -123,6 +124,7 @@ def _delivery_by_country(
                     country=buyer.country,
                     hs_code=hs_code,
                     origin=country_of_origin,
+                    tax_category=tax_category,
                 )
             )
             # The quote depends on the destination only through its VAT area (or being the seller's or the goods'
@@ -218,6 +220,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
             "product__tax_class",
             "product__hs_code",
             "product__country_of_origin",
+            "product__tax_category",
         )
     ):
         offers.setdefault(row[1], []).append(row)
