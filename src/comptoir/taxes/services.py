@@ -426,6 +426,10 @@ def _package_kind_rates() -> tuple[dt.date, dict[str, dict[TaxClass, set[int]]]]
     return dt.date.fromisoformat(eu_vat_rates_data.data_version), listed
 
 
+class CategoryRatesFileError(TariffFileError):
+    """A category rates file that cannot be loaded: `problems` lists each one with its line number."""
+
+
 @dataclass
 class CategoryRatesLoadReport:
     rows: int = 0
@@ -479,7 +483,8 @@ def _category_row_parse(
     # A row still in force on the package's day names a rate the package lists for that kind and country (a typo, 5
     # for 5.5, is refused); earlier rows are history the package no longer lists.
     current = valid_to is None or valid_to >= package_day
-    if kind is not None and rate_bp is not None and current and _COUNTRY.match(country):
+    checked = kind is not None and kind is not TaxClass.ZERO and rate_bp is not None and current
+    if checked and kind is not None and rate_bp is not None and _COUNTRY.match(country):
         known = listed.get(country)
         if known is None:
             problems.append(f"line {line}: eu-vat-rates-data has no rates for {country}")
@@ -506,12 +511,12 @@ def _category_row_parse(
 def category_rates_parse(text: str) -> list[VatRate]:
     """The rows of a category rates CSV (header: category, country, kind, rate_percent, valid_from, valid_to, source,
     verify) as unsaved `VatRate` rows with their category. A row in force on the day of the installed eu-vat-rates-data
-    must name a rate the package lists for that country and kind. Raises TariffFileError listing every problem with its
-    line number (a file is loaded whole or not at all)."""
+    must name a rate the package lists for that country and kind. Raises CategoryRatesFileError listing every problem
+    with its line number (a file is loaded whole or not at all)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [name for name in CATEGORY_COLUMNS if name not in (reader.fieldnames or [])]
     if missing:
-        raise TariffFileError(
+        raise CategoryRatesFileError(
             [f"line 1: missing column(s) {', '.join(missing)} (expected {','.join(CATEGORY_COLUMNS)})"]
         )
     package_day, listed = _package_kind_rates()
@@ -534,7 +539,7 @@ def category_rates_parse(text: str) -> list[VatRate]:
         seen[key] = line
         rows.append(row)
     if problems:
-        raise TariffFileError(problems)
+        raise CategoryRatesFileError(problems)
     return rows
 
 
@@ -542,9 +547,9 @@ def category_rates_load(*, text: str, actor=None) -> CategoryRatesLoadReport:
     """Load which rate each tax category bears per country (`category_rates_parse`), one row per category, country and
     start date: a new row is created, a row whose terms changed (kind, rate, end, source) is updated, an identical one
     left alone; rows not in the file stay (end one with its `valid_to`). Idempotent and all-or-nothing: a file with any
-    bad line raises TariffFileError and writes nothing. When a row was created or changed, an audit row is written and
-    `TaxRulesChanged` is published on commit (search re-prices its destination prices). Two loads at once: the one
-    that inserts second meets the first's rows at the unique constraint and loads again against them."""
+    bad line raises CategoryRatesFileError and writes nothing. When a row was created or changed, an audit row is
+    written and `TaxRulesChanged` is published on commit (search re-prices its destination prices). Two loads at once:
+    the one that inserts second meets the first's rows at the unique constraint and loads again against them."""
     parsed = category_rates_parse(text)
     try:
         return _category_rates_write(parsed, actor=actor)

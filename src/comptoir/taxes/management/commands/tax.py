@@ -4,7 +4,8 @@ eu-vat-rates-data package (effective-dated, idempotent); `comptoir tax rates [--
 duty rules (taxes/data/duty_rules.json, effective-dated, idempotent); `comptoir tax tariffs-load --file F`: load the
 operator's ad valorem tariff rates from a CSV (idempotent, all or nothing); `comptoir tax categories-load [--file F]`:
 load which rate each tax category (books, foodstuffs…) bears per country (taxes/data/category_rates.csv by default;
-idempotent, all or nothing) (docs/TAXES.md)."""
+idempotent, all or nothing); `comptoir tax product-set --product ID --category C [--class K]`: how a product is taxed
+(docs/TAXES.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from comptoir.catalog.services import product_tax_set
+from comptoir.core.exceptions import ApplicationError
+from comptoir.taxes.domain.categories import is_excise_category
 from comptoir.taxes.domain.liability import Sale, decide_liability
 from comptoir.taxes.selectors import vat_rates_in_force
 from comptoir.taxes.services import (
@@ -28,7 +32,7 @@ from comptoir.taxes.services import (
 class Command(BaseCommand):
     help = (
         "VAT and duties: `tax rates-import`, `tax rates`, `tax decide`, `tax duties-load`, `tax tariffs-load`, "
-        "`tax categories-load` (docs/TAXES.md)."
+        "`tax categories-load`, `tax product-set` (docs/TAXES.md)."
     )
 
     def add_arguments(self, parser):
@@ -58,6 +62,10 @@ class Command(BaseCommand):
             "category,country,kind,rate_percent,valid_from,valid_to,source,verify.",
         )
         categories.add_argument("--file", type=Path, help="Default: taxes/data/category_rates.csv.")
+        product = commands.add_parser("product-set", help="Set a product's tax category (and VAT class).")
+        product.add_argument("--product", type=int, required=True, dest="product_id")
+        product.add_argument("--category", required=True, help="A tax category (books, alcohol…); '' for none.")
+        product.add_argument("--class", dest="tax_class", default="standard", help="Default: standard.")
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "rates-import":
@@ -109,6 +117,21 @@ class Command(BaseCommand):
                 f"category rates: {categories.rows} rows, {len(categories.created)} new, "
                 f"{len(categories.changed)} changed, {categories.unchanged} unchanged, "
                 f"{categories.to_verify} marked to verify."
+            )
+            return
+        if subcommand == "product-set":
+            try:
+                changed = product_tax_set(
+                    product_id=options["product_id"],
+                    tax_class=options["tax_class"],
+                    tax_category=options["category"],
+                    actor=None,
+                )
+            except ApplicationError as error:
+                raise CommandError(f"{error.message} {error.fields or ''}".strip()) from error
+            excise = " (an excise good)" if is_excise_category(changed.tax_category) else ""
+            self.stdout.write(
+                f"product {changed.pk}: class {changed.tax_class}, category {changed.tax_category or '-'}{excise}."
             )
             return
         if subcommand == "rates":
