@@ -45,6 +45,20 @@ def market_blocks_for_offers(offer_ids: Iterable[int], country: str) -> dict[int
     )
 
 
+def product_restrictions_in(product_id: int, country: str) -> list[dict]:
+    """Why some of the product's visible offers may not be sold to buyers in `country`: each distinct reason once
+    (the product page says so beside the offers it leaves out). One query."""
+    from comptoir.offers.selectors import offer_visible_qs
+
+    found: dict[tuple[str, str], dict] = {}
+    for reasons in OfferMarketBlock.objects.filter(
+        country=country.upper(), offer__in=offer_visible_qs().filter(product_id=product_id)
+    ).values_list("reasons", flat=True):
+        for reason in reasons:
+            found.setdefault((reason.get("code", ""), reason.get("scheme", "")), reason)
+    return [found[key] for key in sorted(found)]
+
+
 def blocked_countries_by_offer(offer_ids: Iterable[int]) -> dict[int, set[str]]:
     """offer id -> the countries it may not be sold to (offers blocked nowhere are left out)."""
     blocked: dict[int, set[str]] = {}
