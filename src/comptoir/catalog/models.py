@@ -80,7 +80,15 @@ class Product(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     attributes = models.JSONField(default=dict, blank=True)
     language = models.CharField(max_length=8, default="en", help_text="Language of title and description.")
-    weight_grams = models.PositiveIntegerField(null=True, blank=True)
+    weight_grams = models.PositiveIntegerField(null=True, blank=True, help_text="Net weight of one unit (the goods).")
+    gross_weight_grams = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Gross weight of one unit with its packing: what a duty per kg or 100 kg gross is levied on.",
+    )
+    volume_millilitres = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Volume of one unit (liquids): what a duty per litre is levied on."
+    )
     length_mm = models.PositiveIntegerField(null=True, blank=True)
     width_mm = models.PositiveIntegerField(null=True, blank=True)
     height_mm = models.PositiveIntegerField(null=True, blank=True)

@@ -227,7 +227,8 @@ class CreditNoteAdminForm(forms.Form):
         titles = titles or {}
         self.line_fields: list[str] = []
         for line in creditable:
-            if line.remaining_quantity <= 0 or is_duty(line.key):  # the duty follows the goods credited
+            # The duty follows the goods credited; a line chargebacks gave back entirely has nothing left.
+            if line.remaining_quantity <= 0 or line.remaining_gross <= 0 or is_duty(line.key):
                 continue
             if line.key == SHIPPING:
                 self.fields["shipping"] = forms.BooleanField(label="Shipping", required=False)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from comptoir.core import clock
 from comptoir.core.crypto import decrypt_text
@@ -41,8 +41,8 @@ from comptoir.filings.domain.returns import (
 )
 from comptoir.filings.domain.uk_vat import UK_REGIMES, uk_vat_csv
 from comptoir.filings.models import Dac7Notice, ReturnFiling
-from comptoir.orders.models import CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
-from comptoir.payments.models import Chargeback, Refund
+from comptoir.orders.models import CreditNoteKind, CreditNoteLine, OrderStatus, OrderTaxLine, SellerOrder
+from comptoir.payments.models import Refund
 from comptoir.sellers.models import Seller
 from comptoir.taxes.domain.jurisdictions import EU_DISTANCE_SALES_THRESHOLD_EUR_CENTS
 from comptoir.taxes.models import SellerTaxProfile
@@ -50,6 +50,8 @@ from comptoir.taxes.selectors import seller_distance_sales_by_year, seller_tax_p
 
 _PAID = (OrderStatus.PAID,)
 CREDIT_PREFIX = "credit:"  # a refund's source key when it pays back a credit note (checkout.services.credit_notes)
+FULL_REFUND_PREFIX = "refund:"  # a full refund before the release (checkout.services.refunds), `refund:<seller order>`
+FULL_REFUND_NOTE_KEY = "refund"  # the key of its credit note
 
 
 def _publication_on_or_after(day: dt.date) -> dt.date:
@@ -110,10 +112,10 @@ def _tax_line_facts(queryset, *, with_dispatch: bool = False) -> list[TaxLineFac
     ]
 
 
-def _refund_facts(seller_order_filter: Q, period: periods.Period) -> list[RefundFact]:
+def _refund_facts(seller_order_ids: QuerySet, period: periods.Period) -> list[RefundFact]:
     rows = list(
         Refund.objects.filter(status="succeeded", created_at__date__gte=period.start, created_at__date__lte=period.end)
-        .filter(seller_order_filter)
+        .filter(seller_order_id__in=seller_order_ids)
         .values_list(
             "seller_order_id",
             "created_at",
@@ -124,41 +126,78 @@ def _refund_facts(seller_order_filter: Q, period: periods.Period) -> list[Refund
         )
     )
     # A refund of a credit note (`credit:<number>`, checkout.services.seller_order_credit) reduces exactly what the
-    # note credits; one query, only when there is one.
+    # note credits, and so does a full refund before the release (`refund:<seller order>`) through its note (key
+    # "refund": every line not yet credited, after a chargeback's note too); one query, only when there is one.
     numbers = [key.removeprefix(CREDIT_PREFIX) for *_rest, key in rows if key.startswith(CREDIT_PREFIX)]
+    fully_refunded = [row[0] for row in rows if row[-1].startswith(FULL_REFUND_PREFIX)]
     credited: dict[str, list[CreditedFact]] = defaultdict(list)
-    if numbers:
-        for number, tax_line_id, net, vat in CreditNoteLine.objects.filter(
-            credit_note__number__in=numbers, tax_line__isnull=False
-        ).values_list("credit_note__number", "tax_line_id", "net_amount", "vat_amount"):
-            credited[number].append(CreditedFact(tax_line_id, net, vat))
+    if numbers or fully_refunded:
+        for number, seller_order_id, key, tax_line_id, net, vat in CreditNoteLine.objects.filter(
+            Q(credit_note__number__in=numbers)
+            | Q(credit_note__seller_order_id__in=fully_refunded, credit_note__key=FULL_REFUND_NOTE_KEY),
+            tax_line__isnull=False,
+        ).values_list(
+            "credit_note__number",
+            "credit_note__seller_order_id",
+            "credit_note__key",
+            "tax_line_id",
+            "net_amount",
+            "vat_amount",
+        ):
+            fact = CreditedFact(tax_line_id, net, vat)
+            credited[f"{FULL_REFUND_PREFIX}{seller_order_id}" if key == FULL_REFUND_NOTE_KEY else number].append(fact)
+
+    def note_of(seller_order_id: int, key: str) -> tuple[CreditedFact, ...]:
+        if key.startswith(CREDIT_PREFIX):
+            return tuple(credited.get(key.removeprefix(CREDIT_PREFIX), ()))
+        if key.startswith(FULL_REFUND_PREFIX):
+            return tuple(credited.get(f"{FULL_REFUND_PREFIX}{seller_order_id}", ()))
+        return ()
+
     return [
         RefundFact(
             seller_order_id,
             created_at.date(),
             amount,
             charge_total if charge_total is not None else total,
-            tuple(credited.get(key.removeprefix(CREDIT_PREFIX), ())) if key.startswith(CREDIT_PREFIX) else (),
+            note_of(seller_order_id, key),
         )
         for seller_order_id, created_at, amount, total, charge_total, key in rows
-    ] + _chargeback_facts(seller_order_filter, period)
+    ] + _chargeback_facts(seller_order_ids, period)
 
 
-def _chargeback_facts(seller_order_filter: Q, period: periods.Period) -> list[RefundFact]:
-    """Chargebacks after the release as refunds of their share of every tax line (the ledger reverses the VAT and the
-    duty booked to the liabilities in the same proportion: payments.domain.chargeback.tax_reversed_by_chargeback).
-    The consideration the marketplace keeps is reduced (Art. 90 Dir. 2006/112/EC): the return is corrected like for a
-    refund without a credit note."""
-    rows = (
-        Chargeback.objects.filter(
-            was_released=True, created_at__date__gte=period.start, created_at__date__lte=period.end
+def _chargeback_facts(seller_order_ids: QuerySet, period: periods.Period) -> list[RefundFact]:
+    """Chargebacks, before or after the release, through their credit notes (kind "chargeback", dated when recorded):
+    each reduces exactly the tax lines its note credits. The consideration the marketplace finally receives is
+    reduced (Art. 90 Dir. 2006/112/EC), and the note's lines are what the ledger reversed (after the release) or did
+    not book (before it): checkout.services.chargebacks. One query."""
+    notes: dict[int, list] = {}
+    for note_id, seller_order_id, created_at, gross, total, tax_line_id, net, vat in (
+        CreditNoteLine.objects.filter(
+            credit_note__kind=CreditNoteKind.CHARGEBACK,
+            credit_note__created_at__date__gte=period.start,
+            credit_note__created_at__date__lte=period.end,
         )
-        .filter(seller_order_filter)
-        .values_list("seller_order_id", "created_at", "amount", "seller_order__total_amount")
-    )
+        .filter(credit_note__seller_order_id__in=seller_order_ids)
+        .order_by("credit_note_id", "pk")
+        .values_list(
+            "credit_note_id",
+            "credit_note__seller_order_id",
+            "credit_note__created_at",
+            "credit_note__gross_amount",
+            "credit_note__seller_order__total_amount",
+            "tax_line_id",
+            "net_amount",
+            "vat_amount",
+        )
+    ):
+        fact = notes.setdefault(note_id, [seller_order_id, created_at.date(), gross, total, []])
+        if tax_line_id is not None:
+            fact[4].append(CreditedFact(tax_line_id, net, vat))
     return [
-        RefundFact(seller_order_id, created_at.date(), amount, total)
-        for seller_order_id, created_at, amount, total in rows
+        RefundFact(seller_order_id, day, gross, total, tuple(credited))
+        for seller_order_id, day, gross, total, credited in notes.values()
+        if credited
     ]
 
 
@@ -244,7 +283,7 @@ def _computed_return(*, kind: str, period: periods.Period, seller_id: int | None
     lines = OrderTaxLine.objects.filter(regime__in=regimes, order__status__in=_PAID)
     if seller_id is not None:
         lines = lines.filter(seller_order__seller_id=seller_id)
-    refunds = _refund_facts(Q(seller_order_id__in=lines.values("seller_order_id")), period)
+    refunds = _refund_facts(lines.values("seller_order_id"), period)
     refunded_ids = {refund.seller_order_id for refund in refunds}
     supplied = Q(order__paid_at__date__gte=period.start, order__paid_at__date__lte=period.end)
     facts = _tax_line_facts(lines.filter(supplied | Q(seller_order_id__in=refunded_ids)), with_dispatch=kind == "oss")

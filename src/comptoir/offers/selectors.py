@@ -288,6 +288,9 @@ class OfferTaxTable:
         country: str,
         hs_code: str = "",
         origin: str = "",
+        net_grams: int | None = None,
+        gross_grams: int | None = None,
+        millilitres: int | None = None,
         tax_category: str = "",
     ) -> ParcelFacts:
         goods_country = ships_from or seller_country
@@ -303,7 +306,17 @@ class OfferTaxTable:
             goods_country=goods_country,
             seller_charges_destination_vat=seller_id in self.destination_vat,
             parts=(
-                TaxPart(key=offer_id, unit_price=price_amount, quantity=1, rates=rates, hs_code=hs_code, origin=origin),
+                TaxPart(
+                    key=offer_id,
+                    unit_price=price_amount,
+                    quantity=1,
+                    rates=rates,
+                    hs_code=hs_code,
+                    origin=origin,
+                    net_grams=net_grams,
+                    gross_grams=gross_grams,
+                    millilitres=millilitres,
+                ),
             ),
             duty_rules=self.duty_rules(country),
             tariff=self.tariff,
@@ -325,6 +338,9 @@ class OfferTaxTable:
             country=country,
             hs_code=offer.product.hs_code,
             origin=offer.product.country_of_origin,
+            net_grams=offer.product.weight_grams,
+            gross_grams=offer.product.gross_weight_grams,
+            millilitres=offer.product.volume_millilitres,
             tax_category=offer.product.tax_category,
         )
 
@@ -455,6 +471,9 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
                     rates=rates,
                     hs_code=offer.product.hs_code,
                     origin=offer.product.country_of_origin,
+                    net_grams=offer.product.weight_grams,
+                    gross_grams=offer.product.gross_weight_grams,
+                    millilitres=offer.product.volume_millilitres,
                 ),
             ),
             duty_rules=duty_rules,

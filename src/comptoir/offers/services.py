@@ -459,6 +459,10 @@ class NewProduct:
     language: str = "en"
     hs_code: str = ""  # Harmonized System code (6 to 10 digits): the duty on imports reads it (docs/TAXES.md)
     country_of_origin: str = ""
+    # Per unit: a specific duty (per kg, per 100 kg gross, per litre) reads them (docs/TAXES.md).
+    weight_grams: int | None = None
+    gross_weight_grams: int | None = None
+    volume_millilitres: int | None = None
 
 
 @dataclass(frozen=True)
@@ -492,6 +496,9 @@ def offer_create_with_product(*, seller: Seller, actor: User | None, product: Ne
             language=product.language,
             hs_code=product.hs_code,
             country_of_origin=product.country_of_origin,
+            weight_grams=product.weight_grams,
+            gross_weight_grams=product.gross_weight_grams,
+            volume_millilitres=product.volume_millilitres,
             seller=seller,
             actor=actor,
         )

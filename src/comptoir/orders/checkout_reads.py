@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
@@ -55,7 +56,7 @@ from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate
 from comptoir.offers.models import Offer, ShippingRate
 from comptoir.taxes.domain import distance_sales
-from comptoir.taxes.domain.duties import CustomsValue, DutyKind, DutyRule, TariffRate, customs_area
+from comptoir.taxes.domain.duties import CustomsValue, DutyKind, DutyRule, TariffRate, customs_area, specific_duty_from
 from comptoir.taxes.domain.rates import DatedRate, TaxClass
 from comptoir.taxes.models import DutyRule as DutyRuleRow
 from comptoir.taxes.models import SellerDistanceSale, SellerTaxProfile, VatRate
@@ -150,7 +151,19 @@ _DUTY_FIELDS = (
 )
 _AREA_SENTINEL = "~area~"  # the compiled statement's placeholder for the destination's customs area
 _TARIFF_AREA_SENTINEL = "~tariff-area~"  # the same area, for the tariff rates
-_TARIFF_FIELDS = ("area", "hs_prefix", "origin", "rate_bp", "valid_from", "valid_to", "source")
+_TARIFF_FIELDS = (
+    "area",
+    "hs_prefix",
+    "origin",
+    "rate_bp",
+    "valid_from",
+    "valid_to",
+    "source",
+    "specific_amount",
+    "specific_currency",
+    "specific_unit",
+    "specific_kind",
+)
 
 
 def _duty_rules_subquery():
@@ -248,6 +261,10 @@ class CheckoutProduct:
     tax_class: str = TaxClass.STANDARD.value
     hs_code: str = ""
     country_of_origin: str = ""
+    # Per unit (None: not given): what a specific tariff duty is levied on (docs/TAXES.md "Specific duties").
+    weight_grams: int | None = None
+    gross_weight_grams: int | None = None
+    volume_millilitres: int | None = None
     tax_category: str = ""
 
 
@@ -316,6 +333,9 @@ _COLUMNS = (
     "distance_sales_eur_cents",
     "tariff_rates_json",
     "product__country_of_origin",
+    "product__weight_grams",
+    "product__gross_weight_grams",
+    "product__volume_millilitres",
     "product__tax_category",
 )
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
@@ -397,7 +417,9 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
             is_active=bool(row[6]),
             handling_days=row[7],
             shipping_profile_id=row[8],
-            product=CheckoutProduct(row[9], row[16], row[21] or "", row[25] or "", row[26] or ""),
+            product=CheckoutProduct(
+                row[9], row[16], row[21] or "", row[25] or "", row[26], row[27], row[28], row[29] or ""
+            ),
             seller=CheckoutSeller(
                 row[10], row[11], row[14], row[17], charges_destination_vat(row[18], year=year), int(row[23] or 0)
             ),
@@ -459,7 +481,8 @@ def duty_rules_of(offer: CheckoutOffer) -> tuple[DutyRule, ...]:
 
 def tariff_rates_of(offer: CheckoutOffer) -> tuple[TariffRate, ...]:
     """The tariff rates that can apply to the offer's product in the destination's area (`tariff_rates_json`)."""
-    rows = json.loads(f"[{offer.tariff_rates_json or ''}]")
+    # A specific amount is a JSON number: read as a Decimal, never a float (quantized to the column's 4 places).
+    rows = json.loads(f"[{offer.tariff_rates_json or ''}]", parse_float=Decimal)
     return tuple(
         TariffRate(
             area=row["area"],
@@ -469,9 +492,18 @@ def tariff_rates_of(offer: CheckoutOffer) -> tuple[TariffRate, ...]:
             valid_from=dt.date.fromisoformat(str(row["valid_from"])[:10]),
             valid_to=None if row["valid_to"] is None else dt.date.fromisoformat(str(row["valid_to"])[:10]),
             source=row["source"],
+            specific=specific_duty_from(
+                None if row.get("specific_amount") is None else Decimal(row["specific_amount"]).quantize(_FOUR_PLACES),
+                row.get("specific_currency") or "",
+                row.get("specific_unit") or "",
+                row.get("specific_kind") or "",
+            ),
         )
         for row in rows
     )
+
+
+_FOUR_PLACES = Decimal("0.0001")
 
 
 def shipping_rates_of(offers: list[CheckoutOffer]) -> dict[int, list[Rate]]:

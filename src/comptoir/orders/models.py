@@ -441,15 +441,21 @@ class _AppendOnlyModel(models.Model):
         raise TypeError("credit notes are append-only")
 
 
+class CreditNoteKind(models.TextChoices):
+    REFUND = "refund", "refund"  # the seller or the operator gave money back (after the release, or in full before)
+    CHARGEBACK = "chargeback", "chargeback"  # the buyer's card issuer took it back (key `chargeback:<chargeback id>`)
+
+
 class CreditNote(_AppendOnlyModel):
-    """A refund of part or all of a seller order, as the buyer's credit note: what was given back, its VAT per line
-    and rate (CreditNoteLine), and the VAT reversed from the marketplace's liability. Append-only: a later refund is
-    another note, never an edit. Numbered per seller order (`<seller order>-C<n>`); `key` is the caller's
-    idempotency key (unique per seller order: a retry returns the first note)."""
+    """A refund of part or all of a seller order, or a chargeback, as the buyer's credit note: what was given back,
+    its VAT per line and rate (CreditNoteLine), and the VAT reversed from the marketplace's liability. Append-only: a
+    later refund is another note, never an edit. Numbered per seller order (`<seller order>-C<n>`); `key` is the
+    caller's idempotency key (unique per seller order: a retry returns the first note)."""
 
     seller_order = models.ForeignKey(SellerOrder, on_delete=models.PROTECT, related_name="credit_notes")
     number = models.CharField(max_length=40, unique=True)
     key = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=CreditNoteKind.choices, default=CreditNoteKind.REFUND)
     reason = models.CharField(max_length=300, blank=True)
     currency = models.CharField(max_length=3)
     gross_amount = models.BigIntegerField()
@@ -480,8 +486,9 @@ class CreditNote(_AppendOnlyModel):
 
 
 class CreditNoteLine(_AppendOnlyModel):
-    """What a credit note gives back of one order line (`order_line`) or of the shipping (`order_line` null): units,
-    gross, and the VAT at the original tax line's rate (`tax_line`, null for a line priced without VAT)."""
+    """What a credit note gives back of one order line (`order_line`) or of the shipping (`order_line` null): units
+    (0 on a chargeback's note: the goods are not given back), gross, and the VAT at the original tax line's rate
+    (`tax_line`, null for a line priced without VAT)."""
 
     credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, related_name="lines")
     order_line = models.ForeignKey(OrderLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -504,7 +511,7 @@ class CreditNoteLine(_AppendOnlyModel):
                 name="credit_note_line_gross_is_sum",
             ),
             models.CheckConstraint(
-                condition=models.Q(vat_amount__gte=0, net_amount__gte=0, quantity__gte=1),
+                condition=models.Q(vat_amount__gte=0, net_amount__gte=0, quantity__gte=0),
                 name="credit_note_line_amounts_valid",
             ),
         ]

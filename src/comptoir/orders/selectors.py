@@ -16,6 +16,7 @@ from comptoir.orders.domain.checkout import LineTaxFacts
 from comptoir.orders.models import (
     CartLine,
     CreditNote,
+    CreditNoteKind,
     CreditNoteLine,
     Dispute,
     Order,
@@ -493,6 +494,9 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
             duty_rules=duty_rules,
             origin=offer.product.country_of_origin,
             tariff_rates=tariff_rates,
+            net_grams=offer.product.weight_grams,
+            gross_grams=offer.product.gross_weight_grams,
+            millilitres=offer.product.volume_millilitres,
             day=day,
             duty_handling=handling,
             seller_country=offer.seller.country,
@@ -722,6 +726,34 @@ def seller_order_duty_vat(seller_order: SellerOrder) -> int:
     if not seller_order.duty_amount:
         return 0
     return sum(line.vat_amount for line in seller_order.tax_lines.all() if line.kind == TaxLineKind.DUTY)
+
+
+@dataclass(frozen=True)
+class CreditedBeforeRelease:
+    """What the credit notes of chargebacks before the release gave back of a seller order (minor units)."""
+
+    gross: int
+    marketplace_vat: int  # the VAT the marketplace collected on the lines they credit (with the VAT on the duty)
+    duty: int  # the customs duty they credit, without its VAT
+
+
+def seller_order_chargebacks_credited_before_release(
+    seller_order: SellerOrder, *, marketplace_collector: str = "marketplace"
+) -> CreditedBeforeRelease:
+    """The sums of the chargeback credit notes written before the seller order's release (one query): the release
+    books to the marketplace's liabilities only the VAT and duty they did not credit."""
+    gross = marketplace_vat = duty = 0
+    for kind, collector, net, vat, line_gross in CreditNoteLine.objects.filter(
+        credit_note__seller_order=seller_order,
+        credit_note__kind=CreditNoteKind.CHARGEBACK,
+        credit_note__after_release=False,
+    ).values_list("kind", "collector", "net_amount", "vat_amount", "gross_amount"):
+        gross += line_gross
+        if collector == marketplace_collector:
+            marketplace_vat += vat
+        if kind == TaxLineKind.DUTY:
+            duty += net
+    return CreditedBeforeRelease(gross=gross, marketplace_vat=marketplace_vat, duty=duty)
 
 
 def credit_notes_for_seller_order(seller_order: SellerOrder) -> list[CreditNote]:

@@ -690,6 +690,9 @@ def search_cards(
             "product__tax_category",
             "product__hs_code",
             "product__country_of_origin",
+            "product__weight_grams",
+            "product__gross_weight_grams",
+            "product__volume_millilitres",
         ]
     offers = list(offers_qs.only(*fields))
     tax_facts = offers_tax_facts(offers, country=country, day=placed_on) if taxed else {}

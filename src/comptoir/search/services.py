@@ -98,6 +98,9 @@ def _delivery_by_country(
             tax_class,
             hs_code,
             country_of_origin,
+            net_grams,
+            gross_grams,
+            millilitres,
             tax_category,
         ) in offers:
             if country in blocked.get(offer_id, ()):
@@ -124,6 +127,9 @@ def _delivery_by_country(
                     country=buyer.country,
                     hs_code=hs_code,
                     origin=country_of_origin,
+                    net_grams=net_grams,
+                    gross_grams=gross_grams,
+                    millilitres=millilitres,
                     tax_category=tax_category,
                 )
             )
@@ -220,6 +226,9 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
             "product__tax_class",
             "product__hs_code",
             "product__country_of_origin",
+            "product__weight_grams",
+            "product__gross_weight_grams",
+            "product__volume_millilitres",
             "product__tax_category",
         )
     ):

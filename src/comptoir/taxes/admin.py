@@ -86,10 +86,17 @@ class DutyRuleAdmin(_LoadedFromFiles):
 
 @admin.register(TariffRate)
 class TariffRateAdmin(_LoadedFromFiles):
-    list_display = ["area", "hs_prefix", "origin", "rate_percent", "valid_from", "valid_to", "source"]
-    list_filter = ["area", "origin"]
+    list_display = ["area", "hs_prefix", "origin", "rate_percent", "specific", "valid_from", "valid_to", "source"]
+    list_filter = ["area", "origin", "specific_unit"]
     search_fields = ["hs_prefix", "source"]
 
     @admin.display(description="rate %", ordering="rate_bp")
     def rate_percent(self, obj: TariffRate) -> str:
         return f"{Decimal(obj.rate_bp).scaleb(-2).normalize():f}"
+
+    @admin.display(description="specific")
+    def specific(self, obj: TariffRate) -> str:
+        """The specific component, e.g. "plus CHF 40/100kg_gross" ("" for an ad valorem rate)."""
+        if obj.specific_amount is None:
+            return ""
+        return f"{obj.specific_kind} {obj.specific_currency} {obj.specific_amount.normalize():f}/{obj.specific_unit}"

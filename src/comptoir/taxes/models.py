@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from comptoir.taxes.domain.duties import CustomsValue, DutyKind
+from comptoir.taxes.domain.duties import CustomsValue, DutyKind, SpecificKind, SpecificUnit
 from comptoir.taxes.domain.rates import TaxClass
 
 
@@ -213,6 +213,24 @@ class TariffRate(models.Model):
         max_length=2, blank=True, default="", help_text="Country of origin of a preferential rate; empty: any origin."
     )
     rate_bp = models.PositiveIntegerField(help_text="Basis points of the customs value: 1200 = 12 %.")
+    specific_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="A specific duty: an amount of `specific_currency` (major units) per `specific_unit`.",
+    )
+    specific_currency = models.CharField(max_length=3, blank=True, default="")
+    specific_unit = models.CharField(
+        max_length=12, blank=True, default="", choices=[(item.value, item.value) for item in SpecificUnit]
+    )
+    specific_kind = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        choices=[(item.value, item.value) for item in SpecificKind],
+        help_text="plus: ad valorem + specific; minimum / maximum: the ad valorem part bounded by the specific amount.",
+    )
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
     source = models.TextField()
@@ -224,6 +242,18 @@ class TariffRate(models.Model):
                 fields=["area", "hs_prefix", "origin", "valid_from"], name="tariff_rate_one_per_start"
             ),
             models.CheckConstraint(
+                condition=(
+                    models.Q(specific_amount__isnull=True, specific_currency="", specific_unit="", specific_kind="")
+                    | (
+                        models.Q(specific_amount__gte=0)
+                        & ~models.Q(specific_currency="")
+                        & ~models.Q(specific_unit="")
+                        & ~models.Q(specific_kind="")
+                    )
+                ),
+                name="tariff_rate_specific_complete",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
                 name="tariff_rate_ends_after_it_starts",
             ),
@@ -233,4 +263,8 @@ class TariffRate(models.Model):
     def __str__(self) -> str:
         origin = f" from {self.origin}" if self.origin else ""
         percent = Decimal(self.rate_bp).scaleb(-2).normalize()
-        return f"{self.area} {self.hs_prefix}{origin}: {percent:f} % from {self.valid_from}"
+        specific = ""
+        if self.specific_amount is not None:
+            amount = f"{self.specific_amount.normalize():f}"
+            specific = f" {self.specific_kind} {self.specific_currency} {amount}/{self.specific_unit}"
+        return f"{self.area} {self.hs_prefix}{origin}: {percent:f} %{specific} from {self.valid_from}"

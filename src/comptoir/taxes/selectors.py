@@ -11,7 +11,7 @@ from django.db.models import Q, Sum
 from comptoir.core import clock
 from comptoir.sellers.models import Seller
 from comptoir.taxes.domain.distance_sales import charges_destination_vat
-from comptoir.taxes.domain.duties import CustomsValue, DutyKind, TariffSchedule, customs_area
+from comptoir.taxes.domain.duties import CustomsValue, DutyKind, TariffSchedule, customs_area, specific_duty_from
 from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
 from comptoir.taxes.domain.duties import TariffRate as DomainTariffRate
 from comptoir.taxes.domain.rates import DatedRate, TaxClass, rate_on, rates_by_country
@@ -137,6 +137,7 @@ def tariff_rate_of(row: TariffRate) -> DomainTariffRate:
         valid_from=row.valid_from,
         valid_to=row.valid_to,
         source=row.source,
+        specific=specific_duty_from(row.specific_amount, row.specific_currency, row.specific_unit, row.specific_kind),
     )
 
 
@@ -204,5 +205,8 @@ def tax_rules_fingerprint(*, day: dt.date | None = None) -> str:
         )
         for rule in duty_rules_in_force(day=day)
     ]
-    tariffs = [(rate.area, rate.hs_prefix, rate.origin, rate.rate_bp) for rate in tariff_schedule(day=day).rates()]
+    tariffs = [
+        (rate.area, rate.hs_prefix, rate.origin, rate.rate_bp, rate.specific and rate.specific.describe())
+        for rate in tariff_schedule(day=day).rates()
+    ]
     return hashlib.sha256(repr((sorted(rates), sorted(duties, key=repr), sorted(tariffs))).encode()).hexdigest()

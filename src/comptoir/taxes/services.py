@@ -10,6 +10,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -18,12 +19,13 @@ from django.utils.translation import gettext_noop
 
 from comptoir.core import clock, events
 from comptoir.core.exceptions import ValidationError
+from comptoir.core.money import is_known_currency
 from comptoir.core.services import audit_record
 from comptoir.taxes import errors
 from comptoir.taxes.conf import taxes_settings
 from comptoir.taxes.domain.categories import CATEGORY_PATTERN
 from comptoir.taxes.domain.distance_sales import over_through_year
-from comptoir.taxes.domain.duties import CustomsValue, DutyKind
+from comptoir.taxes.domain.duties import CustomsValue, DutyKind, SpecificKind, SpecificUnit
 from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
 from comptoir.taxes.domain.rates import TaxClass
 from comptoir.taxes.domain.vat import rate_bp_from_percent
@@ -251,7 +253,18 @@ def _plain(value):
 
 
 TARIFF_COLUMNS = ("area", "hs_prefix", "origin", "rate_percent", "valid_from", "valid_to", "source")
-_TARIFF_FIELDS = ("rate_bp", "valid_to", "source")
+# Optional columns (a file without them loads as before: ad valorem rates only): a specific duty per unit.
+TARIFF_SPECIFIC_COLUMNS = ("specific_amount", "specific_currency", "specific_unit", "specific_kind")
+_TARIFF_FIELDS = (
+    "rate_bp",
+    "valid_to",
+    "source",
+    "specific_amount",
+    "specific_currency",
+    "specific_unit",
+    "specific_kind",
+)
+_SPECIFIC_AMOUNT = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,4})?$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _HS_PREFIX = re.compile(r"^[0-9]{2,10}$")
 
@@ -274,7 +287,7 @@ class TariffRatesLoadReport:
 
 def _tariff_row_parse(row: dict[str, str], line: int) -> tuple[TariffRate | None, list[str]]:
     problems: list[str] = []
-    cells = {name: (row.get(name) or "").strip() for name in TARIFF_COLUMNS}
+    cells = {name: (row.get(name) or "").strip() for name in (*TARIFF_COLUMNS, *TARIFF_SPECIFIC_COLUMNS)}
     area, prefix, origin = cells["area"].upper(), cells["hs_prefix"].replace(".", ""), cells["origin"].upper()
     if not _COUNTRY.match(area):
         problems.append(f"line {line}: area {cells['area']!r} is not a customs area (EU, GB, CH, US…)")
@@ -282,9 +295,13 @@ def _tariff_row_parse(row: dict[str, str], line: int) -> tuple[TariffRate | None
         problems.append(f"line {line}: hs_prefix {cells['hs_prefix']!r} is not 2 to 10 digits")
     if origin and not _COUNTRY.match(origin):
         problems.append(f"line {line}: origin {cells['origin']!r} is not a country code (or empty: any origin)")
+    specific, specific_problems = _tariff_specific_parse(cells, line)
+    problems += specific_problems
     rate_bp = None
     try:
-        rate_bp = rate_bp_from_percent(cells["rate_percent"])
+        # A specific duty alone ("CHF 10.50 per 100 kg gross") may leave the percentage empty: 0 %.
+        specific_alone = not cells["rate_percent"] and specific is not None and specific[3] == SpecificKind.PLUS
+        rate_bp = 0 if specific_alone else rate_bp_from_percent(cells["rate_percent"])
         if rate_bp < 0:
             raise ValueError
     except (ArithmeticError, ValueError):
@@ -313,13 +330,39 @@ def _tariff_row_parse(row: dict[str, str], line: int) -> tuple[TariffRate | None
         valid_to=valid_to,
         source=cells["source"],
     )
+    if specific is not None:
+        rate.specific_amount, rate.specific_currency, rate.specific_unit, rate.specific_kind = specific
     return rate, []
 
 
+def _tariff_specific_parse(cells: dict[str, str], line: int) -> tuple[tuple[Decimal, str, str, str] | None, list[str]]:
+    """The specific component of a tariff line: (amount, currency, unit, kind), None when the line has none."""
+    amount, currency = cells["specific_amount"], cells["specific_currency"].upper()
+    unit, kind = cells["specific_unit"].lower(), cells["specific_kind"].lower() or SpecificKind.PLUS.value
+    if not amount:
+        if currency or unit or cells["specific_kind"]:
+            return None, [f"line {line}: specific_currency, specific_unit or specific_kind without a specific_amount"]
+        return None, []
+    problems = []
+    if not _SPECIFIC_AMOUNT.match(amount):
+        problems.append(f"line {line}: specific_amount {amount!r} is not an amount (0.50, 10, 1.2345: major units)")
+    if not is_known_currency(currency):
+        problems.append(f"line {line}: specific_currency {cells['specific_currency']!r} is not an ISO 4217 currency")
+    if unit not in {item.value for item in SpecificUnit}:
+        units = ", ".join(item.value for item in SpecificUnit)
+        problems.append(f"line {line}: specific_unit {cells['specific_unit']!r} is not one of {units}")
+    if kind not in {item.value for item in SpecificKind}:
+        kinds = ", ".join(item.value for item in SpecificKind)
+        problems.append(f"line {line}: specific_kind {cells['specific_kind']!r} is not one of {kinds}")
+    if problems:
+        return None, problems
+    return (Decimal(amount), currency, unit, kind), []
+
+
 def tariff_rates_parse(text: str) -> list[TariffRate]:
-    """The rates of a tariff CSV (header: area, hs_prefix, origin, rate_percent, valid_from, valid_to, source) as
-    unsaved rows. Raises TariffFileError listing every problem with its line number (a file is loaded whole or not at
-    all)."""
+    """The rates of a tariff CSV (header: area, hs_prefix, origin, rate_percent, valid_from, valid_to, source; optional
+    specific_amount, specific_currency, specific_unit, specific_kind) as unsaved rows. Raises TariffFileError listing
+    every problem with its line number (a file is loaded whole or not at all)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [name for name in TARIFF_COLUMNS if name not in (reader.fieldnames or [])]
     if missing:

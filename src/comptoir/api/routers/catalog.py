@@ -170,7 +170,9 @@ class ProductOut(Schema):
     text_language: str = Field(
         "", description="The language of `title`, `description` and `attributes` (a translation, else `language`)."
     )
-    weight_grams: int | None
+    weight_grams: int | None = Field(description="Net weight of one unit, in grams.")
+    gross_weight_grams: int | None = Field(None, description="Gross weight of one unit with its packing, in grams.")
+    volume_millilitres: int | None = Field(None, description="Volume of one unit, in millilitres.")
     country_of_origin: str
     hs_code: str = Field("", description="Harmonized System code (6 to 10 digits); empty when the seller gave none.")
     images: list[ImageOut]
@@ -339,6 +341,8 @@ def product_out(product, currency: str | None = None, language: str | None = Non
         "language": product.language,
         "text_language": product.display_language,
         "weight_grams": product.weight_grams,
+        "gross_weight_grams": product.gross_weight_grams,
+        "volume_millilitres": product.volume_millilitres,
         "country_of_origin": product.country_of_origin,
         "hs_code": product.hs_code,
         "images": [_image_out(image) for image in product.images.all()],

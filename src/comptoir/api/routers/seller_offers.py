@@ -224,7 +224,17 @@ class ProductCreateIn(InputSchema):
         Field(default_factory=dict)
     )
     language: Annotated[StrictStr, length(8, 2)] = Field("en", description="A language code such as en or fr.")
-    weight_grams: Dimension | None = None
+    weight_grams: Dimension | None = Field(None, description="Net weight of one unit (the goods), in grams.")
+    gross_weight_grams: Dimension | None = Field(
+        None,
+        description=(
+            "Gross weight of one unit with its packing, in grams (at least the net weight): what a duty per kg or "
+            "100 kg gross is levied on (Switzerland's tariff). Without it such a duty is unknown."
+        ),
+    )
+    volume_millilitres: Dimension | None = Field(
+        None, description="Volume of one unit in millilitres (liquids): what a duty per litre is levied on."
+    )
     length_mm: Dimension | None = None
     width_mm: Dimension | None = None
     height_mm: Dimension | None = None

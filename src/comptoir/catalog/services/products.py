@@ -210,19 +210,38 @@ def product_create(
     image_urls: list[str] | None = None,
     seller: Seller | None = None,
     actor: User | None = None,
+    gross_weight_grams: int | None = None,
+    volume_millilitres: int | None = None,
 ) -> Product:
-    """Create a shared catalog entry. Raises ValidationError (all field errors at once)."""
+    """Create a shared catalog entry. Raises ValidationError (all field errors at once). `weight_grams` is the net
+    weight of one unit, `gross_weight_grams` with its packing, `volume_millilitres` its volume: what a specific duty
+    per kg, 100 kg gross or litre is levied on (docs/TAXES.md "Specific and compound duties")."""
     normalised_gtin, field_errors = product_field_errors(
         title=title,
         gtin=gtin,
         brand=brand,
         attributes=attributes,
         language=language,
-        dimensions={"weight_grams": weight_grams, "length_mm": length_mm, "width_mm": width_mm, "height_mm": height_mm},
+        dimensions={
+            "weight_grams": weight_grams,
+            "gross_weight_grams": gross_weight_grams,
+            "volume_millilitres": volume_millilitres,
+            "length_mm": length_mm,
+            "width_mm": width_mm,
+            "height_mm": height_mm,
+        },
         country_of_origin=country_of_origin,
         hs_code=hs_code,
         image_urls=image_urls,
     )
+    if (
+        "gross_weight_grams" not in field_errors
+        and "weight_grams" not in field_errors
+        and gross_weight_grams is not None
+        and weight_grams is not None
+        and gross_weight_grams < weight_grams
+    ):
+        field_errors["gross_weight_grams"] = "At least the net weight (the packing is added to it)."
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
         field_errors["category_id"] = "Unknown category."
@@ -242,6 +261,8 @@ def product_create(
                 attributes=attributes or {},
                 language=language,
                 weight_grams=weight_grams,
+                gross_weight_grams=gross_weight_grams,
+                volume_millilitres=volume_millilitres,
                 length_mm=length_mm,
                 width_mm=width_mm,
                 height_mm=height_mm,

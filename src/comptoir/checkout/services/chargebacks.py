@@ -10,11 +10,16 @@ from django.db import transaction
 from comptoir.checkout import errors
 from comptoir.core.exceptions import Conflict, NotFound, ValidationError
 from comptoir.core.permissions import require_operator
-from comptoir.orders.models import SellerOrder
+from comptoir.orders.domain.credit_note import chargeback_credit_lines, is_duty
+from comptoir.orders.models import CreditNoteKind, SellerOrder
 from comptoir.orders.selectors import seller_order_duty_vat
-from comptoir.orders.services import seller_order_lock
+from comptoir.orders.services import credit_note_write, seller_order_creditable_lines, seller_order_lock
+from comptoir.payments.domain.chargeback import tax_reversed_by_chargeback
 from comptoir.payments.models import Chargeback, Payment
+from comptoir.payments.selectors import seller_order_charged_back_amount
 from comptoir.payments.services import ChargebackOutcome, ChargebackTarget, chargeback_input_clean, chargeback_post
+
+MARKETPLACE = "marketplace"  # the collector of the VAT the marketplace owes as deemed supplier (orders.OrderTaxLine)
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -32,12 +37,13 @@ def chargeback_record(
 ) -> ChargebackOutcome:
     """Record that the buyer's card issuer took `amount` (minor units) of a seller order back.
 
-    One transaction: a Chargeback row, one balanced journal entry (see payments.services.chargeback_post), a
-    SellerOrderEvent with action "chargeback" in the seller order's history (published for trust), and an audit
-    row. The seller order's status does not change.
+    One transaction: a Chargeback row, one balanced journal entry (see payments.services.chargeback_post), its credit
+    note (kind "chargeback": `_chargeback_credit_note_write`), a SellerOrderEvent with action "chargeback" in the
+    seller order's history (published for trust), and an audit row. The seller order's status does not change.
 
     Idempotent on the provider's reference: when (provider, provider_reference) is already recorded, nothing
-    changes and the first chargeback is returned (`created=False`), whatever the other arguments. `actor` None is
+    changes (no second entry, no second note) and the first chargeback is returned (`created=False`), whatever the
+    other arguments. `actor` None is
     a provider notification (actor role "system"); otherwise it must be an operator. Raises NotFound (no such
     seller order), Conflict (nothing captured for it), ValidationError (amount not a positive integer or above
     what is left: captured − refunded − charged back; currency other than the order's; missing reason or
@@ -60,7 +66,8 @@ def chargeback_record(
                 "Chargebacks on a seller order charged in another currency than its seller's are not supported yet.",
                 code=errors.CONVERTED_CHARGEBACK_UNSUPPORTED,
             )
-        return chargeback_post(
+        charged_back_before = seller_order_charged_back_amount(seller_order.pk)
+        outcome = chargeback_post(
             target=ChargebackTarget(
                 seller_order_id=seller_order.pk,
                 number=seller_order.number,
@@ -81,6 +88,56 @@ def chargeback_record(
             currency=currency,
             actor=actor,
         )
+        if outcome.created:
+            _chargeback_credit_note_write(
+                seller_order,
+                outcome,
+                left=seller_order.total_amount - seller_order.refunded_amount - charged_back_before,
+            )
+        return outcome
+
+
+def _chargeback_credit_note_write(seller_order: SellerOrder, outcome: ChargebackOutcome, *, left: int) -> None:
+    """The credit note of a chargeback (kind "chargeback", key `chargeback:<id>`), in the caller's transaction under
+    the seller order's lock: the amount charged back spread over what is left of every line (no units), with the VAT
+    and the duty the journal entry took from the marketplace's liabilities after the release — to the cent — or,
+    before the release, the share the same rule gives (`tax_reversed_by_chargeback`, on what the notes left), which
+    the release then does not book (Art. 90 Dir. 2006/112/EC: the taxable amount is reduced by what the buyer did not
+    finally pay)."""
+    chargeback = outcome.chargeback
+    lines = seller_order_creditable_lines(seller_order)
+    if seller_order.is_released:
+        vat, duty = outcome.vat_reversed, outcome.duty_reversed
+    else:
+        vat = duty = 0
+        if seller_order.marketplace_vat_country:
+            vat = tax_reversed_by_chargeback(
+                booked=sum(line.remaining_vat for line in lines if line.collector == MARKETPLACE),
+                collected=seller_order.marketplace_vat_amount,
+                amount=chargeback.amount,
+                total=seller_order.total_amount,
+                left=left,
+            )
+            duty = tax_reversed_by_chargeback(
+                booked=sum(line.remaining_gross - line.remaining_vat for line in lines if is_duty(line.key)),
+                collected=seller_order.duty_amount - seller_order_duty_vat(seller_order),
+                amount=chargeback.amount,
+                total=seller_order.total_amount,
+                left=left,
+            )
+    credit = chargeback_credit_lines(lines, amount=chargeback.amount, marketplace_vat=vat, duty=duty)
+    if not credit:
+        return
+    credit_note_write(
+        seller_order=seller_order,
+        key=f"chargeback:{chargeback.pk}",
+        reason=chargeback.reason,
+        credit=credit,
+        marketplace_vat=vat if seller_order.is_released else 0,
+        after_release=seller_order.is_released,
+        actor=None,
+        kind=CreditNoteKind.CHARGEBACK,
+    )
 
 
 def chargeback_notification_apply(*, provider: str, notification: ChargebackNotification) -> ChargebackOutcome:

@@ -116,6 +116,13 @@ def seller_order_credit(
                 str(error), code=errors.INVALID_CREDIT, fields={f"lines.{error.key}": str(error)}
             ) from None
         totals = credit_totals(credit)
+        if totals.gross <= 0:
+            # Chargebacks gave back what these units were worth already (their notes credit every line's share).
+            raise ValidationError(
+                "Nothing is left to refund on these lines after chargebacks.",
+                code=errors.INVALID_CREDIT,
+                fields={"lines": "Nothing to refund."},
+            )
         charged_back = seller_order_charged_back_amount(seller_order.pk)
         returned_before = seller_order.refunded_amount + charged_back
         if totals.gross > seller_order.total_amount - returned_before:

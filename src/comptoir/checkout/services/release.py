@@ -11,7 +11,7 @@ from comptoir.core import clock
 from comptoir.core.exceptions import ApplicationError, Conflict
 from comptoir.orders.domain.state_machine import Action, Actor
 from comptoir.orders.models import Dispute, DisputeStatus, SellerOrder
-from comptoir.orders.selectors import seller_order_duty_vat
+from comptoir.orders.selectors import seller_order_chargebacks_credited_before_release, seller_order_duty_vat
 from comptoir.orders.services import (
     seller_order_ids_due_for_release,
     seller_order_lock,
@@ -50,22 +50,31 @@ def seller_order_complete(*, seller_order_id: int, actor: User | None = None) ->
             charged_back=charged_back,
         )
         # VAT the marketplace collected as deemed supplier is its own debt to that country, not the seller's money:
-        # it leaves escrow to the VAT liability account (in the share of the escrow still there after chargebacks).
-        vat = vat_liability_released(
-            vat=seller_order.marketplace_vat_amount,
-            total=seller_order.total_amount,
-            escrow=amounts.escrow,
-            payable=amounts.payable,
+        # it leaves escrow to the VAT liability account. Customs duty collected at checkout (DDP) is owed to the
+        # destination's customs, like the VAT; the VAT on the duty is already in `marketplace_vat_amount`: only the
+        # duty itself goes to duty_liability. Chargebacks before the release reduced the taxable amount: their
+        # credit notes gave back their share of the VAT and the duty, and only the rest is booked.
+        vat_collected = seller_order.marketplace_vat_amount
+        duty_collected = seller_order.duty_amount - seller_order_duty_vat(seller_order)
+        credited = (
+            seller_order_chargebacks_credited_before_release(seller_order)
+            if charged_back and (vat_collected or duty_collected)
+            else None
         )
-        # Customs duty collected at checkout (DDP) is owed to the destination's customs, like the VAT: same share rule,
-        # never more than what the seller's share still holds after the VAT. The VAT on the duty is already in
-        # `marketplace_vat_amount` (released to the VAT liability above): only the duty itself goes to duty_liability.
-        duty = vat_liability_released(
-            vat=seller_order.duty_amount - seller_order_duty_vat(seller_order),
-            total=seller_order.total_amount,
-            escrow=amounts.escrow,
-            payable=amounts.payable - vat,
-        )
+        if credited is not None and credited.gross == charged_back:
+            vat = min(max(0, vat_collected - credited.marketplace_vat), amounts.payable)
+            duty = min(max(0, duty_collected - credited.duty), amounts.payable - vat)
+        else:
+            # No chargeback, or chargebacks recorded before their credit notes existed: the share of what is left.
+            vat = vat_liability_released(
+                vat=vat_collected, total=seller_order.total_amount, escrow=amounts.escrow, payable=amounts.payable
+            )
+            duty = vat_liability_released(
+                vat=duty_collected,
+                total=seller_order.total_amount,
+                escrow=amounts.escrow,
+                payable=amounts.payable - vat,
+            )
         payable = amounts.payable - vat - duty
         lines = [PostingLine(("seller_escrow", seller_order.seller_id, seller_order.currency), amounts.escrow)]
         if payable:

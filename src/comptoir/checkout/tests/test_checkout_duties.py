@@ -81,10 +81,10 @@ def duty_lines(order):
 
 
 def test_the_shipped_rules_load_once_and_again_change_nothing():
-    assert DutyRule.objects.count() == 7
+    assert DutyRule.objects.count() == 8
     with clock.frozen_at(MARCH):
         again = duty_rules_load()
-    assert (again.created, again.changed, again.unchanged) == ([], [], 7)
+    assert (again.created, again.changed, again.unchanged) == ([], [], 8)
     flat = DutyRule.objects.get(area="EU", kind="flat_per_item")
     assert (flat.amount, flat.value_limit, flat.valid_from, flat.valid_to) == (
         300,

@@ -96,9 +96,9 @@ def test_the_us_sellers_eur_120_blouse_to_italy_fully_refunded_gives_back_the_du
     assert (balance("vat_liability:IT"), balance("duty_liability:IT")) == (0, 0)
 
 
-def test_two_lines_credited_one_after_the_other_each_give_back_the_duty_they_bore():
+def test_the_duty_of_a_subheading_comes_back_with_its_last_unit():
     # Given a Chinese seller's silk blouse (6206.10) and two wool blouses (6206.20) to France: EUR 6.00 of duty and
-    # 1.20 of FR VAT on it (two items), released.
+    # 1.20 of FR VAT on it (two items: the flat duty is per tariff subheading), released.
     silk = offer_from("CN", 4000, hs_code="62061000")
     wool = make_offer(
         seller=silk.seller,
@@ -113,27 +113,66 @@ def test_two_lines_credited_one_after_the_other_each_give_back_the_duty_they_bor
     assert (balance("duty_liability:FR"), balance("vat_liability:FR")) == (-600, -seller_order.marketplace_vat_amount)
     silk_line, wool_line = seller_order.lines.order_by("pk")
 
-    # When one wool blouse is refunded: the wool line bears half the duty, one of its two units a quarter.
+    # When one wool blouse is refunded: the other is kept, the consignment still held the 6206.20 item, no duty back.
     first = credit(seller_order, owner, key="wool-1", quantities={wool_line.pk: 1}).credit_note
-    duty = first.lines.get(kind="duty")
-    assert (duty.net_amount, duty.vat_amount, duty.gross_amount, duty.quantity) == (150, 30, 180, 1)
-    assert balance("duty_liability:FR") == -450
+    assert not first.lines.filter(kind="duty").exists()
+    assert balance("duty_liability:FR") == -600
 
-    # Then the silk blouse: half the duty.
+    # Then the silk blouse, its subheading's only unit: that item's duty, 3.00 + 0.60.
     second = credit(seller_order, owner, key="silk", quantities={silk_line.pk: 1}).credit_note
-    assert second.lines.get(kind="duty").gross_amount == 360
-    assert balance("duty_liability:FR") == -150
+    duty = second.lines.get(kind="duty")
+    assert (duty.net_amount, duty.vat_amount, duty.gross_amount, duty.quantity) == (300, 60, 360, 1)
+    assert balance("duty_liability:FR") == -300
 
     # A shipping credit gives back no duty; the last wool blouse gives back the rest exactly.
     shipping_only = credit(seller_order, owner, key="shipping", quantities={"shipping": 1}).credit_note
     assert not shipping_only.lines.filter(kind="duty").exists()
     last = credit(seller_order, owner, key="wool-2", quantities={wool_line.pk: 1}).credit_note
-    assert last.lines.get(kind="duty").gross_amount == 180
+    assert last.lines.get(kind="duty").gross_amount == 360
     assert (balance("duty_liability:FR"), balance("vat_liability:FR")) == (0, 0)
     assert ledger_entries_unbalanced() == []
     # Nothing is left: the duty is never requested on its own.
     with pytest.raises(Exception, match="Nothing is left to refund"):
         credit(seller_order, owner, key="again")
+
+
+def test_two_lines_of_one_subheading_share_one_duty_item():
+    # Given two different wool blouses (two products, both 6206.20) and a silk blouse (6206.10) from China to France:
+    # three lines but two items, EUR 6.00 of duty + 1.20 of VAT — not three shares.
+    silk = offer_from("CN", 4000, hs_code="62061000")
+    wool_offers = [
+        make_offer(
+            seller=silk.seller,
+            product=make_product(hs_code=hs_code),
+            price_amount=3000,
+            currency="EUR",
+            shipping_profile=silk.shipping_profile,
+            ships_from_country="CN",
+        )
+        for hs_code in ("62062000", "6206200010")
+    ]
+    seller_order, owner = release(buy(silk, *wool_offers, to="FR", quantities=[1, 1, 1]), silk.seller)
+    assert seller_order.duty_amount == 720
+    _silk_line, grey, blue = seller_order.lines.order_by("pk")
+
+    # When the grey wool blouse is refunded, the blue one (same subheading) is kept: no duty back.
+    first = credit(seller_order, owner, key="grey", quantities={grey.pk: 1}).credit_note
+    assert not first.lines.filter(kind="duty").exists()
+
+    # Then the blue one: the 6206.20 item's whole share, 3.00 + 0.60 (not a third of the duty per line).
+    second = credit(seller_order, owner, key="blue", quantities={blue.pk: 1}).credit_note
+    duty = second.lines.get(kind="duty")
+    assert (duty.net_amount, duty.vat_amount, duty.gross_amount) == (300, 60, 360)
+    assert balance("duty_liability:FR") == -300
+
+    # And everything left (the silk blouse and the shipping): the last item, the notes add up to the duty line.
+    last = credit(seller_order, owner, key="rest").credit_note
+    assert last.lines.get(kind="duty").gross_amount == 360
+    duty_line = OrderTaxLine.objects.get(seller_order=seller_order, kind="duty")
+    credited = [line.gross_amount for line in duty_line.credit_lines.all()]
+    assert sum(credited) == duty_line.gross_amount == 720
+    assert (balance("duty_liability:FR"), balance("vat_liability:FR")) == (0, 0)
+    assert ledger_entries_unbalanced() == []
 
 
 def test_with_items_at_two_rates_each_duty_line_follows_the_goods_at_its_rate():

@@ -29,7 +29,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from comptoir.core.money import Money
+from comptoir.core.money import Money, currency_exponent
 from comptoir.currencies.domain.rates import RateOrigin, convert_at_rate
 from comptoir.taxes.domain.charge import ParcelFacts, ParcelTax, tax_parcel
 
@@ -233,6 +233,12 @@ class TaxedPricing:
             converted = self.rates.convert(Money(amount, source), currency)
             return None if converted is None else converted.amount
 
+        def specific_in(amount: Decimal, source: str) -> Decimal | None:
+            # A specific duty's exact amount (major units of `source`) at the same rate, not rounded: the parcel's
+            # duty is rounded once (taxes/domain/duties.py).
+            rate = self.rates.rate(source, currency)
+            return None if rate is None else (amount * rate).scaleb(currency_exponent(currency))
+
         parcel = tax_parcel(
             tax,
             destination=buyer.country,
@@ -241,6 +247,7 @@ class TaxedPricing:
             value_in=value_in,
             uniform_gross=self.uniform_gross,
             amount_in=amount_in,
+            specific_in=specific_in,
         )
         if parcel is None:  # the untaxed quote is built only when it is the answer (a checkout's parcels are taxed)
             return DeliveredPricing(self.rates).quote(price=price, shipping=shipping, buyer=buyer)

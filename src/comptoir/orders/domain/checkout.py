@@ -40,6 +40,10 @@ class LineTaxFacts:
     # The product's declared country of origin and the tariff rates that can apply to it (a `tariff` duty rule).
     origin: str = ""
     tariff_rates: tuple[TariffRate, ...] = ()
+    # The product's net weight, gross weight and volume per unit (None: not given): a specific duty reads them.
+    net_grams: int | None = None
+    gross_grams: int | None = None
+    millilitres: int | None = None
     # The seller's intra-EU distance sales counted this year (EUR cents): the sale crossing EUR 10,000 is taxed at
     # destination (taxes.domain.liability).
     seller_distance_sales_eur_cents: int = 0
@@ -218,6 +222,9 @@ def parcel_facts(lines: list[LineInput]) -> ParcelFacts | None:
                 rates=line.tax.rates,
                 hs_code=line.tax.hs_code,
                 origin=line.tax.origin,
+                net_grams=line.tax.net_grams,
+                gross_grams=line.tax.gross_grams,
+                millilitres=line.tax.millilitres,
             )
             for line in lines
             if line.tax is not None

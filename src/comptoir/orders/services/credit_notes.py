@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 from comptoir.core.events import publish_on_commit
 from comptoir.orders.domain.credit_note import DUTY, SHIPPING, CreditableLine, CreditLine, credit_totals, is_duty
 from comptoir.orders.events import CreditNoteIssued
-from comptoir.orders.models import CreditNote, CreditNoteLine, OrderLine, OrderTaxLine, SellerOrder, TaxLineKind
+from comptoir.orders.models import (
+    CreditNote,
+    CreditNoteKind,
+    CreditNoteLine,
+    OrderLine,
+    OrderTaxLine,
+    SellerOrder,
+    TaxLineKind,
+)
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -33,17 +41,21 @@ def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableL
         sums[2] += line["vat_amount"]
     result = []
     order_lines = (
-        OrderLine.objects.filter(seller_order=seller_order).order_by("pk").values("pk", "quantity", "line_amount")
+        OrderLine.objects.filter(seller_order=seller_order)
+        .order_by("pk")
+        .values("pk", "quantity", "line_amount", "product__hs_code")
     )
-    keyed: list[tuple[int | str, int, int]] = [
-        (line["pk"], line["quantity"], line["line_amount"]) for line in order_lines
+    # The duty is shared per tariff subheading (the product's HS code, as checkout counted the items).
+    keyed: list[tuple[int | str, int, int, str]] = [
+        (line["pk"], line["quantity"], line["line_amount"], _subheading(line["product__hs_code"]))
+        for line in order_lines
     ]
     if seller_order.shipping_amount > 0:
-        keyed.append((SHIPPING, 1, seller_order.shipping_amount))
+        keyed.append((SHIPPING, 1, seller_order.shipping_amount, ""))
     if seller_order.duty_amount > 0:
         # Their quantity is nominal: the duty is never requested, it follows the goods (orders.domain.credit_note).
-        keyed += [(key, 1, tax_line.gross_amount) for key, tax_line in tax_lines.items() if is_duty(key)]
-    for key, quantity, gross in keyed:
+        keyed += [(key, 1, tax_line.gross_amount, "") for key, tax_line in tax_lines.items() if is_duty(key)]
+    for key, quantity, gross, subheading in keyed:
         tax_line = tax_lines.get(key)
         done = credited[key]
         result.append(
@@ -59,9 +71,15 @@ def seller_order_creditable_lines(seller_order: SellerOrder) -> list[CreditableL
                 credited_quantity=done[0],
                 credited_gross=done[1],
                 credited_vat=done[2],
+                subheading=subheading,
             )
         )
     return result
+
+
+def _subheading(hs_code: str | None) -> str:
+    """The tariff subheading of an HS code (its first six digits), as `taxes.domain.duties` counts items."""
+    return hs_code[:6] if hs_code and len(hs_code) >= 6 else ""
 
 
 def _tax_line_key(kind: str, order_line_id: int | None, tax_line_id: int | None) -> int | str:
@@ -85,15 +103,18 @@ def credit_note_write(
     marketplace_vat: int,
     after_release: bool,
     actor: User | None,
+    kind: str = CreditNoteKind.REFUND,
 ) -> CreditNote:
     """Write a credit note and its lines for a locked seller order (numbered `<seller order>-C<n>`, n counting its
-    notes). `marketplace_vat` is the VAT reversed from the marketplace's liability (0 when it booked none)."""
+    notes). `marketplace_vat` is the VAT reversed from the marketplace's liability (0 when it booked none); `kind`
+    "chargeback" for the note of a chargeback (its lines give back no units)."""
     totals = credit_totals(credit)
     count = CreditNote.objects.filter(seller_order=seller_order).count()
     note = CreditNote.objects.create(
         seller_order=seller_order,
         number=f"{seller_order.number}-C{count + 1}",
         key=key,
+        kind=kind,
         reason=reason[:300],
         currency=seller_order.currency,
         gross_amount=totals.gross,

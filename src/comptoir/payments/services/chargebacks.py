@@ -17,6 +17,7 @@ from comptoir.core.exceptions import Conflict, ValidationError
 from comptoir.core.services import audit_record
 from comptoir.payments import errors
 from comptoir.payments.domain.chargeback import chargeback_lines, tax_reversed_by_chargeback
+from comptoir.payments.domain.ledger import duty_liability_account, vat_liability_account
 from comptoir.payments.events import ChargebackRecorded
 from comptoir.payments.models import (
     AccountKind,
@@ -63,6 +64,10 @@ class ChargebackTarget:
 class ChargebackOutcome:
     chargeback: Chargeback
     created: bool  # False: this provider reference was already recorded, nothing changed
+    # What this chargeback's entry took from the marketplace's VAT and duty liabilities (after the release; 0 before
+    # it, and when it was already recorded): the caller's credit note gives back exactly these.
+    vat_reversed: int = 0
+    duty_reversed: int = 0
 
 
 def _chargeback_source_key(*, seller_order_number: str, provider: str, provider_reference: str) -> str:
@@ -230,7 +235,13 @@ def chargeback_post(
             at=now,
         )
     )
-    return ChargebackOutcome(chargeback, created=True)
+    posted = {line.account_key[0]: line.amount for line in lines}
+    return ChargebackOutcome(
+        chargeback,
+        created=True,
+        vat_reversed=posted.get(vat_liability_account(target.tax_country), 0) if target.tax_country else 0,
+        duty_reversed=posted.get(duty_liability_account(target.tax_country), 0) if target.tax_country else 0,
+    )
 
 
 def seller_payable_available_locked(*, seller_id: int, currency: str) -> int:

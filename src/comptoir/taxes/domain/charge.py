@@ -33,6 +33,7 @@ from comptoir.taxes.domain.duties import (
     DutyHandling,
     DutyItem,
     DutyRule,
+    SpecificIn,
     TariffSchedule,
     assess_duty,
 )
@@ -54,6 +55,10 @@ class TaxPart:
     rates: Mapping[str, int]
     hs_code: str = ""  # the product's HS code ("" when the seller gave none): duties count items by it
     origin: str = ""  # the product's declared country of origin ("" unknown): a preferential tariff rate reads it
+    # Per unit, as the product declares them (None: not given): a specific tariff duty is levied on them.
+    net_grams: int | None = None
+    gross_grams: int | None = None
+    millilitres: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +197,7 @@ def tax_parcel(
     value_in: ValueIn,
     uniform_gross: bool = False,
     amount_in: AmountIn | None = None,
+    specific_in: SpecificIn | None = None,
 ) -> ParcelTax | None:
     """The parcel priced with its VAT for a buyer in `destination` (`buyer_is_business`: with a validated VAT number of
     that country). `shipping`: the parcel's shipping as entered (None: not shipped there). `value_in` converts the
@@ -199,7 +205,8 @@ def tax_parcel(
     sale is not modelled or a rate it needs is missing (then nothing is added or split: prices stay as entered).
 
     With `facts.day`, the duty of an imported parcel is assessed too (`ParcelTax.duty`, domain/duties.py): `amount_in`
-    converts a rule's amount (EUR 3) into the parcel's currency (None: only the same currency converts)."""
+    converts a rule's amount (EUR 3) into the parcel's currency (None: only the same currency converts), `specific_in`
+    a tariff rate's specific amount (None: a specific duty is unknown)."""
     if not facts.parts:
         raise ValueError("a parcel has at least one line")
     home, goods, destination = facts.seller_country.upper(), facts.goods_country.upper(), destination.upper()
@@ -271,6 +278,9 @@ def tax_parcel(
                     part.quantity,
                     value=split_gross(part.unit_price * part.quantity, home_rates[part.key]).net,
                     origin=part.origin,
+                    net_grams=part.net_grams,
+                    gross_grams=part.gross_grams,
+                    millilitres=part.millilitres,
                 )
                 for part in facts.parts
             ],
@@ -284,6 +294,7 @@ def tax_parcel(
             handling=facts.duty_handling,
             destination_rate_bp=main.rates.get(destination),
             tariff=facts.tariff,
+            **({} if specific_in is None else {"specific_in": specific_in}),
         )
     duty_rate_bp = main.rates[tax_country] if charged and tax_country is not None else 0
     by_rate: tuple[tuple[int, int], ...] = ()

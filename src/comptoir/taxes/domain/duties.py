@@ -21,6 +21,16 @@ Kinds of rule:
   imports CIF (`customs_value` "cif": the EU, UK), the shipping shared by value; FOB areas ("fob": the US) leave the
   shipping out. A line without HS code or without a matching rate makes the duty unknown.
 
+  A rate may carry a **specific** component (`SpecificDuty`): an amount per unit of quantity (kg net, kg or 100 kg
+  gross, item, pair, litre, hectolitre) in a stated currency, added to the ad valorem part (`plus`: "8 % + EUR
+  1.20/kg", or a specific duty alone at 0 %) or bounding it (`minimum`: "12 % min EUR 0.50/kg"; `maximum`). Lines
+  matched by the same rate form one tariff item: their customs values and quantities are summed, the combination is
+  applied to the sums. A quantity is read from the product (net weight, gross weight, volume; items and pairs count
+  the units sold); a line missing the quantity its rate needs makes the duty unknown, as a missing HS code does. Where
+  the unit is 100 kg, the weight is rounded up to the next 100 g (Swiss Customs Tariff Act, SR 632.10, Art. 2(3)).
+  An amount in another currency than the parcel's is converted with the pricing seam's rates (`SpecificIn`; unknown
+  without a rate). Everything is summed exactly and rounded half up once per parcel.
+
 Excise goods never take a `flat_per_item` or `relief` rule. A rule with `marketplace_collected_only` applies only when
 the marketplace collects the import VAT at checkout (the EU's flat duty is levied on IOSS consignments).
 
@@ -57,6 +67,47 @@ class CustomsValue(StrEnum):
 
     CIF = "cif"
     FOB = "fob"
+
+
+class SpecificUnit(StrEnum):
+    """What a specific duty is levied per."""
+
+    KG_NET = "kg_net"  # the goods' own weight (catalog.Product.weight_grams)
+    HUNDRED_KG_NET = "100kg_net"  # per 100 kg of net mass (Swiss preferential processed agricultural products)
+    KG_GROSS = "kg_gross"  # with the packing (catalog.Product.gross_weight_grams)
+    HUNDRED_KG_GROSS = "100kg_gross"  # Switzerland's general basis: CHF per 100 kg gross (SR 632.10 Art. 2)
+    ITEM = "item"  # per unit sold ("p/st": pieces)
+    PAIR = "pair"  # per unit sold, the product being one pair (footwear, gloves)
+    LITRE = "litre"  # catalog.Product.volume_millilitres
+    HECTOLITRE = "hl"
+
+
+class SpecificKind(StrEnum):
+    """How a specific amount combines with the rate's ad valorem part."""
+
+    PLUS = "plus"  # ad valorem + specific (a specific duty alone: the ad valorem rate is 0)
+    MINIMUM = "minimum"  # ad valorem, but at least the specific amount ("12 % min EUR 0.50/kg")
+    MAXIMUM = "maximum"  # ad valorem, but at most the specific amount ("20 % max EUR 2.00/pair")
+
+
+@dataclass(frozen=True, slots=True)
+class SpecificDuty:
+    """An amount of `currency` (major units, exact: EUR 0.50 is Decimal("0.50")) per `unit` of quantity."""
+
+    amount: Decimal
+    currency: str
+    unit: SpecificUnit
+    kind: SpecificKind = SpecificKind.PLUS
+
+    def describe(self) -> str:
+        return f"{self.kind.value} {self.currency} {self.amount:f}/{self.unit.value}"
+
+
+def specific_duty_from(amount: Decimal | None, currency: str, unit: str, kind: str) -> SpecificDuty | None:
+    """A stored specific component (a `TariffRate` row's columns), None when the rate has none."""
+    if amount is None or not unit:
+        return None
+    return SpecificDuty(Decimal(amount), currency, SpecificUnit(unit), SpecificKind(kind or SpecificKind.PLUS.value))
 
 
 class DutyHandling(StrEnum):
@@ -100,6 +151,10 @@ class DutyItem:
     quantity: int
     value: int = 0  # the line's net value in the parcel's currency (minor units): a tariff rate applies to it
     origin: str = ""  # the product's declared country of origin ("" unknown): a preferential rate reads it
+    # Per unit sold, as the product declares them (None: not given): what a specific duty is levied on.
+    net_grams: int | None = None
+    gross_grams: int | None = None
+    millilitres: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +170,7 @@ class TariffRate:
     valid_from: dt.date
     valid_to: dt.date | None
     source: str
+    specific: SpecificDuty | None = None  # a specific component (compound duty), None: ad valorem only
 
     def in_force(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -159,22 +215,94 @@ class TariffSchedule:
 EMPTY_TARIFF = TariffSchedule(())
 
 
+# Converts an exact amount of a currency (major units) into exact minor units of the parcel's currency; None without a
+# rate. The pricing seam builds it from its (frozen) rates.
+SpecificIn = Callable[[Decimal, str], Decimal | None]
+
+_GRAMS_PER_KG = Decimal(1000)
+_HUNDRED_GRAMS = 100
+
+
+def _total(values: Iterable[int | None], quantities: Iterable[int]) -> int | None:
+    total = 0
+    for value, quantity in zip(values, quantities, strict=True):
+        if value is None:
+            return None
+        total += value * quantity
+    return total
+
+
+def specific_quantity(unit: SpecificUnit, items: Sequence[DutyItem]) -> Decimal | None:
+    """The quantity of `items` in `unit` (exact), None when a line lacks the fact the unit needs (a weight, a volume).
+    Per 100 kg, the weight is first rounded up to the next 100 g (SR 632.10 Art. 2(3))."""
+    quantities = [item.quantity for item in items]
+    if unit in (SpecificUnit.ITEM, SpecificUnit.PAIR):
+        return Decimal(sum(quantities))
+    if unit in (SpecificUnit.LITRE, SpecificUnit.HECTOLITRE):
+        millilitres = _total((item.millilitres for item in items), quantities)
+        if millilitres is None:
+            return None
+        return Decimal(millilitres) / (1000 if unit is SpecificUnit.LITRE else 100_000)
+    net = unit in (SpecificUnit.KG_NET, SpecificUnit.HUNDRED_KG_NET)
+    grams = _total((item.net_grams if net else item.gross_grams for item in items), quantities)
+    if grams is None:
+        return None
+    if unit in (SpecificUnit.HUNDRED_KG_NET, SpecificUnit.HUNDRED_KG_GROSS):
+        grams = -(-grams // _HUNDRED_GRAMS) * _HUNDRED_GRAMS
+        return Decimal(grams) / (_GRAMS_PER_KG * 100)
+    return Decimal(grams) / _GRAMS_PER_KG
+
+
+def _no_conversion(amount: Decimal, currency: str) -> Decimal | None:
+    return None
+
+
 def tariff_duty(
-    items: Sequence[DutyItem], *, area: str, tariff: TariffSchedule, shipping: int
+    items: Sequence[DutyItem],
+    *,
+    area: str,
+    tariff: TariffSchedule,
+    shipping: int,
+    specific_in: SpecificIn = _no_conversion,
 ) -> tuple[int, tuple[TariffRate, ...]] | None:
-    """The ad valorem duty of the parcel's lines (minor units of the parcel's currency) and the rates used: each line's
-    value plus its share of `shipping` (by value; 0 for an FOB area) times its rate, summed exactly and rounded half
-    up once. None when a line has no rate."""
+    """The duty of the parcel's lines (minor units of the parcel's currency) and the rates used, one per line. Each
+    line's customs value is its value plus its share of `shipping` (by value; 0 for an FOB area). Lines matched by one
+    rate are one tariff item: ad valorem = rate × their customs values; with a specific component, its amount × their
+    quantity in its unit (converted by `specific_in`) is added, or bounds the ad valorem part from below (minimum) or
+    above (maximum). Summed exactly and rounded half up once. None when a line has no rate, lacks the quantity its
+    rate needs, or a specific amount cannot be converted."""
     total = sum(item.value for item in items)
-    exact = Decimal(0)
     used: list[TariffRate] = []
+    groups: dict[tuple, tuple[TariffRate, list[DutyItem], list[Decimal]]] = {}
     for item in items:
         rate = tariff.rate_for(area=area, hs_code=item.hs_code, origin=item.origin)
         if rate is None:
             return None
         share = Decimal(shipping) * item.value / total if total else Decimal(shipping) / len(items)
-        exact += (item.value + share) * rate.rate_bp / BASIS_POINTS
+        key = (rate.area, rate.hs_prefix, rate.origin, rate.valid_from)
+        group = groups.setdefault(key, (rate, [], []))
+        group[1].append(item)
+        group[2].append(item.value + share)
         used.append(rate)
+    exact = Decimal(0)
+    for rate, grouped, customs_values in groups.values():
+        ad_valorem = sum(customs_values, Decimal(0)) * rate.rate_bp / BASIS_POINTS
+        specific = rate.specific
+        if specific is None:
+            exact += ad_valorem
+            continue
+        quantity = specific_quantity(specific.unit, grouped)
+        if quantity is None:
+            return None
+        amount = specific_in(specific.amount * quantity, specific.currency)
+        if amount is None:
+            return None
+        if specific.kind is SpecificKind.PLUS:
+            exact += ad_valorem + amount
+        elif specific.kind is SpecificKind.MINIMUM:
+            exact += max(ad_valorem, amount)
+        else:
+            exact += min(ad_valorem, amount)
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), tuple(used)
 
 
@@ -261,11 +389,13 @@ def assess_duty(
     handling: DutyHandling = DutyHandling.DDP,
     destination_rate_bp: int | None = None,
     tariff: TariffSchedule = EMPTY_TARIFF,
+    specific_in: SpecificIn = _no_conversion,
 ) -> DutyAssessment:
     """The duty of a parcel leaving `goods_country` for `destination` (net values in the parcel's currency), who pays
     it when, and the import VAT estimate for the buyer when customs collect it (`destination_rate_bp`: the
     destination's VAT rate of the parcel's main line, when known; the estimate is on goods + shipping + duty, rounded
-    half up). `tariff`: the operator's tariff rates in force, read when the rule that applies is `tariff`."""
+    half up). `tariff`: the operator's tariff rates in force, read when the rule that applies is `tariff`;
+    `specific_in` converts their specific amounts into the parcel's currency."""
     area = customs_area(destination)
     if customs_area(goods_country) == area:
         return DutyAssessment(DutyStatus.NOT_IMPORTED, 0, 0, False)
@@ -294,7 +424,7 @@ def assess_duty(
         break
     if chosen is None and tariff_rule is not None:
         shipping = net_shipping if tariff_rule.customs_value is CustomsValue.CIF else 0
-        assessed = tariff_duty(items, area=area, tariff=tariff, shipping=shipping)
+        assessed = tariff_duty(items, area=area, tariff=tariff, shipping=shipping, specific_in=specific_in)
         if assessed is not None:
             status, chosen = DutyStatus.TARIFF, tariff_rule
             amount, used = assessed

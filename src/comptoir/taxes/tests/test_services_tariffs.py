@@ -102,5 +102,8 @@ def test_the_schedule_and_the_fingerprint_follow_the_rates_in_force():
 def test_the_example_file_shipped_with_the_code_loads():
     example = Path(__file__).resolve().parents[1] / "data" / "tariff_rates_example.csv"
     report = load(example.read_text(encoding="utf-8"))
-    assert (report.rows, len(report.created)) == (3, 3)
+    assert (report.rows, len(report.created)) == (8, 8)
     assert TariffRate.objects.get(area="EU", origin="GB").rate_bp == 0
+    swiss = TariffRate.objects.get(area="CH", hs_prefix="1806")
+    assert (swiss.rate_bp, swiss.specific_unit, swiss.specific_kind) == (0, "100kg_gross", "plus")
+    assert TariffRate.objects.get(area="EU", hs_prefix="7323").specific_kind == "minimum"

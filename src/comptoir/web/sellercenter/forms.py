@@ -206,6 +206,21 @@ class NewProductForm(forms.Form):
         help_text=_("Where the product was made: a two-letter country code such as CN or IT."),
         error_messages={"invalid": _("Use an ISO 3166 two-letter country code.")},
     )
+    weight_grams = forms.IntegerField(label=_("Net weight (g)"), min_value=1, max_value=10_000_000, required=False)
+    gross_weight_grams = forms.IntegerField(
+        label=_("Gross weight with packing (g)"),
+        min_value=1,
+        max_value=10_000_000,
+        required=False,
+        help_text=_("Some countries levy duties by weight (Switzerland: per 100 kg gross)."),
+    )
+    volume_millilitres = forms.IntegerField(
+        label=_("Volume (ml)"),
+        min_value=1,
+        max_value=10_000_000,
+        required=False,
+        help_text=_("For liquids: some duties are levied per litre."),
+    )
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -377,7 +392,8 @@ class CreditNoteForm(forms.Form):
         titles = titles or {}
         self.line_fields: list[str] = []
         for line in creditable:
-            if line.remaining_quantity <= 0 or str(line.key).startswith("duty"):  # the duty follows the goods
+            # The duty follows the goods; a line chargebacks gave back entirely has nothing left to refund.
+            if line.remaining_quantity <= 0 or line.remaining_gross <= 0 or str(line.key).startswith("duty"):
                 continue
             if line.key == "shipping":
                 self.fields["shipping"] = forms.BooleanField(label=_("Shipping"), required=False)

@@ -2,10 +2,10 @@
 eu-vat-rates-data package (effective-dated, idempotent); `comptoir tax rates [--day DATE]`: the rates in force;
 `comptoir tax decide ...`: which regime applies to a sale; `comptoir tax duties-load [--file PATH]`: load the customs
 duty rules (taxes/data/duty_rules.json, effective-dated, idempotent); `comptoir tax tariffs-load --file F`: load the
-operator's ad valorem tariff rates from a CSV (idempotent, all or nothing); `comptoir tax categories-load [--file F]`:
-load which rate each tax category (books, foodstuffs…) bears per country (taxes/data/category_rates.csv by default;
-idempotent, all or nothing); `comptoir tax product-set --product ID --category C [--class K]`: how a product is taxed
-(docs/TAXES.md)."""
+operator's tariff rates (ad valorem, specific, compound) from a CSV (idempotent, all or nothing); `comptoir tax
+categories-load [--file F]`: load which rate each tax category (books, foodstuffs…) bears per country
+(taxes/data/category_rates.csv by default; idempotent, all or nothing); `comptoir tax product-set --product ID
+--category C [--class K]`: how a product is taxed (docs/TAXES.md)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,10 @@ class Command(BaseCommand):
         duties.add_argument("--file", type=Path, help="Another rules file of the same shape.")
         tariffs = commands.add_parser(
             "tariffs-load",
-            help="Load ad valorem tariff rates: CSV area,hs_prefix,origin,rate_percent,valid_from,valid_to,source.",
+            help=(
+                "Load tariff rates: CSV area,hs_prefix,origin,rate_percent,valid_from,valid_to,source "
+                "[,specific_amount,specific_currency,specific_unit,specific_kind]."
+            ),
         )
         tariffs.add_argument("--file", type=Path, required=True)
         categories = commands.add_parser(

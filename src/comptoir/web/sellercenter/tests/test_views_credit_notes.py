@@ -101,3 +101,28 @@ def test_another_sellers_order_is_not_found(client, seller_setup):
 
     assert response.status_code == 404
     assert CreditNote.objects.count() == 0
+
+
+def test_a_chargeback_note_is_in_the_card_before_the_release_and_a_full_one_leaves_nothing_to_refund(
+    owner_client, seller_setup
+):
+    from comptoir.checkout.services import chargeback_record
+
+    # Given an order charged back in part before its release: the card shows its note, without a form.
+    placed = order_of(seller_setup["offer"])
+    chargeback_record(seller_order_id=placed.pk, amount=1000, reason="Not received", provider_reference="CB-7")
+    page = owner_client.get(f"/seller/orders/{placed.number}/")
+    body = page.content.decode()
+    assert page.context["credit_form"] is None
+    assert [note.kind for note in page.context["credit_notes"]] == ["chargeback"]
+    assert 'id="credit-notes"' in body and f"{placed.number}-C1" in body and "Chargeback" in body
+
+    # Given a released order charged back in full: every line was given back, the form is gone and the service
+    # refuses a refund with the reason.
+    done = released(seller_setup)
+    chargeback_record(seller_order_id=done.pk, amount=done.total_amount, reason="Fraudulent", provider_reference="CB-8")
+    assert owner_client.get(f"/seller/orders/{done.number}/").context["credit_form"] is None
+    line = done.lines.get()
+    refused = owner_client.post(url(done), {f"line_{line.pk}": "1", "reason": "", "key": "form-9"})
+    assert refused.status_code == 422
+    assert CreditNote.objects.filter(seller_order=done).count() == 1

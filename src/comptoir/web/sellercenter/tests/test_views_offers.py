@@ -178,6 +178,40 @@ def test_a_new_product_keeps_its_hs_code_and_origin_for_duties(owner_client, sel
     assert (product.hs_code, product.country_of_origin) == ("62061000", "IT")
 
 
+def test_a_new_product_keeps_its_weights_and_volume_for_specific_duties(owner_client, seller_setup):
+    category = make_category("Food")
+    data = {
+        "product-title": "Chocolate assortment",
+        "product-category": str(category.pk),
+        "product-hs_code": "18063210",
+        "product-weight_grams": "1000",
+        "product-gross_weight_grams": "1250",
+        "product-volume_millilitres": "",
+        **_terms(seller_setup, sku="CHOC-1", price="11.90"),
+    }
+    response = owner_client.post("/seller/offers/new/product", data)
+    assert response["Location"] == "/seller/offers/"
+    product = Offer.objects.select_related("product").get(sku="CHOC-1").product
+    assert (product.weight_grams, product.gross_weight_grams, product.volume_millilitres) == (1000, 1250, None)
+
+
+def test_a_gross_weight_under_the_net_weight_is_explained(owner_client, seller_setup):
+    category = make_category("Food")
+    data = {
+        "product-title": "Chocolate assortment",
+        "product-category": str(category.pk),
+        "product-weight_grams": "1000",
+        "product-gross_weight_grams": "900",
+        **_terms(seller_setup, sku="CHOC-2", price="11.90"),
+    }
+    response = owner_client.post("/seller/offers/new/product", data)
+    assert response.status_code == 422
+    assert response.context["product_form"].errors["gross_weight_grams"] == [
+        "At least the net weight (the packing is added to it)."
+    ]
+    assert not Offer.objects.filter(sku="CHOC-2").exists()
+
+
 def test_a_new_product_with_a_bad_hs_code_is_explained(owner_client, seller_setup):
     category = make_category("Clothing")
     data = {

@@ -290,6 +290,9 @@ def offer_new_product(request):
                 language=(request.LANGUAGE_CODE or "en")[:2],
                 hs_code=data["hs_code"],
                 country_of_origin=data["country_of_origin"].upper(),
+                weight_grams=data["weight_grams"],
+                gross_weight_grams=data["gross_weight_grams"],
+                volume_millilitres=data["volume_millilitres"],
             )
             try:
                 offer = offer_create_with_product(

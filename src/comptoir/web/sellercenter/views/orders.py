@@ -114,9 +114,10 @@ def _credit_form(seller_order, data=None) -> CreditNoteForm:
 
 
 def _credit_context(seller_order, form=None, *, issued=None) -> dict:
-    """The credit notes card: the notes issued, and the form while something is left to refund (released orders)."""
+    """The credit notes card: the notes issued (a chargeback's too, before the release), and the form while something
+    is left to refund (released orders)."""
     if not seller_order.is_released:
-        return {"order": seller_order, "credit_notes": [], "credit_form": None}
+        return {"order": seller_order, "credit_notes": credit_notes_for_seller_order(seller_order), "credit_form": None}
     form = form or _credit_form(seller_order)
     return {
         "order": seller_order,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('taxes', '0006_seller_distance_counter'),
+        ('taxes', '0007_tariff_rates_specific_duties'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_product_tax_class'),
+        ('catalog', '0007_product_gross_weight_volume'),
     ]
 
     operations = [
