@@ -17,9 +17,10 @@
     comptoir import-catalog FILE --format F --seller S [--commit]
                                             import a seller's shop export (dry-run report, then commit)
     comptoir feed list|generate [ID…]      product feeds (Google Merchant Center, channels): list, write now
-    comptoir tax rates-import|rates|decide|duties-load|tariffs-load
+    comptoir tax rates-import|rates|decide|duties-load|tariffs-load|categories-load|product-set
                                             VAT rates (effective-dated), which VAT regime applies to a sale,
-                                            the customs duty rules, the operator's tariff rates (CSV)
+                                            the customs duty rules, the operator's tariff rates (CSV), the
+                                            rates of tax categories per country, a product's tax category
     comptoir filings oss|ioss|uk-vat|ch-vat|file|correct|records|dac7|rates|distance-sales
                                             OSS/IOSS/UK/Swiss VAT returns (CSV) and their dispatch (filed,
                                             corrected), Art. 54c records, DAC7 (DPI XML), the sellers' EU

@@ -101,6 +101,14 @@ class Product(models.Model):
         db_default=TaxClass.STANDARD.value,
         help_text="VAT class: which of each country's rates applies (docs/TAXES.md).",
     )
+    tax_category = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Tax category (books, childrens_clothing, foodstuffs, alcohol…): its rate per country comes first, "
+        "then the VAT class; alcohol, tobacco and energy_products are excise goods (docs/TAXES.md).",
+    )
     created_by_seller = models.ForeignKey(
         "sellers.Seller", null=True, blank=True, on_delete=models.SET_NULL, related_name="created_products"
     )

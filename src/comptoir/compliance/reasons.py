@@ -33,6 +33,10 @@ _MESSAGES = {
     "registration_missing": _("Missing for %(country)s: %(scheme)s."),
     "ce_marking_missing": _("The product is not declared CE-marked (EU batteries regulation)."),
     "prohibited_for_destination": _("This kind of product may not be delivered to buyers in %(country)s."),
+    "excise_goods_other_member_state": _(
+        "Excise goods (alcohol, tobacco, energy products) are sold only to buyers in the country they ship from: "
+        "a sale to %(country)s owes its excise duty, which this marketplace does not collect."
+    ),
 }
 
 

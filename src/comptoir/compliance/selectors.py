@@ -18,6 +18,7 @@ from comptoir.compliance.models import (
 )
 from comptoir.offers.models import Offer
 from comptoir.sellers.domain.trader import EU_MEMBER_STATES
+from comptoir.taxes.domain.categories import is_excise_category
 
 
 def compliance_rules() -> list[Rule]:
@@ -42,6 +43,20 @@ def market_blocks_for_offers(offer_ids: Iterable[int], country: str) -> dict[int
             "offer_id", "reasons"
         )
     )
+
+
+def product_restrictions_in(product_id: int, country: str) -> list[dict]:
+    """Why some of the product's visible offers may not be sold to buyers in `country`: each distinct reason once
+    (the product page says so beside the offers it leaves out). One query."""
+    from comptoir.offers.selectors import offer_visible_qs
+
+    found: dict[tuple[str, str], dict] = {}
+    for reasons in OfferMarketBlock.objects.filter(
+        country=country.upper(), offer__in=offer_visible_qs().filter(product_id=product_id)
+    ).values_list("reasons", flat=True):
+        for reason in reasons:
+            found.setdefault((reason.get("code", ""), reason.get("scheme", "")), reason)
+    return [found[key] for key in sorted(found)]
 
 
 def blocked_countries_by_offer(offer_ids: Iterable[int]) -> dict[int, set[str]]:
@@ -175,6 +190,9 @@ def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
             "product__attributes",
             "product__parent__attributes",
             "product__category_id",
+            "ships_from_country",
+            "product__tax_category",
+            "product__parent__tax_category",
         )
     )
     if not rows:
@@ -210,6 +228,9 @@ def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
         attributes,
         family_attributes,
         category_id,
+        ships_from,
+        tax_category,
+        family_tax_category,
     ) in rows:
         merged = {**(family_attributes or {}), **(attributes or {})}
         names = manufacturer_names(brand=brand, family_brand=family_brand, attributes=merged)
@@ -225,6 +246,8 @@ def offer_facts(offer_ids: Iterable[int]) -> list[OfferFacts]:
                 is_ce_marked=_is_ce_marked(merged.get("ce_marking")),
                 has_responsible_person=seller_id in represented,
                 registrations=frozenset(registrations.get(seller_id, ())),
+                is_excise=is_excise_category(tax_category or family_tax_category or ""),
+                goods_country=ships_from or "",
             )
         )
     return facts

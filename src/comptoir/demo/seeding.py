@@ -378,6 +378,16 @@ def demo_seed(
 
     duties = duty_rules_load()
     lap("duty rules", f"{len(duties.created) + len(duties.changed)} rules, version {duties.version}")
+    # The rate each tax category bears per country (taxes/data/category_rates.csv, an example with sources): the
+    # books department's products are books, so a French bookseller's parcel to Germany bears 7 % (docs/TAXES.md,
+    # "Categories"). Products were bulk-inserted: their category is set in one statement, before the search index.
+    from comptoir.catalog.models import Category
+    from comptoir.taxes.services import CATEGORY_RATES_FILE, category_rates_load
+
+    category_rates = category_rates_load(text=CATEGORY_RATES_FILE.read_text(encoding="utf-8"))
+    books = Category.objects.filter(slug="books", parent=None).values_list("path", flat=True).first()
+    book_count = Product.objects.filter(category__path__startswith=books).update(tax_category="books") if books else 0
+    lap("tax categories", f"{category_rates.rows} category rates, {book_count} products in the books category")
     # Products and offers were bulk-inserted (no per-save index hooks): build the search index once, at the end.
     from comptoir.search.services import search_reindex
 

@@ -10,6 +10,7 @@ from comptoir.core.money import Money
 from comptoir.offers.domain.shipping import Rate, ShippingQuote, promise_dates, quote, rates_for_country
 from comptoir.offers.models import Offer, ShippingRate
 from comptoir.sellers.models import SellerStatus
+from comptoir.taxes.domain.categories import is_excise_category
 from comptoir.taxes.domain.charge import ParcelFacts, TaxPart
 from comptoir.taxes.domain.duties import EMPTY_TARIFF, DutyHandling, DutyRule, TariffSchedule, customs_area
 from comptoir.taxes.domain.rates import rates_by_country
@@ -269,7 +270,7 @@ class OfferTaxTable:
         self._duty_rules: dict[str, tuple[DutyRule, ...]] = {}
         for rule in duty_rules:
             self._duty_rules[rule.area] = (*self._duty_rules.get(rule.area, ()), rule)
-        self._rates: dict[tuple[str, frozenset[str]], dict[str, int]] = {}
+        self._rates: dict[tuple[str, str, frozenset[str]], dict[str, int]] = {}
 
     def duty_rules(self, country: str) -> tuple[DutyRule, ...]:
         """The duty rules of `country`'s customs area in force on the table's day."""
@@ -290,14 +291,15 @@ class OfferTaxTable:
         net_grams: int | None = None,
         gross_grams: int | None = None,
         millilitres: int | None = None,
+        tax_category: str = "",
     ) -> ParcelFacts:
         goods_country = ships_from or seller_country
         countries = frozenset((country, seller_country, goods_country))
-        key = (tax_class, countries)
+        key = (tax_class, tax_category, countries)
         rates = self._rates.get(key)
         if rates is None:
             rates = self._rates[key] = rates_by_country(
-                self.dated, tax_class=tax_class, countries=countries, day=self.day
+                self.dated, tax_class=tax_class, countries=countries, day=self.day, category=tax_category
             )
         return ParcelFacts(
             seller_country=seller_country,
@@ -321,6 +323,7 @@ class OfferTaxTable:
             day=self.day,
             duty_handling=self.duty_handling,
             seller_distance_sales_eur_cents=self.distance_sales.get(seller_id, 0),
+            excise_goods=is_excise_category(tax_category),
         )
 
     def offer_facts(self, offer, *, country: str) -> ParcelFacts:
@@ -338,6 +341,7 @@ class OfferTaxTable:
             net_grams=offer.product.weight_grams,
             gross_grams=offer.product.gross_weight_grams,
             millilitres=offer.product.volume_millilitres,
+            tax_category=offer.product.tax_category,
         )
 
 
@@ -452,6 +456,7 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
             tax_class=offer.product.tax_class,
             countries={country, offer.seller.country, offer.ships_from_country},
             day=day,
+            category=offer.product.tax_category,
         )
         position = positions.get(offer.seller_id)  # None: no tax profile, nothing counted
         facts = ParcelFacts(
@@ -476,6 +481,7 @@ def _taxed_quotes(offers, *, country: str, day: dt.date, shipping_for, currency:
             day=day,
             duty_handling=settings.duty_handling,
             seller_distance_sales_eur_cents=0 if position is None else position.counted_eur_cents,
+            excise_goods=is_excise_category(offer.product.tax_category),
         )
         found[offer.pk] = pricing.quote(price=offer.price, shipping=shipping, buyer=buyer, tax=facts)
     return found

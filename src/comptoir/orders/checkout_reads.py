@@ -104,7 +104,7 @@ def _shipping_rates_subquery():
     return Subquery(rates, output_field=CharField())
 
 
-_VAT_FIELDS = ("country", "tax_class", "rate_bp", "valid_from", "valid_to", "source")
+_VAT_FIELDS = ("country", "tax_class", "rate_bp", "valid_from", "valid_to", "source", "category")
 _DESTINATION_SENTINEL = "~destination~"  # the compiled statement's placeholder for the destination country
 _DESTINATION_USES = 2  # the VAT rates read and the country rules' blocks
 
@@ -115,7 +115,12 @@ def _vat_rates_subquery():
             Q(country=OuterRef("seller__country"))
             | Q(country=OuterRef("ships_from_country"))
             | Q(country=Value(_DESTINATION_SENTINEL)),
-            Q(tax_class=OuterRef("product__tax_class")) | Q(tax_class=Value(TaxClass.STANDARD.value)),
+            # The product's class and the standard rate, and the rows of the product's tax category.
+            (
+                Q(category=Value(""))
+                & (Q(tax_class=OuterRef("product__tax_class")) | Q(tax_class=Value(TaxClass.STANDARD.value)))
+            )
+            | (Q(category=OuterRef("product__tax_category")) & ~Q(category=Value(""))),
         )
         .order_by()
         .annotate(one=Value(1, output_field=IntegerField()))
@@ -260,6 +265,7 @@ class CheckoutProduct:
     weight_grams: int | None = None
     gross_weight_grams: int | None = None
     volume_millilitres: int | None = None
+    tax_category: str = ""
 
 
 @dataclass(frozen=True)
@@ -330,6 +336,7 @@ _COLUMNS = (
     "product__weight_grams",
     "product__gross_weight_grams",
     "product__volume_millilitres",
+    "product__tax_category",
 )
 _SENTINEL = -7_300_000_000  # ids the compiled statement's placeholders are recognised by
 _compiled: dict[tuple[str, int], tuple[str, list, list[int]]] = {}
@@ -410,7 +417,9 @@ def offers_for_checkout(offer_ids, *, destination: str = "") -> list[CheckoutOff
             is_active=bool(row[6]),
             handling_days=row[7],
             shipping_profile_id=row[8],
-            product=CheckoutProduct(row[9], row[16], row[21] or "", row[25] or "", row[26], row[27], row[28]),
+            product=CheckoutProduct(
+                row[9], row[16], row[21] or "", row[25] or "", row[26], row[27], row[28], row[29] or ""
+            ),
             seller=CheckoutSeller(
                 row[10], row[11], row[14], row[17], charges_destination_vat(row[18], year=year), int(row[23] or 0)
             ),
@@ -444,6 +453,7 @@ def vat_rates_of(offer: CheckoutOffer) -> list[DatedRate]:
             valid_from=dt.date.fromisoformat(str(row["valid_from"])[:10]),
             valid_to=None if row["valid_to"] is None else dt.date.fromisoformat(str(row["valid_to"])[:10]),
             source=row["source"],
+            category=row.get("category") or "",
         )
         for row in rows
     ]

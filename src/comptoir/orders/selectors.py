@@ -460,6 +460,7 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
     Three queries (the rates of the countries involved, the sellers' tax profiles, the destination's duty rules), a
     fourth (the area's tariff rates) when a `tariff` duty rule is in force there; none for an empty cart."""
     from comptoir.taxes.conf import taxes_settings
+    from comptoir.taxes.domain.categories import is_excise_category
     from comptoir.taxes.domain.duties import DutyKind, customs_area
     from comptoir.taxes.domain.rates import rates_by_country
     from comptoir.taxes.selectors import (
@@ -507,7 +508,9 @@ def _cart_tax_facts(lines: list[CartLine], *, country: str, day: dt.date) -> dic
                 tax_class=offer.product.tax_class,
                 countries={country, offer.seller.country, offer.ships_from_country},
                 day=day,
+                category=offer.product.tax_category,
             ),
+            excise_goods=is_excise_category(offer.product.tax_category),
         )
         for offer in offers
     }

@@ -687,6 +687,7 @@ def search_cards(
             "ships_from_country",
             "seller__country",
             "product__tax_class",
+            "product__tax_category",
             "product__hs_code",
             "product__country_of_origin",
             "product__weight_grams",

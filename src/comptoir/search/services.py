@@ -101,6 +101,7 @@ def _delivery_by_country(
             net_grams,
             gross_grams,
             millilitres,
+            tax_category,
         ) in offers:
             if country in blocked.get(offer_id, ()):
                 continue
@@ -129,6 +130,7 @@ def _delivery_by_country(
                     net_grams=net_grams,
                     gross_grams=gross_grams,
                     millilitres=millilitres,
+                    tax_category=tax_category,
                 )
             )
             # The quote depends on the destination only through its VAT area (or being the seller's or the goods'
@@ -227,6 +229,7 @@ def _index_batch(product_ids: list[int], *, categories, backend, config, since: 
             "product__weight_grams",
             "product__gross_weight_grams",
             "product__volume_millilitres",
+            "product__tax_category",
         )
     ):
         offers.setdefault(row[1], []).append(row)

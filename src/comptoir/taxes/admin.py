@@ -7,10 +7,10 @@ from comptoir.taxes.models import DutyRule, SellerTaxProfile, TariffRate, VatNum
 
 @admin.register(VatRate)
 class VatRateAdmin(admin.ModelAdmin):
-    list_display = ["country", "tax_class", "rate_bp", "valid_from", "valid_to", "source"]
-    list_filter = ["tax_class", "country"]
-    search_fields = ["country", "source"]
-    ordering = ["country", "tax_class", "-valid_from"]
+    list_display = ["country", "category", "tax_class", "rate_bp", "valid_from", "valid_to", "source"]
+    list_filter = ["tax_class", "category", "country"]
+    search_fields = ["country", "category", "source"]
+    ordering = ["country", "category", "tax_class", "-valid_from"]
 
 
 @admin.register(SellerTaxProfile)

@@ -12,8 +12,18 @@ from comptoir.taxes.domain.rates import TaxClass
 
 
 class VatRate(models.Model):
+    """A country's rate of a tax class (`category` empty), or the rate products of a tax category bear in a country
+    (`category` set; `tax_class` is then the rate's kind: reduced, super_reduced, zero, standard)."""
+
     country = models.CharField(max_length=2)
     tax_class = models.CharField(max_length=16, choices=[(item.value, item.value) for item in TaxClass])
+    category = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Empty: the class's rate. A tax category (books, foodstuffs): the rate its products bear here.",
+    )
     rate_bp = models.PositiveIntegerField(help_text="Basis points: 2000 = 20 %, 550 = 5.5 %.")
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
@@ -22,19 +32,27 @@ class VatRate(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["country", "tax_class", "valid_from"], name="vat_rate_one_per_start"),
+            models.UniqueConstraint(
+                fields=["country", "tax_class", "valid_from"],
+                condition=models.Q(category=""),
+                name="vat_rate_one_per_start",
+            ),
+            models.UniqueConstraint(
+                fields=["country", "category", "valid_from"],
+                condition=~models.Q(category=""),
+                name="vat_category_rate_one_per_start",
+            ),
             models.CheckConstraint(condition=models.Q(rate_bp__lte=10_000), name="vat_rate_at_most_100pct"),
             models.CheckConstraint(
                 condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
                 name="vat_rate_ends_after_it_starts",
             ),
         ]
-        ordering = ["country", "tax_class", "-valid_from"]
+        ordering = ["country", "category", "tax_class", "-valid_from"]
 
     def __str__(self) -> str:
-        return (
-            f"{self.country} {self.tax_class} {Decimal(self.rate_bp).scaleb(-2).normalize():f} % from {self.valid_from}"
-        )
+        kind = f"{self.category} ({self.tax_class})" if self.category else self.tax_class
+        return f"{self.country} {kind} {Decimal(self.rate_bp).scaleb(-2).normalize():f} % from {self.valid_from}"
 
 
 class SellerTaxProfile(models.Model):

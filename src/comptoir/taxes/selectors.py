@@ -26,26 +26,28 @@ def _dated(row: VatRate) -> DatedRate:
         valid_from=row.valid_from,
         valid_to=row.valid_to,
         source=row.source,
+        category=row.category,
     )
 
 
 def vat_rate_on(*, country: str, tax_class: TaxClass = TaxClass.STANDARD, day: dt.date | None = None) -> DatedRate:
     """The rate in force on `day` (default: today). Raises domain.rates.NoRate when there is none."""
     day = day or clock.now().date()
-    rows = VatRate.objects.filter(country=country.upper(), tax_class=tax_class, valid_from__lte=day)
+    rows = VatRate.objects.filter(country=country.upper(), tax_class=tax_class, category="", valid_from__lte=day)
     return rate_on((_dated(row) for row in rows), country=country.upper(), tax_class=tax_class, day=day)
 
 
 def vat_rates_in_force(*, day: dt.date | None = None) -> list[DatedRate]:
-    """Every country's rates in force on `day`, one per country and class, sorted by country then class."""
+    """Every country's rates in force on `day`, one per country and class and one per country and tax category,
+    sorted by country, then the classes, then the categories."""
     day = day or clock.now().date()
-    latest: dict[tuple[str, str], DatedRate] = {}
+    latest: dict[tuple[str, str, str], DatedRate] = {}
     for row in VatRate.objects.filter(valid_from__lte=day).order_by("valid_from"):
         rate = _dated(row)
-        latest[(rate.country, rate.tax_class)] = rate
+        latest[(rate.country, rate.category, "" if rate.category else rate.tax_class)] = rate
     return sorted(
         (rate for rate in latest.values() if rate.valid_to is None or rate.valid_to >= day),
-        key=lambda rate: (rate.country, list(TaxClass).index(rate.tax_class)),
+        key=lambda rate: (rate.country, rate.category, list(TaxClass).index(rate.tax_class)),
     )
 
 
@@ -54,7 +56,9 @@ def vat_rates_for(*, countries: set[str], tax_class: str, day: dt.date | None = 
     one (domain.rates.rates_by_country: a class without a rate falls back to the standard rate). One query."""
     day = day or clock.now().date()
     wanted = {country.upper() for country in countries if country}
-    rows = VatRate.objects.filter(country__in=wanted, tax_class__in={tax_class, TaxClass.STANDARD}, valid_from__lte=day)
+    rows = VatRate.objects.filter(
+        country__in=wanted, tax_class__in={tax_class, TaxClass.STANDARD}, category="", valid_from__lte=day
+    )
     return rates_by_country((_dated(row) for row in rows), tax_class=tax_class, countries=wanted, day=day)
 
 
@@ -188,7 +192,7 @@ def tax_rules_fingerprint(*, day: dt.date | None = None) -> str:
     rate or rule is imported, edited, comes into force or lapses, so a reader that priced with the rules of a day can
     tell whether its prices still hold. Three queries."""
     day = day or clock.now().date()
-    rates = [(rate.country, str(rate.tax_class), rate.rate_bp) for rate in vat_rates_in_force(day=day)]
+    rates = [(rate.country, str(rate.tax_class), rate.rate_bp, rate.category) for rate in vat_rates_in_force(day=day)]
     duties = [
         (
             rule.area,

@@ -23,6 +23,7 @@ from comptoir.core.money import is_known_currency
 from comptoir.core.services import audit_record
 from comptoir.taxes import errors
 from comptoir.taxes.conf import taxes_settings
+from comptoir.taxes.domain.categories import CATEGORY_PATTERN
 from comptoir.taxes.domain.distance_sales import over_through_year
 from comptoir.taxes.domain.duties import CustomsValue, DutyKind, SpecificKind, SpecificUnit
 from comptoir.taxes.domain.duties import DutyRule as DomainDutyRule
@@ -77,7 +78,7 @@ def vat_rates_import_package(*, valid_from: dt.date | None = None) -> RateImport
         for country, rate_bp in sorted(standard.items()):
             current = (
                 VatRate.objects.select_for_update()
-                .filter(country=country, tax_class=TaxClass.STANDARD, valid_from__lte=start)
+                .filter(country=country, tax_class=TaxClass.STANDARD, category="", valid_from__lte=start)
                 .order_by("-valid_from")
                 .first()
             )
@@ -437,6 +438,205 @@ def _tariff_rates_write(parsed: list[TariffRate], *, actor) -> TariffRatesLoadRe
             audit_record(
                 actor=actor,
                 action="taxes.tariff_rates_loaded",
+                target=(created or updated)[0],
+                data={"created": len(report.created), "changed": len(report.changed), "rows": report.rows},
+            )
+            events.publish_on_commit(TaxRulesChanged(starts_on=min(touched)))
+    return report
+
+
+CATEGORY_RATES_FILE = Path(__file__).resolve().parent / "data" / "category_rates.csv"
+CATEGORY_COLUMNS = ("category", "country", "kind", "rate_percent", "valid_from", "valid_to", "source", "verify")
+_CATEGORY_FIELDS = ("tax_class", "rate_bp", "valid_to", "source")
+_VERIFY_MARK = " [verify]"
+
+
+def _package_kind_rates() -> tuple[dt.date, dict[str, dict[TaxClass, set[int]]]]:
+    """The package's date and, per country, the rates it lists of each kind (basis points)."""
+    import eu_vat_rates_data
+
+    listed: dict[str, dict[TaxClass, set[int]]] = {}
+    for code, entry in eu_vat_rates_data.get_all_rates().items():
+        reduced = [*(entry.get("reduced") or []), *([entry["parking"]] if entry.get("parking") else [])]
+        listed[code] = {
+            TaxClass.STANDARD: {rate_bp_from_percent(repr(entry["standard"]))},
+            TaxClass.REDUCED: {rate_bp_from_percent(repr(rate)) for rate in reduced},
+            TaxClass.SUPER_REDUCED: (
+                {rate_bp_from_percent(repr(entry["super_reduced"]))} if entry.get("super_reduced") else set()
+            ),
+            TaxClass.ZERO: {0},
+        }
+    return dt.date.fromisoformat(eu_vat_rates_data.data_version), listed
+
+
+class CategoryRatesFileError(TariffFileError):
+    """A category rates file that cannot be loaded: `problems` lists each one with its line number."""
+
+
+@dataclass
+class CategoryRatesLoadReport:
+    rows: int = 0
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    to_verify: int = 0
+
+
+def _category_row_parse(
+    cells: dict[str, str], line: int, *, package_day: dt.date, listed: dict[str, dict[TaxClass, set[int]]]
+) -> tuple[VatRate | None, list[str]]:
+    problems: list[str] = []
+    category, country, kind_text = cells["category"], cells["country"].upper(), cells["kind"].lower()
+    if not CATEGORY_PATTERN.match(category):
+        problems.append(f"line {line}: category {category!r} is not a slug (lower case letters, digits, _)")
+    if not _COUNTRY.match(country):
+        problems.append(f"line {line}: country {cells['country']!r} is not a country code")
+    kind = TaxClass(kind_text) if kind_text in set(TaxClass) else None
+    if kind is None:
+        problems.append(f"line {line}: kind {cells['kind']!r} is not one of {', '.join(TaxClass)}")
+    rate_bp = None
+    try:
+        rate_bp = rate_bp_from_percent(cells["rate_percent"])
+        if not 0 <= rate_bp <= 10_000:
+            raise ValueError
+    except (ArithmeticError, ValueError):
+        problems.append(f"line {line}: rate_percent {cells['rate_percent']!r} is not a percentage (5.5, 7, 0)")
+        rate_bp = None
+    valid_from = valid_to = None
+    try:
+        valid_from = dt.date.fromisoformat(cells["valid_from"])
+    except ValueError:
+        problems.append(f"line {line}: valid_from {cells['valid_from']!r} is not a date (YYYY-MM-DD)")
+    try:
+        valid_to = dt.date.fromisoformat(cells["valid_to"]) if cells["valid_to"] else None
+    except ValueError:
+        problems.append(f"line {line}: valid_to {cells['valid_to']!r} is not a date (YYYY-MM-DD) or empty")
+    if valid_from and valid_to and valid_to < valid_from:
+        problems.append(f"line {line}: valid_to {valid_to} is before valid_from {valid_from}")
+    verify = cells["verify"].lower()
+    if verify not in {"", "yes", "no"}:
+        problems.append(f"line {line}: verify {cells['verify']!r} is not yes, no or empty")
+    source = cells["source"] + (_VERIFY_MARK if verify == "yes" else "")
+    if not cells["source"]:
+        problems.append(f"line {line}: source is empty (every row says where it comes from)")
+    elif len(source) > 200:
+        problems.append(f"line {line}: source is longer than {200 - len(_VERIFY_MARK)} characters")
+    if kind is TaxClass.ZERO and rate_bp:
+        problems.append(f"line {line}: a zero kind has rate_percent 0")
+    # A row still in force on the package's day names a rate the package lists for that kind and country (a typo, 5
+    # for 5.5, is refused); earlier rows are history the package no longer lists.
+    current = valid_to is None or valid_to >= package_day
+    checked = kind is not None and kind is not TaxClass.ZERO and rate_bp is not None and current
+    if checked and kind is not None and rate_bp is not None and _COUNTRY.match(country):
+        known = listed.get(country)
+        if known is None:
+            problems.append(f"line {line}: eu-vat-rates-data has no rates for {country}")
+        elif rate_bp not in known[kind]:
+            shown = ", ".join(f"{rate / 100:g}" for rate in sorted(known[kind])) or "none"
+            problems.append(
+                f"line {line}: {country} {kind} {rate_bp / 100:g} % is not among eu-vat-rates-data's {kind} rates "
+                f"for {country} ({shown})"
+            )
+    if problems or kind is None or rate_bp is None or valid_from is None:
+        return None, problems
+    row = VatRate(
+        country=country,
+        category=category,
+        tax_class=kind,
+        rate_bp=rate_bp,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=source,
+    )
+    return row, []
+
+
+def category_rates_parse(text: str) -> list[VatRate]:
+    """The rows of a category rates CSV (header: category, country, kind, rate_percent, valid_from, valid_to, source,
+    verify) as unsaved `VatRate` rows with their category. A row in force on the day of the installed eu-vat-rates-data
+    must name a rate the package lists for that country and kind. Raises CategoryRatesFileError listing every problem
+    with its line number (a file is loaded whole or not at all)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [name for name in CATEGORY_COLUMNS if name not in (reader.fieldnames or [])]
+    if missing:
+        raise CategoryRatesFileError(
+            [f"line 1: missing column(s) {', '.join(missing)} (expected {','.join(CATEGORY_COLUMNS)})"]
+        )
+    package_day, listed = _package_kind_rates()
+    problems: list[str] = []
+    rows: list[VatRate] = []
+    seen: dict[tuple, int] = {}
+    for raw in reader:
+        line = reader.line_num
+        if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
+            continue
+        cells = {name: (raw.get(name) or "").strip() for name in CATEGORY_COLUMNS}
+        row, found = _category_row_parse(cells, line, package_day=package_day, listed=listed)
+        problems += found
+        if row is None:
+            continue
+        key = (row.category, row.country, row.valid_from)
+        if key in seen:
+            problems.append(f"line {line}: the same category, country and valid_from as line {seen[key]}")
+            continue
+        seen[key] = line
+        rows.append(row)
+    if problems:
+        raise CategoryRatesFileError(problems)
+    return rows
+
+
+def category_rates_load(*, text: str, actor=None) -> CategoryRatesLoadReport:
+    """Load which rate each tax category bears per country (`category_rates_parse`), one row per category, country and
+    start date: a new row is created, a row whose terms changed (kind, rate, end, source) is updated, an identical one
+    left alone; rows not in the file stay (end one with its `valid_to`). Idempotent and all-or-nothing: a file with any
+    bad line raises CategoryRatesFileError and writes nothing. When a row was created or changed, an audit row is
+    written and `TaxRulesChanged` is published on commit (search re-prices its destination prices). Two loads at once:
+    the one that inserts second meets the first's rows at the unique constraint and loads again against them."""
+    parsed = category_rates_parse(text)
+    try:
+        return _category_rates_write(parsed, actor=actor)
+    except IntegrityError:
+        return _category_rates_write(parsed, actor=actor)
+
+
+def _category_rates_write(parsed: list[VatRate], *, actor) -> CategoryRatesLoadReport:
+    verify = sum(row.source.endswith(_VERIFY_MARK) for row in parsed)
+    report = CategoryRatesLoadReport(rows=len(parsed), to_verify=verify)
+    now = clock.now()
+    touched: list[dt.date] = []
+    with transaction.atomic():
+        existing = {
+            (row.category, row.country, row.valid_from): row
+            for row in VatRate.objects.select_for_update()
+            .filter(category__in={row.category for row in parsed})
+            .order_by("pk")
+        }
+        creations: list[VatRate] = []
+        updated: list[VatRate] = []
+        for rate in parsed:
+            label = f"{rate.category} {rate.country} {rate.tax_class} {rate.rate_bp / 100:g} % from {rate.valid_from}"
+            row = existing.get((rate.category, rate.country, rate.valid_from))
+            if row is None:
+                rate.imported_at = now
+                creations.append(rate)
+                report.created.append(label)
+                touched.append(rate.valid_from)
+            elif any(getattr(row, name) != getattr(rate, name) for name in _CATEGORY_FIELDS):
+                for name in _CATEGORY_FIELDS:
+                    setattr(row, name, getattr(rate, name))
+                row.imported_at = now
+                row.save(update_fields=[*_CATEGORY_FIELDS, "imported_at"])
+                updated.append(row)
+                report.changed.append(label)
+                touched.append(rate.valid_from)
+            else:
+                report.unchanged += 1
+        created = VatRate.objects.bulk_create(creations, batch_size=1000)
+        if touched:
+            audit_record(
+                actor=actor,
+                action="taxes.category_rates_loaded",
                 target=(created or updated)[0],
                 data={"created": len(report.created), "changed": len(report.changed), "rows": report.rows},
             )

@@ -20,6 +20,7 @@ from comptoir.catalog.services.products import (
     category_set_names,
     product_create,
     product_field_errors,
+    product_tax_set,
 )
 from comptoir.catalog.services.translations import (
     TranslationSaved,
@@ -59,6 +60,7 @@ __all__ = [
     "product_image_upload",
     "product_model_3d_delete",
     "product_model_3d_upload",
+    "product_tax_set",
     "product_translation_delete",
     "product_translation_put",
     "product_update",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -7,7 +8,10 @@ from django.utils.text import slugify
 
 from comptoir.catalog import errors
 from comptoir.catalog.domain.identifiers import normalise_gtin
-from comptoir.catalog.models import Category, Product, ProductImage
+from comptoir.catalog.events import ProductsChanged
+from comptoir.catalog.models import Category, Product, ProductImage, TaxClass
+from comptoir.core import clock
+from comptoir.core.events import publish
 from comptoir.core.exceptions import NotFound, ValidationError
 from comptoir.core.services import audit_record
 from comptoir.sellers.domain.trader import normalise_country
@@ -277,4 +281,35 @@ def product_create(
         raise ValidationError(
             "The product is invalid.", code=errors.INVALID_PRODUCT, fields={"gtin": DUPLICATE_GTIN_MESSAGE}
         ) from error
+    return product
+
+
+TAX_CATEGORY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def product_tax_set(*, product_id: int, tax_class: str, tax_category: str, actor: User | None) -> Product:
+    """Set how a product is taxed: its VAT class and its tax category (a slug such as `books`, `childrens_clothing`,
+    `alcohol`; "" for none), which decide its rate in each country (docs/TAXES.md "Categories") and whether it is an
+    excise good. The operator's decision: sellers share catalog entries. Atomic and idempotent (the same values change
+    nothing and publish nothing); a change is audited and publishes ProductsChanged in the transaction (the country
+    rules' blocks follow at once, search re-prices on commit). Raises NotFound and ValidationError."""
+    field_errors: dict[str, str] = {}
+    if tax_class not in TaxClass.values:
+        field_errors["tax_class"] = f"One of {', '.join(TaxClass.values)}."
+    if tax_category and not TAX_CATEGORY_PATTERN.match(tax_category):
+        field_errors["tax_category"] = "A slug: lower case letters, digits and _, 2 to 40 characters."
+    if field_errors:
+        raise ValidationError("The product is invalid.", code=errors.INVALID_PRODUCT, fields=field_errors)
+    with transaction.atomic():
+        product = Product.objects.select_for_update().filter(pk=product_id).first()
+        if product is None:
+            raise NotFound("No such product.", code=errors.PRODUCT_NOT_FOUND)
+        before = {"tax_class": product.tax_class, "tax_category": product.tax_category}
+        after = {"tax_class": tax_class, "tax_category": tax_category}
+        if before == after:
+            return product
+        product.tax_class, product.tax_category = tax_class, tax_category
+        product.save(update_fields=["tax_class", "tax_category", "updated_at"])
+        audit_record(actor=actor, action="product.tax_set", target=product, data={"before": before, "after": after})
+        publish(ProductsChanged(product_ids=(product.pk,), at=clock.now()))
     return product

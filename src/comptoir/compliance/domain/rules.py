@@ -23,7 +23,19 @@ WARNINGS = "warnings"  # GPSR Art. 19(d): warnings and safety information
 REGISTRATION = "registration"  # a producer registration for the destination country (`Rule.scheme`)
 CE_MARKING = "ce_marking"  # the product is declared CE-marked
 PROHIBITED = "prohibited"  # the category may not be delivered there at all
-REQUIREMENTS = (MANUFACTURER, RESPONSIBLE_PERSON, PICTURE, WARNINGS, REGISTRATION, CE_MARKING, PROHIBITED)
+# Excise goods (taxes.domain.categories) are sold only within the Member State they are in: a distance sale to another
+# owes that State's excise duty (Dir. (EU) 2020/262 Art. 44), which the marketplace does not collect.
+EXCISE_IN_COUNTRY = "excise_in_country"
+REQUIREMENTS = (
+    MANUFACTURER,
+    RESPONSIBLE_PERSON,
+    PICTURE,
+    WARNINGS,
+    REGISTRATION,
+    CE_MARKING,
+    PROHIBITED,
+    EXCISE_IN_COUNTRY,
+)
 
 # Why an offer is blocked (`Reason.code`), one per requirement.
 REASON_CODES = {
@@ -34,6 +46,7 @@ REASON_CODES = {
     REGISTRATION: "registration_missing",
     CE_MARKING: "ce_marking_missing",
     PROHIBITED: "prohibited_for_destination",
+    EXCISE_IN_COUNTRY: "excise_goods_other_member_state",
 }
 # A manufacturer named but whose postal and electronic address the seller has not given.
 MANUFACTURER_ADDRESS_MISSING = "manufacturer_address_missing"
@@ -105,6 +118,8 @@ class OfferFacts:
     is_ce_marked: bool = False
     has_responsible_person: bool = False
     registrations: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (scheme, country)
+    is_excise: bool = False  # its tax category is an excise good (alcohol, tobacco, energy products)
+    goods_country: str = ""  # where the goods ship from ("": the seller's country)
 
 
 @dataclass(frozen=True)
@@ -131,6 +146,11 @@ def _meets(rule: Rule, offer: OfferFacts, country: str) -> bool:
         return (rule.scheme, country) in offer.registrations
     if requirement == CE_MARKING:
         return offer.is_ce_marked
+    if requirement == EXCISE_IN_COUNTRY:
+        # Goods in another Member State owe this one's excise; goods imported from outside the EU clear customs, which
+        # collect the excise and the import VAT (taxes: import at the border, never IOSS).
+        goods = (offer.goods_country or offer.seller_country).upper()
+        return not offer.is_excise or goods == country or goods not in EU_MEMBER_STATES
     return False  # PROHIBITED
 
 

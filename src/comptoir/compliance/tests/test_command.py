@@ -23,7 +23,7 @@ def test_rules_are_listed_empty_then_loaded_with_their_sources_and_refreshed():
 
     loaded = run("rules-load", "--skip", "eu_gpsr_picture")
 
-    assert "15 new, 0 changed, 0 removed, 0 unchanged" in loaded
+    assert "16 new, 0 changed, 0 removed, 0 unchanged" in loaded
     listing = run("rules", "--day", "2024-01-01")
     assert "gb_bladed_items" in listing and "Offensive Weapons Act 2019" in listing
     assert "eu_batteries_epr" in listing and "(not in force)" in listing  # from 2025-08-18

@@ -151,3 +151,19 @@ def test_a_named_manufacturer_without_its_address_is_blocked_with_its_own_reason
     )
     addressed = facts(has_manufacturer=True, has_manufacturer_address=True)
     assert reasons_for(addressed, country="FR", rules=rules, day=DAY) == ()
+
+
+def test_excise_goods_are_refused_only_towards_another_member_state():
+    excise = rule(code="eu_excise_distance_sales", requirement="excise_in_country")
+    wine = facts(is_excise=True, seller_country="FR", goods_country="FR")
+
+    assert reasons_for(wine, country="FR", rules=[excise], day=DAY) == ()
+    assert reasons_for(wine, country="DE", rules=[excise], day=DAY) == (
+        Reason("eu_excise_distance_sales", "excise_goods_other_member_state"),
+    )
+    # goods kept in Germany by the French seller are sold in Germany, not in France
+    stored_in_germany = facts(is_excise=True, seller_country="FR", goods_country="DE")
+    assert set(blocked_markets(stored_in_germany, rules=[excise], day=DAY)) == expand_countries(["EU"]) - {"DE"}
+    # imports clear customs (excise and import VAT collected there), other goods are not concerned
+    assert reasons_for(facts(is_excise=True, seller_country="US"), country="DE", rules=[excise], day=DAY) == ()
+    assert reasons_for(facts(is_excise=False), country="DE", rules=[excise], day=DAY) == ()

@@ -552,7 +552,7 @@ def test_the_demo_loads_the_country_rules_with_two_visible_gaps(seeded):
     from comptoir.compliance.models import ComplianceRule, OfferMarketBlock
     from comptoir.search.models import SearchDocument
 
-    assert ComplianceRule.objects.count() == 15
+    assert ComplianceRule.objects.count() == 16  # the shipped 17 but the picture rule
     assert not ComplianceRule.objects.filter(code="eu_gpsr_picture").exists()
     phases = list(seeded.report.phase_seconds)
     assert phases.index("country rules") < phases.index("search index")
@@ -569,6 +569,20 @@ def test_the_demo_loads_the_country_rules_with_two_visible_gaps(seeded):
     assert germany.exists()
     assert {reason["rule"] for block in germany for reason in block.reasons} == {"de_lucid_packaging"}
     assert germany.values("offer__seller").distinct().count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demos_books_bear_each_countrys_book_rate(seeded):
+    from comptoir.taxes.domain.rates import rates_by_country
+    from comptoir.taxes.selectors import vat_rates_dated
+
+    books = Product.objects.filter(category__path__startswith=Category.objects.get(slug="books").path)
+    assert books.exists() and not books.exclude(tax_category="books").exists()
+    assert not Product.objects.exclude(pk__in=books).exclude(tax_category="").exists()
+    day = END_DAY
+    dated = vat_rates_dated(countries={"FR", "DE", "IT"}, day=day)
+    rates = rates_by_country(dated, tax_class="standard", countries={"FR", "DE", "IT"}, day=day, category="books")
+    assert rates == {"FR": 550, "DE": 700, "IT": 400}
 
 
 @pytest.mark.django_db

@@ -47,6 +47,8 @@ class LineTaxFacts:
     # The seller's intra-EU distance sales counted this year (EUR cents): the sale crossing EUR 10,000 is taxed at
     # destination (taxes.domain.liability).
     seller_distance_sales_eur_cents: int = 0
+    # The product's tax category is an excise good (alcohol, tobacco, energy products: taxes.domain.categories).
+    excise_goods: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,7 @@ def parcel_facts(lines: list[LineInput]) -> ParcelFacts | None:
         day=first.day,
         duty_handling=first.duty_handling,
         seller_distance_sales_eur_cents=first.seller_distance_sales_eur_cents,
+        excise_goods=any(line.tax is not None and line.tax.excise_goods for line in lines),
     )
 
 

@@ -60,6 +60,7 @@ from comptoir.orders.services.presentment import (
 from comptoir.sellers.domain.trader import normalise_country
 from comptoir.sellers.models import SellerStatus
 from comptoir.taxes.conf import taxes_settings
+from comptoir.taxes.domain.categories import is_excise_category
 from comptoir.taxes.domain.charge import collected_by_marketplace
 from comptoir.taxes.domain.distance_sales import DISTANCE_SALE_REGIMES
 from comptoir.taxes.domain.duties import DutyHandling, rules_in_force
@@ -176,7 +177,9 @@ def _line_tax_facts(
             tax_class=offer.product.tax_class,
             countries={offer.seller.country, offer.ships_from_country, destination},
             day=day,
+            category=offer.product.tax_category,
         ),
+        excise_goods=is_excise_category(offer.product.tax_category),
     )
 
 

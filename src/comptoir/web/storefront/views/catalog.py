@@ -23,7 +23,8 @@ from comptoir.catalog.selectors import (
     product_get,
     products_localize,
 )
-from comptoir.compliance.selectors import offers_safety_contacts, offers_sellable_to
+from comptoir.compliance.reasons import reason_text
+from comptoir.compliance.selectors import offers_safety_contacts, offers_sellable_to, product_restrictions_in
 from comptoir.core.money import currency_exponent
 from comptoir.offers.domain.pricing import compare_key
 from comptoir.offers.selectors import (
@@ -436,6 +437,10 @@ def product_detail(request, product_id: int, slug: str = ""):
         "breadcrumbs": breadcrumbs,
         "country": country,
         "country_form": DeliveryCountryForm(initial={"country": country}),
+        # Offers the country rules leave out for this country, and why (excise goods from another Member State…).
+        "restrictions": [
+            reason_text(reason, country=country) for reason in product_restrictions_in(product.pk, country)
+        ],
     }
     return render(request, "storefront/product.html", context)
 
