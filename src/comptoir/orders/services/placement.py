@@ -5,6 +5,7 @@ applies the outcome."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -61,7 +62,7 @@ from comptoir.sellers.domain.trader import normalise_country
 from comptoir.sellers.models import SellerStatus
 from comptoir.taxes.conf import taxes_settings
 from comptoir.taxes.domain.charge import collected_by_marketplace
-from comptoir.taxes.domain.distance_sales import DISTANCE_SALE_REGIMES
+from comptoir.taxes.domain.distance_sales import COUNT_DECIDED_REASONS
 from comptoir.taxes.domain.duties import DutyHandling, rules_in_force
 from comptoir.taxes.domain.liability import Collector
 from comptoir.taxes.domain.rates import rates_by_country
@@ -372,6 +373,12 @@ def _goods_country(part: SellerOrderDraft) -> str:
     return "" if first is None else first.goods_country.upper()
 
 
+@functools.lru_cache(maxsize=256)
+def _rate_text(rate_bp: int) -> str:
+    """A rate in basis points as the answers give it ("20", "5.5"): a few distinct rates, formatted once each."""
+    return format((Decimal(rate_bp) / 100).normalize(), "f")
+
+
 def tax_line_summary(
     *,
     kind: str,
@@ -394,7 +401,7 @@ def tax_line_summary(
         "collector": collector,
         "reason": reason,
         "tax_country": tax_country,
-        "rate": format((Decimal(rate_bp) / 100).normalize(), "f"),
+        "rate": _rate_text(rate_bp),
         "net": Money(net, currency).as_dict(),
         "vat": Money(vat, currency).as_dict(),
         "gross": Money(gross, currency).as_dict(),
@@ -525,8 +532,10 @@ _DISTANCE_SALE_COLUMNS = ("seller_id", "seller_order_id", "year", "net_eur_cents
 
 
 def _distance_sale_rows(draft: CheckoutDraft, now: dt.datetime) -> list[tuple]:
-    """The `taxes.SellerDistanceSale` rows of the draft's intra-EU distance sales, counted as soon as the order is
-    placed (positions standing for the seller orders' ids): the net of VAT of their tax lines (items, shipping) in EUR
+    """The `taxes.SellerDistanceSale` rows of the draft's intra-EU distance sales whose outcome the seller's count
+    decided (`COUNT_DECIDED_REASONS`: under the threshold, or the crossing sale; a seller already over, declared or
+    without a threshold is counted once paid only), counted as soon as the order is placed (positions standing for the
+    seller orders' ids): the net of VAT of their tax lines (items, shipping) in EUR
     at the reference rate of the day, as the filings app counts them once paid (`filings.services.distance_sales_count`
     then replaces the row: the year it was paid, its credit notes; a seller order cancelled unpaid counts 0). So the
     next checkout of the seller, even before this one is paid, reads it (docs/TAXES.md, "The crossing sale"). A part
@@ -534,7 +543,7 @@ def _distance_sale_rows(draft: CheckoutDraft, now: dt.datetime) -> list[tuple]:
     rows: list[tuple] = []
     rates: ReferenceRates | None = None
     for position, part in enumerate(draft.seller_orders):
-        if part.tax is None or part.tax.liability.regime.value not in DISTANCE_SALE_REGIMES:
+        if part.tax is None or part.tax.liability.reason not in COUNT_DECIDED_REASONS:
             continue
         net = sum(taxed.tax.net for taxed in part.tax.lines)
         if part.tax.shipping is not None:
