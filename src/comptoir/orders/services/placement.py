@@ -5,9 +5,10 @@ applies the outcome."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
+from collections.abc import Mapping
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from django.db import router
@@ -24,11 +25,11 @@ from comptoir.offers.locks import offer_stock_take
 from comptoir.orders import errors
 from comptoir.orders.checkout_reads import (
     CheckoutOffer,
+    dated_rates_from_json,
     duty_rules_of,
     offers_for_checkout,
     shipping_rates_of,
     tariff_rates_of,
-    vat_rates_of,
 )
 from comptoir.orders.conf import orders_settings
 from comptoir.orders.domain.checkout import (
@@ -169,12 +170,22 @@ def _line_tax_facts(
         goods_country=offer.ships_from_country or offer.seller.country,
         seller_charges_destination_vat=offer.seller.charges_destination_vat,
         seller_distance_sales_eur_cents=offer.seller.distance_sales_eur_cents,
-        rates=rates_by_country(
-            vat_rates_of(offer),
-            tax_class=offer.product.tax_class,
-            countries={offer.seller.country, offer.ships_from_country, destination},
-            day=day,
+        rates=_rates_in_force(
+            offer.vat_rates_json,
+            offer.product.tax_class,
+            frozenset((offer.seller.country, offer.ships_from_country, destination)),
+            day,
         ),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _rates_in_force(vat_rates_json: str, tax_class: str, countries: frozenset[str], day: dt.date) -> Mapping[str, int]:
+    """country -> rate of the offer's class in force on `day` (`rates_by_country` over the rates read with the offer),
+    kept per process by the rates' JSON text, class, countries and day: the offers of a checkout, and of the next
+    ones, mostly share them. Read-only (a MappingProxyType over the cached dict)."""
+    return MappingProxyType(
+        rates_by_country(dated_rates_from_json(vat_rates_json), tax_class=tax_class, countries=countries, day=day)
     )
 
 
@@ -373,7 +384,7 @@ def _goods_country(part: SellerOrderDraft) -> str:
     return "" if first is None else first.goods_country.upper()
 
 
-@functools.lru_cache(maxsize=256)
+@lru_cache(maxsize=256)
 def _rate_text(rate_bp: int) -> str:
     """A rate in basis points as the answers give it ("20", "5.5"): a few distinct rates, formatted once each."""
     return format((Decimal(rate_bp) / 100).normalize(), "f")
