@@ -84,8 +84,29 @@ def exchange_rates(day: dt.date | None = None) -> Rates:
     """The rates in effect on `day` (today by default): the operator's fixed pairs first, then the published reference
     rates (read lazily, cached per process: comptoir.currencies.selectors)."""
     published = ReferenceRates(day)
-    overrides = offers_settings().exchange_rates
-    return OverriddenRates(StaticRates(overrides), published) if overrides else published
+    overrides = _operator_rates(settings.COMPTOIR.get("EXCHANGE_RATES") or {})
+    return OverriddenRates(overrides, published) if overrides is not None else published
+
+
+_OPERATOR_RATES: dict[tuple, StaticRates | None] = {}
+
+
+def _operator_rates(values: dict) -> StaticRates | None:
+    """The operator's rates as the pricing seam's table (None: none set), built and validated once per process and
+    distinct settings value (`_exchange_rates`'s key): every quote asks for them."""
+    try:
+        key = tuple(values.items())
+        if key in _OPERATOR_RATES:
+            return _OPERATOR_RATES[key]
+    except TypeError:  # an unhashable value: parsed (or refused) below, not kept
+        key = None
+    parsed = _exchange_rates(values)
+    table = StaticRates(parsed) if parsed else None
+    if key is not None:
+        if len(_OPERATOR_RATES) > 64:
+            _OPERATOR_RATES.clear()
+        _OPERATOR_RATES[key] = table
+    return table
 
 
 def display_currencies() -> tuple[str, ...]:

@@ -26,6 +26,7 @@ is only the compiled SQL text of this statement (per number of offers), never da
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -444,8 +445,27 @@ def charges_destination_vat(over_through_year: int | None, *, year: int) -> bool
 
 def vat_rates_of(offer: CheckoutOffer) -> list[DatedRate]:
     """The dated VAT rates read with the offer (`vat_rates_json`)."""
-    rows = json.loads(f"[{offer.vat_rates_json or ''}]")
-    return [
+    return list(dated_rates_from_json(offer.vat_rates_json or ""))
+
+
+def duty_rules_of(offer: CheckoutOffer) -> tuple[DutyRule, ...]:
+    """The duty rules of the destination's customs area read with the offer (`duty_rules_json`)."""
+    return _duty_rules(offer.duty_rules_json or "")
+
+
+def tariff_rates_of(offer: CheckoutOffer) -> tuple[TariffRate, ...]:
+    """The tariff rates that can apply to the offer's product in the destination's area (`tariff_rates_json`)."""
+    return _tariff_rates(offer.tariff_rates_json or "")
+
+
+# The three parsers below are kept per process by the JSON text the statement returned (a few distinct texts: the
+# offers of one set of countries and tax class read the same rates), so a checkout parses each text once at most; a
+# changed rate is a different text. Their values are frozen dataclasses in tuples: nothing can change a cached one.
+@functools.lru_cache(maxsize=512)
+def dated_rates_from_json(text: str) -> tuple[DatedRate, ...]:
+    """The dated VAT rates of a `vat_rates_json` text (what `vat_rates_of` reads)."""
+    rows = json.loads(f"[{text}]")
+    return tuple(
         DatedRate(
             country=row["country"],
             tax_class=TaxClass(row["tax_class"]),
@@ -456,12 +476,12 @@ def vat_rates_of(offer: CheckoutOffer) -> list[DatedRate]:
             category=row.get("category") or "",
         )
         for row in rows
-    ]
+    )
 
 
-def duty_rules_of(offer: CheckoutOffer) -> tuple[DutyRule, ...]:
-    """The duty rules of the destination's customs area read with the offer (`duty_rules_json`)."""
-    rows = json.loads(f"[{offer.duty_rules_json or ''}]")
+@functools.lru_cache(maxsize=512)
+def _duty_rules(text: str) -> tuple[DutyRule, ...]:
+    rows = json.loads(f"[{text}]")
     return tuple(
         DutyRule(
             area=row["area"],
@@ -479,10 +499,10 @@ def duty_rules_of(offer: CheckoutOffer) -> tuple[DutyRule, ...]:
     )
 
 
-def tariff_rates_of(offer: CheckoutOffer) -> tuple[TariffRate, ...]:
-    """The tariff rates that can apply to the offer's product in the destination's area (`tariff_rates_json`)."""
+@functools.lru_cache(maxsize=512)
+def _tariff_rates(text: str) -> tuple[TariffRate, ...]:
     # A specific amount is a JSON number: read as a Decimal, never a float (quantized to the column's 4 places).
-    rows = json.loads(f"[{offer.tariff_rates_json or ''}]", parse_float=Decimal)
+    rows = json.loads(f"[{text}]", parse_float=Decimal)
     return tuple(
         TariffRate(
             area=row["area"],

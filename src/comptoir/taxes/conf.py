@@ -1,4 +1,4 @@
-"""The taxes app's settings, typed, read on each call (`COMPTOIR["TAXES"]`, docs/TAXES.md)."""
+"""The taxes app's settings, typed, read on each call (`COMPTOIR["TAXES"]`, docs/TAXES.md; parsed once per value)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,28 @@ class TaxesSettings:
     duty_handling: DutyHandling = DutyHandling.DDP
 
 
+_PARSED: dict[tuple, TaxesSettings] = {}
+
+
 def taxes_settings() -> TaxesSettings:
+    """The settings as they are now, parsed once per distinct value (keyed by their exact items, so that
+    `override_settings` and a changed dict still apply): every quote of a checkout asks for them."""
     values = settings.COMPTOIR.get("TAXES") or {}
+    try:
+        key = tuple(values.items())
+        parsed = _PARSED.get(key)
+    except TypeError:  # an unhashable value: parsed below, not kept
+        key, parsed = None, None
+    if parsed is None:
+        parsed = _parse(values)
+        if key is not None:
+            if len(_PARSED) > 64:  # a bound, should the settings be changed at run time again and again
+                _PARSED.clear()
+            _PARSED[key] = parsed
+    return parsed
+
+
+def _parse(values: dict) -> TaxesSettings:
     return TaxesSettings(
         uniform_gross_prices=bool(values.get("UNIFORM_GROSS_PRICES", False)),
         vies_check=bool(values.get("VIES_CHECK", False)),

@@ -136,6 +136,36 @@ def test_checkout_of_a_taxed_order_writes_its_tax_lines_in_one_insert(api, buyer
     within(count, budget, "POST /checkout (taxed, 2 sellers, database task backend)")
 
 
+def test_a_distance_sale_is_counted_when_placed_only_while_the_count_decides(api, buyer_token, settings):
+    # A Polish seller's parcel to a French consumer (issue 12, docs/TAXES.md "The crossing sale"): under the EUR
+    # 10,000 threshold its placing writes the seller's distance-sale row (one more INSERT on SQLite, one more part of
+    # the order's statement on PostgreSQL); once the seller charges French VAT (declared here) nothing the count says
+    # can change the sale's VAT: no row at placing (the payment's count adds it), one statement fewer on SQLite.
+    from comptoir.taxes.models import SellerDistanceSale, SellerTaxProfile
+    from comptoir.testing.builders import make_seller_established_in, make_vat_rates
+
+    settings.TASKS = {"default": {"BACKEND": "comptoir.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+    make_vat_rates({"FR": 2000, "PL": 2300}, imported_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    seller = make_seller_established_in("PL")
+    offer = make_offer(seller=seller, ships_from_country="PL", stock=10)
+
+    def checkout(key: str):
+        body = {"lines": [{"offer_id": offer.pk, "quantity": 1}], "shipping_address": ADDRESS, "payment": PAID}
+        return api.post("checkout", body, token=buyer_token, headers={"Idempotency-Key": key})
+
+    assert checkout("warm").status_code == 201
+    under, under_count = statements(lambda: checkout("under"))
+    SellerTaxProfile.objects.create(seller=seller, charges_destination_vat=True)
+    declared, declared_count = statements(lambda: checkout("declared"))
+
+    assert under.status_code == 201 and declared.status_code == 201
+    assert SellerDistanceSale.objects.filter(seller=seller).count() == 2  # the warm-up's and "under"'s
+    postgres = connection.vendor == "postgresql"
+    assert declared_count == under_count - (0 if postgres else 1)
+    within(under_count, CHECKOUT_DISTANCE_POSTGRES if postgres else CHECKOUT_DISTANCE, "POST /checkout (distance sale)")
+    within(declared_count, CHECKOUT_TAXED_POSTGRES if postgres else CHECKOUT_TAXED, "POST /checkout (seller over)")
+
+
 def test_seller_offer_patch_and_stock_put(api, seller_a, offer_a):
     api.patch(f"seller/offers/{offer_a.pk}", {"price_amount": 1490}, token=seller_a.key)
 
@@ -206,6 +236,10 @@ CHECKOUT_WITH_TASKS = 15  # + the task rows' INSERT
 CHECKOUT_WITH_TASKS_POSTGRES = 10  # the task rows' INSERT carries the idempotency response's UPDATE
 CHECKOUT_TAXED = 16  # + the tax lines' one INSERT (items, shipping and duties together; two INSERTs before)
 CHECKOUT_TAXED_POSTGRES = 10  # the tax lines are one more part of the order's statement
+# A distance sale under the threshold: + its SellerDistanceSale row (SQLite: one INSERT; PostgreSQL: one more part of
+# the order's statement). Not written at placing once the seller is over (taxes.domain.distance_sales).
+CHECKOUT_DISTANCE = 17
+CHECKOUT_DISTANCE_POSTGRES = 10
 OFFER_PATCH = 13  # + country rules: the rules in force, and (none) whether the offer has blocks to lift
 STOCK_PUT = 10
 SELLER_ORDER_ACCEPT = 11

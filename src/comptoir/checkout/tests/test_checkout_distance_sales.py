@@ -192,3 +192,47 @@ def test_an_order_whose_payment_failed_leaves_the_count(seller):
     assert regime(second) == ("eu_distance_oss", "FR", {"distance_sale_crosses_threshold"})
     counted = SellerDistanceSale.objects.filter(seller_id=seller.pk, year=2026).values_list("net_eur_cents", flat=True)
     assert sorted(counted) == [0, LARGE_PARCEL_NET, LARGE_PARCEL_NET]  # the same net at FR 20 % (7,200.00 gross)
+
+
+def test_a_sale_over_the_threshold_is_counted_when_paid_not_when_placed(seller):
+    # The seller is over this year (the crossing sale's count moved its profile over through next year): the sale's
+    # outcome cannot change, so placing it writes no distance-sale row (one statement fewer); the payment's count
+    # (the filings task) adds it.
+    chest = offer_of(seller, title="Dębowa skrzynia", price=738000)
+    first, crossing = checkout(chest), checkout(chest)
+    held = checkout(chest, card=CARD_REVIEW)  # placed, not paid: not counted yet
+    paid = checkout(chest)
+
+    assert regime(crossing) == ("eu_distance_oss", "FR", {"distance_sale_crosses_threshold"})
+    assert regime(held) == ("eu_distance_oss", "FR", {"distance_sale_opted_destination"})
+    assert regime(paid) == ("eu_distance_oss", "FR", {"distance_sale_opted_destination"})
+    counted = dict(SellerDistanceSale.objects.filter(seller_id=seller.pk).values_list("seller_order_id", "year"))
+    assert held.seller_orders.get().pk not in counted
+    assert {order.seller_orders.get().pk for order in (first, crossing, paid)} <= set(counted)
+    assert set(counted.values()) == {2026}
+
+
+def test_a_seller_declared_over_is_not_counted_when_placed(seller):
+    SellerTaxProfile.objects.create(seller=seller, charges_destination_vat=True)
+    vase = offer_of(seller, title="Wazon", price=12300)
+
+    held = checkout(vase, card=CARD_REVIEW)
+
+    assert regime(held) == ("eu_distance_oss", "FR", {"distance_sale_opted_destination"})
+    assert not SellerDistanceSale.objects.filter(seller_id=seller.pk).exists()
+
+
+def test_a_sale_over_by_the_count_not_yet_in_the_profile_is_not_counted_when_placed(seller):
+    # The count passed EUR 10,000 (rows placed, the profile not recounted yet: how the bench runs, without a task
+    # worker): the next sale is over the threshold by the count itself, and placing it writes no row either.
+    SellerDistanceSale.objects.create(
+        seller=seller, seller_order_id=10**9, year=2026, net_eur_cents=1_000_001, counted_at=NOW
+    )
+    vase = offer_of(seller, title="Wazon", price=12300)
+
+    held = checkout(vase, card=CARD_REVIEW)
+
+    assert regime(held) == ("eu_distance_oss", "FR", {"distance_sale_over_threshold"})
+    assert list(SellerDistanceSale.objects.filter(seller_id=seller.pk).values_list("seller_order_id", flat=True)) == [
+        10**9
+    ]

@@ -226,6 +226,8 @@ class TaxedPricing:
             raise ValueError("the tax facts' lines must sum to the quoted price")
 
         def value_in(amount: int, target: str) -> int | None:
+            if target == currency:  # the common case (a EUR parcel against EUR thresholds): nothing to convert
+                return amount
             converted = self.rates.convert(Money(amount, currency), target)
             return None if converted is None else converted.amount
 

@@ -5,8 +5,10 @@ applies the outcome."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from django.db import router
@@ -23,11 +25,11 @@ from comptoir.offers.locks import offer_stock_take
 from comptoir.orders import errors
 from comptoir.orders.checkout_reads import (
     CheckoutOffer,
+    dated_rates_from_json,
     duty_rules_of,
     offers_for_checkout,
     shipping_rates_of,
     tariff_rates_of,
-    vat_rates_of,
 )
 from comptoir.orders.conf import orders_settings
 from comptoir.orders.domain.checkout import (
@@ -62,7 +64,7 @@ from comptoir.sellers.models import SellerStatus
 from comptoir.taxes.conf import taxes_settings
 from comptoir.taxes.domain.categories import is_excise_category
 from comptoir.taxes.domain.charge import collected_by_marketplace
-from comptoir.taxes.domain.distance_sales import DISTANCE_SALE_REGIMES
+from comptoir.taxes.domain.distance_sales import COUNT_DECIDED_REASONS
 from comptoir.taxes.domain.duties import DutyHandling, rules_in_force
 from comptoir.taxes.domain.liability import Collector
 from comptoir.taxes.domain.rates import rates_by_country
@@ -172,14 +174,28 @@ def _line_tax_facts(
         goods_country=offer.ships_from_country or offer.seller.country,
         seller_charges_destination_vat=offer.seller.charges_destination_vat,
         seller_distance_sales_eur_cents=offer.seller.distance_sales_eur_cents,
-        rates=rates_by_country(
-            vat_rates_of(offer),
-            tax_class=offer.product.tax_class,
-            countries={offer.seller.country, offer.ships_from_country, destination},
-            day=day,
-            category=offer.product.tax_category,
+        rates=_rates_in_force(
+            offer.vat_rates_json,
+            offer.product.tax_class,
+            frozenset((offer.seller.country, offer.ships_from_country, destination)),
+            day,
+            offer.product.tax_category,
         ),
         excise_goods=is_excise_category(offer.product.tax_category),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _rates_in_force(
+    vat_rates_json: str, tax_class: str, countries: frozenset[str], day: dt.date, category: str = ""
+) -> Mapping[str, int]:
+    """country -> rate of the offer's class in force on `day` (`rates_by_country` over the rates read with the offer),
+    kept per process by the rates' JSON text, class, countries and day: the offers of a checkout, and of the next
+    ones, mostly share them. Read-only (a MappingProxyType over the cached dict)."""
+    return MappingProxyType(
+        rates_by_country(
+            dated_rates_from_json(vat_rates_json), tax_class=tax_class, countries=countries, day=day, category=category
+        )
     )
 
 
@@ -378,6 +394,12 @@ def _goods_country(part: SellerOrderDraft) -> str:
     return "" if first is None else first.goods_country.upper()
 
 
+@lru_cache(maxsize=256)
+def _rate_text(rate_bp: int) -> str:
+    """A rate in basis points as the answers give it ("20", "5.5"): a few distinct rates, formatted once each."""
+    return format((Decimal(rate_bp) / 100).normalize(), "f")
+
+
 def tax_line_summary(
     *,
     kind: str,
@@ -400,7 +422,7 @@ def tax_line_summary(
         "collector": collector,
         "reason": reason,
         "tax_country": tax_country,
-        "rate": format((Decimal(rate_bp) / 100).normalize(), "f"),
+        "rate": _rate_text(rate_bp),
         "net": Money(net, currency).as_dict(),
         "vat": Money(vat, currency).as_dict(),
         "gross": Money(gross, currency).as_dict(),
@@ -531,8 +553,10 @@ _DISTANCE_SALE_COLUMNS = ("seller_id", "seller_order_id", "year", "net_eur_cents
 
 
 def _distance_sale_rows(draft: CheckoutDraft, now: dt.datetime) -> list[tuple]:
-    """The `taxes.SellerDistanceSale` rows of the draft's intra-EU distance sales, counted as soon as the order is
-    placed (positions standing for the seller orders' ids): the net of VAT of their tax lines (items, shipping) in EUR
+    """The `taxes.SellerDistanceSale` rows of the draft's intra-EU distance sales whose outcome the seller's count
+    decided (`COUNT_DECIDED_REASONS`: under the threshold, or the crossing sale; a seller already over, declared or
+    without a threshold is counted once paid only), counted as soon as the order is placed (positions standing for the
+    seller orders' ids): the net of VAT of their tax lines (items, shipping) in EUR
     at the reference rate of the day, as the filings app counts them once paid (`filings.services.distance_sales_count`
     then replaces the row: the year it was paid, its credit notes; a seller order cancelled unpaid counts 0). So the
     next checkout of the seller, even before this one is paid, reads it (docs/TAXES.md, "The crossing sale"). A part
@@ -540,7 +564,7 @@ def _distance_sale_rows(draft: CheckoutDraft, now: dt.datetime) -> list[tuple]:
     rows: list[tuple] = []
     rates: ReferenceRates | None = None
     for position, part in enumerate(draft.seller_orders):
-        if part.tax is None or part.tax.liability.regime.value not in DISTANCE_SALE_REGIMES:
+        if part.tax is None or part.tax.liability.reason not in COUNT_DECIDED_REASONS:
             continue
         net = sum(taxed.tax.net for taxed in part.tax.lines)
         if part.tax.shipping is not None:

@@ -216,9 +216,12 @@ def tax_parcel(
         if rate is None:
             return None
         home_rates[part.key] = rate
-    net_value = sum(split_gross(part.unit_price * part.quantity, home_rates[part.key]).net for part in facts.parts)
+    # Each line's value net of its home VAT: the consignment's value, the distance sale's and the duty's (split once).
+    part_nets = [split_gross(part.unit_price * part.quantity, home_rates[part.key]).net for part in facts.parts]
+    net_value = sum(part_nets)
     currency_value_eur = value_in(net_value, "EUR")
-    currency_value_gbp = value_in(net_value, "GBP")
+    # The GBP value is read by the UK's rules only (GBP 135): not converted for a parcel to anywhere else.
+    currency_value_gbp = value_in(net_value, "GBP") if vat_area(destination) == "GB" else 0
     over = 10**15  # no rate: the consignment is taken as over every low-value threshold
     main_home = _main_part(facts.parts, home)
     net_shipping = 0 if shipping is None else split_gross(shipping, home_rates[main_home.key]).net
@@ -276,16 +279,20 @@ def tax_parcel(
                     part.key,
                     part.hs_code,
                     part.quantity,
-                    value=split_gross(part.unit_price * part.quantity, home_rates[part.key]).net,
+                    value=part_net,
                     origin=part.origin,
                     net_grams=part.net_grams,
                     gross_grams=part.gross_grams,
                     millilitres=part.millilitres,
                 )
-                for part in facts.parts
+                for part, part_net in zip(facts.parts, part_nets, strict=True)
             ],
             net_value=net_value,
-            net_shipping=0 if shipping is None else split_gross(shipping, home_rates[main.key]).net,
+            net_shipping=0
+            if shipping is None
+            else net_shipping
+            if main.key == main_home.key
+            else split_gross(shipping, home_rates[main.key]).net,
             rules=facts.duty_rules,
             day=facts.day,
             value_in=value_in,

@@ -17,6 +17,14 @@ from comptoir.taxes.domain.jurisdictions import EU_DISTANCE_SALES_THRESHOLD_EUR_
 # only sales the threshold counts; domestic sales, reverse-charged B2B sales and a non-EU seller's sales do not count.
 DISTANCE_SALE_REGIMES = frozenset({"eu_distance_origin", "eu_distance_oss"})
 
+# The liability reasons (domain.liability) of the distance sales whose outcome the seller's count of the year decided:
+# under the threshold (origin VAT) or the very sale crossing it. Only those are counted when the order is placed
+# (orders.services.placement), so that the seller's next checkout, which may be the crossing one, sees them at once.
+# The others cannot move the outcome of any sale of the year: the seller is already over this year (its count passed
+# EUR 10,000, and a checkout only adds to it), or charges destination VAT by declaration or by last year's count, or
+# has no threshold at all; they are counted when paid (filings.services.distance_sales_count), as every sale is.
+COUNT_DECIDED_REASONS = frozenset({"distance_sale_under_threshold", "distance_sale_crosses_threshold"})
+
 
 def over_through_year(net_eur_cents_by_year: Mapping[int, int]) -> int | None:
     """The last calendar year in which the counted sales oblige the seller to charge destination VAT: the year after

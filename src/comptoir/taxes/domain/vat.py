@@ -10,7 +10,7 @@ business and export prices are net, so the other case adds VAT to a net amount.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 BASIS_POINTS = 10_000
 
@@ -23,10 +23,6 @@ class LineTax:
     rate_bp: int
 
 
-def _round_half_up(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def _check(amount: int, rate_bp: int) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         raise ValueError("amount must be a non-negative int of minor units")
@@ -34,17 +30,25 @@ def _check(amount: int, rate_bp: int) -> None:
         raise ValueError("rate_bp must be an int between 0 and 10000")
 
 
+def _divide_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half up, for a non-negative numerator and a positive denominator: exact integer
+    arithmetic, the same result as the Decimal quotient quantized with ROUND_HALF_UP for every amount a line can
+    hold (the quotient of two integers is a tie only when it is exactly one; tested against the Decimal
+    formula), several times cheaper on the checkout's hot path."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def split_gross(gross: int, rate_bp: int) -> LineTax:
     """A tax-inclusive amount split into net and VAT (VAT = gross × rate / (1 + rate), rounded half up)."""
     _check(gross, rate_bp)
-    vat = _round_half_up(Decimal(gross) * rate_bp / (BASIS_POINTS + rate_bp))
+    vat = _divide_half_up(gross * rate_bp, BASIS_POINTS + rate_bp)
     return LineTax(net=gross - vat, vat=vat, gross=gross, rate_bp=rate_bp)
 
 
 def add_to_net(net: int, rate_bp: int) -> LineTax:
     """VAT added to a net amount (VAT = net × rate, rounded half up)."""
     _check(net, rate_bp)
-    vat = _round_half_up(Decimal(net) * rate_bp / BASIS_POINTS)
+    vat = _divide_half_up(net * rate_bp, BASIS_POINTS)
     return LineTax(net=net, vat=vat, gross=net + vat, rate_bp=rate_bp)
 
 

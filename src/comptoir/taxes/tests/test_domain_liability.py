@@ -166,3 +166,16 @@ def test_the_sale_that_makes_the_year_exceed_eur_10000_is_itself_taxed_at_destin
     )
     assert (exactly.regime, exactly.tax_country) == (Regime.EU_DISTANCE_ORIGIN, "DE")  # reaching is not exceeding
     assert (after.regime, after.reason) == (Regime.EU_DISTANCE_OSS, "distance_sale_over_threshold")
+
+
+def test_the_reasons_counted_when_placed_are_reasons_the_liability_gives():
+    # orders.services.placement writes a distance-sale row at placing only for these reasons: a renamed reason would
+    # silently stop the count the crossing sale depends on.
+    import inspect
+
+    from comptoir.taxes.domain import liability
+    from comptoir.taxes.domain.distance_sales import COUNT_DECIDED_REASONS
+
+    source = inspect.getsource(liability._within_the_eu)
+    for reason in COUNT_DECIDED_REASONS:
+        assert f'"{reason}"' in source

@@ -45,3 +45,24 @@ def test_rates_are_read_from_text_or_decimal_never_floats():
 def test_the_invoice_breakdown_sums_lines_per_rate_highest_first():
     rows = breakdown([split_gross(1200, 2000), split_gross(999, 550), split_gross(600, 2000)])
     assert [(row.rate_bp, row.net, row.vat) for row in rows] == [(2000, 1500, 300), (550, 947, 52)]
+
+
+def _decimal_half_up(numerator: int, denominator: int) -> int:
+    """The rounding as it was written before the integer arithmetic: the Decimal quotient, quantized half up."""
+    from decimal import ROUND_HALF_UP
+
+    return int((Decimal(numerator) / denominator).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def test_the_integer_rounding_gives_what_the_decimal_formula_gives():
+    # split_gross and add_to_net round with integer arithmetic (the checkout's hot path): the same VAT as the Decimal
+    # formula for amounts from a cent to beyond any order, every published rate shape, the exact ties included.
+    import random
+
+    chooser = random.Random(12)
+    rates = [0, 1, 210, 550, 700, 1000, 1900, 2000, 2100, 2550, 2700, 9999, 10_000]
+    amounts = [0, 1, 5, 25, 35, 999, 10_550, 12_550, 10**12 + 7] + [chooser.randrange(0, 10**9) for _ in range(400)]
+    for rate in rates:
+        for amount in amounts:
+            assert split_gross(amount, rate).vat == _decimal_half_up(amount * rate, 10_000 + rate), (amount, rate)
+            assert add_to_net(amount, rate).vat == _decimal_half_up(amount * rate, 10_000), (amount, rate)
