@@ -1,4 +1,4 @@
-"""A seller order's `release_due_at` is indexed only where set (orders 0012: unset from placing to delivery, so a
+"""A seller order's `release_due_at` is indexed only where set (orders 0013: unset from placing to delivery, so a
 checkout writes no entry): the release task's range on it must still reach that index."""
 
 import datetime as dt

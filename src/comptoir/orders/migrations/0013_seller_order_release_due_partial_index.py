@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0011_event_indexes_for_writes"),
+        ("orders", "0012_credit_note_kind_chargeback"),
     ]
 
     operations = [
