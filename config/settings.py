@@ -144,7 +144,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write lock at
         # BEGIN so two writers never deadlock upgrading a read lock; busy timeout makes them queue.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # mmap_size: the database file's pages are read through a memory map instead of a read() and a copy each.
+        # Each time another connection (another gunicorn worker) has committed, a connection drops its page cache
+        # and reads its pages again: mapped, that costs no system call. A production setting (docs/PERFORMANCE.md);
+        # COMPTOIR_SQLITE_MMAP_BYTES=0 turns it off (e.g. on a network file system, where SQLite advises against it).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        f"PRAGMA mmap_size={env_int('COMPTOIR_SQLITE_MMAP_BYTES', 256 * 1024 * 1024)};",
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("COMPTOIR_SQLITE_TIMEOUT", 30),
     }

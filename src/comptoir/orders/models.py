@@ -149,14 +149,24 @@ class SellerOrder(models.Model):
     cancel_reason = models.TextField(blank=True)
     return_reason = models.CharField(max_length=40, blank=True)
     refunded_amount = models.BigIntegerField(default=0)
-    release_due_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, help_text="When escrow is released to the seller."
+    release_due_at = models.DateTimeField(  # indexed where set (Meta)
+        null=True, blank=True, help_text="When escrow is released to the seller."
     )
     is_released = models.BooleanField(default=False)
     placed_at = models.DateTimeField(default=clock.now, db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["seller", "status"]), models.Index(fields=["seller", "-placed_at"])]
+        indexes = [
+            models.Index(fields=["seller", "status"]),
+            models.Index(fields=["seller", "-placed_at"]),
+            # Partial: unset until delivery, so a checkout writes no entry; the release task's `release_due_at <= now`
+            # only matches set values.
+            models.Index(
+                fields=["release_due_at"],
+                name="seller_order_release_due",
+                condition=models.Q(release_due_at__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(

@@ -143,16 +143,28 @@ class JournalEntry(AppendOnlyModel):
     source_key = models.CharField(max_length=120, unique=True)
     memo = models.CharField(max_length=300, blank=True)
     order_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
-    seller_order_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    seller_order_id_ref = models.BigIntegerField(null=True, blank=True)  # indexed where set (Meta)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    created_by = models.ForeignKey(  # indexed where set (Meta)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     class Meta:
         verbose_name_plural = "journal entries"
-        # The sealer looks for recent unsealed entries by time; statements filter by time.
-        indexes = [models.Index(fields=["created_at"], name="journal_entry_created_at")]
+        indexes = [
+            # The sealer looks for recent unsealed entries by time; statements filter by time.
+            models.Index(fields=["created_at"], name="journal_entry_created_at"),
+            # Partial: every checkout's capture entry has neither (the order's entry, written by the system), and
+            # every look-up is an equality, which only a set value matches: no index entry to write per checkout.
+            models.Index(
+                fields=["seller_order_id_ref"],
+                name="journal_entry_seller_order",
+                condition=models.Q(seller_order_id_ref__isnull=False),
+            ),
+            models.Index(
+                fields=["created_by"], name="journal_entry_created_by", condition=models.Q(created_by__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.source_key}"
@@ -163,7 +175,9 @@ class Posting(AppendOnlyModel):
     currency."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="postings")
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="postings")
+    # No index of its own: the (account, entry) index below starts with it and answers every look-up by account
+    # (balances, statements, the PROTECT check); one index fewer to write per posting.
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="postings", db_index=False)
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
 

@@ -249,6 +249,8 @@ def test_database_is_configured_for_the_locking_these_races_rely_on():
             assert cursor.fetchone()[0] == "wal"
             assert connection.transaction_mode == "IMMEDIATE"
             assert connection.settings_dict["OPTIONS"]["timeout"] >= 5
+            cursor.execute("PRAGMA mmap_size")  # pages read through a memory map (docs/PERFORMANCE.md)
+            assert cursor.fetchone()[0] == 256 * 1024 * 1024
         else:
             assert connection.vendor == "postgresql"
             cursor.execute("SHOW transaction_isolation")
