@@ -210,6 +210,66 @@ def bench_full_recompute(
     }
 
 
+OPTION_VARIANTS = {
+    "both on (default)": {},
+    "change_test off": {"change_test": None},
+    "empirical_prior off": {"empirical_prior": None},
+    "both off": {"change_test": None, "empirical_prior": None},
+}
+
+
+def bench_options_cost(*, today: dt.date | None = None, repeat: int = 1, log=print) -> dict:
+    """What the change test (`change_test`) and the empirical-Bayes prior pass (`empirical_prior`) cost a full
+    recompute of every seller already in the database (run after `bench_full_recompute` generated them): for each
+    variant of COMPTOIR_TRUST, `trust_recompute_all()` as `trust recompute` and the daily batch run it (all sellers:
+    the prior pass first, then every chunk scored and stored), the pure scoring alone (`compute_trust` of every
+    seller's loaded evidence), and the prior pass alone (`prior_estimate_compute`). Best of `repeat` runs each, wall
+    seconds and this process's CPU seconds (the machine is shared: CPU seconds are the steadier figure)."""
+    from django.test.utils import override_settings
+
+    from comptoir.trust.domain.config import trust_config
+    from comptoir.trust.domain.evidence import SellerEvidence, day_evidence_from_mapping
+    from comptoir.trust.domain.score import change_test_fires, compute_trust
+    from comptoir.trust.models import SellerDailyStats
+    from comptoir.trust.services import trust_recompute_all
+    from comptoir.trust.services.priors import prior_estimate_compute
+
+    today = today or dt.date.today()
+    by_seller: dict[int, list] = defaultdict(list)
+    for values in SellerDailyStats.objects.values().iterator(chunk_size=20_000):
+        by_seller[values["seller_id"]].append(day_evidence_from_mapping(values["day"], dict(values)))
+    evidences = [SellerEvidence(days=tuple(days)) for days in by_seller.values()]
+
+    def timed(function) -> tuple[float, float]:
+        best_wall, best_cpu = float("inf"), float("inf")
+        for _ in range(repeat):
+            wall, cpu = time.perf_counter(), time.process_time()
+            function()
+            best_wall = min(best_wall, time.perf_counter() - wall)
+            best_cpu = min(best_cpu, time.process_time() - cpu)
+        return round(best_wall, 2), round(best_cpu, 2)
+
+    figures: dict = {"sellers_with_buckets": len(evidences)}
+    default = trust_config({})
+    wall, cpu = timed(lambda: prior_estimate_compute(today=today, config=default))
+    figures["prior_pass_alone"] = {"wall_s": wall, "cpu_s": cpu}
+    figures["change_test_fires"] = sum(change_test_fires(e, today=today, config=default) for e in evidences)
+    log(f"prior pass alone {wall} s ({cpu} CPU s); change test fires on {figures['change_test_fires']} sellers")
+    for name, overrides in OPTION_VARIANTS.items():
+        config = trust_config(overrides)
+        with override_settings(COMPTOIR_TRUST=config):
+            full_wall, full_cpu = timed(lambda: trust_recompute_all(today=today))
+        pure_wall, pure_cpu = timed(lambda c=config: [compute_trust(e, today=today, config=c) for e in evidences])
+        figures[name] = {
+            "full_recompute_wall_s": full_wall,
+            "full_recompute_cpu_s": full_cpu,
+            "pure_score_wall_s": pure_wall,
+            "pure_score_cpu_s": pure_cpu,
+        }
+        log(f"{name}: full recompute {full_wall} s ({full_cpu} CPU s), pure scores {pure_wall} s ({pure_cpu} CPU s)")
+    return figures
+
+
 def bench_rebuild_from_events(*, orders: int = 5_000, seed: int = 2) -> dict:
     from comptoir.orders.models import SellerOrder
     from comptoir.testing.builders import make_seller

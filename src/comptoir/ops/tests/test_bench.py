@@ -245,3 +245,40 @@ def test_bench_trust_raw_generates_a_history_and_times_each_phase_of_the_recompu
     assert figures["orders"] == figures["orders_total"] == 120 and figures["sellers_recomputed"] == 3
     assert set(figures["phases_s"]) == {"credibility", "buckets", "scores"} and figures["workers"] == 1
     assert figures["buckets"] == SellerDailyStats.objects.count() > 0
+
+
+@pytest.mark.django_db
+def test_bench_trust_options_cost_times_the_full_recompute_with_each_option_on_and_off():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from bench.trust import OPTION_VARIANTS
+    from comptoir.trust.models import SellerTrust, TrustPriorEstimate
+
+    out = StringIO()
+    call_command(
+        "bench",
+        "trust",
+        "--only-full",
+        "--options-cost",
+        "--sellers",
+        "40",
+        "--orders",
+        "2000",
+        "--days",
+        "30",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    figures = json.loads(out.getvalue())
+    assert "update_per_event" not in figures and "rebuild_from_events" not in figures
+    cost = figures["options_cost"]
+    assert cost["sellers_with_buckets"] == 40 and cost["change_test_fires"] >= 0
+    assert set(OPTION_VARIANTS) <= set(cost)
+    assert all(cost[name]["full_recompute_cpu_s"] > 0 for name in OPTION_VARIANTS)
+    # each full recompute of every seller estimated and stored the prior strengths when the empirical prior was on:
+    # the two default-configuration runs of bench_full_recompute pass seller ids (no estimate), then the variants
+    # "both on" and "change_test off" each store one
+    assert TrustPriorEstimate.objects.count() == 2
+    assert SellerTrust.objects.count() == 40

@@ -18,6 +18,11 @@ from decimal import Decimal
 # carrier or a slow answer is not a breach of the published standards: defects, cancellations, late shipment,
 # tracking, rating).
 METRICS = {
+    # A rate's spec may carry "points_zero_at": the multiple of its target where the score's points reach 0 (default 4:
+    # 75 at the target, 50 at 2 ×, 25 at 3 ×, 0 from 4 ×; a larger value keeps that slope to 3 × and then gives a long
+    # tail to 0 at that multiple; score.points_for_bad_rate). Not set for any metric by default: a tail for the order
+    # defect rate helps the independent generator (+0.0035 on its tuning seeds) and costs the classic simulation up to
+    # 0.0095 (docs/SIMULATION.md, "Twelfth session"). It never changes the standards (tiers).
     "order_defect_rate": {"window_days": 60, "target": "0.01", "direction": "below", "pillar": "satisfaction"},
     "cancellation_rate": {"window_days": 7, "target": "0.025", "direction": "below", "pillar": "operations"},
     "late_shipment_rate_10d": {"window_days": 10, "target": "0.04", "direction": "below", "pillar": None},

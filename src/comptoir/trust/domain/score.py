@@ -47,17 +47,21 @@ class TrustResult:
     is_recent_window_weighted: bool = False
 
 
-def points_for_bad_rate(rate: float, target: float, curve: float | None = None) -> float:
+def points_for_bad_rate(rate: float, target: float, curve: float | None = None, zero_at: float = 4.0) -> float:
     """0 bad → 100; at target → 75 (linear in between). Above the target, without `curve`: 2 × target → 50,
-    4 × target or more → 0 (linear). With `curve` = c: 75 × (target / rate) ** c, which never reaches 0 — worse is
-    always worse, so sellers far beyond a standard stay ordered (with c = log2(1.5), 2 × target → 50 as well)."""
+    3 × target → 25 (linear), then linearly down to 0 at `zero_at` × target (at least 3; the default 4 keeps one slope
+    from the target to 0; a larger one gives a long tail that still orders sellers far beyond the standard). With
+    `curve` = c: 75 × (target / rate) ** c, which never reaches 0 — worse is always worse, so sellers far beyond a
+    standard stay ordered (with c = log2(1.5), 2 × target → 50 as well)."""
     if target <= 0:
         return 100.0 if rate <= 0 else 0.0
     if rate <= target:
         return 100 - 25 * rate / target
     if curve is not None:
         return 75 * (target / rate) ** curve
-    return max(0.0, 75 - 25 * (rate - target) / target)
+    if rate <= 3 * target or zero_at <= 3:
+        return max(0.0, 75 - 25 * (rate - target) / target)
+    return max(0.0, 25 - 25 * (rate - 3 * target) / ((zero_at - 3) * target))
 
 
 def points_for_rating(mean: float) -> float:
@@ -93,10 +97,12 @@ def _rate_points(
         z=float(dec(config["confidence_z"])),
     )
     curve = _curve(config)
+    # Where the points reach 0, as a multiple of the target (`points_zero_at`, default 4; docs/TRUST.md, "Score").
+    zero_at = float(dec(spec.get("points_zero_at", 4)))
     return (
-        points_for_bad_rate(mean, target, curve),
-        points_for_bad_rate(high, target, curve),
-        points_for_bad_rate(low, target, curve),
+        points_for_bad_rate(mean, target, curve, zero_at),
+        points_for_bad_rate(high, target, curve, zero_at),
+        points_for_bad_rate(low, target, curve, zero_at),
     )
 
 

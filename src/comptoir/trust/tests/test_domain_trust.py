@@ -97,6 +97,43 @@ def test_points_are_anchored_on_the_target():
     assert points_for_bad_rate(0.05, 0.01) == 0
 
 
+def test_points_zero_at_gives_a_long_tail_past_three_times_the_target_and_the_default_is_unchanged():
+    # the default (4): one slope from the target down to 0 at 4 x target
+    assert abs(points_for_bad_rate(0.03, 0.01) - 25) < 1e-9
+    assert points_for_bad_rate(0.03, 0.01) == points_for_bad_rate(0.03, 0.01, zero_at=4)
+    assert points_for_bad_rate(0.04, 0.01, zero_at=4) == 0
+    # a tail to 0 at 12 x target: the same points up to 3 x, then 25 -> 0 over 3 x .. 12 x, still ordering
+    assert points_for_bad_rate(0.02, 0.01, zero_at=12) == points_for_bad_rate(0.02, 0.01)
+    assert abs(points_for_bad_rate(0.03, 0.01, zero_at=12) - 25) < 1e-9
+    assert abs(points_for_bad_rate(0.075, 0.01, zero_at=12) - 12.5) < 1e-9
+    assert points_for_bad_rate(0.05, 0.01, zero_at=12) > points_for_bad_rate(0.06, 0.01, zero_at=12) > 0
+    assert points_for_bad_rate(0.12, 0.01, zero_at=12) == points_for_bad_rate(0.5, 0.01, zero_at=12) == 0
+
+
+def test_a_metric_points_zero_at_reaches_the_score_only_for_rates_past_three_times_the_target():
+    def score(defects: int, config: dict):
+        days = tuple(
+            DayEvidence(
+                day=TODAY - dt.timedelta(days=i),
+                orders=10,
+                shipped=10,
+                shipped_with_valid_tracking=10,
+                delivered=10,
+                delivered_on_time=10,
+                defects=defects if i % 10 == 0 else 0,
+            )
+            for i in range(60)
+        )
+        return compute_trust(SellerEvidence(days=days), today=TODAY, config=config).score
+
+    tail = trust_config({"metrics": {"order_defect_rate": {"points_zero_at": "12"}}})
+    # 6 % and 8 % of orders with a defect: both 0 points by default, told apart with the tail
+    assert score(6, CONFIG) == score(8, CONFIG)
+    assert score(6, tail) > score(8, tail) > score(8, CONFIG)
+    # 1 % of orders with a defect (under 3 x target): the same score either way
+    assert score(1, tail) == score(1, CONFIG)
+
+
 def test_a_metric_below_the_minimum_count_is_insufficient_data_not_a_failure():
     days = (DayEvidence(day=TODAY, orders=3, defects=2),)
     assert metric_compute("order_defect_rate", days, today=TODAY, config=CONFIG).status == Status.INSUFFICIENT

@@ -117,6 +117,13 @@ class Command(BaseCommand):
             "--keep-credibility", action="store_true", help="With --raw: leave the credibility analysis out."
         )
         trust.add_argument("--workers", type=int, help="With --raw: worker processes (default one per core; 1 = none).")
+        trust.add_argument(
+            "--options-cost",
+            action="store_true",
+            help="Also time the full recompute of every seller with the change test and the empirical-Bayes prior "
+            "pass each on and off (bench.trust.bench_options_cost).",
+        )
+        trust.add_argument("--only-full", action="store_true", help="Skip the per-event and rebuild-from-events parts.")
 
         verify = commands.add_parser(
             "verify", help="(harness step) Check stock conservation and the ledger of the current database."
@@ -189,16 +196,21 @@ class Command(BaseCommand):
             )
             self.stdout.write(json.dumps(figures, indent=2))
             return
-        figures["update_per_event"] = bench_update_per_event(orders=options["event_orders"])
-        self.stderr.write(f"update per event: {figures['update_per_event']}")
-        figures["rebuild_from_events"] = bench_rebuild_from_events(orders=options["rebuild_orders"])
-        self.stderr.write(f"rebuild from events: {figures['rebuild_from_events']}")
+        if not options["only_full"]:
+            figures["update_per_event"] = bench_update_per_event(orders=options["event_orders"])
+            self.stderr.write(f"update per event: {figures['update_per_event']}")
+            figures["rebuild_from_events"] = bench_rebuild_from_events(orders=options["rebuild_orders"])
+            self.stderr.write(f"rebuild from events: {figures['rebuild_from_events']}")
         figures["full_recompute"] = bench_full_recompute(
             sellers=options["sellers"],
             orders=options["orders"],
             days=options["days"],
             log=lambda line: self.stderr.write(line),
         )
+        if options["options_cost"]:
+            from bench.trust import bench_options_cost
+
+            figures["options_cost"] = bench_options_cost(log=lambda line: self.stderr.write(line))
         self.stdout.write(json.dumps(figures, indent=2))
 
     def _handle_checkout(self, options):
