@@ -47,6 +47,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.aggregates import StringAgg, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, JSONObject, Substr
 
 from comptoir.catalog.models import Category
@@ -110,18 +111,23 @@ _DESTINATION_SENTINEL = "~destination~"  # the compiled statement's placeholder 
 _DESTINATION_USES = 2  # the VAT rates read and the country rules' blocks
 
 
+_NO_CATEGORY = RawSQL("''", (), output_field=CharField())
+
+
 def _vat_rates_subquery():
     rates = (
         VatRate.objects.filter(
             Q(country=OuterRef("seller__country"))
             | Q(country=OuterRef("ships_from_country"))
             | Q(country=Value(_DESTINATION_SENTINEL)),
-            # The product's class and the standard rate, and the rows of the product's tax category.
-            (
-                Q(category=Value(""))
-                & (Q(tax_class=OuterRef("product__tax_class")) | Q(tax_class=Value(TaxClass.STANDARD.value)))
-            )
-            | (Q(category=OuterRef("product__tax_category")) & ~Q(category=Value(""))),
+            # The product's class and the standard rate, and the rows of the product's tax category. The empty
+            # category is a literal in the SQL, not a bound parameter: both unique indexes are partial on
+            # `category = ''`, and SQLite re-prepares a statement on every execution when a bound value decides
+            # whether a partial index applies (0.25 ms per offer read, measured).
+            Q(category=_NO_CATEGORY) | Q(category=OuterRef("product__tax_category")),
+            Q(tax_class=OuterRef("product__tax_class"))
+            | Q(tax_class=Value(TaxClass.STANDARD.value))
+            | ~Q(category=_NO_CATEGORY),
         )
         .order_by()
         .annotate(one=Value(1, output_field=IntegerField()))

@@ -31,6 +31,9 @@ class VatRate(models.Model):
     imported_at = models.DateTimeField()
 
     class Meta:
+        # The checkout's offers read looks rates up by country for the class rows and the category rows at once: the
+        # two unique indexes are partial (on `category`), so neither serves that look-up; this one does.
+        indexes = [models.Index(fields=["country", "tax_class"], name="vat_rate_by_country")]
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "tax_class", "valid_from"],
