@@ -406,43 +406,61 @@ def tariff_rates_load(*, text: str, actor=None) -> TariffRatesLoadReport:
 
 def _tariff_rates_write(parsed: list[TariffRate], *, actor) -> TariffRatesLoadReport:
     report = TariffRatesLoadReport(rows=len(parsed))
-    now = clock.now()
-    touched: list[dt.date] = []
     with transaction.atomic():
         existing = {
             (row.area, row.hs_prefix, row.origin, row.valid_from): row
             for row in TariffRate.objects.select_for_update().filter(area__in={rate.area for rate in parsed})
         }
-        creations: list[TariffRate] = []
-        updated: list[TariffRate] = []
-        for rate in parsed:
-            label = f"{rate.area} {rate.hs_prefix}{' from ' + rate.origin if rate.origin else ''} @ {rate.valid_from}"
-            row = existing.get((rate.area, rate.hs_prefix, rate.origin, rate.valid_from))
-            if row is None:
-                rate.loaded_at = now
-                creations.append(rate)
-                report.created.append(label)
-                touched.append(rate.valid_from)
-            elif any(getattr(row, name) != getattr(rate, name) for name in _TARIFF_FIELDS):
-                for name in _TARIFF_FIELDS:
-                    setattr(row, name, getattr(rate, name))
-                row.loaded_at = now
-                row.save(update_fields=[*_TARIFF_FIELDS, "loaded_at"])
-                updated.append(row)
-                report.changed.append(label)
-                touched.append(rate.valid_from)
-            else:
-                report.unchanged += 1
-        created = TariffRate.objects.bulk_create(creations, batch_size=1000)
-        if touched:
-            audit_record(
-                actor=actor,
-                action="taxes.tariff_rates_loaded",
-                target=(created or updated)[0],
-                data={"created": len(report.created), "changed": len(report.changed), "rows": report.rows},
-            )
-            events.publish_on_commit(TaxRulesChanged(starts_on=min(touched)))
+        _dated_rows_upsert(
+            TariffRate,
+            parsed,
+            report,
+            existing=existing,
+            key=lambda rate: (rate.area, rate.hs_prefix, rate.origin, rate.valid_from),
+            label=lambda rate: (
+                f"{rate.area} {rate.hs_prefix}{' from ' + rate.origin if rate.origin else ''} @ {rate.valid_from}"
+            ),
+            fields=_TARIFF_FIELDS,
+            stamp="loaded_at",
+            action="taxes.tariff_rates_loaded",
+            actor=actor,
+        )
     return report
+
+
+def _dated_rows_upsert(model, parsed, report, *, existing, key, label, fields, stamp, action, actor) -> None:
+    """Write a loaded file's effective-dated rows (tariff rates, category rates) inside the caller's transaction:
+    a row new by `key` is created, a row whose `fields` changed is updated, an identical one left alone (counted in
+    `report`); when anything was written, one audit row and a `TaxRulesChanged` from the earliest start touched."""
+    now = clock.now()
+    touched: list[dt.date] = []
+    creations, updated = [], []
+    for rate in parsed:
+        row = existing.get(key(rate))
+        if row is None:
+            setattr(rate, stamp, now)
+            creations.append(rate)
+            report.created.append(label(rate))
+            touched.append(rate.valid_from)
+        elif any(getattr(row, name) != getattr(rate, name) for name in fields):
+            for name in fields:
+                setattr(row, name, getattr(rate, name))
+            setattr(row, stamp, now)
+            row.save(update_fields=[*fields, stamp])
+            updated.append(row)
+            report.changed.append(label(rate))
+            touched.append(rate.valid_from)
+        else:
+            report.unchanged += 1
+    created = model.objects.bulk_create(creations, batch_size=1000)
+    if touched:
+        audit_record(
+            actor=actor,
+            action=action,
+            target=(created or updated)[0],
+            data={"created": len(report.created), "changed": len(report.changed), "rows": report.rows},
+        )
+        events.publish_on_commit(TaxRulesChanged(starts_on=min(touched)))
 
 
 CATEGORY_RATES_FILE = Path(__file__).resolve().parent / "data" / "category_rates.csv"
@@ -603,8 +621,6 @@ def category_rates_load(*, text: str, actor=None) -> CategoryRatesLoadReport:
 def _category_rates_write(parsed: list[VatRate], *, actor) -> CategoryRatesLoadReport:
     verify = sum(row.source.endswith(_VERIFY_MARK) for row in parsed)
     report = CategoryRatesLoadReport(rows=len(parsed), to_verify=verify)
-    now = clock.now()
-    touched: list[dt.date] = []
     with transaction.atomic():
         existing = {
             (row.category, row.country, row.valid_from): row
@@ -612,35 +628,20 @@ def _category_rates_write(parsed: list[VatRate], *, actor) -> CategoryRatesLoadR
             .filter(category__in={row.category for row in parsed})
             .order_by("pk")
         }
-        creations: list[VatRate] = []
-        updated: list[VatRate] = []
-        for rate in parsed:
-            label = f"{rate.category} {rate.country} {rate.tax_class} {rate.rate_bp / 100:g} % from {rate.valid_from}"
-            row = existing.get((rate.category, rate.country, rate.valid_from))
-            if row is None:
-                rate.imported_at = now
-                creations.append(rate)
-                report.created.append(label)
-                touched.append(rate.valid_from)
-            elif any(getattr(row, name) != getattr(rate, name) for name in _CATEGORY_FIELDS):
-                for name in _CATEGORY_FIELDS:
-                    setattr(row, name, getattr(rate, name))
-                row.imported_at = now
-                row.save(update_fields=[*_CATEGORY_FIELDS, "imported_at"])
-                updated.append(row)
-                report.changed.append(label)
-                touched.append(rate.valid_from)
-            else:
-                report.unchanged += 1
-        created = VatRate.objects.bulk_create(creations, batch_size=1000)
-        if touched:
-            audit_record(
-                actor=actor,
-                action="taxes.category_rates_loaded",
-                target=(created or updated)[0],
-                data={"created": len(report.created), "changed": len(report.changed), "rows": report.rows},
-            )
-            events.publish_on_commit(TaxRulesChanged(starts_on=min(touched)))
+        _dated_rows_upsert(
+            VatRate,
+            parsed,
+            report,
+            existing=existing,
+            key=lambda rate: (rate.category, rate.country, rate.valid_from),
+            label=lambda rate: (
+                f"{rate.category} {rate.country} {rate.tax_class} {rate.rate_bp / 100:g} % from {rate.valid_from}"
+            ),
+            fields=_CATEGORY_FIELDS,
+            stamp="imported_at",
+            action="taxes.category_rates_loaded",
+            actor=actor,
+        )
     return report
 
 
