@@ -306,17 +306,7 @@ def _tariff_row_parse(row: dict[str, str], line: int) -> tuple[TariffRate | None
             raise ValueError
     except (ArithmeticError, ValueError):
         problems.append(f"line {line}: rate_percent {cells['rate_percent']!r} is not a percentage (12, 2.7, 0)")
-    valid_from = valid_to = None
-    try:
-        valid_from = dt.date.fromisoformat(cells["valid_from"])
-    except ValueError:
-        problems.append(f"line {line}: valid_from {cells['valid_from']!r} is not a date (YYYY-MM-DD)")
-    try:
-        valid_to = dt.date.fromisoformat(cells["valid_to"]) if cells["valid_to"] else None
-    except ValueError:
-        problems.append(f"line {line}: valid_to {cells['valid_to']!r} is not a date (YYYY-MM-DD) or empty")
-    if valid_from and valid_to and valid_to < valid_from:
-        problems.append(f"line {line}: valid_to {valid_to} is before valid_from {valid_from}")
+    valid_from, valid_to = _validity_cells(cells, line, problems)
     if not cells["source"]:
         problems.append(f"line {line}: source is empty (every rate says where it comes from)")
     if problems or rate_bp is None or valid_from is None:
@@ -428,6 +418,23 @@ def _tariff_rates_write(parsed: list[TariffRate], *, actor) -> TariffRatesLoadRe
     return report
 
 
+def _validity_cells(cells: dict[str, str], line: int, problems: list[str]) -> tuple[dt.date | None, dt.date | None]:
+    """A loaded file's `valid_from` / `valid_to` cells (ISO dates; the end may be empty), their problems appended to
+    `problems` with the line number; None for a cell that is not a date."""
+    valid_from = valid_to = None
+    try:
+        valid_from = dt.date.fromisoformat(cells["valid_from"])
+    except ValueError:
+        problems.append(f"line {line}: valid_from {cells['valid_from']!r} is not a date (YYYY-MM-DD)")
+    try:
+        valid_to = dt.date.fromisoformat(cells["valid_to"]) if cells["valid_to"] else None
+    except ValueError:
+        problems.append(f"line {line}: valid_to {cells['valid_to']!r} is not a date (YYYY-MM-DD) or empty")
+    if valid_from and valid_to and valid_to < valid_from:
+        problems.append(f"line {line}: valid_to {valid_to} is before valid_from {valid_from}")
+    return valid_from, valid_to
+
+
 def _dated_rows_upsert(model, parsed, report, *, existing, key, label, fields, stamp, action, actor) -> None:
     """Write a loaded file's effective-dated rows (tariff rates, category rates) inside the caller's transaction:
     a row new by `key` is created, a row whose `fields` changed is updated, an identical one left alone (counted in
@@ -520,17 +527,7 @@ def _category_row_parse(
     except (ArithmeticError, ValueError):
         problems.append(f"line {line}: rate_percent {cells['rate_percent']!r} is not a percentage (5.5, 7, 0)")
         rate_bp = None
-    valid_from = valid_to = None
-    try:
-        valid_from = dt.date.fromisoformat(cells["valid_from"])
-    except ValueError:
-        problems.append(f"line {line}: valid_from {cells['valid_from']!r} is not a date (YYYY-MM-DD)")
-    try:
-        valid_to = dt.date.fromisoformat(cells["valid_to"]) if cells["valid_to"] else None
-    except ValueError:
-        problems.append(f"line {line}: valid_to {cells['valid_to']!r} is not a date (YYYY-MM-DD) or empty")
-    if valid_from and valid_to and valid_to < valid_from:
-        problems.append(f"line {line}: valid_to {valid_to} is before valid_from {valid_from}")
+    valid_from, valid_to = _validity_cells(cells, line, problems)
     verify = cells["verify"].lower()
     if verify not in {"", "yes", "no"}:
         problems.append(f"line {line}: verify {cells['verify']!r} is not yes, no or empty")
