@@ -1,51 +1,11 @@
 """DAC7 without a database: who is reportable, the missing identity, the DPI XML (valid against Comptoir's XSD)."""
 
+import dataclasses
 import datetime as dt
 
 from comptoir.filings.domain import dac7, dpi_schema
-from comptoir.filings.domain.dac7 import DPI, Quarterly, SellerIdentity, SellerYear
-
-ENTITY = SellerIdentity(
-    seller_id=4,
-    legal_name="Atelier Dupont SARL",
-    legal_form="entity",
-    street="1 rue de la Paix",
-    postal_code="75002",
-    city="Paris",
-    country="FR",
-    tin="12345678901",
-    tin_country="FR",
-    vat_number="FR40303265045",
-    business_registration_number="RCS Paris 303 265 045",
-    date_of_birth=None,
-    iban="FR7630006000011234567890189",
-)
-PERSON = SellerIdentity(
-    seller_id=5,
-    legal_name="Anna Maria Schmidt",
-    legal_form="individual",
-    street="Hauptstraße 3",
-    postal_code="10115",
-    city="Berlin",
-    country="DE",
-    tin="",
-    tin_country="",
-    vat_number="",
-    business_registration_number="",
-    date_of_birth=None,
-    iban="",
-)
-
-
-def year_of(identity, *, sales, consideration):
-    return SellerYear(
-        identity=identity,
-        year=2026,
-        consideration=Quarterly(consideration, 0, 0, 0),
-        activities=Quarterly(sales, 0, 0, 0),
-        fees=Quarterly(consideration // 10, 0, 0, 0),
-        taxes=Quarterly(),
-    )
+from comptoir.filings.domain.dac7 import DPI
+from comptoir.filings.tests.dac7_support import ENTITY, PERSON, dpi, seller_year
 
 
 def test_the_thresholds_30_sales_or_more_than_2000_euros():
@@ -63,20 +23,10 @@ def test_missing_identity_is_named():
     assert PERSON.missing() == ("tin", "iban", "date_of_birth")
 
 
-def dpi(*sellers):
-    return dac7.dpi_xml(
-        dac7.DpiMessage(
-            operator=dac7.PlatformOperator(name="Comptoir SAS", country="FR", tin="FR999", address="Paris"),
-            year=2026,
-            message_ref="FR2026-FR999-1",
-            timestamp=dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.UTC),
-            sellers=sellers,
-        )
-    )
-
-
 def test_the_dpi_xml_has_the_structure_and_only_reportable_sellers():
-    document = dpi(year_of(ENTITY, sales=31, consideration=1234_56), year_of(PERSON, sales=2, consideration=10_00))
+    document = dpi(
+        seller_year(ENTITY, sales=31, consideration=1234_56), seller_year(PERSON, sales=2, consideration=10_00)
+    )
 
     assert dpi_schema.dpi_problems(document) == []
     text = document.decode()
@@ -90,8 +40,8 @@ def test_the_dpi_xml_has_the_structure_and_only_reportable_sellers():
 
 
 def test_an_individual_with_a_missing_tin_is_reported_with_tin_unknown_and_names_split():
-    person = SellerIdentity(**{**PERSON.__dict__, "date_of_birth": dt.date(1980, 5, 17)})
-    document = dpi(year_of(person, sales=40, consideration=500_00)).decode()
+    person = dataclasses.replace(PERSON, date_of_birth=dt.date(1980, 5, 17))
+    document = dpi(seller_year(person, sales=40, consideration=500_00)).decode()
 
     assert dpi_schema.dpi_problems(document.encode()) == []
     assert '<dpi:TIN unknown="true">NOTIN</dpi:TIN>' in document
